@@ -1,0 +1,350 @@
+#include "config/config.h"
+
+#include <re2/re2.h>
+
+#include <boost/url/parse.hpp>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "config/units.h"
+
+namespace jobtrawl::config {
+namespace {
+
+std::string_view TypeName(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::none: return "nothing";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+  }
+  return "a value";
+}
+
+// Walks the parsed document, converting values and collecting every error
+// with its position.
+class Reader {
+ public:
+  Reader(std::string file, std::filesystem::path base_dir)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+
+  std::vector<ConfigError>& errors() { return errors_; }
+
+  void Fail(const toml::source_region& at, std::string message) {
+    errors_.push_back({file_, static_cast<int>(at.begin.line), static_cast<int>(at.begin.column),
+                       std::move(message)});
+  }
+
+  // Reports keys of `t` that are not in `allowed`.
+  void CheckKeys(const toml::table& t, std::initializer_list<std::string_view> allowed,
+                 std::string_view where) {
+    for (auto&& [key, node] : t) {
+      bool known = false;
+      for (auto a : allowed) known = known || key.str() == a;
+      if (!known) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        Fail(key.source(), "unknown key \"" + std::string(key.str()) + "\" in " +
+                               std::string(where) + " (expected one of: " + list + ")");
+      }
+    }
+  }
+
+  const toml::node* Typed(const toml::table& t, std::string_view key, toml::node_type type,
+                          std::string_view what) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return nullptr;
+    if (n->type() != type) {
+      Fail(n->source(), "\"" + std::string(key) + "\" must be " + std::string(what) + ", not " +
+                            std::string(TypeName(n->type())));
+      return nullptr;
+    }
+    return n;
+  }
+
+  void String(const toml::table& t, std::string_view key, std::string& out) {
+    if (auto* n = Typed(t, key, toml::node_type::string, "a string")) out = **n->as_string();
+  }
+
+  void Bool(const toml::table& t, std::string_view key, bool& out) {
+    if (auto* n = Typed(t, key, toml::node_type::boolean, "a boolean (true or false)"))
+      out = **n->as_boolean();
+  }
+
+  void Int(const toml::table& t, std::string_view key, int& out, std::int64_t min,
+           std::int64_t max) {
+    auto* n = Typed(t, key, toml::node_type::integer, "an integer");
+    if (n == nullptr) return;
+    std::int64_t v = **n->as_integer();
+    if (v < min || v > max) {
+      Fail(n->source(), "\"" + std::string(key) + "\" must be between " + std::to_string(min) +
+                            " and " + std::to_string(max) + ", got " + std::to_string(v));
+      return;
+    }
+    out = static_cast<int>(v);
+  }
+
+  void Duration(const toml::table& t, std::string_view key, milliseconds& out) {
+    auto* n = Typed(t, key, toml::node_type::string, "a duration string such as \"30s\"");
+    if (n == nullptr) return;
+    auto d = ParseDuration(**n->as_string());
+    if (!d) return Fail(n->source(), "\"" + std::string(key) + "\": " + d.error());
+    out = *d;
+  }
+
+  void Size(const toml::table& t, std::string_view key, std::uint64_t& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return;
+    if (auto i = n->as_integer()) {
+      if (**i < 0) return Fail(n->source(), "\"" + std::string(key) + "\" must not be negative");
+      out = static_cast<std::uint64_t>(**i);
+      return;
+    }
+    if (!n->is_string()) {
+      return Fail(n->source(), "\"" + std::string(key) +
+                                   "\" must be a size such as \"10MB\" or a number of bytes, not " +
+                                   std::string(TypeName(n->type())));
+    }
+    auto s = ParseSize(**n->as_string());
+    if (!s) return Fail(n->source(), "\"" + std::string(key) + "\": " + s.error());
+    out = *s;
+  }
+
+  void Regex(const toml::table& t, std::string_view key, std::string& out) {
+    auto* n = Typed(t, key, toml::node_type::string, "a regular expression string");
+    if (n == nullptr) return;
+    std::string pattern = **n->as_string();
+    RE2 re(pattern, RE2::Quiet);
+    if (!re.ok()) {
+      return Fail(n->source(), "\"" + std::string(key) + "\" is not a valid RE2 pattern: " +
+                                   re.error());
+    }
+    out = std::move(pattern);
+  }
+
+  // An absolute http(s) URL, or with `allow_file` a file:// URL or a path
+  // (relative to the config file's folder).
+  std::optional<std::string> StartUrl(const toml::node& n, bool allow_file) {
+    std::string text = **n.as_string();
+    auto parsed = boost::urls::parse_uri(text);
+    if (!parsed) {
+      if (allow_file && !text.empty() && text.find("://") == std::string::npos) {
+        std::filesystem::path p(text);
+        if (p.is_relative()) p = base_dir_ / p;
+        return "file://" + p.lexically_normal().string();
+      }
+      Fail(n.source(), "\"" + text + "\" is not an absolute URL (expected http:// or https://" +
+                           (allow_file ? ", file:// or a file path" : "") + ")");
+      return std::nullopt;
+    }
+    std::string scheme(parsed->scheme());
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme == "file") {
+      if (!allow_file) {
+        Fail(n.source(), "\"" + text + "\" is a file:// URL; set allow_file = true on the source "
+                                       "to crawl local files");
+        return std::nullopt;
+      }
+      return text;
+    }
+    if (scheme != "http" && scheme != "https") {
+      Fail(n.source(), "\"" + text + "\" has scheme \"" + scheme +
+                           "\"; only http and https are crawled");
+      return std::nullopt;
+    }
+    if (!parsed->has_authority() || parsed->encoded_host().empty()) {
+      Fail(n.source(), "\"" + text + "\" has no host");
+      return std::nullopt;
+    }
+    return text;
+  }
+
+  std::filesystem::path Path(const std::string& p) const {
+    std::filesystem::path path(p);
+    return path.is_relative() ? (base_dir_ / path).lexically_normal() : path;
+  }
+
+ private:
+  std::string file_;
+  std::filesystem::path base_dir_;
+  std::vector<ConfigError> errors_;
+};
+
+const toml::table* SubTable(Reader& r, const toml::table& root, std::string_view key) {
+  const toml::node* n = root.get(key);
+  if (n == nullptr) return nullptr;
+  if (!n->is_table()) {
+    r.Fail(n->source(), "\"" + std::string(key) + "\" must be a table ([" + std::string(key) +
+                            "]), not " + std::string(TypeName(n->type())));
+    return nullptr;
+  }
+  return n->as_table();
+}
+
+void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
+  r.CheckKeys(t, {"database"}, "[storage]");
+  std::string db = out.database.string();
+  r.String(t, "database", db);
+  if (db.empty()) r.Fail(t.source(), "[storage] database must not be empty");
+  out.database = r.Path(db);
+}
+
+void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
+  r.CheckKeys(t,
+              {"user_agent", "max_connections", "per_host_connections", "delay", "timeout",
+               "connect_timeout", "low_speed_limit", "low_speed_time", "max_body",
+               "max_redirects"},
+              "[http]");
+  r.String(t, "user_agent", out.user_agent);
+  if (out.user_agent.empty()) r.Fail(t.source(), "[http] user_agent must not be empty");
+  r.Int(t, "max_connections", out.max_connections, 1, 100000);
+  r.Int(t, "per_host_connections", out.per_host_connections, 1, 1000);
+  r.Duration(t, "delay", out.delay);
+  r.Duration(t, "timeout", out.timeout);
+  r.Duration(t, "connect_timeout", out.connect_timeout);
+  r.Size(t, "low_speed_limit", out.low_speed_limit);
+  r.Duration(t, "low_speed_time", out.low_speed_time);
+  r.Size(t, "max_body", out.max_body);
+  r.Int(t, "max_redirects", out.max_redirects, 0, 50);
+  if (out.timeout.count() <= 0) r.Fail(t.source(), "[http] timeout must be more than zero");
+}
+
+void ReadFollow(Reader& r, const toml::table& t, FollowConfig& out) {
+  r.CheckKeys(t, {"detail", "next", "max_pages"}, "follow");
+  r.Regex(t, "detail", out.detail);
+  r.Regex(t, "next", out.next);
+  r.Int(t, "max_pages", out.max_pages, 1, 1000000);
+}
+
+void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
+  r.CheckKeys(t, {"name", "kind", "start", "every", "follow", "allow_file"}, "[[source]]");
+  if (!t.contains("name")) r.Fail(t.source(), "[[source]] is missing required key \"name\"");
+  r.String(t, "name", out.name);
+  if (t.contains("name") && out.name.empty()) r.Fail(t.source(), "source name must not be empty");
+  if (auto* n = r.Typed(t, "kind", toml::node_type::string, "a string")) {
+    out.kind = **n->as_string();
+    bool known = false;
+    std::string list;
+    for (auto k : SupportedKinds()) {
+      known = known || k == out.kind;
+      list += (list.empty() ? "" : ", ") + std::string(k);
+    }
+    if (!known)
+      r.Fail(n->source(), "unknown source kind \"" + out.kind + "\" (expected one of: " + list + ")");
+  }
+  r.Bool(t, "allow_file", out.allow_file);
+  r.Duration(t, "every", out.every);
+  if (auto* f = t.get("follow")) {
+    if (!f->is_table())
+      r.Fail(f->source(), "\"follow\" must be a table such as { detail = \"...\", next = \"...\" }");
+    else
+      ReadFollow(r, *f->as_table(), out.follow);
+  }
+  const toml::node* start = t.get("start");
+  if (start == nullptr) {
+    r.Fail(t.source(), "[[source]] \"" + out.name + "\" is missing required key \"start\"");
+  } else if (auto* a = start->as_array()) {
+    if (a->empty()) r.Fail(start->source(), "\"start\" must list at least one URL");
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) {
+        r.Fail(e.source(), "\"start\" entries must be URL strings, not " +
+                               std::string(TypeName(e.type())));
+      } else if (auto url = r.StartUrl(e, out.allow_file)) {
+        out.start.push_back(std::move(*url));
+      }
+    }
+  } else if (start->is_string()) {
+    if (auto url = r.StartUrl(*start, out.allow_file)) out.start.push_back(std::move(*url));
+  } else {
+    r.Fail(start->source(), "\"start\" must be a URL string or an array of them, not " +
+                                std::string(TypeName(start->type())));
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& SupportedKinds() {
+  static const std::vector<std::string_view> kKinds{"html"};
+  return kKinds;
+}
+
+const SourceConfig* Config::FindSource(std::string_view name) const {
+  for (const auto& s : sources) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+std::string ConfigError::ToString() const {
+  std::ostringstream os;
+  os << file;
+  if (line > 0) os << ':' << line << ':' << column;
+  os << ": " << message;
+  return os.str();
+}
+
+ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
+                         const std::filesystem::path& base_dir) {
+  Reader r(std::string(file_name), base_dir);
+  toml::table root;
+  try {
+    root = toml::parse(text, file_name);
+  } catch (const toml::parse_error& e) {
+    r.Fail(e.source(), std::string(e.description()));
+    return std::unexpected(std::move(r.errors()));
+  }
+
+  Config config;
+  r.CheckKeys(root, {"storage", "http", "source"}, "the top level");
+  if (auto* t = SubTable(r, root, "storage")) {
+    ReadStorage(r, *t, config.storage);
+  } else {
+    config.storage.database = r.Path(config.storage.database.string());
+  }
+  if (auto* t = SubTable(r, root, "http")) ReadHttp(r, *t, config.http);
+
+  if (const toml::node* n = root.get("source")) {
+    const toml::array* sources = n->as_array();
+    if (sources == nullptr || !sources->is_array_of_tables()) {
+      r.Fail(n->source(), "\"source\" must be an array of tables ([[source]])");
+    } else {
+      std::set<std::string> names;
+      for (const toml::node& s : *sources) {
+        SourceConfig source;
+        ReadSource(r, *s.as_table(), source);
+        if (!source.name.empty() && !names.insert(source.name).second) {
+          r.Fail(s.source(), "duplicate source name \"" + source.name + "\"");
+        }
+        config.sources.push_back(std::move(source));
+      }
+    }
+  }
+  if (!r.errors().empty()) return std::unexpected(std::move(r.errors()));
+  return config;
+}
+
+ConfigResult LoadConfig(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return std::unexpected(std::vector<ConfigError>{
+        {file.string(), 0, 0, "cannot open the config file: " + std::string(std::strerror(errno))}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::filesystem::path base = std::filesystem::absolute(file).parent_path();
+  auto config = ParseConfig(text.str(), file.string(), base);
+  if (config) config->path = file;
+  return config;
+}
+
+}  // namespace jobtrawl::config

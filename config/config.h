@@ -1,0 +1,89 @@
+// The typed, validated configuration of jobtrawl, loaded from TOML.
+// Reference: README.md "Configuration"; format: https://toml.io/en/v1.0.0
+#ifndef JOBTRAWL_CONFIG_CONFIG_H_
+#define JOBTRAWL_CONFIG_CONFIG_H_
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jobtrawl::config {
+
+using std::chrono::milliseconds;
+
+struct StorageConfig {
+  std::filesystem::path database = "jobs.db";  // absolute after loading
+};
+
+struct HttpConfig {
+  std::string user_agent = "jobtrawl/0.1";
+  int max_connections = 64;       // transfers in flight, all hosts together
+  int per_host_connections = 2;   // transfers in flight to one host
+  milliseconds delay{1000};       // minimum gap between request starts to one host
+  milliseconds timeout{30000};    // whole transfer
+  milliseconds connect_timeout{10000};
+  std::uint64_t low_speed_limit = 100;  // bytes/s; below it for low_speed_time aborts
+  milliseconds low_speed_time{30000};
+  std::uint64_t max_body = 10'000'000;  // decoded bytes; larger bodies are aborted
+  int max_redirects = 5;
+};
+
+// URL patterns are RE2 regular expressions matched anywhere in the absolute URL.
+struct FollowConfig {
+  std::string detail;  // links to postings; empty: none
+  std::string next;    // links to further listing pages; rel="next" is always followed
+  int max_pages = 20;  // listing pages per crawl of the source, start pages included
+};
+
+struct SourceConfig {
+  std::string name;
+  std::string kind = "html";
+  std::vector<std::string> start;  // absolute URLs (relative paths became file:// URLs)
+  milliseconds every{3600000};     // crawl interval for the daemon
+  FollowConfig follow;
+  bool allow_file = false;         // file:// URLs allowed (local boards, tests)
+};
+
+struct Config {
+  std::filesystem::path path;  // the file it was read from, or empty
+  StorageConfig storage;
+  HttpConfig http;
+  std::vector<SourceConfig> sources;
+
+  // The source with this name, or nullptr.
+  const SourceConfig* FindSource(std::string_view name) const;
+};
+
+// An error with the place in the file that caused it (1-based line and column;
+// 0 when the whole file is at fault).
+struct ConfigError {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+
+  std::string ToString() const;  // "file:line:col: message"
+};
+
+using ConfigResult = std::expected<Config, std::vector<ConfigError>>;
+
+// Reads and validates the file. Every problem found is reported, not only the
+// first (a TOML syntax error stops the reading, though). Relative paths in the
+// file (the database, file start pages) are taken relative to the file's folder.
+ConfigResult LoadConfig(const std::filesystem::path& file);
+
+// The same for text already in memory; `file_name` is used in errors and
+// `base_dir` resolves relative paths.
+ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
+                         const std::filesystem::path& base_dir);
+
+// The source kinds this build can crawl.
+const std::vector<std::string_view>& SupportedKinds();
+
+}  // namespace jobtrawl::config
+
+#endif  // JOBTRAWL_CONFIG_CONFIG_H_

@@ -1,0 +1,143 @@
+#include "config/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace jobtrawl::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+ConfigResult Parse(std::string_view text) { return ParseConfig(text, "test.toml", "/etc/jt"); }
+
+// Joins all errors so one expectation can look for a message and its position.
+std::string Errors(std::string_view text) {
+  auto c = Parse(text);
+  if (c) return "<no errors>";
+  std::string out;
+  for (const auto& e : c.error()) out += e.ToString() + "\n";
+  return out;
+}
+
+TEST(ConfigTest, ReadsFullExample) {
+  // The shape of DESIGN.md's configuration sketch.
+  auto c = Parse(R"(
+[storage]
+database = "/var/lib/jobtrawl/jobs.db"
+
+[http]
+user_agent = "jobtrawl-test/1.0"
+max_connections = 32
+per_host_connections = 4
+delay = "250ms"
+timeout = "1m"
+max_body = "2MB"
+
+[[source]]
+name = "acme-careers"
+kind = "html"
+start = ["https://acme.example/careers"]
+every = "30m"
+follow = { detail = "/careers/jobs/[0-9]+", next = "[?&]page=[0-9]+", max_pages = 7 }
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  EXPECT_EQ(c->storage.database, "/var/lib/jobtrawl/jobs.db");
+  EXPECT_EQ(c->http.user_agent, "jobtrawl-test/1.0");
+  EXPECT_EQ(c->http.max_connections, 32);
+  EXPECT_EQ(c->http.per_host_connections, 4);
+  EXPECT_EQ(c->http.delay.count(), 250);
+  EXPECT_EQ(c->http.timeout.count(), 60000);
+  EXPECT_EQ(c->http.max_body, 2000000u);
+  ASSERT_EQ(c->sources.size(), 1u);
+  const SourceConfig& s = c->sources[0];
+  EXPECT_EQ(s.name, "acme-careers");
+  EXPECT_EQ(s.start, std::vector<std::string>{"https://acme.example/careers"});
+  EXPECT_EQ(s.every.count(), 1800000);
+  EXPECT_EQ(s.follow.detail, "/careers/jobs/[0-9]+");
+  EXPECT_EQ(s.follow.next, "[?&]page=[0-9]+");
+  EXPECT_EQ(s.follow.max_pages, 7);
+  EXPECT_EQ(c->FindSource("acme-careers"), &c->sources[0]);
+  EXPECT_EQ(c->FindSource("nope"), nullptr);
+}
+
+TEST(ConfigTest, DefaultsAndRelativePathsResolveAgainstConfigFolder) {
+  // Relative paths are relative to the config file, not to the working directory.
+  auto c = Parse(R"(
+[[source]]
+name = "local"
+allow_file = true
+start = ["sample/index.html", "file:///srv/board/index.html"]
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  EXPECT_EQ(c->storage.database, "/etc/jt/jobs.db");
+  EXPECT_EQ(c->http.per_host_connections, 2);
+  EXPECT_EQ(c->sources[0].start[0], "file:///etc/jt/sample/index.html");
+  EXPECT_EQ(c->sources[0].start[1], "file:///srv/board/index.html");
+}
+
+TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
+  // Each kind of mistake is reported at the key or value that caused it.
+  struct Case {
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"[http]\nmax_conections = 3\n", "test.toml:2:1: unknown key \"max_conections\" in [http]"},
+      {"[http]\ndelay = 5\n", "test.toml:2:9: \"delay\" must be a duration string"},
+      {"[http]\ndelay = \"5 parsecs\"\n", "test.toml:2:9: \"delay\": expected a duration"},
+      {"[http]\nmax_body = \"10XB\"\n", "test.toml:2:12: \"max_body\": expected a size"},
+      {"[http]\nmax_connections = 0\n", "test.toml:2:19: \"max_connections\" must be between 1"},
+      {"[[source]]\nname = \"a\"\n", "test.toml:1:1: [[source]] \"a\" is missing required key \"start\""},
+      {"[[source]]\nstart = [\"https://a.example/\"]\n", "missing required key \"name\""},
+      {"[[source]]\nname = \"a\"\nstart = [\"not a url\"]\n",
+       "test.toml:3:10: \"not a url\" is not an absolute URL"},
+      {"[[source]]\nname = \"a\"\nstart = [\"ftp://a.example/\"]\n", "only http and https"},
+      {"[[source]]\nname = \"a\"\nstart = [\"file:///x.html\"]\n", "set allow_file = true"},
+      {"[[source]]\nname = \"a\"\nkind = \"gopher\"\nstart = \"https://a.example/\"\n",
+       "test.toml:3:8: unknown source kind \"gopher\""},
+      {"[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\nfollow = { detail = \"(\" }\n",
+       "test.toml:4:21: \"detail\" is not a valid RE2 pattern"},
+      {"[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n"
+       "[[source]]\nname = \"a\"\nstart = \"https://b.example/\"\n",
+       "test.toml:4:1: duplicate source name \"a\""},
+      {"[http\n", "test.toml:1:"},
+      {"storage = 3\n", "\"storage\" must be a table"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_THAT(Errors(c.text), HasSubstr(c.expected)) << c.text;
+  }
+}
+
+TEST(ConfigTest, ReportsAllErrorsAtOnce) {
+  // check-config must show every problem in one run, not one per edit.
+  auto c = Parse(R"(
+[http]
+delay = "soon"
+timeout = 3
+[[source]]
+name = "a"
+start = ["nope"]
+colour = "red"
+)");
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().size(), 4u);
+}
+
+TEST(ConfigTest, LoadConfigReportsMissingFile) {
+  auto c = LoadConfig("/nonexistent/jobtrawl.toml");
+  ASSERT_FALSE(c.has_value());
+  EXPECT_THAT(c.error().front().ToString(),
+              HasSubstr("/nonexistent/jobtrawl.toml: cannot open the config file"));
+}
+
+TEST(ConfigTest, ShippedDefaultConfigIsValid) {
+  // The quick start crawls config/jobtrawl.toml; it must always load.
+  auto c = LoadConfig(JOBTRAWL_SOURCE_DIR "/config/jobtrawl.toml");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  ASSERT_FALSE(c->sources.empty());
+  EXPECT_TRUE(c->sources[0].start[0].starts_with("file://"));
+}
+
+}  // namespace
+}  // namespace jobtrawl::config
