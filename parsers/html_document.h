@@ -1,0 +1,47 @@
+// An HTML5 document parsed by Gumbo (https://github.com/google/gumbo-parser).
+// Internal to parsers/: other modules see only extracted values.
+#ifndef JOBTRAWL_PARSERS_HTML_DOCUMENT_H_
+#define JOBTRAWL_PARSERS_HTML_DOCUMENT_H_
+
+#include <gumbo.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace jobtrawl::parsers {
+
+// Owns the input text and the tree parsed from it: Gumbo's nodes point into
+// the text, so both live and die together. Immutable after construction and
+// safe to read from several threads. Never fails: Gumbo recovers from any
+// markup as browsers do.
+class HtmlDocument {
+ public:
+  explicit HtmlDocument(std::string html);
+  HtmlDocument(const HtmlDocument&) = delete;
+  HtmlDocument& operator=(const HtmlDocument&) = delete;
+
+  const GumboNode* root() const { return output_->root; }
+  std::string_view html() const { return html_; }
+
+  // Calls `visit` for each element in document order.
+  void ForEachElement(const std::function<void(const GumboNode&)>& visit) const;
+
+  // The attribute's value on an element, or nullptr.
+  static const char* Attribute(const GumboNode& element, const char* name);
+
+  // The href of the first <base> element, or empty.
+  std::string_view BaseHref() const;
+
+ private:
+  struct OutputDeleter {
+    void operator()(GumboOutput* output) const;
+  };
+  const std::string html_;
+  const std::unique_ptr<GumboOutput, OutputDeleter> output_;
+};
+
+}  // namespace jobtrawl::parsers
+
+#endif  // JOBTRAWL_PARSERS_HTML_DOCUMENT_H_

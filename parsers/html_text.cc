@@ -1,0 +1,340 @@
+#include "parsers/html_text.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+namespace jobtrawl::parsers {
+namespace {
+
+struct NamedEntity {
+  std::string_view name;
+  char32_t cp;
+};
+
+// Sorted by name for binary search. The named references that occur in
+// real job pages; a rarer one is kept as written rather than guessed.
+constexpr std::array kEntities = std::to_array<NamedEntity>({
+    {"AElig", 0xC6},   {"Aacute", 0xC1}, {"Acirc", 0xC2},   {"Agrave", 0xC0},  {"Aring", 0xC5},
+    {"Atilde", 0xC3},  {"Auml", 0xC4},   {"Ccedil", 0xC7},  {"Dagger", 0x2021}, {"ETH", 0xD0},
+    {"Eacute", 0xC9},  {"Ecirc", 0xCA},  {"Egrave", 0xC8},  {"Euml", 0xCB},    {"Iacute", 0xCD},
+    {"Icirc", 0xCE},   {"Igrave", 0xCC}, {"Iuml", 0xCF},    {"Ntilde", 0xD1},  {"OElig", 0x152},
+    {"Oacute", 0xD3},  {"Ocirc", 0xD4},  {"Ograve", 0xD2},  {"Oslash", 0xD8},  {"Otilde", 0xD5},
+    {"Ouml", 0xD6},    {"Prime", 0x2033}, {"Scaron", 0x160}, {"THORN", 0xDE},  {"Uacute", 0xDA},
+    {"Ucirc", 0xDB},   {"Ugrave", 0xD9}, {"Uuml", 0xDC},    {"Yacute", 0xDD},  {"Yuml", 0x178},
+    {"aacute", 0xE1},  {"acirc", 0xE2},  {"acute", 0xB4},   {"aelig", 0xE6},   {"agrave", 0xE0},
+    {"amp", '&'},      {"apos", '\''},   {"aring", 0xE5},   {"atilde", 0xE3},  {"auml", 0xE4},
+    {"bdquo", 0x201E}, {"brvbar", 0xA6}, {"bull", 0x2022},  {"ccedil", 0xE7},  {"cedil", 0xB8},
+    {"cent", 0xA2},    {"check", 0x2713}, {"circ", 0x2C6},  {"colon", ':'},    {"comma", ','},
+    {"copy", 0xA9},    {"curren", 0xA4}, {"dagger", 0x2020}, {"darr", 0x2193}, {"deg", 0xB0},
+    {"divide", 0xF7},  {"dollar", '$'},  {"eacute", 0xE9},  {"ecirc", 0xEA},   {"egrave", 0xE8},
+    {"emsp", 0x2003},  {"ensp", 0x2002}, {"equals", '='},   {"eth", 0xF0},     {"euml", 0xEB},
+    {"euro", 0x20AC},  {"excl", '!'},    {"frac12", 0xBD},  {"frac14", 0xBC},  {"frac34", 0xBE},
+    {"gt", '>'},       {"harr", 0x2194}, {"hellip", 0x2026}, {"hyphen", 0x2010}, {"iacute", 0xED},
+    {"icirc", 0xEE},   {"iexcl", 0xA1},  {"igrave", 0xEC},  {"iquest", 0xBF},  {"iuml", 0xEF},
+    {"laquo", 0xAB},   {"larr", 0x2190}, {"lbrack", '['},   {"ldquo", 0x201C}, {"lowbar", '_'},
+    {"lpar", '('},     {"lrm", 0x200E},  {"lsaquo", 0x2039}, {"lsquo", 0x2018}, {"lt", '<'},
+    {"macr", 0xAF},    {"mdash", 0x2014}, {"micro", 0xB5},  {"middot", 0xB7},  {"minus", 0x2212},
+    {"nbsp", 0xA0},    {"ndash", 0x2013}, {"not", 0xAC},    {"ntilde", 0xF1},  {"num", '#'},
+    {"oacute", 0xF3},  {"ocirc", 0xF4},  {"oelig", 0x153},  {"ograve", 0xF2},  {"ordf", 0xAA},
+    {"ordm", 0xBA},    {"oslash", 0xF8}, {"otilde", 0xF5},  {"ouml", 0xF6},    {"para", 0xB6},
+    {"percnt", '%'},   {"period", '.'},  {"permil", 0x2030}, {"plus", '+'},    {"plusmn", 0xB1},
+    {"pound", 0xA3},   {"prime", 0x2032}, {"quest", '?'},   {"quot", '"'},     {"raquo", 0xBB},
+    {"rarr", 0x2192},  {"rbrack", ']'},  {"rdquo", 0x201D}, {"reg", 0xAE},     {"rlm", 0x200F},
+    {"rpar", ')'},     {"rsaquo", 0x203A}, {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"scaron", 0x161},
+    {"sect", 0xA7},    {"semi", ';'},    {"shy", 0xAD},     {"sol", '/'},      {"sup1", 0xB9},
+    {"sup2", 0xB2},    {"sup3", 0xB3},   {"szlig", 0xDF},   {"thinsp", 0x2009}, {"thorn", 0xFE},
+    {"tilde", 0x2DC},  {"times", 0xD7},  {"trade", 0x2122}, {"uacute", 0xFA},  {"uarr", 0x2191},
+    {"ucirc", 0xFB},   {"ugrave", 0xF9}, {"uml", 0xA8},     {"uuml", 0xFC},    {"yacute", 0xFD},
+    {"yen", 0xA5},     {"yuml", 0xFF},   {"zwj", 0x200D},   {"zwnj", 0x200C},
+});
+
+static_assert(std::is_sorted(kEntities.begin(), kEntities.end(),
+                             [](const NamedEntity& a, const NamedEntity& b) {
+                               return a.name < b.name;
+                             }),
+              "kEntities must stay sorted for binary search");
+
+// HTML's remapping of numeric references 0x80-0x9F (windows-1252).
+constexpr std::array<char32_t, 32> kC1 = {
+    0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x8D,   0x017D, 0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
+
+bool IsAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Decodes the reference starting at text[i] == '&' into `out`; returns the
+// number of bytes consumed, or 0 when it is not a reference.
+size_t DecodeOne(std::string_view text, size_t i, std::string& out) {
+  size_t j = i + 1;
+  if (j < text.size() && text[j] == '#') {
+    ++j;
+    bool hex = j < text.size() && (text[j] == 'x' || text[j] == 'X');
+    if (hex) ++j;
+    std::uint32_t cp = 0;
+    size_t digits = 0;
+    for (; j < text.size(); ++j, ++digits) {
+      char c = text[j];
+      int v = (c >= '0' && c <= '9')             ? c - '0'
+              : hex && (c >= 'a' && c <= 'f')    ? c - 'a' + 10
+              : hex && (c >= 'A' && c <= 'F')    ? c - 'A' + 10
+                                                 : -1;
+      if (v < 0) break;
+      if (cp < 0x110000) cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
+    }
+    if (digits == 0) return 0;
+    if (j < text.size() && text[j] == ';') ++j;
+    if (cp >= 0x80 && cp <= 0x9F) cp = kC1[cp - 0x80];
+    AppendUtf8(out, cp == 0 ? 0xFFFD : cp);
+    return j - i;
+  }
+  size_t start = j;
+  while (j < text.size() && IsAlnum(text[j]) && j - start < 32) ++j;
+  std::string_view name = text.substr(start, j - start);
+  if (name.empty()) return 0;
+  auto it = std::lower_bound(kEntities.begin(), kEntities.end(), name,
+                             [](const NamedEntity& e, std::string_view n) { return e.name < n; });
+  if (it == kEntities.end() || it->name != name) return 0;
+  bool semicolon = j < text.size() && text[j] == ';';
+  // Without ';' only the legacy references browsers accept, and not inside a
+  // word ("&copy=1" in a URL is not a copyright sign).
+  if (!semicolon) {
+    static constexpr std::array<std::string_view, 7> kLegacy{"amp", "lt", "gt", "quot",
+                                                             "nbsp", "copy", "reg"};
+    if (std::find(kLegacy.begin(), kLegacy.end(), name) == kLegacy.end()) return 0;
+    if (j < text.size() && (text[j] == '=' || IsAlnum(text[j]))) return 0;
+  }
+  AppendUtf8(out, it->cp);
+  return j - i + (semicolon ? 1 : 0);
+}
+
+struct BlockTag {
+  std::string_view name;
+  const char* open;   // emitted at <tag>
+  const char* close;  // emitted at </tag>
+};
+
+// Block boundaries are written as markers and resolved by Tidy: adjacent
+// boundaries take the stronger one (</p><p> is one blank line, not two),
+// while each <br> is a line break of its own.
+constexpr char kLine = '\x1E';
+constexpr char kParagraph = '\x1F';
+constexpr char kItem = '\x1D';  // a line starting with "- "
+
+constexpr std::array kBlockTags = std::to_array<BlockTag>({
+    {"address", "\x1E", "\x1E"}, {"article", "\x1F", "\x1F"}, {"aside", "\x1F", "\x1F"},
+    {"blockquote", "\x1F", "\x1F"}, {"br", "\n", ""}, {"dd", "\x1E", "\x1E"},
+    {"div", "\x1E", "\x1E"}, {"dl", "\x1F", "\x1F"}, {"dt", "\x1E", "\x1E"},
+    {"footer", "\x1F", "\x1F"}, {"h1", "\x1F", "\x1F"}, {"h2", "\x1F", "\x1F"},
+    {"h3", "\x1F", "\x1F"}, {"h4", "\x1F", "\x1F"}, {"h5", "\x1F", "\x1F"},
+    {"h6", "\x1F", "\x1F"}, {"header", "\x1F", "\x1F"}, {"hr", "\x1F", ""},
+    {"li", "\x1D", "\x1E"}, {"ol", "\x1F", "\x1F"}, {"p", "\x1F", "\x1F"},
+    {"pre", "\x1F", "\x1F"}, {"section", "\x1F", "\x1F"}, {"table", "\x1F", "\x1F"},
+    {"td", " ", " "}, {"th", " ", " "}, {"tr", "\x1E", "\x1E"}, {"ul", "\x1F", "\x1F"},
+});
+
+bool LooksLikeMarkup(std::string_view s) {
+  for (size_t i = s.find('<'); i != std::string_view::npos; i = s.find('<', i + 1)) {
+    char next = i + 1 < s.size() ? s[i + 1] : '\0';
+    if (next == '/' || next == '!' || (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z'))
+      return true;
+  }
+  return false;
+}
+
+bool IsRawTextElement(std::string_view name) {
+  return name == "script" || name == "style" || name == "template" || name == "noscript" ||
+         name == "iframe" || name == "svg" || name == "head" || name == "title";
+}
+
+// Finds "</name" (ASCII case-insensitive) at or after `from`; npos if none.
+size_t FindClosingTag(std::string_view html, size_t from, std::string_view name) {
+  for (size_t i = html.find("</", from); i != std::string_view::npos; i = html.find("</", i + 2)) {
+    if (i + 2 + name.size() > html.size()) return std::string_view::npos;
+    bool same = true;
+    for (size_t k = 0; k < name.size() && same; ++k) same = Lower(html[i + 2 + k]) == name[k];
+    if (same) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Collapses spaces, trims each line, resolves block markers and keeps at
+// most one blank line.
+std::string Tidy(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  int block = 0;     // strongest block boundary since the last text: 1 line, 2 paragraph
+  int breaks = 0;    // <br> and literal newlines since the last text
+  bool item = false;
+  bool space = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == kLine || c == kParagraph || c == kItem) {
+      block = std::max(block, c == kParagraph ? 2 : 1);
+      item = c == kItem;
+      space = false;
+    } else if (c == '\n') {
+      ++breaks;
+      space = false;
+    } else if (IsSpace(c) || (c == '\xC2' && i + 1 < raw.size() && raw[i + 1] == '\xA0')) {
+      if (c == '\xC2') ++i;  // U+00A0 no-break space counts as a space
+      space = true;
+    } else {
+      if (!out.empty()) {
+        int newlines = std::min(2, std::max(block, breaks));
+        if (newlines > 0) {
+          out.append(static_cast<size_t>(newlines), '\n');
+        } else if (space) {
+          out.push_back(' ');
+        }
+      }
+      if (item) out.append("- ");
+      block = breaks = 0;
+      item = space = false;
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+std::string DecodeEntities(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t amp = text.find('&', i);
+    if (amp == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    out.append(text.substr(i, amp - i));
+    size_t used = DecodeOne(text, amp, out);
+    if (used == 0) {
+      out.push_back('&');
+      used = 1;
+    }
+    i = amp + used;
+  }
+  return out;
+}
+
+std::string HtmlToText(std::string_view html) {
+  std::string raw;
+  raw.reserve(html.size());
+  // In markup a newline is only white space; in plain text (no tags at all)
+  // it is the author's line break and is kept.
+  const bool markup = LooksLikeMarkup(html);
+  size_t i = 0;
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '&') {
+      size_t used = DecodeOne(html, i, raw);
+      if (used == 0) {
+        raw.push_back('&');
+        used = 1;
+      }
+      i += used;
+      continue;
+    }
+    if (c != '<') {
+      raw.push_back(markup && (c == '\n' || c == '\r') ? ' ' : c);
+      ++i;
+      continue;
+    }
+    if (html.substr(i, 4) == "<!--") {
+      size_t end = html.find("-->", i + 4);
+      i = end == std::string_view::npos ? html.size() : end + 3;
+      continue;
+    }
+    size_t j = i + 1;
+    bool closing = j < html.size() && html[j] == '/';
+    if (closing) ++j;
+    size_t name_start = j;
+    while (j < html.size() && (IsAlnum(html[j]) || html[j] == '-' || html[j] == ':')) ++j;
+    if (j == name_start) {
+      // "<" not starting a tag ("a < b", "<!DOCTYPE", "<?xml") is text or skipped.
+      if (j < html.size() && (html[j] == '!' || html[j] == '?')) {
+        size_t end = html.find('>', j);
+        i = end == std::string_view::npos ? html.size() : end + 1;
+      } else {
+        raw.push_back('<');
+        ++i;
+      }
+      continue;
+    }
+    std::string name;
+    for (size_t k = name_start; k < j; ++k) name.push_back(Lower(html[k]));
+    // Skip attributes, honouring quotes so a '>' inside a value does not end the tag.
+    char quote = 0;
+    while (j < html.size()) {
+      char d = html[j];
+      if (quote) {
+        if (d == quote) quote = 0;
+      } else if (d == '"' || d == '\'') {
+        quote = d;
+      } else if (d == '>') {
+        break;
+      }
+      ++j;
+    }
+    i = j < html.size() ? j + 1 : html.size();
+    if (!closing && IsRawTextElement(name)) {
+      size_t end = FindClosingTag(html, i, name);
+      if (end == std::string_view::npos) break;
+      size_t gt = html.find('>', end);
+      i = gt == std::string_view::npos ? html.size() : gt + 1;
+      continue;
+    }
+    auto it = std::find_if(kBlockTags.begin(), kBlockTags.end(),
+                           [&](const BlockTag& t) { return t.name == name; });
+    if (it != kBlockTags.end()) raw.append(closing ? it->close : it->open);
+  }
+  return Tidy(raw);
+}
+
+std::string CleanInlineText(std::string_view text) {
+  std::string decoded = text.find('&') == std::string_view::npos ? std::string(text)
+                                                                 : DecodeEntities(text);
+  std::string out;
+  out.reserve(decoded.size());
+  bool space = false;
+  for (size_t i = 0; i < decoded.size(); ++i) {
+    char c = decoded[i];
+    bool nbsp = c == '\xC2' && i + 1 < decoded.size() && decoded[i + 1] == '\xA0';
+    if (IsSpace(c) || c == '\v' || nbsp) {
+      if (nbsp) ++i;
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace jobtrawl::parsers

@@ -1,0 +1,34 @@
+// Turning HTML (or text with HTML entities) into clean plain text, without
+// building a tree: a single forward scan, fast enough to run on every
+// description. Follows the HTML spec's character references
+// (https://html.spec.whatwg.org/multipage/parsing.html#character-reference-state)
+// for the common named references and all numeric ones.
+#ifndef JOBTRAWL_PARSERS_HTML_TEXT_H_
+#define JOBTRAWL_PARSERS_HTML_TEXT_H_
+
+#include <string>
+#include <string_view>
+
+namespace jobtrawl::parsers {
+
+// Decodes character references: named (&amp; &eacute; ...), decimal and hex.
+// Unknown names are kept as written; invalid code points become U+FFFD, and
+// 0x80-0x9F map through windows-1252 as browsers do.
+std::string DecodeEntities(std::string_view text);
+
+// Text content of an HTML fragment: tags removed, script/style/template
+// content dropped, block elements become line breaks (paragraphs a blank
+// line, list items "- "), entities decoded, runs of spaces collapsed, lines
+// trimmed. Never fails; malformed markup degrades to text.
+std::string HtmlToText(std::string_view html);
+
+// Entities decoded, whitespace runs (newlines included) collapsed to one
+// space, trimmed: for titles, names and other one-line fields.
+std::string CleanInlineText(std::string_view text);
+
+// Appends the UTF-8 encoding of `cp` (U+FFFD for invalid code points).
+void AppendUtf8(std::string& out, char32_t cp);
+
+}  // namespace jobtrawl::parsers
+
+#endif  // JOBTRAWL_PARSERS_HTML_TEXT_H_

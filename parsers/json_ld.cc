@@ -1,0 +1,432 @@
+#include "parsers/json_ld.h"
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "parsers/html_text.h"
+#include "parsers/lenient_json.h"
+#include "parsers/url.h"
+
+namespace jobtrawl::parsers {
+namespace {
+
+namespace json = boost::json;
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Case-insensitive search for an ASCII needle (already lower-case).
+size_t FindNoCase(std::string_view hay, std::string_view needle, size_t from) {
+  if (needle.empty()) return from;
+  const char first = needle[0];
+  const char first_upper = (first >= 'a' && first <= 'z') ? static_cast<char>(first - 32) : first;
+  const char both[2] = {first, first_upper};
+  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    i = first == first_upper ? hay.find(first, i) : hay.find_first_of(std::string_view(both, 2), i);
+    if (i == std::string_view::npos || i + needle.size() > hay.size()) break;
+    bool same = true;
+    for (size_t k = 1; k < needle.size() && same; ++k) same = Lower(hay[i + k]) == needle[k];
+    if (same) return i;
+  }
+  return std::string_view::npos;
+}
+
+// The value of attribute `name` in the attribute text of a start tag.
+std::optional<std::string_view> Attribute(std::string_view attrs, std::string_view name) {
+  size_t i = 0;
+  while (i < attrs.size()) {
+    while (i < attrs.size() && (attrs[i] == ' ' || attrs[i] == '\t' || attrs[i] == '\n' ||
+                                attrs[i] == '\r' || attrs[i] == '/'))
+      ++i;
+    size_t key_start = i;
+    while (i < attrs.size() && attrs[i] != '=' && attrs[i] != ' ' && attrs[i] != '\t' &&
+           attrs[i] != '\n' && attrs[i] != '\r')
+      ++i;
+    std::string_view key = attrs.substr(key_start, i - key_start);
+    while (i < attrs.size() && (attrs[i] == ' ' || attrs[i] == '\t')) ++i;
+    std::string_view value;
+    if (i < attrs.size() && attrs[i] == '=') {
+      ++i;
+      while (i < attrs.size() && (attrs[i] == ' ' || attrs[i] == '\t')) ++i;
+      if (i < attrs.size() && (attrs[i] == '"' || attrs[i] == '\'')) {
+        char q = attrs[i++];
+        size_t end = attrs.find(q, i);
+        if (end == std::string_view::npos) end = attrs.size();
+        value = attrs.substr(i, end - i);
+        i = end + 1;
+      } else {
+        size_t start = i;
+        while (i < attrs.size() && attrs[i] != ' ' && attrs[i] != '\t' && attrs[i] != '\n') ++i;
+        value = attrs.substr(start, i - start);
+      }
+    }
+    if (key.size() == name.size()) {
+      bool same = true;
+      for (size_t k = 0; k < key.size() && same; ++k) same = Lower(key[k]) == name[k];
+      if (same) return value;
+    }
+    if (key.empty()) ++i;
+  }
+  return std::nullopt;
+}
+
+// ---- JSON helpers: tolerant of the many shapes schema.org allows. ----
+
+const json::value* Get(const json::object& o, std::string_view key) {
+  if (auto it = o.find(key); it != o.end()) return &it->value();
+  return nullptr;
+}
+
+// First element of an array, or the value itself.
+const json::value* First(const json::value* v) {
+  if (v != nullptr && v->is_array()) {
+    const auto& a = v->get_array();
+    return a.empty() ? nullptr : &a.front();
+  }
+  return v;
+}
+
+std::optional<std::string> Text(const json::value* v);
+
+std::optional<std::string> NonEmpty(std::string s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+// A scalar or a {"name"/"@value"/"value"} object as one line of clean text.
+std::optional<std::string> Text(const json::value* v) {
+  v = First(v);
+  if (v == nullptr) return std::nullopt;
+  switch (v->kind()) {
+    case json::kind::string: return NonEmpty(CleanInlineText(v->get_string()));
+    case json::kind::int64: return std::to_string(v->get_int64());
+    case json::kind::uint64: return std::to_string(v->get_uint64());
+    case json::kind::double_: {
+      double d = v->get_double();
+      if (d == std::floor(d) && std::abs(d) < 1e15) return std::to_string(static_cast<long long>(d));
+      return std::to_string(d);
+    }
+    case json::kind::object: {
+      const auto& o = v->get_object();
+      for (auto key : {"name", "@value", "value"}) {
+        if (auto* inner = Get(o, key)) return Text(inner);
+      }
+      return std::nullopt;
+    }
+    case json::kind::null:
+    case json::kind::bool_:
+    case json::kind::array: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> Number(const json::value* v) {
+  v = First(v);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64()) return static_cast<double>(v->get_int64());
+  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
+  if (v->is_double()) return std::isfinite(v->get_double()) ? std::optional(v->get_double()) : std::nullopt;
+  if (v->is_string()) {
+    // "130,000" or "130000.00": thousands separators dropped. Anything else
+    // (ranges, words) is text for the salary normalizer, not a number.
+    std::string digits;
+    for (char c : v->get_string()) {
+      if (c == ',' || c == ' ' || c == '_') continue;
+      digits.push_back(c);
+    }
+    if (digits.empty()) return std::nullopt;
+    try {
+      size_t used = 0;
+      double d = std::stod(digits, &used);
+      if (used == digits.size() && std::isfinite(d)) return d;
+    } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
+}
+
+bool HasType(const json::object& o, std::string_view type) {
+  const json::value* t = Get(o, "@type");
+  if (t == nullptr) return false;
+  auto matches = [&](const json::value& v) {
+    if (!v.is_string()) return false;
+    std::string_view s = v.get_string();
+    // "JobPosting", "schema:JobPosting", "http://schema.org/JobPosting"
+    if (auto slash = s.find_last_of("/:"); slash != std::string_view::npos) s = s.substr(slash + 1);
+    return s == type;
+  };
+  if (t->is_array()) {
+    for (const auto& e : t->get_array()) {
+      if (matches(e)) return true;
+    }
+    return false;
+  }
+  return matches(*t);
+}
+
+// "Locality, Region, Country" from a Place, PostalAddress or string.
+struct Location {
+  std::optional<std::string> display;
+  std::optional<std::string> country;
+};
+
+Location ReadPlace(const json::value& place) {
+  Location loc;
+  if (place.is_string()) {
+    loc.display = NonEmpty(CleanInlineText(place.get_string()));
+    return loc;
+  }
+  if (!place.is_object()) return loc;
+  const json::object& p = place.get_object();
+  const json::value* address = First(Get(p, "address"));
+  const json::object* a = nullptr;
+  if (address != nullptr && address->is_object()) {
+    a = &address->get_object();
+  } else if (HasType(p, "PostalAddress")) {
+    a = &p;
+  }
+  if (a == nullptr) {
+    // A Place with only a name, or an address as one string.
+    loc.display = address != nullptr ? Text(address) : Text(Get(p, "name"));
+    return loc;
+  }
+  std::string display;
+  auto add = [&](const std::optional<std::string>& part) {
+    if (!part) return;
+    if (display.find(*part) != std::string::npos) return;  // "Berlin, Berlin"
+    if (!display.empty()) display += ", ";
+    display += *part;
+  };
+  add(Text(Get(*a, "addressLocality")));
+  add(Text(Get(*a, "addressRegion")));
+  loc.country = Text(Get(*a, "addressCountry"));
+  add(loc.country);
+  loc.display = NonEmpty(std::move(display));
+  return loc;
+}
+
+// schema.org employment types as the enumerated values, for known spellings.
+std::string EmploymentType(std::string_view raw) {
+  std::string upper;
+  for (char c : raw) {
+    if (c == '-' || c == ' ') c = '_';
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (upper == "FULLTIME") return "FULL_TIME";
+  if (upper == "PARTTIME") return "PART_TIME";
+  if (upper == "CONTRACT") return "CONTRACTOR";
+  if (upper == "INTERNSHIP") return "INTERN";
+  if (upper == "TEMP") return "TEMPORARY";
+  return upper;
+}
+
+void ReadSalary(const json::value* salary, Posting& p) {
+  salary = First(salary);
+  if (salary == nullptr) return;
+  if (!salary->is_object()) {
+    if (auto n = Number(salary)) p.salary_min = p.salary_max = n;
+    return;
+  }
+  const json::object& s = salary->get_object();
+  p.salary_currency = Text(Get(s, "currency"));
+  const json::value* value = First(Get(s, "value"));
+  const json::object* q = nullptr;
+  if (value != nullptr && value->is_object()) {
+    q = &value->get_object();
+  } else if (value != nullptr) {
+    if (auto n = Number(value)) p.salary_min = p.salary_max = n;
+  }
+  // Some sites put min/max on the MonetaryAmount itself.
+  if (q == nullptr && (Get(s, "minValue") || Get(s, "maxValue"))) q = &s;
+  if (q != nullptr) {
+    p.salary_min = Number(Get(*q, "minValue"));
+    p.salary_max = Number(Get(*q, "maxValue"));
+    if (auto single = Number(Get(*q, "value")); single && !p.salary_min && !p.salary_max) {
+      p.salary_min = p.salary_max = single;
+    }
+    if (auto unit = Text(Get(*q, "unitText"))) {
+      std::string u;
+      for (char c : *unit) u.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+          {"HOUR", "HOUR"},   {"HOURLY", "HOUR"}, {"DAY", "DAY"},     {"DAILY", "DAY"},
+          {"WEEK", "WEEK"},   {"WEEKLY", "WEEK"}, {"MONTH", "MONTH"}, {"MONTHLY", "MONTH"},
+          {"YEAR", "YEAR"},   {"YEARLY", "YEAR"}, {"ANNUAL", "YEAR"}, {"ANNUALLY", "YEAR"},
+          {"PER YEAR", "YEAR"}};
+      for (const auto& [k, v] : kUnits) {
+        if (u == k) p.salary_period = std::string(v);
+      }
+      if (!p.salary_period) p.salary_period = u;
+    }
+  }
+  if (!p.salary_min && !p.salary_max) {
+    p.salary_currency.reset();
+    p.salary_period.reset();
+  }
+}
+
+std::optional<std::string> Url(const json::value* v, std::string_view page_url) {
+  auto text = Text(v);
+  if (!text) return std::nullopt;
+  auto resolved = ResolveUrl(page_url, *text);
+  if (!resolved) return std::nullopt;
+  return CanonicalUrl(*resolved);
+}
+
+Posting ReadPosting(const json::object& o, std::string_view page_url) {
+  Posting p;
+  p.title = Text(Get(o, "title"));
+  if (!p.title) p.title = Text(Get(o, "name"));
+  p.company = Text(Get(o, "hiringOrganization"));
+
+  std::string display;
+  for (const json::value* places = Get(o, "jobLocation"); places != nullptr;) {
+    auto add_place = [&](const json::value& place) {
+      Location loc = ReadPlace(place);
+      if (!p.country) p.country = loc.country;
+      if (loc.display && display.find(*loc.display) == std::string::npos) {
+        if (!display.empty()) display += "; ";
+        display += *loc.display;
+      }
+    };
+    if (places->is_array()) {
+      for (const auto& place : places->get_array()) add_place(place);
+    } else {
+      add_place(*places);
+    }
+    break;
+  }
+  if (auto type = Text(Get(o, "jobLocationType"))) {
+    std::string t;
+    for (char c : *type) t.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    if (t.find("TELECOMMUTE") != std::string::npos) p.remote = "remote";
+  }
+  if (display.empty()) {
+    // A remote job may only say where applicants must be.
+    if (auto req = Text(Get(o, "applicantLocationRequirements"))) {
+      display = *req;
+      if (!p.country) p.country = req;
+    }
+  }
+  p.location = NonEmpty(std::move(display));
+
+  if (const json::value* types = Get(o, "employmentType")) {
+    std::string joined;
+    auto add = [&](const json::value& t) {
+      if (!t.is_string()) return;
+      // "FULL_TIME, PART_TIME" in one string is common too.
+      std::string_view s = t.get_string();
+      while (!s.empty()) {
+        size_t comma = s.find(',');
+        std::string part = CleanInlineText(s.substr(0, comma));
+        if (!part.empty()) {
+          std::string value = EmploymentType(part);
+          if (joined.find(value) == std::string::npos) joined += (joined.empty() ? "" : ",") + value;
+        }
+        if (comma == std::string_view::npos) break;
+        s.remove_prefix(comma + 1);
+      }
+    };
+    if (types->is_array()) {
+      for (const auto& t : types->get_array()) add(t);
+    } else {
+      add(*types);
+    }
+    p.employment_type = NonEmpty(std::move(joined));
+  }
+
+  ReadSalary(Get(o, "baseSalary"), p);
+  if (!p.salary_min && !p.salary_max) ReadSalary(Get(o, "estimatedSalary"), p);
+  p.date_posted = Text(Get(o, "datePosted"));
+  p.valid_through = Text(Get(o, "validThrough"));
+  // PropertyValue identifiers carry the id in "value" and a label in "name".
+  if (const json::value* id = First(Get(o, "identifier")); id != nullptr && id->is_object()) {
+    const json::object& io = id->get_object();
+    p.external_id = Text(Get(io, "value"));
+    if (!p.external_id) p.external_id = Text(Get(io, "@value"));
+  } else {
+    p.external_id = Text(id);
+  }
+  if (const json::value* d = First(Get(o, "description")); d != nullptr && d->is_string()) {
+    p.description = NonEmpty(HtmlToText(d->get_string()));
+  }
+  auto own_url = Url(Get(o, "url"), page_url);
+  p.url = own_url ? *own_url : std::string(page_url);
+  if (const json::value* action = First(Get(o, "potentialAction"));
+      action != nullptr && action->is_object()) {
+    p.apply_url = Url(Get(action->get_object(), "target"), page_url);
+  }
+  return p;
+}
+
+// Visits every object in the tree; JobPostings are read, not descended into.
+void Collect(const json::value& v, std::string_view page_url, Extracted& out, int depth) {
+  if (depth > 64) return;
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) Collect(e, page_url, out, depth + 1);
+    return;
+  }
+  if (!v.is_object()) return;
+  const json::object& o = v.get_object();
+  if (HasType(o, "JobPosting")) {
+    out.postings.push_back(ReadPosting(o, page_url));
+    return;
+  }
+  for (const auto& [key, child] : o) {
+    if (child.is_object() || child.is_array()) Collect(child, page_url, out, depth + 1);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
+  std::vector<std::string_view> blocks;
+  size_t i = 0;
+  while ((i = FindNoCase(html, "<script", i)) != std::string_view::npos) {
+    size_t attrs_start = i + 7;
+    // Find the end of the start tag, honouring quoted attribute values.
+    size_t j = attrs_start;
+    char quote = 0;
+    for (; j < html.size(); ++j) {
+      char c = html[j];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '>') {
+        break;
+      }
+    }
+    if (j >= html.size()) break;
+    std::string_view attrs = html.substr(attrs_start, j - attrs_start);
+    size_t content_start = j + 1;
+    size_t end = FindNoCase(html, "</script", content_start);
+    if (end == std::string_view::npos) end = html.size();  // truncated page
+    auto type = Attribute(attrs, "type");
+    if (type) {
+      std::string t;
+      for (char c : *type) t.push_back(Lower(c));
+      if (t.find("ld+json") != std::string::npos) {
+        blocks.push_back(html.substr(content_start, end - content_start));
+      }
+    }
+    i = end;
+  }
+  return blocks;
+}
+
+void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out) {
+  for (std::string_view block : FindJsonLdBlocks(html)) {
+    ++out.structured_blocks;
+    auto value = ParseLenientJson(block);
+    if (!value) {
+      ++out.broken_blocks;
+      out.warnings.push_back("unreadable JSON-LD block of " + std::to_string(block.size()) +
+                             " bytes");
+      continue;
+    }
+    Collect(*value, page_url, out, 0);
+  }
+}
+
+}  // namespace jobtrawl::parsers

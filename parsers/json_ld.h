@@ -1,0 +1,26 @@
+// schema.org JobPosting from JSON-LD (https://schema.org/JobPosting,
+// https://www.w3.org/TR/json-ld11/). The page is scanned for
+// <script type="application/ld+json"> blocks without building an HTML tree,
+// so a detail page whose structured data says everything costs one pass.
+#ifndef JOBTRAWL_PARSERS_JSON_LD_H_
+#define JOBTRAWL_PARSERS_JSON_LD_H_
+
+#include <string_view>
+#include <vector>
+
+#include "model/posting.h"
+
+namespace jobtrawl::parsers {
+
+// The contents of every JSON-LD script block, in document order.
+std::vector<std::string_view> FindJsonLdBlocks(std::string_view html);
+
+// Appends each JobPosting found in the page's JSON-LD to `out.postings`
+// (single objects, arrays, @graph, nested lists, several blocks) and counts
+// blocks read and unreadable in `out`. `page_url` (absolute, canonical)
+// resolves relative URLs and is the posting's URL when the data gives none.
+void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out);
+
+}  // namespace jobtrawl::parsers
+
+#endif  // JOBTRAWL_PARSERS_JSON_LD_H_

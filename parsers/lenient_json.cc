@@ -1,0 +1,136 @@
+#include "parsers/lenient_json.h"
+
+#include <boost/json/stream_parser.hpp>
+#include <string>
+
+#include "parsers/html_text.h"
+
+namespace jobtrawl::parsers {
+namespace {
+
+namespace json = boost::json;
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+void Trim(std::string_view& s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && (IsSpace(s.back()) || s.back() == ';')) s.remove_suffix(1);
+}
+
+// Removes the wrappers CMSs put around script content.
+std::string_view Unwrap(std::string_view s) {
+  static constexpr std::string_view kPrefixes[] = {"//<![CDATA[", "<![CDATA[", "<!--"};
+  static constexpr std::string_view kSuffixes[] = {"//]]>", "]]>", "//-->", "-->"};
+  Trim(s);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto p : kPrefixes) {
+      if (s.starts_with(p)) {
+        s.remove_prefix(p.size());
+        Trim(s);
+        changed = true;
+      }
+    }
+    for (auto p : kSuffixes) {
+      if (s.ends_with(p)) {
+        s.remove_suffix(p.size());
+        Trim(s);
+        changed = true;
+      }
+    }
+  }
+  return s;
+}
+
+// Parses one or more JSON values written back to back. Empty on any error.
+std::optional<json::value> ParseValues(std::string_view text) {
+  json::parse_options opt;
+  opt.allow_comments = true;
+  opt.allow_trailing_commas = true;
+  opt.allow_invalid_utf8 = true;
+  opt.max_depth = 128;
+  json::stream_parser p({}, opt);
+  json::array values;
+  boost::system::error_code ec;
+  while (true) {
+    while (!text.empty() && (IsSpace(text.front()) || text.front() == ';' || text.front() == ','))
+      text.remove_prefix(1);
+    if (text.empty()) break;
+    p.reset();
+    size_t used = p.write_some(text.data(), text.size(), ec);
+    if (ec) return std::nullopt;
+    // A number at the very end is only complete once the parser is told so.
+    if (!p.done()) {
+      p.finish(ec);
+      if (ec) return std::nullopt;
+    }
+    values.push_back(p.release());
+    text.remove_prefix(used);
+  }
+  if (values.empty()) return std::nullopt;
+  if (values.size() == 1) return std::move(values[0]);
+  return json::value(std::move(values));
+}
+
+// Escapes raw control characters inside strings and drops backslashes
+// before characters JSON cannot escape ("\'" -> "'").
+std::string RepairStrings(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!in_string) {
+      if (c == '"') in_string = true;
+      out.push_back(c);
+      continue;
+    }
+    if (c == '\\') {
+      char next = i + 1 < text.size() ? text[i + 1] : '\0';
+      static constexpr std::string_view kEscapable = "\"\\/bfnrtu";
+      if (next != '\0' && kEscapable.find(next) != std::string_view::npos) {
+        out.push_back(c);
+        out.push_back(next);
+        ++i;
+      }
+      // else: drop the stray backslash; the next character is kept as is.
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += ' '; break;
+      }
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<json::value> ParseLenientJson(std::string_view text) {
+  try {
+    std::string_view body = Unwrap(text);
+    if (body.empty()) return std::nullopt;
+    if (auto v = ParseValues(body)) return v;
+    std::string repaired = RepairStrings(body);
+    if (auto v = ParseValues(repaired)) return v;
+    // The whole block was entity-escaped (&quot;@type&quot;: ...).
+    if (body.find('&') != std::string_view::npos) {
+      std::string decoded = RepairStrings(DecodeEntities(body));
+      if (auto v = ParseValues(decoded)) return v;
+    }
+  } catch (const std::exception&) {
+    // Allocation failure on hostile input; treated as unreadable.
+  }
+  return std::nullopt;
+}
+
+}  // namespace jobtrawl::parsers

@@ -1,0 +1,95 @@
+#include "parsers/url.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/url.hpp>
+#include <vector>
+
+namespace jobtrawl::parsers {
+namespace urls = boost::urls;
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+bool IsTrackingParameter(std::string_view name) {
+  static constexpr std::array<std::string_view, 16> kExact{
+      "gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid", "yclid", "igshid",
+      "mc_cid", "mc_eid", "_hsenc", "_hsmi", "ref", "ref_src", "trk", "trackingid"};
+  std::string lower = Lower(name);
+  if (lower.starts_with("utm_")) return true;
+  return std::find(kExact.begin(), kExact.end(), lower) != kExact.end();
+}
+
+std::optional<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
+  auto b = urls::parse_uri(base);
+  if (!b) return std::nullopt;
+  // Whitespace around href values is common and ignored by browsers.
+  while (!ref.empty() && std::isspace(static_cast<unsigned char>(ref.front()))) ref.remove_prefix(1);
+  while (!ref.empty() && std::isspace(static_cast<unsigned char>(ref.back()))) ref.remove_suffix(1);
+  auto r = urls::parse_uri_reference(ref);
+  if (!r) {
+    // Browsers tolerate spaces and other unescaped characters; so do we.
+    urls::url encoded;
+    encoded.set_path(ref);  // percent-encodes what a path cannot hold
+    std::string fixed(encoded.buffer());
+    r = urls::parse_uri_reference(fixed);
+    if (!r) return std::nullopt;
+    urls::url out;
+    if (!urls::resolve(*b, *r, out)) return std::nullopt;
+    return std::string(out.buffer());
+  }
+  urls::url out;
+  if (!urls::resolve(*b, *r, out)) return std::nullopt;
+  return std::string(out.buffer());
+}
+
+std::optional<std::string> CanonicalUrl(std::string_view text) {
+  auto parsed = urls::parse_uri(text);
+  if (!parsed) return std::nullopt;
+  urls::url u(*parsed);
+  u.normalize();  // case of scheme, host and %XX; unreserved %XX decoded; dot segments
+  u.remove_fragment();
+  if (u.has_port()) {
+    auto scheme = u.scheme_id();
+    auto port = u.port_number();
+    if ((scheme == urls::scheme::http && port == 80) ||
+        (scheme == urls::scheme::https && port == 443)) {
+      u.remove_port();
+    }
+  }
+  // (set_path("/") writes "/./" in Boost.URL 1.81; set_path_absolute does not.)
+  if (u.has_authority() && u.encoded_path().empty()) u.set_path_absolute(true);
+
+  if (u.has_query()) {
+    std::vector<std::pair<std::string, std::string>> kept;
+    for (auto p : u.encoded_params()) {
+      std::string key(p.key);
+      if (IsTrackingParameter(p.key.decode())) continue;
+      kept.emplace_back(std::move(key), p.has_value ? std::string(p.value) : std::string());
+      if (!p.has_value) kept.back().second = "\x01";  // remembers "key" without "="
+    }
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (kept.empty()) {
+      u.remove_query();
+    } else {
+      std::string query;
+      for (const auto& [k, v] : kept) {
+        if (!query.empty()) query += '&';
+        query += k;
+        if (v != "\x01") query += '=' + v;
+      }
+      u.set_encoded_query(query);
+    }
+  }
+  return std::string(u.buffer());
+}
+
+}  // namespace jobtrawl::parsers

@@ -1,0 +1,217 @@
+#include "parsers/json_ld.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace jobtrawl::parsers {
+namespace {
+
+const char* kPage = "https://jobs.example.com/jobs/42";
+
+Extracted Extract(std::string_view html) {
+  Extracted out;
+  ExtractJsonLd(html, kPage, out);
+  return out;
+}
+
+std::string Script(std::string_view json) {
+  return "<html><head><script type=\"application/ld+json\">" + std::string(json) +
+         "</script></head><body></body></html>";
+}
+
+TEST(JsonLdTest, ReadsAFullPosting) {
+  // The common Google-for-Jobs shape with nested organization, place and salary.
+  auto out = Extract(Script(R"({
+    "@context": "https://schema.org", "@type": "JobPosting",
+    "title": "Senior C++ Engineer",
+    "hiringOrganization": {"@type": "Organization", "name": "Acme &amp; Sons"},
+    "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
+        "addressLocality": "Berlin", "addressRegion": "Berlin", "addressCountry": {"@type": "Country", "name": "DE"}}},
+    "employmentType": ["FULL_TIME", "Part-time"],
+    "baseSalary": {"@type": "MonetaryAmount", "currency": "EUR",
+        "value": {"@type": "QuantitativeValue", "minValue": 70000, "maxValue": "90,000", "unitText": "YEAR"}},
+    "datePosted": "2026-11-20", "validThrough": "2026-12-31T00:00:00Z",
+    "identifier": {"@type": "PropertyValue", "name": "Acme", "value": "REQ-42"},
+    "description": "<p>Build <b>fast</b> things.</p><ul><li>C++23</li></ul>",
+    "url": "/jobs/42?utm_source=feed"
+  })"));
+  ASSERT_EQ(out.postings.size(), 1u);
+  const Posting& p = out.postings[0];
+  EXPECT_EQ(p.title, "Senior C++ Engineer");
+  EXPECT_EQ(p.company, "Acme & Sons");
+  EXPECT_EQ(p.location, "Berlin, DE");
+  EXPECT_EQ(p.country, "DE");
+  EXPECT_EQ(p.employment_type, "FULL_TIME,PART_TIME");
+  EXPECT_EQ(p.salary_min, 70000);
+  EXPECT_EQ(p.salary_max, 90000);
+  EXPECT_EQ(p.salary_currency, "EUR");
+  EXPECT_EQ(p.salary_period, "YEAR");
+  EXPECT_EQ(p.date_posted, "2026-11-20");
+  EXPECT_EQ(p.valid_through, "2026-12-31T00:00:00Z");
+  EXPECT_EQ(p.external_id, "REQ-42");
+  EXPECT_EQ(p.description, "Build fast things.\n\n- C++23");
+  EXPECT_EQ(p.url, "https://jobs.example.com/jobs/42");
+  EXPECT_EQ(p.remote, std::nullopt);
+  EXPECT_EQ(out.structured_blocks, 1);
+  EXPECT_EQ(out.broken_blocks, 0);
+}
+
+TEST(JsonLdTest, FindsPostingsInEveryContainerShape) {
+  // Arrays, @graph, ItemList nesting and several blocks per page.
+  struct Case {
+    const char* name;
+    std::string html;
+    size_t postings;
+  } cases[] = {
+      {"array", Script(R"([{"@type":"JobPosting","title":"A"},{"@type":"JobPosting","title":"B"}])"), 2},
+      {"graph", Script(R"({"@context":"https://schema.org","@graph":[{"@type":"WebPage"},{"@type":"JobPosting","title":"A"}]})"), 1},
+      {"item list", Script(R"({"@type":"ItemList","itemListElement":[{"@type":"ListItem","item":{"@type":"JobPosting","title":"A"}}]})"), 1},
+      {"type array", Script(R"({"@type":["Thing","JobPosting"],"title":"A"})"), 1},
+      {"type iri", Script(R"({"@type":"http://schema.org/JobPosting","title":"A"})"), 1},
+      {"two blocks", Script(R"({"@type":"JobPosting","title":"A"})") + Script(R"({"@type":"JobPosting","title":"B"})"), 2},
+      {"other types only", Script(R"({"@type":"Organization","name":"Acme"})"), 0},
+  };
+  for (const auto& c : cases) EXPECT_EQ(Extract(c.html).postings.size(), c.postings) << c.name;
+}
+
+TEST(JsonLdTest, ScriptTagVariantsAreFound) {
+  // Attribute order, quoting and case vary; other scripts are ignored.
+  std::string html =
+      "<SCRIPT data-rh=\"true\" TYPE='application/ld+json'>{\"@type\":\"JobPosting\",\"title\":\"A\"}</SCRIPT>"
+      "<script type=application/ld+json>{\"@type\":\"JobPosting\",\"title\":\"B\"}</script>"
+      "<script type=\"text/javascript\">var x = {\"@type\":\"JobPosting\"};</script>"
+      "<script>{\"@type\":\"JobPosting\"}</script>";
+  EXPECT_EQ(FindJsonLdBlocks(html).size(), 2u);
+  EXPECT_EQ(Extract(html).postings.size(), 2u);
+}
+
+TEST(JsonLdTest, RemoteAndApplicantRequirements) {
+  // A remote job may name only where applicants must live.
+  auto out = Extract(Script(R"({"@type":"JobPosting","title":"A","jobLocationType":"TELECOMMUTE",
+      "applicantLocationRequirements":{"@type":"Country","name":"USA"}})"));
+  ASSERT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.postings[0].remote, "remote");
+  EXPECT_EQ(out.postings[0].location, "USA");
+}
+
+TEST(JsonLdTest, SalaryShapes) {
+  // baseSalary as a bare number, a single value, and min/max on the amount itself.
+  struct Case {
+    const char* salary;
+    std::optional<double> min, max;
+    std::optional<std::string> currency, period;
+  } cases[] = {
+      {R"(50000)", 50000, 50000, std::nullopt, std::nullopt},
+      {R"({"currency":"USD","value":{"value":40,"unitText":"HOUR"}})", 40, 40, "USD", "HOUR"},
+      {R"({"currency":"GBP","minValue":"100000","maxValue":"133000"})", 100000, 133000, "GBP", std::nullopt},
+      {R"({"currency":"USD","value":"competitive"})", std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+  };
+  for (const auto& c : cases) {
+    auto out = Extract(Script(std::string(R"({"@type":"JobPosting","title":"A","baseSalary":)") +
+                              c.salary + "}"));
+    ASSERT_EQ(out.postings.size(), 1u) << c.salary;
+    const Posting& p = out.postings[0];
+    EXPECT_EQ(p.salary_min, c.min) << c.salary;
+    EXPECT_EQ(p.salary_max, c.max) << c.salary;
+    EXPECT_EQ(p.salary_currency, c.currency) << c.salary;
+    EXPECT_EQ(p.salary_period, c.period) << c.salary;
+  }
+}
+
+TEST(JsonLdTest, BrokenBlocksAreCountedNotFatal) {
+  // One unreadable block must not hide a good one beside it.
+  auto out = Extract(Script("{\"@type\":\"JobPosting\",\"title\":") +
+                     Script(R"({"@type":"JobPosting","title":"Good",})") + Script("") +
+                     "<script type=\"application/ld+json\">{\"@type\":\"JobPosting\"");
+  EXPECT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.structured_blocks, 4);
+  EXPECT_EQ(out.broken_blocks, 3);
+}
+
+TEST(JsonLdTest, WrongTypesNeverCrash) {
+  // Values of unexpected JSON types are skipped field by field.
+  auto out = Extract(Script(R"({"@type":"JobPosting","title":["A"],"hiringOrganization":7,
+      "jobLocation":[null,3,"Paris",{"address":"1 Rue X, Lyon"}],"employmentType":{"x":1},
+      "baseSalary":{"value":{"minValue":{"a":1}}},"description":42,"url":{"x":1},"datePosted":true})"));
+  ASSERT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.postings[0].title, "A");
+  EXPECT_EQ(out.postings[0].company, "7");
+  EXPECT_EQ(out.postings[0].location, "Paris; 1 Rue X, Lyon");
+  EXPECT_EQ(out.postings[0].salary_min, std::nullopt);
+  EXPECT_EQ(out.postings[0].description, std::nullopt);
+  EXPECT_EQ(out.postings[0].url, kPage);
+}
+
+// Real pages saved from the web (../shared/corpus); skipped when absent.
+std::string ReadCorpus(const std::string& relative) {
+  std::ifstream in(std::filesystem::path(JOBTRAWL_CORPUS_DIR) / relative, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(JsonLdCorpusTest, IndeedAustraliaViewJob) {
+  // indeed.com.au escapes '/' and '<' as \u002F and \u003C inside a 550 KB page.
+  std::string html = ReadCorpus("jsonld/indeed-au-viewjob-senior-devops-papercut.html");
+  if (html.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  Extracted out;
+  ExtractJsonLd(html, "https://au.indeed.com/viewjob?jk=1", out);
+  ASSERT_EQ(out.postings.size(), 1u);
+  const Posting& p = out.postings[0];
+  EXPECT_EQ(p.title, "Senior DevOps Engineer");
+  EXPECT_EQ(p.company, "PaperCut Software");
+  EXPECT_EQ(p.location, "Camberwell, VIC, AU");
+  EXPECT_EQ(p.country, "AU");
+  EXPECT_EQ(p.salary_min, 130000);
+  EXPECT_EQ(p.salary_max, 160000);
+  EXPECT_EQ(p.salary_currency, "AUD");
+  EXPECT_EQ(p.salary_period, "YEAR");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");
+  EXPECT_EQ(p.date_posted, "2026-08-06T07:39:35.941Z");
+  ASSERT_TRUE(p.description.has_value());
+  EXPECT_TRUE(p.description->starts_with("Company Description\n\nAt PaperCut, we believe two things"))
+      << *p.description;
+  EXPECT_EQ(p.description->find('<'), std::string::npos);
+}
+
+TEST(JsonLdCorpusTest, WelcomeToTheJungleSnippets) {
+  // Otta/WTTJ: identifier as a URL, remote with applicant requirements, min/max as strings.
+  struct Case {
+    const char* file;
+    const char* title;
+    const char* company;
+    const char* location;
+    double min, max;
+    const char* currency;
+    std::optional<std::string> remote;
+  } cases[] = {
+      {"jsonld/wttj-otta-jsonld-snippet-monzo-greenhouse-product-marketing-lead.html",
+       "Product Marketing Lead (Core Banking)", "Monzo", "London, GB", 100000, 133000, "GBP",
+       "remote"},
+      {"jsonld/wttj-otta-jsonld-snippet-salesforce-workday-smts.html",
+       "Senior Member of Technical Staff (Software Engineering)", "Salesforce",
+       "San Francisco Bay Area, US", 148500, 246000, "USD", std::nullopt},
+  };
+  for (const auto& c : cases) {
+    std::string html = ReadCorpus(c.file);
+    if (html.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+    Extracted out;
+    ExtractJsonLd(html, "https://app.welcometothejungle.com/jobs/x", out);
+    ASSERT_EQ(out.postings.size(), 1u) << c.file;
+    const Posting& p = out.postings[0];
+    EXPECT_EQ(p.title, c.title);
+    EXPECT_EQ(p.company, c.company);
+    EXPECT_EQ(p.location, c.location);
+    EXPECT_EQ(p.salary_min, c.min);
+    EXPECT_EQ(p.salary_max, c.max);
+    EXPECT_EQ(p.salary_currency, c.currency);
+    EXPECT_EQ(p.remote, c.remote);
+    EXPECT_TRUE(p.external_id.has_value());
+  }
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers

@@ -1,0 +1,61 @@
+#include "parsers/url.h"
+
+#include <gtest/gtest.h>
+
+namespace jobtrawl::parsers {
+namespace {
+
+TEST(CanonicalUrlTest, NormalizesAsDesignDescribes) {
+  // DESIGN.md dedup model: one URL, one listing, however it was written.
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"HTTPS://Jobs.Example.COM/a", "https://jobs.example.com/a"},
+      {"https://jobs.example.com:443/a", "https://jobs.example.com/a"},
+      {"http://jobs.example.com:80/a", "http://jobs.example.com/a"},
+      {"http://jobs.example.com:8080/a", "http://jobs.example.com:8080/a"},
+      {"https://jobs.example.com", "https://jobs.example.com/"},
+      {"https://jobs.example.com/a#apply", "https://jobs.example.com/a"},
+      {"https://jobs.example.com/a/./b/../c", "https://jobs.example.com/a/c"},
+      {"https://jobs.example.com/a?utm_source=x&id=7&UTM_Medium=y", "https://jobs.example.com/a?id=7"},
+      {"https://jobs.example.com/a?gclid=1&fbclid=2&ref=feed", "https://jobs.example.com/a"},
+      {"https://jobs.example.com/a?b=2&a=1&b=1", "https://jobs.example.com/a?a=1&b=2&b=1"},
+      {"https://jobs.example.com/%7Ejobs", "https://jobs.example.com/~jobs"},
+      {"https://jobs.example.com/a?flag", "https://jobs.example.com/a?flag"},
+      {"file:///srv/board/index.html", "file:///srv/board/index.html"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(CanonicalUrl(c.in).value_or("<none>"), c.out) << c.in;
+  }
+}
+
+TEST(CanonicalUrlTest, RejectsRelativeAndMalformed) {
+  for (const char* in : {"/jobs/1", "jobs", "", "http://exa mple.com/"}) {
+    EXPECT_FALSE(CanonicalUrl(in).has_value()) << in;
+  }
+}
+
+TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
+  // RFC 3986 section 5.4 examples, plus whitespace and spaces as browsers accept.
+  const char* base = "http://a/b/c/d;p?q";
+  struct Case {
+    const char* ref;
+    const char* out;
+  } cases[] = {
+      {"g", "http://a/b/c/g"},       {"./g", "http://a/b/c/g"},   {"g/", "http://a/b/c/g/"},
+      {"/g", "http://a/g"},          {"//g", "http://g"},         {"?y", "http://a/b/c/d;p?y"},
+      {"#s", "http://a/b/c/d;p?q#s"}, {"../g", "http://a/b/g"},   {"../../g", "http://a/g"},
+      {"  g  ", "http://a/b/c/g"},   {"https://x/y", "https://x/y"},
+      {"a b", "http://a/b/c/a%20b"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ResolveUrl(base, c.ref).value_or("<none>"), c.out) << c.ref;
+  }
+  EXPECT_EQ(ResolveUrl("file:///srv/board/index.html", "jobs/1.html").value_or(""),
+            "file:///srv/board/jobs/1.html");
+  EXPECT_FALSE(ResolveUrl("not absolute", "g").has_value());
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers
