@@ -1,0 +1,24 @@
+// Time as the database stores it: UTC ISO-8601 text with a 'Z' suffix.
+#ifndef JOBTRAWL_MODEL_CLOCK_H_
+#define JOBTRAWL_MODEL_CLOCK_H_
+
+#include <chrono>
+#include <format>
+#include <functional>
+#include <string>
+
+namespace jobtrawl {
+
+using Clock = std::chrono::system_clock;
+
+// "2026-11-27T23:04:05Z" (second precision, always UTC).
+inline std::string FormatUtc(Clock::time_point t) {
+  return std::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+// Injected wherever behaviour depends on the time, so tests can fix it.
+using NowFunction = std::function<Clock::time_point()>;
+
+}  // namespace jobtrawl
+
+#endif  // JOBTRAWL_MODEL_CLOCK_H_

@@ -1,0 +1,124 @@
+// Schema migrations, keyed on PRAGMA user_version. Append new migrations to
+// the list; never edit one that has shipped. docs/schema.md describes the
+// result for analysts.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <array>
+#include <string_view>
+
+#include "storage/store.h"
+
+namespace jobtrawl::storage {
+namespace {
+
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE sources (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  kind        TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+
+CREATE TABLE postings (
+  id               INTEGER PRIMARY KEY,
+  title            TEXT,
+  company          TEXT,
+  location         TEXT,
+  country          TEXT,
+  remote           TEXT,
+  employment_type  TEXT,
+  salary_min       REAL,
+  salary_max       REAL,
+  salary_currency  TEXT,
+  salary_period    TEXT,
+  date_posted      TEXT,
+  valid_through    TEXT,
+  url              TEXT NOT NULL,
+  apply_url        TEXT,
+  external_id      TEXT,
+  description      TEXT,
+  content_hash     TEXT NOT NULL,
+  first_seen       TEXT NOT NULL,
+  last_seen        TEXT NOT NULL,
+  updated_at       TEXT,
+  closed_at        TEXT
+);
+
+CREATE TABLE listings (
+  id            INTEGER PRIMARY KEY,
+  posting_id    INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+  source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  key           TEXT NOT NULL,
+  url           TEXT NOT NULL,
+  external_id   TEXT,
+  content_hash  TEXT NOT NULL,
+  first_seen    TEXT NOT NULL,
+  last_seen     TEXT NOT NULL,
+  closed_at     TEXT,
+  UNIQUE (source_id, key)
+);
+CREATE INDEX listings_posting ON listings(posting_id);
+
+CREATE TABLE crawl_runs (
+  id                  INTEGER PRIMARY KEY,
+  source_id           INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  started_at          TEXT NOT NULL,
+  finished_at         TEXT,
+  status              TEXT NOT NULL,
+  pages               INTEGER NOT NULL DEFAULT 0,
+  bytes               INTEGER NOT NULL DEFAULT 0,
+  errors              INTEGER NOT NULL DEFAULT 0,
+  new_postings        INTEGER NOT NULL DEFAULT 0,
+  updated_postings    INTEGER NOT NULL DEFAULT 0,
+  unchanged_postings  INTEGER NOT NULL DEFAULT 0,
+  message             TEXT
+);
+CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started_at);
+)sql";
+
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE crawl_errors (
+  id       INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+  url      TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  status   INTEGER,
+  message  TEXT,
+  at       TEXT NOT NULL
+);
+CREATE INDEX crawl_errors_run ON crawl_errors(run_id);
+
+CREATE VIEW open_postings AS
+  SELECT * FROM postings WHERE closed_at IS NULL;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+std::expected<void, Error> Migrate(SQLite::Database& db, int target_version) {
+  try {
+    int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > LatestSchemaVersion()) {
+      return std::unexpected(Error::Storage(
+          "the database has schema version " + std::to_string(version) +
+          ", newer than this build knows (" + std::to_string(LatestSchemaVersion()) +
+          "); upgrade jobtrawl"));
+    }
+    for (int v = version; v < target_version; ++v) {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      // Re-read inside the write lock: another process may have migrated.
+      if (db.execAndGet("PRAGMA user_version").getInt() > v) continue;
+      db.exec(std::string(kMigrations[static_cast<size_t>(v)]));
+      db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+      tx.commit();
+    }
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(Error::Storage(std::string("schema migration failed: ") + e.what()));
+  }
+}
+
+}  // namespace jobtrawl::storage

@@ -1,0 +1,119 @@
+// The jobtrawl database: SQLite in WAL mode, schema in docs/schema.md.
+//
+// One PostingStore owns one connection. It is not thread-safe: the crawl
+// gives it to a single writer thread. Every public call catches SQLite's
+// exceptions and returns them as an Error; a failed call inside a
+// transaction leaves it to the caller to Rollback().
+#ifndef JOBTRAWL_STORAGE_STORE_H_
+#define JOBTRAWL_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "model/error.h"
+#include "model/posting.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace jobtrawl::storage {
+
+// The newest schema version this build writes (PRAGMA user_version).
+int LatestSchemaVersion();
+
+struct UpsertCounts {
+  int new_postings = 0;
+  int updated = 0;    // seen before, content changed
+  int unchanged = 0;  // seen before, same content; last_seen refreshed
+
+  UpsertCounts& operator+=(const UpsertCounts& o) {
+    new_postings += o.new_postings;
+    updated += o.updated;
+    unchanged += o.unchanged;
+    return *this;
+  }
+};
+
+// One failed page of a crawl.
+struct CrawlError {
+  std::string url;
+  std::string kind;  // "http_status", "timeout", "parse", ... (FetchErrorName)
+  long status = 0;   // HTTP status, 0 when none
+  std::string message;
+};
+
+// What a finished crawl of one source did, for its crawl_runs row.
+struct RunRecord {
+  std::string finished_at;
+  std::string status;  // "ok" | "partial" | "failed"
+  std::int64_t pages = 0;
+  std::int64_t bytes = 0;
+  std::int64_t errors = 0;
+  UpsertCounts counts;
+  std::string message;
+};
+
+class PostingStore {
+ public:
+  // Opens (creating if needed) and migrates the database at `path`;
+  // ":memory:" gives a private in-memory database for tests.
+  static std::expected<std::unique_ptr<PostingStore>, Error> Open(const std::filesystem::path& path);
+
+  ~PostingStore();
+  PostingStore(const PostingStore&) = delete;
+  PostingStore& operator=(const PostingStore&) = delete;
+
+  int SchemaVersion() const;
+
+  // Explicit transactions group many writes into one commit. Calls made
+  // outside one commit on their own.
+  std::expected<void, Error> Begin();
+  std::expected<void, Error> Commit();
+  void Rollback() noexcept;
+
+  // The id of the source with this name, inserting it if new.
+  std::expected<std::int64_t, Error> EnsureSource(std::string_view name, std::string_view kind,
+                                                  std::string_view now);
+
+  // Starts a crawl_runs row with status "running"; returns its id.
+  std::expected<std::int64_t, Error> BeginRun(std::int64_t source_id, std::string_view now);
+  std::expected<void, Error> FinishRun(std::int64_t run_id, const RunRecord& record);
+  std::expected<void, Error> RecordError(std::int64_t run_id, const CrawlError& error,
+                                         std::string_view now);
+
+  // Stores sightings of postings on a source. A listing is keyed by the
+  // board's id when the posting has one, else by its canonical URL; seeing
+  // it again refreshes last_seen, and a changed content hash updates the
+  // posting's fields.
+  std::expected<UpsertCounts, Error> Upsert(std::int64_t source_id,
+                                            std::span<const Posting> postings,
+                                            std::string_view now);
+
+  // The listing key Upsert uses for `p` ("id:..." or "url:...").
+  static std::string ListingKey(const Posting& p);
+  // A stable hash of the fields a posting is compared on (hex).
+  static std::string ContentHash(const Posting& p);
+
+  // For tests and tools that read the database directly.
+  SQLite::Database& database() { return *db_; }
+
+ private:
+  explicit PostingStore(std::unique_ptr<SQLite::Database> db);
+  struct Statements;
+  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<Statements> stmts_;
+};
+
+// Brings `db` to `target_version` by running the migrations it lacks, each
+// in its own transaction. Exposed so tests can build an older schema.
+std::expected<void, Error> Migrate(SQLite::Database& db, int target_version);
+
+}  // namespace jobtrawl::storage
+
+#endif  // JOBTRAWL_STORAGE_STORE_H_

@@ -1,0 +1,201 @@
+#include "storage/store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace jobtrawl::storage {
+namespace {
+
+std::unique_ptr<PostingStore> OpenMemory() {
+  auto store = PostingStore::Open(":memory:");
+  EXPECT_TRUE(store.has_value()) << store.error().message;
+  return std::move(*store);
+}
+
+Posting MakePosting(std::string url, std::string title) {
+  Posting p;
+  p.url = std::move(url);
+  p.title = std::move(title);
+  p.company = "Acme";
+  return p;
+}
+
+std::int64_t Count(PostingStore& s, const char* sql) {
+  return s.database().execAndGet(sql).getInt64();
+}
+
+TEST(PostingStoreTest, NewDatabaseHasLatestSchema) {
+  auto store = OpenMemory();
+  EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                          "('sources','postings','listings','crawl_runs','crawl_errors','open_postings')"),
+            6);
+  EXPECT_EQ(Count(*store, "PRAGMA foreign_keys"), 1);
+}
+
+TEST(PostingStoreTest, UpsertCountsNewUpdatedAndUnchanged) {
+  // Exact dedup: a listing seen again is unchanged unless its content hash changed.
+  auto store = OpenMemory();
+  auto source = store->EnsureSource("board", "html", "2026-11-27T10:00:00Z");
+  ASSERT_TRUE(source.has_value());
+  std::vector<Posting> first{MakePosting("https://a.example/jobs/1", "One"),
+                             MakePosting("https://a.example/jobs/2", "Two")};
+  auto c1 = store->Upsert(*source, first, "2026-11-27T10:00:00Z");
+  ASSERT_TRUE(c1.has_value());
+  EXPECT_EQ(c1->new_postings, 2);
+
+  std::vector<Posting> second{MakePosting("https://a.example/jobs/1", "One"),
+                              MakePosting("https://a.example/jobs/2", "Two (updated)")};
+  auto c2 = store->Upsert(*source, second, "2026-11-28T10:00:00Z");
+  ASSERT_TRUE(c2.has_value());
+  EXPECT_EQ(c2->new_postings, 0);
+  EXPECT_EQ(c2->updated, 1);
+  EXPECT_EQ(c2->unchanged, 1);
+
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM postings"), 2);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM listings"), 2);
+  SQLite::Statement q(store->database(),
+                      "SELECT title, first_seen, last_seen, updated_at FROM postings ORDER BY id");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "One");
+  EXPECT_EQ(q.getColumn(1).getString(), "2026-11-27T10:00:00Z");
+  EXPECT_EQ(q.getColumn(2).getString(), "2026-11-28T10:00:00Z");
+  EXPECT_TRUE(q.getColumn(3).isNull());
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "Two (updated)");
+  EXPECT_EQ(q.getColumn(1).getString(), "2026-11-27T10:00:00Z");
+  EXPECT_EQ(q.getColumn(3).getString(), "2026-11-28T10:00:00Z");
+}
+
+TEST(PostingStoreTest, BoardIdKeysTheListingAcrossUrls) {
+  // A board id survives URL changes (slug edits, tracking parameters).
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  Posting a = MakePosting("https://a.example/jobs/1-old-slug", "One");
+  a.external_id = "1";
+  Posting b = a;
+  b.url = "https://a.example/jobs/1-new-slug";
+  ASSERT_EQ(store->Upsert(source, std::span(&a, 1), "t1")->new_postings, 1);
+  ASSERT_EQ(store->Upsert(source, std::span(&b, 1), "t2")->unchanged, 1);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM listings"), 1);
+  EXPECT_EQ(store->database().execAndGet("SELECT url FROM listings").getString(),
+            "https://a.example/jobs/1-new-slug");
+}
+
+TEST(PostingStoreTest, SameUrlOnTwoSourcesIsTwoListings) {
+  auto store = OpenMemory();
+  auto s1 = *store->EnsureSource("one", "html", "t0");
+  auto s2 = *store->EnsureSource("two", "html", "t0");
+  EXPECT_NE(s1, s2);
+  EXPECT_EQ(*store->EnsureSource("one", "html", "t1"), s1);
+  Posting p = MakePosting("https://a.example/jobs/1", "One");
+  store->Upsert(s1, std::span(&p, 1), "t1");
+  store->Upsert(s2, std::span(&p, 1), "t1");
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM listings"), 2);
+}
+
+TEST(PostingStoreTest, NullStaysNull) {
+  // "Not stated" is NULL, never '' or 0.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  Posting p;
+  p.url = "https://a.example/x";
+  store->Upsert(source, std::span(&p, 1), "t1");
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM postings WHERE title IS NULL AND "
+                          "salary_min IS NULL AND company IS NULL AND description IS NULL"),
+            1);
+}
+
+TEST(PostingStoreTest, RunsAndErrorsAreRecorded) {
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  auto run = store->BeginRun(source, "2026-11-27T10:00:00Z");
+  ASSERT_TRUE(run.has_value());
+  ASSERT_TRUE(store->RecordError(*run, {"https://a.example/x", "http_status", 404, "Not Found"}, "t"));
+  RunRecord r{.finished_at = "2026-11-27T10:01:00Z", .status = "partial", .pages = 12,
+              .bytes = 3456, .errors = 1, .counts = {3, 2, 1}, .message = ""};
+  ASSERT_TRUE(store->FinishRun(*run, r).has_value());
+  SQLite::Statement q(store->database(),
+                      "SELECT status, pages, bytes, errors, new_postings, updated_postings, "
+                      "unchanged_postings, finished_at FROM crawl_runs");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "partial");
+  EXPECT_EQ(q.getColumn(1).getInt(), 12);
+  EXPECT_EQ(q.getColumn(2).getInt(), 3456);
+  EXPECT_EQ(q.getColumn(3).getInt(), 1);
+  EXPECT_EQ(q.getColumn(4).getInt(), 3);
+  EXPECT_EQ(q.getColumn(5).getInt(), 2);
+  EXPECT_EQ(q.getColumn(6).getInt(), 1);
+  EXPECT_EQ(Count(*store, "SELECT status FROM crawl_errors"), 404);
+}
+
+TEST(PostingStoreTest, RolledBackBatchLeavesNothingBehind) {
+  // A crash or failure mid-batch never leaves a half-written posting.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  ASSERT_TRUE(store->Begin());
+  Posting p = MakePosting("https://a.example/1", "One");
+  ASSERT_TRUE(store->Upsert(source, std::span(&p, 1), "t1"));
+  store->Rollback();
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM postings"), 0);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM listings"), 0);
+  // A foreign-key failure (unknown source) rolls back the whole call.
+  std::vector<Posting> batch{MakePosting("https://a.example/2", "Two")};
+  EXPECT_FALSE(store->Upsert(9999, batch, "t1").has_value());
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM postings"), 0);
+}
+
+TEST(PostingStoreTest, ContentHashIgnoresUrlButSeesEveryField) {
+  Posting a = MakePosting("https://a.example/1", "One");
+  Posting b = a;
+  b.url = "https://a.example/other";
+  EXPECT_EQ(PostingStore::ContentHash(a), PostingStore::ContentHash(b));
+  b.salary_min = 1;
+  EXPECT_NE(PostingStore::ContentHash(a), PostingStore::ContentHash(b));
+  Posting c = a;
+  c.company.reset();
+  Posting d = a;
+  d.company = "";
+  EXPECT_NE(PostingStore::ContentHash(c), PostingStore::ContentHash(d));
+}
+
+TEST(MigrationTest, UpgradesAnOlderSchemaKeepingData) {
+  // A database made by the first release is upgraded in place on open.
+  auto path = std::filesystem::temp_directory_path() / ("jobtrawl-migrate-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, 1).has_value());
+    EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 1);
+    db.exec("INSERT INTO sources (name, kind, created_at) VALUES ('old', 'html', 't0')");
+  }
+  {
+    auto store = PostingStore::Open(path);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+    EXPECT_EQ(Count(**store, "SELECT count(*) FROM sources WHERE name = 'old'"), 1);
+    EXPECT_EQ(Count(**store, "SELECT count(*) FROM crawl_errors"), 0);
+  }
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+  }
+  auto newer = PostingStore::Open(path);
+  ASSERT_FALSE(newer.has_value());
+  EXPECT_NE(newer.error().message.find("newer than this build"), std::string::npos);
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + "-wal");
+  std::filesystem::remove(path.string() + "-shm");
+}
+
+TEST(PostingStoreTest, OpenReportsUnwritablePath) {
+  auto store = PostingStore::Open("/nonexistent-dir/jobs.db");
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().message.find("cannot open database /nonexistent-dir/jobs.db"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
