@@ -1,0 +1,90 @@
+// One crawl of a set of sources: start pages, then the listing and detail
+// pages their links lead to, each fetched once.
+#ifndef JOBTRAWL_CRAWLER_CRAWL_H_
+#define JOBTRAWL_CRAWLER_CRAWL_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "config/config.h"
+#include "crawler/fetcher.h"
+#include "model/fetch.h"
+#include "model/posting.h"
+
+namespace jobtrawl::crawler {
+
+// What became of one fetched page once the sink has processed it.
+struct PageOutcome {
+  std::vector<Link> links;  // to follow (absolute, canonical)
+  bool failed = false;      // the page could not be used (e.g. unreadable data)
+};
+
+// Counts for one source's crawl.
+struct SourceStats {
+  std::int64_t pages = 0;   // fetched successfully
+  std::int64_t bytes = 0;   // body bytes of those pages
+  std::int64_t errors = 0;  // failed fetches plus pages the sink marked failed
+  int start_failures = 0;   // start pages that failed: the source itself is unreachable
+  bool interrupted = false; // Stop() ended it early
+  bool page_limit_hit = false;
+};
+
+// Receives what the crawl finds. All calls happen on the io_context's thread
+// and must return quickly: heavy work goes elsewhere, and its result comes
+// back through `done`, called exactly once, on the io_context's thread.
+class CrawlSink {
+ public:
+  virtual ~CrawlSink() = default;
+  virtual void OnPage(std::size_t source, Link::Role role, FetchResult page,
+                      std::function<void(PageOutcome)> done) = 0;
+  virtual void OnFetchError(std::size_t source, const FetchResult& failed) = 0;
+  virtual void OnSourceDone(std::size_t source, const SourceStats& stats) = 0;
+};
+
+// Drives the fetcher for every source at once (the fetcher's limits are
+// global). Lives on the io_context's thread; the sink and fetcher outlive it.
+class Crawl {
+ public:
+  // `sources` are indexed as the sink sees them.
+  Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlSink& sink,
+        std::size_t max_pages_in_processing);
+  Crawl(const Crawl&) = delete;
+  Crawl& operator=(const Crawl&) = delete;
+
+  void Start();
+  // Stops fetching: queued and running transfers are cancelled, pages being
+  // processed still complete, then each unfinished source is reported done
+  // with `interrupted` set.
+  void Stop();
+  bool done() const { return sources_done_ == sources_.size(); }
+
+ private:
+  struct SourceState {
+    config::SourceConfig config;
+    std::unordered_set<std::string> seen;
+    int listing_pages = 0;
+    std::int64_t pending = 0;  // queued, fetching or processing
+    SourceStats stats;
+    bool reported = false;
+  };
+
+  void Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start);
+  void OnFetched(std::size_t source, Link::Role role, bool is_start, FetchResult result);
+  void OnProcessed(std::size_t source, PageOutcome outcome);
+  void Settle(std::size_t source);
+
+  Fetcher& fetcher_;
+  CrawlSink& sink_;
+  std::vector<SourceState> sources_;
+  const std::size_t max_processing_;
+  std::size_t processing_ = 0;
+  std::size_t sources_done_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace jobtrawl::crawler
+
+#endif  // JOBTRAWL_CRAWLER_CRAWL_H_

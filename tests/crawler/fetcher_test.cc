@@ -1,0 +1,186 @@
+#include "crawler/fetcher.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/test_server.h"
+
+namespace jobtrawl::crawler {
+namespace {
+
+using jobtrawl::testing::Reply;
+using jobtrawl::testing::RunUntil;
+using jobtrawl::testing::TestServer;
+using namespace std::chrono_literals;
+
+class FetcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { GlobalInit(); }
+
+  FetcherTest() : server_(ioc_) {
+    http_.delay = 0ms;
+    http_.user_agent = "jobtrawl-test/1.0";
+  }
+
+  // Fetches one URL and runs the loop until its result arrives.
+  FetchResult FetchOne(const std::string& url, bool allow_file = false) {
+    Fetcher fetcher(ioc_, http_);
+    std::optional<FetchResult> result;
+    fetcher.Fetch({url, allow_file}, [&](FetchResult r) { result = std::move(r); });
+    EXPECT_TRUE(RunUntil(ioc_, [&] { return result.has_value(); })) << url;
+    return result.value_or(FetchResult{});
+  }
+
+  boost::asio::io_context ioc_;
+  TestServer server_;
+  config::HttpConfig http_;
+};
+
+TEST_F(FetcherTest, FetchesBodyStatusHeadersAndSendsUserAgent) {
+  server_.Route("/jobs", {200, "<html>jobs</html>", {{"ETag", "\"v1\""}}});
+  FetchResult r = FetchOne(server_.Url("/jobs"));
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "<html>jobs</html>");
+  EXPECT_EQ(r.Header("etag"), "\"v1\"");
+  EXPECT_EQ(r.final_url, server_.Url("/jobs"));
+  EXPECT_GT(r.timings.total.count(), 0);
+  ASSERT_EQ(server_.requests().size(), 1u);
+  EXPECT_EQ(server_.requests()[0].headers.at("user-agent"), "jobtrawl-test/1.0");
+  EXPECT_NE(server_.requests()[0].headers.at("accept-encoding").find("gzip"), std::string::npos);
+}
+
+TEST_F(FetcherTest, HttpErrorsAreResultsNotExceptions) {
+  // 4xx and 5xx come back as FetchError::kHttpStatus with the status kept.
+  server_.Route("/gone", {404, "no"});
+  server_.Route("/broken", {500, "oops"});
+  for (auto [target, status] : {std::pair{"/gone", 404}, std::pair{"/broken", 500}}) {
+    FetchResult r = FetchOne(server_.Url(target));
+    EXPECT_EQ(r.error, FetchError::kHttpStatus) << target;
+    EXPECT_EQ(r.status, status);
+  }
+}
+
+TEST_F(FetcherTest, FollowsRedirectsWithinTheLimit) {
+  server_.Redirect("/a", "/b");
+  server_.Redirect("/b", "/c", 301);
+  server_.Route("/c", {200, "here"});
+  FetchResult r = FetchOne(server_.Url("/a"));
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.final_url, server_.Url("/c"));
+  EXPECT_EQ(r.body, "here");
+
+  server_.Redirect("/loop", "/loop");
+  http_.max_redirects = 3;
+  EXPECT_EQ(FetchOne(server_.Url("/loop")).error, FetchError::kTooManyRedirects);
+}
+
+TEST_F(FetcherTest, DecodesGzip) {
+  std::string body(50000, 'x');
+  server_.Route("/gz", {.status = 200, .body = body, .gzip = true});
+  FetchResult r = FetchOne(server_.Url("/gz"));
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.body, body);
+}
+
+TEST_F(FetcherTest, AbortsBodiesOverTheLimitWhileReceiving) {
+  // max_body counts decoded bytes, so a small gzip bomb is caught too.
+  http_.max_body = 10000;
+  server_.Route("/big", {200, std::string(200000, 'a')});
+  server_.Route("/bomb", {.status = 200, .body = std::string(5000000, 'a'), .gzip = true});
+  for (const char* target : {"/big", "/bomb"}) {
+    FetchResult r = FetchOne(server_.Url(target));
+    EXPECT_EQ(r.error, FetchError::kTooLarge) << target;
+    EXPECT_TRUE(r.body.empty());
+  }
+}
+
+TEST_F(FetcherTest, TruncatedBodyIsAnError) {
+  server_.Route("/cut", {.status = 200, .body = std::string(10000, 'a'), .truncate = true});
+  FetchResult r = FetchOne(server_.Url("/cut"));
+  EXPECT_EQ(r.error, FetchError::kProtocol) << r.error_message;
+}
+
+TEST_F(FetcherTest, SlowServerTimesOut) {
+  http_.timeout = 200ms;
+  server_.Route("/slow", {.status = 200, .body = "late", .delay = 5s});
+  EXPECT_EQ(FetchOne(server_.Url("/slow")).error, FetchError::kTimeout);
+}
+
+TEST_F(FetcherTest, RefusedConnectionIsConnectError) {
+  std::string url;
+  {
+    boost::asio::io_context other;
+    TestServer closed(other);
+    url = closed.Url("/");
+  }  // the port is closed now
+  EXPECT_EQ(FetchOne(url).error, FetchError::kConnect);
+}
+
+TEST_F(FetcherTest, FileUrlsOnlyWhenAllowed) {
+  auto path = std::filesystem::temp_directory_path() / "jobtrawl-fetcher-test.html";
+  std::ofstream(path) << "<p>local</p>";
+  std::string url = "file://" + path.string();
+  FetchResult allowed = FetchOne(url, true);
+  EXPECT_TRUE(allowed.ok()) << allowed.error_message;
+  EXPECT_EQ(allowed.body, "<p>local</p>");
+  EXPECT_EQ(FetchOne(url, false).error, FetchError::kForbiddenUrl);
+  EXPECT_FALSE(FetchOne("file:///nonexistent/x.html", true).ok());
+  std::filesystem::remove(path);
+}
+
+TEST_F(FetcherTest, RunsManyTransfersWithinConnectionLimits) {
+  // One loop thread, hundreds of requests; never more than the limits in flight.
+  http_.max_connections = 16;
+  http_.per_host_connections = 4;
+  const int n = 400;
+  for (int i = 0; i < n; ++i) server_.Route("/p" + std::to_string(i), {200, "page " + std::to_string(i)});
+  Fetcher fetcher(ioc_, http_);
+  int ok = 0, done = 0;
+  std::size_t max_running = 0;
+  for (int i = 0; i < n; ++i) {
+    fetcher.Fetch({server_.Url("/p" + std::to_string(i))}, [&, i](FetchResult r) {
+      ++done;
+      ok += r.ok() && r.body == "page " + std::to_string(i);
+    });
+  }
+  EXPECT_TRUE(RunUntil(ioc_, [&] {
+    max_running = std::max(max_running, fetcher.running());
+    return done == n;
+  }));
+  EXPECT_EQ(ok, n);
+  EXPECT_LE(max_running, 4u);  // one host: the per-host limit binds
+  EXPECT_GE(max_running, 2u);
+}
+
+TEST_F(FetcherTest, DelaySpacesRequestsToOneHost) {
+  // Politeness: starts to one host are at least `delay` apart.
+  http_.delay = 60ms;
+  http_.per_host_connections = 8;
+  for (int i = 0; i < 4; ++i) server_.Route("/d" + std::to_string(i), {200, "x"});
+  Fetcher fetcher(ioc_, http_);
+  int done = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 4; ++i) fetcher.Fetch({server_.Url("/d" + std::to_string(i))}, [&](FetchResult) { ++done; });
+  EXPECT_TRUE(RunUntil(ioc_, [&] { return done == 4; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 180ms);
+}
+
+TEST_F(FetcherTest, CancelAllFailsEverythingPending) {
+  server_.Route("/slow", {.status = 200, .body = "late", .delay = 5s});
+  http_.per_host_connections = 1;
+  Fetcher fetcher(ioc_, http_);
+  std::vector<FetchError> errors;
+  for (int i = 0; i < 3; ++i) fetcher.Fetch({server_.Url("/slow")}, [&](FetchResult r) { errors.push_back(r.error); });
+  RunUntil(ioc_, [&] { return server_.Hits("/slow") == 1; });
+  fetcher.CancelAll();
+  EXPECT_TRUE(RunUntil(ioc_, [&] { return errors.size() == 3; }));
+  for (FetchError e : errors) EXPECT_EQ(e, FetchError::kCancelled);
+  EXPECT_EQ(fetcher.running(), 0u);
+  EXPECT_EQ(fetcher.queued(), 0u);
+}
+
+}  // namespace
+}  // namespace jobtrawl::crawler

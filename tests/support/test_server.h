@@ -1,0 +1,58 @@
+// An in-process HTTP/1.1 server for crawler tests (Boost.Beast), listening
+// on 127.0.0.1 with a kernel-chosen port, on the test's own io_context. It
+// serves a table of canned replies and records every request.
+#ifndef JOBTRAWL_TESTS_SUPPORT_TEST_SERVER_H_
+#define JOBTRAWL_TESTS_SUPPORT_TEST_SERVER_H_
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace jobtrawl::testing {
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // Content-Type defaults to text/html
+  std::chrono::milliseconds delay{0};  // wait before answering (a slow server)
+  bool gzip = false;                   // send the body gzip-compressed
+  bool truncate = false;               // promise the full length, send half, close
+};
+
+struct RecordedRequest {
+  std::string target;
+  std::map<std::string, std::string> headers;  // lower-cased names
+};
+
+class TestServer {
+ public:
+  explicit TestServer(boost::asio::io_context& ioc);
+  ~TestServer();
+
+  // Routes are matched on the request target (path and query) exactly.
+  void Route(std::string target, Reply reply);
+  void Redirect(std::string target, std::string location, int status = 302);
+
+  unsigned short port() const;
+  std::string Url(std::string_view target) const;  // "http://127.0.0.1:PORT" + target
+
+  const std::vector<RecordedRequest>& requests() const;
+  int Hits(std::string_view target) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// Runs `ioc` one handler at a time until `done()` holds or `limit` passes;
+// returns done(). Never sleeps: it waits for events.
+bool RunUntil(boost::asio::io_context& ioc, const std::function<bool()>& done,
+              std::chrono::milliseconds limit = std::chrono::seconds(20));
+
+}  // namespace jobtrawl::testing
+
+#endif  // JOBTRAWL_TESTS_SUPPORT_TEST_SERVER_H_
