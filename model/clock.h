@@ -3,7 +3,7 @@
 #define JOBTRAWL_MODEL_CLOCK_H_
 
 #include <chrono>
-#include <format>
+#include <ctime>
 #include <functional>
 #include <string>
 
@@ -13,7 +13,12 @@ using Clock = std::chrono::system_clock;
 
 // "2026-11-27T23:04:05Z" (second precision, always UTC).
 inline std::string FormatUtc(Clock::time_point t) {
-  return std::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(t));
+  std::time_t seconds = Clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 // Injected wherever behaviour depends on the time, so tests can fix it.

@@ -1,0 +1,107 @@
+#include "app/commands.h"
+
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/posting_json.h"
+#include "config/config.h"
+#include "crawler/fetcher.h"
+#include "parsers/extractor.h"
+
+namespace jobtrawl::app {
+
+namespace {
+
+void PrintConfigErrors(const std::vector<config::ConfigError>& errors, std::ostream& err) {
+  for (const auto& e : errors) err << e.ToString() << '\n';
+  err << errors.size() << (errors.size() == 1 ? " error" : " errors") << " in the config\n";
+}
+
+}  // namespace
+
+std::filesystem::path DefaultConfigPath() {
+  if (const char* env = std::getenv("JOBTRAWL_CONFIG"); env != nullptr && *env != '\0') return env;
+  return "/etc/jobtrawl/jobtrawl.toml";
+}
+
+int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err) {
+  auto config = config::LoadConfig(file);
+  if (!config) {
+    PrintConfigErrors(config.error(), err);
+    return kExitUsage;
+  }
+  out << file.string() << ": ok, " << config->sources.size()
+      << (config->sources.size() == 1 ? " source" : " sources") << ", database "
+      << config->storage.database.string() << '\n';
+  return kExitOk;
+}
+
+int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& options,
+                 bool quiet, std::ostream& out, std::ostream& err) {
+  auto config = config::LoadConfig(config_file);
+  if (!config) {
+    PrintConfigErrors(config.error(), err);
+    return kExitUsage;
+  }
+  boost::asio::io_context ioc(1);
+  auto summary = RunCrawl(ioc, *config, options);
+  if (!summary) {
+    err << "jobtrawl: " << summary.error().message << '\n';
+    return summary.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
+  }
+  if (!quiet) out << FormatSummary(*summary);
+  return summary->all_ok() ? kExitOk : kExitSourcesFailed;
+}
+
+int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err) {
+  std::ifstream in(options.file, std::ios::binary);
+  if (!in) {
+    err << "jobtrawl: cannot read " << options.file.string() << '\n';
+    return kExitRuntime;
+  }
+  std::ostringstream body;
+  body << in.rdbuf();
+
+  parsers::ExtractOptions extract;
+  if (!options.source.empty()) {
+    auto config = config::LoadConfig(options.config.value_or(DefaultConfigPath()));
+    if (!config) {
+      PrintConfigErrors(config.error(), err);
+      return kExitUsage;
+    }
+    const config::SourceConfig* s = config->FindSource(options.source);
+    if (s == nullptr) {
+      err << "jobtrawl: no source named \"" << options.source << "\" in the config\n";
+      return kExitUsage;
+    }
+    extract = {.detail_pattern = s->follow.detail, .next_pattern = s->follow.next};
+  }
+  std::string url = options.url.empty()
+                        ? "file://" + std::filesystem::absolute(options.file).lexically_normal().string()
+                        : options.url;
+  parsers::Extractor extractor(extract);
+  Extracted x = extractor.Extract(url, body.str(), options.links ? Link::Role::kListing
+                                                                 : Link::Role::kDetail);
+  const bool pretty = options.pretty.value_or(isatty(STDOUT_FILENO) == 1);
+  auto emit = [&](const boost::json::value& v) {
+    out << (pretty ? PrettyJson(v) : boost::json::serialize(v)) << '\n';
+  };
+  for (const Posting& p : x.postings) emit(PostingToJson(p));
+  for (const Link& l : x.links) {
+    emit(boost::json::object{{"link", l.url},
+                             {"role", l.role == Link::Role::kListing ? "listing" : "detail"}});
+  }
+  for (const std::string& w : x.warnings) err << "warning: " << w << '\n';
+  err << x.postings.size() << (x.postings.size() == 1 ? " posting" : " postings");
+  if (options.links) err << ", " << x.links.size() << (x.links.size() == 1 ? " link" : " links");
+  err << " (" << x.structured_blocks << " JSON-LD blocks, " << x.broken_blocks << " unreadable)\n";
+  return kExitOk;
+}
+
+}  // namespace jobtrawl::app

@@ -1,0 +1,45 @@
+// The subcommands of the jobtrawl executable. Each returns the process exit
+// code (see README "Exit codes") and writes to the given streams.
+#ifndef JOBTRAWL_APP_COMMANDS_H_
+#define JOBTRAWL_APP_COMMANDS_H_
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/crawl_pipeline.h"
+
+namespace jobtrawl::app {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitSourcesFailed = 1,  // some sources failed; the others were stored
+  kExitUsage = 2,          // bad command line or config
+  kExitRuntime = 3,        // the database or an input file could not be used
+};
+
+// The config file used when --config is not given: $JOBTRAWL_CONFIG, else
+// /etc/jobtrawl/jobtrawl.toml.
+std::filesystem::path DefaultConfigPath();
+
+int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err);
+
+int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& options,
+                 bool quiet, std::ostream& out, std::ostream& err);
+
+struct ParseOptions {
+  std::filesystem::path file;
+  std::string url;                   // the page's address; default file://<absolute path>
+  std::optional<std::filesystem::path> config;  // with `source`: use that source's rules
+  std::string source;
+  bool links = false;                // treat as a listing page and print its links too
+  std::optional<bool> pretty;        // default: pretty on a terminal, JSON lines otherwise
+};
+
+int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace jobtrawl::app
+
+#endif  // JOBTRAWL_APP_COMMANDS_H_

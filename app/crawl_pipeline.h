@@ -1,0 +1,56 @@
+// The one-shot crawl, wired: config -> crawler (fetch on the event loop) ->
+// parsers (on a thread pool) -> storage (one writer thread).
+#ifndef JOBTRAWL_APP_CRAWL_PIPELINE_H_
+#define JOBTRAWL_APP_CRAWL_PIPELINE_H_
+
+#include <boost/asio/io_context.hpp>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "model/clock.h"
+#include "model/error.h"
+#include "storage/store.h"
+
+namespace jobtrawl::app {
+
+struct SourceSummary {
+  std::string name;
+  storage::RunRecord record;  // status, pages, bytes, errors and posting counts
+};
+
+struct CrawlSummary {
+  std::vector<SourceSummary> sources;
+  std::filesystem::path database;
+  bool interrupted = false;
+
+  bool all_ok() const;  // no source failed or was interrupted
+};
+
+struct CrawlOptions {
+  std::vector<std::string> only_sources;  // empty: all
+  std::filesystem::path database;         // empty: the config's
+  int parse_threads = 0;                  // 0: one per core
+  bool verbose = false;                   // print each failed page to stderr
+  NowFunction now = [] { return Clock::now(); };
+};
+
+// Crawls the selected sources once on `ioc` (which must not be running
+// elsewhere), storing what it finds, and returns when every source has
+// finished and been written. Runs `ioc` itself; other work on it (a test
+// server) runs alongside. SIGINT/SIGTERM stop the crawl early, keeping what
+// was stored. Fails only when the crawl cannot start (unknown source name,
+// database unusable).
+std::expected<CrawlSummary, Error> RunCrawl(boost::asio::io_context& ioc,
+                                            const config::Config& config,
+                                            const CrawlOptions& options);
+
+// "Crawled 2 sources: 40 pages ..." and a table per source, for people.
+std::string FormatSummary(const CrawlSummary& summary);
+
+}  // namespace jobtrawl::app
+
+#endif  // JOBTRAWL_APP_CRAWL_PIPELINE_H_

@@ -1,0 +1,77 @@
+// jobtrawl: collects job postings from job boards into one SQLite database.
+// Parses the command line and hands over to app/commands.h.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.h"
+#include "crawler/fetcher.h"
+
+int main(int argc, char** argv) {
+  using namespace jobtrawl::app;
+  CLI::App app{
+      "jobtrawl: crawls job boards and career pages into one deduplicated SQLite database.\n"
+      "Exit codes: 0 ok, 1 some sources failed (the rest were stored), 2 usage or config "
+      "error, 3 database or file error.",
+      "jobtrawl"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "jobtrawl 0.1.0");
+
+  std::string config_file = DefaultConfigPath().string();
+  const std::string config_help =
+      "Config file (default: $JOBTRAWL_CONFIG, else /etc/jobtrawl/jobtrawl.toml)";
+
+  CLI::App* crawl = app.add_subcommand("crawl", "Crawl every source (or those named) once, store "
+                                                "the postings and print a summary");
+  CrawlOptions crawl_options;
+  std::string db;
+  bool quiet = false;
+  crawl->add_option("-c,--config", config_file, config_help);
+  crawl->add_option("-s,--source", crawl_options.only_sources,
+                    "Crawl only this source (repeatable)");
+  crawl->add_option("--db", db, "Database file (default: [storage] database from the config)");
+  crawl->add_option("--parse-threads", crawl_options.parse_threads,
+                    "Threads that parse pages (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  crawl->add_flag("-v,--verbose", crawl_options.verbose, "Print each failed page to stderr");
+  crawl->add_flag("-q,--quiet", quiet, "Print no summary");
+
+  CLI::App* parse = app.add_subcommand(
+      "parse", "Print the postings extracted from a saved page, as JSON (for config authors)");
+  ParseOptions parse_options;
+  std::string parse_file;
+  std::string parse_config;
+  bool json_lines = false, pretty = false;
+  parse->add_option("FILE", parse_file, "Saved HTML page")->required()->check(CLI::ExistingFile);
+  parse->add_option("--url", parse_options.url,
+                    "The page's original URL, for resolving links (default: file://FILE)");
+  parse->add_option("-c,--config", parse_config, config_help + "; used with --source");
+  parse->add_option("-s,--source", parse_options.source,
+                    "Extract with this source's rules from the config");
+  parse->add_flag("--links", parse_options.links,
+                  "Treat the page as a listing and print the links it would follow");
+  auto* jl = parse->add_flag("--jsonl", json_lines, "One JSON object per line (default when piped)");
+  parse->add_flag("--pretty", pretty, "Indented JSON (default on a terminal)")->excludes(jl);
+
+  CLI::App* check = app.add_subcommand("check-config",
+                                       "Validate a config file and report every error in it");
+  std::string check_file = DefaultConfigPath().string();
+  check->add_option("FILE", check_file, "Config file (default as for --config)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr);
+  if (*parse) {
+    parse_options.file = parse_file;
+    if (!parse_config.empty()) parse_options.config = parse_config;
+    if (json_lines) parse_options.pretty = false;
+    if (pretty) parse_options.pretty = true;
+    return ParseCommand(parse_options, std::cout, std::cerr);
+  }
+  jobtrawl::crawler::GlobalInit();
+  crawl_options.database = db;
+  return CrawlCommand(config_file, crawl_options, quiet, std::cout, std::cerr);
+}

@@ -1,0 +1,82 @@
+#include "app/posting_json.h"
+
+#include <boost/json/serialize.hpp>
+#include <cmath>
+
+namespace jobtrawl::app {
+namespace json = boost::json;
+
+namespace {
+
+json::value Opt(const std::optional<std::string>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+json::value Opt(const std::optional<double>& v) {
+  if (!v) return nullptr;
+  if (*v == std::floor(*v) && std::abs(*v) < 9e15) return static_cast<std::int64_t>(*v);
+  return *v;
+}
+
+void Pretty(const json::value& v, std::string& out, int indent) {
+  auto pad = [&](int n) { out.append(static_cast<size_t>(n) * 2, ' '); };
+  if (v.is_object() && !v.get_object().empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& [k, child] : v.get_object()) {
+      if (!first) out += ",\n";
+      first = false;
+      pad(indent + 1);
+      out += json::serialize(json::value(k)) + ": ";
+      Pretty(child, out, indent + 1);
+    }
+    out += "\n";
+    pad(indent);
+    out += "}";
+  } else if (v.is_array() && !v.get_array().empty()) {
+    out += "[\n";
+    bool first = true;
+    for (const auto& child : v.get_array()) {
+      if (!first) out += ",\n";
+      first = false;
+      pad(indent + 1);
+      Pretty(child, out, indent + 1);
+    }
+    out += "\n";
+    pad(indent);
+    out += "]";
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+}  // namespace
+
+json::object PostingToJson(const Posting& p) {
+  json::object o;
+  o["title"] = Opt(p.title);
+  o["company"] = Opt(p.company);
+  o["location"] = Opt(p.location);
+  o["country"] = Opt(p.country);
+  o["remote"] = Opt(p.remote);
+  o["employment_type"] = Opt(p.employment_type);
+  o["salary_min"] = Opt(p.salary_min);
+  o["salary_max"] = Opt(p.salary_max);
+  o["salary_currency"] = Opt(p.salary_currency);
+  o["salary_period"] = Opt(p.salary_period);
+  o["date_posted"] = Opt(p.date_posted);
+  o["valid_through"] = Opt(p.valid_through);
+  o["url"] = p.url;
+  o["apply_url"] = Opt(p.apply_url);
+  o["external_id"] = Opt(p.external_id);
+  o["description"] = Opt(p.description);
+  return o;
+}
+
+std::string PrettyJson(const json::value& v) {
+  std::string out;
+  Pretty(v, out, 0);
+  return out;
+}
+
+}  // namespace jobtrawl::app
