@@ -68,23 +68,29 @@ std::optional<std::string> CanonicalUrl(std::string_view text) {
   if (u.has_authority() && u.encoded_path().empty()) u.set_path_absolute(true);
 
   if (u.has_query()) {
-    std::vector<std::pair<std::string, std::string>> kept;
+    struct Param {
+      std::string key;
+      std::string value;
+      bool has_value;  // "?flag" and "?flag=" are different URLs
+    };
+    std::vector<Param> kept;
     for (auto p : u.encoded_params()) {
-      std::string key(p.key);
       if (IsTrackingParameter(p.key.decode())) continue;
-      kept.emplace_back(std::move(key), p.has_value ? std::string(p.value) : std::string());
-      if (!p.has_value) kept.back().second = "\x01";  // remembers "key" without "="
+      kept.push_back({std::string(p.key), std::string(p.value), p.has_value});
     }
     std::stable_sort(kept.begin(), kept.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+                     [](const Param& a, const Param& b) { return a.key < b.key; });
     if (kept.empty()) {
       u.remove_query();
     } else {
       std::string query;
-      for (const auto& [k, v] : kept) {
-        if (!query.empty()) query += '&';
-        query += k;
-        if (v != "\x01") query += '=' + v;
+      for (const Param& p : kept) {
+        if (!query.empty()) query.push_back('&');
+        query.append(p.key);
+        if (p.has_value) {
+          query.push_back('=');
+          query.append(p.value);
+        }
       }
       u.set_encoded_query(query);
     }
