@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "parsers/html_text.h"
@@ -377,6 +380,35 @@ void Collect(const json::value& v, std::string_view page_url, Extracted& out, in
   }
 }
 
+// A listing page may carry many postings with neither a URL nor an id of
+// their own (RemoteOK rows, for one). Keyed by the page URL alone they would
+// overwrite each other, so each gets the page URL plus a fragment derived
+// from what identifies it ("#job-<hash of title, company, location>").
+void DistinguishInlinePostings(std::span<Posting> postings, std::string_view page_url) {
+  std::vector<Posting*> anonymous;
+  for (Posting& p : postings) {
+    if (p.url == page_url && !p.external_id) anonymous.push_back(&p);
+  }
+  if (anonymous.size() < 2) return;
+  std::map<std::string, int> used;
+  for (Posting* p : anonymous) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const auto* field : {&p->title, &p->company, &p->location}) {
+      for (unsigned char c : field->value_or("")) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+      }
+      h ^= 0x1f;
+      h *= 0x100000001b3ULL;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    std::string fragment = std::string("#job-") + hex;
+    if (int n = ++used[fragment]; n > 1) fragment += "-" + std::to_string(n);
+    p->url += fragment;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
@@ -416,6 +448,7 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
 }
 
 void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out) {
+  const std::size_t first = out.postings.size();
   for (std::string_view block : FindJsonLdBlocks(html)) {
     ++out.structured_blocks;
     auto value = ParseLenientJson(block);
@@ -427,6 +460,7 @@ void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& 
     }
     Collect(*value, page_url, out, 0);
   }
+  DistinguishInlinePostings(std::span(out.postings).subspan(first), page_url);
 }
 
 }  // namespace jobtrawl::parsers

@@ -18,7 +18,9 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html);
 // Appends each JobPosting found in the page's JSON-LD to `out.postings`
 // (single objects, arrays, @graph, nested lists, several blocks) and counts
 // blocks read and unreadable in `out`. `page_url` (absolute, canonical)
-// resolves relative URLs and is the posting's URL when the data gives none.
+// resolves relative URLs and is the posting's URL when the data gives none;
+// when several postings on one page have neither URL nor id, each gets
+// "#job-<hash>" appended so they stay distinct listings.
 void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out);
 
 }  // namespace jobtrawl::parsers

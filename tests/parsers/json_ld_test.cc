@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace jobtrawl::parsers {
@@ -145,6 +146,24 @@ TEST(JsonLdTest, WrongTypesNeverCrash) {
   EXPECT_EQ(out.postings[0].url, kPage);
 }
 
+TEST(JsonLdTest, InlinePostingsWithoutIdentityStayDistinct) {
+  // RemoteOK-style rows: many postings on one page, none with a url or id.
+  auto out = Extract(Script(R"([{"@type":"JobPosting","title":"A","hiringOrganization":"X"},
+      {"@type":"JobPosting","title":"B","hiringOrganization":"X"},
+      {"@type":"JobPosting","title":"B","hiringOrganization":"X"},
+      {"@type":"JobPosting","title":"C","identifier":"c-1"}])"));
+  ASSERT_EQ(out.postings.size(), 4u);
+  std::set<std::string> urls;
+  for (const auto& p : out.postings) urls.insert(p.url);
+  EXPECT_EQ(urls.size(), 4u);
+  EXPECT_TRUE(out.postings[0].url.starts_with(std::string(kPage) + "#job-"));
+  EXPECT_EQ(out.postings[2].url, out.postings[1].url + "-2");
+  EXPECT_EQ(out.postings[3].url, kPage);  // has an id: the key is the id
+  // Deterministic: the same page gives the same keys on every crawl.
+  EXPECT_EQ(Extract(Script(R"([{"@type":"JobPosting","title":"A","hiringOrganization":"X"},
+      {"@type":"JobPosting","title":"Z"}])")).postings[0].url, out.postings[0].url);
+}
+
 // Real pages saved from the web (../shared/corpus); skipped when absent.
 std::string ReadCorpus(const std::string& relative) {
   std::ifstream in(std::filesystem::path(JOBTRAWL_CORPUS_DIR) / relative, std::ios::binary);
@@ -175,6 +194,24 @@ TEST(JsonLdCorpusTest, IndeedAustraliaViewJob) {
   EXPECT_TRUE(p.description->starts_with("Company Description\n\nAt PaperCut, we believe two things"))
       << *p.description;
   EXPECT_EQ(p.description->find('<'), std::string::npos);
+}
+
+TEST(JsonLdCorpusTest, RemoteOkListingRowsEachCarryAPosting) {
+  // remoteok.com rows embed one JSON-LD JobPosting each, with no url or id.
+  std::string html = ReadCorpus("listing/remoteok-listing-rows-fragment-2022-09.html");
+  if (html.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  Extracted out;
+  ExtractJsonLd(html, "https://remoteok.com/remote-dev-jobs", out);
+  EXPECT_EQ(out.structured_blocks, 18);
+  EXPECT_EQ(out.broken_blocks, 0);
+  ASSERT_EQ(out.postings.size(), 18u);
+  std::set<std::string> urls;
+  for (const auto& p : out.postings) {
+    urls.insert(p.url);
+    EXPECT_TRUE(p.title && p.company) << p.url;
+    EXPECT_EQ(p.remote, "remote");
+  }
+  EXPECT_EQ(urls.size(), 18u);
 }
 
 TEST(JsonLdCorpusTest, WelcomeToTheJungleSnippets) {
