@@ -179,11 +179,18 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     // memory does not grow with the size of the board.
     crawler::Crawl crawl(fetcher, sources, pipeline, static_cast<std::size_t>(threads) * 8 + 16);
 
+    // The first signal stops the crawl and lets running work finish; a
+    // second one exits at once (every committed batch is already whole).
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;  // cancelled: the crawl may already be gone
       summary.interrupted = true;
       crawl.Stop();
+      signals.async_wait([](const boost::system::error_code& again, int) {
+        if (again) return;
+        std::cerr << "jobtrawl: second signal, exiting without waiting\n";
+        std::_Exit(130);
+      });
     });
     auto work = asio::make_work_guard(ioc);
     crawl.Start();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -153,6 +155,39 @@ TEST_F(FetcherTest, RunsManyTransfersWithinConnectionLimits) {
   EXPECT_EQ(ok, n);
   EXPECT_LE(max_running, 4u);  // one host: the per-host limit binds
   EXPECT_GE(max_running, 2u);
+}
+
+TEST_F(FetcherTest, OneLoopThreadRunsThousandsOfTransfersAtOnce) {
+  // The engine's reason to exist: 2,000 transfers in flight on one thread.
+  rlimit files{};
+  getrlimit(RLIMIT_NOFILE, &files);
+  const rlim_t wanted = 4 * 2000 + 256;  // client and server side of each, and spare
+  if (files.rlim_cur < wanted && files.rlim_max >= wanted) {
+    files.rlim_cur = wanted;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+  if (files.rlim_cur < wanted) GTEST_SKIP() << "open-file limit " << files.rlim_cur << " is too low";
+  const int n = 2000;
+  http_.max_connections = n;
+  http_.per_host_connections = n;
+  // Every reply waits until all requests have arrived, so all are in flight together.
+  server_.Route("/wait", {.status = 200, .body = "ok", .delay = 300ms});
+  Fetcher fetcher(ioc_, http_);
+  int ok = 0, done = 0;
+  std::size_t max_running = 0;
+  for (int i = 0; i < n; ++i) {
+    fetcher.Fetch({server_.Url("/wait")}, [&](FetchResult r) {
+      ++done;
+      ok += r.ok();
+    });
+  }
+  EXPECT_TRUE(RunUntil(ioc_, [&] {
+    max_running = std::max(max_running, fetcher.running());
+    return done == n;
+  }, 60s));
+  EXPECT_EQ(ok, n);
+  EXPECT_EQ(max_running, static_cast<std::size_t>(n));
+  EXPECT_EQ(server_.Hits("/wait"), n);
 }
 
 TEST_F(FetcherTest, DelaySpacesRequestsToOneHost) {
