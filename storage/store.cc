@@ -15,15 +15,9 @@ constexpr const char* kPostingFields =
     "salary_currency, salary_period, date_posted, valid_through, url, apply_url, external_id, "
     "description";
 
-void BindOpt(SQLite::Statement& s, int index, const std::optional<std::string>& v) {
-  if (v) {
-    s.bind(index, *v);
-  } else {
-    s.bind(index);
-  }
-}
-
-void BindOpt(SQLite::Statement& s, int index, const std::optional<double>& v) {
+// NULL for "not stated", never '' or 0.
+template <typename T>
+void BindOpt(SQLite::Statement& s, int index, const std::optional<T>& v) {
   if (v) {
     s.bind(index, *v);
   } else {
