@@ -12,6 +12,7 @@
 #include "app/posting_json.h"
 #include "config/config.h"
 #include "crawler/fetcher.h"
+#include "crawler/robots.h"
 #include "parsers/extractor.h"
 
 namespace jobtrawl::app {
@@ -102,6 +103,30 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   if (options.links) err << ", " << x.links.size() << (x.links.size() == 1 ? " link" : " links");
   err << " (" << x.structured_blocks << " JSON-LD blocks, " << x.broken_blocks << " unreadable)\n";
   return kExitOk;
+}
+
+int RobotsCommand(const std::filesystem::path& robots_file, const std::string& url,
+                  const std::string& agent, std::ostream& out, std::ostream& err) {
+  std::ifstream in(robots_file, std::ios::binary);
+  if (!in) {
+    err << "jobtrawl: cannot read " << robots_file.string() << '\n';
+    return kExitRuntime;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string token = crawler::ProductToken(agent);
+  crawler::Robots robots = crawler::Robots::Parse(text.str(), token);
+  crawler::RobotsDecision d = robots.Check(crawler::RobotsPath(url));
+  out << (d.allowed ? "allowed" : "disallowed") << ' ' << url << '\n';
+  out << "  agent: " << token << " (group: "
+      << (robots.group().empty() ? "none applies" : "\"" + robots.group() + "\"") << ")\n";
+  if (d.line > 0) {
+    out << "  rule: line " << d.line << ": " << d.rule << '\n';
+  } else {
+    out << "  rule: " << d.rule << '\n';
+  }
+  if (robots.crawl_delay()) out << "  crawl-delay: " << robots.crawl_delay()->count() << "ms\n";
+  return d.allowed ? kExitOk : kExitSourcesFailed;
 }
 
 }  // namespace jobtrawl::app

@@ -40,6 +40,11 @@ struct ParseOptions {
 
 int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err);
 
+// Whether robots.txt in `robots_file` lets `agent` fetch `url`, and the rule
+// that decided. Exit code 0 when allowed, 1 when disallowed.
+int RobotsCommand(const std::filesystem::path& robots_file, const std::string& url,
+                  const std::string& agent, std::ostream& out, std::ostream& err);
+
 }  // namespace jobtrawl::app
 
 #endif  // JOBTRAWL_APP_COMMANDS_H_

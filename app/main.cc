@@ -57,6 +57,15 @@ int main(int argc, char** argv) {
   std::string check_file = DefaultConfigPath().string();
   check->add_option("FILE", check_file, "Config file (default as for --config)");
 
+  CLI::App* robots = app.add_subcommand(
+      "robots", "Say whether a robots.txt file allows a URL, and which rule decided (RFC 9309)");
+  std::string robots_file, robots_url, robots_agent = "jobtrawl";
+  robots->add_option("ROBOTS_FILE", robots_file, "A saved robots.txt")->required()->check(CLI::ExistingFile);
+  robots->add_option("URL", robots_url, "The URL to check")->required();
+  robots->add_option("-a,--agent", robots_agent,
+                     "User-agent whose product token selects the group (default: jobtrawl)");
+  robots->footer("Exit code: 0 allowed, 1 disallowed.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -64,6 +73,7 @@ int main(int argc, char** argv) {
   }
 
   if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr);
+  if (*robots) return RobotsCommand(robots_file, robots_url, robots_agent, std::cout, std::cerr);
   if (*parse) {
     parse_options.file = parse_file;
     if (!parse_config.empty()) parse_options.config = parse_config;

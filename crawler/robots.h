@@ -1,0 +1,72 @@
+// robots.txt as RFC 9309 defines it (https://www.rfc-editor.org/rfc/rfc9309),
+// plus the widely used Crawl-delay and Sitemap lines.
+//
+// Parsed once per host for one product token; the rules kept are those of
+// the groups that name the token (merged), else those of the "*" groups.
+// The longest matching rule decides; on a tie, allow wins. "*" matches any
+// sequence and a final "$" anchors the end. Paths are compared after
+// percent-encoding is normalized on both sides.
+#ifndef JOBTRAWL_CRAWLER_ROBOTS_H_
+#define JOBTRAWL_CRAWLER_ROBOTS_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jobtrawl::crawler {
+
+struct RobotsDecision {
+  bool allowed = true;
+  int line = 0;          // line of the deciding rule; 0 when no rule matched
+  std::string rule;      // the rule as written ("Disallow: /jobs/*?print"), or why
+};
+
+class Robots {
+ public:
+  // The first 500 KiB of `text` are read (RFC 9309 section 2.5); the rest,
+  // lines that are not rules, and rules outside any group are ignored.
+  static Robots Parse(std::string_view text, std::string_view product_token);
+  // 4xx: no rules at all. 5xx or unreachable: everything disallowed, for now.
+  static Robots AllowAll(std::string why);
+  static Robots DisallowAll(std::string why);
+
+  // `path` is the URL's path and query ("/jobs?page=2"); "/robots.txt" is
+  // always allowed.
+  RobotsDecision Check(std::string_view path) const;
+
+  // Crawl-delay of the selected group, if it has one.
+  std::optional<std::chrono::milliseconds> crawl_delay() const { return crawl_delay_; }
+  const std::vector<std::string>& sitemaps() const { return sitemaps_; }
+  // Which group applied: the product token, "*", or empty when none.
+  const std::string& group() const { return group_; }
+
+ private:
+  struct Rule {
+    bool allow = false;
+    std::string pattern;  // normalized
+    int line = 0;
+    std::string text;
+  };
+  std::vector<Rule> rules_;
+  std::optional<std::chrono::milliseconds> crawl_delay_;
+  std::vector<std::string> sitemaps_;
+  std::string group_;
+  bool disallow_all_ = false;
+  std::string why_;
+};
+
+// "jobtrawl/0.1 (+https://example.org/bot)" -> "jobtrawl": the part a
+// robots.txt user-agent line is matched against.
+std::string ProductToken(std::string_view user_agent);
+
+// The path and query of an absolute URL, for Check(); "/" when it has none.
+std::string RobotsPath(std::string_view url);
+
+// "scheme://host[:port]/robots.txt" for an absolute URL.
+std::string RobotsUrl(std::string_view url);
+
+}  // namespace jobtrawl::crawler
+
+#endif  // JOBTRAWL_CRAWLER_ROBOTS_H_
