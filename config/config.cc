@@ -94,6 +94,24 @@ class Reader {
     out = static_cast<int>(v);
   }
 
+  void Fraction(const toml::table& t, std::string_view key, double& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return;
+    double v = 0;
+    if (auto f = n->as_floating_point()) {
+      v = **f;
+    } else if (auto i = n->as_integer()) {
+      v = static_cast<double>(**i);
+    } else {
+      return Fail(n->source(), "\"" + std::string(key) + "\" must be a number from 0 to 1, not " +
+                                   std::string(TypeName(n->type())));
+    }
+    if (!(v >= 0 && v <= 1)) {
+      return Fail(n->source(), "\"" + std::string(key) + "\" must be from 0 to 1");
+    }
+    out = v;
+  }
+
   void Duration(const toml::table& t, std::string_view key, milliseconds& out) {
     auto* n = Typed(t, key, toml::node_type::string, "a duration string such as \"30s\"");
     if (n == nullptr) return;
@@ -203,7 +221,10 @@ void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
   r.CheckKeys(t,
               {"user_agent", "max_connections", "per_host_connections", "delay", "timeout",
                "connect_timeout", "low_speed_limit", "low_speed_time", "max_body",
-               "max_redirects"},
+               "max_redirects", "max_url_length", "obey_robots", "robots_cache",
+               "max_crawl_delay", "delay_jitter", "max_adaptive_delay", "retries", "retry_base",
+               "retry_max", "breaker_failures", "breaker_cooldown", "breaker_max_trips",
+               "allow_private_networks"},
               "[http]");
   r.String(t, "user_agent", out.user_agent);
   if (out.user_agent.empty()) r.Fail(t.source(), "[http] user_agent must not be empty");
@@ -216,6 +237,19 @@ void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
   r.Duration(t, "low_speed_time", out.low_speed_time);
   r.Size(t, "max_body", out.max_body);
   r.Int(t, "max_redirects", out.max_redirects, 0, 50);
+  r.Int(t, "max_url_length", out.max_url_length, 64, 1000000);
+  r.Bool(t, "obey_robots", out.obey_robots);
+  r.Duration(t, "robots_cache", out.robots_cache);
+  r.Duration(t, "max_crawl_delay", out.max_crawl_delay);
+  r.Fraction(t, "delay_jitter", out.delay_jitter);
+  r.Duration(t, "max_adaptive_delay", out.max_adaptive_delay);
+  r.Int(t, "retries", out.retries, 0, 20);
+  r.Duration(t, "retry_base", out.retry_base);
+  r.Duration(t, "retry_max", out.retry_max);
+  r.Int(t, "breaker_failures", out.breaker_failures, 1, 1000);
+  r.Duration(t, "breaker_cooldown", out.breaker_cooldown);
+  r.Int(t, "breaker_max_trips", out.breaker_max_trips, 1, 1000);
+  r.Bool(t, "allow_private_networks", out.allow_private_networks);
   if (out.timeout.count() <= 0) r.Fail(t.source(), "[http] timeout must be more than zero");
 }
 
@@ -227,7 +261,10 @@ void ReadFollow(Reader& r, const toml::table& t, FollowConfig& out) {
 }
 
 void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
-  r.CheckKeys(t, {"name", "kind", "start", "every", "follow", "allow_file"}, "[[source]]");
+  r.CheckKeys(t,
+              {"name", "kind", "start", "every", "follow", "allow_file", "allow_hosts", "delay",
+               "allow_private_networks", "close_after"},
+              "[[source]]");
   if (!t.contains("name")) r.Fail(t.source(), "[[source]] is missing required key \"name\"");
   r.String(t, "name", out.name);
   if (t.contains("name") && out.name.empty()) r.Fail(t.source(), "source name must not be empty");
@@ -244,6 +281,34 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   }
   r.Bool(t, "allow_file", out.allow_file);
   r.Duration(t, "every", out.every);
+  r.Duration(t, "close_after", out.close_after);
+  if (t.contains("delay")) {
+    milliseconds d{0};
+    r.Duration(t, "delay", d);
+    out.delay = d;
+  }
+  if (t.contains("allow_private_networks")) {
+    bool b = false;
+    r.Bool(t, "allow_private_networks", b);
+    out.allow_private_networks = b;
+  }
+  if (auto* hosts = t.get("allow_hosts")) {
+    if (auto* a = hosts->as_array()) {
+      for (const toml::node& h : *a) {
+        std::string host = h.is_string() ? std::string(**h.as_string()) : std::string();
+        bool valid = !host.empty() && host.find_first_of("/:?#@ ") == std::string::npos;
+        if (!valid) {
+          r.Fail(h.source(), "\"allow_hosts\" entries must be host names such as "
+                             "\"jobs.example.com\"");
+          continue;
+        }
+        for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.allow_hosts.push_back(std::move(host));
+      }
+    } else {
+      r.Fail(hosts->source(), "\"allow_hosts\" must be an array of host names");
+    }
+  }
   if (auto* f = t.get("follow")) {
     if (!f->is_table())
       r.Fail(f->source(), "\"follow\" must be a table such as { detail = \"...\", next = \"...\" }");

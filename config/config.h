@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,21 @@ struct HttpConfig {
   milliseconds low_speed_time{30000};
   std::uint64_t max_body = 10'000'000;  // decoded bytes; larger bodies are aborted
   int max_redirects = 5;
+  int max_url_length = 4096;
+
+  // Politeness (README "Politeness").
+  bool obey_robots = true;
+  milliseconds robots_cache{24 * 3600 * 1000};  // how long a robots.txt is trusted
+  milliseconds max_crawl_delay{30000};           // robots Crawl-delay is capped here
+  double delay_jitter = 0.25;                    // up to this fraction added to each delay
+  milliseconds max_adaptive_delay{60000};        // slow-downs for a struggling host stop here
+  int retries = 3;                               // further attempts after a transient failure
+  milliseconds retry_base{1000};                 // backoff: random(0, base * 2^attempt) ...
+  milliseconds retry_max{60000};                 // ... capped; longer Retry-After gives up
+  int breaker_failures = 5;                      // consecutive failures that pause a host
+  milliseconds breaker_cooldown{60000};          // first pause; doubles while probes fail
+  int breaker_max_trips = 3;                     // pauses in a row before queued work fails
+  bool allow_private_networks = false;           // loopback/private/link-local addresses
 };
 
 // URL patterns are RE2 regular expressions matched anywhere in the absolute URL.
@@ -46,6 +62,10 @@ struct SourceConfig {
   milliseconds every{3600000};     // crawl interval for the daemon
   FollowConfig follow;
   bool allow_file = false;         // file:// URLs allowed (local boards, tests)
+  std::vector<std::string> allow_hosts;  // hosts besides the start URLs' (lower-case)
+  std::optional<milliseconds> delay;     // per-host delay for this source's hosts
+  std::optional<bool> allow_private_networks;  // overrides [http]
+  milliseconds close_after{3 * 86400 * 1000};  // unseen this long after a good crawl: closed
 };
 
 struct Config {

@@ -1,5 +1,7 @@
 #include "crawler/crawl.h"
 
+#include <algorithm>
+
 namespace jobtrawl::crawler {
 
 Crawl::Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlSink& sink,
@@ -7,8 +9,22 @@ Crawl::Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlS
     : fetcher_(fetcher), sink_(sink), max_processing_(std::max<std::size_t>(1, max_pages_in_processing)) {
   sources_.reserve(sources.size());
   for (auto& s : sources) {
+    auto policy = std::make_shared<FetchPolicy>();
+    policy->allow_file = s.allow_file;
+    policy->allow_private_networks = s.allow_private_networks;
+    policy->delay = s.delay;
+    // A source stays on its start pages' hosts and those it lists itself.
+    for (const auto& url : s.start) {
+      std::string host = UrlHost(url);
+      if (!host.empty()) policy->allowed_hosts.push_back(std::move(host));
+    }
+    if (!policy->allowed_hosts.empty()) {
+      policy->allowed_hosts.insert(policy->allowed_hosts.end(), s.allow_hosts.begin(),
+                                   s.allow_hosts.end());
+    }
     sources_.emplace_back();
     sources_.back().config = std::move(s);
+    sources_.back().policy = std::move(policy);
   }
 }
 
@@ -31,6 +47,14 @@ void Crawl::Stop() {
 void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start) {
   SourceState& s = sources_[source];
   if (stopping_) return;
+  if (!is_start && !s.policy->allowed_hosts.empty()) {
+    const auto& hosts = s.policy->allowed_hosts;
+    std::string host = UrlHost(url);
+    if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) {
+      ++s.stats.offsite_links;
+      return;
+    }
+  }
   if (!s.seen.insert(url).second) return;
   if (role == Link::Role::kListing) {
     if (s.listing_pages >= s.config.follow.max_pages) {
@@ -40,14 +64,16 @@ void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool i
     ++s.listing_pages;
   }
   ++s.pending;
-  fetcher_.Fetch({.url = std::move(url), .allow_file = s.config.allow_file},
-                 [this, source, role, is_start](FetchResult r) {
-                   OnFetched(source, role, is_start, std::move(r));
-                 });
+  FetchRequest request{.url = std::move(url), .policy = s.policy};
+  sink_.AddValidators(source, request);
+  fetcher_.Fetch(std::move(request), [this, source, role, is_start](FetchResult r) {
+    OnFetched(source, role, is_start, std::move(r));
+  });
 }
 
 void Crawl::OnFetched(std::size_t source, Link::Role role, bool is_start, FetchResult result) {
   SourceState& s = sources_[source];
+  s.stats.retries += static_cast<std::int64_t>(result.retried.size());
   if (!result.ok()) {
     if (result.error != FetchError::kCancelled) {
       ++s.stats.errors;
@@ -59,6 +85,7 @@ void Crawl::OnFetched(std::size_t source, Link::Role role, bool is_start, FetchR
     return;
   }
   ++s.stats.pages;
+  if (result.not_modified()) ++s.stats.not_modified;
   s.stats.bytes += static_cast<std::int64_t>(result.body.size());
   // Back-pressure: when processing falls behind the network, hold the
   // network back instead of buffering bodies without bound.

@@ -27,6 +27,9 @@ struct SourceStats {
   std::int64_t pages = 0;   // fetched successfully
   std::int64_t bytes = 0;   // body bytes of those pages
   std::int64_t errors = 0;  // failed fetches plus pages the sink marked failed
+  std::int64_t not_modified = 0;  // pages answered 304 (counted in pages too)
+  std::int64_t retries = 0;       // attempts that failed and were retried
+  std::int64_t offsite_links = 0; // links to hosts the source may not visit, skipped
   int start_failures = 0;   // start pages that failed: the source itself is unreachable
   bool interrupted = false; // Stop() ended it early
   bool page_limit_hit = false;
@@ -42,6 +45,12 @@ class CrawlSink {
                       std::function<void(PageOutcome)> done) = 0;
   virtual void OnFetchError(std::size_t source, const FetchResult& failed) = 0;
   virtual void OnSourceDone(std::size_t source, const SourceStats& stats) = 0;
+  // Fills in validators (ETag, Last-Modified) remembered from the last fetch
+  // of request.url, making the request conditional.
+  virtual void AddValidators(std::size_t source, FetchRequest& request) {
+    (void)source;
+    (void)request;
+  }
 };
 
 // Drives the fetcher for every source at once (the fetcher's limits are
@@ -64,6 +73,7 @@ class Crawl {
  private:
   struct SourceState {
     config::SourceConfig config;
+    std::shared_ptr<const FetchPolicy> policy;
     std::unordered_set<std::string> seen;
     int listing_pages = 0;
     std::int64_t pending = 0;  // queued, fetching or processing

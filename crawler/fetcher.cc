@@ -2,32 +2,61 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <chrono>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+#include <cmath>
+#include <ctime>
 #include <deque>
+#include <random>
 #include <unordered_map>
 #include <vector>
 
+#include "crawler/address_policy.h"
 #include "crawler/curl_multi.h"
+#include "crawler/host_pacer.h"
+#include "crawler/robots.h"
 
 namespace jobtrawl::crawler {
 
 namespace asio = boost::asio;
-using SteadyClock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
 namespace {
 
-// "scheme://host:port", lower-cased: the unit of politeness.
-std::string HostKey(std::string_view url) {
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string(url);
-  size_t host_end = url.find_first_of("/?#", scheme_end + 3);
-  std::string key(url.substr(0, host_end));
-  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
+constexpr std::size_t kRobotsMaxBytes = 512 * 1024;  // RFC 9309 asks for 500 KiB at least
+constexpr milliseconds kRobotsRetryLater{10 * 60 * 1000};
 
 bool IsFileUrl(std::string_view url) {
   return url.size() >= 7 && (url.substr(0, 7) == "file://" || url.substr(0, 7) == "FILE://");
+}
+
+struct Target {
+  std::string key;   // "scheme://host:port", lower-case: the unit of politeness
+  std::string host;  // lower-case host name or address
+};
+
+std::optional<Target> ParseTarget(std::string_view url) {
+  if (IsFileUrl(url)) return Target{"file://", ""};
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return std::nullopt;
+  std::string scheme(u->scheme());
+  std::string host(u->encoded_host());
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if ((scheme != "http" && scheme != "https") || host.empty()) return std::nullopt;
+  std::string key = scheme + "://" + host;
+  if (u->has_port()) key += ":" + std::string(u->port());
+  return Target{std::move(key), std::move(host)};
+}
+
+std::optional<std::string> Resolve(std::string_view base, std::string_view location) {
+  auto b = boost::urls::parse_uri(base);
+  auto r = boost::urls::parse_uri_reference(location);
+  if (!b || !r) return std::nullopt;
+  boost::urls::url out;
+  if (!boost::urls::resolve(*b, *r, out)) return std::nullopt;
+  out.remove_fragment();
+  return std::string(out.buffer());
 }
 
 FetchError ClassifyCurlError(CURLcode rc) {
@@ -55,87 +84,322 @@ FetchError ClassifyCurlError(CURLcode rc) {
   return FetchError::kProtocol;
 }
 
+// Failures worth another attempt: the network or the server hiccuped.
+bool IsTransient(CURLcode rc) {
+  static constexpr CURLcode kTransient[] = {
+      CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT,
+      CURLE_RECV_ERROR,           CURLE_SEND_ERROR,      CURLE_GOT_NOTHING,
+      CURLE_PARTIAL_FILE,         CURLE_HTTP2,           CURLE_HTTP2_STREAM};
+  for (CURLcode c : kTransient) {
+    if (c == rc) return true;
+  }
+  return false;
+}
+
+bool IsTransientStatus(long status) { return status >= 500 || status == 408 || status == 429; }
+bool IsRedirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Retry-After as delta-seconds or an HTTP-date (RFC 9110 10.2.3).
+std::optional<milliseconds> ParseRetryAfter(std::string_view value) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) return milliseconds(std::int64_t{999999999} * 1000);
+    return milliseconds(std::stoll(std::string(value)) * 1000);
+  }
+  std::time_t when = curl_getdate(std::string(value).c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  std::time_t now = std::time(nullptr);
+  return milliseconds(std::max<std::int64_t>(0, when - now) * 1000);
+}
+
 }  // namespace
 
 class Fetcher::Impl {
  public:
   Impl(asio::io_context& ioc, const config::HttpConfig& http)
-      : ioc_(ioc), http_(http), multi_(ioc), alive_(std::make_shared<bool>(true)) {}
+      : ioc_(ioc),
+        http_(http),
+        token_(ProductToken(http.user_agent)),
+        multi_(ioc),
+        rng_(std::random_device{}()),
+        alive_(std::make_shared<bool>(true)) {
+    pacer_settings_.delay = http.delay;
+    pacer_settings_.jitter = http.delay_jitter;
+    pacer_settings_.max_adaptive_delay = http.max_adaptive_delay;
+    pacer_settings_.breaker_failures = http.breaker_failures;
+    pacer_settings_.breaker_cooldown = http.breaker_cooldown;
+    pacer_settings_.breaker_max_trips = http.breaker_max_trips;
+  }
 
   ~Impl() {
-    for (auto& [easy, t] : running_) multi_.Remove(easy);
-    for (auto& [easy, t] : running_) curl_easy_cleanup(easy);
+    for (auto& [easy, t] : running_) {
+      multi_.Remove(easy);
+      curl_easy_cleanup(easy);
+    }
     for (CURL* easy : idle_) curl_easy_cleanup(easy);
   }
 
   void Fetch(FetchRequest request, Callback done) {
     auto t = std::make_unique<Transfer>();
+    t->original_url = request.url;
     t->request = std::move(request);
     t->done = std::move(done);
-    if (IsFileUrl(t->request.url) && !t->request.allow_file) {
-      FetchResult r;
-      r.url = r.final_url = t->request.url;
-      r.error = FetchError::kForbiddenUrl;
-      r.error_message = "file:// URLs are not allowed for this source";
-      asio::post(ioc_, [cb = std::move(t->done), r = std::move(r)]() mutable { cb(std::move(r)); });
-      return;
+    const FetchPolicy* policy = t->request.policy.get();
+    if (IsFileUrl(t->request.url) && (policy == nullptr || !policy->allow_file)) {
+      return FailLater(std::move(t), FetchError::kForbiddenUrl,
+                       "file:// URLs are not allowed for this source");
     }
-    t->host_key = HostKey(t->request.url);
-    Host& host = hosts_[t->host_key];
-    host.delay = IsFileUrl(t->request.url) ? std::chrono::milliseconds(0) : http_.delay;
-    host.queue.push_back(std::move(t));
-    ++queued_;
-    Consider(host);
+    if (auto why = Refuse(t->request.url, policy)) {
+      return FailLater(std::move(t), FetchError::kForbiddenUrl, *why);
+    }
+    Enqueue(std::move(t), /*front=*/false);
     Pump();
   }
 
   void Pause() { paused_ = true; }
   void Resume() {
     paused_ = false;
+    for (auto& [key, host] : hosts_) Consider(*host);
     Pump();
   }
 
   void CancelAll() {
     for (auto& [key, host] : hosts_) {
-      for (auto& t : host.queue) FailLater(std::move(t), FetchError::kCancelled, "cancelled");
-      host.queue.clear();
+      for (auto& t : host->queue) FailLater(std::move(t), FetchError::kCancelled, "cancelled");
+      host->queue.clear();
+      host->in_waiting = false;
+      if (host->robots_state == RobotsState::kFetching) host->robots_state = RobotsState::kUnknown;
     }
-    queued_ = 0;
     waiting_.clear();
     for (auto& [easy, t] : running_) {
       multi_.Remove(easy);
-      hosts_[t->host_key].running--;
-      Recycle(easy);
+      hosts_[t->host_key]->running--;
+      Recycle(easy, *t);
       FailLater(std::move(t), FetchError::kCancelled, "cancelled");
     }
     running_.clear();
-    for (auto& [key, host] : hosts_) host.in_waiting = false;
+    for (auto& [raw, t] : retrying_) FailLater(std::move(t), FetchError::kCancelled, "cancelled");
+    retrying_.clear();
   }
 
   std::size_t running() const { return running_.size(); }
-  std::size_t queued() const { return queued_; }
+  std::size_t queued() const {
+    std::size_t n = retrying_.size();
+    for (const auto& [key, host] : hosts_) n += host->queue.size();
+    return n;
+  }
+
+  void SeedRandom(std::uint64_t seed) { rng_.seed(seed); }
 
  private:
+  enum class RobotsState { kUnknown, kFetching, kReady };
+
   struct Transfer {
-    FetchRequest request;
-    Callback done;
+    FetchRequest request;  // request.url is the current hop
+    std::string original_url;
+    Callback done;         // empty for robots.txt fetches
     std::string host_key;
+    bool is_robots = false;
+    int redirects = 0;
+    int attempt = 0;  // attempts that failed and were retried
+    std::vector<FetchAttempt> retried;
+    std::unique_ptr<asio::steady_timer> retry_timer;
+    // State of the attempt in flight.
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
     std::uint64_t max_body = 0;
     bool too_large = false;
+    bool allow_private = false;
+    std::string refused_address;
+    curl_slist* header_list = nullptr;
     char error[CURL_ERROR_SIZE] = {};
   };
 
   struct Host {
+    explicit Host(const PacerSettings& s) : pacer(s) {}
+    std::string key;
     std::deque<std::unique_ptr<Transfer>> queue;
     int running = 0;
-    std::chrono::milliseconds delay{0};
-    SteadyClock::time_point next_start{};
+    HostPacer pacer;
     std::unique_ptr<asio::steady_timer> timer;
     bool timer_armed = false;
     bool in_waiting = false;
+    RobotsState robots_state = RobotsState::kUnknown;
+    std::optional<Robots> robots;
+    Clock::time_point robots_expires{};
   };
+
+  // Why `url` may not be fetched under `policy`, or nullopt.
+  std::optional<std::string> Refuse(const std::string& url, const FetchPolicy* policy) const {
+    if (url.size() > static_cast<std::size_t>(http_.max_url_length)) {
+      return "URL longer than max_url_length (" + std::to_string(http_.max_url_length) + ")";
+    }
+    if (IsFileUrl(url)) return std::nullopt;
+    auto target = ParseTarget(url);
+    if (!target) return "not an http(s) URL: " + url;
+    if (policy != nullptr && !policy->allowed_hosts.empty() &&
+        std::find(policy->allowed_hosts.begin(), policy->allowed_hosts.end(), target->host) ==
+            policy->allowed_hosts.end()) {
+      return "host " + target->host + " is not one of the source's hosts";
+    }
+    return std::nullopt;
+  }
+
+  Host& HostFor(const std::string& key) {
+    auto& slot = hosts_[key];
+    if (!slot) {
+      slot = std::make_unique<Host>(pacer_settings_);
+      slot->key = key;
+    }
+    return *slot;
+  }
+
+  void Enqueue(std::unique_ptr<Transfer> t, bool front) {
+    auto target = ParseTarget(t->request.url);
+    t->host_key = target ? target->key : t->request.url;
+    Host& host = HostFor(t->host_key);
+    if (const FetchPolicy* p = t->request.policy.get(); p != nullptr && p->delay) {
+      host.pacer.RaiseBaseDelay(*p->delay);
+    }
+    if (front) {
+      host.queue.push_front(std::move(t));
+    } else {
+      host.queue.push_back(std::move(t));
+    }
+    Consider(host);
+  }
+
+  void Consider(Host& host) {
+    if (host.in_waiting || host.queue.empty()) return;
+    host.in_waiting = true;
+    waiting_.push_back(&host);
+  }
+
+  void ArmTimer(Host& host, Clock::time_point when) {
+    if (host.timer_armed) return;
+    if (!host.timer) host.timer = std::make_unique<asio::steady_timer>(ioc_);
+    host.timer_armed = true;
+    host.timer->expires_at(when);
+    host.timer->async_wait([this, &host, alive = std::weak_ptr<bool>(alive_)](
+                               boost::system::error_code ec) {
+      if (alive.expired() || ec == asio::error::operation_aborted) return;
+      host.timer_armed = false;
+      Consider(host);
+      Pump();
+    });
+  }
+
+  double Uniform() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+
+  enum class Served { kHostBlocked, kGlobalLimit };
+
+  // Starts what `host` may start now. Returns kGlobalLimit when the global
+  // limit (or a pause) stopped it with work left.
+  Served Serve(Host& host) {
+    while (!host.queue.empty()) {
+      if (paused_ || running_.size() >= static_cast<std::size_t>(http_.max_connections)) {
+        return Served::kGlobalLimit;
+      }
+      Transfer& next = *host.queue.front();
+      const bool http = !IsFileUrl(next.request.url);
+      const int limit = http ? http_.per_host_connections : http_.max_connections;
+      if (host.running >= limit) return Served::kHostBlocked;
+      const auto now = Clock::now();
+      if (http && host.pacer.down()) {
+        FailHost(host);
+        return Served::kHostBlocked;
+      }
+      if (http && http_.obey_robots && !next.is_robots) {
+        if (host.robots_state == RobotsState::kReady && now >= host.robots_expires) {
+          host.robots_state = RobotsState::kUnknown;
+        }
+        if (host.robots_state == RobotsState::kUnknown) {
+          QueueRobotsFetch(host, next);
+          continue;  // the robots.txt fetch is at the front now
+        }
+        if (host.robots_state == RobotsState::kFetching) return Served::kHostBlocked;
+        RobotsDecision d = host.robots->Check(RobotsPath(next.request.url));
+        if (!d.allowed) {
+          auto t = std::move(host.queue.front());
+          host.queue.pop_front();
+          std::string why = d.line > 0 ? "robots.txt line " + std::to_string(d.line) + ": " + d.rule
+                                       : d.rule;
+          FailLater(std::move(t), FetchError::kRobotsDisallowed, why);
+          continue;
+        }
+      }
+      if (http && !host.pacer.CanStart(now)) {
+        ArmTimer(host, host.pacer.NextWakeUp());
+        return Served::kHostBlocked;
+      }
+      auto t = std::move(host.queue.front());
+      host.queue.pop_front();
+      host.running++;
+      if (http) host.pacer.OnStart(now, Uniform());
+      Start(std::move(t));
+    }
+    return Served::kHostBlocked;
+  }
+
+  void Pump() {
+    while (!waiting_.empty()) {
+      Host& host = *waiting_.front();
+      if (Serve(host) == Served::kGlobalLimit) return;  // stays first in line
+      waiting_.pop_front();
+      host.in_waiting = false;
+    }
+  }
+
+  void QueueRobotsFetch(Host& host, const Transfer& first) {
+    auto t = std::make_unique<Transfer>();
+    t->is_robots = true;
+    t->request.url = RobotsUrl(first.request.url);
+    t->request.policy = first.request.policy;  // the same address rules apply
+    t->original_url = t->request.url;
+    t->host_key = host.key;
+    host.robots_state = RobotsState::kFetching;
+    host.queue.push_front(std::move(t));
+  }
+
+  void OnRobots(Host& host, const FetchResult& r) {
+    const auto now = Clock::now();
+    milliseconds keep = http_.robots_cache;
+    if (r.ok() && r.status >= 200 && r.status < 300) {
+      host.robots = Robots::Parse(r.body, token_);
+    } else if (r.error == FetchError::kHttpStatus && r.status >= 400 && r.status < 500) {
+      host.robots = Robots::AllowAll("robots.txt answered HTTP " + std::to_string(r.status) +
+                                     ": no rules apply");
+    } else {
+      // RFC 9309 2.3.1.4: unreachable or 5xx means complete disallow, for now.
+      std::string why = r.error == FetchError::kHttpStatus
+                            ? "HTTP " + std::to_string(r.status)
+                            : std::string(FetchErrorName(r.error)) + ": " + r.error_message;
+      host.robots = Robots::DisallowAll("robots.txt unavailable (" + why +
+                                        "): everything disallowed until it can be read");
+      keep = std::min(keep, kRobotsRetryLater);
+    }
+    if (auto delay = host.robots->crawl_delay()) {
+      host.pacer.RaiseBaseDelay(std::min(*delay, http_.max_crawl_delay));
+    }
+    host.robots_state = RobotsState::kReady;
+    host.robots_expires = now + keep;
+  }
+
+  void FailHost(Host& host) {
+    while (!host.queue.empty()) {
+      auto t = std::move(host.queue.front());
+      host.queue.pop_front();
+      if (t->is_robots) {
+        host.robots_state = RobotsState::kUnknown;
+        continue;
+      }
+      FailLater(std::move(t), FetchError::kHostDown,
+                "host " + host.key + " kept failing; its queue was abandoned");
+    }
+  }
 
   static size_t OnBody(char* data, size_t size, size_t count, void* user) noexcept {
     auto* t = static_cast<Transfer*>(user);
@@ -159,7 +423,7 @@ class Fetcher::Impl {
       std::string_view line(data, n);
       while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
       if (line.starts_with("HTTP/")) {
-        t->headers.clear();  // a new response (after a redirect or 100-continue)
+        t->headers.clear();  // a new response (after 100-continue or a followed redirect)
       } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -171,54 +435,19 @@ class Fetcher::Impl {
     return n;
   }
 
-  // Queues `host` for a start if it has work and may start one now, or arms
-  // its timer when only the delay holds it back.
-  void Consider(Host& host) {
-    if (host.in_waiting || host.queue.empty() || host.running >= http_.per_host_connections) return;
-    auto now = SteadyClock::now();
-    if (now < host.next_start) {
-      ArmTimer(host);
-      return;
-    }
-    host.in_waiting = true;
-    waiting_.push_back(&host);
-  }
-
-  void ArmTimer(Host& host) {
-    if (host.timer_armed) return;
-    if (!host.timer) host.timer = std::make_unique<asio::steady_timer>(ioc_);
-    host.timer_armed = true;
-    host.timer->expires_at(host.next_start);
-    host.timer->async_wait([this, &host, alive = std::weak_ptr<bool>(alive_)](
-                               boost::system::error_code ec) {
-      if (alive.expired() || ec == asio::error::operation_aborted) return;
-      host.timer_armed = false;
-      Consider(host);
-      Pump();
-    });
-  }
-
-  // Starts transfers, one host at a time in turn, while limits allow.
-  void Pump() {
-    while (!paused_ && !waiting_.empty() &&
-           running_.size() < static_cast<size_t>(http_.max_connections)) {
-      Host& host = *waiting_.front();
-      waiting_.pop_front();
-      host.in_waiting = false;
-      if (host.queue.empty() || host.running >= http_.per_host_connections) continue;
-      auto now = SteadyClock::now();
-      if (now < host.next_start) {
-        ArmTimer(host);
-        continue;
+  // Runs before libcurl connects, with the address DNS gave: the place to
+  // refuse internal addresses, whatever name led there.
+  static curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) noexcept {
+    auto* t = static_cast<Transfer*>(user);
+    const auto* sa = reinterpret_cast<const sockaddr*>(&address->addr);
+    if (!t->allow_private && IsNonPublicAddress(sa)) {
+      try {
+        t->refused_address = AddressToString(sa);
+      } catch (...) {
       }
-      std::unique_ptr<Transfer> t = std::move(host.queue.front());
-      host.queue.pop_front();
-      --queued_;
-      host.running++;
-      host.next_start = now + host.delay;
-      Start(std::move(t));
-      Consider(host);
+      return CURL_SOCKET_BAD;
     }
+    return ::socket(address->family, address->socktype, address->protocol);
   }
 
   CURL* AcquireEasy() {
@@ -228,7 +457,11 @@ class Fetcher::Impl {
     return easy;
   }
 
-  void Recycle(CURL* easy) {
+  void Recycle(CURL* easy, Transfer& t) {
+    if (t.header_list != nullptr) {
+      curl_slist_free_all(t.header_list);
+      t.header_list = nullptr;
+    }
     // A reset handle keeps nothing of the last transfer but is cheaper than
     // a new one; connections and DNS entries live in the multi handle.
     curl_easy_reset(easy);
@@ -238,10 +471,20 @@ class Fetcher::Impl {
   void Start(std::unique_ptr<Transfer> t) {
     CURL* easy = AcquireEasy();
     if (easy == nullptr) {
-      FailLater(std::move(t), FetchError::kProtocol, "curl_easy_init failed");
-      return;
+      hosts_[t->host_key]->running--;
+      return FailLater(std::move(t), FetchError::kProtocol, "curl_easy_init failed");
     }
-    t->max_body = http_.max_body;
+    const FetchPolicy* policy = t->request.policy.get();
+    t->body.clear();
+    t->headers.clear();
+    t->too_large = false;
+    t->refused_address.clear();
+    t->error[0] = '\0';
+    t->max_body = t->is_robots ? kRobotsMaxBytes : http_.max_body;
+    t->allow_private = policy != nullptr && policy->allow_private_networks
+                           ? *policy->allow_private_networks
+                           : http_.allow_private_networks;
+    const bool file = IsFileUrl(t->request.url);
     curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error);
@@ -249,11 +492,15 @@ class Fetcher::Impl {
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::OnOpenSocket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, t.get());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, t->request.allow_file ? "http,https,file" : "http,https");
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, file ? "file" : "http,https");
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, http_.max_redirects > 0 ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(http_.max_redirects));
+    // Redirects are ours to follow (each hop is checked), except for
+    // robots.txt, whose redirects RFC 9309 2.3.1.2 lets go anywhere (5 hops).
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, t->is_robots ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, http_.user_agent.c_str());
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
     curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
@@ -262,9 +509,19 @@ class Fetcher::Impl {
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(http_.low_speed_limit));
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
                      static_cast<long>(std::max<std::int64_t>(1, http_.low_speed_time.count() / 1000)));
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(http_.max_body));
+    if (!t->is_robots) {
+      curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(http_.max_body));
+    }
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 64L * 1024);
+    if (!t->request.etag.empty()) {
+      t->header_list = curl_slist_append(t->header_list, ("If-None-Match: " + t->request.etag).c_str());
+    }
+    if (!t->request.last_modified.empty()) {
+      t->header_list = curl_slist_append(t->header_list,
+                                         ("If-Modified-Since: " + t->request.last_modified).c_str());
+    }
+    if (t->header_list != nullptr) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->header_list);
     running_.emplace(easy, std::move(t));
     multi_.Add(easy, [this, easy, alive = std::weak_ptr<bool>(alive_)](CURLcode rc) {
       if (alive.expired()) return;
@@ -276,16 +533,110 @@ class Fetcher::Impl {
     auto node = running_.extract(easy);
     if (node.empty()) return;  // cancelled meanwhile
     std::unique_ptr<Transfer> t = std::move(node.mapped());
-    FetchResult r = Describe(easy, rc, *t);
-    Recycle(easy);
-    Host& host = hosts_[t->host_key];
+    bool transient = false;
+    FetchResult r = Describe(easy, rc, *t, transient);
+    Recycle(easy, *t);
+    Host& host = *hosts_[t->host_key];
     host.running--;
+    const auto now = Clock::now();
+
+    std::optional<milliseconds> retry_after;
+    if (r.status == 429 || r.status == 503) retry_after = ParseRetryAfter(r.Header("Retry-After"));
+    if (!IsFileUrl(t->request.url) && r.error != FetchError::kForbiddenAddress) {
+      HostPacer::Outcome outcome = HostPacer::Outcome::kSuccess;
+      if (r.status == 429 || r.status == 503) {
+        outcome = HostPacer::Outcome::kSlowDown;
+      } else if (transient) {
+        outcome = HostPacer::Outcome::kFailure;
+      }
+      host.pacer.OnFinish(now, outcome,
+                          std::chrono::duration_cast<milliseconds>(r.timings.total), retry_after);
+    }
+
+    if (transient && t->attempt < http_.retries && Retry(std::move(t), r, retry_after)) {
+      Consider(host);
+      Pump();
+      return;
+    }
+    if (t->is_robots) {
+      OnRobots(host, r);
+      Consider(host);
+      Pump();
+      return;
+    }
+    if (r.error == FetchError::kHttpStatus && IsRedirect(r.status) && http_.max_redirects > 0) {
+      if (FollowRedirect(t, r)) {
+        Consider(host);
+        Pump();
+        return;
+      }
+    }
+    r.url = t->original_url;
+    r.retried = std::move(t->retried);
     Consider(host);
     Pump();
     t->done(std::move(r));
   }
 
-  FetchResult Describe(CURL* easy, CURLcode rc, Transfer& t) {
+  // Schedules another attempt after backoff; false when it is not worth it
+  // (the server asks us to wait longer than retry_max).
+  bool Retry(std::unique_ptr<Transfer> t, const FetchResult& r,
+             std::optional<milliseconds> retry_after) {
+    // Full jitter: uniform in [0, min(max, base * 2^attempt)].
+    double cap = std::min<double>(static_cast<double>(http_.retry_max.count()),
+                                  static_cast<double>(http_.retry_base.count()) *
+                                      std::pow(2.0, t->attempt));
+    auto wait = milliseconds(static_cast<std::int64_t>(Uniform() * cap));
+    if (retry_after) {
+      if (*retry_after > http_.retry_max) return false;
+      wait = std::max(wait, *retry_after);
+    }
+    t->retried.push_back({r.error, r.status, r.error_message});
+    t->attempt++;
+    Transfer* raw = t.get();
+    t->retry_timer = std::make_unique<asio::steady_timer>(ioc_, wait);
+    retrying_.emplace(raw, std::move(t));
+    raw->retry_timer->async_wait([this, raw, alive = std::weak_ptr<bool>(alive_)](
+                                     boost::system::error_code ec) {
+      if (alive.expired() || ec == asio::error::operation_aborted) return;
+      auto node = retrying_.extract(raw);
+      if (node.empty()) return;
+      Enqueue(std::move(node.mapped()), /*front=*/true);
+      Pump();
+    });
+    return true;
+  }
+
+  // Re-queues `t` for the Location of redirect `r`; false (with `r`
+  // describing why) when the hop is not allowed.
+  bool FollowRedirect(std::unique_ptr<Transfer>& t, FetchResult& r) {
+    std::string_view location = r.Header("Location");
+    auto target = location.empty() ? std::nullopt : Resolve(t->request.url, location);
+    if (!target) {
+      r.error_message = "HTTP " + std::to_string(r.status) + " without a usable Location";
+      return false;
+    }
+    if (t->redirects >= http_.max_redirects) {
+      r.error = FetchError::kTooManyRedirects;
+      r.error_message = "more than " + std::to_string(http_.max_redirects) + " redirects";
+      return false;
+    }
+    if (auto why = Refuse(*target, t->request.policy.get())) {
+      r.error = FetchError::kForbiddenUrl;
+      r.error_message = "redirect to " + *target + " refused: " + *why;
+      return false;
+    }
+    t->request.url = *target;
+    t->redirects++;
+    t->attempt = 0;
+    // Validators belong to the first URL; the new one is fetched afresh.
+    t->request.etag.clear();
+    t->request.last_modified.clear();
+    Enqueue(std::move(t), /*front=*/false);
+    return true;
+  }
+
+  FetchResult Describe(CURL* easy, CURLcode rc, Transfer& t, bool& transient) {
     FetchResult r;
     r.url = t.request.url;
     char* effective = nullptr;
@@ -302,12 +653,20 @@ class Fetcher::Impl {
     if (curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &v) == CURLE_OK)
       r.timings.total = std::chrono::microseconds(v);
     r.headers = std::move(t.headers);
+    if (!t.refused_address.empty()) {
+      r.error = FetchError::kForbiddenAddress;
+      r.error_message = "refused to connect to non-public address " + t.refused_address +
+                        " (allow_private_networks is off)";
+      return r;
+    }
+    if (t.is_robots && t.too_large) rc = CURLE_OK;  // the first 512 KiB are enough
     if (rc == CURLE_OK) {
       r.body = std::move(t.body);
       const bool http = !IsFileUrl(r.final_url);
-      if (http && (r.status < 200 || r.status > 299)) {
+      if (http && r.status != 304 && (r.status < 200 || r.status > 299)) {
         r.error = FetchError::kHttpStatus;
         r.error_message = "HTTP " + std::to_string(r.status);
+        transient = IsTransientStatus(r.status);
       }
       return r;
     }
@@ -318,25 +677,32 @@ class Fetcher::Impl {
     }
     r.error = ClassifyCurlError(rc);
     r.error_message = t.error[0] != '\0' ? t.error : curl_easy_strerror(rc);
+    transient = IsTransient(rc) && !IsFileUrl(r.final_url);
     return r;
   }
 
   void FailLater(std::unique_ptr<Transfer> t, FetchError error, std::string message) {
+    if (!t->done) return;  // a robots.txt fetch: nobody waits on it
     FetchResult r;
-    r.url = r.final_url = t->request.url;
+    r.url = t->original_url;
+    r.final_url = t->request.url;
     r.error = error;
     r.error_message = std::move(message);
+    r.retried = std::move(t->retried);
     asio::post(ioc_, [cb = std::move(t->done), r = std::move(r)]() mutable { cb(std::move(r)); });
   }
 
   asio::io_context& ioc_;
   const config::HttpConfig http_;
+  const std::string token_;  // robots.txt product token, from the user agent
+  PacerSettings pacer_settings_;
   CurlMulti multi_;
-  std::unordered_map<std::string, Host> hosts_;  // node-based: Host& stays valid
-  std::deque<Host*> waiting_;                     // hosts that may start a transfer now
+  std::unordered_map<std::string, std::unique_ptr<Host>> hosts_;
+  std::deque<Host*> waiting_;  // hosts that may have something to start
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> running_;
+  std::unordered_map<Transfer*, std::unique_ptr<Transfer>> retrying_;
   std::vector<CURL*> idle_;
-  std::size_t queued_ = 0;
+  std::mt19937_64 rng_;
   bool paused_ = false;
   std::shared_ptr<bool> alive_;  // handlers posted by us check it before touching *this
 };
@@ -352,7 +718,13 @@ void Fetcher::Resume() { impl_->Resume(); }
 void Fetcher::CancelAll() { impl_->CancelAll(); }
 std::size_t Fetcher::running() const { return impl_->running(); }
 std::size_t Fetcher::queued() const { return impl_->queued(); }
+void Fetcher::SeedRandom(std::uint64_t seed) { impl_->SeedRandom(seed); }
 
 void GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+std::string UrlHost(std::string_view url) {
+  auto target = ParseTarget(url);
+  return target ? target->host : std::string();
+}
 
 }  // namespace jobtrawl::crawler

@@ -1,32 +1,54 @@
 // Fetching pages politely and concurrently: per-host queues over libcurl's
-// multi interface on one Asio event loop.
+// multi interface on one Asio event loop. README "Politeness" describes the
+// behaviour for operators.
 #ifndef JOBTRAWL_CRAWLER_FETCHER_H_
 #define JOBTRAWL_CRAWLER_FETCHER_H_
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "model/fetch.h"
 
 namespace jobtrawl::crawler {
 
+// Where the requests of one source may go. Shared by all its requests.
+struct FetchPolicy {
+  bool allow_file = false;                 // file:// URLs may be read
+  std::vector<std::string> allowed_hosts;  // lower-case; empty: any host
+  std::optional<bool> allow_private_networks;    // overrides [http]
+  std::optional<std::chrono::milliseconds> delay;  // at least this between starts per host
+};
+
 struct FetchRequest {
-  std::string url;          // absolute http(s) URL, or file:// when allow_file
-  bool allow_file = false;  // the source may read local files
+  std::string url;  // absolute http(s) URL, or file:// when the policy allows
+  std::shared_ptr<const FetchPolicy> policy;  // null: only [http]'s rules
+  // Validators from the last fetch, sent as If-None-Match / If-Modified-Since.
+  std::string etag;
+  std::string last_modified;
 };
 
 // Runs on the io_context's thread: construct, call and destroy it there.
-// Limits: at most `max_connections` transfers at once, `per_host_connections`
-// to one host, and request starts to one host at least `delay` apart
-// (file:// reads are not delayed). Bodies are capped at `max_body` decoded
-// bytes while they arrive; gzip, deflate, brotli and zstd are accepted;
-// HTTP/2 is used where the server offers it.
+//
+// Per host (scheme://host:port): at most `per_host_connections` transfers,
+// starts spaced by the delay (the largest of [http] delay, the source's
+// delay and robots Crawl-delay up to max_crawl_delay, plus jitter, widened
+// while the host answers 429/503 or slows down), Retry-After honoured, and
+// a circuit breaker that pauses a failing host and probes it. robots.txt is
+// fetched before the first request to a host and cached for robots_cache.
+// Redirects are followed here, not by libcurl, so each hop is checked
+// against the policy and robots.txt. Connections to non-public addresses
+// are refused unless allowed. Transient failures (timeouts, resets, DNS,
+// 5xx, 408, 429) are retried with exponential backoff and full jitter.
 class Fetcher {
  public:
   using Callback = std::function<void(FetchResult)>;
+  using Clock = std::chrono::steady_clock;
 
   Fetcher(boost::asio::io_context& ioc, const config::HttpConfig& http);
   ~Fetcher();  // drops queued and running transfers without calling back
@@ -43,16 +65,22 @@ class Fetcher {
   void Pause();
   void Resume();
 
-  // Fails everything queued or running with FetchError::kCancelled.
+  // Fails everything queued, waiting or running with FetchError::kCancelled.
   void CancelAll();
 
   std::size_t running() const;
-  std::size_t queued() const;
+  std::size_t queued() const;  // includes requests waiting to be retried
+
+  // Seeds the jitter and backoff randomness (tests replay with it).
+  void SeedRandom(std::uint64_t seed);
 
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The lower-case host of an absolute http(s) URL; empty for others.
+std::string UrlHost(std::string_view url);
 
 // Must be called once, before any Fetcher exists and while only one thread
 // runs (curl_global_init is not thread-safe on every platform).

@@ -20,7 +20,10 @@ enum class FetchError {
   kTooLarge,      // body exceeded the configured maximum; the transfer was aborted
   kHttpStatus,    // the server answered, with a status outside 2xx
   kTooManyRedirects,
-  kForbiddenUrl,  // scheme or protocol not allowed for this source
+  kForbiddenUrl,  // scheme, host or length not allowed for this source
+  kForbiddenAddress,  // resolved to a loopback/private/link-local address
+  kRobotsDisallowed,  // robots.txt forbids it (or could not be read: 5xx)
+  kHostDown,      // the host failed so often that its queue was abandoned
   kProtocol,      // malformed response, reset, or any other transfer failure
   kCancelled,     // the fetcher was shut down before the transfer finished
 };
@@ -34,6 +37,13 @@ struct FetchTimings {
   std::chrono::microseconds total{0};
 };
 
+// One failed attempt that was retried.
+struct FetchAttempt {
+  FetchError error = FetchError::kNone;
+  long status = 0;
+  std::string message;
+};
+
 struct FetchResult {
   std::string url;        // as requested
   std::string final_url;  // after redirects
@@ -43,8 +53,11 @@ struct FetchResult {
   FetchTimings timings;
   FetchError error = FetchError::kNone;
   std::string error_message;  // human-readable detail, empty on success
+  std::vector<FetchAttempt> retried;  // earlier attempts that failed, oldest first
 
   bool ok() const { return error == FetchError::kNone; }
+  // 304 to a conditional request: the page is as it was; the body is empty.
+  bool not_modified() const { return ok() && status == 304; }
   // First header with this name (case-insensitive), or empty.
   std::string_view Header(std::string_view name) const;
 };
@@ -60,6 +73,9 @@ inline std::string_view FetchErrorName(FetchError e) {
     case FetchError::kHttpStatus: return "http_status";
     case FetchError::kTooManyRedirects: return "too_many_redirects";
     case FetchError::kForbiddenUrl: return "forbidden_url";
+    case FetchError::kForbiddenAddress: return "forbidden_address";
+    case FetchError::kRobotsDisallowed: return "robots_disallowed";
+    case FetchError::kHostDown: return "host_down";
     case FetchError::kProtocol: return "protocol";
     case FetchError::kCancelled: return "cancelled";
   }

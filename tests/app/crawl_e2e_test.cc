@@ -63,7 +63,9 @@ class CrawlEndToEndTest : public ::testing::Test {
   ~CrawlEndToEndTest() override { std::filesystem::remove_all(dir_); }
 
   config::Config Config() {
+    // The board is on 127.0.0.1, so private addresses are allowed here.
     std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+                       "allow_private_networks = true\nretries = 0\n"
                        "[[source]]\nname = \"fjord\"\nstart = [\"" + server_.Url("/board") +
                        "\"]\nfollow = { detail = \"/jobs/[0-9]+$\", next = \"[?&]page=[0-9]+\" }\n";
     auto c = config::ParseConfig(text, "e2e.toml", dir_);

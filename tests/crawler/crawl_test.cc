@@ -41,7 +41,12 @@ class TableSink : public CrawlSink {
 class CrawlTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { GlobalInit(); }
-  CrawlTest() : server_(ioc_), sink_(ioc_) { http_.delay = 0ms; }
+  CrawlTest() : server_(ioc_), sink_(ioc_) {
+    http_.delay = 0ms;
+    http_.allow_private_networks = true;  // the server is on 127.0.0.1
+    http_.obey_robots = false;
+    http_.retries = 0;
+  }
 
   config::SourceConfig Source(std::vector<std::string> start, int max_pages = 20) {
     config::SourceConfig s;
@@ -121,6 +126,22 @@ TEST_F(CrawlTest, UnreachableStartPageFailsTheSource) {
   ASSERT_TRUE(RunCrawl(crawl));
   EXPECT_EQ(sink_.stats->start_failures, 1);
   EXPECT_EQ(sink_.stats->pages, 0);
+}
+
+TEST_F(CrawlTest, StaysOnTheSourcesHosts) {
+  // Links to other hosts are skipped, not fetched and not errors.
+  server_.Route("/list", {200, "x"});
+  server_.Route("/job", {200, "x"});
+  sink_.links[server_.Url("/list")] = {
+      {server_.Url("/job"), Link::Role::kDetail},
+      {"http://localhost:" + std::to_string(server_.port()) + "/job", Link::Role::kDetail},
+      {"https://elsewhere.example/job", Link::Role::kDetail}};
+  Fetcher fetcher(ioc_, http_);
+  Crawl crawl(fetcher, {Source({server_.Url("/list")})}, sink_, 8);
+  ASSERT_TRUE(RunCrawl(crawl));
+  EXPECT_EQ(sink_.stats->pages, 2);
+  EXPECT_EQ(sink_.stats->offsite_links, 2);
+  EXPECT_EQ(sink_.stats->errors, 0);
 }
 
 TEST_F(CrawlTest, StopInterruptsAndReportsEverySource) {

@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <stdexcept>
 
 namespace jobtrawl::testing {
@@ -40,7 +41,8 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
 
   asio::io_context& ioc;
   tcp::acceptor acceptor;
-  std::map<std::string, Reply> routes;
+  std::map<std::string, std::vector<Reply>> routes;
+  std::map<std::string, std::size_t> served;
   std::vector<RecordedRequest> requests;
   bool stopped = false;
 
@@ -62,6 +64,18 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
     http::request<http::string_body> request;
     asio::steady_timer timer;
 
+    void Drip(std::shared_ptr<std::string> body, std::size_t at, std::chrono::milliseconds every) {
+      if (at >= body->size()) return;
+      asio::async_write(stream.socket(), asio::buffer(body->data() + at, 1),
+                        [self = shared_from_this(), body, at, every](beast::error_code ec, std::size_t) {
+                          if (ec) return;
+                          self->timer.expires_after(every);
+                          self->timer.async_wait([self, body, at, every](beast::error_code e) {
+                            if (!e) self->Drip(body, at + 1, every);
+                          });
+                        });
+    }
+
     void Read() {
       request = {};
       http::async_read(stream, buffer, request,
@@ -74,6 +88,7 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
     void Handle() {
       RecordedRequest rec;
       rec.target = std::string(request.target());
+      rec.arrived = std::chrono::steady_clock::now();
       for (const auto& field : request) {
         std::string name(field.name_string());
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -81,7 +96,19 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
       }
       state->requests.push_back(rec);
       auto it = state->routes.find(rec.target);
-      Reply reply = it != state->routes.end() ? it->second : Reply{404, "not found", {}, {}, false, false};
+      Reply reply{.status = 404, .body = "not found"};
+      if (it != state->routes.end() && !it->second.empty()) {
+        std::size_t n = state->served[rec.target]++;
+        reply = it->second[std::min(n, it->second.size() - 1)];
+      }
+      if (!reply.etag.empty()) {
+        auto inm = rec.headers.find("if-none-match");
+        if (inm != rec.headers.end() && inm->second == reply.etag) {
+          reply.status = 304;
+          reply.body.clear();
+        }
+        reply.headers.emplace_back("ETag", reply.etag);
+      }
       if (reply.delay.count() > 0) {
         timer.expires_after(reply.delay);
         timer.async_wait([self = shared_from_this(), reply](beast::error_code ec) {
@@ -93,6 +120,16 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
     }
 
     void Respond(const Reply& reply) {
+      if (reply.drip.count() > 0) {
+        auto head = std::make_shared<std::string>(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
+            std::to_string(reply.body.size()) + "\r\n\r\n");
+        asio::async_write(stream.socket(), asio::buffer(*head),
+                          [self = shared_from_this(), head, reply](beast::error_code ec, std::size_t) {
+                            if (!ec) self->Drip(std::make_shared<std::string>(reply.body), 0, reply.drip);
+                          });
+        return;
+      }
       if (reply.truncate) {
         // Raw bytes: a Content-Length the body never reaches, then close.
         auto raw = std::make_shared<std::string>(
@@ -149,7 +186,12 @@ TestServer::~TestServer() {
 }
 
 void TestServer::Route(std::string target, Reply reply) {
-  state_->routes[std::move(target)] = std::move(reply);
+  state_->routes[std::move(target)] = {std::move(reply)};
+}
+
+void TestServer::Sequence(std::string target, std::vector<Reply> replies) {
+  state_->served.erase(target);
+  state_->routes[std::move(target)] = std::move(replies);
 }
 
 void TestServer::Redirect(std::string target, std::string location, int status) {

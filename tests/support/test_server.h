@@ -21,10 +21,13 @@ struct Reply {
   std::chrono::milliseconds delay{0};  // wait before answering (a slow server)
   bool gzip = false;                   // send the body gzip-compressed
   bool truncate = false;               // promise the full length, send half, close
+  std::chrono::milliseconds drip{0};   // send the body one byte per `drip`
+  std::string etag;                    // answer 304 when If-None-Match carries it
 };
 
 struct RecordedRequest {
   std::string target;
+  std::chrono::steady_clock::time_point arrived;
   std::map<std::string, std::string> headers;  // lower-cased names
 };
 
@@ -36,6 +39,8 @@ class TestServer {
   // Routes are matched on the request target (path and query) exactly.
   void Route(std::string target, Reply reply);
   void Redirect(std::string target, std::string location, int status = 302);
+  // Replies in turn, one per request; the last one repeats.
+  void Sequence(std::string target, std::vector<Reply> replies);
 
   unsigned short port() const;
   std::string Url(std::string_view target) const;  // "http://127.0.0.1:PORT" + target

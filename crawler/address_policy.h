@@ -1,0 +1,27 @@
+// Which network addresses a crawler may connect to. Checked on the address
+// actually being connected to (after DNS), so a name that resolves to an
+// internal address, or is rebound to one, is still refused.
+#ifndef JOBTRAWL_CRAWLER_ADDRESS_POLICY_H_
+#define JOBTRAWL_CRAWLER_ADDRESS_POLICY_H_
+
+#include <sys/socket.h>
+
+#include <string>
+#include <string_view>
+
+namespace jobtrawl::crawler {
+
+// True for loopback, private (RFC 1918, fc00::/7), shared (100.64/10),
+// link-local, multicast, unspecified, broadcast and reserved addresses, and
+// IPv4-mapped forms of them. Unknown families count as non-public.
+bool IsNonPublicAddress(const sockaddr* address);
+
+// The same for a textual IPv4 or IPv6 address; false when unparsable.
+bool IsNonPublicAddress(std::string_view ip);
+
+// "10.0.0.1" or "::1" for messages.
+std::string AddressToString(const sockaddr* address);
+
+}  // namespace jobtrawl::crawler
+
+#endif  // JOBTRAWL_CRAWLER_ADDRESS_POLICY_H_
