@@ -92,7 +92,29 @@ CREATE VIEW open_postings AS
   SELECT * FROM postings WHERE closed_at IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
+// Conditional GET, retries and the lifecycle of listings.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE http_cache (
+  source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  url           TEXT NOT NULL,
+  etag          TEXT,
+  last_modified TEXT,
+  body_hash     TEXT NOT NULL,
+  links         TEXT NOT NULL DEFAULT '',
+  listing_keys  TEXT NOT NULL DEFAULT '',
+  fetched_at    TEXT NOT NULL,
+  PRIMARY KEY (source_id, url)
+) WITHOUT ROWID;
+
+ALTER TABLE crawl_errors ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE crawl_runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN closed_listings INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN reopened_listings INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX listings_open ON listings(source_id, last_seen) WHERE closed_at IS NULL;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kV1, kV2, kV3};
 
 }  // namespace
 

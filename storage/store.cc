@@ -88,8 +88,8 @@ Error StorageError(const char* what, const SQLite::Exception& e) {
 // Prepared once, reset and rebound for each use.
 struct PostingStore::Statements {
   explicit Statements(SQLite::Database& db)
-      : find_listing(db, "SELECT id, posting_id, content_hash FROM listings "
-                         "WHERE source_id = ? AND key = ?"),
+      : find_listing(db, "SELECT id, posting_id, content_hash, closed_at IS NOT NULL "
+                         "FROM listings WHERE source_id = ? AND key = ?"),
         insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
                                ", content_hash, first_seen, last_seen) VALUES "
                                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
@@ -104,7 +104,8 @@ struct PostingStore::Statements {
         insert_listing(db, "INSERT INTO listings (posting_id, source_id, key, url, external_id, "
                            "content_hash, first_seen, last_seen) VALUES (?,?,?,?,?,?,?7,?7)"),
         update_listing(db, "UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
-                           "closed_at=NULL WHERE id=?4") {}
+                           "closed_at=NULL WHERE id=?4"),
+        touch_listing(db, "UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2") {}
 
   SQLite::Statement find_listing;
   SQLite::Statement insert_posting;
@@ -112,6 +113,7 @@ struct PostingStore::Statements {
   SQLite::Statement touch_posting;
   SQLite::Statement insert_listing;
   SQLite::Statement update_listing;
+  SQLite::Statement touch_listing;
 };
 
 PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db)
@@ -209,7 +211,8 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
     SQLite::Statement s(*db_,
                         "UPDATE crawl_runs SET finished_at=?, status=?, pages=?, bytes=?, "
                         "errors=?, new_postings=?, updated_postings=?, unchanged_postings=?, "
-                        "message=? WHERE id=?");
+                        "message=?, retries=?, not_modified=?, closed_listings=?, "
+                        "reopened_listings=? WHERE id=?");
     s.bind(1, r.finished_at);
     s.bind(2, r.status);
     s.bind(3, r.pages);
@@ -223,7 +226,11 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
     } else {
       s.bind(9, r.message);
     }
-    s.bind(10, run_id);
+    s.bind(10, r.retries);
+    s.bind(11, r.not_modified);
+    s.bind(12, r.closed);
+    s.bind(13, r.counts.reopened);
+    s.bind(14, run_id);
     s.exec();
     return {};
   } catch (const SQLite::Exception& e) {
@@ -235,8 +242,8 @@ std::expected<void, Error> PostingStore::RecordError(std::int64_t run_id, const 
                                                      std::string_view now) {
   try {
     SQLite::Statement s(*db_,
-                        "INSERT INTO crawl_errors (run_id, url, kind, status, message, at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)");
+                        "INSERT INTO crawl_errors (run_id, url, kind, status, message, at, attempt) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, run_id);
     s.bind(2, error.url);
     s.bind(3, error.kind);
@@ -247,6 +254,7 @@ std::expected<void, Error> PostingStore::RecordError(std::int64_t run_id, const 
     }
     s.bind(5, error.message);
     s.bind(6, std::string(now));
+    s.bind(7, error.attempt);
     s.exec();
     return {};
   } catch (const SQLite::Exception& e) {
@@ -315,6 +323,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       const std::int64_t listing_id = s.find_listing.getColumn(0).getInt64();
       const std::int64_t posting_id = s.find_listing.getColumn(1).getInt64();
       const bool changed = s.find_listing.getColumn(2).getString() != hash;
+      if (s.find_listing.getColumn(3).getInt() != 0) ++counts.reopened;
       s.find_listing.reset();
       if (changed) {
         s.update_posting.reset();
@@ -343,6 +352,237 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
   } catch (const SQLite::Exception& e) {
     stmts_->find_listing.tryReset();
     return std::unexpected(StorageError("cannot store postings", e));
+  }
+}
+
+std::expected<UpsertCounts, Error> PostingStore::Touch(std::int64_t source_id,
+                                                       std::span<const std::string> listing_keys,
+                                                       std::string_view now_view) {
+  UpsertCounts counts;
+  const std::string now(now_view);
+  const bool own_transaction = sqlite3_get_autocommit(db_->getHandle()) != 0;
+  try {
+    std::optional<SQLite::Transaction> tx;
+    if (own_transaction) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    Statements& s = *stmts_;
+    for (const std::string& key : listing_keys) {
+      s.find_listing.reset();
+      s.find_listing.bind(1, source_id);
+      s.find_listing.bind(2, key);
+      if (!s.find_listing.executeStep()) continue;  // gone meanwhile: nothing to refresh
+      const std::int64_t listing_id = s.find_listing.getColumn(0).getInt64();
+      const std::int64_t posting_id = s.find_listing.getColumn(1).getInt64();
+      if (s.find_listing.getColumn(3).getInt() != 0) ++counts.reopened;
+      s.find_listing.reset();
+      s.touch_listing.reset();
+      s.touch_listing.bind(1, now);
+      s.touch_listing.bind(2, listing_id);
+      s.touch_listing.exec();
+      s.touch_posting.reset();
+      s.touch_posting.bind(1, now);
+      s.touch_posting.bind(2, posting_id);
+      s.touch_posting.exec();
+      ++counts.unchanged;
+    }
+    if (tx) tx->commit();
+    return counts;
+  } catch (const SQLite::Exception& e) {
+    stmts_->find_listing.tryReset();
+    return std::unexpected(StorageError("cannot refresh listings", e));
+  }
+}
+
+namespace {
+
+// Postings whose listings (on this source, just closed at `now`) leave them
+// with no open listing anywhere are closed too.
+void ClosePostingsWithoutOpenListings(SQLite::Database& db, std::int64_t source_id,
+                                      const std::string& now) {
+  SQLite::Statement close(db,
+                          "UPDATE postings SET closed_at = ?1 WHERE closed_at IS NULL AND id IN "
+                          "(SELECT posting_id FROM listings WHERE source_id = ?2 AND closed_at = ?1) "
+                          "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.posting_id = postings.id "
+                          "AND l.closed_at IS NULL)");
+  close.bind(1, now);
+  close.bind(2, source_id);
+  close.exec();
+}
+
+}  // namespace
+
+std::expected<int, Error> PostingStore::CloseListings(std::int64_t source_id,
+                                                      std::span<const std::string> listing_keys,
+                                                      std::string_view now_view) {
+  const std::string now(now_view);
+  const bool own_transaction = sqlite3_get_autocommit(db_->getHandle()) != 0;
+  try {
+    std::optional<SQLite::Transaction> tx;
+    if (own_transaction) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement close(*db_,
+                            "UPDATE listings SET closed_at = ? WHERE source_id = ? AND key = ? "
+                            "AND closed_at IS NULL");
+    int closed = 0;
+    for (const std::string& key : listing_keys) {
+      close.reset();
+      close.bind(1, now);
+      close.bind(2, source_id);
+      close.bind(3, key);
+      closed += close.exec();
+    }
+    if (closed > 0) ClosePostingsWithoutOpenListings(*db_, source_id, now);
+    if (tx) tx->commit();
+    return closed;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot close listings", e));
+  }
+}
+
+std::expected<int, Error> PostingStore::CloseUnseen(std::int64_t source_id,
+                                                    std::string_view cutoff,
+                                                    std::string_view now_view) {
+  const std::string now(now_view);
+  const bool own_transaction = sqlite3_get_autocommit(db_->getHandle()) != 0;
+  try {
+    std::optional<SQLite::Transaction> tx;
+    if (own_transaction) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement close(*db_,
+                            "UPDATE listings SET closed_at = ? WHERE source_id = ? "
+                            "AND closed_at IS NULL AND last_seen < ?");
+    close.bind(1, now);
+    close.bind(2, source_id);
+    close.bind(3, std::string(cutoff));
+    int closed = close.exec();
+    if (closed > 0) ClosePostingsWithoutOpenListings(*db_, source_id, now);
+    if (tx) tx->commit();
+    return closed;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot close unseen listings", e));
+  }
+}
+
+std::expected<std::int64_t, Error> PostingStore::CountOpenListings(std::int64_t source_id) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT count(*) FROM listings WHERE source_id = ? AND closed_at IS NULL");
+    q.bind(1, source_id);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot count listings", e));
+  }
+}
+
+std::expected<std::int64_t, Error> PostingStore::CountSeenSince(std::int64_t source_id,
+                                                                std::string_view since) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT count(*) FROM listings WHERE source_id = ? AND last_seen >= ?");
+    q.bind(1, source_id);
+    q.bind(2, std::string(since));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot count listings", e));
+  }
+}
+
+namespace {
+
+// Links as lines "L <url>" (listing) or "D <url>" (detail); keys one a line.
+std::string EncodeLinks(const std::vector<Link>& links) {
+  std::string out;
+  for (const Link& l : links) {
+    out += l.role == Link::Role::kListing ? "L " : "D ";
+    out += l.url;
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<Link> DecodeLinks(std::string_view text) {
+  std::vector<Link> links;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    if (line.size() > 2) {
+      links.push_back({std::string(line.substr(2)),
+                       line[0] == 'L' ? Link::Role::kListing : Link::Role::kDetail});
+    }
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  return links;
+}
+
+std::string EncodeKeys(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) {
+    out += k;
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::string> DecodeKeys(std::string_view text) {
+  std::vector<std::string> keys;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    if (eol != 0) keys.emplace_back(text.substr(0, eol));
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::expected<std::vector<std::pair<std::string, CachedPage>>, Error> PostingStore::LoadHttpCache(
+    std::int64_t source_id) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT url, coalesce(etag, ''), coalesce(last_modified, ''), body_hash, "
+                        "links, listing_keys FROM http_cache WHERE source_id = ?");
+    q.bind(1, source_id);
+    std::vector<std::pair<std::string, CachedPage>> out;
+    while (q.executeStep()) {
+      CachedPage page;
+      page.etag = q.getColumn(1).getString();
+      page.last_modified = q.getColumn(2).getString();
+      page.body_hash = q.getColumn(3).getString();
+      page.links = DecodeLinks(q.getColumn(4).getString());
+      page.listing_keys = DecodeKeys(q.getColumn(5).getString());
+      out.emplace_back(q.getColumn(0).getString(), std::move(page));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot read the HTTP cache", e));
+  }
+}
+
+std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
+                                                       const std::string& url,
+                                                       const CachedPage& page,
+                                                       std::string_view now) {
+  try {
+    SQLite::Statement s(*db_,
+                        "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
+                        "links, listing_keys, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, "
+                        "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
+                        "links = excluded.links, listing_keys = excluded.listing_keys, "
+                        "fetched_at = excluded.fetched_at");
+    s.bind(1, source_id);
+    s.bind(2, url);
+    BindOpt(s, 3, page.etag.empty() ? std::nullopt : std::optional(page.etag));
+    BindOpt(s, 4, page.last_modified.empty() ? std::nullopt : std::optional(page.last_modified));
+    s.bind(5, page.body_hash);
+    s.bind(6, EncodeLinks(page.links));
+    s.bind(7, EncodeKeys(page.listing_keys));
+    s.bind(8, std::string(now));
+    s.exec();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot write the HTTP cache", e));
   }
 }
 

@@ -14,6 +14,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "model/error.h"
 #include "model/posting.h"
@@ -31,13 +33,24 @@ struct UpsertCounts {
   int new_postings = 0;
   int updated = 0;    // seen before, content changed
   int unchanged = 0;  // seen before, same content; last_seen refreshed
+  int reopened = 0;   // of those seen before, how many had been closed
 
   UpsertCounts& operator+=(const UpsertCounts& o) {
     new_postings += o.new_postings;
     updated += o.updated;
     unchanged += o.unchanged;
+    reopened += o.reopened;
     return *this;
   }
+};
+
+// What the last fetch of a page left behind, for the next conditional GET.
+struct CachedPage {
+  std::string etag;
+  std::string last_modified;
+  std::string body_hash;
+  std::vector<Link> links;                // a listing page's links, replayed on 304
+  std::vector<std::string> listing_keys;  // the listings the page held (ListingKey)
 };
 
 // One failed page of a crawl.
@@ -46,6 +59,7 @@ struct CrawlError {
   std::string kind;  // "http_status", "timeout", "parse", ... (FetchErrorName)
   long status = 0;   // HTTP status, 0 when none
   std::string message;
+  int attempt = 1;   // 1 for the first try, 2 for the first retry, ...
 };
 
 // What a finished crawl of one source did, for its crawl_runs row.
@@ -55,6 +69,9 @@ struct RunRecord {
   std::int64_t pages = 0;
   std::int64_t bytes = 0;
   std::int64_t errors = 0;
+  std::int64_t retries = 0;
+  std::int64_t not_modified = 0;
+  std::int64_t closed = 0;  // listings closed by this run
   UpsertCounts counts;
   std::string message;
 };
@@ -94,6 +111,33 @@ class PostingStore {
   std::expected<UpsertCounts, Error> Upsert(std::int64_t source_id,
                                             std::span<const Posting> postings,
                                             std::string_view now);
+
+  // Refreshes last_seen of the listings with these keys (and their
+  // postings), reopening closed ones: the page that holds them is unchanged.
+  std::expected<UpsertCounts, Error> Touch(std::int64_t source_id,
+                                           std::span<const std::string> listing_keys,
+                                           std::string_view now);
+
+  // Closes these listings now (their page answered 404 or 410), and the
+  // postings left with no open listing. Returns how many listings closed.
+  std::expected<int, Error> CloseListings(std::int64_t source_id,
+                                          std::span<const std::string> listing_keys,
+                                          std::string_view now);
+
+  // Closes the source's open listings last seen before `cutoff`, and the
+  // postings left with no open listing. Returns how many listings closed.
+  std::expected<int, Error> CloseUnseen(std::int64_t source_id, std::string_view cutoff,
+                                        std::string_view now);
+
+  // Open listings of a source, and those of them seen at or after `since`.
+  std::expected<std::int64_t, Error> CountOpenListings(std::int64_t source_id);
+  std::expected<std::int64_t, Error> CountSeenSince(std::int64_t source_id, std::string_view since);
+
+  // The http_cache rows of a source, by URL.
+  std::expected<std::vector<std::pair<std::string, CachedPage>>, Error> LoadHttpCache(
+      std::int64_t source_id);
+  std::expected<void, Error> SaveHttpCache(std::int64_t source_id, const std::string& url,
+                                           const CachedPage& page, std::string_view now);
 
   // The listing key Upsert uses for `p` ("id:..." or "url:...").
   static std::string ListingKey(const Posting& p);

@@ -129,6 +129,7 @@ TEST(PostingStoreTest, RunsAndErrorsAreRecorded) {
   EXPECT_EQ(q.getColumn(5).getInt(), 2);
   EXPECT_EQ(q.getColumn(6).getInt(), 1);
   EXPECT_EQ(Count(*store, "SELECT status FROM crawl_errors"), 404);
+  EXPECT_EQ(Count(*store, "SELECT attempt FROM crawl_errors"), 1);
 }
 
 TEST(PostingStoreTest, RolledBackBatchLeavesNothingBehind) {
@@ -159,6 +160,69 @@ TEST(PostingStoreTest, ContentHashIgnoresUrlButSeesEveryField) {
   Posting d = a;
   d.company = "";
   EXPECT_NE(PostingStore::ContentHash(c), PostingStore::ContentHash(d));
+}
+
+TEST(PostingStoreTest, TouchRefreshesAndReopens) {
+  // An unchanged page (304 or same body) refreshes its listings without parsing.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  std::vector<Posting> batch{MakePosting("https://a.example/1", "One"),
+                             MakePosting("https://a.example/2", "Two")};
+  store->Upsert(source, batch, "2026-11-01T00:00:00Z");
+  std::vector<std::string> keys{PostingStore::ListingKey(batch[0]), "url:https://a.example/unknown"};
+  ASSERT_EQ(store->CloseListings(source, std::span(keys).first(1), "2026-11-02T00:00:00Z").value(), 1);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM open_postings"), 1);
+  auto touched = store->Touch(source, keys, "2026-11-03T00:00:00Z");
+  ASSERT_TRUE(touched.has_value());
+  EXPECT_EQ(touched->unchanged, 1);
+  EXPECT_EQ(touched->reopened, 1);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM open_postings"), 2);
+  EXPECT_EQ(store->database().execAndGet("SELECT last_seen FROM postings WHERE title = 'One'").getString(),
+            "2026-11-03T00:00:00Z");
+}
+
+TEST(PostingStoreTest, CloseUnseenClosesOnlyStaleListingsAndOrphanedPostings) {
+  // A posting stays open while any of its listings is open.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  Posting old_one = MakePosting("https://a.example/old", "Old");
+  Posting fresh = MakePosting("https://a.example/fresh", "Fresh");
+  store->Upsert(source, std::span(&old_one, 1), "2026-11-01T00:00:00Z");
+  store->Upsert(source, std::span(&fresh, 1), "2026-11-10T00:00:00Z");
+  EXPECT_EQ(store->CountOpenListings(source).value(), 2);
+  EXPECT_EQ(store->CountSeenSince(source, "2026-11-05T00:00:00Z").value(), 1);
+  auto closed = store->CloseUnseen(source, "2026-11-07T00:00:00Z", "2026-11-10T00:00:01Z");
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_EQ(*closed, 1);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM postings WHERE closed_at IS NOT NULL AND title = 'Old'"), 1);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM open_postings"), 1);
+  // Seen again: reopened, and counted so.
+  auto again = store->Upsert(source, std::span(&old_one, 1), "2026-11-11T00:00:00Z");
+  EXPECT_EQ(again->reopened, 1);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM open_postings"), 2);
+}
+
+TEST(PostingStoreTest, HttpCacheRoundTrips) {
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  CachedPage page{.etag = "\"abc\"", .last_modified = "", .body_hash = "0123",
+                  .links = {{"https://a.example/2", Link::Role::kListing},
+                            {"https://a.example/jobs/1", Link::Role::kDetail}},
+                  .listing_keys = {"id:7", "url:https://a.example/jobs/1"}};
+  ASSERT_TRUE(store->SaveHttpCache(source, "https://a.example/", page, "t1").has_value());
+  page.body_hash = "4567";
+  ASSERT_TRUE(store->SaveHttpCache(source, "https://a.example/", page, "t2").has_value());
+  auto loaded = store->LoadHttpCache(source);
+  ASSERT_TRUE(loaded.has_value());
+  ASSERT_EQ(loaded->size(), 1u);
+  const CachedPage& got = (*loaded)[0].second;
+  EXPECT_EQ((*loaded)[0].first, "https://a.example/");
+  EXPECT_EQ(got.etag, "\"abc\"");
+  EXPECT_EQ(got.last_modified, "");
+  EXPECT_EQ(got.body_hash, "4567");
+  EXPECT_EQ(got.links, page.links);
+  EXPECT_EQ(got.listing_keys, page.listing_keys);
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM http_cache WHERE last_modified IS NULL"), 1);
 }
 
 TEST(MigrationTest, UpgradesAnOlderSchemaKeepingData) {
