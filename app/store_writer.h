@@ -4,6 +4,7 @@
 #ifndef JOBTRAWL_APP_STORE_WRITER_H_
 #define JOBTRAWL_APP_STORE_WRITER_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -13,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "model/clock.h"
@@ -22,16 +24,30 @@
 
 namespace jobtrawl::app {
 
+using HttpCache = std::unordered_map<std::string, storage::CachedPage>;  // by URL
+
+// When a finished run may close the listings it did not see.
+struct CloseRule {
+  bool allowed = false;                        // the crawl succeeded and saw every page
+  std::chrono::milliseconds close_after{0};    // unseen for longer than this: closed
+};
+
 class StoreWriter {
  public:
   // Called on the writer thread once the source's run row is final.
   using FinishedCallback = std::function<void(const storage::RunRecord&, std::optional<Error>)>;
 
-  // Registers the sources and opens one crawl_runs row for each, then starts
-  // the thread. `names`/`kinds` are indexed as the crawl's sources.
+  struct SourceInfo {
+    std::string name;
+    std::string kind;
+  };
+
+  // Registers the sources, opens one crawl_runs row for each and reads
+  // their HTTP caches (into `caches`, indexed as `sources`), then starts the
+  // thread.
   static std::expected<std::unique_ptr<StoreWriter>, Error> Start(
-      std::unique_ptr<storage::PostingStore> store, const std::vector<std::string>& names,
-      const std::vector<std::string>& kinds, NowFunction now);
+      std::unique_ptr<storage::PostingStore> store, const std::vector<SourceInfo>& sources,
+      NowFunction now, std::vector<HttpCache>& caches);
 
   ~StoreWriter();  // writes everything queued, then joins
   StoreWriter(const StoreWriter&) = delete;
@@ -39,29 +55,45 @@ class StoreWriter {
 
   // Thread-safe; each returns at once.
   void Upsert(std::size_t source, std::vector<Posting> postings);
+  void Touch(std::size_t source, std::vector<std::string> listing_keys);
+  void Close(std::size_t source, std::vector<std::string> listing_keys);
+  void SaveCache(std::size_t source, std::string url, storage::CachedPage page);
   void RecordError(std::size_t source, storage::CrawlError error);
   // Completes the source's run after everything queued before this call:
-  // the record's counts are filled in from what was stored.
-  void FinishSource(std::size_t source, storage::RunRecord record, FinishedCallback done);
+  // the record's counts are filled in from what was stored, and unseen
+  // listings are closed as `rule` allows.
+  void FinishSource(std::size_t source, storage::RunRecord record, CloseRule rule,
+                    FinishedCallback done);
 
   // Errors the writer met (a full disk, a locked database); the crawl goes on.
   std::int64_t write_errors() const;
 
  private:
   struct Job;
-  StoreWriter(std::unique_ptr<storage::PostingStore> store, std::vector<std::int64_t> source_ids,
-              std::vector<std::int64_t> run_ids, NowFunction now);
+  struct Tally {
+    storage::UpsertCounts counts;
+    std::int64_t closed = 0;
+  };
+  struct SourceRow {
+    std::int64_t source_id = 0;
+    std::int64_t run_id = 0;
+    std::string started_at;
+    std::int64_t open_at_start = 0;
+  };
+
+  StoreWriter(std::unique_ptr<storage::PostingStore> store, std::vector<SourceRow> rows,
+              NowFunction now);
   void Push(Job job);
   void Loop();
   void WriteBatch(std::vector<Job>& batch);
-  std::optional<Error> Apply(Job& job, std::vector<storage::UpsertCounts>& counts);
+  std::optional<Error> Apply(Job& job, std::vector<Tally>& tallies);
+  std::optional<Error> Finish(Job& job, Tally& tally);
 
   std::unique_ptr<storage::PostingStore> store_;
-  const std::vector<std::int64_t> source_ids_;
-  const std::vector<std::int64_t> run_ids_;
+  const std::vector<SourceRow> rows_;
   const NowFunction now_;
-  std::vector<storage::UpsertCounts> counts_;  // committed, per source (writer thread only)
-  std::vector<std::int64_t> lost_;             // jobs per source that could not be written
+  std::vector<Tally> tallies_;     // committed, per source (writer thread only)
+  std::vector<std::int64_t> lost_;  // jobs per source that could not be written
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

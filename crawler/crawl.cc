@@ -78,7 +78,7 @@ void Crawl::OnFetched(std::size_t source, Link::Role role, bool is_start, FetchR
     if (result.error != FetchError::kCancelled) {
       ++s.stats.errors;
       if (is_start) ++s.stats.start_failures;
-      sink_.OnFetchError(source, result);
+      sink_.OnFetchError(source, role, result);
     }
     --s.pending;
     Settle(source);

@@ -43,7 +43,7 @@ class CrawlSink {
   virtual ~CrawlSink() = default;
   virtual void OnPage(std::size_t source, Link::Role role, FetchResult page,
                       std::function<void(PageOutcome)> done) = 0;
-  virtual void OnFetchError(std::size_t source, const FetchResult& failed) = 0;
+  virtual void OnFetchError(std::size_t source, Link::Role role, const FetchResult& failed) = 0;
   virtual void OnSourceDone(std::size_t source, const SourceStats& stats) = 0;
   // Fills in validators (ETag, Last-Modified) remembered from the last fetch
   // of request.url, making the request conditional.

@@ -73,8 +73,10 @@ class CrawlEndToEndTest : public ::testing::Test {
     return *c;
   }
 
-  CrawlSummary Crawl() {
-    auto summary = RunCrawl(ioc_, Config(), {.parse_threads = 2});
+  CrawlSummary Crawl(std::optional<Clock::time_point> at = std::nullopt) {
+    CrawlOptions options{.parse_threads = 2};
+    if (at) options.now = [t = *at] { return t; };
+    auto summary = RunCrawl(ioc_, Config(), options);
     EXPECT_TRUE(summary.has_value()) << summary.error().message;
     return summary.value_or(CrawlSummary{});
   }
@@ -155,6 +157,103 @@ TEST_F(CrawlEndToEndTest, UnreachableBoardFailsTheSourceAndTheExitCode) {
   EXPECT_THAT(FormatSummary(summary), HasSubstr("1 of 1 start pages failed"));
 }
 
+TEST_F(CrawlEndToEndTest, RecrawlWithValidatorsGets304sAndParsesNothing) {
+  // Conditional GET: ETags stored on the first crawl are sent on the next;
+  // 304 listing pages replay their stored links, so details are still checked.
+  server_.Route("/board?page=1", {404, ""});
+  server_.Route("/jobs/3", {404, ""});
+  auto with_etag = [&](const std::string& target, std::string body) {
+    server_.Route(target, {.status = 200, .body = std::move(body), .etag = "\"" + target + "\""});
+  };
+  with_etag("/board", R"(<a href="/jobs/1">1</a><a href="/jobs/2">2</a><a rel="next" href="/board?page=2">n</a>)");
+  with_etag("/board?page=2", R"(<a href="/jobs/4">4</a>)");
+  with_etag("/jobs/1", Detail("J1", "Platform Engineer", "Fjord AS"));
+  with_etag("/jobs/2", Detail("J2", "Data Engineer", "Fjord AS"));
+  with_etag("/jobs/4", Detail("J4", "SRE", "Nordlys"));
+  CrawlSummary first = Crawl();
+  EXPECT_EQ(first.sources[0].record.counts.new_postings, 3);
+  const size_t before = server_.requests().size();
+  CrawlSummary again = Crawl();
+  const storage::RunRecord& r = again.sources[0].record;
+  EXPECT_EQ(r.status, "ok");
+  EXPECT_EQ(r.not_modified, 5);
+  EXPECT_EQ(r.counts.unchanged, 3);
+  EXPECT_EQ(r.counts.new_postings + r.counts.updated, 0);
+  int conditional = 0;
+  for (size_t i = before; i < server_.requests().size(); ++i) {
+    conditional += server_.requests()[i].headers.count("if-none-match");
+  }
+  EXPECT_EQ(conditional, 5);
+  EXPECT_THAT(Column("SELECT not_modified FROM crawl_runs ORDER BY id"), ElementsAre("0", "5"));
+}
+
+TEST_F(CrawlEndToEndTest, GonePageClosesItsListingAndItReopensWhenBack) {
+  Crawl();
+  server_.Route("/jobs/4", {410, "gone"});
+  CrawlSummary second = Crawl();
+  EXPECT_EQ(second.sources[0].record.closed, 1);
+  EXPECT_THAT(Column("SELECT external_id FROM postings WHERE closed_at IS NOT NULL"), ElementsAre("J4"));
+  EXPECT_THAT(Column("SELECT count(*) FROM open_postings"), ElementsAre("3"));
+  server_.Route("/jobs/4", {200, Detail("J4", "SRE", "Nordlys")});
+  CrawlSummary third = Crawl();
+  EXPECT_EQ(third.sources[0].record.counts.reopened, 1);
+  EXPECT_THAT(Column("SELECT count(*) FROM open_postings"), ElementsAre("4"));
+  EXPECT_THAT(Column("SELECT reopened_listings FROM crawl_runs ORDER BY id"), ElementsAre("0", "0", "1"));
+}
+
+TEST_F(CrawlEndToEndTest, ListingsUnseenForTheGracePeriodClose) {
+  // Default close_after is 3 days: a job gone from the board closes after it.
+  const auto t0 = Clock::now();
+  Crawl(t0);
+  server_.Route("/board", {200, R"(<a href="/jobs/1">1</a><a href="/jobs/2">2</a><a href="/jobs/3">3</a>)"});
+  CrawlSummary day1 = Crawl(t0 + std::chrono::hours(24));
+  EXPECT_EQ(day1.sources[0].record.closed, 0);  // J4 unseen for a day only
+  CrawlSummary day4 = Crawl(t0 + std::chrono::hours(4 * 24));
+  EXPECT_EQ(day4.sources[0].record.closed, 1);
+  EXPECT_THAT(Column("SELECT external_id FROM postings WHERE closed_at IS NOT NULL"), ElementsAre("J4"));
+}
+
+TEST_F(CrawlEndToEndTest, FailedOrShrunkenCrawlsCloseNothing) {
+  // No mass closing on an outage: a failed crawl, or one that finds far fewer
+  // listings than were open, leaves every listing open.
+  std::string list;
+  for (int i = 10; i < 22; ++i) {
+    std::string t = "/jobs/" + std::to_string(i);
+    list += "<a href=\"" + t + "\">x</a>";
+    server_.Route(t, {200, Detail("J" + std::to_string(i), "Job " + std::to_string(i), "Big Co")});
+  }
+  server_.Route("/board", {200, list});
+  const auto t0 = Clock::now();
+  EXPECT_EQ(Crawl(t0).sources[0].record.counts.new_postings, 12);
+  server_.Route("/board", {503, "down"});
+  EXPECT_EQ(Crawl(t0 + std::chrono::hours(5 * 24)).sources[0].record.closed, 0);
+  server_.Route("/board", {200, R"(<a href="/jobs/10">x</a>)"});
+  CrawlSummary shrunk = Crawl(t0 + std::chrono::hours(6 * 24));
+  EXPECT_EQ(shrunk.sources[0].record.closed, 0);
+  EXPECT_THAT(shrunk.sources[0].record.message, HasSubstr("saw 1 listings where 12 were open: closed none"));
+  EXPECT_THAT(Column("SELECT count(*) FROM open_postings"), ElementsAre("12"));
+}
+
+TEST_F(CrawlEndToEndTest, RetriedFailuresAreRecordedPerAttempt) {
+  server_.Sequence("/jobs/2", {{.status = 503}, {200, Detail("J2", "Data Engineer", "Fjord AS")}});
+  std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+                     "allow_private_networks = true\nretries = 2\nretry_base = \"1ms\"\n"
+                     "max_adaptive_delay = \"10ms\"\n"
+                     "[[source]]\nname = \"fjord\"\nstart = [\"" + server_.Url("/board") +
+                     "\"]\nfollow = { detail = \"/jobs/[0-9]+$\", next = \"[?&]page=[0-9]+\" }\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value());
+  auto summary = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->sources[0].record.counts.new_postings, 4);
+  EXPECT_GE(summary->sources[0].record.retries, 3);  // /jobs/2 once, /jobs/7 (500) twice
+  EXPECT_THAT(Column("SELECT attempt || ' ' || kind || ' ' || status FROM crawl_errors "
+                     "WHERE url LIKE '%/jobs/7' ORDER BY attempt"),
+              ElementsAre("1 http_status 500", "2 http_status 500", "3 http_status 500"));
+  EXPECT_THAT(Column("SELECT attempt || ' ' || status FROM crawl_errors WHERE url LIKE '%/jobs/2'"),
+              ElementsAre("1 503"));
+}
+
 TEST(CrawlCommandTest, ShippedConfigCrawlsTheSampleBoard) {
   // The quick start: the default config crawls the bundled board offline.
   crawler::GlobalInit();
@@ -163,7 +262,8 @@ TEST(CrawlCommandTest, ShippedConfigCrawlsTheSampleBoard) {
   std::ostringstream out, err;
   int rc = CrawlCommand(JOBTRAWL_SOURCE_DIR "/config/jobtrawl.toml", {.database = db}, false, out, err);
   EXPECT_EQ(rc, kExitOk) << err.str();
-  EXPECT_THAT(out.str(), HasSubstr("postings 12 new, 0 updated, 0 unchanged; 0 errors"));
+  EXPECT_THAT(out.str(), HasSubstr("14 pages (22 KB, 0 not modified), 0 errors, 0 retries"));
+  EXPECT_THAT(out.str(), HasSubstr("postings: 12 new, 0 updated, 0 unchanged, 0 closed"));
   EXPECT_THAT(out.str(), HasSubstr("database: " + db.string()));
   SQLite::Database check(db.string());
   EXPECT_EQ(check.execAndGet("SELECT count(*) FROM open_postings").getInt(), 12);

@@ -31,7 +31,7 @@ class TableSink : public CrawlSink {
     // Processing completes later, as it does on the parse pool.
     boost::asio::post(ioc_, [done, outcome] { done(outcome); });
   }
-  void OnFetchError(std::size_t, const FetchResult& r) override { errors.push_back(r.url); }
+  void OnFetchError(std::size_t, Link::Role, const FetchResult& r) override { errors.push_back(r.url); }
   void OnSourceDone(std::size_t, const SourceStats& s) override { stats = s; }
 
  private:
