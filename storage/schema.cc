@@ -114,7 +114,19 @@ ALTER TABLE crawl_runs ADD COLUMN reopened_listings INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX listings_open ON listings(source_id, last_seen) WHERE closed_at IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kV1, kV2, kV3};
+// The daemon's schedule, and leases that keep two processes from crawling
+// one source at once.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE sources ADD COLUMN next_run_at TEXT;
+CREATE TABLE source_leases (
+  source_id   INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+  holder      TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  expires_at  TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

@@ -586,4 +586,67 @@ std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
   }
 }
 
+std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLease(
+    std::int64_t source_id, std::string_view holder, std::string_view now,
+    std::string_view expires_at) {
+  try {
+    // One statement, so the check and the take are atomic across processes.
+    SQLite::Statement take(*db_,
+                           "INSERT INTO source_leases (source_id, holder, acquired_at, expires_at) "
+                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id) DO UPDATE SET "
+                           "holder = excluded.holder, acquired_at = CASE WHEN holder = "
+                           "excluded.holder THEN acquired_at ELSE excluded.acquired_at END, "
+                           "expires_at = excluded.expires_at "
+                           "WHERE source_leases.holder = excluded.holder "
+                           "OR source_leases.expires_at <= excluded.acquired_at");
+    take.bind(1, source_id);
+    take.bind(2, std::string(holder));
+    take.bind(3, std::string(now));
+    take.bind(4, std::string(expires_at));
+    if (take.exec() == 1) return std::nullopt;
+    SQLite::Statement who(*db_, "SELECT holder, expires_at FROM source_leases WHERE source_id = ?");
+    who.bind(1, source_id);
+    if (!who.executeStep()) return std::nullopt;  // released meanwhile; try again later
+    return Lease{who.getColumn(0).getString(), who.getColumn(1).getString()};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot take the source lease", e));
+  }
+}
+
+std::expected<void, Error> PostingStore::ReleaseLease(std::int64_t source_id,
+                                                      std::string_view holder) {
+  try {
+    SQLite::Statement s(*db_, "DELETE FROM source_leases WHERE source_id = ? AND holder = ?");
+    s.bind(1, source_id);
+    s.bind(2, std::string(holder));
+    s.exec();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot release the source lease", e));
+  }
+}
+
+std::expected<void, Error> PostingStore::SetNextRun(std::int64_t source_id, std::string_view at) {
+  try {
+    SQLite::Statement s(*db_, "UPDATE sources SET next_run_at = ? WHERE id = ?");
+    s.bind(1, std::string(at));
+    s.bind(2, source_id);
+    s.exec();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot store the next run time", e));
+  }
+}
+
+std::expected<std::optional<std::string>, Error> PostingStore::NextRun(std::int64_t source_id) {
+  try {
+    SQLite::Statement q(*db_, "SELECT next_run_at FROM sources WHERE id = ?");
+    q.bind(1, source_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getString();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot read the next run time", e));
+  }
+}
+
 }  // namespace jobtrawl::storage

@@ -139,6 +139,25 @@ class PostingStore {
   std::expected<void, Error> SaveHttpCache(std::int64_t source_id, const std::string& url,
                                            const CachedPage& page, std::string_view now);
 
+  // Leases: only the holder of a source's unexpired lease crawls it, so a
+  // daemon and a one-shot crawl on the same database never overlap. Taken
+  // atomically; an expired lease (its holder died) may be taken over.
+  struct Lease {
+    std::string holder;
+    std::string expires_at;
+  };
+  // Takes or renews the lease; returns nullopt when `holder` has it now,
+  // or the lease of whoever else holds it.
+  std::expected<std::optional<Lease>, Error> AcquireLease(std::int64_t source_id,
+                                                          std::string_view holder,
+                                                          std::string_view now,
+                                                          std::string_view expires_at);
+  std::expected<void, Error> ReleaseLease(std::int64_t source_id, std::string_view holder);
+
+  // The daemon's next crawl of a source, kept across restarts.
+  std::expected<void, Error> SetNextRun(std::int64_t source_id, std::string_view at);
+  std::expected<std::optional<std::string>, Error> NextRun(std::int64_t source_id);
+
   // The listing key Upsert uses for `p` ("id:..." or "url:...").
   static std::string ListingKey(const Posting& p);
   // A stable hash of the fields a posting is compared on (hex).

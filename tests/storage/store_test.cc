@@ -225,6 +225,44 @@ TEST(PostingStoreTest, HttpCacheRoundTrips) {
   EXPECT_EQ(Count(*store, "SELECT count(*) FROM http_cache WHERE last_modified IS NULL"), 1);
 }
 
+TEST(LeaseTest, TwoConnectionsContendForOneSource) {
+  // Two processes on one database file: only one holds a source's lease;
+  // an expired lease (its holder died) is taken over.
+  auto path = std::filesystem::temp_directory_path() / ("jobtrawl-lease-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  auto a = std::move(*PostingStore::Open(path));
+  auto b = std::move(*PostingStore::Open(path));
+  auto source = *a->EnsureSource("board", "html", "t0");
+  EXPECT_EQ(*b->EnsureSource("board", "html", "t0"), source);
+  auto first = a->AcquireLease(source, "daemon:1", "2026-11-27T10:00:00Z", "2026-11-27T10:02:00Z");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->has_value());  // taken
+  auto second = b->AcquireLease(source, "cron:2", "2026-11-27T10:01:00Z", "2026-11-27T10:03:00Z");
+  ASSERT_TRUE(second.has_value() && second->has_value());
+  EXPECT_EQ((*second)->holder, "daemon:1");
+  EXPECT_EQ((*second)->expires_at, "2026-11-27T10:02:00Z");
+  // The holder renews; the other still cannot take it.
+  EXPECT_FALSE(a->AcquireLease(source, "daemon:1", "2026-11-27T10:01:30Z", "2026-11-27T10:05:00Z")->has_value());
+  EXPECT_TRUE(b->AcquireLease(source, "cron:2", "2026-11-27T10:04:00Z", "2026-11-27T10:06:00Z")->has_value());
+  // Expired: taken over.
+  EXPECT_FALSE(b->AcquireLease(source, "cron:2", "2026-11-27T10:05:00Z", "2026-11-27T10:07:00Z")->has_value());
+  EXPECT_EQ((*a->AcquireLease(source, "daemon:1", "2026-11-27T10:05:30Z", "2026-11-27T10:08:00Z"))->holder, "cron:2");
+  // Released: free for anyone.
+  ASSERT_TRUE(b->ReleaseLease(source, "cron:2").has_value());
+  EXPECT_FALSE(a->AcquireLease(source, "daemon:1", "2026-11-27T10:06:00Z", "2026-11-27T10:08:00Z")->has_value());
+  a.reset();
+  b.reset();
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+TEST(PostingStoreTest, NextRunSurvivesReopening) {
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  EXPECT_EQ(store->NextRun(source).value(), std::nullopt);
+  ASSERT_TRUE(store->SetNextRun(source, "2026-11-27T11:00:00Z").has_value());
+  EXPECT_EQ(store->NextRun(source).value(), "2026-11-27T11:00:00Z");
+}
+
 TEST(MigrationTest, UpgradesAnOlderSchemaKeepingData) {
   // A database made by the first release is upgraded in place on open.
   auto path = std::filesystem::temp_directory_path() / ("jobtrawl-migrate-" + std::to_string(::getpid()) + ".db");
