@@ -5,8 +5,8 @@
 namespace jobtrawl::crawler {
 
 Crawl::Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlSink& sink,
-             std::size_t max_pages_in_processing)
-    : fetcher_(fetcher), sink_(sink), max_processing_(std::max<std::size_t>(1, max_pages_in_processing)) {
+             ProcessingWindow& window)
+    : fetcher_(fetcher), sink_(sink), window_(window) {
   sources_.reserve(sources.size());
   for (auto& s : sources) {
     auto policy = std::make_shared<FetchPolicy>();
@@ -40,7 +40,6 @@ void Crawl::Start() {
 void Crawl::Stop() {
   if (stopping_) return;
   stopping_ = true;
-  fetcher_.CancelAll();
   for (auto& s : sources_) s.stats.interrupted = s.pending > 0;
 }
 
@@ -89,14 +88,14 @@ void Crawl::OnFetched(std::size_t source, Link::Role role, bool is_start, FetchR
   s.stats.bytes += static_cast<std::int64_t>(result.body.size());
   // Back-pressure: when processing falls behind the network, hold the
   // network back instead of buffering bodies without bound.
-  if (++processing_ >= max_processing_) fetcher_.Pause();
+  window_.Acquire();
   sink_.OnPage(source, role, std::move(result),
                [this, source](PageOutcome outcome) { OnProcessed(source, std::move(outcome)); });
 }
 
 void Crawl::OnProcessed(std::size_t source, PageOutcome outcome) {
   SourceState& s = sources_[source];
-  if (processing_-- == max_processing_) fetcher_.Resume();
+  window_.Release();
   if (outcome.failed) ++s.stats.errors;
   for (Link& link : outcome.links) Enqueue(source, std::move(link.url), link.role, false);
   --s.pending;

@@ -53,20 +53,42 @@ class CrawlSink {
   }
 };
 
-// Drives the fetcher for every source at once (the fetcher's limits are
-// global). Lives on the io_context's thread; the sink and fetcher outlive it.
+// Fetched pages waiting for or in processing, across every crawl sharing a
+// fetcher. At the limit the fetcher is paused, so memory stays bounded
+// however large the boards are. Lives on the io_context's thread.
+class ProcessingWindow {
+ public:
+  ProcessingWindow(Fetcher& fetcher, std::size_t limit)
+      : fetcher_(fetcher), limit_(std::max<std::size_t>(1, limit)) {}
+  void Acquire() {
+    if (++in_use_ == limit_) fetcher_.Pause();
+  }
+  void Release() {
+    if (in_use_-- == limit_) fetcher_.Resume();
+  }
+
+ private:
+  Fetcher& fetcher_;
+  const std::size_t limit_;
+  std::size_t in_use_ = 0;
+};
+
+// Drives the fetcher for its sources (the fetcher's limits are shared with
+// any other crawl using it). Lives on the io_context's thread; the sink,
+// fetcher and window outlive it.
 class Crawl {
  public:
   // `sources` are indexed as the sink sees them.
   Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlSink& sink,
-        std::size_t max_pages_in_processing);
+        ProcessingWindow& window);
   Crawl(const Crawl&) = delete;
   Crawl& operator=(const Crawl&) = delete;
 
   void Start();
-  // Stops fetching: queued and running transfers are cancelled, pages being
-  // processed still complete, then each unfinished source is reported done
-  // with `interrupted` set.
+  // Stops following links: nothing new is queued, what is queued or running
+  // finishes (or is cancelled by whoever owns the fetcher), pages being
+  // processed complete, then each unfinished source is reported done with
+  // `interrupted` set.
   void Stop();
   bool done() const { return sources_done_ == sources_.size(); }
 
@@ -88,9 +110,8 @@ class Crawl {
 
   Fetcher& fetcher_;
   CrawlSink& sink_;
+  ProcessingWindow& window_;
   std::vector<SourceState> sources_;
-  const std::size_t max_processing_;
-  std::size_t processing_ = 0;
   std::size_t sources_done_ = 0;
   bool stopping_ = false;
 };

@@ -159,9 +159,10 @@ class Fetcher::Impl {
     Pump();
   }
 
-  void Pause() { paused_ = true; }
+  void Pause() { ++paused_; }
   void Resume() {
-    paused_ = false;
+    if (paused_ > 0) --paused_;
+    if (paused_ > 0) return;
     for (auto& [key, host] : hosts_) Consider(*host);
     Pump();
   }
@@ -300,7 +301,7 @@ class Fetcher::Impl {
   // limit (or a pause) stopped it with work left.
   Served Serve(Host& host) {
     while (!host.queue.empty()) {
-      if (paused_ || running_.size() >= static_cast<std::size_t>(http_.max_connections)) {
+      if (paused_ > 0 || running_.size() >= static_cast<std::size_t>(http_.max_connections)) {
         return Served::kGlobalLimit;
       }
       Transfer& next = *host.queue.front();
@@ -703,7 +704,7 @@ class Fetcher::Impl {
   std::unordered_map<Transfer*, std::unique_ptr<Transfer>> retrying_;
   std::vector<CURL*> idle_;
   std::mt19937_64 rng_;
-  bool paused_ = false;
+  int paused_ = 0;
   std::shared_ptr<bool> alive_;  // handlers posted by us check it before touching *this
 };
 

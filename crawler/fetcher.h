@@ -61,7 +61,8 @@ class Fetcher {
   void Fetch(FetchRequest request, Callback done);
 
   // While paused no new transfer starts (those running finish). Lets a
-  // consumer that falls behind hold back the network.
+  // consumer that falls behind hold back the network. Pauses nest: each
+  // Pause() needs its own Resume().
   void Pause();
   void Resume();
 

@@ -77,7 +77,8 @@ TEST_F(CrawlTest, FollowsListingsAndDetailsOnce) {
                                         {server_.Url("/job/3"), Link::Role::kDetail},
                                         {server_.Url("/list1"), Link::Role::kListing}};
   Fetcher fetcher(ioc_, http_);
-  Crawl crawl(fetcher, {Source({server_.Url("/list1")})}, sink_, 8);
+  ProcessingWindow window(fetcher, 8);
+  Crawl crawl(fetcher, {Source({server_.Url("/list1")})}, sink_, window);
   ASSERT_TRUE(RunCrawl(crawl));
   EXPECT_EQ(sink_.pages.size(), 5u);
   for (auto t : {"/list1", "/list2", "/job/1", "/job/2", "/job/3"}) EXPECT_EQ(server_.Hits(t), 1) << t;
@@ -95,7 +96,8 @@ TEST_F(CrawlTest, ListingPageLimitStopsPagination) {
     sink_.links[server_.Url(t)] = {{server_.Url("/page" + std::to_string(i + 1)), Link::Role::kListing}};
   }
   Fetcher fetcher(ioc_, http_);
-  Crawl crawl(fetcher, {Source({server_.Url("/page1")}, 3)}, sink_, 8);
+  ProcessingWindow window(fetcher, 8);
+  Crawl crawl(fetcher, {Source({server_.Url("/page1")}, 3)}, sink_, window);
   ASSERT_TRUE(RunCrawl(crawl));
   EXPECT_EQ(sink_.pages.size(), 3u);
   EXPECT_TRUE(sink_.stats->page_limit_hit);
@@ -112,7 +114,8 @@ TEST_F(CrawlTest, ErrorsAreCountedAndTheRestCompletes) {
                                        {server_.Url("/bad-data"), Link::Role::kDetail}};
   sink_.fail[server_.Url("/bad-data")] = true;
   Fetcher fetcher(ioc_, http_);
-  Crawl crawl(fetcher, {Source({server_.Url("/list")})}, sink_, 8);
+  ProcessingWindow window(fetcher, 8);
+  Crawl crawl(fetcher, {Source({server_.Url("/list")})}, sink_, window);
   ASSERT_TRUE(RunCrawl(crawl));
   EXPECT_EQ(sink_.stats->pages, 3);
   EXPECT_EQ(sink_.stats->errors, 3);
@@ -122,7 +125,8 @@ TEST_F(CrawlTest, ErrorsAreCountedAndTheRestCompletes) {
 
 TEST_F(CrawlTest, UnreachableStartPageFailsTheSource) {
   Fetcher fetcher(ioc_, http_);
-  Crawl crawl(fetcher, {Source({server_.Url("/nothing-here")})}, sink_, 8);
+  ProcessingWindow window(fetcher, 8);
+  Crawl crawl(fetcher, {Source({server_.Url("/nothing-here")})}, sink_, window);
   ASSERT_TRUE(RunCrawl(crawl));
   EXPECT_EQ(sink_.stats->start_failures, 1);
   EXPECT_EQ(sink_.stats->pages, 0);
@@ -137,20 +141,68 @@ TEST_F(CrawlTest, StaysOnTheSourcesHosts) {
       {"http://localhost:" + std::to_string(server_.port()) + "/job", Link::Role::kDetail},
       {"https://elsewhere.example/job", Link::Role::kDetail}};
   Fetcher fetcher(ioc_, http_);
-  Crawl crawl(fetcher, {Source({server_.Url("/list")})}, sink_, 8);
+  ProcessingWindow window(fetcher, 8);
+  Crawl crawl(fetcher, {Source({server_.Url("/list")})}, sink_, window);
   ASSERT_TRUE(RunCrawl(crawl));
   EXPECT_EQ(sink_.stats->pages, 2);
   EXPECT_EQ(sink_.stats->offsite_links, 2);
   EXPECT_EQ(sink_.stats->errors, 0);
 }
 
+// A sink that keeps pages "in processing" until told to finish them.
+class HoldingSink : public TableSink {
+ public:
+  using TableSink::TableSink;
+  std::vector<std::function<void()>> held;
+  std::size_t most_held = 0;
+  void OnPage(std::size_t, Link::Role, FetchResult page,
+              std::function<void(PageOutcome)> done) override {
+    pages.push_back(page.url);
+    PageOutcome outcome{links[page.url], false};
+    held.push_back([done, outcome] { done(outcome); });
+    most_held = std::max(most_held, held.size());
+  }
+};
+
+TEST_F(CrawlTest, BackPressureBoundsPagesInProcessing) {
+  // A slow consumer pauses the network instead of piling up bodies.
+  http_.per_host_connections = 2;
+  HoldingSink sink(ioc_);
+  server_.Route("/list", {200, "x"});
+  for (int i = 0; i < 20; ++i) {
+    std::string t = "/job/" + std::to_string(i);
+    server_.Route(t, {200, "x"});
+    sink.links[server_.Url("/list")].push_back({server_.Url(t), Link::Role::kDetail});
+  }
+  Fetcher fetcher(ioc_, http_);
+  ProcessingWindow window(fetcher, 3);
+  Crawl crawl(fetcher, {Source({server_.Url("/list")})}, sink, window);
+  crawl.Start();
+  ASSERT_TRUE(RunUntil(ioc_, [&] { return sink.held.size() == 1; }));
+  sink.held.back()();  // the listing page: its 20 links are queued now
+  sink.held.clear();
+  // Give the network every chance to overrun the window; it must not.
+  RunUntil(ioc_, [&] { return sink.held.size() > 5; }, 300ms);
+  EXPECT_LE(sink.held.size(), 3u + 2u);  // the window, plus transfers already running
+  while (!crawl.done()) {
+    auto batch = std::move(sink.held);
+    sink.held.clear();
+    for (auto& finish : batch) finish();
+    RunUntil(ioc_, [&] { return !sink.held.empty() || crawl.done(); }, 2s);
+  }
+  EXPECT_EQ(sink.pages.size(), 21u);
+  EXPECT_LE(sink.most_held, 5u);
+}
+
 TEST_F(CrawlTest, StopInterruptsAndReportsEverySource) {
   server_.Route("/slow", {.status = 200, .body = "x", .delay = 10s});
   Fetcher fetcher(ioc_, http_);
-  Crawl crawl(fetcher, {Source({server_.Url("/slow")})}, sink_, 8);
+  ProcessingWindow window(fetcher, 8);
+  Crawl crawl(fetcher, {Source({server_.Url("/slow")})}, sink_, window);
   crawl.Start();
   RunUntil(ioc_, [&] { return server_.Hits("/slow") == 1; });
   crawl.Stop();
+  fetcher.CancelAll();  // the fetcher's owner decides to cut what is in flight
   ASSERT_TRUE(RunUntil(ioc_, [&] { return crawl.done(); }));
   EXPECT_TRUE(sink_.stats->interrupted);
   EXPECT_EQ(sink_.stats->errors, 0);
