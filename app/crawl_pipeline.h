@@ -35,8 +35,16 @@ struct CrawlOptions {
   std::filesystem::path database;         // empty: the config's
   int parse_threads = 0;                  // 0: one per core
   bool verbose = false;                   // print each failed page to stderr
+  // A source another process is crawling (it holds the lease) is skipped
+  // and reported; with `wait`, it is crawled once the lease is free.
+  bool wait = false;
+  std::chrono::milliseconds wait_poll{std::chrono::seconds(5)};
+  std::chrono::milliseconds lease_ttl{std::chrono::minutes(2)};
   NowFunction now = [] { return Clock::now(); };
 };
+
+// "crawl host:pid" or "daemon host:pid": who holds a lease, for people.
+std::string LeaseHolderName(std::string_view role);
 
 // Crawls the selected sources once on `ioc` (which must not be running
 // elsewhere), storing what it finds, and returns when every source has
@@ -49,6 +57,7 @@ std::expected<CrawlSummary, Error> RunCrawl(boost::asio::io_context& ioc,
                                             const CrawlOptions& options);
 
 // "Crawled 2 sources: 40 pages ..." and a table per source, for people.
+// Sources another process was crawling show as "skipped".
 std::string FormatSummary(const CrawlSummary& summary);
 
 }  // namespace jobtrawl::app

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   crawl->add_option("--parse-threads", crawl_options.parse_threads,
                     "Threads that parse pages (default: one per core)")
       ->check(CLI::Range(0, 256));
+  crawl->add_flag("--wait", crawl_options.wait,
+                  "Wait for sources another process is crawling, instead of skipping them");
   crawl->add_flag("-v,--verbose", crawl_options.verbose, "Print each failed page to stderr");
   crawl->add_flag("-q,--quiet", quiet, "Print no summary");
 

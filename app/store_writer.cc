@@ -1,12 +1,18 @@
 #include "app/store_writer.h"
 
+#include <ctime>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 namespace jobtrawl::app {
 
 struct StoreWriter::Job {
-  enum class Kind { kUpsert, kTouch, kClose, kCache, kError, kFinish } kind = Kind::kUpsert;
-  std::size_t source = 0;
+  enum class Kind {
+    kOpen, kRenew, kUpsert, kTouch, kClose, kCache, kError, kFinish, kSetNext, kReadNext
+  } kind = Kind::kUpsert;
+  RunId run = 0;
+  SourceInfo source;
   std::vector<Posting> postings;
   std::vector<std::string> keys;
   std::string url;
@@ -14,43 +20,30 @@ struct StoreWriter::Job {
   storage::CrawlError error;
   storage::RunRecord record;
   CloseRule rule;
-  FinishedCallback done;
+  Clock::time_point at;
+  OpenCallback opened;
+  FinishedCallback finished;
+  std::function<void(std::optional<Clock::time_point>)> next_run;
   std::optional<Error> failure;  // set when the job could not be written
 };
 
-std::expected<std::unique_ptr<StoreWriter>, Error> StoreWriter::Start(
-    std::unique_ptr<storage::PostingStore> store, const std::vector<SourceInfo>& sources,
-    NowFunction now, std::vector<HttpCache>& caches) {
-  std::vector<SourceRow> rows;
-  caches.assign(sources.size(), {});
-  const std::string at = FormatUtc(now());
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    SourceRow row;
-    row.started_at = at;
-    auto id = store->EnsureSource(sources[i].name, sources[i].kind, at);
-    if (!id) return std::unexpected(id.error());
-    row.source_id = *id;
-    auto open = store->CountOpenListings(*id);
-    if (!open) return std::unexpected(open.error());
-    row.open_at_start = *open;
-    auto cache = store->LoadHttpCache(*id);
-    if (!cache) return std::unexpected(cache.error());
-    for (auto& [url, page] : *cache) caches[i].emplace(std::move(url), std::move(page));
-    auto run = store->BeginRun(*id, at);
-    if (!run) return std::unexpected(run.error());
-    row.run_id = *run;
-    rows.push_back(std::move(row));
-  }
-  return std::unique_ptr<StoreWriter>(new StoreWriter(std::move(store), std::move(rows), std::move(now)));
+namespace {
+
+std::optional<Clock::time_point> ParseUtc(const std::string& text) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail()) return std::nullopt;
+  return Clock::from_time_t(timegm(&tm));
 }
 
-StoreWriter::StoreWriter(std::unique_ptr<storage::PostingStore> store, std::vector<SourceRow> rows,
+}  // namespace
+
+StoreWriter::StoreWriter(std::unique_ptr<storage::PostingStore> store, Options options,
                          NowFunction now)
     : store_(std::move(store)),
-      rows_(std::move(rows)),
+      options_(std::move(options)),
       now_(std::move(now)),
-      tallies_(rows_.size()),
-      lost_(rows_.size()),
       thread_([this] { Loop(); }) {}
 
 StoreWriter::~StoreWriter() {
@@ -70,30 +63,36 @@ void StoreWriter::Push(Job job) {
   cv_.notify_one();
 }
 
-void StoreWriter::Upsert(std::size_t source, std::vector<Posting> postings) {
-  Push({.kind = Job::Kind::kUpsert, .source = source, .postings = std::move(postings)});
+void StoreWriter::OpenRun(SourceInfo source, OpenCallback done) {
+  Push({.kind = Job::Kind::kOpen, .source = std::move(source), .opened = std::move(done)});
 }
-
-void StoreWriter::Touch(std::size_t source, std::vector<std::string> listing_keys) {
-  Push({.kind = Job::Kind::kTouch, .source = source, .keys = std::move(listing_keys)});
+void StoreWriter::RenewLease(RunId run) { Push({.kind = Job::Kind::kRenew, .run = run}); }
+void StoreWriter::Upsert(RunId run, std::vector<Posting> postings) {
+  Push({.kind = Job::Kind::kUpsert, .run = run, .postings = std::move(postings)});
 }
-
-void StoreWriter::Close(std::size_t source, std::vector<std::string> listing_keys) {
-  Push({.kind = Job::Kind::kClose, .source = source, .keys = std::move(listing_keys)});
+void StoreWriter::Touch(RunId run, std::vector<std::string> listing_keys) {
+  Push({.kind = Job::Kind::kTouch, .run = run, .keys = std::move(listing_keys)});
 }
-
-void StoreWriter::SaveCache(std::size_t source, std::string url, storage::CachedPage page) {
-  Push({.kind = Job::Kind::kCache, .source = source, .url = std::move(url), .page = std::move(page)});
+void StoreWriter::Close(RunId run, std::vector<std::string> listing_keys) {
+  Push({.kind = Job::Kind::kClose, .run = run, .keys = std::move(listing_keys)});
 }
-
-void StoreWriter::RecordError(std::size_t source, storage::CrawlError error) {
-  Push({.kind = Job::Kind::kError, .source = source, .error = std::move(error)});
+void StoreWriter::SaveCache(RunId run, std::string url, storage::CachedPage page) {
+  Push({.kind = Job::Kind::kCache, .run = run, .url = std::move(url), .page = std::move(page)});
 }
-
-void StoreWriter::FinishSource(std::size_t source, storage::RunRecord record, CloseRule rule,
-                               FinishedCallback done) {
-  Push({.kind = Job::Kind::kFinish, .source = source, .record = std::move(record), .rule = rule,
-        .done = std::move(done)});
+void StoreWriter::RecordError(RunId run, storage::CrawlError error) {
+  Push({.kind = Job::Kind::kError, .run = run, .error = std::move(error)});
+}
+void StoreWriter::FinishRun(RunId run, storage::RunRecord record, CloseRule rule,
+                            FinishedCallback done) {
+  Push({.kind = Job::Kind::kFinish, .run = run, .record = std::move(record), .rule = rule,
+        .finished = std::move(done)});
+}
+void StoreWriter::SetNextRun(std::string source, Clock::time_point at) {
+  Push({.kind = Job::Kind::kSetNext, .source = {std::move(source), ""}, .at = at});
+}
+void StoreWriter::ReadNextRun(std::string source,
+                              std::function<void(std::optional<Clock::time_point>)> done) {
+  Push({.kind = Job::Kind::kReadNext, .source = {std::move(source), ""}, .next_run = std::move(done)});
 }
 
 std::int64_t StoreWriter::write_errors() const {
@@ -115,21 +114,59 @@ void StoreWriter::Loop() {
   }
 }
 
+// Opening a run is its own transaction: the run's id must be real before
+// anything refers to it, whatever becomes of the rest of the batch.
+void StoreWriter::Open(Job& job) {
+  const auto now_point = now_();
+  const std::string now = FormatUtc(now_point);
+  auto refuse = [&](std::string message, bool leased) {
+    store_->Rollback();
+    job.opened(std::unexpected(Refusal{std::move(message), leased}));
+  };
+  if (auto began = store_->Begin(); !began) return refuse(began.error().message, false);
+  auto id = store_->EnsureSource(job.source.name, job.source.kind, now);
+  if (!id) return refuse(id.error().message, false);
+  auto lease = store_->AcquireLease(*id, options_.lease_holder, now,
+                                    FormatUtc(now_point + options_.lease_ttl));
+  if (!lease) return refuse(lease.error().message, false);
+  if (lease->has_value()) {
+    return refuse("being crawled by " + (*lease)->holder + " (lease until " + (*lease)->expires_at + ")",
+                  true);
+  }
+  Run run;
+  run.source_id = *id;
+  run.started_at = now;
+  auto open = store_->CountOpenListings(*id);
+  if (!open) return refuse(open.error().message, false);
+  run.open_at_start = *open;
+  auto cache = store_->LoadHttpCache(*id);
+  if (!cache) return refuse(cache.error().message, false);
+  auto run_id = store_->BeginRun(*id, now);
+  if (!run_id) return refuse(run_id.error().message, false);
+  run.run_id = *run_id;
+  if (auto committed = store_->Commit(); !committed) return refuse(committed.error().message, false);
+  RunStart start{.run = runs_.size()};
+  for (auto& [url, page] : *cache) start.cache.emplace(std::move(url), std::move(page));
+  runs_.push_back(std::move(run));
+  job.opened(std::move(start));
+}
+
 std::optional<Error> StoreWriter::Finish(Job& job, Tally& tally) {
-  const SourceRow& row = rows_[job.source];
+  Run& run = runs_[job.run];
   const auto now_point = now_();
   const std::string now = FormatUtc(now_point);
   storage::RunRecord& r = job.record;
   if (job.rule.allowed) {
     // No mass closing on an outage: a run that saw far fewer listings than
     // were open closes nothing.
-    auto seen = store_->CountSeenSince(row.source_id, row.started_at);
+    auto seen = store_->CountSeenSince(run.source_id, run.started_at);
     if (!seen) return seen.error();
-    if (row.open_at_start >= 10 && *seen * 2 < row.open_at_start) {
+    if (run.open_at_start >= 10 && *seen * 2 < run.open_at_start) {
       r.message = "saw " + std::to_string(*seen) + " listings where " +
-                  std::to_string(row.open_at_start) + " were open: closed none";
+                  std::to_string(run.open_at_start) + " were open: closed none";
     } else {
-      auto closed = store_->CloseUnseen(row.source_id, FormatUtc(now_point - job.rule.close_after), now);
+      auto closed = store_->CloseUnseen(run.source_id,
+                                        FormatUtc(now_point - job.rule.close_after), now);
       if (!closed) return closed.error();
       tally.closed += *closed;
     }
@@ -137,71 +174,120 @@ std::optional<Error> StoreWriter::Finish(Job& job, Tally& tally) {
   r.counts = tally.counts;
   r.closed = tally.closed;
   r.finished_at = now;
-  if (std::int64_t lost = lost_[job.source]; lost > 0) {
+  if (run.lost > 0) {
     // Postings that never reached the disk make the run a failure.
     r.status = "failed";
-    r.errors += lost;
-    r.message = std::to_string(lost) + " database writes failed";
+    r.errors += run.lost;
+    r.message = std::to_string(run.lost) + " database writes failed";
   }
-  auto written = store_->FinishRun(row.run_id, r);
-  if (!written) return written.error();
+  if (auto written = store_->FinishRun(run.run_id, r); !written) return written.error();
+  if (auto released = store_->ReleaseLease(run.source_id, options_.lease_holder); !released) {
+    return released.error();
+  }
   return std::nullopt;
 }
 
-std::optional<Error> StoreWriter::Apply(Job& job, std::vector<Tally>& tallies) {
-  const SourceRow& row = rows_[job.source];
-  Tally& tally = tallies[job.source];
+std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tally>& delta) {
+  const std::string now = FormatUtc(now_());
   switch (job.kind) {
+    case Job::Kind::kOpen:
+      return std::nullopt;  // done before the batch
+    case Job::Kind::kRenew: {
+      const Run& run = runs_[job.run];
+      auto lease = store_->AcquireLease(run.source_id, options_.lease_holder, now,
+                                        FormatUtc(now_() + options_.lease_ttl));
+      if (!lease) return lease.error();
+      if (lease->has_value()) {
+        std::cerr << "jobtrawl: lost the lease on a source to " << (*lease)->holder << '\n';
+      }
+      return std::nullopt;
+    }
     case Job::Kind::kUpsert: {
-      auto c = store_->Upsert(row.source_id, job.postings, FormatUtc(now_()));
+      auto c = store_->Upsert(runs_[job.run].source_id, job.postings, now);
       if (!c) return c.error();
-      tally.counts += *c;
+      delta[job.run].counts += *c;
       return std::nullopt;
     }
     case Job::Kind::kTouch: {
-      auto c = store_->Touch(row.source_id, job.keys, FormatUtc(now_()));
+      auto c = store_->Touch(runs_[job.run].source_id, job.keys, now);
       if (!c) return c.error();
-      tally.counts += *c;
+      delta[job.run].counts += *c;
       return std::nullopt;
     }
     case Job::Kind::kClose: {
-      auto n = store_->CloseListings(row.source_id, job.keys, FormatUtc(now_()));
+      auto n = store_->CloseListings(runs_[job.run].source_id, job.keys, now);
       if (!n) return n.error();
-      tally.closed += *n;
+      delta[job.run].closed += *n;
       return std::nullopt;
     }
     case Job::Kind::kCache: {
-      auto r = store_->SaveHttpCache(row.source_id, job.url, job.page, FormatUtc(now_()));
+      auto r = store_->SaveHttpCache(runs_[job.run].source_id, job.url, job.page, now);
       if (!r) return r.error();
       return std::nullopt;
     }
     case Job::Kind::kError: {
-      auto r = store_->RecordError(row.run_id, job.error, FormatUtc(now_()));
+      auto r = store_->RecordError(runs_[job.run].run_id, job.error, now);
       if (!r) return r.error();
       return std::nullopt;
     }
-    case Job::Kind::kFinish:
-      return Finish(job, tally);
+    case Job::Kind::kFinish: {
+      // The run ends here: its record counts what is committed plus what
+      // this batch wrote before it.
+      Tally total = runs_[job.run].tally;
+      if (auto it = delta.find(job.run); it != delta.end()) {
+        total.counts += it->second.counts;
+        total.closed += it->second.closed;
+      }
+      return Finish(job, total);
+    }
+    case Job::Kind::kSetNext: {
+      auto id = store_->EnsureSource(job.source.name, "html", now);
+      if (!id) return id.error();
+      auto r = store_->SetNextRun(*id, FormatUtc(job.at));
+      if (!r) return r.error();
+      return std::nullopt;
+    }
+    case Job::Kind::kReadNext: {
+      auto id = store_->EnsureSource(job.source.name, "html", now);
+      if (!id) return id.error();
+      auto at = store_->NextRun(*id);
+      if (!at) return at.error();
+      job.at = {};
+      if (*at) {
+        if (auto parsed = ParseUtc(**at)) job.at = *parsed;
+      }
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }
 
 void StoreWriter::WriteBatch(std::vector<Job>& batch) {
-  // All jobs in one transaction; if any fails, roll back and write them one
-  // by one so a single bad job costs only itself.
-  std::vector<Tally> tallies = tallies_;
+  for (Job& job : batch) {
+    if (job.kind == Job::Kind::kOpen) Open(job);
+  }
+  // The rest in one transaction; if any job fails, roll back and write them
+  // one by one so a single bad job costs only itself.
+  std::unordered_map<RunId, Tally> delta;
   bool ok = static_cast<bool>(store_->Begin());
   for (Job& job : batch) {
     if (!ok) break;
-    ok = !Apply(job, tallies).has_value();
+    ok = !Apply(job, delta).has_value();
   }
   if (ok) ok = static_cast<bool>(store_->Commit());
+  auto merge = [this](std::unordered_map<RunId, Tally>& d) {
+    for (auto& [run, t] : d) {
+      runs_[run].tally.counts += t.counts;
+      runs_[run].tally.closed += t.closed;
+    }
+  };
   if (ok) {
-    tallies_ = std::move(tallies);
+    merge(delta);
   } else {
     store_->Rollback();
     for (Job& job : batch) {
-      std::vector<Tally> one = tallies_;
+      if (job.kind == Job::Kind::kOpen) continue;
+      std::unordered_map<RunId, Tally> one;
       auto began = store_->Begin();
       std::optional<Error> failure = began ? Apply(job, one) : std::optional<Error>(began.error());
       if (!failure) {
@@ -210,17 +296,22 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
       if (failure) {
         store_->Rollback();
         job.failure = failure;
-        ++lost_[job.source];
+        if (job.kind != Job::Kind::kSetNext && job.kind != Job::Kind::kReadNext) {
+          ++runs_[job.run].lost;
+        }
         std::lock_guard lock(mu_);
         ++write_errors_;
       } else {
-        tallies_ = std::move(one);
+        merge(one);
       }
     }
   }
   for (Job& job : batch) {
     if (job.failure) std::cerr << "jobtrawl: database write failed: " << job.failure->message << '\n';
-    if (job.kind == Job::Kind::kFinish && job.done) job.done(job.record, job.failure);
+    if (job.kind == Job::Kind::kFinish && job.finished) job.finished(job.record);
+    if (job.kind == Job::Kind::kReadNext && job.next_run) {
+      job.next_run(job.at == Clock::time_point{} ? std::nullopt : std::optional(job.at));
+    }
   }
 }
 

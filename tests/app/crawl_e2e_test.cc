@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "app/commands.h"
 #include "app/crawl_pipeline.h"
 #include "crawler/fetcher.h"
@@ -252,6 +254,33 @@ TEST_F(CrawlEndToEndTest, RetriedFailuresAreRecordedPerAttempt) {
               ElementsAre("1 http_status 500", "2 http_status 500", "3 http_status 500"));
   EXPECT_THAT(Column("SELECT attempt || ' ' || status FROM crawl_errors WHERE url LIKE '%/jobs/2'"),
               ElementsAre("1 503"));
+}
+
+TEST_F(CrawlEndToEndTest, LeasedSourceIsSkippedOrWaitedFor) {
+  // A daemon (another process) holds the source's lease: a one-shot crawl
+  // skips it and says so; with --wait it crawls once the lease is released.
+  Crawl();  // creates the database and the source row
+  auto other = std::move(*storage::PostingStore::Open(dir_ / "jobs.db"));
+  std::int64_t id = other->database().execAndGet("SELECT id FROM sources WHERE name = 'fjord'").getInt64();
+  auto held = other->AcquireLease(id, "daemon otherhost:42", FormatUtc(Clock::now()),
+                                  FormatUtc(Clock::now() + std::chrono::hours(1)));
+  ASSERT_TRUE(held.has_value() && !held->has_value());
+
+  CrawlSummary skipped = Crawl();
+  EXPECT_EQ(skipped.sources[0].record.status, "skipped");
+  EXPECT_THAT(skipped.sources[0].record.message, HasSubstr("being crawled by daemon otherhost:42"));
+  EXPECT_TRUE(skipped.all_ok());
+  EXPECT_THAT(FormatSummary(skipped), HasSubstr("(0 failed, 1 skipped)"));
+  EXPECT_THAT(Column("SELECT count(*) FROM crawl_runs"), ElementsAre("1"));
+
+  boost::asio::steady_timer release(ioc_, std::chrono::milliseconds(100));
+  release.async_wait([&](boost::system::error_code) { (void)other->ReleaseLease(id, "daemon otherhost:42"); });
+  auto waited = RunCrawl(ioc_, Config(), {.parse_threads = 1, .wait = true,
+                                           .wait_poll = std::chrono::milliseconds(20)});
+  ASSERT_TRUE(waited.has_value());
+  EXPECT_EQ(waited->sources[0].record.status, "partial");
+  EXPECT_EQ(waited->sources[0].record.counts.unchanged, 4);
+  EXPECT_THAT(Column("SELECT count(*) FROM source_leases"), ElementsAre("0"));  // released after
 }
 
 TEST(CrawlCommandTest, ShippedConfigCrawlsTheSampleBoard) {

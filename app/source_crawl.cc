@@ -1,0 +1,180 @@
+#include "app/source_crawl.h"
+
+#include <boost/asio/post.hpp>
+#include <cstdio>
+#include <iostream>
+
+namespace jobtrawl::app {
+
+namespace asio = boost::asio;
+
+std::string BodyHash(std::string_view body) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWriter& writer,
+                         crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
+                         config::SourceConfig source, StoreWriter::RunStart run, bool verbose,
+                         DoneCallback done)
+    : ioc_(ioc),
+      pool_(pool),
+      writer_(writer),
+      source_(std::move(source)),
+      run_(run.run),
+      cache_(std::move(run.cache)),
+      verbose_(verbose),
+      extractor_({.detail_pattern = source_.follow.detail, .next_pattern = source_.follow.next}),
+      done_(std::move(done)),
+      crawl_(fetcher, {source_}, *this, window) {}
+
+void SourceCrawl::Start() { crawl_.Start(); }
+void SourceCrawl::Stop() { crawl_.Stop(); }
+
+const storage::CachedPage* SourceCrawl::Cached(const std::string& url) const {
+  auto it = cache_.find(url);
+  return it == cache_.end() ? nullptr : &it->second;
+}
+
+void SourceCrawl::AddValidators(std::size_t, crawler::FetchRequest& request) {
+  if (const storage::CachedPage* c = Cached(request.url)) {
+    request.etag = c->etag;
+    request.last_modified = c->last_modified;
+  }
+}
+
+void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
+                         std::function<void(crawler::PageOutcome)> done) {
+  RecordRetries(page);
+  if (page.not_modified()) {
+    // 304: nothing to parse; the page's listings are still there.
+    crawler::PageOutcome outcome;
+    if (const storage::CachedPage* c = Cached(page.url)) {
+      if (role == Link::Role::kListing) outcome.links = c->links;
+      writer_.Touch(run_, c->listing_keys);
+    } else {
+      outcome.failed = true;
+      Problem(page.url, "HTTP 304 for a page this source has no copy of");
+    }
+    return done(std::move(outcome));
+  }
+  asio::post(pool_, [this, role, page = std::move(page), done = std::move(done)]() mutable {
+    crawler::PageOutcome outcome = Process(role, page);
+    asio::post(ioc_, [done = std::move(done), outcome = std::move(outcome)]() mutable {
+      done(std::move(outcome));
+    });
+  });
+}
+
+crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& page) {
+  crawler::PageOutcome outcome;
+  storage::CachedPage fresh{.etag = std::string(page.Header("ETag")),
+                            .last_modified = std::string(page.Header("Last-Modified")),
+                            .body_hash = BodyHash(page.body)};
+  const storage::CachedPage* cached = Cached(page.url);
+  if (cached != nullptr && cached->body_hash == fresh.body_hash) {
+    if (role == Link::Role::kListing) outcome.links = cached->links;
+    writer_.Touch(run_, cached->listing_keys);
+    if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified) {
+      fresh.links = cached->links;
+      fresh.listing_keys = cached->listing_keys;
+      writer_.SaveCache(run_, page.url, std::move(fresh));
+    }
+    return outcome;
+  }
+  std::string problem;
+  try {
+    Extracted x = extractor_.Extract(page.final_url, page.body, role);
+    if (x.postings.empty() && x.broken_blocks > 0) {
+      problem = std::to_string(x.broken_blocks) + " unreadable JSON-LD block(s) and no posting";
+    } else if (x.postings.empty() && role == Link::Role::kDetail) {
+      problem = "no JobPosting found on a detail page";
+    }
+    for (const Posting& p : x.postings) {
+      fresh.listing_keys.push_back(storage::PostingStore::ListingKey(p));
+    }
+    if (!x.postings.empty()) writer_.Upsert(run_, std::move(x.postings));
+    outcome.links = std::move(x.links);
+    if (problem.empty()) {
+      if (role == Link::Role::kListing) fresh.links = outcome.links;
+      writer_.SaveCache(run_, page.url, std::move(fresh));
+    }
+  } catch (const std::exception& e) {
+    problem = std::string("extraction failed: ") + e.what();
+  }
+  if (!problem.empty()) {
+    outcome.failed = true;
+    Problem(page.final_url, problem);
+  }
+  return outcome;
+}
+
+void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {
+  RecordRetries(r);
+  std::string kind(FetchErrorName(r.error));
+  Log(r.url, kind, r.error_message);
+  writer_.RecordError(run_, {r.url, kind, r.status, r.error_message,
+                             static_cast<int>(r.retried.size()) + 1});
+  if (role == Link::Role::kDetail && (r.status == 404 || r.status == 410)) {
+    // The posting's page is gone: its listings close now, not after close_after.
+    const storage::CachedPage* c = Cached(r.url);
+    writer_.Close(run_, c != nullptr ? c->listing_keys : std::vector<std::string>{"url:" + r.url});
+  }
+}
+
+void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
+  storage::RunRecord record;
+  record.pages = stats.pages;
+  record.bytes = stats.bytes;
+  record.errors = stats.errors;
+  record.retries = stats.retries;
+  record.not_modified = stats.not_modified;
+  CloseRule rule{.allowed = false, .close_after = source_.close_after};
+  if (stats.interrupted) {
+    record.status = "interrupted";
+    record.message = "stopped before it finished";
+  } else if (stats.start_failures > 0) {
+    record.status = "failed";
+    record.message = std::to_string(stats.start_failures) + " of " +
+                     std::to_string(source_.start.size()) + " start pages failed";
+  } else {
+    record.status = stats.errors > 0 ? "partial" : "ok";
+    if (stats.page_limit_hit) {
+      record.message = "listing page limit (follow.max_pages) reached: closed none";
+    } else {
+      rule.allowed = true;
+    }
+  }
+  writer_.FinishRun(run_, record, rule, [this](const storage::RunRecord& written) {
+    asio::post(ioc_, [this, written] { done_(written); });
+  });
+}
+
+void SourceCrawl::Problem(const std::string& url, const std::string& problem) {
+  Log(url, "parse", problem);
+  writer_.RecordError(run_, {url, "parse", 0, problem, 1});
+}
+
+void SourceCrawl::RecordRetries(const FetchResult& r) {
+  // Every failed attempt is recorded, also when a retry then succeeded.
+  for (std::size_t i = 0; i < r.retried.size(); ++i) {
+    const FetchAttempt& a = r.retried[i];
+    std::string kind(FetchErrorName(a.error));
+    Log(r.url, kind + " (retried)", a.message);
+    writer_.RecordError(run_, {r.url, kind, a.status, a.message, static_cast<int>(i) + 1});
+  }
+}
+
+void SourceCrawl::Log(const std::string& url, const std::string& kind,
+                      const std::string& detail) const {
+  if (!verbose_) return;
+  std::cerr << source_.name << ": " << url << ": " << kind << ": " << detail << '\n';
+}
+
+}  // namespace jobtrawl::app

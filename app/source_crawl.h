@@ -1,0 +1,70 @@
+// One crawl of one source, wired: the crawler fetches on the event loop,
+// parsers extract on the thread pool, the writer stores. Used by the
+// one-shot `crawl` for each source and by the daemon for each scheduled run.
+#ifndef JOBTRAWL_APP_SOURCE_CRAWL_H_
+#define JOBTRAWL_APP_SOURCE_CRAWL_H_
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <functional>
+#include <memory>
+
+#include "app/store_writer.h"
+#include "config/config.h"
+#include "crawler/crawl.h"
+#include "crawler/fetcher.h"
+#include "parsers/extractor.h"
+
+namespace jobtrawl::app {
+
+// Lives on the event loop's thread. The loop, pool, writer, fetcher and
+// window outlive it; it must not be destroyed before `done` has run.
+class SourceCrawl final : public crawler::CrawlSink {
+ public:
+  using DoneCallback = std::function<void(const storage::RunRecord&)>;
+
+  SourceCrawl(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, StoreWriter& writer,
+              crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
+              config::SourceConfig source, StoreWriter::RunStart run, bool verbose,
+              DoneCallback done);
+  SourceCrawl(const SourceCrawl&) = delete;
+  SourceCrawl& operator=(const SourceCrawl&) = delete;
+
+  void Start();
+  // Stops following links; see crawler::Crawl::Stop.
+  void Stop();
+  StoreWriter::RunId run() const { return run_; }
+  const config::SourceConfig& source() const { return source_; }
+
+  // CrawlSink, on the event loop's thread.
+  void AddValidators(std::size_t, crawler::FetchRequest& request) override;
+  void OnPage(std::size_t, Link::Role role, FetchResult page,
+              std::function<void(crawler::PageOutcome)> done) override;
+  void OnFetchError(std::size_t, Link::Role role, const FetchResult& r) override;
+  void OnSourceDone(std::size_t, const crawler::SourceStats& stats) override;
+
+ private:
+  const storage::CachedPage* Cached(const std::string& url) const;
+  crawler::PageOutcome Process(Link::Role role, const FetchResult& page);  // on the pool
+  void Problem(const std::string& url, const std::string& problem);
+  void RecordRetries(const FetchResult& r);
+  void Log(const std::string& url, const std::string& kind, const std::string& detail) const;
+
+  boost::asio::io_context& ioc_;
+  boost::asio::thread_pool& pool_;
+  StoreWriter& writer_;
+  const config::SourceConfig source_;
+  const StoreWriter::RunId run_;
+  const HttpCache cache_;  // read-only while the crawl runs: safe from the pool
+  const bool verbose_;
+  const parsers::Extractor extractor_;
+  DoneCallback done_;
+  crawler::Crawl crawl_;
+};
+
+// FNV-1a of a body, hex: "the same page as last time" without parsing.
+std::string BodyHash(std::string_view body);
+
+}  // namespace jobtrawl::app
+
+#endif  // JOBTRAWL_APP_SOURCE_CRAWL_H_
