@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/daemon.h"
 #include "app/posting_json.h"
 #include "config/config.h"
 #include "crawler/fetcher.h"
@@ -41,6 +42,18 @@ int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std
       << (config->sources.size() == 1 ? " source" : " sources") << ", database "
       << config->storage.database.string() << '\n';
   return kExitOk;
+}
+
+int RunCommand(const std::filesystem::path& config_file, int parse_threads, std::ostream& err) {
+  auto config = config::LoadConfig(config_file);
+  if (!config) {
+    PrintConfigErrors(config.error(), err);
+    return kExitUsage;
+  }
+  boost::asio::io_context ioc(1);
+  Daemon daemon(ioc, std::move(*config),
+                {.config_path = std::filesystem::absolute(config_file), .parse_threads = parse_threads});
+  return daemon.Run();
 }
 
 int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& options,

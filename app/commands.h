@@ -26,6 +26,10 @@ std::filesystem::path DefaultConfigPath();
 
 int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err);
 
+// `jobtrawl run`: serves until SIGTERM/SIGINT (exit 0) or until the
+// database cannot be used (exit 3); a bad config exits 2 at once.
+int RunCommand(const std::filesystem::path& config_file, int parse_threads, std::ostream& err);
+
 int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& options,
                  bool quiet, std::ostream& out, std::ostream& err);
 

@@ -118,7 +118,8 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
             return;
           }
           crawls[i] = std::make_unique<SourceCrawl>(
-              ioc, pool, writer, fetcher, window, sources[i], std::move(*result), options.verbose,
+              ioc, pool, writer, fetcher, window, sources[i], std::move(*result),
+              options.verbose ? LogFunction(LogLine) : LogFunction(),
               [&, i](const storage::RunRecord& record) { report(i, record); });
           crawls[i]->Start();
           if (stopping) crawls[i]->Stop();

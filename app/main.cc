@@ -20,6 +20,14 @@ int main(int argc, char** argv) {
   const std::string config_help =
       "Config file (default: $JOBTRAWL_CONFIG, else /etc/jobtrawl/jobtrawl.toml)";
 
+  CLI::App* run = app.add_subcommand(
+      "run", "Run as a service: crawl each source every `every`, until SIGTERM; SIGHUP reloads "
+             "the config");
+  int run_threads = 0;
+  run->add_option("-c,--config", config_file, config_help);
+  run->add_option("--parse-threads", run_threads, "Threads that parse pages (default: one per core)")
+      ->check(CLI::Range(0, 256));
+
   CLI::App* crawl = app.add_subcommand("crawl", "Crawl every source (or those named) once, store "
                                                 "the postings and print a summary");
   CrawlOptions crawl_options;
@@ -84,6 +92,7 @@ int main(int argc, char** argv) {
     return ParseCommand(parse_options, std::cout, std::cerr);
   }
   jobtrawl::crawler::GlobalInit();
+  if (*run) return RunCommand(config_file, run_threads, std::cerr);
   crawl_options.database = db;
   return CrawlCommand(config_file, crawl_options, quiet, std::cout, std::cerr);
 }

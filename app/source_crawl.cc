@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <cstdio>
-#include <iostream>
 
 namespace jobtrawl::app {
 
@@ -21,7 +20,7 @@ std::string BodyHash(std::string_view body) {
 
 SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWriter& writer,
                          crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
-                         config::SourceConfig source, StoreWriter::RunStart run, bool verbose,
+                         config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
                          DoneCallback done)
     : ioc_(ioc),
       pool_(pool),
@@ -29,7 +28,7 @@ SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWr
       source_(std::move(source)),
       run_(run.run),
       cache_(std::move(run.cache)),
-      verbose_(verbose),
+      log_(std::move(log)),
       extractor_({.detail_pattern = source_.follow.detail, .next_pattern = source_.follow.next}),
       done_(std::move(done)),
       crawl_(fetcher, {source_}, *this, window) {}
@@ -118,7 +117,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {
   RecordRetries(r);
   std::string kind(FetchErrorName(r.error));
-  Log(r.url, kind, r.error_message);
+  Log(LogLevel::kWarning, r.url, kind, r.error_message);
   writer_.RecordError(run_, {r.url, kind, r.status, r.error_message,
                              static_cast<int>(r.retried.size()) + 1});
   if (role == Link::Role::kDetail && (r.status == 404 || r.status == 410)) {
@@ -157,7 +156,7 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
 }
 
 void SourceCrawl::Problem(const std::string& url, const std::string& problem) {
-  Log(url, "parse", problem);
+  Log(LogLevel::kWarning, url, "parse", problem);
   writer_.RecordError(run_, {url, "parse", 0, problem, 1});
 }
 
@@ -166,15 +165,15 @@ void SourceCrawl::RecordRetries(const FetchResult& r) {
   for (std::size_t i = 0; i < r.retried.size(); ++i) {
     const FetchAttempt& a = r.retried[i];
     std::string kind(FetchErrorName(a.error));
-    Log(r.url, kind + " (retried)", a.message);
+    Log(LogLevel::kInfo, r.url, kind + " (retried)", a.message);
     writer_.RecordError(run_, {r.url, kind, a.status, a.message, static_cast<int>(i) + 1});
   }
 }
 
-void SourceCrawl::Log(const std::string& url, const std::string& kind,
+void SourceCrawl::Log(LogLevel level, const std::string& url, const std::string& kind,
                       const std::string& detail) const {
-  if (!verbose_) return;
-  std::cerr << source_.name << ": " << url << ": " << kind << ": " << detail << '\n';
+  if (!log_) return;
+  log_(level, source_.name + ": " + url + ": " + kind + ": " + detail);
 }
 
 }  // namespace jobtrawl::app

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "app/log.h"
 #include "app/store_writer.h"
 #include "config/config.h"
 #include "crawler/crawl.h"
@@ -25,7 +26,7 @@ class SourceCrawl final : public crawler::CrawlSink {
 
   SourceCrawl(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, StoreWriter& writer,
               crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
-              config::SourceConfig source, StoreWriter::RunStart run, bool verbose,
+              config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
               DoneCallback done);
   SourceCrawl(const SourceCrawl&) = delete;
   SourceCrawl& operator=(const SourceCrawl&) = delete;
@@ -48,7 +49,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   crawler::PageOutcome Process(Link::Role role, const FetchResult& page);  // on the pool
   void Problem(const std::string& url, const std::string& problem);
   void RecordRetries(const FetchResult& r);
-  void Log(const std::string& url, const std::string& kind, const std::string& detail) const;
+  void Log(LogLevel level, const std::string& url, const std::string& kind,
+           const std::string& detail) const;
 
   boost::asio::io_context& ioc_;
   boost::asio::thread_pool& pool_;
@@ -56,7 +58,7 @@ class SourceCrawl final : public crawler::CrawlSink {
   const config::SourceConfig source_;
   const StoreWriter::RunId run_;
   const HttpCache cache_;  // read-only while the crawl runs: safe from the pool
-  const bool verbose_;
+  const LogFunction log_;  // empty: quiet
   const parsers::Extractor extractor_;
   DoneCallback done_;
   crawler::Crawl crawl_;

@@ -1,0 +1,385 @@
+#include "app/daemon.h"
+
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <csignal>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "app/crawl_pipeline.h"
+#include "app/source_crawl.h"
+#include "app/store_writer.h"
+#include "crawler/crawl.h"
+#include "crawler/fetcher.h"
+
+namespace jobtrawl::app {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+void NotifyServiceManager(const std::string& message) { sd_notify(0, message.c_str()); }
+
+class Daemon::Impl {
+ public:
+  Impl(asio::io_context& ioc, config::Config config, DaemonOptions options)
+      : ioc_(ioc),
+        config_(std::move(config)),
+        options_(std::move(options)),
+        rng_(std::random_device{}()),
+        signals_(ioc, SIGINT, SIGTERM),
+        hangup_(ioc, SIGHUP),
+        renew_(ioc),
+        watchdog_(ioc),
+        drain_(ioc) {
+    if (!options_.notify) options_.notify = NotifyServiceManager;
+    if (!options_.log) options_.log = [](LogLevel, std::string_view) {};
+  }
+
+  int Run() {
+    auto store = storage::PostingStore::Open(config_.storage.database);
+    if (!store) {
+      Log(LogLevel::kError, store.error().message);
+      return 3;
+    }
+    writer_ = std::make_unique<StoreWriter>(
+        std::move(*store),
+        StoreWriter::Options{.lease_holder = LeaseHolderName("daemon"), .lease_ttl = options_.lease_ttl},
+        options_.now);
+    const int threads = options_.parse_threads > 0
+                            ? options_.parse_threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    pool_ = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(threads));
+    fetcher_ = std::make_unique<crawler::Fetcher>(ioc_, config_.http);
+    window_ = std::make_unique<crawler::ProcessingWindow>(*fetcher_,
+                                                          static_cast<std::size_t>(threads) * 8 + 16);
+
+    for (const auto& s : config_.sources) AddSource(s);
+    WaitForSignals();
+    RenewLeases();
+    StartWatchdog();
+    Log(LogLevel::kInfo, "serving " + std::to_string(sources_.size()) + " sources from " +
+                             config_.storage.database.string());
+    options_.notify("READY=1\nSTATUS=" + Status());
+
+    auto work = asio::make_work_guard(ioc_);
+    while (!finished_) {
+      if (ioc_.stopped()) ioc_.restart();
+      ioc_.run_one();
+    }
+    work.reset();
+    signals_.cancel();
+    hangup_.cancel();
+    renew_.cancel();
+    watchdog_.cancel();
+    drain_.cancel();
+    pool_->join();
+    fetcher_.reset();
+    window_.reset();
+    writer_.reset();  // everything queued is on disk now
+    Log(LogLevel::kInfo, "stopped after " + std::to_string(completed_) + " runs");
+    return 0;
+  }
+
+  void Stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    options_.notify("STOPPING=1");
+    Log(LogLevel::kNotice, "stopping: no new crawls; transfers in flight get " +
+                               std::to_string(options_.shutdown_grace.count()) + " ms");
+    for (auto& [name, s] : sources_) {
+      if (s.timer) s.timer->cancel();
+      if (s.crawl) s.crawl->Stop();
+    }
+    // Nothing new starts; what runs gets the grace period, then is cut.
+    fetcher_->Pause();
+    drain_deadline_ = Clock::now() + options_.shutdown_grace;
+    Drain();
+  }
+
+  void Reload() {
+    auto fresh = config::LoadConfig(options_.config_path);
+    if (!fresh) {
+      for (const auto& e : fresh.error()) Log(LogLevel::kError, "reload: " + e.ToString());
+      Log(LogLevel::kWarning, "reload failed: still running on the previous config");
+      return;
+    }
+    if (fresh->storage.database != config_.storage.database) {
+      Log(LogLevel::kWarning, "reload: a new [storage] database takes effect after a restart");
+    }
+    Log(LogLevel::kNotice, "reload: " + std::to_string(fresh->sources.size()) + " sources");
+    // Removed sources finish a running crawl and are not scheduled again;
+    // new ones are scheduled; changed ones use their new config next time.
+    for (auto& [name, s] : sources_) {
+      if (fresh->FindSource(name) == nullptr) {
+        s.removed = true;
+        if (s.timer) s.timer->cancel();
+        Log(LogLevel::kInfo, name + ": removed from the config");
+      }
+    }
+    for (const auto& src : fresh->sources) {
+      auto it = sources_.find(src.name);
+      if (it == sources_.end()) {
+        AddSource(src);
+        Log(LogLevel::kInfo, src.name + ": added");
+      } else {
+        it->second.config = src;
+        it->second.removed = false;
+      }
+    }
+    std::erase_if(sources_, [](const auto& entry) { return entry.second.removed && !entry.second.crawl; });
+    if (fresh->http.user_agent != config_.http.user_agent ||
+        fresh->http.max_connections != config_.http.max_connections ||
+        fresh->http.per_host_connections != config_.http.per_host_connections ||
+        fresh->http.delay != config_.http.delay) {
+      Log(LogLevel::kWarning, "reload: [http] changes take effect after a restart");
+    }
+    config_.sources = fresh->sources;
+    options_.notify("STATUS=" + Status());
+  }
+
+  std::size_t completed_runs() const { return completed_; }
+
+ private:
+  struct Source {
+    config::SourceConfig config;
+    std::unique_ptr<asio::steady_timer> timer;
+    std::unique_ptr<SourceCrawl> crawl;  // set while a crawl runs
+    Clock::time_point next{};
+    bool removed = false;
+  };
+
+  void Log(LogLevel level, const std::string& message) { options_.log(level, message); }
+
+  void AddSource(const config::SourceConfig& config) {
+    Source& s = sources_[config.name];
+    s.config = config;
+    s.timer = std::make_unique<asio::steady_timer>(ioc_);
+    // A restart continues the stored schedule; sources that are due (or
+    // new) start within startup_spread, not all at the same moment.
+    writer_->ReadNextRun(config.name, [this, name = config.name](std::optional<Clock::time_point> at) {
+      asio::post(ioc_, [this, name, at] {
+        auto it = sources_.find(name);
+        if (it == sources_.end() || stopping_) return;
+        const auto now = options_.now();
+        auto spread = milliseconds(static_cast<milliseconds::rep>(
+            Uniform() * static_cast<double>(options_.startup_spread.count())));
+        Schedule(it->second, at && *at > now ? *at : now + spread);
+      });
+    });
+  }
+
+  double Uniform() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+
+  void Schedule(Source& s, Clock::time_point at) {
+    s.next = at;
+    Log(LogLevel::kInfo, s.config.name + ": next crawl at " + FormatUtc(at));
+    const auto wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(at - options_.now()));
+    s.timer->expires_after(wait);
+    s.timer->async_wait([this, name = s.config.name](boost::system::error_code ec) {
+      if (ec || stopping_) return;
+      Fire(name);
+    });
+  }
+
+  Clock::time_point NextAfter(const Source& s, Clock::time_point from) {
+    double factor = 1.0 + options_.every_jitter * (2 * Uniform() - 1);
+    return from + milliseconds(static_cast<milliseconds::rep>(
+                      static_cast<double>(s.config.every.count()) * factor));
+  }
+
+  void Fire(const std::string& name) {
+    auto it = sources_.find(name);
+    if (it == sources_.end() || it->second.removed) return;
+    Source& s = it->second;
+    if (s.crawl) {
+      // Still crawling from last time: never two crawls of one source.
+      Log(LogLevel::kNotice, name + ": previous crawl still running; this one is skipped");
+      Schedule(s, NextAfter(s, options_.now()));
+      return;
+    }
+    writer_->OpenRun({s.config.name, s.config.kind}, [this, name](auto result) {
+      asio::post(ioc_, [this, name, result = std::move(result)]() mutable { OnOpened(name, std::move(result)); });
+    });
+  }
+
+  void OnOpened(const std::string& name,
+                std::expected<StoreWriter::RunStart, StoreWriter::Refusal> result) {
+    auto it = sources_.find(name);
+    if (it == sources_.end()) return;
+    Source& s = it->second;
+    if (!result) {
+      if (result.error().leased) {
+        Log(LogLevel::kNotice, name + ": " + result.error().message + "; trying again later");
+        Schedule(s, options_.now() + std::min<milliseconds>(s.config.every, std::chrono::minutes(1)));
+      } else {
+        Log(LogLevel::kError, name + ": cannot start a crawl: " + result.error().message);
+        Schedule(s, NextAfter(s, options_.now()));
+      }
+      return;
+    }
+    if (stopping_) {
+      // Opened as the daemon began to stop: close the run at once.
+      s.crawl = MakeCrawl(s, std::move(*result));
+      s.crawl->Start();
+      s.crawl->Stop();
+      return;
+    }
+    Log(LogLevel::kInfo, name + ": crawling " + s.config.start.front());
+    s.crawl = MakeCrawl(s, std::move(*result));
+    s.crawl->Start();
+    options_.notify("STATUS=" + Status());
+  }
+
+  std::unique_ptr<SourceCrawl> MakeCrawl(Source& s, StoreWriter::RunStart run) {
+    return std::make_unique<SourceCrawl>(
+        ioc_, *pool_, *writer_, *fetcher_, *window_, s.config, std::move(run), options_.log,
+        [this, name = s.config.name](const storage::RunRecord& r) { OnCrawled(name, r); });
+  }
+
+  void OnCrawled(const std::string& name, const storage::RunRecord& r) {
+    auto it = sources_.find(name);
+    if (it == sources_.end()) return;
+    Source& s = it->second;
+    ++completed_;
+    last_ = name + " " + r.status + " (" + std::to_string(r.pages) + " pages, " +
+            std::to_string(r.counts.new_postings) + " new, " + std::to_string(r.counts.updated) +
+            " updated, " + std::to_string(r.closed) + " closed, " + std::to_string(r.errors) +
+            " errors)";
+    Log(r.status == "failed" ? LogLevel::kWarning : LogLevel::kInfo,
+        name + ": " + r.status + ": " + std::to_string(r.pages) + " pages, " +
+            std::to_string(r.not_modified) + " not modified, postings " +
+            std::to_string(r.counts.new_postings) + " new, " + std::to_string(r.counts.updated) +
+            " updated, " + std::to_string(r.counts.unchanged) + " unchanged, " +
+            std::to_string(r.closed) + " closed; " + std::to_string(r.errors) + " errors" +
+            (r.message.empty() ? "" : "; " + r.message));
+    // The crawl object called us: let it go once this handler is done.
+    asio::post(ioc_, [crawl = std::move(s.crawl)] {});
+    if (s.removed) {
+      sources_.erase(it);
+    } else if (!stopping_) {
+      auto next = NextAfter(s, options_.now());
+      writer_->SetNextRun(name, next);
+      Schedule(s, next);
+    }
+    options_.notify("STATUS=" + Status());
+    if (stopping_) Drain();
+  }
+
+  // Shutdown: once no transfer runs (or the grace period is over), what is
+  // still queued is cancelled; once no crawl runs, the loop ends.
+  void Drain() {
+    bool crawling = std::any_of(sources_.begin(), sources_.end(),
+                                [](const auto& e) { return e.second.crawl != nullptr; });
+    if (!crawling) {
+      finished_ = true;
+      return;
+    }
+    if (fetcher_->running() == 0 || Clock::now() >= drain_deadline_) {
+      fetcher_->CancelAll();
+    }
+    drain_.expires_after(milliseconds(50));
+    drain_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) Drain();
+    });
+  }
+
+  void WaitForSignals() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      Stop();
+    });
+    WaitForHangup();
+  }
+
+  void WaitForHangup() {
+    hangup_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      Log(LogLevel::kNotice, "SIGHUP: reloading " + options_.config_path.string());
+      options_.notify("RELOADING=1");
+      Reload();
+      options_.notify("READY=1");
+      WaitForHangup();
+    });
+  }
+
+  void RenewLeases() {
+    renew_.expires_after(options_.lease_ttl / 3);
+    renew_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      for (auto& [name, s] : sources_) {
+        if (s.crawl) writer_->RenewLease(s.crawl->run());
+      }
+      RenewLeases();
+    });
+  }
+
+  // WATCHDOG=1 comes from the event loop itself: if the loop stalls, the
+  // pings stop and systemd restarts the service.
+  void StartWatchdog() {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    watchdog_interval_ = std::chrono::duration_cast<milliseconds>(std::chrono::microseconds(usec / 2));
+    PingWatchdog();
+  }
+
+  void PingWatchdog() {
+    options_.notify("WATCHDOG=1");
+    watchdog_.expires_after(watchdog_interval_);
+    watchdog_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) PingWatchdog();
+    });
+  }
+
+  std::string Status() const {
+    std::size_t crawling = 0;
+    const Source* soonest = nullptr;
+    for (const auto& [name, s] : sources_) {
+      crawling += s.crawl != nullptr;
+      if (!s.crawl && s.next != Clock::time_point{} && (soonest == nullptr || s.next < soonest->next)) {
+        soonest = &s;
+      }
+    }
+    std::string status = std::to_string(sources_.size()) + " sources, " + std::to_string(crawling) +
+                         " crawling, " + std::to_string(completed_) + " runs done";
+    if (!last_.empty()) status += "; last: " + last_;
+    if (soonest != nullptr) status += "; next: " + soonest->config.name + " at " + FormatUtc(soonest->next);
+    return status;
+  }
+
+  asio::io_context& ioc_;
+  config::Config config_;
+  DaemonOptions options_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<StoreWriter> writer_;
+  std::unique_ptr<asio::thread_pool> pool_;
+  std::unique_ptr<crawler::Fetcher> fetcher_;
+  std::unique_ptr<crawler::ProcessingWindow> window_;
+  std::map<std::string, Source> sources_;
+  asio::signal_set signals_;
+  asio::signal_set hangup_;
+  asio::steady_timer renew_;
+  asio::steady_timer watchdog_;
+  asio::steady_timer drain_;
+  milliseconds watchdog_interval_{0};
+  Clock::time_point drain_deadline_{};
+  std::size_t completed_ = 0;
+  std::string last_;
+  bool stopping_ = false;
+  bool finished_ = false;
+};
+
+Daemon::Daemon(asio::io_context& ioc, config::Config config, DaemonOptions options)
+    : impl_(std::make_unique<Impl>(ioc, std::move(config), std::move(options))) {}
+Daemon::~Daemon() = default;
+int Daemon::Run() { return impl_->Run(); }
+void Daemon::Stop() { impl_->Stop(); }
+void Daemon::Reload() { impl_->Reload(); }
+std::size_t Daemon::completed_runs() const { return impl_->completed_runs(); }
+
+}  // namespace jobtrawl::app
