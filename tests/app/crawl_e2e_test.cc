@@ -1,6 +1,7 @@
 // End to end: the real crawl (fetcher, parsers, writer) against a board
 // served by an in-process HTTP server on 127.0.0.1, into a real database.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/wait.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -298,6 +299,39 @@ TEST(CrawlCommandTest, ShippedConfigCrawlsTheSampleBoard) {
   EXPECT_EQ(check.execAndGet("SELECT count(*) FROM open_postings").getInt(), 12);
   EXPECT_EQ(check.execAndGet("SELECT count(*) FROM postings WHERE remote = 'remote'").getInt(), 1);
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+}
+
+TEST(CrawlCommandTest, SecondProcessSkipsALeasedSource) {
+  // Two real processes: this test holds the sample board's lease, and a
+  // separate `jobtrawl crawl` process must skip the source and say why.
+  auto dir = std::filesystem::temp_directory_path() / ("jobtrawl-2proc-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto db = dir / "jobs.db";
+  auto store = std::move(*storage::PostingStore::Open(db));
+  auto id = *store->EnsureSource("sample-board", "html", FormatUtc(Clock::now()));
+  ASSERT_FALSE(store->AcquireLease(id, "daemon test:1", FormatUtc(Clock::now()),
+                                   FormatUtc(Clock::now() + std::chrono::hours(1)))->has_value());
+  std::string command = std::string(JOBTRAWL_BINARY) + " crawl --config " + JOBTRAWL_SOURCE_DIR +
+                        "/config/jobtrawl.toml --db " + db.string() + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+  int status = ::pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << output;
+  EXPECT_THAT(output, HasSubstr("sample-board             skipped"));
+  EXPECT_THAT(output, HasSubstr("being crawled by daemon test:1"));
+  EXPECT_EQ(store->database().execAndGet("SELECT count(*) FROM postings").getInt(), 0);
+  // Released: the other process crawls it.
+  ASSERT_TRUE(store->ReleaseLease(id, "daemon test:1").has_value());
+  pipe = ::popen(command.c_str(), "r");
+  output.clear();
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+  EXPECT_EQ(WEXITSTATUS(::pclose(pipe)), 0) << output;
+  EXPECT_EQ(store->database().execAndGet("SELECT count(*) FROM postings").getInt(), 12);
+  store.reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CrawlCommandTest, BadConfigIsAUsageError) {
