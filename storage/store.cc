@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <type_traits>
 
 namespace jobtrawl::storage {
 namespace {
@@ -78,9 +79,108 @@ class Fnv1a {
   std::uint64_t h_ = 0xcbf29ce484222325ULL;
 };
 
-Error StorageError(const char* what, const SQLite::Exception& e) {
+Error StorageError(std::string_view what, const SQLite::Exception& e) {
   return Error::Storage(std::string(what) + ": " + e.what() + " (SQLite code " +
                         std::to_string(e.getExtendedErrorCode()) + ")");
+}
+
+// Runs `body`, turning SQLite's exceptions into an Error that says `what`
+// failed: exceptions stay inside storage/.
+template <typename F>
+auto Guard(std::string_view what, F&& body) -> std::expected<std::invoke_result_t<F>, Error> {
+  try {
+    if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+      body();
+      return {};
+    } else {
+      return body();
+    }
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError(what, e));
+  }
+}
+
+// As Guard, inside a transaction of its own unless the caller has one open,
+// so a call is all or nothing either way.
+template <typename F>
+auto Atomically(SQLite::Database& db, std::string_view what, F&& body) {
+  return Guard(what, [&] {
+    std::optional<SQLite::Transaction> tx;
+    if (sqlite3_get_autocommit(db.getHandle()) != 0) {
+      tx.emplace(db, SQLite::TransactionBehavior::IMMEDIATE);
+    }
+    if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+      body();
+      if (tx) tx->commit();
+    } else {
+      auto result = body();
+      if (tx) tx->commit();
+      return result;
+    }
+  });
+}
+
+// Binds `text`, or NULL when it is empty.
+void BindText(SQLite::Statement& s, int index, const std::string& text) {
+  if (text.empty()) {
+    s.bind(index);
+  } else {
+    s.bind(index, text);
+  }
+}
+
+// Postings whose listings (on this source, just closed at `now`) leave them
+// with no open listing anywhere are closed too.
+void ClosePostingsWithoutOpenListings(SQLite::Database& db, std::int64_t source_id,
+                                      const std::string& now) {
+  SQLite::Statement close(db,
+                          "UPDATE postings SET closed_at = ?1 WHERE closed_at IS NULL AND id IN "
+                          "(SELECT posting_id FROM listings WHERE source_id = ?2 AND closed_at = ?1) "
+                          "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.posting_id = postings.id "
+                          "AND l.closed_at IS NULL)");
+  close.bind(1, now);
+  close.bind(2, source_id);
+  close.exec();
+}
+
+// Links as lines "L <url>" (listing) or "D <url>" (detail); keys one a line.
+std::string EncodeLinks(const std::vector<Link>& links) {
+  std::string out;
+  for (const Link& l : links) {
+    out += l.role == Link::Role::kListing ? "L " : "D ";
+    out += l.url;
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> lines;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    if (eol != 0) lines.emplace_back(text.substr(0, eol));
+    if (eol == std::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  return lines;
+}
+
+std::vector<Link> DecodeLinks(std::string_view text) {
+  std::vector<Link> links;
+  for (const std::string& line : SplitLines(text)) {
+    if (line.size() <= 2) continue;
+    links.push_back({line.substr(2), line[0] == 'L' ? Link::Role::kListing : Link::Role::kDetail});
+  }
+  return links;
+}
+
+std::string EncodeKeys(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) {
+    out += k;
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace
@@ -123,58 +223,44 @@ PostingStore::~PostingStore() = default;
 
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     const std::filesystem::path& path) {
-  try {
-    auto db = std::make_unique<SQLite::Database>(
+  auto db = Guard("cannot open database " + path.string(), [&] {
+    auto opened = std::make_unique<SQLite::Database>(
         path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-    db->setBusyTimeout(10000);
-    db->exec("PRAGMA foreign_keys = ON");
+    opened->setBusyTimeout(10000);
+    opened->exec("PRAGMA foreign_keys = ON");
     // WAL lets analysts read while a crawl writes; NORMAL is durable at
     // checkpoints and never corrupts, which is what a crawl database needs.
-    db->exec("PRAGMA journal_mode = WAL");
-    db->exec("PRAGMA synchronous = NORMAL");
-    if (auto migrated = Migrate(*db, LatestSchemaVersion()); !migrated) {
-      return std::unexpected(migrated.error());
-    }
-    return std::unique_ptr<PostingStore>(new PostingStore(std::move(db)));
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError(("cannot open database " + path.string()).c_str(), e));
+    opened->exec("PRAGMA journal_mode = WAL");
+    opened->exec("PRAGMA synchronous = NORMAL");
+    return opened;
+  });
+  if (!db) return std::unexpected(db.error());
+  if (auto migrated = Migrate(**db, LatestSchemaVersion()); !migrated) {
+    return std::unexpected(migrated.error());
   }
+  return Guard("cannot prepare statements", [&] {
+    return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db)));
+  });
 }
 
 int PostingStore::SchemaVersion() const {
-  try {
-    return db_->execAndGet("PRAGMA user_version").getInt();
-  } catch (const SQLite::Exception&) {
-    return -1;
-  }
+  return Guard("", [&] { return db_->execAndGet("PRAGMA user_version").getInt(); }).value_or(-1);
 }
 
 std::expected<void, Error> PostingStore::Begin() {
-  try {
-    db_->exec("BEGIN IMMEDIATE");
-    return {};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("begin", e));
-  }
+  return Guard("begin", [&] { db_->exec("BEGIN IMMEDIATE"); });
 }
 
 std::expected<void, Error> PostingStore::Commit() {
-  try {
-    db_->exec("COMMIT");
-    return {};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("commit", e));
-  }
+  return Guard("commit", [&] { db_->exec("COMMIT"); });
 }
 
-void PostingStore::Rollback() noexcept {
-  db_->tryExec("ROLLBACK");
-}
+void PostingStore::Rollback() noexcept { db_->tryExec("ROLLBACK"); }
 
 std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view name,
                                                               std::string_view kind,
                                                               std::string_view now) {
-  try {
+  return Guard("cannot record source", [&] {
     SQLite::Statement insert(*db_,
                              "INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?) "
                              "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind");
@@ -186,14 +272,12 @@ std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view n
     select.bind(1, std::string(name));
     select.executeStep();
     return select.getColumn(0).getInt64();
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot record source", e));
-  }
+  });
 }
 
 std::expected<std::int64_t, Error> PostingStore::BeginRun(std::int64_t source_id,
                                                           std::string_view now) {
-  try {
+  return Guard("cannot start crawl run", [&] {
     SQLite::Statement s(*db_,
                         "INSERT INTO crawl_runs (source_id, started_at, status) "
                         "VALUES (?, ?, 'running')");
@@ -201,13 +285,11 @@ std::expected<std::int64_t, Error> PostingStore::BeginRun(std::int64_t source_id
     s.bind(2, std::string(now));
     s.exec();
     return db_->getLastInsertRowid();
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot start crawl run", e));
-  }
+  });
 }
 
 std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const RunRecord& r) {
-  try {
+  return Guard("cannot finish crawl run", [&] {
     SQLite::Statement s(*db_,
                         "UPDATE crawl_runs SET finished_at=?, status=?, pages=?, bytes=?, "
                         "errors=?, new_postings=?, updated_postings=?, unchanged_postings=?, "
@@ -221,45 +303,31 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
     s.bind(6, r.counts.new_postings);
     s.bind(7, r.counts.updated);
     s.bind(8, r.counts.unchanged);
-    if (r.message.empty()) {
-      s.bind(9);
-    } else {
-      s.bind(9, r.message);
-    }
+    BindText(s, 9, r.message);
     s.bind(10, r.retries);
     s.bind(11, r.not_modified);
     s.bind(12, r.closed);
     s.bind(13, r.counts.reopened);
     s.bind(14, run_id);
     s.exec();
-    return {};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot finish crawl run", e));
-  }
+  });
 }
 
 std::expected<void, Error> PostingStore::RecordError(std::int64_t run_id, const CrawlError& error,
                                                      std::string_view now) {
-  try {
+  return Guard("cannot record crawl error", [&] {
     SQLite::Statement s(*db_,
                         "INSERT INTO crawl_errors (run_id, url, kind, status, message, at, attempt) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, run_id);
     s.bind(2, error.url);
     s.bind(3, error.kind);
-    if (error.status != 0) {
-      s.bind(4, static_cast<std::int64_t>(error.status));
-    } else {
-      s.bind(4);
-    }
+    BindOpt(s, 4, error.status != 0 ? std::optional<std::int64_t>(error.status) : std::nullopt);
     s.bind(5, error.message);
     s.bind(6, std::string(now));
     s.bind(7, error.attempt);
     s.exec();
-    return {};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot record crawl error", e));
-  }
+  });
 }
 
 std::string PostingStore::ListingKey(const Posting& p) {
@@ -288,12 +356,9 @@ std::string PostingStore::ContentHash(const Posting& p) {
 std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
                                                         std::span<const Posting> postings,
                                                         std::string_view now_view) {
-  UpsertCounts counts;
   const std::string now(now_view);
-  const bool own_transaction = sqlite3_get_autocommit(db_->getHandle()) != 0;
-  try {
-    std::optional<SQLite::Transaction> tx;
-    if (own_transaction) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Atomically(*db_, "cannot store postings", [&] {
+    UpsertCounts counts;
     Statements& s = *stmts_;
     for (const Posting& p : postings) {
       const std::string key = ListingKey(p);
@@ -307,7 +372,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         s.insert_posting.bind(17, hash);
         s.insert_posting.bind(18, now);
         s.insert_posting.exec();
-        std::int64_t posting_id = db_->getLastInsertRowid();
+        const std::int64_t posting_id = db_->getLastInsertRowid();
         s.insert_listing.reset();
         s.insert_listing.bind(1, posting_id);
         s.insert_listing.bind(2, source_id);
@@ -347,23 +412,16 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       s.update_listing.bind(4, listing_id);
       s.update_listing.exec();
     }
-    if (tx) tx->commit();
     return counts;
-  } catch (const SQLite::Exception& e) {
-    stmts_->find_listing.tryReset();
-    return std::unexpected(StorageError("cannot store postings", e));
-  }
+  });
 }
 
 std::expected<UpsertCounts, Error> PostingStore::Touch(std::int64_t source_id,
                                                        std::span<const std::string> listing_keys,
                                                        std::string_view now_view) {
-  UpsertCounts counts;
   const std::string now(now_view);
-  const bool own_transaction = sqlite3_get_autocommit(db_->getHandle()) != 0;
-  try {
-    std::optional<SQLite::Transaction> tx;
-    if (own_transaction) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Atomically(*db_, "cannot refresh listings", [&] {
+    UpsertCounts counts;
     Statements& s = *stmts_;
     for (const std::string& key : listing_keys) {
       s.find_listing.reset();
@@ -384,40 +442,15 @@ std::expected<UpsertCounts, Error> PostingStore::Touch(std::int64_t source_id,
       s.touch_posting.exec();
       ++counts.unchanged;
     }
-    if (tx) tx->commit();
     return counts;
-  } catch (const SQLite::Exception& e) {
-    stmts_->find_listing.tryReset();
-    return std::unexpected(StorageError("cannot refresh listings", e));
-  }
+  });
 }
-
-namespace {
-
-// Postings whose listings (on this source, just closed at `now`) leave them
-// with no open listing anywhere are closed too.
-void ClosePostingsWithoutOpenListings(SQLite::Database& db, std::int64_t source_id,
-                                      const std::string& now) {
-  SQLite::Statement close(db,
-                          "UPDATE postings SET closed_at = ?1 WHERE closed_at IS NULL AND id IN "
-                          "(SELECT posting_id FROM listings WHERE source_id = ?2 AND closed_at = ?1) "
-                          "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.posting_id = postings.id "
-                          "AND l.closed_at IS NULL)");
-  close.bind(1, now);
-  close.bind(2, source_id);
-  close.exec();
-}
-
-}  // namespace
 
 std::expected<int, Error> PostingStore::CloseListings(std::int64_t source_id,
                                                       std::span<const std::string> listing_keys,
                                                       std::string_view now_view) {
   const std::string now(now_view);
-  const bool own_transaction = sqlite3_get_autocommit(db_->getHandle()) != 0;
-  try {
-    std::optional<SQLite::Transaction> tx;
-    if (own_transaction) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Atomically(*db_, "cannot close listings", [&] {
     SQLite::Statement close(*db_,
                             "UPDATE listings SET closed_at = ? WHERE source_id = ? AND key = ? "
                             "AND closed_at IS NULL");
@@ -430,140 +463,74 @@ std::expected<int, Error> PostingStore::CloseListings(std::int64_t source_id,
       closed += close.exec();
     }
     if (closed > 0) ClosePostingsWithoutOpenListings(*db_, source_id, now);
-    if (tx) tx->commit();
     return closed;
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot close listings", e));
-  }
+  });
 }
 
 std::expected<int, Error> PostingStore::CloseUnseen(std::int64_t source_id,
                                                     std::string_view cutoff,
                                                     std::string_view now_view) {
   const std::string now(now_view);
-  const bool own_transaction = sqlite3_get_autocommit(db_->getHandle()) != 0;
-  try {
-    std::optional<SQLite::Transaction> tx;
-    if (own_transaction) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Atomically(*db_, "cannot close unseen listings", [&] {
     SQLite::Statement close(*db_,
                             "UPDATE listings SET closed_at = ? WHERE source_id = ? "
                             "AND closed_at IS NULL AND last_seen < ?");
     close.bind(1, now);
     close.bind(2, source_id);
     close.bind(3, std::string(cutoff));
-    int closed = close.exec();
+    const int closed = close.exec();
     if (closed > 0) ClosePostingsWithoutOpenListings(*db_, source_id, now);
-    if (tx) tx->commit();
     return closed;
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot close unseen listings", e));
-  }
+  });
 }
 
 std::expected<std::int64_t, Error> PostingStore::CountOpenListings(std::int64_t source_id) {
-  try {
+  return Guard("cannot count listings", [&] {
     SQLite::Statement q(*db_,
                         "SELECT count(*) FROM listings WHERE source_id = ? AND closed_at IS NULL");
     q.bind(1, source_id);
     q.executeStep();
     return q.getColumn(0).getInt64();
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot count listings", e));
-  }
+  });
 }
 
 std::expected<std::int64_t, Error> PostingStore::CountSeenSince(std::int64_t source_id,
                                                                 std::string_view since) {
-  try {
+  return Guard("cannot count listings", [&] {
     SQLite::Statement q(*db_,
                         "SELECT count(*) FROM listings WHERE source_id = ? AND last_seen >= ?");
     q.bind(1, source_id);
     q.bind(2, std::string(since));
     q.executeStep();
     return q.getColumn(0).getInt64();
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot count listings", e));
-  }
+  });
 }
-
-namespace {
-
-// Links as lines "L <url>" (listing) or "D <url>" (detail); keys one a line.
-std::string EncodeLinks(const std::vector<Link>& links) {
-  std::string out;
-  for (const Link& l : links) {
-    out += l.role == Link::Role::kListing ? "L " : "D ";
-    out += l.url;
-    out += '\n';
-  }
-  return out;
-}
-
-std::vector<Link> DecodeLinks(std::string_view text) {
-  std::vector<Link> links;
-  while (!text.empty()) {
-    size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    if (line.size() > 2) {
-      links.push_back({std::string(line.substr(2)),
-                       line[0] == 'L' ? Link::Role::kListing : Link::Role::kDetail});
-    }
-    if (eol == std::string_view::npos) break;
-    text.remove_prefix(eol + 1);
-  }
-  return links;
-}
-
-std::string EncodeKeys(const std::vector<std::string>& keys) {
-  std::string out;
-  for (const auto& k : keys) {
-    out += k;
-    out += '\n';
-  }
-  return out;
-}
-
-std::vector<std::string> DecodeKeys(std::string_view text) {
-  std::vector<std::string> keys;
-  while (!text.empty()) {
-    size_t eol = text.find('\n');
-    if (eol != 0) keys.emplace_back(text.substr(0, eol));
-    if (eol == std::string_view::npos) break;
-    text.remove_prefix(eol + 1);
-  }
-  return keys;
-}
-
-}  // namespace
 
 std::expected<std::vector<std::pair<std::string, CachedPage>>, Error> PostingStore::LoadHttpCache(
     std::int64_t source_id) {
-  try {
+  return Guard("cannot read the HTTP cache", [&] {
     SQLite::Statement q(*db_,
                         "SELECT url, coalesce(etag, ''), coalesce(last_modified, ''), body_hash, "
                         "links, listing_keys FROM http_cache WHERE source_id = ?");
     q.bind(1, source_id);
     std::vector<std::pair<std::string, CachedPage>> out;
     while (q.executeStep()) {
-      CachedPage page;
-      page.etag = q.getColumn(1).getString();
-      page.last_modified = q.getColumn(2).getString();
-      page.body_hash = q.getColumn(3).getString();
-      page.links = DecodeLinks(q.getColumn(4).getString());
-      page.listing_keys = DecodeKeys(q.getColumn(5).getString());
+      CachedPage page{.etag = q.getColumn(1).getString(),
+                      .last_modified = q.getColumn(2).getString(),
+                      .body_hash = q.getColumn(3).getString(),
+                      .links = DecodeLinks(q.getColumn(4).getString()),
+                      .listing_keys = SplitLines(q.getColumn(5).getString())};
       out.emplace_back(q.getColumn(0).getString(), std::move(page));
     }
     return out;
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot read the HTTP cache", e));
-  }
+  });
 }
 
 std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
                                                        const std::string& url,
                                                        const CachedPage& page,
                                                        std::string_view now) {
-  try {
+  return Guard("cannot write the HTTP cache", [&] {
     SQLite::Statement s(*db_,
                         "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
                         "links, listing_keys, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -573,23 +540,20 @@ std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
                         "fetched_at = excluded.fetched_at");
     s.bind(1, source_id);
     s.bind(2, url);
-    BindOpt(s, 3, page.etag.empty() ? std::nullopt : std::optional(page.etag));
-    BindOpt(s, 4, page.last_modified.empty() ? std::nullopt : std::optional(page.last_modified));
+    BindText(s, 3, page.etag);
+    BindText(s, 4, page.last_modified);
     s.bind(5, page.body_hash);
     s.bind(6, EncodeLinks(page.links));
     s.bind(7, EncodeKeys(page.listing_keys));
     s.bind(8, std::string(now));
     s.exec();
-    return {};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot write the HTTP cache", e));
-  }
+  });
 }
 
 std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLease(
     std::int64_t source_id, std::string_view holder, std::string_view now,
     std::string_view expires_at) {
-  try {
+  return Guard("cannot take the source lease", [&]() -> std::optional<Lease> {
     // One statement, so the check and the take are atomic across processes.
     SQLite::Statement take(*db_,
                            "INSERT INTO source_leases (source_id, holder, acquired_at, expires_at) "
@@ -608,45 +572,35 @@ std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLe
     who.bind(1, source_id);
     if (!who.executeStep()) return std::nullopt;  // released meanwhile; try again later
     return Lease{who.getColumn(0).getString(), who.getColumn(1).getString()};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot take the source lease", e));
-  }
+  });
 }
 
 std::expected<void, Error> PostingStore::ReleaseLease(std::int64_t source_id,
                                                       std::string_view holder) {
-  try {
+  return Guard("cannot release the source lease", [&] {
     SQLite::Statement s(*db_, "DELETE FROM source_leases WHERE source_id = ? AND holder = ?");
     s.bind(1, source_id);
     s.bind(2, std::string(holder));
     s.exec();
-    return {};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot release the source lease", e));
-  }
+  });
 }
 
 std::expected<void, Error> PostingStore::SetNextRun(std::int64_t source_id, std::string_view at) {
-  try {
+  return Guard("cannot store the next run time", [&] {
     SQLite::Statement s(*db_, "UPDATE sources SET next_run_at = ? WHERE id = ?");
     s.bind(1, std::string(at));
     s.bind(2, source_id);
     s.exec();
-    return {};
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot store the next run time", e));
-  }
+  });
 }
 
 std::expected<std::optional<std::string>, Error> PostingStore::NextRun(std::int64_t source_id) {
-  try {
+  return Guard("cannot read the next run time", [&]() -> std::optional<std::string> {
     SQLite::Statement q(*db_, "SELECT next_run_at FROM sources WHERE id = ?");
     q.bind(1, source_id);
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
     return q.getColumn(0).getString();
-  } catch (const SQLite::Exception& e) {
-    return std::unexpected(StorageError("cannot read the next run time", e));
-  }
+  });
 }
 
 }  // namespace jobtrawl::storage
