@@ -16,6 +16,7 @@
 #include <fstream>
 
 #include "crawler/fetcher.h"
+#include "support/sqlite_query.h"
 #include "support/test_server.h"
 
 namespace jobtrawl::app {
@@ -94,11 +95,7 @@ class DaemonTest : public ::testing::Test {
   }
 
   std::vector<std::string> Column(const std::string& sql) {
-    SQLite::Database db((dir_ / "jobs.db").string());
-    SQLite::Statement q(db, sql);
-    std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).isNull() ? "NULL" : q.getColumn(0).getString());
-    return out;
+    return jobtrawl::testing::QueryColumn(dir_ / "jobs.db", sql);
   }
 
   std::string Log() const {
