@@ -230,5 +230,33 @@ TEST_F(PolitenessTest, BreakerGivesUpOnADeadHostWithoutSlowingOthers) {
   EXPECT_LE(server_.requests().size(), 4u);  // two failures, two failed probes at most
 }
 
+TEST_F(PolitenessTest, AFailingHostNeverSlowsAnother) {
+  // 127.0.0.1 and localhost are two hosts to the fetcher (one server behind
+  // both): while the first is paused by its breaker, the second runs at full speed.
+  http_.obey_robots = false;
+  http_.per_host_connections = 1;
+  http_.breaker_failures = 1;
+  http_.breaker_cooldown = 10s;
+  http_.breaker_max_trips = 1;
+  Fetcher fetcher(ioc_, http_);
+  std::vector<FetchResult> dead, healthy;
+  const std::string other = "http://localhost:" + std::to_string(server_.port());
+  for (int i = 0; i < 4; ++i) {
+    server_.Route("/dead" + std::to_string(i), {.status = 500});
+    server_.Route("/ok" + std::to_string(i), {200, "ok"});
+    fetcher.Fetch({.url = server_.Url("/dead" + std::to_string(i))},
+                  [&](FetchResult r) { dead.push_back(std::move(r)); });
+    fetcher.Fetch({.url = other + "/ok" + std::to_string(i)},
+                  [&](FetchResult r) { healthy.push_back(std::move(r)); });
+  }
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(RunUntil(ioc_, [&] { return healthy.size() == 4; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);  // not held by the 10 s pause
+  for (const auto& r : healthy) EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(dead.size(), 1u);  // the rest wait out the first host's cool-down
+  fetcher.CancelAll();
+  RunUntil(ioc_, [&] { return dead.size() == 4; });
+}
+
 }  // namespace
 }  // namespace jobtrawl::crawler
