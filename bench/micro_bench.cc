@@ -1,0 +1,126 @@
+// Google Benchmark micro-benchmarks of the hot paths: Gumbo parse, JSON-LD
+// extraction, HTML to text, body hashing and the store's upsert.
+//
+// usage: jobtrawl_micro_bench [--page=FILE] [benchmark flags]
+// The page defaults to a bundled sample page; bench/run.py passes a
+// generated detail page. Corpus pages (../shared/corpus) are used too when
+// present.
+#include <benchmark/benchmark.h>
+#include <gumbo.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/source_crawl.h"
+#include "parsers/extractor.h"
+#include "parsers/html_text.h"
+#include "parsers/json_ld.h"
+#include "storage/store.h"
+
+namespace {
+
+using namespace jobtrawl;
+
+std::string g_page;
+
+std::string Read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void BM_GumboParse(benchmark::State& state) {
+  for (auto _ : state) {
+    GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, g_page.data(), g_page.size());
+    benchmark::DoNotOptimize(out);
+    gumbo_destroy_output(&kGumboDefaultOptions, out);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
+}
+BENCHMARK(BM_GumboParse);
+
+void BM_ExtractDetail(benchmark::State& state) {
+  // What a detail page costs in a crawl: JSON-LD scan, lenient parse, text.
+  parsers::Extractor x({.detail_pattern = "/jobs/"});
+  for (auto _ : state) {
+    Extracted e = x.Extract("http://127.0.0.1/a/jobs/A000001.html", g_page, Link::Role::kDetail);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
+}
+BENCHMARK(BM_ExtractDetail);
+
+void BM_ExtractListing(benchmark::State& state) {
+  // A listing page builds a Gumbo tree for its links.
+  parsers::Extractor x({.detail_pattern = "/jobs/", .next_pattern = "page-"});
+  for (auto _ : state) {
+    Extracted e = x.Extract("http://127.0.0.1/a/index.html", g_page, Link::Role::kListing);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
+}
+BENCHMARK(BM_ExtractListing);
+
+void BM_HtmlToText(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(parsers::HtmlToText(g_page));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
+}
+BENCHMARK(BM_HtmlToText);
+
+void BM_BodyHash(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(app::BodyHash(g_page));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
+}
+BENCHMARK(BM_BodyHash);
+
+void BM_Upsert(benchmark::State& state) {
+  // New postings, 100 per transaction, into a WAL database file.
+  auto path = std::filesystem::temp_directory_path() / "jobtrawl-micro-bench.db";
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  auto store = std::move(*storage::PostingStore::Open(path));
+  auto source = *store->EnsureSource("bench", "html", "t0");
+  Extracted x;
+  parsers::ExtractJsonLd(g_page, "http://127.0.0.1/a/jobs/A000001.html", x);
+  Posting base = x.postings.empty() ? Posting{} : x.postings.front();
+  std::int64_t n = 0;
+  std::vector<Posting> batch(100, base);
+  for (auto _ : state) {
+    for (auto& p : batch) {
+      p.external_id = std::to_string(n++);
+      p.url = "http://127.0.0.1/a/jobs/" + *p.external_id;
+    }
+    benchmark::DoNotOptimize(store->Upsert(source, batch, "2026-11-27T00:00:00Z"));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * batch.size()));
+  store.reset();
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+BENCHMARK(BM_Upsert);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::filesystem::path page = JOBTRAWL_SOURCE_DIR "/sample-board/jobs/1001.html";
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    std::string_view a(argv[i]);
+    if (a.starts_with("--page=")) {
+      page = std::string(a.substr(7));
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  g_page = Read(page);
+  if (g_page.empty()) {
+    std::fprintf(stderr, "cannot read %s\n", page.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "page: %s (%zu bytes)\n", page.c_str(), g_page.size());
+  int n = static_cast<int>(rest.size());
+  benchmark::Initialize(&n, rest.data());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
