@@ -1,22 +1,12 @@
 #include "app/source_crawl.h"
 
 #include <boost/asio/post.hpp>
-#include <cstdio>
 
 namespace jobtrawl::app {
 
 namespace asio = boost::asio;
 
-std::string BodyHash(std::string_view body) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : body) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
-}
+std::string BodyHash(std::string_view body) { return storage::StableHash(body); }
 
 SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWriter& writer,
                          crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,

@@ -64,7 +64,7 @@ class SourceCrawl final : public crawler::CrawlSink {
   crawler::Crawl crawl_;
 };
 
-// FNV-1a of a body, hex: "the same page as last time" without parsing.
+// The stored hash of a body: "the same page as last time" without parsing.
 std::string BodyHash(std::string_view body);
 
 }  // namespace jobtrawl::app

@@ -8,6 +8,7 @@
 #include <benchmark/benchmark.h>
 #include <gumbo.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -116,6 +117,38 @@ int main(int argc, char** argv) {
   if (g_page.empty()) {
     std::fprintf(stderr, "cannot read %s\n", page.c_str());
     return 2;
+  }
+  // Real pages saved from the web, when ../shared/corpus is there: Gumbo
+  // and the JSON-LD scan on each.
+  static std::vector<std::pair<std::string, std::string>> corpus;
+  std::filesystem::path corpus_dir = JOBTRAWL_SOURCE_DIR "/../shared/corpus";
+  for (auto sub : {"jsonld", "listing", "plain"}) {
+    if (!std::filesystem::is_directory(corpus_dir / sub)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(corpus_dir / sub)) {
+      if (entry.path().extension() == ".html") {
+        corpus.emplace_back(std::string(sub) + "/" + entry.path().filename().string(), Read(entry.path()));
+      }
+    }
+  }
+  std::sort(corpus.begin(), corpus.end());
+  for (const auto& [name, html] : corpus) {
+    const std::string* text = &html;
+    benchmark::RegisterBenchmark(("BM_GumboParse/corpus/" + name).c_str(), [text](benchmark::State& st) {
+      for (auto _ : st) {
+        GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, text->data(), text->size());
+        benchmark::DoNotOptimize(out);
+        gumbo_destroy_output(&kGumboDefaultOptions, out);
+      }
+      st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * text->size()));
+    });
+    benchmark::RegisterBenchmark(("BM_JsonLdScan/corpus/" + name).c_str(), [text](benchmark::State& st) {
+      for (auto _ : st) {
+        Extracted x;
+        parsers::ExtractJsonLd(*text, "https://example.org/job", x);
+        benchmark::DoNotOptimize(x);
+      }
+      st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * text->size()));
+    });
   }
   std::fprintf(stderr, "page: %s (%zu bytes)\n", page.c_str(), g_page.size());
   int n = static_cast<int>(rest.size());

@@ -193,8 +193,13 @@ def main():
     with Nginx(args.workdir, os.path.join(site_dir, "site")) as server:
         base = server.base
         log(f"nginx on {base}")
-        results["wrk_rps"] = wrk(base, paths, args.seconds)
-        results["fetch_only_rps"] = fetch_only(args.build, base, paths, args.seconds)
+        # Alternating, three times each: the machine is noisy.
+        wrk_runs, fetch_runs = [], []
+        for _ in range(3):
+            wrk_runs.append(wrk(base, paths, args.seconds))
+            fetch_runs.append(fetch_only(args.build, base, paths, args.seconds))
+        results["wrk_rps"] = statistics.median(wrk_runs)
+        results["fetch_only_rps"] = statistics.median(fetch_runs)
         log(f"wrk {results['wrk_rps']:.0f} req/s, jobtrawl fetch-only {results['fetch_only_rps']:.0f} req/s")
 
         runs = {"jobtrawl": [], "jobtrawl_re": [], "scrapy": [], "scrapy_re": []}
@@ -272,7 +277,7 @@ def report(results, args):
     if args.peer:
         lines.append(f"Scrapy stored {results.get('scrapy_postings')} postings.")
     lines.append("")
-    lines.append(f"Fetch-only: jobtrawl (one event-loop thread, 64 connections) "
+    lines.append(f"Fetch-only (medians of 3 alternating runs): jobtrawl (one event-loop thread, 64 connections) "
                  f"{results['fetch_only_rps']:.0f} req/s; wrk (2 threads, 64 connections) "
                  f"{results['wrk_rps']:.0f} req/s; ratio {results['fetch_only_rps'] / results['wrk_rps']:.2f}.")
     if "large" in results:

@@ -4,6 +4,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <charconv>
+#include <strings.h>
+
 #include <cmath>
 #include <ctime>
 #include <deque>
@@ -35,18 +38,39 @@ struct Target {
   std::string host;  // lower-case host name or address
 };
 
+// Splits an absolute http(s) URL by hand: it runs for every request, and
+// a full RFC 3986 parse is not needed to find the authority.
 std::optional<Target> ParseTarget(std::string_view url) {
   if (IsFileUrl(url)) return Target{"file://", ""};
-  auto u = boost::urls::parse_uri(url);
-  if (!u) return std::nullopt;
-  std::string scheme(u->scheme());
-  std::string host(u->encoded_host());
+  const size_t colon = url.find("://");
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string scheme(url.substr(0, colon));
   for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if ((scheme != "http" && scheme != "https") || host.empty()) return std::nullopt;
-  std::string key = scheme + "://" + host;
-  if (u->has_port()) key += ":" + std::string(u->port());
-  return Target{std::move(key), std::move(host)};
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  std::string_view authority = url.substr(colon + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  std::string_view host = authority;
+  std::string_view port;
+  if (!host.empty() && host.front() == '[') {  // [IPv6]:port
+    size_t close = host.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    if (close + 1 < host.size() && host[close + 1] == ':') port = host.substr(close + 2);
+    host = host.substr(0, close + 1);
+  } else if (size_t c = host.rfind(':'); c != std::string_view::npos) {
+    port = host.substr(c + 1);
+    host = host.substr(0, c);
+  }
+  if (host.empty()) return std::nullopt;
+  Target t;
+  t.host.assign(host);
+  for (auto& c : t.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  t.key = scheme + "://" + t.host;
+  if (!port.empty()) {
+    t.key += ':';
+    t.key.append(port);
+  }
+  return t;
 }
 
 std::optional<std::string> Resolve(std::string_view base, std::string_view location) {
@@ -152,9 +176,11 @@ class Fetcher::Impl {
       return FailLater(std::move(t), FetchError::kForbiddenUrl,
                        "file:// URLs are not allowed for this source");
     }
-    if (auto why = Refuse(t->request.url, policy)) {
+    auto target = ParseTarget(t->request.url);
+    if (auto why = Refuse(t->request.url, target, policy)) {
       return FailLater(std::move(t), FetchError::kForbiddenUrl, *why);
     }
+    t->host_key = std::move(target->key);
     Enqueue(std::move(t), /*front=*/false);
     Pump();
   }
@@ -233,13 +259,13 @@ class Fetcher::Impl {
     Clock::time_point robots_expires{};
   };
 
-  // Why `url` may not be fetched under `policy`, or nullopt.
-  std::optional<std::string> Refuse(const std::string& url, const FetchPolicy* policy) const {
+  // Why `url` (split into `target`) may not be fetched under `policy`, or nullopt.
+  std::optional<std::string> Refuse(const std::string& url, const std::optional<Target>& target,
+                                    const FetchPolicy* policy) const {
     if (url.size() > static_cast<std::size_t>(http_.max_url_length)) {
       return "URL longer than max_url_length (" + std::to_string(http_.max_url_length) + ")";
     }
     if (IsFileUrl(url)) return std::nullopt;
-    auto target = ParseTarget(url);
     if (!target) return "not an http(s) URL: " + url;
     if (policy != nullptr && !policy->allowed_hosts.empty() &&
         std::find(policy->allowed_hosts.begin(), policy->allowed_hosts.end(), target->host) ==
@@ -258,9 +284,8 @@ class Fetcher::Impl {
     return *slot;
   }
 
+  // REQUIRES: t->host_key is set.
   void Enqueue(std::unique_ptr<Transfer> t, bool front) {
-    auto target = ParseTarget(t->request.url);
-    t->host_key = target ? target->key : t->request.url;
     Host& host = HostFor(t->host_key);
     if (const FetchPolicy* p = t->request.policy.get(); p != nullptr && p->delay) {
       host.pacer.RaiseBaseDelay(*p->delay);
@@ -426,9 +451,17 @@ class Fetcher::Impl {
       if (line.starts_with("HTTP/")) {
         t->headers.clear();  // a new response (after 100-continue or a followed redirect)
       } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
+        std::string_view name = line.substr(0, colon);
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        t->headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+        if (name.size() == 14 && strncasecmp(name.data(), "content-length", 14) == 0) {
+          // One allocation for the body instead of a string that doubles
+          // its way up (a compressed body may still grow past it).
+          std::uint64_t length = 0;
+          auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+          if (ec == std::errc()) t->body.reserve(std::min<std::uint64_t>(length, t->max_body));
+        }
+        t->headers.emplace_back(std::string(name), std::string(value));
       }
     } catch (...) {
       return 0;
@@ -622,12 +655,14 @@ class Fetcher::Impl {
       r.error_message = "more than " + std::to_string(http_.max_redirects) + " redirects";
       return false;
     }
-    if (auto why = Refuse(*target, t->request.policy.get())) {
+    auto split = ParseTarget(*target);
+    if (auto why = Refuse(*target, split, t->request.policy.get())) {
       r.error = FetchError::kForbiddenUrl;
       r.error_message = "redirect to " + *target + " refused: " + *why;
       return false;
     }
     t->request.url = *target;
+    t->host_key = std::move(split->key);
     t->redirects++;
     t->attempt = 0;
     // Validators belong to the first URL; the new one is fetched afresh.

@@ -112,30 +112,98 @@ size_t DecodeOne(std::string_view text, size_t i, std::string& out) {
   return j - i + (semicolon ? 1 : 0);
 }
 
-struct BlockTag {
-  std::string_view name;
-  const char* open;   // emitted at <tag>
-  const char* close;  // emitted at </tag>
+// What an element does to the text around it.
+enum class Flow : char {
+  kNone,
+  kSpace,      // table cells: a space between them
+  kLine,       // a line break
+  kParagraph,  // a blank line
+  kItem,       // a new line starting with "- "
+  kBreak,      // <br>: a line break of its own, however many follow
 };
 
-// Block boundaries are written as markers and resolved by Tidy: adjacent
-// boundaries take the stronger one (</p><p> is one blank line, not two),
-// while each <br> is a line break of its own.
-constexpr char kLine = '\x1E';
-constexpr char kParagraph = '\x1F';
-constexpr char kItem = '\x1D';  // a line starting with "- "
+struct BlockTag {
+  std::string_view name;
+  Flow open;
+  Flow close;
+};
 
 constexpr std::array kBlockTags = std::to_array<BlockTag>({
-    {"address", "\x1E", "\x1E"}, {"article", "\x1F", "\x1F"}, {"aside", "\x1F", "\x1F"},
-    {"blockquote", "\x1F", "\x1F"}, {"br", "\n", ""}, {"dd", "\x1E", "\x1E"},
-    {"div", "\x1E", "\x1E"}, {"dl", "\x1F", "\x1F"}, {"dt", "\x1E", "\x1E"},
-    {"footer", "\x1F", "\x1F"}, {"h1", "\x1F", "\x1F"}, {"h2", "\x1F", "\x1F"},
-    {"h3", "\x1F", "\x1F"}, {"h4", "\x1F", "\x1F"}, {"h5", "\x1F", "\x1F"},
-    {"h6", "\x1F", "\x1F"}, {"header", "\x1F", "\x1F"}, {"hr", "\x1F", ""},
-    {"li", "\x1D", "\x1E"}, {"ol", "\x1F", "\x1F"}, {"p", "\x1F", "\x1F"},
-    {"pre", "\x1F", "\x1F"}, {"section", "\x1F", "\x1F"}, {"table", "\x1F", "\x1F"},
-    {"td", " ", " "}, {"th", " ", " "}, {"tr", "\x1E", "\x1E"}, {"ul", "\x1F", "\x1F"},
+    {"address", Flow::kLine, Flow::kLine},           {"article", Flow::kParagraph, Flow::kParagraph},
+    {"aside", Flow::kParagraph, Flow::kParagraph},   {"blockquote", Flow::kParagraph, Flow::kParagraph},
+    {"br", Flow::kBreak, Flow::kNone},               {"dd", Flow::kLine, Flow::kLine},
+    {"div", Flow::kLine, Flow::kLine},               {"dl", Flow::kParagraph, Flow::kParagraph},
+    {"dt", Flow::kLine, Flow::kLine},                {"footer", Flow::kParagraph, Flow::kParagraph},
+    {"h1", Flow::kParagraph, Flow::kParagraph},      {"h2", Flow::kParagraph, Flow::kParagraph},
+    {"h3", Flow::kParagraph, Flow::kParagraph},      {"h4", Flow::kParagraph, Flow::kParagraph},
+    {"h5", Flow::kParagraph, Flow::kParagraph},      {"h6", Flow::kParagraph, Flow::kParagraph},
+    {"header", Flow::kParagraph, Flow::kParagraph},  {"hr", Flow::kParagraph, Flow::kNone},
+    {"li", Flow::kItem, Flow::kLine},                {"ol", Flow::kParagraph, Flow::kParagraph},
+    {"p", Flow::kParagraph, Flow::kParagraph},       {"pre", Flow::kParagraph, Flow::kParagraph},
+    {"section", Flow::kParagraph, Flow::kParagraph}, {"table", Flow::kParagraph, Flow::kParagraph},
+    {"td", Flow::kSpace, Flow::kSpace},              {"th", Flow::kSpace, Flow::kSpace},
+    {"tr", Flow::kLine, Flow::kLine},                {"ul", Flow::kParagraph, Flow::kParagraph},
 });
+
+// Builds the text: words are appended whole, and what lies between them
+// (spaces, line and paragraph breaks, list items) is decided once, when the
+// next word arrives. Adjacent block boundaries take the stronger one
+// (</p><p> is one blank line), while each <br> counts on its own.
+class TextBuilder {
+ public:
+  explicit TextBuilder(size_t capacity) { out_.reserve(capacity); }
+
+  void Apply(Flow f) {
+    switch (f) {
+      case Flow::kNone: break;
+      case Flow::kSpace: space_ = true; break;
+      case Flow::kLine: block_ = std::max(block_, 1); break;
+      case Flow::kParagraph: block_ = 2; break;
+      case Flow::kItem:
+        block_ = std::max(block_, 1);
+        item_ = true;
+        break;
+      case Flow::kBreak: ++breaks_; break;
+    }
+  }
+  void Space() { space_ = true; }
+
+  // `word` holds no white space.
+  void Word(std::string_view word) {
+    if (!out_.empty()) {
+      int newlines = std::min(2, std::max(block_, breaks_));
+      if (newlines > 0) {
+        out_.append(static_cast<size_t>(newlines), '\n');
+      } else if (space_) {
+        out_.push_back(' ');
+      }
+    }
+    if (item_) out_.append("- ");
+    block_ = breaks_ = 0;
+    item_ = space_ = false;
+    out_.append(word);
+  }
+
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  int block_ = 0;   // strongest block boundary since the last word: 1 line, 2 paragraph
+  int breaks_ = 0;  // <br> (and, in plain text, newlines) since the last word
+  bool item_ = false;
+  bool space_ = false;
+};
+
+// Byte classes for the text scanner.
+enum : unsigned char { kPlain, kWhite, kNewline, kMarkup, kLead };
+constexpr std::array<unsigned char, 256> kByteClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (unsigned char c : {' ', '\t', '\f'}) t[c] = kWhite;
+  t['\n'] = t['\r'] = kNewline;
+  t['<'] = t['&'] = kMarkup;
+  t[0xC2] = kLead;  // may start U+00A0, a no-break space
+  return t;
+}();
 
 bool LooksLikeMarkup(std::string_view s) {
   for (size_t i = s.find('<'); i != std::string_view::npos; i = s.find('<', i + 1)) {
@@ -160,45 +228,6 @@ size_t FindClosingTag(std::string_view html, size_t from, std::string_view name)
     if (same) return i;
   }
   return std::string_view::npos;
-}
-
-// Collapses spaces, trims each line, resolves block markers and keeps at
-// most one blank line.
-std::string Tidy(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  int block = 0;     // strongest block boundary since the last text: 1 line, 2 paragraph
-  int breaks = 0;    // <br> and literal newlines since the last text
-  bool item = false;
-  bool space = false;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == kLine || c == kParagraph || c == kItem) {
-      block = std::max(block, c == kParagraph ? 2 : 1);
-      item = c == kItem;
-      space = false;
-    } else if (c == '\n') {
-      ++breaks;
-      space = false;
-    } else if (IsSpace(c) || (c == '\xC2' && i + 1 < raw.size() && raw[i + 1] == '\xA0')) {
-      if (c == '\xC2') ++i;  // U+00A0 no-break space counts as a space
-      space = true;
-    } else {
-      if (!out.empty()) {
-        int newlines = std::min(2, std::max(block, breaks));
-        if (newlines > 0) {
-          out.append(static_cast<size_t>(newlines), '\n');
-        } else if (space) {
-          out.push_back(' ');
-        }
-      }
-      if (item) out.append("- ");
-      block = breaks = 0;
-      item = space = false;
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -243,28 +272,65 @@ std::string DecodeEntities(std::string_view text) {
 }
 
 std::string HtmlToText(std::string_view html) {
-  std::string raw;
-  raw.reserve(html.size());
+  TextBuilder text(html.size());
   // In markup a newline is only white space; in plain text (no tags at all)
   // it is the author's line break and is kept.
   const bool markup = LooksLikeMarkup(html);
+  std::string decoded;
   size_t i = 0;
   while (i < html.size()) {
-    char c = html[i];
-    if (c == '&') {
-      size_t used = DecodeOne(html, i, raw);
-      if (used == 0) {
-        raw.push_back('&');
-        used = 1;
+    const unsigned char cls = kByteClass[static_cast<unsigned char>(html[i])];
+    if (cls == kPlain || (cls == kLead && !(i + 1 < html.size() && html[i + 1] == '\xA0'))) {
+      // A word: everything up to white space or markup, appended at once.
+      size_t j = i + 1;
+      while (j < html.size()) {
+        unsigned char c = kByteClass[static_cast<unsigned char>(html[j])];
+        if (c == kPlain || (c == kLead && !(j + 1 < html.size() && html[j + 1] == '\xA0'))) {
+          ++j;
+        } else {
+          break;
+        }
       }
-      i += used;
+      text.Word(html.substr(i, j - i));
+      i = j;
       continue;
     }
-    if (c != '<') {
-      raw.push_back(markup && (c == '\n' || c == '\r') ? ' ' : c);
+    if (cls == kWhite) {
+      text.Space();
       ++i;
       continue;
     }
+    if (cls == kNewline) {
+      if (markup) {
+        text.Space();
+      } else {
+        // "\r\n" is one break.
+        if (!(html[i] == '\n' && i > 0 && html[i - 1] == '\r')) text.Apply(Flow::kBreak);
+      }
+      ++i;
+      continue;
+    }
+    if (cls == kLead) {  // U+00A0
+      text.Space();
+      i += 2;
+      continue;
+    }
+    if (html[i] == '&') {
+      decoded.clear();
+      size_t used = DecodeOne(html, i, decoded);
+      if (used == 0) {
+        decoded = "&";
+        used = 1;
+      }
+      i += used;
+      if (decoded == "\xC2\xA0") {
+        text.Space();
+      } else {
+        text.Word(decoded);
+      }
+      continue;
+    }
+    // '<'
     if (html.substr(i, 4) == "<!--") {
       size_t end = html.find("-->", i + 4);
       i = end == std::string_view::npos ? html.size() : end + 3;
@@ -281,13 +347,15 @@ std::string HtmlToText(std::string_view html) {
         size_t end = html.find('>', j);
         i = end == std::string_view::npos ? html.size() : end + 1;
       } else {
-        raw.push_back('<');
+        text.Word("<");
         ++i;
       }
       continue;
     }
-    std::string name;
-    for (size_t k = name_start; k < j; ++k) name.push_back(Lower(html[k]));
+    char name_buf[16];
+    const size_t name_len = std::min<size_t>(j - name_start, sizeof name_buf);
+    for (size_t k = 0; k < name_len; ++k) name_buf[k] = Lower(html[name_start + k]);
+    const std::string_view name(name_buf, j - name_start <= sizeof name_buf ? name_len : 0);
     // Skip attributes, honouring quotes so a '>' inside a value does not end the tag.
     char quote = 0;
     while (j < html.size()) {
@@ -309,11 +377,14 @@ std::string HtmlToText(std::string_view html) {
       i = gt == std::string_view::npos ? html.size() : gt + 1;
       continue;
     }
-    auto it = std::find_if(kBlockTags.begin(), kBlockTags.end(),
-                           [&](const BlockTag& t) { return t.name == name; });
-    if (it != kBlockTags.end()) raw.append(closing ? it->close : it->open);
+    for (const BlockTag& t : kBlockTags) {
+      if (t.name == name) {
+        text.Apply(closing ? t.close : t.open);
+        break;
+      }
+    }
   }
-  return Tidy(raw);
+  return text.Take();
 }
 
 std::string CleanInlineText(std::string_view text) {

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <sqlite3.h>
+#include <xxhash.h>
 
 #include <cstdio>
 #include <optional>
@@ -46,15 +47,15 @@ void BindPosting(SQLite::Statement& s, const Posting& p) {
   BindOpt(s, 16, p.description);
 }
 
-// FNV-1a, 64 bit: stable across builds and machines, which std::hash is not.
-class Fnv1a {
+// The fields a posting is compared on, fed one by one into XXH3 with a
+// marker for "not stated", so NULL and "" differ.
+class FieldHasher {
  public:
-  void Add(std::string_view s) {
-    for (unsigned char c : s) {
-      h_ ^= c;
-      h_ *= 0x100000001b3ULL;
-    }
-  }
+  FieldHasher() : state_(XXH3_createState()) { XXH3_64bits_reset(state_); }
+  ~FieldHasher() { XXH3_freeState(state_); }
+  FieldHasher(const FieldHasher&) = delete;
+  FieldHasher& operator=(const FieldHasher&) = delete;
+
   void Field(const std::optional<std::string>& v) {
     Add(v ? "\x01" : "\x00");
     if (v) Add(*v);
@@ -71,12 +72,13 @@ class Fnv1a {
   }
   std::string Hex() const {
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(XXH3_64bits_digest(state_)));
     return buf;
   }
 
  private:
-  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+  void Add(std::string_view s) { XXH3_64bits_update(state_, s.data(), s.size()); }
+  XXH3_state_t* state_;
 };
 
 Error StorageError(std::string_view what, const SQLite::Exception& e) {
@@ -334,8 +336,15 @@ std::string PostingStore::ListingKey(const Posting& p) {
   return p.external_id ? "id:" + *p.external_id : "url:" + p.url;
 }
 
+std::string StableHash(std::string_view bytes) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+  return buf;
+}
+
 std::string PostingStore::ContentHash(const Posting& p) {
-  Fnv1a h;
+  FieldHasher h;
   h.Field(p.title);
   h.Field(p.company);
   h.Field(p.location);

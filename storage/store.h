@@ -29,6 +29,10 @@ namespace jobtrawl::storage {
 // The newest schema version this build writes (PRAGMA user_version).
 int LatestSchemaVersion();
 
+// A 64-bit hash of `bytes` in hex (XXH3): stable across builds and
+// machines, as content_hash and http_cache.body_hash need.
+std::string StableHash(std::string_view bytes);
+
 struct UpsertCounts {
   int new_postings = 0;
   int updated = 0;    // seen before, content changed
