@@ -1,12 +1,15 @@
 #include "crawler/crawl.h"
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 
 namespace jobtrawl::crawler {
 
 Crawl::Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlSink& sink,
-             ProcessingWindow& window)
-    : fetcher_(fetcher), sink_(sink), window_(window) {
+             ProcessingWindow& window, std::size_t submit_window)
+    : fetcher_(fetcher), sink_(sink), window_(window),
+      submit_window_(std::max<std::size_t>(1, submit_window)) {
   sources_.reserve(sources.size());
   for (auto& s : sources) {
     auto policy = std::make_shared<FetchPolicy>();
@@ -40,7 +43,15 @@ void Crawl::Start() {
 void Crawl::Stop() {
   if (stopping_) return;
   stopping_ = true;
-  for (auto& s : sources_) s.stats.interrupted = s.pending > 0;
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    SourceState& s = sources_[i];
+    s.stats.interrupted = s.pending > 0;
+    // What was never handed to the fetcher is simply dropped.
+    s.pending -= static_cast<std::int64_t>(s.listings.size() + s.details.size());
+    s.listings.clear();
+    s.details.clear();
+    Settle(i);
+  }
 }
 
 void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start) {
@@ -54,7 +65,8 @@ void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool i
       return;
     }
   }
-  if (!s.seen.insert(url).second) return;
+  // A 64-bit hash per URL instead of the URL: 50,000 pages cost under 2 MB.
+  if (!s.seen.insert(std::hash<std::string_view>{}(url)).second) return;
   if (role == Link::Role::kListing) {
     if (s.listing_pages >= s.config.follow.max_pages) {
       s.stats.page_limit_hit = true;
@@ -63,15 +75,34 @@ void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool i
     ++s.listing_pages;
   }
   ++s.pending;
-  FetchRequest request{.url = std::move(url), .policy = s.policy};
-  sink_.AddValidators(source, request);
-  fetcher_.Fetch(std::move(request), [this, source, role, is_start](FetchResult r) {
-    OnFetched(source, role, is_start, std::move(r));
-  });
+  (role == Link::Role::kListing ? s.listings : s.details).push_back({std::move(url), is_start});
+  Submit(source);
+}
+
+void Crawl::Submit(std::size_t source) {
+  SourceState& s = sources_[source];
+  while (!stopping_ && s.submitted < submit_window_ && (!s.listings.empty() || !s.details.empty())) {
+    // Listing pages go first while few detail pages wait, so the next page
+    // of the board is on its way before the details run out; otherwise
+    // details go first, so what waits stays about one listing page long.
+    const bool listing = !s.listings.empty() && (s.details.empty() || s.details.size() < submit_window_);
+    std::deque<Waiting>& queue = listing ? s.listings : s.details;
+    Waiting next = std::move(queue.front());
+    queue.pop_front();
+    const Link::Role role = listing ? Link::Role::kListing : Link::Role::kDetail;
+    ++s.submitted;
+    FetchRequest request{.url = std::move(next.url), .policy = s.policy};
+    sink_.AddValidators(source, request);
+    fetcher_.Fetch(std::move(request), [this, source, role, is_start = next.is_start](FetchResult r) {
+      OnFetched(source, role, is_start, std::move(r));
+    });
+  }
 }
 
 void Crawl::OnFetched(std::size_t source, Link::Role role, bool is_start, FetchResult result) {
   SourceState& s = sources_[source];
+  --s.submitted;
+  Submit(source);
   s.stats.retries += static_cast<std::int64_t>(result.retried.size());
   if (!result.ok()) {
     if (result.error != FetchError::kCancelled) {

@@ -4,6 +4,7 @@
 #define JOBTRAWL_CRAWLER_CRAWL_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <unordered_set>
@@ -78,9 +79,12 @@ class ProcessingWindow {
 // fetcher and window outlive it.
 class Crawl {
  public:
-  // `sources` are indexed as the sink sees them.
+  // `sources` are indexed as the sink sees them. At most `submit_window`
+  // URLs of a source are handed to the fetcher at a time; the rest wait
+  // here as plain strings, listing pages only fetched while few detail
+  // pages wait, so memory stays flat however large the board is.
   Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlSink& sink,
-        ProcessingWindow& window);
+        ProcessingWindow& window, std::size_t submit_window = 128);
   Crawl(const Crawl&) = delete;
   Crawl& operator=(const Crawl&) = delete;
 
@@ -93,17 +97,25 @@ class Crawl {
   bool done() const { return sources_done_ == sources_.size(); }
 
  private:
+  struct Waiting {
+    std::string url;
+    bool is_start = false;
+  };
   struct SourceState {
     config::SourceConfig config;
     std::shared_ptr<const FetchPolicy> policy;
-    std::unordered_set<std::string> seen;
+    std::unordered_set<std::size_t> seen;  // hashes of the URLs queued so far
+    std::deque<Waiting> listings;          // waiting to be submitted
+    std::deque<Waiting> details;
+    std::size_t submitted = 0;             // in the fetcher, queued there or running
     int listing_pages = 0;
-    std::int64_t pending = 0;  // queued, fetching or processing
+    std::int64_t pending = 0;  // waiting, submitted or processing
     SourceStats stats;
     bool reported = false;
   };
 
   void Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start);
+  void Submit(std::size_t source);
   void OnFetched(std::size_t source, Link::Role role, bool is_start, FetchResult result);
   void OnProcessed(std::size_t source, PageOutcome outcome);
   void Settle(std::size_t source);
@@ -111,6 +123,7 @@ class Crawl {
   Fetcher& fetcher_;
   CrawlSink& sink_;
   ProcessingWindow& window_;
+  const std::size_t submit_window_;
   std::vector<SourceState> sources_;
   std::size_t sources_done_ = 0;
   bool stopping_ = false;

@@ -194,6 +194,28 @@ TEST_F(CrawlTest, BackPressureBoundsPagesInProcessing) {
   EXPECT_LE(sink.most_held, 5u);
 }
 
+TEST_F(CrawlTest, HandsTheFetcherOnlyAWindowOfUrls) {
+  // The frontier waits in the crawl as strings; the fetcher holds at most
+  // the window, so memory does not grow with the size of the board.
+  server_.Route("/list", {200, "x"});
+  for (int i = 0; i < 40; ++i) {
+    std::string t = "/job/" + std::to_string(i);
+    server_.Route(t, {200, "x"});
+    sink_.links[server_.Url("/list")].push_back({server_.Url(t), Link::Role::kDetail});
+  }
+  Fetcher fetcher(ioc_, http_);
+  ProcessingWindow window(fetcher, 100);
+  Crawl crawl(fetcher, {Source({server_.Url("/list")})}, sink_, window, 4);
+  crawl.Start();
+  std::size_t most = 0;
+  ASSERT_TRUE(RunUntil(ioc_, [&] {
+    most = std::max(most, fetcher.queued() + fetcher.running());
+    return crawl.done();
+  }));
+  EXPECT_LE(most, 4u);
+  EXPECT_EQ(sink_.pages.size(), 41u);
+}
+
 TEST_F(CrawlTest, StopInterruptsAndReportsEverySource) {
   server_.Route("/slow", {.status = 200, .body = "x", .delay = 10s});
   Fetcher fetcher(ioc_, http_);
