@@ -319,7 +319,7 @@ std::string HtmlToText(std::string_view html) {
       decoded.clear();
       size_t used = DecodeOne(html, i, decoded);
       if (used == 0) {
-        decoded = "&";
+        decoded.push_back('&');  // not a reference: the '&' is text
         used = 1;
       }
       i += used;
