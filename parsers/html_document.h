@@ -22,7 +22,8 @@ class HtmlDocument {
   HtmlDocument(const HtmlDocument&) = delete;
   HtmlDocument& operator=(const HtmlDocument&) = delete;
 
-  const GumboNode* root() const { return output_->root; }
+  const GumboNode* root() const { return output_->root; }          // the <html> element
+  const GumboNode* document() const { return output_->document; }  // its parent
   std::string_view html() const { return html_; }
 
   // Calls `visit` for each element in document order.
