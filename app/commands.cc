@@ -15,6 +15,9 @@
 #include "crawler/fetcher.h"
 #include "crawler/robots.h"
 #include "parsers/extractor.h"
+#include "parsers/html_text.h"
+#include "parsers/html_document.h"
+#include "parsers/selector.h"
 
 namespace jobtrawl::app {
 
@@ -115,6 +118,40 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   err << x.postings.size() << (x.postings.size() == 1 ? " posting" : " postings");
   if (options.links) err << ", " << x.links.size() << (x.links.size() == 1 ? " link" : " links");
   err << " (" << x.structured_blocks << " JSON-LD blocks, " << x.broken_blocks << " unreadable)\n";
+  return kExitOk;
+}
+
+int SelectCommand(const SelectOptions& options, std::ostream& out, std::ostream& err) {
+  auto selector = parsers::Selector::Parse(options.selector);
+  if (!selector) {
+    err << "jobtrawl: invalid selector \"" << options.selector << "\" "
+        << selector.error().ToString() << '\n';
+    return kExitUsage;
+  }
+  std::ifstream in(options.file, std::ios::binary);
+  if (!in) {
+    err << "jobtrawl: cannot read " << options.file.string() << '\n';
+    return kExitRuntime;
+  }
+  std::ostringstream body;
+  body << in.rdbuf();
+  parsers::HtmlDocument doc(body.str());
+  auto matches = selector->SelectAll(*doc.document());
+  if (options.count) {
+    out << matches.size() << '\n';
+    return kExitOk;
+  }
+  for (const GumboNode* n : matches) {
+    if (!options.attribute.empty()) {
+      const char* v = parsers::HtmlDocument::Attribute(*n, options.attribute.c_str());
+      if (v == nullptr) continue;  // only elements that have it
+      out << parsers::CleanInlineText(v) << '\n';
+    } else if (options.html) {
+      out << parsers::OuterHtml(*n) << '\n';
+    } else {
+      out << parsers::ElementText(*n) << '\n';
+    }
+  }
   return kExitOk;
 }
 

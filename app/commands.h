@@ -44,6 +44,18 @@ struct ParseOptions {
 
 int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err);
 
+struct SelectOptions {
+  std::filesystem::path file;
+  std::string selector;
+  std::string attribute;  // print this attribute of each match instead of its text
+  bool html = false;      // print each match's outer HTML
+  bool count = false;     // print only the number of matches
+};
+
+// `jobtrawl select`: one line per match (text, attribute or HTML), or the
+// count. A selector error is reported with its column (exit 2).
+int SelectCommand(const SelectOptions& options, std::ostream& out, std::ostream& err);
+
 // Whether robots.txt in `robots_file` lets `agent` fetch `url`, and the rule
 // that decided. Exit code 0 when allowed, 1 when disallowed.
 int RobotsCommand(const std::filesystem::path& robots_file, const std::string& url,

@@ -67,6 +67,20 @@ int main(int argc, char** argv) {
   std::string check_file = DefaultConfigPath().string();
   check->add_option("FILE", check_file, "Config file (default as for --config)");
 
+  CLI::App* select = app.add_subcommand(
+      "select", "Print what a CSS selector matches in a saved page, one match per line");
+  SelectOptions select_options;
+  std::string select_file;
+  select->add_option("FILE", select_file, "Saved HTML page")->required()->check(CLI::ExistingFile);
+  select->add_option("SELECTOR", select_options.selector, "CSS selector, e.g. 'div.posting h5'")
+      ->required();
+  auto* attr = select->add_option("--attr", select_options.attribute,
+                                  "Print this attribute of each match (e.g. href)");
+  auto* html = select->add_flag("--html", select_options.html, "Print each match's outer HTML");
+  auto* count = select->add_flag("--count", select_options.count, "Print only the number of matches");
+  attr->excludes(html)->excludes(count);
+  html->excludes(count);
+
   CLI::App* robots = app.add_subcommand(
       "robots", "Say whether a robots.txt file allows a URL, and which rule decided (RFC 9309)");
   std::string robots_file, robots_url, robots_agent = "jobtrawl";
@@ -83,6 +97,10 @@ int main(int argc, char** argv) {
   }
 
   if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr);
+  if (*select) {
+    select_options.file = select_file;
+    return SelectCommand(select_options, std::cout, std::cerr);
+  }
   if (*robots) return RobotsCommand(robots_file, robots_url, robots_agent, std::cout, std::cerr);
   if (*parse) {
     parse_options.file = parse_file;

@@ -352,5 +352,21 @@ TEST(ParseCommandTest, PrintsPostingsAsJsonLines) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
 
+TEST(SelectCommandTest, PrintsTextAttributesHtmlOrCount) {
+  // `jobtrawl select` on the sample board's first listing page.
+  const std::string file = JOBTRAWL_SOURCE_DIR "/sample-board/index.html";
+  auto run = [&](SelectOptions o) {
+    o.file = file;
+    std::ostringstream out, err;
+    int rc = SelectCommand(o, out, err);
+    return std::to_string(rc) + "|" + out.str() + err.str();
+  };
+  EXPECT_THAT(run({.selector = "li.job a"}), ::testing::StartsWith("0|Senior C++ Engineer\nBackend Engineer (Go)\n"));
+  EXPECT_EQ(run({.selector = "li.job:first-child a", .attribute = "href"}), "0|jobs/1001.html\n");
+  EXPECT_EQ(run({.selector = "li.job", .count = true}), "0|6\n");
+  EXPECT_EQ(run({.selector = "a[rel=next]", .html = true}), "0|<a rel=\"next\" href=\"page-2.html\">Next page</a>\n");
+  EXPECT_THAT(run({.selector = "li["}), HasSubstr("2|jobtrawl: invalid selector \"li[\" at column 4: expected an attribute name"));
+}
+
 }  // namespace
 }  // namespace jobtrawl::app
