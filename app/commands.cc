@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "crawler/fetcher.h"
 #include "crawler/robots.h"
+#include "parsers/charset.h"
 #include "parsers/extractor.h"
 #include "parsers/html_text.h"
 #include "parsers/html_document.h"
@@ -103,8 +104,15 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
                         ? "file://" + std::filesystem::absolute(options.file).lexically_normal().string()
                         : options.url;
   parsers::Extractor extractor(extract);
-  Extracted x = extractor.Extract(url, body.str(), options.links ? Link::Role::kListing
-                                                                 : Link::Role::kDetail);
+  const std::string bytes = body.str();
+  parsers::DecodedText decoded = parsers::DecodeToUtf8(bytes);
+  if (decoded.charset != "utf-8" || decoded.replaced > 0) {
+    err << "charset: " << decoded.charset << " (" << decoded.source << ")"
+        << (decoded.replaced > 0 ? ", " + std::to_string(decoded.replaced) + " invalid sequences replaced" : "")
+        << '\n';
+  }
+  Extracted x = extractor.Extract(url, decoded.View(bytes), options.links ? Link::Role::kListing
+                                                                           : Link::Role::kDetail);
   const bool pretty = options.pretty.value_or(isatty(STDOUT_FILENO) == 1);
   auto emit = [&](const boost::json::value& v) {
     out << (pretty ? PrettyJson(v) : boost::json::serialize(v)) << '\n';
@@ -135,7 +143,9 @@ int SelectCommand(const SelectOptions& options, std::ostream& out, std::ostream&
   }
   std::ostringstream body;
   body << in.rdbuf();
-  parsers::HtmlDocument doc(body.str());
+  const std::string bytes = body.str();
+  parsers::DecodedText decoded = parsers::DecodeToUtf8(bytes);
+  parsers::HtmlDocument doc(std::string(decoded.View(bytes)));
   auto matches = selector->SelectAll(*doc.document());
   if (options.count) {
     out << matches.size() << '\n';

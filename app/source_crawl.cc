@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "parsers/charset.h"
+
 namespace jobtrawl::app {
 
 namespace asio = boost::asio;
@@ -79,7 +81,9 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
   }
   std::string problem;
   try {
-    Extracted x = extractor_.Extract(page.final_url, page.body, role);
+    // Bytes become valid UTF-8 first (header, meta, detection), whatever the site sent.
+    parsers::DecodedText decoded = parsers::DecodeToUtf8(page.body, page.Header("Content-Type"));
+    Extracted x = extractor_.Extract(page.final_url, decoded.View(page.body), role);
     if (x.postings.empty() && x.broken_blocks > 0) {
       problem = std::to_string(x.broken_blocks) + " unreadable JSON-LD block(s) and no posting";
     } else if (x.postings.empty() && role == Link::Role::kDetail) {

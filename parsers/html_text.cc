@@ -1,5 +1,7 @@
 #include "parsers/html_text.h"
 
+#include "parsers/charset.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -384,7 +386,7 @@ std::string HtmlToText(std::string_view html) {
       }
     }
   }
-  return text.Take();
+  return RepairMojibake(text.Take());
 }
 
 std::string CleanInlineText(std::string_view text) {
@@ -405,7 +407,7 @@ std::string CleanInlineText(std::string_view text) {
     space = false;
     out.push_back(c);
   }
-  return out;
+  return RepairMojibake(out);
 }
 
 }  // namespace jobtrawl::parsers

@@ -254,6 +254,22 @@ TEST_F(CrawlEndToEndTest, RetriedFailuresAreRecordedPerAttempt) {
               ElementsAre("1 503"));
 }
 
+TEST_F(CrawlEndToEndTest, LegacyCharsetsAndMojibakeAreStoredAsCleanUtf8) {
+  // A page in ISO-8859-1 (declared only in the header) and one whose JSON-LD
+  // was double-encoded upstream: both end up as the same clean UTF-8.
+  server_.Route("/board", {200, R"(<a href="/jobs/1">1</a><a href="/jobs/2">2</a>)"});
+  server_.Route("/jobs/1", {.status = 200,
+                            .body = "<script type=\"application/ld+json\">{\"@type\":\"JobPosting\","
+                                    "\"title\":\"Entwickler M\xFCnchen\",\"identifier\":\"L1\"}</script>",
+                            .headers = {{"Content-Type", "text/html; charset=ISO-8859-1"}}});
+  server_.Route("/jobs/2", {200, "<script type=\"application/ld+json\">{\"@type\":\"JobPosting\","
+                                 "\"title\":\"Entwickler M\xC3\x83\xC2\xBCnchen\",\"identifier\":\"L2\"}</script>"});
+  CrawlSummary summary = Crawl();
+  EXPECT_EQ(summary.sources[0].record.counts.new_postings, 2);
+  EXPECT_THAT(Column("SELECT title FROM postings ORDER BY external_id"),
+              ElementsAre("Entwickler M\xC3\xBCnchen", "Entwickler M\xC3\xBCnchen"));
+}
+
 TEST_F(CrawlEndToEndTest, LeasedSourceIsSkippedOrWaitedFor) {
   // A daemon (another process) holds the source's lease: a one-shot crawl
   // skips it and says so; with --wait it crawls once the lease is released.

@@ -1,0 +1,96 @@
+#include "parsers/charset.h"
+
+#include <gtest/gtest.h>
+
+namespace jobtrawl::parsers {
+namespace {
+
+std::string Utf8(std::string_view bytes, std::string_view content_type = {}) {
+  DecodedText d = DecodeToUtf8(bytes, content_type);
+  return std::string(d.View(bytes));
+}
+
+TEST(CharsetTest, DecidesInTheHtmlSpecsOrder) {
+  // BOM, then the HTTP header, then <meta> in the first 1024 bytes, then detection.
+  const std::string latin1 = "<p>Caf\xE9 M\xFCnchen</p>";
+  struct Case {
+    std::string bytes;
+    std::string content_type;
+    std::string text;
+    std::string source;
+  } cases[] = {
+      {"\xEF\xBB\xBF<p>caf\xC3\xA9</p>", "text/html; charset=iso-8859-1", "<p>caf\xC3\xA9</p>", "bom"},
+      {latin1, "text/html; charset=ISO-8859-1", "<p>Caf\xC3\xA9 M\xC3\xBCnchen</p>", "header"},
+      {latin1, "text/html; charset=\"windows-1252\"", "<p>Caf\xC3\xA9 M\xC3\xBCnchen</p>", "header"},
+      {"<meta charset=\"iso-8859-1\">" + latin1, "text/html", "<meta charset=\"iso-8859-1\"><p>Caf\xC3\xA9 M\xC3\xBCnchen</p>", "meta"},
+      {"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\x93hi\x94", "",
+       "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\xE2\x80\x9Chi\xE2\x80\x9D", "meta"},
+      {"<p>caf\xC3\xA9</p>", "", "<p>caf\xC3\xA9</p>", "detected"},
+      {std::string("\xFF\xFE<\0p\0>\0", 8), "", "<p>", "bom"},
+  };
+  for (const auto& c : cases) {
+    DecodedText d = DecodeToUtf8(c.bytes, c.content_type);
+    EXPECT_EQ(std::string(d.View(c.bytes)), c.text) << c.source;
+    EXPECT_EQ(d.source, c.source) << c.bytes;
+  }
+}
+
+TEST(CharsetTest, UndeclaredLegacyBytesAreDetectedOrReadAsWindows1252) {
+  // No header, no meta, not UTF-8: detection, then windows-1252 at the last.
+  std::string bytes = "<html><body><p>Der Entwickler arbeitet in M\xFCnchen und Z\xFCrich f\xFCr "
+                      "gr\xF6\xDF" "ere Projekte, sch\xF6ne B\xFCros.</p></body></html>";
+  std::string text = Utf8(bytes);
+  EXPECT_TRUE(IsValidUtf8(text));
+  EXPECT_NE(text.find("M\xC3\xBCnchen"), std::string::npos) << text;
+}
+
+TEST(CharsetTest, InvalidSequencesAreReplacedNeverPassedOn) {
+  // Truncated and bogus UTF-8 declared as UTF-8: U+FFFD for each bad sequence.
+  std::string bytes = "ok \xC3 \xE2\x82 \xF0\x9F\x8C \xED\xA0\x80 \xC0\xAF end \xF0\x9F\x8C\x8E";
+  DecodedText d = DecodeToUtf8(bytes, "text/html; charset=utf-8");
+  std::string text(d.View(bytes));
+  EXPECT_TRUE(IsValidUtf8(text));
+  EXPECT_TRUE(text.starts_with("ok \xEF\xBF\xBD "));
+  EXPECT_TRUE(text.ends_with(" end \xF0\x9F\x8C\x8E"));
+  EXPECT_GE(d.replaced, 5);
+  // An unknown charset name falls back instead of failing.
+  EXPECT_TRUE(IsValidUtf8(Utf8("caf\xE9", "text/html; charset=x-no-such-charset")));
+}
+
+TEST(CharsetTest, ValidatesUtf8Strictly) {
+  for (std::string_view ok : {"", "ascii", "caf\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x8C\x8E", "\xF4\x8F\xBF\xBF"}) {
+    EXPECT_TRUE(IsValidUtf8(ok)) << ok;
+  }
+  for (std::string_view bad : {"\xC3", "\xC0\x80", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF", "abcdefgh\x80"}) {
+    EXPECT_FALSE(IsValidUtf8(bad)) << bad;
+  }
+}
+
+TEST(CharsetTest, RepairsMojibakeOnlyWhenUnambiguous) {
+  // UTF-8 that was read as windows-1252 somewhere upstream.
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"Caf\xC3\x83\xC2\xA9", "Caf\xC3\xA9"},                                        // "CafÃ©"
+      {"it\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s", "it\xE2\x80\x99s"},                   // "itâ€™s"
+      {"globe \xC3\xB0\xC5\xB8\xC5\x92\xC5\xBD", "globe \xF0\x9F\x8C\x8E"},         // "ðŸŒŽ"
+      {"M\xC3\x83\xC2\xBCnchen and Caf\xC3\xA9", "M\xC3\xBCnchen and Caf\xC3\xA9"},  // mixed: each run on its own
+      {"Caf\xC3\xA9", "Caf\xC3\xA9"},                                                // correct text stays
+      {"S\xC3\x83O PAULO", "S\xC3\x83O PAULO"},                                     // a lone Ã is not mojibake
+      {"plain ascii", "plain ascii"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(RepairMojibake(c.in), c.out) << c.in;
+}
+
+TEST(CharsetTest, HeaderAndMetaParsing) {
+  EXPECT_EQ(CharsetFromContentType("text/html; charset=UTF-8"), "utf-8");
+  EXPECT_EQ(CharsetFromContentType("text/html;charset='latin1'"), "windows-1252");
+  EXPECT_EQ(CharsetFromContentType("text/html"), "");
+  EXPECT_EQ(CharsetFromMeta("<head><META CHARSET=Shift_JIS>"), "shift_jis");
+  EXPECT_EQ(CharsetFromMeta("<meta charset=\"utf-16\">"), "utf-8");
+  EXPECT_EQ(CharsetFromMeta(std::string(1100, ' ') + "<meta charset=\"latin1\">"), "");
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers
