@@ -11,6 +11,7 @@
 
 #include "app/daemon.h"
 #include "app/posting_json.h"
+#include "app/source_crawl.h"
 #include "config/config.h"
 #include "crawler/fetcher.h"
 #include "crawler/robots.h"
@@ -98,7 +99,7 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
       err << "jobtrawl: no source named \"" << options.source << "\" in the config\n";
       return kExitUsage;
     }
-    extract = {.detail_pattern = s->follow.detail, .next_pattern = s->follow.next};
+    extract = ExtractOptionsFor(*s);
   }
   std::string url = options.url.empty()
                         ? "file://" + std::filesystem::absolute(options.file).lexically_normal().string()

@@ -70,6 +70,12 @@ json::object PostingToJson(const Posting& p) {
   o["apply_url"] = Opt(p.apply_url);
   o["external_id"] = Opt(p.external_id);
   o["description"] = Opt(p.description);
+  if (!p.provenance.empty()) {
+    // Where each field came from, for config authors (not a column).
+    json::object from;
+    for (const auto& [field, source] : p.provenance) from[field] = source;
+    o["provenance"] = std::move(from);
+  }
   return o;
 }
 

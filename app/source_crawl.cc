@@ -8,6 +8,16 @@ namespace jobtrawl::app {
 
 namespace asio = boost::asio;
 
+parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source) {
+  parsers::ExtractOptions options{.detail_pattern = source.follow.detail,
+                                  .next_pattern = source.follow.next,
+                                  .detail_css = source.follow.detail_css,
+                                  .next_css = source.follow.next_css,
+                                  .item = source.item};
+  for (const auto& f : source.fields) options.fields.push_back({f.field, f.selectors});
+  return options;
+}
+
 std::string BodyHash(std::string_view body) { return storage::StableHash(body); }
 
 SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWriter& writer,
@@ -21,7 +31,7 @@ SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWr
       run_(run.run),
       cache_(std::move(run.cache)),
       log_(std::move(log)),
-      extractor_({.detail_pattern = source_.follow.detail, .next_pattern = source_.follow.next}),
+      extractor_(ExtractOptionsFor(source_)),
       done_(std::move(done)),
       crawl_(fetcher, {source_}, *this, window) {}
 

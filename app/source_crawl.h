@@ -64,6 +64,9 @@ class SourceCrawl final : public crawler::CrawlSink {
   crawler::Crawl crawl_;
 };
 
+// The extractor settings a source's config asks for.
+parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source);
+
 // The stored hash of a body: "the same page as last time" without parsing.
 std::string BodyHash(std::string_view body);
 

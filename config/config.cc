@@ -4,6 +4,7 @@
 
 #include <boost/url/parse.hpp>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -11,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "config/units.h"
+#include "parsers/selector.h"
 
 namespace jobtrawl::config {
 namespace {
@@ -150,6 +152,40 @@ class Reader {
     out = std::move(pattern);
   }
 
+  // A CSS selector, optionally "@attribute"-suffixed; errors point at the
+  // offending column inside the string.
+  bool CssValue(const toml::node& n, std::string& out, bool allow_attribute) {
+    std::string text = **n.as_string();
+    std::string_view css = text;
+    if (allow_attribute) {
+      if (size_t at = css.rfind('@'); at != std::string_view::npos) {
+        std::string_view attr = css.substr(at + 1);
+        bool name = !attr.empty() && std::all_of(attr.begin(), attr.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
+        });
+        if (!name) {
+          Fail(n.source(), "\"" + text + "\": expected an attribute name after '@'");
+          return false;
+        }
+        css = css.substr(0, at);
+      }
+    }
+    auto parsed = parsers::Selector::Parse(css);
+    if (!parsed) {
+      toml::source_region at = n.source();
+      at.begin.column += static_cast<toml::source_index>(1 + parsed.error().position);  // past the quote
+      Fail(at, "\"" + text + "\" is not a valid CSS selector: " + parsed.error().message);
+      return false;
+    }
+    out = std::move(text);
+    return true;
+  }
+
+  void Css(const toml::table& t, std::string_view key, std::string& out, bool allow_attribute) {
+    auto* n = Typed(t, key, toml::node_type::string, "a CSS selector string");
+    if (n != nullptr) CssValue(*n, out, allow_attribute);
+  }
+
   // An absolute http(s) URL, or with `allow_file` a file:// URL or a path
   // (relative to the config file's folder).
   std::optional<std::string> StartUrl(const toml::node& n, bool allow_file) {
@@ -254,16 +290,45 @@ void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
 }
 
 void ReadFollow(Reader& r, const toml::table& t, FollowConfig& out) {
-  r.CheckKeys(t, {"detail", "next", "max_pages"}, "follow");
+  r.CheckKeys(t, {"detail", "next", "detail_css", "next_css", "max_pages"}, "follow");
   r.Regex(t, "detail", out.detail);
   r.Regex(t, "next", out.next);
+  r.Css(t, "detail_css", out.detail_css, false);
+  r.Css(t, "next_css", out.next_css, false);
   r.Int(t, "max_pages", out.max_pages, 1, 1000000);
+}
+
+void ReadFields(Reader& r, const toml::table& t, std::vector<FieldRule>& out) {
+  for (auto&& [key, node] : t) {
+    const auto& names = SelectableFields();
+    if (std::find(names.begin(), names.end(), key.str()) == names.end()) {
+      std::string list;
+      for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+      r.Fail(key.source(), "unknown field \"" + std::string(key.str()) + "\" (expected one of: " + list + ")");
+      continue;
+    }
+    FieldRule rule{.field = std::string(key.str())};
+    auto add = [&](const toml::node& n) {
+      if (!n.is_string()) {
+        r.Fail(n.source(), "field selectors must be strings such as \"h1\" or \"a.apply@href\"");
+        return;
+      }
+      std::string css;
+      if (r.CssValue(n, css, true)) rule.selectors.push_back(std::move(css));
+    };
+    if (const toml::array* a = node.as_array()) {
+      for (const toml::node& e : *a) add(e);
+    } else {
+      add(node);
+    }
+    if (!rule.selectors.empty()) out.push_back(std::move(rule));
+  }
 }
 
 void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   r.CheckKeys(t,
               {"name", "kind", "start", "every", "follow", "allow_file", "allow_hosts", "delay",
-               "allow_private_networks", "close_after"},
+               "allow_private_networks", "close_after", "fields", "item"},
               "[[source]]");
   if (!t.contains("name")) r.Fail(t.source(), "[[source]] is missing required key \"name\"");
   r.String(t, "name", out.name);
@@ -281,6 +346,14 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   }
   r.Bool(t, "allow_file", out.allow_file);
   r.Duration(t, "every", out.every);
+  r.Css(t, "item", out.item, false);
+  if (auto* f = t.get("fields")) {
+    if (!f->is_table()) {
+      r.Fail(f->source(), "\"fields\" must be a table such as { title = \"h1\", company = \".company\" }");
+    } else {
+      ReadFields(r, *f->as_table(), out.fields);
+    }
+  }
   r.Duration(t, "close_after", out.close_after);
   if (t.contains("delay")) {
     milliseconds d{0};
@@ -337,6 +410,14 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
 }
 
 }  // namespace
+
+const std::vector<std::string_view>& SelectableFields() {
+  static const std::vector<std::string_view> kFields{
+      "title",      "company",         "location",    "country",     "remote",
+      "employment_type", "date_posted", "valid_through", "url", "apply_url",
+      "external_id", "description"};
+  return kFields;
+}
 
 const std::vector<std::string_view>& SupportedKinds() {
   static const std::vector<std::string_view> kKinds{"html"};

@@ -52,8 +52,20 @@ struct HttpConfig {
 struct FollowConfig {
   std::string detail;  // links to postings; empty: none
   std::string next;    // links to further listing pages; rel="next" is always followed
+  std::string detail_css;  // CSS: the href of each match is a detail page
+  std::string next_css;    // CSS: the href of each match is a further listing page
   int max_pages = 20;  // listing pages per crawl of the source, start pages included
 };
+
+// Where one posting field is read from: CSS selectors tried in order, each
+// optionally ending in "@attribute" ("a.apply@href").
+struct FieldRule {
+  std::string field;  // a `postings` column: title, company, location, ...
+  std::vector<std::string> selectors;
+};
+
+// The posting fields `fields` may name.
+const std::vector<std::string_view>& SelectableFields();
 
 struct SourceConfig {
   std::string name;
@@ -66,6 +78,11 @@ struct SourceConfig {
   std::optional<milliseconds> delay;     // per-host delay for this source's hosts
   std::optional<bool> allow_private_networks;  // overrides [http]
   milliseconds close_after{3 * 86400 * 1000};  // unseen this long after a good crawl: closed
+  // Selector fields fill what structured data lacks. With `item`, each
+  // element it matches on a listing page is one posting and the field
+  // selectors are relative to it.
+  std::vector<FieldRule> fields;
+  std::string item;
 };
 
 struct Config {

@@ -3,6 +3,7 @@
 #ifndef JOBTRAWL_MODEL_POSTING_H_
 #define JOBTRAWL_MODEL_POSTING_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct Posting {
   std::optional<std::string> apply_url;
   std::optional<std::string> external_id;      // the board's own id, when it gives one
   std::optional<std::string> description;      // plain text
+
+  // Where each field came from: "json-ld" or "css:<selector>" (shown by
+  // `jobtrawl parse`; not stored).
+  std::map<std::string, std::string> provenance;
 
   bool operator==(const Posting&) const = default;
 };

@@ -2,10 +2,13 @@
 
 #include <re2/re2.h>
 
+#include <optional>
 #include <unordered_set>
 
 #include "parsers/html_document.h"
+#include "parsers/html_text.h"
 #include "parsers/json_ld.h"
+#include "parsers/selector.h"
 #include "parsers/url.h"
 
 namespace jobtrawl::parsers {
@@ -16,6 +19,15 @@ std::unique_ptr<re2::RE2> Compile(const std::string& pattern) {
   auto re = std::make_unique<re2::RE2>(pattern, re2::RE2::Quiet);
   if (!re->ok()) return nullptr;
   return re;
+}
+
+// Config validation rejects bad selectors first; here one that does not
+// parse simply selects nothing.
+std::optional<Selector> CompileCss(std::string_view css) {
+  if (css.empty()) return std::nullopt;
+  auto s = Selector::Parse(css);
+  if (!s) return std::nullopt;
+  return std::move(*s);
 }
 
 // True when the space-separated `rel` list holds "next".
@@ -36,12 +48,115 @@ bool RelIsNext(const char* rel) {
   return false;
 }
 
+using TextField = std::optional<std::string> Posting::*;
+
+// The posting's text fields a selector may fill ("url" is handled apart).
+TextField Slot(std::string_view field) {
+  static const std::pair<std::string_view, TextField> kSlots[] = {
+      {"title", &Posting::title},
+      {"company", &Posting::company},
+      {"location", &Posting::location},
+      {"country", &Posting::country},
+      {"remote", &Posting::remote},
+      {"employment_type", &Posting::employment_type},
+      {"date_posted", &Posting::date_posted},
+      {"valid_through", &Posting::valid_through},
+      {"apply_url", &Posting::apply_url},
+      {"external_id", &Posting::external_id},
+      {"description", &Posting::description}};
+  for (const auto& [name, slot] : kSlots) {
+    if (name == field) return slot;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> Absolute(const std::string& base, std::string_view href) {
+  auto resolved = ResolveUrl(base, href);
+  if (!resolved) return std::nullopt;
+  return CanonicalUrl(*resolved);
+}
+
 }  // namespace
 
+struct Extractor::Compiled {
+  struct Rule {
+    Selector css;
+    std::string attribute;  // empty: the element's text
+    std::string text;       // as written, for provenance
+  };
+  struct Field {
+    std::string name;
+    std::vector<Rule> rules;
+  };
+  std::vector<Field> fields;
+  std::optional<Selector> item;
+  std::optional<Selector> detail_css;
+  std::optional<Selector> next_css;
+};
+
 Extractor::Extractor(const ExtractOptions& options)
-    : detail_(Compile(options.detail_pattern)), next_(Compile(options.next_pattern)) {}
+    : detail_(Compile(options.detail_pattern)),
+      next_(Compile(options.next_pattern)),
+      compiled_(std::make_unique<Compiled>()) {
+  for (const auto& f : options.fields) {
+    Compiled::Field field{.name = f.field};
+    for (const auto& text : f.selectors) {
+      std::string_view css = text;
+      std::string attribute;
+      if (size_t at = css.rfind('@'); at != std::string_view::npos) {
+        attribute = std::string(css.substr(at + 1));
+        css = css.substr(0, at);
+      }
+      if (auto s = CompileCss(css)) field.rules.push_back({std::move(*s), std::move(attribute), text});
+    }
+    if (!field.rules.empty()) compiled_->fields.push_back(std::move(field));
+  }
+  compiled_->item = CompileCss(options.item);
+  compiled_->detail_css = CompileCss(options.detail_css);
+  compiled_->next_css = CompileCss(options.next_css);
+}
 
 Extractor::~Extractor() = default;
+
+std::vector<Link> Extractor::Links(const HtmlDocument& doc, std::string_view url,
+                                   const std::string& base) const {
+  std::vector<Link> links;
+  std::unordered_set<std::string> seen;
+  const std::string self = CanonicalUrl(url).value_or("");
+  auto add = [&](const char* href, Link::Role role) {
+    if (href == nullptr || *href == '\0' || *href == '#') return;
+    auto canonical = Absolute(base, href);
+    if (!canonical) return;
+    std::string_view scheme = std::string_view(*canonical).substr(0, canonical->find(':'));
+    if (scheme != "http" && scheme != "https" && scheme != "file") return;
+    if (*canonical == self) return;  // a link to itself
+    if (!seen.insert(*canonical).second) return;
+    links.push_back({std::move(*canonical), role});
+  };
+  // Selector-chosen links first: they say exactly what the config author meant.
+  if (compiled_->next_css) {
+    for (const GumboNode* e : compiled_->next_css->SelectAll(*doc.document()))
+      add(HtmlDocument::Attribute(*e, "href"), Link::Role::kListing);
+  }
+  if (compiled_->detail_css) {
+    for (const GumboNode* e : compiled_->detail_css->SelectAll(*doc.document()))
+      add(HtmlDocument::Attribute(*e, "href"), Link::Role::kDetail);
+  }
+  doc.ForEachElement([&](const GumboNode& e) {
+    GumboTag tag = e.v.element.tag;
+    if (tag != GUMBO_TAG_A && tag != GUMBO_TAG_LINK && tag != GUMBO_TAG_AREA) return;
+    const char* href = HtmlDocument::Attribute(e, "href");
+    if (href == nullptr) return;
+    auto canonical = Absolute(base, href);
+    if (!canonical) return;
+    bool next = RelIsNext(HtmlDocument::Attribute(e, "rel")) ||
+                (next_ && tag != GUMBO_TAG_LINK && re2::RE2::PartialMatch(*canonical, *next_));
+    bool detail = !next && detail_ && tag != GUMBO_TAG_LINK &&
+                  re2::RE2::PartialMatch(*canonical, *detail_);
+    if (next || detail) add(href, next ? Link::Role::kListing : Link::Role::kDetail);
+  });
+  return links;
+}
 
 std::vector<Link> Extractor::FindLinks(std::string_view url, std::string_view body) const {
   HtmlDocument doc{std::string(body)};
@@ -49,36 +164,99 @@ std::vector<Link> Extractor::FindLinks(std::string_view url, std::string_view bo
   if (std::string_view href = doc.BaseHref(); !href.empty()) {
     if (auto resolved = ResolveUrl(url, href)) base = std::move(*resolved);
   }
-  std::vector<Link> links;
-  std::unordered_set<std::string> seen;
-  doc.ForEachElement([&](const GumboNode& e) {
-    GumboTag tag = e.v.element.tag;
-    if (tag != GUMBO_TAG_A && tag != GUMBO_TAG_LINK && tag != GUMBO_TAG_AREA) return;
-    const char* href = HtmlDocument::Attribute(e, "href");
-    if (href == nullptr || *href == '\0' || *href == '#') return;
-    auto resolved = ResolveUrl(base, href);
-    if (!resolved) return;
-    auto canonical = CanonicalUrl(*resolved);
-    if (!canonical) return;
-    std::string_view scheme = std::string_view(*canonical).substr(0, canonical->find(':'));
-    if (scheme != "http" && scheme != "https" && scheme != "file") return;
-    bool next = RelIsNext(HtmlDocument::Attribute(e, "rel")) ||
-                (next_ && tag != GUMBO_TAG_LINK && re2::RE2::PartialMatch(*canonical, *next_));
-    bool detail = !next && detail_ && tag != GUMBO_TAG_LINK &&
-                  re2::RE2::PartialMatch(*canonical, *detail_);
-    if (!next && !detail) return;
-    if (*canonical == CanonicalUrl(url).value_or("")) return;  // a link to itself
-    if (!seen.insert(*canonical).second) return;
-    links.push_back({std::move(*canonical), next ? Link::Role::kListing : Link::Role::kDetail});
-  });
-  return links;
+  return Links(doc, url, base);
+}
+
+void Extractor::Fill(Posting& p, const GumboNode& scope, const std::string& base,
+                     bool only_missing) const {
+  for (const Compiled::Field& field : compiled_->fields) {
+    const bool is_url = field.name == "url";
+    TextField slot = Slot(field.name);
+    if (!is_url && slot == nullptr) continue;
+    if (only_missing && !is_url && (p.*slot).has_value()) continue;
+    if (only_missing && is_url && p.provenance.contains("url")) continue;
+    for (const Compiled::Rule& rule : field.rules) {
+      const GumboNode* e = rule.css.SelectFirst(scope);
+      if (e == nullptr) continue;
+      std::optional<std::string> value;
+      if (!rule.attribute.empty()) {
+        const char* v = HtmlDocument::Attribute(*e, rule.attribute.c_str());
+        if (v == nullptr) continue;
+        value = (is_url || field.name == "apply_url") ? Absolute(base, v) : std::optional(CleanInlineText(v));
+      } else if (field.name == "description") {
+        value = HtmlToText(OuterHtml(*e));
+      } else {
+        value = ElementText(*e);
+      }
+      if (!value || value->empty()) continue;
+      if (is_url) {
+        p.url = std::move(*value);
+      } else {
+        p.*slot = std::move(*value);
+      }
+      p.provenance[field.name] = "css:" + rule.text;
+      break;
+    }
+  }
 }
 
 Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::Role role) const {
   Extracted out;
-  std::string page_url = CanonicalUrl(url).value_or(std::string(url));
+  const std::string page_url = CanonicalUrl(url).value_or(std::string(url));
   ExtractJsonLd(body, page_url, out);
-  if (role == Link::Role::kListing) out.links = FindLinks(url, body);
+  for (Posting& p : out.postings) {
+    for (const char* f : {"title", "company", "location", "country", "remote", "employment_type",
+                          "date_posted", "valid_through", "apply_url", "external_id", "description"}) {
+      if ((p.*Slot(f)).has_value()) p.provenance[f] = "json-ld";
+    }
+    if (p.salary_min || p.salary_max) p.provenance["salary"] = "json-ld";
+  }
+
+  // A tree is built only when something needs it: links on listing pages,
+  // or selector fields that structured data left empty.
+  const bool has_fields = !compiled_->fields.empty();
+  bool missing = false;
+  if (has_fields && out.postings.size() == 1) {
+    for (const auto& f : compiled_->fields) {
+      TextField slot = Slot(f.name);
+      missing = missing || (slot != nullptr && !(out.postings[0].*slot).has_value());
+    }
+  }
+  const bool need_tree = role == Link::Role::kListing ||
+                         (has_fields && (out.postings.empty() || missing));
+  if (!need_tree) return out;
+
+  HtmlDocument doc{std::string(body)};
+  std::string base(url);
+  if (std::string_view href = doc.BaseHref(); !href.empty()) {
+    if (auto resolved = ResolveUrl(url, href)) base = std::move(*resolved);
+  }
+  if (role == Link::Role::kListing) out.links = Links(doc, url, base);
+  if (!has_fields) return out;
+
+  if (compiled_->item && out.postings.empty()) {
+    // One posting per item element; its own link is its URL unless a `url` field says otherwise.
+    std::vector<Posting> items;
+    for (const GumboNode* e : compiled_->item->SelectAll(*doc.document())) {
+      Posting p;
+      p.url = page_url;
+      static const Selector kFirstLink = *Selector::Parse("a[href]");
+      if (const GumboNode* a = kFirstLink.SelectFirst(*e)) {
+        if (auto link = Absolute(base, HtmlDocument::Attribute(*a, "href"))) p.url = *link;
+      }
+      Fill(p, *e, base, false);
+      if (p.title) items.push_back(std::move(p));
+    }
+    out.postings = std::move(items);
+    DistinguishInlinePostings(out.postings, page_url);
+  } else if (out.postings.empty() && role == Link::Role::kDetail) {
+    Posting p;
+    p.url = page_url;
+    Fill(p, *doc.document(), base, false);
+    if (p.title) out.postings.push_back(std::move(p));
+  } else if (out.postings.size() == 1) {
+    Fill(out.postings[0], *doc.document(), base, true);
+  }
   return out;
 }
 

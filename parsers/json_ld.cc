@@ -380,6 +380,8 @@ void Collect(const json::value& v, std::string_view page_url, Extracted& out, in
   }
 }
 
+}  // namespace
+
 // A listing page may carry many postings with neither a URL nor an id of
 // their own (RemoteOK rows, for one). Keyed by the page URL alone they would
 // overwrite each other, so each gets the page URL plus a fragment derived
@@ -408,8 +410,6 @@ void DistinguishInlinePostings(std::span<Posting> postings, std::string_view pag
     p->url += fragment;
   }
 }
-
-}  // namespace
 
 std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
   std::vector<std::string_view> blocks;

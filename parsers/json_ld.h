@@ -5,6 +5,7 @@
 #ifndef JOBTRAWL_PARSERS_JSON_LD_H_
 #define JOBTRAWL_PARSERS_JSON_LD_H_
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,11 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html);
 // when several postings on one page have neither URL nor id, each gets
 // "#job-<hash>" appended so they stay distinct listings.
 void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out);
+
+// Postings on one page with neither a URL nor an id of their own would all
+// share the page's listing key; each gets "#job-<hash of title, company,
+// location>" appended instead (stable from crawl to crawl).
+void DistinguishInlinePostings(std::span<Posting> postings, std::string_view page_url);
 
 }  // namespace jobtrawl::parsers
 

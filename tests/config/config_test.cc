@@ -109,6 +109,46 @@ TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
   }
 }
 
+TEST(ConfigTest, ReadsSelectorFieldsAndChecksEachSelector) {
+  // Invalid selectors are rejected at load time, at their column in the file.
+  auto c = Parse(R"([[source]]
+name = "plain"
+start = "https://a.example/jobs"
+item = "li.job"
+follow = { detail_css = "a.job-link", next_css = "a[rel=next]" }
+fields = { title = "h1", company = [".company", ".employer"], apply_url = "a.apply@href" }
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  const SourceConfig& s = c->sources[0];
+  EXPECT_EQ(s.item, "li.job");
+  EXPECT_EQ(s.follow.detail_css, "a.job-link");
+  ASSERT_EQ(s.fields.size(), 3u);
+  auto selectors = [&](std::string_view field) {
+    for (const auto& f : s.fields) {
+      if (f.field == field) return f.selectors;
+    }
+    return std::vector<std::string>{};
+  };
+  EXPECT_EQ(selectors("company"), (std::vector<std::string>{".company", ".employer"}));
+  EXPECT_EQ(selectors("apply_url"), std::vector<std::string>{"a.apply@href"});
+  EXPECT_EQ(selectors("title"), std::vector<std::string>{"h1"});
+
+  struct Case {
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"fields = { title = \"h1[\" }", "test.toml:4:24: \"h1[\" is not a valid CSS selector: expected an attribute name"},
+      {"fields = { salary_text = \"p\" }", "test.toml:4:12: unknown field \"salary_text\""},
+      {"fields = { title = \"a@\" }", "\"a@\": expected an attribute name after '@'"},
+      {"item = \"li:hover\"", "test.toml:4:12: \"li:hover\" is not a valid CSS selector: unsupported pseudo-class"},
+      {"fields = { title = 3 }", "field selectors must be strings"},
+  };
+  for (const auto& k : cases) {
+    std::string text = std::string("[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n") + k.text + "\n";
+    EXPECT_THAT(Errors(text), HasSubstr(k.expected)) << k.text;
+  }
+}
+
 TEST(ConfigTest, ReportsAllErrorsAtOnce) {
   // check-config must show every problem in one run, not one per edit.
   auto c = Parse(R"(
