@@ -270,6 +270,29 @@ TEST_F(CrawlEndToEndTest, LegacyCharsetsAndMojibakeAreStoredAsCleanUtf8) {
               ElementsAre("Entwickler M\xC3\xBCnchen", "Entwickler M\xC3\xBCnchen"));
 }
 
+TEST_F(CrawlEndToEndTest, PlainHtmlBoardByItemsAndFields) {
+  // A board with no structured data at all: postings come from selectors.
+  server_.Route("/plain", {200, R"(<ul>
+      <li class="job"><a class="t" href="/plain/1">Welder</a><span class="loc">Bergen</span></li>
+      <li class="job"><a class="t" href="/plain/2">Electrician</a><span class="loc">Oslo</span></li>
+      </ul><nav><a class="more" href="/plain?p=2">more</a></nav>)"});
+  server_.Route("/plain?p=2", {200, R"(<ul><li class="job"><a class="t" href="/plain/3">Plumber</a></li></ul>)"});
+  std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+                     "allow_private_networks = true\n[[source]]\nname = \"plain\"\nstart = [\"" +
+                     server_.Url("/plain") + "\"]\nitem = \"li.job\"\n"
+                     "fields = { title = \"a.t\", location = \".loc\" }\n"
+                     "follow = { next_css = \"nav a.more\" }\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
+  auto summary = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->sources[0].record.status, "ok");
+  EXPECT_THAT(Column("SELECT title || ' | ' || coalesce(location, '-') || ' | ' || url FROM postings ORDER BY id"),
+              ElementsAre("Welder | Bergen | " + server_.Url("/plain/1"),
+                          "Electrician | Oslo | " + server_.Url("/plain/2"),
+                          "Plumber | - | " + server_.Url("/plain/3")));
+}
+
 TEST_F(CrawlEndToEndTest, LeasedSourceIsSkippedOrWaitedFor) {
   // A daemon (another process) holds the source's lease: a one-shot crawl
   // skips it and says so; with --wait it crawls once the lease is released.
