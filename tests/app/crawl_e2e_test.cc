@@ -391,6 +391,38 @@ TEST(ParseCommandTest, PrintsPostingsAsJsonLines) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
 
+TEST(ParseCommandTest, ExampleSelectorConfigsReadTheirCorpusPages) {
+  // config/examples/html-selectors.toml against pages saved from those boards.
+  struct Case {
+    const char* source;
+    const char* file;
+    const char* url;
+    std::vector<const char*> expected;
+  } cases[] = {
+      {"seek-au", "plain/seek-au-job-senior-platform-engineer-93856863.html",
+       "https://www.seek.com.au/job/93856863",
+       {R"("title":"Senior Platform Engineer | Remote | Australia")", R"("company":"iterate")",
+        R"x("location":"Melbourne VIC (Remote)")x", R"("title":"css:h1[data-automation=job-detail-title]")"}},
+      {"workinstartups", "plain/workinstartups-adzuna-detail-attio-product-engineer.html",
+       "https://workinstartups.com/job-board/job/1",
+       {R"("title":"Product Engineer")", R"("company":"Attio")", R"x("location":"London [Remote], UK")x"}},
+      {"lever-board", "listing/lever-jobs-janux-therapeutics.html", "https://jobs.lever.co/januxrx",
+       {R"("title":"Director, Corporate Strategy and Analytics")",
+        R"("url":"https://jobs.lever.co/januxrx/2d3977f1-f207-4c2d-a534-c7e517b66bfb")"}},
+  };
+  for (const auto& c : cases) {
+    std::filesystem::path file = std::filesystem::path(JOBTRAWL_CORPUS_DIR) / c.file;
+    if (!std::filesystem::exists(file)) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+    std::ostringstream out, err;
+    ParseOptions options{.file = file, .url = c.url,
+                         .config = JOBTRAWL_SOURCE_DIR "/config/examples/html-selectors.toml",
+                         .source = c.source, .links = std::string(c.source) == "lever-board",
+                         .pretty = false};
+    ASSERT_EQ(ParseCommand(options, out, err), kExitOk) << err.str();
+    for (const char* e : c.expected) EXPECT_THAT(out.str(), HasSubstr(e)) << c.source;
+  }
+}
+
 TEST(SelectCommandTest, PrintsTextAttributesHtmlOrCount) {
   // `jobtrawl select` on the sample board's first listing page.
   const std::string file = JOBTRAWL_SOURCE_DIR "/sample-board/index.html";

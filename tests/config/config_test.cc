@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 namespace jobtrawl::config {
@@ -169,6 +170,19 @@ TEST(ConfigTest, LoadConfigReportsMissingFile) {
   ASSERT_FALSE(c.has_value());
   EXPECT_THAT(c.error().front().ToString(),
               HasSubstr("/nonexistent/jobtrawl.toml: cannot open the config file"));
+}
+
+TEST(ConfigTest, ExampleConfigsAreValid) {
+  // Every file in config/examples/ is a working example a user can copy.
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(JOBTRAWL_SOURCE_DIR "/config/examples")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++seen;
+    auto c = LoadConfig(entry.path());
+    EXPECT_TRUE(c.has_value()) << entry.path() << ": " << (c ? "" : c.error().front().ToString());
+  }
+  EXPECT_GT(seen, 0);
+  EXPECT_TRUE(LoadConfig(JOBTRAWL_SOURCE_DIR "/config/jobtrawl.example.toml").has_value());
 }
 
 TEST(ConfigTest, ShippedDefaultConfigIsValid) {
