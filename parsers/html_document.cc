@@ -8,9 +8,28 @@ void HtmlDocument::OutputDeleter::operator()(GumboOutput* output) const {
   if (output != nullptr) gumbo_destroy_output(&kGumboDefaultOptions, output);
 }
 
+
+namespace {
+
+// Gumbo's README asks callers to treat input as untrusted. We record no
+// parse errors (they are never read, and garbage pages produce one per
+// byte) and build trees from at most kMaxTreeInput bytes.
+constexpr size_t kMaxTreeInput = 8 * 1024 * 1024;
+
+GumboOptions TreeOptions() {
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;
+  return options;
+}
+
+}  // namespace
+
 HtmlDocument::HtmlDocument(std::string html)
-    : html_(std::move(html)),
-      output_(gumbo_parse_with_options(&kGumboDefaultOptions, html_.data(), html_.size())) {}
+    : html_(html.size() > kMaxTreeInput ? html.substr(0, kMaxTreeInput) : std::move(html)),
+      output_([this] {
+        static const GumboOptions kOptions = TreeOptions();
+        return gumbo_parse_with_options(&kOptions, html_.data(), html_.size());
+      }()) {}
 
 void HtmlDocument::ForEachElement(const std::function<void(const GumboNode&)>& visit) const {
   // Iterative, so a hostile page nested a million levels deep cannot

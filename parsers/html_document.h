@@ -15,7 +15,7 @@ namespace jobtrawl::parsers {
 // Owns the input text and the tree parsed from it: Gumbo's nodes point into
 // the text, so both live and die together. Immutable after construction and
 // safe to read from several threads. Never fails: Gumbo recovers from any
-// markup as browsers do.
+// markup as browsers do. Input past 8 MiB is left out of the tree.
 class HtmlDocument {
  public:
   explicit HtmlDocument(std::string html);
