@@ -409,6 +409,9 @@ TEST(ParseCommandTest, ExampleSelectorConfigsReadTheirCorpusPages) {
       {"lever-board", "listing/lever-jobs-janux-therapeutics.html", "https://jobs.lever.co/januxrx",
        {R"("title":"Director, Corporate Strategy and Analytics")",
         R"("url":"https://jobs.lever.co/januxrx/2d3977f1-f207-4c2d-a534-c7e517b66bfb")"}},
+      {"greenhouse-embed", "listing/greenhouse-job-boards-mirador-therapeutics.html",
+       "https://job-boards.greenhouse.io/embed/job_board?for=miradortherapeutics",
+       {R"x("location":"San Diego, CA")x", R"("url":"https://miradortx.com/careers/?gh_jid=5139831008")"}},
   };
   for (const auto& c : cases) {
     std::filesystem::path file = std::filesystem::path(JOBTRAWL_CORPUS_DIR) / c.file;
@@ -416,7 +419,7 @@ TEST(ParseCommandTest, ExampleSelectorConfigsReadTheirCorpusPages) {
     std::ostringstream out, err;
     ParseOptions options{.file = file, .url = c.url,
                          .config = JOBTRAWL_SOURCE_DIR "/config/examples/html-selectors.toml",
-                         .source = c.source, .links = std::string(c.source) == "lever-board",
+                         .source = c.source, .links = std::string(c.source) == "lever-board" || std::string(c.source) == "greenhouse-embed",
                          .pretty = false};
     ASSERT_EQ(ParseCommand(options, out, err), kExitOk) << err.str();
     for (const char* e : c.expected) EXPECT_THAT(out.str(), HasSubstr(e)) << c.source;
