@@ -7,8 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "support/corpus.h"
+
 namespace jobtrawl::parsers {
 namespace {
+
+using jobtrawl::testing::ReadCorpus;
 
 std::vector<std::string> Urls(const std::vector<Link>& links, Link::Role role) {
   std::vector<std::string> out;
@@ -128,13 +132,6 @@ TEST(ExtractorFieldsTest, LinksBySelector) {
   EXPECT_EQ(Urls(links, Link::Role::kListing), std::vector<std::string>{"https://a.example/list?page=2"});
 }
 
-std::string ReadCorpusFile(const std::string& relative) {
-  std::ifstream in(std::filesystem::path(JOBTRAWL_CORPUS_DIR) / relative, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(ExtractorFieldsCorpusTest, BoardListingsByItem) {
   // Lever and Greenhouse hosted boards list postings without structured data.
   struct Case {
@@ -157,7 +154,7 @@ TEST(ExtractorFieldsCorpusTest, BoardListingsByItem) {
        8, nullptr, "San Diego, CA", nullptr},
   };
   for (auto& c : cases) {
-    std::string html = ReadCorpusFile(c.file);
+    std::string html = ReadCorpus(c.file);
     if (html.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
     Extractor x(c.options);
     Extracted out = x.Extract(c.page, html, Link::Role::kListing);

@@ -7,8 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "support/corpus.h"
+
 namespace jobtrawl::parsers {
 namespace {
+
+using jobtrawl::testing::ReadCorpus;
 
 const char* kPage = "https://jobs.example.com/jobs/42";
 
@@ -162,14 +166,6 @@ TEST(JsonLdTest, InlinePostingsWithoutIdentityStayDistinct) {
   // Deterministic: the same page gives the same keys on every crawl.
   EXPECT_EQ(Extract(Script(R"([{"@type":"JobPosting","title":"A","hiringOrganization":"X"},
       {"@type":"JobPosting","title":"Z"}])")).postings[0].url, out.postings[0].url);
-}
-
-// Real pages saved from the web (../shared/corpus); skipped when absent.
-std::string ReadCorpus(const std::string& relative) {
-  std::ifstream in(std::filesystem::path(JOBTRAWL_CORPUS_DIR) / relative, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(JsonLdCorpusTest, IndeedAustraliaViewJob) {

@@ -10,16 +10,10 @@
 #include "parsers/html_text.h"
 #include "parsers/lenient_json.h"
 #include "parsers/url.h"
+#include "support/corpus.h"
 
 namespace jobtrawl::parsers {
 namespace {
-
-std::string Read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // One random edit of the kinds real breakage makes: cut short, bytes
 // flipped, markup or JSON punctuation inserted, a stretch duplicated.
@@ -56,14 +50,16 @@ TEST(RobustnessTest, DamagedPagesNeverCrashTheExtractor) {
   std::vector<std::string> pages;
   for (auto file : {"sample-board/index.html", "sample-board/jobs/1004.html",
                     "sample-board/jobs/1007.html"}) {
-    pages.push_back(Read(std::filesystem::path(JOBTRAWL_SOURCE_DIR) / file));
+    pages.push_back(jobtrawl::testing::ReadFile(std::filesystem::path(JOBTRAWL_SOURCE_DIR) / file));
   }
   std::filesystem::path corpus(JOBTRAWL_CORPUS_DIR);
   for (auto file : {"jsonld/wttj-otta-jsonld-snippet-monzo-greenhouse-product-marketing-lead.html",
                     "listing/remoteok-listing-rows-fragment-2022-09.html"}) {
     // The first 40 KB keep the test fast (Gumbo parses ~15 MB/s) and still
     // hold several postings.
-    if (std::filesystem::exists(corpus / file)) pages.push_back(Read(corpus / file).substr(0, 40000));
+    if (std::filesystem::exists(corpus / file)) {
+      pages.push_back(jobtrawl::testing::ReadFile(corpus / file).substr(0, 40000));
+    }
   }
   Extractor x({.detail_pattern = "/jobs/", .next_pattern = "page"});
   int postings = 0;

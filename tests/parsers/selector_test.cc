@@ -8,9 +8,12 @@
 #include <sstream>
 
 #include "parsers/html_document.h"
+#include "support/corpus.h"
 
 namespace jobtrawl::parsers {
 namespace {
+
+using jobtrawl::testing::ReadCorpus;
 
 // Every element carries an id, so a selection reads as a list of ids.
 constexpr const char* kPage = R"(<!DOCTYPE html>
@@ -149,13 +152,6 @@ TEST(SelectorTest, TextAndOuterHtml) {
   HtmlDocument implied{"<ul><li id=x>one<li>two</ul>"};
   auto li = Selector::Parse("#x");
   EXPECT_EQ(OuterHtml(*li->SelectFirst(*implied.root())), R"(<li id="x">one</li>)");
-}
-
-std::string ReadCorpus(const std::string& relative) {
-  std::ifstream in(std::filesystem::path(JOBTRAWL_CORPUS_DIR) / relative, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST(SelectorCorpusTest, RealBoardListings) {
