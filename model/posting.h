@@ -42,6 +42,9 @@ struct Link {
   enum class Role { kListing, kDetail };
   std::string url;  // absolute and canonical
   Role role = Role::kDetail;
+  // When the page last changed, as a sitemap says (UTC "YYYY-MM-DDTHH:MM:SSZ");
+  // empty when unknown. A page fetched since then is not fetched again.
+  std::string lastmod;
 
   bool operator==(const Link&) const = default;
 };
@@ -53,6 +56,7 @@ struct Extracted {
   std::vector<Link> links;
   int structured_blocks = 0;  // JSON-LD blocks seen
   int broken_blocks = 0;      // JSON-LD blocks that could not be read even leniently
+  int skipped = 0;            // entries, items or elements passed over (no title, over a limit)
   std::vector<std::string> warnings;
 };
 

@@ -199,6 +199,24 @@ std::string CharsetFromMeta(std::string_view html) {
   return {};
 }
 
+std::string CharsetFromXmlDeclaration(std::string_view bytes) {
+  // <?xml version="1.0" encoding="ISO-8859-1"?> opens the document or nothing.
+  if (!bytes.starts_with("<?xml")) return {};
+  std::string_view decl = bytes.substr(0, bytes.find("?>", 5));
+  size_t at = decl.find("encoding");
+  if (at == std::string_view::npos) return {};
+  size_t quote = decl.find_first_of("\"'", at + 8);
+  if (quote == std::string_view::npos) return {};
+  size_t end = decl.find(decl[quote], quote + 1);
+  if (end == std::string_view::npos) return {};
+  std::string charset;
+  for (char c : decl.substr(quote + 1, end - quote - 1)) {
+    charset.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (charset == "utf8") charset = "utf-8";
+  return charset;
+}
+
 DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
   DecodedText d;
   auto as_utf8 = [&](std::string_view body, std::string source) {
@@ -228,6 +246,7 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
   if (bytes.starts_with("\xFE\xFF") && transcode("utf-16be", "bom", bytes.substr(2))) return d;
   if (bytes.starts_with("\xFF\xFE") && transcode("utf-16le", "bom", bytes.substr(2))) return d;
   if (transcode(CharsetFromContentType(content_type), "header", bytes)) return d;
+  if (transcode(CharsetFromXmlDeclaration(bytes), "xml", bytes)) return d;
   if (transcode(CharsetFromMeta(bytes), "meta", bytes)) return d;
   if (IsValidUtf8(bytes)) return as_utf8(bytes, "detected");
   if (transcode(Detect(bytes), "detected", bytes)) return d;

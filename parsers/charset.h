@@ -1,6 +1,7 @@
 // Bytes off the wire to valid UTF-8, following the HTML spec's order
 // (https://html.spec.whatwg.org/multipage/parsing.html#determining-the-character-encoding):
-// byte order mark, then the HTTP Content-Type charset, then <meta charset>
+// byte order mark, then the HTTP Content-Type charset, then an XML
+// declaration's encoding (feeds, sitemaps), then <meta charset>
 // or <meta http-equiv> within the first 1024 bytes, then detection
 // (uchardet), with windows-1252 as the last resort. Transcoding uses iconv;
 // invalid sequences become U+FFFD, never passed on.
@@ -16,7 +17,7 @@ struct DecodedText {
   bool unchanged = false;  // the input was valid UTF-8 already: use it as it is
   std::string text;        // otherwise: the input as valid UTF-8
   std::string charset;     // what the bytes were read as, e.g. "utf-8", "windows-1252"
-  std::string source;      // how it was decided: "bom", "header", "meta", "detected", "default"
+  std::string source;      // how it was decided: "bom", "header", "xml", "meta", "detected", "default"
   int replaced = 0;        // invalid sequences replaced by U+FFFD
 
   // The UTF-8 text, given the same input DecodeToUtf8 saw.
@@ -33,6 +34,10 @@ std::string CharsetFromContentType(std::string_view content_type);
 // The charset a page declares in <meta> within its first 1024 bytes; empty
 // when none.
 std::string CharsetFromMeta(std::string_view html);
+
+// The encoding an XML declaration names (<?xml ... encoding="..."?>),
+// lower-cased; empty when the bytes do not start with one that names it.
+std::string CharsetFromXmlDeclaration(std::string_view bytes);
 
 // True when `bytes` is entirely valid UTF-8.
 bool IsValidUtf8(std::string_view bytes);

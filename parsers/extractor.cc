@@ -3,11 +3,15 @@
 #include <re2/re2.h>
 
 #include <optional>
+#include <span>
 #include <unordered_set>
 
+#include "parsers/board_api.h"
+#include "parsers/feed.h"
 #include "parsers/html_document.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
+#include "parsers/microdata.h"
 #include "parsers/selector.h"
 #include "parsers/url.h"
 
@@ -76,6 +80,20 @@ std::optional<std::string> Absolute(const std::string& base, std::string_view hr
   return CanonicalUrl(*resolved);
 }
 
+constexpr const char* kTextFields[] = {"title", "company", "location", "country", "remote",
+                                      "employment_type", "date_posted", "valid_through",
+                                      "apply_url", "external_id", "description"};
+
+// Records `source` as the origin of every field set and not yet attributed.
+void MarkProvenance(std::span<Posting> postings, const std::string& source) {
+  for (Posting& p : postings) {
+    for (const char* f : kTextFields) {
+      if ((p.*Slot(f)).has_value()) p.provenance.try_emplace(f, source);
+    }
+    if (p.salary_min || p.salary_max) p.provenance.try_emplace("salary", source);
+  }
+}
+
 }  // namespace
 
 struct Extractor::Compiled {
@@ -95,7 +113,10 @@ struct Extractor::Compiled {
 };
 
 Extractor::Extractor(const ExtractOptions& options)
-    : detail_(Compile(options.detail_pattern)),
+    : kind_(options.kind),
+      company_in_title_(options.company_in_title),
+      company_(options.company),
+      detail_(Compile(options.detail_pattern)),
       next_(Compile(options.next_pattern)),
       compiled_(std::make_unique<Compiled>()) {
   for (const auto& f : options.fields) {
@@ -203,18 +224,45 @@ void Extractor::Fill(Posting& p, const GumboNode& scope, const std::string& base
 Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::Role role) const {
   Extracted out;
   const std::string page_url = CanonicalUrl(url).value_or(std::string(url));
-  ExtractJsonLd(body, page_url, out);
-  for (Posting& p : out.postings) {
-    for (const char* f : {"title", "company", "location", "country", "remote", "employment_type",
-                          "date_posted", "valid_through", "apply_url", "external_id", "description"}) {
-      if ((p.*Slot(f)).has_value()) p.provenance[f] = "json-ld";
+  if (IsBoardApi(kind_)) {
+    ExtractBoardApi(kind_, page_url, body, out);
+    MarkProvenance(out.postings, std::string(SourceKindName(kind_)) + "-api");
+  } else if (kind_ == SourceKind::kRss || kind_ == SourceKind::kXmlFeed) {
+    ExtractFeed(page_url, body, {.company_in_title = company_in_title_}, out);
+    MarkProvenance(out.postings, "feed");
+  } else if (kind_ == SourceKind::kSitemap && role == Link::Role::kListing) {
+    ExtractSitemap(page_url, body, out);
+    if (detail_) {
+      // A sitemap lists every page of a site; the detail pattern keeps the postings.
+      std::erase_if(out.links, [&](const Link& l) {
+        return l.role == Link::Role::kDetail && !re2::RE2::PartialMatch(l.url, *detail_);
+      });
     }
-    if (p.salary_min || p.salary_max) p.provenance["salary"] = "json-ld";
+  } else {
+    out = ExtractHtml(url, body, role);
   }
+  if (!company_.empty()) {
+    for (Posting& p : out.postings) {
+      if (!p.company) {
+        p.company = company_;
+        p.provenance["company"] = "config";
+      }
+    }
+  }
+  return out;
+}
+
+Extracted Extractor::ExtractHtml(std::string_view url, std::string_view body, Link::Role role) const {
+  Extracted out;
+  const std::string page_url = CanonicalUrl(url).value_or(std::string(url));
+  ExtractJsonLd(body, page_url, out);
+  MarkProvenance(out.postings, "json-ld");
 
   // A tree is built only when something needs it: links on listing pages,
-  // or selector fields that structured data left empty.
+  // microdata or RDFa when JSON-LD gave no posting, or selector fields that
+  // structured data left empty.
   const bool has_fields = !compiled_->fields.empty();
+  const bool markup = out.postings.empty() && MayHaveMarkupJobPosting(body);
   bool missing = false;
   if (has_fields && out.postings.size() == 1) {
     for (const auto& f : compiled_->fields) {
@@ -222,16 +270,24 @@ Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::
       missing = missing || (slot != nullptr && !(out.postings[0].*slot).has_value());
     }
   }
-  const bool need_tree = role == Link::Role::kListing ||
+  const bool need_tree = role == Link::Role::kListing || markup ||
                          (has_fields && (out.postings.empty() || missing));
   if (!need_tree) return out;
 
   HtmlDocument doc{std::string(body)};
+  if (doc.truncated()) {
+    out.warnings.push_back(doc.truncated_reason());
+    ++out.skipped;
+  }
   std::string base(url);
   if (std::string_view href = doc.BaseHref(); !href.empty()) {
     if (auto resolved = ResolveUrl(url, href)) base = std::move(*resolved);
   }
   if (role == Link::Role::kListing) out.links = Links(doc, url, base);
+  if (markup) {
+    ExtractMarkupPostings(doc, page_url, out);
+    MarkProvenance(out.postings, "microdata");
+  }
   if (!has_fields) return out;
 
   if (compiled_->item && out.postings.empty()) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "model/posting.h"
+#include "parsers/source_kind.h"
 
 struct GumboInternalNode;
 using GumboNode = GumboInternalNode;
@@ -20,6 +21,11 @@ namespace jobtrawl::parsers {
 class HtmlDocument;
 
 struct ExtractOptions {
+  SourceKind kind = SourceKind::kHtml;
+  // Feeds: item titles written "Company: Title" are split (see FeedOptions).
+  bool company_in_title = false;
+  // Fills `company` where the data names none (board APIs often do not).
+  std::string company;
   // RE2 patterns matched anywhere in a link's absolute URL; empty: none.
   std::string detail_pattern;
   std::string next_pattern;
@@ -47,10 +53,12 @@ class Extractor {
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;
 
-  // Extracts from `body`, fetched from the absolute `url`. Listing pages are
-  // parsed into a tree for their links; a detail page gets a tree only when
-  // selector fields must fill what its structured data lacks. Never fails:
-  // what cannot be read is skipped and counted in the result.
+  // Extracts from `body` (valid UTF-8), fetched from the absolute `url`, as
+  // the source's kind reads it: board API JSON and feeds whole; a sitemap's
+  // links; HTML pages by JSON-LD, then microdata/RDFa, then selector fields.
+  // An HTML listing page is parsed into a tree for its links; a detail page
+  // gets a tree only when markup or selector fields must fill what its
+  // JSON-LD lacks. Never fails: what cannot be read is skipped and counted.
   Extracted Extract(std::string_view url, std::string_view body, Link::Role role) const;
 
   // The links to follow from a listing page (exposed for tests and tools).
@@ -61,6 +69,11 @@ class Extractor {
   std::vector<Link> Links(const HtmlDocument& doc, std::string_view url,
                           const std::string& base) const;
   void Fill(Posting& p, const GumboNode& scope, const std::string& base, bool only_missing) const;
+  Extracted ExtractHtml(std::string_view url, std::string_view body, Link::Role role) const;
+
+  SourceKind kind_;
+  bool company_in_title_;
+  std::string company_;
 
   std::unique_ptr<re2::RE2> detail_;
   std::unique_ptr<re2::RE2> next_;

@@ -410,4 +410,11 @@ std::string CleanInlineText(std::string_view text) {
   return RepairMojibake(out);
 }
 
+std::string FragmentToText(std::string_view html) {
+  if (html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos) {
+    return HtmlToText(DecodeEntities(html));
+  }
+  return HtmlToText(html);
+}
+
 }  // namespace jobtrawl::parsers

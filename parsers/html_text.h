@@ -22,6 +22,11 @@ std::string DecodeEntities(std::string_view text);
 // trimmed. Never fails; malformed markup degrades to text.
 std::string HtmlToText(std::string_view html);
 
+// HtmlToText for a description field of structured data, where some
+// publishers escape the whole fragment once more ("&lt;p&gt;..."): such a
+// fragment is unescaped first.
+std::string FragmentToText(std::string_view html);
+
 // Entities decoded, whitespace runs (newlines included) collapsed to one
 // space, trimmed: for titles, names and other one-line fields.
 std::string CleanInlineText(std::string_view text);

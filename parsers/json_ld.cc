@@ -9,6 +9,7 @@
 #include <string>
 
 #include "parsers/html_text.h"
+#include "parsers/json_values.h"
 #include "parsers/lenient_json.h"
 #include "parsers/url.h"
 
@@ -74,100 +75,6 @@ std::optional<std::string_view> Attribute(std::string_view attrs, std::string_vi
   return std::nullopt;
 }
 
-// ---- JSON helpers: tolerant of the many shapes schema.org allows. ----
-
-const json::value* Get(const json::object& o, std::string_view key) {
-  if (auto it = o.find(key); it != o.end()) return &it->value();
-  return nullptr;
-}
-
-// First element of an array, or the value itself.
-const json::value* First(const json::value* v) {
-  if (v != nullptr && v->is_array()) {
-    const auto& a = v->get_array();
-    return a.empty() ? nullptr : &a.front();
-  }
-  return v;
-}
-
-std::optional<std::string> Text(const json::value* v);
-
-std::optional<std::string> NonEmpty(std::string s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
-// A scalar or a {"name"/"@value"/"value"} object as one line of clean text.
-std::optional<std::string> Text(const json::value* v) {
-  v = First(v);
-  if (v == nullptr) return std::nullopt;
-  switch (v->kind()) {
-    case json::kind::string: return NonEmpty(CleanInlineText(v->get_string()));
-    case json::kind::int64: return std::to_string(v->get_int64());
-    case json::kind::uint64: return std::to_string(v->get_uint64());
-    case json::kind::double_: {
-      double d = v->get_double();
-      if (d == std::floor(d) && std::abs(d) < 1e15) return std::to_string(static_cast<long long>(d));
-      return std::to_string(d);
-    }
-    case json::kind::object: {
-      const auto& o = v->get_object();
-      for (auto key : {"name", "@value", "value"}) {
-        if (auto* inner = Get(o, key)) return Text(inner);
-      }
-      return std::nullopt;
-    }
-    case json::kind::null:
-    case json::kind::bool_:
-    case json::kind::array: return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-std::optional<double> Number(const json::value* v) {
-  v = First(v);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return static_cast<double>(v->get_int64());
-  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-  if (v->is_double()) return std::isfinite(v->get_double()) ? std::optional(v->get_double()) : std::nullopt;
-  if (v->is_string()) {
-    // "130,000" or "130000.00": thousands separators dropped. Anything else
-    // (ranges, words) is text for the salary normalizer, not a number.
-    std::string digits;
-    for (char c : v->get_string()) {
-      if (c == ',' || c == ' ' || c == '_') continue;
-      digits.push_back(c);
-    }
-    if (digits.empty()) return std::nullopt;
-    try {
-      size_t used = 0;
-      double d = std::stod(digits, &used);
-      if (used == digits.size() && std::isfinite(d)) return d;
-    } catch (const std::exception&) {
-    }
-  }
-  return std::nullopt;
-}
-
-bool HasType(const json::object& o, std::string_view type) {
-  const json::value* t = Get(o, "@type");
-  if (t == nullptr) return false;
-  auto matches = [&](const json::value& v) {
-    if (!v.is_string()) return false;
-    std::string_view s = v.get_string();
-    // "JobPosting", "schema:JobPosting", "http://schema.org/JobPosting"
-    if (auto slash = s.find_last_of("/:"); slash != std::string_view::npos) s = s.substr(slash + 1);
-    return s == type;
-  };
-  if (t->is_array()) {
-    for (const auto& e : t->get_array()) {
-      if (matches(e)) return true;
-    }
-    return false;
-  }
-  return matches(*t);
-}
-
 // "Locality, Region, Country" from a Place, PostalAddress or string.
 struct Location {
   std::optional<std::string> display;
@@ -207,21 +114,6 @@ Location ReadPlace(const json::value& place) {
   add(loc.country);
   loc.display = NonEmpty(std::move(display));
   return loc;
-}
-
-// schema.org employment types as the enumerated values, for known spellings.
-std::string EmploymentType(std::string_view raw) {
-  std::string upper;
-  for (char c : raw) {
-    if (c == '-' || c == ' ') c = '_';
-    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  if (upper == "FULLTIME") return "FULL_TIME";
-  if (upper == "PARTTIME") return "PART_TIME";
-  if (upper == "CONTRACT") return "CONTRACTOR";
-  if (upper == "INTERNSHIP") return "INTERN";
-  if (upper == "TEMP") return "TEMPORARY";
-  return upper;
 }
 
 void ReadSalary(const json::value* salary, Posting& p) {
@@ -266,14 +158,6 @@ void ReadSalary(const json::value* salary, Posting& p) {
     p.salary_currency.reset();
     p.salary_period.reset();
   }
-}
-
-std::optional<std::string> Url(const json::value* v, std::string_view page_url) {
-  auto text = Text(v);
-  if (!text) return std::nullopt;
-  auto resolved = ResolveUrl(page_url, *text);
-  if (!resolved) return std::nullopt;
-  return CanonicalUrl(*resolved);
 }
 
 Posting ReadPosting(const json::object& o, std::string_view page_url) {
@@ -340,6 +224,9 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
 
   ReadSalary(Get(o, "baseSalary"), p);
   if (!p.salary_min && !p.salary_max) ReadSalary(Get(o, "estimatedSalary"), p);
+  // A bare number as baseSalary with the currency beside it (schema.org's
+  // own JobPosting example does this).
+  if ((p.salary_min || p.salary_max) && !p.salary_currency) p.salary_currency = Text(Get(o, "salaryCurrency"));
   p.date_posted = Text(Get(o, "datePosted"));
   p.valid_through = Text(Get(o, "validThrough"));
   // PropertyValue identifiers carry the id in "value" and a label in "name".
@@ -362,7 +249,6 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
   return p;
 }
 
-// Visits every object in the tree; JobPostings are read, not descended into.
 void Collect(const json::value& v, std::string_view page_url, Extracted& out, int depth) {
   if (depth > 64) return;
   if (v.is_array()) {
@@ -381,6 +267,10 @@ void Collect(const json::value& v, std::string_view page_url, Extracted& out, in
 }
 
 }  // namespace
+
+void CollectJobPostings(const json::value& v, std::string_view page_url, Extracted& out) {
+  Collect(v, page_url, out, 0);
+}
 
 // A listing page may carry many postings with neither a URL nor an id of
 // their own (RemoteOK rows, for one). Keyed by the page URL alone they would
@@ -458,7 +348,7 @@ void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& 
                              " bytes");
       continue;
     }
-    Collect(*value, page_url, out, 0);
+    CollectJobPostings(*value, page_url, out);
   }
   DistinguishInlinePostings(std::span(out.postings).subspan(first), page_url);
 }

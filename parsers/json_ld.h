@@ -5,6 +5,7 @@
 #ifndef JOBTRAWL_PARSERS_JSON_LD_H_
 #define JOBTRAWL_PARSERS_JSON_LD_H_
 
+#include <boost/json/fwd.hpp>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,11 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html);
 // when several postings on one page have neither URL nor id, each gets
 // "#job-<hash>" appended so they stay distinct listings.
 void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out);
+
+// Appends each schema.org JobPosting in `v` (a JSON-LD value, or microdata
+// read into the same shape), looking through arrays, @graph and nested
+// objects; a JobPosting is read, not descended into.
+void CollectJobPostings(const boost::json::value& v, std::string_view page_url, Extracted& out);
 
 // Postings on one page with neither a URL nor an id of their own would all
 // share the page's listing key; each gets "#job-<hash of title, company,

@@ -1,0 +1,479 @@
+#include "parsers/board_api.h"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+#include <chrono>
+#include <cmath>
+
+#include "model/clock.h"
+#include "parsers/html_text.h"
+#include "parsers/json_values.h"
+#include "parsers/lenient_json.h"
+#include "parsers/url.h"
+
+namespace jobtrawl::parsers {
+namespace {
+
+namespace json = boost::json;
+
+const json::object* Object(const json::value* v) {
+  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
+}
+
+const json::array* Array(const json::value* v) {
+  return v != nullptr && v->is_array() ? &v->get_array() : nullptr;
+}
+
+bool Truthy(const json::value* v) { return v != nullptr && v->is_bool() && v->get_bool(); }
+
+// HTML from an API field as clean text. Some APIs entity-escape the whole
+// fragment ("&lt;p&gt;..."), which is decoded first.
+std::optional<std::string> HtmlText(const json::value* v) {
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return NonEmpty(FragmentToText(v->get_string()));
+}
+
+// Several HTML parts of one description, each present one a paragraph.
+void AppendText(std::optional<std::string>& to, std::optional<std::string> part,
+                std::string_view heading = {}) {
+  if (!part) return;
+  std::string text = heading.empty() ? std::move(*part) : std::string(heading) + "\n" + *part;
+  to = to ? *to + "\n\n" + text : std::move(text);
+}
+
+// Milliseconds or seconds since the epoch (told apart by size) as UTC ISO-8601.
+std::optional<std::string> EpochDate(const json::value* v) {
+  auto n = Number(v);
+  if (!n || *n <= 0) return std::nullopt;
+  double seconds = *n > 1e11 ? *n / 1000 : *n;
+  if (seconds > 4e10) return std::nullopt;
+  return FormatUtc(Clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds))));
+}
+
+// "remote" | "hybrid" | "onsite" from the workplace words boards use.
+std::optional<std::string> Workplace(std::optional<std::string> raw) {
+  if (!raw) return std::nullopt;
+  std::string w;
+  for (char c : *raw) {
+    if (std::isalpha(static_cast<unsigned char>(c))) w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (w == "remote" || w == "fullyremote") return "remote";
+  if (w == "hybrid") return "hybrid";
+  if (w == "onsite" || w == "inoffice" || w == "office") return "onsite";
+  return std::nullopt;
+}
+
+// "City, Region, Country" from parts, skipping empty and repeated ones.
+std::optional<std::string> JoinPlace(std::initializer_list<std::optional<std::string>> parts) {
+  std::string display;
+  for (const auto& part : parts) {
+    if (!part || display.find(*part) != std::string::npos) continue;
+    if (!display.empty()) display += ", ";
+    display += *part;
+  }
+  return NonEmpty(std::move(display));
+}
+
+std::optional<std::string> IdText(const json::value* v) { return Text(v); }
+
+std::optional<std::string> Link(const json::value* v, std::string_view page_url) {
+  return Url(v, page_url);
+}
+
+// Salary from min/max numbers; zeros mean "not stated".
+void Salary(Posting& p, const json::value* min, const json::value* max,
+            std::optional<std::string> currency, std::optional<std::string> period) {
+  auto lo = Number(min);
+  auto hi = Number(max);
+  if (lo && *lo <= 0) lo.reset();
+  if (hi && *hi <= 0) hi.reset();
+  if (!lo && !hi) return;
+  p.salary_min = lo;
+  p.salary_max = hi;
+  p.salary_currency = std::move(currency);
+  p.salary_period = std::move(period);
+}
+
+// Salary intervals as APIs spell them ("1 YEAR", "per-year-salary", "month").
+std::optional<std::string> Period(std::optional<std::string> raw) {
+  if (!raw) return std::nullopt;
+  std::string u;
+  for (char c : *raw) u.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (std::string_view unit : {"HOUR", "DAY", "WEEK", "MONTH", "YEAR"}) {
+    if (u.find(unit) != std::string::npos) return std::string(unit);
+  }
+  if (u.find("ANNUAL") != std::string::npos) return "YEAR";
+  return std::nullopt;
+}
+
+using Adapter = void (*)(const json::value& root, std::string_view url, Extracted& out);
+
+// Pushes `p` when it has a title; counts it as skipped otherwise.
+void Keep(Posting&& p, Extracted& out) {
+  if (!p.title) {
+    ++out.skipped;
+    return;
+  }
+  out.postings.push_back(std::move(p));
+}
+
+// ---- Greenhouse: {"jobs": [...]} (also the older /embed/jobs shape) ----
+void Greenhouse(const json::value& root, std::string_view url, Extracted& out) {
+  const json::object* o = Object(&root);
+  const json::array* jobs = o != nullptr ? Array(Get(*o, "jobs")) : nullptr;
+  if (jobs == nullptr) return;
+  for (const json::value& v : *jobs) {
+    const json::object* j = Object(&v);
+    if (j == nullptr) continue;
+    Posting p;
+    p.external_id = IdText(Get(*j, "id"));
+    p.title = Text(Get(*j, "title"));
+    p.company = Text(Get(*j, "company_name"));
+    if (const json::object* loc = Object(Get(*j, "location"))) p.location = Text(Get(*loc, "name"));
+    p.date_posted = Text(Get(*j, "first_published"));
+    if (!p.date_posted) p.date_posted = Text(Get(*j, "updated_at"));
+    p.valid_through = Text(Get(*j, "application_deadline"));
+    p.description = HtmlText(Get(*j, "content"));
+    auto link = Link(Get(*j, "absolute_url"), url);
+    p.url = link.value_or(std::string(url));
+    p.apply_url = link;
+    Keep(std::move(p), out);
+  }
+}
+
+// ---- Lever: an array of postings (or one posting object) ----
+void Lever(const json::value& root, std::string_view url, Extracted& out) {
+  auto one = [&](const json::object& j) {
+    Posting p;
+    p.external_id = IdText(Get(j, "id"));
+    p.title = Text(Get(j, "text"));
+    if (const json::object* c = Object(Get(j, "categories"))) {
+      p.location = Text(Get(*c, "location"));
+      if (const json::array* all = Array(Get(*c, "allLocations")); all != nullptr && all->size() > 1) {
+        std::string joined;
+        for (const auto& l : *all) {
+          if (auto t = Text(&l)) joined += (joined.empty() ? "" : "; ") + *t;
+        }
+        p.location = NonEmpty(std::move(joined));
+      }
+      if (auto commitment = Text(Get(*c, "commitment"))) p.employment_type = EmploymentType(*commitment);
+    }
+    p.country = Text(Get(j, "country"));
+    p.remote = Workplace(Text(Get(j, "workplaceType")));
+    p.date_posted = EpochDate(Get(j, "createdAt"));
+    // Newer responses split the description into opening and body (the
+    // "description" field then holds both); older ones have it alone.
+    if (Get(j, "descriptionBody") != nullptr) {
+      AppendText(p.description, HtmlText(Get(j, "opening")));
+      AppendText(p.description, HtmlText(Get(j, "descriptionBody")));
+    } else {
+      AppendText(p.description, HtmlText(Get(j, "description")));
+    }
+    if (const json::array* lists = Array(Get(j, "lists"))) {
+      for (const auto& l : *lists) {
+        if (const json::object* lo = Object(&l)) {
+          auto heading = Text(Get(*lo, "text"));
+          AppendText(p.description, HtmlText(Get(*lo, "content")), heading.value_or(""));
+        }
+      }
+    }
+    AppendText(p.description, HtmlText(Get(j, "additional")));
+    if (const json::object* s = Object(Get(j, "salaryRange"))) {
+      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "interval"))));
+    }
+    auto hosted = Link(Get(j, "hostedUrl"), url);
+    p.url = hosted.value_or(std::string(url));
+    p.apply_url = Link(Get(j, "applyUrl"), url);
+    Keep(std::move(p), out);
+  };
+  if (const json::array* a = Array(&root)) {
+    for (const auto& v : *a) {
+      if (const json::object* j = Object(&v)) one(*j);
+    }
+  } else if (const json::object* j = Object(&root); j != nullptr && Get(*j, "text")) {
+    one(*j);
+  }
+}
+
+// ---- Ashby: {"jobs": [...]} from the posting API ----
+void Ashby(const json::value& root, std::string_view url, Extracted& out) {
+  const json::object* o = Object(&root);
+  const json::array* jobs = o != nullptr ? Array(Get(*o, "jobs")) : nullptr;
+  if (jobs == nullptr) return;
+  for (const json::value& v : *jobs) {
+    const json::object* j = Object(&v);
+    if (j == nullptr) continue;
+    if (const json::value* listed = Get(*j, "isListed"); listed != nullptr && listed->is_bool() && !listed->get_bool()) {
+      ++out.skipped;
+      continue;
+    }
+    Posting p;
+    p.external_id = IdText(Get(*j, "id"));
+    p.title = Text(Get(*j, "title"));
+    std::string locations = Text(Get(*j, "location")).value_or("");
+    if (const json::array* more = Array(Get(*j, "secondaryLocations"))) {
+      for (const auto& l : *more) {
+        const json::object* lo = Object(&l);
+        auto t = lo != nullptr ? Text(Get(*lo, "location")) : Text(&l);
+        if (t && locations.find(*t) == std::string::npos) locations += (locations.empty() ? "" : "; ") + *t;
+      }
+    }
+    p.location = NonEmpty(std::move(locations));
+    if (const json::object* a = Object(Get(*j, "address"))) {
+      if (const json::object* pa = Object(Get(*a, "postalAddress"))) p.country = Text(Get(*pa, "addressCountry"));
+    }
+    p.remote = Workplace(Text(Get(*j, "workplaceType")));
+    if (!p.remote && Truthy(Get(*j, "isRemote"))) p.remote = "remote";
+    if (auto t = Text(Get(*j, "employmentType"))) p.employment_type = EmploymentType(*t);
+    p.date_posted = Text(Get(*j, "publishedAt"));
+    p.description = HtmlText(Get(*j, "descriptionHtml"));
+    if (!p.description) p.description = NonEmpty(HtmlToText(Text(Get(*j, "descriptionPlain")).value_or("")));
+    if (const json::object* c = Object(Get(*j, "compensation"))) {
+      if (const json::array* parts = Array(Get(*c, "summaryComponents"))) {
+        for (const auto& part : *parts) {
+          const json::object* s = Object(&part);
+          if (s == nullptr || Text(Get(*s, "compensationType")) != "Salary") continue;
+          Salary(p, Get(*s, "minValue"), Get(*s, "maxValue"), Text(Get(*s, "currencyCode")),
+                 Period(Text(Get(*s, "interval"))));
+          break;
+        }
+      }
+    }
+    auto link = Link(Get(*j, "jobUrl"), url);
+    p.url = link.value_or(std::string(url));
+    p.apply_url = Link(Get(*j, "applyUrl"), url);
+    Keep(std::move(p), out);
+  }
+}
+
+// ---- Workable: the widget API ({name, jobs}) and the v3 apply API ({results}) ----
+void Workable(const json::value& root, std::string_view url, Extracted& out) {
+  const json::object* o = Object(&root);
+  if (o == nullptr) return;
+  auto company = Text(Get(*o, "name"));
+  std::string account;  // ".../accounts/{account}/..." for v3 job links
+  if (auto at = url.find("/accounts/"); at != std::string_view::npos) {
+    account = std::string(url.substr(at + 10, url.find_first_of("/?", at + 10) - at - 10));
+  }
+  const json::array* jobs = Array(Get(*o, "jobs"));
+  if (jobs == nullptr) jobs = Array(Get(*o, "results"));
+  if (jobs == nullptr) return;
+  for (const json::value& v : *jobs) {
+    const json::object* j = Object(&v);
+    if (j == nullptr) continue;
+    Posting p;
+    p.external_id = Text(Get(*j, "shortcode"));
+    p.title = Text(Get(*j, "title"));
+    p.company = company;
+    const json::object* loc = Object(Get(*j, "location"));
+    if (loc == nullptr) loc = j;  // the widget puts city/state/country on the job
+    p.location = JoinPlace({Text(Get(*loc, "city")), Text(Get(*loc, "region")),
+                            Text(Get(*loc, "state")), Text(Get(*loc, "country"))});
+    p.country = Text(Get(*loc, "countryCode"));
+    if (!p.country) p.country = Text(Get(*loc, "country"));
+    if (const json::array* all = Array(Get(*j, "locations")); all != nullptr && all->size() > 1) {
+      std::string joined;
+      for (const auto& l : *all) {
+        const json::object* lo = Object(&l);
+        if (lo == nullptr || Truthy(Get(*lo, "hidden"))) continue;
+        if (auto t = JoinPlace({Text(Get(*lo, "city")), Text(Get(*lo, "region")), Text(Get(*lo, "country"))}))
+          joined += (joined.empty() ? "" : "; ") + *t;
+      }
+      if (!joined.empty()) p.location = std::move(joined);
+    }
+    if (Truthy(Get(*j, "telecommuting")) || Truthy(Get(*j, "remote"))) p.remote = "remote";
+    if (auto w = Workplace(Text(Get(*j, "workplace")))) p.remote = w;
+    auto type = Text(Get(*j, "employment_type"));
+    if (!type) type = Text(Get(*j, "type"));
+    if (type) p.employment_type = *type == "full" ? "FULL_TIME" : *type == "part" ? "PART_TIME" : EmploymentType(*type);
+    p.date_posted = Text(Get(*j, "published_on"));
+    if (!p.date_posted) p.date_posted = Text(Get(*j, "published"));
+    p.description = HtmlText(Get(*j, "description"));
+    auto link = Link(Get(*j, "url"), url);
+    if (!link && p.external_id && !account.empty()) {
+      link = CanonicalUrl("https://apply.workable.com/" + account + "/j/" + *p.external_id + "/");
+    }
+    p.url = link.value_or(std::string(url));
+    p.apply_url = Link(Get(*j, "application_url"), url);
+    Keep(std::move(p), out);
+  }
+}
+
+// ---- SmartRecruiters: {offset, limit, totalFound, content: [...]} pages ----
+void SmartRecruitersPage(const json::object& page, std::string_view url, Extracted& out) {
+  const json::array* content = Array(Get(page, "content"));
+  if (content == nullptr) return;
+  for (const json::value& v : *content) {
+    const json::object* j = Object(&v);
+    if (j == nullptr) continue;
+    Posting p;
+    p.external_id = IdText(Get(*j, "id"));
+    p.title = Text(Get(*j, "name"));
+    std::string company_id;
+    if (const json::object* c = Object(Get(*j, "company"))) {
+      p.company = Text(Get(*c, "name"));
+      company_id = Text(Get(*c, "identifier")).value_or("");
+    }
+    if (const json::object* l = Object(Get(*j, "location"))) {
+      p.location = JoinPlace({Text(Get(*l, "city")), Text(Get(*l, "region")), Text(Get(*l, "country"))});
+      p.country = Text(Get(*l, "country"));
+      if (Truthy(Get(*l, "remote"))) p.remote = "remote";
+      if (Truthy(Get(*l, "hybrid"))) p.remote = "hybrid";
+      if (auto full = Text(Get(*l, "fullLocation"))) p.location = full;
+    }
+    if (const json::object* t = Object(Get(*j, "typeOfEmployment"))) {
+      if (auto label = Text(Get(*t, "label"))) p.employment_type = EmploymentType(*label);
+    }
+    p.date_posted = Text(Get(*j, "releasedDate"));
+    if (!company_id.empty() && p.external_id) {
+      p.url = CanonicalUrl("https://jobs.smartrecruiters.com/" + company_id + "/" + *p.external_id)
+                  .value_or(std::string(url));
+    } else {
+      p.url = std::string(url);
+    }
+    Keep(std::move(p), out);
+  }
+  // The next page, while the offset has not passed what was found.
+  auto offset = Number(Get(page, "offset"));
+  auto limit = Number(Get(page, "limit"));
+  auto total = Number(Get(page, "totalFound"));
+  if (!offset || !limit || !total || *limit <= 0 || *offset + *limit >= *total) return;
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return;
+  boost::urls::url next(*parsed);
+  next.params().set("offset", std::to_string(static_cast<long long>(*offset + *limit)));
+  next.params().set("limit", std::to_string(static_cast<long long>(*limit)));
+  if (auto canonical = CanonicalUrl(next.buffer())) out.links.push_back({*canonical, Link::Role::kListing});
+}
+
+void SmartRecruiters(const json::value& root, std::string_view url, Extracted& out) {
+  if (const json::object* page = Object(&root)) {
+    SmartRecruitersPage(*page, url, out);
+  } else if (const json::array* pages = Array(&root)) {  // saved pages, one after another
+    for (const auto& v : *pages) {
+      if (const json::object* one = Object(&v)) SmartRecruitersPage(*one, url, out);
+    }
+  }
+}
+
+// ---- Recruitee: {"offers": [...]} ----
+void Recruitee(const json::value& root, std::string_view url, Extracted& out) {
+  const json::object* o = Object(&root);
+  const json::array* offers = o != nullptr ? Array(Get(*o, "offers")) : nullptr;
+  if (offers == nullptr) return;
+  for (const json::value& v : *offers) {
+    const json::object* j = Object(&v);
+    if (j == nullptr) continue;
+    if (auto status = Text(Get(*j, "status")); status && *status != "published") {
+      ++out.skipped;
+      continue;
+    }
+    Posting p;
+    p.external_id = IdText(Get(*j, "id"));
+    p.title = Text(Get(*j, "title"));
+    p.company = Text(Get(*j, "company_name"));
+    p.location = Text(Get(*j, "location"));
+    if (!p.location) p.location = JoinPlace({Text(Get(*j, "city")), Text(Get(*j, "country"))});
+    p.country = Text(Get(*j, "country_code"));
+    if (Truthy(Get(*j, "remote"))) p.remote = "remote";
+    if (Truthy(Get(*j, "hybrid"))) p.remote = "hybrid";
+    if (auto code = Text(Get(*j, "employment_type_code"))) {
+      static constexpr std::pair<std::string_view, std::string_view> kCodes[] = {
+          {"fulltime", "FULL_TIME"}, {"parttime", "PART_TIME"}, {"contract", "CONTRACTOR"},
+          {"freelance", "CONTRACTOR"}, {"internship", "INTERN"}, {"temporary", "TEMPORARY"}};
+      for (const auto& [prefix, value] : kCodes) {
+        if (code->starts_with(prefix)) p.employment_type = std::string(value);
+      }
+    }
+    p.date_posted = Text(Get(*j, "published_at"));
+    if (!p.date_posted) p.date_posted = Text(Get(*j, "created_at"));
+    AppendText(p.description, HtmlText(Get(*j, "description")));
+    AppendText(p.description, HtmlText(Get(*j, "requirements")));
+    if (const json::object* s = Object(Get(*j, "salary"))) {
+      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "period"))));
+    }
+    auto link = Link(Get(*j, "careers_url"), url);
+    p.url = link.value_or(std::string(url));
+    p.apply_url = Link(Get(*j, "careers_apply_url"), url);
+    Keep(std::move(p), out);
+  }
+}
+
+// ---- Remotive: {"jobs": [...]} ----
+void Remotive(const json::value& root, std::string_view url, Extracted& out) {
+  const json::object* o = Object(&root);
+  const json::array* jobs = o != nullptr ? Array(Get(*o, "jobs")) : nullptr;
+  if (jobs == nullptr) return;
+  for (const json::value& v : *jobs) {
+    const json::object* j = Object(&v);
+    if (j == nullptr) continue;
+    Posting p;
+    p.external_id = IdText(Get(*j, "id"));
+    p.title = Text(Get(*j, "title"));
+    p.company = Text(Get(*j, "company_name"));
+    p.location = Text(Get(*j, "candidate_required_location"));
+    p.remote = "remote";
+    if (auto type = Text(Get(*j, "job_type"))) p.employment_type = EmploymentType(*type);
+    p.date_posted = Text(Get(*j, "publication_date"));
+    p.description = HtmlText(Get(*j, "description"));
+    auto link = Link(Get(*j, "url"), url);
+    p.url = link.value_or(std::string(url));
+    Keep(std::move(p), out);
+  }
+}
+
+// ---- RemoteOK: [legal notice, job, job, ...] ----
+void RemoteOk(const json::value& root, std::string_view url, Extracted& out) {
+  const json::array* a = Array(&root);
+  if (a == nullptr) return;
+  for (const json::value& v : *a) {
+    const json::object* j = Object(&v);
+    if (j == nullptr || Get(*j, "legal") != nullptr) continue;  // the notice, not a job
+    Posting p;
+    p.external_id = IdText(Get(*j, "id"));
+    p.title = Text(Get(*j, "position"));
+    p.company = Text(Get(*j, "company"));
+    p.location = Text(Get(*j, "location"));
+    p.remote = "remote";
+    p.date_posted = Text(Get(*j, "date"));
+    if (!p.date_posted) p.date_posted = EpochDate(Get(*j, "epoch"));
+    p.description = HtmlText(Get(*j, "description"));
+    // RemoteOK states salaries as yearly US dollars; 0 means not stated.
+    Salary(p, Get(*j, "salary_min"), Get(*j, "salary_max"), "USD", "YEAR");
+    auto link = Link(Get(*j, "url"), url);
+    p.url = link.value_or(std::string(url));
+    p.apply_url = Link(Get(*j, "apply_url"), url);
+    Keep(std::move(p), out);
+  }
+}
+
+Adapter AdapterFor(SourceKind kind) {
+  static constexpr std::pair<SourceKind, Adapter> kAdapters[] = {
+      {SourceKind::kGreenhouse, Greenhouse}, {SourceKind::kLever, Lever},
+      {SourceKind::kAshby, Ashby},           {SourceKind::kWorkable, Workable},
+      {SourceKind::kSmartRecruiters, SmartRecruiters}, {SourceKind::kRecruitee, Recruitee},
+      {SourceKind::kRemotive, Remotive},     {SourceKind::kRemoteOk, RemoteOk}};
+  for (const auto& [k, adapter] : kAdapters) {
+    if (k == kind) return adapter;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view body, Extracted& out) {
+  Adapter adapter = AdapterFor(kind);
+  if (adapter == nullptr) return;
+  ++out.structured_blocks;
+  auto root = ParseLenientJson(body);
+  if (!root) {
+    ++out.broken_blocks;
+    out.warnings.push_back("unreadable " + std::string(SourceKindName(kind)) + " API response of " +
+                           std::to_string(body.size()) + " bytes");
+    return;
+  }
+  adapter(*root, url, out);
+}
+
+}  // namespace jobtrawl::parsers

@@ -1,0 +1,24 @@
+// Board APIs: the public JSON of the applicant-tracking systems that host
+// most company career pages, and of remote-work boards. Each adapter maps the
+// provider's documented response shape to postings; board-native ids become
+// `external_id` (and so the listing key).
+#ifndef JOBTRAWL_PARSERS_BOARD_API_H_
+#define JOBTRAWL_PARSERS_BOARD_API_H_
+
+#include <string_view>
+
+#include "model/posting.h"
+#include "parsers/source_kind.h"
+
+namespace jobtrawl::parsers {
+
+// Reads one API response fetched from `url` (absolute, canonical). Postings
+// go to `out.postings`, further result pages to `out.links` (kListing).
+// Unreadable JSON counts as a broken block with a warning; entries without a
+// title are skipped and counted in `out.skipped`. `kind` must be a board API
+// kind (IsBoardApi).
+void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view body, Extracted& out);
+
+}  // namespace jobtrawl::parsers
+
+#endif  // JOBTRAWL_PARSERS_BOARD_API_H_

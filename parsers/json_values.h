@@ -1,0 +1,43 @@
+// Reading values out of JSON the way job data writes them: a field may be a
+// scalar, an array of them or an object with a "name"; numbers may be
+// strings. Shared by the JSON-LD, microdata and board API readers.
+#ifndef JOBTRAWL_PARSERS_JSON_VALUES_H_
+#define JOBTRAWL_PARSERS_JSON_VALUES_H_
+
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jobtrawl::parsers {
+
+// The member `key` of `o`, or nullptr.
+const boost::json::value* Get(const boost::json::object& o, std::string_view key);
+
+// The first element of an array, or the value itself (nullptr stays nullptr).
+const boost::json::value* First(const boost::json::value* v);
+
+// nullopt for the empty string.
+std::optional<std::string> NonEmpty(std::string s);
+
+// A scalar, or an object's "name"/"@value"/"value", as one line of clean
+// text (entities decoded, whitespace collapsed); nullopt when empty or absent.
+std::optional<std::string> Text(const boost::json::value* v);
+
+// A number, or a string holding only a number ("130,000"); nullopt otherwise.
+std::optional<double> Number(const boost::json::value* v);
+
+// True when "@type" names `type` ("JobPosting", "schema:JobPosting",
+// "http://schema.org/JobPosting", or an array holding one of them).
+bool HasType(const boost::json::object& o, std::string_view type);
+
+// schema.org's employment type values for the common spellings
+// ("full-time" → FULL_TIME, "Contract" → CONTRACTOR); others upper-cased.
+std::string EmploymentType(std::string_view raw);
+
+// A URL value resolved against `page_url` and made canonical.
+std::optional<std::string> Url(const boost::json::value* v, std::string_view page_url);
+
+}  // namespace jobtrawl::parsers
+
+#endif  // JOBTRAWL_PARSERS_JSON_VALUES_H_

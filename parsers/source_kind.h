@@ -1,0 +1,46 @@
+// The shapes of board a source can be, and what each needs from its config.
+#ifndef JOBTRAWL_PARSERS_SOURCE_KIND_H_
+#define JOBTRAWL_PARSERS_SOURCE_KIND_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jobtrawl::parsers {
+
+enum class SourceKind {
+  kHtml,             // pages: JSON-LD, microdata, CSS selector fields
+  kRss,              // RSS 2.0 and Atom feeds
+  kXmlFeed,          // Indeed-style <source><job> feeds (and <jobs><job>)
+  kSitemap,          // XML sitemaps and sitemap indexes → detail pages
+  kGreenhouse,       // boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true
+  kLever,            // api.lever.co/v0/postings/{board}?mode=json
+  kAshby,            // api.ashbyhq.com/posting-api/job-board/{board}
+  kWorkable,         // apply.workable.com/api/v1/widget/accounts/{board}
+  kSmartRecruiters,  // api.smartrecruiters.com/v1/companies/{board}/postings
+  kRecruitee,        // {board}.recruitee.com/api/offers/
+  kRemotive,         // remotive.com/api/remote-jobs
+  kRemoteOk,         // remoteok.com/api (a JSON array)
+};
+
+// Every kind's config name, in declaration order.
+const std::vector<std::string_view>& SourceKindNames();
+std::optional<SourceKind> SourceKindFromName(std::string_view name);
+std::string_view SourceKindName(SourceKind kind);
+
+// True for the kinds whose pages are JSON from a board's public API.
+bool IsBoardApi(SourceKind kind);
+
+// The API URL for a board's token ("acme"), for the kinds that take one.
+// nullopt for kinds without a token-based URL or for tokens that are not
+// [A-Za-z0-9._-]+. Remotive and RemoteOK need no token: an empty one gives
+// their whole public feed, a token is Remotive's category.
+std::optional<std::string> BoardApiUrl(SourceKind kind, std::string_view board);
+
+// True when `BoardApiUrl` needs a token for `kind`.
+bool NeedsBoardToken(SourceKind kind);
+
+}  // namespace jobtrawl::parsers
+
+#endif  // JOBTRAWL_PARSERS_SOURCE_KIND_H_
