@@ -11,6 +11,7 @@
 
 #include "app/daemon.h"
 #include "app/posting_json.h"
+#include "app/recorded_response.h"
 #include "app/source_crawl.h"
 #include "config/config.h"
 #include "crawler/fetcher.h"
@@ -20,6 +21,7 @@
 #include "parsers/html_text.h"
 #include "parsers/html_document.h"
 #include "parsers/selector.h"
+#include "parsers/source_kind.h"
 
 namespace jobtrawl::app {
 
@@ -88,6 +90,16 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   body << in.rdbuf();
 
   parsers::ExtractOptions extract;
+  if (!options.kind.empty()) {
+    auto kind = parsers::SourceKindFromName(options.kind);
+    if (!kind) {
+      std::string list;
+      for (auto k : parsers::SourceKindNames()) list += (list.empty() ? "" : ", ") + std::string(k);
+      err << "jobtrawl: unknown source kind \"" << options.kind << "\" (expected one of: " << list << ")\n";
+      return kExitUsage;
+    }
+    extract.kind = *kind;
+  }
   if (!options.source.empty()) {
     auto config = config::LoadConfig(options.config.value_or(DefaultConfigPath()));
     if (!config) {
@@ -99,14 +111,24 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
       err << "jobtrawl: no source named \"" << options.source << "\" in the config\n";
       return kExitUsage;
     }
+    const parsers::SourceKind kind = extract.kind;
     extract = ExtractOptionsFor(*s);
+    if (!options.kind.empty()) extract.kind = kind;
   }
   std::string url = options.url.empty()
                         ? "file://" + std::filesystem::absolute(options.file).lexically_normal().string()
                         : options.url;
+  std::string bytes = body.str();
+  std::string content_type;
+  if (auto recorded = ReadRecording(bytes)) {
+    // A saved recording: its response is what the source would have fetched.
+    err << "recorded response" << (recorded->url.empty() ? "" : " of " + recorded->url) << '\n';
+    if (options.url.empty() && !recorded->url.empty()) url = recorded->url;
+    content_type = std::move(recorded->content_type);
+    bytes = std::move(recorded->body);
+  }
   parsers::Extractor extractor(extract);
-  const std::string bytes = body.str();
-  parsers::DecodedText decoded = parsers::DecodeToUtf8(bytes);
+  parsers::DecodedText decoded = parsers::DecodeToUtf8(bytes, content_type);
   if (decoded.charset != "utf-8" || decoded.replaced > 0) {
     err << "charset: " << decoded.charset << " (" << decoded.source << ")"
         << (decoded.replaced > 0 ? ", " + std::to_string(decoded.replaced) + " invalid sequences replaced" : "")
@@ -126,7 +148,10 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   for (const std::string& w : x.warnings) err << "warning: " << w << '\n';
   err << x.postings.size() << (x.postings.size() == 1 ? " posting" : " postings");
   if (options.links) err << ", " << x.links.size() << (x.links.size() == 1 ? " link" : " links");
-  err << " (" << x.structured_blocks << " JSON-LD blocks, " << x.broken_blocks << " unreadable)\n";
+  const bool html = extract.kind == parsers::SourceKind::kHtml ||
+                    (extract.kind == parsers::SourceKind::kSitemap && !options.links);
+  err << " (" << x.structured_blocks << (html ? " JSON-LD blocks, " : " documents, ") << x.broken_blocks
+      << " unreadable" << (x.skipped > 0 ? ", " + std::to_string(x.skipped) + " skipped" : "") << ")\n";
   return kExitOk;
 }
 

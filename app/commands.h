@@ -38,6 +38,7 @@ struct ParseOptions {
   std::string url;                   // the page's address; default file://<absolute path>
   std::optional<std::filesystem::path> config;  // with `source`: use that source's rules
   std::string source;
+  std::string kind;                  // read as this source kind (default: the source's, or html)
   bool links = false;                // treat as a listing page and print its links too
   std::optional<bool> pretty;        // default: pretty on a terminal, JSON lines otherwise
 };

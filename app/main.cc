@@ -51,12 +51,20 @@ int main(int argc, char** argv) {
   std::string parse_file;
   std::string parse_config;
   bool json_lines = false, pretty = false;
-  parse->add_option("FILE", parse_file, "Saved HTML page")->required()->check(CLI::ExistingFile);
+  parse->add_option("FILE", parse_file,
+                    "Saved page, feed, sitemap or API response (VCR cassettes and JS modules "
+                    "wrapping a response are unwrapped)")
+      ->required()
+      ->check(CLI::ExistingFile);
   parse->add_option("--url", parse_options.url,
                     "The page's original URL, for resolving links (default: file://FILE)");
   parse->add_option("-c,--config", parse_config, config_help + "; used with --source");
   parse->add_option("-s,--source", parse_options.source,
                     "Extract with this source's rules from the config");
+  parse->add_option("-k,--kind", parse_options.kind,
+                    "Read as this source kind: html, rss, xmlfeed, sitemap, greenhouse, lever, "
+                    "ashby, workable, smartrecruiters, recruitee, remotive, remoteok (default: "
+                    "the source's kind, or html)");
   parse->add_flag("--links", parse_options.links,
                   "Treat the page as a listing and print the links it would follow");
   auto* jl = parse->add_flag("--jsonl", json_lines, "One JSON object per line (default when piped)");

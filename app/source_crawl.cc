@@ -9,7 +9,10 @@ namespace jobtrawl::app {
 namespace asio = boost::asio;
 
 parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source) {
-  parsers::ExtractOptions options{.detail_pattern = source.follow.detail,
+  parsers::ExtractOptions options{.kind = parsers::SourceKindFromName(source.kind).value_or(parsers::SourceKind::kHtml),
+                                  .company_in_title = source.company_in_title,
+                                  .company = source.company,
+                                  .detail_pattern = source.follow.detail,
                                   .next_pattern = source.follow.next,
                                   .detail_css = source.follow.detail_css,
                                   .next_css = source.follow.next_css,
@@ -57,7 +60,7 @@ void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
     // 304: nothing to parse; the page's listings are still there.
     crawler::PageOutcome outcome;
     if (const storage::CachedPage* c = Cached(page.url)) {
-      if (role == Link::Role::kListing) outcome.links = c->links;
+      if (role == Link::Role::kListing) outcome.links = Fresh(c->links);
       writer_.Touch(run_, c->listing_keys);
     } else {
       outcome.failed = true;
@@ -80,7 +83,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
                             .body_hash = BodyHash(page.body)};
   const storage::CachedPage* cached = Cached(page.url);
   if (cached != nullptr && cached->body_hash == fresh.body_hash) {
-    if (role == Link::Role::kListing) outcome.links = cached->links;
+    if (role == Link::Role::kListing) outcome.links = Fresh(cached->links);
     writer_.Touch(run_, cached->listing_keys);
     if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified) {
       fresh.links = cached->links;
@@ -103,9 +106,9 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
       fresh.listing_keys.push_back(storage::PostingStore::ListingKey(p));
     }
     if (!x.postings.empty()) writer_.Upsert(run_, std::move(x.postings));
-    outcome.links = std::move(x.links);
+    if (problem.empty() && role == Link::Role::kListing) fresh.links = x.links;
+    outcome.links = Fresh(std::move(x.links));
     if (problem.empty()) {
-      if (role == Link::Role::kListing) fresh.links = outcome.links;
       writer_.SaveCache(run_, page.url, std::move(fresh));
     }
   } catch (const std::exception& e) {
@@ -116,6 +119,20 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
     Problem(page.final_url, problem);
   }
   return outcome;
+}
+
+std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
+  // A sitemap's <lastmod> no newer than our last read of a page: the page
+  // is not fetched, and its listings count as seen.
+  std::erase_if(links, [&](const Link& l) {
+    if (l.lastmod.empty() || l.role != Link::Role::kDetail) return false;
+    const storage::CachedPage* c = Cached(l.url);
+    if (c == nullptr || c->fetched_at.empty() || c->fetched_at < l.lastmod) return false;
+    writer_.Touch(run_, c->listing_keys);
+    unchanged_by_lastmod_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  });
+  return links;
 }
 
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {
@@ -137,7 +154,7 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
   record.bytes = stats.bytes;
   record.errors = stats.errors;
   record.retries = stats.retries;
-  record.not_modified = stats.not_modified;
+  record.not_modified = stats.not_modified + unchanged_by_lastmod_.load();
   CloseRule rule{.allowed = false, .close_after = source_.close_after};
   if (stats.interrupted) {
     record.status = "interrupted";

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -47,6 +48,7 @@ class SourceCrawl final : public crawler::CrawlSink {
  private:
   const storage::CachedPage* Cached(const std::string& url) const;
   crawler::PageOutcome Process(Link::Role role, const FetchResult& page);  // on the pool
+  std::vector<Link> Fresh(std::vector<Link> links);  // on the pool
   void Problem(const std::string& url, const std::string& problem);
   void RecordRetries(const FetchResult& r);
   void Log(LogLevel level, const std::string& url, const std::string& kind,
@@ -61,6 +63,7 @@ class SourceCrawl final : public crawler::CrawlSink {
   const LogFunction log_;  // empty: quiet
   const parsers::Extractor extractor_;
   DoneCallback done_;
+  std::atomic<std::int64_t> unchanged_by_lastmod_{0};
   crawler::Crawl crawl_;
 };
 

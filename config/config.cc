@@ -13,6 +13,7 @@
 
 #include "config/units.h"
 #include "parsers/selector.h"
+#include "parsers/source_kind.h"
 
 namespace jobtrawl::config {
 namespace {
@@ -327,8 +328,9 @@ void ReadFields(Reader& r, const toml::table& t, std::vector<FieldRule>& out) {
 
 void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   r.CheckKeys(t,
-              {"name", "kind", "start", "every", "follow", "allow_file", "allow_hosts", "delay",
-               "allow_private_networks", "close_after", "fields", "item"},
+              {"name", "kind", "board", "company", "company_in_title", "start", "every", "follow",
+               "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after",
+               "fields", "item"},
               "[[source]]");
   if (!t.contains("name")) r.Fail(t.source(), "[[source]] is missing required key \"name\"");
   r.String(t, "name", out.name);
@@ -343,6 +345,22 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
     }
     if (!known)
       r.Fail(n->source(), "unknown source kind \"" + out.kind + "\" (expected one of: " + list + ")");
+  }
+  const auto kind = parsers::SourceKindFromName(out.kind);
+  r.String(t, "board", out.board);
+  r.String(t, "company", out.company);
+  r.Bool(t, "company_in_title", out.company_in_title);
+  if (kind && t.contains("board") && !parsers::IsBoardApi(*kind)) {
+    r.Fail(t.get("board")->source(), "\"board\" is for board API kinds (greenhouse, lever, ...), not \"" +
+                                         out.kind + "\"");
+  }
+  if (kind && *kind != parsers::SourceKind::kHtml && *kind != parsers::SourceKind::kSitemap) {
+    for (const char* key : {"fields", "item"}) {
+      if (const toml::node* n = t.get(key)) {
+        r.Fail(n->source(), "\"" + std::string(key) + "\" applies to html and sitemap sources, not \"" +
+                                out.kind + "\"");
+      }
+    }
   }
   r.Bool(t, "allow_file", out.allow_file);
   r.Duration(t, "every", out.every);
@@ -389,7 +407,18 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
       ReadFollow(r, *f->as_table(), out.follow);
   }
   const toml::node* start = t.get("start");
-  if (start == nullptr) {
+  if (start == nullptr && kind && parsers::IsBoardApi(*kind)) {
+    // A board API's URL follows from its token.
+    if (out.board.empty() && parsers::NeedsBoardToken(*kind)) {
+      r.Fail(t.source(), "[[source]] \"" + out.name + "\" of kind \"" + out.kind +
+                             "\" needs \"board\" (the board's token, e.g. board = \"acme\") or \"start\"");
+    } else if (auto url = parsers::BoardApiUrl(*kind, out.board)) {
+      out.start.push_back(std::move(*url));
+    } else {
+      r.Fail(t.get("board")->source(), "\"board\" must be a board token of letters, digits, '.', '_' "
+                                       "and '-', such as \"acme\"");
+    }
+  } else if (start == nullptr) {
     r.Fail(t.source(), "[[source]] \"" + out.name + "\" is missing required key \"start\"");
   } else if (auto* a = start->as_array()) {
     if (a->empty()) r.Fail(start->source(), "\"start\" must list at least one URL");
@@ -419,10 +448,7 @@ const std::vector<std::string_view>& SelectableFields() {
   return kFields;
 }
 
-const std::vector<std::string_view>& SupportedKinds() {
-  static const std::vector<std::string_view> kKinds{"html"};
-  return kKinds;
-}
+const std::vector<std::string_view>& SupportedKinds() { return parsers::SourceKindNames(); }
 
 const SourceConfig* Config::FindSource(std::string_view name) const {
   for (const auto& s : sources) {

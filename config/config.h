@@ -69,7 +69,10 @@ const std::vector<std::string_view>& SelectableFields();
 
 struct SourceConfig {
   std::string name;
-  std::string kind = "html";
+  std::string kind = "html";       // SupportedKinds()
+  std::string board;               // board APIs: the board's token; gives `start` when absent
+  std::string company;             // fills `company` where the data names none
+  bool company_in_title = false;   // feeds: "Company: Title" item titles are split
   std::vector<std::string> start;  // absolute URLs (relative paths became file:// URLs)
   milliseconds every{3600000};     // crawl interval for the daemon
   FollowConfig follow;

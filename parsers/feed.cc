@@ -179,7 +179,7 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
     p.date_posted = iso.empty() ? *date : iso;
   }
   if (auto until = f.Line({"expiration_date", "expirationdate", "expiry_date", "closing_date",
-                           "closingdate", "expires", "valid_through"})) {
+                           "closingdate", "expires", "valid_through", "enddate"})) {
     std::string iso = FeedDateToIso(*until);
     p.valid_through = iso.empty() ? *until : iso;
   }
@@ -199,7 +199,7 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
     link = Absolute(feed_url, *guid);
   }
   p.url = link.value_or(std::string(feed_url));
-  if (auto apply = f.Raw({"applyurl", "apply_url", "application_url"})) p.apply_url = Absolute(feed_url, *apply);
+  if (auto apply = f.Raw({"applyurl", "apply_url", "application_url", "adverturl"})) p.apply_url = Absolute(feed_url, *apply);
   p.external_id = f.Line({"referencenumber", "reference", "jobid", "job_id", "vacancy_id",
                           "vacancyid", "requisitionid"});
   if (!p.external_id && guid && !guid->starts_with("http") && !guid->starts_with("urn:uuid:") && !link) {
@@ -349,14 +349,18 @@ void ExtractFeed(std::string_view url, std::string_view body, const FeedOptions&
                  Extracted& out) {
   pugi::xml_document doc;
   if (!Parse(body, doc, "feed", out)) return;
-  const bool split = options.company_in_title ||
-                     url.find("://weworkremotely.com/") != std::string_view::npos ||
-                     url.find(".weworkremotely.com/") != std::string_view::npos;
+  // We Work Remotely lists remote jobs only, titled "Company: Title"; known
+  // by the feed's address or its channel's <link>.
+  std::string site(url);
+  if (pugi::xml_node channel = doc.document_element().child("channel")) site += channel.child_value("link");
+  const bool wwr = site.find("weworkremotely.com/") != std::string::npos;
+  const bool split = options.company_in_title || wwr;
   std::vector<pugi::xml_node> items;
   FindItems(doc, 0, items);
   const std::size_t first = out.postings.size();
   for (const pugi::xml_node& item : items) {
     Posting p = ReadItem(item, url, split);
+    if (wwr && !p.remote) p.remote = "remote";
     if (!p.title) {
       ++out.skipped;
       continue;

@@ -113,6 +113,82 @@ std::string RepairStrings(std::string_view text) {
   return out;
 }
 
+bool IsIdentifierStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+}
+
+// A JavaScript object literal as JSON: unquoted keys quoted, '...' and
+// `...` strings made "...", undefined/NaN/Infinity null, comments dropped.
+std::string JsLiteralToJson(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '"' || c == '\'' || c == '`') {
+      // One string, or several joined with "+" as util.inspect writes long ones.
+      out.push_back('"');
+      while (true) {
+        const char quote = text[i];
+        for (++i; i < text.size() && text[i] != quote; ++i) {
+          char ch = text[i];
+          if (ch == '\\' && i + 1 < text.size()) {
+            char next = text[++i];
+            if (next == '\'' || next == '`') {
+              out.push_back(next);
+            } else if (next != '\n') {  // an escaped line break continues the line
+              out.push_back('\\');
+              out.push_back(next);
+            }
+          } else if (ch == '"') {
+            out += "\\\"";
+          } else if (ch == '\n') {
+            out += "\\n";
+          } else if (ch == '\r') {
+            out += "\\r";
+          } else if (ch == '\t') {
+            out += "\\t";
+          } else {
+            out.push_back(ch);
+          }
+        }
+        ++i;
+        size_t k = i;
+        while (k < text.size() && IsSpace(text[k])) ++k;
+        if (k >= text.size() || text[k] != '+') break;
+        ++k;
+        while (k < text.size() && IsSpace(text[k])) ++k;
+        if (k >= text.size() || (text[k] != '"' && text[k] != '\'' && text[k] != '`')) break;
+        i = k;
+      }
+      out.push_back('"');
+    } else if (c == '/' && i + 1 < text.size() && (text[i + 1] == '/' || text[i + 1] == '*')) {
+      size_t end = text[i + 1] == '/' ? text.find('\n', i) : text.find("*/", i + 2);
+      i = end == std::string_view::npos ? text.size() : end + (text[i + 1] == '/' ? 0 : 2);
+    } else if (IsIdentifierStart(c)) {
+      size_t j = i;
+      while (j < text.size() && (IsIdentifierStart(text[j]) || (text[j] >= '0' && text[j] <= '9'))) ++j;
+      std::string_view word = text.substr(i, j - i);
+      size_t k = j;
+      while (k < text.size() && IsSpace(text[k])) ++k;
+      if (k < text.size() && text[k] == ':') {
+        out += '"';
+        out += word;
+        out += '"';
+      } else if (word == "undefined" || word == "NaN" || word == "Infinity") {
+        out += "null";
+      } else {
+        out += word;
+      }
+      i = j;
+    } else {
+      out.push_back(c);
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<json::value> ParseLenientJson(std::string_view text) {
@@ -127,6 +203,8 @@ std::optional<json::value> ParseLenientJson(std::string_view text) {
       std::string decoded = RepairStrings(DecodeEntities(body));
       if (auto v = ParseValues(decoded)) return v;
     }
+    // A JavaScript object literal (window.__DATA__ = {...}, saved JS modules).
+    if (auto v = ParseValues(JsLiteralToJson(body))) return v;
   } catch (const std::exception&) {
     // Allocation failure on hostile input; treated as unreadable.
   }

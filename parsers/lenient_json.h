@@ -1,7 +1,8 @@
 // JSON as real sites write it inside <script type="application/ld+json">:
 // trailing commas, comments, raw newlines and tabs inside strings, invalid
 // escapes such as \', HTML entities over the whole block (&quot;), CDATA and
-// comment wrappers, and several values back to back. Standard JSON first;
+// comment wrappers, several values back to back, and JavaScript object
+// literals (unquoted keys, '...' and `...` strings). Standard JSON first;
 // each repair is tried only when the text before it failed.
 #ifndef JOBTRAWL_PARSERS_LENIENT_JSON_H_
 #define JOBTRAWL_PARSERS_LENIENT_JSON_H_

@@ -151,6 +151,10 @@ std::string EncodeLinks(const std::vector<Link>& links) {
   for (const Link& l : links) {
     out += l.role == Link::Role::kListing ? "L " : "D ";
     out += l.url;
+    if (!l.lastmod.empty()) {
+      out += '\t';  // canonical URLs never hold a raw tab
+      out += l.lastmod;
+    }
     out += '\n';
   }
   return out;
@@ -171,7 +175,10 @@ std::vector<Link> DecodeLinks(std::string_view text) {
   std::vector<Link> links;
   for (const std::string& line : SplitLines(text)) {
     if (line.size() <= 2) continue;
-    links.push_back({line.substr(2), line[0] == 'L' ? Link::Role::kListing : Link::Role::kDetail});
+    const size_t tab = line.find('\t');
+    links.push_back({line.substr(2, tab == std::string::npos ? std::string::npos : tab - 2),
+                     line[0] == 'L' ? Link::Role::kListing : Link::Role::kDetail,
+                     tab == std::string::npos ? std::string() : line.substr(tab + 1)});
   }
   return links;
 }
@@ -520,7 +527,7 @@ std::expected<std::vector<std::pair<std::string, CachedPage>>, Error> PostingSto
   return Guard("cannot read the HTTP cache", [&] {
     SQLite::Statement q(*db_,
                         "SELECT url, coalesce(etag, ''), coalesce(last_modified, ''), body_hash, "
-                        "links, listing_keys FROM http_cache WHERE source_id = ?");
+                        "links, listing_keys, fetched_at FROM http_cache WHERE source_id = ?");
     q.bind(1, source_id);
     std::vector<std::pair<std::string, CachedPage>> out;
     while (q.executeStep()) {
@@ -528,7 +535,8 @@ std::expected<std::vector<std::pair<std::string, CachedPage>>, Error> PostingSto
                       .last_modified = q.getColumn(2).getString(),
                       .body_hash = q.getColumn(3).getString(),
                       .links = DecodeLinks(q.getColumn(4).getString()),
-                      .listing_keys = SplitLines(q.getColumn(5).getString())};
+                      .listing_keys = SplitLines(q.getColumn(5).getString()),
+                      .fetched_at = q.getColumn(6).getString()};
       out.emplace_back(q.getColumn(0).getString(), std::move(page));
     }
     return out;

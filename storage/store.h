@@ -55,6 +55,7 @@ struct CachedPage {
   std::string body_hash;
   std::vector<Link> links;                // a listing page's links, replayed on 304
   std::vector<std::string> listing_keys;  // the listings the page held (ListingKey)
+  std::string fetched_at;                 // when it was last fetched and read (UTC ISO-8601)
 };
 
 // One failed page of a crawl.
