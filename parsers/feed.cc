@@ -154,7 +154,7 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
       p.title = p.title->substr(colon + 2);
     }
   }
-  p.location = f.Line({"location", "category_location", "joblocation", "job_location", "region"});
+  p.location = f.Line({"location", "category_location", "joblocation", "job_location"});
   if (!p.location) {
     std::string display;
     for (auto part : {f.Line({"city"}), f.Line({"state", "region"}), f.Line({"country"})}) {
@@ -202,7 +202,7 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
   if (auto apply = f.Raw({"applyurl", "apply_url", "application_url", "adverturl"})) p.apply_url = Absolute(feed_url, *apply);
   p.external_id = f.Line({"referencenumber", "reference", "jobid", "job_id", "vacancy_id",
                           "vacancyid", "requisitionid"});
-  if (!p.external_id && guid && !guid->starts_with("http") && !guid->starts_with("urn:uuid:") && !link) {
+  if (!p.external_id && guid && !guid->starts_with("http") && !guid->starts_with("urn:")) {
     p.external_id = guid;
   }
   return p;

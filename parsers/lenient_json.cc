@@ -21,6 +21,7 @@ void Trim(std::string_view& s) {
 std::string_view Unwrap(std::string_view s) {
   static constexpr std::string_view kPrefixes[] = {"//<![CDATA[", "<![CDATA[", "<!--"};
   static constexpr std::string_view kSuffixes[] = {"//]]>", "]]>", "//-->", "-->"};
+  if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);  // a byte order mark
   Trim(s);
   for (bool changed = true; changed;) {
     changed = false;

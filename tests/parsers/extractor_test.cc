@@ -1,5 +1,6 @@
 #include "parsers/extractor.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -65,10 +66,21 @@ TEST(ExtractorTest, DetailPagesYieldPostingsButNoLinks) {
 TEST(ExtractorTest, HostileMarkupNeverCrashes) {
   // Deep nesting, NUL bytes and truncated tags are ordinary input.
   Extractor x({.detail_pattern = "."});
-  std::string deep;
-  for (int i = 0; i < 3000; ++i) deep += "<div>";
-  deep += "<a href='/jobs/1'>x</a>";
-  EXPECT_EQ(x.Extract("https://a.example/", deep, Link::Role::kListing).links.size(), 1u);
+  std::string deep = "<a href='/jobs/0'>kept</a>";
+  for (int i = 0; i < 100000; ++i) deep += "<div>";
+  deep += "<a href='/jobs/1'>past the depth limit</a>";
+  // Gumbo is quadratic in depth: what lies deeper than 512 is left out, and said so.
+  Extracted out = x.Extract("https://a.example/", deep, Link::Role::kListing);
+  ASSERT_EQ(out.links.size(), 1u);
+  EXPECT_EQ(out.links[0].url, "https://a.example/jobs/0");
+  EXPECT_EQ(out.skipped, 1);
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_THAT(out.warnings[0], ::testing::HasSubstr("nested deeper than 512"));
+  // Shallow pages with unclosed <p> and <li> by the thousand are not cut.
+  std::string list;
+  for (int i = 0; i < 5000; ++i) list += "<li><p>row";
+  list += "<a href='/jobs/2'>end</a>";
+  EXPECT_EQ(x.Extract("https://a.example/", list, Link::Role::kListing).links.size(), 1u);
   std::string nul("<a href='/j'>\0</a><a href=", 26);
   EXPECT_NO_THROW(x.Extract("https://a.example/", nul, Link::Role::kListing));
   EXPECT_NO_THROW(x.Extract("https://a.example/", "", Link::Role::kListing));

@@ -1,0 +1,239 @@
+// Board API adapters against responses saved in the corpus and against
+// fixtures written here after each provider's documented response shape.
+#include "parsers/board_api.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parsers/extractor.h"
+#include "support/corpus.h"
+
+namespace jobtrawl::parsers {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+Extracted Read(SourceKind kind, std::string_view body, std::string_view url = "https://api.example/x") {
+  Extracted out;
+  ExtractBoardApi(kind, url, body, out);
+  return out;
+}
+
+#define REQUIRE_CORPUS(text) \
+  if ((text).empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR
+
+TEST(BoardApiTest, GreenhouseJobsWithEscapedContent) {
+  std::string body = jobtrawl::testing::ReadCorpus("api/greenhouse-boards-api-jobs-content-algolia-2026-08-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kGreenhouse, body);
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Account Manager - Dutch speaking");
+  EXPECT_EQ(p.company, "Algolia");
+  EXPECT_EQ(p.location, "London, England");
+  EXPECT_EQ(p.external_id, "6141481004");
+  EXPECT_EQ(p.url, "https://job-boards.greenhouse.io/algolia/jobs/6141481004");
+  EXPECT_EQ(p.date_posted, "2026-08-18T09:26:35-04:00");
+  // The content is entity-escaped HTML: it arrives as text, no tags or entities left.
+  ASSERT_TRUE(p.description);
+  EXPECT_THAT(*p.description, HasSubstr("At Algolia, we’re proud to be a pioneer"));
+  EXPECT_EQ(p.description->find('<'), std::string::npos);
+  EXPECT_EQ(p.description->find("&lt;"), std::string::npos);
+}
+
+TEST(BoardApiTest, LeverPostingsNewAndOldShapes) {
+  std::string body = jobtrawl::testing::ReadCorpus("api/lever-postings-api-spotify-2026-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kLever, body);
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Android Engineer - Experience");
+  EXPECT_EQ(p.external_id, "2193db3f-77c5-43b8-b030-8f92c9882bf1");
+  EXPECT_EQ(p.location, "London; Stockholm");  // allLocations
+  EXPECT_EQ(p.country, "GB");
+  EXPECT_EQ(p.remote, "hybrid");
+  EXPECT_EQ(p.date_posted, "2026-06-23T11:29:45Z");  // createdAt in ms
+  EXPECT_EQ(p.url, "https://jobs.lever.co/spotify/2193db3f-77c5-43b8-b030-8f92c9882bf1");
+  EXPECT_EQ(p.apply_url, "https://jobs.lever.co/spotify/2193db3f-77c5-43b8-b030-8f92c9882bf1/apply");
+  EXPECT_FALSE(p.company);  // Lever does not say; a source's `company` fills it
+  // Lists follow the body under their headings.
+  EXPECT_THAT(*p.description, HasSubstr("What You'll Do\n- Develop and maintain mobile client"));
+
+  // The 2015 shape: description only, a single posting object.
+  Extracted one = Read(SourceKind::kLever, R"({"id":"u1","text":"Account Executive",
+      "description":"<div>Sell things.</div>","lists":[{"text":"Requirements","content":"<li>Grit</li>"}],
+      "categories":{"commitment":"Full-time","location":"San Francisco","team":"Sales"},
+      "createdAt":1439510898000,"hostedUrl":"https://jobs.lever.co/leverdemo/u1",
+      "salaryRange":{"min":90000,"max":120000,"currency":"USD","interval":"per-year-salary"}})");
+  ASSERT_EQ(one.postings.size(), 1u);
+  EXPECT_EQ(one.postings[0].employment_type, "FULL_TIME");
+  EXPECT_EQ(one.postings[0].description, "Sell things.\n\nRequirements\n- Grit");
+  EXPECT_EQ(one.postings[0].salary_min, 90000);
+  EXPECT_EQ(one.postings[0].salary_period, "YEAR");
+  EXPECT_EQ(one.postings[0].date_posted, "2015-08-14T00:08:18Z");
+}
+
+TEST(BoardApiTest, AshbyCompensationAndWorkplace) {
+  std::string body = jobtrawl::testing::ReadCorpus("api/ashby-posting-api-airbyte-compensation-2026-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kAshby, body);
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Customer Support Developer (Databases)");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");
+  EXPECT_EQ(p.salary_min, 99000);
+  EXPECT_EQ(p.salary_max, 115000);
+  EXPECT_EQ(p.salary_currency, "USD");
+  EXPECT_EQ(p.salary_period, "YEAR");  // "1 YEAR"; the equity component is not a salary
+  EXPECT_EQ(p.country, "United States");
+  EXPECT_EQ(p.url, "https://jobs.ashbyhq.com/airbyte/99c417bc-a996-4265-9401-f967b3076c9f");
+
+  Extracted unlisted = Read(SourceKind::kAshby, R"({"jobs":[{"id":"a","title":"Hidden","isListed":false},
+      {"id":"b","title":"Shown","workplaceType":"Hybrid","isRemote":true}]})");
+  ASSERT_EQ(unlisted.postings.size(), 1u);
+  EXPECT_EQ(unlisted.skipped, 1);
+  EXPECT_EQ(unlisted.postings[0].remote, "hybrid");  // workplaceType wins over isRemote
+}
+
+TEST(BoardApiTest, WorkableWidgetAndV3) {
+  std::string body = jobtrawl::testing::ReadCorpus("api/workable-widget-accounts-zego-2026-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kWorkable, body);
+  ASSERT_EQ(x.postings.size(), 2u);
+  EXPECT_EQ(x.postings[1].title, "Claims Handler - Third Party");
+  EXPECT_EQ(x.postings[1].company, "Zego");  // the account's name
+  EXPECT_EQ(x.postings[1].external_id, "450EC5C378");
+  EXPECT_EQ(x.postings[1].location, "Halifax, England, United Kingdom");
+  EXPECT_EQ(x.postings[1].url, "https://apply.workable.com/j/450EC5C378");
+  EXPECT_EQ(x.postings[1].date_posted, "2026-08-07");
+
+  // v3 results carry no URL: it is made from the account and shortcode.
+  Extracted v3 = Read(SourceKind::kWorkable, R"({"total":1,"results":[{"id":1,"shortcode":"277B2A3D23",
+      "title":"Senior Android Developer","remote":true,"type":"full",
+      "location":{"country":"Spain","countryCode":"ES","city":"Madrid","region":"Madrid"}}]})",
+                      "https://apply.workable.com/api/v3/accounts/doist/jobs");
+  ASSERT_EQ(v3.postings.size(), 1u);
+  EXPECT_EQ(v3.postings[0].url, "https://apply.workable.com/doist/j/277B2A3D23/");
+  EXPECT_EQ(v3.postings[0].remote, "remote");
+  EXPECT_EQ(v3.postings[0].employment_type, "FULL_TIME");
+  EXPECT_EQ(v3.postings[0].location, "Madrid, Spain");
+  EXPECT_EQ(v3.postings[0].country, "ES");
+}
+
+TEST(BoardApiTest, SmartRecruitersPagesOnUntilTotalFound) {
+  // Documented shape: GET /v1/companies/{id}/postings?limit&offset.
+  const std::string page = R"({"offset":0,"limit":2,"totalFound":3,"content":[
+      {"id":"744000001","name":"Backend Developer","company":{"identifier":"Acme","name":"Acme Inc"},
+       "releasedDate":"2021-01-05T10:00:00.000Z","location":{"city":"Berlin","country":"de","remote":true},
+       "typeOfEmployment":{"label":"Full-time"}},
+      {"id":"744000002","name":"Designer","company":{"identifier":"Acme","name":"Acme Inc"},
+       "location":{"city":"Paris","country":"fr"}}]})";
+  Extracted x = Read(SourceKind::kSmartRecruiters, page,
+                     "https://api.smartrecruiters.com/v1/companies/Acme/postings?limit=2&offset=0");
+  ASSERT_EQ(x.postings.size(), 2u);
+  EXPECT_EQ(x.postings[0].url, "https://jobs.smartrecruiters.com/Acme/744000001");
+  EXPECT_EQ(x.postings[0].company, "Acme Inc");
+  EXPECT_EQ(x.postings[0].location, "Berlin, de");
+  EXPECT_EQ(x.postings[0].remote, "remote");
+  EXPECT_EQ(x.postings[0].employment_type, "FULL_TIME");
+  ASSERT_EQ(x.links.size(), 1u);
+  EXPECT_EQ(x.links[0].url, "https://api.smartrecruiters.com/v1/companies/Acme/postings?limit=2&offset=2");
+  EXPECT_EQ(x.links[0].role, Link::Role::kListing);
+
+  Extracted last = Read(SourceKind::kSmartRecruiters, R"({"offset":2,"limit":2,"totalFound":3,"content":[]})");
+  EXPECT_TRUE(last.links.empty());
+}
+
+TEST(BoardApiTest, RecruiteeOffers) {
+  Extracted x = Read(SourceKind::kRecruitee, R"({"offers":[
+      {"id":511215,"status":"published","title":"Software Engineer","company_name":"Hotjar",
+       "description":"<p>Build.</p>","requirements":"<ul><li>JS</li></ul>","location":"Remote",
+       "country_code":"MT","remote":true,"employment_type_code":"fulltime_permanent",
+       "careers_url":"https://careers.hotjar.com/o/software-engineer",
+       "careers_apply_url":"https://careers.hotjar.com/o/software-engineer/c/new",
+       "published_at":"2020-11-26 10:11:12 UTC"},
+      {"id":2,"status":"draft","title":"Not yet"}]})");
+  ASSERT_EQ(x.postings.size(), 1u);
+  EXPECT_EQ(x.skipped, 1);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.external_id, "511215");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");
+  EXPECT_EQ(p.remote, "remote");
+  EXPECT_EQ(p.description, "Build.\n\n- JS");
+  EXPECT_EQ(p.url, "https://careers.hotjar.com/o/software-engineer");
+}
+
+TEST(BoardApiTest, RemotiveAndRemoteOk) {
+  std::string remotive = jobtrawl::testing::ReadCorpus("api/remotive-api-remote-jobs-2026-07.json");
+  REQUIRE_CORPUS(remotive);
+  Extracted r = Read(SourceKind::kRemotive, remotive);
+  ASSERT_EQ(r.postings.size(), 35u);  // "job-count": 35
+  EXPECT_EQ(r.postings[0].title, "Data Labeling Specialists");
+  EXPECT_EQ(r.postings[0].company, "Workada");
+  EXPECT_EQ(r.postings[0].external_id, "2090903");
+  EXPECT_EQ(r.postings[0].remote, "remote");
+  EXPECT_EQ(r.postings[0].location, "USA");
+
+  // The notice first, then jobs; mojibake repaired; salary 0/0 is not stated.
+  std::string remoteok = jobtrawl::testing::ReadCorpus("api/remoteok-api-2026-09-trimmed.json");
+  Extracted o = Read(SourceKind::kRemoteOk, remoteok);  // starts with a byte order mark
+  ASSERT_EQ(o.postings.size(), 2u);
+  EXPECT_EQ(o.postings[1].title, "Mecánico Automotriz Diagnóstico y Presupuestos");
+  EXPECT_FALSE(o.postings[1].salary_min);
+  EXPECT_EQ(o.postings[1].external_id, "1137429");
+  Extracted paid = Read(SourceKind::kRemoteOk, R"([{"legal":"..."},{"id":"9","position":"Dev",
+      "company":"X","salary_min":80000,"salary_max":0,"url":"https://remoteOK.com/remote-jobs/9"}])");
+  ASSERT_EQ(paid.postings.size(), 1u);
+  EXPECT_EQ(paid.postings[0].salary_min, 80000);
+  EXPECT_FALSE(paid.postings[0].salary_max);
+  EXPECT_EQ(paid.postings[0].salary_currency, "USD");
+  EXPECT_EQ(paid.postings[0].url, "https://remoteok.com/remote-jobs/9");
+}
+
+TEST(BoardApiTest, BrokenOrForeignResponsesYieldNothingAndSayWhy) {
+  for (SourceKind kind : {SourceKind::kGreenhouse, SourceKind::kLever, SourceKind::kAshby,
+                          SourceKind::kWorkable, SourceKind::kSmartRecruiters, SourceKind::kRecruitee,
+                          SourceKind::kRemotive, SourceKind::kRemoteOk}) {
+    Extracted broken = Read(kind, R"({"jobs":[{"title":"x")");
+    EXPECT_TRUE(broken.postings.empty());
+    EXPECT_EQ(broken.broken_blocks, 1);
+    EXPECT_THAT(broken.warnings, ElementsAre(HasSubstr("unreadable")));
+    for (const char* other : {"[]", "{}", "42", "\"text\"", "[1,2,null]", R"({"jobs":7,"offers":null})",
+                              "<html>not json</html>"}) {
+      EXPECT_TRUE(Read(kind, other).postings.empty()) << SourceKindName(kind) << " " << other;
+    }
+  }
+}
+
+TEST(BoardApiTest, BoardTokensMakeTheApiUrls) {
+  EXPECT_EQ(BoardApiUrl(SourceKind::kGreenhouse, "acme"),
+            "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kLever, "acme"), "https://api.lever.co/v0/postings/acme?mode=json");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kRecruitee, "acme"), "https://acme.recruitee.com/api/offers/");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kRemoteOk, ""), "https://remoteok.com/api");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kRemotive, "software-dev"),
+            "https://remotive.com/api/remote-jobs?category=software-dev");
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kGreenhouse, ""));
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kGreenhouse, "a/b"));
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kLever, "x?y=1"));
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kHtml, "acme"));
+  for (std::string_view name : SourceKindNames()) {
+    ASSERT_TRUE(SourceKindFromName(name)) << name;
+    EXPECT_EQ(SourceKindName(*SourceKindFromName(name)), name);
+  }
+}
+
+TEST(BoardApiTest, ExtractorRecordsTheApiAsProvenanceAndFillsCompany) {
+  Extractor x({.kind = SourceKind::kLever, .company = "Spotify"});
+  Extracted out = x.Extract("https://api.lever.co/v0/postings/spotify?mode=json",
+                            R"([{"id":"1","text":"Engineer","hostedUrl":"https://jobs.lever.co/spotify/1"}])",
+                            Link::Role::kListing);
+  ASSERT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.postings[0].company, "Spotify");
+  EXPECT_EQ(out.postings[0].provenance.at("company"), "config");
+  EXPECT_EQ(out.postings[0].provenance.at("title"), "lever-api");
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers

@@ -1,0 +1,190 @@
+// Feeds and sitemaps: corpus feeds and fixtures after the RSS 2.0, Atom
+// (RFC 4287), Indeed XML feed and sitemaps.org formats.
+#include "parsers/feed.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parsers/extractor.h"
+#include "support/corpus.h"
+
+namespace jobtrawl::parsers {
+namespace {
+
+using ::testing::HasSubstr;
+
+#define REQUIRE_CORPUS(text) \
+  if ((text).empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR
+
+Extracted Feed(std::string_view body, std::string_view url = "https://feeds.example/jobs.xml",
+               FeedOptions options = {}) {
+  Extracted out;
+  ExtractFeed(url, body, options, out);
+  return out;
+}
+
+TEST(FeedTest, WeWorkRemotelySplitsCompanyFromTitleAndUnescapesHtml) {
+  std::string body = jobtrawl::testing::ReadCorpus("feed/weworkremotely-remote-jobs-all-2022-11.rss");
+  REQUIRE_CORPUS(body);
+  Extracted x = Feed(body, "file:///saved/remote-jobs.rss");  // known by the channel's link
+  ASSERT_EQ(x.postings.size(), 100u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.company, "G2i Inc.");
+  EXPECT_EQ(p.title, "Fullstack Developer (React, React Native, Node.js) - Remote");
+  EXPECT_EQ(p.location, "Americas Only");
+  EXPECT_EQ(p.remote, "remote");
+  EXPECT_EQ(p.employment_type, "CONTRACTOR");
+  EXPECT_EQ(p.url, "https://weworkremotely.com/remote-jobs/g2i-inc-fullstack-developer-react-react-native-node-js-remote");
+  ASSERT_TRUE(p.description);
+  EXPECT_THAT(*p.description, HasSubstr("Headquarters: Delray Beach, FL"));
+  EXPECT_EQ(p.description->find("&lt;"), std::string::npos);
+  EXPECT_EQ(p.description->find('<'), std::string::npos);
+}
+
+TEST(FeedTest, IndeedStyleAndCareerjetFeedsAgree) {
+  std::string indeed = jobtrawl::testing::ReadCorpus("feed/recruityard-indeed-style-xml-feed-2025-10.xml");
+  std::string careerjet = jobtrawl::testing::ReadCorpus("feed/recruityard-careerjet-xml-feed-2025-10.xml");
+  std::string rss = jobtrawl::testing::ReadCorpus("feed/recruityard-rss2-job-feed-2025-10.xml");
+  REQUIRE_CORPUS(indeed);
+  Extracted a = Feed(indeed), b = Feed(careerjet), c = Feed(rss);
+  ASSERT_EQ(a.postings.size(), 88u);
+  ASSERT_EQ(b.postings.size(), 88u);
+  ASSERT_EQ(c.postings.size(), 88u);
+  const Posting& p = a.postings[0];
+  EXPECT_EQ(p.title, "Customer Support for Social Media with Dutch");
+  EXPECT_EQ(p.company, "Recruityard");
+  EXPECT_EQ(p.location, "Lisbon");
+  EXPECT_EQ(p.country, "PT");
+  EXPECT_EQ(p.external_id, "CC-0506-13");
+  EXPECT_EQ(p.date_posted, "2025-06-17T00:00:00Z");
+  EXPECT_EQ(p.remote, std::nullopt);  // " no "
+  // <location><city/><region/><country/></location> in the careerjet shape.
+  EXPECT_EQ(b.postings[0].location, "Lisbon, PT");
+  EXPECT_EQ(b.postings[0].external_id, "CC-0506-13");
+  for (const Extracted* x : {&a, &b, &c}) {
+    EXPECT_EQ(x->postings[0].url, "https://recruityard.com/find-jobs-all/customer-support-for-social-media-with-dutch-in-lisbon-pt");
+    EXPECT_THAT(x->postings[0].description.value_or(""), HasSubstr("What You Will Do:\n\n- - Provide support"));
+  }
+}
+
+TEST(FeedTest, ExtensionsNestedInItemsAndCategoryDomains) {
+  std::string ul = jobtrawl::testing::ReadCorpus("feed/current-vacancies-united-learning-rss.xml");
+  std::string ark = jobtrawl::testing::ReadCorpus("feed/engageats-ark-careers-rss.xml");
+  REQUIRE_CORPUS(ul);
+  Extracted u = Feed(ul);
+  ASSERT_EQ(u.postings.size(), 1u);
+  EXPECT_EQ(u.postings[0].title, "Head of Geography");
+  EXPECT_EQ(u.postings[0].external_id, "NTXTP751190");  // <a10:content><Vacancy><Vacancy_ID>
+  EXPECT_EQ(u.postings[0].employment_type, "FULL_TIME");
+  EXPECT_EQ(u.postings[0].date_posted, "2022-04-29T10:29:57Z");
+  // The Ark feed has a mismatched end tag near its end: what came before it is kept.
+  Extracted a = Feed(ark);
+  EXPECT_EQ(a.broken_blocks, 1);
+  ASSERT_EQ(a.postings.size(), 1u);
+  EXPECT_EQ(a.postings[0].location, "London");  // <category domain="Location">
+  EXPECT_EQ(a.postings[0].company, "Ark King Solomon Academy");
+  EXPECT_EQ(a.postings[0].external_id, "Solomon-1143");
+  EXPECT_EQ(a.postings[0].date_posted, "2021-03-09T00:00:00Z");
+}
+
+TEST(FeedTest, AtomEntries) {
+  Extracted x = Feed(R"(<?xml version="1.0" encoding="utf-8"?>
+    <feed xmlns="http://www.w3.org/2005/Atom"><title>Jobs</title>
+      <entry><title type="text">Data Engineer</title>
+        <link rel="self" href="https://jobs.example/api/1"/><link rel="alternate" href="/jobs/1"/>
+        <id>urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6</id>
+        <updated>2024-03-01T09:30:00+01:00</updated>
+        <author><name>Acme</name></author>
+        <content type="html">&lt;p&gt;Pipelines &amp;amp; dashboards.&lt;/p&gt;</content></entry>
+      <entry><summary>no title</summary></entry>
+    </feed>)");
+  ASSERT_EQ(x.postings.size(), 1u);
+  EXPECT_EQ(x.skipped, 1);
+  EXPECT_EQ(x.postings[0].url, "https://feeds.example/jobs/1");
+  EXPECT_EQ(x.postings[0].date_posted, "2024-03-01T08:30:00Z");
+  EXPECT_EQ(x.postings[0].description, "Pipelines & dashboards.");
+}
+
+TEST(FeedTest, CompanyInTitleOnlyWhereAsked) {
+  const std::string rss = R"(<rss version="2.0"><channel><link>https://board.example/</link>
+      <item><title>Acme: Backend Engineer</title><link>https://board.example/1</link></item>
+      <item><title>Plain title</title><link>https://board.example/2</link></item></channel></rss>)";
+  Extracted off = Feed(rss);
+  EXPECT_EQ(off.postings[0].title, "Acme: Backend Engineer");
+  Extracted on = Feed(rss, "https://board.example/feed", {.company_in_title = true});
+  EXPECT_EQ(on.postings[0].company, "Acme");
+  EXPECT_EQ(on.postings[0].title, "Backend Engineer");
+  EXPECT_EQ(on.postings[1].title, "Plain title");
+  EXPECT_FALSE(on.postings[1].company);
+}
+
+TEST(FeedTest, NoEntityExpansionAndNoCrashOnGarbage) {
+  // A billion-laughs DTD: pugixml does not expand declared entities.
+  Extracted x = Feed(R"(<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">
+      <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+      <rss><channel><item><title>&c;</title><link>https://x.example/1</link></item></channel></rss>)");
+  for (const Posting& p : x.postings) EXPECT_LT(p.title.value_or("").size(), 100u);
+  for (const char* junk : {"", "<", "not xml at all", "<rss><channel><item><title>T", "\xff\xfe<x/>",
+                           "<?xml version='1.0'?><urlset>"}) {
+    Extracted y = Feed(junk);
+    Extracted z;
+    ExtractSitemap("https://x.example/sitemap.xml", junk, z);
+    (void)y;
+  }
+  Extracted truncated = Feed("<rss><channel><item><title>Kept</title></item><item><title>Cut");
+  EXPECT_EQ(truncated.broken_blocks, 1);
+  EXPECT_GE(truncated.postings.size(), 1u);
+}
+
+TEST(SitemapTest, UrlsetGivesDetailLinksWithLastmod) {
+  Extracted x;
+  ExtractSitemap("https://jobs.example/sitemap.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+    <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>https://jobs.example/jobs/1</loc><lastmod>2024-05-01</lastmod></url>
+      <url><loc> https://jobs.example/jobs/2?utm_source=x </loc><lastmod>2024-05-02T10:00:00+02:00</lastmod></url>
+      <url><loc>https://jobs.example/about</loc></url>
+      <url><loc>javascript:alert(1)</loc></url>
+      <url><loc>https://jobs.example/jobs/1</loc></url>
+    </urlset>)", x);
+  ASSERT_EQ(x.links.size(), 3u);
+  EXPECT_EQ(x.links[0], (Link{"https://jobs.example/jobs/1", Link::Role::kDetail, "2024-05-01T00:00:00Z"}));
+  EXPECT_EQ(x.links[1], (Link{"https://jobs.example/jobs/2", Link::Role::kDetail, "2024-05-02T08:00:00Z"}));
+  EXPECT_EQ(x.links[2].lastmod, "");
+  EXPECT_EQ(x.skipped, 1);
+
+  // The extractor keeps the detail pattern's pages only.
+  Extractor e({.kind = SourceKind::kSitemap, .detail_pattern = "/jobs/[0-9]+"});
+  Extracted y = e.Extract("https://jobs.example/sitemap.xml",
+                          "<urlset><url><loc>https://jobs.example/jobs/7</loc></url>"
+                          "<url><loc>https://jobs.example/team</loc></url></urlset>",
+                          Link::Role::kListing);
+  ASSERT_EQ(y.links.size(), 1u);
+  EXPECT_EQ(y.links[0].url, "https://jobs.example/jobs/7");
+}
+
+TEST(SitemapTest, IndexGivesListingLinks) {
+  Extracted x;
+  ExtractSitemap("https://jobs.example/sitemap.xml", R"(<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>https://jobs.example/sitemap-jobs-1.xml</loc><lastmod>2024-01-01</lastmod></sitemap>
+      <sitemap><loc>/sitemap-jobs-2.xml</loc></sitemap></sitemapindex>)", x);
+  ASSERT_EQ(x.links.size(), 2u);
+  EXPECT_EQ(x.links[0].role, Link::Role::kListing);
+  EXPECT_EQ(x.links[1].url, "https://jobs.example/sitemap-jobs-2.xml");
+}
+
+TEST(FeedDateTest, Rfc822AndIso8601BecomeUtc) {
+  EXPECT_EQ(FeedDateToIso("Mon, 14 Nov 2022 17:07:35 +0000"), "2022-11-14T17:07:35Z");
+  EXPECT_EQ(FeedDateToIso("Tue, 09 Mar 2021 00:00:00 GMT"), "2021-03-09T00:00:00Z");
+  EXPECT_EQ(FeedDateToIso("1 Feb 2024 08:00 EST"), "2024-02-01T13:00:00Z");
+  EXPECT_EQ(FeedDateToIso("Wed, 02 Oct 2002 15:00:00 +0200"), "2002-10-02T13:00:00Z");
+  EXPECT_EQ(FeedDateToIso("2025-06-17T00:00:00.000Z"), "2025-06-17T00:00:00Z");
+  EXPECT_EQ(FeedDateToIso("2026-04-27T17:14:00-04:00"), "2026-04-27T21:14:00Z");
+  EXPECT_EQ(FeedDateToIso("2024-05-01"), "2024-05-01");
+  for (const char* bad : {"", "yesterday", "15/05/2042 12:00:00", "2024-13-01", "Mon, 99 Foo 2022 1:2",
+                          "2024-01-01T25:00:00Z", "2024-01-01T10:00:00+99:00"}) {
+    EXPECT_EQ(FeedDateToIso(bad), "") << bad;
+  }
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers
