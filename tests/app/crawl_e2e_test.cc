@@ -293,6 +293,84 @@ TEST_F(CrawlEndToEndTest, PlainHtmlBoardByItemsAndFields) {
                           "Plumber | - | " + server_.Url("/plain/3")));
 }
 
+TEST_F(CrawlEndToEndTest, BoardApiSourcesStoreBoardIdsAndFollowPages) {
+  // A SmartRecruiters-shaped API on the test server: two pages, ids as listing keys.
+  server_.Route("/v1/companies/acme/postings?limit=2&offset=0", {200, R"({"offset":0,"limit":2,"totalFound":3,
+      "content":[{"id":"11","name":"Welder","company":{"identifier":"acme","name":"Acme"},"location":{"city":"Oslo"}},
+                 {"id":"12","name":"Fitter","company":{"identifier":"acme","name":"Acme"}}]})"});
+  server_.Route("/v1/companies/acme/postings?limit=2&offset=2", {200, R"({"offset":2,"limit":2,"totalFound":3,
+      "content":[{"id":"13","name":"Rigger","company":{"identifier":"acme","name":"Acme"}}]})"});
+  std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+                     "allow_private_networks = true\n[[source]]\nname = \"acme\"\nkind = \"smartrecruiters\"\n"
+                     "start = \"" + server_.Url("/v1/companies/acme/postings?limit=2&offset=0") + "\"\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
+  auto summary = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->sources[0].record.status, "ok");
+  EXPECT_EQ(summary->sources[0].record.pages, 2);
+  EXPECT_THAT(Column("SELECT listings.external_id || ' ' || title || ' ' || listings.url FROM listings "
+                     "JOIN postings ON postings.id = listings.posting_id ORDER BY listings.external_id"),
+              ElementsAre("11 Welder https://jobs.smartrecruiters.com/acme/11",
+                          "12 Fitter https://jobs.smartrecruiters.com/acme/12",
+                          "13 Rigger https://jobs.smartrecruiters.com/acme/13"));
+}
+
+TEST_F(CrawlEndToEndTest, FeedSourceStoresEveryItem) {
+  // No charset in the header: the XML declaration's is used.
+  server_.Route("/jobs.rss", {200, R"(<?xml version="1.0" encoding="ISO-8859-1"?>
+      <rss version="2.0"><channel><title>Jobs</title><link>https://board.example/</link>
+      <item><title>Caf)" "\xE9" R"( Manager</title><link>https://board.example/jobs/1</link>
+        <description>&lt;p&gt;Run the caf&amp;eacute;.&lt;/p&gt;</description>
+        <pubDate>Mon, 14 Nov 2022 17:07:35 +0000</pubDate></item>
+      <item><title>Barista</title><link>https://board.example/jobs/2</link></item>
+      </channel></rss>)", {{"Content-Type", "application/rss+xml"}}});
+  std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+                     "allow_private_networks = true\n[[source]]\nname = \"feed\"\nkind = \"rss\"\n"
+                     "company = \"Board Cafe\"\nstart = \"" + server_.Url("/jobs.rss") + "\"\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
+  auto summary = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->sources[0].record.status, "ok");
+  // The XML declaration's charset is honoured: "Café", not mojibake.
+  EXPECT_THAT(Column("SELECT title || ' | ' || company || ' | ' || coalesce(description, '-') || ' | ' || "
+                     "coalesce(date_posted, '-') FROM postings ORDER BY id"),
+              ElementsAre("Café Manager | Board Cafe | Run the café. | 2022-11-14T17:07:35Z",
+                          "Barista | Board Cafe | - | -"));
+}
+
+TEST_F(CrawlEndToEndTest, SitemapLastmodSkipsPagesReadSinceTheyChanged) {
+  auto sitemap = [&](const std::string& lastmod2) {
+    return "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+           "<url><loc>" + server_.Url("/jobs/1") + "</loc><lastmod>2020-01-01</lastmod></url>"
+           "<url><loc>" + server_.Url("/jobs/2") + "</loc><lastmod>" + lastmod2 + "</lastmod></url>"
+           "<url><loc>" + server_.Url("/about") + "</loc></url></urlset>";
+  };
+  server_.Route("/sitemap.xml", {200, sitemap("2020-01-01")});
+  std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+                     "allow_private_networks = true\n[[source]]\nname = \"map\"\nkind = \"sitemap\"\n"
+                     "start = \"" + server_.Url("/sitemap.xml") + "\"\nfollow = { detail = \"/jobs/\" }\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
+  auto first = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->sources[0].record.counts.new_postings, 2);
+  EXPECT_EQ(server_.Hits("/jobs/1"), 1);
+  EXPECT_EQ(server_.Hits("/about"), 0);  // not a detail page
+
+  // Job 2 changed after our first read; job 1 did not.
+  server_.Route("/sitemap.xml", {200, sitemap("2999-01-01T00:00:00Z")});
+  auto second = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->sources[0].record.status, "ok");
+  EXPECT_EQ(server_.Hits("/jobs/1"), 1);
+  EXPECT_EQ(server_.Hits("/jobs/2"), 2);
+  EXPECT_EQ(second->sources[0].record.not_modified, 1);
+  // Job 1 was seen all the same: still open, and its last sighting is this crawl's.
+  EXPECT_THAT(Column("SELECT count(*) FROM listings WHERE closed_at IS NULL"), ElementsAre("2"));
+}
+
 TEST_F(CrawlEndToEndTest, LeasedSourceIsSkippedOrWaitedFor) {
   // A daemon (another process) holds the source's lease: a one-shot crawl
   // skips it and says so; with --wait it crawls once the lease is released.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 namespace jobtrawl::config {
@@ -102,6 +103,14 @@ TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
       {"[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n"
        "[[source]]\nname = \"a\"\nstart = \"https://b.example/\"\n",
        "test.toml:4:1: duplicate source name \"a\""},
+      {"[[source]]\nname = \"a\"\nkind = \"lever\"\n",
+       "test.toml:1:1: [[source]] \"a\" of kind \"lever\" needs \"board\""},
+      {"[[source]]\nname = \"a\"\nkind = \"lever\"\nboard = \"a/b\"\n",
+       "test.toml:4:9: \"board\" must be a board token"},
+      {"[[source]]\nname = \"a\"\nboard = \"acme\"\nstart = \"https://a.example/\"\n",
+       "test.toml:3:9: \"board\" is for board API kinds"},
+      {"[[source]]\nname = \"a\"\nkind = \"rss\"\nstart = \"https://a.example/\"\nfields = { title = \"h1\" }\n",
+       "test.toml:5:10: \"fields\" applies to html and sitemap sources, not \"rss\""},
       {"[http\n", "test.toml:1:"},
       {"storage = 3\n", "\"storage\" must be a table"},
   };
@@ -183,6 +192,47 @@ TEST(ConfigTest, ExampleConfigsAreValid) {
   }
   EXPECT_GT(seen, 0);
   EXPECT_TRUE(LoadConfig(JOBTRAWL_SOURCE_DIR "/config/jobtrawl.example.toml").has_value());
+}
+
+TEST(ConfigTest, EveryKindHasAnExample) {
+  // A user finds a working example of each kind in config/examples/.
+  std::set<std::string> kinds;
+  for (const auto& entry : std::filesystem::directory_iterator(JOBTRAWL_SOURCE_DIR "/config/examples")) {
+    auto c = LoadConfig(entry.path());
+    if (!c) continue;
+    for (const auto& s : c->sources) kinds.insert(s.kind);
+  }
+  for (std::string_view kind : SupportedKinds()) EXPECT_TRUE(kinds.contains(std::string(kind))) << kind;
+}
+
+TEST(ConfigTest, BoardTokensGiveTheStartUrl) {
+  auto c = Parse(R"([[source]]
+name = "gh"
+kind = "greenhouse"
+board = "acme"
+company = "Acme"
+
+[[source]]
+name = "ok"
+kind = "remoteok"
+
+[[source]]
+name = "mirror"
+kind = "lever"
+start = "https://127.0.0.1:8080/v0/postings/acme?mode=json"
+
+[[source]]
+name = "wwr"
+kind = "rss"
+start = "https://weworkremotely.com/remote-jobs.rss"
+company_in_title = true
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  EXPECT_THAT(c->sources[0].start, ::testing::ElementsAre("https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true"));
+  EXPECT_EQ(c->sources[0].company, "Acme");
+  EXPECT_THAT(c->sources[1].start, ::testing::ElementsAre("https://remoteok.com/api"));
+  EXPECT_THAT(c->sources[2].start, ::testing::ElementsAre("https://127.0.0.1:8080/v0/postings/acme?mode=json"));
+  EXPECT_TRUE(c->sources[3].company_in_title);
 }
 
 TEST(ConfigTest, ShippedDefaultConfigIsValid) {
