@@ -5,6 +5,7 @@
 #include <boost/url/url.hpp>
 #include <chrono>
 #include <cmath>
+#include <unordered_set>
 
 #include "model/clock.h"
 #include "parsers/html_text.h"
@@ -121,9 +122,35 @@ void Keep(Posting&& p, Extracted& out) {
 // ---- Greenhouse: {"jobs": [...]} (also the older /embed/jobs shape) ----
 void Greenhouse(const json::value& root, std::string_view url, Extracted& out) {
   const json::object* o = Object(&root);
-  const json::array* jobs = o != nullptr ? Array(Get(*o, "jobs")) : nullptr;
-  if (jobs == nullptr) return;
-  for (const json::value& v : *jobs) {
+  if (o == nullptr) return;
+  // /jobs lists them; /departments and /offices nest them in their
+  // branches (one job may sit in several); /jobs/{id} is the job itself.
+  std::vector<const json::value*> found;
+  std::unordered_set<std::string> ids;
+  auto collect = [&](auto& self, const json::object& node, int depth) -> void {
+    if (depth > 8) return;
+    for (const auto& [key, child] : node) {
+      const json::array* a = Array(&child);
+      if (a == nullptr) continue;
+      for (const json::value& e : *a) {
+        const json::object* eo = Object(&e);
+        if (eo == nullptr) continue;
+        if (key == "jobs") {
+          auto id = IdText(Get(*eo, "id"));
+          if (!id || ids.insert(*id).second) found.push_back(&e);
+        } else {
+          self(self, *eo, depth + 1);
+        }
+      }
+    }
+  };
+  if (Get(*o, "jobs") == nullptr && Get(*o, "title") != nullptr) {
+    found.push_back(&root);
+  } else {
+    collect(collect, *o, 0);
+  }
+  for (const json::value* job : found) {
+    const json::value& v = *job;
     const json::object* j = Object(&v);
     if (j == nullptr) continue;
     Posting p;
