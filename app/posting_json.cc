@@ -70,6 +70,7 @@ json::object PostingToJson(const Posting& p) {
   o["apply_url"] = Opt(p.apply_url);
   o["external_id"] = Opt(p.external_id);
   o["description"] = Opt(p.description);
+  o["description_markdown"] = Opt(p.description_markdown);
   if (!p.provenance.empty()) {
     // Where each field came from, for config authors (not a column).
     json::object from;

@@ -29,6 +29,7 @@ struct Posting {
   std::optional<std::string> apply_url;
   std::optional<std::string> external_id;      // the board's own id, when it gives one
   std::optional<std::string> description;      // plain text
+  std::optional<std::string> description_markdown;  // the same as Markdown, where it came as HTML or text
 
   // Where each field came from: "json-ld" or "css:<selector>" (shown by
   // `jobtrawl parse`; not stored).

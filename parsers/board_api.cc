@@ -28,19 +28,30 @@ const json::array* Array(const json::value* v) {
 
 bool Truthy(const json::value* v) { return v != nullptr && v->is_bool() && v->get_bool(); }
 
-// HTML from an API field as clean text. Some APIs entity-escape the whole
-// fragment ("&lt;p&gt;..."), which is decoded first.
-std::optional<std::string> HtmlText(const json::value* v) {
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return NonEmpty(FragmentToText(v->get_string()));
+// An API field's HTML (some APIs entity-escape the whole fragment once
+// more: such a fragment is unescaped); empty when absent.
+std::string Html(const json::value* v) {
+  if (v == nullptr || !v->is_string()) return {};
+  std::string_view html = v->get_string();
+  if (html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos) {
+    return DecodeEntities(html);
+  }
+  return std::string(html);
 }
 
-// Several HTML parts of one description, each present one a paragraph.
-void AppendText(std::optional<std::string>& to, std::optional<std::string> part,
-                std::string_view heading = {}) {
-  if (!part) return;
-  std::string text = heading.empty() ? std::move(*part) : std::string(heading) + "\n" + *part;
-  to = to ? *to + "\n\n" + text : std::move(text);
+// Several HTML parts of one description, each a block of its own, a
+// heading before it when it has one.
+void AppendHtml(std::string& html, const json::value* v, std::string_view heading = {}) {
+  std::string part = Html(v);
+  if (part.empty()) return;
+  if (!heading.empty()) {
+    html += "<h3>";
+    for (char c : heading) {
+      html += c == '<' ? "&lt;" : c == '&' ? "&amp;" : std::string(1, c);
+    }
+    html += "</h3>";
+  }
+  html += "<div>" + part + "</div>";
 }
 
 // Milliseconds or seconds since the epoch (told apart by size) as UTC ISO-8601.
@@ -161,7 +172,7 @@ void Greenhouse(const json::value& root, std::string_view url, Extracted& out) {
     p.date_posted = Text(Get(*j, "first_published"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "updated_at"));
     p.valid_through = Text(Get(*j, "application_deadline"));
-    p.description = HtmlText(Get(*j, "content"));
+    SetDescription(p, Html(Get(*j, "content")));
     auto link = Link(Get(*j, "absolute_url"), url);
     p.url = link.value_or(std::string(url));
     p.apply_url = link;
@@ -191,21 +202,23 @@ void Lever(const json::value& root, std::string_view url, Extracted& out) {
     p.date_posted = EpochDate(Get(j, "createdAt"));
     // Newer responses split the description into opening and body (the
     // "description" field then holds both); older ones have it alone.
+    std::string html;
     if (Get(j, "descriptionBody") != nullptr) {
-      AppendText(p.description, HtmlText(Get(j, "opening")));
-      AppendText(p.description, HtmlText(Get(j, "descriptionBody")));
+      AppendHtml(html, Get(j, "opening"));
+      AppendHtml(html, Get(j, "descriptionBody"));
     } else {
-      AppendText(p.description, HtmlText(Get(j, "description")));
+      AppendHtml(html, Get(j, "description"));
     }
     if (const json::array* lists = Array(Get(j, "lists"))) {
       for (const auto& l : *lists) {
         if (const json::object* lo = Object(&l)) {
           auto heading = Text(Get(*lo, "text"));
-          AppendText(p.description, HtmlText(Get(*lo, "content")), heading.value_or(""));
+          AppendHtml(html, Get(*lo, "content"), heading.value_or(""));
         }
       }
     }
-    AppendText(p.description, HtmlText(Get(j, "additional")));
+    AppendHtml(html, Get(j, "additional"));
+    SetDescription(p, html);
     if (const json::object* s = Object(Get(j, "salaryRange"))) {
       Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "interval"))));
     }
@@ -254,8 +267,8 @@ void Ashby(const json::value& root, std::string_view url, Extracted& out) {
     if (!p.remote && Truthy(Get(*j, "isRemote"))) p.remote = "remote";
     if (auto t = Text(Get(*j, "employmentType"))) p.employment_type = EmploymentType(*t);
     p.date_posted = Text(Get(*j, "publishedAt"));
-    p.description = HtmlText(Get(*j, "descriptionHtml"));
-    if (!p.description) p.description = NonEmpty(HtmlToText(Text(Get(*j, "descriptionPlain")).value_or("")));
+    std::string html = Html(Get(*j, "descriptionHtml"));
+    SetDescription(p, html.empty() ? Html(Get(*j, "descriptionPlain")) : html);
     if (const json::object* c = Object(Get(*j, "compensation"))) {
       if (const json::array* parts = Array(Get(*c, "summaryComponents"))) {
         for (const auto& part : *parts) {
@@ -316,7 +329,7 @@ void Workable(const json::value& root, std::string_view url, Extracted& out) {
     if (type) p.employment_type = *type == "full" ? "FULL_TIME" : *type == "part" ? "PART_TIME" : EmploymentType(*type);
     p.date_posted = Text(Get(*j, "published_on"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "published"));
-    p.description = HtmlText(Get(*j, "description"));
+    SetDescription(p, Html(Get(*j, "description")));
     auto link = Link(Get(*j, "url"), url);
     if (!link && p.external_id && !account.empty()) {
       link = CanonicalUrl("https://apply.workable.com/" + account + "/j/" + *p.external_id + "/");
@@ -415,8 +428,10 @@ void Recruitee(const json::value& root, std::string_view url, Extracted& out) {
     }
     p.date_posted = Text(Get(*j, "published_at"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "created_at"));
-    AppendText(p.description, HtmlText(Get(*j, "description")));
-    AppendText(p.description, HtmlText(Get(*j, "requirements")));
+    std::string html;
+    AppendHtml(html, Get(*j, "description"));
+    AppendHtml(html, Get(*j, "requirements"));
+    SetDescription(p, html);
     if (const json::object* s = Object(Get(*j, "salary"))) {
       Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "period"))));
     }
@@ -443,7 +458,7 @@ void Remotive(const json::value& root, std::string_view url, Extracted& out) {
     p.remote = "remote";
     if (auto type = Text(Get(*j, "job_type"))) p.employment_type = EmploymentType(*type);
     p.date_posted = Text(Get(*j, "publication_date"));
-    p.description = HtmlText(Get(*j, "description"));
+    SetDescription(p, Html(Get(*j, "description")));
     auto link = Link(Get(*j, "url"), url);
     p.url = link.value_or(std::string(url));
     Keep(std::move(p), out);
@@ -465,7 +480,7 @@ void RemoteOk(const json::value& root, std::string_view url, Extracted& out) {
     p.remote = "remote";
     p.date_posted = Text(Get(*j, "date"));
     if (!p.date_posted) p.date_posted = EpochDate(Get(*j, "epoch"));
-    p.description = HtmlText(Get(*j, "description"));
+    SetDescription(p, Html(Get(*j, "description")));
     // RemoteOK states salaries as yearly US dollars; 0 means not stated.
     Salary(p, Get(*j, "salary_min"), Get(*j, "salary_max"), "USD", "YEAR");
     auto link = Link(Get(*j, "url"), url);

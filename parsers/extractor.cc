@@ -205,7 +205,11 @@ void Extractor::Fill(Posting& p, const GumboNode& scope, const std::string& base
         if (v == nullptr) continue;
         value = (is_url || field.name == "apply_url") ? Absolute(base, v) : std::optional(CleanInlineText(v));
       } else if (field.name == "description") {
-        value = HtmlToText(OuterHtml(*e));
+        Posting described;
+        SetDescription(described, OuterHtml(*e));
+        if (!described.description) continue;
+        p.description_markdown = std::move(described.description_markdown);
+        value = std::move(described.description);
       } else {
         value = ElementText(*e);
       }

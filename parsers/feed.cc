@@ -185,8 +185,7 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
   }
   if (auto html = f.Raw({"encoded", "description", "summary", "content", "advert_text",
                          "jobdescription", "body"})) {
-    std::string text = FragmentToText(*html);
-    if (!text.empty()) p.description = std::move(text);
+    SetDescription(p, *html);
   }
   // The posting's page: Atom's link, RSS <link>, a feed's <url>, or a guid that is a URL.
   std::optional<std::string> link;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace jobtrawl::parsers {
 namespace {
@@ -150,10 +152,12 @@ constexpr std::array kBlockTags = std::to_array<BlockTag>({
 // Builds the text: words are appended whole, and what lies between them
 // (spaces, line and paragraph breaks, list items) is decided once, when the
 // next word arrives. Adjacent block boundaries take the stronger one
-// (</p><p> is one blank line), while each <br> counts on its own.
+// (</p><p> is one blank line), while each <br> counts on its own. For
+// Markdown, inline marks open before the next word and close after the
+// last one, and list items are indented by nesting and numbered in <ol>.
 class TextBuilder {
  public:
-  explicit TextBuilder(size_t capacity) { out_.reserve(capacity); }
+  TextBuilder(size_t capacity, bool markdown) : markdown_(markdown) { out_.reserve(capacity); }
 
   void Apply(Flow f) {
     switch (f) {
@@ -170,26 +174,78 @@ class TextBuilder {
   }
   void Space() { space_ = true; }
 
+  // Markdown: a mark ("**", "[", "## ") written before the next word.
+  void Open(std::string_view mark) {
+    pending_ += mark;
+    words_since_open_ = 0;
+  }
+  // Markdown: the closing mark, after the last word; dropped with its
+  // opening when no word came between them.
+  void Close(std::string_view open_mark, std::string_view close_mark) {
+    if (words_since_open_ == 0 && pending_.ends_with(open_mark)) {
+      pending_.resize(pending_.size() - open_mark.size());
+      return;
+    }
+    if (!out_.empty()) out_.append(close_mark);
+  }
+  void StartList(bool ordered) { lists_.push_back(ordered ? 1 : 0); }
+  void EndList() {
+    if (!lists_.empty()) lists_.pop_back();
+  }
+  size_t list_depth() const { return lists_.size(); }
+
   // `word` holds no white space.
   void Word(std::string_view word) {
     if (!out_.empty()) {
       int newlines = std::min(2, std::max(block_, breaks_));
-      if (newlines > 0) {
+      if (markdown_ && newlines == 1 && breaks_ > 0 && block_ == 0) {
+        out_.append("\\\n");  // a hard line break
+      } else if (newlines > 0) {
         out_.append(static_cast<size_t>(newlines), '\n');
       } else if (space_) {
         out_.push_back(' ');
       }
     }
-    if (item_) out_.append("- ");
+    if (item_) {
+      if (!markdown_ || lists_.empty()) {
+        out_.append("- ");
+      } else {
+        out_.append(2 * (lists_.size() - 1), ' ');
+        if (lists_.back() > 0) {
+          out_.append(std::to_string(lists_.back()++)).append(". ");
+        } else {
+          out_.append("- ");
+        }
+      }
+    }
     block_ = breaks_ = 0;
     item_ = space_ = false;
-    out_.append(word);
+    out_.append(pending_);
+    pending_.clear();
+    ++words_since_open_;
+    if (markdown_) {
+      AppendEscaped(word);
+    } else {
+      out_.append(word);
+    }
   }
 
   std::string Take() { return std::move(out_); }
 
  private:
+  // Characters that would read as Markdown syntax are escaped.
+  void AppendEscaped(std::string_view word) {
+    for (char c : word) {
+      if (c == '\\' || c == '*' || c == '_' || c == '[' || c == ']' || c == '`') out_.push_back('\\');
+      out_.push_back(c);
+    }
+  }
+
+  const bool markdown_;
   std::string out_;
+  std::string pending_;        // marks to write before the next word
+  int words_since_open_ = 0;
+  std::vector<int> lists_;     // open lists, innermost last: 0 unordered, else the next number
   int block_ = 0;   // strongest block boundary since the last word: 1 line, 2 paragraph
   int breaks_ = 0;  // <br> (and, in plain text, newlines) since the last word
   bool item_ = false;
@@ -273,8 +329,72 @@ std::string DecodeEntities(std::string_view text) {
   return out;
 }
 
-std::string HtmlToText(std::string_view html) {
-  TextBuilder text(html.size());
+namespace {
+
+// The value of attribute `name` (lower-case) in a start tag's attribute text.
+std::string_view TagAttribute(std::string_view attrs, std::string_view name) {
+  for (size_t i = 0; i + name.size() < attrs.size(); ++i) {
+    bool same = true;
+    for (size_t k = 0; k < name.size() && same; ++k) same = Lower(attrs[i + k]) == name[k];
+    if (!same || (i > 0 && !IsSpace(attrs[i - 1]))) continue;
+    size_t j = i + name.size();
+    while (j < attrs.size() && IsSpace(attrs[j])) ++j;
+    if (j >= attrs.size() || attrs[j] != '=') continue;
+    ++j;
+    while (j < attrs.size() && IsSpace(attrs[j])) ++j;
+    if (j < attrs.size() && (attrs[j] == '"' || attrs[j] == '\'')) {
+      size_t end = attrs.find(attrs[j], j + 1);
+      return attrs.substr(j + 1, end == std::string_view::npos ? std::string_view::npos : end - j - 1);
+    }
+    size_t end = j;
+    while (end < attrs.size() && !IsSpace(attrs[end]) && attrs[end] != '>') ++end;
+    return attrs.substr(j, end - j);
+  }
+  return {};
+}
+
+// The Markdown written for an inline element: bold, italics, code, links.
+void MarkdownInline(TextBuilder& text, std::string_view name, bool closing, std::string_view attrs,
+                    std::vector<std::string>& hrefs) {
+  if (name == "strong" || name == "b") {
+    closing ? text.Close("**", "**") : text.Open("**");
+  } else if (name == "em" || name == "i") {
+    closing ? text.Close("_", "_") : text.Open("_");
+  } else if (name == "code") {
+    closing ? text.Close("`", "`") : text.Open("`");
+  } else if (name == "a") {
+    if (!closing) {
+      std::string href = DecodeEntities(TagAttribute(attrs, "href"));
+      const bool linkable = href.starts_with("http://") || href.starts_with("https://") ||
+                            href.starts_with("mailto:");
+      hrefs.push_back(linkable ? href : std::string());
+      if (linkable) text.Open("[");
+    } else if (!hrefs.empty()) {
+      std::string href = std::move(hrefs.back());
+      hrefs.pop_back();
+      if (!href.empty()) {
+        std::string close = "](";
+        for (char c : href) {
+          if (c == ' ') {
+            close += "%20";
+          } else {
+            if (c == ')' || c == '(') close.push_back('\\');
+            close.push_back(c);
+          }
+        }
+        close.push_back(')');
+        text.Close("[", close);
+      }
+    }
+  } else if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !closing) {
+    text.Open(std::string(static_cast<size_t>(name[1] - '0'), '#') + " ");
+  }
+}
+
+template <bool kMarkdown>
+std::string Convert(std::string_view html) {
+  TextBuilder text(html.size(), kMarkdown);
+  std::vector<std::string> hrefs;  // Markdown: the open links' targets
   // In markup a newline is only white space; in plain text (no tags at all)
   // it is the author's line break and is kept.
   const bool markup = LooksLikeMarkup(html);
@@ -359,6 +479,7 @@ std::string HtmlToText(std::string_view html) {
     for (size_t k = 0; k < name_len; ++k) name_buf[k] = Lower(html[name_start + k]);
     const std::string_view name(name_buf, j - name_start <= sizeof name_buf ? name_len : 0);
     // Skip attributes, honouring quotes so a '>' inside a value does not end the tag.
+    const size_t attrs_start = j;
     char quote = 0;
     while (j < html.size()) {
       char d = html[j];
@@ -379,15 +500,29 @@ std::string HtmlToText(std::string_view html) {
       i = gt == std::string_view::npos ? html.size() : gt + 1;
       continue;
     }
-    for (const BlockTag& t : kBlockTags) {
-      if (t.name == name) {
-        text.Apply(closing ? t.close : t.open);
-        break;
+    if ((name == "ul" || name == "ol") && (closing ? text.list_depth() > 1 : text.list_depth() > 0)) {
+      text.Apply(Flow::kLine);  // a list inside a list item stays in its item
+    } else {
+      for (const BlockTag& t : kBlockTags) {
+        if (t.name == name) {
+          text.Apply(closing ? t.close : t.open);
+          break;
+        }
       }
+    }
+    if (name == "ul" || name == "ol") closing ? text.EndList() : text.StartList(name == "ol");
+    if constexpr (kMarkdown) {
+      MarkdownInline(text, name, closing, html.substr(attrs_start, j - attrs_start), hrefs);
     }
   }
   return RepairMojibake(text.Take());
 }
+
+}  // namespace
+
+std::string HtmlToText(std::string_view html) { return Convert<false>(html); }
+
+std::string HtmlToMarkdown(std::string_view html) { return Convert<true>(html); }
 
 std::string CleanInlineText(std::string_view text) {
   std::string decoded = text.find('&') == std::string_view::npos ? std::string(text)
@@ -415,6 +550,27 @@ std::string FragmentToText(std::string_view html) {
     return HtmlToText(DecodeEntities(html));
   }
   return HtmlToText(html);
+}
+
+void SetDescription(Posting& p, std::string_view html) {
+  const bool escaped = html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos;
+  const std::string unescaped = escaped ? DecodeEntities(html) : std::string();
+  const std::string_view fragment = escaped ? std::string_view(unescaped) : html;
+  std::string text = HtmlToText(fragment);
+  if (text.empty()) {
+    p.description.reset();
+    p.description_markdown.reset();
+    return;
+  }
+  p.description = std::move(text);
+  p.description_markdown = HtmlToMarkdown(fragment);
+}
+
+std::string FragmentToMarkdown(std::string_view html) {
+  if (html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos) {
+    return HtmlToMarkdown(DecodeEntities(html));
+  }
+  return HtmlToMarkdown(html);
 }
 
 }  // namespace jobtrawl::parsers

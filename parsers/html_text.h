@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/posting.h"
+
 namespace jobtrawl::parsers {
 
 // Decodes character references: named (&amp; &eacute; ...), decimal and hex.
@@ -22,10 +24,22 @@ std::string DecodeEntities(std::string_view text);
 // trimmed. Never fails; malformed markup degrades to text.
 std::string HtmlToText(std::string_view html);
 
+// The same fragment as Markdown (CommonMark) for people who read it:
+// headings become "#" lines, lists "- " or "1. " items indented by nesting,
+// <strong>/<b> "**", <em>/<i> "_", <code> "`", links to http(s) and mailto
+// "[text](url)", <br> a hard line break; characters Markdown would read as
+// syntax are escaped. Never fails, as HtmlToText.
+std::string HtmlToMarkdown(std::string_view html);
+
 // HtmlToText for a description field of structured data, where some
 // publishers escape the whole fragment once more ("&lt;p&gt;..."): such a
 // fragment is unescaped first.
 std::string FragmentToText(std::string_view html);
+std::string FragmentToMarkdown(std::string_view html);
+
+// Sets a posting's description from an HTML fragment (or plain text), as
+// text and as Markdown; leaves both unset when no text is left.
+void SetDescription(Posting& p, std::string_view html);
 
 // Entities decoded, whitespace runs (newlines included) collapsed to one
 // space, trimmed: for titles, names and other one-line fields.

@@ -238,7 +238,7 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
     p.external_id = Text(id);
   }
   if (const json::value* d = First(Get(o, "description")); d != nullptr && d->is_string()) {
-    p.description = NonEmpty(HtmlToText(d->get_string()));
+    SetDescription(p, d->get_string());
   }
   auto own_url = Url(Get(o, "url"), page_url);
   p.url = own_url ? *own_url : std::string(page_url);

@@ -126,7 +126,12 @@ CREATE TABLE source_leases (
 );
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kV1, kV2, kV3, kV4};
+// Descriptions as Markdown besides plain text.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE postings ADD COLUMN description_markdown TEXT;
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kV1, kV2, kV3, kV4, kV5};
 
 }  // namespace
 

@@ -27,7 +27,8 @@ void BindOpt(SQLite::Statement& s, int index, const std::optional<T>& v) {
   }
 }
 
-// Binds the 16 posting fields to ?1..?16 in kPostingFields order.
+// Binds the 16 posting fields to ?1..?16 in kPostingFields order, and the
+// Markdown description (a later column) to ?20.
 void BindPosting(SQLite::Statement& s, const Posting& p) {
   BindOpt(s, 1, p.title);
   BindOpt(s, 2, p.company);
@@ -45,6 +46,7 @@ void BindPosting(SQLite::Statement& s, const Posting& p) {
   BindOpt(s, 14, p.apply_url);
   BindOpt(s, 15, p.external_id);
   BindOpt(s, 16, p.description);
+  BindOpt(s, 20, p.description_markdown);
 }
 
 // The fields a posting is compared on, fed one by one into XXH3 with a
@@ -200,14 +202,14 @@ struct PostingStore::Statements {
       : find_listing(db, "SELECT id, posting_id, content_hash, closed_at IS NOT NULL "
                          "FROM listings WHERE source_id = ? AND key = ?"),
         insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
-                               ", content_hash, first_seen, last_seen) VALUES "
+                               ", content_hash, first_seen, last_seen, description_markdown) VALUES "
                                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-                               "?17,?18,?18)"),
+                               "?17,?18,?18,?20)"),
         update_posting(db, "UPDATE postings SET title=?1, company=?2, location=?3, country=?4, "
                            "remote=?5, employment_type=?6, salary_min=?7, salary_max=?8, "
                            "salary_currency=?9, salary_period=?10, date_posted=?11, "
                            "valid_through=?12, url=?13, apply_url=?14, external_id=?15, "
-                           "description=?16, content_hash=?17, last_seen=?18, updated_at=?18, "
+                           "description=?16, description_markdown=?20, content_hash=?17, last_seen=?18, updated_at=?18, "
                            "closed_at=NULL WHERE id=?19"),
         touch_posting(db, "UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         insert_listing(db, "INSERT INTO listings (posting_id, source_id, key, url, external_id, "
@@ -366,6 +368,7 @@ std::string PostingStore::ContentHash(const Posting& p) {
   h.Field(p.valid_through);
   h.Field(p.apply_url);
   h.Field(p.description);
+  h.Field(p.description_markdown);
   return h.Hex();
 }
 

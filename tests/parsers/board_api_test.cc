@@ -58,7 +58,8 @@ TEST(BoardApiTest, LeverPostingsNewAndOldShapes) {
   EXPECT_EQ(p.apply_url, "https://jobs.lever.co/spotify/2193db3f-77c5-43b8-b030-8f92c9882bf1/apply");
   EXPECT_FALSE(p.company);  // Lever does not say; a source's `company` fills it
   // Lists follow the body under their headings.
-  EXPECT_THAT(*p.description, HasSubstr("What You'll Do\n- Develop and maintain mobile client"));
+  EXPECT_THAT(*p.description, HasSubstr("What You'll Do\n\n- Develop and maintain mobile client"));
+  EXPECT_THAT(p.description_markdown.value_or(""), HasSubstr("### What You'll Do\n\n- Develop and maintain"));
 
   // The 2015 shape: description only, a single posting object.
   Extracted one = Read(SourceKind::kLever, R"({"id":"u1","text":"Account Executive",
@@ -68,7 +69,8 @@ TEST(BoardApiTest, LeverPostingsNewAndOldShapes) {
       "salaryRange":{"min":90000,"max":120000,"currency":"USD","interval":"per-year-salary"}})");
   ASSERT_EQ(one.postings.size(), 1u);
   EXPECT_EQ(one.postings[0].employment_type, "FULL_TIME");
-  EXPECT_EQ(one.postings[0].description, "Sell things.\n\nRequirements\n- Grit");
+  EXPECT_EQ(one.postings[0].description, "Sell things.\n\nRequirements\n\n- Grit");
+  EXPECT_EQ(one.postings[0].description_markdown, "Sell things.\n\n### Requirements\n\n- Grit");
   EXPECT_EQ(one.postings[0].salary_min, 90000);
   EXPECT_EQ(one.postings[0].salary_period, "YEAR");
   EXPECT_EQ(one.postings[0].date_posted, "2015-08-14T00:08:18Z");

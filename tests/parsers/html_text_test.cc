@@ -46,3 +46,51 @@ TEST(CleanInlineTextTest, CollapsesToOneLine) {
 
 }  // namespace
 }  // namespace jobtrawl::parsers
+
+namespace jobtrawl::parsers {
+namespace {
+
+TEST(HtmlToMarkdownTest, HeadingsListsEmphasisAndLinks) {
+  EXPECT_EQ(HtmlToMarkdown("<h2>About <b>us</b></h2><p>We build <a href=\"https://x.example/a_b\">fast "
+                           "tools</a> and <em>ship</em>.<br>Daily.</p>"),
+            "## About **us**\n\nWe build [fast tools](https://x.example/a_b) and _ship_.\\\nDaily.");
+  EXPECT_EQ(HtmlToMarkdown("<ul><li>One</li><li>Two<ol><li>a</li><li>b</li></ol></li></ul><p>after</p>"),
+            "- One\n- Two\n  1. a\n  2. b\n\nafter");
+  EXPECT_EQ(HtmlToMarkdown("<ol><li>first</li><li>second</li></ol>"), "1. first\n2. second");
+}
+
+TEST(HtmlToMarkdownTest, EscapesSyntaxAndDropsEmptyMarks) {
+  // Text that would read as Markdown is escaped; marks around nothing vanish.
+  EXPECT_EQ(HtmlToMarkdown("<p>snake_case and *stars* [x]</p><strong> </strong><p>end</p>"),
+            "snake\\_case and \\*stars\\* \\[x\\]\n\nend");
+  // Only web and mail links become links; a relative or script href keeps its text only.
+  EXPECT_EQ(HtmlToMarkdown("<a href=\"/jobs/1\">apply</a> <a href=\"javascript:x()\">here</a> "
+                           "<a href='mailto:jobs@x.example'>mail</a>"),
+            "apply here [mail](mailto:jobs@x.example)");
+  EXPECT_EQ(HtmlToMarkdown("<a href=\"https://x.example/a(b) c\">t</a>"), "[t](https://x.example/a\\(b\\)%20c)");
+  // Scripts, styles and comments are dropped as in text.
+  EXPECT_EQ(HtmlToMarkdown("<style>p{}</style><!-- c --><p>Kept &amp; clean</p><script>x()</script>"),
+            "Kept & clean");
+}
+
+TEST(HtmlToMarkdownTest, BrokenMarkupDegradesToText) {
+  for (const char* html : {"<b>unclosed", "</b>closing only", "<a href=\"https://x.example\">open link",
+                           "</a></ol></li>stray", "<h9>not a heading</h9>", "<"}) {
+    std::string md = HtmlToMarkdown(html);
+    EXPECT_FALSE(md.empty()) << html;
+  }
+  EXPECT_EQ(HtmlToMarkdown(""), "");
+}
+
+TEST(SetDescriptionTest, TextAndMarkdownFromOneFragment) {
+  Posting p;
+  SetDescription(p, "&lt;p&gt;Escaped &lt;b&gt;twice&lt;/b&gt;&lt;/p&gt;");
+  EXPECT_EQ(p.description, "Escaped twice");
+  EXPECT_EQ(p.description_markdown, "Escaped **twice**");
+  SetDescription(p, "<p> </p>");
+  EXPECT_FALSE(p.description);
+  EXPECT_FALSE(p.description_markdown);
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers

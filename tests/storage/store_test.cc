@@ -301,3 +301,32 @@ TEST(PostingStoreTest, OpenReportsUnwritablePath) {
 
 }  // namespace
 }  // namespace jobtrawl::storage
+
+namespace jobtrawl::storage {
+namespace {
+
+TEST(PostingStoreMarkdownTest, MarkdownIsStoredBesideTextAndUpdatedWithIt) {
+  auto store = PostingStore::Open(":memory:");
+  ASSERT_TRUE(store.has_value());
+  auto source = (*store)->EnsureSource("board", "html", "2026-11-27T10:00:00Z");
+  ASSERT_TRUE(source.has_value());
+  Posting p;
+  p.url = "https://a.example/jobs/1";
+  p.title = "One";
+  p.description = "Build things.";
+  p.description_markdown = "Build **things**.";
+  ASSERT_TRUE((*store)->Upsert(*source, std::vector<Posting>{p}, "2026-11-27T10:00:00Z").has_value());
+  auto md = [&] {
+    return (*store)->database().execAndGet("SELECT description_markdown FROM postings").getString();
+  };
+  EXPECT_EQ(md(), "Build **things**.");
+  // A change to the Markdown alone (a link's target, say) is a change.
+  p.description_markdown = "Build [things](https://a.example/).";
+  auto counts = (*store)->Upsert(*source, std::vector<Posting>{p}, "2026-11-28T10:00:00Z");
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(counts->updated, 1);
+  EXPECT_EQ(md(), "Build [things](https://a.example/).");
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
