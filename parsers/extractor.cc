@@ -244,6 +244,8 @@ Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::
     }
   } else {
     out = ExtractHtml(url, body, role);
+    // A JobPosting that names no title, even after selector fields, is no posting.
+    out.skipped += static_cast<int>(std::erase_if(out.postings, [](const Posting& p) { return !p.title; }));
   }
   if (!company_.empty()) {
     for (Posting& p : out.postings) {

@@ -6,7 +6,10 @@
 #include <random>
 #include <sstream>
 
+#include <gmock/gmock.h>
+
 #include "parsers/extractor.h"
+#include "parsers/html_document.h"
 #include "parsers/html_text.h"
 #include "parsers/lenient_json.h"
 #include "parsers/url.h"
@@ -77,6 +80,65 @@ TEST(RobustnessTest, DamagedPagesNeverCrashTheExtractor) {
   }
   // Most damage leaves the structured data readable: the parsers degrade, not give up.
   EXPECT_GT(postings, 200);
+}
+
+TEST(RobustnessTest, DamagedFeedsApiResponsesAndMarkupNeverCrashTheirReaders) {
+  // Every kind's reader on truncated and mutated corpus inputs: it returns
+  // what it could read and counts what it could not, never crashes or hangs.
+  struct Input {
+    SourceKind kind;
+    const char* file;
+  } inputs[] = {
+      {SourceKind::kRss, "feed/weworkremotely-remote-programming-jobs-2022-11.rss"},
+      {SourceKind::kXmlFeed, "feed/recruityard-indeed-style-xml-feed-2025-10.xml"},
+      {SourceKind::kGreenhouse, "api/greenhouse-boards-api-jobs-content-algolia-2026-08-trimmed.json"},
+      {SourceKind::kLever, "api/lever-postings-api-spotify-2026-trimmed.json"},
+      {SourceKind::kAshby, "api/ashby-posting-api-airbyte-compensation-2026-trimmed.json"},
+      {SourceKind::kWorkable, "api/workable-widget-accounts-zego-2026-trimmed.json"},
+      {SourceKind::kRemotive, "api/remotive-api-remote-jobs-2026-07.json"},
+      {SourceKind::kRemoteOk, "api/remoteok-api-2026-09-trimmed.json"},
+      {SourceKind::kHtml, "schemaorg-examples/schemaorg-examples-eg-0028-JobPosting.txt"},
+  };
+  const unsigned seed = 20261128;
+  std::mt19937 rng(seed);
+  int read = 0, inputs_seen = 0;
+  for (const Input& in : inputs) {
+    std::string original = jobtrawl::testing::ReadCorpus(in.file).substr(0, 60000);
+    if (original.empty()) continue;
+    ++inputs_seen;
+    Extractor x({.kind = in.kind});
+    for (int round = 0; round < 60; ++round) {
+      SCOPED_TRACE(std::string(in.file) + " seed " + std::to_string(seed) + " round " + std::to_string(round));
+      std::string damaged = Damage(original, rng);
+      Extracted out = x.Extract("https://a.example/feed", damaged, Link::Role::kListing);
+      read += out.postings.empty() ? 0 : 1;
+      for (const Posting& p : out.postings) EXPECT_TRUE(p.title.has_value());
+    }
+    // A sitemap reader on the same bytes: not a sitemap, no crash.
+    Extracted as_sitemap = Extractor({.kind = SourceKind::kSitemap}).Extract("https://a.example/s.xml", original, Link::Role::kListing);
+    EXPECT_TRUE(as_sitemap.postings.empty());
+  }
+  if (inputs_seen == 0) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  EXPECT_GT(read, inputs_seen * 10);  // damage degrades reading, it does not end it
+}
+
+TEST(RobustnessTest, HugeAndDeepPagesAreCutWithAWarning) {
+  Extractor x({.detail_pattern = "/jobs/"});
+  // 9 MB of rows: the tree is built from the first 8 MiB, and the page says so.
+  std::string rows;
+  while (rows.size() < 9'000'000) rows += "<div class=\"row\"><a href=\"/jobs/1\">Job</a></div>\n";
+  Extracted big = x.Extract("https://a.example/", rows, Link::Role::kListing);
+  EXPECT_EQ(big.links.size(), 1u);
+  ASSERT_FALSE(big.warnings.empty());
+  EXPECT_THAT(big.warnings[0], ::testing::HasSubstr("only the first 8388608 were parsed"));
+  // Markup nested 200,000 deep: bounded, so it parses in linear time.
+  std::string deep(200000 * 6, ' ');
+  for (size_t i = 0; i < 200000; ++i) deep.replace(i * 6, 6, "<span>");
+  Extracted nested = x.Extract("https://a.example/", deep, Link::Role::kListing);
+  EXPECT_EQ(nested.skipped, 1);
+  EXPECT_EQ(DepthBoundedPrefix("<div><div></div></div>", 1), 5u);
+  EXPECT_EQ(DepthBoundedPrefix("<br><br><img src=x><p><p><li><li>", 1), 33u);  // all of it
+  EXPECT_EQ(DepthBoundedPrefix("<script><div><div><div></script><div>", 1), 37u);
 }
 
 TEST(RobustnessTest, HostileUrlsAreRejectedNotFatal) {
