@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "app/source_crawl.h"
 #include "parsers/extractor.h"
@@ -69,6 +70,12 @@ void BM_HtmlToText(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
 }
 BENCHMARK(BM_HtmlToText);
+
+void BM_HtmlToMarkdown(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(parsers::HtmlToMarkdown(g_page));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
+}
+BENCHMARK(BM_HtmlToMarkdown);
 
 void BM_BodyHash(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(app::BodyHash(g_page));
@@ -149,6 +156,31 @@ int main(int argc, char** argv) {
       }
       st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * text->size()));
     });
+  }
+  // Feeds and board API responses from the corpus, read as their kind.
+  static std::vector<std::tuple<std::string, parsers::SourceKind, std::string>> documents;
+  for (auto [kind, file] : {std::pair{parsers::SourceKind::kRss, "feed/weworkremotely-remote-jobs-all-2022-11.rss"},
+                            std::pair{parsers::SourceKind::kXmlFeed, "feed/recruityard-indeed-style-xml-feed-2025-10.xml"},
+                            std::pair{parsers::SourceKind::kRemotive, "api/remotive-api-remote-jobs-2026-07.json"},
+                            std::pair{parsers::SourceKind::kGreenhouse, "api/greenhouse-boards-api-jobs-content-algolia-2026-08-trimmed.json"}}) {
+    std::string body = Read(corpus_dir / file);
+    if (!body.empty()) documents.emplace_back(file, kind, std::move(body));
+  }
+  for (const auto& [name, kind, body] : documents) {
+    const std::string* text = &body;
+    const parsers::SourceKind k = kind;
+    benchmark::RegisterBenchmark(("BM_ExtractKind/" + std::string(parsers::SourceKindName(kind)) + "/" + name).c_str(),
+                                 [text, k](benchmark::State& st) {
+                                   parsers::Extractor x({.kind = k});
+                                   std::size_t postings = 0;
+                                   for (auto _ : st) {
+                                     Extracted e = x.Extract("https://example.org/feed", *text, Link::Role::kListing);
+                                     postings = e.postings.size();
+                                     benchmark::DoNotOptimize(e);
+                                   }
+                                   st.SetBytesProcessed(static_cast<int64_t>(st.iterations() * text->size()));
+                                   st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * postings));
+                                 });
   }
   std::fprintf(stderr, "page: %s (%zu bytes)\n", page.c_str(), g_page.size());
   int n = static_cast<int>(rest.size());

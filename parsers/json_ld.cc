@@ -293,10 +293,13 @@ void DistinguishInlinePostings(std::span<Posting> postings, std::string_view pag
       h ^= 0x1f;
       h *= 0x100000001b3ULL;
     }
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-    std::string fragment = std::string("#job-") + hex;
-    if (int n = ++used[fragment]; n > 1) fragment += "-" + std::to_string(n);
+    char fragment_buf[32];
+    std::snprintf(fragment_buf, sizeof fragment_buf, "#job-%016llx", static_cast<unsigned long long>(h));
+    std::string fragment(fragment_buf);
+    if (int n = ++used[fragment]; n > 1) {
+      fragment.push_back('-');
+      fragment.append(std::to_string(n));
+    }
     p->url += fragment;
   }
 }
