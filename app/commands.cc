@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -22,6 +23,12 @@
 #include "parsers/html_document.h"
 #include "parsers/selector.h"
 #include "parsers/source_kind.h"
+#include "normalize/classify.h"
+#include "normalize/dates.h"
+#include "normalize/location.h"
+#include "normalize/normalize.h"
+#include "normalize/salary.h"
+#include "normalize/text.h"
 
 namespace jobtrawl::app {
 
@@ -90,6 +97,7 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   body << in.rdbuf();
 
   parsers::ExtractOptions extract;
+  std::string country = options.country;
   if (!options.kind.empty()) {
     auto kind = parsers::SourceKindFromName(options.kind);
     if (!kind) {
@@ -113,6 +121,7 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
     }
     const parsers::SourceKind kind = extract.kind;
     extract = ExtractOptionsFor(*s);
+    if (country.empty()) country = s->country;
     if (!options.kind.empty()) extract.kind = kind;
   }
   std::string url = options.url.empty()
@@ -140,6 +149,11 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   auto emit = [&](const boost::json::value& v) {
     out << (pretty ? PrettyJson(v) : boost::json::serialize(v)) << '\n';
   };
+  if (!options.raw) {
+    if (!country.empty()) country = normalize::CountryCode(country).value_or(country);
+    const normalize::Context context{.fetched_at = Clock::now(), .country = country};
+    for (Posting& p : x.postings) normalize::NormalizePosting(p, context);
+  }
   for (const Posting& p : x.postings) emit(PostingToJson(p));
   for (const Link& l : x.links) {
     emit(boost::json::object{{"link", l.url},
@@ -152,6 +166,89 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
                     (extract.kind == parsers::SourceKind::kSitemap && !options.links);
   err << " (" << x.structured_blocks << (html ? " JSON-LD blocks, " : " documents, ") << x.broken_blocks
       << " unreadable" << (x.skipped > 0 ? ", " + std::to_string(x.skipped) + " skipped" : "") << ")\n";
+  return kExitOk;
+}
+
+int NormalizeCommand(const NormalizeOptions& o, std::ostream& out, std::ostream& err) {
+  namespace json = boost::json;
+  std::string country;
+  if (!o.country.empty()) {
+    auto code = normalize::CountryCode(o.country);
+    if (!code) {
+      err << "jobtrawl: --country \"" << o.country << "\" names no country (use an ISO code such as US or DE)\n";
+      return kExitUsage;
+    }
+    country = *code;
+  }
+  Clock::time_point at = Clock::now();
+  if (!o.at.empty() && o.at != "now") {
+    auto iso = normalize::NormalizeDate(o.at, at, normalize::DateOrder::kDayFirst);
+    std::tm tm{};
+    if (!iso || iso->size() < 10) {
+      err << "jobtrawl: --at \"" << o.at << "\" is not a date (use ISO 8601, e.g. 2026-11-28T12:00:00Z)\n";
+      return kExitUsage;
+    }
+    tm.tm_year = std::stoi(iso->substr(0, 4)) - 1900;
+    tm.tm_mon = std::stoi(iso->substr(5, 2)) - 1;
+    tm.tm_mday = std::stoi(iso->substr(8, 2));
+    if (iso->size() >= 19) {
+      tm.tm_hour = std::stoi(iso->substr(11, 2));
+      tm.tm_min = std::stoi(iso->substr(14, 2));
+      tm.tm_sec = std::stoi(iso->substr(17, 2));
+    }
+    at = Clock::from_time_t(timegm(&tm));
+  }
+  auto opt = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
+  auto num = [](const std::optional<double>& v) {
+    if (!v) return json::value(nullptr);
+    if (*v == std::floor(*v) && std::abs(*v) < 9e15) return json::value(static_cast<std::int64_t>(*v));
+    return json::value(*v);
+  };
+  auto list = [](const std::vector<std::string>& v) {
+    json::array a;
+    for (const auto& s : v) a.emplace_back(s);
+    return a;
+  };
+  json::object r;
+  if (o.what == "salary") {
+    auto s = normalize::ParseSalary(o.text, country);
+    if (!s) {
+      r["salary"] = nullptr;
+    } else {
+      r = {{"min", num(s->min)}, {"max", num(s->max)}, {"currency", opt(s->currency)},
+           {"currency_guessed", s->currency_guessed}, {"period", opt(s->period)},
+           {"annual_min", num(s->annual_min)}, {"annual_max", num(s->annual_max)}};
+    }
+  } else if (o.what == "location") {
+    normalize::LocationResult l = normalize::ParseLocation(o.text, country);
+    json::array places;
+    for (const Place& p : l.places) places.push_back(PlaceToJson(p));
+    r = {{"places", std::move(places)}, {"remote", opt(l.remote)}, {"scope", opt(l.scope)}};
+  } else if (o.what == "remote") {
+    r = {{"remote", opt(normalize::RemoteFrom(o.text))}};
+  } else if (o.what == "employment-type") {
+    r = {{"employment_types", list(normalize::EmploymentTypes(o.text))}};
+  } else if (o.what == "date") {
+    r = {{"date", opt(normalize::NormalizeDate(o.text, at, normalize::DateOrderFor(country)))}};
+  } else if (o.what == "title") {
+    auto s = normalize::SeniorityOf(o.text);
+    normalize::TitleKeys keys = normalize::TitleKeysOf(o.text);
+    r = {{"seniority", s ? json::value(s->level) : json::value(nullptr)},
+         {"seniority_rule", s ? json::value(s->rule) : json::value(nullptr)},
+         {"title_family", keys.family},
+         {"title_key", keys.key},
+         {"employment_types", list(normalize::EmploymentTypes(o.text))},
+         {"remote", opt(normalize::RemoteFrom(o.text))}};
+  } else if (o.what == "company") {
+    r = {{"company", normalize::CleanText(o.text)}, {"company_key", normalize::CompanyKey(o.text)}};
+  } else if (o.what == "skills") {
+    r = {{"skills", list(normalize::Skills(o.text))}};
+  } else {
+    err << "jobtrawl: cannot normalize \"" << o.what
+        << "\" (expected salary, location, remote, employment-type, date, title, company or skills)\n";
+    return kExitUsage;
+  }
+  out << boost::json::serialize(r) << '\n';
   return kExitOk;
 }
 

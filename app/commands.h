@@ -40,10 +40,22 @@ struct ParseOptions {
   std::string source;
   std::string kind;                  // read as this source kind (default: the source's, or html)
   bool links = false;                // treat as a listing page and print its links too
+  std::string country;               // the board's country for normalizing (default: the source's)
+  bool raw = false;                  // print postings as extracted, not normalized
   std::optional<bool> pretty;        // default: pretty on a terminal, JSON lines otherwise
 };
 
 int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err);
+
+struct NormalizeOptions {
+  std::string what;     // salary | location | remote | employment-type | date | title | company | skills
+  std::string text;
+  std::string country;  // ISO alpha-2 (or a name): resolves "$", orders dates, fills the country
+  std::string at;       // "now" for relative dates, ISO 8601; default: the current time
+};
+
+// `jobtrawl normalize`: what jobtrawl makes of one string, as JSON.
+int NormalizeCommand(const NormalizeOptions& options, std::ostream& out, std::ostream& err);
 
 struct SelectOptions {
   std::filesystem::path file;

@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
                     "Read as this source kind: html, rss, xmlfeed, sitemap, greenhouse, lever, "
                     "ashby, workable, smartrecruiters, recruitee, remotive, remoteok (default: "
                     "the source's kind, or html)");
+  parse->add_option("--country", parse_options.country,
+                    "The board's country for normalizing (ISO code; default: the source's `country`)");
+  parse->add_flag("--raw", parse_options.raw, "Print postings as extracted, before normalizing");
   parse->add_flag("--links", parse_options.links,
                   "Treat the page as a listing and print the links it would follow");
   auto* jl = parse->add_flag("--jsonl", json_lines, "One JSON object per line (default when piped)");
@@ -89,6 +92,21 @@ int main(int argc, char** argv) {
   attr->excludes(html)->excludes(count);
   html->excludes(count);
 
+  CLI::App* norm = app.add_subcommand(
+      "normalize", "Print what jobtrawl makes of one string (a salary, a location, ...), as JSON");
+  NormalizeOptions normalize_options;
+  norm->add_option("WHAT", normalize_options.what,
+                   "salary | location | remote | employment-type | date | title | company | skills")
+      ->required()
+      ->check(CLI::IsMember({"salary", "location", "remote", "employment-type", "date", "title", "company",
+                             "skills"}));
+  norm->add_option("TEXT", normalize_options.text, "The text as a board writes it, e.g. '$120k-$150k'")
+      ->required();
+  norm->add_option("--country", normalize_options.country,
+                   "The board's country (ISO code): resolves \"$\", orders dates like 04/05/2026");
+  norm->add_option("--at", normalize_options.at,
+                   "The time relative dates count from (ISO 8601; default: now)");
+
   CLI::App* robots = app.add_subcommand(
       "robots", "Say whether a robots.txt file allows a URL, and which rule decided (RFC 9309)");
   std::string robots_file, robots_url, robots_agent = "jobtrawl";
@@ -109,6 +127,7 @@ int main(int argc, char** argv) {
     select_options.file = select_file;
     return SelectCommand(select_options, std::cout, std::cerr);
   }
+  if (*norm) return NormalizeCommand(normalize_options, std::cout, std::cerr);
   if (*robots) return RobotsCommand(robots_file, robots_url, robots_agent, std::cout, std::cerr);
   if (*parse) {
     parse_options.file = parse_file;

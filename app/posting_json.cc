@@ -52,6 +52,14 @@ void Pretty(const json::value& v, std::string& out, int indent) {
 
 }  // namespace
 
+json::object PlaceToJson(const Place& place) {
+  json::object o;
+  o["city"] = Opt(place.city);
+  o["region"] = Opt(place.region);
+  o["country"] = Opt(place.country);
+  return o;
+}
+
 json::object PostingToJson(const Posting& p) {
   json::object o;
   o["title"] = Opt(p.title);
@@ -71,6 +79,36 @@ json::object PostingToJson(const Posting& p) {
   o["external_id"] = Opt(p.external_id);
   o["description"] = Opt(p.description);
   o["description_markdown"] = Opt(p.description_markdown);
+  // Normalized fields (normalize/), and what the board wrote beside them.
+  o["city"] = Opt(p.city);
+  o["region"] = Opt(p.region);
+  json::array places;
+  for (const Place& place : p.places) places.push_back(PlaceToJson(place));
+  o["places"] = std::move(places);
+  o["remote_scope"] = Opt(p.remote_scope);
+  o["salary_annual_min"] = Opt(p.salary_annual_min);
+  o["salary_annual_max"] = Opt(p.salary_annual_max);
+  o["salary_currency_guessed"] = p.salary_currency_guessed;
+  o["salary_source"] = Opt(p.salary_source);
+  o["seniority"] = Opt(p.seniority);
+  o["seniority_rule"] = Opt(p.seniority_rule);
+  o["title_family"] = Opt(p.title_family);
+  o["title_key"] = Opt(p.title_key);
+  o["company_key"] = Opt(p.company_key);
+  json::array skills;
+  for (const std::string& s : p.skills) skills.emplace_back(s);
+  o["skills"] = std::move(skills);
+  o["visa_sponsorship"] = Opt(p.visa_sponsorship);
+  o["experience_years_min"] = p.experience_years_min ? json::value(*p.experience_years_min) : json::value(nullptr);
+  o["language"] = Opt(p.language);
+  json::object raw;
+  raw["remote"] = Opt(p.remote_raw);
+  raw["employment_type"] = Opt(p.employment_type_raw);
+  raw["salary"] = Opt(p.salary_raw);
+  raw["date_posted"] = Opt(p.date_posted_raw);
+  raw["valid_through"] = Opt(p.valid_through_raw);
+  raw["country"] = Opt(p.country_raw);
+  o["raw"] = std::move(raw);
   if (!p.provenance.empty()) {
     // Where each field came from, for config authors (not a column).
     json::object from;

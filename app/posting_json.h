@@ -12,6 +12,9 @@ namespace jobtrawl::app {
 // Every field present, null where unknown; whole-number salaries as integers.
 boost::json::object PostingToJson(const Posting& p);
 
+// {"city": ..., "region": ..., "country": ...}
+boost::json::object PlaceToJson(const Place& place);
+
 // Indented, keys in insertion order: for people reading a terminal.
 std::string PrettyJson(const boost::json::value& v);
 

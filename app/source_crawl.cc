@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "normalize/normalize.h"
 #include "parsers/charset.h"
 
 namespace jobtrawl::app {
@@ -102,7 +103,9 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
     } else if (x.postings.empty() && role == Link::Role::kDetail) {
       problem = "no JobPosting found on a detail page";
     }
-    for (const Posting& p : x.postings) {
+    const normalize::Context context{.fetched_at = Clock::now(), .country = source_.country};
+    for (Posting& p : x.postings) {
+      normalize::NormalizePosting(p, context);
       fresh.listing_keys.push_back(storage::PostingStore::ListingKey(p));
     }
     if (!x.postings.empty()) writer_.Upsert(run_, std::move(x.postings));

@@ -13,6 +13,7 @@
 
 #include "config/units.h"
 #include "parsers/selector.h"
+#include "normalize/location.h"
 #include "parsers/source_kind.h"
 
 namespace jobtrawl::config {
@@ -328,7 +329,7 @@ void ReadFields(Reader& r, const toml::table& t, std::vector<FieldRule>& out) {
 
 void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   r.CheckKeys(t,
-              {"name", "kind", "board", "company", "company_in_title", "start", "every", "follow",
+              {"name", "kind", "board", "company", "company_in_title", "country", "start", "every", "follow",
                "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after",
                "fields", "item"},
               "[[source]]");
@@ -350,6 +351,13 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   r.String(t, "board", out.board);
   r.String(t, "company", out.company);
   r.Bool(t, "company_in_title", out.company_in_title);
+  if (const toml::node* n = r.Typed(t, "country", toml::node_type::string, "a string")) {
+    if (auto code = normalize::CountryCode(**n->as_string())) {
+      out.country = *code;
+    } else {
+      r.Fail(n->source(), "\"country\" must name a country, such as \"US\", \"GB\" or \"Germany\"");
+    }
+  }
   if (kind && t.contains("board") && !parsers::IsBoardApi(*kind)) {
     r.Fail(t.get("board")->source(), "\"board\" is for board API kinds (greenhouse, lever, ...), not \"" +
                                          out.kind + "\"");

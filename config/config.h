@@ -72,6 +72,7 @@ struct SourceConfig {
   std::string kind = "html";       // SupportedKinds()
   std::string board;               // board APIs: the board's token; gives `start` when absent
   std::string company;             // fills `company` where the data names none
+  std::string country;             // the board's country (ISO alpha-2) for normalizing; may be empty
   bool company_in_title = false;   // feeds: "Company: Title" item titles are split
   std::vector<std::string> start;  // absolute URLs (relative paths became file:// URLs)
   milliseconds every{3600000};     // crawl interval for the daemon

@@ -10,6 +10,17 @@
 
 namespace jobtrawl {
 
+// One place a posting names, normalized: city as written (or its usual
+// name), region as an ISO 3166-2 subdivision code ("CA" of US-CA), country
+// as ISO 3166-1 alpha-2.
+struct Place {
+  std::optional<std::string> city;
+  std::optional<std::string> region;
+  std::optional<std::string> country;
+
+  bool operator==(const Place&) const = default;
+};
+
 // Every field is optional: "not stated" is nullopt (NULL in the database),
 // never an empty string or zero.
 struct Posting {
@@ -30,6 +41,38 @@ struct Posting {
   std::optional<std::string> external_id;      // the board's own id, when it gives one
   std::optional<std::string> description;      // plain text
   std::optional<std::string> description_markdown;  // the same as Markdown, where it came as HTML or text
+
+  // Salary as the board wrote it in text ("$120k–$150k", "6-9 LPA"), for
+  // the normalizer; structured amounts go in salary_min/max instead.
+  std::optional<std::string> salary_text;
+
+  // ---- Normalized (normalize/NormalizePosting) ----
+  // After normalization remote, employment_type, salary_*, date_posted,
+  // valid_through and country hold normalized values, and what the board
+  // wrote is kept in the *_raw fields beside them.
+  std::vector<Place> places;                       // every place named; the first is the main one
+  std::optional<std::string> city;                 // of the first place
+  std::optional<std::string> region;               // of the first place (ISO 3166-2 subdivision)
+  std::optional<std::string> remote_scope;         // who may apply to remote work: "US", "Europe", ...
+  std::optional<double> salary_annual_min;         // min/max over a year, same currency
+  std::optional<double> salary_annual_max;
+  bool salary_currency_guessed = false;            // from an ambiguous symbol or the country alone
+  std::optional<std::string> salary_source;        // structured | board | text
+  std::optional<std::string> seniority;            // intern | entry | mid | senior | staff | lead | director
+  std::optional<std::string> seniority_rule;       // the title word that decided it
+  std::optional<std::string> title_family;         // "backend engineer"
+  std::optional<std::string> title_key;            // matching key of the title
+  std::optional<std::string> company_key;          // matching key of the company
+  std::vector<std::string> skills;                 // canonical names (normalize/data/skills.tsv)
+  std::optional<std::string> visa_sponsorship;     // yes | no; not stated: nullopt
+  std::optional<int> experience_years_min;
+  std::optional<std::string> language;             // ISO 639-1 of the description
+  std::optional<std::string> remote_raw;
+  std::optional<std::string> employment_type_raw;
+  std::optional<std::string> salary_raw;
+  std::optional<std::string> date_posted_raw;
+  std::optional<std::string> valid_through_raw;
+  std::optional<std::string> country_raw;
 
   // Where each field came from: "json-ld" or "css:<selector>" (shown by
   // `jobtrawl parse`; not stored).

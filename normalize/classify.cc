@@ -1,0 +1,405 @@
+#include "normalize/classify.h"
+
+#include <re2/re2.h>
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "normalize/location.h"
+#include "normalize/tables.h"
+#include "normalize/text.h"
+
+namespace jobtrawl::normalize {
+namespace {
+
+// Where `phrase` (folded words) occurs as whole words in `folded`; npos if not.
+size_t FindWords(std::string_view folded, std::string_view phrase, size_t from = 0) {
+  for (size_t at = folded.find(phrase, from); at != std::string_view::npos; at = folded.find(phrase, at + 1)) {
+    bool start = at == 0 || folded[at - 1] == ' ';
+    size_t after = at + phrase.size();
+    bool end = after == folded.size() || folded[after] == ' ';
+    if (start && end) return at;
+  }
+  return std::string_view::npos;
+}
+
+int LevelRank(std::string_view level) {
+  static constexpr std::string_view kLevels[] = {"intern", "entry", "mid", "senior", "staff", "lead", "director"};
+  for (size_t i = 0; i < std::size(kLevels); ++i) {
+    if (kLevels[i] == level) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool IsGenderMarker(std::string_view inner) {
+  // "(m/f/d)", "(w/m/d)", "(f/m/x)", "(h/f)", "(all genders)", "(m/w/div)", "(gn)"
+  std::string f = Fold(inner);
+  if (f.empty()) return false;
+  if (f == "all genders" || f == "gn" || f == "m w d" || f == "d f m" || f == "x" || f == "mwd") return true;
+  static constexpr std::string_view kLetters[] = {"m", "f", "w", "d", "x", "h", "div", "i", "mf", "fh"};
+  for (std::string_view w : Words(f)) {
+    if (std::find(std::begin(kLetters), std::end(kLetters), w) == std::end(kLetters)) return false;
+  }
+  return Words(f).size() >= 2;
+}
+
+// True when a title suffix names only a place or the way of working.
+bool IsPlaceOrRemote(std::string_view segment) {
+  if (RemoteFrom(segment) && Words(Fold(segment)).size() <= 3) return true;
+  LocationResult r = ParseLocation(segment);
+  if (r.places.empty() && !r.scope) return false;
+  // Every word must be spent on the place: "Backend Engineer" is no city.
+  for (const Place& p : r.places) {
+    if (p.city && !Tables::Get().cities.contains(Fold(*p.city))) return false;
+  }
+  return true;
+}
+
+const std::vector<std::string_view>& ProgrammingWords() {
+  static const std::vector<std::string_view> kWords{"language", "languages", "programming", "developer",
+                                                    "developers", "engineer", "engineers", "lang", "code",
+                                                    "coding", "stack", "backend", "frontend"};
+  return kWords;
+}
+
+}  // namespace
+
+std::optional<std::string> RemoteFrom(std::string_view text) {
+  std::string f = Fold(text, "%");
+  if (f.empty()) return std::nullopt;
+  bool remote = false, hybrid = false, onsite = false;
+  for (const auto& [phrase, value] : Tables::Get().remote_phrases) {
+    size_t at = FindWords(f, phrase);
+    if (at == std::string::npos) continue;
+    if (value == "remote") remote = true;
+    if (value == "hybrid") hybrid = true;
+    if (value == "onsite") onsite = true;
+    f.replace(at, phrase.size(), std::string(phrase.size(), '_'));  // "remote" inside "fully remote" counts once
+  }
+  if (hybrid || (remote && onsite)) return "hybrid";
+  if (remote) return "remote";
+  if (onsite) return "onsite";
+  return std::nullopt;
+}
+
+std::vector<std::string> EmploymentTypes(std::string_view text) {
+  std::string f = Fold(text);
+  std::vector<std::pair<size_t, std::string>> found;
+  for (const auto& [phrase, value] : Tables::Get().employment_phrases) {
+    for (size_t at = FindWords(f, phrase); at != std::string::npos; at = FindWords(f, phrase, at + 1)) {
+      found.emplace_back(at, value);
+      f.replace(at, phrase.size(), std::string(phrase.size(), '_'));
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> types;
+  for (auto& [at, value] : found) {
+    if (std::find(types.begin(), types.end(), value) == types.end()) types.push_back(std::move(value));
+  }
+  return types;
+}
+
+std::optional<Seniority> SeniorityOf(std::string_view title) {
+  const Tables& t = Tables::Get();
+  std::vector<std::string_view> words = Words(Fold(title));
+  std::optional<Seniority> best;
+  for (size_t i = 0; i < words.size(); ++i) {
+    for (size_t n = std::min<size_t>(3, words.size() - i); n >= 1; --n) {
+      std::string phrase;
+      for (size_t k = i; k < i + n; ++k) phrase += (phrase.empty() ? "" : " ") + std::string(words[k]);
+      auto it = t.seniority.find(phrase);
+      if (it == t.seniority.end()) continue;
+      // Level numbers count only at the end: "Engineer II", not "2 Engineers".
+      const bool numeral = phrase == "i" || phrase == "ii" || phrase == "iii" || phrase == "iv" ||
+                           phrase == "1" || phrase == "2" || phrase == "3";
+      if (numeral && i + n != words.size()) break;
+      if (!best || LevelRank(it->second) > LevelRank(best->level)) best = Seniority{it->second, phrase};
+      i += n - 1;
+      break;
+    }
+  }
+  return best;
+}
+
+TitleKeys TitleKeysOf(std::string_view title) {
+  const Tables& t = Tables::Get();
+  std::string s = CleanText(title);
+  // Parenthesized parts: gender markers and places go, qualifiers stay.
+  std::string qualifiers;
+  for (size_t open = s.find_first_of("(["); open != std::string::npos; open = s.find_first_of("([", open)) {
+    const char close_char = s[open] == '(' ? ')' : ']';
+    size_t close = s.find(close_char, open);
+    if (close == std::string::npos) close = s.size() - 1;
+    std::string inner = s.substr(open + 1, close - open - 1);
+    if (!IsGenderMarker(inner) && !IsPlaceOrRemote(inner)) qualifiers += " " + inner;
+    s.erase(open, close - open + 1);
+  }
+  // Bare gender markers: "m/w/d" at the end.
+  for (std::string_view marker : {"m/w/d", "m/f/d", "w/m/d", "f/m/d", "m/f/x", "f/m/x", "h/f", "f/h", "d/f/m"}) {
+    for (size_t at = s.find(marker); at != std::string::npos; at = s.find(marker)) s.erase(at, marker.size());
+  }
+  // Trailing segments that are a place or "Remote": " - Remote", ", London", " | Berlin".
+  while (true) {
+    size_t cut = std::string::npos;
+    for (std::string_view sep : {" - ", " – ", " — ", " | ", ", ", " @ ", " in "}) {
+      size_t at = s.rfind(sep);
+      if (at != std::string::npos && (cut == std::string::npos || at > cut)) cut = at;
+    }
+    if (cut == std::string::npos || cut == 0) break;
+    size_t sep_len = s.compare(cut, 3, " - ") == 0 || s.compare(cut, 3, " | ") == 0 || s.compare(cut, 3, " @ ") == 0
+                         ? 3
+                     : s.compare(cut, 2, ", ") == 0 ? 2
+                     : s.compare(cut, 4, " in ") == 0 ? 4
+                                                       : 5;  // the dashes are 3 bytes
+    std::string tail = s.substr(cut + sep_len);
+    if (!IsPlaceOrRemote(tail)) break;
+    s.erase(cut);
+  }
+  std::string family_source = s;
+  // The family ends at the first qualifier separator: "Engineer - Payments, EU".
+  for (std::string_view sep : {" - ", " – ", " — ", " | ", ", ", " / ", ": "}) {
+    if (size_t at = family_source.find(sep); at != std::string::npos && at > 0) family_source.erase(at);
+  }
+  auto key_of = [&](const std::string& text) {
+    std::vector<std::string_view> words = Words(Fold(text, "+#"));
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < words.size(); ++i) {
+      std::string w(words[i]);
+      bool drop = false;
+      // Two-word seniority phrases ("entry level") first.
+      if (i + 1 < words.size()) {
+        std::string two = w + " " + std::string(words[i + 1]);
+        if (t.seniority.contains(two) && !t.seniority_roles.contains(two)) {
+          ++i;
+          continue;
+        }
+      }
+      if (auto it = t.seniority.find(w); it != t.seniority.end() && !t.seniority_roles.contains(w)) {
+        const bool numeral = w == "i" || w == "ii" || w == "iii" || w == "iv" || w == "1" || w == "2" || w == "3";
+        drop = !numeral || i + 1 == words.size();
+        // "Lead" is a seniority before a role, the role itself at the end ("Team Lead").
+        if (w == "lead" && i + 1 == words.size()) drop = false;
+      }
+      if (w == "remote" || w == "hybrid") drop = true;
+      if (!drop) kept.push_back(w);
+    }
+    if (kept.empty()) {
+      for (std::string_view w : words) kept.emplace_back(w);
+    }
+    std::string out;
+    for (const std::string& w : kept) out += (out.empty() ? "" : " ") + w;
+    return out;
+  };
+  TitleKeys keys;
+  keys.family = key_of(family_source);
+  keys.key = key_of(s + qualifiers);
+  return keys;
+}
+
+std::vector<std::string> Skills(std::string_view raw) {
+  const Tables& t = Tables::Get();
+  std::string text = CleanText(raw);
+  // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
+  struct Token {
+    std::string text;
+    size_t index;
+  };
+  std::vector<Token> tokens;
+  {
+    std::string current;
+    auto push = [&] {
+      while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
+                                  current.back() == ':'))
+        current.pop_back();
+      while (!current.empty() && (current.front() == '-' || current.front() == '/')) current.erase(0, 1);
+      if (!current.empty()) tokens.push_back({current, tokens.size()});
+      current.clear();
+    };
+    for (char c : text) {
+      const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '#' || c == '.' ||
+                        c == '/' || c == '-' || static_cast<unsigned char>(c) >= 0x80;
+      if (keep) {
+        current.push_back(c);
+      } else {
+        push();
+      }
+    }
+    push();
+  }
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  struct Hit {
+    size_t skill;
+    size_t position;
+    bool needs_context;
+  };
+  std::vector<Hit> hits;
+  auto try_match = [&](const std::string& written, size_t position) -> bool {
+    auto it = t.skill_forms.find(lower(written));
+    if (it == t.skill_forms.end()) return false;
+    for (size_t index : it->second) {
+      const SkillInfo& s = t.skills[index];
+      const bool exact = std::find(s.forms.begin(), s.forms.end(), written) != s.forms.end();
+      if (s.match == SkillInfo::Match::kAnyCase || exact) {
+        hits.push_back({index, position, s.match == SkillInfo::Match::kInContext});
+        return true;
+      }
+    }
+    return false;
+  };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    bool matched = false;
+    for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched; --n) {
+      std::string phrase;
+      for (size_t k = i; k < i + n; ++k) phrase += (phrase.empty() ? "" : " ") + tokens[k].text;
+      if (try_match(phrase, i)) {
+        i += n - 1;
+        matched = true;
+      }
+    }
+    if (!matched && tokens[i].text.find('/') != std::string::npos) {
+      // "React/Redux": each part on its own.
+      std::string_view whole = tokens[i].text;
+      while (!whole.empty()) {
+        size_t slash = whole.find('/');
+        if (slash != 0) try_match(std::string(whole.substr(0, slash)), i);
+        if (slash == std::string_view::npos) break;
+        whole.remove_prefix(slash + 1);
+      }
+    }
+  }
+  // Ambiguous names ("Go", "R", "C") count only beside another skill or a
+  // programming word.
+  std::vector<std::string> out;
+  for (const Hit& h : hits) {
+    if (h.needs_context) {
+      bool context = false;
+      for (const Hit& other : hits) {
+        if (!other.needs_context && (other.position + 6 >= h.position && other.position <= h.position + 6)) {
+          context = true;
+        }
+      }
+      for (size_t k = h.position >= 3 ? h.position - 3 : 0; k < std::min(tokens.size(), h.position + 4); ++k) {
+        std::string w = lower(tokens[k].text);
+        if (std::find(ProgrammingWords().begin(), ProgrammingWords().end(), w) != ProgrammingWords().end()) {
+          context = true;
+        }
+      }
+      if (!context) continue;
+    }
+    const std::string& name = t.skills[h.skill].name;
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+std::optional<std::string> VisaSponsorship(std::string_view text) {
+  std::string f = Fold(text);
+  for (const auto& [phrase, answer] : Tables::Get().visa_phrases) {
+    if (FindWords(f, phrase) != std::string::npos) return answer;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> ExperienceYears(std::string_view text) {
+  std::string f = Fold(text, "+");
+  static const std::pair<std::string_view, std::string_view> kNumbers[] = {
+      {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
+      {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}};
+  for (const auto& [word, digits] : kNumbers) {
+    for (size_t at = FindWords(f, word); at != std::string::npos; at = FindWords(f, word)) {
+      f.replace(at, word.size(), digits);
+    }
+  }
+  static const re2::RE2 kYears(R"((\d{1,2})\s*\+?\s*(?:(?:-|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?|jahre|ans|anos|anos?)\b)");
+  re2::StringPiece input(f);
+  std::optional<int> best;
+  std::string number;
+  while (true) {
+    re2::StringPiece before = input;
+    if (!re2::RE2::FindAndConsume(&input, kYears, &number)) break;
+    // The phrase must be about experience: the word near it.
+    const size_t end = static_cast<size_t>(input.data() - f.data());
+    const size_t start = static_cast<size_t>(before.data() - f.data());
+    std::string_view around(f);
+    size_t window_start = start >= 40 ? start - 40 : 0;
+    std::string_view window = around.substr(window_start, std::min(f.size(), end + 60) - window_start);
+    const bool about = window.find("experience") != std::string_view::npos ||
+                       window.find("exp ") != std::string_view::npos ||
+                       window.find("erfahrung") != std::string_view::npos ||
+                       window.find("experiencia") != std::string_view::npos ||
+                       window.find("досвід") != std::string_view::npos;
+    int n = std::stoi(number);
+    if (about && n > 0 && n <= 30 && (!best || n < *best)) best = n;
+  }
+  return best;
+}
+
+std::optional<std::string> Language(std::string_view text) {
+  // Scripts first: they decide without counting words.
+  std::map<std::string, int> scripts;
+  int letters = 0;
+  size_t i = 0;
+  const size_t limit = std::min<size_t>(text.size(), 4000);
+  while (i < limit) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                          static_cast<utf8proc_ssize_t>(limit - i), &cp);
+    if (n <= 0) {
+      ++i;
+      continue;
+    }
+    i += static_cast<size_t>(n);
+    if (cp < 0x80) {
+      if (std::isalpha(static_cast<int>(cp))) ++letters;
+      continue;
+    }
+    ++letters;
+    if (cp == 0x0456 || cp == 0x0457 || cp == 0x0454 || cp == 0x0491) ++scripts["uk"];
+    else if (cp == 0x044B || cp == 0x044D || cp == 0x044A || cp == 0x0451) ++scripts["ru"];
+    else if (cp >= 0x0400 && cp <= 0x04FF) ++scripts["cyrillic"];
+    else if (cp >= 0x3040 && cp <= 0x30FF) ++scripts["ja"];
+    else if (cp >= 0x4E00 && cp <= 0x9FFF) ++scripts["han"];
+    else if (cp >= 0xAC00 && cp <= 0xD7AF) ++scripts["ko"];
+    else if (cp >= 0x0600 && cp <= 0x06FF) ++scripts["ar"];
+    else if (cp >= 0x0590 && cp <= 0x05FF) ++scripts["he"];
+    else if (cp >= 0x0370 && cp <= 0x03FF) ++scripts["el"];
+    else if (cp >= 0x0E00 && cp <= 0x0E7F) ++scripts["th"];
+    else if (cp >= 0x0900 && cp <= 0x097F) ++scripts["hi"];
+  }
+  if (letters < 20) return std::nullopt;
+  const int cyrillic = scripts["cyrillic"] + scripts["uk"] + scripts["ru"];
+  if (cyrillic * 2 > letters) return scripts["uk"] >= scripts["ru"] ? "uk" : "ru";
+  if ((scripts["ja"] + scripts["han"]) * 3 > letters) return scripts["ja"] > 0 ? "ja" : "zh";
+  for (const char* s : {"ko", "ar", "he", "el", "th", "hi"}) {
+    if (scripts[s] * 2 > letters) return s;
+  }
+  // Latin script: the language whose common words are most frequent.
+  std::string f = Fold(text.substr(0, limit));
+  std::vector<std::string_view> words = Words(f);
+  if (words.size() < 8) return std::nullopt;
+  std::string best, second;
+  int best_n = 0, second_n = 0;
+  for (const auto& [lang, common] : Tables::Get().language_words) {
+    int n = 0;
+    for (std::string_view w : words) n += common.contains(std::string(w)) ? 1 : 0;
+    if (n > best_n) {
+      second = best;
+      second_n = best_n;
+      best = lang;
+      best_n = n;
+    } else if (n > second_n) {
+      second = lang;
+      second_n = n;
+    }
+  }
+  if (best_n < 3 || best_n * 2 < second_n * 3) return std::nullopt;
+  return best;
+}
+
+}  // namespace jobtrawl::normalize

@@ -1,0 +1,55 @@
+// Classifiers of a posting's text: remote, employment type, seniority, title
+// family and keys, skills, and the extras people filter on.
+#ifndef JOBTRAWL_NORMALIZE_CLASSIFY_H_
+#define JOBTRAWL_NORMALIZE_CLASSIFY_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jobtrawl::normalize {
+
+// "remote" | "hybrid" | "onsite" from a phrase ("Work from home", "WFH",
+// "100% remote", "hybrid (3 days in office)", "TELECOMMUTE", "On-site");
+// hybrid wins when both remote and office words appear. nullopt: not said.
+std::optional<std::string> RemoteFrom(std::string_view text);
+
+// schema.org employment types (FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY,
+// INTERN, VOLUNTEER, PER_DIEM, OTHER) named in `text` ("Full-time",
+// "Vollzeit", "Temps plein", "FULL_TIME, CONTRACTOR"), in order, no repeats.
+std::vector<std::string> EmploymentTypes(std::string_view text);
+
+struct Seniority {
+  std::string level;  // intern | entry | mid | senior | staff | lead | director
+  std::string rule;   // the title word that decided it
+};
+// The highest seniority a title's words name; nullopt when none does.
+std::optional<Seniority> SeniorityOf(std::string_view title);
+
+struct TitleKeys {
+  std::string key;     // for matching: folded; gender markers, seniority words, level numbers,
+                       // remote and location suffixes dropped; qualifiers such as "(Python)" kept
+  std::string family;  // for grouping: the key without qualifiers ("backend engineer")
+};
+TitleKeys TitleKeysOf(std::string_view title);
+
+// Skills named in `text` (canonical names from data/skills.tsv), in order of
+// first mention.
+std::vector<std::string> Skills(std::string_view text);
+
+// "yes" when the text offers visa sponsorship, "no" when it rules it out;
+// nullopt when it does not say.
+std::optional<std::string> VisaSponsorship(std::string_view text);
+
+// The smallest number of years of experience the text asks for ("3+ years",
+// "3-5 years of experience", "minimum of 2 years"); nullopt when none.
+std::optional<int> ExperienceYears(std::string_view text);
+
+// The language of the text as ISO 639-1 ("en", "de", "uk", ...), from its
+// most common words; nullopt for text too short to tell.
+std::optional<std::string> Language(std::string_view text);
+
+}  // namespace jobtrawl::normalize
+
+#endif  // JOBTRAWL_NORMALIZE_CLASSIFY_H_

@@ -1,0 +1,303 @@
+#include "normalize/dates.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <ctime>
+#include <vector>
+
+#include "normalize/text.h"
+
+namespace jobtrawl::normalize {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+int Number(std::string_view s) {
+  int v = -1;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && ptr == s.data() + s.size() ? v : -1;
+}
+
+bool ValidDay(int y, int m, int d) {
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
+  if (d > kDays[m - 1]) return false;
+  if (m == 2 && d == 29) return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return true;
+}
+
+std::string DateText(int y, int m, int d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+std::string TimeText(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string DayText(std::time_t t) { return TimeText(t).substr(0, 10); }
+
+// Month names and abbreviations in the languages boards use (folded).
+int MonthNumber(std::string_view word) {
+  static constexpr std::pair<std::string_view, int> kMonths[] = {
+      {"jan", 1},  {"january", 1},   {"januar", 1},  {"janvier", 1},  {"enero", 1},   {"janeiro", 1},
+      {"feb", 2},  {"february", 2},  {"februar", 2}, {"fevrier", 2},  {"febrero", 2}, {"fevereiro", 2},
+      {"mar", 3},  {"march", 3},     {"marz", 3},    {"mars", 3},     {"marzo", 3},   {"marco", 3},
+      {"apr", 4},  {"april", 4},     {"avril", 4},   {"abril", 4},
+      {"may", 5},  {"mai", 5},       {"mayo", 5},    {"maio", 5},
+      {"jun", 6},  {"june", 6},      {"juni", 6},    {"juin", 6},     {"junio", 6},   {"junho", 6},
+      {"jul", 7},  {"july", 7},      {"juli", 7},    {"juillet", 7},  {"julio", 7},   {"julho", 7},
+      {"aug", 8},  {"august", 8},    {"aout", 8},    {"agosto", 8},
+      {"sep", 9},  {"sept", 9},      {"september", 9}, {"septembre", 9}, {"septiembre", 9}, {"setembro", 9},
+      {"oct", 10}, {"october", 10},  {"oktober", 10}, {"octobre", 10}, {"octubre", 10}, {"outubro", 10},
+      {"nov", 11}, {"november", 11}, {"novembre", 11}, {"noviembre", 11}, {"novembro", 11},
+      {"dec", 12}, {"december", 12}, {"dezember", 12}, {"decembre", 12}, {"diciembre", 12}, {"dezembro", 12}};
+  for (const auto& [name, n] : kMonths) {
+    if (word == name) return n;
+  }
+  return 0;
+}
+
+// ISO 8601 with a time: offsets applied; the result in UTC.
+std::optional<std::string> IsoDateTime(std::string_view s) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  int y = Number(s.substr(0, 4)), m = Number(s.substr(5, 2)), d = Number(s.substr(8, 2));
+  if (!ValidDay(y, m, d)) return std::nullopt;
+  if (s.size() == 10) return DateText(y, m, d);
+  if ((s[10] != 'T' && s[10] != ' ') || s.size() < 16 || s[13] != ':') return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = Number(s.substr(11, 2));
+  tm.tm_min = Number(s.substr(14, 2));
+  std::string_view rest = s.substr(16);
+  if (rest.starts_with(':') && rest.size() >= 3) {
+    tm.tm_sec = Number(rest.substr(1, 2));
+    rest.remove_prefix(3);
+  }
+  if (rest.starts_with('.') || rest.starts_with(',')) {
+    size_t i = 1;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+    rest.remove_prefix(i);
+  }
+  while (rest.starts_with(' ')) rest.remove_prefix(1);
+  if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+    return std::nullopt;
+  long offset = 0;
+  if (rest.empty() || rest == "Z" || rest == "z" || rest == "UTC" || rest == "GMT") {
+    offset = 0;
+  } else if (rest[0] == '+' || rest[0] == '-') {
+    std::string digits;
+    for (char c : rest.substr(1)) {
+      if (c != ':') digits.push_back(c);
+    }
+    if (digits.size() == 2) digits += "00";
+    if (digits.size() != 4) return std::nullopt;
+    int hh = Number(std::string_view(digits).substr(0, 2)), mm = Number(std::string_view(digits).substr(2, 2));
+    if (hh < 0 || hh > 14 || mm < 0 || mm > 59) return std::nullopt;
+    offset = (rest[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
+  } else {
+    return std::nullopt;
+  }
+  return TimeText(timegm(&tm) - offset);
+}
+
+// RFC 2822: "Mon, 14 Nov 2022 17:07:35 +0000" (also with zone names).
+std::optional<std::string> Rfc2822(std::string_view s) {
+  if (auto comma = s.find(','); comma != std::string_view::npos && comma < 10) s.remove_prefix(comma + 1);
+  std::vector<std::string_view> parts;
+  while (!s.empty()) {
+    while (s.starts_with(' ')) s.remove_prefix(1);
+    size_t sp = s.find(' ');
+    if (!s.empty()) parts.push_back(s.substr(0, sp));
+    if (sp == std::string_view::npos) break;
+    s.remove_prefix(sp);
+  }
+  if (parts.size() < 4 || parts[3].find(':') == std::string_view::npos) return std::nullopt;
+  int d = Number(parts[0]), m = MonthNumber(Fold(parts[1]).substr(0, 3)), y = Number(parts[2]);
+  if (!ValidDay(y, m, d)) return std::nullopt;
+  std::string_view clock = parts[3];
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = Number(clock.substr(0, 2));
+  tm.tm_min = clock.size() >= 5 ? Number(clock.substr(3, 2)) : -1;
+  if (clock.size() >= 8) tm.tm_sec = Number(clock.substr(6, 2));
+  if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0) return std::nullopt;
+  long offset = 0;
+  std::string_view zone = parts.size() > 4 ? parts[4] : "";
+  static constexpr std::pair<std::string_view, int> kZones[] = {
+      {"GMT", 0}, {"UT", 0}, {"UTC", 0}, {"Z", 0}, {"EST", -5}, {"EDT", -4}, {"CST", -6},
+      {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
+  bool known = zone.empty();
+  for (const auto& [name, hours] : kZones) {
+    if (zone == name) {
+      offset = hours * 3600L;
+      known = true;
+    }
+  }
+  if (!known && zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
+    int hh = Number(zone.substr(1, 2)), mm = Number(zone.substr(3, 2));
+    if (hh < 0 || mm < 0) return std::nullopt;
+    offset = (zone[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
+    known = true;
+  }
+  if (!known) return std::nullopt;
+  return TimeText(timegm(&tm) - offset);
+}
+
+// Relative dates against `now`; days and longer give a calendar date.
+std::optional<std::string> Relative(const std::string& f, Clock::time_point now) {
+  const std::time_t t = Clock::to_time_t(now);
+  for (std::string_view w : {"today", "just posted", "just now", "new", "heute", "aujourd hui", "hoy", "hoje",
+                             "posted today", "active today", "сьогодні"}) {
+    if (f == w) return DayText(t);
+  }
+  for (std::string_view w : {"yesterday", "posted yesterday", "gestern", "hier", "ayer", "ontem", "вчора"}) {
+    if (f == w) return DayText(t - 86400);
+  }
+  // "[posted|vor|il y a|hace|ha] N[+] unit[s] [ago]"
+  std::vector<std::string_view> words = Words(f);
+  int n = -1;
+  std::string_view unit;
+  for (std::string_view w : words) {
+    std::string_view digits = w;
+    if (digits.ends_with('+')) digits.remove_suffix(1);
+    if (int v = Number(digits); v >= 0) {
+      n = v;
+      unit = {};
+    } else if (n < 0 && (w == "a" || w == "an" || w == "one" || w == "ein" || w == "einem" || w == "un" ||
+                         w == "une")) {
+      n = 1;
+    } else if (n >= 0 && unit.empty()) {
+      unit = w;
+    }
+  }
+  if (n < 0 || unit.empty() || n > 3650) return std::nullopt;
+  static constexpr std::pair<std::string_view, long> kUnits[] = {
+      {"second", 1},       {"seconds", 1},     {"sec", 1},      {"secs", 1},
+      {"minute", 60},      {"minutes", 60},    {"min", 60},     {"mins", 60},    {"minuten", 60},
+      {"hour", 3600},      {"hours", 3600},    {"hr", 3600},    {"hrs", 3600},   {"h", 3600},
+      {"stunde", 3600},    {"stunden", 3600},  {"heure", 3600}, {"heures", 3600}, {"hora", 3600}, {"horas", 3600},
+      {"day", 86400},      {"days", 86400},    {"d", 86400},    {"tag", 86400},  {"tagen", 86400},
+      {"jour", 86400},     {"jours", 86400},   {"dia", 86400},  {"dias", 86400}, {"дні", 86400}, {"днів", 86400},
+      {"week", 604800},    {"weeks", 604800},  {"w", 604800},   {"wk", 604800},  {"woche", 604800},
+      {"wochen", 604800},  {"semaine", 604800}, {"semaines", 604800}, {"semana", 604800}, {"semanas", 604800},
+      {"month", 2592000},  {"months", 2592000}, {"mo", 2592000}, {"monat", 2592000}, {"monaten", 2592000},
+      {"mois", 2592000},   {"mes", 2592000},   {"meses", 2592000},
+      {"year", 31536000},  {"years", 31536000}, {"jahr", 31536000}, {"jahren", 31536000}};
+  for (const auto& [name, seconds] : kUnits) {
+    if (unit == name) {
+      std::time_t then = t - static_cast<std::time_t>(n) * seconds;
+      return seconds < 86400 ? TimeText(then) : DayText(then);
+    }
+  }
+  return std::nullopt;
+}
+
+// "Nov 20, 2026", "November 20 2026", "20 Nov 2026", "20. November 2026".
+std::optional<std::string> Written(const std::string& f) {
+  std::vector<std::string_view> w = Words(f);
+  // Drop leading weekday names and "posted"/"on".
+  while (!w.empty() && (MonthNumber(w[0]) == 0 && Number(w[0]) < 0)) w.erase(w.begin());
+  if (w.size() < 3) return std::nullopt;
+  int m = MonthNumber(w[0]), d = -1, y = -1;
+  if (m > 0) {
+    d = Number(w[1]);
+    y = Number(w[2]);
+  } else if ((m = MonthNumber(w[1])) > 0) {
+    d = Number(w[0]);
+    y = Number(w[2]);
+  } else {
+    return std::nullopt;
+  }
+  if (!ValidDay(y, m, d)) return std::nullopt;
+  return DateText(y, m, d);
+}
+
+// "20/11/2026", "11/20/2026", "2026/11/20", "20.11.2026", "20-11-2026".
+std::optional<std::string> Numeric(std::string_view s, DateOrder order) {
+  std::vector<int> n;
+  std::string_view rest = s;
+  char sep = 0;
+  while (!rest.empty()) {
+    size_t i = 0;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+    if (i == 0 || i > 4) return std::nullopt;
+    n.push_back(Number(rest.substr(0, i)));
+    rest.remove_prefix(i);
+    if (rest.empty()) break;
+    if (n.size() == 3) {
+      // A time may follow: "15/05/2042 12:00:00" keeps the day.
+      if (rest[0] == ' ' || rest[0] == 'T') break;
+      return std::nullopt;
+    }
+    if (rest[0] != '/' && rest[0] != '.' && rest[0] != '-') return std::nullopt;
+    if (sep != 0 && rest[0] != sep) return std::nullopt;
+    sep = rest[0];
+    rest.remove_prefix(1);
+  }
+  if (n.size() != 3) return std::nullopt;
+  int y, m, d;
+  if (n[0] > 31) {  // year first
+    y = n[0], m = n[1], d = n[2];
+  } else {
+    y = n[2] < 100 ? 2000 + n[2] : n[2];
+    if (n[0] > 12) {
+      d = n[0], m = n[1];
+    } else if (n[1] > 12) {
+      m = n[0], d = n[1];
+    } else if (sep == '.' || order == DateOrder::kDayFirst) {
+      d = n[0], m = n[1];
+    } else {
+      m = n[0], d = n[1];
+    }
+  }
+  if (!ValidDay(y, m, d)) return std::nullopt;
+  return DateText(y, m, d);
+}
+
+}  // namespace
+
+DateOrder DateOrderFor(std::string_view country) {
+  for (std::string_view c : {"US", "PH", "FM", "PW", "MH", "BZ"}) {
+    if (country == c) return DateOrder::kMonthFirst;
+  }
+  return DateOrder::kDayFirst;
+}
+
+std::optional<std::string> NormalizeDate(std::string_view raw, Clock::time_point now, DateOrder order) {
+  std::string text = CleanText(raw);
+  if (text.empty()) return std::nullopt;
+  if (auto iso = IsoDateTime(text)) return iso;
+  // Epoch seconds or milliseconds.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) && text.size() >= 9 &&
+      text.size() <= 13) {
+    long long v = std::stoll(text);
+    if (text.size() >= 12) v /= 1000;
+    return TimeText(static_cast<std::time_t>(v));
+  }
+  if (auto rfc = Rfc2822(text)) return rfc;
+  if (auto numeric = Numeric(text, order)) return numeric;
+  std::string f = Fold(text, "+");
+  // "Posted on", "Date posted:", "Publié le" and the like lead written dates.
+  for (std::string_view lead : {"posted on ", "posted ", "date posted ", "published ", "publie le ", "updated "}) {
+    if (f.starts_with(lead) && !Relative(f, now)) {
+      std::string rest = f.substr(lead.size());
+      if (auto w = Written(rest)) return w;
+      if (auto numeric = Numeric(text.substr(text.size() - std::min(text.size(), rest.size())), order)) return numeric;
+    }
+  }
+  if (auto w = Written(f)) return w;
+  return Relative(f, now);
+}
+
+}  // namespace jobtrawl::normalize

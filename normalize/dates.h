@@ -1,0 +1,32 @@
+// Dates as boards write them, made UTC.
+#ifndef JOBTRAWL_NORMALIZE_DATES_H_
+#define JOBTRAWL_NORMALIZE_DATES_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jobtrawl::normalize {
+
+// Day-month order of numeric dates such as "04/05/2026".
+enum class DateOrder { kDayFirst, kMonthFirst };
+
+// The order a country writes numeric dates in: month first in the US (and
+// a few others), day first elsewhere.
+DateOrder DateOrderFor(std::string_view country);
+
+// A date as UTC text: "YYYY-MM-DDTHH:MM:SSZ" when a time is given, "YYYY-MM-DD"
+// for a calendar date. Reads ISO 8601 variants (offsets applied), RFC 2822,
+// "Nov 20, 2026", "20 November 2026", numeric "20/11/2026" (in `order` when
+// both readings are possible), "2026/11/20", "20.11.2026", epoch seconds or
+// milliseconds, and relative forms against `now`: "today", "just posted",
+// "yesterday", "3 days ago", "30+ days ago", "Posted 2 weeks ago",
+// "vor 3 Tagen", "il y a 2 jours". nullopt when it is none of these.
+std::optional<std::string> NormalizeDate(std::string_view text,
+                                         std::chrono::system_clock::time_point now,
+                                         DateOrder order = DateOrder::kDayFirst);
+
+}  // namespace jobtrawl::normalize
+
+#endif  // JOBTRAWL_NORMALIZE_DATES_H_

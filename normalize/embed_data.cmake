@@ -1,0 +1,16 @@
+# Writes OUT: a C++ file holding each of FILES as a string_view, looked up
+# by file name (see normalize/tables.cc).
+set(code "// Generated from normalize/data/*.tsv by embed_data.cmake. Do not edit.\n")
+string(APPEND code "#include <string_view>\n#include <utility>\n\nnamespace jobtrawl::normalize {\n\n")
+string(APPEND code "extern const std::pair<std::string_view, std::string_view> kEmbeddedData[];\nextern const int kEmbeddedDataCount;\n\n")
+string(APPEND code "const std::pair<std::string_view, std::string_view> kEmbeddedData[] = {\n")
+string(REPLACE "," ";" FILES "${FILES}")
+set(count 0)
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND code "  {\"${name}\", R\"jtdata(${text})jtdata\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND code "};\nconst int kEmbeddedDataCount = ${count};\n\n}  // namespace jobtrawl::normalize\n")
+file(WRITE ${OUT} "${code}")

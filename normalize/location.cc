@@ -1,0 +1,361 @@
+#include "normalize/location.h"
+
+#include <algorithm>
+
+#include "normalize/tables.h"
+#include "normalize/text.h"
+
+namespace jobtrawl::normalize {
+namespace {
+
+// Areas remote postings name instead of countries, folded → as stored.
+constexpr std::pair<std::string_view, std::string_view> kAreas[] = {
+    {"worldwide", "Worldwide"},      {"anywhere", "Worldwide"},        {"global", "Worldwide"},
+    {"anywhere in the world", "Worldwide"}, {"international", "Worldwide"},
+    {"europe", "Europe"},            {"eu", "Europe"},                 {"european union", "Europe"},
+    {"emea", "EMEA"},                {"apac", "APAC"},                 {"asia pacific", "APAC"},
+    {"asia", "Asia"},                {"latam", "LATAM"},               {"latin america", "LATAM"},
+    {"north america", "North America"}, {"south america", "South America"},
+    {"north south america", "Americas"}, {"americas", "Americas"},    {"the americas", "Americas"},
+    {"africa", "Africa"},            {"middle east", "Middle East"},   {"mena", "MENA"},
+    {"oceania", "Oceania"},          {"nordics", "Nordics"},           {"scandinavia", "Nordics"},
+    {"dach", "DACH"},                {"benelux", "Benelux"},           {"cet", "CET"},
+    {"us time zones", "US time zones"}, {"european time zones", "European time zones"},
+    {"countries of europe and ukraine", "Europe"}, {"країни європи та україна", "Europe, UA"},
+    {"весь світ", "Worldwide"},
+};
+
+// Words that carry no place: "USA Only", "Berlin area", "Greater London".
+constexpr std::string_view kNoise[] = {"only", "area", "metro", "metropolitan", "greater", "region",
+                                       "based", "hq", "office", "city", "and", "or", "the", "in",
+                                       "within", "from", "timezone", "time", "zone", "friendly",
+                                       "preferred", "candidates", "residents"};
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  auto junk = [](char c) { return c == ' ' || c == ',' || c == '-' || c == ':' || c == '.' || c == '(' || c == ')'; };
+  while (b < e && junk(s[b])) ++b;
+  while (e > b && junk(s[e - 1])) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+bool IsUpperCode(std::string_view s, size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+std::optional<std::string> Area(std::string_view part) {
+  std::string f = Fold(part);
+  for (const auto& [name, area] : kAreas) {
+    if (f == name) return std::string(area);
+  }
+  return std::nullopt;
+}
+
+// A region of `country` (or, with no country, of the only country that has it).
+std::optional<std::pair<std::string, std::string>> Region(std::string_view part, const std::string& country) {
+  const Tables& t = Tables::Get();
+  const bool code = IsUpperCode(part, 2) || IsUpperCode(part, 3);
+  std::string f = Fold(part);
+  if (f.empty()) return std::nullopt;
+  if (f.size() <= 3 && !code) return std::nullopt;  // short codes only when written as codes
+  if (!country.empty()) {
+    if (auto it = t.region_by_name.find({country, f}); it != t.region_by_name.end()) {
+      return std::pair{country, it->second};
+    }
+    return std::nullopt;
+  }
+  auto it = t.region_countries.find(f);
+  if (it == t.region_countries.end()) return std::nullopt;
+  // Codes are shared ("CA", "WA"): US states first, then the only holder.
+  const auto& holders = it->second;
+  std::string pick;
+  if (std::find(holders.begin(), holders.end(), "US") != holders.end()) {
+    pick = "US";
+  } else if (holders.size() == 1) {
+    pick = holders.front();
+  } else {
+    return std::nullopt;
+  }
+  return std::pair{pick, t.region_by_name.at({pick, f})};
+}
+
+const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
+                     std::string_view hint) {
+  const Tables& t = Tables::Get();
+  auto it = t.cities.find(Fold(part));
+  if (it == t.cities.end()) return nullptr;
+  const CityInfo* best = nullptr;
+  int best_score = -1;
+  for (const CityInfo& c : it->second) {
+    if (!country.empty() && c.country != country) continue;
+    int score = (!region.empty() && c.region == region ? 4 : 0) + (c.country == hint ? 2 : 0) +
+                (c.country == "US" ? 1 : 0);
+    if (score > best_score) {
+      best = &c;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+struct Candidate {
+  std::vector<std::string> parts;  // comma parts, remote words removed
+};
+
+// Removes remote phrases from `text`, returning what they said.
+std::optional<std::string> TakeRemote(std::string& text) {
+  std::string f = Fold(text, "%");
+  std::optional<std::string> found;
+  bool hybrid = false;
+  for (const auto& [phrase, value] : Tables::Get().remote_phrases) {
+    // Whole words in the folded text; the original is edited word by word below.
+    size_t at = f.find(phrase);
+    while (at != std::string::npos) {
+      bool start = at == 0 || f[at - 1] == ' ';
+      bool end = at + phrase.size() == f.size() || f[at + phrase.size()] == ' ';
+      if (start && end) break;
+      at = f.find(phrase, at + 1);
+    }
+    if (at == std::string::npos) continue;
+    if (value == "hybrid") hybrid = true;
+    if (!found || (value == "hybrid")) found = value;
+    f.replace(at, phrase.size(), std::string(phrase.size(), ' '));
+  }
+  if (!found) return std::nullopt;
+  if (hybrid) found = "hybrid";
+  // Rebuild from the original text, dropping its remote words.
+  std::string rebuilt;
+  std::string word;
+  auto flush = [&](char sep) {
+    if (!word.empty()) {
+      std::string fw = Fold(word, "%");
+      bool remote_word = false;
+      for (const auto& [phrase, value] : Tables::Get().remote_phrases) {
+        for (std::string_view pw : Words(phrase)) remote_word = remote_word || pw == fw;
+      }
+      if (!remote_word || fw.empty()) rebuilt += word;
+      word.clear();
+    }
+    if (sep) rebuilt.push_back(sep);
+  };
+  for (char c : text) {
+    if (c == ',' || c == ' ' || c == '-' || c == '/' || c == '(' || c == ')' || c == ':') {
+      flush(c);
+    } else {
+      word.push_back(c);
+    }
+  }
+  flush(0);
+  text = rebuilt;
+  return found;
+}
+
+}  // namespace
+
+std::optional<std::string> CountryCode(std::string_view text) {
+  const Tables& t = Tables::Get();
+  std::string trimmed = Trim(text);
+  if (trimmed.empty()) return std::nullopt;
+  if (trimmed.size() == 2) {
+    std::string upper;
+    for (char c : trimmed) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    if (upper == "UK") return "GB";
+    if (t.countries.contains(upper)) return upper;
+    return std::nullopt;
+  }
+  if (auto it = t.country_by_name.find(Fold(trimmed)); it != t.country_by_name.end()) return it->second;
+  return std::nullopt;
+}
+
+LocationResult ParseLocation(std::string_view raw, std::string_view country_hint) {
+  LocationResult out;
+  std::string text = CleanText(raw);
+  if (text.empty()) return out;
+  const std::string hint(country_hint);
+
+  // Parenthesized notes: remote words count, the rest ("Old Fourth Ward area") does not.
+  std::string notes;
+  for (size_t open = text.find('('); open != std::string::npos; open = text.find('(')) {
+    size_t close = text.find(')', open);
+    if (close == std::string::npos) close = text.size() - 1;
+    notes += " " + text.substr(open + 1, close - open - 1);
+    text.erase(open, close - open + 1);
+  }
+  if (auto r = TakeRemote(notes)) out.remote = r;
+  std::vector<std::string> scope_notes;
+  if (std::string note = Trim(notes); !note.empty()) {
+    if (auto a = Area(note)) {
+      scope_notes.push_back(*a);
+    } else if (auto c = CountryCode(note)) {
+      scope_notes.push_back(*c);
+    }
+  }
+
+  // Places: split on ";", "|", " or ", "/" and line breaks.
+  std::vector<std::string> candidates;
+  {
+    std::string current;
+    auto push = [&] {
+      if (!Trim(current).empty()) candidates.push_back(current);
+      current.clear();
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == ';' || c == '|' || c == '/' || c == '\n') {
+        push();
+      } else if (text.compare(i, 4, " or ") == 0) {
+        push();
+        i += 3;
+      } else if (text.compare(i, 3, " · ") == 0 || text.compare(i, 5, " \u2022 ") == 0) {
+        push();
+        i += text[i + 1] == '\xE2' ? 4 : 2;
+      } else {
+        current.push_back(c);
+      }
+    }
+    push();
+  }
+
+  std::vector<std::string> scope = scope_notes;
+  {
+    // "Worldwide", "Anywhere" are remote words and a scope at once.
+    std::string all = Fold(std::string(raw));
+    for (std::string_view w : Words(all)) {
+      if (w == "worldwide" || w == "anywhere" || w == "global") {
+        scope.insert(scope.begin(), "Worldwide");
+        break;
+      }
+    }
+  }
+  for (std::string c : candidates) {
+    if (auto r = TakeRemote(c)) {
+      if (!out.remote || *r == "hybrid") out.remote = r;
+    }
+    // "Remote - US" leaves "US"; "London - UK" reads as "London, UK".
+    for (size_t at = c.find(" - "); at != std::string::npos; at = c.find(" - ")) c.replace(at, 3, ", ");
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= c.size()) {
+      size_t comma = c.find(',', start);
+      std::string part = Trim(c.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      // Postal codes and noise words go.
+      std::string cleaned;
+      {
+        std::string rebuilt;
+        size_t i = 0;
+        while (i < part.size()) {
+          size_t sp = part.find(' ', i);
+          std::string word = part.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
+          const bool postal = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
+            return (ch >= '0' && ch <= '9') || ch == '-';
+          });
+          std::string fw = Fold(word);
+          // "IN" is Indiana, "in" a word.
+          const bool noise = !IsUpperCode(word, 2) &&
+                             std::find(std::begin(kNoise), std::end(kNoise), fw) != std::end(kNoise);
+          if (!postal && !noise && !word.empty()) rebuilt += (rebuilt.empty() ? "" : " ") + word;
+          if (sp == std::string::npos) break;
+          i = sp + 1;
+        }
+        cleaned = Trim(rebuilt);
+      }
+      if (!cleaned.empty()) parts.push_back(cleaned);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (parts.empty()) continue;
+
+    // One part without commas may still end in a region code: "Melbourne VIC".
+    if (parts.size() == 1) {
+      size_t sp = parts[0].rfind(' ');
+      if (sp != std::string::npos) {
+        std::string last = parts[0].substr(sp + 1);
+        if ((IsUpperCode(last, 2) || IsUpperCode(last, 3)) && (Region(last, "") || CountryCode(last))) {
+          std::string first = parts[0].substr(0, sp);
+          parts = {first, last};
+        }
+      }
+    }
+
+    // "Darlington, Hartlepool, Middlesbrough": several known cities, each a place.
+    if (parts.size() >= 2 && !CountryCode(parts.back()) && !Region(parts.back(), "") &&
+        std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
+      for (const std::string& p : parts) {
+        const CityInfo* city = City(p, "", "", hint);
+        Place place{.city = city->name,
+                    .region = city->region.empty() ? std::nullopt : std::optional(city->region),
+                    .country = city->country};
+        if (std::find(out.places.begin(), out.places.end(), place) == out.places.end()) out.places.push_back(place);
+      }
+      continue;
+    }
+    Place place;
+    std::string country, region;
+    std::vector<std::string> rest = parts;
+    // Areas ("Europe", "LATAM") are scope, not places.
+    std::vector<std::string> kept;
+    for (const std::string& p : rest) {
+      if (auto a = Area(p)) {
+        scope.push_back(*a);
+      } else {
+        kept.push_back(p);
+      }
+    }
+    rest = kept;
+    if (rest.empty()) continue;
+
+    // Country: the last part, unless "City, XX" reads better as a US state.
+    if (auto code = CountryCode(rest.back()); code && !(rest.size() == 2 && IsUpperCode(rest.back(), 2) &&
+                                                         Region(rest.back(), "US") &&
+                                                         City(rest.front(), *code, "", hint) == nullptr)) {
+      country = *code;
+      rest.pop_back();
+    }
+    if (!rest.empty()) {
+      if (auto r = Region(rest.back(), country); r && (rest.size() > 1 || !City(rest.back(), country, "", hint))) {
+        country = r->first;
+        region = r->second;
+        rest.pop_back();
+      }
+    }
+    // What is left before them: the city (a district before it is dropped).
+    if (!rest.empty()) {
+      const std::string& name = rest.front();
+      if (const CityInfo* city = City(name, country, region, hint)) {
+        place.city = city->name;
+        if (country.empty()) country = city->country;
+        if (region.empty() && !city->region.empty() && city->country == country) region = city->region;
+      } else {
+        // An unknown second part may still be a country or region in a
+        // "District, City" pair: the last known-looking part wins.
+        for (auto it = rest.rbegin(); it != rest.rend(); ++it) {
+          if (const CityInfo* c2 = City(*it, country, region, hint)) {
+            place.city = c2->name;
+            if (country.empty()) country = c2->country;
+            if (region.empty() && c2->country == country) region = c2->region;
+            break;
+          }
+        }
+        if (!place.city) place.city = name;
+      }
+    }
+    if (country.empty() && !hint.empty() && place.city) country = hint;
+    if (!country.empty()) place.country = country;
+    if (!region.empty()) place.region = region;
+    if (!place.city && !place.region && place.country) scope.push_back(*place.country);
+    if ((place.city || place.region || place.country) &&
+        std::find(out.places.begin(), out.places.end(), place) == out.places.end()) {
+      out.places.push_back(std::move(place));
+    }
+  }
+  // Who may apply, should the work be remote: areas, and countries named
+  // without a city. The caller keeps it only for remote and hybrid work.
+  std::string joined;
+  for (const std::string& s : scope) {
+    if (joined.find(s) == std::string::npos) joined += (joined.empty() ? "" : ", ") + s;
+  }
+  if (!joined.empty()) out.scope = joined;
+  return out;
+}
+
+}  // namespace jobtrawl::normalize

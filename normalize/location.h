@@ -1,0 +1,37 @@
+// Locations as boards write them, split into places with ISO codes.
+#ifndef JOBTRAWL_NORMALIZE_LOCATION_H_
+#define JOBTRAWL_NORMALIZE_LOCATION_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/posting.h"
+
+namespace jobtrawl::normalize {
+
+struct LocationResult {
+  std::vector<Place> places;           // each place named, in order, without repeats
+  std::optional<std::string> remote;   // "remote" | "hybrid" | "onsite" when the text says so
+  std::optional<std::string> scope;    // for remote work: who may apply ("US", "Europe", "Worldwide")
+
+  bool operator==(const LocationResult&) const = default;
+};
+
+// Reads "Hyderabad, India", "TELECOMMUTE Hyderabad, India", "London,
+// England, United Kingdom", "San Francisco, CA", "Remote - US", "Berlin or
+// Munich", "Bengaluru/Bangalore", "Melbourne VIC (Remote)", "LATAM, Europe".
+// Several places are separated by ";", "|", " or ", "/"; within one, parts
+// by commas are read from the right: country, region, city (tables in
+// normalize/data). `country_hint` (ISO alpha-2: the board's country)
+// breaks ties and fills a country the text leaves out.
+LocationResult ParseLocation(std::string_view text, std::string_view country_hint = {});
+
+// The ISO 3166-1 alpha-2 code for a country name, alias or code ("Deutschland",
+// "UK", "USA", "us"); nullopt when it names no country.
+std::optional<std::string> CountryCode(std::string_view text);
+
+}  // namespace jobtrawl::normalize
+
+#endif  // JOBTRAWL_NORMALIZE_LOCATION_H_

@@ -1,0 +1,429 @@
+#include "normalize/salary.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "normalize/tables.h"
+#include "normalize/text.h"
+
+namespace jobtrawl::normalize {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+// A byte that may be part of a letter: ASCII letters and any non-ASCII byte.
+bool IsLetterByte(char c) { return IsAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80; }
+
+char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (Lower(s[i]) != Lower(prefix[i])) return false;
+  }
+  return true;
+}
+
+// Dashes, and the spaces people put between digit groups, made plain.
+std::string Plain(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::string_view> kReplace[] = {
+      {"\u2013", "-"}, {"\u2014", "-"}, {"\u2012", "-"}, {"\u2212", "-"}, {"\u2011", "-"},
+      {"\u00A0", " "}, {"\u202F", " "}, {"\u2009", " "}, {"\u2007", " "}, {"\u2019", "'"}};
+  std::string out(text);
+  for (const auto& [from, to] : kReplace) {
+    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
+      out.replace(at, from.size(), to);
+    }
+  }
+  return out;
+}
+
+// Currency tokens, longest first: the symbol table's and ISO codes.
+const std::vector<std::string>& CurrencyTokens() {
+  static const std::vector<std::string> kTokens = [] {
+    std::vector<std::string> tokens;
+    const Tables& t = Tables::Get();
+    for (const auto& [token, codes] : t.currency_symbols) tokens.push_back(token);
+    for (const auto& code : t.currency_codes) tokens.push_back(code);
+    std::sort(tokens.begin(), tokens.end(), [](const auto& a, const auto& b) {
+      return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    return tokens;
+  }();
+  return kTokens;
+}
+
+bool IsIsoCode(std::string_view token) {
+  return token.size() == 3 && Tables::Get().currency_codes.contains(std::string(token));
+}
+
+// Tokens made of letters must stand alone: "USD" not inside "USDT"; ISO
+// codes only in upper case.
+bool TokenMatchesAt(std::string_view text, size_t at, std::string_view token) {
+  if (at + token.size() > text.size()) return false;
+  const bool alphabetic = IsAsciiLetter(token.front()) || IsAsciiLetter(token.back());
+  if (IsIsoCode(token) || !alphabetic) {
+    if (text.compare(at, token.size(), token) != 0) return false;
+  } else if (!StartsWithNoCase(text.substr(at), token)) {
+    return false;
+  }
+  if (alphabetic) {
+    if (at > 0 && IsLetterByte(text[at - 1]) && IsAsciiLetter(token.front())) return false;
+    size_t after = at + token.size();
+    if (after < text.size() && IsLetterByte(text[after]) && IsAsciiLetter(token.back())) return false;
+  }
+  return true;
+}
+
+// The currency token ending right before `end` (spaces skipped), or empty.
+std::string CurrencyBefore(std::string_view text, size_t end, size_t& begin) {
+  while (end > 0 && text[end - 1] == ' ') --end;
+  for (const std::string& token : CurrencyTokens()) {
+    if (token.size() > end) continue;
+    if (TokenMatchesAt(text, end - token.size(), token)) {
+      begin = end - token.size();
+      return token;
+    }
+  }
+  return {};
+}
+
+// The currency token starting at `at` (spaces skipped), or empty.
+std::string CurrencyAfter(std::string_view text, size_t at, size_t& end) {
+  while (at < text.size() && text[at] == ' ') ++at;
+  for (const std::string& token : CurrencyTokens()) {
+    if (TokenMatchesAt(text, at, token)) {
+      end = at + token.size();
+      return token;
+    }
+  }
+  return {};
+}
+
+struct Amount {
+  double raw = 0;
+  double multiplier = 1;
+  size_t begin = 0;
+  size_t end = 0;  // past the number and its multiplier word
+  std::string currency;
+  bool lakh = false;       // lakh or crore: Indian rupees
+  bool per_annum = false;  // "LPA"
+  double value() const { return raw * multiplier; }
+};
+
+// A number with thousands separators of any convention, and a decimal part.
+bool ReadNumber(std::string_view t, size_t i, double& value, size_t& end) {
+  std::vector<std::string> groups{""};
+  std::vector<char> seps;
+  size_t j = i;
+  while (j < t.size()) {
+    if (IsDigit(t[j])) {
+      groups.back().push_back(t[j++]);
+      continue;
+    }
+    const char c = t[j];
+    if ((c == ',' || c == '.' || c == ' ' || c == '\'') && j + 1 < t.size() && IsDigit(t[j + 1])) {
+      if (c == ' ' || c == '\'') {
+        // "100 000": a group of exactly three digits must follow.
+        size_t k = j + 1;
+        while (k < t.size() && IsDigit(t[k])) ++k;
+        if (k - j - 1 != 3 || groups.back().size() > 3) break;
+      }
+      seps.push_back(c);
+      groups.emplace_back();
+      ++j;
+      continue;
+    }
+    break;
+  }
+  end = j;
+  std::string digits;
+  if (seps.empty()) {
+    digits = groups[0];
+  } else {
+    const char last = seps.back();
+    const bool mixed = std::any_of(seps.begin(), seps.end(), [&](char s) { return s != last; });
+    const bool repeated = std::count(seps.begin(), seps.end(), last) > 1;
+    // The last separator is a decimal point when the separators are mixed
+    // ("1.234,56"), or when it is the only one and not followed by exactly
+    // three digits ("12.5", "1,5").
+    const bool decimal = (last == '.' || last == ',') &&
+                         (mixed || (!repeated && groups.back().size() != 3));
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (g + 1 == groups.size() && decimal) digits.push_back('.');
+      digits += groups[g];
+    }
+  }
+  if (digits.empty() || digits.size() > 15) return false;
+  value = std::strtod(digits.c_str(), nullptr);
+  return std::isfinite(value);
+}
+
+// A multiplier word right after a number ("k", "lakh", "crore", "LPA").
+void ReadMultiplier(std::string_view t, Amount& a) {
+  size_t i = a.end;
+  size_t spaced = i;
+  while (spaced < t.size() && t[spaced] == ' ') ++spaced;
+  struct Word {
+    std::string_view word;
+    double factor;
+    bool needs_attached;  // no space allowed before it
+    bool lakh;
+    bool per_annum;
+  };
+  static constexpr Word kWords[] = {
+      {"lpa", 1e5, false, true, true},      {"lakhs", 1e5, false, true, false},
+      {"lakh", 1e5, false, true, false},    {"lacs", 1e5, false, true, false},
+      {"lac", 1e5, false, true, false},     {"crores", 1e7, false, true, false},
+      {"crore", 1e7, false, true, false},   {"cr", 1e7, false, true, false},
+      {"million", 1e6, false, false, false}, {"mio", 1e6, false, false, false},
+      {"mn", 1e6, true, false, false},      {"mm", 1e6, true, false, false},
+      {"thousand", 1e3, false, false, false}, {"tsd", 1e3, false, false, false},
+      {"k", 1e3, false, false, false},      {"m", 1e6, true, false, false},
+      {"l", 1e5, true, true, false}};
+  for (const Word& w : kWords) {
+    size_t at = w.needs_attached ? i : spaced;
+    if (!StartsWithNoCase(t.substr(at), w.word)) continue;
+    size_t after = at + w.word.size();
+    if (after < t.size() && IsLetterByte(t[after])) continue;
+    if (w.word == "l" && t[at] != 'L') continue;  // "12L", never "12 l"
+    a.multiplier = w.factor;
+    a.lakh = w.lakh;
+    a.per_annum = w.per_annum;
+    a.end = after;
+    return;
+  }
+}
+
+std::vector<Amount> FindAmounts(std::string_view t) {
+  std::vector<Amount> amounts;
+  size_t i = 0;
+  while (i < t.size()) {
+    if (!IsDigit(t[i]) || (i > 0 && (IsDigit(t[i - 1]) || IsAsciiLetter(t[i - 1])))) {
+      ++i;
+      continue;
+    }
+    Amount a{.begin = i};
+    if (!ReadNumber(t, i, a.raw, a.end)) {
+      i = a.end + 1;
+      continue;
+    }
+    ReadMultiplier(t, a);
+    size_t cur_begin = 0, cur_end = 0;
+    a.currency = CurrencyBefore(t, a.begin, cur_begin);
+    if (!a.currency.empty()) a.begin = cur_begin;
+    if (std::string after = CurrencyAfter(t, a.end, cur_end); !after.empty()) {
+      if (a.currency.empty()) a.currency = after;
+      a.end = cur_end;
+    }
+    i = a.end;
+    amounts.push_back(std::move(a));
+  }
+  return amounts;
+}
+
+// True when `between` joins two amounts into a range.
+bool IsRangeJoin(std::string_view between) {
+  std::string s = Fold(between, "-~");
+  static constexpr std::string_view kJoins[] = {"-", "to", "and", "bis", "a", "ate", "~", "-to-", "au",
+                                                 "до", "-до"};
+  for (std::string_view j : kJoins) {
+    if (s == j) return true;
+  }
+  return s.empty() ? false : std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || c == ' '; });
+}
+
+bool Contains(std::string_view folded, std::string_view phrase) {
+  for (size_t at = folded.find(phrase); at != std::string_view::npos; at = folded.find(phrase, at + 1)) {
+    bool start = at == 0 || !IsLetterByte(folded[at - 1]);
+    size_t after = at + phrase.size();
+    bool end = after >= folded.size() || !IsLetterByte(folded[after]);
+    if (start && end) return true;
+  }
+  return false;
+}
+
+// "up to $90k": only a maximum; "from $90k", "$90k+": only a minimum.
+enum class Bound { kBoth, kMinOnly, kMaxOnly };
+Bound BoundBefore(std::string_view text, size_t begin) {
+  std::string before = Fold(text.substr(0, begin));
+  if (before.size() > 24) before = before.substr(before.size() - 24);
+  for (std::string_view w : {"up to", "upto", "max", "maximum", "bis zu", "ate", "hasta", "jusqu a",
+                             "jusqu", "до", "under", "below"}) {
+    if (Contains(before, w) && before.ends_with(w)) return Bound::kMaxOnly;
+  }
+  for (std::string_view w : {"from", "starting at", "starting from", "min", "minimum", "at least", "ab",
+                             "desde", "a partir de", "from only", "від", "от"}) {
+    if (Contains(before, w) && before.ends_with(w)) return Bound::kMinOnly;
+  }
+  return Bound::kBoth;
+}
+
+// Currencies whose ordinary salaries run past 10,000 a month.
+bool HighDenomination(std::string_view currency) {
+  static constexpr std::string_view kCodes[] = {"INR", "JPY", "KRW", "IDR", "VND", "HUF", "CLP", "COP",
+                                                "PKR", "NGN", "LKR", "ISK", "ARS", "UAH", "RUB", "KZT",
+                                                "BDT", "NPR", "PHP", "TWD", "THB", "KES", "CZK"};
+  return std::find(std::begin(kCodes), std::end(kCodes), currency) != std::end(kCodes);
+}
+
+// A currency token as an ISO code: the posting's country picks among the
+// currencies a symbol may mean; otherwise the first, as a guess.
+std::optional<std::string> ResolveCurrency(std::string_view token, std::string_view country, bool& guessed) {
+  const Tables& t = Tables::Get();
+  guessed = false;
+  if (IsIsoCode(token)) return std::string(token);
+  auto it = t.currency_symbols.find(std::string(token));
+  if (it == t.currency_symbols.end()) {
+    // Words match in any case ("Dollars").
+    std::string lower;
+    for (char c : token) lower.push_back(Lower(c));
+    it = t.currency_symbols.find(lower);
+  }
+  if (it == t.currency_symbols.end() || it->second.empty()) return std::nullopt;
+  const auto& options = it->second;
+  if (options.size() == 1) return options.front();
+  if (auto c = t.countries.find(std::string(country)); c != t.countries.end()) {
+    if (std::find(options.begin(), options.end(), c->second.currency) != options.end()) return c->second.currency;
+  }
+  guessed = true;
+  return options.front();
+}
+
+}  // namespace
+
+double PeriodsPerYear(std::string_view period) {
+  static constexpr std::pair<std::string_view, double> kFactors[] = {
+      {"HOUR", 2080}, {"DAY", 260}, {"WEEK", 52}, {"MONTH", 12}, {"YEAR", 1}};
+  for (const auto& [p, f] : kFactors) {
+    if (p == period) return f;
+  }
+  return 0;
+}
+
+void Annualize(Salary& s) {
+  const double f = s.period ? PeriodsPerYear(*s.period) : 0;
+  s.annual_min = f > 0 && s.min ? std::optional(std::round(*s.min * f * 100) / 100) : std::nullopt;
+  s.annual_max = f > 0 && s.max ? std::optional(std::round(*s.max * f * 100) / 100) : std::nullopt;
+}
+
+std::optional<std::string> PeriodOf(std::string_view text) {
+  const std::string folded = Fold(text, "/.");
+  size_t best_at = std::string::npos;
+  std::optional<std::string> best;
+  for (const auto& [phrase, period] : Tables::Get().salary_periods) {
+    for (size_t at = folded.find(phrase); at != std::string::npos && at < best_at;
+         at = folded.find(phrase, at + 1)) {
+      bool start = at == 0 || !IsLetterByte(folded[at - 1]) || phrase.front() == '/';
+      size_t after = at + phrase.size();
+      bool end = after >= folded.size() || !IsLetterByte(folded[after]);
+      if (start && end) {
+        best_at = at;
+        best = period;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+std::optional<Salary> ParseSalary(std::string_view text, std::string_view country) {
+  const std::string t = Plain(text);
+  std::vector<Amount> amounts = FindAmounts(t);
+  if (amounts.empty()) return std::nullopt;
+
+  Amount lo = amounts[0];
+  std::optional<Amount> hi;
+  if (amounts.size() > 1 && IsRangeJoin(std::string_view(t).substr(lo.end, amounts[1].begin - lo.end))) {
+    hi = amounts[1];
+    // "$120-150k", "6-9 LPA": the second amount's multiplier, currency and
+    // kind carry over to a bare first one.
+    if (lo.multiplier == 1 && hi->multiplier > 1 && lo.raw < 1000) {
+      lo.multiplier = hi->multiplier;
+      lo.lakh = hi->lakh;
+      lo.per_annum = hi->per_annum;
+    }
+    if (lo.currency.empty()) lo.currency = hi->currency;
+    if (hi->currency.empty()) hi->currency = lo.currency;
+  }
+  Salary s;
+  const std::string& token = lo.currency;
+  const bool lakh = lo.lakh || (hi && hi->lakh);
+  s.period = PeriodOf(t);
+  if (!s.period && (lo.per_annum || (hi && hi->per_annum))) s.period = "YEAR";
+
+  const bool has_multiplier = lo.multiplier > 1 || (hi && hi->multiplier > 1);
+  const double top = hi ? std::max(lo.value(), hi->value()) : lo.value();
+  // A bare number is no salary ("2024", "3 days"): some sign of money is needed.
+  if (token.empty() && !s.period && !has_multiplier && top < 1000) return std::nullopt;
+  if (token.empty() && !s.period && !has_multiplier && top >= 1900 && top <= 2100 && !hi) return std::nullopt;
+
+  if (!token.empty()) {
+    s.currency = ResolveCurrency(token, country, s.currency_guessed);
+  }
+  if (!s.currency && lakh) s.currency = "INR";
+  if (!s.currency) {
+    if (auto c = Tables::Get().countries.find(std::string(country));
+        c != Tables::Get().countries.end() && !c->second.currency.empty()) {
+      s.currency = c->second.currency;
+      s.currency_guessed = true;
+    }
+  }
+
+  switch (hi ? Bound::kBoth : BoundBefore(t, lo.begin)) {
+    case Bound::kBoth:
+      s.min = lo.value();
+      s.max = hi ? hi->value() : lo.value();
+      if (!hi && lo.end < t.size() && t[lo.end] == '+') s.max.reset();
+      break;
+    case Bound::kMinOnly: s.min = lo.value(); break;
+    case Bound::kMaxOnly: s.max = lo.value(); break;
+  }
+  if (s.min && s.max && *s.min > *s.max) std::swap(s.min, s.max);
+  if (s.min && *s.min <= 0) s.min.reset();
+  if (s.max && *s.max <= 0) s.max.reset();
+  if (!s.min && !s.max) return std::nullopt;
+
+  if (!s.period) {
+    // Documented inference: a yearly-sized amount is yearly, an hourly-sized one hourly.
+    const double v = s.max.value_or(*s.min);
+    if (lakh) {
+      s.period = "YEAR";
+    } else if (v >= 10000 && !(s.currency && HighDenomination(*s.currency))) {
+      s.period = "YEAR";
+    } else if (v < 300) {
+      s.period = "HOUR";
+    }
+  }
+  Annualize(s);
+  return s;
+}
+
+std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::optional<double> max,
+                                                std::string_view currency, std::string_view period,
+                                                std::string_view country) {
+  Salary s;
+  if (min && *min > 0 && std::isfinite(*min)) s.min = min;
+  if (max && *max > 0 && std::isfinite(*max)) s.max = max;
+  if (!s.min && !s.max) return std::nullopt;
+  if (s.min && s.max && *s.min > *s.max) std::swap(s.min, s.max);
+  std::string code;
+  for (char c : currency) {
+    if (c != ' ') code.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (!code.empty()) {
+    if (IsIsoCode(code)) {
+      s.currency = code;
+    } else {
+      s.currency = ResolveCurrency(std::string(currency), country, s.currency_guessed);
+    }
+  }
+  if (!period.empty()) s.period = PeriodOf(period);
+  Annualize(s);
+  return s;
+}
+
+}  // namespace jobtrawl::normalize

@@ -1,0 +1,51 @@
+// Salaries: from structured data, and from the text boards write.
+#ifndef JOBTRAWL_NORMALIZE_SALARY_H_
+#define JOBTRAWL_NORMALIZE_SALARY_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jobtrawl::normalize {
+
+struct Salary {
+  std::optional<double> min;
+  std::optional<double> max;
+  std::optional<std::string> currency;  // ISO 4217
+  bool currency_guessed = false;        // from an ambiguous symbol or the country alone
+  std::optional<std::string> period;    // HOUR | DAY | WEEK | MONTH | YEAR
+  std::optional<double> annual_min;     // min and max over a year, same currency
+  std::optional<double> annual_max;
+
+  bool operator==(const Salary&) const = default;
+};
+
+// Hours, days, weeks or months in a year: 2080, 260, 52, 12 (1 for YEAR);
+// 0 for an unknown period.
+double PeriodsPerYear(std::string_view period);
+
+// Sets annual_min/annual_max from min/max and the period.
+void Annualize(Salary& s);
+
+// The period a word or phrase names ("per hour", "p.a.", "LPA", "HOUR"); nullopt if none.
+std::optional<std::string> PeriodOf(std::string_view text);
+
+// Reads a salary written as text: single values and ranges, "k" suffixes,
+// thousands separators of every convention ("100,000", "55.000",
+// "6,00,000", "100 000"), Indian lakh and crore, currency symbols and codes
+// before or after, "up to" and "from", and the period. `country` (ISO
+// alpha-2) resolves symbols several currencies share ("$"). Non-answers
+// ("Competitive", "DOE", "Negotiable") and text without a plausible amount
+// give nullopt.
+std::optional<Salary> ParseSalary(std::string_view text, std::string_view country = {});
+
+// Structured values made consistent: currency code checked (symbols mapped),
+// period from its unit text, min/max ordered, zero or negative amounts not
+// stated; then annualized. nullopt when no amount is left.
+std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::optional<double> max,
+                                                std::string_view currency, std::string_view period,
+                                                std::string_view country = {});
+
+}  // namespace jobtrawl::normalize
+
+#endif  // JOBTRAWL_NORMALIZE_SALARY_H_

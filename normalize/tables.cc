@@ -1,0 +1,152 @@
+#include "normalize/tables.h"
+
+#include <algorithm>
+
+#include "normalize/text.h"
+
+namespace jobtrawl::normalize {
+
+extern const std::pair<std::string_view, std::string_view> kEmbeddedData[];
+extern const int kEmbeddedDataCount;
+
+namespace {
+
+// The rows of a TSV data file: '#' lines and blank lines skipped.
+std::vector<std::vector<std::string_view>> Rows(std::string_view file) {
+  std::vector<std::vector<std::string_view>> rows;
+  std::string_view text = DataFile(file);
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<std::string_view> cells;
+    while (true) {
+      size_t tab = line.find('\t');
+      cells.push_back(line.substr(0, tab));
+      if (tab == std::string_view::npos) break;
+      line.remove_prefix(tab + 1);
+    }
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
+std::string_view Cell(const std::vector<std::string_view>& row, size_t i) {
+  return i < row.size() ? row[i] : std::string_view();
+}
+
+std::vector<std::string_view> Split(std::string_view list, char sep) {
+  std::vector<std::string_view> parts;
+  while (!list.empty()) {
+    size_t at = list.find(sep);
+    if (at != 0) parts.push_back(list.substr(0, at));
+    if (at == std::string_view::npos) break;
+    list.remove_prefix(at + 1);
+  }
+  return parts;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+template <typename Pairs>
+void LongestFirst(Pairs& pairs) {
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+}
+
+}  // namespace
+
+std::string_view DataFile(std::string_view name) {
+  for (int i = 0; i < kEmbeddedDataCount; ++i) {
+    if (kEmbeddedData[i].first == name) return kEmbeddedData[i].second;
+  }
+  return {};
+}
+
+const Tables& Tables::Get() {
+  static const Tables kTables;
+  return kTables;
+}
+
+Tables::Tables() {
+  for (const auto& row : Rows("countries.tsv")) {
+    CountryInfo c{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 3))};
+    country_by_name.try_emplace(Fold(c.name), c.code);
+    for (std::string_view alias : Split(Cell(row, 2), '|')) {
+      // Two-letter aliases ("US", "UK") are codes: matched in upper case by the code.
+      if (alias.size() > 2) country_by_name.try_emplace(Fold(alias), c.code);
+    }
+    countries.emplace(c.code, std::move(c));
+  }
+  for (const auto& row : Rows("regions.tsv")) {
+    RegionInfo r{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2))};
+    auto add = [&](std::string_view name) {
+      std::string key = Fold(name);
+      if (key.empty()) return;
+      region_by_name.try_emplace({r.country, key}, r.code);
+      auto& list = region_countries[key];
+      if (std::find(list.begin(), list.end(), r.country) == list.end()) list.push_back(r.country);
+    };
+    std::string_view name = r.name;
+    if (size_t bracket = name.find(" ["); bracket != std::string_view::npos) name = name.substr(0, bracket);
+    r.name = std::string(name);
+    add(r.name);
+    add(r.code);
+    for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias);
+    regions.emplace(std::pair{r.country, r.code}, r);
+  }
+  for (const auto& row : Rows("cities.tsv")) {
+    CityInfo c{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2))};
+    cities[Fold(c.name)].push_back(c);
+    for (std::string_view alias : Split(Cell(row, 3), '|')) {
+      std::string key = Fold(alias);
+      if (key != Fold(c.name)) cities[key].push_back(c);
+    }
+  }
+  for (const auto& row : Rows("currencies.tsv")) currency_codes.emplace(Cell(row, 0));
+  for (const auto& row : Rows("currency_symbols.tsv")) {
+    auto& list = currency_symbols[std::string(Cell(row, 0))];
+    for (std::string_view code : Split(Cell(row, 1), ' ')) list.emplace_back(code);
+  }
+  for (const auto& row : Rows("employment_types.tsv")) {
+    employment_phrases.emplace_back(Fold(Cell(row, 0)), std::string(Cell(row, 1)));
+  }
+  LongestFirst(employment_phrases);
+  for (const auto& row : Rows("seniority.tsv")) {
+    seniority.try_emplace(Fold(Cell(row, 0)), Cell(row, 1));
+    if (Cell(row, 2) == "role") seniority_roles.insert(Fold(Cell(row, 0)));
+  }
+  for (const auto& row : Rows("visa.tsv")) visa_phrases.emplace_back(Fold(Cell(row, 0)), Cell(row, 1));
+  std::stable_partition(visa_phrases.begin(), visa_phrases.end(), [](const auto& p) { return p.second == "no"; });
+  for (const auto& row : Rows("languages.tsv")) {
+    std::unordered_set<std::string> words;
+    for (std::string_view w : Split(Cell(row, 1), ' ')) words.insert(Fold(w));
+    language_words.emplace_back(std::string(Cell(row, 0)), std::move(words));
+  }
+  for (const auto& row : Rows("remote.tsv")) remote_phrases.emplace_back(Fold(Cell(row, 0), "%"), Cell(row, 1));
+  LongestFirst(remote_phrases);
+  for (const auto& row : Rows("salary_periods.tsv")) salary_periods.emplace_back(Fold(Cell(row, 0), "/."), Cell(row, 1));
+  LongestFirst(salary_periods);
+  for (const auto& row : Rows("legal_suffixes.tsv")) legal_suffixes.insert(Fold(Cell(row, 0), "&"));
+  for (const auto& row : Rows("skills.tsv")) {
+    SkillInfo s{.name = std::string(Cell(row, 0)), .category = std::string(Cell(row, 1))};
+    std::string_view match = Cell(row, 3);
+    s.match = match == "case"      ? SkillInfo::Match::kExactCase
+              : match == "context" ? SkillInfo::Match::kInContext
+                                   : SkillInfo::Match::kAnyCase;
+    s.forms.push_back(s.name);
+    for (std::string_view alias : Split(Cell(row, 2), '|')) s.forms.emplace_back(alias);
+    for (const std::string& form : s.forms) {
+      auto& list = skill_forms[Lower(form)];
+      if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());
+    }
+    skills.push_back(std::move(s));
+  }
+}
+
+}  // namespace jobtrawl::normalize

@@ -1,0 +1,74 @@
+// The data tables of normalize/data/*.tsv, read once (they are compiled
+// into the library) and shared read-only by every thread.
+#ifndef JOBTRAWL_NORMALIZE_TABLES_H_
+#define JOBTRAWL_NORMALIZE_TABLES_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace jobtrawl::normalize {
+
+struct CountryInfo {
+  std::string code;      // ISO 3166-1 alpha-2
+  std::string name;      // display name
+  std::string currency;  // ISO 4217 of its money, or empty
+};
+
+struct RegionInfo {
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string code;     // ISO 3166-2 subdivision part ("CA" of US-CA)
+  std::string name;
+};
+
+struct CityInfo {
+  std::string name;
+  std::string region;  // subdivision code, or empty
+  std::string country;
+};
+
+struct SkillInfo {
+  enum class Match { kAnyCase, kExactCase, kInContext };
+  std::string name;
+  std::string category;
+  Match match = Match::kAnyCase;
+  std::vector<std::string> forms;  // name and aliases as written in the table
+};
+
+class Tables {
+ public:
+  static const Tables& Get();
+
+  // Keys are Fold()ed names unless said otherwise.
+  std::unordered_map<std::string, std::string> country_by_name;  // name or alias → code
+  std::unordered_map<std::string, CountryInfo> countries;       // code → info
+  std::map<std::pair<std::string, std::string>, std::string> region_by_name;  // (country, name/alias/code) → code
+  std::unordered_map<std::string, std::vector<std::string>> region_countries; // folded name/code → countries
+  std::map<std::pair<std::string, std::string>, RegionInfo> regions;  // (country, code) → info
+  std::unordered_map<std::string, std::vector<CityInfo>> cities;      // name or alias → cities
+  std::unordered_map<std::string, std::vector<std::string>> currency_symbols;  // token as written → currencies
+  std::unordered_set<std::string> currency_codes;                     // ISO 4217
+  std::vector<std::pair<std::string, std::string>> employment_phrases;  // phrase → value, longest first
+  std::unordered_map<std::string, std::string> seniority;             // word or phrase → level
+  std::unordered_set<std::string> seniority_roles;                    // of those, words that are the job too
+  std::vector<std::pair<std::string, std::string>> remote_phrases;    // phrase → value, longest first
+  std::vector<std::pair<std::string, std::string>> salary_periods;    // Fold(phrase, "/.") → period, longest first
+  std::unordered_set<std::string> legal_suffixes;
+  std::vector<std::pair<std::string, std::string>> visa_phrases;      // phrase → yes | no, "no" first
+  std::vector<std::pair<std::string, std::unordered_set<std::string>>> language_words;  // language → words
+  std::vector<SkillInfo> skills;
+  std::unordered_map<std::string, std::vector<std::size_t>> skill_forms;  // lower-cased form → skills
+
+ private:
+  Tables();
+};
+
+// The raw text of one data file ("countries.tsv"); empty when unknown.
+std::string_view DataFile(std::string_view name);
+
+}  // namespace jobtrawl::normalize
+
+#endif  // JOBTRAWL_NORMALIZE_TABLES_H_

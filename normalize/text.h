@@ -1,0 +1,30 @@
+// Text as postings store it, and the keys they are matched on.
+#ifndef JOBTRAWL_NORMALIZE_TEXT_H_
+#define JOBTRAWL_NORMALIZE_TEXT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jobtrawl::normalize {
+
+// Unicode NFC (utf8proc), zero-width and control characters removed (line
+// breaks kept when `keep_lines`), runs of white space collapsed, trimmed.
+// Invalid UTF-8 is returned with only the ASCII clean-up applied.
+std::string CleanText(std::string_view text, bool keep_lines = false);
+
+// For matching: NFKC case-folded, accents stripped, every run of characters
+// that are not letters or digits (except those in `keep`) one space, trimmed.
+std::string Fold(std::string_view text, std::string_view keep = {});
+
+// The words of folded text.
+std::vector<std::string_view> Words(std::string_view folded);
+
+// A company's matching key: folded, "the" and trailing legal forms (Inc.,
+// LLC, Ltd, Pvt. Ltd., GmbH, S.A., BV, ... from data/legal_suffixes.tsv)
+// dropped. "Acme, Inc." and "ACME Inc" share "acme".
+std::string CompanyKey(std::string_view company);
+
+}  // namespace jobtrawl::normalize
+
+#endif  // JOBTRAWL_NORMALIZE_TEXT_H_
