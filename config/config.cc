@@ -452,7 +452,7 @@ const std::vector<std::string_view>& SelectableFields() {
   static const std::vector<std::string_view> kFields{
       "title",      "company",         "location",    "country",     "remote",
       "employment_type", "date_posted", "valid_through", "url", "apply_url",
-      "external_id", "description"};
+      "external_id", "description", "salary"};
   return kFields;
 }
 

@@ -103,7 +103,8 @@ std::vector<std::string> EmploymentTypes(std::string_view text) {
 
 std::optional<Seniority> SeniorityOf(std::string_view title) {
   const Tables& t = Tables::Get();
-  std::vector<std::string_view> words = Words(Fold(title));
+  const std::string folded = Fold(title);
+  std::vector<std::string_view> words = Words(folded);
   std::optional<Seniority> best;
   for (size_t i = 0; i < words.size(); ++i) {
     for (size_t n = std::min<size_t>(3, words.size() - i); n >= 1; --n) {
@@ -163,7 +164,8 @@ TitleKeys TitleKeysOf(std::string_view title) {
     if (size_t at = family_source.find(sep); at != std::string::npos && at > 0) family_source.erase(at);
   }
   auto key_of = [&](const std::string& text) {
-    std::vector<std::string_view> words = Words(Fold(text, "+#"));
+    const std::string folded = Fold(text, "+#");
+    std::vector<std::string_view> words = Words(folded);
     std::vector<std::string> kept;
     for (size_t i = 0; i < words.size(); ++i) {
       std::string w(words[i]);

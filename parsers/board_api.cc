@@ -456,6 +456,7 @@ void Remotive(const json::value& root, std::string_view url, Extracted& out) {
     p.company = Text(Get(*j, "company_name"));
     p.location = Text(Get(*j, "candidate_required_location"));
     p.remote = "remote";
+    p.salary_text = Text(Get(*j, "salary"));
     if (auto type = Text(Get(*j, "job_type"))) p.employment_type = EmploymentType(*type);
     p.date_posted = Text(Get(*j, "publication_date"));
     SetDescription(p, Html(Get(*j, "description")));

@@ -67,7 +67,8 @@ TextField Slot(std::string_view field) {
       {"valid_through", &Posting::valid_through},
       {"apply_url", &Posting::apply_url},
       {"external_id", &Posting::external_id},
-      {"description", &Posting::description}};
+      {"description", &Posting::description},
+      {"salary", &Posting::salary_text}};
   for (const auto& [name, slot] : kSlots) {
     if (name == field) return slot;
   }

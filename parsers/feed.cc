@@ -178,6 +178,7 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
     std::string iso = FeedDateToIso(*date);
     p.date_posted = iso.empty() ? *date : iso;
   }
+  p.salary_text = f.Line({"salary", "salaryrange", "salary_range", "compensation", "pay", "wage"});
   if (auto until = f.Line({"expiration_date", "expirationdate", "expiry_date", "closing_date",
                            "closingdate", "expires", "valid_through", "enddate"})) {
     std::string iso = FeedDateToIso(*until);

@@ -120,7 +120,11 @@ void ReadSalary(const json::value* salary, Posting& p) {
   salary = First(salary);
   if (salary == nullptr) return;
   if (!salary->is_object()) {
-    if (auto n = Number(salary)) p.salary_min = p.salary_max = n;
+    if (auto n = Number(salary)) {
+      p.salary_min = p.salary_max = n;
+    } else {
+      p.salary_text = Text(salary);  // "$100k - $120k": for the normalizer
+    }
     return;
   }
   const json::object& s = salary->get_object();
@@ -130,7 +134,11 @@ void ReadSalary(const json::value* salary, Posting& p) {
   if (value != nullptr && value->is_object()) {
     q = &value->get_object();
   } else if (value != nullptr) {
-    if (auto n = Number(value)) p.salary_min = p.salary_max = n;
+    if (auto n = Number(value)) {
+      p.salary_min = p.salary_max = n;
+    } else if (auto text = Text(value)) {
+      p.salary_text = *text + (p.salary_currency ? " " + *p.salary_currency : "");
+    }
   }
   // Some sites put min/max on the MonetaryAmount itself.
   if (q == nullptr && (Get(s, "minValue") || Get(s, "maxValue"))) q = &s;

@@ -131,7 +131,37 @@ constexpr std::string_view kV5 = R"sql(
 ALTER TABLE postings ADD COLUMN description_markdown TEXT;
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kV1, kV2, kV3, kV4, kV5};
+// Normalized fields, and what the board wrote beside them (docs/schema.md).
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE postings ADD COLUMN city TEXT;
+ALTER TABLE postings ADD COLUMN region TEXT;
+ALTER TABLE postings ADD COLUMN places TEXT;
+ALTER TABLE postings ADD COLUMN remote_scope TEXT;
+ALTER TABLE postings ADD COLUMN salary_annual_min REAL;
+ALTER TABLE postings ADD COLUMN salary_annual_max REAL;
+ALTER TABLE postings ADD COLUMN salary_currency_guessed INTEGER;
+ALTER TABLE postings ADD COLUMN salary_source TEXT;
+ALTER TABLE postings ADD COLUMN seniority TEXT;
+ALTER TABLE postings ADD COLUMN seniority_rule TEXT;
+ALTER TABLE postings ADD COLUMN title_family TEXT;
+ALTER TABLE postings ADD COLUMN title_key TEXT;
+ALTER TABLE postings ADD COLUMN company_key TEXT;
+ALTER TABLE postings ADD COLUMN skills TEXT;
+ALTER TABLE postings ADD COLUMN visa_sponsorship TEXT;
+ALTER TABLE postings ADD COLUMN experience_years_min INTEGER;
+ALTER TABLE postings ADD COLUMN language TEXT;
+ALTER TABLE postings ADD COLUMN remote_raw TEXT;
+ALTER TABLE postings ADD COLUMN employment_type_raw TEXT;
+ALTER TABLE postings ADD COLUMN salary_raw TEXT;
+ALTER TABLE postings ADD COLUMN date_posted_raw TEXT;
+ALTER TABLE postings ADD COLUMN valid_through_raw TEXT;
+ALTER TABLE postings ADD COLUMN country_raw TEXT;
+CREATE INDEX postings_title_family ON postings(title_family);
+CREATE INDEX postings_company_key ON postings(company_key);
+CREATE INDEX postings_country ON postings(country);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6};
 
 }  // namespace
 

@@ -27,8 +27,67 @@ void BindOpt(SQLite::Statement& s, int index, const std::optional<T>& v) {
   }
 }
 
-// Binds the 16 posting fields to ?1..?16 in kPostingFields order, and the
-// Markdown description (a later column) to ?20.
+// The normalized columns (schema v6), bound to ?21 onwards in this order.
+constexpr const char* kNormalizedFields[] = {
+    "city", "region", "places", "remote_scope", "salary_annual_min", "salary_annual_max",
+    "salary_currency_guessed", "salary_source", "seniority", "seniority_rule", "title_family",
+    "title_key", "company_key", "skills", "visa_sponsorship", "experience_years_min", "language",
+    "remote_raw", "employment_type_raw", "salary_raw", "date_posted_raw", "valid_through_raw",
+    "country_raw"};
+constexpr int kFirstNormalized = 21;
+
+// A JSON string literal.
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::optional<std::string> PlacesJson(const std::vector<Place>& places) {
+  if (places.empty()) return std::nullopt;
+  std::string out = "[";
+  for (const Place& p : places) {
+    if (out.size() > 1) out += ",";
+    out += "{";
+    bool first = true;
+    for (const auto& [name, value] : {std::pair{"city", &p.city}, std::pair{"region", &p.region},
+                                      std::pair{"country", &p.country}}) {
+      if (!*value) continue;
+      if (!first) out += ",";
+      first = false;
+      out += "\"" + std::string(name) + "\":" + JsonString(**value);
+    }
+    out += "}";
+  }
+  return out + "]";
+}
+
+std::optional<std::string> ListJson(const std::vector<std::string>& items) {
+  if (items.empty()) return std::nullopt;
+  std::string out = "[";
+  for (const std::string& i : items) out += (out.size() > 1 ? "," : "") + JsonString(i);
+  return out + "]";
+}
+
+// Binds the 16 posting fields to ?1..?16 in kPostingFields order, the
+// Markdown description (a later column) to ?20, and the normalized columns
+// to ?21 onwards in kNormalizedFields order.
 void BindPosting(SQLite::Statement& s, const Posting& p) {
   BindOpt(s, 1, p.title);
   BindOpt(s, 2, p.company);
@@ -47,6 +106,56 @@ void BindPosting(SQLite::Statement& s, const Posting& p) {
   BindOpt(s, 15, p.external_id);
   BindOpt(s, 16, p.description);
   BindOpt(s, 20, p.description_markdown);
+  int i = kFirstNormalized;
+  BindOpt(s, i++, p.city);
+  BindOpt(s, i++, p.region);
+  BindOpt(s, i++, PlacesJson(p.places));
+  BindOpt(s, i++, p.remote_scope);
+  BindOpt(s, i++, p.salary_annual_min);
+  BindOpt(s, i++, p.salary_annual_max);
+  if (p.salary_source) {
+    s.bind(i++, p.salary_currency_guessed ? 1 : 0);
+  } else {
+    s.bind(i++);
+  }
+  BindOpt(s, i++, p.salary_source);
+  BindOpt(s, i++, p.seniority);
+  BindOpt(s, i++, p.seniority_rule);
+  BindOpt(s, i++, p.title_family);
+  BindOpt(s, i++, p.title_key);
+  BindOpt(s, i++, p.company_key);
+  BindOpt(s, i++, ListJson(p.skills));
+  BindOpt(s, i++, p.visa_sponsorship);
+  BindOpt(s, i++, p.experience_years_min);
+  BindOpt(s, i++, p.language);
+  BindOpt(s, i++, p.remote_raw);
+  BindOpt(s, i++, p.employment_type_raw);
+  BindOpt(s, i++, p.salary_raw);
+  BindOpt(s, i++, p.date_posted_raw);
+  BindOpt(s, i++, p.valid_through_raw);
+  BindOpt(s, i++, p.country_raw);
+}
+
+// ", city, region, ..." and ", ?21, ?22, ..." for the normalized columns;
+// "city=?21, region=?22, ..." for updates.
+std::string NormalizedColumns() {
+  std::string out;
+  for (const char* f : kNormalizedFields) out += std::string(", ") + f;
+  return out;
+}
+std::string NormalizedValues() {
+  std::string out;
+  for (int i = 0; i < static_cast<int>(std::size(kNormalizedFields)); ++i) {
+    out += ", ?" + std::to_string(kFirstNormalized + i);
+  }
+  return out;
+}
+std::string NormalizedAssignments() {
+  std::string out;
+  for (int i = 0; i < static_cast<int>(std::size(kNormalizedFields)); ++i) {
+    out += std::string(kNormalizedFields[i]) + "=?" + std::to_string(kFirstNormalized + i) + ", ";
+  }
+  return out;
 }
 
 // The fields a posting is compared on, fed one by one into XXH3 with a
@@ -202,10 +311,14 @@ struct PostingStore::Statements {
       : find_listing(db, "SELECT id, posting_id, content_hash, closed_at IS NOT NULL "
                          "FROM listings WHERE source_id = ? AND key = ?"),
         insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
-                               ", content_hash, first_seen, last_seen, description_markdown) VALUES "
+                               ", content_hash, first_seen, last_seen, description_markdown" +
+                               NormalizedColumns() +
+                               ") VALUES "
                                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-                               "?17,?18,?18,?20)"),
-        update_posting(db, "UPDATE postings SET title=?1, company=?2, location=?3, country=?4, "
+                               "?17,?18,?18,?20" +
+                               NormalizedValues() + ")"),
+        update_posting(db, "UPDATE postings SET " + NormalizedAssignments() +
+                               "title=?1, company=?2, location=?3, country=?4, "
                            "remote=?5, employment_type=?6, salary_min=?7, salary_max=?8, "
                            "salary_currency=?9, salary_period=?10, date_posted=?11, "
                            "valid_through=?12, url=?13, apply_url=?14, external_id=?15, "
