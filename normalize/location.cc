@@ -22,14 +22,20 @@ constexpr std::pair<std::string_view, std::string_view> kAreas[] = {
     {"dach", "DACH"},                {"benelux", "Benelux"},           {"cet", "CET"},
     {"us time zones", "US time zones"}, {"european time zones", "European time zones"},
     {"countries of europe and ukraine", "Europe"}, {"країни європи та україна", "Europe, UA"},
-    {"весь світ", "Worldwide"},
+    {"весь світ", "Worldwide"},      {"world", "Worldwide"},          {"the world", "Worldwide"},
+    {"northern america", "North America"}, {"east coast", "US East Coast"}, {"west coast", "US West Coast"},
+    {"european timezones", "European time zones"}, {"european time zone", "European time zones"},
+    {"usa timezones", "US time zones"}, {"us timezones", "US time zones"}, {"us time zone", "US time zones"},
+    {"cst", "US time zones"},        {"est", "US time zones"},         {"pst", "US time zones"},
+    {"mst", "US time zones"},        {"et", "US time zones"},          {"pt", "US time zones"},
 };
 
 // Words that carry no place: "USA Only", "Berlin area", "Greater London".
 constexpr std::string_view kNoise[] = {"only", "area", "metro", "metropolitan", "greater", "region",
                                        "based", "hq", "office", "city", "and", "or", "the", "in",
                                        "within", "from", "timezone", "time", "zone", "friendly",
-                                       "preferred", "candidates", "residents"};
+                                       "preferred", "candidates", "residents", "job", "jobs", "position",
+                                       "role", "opportunity"};
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -44,8 +50,15 @@ bool IsUpperCode(std::string_view s, size_t n) {
 }
 
 std::optional<std::string> Area(std::string_view part) {
+  static const std::vector<std::pair<std::string, std::string_view>> kFolded = [] {
+    std::vector<std::pair<std::string, std::string_view>> v;
+    for (const auto& [name, area] : kAreas) v.emplace_back(Fold(name), area);
+    return v;
+  }();
+  // "PT" and "ET" are countries when written in capitals; zones in lower case are rare.
+  if (IsUpperCode(part, 2)) return std::nullopt;
   std::string f = Fold(part);
-  for (const auto& [name, area] : kAreas) {
+  for (const auto& [name, area] : kFolded) {
     if (f == name) return std::string(area);
   }
   return std::nullopt;
@@ -88,8 +101,8 @@ const CityInfo* City(std::string_view part, const std::string& country, const st
   int best_score = -1;
   for (const CityInfo& c : it->second) {
     if (!country.empty() && c.country != country) continue;
-    int score = (!region.empty() && c.region == region ? 4 : 0) + (c.country == hint ? 2 : 0) +
-                (c.country == "US" ? 1 : 0);
+    // The region, then the board's country, then the table's order (largest first) decide.
+    int score = (!region.empty() && c.region == region ? 4 : 0) + (c.country == hint ? 2 : 0);
     if (score > best_score) {
       best = &c;
       best_score = score;
@@ -183,11 +196,26 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
   }
   if (auto r = TakeRemote(notes)) out.remote = r;
   std::vector<std::string> scope_notes;
-  if (std::string note = Trim(notes); !note.empty()) {
-    if (auto a = Area(note)) {
-      scope_notes.push_back(*a);
-    } else if (auto c = CountryCode(note)) {
-      scope_notes.push_back(*c);
+  {
+    // "(US or Canada)", "(US, UK or Canada)": each an area or a country.
+    std::string list = notes;
+    for (size_t at = list.find(" or "); at != std::string::npos; at = list.find(" or ")) list.replace(at, 4, ",");
+    for (char& ch : list) {
+      if (ch == '/' || ch == ';') ch = ',';
+    }
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t comma = list.find(',', start);
+      std::string note = Trim(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (!note.empty()) {
+        if (auto a = Area(note)) {
+          scope_notes.push_back(*a);
+        } else if (auto c = CountryCode(note)) {
+          scope_notes.push_back(*c);
+        }
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
     }
   }
 
@@ -259,7 +287,12 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
         }
         cleaned = Trim(rebuilt);
       }
-      if (!cleaned.empty()) parts.push_back(cleaned);
+      // "444 De Haro St": a street address, not a place name.
+      const bool street = !part.empty() && part[0] >= '0' && part[0] <= '9' && part.find(' ') != std::string::npos &&
+                          std::any_of(part.begin(), part.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
+      if (!cleaned.empty() && !street) parts.push_back(cleaned);
+      // Keep the part as written too, for names with noise words in them ("Bay Area").
+      if (!cleaned.empty() && !street && cleaned != part && City(part, "", "", hint)) parts.back() = part;
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
@@ -285,6 +318,23 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
         Place place{.city = city->name,
                     .region = city->region.empty() ? std::nullopt : std::optional(city->region),
                     .country = city->country};
+        if (std::find(out.places.begin(), out.places.end(), place) == out.places.end()) out.places.push_back(place);
+      }
+      continue;
+    }
+    // "USA, Canada", "Americas, Europe, Israel": several countries (and areas), each its own.
+    // Two-letter codes count as countries here unless they are US states too ("CA", "DE").
+    if (parts.size() >= 2 && std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
+          return Area(p).has_value() ||
+                 (CountryCode(p).has_value() && !(IsUpperCode(p, 2) && Region(p, "US").has_value()));
+        })) {
+      for (const std::string& p : parts) {
+        if (auto a = Area(p)) {
+          scope.push_back(*a);
+          continue;
+        }
+        Place place{.country = CountryCode(p)};
+        scope.push_back(*place.country);
         if (std::find(out.places.begin(), out.places.end(), place) == out.places.end()) out.places.push_back(place);
       }
       continue;
@@ -318,25 +368,17 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
         rest.pop_back();
       }
     }
-    // What is left before them: the city (a district before it is dropped).
+    // A part naming the country again ("Portugal, PT") is no city.
+    while (!rest.empty() && !country.empty() && CountryCode(rest.back()) == country) rest.pop_back();
+    // What is left before them: the city first ("Guimarães, Braga": the town, then its district).
     if (!rest.empty()) {
       const std::string& name = rest.front();
       if (const CityInfo* city = City(name, country, region, hint)) {
         place.city = city->name;
         if (country.empty()) country = city->country;
         if (region.empty() && !city->region.empty() && city->country == country) region = city->region;
-      } else {
-        // An unknown second part may still be a country or region in a
-        // "District, City" pair: the last known-looking part wins.
-        for (auto it = rest.rbegin(); it != rest.rend(); ++it) {
-          if (const CityInfo* c2 = City(*it, country, region, hint)) {
-            place.city = c2->name;
-            if (country.empty()) country = c2->country;
-            if (region.empty() && c2->country == country) region = c2->region;
-            break;
-          }
-        }
-        if (!place.city) place.city = name;
+      } else if (!CountryCode(name)) {
+        place.city = name;
       }
     }
     if (country.empty() && !hint.empty() && place.city) country = hint;
@@ -350,6 +392,10 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
   }
   // Who may apply, should the work be remote: areas, and countries named
   // without a city. The caller keeps it only for remote and hybrid work.
+  // "Anywhere, India": India, not the world.
+  if (std::any_of(scope.begin(), scope.end(), [](const std::string& x) { return x != "Worldwide"; })) {
+    std::erase(scope, std::string("Worldwide"));
+  }
   std::string joined;
   for (const std::string& s : scope) {
     if (joined.find(s) == std::string::npos) joined += (joined.empty() ? "" : ", ") + s;

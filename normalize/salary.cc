@@ -103,6 +103,13 @@ std::string CurrencyAfter(std::string_view text, size_t at, size_t& end) {
   return {};
 }
 
+// A symbol several currencies share ("$", "kr", "¥").
+bool Ambiguous(const std::string& token) {
+  const auto& symbols = Tables::Get().currency_symbols;
+  auto it = symbols.find(token);
+  return it != symbols.end() && it->second.size() > 1;
+}
+
 struct Amount {
   double raw = 0;
   double multiplier = 1;
@@ -183,6 +190,7 @@ void ReadMultiplier(std::string_view t, Amount& a) {
       {"mn", 1e6, true, false, false},      {"mm", 1e6, true, false, false},
       {"thousand", 1e3, false, false, false}, {"tsd", 1e3, false, false, false},
       {"k", 1e3, false, false, false},      {"m", 1e6, true, false, false},
+      {"\u4e07", 1e4, true, false, false},
       {"l", 1e5, true, true, false}};
   for (const Word& w : kWords) {
     size_t at = w.needs_attached ? i : spaced;
@@ -216,7 +224,8 @@ std::vector<Amount> FindAmounts(std::string_view t) {
     a.currency = CurrencyBefore(t, a.begin, cur_begin);
     if (!a.currency.empty()) a.begin = cur_begin;
     if (std::string after = CurrencyAfter(t, a.end, cur_end); !after.empty()) {
-      if (a.currency.empty()) a.currency = after;
+      // "$85,000 CAD": the code says which dollar.
+      if (a.currency.empty() || (Ambiguous(a.currency) && !Ambiguous(after))) a.currency = after;
       a.end = cur_end;
     }
     i = a.end;
@@ -260,14 +269,6 @@ Bound BoundBefore(std::string_view text, size_t begin) {
     if (Contains(before, w) && before.ends_with(w)) return Bound::kMinOnly;
   }
   return Bound::kBoth;
-}
-
-// Currencies whose ordinary salaries run past 10,000 a month.
-bool HighDenomination(std::string_view currency) {
-  static constexpr std::string_view kCodes[] = {"INR", "JPY", "KRW", "IDR", "VND", "HUF", "CLP", "COP",
-                                                "PKR", "NGN", "LKR", "ISK", "ARS", "UAH", "RUB", "KZT",
-                                                "BDT", "NPR", "PHP", "TWD", "THB", "KES", "CZK"};
-  return std::find(std::begin(kCodes), std::end(kCodes), currency) != std::end(kCodes);
 }
 
 // A currency token as an ISO code: the posting's country picks among the
@@ -346,7 +347,9 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
       lo.lakh = hi->lakh;
       lo.per_annum = hi->per_annum;
     }
-    if (lo.currency.empty()) lo.currency = hi->currency;
+    if (lo.currency.empty() || (Ambiguous(lo.currency) && !hi->currency.empty() && !Ambiguous(hi->currency))) {
+      lo.currency = hi->currency;
+    }
     if (hi->currency.empty()) hi->currency = lo.currency;
   }
   Salary s;
@@ -388,13 +391,18 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!s.min && !s.max) return std::nullopt;
 
   if (!s.period) {
-    // Documented inference: a yearly-sized amount is yearly, an hourly-sized one hourly.
+    // Documented inference (data/salary_ranges.tsv): the size of the amount
+    // in its currency says hourly, monthly or yearly; in between, not stated.
+    const auto& ranges = Tables::Get().salary_ranges;
+    auto it = s.currency ? ranges.find(*s.currency) : ranges.end();
+    if (it == ranges.end()) it = ranges.find("*");
+    const Tables::SalaryRange r = it != ranges.end() ? it->second : Tables::SalaryRange{};
     const double v = s.max.value_or(*s.min);
-    if (lakh) {
+    if (lakh || v >= r.yearly_from) {
       s.period = "YEAR";
-    } else if (v >= 10000 && !(s.currency && HighDenomination(*s.currency))) {
-      s.period = "YEAR";
-    } else if (v < 300) {
+    } else if (v >= r.monthly_from) {
+      s.period = "MONTH";
+    } else if (v < r.hourly_below) {
       s.period = "HOUR";
     }
   }

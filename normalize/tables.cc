@@ -132,6 +132,11 @@ Tables::Tables() {
   LongestFirst(remote_phrases);
   for (const auto& row : Rows("salary_periods.tsv")) salary_periods.emplace_back(Fold(Cell(row, 0), "/."), Cell(row, 1));
   LongestFirst(salary_periods);
+  for (const auto& row : Rows("salary_ranges.tsv")) {
+    salary_ranges[std::string(Cell(row, 0))] = {std::stod(std::string(Cell(row, 1))),
+                                                std::stod(std::string(Cell(row, 2))),
+                                                std::stod(std::string(Cell(row, 3)))};
+  }
   for (const auto& row : Rows("legal_suffixes.tsv")) legal_suffixes.insert(Fold(Cell(row, 0), "&"));
   for (const auto& row : Rows("skills.tsv")) {
     SkillInfo s{.name = std::string(Cell(row, 0)), .category = std::string(Cell(row, 1))};

@@ -56,6 +56,10 @@ class Tables {
   std::unordered_set<std::string> seniority_roles;                    // of those, words that are the job too
   std::vector<std::pair<std::string, std::string>> remote_phrases;    // phrase → value, longest first
   std::vector<std::pair<std::string, std::string>> salary_periods;    // Fold(phrase, "/.") → period, longest first
+  struct SalaryRange {
+    double hourly_below = 300, monthly_from = 1000, yearly_from = 10000;
+  };
+  std::unordered_map<std::string, SalaryRange> salary_ranges;         // currency (or "*") → sizes
   std::unordered_set<std::string> legal_suffixes;
   std::vector<std::pair<std::string, std::string>> visa_phrases;      // phrase → yes | no, "no" first
   std::vector<std::pair<std::string, std::unordered_set<std::string>>> language_words;  // language → words
