@@ -203,18 +203,31 @@ std::optional<std::string> Relative(const std::string& f, Clock::time_point now)
   return std::nullopt;
 }
 
-// "Nov 20, 2026", "November 20 2026", "20 Nov 2026", "20. November 2026".
+// A day number, also written as an ordinal ("1st", "22nd").
+int DayNumber(std::string_view w) {
+  for (std::string_view suffix : {"st", "nd", "rd", "th"}) {
+    if (w.size() > 2 && w.ends_with(suffix)) w.remove_suffix(2);
+  }
+  return Number(w);
+}
+
+// "Nov 20, 2026", "November 20 2026", "20 Nov 2026", "20. November 2026",
+// "January 1st, 2026", "12 de marzo de 2026".
 std::optional<std::string> Written(const std::string& f) {
-  std::vector<std::string_view> w = Words(f);
+  std::vector<std::string_view> all = Words(f);
+  std::vector<std::string_view> w;
+  for (std::string_view word : all) {
+    if (word != "de" && word != "of" && word != "the") w.push_back(word);
+  }
   // Drop leading weekday names and "posted"/"on".
-  while (!w.empty() && (MonthNumber(w[0]) == 0 && Number(w[0]) < 0)) w.erase(w.begin());
+  while (!w.empty() && (MonthNumber(w[0]) == 0 && DayNumber(w[0]) < 0)) w.erase(w.begin());
   if (w.size() < 3) return std::nullopt;
   int m = MonthNumber(w[0]), d = -1, y = -1;
   if (m > 0) {
-    d = Number(w[1]);
+    d = DayNumber(w[1]);
     y = Number(w[2]);
   } else if ((m = MonthNumber(w[1])) > 0) {
-    d = Number(w[0]);
+    d = DayNumber(w[0]);
     y = Number(w[2]);
   } else {
     return std::nullopt;
@@ -226,6 +239,7 @@ std::optional<std::string> Written(const std::string& f) {
 // "20/11/2026", "11/20/2026", "2026/11/20", "20.11.2026", "20-11-2026".
 std::optional<std::string> Numeric(std::string_view s, DateOrder order) {
   std::vector<int> n;
+  std::vector<size_t> widths;
   std::string_view rest = s;
   char sep = 0;
   while (!rest.empty()) {
@@ -233,6 +247,7 @@ std::optional<std::string> Numeric(std::string_view s, DateOrder order) {
     while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
     if (i == 0 || i > 4) return std::nullopt;
     n.push_back(Number(rest.substr(0, i)));
+    widths.push_back(i);
     rest.remove_prefix(i);
     if (rest.empty()) break;
     if (n.size() == 3) {
@@ -247,7 +262,7 @@ std::optional<std::string> Numeric(std::string_view s, DateOrder order) {
   }
   if (n.size() != 3) return std::nullopt;
   int y, m, d;
-  if (n[0] > 31) {  // year first
+  if (widths[0] == 4 || n[0] > 31) {  // year first
     y = n[0], m = n[1], d = n[2];
   } else {
     y = n[2] < 100 ? 2000 + n[2] : n[2];
