@@ -107,6 +107,8 @@ std::optional<Seniority> SeniorityOf(std::string_view title) {
   std::vector<std::string_view> words = Words(folded);
   std::optional<Seniority> best;
   for (size_t i = 0; i < words.size(); ++i) {
+    // "Assistant to the CEO": what follows names someone else's level.
+    if (words[i] == "to" || words[i] == "for") break;
     for (size_t n = std::min<size_t>(3, words.size() - i); n >= 1; --n) {
       std::string phrase;
       for (size_t k = i; k < i + n; ++k) phrase += (phrase.empty() ? "" : " ") + std::string(words[k]);
@@ -116,7 +118,9 @@ std::optional<Seniority> SeniorityOf(std::string_view title) {
       const bool numeral = phrase == "i" || phrase == "ii" || phrase == "iii" || phrase == "iv" ||
                            phrase == "1" || phrase == "2" || phrase == "3";
       if (numeral && i + n != words.size()) break;
-      if (!best || LevelRank(it->second) > LevelRank(best->level)) best = Seniority{it->second, phrase};
+      if (it->second != "none" && (!best || LevelRank(it->second) > LevelRank(best->level))) {
+        best = Seniority{it->second, phrase};
+      }
       i += n - 1;
       break;
     }
@@ -159,12 +163,29 @@ TitleKeys TitleKeysOf(std::string_view title) {
     s.erase(cut);
   }
   std::string family_source = s;
+  // "Contract Role - Senior Manager, ...": a first segment of employment words is skipped.
+  for (size_t dash = family_source.find(" - "); dash != std::string::npos; dash = family_source.find(" - ")) {
+    std::string head = Fold(family_source.substr(0, dash));
+    bool employment_only = !head.empty();
+    for (std::string_view w : Words(head)) {
+      static constexpr std::string_view kWords[] = {"contract", "role", "freelance", "temporary", "temp",
+                                                    "full", "time", "part", "remote", "hybrid", "job",
+                                                    "position", "urgent", "hiring", "new", "permanent"};
+      employment_only = employment_only && std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+    }
+    if (!employment_only) break;
+    family_source.erase(0, dash + 3);
+  }
+  // "Payroll Manager/Senior Manager": the alternative after "/" repeats the role.
+  if (size_t slash = family_source.find('/'); slash != std::string::npos && SeniorityOf(family_source.substr(slash + 1))) {
+    family_source.erase(slash);
+  }
   // The family ends at the first qualifier separator: "Engineer - Payments, EU".
   for (std::string_view sep : {" - ", " – ", " — ", " | ", ", ", " / ", ": "}) {
     if (size_t at = family_source.find(sep); at != std::string::npos && at > 0) family_source.erase(at);
   }
   auto key_of = [&](const std::string& text) {
-    const std::string folded = Fold(text, "+#");
+    const std::string folded = Fold(text, "+#&");
     std::vector<std::string_view> words = Words(folded);
     std::vector<std::string> kept;
     for (size_t i = 0; i < words.size(); ++i) {
@@ -173,20 +194,31 @@ TitleKeys TitleKeysOf(std::string_view title) {
       // Two-word seniority phrases ("entry level") first.
       if (i + 1 < words.size()) {
         std::string two = w + " " + std::string(words[i + 1]);
-        if (t.seniority.contains(two) && !t.seniority_roles.contains(two)) {
+        if (auto it2 = t.seniority.find(two); it2 != t.seniority.end()) {
+          if (it2->second == "none" || t.seniority_roles.contains(two)) {
+            kept.push_back(w);  // "mid market": words, not a level
+            kept.emplace_back(words[i + 1]);
+          }
           ++i;
           continue;
         }
       }
-      if (auto it = t.seniority.find(w); it != t.seniority.end() && !t.seniority_roles.contains(w)) {
+      if (auto it = t.seniority.find(w); it != t.seniority.end() && it->second != "none" &&
+                                         !t.seniority_roles.contains(w)) {
         const bool numeral = w == "i" || w == "ii" || w == "iii" || w == "iv" || w == "1" || w == "2" || w == "3";
         drop = !numeral || i + 1 == words.size();
-        // "Lead" is a seniority before a role, the role itself at the end ("Team Lead").
-        if (w == "lead" && i + 1 == words.size()) drop = false;
+        // "Lead" and "Associate" are a level before a role, the role itself
+        // at the end ("Team Lead", "Sales Associate").
+        if ((w == "lead" || w == "associate") && i + 1 == words.size()) drop = false;
       }
       if (w == "remote" || w == "hybrid") drop = true;
       if (!drop) kept.push_back(w);
     }
+    // Connectors left dangling ("Staff or Senior Accountant") and a trailing
+    // country ("Online Data Analyst Canada") go.
+    while (!kept.empty() && (kept.front() == "or" || kept.front() == "and" || kept.front() == "&")) kept.erase(kept.begin());
+    while (!kept.empty() && (kept.back() == "or" || kept.back() == "and" || kept.back() == "&")) kept.pop_back();
+    if (kept.size() > 1 && CountryCode(kept.back()) && kept.back().size() > 3) kept.pop_back();
     if (kept.empty()) {
       for (std::string_view w : words) kept.emplace_back(w);
     }
