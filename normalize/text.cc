@@ -146,7 +146,30 @@ std::vector<std::string_view> Words(std::string_view folded) {
 }
 
 std::string CompanyKey(std::string_view company) {
-  std::string key = Fold(company, "&");
+  // Qualifiers go: "(Hong Kong)", "(YC W21)", and a " - Hudson WI" suffix.
+  std::string name(company);
+  for (size_t open = name.find('('); open != std::string::npos; open = name.find('(')) {
+    size_t close = name.find(')', open);
+    name.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+  }
+  for (std::string_view sep : {" - ", " | ", " – "}) {
+    if (size_t at = name.find(sep); at != std::string::npos && at > 0) name.erase(at);
+  }
+  // Dots of abbreviations and legal forms go ("U.S.A.", "Inc."), those of
+  // domain names stay ("Cypress.io"); apostrophes go ("Hubbard's").
+  std::string plain;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c == '\'') continue;
+    if (c == '.') {
+      const bool at_end = i + 1 >= name.size() || name[i + 1] == ' ' || name[i + 1] == ',';
+      const bool after_initial = i >= 1 && std::isalpha(static_cast<unsigned char>(name[i - 1])) &&
+                                 (i == 1 || !std::isalnum(static_cast<unsigned char>(name[i - 2])));
+      if (at_end || after_initial) continue;
+    }
+    plain.push_back(c);
+  }
+  std::string key = Fold(plain, "&.");
   auto words = Words(key);
   size_t begin = 0, end = words.size();
   if (end - begin > 1 && words[begin] == "the") ++begin;
