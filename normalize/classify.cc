@@ -58,9 +58,10 @@ bool IsPlaceOrRemote(std::string_view segment) {
 }
 
 const std::vector<std::string_view>& ProgrammingWords() {
-  static const std::vector<std::string_view> kWords{"language", "languages", "programming", "developer",
-                                                    "developers", "engineer", "engineers", "lang", "code",
-                                                    "coding", "stack", "backend", "frontend"};
+  static const std::vector<std::string_view> kWords{
+      "language", "languages", "programming", "developer", "developers", "engineer", "engineers", "lang",
+      "code", "coding", "stack", "backend", "frontend", "write", "writing", "written", "statistical",
+      "statistics", "analysis", "computing", "scientific", "scripts", "scripting", "apps", "app", "mobile", "ios", "services"};
   return kWords;
 }
 
@@ -278,9 +279,10 @@ std::vector<std::string> Skills(std::string_view raw) {
     if (it == t.skill_forms.end()) return false;
     for (size_t index : it->second) {
       const SkillInfo& s = t.skills[index];
+      const bool free = std::find(s.free_forms.begin(), s.free_forms.end(), lower(written)) != s.free_forms.end();
       const bool exact = std::find(s.forms.begin(), s.forms.end(), written) != s.forms.end();
-      if (s.match == SkillInfo::Match::kAnyCase || exact) {
-        hits.push_back({index, position, s.match == SkillInfo::Match::kInContext});
+      if (s.match == SkillInfo::Match::kAnyCase || free || exact) {
+        hits.push_back({index, position, s.match == SkillInfo::Match::kInContext && !free});
         return true;
       }
     }
@@ -295,6 +297,12 @@ std::vector<std::string> Skills(std::string_view raw) {
         i += n - 1;
         matched = true;
       }
+    }
+    if (!matched) {
+      // "C++17", "Java8": a version number after the name.
+      std::string bare = tokens[i].text;
+      while (!bare.empty() && (std::isdigit(static_cast<unsigned char>(bare.back())) || bare.back() == '.')) bare.pop_back();
+      if (!bare.empty() && bare.size() < tokens[i].text.size() && bare.size() >= 2) matched = try_match(bare, i);
     }
     if (!matched && tokens[i].text.find('/') != std::string::npos) {
       // "React/Redux": each part on its own.
@@ -341,7 +349,7 @@ std::optional<std::string> VisaSponsorship(std::string_view text) {
 }
 
 std::optional<int> ExperienceYears(std::string_view text) {
-  std::string f = Fold(text, "+");
+  std::string f = Fold(text, "+-");
   static const std::pair<std::string_view, std::string_view> kNumbers[] = {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
       {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}};

@@ -145,7 +145,13 @@ Tables::Tables() {
               : match == "context" ? SkillInfo::Match::kInContext
                                    : SkillInfo::Match::kAnyCase;
     s.forms.push_back(s.name);
-    for (std::string_view alias : Split(Cell(row, 2), '|')) s.forms.emplace_back(alias);
+    for (std::string_view alias : Split(Cell(row, 2), '|')) {
+      if (alias.ends_with('!')) {
+        alias.remove_suffix(1);
+        s.free_forms.push_back(Lower(alias));
+      }
+      s.forms.emplace_back(alias);
+    }
     for (const std::string& form : s.forms) {
       auto& list = skill_forms[Lower(form)];
       if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());

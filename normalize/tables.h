@@ -36,6 +36,7 @@ struct SkillInfo {
   std::string category;
   Match match = Match::kAnyCase;
   std::vector<std::string> forms;  // name and aliases as written in the table
+  std::vector<std::string> free_forms;  // aliases that match in any case, without context
 };
 
 class Tables {
