@@ -73,6 +73,7 @@ struct Posting {
   std::optional<std::string> date_posted_raw;
   std::optional<std::string> valid_through_raw;
   std::optional<std::string> country_raw;
+  bool normalized = false;  // NormalizePosting has run (a second run changes nothing)
 
   // Where each field came from: "json-ld" or "css:<selector>" (shown by
   // `jobtrawl parse`; not stored).

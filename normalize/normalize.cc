@@ -71,6 +71,8 @@ std::optional<std::time_t> Seconds(const std::string& iso) {
 }  // namespace
 
 void NormalizePosting(Posting& p, const Context& c) {
+  if (p.normalized) return;
+  p.normalized = true;
   Clean(p.title);
   Clean(p.company);
   Clean(p.location);

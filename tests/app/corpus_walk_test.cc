@@ -36,7 +36,10 @@ const std::vector<Case>& Cases() {
       // Structured data in pages.
       {.file = "jsonld/indeed-au-viewjob-senior-devops-papercut.html", .postings = 1,
        .expected = {R"x("title":"Senior DevOps Engineer")x", R"x("company":"PaperCut Software")x",
-                    R"x("salary_min":130000,"salary_max":160000,"salary_currency":"AUD")x"}},
+                    R"x("salary_min":130000,"salary_max":160000,"salary_currency":"AUD")x",
+                    // normalized beside the raw values
+                    R"x("city":"Camberwell","region":"VIC")x", R"x("seniority":"senior")x",
+                    R"x("salary_source":"structured")x", R"x("date_posted":"2026-08-06T07:39:35.941Z")x"}},
       {.file = "jsonld/wttj-otta-jsonld-snippet-monzo-greenhouse-product-marketing-lead.html", .postings = 1,
        .expected = {R"x("company":"Monzo")x"}},
       {.file = "jsonld/wttj-otta-jsonld-snippet-salesforce-workday-smts.html", .postings = 1,

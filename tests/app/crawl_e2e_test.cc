@@ -113,6 +113,12 @@ TEST_F(CrawlEndToEndTest, StoresExactlyThePostingsOfTheBoard) {
                           "Data Engineer | Fjord AS | Oslo, NO | 700000.0-900000.0 NOK/YEAR | J2 | Job J2.",
                           "Designer | Nordlys | Oslo, NO | 700000.0-900000.0 NOK/YEAR | J3 | Job J3.",
                           "SRE | Nordlys | Oslo, NO | 700000.0-900000.0 NOK/YEAR | J4 | Job J4."));
+  // Normalized on the parse pool before they were stored.
+  EXPECT_THAT(Column("SELECT city || ' ' || country || ' ' || salary_annual_min || ' ' || salary_source || ' ' || "
+                     "coalesce(seniority, '-') || ' ' || title_family FROM postings ORDER BY external_id"),
+              ElementsAre("Oslo NO 700000.0 structured - platform engineer",
+                          "Oslo NO 700000.0 structured - data engineer",
+                          "Oslo NO 700000.0 structured - designer", "Oslo NO 700000.0 structured - sre"));
   EXPECT_THAT(Column("SELECT url FROM listings ORDER BY external_id"),
               ElementsAre(server_.Url("/jobs/1"), server_.Url("/jobs/2"), server_.Url("/jobs/3"),
                           server_.Url("/jobs/4")));

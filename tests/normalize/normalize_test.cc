@@ -1,1 +1,177 @@
+// The normalizers case by case, and NormalizePosting as a whole.
+#include "normalize/normalize.h"
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "normalize/classify.h"
+#include "normalize/location.h"
+#include "normalize/salary.h"
+#include "normalize/tables.h"
+#include "normalize/text.h"
+
+namespace jobtrawl::normalize {
+namespace {
+
+using ::testing::ElementsAre;
+
+const auto kFetched = std::chrono::system_clock::from_time_t(1795867200);  // 2026-11-28T12:00:00Z
+
+TEST(TablesTest, EveryDataFileIsCompiledInAndRead) {
+  for (const char* file : {"countries.tsv", "regions.tsv", "cities.tsv", "currencies.tsv", "currency_symbols.tsv",
+                           "employment_types.tsv", "seniority.tsv", "remote.tsv", "legal_suffixes.tsv",
+                           "skills.tsv", "salary_periods.tsv", "salary_ranges.tsv", "visa.tsv", "languages.tsv"}) {
+    EXPECT_FALSE(DataFile(file).empty()) << file;
+  }
+  const Tables& t = Tables::Get();
+  EXPECT_EQ(t.countries.size(), 249u);  // ISO 3166-1
+  EXPECT_GE(t.currency_codes.size(), 150u);
+  EXPECT_EQ(t.countries.at("DE").currency, "EUR");
+  EXPECT_EQ(t.region_by_name.at({"US", "california"}), "CA");
+  EXPECT_EQ(t.region_by_name.at({"IN", "karnataka"}), "KA");
+  EXPECT_EQ(t.region_by_name.at({"CA", "ontario"}), "ON");
+  EXPECT_GE(t.cities.size(), 300u);
+  EXPECT_GE(t.skills.size(), 150u);
+}
+
+TEST(TextTest, NfcInvisibleCharactersAndWhiteSpace) {
+  EXPECT_EQ(CleanText("Cafe\u0301"), "Caf\u00e9");                 // NFC
+  EXPECT_EQ(CleanText("Zero\u200Bwidth\u00ADsoft\uFEFF"), "Zerowidthsoft");
+  EXPECT_EQ(CleanText("  a \t\u00A0 b\n\nc  "), "a b c");
+  EXPECT_EQ(CleanText("para one\n\n\npara two\nline", true), "para one\n\npara two\nline");
+  EXPECT_EQ(CleanText("bell\x07 and \x1b escape"), "bell and escape");
+  EXPECT_EQ(Fold("Ünïcödé  ÉCOLE-42"), "unicode ecole 42");
+  EXPECT_EQ(CompanyKey("The Acme Company, Inc."), "acme");
+  EXPECT_EQ(CompanyKey("Inc."), "inc");  // a name is never emptied
+}
+
+TEST(SalaryTest, AnnualizedWithDocumentedFactors) {
+  EXPECT_EQ(PeriodsPerYear("HOUR"), 2080);
+  EXPECT_EQ(PeriodsPerYear("DAY"), 260);
+  EXPECT_EQ(PeriodsPerYear("WEEK"), 52);
+  EXPECT_EQ(PeriodsPerYear("MONTH"), 12);
+  EXPECT_EQ(PeriodsPerYear("YEAR"), 1);
+  auto s = ParseSalary("£40 - £45 per hour");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->annual_min, 83200);
+  EXPECT_EQ(s->annual_max, 93600);
+  auto structured = NormalizeStructuredSalary(160000, 130000, "aud", "per-year-salary");
+  ASSERT_TRUE(structured);
+  EXPECT_EQ(structured->min, 130000);  // swapped into order
+  EXPECT_EQ(structured->currency, "AUD");
+  EXPECT_EQ(structured->period, "YEAR");
+  EXPECT_FALSE(NormalizeStructuredSalary(0, 0, "USD", "YEAR"));  // zero is "not stated"
+}
+
+TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
+  Posting p;
+  p.title = "Senior  Backend Engineer (Python) - Remote";
+  p.company = "Acme, Inc.";
+  p.location = "Remote - US";
+  p.remote = "remote";
+  p.employment_type = "Full-time";
+  p.salary_text = "$120k–$150k";
+  p.date_posted = "3 days ago";
+  p.valid_through = "2026-01-01";  // before the posting date: not believed
+  p.description = "We build payment APIs in Python and Go on AWS.\nWe offer visa sponsorship. "
+                  "You have 5+ years of experience with backend systems.";
+  NormalizePosting(p, {.fetched_at = kFetched, .country = ""});
+  EXPECT_EQ(p.title, "Senior Backend Engineer (Python) - Remote");
+  EXPECT_EQ(p.country, "US");
+  EXPECT_THAT(p.places, ElementsAre(Place{.country = "US"}));
+  EXPECT_EQ(p.remote, "remote");
+  EXPECT_EQ(p.remote_scope, "US");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");
+  EXPECT_EQ(p.employment_type_raw, "Full-time");
+  EXPECT_EQ(p.salary_min, 120000);
+  EXPECT_EQ(p.salary_max, 150000);
+  EXPECT_EQ(p.salary_currency, "USD");  // the US from the location resolves "$"
+  EXPECT_FALSE(p.salary_currency_guessed);
+  EXPECT_EQ(p.salary_period, "YEAR");
+  EXPECT_EQ(p.salary_source, "text");
+  EXPECT_EQ(p.salary_raw, "$120k–$150k");
+  EXPECT_EQ(p.date_posted, "2026-11-25");
+  EXPECT_EQ(p.date_posted_raw, "3 days ago");
+  EXPECT_FALSE(p.valid_through);
+  EXPECT_EQ(p.valid_through_raw, "2026-01-01");
+  EXPECT_EQ(p.seniority, "senior");
+  EXPECT_EQ(p.title_family, "backend engineer");
+  EXPECT_EQ(p.company_key, "acme");
+  EXPECT_THAT(p.skills, ElementsAre("Python", "Go", "AWS"));
+  EXPECT_EQ(p.visa_sponsorship, "yes");
+  EXPECT_EQ(p.experience_years_min, 5);
+  EXPECT_EQ(p.language, "en");
+
+  // Idempotent: a second run reads the raw values again.
+  Posting again = p;
+  NormalizePosting(again, {.fetched_at = kFetched, .country = ""});
+  EXPECT_EQ(again, p);
+}
+
+TEST(NormalizePostingTest, NotStatedIsNullNeverZeroOrEmpty) {
+  Posting p;
+  p.title = "Welder";
+  p.salary_min = 0;
+  p.salary_max = 0;
+  p.salary_text = "Competitive";
+  p.employment_type = "See description";
+  p.date_posted = "ASAP";
+  p.location = "";
+  NormalizePosting(p, {.fetched_at = kFetched});
+  EXPECT_FALSE(p.salary_min);
+  EXPECT_FALSE(p.salary_max);
+  EXPECT_FALSE(p.salary_currency);
+  EXPECT_FALSE(p.salary_annual_min);
+  EXPECT_FALSE(p.salary_source);
+  EXPECT_FALSE(p.employment_type);
+  EXPECT_EQ(p.employment_type_raw, "See description");
+  EXPECT_FALSE(p.date_posted);
+  EXPECT_FALSE(p.location);
+  EXPECT_FALSE(p.country);
+  EXPECT_TRUE(p.places.empty());
+  EXPECT_FALSE(p.remote);
+  EXPECT_FALSE(p.seniority);
+  EXPECT_FALSE(p.visa_sponsorship);
+}
+
+TEST(NormalizePostingTest, TheBoardsCountryResolvesSymbolsDatesAndPlaces) {
+  Posting p;
+  p.title = "Entwickler";
+  p.location = "Smallville";
+  p.salary_text = "$85,000 - $95,000";
+  p.date_posted = "04/05/2026";
+  NormalizePosting(p, {.fetched_at = kFetched, .country = "CA"});
+  EXPECT_EQ(p.salary_currency, "CAD");
+  EXPECT_EQ(p.date_posted, "2026-05-04");
+  EXPECT_EQ(p.country, "CA");  // an unknown town is in the board's country
+  Posting us;
+  us.title = "Developer";
+  us.date_posted = "04/05/2026";
+  NormalizePosting(us, {.fetched_at = kFetched, .country = "US"});
+  EXPECT_EQ(us.date_posted, "2026-04-05");
+}
+
+TEST(NormalizePostingTest, StructuredSalaryKeepsItsSourceAndRemoteScopeNeedsRemoteWork) {
+  Posting p;
+  p.title = "Nurse";
+  p.location = "United States";
+  p.salary_min = 40;
+  p.salary_max = 50;
+  p.salary_currency = "USD";
+  p.salary_period = "HOUR";
+  p.provenance["salary"] = "json-ld";
+  NormalizePosting(p, {.fetched_at = kFetched});
+  EXPECT_EQ(p.salary_source, "structured");
+  EXPECT_EQ(p.salary_annual_max, 104000);
+  EXPECT_EQ(p.salary_raw, "40-50 USD/HOUR");
+  EXPECT_FALSE(p.remote_scope);  // on-site work has no remote scope
+  Posting api;
+  api.title = "Dev";
+  api.salary_min = 90000;
+  api.provenance["salary"] = "lever-api";
+  NormalizePosting(api, {.fetched_at = kFetched});
+  EXPECT_EQ(api.salary_source, "board");
+}
+
+}  // namespace
+}  // namespace jobtrawl::normalize

@@ -330,3 +330,53 @@ TEST(PostingStoreMarkdownTest, MarkdownIsStoredBesideTextAndUpdatedWithIt) {
 
 }  // namespace
 }  // namespace jobtrawl::storage
+
+namespace jobtrawl::storage {
+namespace {
+
+TEST(PostingStoreNormalizedTest, NormalizedColumnsAndRawValuesAreStored) {
+  auto store = PostingStore::Open(":memory:");
+  ASSERT_TRUE(store.has_value());
+  auto source = (*store)->EnsureSource("board", "html", "2026-11-27T10:00:00Z");
+  ASSERT_TRUE(source.has_value());
+  Posting p;
+  p.url = "https://a.example/jobs/1";
+  p.title = "Senior Backend Engineer";
+  p.places = {Place{.city = "Berlin", .region = "BE", .country = "DE"}, Place{.country = "AT"}};
+  p.city = "Berlin";
+  p.region = "BE";
+  p.country = "DE";
+  p.salary_min = 70000;
+  p.salary_annual_min = 70000;
+  p.salary_source = "text";
+  p.salary_raw = "€70k+";
+  p.skills = {"Go", "PostgreSQL"};
+  p.seniority = "senior";
+  p.title_family = "backend engineer";
+  p.experience_years_min = 5;
+  p.remote_raw = "Hybrid (2 days)";
+  ASSERT_TRUE((*store)->Upsert(*source, std::vector<Posting>{p}, "2026-11-27T10:00:00Z").has_value());
+  SQLite::Statement q((*store)->database(),
+                      "SELECT city, region, places, salary_annual_min, salary_currency_guessed, salary_source, "
+                      "salary_raw, skills, seniority, title_family, experience_years_min, remote_raw, "
+                      "visa_sponsorship IS NULL, json_extract(places, '$[1].country') FROM postings");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "Berlin");
+  EXPECT_EQ(q.getColumn(1).getString(), "BE");
+  EXPECT_EQ(q.getColumn(2).getString(),
+            R"([{"city":"Berlin","region":"BE","country":"DE"},{"country":"AT"}])");
+  EXPECT_EQ(q.getColumn(3).getDouble(), 70000);
+  EXPECT_EQ(q.getColumn(4).getInt(), 0);
+  EXPECT_EQ(q.getColumn(5).getString(), "text");
+  EXPECT_EQ(q.getColumn(6).getString(), "€70k+");
+  EXPECT_EQ(q.getColumn(7).getString(), R"(["Go","PostgreSQL"])");
+  EXPECT_EQ(q.getColumn(8).getString(), "senior");
+  EXPECT_EQ(q.getColumn(9).getString(), "backend engineer");
+  EXPECT_EQ(q.getColumn(10).getInt(), 5);
+  EXPECT_EQ(q.getColumn(11).getString(), "Hybrid (2 days)");
+  EXPECT_EQ(q.getColumn(12).getInt(), 1);  // not stated is NULL
+  EXPECT_EQ(q.getColumn(13).getString(), "AT");
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
