@@ -24,9 +24,14 @@ namespace {
 
 using Row = std::vector<std::string>;
 
+// The labelled set the normalizers were developed against, or (when
+// JOBTRAWL_HOLDOUT is set by the test) the held-out one written afterwards.
+const char* g_set = "labelled";
+double g_threshold = 0.97;
+
 std::vector<Row> Labelled(const std::string& name) {
   std::istringstream in(jobtrawl::testing::ReadFile(std::filesystem::path(JOBTRAWL_SOURCE_DIR) /
-                                                    "tests/normalize/labelled" / name));
+                                                    "tests/normalize" / g_set / name));
   std::vector<Row> rows;
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
@@ -74,15 +79,15 @@ class Report {
   Score& operator[](const std::string& field) { return scores_[field]; }
   ~Report() = default;
   void PrintAndCheck(const std::string& normalizer) {
-    std::printf("\n%-28s %6s %8s %10s %8s\n", (normalizer + " field").c_str(), "cases", "exact", "precision",
-                "recall");
+    std::printf("\n%-28s %6s %8s %10s %8s\n", (std::string(g_set) + ": " + normalizer + " field").c_str(), "cases",
+                "exact", "precision", "recall");
     for (const auto& [field, s] : scores_) {
       std::printf("%-28s %6d %7.1f%% %9.1f%% %7.1f%%\n", field.c_str(), s.cases, 100 * s.Exact(),
                   100 * s.Precision(), 100 * s.Recall());
     }
     for (const auto& [field, s] : scores_) {
       for (const std::string& m : s.misses) std::printf("  miss %s: %s\n", field.c_str(), m.c_str());
-      EXPECT_GE(s.Exact(), 0.97) << normalizer << " " << field;
+      EXPECT_GE(s.Exact(), g_threshold) << g_set << " " << normalizer << " " << field;
       EXPECT_GE(s.cases, 1);
     }
   }
@@ -104,7 +109,7 @@ std::string Join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
-TEST(AccuracyTest, Location) {
+void CheckLocation() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("location.tsv")) {
@@ -118,11 +123,13 @@ TEST(AccuracyTest, Location) {
     report["remote"].Add(Cell(r, 0), Cell(r, 3), got.remote.value_or(""));
     report["scope"].Add(Cell(r, 0), Cell(r, 4), got.scope.value_or(""));
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("location");
 }
 
-TEST(AccuracyTest, Salary) {
+void CheckSalary() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("salary.tsv")) {
@@ -135,33 +142,39 @@ TEST(AccuracyTest, Salary) {
     report["period"].Add(text, Cell(r, 5), got ? got->period.value_or("") : "");
     report["currency_guessed"].Add(text, Cell(r, 6), got && got->currency ? (got->currency_guessed ? "y" : "n") : "");
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("salary");
 }
 
-TEST(AccuracyTest, Remote) {
+void CheckRemote() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("remote.tsv")) {
     ++rows;
     report["remote"].Add(r[0], Cell(r, 1), RemoteFrom(r[0]).value_or(""));
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("remote");
 }
 
-TEST(AccuracyTest, EmploymentType) {
+void CheckEmploymentType() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("employment_type.tsv")) {
     ++rows;
     report["employment_type"].Add(r[0], Cell(r, 1), Join(EmploymentTypes(r[0]), ","));
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("employment type");
 }
 
-TEST(AccuracyTest, Date) {
+void CheckDate() {
   Report report;
   int rows = 0;
   // Relative dates count back from a fixed fetch time.
@@ -170,11 +183,13 @@ TEST(AccuracyTest, Date) {
     ++rows;
     report["date"].Add(r[0], Cell(r, 2), NormalizeDate(r[0], at, DateOrderFor(Cell(r, 1))).value_or(""));
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("date");
 }
 
-TEST(AccuracyTest, Title) {
+void CheckTitle() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("title.tsv")) {
@@ -183,33 +198,39 @@ TEST(AccuracyTest, Title) {
     report["seniority"].Add(r[0], Cell(r, 1), s ? s->level : "");
     report["title_family"].Add(r[0], Cell(r, 2), TitleKeysOf(r[0]).family);
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("title");
 }
 
-TEST(AccuracyTest, Company) {
+void CheckCompany() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("company.tsv")) {
     ++rows;
     report["company_key"].Add(r[0], Cell(r, 1), CompanyKey(r[0]));
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("company");
 }
 
-TEST(AccuracyTest, Skills) {
+void CheckSkills() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("skills.tsv")) {
     ++rows;
     report["skills"].Add(r[0], Cell(r, 1), Join(Skills(r[0]), ", "));
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("skills");
 }
 
-TEST(AccuracyTest, Extras) {
+void CheckExtras() {
   Report report;
   int rows = 0;
   for (const Row& r : Labelled("extras.tsv")) {
@@ -223,8 +244,44 @@ TEST(AccuracyTest, Extras) {
     }
     if (kind == "language") report["language"].Add(text, Cell(r, 2), Language(text).value_or(""));
   }
-  EXPECT_GE(rows, 150);
+  if (std::string(g_set) == "labelled") {
+    EXPECT_GE(rows, 150);
+  }
   report.PrintAndCheck("extras");
+}
+
+TEST(AccuracyTest, Location) { CheckLocation(); }
+TEST(AccuracyTest, Salary) { CheckSalary(); }
+TEST(AccuracyTest, Remote) { CheckRemote(); }
+TEST(AccuracyTest, EmploymentType) { CheckEmploymentType(); }
+TEST(AccuracyTest, Date) { CheckDate(); }
+TEST(AccuracyTest, Title) { CheckTitle(); }
+TEST(AccuracyTest, Company) { CheckCompany(); }
+TEST(AccuracyTest, Skills) { CheckSkills(); }
+TEST(AccuracyTest, Extras) { CheckExtras(); }
+
+// The held-out sets, written after the normalizers were tuned on the
+// labelled ones: their figures say how the rules generalize. The bar here
+// only catches regressions; the closing note reports the figures.
+class HeldOutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    g_set = "holdout";
+    g_threshold = 0.80;
+  }
+  void TearDown() override {
+    g_set = "labelled";
+    g_threshold = 0.97;
+  }
+};
+
+TEST_F(HeldOutTest, AllNormalizers) {
+  CheckLocation();
+  CheckSalary();
+  CheckRemote();
+  CheckEmploymentType();
+  CheckDate();
+  CheckTitle();
 }
 
 }  // namespace
