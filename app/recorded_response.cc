@@ -3,6 +3,8 @@
 #include <array>
 #include <vector>
 
+#include "parsers/html_text.h"
+
 namespace jobtrawl::app {
 namespace {
 
@@ -53,24 +55,6 @@ std::string Base64Decode(std::string_view text) {
     }
   }
   return out;
-}
-
-void AppendUtf8(std::string& out, unsigned cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // A YAML scalar starting at lines[i] after `key:` (the text after the
@@ -151,7 +135,7 @@ std::string Scalar(const std::vector<std::string_view>& lines, size_t i, std::st
           cp = static_cast<unsigned>(std::stoul(text.substr(p + 1, digits), nullptr, 16));
         } catch (const std::exception&) {
         }
-        AppendUtf8(out, cp);
+        parsers::AppendUtf8(out, static_cast<char32_t>(cp));
         p += digits;
         continue;
       }

@@ -2,7 +2,6 @@
 
 #include <pugixml.hpp>
 
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <ctime>
@@ -12,6 +11,7 @@
 
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
+#include "parsers/json_values.h"
 #include "parsers/url.h"
 
 namespace jobtrawl::parsers {
@@ -126,19 +126,6 @@ std::optional<std::string> Absolute(std::string_view base, std::string_view href
   return canonical;
 }
 
-std::string EmploymentTypeValue(std::string_view raw) {
-  std::string upper;
-  for (char c : raw) {
-    if (c == '-' || c == ' ') c = '_';
-    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  if (upper == "FULLTIME") return "FULL_TIME";
-  if (upper == "PARTTIME") return "PART_TIME";
-  if (upper == "CONTRACT") return "CONTRACTOR";
-  if (upper == "INTERNSHIP") return "INTERN";
-  if (upper == "TEMP") return "TEMPORARY";
-  return upper;
-}
 
 Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool company_in_title) {
   ItemFields f(item);
@@ -171,19 +158,13 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
   }
   if (auto type = f.Line({"jobtype", "job_type", "employmenttype", "employment_type", "type",
                           "category_working_pattern", "working_patterns", "working_pattern"})) {
-    p.employment_type = EmploymentTypeValue(*type);
+    p.employment_type = EmploymentType(*type);
   }
-  for (auto date : {f.Line({"pubdate", "date", "published", "date_posted", "dateposted", "posted", "updated"})}) {
-    if (!date) continue;
-    std::string iso = FeedDateToIso(*date);
-    p.date_posted = iso.empty() ? *date : iso;
-  }
+  // Dates as written (RFC 822 in RSS, ISO 8601 in Atom): normalize/ reads them.
+  p.date_posted = f.Line({"pubdate", "date", "published", "date_posted", "dateposted", "posted", "updated"});
   p.salary_text = f.Line({"salary", "salaryrange", "salary_range", "compensation", "pay", "wage"});
-  if (auto until = f.Line({"expiration_date", "expirationdate", "expiry_date", "closing_date",
-                           "closingdate", "expires", "valid_through", "enddate"})) {
-    std::string iso = FeedDateToIso(*until);
-    p.valid_through = iso.empty() ? *until : iso;
-  }
+  p.valid_through = f.Line({"expiration_date", "expirationdate", "expiry_date", "closing_date", "closingdate",
+                             "expires", "valid_through", "enddate"});
   if (auto html = f.Raw({"encoded", "description", "summary", "content", "advert_text",
                          "jobdescription", "body"})) {
     SetDescription(p, *html);
@@ -243,56 +224,21 @@ int Number(std::string_view s) {
   return ec == std::errc() && ptr == s.data() + s.size() ? v : -1;
 }
 
-std::string Format(std::tm tm, long offset_seconds, bool date_only) {
-  std::time_t t = timegm(&tm) - offset_seconds;
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
-// "+0000", "-04:00", "Z", "GMT", "EST": seconds east of UTC; false if unknown.
-bool ZoneOffset(std::string_view z, long& offset) {
-  offset = 0;
-  if (z.empty() || z == "Z" || z == "GMT" || z == "UT" || z == "UTC") return true;
-  static constexpr std::pair<std::string_view, int> kZones[] = {
-      {"EST", -5}, {"EDT", -4}, {"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
-  for (auto [name, hours] : kZones) {
-    if (z == name) {
-      offset = hours * 3600L;
-      return true;
-    }
-  }
-  if (z[0] != '+' && z[0] != '-') return false;
-  std::string digits;
-  for (char c : z.substr(1)) {
-    if (c != ':') digits.push_back(c);
-  }
-  if (digits.size() != 4) return false;
-  int hh = Number(std::string_view(digits).substr(0, 2));
-  int mm = Number(std::string_view(digits).substr(2, 2));
-  if (hh < 0 || mm < 0 || hh > 23 || mm > 59) return false;
-  offset = (z[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
-  return true;
-}
-
-}  // namespace
-
-std::string FeedDateToIso(std::string_view date) {
-  std::string_view s = date;
+// A sitemap <lastmod> (W3C Datetime: "2024-05-01", "2024-05-01T10:00:00+02:00")
+// as UTC "YYYY-MM-DDTHH:MM:SSZ", for comparing with when we last read a page;
+// empty when it is not one.
+std::string LastmodUtc(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return {};
   std::tm tm{};
-  // ISO 8601: YYYY-MM-DD[Thh:mm[:ss[.fff]][zone]]
-  if (s.size() >= 10 && s[4] == '-' && s[7] == '-') {
-    int y = Number(s.substr(0, 4)), mo = Number(s.substr(5, 2)), d = Number(s.substr(8, 2));
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31) return {};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    if (s.size() == 10) return Format(tm, 0, true);
-    if ((s[10] != 'T' && s[10] != ' ') || s.size() < 16 || s[13] != ':') return {};
+  tm.tm_year = Number(s.substr(0, 4)) - 1900;
+  tm.tm_mon = Number(s.substr(5, 2)) - 1;
+  tm.tm_mday = Number(s.substr(8, 2));
+  if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31) return {};
+  long offset = 0;
+  if (s.size() > 10) {
+    if (s[10] != 'T' || s.size() < 16) return {};
     tm.tm_hour = Number(s.substr(11, 2));
     tm.tm_min = Number(s.substr(14, 2));
     std::string_view rest = s.substr(16);
@@ -305,45 +251,26 @@ std::string FeedDateToIso(std::string_view date) {
       while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) ++i;
       rest.remove_prefix(i);
     }
-    long offset = 0;
-    if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
-        tm.tm_sec > 60 || !ZoneOffset(rest, offset))
+    if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+      int hh = Number(rest.substr(1, 2)), mm = Number(rest.substr(4, 2));
+      if (hh < 0 || mm < 0) return {};
+      offset = (rest[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
+    } else if (!rest.empty() && rest != "Z") {
       return {};
-    return Format(tm, offset, false);
+    }
+    if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60) {
+      return {};
+    }
   }
-  // RFC 822: [Day, ]DD Mon YYYY HH:MM[:SS] zone
-  if (auto comma = s.find(','); comma != std::string_view::npos && comma < 10) s.remove_prefix(comma + 1);
-  std::vector<std::string_view> parts;
-  while (!s.empty()) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    size_t end = s.find(' ');
-    if (!s.empty()) parts.push_back(s.substr(0, end));
-    if (end == std::string_view::npos) break;
-    s.remove_prefix(end);
-  }
-  if (parts.size() < 4) return {};
-  static constexpr std::array<std::string_view, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int month = -1;
-  for (size_t i = 0; i < kMonths.size(); ++i) {
-    if (parts[1].substr(0, 3) == kMonths[i]) month = static_cast<int>(i);
-  }
-  int day = Number(parts[0]), year = Number(parts[2]);
-  if (year >= 0 && year < 100) year += year < 70 ? 2000 : 1900;
-  std::string_view clock = parts[3];
-  if (month < 0 || day < 1 || day > 31 || year < 1900 || clock.size() < 5 || clock[2] != ':') return {};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month;
-  tm.tm_mday = day;
-  tm.tm_hour = Number(clock.substr(0, 2));
-  tm.tm_min = Number(clock.substr(3, 2));
-  if (clock.size() >= 8 && clock[5] == ':') tm.tm_sec = Number(clock.substr(6, 2));
-  long offset = 0;
-  if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
-      !ZoneOffset(parts.size() > 4 ? parts[4] : "", offset))
-    return {};
-  return Format(tm, offset, false);
+  std::time_t t = timegm(&tm) - offset;
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
 }
+
+}  // namespace
 
 void ExtractFeed(std::string_view url, std::string_view body, const FeedOptions& options,
                  Extracted& out) {
@@ -395,8 +322,7 @@ void ExtractSitemap(std::string_view url, std::string_view body, Extracted& out)
       continue;
     }
     if (!seen.insert(*link).second) continue;
-    std::string when = FeedDateToIso(lastmod);
-    if (when.size() == 10) when += "T00:00:00Z";
+    std::string when = LastmodUtc(lastmod);
     out.links.push_back({std::move(*link), index ? Link::Role::kListing : Link::Role::kDetail, std::move(when)});
   }
 }

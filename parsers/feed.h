@@ -19,7 +19,7 @@ struct FeedOptions {
 };
 
 // Each feed item or job element becomes a posting: title, link, id, company,
-// location, employment type, dates and the description (escaped HTML becomes
+// location, employment type, dates (as written) and the description (escaped HTML becomes
 // text). Job-board extensions are read by element name wherever they sit in
 // the item (<company>, <city>, <jobtype>, <a10:content><Vacancy>...), and RSS
 // <category domain="Location"> too. Items without a title are skipped and
@@ -31,11 +31,6 @@ void ExtractFeed(std::string_view url, std::string_view body, const FeedOptions&
 // (normalized to UTC "YYYY-MM-DDTHH:MM:SSZ"); a sitemap index's
 // <sitemap><loc> become listing links.
 void ExtractSitemap(std::string_view url, std::string_view body, Extracted& out);
-
-// An RFC 822 / RFC 1123 date ("Mon, 14 Nov 2022 17:07:35 +0000") or an
-// ISO 8601 one as UTC "YYYY-MM-DDTHH:MM:SSZ" ("YYYY-MM-DD" when only a day
-// is given); empty when it is neither.
-std::string FeedDateToIso(std::string_view date);
 
 }  // namespace jobtrawl::parsers
 

@@ -56,7 +56,7 @@ TEST(FeedTest, IndeedStyleAndCareerjetFeedsAgree) {
   EXPECT_EQ(p.location, "Lisbon");
   EXPECT_EQ(p.country, "PT");
   EXPECT_EQ(p.external_id, "CC-0506-13");
-  EXPECT_EQ(p.date_posted, "2025-06-17T00:00:00Z");
+  EXPECT_EQ(p.date_posted, "2025-06-17T00:00:00.000Z");  // as written: normalize/ reads dates
   EXPECT_EQ(p.remote, std::nullopt);  // " no "
   // <location><city/><region/><country/></location> in the careerjet shape.
   EXPECT_EQ(b.postings[0].location, "Lisbon, PT");
@@ -84,7 +84,7 @@ TEST(FeedTest, ExtensionsNestedInItemsAndCategoryDomains) {
   EXPECT_EQ(a.postings[0].location, "London");  // <category domain="Location">
   EXPECT_EQ(a.postings[0].company, "Ark King Solomon Academy");
   EXPECT_EQ(a.postings[0].external_id, "Solomon-1143");
-  EXPECT_EQ(a.postings[0].date_posted, "2021-03-09T00:00:00Z");
+  EXPECT_EQ(a.postings[0].date_posted, "Tue, 09 Mar 2021 00:00:00 GMT");
 }
 
 TEST(FeedTest, AtomEntries) {
@@ -101,7 +101,7 @@ TEST(FeedTest, AtomEntries) {
   ASSERT_EQ(x.postings.size(), 1u);
   EXPECT_EQ(x.skipped, 1);
   EXPECT_EQ(x.postings[0].url, "https://feeds.example/jobs/1");
-  EXPECT_EQ(x.postings[0].date_posted, "2024-03-01T08:30:00Z");
+  EXPECT_EQ(x.postings[0].date_posted, "2024-03-01T09:30:00+01:00");
   EXPECT_EQ(x.postings[0].description, "Pipelines & dashboards.");
 }
 
@@ -170,20 +170,6 @@ TEST(SitemapTest, IndexGivesListingLinks) {
   ASSERT_EQ(x.links.size(), 2u);
   EXPECT_EQ(x.links[0].role, Link::Role::kListing);
   EXPECT_EQ(x.links[1].url, "https://jobs.example/sitemap-jobs-2.xml");
-}
-
-TEST(FeedDateTest, Rfc822AndIso8601BecomeUtc) {
-  EXPECT_EQ(FeedDateToIso("Mon, 14 Nov 2022 17:07:35 +0000"), "2022-11-14T17:07:35Z");
-  EXPECT_EQ(FeedDateToIso("Tue, 09 Mar 2021 00:00:00 GMT"), "2021-03-09T00:00:00Z");
-  EXPECT_EQ(FeedDateToIso("1 Feb 2024 08:00 EST"), "2024-02-01T13:00:00Z");
-  EXPECT_EQ(FeedDateToIso("Wed, 02 Oct 2002 15:00:00 +0200"), "2002-10-02T13:00:00Z");
-  EXPECT_EQ(FeedDateToIso("2025-06-17T00:00:00.000Z"), "2025-06-17T00:00:00Z");
-  EXPECT_EQ(FeedDateToIso("2026-04-27T17:14:00-04:00"), "2026-04-27T21:14:00Z");
-  EXPECT_EQ(FeedDateToIso("2024-05-01"), "2024-05-01");
-  for (const char* bad : {"", "yesterday", "15/05/2042 12:00:00", "2024-13-01", "Mon, 99 Foo 2022 1:2",
-                          "2024-01-01T25:00:00Z", "2024-01-01T10:00:00+99:00"}) {
-    EXPECT_EQ(FeedDateToIso(bad), "") << bad;
-  }
 }
 
 }  // namespace
