@@ -6,12 +6,12 @@
 #include <ctime>
 #include <vector>
 
+#include "model/clock.h"
 #include "normalize/text.h"
 
 namespace jobtrawl::normalize {
 namespace {
 
-using Clock = std::chrono::system_clock;
 
 int Number(std::string_view s) {
   int v = -1;
@@ -64,49 +64,12 @@ int MonthNumber(std::string_view word) {
   return 0;
 }
 
-// ISO 8601 with a time: offsets applied; the result in UTC.
+// ISO 8601: offsets applied; the result in UTC.
 std::optional<std::string> IsoDateTime(std::string_view s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  int y = Number(s.substr(0, 4)), m = Number(s.substr(5, 2)), d = Number(s.substr(8, 2));
-  if (!ValidDay(y, m, d)) return std::nullopt;
-  if (s.size() == 10) return DateText(y, m, d);
-  if ((s[10] != 'T' && s[10] != ' ') || s.size() < 16 || s[13] != ':') return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = m - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = Number(s.substr(11, 2));
-  tm.tm_min = Number(s.substr(14, 2));
-  std::string_view rest = s.substr(16);
-  if (rest.starts_with(':') && rest.size() >= 3) {
-    tm.tm_sec = Number(rest.substr(1, 2));
-    rest.remove_prefix(3);
-  }
-  if (rest.starts_with('.') || rest.starts_with(',')) {
-    size_t i = 1;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
-    rest.remove_prefix(i);
-  }
-  while (rest.starts_with(' ')) rest.remove_prefix(1);
-  if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
-    return std::nullopt;
-  long offset = 0;
-  if (rest.empty() || rest == "Z" || rest == "z" || rest == "UTC" || rest == "GMT") {
-    offset = 0;
-  } else if (rest[0] == '+' || rest[0] == '-') {
-    std::string digits;
-    for (char c : rest.substr(1)) {
-      if (c != ':') digits.push_back(c);
-    }
-    if (digits.size() == 2) digits += "00";
-    if (digits.size() != 4) return std::nullopt;
-    int hh = Number(std::string_view(digits).substr(0, 2)), mm = Number(std::string_view(digits).substr(2, 2));
-    if (hh < 0 || hh > 14 || mm < 0 || mm > 59) return std::nullopt;
-    offset = (rest[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
-  } else {
-    return std::nullopt;
-  }
-  return TimeText(timegm(&tm) - offset);
+  auto t = ParseIso8601(s);
+  if (!t) return std::nullopt;
+  const std::time_t seconds = Clock::to_time_t(t->time);
+  return t->has_time ? TimeText(seconds) : DayText(seconds);
 }
 
 // RFC 2822: "Mon, 14 Nov 2022 17:07:35 +0000" (also with zone names).

@@ -3,12 +3,11 @@
 #include <pugixml.hpp>
 
 #include <cctype>
-#include <charconv>
-#include <ctime>
 #include <map>
 #include <span>
 #include <unordered_set>
 
+#include "model/clock.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
 #include "parsers/json_values.h"
@@ -218,56 +217,14 @@ bool Parse(std::string_view body, pugi::xml_document& doc, std::string_view what
   return doc.first_child() != nullptr;
 }
 
-int Number(std::string_view s) {
-  int v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && ptr == s.data() + s.size() ? v : -1;
-}
-
-// A sitemap <lastmod> (W3C Datetime: "2024-05-01", "2024-05-01T10:00:00+02:00")
-// as UTC "YYYY-MM-DDTHH:MM:SSZ", for comparing with when we last read a page;
+// A sitemap <lastmod> (W3C Datetime, an ISO 8601 profile) as UTC
+// "YYYY-MM-DDTHH:MM:SSZ", for comparing with when we last read a page;
 // empty when it is not one.
 std::string LastmodUtc(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return {};
-  std::tm tm{};
-  tm.tm_year = Number(s.substr(0, 4)) - 1900;
-  tm.tm_mon = Number(s.substr(5, 2)) - 1;
-  tm.tm_mday = Number(s.substr(8, 2));
-  if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31) return {};
-  long offset = 0;
-  if (s.size() > 10) {
-    if (s[10] != 'T' || s.size() < 16) return {};
-    tm.tm_hour = Number(s.substr(11, 2));
-    tm.tm_min = Number(s.substr(14, 2));
-    std::string_view rest = s.substr(16);
-    if (rest.starts_with(':') && rest.size() >= 3) {
-      tm.tm_sec = Number(rest.substr(1, 2));
-      rest.remove_prefix(3);
-    }
-    if (rest.starts_with('.')) {
-      size_t i = 1;
-      while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) ++i;
-      rest.remove_prefix(i);
-    }
-    if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-      int hh = Number(rest.substr(1, 2)), mm = Number(rest.substr(4, 2));
-      if (hh < 0 || mm < 0) return {};
-      offset = (rest[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
-    } else if (!rest.empty() && rest != "Z") {
-      return {};
-    }
-    if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60) {
-      return {};
-    }
-  }
-  std::time_t t = timegm(&tm) - offset;
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
+  auto t = ParseIso8601(s);
+  return t ? FormatUtc(t->time) : std::string();
 }
 
 }  // namespace
