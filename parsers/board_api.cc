@@ -122,6 +122,17 @@ std::optional<std::string> Period(std::optional<std::string> raw) {
 using Adapter = void (*)(const json::value& root, std::string_view url, Extracted& out);
 
 // Pushes `p` when it has a title; counts it as skipped otherwise.
+void Keep(Posting&& p, Extracted& out);
+
+// Sets the posting's page (`page`, else the API URL) and apply link from
+// the entry's fields, then keeps it.
+void Finish(Posting&& p, const json::value* page, const json::value* apply, std::string_view url,
+            Extracted& out) {
+  p.url = Link(page, url).value_or(std::string(url));
+  if (apply != nullptr) p.apply_url = Link(apply, url);
+  Keep(std::move(p), out);
+}
+
 void Keep(Posting&& p, Extracted& out) {
   if (!p.title) {
     ++out.skipped;
@@ -173,10 +184,7 @@ void Greenhouse(const json::value& root, std::string_view url, Extracted& out) {
     if (!p.date_posted) p.date_posted = Text(Get(*j, "updated_at"));
     p.valid_through = Text(Get(*j, "application_deadline"));
     SetDescription(p, Html(Get(*j, "content")));
-    auto link = Link(Get(*j, "absolute_url"), url);
-    p.url = link.value_or(std::string(url));
-    p.apply_url = link;
-    Keep(std::move(p), out);
+    Finish(std::move(p), Get(*j, "absolute_url"), Get(*j, "absolute_url"), url, out);
   }
 }
 
@@ -222,10 +230,7 @@ void Lever(const json::value& root, std::string_view url, Extracted& out) {
     if (const json::object* s = Object(Get(j, "salaryRange"))) {
       Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "interval"))));
     }
-    auto hosted = Link(Get(j, "hostedUrl"), url);
-    p.url = hosted.value_or(std::string(url));
-    p.apply_url = Link(Get(j, "applyUrl"), url);
-    Keep(std::move(p), out);
+    Finish(std::move(p), Get(j, "hostedUrl"), Get(j, "applyUrl"), url, out);
   };
   if (const json::array* a = Array(&root)) {
     for (const auto& v : *a) {
@@ -280,10 +285,7 @@ void Ashby(const json::value& root, std::string_view url, Extracted& out) {
         }
       }
     }
-    auto link = Link(Get(*j, "jobUrl"), url);
-    p.url = link.value_or(std::string(url));
-    p.apply_url = Link(Get(*j, "applyUrl"), url);
-    Keep(std::move(p), out);
+    Finish(std::move(p), Get(*j, "jobUrl"), Get(*j, "applyUrl"), url, out);
   }
 }
 
@@ -435,10 +437,7 @@ void Recruitee(const json::value& root, std::string_view url, Extracted& out) {
     if (const json::object* s = Object(Get(*j, "salary"))) {
       Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "period"))));
     }
-    auto link = Link(Get(*j, "careers_url"), url);
-    p.url = link.value_or(std::string(url));
-    p.apply_url = Link(Get(*j, "careers_apply_url"), url);
-    Keep(std::move(p), out);
+    Finish(std::move(p), Get(*j, "careers_url"), Get(*j, "careers_apply_url"), url, out);
   }
 }
 
@@ -460,9 +459,7 @@ void Remotive(const json::value& root, std::string_view url, Extracted& out) {
     if (auto type = Text(Get(*j, "job_type"))) p.employment_type = EmploymentType(*type);
     p.date_posted = Text(Get(*j, "publication_date"));
     SetDescription(p, Html(Get(*j, "description")));
-    auto link = Link(Get(*j, "url"), url);
-    p.url = link.value_or(std::string(url));
-    Keep(std::move(p), out);
+    Finish(std::move(p), Get(*j, "url"), nullptr, url, out);
   }
 }
 
@@ -484,10 +481,7 @@ void RemoteOk(const json::value& root, std::string_view url, Extracted& out) {
     SetDescription(p, Html(Get(*j, "description")));
     // RemoteOK states salaries as yearly US dollars; 0 means not stated.
     Salary(p, Get(*j, "salary_min"), Get(*j, "salary_max"), "USD", "YEAR");
-    auto link = Link(Get(*j, "url"), url);
-    p.url = link.value_or(std::string(url));
-    p.apply_url = Link(Get(*j, "apply_url"), url);
-    Keep(std::move(p), out);
+    Finish(std::move(p), Get(*j, "url"), Get(*j, "apply_url"), url, out);
   }
 }
 
