@@ -112,7 +112,7 @@ std::optional<Seniority> SeniorityOf(std::string_view title) {
     if (words[i] == "to" || words[i] == "for") break;
     for (size_t n = std::min<size_t>(3, words.size() - i); n >= 1; --n) {
       std::string phrase;
-      for (size_t k = i; k < i + n; ++k) phrase += (phrase.empty() ? "" : " ") + std::string(words[k]);
+      for (size_t k = i; k < i + n; ++k) AppendJoined(phrase, words[k], " ");
       auto it = t.seniority.find(phrase);
       if (it == t.seniority.end()) continue;
       // Level numbers count only at the end: "Engineer II", not "2 Engineers".
@@ -139,7 +139,7 @@ TitleKeys TitleKeysOf(std::string_view title) {
     size_t close = s.find(close_char, open);
     if (close == std::string::npos) close = s.size() - 1;
     std::string inner = s.substr(open + 1, close - open - 1);
-    if (!IsGenderMarker(inner) && !IsPlaceOrRemote(inner)) qualifiers += " " + inner;
+    if (!IsGenderMarker(inner) && !IsPlaceOrRemote(inner)) AppendJoined(qualifiers, inner, " ");
     s.erase(open, close - open + 1);
   }
   // Bare gender markers: "m/w/d" at the end.
@@ -194,7 +194,8 @@ TitleKeys TitleKeysOf(std::string_view title) {
       bool drop = false;
       // Two-word seniority phrases ("entry level") first.
       if (i + 1 < words.size()) {
-        std::string two = w + " " + std::string(words[i + 1]);
+        std::string two = w;
+        AppendJoined(two, words[i + 1], " ");
         if (auto it2 = t.seniority.find(two); it2 != t.seniority.end()) {
           if (it2->second == "none" || t.seniority_roles.contains(two)) {
             kept.push_back(w);  // "mid market": words, not a level
@@ -224,7 +225,7 @@ TitleKeys TitleKeysOf(std::string_view title) {
       for (std::string_view w : words) kept.emplace_back(w);
     }
     std::string out;
-    for (const std::string& w : kept) out += (out.empty() ? "" : " ") + w;
+    for (const std::string& w : kept) AppendJoined(out, w, " ");
     return out;
   };
   TitleKeys keys;
@@ -233,35 +234,36 @@ TitleKeys TitleKeysOf(std::string_view title) {
   return keys;
 }
 
-std::vector<std::string> Skills(std::string_view raw) {
+std::vector<std::string> Skills(std::string_view text) {
   const Tables& t = Tables::Get();
-  std::string text = CleanText(raw);
   // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
   struct Token {
-    std::string text;
-    size_t index;
+    std::string_view text;  // into `text`
   };
   std::vector<Token> tokens;
   {
-    std::string current;
-    auto push = [&] {
+    size_t start = std::string::npos;
+    auto push = [&](size_t end) {
+      if (start == std::string::npos) return;
+      std::string_view current(text.data() + start, end - start);
+      start = std::string::npos;
       while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
                                   current.back() == ':'))
-        current.pop_back();
-      while (!current.empty() && (current.front() == '-' || current.front() == '/')) current.erase(0, 1);
-      if (!current.empty()) tokens.push_back({current, tokens.size()});
-      current.clear();
+        current.remove_suffix(1);
+      while (!current.empty() && (current.front() == '-' || current.front() == '/')) current.remove_prefix(1);
+      if (!current.empty()) tokens.push_back({current});
     };
-    for (char c : text) {
+    for (size_t k = 0; k < text.size(); ++k) {
+      const char c = text[k];
       const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '#' || c == '.' ||
                         c == '/' || c == '-' || static_cast<unsigned char>(c) >= 0x80;
       if (keep) {
-        current.push_back(c);
+        if (start == std::string::npos) start = k;
       } else {
-        push();
+        push(k);
       }
     }
-    push();
+    push(text.size());
   }
   auto lower = [](std::string_view s) {
     std::string out(s);
@@ -274,7 +276,7 @@ std::vector<std::string> Skills(std::string_view raw) {
     bool needs_context;
   };
   std::vector<Hit> hits;
-  auto try_match = [&](const std::string& written, size_t position) -> bool {
+  auto try_match = [&](std::string_view written, size_t position) -> bool {
     auto it = t.skill_forms.find(lower(written));
     if (it == t.skill_forms.end()) return false;
     for (size_t index : it->second) {
@@ -288,11 +290,21 @@ std::vector<std::string> Skills(std::string_view raw) {
     }
     return false;
   };
+  std::string key;
   for (size_t i = 0; i < tokens.size(); ++i) {
     bool matched = false;
-    for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched; --n) {
+    key.assign(tokens[i].text);
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool starts_form = t.skill_first_words.contains(key);
+    std::string_view text_i = tokens[i].text;
+    const bool maybe_versioned = !text_i.empty() && std::isdigit(static_cast<unsigned char>(text_i.back()));
+    if (!starts_form && !maybe_versioned && text_i.find('/') == std::string::npos) continue;
+    for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched && starts_form; --n) {
       std::string phrase;
-      for (size_t k = i; k < i + n; ++k) phrase += (phrase.empty() ? "" : " ") + tokens[k].text;
+      for (size_t k = i; k < i + n; ++k) {
+        if (!phrase.empty()) phrase.push_back(' ');
+        phrase.append(tokens[k].text);
+      }
       if (try_match(phrase, i)) {
         i += n - 1;
         matched = true;
@@ -300,8 +312,8 @@ std::vector<std::string> Skills(std::string_view raw) {
     }
     if (!matched) {
       // "C++17", "Java8": a version number after the name.
-      std::string bare = tokens[i].text;
-      while (!bare.empty() && (std::isdigit(static_cast<unsigned char>(bare.back())) || bare.back() == '.')) bare.pop_back();
+      std::string_view bare = tokens[i].text;
+      while (!bare.empty() && (std::isdigit(static_cast<unsigned char>(bare.back())) || bare.back() == '.')) bare.remove_suffix(1);
       if (!bare.empty() && bare.size() < tokens[i].text.size() && bare.size() >= 2) matched = try_match(bare, i);
     }
     if (!matched && tokens[i].text.find('/') != std::string::npos) {
@@ -309,7 +321,7 @@ std::vector<std::string> Skills(std::string_view raw) {
       std::string_view whole = tokens[i].text;
       while (!whole.empty()) {
         size_t slash = whole.find('/');
-        if (slash != 0) try_match(std::string(whole.substr(0, slash)), i);
+        if (slash != 0) try_match(whole.substr(0, slash), i);
         if (slash == std::string_view::npos) break;
         whole.remove_prefix(slash + 1);
       }
@@ -342,6 +354,7 @@ std::vector<std::string> Skills(std::string_view raw) {
 
 std::optional<std::string> VisaSponsorship(std::string_view text) {
   std::string f = Fold(text);
+  if (f.find("sponsor") == std::string::npos && f.find("visa") == std::string::npos) return std::nullopt;
   for (const auto& [phrase, answer] : Tables::Get().visa_phrases) {
     if (FindWords(f, phrase) != std::string::npos) return answer;
   }
@@ -350,6 +363,9 @@ std::optional<std::string> VisaSponsorship(std::string_view text) {
 
 std::optional<int> ExperienceYears(std::string_view text) {
   std::string f = Fold(text, "+-");
+  bool any = false;
+  for (std::string_view unit : {"year", "yr", "jahr", "ano", "ans", "рок"}) any = any || f.find(unit) != std::string::npos;
+  if (!any) return std::nullopt;
   static const std::pair<std::string_view, std::string_view> kNumbers[] = {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
       {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}};
@@ -387,7 +403,7 @@ std::optional<std::string> Language(std::string_view text) {
   std::map<std::string, int> scripts;
   int letters = 0;
   size_t i = 0;
-  const size_t limit = std::min<size_t>(text.size(), 4000);
+  const size_t limit = std::min<size_t>(text.size(), 1500);
   while (i < limit) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
@@ -425,19 +441,24 @@ std::optional<std::string> Language(std::string_view text) {
   std::string f = Fold(text.substr(0, limit));
   std::vector<std::string_view> words = Words(f);
   if (words.size() < 8) return std::nullopt;
-  std::string best, second;
+  const Tables& t = Tables::Get();
+  std::vector<int> counts(t.languages.size(), 0);
+  std::string key;
+  for (std::string_view w : words) {
+    key.assign(w);
+    auto it = t.language_words.find(key);
+    if (it == t.language_words.end()) continue;
+    for (size_t l = 0; l < counts.size(); ++l) counts[l] += (it->second >> l) & 1u;
+  }
+  std::string best;
   int best_n = 0, second_n = 0;
-  for (const auto& [lang, common] : Tables::Get().language_words) {
-    int n = 0;
-    for (std::string_view w : words) n += common.contains(std::string(w)) ? 1 : 0;
-    if (n > best_n) {
-      second = best;
+  for (size_t l = 0; l < counts.size(); ++l) {
+    if (counts[l] > best_n) {
       second_n = best_n;
-      best = lang;
-      best_n = n;
-    } else if (n > second_n) {
-      second = lang;
-      second_n = n;
+      best_n = counts[l];
+      best = t.languages[l];
+    } else if (counts[l] > second_n) {
+      second_n = counts[l];
     }
   }
   if (best_n < 3 || best_n * 2 < second_n * 3) return std::nullopt;

@@ -28,7 +28,7 @@ bool ValidDay(int y, int m, int d) {
 }
 
 std::string DateText(int y, int m, int d) {
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }

@@ -191,7 +191,7 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
   for (size_t open = text.find('('); open != std::string::npos; open = text.find('(')) {
     size_t close = text.find(')', open);
     if (close == std::string::npos) close = text.size() - 1;
-    notes += " " + text.substr(open + 1, close - open - 1);
+    AppendJoined(notes, std::string_view(text).substr(open + 1, close - open - 1), " ");
     text.erase(open, close - open + 1);
   }
   if (auto r = TakeRemote(notes)) out.remote = r;
@@ -281,7 +281,7 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
           // "IN" is Indiana, "in" a word.
           const bool noise = !IsUpperCode(word, 2) &&
                              std::find(std::begin(kNoise), std::end(kNoise), fw) != std::end(kNoise);
-          if (!postal && !noise && !word.empty()) rebuilt += (rebuilt.empty() ? "" : " ") + word;
+          if (!postal && !noise && !word.empty()) AppendJoined(rebuilt, word, " ");
           if (sp == std::string::npos) break;
           i = sp + 1;
         }
@@ -398,7 +398,7 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
   }
   std::string joined;
   for (const std::string& s : scope) {
-    if (joined.find(s) == std::string::npos) joined += (joined.empty() ? "" : ", ") + s;
+    if (joined.find(s) == std::string::npos) AppendJoined(joined, s, ", ");
   }
   if (!joined.empty()) out.scope = joined;
   return out;

@@ -108,8 +108,8 @@ void NormalizePosting(Posting& p, const Context& c) {
   if (p.salary_min || p.salary_max) {
     if (!p.salary_raw) {
       std::string raw = p.salary_min ? FormatAmount(*p.salary_min) : "";
-      if (p.salary_max && p.salary_max != p.salary_min) raw += "-" + FormatAmount(*p.salary_max);
-      if (p.salary_currency) raw += " " + *p.salary_currency;
+      if (p.salary_max && p.salary_max != p.salary_min) AppendJoined(raw, FormatAmount(*p.salary_max), "-");
+      if (p.salary_currency) AppendJoined(raw, *p.salary_currency, " ");
       if (p.salary_period) raw += "/" + *p.salary_period;
       p.salary_raw = raw;
     }
@@ -153,7 +153,7 @@ void NormalizePosting(Posting& p, const Context& c) {
     p.employment_type.reset();
   } else {
     std::string joined;
-    for (const std::string& t : types) joined += (joined.empty() ? "" : ",") + t;
+    for (const std::string& t : types) AppendJoined(joined, t, ",");
     p.employment_type = joined;
   }
 

@@ -124,9 +124,9 @@ Tables::Tables() {
   for (const auto& row : Rows("visa.tsv")) visa_phrases.emplace_back(Fold(Cell(row, 0)), Cell(row, 1));
   std::stable_partition(visa_phrases.begin(), visa_phrases.end(), [](const auto& p) { return p.second == "no"; });
   for (const auto& row : Rows("languages.tsv")) {
-    std::unordered_set<std::string> words;
-    for (std::string_view w : Split(Cell(row, 1), ' ')) words.insert(Fold(w));
-    language_words.emplace_back(std::string(Cell(row, 0)), std::move(words));
+    const std::uint32_t bit = 1u << languages.size();
+    languages.emplace_back(Cell(row, 0));
+    for (std::string_view w : Split(Cell(row, 1), ' ')) language_words[Fold(w)] |= bit;
   }
   for (const auto& row : Rows("remote.tsv")) remote_phrases.emplace_back(Fold(Cell(row, 0), "%"), Cell(row, 1));
   LongestFirst(remote_phrases);
@@ -153,6 +153,7 @@ Tables::Tables() {
       s.forms.emplace_back(alias);
     }
     for (const std::string& form : s.forms) {
+      skill_first_words.insert(Lower(form.substr(0, form.find(' '))));
       auto& list = skill_forms[Lower(form)];
       if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());
     }

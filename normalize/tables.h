@@ -3,6 +3,7 @@
 #ifndef JOBTRAWL_NORMALIZE_TABLES_H_
 #define JOBTRAWL_NORMALIZE_TABLES_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -63,9 +64,11 @@ class Tables {
   std::unordered_map<std::string, SalaryRange> salary_ranges;         // currency (or "*") → sizes
   std::unordered_set<std::string> legal_suffixes;
   std::vector<std::pair<std::string, std::string>> visa_phrases;      // phrase → yes | no, "no" first
-  std::vector<std::pair<std::string, std::unordered_set<std::string>>> language_words;  // language → words
+  std::vector<std::string> languages;                                  // ISO 639-1, in table order
+  std::unordered_map<std::string, std::uint32_t> language_words;      // common word → bit per language
   std::vector<SkillInfo> skills;
   std::unordered_map<std::string, std::vector<std::size_t>> skill_forms;  // lower-cased form → skills
+  std::unordered_set<std::string> skill_first_words;                      // lower-cased first word of any form
 
  private:
   Tables();

@@ -50,16 +50,53 @@ void Append(std::string& out, utf8proc_int32_t cp) {
 
 }  // namespace
 
+// True when NFC could change `text`: it holds a combining mark or a
+// conjoining Hangul jamo. Text of precomposed characters is left as it is.
+bool MayNeedNfc(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (n <= 0) return true;
+    i += static_cast<size_t>(n);
+    if (utf8proc_get_property(cp)->combining_class != 0 || (cp >= 0x1100 && cp <= 0x11FF)) return true;
+    const auto cat = utf8proc_category(cp);
+    if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) return true;
+  }
+  return false;
+}
+
 std::string CleanText(std::string_view text, bool keep_lines) {
   bool ok = false;
-  std::string nfc = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, ok);
+  std::string nfc = MayNeedNfc(text) ? Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, ok) : std::string();
   std::string_view in = ok ? std::string_view(nfc) : text;
   std::string out;
   out.reserve(in.size());
   int pending_space = 0;  // 0 none, 1 space, 2 line break, 3 blank line
   int newlines = 0;
   size_t i = 0;
+  auto flush_space = [&] {
+    if (!out.empty()) {
+      if (pending_space == 1) out.push_back(' ');
+      if (pending_space == 2) out.push_back('\n');
+      if (pending_space == 3) out.append("\n\n");
+    }
+    pending_space = 0;
+    newlines = 0;
+  };
   while (i < in.size()) {
+    // Printable ASCII, most of the text, straight through.
+    if (const unsigned char b = static_cast<unsigned char>(in[i]); b > 0x20 && b < 0x7F) {
+      flush_space();
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
                                           static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
@@ -83,52 +120,75 @@ std::string CleanText(std::string_view text, bool keep_lines) {
       continue;
     }
     if (Invisible(cp)) continue;
-    if (!out.empty()) {
-      if (pending_space == 1) out.push_back(' ');
-      if (pending_space == 2) out.push_back('\n');
-      if (pending_space == 3) out.append("\n\n");
-    }
-    pending_space = 0;
-    newlines = 0;
+    flush_space();
     Append(out, cp);
   }
   return out;
 }
 
 std::string Fold(std::string_view text, std::string_view keep) {
-  bool ok = false;
-  std::string folded = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                     UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE,
-                           ok);
-  std::string_view in = ok ? std::string_view(folded) : text;
+  // ASCII, most of any posting, is folded byte by byte; each other
+  // character through utf8proc on its own (NFKC case fold, marks stripped).
+  bool keep_table[128] = {};
+  for (char k : keep) {
+    if (static_cast<unsigned char>(k) < 128) keep_table[static_cast<unsigned char>(k)] = true;
+  }
   std::string out;
-  out.reserve(in.size());
+  out.reserve(text.size());
   bool space = false;
+  auto emit_ascii = [&](char c) {
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  };
   size_t i = 0;
-  while (i < in.size()) {
+  while (i < text.size()) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || keep_table[b]) {
+        emit_ascii(static_cast<char>(b));
+      } else if (b >= 'A' && b <= 'Z') {
+        emit_ascii(static_cast<char>(b - 'A' + 'a'));
+      } else {
+        space = !out.empty();
+      }
+      continue;
+    }
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
-                                          static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
+    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
     if (n <= 0) {
       ++i;
       continue;
     }
     i += static_cast<size_t>(n);
-    const auto cat = utf8proc_category(cp);
-    const bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
-                      (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
-                      (cp < 0x80 && keep.find(static_cast<char>(cp)) != std::string_view::npos);
-    if (!word) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(std::tolower(static_cast<int>(cp))));
-    } else {
-      Append(out, cp);
+    utf8proc_int32_t decomposed[16];
+    int boundclass = UTF8PROC_BOUNDCLASS_START;
+    utf8proc_ssize_t count = utf8proc_decompose_char(
+        cp, decomposed, 16,
+        static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                       UTF8PROC_STRIPMARK | UTF8PROC_IGNORE),
+        &boundclass);
+    if (count < 0 || count > 16) continue;
+    for (utf8proc_ssize_t k = 0; k < count; ++k) {
+      const utf8proc_int32_t c = decomposed[k];
+      const auto cat = utf8proc_category(c);
+      if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) continue;  // marks: stripped
+      const bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                        (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+                        (c < 0x80 && keep_table[c]);
+      if (!word) {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out.push_back(' ');
+      space = false;
+      if (c < 0x80) {
+        out.push_back(static_cast<char>(std::tolower(static_cast<int>(c))));
+      } else {
+        Append(out, c);
+      }
     }
   }
   return out;
@@ -179,7 +239,7 @@ std::string CompanyKey(std::string_view company) {
     dropped = false;
     for (size_t n = std::min<size_t>(4, end - begin - 1); n >= 1 && !dropped; --n) {
       std::string tail;
-      for (size_t k = end - n; k < end; ++k) tail += (tail.empty() ? "" : " ") + std::string(words[k]);
+      for (size_t k = end - n; k < end; ++k) AppendJoined(tail, words[k], " ");
       if (suffixes.contains(tail)) {
         end -= n;
         dropped = true;
@@ -191,7 +251,7 @@ std::string CompanyKey(std::string_view company) {
     }
   }
   std::string out;
-  for (size_t k = begin; k < end; ++k) out += (out.empty() ? "" : " ") + std::string(words[k]);
+  for (size_t k = begin; k < end; ++k) AppendJoined(out, words[k], " ");
   return out;
 }
 

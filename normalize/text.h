@@ -20,6 +20,12 @@ std::string Fold(std::string_view text, std::string_view keep = {});
 // The words of folded text.
 std::vector<std::string_view> Words(std::string_view folded);
 
+// Appends `word` to `out`, after `separator` unless `out` is empty.
+inline void AppendJoined(std::string& out, std::string_view word, std::string_view separator) {
+  if (!out.empty()) out.append(separator);
+  out.append(word);
+}
+
 // A company's matching key: folded, "the" and trailing legal forms (Inc.,
 // LLC, Ltd, Pvt. Ltd., GmbH, S.A., BV, ... from data/legal_suffixes.tsv)
 // dropped. "Acme, Inc." and "ACME Inc" share "acme".
