@@ -26,6 +26,18 @@ const json::array* Array(const json::value* v) {
   return v != nullptr && v->is_array() ? &v->get_array() : nullptr;
 }
 
+// The objects in the array member `key` of `root`; none when either is missing.
+std::vector<const json::object*> Entries(const json::value& root, std::string_view key) {
+  std::vector<const json::object*> entries;
+  const json::object* o = root.is_object() ? &root.get_object() : nullptr;
+  const json::value* list = o != nullptr ? Get(*o, key) : nullptr;
+  if (list == nullptr || !list->is_array()) return entries;
+  for (const json::value& v : list->get_array()) {
+    if (v.is_object()) entries.push_back(&v.get_object());
+  }
+  return entries;
+}
+
 bool Truthy(const json::value* v) { return v != nullptr && v->is_bool() && v->get_bool(); }
 
 // An API field's HTML (some APIs entity-escape the whole fragment once
@@ -243,12 +255,7 @@ void Lever(const json::value& root, std::string_view url, Extracted& out) {
 
 // ---- Ashby: {"jobs": [...]} from the posting API ----
 void Ashby(const json::value& root, std::string_view url, Extracted& out) {
-  const json::object* o = Object(&root);
-  const json::array* jobs = o != nullptr ? Array(Get(*o, "jobs")) : nullptr;
-  if (jobs == nullptr) return;
-  for (const json::value& v : *jobs) {
-    const json::object* j = Object(&v);
-    if (j == nullptr) continue;
+  for (const json::object* j : Entries(root, "jobs")) {
     if (const json::value* listed = Get(*j, "isListed"); listed != nullptr && listed->is_bool() && !listed->get_bool()) {
       ++out.skipped;
       continue;
@@ -401,12 +408,7 @@ void SmartRecruiters(const json::value& root, std::string_view url, Extracted& o
 
 // ---- Recruitee: {"offers": [...]} ----
 void Recruitee(const json::value& root, std::string_view url, Extracted& out) {
-  const json::object* o = Object(&root);
-  const json::array* offers = o != nullptr ? Array(Get(*o, "offers")) : nullptr;
-  if (offers == nullptr) return;
-  for (const json::value& v : *offers) {
-    const json::object* j = Object(&v);
-    if (j == nullptr) continue;
+  for (const json::object* j : Entries(root, "offers")) {
     if (auto status = Text(Get(*j, "status")); status && *status != "published") {
       ++out.skipped;
       continue;
@@ -443,12 +445,7 @@ void Recruitee(const json::value& root, std::string_view url, Extracted& out) {
 
 // ---- Remotive: {"jobs": [...]} ----
 void Remotive(const json::value& root, std::string_view url, Extracted& out) {
-  const json::object* o = Object(&root);
-  const json::array* jobs = o != nullptr ? Array(Get(*o, "jobs")) : nullptr;
-  if (jobs == nullptr) return;
-  for (const json::value& v : *jobs) {
-    const json::object* j = Object(&v);
-    if (j == nullptr) continue;
+  for (const json::object* j : Entries(root, "jobs")) {
     Posting p;
     p.external_id = IdText(Get(*j, "id"));
     p.title = Text(Get(*j, "title"));
