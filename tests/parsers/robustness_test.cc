@@ -65,6 +65,11 @@ TEST(RobustnessTest, DamagedPagesNeverCrashTheExtractor) {
     }
   }
   Extractor x({.detail_pattern = "/jobs/", .next_pattern = "page"});
+  // What the pages hold undamaged, for the bar below.
+  int intact = 0;
+  for (const std::string& page : pages) {
+    intact += static_cast<int>(x.Extract("https://a.example/jobs/1", page, Link::Role::kDetail).postings.size());
+  }
   int postings = 0;
   for (int round = 0; round < 200; ++round) {
     for (const std::string& page : pages) {
@@ -78,8 +83,10 @@ TEST(RobustnessTest, DamagedPagesNeverCrashTheExtractor) {
       ParseLenientJson(damaged);
     }
   }
-  // Most damage leaves the structured data readable: the parsers degrade, not give up.
-  EXPECT_GT(postings, 200);
+  // Damage that misses the structured data leaves it readable: the parsers
+  // degrade, not give up. (The sample pages are mostly JSON-LD, so random
+  // damage hits it often; a fifth of the undamaged yield is the bar.)
+  EXPECT_GT(postings, intact * 200 / 5) << "undamaged pages hold " << intact << " postings";
 }
 
 TEST(RobustnessTest, DamagedFeedsApiResponsesAndMarkupNeverCrashTheirReaders) {
