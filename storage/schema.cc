@@ -159,6 +159,10 @@ ALTER TABLE postings ADD COLUMN country_raw TEXT;
 CREATE INDEX postings_title_family ON postings(title_family);
 CREATE INDEX postings_company_key ON postings(company_key);
 CREATE INDEX postings_country ON postings(country);
+-- Pages stored before are fetched and read once more, so their postings
+-- get the new fields (and the Markdown of v5) instead of waiting for the
+-- page to change.
+DELETE FROM http_cache;
 )sql";
 
 constexpr std::array<std::string_view, 6> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6};

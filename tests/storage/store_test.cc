@@ -380,3 +380,29 @@ TEST(PostingStoreNormalizedTest, NormalizedColumnsAndRawValuesAreStored) {
 
 }  // namespace
 }  // namespace jobtrawl::storage
+
+namespace jobtrawl::storage {
+namespace {
+
+TEST(MigrationTest, UpgradeToV6ForgetsTheHttpCacheSoPagesAreReadAgain) {
+  // Postings stored before normalization get it on the next crawl: the
+  // upgrade drops what would let unchanged pages be skipped.
+  auto path = std::filesystem::temp_directory_path() / ("jobtrawl-v6-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, 5).has_value());
+    db.exec("INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'old', 'html', 't0')");
+    db.exec("INSERT INTO http_cache (source_id, url, body_hash, fetched_at) VALUES (1, 'https://a.example/', 'h', 't0')");
+  }
+  {
+    auto store = PostingStore::Open(path);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    EXPECT_EQ(Count(**store, "SELECT count(*) FROM http_cache"), 0);
+    EXPECT_EQ(Count(**store, "SELECT count(*) FROM sources"), 1);
+  }
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
