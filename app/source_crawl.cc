@@ -63,6 +63,7 @@ void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
     if (const storage::CachedPage* c = Cached(page.url)) {
       if (role == Link::Role::kListing) outcome.links = Fresh(c->links);
       writer_.Touch(run_, c->listing_keys);
+      if (Refetched(page.url)) writer_.SaveCache(run_, page.url, *c);  // read now: a newer fetched_at
     } else {
       outcome.failed = true;
       Problem(page.url, "HTTP 304 for a page this source has no copy of");
@@ -86,7 +87,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
   if (cached != nullptr && cached->body_hash == fresh.body_hash) {
     if (role == Link::Role::kListing) outcome.links = Fresh(cached->links);
     writer_.Touch(run_, cached->listing_keys);
-    if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified) {
+    if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified || Refetched(page.url)) {
       fresh.links = cached->links;
       fresh.listing_keys = cached->listing_keys;
       writer_.SaveCache(run_, page.url, std::move(fresh));
@@ -130,12 +131,24 @@ std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
   std::erase_if(links, [&](const Link& l) {
     if (l.lastmod.empty() || l.role != Link::Role::kDetail) return false;
     const storage::CachedPage* c = Cached(l.url);
-    if (c == nullptr || c->fetched_at.empty() || c->fetched_at < l.lastmod) return false;
+    if (c == nullptr || c->fetched_at.empty()) return false;
+    if (c->fetched_at < l.lastmod) {
+      // Fetched again: its cache row must say so even if the body is the
+      // same, or the same lastmod would fetch it on every crawl.
+      std::lock_guard lock(refetch_mutex_);
+      refetch_.insert(l.url);
+      return false;
+    }
     writer_.Touch(run_, c->listing_keys);
     unchanged_by_lastmod_.fetch_add(1, std::memory_order_relaxed);
     return true;
   });
   return links;
+}
+
+bool SourceCrawl::Refetched(const std::string& url) {
+  std::lock_guard lock(refetch_mutex_);
+  return refetch_.erase(url) > 0;
 }
 
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {

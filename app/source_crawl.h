@@ -9,6 +9,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <unordered_set>
 
 #include "app/log.h"
 #include "app/store_writer.h"
@@ -49,6 +51,7 @@ class SourceCrawl final : public crawler::CrawlSink {
   const storage::CachedPage* Cached(const std::string& url) const;
   crawler::PageOutcome Process(Link::Role role, const FetchResult& page);  // on the pool
   std::vector<Link> Fresh(std::vector<Link> links);  // on the pool
+  bool Refetched(const std::string& url);            // fetched for a newer sitemap lastmod
   void Problem(const std::string& url, const std::string& problem);
   void RecordRetries(const FetchResult& r);
   void Log(LogLevel level, const std::string& url, const std::string& kind,
@@ -64,6 +67,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   const parsers::Extractor extractor_;
   DoneCallback done_;
   std::atomic<std::int64_t> unchanged_by_lastmod_{0};
+  std::mutex refetch_mutex_;
+  std::unordered_set<std::string> refetch_;  // guarded by refetch_mutex_
   crawler::Crawl crawl_;
 };
 

@@ -359,15 +359,24 @@ TEST_F(CrawlEndToEndTest, SitemapLastmodSkipsPagesReadSinceTheyChanged) {
                      "start = \"" + server_.Url("/sitemap.xml") + "\"\nfollow = { detail = \"/jobs/\" }\n";
   auto config = config::ParseConfig(text, "e2e.toml", dir_);
   ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
-  auto first = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  auto at = [](int month) {
+    std::tm tm{.tm_mday = 1, .tm_mon = month - 1, .tm_year = 126};  // 2026-MM-01
+    return Clock::from_time_t(timegm(&tm));
+  };
+  auto crawl = [&](int month) {
+    CrawlOptions options{.parse_threads = 1};
+    options.now = [t = at(month)] { return t; };
+    return RunCrawl(ioc_, *config, options);
+  };
+  auto first = crawl(1);
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->sources[0].record.counts.new_postings, 2);
   EXPECT_EQ(server_.Hits("/jobs/1"), 1);
   EXPECT_EQ(server_.Hits("/about"), 0);  // not a detail page
 
-  // Job 2 changed after our first read; job 1 did not.
-  server_.Route("/sitemap.xml", {200, sitemap("2999-01-01T00:00:00Z")});
-  auto second = RunCrawl(ioc_, *config, {.parse_threads = 1});
+  // Job 2 changed (in June) after our first read (in January); job 1 did not.
+  server_.Route("/sitemap.xml", {200, sitemap("2026-06-01")});
+  auto second = crawl(7);
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->sources[0].record.status, "ok");
   EXPECT_EQ(server_.Hits("/jobs/1"), 1);
@@ -375,6 +384,14 @@ TEST_F(CrawlEndToEndTest, SitemapLastmodSkipsPagesReadSinceTheyChanged) {
   EXPECT_EQ(second->sources[0].record.not_modified, 1);
   // Job 1 was seen all the same: still open, and its last sighting is this crawl's.
   EXPECT_THAT(Column("SELECT count(*) FROM listings WHERE closed_at IS NULL"), ElementsAre("2"));
+
+  // Job 2's body had not changed, but it was read in July: in August the
+  // same lastmod fetches neither page.
+  auto third = crawl(8);
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(server_.Hits("/jobs/1"), 1);
+  EXPECT_EQ(server_.Hits("/jobs/2"), 2);
+  EXPECT_EQ(third->sources[0].record.not_modified, 2);
 }
 
 TEST_F(CrawlEndToEndTest, LeasedSourceIsSkippedOrWaitedFor) {
