@@ -55,8 +55,8 @@ std::optional<std::string> Area(std::string_view part) {
     for (const auto& [name, area] : kAreas) v.emplace_back(Fold(name), area);
     return v;
   }();
-  // "PT" and "ET" are countries when written in capitals; zones in lower case are rare.
-  if (IsUpperCode(part, 2)) return std::nullopt;
+  // "PT" and "ET" are countries when written in capitals; "EU" is no country.
+  if (IsUpperCode(part, 2) && CountryCode(part)) return std::nullopt;
   std::string f = Fold(part);
   for (const auto& [name, area] : kFolded) {
     if (f == name) return std::string(area);
@@ -388,6 +388,12 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
     if ((place.city || place.region || place.country) &&
         std::find(out.places.begin(), out.places.end(), place) == out.places.end()) {
       out.places.push_back(std::move(place));
+    }
+  }
+  // "Remote (United States)": a country only in the notes is the place too.
+  if (out.places.empty()) {
+    for (const std::string& note : scope_notes) {
+      if (note.size() == 2 && Tables::Get().countries.contains(note)) out.places.push_back(Place{.country = note});
     }
   }
   // Who may apply, should the work be remote: areas, and countries named
