@@ -81,6 +81,27 @@ std::optional<std::string> Absolute(const std::string& base, std::string_view hr
   return CanonicalUrl(*resolved);
 }
 
+// "School: Ward Jackson Primary": an element whose text opens with a label
+// in its own <strong>, <b>, <label>, <dt> or <th> ("School:") gives the value
+// after the label.
+std::string WithoutLabel(const GumboNode& element, std::string text) {
+  const GumboVector& children = element.v.element.children;
+  for (unsigned i = 0; i < children.length && i < 4; ++i) {
+    const auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboTag tag = child->v.element.tag;
+    if (tag != GUMBO_TAG_STRONG && tag != GUMBO_TAG_B && tag != GUMBO_TAG_LABEL && tag != GUMBO_TAG_DT &&
+        tag != GUMBO_TAG_TH && tag != GUMBO_TAG_SPAN) {
+      continue;
+    }
+    std::string label = ElementText(*child);
+    if (label.size() < 2 || label.back() != ':' || !text.starts_with(label)) continue;
+    std::string rest = CleanInlineText(std::string_view(text).substr(label.size()));
+    return rest.empty() ? text : rest;
+  }
+  return text;
+}
+
 constexpr const char* kTextFields[] = {"title", "company", "location", "country", "remote",
                                       "employment_type", "date_posted", "valid_through",
                                       "apply_url", "external_id", "description"};
@@ -212,7 +233,7 @@ void Extractor::Fill(Posting& p, const GumboNode& scope, const std::string& base
         p.description_markdown = std::move(described.description_markdown);
         value = std::move(described.description);
       } else {
-        value = ElementText(*e);
+        value = WithoutLabel(*e, ElementText(*e));
       }
       if (!value || value->empty()) continue;
       if (is_url) {
@@ -297,7 +318,7 @@ Extracted Extractor::ExtractHtml(std::string_view url, std::string_view body, Li
   }
   if (!has_fields) return out;
 
-  if (compiled_->item && out.postings.empty()) {
+  if (compiled_->item && out.postings.empty() && role == Link::Role::kListing) {
     // One posting per item element; its own link is its URL unless a `url` field says otherwise.
     std::vector<Posting> items;
     for (const GumboNode* e : compiled_->item->SelectAll(*doc.document())) {

@@ -87,6 +87,24 @@ const std::vector<Case>& Cases() {
       {.file = "listing/indeed-com-serp-usa-jobs-2024-prettified.html", .source = "indeed-serp",
        .config = "html-selectors.toml", .url = "https://www.indeed.com/jobs?q=usa", .links = true,
        .postings = 15, .expected = {R"x("company":"Colonial Buick GMC","location":"Loganville, GA 30052")x"}},
+      {.file = "listing/jobsinschoolsnortheast-search-results-page1.html", .source = "jobsinschools-ne",
+       .config = "html-selectors.toml", .url = "https://www.jobsinschoolsnortheast.com/search-results/",
+       .links = true, .postings = 5,
+       .expected = {R"x("title":"Teacher of Year 5","company":"Chantry Middle School","location":"Northumberland")x",
+                    R"x("url":"https://www.jobsinschoolsnortheast.com/job/teacher-year-5-3/")x"}},
+      // "Label: value" rows: the <strong> label is dropped from the value.
+      {.file = "plain/jobsinschoolsnortheast-detail-ks2-classroom-teacher.html", .source = "jobsinschools-ne",
+       .config = "html-selectors.toml", .url = "https://www.jobsinschoolsnortheast.com/job/ks2/", .postings = 1,
+       .expected = {R"x("title":"KS2 Classroom Teacher","company":"Ward Jackson Church of England Primary School")x",
+                    R"x("salary":"Main Scale")x", R"x("employment_type":"Permanent")x"}},
+      {.file = "plain/jobsinschoolsnortheast-detail-assistant-curriculum-leader-maths.html",
+       .source = "jobsinschools-ne", .config = "html-selectors.toml",
+       .url = "https://www.jobsinschoolsnortheast.com/job/acl/", .postings = 1,
+       .expected = {R"x("company":"George Stephenson High School","location":"North Tyneside")x"}},
+      {.file = "plain/jobsinschoolsnortheast-detail-teacher-health-social-care.html",
+       .source = "jobsinschools-ne", .config = "html-selectors.toml",
+       .url = "https://www.jobsinschoolsnortheast.com/job/hsc/", .postings = 1,
+       .expected = {R"x("title":"Teacher of Health and Social Care","company":"Durham Sixth Form Centre")x"}},
       {.file = "listing/lever-postings-api-leverdemo-mode-html-2015.vcr.yml", .source = "lever-html",
        .config = "html-structured-data.toml", .links = true, .link_count = 28,
        .expected = {R"x("link":"https://jobs.lever.co/leverdemo/c340431f-c482-4c0c-94df-97f074e5ed1e")x"}},
@@ -153,11 +171,6 @@ const std::set<std::string>& NotYet() {
       "listing/glassdoor-co-in-serp-hackerrank-australia.pyrepr.html",
       // Postings only in inline JavaScript state or rendered by scripts.
       "listing/paylocity-recruiting-anaptysbio.html", "listing/phenom-careers-lilly-search.html",
-      // Values sit in text nodes beside <strong> labels, out of reach of CSS alone.
-      "listing/jobsinschoolsnortheast-search-results-page1.html",
-      "plain/jobsinschoolsnortheast-detail-assistant-curriculum-leader-maths.html",
-      "plain/jobsinschoolsnortheast-detail-ks2-classroom-teacher.html",
-      "plain/jobsinschoolsnortheast-detail-teacher-health-social-care.html",
   };
   return kNotYet;
 }

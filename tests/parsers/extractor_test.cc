@@ -187,3 +187,32 @@ TEST(ExtractorFieldsCorpusTest, BoardListingsByItem) {
 
 }  // namespace
 }  // namespace jobtrawl::parsers
+
+namespace jobtrawl::parsers {
+namespace {
+
+TEST(ExtractorFieldsTest, LabelsInTheirOwnElementAreDroppedFromValues) {
+  // "Label: value" rows, as many job pages list their facts.
+  Extractor x({.fields = {{"title", {"h1"}},
+                          {"company", {"li.school"}},
+                          {"location", {"li.where"}},
+                          {"salary", {"li.pay"}}}});
+  Extracted out = x.Extract("https://a.example/jobs/1", R"(<h1>Teacher</h1><ul>
+      <li class="school"><i class="icon"></i><strong>School:</strong><br>Ward Jackson Primary</li>
+      <li class="where"><b>Location:</b> Darlington</li>
+      <li class="pay">Salary: Main Scale</li></ul>)", Link::Role::kDetail);
+  ASSERT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.postings[0].company, "Ward Jackson Primary");
+  EXPECT_EQ(out.postings[0].location, "Darlington");
+  EXPECT_EQ(out.postings[0].salary_text, "Salary: Main Scale");  // no label element: kept as written
+  // `item` reads listing pages; a detail page of the same source is read whole.
+  Extractor items({.fields = {{"title", {"h1", "h3"}}}, .item = "div.row"});
+  EXPECT_EQ(items.Extract("https://a.example/jobs/2", "<h1>Welder</h1>", Link::Role::kDetail).postings.size(), 1u);
+  EXPECT_EQ(items.Extract("https://a.example/list", "<div class=row><h3>A</h3></div><div class=row><h3>B</h3></div>",
+                          Link::Role::kListing)
+                .postings.size(),
+            2u);
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers
