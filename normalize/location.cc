@@ -111,10 +111,6 @@ const CityInfo* City(std::string_view part, const std::string& country, const st
   return best;
 }
 
-struct Candidate {
-  std::vector<std::string> parts;  // comma parts, remote words removed
-};
-
 // Removes remote phrases from `text`, returning what they said.
 std::optional<std::string> TakeRemote(std::string& text) {
   std::string f = Fold(text, "%");
