@@ -79,15 +79,18 @@ std::string CleanText(std::string_view text, bool keep_lines) {
   out.reserve(in.size());
   int pending_space = 0;  // 0 none, 1 space, 2 line break, 3 blank line
   int newlines = 0;
+  size_t indent = 0;      // with keep_lines: spaces opening a line (Markdown list nesting)
   size_t i = 0;
   auto flush_space = [&] {
     if (!out.empty()) {
       if (pending_space == 1) out.push_back(' ');
       if (pending_space == 2) out.push_back('\n');
       if (pending_space == 3) out.append("\n\n");
+      if (pending_space >= 2) out.append(indent, ' ');
     }
     pending_space = 0;
     newlines = 0;
+    indent = 0;
   };
   while (i < in.size()) {
     // Printable ASCII, most of the text, straight through.
@@ -113,6 +116,11 @@ std::string CleanText(std::string_view text, bool keep_lines) {
     if (cp == '\n' && keep_lines) {
       ++newlines;
       pending_space = std::max(pending_space, newlines >= 2 ? 3 : 2);
+      indent = 0;
+      continue;
+    }
+    if (cp == ' ' && keep_lines && pending_space >= 2) {
+      ++indent;
       continue;
     }
     if (IsWhite(cp)) {

@@ -9,7 +9,8 @@
 namespace jobtrawl::normalize {
 
 // Unicode NFC (utf8proc), zero-width and control characters removed (line
-// breaks kept when `keep_lines`), runs of white space collapsed, trimmed.
+// breaks, and the spaces that indent a line, kept when `keep_lines`), runs
+// of white space collapsed, trimmed.
 // Invalid UTF-8 is returned with only the ASCII clean-up applied.
 std::string CleanText(std::string_view text, bool keep_lines = false);
 

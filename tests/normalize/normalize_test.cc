@@ -39,6 +39,8 @@ TEST(TextTest, NfcInvisibleCharactersAndWhiteSpace) {
   EXPECT_EQ(CleanText("Zero\u200Bwidth\u00ADsoft\uFEFF"), "Zerowidthsoft");
   EXPECT_EQ(CleanText("  a \t\u00A0 b\n\nc  "), "a b c");
   EXPECT_EQ(CleanText("para one\n\n\npara two\nline", true), "para one\n\npara two\nline");
+  // Markdown's nested lists keep their indentation.
+  EXPECT_EQ(CleanText("- Two\n  1. a\n  2.  b \n\n\nend", true), "- Two\n  1. a\n  2. b\n\nend");
   EXPECT_EQ(CleanText("bell\x07 and \x1b escape"), "bell and escape");
   EXPECT_EQ(Fold("Ünïcödé  ÉCOLE-42"), "unicode ecole 42");
   EXPECT_EQ(CompanyKey("The Acme Company, Inc."), "acme");
