@@ -1,5 +1,6 @@
 // Google Benchmark micro-benchmarks of the hot paths: Gumbo parse, JSON-LD
-// extraction, HTML to text, body hashing and the store's upsert.
+// extraction, HTML to text and Markdown, normalizing a posting, each kind's
+// reader, body hashing and the store's upsert.
 //
 // usage: jobtrawl_micro_bench [--page=FILE] [benchmark flags]
 // The page defaults to a bundled sample page; bench/run.py passes a
@@ -15,6 +16,7 @@
 #include <tuple>
 
 #include "app/source_crawl.h"
+#include "normalize/normalize.h"
 #include "parsers/extractor.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
@@ -76,6 +78,26 @@ void BM_HtmlToMarkdown(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
 }
 BENCHMARK(BM_HtmlToMarkdown);
+
+void BM_NormalizePosting(benchmark::State& state) {
+  // What normalizing costs per posting: the page's posting as extracted,
+  // normalized afresh each time (text, places, salary, dates, keys, skills, ...).
+  parsers::Extractor x({});
+  Extracted e = x.Extract("http://127.0.0.1/a/jobs/A000001.html", g_page, Link::Role::kDetail);
+  if (e.postings.empty()) {
+    state.SkipWithError("the page holds no posting");
+    return;
+  }
+  const Posting extracted = e.postings.front();
+  const normalize::Context context{.fetched_at = std::chrono::system_clock::now(), .country = "US"};
+  for (auto _ : state) {
+    Posting p = extracted;
+    normalize::NormalizePosting(p, context);
+    benchmark::DoNotOptimize(p);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_NormalizePosting);
 
 void BM_BodyHash(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(app::BodyHash(g_page));
