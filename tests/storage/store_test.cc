@@ -306,23 +306,22 @@ namespace jobtrawl::storage {
 namespace {
 
 TEST(PostingStoreMarkdownTest, MarkdownIsStoredBesideTextAndUpdatedWithIt) {
-  auto store = PostingStore::Open(":memory:");
-  ASSERT_TRUE(store.has_value());
-  auto source = (*store)->EnsureSource("board", "html", "2026-11-27T10:00:00Z");
+  auto store = OpenMemory();
+  auto source = store->EnsureSource("board", "html", "2026-11-27T10:00:00Z");
   ASSERT_TRUE(source.has_value());
   Posting p;
   p.url = "https://a.example/jobs/1";
   p.title = "One";
   p.description = "Build things.";
   p.description_markdown = "Build **things**.";
-  ASSERT_TRUE((*store)->Upsert(*source, std::vector<Posting>{p}, "2026-11-27T10:00:00Z").has_value());
+  ASSERT_TRUE(store->Upsert(*source, std::vector<Posting>{p}, "2026-11-27T10:00:00Z").has_value());
   auto md = [&] {
-    return (*store)->database().execAndGet("SELECT description_markdown FROM postings").getString();
+    return store->database().execAndGet("SELECT description_markdown FROM postings").getString();
   };
   EXPECT_EQ(md(), "Build **things**.");
   // A change to the Markdown alone (a link's target, say) is a change.
   p.description_markdown = "Build [things](https://a.example/).";
-  auto counts = (*store)->Upsert(*source, std::vector<Posting>{p}, "2026-11-28T10:00:00Z");
+  auto counts = store->Upsert(*source, std::vector<Posting>{p}, "2026-11-28T10:00:00Z");
   ASSERT_TRUE(counts.has_value());
   EXPECT_EQ(counts->updated, 1);
   EXPECT_EQ(md(), "Build [things](https://a.example/).");
@@ -335,9 +334,8 @@ namespace jobtrawl::storage {
 namespace {
 
 TEST(PostingStoreNormalizedTest, NormalizedColumnsAndRawValuesAreStored) {
-  auto store = PostingStore::Open(":memory:");
-  ASSERT_TRUE(store.has_value());
-  auto source = (*store)->EnsureSource("board", "html", "2026-11-27T10:00:00Z");
+  auto store = OpenMemory();
+  auto source = store->EnsureSource("board", "html", "2026-11-27T10:00:00Z");
   ASSERT_TRUE(source.has_value());
   Posting p;
   p.url = "https://a.example/jobs/1";
@@ -355,8 +353,8 @@ TEST(PostingStoreNormalizedTest, NormalizedColumnsAndRawValuesAreStored) {
   p.title_family = "backend engineer";
   p.experience_years_min = 5;
   p.remote_raw = "Hybrid (2 days)";
-  ASSERT_TRUE((*store)->Upsert(*source, std::vector<Posting>{p}, "2026-11-27T10:00:00Z").has_value());
-  SQLite::Statement q((*store)->database(),
+  ASSERT_TRUE(store->Upsert(*source, std::vector<Posting>{p}, "2026-11-27T10:00:00Z").has_value());
+  SQLite::Statement q(store->database(),
                       "SELECT city, region, places, salary_annual_min, salary_currency_guessed, salary_source, "
                       "salary_raw, skills, seniority, title_family, experience_years_min, remote_raw, "
                       "visa_sponsorship IS NULL, json_extract(places, '$[1].country') FROM postings");
