@@ -87,4 +87,83 @@ std::string AddressToString(const sockaddr* address) {
   return buf;
 }
 
+namespace {
+
+// The address as 4 or 16 bytes; mapped IPv6 addresses give their IPv4 part.
+int AddressBytes(const sockaddr* address, unsigned char out[16]) {
+  if (address == nullptr) return 0;
+  if (address->sa_family == AF_INET) {
+    std::memcpy(out, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, 4);
+    return AF_INET;
+  }
+  if (address->sa_family == AF_INET6) {
+    const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+      std::memcpy(out, a.s6_addr + 12, 4);
+      return AF_INET;
+    }
+    std::memcpy(out, a.s6_addr, 16);
+    return AF_INET6;
+  }
+  return 0;
+}
+
+bool ParseAddress(const std::string& text, sockaddr_storage& out) {
+  std::memset(&out, 0, sizeof out);
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out);
+  if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    return true;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out);
+  if (inet_pton(AF_INET6, text.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Network> Network::Parse(std::string_view cidr) {
+  std::string address(cidr.substr(0, cidr.find('/')));
+  sockaddr_storage storage;
+  if (!ParseAddress(address, storage)) return std::nullopt;
+  Network n;
+  n.family_ = AddressBytes(reinterpret_cast<const sockaddr*>(&storage), n.bytes_);
+  const int bits = n.family_ == AF_INET ? 32 : 128;
+  n.prefix_ = bits;
+  if (std::size_t slash = cidr.find('/'); slash != std::string_view::npos) {
+    std::string_view len = cidr.substr(slash + 1);
+    if (len.empty() || len.size() > 3) return std::nullopt;
+    int v = 0;
+    for (char c : len) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    // A mapped IPv6 block ("::ffff:10.0.0.0/104") is the IPv4 block it carries.
+    if (n.family_ == AF_INET && address.find(':') != std::string::npos) v -= 96;
+    if (v < 0 || v > bits) return std::nullopt;
+    n.prefix_ = v;
+  }
+  return n;
+}
+
+bool Network::Contains(const sockaddr* address) const {
+  unsigned char b[16];
+  if (AddressBytes(address, b) != family_ || family_ == 0) return false;
+  const int full = prefix_ / 8;
+  if (std::memcmp(b, bytes_, static_cast<std::size_t>(full)) != 0) return false;
+  const int rest = prefix_ % 8;
+  if (rest == 0) return true;
+  const unsigned char mask = static_cast<unsigned char>(0xFF << (8 - rest));
+  return (b[full] & mask) == (bytes_[full] & mask);
+}
+
+bool Network::Contains(std::string_view ip) const {
+  sockaddr_storage storage;
+  if (!ParseAddress(std::string(ip), storage)) return false;
+  return Contains(reinterpret_cast<const sockaddr*>(&storage));
+}
+
 }  // namespace jobtrawl::crawler

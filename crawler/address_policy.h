@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,22 @@ bool IsNonPublicAddress(std::string_view ip);
 
 // "10.0.0.1" or "::1" for messages.
 std::string AddressToString(const sockaddr* address);
+
+// An address block in CIDR notation: "10.1.0.0/16", "fd00::/8", or one
+// address ("127.0.0.1" is 127.0.0.1/32). IPv4-mapped IPv6 addresses are
+// judged as the IPv4 address they carry.
+class Network {
+ public:
+  // nullopt when `cidr` is not an address with an optional prefix length.
+  static std::optional<Network> Parse(std::string_view cidr);
+  bool Contains(const sockaddr* address) const;
+  bool Contains(std::string_view ip) const;  // false when unparsable
+
+ private:
+  int family_ = 0;              // AF_INET or AF_INET6
+  unsigned char bytes_[16]{};   // network byte order
+  int prefix_ = 0;
+};
 
 }  // namespace jobtrawl::crawler
 

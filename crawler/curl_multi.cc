@@ -33,10 +33,16 @@ CurlMulti::CurlMulti(asio::io_context& ioc)
 }
 
 CurlMulti::~CurlMulti() {
+  alive_.reset();  // handlers still queued in the io_context now do nothing
   for (auto& [easy, done] : transfers_) curl_multi_remove_handle(multi_, easy);
   transfers_.clear();
   // The socket callback fires during cleanup, so the watchers must still exist.
   curl_multi_cleanup(multi_);
+  // Sockets libcurl never told us to forget: stop watching them too.
+  for (auto& [fd, w] : watchers_) {
+    w->removed = true;
+    if (w->descriptor.is_open()) w->descriptor.release();
+  }
   watchers_.clear();
   timer_.cancel();
 }
@@ -47,7 +53,9 @@ void CurlMulti::Add(CURL* easy, DoneCallback done) {
   if (rc != CURLM_OK) {
     // Report it like any failed transfer rather than dropping it.
     auto node = transfers_.extract(easy);
-    asio::post(ioc_, [cb = std::move(node.mapped())] { cb(CURLE_FAILED_INIT); });
+    asio::post(ioc_, [cb = std::move(node.mapped()), alive = std::weak_ptr<char>(alive_)] {
+      if (!alive.expired()) cb(CURLE_FAILED_INIT);
+    });
   }
 }
 
@@ -94,19 +102,19 @@ void CurlMulti::Arm(const std::shared_ptr<Watcher>& w) {
   if ((w->wanted & CURL_POLL_IN) && !w->read_armed) {
     w->read_armed = true;
     w->descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
-                             [this, w](boost::system::error_code ec) {
+                             [this, w, alive = std::weak_ptr<char>(alive_)](boost::system::error_code ec) {
                                w->read_armed = false;
-                               // Aborted waits may outlive *this: touch nothing else.
-                               if (ec == asio::error::operation_aborted || w->removed) return;
+                               // A wait may outlive *this: check before touching it.
+                               if (alive.expired() || ec == asio::error::operation_aborted || w->removed) return;
                                OnReady(w, CURL_CSELECT_IN, ec);
                              });
   }
   if ((w->wanted & CURL_POLL_OUT) && !w->write_armed) {
     w->write_armed = true;
     w->descriptor.async_wait(asio::posix::stream_descriptor::wait_write,
-                             [this, w](boost::system::error_code ec) {
+                             [this, w, alive = std::weak_ptr<char>(alive_)](boost::system::error_code ec) {
                                w->write_armed = false;
-                               if (ec == asio::error::operation_aborted || w->removed) return;
+                               if (alive.expired() || ec == asio::error::operation_aborted || w->removed) return;
                                OnReady(w, CURL_CSELECT_OUT, ec);
                              });
   }
@@ -128,8 +136,8 @@ void CurlMulti::OnTimer(long timeout_ms) {
   }
   // Even a 0 ms timeout only re-arms: libcurl must not be called from here.
   timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-  timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec == asio::error::operation_aborted) return;
+  timer_.async_wait([this, alive = std::weak_ptr<char>(alive_)](boost::system::error_code ec) {
+    if (alive.expired() || ec == asio::error::operation_aborted) return;
     OnTimeout(ec);
   });
 }
@@ -150,7 +158,9 @@ void CurlMulti::Harvest() {
     auto node = transfers_.extract(easy);
     curl_multi_remove_handle(multi_, easy);
     if (node.empty()) continue;
-    asio::post(ioc_, [cb = std::move(node.mapped()), result] { cb(result); });
+    asio::post(ioc_, [cb = std::move(node.mapped()), result, alive = std::weak_ptr<char>(alive_)] {
+      if (!alive.expired()) cb(result);
+    });
   }
 }
 

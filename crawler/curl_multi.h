@@ -21,7 +21,9 @@
 namespace jobtrawl::crawler {
 
 // Not thread-safe: every call, and every callback, happens on the thread
-// running the io_context. Must be destroyed before the io_context.
+// running the io_context. The io_context may outlive it and run another
+// CurlMulti afterwards: handlers left behind check a liveness token and
+// do nothing once it is gone.
 class CurlMulti {
  public:
   using DoneCallback = std::function<void(CURLcode)>;
@@ -60,6 +62,8 @@ class CurlMulti {
   boost::asio::steady_timer timer_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watcher>> watchers_;
   std::unordered_map<CURL*, DoneCallback> transfers_;
+  // Every handler given to Asio holds a weak_ptr to this and checks it first.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace jobtrawl::crawler

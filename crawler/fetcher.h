@@ -13,15 +13,22 @@
 #include <vector>
 
 #include "config/config.h"
+#include "crawler/address_policy.h"
 #include "model/fetch.h"
 
 namespace jobtrawl::crawler {
 
 // Where the requests of one source may go. Shared by all its requests.
+// Shared by all its requests; its address also identifies the source's
+// requests for Cancel().
 struct FetchPolicy {
   bool allow_file = false;                 // file:// URLs may be read
   std::vector<std::string> allowed_hosts;  // lower-case; empty: any host
   std::optional<bool> allow_private_networks;    // overrides [http]
+  std::vector<Network> allowed_networks;   // non-public blocks allowed all the same
+  // Host names pinned to addresses, as "host:port:address[,address...]"
+  // (libcurl's CURLOPT_RESOLVE): boards behind split DNS, and tests.
+  std::vector<std::string> resolve;
   std::optional<std::chrono::milliseconds> delay;  // at least this between starts per host
 };
 
@@ -39,12 +46,21 @@ struct FetchRequest {
 // starts spaced by the delay (the largest of [http] delay, the source's
 // delay and robots Crawl-delay up to max_crawl_delay, plus jitter, widened
 // while the host answers 429/503 or slows down), Retry-After honoured, and
-// a circuit breaker that pauses a failing host and probes it. robots.txt is
-// fetched before the first request to a host and cached for robots_cache.
+// a circuit breaker that pauses a failing host and probes it; a host down
+// for good fails its queue as host_down until its cool-down passes, then is
+// probed again. A Retry-After longer than retry_max fails the URL, and the
+// host's queue, as rate_limited instead of waiting. robots.txt is fetched
+// before the first request to a host and cached for robots_cache.
 // Redirects are followed here, not by libcurl, so each hop is checked
 // against the policy and robots.txt. Connections to non-public addresses
-// are refused unless allowed. Transient failures (timeouts, resets, DNS,
-// 5xx, 408, 429) are retried with exponential backoff and full jitter.
+// are refused unless allowed, judged on each address connected to.
+// Transient failures (timeouts, resets, DNS, 5xx, 408, 429) are retried
+// with exponential backoff and full jitter (crawler/retry_policy.h).
+//
+// Every Fetch() ends in exactly one call of its callback (success, error,
+// Cancel, CancelAll), posted to the io_context, while the Fetcher lives.
+// Hosts idle for a while are forgotten, so memory follows the hosts in
+// use, not every host ever seen.
 class Fetcher {
  public:
   using Callback = std::function<void(FetchResult)>;
@@ -68,9 +84,18 @@ class Fetcher {
 
   // Fails everything queued, waiting or running with FetchError::kCancelled.
   void CancelAll();
+  // Fails, with `why` and `message`, everything queued, waiting or running
+  // whose request carries `policy` (one source's requests).
+  void Cancel(const FetchPolicy* policy, FetchError why, const std::string& message);
 
   std::size_t running() const;
   std::size_t queued() const;  // includes requests waiting to be retried
+  std::size_t hosts() const;   // hosts with state kept (queues, pacing)
+
+  // Forgets hosts with nothing queued or running whose pacing has settled
+  // and that were last used before `now` - idle_ttl. Fetch() does this by
+  // itself now and then; tests call it with a time of their choosing.
+  void ForgetIdleHosts(Clock::time_point now, std::chrono::milliseconds idle_ttl);
 
   // Seeds the jitter and backoff randomness (tests replay with it).
   void SeedRandom(std::uint64_t seed);

@@ -35,6 +35,8 @@ void HostPacer::OnStart(TimePoint now, double jitter_sample) {
   next_start_ = std::max(next_start_, now + gap);
 }
 
+void HostPacer::OnAbandon() { probe_in_flight_ = false; }
+
 void HostPacer::Trip(TimePoint now) {
   ++trips_;
   // The cool-down doubles with each trip in a row, up to 32 times the first.
@@ -46,7 +48,10 @@ void HostPacer::Trip(TimePoint now) {
 
 void HostPacer::OnFinish(TimePoint now, Outcome outcome, Duration latency,
                          std::optional<Duration> retry_after) {
-  if (retry_after) next_start_ = std::max(next_start_, now + *retry_after);
+  if (retry_after) {
+    held_until_ = std::max(held_until_, now + *retry_after);
+    next_start_ = std::max(next_start_, held_until_);
+  }
   const bool probe = state_ == State::kHalfOpen && probe_in_flight_;
   if (probe) probe_in_flight_ = false;
 

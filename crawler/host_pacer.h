@@ -48,10 +48,28 @@ class HostPacer {
   void OnStart(TimePoint now, double jitter_sample);
   void OnFinish(TimePoint now, Outcome outcome, Duration latency,
                 std::optional<Duration> retry_after);
+  // A started request ended with nothing to judge the host by (cancelled,
+  // or refused before connecting): a probe slot it held is free again.
+  void OnAbandon();
 
-  // The breaker tripped more than breaker_max_trips times in a row: work
-  // queued for this host should fail rather than wait on.
-  bool down() const { return trips_ > settings_.breaker_max_trips; }
+  // The breaker tripped more than breaker_max_trips times in a row and its
+  // cool-down has not passed: work queued for this host should fail rather
+  // than wait. Once the cool-down passes a probe may go out again, so a
+  // host that comes back is crawled again (a failed probe trips it anew).
+  bool down(TimePoint now) const {
+    return trips_ > settings_.breaker_max_trips && state_ == State::kOpen && now < open_until_;
+  }
+  // A half-open breaker's single probe is in flight: nothing else starts
+  // until it ends.
+  bool probing() const { return probe_in_flight_; }
+  // Until when the host's Retry-After holds it (a past time when it does not).
+  TimePoint held_until() const { return held_until_; }
+  // No wait the host asked for or the breaker imposes is still running, so
+  // forgetting the host loses no promise (an adaptive slow-down is relearnt).
+  bool quiet(TimePoint now) const {
+    return now >= held_until_ && now >= next_start_ && !probe_in_flight_ &&
+           (state_ == State::kClosed || now >= open_until_);
+  }
   State state() const { return state_; }
   Duration current_delay() const { return current_; }
   Duration base_delay() const { return base_; }
@@ -63,6 +81,7 @@ class HostPacer {
   Duration base_;
   Duration current_;
   TimePoint next_start_{};
+  TimePoint held_until_{};
   State state_ = State::kClosed;
   TimePoint open_until_{};
   bool probe_in_flight_ = false;

@@ -23,7 +23,9 @@ enum class FetchError {
   kForbiddenUrl,  // scheme, host or length not allowed for this source
   kForbiddenAddress,  // resolved to a loopback/private/link-local address
   kRobotsDisallowed,  // robots.txt forbids it (or could not be read: 5xx)
-  kHostDown,      // the host failed so often that its queue was abandoned
+  kHostDown,      // the host failed so often that its queue was abandoned (for a cool-down)
+  kRateLimited,   // the server asked us (Retry-After) to wait longer than retry_max
+  kDeadline,      // the crawl's run deadline passed before the transfer finished
   kProtocol,      // malformed response, reset, or any other transfer failure
   kCancelled,     // the fetcher was shut down before the transfer finished
 };
@@ -76,6 +78,8 @@ inline std::string_view FetchErrorName(FetchError e) {
     case FetchError::kForbiddenAddress: return "forbidden_address";
     case FetchError::kRobotsDisallowed: return "robots_disallowed";
     case FetchError::kHostDown: return "host_down";
+    case FetchError::kRateLimited: return "rate_limited";
+    case FetchError::kDeadline: return "deadline";
     case FetchError::kProtocol: return "protocol";
     case FetchError::kCancelled: return "cancelled";
   }

@@ -81,7 +81,7 @@ TEST_F(HostPacerTest, BreakerOpensProbesAndCloses) {
   EXPECT_FALSE(p.CanStart(t0_ + 20s));  // only one probe at a time
   p.OnFinish(t0_ + 10s, Outcome::kSuccess, 10ms, std::nullopt);
   EXPECT_EQ(p.state(), State::kClosed);
-  EXPECT_FALSE(p.down());
+  EXPECT_FALSE(p.down(t0_ + 10s));
 }
 
 TEST_F(HostPacerTest, FailedProbesDoubleTheCooldownThenGiveUp) {
@@ -92,11 +92,54 @@ TEST_F(HostPacerTest, FailedProbesDoubleTheCooldownThenGiveUp) {
   p.OnFinish(t0_ + 10s, Outcome::kFailure, 10ms, std::nullopt);
   EXPECT_EQ(p.state(), State::kOpen);
   EXPECT_EQ(p.NextWakeUp(), t0_ + 30s);  // 20 s cool-down after the second trip
-  EXPECT_FALSE(p.down());
+  EXPECT_FALSE(p.down(t0_ + 10s));
   ASSERT_TRUE(p.CanStart(t0_ + 30s));
   p.OnStart(t0_ + 30s, 0);
   p.OnFinish(t0_ + 30s, Outcome::kFailure, 10ms, std::nullopt);
-  EXPECT_TRUE(p.down());  // three trips in a row, more than breaker_max_trips
+  EXPECT_TRUE(p.down(t0_ + 30s));  // three trips in a row, more than breaker_max_trips
+}
+
+TEST_F(HostPacerTest, DownExpiresAfterTheCooldownAndAProbeMayBringTheHostBack) {
+  // Issue 10, known fault 2: "down" ends with its cool-down (40 s after the
+  // third trip), a probe goes out, and a good answer closes the breaker.
+  HostPacer p(settings_);
+  for (int i = 0; i < 3; ++i) p.OnFinish(t0_, Outcome::kFailure, 10ms, std::nullopt);
+  auto t = t0_ + 10s;
+  for (auto cooldown : {20s, 40s}) {
+    ASSERT_TRUE(p.CanStart(t));
+    p.OnStart(t, 0);
+    p.OnFinish(t, Outcome::kFailure, 10ms, std::nullopt);
+    t += cooldown;
+  }
+  EXPECT_TRUE(p.down(t - 1s));
+  EXPECT_FALSE(p.down(t));
+  ASSERT_TRUE(p.CanStart(t));
+  p.OnStart(t, 0);
+  EXPECT_TRUE(p.probing());
+  p.OnFinish(t, Outcome::kSuccess, 10ms, std::nullopt);
+  EXPECT_EQ(p.state(), State::kClosed);
+  EXPECT_FALSE(p.down(t));
+  EXPECT_TRUE(p.CanStart(t + 2s));
+}
+
+TEST_F(HostPacerTest, AnAbandonedProbeFreesTheProbeSlot) {
+  // A cancelled or refused probe must not leave the host waiting for ever.
+  HostPacer p(settings_);
+  for (int i = 0; i < 3; ++i) p.OnFinish(t0_, Outcome::kFailure, 10ms, std::nullopt);
+  ASSERT_TRUE(p.CanStart(t0_ + 10s));
+  p.OnStart(t0_ + 10s, 0);
+  EXPECT_FALSE(p.CanStart(t0_ + 12s));
+  p.OnAbandon();
+  EXPECT_TRUE(p.CanStart(t0_ + 12s));
+}
+
+TEST_F(HostPacerTest, RetryAfterIsKeptApartFromTheBreaker) {
+  // held_until() is the server's own wait, which the fetcher compares with retry_max.
+  HostPacer p(settings_);
+  p.OnFinish(t0_, Outcome::kSlowDown, 10ms, 3600s);
+  EXPECT_EQ(p.held_until(), t0_ + 3600s);
+  EXPECT_FALSE(p.CanStart(t0_ + 3599s));
+  EXPECT_FALSE(p.quiet(t0_ + 3599s));
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
 
   asio::io_context& ioc;
   tcp::acceptor acceptor;
+  std::string address;
   std::map<std::string, std::vector<Reply>> routes;
   std::map<std::string, std::size_t> served;
   std::vector<RecordedRequest> requests;
@@ -170,8 +171,10 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
   };
 };
 
-TestServer::TestServer(asio::io_context& ioc) : state_(std::make_shared<State>(ioc)) {
-  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+TestServer::TestServer(asio::io_context& ioc, std::string_view address)
+    : state_(std::make_shared<State>(ioc)) {
+  state_->address = std::string(address);
+  tcp::endpoint endpoint(asio::ip::make_address(state_->address), 0);
   state_->acceptor.open(endpoint.protocol());
   state_->acceptor.set_option(asio::socket_base::reuse_address(true));
   state_->acceptor.bind(endpoint);
@@ -204,8 +207,10 @@ void TestServer::Redirect(std::string target, std::string location, int status) 
 unsigned short TestServer::port() const { return state_->acceptor.local_endpoint().port(); }
 
 std::string TestServer::Url(std::string_view target) const {
-  return "http://127.0.0.1:" + std::to_string(port()) + std::string(target);
+  return "http://" + state_->address + ":" + std::to_string(port()) + std::string(target);
 }
+
+const std::string& TestServer::address() const { return state_->address; }
 
 const std::vector<RecordedRequest>& TestServer::requests() const { return state_->requests; }
 

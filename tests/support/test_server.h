@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jobtrawl::testing {
@@ -33,7 +34,9 @@ struct RecordedRequest {
 
 class TestServer {
  public:
-  explicit TestServer(boost::asio::io_context& ioc);
+  // Listens on `address`, a loopback address (127.0.0.1 .. 127.255.255.254
+  // are all this machine on Linux, so each can stand for another host).
+  explicit TestServer(boost::asio::io_context& ioc, std::string_view address = "127.0.0.1");
   ~TestServer();
 
   // Routes are matched on the request target (path and query) exactly.
@@ -43,7 +46,8 @@ class TestServer {
   void Sequence(std::string target, std::vector<Reply> replies);
 
   unsigned short port() const;
-  std::string Url(std::string_view target) const;  // "http://127.0.0.1:PORT" + target
+  std::string Url(std::string_view target) const;  // "http://ADDRESS:PORT" + target
+  const std::string& address() const;
 
   const std::vector<RecordedRequest>& requests() const;
   int Hits(std::string_view target) const;

@@ -1,0 +1,313 @@
+// Regression tests for the fetcher faults of issue 10 ("Proof that it keeps
+// working"): each failed, crashed or hung before its fix.
+#include <gtest/gtest.h>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "crawler/fetcher.h"
+#include "crawler/retry_policy.h"
+#include "support/test_server.h"
+
+namespace jobtrawl::crawler {
+namespace {
+
+using jobtrawl::testing::Reply;
+using jobtrawl::testing::RunUntil;
+using jobtrawl::testing::TestServer;
+using namespace std::chrono_literals;
+
+class FetcherFaultsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { GlobalInit(); }
+
+  FetcherFaultsTest() : server_(ioc_) {
+    http_.delay = 0ms;
+    http_.delay_jitter = 0;
+    http_.user_agent = "jobtrawl-test/1.0";
+    http_.allow_private_networks = true;
+    http_.obey_robots = false;
+    http_.retries = 3;
+    http_.retry_base = 1ms;
+    http_.retry_max = 1s;
+  }
+
+  // Fetches `urls` with `fetcher`; every callback must come exactly once.
+  std::vector<FetchResult> FetchWith(Fetcher& fetcher, const std::vector<std::string>& urls,
+                                     std::shared_ptr<const FetchPolicy> policy = nullptr,
+                                     std::chrono::milliseconds limit = 10s) {
+    std::vector<std::optional<FetchResult>> results(urls.size());
+    std::vector<int> calls(urls.size());
+    for (size_t i = 0; i < urls.size(); ++i) {
+      fetcher.Fetch({.url = urls[i], .policy = policy}, [&results, &calls, i](FetchResult r) {
+        ++calls[i];
+        results[i] = std::move(r);
+      });
+    }
+    EXPECT_TRUE(RunUntil(ioc_, [&] {
+      return std::all_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); });
+    }, limit));
+    std::vector<FetchResult> out;
+    for (size_t i = 0; i < urls.size(); ++i) {
+      EXPECT_EQ(calls[i], 1) << urls[i];
+      out.push_back(results[i].value_or(FetchResult{}));
+    }
+    return out;
+  }
+
+  std::vector<FetchResult> Fetch(const std::vector<std::string>& urls,
+                                 std::shared_ptr<const FetchPolicy> policy = nullptr) {
+    Fetcher fetcher(ioc_, http_);
+    fetcher.SeedRandom(3);
+    return FetchWith(fetcher, urls, std::move(policy));
+  }
+
+  // Runs the loop for `d` without sleeping: a timer is the event awaited.
+  void Wait(std::chrono::milliseconds d) {
+    boost::asio::steady_timer timer(ioc_, d);
+    bool fired = false;
+    timer.async_wait([&](boost::system::error_code) { fired = true; });
+    RunUntil(ioc_, [&] { return fired; });
+  }
+
+  boost::asio::io_context ioc_;
+  TestServer server_;
+  config::HttpConfig http_;
+};
+
+TEST_F(FetcherFaultsTest, RetryAfterLongerThanRetryMaxEndsTheRetriesAsRateLimited) {
+  // Known fault 1: a 429/503 whose Retry-After exceeds retry_max destroyed
+  // the transfer and then used it (a segmentation fault). Now the URL ends as
+  // rate_limited, and the host's queue with it instead of waiting an hour.
+  const std::pair<int, std::string> cases[] = {
+      {429, "3600"},
+      {503, "3600"},
+      {429, "99999999999999999999999999"},
+      {503, "Fri, 31 Dec 9999 23:59:59 GMT"},
+  };
+  http_.per_host_connections = 1;
+  for (const auto& [status, retry_after] : cases) {
+    SCOPED_TRACE(std::to_string(status) + " Retry-After: " + retry_after);
+    server_.Route("/limited", {.status = status, .headers = {{"Retry-After", retry_after}}});
+    server_.Route("/next", {200, "never asked for"});
+    const int before = server_.Hits("/next");
+    auto r = Fetch({server_.Url("/limited"), server_.Url("/next")});
+    EXPECT_EQ(r[0].error, FetchError::kRateLimited);
+    EXPECT_EQ(r[0].status, status);
+    EXPECT_NE(r[0].error_message.find("Retry-After"), std::string::npos) << r[0].error_message;
+    EXPECT_EQ(r[1].error, FetchError::kRateLimited) << r[1].error_message;
+    EXPECT_EQ(server_.Hits("/next"), before);
+  }
+}
+
+TEST_F(FetcherFaultsTest, RobotsTxt503WithALongRetryAfterDoesNotCrash) {
+  // Known fault 1, robots.txt variant: the robots fetch took the same path.
+  http_.obey_robots = true;
+  server_.Route("/robots.txt", {.status = 503, .headers = {{"Retry-After", "3600"}}});
+  server_.Route("/jobs", {200, "jobs"});
+  auto r = Fetch({server_.Url("/jobs")});
+  EXPECT_EQ(r[0].error, FetchError::kRateLimited) << r[0].error_message;
+  EXPECT_EQ(server_.Hits("/jobs"), 0);
+  EXPECT_EQ(server_.Hits("/robots.txt"), 1);
+}
+
+TEST_F(FetcherFaultsTest, ShortRetryAfterIsStillWaitedOut) {
+  // The clamp only ends waits longer than retry_max; a short one is honoured.
+  server_.Sequence("/busy", {{.status = 503, .headers = {{"Retry-After", "0"}}}, {200, "ok"}});
+  auto r = Fetch({server_.Url("/busy")});
+  EXPECT_TRUE(r[0].ok()) << r[0].error_message;
+  EXPECT_EQ(r[0].retried.size(), 1u);
+}
+
+TEST(RetryPolicyTest, RetryAfterForms) {
+  // RFC 9110 10.2.3: delta-seconds or an HTTP-date (all three forms of 5.6.7);
+  // absurd values are clamped to a day so time arithmetic cannot overflow.
+  const std::time_t now = 1'700'000'000;  // 2023-11-14T22:13:20Z
+  EXPECT_EQ(ParseRetryAfter("120", now), 120s);
+  EXPECT_EQ(ParseRetryAfter(" 5 ", now), 5s);
+  EXPECT_EQ(ParseRetryAfter("0", now), 0s);
+  EXPECT_EQ(ParseRetryAfter("99999999999999999999999", now), kMaxRetryAfter);
+  EXPECT_EQ(ParseRetryAfter("Tue, 14 Nov 2023 22:15:20 GMT", now), 120s);
+  EXPECT_EQ(ParseRetryAfter("Tuesday, 14-Nov-23 22:15:20 GMT", now), 120s);
+  EXPECT_EQ(ParseRetryAfter("Tue Nov 14 22:15:20 2023", now), 120s);
+  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now), 0s);  // past
+  EXPECT_EQ(ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now), kMaxRetryAfter);
+  EXPECT_EQ(ParseRetryAfter("", now), std::nullopt);
+  EXPECT_EQ(ParseRetryAfter("soon", now), std::nullopt);
+  EXPECT_EQ(ParseRetryAfter("-5", now), std::nullopt);
+}
+
+TEST(RetryPolicyTest, BackoffRetryAfterAndExhaustion) {
+  // Full jitter in [0, min(max, base * 2^n)]; Retry-After raises the wait;
+  // one longer than max gives up at once, with the wait it asked for.
+  using Kind = RetryPolicy::Decision::Kind;
+  RetryPolicy p({.retries = 2, .base = 100ms, .max = 1s});
+  EXPECT_EQ(p.OnFailure(1, std::nullopt, 0.5).wait, 50ms);
+  EXPECT_EQ(p.OnFailure(2, std::nullopt, 0.999).kind, Kind::kRetry);
+  EXPECT_LE(p.OnFailure(2, std::nullopt, 0.999).wait, 200ms);
+  EXPECT_EQ(p.OnFailure(3, std::nullopt, 0.5).kind, Kind::kExhausted);
+  EXPECT_EQ(p.OnFailure(1, 700ms, 0.0).wait, 700ms);
+  auto too_long = p.OnFailure(1, 3600s, 0.5);
+  EXPECT_EQ(too_long.kind, Kind::kWaitTooLong);
+  EXPECT_EQ(too_long.wait, 3600s);
+  RetryPolicy huge({.retries = 1000, .base = 1000ms, .max = 60s});
+  EXPECT_LE(huge.OnFailure(999, std::nullopt, 0.999).wait, 60s);  // no overflow in 2^n
+}
+
+TEST_F(FetcherFaultsTest, ADownHostIsCrawledAgainAfterItsCooldown) {
+  // Known fault 2: after breaker_max_trips a host stayed down until the
+  // process restarted, so the daemon's fetcher never crawled it again.
+  http_.retries = 0;
+  http_.per_host_connections = 1;
+  http_.breaker_failures = 1;
+  http_.breaker_cooldown = 30ms;
+  http_.breaker_max_trips = 0;
+  server_.Sequence("/flaky", {{.status = 500}, {200, "back"}});
+  Fetcher fetcher(ioc_, http_);
+  EXPECT_EQ(FetchWith(fetcher, {server_.Url("/flaky")})[0].status, 500);
+  EXPECT_EQ(FetchWith(fetcher, {server_.Url("/flaky")})[0].error, FetchError::kHostDown);
+  Wait(40ms);  // the cool-down passes, as between two daemon runs
+  auto r = FetchWith(fetcher, {server_.Url("/flaky")});
+  EXPECT_TRUE(r[0].ok()) << r[0].error_message;
+  EXPECT_EQ(r[0].body, "back");
+}
+
+TEST_F(FetcherFaultsTest, ASecondFetcherOnTheSameIoContextIsSafe) {
+  // Known fault 3: socket and timer handlers of a destroyed fetcher's curl
+  // glue could run later on an io_context that outlives it. A fetcher is
+  // destroyed at every stage of a transfer, then another one runs there.
+  server_.Route("/slow", {.status = 200, .body = std::string(200'000, 'x'), .delay = 2ms});
+  server_.Route("/ok", {200, "ok"});
+  for (int stage = 0; stage < 40; ++stage) {
+    SCOPED_TRACE(stage);
+    auto destroyed = std::make_shared<bool>(false);
+    {
+      Fetcher first(ioc_, http_);
+      first.Fetch({.url = server_.Url("/slow")}, [destroyed](FetchResult) {
+        EXPECT_FALSE(*destroyed) << "called back after destruction";
+      });
+      for (int i = 0; i < stage; ++i) ioc_.run_one_for(5ms);
+    }
+    *destroyed = true;
+    Fetcher second(ioc_, http_);
+    auto r = FetchWith(second, {server_.Url("/ok")});
+    EXPECT_TRUE(r[0].ok()) << r[0].error_message;
+  }
+  Wait(20ms);  // whatever the first fetchers left behind runs now, and must do nothing
+}
+
+TEST_F(FetcherFaultsTest, TheAddressActuallyConnectedToIsJudged) {
+  // Known fault 4: a name resolving to a refused and an allowed address was
+  // discarded although the allowed one was used.
+  http_.allow_private_networks = false;
+  server_.Route("/x", {200, "x"});
+  const std::string port = std::to_string(server_.port());
+  auto both = std::make_shared<FetchPolicy>();
+  both->resolve = {"two.test:" + port + ":127.0.0.2,127.0.0.1"};
+  both->allowed_networks = {*Network::Parse("127.0.0.1/32")};
+  auto r = Fetch({"http://two.test:" + port + "/x"}, both);
+  EXPECT_TRUE(r[0].ok()) << r[0].error_message;
+  EXPECT_EQ(r[0].body, "x");
+
+  auto refused = std::make_shared<FetchPolicy>();
+  refused->resolve = {"one.test:" + port + ":127.0.0.2"};
+  refused->allowed_networks = {*Network::Parse("127.0.0.1/32")};
+  r = Fetch({"http://one.test:" + port + "/x"}, refused);
+  EXPECT_EQ(r[0].error, FetchError::kForbiddenAddress);
+  EXPECT_NE(r[0].error_message.find("127.0.0.2"), std::string::npos) << r[0].error_message;
+}
+
+TEST_F(FetcherFaultsTest, LoopbackInEverySpellingIsRefused) {
+  // SSRF: decimal, octal, hex and IPv4-mapped spellings of loopback, and a
+  // name resolving to it, all reach the same check after DNS.
+  http_.allow_private_networks = false;
+  server_.Route("/secret", {200, "secret"});
+  const std::string port = std::to_string(server_.port());
+  auto policy = std::make_shared<FetchPolicy>();
+  policy->resolve = {"internal.test:" + port + ":127.0.0.1"};
+  auto r = Fetch({"http://2130706433:" + port + "/secret", "http://0177.0.0.1:" + port + "/secret",
+                  "http://0x7f.0.0.1:" + port + "/secret", "http://[::ffff:127.0.0.1]:" + port + "/secret",
+                  "http://internal.test:" + port + "/secret"},
+                 policy);
+  for (const auto& x : r) EXPECT_EQ(x.error, FetchError::kForbiddenAddress) << x.url << ": " << x.error_message;
+  EXPECT_EQ(server_.Hits("/secret"), 0);
+}
+
+TEST_F(FetcherFaultsTest, RedirectsToLoopbackAreRefusedAtEachHop) {
+  // SSRF: an allowed host redirecting to a loopback one (by address, by
+  // mapped IPv6, by a name) is refused at the hop, and the target never hit.
+  http_.allow_private_networks = false;
+  TestServer front(ioc_, "127.0.0.2");
+  server_.Route("/secret", {200, "secret"});
+  const std::string port = std::to_string(server_.port());
+  front.Redirect("/a", server_.Url("/secret"));
+  front.Redirect("/b", "http://[::ffff:127.0.0.1]:" + port + "/secret", 307);
+  front.Redirect("/c", "http://internal.test:" + port + "/secret", 301);
+  auto policy = std::make_shared<FetchPolicy>();
+  policy->allowed_networks = {*Network::Parse("127.0.0.2/32")};
+  policy->resolve = {"internal.test:" + port + ":127.0.0.1"};
+  auto r = Fetch({front.Url("/a"), front.Url("/b"), front.Url("/c")}, policy);
+  for (const auto& x : r) EXPECT_EQ(x.error, FetchError::kForbiddenAddress) << x.url << ": " << x.error_message;
+  EXPECT_EQ(front.Hits("/a") + front.Hits("/b") + front.Hits("/c"), 3);
+  EXPECT_EQ(server_.Hits("/secret"), 0);
+}
+
+TEST_F(FetcherFaultsTest, CancelEndsOneSourcesTransfersExactlyOnce) {
+  // A run deadline cancels one source's requests (queued, running, waiting
+  // to retry) with its own kind; another source's go on.
+  server_.Route("/slow", {.status = 200, .body = "slow", .delay = 300ms});
+  server_.Sequence("/retry", {{.status = 503}, {200, "ok"}});
+  server_.Route("/other", {200, "other"});
+  http_.retry_base = 10s;  // the retry waits long enough to be cancelled
+  http_.retry_max = 10s;
+  Fetcher fetcher(ioc_, http_);
+  auto a = std::make_shared<FetchPolicy>();
+  auto b = std::make_shared<FetchPolicy>();
+  std::vector<FetchResult> got_a, got_b;
+  for (int i = 0; i < 4; ++i) {
+    fetcher.Fetch({.url = server_.Url("/slow"), .policy = a}, [&](FetchResult r) { got_a.push_back(std::move(r)); });
+  }
+  // Another host (a name pinned to the same server), so the retry is not queued behind /slow.
+  const std::string port = std::to_string(server_.port());
+  a->resolve = {"r.test:" + port + ":127.0.0.1"};
+  fetcher.Fetch({.url = "http://r.test:" + port + "/retry", .policy = a},
+                [&](FetchResult r) { got_a.push_back(std::move(r)); });
+  ASSERT_TRUE(RunUntil(ioc_, [&] {
+    return server_.Hits("/retry") == 1 && server_.Hits("/slow") == 2 && fetcher.running() == 2;
+  }));
+  fetcher.Cancel(a.get(), FetchError::kDeadline, "run deadline reached");
+  fetcher.Fetch({.url = server_.Url("/other"), .policy = b}, [&](FetchResult r) { got_b.push_back(std::move(r)); });
+  ASSERT_TRUE(RunUntil(ioc_, [&] { return got_a.size() == 5 && got_b.size() == 1; }));
+  for (const auto& r : got_a) EXPECT_EQ(r.error, FetchError::kDeadline) << r.url;
+  EXPECT_TRUE(got_b[0].ok()) << got_b[0].error_message;
+  Wait(400ms);  // the cancelled transfers' late answers change nothing
+  EXPECT_EQ(got_a.size(), 5u);
+  EXPECT_EQ(fetcher.running(), 0u);
+  EXPECT_EQ(fetcher.queued(), 0u);
+}
+
+TEST_F(FetcherFaultsTest, IdleHostsAreForgotten) {
+  // Known fault 6: per-host state only grew. Hosts idle past the TTL are
+  // dropped; one still held by a Retry-After is kept.
+  server_.Route("/x", {200, "x"});
+  server_.Route("/held", {.status = 429, .headers = {{"Retry-After", "3600"}}});
+  http_.retries = 0;
+  http_.retry_max = 60s;
+  const std::string port = std::to_string(server_.port());
+  auto policy = std::make_shared<FetchPolicy>();
+  for (const char* name : {"a.test", "b.test", "c.test", "held.test"}) {
+    policy->resolve.push_back(std::string(name) + ":" + port + ":127.0.0.1");
+  }
+  Fetcher fetcher(ioc_, http_);
+  FetchWith(fetcher, {"http://a.test:" + port + "/x", "http://b.test:" + port + "/x",
+                      "http://c.test:" + port + "/x", "http://held.test:" + port + "/held"},
+            policy);
+  EXPECT_EQ(fetcher.hosts(), 4u);
+  const auto now = Fetcher::Clock::now();
+  fetcher.ForgetIdleHosts(now, 5min);
+  EXPECT_EQ(fetcher.hosts(), 4u);  // not idle long enough
+  fetcher.ForgetIdleHosts(now + 6min, 5min);
+  EXPECT_EQ(fetcher.hosts(), 1u);  // held.test: its Retry-After still holds it
+}
+
+}  // namespace
+}  // namespace jobtrawl::crawler
