@@ -101,9 +101,13 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
       summary.sources[i].record = std::move(record);
       ++finished;
     };
+    // Posted handlers check it: a crawl cut off at the grace period leaves
+    // nothing behind on `ioc` that touches this frame.
+    auto alive = std::make_shared<char>();
     std::function<void(std::size_t)> open = [&](std::size_t i) {
-      writer.OpenRun({sources[i].name, sources[i].kind}, [&, i](auto result) {
-        asio::post(ioc, [&, i, result = std::move(result)]() mutable {
+      writer.OpenRun({sources[i].name, sources[i].kind}, [&, i, weak = std::weak_ptr<char>(alive)](auto result) {
+        asio::post(ioc, [&, i, weak, result = std::move(result)]() mutable {
+          if (weak.expired()) return;
           if (!result) {
             if (result.error().leased && options.wait && !stopping) {
               waits[i] = std::make_unique<asio::steady_timer>(ioc, options.wait_poll);
@@ -120,7 +124,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
           crawls[i] = std::make_unique<SourceCrawl>(
               ioc, pool, writer, fetcher, window, sources[i], std::move(*result),
               options.verbose ? LogFunction(LogLine) : LogFunction(),
-              [&, i](const storage::RunRecord& record) { report(i, record); });
+              [&, i](const storage::RunRecord& record) { report(i, record); }, config.http.run_deadline);
           crawls[i]->Start();
           if (stopping) crawls[i]->Stop();
         });
@@ -140,13 +144,25 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
       });
     };
 
-    // The first signal stops the crawl and lets running work finish; a
-    // second one exits at once (every committed batch is already whole).
+    // The first signal stops the crawl: nothing new is fetched, transfers in
+    // flight are cancelled, and pages being read are stored. If that has not
+    // finished within the grace period, the loop ends anyway and what is
+    // queued for the writer is still written. A second signal exits at once
+    // (every committed batch is already whole).
+    bool give_up = false;
+    asio::steady_timer grace(ioc);
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;  // cancelled: the crawl may already be gone
       summary.interrupted = true;
       stopping = true;
+      grace.expires_after(options.shutdown_grace);
+      grace.async_wait([&](boost::system::error_code e) {
+        if (e) return;
+        std::cerr << "jobtrawl: " << sources.size() - finished
+                  << " source(s) still finishing after the grace period; exiting\n";
+        give_up = true;
+      });
       for (std::size_t i = 0; i < sources.size(); ++i) {
         if (crawls[i]) crawls[i]->Stop();
         if (waits[i] && waits[i]->cancel() > 0) {
@@ -164,12 +180,20 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     auto work = asio::make_work_guard(ioc);
     schedule_renewal();
     for (std::size_t i = 0; i < sources.size(); ++i) open(i);
-    while (finished < sources.size()) {
+    while (finished < sources.size() && !give_up) {
       if (ioc.stopped()) ioc.restart();
       ioc.run_one();
     }
     signals.cancel();
     renew.cancel();
+    grace.cancel();
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      auto& r = summary.sources[i].record;
+      if (r.status.empty()) {
+        r.status = "interrupted";
+        r.message = "did not finish within the shutdown grace period";
+      }
+    }
     pool.join();
   }
   return summary;

@@ -40,6 +40,8 @@ struct CrawlOptions {
   bool wait = false;
   std::chrono::milliseconds wait_poll{std::chrono::seconds(5)};
   std::chrono::milliseconds lease_ttl{std::chrono::minutes(2)};
+  // After SIGINT/SIGTERM, how long the crawl may take to wind down.
+  std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   NowFunction now = [] { return Clock::now(); };
 };
 

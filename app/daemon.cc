@@ -239,7 +239,8 @@ class Daemon::Impl {
   std::unique_ptr<SourceCrawl> MakeCrawl(Source& s, StoreWriter::RunStart run) {
     return std::make_unique<SourceCrawl>(
         ioc_, *pool_, *writer_, *fetcher_, *window_, s.config, std::move(run), options_.log,
-        [this, name = s.config.name](const storage::RunRecord& r) { OnCrawled(name, r); });
+        [this, name = s.config.name](const storage::RunRecord& r) { OnCrawled(name, r); },
+        config_.http.run_deadline);
   }
 
   void OnCrawled(const std::string& name, const storage::RunRecord& r) {

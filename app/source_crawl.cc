@@ -27,7 +27,7 @@ std::string BodyHash(std::string_view body) { return storage::StableHash(body); 
 SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWriter& writer,
                          crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
                          config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
-                         DoneCallback done)
+                         DoneCallback done, std::chrono::milliseconds deadline)
     : ioc_(ioc),
       pool_(pool),
       writer_(writer),
@@ -37,9 +37,20 @@ SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWr
       log_(std::move(log)),
       extractor_(ExtractOptionsFor(source_)),
       done_(std::move(done)),
+      deadline_(deadline),
+      deadline_timer_(ioc),
       crawl_(fetcher, {source_}, *this, window) {}
 
-void SourceCrawl::Start() { crawl_.Start(); }
+void SourceCrawl::Start() {
+  deadline_timer_.expires_after(deadline_);
+  deadline_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: the run ended, or *this is gone
+    Log(LogLevel::kWarning, source_.start.empty() ? "" : source_.start.front(), "deadline",
+        "the run deadline passed: stopping this source's crawl");
+    crawl_.Expire();
+  });
+  crawl_.Start();
+}
 void SourceCrawl::Stop() { crawl_.Stop(); }
 
 const storage::CachedPage* SourceCrawl::Cached(const std::string& url) const {
@@ -70,10 +81,11 @@ void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
     }
     return done(std::move(outcome));
   }
-  asio::post(pool_, [this, role, page = std::move(page), done = std::move(done)]() mutable {
+  asio::post(pool_, [this, role, page = std::move(page), done = std::move(done),
+                     alive = std::weak_ptr<char>(alive_)]() mutable {
     crawler::PageOutcome outcome = Process(role, page);
-    asio::post(ioc_, [done = std::move(done), outcome = std::move(outcome)]() mutable {
-      done(std::move(outcome));
+    asio::post(ioc_, [done = std::move(done), outcome = std::move(outcome), alive]() mutable {
+      if (!alive.expired()) done(std::move(outcome));
     });
   });
 }
@@ -171,8 +183,13 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
   record.errors = stats.errors;
   record.retries = stats.retries;
   record.not_modified = stats.not_modified + unchanged_by_lastmod_.load();
+  deadline_timer_.cancel();
   CloseRule rule{.allowed = false, .close_after = source_.close_after};
-  if (stats.interrupted) {
+  if (stats.deadline_hit) {
+    record.status = "partial";
+    record.message = "stopped at the run deadline ([http] run_deadline, " +
+                     std::to_string(deadline_.count() / 1000) + " s): closed none";
+  } else if (stats.interrupted) {
     record.status = "interrupted";
     record.message = "stopped before it finished";
   } else if (stats.start_failures > 0) {
@@ -187,9 +204,12 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
       rule.allowed = true;
     }
   }
-  writer_.FinishRun(run_, record, rule, [this](const storage::RunRecord& written) {
-    asio::post(ioc_, [this, written] { done_(written); });
-  });
+  writer_.FinishRun(run_, record, rule,
+                    [this, alive = std::weak_ptr<char>(alive_)](const storage::RunRecord& written) {
+                      asio::post(ioc_, [this, written, alive] {
+                        if (!alive.expired()) done_(written);
+                      });
+                    });
 }
 
 void SourceCrawl::Problem(const std::string& url, const std::string& problem) {

@@ -5,6 +5,7 @@
 #define JOBTRAWL_APP_SOURCE_CRAWL_H_
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <atomic>
 #include <functional>
@@ -30,10 +31,12 @@ class SourceCrawl final : public crawler::CrawlSink {
   SourceCrawl(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, StoreWriter& writer,
               crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
               config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
-              DoneCallback done);
+              DoneCallback done, std::chrono::milliseconds deadline = std::chrono::hours(4));
   SourceCrawl(const SourceCrawl&) = delete;
   SourceCrawl& operator=(const SourceCrawl&) = delete;
 
+  // Starts the crawl and its run deadline: when it passes, the crawl is
+  // cut short (crawler::Crawl::Expire) and the run ends `partial`.
   void Start();
   // Stops following links; see crawler::Crawl::Stop.
   void Stop();
@@ -69,7 +72,12 @@ class SourceCrawl final : public crawler::CrawlSink {
   std::atomic<std::int64_t> unchanged_by_lastmod_{0};
   std::mutex refetch_mutex_;
   std::unordered_set<std::string> refetch_;  // guarded by refetch_mutex_
+  const std::chrono::milliseconds deadline_;
+  boost::asio::steady_timer deadline_timer_;  // cancelled, with its handler, when *this goes
   crawler::Crawl crawl_;
+  // What is posted back to the event loop checks it first: a crawl cut off
+  // at shutdown leaves nothing behind that touches it.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 // The extractor settings a source's config asks for.

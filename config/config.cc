@@ -262,7 +262,7 @@ void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
                "max_redirects", "max_url_length", "obey_robots", "robots_cache",
                "max_crawl_delay", "delay_jitter", "max_adaptive_delay", "retries", "retry_base",
                "retry_max", "breaker_failures", "breaker_cooldown", "breaker_max_trips",
-               "allow_private_networks"},
+               "allow_private_networks", "run_deadline"},
               "[http]");
   r.String(t, "user_agent", out.user_agent);
   if (out.user_agent.empty()) r.Fail(t.source(), "[http] user_agent must not be empty");
@@ -288,6 +288,8 @@ void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
   r.Duration(t, "breaker_cooldown", out.breaker_cooldown);
   r.Int(t, "breaker_max_trips", out.breaker_max_trips, 1, 1000);
   r.Bool(t, "allow_private_networks", out.allow_private_networks);
+  r.Duration(t, "run_deadline", out.run_deadline);
+  if (out.run_deadline.count() <= 0) r.Fail(t.source(), "[http] run_deadline must be more than zero");
   if (out.timeout.count() <= 0) r.Fail(t.source(), "[http] timeout must be more than zero");
 }
 

@@ -46,6 +46,9 @@ struct HttpConfig {
   milliseconds breaker_cooldown{60000};          // first pause; doubles while probes fail
   int breaker_max_trips = 3;                     // pauses in a row before queued work fails
   bool allow_private_networks = false;           // loopback/private/link-local addresses
+  // The longest one crawl of one source may take: then what it has queued
+  // is dropped, what is in flight fails as `deadline`, and the run ends.
+  milliseconds run_deadline{4LL * 3600 * 1000};
 };
 
 // URL patterns are RE2 regular expressions matched anywhere in the absolute URL.

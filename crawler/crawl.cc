@@ -54,6 +54,14 @@ void Crawl::Stop() {
   }
 }
 
+void Crawl::Expire() {
+  for (SourceState& s : sources_) s.stats.deadline_hit = !s.reported;
+  Stop();
+  for (SourceState& s : sources_) {
+    fetcher_.Cancel(s.policy.get(), FetchError::kDeadline, "the run deadline passed before this page was fetched");
+  }
+}
+
 void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start) {
   SourceState& s = sources_[source];
   if (stopping_) return;

@@ -33,6 +33,7 @@ struct SourceStats {
   std::int64_t offsite_links = 0; // links to hosts the source may not visit, skipped
   int start_failures = 0;   // start pages that failed: the source itself is unreachable
   bool interrupted = false; // Stop() ended it early
+  bool deadline_hit = false; // Expire() ended it at its run deadline
   bool page_limit_hit = false;
 };
 
@@ -94,6 +95,10 @@ class Crawl {
   // processed complete, then each unfinished source is reported done with
   // `interrupted` set.
   void Stop();
+  // The run deadline passed: like Stop(), and what the fetcher holds for
+  // these sources fails at once as FetchError::kDeadline (recorded as
+  // errors) instead of finishing.
+  void Expire();
   bool done() const { return sources_done_ == sources_.size(); }
 
  private:

@@ -17,9 +17,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-namespace {
-
-std::string Gzip(const std::string& in) {
+std::string Gzip(std::string_view in) {
   z_stream z{};
   if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw std::runtime_error("deflateInit2");
@@ -34,8 +32,6 @@ std::string Gzip(const std::string& in) {
   return out;
 }
 
-}  // namespace
-
 struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
   explicit State(asio::io_context& io) : ioc(io), acceptor(io) {}
 
@@ -45,6 +41,7 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
   std::map<std::string, std::vector<Reply>> routes;
   std::map<std::string, std::size_t> served;
   std::vector<RecordedRequest> requests;
+  std::vector<std::shared_ptr<void>> stalled;  // sessions held open without an answer
   bool stopped = false;
 
   void Accept() {
@@ -121,6 +118,24 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
     }
 
     void Respond(const Reply& reply) {
+      if (reply.stall) {
+        state->stalled.push_back(shared_from_this());
+        return;
+      }
+      if (!reply.raw.empty()) {
+        auto raw = std::make_shared<std::string>(reply.raw);
+        asio::async_write(stream.socket(), asio::buffer(*raw),
+                          [self = shared_from_this(), raw, reset = reply.reset](beast::error_code, std::size_t) {
+                            beast::error_code ignored;
+                            if (reset) {
+                              self->stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+                            } else {
+                              self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                            }
+                            self->stream.close();
+                          });
+        return;
+      }
       if (reply.drip.count() > 0) {
         auto head = std::make_shared<std::string>(
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
@@ -184,6 +199,7 @@ TestServer::TestServer(asio::io_context& ioc, std::string_view address)
 
 TestServer::~TestServer() {
   state_->stopped = true;
+  state_->stalled.clear();
   beast::error_code ignored;
   state_->acceptor.close(ignored);
 }

@@ -24,6 +24,10 @@ struct Reply {
   bool truncate = false;               // promise the full length, send half, close
   std::chrono::milliseconds drip{0};   // send the body one byte per `drip`
   std::string etag;                    // answer 304 when If-None-Match carries it
+  // Misbehaviour, for tests of what the crawler survives:
+  bool stall = false;  // read the request, then never answer (the connection stays open)
+  std::string raw;     // these bytes are the whole answer (headers included), then close
+  bool reset = false;  // with `raw`: end with a TCP reset instead of a clean close
 };
 
 struct RecordedRequest {
@@ -56,6 +60,9 @@ class TestServer {
   struct State;
   std::shared_ptr<State> state_;
 };
+
+// `in` gzip-compressed (RFC 1952), e.g. to serve a precompressed body.
+std::string Gzip(std::string_view in);
 
 // Runs `ioc` one handler at a time until `done()` holds or `limit` passes;
 // returns done(). Never sleeps: it waits for events.
