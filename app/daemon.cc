@@ -49,7 +49,17 @@ class Daemon::Impl {
     }
     writer_ = std::make_unique<StoreWriter>(
         std::move(*store),
-        StoreWriter::Options{.lease_holder = LeaseHolderName("daemon"), .lease_ttl = options_.lease_ttl},
+        StoreWriter::Options{
+            .lease_holder = LeaseHolderName("daemon"),
+            .lease_ttl = options_.lease_ttl,
+            .holder_is_dead = LeaseHolderIsDead,
+            .lease_lost =
+                [this, alive = std::weak_ptr(alive_)](StoreWriter::RunId run, const std::string& holder) {
+                  asio::post(ioc_, [this, alive, run, holder] {
+                    if (alive.lock()) OnLeaseLost(run, holder);
+                  });
+                },
+            .cache_ttl = config_.storage.cache_ttl},
         options_.now);
     const int threads = options_.parse_threads > 0
                             ? options_.parse_threads
@@ -162,7 +172,7 @@ class Daemon::Impl {
     s.timer = std::make_unique<asio::steady_timer>(ioc_);
     // A restart continues the stored schedule; sources that are due (or
     // new) start within startup_spread, not all at the same moment.
-    writer_->ReadNextRun(config.name, [this, name = config.name](std::optional<Clock::time_point> at) {
+    writer_->ReadNextRun({config.name, config.kind}, [this, name = config.name](std::optional<Clock::time_point> at) {
       asio::post(ioc_, [this, name, at] {
         auto it = sources_.find(name);
         if (it == sources_.end() || stopping_) return;
@@ -230,10 +240,22 @@ class Daemon::Impl {
       s.crawl->Stop();
       return;
     }
+    if (!result->note.empty()) Log(LogLevel::kNotice, name + ": " + result->note);
     Log(LogLevel::kInfo, name + ": crawling " + s.config.start.front());
     s.crawl = MakeCrawl(s, std::move(*result));
     s.crawl->Start();
     options_.notify("STATUS=" + Status());
+  }
+
+  // Another process holds the lease now: this crawl must stop writing.
+  void OnLeaseLost(StoreWriter::RunId run, const std::string& holder) {
+    for (auto& [name, s] : sources_) {
+      if (s.crawl && s.crawl->run() == run) {
+        Log(LogLevel::kWarning, name + ": lost its lease to " + (holder.empty() ? "nobody" : holder) +
+                                    "; stopping this crawl");
+        s.crawl->Stop();
+      }
+    }
   }
 
   std::unique_ptr<SourceCrawl> MakeCrawl(Source& s, StoreWriter::RunStart run) {
@@ -264,7 +286,7 @@ class Daemon::Impl {
       sources_.erase(it);
     } else if (!stopping_) {
       auto next = NextAfter(s, options_.now());
-      writer_->SetNextRun(name, next);
+      writer_->SetNextRun({name, s.config.kind}, next);
       Schedule(s, next);
     }
     options_.notify("STATUS=" + Status());
@@ -353,6 +375,7 @@ class Daemon::Impl {
   }
 
   asio::io_context& ioc_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers posted by the writer check it
   config::Config config_;
   DaemonOptions options_;
   std::mt19937_64 rng_;
