@@ -142,7 +142,9 @@ class Daemon::Impl {
         it->second.removed = false;
       }
     }
-    std::erase_if(sources_, [](const auto& entry) { return entry.second.removed && !entry.second.crawl; });
+    std::erase_if(sources_, [](const auto& entry) {
+      return entry.second.removed && !entry.second.crawl && !entry.second.opening;
+    });
     if (fresh->http.user_agent != config_.http.user_agent ||
         fresh->http.max_connections != config_.http.max_connections ||
         fresh->http.per_host_connections != config_.http.per_host_connections ||
@@ -160,6 +162,7 @@ class Daemon::Impl {
     config::SourceConfig config;
     std::unique_ptr<asio::steady_timer> timer;
     std::unique_ptr<SourceCrawl> crawl;  // set while a crawl runs
+    bool opening = false;                // OpenRun asked, its answer not yet here
     Clock::time_point next{};
     bool removed = false;
   };
@@ -177,8 +180,11 @@ class Daemon::Impl {
         auto it = sources_.find(name);
         if (it == sources_.end() || stopping_) return;
         const auto now = options_.now();
+        // Never later than one interval: a source crawled every second
+        // does not wait half a minute after a restart.
+        const milliseconds window = std::min(options_.startup_spread, it->second.config.every);
         auto spread = milliseconds(static_cast<milliseconds::rep>(
-            Uniform() * static_cast<double>(options_.startup_spread.count())));
+            Uniform() * static_cast<double>(window.count())));
         Schedule(it->second, at && *at > now ? *at : now + spread);
       });
     });
@@ -213,6 +219,8 @@ class Daemon::Impl {
       Schedule(s, NextAfter(s, options_.now()));
       return;
     }
+    if (s.opening) return;
+    s.opening = true;
     writer_->OpenRun({s.config.name, s.config.kind}, [this, name](auto result) {
       asio::post(ioc_, [this, name, result = std::move(result)]() mutable { OnOpened(name, std::move(result)); });
     });
@@ -223,7 +231,9 @@ class Daemon::Impl {
     auto it = sources_.find(name);
     if (it == sources_.end()) return;
     Source& s = it->second;
+    s.opening = false;
     if (!result) {
+      if (stopping_) return Drain();
       if (result.error().leased) {
         Log(LogLevel::kNotice, name + ": " + result.error().message + "; trying again later");
         Schedule(s, options_.now() + std::min<milliseconds>(s.config.every, std::chrono::minutes(1)));
@@ -296,8 +306,11 @@ class Daemon::Impl {
   // Shutdown: once no transfer runs (or the grace period is over), what is
   // still queued is cancelled; once no crawl runs, the loop ends.
   void Drain() {
-    bool crawling = std::any_of(sources_.begin(), sources_.end(),
-                                [](const auto& e) { return e.second.crawl != nullptr; });
+    // A run being opened counts: once open, it has a row and a lease that
+    // only its crawl's end gives back.
+    bool crawling = std::any_of(sources_.begin(), sources_.end(), [](const auto& e) {
+      return e.second.crawl != nullptr || e.second.opening;
+    });
     if (!crawling) {
       finished_ = true;
       return;
