@@ -84,6 +84,7 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
     return summary.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
   }
   if (!quiet) out << FormatSummary(*summary);
+  if (summary->all_skipped() && !summary->interrupted) return kExitAllSkipped;
   return summary->all_ok() ? kExitOk : kExitSourcesFailed;
 }
 

@@ -18,6 +18,7 @@ enum ExitCode : int {
   kExitSourcesFailed = 1,  // some sources failed; the others were stored
   kExitUsage = 2,          // bad command line or config
   kExitRuntime = 3,        // the database or an input file could not be used
+  kExitAllSkipped = 4,     // crawl: other live processes hold every selected source; nothing stored
 };
 
 // The config file used when --config is not given: $JOBTRAWL_CONFIG, else

@@ -52,10 +52,12 @@ bool CrawlSummary::all_ok() const {
   return !interrupted;
 }
 
-std::string LeaseHolderName(std::string_view role) {
-  char host[256] = "localhost";
-  gethostname(host, sizeof host - 1);
-  return std::string(role) + " " + host + ":" + std::to_string(::getpid());
+bool CrawlSummary::all_skipped() const {
+  if (sources.empty()) return false;
+  for (const auto& s : sources) {
+    if (s.record.status != "skipped") return false;
+  }
+  return true;
 }
 
 std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config::Config& config,
@@ -80,9 +82,21 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
   if (!store) return std::unexpected(store.error());
   for (const auto& s : sources) summary.sources.push_back({s.name, {}});
 
-  StoreWriter writer(std::move(*store),
-                     {.lease_holder = LeaseHolderName("crawl"), .lease_ttl = options.lease_ttl},
-                     options.now);
+  // Set while the crawls below exist; a lost lease stops its crawl.
+  auto on_lease_lost = std::make_shared<std::function<void(StoreWriter::RunId, const std::string&)>>();
+  StoreWriter writer(
+      std::move(*store),
+      {.lease_holder = LeaseHolderName("crawl"),
+       .lease_ttl = options.lease_ttl,
+       .holder_is_dead = LeaseHolderIsDead,
+       .lease_lost =
+           [&ioc, weak = std::weak_ptr(on_lease_lost)](StoreWriter::RunId run, const std::string& holder) {
+             asio::post(ioc, [weak, run, holder] {
+               if (auto handler = weak.lock(); handler && *handler) (*handler)(run, holder);
+             });
+           },
+       .cache_ttl = config.storage.cache_ttl},
+      options.now);
   const int threads = options.parse_threads > 0
                           ? options.parse_threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -121,6 +135,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
                        .message = result.error().message});
             return;
           }
+          if (!result->note.empty()) std::cerr << "jobtrawl: " << sources[i].name << ": " << result->note << '\n';
           crawls[i] = std::make_unique<SourceCrawl>(
               ioc, pool, writer, fetcher, window, sources[i], std::move(*result),
               options.verbose ? LogFunction(LogLine) : LogFunction(),
@@ -129,6 +144,16 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
           if (stopping) crawls[i]->Stop();
         });
       });
+    };
+
+    *on_lease_lost = [&](StoreWriter::RunId run, const std::string& holder) {
+      for (std::size_t i = 0; i < crawls.size(); ++i) {
+        if (crawls[i] && crawls[i]->run() == run) {
+          std::cerr << "jobtrawl: " << sources[i].name << ": lost its lease to "
+                    << (holder.empty() ? std::string("nobody") : holder) << "; stopping its crawl\n";
+          crawls[i]->Stop();
+        }
+      }
     };
 
     // Leases are renewed while the crawl runs, so a long crawl keeps them.
@@ -195,6 +220,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
       }
     }
     pool.join();
+    *on_lease_lost = nullptr;
   }
   return summary;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/lease_holder.h"
 #include "config/config.h"
 #include "model/clock.h"
 #include "model/error.h"
@@ -28,6 +29,9 @@ struct CrawlSummary {
   bool interrupted = false;
 
   bool all_ok() const;  // no source failed or was interrupted
+  // Every selected source was skipped: other live processes hold them all,
+  // so this crawl stored nothing.
+  bool all_skipped() const;
 };
 
 struct CrawlOptions {
@@ -45,14 +49,14 @@ struct CrawlOptions {
   NowFunction now = [] { return Clock::now(); };
 };
 
-// "crawl host:pid" or "daemon host:pid": who holds a lease, for people.
-std::string LeaseHolderName(std::string_view role);
-
 // Crawls the selected sources once on `ioc` (which must not be running
 // elsewhere), storing what it finds, and returns when every source has
 // finished and been written. Runs `ioc` itself; other work on it (a test
 // server) runs alongside. SIGINT/SIGTERM stop the crawl early, keeping what
-// was stored. Fails only when the crawl cannot start (unknown source name,
+// was stored. A source whose lease another process holds is skipped (or
+// waited for), unless that process is dead (LeaseHolderIsDead): then its
+// lease is taken over at once and the source's message says so. A source
+// whose lease is lost mid-crawl stops and is recorded "failed". Fails only when the crawl cannot start (unknown source name,
 // database unusable).
 std::expected<CrawlSummary, Error> RunCrawl(boost::asio::io_context& ioc,
                                             const config::Config& config,

@@ -49,7 +49,17 @@ class Daemon::Impl {
     }
     writer_ = std::make_unique<StoreWriter>(
         std::move(*store),
-        StoreWriter::Options{.lease_holder = LeaseHolderName("daemon"), .lease_ttl = options_.lease_ttl},
+        StoreWriter::Options{
+            .lease_holder = LeaseHolderName("daemon"),
+            .lease_ttl = options_.lease_ttl,
+            .holder_is_dead = LeaseHolderIsDead,
+            .lease_lost =
+                [this, alive = std::weak_ptr(alive_)](StoreWriter::RunId run, const std::string& holder) {
+                  asio::post(ioc_, [this, alive, run, holder] {
+                    if (alive.lock()) OnLeaseLost(run, holder);
+                  });
+                },
+            .cache_ttl = config_.storage.cache_ttl},
         options_.now);
     const int threads = options_.parse_threads > 0
                             ? options_.parse_threads
@@ -132,7 +142,9 @@ class Daemon::Impl {
         it->second.removed = false;
       }
     }
-    std::erase_if(sources_, [](const auto& entry) { return entry.second.removed && !entry.second.crawl; });
+    std::erase_if(sources_, [](const auto& entry) {
+      return entry.second.removed && !entry.second.crawl && !entry.second.opening;
+    });
     if (fresh->http.user_agent != config_.http.user_agent ||
         fresh->http.max_connections != config_.http.max_connections ||
         fresh->http.per_host_connections != config_.http.per_host_connections ||
@@ -150,6 +162,7 @@ class Daemon::Impl {
     config::SourceConfig config;
     std::unique_ptr<asio::steady_timer> timer;
     std::unique_ptr<SourceCrawl> crawl;  // set while a crawl runs
+    bool opening = false;                // OpenRun asked, its answer not yet here
     Clock::time_point next{};
     bool removed = false;
   };
@@ -162,13 +175,16 @@ class Daemon::Impl {
     s.timer = std::make_unique<asio::steady_timer>(ioc_);
     // A restart continues the stored schedule; sources that are due (or
     // new) start within startup_spread, not all at the same moment.
-    writer_->ReadNextRun(config.name, [this, name = config.name](std::optional<Clock::time_point> at) {
+    writer_->ReadNextRun({config.name, config.kind}, [this, name = config.name](std::optional<Clock::time_point> at) {
       asio::post(ioc_, [this, name, at] {
         auto it = sources_.find(name);
         if (it == sources_.end() || stopping_) return;
         const auto now = options_.now();
+        // Never later than one interval: a source crawled every second
+        // does not wait half a minute after a restart.
+        const milliseconds window = std::min(options_.startup_spread, it->second.config.every);
         auto spread = milliseconds(static_cast<milliseconds::rep>(
-            Uniform() * static_cast<double>(options_.startup_spread.count())));
+            Uniform() * static_cast<double>(window.count())));
         Schedule(it->second, at && *at > now ? *at : now + spread);
       });
     });
@@ -203,6 +219,8 @@ class Daemon::Impl {
       Schedule(s, NextAfter(s, options_.now()));
       return;
     }
+    if (s.opening) return;
+    s.opening = true;
     writer_->OpenRun({s.config.name, s.config.kind}, [this, name](auto result) {
       asio::post(ioc_, [this, name, result = std::move(result)]() mutable { OnOpened(name, std::move(result)); });
     });
@@ -213,7 +231,9 @@ class Daemon::Impl {
     auto it = sources_.find(name);
     if (it == sources_.end()) return;
     Source& s = it->second;
+    s.opening = false;
     if (!result) {
+      if (stopping_) return Drain();
       if (result.error().leased) {
         Log(LogLevel::kNotice, name + ": " + result.error().message + "; trying again later");
         Schedule(s, options_.now() + std::min<milliseconds>(s.config.every, std::chrono::minutes(1)));
@@ -230,10 +250,22 @@ class Daemon::Impl {
       s.crawl->Stop();
       return;
     }
+    if (!result->note.empty()) Log(LogLevel::kNotice, name + ": " + result->note);
     Log(LogLevel::kInfo, name + ": crawling " + s.config.start.front());
     s.crawl = MakeCrawl(s, std::move(*result));
     s.crawl->Start();
     options_.notify("STATUS=" + Status());
+  }
+
+  // Another process holds the lease now: this crawl must stop writing.
+  void OnLeaseLost(StoreWriter::RunId run, const std::string& holder) {
+    for (auto& [name, s] : sources_) {
+      if (s.crawl && s.crawl->run() == run) {
+        Log(LogLevel::kWarning, name + ": lost its lease to " + (holder.empty() ? "nobody" : holder) +
+                                    "; stopping this crawl");
+        s.crawl->Stop();
+      }
+    }
   }
 
   std::unique_ptr<SourceCrawl> MakeCrawl(Source& s, StoreWriter::RunStart run) {
@@ -265,7 +297,7 @@ class Daemon::Impl {
       sources_.erase(it);
     } else if (!stopping_) {
       auto next = NextAfter(s, options_.now());
-      writer_->SetNextRun(name, next);
+      writer_->SetNextRun({name, s.config.kind}, next);
       Schedule(s, next);
     }
     options_.notify("STATUS=" + Status());
@@ -275,8 +307,11 @@ class Daemon::Impl {
   // Shutdown: once no transfer runs (or the grace period is over), what is
   // still queued is cancelled; once no crawl runs, the loop ends.
   void Drain() {
-    bool crawling = std::any_of(sources_.begin(), sources_.end(),
-                                [](const auto& e) { return e.second.crawl != nullptr; });
+    // A run being opened counts: once open, it has a row and a lease that
+    // only its crawl's end gives back.
+    bool crawling = std::any_of(sources_.begin(), sources_.end(), [](const auto& e) {
+      return e.second.crawl != nullptr || e.second.opening;
+    });
     if (!crawling) {
       finished_ = true;
       return;
@@ -354,6 +389,7 @@ class Daemon::Impl {
   }
 
   asio::io_context& ioc_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers posted by the writer check it
   config::Config config_;
   DaemonOptions options_;
   std::mt19937_64 rng_;

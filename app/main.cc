@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "jobtrawl: crawls job boards and career pages into one deduplicated SQLite database.\n"
       "Exit codes: 0 ok, 1 some sources failed (the rest were stored), 2 usage or config "
-      "error, 3 database or file error.",
+      "error, 3 database or file error, 4 crawl skipped every source (other running "
+      "processes hold them).",
       "jobtrawl"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "jobtrawl 0.1.0");

@@ -68,26 +68,29 @@ void SourceCrawl::AddValidators(std::size_t, crawler::FetchRequest& request) {
 void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
                          std::function<void(crawler::PageOutcome)> done) {
   RecordRetries(page);
-  if (page.not_modified()) {
-    // 304: nothing to parse; the page's listings are still there.
-    crawler::PageOutcome outcome;
-    if (const storage::CachedPage* c = Cached(page.url)) {
-      if (role == Link::Role::kListing) outcome.links = Fresh(c->links);
-      writer_.Touch(run_, c->listing_keys);
-      if (Refetched(page.url)) writer_.SaveCache(run_, page.url, *c);  // read now: a newer fetched_at
-    } else {
-      outcome.failed = true;
-      Problem(page.url, "HTTP 304 for a page this source has no copy of");
-    }
-    return done(std::move(outcome));
-  }
+  // On the pool, also a 304: its writes may wait for room in the writer's
+  // queue, and the event loop must never wait.
   asio::post(pool_, [this, role, page = std::move(page), done = std::move(done),
                      alive = std::weak_ptr<char>(alive_)]() mutable {
-    crawler::PageOutcome outcome = Process(role, page);
+    crawler::PageOutcome outcome = page.not_modified() ? NotModified(role, page) : Process(role, page);
     asio::post(ioc_, [done = std::move(done), outcome = std::move(outcome), alive]() mutable {
       if (!alive.expired()) done(std::move(outcome));
     });
   });
+}
+
+crawler::PageOutcome SourceCrawl::NotModified(Link::Role role, const FetchResult& page) {
+  // 304: nothing to parse; the page's listings are still there.
+  crawler::PageOutcome outcome;
+  if (const storage::CachedPage* c = Cached(page.url)) {
+    if (role == Link::Role::kListing) outcome.links = Fresh(c->links);
+    writer_.Touch(run_, page.url, c->listing_keys);
+    if (Refetched(page.url)) writer_.SaveCache(run_, page.url, *c);  // read now: a newer fetched_at
+  } else {
+    outcome.failed = true;
+    Problem(page.url, "HTTP 304 for a page this source has no copy of");
+  }
+  return outcome;
 }
 
 crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& page) {
@@ -98,7 +101,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
   const storage::CachedPage* cached = Cached(page.url);
   if (cached != nullptr && cached->body_hash == fresh.body_hash) {
     if (role == Link::Role::kListing) outcome.links = Fresh(cached->links);
-    writer_.Touch(run_, cached->listing_keys);
+    writer_.Touch(run_, page.url, cached->listing_keys);
     if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified || Refetched(page.url)) {
       fresh.links = cached->links;
       fresh.listing_keys = cached->listing_keys;
@@ -151,7 +154,7 @@ std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
       refetch_.insert(l.url);
       return false;
     }
-    writer_.Touch(run_, c->listing_keys);
+    writer_.Touch(run_, l.url, c->listing_keys);
     unchanged_by_lastmod_.fetch_add(1, std::memory_order_relaxed);
     return true;
   });

@@ -52,7 +52,8 @@ class SourceCrawl final : public crawler::CrawlSink {
 
  private:
   const storage::CachedPage* Cached(const std::string& url) const;
-  crawler::PageOutcome Process(Link::Role role, const FetchResult& page);  // on the pool
+  crawler::PageOutcome Process(Link::Role role, const FetchResult& page);      // on the pool
+  crawler::PageOutcome NotModified(Link::Role role, const FetchResult& page);  // on the pool
   std::vector<Link> Fresh(std::vector<Link> links);  // on the pool
   bool Refetched(const std::string& url);            // fetched for a newer sitemap lastmod
   void Problem(const std::string& url, const std::string& problem);

@@ -1,5 +1,6 @@
 #include "app/store_writer.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iomanip>
 #include <iostream>
@@ -18,13 +19,20 @@ struct StoreWriter::Job {
   std::string url;
   storage::CachedPage page;
   storage::CrawlError error;
-  storage::RunRecord record;
+  storage::RunRecord record;   // as the caller gave it
+  storage::RunRecord written;  // as Finish wrote it
   CloseRule rule;
   Clock::time_point at;
   OpenCallback opened;
   FinishedCallback finished;
   std::function<void(std::optional<Clock::time_point>)> next_run;
+  std::size_t bytes = 0;         // estimated size, for the queue's bound
   std::optional<Error> failure;  // set when the job could not be written
+};
+
+struct StoreWriter::OpenFailure {
+  Refusal refusal;
+  bool transient = false;
 };
 
 namespace {
@@ -35,6 +43,22 @@ std::optional<Clock::time_point> ParseUtc(const std::string& text) {
   in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
   if (in.fail()) return std::nullopt;
   return Clock::from_time_t(timegm(&tm));
+}
+
+std::size_t Size(const std::optional<std::string>& s) { return s ? s->size() : 0; }
+
+// What a job holds, roughly: the queue's byte bound counts this.
+std::size_t ApproxBytes(const std::vector<Posting>& postings, const std::vector<std::string>& keys,
+                        const std::string& url, const storage::CachedPage& page) {
+  std::size_t n = 256 + url.size();
+  for (const Posting& p : postings) {
+    n += 1024 + p.url.size() + Size(p.title) + Size(p.company) + Size(p.location) +
+         Size(p.description) + Size(p.description_markdown) + Size(p.apply_url);
+  }
+  for (const std::string& k : keys) n += 32 + k.size();
+  for (const Link& l : page.links) n += 48 + l.url.size() + l.lastmod.size();
+  for (const std::string& k : page.listing_keys) n += 32 + k.size();
+  return n;
 }
 
 }  // namespace
@@ -55,49 +79,66 @@ StoreWriter::~StoreWriter() {
   thread_.join();
 }
 
-void StoreWriter::Push(Job job) {
+void StoreWriter::Push(Job job, bool may_wait) {
+  job.bytes = ApproxBytes(job.postings, job.keys, job.url, job.page);
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    // The writer's own callbacks must never wait for the writer.
+    if (may_wait && std::this_thread::get_id() != thread_.get_id()) {
+      space_.wait(lock, [&] {
+        return queue_.empty() || (queue_.size() < options_.max_queue_jobs &&
+                                  queued_bytes_ + job.bytes <= options_.max_queue_bytes);
+      });
+    }
+    queued_bytes_ += job.bytes;
     queue_.push_back(std::move(job));
   }
   cv_.notify_one();
 }
 
 void StoreWriter::OpenRun(SourceInfo source, OpenCallback done) {
-  Push({.kind = Job::Kind::kOpen, .source = std::move(source), .opened = std::move(done)});
+  Push({.kind = Job::Kind::kOpen, .source = std::move(source), .opened = std::move(done)}, false);
 }
-void StoreWriter::RenewLease(RunId run) { Push({.kind = Job::Kind::kRenew, .run = run}); }
+void StoreWriter::RenewLease(RunId run) { Push({.kind = Job::Kind::kRenew, .run = run}, false); }
 void StoreWriter::Upsert(RunId run, std::vector<Posting> postings) {
-  Push({.kind = Job::Kind::kUpsert, .run = run, .postings = std::move(postings)});
+  Push({.kind = Job::Kind::kUpsert, .run = run, .postings = std::move(postings)}, true);
 }
-void StoreWriter::Touch(RunId run, std::vector<std::string> listing_keys) {
-  Push({.kind = Job::Kind::kTouch, .run = run, .keys = std::move(listing_keys)});
+void StoreWriter::Touch(RunId run, std::string url, std::vector<std::string> listing_keys) {
+  Push({.kind = Job::Kind::kTouch, .run = run, .keys = std::move(listing_keys), .url = std::move(url)},
+       true);
 }
 void StoreWriter::Close(RunId run, std::vector<std::string> listing_keys) {
-  Push({.kind = Job::Kind::kClose, .run = run, .keys = std::move(listing_keys)});
+  Push({.kind = Job::Kind::kClose, .run = run, .keys = std::move(listing_keys)}, false);
 }
 void StoreWriter::SaveCache(RunId run, std::string url, storage::CachedPage page) {
-  Push({.kind = Job::Kind::kCache, .run = run, .url = std::move(url), .page = std::move(page)});
+  Push({.kind = Job::Kind::kCache, .run = run, .url = std::move(url), .page = std::move(page)}, true);
 }
 void StoreWriter::RecordError(RunId run, storage::CrawlError error) {
-  Push({.kind = Job::Kind::kError, .run = run, .error = std::move(error)});
+  Push({.kind = Job::Kind::kError, .run = run, .error = std::move(error)}, false);
 }
 void StoreWriter::FinishRun(RunId run, storage::RunRecord record, CloseRule rule,
                             FinishedCallback done) {
   Push({.kind = Job::Kind::kFinish, .run = run, .record = std::move(record), .rule = rule,
-        .finished = std::move(done)});
+        .finished = std::move(done)},
+       false);
 }
-void StoreWriter::SetNextRun(std::string source, Clock::time_point at) {
-  Push({.kind = Job::Kind::kSetNext, .source = {std::move(source), ""}, .at = at});
+void StoreWriter::SetNextRun(SourceInfo source, Clock::time_point at) {
+  Push({.kind = Job::Kind::kSetNext, .source = std::move(source), .at = at}, false);
 }
-void StoreWriter::ReadNextRun(std::string source,
+void StoreWriter::ReadNextRun(SourceInfo source,
                               std::function<void(std::optional<Clock::time_point>)> done) {
-  Push({.kind = Job::Kind::kReadNext, .source = {std::move(source), ""}, .next_run = std::move(done)});
+  Push({.kind = Job::Kind::kReadNext, .source = std::move(source), .next_run = std::move(done)},
+       false);
 }
 
 std::int64_t StoreWriter::write_errors() const {
   std::lock_guard lock(mu_);
   return write_errors_;
+}
+
+StoreWriter::Run* StoreWriter::FindRun(RunId id) {
+  auto it = runs_.find(id);
+  return it == runs_.end() ? nullptr : &it->second;
 }
 
 void StoreWriter::Loop() {
@@ -107,152 +148,281 @@ void StoreWriter::Loop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is written
-      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-      queue_.clear();
+      std::size_t bytes = 0;
+      while (!queue_.empty() && batch.size() < options_.max_batch_jobs &&
+             (batch.empty() || bytes + queue_.front().bytes <= options_.max_batch_bytes)) {
+        bytes += queue_.front().bytes;
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      queued_bytes_ -= bytes;
     }
+    space_.notify_all();
     WriteBatch(batch);
+  }
+}
+
+std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<Error>()>& attempt,
+                                              std::chrono::steady_clock::time_point deadline) {
+  auto backoff = options_.retry_base;
+  while (true) {
+    std::optional<Error> failure = attempt();
+    if (!failure || !failure->transient) return failure;
+    const auto now = std::chrono::steady_clock::now();
+    if (now + backoff > deadline) return failure;
+    std::this_thread::sleep_for(backoff);  // the writer's own thread: nobody else waits on it
+    backoff *= 2;
   }
 }
 
 // Opening a run is its own transaction: the run's id must be real before
 // anything refers to it, whatever becomes of the rest of the batch.
-void StoreWriter::Open(Job& job) {
+std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryOpen(
+    const SourceInfo& source) {
   const auto now_point = now_();
   const std::string now = FormatUtc(now_point);
-  auto refuse = [&](std::string message, bool leased) {
+  const std::string expires = FormatUtc(now_point + options_.lease_ttl);
+  auto fail = [&](const Error& e) {
     store_->Rollback();
-    job.opened(std::unexpected(Refusal{std::move(message), leased}));
+    return std::unexpected(OpenFailure{{e.message, false}, e.transient});
   };
-  if (auto began = store_->Begin(); !began) return refuse(began.error().message, false);
-  auto id = store_->EnsureSource(job.source.name, job.source.kind, now);
-  if (!id) return refuse(id.error().message, false);
-  auto lease = store_->AcquireLease(*id, options_.lease_holder, now,
-                                    FormatUtc(now_point + options_.lease_ttl));
-  if (!lease) return refuse(lease.error().message, false);
+  if (auto began = store_->Begin(); !began) return fail(began.error());
+  auto id = store_->EnsureSource(source.name, source.kind, now);
+  if (!id) return fail(id.error());
+  auto lease = store_->AcquireLease(*id, options_.lease_holder, now, expires);
+  if (!lease) return fail(lease.error());
+  std::string note;
   if (lease->has_value()) {
-    return refuse("being crawled by " + (*lease)->holder + " (lease until " + (*lease)->expires_at + ")",
-                  true);
+    const std::string holder = (*lease)->holder;
+    bool taken = false;
+    if (options_.holder_is_dead && options_.holder_is_dead(holder)) {
+      auto took = store_->TakeOverLease(*id, holder, options_.lease_holder, now, expires);
+      if (!took) return fail(took.error());
+      taken = *took;
+    }
+    if (!taken) {
+      store_->Rollback();
+      return std::unexpected(OpenFailure{
+          {"being crawled by " + holder + " (lease until " + (*lease)->expires_at + ")", true}});
+    }
+    note = "took over the lease of " + holder + ", a process of this machine that no longer runs";
   }
-  Run run;
-  run.source_id = *id;
-  run.started_at = now;
+  // Holding the lease, every run of the source still "running" was left by
+  // a process that died (or lost its lease) before it finished.
+  auto abandoned = store_->MarkAbandonedRuns(
+      *id, "never finished: the process crawling it ended (killed or crashed) first");
+  if (!abandoned) return fail(abandoned.error());
+  Run run{.source_id = *id, .started_at = now, .note = note};
   auto open = store_->CountOpenListings(*id);
-  if (!open) return refuse(open.error().message, false);
+  if (!open) return fail(open.error());
   run.open_at_start = *open;
   auto cache = store_->LoadHttpCache(*id);
-  if (!cache) return refuse(cache.error().message, false);
+  if (!cache) return fail(cache.error());
   auto run_id = store_->BeginRun(*id, now);
-  if (!run_id) return refuse(run_id.error().message, false);
+  if (!run_id) return fail(run_id.error());
   run.run_id = *run_id;
-  if (auto committed = store_->Commit(); !committed) return refuse(committed.error().message, false);
-  RunStart start{.run = runs_.size()};
+  if (auto committed = store_->Commit(); !committed) return fail(committed.error());
+  RunStart start{.run = next_run_++, .note = note};
   for (auto& [url, page] : *cache) start.cache.emplace(std::move(url), std::move(page));
-  runs_.push_back(std::move(run));
-  job.opened(std::move(start));
+  runs_.emplace(start.run, std::move(run));
+  active_runs_.store(runs_.size());
+  return start;
 }
 
-std::optional<Error> StoreWriter::Finish(Job& job, Tally& tally) {
-  Run& run = runs_[job.run];
+void StoreWriter::Open(Job& job) {
+  const auto deadline = std::chrono::steady_clock::now() + options_.retry_budget;
+  std::expected<RunStart, OpenFailure> result = std::unexpected(OpenFailure{});
+  WithRetries(
+      [&]() -> std::optional<Error> {
+        result = TryOpen(job.source);
+        if (result || !result.error().transient) return std::nullopt;
+        Error e = Error::Storage(result.error().refusal.message);
+        e.transient = true;
+        return e;
+      },
+      deadline);
+  if (result) {
+    job.opened(std::move(*result));
+  } else {
+    job.opened(std::unexpected(std::move(result.error().refusal)));
+  }
+}
+
+// Whether this process still holds `run`'s lease, checked once per batch
+// inside its transaction, so no write lands after another process took it.
+bool StoreWriter::HoldsLease(RunId id, Run& run, std::unordered_set<RunId>& leased,
+                             std::optional<Error>& error) {
+  if (run.lease_lost) return false;
+  if (leased.contains(id)) return true;
+  auto holder = store_->LeaseHolder(run.source_id);
+  if (!holder) {
+    error = holder.error();
+    return false;
+  }
+  if (*holder == options_.lease_holder) {
+    leased.insert(id);
+    return true;
+  }
+  run.lease_lost = true;
+  run.lease_holder_now = holder->value_or("");
+  if (options_.lease_lost) options_.lease_lost(id, run.lease_holder_now);
+  return false;
+}
+
+std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally) {
   const auto now_point = now_();
   const std::string now = FormatUtc(now_point);
-  storage::RunRecord& r = job.record;
-  if (job.rule.allowed) {
+  // A copy: if this batch is rolled back, the job is finished again from
+  // the caller's record, not from this attempt's.
+  storage::RunRecord r = job.record;
+  if (!run.note.empty()) r.message = r.message.empty() ? run.note : r.message + "; " + run.note;
+  if (job.rule.allowed && !run.lease_lost) {
     // No mass closing on an outage: a run that saw far fewer listings than
     // were open closes nothing.
     auto seen = store_->CountSeenSince(run.source_id, run.started_at);
     if (!seen) return seen.error();
+    Tally closed = tally;
     if (run.open_at_start >= 10 && *seen * 2 < run.open_at_start) {
       r.message = "saw " + std::to_string(*seen) + " listings where " +
                   std::to_string(run.open_at_start) + " were open: closed none";
     } else {
-      auto closed = store_->CloseUnseen(run.source_id,
-                                        FormatUtc(now_point - job.rule.close_after), now);
-      if (!closed) return closed.error();
-      tally.closed += *closed;
+      auto n = store_->CloseUnseen(run.source_id, FormatUtc(now_point - job.rule.close_after), now);
+      if (!n) return n.error();
+      closed.closed += *n;
     }
+    r.closed = closed.closed;
+    if (options_.cache_ttl.count() > 0) {
+      // Pages the board no longer links to: their rows would otherwise be
+      // loaded on every crawl, forever.
+      auto pruned = store_->PruneHttpCache(run.source_id, FormatUtc(now_point - options_.cache_ttl));
+      if (!pruned) return pruned.error();
+    }
+  } else {
+    r.closed = tally.closed;
   }
   r.counts = tally.counts;
-  r.closed = tally.closed;
   r.finished_at = now;
   if (run.lost > 0) {
-    // Postings that never reached the disk make the run a failure.
+    // Writes that never reached the disk make the run a failure.
     r.status = "failed";
     r.errors += run.lost;
-    r.message = std::to_string(run.lost) + " database writes failed";
+    r.message = std::to_string(run.lost) + " database writes lost (" + run.lost_reason + ")" +
+                (r.message.empty() ? "" : "; " + r.message);
+  }
+  if (run.lease_lost) {
+    r.status = "failed";
+    r.message = "lost the source's lease to " +
+                (run.lease_holder_now.empty() ? std::string("nobody (it was released)")
+                                              : run.lease_holder_now) +
+                ": stopped, and " + std::to_string(run.not_applied) + " writes not applied" +
+                (r.message.empty() ? "" : "; " + r.message);
   }
   if (auto written = store_->FinishRun(run.run_id, r); !written) return written.error();
-  if (auto released = store_->ReleaseLease(run.source_id, options_.lease_holder); !released) {
-    return released.error();
+  if (!run.lease_lost) {
+    if (auto released = store_->ReleaseLease(run.source_id, options_.lease_holder); !released) {
+      return released.error();
+    }
   }
+  job.written = std::move(r);
   return std::nullopt;
 }
 
-std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tally>& delta) {
+std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tally>& delta,
+                                        std::unordered_set<RunId>& leased) {
   const std::string now = FormatUtc(now_());
+  Run* run = nullptr;
+  const bool of_a_run = job.kind != Job::Kind::kOpen && job.kind != Job::Kind::kSetNext &&
+                        job.kind != Job::Kind::kReadNext;
+  if (of_a_run) {
+    run = FindRun(job.run);
+    if (run == nullptr) return Error::Internal("no open run " + std::to_string(job.run));
+  }
+  // Writes that change the source's postings and cache need its lease.
+  std::optional<Error> lease_error;
+  auto may_write = [&] {
+    if (HoldsLease(job.run, *run, leased, lease_error)) return true;
+    if (!lease_error) ++run->not_applied;
+    return false;
+  };
   switch (job.kind) {
     case Job::Kind::kOpen:
       return std::nullopt;  // done before the batch
     case Job::Kind::kRenew: {
-      const Run& run = runs_[job.run];
-      auto lease = store_->AcquireLease(run.source_id, options_.lease_holder, now,
+      if (run->lease_lost) return std::nullopt;  // never taken back behind the new holder's back
+      auto lease = store_->AcquireLease(run->source_id, options_.lease_holder, now,
                                         FormatUtc(now_() + options_.lease_ttl));
       if (!lease) return lease.error();
       if (lease->has_value()) {
-        std::cerr << "jobtrawl: lost the lease on a source to " << (*lease)->holder << '\n';
+        run->lease_lost = true;
+        run->lease_holder_now = (*lease)->holder;
+        if (options_.lease_lost) options_.lease_lost(job.run, run->lease_holder_now);
       }
       return std::nullopt;
     }
     case Job::Kind::kUpsert: {
-      auto c = store_->Upsert(runs_[job.run].source_id, job.postings, now);
+      if (!may_write()) return lease_error;
+      auto c = store_->Upsert(run->source_id, job.postings, now);
       if (!c) return c.error();
       delta[job.run].counts += *c;
       return std::nullopt;
     }
     case Job::Kind::kTouch: {
-      auto c = store_->Touch(runs_[job.run].source_id, job.keys, now);
+      if (!may_write()) return lease_error;
+      auto c = store_->Touch(run->source_id, job.keys, now);
       if (!c) return c.error();
+      if (!job.url.empty()) {
+        if (auto used = store_->MarkCacheUsed(run->source_id, job.url, now); !used) return used.error();
+      }
       delta[job.run].counts += *c;
       return std::nullopt;
     }
     case Job::Kind::kClose: {
-      auto n = store_->CloseListings(runs_[job.run].source_id, job.keys, now);
+      if (!may_write()) return lease_error;
+      auto n = store_->CloseListings(run->source_id, job.keys, now);
       if (!n) return n.error();
       delta[job.run].closed += *n;
       return std::nullopt;
     }
     case Job::Kind::kCache: {
-      auto r = store_->SaveHttpCache(runs_[job.run].source_id, job.url, job.page, now);
+      if (!may_write()) return lease_error;
+      auto r = store_->SaveHttpCache(run->source_id, job.url, job.page, now);
       if (!r) return r.error();
       return std::nullopt;
     }
     case Job::Kind::kError: {
-      auto r = store_->RecordError(runs_[job.run].run_id, job.error, now);
+      auto r = store_->RecordError(run->run_id, job.error, now);
       if (!r) return r.error();
       return std::nullopt;
     }
     case Job::Kind::kFinish: {
+      // Whether the lease is still ours decides what finishing may do.
+      if (!run->lease_lost) {
+        HoldsLease(job.run, *run, leased, lease_error);
+        if (lease_error) return lease_error;
+      }
       // The run ends here: its record counts what is committed plus what
       // this batch wrote before it.
-      Tally total = runs_[job.run].tally;
+      Tally total = run->tally;
       if (auto it = delta.find(job.run); it != delta.end()) {
         total.counts += it->second.counts;
         total.closed += it->second.closed;
       }
-      return Finish(job, total);
+      return Finish(job, *run, total);
     }
     case Job::Kind::kSetNext: {
-      auto id = store_->EnsureSource(job.source.name, "html", now);
+      auto id = store_->EnsureSource(job.source.name, job.source.kind, now);
       if (!id) return id.error();
       auto r = store_->SetNextRun(*id, FormatUtc(job.at));
       if (!r) return r.error();
       return std::nullopt;
     }
     case Job::Kind::kReadNext: {
-      auto id = store_->EnsureSource(job.source.name, "html", now);
-      if (!id) return id.error();
-      auto at = store_->NextRun(*id);
-      if (!at) return at.error();
       job.at = {};
+      auto id = store_->FindSource(job.source.name);
+      if (!id) return id.error();
+      if (!*id) return std::nullopt;  // never crawled: no schedule yet
+      auto at = store_->NextRun(**id);
+      if (!at) return at.error();
       if (*at) {
         if (auto parsed = ParseUtc(**at)) job.at = *parsed;
       }
@@ -266,49 +436,92 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
   for (Job& job : batch) {
     if (job.kind == Job::Kind::kOpen) Open(job);
   }
-  // The rest in one transaction; if any job fails, roll back and write them
-  // one by one so a single bad job costs only itself.
-  std::unordered_map<RunId, Tally> delta;
-  bool ok = static_cast<bool>(store_->Begin());
-  for (Job& job : batch) {
-    if (!ok) break;
-    ok = !Apply(job, delta).has_value();
+  if (std::all_of(batch.begin(), batch.end(), [](const Job& j) { return j.kind == Job::Kind::kOpen; })) {
+    return;
   }
-  if (ok) ok = static_cast<bool>(store_->Commit());
+  const auto deadline = std::chrono::steady_clock::now() + options_.retry_budget;
   auto merge = [this](std::unordered_map<RunId, Tally>& d) {
-    for (auto& [run, t] : d) {
-      runs_[run].tally.counts += t.counts;
-      runs_[run].tally.closed += t.closed;
+    for (auto& [id, t] : d) {
+      if (Run* run = FindRun(id)) {
+        run->tally.counts += t.counts;
+        run->tally.closed += t.closed;
+      }
     }
   };
-  if (ok) {
+  // The rest in one transaction, tried again while the failure is
+  // transient. Each attempt starts from nothing: delta and the lease checks
+  // are per transaction.
+  std::unordered_map<RunId, Tally> delta;
+  std::optional<Error> failure = WithRetries(
+      [&]() -> std::optional<Error> {
+        delta.clear();
+        std::unordered_set<RunId> leased;
+        if (auto began = store_->Begin(); !began) return began.error();
+        for (Job& job : batch) {
+          if (job.kind == Job::Kind::kOpen) continue;
+          if (auto e = Apply(job, delta, leased)) {
+            store_->Rollback();
+            return e;
+          }
+        }
+        if (auto committed = store_->Commit(); !committed) {
+          store_->Rollback();
+          return committed.error();
+        }
+        return std::nullopt;
+      },
+      deadline);
+  if (!failure) {
     merge(delta);
   } else {
-    store_->Rollback();
+    // One by one, so a single bad job costs only itself.
     for (Job& job : batch) {
       if (job.kind == Job::Kind::kOpen) continue;
       std::unordered_map<RunId, Tally> one;
-      auto began = store_->Begin();
-      std::optional<Error> failure = began ? Apply(job, one) : std::optional<Error>(began.error());
-      if (!failure) {
-        if (auto committed = store_->Commit(); !committed) failure = committed.error();
-      }
-      if (failure) {
-        store_->Rollback();
-        job.failure = failure;
-        if (job.kind != Job::Kind::kSetNext && job.kind != Job::Kind::kReadNext) {
-          ++runs_[job.run].lost;
-        }
-        std::lock_guard lock(mu_);
-        ++write_errors_;
-      } else {
+      job.failure = WithRetries(
+          [&]() -> std::optional<Error> {
+            one.clear();
+            std::unordered_set<RunId> leased;
+            if (auto began = store_->Begin(); !began) return began.error();
+            if (auto e = Apply(job, one, leased)) {
+              store_->Rollback();
+              return e;
+            }
+            if (auto committed = store_->Commit(); !committed) {
+              store_->Rollback();
+              return committed.error();
+            }
+            return std::nullopt;
+          },
+          deadline);
+      if (!job.failure) {
         merge(one);
+        continue;
       }
+      if (job.kind != Job::Kind::kSetNext && job.kind != Job::Kind::kReadNext) {
+        if (Run* run = FindRun(job.run)) {
+          ++run->lost;
+          run->lost_reason = job.failure->message;
+        }
+      }
+      std::lock_guard lock(mu_);
+      ++write_errors_;
     }
   }
   for (Job& job : batch) {
     if (job.failure) std::cerr << "jobtrawl: database write failed: " << job.failure->message << '\n';
-    if (job.kind == Job::Kind::kFinish && job.finished) job.finished(job.record);
+    if (job.kind == Job::Kind::kFinish) {
+      if (job.failure) {
+        // The run's row could not be finished: it stays "running" until the
+        // next run of the source marks it, and the caller hears why.
+        job.written = job.record;
+        job.written.status = "failed";
+        job.written.message = "the run's record could not be written: " + job.failure->message;
+      }
+      runs_.erase(job.run);
+      active_runs_.store(runs_.size());
+      if (job.finished) job.finished(job.written);
+    }
     if (job.kind == Job::Kind::kReadNext && job.next_run) {
       job.next_run(job.at == Clock::time_point{} ? std::nullopt : std::optional(job.at));
     }

@@ -1,11 +1,34 @@
 // The single writer: owns the PostingStore on a thread of its own and
 // commits whatever has queued up in one transaction (group commit), so the
 // event loop and parse threads never wait on the disk and a batch is all or
-// nothing. Every call is thread-safe and returns at once; results come back
-// through callbacks that run on the writer thread (post them onward).
+// nothing. Every call is thread-safe; results come back through callbacks
+// that run on the writer thread (post them onward).
+//
+// Bounds: the queue holds at most max_queue_jobs jobs and max_queue_bytes
+// (estimated) bytes. Upsert, Touch and SaveCache wait while it is full, so
+// the parse pool slows down to the disk's pace (back-pressure); the other
+// calls are small and never wait, so the event loop may make them. A batch
+// takes at most max_batch_jobs jobs and max_batch_bytes bytes from the
+// queue; a longer queue is committed in several transactions.
+//
+// Failures: a batch whose write fails with a transient error (a busy,
+// locked or full database, an I/O error) is tried again after a backoff
+// (retry_base, doubling, all retries of a batch within retry_budget). A
+// batch that still fails is written job by job, each retried the same way,
+// so a bad job costs only itself. A job that cannot be written at all is
+// counted once in its run's `lost` and makes the run "failed", with a
+// message that says how many writes were lost and why; nothing is dropped
+// silently.
+//
+// Leases: before a batch writes for a run, it checks (inside the batch's
+// transaction) that this process still holds the run's source lease, and
+// RenewLease extends it. A run whose lease another process holds gets no
+// more writes: `lease_lost` is called once, its remaining postings, touches,
+// closes and cache rows are not applied, and FinishRun records it "failed".
 #ifndef JOBTRAWL_APP_STORE_WRITER_H_
 #define JOBTRAWL_APP_STORE_WRITER_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -16,8 +39,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/clock.h"
@@ -40,16 +65,33 @@ class StoreWriter {
   using RunId = std::size_t;
 
   struct Options {
-    std::string lease_holder;  // who this process is, in source_leases
+    std::string lease_holder;  // who this process is, in source_leases (LeaseHolderName)
     std::chrono::milliseconds lease_ttl{std::chrono::minutes(2)};
+    // Whether another holder of a lease is a process of this machine that
+    // no longer runs (LeaseHolderIsDead); its lease is taken over at once.
+    // Empty: a lease is only taken once it expires.
+    std::function<bool(std::string_view holder)> holder_is_dead;
+    // Called once, on the writer thread, when a run's lease turns out to be
+    // another's (`holder`, or "" when nobody holds it). Stop that crawl.
+    std::function<void(RunId run, const std::string& holder)> lease_lost;
+    // Cache rows of a source not used for this long are deleted when a
+    // complete crawl of it finishes; zero keeps them.
+    std::chrono::milliseconds cache_ttl{std::chrono::hours(24 * 30)};
+    std::size_t max_queue_jobs = 4096;
+    std::size_t max_queue_bytes = std::size_t{64} << 20;
+    std::size_t max_batch_jobs = 512;
+    std::size_t max_batch_bytes = std::size_t{8} << 20;
+    std::chrono::milliseconds retry_base{20};     // first backoff after a transient failure
+    std::chrono::milliseconds retry_budget{5000};  // all backoffs of one batch together
   };
   struct SourceInfo {
     std::string name;
-    std::string kind;
+    std::string kind;  // the config's; never empty
   };
   struct RunStart {
     RunId run = 0;
-    HttpCache cache;  // the source's http_cache rows
+    HttpCache cache;   // the source's http_cache rows
+    std::string note;  // for people: e.g. the lease of a dead process was taken over
   };
   struct Refusal {
     std::string message;
@@ -63,28 +105,36 @@ class StoreWriter {
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
 
-  // Registers the source, takes its lease, opens a crawl_runs row and reads
-  // its HTTP cache.
+  // Registers the source, takes its lease (at once from a dead holder, see
+  // Options::holder_is_dead), marks runs of it a dead process left
+  // "running" as interrupted, opens a crawl_runs row and reads its HTTP
+  // cache.
   void OpenRun(SourceInfo source, OpenCallback done);
   // Extends the run's lease by lease_ttl; call it every lease_ttl / 3.
   void RenewLease(RunId run);
 
+  // May wait while the queue is full (see above).
   void Upsert(RunId run, std::vector<Posting> postings);
-  void Touch(RunId run, std::vector<std::string> listing_keys);
+  // Refreshes these listings; `url` (may be empty) is the page that held
+  // them, whose cache row is thereby still in use. May wait.
+  void Touch(RunId run, std::string url, std::vector<std::string> listing_keys);
+  void SaveCache(RunId run, std::string url, storage::CachedPage page);  // may wait
   void Close(RunId run, std::vector<std::string> listing_keys);
-  void SaveCache(RunId run, std::string url, storage::CachedPage page);
   void RecordError(RunId run, storage::CrawlError error);
   // Completes the run after everything queued before this call: the
   // record's counts are filled in from what was stored, unseen listings are
-  // closed as `rule` allows, and the lease is released.
+  // closed and unused cache rows pruned as `rule` allows, and the lease is
+  // released. The run's state is freed; its id must not be used again.
   void FinishRun(RunId run, storage::RunRecord record, CloseRule rule, FinishedCallback done);
 
   // The daemon's schedule, kept across restarts.
-  void SetNextRun(std::string source, Clock::time_point at);
-  void ReadNextRun(std::string source, std::function<void(std::optional<Clock::time_point>)> done);
+  void SetNextRun(SourceInfo source, Clock::time_point at);
+  void ReadNextRun(SourceInfo source, std::function<void(std::optional<Clock::time_point>)> done);
 
-  // Writes that failed (a full disk, a locked database); the crawl goes on.
+  // Jobs that could not be written even job by job, after retries.
   std::int64_t write_errors() const;
+  // Runs opened and not yet finished (their state is held in memory).
+  std::size_t active_runs() const { return active_runs_.load(); }
 
  private:
   struct Job;
@@ -97,25 +147,43 @@ class StoreWriter {
     std::int64_t run_id = 0;
     std::string started_at;
     std::int64_t open_at_start = 0;
-    Tally tally;         // committed
+    std::string note;
+    Tally tally;            // committed
     std::int64_t lost = 0;  // jobs that could not be written
+    std::string lost_reason;
+    bool lease_lost = false;
+    std::string lease_holder_now;  // who has it instead
+    std::int64_t not_applied = 0;  // jobs skipped after the lease was lost
   };
+  struct OpenFailure;
 
-  void Push(Job job);
+  void Push(Job job, bool may_wait);
   void Loop();
   void WriteBatch(std::vector<Job>& batch);
   void Open(Job& job);
-  std::optional<Error> Apply(Job& job, std::unordered_map<RunId, Tally>& delta);
-  std::optional<Error> Finish(Job& job, Tally& tally);
+  std::expected<RunStart, OpenFailure> TryOpen(const SourceInfo& source);
+  std::optional<Error> Apply(Job& job, std::unordered_map<RunId, Tally>& delta,
+                             std::unordered_set<RunId>& leased);
+  bool HoldsLease(RunId id, Run& run, std::unordered_set<RunId>& leased, std::optional<Error>& error);
+  std::optional<Error> Finish(Job& job, Run& run, const Tally& tally);
+  // Runs `attempt` until it succeeds, fails for good, or the batch's retry
+  // budget (ending at `deadline`) is spent.
+  std::optional<Error> WithRetries(const std::function<std::optional<Error>()>& attempt,
+                                   std::chrono::steady_clock::time_point deadline);
+  Run* FindRun(RunId id);
 
   std::unique_ptr<storage::PostingStore> store_;
   const Options options_;
   const NowFunction now_;
-  std::deque<Run> runs_;  // writer thread only; RunId indexes it
+  std::unordered_map<RunId, Run> runs_;  // writer thread only
+  RunId next_run_ = 0;                   // writer thread only
+  std::atomic<std::size_t> active_runs_{0};
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;     // a job arrived, or stopping
+  std::condition_variable space_;  // the queue shrank
   std::deque<Job> queue_;
+  std::size_t queued_bytes_ = 0;
   bool stopping_ = false;
   std::int64_t write_errors_ = 0;
   std::thread thread_;

@@ -248,11 +248,15 @@ const toml::table* SubTable(Reader& r, const toml::table& root, std::string_view
 }
 
 void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
-  r.CheckKeys(t, {"database"}, "[storage]");
+  r.CheckKeys(t, {"database", "cache_ttl"}, "[storage]");
   std::string db = out.database.string();
   r.String(t, "database", db);
   if (db.empty()) r.Fail(t.source(), "[storage] database must not be empty");
   out.database = r.Path(db);
+  r.Duration(t, "cache_ttl", out.cache_ttl);
+  if (const toml::node* n = t.get("cache_ttl"); n != nullptr && out.cache_ttl < std::chrono::hours(1)) {
+    r.Fail(n->source(), "\"cache_ttl\" must be at least 1h (rows younger than a crawl would be pruned)");
+  }
 }
 
 void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {

@@ -18,6 +18,9 @@ using std::chrono::milliseconds;
 
 struct StorageConfig {
   std::filesystem::path database = "jobs.db";  // absolute after loading
+  // http_cache rows of pages not fetched (or confirmed by a sitemap) for
+  // this long are deleted when a complete crawl of their source finishes.
+  milliseconds cache_ttl{30LL * 86400 * 1000};
 };
 
 struct HttpConfig {

@@ -19,6 +19,9 @@ struct Error {
   };
   Code code = Code::kInternal;
   std::string message;
+  // Trying the same call again later may succeed: the database was busy or
+  // locked by another process, the disk was full, or an I/O call failed.
+  bool transient = false;
 
   static Error InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
   static Error NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }

@@ -165,7 +165,14 @@ CREATE INDEX postings_country ON postings(country);
 DELETE FROM http_cache;
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6};
+// When each cached page was last fetched or confirmed, so rows of pages the
+// board no longer links to can be pruned ([storage] cache_ttl).
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE http_cache ADD COLUMN last_used TEXT;
+UPDATE http_cache SET last_used = fetched_at;
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 
 }  // namespace
 

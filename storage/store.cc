@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 #include <xxhash.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <optional>
 #include <type_traits>
@@ -192,9 +194,30 @@ class FieldHasher {
   XXH3_state_t* state_;
 };
 
+// Busy or locked by another connection, a full disk, a failed read or
+// write: the same call may succeed later. Anything else (a constraint, a
+// corrupt file, a schema error) will not.
+bool TransientCode(int code) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Error StorageError(std::string_view what, int extended_code, std::string_view text) {
+  Error e = Error::Storage(std::string(what) + ": " + std::string(text) + " (SQLite code " +
+                           std::to_string(extended_code) + ")");
+  e.transient = TransientCode(extended_code);
+  return e;
+}
+
 Error StorageError(std::string_view what, const SQLite::Exception& e) {
-  return Error::Storage(std::string(what) + ": " + e.what() + " (SQLite code " +
-                        std::to_string(e.getExtendedErrorCode()) + ")");
+  return StorageError(what, e.getExtendedErrorCode(), e.what());
 }
 
 // Runs `body`, turning SQLite's exceptions into an Error that says `what`
@@ -345,17 +368,39 @@ PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db)
 
 PostingStore::~PostingStore() = default;
 
+namespace {
+
+// Postings, leases and the HTTP cache are for the service's user and group
+// only, whatever the umask: the database, its WAL and its shared-memory
+// file lose every bit for others (SQLite gives a new WAL or SHM file the
+// database's mode, so tightening the database first covers them too).
+void RestrictToOwnerAndGroup(const std::filesystem::path& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path.string() + suffix;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) continue;
+    const mode_t wanted = st.st_mode & 0660;
+    // A file of another user cannot be changed; opening it is still allowed.
+    if ((st.st_mode & 07777) != wanted) ::chmod(file.c_str(), wanted);
+  }
+}
+
+}  // namespace
+
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     const std::filesystem::path& path) {
+  const bool on_disk = path != ":memory:" && !path.empty();
   auto db = Guard("cannot open database " + path.string(), [&] {
     auto opened = std::make_unique<SQLite::Database>(
         path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+    if (on_disk) RestrictToOwnerAndGroup(path);
     opened->setBusyTimeout(10000);
     opened->exec("PRAGMA foreign_keys = ON");
     // WAL lets analysts read while a crawl writes; NORMAL is durable at
     // checkpoints and never corrupts, which is what a crawl database needs.
     opened->exec("PRAGMA journal_mode = WAL");
     opened->exec("PRAGMA synchronous = NORMAL");
+    if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
   });
   if (!db) return std::unexpected(db.error());
@@ -371,11 +416,22 @@ int PostingStore::SchemaVersion() const {
   return Guard("", [&] { return db_->execAndGet("PRAGMA user_version").getInt(); }).value_or(-1);
 }
 
+void PostingStore::SetFaultHook(FaultHook hook) { fault_hook_ = std::move(hook); }
+
+std::optional<Error> PostingStore::Fault(std::string_view call) {
+  if (!fault_hook_) return std::nullopt;
+  std::optional<int> code = fault_hook_(call);
+  if (!code) return std::nullopt;
+  return StorageError(call, *code, "injected fault");
+}
+
 std::expected<void, Error> PostingStore::Begin() {
+  if (auto f = Fault("begin")) return std::unexpected(*f);
   return Guard("begin", [&] { db_->exec("BEGIN IMMEDIATE"); });
 }
 
 std::expected<void, Error> PostingStore::Commit() {
+  if (auto f = Fault("commit")) return std::unexpected(*f);
   return Guard("commit", [&] { db_->exec("COMMIT"); });
 }
 
@@ -384,10 +440,15 @@ void PostingStore::Rollback() noexcept { db_->tryExec("ROLLBACK"); }
 std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view name,
                                                               std::string_view kind,
                                                               std::string_view now) {
+  if (kind.empty()) {
+    return std::unexpected(Error::InvalidArgument("source " + std::string(name) + " has no kind"));
+  }
   return Guard("cannot record source", [&] {
+    // The kind is the config's: it changes only when the config's does.
     SQLite::Statement insert(*db_,
                              "INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?) "
-                             "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind");
+                             "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind "
+                             "WHERE kind <> excluded.kind");
     insert.bind(1, std::string(name));
     insert.bind(2, std::string(kind));
     insert.bind(3, std::string(now));
@@ -396,6 +457,28 @@ std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view n
     select.bind(1, std::string(name));
     select.executeStep();
     return select.getColumn(0).getInt64();
+  });
+}
+
+std::expected<std::optional<std::int64_t>, Error> PostingStore::FindSource(std::string_view name) {
+  return Guard("cannot read sources", [&]() -> std::optional<std::int64_t> {
+    SQLite::Statement select(*db_, "SELECT id FROM sources WHERE name = ?");
+    select.bind(1, std::string(name));
+    if (!select.executeStep()) return std::nullopt;
+    return select.getColumn(0).getInt64();
+  });
+}
+
+std::expected<int, Error> PostingStore::MarkAbandonedRuns(std::int64_t source_id,
+                                                          std::string_view message) {
+  if (auto f = Fault("mark abandoned runs")) return std::unexpected(*f);
+  return Guard("cannot mark abandoned crawl runs", [&] {
+    SQLite::Statement s(*db_,
+                        "UPDATE crawl_runs SET status = 'interrupted', message = ? "
+                        "WHERE source_id = ? AND status = 'running'");
+    s.bind(1, std::string(message));
+    s.bind(2, source_id);
+    return s.exec();
   });
 }
 
@@ -413,6 +496,7 @@ std::expected<std::int64_t, Error> PostingStore::BeginRun(std::int64_t source_id
 }
 
 std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const RunRecord& r) {
+  if (auto f = Fault("finish run")) return std::unexpected(*f);
   return Guard("cannot finish crawl run", [&] {
     SQLite::Statement s(*db_,
                         "UPDATE crawl_runs SET finished_at=?, status=?, pages=?, bytes=?, "
@@ -439,6 +523,7 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
 
 std::expected<void, Error> PostingStore::RecordError(std::int64_t run_id, const CrawlError& error,
                                                      std::string_view now) {
+  if (auto f = Fault("record error")) return std::unexpected(*f);
   return Guard("cannot record crawl error", [&] {
     SQLite::Statement s(*db_,
                         "INSERT INTO crawl_errors (run_id, url, kind, status, message, at, attempt) "
@@ -488,6 +573,7 @@ std::string PostingStore::ContentHash(const Posting& p) {
 std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
                                                         std::span<const Posting> postings,
                                                         std::string_view now_view) {
+  if (auto f = Fault("upsert")) return std::unexpected(*f);
   const std::string now(now_view);
   return Atomically(*db_, "cannot store postings", [&] {
     UpsertCounts counts;
@@ -551,6 +637,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
 std::expected<UpsertCounts, Error> PostingStore::Touch(std::int64_t source_id,
                                                        std::span<const std::string> listing_keys,
                                                        std::string_view now_view) {
+  if (auto f = Fault("touch")) return std::unexpected(*f);
   const std::string now(now_view);
   return Atomically(*db_, "cannot refresh listings", [&] {
     UpsertCounts counts;
@@ -581,6 +668,7 @@ std::expected<UpsertCounts, Error> PostingStore::Touch(std::int64_t source_id,
 std::expected<int, Error> PostingStore::CloseListings(std::int64_t source_id,
                                                       std::span<const std::string> listing_keys,
                                                       std::string_view now_view) {
+  if (auto f = Fault("close listings")) return std::unexpected(*f);
   const std::string now(now_view);
   return Atomically(*db_, "cannot close listings", [&] {
     SQLite::Statement close(*db_,
@@ -602,6 +690,7 @@ std::expected<int, Error> PostingStore::CloseListings(std::int64_t source_id,
 std::expected<int, Error> PostingStore::CloseUnseen(std::int64_t source_id,
                                                     std::string_view cutoff,
                                                     std::string_view now_view) {
+  if (auto f = Fault("close unseen")) return std::unexpected(*f);
   const std::string now(now_view);
   return Atomically(*db_, "cannot close unseen listings", [&] {
     SQLite::Statement close(*db_,
@@ -663,14 +752,15 @@ std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
                                                        const std::string& url,
                                                        const CachedPage& page,
                                                        std::string_view now) {
+  if (auto f = Fault("save http cache")) return std::unexpected(*f);
   return Guard("cannot write the HTTP cache", [&] {
     SQLite::Statement s(*db_,
                         "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
-                        "links, listing_keys, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                        "links, listing_keys, fetched_at, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8) "
                         "ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, "
                         "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
                         "links = excluded.links, listing_keys = excluded.listing_keys, "
-                        "fetched_at = excluded.fetched_at");
+                        "fetched_at = excluded.fetched_at, last_used = excluded.last_used");
     s.bind(1, source_id);
     s.bind(2, url);
     BindText(s, 3, page.etag);
@@ -683,9 +773,34 @@ std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
   });
 }
 
+std::expected<void, Error> PostingStore::MarkCacheUsed(std::int64_t source_id,
+                                                       const std::string& url,
+                                                       std::string_view now) {
+  if (auto f = Fault("mark cache used")) return std::unexpected(*f);
+  return Guard("cannot write the HTTP cache", [&] {
+    SQLite::Statement s(*db_, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?");
+    s.bind(1, std::string(now));
+    s.bind(2, source_id);
+    s.bind(3, url);
+    s.exec();
+  });
+}
+
+std::expected<int, Error> PostingStore::PruneHttpCache(std::int64_t source_id,
+                                                       std::string_view cutoff) {
+  if (auto f = Fault("prune http cache")) return std::unexpected(*f);
+  return Guard("cannot prune the HTTP cache", [&] {
+    SQLite::Statement s(*db_, "DELETE FROM http_cache WHERE source_id = ? AND last_used < ?");
+    s.bind(1, source_id);
+    s.bind(2, std::string(cutoff));
+    return s.exec();
+  });
+}
+
 std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLease(
     std::int64_t source_id, std::string_view holder, std::string_view now,
     std::string_view expires_at) {
+  if (auto f = Fault("acquire lease")) return std::unexpected(*f);
   return Guard("cannot take the source lease", [&]() -> std::optional<Lease> {
     // One statement, so the check and the take are atomic across processes.
     SQLite::Statement take(*db_,
@@ -708,8 +823,39 @@ std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLe
   });
 }
 
+std::expected<bool, Error> PostingStore::TakeOverLease(std::int64_t source_id,
+                                                       std::string_view dead_holder,
+                                                       std::string_view holder,
+                                                       std::string_view now,
+                                                       std::string_view expires_at) {
+  if (auto f = Fault("take over lease")) return std::unexpected(*f);
+  return Guard("cannot take over the source lease", [&] {
+    // Only if the dead holder still has it: someone else may have been faster.
+    SQLite::Statement s(*db_,
+                        "UPDATE source_leases SET holder = ?, acquired_at = ?, expires_at = ? "
+                        "WHERE source_id = ? AND holder = ?");
+    s.bind(1, std::string(holder));
+    s.bind(2, std::string(now));
+    s.bind(3, std::string(expires_at));
+    s.bind(4, source_id);
+    s.bind(5, std::string(dead_holder));
+    return s.exec() == 1;
+  });
+}
+
+std::expected<std::optional<std::string>, Error> PostingStore::LeaseHolder(std::int64_t source_id) {
+  if (auto f = Fault("read lease")) return std::unexpected(*f);
+  return Guard("cannot read the source lease", [&]() -> std::optional<std::string> {
+    SQLite::Statement q(*db_, "SELECT holder FROM source_leases WHERE source_id = ?");
+    q.bind(1, source_id);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+  });
+}
+
 std::expected<void, Error> PostingStore::ReleaseLease(std::int64_t source_id,
                                                       std::string_view holder) {
+  if (auto f = Fault("release lease")) return std::unexpected(*f);
   return Guard("cannot release the source lease", [&] {
     SQLite::Statement s(*db_, "DELETE FROM source_leases WHERE source_id = ? AND holder = ?");
     s.bind(1, source_id);
@@ -719,6 +865,7 @@ std::expected<void, Error> PostingStore::ReleaseLease(std::int64_t source_id,
 }
 
 std::expected<void, Error> PostingStore::SetNextRun(std::int64_t source_id, std::string_view at) {
+  if (auto f = Fault("set next run")) return std::unexpected(*f);
   return Guard("cannot store the next run time", [&] {
     SQLite::Statement s(*db_, "UPDATE sources SET next_run_at = ? WHERE id = ?");
     s.bind(1, std::string(at));

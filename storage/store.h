@@ -2,15 +2,21 @@
 //
 // One PostingStore owns one connection. It is not thread-safe: the crawl
 // gives it to a single writer thread. Every public call catches SQLite's
-// exceptions and returns them as an Error; a failed call inside a
-// transaction leaves it to the caller to Rollback().
+// exceptions and returns them as an Error (`transient` when SQLite said
+// BUSY, LOCKED, FULL or IOERR: the same call may succeed later); a failed
+// call inside a transaction leaves it to the caller to Rollback().
+//
+// Files: the database, its -wal and its -shm file are readable and writable
+// by their owner and group only (at most 0660, whatever the umask).
 #ifndef JOBTRAWL_STORAGE_STORE_H_
 #define JOBTRAWL_STORAGE_STORE_H_
 
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -84,7 +90,8 @@ struct RunRecord {
 class PostingStore {
  public:
   // Opens (creating if needed) and migrates the database at `path`;
-  // ":memory:" gives a private in-memory database for tests.
+  // ":memory:" gives a private in-memory database for tests. Takes every
+  // permission for others off the database files.
   static std::expected<std::unique_ptr<PostingStore>, Error> Open(const std::filesystem::path& path);
 
   ~PostingStore();
@@ -93,15 +100,35 @@ class PostingStore {
 
   int SchemaVersion() const;
 
+  // Failure injection for tests (leveldb's ErrorEnv): before a write call
+  // does anything, `hook` is asked with the call's name ("begin", "commit",
+  // "upsert", "touch", "close listings", "close unseen", "save http cache",
+  // "mark cache used", "prune http cache", "record error", "finish run",
+  // "mark abandoned runs", "acquire lease", "take over lease", "read lease",
+  // "release lease", "set next run"); a SQLite result code it returns
+  // (e.g. SQLITE_BUSY) makes the call fail with that code, as if SQLite had
+  // said so. Empty: no injection.
+  using FaultHook = std::function<std::optional<int>(std::string_view call)>;
+  void SetFaultHook(FaultHook hook);
+
   // Explicit transactions group many writes into one commit. Calls made
   // outside one commit on their own.
   std::expected<void, Error> Begin();
   std::expected<void, Error> Commit();
   void Rollback() noexcept;
 
-  // The id of the source with this name, inserting it if new.
+  // The id of the source with this name, inserting it if new. `kind` is
+  // the config's (never a guess); a stored kind changes only when the
+  // config's did. REQUIRES: `kind` is not empty (else kInvalidArgument).
   std::expected<std::int64_t, Error> EnsureSource(std::string_view name, std::string_view kind,
                                                   std::string_view now);
+  // The id of the source with this name, or nullopt when there is none.
+  std::expected<std::optional<std::int64_t>, Error> FindSource(std::string_view name);
+
+  // Marks the source's runs still "running" as "interrupted" with
+  // `message`: call it holding the source's lease, when every such run
+  // belongs to a process that died. Returns how many were marked.
+  std::expected<int, Error> MarkAbandonedRuns(std::int64_t source_id, std::string_view message);
 
   // Starts a crawl_runs row with status "running"; returns its id.
   std::expected<std::int64_t, Error> BeginRun(std::int64_t source_id, std::string_view now);
@@ -141,8 +168,16 @@ class PostingStore {
   // The http_cache rows of a source, by URL.
   std::expected<std::vector<std::pair<std::string, CachedPage>>, Error> LoadHttpCache(
       std::int64_t source_id);
+  // Writes a page's row; its last_used becomes `now`.
   std::expected<void, Error> SaveHttpCache(std::int64_t source_id, const std::string& url,
                                            const CachedPage& page, std::string_view now);
+  // The page was fetched (or confirmed by a sitemap) unchanged: its row is
+  // still in use. No row: nothing happens.
+  std::expected<void, Error> MarkCacheUsed(std::int64_t source_id, const std::string& url,
+                                           std::string_view now);
+  // Deletes the source's rows last used before `cutoff` (pages no longer
+  // linked from the board); returns how many.
+  std::expected<int, Error> PruneHttpCache(std::int64_t source_id, std::string_view cutoff);
 
   // Leases: only the holder of a source's unexpired lease crawls it, so a
   // daemon and a one-shot crawl on the same database never overlap. Taken
@@ -157,6 +192,14 @@ class PostingStore {
                                                           std::string_view holder,
                                                           std::string_view now,
                                                           std::string_view expires_at);
+  // Replaces `dead_holder`'s lease by one of `holder`, whatever its expiry:
+  // the caller knows that process is gone. False when `dead_holder` no
+  // longer holds it (released, or taken by someone else meanwhile).
+  std::expected<bool, Error> TakeOverLease(std::int64_t source_id, std::string_view dead_holder,
+                                           std::string_view holder, std::string_view now,
+                                           std::string_view expires_at);
+  // Who holds the source's lease now (expired or not), or nullopt.
+  std::expected<std::optional<std::string>, Error> LeaseHolder(std::int64_t source_id);
   std::expected<void, Error> ReleaseLease(std::int64_t source_id, std::string_view holder);
 
   // The daemon's next crawl of a source, kept across restarts.
@@ -173,9 +216,11 @@ class PostingStore {
 
  private:
   explicit PostingStore(std::unique_ptr<SQLite::Database> db);
+  std::optional<Error> Fault(std::string_view call);
   struct Statements;
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<Statements> stmts_;
+  FaultHook fault_hook_;
 };
 
 // Brings `db` to `target_version` by running the migrations it lacks, each

@@ -28,6 +28,7 @@ TEST(ConfigTest, ReadsFullExample) {
   auto c = Parse(R"(
 [storage]
 database = "/var/lib/jobtrawl/jobs.db"
+cache_ttl = "14d"
 
 [http]
 user_agent = "jobtrawl-test/1.0"
@@ -46,6 +47,7 @@ follow = { detail = "/careers/jobs/[0-9]+", next = "[?&]page=[0-9]+", max_pages 
 )");
   ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
   EXPECT_EQ(c->storage.database, "/var/lib/jobtrawl/jobs.db");
+  EXPECT_EQ(c->storage.cache_ttl, std::chrono::hours(14 * 24));
   EXPECT_EQ(c->http.user_agent, "jobtrawl-test/1.0");
   EXPECT_EQ(c->http.max_connections, 32);
   EXPECT_EQ(c->http.per_host_connections, 4);
@@ -74,6 +76,7 @@ start = ["sample/index.html", "file:///srv/board/index.html"]
 )");
   ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
   EXPECT_EQ(c->storage.database, "/etc/jt/jobs.db");
+  EXPECT_EQ(c->storage.cache_ttl, std::chrono::hours(30 * 24));
   EXPECT_EQ(c->http.per_host_connections, 2);
   EXPECT_EQ(c->sources[0].start[0], "file:///etc/jt/sample/index.html");
   EXPECT_EQ(c->sources[0].start[1], "file:///srv/board/index.html");
@@ -113,6 +116,8 @@ TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
        "test.toml:5:10: \"fields\" applies to html and sitemap sources, not \"rss\""},
       {"[http\n", "test.toml:1:"},
       {"storage = 3\n", "\"storage\" must be a table"},
+      {"[storage]\ncache_ttl = 30\n", "test.toml:2:13: \"cache_ttl\" must be a duration string"},
+      {"[storage]\ncache_ttl = \"10m\"\n", "test.toml:2:13: \"cache_ttl\" must be at least 1h"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(Errors(c.text), HasSubstr(c.expected)) << c.text;

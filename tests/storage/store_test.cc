@@ -404,3 +404,118 @@ TEST(MigrationTest, UpgradeToV6ForgetsTheHttpCacheSoPagesAreReadAgain) {
 
 }  // namespace
 }  // namespace jobtrawl::storage
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+namespace jobtrawl::storage {
+namespace {
+
+TEST(PostingStoreTest, EnsureSourceKeepsTheConfigsKind) {
+  // Known fault 6: a source's kind changes only when the config's does;
+  // an empty kind is refused, not stored.
+  auto store = OpenMemory();
+  auto id = *store->EnsureSource("gh", "greenhouse", "t0");
+  EXPECT_EQ(*store->EnsureSource("gh", "greenhouse", "t1"), id);
+  EXPECT_EQ(store->database().execAndGet("SELECT kind FROM sources").getString(), "greenhouse");
+  EXPECT_EQ(*store->EnsureSource("gh", "lever", "t2"), id);
+  EXPECT_EQ(store->database().execAndGet("SELECT kind FROM sources").getString(), "lever");
+  EXPECT_FALSE(store->EnsureSource("gh", "", "t3").has_value());
+  EXPECT_EQ(store->FindSource("gh").value(), id);
+  EXPECT_EQ(store->FindSource("none").value(), std::nullopt);
+}
+
+TEST(PostingStoreTest, InjectedFaultsFailWithTheirCodeAndSayIfTransient) {
+  // leveldb's ErrorEnv: a hook fails chosen calls as SQLite would; busy,
+  // locked, full and I/O errors are transient, others are not.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  int code = SQLITE_BUSY;
+  store->SetFaultHook([&](std::string_view call) -> std::optional<int> {
+    return call == "upsert" ? std::optional(code) : std::nullopt;
+  });
+  Posting p = MakePosting("https://a.example/1", "One");
+  for (int c : {SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL, SQLITE_IOERR_WRITE, SQLITE_CONSTRAINT,
+                SQLITE_CORRUPT}) {
+    code = c;
+    auto r = store->Upsert(source, std::span(&p, 1), "t1");
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().transient, c != SQLITE_CONSTRAINT && c != SQLITE_CORRUPT) << c;
+    EXPECT_NE(r.error().message.find("(SQLite code " + std::to_string(c) + ")"), std::string::npos);
+  }
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM postings"), 0);
+  store->SetFaultHook({});
+  EXPECT_TRUE(store->Upsert(source, std::span(&p, 1), "t1").has_value());
+}
+
+TEST(PostingStoreTest, HttpCacheRowsArePrunedByLastUse) {
+  // Known fault 6: a row's last use is its last save or confirmation;
+  // rows unused since the cutoff go, others stay.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  CachedPage page{.body_hash = "1"};
+  ASSERT_TRUE(store->SaveHttpCache(source, "https://a.example/old", page, "2026-01-01T00:00:00Z"));
+  ASSERT_TRUE(store->SaveHttpCache(source, "https://a.example/used", page, "2026-01-01T00:00:00Z"));
+  ASSERT_TRUE(store->MarkCacheUsed(source, "https://a.example/used", "2026-03-01T00:00:00Z"));
+  EXPECT_EQ(store->PruneHttpCache(source, "2026-02-01T00:00:00Z").value(), 1);
+  EXPECT_EQ(store->database().execAndGet("SELECT url FROM http_cache").getString(), "https://a.example/used");
+}
+
+TEST(LeaseTest, TakeOverReplacesOnlyTheNamedHolder) {
+  // Known fault 8: a dead holder's unexpired lease is taken over, but only
+  // if that holder still has it.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  ASSERT_FALSE(store->AcquireLease(source, "crawl h:1:1", "2026-01-01T00:00:00Z", "2026-01-01T00:02:00Z")
+                   ->has_value());
+  EXPECT_FALSE(store->TakeOverLease(source, "crawl h:2:2", "crawl h:3:3", "2026-01-01T00:00:10Z",
+                                    "2026-01-01T00:02:10Z").value());
+  EXPECT_TRUE(store->TakeOverLease(source, "crawl h:1:1", "crawl h:3:3", "2026-01-01T00:00:10Z",
+                                   "2026-01-01T00:02:10Z").value());
+  EXPECT_EQ(store->LeaseHolder(source).value(), "crawl h:3:3");
+  ASSERT_TRUE(store->ReleaseLease(source, "crawl h:3:3"));
+  EXPECT_EQ(store->LeaseHolder(source).value(), std::nullopt);
+}
+
+TEST(PostingStoreTest, AbandonedRunsAreMarkedInterrupted) {
+  // A run left "running" by a killed process is marked by the next holder.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  auto run = *store->BeginRun(source, "t1");
+  EXPECT_EQ(store->MarkAbandonedRuns(source, "never finished").value(), 1);
+  EXPECT_EQ(store->database().execAndGet("SELECT status || ' ' || message FROM crawl_runs WHERE id = " +
+                                         std::to_string(run)).getString(),
+            "interrupted never finished");
+  EXPECT_EQ(store->MarkAbandonedRuns(source, "never finished").value(), 0);
+}
+
+TEST(FilePermissionsTest, DatabaseWalAndShmAreForOwnerAndGroupOnly) {
+  // Issue 10 part 6: postings and leases are not world-readable, whatever
+  // the umask.
+  auto path = std::filesystem::temp_directory_path() / ("jobtrawl-perm-" + std::to_string(::getpid()) + ".db");
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  const mode_t old_umask = ::umask(0);
+  {
+    auto store = PostingStore::Open(path);
+    ::umask(old_umask);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    ASSERT_TRUE((*store)->EnsureSource("board", "html", "t0").has_value());
+    for (auto suffix : {"", "-wal", "-shm"}) {
+      struct stat st {};
+      ASSERT_EQ(::stat((path.string() + suffix).c_str(), &st), 0) << suffix;
+      EXPECT_EQ(st.st_mode & 0007, 0u) << suffix << " mode " << std::oct << (st.st_mode & 0777);
+      EXPECT_EQ(st.st_mode & 0111, 0u) << suffix;
+    }
+  }
+  ::umask(old_umask);
+  // A database made before, open to all, is tightened when opened.
+  ::chmod(path.c_str(), 0666);
+  { ASSERT_TRUE(PostingStore::Open(path).has_value()); }
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
