@@ -150,9 +150,11 @@ class Child {
   std::optional<int> status_;
 };
 
-// One column of a query on `db`, opened read-only; "" for NULL.
+// One column of a query on `db`; "" for NULL. Opened read-write as the next
+// jobtrawl process would open it (nothing is written): the WAL of a killed
+// writer may need recovery, which a read-only connection cannot run.
 std::vector<std::string> Query(const std::filesystem::path& db, const std::string& sql) {
-  SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
+  SQLite::Database database(db.string(), SQLite::OPEN_READWRITE);
   database.setBusyTimeout(5000);
   SQLite::Statement q(database, sql);
   std::vector<std::string> out;
@@ -166,7 +168,7 @@ std::string Scalar(const std::filesystem::path& db, const std::string& sql) {
 }
 
 std::set<PostingRow> Postings(const std::filesystem::path& db) {
-  SQLite::Database database(db.string(), SQLite::OPEN_READONLY);
+  SQLite::Database database(db.string(), SQLite::OPEN_READWRITE);
   database.setBusyTimeout(5000);
   SQLite::Statement q(database, "SELECT title, company, url FROM postings");
   std::set<PostingRow> rows;
