@@ -29,6 +29,7 @@
 
 #include "app/commands.h"
 #include "app/lease_holder.h"
+#include "support/child_process.h"
 #include "support/test_server.h"
 
 namespace jobtrawl::app {
@@ -97,58 +98,7 @@ class Board {
   std::thread thread_;
 };
 
-// A `jobtrawl` child process; its output goes to `log`.
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const std::filesystem::path& log) {
-    std::vector<std::string> argv_storage = {JOBTRAWL_BINARY};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const std::string log_path = log.string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // Only async-signal-safe calls between fork and exec.
-      int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-      }
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0 && !status_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-  void Signal(int sig) { ::kill(pid_, sig); }
-
-  // The wait status once it exits within `limit`, else nullopt. Polls
-  // with a short bounded wait: a child's exit is no event of our loop.
-  std::optional<int> Wait(std::chrono::milliseconds limit) {
-    const auto deadline = SteadyClock::now() + limit;
-    while (!status_) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        status_ = status;
-        break;
-      }
-      if (SteadyClock::now() >= deadline) break;
-      std::this_thread::sleep_for(2ms);
-    }
-    return status_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::optional<int> status_;
-};
+using Child = jobtrawl::testing::ChildProcess;
 
 // One column of a query on `db`; "" for NULL. Opened read-write as the next
 // jobtrawl process would open it (nothing is written): the WAL of a killed

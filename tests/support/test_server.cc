@@ -39,6 +39,7 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
   tcp::acceptor acceptor;
   std::string address;
   std::map<std::string, std::vector<Reply>> routes;
+  std::function<Reply(const std::string&)> fallback;
   std::map<std::string, std::size_t> served;
   std::vector<RecordedRequest> requests;
   std::vector<std::shared_ptr<void>> stalled;  // sessions held open without an answer
@@ -98,6 +99,8 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
       if (it != state->routes.end() && !it->second.empty()) {
         std::size_t n = state->served[rec.target]++;
         reply = it->second[std::min(n, it->second.size() - 1)];
+      } else if (state->fallback) {
+        reply = state->fallback(rec.target);
       }
       if (!reply.etag.empty()) {
         auto inm = rec.headers.find("if-none-match");
@@ -211,6 +214,10 @@ void TestServer::Route(std::string target, Reply reply) {
 void TestServer::Sequence(std::string target, std::vector<Reply> replies) {
   state_->served.erase(target);
   state_->routes[std::move(target)] = std::move(replies);
+}
+
+void TestServer::Fallback(std::function<Reply(const std::string&)> make) {
+  state_->fallback = std::move(make);
 }
 
 void TestServer::Redirect(std::string target, std::string location, int status) {

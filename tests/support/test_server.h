@@ -48,6 +48,8 @@ class TestServer {
   void Redirect(std::string target, std::string location, int status = 302);
   // Replies in turn, one per request; the last one repeats.
   void Sequence(std::string target, std::vector<Reply> replies);
+  // Answers targets that no route names (a board made up as it is asked).
+  void Fallback(std::function<Reply(const std::string& target)> make);
 
   unsigned short port() const;
   std::string Url(std::string_view target) const;  // "http://ADDRESS:PORT" + target
