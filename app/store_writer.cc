@@ -432,6 +432,29 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
   return std::nullopt;
 }
 
+std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_map<RunId, Tally>& delta,
+                                           std::chrono::steady_clock::time_point deadline) {
+  return WithRetries(
+      [&]() -> std::optional<Error> {
+        delta.clear();
+        std::unordered_set<RunId> leased;
+        if (auto began = store_->Begin(); !began) return began.error();
+        for (Job& job : jobs) {
+          if (job.kind == Job::Kind::kOpen) continue;
+          if (auto e = Apply(job, delta, leased)) {
+            store_->Rollback();
+            return e;
+          }
+        }
+        if (auto committed = store_->Commit(); !committed) {
+          store_->Rollback();
+          return committed.error();
+        }
+        return std::nullopt;
+      },
+      deadline);
+}
+
 void StoreWriter::WriteBatch(std::vector<Job>& batch) {
   for (Job& job : batch) {
     if (job.kind == Job::Kind::kOpen) Open(job);
@@ -452,25 +475,7 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
   // transient. Each attempt starts from nothing: delta and the lease checks
   // are per transaction.
   std::unordered_map<RunId, Tally> delta;
-  std::optional<Error> failure = WithRetries(
-      [&]() -> std::optional<Error> {
-        delta.clear();
-        std::unordered_set<RunId> leased;
-        if (auto began = store_->Begin(); !began) return began.error();
-        for (Job& job : batch) {
-          if (job.kind == Job::Kind::kOpen) continue;
-          if (auto e = Apply(job, delta, leased)) {
-            store_->Rollback();
-            return e;
-          }
-        }
-        if (auto committed = store_->Commit(); !committed) {
-          store_->Rollback();
-          return committed.error();
-        }
-        return std::nullopt;
-      },
-      deadline);
+  std::optional<Error> failure = Transact(batch, delta, deadline);
   if (!failure) {
     merge(delta);
   } else {
@@ -478,22 +483,7 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
     for (Job& job : batch) {
       if (job.kind == Job::Kind::kOpen) continue;
       std::unordered_map<RunId, Tally> one;
-      job.failure = WithRetries(
-          [&]() -> std::optional<Error> {
-            one.clear();
-            std::unordered_set<RunId> leased;
-            if (auto began = store_->Begin(); !began) return began.error();
-            if (auto e = Apply(job, one, leased)) {
-              store_->Rollback();
-              return e;
-            }
-            if (auto committed = store_->Commit(); !committed) {
-              store_->Rollback();
-              return committed.error();
-            }
-            return std::nullopt;
-          },
-          deadline);
+      job.failure = Transact(std::span<Job>(&job, 1), one, deadline);
       if (!job.failure) {
         merge(one);
         continue;

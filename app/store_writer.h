@@ -38,6 +38,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -160,6 +161,11 @@ class StoreWriter {
   void Push(Job job, bool may_wait);
   void Loop();
   void WriteBatch(std::vector<Job>& batch);
+  // Applies `jobs` (kOpen ones are skipped) in one transaction, started
+  // afresh while its failure is transient and `deadline` allows; `delta`
+  // holds what the committed attempt counted.
+  std::optional<Error> Transact(std::span<Job> jobs, std::unordered_map<RunId, Tally>& delta,
+                                std::chrono::steady_clock::time_point deadline);
   void Open(Job& job);
   std::expected<RunStart, OpenFailure> TryOpen(const SourceInfo& source);
   std::optional<Error> Apply(Job& job, std::unordered_map<RunId, Tally>& delta,
