@@ -316,6 +316,14 @@ class Daemon::Impl {
       finished_ = true;
       return;
     }
+    if (Clock::now() >= drain_deadline_ + options_.shutdown_grace) {
+      // Whatever still runs is stuck: exit anyway. What was queued for the
+      // writer is still written; a run left open is taken over by the next
+      // process (its lease names a process that no longer exists).
+      Log(LogLevel::kWarning, "crawls still finishing twice the grace period after the stop; exiting");
+      finished_ = true;
+      return;
+    }
     if (fetcher_->running() == 0 || Clock::now() >= drain_deadline_) {
       fetcher_->CancelAll();
     }
