@@ -1,8 +1,10 @@
 #include "parsers/selector.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <unordered_map>
 
 #include "parsers/html_text.h"
 
@@ -92,12 +94,22 @@ namespace {
 
 // ---- Parsing (recursive descent; errors carry the offset) ----
 
+// Limits that keep parsing and matching bounded whatever the config says: the
+// recursion of :not() and the memo of matching grow with them.
+constexpr std::size_t kMaxSelectorLength = 2048;
+constexpr int kMaxCompounds = 64;  // in the whole list, :not() included
+constexpr int kMaxNotDepth = 8;
+constexpr long kMaxNth = 1'000'000;
+
 class Parser {
  public:
   explicit Parser(std::string_view text) : s_(text) {}
 
   std::expected<std::vector<Complex>, SelectorError> ParseList(bool nested) {
     std::vector<Complex> list;
+    if (nested && ++not_depth_ > kMaxNotDepth) {
+      return Fail(":not() nested more than " + std::to_string(kMaxNotDepth) + " deep");
+    }
     while (true) {
       SkipWhite();
       auto complex = ParseComplex();
@@ -112,6 +124,7 @@ class Parser {
       if (nested && Peek() == ')') break;
       return Fail("unexpected '" + std::string(1, Peek()) + "'");
     }
+    if (nested) --not_depth_;
     return list;
   }
 
@@ -207,6 +220,9 @@ class Parser {
   }
 
   std::expected<Compound, SelectorError> ParseCompound() {
+    if (++compounds_ > kMaxCompounds) {
+      return Fail("more than " + std::to_string(kMaxCompounds) + " compound selectors");
+    }
     Compound c;
     bool any = false;
     if (Peek() == '*') {
@@ -297,7 +313,7 @@ class Parser {
       if (t.empty() || t == "+" || t == "-") return false;
       char* end = nullptr;
       out = std::strtol(t.c_str(), &end, 10);
-      return *end == '\0';
+      return *end == '\0' && out >= -kMaxNth && out <= kMaxNth;
     };
     bool ok;
     if (n == std::string::npos) {
@@ -316,7 +332,7 @@ class Parser {
     }
     if (!ok) {
       pos_ = start;
-      return Fail("expected an+b, odd or even");
+      return Fail("expected an+b, odd or even (numbers up to " + std::to_string(kMaxNth) + ")");
     }
     return nth;
   }
@@ -372,6 +388,8 @@ class Parser {
 
   std::string_view s_;
   size_t pos_ = 0;
+  int compounds_ = 0;
+  int not_depth_ = 0;
 };
 
 // ---- Matching ----
@@ -431,84 +449,6 @@ bool MatchAttr(const GumboNode& e, const AttrTest& t) {
   return false;
 }
 
-// 1-based position among element siblings (of the same type when `of_type`),
-// counted from the start or from the end.
-long Position(const GumboNode& e, bool of_type, bool from_end) {
-  const GumboVector* siblings = Children(e.parent);
-  if (siblings == nullptr) return 1;
-  std::string_view name = of_type ? TagName(e) : std::string_view();
-  long position = 0;
-  auto count = [&](unsigned i) {
-    const auto* n = static_cast<const GumboNode*>(siblings->data[i]);
-    if (!IsElement(n)) return false;
-    if (!of_type || TagName(*n) == name) ++position;
-    return n == &e;
-  };
-  if (from_end) {
-    for (unsigned i = siblings->length; i > 0; --i) {
-      if (count(i - 1)) break;
-    }
-  } else {
-    for (unsigned i = 0; i < siblings->length; ++i) {
-      if (count(i)) break;
-    }
-  }
-  return position;
-}
-
-bool MatchComplex(const GumboNode& e, const Complex& c, size_t index);
-
-bool MatchPseudo(const GumboNode& e, const PseudoTest& p) {
-  switch (p.kind) {
-    case Pseudo::kFirstChild: return Position(e, false, false) == 1;
-    case Pseudo::kLastChild: return Position(e, false, true) == 1;
-    case Pseudo::kOnlyChild: return Position(e, false, false) == 1 && Position(e, false, true) == 1;
-    case Pseudo::kNthChild: return p.nth.Matches(Position(e, false, false));
-    case Pseudo::kNthLastChild: return p.nth.Matches(Position(e, false, true));
-    case Pseudo::kFirstOfType: return Position(e, true, false) == 1;
-    case Pseudo::kLastOfType: return Position(e, true, true) == 1;
-    case Pseudo::kOnlyOfType: return Position(e, true, false) == 1 && Position(e, true, true) == 1;
-    case Pseudo::kNthOfType: return p.nth.Matches(Position(e, true, false));
-    case Pseudo::kNthLastOfType: return p.nth.Matches(Position(e, true, true));
-    case Pseudo::kEmpty: {
-      // Elements and text (white space included, as browsers count it) make
-      // it non-empty; comments do not.
-      const GumboVector& kids = e.v.element.children;
-      for (unsigned i = 0; i < kids.length; ++i) {
-        auto t = static_cast<const GumboNode*>(kids.data[i])->type;
-        if (t != GUMBO_NODE_COMMENT) return false;
-      }
-      return true;
-    }
-    case Pseudo::kRoot: return e.parent != nullptr && e.parent->type == GUMBO_NODE_DOCUMENT;
-    case Pseudo::kNot:
-      for (const Complex& c : p.inner) {
-        if (MatchComplex(e, c, c.compounds.size() - 1)) return false;
-      }
-      return true;
-  }
-  return false;
-}
-
-bool MatchCompound(const GumboNode& e, const Compound& c) {
-  if (!c.tag.empty() && !EqualsNoCase(TagName(e), c.tag)) return false;
-  for (const auto& id : c.ids) {
-    const char* v = Attr(e, "id");
-    if (v == nullptr || id != v) return false;
-  }
-  for (const auto& cls : c.classes) {
-    const char* v = Attr(e, "class");
-    if (v == nullptr || !HasWord(v, cls, false)) return false;
-  }
-  for (const auto& a : c.attrs) {
-    if (!MatchAttr(e, a)) return false;
-  }
-  for (const auto& p : c.pseudos) {
-    if (!MatchPseudo(e, p)) return false;
-  }
-  return true;
-}
-
 const GumboNode* PreviousElement(const GumboNode& e) {
   const GumboVector* siblings = Children(e.parent);
   if (siblings == nullptr) return nullptr;
@@ -519,31 +459,210 @@ const GumboNode* PreviousElement(const GumboNode& e) {
   return nullptr;
 }
 
-// Right to left: compounds[index] must match `e`, and what is left of it
-// must match the elements its combinator leads to.
-bool MatchComplex(const GumboNode& e, const Complex& c, size_t index) {
-  if (!MatchCompound(e, c.compounds[index])) return false;
-  if (index == 0) return true;
-  switch (c.combinators[index - 1]) {
-    case Combinator::kChild:
-      return IsElement(e.parent) && MatchComplex(*e.parent, c, index - 1);
-    case Combinator::kDescendant:
-      for (const GumboNode* a = e.parent; IsElement(a); a = a->parent) {
-        if (MatchComplex(*a, c, index - 1)) return true;
-      }
-      return false;
-    case Combinator::kNextSibling: {
-      const GumboNode* prev = PreviousElement(e);
-      return prev != nullptr && MatchComplex(*prev, c, index - 1);
+// The state of one selection: what is known about (element, compound)
+// pairs, so that each combinator step is computed once per element and
+// matching costs O(elements x compounds) whatever the selector and the tree
+// (right-to-left matching without it backtracks over every subset of
+// ancestors or earlier siblings). Recursion is bounded by the selector's
+// compound count and :not() depth (both capped at parse time); walks up the
+// tree and along siblings are loops.
+class MatchContext {
+ public:
+  explicit MatchContext(SelectStats* stats) : stats_(stats) {}
+
+  // Right to left: compounds[index] must match `e`, and what is left of it
+  // must match the elements its combinator leads to.
+  bool Match(const GumboNode& e, const Complex& c, size_t index) {
+    if (index + 1 < c.compounds.size()) {
+      if (auto known = Lookup(&e, c, index, kMatch)) return *known;
     }
-    case Combinator::kSubsequentSibling:
-      for (const GumboNode* prev = PreviousElement(e); prev != nullptr; prev = PreviousElement(*prev)) {
-        if (MatchComplex(*prev, c, index - 1)) return true;
+    bool result = MatchCompound(e, c.compounds[index]);
+    if (result && index > 0) {
+      switch (c.combinators[index - 1]) {
+        case Combinator::kChild:
+          result = IsElement(e.parent) && Match(*e.parent, c, index - 1);
+          break;
+        case Combinator::kDescendant:
+          result = AnyAncestor(e, c, index - 1);
+          break;
+        case Combinator::kNextSibling: {
+          const GumboNode* prev = PreviousElement(e);
+          result = prev != nullptr && Match(*prev, c, index - 1);
+          break;
+        }
+        case Combinator::kSubsequentSibling:
+          result = AnyPrevious(e, c, index - 1);
+          break;
       }
-      return false;
+    }
+    if (index + 1 < c.compounds.size()) Store(&e, c, index, kMatch, result);
+    return result;
   }
-  return false;
-}
+
+ private:
+  enum Relation : std::uint32_t { kMatch, kAncestor, kPrevious };
+
+  struct Key {
+    const void* node;
+    const Complex* complex;
+    std::uint32_t index;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      std::size_t h = std::hash<const void*>()(k.node);
+      h ^= std::hash<const void*>()(k.complex) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      h ^= std::hash<std::uint32_t>()(k.index) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      return h;
+    }
+  };
+  // Sibling positions of one element, 1-based: among all element siblings
+  // and among those of its type, from the start and from the end.
+  struct Positions {
+    long first = 1, last = 1, first_of_type = 1, last_of_type = 1;
+  };
+
+  std::optional<bool> Lookup(const GumboNode* n, const Complex& c, size_t index, Relation r) const {
+    auto it = memo_.find(Key{n, &c, static_cast<std::uint32_t>(index * 3 + r)});
+    if (it == memo_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Store(const GumboNode* n, const Complex& c, size_t index, Relation r, bool value) {
+    memo_.emplace(Key{n, &c, static_cast<std::uint32_t>(index * 3 + r)}, value);
+  }
+
+  // Does some ancestor of `e` match compounds[0..index]? Walks up to the
+  // first ancestor whose answer is known, then fills the answers in going
+  // down: each element is visited once per compound index.
+  bool AnyAncestor(const GumboNode& e, const Complex& c, size_t index) {
+    std::vector<const GumboNode*> chain;  // answers unknown, bottom first
+    bool answer = false;
+    for (const GumboNode* n = &e; IsElement(n->parent); n = n->parent) {
+      Step();
+      if (auto known = Lookup(n, c, index, kAncestor)) {
+        answer = *known;
+        break;
+      }
+      chain.push_back(n);
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      answer = answer || Match(*(*it)->parent, c, index);
+      Store(*it, c, index, kAncestor, answer);
+    }
+    return answer;
+  }
+
+  // The same along the element's earlier siblings.
+  bool AnyPrevious(const GumboNode& e, const Complex& c, size_t index) {
+    std::vector<std::pair<const GumboNode*, const GumboNode*>> chain;  // (node, its previous)
+    bool answer = false;
+    const GumboNode* n = &e;
+    for (const GumboNode* prev = PreviousElement(*n); prev != nullptr; prev = PreviousElement(*n)) {
+      Step();
+      if (auto known = Lookup(n, c, index, kPrevious)) {
+        answer = *known;
+        break;
+      }
+      chain.emplace_back(n, prev);
+      n = prev;
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      answer = answer || Match(*it->second, c, index);
+      Store(it->first, c, index, kPrevious, answer);
+    }
+    return answer;
+  }
+
+  const Positions& PositionsOf(const GumboNode& e) {
+    if (auto it = positions_.find(&e); it != positions_.end()) return it->second;
+    const GumboVector* siblings = Children(e.parent);
+    if (siblings == nullptr) return positions_[&e];
+    // One pass forward and one back over the parent's children fill in
+    // every element child at once.
+    std::unordered_map<std::string_view, long> of_type;
+    long count = 0;
+    for (unsigned i = 0; i < siblings->length; ++i) {
+      const auto* n = static_cast<const GumboNode*>(siblings->data[i]);
+      Step();
+      if (!IsElement(n)) continue;
+      Positions& p = positions_[n];
+      p.first = ++count;
+      p.first_of_type = ++of_type[TagName(*n)];
+    }
+    of_type.clear();
+    count = 0;
+    for (unsigned i = siblings->length; i > 0; --i) {
+      const auto* n = static_cast<const GumboNode*>(siblings->data[i - 1]);
+      Step();
+      if (!IsElement(n)) continue;
+      Positions& p = positions_[n];
+      p.last = ++count;
+      p.last_of_type = ++of_type[TagName(*n)];
+    }
+    return positions_[&e];
+  }
+
+  bool MatchPseudo(const GumboNode& e, const PseudoTest& p) {
+    switch (p.kind) {
+      case Pseudo::kFirstChild: return PositionsOf(e).first == 1;
+      case Pseudo::kLastChild: return PositionsOf(e).last == 1;
+      case Pseudo::kOnlyChild: return PositionsOf(e).first == 1 && PositionsOf(e).last == 1;
+      case Pseudo::kNthChild: return p.nth.Matches(PositionsOf(e).first);
+      case Pseudo::kNthLastChild: return p.nth.Matches(PositionsOf(e).last);
+      case Pseudo::kFirstOfType: return PositionsOf(e).first_of_type == 1;
+      case Pseudo::kLastOfType: return PositionsOf(e).last_of_type == 1;
+      case Pseudo::kOnlyOfType: return PositionsOf(e).first_of_type == 1 && PositionsOf(e).last_of_type == 1;
+      case Pseudo::kNthOfType: return p.nth.Matches(PositionsOf(e).first_of_type);
+      case Pseudo::kNthLastOfType: return p.nth.Matches(PositionsOf(e).last_of_type);
+      case Pseudo::kEmpty: {
+        // Elements and text (white space included, as browsers count it)
+        // make it non-empty; comments do not.
+        const GumboVector& kids = e.v.element.children;
+        for (unsigned i = 0; i < kids.length; ++i) {
+          auto t = static_cast<const GumboNode*>(kids.data[i])->type;
+          if (t != GUMBO_NODE_COMMENT) return false;
+        }
+        return true;
+      }
+      case Pseudo::kRoot: return e.parent != nullptr && e.parent->type == GUMBO_NODE_DOCUMENT;
+      case Pseudo::kNot:
+        for (const Complex& c : p.inner) {
+          if (Match(e, c, c.compounds.size() - 1)) return false;
+        }
+        return true;
+    }
+    return false;
+  }
+
+  bool MatchCompound(const GumboNode& e, const Compound& c) {
+    Step();
+    if (!c.tag.empty() && !EqualsNoCase(TagName(e), c.tag)) return false;
+    for (const auto& id : c.ids) {
+      const char* v = Attr(e, "id");
+      if (v == nullptr || id != v) return false;
+    }
+    for (const auto& cls : c.classes) {
+      const char* v = Attr(e, "class");
+      if (v == nullptr || !HasWord(v, cls, false)) return false;
+    }
+    for (const auto& a : c.attrs) {
+      if (!MatchAttr(e, a)) return false;
+    }
+    for (const auto& p : c.pseudos) {
+      if (!MatchPseudo(e, p)) return false;
+    }
+    return true;
+  }
+
+  void Step() {
+    if (stats_ != nullptr) ++stats_->steps;
+  }
+
+  SelectStats* const stats_;
+  std::unordered_map<Key, bool, KeyHash> memo_;
+  std::unordered_map<const GumboNode*, Positions> positions_;
+};
+
 
 bool IsBlock(const GumboNode& e) {
   static constexpr GumboTag kBlocks[] = {
@@ -647,6 +766,11 @@ Selector& Selector::operator=(Selector&&) noexcept = default;
 Selector::~Selector() = default;
 
 std::expected<Selector, SelectorError> Selector::Parse(std::string_view text) {
+  if (text.size() > kMaxSelectorLength) {
+    return std::unexpected(SelectorError{kMaxSelectorLength, "selector longer than " +
+                                                                 std::to_string(kMaxSelectorLength) +
+                                                                 " characters"});
+  }
   Parser parser(text);
   auto list = parser.ParseList(/*nested=*/false);
   if (!list) return std::unexpected(list.error());
@@ -657,14 +781,16 @@ std::expected<Selector, SelectorError> Selector::Parse(std::string_view text) {
 
 bool Selector::Matches(const GumboNode& element) const {
   if (!IsElement(&element)) return false;
+  MatchContext context(nullptr);
   for (const Complex& c : impl_->list) {
-    if (MatchComplex(element, c, c.compounds.size() - 1)) return true;
+    if (context.Match(element, c, c.compounds.size() - 1)) return true;
   }
   return false;
 }
 
-std::vector<const GumboNode*> Selector::SelectAll(const GumboNode& root) const {
+std::vector<const GumboNode*> Selector::SelectAll(const GumboNode& root, SelectStats* stats) const {
   std::vector<const GumboNode*> out;
+  MatchContext context(stats);
   // Iterative pre-order walk: document order, and no recursion on hostile depth.
   std::vector<const GumboNode*> stack;
   auto push_children = [&](const GumboNode& n) {
@@ -677,7 +803,12 @@ std::vector<const GumboNode*> Selector::SelectAll(const GumboNode& root) const {
     const GumboNode* n = stack.back();
     stack.pop_back();
     if (!IsElement(n)) continue;
-    if (Matches(*n)) out.push_back(n);
+    for (const Complex& c : impl_->list) {
+      if (context.Match(*n, c, c.compounds.size() - 1)) {
+        out.push_back(n);
+        break;
+      }
+    }
     push_children(*n);
   }
   return out;

@@ -9,11 +9,18 @@
 // `:nth-last-child()`, `:first-of-type`, `:last-of-type`, `:only-of-type`,
 // `:nth-of-type()`, `:nth-last-of-type()` (an+b, odd, even), `:not()`,
 // `:empty` and `:root`.
+//
+// Bounds: a selector is at most 2048 characters, with at most 64 compound
+// selectors (:not() arguments included) and :not() nested at most 8 deep;
+// Parse rejects more with an error saying which. Matching remembers each
+// (element, compound) result for the length of one call, so SelectAll costs
+// O(elements x compounds) whatever the tree and the combinators.
 #ifndef JOBTRAWL_PARSERS_SELECTOR_H_
 #define JOBTRAWL_PARSERS_SELECTOR_H_
 
 #include <gumbo.h>
 
+#include <cstdint>
 #include <expected>
 #include <memory>
 #include <string>
@@ -29,6 +36,11 @@ struct SelectorError {
   std::string ToString() const;  // "at column N: message" (1-based)
 };
 
+// Work done by one SelectAll call, for tests and benchmarks.
+struct SelectStats {
+  std::uint64_t steps = 0;  // compound selectors tested, and tree nodes walked
+};
+
 // Immutable after Parse; matching is safe from many threads at once.
 class Selector {
  public:
@@ -41,8 +53,8 @@ class Selector {
   bool Matches(const GumboNode& element) const;
 
   // The matching elements under `root` (itself excluded), in document order,
-  // each once.
-  std::vector<const GumboNode*> SelectAll(const GumboNode& root) const;
+  // each once. `stats`, when given, counts the work done.
+  std::vector<const GumboNode*> SelectAll(const GumboNode& root, SelectStats* stats = nullptr) const;
   const GumboNode* SelectFirst(const GumboNode& root) const;
 
   const std::string& text() const { return text_; }

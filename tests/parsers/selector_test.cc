@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <sstream>
 
@@ -182,6 +185,139 @@ TEST(SelectorCorpusTest, RealBoardListings) {
       EXPECT_EQ(ElementText(*found[0]), c.first_text);
     }
   }
+}
+
+// ---- Bounded work on hostile trees and selectors ----
+
+struct GumboDeleter {
+  void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
+};
+using GumboTree = std::unique_ptr<GumboOutput, GumboDeleter>;
+
+// Gumbo straight, so a test may nest past HtmlDocument's depth cap.
+GumboTree Tree(const std::string& html) {
+  return GumboTree(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
+}
+
+std::string Repeat(std::string_view unit, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += unit;
+  return out;
+}
+
+std::string NestedDivs(int n, std::string_view bottom) {
+  return "<html><body>" + Repeat("<div>", n) + std::string(bottom) + "</body></html>";
+}
+
+struct Work {
+  std::uint64_t steps = 0;
+  std::size_t found = 0;
+};
+
+Work Measure(const std::string& html, std::string_view selector) {
+  GumboTree tree = Tree(html);
+  auto s = Selector::Parse(selector);
+  EXPECT_TRUE(s) << selector;
+  if (!s) return {};
+  SelectStats stats;
+  Work w;
+  w.found = s->SelectAll(*tree->document, &stats).size();
+  w.steps = stats.steps;
+  return w;
+}
+
+struct HostileCase {
+  const char* name;
+  std::string (*page)(int n);
+  const char* selector;
+};
+
+const HostileCase kHostile[] = {
+    {"DescendantChainFailingAtTheTop", [](int n) { return NestedDivs(n, "<span>x</span>"); },
+     "section div div div div div div div div span"},
+    {"DescendantChainWithoutSubject", [](int n) { return NestedDivs(n, ""); },
+     "div div div div div div div div div div span"},
+    {"NotOverDescendantChain", [](int n) { return NestedDivs(n, "<span>x</span>"); },
+     "span:not(section div div div div div div span)"},
+    {"SubsequentSiblingChain", [](int n) { return "<html><body><main>" + Repeat("<b></b><i></i><u></u>", n / 3) + "</main>"; },
+     "s ~ b ~ i ~ u"},
+    {"NthLastChildOverSiblings", [](int n) { return "<html><body><main>" + Repeat("<p></p>", n) + "</main>"; },
+     "p:nth-last-child(2)"},
+    {"LastOfTypeOverSiblings", [](int n) { return "<html><body><main>" + Repeat("<p></p><i></i>", n / 2) + "</main>"; },
+     "main > p:last-of-type"},
+};
+
+TEST(SelectorBoundsTest, WorkGrowsLinearlyWithTheTree) {
+  // Matching is O(elements x compounds): doubling the tree at most doubles
+  // the work (steps counted by SelectStats, not time).
+  for (const HostileCase& c : kHostile) {
+    Work small = Measure(c.page(20), c.selector);
+    Work large = Measure(c.page(40), c.selector);
+    EXPECT_LE(large.steps, small.steps * 5 / 2) << c.name << ": " << small.steps << " -> " << large.steps;
+  }
+}
+
+TEST(SelectorBoundsTest, HostileTreesCostAFewStepsPerElementAndCompound) {
+  // 2,000 nested elements and 10,000 siblings, each case well under
+  // elements x compounds x 8 steps (a generous constant for the memo's walks).
+  for (const HostileCase& c : kHostile) {
+    const int n = std::string_view(c.name).find("Sibling") != std::string_view::npos ? 10'000 : 2'000;
+    const auto start = std::chrono::steady_clock::now();
+    Work w = Measure(c.page(n), c.selector);
+    const std::uint64_t compounds = 12;
+    EXPECT_LE(w.steps, static_cast<std::uint64_t>(n + 8) * compounds * 8) << c.name;
+    // A backstop only; the bound above is what the test pins.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20)) << c.name;
+  }
+}
+
+TEST(SelectorBoundsTest, MemoizedMatchingFindsWhatBacktrackingFound) {
+  // The memo changes the cost, not the answer.
+  struct Case {
+    std::string html;
+    const char* selector;
+    std::size_t found;
+  } cases[] = {
+      {NestedDivs(30, "<span>x</span>"), "div div div div div div div div span", 1},
+      {NestedDivs(30, "<span>x</span>"), "body > div div > div span", 1},
+      {NestedDivs(30, "<span>x</span>"), "section div span", 0},
+      {NestedDivs(5, "<span>x</span>"), "div div div div div div span", 0},
+      {NestedDivs(5, "<span>x</span>"), "div div div div div span", 1},
+      {NestedDivs(4, ""), "div div", 3},
+      {"<main><a></a><b></b><c></c><b></b><d></d></main>", "a ~ b ~ d", 1},
+      {"<main><a></a><b></b><c></c><b></b><d></d></main>", "a ~ b", 2},
+      {"<main><a></a><b></b><c></c><b></b><d></d></main>", "c ~ b + d", 1},
+      {"<main><a></a><b></b><c></c><b></b><d></d></main>", "a + c ~ d", 0},
+      {"<main><p></p><p></p><p></p></main>", "p:not(p ~ p)", 1},
+      {"<main><p></p><p></p><p></p></main>", "p ~ p ~ p", 1},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Measure(c.html, c.selector).found, c.found) << c.selector << " on " << c.html.substr(0, 60);
+  }
+}
+
+TEST(SelectorBoundsTest, RejectsSelectorsPastTheLimits) {
+  // Length, compound count, :not() depth and an+b size are capped at parse
+  // time with an error naming the limit.
+  struct Case {
+    std::string selector;
+    const char* message;
+  } cases[] = {
+      {std::string(2049, 'a'), "selector longer than 2048 characters"},
+      {Repeat("div ", 65) + "span", "more than 64 compound selectors"},
+      {Repeat("a, ", 70) + "b", "more than 64 compound selectors"},
+      {Repeat("p:not(", 9) + "a" + Repeat(")", 9), ":not() nested more than 8 deep"},
+      {Repeat(":not(", 100'000) + "a" + Repeat(")", 100'000), "selector longer than 2048 characters"},
+      {"li:nth-child(99999999999999999999n+1)", "expected an+b, odd or even (numbers up to 1000000)"},
+      {"li:nth-child(-9223372036854775808)", "expected an+b, odd or even (numbers up to 1000000)"},
+  };
+  for (const auto& c : cases) {
+    auto s = Selector::Parse(c.selector);
+    ASSERT_FALSE(s) << c.selector.substr(0, 40);
+    EXPECT_THAT(s.error().message, ::testing::HasSubstr(c.message)) << c.selector.substr(0, 40);
+  }
+  EXPECT_TRUE(Selector::Parse(Repeat("div ", 63) + "span"));
+  EXPECT_TRUE(Selector::Parse(Repeat("p:not(", 8) + "a" + Repeat(")", 8)));
 }
 
 }  // namespace
