@@ -133,21 +133,47 @@ TitleKeys TitleKeysOf(std::string_view title) {
   const Tables& t = Tables::Get();
   std::string s = CleanText(title);
   // Parenthesized parts: gender markers and places go, qualifiers stay.
+  // Each pass below builds a new string: erasing in place shifted the rest
+  // of the title each time, quadratic in "()()()..." or "m/w/dm/w/d...".
   std::string qualifiers;
-  for (size_t open = s.find_first_of("(["); open != std::string::npos; open = s.find_first_of("([", open)) {
-    const char close_char = s[open] == '(' ? ')' : ']';
-    size_t close = s.find(close_char, open);
-    if (close == std::string::npos) close = s.size() - 1;
-    std::string inner = s.substr(open + 1, close - open - 1);
-    if (!IsGenderMarker(inner) && !IsPlaceOrRemote(inner)) AppendJoined(qualifiers, inner, " ");
-    s.erase(open, close - open + 1);
+  {
+    std::string outside;
+    outside.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+      if (s[i] != '(' && s[i] != '[') {
+        outside.push_back(s[i++]);
+        continue;
+      }
+      const char close_char = s[i] == '(' ? ')' : ']';
+      size_t close = s.find(close_char, i);
+      if (close == std::string::npos) close = s.size() - 1;
+      std::string inner = s.substr(i + 1, close - i - 1);
+      if (!IsGenderMarker(inner) && !IsPlaceOrRemote(inner)) AppendJoined(qualifiers, inner, " ");
+      i = close + 1;
+    }
+    s = std::move(outside);
   }
-  // Bare gender markers: "m/w/d" at the end.
+  // Bare gender markers: "m/w/d" at the end. Removing one may join two
+  // halves into another ("m/wm/w/d/d"), so each marker is removed until
+  // none is left, every round linear.
   for (std::string_view marker : {"m/w/d", "m/f/d", "w/m/d", "f/m/d", "m/f/x", "f/m/x", "h/f", "f/h", "d/f/m"}) {
-    for (size_t at = s.find(marker); at != std::string::npos; at = s.find(marker)) s.erase(at, marker.size());
+    while (s.find(marker) != std::string::npos) {
+      std::string kept;
+      kept.reserve(s.size());
+      for (size_t i = 0; i < s.size();) {
+        if (s.compare(i, marker.size(), marker) == 0) {
+          i += marker.size();
+        } else {
+          kept.push_back(s[i++]);
+        }
+      }
+      s = std::move(kept);
+    }
   }
-  // Trailing segments that are a place or "Remote": " - Remote", ", London", " | Berlin".
-  while (true) {
+  // Trailing segments that are a place or "Remote": " - Remote", ", London",
+  // " | Berlin". Each round searches the whole title, so the rounds are
+  // capped: no real title ends in more than a few such segments.
+  for (int round = 0; round < 8; ++round) {
     size_t cut = std::string::npos;
     for (std::string_view sep : {" - ", " – ", " — ", " | ", ", ", " @ ", " in "}) {
       size_t at = s.rfind(sep);
@@ -163,10 +189,11 @@ TitleKeys TitleKeysOf(std::string_view title) {
     if (!IsPlaceOrRemote(tail)) break;
     s.erase(cut);
   }
-  std::string family_source = s;
-  // "Contract Role - Senior Manager, ...": a first segment of employment words is skipped.
-  for (size_t dash = family_source.find(" - "); dash != std::string::npos; dash = family_source.find(" - ")) {
-    std::string head = Fold(family_source.substr(0, dash));
+  // "Contract Role - Senior Manager, ...": a first segment of employment
+  // words is skipped (by offset: erasing from the front was quadratic).
+  size_t family_start = 0;
+  for (size_t dash = s.find(" - "); dash != std::string::npos; dash = s.find(" - ", family_start)) {
+    std::string head = Fold(std::string_view(s).substr(family_start, dash - family_start));
     bool employment_only = !head.empty();
     for (std::string_view w : Words(head)) {
       static constexpr std::string_view kWords[] = {"contract", "role", "freelance", "temporary", "temp",
@@ -175,8 +202,9 @@ TitleKeys TitleKeysOf(std::string_view title) {
       employment_only = employment_only && std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
     }
     if (!employment_only) break;
-    family_source.erase(0, dash + 3);
+    family_start = dash + 3;
   }
+  std::string family_source = s.substr(family_start);
   // "Payroll Manager/Senior Manager": the alternative after "/" repeats the role.
   if (size_t slash = family_source.find('/'); slash != std::string::npos && SeniorityOf(family_source.substr(slash + 1))) {
     family_source.erase(slash);
@@ -330,14 +358,18 @@ std::vector<std::string> Skills(std::string_view text) {
   // Ambiguous names ("Go", "R", "C") count only beside another skill or a
   // programming word.
   std::vector<std::string> out;
+  // Positions of the unambiguous hits, sorted, so each ambiguous one looks
+  // for a neighbour by binary search (comparing every pair was quadratic in
+  // "Go Go Go ...").
+  std::vector<size_t> sure;
+  for (const Hit& h : hits) {
+    if (!h.needs_context) sure.push_back(h.position);
+  }
+  std::sort(sure.begin(), sure.end());
   for (const Hit& h : hits) {
     if (h.needs_context) {
-      bool context = false;
-      for (const Hit& other : hits) {
-        if (!other.needs_context && (other.position + 6 >= h.position && other.position <= h.position + 6)) {
-          context = true;
-        }
-      }
+      auto near = std::lower_bound(sure.begin(), sure.end(), h.position >= 6 ? h.position - 6 : 0);
+      bool context = near != sure.end() && *near <= h.position + 6;
       for (size_t k = h.position >= 3 ? h.position - 3 : 0; k < std::min(tokens.size(), h.position + 4); ++k) {
         std::string w = lower(tokens[k].text);
         if (std::find(ProgrammingWords().begin(), ProgrammingWords().end(), w) != ProgrammingWords().end()) {
@@ -370,9 +402,18 @@ std::optional<int> ExperienceYears(std::string_view text) {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
       {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}};
   for (const auto& [word, digits] : kNumbers) {
-    for (size_t at = FindWords(f, word); at != std::string::npos; at = FindWords(f, word)) {
-      f.replace(at, word.size(), digits);
+    // Rebuilt in one pass: replacing in place, searching from the start
+    // each time, was quadratic in "three three three ...".
+    if (FindWords(f, word) == std::string::npos) continue;
+    std::string replaced;
+    replaced.reserve(f.size());
+    size_t from = 0;
+    for (size_t at = FindWords(f, word); at != std::string::npos; at = FindWords(f, word, at + word.size())) {
+      replaced.append(f, from, at - from).append(digits);
+      from = at + word.size();
     }
+    replaced.append(f, from, std::string::npos);
+    f = std::move(replaced);
   }
   static const re2::RE2 kYears(R"((\d{1,2})\s*\+?\s*(?:(?:-|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?|jahre|ans|anos|anos?)\b)");
   re2::StringPiece input(f);

@@ -183,7 +183,9 @@ std::optional<std::string> Written(const std::string& f) {
     if (word != "de" && word != "of" && word != "the") w.push_back(word);
   }
   // Drop leading weekday names and "posted"/"on".
-  while (!w.empty() && (MonthNumber(w[0]) == 0 && DayNumber(w[0]) < 0)) w.erase(w.begin());
+  // (One erase of the whole run: erasing word by word was quadratic.)
+  auto first = std::find_if(w.begin(), w.end(), [](std::string_view x) { return MonthNumber(x) != 0 || DayNumber(x) >= 0; });
+  w.erase(w.begin(), first);
   if (w.size() < 3) return std::nullopt;
   int m = MonthNumber(w[0]), d = -1, y = -1;
   if (m > 0) {

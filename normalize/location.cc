@@ -1,6 +1,7 @@
 #include "normalize/location.h"
 
 #include <algorithm>
+#include <set>
 
 #include "normalize/tables.h"
 #include "normalize/text.h"
@@ -36,6 +37,8 @@ constexpr std::string_view kNoise[] = {"only", "area", "metro", "metropolitan", 
                                        "within", "from", "timezone", "time", "zone", "friendly",
                                        "preferred", "candidates", "residents", "job", "jobs", "position",
                                        "role", "opportunity"};
+
+constexpr std::size_t kMaxPlaces = 64;
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -183,21 +186,36 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
   const std::string hint(country_hint);
 
   // Parenthesized notes: remote words count, the rest ("Old Fourth Ward area") does not.
+  // One pass: erasing each group in place was quadratic in "(a)(b)(c)...".
   std::string notes;
-  for (size_t open = text.find('('); open != std::string::npos; open = text.find('(')) {
-    size_t close = text.find(')', open);
-    if (close == std::string::npos) close = text.size() - 1;
-    AppendJoined(notes, std::string_view(text).substr(open + 1, close - open - 1), " ");
-    text.erase(open, close - open + 1);
+  {
+    std::string outside;
+    outside.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+      if (text[i] != '(') {
+        outside.push_back(text[i++]);
+        continue;
+      }
+      size_t close = text.find(')', i);
+      if (close == std::string::npos) close = text.size() - 1;
+      AppendJoined(notes, std::string_view(text).substr(i + 1, close - i - 1), " ");
+      i = close + 1;
+    }
+    text = std::move(outside);
   }
   if (auto r = TakeRemote(notes)) out.remote = r;
   std::vector<std::string> scope_notes;
   {
     // "(US or Canada)", "(US, UK or Canada)": each an area or a country.
-    std::string list = notes;
-    for (size_t at = list.find(" or "); at != std::string::npos; at = list.find(" or ")) list.replace(at, 4, ",");
-    for (char& ch : list) {
-      if (ch == '/' || ch == ';') ch = ',';
+    std::string list;
+    list.reserve(notes.size());
+    for (size_t i = 0; i < notes.size(); ++i) {
+      if (notes.compare(i, 4, " or ") == 0) {
+        list.push_back(',');
+        i += 3;
+      } else {
+        list.push_back(notes[i] == '/' || notes[i] == ';' ? ',' : notes[i]);
+      }
     }
     size_t start = 0;
     while (start <= list.size()) {
@@ -252,11 +270,26 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
     }
   }
   for (std::string c : candidates) {
+    // A field naming more places than any posting does is cut short, which
+    // also keeps the search for repeats below linear.
+    if (out.places.size() >= kMaxPlaces) break;
     if (auto r = TakeRemote(c)) {
       if (!out.remote || *r == "hybrid") out.remote = r;
     }
     // "Remote - US" leaves "US"; "London - UK" reads as "London, UK".
-    for (size_t at = c.find(" - "); at != std::string::npos; at = c.find(" - ")) c.replace(at, 3, ", ");
+    if (c.find(" - ") != std::string::npos) {
+      std::string commas;
+      commas.reserve(c.size());
+      for (size_t i = 0; i < c.size(); ++i) {
+        if (c.compare(i, 3, " - ") == 0) {
+          commas.append(", ");
+          i += 2;
+        } else {
+          commas.push_back(c[i]);
+        }
+      }
+      c = std::move(commas);
+    }
     std::vector<std::string> parts;
     size_t start = 0;
     while (start <= c.size()) {
@@ -399,8 +432,9 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
     std::erase(scope, std::string("Worldwide"));
   }
   std::string joined;
+  std::set<std::string_view> named;
   for (const std::string& s : scope) {
-    if (joined.find(s) == std::string::npos) AppendJoined(joined, s, ", ");
+    if (named.insert(s).second && joined.find(s) == std::string::npos) AppendJoined(joined, s, ", ");
   }
   if (!joined.empty()) out.scope = joined;
   return out;

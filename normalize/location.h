@@ -12,7 +12,7 @@
 namespace jobtrawl::normalize {
 
 struct LocationResult {
-  std::vector<Place> places;           // each place named, in order, without repeats
+  std::vector<Place> places;           // each place named, in order, without repeats; at most 64
   std::optional<std::string> remote;   // "remote" | "hybrid" | "onsite" when the text says so
   std::optional<std::string> scope;    // for remote work: who may apply ("US", "Europe", "Worldwide")
 

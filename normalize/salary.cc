@@ -16,7 +16,9 @@ bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 
 // A byte that may be part of a letter: ASCII letters and any non-ASCII byte.
 bool IsLetterByte(char c) { return IsAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80; }
 
-char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+// ASCII only, and inline: std::tolower's locale lookup was most of the
+// cost of trying every currency token at every number.
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -31,14 +33,33 @@ std::string Plain(std::string_view text) {
   static constexpr std::pair<std::string_view, std::string_view> kReplace[] = {
       {"\u2013", "-"}, {"\u2014", "-"}, {"\u2012", "-"}, {"\u2212", "-"}, {"\u2011", "-"},
       {"\u00A0", " "}, {"\u202F", " "}, {"\u2009", " "}, {"\u2007", " "}, {"\u2019", "'"}};
-  std::string out(text);
-  for (const auto& [from, to] : kReplace) {
-    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
-      out.replace(at, from.size(), to);
+  // One pass: replacing in place shifted the rest of the text each time,
+  // quadratic in a field made of dashes.
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    bool replaced = false;
+    if (static_cast<unsigned char>(text[i]) >= 0x80) {
+      for (const auto& [from, to] : kReplace) {
+        if (text.compare(i, from.size(), from) == 0) {
+          out.append(to);
+          i += from.size();
+          replaced = true;
+          break;
+        }
+      }
     }
+    if (!replaced) out.push_back(text[i++]);
   }
   return out;
 }
+
+// No salary is this large in any currency and period; a larger figure is a
+// phone number, an id or a hostile page, and stored it would skew every
+// average.
+constexpr double kMaxAmount = 1e11;
+
+bool Plausible(std::optional<double> v) { return !v || (std::isfinite(*v) && *v <= kMaxAmount); }
 
 // Currency tokens, longest first: the symbol table's and ISO codes.
 const std::vector<std::string>& CurrencyTokens() {
@@ -60,12 +81,34 @@ bool IsIsoCode(std::string_view token) {
   return token.size() == 3 && Tables::Get().currency_codes.contains(std::string(token));
 }
 
+// A currency token with what TokenMatchesAt asks of it worked out once:
+// every number in a text is tried against every token, and looking the
+// code up each time made a field of numbers slow.
+struct CurrencyToken {
+  std::string text;
+  bool iso = false;
+  bool alphabetic = false;
+};
+
+const std::vector<CurrencyToken>& CurrencyTokenInfo() {
+  static const std::vector<CurrencyToken> kInfo = [] {
+    std::vector<CurrencyToken> info;
+    for (const std::string& token : CurrencyTokens()) {
+      info.push_back({token, IsIsoCode(token), IsAsciiLetter(token.front()) || IsAsciiLetter(token.back())});
+    }
+    return info;
+  }();
+  return kInfo;
+}
+
 // Tokens made of letters must stand alone: "USD" not inside "USDT"; ISO
 // codes only in upper case.
-bool TokenMatchesAt(std::string_view text, size_t at, std::string_view token) {
+bool TokenMatchesAt(std::string_view text, size_t at, const CurrencyToken& t) {
+  const std::string_view token = t.text;
   if (at + token.size() > text.size()) return false;
-  const bool alphabetic = IsAsciiLetter(token.front()) || IsAsciiLetter(token.back());
-  if (IsIsoCode(token) || !alphabetic) {
+  if (Lower(text[at]) != Lower(token.front())) return false;
+  const bool alphabetic = t.alphabetic;
+  if (t.iso || !alphabetic) {
     if (text.compare(at, token.size(), token) != 0) return false;
   } else if (!StartsWithNoCase(text.substr(at), token)) {
     return false;
@@ -81,11 +124,11 @@ bool TokenMatchesAt(std::string_view text, size_t at, std::string_view token) {
 // The currency token ending right before `end` (spaces skipped), or empty.
 std::string CurrencyBefore(std::string_view text, size_t end, size_t& begin) {
   while (end > 0 && text[end - 1] == ' ') --end;
-  for (const std::string& token : CurrencyTokens()) {
-    if (token.size() > end) continue;
-    if (TokenMatchesAt(text, end - token.size(), token)) {
-      begin = end - token.size();
-      return token;
+  for (const CurrencyToken& token : CurrencyTokenInfo()) {
+    if (token.text.size() > end) continue;
+    if (TokenMatchesAt(text, end - token.text.size(), token)) {
+      begin = end - token.text.size();
+      return token.text;
     }
   }
   return {};
@@ -94,10 +137,10 @@ std::string CurrencyBefore(std::string_view text, size_t end, size_t& begin) {
 // The currency token starting at `at` (spaces skipped), or empty.
 std::string CurrencyAfter(std::string_view text, size_t at, size_t& end) {
   while (at < text.size() && text[at] == ' ') ++at;
-  for (const std::string& token : CurrencyTokens()) {
+  for (const CurrencyToken& token : CurrencyTokenInfo()) {
     if (TokenMatchesAt(text, at, token)) {
-      end = at + token.size();
-      return token;
+      end = at + token.text.size();
+      return token.text;
     }
   }
   return {};
@@ -389,6 +432,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (s.min && *s.min <= 0) s.min.reset();
   if (s.max && *s.max <= 0) s.max.reset();
   if (!s.min && !s.max) return std::nullopt;
+  if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
 
   if (!s.period) {
     // Documented inference (data/salary_ranges.tsv): the size of the amount
@@ -417,6 +461,7 @@ std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::
   if (min && *min > 0 && std::isfinite(*min)) s.min = min;
   if (max && *max > 0 && std::isfinite(*max)) s.max = max;
   if (!s.min && !s.max) return std::nullopt;
+  if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
   if (s.min && s.max && *s.min > *s.max) std::swap(s.min, s.max);
   std::string code;
   for (char c : currency) {

@@ -36,12 +36,14 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // before or after, "up to" and "from", and the period. `country` (ISO
 // alpha-2) resolves symbols several currencies share ("$"). Non-answers
 // ("Competitive", "DOE", "Negotiable") and text without a plausible amount
-// give nullopt.
+// give nullopt, as do amounts over 1e11 (no salary in any currency and
+// period is that large). Linear in the text's length.
 std::optional<Salary> ParseSalary(std::string_view text, std::string_view country = {});
 
 // Structured values made consistent: currency code checked (symbols mapped),
 // period from its unit text, min/max ordered, zero or negative amounts not
-// stated; then annualized. nullopt when no amount is left.
+// stated; then annualized. nullopt when no amount is left, or when one is
+// not finite or over 1e11.
 std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::optional<double> max,
                                                 std::string_view currency, std::string_view period,
                                                 std::string_view country = {});

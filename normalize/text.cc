@@ -215,10 +215,16 @@ std::vector<std::string_view> Words(std::string_view folded) {
 
 std::string CompanyKey(std::string_view company) {
   // Qualifiers go: "(Hong Kong)", "(YC W21)", and a " - Hudson WI" suffix.
-  std::string name(company);
-  for (size_t open = name.find('('); open != std::string::npos; open = name.find('(')) {
-    size_t close = name.find(')', open);
-    name.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);
+  // One pass: erasing each group in place was quadratic in "()()()...".
+  std::string name;
+  name.reserve(company.size());
+  for (size_t i = 0; i < company.size();) {
+    if (company[i] != '(') {
+      name.push_back(company[i++]);
+      continue;
+    }
+    size_t close = company.find(')', i);
+    i = close == std::string_view::npos ? company.size() : close + 1;
   }
   for (std::string_view sep : {" - ", " | ", " – "}) {
     if (size_t at = name.find(sep); at != std::string::npos && at > 0) name.erase(at);
