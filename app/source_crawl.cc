@@ -17,7 +17,8 @@ parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source) {
                                   .next_pattern = source.follow.next,
                                   .detail_css = source.follow.detail_css,
                                   .next_css = source.follow.next_css,
-                                  .item = source.item};
+                                  .item = source.item,
+                                  .page_budget = source.page_budget};
   for (const auto& f : source.fields) options.fields.push_back({f.field, f.selectors});
   return options;
 }
@@ -114,6 +115,13 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
     // Bytes become valid UTF-8 first (header, meta, detection), whatever the site sent.
     parsers::DecodedText decoded = parsers::DecodeToUtf8(page.body, page.Header("Content-Type"));
     Extracted x = extractor_.Extract(page.final_url, decoded.View(page.body), role);
+    if (x.too_slow) {
+      // What was extracted in time is kept; the page is not cached, so the next crawl tries again.
+      const std::string slow = "[parse] page_budget of " + std::to_string(source_.page_budget.count()) +
+                               " ms spent: kept " + std::to_string(x.postings.size()) + " posting(s)";
+      Log(LogLevel::kWarning, page.final_url, "too_slow", slow);
+      writer_.RecordError(run_, {page.final_url, "too_slow", 0, slow, 1});
+    }
     if (x.postings.empty() && x.broken_blocks > 0) {
       problem = std::to_string(x.broken_blocks) + " unreadable JSON-LD block(s) and no posting";
     } else if (x.postings.empty() && role == Link::Role::kDetail) {
@@ -127,7 +135,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
     if (!x.postings.empty()) writer_.Upsert(run_, std::move(x.postings));
     if (problem.empty() && role == Link::Role::kListing) fresh.links = x.links;
     outcome.links = Fresh(std::move(x.links));
-    if (problem.empty()) {
+    if (problem.empty() && !x.too_slow) {
       writer_.SaveCache(run_, page.url, std::move(fresh));
     }
   } catch (const std::exception& e) {

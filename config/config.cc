@@ -491,13 +491,18 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
   }
 
   Config config;
-  r.CheckKeys(root, {"storage", "http", "source"}, "the top level");
+  r.CheckKeys(root, {"storage", "http", "parse", "source"}, "the top level");
   if (auto* t = SubTable(r, root, "storage")) {
     ReadStorage(r, *t, config.storage);
   } else {
     config.storage.database = r.Path(config.storage.database.string());
   }
   if (auto* t = SubTable(r, root, "http")) ReadHttp(r, *t, config.http);
+  if (auto* t = SubTable(r, root, "parse")) {
+    r.CheckKeys(*t, {"page_budget"}, "[parse]");
+    r.Duration(*t, "page_budget", config.parse.page_budget);
+    if (config.parse.page_budget.count() < 0) r.Fail(t->source(), "[parse] page_budget must not be negative");
+  }
 
   if (const toml::node* n = root.get("source")) {
     const toml::array* sources = n->as_array();
@@ -508,6 +513,7 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
       for (const toml::node& s : *sources) {
         SourceConfig source;
         ReadSource(r, *s.as_table(), source);
+        source.page_budget = config.parse.page_budget;
         if (!source.name.empty() && !names.insert(source.name).second) {
           r.Fail(s.source(), "duplicate source name \"" + source.name + "\"");
         }

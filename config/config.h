@@ -54,6 +54,12 @@ struct HttpConfig {
   milliseconds run_deadline{4LL * 3600 * 1000};
 };
 
+struct ParsingConfig {
+  // Time one page may take to extract; past it extraction stops with what it
+  // has and the page is recorded as a `too_slow` crawl error. Zero: no limit.
+  milliseconds page_budget{2000};
+};
+
 // URL patterns are RE2 regular expressions matched anywhere in the absolute URL.
 struct FollowConfig {
   std::string detail;  // links to postings; empty: none
@@ -88,6 +94,7 @@ struct SourceConfig {
   std::optional<milliseconds> delay;     // per-host delay for this source's hosts
   std::optional<bool> allow_private_networks;  // overrides [http]
   milliseconds close_after{3 * 86400 * 1000};  // unseen this long after a good crawl: closed
+  milliseconds page_budget{2000};  // [parse] page_budget, copied here for the source's extractor
   // Selector fields fill what structured data lacks. With `item`, each
   // element it matches on a listing page is one posting and the field
   // selectors are relative to it.
@@ -99,6 +106,7 @@ struct Config {
   std::filesystem::path path;  // the file it was read from, or empty
   StorageConfig storage;
   HttpConfig http;
+  ParsingConfig parse;
   std::vector<SourceConfig> sources;
 
   // The source with this name, or nullptr.

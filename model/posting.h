@@ -102,6 +102,7 @@ struct Extracted {
   int structured_blocks = 0;  // JSON-LD blocks seen
   int broken_blocks = 0;      // JSON-LD blocks that could not be read even leniently
   int skipped = 0;            // entries, items or elements passed over (no title, over a limit)
+  bool too_slow = false;      // the page's time budget ran out: postings and links are partial
   std::vector<std::string> warnings;
 };
 

@@ -10,6 +10,7 @@
 #include "model/clock.h"
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
+#include "parsers/page_budget.h"
 #include "parsers/lenient_json.h"
 #include "parsers/url.h"
 
@@ -145,7 +146,16 @@ void Finish(Posting&& p, const json::value* page, const json::value* apply, std:
   Keep(std::move(p), out);
 }
 
+// The budget of the response being read. The adapters share one shape,
+// (root, url, out), so the budget rides beside it for the length of one
+// ExtractBoardApi call on this thread.
+thread_local PageBudget* t_budget = nullptr;
+
 void Keep(Posting&& p, Extracted& out) {
+  if (OutOfTime(t_budget, out)) {
+    ++out.skipped;
+    return;
+  }
   if (!p.title) {
     ++out.skipped;
     return;
@@ -496,7 +506,8 @@ Adapter AdapterFor(SourceKind kind) {
 
 }  // namespace
 
-void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view body, Extracted& out) {
+void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view body, Extracted& out,
+                     PageBudget* budget) {
   Adapter adapter = AdapterFor(kind);
   if (adapter == nullptr) return;
   ++out.structured_blocks;
@@ -507,6 +518,11 @@ void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view bod
                            std::to_string(body.size()) + " bytes");
     return;
   }
+  if (OutOfTime(budget, out)) return;
+  struct Scope {
+    explicit Scope(PageBudget* b) { t_budget = b; }
+    ~Scope() { t_budget = nullptr; }
+  } scope(budget);
   adapter(*root, url, out);
 }
 

@@ -12,12 +12,17 @@
 
 namespace jobtrawl::parsers {
 
+class PageBudget;
+
 // Reads one API response fetched from `url` (absolute, canonical). Postings
 // go to `out.postings`, further result pages to `out.links` (kListing).
 // Unreadable JSON counts as a broken block with a warning; entries without a
 // title are skipped and counted in `out.skipped`. `kind` must be a board API
 // kind (IsBoardApi).
-void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view body, Extracted& out);
+// `budget` (may be null) is checked before each entry is kept; once spent,
+// later entries are dropped.
+void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view body, Extracted& out,
+                     PageBudget* budget = nullptr);
 
 }  // namespace jobtrawl::parsers
 

@@ -12,6 +12,7 @@
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
 #include "parsers/microdata.h"
+#include "parsers/page_budget.h"
 #include "parsers/selector.h"
 #include "parsers/url.h"
 
@@ -138,6 +139,8 @@ Extractor::Extractor(const ExtractOptions& options)
     : kind_(options.kind),
       company_in_title_(options.company_in_title),
       company_(options.company),
+      page_budget_(options.page_budget),
+      clock_(options.clock),
       detail_(Compile(options.detail_pattern)),
       next_(Compile(options.next_pattern)),
       compiled_(std::make_unique<Compiled>()) {
@@ -249,15 +252,16 @@ void Extractor::Fill(Posting& p, const GumboNode& scope, const std::string& base
 
 Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::Role role) const {
   Extracted out;
+  PageBudget budget(page_budget_, clock_);
   const std::string page_url = CanonicalUrl(url).value_or(std::string(url));
   if (IsBoardApi(kind_)) {
-    ExtractBoardApi(kind_, page_url, body, out);
+    ExtractBoardApi(kind_, page_url, body, out, &budget);
     MarkProvenance(out.postings, std::string(SourceKindName(kind_)) + "-api");
   } else if (kind_ == SourceKind::kRss || kind_ == SourceKind::kXmlFeed) {
-    ExtractFeed(page_url, body, {.company_in_title = company_in_title_}, out);
+    ExtractFeed(page_url, body, {.company_in_title = company_in_title_}, out, &budget);
     MarkProvenance(out.postings, "feed");
   } else if (kind_ == SourceKind::kSitemap && role == Link::Role::kListing) {
-    ExtractSitemap(page_url, body, out);
+    ExtractSitemap(page_url, body, out, &budget);
     if (detail_) {
       // A sitemap lists every page of a site; the detail pattern keeps the postings.
       std::erase_if(out.links, [&](const Link& l) {
@@ -265,7 +269,7 @@ Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::
       });
     }
   } else {
-    out = ExtractHtml(url, body, role);
+    out = ExtractHtml(url, body, role, budget);
     // A JobPosting that names no title, even after selector fields, is no posting.
     out.skipped += static_cast<int>(std::erase_if(out.postings, [](const Posting& p) { return !p.title; }));
   }
@@ -280,11 +284,13 @@ Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::
   return out;
 }
 
-Extracted Extractor::ExtractHtml(std::string_view url, std::string_view body, Link::Role role) const {
+Extracted Extractor::ExtractHtml(std::string_view url, std::string_view body, Link::Role role,
+                                 PageBudget& budget) const {
   Extracted out;
   const std::string page_url = CanonicalUrl(url).value_or(std::string(url));
-  ExtractJsonLd(body, page_url, out);
+  ExtractJsonLd(body, page_url, out, &budget);
   MarkProvenance(out.postings, "json-ld");
+  if (OutOfTime(&budget, out)) return out;
 
   // A tree is built only when something needs it: links on listing pages,
   // microdata or RDFa when JSON-LD gave no posting, or selector fields that
@@ -311,17 +317,19 @@ Extracted Extractor::ExtractHtml(std::string_view url, std::string_view body, Li
   if (std::string_view href = doc.BaseHref(); !href.empty()) {
     if (auto resolved = ResolveUrl(url, href)) base = std::move(*resolved);
   }
+  if (OutOfTime(&budget, out)) return out;
   if (role == Link::Role::kListing) out.links = Links(doc, url, base);
-  if (markup) {
-    ExtractMarkupPostings(doc, page_url, out);
+  if (markup && !OutOfTime(&budget, out)) {
+    ExtractMarkupPostings(doc, page_url, out, &budget);
     MarkProvenance(out.postings, "microdata");
   }
-  if (!has_fields) return out;
+  if (!has_fields || OutOfTime(&budget, out)) return out;
 
   if (compiled_->item && out.postings.empty() && role == Link::Role::kListing) {
     // One posting per item element; its own link is its URL unless a `url` field says otherwise.
     std::vector<Posting> items;
     for (const GumboNode* e : compiled_->item->SelectAll(*doc.document())) {
+      if (OutOfTime(&budget, out)) break;
       Posting p;
       p.url = page_url;
       static const Selector kFirstLink = *Selector::Parse("a[href]");

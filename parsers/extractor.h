@@ -2,6 +2,8 @@
 #ifndef JOBTRAWL_PARSERS_EXTRACTOR_H_
 #define JOBTRAWL_PARSERS_EXTRACTOR_H_
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@ class RE2;
 namespace jobtrawl::parsers {
 
 class HtmlDocument;
+class PageBudget;
 
 struct ExtractOptions {
   SourceKind kind = SourceKind::kHtml;
@@ -42,6 +45,14 @@ struct ExtractOptions {
   };
   std::vector<Field> fields;
   std::string item;
+  // Time one page may take to extract. It is checked between units of work
+  // (each JSON-LD block, feed or sitemap entry, board API entry, selector
+  // item and microdata step); once spent, extraction stops and returns what
+  // it has with Extracted::too_slow set. Zero: no limit.
+  std::chrono::milliseconds page_budget{2000};
+  // The clock the budget reads; empty: std::chrono::steady_clock. Tests
+  // inject a fake one.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 // Built once per source, then used from any number of threads at once.
@@ -59,6 +70,7 @@ class Extractor {
   // An HTML listing page is parsed into a tree for its links; a detail page
   // gets a tree only when markup or selector fields must fill what its
   // JSON-LD lacks. Never fails: what cannot be read is skipped and counted.
+  // Past the page budget it stops early: `too_slow` is set, with a warning.
   Extracted Extract(std::string_view url, std::string_view body, Link::Role role) const;
 
   // The links to follow from a listing page (exposed for tests and tools).
@@ -69,11 +81,14 @@ class Extractor {
   std::vector<Link> Links(const HtmlDocument& doc, std::string_view url,
                           const std::string& base) const;
   void Fill(Posting& p, const GumboNode& scope, const std::string& base, bool only_missing) const;
-  Extracted ExtractHtml(std::string_view url, std::string_view body, Link::Role role) const;
+  Extracted ExtractHtml(std::string_view url, std::string_view body, Link::Role role,
+                        PageBudget& budget) const;
 
   SourceKind kind_;
   bool company_in_title_;
   std::string company_;
+  std::chrono::milliseconds page_budget_;
+  std::function<std::chrono::steady_clock::time_point()> clock_;
 
   std::unique_ptr<re2::RE2> detail_;
   std::unique_ptr<re2::RE2> next_;

@@ -11,6 +11,7 @@
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
 #include "parsers/json_values.h"
+#include "parsers/page_budget.h"
 #include "parsers/url.h"
 
 namespace jobtrawl::parsers {
@@ -230,7 +231,7 @@ std::string LastmodUtc(std::string_view s) {
 }  // namespace
 
 void ExtractFeed(std::string_view url, std::string_view body, const FeedOptions& options,
-                 Extracted& out) {
+                 Extracted& out, PageBudget* budget) {
   pugi::xml_document doc;
   if (!Parse(body, doc, "feed", out)) return;
   // We Work Remotely lists remote jobs only, titled "Company: Title"; known
@@ -243,6 +244,7 @@ void ExtractFeed(std::string_view url, std::string_view body, const FeedOptions&
   FindItems(doc, 0, items);
   const std::size_t first = out.postings.size();
   for (const pugi::xml_node& item : items) {
+    if (OutOfTime(budget, out)) break;
     Posting p = ReadItem(item, url, split);
     if (wwr && !p.remote) p.remote = "remote";
     if (!p.title) {
@@ -254,7 +256,8 @@ void ExtractFeed(std::string_view url, std::string_view body, const FeedOptions&
   DistinguishInlinePostings(std::span(out.postings).subspan(first), url);
 }
 
-void ExtractSitemap(std::string_view url, std::string_view body, Extracted& out) {
+void ExtractSitemap(std::string_view url, std::string_view body, Extracted& out,
+                    PageBudget* budget) {
   pugi::xml_document doc;
   if (!Parse(body, doc, "sitemap", out)) return;
   const pugi::xml_node root = doc.document_element();
@@ -265,8 +268,10 @@ void ExtractSitemap(std::string_view url, std::string_view body, Extracted& out)
     return;
   }
   std::unordered_set<std::string> seen;
+  std::size_t entries = 0;
   for (const pugi::xml_node& entry : root.children()) {
     if (entry.type() != pugi::node_element) continue;
+    if (++entries % 256 == 0 && OutOfTime(budget, out)) break;
     std::string loc, lastmod;
     for (const pugi::xml_node& c : entry.children()) {
       std::string name = LocalName(c);

@@ -11,6 +11,8 @@
 
 namespace jobtrawl::parsers {
 
+class PageBudget;
+
 struct FeedOptions {
   // Item titles written "Company: Title" (We Work Remotely) are split into
   // company and title when the item names no company. Always on for feeds
@@ -24,13 +26,16 @@ struct FeedOptions {
 // the item (<company>, <city>, <jobtype>, <a10:content><Vacancy>...), and RSS
 // <category domain="Location"> too. Items without a title are skipped and
 // counted. Unreadable XML is a broken block with a warning.
+// `budget` (may be null) is checked before each item.
 void ExtractFeed(std::string_view url, std::string_view body, const FeedOptions& options,
-                 Extracted& out);
+                 Extracted& out, PageBudget* budget = nullptr);
 
 // A sitemap's <url><loc> become detail links carrying their <lastmod>
 // (normalized to UTC "YYYY-MM-DDTHH:MM:SSZ"); a sitemap index's
 // <sitemap><loc> become listing links.
-void ExtractSitemap(std::string_view url, std::string_view body, Extracted& out);
+// `budget` (may be null) is checked every 256 entries.
+void ExtractSitemap(std::string_view url, std::string_view body, Extracted& out,
+                    PageBudget* budget = nullptr);
 
 }  // namespace jobtrawl::parsers
 

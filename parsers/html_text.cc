@@ -210,7 +210,9 @@ class TextBuilder {
       if (!markdown_ || lists_.empty()) {
         out_.append("- ");
       } else {
-        out_.append(2 * (lists_.size() - 1), ' ');
+        // Indentation stops deepening past kMaxIndent levels: a page of
+        // 50,000 nested lists would otherwise write output quadratic in size.
+        out_.append(2 * std::min(lists_.size() - 1, kMaxIndent), ' ');
         if (lists_.back() > 0) {
           out_.append(std::to_string(lists_.back()++)).append(". ");
         } else {
@@ -241,6 +243,7 @@ class TextBuilder {
     }
   }
 
+  static constexpr size_t kMaxIndent = 16;
   const bool markdown_;
   std::string out_;
   std::string pending_;        // marks to write before the next word

@@ -25,7 +25,7 @@ std::string DecodeEntities(std::string_view text);
 std::string HtmlToText(std::string_view html);
 
 // The same fragment as Markdown (CommonMark) for people who read it:
-// headings become "#" lines, lists "- " or "1. " items indented by nesting,
+// headings become "#" lines, lists "- " or "1. " items indented by nesting (16 levels at most),
 // <strong>/<b> "**", <em>/<i> "_", <code> "`", links to http(s) and mailto
 // "[text](url)", <br> a hard line break; characters Markdown would read as
 // syntax are escaped. Never fails, as HtmlToText.

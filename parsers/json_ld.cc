@@ -7,16 +7,22 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_set>
 
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
 #include "parsers/lenient_json.h"
+#include "parsers/page_budget.h"
 #include "parsers/url.h"
 
 namespace jobtrawl::parsers {
 namespace {
 
 namespace json = boost::json;
+
+// Places (and employment types) read from one posting: more is no real
+// posting, and a cap keeps the joined text small.
+constexpr std::size_t kMaxPlaces = 64;
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -175,11 +181,15 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
   p.company = Text(Get(o, "hiringOrganization"));
 
   std::string display;
+  // Places already named: a set, and at most kMaxPlaces of them, since a
+  // search of the joined text per place was quadratic in a list of 50,000.
+  std::unordered_set<std::string> named;
   for (const json::value* places = Get(o, "jobLocation"); places != nullptr;) {
     auto add_place = [&](const json::value& place) {
+      if (named.size() >= kMaxPlaces) return;
       Location loc = ReadPlace(place);
       if (!p.country) p.country = loc.country;
-      if (loc.display && display.find(*loc.display) == std::string::npos) {
+      if (loc.display && named.insert(*loc.display).second && display.find(*loc.display) == std::string::npos) {
         if (!display.empty()) display += "; ";
         display += *loc.display;
       }
@@ -207,8 +217,9 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
 
   if (const json::value* types = Get(o, "employmentType")) {
     std::string joined;
+    std::unordered_set<std::string> seen;
     auto add = [&](const json::value& t) {
-      if (!t.is_string()) return;
+      if (!t.is_string() || seen.size() >= kMaxPlaces) return;
       // "FULL_TIME, PART_TIME" in one string is common too.
       std::string_view s = t.get_string();
       while (!s.empty()) {
@@ -216,7 +227,9 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
         std::string part = CleanInlineText(s.substr(0, comma));
         if (!part.empty()) {
           std::string value = EmploymentType(part);
-          if (joined.find(value) == std::string::npos) joined += (joined.empty() ? "" : ",") + value;
+          if (seen.insert(value).second && joined.find(value) == std::string::npos) {
+            joined += (joined.empty() ? "" : ",") + value;
+          }
         }
         if (comma == std::string_view::npos) break;
         s.remove_prefix(comma + 1);
@@ -348,9 +361,11 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
   return blocks;
 }
 
-void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out) {
+void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out,
+                   PageBudget* budget) {
   const std::size_t first = out.postings.size();
   for (std::string_view block : FindJsonLdBlocks(html)) {
+    if (OutOfTime(budget, out)) break;
     ++out.structured_blocks;
     auto value = ParseLenientJson(block);
     if (!value) {

@@ -14,6 +14,8 @@
 
 namespace jobtrawl::parsers {
 
+class PageBudget;
+
 // The contents of every JSON-LD script block, in document order.
 std::vector<std::string_view> FindJsonLdBlocks(std::string_view html);
 
@@ -23,7 +25,9 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html);
 // resolves relative URLs and is the posting's URL when the data gives none;
 // when several postings on one page have neither URL nor id, each gets
 // "#job-<hash>" appended so they stay distinct listings.
-void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out);
+// `budget` (may be null) is checked before each block.
+void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out,
+                   PageBudget* budget = nullptr);
 
 // Appends each schema.org JobPosting in `v` (a JSON-LD value, or microdata
 // read into the same shape), looking through arrays, @graph and nested

@@ -8,6 +8,7 @@
 #include "parsers/html_document.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
+#include "parsers/page_budget.h"
 #include "parsers/selector.h"
 
 namespace jobtrawl::parsers {
@@ -50,11 +51,15 @@ void ForEachToken(std::string_view list, F&& f) {
 
 class Reader {
  public:
-  Reader(const HtmlDocument& doc, const Markup& m) : doc_(doc), m_(m) {}
+  Reader(const HtmlDocument& doc, const Markup& m, PageBudget* budget)
+      : doc_(doc), m_(m), budget_(budget) {}
 
   void TopLevel(json::array& out) {
     doc_.ForEachElement([&](const GumboNode& e) {
       if (HtmlDocument::Attribute(e, m_.scope) == nullptr) return;
+      // Items may share what they name by itemref, so the work is bounded
+      // by the budget, checked per item, rather than by the page's size.
+      if (budget_ != nullptr && budget_->Spent()) return;
       if (HtmlDocument::Attribute(e, m_.prop) != nullptr) return;  // a property of another item
       std::unordered_set<const GumboNode*> visiting;
       out.push_back(Item(e, 0, visiting));
@@ -166,6 +171,7 @@ class Reader {
 
   const HtmlDocument& doc_;
   const Markup& m_;
+  PageBudget* const budget_;
   bool ids_built_ = false;
   std::unordered_map<std::string, const GumboNode*> ids_;
 };
@@ -186,15 +192,17 @@ bool MayHaveMarkupJobPosting(std::string_view html) {
   return ContainsNoCase(html, "itemscope") || ContainsNoCase(html, "typeof");
 }
 
-json::array ReadMarkupItems(const HtmlDocument& doc) {
+json::array ReadMarkupItems(const HtmlDocument& doc, PageBudget* budget) {
   json::array items;
-  Reader(doc, kMicrodata).TopLevel(items);
-  Reader(doc, kRdfa).TopLevel(items);
+  Reader(doc, kMicrodata, budget).TopLevel(items);
+  Reader(doc, kRdfa, budget).TopLevel(items);
   return items;
 }
 
-void ExtractMarkupPostings(const HtmlDocument& doc, std::string_view page_url, Extracted& out) {
-  json::array items = ReadMarkupItems(doc);
+void ExtractMarkupPostings(const HtmlDocument& doc, std::string_view page_url, Extracted& out,
+                           PageBudget* budget) {
+  json::array items = ReadMarkupItems(doc, budget);
+  OutOfTime(budget, out);
   if (items.empty()) return;
   const std::size_t first = out.postings.size();
   CollectJobPostings(items, page_url, out);

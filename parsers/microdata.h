@@ -12,6 +12,8 @@
 
 namespace jobtrawl::parsers {
 
+class PageBudget;
+
 class HtmlDocument;
 
 // True when `html` may hold a microdata or RDFa JobPosting: a cheap scan
@@ -22,11 +24,14 @@ bool MayHaveMarkupJobPosting(std::string_view html);
 // ({"@type": "JobPosting", "title": ..., "jobLocation": {...}}), in
 // document order. Properties: `content`, then the element's URL attribute
 // (href, src, data), `datetime`/`value`, then its text; a `description`
-// keeps its markup so its paragraphs and lists survive.
-boost::json::array ReadMarkupItems(const HtmlDocument& doc);
+// keeps its markup so its paragraphs and lists survive. Once `budget` (may
+// be null) is spent, no further item is read.
+boost::json::array ReadMarkupItems(const HtmlDocument& doc, PageBudget* budget = nullptr);
 
 // Appends each JobPosting among the page's microdata and RDFa items.
-void ExtractMarkupPostings(const HtmlDocument& doc, std::string_view page_url, Extracted& out);
+// `budget` (may be null) is checked before each top-level item.
+void ExtractMarkupPostings(const HtmlDocument& doc, std::string_view page_url, Extracted& out,
+                           PageBudget* budget = nullptr);
 
 }  // namespace jobtrawl::parsers
 
