@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -80,6 +82,68 @@ start = ["sample/index.html", "file:///srv/board/index.html"]
   EXPECT_EQ(c->http.per_host_connections, 2);
   EXPECT_EQ(c->sources[0].start[0], "file:///etc/jt/sample/index.html");
   EXPECT_EQ(c->sources[0].start[1], "file:///srv/board/index.html");
+}
+
+TEST(ConfigTest, ParsePageBudgetIsADurationCopiedToEachSource) {
+  // [parse] page_budget: 2 s by default, "0s" for no limit, unknown keys rejected.
+  auto defaults = Parse("[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->parse.page_budget, milliseconds(2000));
+  EXPECT_EQ(defaults->sources[0].page_budget, milliseconds(2000));
+  auto set = Parse("[parse]\npage_budget = \"500ms\"\n[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->sources[0].page_budget, milliseconds(500));
+  auto off = Parse("[parse]\npage_budget = \"0s\"\n");
+  ASSERT_TRUE(off.has_value());
+  EXPECT_EQ(off->parse.page_budget, milliseconds(0));
+  EXPECT_THAT(Errors("[parse]\npage_budget = 2\n"), HasSubstr("test.toml:2:15"));
+  EXPECT_THAT(Errors("[parse]\nbudget = \"1s\"\n"), HasSubstr("budget"));
+}
+
+TEST(ConfigPathTest, RelativePathsResolveAgainstTheConfigFolderAndMayLeaveIt) {
+  // The rule (SECURITY.md): the config is trusted, so its paths may point
+  // anywhere, absolute or with "..". Relative ones resolve against the
+  // config file's folder and are normalized, so where a path leads is
+  // plain in `check-config` and in errors; symlinks are not resolved.
+  struct Case {
+    const char* database;
+    const char* start;
+    const char* want_database;
+    const char* want_start;
+  } cases[] = {
+      {"jobs.db", "board/index.html", "/etc/jt/jobs.db", "file:///etc/jt/board/index.html"},
+      {"data/../jobs.db", "board/./x/../index.html", "/etc/jt/jobs.db", "file:///etc/jt/board/index.html"},
+      {"../../var/lib/jobs.db", "../outside/index.html", "/var/lib/jobs.db", "file:///etc/outside/index.html"},
+      {"/srv/jobs.db", "/srv/board/index.html", "/srv/jobs.db", "file:///srv/board/index.html"},
+      {"./jobs.db", "file:///etc/passwd", "/etc/jt/jobs.db", "file:///etc/passwd"},
+  };
+  for (const Case& c : cases) {
+    auto config = Parse(std::string("[storage]\ndatabase = \"") + c.database +
+                        "\"\n[[source]]\nname = \"local\"\nallow_file = true\nstart = \"" + c.start + "\"\n");
+    ASSERT_TRUE(config.has_value()) << c.database;
+    EXPECT_EQ(config->storage.database, c.want_database);
+    EXPECT_EQ(config->sources[0].start[0], c.want_start);
+  }
+  // Without allow_file a path or file:// URL is refused, escaping or not.
+  EXPECT_THAT(Errors("[[source]]\nname = \"a\"\nstart = \"../x.html\"\n"), HasSubstr("is not an absolute URL"));
+  EXPECT_THAT(Errors("[[source]]\nname = \"a\"\nstart = \"file:///etc/passwd\"\n"), HasSubstr("set allow_file = true"));
+}
+
+TEST(ConfigPathTest, ASymlinkedConfigResolvesAgainstTheLinksFolder) {
+  // LoadConfig takes the folder of the path it was given; a symlink to a
+  // config elsewhere resolves relative paths beside the link.
+  const auto dir = std::filesystem::temp_directory_path() / ("jobtrawl-config-path-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "real");
+  std::ofstream(dir / "real" / "jobtrawl.toml") << "[storage]\ndatabase = \"jobs.db\"\n";
+  std::filesystem::create_symlink(dir / "real" / "jobtrawl.toml", dir / "link.toml");
+  auto via_link = LoadConfig(dir / "link.toml");
+  auto direct = LoadConfig(dir / "real" / "jobtrawl.toml");
+  ASSERT_TRUE(via_link.has_value());
+  ASSERT_TRUE(direct.has_value());
+  EXPECT_EQ(via_link->storage.database, dir / "jobs.db");
+  EXPECT_EQ(direct->storage.database, dir / "real" / "jobs.db");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
