@@ -273,6 +273,12 @@ Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::
     // A JobPosting that names no title, even after selector fields, is no posting.
     out.skipped += static_cast<int>(std::erase_if(out.postings, [](const Posting& p) { return !p.title; }));
   }
+  // A page fetched over the network never leads to a local file: only a
+  // file:// page (a local board the config named) may link to file:// URLs.
+  if (!page_url.starts_with("file:")) {
+    out.skipped += static_cast<int>(
+        std::erase_if(out.links, [](const Link& l) { return l.url.starts_with("file:"); }));
+  }
   if (!company_.empty()) {
     for (Posting& p : out.postings) {
       if (!p.company) {

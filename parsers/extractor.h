@@ -71,6 +71,8 @@ class Extractor {
   // gets a tree only when markup or selector fields must fill what its
   // JSON-LD lacks. Never fails: what cannot be read is skipped and counted.
   // Past the page budget it stops early: `too_slow` is set, with a warning.
+  // Links to file:// URLs are kept only when `url` is a file:// URL itself:
+  // a page from the network cannot point the crawler at local files.
   Extracted Extract(std::string_view url, std::string_view body, Link::Role role) const;
 
   // The links to follow from a listing page (exposed for tests and tools).

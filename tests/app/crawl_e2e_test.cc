@@ -133,6 +133,33 @@ TEST_F(CrawlEndToEndTest, StoresExactlyThePostingsOfTheBoard) {
   EXPECT_EQ(server_.Hits("/about"), 0);
 }
 
+TEST_F(CrawlEndToEndTest, HostileSourceNameAndDatabasePathAreOnlyData) {
+  // Every user-supplied string that reaches SQLite (the source name from
+  // the config and from -s, the --db path) is a bound parameter or a file
+  // name, never SQL text: a name built to inject SQL crawls and is stored as
+  // written, and the tables are all still there.
+  const std::string name = "x'); DROP TABLE postings;--";
+  const std::filesystem::path db = dir_ / "it's; DROP TABLE postings;--.db";
+  std::string text = "[http]\ndelay = \"0s\"\nallow_private_networks = true\nretries = 0\n"
+                     "[[source]]\nname = \"x'); DROP TABLE postings;--\"\nstart = [\"" + server_.Url("/board") +
+                     "\"]\nfollow = { detail = \"/jobs/[0-9]+$\", next = \"[?&]page=[0-9]+\" }\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
+  ASSERT_EQ(config->sources[0].name, name);
+  for (int crawl = 0; crawl < 2; ++crawl) {
+    auto summary = RunCrawl(ioc_, *config, {.only_sources = {name}, .database = db, .parse_threads = 2});
+    ASSERT_TRUE(summary.has_value()) << summary.error().message;
+    ASSERT_EQ(summary->sources.size(), 1u);
+    EXPECT_EQ(summary->sources[0].record.counts.new_postings, crawl == 0 ? 4 : 0);
+  }
+  EXPECT_TRUE(std::filesystem::exists(db));
+  EXPECT_THAT(jobtrawl::testing::QueryColumn(db, "SELECT name FROM sources"), ElementsAre(name));
+  EXPECT_THAT(jobtrawl::testing::QueryColumn(db, "SELECT count(*) FROM postings"), ElementsAre("4"));
+  EXPECT_THAT(jobtrawl::testing::QueryColumn(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                                 "('postings', 'listings', 'sources', 'crawl_runs')"),
+              ElementsAre("4"));
+}
+
 TEST_F(CrawlEndToEndTest, SecondCrawlAddsNoRows) {
   Crawl();
   CrawlSummary again = Crawl();

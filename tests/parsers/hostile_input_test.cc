@@ -193,6 +193,22 @@ TEST(HostileInputTest, LongListsInOnePostingAreCapped) {
   EXPECT_EQ(std::count(p.employment_type->begin(), p.employment_type->end(), ','), 63);
 }
 
+TEST(HostileInputTest, NetworkPagesCannotLinkToLocalFiles) {
+  // A fetched page (or feed, or sitemap) that links to file:///etc/passwd
+  // gives no such link; a local file:// board may link to its own files.
+  const std::string html = R"(<a href="file:///etc/passwd">a</a><a rel="next" href="file:///etc/shadow">n</a>
+<a href="/jobs/1">j</a>)";
+  const std::string sitemap = "<urlset><url><loc>file:///etc/passwd</loc></url><url><loc>/jobs/2</loc></url></urlset>";
+  Extracted page = Extractor({.detail_pattern = ".*"}).Extract("https://a.example/", html, Link::Role::kListing);
+  ASSERT_EQ(page.links.size(), 1u);
+  EXPECT_EQ(page.links[0].url, "https://a.example/jobs/1");
+  Extracted map = Extractor({.kind = SourceKind::kSitemap}).Extract("https://a.example/s.xml", sitemap, Link::Role::kListing);
+  ASSERT_EQ(map.links.size(), 1u);
+  EXPECT_EQ(map.links[0].url, "https://a.example/jobs/2");
+  Extracted local = Extractor({.detail_pattern = ".*"}).Extract("file:///srv/board/index.html", html, Link::Role::kListing);
+  EXPECT_EQ(local.links.size(), 3u);
+}
+
 // A clock that moves 100 ms each time it is read.
 struct SteppingClock {
   std::shared_ptr<int> reads = std::make_shared<int>(0);
