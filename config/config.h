@@ -55,7 +55,7 @@ struct HttpConfig {
 };
 
 struct ParsingConfig {
-  // Time one page may take to extract; past it extraction stops with what it
+  // CPU time one page may take to extract; past it extraction stops with what it
   // has and the page is recorded as a `too_slow` crawl error. Zero: no limit.
   milliseconds page_budget{2000};
 };

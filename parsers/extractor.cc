@@ -323,7 +323,8 @@ Extracted Extractor::ExtractHtml(std::string_view url, std::string_view body, Li
   if (std::string_view href = doc.BaseHref(); !href.empty()) {
     if (auto resolved = ResolveUrl(url, href)) base = std::move(*resolved);
   }
-  if (OutOfTime(&budget, out)) return out;
+  // Links are read whatever the budget says: they are linear in the tree,
+  // which is bounded, and without them the crawl of a listing stops here.
   if (role == Link::Role::kListing) out.links = Links(doc, url, base);
   if (markup && !OutOfTime(&budget, out)) {
     ExtractMarkupPostings(doc, page_url, out, &budget);

@@ -45,13 +45,13 @@ struct ExtractOptions {
   };
   std::vector<Field> fields;
   std::string item;
-  // Time one page may take to extract. It is checked between units of work
+  // CPU time one page may take to extract. It is checked between units of work
   // (each JSON-LD block, feed or sitemap entry, board API entry, selector
   // item and microdata step); once spent, extraction stops and returns what
   // it has with Extracted::too_slow set. Zero: no limit.
   std::chrono::milliseconds page_budget{2000};
-  // The clock the budget reads; empty: std::chrono::steady_clock. Tests
-  // inject a fake one.
+  // The clock the budget reads; empty: the extracting thread's CPU time.
+  // Tests inject a fake one.
   std::function<std::chrono::steady_clock::time_point()> clock;
 };
 

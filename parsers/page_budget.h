@@ -4,6 +4,8 @@
 #ifndef JOBTRAWL_PARSERS_PAGE_BUDGET_H_
 #define JOBTRAWL_PARSERS_PAGE_BUDGET_H_
 
+#include <time.h>
+
 #include <chrono>
 #include <functional>
 #include <string>
@@ -19,7 +21,8 @@ class PageBudget {
   using Clock = std::function<TimePoint()>;
 
   // `limit` of zero or less: no limit (the clock is never read). `clock`
-  // empty: std::chrono::steady_clock::now. The budget starts now.
+  // empty: the calling thread's CPU time, so a page is not charged for the
+  // time other threads and processes held the CPU. The budget starts now.
   PageBudget(std::chrono::milliseconds limit, Clock clock)
       : limit_(limit), clock_(std::move(clock)) {
     if (limit_.count() > 0) start_ = Now();
@@ -36,7 +39,12 @@ class PageBudget {
   std::chrono::milliseconds limit() const { return limit_; }
 
  private:
-  TimePoint Now() const { return clock_ ? clock_() : std::chrono::steady_clock::now(); }
+  TimePoint Now() const {
+    if (clock_) return clock_();
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return TimePoint(std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec));
+  }
 
   const std::chrono::milliseconds limit_;
   const Clock clock_;

@@ -240,7 +240,7 @@ TEST(PageBudgetTest, ExtractionStopsWhenThePageBudgetIsSpent) {
       {"json-ld", {}, &ld, Link::Role::kDetail, 9},
       {"feed", {.kind = SourceKind::kRss}, &feed, Link::Role::kListing, 9},
       {"board-api", {.kind = SourceKind::kGreenhouse}, &api, Link::Role::kListing, 8},
-      {"selector-items", {.fields = {{"title", {"h1"}}}, .item = "article"}, &items, Link::Role::kListing, 6},
+      {"selector-items", {.fields = {{"title", {"h1"}}}, .item = "article"}, &items, Link::Role::kListing, 7},
       {"sitemap", {.kind = SourceKind::kSitemap}, &sitemap, Link::Role::kListing, 10 * 256 - 1},
   };
   for (Case& c : cases) {
