@@ -16,10 +16,17 @@
 #include <tuple>
 
 #include "app/source_crawl.h"
+#include "normalize/classify.h"
+#include "normalize/dates.h"
+#include "normalize/location.h"
 #include "normalize/normalize.h"
+#include "normalize/salary.h"
+#include "normalize/text.h"
 #include "parsers/extractor.h"
+#include "parsers/html_document.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
+#include "parsers/selector.h"
 #include "storage/store.h"
 
 namespace {
@@ -128,6 +135,74 @@ void BM_Upsert(benchmark::State& state) {
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 BENCHMARK(BM_Upsert);
+
+// ---- Hostile input: the work must grow linearly with the input ----
+
+// `n` nested <div>s with a <span> at the bottom, matched against a chain of
+// descendant combinators whose first compound matches nothing: without
+// memoization every subset of ancestors is tried.
+void BM_SelectorDescendantChain(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::string html = "<html><body>";
+  for (std::size_t i = 0; i < n; ++i) html += "<div>";
+  html += "<span>x</span>";
+  parsers::HtmlDocument doc(html);
+  auto selector = parsers::Selector::Parse("section div div div div div div div div span");
+  for (auto _ : state) benchmark::DoNotOptimize(selector->SelectAll(*doc.document()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_SelectorDescendantChain)->Arg(24)->Arg(32)->Arg(500);
+
+// `n` sibling <p>s against "div ~ p ~ p ~ p": each element tried every
+// earlier sibling, recursively.
+void BM_SelectorSiblingChain(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::string html = "<html><body><main>";
+  for (std::size_t i = 0; i < n; ++i) html += "<p>x</p>";
+  parsers::HtmlDocument doc(html);
+  auto selector = parsers::Selector::Parse("div ~ p ~ p ~ p");
+  for (auto _ : state) benchmark::DoNotOptimize(selector->SelectAll(*doc.document()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_SelectorSiblingChain)->Arg(100)->Arg(200)->Arg(10000);
+
+std::string Repeat(std::string_view unit, std::size_t bytes) {
+  std::string out;
+  out.reserve(bytes + unit.size());
+  while (out.size() < bytes) out.append(unit);
+  return out;
+}
+
+// Each normalizer on 100 KB of the input that made it quadratic.
+void BM_NormalizeHostile(benchmark::State& state) {
+  static const std::string kDashes = Repeat("1\u2013", 100'000);
+  static const std::string kParens = Repeat("a (b) or ", 100'000);
+  static const std::string kDashPlaces = Repeat("x - ", 100'000);
+  static const std::string kEmptyParens = Repeat("()", 100'000);
+  static const std::string kMarkers = Repeat("m/w/d", 100'000);
+  static const std::string kGo = Repeat("Go ", 100'000);
+  static const std::string kWords = Repeat("foo ", 100'000);
+  static const std::string kThree = Repeat("three ", 100'000);
+  std::string places;
+  for (int i = 0; places.size() < 100'000; ++i) places += "Town" + std::to_string(i) + "; ";
+  const auto now = std::chrono::system_clock::now();
+  for (auto _ : state) {
+    switch (state.range(0)) {
+      case 0: benchmark::DoNotOptimize(normalize::ParseSalary(kDashes, "US")); break;
+      case 1: benchmark::DoNotOptimize(normalize::ParseLocation(kParens, "US")); break;
+      case 2: benchmark::DoNotOptimize(normalize::ParseLocation(kDashPlaces, "US")); break;
+      case 3: benchmark::DoNotOptimize(normalize::ParseLocation(places, "US")); break;
+      case 4: benchmark::DoNotOptimize(normalize::CompanyKey(kEmptyParens)); break;
+      case 5: benchmark::DoNotOptimize(normalize::TitleKeysOf(kEmptyParens)); break;
+      case 6: benchmark::DoNotOptimize(normalize::TitleKeysOf(kMarkers)); break;
+      case 7: benchmark::DoNotOptimize(normalize::Skills(kGo)); break;
+      case 8: benchmark::DoNotOptimize(normalize::NormalizeDate(kWords, now, normalize::DateOrder::kDayFirst)); break;
+      case 9: benchmark::DoNotOptimize(normalize::ExperienceYears(kThree)); break;
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * 100'000));
+}
+BENCHMARK(BM_NormalizeHostile)->DenseRange(0, 9)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
