@@ -182,7 +182,7 @@ void BM_NormalizeHostile(benchmark::State& state) {
   static const std::string kMarkers = Repeat("m/w/d", 100'000);
   static const std::string kGo = Repeat("Go ", 100'000);
   static const std::string kWords = Repeat("foo ", 100'000);
-  static const std::string kThree = Repeat("three ", 100'000);
+  static const std::string kThree = Repeat("three years ", 100'000);
   std::string places;
   for (int i = 0; places.size() < 100'000; ++i) places += "Town" + std::to_string(i) + "; ";
   const auto now = std::chrono::system_clock::now();

@@ -296,7 +296,8 @@ Extracted Extractor::ExtractHtml(std::string_view url, std::string_view body, Li
   const std::string page_url = CanonicalUrl(url).value_or(std::string(url));
   ExtractJsonLd(body, page_url, out, &budget);
   MarkProvenance(out.postings, "json-ld");
-  if (OutOfTime(&budget, out)) return out;
+  // Past the budget a listing page still gets its tree for the links.
+  if (OutOfTime(&budget, out) && role != Link::Role::kListing) return out;
 
   // A tree is built only when something needs it: links on listing pages,
   // microdata or RDFa when JSON-LD gave no posting, or selector fields that

@@ -160,6 +160,34 @@ TEST_F(CrawlEndToEndTest, HostileSourceNameAndDatabasePathAreOnlyData) {
               ElementsAre("4"));
 }
 
+TEST_F(CrawlEndToEndTest, PageOverItsBudgetIsRecordedTooSlowAndTheCrawlGoesOn) {
+  // [parse] page_budget: a page whose extraction runs past it keeps what
+  // was read in time, is recorded as a too_slow crawl error and is not
+  // cached; the crawl goes on to the other pages. (3,000 JSON-LD blocks
+  // with long descriptions take far more than 1 ms of CPU.)
+  std::string slow;
+  for (int i = 0; i < 3000; ++i) {
+    slow += R"(<script type="application/ld+json">{"@type":"JobPosting","title":"Job )" + std::to_string(i) +
+            R"(","url":"/s/)" + std::to_string(i) + R"(","description":")" + std::string(2000, 'x') +
+            R"("}</script>)";
+  }
+  slow += R"(<a href="/jobs/1">one</a>)";
+  server_.Route("/slow", {200, slow});
+  std::string text = "[storage]\ndatabase = \"jobs.db\"\n[parse]\npage_budget = \"1ms\"\n"
+                     "[http]\ndelay = \"0s\"\nallow_private_networks = true\nretries = 0\n"
+                     "[[source]]\nname = \"slow\"\nstart = [\"" + server_.Url("/slow") +
+                     "\"]\nfollow = { detail = \"/jobs/[0-9]+$\" }\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
+  auto summary = RunCrawl(ioc_, *config, {.parse_threads = 2});
+  ASSERT_TRUE(summary.has_value()) << summary.error().message;
+  EXPECT_THAT(Column("SELECT kind || ' ' || url FROM crawl_errors"), ElementsAre("too_slow " + server_.Url("/slow")));
+  EXPECT_LT(std::stoi(Column("SELECT count(*) FROM postings")[0]), 3000 + 1);
+  // The listing's link was still followed: the detail page was fetched.
+  EXPECT_EQ(server_.Hits("/jobs/1"), 1);
+  EXPECT_THAT(Column("SELECT count(*) FROM http_cache WHERE url = '" + server_.Url("/slow") + "'"), ElementsAre("0"));
+}
+
 TEST_F(CrawlEndToEndTest, SecondCrawlAddsNoRows) {
   Crawl();
   CrawlSummary again = Crawl();

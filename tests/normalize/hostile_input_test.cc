@@ -70,7 +70,7 @@ const Case kCases[] = {
     {"TitleKeysTrailingSegments", "a, b - c | ", [](const std::string& s) { TitleKeysOf(s); }},
     {"SkillsAmbiguousNames", "Go ", [](const std::string& s) { Skills(s); }},
     {"DatesRepeatedWords", "foo ", [](const std::string& s) { NormalizeDate(s, kFetched, DateOrder::kDayFirst); }},
-    {"ExperienceNumberWords", "three ", [](const std::string& s) { ExperienceYears(s); }},
+    {"ExperienceNumberWords", "three years ", [](const std::string& s) { ExperienceYears(s); }},
     {"EmploymentRepeatedWords", "contract ", [](const std::string& s) { EmploymentTypes(s); }},
     {"RemoteRepeatedWords", "remote ", [](const std::string& s) { RemoteFrom(s); }},
     {"CleanTextRepeatedWords", "word \u200b", [](const std::string& s) { CleanText(s, true); }},
