@@ -177,6 +177,15 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     bool give_up = false;
     asio::steady_timer grace(ioc);
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    std::chrono::steady_clock::time_point first_signal;
+    std::function<void()> wait_again = [&] {
+      signals.async_wait([&](const boost::system::error_code& again, int) {
+        if (again) return;
+        if (std::chrono::steady_clock::now() - first_signal < std::chrono::seconds(1)) return wait_again();
+        std::cerr << "jobtrawl: second signal, exiting without waiting\n";
+        std::_Exit(130);
+      });
+    };
     signals.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;  // cancelled: the crawl may already be gone
       summary.interrupted = true;
@@ -195,11 +204,11 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
         }
       }
       fetcher.CancelAll();
-      signals.async_wait([](const boost::system::error_code& again, int) {
-        if (again) return;
-        std::cerr << "jobtrawl: second signal, exiting without waiting\n";
-        std::_Exit(130);
-      });
+      // `timeout` and a shell's job control send one stop to the whole
+      // process group, so the same signal may arrive twice at once: only a
+      // signal a second or more after the first is a second one.
+      first_signal = std::chrono::steady_clock::now();
+      wait_again();
     });
 
     auto work = asio::make_work_guard(ioc);

@@ -175,8 +175,10 @@ class Daemon::Impl {
     s.timer = std::make_unique<asio::steady_timer>(ioc_);
     // A restart continues the stored schedule; sources that are due (or
     // new) start within startup_spread, not all at the same moment.
-    writer_->ReadNextRun({config.name, config.kind}, [this, name = config.name](std::optional<Clock::time_point> at) {
-      asio::post(ioc_, [this, name, at] {
+    writer_->ReadNextRun({config.name, config.kind}, [this, name = config.name, alive = std::weak_ptr(alive_)](
+                                                          std::optional<Clock::time_point> at) {
+      asio::post(ioc_, [this, name, at, alive] {
+        if (alive.expired()) return;  // the daemon is gone
         auto it = sources_.find(name);
         if (it == sources_.end() || stopping_) return;
         const auto now = options_.now();
@@ -221,8 +223,10 @@ class Daemon::Impl {
     }
     if (s.opening) return;
     s.opening = true;
-    writer_->OpenRun({s.config.name, s.config.kind}, [this, name](auto result) {
-      asio::post(ioc_, [this, name, result = std::move(result)]() mutable { OnOpened(name, std::move(result)); });
+    writer_->OpenRun({s.config.name, s.config.kind}, [this, name, alive = std::weak_ptr(alive_)](auto result) {
+      asio::post(ioc_, [this, name, alive, result = std::move(result)]() mutable {
+        if (!alive.expired()) OnOpened(name, std::move(result));
+      });
     });
   }
 

@@ -421,6 +421,24 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
       auto id = store_->FindSource(job.source.name);
       if (!id) return id.error();
       if (!*id) return std::nullopt;  // never crawled: no schedule yet
+      // The daemon reads its schedule as it starts: what a dead process of
+      // this machine left on the source (its lease, a run still "running")
+      // is cleared now, not only when the source is next crawled.
+      auto holder = store_->LeaseHolder(**id);
+      if (!holder) return holder.error();
+      if (*holder && options_.holder_is_dead && options_.holder_is_dead(**holder)) {
+        const std::string at_now = FormatUtc(now_());
+        auto took = store_->TakeOverLease(**id, **holder, options_.lease_holder, at_now, at_now);
+        if (!took) return took.error();
+        if (*took) {
+          auto abandoned = store_->MarkAbandonedRuns(
+              **id, "never finished: the process crawling it ended (killed or crashed) first");
+          if (!abandoned) return abandoned.error();
+          if (auto released = store_->ReleaseLease(**id, options_.lease_holder); !released) {
+            return released.error();
+          }
+        }
+      }
       auto at = store_->NextRun(**id);
       if (!at) return at.error();
       if (*at) {

@@ -128,7 +128,10 @@ class StoreWriter {
   // released. The run's state is freed; its id must not be used again.
   void FinishRun(RunId run, storage::RunRecord record, CloseRule rule, FinishedCallback done);
 
-  // The daemon's schedule, kept across restarts.
+  // The daemon's schedule, kept across restarts. ReadNextRun, which the
+  // daemon calls for each source as it starts, also clears what a dead
+  // process of this machine left on the source: its lease, and runs still
+  // "running" (marked "interrupted").
   void SetNextRun(SourceInfo source, Clock::time_point at);
   void ReadNextRun(SourceInfo source, std::function<void(std::optional<Clock::time_point>)> done);
 

@@ -58,7 +58,9 @@ std::expected<std::chrono::milliseconds, std::string> ParseDuration(std::string_
     ++terms;
   }
   if (terms == 0) return std::unexpected(expected);
-  if (total > 1e15) return std::unexpected("duration is too long");
+  // Ten years: any longer and `now + duration` could leave the range of
+  // steady_clock's time points (about 292 years of nanoseconds) once added up.
+  if (total > 3650.0 * 86400 * 1000) return std::unexpected("duration is too long (at most 3650d)");
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(total)));
 }
 

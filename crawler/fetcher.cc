@@ -148,6 +148,7 @@ class Fetcher::Impl {
         }
       }
       host->queue = std::move(keep);
+      Consider(*host);  // what is left may start now (a robots.txt fetch it waited on is gone)
     }
     std::erase_if(waiting_, [this](Host* h) {
       if (!h->queue.empty()) return false;
@@ -169,7 +170,9 @@ class Fetcher::Impl {
       host.running--;
       host.pacer.OnAbandon();
       if (t->is_robots) {
+        // Another source's pages may wait on this robots.txt: they fetch it anew.
         robots_.Abandon(host.key);
+        Consider(host);
       } else {
         Complete(std::move(t), why, message);
       }
@@ -184,7 +187,9 @@ class Fetcher::Impl {
       Host& host = HostFor(t->host_key);
       host.retrying--;
       if (t->is_robots) {
+        // Another source's pages may wait on this robots.txt: they fetch it anew.
         robots_.Abandon(host.key);
+        Consider(host);
       } else {
         Complete(std::move(t), why, message);
       }
@@ -320,7 +325,8 @@ class Fetcher::Impl {
                   "host " + host.key + " kept failing; its queue was abandoned until its cool-down passes");
         return Served::kHostBlocked;
       }
-      if (http && host.pacer.held_until() > now + http_.retry_max) {
+      // Compared as durations: `now + retry_max` may not fit a time_point.
+      if (http && host.pacer.held_until() > now && host.pacer.held_until() - now > http_.retry_max) {
         FailQueue(host, FetchError::kRateLimited,
                   "host " + host.key + " asked us (Retry-After) to wait " +
                       Seconds(std::chrono::duration_cast<milliseconds>(host.pacer.held_until() - now)) +

@@ -40,7 +40,10 @@ void HostPacer::OnAbandon() { probe_in_flight_ = false; }
 void HostPacer::Trip(TimePoint now) {
   ++trips_;
   // The cool-down doubles with each trip in a row, up to 32 times the first.
-  auto cooldown = settings_.breaker_cooldown * (1 << std::min(trips_ - 1, 5));
+  // Doubling stops at a day (or the first cool-down, if longer), which
+  // also keeps `now + cooldown` far inside the clock's range.
+  auto cooldown = std::min<Duration>(settings_.breaker_cooldown * (1 << std::min(trips_ - 1, 5)),
+                                     std::max<Duration>(settings_.breaker_cooldown, std::chrono::hours(24)));
   state_ = State::kOpen;
   open_until_ = now + cooldown;
   probe_in_flight_ = false;

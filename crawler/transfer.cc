@@ -31,7 +31,9 @@ FetchError ClassifyCurlError(CURLcode rc) {
       {CURLE_SSL_INVALIDCERTSTATUS, FetchError::kTls},
       {CURLE_FILESIZE_EXCEEDED, FetchError::kTooLarge},
       {CURLE_TOO_MANY_REDIRECTS, FetchError::kTooManyRedirects},
-      {CURLE_UNSUPPORTED_PROTOCOL, FetchError::kForbiddenUrl},
+      // Not kForbiddenUrl: libcurl also says this of a non-HTTP answer
+      // ("Received HTTP/0.9"); schemes are refused before any transfer.
+      {CURLE_UNSUPPORTED_PROTOCOL, FetchError::kProtocol},
   };
   for (const auto& [code, kind] : kKinds) {
     if (code == rc) return kind;
@@ -92,6 +94,10 @@ void Transfer::BeginAttempt(EasyHandle easy, const config::HttpConfig& http, Add
   curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OnOpenSocket);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  // No proxy, whatever the environment says (http_proxy, ALL_PROXY...): the
+  // address policy judges the address connected to, which must be the
+  // board's own.
+  curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, file ? "file" : "http,https");
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   // Redirects are the fetcher's to follow (each hop is checked), except for
