@@ -35,8 +35,9 @@ inline std::pair<std::string_view, std::string_view> SplitAt(std::string_view te
 }
 
 inline void CheckUtf8(std::string_view s) { Check(parsers::IsValidUtf8(s)); }
+inline void CheckUtf8(const std::string& s) { CheckUtf8(std::string_view(s)); }
 inline void CheckUtf8(const std::optional<std::string>& s) {
-  if (s) CheckUtf8(*s);
+  if (s) CheckUtf8(std::string_view(*s));
 }
 
 // Every text field of a posting read from valid UTF-8 is valid UTF-8, and

@@ -1,4 +1,5 @@
 // Microdata and RDFa Lite JobPostings over a Gumbo tree.
+#include <boost/json/array.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string>
