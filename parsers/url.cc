@@ -16,6 +16,20 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// An absolute URI as RFC 3986 reads it. Boost.URL 1.81 also accepts a port
+// followed by other characters ("https://a:443x/" as port 443 and path
+// "x/"), a path RFC 3986 forbids after an authority; dropping the default
+// port then joined the rest to the host ("https://ax/").
+std::optional<urls::url_view> ParseAbsolute(std::string_view text) {
+  auto parsed = urls::parse_uri(text);
+  if (!parsed) return std::nullopt;
+  if (parsed->has_authority() && !parsed->encoded_path().empty() &&
+      !parsed->encoded_path().starts_with('/')) {
+    return std::nullopt;
+  }
+  return *parsed;
+}
+
 }  // namespace
 
 bool IsTrackingParameter(std::string_view name) {
@@ -28,7 +42,7 @@ bool IsTrackingParameter(std::string_view name) {
 }
 
 std::optional<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
-  auto b = urls::parse_uri(base);
+  auto b = ParseAbsolute(base);
   if (!b) return std::nullopt;
   // Whitespace around href values is common and ignored by browsers.
   while (!ref.empty() && std::isspace(static_cast<unsigned char>(ref.front()))) ref.remove_prefix(1);
@@ -51,7 +65,7 @@ std::optional<std::string> ResolveUrl(std::string_view base, std::string_view re
 }
 
 std::optional<std::string> CanonicalUrl(std::string_view text) {
-  auto parsed = urls::parse_uri(text);
+  auto parsed = ParseAbsolute(text);
   if (!parsed) return std::nullopt;
   urls::url u(*parsed);
   u.normalize();  // case of scheme, host and %XX; unreserved %XX decoded; dot segments

@@ -36,6 +36,16 @@ TEST(CanonicalUrlTest, RejectsRelativeAndMalformed) {
   }
 }
 
+TEST(CanonicalUrlTest, APortFollowedByOtherCharactersIsNoUrl) {
+  // Found by fuzzing (fuzz/regressions/url): Boost.URL read "a:443x/" as port
+  // 443 and path "x/", and dropping the default port gave "https://ax/".
+  for (const char* in : {"https://a.example:443x/", "http://a.example:80a", "https://j&ref:443d"}) {
+    EXPECT_FALSE(CanonicalUrl(in).has_value()) << in;
+    EXPECT_FALSE(ResolveUrl(in, "/jobs/1").has_value()) << in;
+  }
+  EXPECT_EQ(CanonicalUrl("https://a.example:8443/x"), "https://a.example:8443/x");
+}
+
 TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
   // RFC 3986 section 5.4 examples, plus whitespace and spaces as browsers accept.
   const char* base = "http://a/b/c/d;p?q";
