@@ -87,10 +87,23 @@ std::optional<std::string> CanonicalUrl(std::string_view text) {
       std::string value;
       bool has_value;  // "?flag" and "?flag=" are different URLs
     };
+    // The query is split here, not with encoded_params(): Boost.URL 1.81
+    // miscounts the parameters of an empty query followed by a fragment
+    // ("t:?#", "?#&"), and iterating them reads past the end of the URL.
+    // normalize() has decoded unreserved characters, so tracking names
+    // compare as written.
     std::vector<Param> kept;
-    for (auto p : u.encoded_params()) {
-      if (IsTrackingParameter(p.key.decode())) continue;
-      kept.push_back({std::string(p.key), std::string(p.value), p.has_value});
+    std::string_view written = u.encoded_query();
+    for (std::size_t start = 0; start <= written.size();) {
+      std::size_t end = std::min(written.find('&', start), written.size());
+      std::string_view param = written.substr(start, end - start);
+      start = end + 1;
+      std::size_t eq = param.find('=');
+      std::string_view key = param.substr(0, eq);
+      if (IsTrackingParameter(key)) continue;
+      kept.push_back({std::string(key),
+                      eq == std::string_view::npos ? std::string() : std::string(param.substr(eq + 1)),
+                      eq != std::string_view::npos});
     }
     std::stable_sort(kept.begin(), kept.end(),
                      [](const Param& a, const Param& b) { return a.key < b.key; });

@@ -46,6 +46,16 @@ TEST(CanonicalUrlTest, APortFollowedByOtherCharactersIsNoUrl) {
   EXPECT_EQ(CanonicalUrl("https://a.example:8443/x"), "https://a.example:8443/x");
 }
 
+TEST(CanonicalUrlTest, AnAmpersandInTheFragmentIsNoParameter) {
+  // Found by fuzzing (fuzz/regressions/url): Boost.URL 1.81 miscounts the
+  // parameters of an empty query followed by a fragment; iterating them
+  // read past the end of the URL.
+  EXPECT_EQ(CanonicalUrl("http://a.example/?#&/x&y"), "http://a.example/?");
+  EXPECT_EQ(CanonicalUrl("t:?#"), "t:?");
+  EXPECT_EQ(CanonicalUrl("http://a.example/?b=1&utm_source=x#&a=2"), "http://a.example/?b=1");
+  EXPECT_EQ(CanonicalUrl("http://a.example/?utm%5Fsource=x&b"), "http://a.example/?b");
+}
+
 TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
   // RFC 3986 section 5.4 examples, plus whitespace and spaces as browsers accept.
   const char* base = "http://a/b/c/d;p?q";
