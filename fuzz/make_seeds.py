@@ -15,7 +15,7 @@ import os
 import re
 import sys
 
-MAX_SEED = 64 * 1024  # larger corpus pages are cut: a seed this size already covers a page's shape
+MAX_SEED = 16 * 1024  # larger corpus pages are cut, as scripts/fuzz's -max_len does
 
 RAW_RE = re.compile(r'R"([^(\s]{0,16})\((.*?)\)\1"', re.S)
 # Adjacent string literals ("a" "b") are one string in C++.
