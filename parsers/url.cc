@@ -69,6 +69,13 @@ std::optional<std::string> CanonicalUrl(std::string_view text) {
   if (!parsed) return std::nullopt;
   urls::url u(*parsed);
   u.normalize();  // case of scheme, host and %XX; unreserved %XX decoded; dot segments
+  // Removing dot segments can leave a path that starts with "//" in a URL
+  // without an authority ("h:.///"), which would read back as one. Setting
+  // the path again makes Boost.URL write it as "/.//", as the WHATWG URL
+  // serializer does.
+  if (!u.has_authority() && u.encoded_path().starts_with("//")) {
+    u.set_encoded_path(std::string(u.encoded_path()));
+  }
   u.remove_fragment();
   if (u.has_port()) {
     auto scheme = u.scheme_id();

@@ -56,6 +56,18 @@ TEST(CanonicalUrlTest, AnAmpersandInTheFragmentIsNoParameter) {
   EXPECT_EQ(CanonicalUrl("http://a.example/?utm%5Fsource=x&b"), "http://a.example/?b");
 }
 
+TEST(CanonicalUrlTest, ADoubleSlashPathWithoutAuthorityStaysAPath) {
+  // Found by fuzzing (fuzz/regressions/url): removing the dot segment of
+  // "h:.///" left "h://", which reads back as an empty authority; a canonical
+  // URL must be its own canonical form.
+  for (const char* in : {"h:.///", "h:.////x", "h:/.//x"}) {
+    auto canonical = CanonicalUrl(in);
+    ASSERT_TRUE(canonical) << in;
+    EXPECT_EQ(CanonicalUrl(*canonical), canonical) << in;
+  }
+  EXPECT_EQ(CanonicalUrl("h:.///"), "h:/.//");
+}
+
 TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
   // RFC 3986 section 5.4 examples, plus whitespace and spaces as browsers accept.
   const char* base = "http://a/b/c/d;p?q";
