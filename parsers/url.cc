@@ -69,6 +69,13 @@ std::optional<std::string> CanonicalUrl(std::string_view text) {
   if (!parsed) return std::nullopt;
   urls::url u(*parsed);
   u.normalize();  // case of scheme, host and %XX; unreserved %XX decoded; dot segments
+  // Boost.URL 1.81 can leave a dot segment of a rootless path ("h:b/../."
+  // gives "h:."); normalizing again until nothing changes removes it.
+  for (int i = 0; i < 4; ++i) {
+    const std::string before(u.buffer());
+    u.normalize();
+    if (u.buffer() == before) break;
+  }
   // Removing dot segments can leave a path that starts with "//" in a URL
   // without an authority ("h:.///"), which would read back as one. Setting
   // the path again makes Boost.URL write it as "/.//", as the WHATWG URL

@@ -68,6 +68,13 @@ TEST(CanonicalUrlTest, ADoubleSlashPathWithoutAuthorityStaysAPath) {
   EXPECT_EQ(CanonicalUrl("h:.///"), "h:/.//");
 }
 
+TEST(CanonicalUrlTest, DotSegmentsOfARootlessPathAreAllRemoved) {
+  // Found by fuzzing (fuzz/regressions/url): one pass of Boost.URL's
+  // normalize() left "h:." of "h:b/../.", and the next pass gave "h:".
+  EXPECT_EQ(CanonicalUrl("h:b/../."), "h:");
+  EXPECT_EQ(CanonicalUrl("h:./."), "h:");
+}
+
 TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
   // RFC 3986 section 5.4 examples, plus whitespace and spaces as browsers accept.
   const char* base = "http://a/b/c/d;p?q";
