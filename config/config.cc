@@ -15,6 +15,7 @@
 #include "parsers/selector.h"
 #include "normalize/location.h"
 #include "parsers/source_kind.h"
+#include "parsers/url.h"
 
 namespace jobtrawl::config {
 namespace {
@@ -220,6 +221,12 @@ class Reader {
     }
     if (!parsed->has_authority() || parsed->encoded_host().empty()) {
       Fail(n.source(), "\"" + text + "\" has no host");
+      return std::nullopt;
+    }
+    // What the crawl could not make canonical it could not fetch either
+    // ("https://a.example:443x/": a port of digits and more).
+    if (!parsers::CanonicalUrl(text)) {
+      Fail(n.source(), "\"" + text + "\" is not a valid URL");
       return std::nullopt;
     }
     return text;

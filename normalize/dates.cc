@@ -19,9 +19,14 @@ int Number(std::string_view s) {
   return ec == std::errc() && ptr == s.data() + s.size() ? v : -1;
 }
 
+// The years a date may name, whichever way it was written: what is read
+// must also read back (NormalizeDate is idempotent).
+constexpr int kMinYear = 1970;
+constexpr int kMaxYear = 2200;
+
 bool ValidDay(int y, int m, int d) {
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
+  if (y < kMinYear || y > kMaxYear || m < 1 || m > 12 || d < 1) return false;
   if (d > kDays[m - 1]) return false;
   if (m == 2 && d == 29) return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return true;
@@ -33,15 +38,23 @@ std::string DateText(int y, int m, int d) {
   return buf;
 }
 
-std::string TimeText(std::time_t t) {
+// nullopt outside kMinYear..kMaxYear: epoch numbers, offsets and relative
+// dates can all land there ("9801200707", "3000 years ago").
+std::optional<std::string> TimeText(std::time_t t) {
   std::tm tm{};
-  gmtime_r(&t, &tm);
+  if (gmtime_r(&t, &tm) == nullptr) return std::nullopt;
+  const long year = tm.tm_year + 1900L;
+  if (year < kMinYear || year > kMaxYear) return std::nullopt;
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
 
-std::string DayText(std::time_t t) { return TimeText(t).substr(0, 10); }
+std::optional<std::string> DayText(std::time_t t) {
+  auto text = TimeText(t);
+  if (text) text->resize(10);
+  return text;
+}
 
 // Month names and abbreviations in the languages boards use (folded).
 int MonthNumber(std::string_view word) {

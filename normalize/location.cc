@@ -422,7 +422,11 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
   // "Remote (United States)": a country only in the notes is the place too.
   if (out.places.empty()) {
     for (const std::string& note : scope_notes) {
-      if (note.size() == 2 && Tables::Get().countries.contains(note)) out.places.push_back(Place{.country = note});
+      Place place{.country = note};
+      if (note.size() == 2 && Tables::Get().countries.contains(note) &&
+          std::find(out.places.begin(), out.places.end(), place) == out.places.end()) {
+        out.places.push_back(std::move(place));
+      }
     }
   }
   // Who may apply, should the work be remote: areas, and countries named

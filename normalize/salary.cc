@@ -77,6 +77,11 @@ const std::vector<std::string>& CurrencyTokens() {
   return kTokens;
 }
 
+// An amount of money a salary can be stated in: from a cent to 10^15, more
+// than a year's pay in any currency's smallest unit. Outside it the annual
+// figures round to 0 or overflow to infinity, and neither is a salary.
+bool StatedAmount(double amount) { return std::isfinite(amount) && amount >= 0.01 && amount <= 1e15; }
+
 bool IsIsoCode(std::string_view token) {
   return token.size() == 3 && Tables::Get().currency_codes.contains(std::string(token));
 }
@@ -429,8 +434,8 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     case Bound::kMaxOnly: s.max = lo.value(); break;
   }
   if (s.min && s.max && *s.min > *s.max) std::swap(s.min, s.max);
-  if (s.min && *s.min <= 0) s.min.reset();
-  if (s.max && *s.max <= 0) s.max.reset();
+  if (s.min && !StatedAmount(*s.min)) s.min.reset();
+  if (s.max && !StatedAmount(*s.max)) s.max.reset();
   if (!s.min && !s.max) return std::nullopt;
   if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
 
@@ -458,8 +463,8 @@ std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::
                                                 std::string_view currency, std::string_view period,
                                                 std::string_view country) {
   Salary s;
-  if (min && *min > 0 && std::isfinite(*min)) s.min = min;
-  if (max && *max > 0 && std::isfinite(*max)) s.max = max;
+  if (min && StatedAmount(*min)) s.min = min;
+  if (max && StatedAmount(*max)) s.max = max;
   if (!s.min && !s.max) return std::nullopt;
   if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
   if (s.min && s.max && *s.min > *s.max) std::swap(s.min, s.max);

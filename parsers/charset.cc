@@ -109,6 +109,9 @@ bool Transcode(std::string_view in, const std::string& charset, std::string& out
       --src_left;
     }
   }
+  // glibc drops the punctuation of charset names, so a page's "utf?8" opens
+  // the UTF-8 to UTF-8 identity, which copies invalid sequences unchecked.
+  if (!IsValidUtf8(out)) out = SanitizeUtf8(out, replaced);
   return true;
 }
 

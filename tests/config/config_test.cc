@@ -188,6 +188,13 @@ TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
   }
 }
 
+TEST(ConfigTest, StartUrlWithAPortThatIsNotANumberIsRefused) {
+  // Found by fuzzing (fuzz/regressions/url): "https://a.example:443x/" parsed
+  // as port 443 and a path "x/", and became "https://a.examplex/".
+  EXPECT_THAT(Errors("[[source]]\nname = \"a\"\nstart = [\"https://a.example:443x/\"]\n"),
+              HasSubstr("test.toml:3:10: \"https://a.example:443x/\" is not a valid URL"));
+}
+
 TEST(ConfigTest, ReadsSelectorFieldsAndChecksEachSelector) {
   // Invalid selectors are rejected at load time, at their column in the file.
   auto c = Parse(R"([[source]]

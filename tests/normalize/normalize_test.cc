@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "normalize/classify.h"
+#include "normalize/dates.h"
 #include "normalize/location.h"
 #include "normalize/salary.h"
 #include "normalize/tables.h"
@@ -63,6 +64,45 @@ TEST(SalaryTest, AnnualizedWithDocumentedFactors) {
   EXPECT_EQ(structured->currency, "AUD");
   EXPECT_EQ(structured->period, "YEAR");
   EXPECT_FALSE(NormalizeStructuredSalary(0, 0, "USD", "YEAR"));  // zero is "not stated"
+}
+
+TEST(SalaryTest, AmountsBelowACentOrBeyondAnyPayAreNotStated) {
+  // Found by fuzzing (fuzz/regressions/normalize_salary): 1e300 an hour
+  // annualized to infinity, and 1e-90 a month to an annual figure of 0.
+  EXPECT_FALSE(NormalizeStructuredSalary(1e300, std::nullopt, "USD", "HOUR"));
+  EXPECT_FALSE(NormalizeStructuredSalary(4.85e-86, 7.47e-90, "", "MONTH"));
+  EXPECT_FALSE(ParseSalary("$0.0001 per year"));
+  auto kept = NormalizeStructuredSalary(1e-90, 50000, "USD", "YEAR");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->min, std::nullopt);
+  EXPECT_EQ(kept->annual_max, 50000);
+}
+
+TEST(DateTest, DatesOutsideTheYearsReadAreNotStated) {
+  // Found by fuzzing (fuzz/regressions/normalize_date): epoch numbers,
+  // offsets and relative dates landed outside 1970-2200, where a date read
+  // did not read back.
+  for (const char* text : {"9801200707", "3000 years ago", "-1000000000"}) {
+    EXPECT_EQ(NormalizeDate(text, kFetched), std::nullopt) << text;
+  }
+  EXPECT_EQ(NormalizeDate("1790000000", kFetched), "2026-09-21T14:13:20Z");
+}
+
+TEST(DateTest, EveryDateReadReadsBackUnchanged) {
+  // NormalizePosting is idempotent, so a normalized date normalizes to itself.
+  for (const char* text : {"1790000000123", "3 days ago", "yesterday", "Nov 20, 2026",
+                           "2026-11-20T10:00:00+05:30", "Fri, 20 Nov 2026 10:00:00 GMT", "20.11.2026"}) {
+    auto date = NormalizeDate(text, kFetched);
+    ASSERT_TRUE(date) << text;
+    EXPECT_EQ(NormalizeDate(*date, kFetched), date) << text;
+  }
+}
+
+TEST(LocationTest, ACountryNamedTwiceInNotesIsOnePlace) {
+  // Found by fuzzing (fuzz/regressions/normalize_location): the countries of
+  // "(...)" notes became places without the check for repeats.
+  EXPECT_THAT(ParseLocation("Remote (UK or United Kingdom)").places,
+              ElementsAre(Place{.country = "GB"}));
 }
 
 TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {

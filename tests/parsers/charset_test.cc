@@ -57,6 +57,16 @@ TEST(CharsetTest, InvalidSequencesAreReplacedNeverPassedOn) {
   EXPECT_TRUE(IsValidUtf8(Utf8("caf\xE9", "text/html; charset=x-no-such-charset")));
 }
 
+TEST(CharsetTest, ACharsetNameIconvReadsAsUtf8StillGivesValidUtf8) {
+  // Found by fuzzing (fuzz/regressions/charset): glibc drops the punctuation
+  // of charset names, so "utf\xFD8" opened iconv's UTF-8 identity, which
+  // copied invalid bytes through.
+  for (std::string_view content_type : {"", "text/html; charset=utf_8"}) {
+    std::string bytes = "<?xml encoding=\"UTF\xFD\xAC" "8\"?><a>\xFF</a>";
+    EXPECT_TRUE(IsValidUtf8(DecodeToUtf8(bytes, content_type).View(bytes))) << content_type;
+  }
+}
+
 TEST(CharsetTest, ValidatesUtf8Strictly) {
   for (std::string_view ok : {"", "ascii", "caf\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x8C\x8E", "\xF4\x8F\xBF\xBF"}) {
     EXPECT_TRUE(IsValidUtf8(ok)) << ok;

@@ -36,6 +36,45 @@ TEST(CanonicalUrlTest, RejectsRelativeAndMalformed) {
   }
 }
 
+TEST(CanonicalUrlTest, APortFollowedByOtherCharactersIsNoUrl) {
+  // Found by fuzzing (fuzz/regressions/url): Boost.URL read "a:443x/" as port
+  // 443 and path "x/", and dropping the default port gave "https://ax/".
+  for (const char* in : {"https://a.example:443x/", "http://a.example:80a", "https://j&ref:443d"}) {
+    EXPECT_FALSE(CanonicalUrl(in).has_value()) << in;
+    EXPECT_FALSE(ResolveUrl(in, "/jobs/1").has_value()) << in;
+  }
+  EXPECT_EQ(CanonicalUrl("https://a.example:8443/x"), "https://a.example:8443/x");
+}
+
+TEST(CanonicalUrlTest, AnAmpersandInTheFragmentIsNoParameter) {
+  // Found by fuzzing (fuzz/regressions/url): Boost.URL 1.81 miscounts the
+  // parameters of an empty query followed by a fragment; iterating them
+  // read past the end of the URL.
+  EXPECT_EQ(CanonicalUrl("http://a.example/?#&/x&y"), "http://a.example/?");
+  EXPECT_EQ(CanonicalUrl("t:?#"), "t:?");
+  EXPECT_EQ(CanonicalUrl("http://a.example/?b=1&utm_source=x#&a=2"), "http://a.example/?b=1");
+  EXPECT_EQ(CanonicalUrl("http://a.example/?utm%5Fsource=x&b"), "http://a.example/?b");
+}
+
+TEST(CanonicalUrlTest, ADoubleSlashPathWithoutAuthorityStaysAPath) {
+  // Found by fuzzing (fuzz/regressions/url): removing the dot segment of
+  // "h:.///" left "h://", which reads back as an empty authority; a canonical
+  // URL must be its own canonical form.
+  for (const char* in : {"h:.///", "h:.////x", "h:/.//x"}) {
+    auto canonical = CanonicalUrl(in);
+    ASSERT_TRUE(canonical) << in;
+    EXPECT_EQ(CanonicalUrl(*canonical), canonical) << in;
+  }
+  EXPECT_EQ(CanonicalUrl("h:.///"), "h:/.//");
+}
+
+TEST(CanonicalUrlTest, DotSegmentsOfARootlessPathAreAllRemoved) {
+  // Found by fuzzing (fuzz/regressions/url): one pass of Boost.URL's
+  // normalize() left "h:." of "h:b/../.", and the next pass gave "h:".
+  EXPECT_EQ(CanonicalUrl("h:b/../."), "h:");
+  EXPECT_EQ(CanonicalUrl("h:./."), "h:");
+}
+
 TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
   // RFC 3986 section 5.4 examples, plus whitespace and spaces as browsers accept.
   const char* base = "http://a/b/c/d;p?q";
