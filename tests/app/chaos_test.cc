@@ -33,6 +33,15 @@ using jobtrawl::testing::TestServer;
 using namespace std::chrono_literals;
 
 constexpr int kFirstGood = 2, kLastGood = 6;  // hosts that behave
+
+// Under ThreadSanitizer every memory access is checked and the servers' 20 MB
+// bodies cost seconds of CPU: time and memory then measure the sanitizer, so
+// that build checks for races only, and the others check the figures.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kMeasured = false;
+#else
+constexpr bool kMeasured = true;
+#endif
 constexpr int kGoodDetails = 8;
 constexpr int kChaosDetails = 6;               // pages 1 and 2 good, 3..6 misbehave
 
@@ -290,13 +299,17 @@ TEST_F(ChaosTest, EveryFaultAtOnceIsSurvivedRecordedAndContained) {
   std::cout << "good hosts: " << clean_span.count() << " s clean, " << chaos_span.count()
             << " s in the chaos; the whole chaos crawl took "
             << std::chrono::duration<double>(took).count() << " s\n";
-  EXPECT_LT(chaos_span.count(), clean_span.count() * 1.2);
+  if (kMeasured) {
+    EXPECT_LT(chaos_span.count(), clean_span.count() * 1.2);
+  }
 
   // Memory stays bounded: 20 MB bodies and a gzip bomb were cut at max_body.
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::cout << "peak RSS " << usage.ru_maxrss / 1024 << " MiB\n";
-  EXPECT_LT(usage.ru_maxrss, 1'000'000);  // KiB
+  if (kMeasured) {
+    EXPECT_LT(usage.ru_maxrss, 1'000'000);  // KiB
+  }
 }
 
 TEST_F(ChaosTest, TheDaemonCrawlsARecoveredHostAgain) {
