@@ -70,9 +70,11 @@ void AppendHtml(std::string& html, const json::value* v, std::string_view headin
 // Milliseconds or seconds since the epoch (told apart by size) as UTC ISO-8601.
 std::optional<std::string> EpochDate(const json::value* v) {
   auto n = Number(v);
-  if (!n || *n <= 0) return std::nullopt;
+  if (!n || !std::isfinite(*n) || *n <= 0) return std::nullopt;
   double seconds = *n > 1e11 ? *n / 1000 : *n;
-  if (seconds > 4e10) return std::nullopt;
+  // Dates are read up to 2200 (the normalizer's window); later ones would
+  // also overflow the clock's nanoseconds (year 2262).
+  if (seconds >= 7258118400.0) return std::nullopt;
   return FormatUtc(Clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds))));
 }
 

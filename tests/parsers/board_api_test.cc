@@ -166,6 +166,14 @@ TEST(BoardApiTest, RecruiteeOffers) {
   EXPECT_EQ(p.url, "https://careers.hotjar.com/o/software-engineer");
 }
 
+TEST(BoardApiTest, EpochDatesPastTheClockAreNoDate) {
+  // Found by fuzzing: an epoch of 17,179,001,000 s (year 2514) overflowed the
+  // clock's nanoseconds (UB); dates after 2200 are not read.
+  Extracted o = Read(SourceKind::kRemoteOk, R"([{"legal":"x"},{"id":"9","position":"Dev","epoch":17179001000}])");
+  ASSERT_EQ(o.postings.size(), 1u);
+  EXPECT_FALSE(o.postings[0].date_posted.has_value());
+}
+
 TEST(BoardApiTest, RemotiveAndRemoteOk) {
   std::string remotive = jobtrawl::testing::ReadCorpus("api/remotive-api-remote-jobs-2026-07.json");
   REQUIRE_CORPUS(remotive);
