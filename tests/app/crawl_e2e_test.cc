@@ -22,6 +22,7 @@ namespace {
 
 using jobtrawl::testing::Reply;
 using jobtrawl::testing::TestServer;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -181,7 +182,10 @@ TEST_F(CrawlEndToEndTest, PageOverItsBudgetIsRecordedTooSlowAndTheCrawlGoesOn) {
   ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
   auto summary = RunCrawl(ioc_, *config, {.parse_threads = 2});
   ASSERT_TRUE(summary.has_value()) << summary.error().message;
-  EXPECT_THAT(Column("SELECT kind || ' ' || url FROM crawl_errors"), ElementsAre("too_slow " + server_.Url("/slow")));
+  // Contains, not ElementsAre: the detail page is tiny, but it may be the
+  // first page a parse thread reads (lazy tables, sanitizer start-up), which
+  // can cost more than 1 ms of CPU on a loaded machine.
+  EXPECT_THAT(Column("SELECT kind || ' ' || url FROM crawl_errors"), Contains("too_slow " + server_.Url("/slow")));
   EXPECT_LT(std::stoi(Column("SELECT count(*) FROM postings")[0]), 3000 + 1);
   // The listing's link was still followed: the detail page was fetched.
   EXPECT_EQ(server_.Hits("/jobs/1"), 1);
