@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -224,6 +225,18 @@ class ChaosTest : public ::testing::Test {
     return total / (kLastGood - kFirstGood + 1);
   }
 
+  // The longest time between two requests of one good host.
+  std::chrono::duration<double> LongestGoodHostGap() {
+    std::chrono::duration<double> longest{0};
+    for (int h = kFirstGood; h <= kLastGood; ++h) {
+      const auto& seen = servers_.at(h)->requests();
+      for (std::size_t i = 1; i < seen.size(); ++i) {
+        longest = std::max<std::chrono::duration<double>>(longest, seen[i].arrived - seen[i - 1].arrived);
+      }
+    }
+    return longest;
+  }
+
   std::vector<std::string> Column(const std::string& db, const std::string& sql) {
     return jobtrawl::testing::QueryColumn(dir_ / db, sql);
   }
@@ -294,13 +307,17 @@ TEST_F(ChaosTest, EveryFaultAtOnceIsSurvivedRecordedAndContained) {
     }
   }
 
-  // Hosts that behave are not slowed by those that do not.
+  // Hosts that behave are not held up by those that do not: no good host
+  // ever waits as long as a bad host's timeout (1 s) between two requests,
+  // where it paces at 100 ms. (Comparing whole spans against the clean run
+  // measured the machine's load, not the crawler; the spans are printed.)
   const auto chaos_span = GoodHostSpan();
+  const auto chaos_gap = LongestGoodHostGap();
   std::cout << "good hosts: " << clean_span.count() << " s clean, " << chaos_span.count()
-            << " s in the chaos; the whole chaos crawl took "
+            << " s in the chaos (longest gap " << chaos_gap.count() << " s); the whole chaos crawl took "
             << std::chrono::duration<double>(took).count() << " s\n";
   if (kMeasured) {
-    EXPECT_LT(chaos_span.count(), clean_span.count() * 1.2);
+    EXPECT_LT(chaos_gap, std::chrono::seconds(1));
   }
 
   // Memory stays bounded: 20 MB bodies and a gzip bomb were cut at max_body.
