@@ -94,14 +94,15 @@ std::size_t Find(std::u16string_view text, std::u16string_view needle, std::size
 // `path` (all of it when anchored)? The literal runs between wildcards are
 // placed greedily at their leftmost occurrence, which is optimal when "*" is
 // the only operator: O(|path| + |rule|), whatever the rule (RFC 9309 2.2.3).
-bool Matches(std::u16string_view path, std::u16string_view rule, bool anchored) {
+// `failure` is scratch space, reused across calls.
+bool Matches(std::u16string_view path, std::u16string_view rule, bool anchored,
+             std::vector<std::size_t>& failure) {
   std::size_t star = rule.find(kWildcard);
   std::u16string_view first = rule.substr(0, star);
   if (path.substr(0, first.size()) != first) return false;
   if (star == std::u16string_view::npos) return !anchored || path.size() == first.size();
   std::size_t at = first.size();
   rule.remove_prefix(star);
-  std::vector<std::size_t> failure;
   while (true) {
     while (!rule.empty() && rule.front() == kWildcard) rule.remove_prefix(1);
     std::size_t next = rule.find(kWildcard);
@@ -275,8 +276,9 @@ RobotsDecision Robots::Check(std::string_view path) const {
   std::u16string normalized = NormalizePath(path.empty() ? "/" : path, /*is_rule=*/false);
   if (normalized == u"/robots.txt") return {true, 0, "robots.txt itself is always allowed"};
   const Rule* best = nullptr;
+  std::vector<std::size_t> failure;
   for (const Rule& r : rules_) {
-    if (!Matches(normalized, r.pattern, r.anchored)) continue;
+    if (!Matches(normalized, r.pattern, r.anchored, failure)) continue;
     if (best == nullptr || r.octets > best->octets ||
         (r.octets == best->octets && r.allow && !best->allow)) {
       best = &r;
