@@ -1,10 +1,15 @@
 #include "app/commands.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <expected>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -37,6 +42,48 @@ namespace {
 void PrintConfigErrors(const std::vector<config::ConfigError>& errors, std::ostream& err) {
   for (const auto& e : errors) err << e.ToString() << '\n';
   err << errors.size() << (errors.size() == 1 ? " error" : " errors") << " in the config\n";
+}
+
+// The bytes of an input file, or why it cannot be read, as the system says
+// it ("No such file or directory", "Is a directory", "Permission denied").
+std::expected<std::string, std::string> ReadInputFile(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::unexpected(std::strerror(errno));
+  std::string bytes;
+  struct stat st {};
+  int error = 0;
+  if (::fstat(fd, &st) != 0) {
+    error = errno;
+  } else if (S_ISDIR(st.st_mode)) {
+    error = EISDIR;
+  } else {
+    if (S_ISREG(st.st_mode)) bytes.reserve(static_cast<std::size_t>(st.st_size));
+    char buf[65536];
+    while (true) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n > 0) {
+        bytes.append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0) {
+        break;
+      } else if (errno != EINTR) {
+        error = errno;
+        break;
+      }
+    }
+  }
+  ::close(fd);
+  if (error != 0) return std::unexpected(std::strerror(error));
+  return bytes;
+}
+
+// ReadInputFile, or the message for exit code 3 on `err`.
+std::optional<std::string> ReadInputOrSay(const std::filesystem::path& file, std::ostream& err) {
+  auto bytes = ReadInputFile(file);
+  if (!bytes) {
+    err << "jobtrawl: cannot read " << file.string() << ": " << bytes.error() << '\n';
+    return std::nullopt;
+  }
+  return std::move(*bytes);
 }
 
 }  // namespace
@@ -89,13 +136,8 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
 }
 
 int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err) {
-  std::ifstream in(options.file, std::ios::binary);
-  if (!in) {
-    err << "jobtrawl: cannot read " << options.file.string() << '\n';
-    return kExitRuntime;
-  }
-  std::ostringstream body;
-  body << in.rdbuf();
+  std::optional<std::string> input = ReadInputOrSay(options.file, err);
+  if (!input) return kExitRuntime;
 
   parsers::ExtractOptions extract;
   std::string country = options.country;
@@ -109,17 +151,21 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
     }
     extract.kind = *kind;
   }
+  std::optional<config::Config> config;
+  const config::SourceConfig* source = nullptr;
   if (!options.source.empty()) {
-    auto config = config::LoadConfig(options.config.value_or(DefaultConfigPath()));
-    if (!config) {
-      PrintConfigErrors(config.error(), err);
+    auto loaded = config::LoadConfig(options.config.value_or(DefaultConfigPath()));
+    if (!loaded) {
+      PrintConfigErrors(loaded.error(), err);
       return kExitUsage;
     }
+    config = std::move(*loaded);
     const config::SourceConfig* s = config->FindSource(options.source);
     if (s == nullptr) {
       err << "jobtrawl: no source named \"" << options.source << "\" in the config\n";
       return kExitUsage;
     }
+    source = s;
     const parsers::SourceKind kind = extract.kind;
     extract = ExtractOptionsFor(*s);
     if (country.empty()) country = s->country;
@@ -128,7 +174,7 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   std::string url = options.url.empty()
                         ? "file://" + std::filesystem::absolute(options.file).lexically_normal().string()
                         : options.url;
-  std::string bytes = body.str();
+  std::string bytes = std::move(*input);
   std::string content_type;
   if (auto recorded = ReadRecording(bytes)) {
     // A saved recording: its response is what the source would have fetched.
@@ -144,8 +190,11 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
         << (decoded.replaced > 0 ? ", " + std::to_string(decoded.replaced) + " invalid sequences replaced" : "")
         << '\n';
   }
-  Extracted x = extractor.Extract(url, decoded.View(bytes), options.links ? Link::Role::kListing
-                                                                           : Link::Role::kDetail);
+  // Read as the source's crawl would read the page at `url`; --links asks for a listing.
+  const Link::Role role = options.links     ? Link::Role::kListing
+                          : source != nullptr ? PageRole(*source, extractor, url)
+                                              : Link::Role::kDetail;
+  Extracted x = extractor.Extract(url, decoded.View(bytes), role);
   const bool pretty = options.pretty.value_or(isatty(STDOUT_FILENO) == 1);
   auto emit = [&](const boost::json::value& v) {
     out << (pretty ? PrettyJson(v) : boost::json::serialize(v)) << '\n';
@@ -156,15 +205,17 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
     for (Posting& p : x.postings) normalize::NormalizePosting(p, context);
   }
   for (const Posting& p : x.postings) emit(PostingToJson(p));
-  for (const Link& l : x.links) {
-    emit(boost::json::object{{"link", l.url},
-                             {"role", l.role == Link::Role::kListing ? "listing" : "detail"}});
+  if (options.links) {
+    for (const Link& l : x.links) {
+      emit(boost::json::object{{"link", l.url},
+                               {"role", l.role == Link::Role::kListing ? "listing" : "detail"}});
+    }
   }
   for (const std::string& w : x.warnings) err << "warning: " << w << '\n';
   err << x.postings.size() << (x.postings.size() == 1 ? " posting" : " postings");
   if (options.links) err << ", " << x.links.size() << (x.links.size() == 1 ? " link" : " links");
   const bool html = extract.kind == parsers::SourceKind::kHtml ||
-                    (extract.kind == parsers::SourceKind::kSitemap && !options.links);
+                    (extract.kind == parsers::SourceKind::kSitemap && role != Link::Role::kListing);
   err << " (" << x.structured_blocks << (html ? " JSON-LD blocks, " : " documents, ") << x.broken_blocks
       << " unreadable" << (x.skipped > 0 ? ", " + std::to_string(x.skipped) + " skipped" : "") << ")\n";
   return kExitOk;
@@ -260,14 +311,9 @@ int SelectCommand(const SelectOptions& options, std::ostream& out, std::ostream&
         << selector.error().ToString() << '\n';
     return kExitUsage;
   }
-  std::ifstream in(options.file, std::ios::binary);
-  if (!in) {
-    err << "jobtrawl: cannot read " << options.file.string() << '\n';
-    return kExitRuntime;
-  }
-  std::ostringstream body;
-  body << in.rdbuf();
-  const std::string bytes = body.str();
+  std::optional<std::string> input = ReadInputOrSay(options.file, err);
+  if (!input) return kExitRuntime;
+  const std::string bytes = std::move(*input);
   parsers::DecodedText decoded = parsers::DecodeToUtf8(bytes);
   parsers::HtmlDocument doc(std::string(decoded.View(bytes)));
   auto matches = selector->SelectAll(*doc.document());
@@ -291,15 +337,10 @@ int SelectCommand(const SelectOptions& options, std::ostream& out, std::ostream&
 
 int RobotsCommand(const std::filesystem::path& robots_file, const std::string& url,
                   const std::string& agent, std::ostream& out, std::ostream& err) {
-  std::ifstream in(robots_file, std::ios::binary);
-  if (!in) {
-    err << "jobtrawl: cannot read " << robots_file.string() << '\n';
-    return kExitRuntime;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::optional<std::string> text = ReadInputOrSay(robots_file, err);
+  if (!text) return kExitRuntime;
   const std::string token = crawler::ProductToken(agent);
-  crawler::Robots robots = crawler::Robots::Parse(text.str(), token);
+  crawler::Robots robots = crawler::Robots::Parse(*text, token);
   crawler::RobotsDecision d = robots.Check(crawler::RobotsPath(url));
   out << (d.allowed ? "allowed" : "disallowed") << ' ' << url << '\n';
   out << "  agent: " << token << " (group: "

@@ -55,8 +55,7 @@ int main(int argc, char** argv) {
   parse->add_option("FILE", parse_file,
                     "Saved page, feed, sitemap or API response (VCR cassettes and JS modules "
                     "wrapping a response are unwrapped)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   parse->add_option("--url", parse_options.url,
                     "The page's original URL, for resolving links (default: file://FILE)");
   parse->add_option("-c,--config", parse_config, config_help + "; used with --source");
@@ -70,7 +69,8 @@ int main(int argc, char** argv) {
                     "The board's country for normalizing (ISO code; default: the source's `country`)");
   parse->add_flag("--raw", parse_options.raw, "Print postings as extracted, before normalizing");
   parse->add_flag("--links", parse_options.links,
-                  "Treat the page as a listing and print the links it would follow");
+                  "Read the page as a listing and also print the links the crawl would follow "
+                  "(links are printed only with this flag)");
   auto* jl = parse->add_flag("--jsonl", json_lines, "One JSON object per line (default when piped)");
   parse->add_flag("--pretty", pretty, "Indented JSON (default on a terminal)")->excludes(jl);
 
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
       "select", "Print what a CSS selector matches in a saved page, one match per line");
   SelectOptions select_options;
   std::string select_file;
-  select->add_option("FILE", select_file, "Saved HTML page")->required()->check(CLI::ExistingFile);
+  select->add_option("FILE", select_file, "Saved HTML page")->required();
   select->add_option("SELECTOR", select_options.selector, "CSS selector, e.g. 'div.posting h5'")
       ->required();
   auto* attr = select->add_option("--attr", select_options.attribute,
@@ -111,11 +111,11 @@ int main(int argc, char** argv) {
   CLI::App* robots = app.add_subcommand(
       "robots", "Say whether a robots.txt file allows a URL, and which rule decided (RFC 9309)");
   std::string robots_file, robots_url, robots_agent = "jobtrawl";
-  robots->add_option("ROBOTS_FILE", robots_file, "A saved robots.txt")->required()->check(CLI::ExistingFile);
+  robots->add_option("ROBOTS_FILE", robots_file, "A saved robots.txt")->required();
   robots->add_option("URL", robots_url, "The URL to check")->required();
   robots->add_option("-a,--agent", robots_agent,
                      "User-agent whose product token selects the group (default: jobtrawl)");
-  robots->footer("Exit code: 0 allowed, 1 disallowed.");
+  robots->footer("Exit code: 0 allowed, 1 disallowed, 3 the file cannot be read.");
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 
 #include "normalize/normalize.h"
 #include "parsers/charset.h"
+#include "parsers/url.h"
 
 namespace jobtrawl::app {
 
@@ -21,6 +22,17 @@ parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source) {
                                   .page_budget = source.page_budget};
   for (const auto& f : source.fields) options.fields.push_back({f.field, f.selectors});
   return options;
+}
+
+Link::Role PageRole(const config::SourceConfig& source, const parsers::Extractor& extractor,
+                    std::string_view url) {
+  const std::string canonical = parsers::CanonicalUrl(url).value_or(std::string(url));
+  for (const std::string& start : source.start) {
+    if (parsers::CanonicalUrl(start).value_or(start) == canonical) return Link::Role::kListing;
+  }
+  if (auto role = extractor.RoleByPattern(canonical)) return *role;
+  const bool sitemap = parsers::SourceKindFromName(source.kind) == parsers::SourceKind::kSitemap;
+  return !source.item.empty() || sitemap ? Link::Role::kListing : Link::Role::kDetail;
 }
 
 std::string BodyHash(std::string_view body) { return storage::StableHash(body); }

@@ -84,6 +84,16 @@ class SourceCrawl final : public crawler::CrawlSink {
 // The extractor settings a source's config asks for.
 parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source);
 
+// The role a crawl of `source` reads the page at `url` in, for a saved copy
+// of it (`jobtrawl parse`): a start URL is a listing page, as the crawl
+// starts there; a URL the follow patterns name has the role a link to it
+// gets in the crawl (Extractor::RoleByPattern, `extractor` built from
+// ExtractOptionsFor(source)); any other page (a file:// copy) is a listing
+// when the source reads postings from listing rows (`item`) or is a sitemap,
+// and a detail page otherwise.
+Link::Role PageRole(const config::SourceConfig& source, const parsers::Extractor& extractor,
+                    std::string_view url);
+
 // The stored hash of a body: "the same page as last time" without parsing.
 std::string BodyHash(std::string_view body);
 

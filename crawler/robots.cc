@@ -4,90 +4,125 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "model/ascii.h"
+
 namespace jobtrawl::crawler {
 namespace {
 
 constexpr std::size_t kMaxRobotsBytes = 500 * 1024;
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+using ascii::ToLower;
 
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), Lower);
-  return out;
+std::string_view Trim(std::string_view s) { return ascii::Trim(s, ascii::IsBlank); }
+
+// RFC 3986 2.3 unreserved characters.
+bool IsUnreserved(char c) {
+  return ascii::IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
+// RFC 3986 2.2 reserved characters (gen-delims and sub-delims).
+bool IsReserved(char c) {
+  return std::string_view(":/?#[]@!$&'()*+,;=").find(c) != std::string_view::npos;
 }
 
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+int HexValue(char c) {
+  if (ascii::IsDigit(c)) return c - '0';
+  return ToLower(c) - 'a' + 10;
 }
 
-// Percent-encodes octets outside US-ASCII and upper-cases existing escapes,
-// so "/caf%c3%a9", "/café" and "/caf%C3%A9" compare equal (RFC 9309 2.2.2).
-std::string NormalizePath(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
+// One unit of a normalized path: a plain octet, an octet that stays
+// percent-encoded (kEncoded | octet), or a rule's wildcard.
+constexpr char16_t kEncoded = 0x100;
+constexpr char16_t kWildcard = 0x200;
+
+// RFC 9309 2.2.2: octets outside US-ASCII and those that are not URI
+// characters are percent-encoded, an encoded unreserved octet is decoded
+// ("%62" is "b"), an encoded reserved one stays encoded ("%2F" is not "/"),
+// and hex case is irrelevant. A lone "%" is the octet 0x25. "*" and "$" are
+// compared in their encoded form, so a rule's "%2A" and "%24" (RFC 9309
+// 2.2.3) match them written either way. In a rule (`is_rule`), a plain "*" is
+// the wildcard; the caller has removed a final "$".
+std::u16string NormalizePath(std::string_view s, bool is_rule) {
+  std::u16string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '%' && i + 2 < s.size() && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
-      out.push_back('%');
-      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1]))));
-      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2]))));
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%' && i + 2 < s.size() && ascii::IsHexDigit(s[i + 1]) && ascii::IsHexDigit(s[i + 2])) {
+      char octet = static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
       i += 2;
-    } else if (c >= 0x80 || c <= 0x20) {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
+      out.push_back(IsUnreserved(octet) ? static_cast<unsigned char>(octet)
+                                        : kEncoded | static_cast<unsigned char>(octet));
+    } else if (c == '*' && is_rule) {
+      out.push_back(kWildcard);
+    } else if ((IsUnreserved(c) || IsReserved(c)) && c != '*' && c != '$') {
+      out.push_back(static_cast<unsigned char>(c));
     } else {
-      out.push_back(static_cast<char>(c));
+      out.push_back(kEncoded | static_cast<unsigned char>(c));
     }
   }
   return out;
 }
 
-// Does `pattern` ("*" any sequence, final "$" the end) match a prefix of
-// `path` (or all of it, with "$")? Positions-set matching: O(|path|·|pattern|).
-bool Matches(std::string_view path, std::string_view pattern) {
-  bool anchored = !pattern.empty() && pattern.back() == '$';
-  if (anchored) pattern.remove_suffix(1);
-  // pos[k] is true when the first k bytes of the pattern can match the path
-  // up to the current position.
-  std::vector<char> pos(pattern.size() + 1, 0), next(pattern.size() + 1, 0);
-  pos[0] = 1;
-  for (size_t k = 0; k < pattern.size() && pattern[k] == '*'; ++k) pos[k + 1] = 1;
-  auto done = [&](const std::vector<char>& p) { return p[pattern.size()] != 0; };
-  if (!anchored && done(pos)) return true;
-  for (char c : path) {
-    std::fill(next.begin(), next.end(), 0);
-    for (size_t k = 0; k < pattern.size(); ++k) {
-      if (!pos[k]) continue;
-      if (pattern[k] == '*') {
-        next[k] = 1;  // '*' absorbs c and stays
-      } else if (pattern[k] == c) {
-        next[k + 1] = 1;
-      }
-    }
-    // A '*' reached may also match nothing.
-    for (size_t k = 0; k < pattern.size(); ++k) {
-      if (next[k] && pattern[k] == '*') next[k + 1] = 1;
-    }
-    pos.swap(next);
-    if (!anchored && done(pos)) return true;
-    if (std::none_of(pos.begin(), pos.end(), [](char v) { return v != 0; })) return false;
+// Octets of a normalized path as written in its canonical form ("%XX" is
+// three): the weight of a rule in the longest-match rule.
+std::size_t Octets(std::u16string_view units) {
+  std::size_t n = 0;
+  for (char16_t u : units) n += (u & kEncoded) ? 3 : 1;
+  return n;
+}
+
+// First position >= `from` where `needle` occurs in `text` (Knuth-Morris-Pratt,
+// O(|text| + |needle|)); npos when absent.
+std::size_t Find(std::u16string_view text, std::u16string_view needle, std::size_t from,
+                 std::vector<std::size_t>& failure) {
+  if (needle.empty()) return from;
+  failure.assign(needle.size(), 0);
+  for (std::size_t i = 1, k = 0; i < needle.size(); ++i) {
+    while (k > 0 && needle[i] != needle[k]) k = failure[k - 1];
+    if (needle[i] == needle[k]) ++k;
+    failure[i] = k;
   }
-  return done(pos);
+  for (std::size_t i = from, k = 0; i < text.size(); ++i) {
+    while (k > 0 && text[i] != needle[k]) k = failure[k - 1];
+    if (text[i] == needle[k]) ++k;
+    if (k == needle.size()) return i + 1 - needle.size();
+  }
+  return std::u16string_view::npos;
+}
+
+// Does the rule (wildcards, `anchored` by a final "$") match the start of
+// `path` (all of it when anchored)? The literal runs between wildcards are
+// placed greedily at their leftmost occurrence, which is optimal when "*" is
+// the only operator: O(|path| + |rule|), whatever the rule (RFC 9309 2.2.3).
+// `failure` is scratch space, reused across calls.
+bool Matches(std::u16string_view path, std::u16string_view rule, bool anchored,
+             std::vector<std::size_t>& failure) {
+  std::size_t star = rule.find(kWildcard);
+  std::u16string_view first = rule.substr(0, star);
+  if (path.substr(0, first.size()) != first) return false;
+  if (star == std::u16string_view::npos) return !anchored || path.size() == first.size();
+  std::size_t at = first.size();
+  rule.remove_prefix(star);
+  while (true) {
+    while (!rule.empty() && rule.front() == kWildcard) rule.remove_prefix(1);
+    std::size_t next = rule.find(kWildcard);
+    std::u16string_view run = rule.substr(0, next);
+    if (next == std::u16string_view::npos) {
+      // The last run: anywhere after `at`, or at the very end when anchored.
+      if (!anchored) return Find(path, run, at, failure) != std::u16string_view::npos;
+      return path.size() >= at + run.size() && path.substr(path.size() - run.size()) == run;
+    }
+    std::size_t found = Find(path, run, at, failure);
+    if (found == std::u16string_view::npos) return false;
+    at = found + run.size();
+    rule.remove_prefix(next);
+  }
 }
 
 enum class Key { kUserAgent, kAllow, kDisallow, kCrawlDelay, kSitemap, kOther };
 
 Key ParseKey(std::string_view key) {
-  std::string k = LowerCopy(Trim(key));
+  std::string k = ascii::ToLower(Trim(key));
   // Common misspellings are honoured, as the major crawlers do.
   if (k == "user-agent" || k == "useragent" || k == "user agent") return Key::kUserAgent;
   if (k == "allow") return Key::kAllow;
@@ -102,8 +137,7 @@ Key ParseKey(std::string_view key) {
 // The product token of a user-agent line's value: letters, '_' and '-'.
 std::string_view TokenOf(std::string_view value) {
   size_t n = 0;
-  while (n < value.size() && (std::isalpha(static_cast<unsigned char>(value[n])) ||
-                              value[n] == '_' || value[n] == '-'))
+  while (n < value.size() && (ascii::IsAlpha(value[n]) || value[n] == '_' || value[n] == '-'))
     ++n;
   return value.substr(0, n);
 }
@@ -111,7 +145,7 @@ std::string_view TokenOf(std::string_view value) {
 }  // namespace
 
 std::string ProductToken(std::string_view user_agent) {
-  return LowerCopy(TokenOf(Trim(user_agent)));
+  return ascii::ToLower(TokenOf(Trim(user_agent)));
 }
 
 std::string RobotsPath(std::string_view url) {
@@ -131,6 +165,19 @@ std::string RobotsUrl(std::string_view url) {
   return std::string(url.substr(0, end)) + "/robots.txt";
 }
 
+Robots::Rule Robots::MakeRule(bool allow, std::string_view value, int line,
+                              std::string_view text) {
+  Rule rule;
+  rule.allow = allow;
+  rule.anchored = value.ends_with('$');
+  if (rule.anchored) value.remove_suffix(1);
+  rule.pattern = NormalizePath(value, /*is_rule=*/true);
+  rule.octets = Octets(rule.pattern) + (rule.anchored ? 1 : 0);
+  rule.line = line;
+  rule.text = std::string(text);
+  return rule;
+}
+
 Robots Robots::AllowAll(std::string why) {
   Robots r;
   r.why_ = std::move(why);
@@ -147,7 +194,7 @@ Robots Robots::DisallowAll(std::string why) {
 Robots Robots::Parse(std::string_view text, std::string_view product_token) {
   if (text.size() > kMaxRobotsBytes) text = text.substr(0, kMaxRobotsBytes);
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte order mark
-  const std::string token = LowerCopy(product_token);
+  const std::string token = ascii::ToLower(product_token);
 
   struct Group {
     std::vector<std::string> agents;
@@ -177,14 +224,13 @@ Robots Robots::Parse(std::string_view text, std::string_view product_token) {
       case Key::kUserAgent:
         if (!in_agents) groups.emplace_back();
         in_agents = true;
-        groups.back().agents.push_back(LowerCopy(value == "*" ? value : TokenOf(value)));
+        groups.back().agents.push_back(ascii::ToLower(value == "*" ? value : TokenOf(value)));
         break;
       case Key::kAllow:
       case Key::kDisallow:
         in_agents = false;
         if (groups.empty() || value.empty()) break;  // outside a group, or "Disallow:" (no rule)
-        groups.back().rules.push_back(
-            {key == Key::kAllow, NormalizePath(value), line_no, std::string(Trim(raw))});
+        groups.back().rules.push_back(MakeRule(key == Key::kAllow, value, line_no, Trim(raw)));
         break;
       case Key::kCrawlDelay: {
         in_agents = false;
@@ -227,13 +273,14 @@ Robots Robots::Parse(std::string_view text, std::string_view product_token) {
 
 RobotsDecision Robots::Check(std::string_view path) const {
   if (disallow_all_) return {false, 0, why_};
-  std::string normalized = NormalizePath(path.empty() ? "/" : path);
-  if (normalized == "/robots.txt") return {true, 0, "robots.txt itself is always allowed"};
+  std::u16string normalized = NormalizePath(path.empty() ? "/" : path, /*is_rule=*/false);
+  if (normalized == u"/robots.txt") return {true, 0, "robots.txt itself is always allowed"};
   const Rule* best = nullptr;
+  std::vector<std::size_t> failure;
   for (const Rule& r : rules_) {
-    if (!Matches(normalized, r.pattern)) continue;
-    if (best == nullptr || r.pattern.size() > best->pattern.size() ||
-        (r.pattern.size() == best->pattern.size() && r.allow && !best->allow)) {
+    if (!Matches(normalized, r.pattern, r.anchored, failure)) continue;
+    if (best == nullptr || r.octets > best->octets ||
+        (r.octets == best->octets && r.allow && !best->allow)) {
       best = &r;
     }
   }

@@ -3,13 +3,23 @@
 //
 // Parsed once per host for one product token; the rules kept are those of
 // the groups that name the token (merged), else those of the "*" groups.
-// The longest matching rule decides; on a tie, allow wins. "*" matches any
-// sequence and a final "$" anchors the end. Paths are compared after
-// percent-encoding is normalized on both sides.
+// The longest matching rule decides; on a tie, allow wins (RFC 9309 2.2.2).
+// "*" matches any sequence and a final "$" anchors the end (2.2.3); matching
+// one rule costs O(rule + path) whatever its wildcards.
+//
+// Paths are compared after percent-encoding is normalized on both sides
+// (RFC 9309 2.2.2 with RFC 3986 2.1-2.4): octets outside US-ASCII and other
+// non-URI characters are encoded ("/ツ" is "/%E3%83%84"), an encoded
+// unreserved character is decoded ("%62%61%7A" is "baz"), an encoded
+// reserved one stays encoded ("%2F" is not "/"), and hex digits compare
+// case-insensitively. "%2A" and "%24" in a rule are a literal "*" and "$".
+// A rule's length is counted in octets of that normalized form, "%XX" as
+// three, so equivalent spellings weigh the same.
 #ifndef JOBTRAWL_CRAWLER_ROBOTS_H_
 #define JOBTRAWL_CRAWLER_ROBOTS_H_
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,10 +55,13 @@ class Robots {
  private:
   struct Rule {
     bool allow = false;
-    std::string pattern;  // normalized
+    std::u16string pattern;  // normalized units (robots.cc), without a final "$"
+    bool anchored = false;   // the rule ended with "$"
+    std::size_t octets = 0;  // length for the longest-match rule
     int line = 0;
     std::string text;
   };
+  static Rule MakeRule(bool allow, std::string_view value, int line, std::string_view text);
   std::vector<Rule> rules_;
   std::optional<std::chrono::milliseconds> crawl_delay_;
   std::vector<std::string> sitemaps_;

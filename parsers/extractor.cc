@@ -195,13 +195,25 @@ std::vector<Link> Extractor::Links(const HtmlDocument& doc, std::string_view url
     if (href == nullptr) return;
     auto canonical = Absolute(base, href);
     if (!canonical) return;
-    bool next = RelIsNext(HtmlDocument::Attribute(e, "rel")) ||
-                (next_ && tag != GUMBO_TAG_LINK && re2::RE2::PartialMatch(*canonical, *next_));
-    bool detail = !next && detail_ && tag != GUMBO_TAG_LINK &&
-                  re2::RE2::PartialMatch(*canonical, *detail_);
+    // <link> elements count only by rel=next: they point at feeds, styles, icons.
+    bool next = RelIsNext(HtmlDocument::Attribute(e, "rel"));
+    bool detail = false;
+    if (tag != GUMBO_TAG_LINK) {
+      if (std::optional<Link::Role> role = RoleByPattern(*canonical)) {
+        next = next || *role == Link::Role::kListing;
+        detail = !next && *role == Link::Role::kDetail;
+      }
+    }
     if (next || detail) add(href, next ? Link::Role::kListing : Link::Role::kDetail);
   });
   return links;
+}
+
+std::optional<Link::Role> Extractor::RoleByPattern(std::string_view url) const {
+  const re2::StringPiece piece(url.data(), url.size());
+  if (next_ && re2::RE2::PartialMatch(piece, *next_)) return Link::Role::kListing;
+  if (detail_ && re2::RE2::PartialMatch(piece, *detail_)) return Link::Role::kDetail;
+  return std::nullopt;
 }
 
 std::vector<Link> Extractor::FindLinks(std::string_view url, std::string_view body) const {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -74,6 +75,12 @@ class Extractor {
   // Links to file:// URLs are kept only when `url` is a file:// URL itself:
   // a page from the network cannot point the crawler at local files.
   Extracted Extract(std::string_view url, std::string_view body, Link::Role role) const;
+
+  // The role the follow patterns give a link to `url` (absolute,
+  // canonical): kListing when `next_pattern` matches (it is checked first),
+  // kDetail when `detail_pattern` does, else none. The crawl's links and
+  // `jobtrawl parse` both take their roles from here.
+  std::optional<Link::Role> RoleByPattern(std::string_view url) const;
 
   // The links to follow from a listing page (exposed for tests and tools).
   std::vector<Link> FindLinks(std::string_view url, std::string_view body) const;

@@ -1,6 +1,7 @@
 #include "parsers/html_text.h"
 
 #include "parsers/charset.h"
+#include "parsers/named_references.h"
 
 #include <algorithm>
 #include <array>
@@ -10,54 +11,6 @@
 
 namespace jobtrawl::parsers {
 namespace {
-
-struct NamedEntity {
-  std::string_view name;
-  char32_t cp;
-};
-
-// Sorted by name for binary search. The named references that occur in
-// real job pages; a rarer one is kept as written rather than guessed.
-constexpr std::array kEntities = std::to_array<NamedEntity>({
-    {"AElig", 0xC6},   {"Aacute", 0xC1}, {"Acirc", 0xC2},   {"Agrave", 0xC0},  {"Aring", 0xC5},
-    {"Atilde", 0xC3},  {"Auml", 0xC4},   {"Ccedil", 0xC7},  {"Dagger", 0x2021}, {"ETH", 0xD0},
-    {"Eacute", 0xC9},  {"Ecirc", 0xCA},  {"Egrave", 0xC8},  {"Euml", 0xCB},    {"Iacute", 0xCD},
-    {"Icirc", 0xCE},   {"Igrave", 0xCC}, {"Iuml", 0xCF},    {"Ntilde", 0xD1},  {"OElig", 0x152},
-    {"Oacute", 0xD3},  {"Ocirc", 0xD4},  {"Ograve", 0xD2},  {"Oslash", 0xD8},  {"Otilde", 0xD5},
-    {"Ouml", 0xD6},    {"Prime", 0x2033}, {"Scaron", 0x160}, {"THORN", 0xDE},  {"Uacute", 0xDA},
-    {"Ucirc", 0xDB},   {"Ugrave", 0xD9}, {"Uuml", 0xDC},    {"Yacute", 0xDD},  {"Yuml", 0x178},
-    {"aacute", 0xE1},  {"acirc", 0xE2},  {"acute", 0xB4},   {"aelig", 0xE6},   {"agrave", 0xE0},
-    {"amp", '&'},      {"apos", '\''},   {"aring", 0xE5},   {"atilde", 0xE3},  {"auml", 0xE4},
-    {"bdquo", 0x201E}, {"brvbar", 0xA6}, {"bull", 0x2022},  {"ccedil", 0xE7},  {"cedil", 0xB8},
-    {"cent", 0xA2},    {"check", 0x2713}, {"circ", 0x2C6},  {"colon", ':'},    {"comma", ','},
-    {"copy", 0xA9},    {"curren", 0xA4}, {"dagger", 0x2020}, {"darr", 0x2193}, {"deg", 0xB0},
-    {"divide", 0xF7},  {"dollar", '$'},  {"eacute", 0xE9},  {"ecirc", 0xEA},   {"egrave", 0xE8},
-    {"emsp", 0x2003},  {"ensp", 0x2002}, {"equals", '='},   {"eth", 0xF0},     {"euml", 0xEB},
-    {"euro", 0x20AC},  {"excl", '!'},    {"frac12", 0xBD},  {"frac14", 0xBC},  {"frac34", 0xBE},
-    {"gt", '>'},       {"harr", 0x2194}, {"hellip", 0x2026}, {"hyphen", 0x2010}, {"iacute", 0xED},
-    {"icirc", 0xEE},   {"iexcl", 0xA1},  {"igrave", 0xEC},  {"iquest", 0xBF},  {"iuml", 0xEF},
-    {"laquo", 0xAB},   {"larr", 0x2190}, {"lbrack", '['},   {"ldquo", 0x201C}, {"lowbar", '_'},
-    {"lpar", '('},     {"lrm", 0x200E},  {"lsaquo", 0x2039}, {"lsquo", 0x2018}, {"lt", '<'},
-    {"macr", 0xAF},    {"mdash", 0x2014}, {"micro", 0xB5},  {"middot", 0xB7},  {"minus", 0x2212},
-    {"nbsp", 0xA0},    {"ndash", 0x2013}, {"not", 0xAC},    {"ntilde", 0xF1},  {"num", '#'},
-    {"oacute", 0xF3},  {"ocirc", 0xF4},  {"oelig", 0x153},  {"ograve", 0xF2},  {"ordf", 0xAA},
-    {"ordm", 0xBA},    {"oslash", 0xF8}, {"otilde", 0xF5},  {"ouml", 0xF6},    {"para", 0xB6},
-    {"percnt", '%'},   {"period", '.'},  {"permil", 0x2030}, {"plus", '+'},    {"plusmn", 0xB1},
-    {"pound", 0xA3},   {"prime", 0x2032}, {"quest", '?'},   {"quot", '"'},     {"raquo", 0xBB},
-    {"rarr", 0x2192},  {"rbrack", ']'},  {"rdquo", 0x201D}, {"reg", 0xAE},     {"rlm", 0x200F},
-    {"rpar", ')'},     {"rsaquo", 0x203A}, {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"scaron", 0x161},
-    {"sect", 0xA7},    {"semi", ';'},    {"shy", 0xAD},     {"sol", '/'},      {"sup1", 0xB9},
-    {"sup2", 0xB2},    {"sup3", 0xB3},   {"szlig", 0xDF},   {"thinsp", 0x2009}, {"thorn", 0xFE},
-    {"tilde", 0x2DC},  {"times", 0xD7},  {"trade", 0x2122}, {"uacute", 0xFA},  {"uarr", 0x2191},
-    {"ucirc", 0xFB},   {"ugrave", 0xF9}, {"uml", 0xA8},     {"uuml", 0xFC},    {"yacute", 0xFD},
-    {"yen", 0xA5},     {"yuml", 0xFF},   {"zwj", 0x200D},   {"zwnj", 0x200C},
-});
-
-static_assert(std::is_sorted(kEntities.begin(), kEntities.end(),
-                             [](const NamedEntity& a, const NamedEntity& b) {
-                               return a.name < b.name;
-                             }),
-              "kEntities must stay sorted for binary search");
 
 // HTML's remapping of numeric references 0x80-0x9F (windows-1252).
 constexpr std::array<char32_t, 32> kC1 = {
@@ -71,9 +24,10 @@ bool IsAlnum(char c) {
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Decodes the reference starting at text[i] == '&' into `out`; returns the
-// number of bytes consumed, or 0 when it is not a reference.
-size_t DecodeOne(std::string_view text, size_t i, std::string& out) {
+// Decodes the reference starting at text[i] == '&' into `out` (HTML
+// 13.2.5.72-80, character reference states); returns the number of bytes
+// consumed, or 0 when it is not a reference and the '&' is text.
+size_t DecodeOne(std::string_view text, size_t i, std::string& out, ReferenceContext where) {
   size_t j = i + 1;
   if (j < text.size() && text[j] == '#') {
     ++j;
@@ -93,27 +47,38 @@ size_t DecodeOne(std::string_view text, size_t i, std::string& out) {
     if (digits == 0) return 0;
     if (j < text.size() && text[j] == ';') ++j;
     if (cp >= 0x80 && cp <= 0x9F) cp = kC1[cp - 0x80];
-    AppendUtf8(out, cp == 0 ? 0xFFFD : cp);
+    AppendUtf8(out, cp == 0 ? 0xFFFD : cp);  // AppendUtf8 replaces surrogates and > U+10FFFF
     return j - i;
   }
-  size_t start = j;
-  while (j < text.size() && IsAlnum(text[j]) && j - start < 32) ++j;
-  std::string_view name = text.substr(start, j - start);
-  if (name.empty()) return 0;
-  auto it = std::lower_bound(kEntities.begin(), kEntities.end(), name,
-                             [](const NamedEntity& e, std::string_view n) { return e.name < n; });
-  if (it == kEntities.end() || it->name != name) return 0;
-  bool semicolon = j < text.size() && text[j] == ';';
-  // Without ';' only the legacy references browsers accept, and not inside a
-  // word ("&copy=1" in a URL is not a copyright sign).
-  if (!semicolon) {
-    static constexpr std::array<std::string_view, 7> kLegacy{"amp", "lt", "gt", "quot",
-                                                             "nbsp", "copy", "reg"};
-    if (std::find(kLegacy.begin(), kLegacy.end(), name) == kLegacy.end()) return 0;
-    if (j < text.size() && (text[j] == '=' || IsAlnum(text[j]))) return 0;
+  const size_t start = j;
+  while (j < text.size() && IsAlnum(text[j]) && j - start < kMaxNamedReferenceLength + 1) ++j;
+  const std::string_view run = text.substr(start, j - start);
+  if (run.empty()) return 0;
+  auto emit = [&out](const NamedReference& r) {
+    AppendUtf8(out, r.first);
+    if (r.second != 0) AppendUtf8(out, r.second);
+  };
+  if (j < text.size() && text[j] == ';') {
+    if (const NamedReference* r = FindNamedReference(run)) {
+      emit(*r);
+      return j + 1 - i;
+    }
   }
-  AppendUtf8(out, it->cp);
-  return j - i + (semicolon ? 1 : 0);
+  // No ";" after the name: the longest legacy name the run starts with
+  // ("&notin" is "not" then "in"). In an attribute value one followed by '='
+  // or an alphanumeric stays as written, for URLs' sake ("?a=1&copy=2").
+  for (size_t n = std::min(run.size(), kMaxLegacyNameLength); n >= 2; --n) {
+    const NamedReference* r = FindNamedReference(run.substr(0, n));
+    if (r == nullptr || !r->legacy) continue;
+    const size_t end = start + n;
+    if (where == ReferenceContext::kAttribute && end < text.size() &&
+        (text[end] == '=' || IsAlnum(text[end]))) {
+      return 0;
+    }
+    emit(*r);
+    return end - i;
+  }
+  return 0;
 }
 
 // What an element does to the text around it.
@@ -312,7 +277,7 @@ void AppendUtf8(std::string& out, char32_t cp) {
   }
 }
 
-std::string DecodeEntities(std::string_view text) {
+std::string DecodeEntities(std::string_view text, ReferenceContext where) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -322,7 +287,7 @@ std::string DecodeEntities(std::string_view text) {
       break;
     }
     out.append(text.substr(i, amp - i));
-    size_t used = DecodeOne(text, amp, out);
+    size_t used = DecodeOne(text, amp, out, where);
     if (used == 0) {
       out.push_back('&');
       used = 1;
@@ -367,7 +332,7 @@ void MarkdownInline(TextBuilder& text, std::string_view name, bool closing, std:
     closing ? text.Close("`", "`") : text.Open("`");
   } else if (name == "a") {
     if (!closing) {
-      std::string href = DecodeEntities(TagAttribute(attrs, "href"));
+      std::string href = DecodeEntities(TagAttribute(attrs, "href"), ReferenceContext::kAttribute);
       const bool linkable = href.starts_with("http://") || href.starts_with("https://") ||
                             href.starts_with("mailto:");
       hrefs.push_back(linkable ? href : std::string());
@@ -442,13 +407,13 @@ std::string Convert(std::string_view html) {
     }
     if (html[i] == '&') {
       decoded.clear();
-      size_t used = DecodeOne(html, i, decoded);
+      size_t used = DecodeOne(html, i, decoded, ReferenceContext::kText);
       if (used == 0) {
         decoded.push_back('&');  // not a reference: the '&' is text
         used = 1;
       }
       i += used;
-      if (decoded == "\xC2\xA0") {
+      if (decoded == "\xC2\xA0" || decoded == "\t" || decoded == "\n") {
         text.Space();
       } else {
         text.Word(decoded);

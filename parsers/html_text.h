@@ -2,7 +2,7 @@
 // building a tree: a single forward scan, fast enough to run on every
 // description. Follows the HTML spec's character references
 // (https://html.spec.whatwg.org/multipage/parsing.html#character-reference-state)
-// for the common named references and all numeric ones.
+// for all named references of the standard and all numeric ones.
 #ifndef JOBTRAWL_PARSERS_HTML_TEXT_H_
 #define JOBTRAWL_PARSERS_HTML_TEXT_H_
 
@@ -13,10 +13,24 @@
 
 namespace jobtrawl::parsers {
 
-// Decodes character references: named (&amp; &eacute; ...), decimal and hex.
-// Unknown names are kept as written; invalid code points become U+FFFD, and
-// 0x80-0x9F map through windows-1252 as browsers do.
-std::string DecodeEntities(std::string_view text);
+// Where a character reference stands, which decides how a legacy name
+// written without ";" is read (HTML 13.2.5.73).
+enum class ReferenceContext {
+  kText,       // an element's text: "&notin" is "¬in", "&copy=1" is "©=1"
+  kAttribute,  // an attribute value: a legacy name followed by '=' or an
+               // ASCII alphanumeric stays as written ("?a=1&copy=2")
+};
+
+// Decodes character references as the HTML standard's tokenizer does
+// (https://html.spec.whatwg.org/multipage/parsing.html#character-reference-state):
+// all 2,231 named references (parsers/named_references.h), the 106 legacy
+// ones also without ";" (longest first), decimal and hex. Unknown names are
+// kept as written; 0, surrogates and code points past U+10FFFF become
+// U+FFFD, and 0x80-0x9F map through the standard's C1 table (&#150; is
+// U+2013). The default, kAttribute, is also the safe reading of field values
+// that may hold URLs.
+std::string DecodeEntities(std::string_view text,
+                           ReferenceContext where = ReferenceContext::kAttribute);
 
 // Text content of an HTML fragment: tags removed, script/style/template
 // content dropped, block elements become line breaks (paragraphs a blank

@@ -580,8 +580,7 @@ TEST(ParseCommandTest, ExampleSelectorConfigsReadTheirCorpusPages) {
     std::ostringstream out, err;
     ParseOptions options{.file = file, .url = c.url,
                          .config = JOBTRAWL_SOURCE_DIR "/config/examples/html-selectors.toml",
-                         .source = c.source, .links = std::string(c.source) == "lever-board" || std::string(c.source) == "greenhouse-embed",
-                         .pretty = false};
+                         .source = c.source, .pretty = false};
     ASSERT_EQ(ParseCommand(options, out, err), kExitOk) << err.str();
     for (const char* e : c.expected) EXPECT_THAT(out.str(), HasSubstr(e)) << c.source;
   }

@@ -67,6 +67,97 @@ TEST(RobotsTest, PercentEncodingIsNormalized) {
   EXPECT_FALSE(Allowed(robots, "/%C3%B6/x"));
 }
 
+// Does the single rule `pattern` match `path`?
+bool RuleMatches(std::string_view pattern, std::string_view path) {
+  return !Allowed("User-agent: *\nDisallow: " + std::string(pattern) + "\n", path);
+}
+
+TEST(RobotsTest, PercentEncodingTableOfRfc9309) {
+  // RFC 9309 2.2.2, the table of matching percent-encoded URI components, read both ways:
+  // the rule's path and the URL's path match whichever side is encoded.
+  struct Case {
+    const char* pattern;
+    const char* path;
+  } cases[] = {
+      {"/foo/bar?baz=quz", "/foo/bar?baz=quz"},
+      {"/foo/bar/\xE3\x83\x84", "/foo/bar/%E3%83%84"},
+      {"/foo/bar/%E3%83%84", "/foo/bar/\xE3\x83\x84"},
+      {"/foo/bar/%E3%83%84", "/foo/bar/%E3%83%84"},
+      {"/foo/bar/\xE3\x83\x84", "/foo/bar/\xE3\x83\x84"},
+      // Hex digits are case-insensitive.
+      {"/foo/bar/%e3%83%84", "/foo/bar/%E3%83%84"},
+      {"/foo/bar/%E3%83%84", "/foo/bar/%e3%83%84"},
+      // An encoded unreserved octet is decoded before comparison, so the table's
+      // "/foo/bar/%62%61%7A" is the path "/foo/bar/baz", and the other way round.
+      {"/foo/bar/%62%61%7A", "/foo/bar/%62%61%7A"},
+      {"/foo/bar/%62%61%7A", "/foo/bar/baz"},
+      {"/foo/bar/baz", "/foo/bar/%62%61%7a"},
+      {"/%7Euser/", "/~user/notes"},
+      {"/~user/", "/%7euser/notes"},
+  };
+  for (const auto& c : cases) EXPECT_TRUE(RuleMatches(c.pattern, c.path)) << c.pattern << " vs " << c.path;
+}
+
+TEST(RobotsTest, EncodedReservedOctetsStayEncoded) {
+  // RFC 9309 2.2.2 with RFC 3986 2.2: an encoded reserved character is not the
+  // delimiter, so "%2F" is not "/" and "%3F" is not "?", in the rule or the URL.
+  EXPECT_FALSE(RuleMatches("/a/b", "/a%2Fb"));
+  EXPECT_FALSE(RuleMatches("/a%2Fb", "/a/b"));
+  EXPECT_TRUE(RuleMatches("/a%2fb", "/a%2Fb"));
+  EXPECT_FALSE(RuleMatches("/a?b", "/a%3Fb"));
+  // A wildcard or a literal never matches half of an escape.
+  EXPECT_FALSE(RuleMatches("/*F", "/%2F"));
+  EXPECT_FALSE(RuleMatches("/%2", "/%2F"));
+  EXPECT_TRUE(RuleMatches("/%2", "/%252"));  // a lone "%" is the octet 0x25
+  EXPECT_TRUE(RuleMatches("/100%", "/100%25"));
+  EXPECT_TRUE(RuleMatches("/a b", "/a%20b"));
+  EXPECT_TRUE(RuleMatches("/a%20b", "/a b"));
+}
+
+TEST(RobotsTest, EncodedSpecialCharactersMatchLiterally) {
+  // RFC 9309 2.2.3: "%2A" and "%24" in a rule are a literal "*" and "$", which
+  // match the URL's "*" and "$" written plainly or encoded.
+  EXPECT_TRUE(RuleMatches("/path/file-with-a-%2A.html", "/path/file-with-a-*.html"));
+  EXPECT_TRUE(RuleMatches("/path/file-with-a-%2a.html", "/path/file-with-a-%2A.html"));
+  EXPECT_FALSE(RuleMatches("/path/file-with-a-%2A.html", "/path/file-with-a-x.html"));
+  EXPECT_TRUE(RuleMatches("/path/foo-%24", "/path/foo-$"));
+  EXPECT_TRUE(RuleMatches("/path/foo-%24", "/path/foo-%24x"));
+  EXPECT_FALSE(RuleMatches("/path/foo-%24", "/path/foo-x"));
+  // Unescaped, "*" is a wildcard and only a final "$" anchors; an inner "$" is literal.
+  EXPECT_TRUE(RuleMatches("/path/file-with-a-*.html", "/path/file-with-a-xyz.html"));
+  EXPECT_TRUE(RuleMatches("/a$b", "/a$b/c"));
+  EXPECT_TRUE(RuleMatches("/a$b", "/a%24b"));
+  EXPECT_FALSE(RuleMatches("/a$", "/a$"));
+  EXPECT_TRUE(RuleMatches("/a%24$", "/a$"));
+}
+
+TEST(RobotsTest, LongestMatchCountsNormalizedOctets) {
+  // RFC 9309 2.2.2: the most specific rule has the most octets, counted on the
+  // normalized path, so spelling a rule with escapes does not change its weight.
+  const char* robots = "User-agent: *\nAllow: /b\nDisallow: /%62%61%7a\n";
+  EXPECT_FALSE(Allowed(robots, "/baz/1"));
+  // "/baz" (4 octets) loses to "/ba*z" (5) however it is written.
+  EXPECT_TRUE(Allowed("User-agent: *\nDisallow: /%62%61%7A\nAllow: /ba*z\n", "/baz"));
+  // Equivalent spellings tie, and allow wins the tie.
+  EXPECT_TRUE(Allowed("User-agent: *\nDisallow: /café\nAllow: /caf%C3%A9\n", "/caf%c3%a9"));
+  EXPECT_TRUE(Allowed("User-agent: *\nDisallow: /%62az\nAllow: /baz\n", "/baz"));
+}
+
+TEST(RobotsTest, HostilePatternsMatchInLinearTime) {
+  // A rule of many wildcards against a long path costs O(rule + path), not
+  // their product (which was seconds for these sizes).
+  std::string pattern = "/";
+  for (int i = 0; i < 5000; ++i) pattern += "*a";
+  std::string robots = "User-agent: *\nDisallow: " + pattern + "b\nDisallow: " + pattern + "$\n";
+  std::string path = "/" + std::string(100000, 'a');
+  Robots r = Robots::Parse(robots, "jobtrawl");
+  EXPECT_FALSE(r.Check(path).allowed);
+  EXPECT_FALSE(r.Check(path + "b").allowed);
+  EXPECT_TRUE(r.Check(path + "c").allowed);
+  EXPECT_FALSE(r.Check("/" + std::string(5000, 'a')).allowed);
+  EXPECT_TRUE(r.Check("/" + std::string(4999, 'a')).allowed);
+}
+
 TEST(RobotsTest, IgnoresWhatIsNotARule) {
   // Empty Disallow, rules before any group, comments, CRLF, a BOM and junk lines.
   EXPECT_TRUE(Allowed("User-agent: *\nDisallow:\n", "/anything"));

@@ -1,5 +1,10 @@
 #include "parsers/html_text.h"
 
+#include <span>
+#include <string>
+
+#include "parsers/named_references.h"
+
 #include <gtest/gtest.h>
 
 namespace jobtrawl::parsers {
@@ -18,6 +23,100 @@ TEST(DecodeEntitiesTest, DecodesNamedAndNumericReferences) {
       {"&nbsp;", "\xC2\xA0"},    {"&#", "&#"},
   };
   for (const auto& c : cases) EXPECT_EQ(DecodeEntities(c.in), c.out) << c.in;
+}
+
+TEST(DecodeEntitiesTest, EveryNamedReferenceOfTheStandardDecodes) {
+  // WHATWG HTML named character references: all 2,231 names (2,125 with ";",
+  // 106 legacy ones also without), each to its code points.
+  std::span<const NamedReference> refs = NamedReferences();
+  ASSERT_EQ(refs.size(), 2125u);
+  std::size_t legacy = 0;
+  for (const NamedReference& r : refs) {
+    std::string want;
+    AppendUtf8(want, r.first);
+    if (r.second != 0) AppendUtf8(want, r.second);
+    const std::string ref = "&" + std::string(r.name);
+    EXPECT_EQ(DecodeEntities(ref + ";", ReferenceContext::kText), want) << r.name;
+    EXPECT_EQ(DecodeEntities("<" + ref + ";>", ReferenceContext::kAttribute), "<" + want + ">") << r.name;
+    // In text, what decodes to white space is white space.
+    const bool space = want == "\t" || want == "\n" || want == "\xC2\xA0";
+    EXPECT_EQ(HtmlToText("x" + ref + ";x"), space ? "x x" : "x" + want + "x") << r.name;
+    if (r.legacy) {
+      ++legacy;
+      EXPECT_EQ(DecodeEntities(ref + " ", ReferenceContext::kText), want + " ") << r.name;
+    } else {
+      EXPECT_NE(DecodeEntities(ref + " ", ReferenceContext::kText), want + " ") << r.name;
+    }
+    EXPECT_EQ(FindNamedReference(r.name), &r);
+  }
+  EXPECT_EQ(refs.size() + legacy, 2231u);
+  // Known values from the standard's list.
+  EXPECT_EQ(DecodeEntities("&NotNestedLessLess;"), "\u2AA1\u0338");
+  EXPECT_EQ(DecodeEntities("&fjlig;"), "fj");
+  EXPECT_EQ(DecodeEntities("&CounterClockwiseContourIntegral;"), "\u2233");
+  EXPECT_EQ(DecodeEntities("&Tab;&NewLine;"), "\t\n");
+  EXPECT_EQ(DecodeEntities("&amp"), "&");
+  EXPECT_EQ(DecodeEntities("&AMP;&LT;&gt"), "&<>");
+  EXPECT_EQ(DecodeEntities("&bigstar; &nbsp;"), "\u2605 \u00A0");
+  EXPECT_EQ(FindNamedReference("ampx"), nullptr);
+  EXPECT_EQ(FindNamedReference("Amp"), nullptr);
+}
+
+TEST(DecodeEntitiesTest, LegacyNamesWithoutSemicolonOnlyWhereTheStandardAllows) {
+  // HTML 13.2.5.73 named character reference state: without ";" only the
+  // legacy names, longest first; in text they decode even before a letter.
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"&notin", "\u00ACin"},     {"&notin;", "\u2209"},     {"&notit;", "\u00ACit;"},
+      {"&copy 2024", "\u00A9 2024"}, {"&eacute", "\u00E9"}, {"caf&eacutex", "caf\u00E9x"},
+      {"a&ampb", "a&b"},          {"?a=1&copy=2", "?a=1\u00A9=2"}, {"&hellip", "&hellip"},
+      {"&bigstar", "&bigstar"},   {"&ampx;", "&x;"},          {"&unknown;", "&unknown;"},
+      {"&Amp;", "&Amp;"},         {"&;", "&;"},               {"&", "&"},
+      {"&frac34x", "\u00BEx"},    {"&sup2;&sup", "\u00B2&sup"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(DecodeEntities(c.in, ReferenceContext::kText), c.out) << c.in;
+  EXPECT_EQ(HtmlToText("<p>&notin the list &copy 2024</p>"), "\u00ACin the list \u00A9 2024");
+}
+
+TEST(DecodeEntitiesTest, AttributeValuesKeepLegacyNamesBeforeEqualsOrAlphanumeric) {
+  // HTML 13.2.5.73: in an attribute value, a legacy name without ";" followed
+  // by "=" or an ASCII alphanumeric is not a reference ("?a=1&copy=2" in a URL).
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"?a=1&copy=2", "?a=1&copy=2"}, {"?a&notin=1", "?a&notin=1"}, {"a&ampb", "a&ampb"},
+      {"&copy 2024", "\u00A9 2024"},  {"&amp;b", "&b"},             {"&notin;", "\u2209"},
+      {"?x=&lt", "?x=<"},             {"&lt-", "<-"},               {"&copy;=2", "\u00A9=2"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(DecodeEntities(c.in, ReferenceContext::kAttribute), c.out) << c.in;
+    EXPECT_EQ(DecodeEntities(c.in), c.out) << c.in;  // the default
+  }
+  EXPECT_EQ(HtmlToMarkdown("<a href=\"https://a.example/?q=1&copy=2&amp;r=3\">x</a>"),
+            "[x](https://a.example/?q=1&copy=2&r=3)");
+}
+
+TEST(DecodeEntitiesTest, NumericReferencesFollowTheStandard) {
+  // HTML 13.2.5.80 numeric character reference end state: 0, surrogates and
+  // values past U+10FFFF are U+FFFD; 0x80-0x9F map through the C1 table.
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"&#150;", "\u2013"},        {"&#x96;", "\u2013"},        {"&#128;", "\u20AC"},
+      {"&#x9F;", "\u0178"},        {"&#x81;", "\u0081"},        {"&#0;", "\uFFFD"},
+      {"&#xD800;", "\uFFFD"},      {"&#xDFFF;", "\uFFFD"},      {"&#x110000;", "\uFFFD"},
+      {"&#99999999999999999999;", "\uFFFD"}, {"&#x10FFFF;", "\U0010FFFF"},
+      {"&#65", "A"},               {"&#x41x", "Ax"},            {"&#x;", "&#x;"},
+      {"&#;", "&#;"},              {"&#a", "&#a"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(DecodeEntities(c.in, ReferenceContext::kText), c.out) << c.in;
+    EXPECT_EQ(DecodeEntities(c.in, ReferenceContext::kAttribute), c.out) << c.in;
+  }
 }
 
 TEST(HtmlToTextTest, KeepsParagraphsAndListsDropsMarkup) {
