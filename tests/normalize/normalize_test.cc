@@ -78,6 +78,88 @@ TEST(SalaryTest, AmountsBelowACentOrBeyondAnyPayAreNotStated) {
   EXPECT_EQ(kept->annual_max, 50000);
 }
 
+TEST(SalaryTest, ThePakistaniRupeeWrittenRsIsReadByTheBoardsCountry) {
+  // Field case: "Rs." is the rupee of India, Pakistan, Sri Lanka, Nepal,
+  // Mauritius and the Seychelles; a board in Pakistan means PKR, and says so.
+  for (const auto& [text, country] : std::vector<std::pair<const char*, const char*>>{
+           {"PKR 150,000 - 200,000 per month", ""},
+           {"PKR 150,000 - 200,000", ""},
+           {"Rs. 150,000 - 200,000 per month", "PK"}}) {
+    auto s = ParseSalary(text, country);
+    ASSERT_TRUE(s) << text;
+    EXPECT_EQ(s->currency, "PKR") << text;
+    EXPECT_FALSE(s->currency_guessed) << text;
+    EXPECT_EQ(s->period, "MONTH") << text;
+    EXPECT_EQ(s->min, 150000) << text;
+    EXPECT_EQ(s->max, 200000) << text;
+    EXPECT_EQ(s->annual_min, 1800000) << text;
+    EXPECT_EQ(s->annual_max, 2400000) << text;
+  }
+}
+
+TEST(SalaryTest, EverySymbolSeveralCurrenciesShareIsReadByTheCountry) {
+  // A symbol several currencies share means the money of the posting's
+  // country; with no country that has one of them, the first reading is a guess.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+    bool guessed;
+  };
+  const Case kCases[] = {
+      {"Rs 90,000 per month", "LK", "LKR", false},       {"\u20a8 90,000 per month", "NP", "NPR", false},
+      {"90,000 rupees per month", "MU", "MUR", false},   {"Rs. 90,000 per month", "SC", "SCR", false},
+      {"Rs. 90,000 per month", "IN", "INR", false},      {"Rs. 90,000 per month", "", "INR", true},
+      {"\u20a8 90,000 per month", "", "INR", true},      {"Rs 8-12 LPA", "", "INR", true},
+      {"$120,000 - $140,000", "AU", "AUD", false},       {"$120,000 - $140,000", "", "USD", true},
+      {"$50,000 per month", "UY", "UYU", false},         {"$120,000", "EC", "USD", false},
+      {"$120,000", "DE", "USD", true},                   {"C$ 30,000 per month", "NI", "NIO", false},
+      {"C$85k - C$95k", "", "CAD", true},                {"C$85k - C$95k", "CA", "CAD", false},
+      {"\u00a330,000 per month", "EG", "EGP", false},     {"\u00a345,000 - \u00a355,000", "GB", "GBP", false},
+      {"\u00a345,000 - \u00a355,000", "", "GBP", true},  {"\u00a345,000", "JE", "GBP", false},
+      {"45 000 kr per month", "SE", "SEK", false},       {"45 000 kr per month", "NO", "NOK", false},
+      {"45 000 kr. per month", "DK", "DKK", false},      {"600.000 kr. per month", "IS", "ISK", false},
+      {"45 000 kr per month", "FO", "DKK", false},       {"45 000 kr per month", "", "SEK", true},
+      {"R 25,000 per month", "ZA", "ZAR", false},        {"R$ 8.000/m\u00eas", "ZA", "BRL", false},
+      {"\u00a5500,000 per month", "JP", "JPY", false},    {"\u00a520,000 per month", "CN", "CNY", false},
+      {"\u00a5500,000 per month", "", "JPY", true},       {"50,000\u5143 per month", "TW", "TWD", false},
+      {"20,000\u5143 per month", "", "CNY", true},        {"\u20a950,000,000", "KR", "KRW", false},
+      {"\u20a950,000,000", "", "KRW", true},              {"Fr. 120,000", "CH", "CHF", false},
+      {"Fr. 900,000 per month", "SN", "XOF", false},     {"CHF 120,000", "", "CHF", false},
+      {"15 000 lei", "MD", "MDL", false},                {"15 000 lei", "", "RON", true},
+      {"150,000 pounds", "LB", "LBP", false},            {"Rp 10.000.000 per month", "", "IDR", false},
+      {"RM 5,000 per month", "", "MYR", false},          {"1,500 руб", "BY", "BYN", false},
+      {"120,000 dollars", "NZ", "NZD", false},           {"120,000 dollars", "", "USD", true},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency_guessed, c.guessed) << c.text << " " << c.country;
+  }
+  // Structured values written with a symbol are read the same way.
+  auto structured = NormalizeStructuredSalary(150000, 200000, "Rs.", "MONTH", "PK");
+  ASSERT_TRUE(structured);
+  EXPECT_EQ(structured->currency, "PKR");
+  EXPECT_FALSE(structured->currency_guessed);
+}
+
+TEST(SalaryTest, EveryCurrencyTheTablesNameIsAnIsoCode) {
+  // normalize/data: each symbol's readings and each country's money are ISO 4217.
+  const Tables& t = Tables::Get();
+  for (const auto& [token, codes] : t.currency_symbols) {
+    EXPECT_FALSE(codes.empty()) << token;
+    for (const std::string& code : codes) EXPECT_TRUE(t.currency_codes.contains(code)) << token << " " << code;
+  }
+  size_t with_money = 0;
+  for (const auto& [code, country] : t.countries) {
+    if (country.currency.empty()) continue;
+    ++with_money;
+    EXPECT_TRUE(t.currency_codes.contains(country.currency)) << code;
+  }
+  EXPECT_EQ(with_money, 248u);  // every ISO 3166-1 country but Antarctica
+}
+
 TEST(DateTest, DatesOutsideTheYearsReadAreNotStated) {
   // Found by fuzzing (fuzz/regressions/normalize_date): epoch numbers,
   // offsets and relative dates landed outside 1970-2200, where a date read
