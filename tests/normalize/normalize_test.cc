@@ -187,6 +187,57 @@ TEST(LocationTest, ACountryNamedTwiceInNotesIsOnePlace) {
               ElementsAre(Place{.country = "GB"}));
 }
 
+// Places as "city|region|country; ..." for one-line expectations.
+std::string PlacesOf(std::string_view text, std::string_view hint = {}) {
+  std::string out;
+  for (const Place& p : ParseLocation(text, hint).places) {
+    if (!out.empty()) out += "; ";
+    out += p.city.value_or("") + "|" + p.region.value_or("") + "|" + p.country.value_or("");
+  }
+  return out;
+}
+
+TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
+  // Field case: "Georgia" is a country and a US state, "WA" Washington and
+  // Western Australia, "Punjab" a state of India and a province of Pakistan,
+  // "Limburg" a province of the Netherlands and of Belgium. The reading that
+  // agrees with the city's known country, or with a country named after it,
+  // wins; the board's country breaks what is left.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Tbilisi, Georgia", "", "Tbilisi||GE"},
+      {"Atlanta, Georgia", "", "Atlanta|GA|US"},
+      {"Georgia, USA", "", "|GA|US"},
+      {"Vancouver, BC; San Francisco, CA", "", "Vancouver|BC|CA; San Francisco|CA|US"},
+      {"Atlanta, Georgia, USA", "", "Atlanta|GA|US"},
+      {"Tbilisi, Georgia", "US", "Tbilisi||GE"},
+      {"Georgia", "", "||GE"},
+      {"Georgia", "US", "|GA|US"},
+      {"Georgia, United States", "", "|GA|US"},
+      {"Perth, WA", "", "Perth|WA|AU"},
+      {"Seattle, WA", "", "Seattle|WA|US"},
+      {"Seattle, WA", "AU", "Seattle|WA|US"},
+      {"Melbourne, Victoria", "", "Melbourne|VIC|AU"},
+      {"Lahore, Punjab", "", "Lahore|PB|PK"},
+      {"Amritsar, Punjab", "", "Amritsar|PB|IN"},
+      {"Punjab, Pakistan", "", "|PB|PK"},
+      {"Punjab, India", "", "|PB|IN"},
+      {"Karachi, Sindh, Pakistan", "", "Karachi|SD|PK"},
+      {"Maastricht, Limburg", "", "Maastricht|LI|NL"},
+      {"Hasselt, Limburg", "", "Hasselt|VLI|BE"},
+      {"Limburg, Belgium", "", "|VLI|BE"},
+      {"Limburg, Netherlands", "", "|LI|NL"},
+      {"St Helier, Jersey", "", "St Helier||JE"},
+      {"Berlin, DE", "", "Berlin|BE|DE"},
+      {"London, ON", "", "London|ON|CA"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
 TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
   Posting p;
   p.title = "Senior  Backend Engineer (Python) - Remote";
