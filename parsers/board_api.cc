@@ -42,14 +42,10 @@ std::vector<const json::object*> Entries(const json::value& root, std::string_vi
 bool Truthy(const json::value* v) { return v != nullptr && v->is_bool() && v->get_bool(); }
 
 // An API field's HTML (some APIs entity-escape the whole fragment once
-// more: such a fragment is unescaped); empty when absent.
+// more, or twice: FragmentMarkup unescapes it); empty when absent.
 std::string Html(const json::value* v) {
   if (v == nullptr || !v->is_string()) return {};
-  std::string_view html = v->get_string();
-  if (html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos) {
-    return DecodeEntities(html);
-  }
-  return std::string(html);
+  return FragmentMarkup(v->get_string());
 }
 
 // Several HTML parts of one description, each a block of its own, a

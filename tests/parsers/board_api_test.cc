@@ -42,6 +42,19 @@ TEST(BoardApiTest, GreenhouseJobsWithEscapedContent) {
   EXPECT_EQ(p.description->find("&lt;"), std::string::npos);
 }
 
+TEST(BoardApiTest, DescriptionsEscapedOneLevelDeeperKeepTheirText) {
+  // Board API description fields escaped twice, or wrapped in CDATA, keep
+  // their text, in single fields and in the parts of a composed one.
+  Extracted gh = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"A",
+      "content":"&amp;lt;p&amp;gt;Ship R&amp;amp;amp;D tools.&amp;lt;/p&amp;gt;"}]})");
+  ASSERT_EQ(gh.postings.size(), 1u);
+  EXPECT_EQ(gh.postings[0].description, "Ship R&D tools.");
+  Extracted rc = Read(SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"B",
+      "description":"<![CDATA[<p>Work in our lab.</p>]]>","requirements":"&lt;![CDATA[Lab experience.]]&gt;"}]})");
+  ASSERT_EQ(rc.postings.size(), 1u);
+  EXPECT_EQ(rc.postings[0].description, "Work in our lab.\n\nLab experience.");
+}
+
 TEST(BoardApiTest, LeverPostingsNewAndOldShapes) {
   std::string body = jobtrawl::testing::ReadCorpus("api/lever-postings-api-spotify-2026-trimmed.json");
   REQUIRE_CORPUS(body);
