@@ -137,6 +137,14 @@ TEST(SalaryTest, EverySymbolSeveralCurrenciesShareIsReadByTheCountry) {
     EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
     EXPECT_EQ(s->currency_guessed, c.guessed) << c.text << " " << c.country;
   }
+  // Lakh and crore count rupees and taka: the country's, else India's.
+  for (const auto& [country, currency] : std::vector<std::pair<const char*, const char*>>{
+           {"PK", "PKR"}, {"BD", "BDT"}, {"NP", "NPR"}, {"LK", "LKR"}, {"IN", "INR"}, {"", "INR"}, {"US", "INR"}}) {
+    auto s = ParseSalary("8-12 lakh per annum", country);
+    ASSERT_TRUE(s) << country;
+    EXPECT_EQ(s->currency, std::string(currency)) << country;
+    EXPECT_EQ(s->min, 800000) << country;
+  }
   // Structured values written with a symbol are read the same way.
   auto structured = NormalizeStructuredSalary(150000, 200000, "Rs.", "MONTH", "PK");
   ASSERT_TRUE(structured);
