@@ -391,11 +391,17 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
     // Two-letter codes count as countries here unless they are US states too ("CA", "DE").
     // "Georgia, USA" is one place: a part that is a region of a country
     // named after it is no country of its own.
+    // One pass from the right, so a field of many parts stays linear.
     const auto region_of_later = [&parts] {
-      for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        for (size_t j = i + 1; j < parts.size(); ++j) {
-          if (auto later = CountryCode(parts[j]); later && Region(parts[i], *later)) return true;
+      std::set<std::string> later;
+      for (size_t i = parts.size(); i-- > 0;) {
+        std::string folded;
+        if (const auto* holders = RegionHolders(parts[i], folded)) {
+          for (const std::string& h : *holders) {
+            if (later.contains(h)) return true;
+          }
         }
+        if (auto named = CountryCode(parts[i])) later.insert(*named);
       }
       return false;
     };

@@ -402,8 +402,12 @@ std::string Convert(std::string_view html) {
   // it is the author's line break and is kept.
   const bool markup = LooksLikeMarkup(html);
   std::string decoded;
-  // The end ("]]>") of the CDATA section being read, if any.
+  // The end ("]]>") of the CDATA section being read, if any; and the first
+  // "]]>" at or after the last search, so that many openers and no closer
+  // do not search the rest of the text each time.
   size_t cdata_end = std::string_view::npos;
+  size_t next_close = 0;
+  bool close_searched = false;
   size_t i = 0;
   while (i < html.size()) {
     if (i >= cdata_end) {
@@ -467,7 +471,11 @@ std::string Convert(std::string_view html) {
       // In HTML a bogus comment; in a field it is a section escaped one level
       // deeper than its container (RSS, JSON): its content is the field's.
       i += 9;
-      cdata_end = html.find("]]>", i);
+      if (!close_searched || (next_close != std::string_view::npos && next_close < i)) {
+        next_close = html.find("]]>", i);
+        close_searched = true;
+      }
+      cdata_end = next_close;
       continue;
     }
     if (html.substr(i, 4) == "<!--") {

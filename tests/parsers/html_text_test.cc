@@ -1,6 +1,9 @@
 #include "parsers/html_text.h"
 
 #include <gtest/gtest.h>
+#include <time.h>
+
+#include <algorithm>
 
 namespace jobtrawl::parsers {
 namespace {
@@ -80,6 +83,35 @@ TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
     EXPECT_EQ(p.description, c.text) << c.html;
     EXPECT_EQ(p.description_markdown, c.markdown) << c.html;
     EXPECT_EQ(FragmentToText(c.html), c.text) << c.html;
+  }
+}
+
+TEST(SetDescriptionTest, UnwrappingEscapedMarkupStaysLinear) {
+  // Many CDATA openers without a closer, or references escaped over and
+  // over, cost work linear in the field: four times the input at most eight
+  // times the CPU.
+  auto cpu = [](const std::string& html) {
+    double best = 1e9;
+    for (int run = 0; run < 3; ++run) {
+      timespec a{}, b{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+      Posting p;
+      SetDescription(p, html);
+      (void)CleanInlineText(html);
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+      best = std::min(best, static_cast<double>(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+    }
+    return best;
+  };
+  auto repeat = [](std::string_view unit, size_t bytes) {
+    std::string out;
+    while (out.size() < bytes) out.append(unit);
+    return out;
+  };
+  for (std::string_view unit : {"<![CDATA[x ", "&amp;amp;amp; ", "&lt;![CDATA[&amp;lt;p&amp;gt; ", "]]> <![CDATA["}) {
+    const double small = cpu(repeat(unit, 50'000));
+    const double large = cpu(repeat(unit, 200'000));
+    EXPECT_LE(large, std::max(8 * small, 0.004)) << unit << ": " << small << " s -> " << large << " s";
   }
 }
 
