@@ -7,6 +7,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "model/ascii.h"
 #include "model/clock.h"
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
@@ -189,10 +190,7 @@ void GreenhouseMetadata(Posting& p, const json::array* metadata) {
   for (const json::value& m : *metadata) {
     const json::object* field = Object(&m);
     if (field == nullptr) continue;
-    std::string name;
-    for (char c : Text(Get(*field, "name")).value_or("")) {
-      name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
+    const std::string name = ascii::ToLower(Text(Get(*field, "name")).value_or(""));
     const json::value* value = Get(*field, "value");
     if (value != nullptr && value->is_array()) value = value->get_array().empty() ? nullptr : &value->get_array()[0];
     if (value == nullptr) continue;
@@ -208,7 +206,7 @@ void GreenhouseMetadata(Posting& p, const json::array* metadata) {
       } else if (auto w = Workplace(Text(value))) {
         p.remote = w;
       } else if (auto t = Text(value); t && name.find("remote") != std::string::npos &&
-                                       (*t == "Yes" || *t == "yes" || *t == "true")) {
+                                       (ascii::EqualsIgnoreCase(*t, "yes") || ascii::EqualsIgnoreCase(*t, "true"))) {
         p.remote = "remote";
       }
     } else if (employment && !p.employment_type) {
@@ -430,10 +428,8 @@ void Workable(const json::value& root, std::string_view url, Extracted& out) {
     if (auto w = Workplace(Text(Get(*loc, "workplace_type")))) p.remote = w;
     if (const json::object* s = Object(Get(*j, "salary"))) {
       auto currency = Text(Get(*s, "salary_currency"));
-      if (currency) {
-        for (char& c : *currency) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      }
-      Salary(p, Get(*s, "salary_from"), Get(*s, "salary_to"), std::move(currency), std::nullopt);
+      Salary(p, Get(*s, "salary_from"), Get(*s, "salary_to"),
+             currency ? std::optional(ascii::ToUpper(*currency)) : std::nullopt, std::nullopt);
     }
     auto type = Text(Get(*j, "employment_type"));
     if (!type) type = Text(Get(*j, "type"));

@@ -95,5 +95,34 @@ TEST(FieldCaseTest, RssDescriptionHoldingAnEscapedCdataSectionKeepsItsText) {
   EXPECT_THAT(out, Not(HasSubstr("CDATA")));
 }
 
+// The same kinds in saved real responses (the corpus; skipped when absent).
+std::string ParseCorpus(const std::string& file, const std::string& kind) {
+  const std::filesystem::path path = std::filesystem::path(JOBTRAWL_CORPUS_DIR) / file;
+  if (!std::filesystem::exists(path)) return {};
+  std::ostringstream out, err;
+  EXPECT_EQ(ParseCommand({.file = path, .kind = kind, .pretty = false}, out, err), 0) << err.str();
+  return out.str();
+}
+
+TEST(FieldCaseTest, CorpusResponsesOfTheSameKinds) {
+  // Lever's 2015 demo board escaped "&" twice in a list ("guidelines &amp;amp;
+  // processes"); Remotive's "$80k - $100k" for remote roles open to Uruguay
+  // (a US employer) is US dollars, a guess, not Uruguayan pesos.
+  const std::string lever = ParseCorpus("api/lever-postings-api-leverdemo-json-2015.vcr.yml", "lever");
+  if (lever.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  EXPECT_THAT(lever, HasSubstr("implement guidelines & processes for MQLs & SQLs"));
+  EXPECT_THAT(lever, Not(HasSubstr("&amp;")));
+  const std::string remotive = ParseCorpus("api/remotive-api-remote-jobs-2026-07.json", "remotive");
+  std::istringstream lines(remotive);
+  int montevideo = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("(Montevideo)") == std::string::npos) continue;
+    ++montevideo;
+    EXPECT_THAT(line, HasSubstr(R"("salary_currency":"USD")"));
+    EXPECT_THAT(line, HasSubstr(R"("salary_currency_guessed":true)"));
+  }
+  EXPECT_EQ(montevideo, 2);
+}
+
 }  // namespace
 }  // namespace jobtrawl::app

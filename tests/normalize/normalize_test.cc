@@ -334,6 +334,36 @@ TEST(NormalizePostingTest, TheBoardsCountryResolvesSymbolsDatesAndPlaces) {
   EXPECT_EQ(us.date_posted, "2026-04-05");
 }
 
+TEST(NormalizePostingTest, RemoteWorkSymbolsFollowTheBoardNotTheCandidatesPlace) {
+  // Remotive (corpus, 2026): "$80k - $100k" for a remote role open to
+  // Uruguay pays US dollars; the dollar sign is also the Uruguayan peso's,
+  // but where candidates may live does not make it theirs.
+  struct Case {
+    const char* location;
+    const char* remote;
+    const char* board;
+    const char* currency;
+    bool guessed;
+  };
+  const Case kCases[] = {
+      {"Uruguay", "remote", "", "USD", true},
+      {"Montevideo, Uruguay", nullptr, "", "UYU", false},
+      {"Uruguay", "remote", "UY", "UYU", false},
+      {"Montevideo, Uruguay", "remote", "US", "USD", false},
+      {"Lahore, Pakistan", "remote", "", "PKR", false},  // only "$" is international remote pay
+  };
+  for (const Case& k : kCases) {
+    Posting p;
+    p.title = "Staff Engineer";
+    p.location = k.location;
+    if (k.remote) p.remote = k.remote;
+    p.salary_text = std::string(k.location).starts_with("Lahore") ? "Rs. 150,000 per month" : "$80k - $100k";
+    NormalizePosting(p, {.fetched_at = kFetched, .country = k.board});
+    EXPECT_EQ(p.salary_currency, std::string(k.currency)) << k.location << " " << k.board;
+    EXPECT_EQ(p.salary_currency_guessed, k.guessed) << k.location << " " << k.board;
+  }
+}
+
 TEST(NormalizePostingTest, StructuredSalaryKeepsItsSourceAndRemoteScopeNeedsRemoteWork) {
   Posting p;
   p.title = "Nurse";
