@@ -450,7 +450,9 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
           case Agreement::kCity:
           case Agreement::kBoardCountry: as_region = !city_in_country && h.country != *code; break;
           case Agreement::kDefault:
-            as_region = h.country == "US" && rest.size() == 2 && IsUpperCode(rest.back(), 2) && !city_in_country;
+            // A US state code after an unknown town, unless the board is in the country the code names.
+            as_region = h.country == "US" && rest.size() == 2 && IsUpperCode(rest.back(), 2) && !city_in_country &&
+                        hint != *code;
             break;
           case Agreement::kNone: break;
         }

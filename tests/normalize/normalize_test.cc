@@ -242,6 +242,9 @@ TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
       {"St Helier, Jersey", "", "St Helier||JE"},
       {"Berlin, DE", "", "Berlin|BE|DE"},
       {"London, ON", "", "London|ON|CA"},
+      {"Smallville, DE", "", "Smallville|DE|US"},
+      {"Smallville, DE", "DE", "Smallville||DE"},
+      {"Smallville, Georgia", "US", "Smallville|GA|US"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
