@@ -67,34 +67,6 @@ std::optional<std::string> Area(std::string_view part) {
   return std::nullopt;
 }
 
-// A region of `country` (or, with no country, of the only country that has it).
-std::optional<std::pair<std::string, std::string>> Region(std::string_view part, const std::string& country) {
-  const Tables& t = Tables::Get();
-  const bool code = IsUpperCode(part, 2) || IsUpperCode(part, 3);
-  std::string f = Fold(part);
-  if (f.empty()) return std::nullopt;
-  if (f.size() <= 3 && !code) return std::nullopt;  // short codes only when written as codes
-  if (!country.empty()) {
-    if (auto it = t.region_by_name.find({country, f}); it != t.region_by_name.end()) {
-      return std::pair{country, it->second};
-    }
-    return std::nullopt;
-  }
-  auto it = t.region_countries.find(f);
-  if (it == t.region_countries.end()) return std::nullopt;
-  // Codes are shared ("CA", "WA"): US states first, then the only holder.
-  const auto& holders = it->second;
-  std::string pick;
-  if (std::find(holders.begin(), holders.end(), "US") != holders.end()) {
-    pick = "US";
-  } else if (holders.size() == 1) {
-    pick = holders.front();
-  } else {
-    return std::nullopt;
-  }
-  return std::pair{pick, t.region_by_name.at({pick, f})};
-}
-
 const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
@@ -112,6 +84,70 @@ const CityInfo* City(std::string_view part, const std::string& country, const st
     }
   }
   return best;
+}
+
+// The countries that have `part` as a region name or code (short codes
+// only when written as codes); null when none has it. `folded` is set to
+// the key they are found under.
+const std::vector<std::string>* RegionHolders(std::string_view part, std::string& folded) {
+  const Tables& t = Tables::Get();
+  const bool code = IsUpperCode(part, 2) || IsUpperCode(part, 3);
+  folded = Fold(part);
+  if (folded.empty() || (folded.size() <= 3 && !code)) return nullptr;
+  auto it = t.region_countries.find(folded);
+  return it == t.region_countries.end() ? nullptr : &it->second;
+}
+
+// Which of the countries sharing a region name or code ("WA", "Punjab",
+// "Limburg") is meant, and what says so, weakest first.
+enum class Agreement { kNone, kDefault, kBoardCountry, kCity, kCityAndRegion };
+struct Holder {
+  std::string country;
+  Agreement agreement = Agreement::kNone;
+};
+
+Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& folded, std::string_view city,
+                    std::string_view hint) {
+  const Tables& t = Tables::Get();
+  Holder best;
+  // The city named before it: a known city of that region, else of that country.
+  if (!city.empty()) {
+    for (const std::string& h : holders) {
+      const std::string& region = t.region_by_name.at({h, folded});
+      if (const CityInfo* c = City(city, h, region, hint)) {
+        const Agreement a = c->region == region ? Agreement::kCityAndRegion : Agreement::kCity;
+        if (a > best.agreement) best = {h, a};
+      }
+    }
+    if (best.agreement != Agreement::kNone) return best;
+  }
+  // Then the board's country; then the US, whose state codes boards use
+  // most; then the only holder.
+  if (std::find(holders.begin(), holders.end(), hint) != holders.end()) {
+    return {std::string(hint), Agreement::kBoardCountry};
+  }
+  if (std::find(holders.begin(), holders.end(), "US") != holders.end()) return {"US", Agreement::kDefault};
+  if (holders.size() == 1) return {holders.front(), Agreement::kDefault};
+  return best;
+}
+
+// A region of `country`; with no country, of the country that `city` (the
+// part written before it) or else the board's country agrees with.
+std::optional<std::pair<std::string, std::string>> Region(std::string_view part, const std::string& country,
+                                                          std::string_view city = {}, std::string_view hint = {}) {
+  const Tables& t = Tables::Get();
+  std::string f;
+  const std::vector<std::string>* holders = RegionHolders(part, f);
+  if (!holders) return std::nullopt;
+  if (!country.empty()) {
+    if (auto it = t.region_by_name.find({country, f}); it != t.region_by_name.end()) {
+      return std::pair{country, it->second};
+    }
+    return std::nullopt;
+  }
+  const Holder h = ChooseHolder(*holders, f, city, hint);
+  if (h.agreement == Agreement::kNone) return std::nullopt;
+  return std::pair{h.country, t.region_by_name.at({h.country, f})};
 }
 
 // Removes remote phrases from `text`, returning what they said.
@@ -353,10 +389,26 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
     }
     // "USA, Canada", "Americas, Europe, Israel": several countries (and areas), each its own.
     // Two-letter codes count as countries here unless they are US states too ("CA", "DE").
+    // "Georgia, USA" is one place: a part that is a region of a country
+    // named after it is no country of its own.
+    // One pass from the right, so a field of many parts stays linear.
+    const auto region_of_later = [&parts] {
+      std::set<std::string> later;
+      for (size_t i = parts.size(); i-- > 0;) {
+        std::string folded;
+        if (const auto* holders = RegionHolders(parts[i], folded)) {
+          for (const std::string& h : *holders) {
+            if (later.contains(h)) return true;
+          }
+        }
+        if (auto named = CountryCode(parts[i])) later.insert(*named);
+      }
+      return false;
+    };
     if (parts.size() >= 2 && std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
           return Area(p).has_value() ||
                  (CountryCode(p).has_value() && !(IsUpperCode(p, 2) && Region(p, "US").has_value()));
-        })) {
+        }) && !region_of_later()) {
       for (const std::string& p : parts) {
         if (auto a = Area(p)) {
           scope.push_back(*a);
@@ -383,15 +435,39 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
     rest = kept;
     if (rest.empty()) continue;
 
-    // Country: the last part, unless "City, XX" reads better as a US state.
-    if (auto code = CountryCode(rest.back()); code && !(rest.size() == 2 && IsUpperCode(rest.back(), 2) &&
-                                                         Region(rest.back(), "US") &&
-                                                         City(rest.front(), *code, "", hint) == nullptr)) {
-      country = *code;
+    // Country: the last part, unless it reads better as a region: "Atlanta,
+    // Georgia" (a city of the US state, not of the country), "Georgia" on a
+    // US board, "Springfield, IL" (a US state code and no city of Israel).
+    if (auto code = CountryCode(rest.back())) {
+      const std::string city_part = rest.size() >= 2 ? rest[rest.size() - 2] : std::string();
+      bool as_region = false;
+      std::string folded;
+      if (const auto* holders = RegionHolders(rest.back(), folded)) {
+        const Holder h = ChooseHolder(*holders, folded, city_part, hint);
+        const bool city_in_country = !city_part.empty() && City(city_part, *code, "", hint) != nullptr;
+        switch (h.agreement) {
+          case Agreement::kCityAndRegion: as_region = true; break;
+          case Agreement::kCity:
+          case Agreement::kBoardCountry: as_region = !city_in_country && h.country != *code; break;
+          case Agreement::kDefault:
+            // A US state code after an unknown town, unless the board is in the country the code names.
+            as_region = h.country == "US" && rest.size() == 2 && IsUpperCode(rest.back(), 2) && !city_in_country &&
+                        hint != *code;
+            break;
+          case Agreement::kNone: break;
+        }
+        if (as_region) {
+          country = h.country;
+          region = Tables::Get().region_by_name.at({h.country, folded});
+        }
+      }
+      if (!as_region) country = *code;
       rest.pop_back();
     }
-    if (!rest.empty()) {
-      if (auto r = Region(rest.back(), country); r && (rest.size() > 1 || !City(rest.back(), country, "", hint))) {
+    if (!rest.empty() && region.empty()) {
+      const std::string city_part = rest.size() >= 2 ? rest[rest.size() - 2] : std::string();
+      if (auto r = Region(rest.back(), country, city_part, hint);
+          r && (rest.size() > 1 || !City(rest.back(), country, "", hint))) {
         country = r->first;
         region = r->second;
         rest.pop_back();

@@ -24,8 +24,12 @@ struct LocationResult {
 // Munich", "Bengaluru/Bangalore", "Melbourne VIC (Remote)", "LATAM, Europe".
 // Several places are separated by ";", "|", " or ", "/"; within one, parts
 // by commas are read from the right: country, region, city (tables in
-// normalize/data). `country_hint` (ISO alpha-2: the board's country)
-// breaks ties and fills a country the text leaves out.
+// normalize/data). A part with several readings (country or region:
+// "Georgia"; a region several countries have: "WA", "Punjab", "Limburg")
+// takes the one the city before it is known in ("Atlanta, Georgia": US-GA;
+// "Tbilisi, Georgia": GE), or the country named after it ("Georgia, USA").
+// `country_hint` (ISO alpha-2: the board's country) breaks the remaining
+// ties and fills a country the text leaves out.
 LocationResult ParseLocation(std::string_view text, std::string_view country_hint = {});
 
 // The ISO 3166-1 alpha-2 code for a country name, alias or code ("Deutschland",

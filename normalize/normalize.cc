@@ -103,7 +103,20 @@ void NormalizePosting(Posting& p, const Context& c) {
   p.remote_scope = (remote == "remote" || remote == "hybrid") ? where.scope : std::nullopt;
 
   // Salary: structured figures, else the board's salary text, else the title.
+  // A shared currency symbol ("$", "Rs") is the money of the posting's
+  // place, else of the board's country.
   const std::string money_country = p.country.value_or(c.country);
+  // For remote work the place says where candidates may live, and US dollars
+  // are what international remote work is paid in: the place does not make
+  // "$" a local dollar or peso ("$80k - $100k" for a remote role open to
+  // Uruguay, Remotive 2026); the board's country still does.
+  auto parse_salary = [&](std::string_view text) {
+    std::optional<Salary> s = ParseSalary(text, money_country);
+    if (s && s->currency && *s->currency != "USD" && remote == "remote" && money_country != c.country) {
+      if (auto board = ParseSalary(text, c.country); board && board->currency == "USD") return board;
+    }
+    return s;
+  };
   std::optional<Salary> salary;
   if (p.salary_min || p.salary_max) {
     if (!p.salary_raw) {
@@ -119,12 +132,12 @@ void NormalizePosting(Posting& p, const Context& c) {
   }
   if (!salary && p.salary_text) {
     Raw(p.salary_raw, p.salary_text);
-    salary = ParseSalary(*p.salary_text, money_country);
+    salary = parse_salary(*p.salary_text);
     auto prov = p.provenance.find("salary");
     if (salary) p.salary_source = prov != p.provenance.end() && prov->second.ends_with("-api") ? "board" : "text";
   }
   if (!salary && p.title) {
-    if (auto s = ParseSalary(*p.title, money_country); s && s->currency && !s->currency_guessed) {
+    if (auto s = parse_salary(*p.title); s && s->currency && !s->currency_guessed) {
       salary = s;
       p.salary_source = "text";
       Raw(p.salary_raw, p.title);

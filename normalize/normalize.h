@@ -16,7 +16,8 @@ struct Context {
   // after it are not believed.
   std::chrono::system_clock::time_point fetched_at;
   // The board's country (ISO alpha-2, from the source's `country`), or
-  // empty: it resolves "$", orders numeric dates and fills a missing country.
+  // empty: it resolves shared currency symbols ("$", "£", "Rs."), orders
+  // numeric dates and fills a missing country.
   std::string country;
 };
 

@@ -415,7 +415,15 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!token.empty()) {
     s.currency = ResolveCurrency(token, country, s.currency_guessed);
   }
-  if (!s.currency && lakh) s.currency = "INR";
+  if (!s.currency && lakh) {
+    // Lakh and crore count the money of South Asia: the country's, else India's.
+    static constexpr std::string_view kLakhCurrencies[] = {"INR", "PKR", "BDT", "NPR", "LKR"};
+    const auto c = Tables::Get().countries.find(std::string(country));
+    const std::string money = c != Tables::Get().countries.end() ? c->second.currency : std::string();
+    s.currency = std::find(std::begin(kLakhCurrencies), std::end(kLakhCurrencies), money) != std::end(kLakhCurrencies)
+                     ? money
+                     : "INR";
+  }
   if (!s.currency) {
     if (auto c = Tables::Get().countries.find(std::string(country));
         c != Tables::Get().countries.end() && !c->second.currency.empty()) {

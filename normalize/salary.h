@@ -34,7 +34,10 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // thousands separators of every convention ("100,000", "55.000",
 // "6,00,000", "100 000"), Indian lakh and crore, currency symbols and codes
 // before or after, "up to" and "from", and the period. `country` (ISO
-// alpha-2) resolves symbols several currencies share ("$"). Non-answers
+// alpha-2) resolves symbols several currencies share ("$", "£", "Rs", "kr",
+// "¥": data/currency_symbols.tsv) to its money when that is one of them;
+// otherwise the first reading is taken and `currency_guessed` set. Lakh and
+// crore without a symbol are the country's rupees or taka, else INR. Non-answers
 // ("Competitive", "DOE", "Negotiable") and text without a plausible amount
 // give nullopt, as do amounts over 1e11 (no salary in any currency and
 // period is that large). Linear in the text's length.

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "model/ascii.h"
 #include "model/clock.h"
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
@@ -42,14 +43,10 @@ std::vector<const json::object*> Entries(const json::value& root, std::string_vi
 bool Truthy(const json::value* v) { return v != nullptr && v->is_bool() && v->get_bool(); }
 
 // An API field's HTML (some APIs entity-escape the whole fragment once
-// more: such a fragment is unescaped); empty when absent.
+// more, or twice: FragmentMarkup unescapes it); empty when absent.
 std::string Html(const json::value* v) {
   if (v == nullptr || !v->is_string()) return {};
-  std::string_view html = v->get_string();
-  if (html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos) {
-    return DecodeEntities(html);
-  }
-  return std::string(html);
+  return FragmentMarkup(v->get_string());
 }
 
 // Several HTML parts of one description, each a block of its own, a
@@ -78,16 +75,32 @@ std::optional<std::string> EpochDate(const json::value* v) {
   return FormatUtc(Clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds))));
 }
 
-// "remote" | "hybrid" | "onsite" from the workplace words boards use.
+// "remote" | "hybrid" | "onsite" from the workplace enums boards use:
+// Lever "onsite" | "remote" | "hybrid" | "unspecified", Ashby "OnSite",
+// Workable "on_site", Rippling "ON_SITE"; "unspecified" and the unknown are
+// not stated.
 std::optional<std::string> Workplace(std::optional<std::string> raw) {
   if (!raw) return std::nullopt;
   std::string w;
   for (char c : *raw) {
     if (std::isalpha(static_cast<unsigned char>(c))) w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
-  if (w == "remote" || w == "fullyremote") return "remote";
-  if (w == "hybrid") return "hybrid";
-  if (w == "onsite" || w == "inoffice" || w == "office") return "onsite";
+  if (w == "remote" || w == "fullyremote" || w == "remoteonly") return "remote";
+  if (w == "hybrid" || w == "flexible") return "hybrid";
+  if (w == "onsite" || w == "inoffice" || w == "office" || w == "inperson") return "onsite";
+  return std::nullopt;
+}
+
+// The workplace three flags state (Recruitee remote / hybrid / on_site,
+// SmartRecruiters location.remote / hybrid): hybrid when set, or when
+// remote and on-site both are; else the one set. A false flag alone says
+// nothing, so all false is not stated.
+std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,
+                                          const json::value* onsite) {
+  const bool r = Truthy(remote), h = Truthy(hybrid), o = Truthy(onsite);
+  if (h || (r && o)) return "hybrid";
+  if (r) return "remote";
+  if (o) return "onsite";
   return std::nullopt;
 }
 
@@ -109,10 +122,8 @@ std::optional<std::string> Link(const json::value* v, std::string_view page_url)
 }
 
 // Salary from min/max numbers; zeros mean "not stated".
-void Salary(Posting& p, const json::value* min, const json::value* max,
-            std::optional<std::string> currency, std::optional<std::string> period) {
-  auto lo = Number(min);
-  auto hi = Number(max);
+void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
+            std::optional<std::string> period) {
   if (lo && *lo <= 0) lo.reset();
   if (hi && *hi <= 0) hi.reset();
   if (!lo && !hi) return;
@@ -120,6 +131,11 @@ void Salary(Posting& p, const json::value* min, const json::value* max,
   p.salary_max = hi;
   p.salary_currency = std::move(currency);
   p.salary_period = std::move(period);
+}
+
+void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
+            std::optional<std::string> period) {
+  Salary(p, Number(min), Number(max), std::move(currency), std::move(period));
 }
 
 // Salary intervals as APIs spell them ("1 YEAR", "per-year-salary", "month").
@@ -165,6 +181,40 @@ void Keep(Posting&& p, Extracted& out) {
   out.postings.push_back(std::move(p));
 }
 
+// Greenhouse has no workplace or employment field of its own; boards keep
+// them in custom fields ("metadata": [{name, value, value_type}], value a
+// string, a list or a flag), named as each board likes: "Workplace Type",
+// "Remote", "Location Type", "Employment Type", "Job Type"...
+void GreenhouseMetadata(Posting& p, const json::array* metadata) {
+  if (metadata == nullptr) return;
+  for (const json::value& m : *metadata) {
+    const json::object* field = Object(&m);
+    if (field == nullptr) continue;
+    const std::string name = ascii::ToLower(Text(Get(*field, "name")).value_or(""));
+    const json::value* value = Get(*field, "value");
+    if (value != nullptr && value->is_array()) value = value->get_array().empty() ? nullptr : &value->get_array()[0];
+    if (value == nullptr) continue;
+    const bool workplace = name.find("workplace") != std::string::npos || name.find("remote") != std::string::npos ||
+                           name.find("location type") != std::string::npos ||
+                           name.find("work arrangement") != std::string::npos ||
+                           name.find("work model") != std::string::npos || name.find("work type") != std::string::npos;
+    const bool employment = name.find("employment") != std::string::npos || name.find("job type") != std::string::npos ||
+                            name.find("time type") != std::string::npos || name.find("contract type") != std::string::npos;
+    if (workplace && !p.remote) {
+      if (value->is_bool()) {
+        if (value->get_bool()) p.remote = "remote";
+      } else if (auto w = Workplace(Text(value))) {
+        p.remote = w;
+      } else if (auto t = Text(value); t && name.find("remote") != std::string::npos &&
+                                       (ascii::EqualsIgnoreCase(*t, "yes") || ascii::EqualsIgnoreCase(*t, "true"))) {
+        p.remote = "remote";
+      }
+    } else if (employment && !p.employment_type) {
+      if (auto t = Text(value)) p.employment_type = EmploymentType(*t);
+    }
+  }
+}
+
 // ---- Greenhouse: {"jobs": [...]} (also the older /embed/jobs shape) ----
 void Greenhouse(const json::value& root, std::string_view url, Extracted& out) {
   const json::object* o = Object(&root);
@@ -207,6 +257,17 @@ void Greenhouse(const json::value& root, std::string_view url, Extracted& out) {
     p.date_posted = Text(Get(*j, "first_published"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "updated_at"));
     p.valid_through = Text(Get(*j, "application_deadline"));
+    GreenhouseMetadata(p, Array(Get(*j, "metadata")));
+    // Pay transparency ranges (the job endpoint with pay_transparency=true),
+    // in cents; the first range is the board's own.
+    if (const json::array* ranges = Array(Get(*j, "pay_input_ranges")); ranges != nullptr && !ranges->empty()) {
+      if (const json::object* r = Object(&ranges->front())) {
+        auto lo = Number(Get(*r, "min_cents"));
+        auto hi = Number(Get(*r, "max_cents"));
+        Salary(p, lo ? std::optional(*lo / 100) : std::nullopt, hi ? std::optional(*hi / 100) : std::nullopt,
+               Text(Get(*r, "currency_type")), std::nullopt);
+      }
+    }
     SetDescription(p, Html(Get(*j, "content")));
     Finish(std::move(p), Get(*j, "absolute_url"), Get(*j, "absolute_url"), url, out);
   }
@@ -254,6 +315,7 @@ void Lever(const json::value& root, std::string_view url, Extracted& out) {
     if (const json::object* s = Object(Get(j, "salaryRange"))) {
       Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "interval"))));
     }
+    if (!p.salary_min && !p.salary_max) p.salary_text = Text(Get(j, "salaryDescriptionPlain"));
     Finish(std::move(p), Get(j, "hostedUrl"), Get(j, "applyUrl"), url, out);
   };
   if (const json::array* a = Array(&root)) {
@@ -294,7 +356,10 @@ void Ashby(const json::value& root, std::string_view url, Extracted& out) {
     std::string html = Html(Get(*j, "descriptionHtml"));
     SetDescription(p, html.empty() ? Html(Get(*j, "descriptionPlain")) : html);
     if (const json::object* c = Object(Get(*j, "compensation"))) {
-      if (const json::array* parts = Array(Get(*c, "summaryComponents"))) {
+      // The salary component of the summary, else of the first tier; else
+      // the summary as written ("$99K – $115K • Offers Equity").
+      auto salary_of = [&p](const json::array* parts) {
+        if (parts == nullptr) return;
         for (const auto& part : *parts) {
           const json::object* s = Object(&part);
           if (s == nullptr || Text(Get(*s, "compensationType")) != "Salary") continue;
@@ -302,6 +367,16 @@ void Ashby(const json::value& root, std::string_view url, Extracted& out) {
                  Period(Text(Get(*s, "interval"))));
           break;
         }
+      };
+      salary_of(Array(Get(*c, "summaryComponents")));
+      if (!p.salary_min && !p.salary_max) {
+        if (const json::array* tiers = Array(Get(*c, "compensationTiers")); tiers != nullptr && !tiers->empty()) {
+          if (const json::object* tier = Object(&tiers->front())) salary_of(Array(Get(*tier, "components")));
+        }
+      }
+      if (!p.salary_min && !p.salary_max) {
+        p.salary_text = Text(Get(*c, "scrapeableCompensationSalarySummary"));
+        if (!p.salary_text) p.salary_text = Text(Get(*c, "compensationTierSummary"));
       }
     }
     Finish(std::move(p), Get(*j, "jobUrl"), Get(*j, "applyUrl"), url, out);
@@ -332,6 +407,7 @@ void Workable(const json::value& root, std::string_view url, Extracted& out) {
     p.location = JoinPlace({Text(Get(*loc, "city")), Text(Get(*loc, "region")),
                             Text(Get(*loc, "state")), Text(Get(*loc, "country"))});
     p.country = Text(Get(*loc, "countryCode"));
+    if (!p.country) p.country = Text(Get(*loc, "country_code"));
     if (!p.country) p.country = Text(Get(*loc, "country"));
     if (const json::array* all = Array(Get(*j, "locations")); all != nullptr && all->size() > 1) {
       std::string joined;
@@ -343,8 +419,18 @@ void Workable(const json::value& root, std::string_view url, Extracted& out) {
       }
       if (!joined.empty()) p.location = std::move(joined);
     }
-    if (Truthy(Get(*j, "telecommuting")) || Truthy(Get(*j, "remote"))) p.remote = "remote";
+    // The widget's telecommuting, v3's remote and workplace, the job API's
+    // location.telecommuting and location.workplace_type (on_site | hybrid | remote).
+    if (Truthy(Get(*j, "telecommuting")) || Truthy(Get(*j, "remote")) || Truthy(Get(*loc, "telecommuting"))) {
+      p.remote = "remote";
+    }
     if (auto w = Workplace(Text(Get(*j, "workplace")))) p.remote = w;
+    if (auto w = Workplace(Text(Get(*loc, "workplace_type")))) p.remote = w;
+    if (const json::object* s = Object(Get(*j, "salary"))) {
+      auto currency = Text(Get(*s, "salary_currency"));
+      Salary(p, Get(*s, "salary_from"), Get(*s, "salary_to"),
+             currency ? std::optional(ascii::ToUpper(*currency)) : std::nullopt, std::nullopt);
+    }
     auto type = Text(Get(*j, "employment_type"));
     if (!type) type = Text(Get(*j, "type"));
     if (type) p.employment_type = *type == "full" ? "FULL_TIME" : *type == "part" ? "PART_TIME" : EmploymentType(*type);
@@ -379,8 +465,7 @@ void SmartRecruitersPage(const json::object& page, std::string_view url, Extract
     if (const json::object* l = Object(Get(*j, "location"))) {
       p.location = JoinPlace({Text(Get(*l, "city")), Text(Get(*l, "region")), Text(Get(*l, "country"))});
       p.country = Text(Get(*l, "country"));
-      if (Truthy(Get(*l, "remote"))) p.remote = "remote";
-      if (Truthy(Get(*l, "hybrid"))) p.remote = "hybrid";
+      p.remote = WorkplaceFlags(Get(*l, "remote"), Get(*l, "hybrid"), nullptr);
       if (auto full = Text(Get(*l, "fullLocation"))) p.location = full;
     }
     if (const json::object* t = Object(Get(*j, "typeOfEmployment"))) {
@@ -432,14 +517,19 @@ void Recruitee(const json::value& root, std::string_view url, Extracted& out) {
     p.location = Text(Get(*j, "location"));
     if (!p.location) p.location = JoinPlace({Text(Get(*j, "city")), Text(Get(*j, "country"))});
     p.country = Text(Get(*j, "country_code"));
-    if (Truthy(Get(*j, "remote"))) p.remote = "remote";
-    if (Truthy(Get(*j, "hybrid"))) p.remote = "hybrid";
+    p.remote = WorkplaceFlags(Get(*j, "remote"), Get(*j, "hybrid"), Get(*j, "on_site"));
     if (auto code = Text(Get(*j, "employment_type_code"))) {
+      // "fulltime_permanent", "parttime_fixed_term", "internship", ...: a
+      // fixed term is temporary work besides its hours.
       static constexpr std::pair<std::string_view, std::string_view> kCodes[] = {
-          {"fulltime", "FULL_TIME"}, {"parttime", "PART_TIME"}, {"contract", "CONTRACTOR"},
-          {"freelance", "CONTRACTOR"}, {"internship", "INTERN"}, {"temporary", "TEMPORARY"}};
+          {"fulltime", "FULL_TIME"},   {"parttime", "PART_TIME"},  {"contract", "CONTRACTOR"},
+          {"freelance", "CONTRACTOR"}, {"internship", "INTERN"},   {"traineeship", "INTERN"},
+          {"temporary", "TEMPORARY"},  {"volunteer", "VOLUNTEER"}};
       for (const auto& [prefix, value] : kCodes) {
         if (code->starts_with(prefix)) p.employment_type = std::string(value);
+      }
+      if (p.employment_type && code->ends_with("fixed_term") && *p.employment_type != "TEMPORARY") {
+        *p.employment_type += ",TEMPORARY";
       }
     }
     p.date_posted = Text(Get(*j, "published_at"));

@@ -367,13 +367,24 @@ std::string Convert(std::string_view html) {
   // it is the author's line break and is kept.
   const bool markup = LooksLikeMarkup(html);
   std::string decoded;
+  // The end ("]]>") of the CDATA section being read, if any; and the first
+  // "]]>" at or after the last search, so that many openers and no closer
+  // do not search the rest of the text each time.
+  size_t cdata_end = std::string_view::npos;
+  size_t next_close = 0;
+  bool close_searched = false;
   size_t i = 0;
   while (i < html.size()) {
+    if (i >= cdata_end) {
+      if (i == cdata_end) i += 3;
+      cdata_end = std::string_view::npos;
+      continue;
+    }
     const unsigned char cls = kByteClass[static_cast<unsigned char>(html[i])];
     if (cls == kPlain || (cls == kLead && !(i + 1 < html.size() && html[i + 1] == '\xA0'))) {
       // A word: everything up to white space or markup, appended at once.
       size_t j = i + 1;
-      while (j < html.size()) {
+      while (j < html.size() && j != cdata_end) {
         unsigned char c = kByteClass[static_cast<unsigned char>(html[j])];
         if (c == kPlain || (c == kLead && !(j + 1 < html.size() && html[j + 1] == '\xA0'))) {
           ++j;
@@ -421,6 +432,17 @@ std::string Convert(std::string_view html) {
       continue;
     }
     // '<'
+    if (html.substr(i, 9) == "<![CDATA[") {
+      // In HTML a bogus comment; in a field it is a section escaped one level
+      // deeper than its container (RSS, JSON): its content is the field's.
+      i += 9;
+      if (!close_searched || (next_close != std::string_view::npos && next_close < i)) {
+        next_close = html.find("]]>", i);
+        close_searched = true;
+      }
+      cdata_end = next_close;
+      continue;
+    }
     if (html.substr(i, 4) == "<!--") {
       size_t end = html.find("-->", i + 4);
       i = end == std::string_view::npos ? html.size() : end + 3;
@@ -492,7 +514,79 @@ std::string HtmlToText(std::string_view html) { return Convert<false>(html); }
 
 std::string HtmlToMarkdown(std::string_view html) { return Convert<true>(html); }
 
-std::string CleanInlineText(std::string_view text) {
+namespace {
+
+// How many levels beyond its container a field is unescaped at most.
+constexpr int kMaxExtraLevels = 4;
+
+// Copies `s` with each "&amp;" that is followed by a character reference
+// ("&amp;amp;", "&amp;lt;", "&amp;#8211;") made "&": references escaped
+// twice. False when there is none.
+bool CollapseEscapedReferences(std::string& s) {
+  std::string out;
+  bool found = false;
+  std::string probe;
+  std::string scratch;
+  for (size_t i = 0; i < s.size();) {
+    if (s.compare(i, 5, "&amp;") == 0 && i + 5 < s.size() && s[i + 5] != '&') {
+      probe.assign("&");
+      probe.append(s, i + 5, 40);
+      scratch.clear();
+      const size_t used = DecodeOne(probe, 0, scratch);
+      if (used > 1 && probe[used - 1] == ';') {
+        if (!found) out.assign(s, 0, i);
+        found = true;
+        out.push_back('&');
+        i += 5;
+        continue;
+      }
+    }
+    if (found) out.push_back(s[i]);
+    ++i;
+  }
+  if (found) s = std::move(out);
+  return found;
+}
+
+// "<![CDATA[" and "]]>" markers removed, their content kept.
+std::string WithoutCdataMarkers(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  for (size_t open = text.find("<![CDATA["); open != std::string_view::npos; open = text.find("<![CDATA[", i)) {
+    out.append(text.substr(i, open - i));
+    const size_t close = text.find("]]>", open + 9);
+    if (close == std::string_view::npos) {
+      i = open + 9;
+      break;
+    }
+    out.append(text.substr(open + 9, close - open - 9));
+    i = close + 3;
+  }
+  out.append(text.substr(std::min(i, text.size())));
+  return out;
+}
+
+}  // namespace
+
+std::string FragmentMarkup(std::string_view html) {
+  std::string s(html);
+  for (int level = 0; level < kMaxExtraLevels; ++level) {
+    // "&lt;p&gt;...": markup escaped as text.
+    if (s.find('<') == std::string::npos && s.find("&lt;") != std::string::npos) {
+      s = DecodeEntities(s);
+      continue;
+    }
+    if (!CollapseEscapedReferences(s)) break;
+  }
+  return s;
+}
+
+std::string CleanInlineText(std::string_view raw) {
+  std::string unwrapped = raw.find("<![CDATA[") == std::string_view::npos ? std::string(raw)
+                                                                          : WithoutCdataMarkers(raw);
+  int level = 0;
+  while (level < kMaxExtraLevels && CollapseEscapedReferences(unwrapped)) ++level;
+  const std::string_view text = unwrapped;
   std::string decoded = text.find('&') == std::string_view::npos ? std::string(text)
                                                                  : DecodeEntities(text);
   std::string out;
@@ -513,17 +607,10 @@ std::string CleanInlineText(std::string_view text) {
   return RepairMojibake(out);
 }
 
-std::string FragmentToText(std::string_view html) {
-  if (html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos) {
-    return HtmlToText(DecodeEntities(html));
-  }
-  return HtmlToText(html);
-}
+std::string FragmentToText(std::string_view html) { return HtmlToText(FragmentMarkup(html)); }
 
 void SetDescription(Posting& p, std::string_view html) {
-  const bool escaped = html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos;
-  const std::string unescaped = escaped ? DecodeEntities(html) : std::string();
-  const std::string_view fragment = escaped ? std::string_view(unescaped) : html;
+  const std::string fragment = FragmentMarkup(html);
   std::string text = HtmlToText(fragment);
   if (text.empty()) {
     p.description.reset();
@@ -534,11 +621,6 @@ void SetDescription(Posting& p, std::string_view html) {
   p.description_markdown = HtmlToMarkdown(fragment);
 }
 
-std::string FragmentToMarkdown(std::string_view html) {
-  if (html.find('<') == std::string_view::npos && html.find("&lt;") != std::string_view::npos) {
-    return HtmlToMarkdown(DecodeEntities(html));
-  }
-  return HtmlToMarkdown(html);
-}
+std::string FragmentToMarkdown(std::string_view html) { return HtmlToMarkdown(FragmentMarkup(html)); }
 
 }  // namespace jobtrawl::parsers

@@ -45,9 +45,15 @@ std::string HtmlToText(std::string_view html);
 // syntax are escaped. Never fails, as HtmlToText.
 std::string HtmlToMarkdown(std::string_view html);
 
-// HtmlToText for a description field of structured data, where some
-// publishers escape the whole fragment once more ("&lt;p&gt;..."): such a
-// fragment is unescaped first.
+// The markup of an HTML field escaped more levels deep than its container
+// (RSS, Atom, JSON) needs: markup escaped as text ("&lt;p&gt;...") is
+// unescaped, and references escaped twice ("&amp;amp;", "&amp;lt;") once,
+// up to four levels. A CDATA section left in the markup ("<![CDATA[...]]>",
+// escaped in XML) is read by HtmlToText and HtmlToMarkdown as its content,
+// where HTML would see a comment. Other fragments are returned unchanged.
+std::string FragmentMarkup(std::string_view html);
+
+// HtmlToText of FragmentMarkup: for a description field of structured data.
 std::string FragmentToText(std::string_view html);
 std::string FragmentToMarkdown(std::string_view html);
 
@@ -56,7 +62,9 @@ std::string FragmentToMarkdown(std::string_view html);
 void SetDescription(Posting& p, std::string_view html);
 
 // Entities decoded, whitespace runs (newlines included) collapsed to one
-// space, trimmed: for titles, names and other one-line fields.
+// space, trimmed: for titles, names and other one-line fields. CDATA
+// markers and references escaped twice ("R&amp;amp;D") are unwrapped first,
+// as in FragmentMarkup.
 std::string CleanInlineText(std::string_view text);
 
 // Appends the UTF-8 encoding of `cp` (U+FFFD for invalid code points).

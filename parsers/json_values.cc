@@ -110,7 +110,8 @@ std::string EmploymentType(std::string_view raw) {
   if (upper == "FULLTIME") return "FULL_TIME";
   if (upper == "PARTTIME") return "PART_TIME";
   if (upper == "CONTRACT") return "CONTRACTOR";
-  if (upper == "INTERNSHIP") return "INTERN";
+  if (upper == "INTERNSHIP" || upper == "TRAINEESHIP") return "INTERN";
+  if (upper == "FREELANCE" || upper == "FREELANCER") return "CONTRACTOR";
   if (upper == "TEMP") return "TEMPORARY";
   return upper;
 }

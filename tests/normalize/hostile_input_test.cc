@@ -63,6 +63,8 @@ const Case kCases[] = {
     {"LocationOrNotes", "(x or y or z) ", [](const std::string& s) { ParseLocation(s, "US"); }},
     {"LocationDashes", "x - ", [](const std::string& s) { ParseLocation(s, "US"); }},
     {"LocationManyPlaces", nullptr, [](const std::string& s) { ParseLocation(s, "US"); }},
+    {"LocationCountriesAndRegions", "Georgia, USA, ", [](const std::string& s) { ParseLocation(s, "US"); }},
+    {"LocationSharedRegionCodes", "Perth, WA, Punjab, ", [](const std::string& s) { ParseLocation(s, "AU"); }},
     {"CompanyKeyParentheses", "()", [](const std::string& s) { CompanyKey(s); }},
     {"TitleKeysParentheses", "()", [](const std::string& s) { TitleKeysOf(s); }},
     {"TitleKeysGenderMarkers", "m/w/d", [](const std::string& s) { TitleKeysOf(s); }},

@@ -78,6 +78,96 @@ TEST(SalaryTest, AmountsBelowACentOrBeyondAnyPayAreNotStated) {
   EXPECT_EQ(kept->annual_max, 50000);
 }
 
+TEST(SalaryTest, ThePakistaniRupeeWrittenRsIsReadByTheBoardsCountry) {
+  // Field case: "Rs." is the rupee of India, Pakistan, Sri Lanka, Nepal,
+  // Mauritius and the Seychelles; a board in Pakistan means PKR, and says so.
+  for (const auto& [text, country] : std::vector<std::pair<const char*, const char*>>{
+           {"PKR 150,000 - 200,000 per month", ""},
+           {"PKR 150,000 - 200,000", ""},
+           {"Rs. 150,000 - 200,000 per month", "PK"}}) {
+    auto s = ParseSalary(text, country);
+    ASSERT_TRUE(s) << text;
+    EXPECT_EQ(s->currency, "PKR") << text;
+    EXPECT_FALSE(s->currency_guessed) << text;
+    EXPECT_EQ(s->period, "MONTH") << text;
+    EXPECT_EQ(s->min, 150000) << text;
+    EXPECT_EQ(s->max, 200000) << text;
+    EXPECT_EQ(s->annual_min, 1800000) << text;
+    EXPECT_EQ(s->annual_max, 2400000) << text;
+  }
+}
+
+TEST(SalaryTest, EverySymbolSeveralCurrenciesShareIsReadByTheCountry) {
+  // A symbol several currencies share means the money of the posting's
+  // country; with no country that has one of them, the first reading is a guess.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+    bool guessed;
+  };
+  const Case kCases[] = {
+      {"Rs 90,000 per month", "LK", "LKR", false},       {"\u20a8 90,000 per month", "NP", "NPR", false},
+      {"90,000 rupees per month", "MU", "MUR", false},   {"Rs. 90,000 per month", "SC", "SCR", false},
+      {"Rs. 90,000 per month", "IN", "INR", false},      {"Rs. 90,000 per month", "", "INR", true},
+      {"\u20a8 90,000 per month", "", "INR", true},      {"Rs 8-12 LPA", "", "INR", true},
+      {"$120,000 - $140,000", "AU", "AUD", false},       {"$120,000 - $140,000", "", "USD", true},
+      {"$50,000 per month", "UY", "UYU", false},         {"$120,000", "EC", "USD", false},
+      {"$120,000", "DE", "USD", true},                   {"C$ 30,000 per month", "NI", "NIO", false},
+      {"C$85k - C$95k", "", "CAD", true},                {"C$85k - C$95k", "CA", "CAD", false},
+      {"\u00a330,000 per month", "EG", "EGP", false},     {"\u00a345,000 - \u00a355,000", "GB", "GBP", false},
+      {"\u00a345,000 - \u00a355,000", "", "GBP", true},  {"\u00a345,000", "JE", "GBP", false},
+      {"45 000 kr per month", "SE", "SEK", false},       {"45 000 kr per month", "NO", "NOK", false},
+      {"45 000 kr. per month", "DK", "DKK", false},      {"600.000 kr. per month", "IS", "ISK", false},
+      {"45 000 kr per month", "FO", "DKK", false},       {"45 000 kr per month", "", "SEK", true},
+      {"R 25,000 per month", "ZA", "ZAR", false},        {"R$ 8.000/m\u00eas", "ZA", "BRL", false},
+      {"\u00a5500,000 per month", "JP", "JPY", false},    {"\u00a520,000 per month", "CN", "CNY", false},
+      {"\u00a5500,000 per month", "", "JPY", true},       {"50,000\u5143 per month", "TW", "TWD", false},
+      {"20,000\u5143 per month", "", "CNY", true},        {"\u20a950,000,000", "KR", "KRW", false},
+      {"\u20a950,000,000", "", "KRW", true},              {"Fr. 120,000", "CH", "CHF", false},
+      {"Fr. 900,000 per month", "SN", "XOF", false},     {"CHF 120,000", "", "CHF", false},
+      {"15 000 lei", "MD", "MDL", false},                {"15 000 lei", "", "RON", true},
+      {"150,000 pounds", "LB", "LBP", false},            {"Rp 10.000.000 per month", "", "IDR", false},
+      {"RM 5,000 per month", "", "MYR", false},          {"1,500 руб", "BY", "BYN", false},
+      {"120,000 dollars", "NZ", "NZD", false},           {"120,000 dollars", "", "USD", true},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency_guessed, c.guessed) << c.text << " " << c.country;
+  }
+  // Lakh and crore count rupees and taka: the country's, else India's.
+  for (const auto& [country, currency] : std::vector<std::pair<const char*, const char*>>{
+           {"PK", "PKR"}, {"BD", "BDT"}, {"NP", "NPR"}, {"LK", "LKR"}, {"IN", "INR"}, {"", "INR"}, {"US", "INR"}}) {
+    auto s = ParseSalary("8-12 lakh per annum", country);
+    ASSERT_TRUE(s) << country;
+    EXPECT_EQ(s->currency, std::string(currency)) << country;
+    EXPECT_EQ(s->min, 800000) << country;
+  }
+  // Structured values written with a symbol are read the same way.
+  auto structured = NormalizeStructuredSalary(150000, 200000, "Rs.", "MONTH", "PK");
+  ASSERT_TRUE(structured);
+  EXPECT_EQ(structured->currency, "PKR");
+  EXPECT_FALSE(structured->currency_guessed);
+}
+
+TEST(SalaryTest, EveryCurrencyTheTablesNameIsAnIsoCode) {
+  // normalize/data: each symbol's readings and each country's money are ISO 4217.
+  const Tables& t = Tables::Get();
+  for (const auto& [token, codes] : t.currency_symbols) {
+    EXPECT_FALSE(codes.empty()) << token;
+    for (const std::string& code : codes) EXPECT_TRUE(t.currency_codes.contains(code)) << token << " " << code;
+  }
+  size_t with_money = 0;
+  for (const auto& [code, country] : t.countries) {
+    if (country.currency.empty()) continue;
+    ++with_money;
+    EXPECT_TRUE(t.currency_codes.contains(country.currency)) << code;
+  }
+  EXPECT_EQ(with_money, 248u);  // every ISO 3166-1 country but Antarctica
+}
+
 TEST(DateTest, DatesOutsideTheYearsReadAreNotStated) {
   // Found by fuzzing (fuzz/regressions/normalize_date): epoch numbers,
   // offsets and relative dates landed outside 1970-2200, where a date read
@@ -103,6 +193,60 @@ TEST(LocationTest, ACountryNamedTwiceInNotesIsOnePlace) {
   // "(...)" notes became places without the check for repeats.
   EXPECT_THAT(ParseLocation("Remote (UK or United Kingdom)").places,
               ElementsAre(Place{.country = "GB"}));
+}
+
+// Places as "city|region|country; ..." for one-line expectations.
+std::string PlacesOf(std::string_view text, std::string_view hint = {}) {
+  std::string out;
+  for (const Place& p : ParseLocation(text, hint).places) {
+    if (!out.empty()) out += "; ";
+    out += p.city.value_or("") + "|" + p.region.value_or("") + "|" + p.country.value_or("");
+  }
+  return out;
+}
+
+TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
+  // Field case: "Georgia" is a country and a US state, "WA" Washington and
+  // Western Australia, "Punjab" a state of India and a province of Pakistan,
+  // "Limburg" a province of the Netherlands and of Belgium. The reading that
+  // agrees with the city's known country, or with a country named after it,
+  // wins; the board's country breaks what is left.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Tbilisi, Georgia", "", "Tbilisi||GE"},
+      {"Atlanta, Georgia", "", "Atlanta|GA|US"},
+      {"Georgia, USA", "", "|GA|US"},
+      {"Vancouver, BC; San Francisco, CA", "", "Vancouver|BC|CA; San Francisco|CA|US"},
+      {"Atlanta, Georgia, USA", "", "Atlanta|GA|US"},
+      {"Tbilisi, Georgia", "US", "Tbilisi||GE"},
+      {"Georgia", "", "||GE"},
+      {"Georgia", "US", "|GA|US"},
+      {"Georgia, United States", "", "|GA|US"},
+      {"Perth, WA", "", "Perth|WA|AU"},
+      {"Seattle, WA", "", "Seattle|WA|US"},
+      {"Seattle, WA", "AU", "Seattle|WA|US"},
+      {"Melbourne, Victoria", "", "Melbourne|VIC|AU"},
+      {"Lahore, Punjab", "", "Lahore|PB|PK"},
+      {"Amritsar, Punjab", "", "Amritsar|PB|IN"},
+      {"Punjab, Pakistan", "", "|PB|PK"},
+      {"Punjab, India", "", "|PB|IN"},
+      {"Karachi, Sindh, Pakistan", "", "Karachi|SD|PK"},
+      {"Maastricht, Limburg", "", "Maastricht|LI|NL"},
+      {"Hasselt, Limburg", "", "Hasselt|VLI|BE"},
+      {"Limburg, Belgium", "", "|VLI|BE"},
+      {"Limburg, Netherlands", "", "|LI|NL"},
+      {"St Helier, Jersey", "", "St Helier||JE"},
+      {"Berlin, DE", "", "Berlin|BE|DE"},
+      {"London, ON", "", "London|ON|CA"},
+      {"Smallville, DE", "", "Smallville|DE|US"},
+      {"Smallville, DE", "DE", "Smallville||DE"},
+      {"Smallville, Georgia", "US", "Smallville|GA|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
 
 TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
@@ -191,6 +335,36 @@ TEST(NormalizePostingTest, TheBoardsCountryResolvesSymbolsDatesAndPlaces) {
   us.date_posted = "04/05/2026";
   NormalizePosting(us, {.fetched_at = kFetched, .country = "US"});
   EXPECT_EQ(us.date_posted, "2026-04-05");
+}
+
+TEST(NormalizePostingTest, RemoteWorkSymbolsFollowTheBoardNotTheCandidatesPlace) {
+  // Remotive (corpus, 2026): "$80k - $100k" for a remote role open to
+  // Uruguay pays US dollars; the dollar sign is also the Uruguayan peso's,
+  // but where candidates may live does not make it theirs.
+  struct Case {
+    const char* location;
+    const char* remote;
+    const char* board;
+    const char* currency;
+    bool guessed;
+  };
+  const Case kCases[] = {
+      {"Uruguay", "remote", "", "USD", true},
+      {"Montevideo, Uruguay", nullptr, "", "UYU", false},
+      {"Uruguay", "remote", "UY", "UYU", false},
+      {"Montevideo, Uruguay", "remote", "US", "USD", false},
+      {"Lahore, Pakistan", "remote", "", "PKR", false},  // only "$" is international remote pay
+  };
+  for (const Case& k : kCases) {
+    Posting p;
+    p.title = "Staff Engineer";
+    p.location = k.location;
+    if (k.remote) p.remote = k.remote;
+    p.salary_text = std::string(k.location).starts_with("Lahore") ? "Rs. 150,000 per month" : "$80k - $100k";
+    NormalizePosting(p, {.fetched_at = kFetched, .country = k.board});
+    EXPECT_EQ(p.salary_currency, std::string(k.currency)) << k.location << " " << k.board;
+    EXPECT_EQ(p.salary_currency_guessed, k.guessed) << k.location << " " << k.board;
+  }
 }
 
 TEST(NormalizePostingTest, StructuredSalaryKeepsItsSourceAndRemoteScopeNeedsRemoteWork) {

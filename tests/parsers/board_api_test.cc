@@ -42,6 +42,19 @@ TEST(BoardApiTest, GreenhouseJobsWithEscapedContent) {
   EXPECT_EQ(p.description->find("&lt;"), std::string::npos);
 }
 
+TEST(BoardApiTest, DescriptionsEscapedOneLevelDeeperKeepTheirText) {
+  // Board API description fields escaped twice, or wrapped in CDATA, keep
+  // their text, in single fields and in the parts of a composed one.
+  Extracted gh = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"A",
+      "content":"&amp;lt;p&amp;gt;Ship R&amp;amp;amp;D tools.&amp;lt;/p&amp;gt;"}]})");
+  ASSERT_EQ(gh.postings.size(), 1u);
+  EXPECT_EQ(gh.postings[0].description, "Ship R&D tools.");
+  Extracted rc = Read(SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"B",
+      "description":"<![CDATA[<p>Work in our lab.</p>]]>","requirements":"&lt;![CDATA[Lab experience.]]&gt;"}]})");
+  ASSERT_EQ(rc.postings.size(), 1u);
+  EXPECT_EQ(rc.postings[0].description, "Work in our lab.\n\nLab experience.");
+}
+
 TEST(BoardApiTest, LeverPostingsNewAndOldShapes) {
   std::string body = jobtrawl::testing::ReadCorpus("api/lever-postings-api-spotify-2026-trimmed.json");
   REQUIRE_CORPUS(body);
@@ -164,6 +177,204 @@ TEST(BoardApiTest, RecruiteeOffers) {
   EXPECT_EQ(p.remote, "remote");
   EXPECT_EQ(p.description, "Build.\n\n- JS");
   EXPECT_EQ(p.url, "https://careers.hotjar.com/o/software-engineer");
+}
+
+TEST(BoardApiTest, RecruiteeOnSiteFlagIsRead) {
+  // Field case: Recruitee states the workplace as three flags, remote,
+  // hybrid and on_site; an offer with only on_site set is on-site, not unstated.
+  Extracted x = Read(SourceKind::kRecruitee, R"({
+ "offers": [
+  {
+   "id": 900001,
+   "slug": "backend-engineer",
+   "status": "published",
+   "title": "Backend Engineer",
+   "company_name": "Example Analytics",
+   "location": "Amsterdam, Netherlands",
+   "city": "Amsterdam",
+   "country_code": "NL",
+   "remote": false,
+   "hybrid": true,
+   "on_site": false,
+   "employment_type_code": "fulltime_permanent",
+   "published_at": "2026-11-24 09:00:00 UTC",
+   "description": "<p>Three days a week in our Amsterdam office.</p>",
+   "requirements": "<p>Go or Python.</p>",
+   "careers_url": "https://example-analytics.recruitee.com/o/backend-engineer"
+  },
+  {
+   "id": 900002,
+   "slug": "lab-technician",
+   "status": "published",
+   "title": "Lab Technician",
+   "company_name": "Example Analytics",
+   "location": "Utrecht, Netherlands",
+   "city": "Utrecht",
+   "country_code": "NL",
+   "remote": false,
+   "hybrid": false,
+   "on_site": true,
+   "employment_type_code": "fulltime_permanent",
+   "published_at": "2026-11-24 09:00:00 UTC",
+   "description": "<p>Work in our Utrecht lab.</p>",
+   "requirements": "<p>Lab experience.</p>",
+   "careers_url": "https://example-analytics.recruitee.com/o/lab-technician"
+  }
+ ]
+})", "https://example-analytics.recruitee.com/api/offers/");
+  ASSERT_EQ(x.postings.size(), 2u);
+  EXPECT_EQ(x.postings[0].remote, "hybrid");
+  EXPECT_EQ(x.postings[1].remote, "onsite");
+}
+
+TEST(BoardApiTest, RecruiteeEveryWorkplaceEmploymentAndSalaryField) {
+  // Recruitee's offers API: remote/hybrid/on_site flags (remote and on-site
+  // together is hybrid; all false is unstated), employment_type_code, and
+  // salary {min, max, currency, period} with amounts as strings.
+  Extracted x = Read(SourceKind::kRecruitee, R"({"offers":[
+      {"id":1,"title":"A","remote":true,"hybrid":false,"on_site":false,"employment_type_code":"parttime_fixed_term",
+       "salary":{"min":"18.50","max":"21.00","currency":"EUR","period":"hour"}},
+      {"id":2,"title":"B","remote":true,"hybrid":false,"on_site":true,"employment_type_code":"internship",
+       "salary":{"min":"3000","max":"3500","currency":"EUR","period":"month"}},
+      {"id":3,"title":"C","remote":false,"hybrid":false,"on_site":false,"employment_type_code":"freelance",
+       "salary":{"min":null,"max":null,"currency":"EUR","period":"year"}},
+      {"id":4,"title":"D","employment_type_code":"fulltime_fixed_term"},
+      {"id":5,"title":"E","employment_type_code":"traineeship"},
+      {"id":6,"title":"F","employment_type_code":"volunteer"}]})");
+  ASSERT_EQ(x.postings.size(), 6u);
+  EXPECT_EQ(x.postings[0].remote, "remote");
+  EXPECT_EQ(x.postings[0].employment_type, "PART_TIME,TEMPORARY");
+  EXPECT_EQ(x.postings[0].salary_min, 18.5);
+  EXPECT_EQ(x.postings[0].salary_max, 21);
+  EXPECT_EQ(x.postings[0].salary_currency, "EUR");
+  EXPECT_EQ(x.postings[0].salary_period, "HOUR");
+  EXPECT_EQ(x.postings[1].remote, "hybrid");
+  EXPECT_EQ(x.postings[1].employment_type, "INTERN");
+  EXPECT_EQ(x.postings[1].salary_period, "MONTH");
+  EXPECT_EQ(x.postings[2].remote, std::nullopt);
+  EXPECT_EQ(x.postings[2].employment_type, "CONTRACTOR");
+  EXPECT_FALSE(x.postings[2].salary_min);
+  EXPECT_FALSE(x.postings[2].salary_currency);
+  EXPECT_EQ(x.postings[3].employment_type, "FULL_TIME,TEMPORARY");
+  EXPECT_EQ(x.postings[4].employment_type, "INTERN");
+  EXPECT_EQ(x.postings[5].employment_type, "VOLUNTEER");
+}
+
+TEST(BoardApiTest, WorkableWorkplaceTypeTelecommutingAndSalary) {
+  // Workable's job objects: location.workplace_type (on_site | hybrid |
+  // remote), location.telecommuting, the v3 "workplace" enum, and salary
+  // {salary_from, salary_to, salary_currency}.
+  Extracted x = Read(SourceKind::kWorkable, R"({"name":"Acme","jobs":[
+      {"shortcode":"A1","title":"Site Engineer","employment_type":"Full-time",
+       "location":{"city":"Leeds","country":"United Kingdom","country_code":"GB","workplace_type":"on_site","telecommuting":false},
+       "salary":{"salary_from":40000,"salary_to":50000,"salary_currency":"gbp"}},
+      {"shortcode":"A2","title":"Support","location":{"city":"Leeds","workplace_type":"hybrid"}},
+      {"shortcode":"A3","title":"Writer","location":{"city":"Leeds","telecommuting":true}},
+      {"shortcode":"A4","title":"Analyst","workplace":"on_site","type":"contract"}]})");
+  ASSERT_EQ(x.postings.size(), 4u);
+  EXPECT_EQ(x.postings[0].remote, "onsite");
+  EXPECT_EQ(x.postings[0].employment_type, "FULL_TIME");
+  EXPECT_EQ(x.postings[0].salary_min, 40000);
+  EXPECT_EQ(x.postings[0].salary_max, 50000);
+  EXPECT_EQ(x.postings[0].salary_currency, "GBP");
+  EXPECT_EQ(x.postings[0].country, "GB");
+  EXPECT_EQ(x.postings[1].remote, "hybrid");
+  EXPECT_EQ(x.postings[2].remote, "remote");
+  EXPECT_EQ(x.postings[3].remote, "onsite");
+  EXPECT_EQ(x.postings[3].employment_type, "CONTRACTOR");
+}
+
+TEST(BoardApiTest, GreenhouseCustomFieldsAndPayRanges) {
+  // Greenhouse has no workplace or employment field of its own: boards keep
+  // them in "metadata" custom fields (value a string or a list), and pay
+  // transparency ranges in pay_input_ranges (cents).
+  Extracted x = Read(SourceKind::kGreenhouse, R"({"id":42,"title":"Engineer","absolute_url":"https://boards.greenhouse.io/acme/jobs/42",
+      "metadata":[{"id":1,"name":"Tier Level","value":["1"],"value_type":"multi_select"},
+                  {"id":2,"name":"Workplace Type","value":"Hybrid","value_type":"single_select"},
+                  {"id":3,"name":"Employment Type","value":["Full-time"],"value_type":"multi_select"}],
+      "pay_input_ranges":[{"min_cents":12000000,"max_cents":15000000,"currency_type":"USD","title":"Zone 1","blurb":""}]})");
+  ASSERT_EQ(x.postings.size(), 1u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.remote, "hybrid");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");
+  EXPECT_EQ(p.salary_min, 120000);
+  EXPECT_EQ(p.salary_max, 150000);
+  EXPECT_EQ(p.salary_currency, "USD");
+  Extracted other = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"A",
+      "metadata":[{"name":"Remote","value":"No"},{"name":"Location Type","value":"On-site"}]},
+      {"id":2,"title":"B","metadata":[{"name":"Is this role remote?","value":true}]},
+      {"id":4,"title":"D","metadata":[{"name":"Remote","value":"Yes"}]},
+      {"id":3,"title":"C","metadata":[{"name":"Tier Level","value":"Remote"}]}]})");
+  ASSERT_EQ(other.postings.size(), 4u);
+  EXPECT_EQ(other.postings[0].remote, "onsite");
+  EXPECT_EQ(other.postings[1].remote, "remote");
+  EXPECT_EQ(other.postings[2].remote, "remote");
+  EXPECT_EQ(other.postings[3].remote, std::nullopt);  // not a workplace field
+}
+
+TEST(BoardApiTest, LeverWorkplaceEnumAndSalaryDescription) {
+  // Lever: workplaceType onsite | remote | hybrid | unspecified; salaryRange
+  // {min, max, currency, interval}; salaryDescriptionPlain when no range.
+  Extracted x = Read(SourceKind::kLever, R"([
+      {"id":"1","text":"A","workplaceType":"onsite","categories":{"commitment":"Part-time"},
+       "salaryRange":{"min":60000,"max":70000,"currency":"EUR","interval":"per-year-salary"}},
+      {"id":"2","text":"B","workplaceType":"unspecified","salaryDescriptionPlain":"£45,000 - £55,000 per annum"},
+      {"id":"3","text":"C","workplaceType":"hybrid","salaryRange":{"min":25,"max":30,"currency":"USD","interval":"per-hour-wage"}}])");
+  ASSERT_EQ(x.postings.size(), 3u);
+  EXPECT_EQ(x.postings[0].remote, "onsite");
+  EXPECT_EQ(x.postings[0].employment_type, "PART_TIME");
+  EXPECT_EQ(x.postings[0].salary_period, "YEAR");
+  EXPECT_EQ(x.postings[1].remote, std::nullopt);
+  EXPECT_EQ(x.postings[1].salary_text, "£45,000 - £55,000 per annum");
+  EXPECT_EQ(x.postings[2].remote, "hybrid");
+  EXPECT_EQ(x.postings[2].salary_period, "HOUR");
+}
+
+TEST(BoardApiTest, AshbyOnSiteEnumEmploymentTypesAndTierSalary) {
+  // Ashby: workplaceType OnSite | Hybrid | Remote, isRemote, employmentType
+  // FullTime | PartTime | Intern | Contract | Temporary, compensation
+  // summaryComponents, else the first tier's components, else its summary text.
+  Extracted x = Read(SourceKind::kAshby, R"({"jobs":[
+      {"id":"a","title":"A","workplaceType":"OnSite","isRemote":false,"employmentType":"Intern",
+       "compensation":{"compensationTiers":[{"components":[
+          {"compensationType":"Salary","interval":"1 MONTH","currencyCode":"EUR","minValue":2000,"maxValue":2500}]}]}},
+      {"id":"b","title":"B","isRemote":true,"employmentType":"Contract",
+       "compensation":{"compensationTierSummary":"€60K – €70K"}},
+      {"id":"c","title":"C","employmentType":"Temporary"},
+      {"id":"d","title":"D","employmentType":"PartTime"}]})");
+  ASSERT_EQ(x.postings.size(), 4u);
+  EXPECT_EQ(x.postings[0].remote, "onsite");
+  EXPECT_EQ(x.postings[0].employment_type, "INTERN");
+  EXPECT_EQ(x.postings[0].salary_min, 2000);
+  EXPECT_EQ(x.postings[0].salary_period, "MONTH");
+  EXPECT_EQ(x.postings[0].salary_currency, "EUR");
+  EXPECT_EQ(x.postings[1].remote, "remote");
+  EXPECT_EQ(x.postings[1].employment_type, "CONTRACTOR");
+  EXPECT_EQ(x.postings[1].salary_text, "€60K – €70K");
+  EXPECT_EQ(x.postings[2].employment_type, "TEMPORARY");
+  EXPECT_EQ(x.postings[3].employment_type, "PART_TIME");
+}
+
+TEST(BoardApiTest, SmartRecruitersWorkplaceFlagsAndRemotiveJobTypes) {
+  // SmartRecruiters: location.remote and location.hybrid; Remotive: job_type
+  // full_time | part_time | contract | freelance | internship.
+  Extracted sr = Read(SourceKind::kSmartRecruiters, R"({"content":[
+      {"id":"1","name":"A","location":{"city":"Berlin","remote":false,"hybrid":true},"typeOfEmployment":{"id":"permanent","label":"Full-time"}},
+      {"id":"2","name":"B","location":{"city":"Berlin","remote":true,"hybrid":false},"typeOfEmployment":{"label":"Part-time"}},
+      {"id":"3","name":"C","location":{"city":"Berlin","remote":false},"typeOfEmployment":{"label":"Internship"}}]})");
+  ASSERT_EQ(sr.postings.size(), 3u);
+  EXPECT_EQ(sr.postings[0].remote, "hybrid");
+  EXPECT_EQ(sr.postings[1].remote, "remote");
+  EXPECT_EQ(sr.postings[1].employment_type, "PART_TIME");
+  EXPECT_EQ(sr.postings[2].remote, std::nullopt);
+  EXPECT_EQ(sr.postings[2].employment_type, "INTERN");
+  Extracted rv = Read(SourceKind::kRemotive, R"({"jobs":[{"id":1,"title":"A","job_type":"part_time","salary":"$40k"},
+      {"id":2,"title":"B","job_type":"internship"},{"id":3,"title":"C","job_type":"freelance"}]})");
+  ASSERT_EQ(rv.postings.size(), 3u);
+  EXPECT_EQ(rv.postings[0].employment_type, "PART_TIME");
+  EXPECT_EQ(rv.postings[0].salary_text, "$40k");
+  EXPECT_EQ(rv.postings[1].employment_type, "INTERN");
+  EXPECT_EQ(rv.postings[2].employment_type, "CONTRACTOR");
 }
 
 TEST(BoardApiTest, EpochDatesPastTheClockAreNoDate) {

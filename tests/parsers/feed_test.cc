@@ -118,6 +118,47 @@ TEST(FeedTest, CompanyInTitleOnlyWhereAsked) {
   EXPECT_FALSE(on.postings[1].company);
 }
 
+TEST(FeedTest, DescriptionEscapedOneLevelDeeperKeepsItsText) {
+  // Field case: an RSS description holding "&lt;![CDATA[...]]&gt;" (a CDATA
+  // section escaped as text) is the description, not an empty comment.
+  Extracted x = Feed(R"(<?xml version="1.0" encoding="UTF-8"?>
+<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
+  <channel>
+    <title>Example Careers</title>
+    <link>https://careers.example.org/</link>
+    <description>Open roles</description>
+    <item>
+      <title>Data Analyst</title>
+      <link>https://careers.example.org/jobs/288</link>
+      <description>&lt;![CDATA[Build dashboards in SQL and Python.]]&gt;</description>
+      <pubDate>Fri, 27 Nov 2026 08:26:02 GMT</pubDate>
+      <guid>https://careers.example.org/jobs/288</guid>
+      <dc:creator>Example Careers</dc:creator>
+    </item>
+  </channel>
+</rss>
+)");
+  ASSERT_EQ(x.postings.size(), 1u);
+  EXPECT_EQ(x.postings[0].description, "Build dashboards in SQL and Python.");
+
+  // The same kind in content:encoded, Atom content and summary, and titles.
+  Extracted more = Feed(R"(<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+    <item><title>&lt;![CDATA[R&amp;amp;D Engineer]]&gt;</title><link>https://x.example/1</link>
+      <content:encoded>&amp;lt;p&amp;gt;Own the &amp;lt;b&amp;gt;data&amp;lt;/b&amp;gt; platform.&amp;lt;/p&amp;gt;</content:encoded></item>
+  </channel></rss>)");
+  ASSERT_EQ(more.postings.size(), 1u);
+  EXPECT_EQ(more.postings[0].title, "R&D Engineer");
+  EXPECT_EQ(more.postings[0].description, "Own the data platform.");
+  Extracted atom = Feed(R"(<feed xmlns="http://www.w3.org/2005/Atom">
+    <entry><title type="html">Analyst</title><link href="https://x.example/2"/>
+      <summary type="html">&lt;![CDATA[&lt;p&gt;Model &lt;i&gt;risk&lt;/i&gt;.&lt;/p&gt;]]&gt;</summary></entry>
+    <entry><title>Tester</title><link href="https://x.example/3"/>
+      <content type="html">&amp;lt;p&amp;gt;Test &amp;amp;amp; ship.&amp;lt;/p&amp;gt;</content></entry></feed>)");
+  ASSERT_EQ(atom.postings.size(), 2u);
+  EXPECT_EQ(atom.postings[0].description, "Model risk.");
+  EXPECT_EQ(atom.postings[1].description, "Test & ship.");
+}
+
 TEST(FeedTest, NoEntityExpansionAndNoCrashOnGarbage) {
   // A billion-laughs DTD: pugixml does not expand declared entities.
   Extracted x = Feed(R"(<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">

@@ -6,6 +6,9 @@
 #include "parsers/named_references.h"
 
 #include <gtest/gtest.h>
+#include <time.h>
+
+#include <algorithm>
 
 namespace jobtrawl::parsers {
 namespace {
@@ -141,6 +144,83 @@ TEST(HtmlToTextTest, SurvivesBrokenMarkup) {
 
 TEST(CleanInlineTextTest, CollapsesToOneLine) {
   EXPECT_EQ(CleanInlineText("  Senior\n\n  Engineer &amp; Lead\t"), "Senior Engineer & Lead");
+}
+
+TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
+  // Fields escaped once more than their container needs still hold markup
+  // after one level of unescaping: a CDATA section ("&lt;![CDATA[...]]&gt;"
+  // in XML), HTML escaped twice ("&amp;lt;p&amp;gt;"), references escaped
+  // twice ("&amp;amp;"). The text is kept and the markup read.
+  struct Case {
+    const char* html;
+    const char* text;
+    const char* markdown;
+  };
+  const Case kCases[] = {
+      {"<![CDATA[Build dashboards in SQL and Python.]]>", "Build dashboards in SQL and Python.",
+       "Build dashboards in SQL and Python."},
+      {"&lt;![CDATA[Build dashboards in SQL and Python.]]&gt;", "Build dashboards in SQL and Python.",
+       "Build dashboards in SQL and Python."},
+      {"<![CDATA[<p>Build <b>dashboards</b>.</p><ul><li>SQL</li></ul>]]>", "Build dashboards.\n\n- SQL",
+       "Build **dashboards**.\n\n- SQL"},
+      {"&lt;![CDATA[&lt;p&gt;Build &lt;b&gt;dashboards&lt;/b&gt;.&lt;/p&gt;]]&gt;", "Build dashboards.",
+       "Build **dashboards**."},
+      {"<p>Intro</p><![CDATA[<p>More</p>]]><p>End</p>", "Intro\n\nMore\n\nEnd", "Intro\n\nMore\n\nEnd"},
+      {"&amp;lt;p&amp;gt;R&amp;amp;D &amp;lt;b&amp;gt;team&amp;lt;/b&amp;gt;&amp;lt;/p&amp;gt;", "R&D team",
+       "R&D **team**"},
+      {"<p>R&amp;amp;D and caf&amp;eacute; &amp;#8211; Berlin</p>", "R&D and caf\u00e9 \u2013 Berlin",
+       "R&D and caf\u00e9 \u2013 Berlin"},
+      {"&lt;p&gt;R&amp;amp;D&lt;/p&gt;", "R&D", "R&D"},
+      // Not escaping: "&amp;" before a word that is no reference, and text about markup.
+      {"<p>Tom &amp; Jerry; AT&amp;T</p>", "Tom & Jerry; AT&T", "Tom & Jerry; AT&T"},
+      {"<p>Write &lt;div&gt; tags</p>", "Write <div> tags", "Write <div> tags"},
+      {"<![CDATA[unclosed", "unclosed", "unclosed"},
+  };
+  for (const Case& c : kCases) {
+    Posting p;
+    SetDescription(p, c.html);
+    EXPECT_EQ(p.description, c.text) << c.html;
+    EXPECT_EQ(p.description_markdown, c.markdown) << c.html;
+    EXPECT_EQ(FragmentToText(c.html), c.text) << c.html;
+  }
+}
+
+TEST(SetDescriptionTest, UnwrappingEscapedMarkupStaysLinear) {
+  // Many CDATA openers without a closer, or references escaped over and
+  // over, cost work linear in the field: four times the input at most eight
+  // times the CPU.
+  auto cpu = [](const std::string& html) {
+    double best = 1e9;
+    for (int run = 0; run < 3; ++run) {
+      timespec a{}, b{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+      Posting p;
+      SetDescription(p, html);
+      (void)CleanInlineText(html);
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+      best = std::min(best, static_cast<double>(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+    }
+    return best;
+  };
+  auto repeat = [](std::string_view unit, size_t bytes) {
+    std::string out;
+    while (out.size() < bytes) out.append(unit);
+    return out;
+  };
+  for (std::string_view unit : {"<![CDATA[x ", "&amp;amp;amp; ", "&lt;![CDATA[&amp;lt;p&amp;gt; ", "]]> <![CDATA["}) {
+    const double small = cpu(repeat(unit, 50'000));
+    const double large = cpu(repeat(unit, 200'000));
+    EXPECT_LE(large, std::max(8 * small, 0.004)) << unit << ": " << small << " s -> " << large << " s";
+  }
+}
+
+TEST(CleanInlineTextTest, TitlesEscapedOneLevelDeeperKeepTheirText) {
+  // The same for one-line fields: "<![CDATA[...]]>" and "&amp;amp;" left by
+  // a feed that escaped its titles twice.
+  EXPECT_EQ(CleanInlineText("<![CDATA[Data Analyst]]>"), "Data Analyst");
+  EXPECT_EQ(CleanInlineText("R&amp;amp;D Engineer"), "R&D Engineer");
+  EXPECT_EQ(CleanInlineText("Sales &amp;amp;amp; Marketing"), "Sales & Marketing");
+  EXPECT_EQ(CleanInlineText("AT&amp;T Support"), "AT&T Support");
 }
 
 }  // namespace

@@ -136,6 +136,20 @@ TEST(JsonLdTest, BrokenBlocksAreCountedNotFatal) {
   EXPECT_EQ(out.broken_blocks, 3);
 }
 
+TEST(JsonLdTest, DescriptionEscapedOneLevelDeeperKeepsItsText) {
+  // A JSON-LD description holding a CDATA section or HTML escaped twice is
+  // the description's text, as in feeds.
+  auto out = Extract(Script(R"({"@type":"JobPosting","title":"Data Analyst",
+      "description":"<![CDATA[<p>Build dashboards in <b>SQL</b> and Python.</p>]]>"})") +
+                     Script(R"({"@type":"JobPosting","title":"R&amp;amp;D Lead",
+      "description":"&amp;lt;p&amp;gt;Lead R&amp;amp;amp;D.&amp;lt;/p&amp;gt;"})"));
+  ASSERT_EQ(out.postings.size(), 2u);
+  EXPECT_EQ(out.postings[0].description, "Build dashboards in SQL and Python.");
+  EXPECT_EQ(out.postings[0].description_markdown, "Build dashboards in **SQL** and Python.");
+  EXPECT_EQ(out.postings[1].title, "R&D Lead");
+  EXPECT_EQ(out.postings[1].description, "Lead R&D.");
+}
+
 TEST(JsonLdTest, WrongTypesNeverCrash) {
   // Values of unexpected JSON types are skipped field by field.
   auto out = Extract(Script(R"({"@type":"JobPosting","title":["A"],"hiringOrganization":7,
