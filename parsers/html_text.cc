@@ -532,7 +532,7 @@ bool CollapseEscapedReferences(std::string& s) {
       probe.assign("&");
       probe.append(s, i + 5, 40);
       scratch.clear();
-      const size_t used = DecodeOne(probe, 0, scratch);
+      const size_t used = DecodeOne(probe, 0, scratch, ReferenceContext::kAttribute);
       if (used > 1 && probe[used - 1] == ';') {
         if (!found) out.assign(s, 0, i);
         found = true;
