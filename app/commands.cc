@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "app/daemon.h"
+#include "app/log.h"
 #include "app/posting_json.h"
 #include "app/recorded_response.h"
 #include "app/source_crawl.h"
@@ -131,6 +132,17 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
     return summary.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
   }
   if (!quiet) out << FormatSummary(*summary);
+  // Failures go to stderr whatever -q says: cron mails them, and under
+  // systemd they reach the journal with their priority.
+  const bool journal = StderrIsJournal();
+  for (const SourceSummary& s : summary->sources) {
+    const storage::RunRecord& r = s.record;
+    if (r.status == "ok" || r.status == "skipped") continue;
+    const LogLevel level = r.status == "partial" ? LogLevel::kWarning : LogLevel::kError;
+    err << FormatLogLine(level, s.name + ": " + r.status + (r.message.empty() ? "" : ": " + r.message),
+                         journal)
+        << '\n';
+  }
   if (summary->all_skipped() && !summary->interrupted) return kExitAllSkipped;
   return summary->all_ok() ? kExitOk : kExitSourcesFailed;
 }

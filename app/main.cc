@@ -43,8 +43,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 256));
   crawl->add_flag("--wait", crawl_options.wait,
                   "Wait for sources another process is crawling, instead of skipping them");
+  crawl->add_flag("--due", crawl_options.due,
+                  "Crawl only sources whose `every` has passed since their last successful run "
+                  "(for a frequent timer or cron job)");
   crawl->add_flag("-v,--verbose", crawl_options.verbose, "Print each failed page to stderr");
-  crawl->add_flag("-q,--quiet", quiet, "Print no summary");
+  crawl->add_flag("-q,--quiet", quiet,
+                  "Print no summary table; a failed or partial source still gets a line on stderr "
+                  "with its cause");
 
   CLI::App* parse = app.add_subcommand(
       "parse", "Print the postings extracted from a saved page, as JSON (for config authors)");
