@@ -15,6 +15,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/config_lint.h"
 #include "app/daemon.h"
 #include "app/log.h"
 #include "app/posting_json.h"
@@ -91,18 +92,34 @@ std::optional<std::string> ReadInputOrSay(const std::filesystem::path& file, std
 
 std::filesystem::path DefaultConfigPath() {
   if (const char* env = std::getenv("JOBTRAWL_CONFIG"); env != nullptr && *env != '\0') return env;
-  return "/etc/jobtrawl/jobtrawl.toml";
+  return InstalledConfigPath();
 }
 
-int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err) {
+std::filesystem::path InstalledConfigPath() { return JOBTRAWL_INSTALLED_CONFIG; }
+
+int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err,
+                       bool strict) {
   auto config = config::LoadConfig(file);
   if (!config) {
     PrintConfigErrors(config.error(), err);
     return kExitUsage;
   }
+  const std::vector<config::ConfigError> warnings = LintConfig(*config);
+  for (config::ConfigError w : warnings) {
+    w.message = "warning: " + w.message;
+    err << w.ToString() << '\n';
+  }
+  if (strict && !warnings.empty()) {
+    err << file.string() << ": " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings")
+        << " (--strict)\n";
+    return kExitUsage;
+  }
   out << file.string() << ": ok, " << config->sources.size()
       << (config->sources.size() == 1 ? " source" : " sources") << ", database "
-      << config->storage.database.string() << '\n';
+      << config->storage.database.string()
+      << (warnings.empty() ? std::string() : ", " + std::to_string(warnings.size()) +
+                                                 (warnings.size() == 1 ? " warning" : " warnings"))
+      << '\n';
   return kExitOk;
 }
 
@@ -111,6 +128,11 @@ int RunCommand(const std::filesystem::path& config_file, int parse_threads, std:
   if (!config) {
     PrintConfigErrors(config.error(), err);
     return kExitUsage;
+  }
+  // What would make it idle or fail every page is said at start, in the journal.
+  for (config::ConfigError w : LintConfig(*config)) {
+    if (config->sources.empty()) w.message += "; the service idles until a reload brings one";
+    LogLine(LogLevel::kWarning, w.ToString());
   }
   boost::asio::io_context ioc(1);
   Daemon daemon(ioc, std::move(*config),

@@ -21,11 +21,19 @@ enum ExitCode : int {
   kExitAllSkipped = 4,     // crawl: other live processes hold every selected source; nothing stored
 };
 
+// Where `cmake --install` puts the config: SYSCONFDIR/jobtrawl/jobtrawl.toml
+// as configured (/etc/jobtrawl/jobtrawl.toml for prefix /usr or with
+// -DCMAKE_INSTALL_SYSCONFDIR=/etc).
+std::filesystem::path InstalledConfigPath();
+
 // The config file used when --config is not given: $JOBTRAWL_CONFIG, else
-// /etc/jobtrawl/jobtrawl.toml.
+// InstalledConfigPath().
 std::filesystem::path DefaultConfigPath();
 
-int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err);
+// Errors (exit 2) and warnings (LintConfig: exit 2 only with `strict`),
+// each as "file:line:column: ...".
+int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err,
+                       bool strict = false);
 
 // `jobtrawl run`: serves until SIGTERM/SIGINT (exit 0) or until the
 // database cannot be used (exit 3); a bad config exits 2 at once.

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
 
   std::string config_file = DefaultConfigPath().string();
   const std::string config_help =
-      "Config file (default: $JOBTRAWL_CONFIG, else /etc/jobtrawl/jobtrawl.toml)";
+      "Config file (default: $JOBTRAWL_CONFIG, else " + InstalledConfigPath().string() + ")";
 
   CLI::App* run = app.add_subcommand(
       "run", "Run as a service: crawl each source every `every`, until SIGTERM; SIGHUP reloads "
@@ -82,7 +82,11 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check-config",
                                        "Validate a config file and report every error in it");
   std::string check_file = DefaultConfigPath().string();
+  bool strict = false;
   check->add_option("FILE", check_file, "Config file (default as for --config)");
+  check->add_flag("--strict", strict,
+                  "Fail (exit 2) on warnings too: no sources, start URLs the address policy "
+                  "refuses, a board an API kind reads better");
 
   CLI::App* select = app.add_subcommand(
       "select", "Print what a CSS selector matches in a saved page, one match per line");
@@ -128,7 +132,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr);
+  if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr, strict);
   if (*select) {
     select_options.file = select_file;
     return SelectCommand(select_options, std::cout, std::cerr);

@@ -346,6 +346,8 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
                "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after",
                "fields", "item"},
               "[[source]]");
+  out.line = static_cast<int>(t.source().begin.line);
+  out.column = static_cast<int>(t.source().begin.column);
   if (!t.contains("name")) r.Fail(t.source(), "[[source]] is missing required key \"name\"");
   r.String(t, "name", out.name);
   if (t.contains("name") && out.name.empty()) r.Fail(t.source(), "source name must not be empty");

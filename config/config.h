@@ -81,6 +81,7 @@ const std::vector<std::string_view>& SelectableFields();
 
 struct SourceConfig {
   std::string name;
+  int line = 0, column = 0;        // where its [[source]] table is, for messages; 0: not from a file
   std::string kind = "html";       // SupportedKinds()
   std::string board;               // board APIs: the board's token; gives `start` when absent
   std::string company;             // fills `company` where the data names none
