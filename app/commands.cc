@@ -25,6 +25,7 @@
 #include "crawler/fetcher.h"
 #include "crawler/robots.h"
 #include "parsers/charset.h"
+#include "storage/backup.h"
 #include "parsers/extractor.h"
 #include "parsers/html_text.h"
 #include "parsers/html_document.h"
@@ -167,6 +168,27 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
   }
   if (summary->all_skipped() && !summary->interrupted) return kExitAllSkipped;
   return summary->all_ok() ? kExitOk : kExitSourcesFailed;
+}
+
+int BackupCommand(const std::filesystem::path& config_file, const std::filesystem::path& database,
+                  const std::filesystem::path& destination, std::ostream& out, std::ostream& err) {
+  std::filesystem::path source = database;
+  if (source.empty()) {
+    auto config = config::LoadConfig(config_file);
+    if (!config) {
+      PrintConfigErrors(config.error(), err);
+      return kExitUsage;
+    }
+    source = config->storage.database;
+  }
+  auto stats = storage::BackupDatabase(source, destination);
+  if (!stats) {
+    err << "jobtrawl: " << stats.error().message << '\n';
+    return kExitRuntime;
+  }
+  out << "backed up " << source.string() << " to " << destination.string() << ": " << stats->pages
+      << " pages, " << stats->bytes << " bytes, schema version " << stats->schema_version << '\n';
+  return kExitOk;
 }
 
 int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err) {

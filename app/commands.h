@@ -80,6 +80,13 @@ int SelectCommand(const SelectOptions& options, std::ostream& out, std::ostream&
 
 // Whether robots.txt in `robots_file` lets `agent` fetch `url`, and the rule
 // that decided. Exit code 0 when allowed, 1 when disallowed.
+// Copies the database (`database`, else the config's [storage] database)
+// to `destination` with SQLite's online backup API, safe while the daemon
+// writes (storage::BackupDatabase). Exit 0, 2 for a config error, 3 when the
+// database cannot be read or the copy written.
+int BackupCommand(const std::filesystem::path& config_file, const std::filesystem::path& database,
+                  const std::filesystem::path& destination, std::ostream& out, std::ostream& err);
+
 int RobotsCommand(const std::filesystem::path& robots_file, const std::string& url,
                   const std::string& agent, std::ostream& out, std::ostream& err);
 

@@ -51,6 +51,15 @@ int main(int argc, char** argv) {
                   "Print no summary table; a failed or partial source still gets a line on stderr "
                   "with its cause");
 
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Copy the database to FILE with SQLite's online backup API (safe while the daemon "
+                "writes)");
+  std::string backup_file, backup_db;
+  backup->add_option("FILE", backup_file, "Where the copy goes (written beside it, then renamed)")
+      ->required();
+  backup->add_option("-c,--config", config_file, config_help);
+  backup->add_option("--db", backup_db, "Database file (default: [storage] database from the config)");
+
   CLI::App* parse = app.add_subcommand(
       "parse", "Print the postings extracted from a saved page, as JSON (for config authors)");
   ParseOptions parse_options;
@@ -138,6 +147,7 @@ int main(int argc, char** argv) {
     return SelectCommand(select_options, std::cout, std::cerr);
   }
   if (*norm) return NormalizeCommand(normalize_options, std::cout, std::cerr);
+  if (*backup) return BackupCommand(config_file, backup_db, backup_file, std::cout, std::cerr);
   if (*robots) return RobotsCommand(robots_file, robots_url, robots_agent, std::cout, std::cerr);
   if (*parse) {
     parse_options.file = parse_file;

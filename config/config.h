@@ -137,6 +137,10 @@ ConfigResult LoadConfig(const std::filesystem::path& file);
 ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
                          const std::filesystem::path& base_dir);
 
+// Every key a config may hold, as "table.key" ("http.delay",
+// "source.follow.detail"; "source" is each [[source]]).
+std::vector<std::string> ConfigKeys();
+
 // The source kinds this build can crawl.
 const std::vector<std::string_view>& SupportedKinds();
 
