@@ -154,7 +154,7 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
     err << "jobtrawl: " << summary.error().message << '\n';
     return summary.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
   }
-  if (!quiet) out << FormatSummary(*summary);
+  if (!quiet) out << FormatSummary(*summary) << FormatStatsDump(*summary);
   // Failures go to stderr whatever -q says: cron mails them, and under
   // systemd they reach the journal with their priority.
   const bool journal = StderrIsJournal();

@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include "app/run_stats.h"
 #include "app/source_crawl.h"
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
@@ -273,6 +274,16 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     *on_lease_lost = nullptr;
   }
   return summary;
+}
+
+std::string FormatStatsDump(const CrawlSummary& summary) {
+  std::string out;
+  for (const auto& s : summary.sources) {
+    if (s.record.stats.empty()) continue;  // skipped, or never started
+    out += "stats of " + s.name + ":\n";
+    for (const std::string& line : FormatRunStats(s.record)) out += "  " + line + "\n";
+  }
+  return out;
 }
 
 std::string FormatSummary(const CrawlSummary& summary) {

@@ -71,6 +71,10 @@ std::expected<CrawlSummary, Error> RunCrawl(boost::asio::io_context& ioc,
 // Sources another process was crawling show as "skipped".
 std::string FormatSummary(const CrawlSummary& summary);
 
+// Each crawled source's statistics, Scrapy-style "key: value" lines
+// (FormatRunStats), for the end of a one-shot crawl.
+std::string FormatStatsDump(const CrawlSummary& summary);
+
 }  // namespace jobtrawl::app
 
 #endif  // JOBTRAWL_APP_CRAWL_PIPELINE_H_

@@ -15,6 +15,7 @@
 #include "app/crawl_pipeline.h"
 #include "app/metrics.h"
 #include "app/metrics_server.h"
+#include "app/run_stats.h"
 #include "app/source_crawl.h"
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
@@ -36,6 +37,7 @@ class Daemon::Impl {
         rng_(std::random_device{}()),
         signals_(ioc, SIGINT, SIGTERM),
         hangup_(ioc, SIGHUP),
+        usr1_(ioc, SIGUSR1),
         renew_(ioc),
         watchdog_(ioc),
         drain_(ioc) {
@@ -99,6 +101,7 @@ class Daemon::Impl {
     work.reset();
     signals_.cancel();
     hangup_.cancel();
+    usr1_.cancel();
     renew_.cancel();
     watchdog_.cancel();
     drain_.cancel();
@@ -179,6 +182,7 @@ class Daemon::Impl {
     std::unique_ptr<asio::steady_timer> timer;
     std::unique_ptr<SourceCrawl> crawl;  // set while a crawl runs
     bool opening = false;                // OpenRun asked, its answer not yet here
+    storage::RunRecord last;             // of the last finished run, for DumpStats
     Clock::time_point next{};
     bool removed = false;
   };
@@ -299,6 +303,7 @@ class Daemon::Impl {
     auto it = sources_.find(name);
     if (it == sources_.end()) return;
     Source& s = it->second;
+    s.last = r;
     ++completed_;
     last_ = name + " " + r.status + " (" + std::to_string(r.pages) + " pages, " +
             std::to_string(r.counts.new_postings) + " new, " + std::to_string(r.counts.updated) +
@@ -359,6 +364,32 @@ class Daemon::Impl {
       Stop();
     });
     WaitForHangup();
+    WaitForStatsSignal();
+  }
+
+  void WaitForStatsSignal() {
+    usr1_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      DumpStats();
+      WaitForStatsSignal();
+    });
+  }
+
+  // Scrapy's stats dump, on SIGUSR1: one log line per source, of its
+  // running crawl so far, else of its last finished run.
+  void DumpStats() {
+    for (const auto& [name, s] : sources_) {
+      const bool running = s.crawl != nullptr;
+      const storage::RunRecord record = running ? s.crawl->Snapshot() : s.last;
+      if (!running && record.status.empty()) {
+        Log(LogLevel::kInfo, "stats of " + name + ": no run yet");
+        continue;
+      }
+      std::string line = "stats of " + name + (running ? " (running)" : " (last run)") + ":";
+      for (const std::string& stat : FormatRunStats(record)) line += " " + stat + ";";
+      line.pop_back();
+      Log(LogLevel::kInfo, line);
+    }
   }
 
   void WaitForHangup() {
@@ -430,6 +461,7 @@ class Daemon::Impl {
   std::map<std::string, Source> sources_;
   asio::signal_set signals_;
   asio::signal_set hangup_;
+  asio::signal_set usr1_;  // SIGUSR1: log every source's statistics
   asio::steady_timer renew_;
   asio::steady_timer watchdog_;
   asio::steady_timer drain_;

@@ -56,7 +56,9 @@ Metrics::Source& Metrics::At(std::string_view source) {
 void Metrics::OnFetch(std::string_view source, const FetchResult& r) {
   std::lock_guard lock(mutex_);
   Source& s = At(source);
-  std::string klass = r.status >= 100 && r.status < 600 ? std::to_string(r.status / 100) + "xx" : "none";
+  std::string klass = r.status >= 100 && r.status < 600 ? std::to_string(r.status / 100) + "xx"
+                     : r.ok()                           ? "file"
+                                                        : "none";
   ++s.requests_by_class[klass];
   s.response_bytes += static_cast<std::int64_t>(r.body.size());
   s.retries += static_cast<std::int64_t>(r.retried.size());
@@ -131,7 +133,7 @@ std::string Metrics::Render() const {
   };
 
   per_source_map("jobtrawl_http_requests_total",
-                 "Fetches that ended, by HTTP status class (\"none\": no answer), retried attempts not counted.",
+                 "Fetches that ended, by HTTP status class (\"file\": a file:// read; \"none\": no answer); retried attempts not counted.",
                  "class", [](const Source& s) -> const auto& { return s.requests_by_class; });
   per_source("jobtrawl_http_response_bytes_total", "counter", "Body bytes of fetched pages, after decompression.",
              [](const Source& s) { return static_cast<double>(s.response_bytes); });

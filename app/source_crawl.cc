@@ -82,7 +82,7 @@ void SourceCrawl::AddValidators(std::size_t, crawler::FetchRequest& request) {
 
 void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
                          std::function<void(crawler::PageOutcome)> done) {
-  if (metrics_ != nullptr) metrics_->OnFetch(source_.name, page);
+  RecordFetch(page);
   ReportProgress();
   RecordRetries(page);
   // On the pool, also a 304: its writes may wait for room in the writer's
@@ -131,6 +131,8 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
     // Bytes become valid UTF-8 first (header, meta, detection), whatever the site sent.
     parsers::DecodedText decoded = parsers::DecodeToUtf8(page.body, page.Header("Content-Type"));
     Extracted x = extractor_.Extract(page.final_url, decoded.View(page.body), role);
+    if (decoded.replaced > 0) stats_.OnWarning(std::to_string(decoded.replaced) + " invalid sequences replaced");
+    for (const std::string& w : x.warnings) stats_.OnWarning(w);
     if (x.too_slow) {
       // What was extracted in time is kept; the page is not cached, so the next crawl tries again.
       const std::string slow = "[parse] page_budget of " + std::to_string(source_.page_budget.count()) +
@@ -138,6 +140,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
       Log(LogLevel::kWarning, page.final_url, "too_slow", slow);
       writer_.RecordError(run_, {page.final_url, "too_slow", 0, slow, 1});
       failures_.Add(page.final_url, "too_slow", slow, false);
+      stats_.OnPageProblem("too_slow");
       if (metrics_ != nullptr) metrics_->OnPageProblem(source_.name, "too_slow");
     }
     if (x.postings.empty() && x.broken_blocks > 0) {
@@ -199,6 +202,22 @@ bool SourceCrawl::Refetched(const std::string& url) {
   return refetch_.erase(url) > 0;
 }
 
+void SourceCrawl::RecordFetch(const FetchResult& r) {
+  stats_.OnFetch(r);
+  if (metrics_ != nullptr) metrics_->OnFetch(source_.name, r);
+}
+
+storage::RunRecord SourceCrawl::Snapshot() const {
+  const crawler::SourceStats& stats = crawl_.stats(0);
+  return {.status = "running",
+          .pages = stats.pages,
+          .bytes = stats.bytes,
+          .errors = stats.errors,
+          .retries = stats.retries,
+          .not_modified = stats.not_modified + unchanged_by_lastmod_.load(),
+          .stats = stats_.Json()};
+}
+
 void SourceCrawl::ReportProgress() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_progress_ < kProgressEvery) return;
@@ -213,7 +232,7 @@ void SourceCrawl::ReportProgress() {
 }
 
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {
-  if (metrics_ != nullptr) metrics_->OnFetch(source_.name, r);
+  RecordFetch(r);
   ReportProgress();
   RecordRetries(r);
   std::string kind(FetchErrorName(r.error));
@@ -262,6 +281,7 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
       record.message += (record.message.empty() ? "" : "; ") + failed;
     }
   }
+  record.stats = stats_.Json();
   writer_.FinishRun(run_, record, rule,
                     [this, alive = std::weak_ptr<char>(alive_)](const storage::RunRecord& written) {
                       asio::post(ioc_, [this, written, alive] {
@@ -276,6 +296,7 @@ void SourceCrawl::Problem(const std::string& url, const std::string& problem) {
   Log(LogLevel::kWarning, url, "parse", problem);
   writer_.RecordError(run_, {url, "parse", 0, problem, 1});
   failures_.Add(url, "parse", problem, false);
+  stats_.OnPageProblem("parse");
   if (metrics_ != nullptr) metrics_->OnPageProblem(source_.name, "parse");
 }
 
