@@ -15,7 +15,7 @@
 #include "parsers/selector.h"
 #include "normalize/location.h"
 #include "parsers/source_kind.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::config {
 namespace {
@@ -225,7 +225,7 @@ class Reader {
     }
     // What the crawl could not make canonical it could not fetch either
     // ("https://a.example:443x/": a port of digits and more).
-    if (!parsers::CanonicalUrl(text)) {
+    if (!CanonicalUrl(text)) {
       Fail(n.source(), "\"" + text + "\" is not a valid URL");
       return std::nullopt;
     }

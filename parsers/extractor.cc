@@ -14,7 +14,7 @@
 #include "parsers/microdata.h"
 #include "parsers/page_budget.h"
 #include "parsers/selector.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::parsers {
 namespace {

@@ -8,11 +8,12 @@
 #include <unordered_set>
 
 #include "model/clock.h"
+#include "model/date_time.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
 #include "parsers/json_values.h"
 #include "parsers/page_budget.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::parsers {
 namespace {
@@ -222,10 +223,8 @@ bool Parse(std::string_view body, pugi::xml_document& doc, std::string_view what
 // "YYYY-MM-DDTHH:MM:SSZ", for comparing with when we last read a page;
 // empty when it is not one.
 std::string LastmodUtc(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  auto t = ParseIso8601(s);
-  return t ? FormatUtc(t->time) : std::string();
+  auto t = ParseDateTime(s);
+  return t ? FormatUtc(t->time_point()) : std::string();
 }
 
 }  // namespace

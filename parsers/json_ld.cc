@@ -13,7 +13,7 @@
 #include "parsers/json_values.h"
 #include "parsers/lenient_json.h"
 #include "parsers/page_budget.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::parsers {
 namespace {

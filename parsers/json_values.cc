@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "parsers/html_text.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::parsers {
 
