@@ -12,10 +12,11 @@
 #include <toml++/toml.h>
 
 #include "config/units.h"
-#include "parsers/selector.h"
-#include "normalize/location.h"
-#include "parsers/source_kind.h"
+#include "model/ascii.h"
 #include "model/url.h"
+#include "normalize/location.h"
+#include "parsers/selector.h"
+#include "parsers/source_kind.h"
 
 namespace jobtrawl::config {
 namespace {
@@ -164,7 +165,7 @@ class Reader {
       if (size_t at = css.rfind('@'); at != std::string_view::npos) {
         std::string_view attr = css.substr(at + 1);
         bool name = !attr.empty() && std::all_of(attr.begin(), attr.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
+          return ascii::IsAlnum(c) || c == '-' || c == '_' || c == ':';
         });
         if (!name) {
           Fail(n.source(), "\"" + text + "\": expected an attribute name after '@'");
@@ -205,7 +206,7 @@ class Reader {
       return std::nullopt;
     }
     std::string scheme(parsed->scheme());
-    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ascii::LowerInPlace(scheme);
     if (scheme == "file") {
       if (!allow_file) {
         Fail(n.source(), "\"" + text + "\" is a file:// URL; set allow_file = true on the source "
@@ -414,7 +415,7 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
                              "\"jobs.example.com\"");
           continue;
         }
-        for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ascii::LowerInPlace(host);
         out.allow_hosts.push_back(std::move(host));
       }
     } else {

@@ -15,7 +15,7 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value, std::time_t 
   value = ascii::Trim(value, ascii::IsBlank);
   if (value.empty()) return std::nullopt;
   const auto max_seconds = std::chrono::duration_cast<std::chrono::seconds>(kMaxRetryAfter).count();
-  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (std::all_of(value.begin(), value.end(), ascii::IsDigit)) {
     // Digits only: delta-seconds, however many there are.
     std::int64_t seconds = 0;
     for (char c : value) {

@@ -1,4 +1,5 @@
 #include "crawler/transfer.h"
+#include "model/ascii.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -254,7 +255,7 @@ size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) noe
     } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
       std::string_view name = line.substr(0, colon);
       std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      value = ascii::TrimLeft(value, ascii::IsBlank);
       if (name.size() == 14 && strncasecmp(name.data(), "content-length", 14) == 0) {
         // One allocation for the body instead of a string that doubles its
         // way up (a compressed body may still grow past it).

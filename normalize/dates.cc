@@ -6,13 +6,13 @@
 #include <ctime>
 #include <vector>
 
+#include "model/ascii.h"
 #include "model/clock.h"
 #include "model/date_time.h"
 #include "normalize/text.h"
 
 namespace jobtrawl::normalize {
 namespace {
-
 
 int Number(std::string_view s) {
   int v = -1;
@@ -222,7 +222,7 @@ std::optional<std::string> NormalizeDate(std::string_view raw, Clock::time_point
   // epoch numbers) have one reader; what follows reads board prose.
   if (auto t = ParseDateTime(text)) return FormatDateTime(*t);
   // Nine digits or more are an epoch number or nothing.
-  if (text.size() >= 9 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (text.size() >= 9 && std::all_of(text.begin(), text.end(), ascii::IsDigit)) {
     return std::nullopt;
   }
   if (auto numeric = Numeric(text, order)) return numeric;

@@ -10,11 +10,11 @@
 #include "model/ascii.h"
 #include "model/clock.h"
 #include "model/date_time.h"
+#include "model/url.h"
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
-#include "parsers/page_budget.h"
 #include "parsers/lenient_json.h"
-#include "model/url.h"
+#include "parsers/page_budget.h"
 
 namespace jobtrawl::parsers {
 namespace {
@@ -80,7 +80,7 @@ std::optional<std::string> Workplace(std::optional<std::string> raw) {
   if (!raw) return std::nullopt;
   std::string w;
   for (char c : *raw) {
-    if (std::isalpha(static_cast<unsigned char>(c))) w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (ascii::IsAlpha(c)) w.push_back(ascii::ToLower(c));
   }
   if (w == "remote" || w == "fullyremote" || w == "remoteonly") return "remote";
   if (w == "hybrid" || w == "flexible") return "hybrid";
@@ -139,7 +139,7 @@ void Salary(Posting& p, const json::value* min, const json::value* max, std::opt
 std::optional<std::string> Period(std::optional<std::string> raw) {
   if (!raw) return std::nullopt;
   std::string u;
-  for (char c : *raw) u.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : *raw) u.push_back(ascii::ToUpper(c));
   for (std::string_view unit : {"HOUR", "DAY", "WEEK", "MONTH", "YEAR"}) {
     if (u.find(unit) != std::string::npos) return std::string(unit);
   }

@@ -1,4 +1,5 @@
 #include "parsers/source_kind.h"
+#include "model/ascii.h"
 
 #include <array>
 #include <utility>
@@ -42,7 +43,7 @@ const KindInfo& Info(SourceKind kind) {
 bool ValidToken(std::string_view token) {
   if (token.empty() || token.size() > 100) return false;
   for (char c : token) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+    bool ok = ascii::IsAlnum(c) ||
               c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
