@@ -22,10 +22,24 @@ bool IsDotDot(std::string_view s) {
 
 // The path of `u` with its dot segments removed, when it is absolute.
 void RemoveDotSegmentsOf(urls::url& u) {
-  std::string_view path = u.encoded_path();
+  const std::string_view path = u.encoded_path();
   if (!path.starts_with('/')) return;
-  std::string clean = RemoveDotSegments(path);
-  if (clean != path) u.set_encoded_path(clean);
+  const std::string clean = RemoveDotSegments(path);
+  if (clean == path) return;
+  if (!u.has_authority() && clean.starts_with("//")) {
+    // Boost.URL writes this "/.//", so that it stays a path.
+    u.set_encoded_path(clean);
+    return;
+  }
+  // Spliced in as text: Boost.URL 1.81's set_encoded_path() also writes a
+  // path of "/" or "//x" after an authority as "/./" and "/.//x", which are
+  // not canonical (found by fuzzing: "https://a/.." gave "https://a/./").
+  const std::string_view whole = u.buffer();
+  const std::size_t at = static_cast<std::size_t>(path.data() - whole.data());
+  std::string text(whole.substr(0, at));
+  text += clean;
+  text += whole.substr(at + path.size());
+  if (auto parsed = urls::parse_uri_reference(text)) u = urls::url(*parsed);
 }
 
 // An absolute URI as RFC 3986 reads it. Boost.URL 1.81 also accepts a port

@@ -132,6 +132,23 @@ TEST(ResolveUrlTest, FieldCaseDotSegmentsAboveTheRoot) {
             "https://careers.example.org/jobs/?x=1");
 }
 
+TEST(CanonicalUrlTest, ARootLeftByDotSegmentsIsWrittenPlain) {
+  // Found by fuzzing (fuzz/regressions/url): Boost.URL 1.81's
+  // set_encoded_path() wrote "/" as "/./" and "//x" as "/.//x" after an
+  // authority, so "https://a/.." was not canonical in one step.
+  EXPECT_EQ(CanonicalUrl("H0Ttps://Ua/.."), "h0ttps://ua/");
+  EXPECT_EQ(CanonicalUrl("https://ua/.."), "https://ua/");
+  EXPECT_EQ(CanonicalUrl("https://ua/..//x?q#f"), "https://ua//x?q");
+  EXPECT_EQ(ResolveUrl("http://a/b/", "/.."), "http://a/");
+  EXPECT_EQ(ResolveUrl("http://a/b/", "/..//x?q#f"), "http://a//x?q#f");
+  EXPECT_EQ(CanonicalUrl("h:/a/../..//x"), "h:/.//x");  // no authority: "//x" stays a path
+  for (const char* in : {"H0Ttps://Ua/..", "https://ua/..//x", "https://ua/%2e%2e", "h:/a/../..//x"}) {
+    auto canonical = CanonicalUrl(in);
+    ASSERT_TRUE(canonical) << in;
+    EXPECT_EQ(CanonicalUrl(*canonical), canonical) << in;
+  }
+}
+
 TEST(RemoveDotSegmentsTest, FollowsRfc3986Section524) {
   // RFC 3986 §5.2.4, including its two worked examples.
   struct Case {
