@@ -185,9 +185,9 @@ std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
 }
 
 bool SourceCrawl::IsStartUrl(const std::string& url) const {
-  const std::string canonical = parsers::CanonicalUrl(url).value_or(url);
+  const std::string canonical = CanonicalUrl(url).value_or(url);
   return std::ranges::any_of(source_.start, [&](const std::string& start) {
-    return start == url || parsers::CanonicalUrl(start).value_or(start) == canonical;
+    return start == url || CanonicalUrl(start).value_or(start) == canonical;
   });
 }
 
