@@ -1,10 +1,11 @@
 #include "config/units.h"
-#include "model/ascii.h"
 
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <utility>
+
+#include "model/ascii.h"
 
 namespace jobtrawl::config {
 namespace {

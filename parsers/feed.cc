@@ -2,7 +2,6 @@
 
 #include <pugixml.hpp>
 
-#include <cctype>
 #include <map>
 #include <span>
 #include <unordered_set>

@@ -1,8 +1,8 @@
 #include "parsers/html_document.h"
-#include "model/ascii.h"
 
-#include <cctype>
 #include <vector>
+
+#include "model/ascii.h"
 
 namespace jobtrawl::parsers {
 

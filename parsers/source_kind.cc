@@ -1,8 +1,9 @@
 #include "parsers/source_kind.h"
-#include "model/ascii.h"
 
 #include <array>
 #include <utility>
+
+#include "model/ascii.h"
 
 namespace jobtrawl::parsers {
 namespace {

@@ -1,4 +1,3 @@
-#include "model/ascii.h"
 #include "support/test_server.h"
 
 #include <zlib.h>
@@ -10,6 +9,8 @@
 #include <boost/beast/http.hpp>
 #include <algorithm>
 #include <stdexcept>
+
+#include "model/ascii.h"
 
 namespace jobtrawl::testing {
 
