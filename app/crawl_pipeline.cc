@@ -19,6 +19,7 @@
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
+#include "model/date_time.h"
 
 namespace jobtrawl::app {
 
@@ -64,15 +65,15 @@ std::expected<DueSplit, Error> SplitDue(storage::PostingStore& store,
       if (!read) return std::unexpected(read.error());
       last = std::move(*read);
     }
-    const std::optional<IsoTime> at = last ? ParseIso8601(*last) : std::nullopt;
-    if (!at || at->time + s.every <= now) {
+    const std::optional<DateTime> at = last ? ParseDateTime(*last) : std::nullopt;
+    if (!at || at->time_point() + s.every <= now) {
       split.due.push_back(std::move(s));
       continue;
     }
     split.not_due.push_back(
         {s.name,
          {.status = "not_due",
-          .message = "last crawled at " + *last + ", due at " + FormatUtc(at->time + s.every) +
+          .message = "last crawled at " + *last + ", due at " + FormatUtc(at->time_point() + s.every) +
                      " (every " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(s.every).count()) +
                      " s)"}});
   }

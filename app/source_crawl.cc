@@ -5,7 +5,7 @@
 
 #include "normalize/normalize.h"
 #include "parsers/charset.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::app {
 
@@ -27,9 +27,9 @@ parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source) {
 
 Link::Role PageRole(const config::SourceConfig& source, const parsers::Extractor& extractor,
                     std::string_view url) {
-  const std::string canonical = parsers::CanonicalUrl(url).value_or(std::string(url));
+  const std::string canonical = CanonicalUrl(url).value_or(std::string(url));
   for (const std::string& start : source.start) {
-    if (parsers::CanonicalUrl(start).value_or(start) == canonical) return Link::Role::kListing;
+    if (CanonicalUrl(start).value_or(start) == canonical) return Link::Role::kListing;
   }
   if (auto role = extractor.RoleByPattern(canonical)) return *role;
   const bool sitemap = parsers::SourceKindFromName(source.kind) == parsers::SourceKind::kSitemap;
@@ -191,9 +191,9 @@ std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
 }
 
 bool SourceCrawl::IsStartUrl(const std::string& url) const {
-  const std::string canonical = parsers::CanonicalUrl(url).value_or(url);
+  const std::string canonical = CanonicalUrl(url).value_or(url);
   return std::ranges::any_of(source_.start, [&](const std::string& start) {
-    return start == url || parsers::CanonicalUrl(start).value_or(start) == canonical;
+    return start == url || CanonicalUrl(start).value_or(start) == canonical;
   });
 }
 

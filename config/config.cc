@@ -14,10 +14,11 @@
 #include <toml++/toml.h>
 
 #include "config/units.h"
-#include "parsers/selector.h"
+#include "model/ascii.h"
+#include "model/url.h"
 #include "normalize/location.h"
+#include "parsers/selector.h"
 #include "parsers/source_kind.h"
-#include "parsers/url.h"
 
 namespace jobtrawl::config {
 namespace {
@@ -200,7 +201,7 @@ class Reader {
       if (size_t at = css.rfind('@'); at != std::string_view::npos) {
         std::string_view attr = css.substr(at + 1);
         bool name = !attr.empty() && std::all_of(attr.begin(), attr.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
+          return ascii::IsAlnum(c) || c == '-' || c == '_' || c == ':';
         });
         if (!name) {
           Fail(n.source(), "\"" + text + "\": expected an attribute name after '@'");
@@ -241,7 +242,7 @@ class Reader {
       return std::nullopt;
     }
     std::string scheme(parsed->scheme());
-    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ascii::LowerInPlace(scheme);
     if (scheme == "file") {
       if (!allow_file) {
         Fail(n.source(), "\"" + text + "\" is a file:// URL; set allow_file = true on the source "
@@ -261,7 +262,7 @@ class Reader {
     }
     // What the crawl could not make canonical it could not fetch either
     // ("https://a.example:443x/": a port of digits and more).
-    if (!parsers::CanonicalUrl(text)) {
+    if (!CanonicalUrl(text)) {
       Fail(n.source(), "\"" + text + "\" is not a valid URL");
       return std::nullopt;
     }
@@ -441,7 +442,7 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
                              "\"jobs.example.com\"");
           continue;
         }
-        for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ascii::LowerInPlace(host);
         out.allow_hosts.push_back(std::move(host));
       }
     } else {
