@@ -150,7 +150,12 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
     return kExitUsage;
   }
   boost::asio::io_context ioc(1);
-  auto summary = RunCrawl(ioc, *config, options);
+  CrawlOptions with_progress = options;
+  if (with_progress.progress_out == nullptr) {
+    with_progress.progress = ChooseProgressMode(quiet);
+    with_progress.progress_out = &err;
+  }
+  auto summary = RunCrawl(ioc, *config, with_progress);
   if (!summary) {
     err << "jobtrawl: " << summary.error().message << '\n';
     return summary.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;

@@ -127,6 +127,8 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
 
   // Set while the crawls below exist; a lost lease stops its crawl.
   auto on_lease_lost = std::make_shared<std::function<void(StoreWriter::RunId, const std::string&)>>();
+  // The same for the progress display's posting counts.
+  auto on_committed = std::make_shared<std::function<void(StoreWriter::RunId, storage::UpsertCounts)>>();
   StoreWriter writer(
       std::move(*store),
       {.lease_holder = LeaseHolderName("crawl"),
@@ -136,6 +138,12 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
            [&ioc, weak = std::weak_ptr(on_lease_lost)](StoreWriter::RunId run, const std::string& holder) {
              asio::post(ioc, [weak, run, holder] {
                if (auto handler = weak.lock(); handler && *handler) (*handler)(run, holder);
+             });
+           },
+       .committed =
+           [&ioc, weak = std::weak_ptr(on_committed)](StoreWriter::RunId run, const storage::UpsertCounts& c) {
+             asio::post(ioc, [weak, run, c] {
+               if (auto handler = weak.lock(); handler && *handler) (*handler)(run, c);
              });
            },
        .cache_ttl = config.storage.cache_ttl},
@@ -154,9 +162,40 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     std::size_t finished = 0;
     bool stopping = false;
 
+    ProgressDisplay display(options.progress_out != nullptr ? *options.progress_out : std::cerr,
+                            options.progress);
+    std::vector<SourceProgress> progress(sources.size());
     auto report = [&](std::size_t i, storage::RunRecord record) {
+      if (crawls[i]) display.Finished(sources[i].name, record, std::chrono::steady_clock::now());
       summary.sources[i].record = std::move(record);
       ++finished;
+    };
+    *on_committed = [&](StoreWriter::RunId run, storage::UpsertCounts c) {
+      for (std::size_t i = 0; i < crawls.size(); ++i) {
+        if (crawls[i] && crawls[i]->run() == run) {
+          progress[i].new_postings = c.new_postings;
+          progress[i].updated = c.updated;
+        }
+      }
+    };
+    // The display is brought up to date a few times a second.
+    asio::steady_timer redraw(ioc);
+    std::function<void()> schedule_redraw = [&] {
+      redraw.expires_after(options.progress == ProgressMode::kTerminal ? std::chrono::milliseconds(250)
+                                                                       : std::chrono::seconds(1));
+      redraw.async_wait([&](boost::system::error_code ec) {
+        if (ec) return;
+        for (std::size_t i = 0; i < crawls.size(); ++i) {
+          if (!crawls[i] || !summary.sources[i].record.status.empty()) continue;
+          const storage::RunRecord now = crawls[i]->Snapshot();
+          progress[i].pages = now.pages;
+          progress[i].errors = now.errors;
+          progress[i].queued = crawls[i]->queued();
+          display.Update(sources[i].name, progress[i]);
+        }
+        display.Tick(std::chrono::steady_clock::now());
+        schedule_redraw();
+      });
     };
     // Posted handlers check it: a crawl cut off at the grace period leaves
     // nothing behind on `ioc` that touches this frame.
@@ -183,6 +222,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
               ioc, pool, writer, fetcher, window, sources[i], std::move(*result),
               options.verbose ? LogFunction(LogLine) : LogFunction(),
               [&, i](const storage::RunRecord& record) { report(i, record); }, config.http.run_deadline);
+          display.Started(sources[i].name, sources[i].start.front(), std::chrono::steady_clock::now());
           crawls[i]->Start();
           if (stopping) crawls[i]->Stop();
         });
@@ -256,6 +296,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
 
     auto work = asio::make_work_guard(ioc);
     schedule_renewal();
+    if (options.progress != ProgressMode::kNone) schedule_redraw();
     for (std::size_t i = 0; i < sources.size(); ++i) open(i);
     while (finished < sources.size() && !give_up) {
       if (ioc.stopped()) ioc.restart();
@@ -264,6 +305,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     signals.cancel();
     renew.cancel();
     grace.cancel();
+    redraw.cancel();
     for (std::size_t i = 0; i < sources.size(); ++i) {
       auto& r = summary.sources[i].record;
       if (r.status.empty()) {
@@ -273,6 +315,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     }
     pool.join();
     *on_lease_lost = nullptr;
+    *on_committed = nullptr;
   }
   return summary;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/lease_holder.h"
+#include "app/progress.h"
 #include "config/config.h"
 #include "model/clock.h"
 #include "model/error.h"
@@ -47,6 +48,10 @@ struct CrawlOptions {
   // successful (ok or partial) run, or that never had one, so a frequent
   // timer or cron job keeps each source's interval.
   bool due = false;
+  // What is shown while it runs (app/progress.h), on `progress_out`
+  // (standard error by default).
+  ProgressMode progress = ProgressMode::kNone;
+  std::ostream* progress_out = nullptr;
   std::chrono::milliseconds wait_poll{std::chrono::seconds(5)};
   std::chrono::milliseconds lease_ttl{std::chrono::minutes(2)};
   // After SIGINT/SIGTERM, how long the crawl may take to wind down.

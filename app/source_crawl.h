@@ -49,6 +49,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   // The run so far (status "running"): fetch counters and stats; posting
   // counts are the writer's and come with the finished record.
   storage::RunRecord Snapshot() const;
+  // Its pages waiting, being fetched or being processed.
+  std::int64_t queued() const { return crawl_.pending(0); }
 
   // CrawlSink, on the event loop's thread.
   void AddValidators(std::size_t, crawler::FetchRequest& request) override;

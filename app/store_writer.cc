@@ -511,6 +511,7 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
       if (Run* run = FindRun(id)) {
         run->tally.counts += t.counts;
         run->tally.closed += t.closed;
+        if (options_.committed) options_.committed(id, run->tally.counts);
       }
     }
   };

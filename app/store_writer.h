@@ -75,6 +75,9 @@ class StoreWriter {
     // Called once, on the writer thread, when a run's lease turns out to be
     // another's (`holder`, or "" when nobody holds it). Stop that crawl.
     std::function<void(RunId run, const std::string& holder)> lease_lost;
+    // Called on the writer thread after a batch committed new writes for a
+    // run, with its counts so far (for a progress display). Empty: none.
+    std::function<void(RunId run, const storage::UpsertCounts& committed)> committed;
     // Cache rows of a source not used for this long are deleted when a
     // complete crawl of it finishes; zero keeps them.
     std::chrono::milliseconds cache_ttl{std::chrono::hours(24 * 30)};

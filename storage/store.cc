@@ -11,6 +11,8 @@
 #include <optional>
 #include <type_traits>
 
+#include "storage/backup.h"
+
 namespace jobtrawl::storage {
 namespace {
 
@@ -385,7 +387,29 @@ void RestrictToOwnerAndGroup(const std::filesystem::path& path) {
   }
 }
 
+std::expected<void, Error> BackupBeforeMigrating(SQLite::Database& db, const std::filesystem::path& path) {
+  int version = 0;
+  try {
+    version = db.execAndGet("PRAGMA user_version").getInt();
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(Error::Storage("cannot read the schema version of " + path.string() + ": " + e.what()));
+  }
+  if (version == 0 || version >= LatestSchemaVersion()) return {};  // new, or nothing to migrate
+  const std::filesystem::path copy = BackupPathBeforeMigration(path, version);
+  auto stats = BackupDatabase(path, copy);
+  if (!stats) {
+    return std::unexpected(Error::Storage("not migrating " + path.string() + " from schema version " +
+                                          std::to_string(version) + ": the backup first failed: " +
+                                          stats.error().message));
+  }
+  return {};
+}
+
 }  // namespace
+
+std::filesystem::path BackupPathBeforeMigration(const std::filesystem::path& database, int version) {
+  return database.string() + ".v" + std::to_string(version) + ".bak";
+}
 
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     const std::filesystem::path& path) {
@@ -404,6 +428,13 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     return opened;
   });
   if (!db) return std::unexpected(db.error());
+  if (on_disk) {
+    // An upgrade backs the database up before it changes its schema, so a
+    // failed or regretted upgrade can be undone by copying the file back.
+    if (auto backed_up = BackupBeforeMigrating(**db, path); !backed_up) {
+      return std::unexpected(backed_up.error());
+    }
+  }
   if (auto migrated = Migrate(**db, LatestSchemaVersion()); !migrated) {
     return std::unexpected(migrated.error());
   }

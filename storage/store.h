@@ -35,6 +35,10 @@ namespace jobtrawl::storage {
 // The newest schema version this build writes (PRAGMA user_version).
 int LatestSchemaVersion();
 
+// Where Open copies a database of schema version `version` before it
+// migrates it: "jobs.db" -> "jobs.db.v7.bak".
+std::filesystem::path BackupPathBeforeMigration(const std::filesystem::path& database, int version);
+
 // A 64-bit hash of `bytes` in hex (XXH3): stable across builds and
 // machines, as content_hash and http_cache.body_hash need.
 std::string StableHash(std::string_view bytes);
@@ -92,7 +96,10 @@ class PostingStore {
  public:
   // Opens (creating if needed) and migrates the database at `path`;
   // ":memory:" gives a private in-memory database for tests. Takes every
-  // permission for others off the database files.
+  // permission for others off the database files. Before migrating a
+  // database of an older schema version V, copies it to
+  // BackupPathBeforeMigration(path, V) (storage/backup.h) and refuses to
+  // migrate when that copy cannot be made.
   static std::expected<std::unique_ptr<PostingStore>, Error> Open(const std::filesystem::path& path);
 
   ~PostingStore();

@@ -288,8 +288,54 @@ TEST(MigrationTest, UpgradesAnOlderSchemaKeepingData) {
   ASSERT_FALSE(newer.has_value());
   EXPECT_NE(newer.error().message.find("newer than this build"), std::string::npos);
   std::filesystem::remove(path);
+  std::filesystem::remove(BackupPathBeforeMigration(path, 1));
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");
+}
+
+TEST(MigrationTest, AnUpgradeBacksTheDatabaseUpFirst) {
+  // Issue 13: "migrations are automatic; the database is backed up first".
+  const auto dir = std::filesystem::temp_directory_path() / ("jobtrawl-upgrade-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "jobs.db";
+  const int older = LatestSchemaVersion() - 1;
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, older).has_value());
+    db.exec("INSERT INTO sources (name, kind, created_at) VALUES ('old', 'html', 't0')");
+  }
+  const auto backup = BackupPathBeforeMigration(path, older);
+  EXPECT_EQ(backup, dir / ("jobs.db.v" + std::to_string(older) + ".bak"));
+  {
+    auto store = PostingStore::Open(path);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  }
+  {
+    SQLite::Database copy(backup.string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(copy.execAndGet("PRAGMA user_version").getInt(), older);
+    EXPECT_EQ(copy.execAndGet("SELECT count(*) FROM sources WHERE name = 'old'").getInt(), 1);
+  }
+  // Opening an up-to-date or a new database makes no copy.
+  std::filesystem::remove(backup);
+  ASSERT_TRUE(PostingStore::Open(path).has_value());
+  ASSERT_TRUE(PostingStore::Open(dir / "new.db").has_value());
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    EXPECT_EQ(e.path().string().find(".bak"), std::string::npos) << e.path();
+  }
+  // When the copy cannot be made, the database is not migrated.
+  {
+    SQLite::Database db((dir / "old2.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, older).has_value());
+  }
+  std::filesystem::create_directories(BackupPathBeforeMigration(dir / "old2.db", older));  // a directory there
+  auto blocked = PostingStore::Open(dir / "old2.db");
+  ASSERT_FALSE(blocked.has_value());
+  EXPECT_NE(blocked.error().message.find("the backup first failed"), std::string::npos) << blocked.error().message;
+  SQLite::Database still((dir / "old2.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(still.execAndGet("PRAGMA user_version").getInt(), older);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(PostingStoreTest, OpenReportsUnwritablePath) {
@@ -399,7 +445,7 @@ TEST(MigrationTest, UpgradeToV6ForgetsTheHttpCacheSoPagesAreReadAgain) {
     EXPECT_EQ(Count(**store, "SELECT count(*) FROM http_cache"), 0);
     EXPECT_EQ(Count(**store, "SELECT count(*) FROM sources"), 1);
   }
-  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  for (auto suffix : {"", "-wal", "-shm", ".v5.bak"}) std::filesystem::remove(path.string() + suffix);
 }
 
 }  // namespace

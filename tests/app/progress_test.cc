@@ -1,0 +1,125 @@
+// The live progress of `jobtrawl crawl` (issue 13, part 3): redrawn in place
+// on a terminal (also a real pseudo-terminal), plain lines elsewhere.
+#include "app/progress.h"
+
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace jobtrawl::app {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace std::chrono_literals;
+using SteadyClock = std::chrono::steady_clock;
+
+TEST(ProgressTest, TerminalRedrawsOneLinePerActiveSourceInPlace) {
+  std::ostringstream out;
+  const auto t0 = SteadyClock::now();
+  {
+    ProgressDisplay d(out, ProgressMode::kTerminal);
+    d.Started("alpha", "https://a.example/jobs", t0);
+    d.Started("beta", "https://b.example/jobs", t0);
+    d.Update("alpha", {.pages = 20, .queued = 5, .new_postings = 12, .updated = 1, .errors = 2});
+    out.str("");
+    d.Tick(t0 + 2s);
+    // Back up over the two lines drawn, clear, draw both again.
+    EXPECT_EQ(out.str().substr(0, 8), "\r\x1b[2A\x1b[J");
+    EXPECT_THAT(out.str(), HasSubstr("alpha             20 pages      5 queued     12 new      1 updated     2 errors    10.0 pages/s\n"));
+    EXPECT_THAT(out.str(), HasSubstr("\x1b[2Kbeta "));
+    out.str("");
+    d.Finished("alpha", {.status = "ok", .pages = 25, .counts = {.new_postings = 12}}, t0 + 3s);
+    // Its final line stays above the live block, which now holds beta only.
+    EXPECT_THAT(out.str(), HasSubstr("alpha: ok: 25 pages, 12 new, 0 updated, 0 closed, 0 errors in 3.0 s\n"));
+    EXPECT_THAT(out.str().substr(out.str().find("in 3.0 s")), HasSubstr("beta"));
+    EXPECT_THAT(out.str().substr(out.str().find("in 3.0 s")), Not(HasSubstr("alpha")));
+    out.str("");
+  }
+  EXPECT_EQ(out.str(), "\r\x1b[1A\x1b[J");  // the live block goes with the display
+}
+
+TEST(ProgressTest, PlainLinesWhenNotATerminalAndNothingWhenQuiet) {
+  std::ostringstream out;
+  const auto t0 = SteadyClock::now();
+  {
+    ProgressDisplay d(out, ProgressMode::kPlain, 30s);
+    d.Started("alpha", "https://a.example/jobs", t0);
+    d.Update("alpha", {.pages = 3});
+    d.Tick(t0 + 1s);  // not yet due
+    d.Tick(t0 + 40s);
+    d.Finished("alpha", {.status = "partial", .pages = 4, .errors = 1}, t0 + 41s);
+  }
+  EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
+  EXPECT_THAT(out.str(), HasSubstr("alpha: crawling https://a.example/jobs\n"));
+  EXPECT_THAT(out.str(), HasSubstr("alpha              3 pages"));
+  EXPECT_THAT(out.str(), HasSubstr("alpha: partial: 4 pages, 0 new, 0 updated, 0 closed, 1 errors in 41.0 s\n"));
+  std::ostringstream quiet;
+  {
+    ProgressDisplay d(quiet, ProgressMode::kNone);
+    d.Started("alpha", "u", t0);
+    d.Tick(t0 + 60s);
+    d.Finished("alpha", {.status = "ok"}, t0 + 61s);
+  }
+  EXPECT_EQ(quiet.str(), "");
+}
+
+// `jobtrawl crawl` with its standard error on a pseudo-terminal draws with
+// escape sequences; with -q on the same terminal it draws nothing.
+std::string CrawlOnAPty(const std::vector<std::string>& extra) {
+  const auto db = std::filesystem::temp_directory_path() / ("jobtrawl-pty-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(db);
+  int master = -1, slave = -1;
+  if (openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return "openpty failed";
+  std::vector<std::string> args = {JOBTRAWL_BINARY, "crawl", "--config", JOBTRAWL_SOURCE_DIR "/config/jobtrawl.toml",
+                                   "--db", db.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(slave, STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    close(master);
+    setenv("TERM", "xterm", 1);
+    unsetenv("JOURNAL_STREAM");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(slave);
+  std::string got;
+  char buf[4096];
+  for (;;) {
+    pollfd p{master, POLLIN, 0};
+    if (poll(&p, 1, 30000) <= 0) break;
+    const ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO once the child and its terminal are gone
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  return got;
+}
+
+TEST(ProgressTest, CrawlOnAPseudoTerminalDrawsInPlace) {
+  const std::string shown = CrawlOnAPty({});
+  EXPECT_THAT(shown, HasSubstr("\x1b[2K"));  // a live line was drawn
+  EXPECT_THAT(shown, HasSubstr("sample-board: ok: 14 pages, 12 new"));
+  const std::string quiet = CrawlOnAPty({"-q"});
+  EXPECT_EQ(quiet.find('\x1b'), std::string::npos) << quiet;
+  EXPECT_THAT(quiet, Not(HasSubstr("sample-board")));
+}
+
+}  // namespace
+}  // namespace jobtrawl::app
