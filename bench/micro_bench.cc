@@ -106,6 +106,89 @@ void BM_NormalizePosting(benchmark::State& state) {
 }
 BENCHMARK(BM_NormalizePosting);
 
+// Each step of NormalizePosting on its own, on the page's posting (cleaned
+// text where the step sees cleaned text), to show where the time goes:
+// BM_NormalizeStep/<step>. The description's size is a counter.
+const Posting& ExtractedPosting() {
+  static const Posting kPosting = [] {
+    parsers::Extractor x({});
+    Extracted e = x.Extract("http://127.0.0.1/a/jobs/A000001.html", g_page, Link::Role::kDetail);
+    return e.postings.empty() ? Posting{} : e.postings.front();
+  }();
+  return kPosting;
+}
+
+enum class Step {
+  kCleanDescription, kCleanMarkdown, kCleanShort, kLocation, kSalary, kEmploymentType, kTitle,
+  kCompanyKey, kDates, kSkills, kVisa, kExperience, kLanguage,
+};
+
+void BM_NormalizeStep(benchmark::State& state, Step step) {
+  const Posting& raw = ExtractedPosting();
+  if (!raw.description) {
+    state.SkipWithError("the page holds no posting with a description");
+    return;
+  }
+  Posting clean = raw;
+  normalize::NormalizePosting(clean, {.fetched_at = std::chrono::system_clock::now(), .country = "US"});
+  const std::string description = clean.description.value_or("");
+  const std::string words = clean.title.value_or("") + "\n" + description;
+  const auto now = std::chrono::system_clock::now();
+  for (auto _ : state) {
+    switch (step) {
+      case Step::kCleanDescription: benchmark::DoNotOptimize(normalize::CleanText(*raw.description, true)); break;
+      case Step::kCleanMarkdown:
+        benchmark::DoNotOptimize(normalize::CleanText(raw.description_markdown.value_or(""), true));
+        break;
+      case Step::kCleanShort:
+        benchmark::DoNotOptimize(normalize::CleanText(raw.title.value_or("")));
+        benchmark::DoNotOptimize(normalize::CleanText(raw.company.value_or("")));
+        benchmark::DoNotOptimize(normalize::CleanText(raw.location.value_or("")));
+        benchmark::DoNotOptimize(normalize::CleanText(raw.salary_text.value_or("")));
+        break;
+      case Step::kLocation: benchmark::DoNotOptimize(normalize::ParseLocation(clean.location.value_or(""), "US")); break;
+      case Step::kSalary:
+        benchmark::DoNotOptimize(normalize::NormalizeStructuredSalary(raw.salary_min, raw.salary_max,
+                                                                      raw.salary_currency.value_or(""),
+                                                                      raw.salary_period.value_or(""), "US"));
+        benchmark::DoNotOptimize(normalize::ParseSalary(clean.salary_text.value_or(""), "US"));
+        break;
+      case Step::kEmploymentType:
+        benchmark::DoNotOptimize(normalize::EmploymentTypes(raw.employment_type.value_or("")));
+        benchmark::DoNotOptimize(normalize::RemoteFrom(clean.title.value_or("")));
+        break;
+      case Step::kTitle:
+        benchmark::DoNotOptimize(normalize::SeniorityOf(clean.title.value_or("")));
+        benchmark::DoNotOptimize(normalize::TitleKeysOf(clean.title.value_or("")));
+        break;
+      case Step::kCompanyKey: benchmark::DoNotOptimize(normalize::CompanyKey(clean.company.value_or(""))); break;
+      case Step::kDates:
+        benchmark::DoNotOptimize(normalize::NormalizeDate(raw.date_posted.value_or(""), now, normalize::DateOrder::kMonthFirst));
+        benchmark::DoNotOptimize(normalize::NormalizeDate(raw.valid_through.value_or(""), now, normalize::DateOrder::kMonthFirst));
+        break;
+      case Step::kSkills: benchmark::DoNotOptimize(normalize::Skills(words)); break;
+      case Step::kVisa: benchmark::DoNotOptimize(normalize::VisaSponsorship(description)); break;
+      case Step::kExperience: benchmark::DoNotOptimize(normalize::ExperienceYears(description)); break;
+      case Step::kLanguage: benchmark::DoNotOptimize(normalize::Language(description)); break;
+    }
+  }
+  state.counters["description_bytes"] = static_cast<double>(raw.description->size());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK_CAPTURE(BM_NormalizeStep, clean_description, Step::kCleanDescription);
+BENCHMARK_CAPTURE(BM_NormalizeStep, clean_markdown, Step::kCleanMarkdown);
+BENCHMARK_CAPTURE(BM_NormalizeStep, clean_short_fields, Step::kCleanShort);
+BENCHMARK_CAPTURE(BM_NormalizeStep, location, Step::kLocation);
+BENCHMARK_CAPTURE(BM_NormalizeStep, salary, Step::kSalary);
+BENCHMARK_CAPTURE(BM_NormalizeStep, employment_type_remote, Step::kEmploymentType);
+BENCHMARK_CAPTURE(BM_NormalizeStep, title, Step::kTitle);
+BENCHMARK_CAPTURE(BM_NormalizeStep, company_key, Step::kCompanyKey);
+BENCHMARK_CAPTURE(BM_NormalizeStep, dates, Step::kDates);
+BENCHMARK_CAPTURE(BM_NormalizeStep, skills, Step::kSkills);
+BENCHMARK_CAPTURE(BM_NormalizeStep, visa, Step::kVisa);
+BENCHMARK_CAPTURE(BM_NormalizeStep, experience, Step::kExperience);
+BENCHMARK_CAPTURE(BM_NormalizeStep, language, Step::kLanguage);
+
 void BM_BodyHash(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(app::BodyHash(g_page));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_page.size()));
