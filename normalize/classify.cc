@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 
+#include "model/ascii.h"
 #include "normalize/location.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
@@ -265,39 +266,39 @@ TitleKeys TitleKeysOf(std::string_view title) {
 std::vector<std::string> Skills(std::string_view text) {
   const Tables& t = Tables::Get();
   // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
-  struct Token {
-    std::string_view text;  // into `text`
-  };
-  std::vector<Token> tokens;
+  // One pass over the bytes with a class table; each token is looked up
+  // as written (ignoring ASCII case), so no word is copied or allocated.
+  static constexpr auto kTokenByte = [] {
+    std::array<bool, 256> table{};
+    for (int b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      table[static_cast<size_t>(b)] =
+          ascii::IsAlnum(c) || c == '+' || c == '#' || c == '.' || c == '/' || c == '-' || b >= 0x80;
+    }
+    return table;
+  }();
+  std::vector<std::string_view> tokens;
+  tokens.reserve(text.size() / 6 + 1);
   {
-    size_t start = std::string::npos;
-    auto push = [&](size_t end) {
-      if (start == std::string::npos) return;
+    auto push = [&](size_t start, size_t end) {
       std::string_view current(text.data() + start, end - start);
-      start = std::string::npos;
       while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
                                   current.back() == ':'))
         current.remove_suffix(1);
       while (!current.empty() && (current.front() == '-' || current.front() == '/')) current.remove_prefix(1);
-      if (!current.empty()) tokens.push_back({current});
+      if (!current.empty()) tokens.push_back(current);
     };
-    for (size_t k = 0; k < text.size(); ++k) {
-      const char c = text[k];
-      const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '#' || c == '.' ||
-                        c == '/' || c == '-' || static_cast<unsigned char>(c) >= 0x80;
-      if (keep) {
-        if (start == std::string::npos) start = k;
-      } else {
-        push(k);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    for (size_t k = 0; k < text.size();) {
+      if (!kTokenByte[bytes[k]]) {
+        ++k;
+        continue;
       }
+      const size_t start = k;
+      while (k < text.size() && kTokenByte[bytes[k]]) ++k;
+      push(start, k);
     }
-    push(text.size());
   }
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  };
   struct Hit {
     size_t skill;
     size_t position;
@@ -305,11 +306,14 @@ std::vector<std::string> Skills(std::string_view text) {
   };
   std::vector<Hit> hits;
   auto try_match = [&](std::string_view written, size_t position) -> bool {
-    auto it = t.skill_forms.find(lower(written));
-    if (it == t.skill_forms.end()) return false;
-    for (size_t index : it->second) {
+    const std::vector<size_t>* list = t.skill_forms.Find(written);
+    if (list == nullptr) return false;
+    for (size_t index : *list) {
       const SkillInfo& s = t.skills[index];
-      const bool free = std::find(s.free_forms.begin(), s.free_forms.end(), lower(written)) != s.free_forms.end();
+      // Free forms are stored lower-cased: equal ignoring ASCII case is
+      // equal after lower-casing what is written.
+      const bool free = std::any_of(s.free_forms.begin(), s.free_forms.end(),
+                                    [&](const std::string& f) { return ascii::EqualsIgnoreCase(f, written); });
       const bool exact = std::find(s.forms.begin(), s.forms.end(), written) != s.forms.end();
       if (s.match == SkillInfo::Match::kAnyCase || free || exact) {
         hits.push_back({index, position, s.match == SkillInfo::Match::kInContext && !free});
@@ -318,20 +322,18 @@ std::vector<std::string> Skills(std::string_view text) {
     }
     return false;
   };
-  std::string key;
+  std::string phrase;  // reused: n-grams of tokens joined by one space
   for (size_t i = 0; i < tokens.size(); ++i) {
     bool matched = false;
-    key.assign(tokens[i].text);
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const bool starts_form = t.skill_first_words.contains(key);
-    std::string_view text_i = tokens[i].text;
-    const bool maybe_versioned = !text_i.empty() && std::isdigit(static_cast<unsigned char>(text_i.back()));
+    const std::string_view text_i = tokens[i];
+    const bool starts_form = t.skill_first_words.Contains(text_i);
+    const bool maybe_versioned = ascii::IsDigit(text_i.back());
     if (!starts_form && !maybe_versioned && text_i.find('/') == std::string::npos) continue;
     for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched && starts_form; --n) {
-      std::string phrase;
+      phrase.clear();
       for (size_t k = i; k < i + n; ++k) {
         if (!phrase.empty()) phrase.push_back(' ');
-        phrase.append(tokens[k].text);
+        phrase.append(tokens[k]);
       }
       if (try_match(phrase, i)) {
         i += n - 1;
@@ -340,13 +342,13 @@ std::vector<std::string> Skills(std::string_view text) {
     }
     if (!matched) {
       // "C++17", "Java8": a version number after the name.
-      std::string_view bare = tokens[i].text;
-      while (!bare.empty() && (std::isdigit(static_cast<unsigned char>(bare.back())) || bare.back() == '.')) bare.remove_suffix(1);
-      if (!bare.empty() && bare.size() < tokens[i].text.size() && bare.size() >= 2) matched = try_match(bare, i);
+      std::string_view bare = tokens[i];
+      while (!bare.empty() && (ascii::IsDigit(bare.back()) || bare.back() == '.')) bare.remove_suffix(1);
+      if (!bare.empty() && bare.size() < tokens[i].size() && bare.size() >= 2) matched = try_match(bare, i);
     }
-    if (!matched && tokens[i].text.find('/') != std::string::npos) {
+    if (!matched && tokens[i].find('/') != std::string::npos) {
       // "React/Redux": each part on its own.
-      std::string_view whole = tokens[i].text;
+      std::string_view whole = tokens[i];
       while (!whole.empty()) {
         size_t slash = whole.find('/');
         if (slash != 0) try_match(whole.substr(0, slash), i);
@@ -371,8 +373,9 @@ std::vector<std::string> Skills(std::string_view text) {
       auto near = std::lower_bound(sure.begin(), sure.end(), h.position >= 6 ? h.position - 6 : 0);
       bool context = near != sure.end() && *near <= h.position + 6;
       for (size_t k = h.position >= 3 ? h.position - 3 : 0; k < std::min(tokens.size(), h.position + 4); ++k) {
-        std::string w = lower(tokens[k].text);
-        if (std::find(ProgrammingWords().begin(), ProgrammingWords().end(), w) != ProgrammingWords().end()) {
+        // The programming words are lower-case ASCII.
+        if (std::any_of(ProgrammingWords().begin(), ProgrammingWords().end(),
+                        [&](std::string_view w) { return ascii::EqualsIgnoreCase(w, tokens[k]); })) {
           context = true;
         }
       }
@@ -441,11 +444,17 @@ std::optional<int> ExperienceYears(std::string_view text) {
 
 std::optional<std::string> Language(std::string_view text) {
   // Scripts first: they decide without counting words.
-  std::map<std::string, int> scripts;
+  enum Script { kUk, kRu, kCyrillic, kJa, kHan, kKo, kAr, kHe, kEl, kTh, kHi, kScripts };
+  std::array<int, kScripts> scripts{};
   int letters = 0;
   size_t i = 0;
   const size_t limit = std::min<size_t>(text.size(), 1500);
   while (i < limit) {
+    if (ascii::IsAscii(text[i])) {  // most of the text: no decoding
+      if (ascii::IsAlpha(text[i])) ++letters;
+      ++i;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
                                           static_cast<utf8proc_ssize_t>(limit - i), &cp);
@@ -454,29 +463,26 @@ std::optional<std::string> Language(std::string_view text) {
       continue;
     }
     i += static_cast<size_t>(n);
-    if (cp < 0x80) {
-      if (std::isalpha(static_cast<int>(cp))) ++letters;
-      continue;
-    }
     ++letters;
-    if (cp == 0x0456 || cp == 0x0457 || cp == 0x0454 || cp == 0x0491) ++scripts["uk"];
-    else if (cp == 0x044B || cp == 0x044D || cp == 0x044A || cp == 0x0451) ++scripts["ru"];
-    else if (cp >= 0x0400 && cp <= 0x04FF) ++scripts["cyrillic"];
-    else if (cp >= 0x3040 && cp <= 0x30FF) ++scripts["ja"];
-    else if (cp >= 0x4E00 && cp <= 0x9FFF) ++scripts["han"];
-    else if (cp >= 0xAC00 && cp <= 0xD7AF) ++scripts["ko"];
-    else if (cp >= 0x0600 && cp <= 0x06FF) ++scripts["ar"];
-    else if (cp >= 0x0590 && cp <= 0x05FF) ++scripts["he"];
-    else if (cp >= 0x0370 && cp <= 0x03FF) ++scripts["el"];
-    else if (cp >= 0x0E00 && cp <= 0x0E7F) ++scripts["th"];
-    else if (cp >= 0x0900 && cp <= 0x097F) ++scripts["hi"];
+    if (cp == 0x0456 || cp == 0x0457 || cp == 0x0454 || cp == 0x0491) ++scripts[kUk];
+    else if (cp == 0x044B || cp == 0x044D || cp == 0x044A || cp == 0x0451) ++scripts[kRu];
+    else if (cp >= 0x0400 && cp <= 0x04FF) ++scripts[kCyrillic];
+    else if (cp >= 0x3040 && cp <= 0x30FF) ++scripts[kJa];
+    else if (cp >= 0x4E00 && cp <= 0x9FFF) ++scripts[kHan];
+    else if (cp >= 0xAC00 && cp <= 0xD7AF) ++scripts[kKo];
+    else if (cp >= 0x0600 && cp <= 0x06FF) ++scripts[kAr];
+    else if (cp >= 0x0590 && cp <= 0x05FF) ++scripts[kHe];
+    else if (cp >= 0x0370 && cp <= 0x03FF) ++scripts[kEl];
+    else if (cp >= 0x0E00 && cp <= 0x0E7F) ++scripts[kTh];
+    else if (cp >= 0x0900 && cp <= 0x097F) ++scripts[kHi];
   }
   if (letters < 20) return std::nullopt;
-  const int cyrillic = scripts["cyrillic"] + scripts["uk"] + scripts["ru"];
-  if (cyrillic * 2 > letters) return scripts["uk"] >= scripts["ru"] ? "uk" : "ru";
-  if ((scripts["ja"] + scripts["han"]) * 3 > letters) return scripts["ja"] > 0 ? "ja" : "zh";
-  for (const char* s : {"ko", "ar", "he", "el", "th", "hi"}) {
-    if (scripts[s] * 2 > letters) return s;
+  const int cyrillic = scripts[kCyrillic] + scripts[kUk] + scripts[kRu];
+  if (cyrillic * 2 > letters) return scripts[kUk] >= scripts[kRu] ? "uk" : "ru";
+  if ((scripts[kJa] + scripts[kHan]) * 3 > letters) return scripts[kJa] > 0 ? "ja" : "zh";
+  for (auto [script, code] : {std::pair{kKo, "ko"}, std::pair{kAr, "ar"}, std::pair{kHe, "he"},
+                              std::pair{kEl, "el"}, std::pair{kTh, "th"}, std::pair{kHi, "hi"}}) {
+    if (scripts[script] * 2 > letters) return code;
   }
   // Latin script: the language whose common words are most frequent.
   std::string f = Fold(text.substr(0, limit));
@@ -484,12 +490,10 @@ std::optional<std::string> Language(std::string_view text) {
   if (words.size() < 8) return std::nullopt;
   const Tables& t = Tables::Get();
   std::vector<int> counts(t.languages.size(), 0);
-  std::string key;
   for (std::string_view w : words) {
-    key.assign(w);
-    auto it = t.language_words.find(key);
-    if (it == t.language_words.end()) continue;
-    for (size_t l = 0; l < counts.size(); ++l) counts[l] += (it->second >> l) & 1u;
+    const std::uint32_t* bits = t.language_words.Find(w);
+    if (bits == nullptr) continue;
+    for (size_t l = 0; l < counts.size(); ++l) counts[l] += (*bits >> l) & 1u;
   }
   std::string best;
   int best_n = 0, second_n = 0;

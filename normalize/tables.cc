@@ -153,8 +153,8 @@ Tables::Tables() {
       s.forms.emplace_back(alias);
     }
     for (const std::string& form : s.forms) {
-      skill_first_words.insert(Lower(form.substr(0, form.find(' '))));
-      auto& list = skill_forms[Lower(form)];
+      skill_first_words[std::string_view(form).substr(0, form.find(' '))] = true;
+      auto& list = skill_forms[form];
       if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());
     }
     skills.push_back(std::move(s));

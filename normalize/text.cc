@@ -2,9 +2,14 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
+#include "model/ascii.h"
 #include "normalize/tables.h"
 
 namespace jobtrawl::normalize {
@@ -29,6 +34,7 @@ std::string Map(std::string_view text, int options, bool& ok) {
 // Code points dropped from text: zero-width and other invisible format
 // characters, the BOM, soft hyphens, and controls other than line breaks.
 bool Invisible(utf8proc_int32_t cp) {
+  if (cp < 0x80) return (cp < 0x20 || cp == 0x7F) && cp != '\n' && cp != '\t' && cp != '\r';  // Cc
   if (cp == 0xAD || cp == 0xFEFF || cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 ||
       cp == 0x180E || (cp >= 0x200E && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
       (cp >= 0x2066 && cp <= 0x2069))
@@ -37,16 +43,12 @@ bool Invisible(utf8proc_int32_t cp) {
 }
 
 bool IsWhite(utf8proc_int32_t cp) {
+  if (cp < 0x80) return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v';
   const auto cat = utf8proc_category(cp);
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
          cat == UTF8PROC_CATEGORY_ZS || cp == 0x2028 || cp == 0x2029;
 }
 
-void Append(std::string& out, utf8proc_int32_t cp) {
-  utf8proc_uint8_t buf[4];
-  utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
-  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-}
 
 }  // namespace
 
@@ -55,6 +57,14 @@ void Append(std::string& out, utf8proc_int32_t cp) {
 bool MayNeedNfc(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
+    if (i + 8 <= text.size()) {  // eight ASCII bytes at a time
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
@@ -75,44 +85,82 @@ std::string CleanText(std::string_view text, bool keep_lines) {
   bool ok = false;
   std::string nfc = MayNeedNfc(text) ? Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, ok) : std::string();
   std::string_view in = ok ? std::string_view(nfc) : text;
-  std::string out;
-  out.reserve(in.size());
+  // Written through an index into a buffer sized once: the output is
+  // rarely longer than the input (`room` grows it when it would be).
+  std::string out(in.size() + 16, '\0');
+  size_t n = 0;
+  auto room = [&](size_t more) {
+    if (n + more > out.size()) out.resize(std::max(out.size() * 2, n + more));
+  };
   int pending_space = 0;  // 0 none, 1 space, 2 line break, 3 blank line
   int newlines = 0;
   size_t indent = 0;      // with keep_lines: spaces opening a line (Markdown list nesting)
   size_t i = 0;
   auto flush_space = [&] {
-    if (!out.empty()) {
-      if (pending_space == 1) out.push_back(' ');
-      if (pending_space == 2) out.push_back('\n');
-      if (pending_space == 3) out.append("\n\n");
-      if (pending_space >= 2) out.append(indent, ' ');
+    if (n != 0) {
+      room(2 + indent);
+      if (pending_space == 1) out[n++] = ' ';
+      if (pending_space == 2) out[n++] = '\n';
+      if (pending_space == 3) {
+        out[n++] = '\n';
+        out[n++] = '\n';
+      }
+      if (pending_space >= 2) {
+        std::fill_n(out.begin() + static_cast<std::ptrdiff_t>(n), indent, ' ');
+        n += indent;
+      }
     }
     pending_space = 0;
     newlines = 0;
     indent = 0;
   };
+  auto printable = [](char c) { return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F; };
   while (i < in.size()) {
-    // Printable ASCII, most of the text, straight through.
-    if (const unsigned char b = static_cast<unsigned char>(in[i]); b > 0x20 && b < 0x7F) {
-      flush_space();
-      out.push_back(static_cast<char>(b));
+    // Printable ASCII, most of the text, straight through a run at a time.
+    if (printable(in[i])) {
+      size_t end = i + 1;
+      while (end < in.size() && printable(in[end])) ++end;
+      room(end - i + 1);
+      if (pending_space == 1 && n != 0) {  // one space between words: the common case
+        out[n++] = ' ';
+        pending_space = 0;
+        newlines = 0;
+        indent = 0;
+      } else if (pending_space != 0 || newlines != 0 || indent != 0) {
+        flush_space();
+        room(end - i);
+      }
+      std::memcpy(out.data() + n, in.data() + i, end - i);
+      n += end - i;
+      i = end;
+      continue;
+    }
+    if (in[i] == ' ') {  // between words: the commonest byte after a word
+      if (keep_lines && pending_space >= 2) {
+        ++indent;
+      } else {
+        pending_space = std::max(pending_space, 1);
+      }
       ++i;
       continue;
     }
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
-                                          static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
-    if (n <= 0) {  // invalid byte: kept as it is (parsers made text valid UTF-8 already)
+    utf8proc_ssize_t len = 1;
+    if (ascii::IsAscii(in[i])) {  // controls: no decoding
       cp = static_cast<unsigned char>(in[i]);
-      n = 1;
-      out.append(std::string(static_cast<size_t>(pending_space > 0 && !out.empty() ? 1 : 0), ' '));
+    } else {
+      len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
+                             static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
+    }
+    if (len <= 0) {  // invalid byte: kept as it is (parsers made text valid UTF-8 already)
+      room(2);
+      if (pending_space > 0 && n != 0) out[n++] = ' ';
       pending_space = 0;
-      out.push_back(in[i]);
+      out[n++] = in[i];
       i += 1;
       continue;
     }
-    i += static_cast<size_t>(n);
+    i += static_cast<size_t>(len);
     if (cp == '\n' && keep_lines) {
       ++newlines;
       pending_space = std::max(pending_space, newlines >= 2 ? 3 : 2);
@@ -129,48 +177,78 @@ std::string CleanText(std::string_view text, bool keep_lines) {
     }
     if (Invisible(cp)) continue;
     flush_space();
-    Append(out, cp);
+    room(4);
+    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
   }
+  out.resize(n);
   return out;
 }
 
 std::string Fold(std::string_view text, std::string_view keep) {
-  // ASCII, most of any posting, is folded byte by byte; each other
-  // character through utf8proc on its own (NFKC case fold, marks stripped).
+  // ASCII, most of any posting, is folded byte by byte through a table
+  // (the byte it becomes, or 0 for a separator); each other character
+  // through utf8proc on its own (NFKC case fold, marks stripped).
+  static constexpr auto kAsciiFold = [] {
+    std::array<char, 128> table{};
+    for (int b = 0; b < 128; ++b) {
+      const char c = static_cast<char>(b);
+      table[static_cast<size_t>(b)] = ascii::IsAlnum(c) ? ascii::ToLower(c) : '\0';
+    }
+    return table;
+  }();
+  std::array<char, 128> fold = kAsciiFold;
   bool keep_table[128] = {};
   for (char k : keep) {
-    if (static_cast<unsigned char>(k) < 128) keep_table[static_cast<unsigned char>(k)] = true;
+    if (static_cast<unsigned char>(k) < 128) {
+      keep_table[static_cast<unsigned char>(k)] = true;
+      fold[static_cast<unsigned char>(k)] = k;
+    }
   }
-  std::string out;
-  out.reserve(text.size());
+  // Written through an index into a buffer grown on demand: push_back per
+  // byte was most of the cost. A run of ASCII writes at most one byte per
+  // byte read, plus a space owed from before the run.
+  std::string out(text.size() + 8, '\0');
+  size_t n = 0;
+  auto room = [&](size_t more) {
+    if (n + more > out.size()) out.resize(std::max(out.size() * 2, n + more));
+  };
   bool space = false;
-  auto emit_ascii = [&](char c) {
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
+  auto append_code_point = [&](utf8proc_int32_t cp) {
+    room(4);
+    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
   };
   size_t i = 0;
   while (i < text.size()) {
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      ++i;
-      if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || keep_table[b]) {
-        emit_ascii(static_cast<char>(b));
-      } else if (b >= 'A' && b <= 'Z') {
-        emit_ascii(static_cast<char>(b - 'A' + 'a'));
-      } else {
-        space = !out.empty();
+    if (ascii::IsAscii(text[i])) {
+      room(text.size() - i + 1);
+      char* const base = out.data();
+      char* o = base + n;
+      bool pending = space;
+      const char* p = text.data() + i;
+      const char* const end = text.data() + text.size();
+      for (; p < end && ascii::IsAscii(*p); ++p) {
+        const char c = fold[static_cast<unsigned char>(*p)];
+        if (c == '\0') {
+          pending = o != base;
+          continue;
+        }
+        if (pending) *o++ = ' ';
+        pending = false;
+        *o++ = c;
       }
+      n = static_cast<size_t>(o - base);
+      space = pending;
+      i = static_cast<size_t>(p - text.data());
       continue;
     }
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (n <= 0) {
+    const utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                                  static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0) {
       ++i;
       continue;
     }
-    i += static_cast<size_t>(n);
+    i += static_cast<size_t>(len);
     utf8proc_int32_t decomposed[16];
     int boundclass = UTF8PROC_BOUNDCLASS_START;
     utf8proc_ssize_t count = utf8proc_decompose_char(
@@ -187,18 +265,21 @@ std::string Fold(std::string_view text, std::string_view keep) {
                         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
                         (c < 0x80 && keep_table[c]);
       if (!word) {
-        space = !out.empty();
+        space = n != 0;
         continue;
       }
-      if (space) out.push_back(' ');
+      room(1);
+      if (space) out[n++] = ' ';
       space = false;
       if (c < 0x80) {
-        out.push_back(static_cast<char>(std::tolower(static_cast<int>(c))));
+        room(1);
+        out[n++] = ascii::ToLower(static_cast<char>(c));
       } else {
-        Append(out, c);
+        append_code_point(c);
       }
     }
   }
+  out.resize(n);
   return out;
 }
 
