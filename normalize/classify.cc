@@ -388,16 +388,23 @@ std::vector<std::string> Skills(std::string_view text) {
 }
 
 std::optional<std::string> VisaSponsorship(std::string_view text) {
-  std::string f = Fold(text);
-  if (f.find("sponsor") == std::string::npos && f.find("visa") == std::string::npos) return std::nullopt;
+  return VisaSponsorshipInFolded(text, Fold(text, kExtrasKeep));
+}
+
+std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::string_view folded) {
+  // Keeping '+' and '-' in words neither makes nor breaks a run of letters:
+  // "sponsor" and "visa" are in `folded` exactly when they are in Fold(text).
+  if (folded.find("sponsor") == std::string::npos && folded.find("visa") == std::string::npos) return std::nullopt;
+  const std::string f = Fold(text);
   for (const auto& [phrase, answer] : Tables::Get().visa_phrases) {
     if (FindWords(f, phrase) != std::string::npos) return answer;
   }
   return std::nullopt;
 }
 
-std::optional<int> ExperienceYears(std::string_view text) {
-  std::string f = Fold(text, "+-");
+std::optional<int> ExperienceYears(std::string_view text) { return ExperienceYearsInFolded(Fold(text, kExtrasKeep)); }
+
+std::optional<int> ExperienceYearsInFolded(std::string f) {
   bool any = false;
   for (std::string_view unit : {"year", "yr", "jahr", "ano", "ans", "рок"}) any = any || f.find(unit) != std::string::npos;
   if (!any) return std::nullopt;
