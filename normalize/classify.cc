@@ -278,15 +278,19 @@ std::vector<std::string> Skills(std::string_view text) {
     return table;
   }();
   std::vector<std::string_view> tokens;
+  std::vector<bool> slashed;  // per token: it holds a '/' ("CI/CD", "React/Redux")
   tokens.reserve(text.size() / 6 + 1);
+  slashed.reserve(text.size() / 6 + 1);
   {
-    auto push = [&](size_t start, size_t end) {
+    auto push = [&](size_t start, size_t end, bool slash) {
       std::string_view current(text.data() + start, end - start);
       while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
                                   current.back() == ':'))
         current.remove_suffix(1);
       while (!current.empty() && (current.front() == '-' || current.front() == '/')) current.remove_prefix(1);
-      if (!current.empty()) tokens.push_back(current);
+      if (current.empty()) return;
+      tokens.push_back(current);
+      slashed.push_back(slash && current.find('/') != std::string_view::npos);
     };
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     for (size_t k = 0; k < text.size();) {
@@ -295,8 +299,9 @@ std::vector<std::string> Skills(std::string_view text) {
         continue;
       }
       const size_t start = k;
-      while (k < text.size() && kTokenByte[bytes[k]]) ++k;
-      push(start, k);
+      bool slash = false;
+      for (; k < text.size() && kTokenByte[bytes[k]]; ++k) slash = slash || bytes[k] == '/';
+      push(start, k, slash);
     }
   }
   struct Hit {
@@ -328,7 +333,7 @@ std::vector<std::string> Skills(std::string_view text) {
     const std::string_view text_i = tokens[i];
     const bool starts_form = t.skill_first_words.Contains(text_i);
     const bool maybe_versioned = ascii::IsDigit(text_i.back());
-    if (!starts_form && !maybe_versioned && text_i.find('/') == std::string::npos) continue;
+    if (!starts_form && !maybe_versioned && !slashed[i]) continue;
     for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched && starts_form; --n) {
       phrase.clear();
       for (size_t k = i; k < i + n; ++k) {
@@ -346,7 +351,7 @@ std::vector<std::string> Skills(std::string_view text) {
       while (!bare.empty() && (ascii::IsDigit(bare.back()) || bare.back() == '.')) bare.remove_suffix(1);
       if (!bare.empty() && bare.size() < tokens[i].size() && bare.size() >= 2) matched = try_match(bare, i);
     }
-    if (!matched && tokens[i].find('/') != std::string::npos) {
+    if (!matched && slashed[i]) {
       // "React/Redux": each part on its own.
       std::string_view whole = tokens[i];
       while (!whole.empty()) {
@@ -411,19 +416,34 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
   static const std::pair<std::string_view, std::string_view> kNumbers[] = {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
       {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}};
-  for (const auto& [word, digits] : kNumbers) {
-    // Rebuilt in one pass: replacing in place, searching from the start
-    // each time, was quadratic in "three three three ...".
-    if (FindWords(f, word) == std::string::npos) continue;
+  // Number words become digits, rebuilt in one pass over the words (the
+  // folded text's words are separated by single spaces): replacing in
+  // place, searching from the start each time, was quadratic in "three
+  // three three ...", and a search per number word read the text ten times.
+  {
     std::string replaced;
-    replaced.reserve(f.size());
-    size_t from = 0;
-    for (size_t at = FindWords(f, word); at != std::string::npos; at = FindWords(f, word, at + word.size())) {
-      replaced.append(f, from, at - from).append(digits);
-      from = at + word.size();
+    bool any_number = false;
+    size_t from = 0;  // start of the text not yet copied into `replaced`
+    for (size_t start = 0; start < f.size();) {
+      size_t end = f.find(' ', start);
+      if (end == std::string::npos) end = f.size();
+      const std::string_view word(f.data() + start, end - start);
+      if (word.size() >= 3 && word.size() <= 5) {
+        for (const auto& [number, digits] : kNumbers) {
+          if (word != number) continue;
+          if (!any_number) replaced.reserve(f.size());
+          any_number = true;
+          replaced.append(f, from, start - from).append(digits);
+          from = end;
+          break;
+        }
+      }
+      start = end + 1;
     }
-    replaced.append(f, from, std::string::npos);
-    f = std::move(replaced);
+    if (any_number) {
+      replaced.append(f, from, std::string::npos);
+      f = std::move(replaced);
+    }
   }
   static const re2::RE2 kYears(R"((\d{1,2})\s*\+?\s*(?:(?:-|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?|jahre|ans|anos|anos?)\b)");
   re2::StringPiece input(f);

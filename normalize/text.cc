@@ -118,21 +118,23 @@ std::string CleanText(std::string_view text, bool keep_lines) {
   while (i < in.size()) {
     // Printable ASCII, most of the text, straight through a run at a time.
     if (printable(in[i])) {
-      size_t end = i + 1;
-      while (end < in.size() && printable(in[end])) ++end;
-      room(end - i + 1);
       if (pending_space == 1 && n != 0) {  // one space between words: the common case
+        room(1);
         out[n++] = ' ';
         pending_space = 0;
         newlines = 0;
         indent = 0;
       } else if (pending_space != 0 || newlines != 0 || indent != 0) {
         flush_space();
-        room(end - i);
       }
-      std::memcpy(out.data() + n, in.data() + i, end - i);
-      n += end - i;
-      i = end;
+      // Room for all the rest, then copied as it is scanned.
+      room(in.size() - i);
+      const char* p = in.data() + i;
+      const char* const end = in.data() + in.size();
+      char* o = out.data() + n;
+      while (p < end && printable(*p)) *o++ = *p++;
+      n = static_cast<size_t>(o - out.data());
+      i = static_cast<size_t>(p - in.data());
       continue;
     }
     if (in[i] == ' ') {  // between words: the commonest byte after a word
