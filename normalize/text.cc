@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "model/ascii.h"
 #include "normalize/tables.h"
@@ -50,6 +51,93 @@ bool IsWhite(utf8proc_int32_t cp) {
 }
 
 
+// The answers of Invisible, IsWhite and MayNeedNfc's test for each code
+// point below kTabled (Latin, Greek, Cyrillic, ..., General Punctuation:
+// nearly every non-ASCII character of a posting), asked of utf8proc once.
+constexpr utf8proc_int32_t kTabled = 0x2100;
+enum : std::uint8_t { kWhiteFlag = 1, kInvisibleFlag = 2, kNfcFlag = 4 };
+
+bool NeedsNfc(utf8proc_int32_t cp) {
+  if (utf8proc_get_property(cp)->combining_class != 0 || (cp >= 0x1100 && cp <= 0x11FF)) return true;
+  const auto cat = utf8proc_category(cp);
+  return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+}
+
+const std::array<std::uint8_t, kTabled>& CharFlags() {
+  static const auto kFlags = [] {
+    std::array<std::uint8_t, kTabled> flags{};
+    for (utf8proc_int32_t cp = 0; cp < kTabled; ++cp) {
+      flags[static_cast<size_t>(cp)] = static_cast<std::uint8_t>((IsWhite(cp) ? kWhiteFlag : 0) |
+                                                                 (Invisible(cp) ? kInvisibleFlag : 0) |
+                                                                 (NeedsNfc(cp) ? kNfcFlag : 0));
+    }
+    return flags;
+  }();
+  return kFlags;
+}
+
+bool IsWhiteFast(utf8proc_int32_t cp) {
+  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kWhiteFlag) != 0 : IsWhite(cp);
+}
+bool InvisibleFast(utf8proc_int32_t cp) {
+  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kInvisibleFlag) != 0 : Invisible(cp);
+}
+
+// What Fold makes of one character below kFoldTabled or in General
+// Punctuation: its NFKC case-folded decomposition with marks stripped, each
+// part a word character (letter or digit) or not; decided once.
+constexpr utf8proc_int32_t kFoldTabled = 0x800;
+constexpr utf8proc_int32_t kPunctuationFirst = 0x2000, kPunctuationLast = 0x206F;
+struct FoldedChar {
+  bool tabled = false;  // false: more parts than fit; Fold asks utf8proc
+  std::uint8_t count = 0;
+  std::uint8_t word_mask = 0;  // bit k: part k is a letter or digit
+  std::array<utf8proc_int32_t, 4> parts{};
+};
+
+FoldedChar FoldChar(utf8proc_int32_t cp) {
+  FoldedChar f;
+  utf8proc_int32_t decomposed[16];
+  int boundclass = UTF8PROC_BOUNDCLASS_START;
+  const utf8proc_ssize_t count = utf8proc_decompose_char(
+      cp, decomposed, 16,
+      static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE),
+      &boundclass);
+  f.tabled = true;
+  if (count < 0 || count > 16) return f;  // nothing: as Fold skips it
+  for (utf8proc_ssize_t k = 0; k < count; ++k) {
+    const utf8proc_int32_t c = decomposed[k];
+    const auto cat = utf8proc_category(c);
+    if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) continue;  // marks: stripped
+    if (f.count == f.parts.size()) {
+      f.tabled = false;
+      return f;
+    }
+    const bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+    if (word) f.word_mask = static_cast<std::uint8_t>(f.word_mask | (1u << f.count));
+    f.parts[f.count++] = c;
+  }
+  return f;
+}
+
+// The entry of `cp`, or nullptr when it is not tabled.
+const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
+  static const auto kTable = [] {
+    std::vector<FoldedChar> table(kFoldTabled + (kPunctuationLast - kPunctuationFirst + 1));
+    for (utf8proc_int32_t c = 0x80; c < kFoldTabled; ++c) table[static_cast<size_t>(c)] = FoldChar(c);
+    for (utf8proc_int32_t c = kPunctuationFirst; c <= kPunctuationLast; ++c) {
+      table[static_cast<size_t>(kFoldTabled + c - kPunctuationFirst)] = FoldChar(c);
+    }
+    return table;
+  }();
+  const FoldedChar* f = nullptr;
+  if (cp >= 0x80 && cp < kFoldTabled) f = &kTable[static_cast<size_t>(cp)];
+  if (cp >= kPunctuationFirst && cp <= kPunctuationLast) f = &kTable[static_cast<size_t>(kFoldTabled + cp - kPunctuationFirst)];
+  return f != nullptr && f->tabled ? f : nullptr;
+}
+
 }  // namespace
 
 // True when NFC could change `text`: it holds a combining mark or a
@@ -74,9 +162,7 @@ bool MayNeedNfc(std::string_view text) {
                                           static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
     if (n <= 0) return true;
     i += static_cast<size_t>(n);
-    if (utf8proc_get_property(cp)->combining_class != 0 || (cp >= 0x1100 && cp <= 0x11FF)) return true;
-    const auto cat = utf8proc_category(cp);
-    if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) return true;
+    if (cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kNfcFlag) != 0 : NeedsNfc(cp)) return true;
   }
   return false;
 }
@@ -173,11 +259,11 @@ std::string CleanText(std::string_view text, bool keep_lines) {
       ++indent;
       continue;
     }
-    if (IsWhite(cp)) {
+    if (IsWhiteFast(cp)) {
       pending_space = std::max(pending_space, 1);
       continue;
     }
-    if (Invisible(cp)) continue;
+    if (InvisibleFast(cp)) continue;
     flush_space();
     room(4);
     n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
@@ -251,6 +337,26 @@ std::string Fold(std::string_view text, std::string_view keep) {
       continue;
     }
     i += static_cast<size_t>(len);
+    if (const FoldedChar* folded = FoldedCharOf(cp)) {
+      for (size_t k = 0; k < folded->count; ++k) {
+        const utf8proc_int32_t c = folded->parts[k];
+        const bool word = ((folded->word_mask >> k) & 1u) != 0 || (c < 0x80 && keep_table[c]);
+        if (!word) {
+          space = n != 0;
+          continue;
+        }
+        room(1);
+        if (space) out[n++] = ' ';
+        space = false;
+        if (c < 0x80) {
+          room(1);
+          out[n++] = ascii::ToLower(static_cast<char>(c));
+        } else {
+          append_code_point(c);
+        }
+      }
+      continue;
+    }
     utf8proc_int32_t decomposed[16];
     int boundclass = UTF8PROC_BOUNDCLASS_START;
     utf8proc_ssize_t count = utf8proc_decompose_char(
