@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <map>
 
 #include "model/ascii.h"
@@ -477,6 +479,19 @@ std::optional<std::string> Language(std::string_view text) {
   size_t i = 0;
   const size_t limit = std::min<size_t>(text.size(), 1500);
   while (i < limit) {
+    if (i + 8 <= limit) {  // eight ASCII bytes at a time: their letters counted at once
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        const std::uint64_t lower = word | (0x20 * kOnes);  // A-Z onto a-z (and nothing else onto them)
+        const std::uint64_t from_a = lower + (0x80 - 'a') * kOnes;   // high bit: byte >= 'a'
+        const std::uint64_t past_z = lower + (0x80 - 'z' - 1) * kOnes;  // high bit: byte > 'z'
+        letters += std::popcount(from_a & ~past_z & 0x8080808080808080ULL);
+        i += 8;
+        continue;
+      }
+    }
     if (ascii::IsAscii(text[i])) {  // most of the text: no decoding
       if (ascii::IsAlpha(text[i])) ++letters;
       ++i;

@@ -218,7 +218,20 @@ std::string CleanText(std::string_view text, bool keep_lines) {
       const char* p = in.data() + i;
       const char* const end = in.data() + in.size();
       char* o = out.data() + n;
-      while (p < end && printable(*p)) *o++ = *p++;
+      // One space between two printable bytes is written as it is: the
+      // space pending before the next word, flushed (newlines and indent
+      // are 0 here, after the flush above).
+      while (p < end) {
+        if (printable(*p)) {
+          *o++ = *p++;
+        } else if (*p == ' ' && p + 1 < end && printable(p[1])) {
+          *o++ = ' ';
+          *o++ = p[1];
+          p += 2;
+        } else {
+          break;
+        }
+      }
       n = static_cast<size_t>(o - out.data());
       i = static_cast<size_t>(p - in.data());
       continue;

@@ -10,6 +10,7 @@
 #ifndef JOBTRAWL_NORMALIZE_WORD_TABLE_H_
 #define JOBTRAWL_NORMALIZE_WORD_TABLE_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,6 +37,8 @@ class AsciiCaseMap {
   // The value for `key` (lower-cased), default-constructed when new. For
   // building the table only: not thread-safe, invalidates pointers.
   V& operator[](std::string_view key) {
+    const std::size_t bit = FilterBit(key);
+    filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
     if ((count_ + 1) * 2 > slots_.size()) Grow();
     Slot& slot = Probe(key, Hash(key));
     if (!slot.used) {
@@ -48,6 +51,8 @@ class AsciiCaseMap {
 
   // The value of `written` ignoring ASCII case; nullptr when absent.
   const V* Find(std::string_view written) const {
+    const std::size_t bit = FilterBit(written);
+    if ((filter_[bit / 64] >> (bit % 64) & 1) == 0) return nullptr;  // most words of a text
     if (slots_.empty()) return nullptr;
     const Slot& slot = const_cast<AsciiCaseMap*>(this)->Probe(written, Hash(written));
     return slot.used ? &slot.value : nullptr;
@@ -61,6 +66,18 @@ class AsciiCaseMap {
     std::string key;
     V value{};
   };
+
+  // A filter of the keys by first and last byte and length, ignoring case:
+  // three loads decide for most words that they are not keys, before any
+  // hashing.
+  static constexpr std::size_t kFilterBits = 4096;
+  static std::size_t FilterBit(std::string_view s) {
+    if (s.empty()) return 0;
+    const auto first = static_cast<unsigned char>(ascii::ToLower(s.front()));
+    const auto last = static_cast<unsigned char>(ascii::ToLower(s.back()));
+    const std::uint32_t mixed = (first * 0x9E3779B1u) ^ (last * 0x85EBCA77u) ^ (static_cast<std::uint32_t>(s.size()) * 0xC2B2AE3Du);
+    return (mixed >> 20) % kFilterBits;
+  }
 
   // The slot holding `key`, or the empty one where it would go.
   Slot& Probe(std::string_view key, std::uint64_t hash) {
@@ -84,6 +101,7 @@ class AsciiCaseMap {
 
   std::vector<Slot> slots_;
   std::size_t count_ = 0;
+  std::array<std::uint64_t, kFilterBits / 64> filter_{};
 };
 
 }  // namespace jobtrawl::normalize
