@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 #include <map>
 
@@ -412,8 +411,20 @@ std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::s
 std::optional<int> ExperienceYears(std::string_view text) { return ExperienceYearsInFolded(Fold(text, kExtrasKeep)); }
 
 std::optional<int> ExperienceYearsInFolded(std::string f) {
+  // A unit of time anywhere, even inside a word: "year", "yr", "jahr",
+  // "ano", "ans", "рок". One scan, each byte that can start one tried.
+  auto unit_at = [&f](size_t i) {
+    const std::string_view rest = std::string_view(f).substr(i);
+    switch (f[i]) {
+      case 'y': return rest.starts_with("year") || rest.starts_with("yr");
+      case 'j': return rest.starts_with("jahr");
+      case 'a': return rest.starts_with("ano") || rest.starts_with("ans");
+      case '\xD1': return rest.starts_with("рок");
+      default: return false;
+    }
+  };
   bool any = false;
-  for (std::string_view unit : {"year", "yr", "jahr", "ano", "ans", "рок"}) any = any || f.find(unit) != std::string::npos;
+  for (size_t i = 0; i < f.size() && !any; ++i) any = unit_at(i);
   if (!any) return std::nullopt;
   static const std::pair<std::string_view, std::string_view> kNumbers[] = {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
@@ -427,8 +438,8 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
     bool any_number = false;
     size_t from = 0;  // start of the text not yet copied into `replaced`
     for (size_t start = 0; start < f.size();) {
-      size_t end = f.find(' ', start);
-      if (end == std::string::npos) end = f.size();
+      size_t end = start;
+      while (end < f.size() && f[end] != ' ') ++end;  // words are short: no memchr call each
       const std::string_view word(f.data() + start, end - start);
       if (word.size() >= 3 && word.size() <= 5) {
         for (const auto& [number, digits] : kNumbers) {
@@ -487,7 +498,8 @@ std::optional<std::string> Language(std::string_view text) {
         const std::uint64_t lower = word | (0x20 * kOnes);  // A-Z onto a-z (and nothing else onto them)
         const std::uint64_t from_a = lower + (0x80 - 'a') * kOnes;   // high bit: byte >= 'a'
         const std::uint64_t past_z = lower + (0x80 - 'z' - 1) * kOnes;  // high bit: byte > 'z'
-        letters += std::popcount(from_a & ~past_z & 0x8080808080808080ULL);
+        // One bit a letter at the top of its byte: summed by a multiply.
+        letters += static_cast<int>((((from_a & ~past_z & 0x8080808080808080ULL) >> 7) * kOnes) >> 56);
         i += 8;
         continue;
       }
