@@ -424,7 +424,10 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
     }
   };
   bool any = false;
-  for (size_t i = 0; i < f.size() && !any; ++i) any = unit_at(i);
+  for (size_t i = 0; i + 1 < f.size() && !any; ++i) {  // every unit is two bytes or more
+    const char c = f[i];
+    if (c == 'y' || c == 'j' || c == 'a' || c == '\xD1') any = unit_at(i);
+  }
   if (!any) return std::nullopt;
   static const std::pair<std::string_view, std::string_view> kNumbers[] = {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
