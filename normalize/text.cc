@@ -321,10 +321,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
   size_t i = 0;
   while (i < text.size()) {
     if (ascii::IsAscii(text[i])) {
-      // Without branches on the bytes (a branch per word boundary was
-      // mispredicted about once a word): a space is written where the next
-      // byte goes and kept only when a word byte follows a separator.
-      room(text.size() - i + 3);
+      room(text.size() - i + 1);
       char* const base = out.data();
       char* o = base + n;
       bool pending = space;
@@ -332,12 +329,13 @@ std::string Fold(std::string_view text, std::string_view keep) {
       const char* const end = text.data() + text.size();
       for (; p < end && ascii::IsAscii(*p); ++p) {
         const char c = fold[static_cast<unsigned char>(*p)];
-        const bool word = c != '\0';
-        o[0] = ' ';
-        o += static_cast<int>(word & pending);
-        o[0] = c;
-        o += static_cast<int>(word);
-        pending = !word & (o != base);
+        if (c == '\0') {
+          pending = o != base;
+          continue;
+        }
+        if (pending) *o++ = ' ';
+        pending = false;
+        *o++ = c;
       }
       n = static_cast<size_t>(o - base);
       space = pending;
