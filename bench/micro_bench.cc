@@ -34,6 +34,7 @@ namespace {
 using namespace jobtrawl;
 
 std::string g_page;
+std::string g_page_path;
 
 std::string Read(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -105,6 +106,45 @@ void BM_NormalizePosting(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_NormalizePosting);
+
+// Normalizing the postings of up to 200 pages beside --page (the
+// generated site's other detail pages), one per iteration in turn: the
+// per-posting cost across the benchmark's postings, not one page's.
+void BM_NormalizeSitePostings(benchmark::State& state) {
+  static const std::vector<Posting> kPostings = [] {
+    std::vector<std::filesystem::path> files;
+    const std::filesystem::path dir = std::filesystem::path(g_page_path).parent_path();
+    if (std::filesystem::is_directory(dir)) {
+      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() == ".html") files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    if (files.size() > 200) files.resize(200);
+    std::vector<Posting> postings;
+    parsers::Extractor x({});
+    for (const auto& f : files) {
+      Extracted e = x.Extract("http://127.0.0.1/a/jobs/" + f.filename().string(), Read(f), Link::Role::kDetail);
+      for (Posting& p : e.postings) postings.push_back(std::move(p));
+    }
+    return postings;
+  }();
+  if (kPostings.empty()) {
+    state.SkipWithError("no postings beside --page");
+    return;
+  }
+  const normalize::Context context{.fetched_at = std::chrono::system_clock::now(), .country = "US"};
+  std::size_t next = 0;
+  for (auto _ : state) {
+    Posting p = kPostings[next];
+    next = next + 1 == kPostings.size() ? 0 : next + 1;
+    normalize::NormalizePosting(p, context);
+    benchmark::DoNotOptimize(p);
+  }
+  state.counters["postings"] = static_cast<double>(kPostings.size());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_NormalizeSitePostings);
 
 // Each step of NormalizePosting on its own, on the page's posting (cleaned
 // text where the step sees cleaned text), to show where the time goes:
@@ -301,6 +341,7 @@ int main(int argc, char** argv) {
     }
   }
   g_page = Read(page);
+  g_page_path = page.string();
   if (g_page.empty()) {
     std::fprintf(stderr, "cannot read %s\n", page.c_str());
     return 2;

@@ -51,7 +51,7 @@ bool IsWhite(utf8proc_int32_t cp) {
 }
 
 
-// The answers of Invisible, IsWhite and MayNeedNfc's test for each code
+// The answers of Invisible, IsWhite and NeedsNfc for each code
 // point below kTabled (Latin, Greek, Cyrillic, ..., General Punctuation:
 // nearly every non-ASCII character of a posting), asked of utf8proc once.
 constexpr utf8proc_int32_t kTabled = 0x2100;
@@ -138,39 +138,11 @@ const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
   return f != nullptr && f->tabled ? f : nullptr;
 }
 
-}  // namespace
-
-// True when NFC could change `text`: it holds a combining mark or a
-// conjoining Hangul jamo. Text of precomposed characters is left as it is.
-bool MayNeedNfc(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    if (i + 8 <= text.size()) {  // eight ASCII bytes at a time
-      std::uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (n <= 0) return true;
-    i += static_cast<size_t>(n);
-    if (cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kNfcFlag) != 0 : NeedsNfc(cp)) return true;
-  }
-  return false;
-}
-
-std::string CleanText(std::string_view text, bool keep_lines) {
-  bool ok = false;
-  std::string nfc = MayNeedNfc(text) ? Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, ok) : std::string();
-  std::string_view in = ok ? std::string_view(nfc) : text;
+// CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
+// it holds a combining mark or a conjoining Hangul jamo (NeedsNfc), or an
+// invalid sequence. One pass over text that needs no NFC, nearly all of
+// it, both cleans it and says so; precomposed text is left as it is.
+std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need_nfc) {
   // Written through an index into a buffer sized once: the output is
   // rarely longer than the input (`room` grows it when it would be).
   std::string out(in.size() + 16, '\0');
@@ -254,6 +226,7 @@ std::string CleanText(std::string_view text, bool keep_lines) {
                              static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
     }
     if (len <= 0) {  // invalid byte: kept as it is (parsers made text valid UTF-8 already)
+      *may_need_nfc = true;
       room(2);
       if (pending_space > 0 && n != 0) out[n++] = ' ';
       pending_space = 0;
@@ -262,6 +235,9 @@ std::string CleanText(std::string_view text, bool keep_lines) {
       continue;
     }
     i += static_cast<size_t>(len);
+    if (cp >= 0x80 && !*may_need_nfc) {
+      *may_need_nfc = cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kNfcFlag) != 0 : NeedsNfc(cp);
+    }
     if (cp == '\n' && keep_lines) {
       ++newlines;
       pending_space = std::max(pending_space, newlines >= 2 ? 3 : 2);
@@ -283,6 +259,19 @@ std::string CleanText(std::string_view text, bool keep_lines) {
   }
   out.resize(n);
   return out;
+}
+
+}  // namespace
+
+std::string CleanText(std::string_view text, bool keep_lines) {
+  bool may_need_nfc = false;
+  std::string out = CleanWithoutNfc(text, keep_lines, &may_need_nfc);
+  if (!may_need_nfc) return out;
+  bool ok = false;
+  const std::string nfc = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, ok);
+  if (!ok) return out;  // invalid UTF-8: only the clean-up
+  bool unused = false;
+  return CleanWithoutNfc(nfc, keep_lines, &unused);
 }
 
 std::string Fold(std::string_view text, std::string_view keep) {
