@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <map>
 
@@ -424,7 +425,25 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
     }
   };
   bool any = false;
-  for (size_t i = 0; i + 1 < f.size() && !any; ++i) {  // every unit is two bytes or more
+  size_t i = 0;
+  // Eight bytes at a time: the positions holding 'y', 'j', the first byte
+  // of "р", or an "a" before an "n" (an 'a' alone is too common to try
+  // each). Windows overlap by a byte so a pair across two is seen.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };  // exact
+  for (; i + 8 <= f.size() && !any; i += 7) {
+    std::uint64_t w;
+    std::memcpy(&w, f.data() + i, 8);
+    std::uint64_t candidates = zero_bytes(w ^ ('y' * kOnes)) | zero_bytes(w ^ ('j' * kOnes)) |
+                               zero_bytes(w ^ (0xD1 * kOnes)) |
+                               (zero_bytes(w ^ ('a' * kOnes)) & (zero_bytes(w ^ ('n' * kOnes)) >> 8));
+    while (candidates != 0 && !any) {
+      const size_t at = i + static_cast<size_t>(std::countr_zero(candidates)) / 8;  // little-endian
+      any = unit_at(at);
+      candidates &= candidates - 1;
+    }
+  }
+  for (; i + 1 < f.size() && !any; ++i) {  // the rest; every unit is two bytes or more
     const char c = f[i];
     if (c == 'y' || c == 'j' || c == 'a' || c == '\xD1') any = unit_at(i);
   }
