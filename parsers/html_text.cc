@@ -532,7 +532,8 @@ bool CollapseEscapedReferences(std::string& s) {
   std::string scratch;
   for (size_t at = s.find("&amp;"); at != std::string::npos; at = s.find("&amp;", at + 1)) {
     if (!(at + 5 < s.size() && s[at + 5] != '&')) continue;
-    probe.assign("&");
+    probe.clear();  // (not assign("&"): GCC 12 -O3 warns falsely of overlap, -Wrestrict)
+    probe.push_back('&');
     probe.append(s, at + 5, 40);
     scratch.clear();
     const size_t used = DecodeOne(probe, 0, scratch, ReferenceContext::kAttribute);
