@@ -13,7 +13,9 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "app/failure_tally.h"
 #include "app/log.h"
+#include "app/metrics.h"
 #include "app/store_writer.h"
 #include "config/config.h"
 #include "crawler/crawl.h"
@@ -31,7 +33,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   SourceCrawl(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, StoreWriter& writer,
               crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
               config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
-              DoneCallback done, std::chrono::milliseconds deadline = std::chrono::hours(4));
+              DoneCallback done, std::chrono::milliseconds deadline = std::chrono::hours(4),
+              Metrics* metrics = nullptr);
   SourceCrawl(const SourceCrawl&) = delete;
   SourceCrawl& operator=(const SourceCrawl&) = delete;
 
@@ -55,7 +58,11 @@ class SourceCrawl final : public crawler::CrawlSink {
   crawler::PageOutcome Process(Link::Role role, const FetchResult& page);      // on the pool
   crawler::PageOutcome NotModified(Link::Role role, const FetchResult& page);  // on the pool
   std::vector<Link> Fresh(std::vector<Link> links);  // on the pool
-  bool Refetched(const std::string& url);            // fetched for a newer sitemap lastmod
+  bool Refetched(const std::string& url);
+  bool IsStartUrl(const std::string& url) const;
+  // Sends the crawl's counters to the writer, at most every kProgressEvery.
+  void ReportProgress();
+  static constexpr std::chrono::seconds kProgressEvery{1};            // fetched for a newer sitemap lastmod
   void Problem(const std::string& url, const std::string& problem);
   void RecordRetries(const FetchResult& r);
   void Log(LogLevel level, const std::string& url, const std::string& kind,
@@ -71,6 +78,9 @@ class SourceCrawl final : public crawler::CrawlSink {
   const parsers::Extractor extractor_;
   DoneCallback done_;
   std::atomic<std::int64_t> unchanged_by_lastmod_{0};
+  FailureTally failures_;  // the cause, in words, for the run's message
+  Metrics* const metrics_;  // may be null; outlives *this
+  std::chrono::steady_clock::time_point last_progress_{};  // event loop only
   std::mutex refetch_mutex_;
   std::unordered_set<std::string> refetch_;  // guarded by refetch_mutex_
   const std::chrono::milliseconds deadline_;
