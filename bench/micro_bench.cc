@@ -34,6 +34,7 @@ namespace {
 using namespace jobtrawl;
 
 std::string g_page;
+std::string g_page_path;
 
 std::string Read(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -105,6 +106,128 @@ void BM_NormalizePosting(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_NormalizePosting);
+
+// Normalizing the postings of up to 200 pages beside --page (the
+// generated site's other detail pages), one per iteration in turn: the
+// per-posting cost across the benchmark's postings, not one page's.
+void BM_NormalizeSitePostings(benchmark::State& state) {
+  static const std::vector<Posting> kPostings = [] {
+    std::vector<std::filesystem::path> files;
+    const std::filesystem::path dir = std::filesystem::path(g_page_path).parent_path();
+    if (std::filesystem::is_directory(dir)) {
+      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() == ".html") files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    if (files.size() > 200) files.resize(200);
+    std::vector<Posting> postings;
+    parsers::Extractor x({});
+    for (const auto& f : files) {
+      Extracted e = x.Extract("http://127.0.0.1/a/jobs/" + f.filename().string(), Read(f), Link::Role::kDetail);
+      for (Posting& p : e.postings) postings.push_back(std::move(p));
+    }
+    return postings;
+  }();
+  if (kPostings.empty()) {
+    state.SkipWithError("no postings beside --page");
+    return;
+  }
+  const normalize::Context context{.fetched_at = std::chrono::system_clock::now(), .country = "US"};
+  std::size_t next = 0;
+  for (auto _ : state) {
+    Posting p = kPostings[next];
+    next = next + 1 == kPostings.size() ? 0 : next + 1;
+    normalize::NormalizePosting(p, context);
+    benchmark::DoNotOptimize(p);
+  }
+  state.counters["postings"] = static_cast<double>(kPostings.size());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_NormalizeSitePostings);
+
+// Each step of NormalizePosting on its own, on the page's posting (cleaned
+// text where the step sees cleaned text), to show where the time goes:
+// BM_NormalizeStep/<step>. The description's size is a counter.
+const Posting& ExtractedPosting() {
+  static const Posting kPosting = [] {
+    parsers::Extractor x({});
+    Extracted e = x.Extract("http://127.0.0.1/a/jobs/A000001.html", g_page, Link::Role::kDetail);
+    return e.postings.empty() ? Posting{} : e.postings.front();
+  }();
+  return kPosting;
+}
+
+enum class Step {
+  kCleanDescription, kCleanMarkdown, kCleanShort, kLocation, kSalary, kEmploymentType, kTitle,
+  kCompanyKey, kDates, kSkills, kVisa, kExperience, kLanguage,
+};
+
+void BM_NormalizeStep(benchmark::State& state, Step step) {
+  const Posting& raw = ExtractedPosting();
+  if (!raw.description) {
+    state.SkipWithError("the page holds no posting with a description");
+    return;
+  }
+  Posting clean = raw;
+  normalize::NormalizePosting(clean, {.fetched_at = std::chrono::system_clock::now(), .country = "US"});
+  const std::string description = clean.description.value_or("");
+  const std::string words = clean.title.value_or("") + "\n" + description;
+  const auto now = std::chrono::system_clock::now();
+  for (auto _ : state) {
+    switch (step) {
+      case Step::kCleanDescription: benchmark::DoNotOptimize(normalize::CleanText(*raw.description, true)); break;
+      case Step::kCleanMarkdown:
+        benchmark::DoNotOptimize(normalize::CleanText(raw.description_markdown.value_or(""), true));
+        break;
+      case Step::kCleanShort:
+        benchmark::DoNotOptimize(normalize::CleanText(raw.title.value_or("")));
+        benchmark::DoNotOptimize(normalize::CleanText(raw.company.value_or("")));
+        benchmark::DoNotOptimize(normalize::CleanText(raw.location.value_or("")));
+        benchmark::DoNotOptimize(normalize::CleanText(raw.salary_text.value_or("")));
+        break;
+      case Step::kLocation: benchmark::DoNotOptimize(normalize::ParseLocation(clean.location.value_or(""), "US")); break;
+      case Step::kSalary:
+        benchmark::DoNotOptimize(normalize::NormalizeStructuredSalary(raw.salary_min, raw.salary_max,
+                                                                      raw.salary_currency.value_or(""),
+                                                                      raw.salary_period.value_or(""), "US"));
+        benchmark::DoNotOptimize(normalize::ParseSalary(clean.salary_text.value_or(""), "US"));
+        break;
+      case Step::kEmploymentType:
+        benchmark::DoNotOptimize(normalize::EmploymentTypes(raw.employment_type.value_or("")));
+        benchmark::DoNotOptimize(normalize::RemoteFrom(clean.title.value_or("")));
+        break;
+      case Step::kTitle:
+        benchmark::DoNotOptimize(normalize::SeniorityOf(clean.title.value_or("")));
+        benchmark::DoNotOptimize(normalize::TitleKeysOf(clean.title.value_or("")));
+        break;
+      case Step::kCompanyKey: benchmark::DoNotOptimize(normalize::CompanyKey(clean.company.value_or(""))); break;
+      case Step::kDates:
+        benchmark::DoNotOptimize(normalize::NormalizeDate(raw.date_posted.value_or(""), now, normalize::DateOrder::kMonthFirst));
+        benchmark::DoNotOptimize(normalize::NormalizeDate(raw.valid_through.value_or(""), now, normalize::DateOrder::kMonthFirst));
+        break;
+      case Step::kSkills: benchmark::DoNotOptimize(normalize::Skills(words)); break;
+      case Step::kVisa: benchmark::DoNotOptimize(normalize::VisaSponsorship(description)); break;
+      case Step::kExperience: benchmark::DoNotOptimize(normalize::ExperienceYears(description)); break;
+      case Step::kLanguage: benchmark::DoNotOptimize(normalize::Language(description)); break;
+    }
+  }
+  state.counters["description_bytes"] = static_cast<double>(raw.description->size());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK_CAPTURE(BM_NormalizeStep, clean_description, Step::kCleanDescription);
+BENCHMARK_CAPTURE(BM_NormalizeStep, clean_markdown, Step::kCleanMarkdown);
+BENCHMARK_CAPTURE(BM_NormalizeStep, clean_short_fields, Step::kCleanShort);
+BENCHMARK_CAPTURE(BM_NormalizeStep, location, Step::kLocation);
+BENCHMARK_CAPTURE(BM_NormalizeStep, salary, Step::kSalary);
+BENCHMARK_CAPTURE(BM_NormalizeStep, employment_type_remote, Step::kEmploymentType);
+BENCHMARK_CAPTURE(BM_NormalizeStep, title, Step::kTitle);
+BENCHMARK_CAPTURE(BM_NormalizeStep, company_key, Step::kCompanyKey);
+BENCHMARK_CAPTURE(BM_NormalizeStep, dates, Step::kDates);
+BENCHMARK_CAPTURE(BM_NormalizeStep, skills, Step::kSkills);
+BENCHMARK_CAPTURE(BM_NormalizeStep, visa, Step::kVisa);
+BENCHMARK_CAPTURE(BM_NormalizeStep, experience, Step::kExperience);
+BENCHMARK_CAPTURE(BM_NormalizeStep, language, Step::kLanguage);
 
 void BM_BodyHash(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(app::BodyHash(g_page));
@@ -218,6 +341,7 @@ int main(int argc, char** argv) {
     }
   }
   g_page = Read(page);
+  g_page_path = page.string();
   if (g_page.empty()) {
     std::fprintf(stderr, "cannot read %s\n", page.c_str());
     return 2;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <map>
 
 #include "model/ascii.h"
@@ -266,35 +268,44 @@ TitleKeys TitleKeysOf(std::string_view title) {
 std::vector<std::string> Skills(std::string_view text) {
   const Tables& t = Tables::Get();
   // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
-  struct Token {
-    std::string_view text;  // into `text`
-  };
-  std::vector<Token> tokens;
+  // One pass over the bytes with a class table; each token is looked up
+  // as written (ignoring ASCII case), so no word is copied or allocated.
+  static constexpr auto kTokenByte = [] {
+    std::array<bool, 256> table{};
+    for (int b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      table[static_cast<size_t>(b)] =
+          ascii::IsAlnum(c) || c == '+' || c == '#' || c == '.' || c == '/' || c == '-' || b >= 0x80;
+    }
+    return table;
+  }();
+  std::vector<std::string_view> tokens;
+  std::vector<bool> slashed;  // per token: it holds a '/' ("CI/CD", "React/Redux")
+  tokens.reserve(text.size() / 6 + 1);
+  slashed.reserve(text.size() / 6 + 1);
   {
-    size_t start = std::string::npos;
-    auto push = [&](size_t end) {
-      if (start == std::string::npos) return;
+    auto push = [&](size_t start, size_t end, bool slash) {
       std::string_view current(text.data() + start, end - start);
-      start = std::string::npos;
       while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
                                   current.back() == ':'))
         current.remove_suffix(1);
       while (!current.empty() && (current.front() == '-' || current.front() == '/')) current.remove_prefix(1);
-      if (!current.empty()) tokens.push_back({current});
+      if (current.empty()) return;
+      tokens.push_back(current);
+      slashed.push_back(slash && current.find('/') != std::string_view::npos);
     };
-    for (size_t k = 0; k < text.size(); ++k) {
-      const char c = text[k];
-      const bool keep = ascii::IsAlnum(c) || c == '+' || c == '#' || c == '.' ||
-                        c == '/' || c == '-' || static_cast<unsigned char>(c) >= 0x80;
-      if (keep) {
-        if (start == std::string::npos) start = k;
-      } else {
-        push(k);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    for (size_t k = 0; k < text.size();) {
+      if (!kTokenByte[bytes[k]]) {
+        ++k;
+        continue;
       }
+      const size_t start = k;
+      bool slash = false;
+      for (; k < text.size() && kTokenByte[bytes[k]]; ++k) slash = slash || bytes[k] == '/';
+      push(start, k, slash);
     }
-    push(text.size());
   }
-  auto lower = [](std::string_view s) { return ascii::ToLower(s); };
   struct Hit {
     size_t skill;
     size_t position;
@@ -302,11 +313,14 @@ std::vector<std::string> Skills(std::string_view text) {
   };
   std::vector<Hit> hits;
   auto try_match = [&](std::string_view written, size_t position) -> bool {
-    auto it = t.skill_forms.find(lower(written));
-    if (it == t.skill_forms.end()) return false;
-    for (size_t index : it->second) {
+    const std::vector<size_t>* list = t.skill_forms.Find(written);
+    if (list == nullptr) return false;
+    for (size_t index : *list) {
       const SkillInfo& s = t.skills[index];
-      const bool free = std::find(s.free_forms.begin(), s.free_forms.end(), lower(written)) != s.free_forms.end();
+      // Free forms are stored lower-cased: equal ignoring ASCII case is
+      // equal after lower-casing what is written.
+      const bool free = std::any_of(s.free_forms.begin(), s.free_forms.end(),
+                                    [&](const std::string& f) { return ascii::EqualsIgnoreCase(f, written); });
       const bool exact = std::find(s.forms.begin(), s.forms.end(), written) != s.forms.end();
       if (s.match == SkillInfo::Match::kAnyCase || free || exact) {
         hits.push_back({index, position, s.match == SkillInfo::Match::kInContext && !free});
@@ -315,20 +329,18 @@ std::vector<std::string> Skills(std::string_view text) {
     }
     return false;
   };
-  std::string key;
+  std::string phrase;  // reused: n-grams of tokens joined by one space
   for (size_t i = 0; i < tokens.size(); ++i) {
     bool matched = false;
-    key.assign(tokens[i].text);
-    ascii::LowerInPlace(key);
-    const bool starts_form = t.skill_first_words.contains(key);
-    std::string_view text_i = tokens[i].text;
-    const bool maybe_versioned = !text_i.empty() && ascii::IsDigit(text_i.back());
-    if (!starts_form && !maybe_versioned && text_i.find('/') == std::string::npos) continue;
+    const std::string_view text_i = tokens[i];
+    const bool starts_form = t.skill_first_words.Contains(text_i);
+    const bool maybe_versioned = ascii::IsDigit(text_i.back());
+    if (!starts_form && !maybe_versioned && !slashed[i]) continue;
     for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched && starts_form; --n) {
-      std::string phrase;
+      phrase.clear();
       for (size_t k = i; k < i + n; ++k) {
         if (!phrase.empty()) phrase.push_back(' ');
-        phrase.append(tokens[k].text);
+        phrase.append(tokens[k]);
       }
       if (try_match(phrase, i)) {
         i += n - 1;
@@ -337,13 +349,13 @@ std::vector<std::string> Skills(std::string_view text) {
     }
     if (!matched) {
       // "C++17", "Java8": a version number after the name.
-      std::string_view bare = tokens[i].text;
+      std::string_view bare = tokens[i];
       while (!bare.empty() && (ascii::IsDigit(bare.back()) || bare.back() == '.')) bare.remove_suffix(1);
-      if (!bare.empty() && bare.size() < tokens[i].text.size() && bare.size() >= 2) matched = try_match(bare, i);
+      if (!bare.empty() && bare.size() < tokens[i].size() && bare.size() >= 2) matched = try_match(bare, i);
     }
-    if (!matched && tokens[i].text.find('/') != std::string::npos) {
+    if (!matched && slashed[i]) {
       // "React/Redux": each part on its own.
-      std::string_view whole = tokens[i].text;
+      std::string_view whole = tokens[i];
       while (!whole.empty()) {
         size_t slash = whole.find('/');
         if (slash != 0) try_match(whole.substr(0, slash), i);
@@ -368,8 +380,9 @@ std::vector<std::string> Skills(std::string_view text) {
       auto near = std::lower_bound(sure.begin(), sure.end(), h.position >= 6 ? h.position - 6 : 0);
       bool context = near != sure.end() && *near <= h.position + 6;
       for (size_t k = h.position >= 3 ? h.position - 3 : 0; k < std::min(tokens.size(), h.position + 4); ++k) {
-        std::string w = lower(tokens[k].text);
-        if (std::find(ProgrammingWords().begin(), ProgrammingWords().end(), w) != ProgrammingWords().end()) {
+        // The programming words are lower-case ASCII.
+        if (std::any_of(ProgrammingWords().begin(), ProgrammingWords().end(),
+                        [&](std::string_view w) { return ascii::EqualsIgnoreCase(w, tokens[k]); })) {
           context = true;
         }
       }
@@ -382,35 +395,90 @@ std::vector<std::string> Skills(std::string_view text) {
 }
 
 std::optional<std::string> VisaSponsorship(std::string_view text) {
-  std::string f = Fold(text);
-  if (f.find("sponsor") == std::string::npos && f.find("visa") == std::string::npos) return std::nullopt;
+  return VisaSponsorshipInFolded(text, Fold(text, kExtrasKeep));
+}
+
+std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::string_view folded) {
+  // Keeping '+' and '-' in words neither makes nor breaks a run of letters:
+  // "sponsor" and "visa" are in `folded` exactly when they are in Fold(text).
+  if (folded.find("sponsor") == std::string::npos && folded.find("visa") == std::string::npos) return std::nullopt;
+  const std::string f = Fold(text);
   for (const auto& [phrase, answer] : Tables::Get().visa_phrases) {
     if (FindWords(f, phrase) != std::string::npos) return answer;
   }
   return std::nullopt;
 }
 
-std::optional<int> ExperienceYears(std::string_view text) {
-  std::string f = Fold(text, "+-");
+std::optional<int> ExperienceYears(std::string_view text) { return ExperienceYearsInFolded(Fold(text, kExtrasKeep)); }
+
+std::optional<int> ExperienceYearsInFolded(std::string f) {
+  // A unit of time anywhere, even inside a word: "year", "yr", "jahr",
+  // "ano", "ans", "рок". One scan, each byte that can start one tried.
+  auto unit_at = [&f](size_t i) {
+    const std::string_view rest = std::string_view(f).substr(i);
+    switch (f[i]) {
+      case 'y': return rest.starts_with("year") || rest.starts_with("yr");
+      case 'j': return rest.starts_with("jahr");
+      case 'a': return rest.starts_with("ano") || rest.starts_with("ans");
+      case '\xD1': return rest.starts_with("рок");
+      default: return false;
+    }
+  };
   bool any = false;
-  for (std::string_view unit : {"year", "yr", "jahr", "ano", "ans", "рок"}) any = any || f.find(unit) != std::string::npos;
+  size_t i = 0;
+  // Eight bytes at a time: the positions holding 'y', 'j', the first byte
+  // of "р", or an "a" before an "n" (an 'a' alone is too common to try
+  // each). Windows overlap by a byte so a pair across two is seen.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };  // exact
+  for (; i + 8 <= f.size() && !any; i += 7) {
+    std::uint64_t w;
+    std::memcpy(&w, f.data() + i, 8);
+    std::uint64_t candidates = zero_bytes(w ^ ('y' * kOnes)) | zero_bytes(w ^ ('j' * kOnes)) |
+                               zero_bytes(w ^ (0xD1 * kOnes)) |
+                               (zero_bytes(w ^ ('a' * kOnes)) & (zero_bytes(w ^ ('n' * kOnes)) >> 8));
+    while (candidates != 0 && !any) {
+      const size_t at = i + static_cast<size_t>(std::countr_zero(candidates)) / 8;  // little-endian
+      any = unit_at(at);
+      candidates &= candidates - 1;
+    }
+  }
+  for (; i + 1 < f.size() && !any; ++i) {  // the rest; every unit is two bytes or more
+    const char c = f[i];
+    if (c == 'y' || c == 'j' || c == 'a' || c == '\xD1') any = unit_at(i);
+  }
   if (!any) return std::nullopt;
   static const std::pair<std::string_view, std::string_view> kNumbers[] = {
       {"one", "1"}, {"two", "2"}, {"three", "3"}, {"four", "4"}, {"five", "5"}, {"six", "6"},
       {"seven", "7"}, {"eight", "8"}, {"nine", "9"}, {"ten", "10"}};
-  for (const auto& [word, digits] : kNumbers) {
-    // Rebuilt in one pass: replacing in place, searching from the start
-    // each time, was quadratic in "three three three ...".
-    if (FindWords(f, word) == std::string::npos) continue;
+  // Number words become digits, rebuilt in one pass over the words (the
+  // folded text's words are separated by single spaces): replacing in
+  // place, searching from the start each time, was quadratic in "three
+  // three three ...", and a search per number word read the text ten times.
+  {
     std::string replaced;
-    replaced.reserve(f.size());
-    size_t from = 0;
-    for (size_t at = FindWords(f, word); at != std::string::npos; at = FindWords(f, word, at + word.size())) {
-      replaced.append(f, from, at - from).append(digits);
-      from = at + word.size();
+    bool any_number = false;
+    size_t from = 0;  // start of the text not yet copied into `replaced`
+    for (size_t start = 0; start < f.size();) {
+      size_t end = start;
+      while (end < f.size() && f[end] != ' ') ++end;  // words are short: no memchr call each
+      const std::string_view word(f.data() + start, end - start);
+      if (word.size() >= 3 && word.size() <= 5) {
+        for (const auto& [number, digits] : kNumbers) {
+          if (word != number) continue;
+          if (!any_number) replaced.reserve(f.size());
+          any_number = true;
+          replaced.append(f, from, start - from).append(digits);
+          from = end;
+          break;
+        }
+      }
+      start = end + 1;
     }
-    replaced.append(f, from, std::string::npos);
-    f = std::move(replaced);
+    if (any_number) {
+      replaced.append(f, from, std::string::npos);
+      f = std::move(replaced);
+    }
   }
   static const re2::RE2 kYears(R"((\d{1,2})\s*\+?\s*(?:(?:-|to)\s*\d{1,2}\s*\+?\s*)?(?:years?|yrs?|jahre|ans|anos|anos?)\b)");
   re2::StringPiece input(f);
@@ -438,11 +506,31 @@ std::optional<int> ExperienceYears(std::string_view text) {
 
 std::optional<std::string> Language(std::string_view text) {
   // Scripts first: they decide without counting words.
-  std::map<std::string, int> scripts;
+  enum Script { kUk, kRu, kCyrillic, kJa, kHan, kKo, kAr, kHe, kEl, kTh, kHi, kScripts };
+  std::array<int, kScripts> scripts{};
   int letters = 0;
   size_t i = 0;
   const size_t limit = std::min<size_t>(text.size(), 1500);
   while (i < limit) {
+    if (i + 8 <= limit) {  // eight ASCII bytes at a time: their letters counted at once
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        const std::uint64_t lower = word | (0x20 * kOnes);  // A-Z onto a-z (and nothing else onto them)
+        const std::uint64_t from_a = lower + (0x80 - 'a') * kOnes;   // high bit: byte >= 'a'
+        const std::uint64_t past_z = lower + (0x80 - 'z' - 1) * kOnes;  // high bit: byte > 'z'
+        // One bit a letter at the top of its byte: summed by a multiply.
+        letters += static_cast<int>((((from_a & ~past_z & 0x8080808080808080ULL) >> 7) * kOnes) >> 56);
+        i += 8;
+        continue;
+      }
+    }
+    if (ascii::IsAscii(text[i])) {  // most of the text: no decoding
+      if (ascii::IsAlpha(text[i])) ++letters;
+      ++i;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
                                           static_cast<utf8proc_ssize_t>(limit - i), &cp);
@@ -451,29 +539,26 @@ std::optional<std::string> Language(std::string_view text) {
       continue;
     }
     i += static_cast<size_t>(n);
-    if (cp < 0x80) {
-      if (ascii::IsAlpha(static_cast<char>(cp))) ++letters;
-      continue;
-    }
     ++letters;
-    if (cp == 0x0456 || cp == 0x0457 || cp == 0x0454 || cp == 0x0491) ++scripts["uk"];
-    else if (cp == 0x044B || cp == 0x044D || cp == 0x044A || cp == 0x0451) ++scripts["ru"];
-    else if (cp >= 0x0400 && cp <= 0x04FF) ++scripts["cyrillic"];
-    else if (cp >= 0x3040 && cp <= 0x30FF) ++scripts["ja"];
-    else if (cp >= 0x4E00 && cp <= 0x9FFF) ++scripts["han"];
-    else if (cp >= 0xAC00 && cp <= 0xD7AF) ++scripts["ko"];
-    else if (cp >= 0x0600 && cp <= 0x06FF) ++scripts["ar"];
-    else if (cp >= 0x0590 && cp <= 0x05FF) ++scripts["he"];
-    else if (cp >= 0x0370 && cp <= 0x03FF) ++scripts["el"];
-    else if (cp >= 0x0E00 && cp <= 0x0E7F) ++scripts["th"];
-    else if (cp >= 0x0900 && cp <= 0x097F) ++scripts["hi"];
+    if (cp == 0x0456 || cp == 0x0457 || cp == 0x0454 || cp == 0x0491) ++scripts[kUk];
+    else if (cp == 0x044B || cp == 0x044D || cp == 0x044A || cp == 0x0451) ++scripts[kRu];
+    else if (cp >= 0x0400 && cp <= 0x04FF) ++scripts[kCyrillic];
+    else if (cp >= 0x3040 && cp <= 0x30FF) ++scripts[kJa];
+    else if (cp >= 0x4E00 && cp <= 0x9FFF) ++scripts[kHan];
+    else if (cp >= 0xAC00 && cp <= 0xD7AF) ++scripts[kKo];
+    else if (cp >= 0x0600 && cp <= 0x06FF) ++scripts[kAr];
+    else if (cp >= 0x0590 && cp <= 0x05FF) ++scripts[kHe];
+    else if (cp >= 0x0370 && cp <= 0x03FF) ++scripts[kEl];
+    else if (cp >= 0x0E00 && cp <= 0x0E7F) ++scripts[kTh];
+    else if (cp >= 0x0900 && cp <= 0x097F) ++scripts[kHi];
   }
   if (letters < 20) return std::nullopt;
-  const int cyrillic = scripts["cyrillic"] + scripts["uk"] + scripts["ru"];
-  if (cyrillic * 2 > letters) return scripts["uk"] >= scripts["ru"] ? "uk" : "ru";
-  if ((scripts["ja"] + scripts["han"]) * 3 > letters) return scripts["ja"] > 0 ? "ja" : "zh";
-  for (const char* s : {"ko", "ar", "he", "el", "th", "hi"}) {
-    if (scripts[s] * 2 > letters) return s;
+  const int cyrillic = scripts[kCyrillic] + scripts[kUk] + scripts[kRu];
+  if (cyrillic * 2 > letters) return scripts[kUk] >= scripts[kRu] ? "uk" : "ru";
+  if ((scripts[kJa] + scripts[kHan]) * 3 > letters) return scripts[kJa] > 0 ? "ja" : "zh";
+  for (auto [script, code] : {std::pair{kKo, "ko"}, std::pair{kAr, "ar"}, std::pair{kHe, "he"},
+                              std::pair{kEl, "el"}, std::pair{kTh, "th"}, std::pair{kHi, "hi"}}) {
+    if (scripts[script] * 2 > letters) return code;
   }
   // Latin script: the language whose common words are most frequent.
   std::string f = Fold(text.substr(0, limit));
@@ -481,12 +566,10 @@ std::optional<std::string> Language(std::string_view text) {
   if (words.size() < 8) return std::nullopt;
   const Tables& t = Tables::Get();
   std::vector<int> counts(t.languages.size(), 0);
-  std::string key;
   for (std::string_view w : words) {
-    key.assign(w);
-    auto it = t.language_words.find(key);
-    if (it == t.language_words.end()) continue;
-    for (size_t l = 0; l < counts.size(); ++l) counts[l] += (it->second >> l) & 1u;
+    const std::uint32_t* bits = t.language_words.Find(w);
+    if (bits == nullptr) continue;
+    for (size_t l = 0; l < counts.size(); ++l) counts[l] += (*bits >> l) & 1u;
   }
   std::string best;
   int best_n = 0, second_n = 0;

@@ -42,9 +42,16 @@ std::vector<std::string> Skills(std::string_view text);
 // nullopt when it does not say.
 std::optional<std::string> VisaSponsorship(std::string_view text);
 
+// What the two functions below and their overloads fold a text with:
+// NormalizePosting folds a description once, Fold(text, kExtrasKeep), and
+// hands the result to both.
+inline constexpr std::string_view kExtrasKeep = "+-";
+std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::string_view folded);
+
 // The smallest number of years of experience the text asks for ("3+ years",
 // "3-5 years of experience", "minimum of 2 years"); nullopt when none.
 std::optional<int> ExperienceYears(std::string_view text);
+std::optional<int> ExperienceYearsInFolded(std::string folded);  // folded: Fold(text, kExtrasKeep)
 
 // The language of the text as ISO 639-1 ("en", "de", "uk", ...), from its
 // most common words; nullopt for text too short to tell.

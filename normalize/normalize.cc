@@ -199,8 +199,10 @@ void NormalizePosting(Posting& p, const Context& c) {
   std::string words = p.title.value_or("") + "\n" + p.description.value_or("");
   p.skills = Skills(words);
   if (p.description) {
-    p.visa_sponsorship = VisaSponsorship(*p.description);
-    p.experience_years_min = ExperienceYears(*p.description);
+    // One fold of the description serves both.
+    std::string folded = Fold(*p.description, kExtrasKeep);
+    p.visa_sponsorship = VisaSponsorshipInFolded(*p.description, folded);
+    p.experience_years_min = ExperienceYearsInFolded(std::move(folded));
     p.language = Language(*p.description);
   }
 }

@@ -148,8 +148,8 @@ Tables::Tables() {
       s.forms.emplace_back(alias);
     }
     for (const std::string& form : s.forms) {
-      skill_first_words.insert(ascii::ToLower(form.substr(0, form.find(' '))));
-      auto& list = skill_forms[ascii::ToLower(form)];
+      skill_first_words[std::string_view(form).substr(0, form.find(' '))] = true;
+      auto& list = skill_forms[form];
       if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());
     }
     skills.push_back(std::move(s));

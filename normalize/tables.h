@@ -11,6 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "normalize/word_table.h"
+
 namespace jobtrawl::normalize {
 
 struct CountryInfo {
@@ -65,10 +67,10 @@ class Tables {
   std::unordered_set<std::string> legal_suffixes;
   std::vector<std::pair<std::string, std::string>> visa_phrases;      // phrase → yes | no, "no" first
   std::vector<std::string> languages;                                  // ISO 639-1, in table order
-  std::unordered_map<std::string, std::uint32_t> language_words;      // common word → bit per language
+  AsciiCaseMap<std::uint32_t> language_words;                         // common word → bit per language
   std::vector<SkillInfo> skills;
-  std::unordered_map<std::string, std::vector<std::size_t>> skill_forms;  // lower-cased form → skills
-  std::unordered_set<std::string> skill_first_words;                      // lower-cased first word of any form
+  AsciiCaseMap<std::vector<std::size_t>> skill_forms;  // form, any ASCII case → skills
+  AsciiCaseMap<bool> skill_first_words;                // first word of any form, any ASCII case
 
  private:
   Tables();

@@ -2,8 +2,13 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <vector>
 
 #include "model/ascii.h"
 #include "normalize/tables.h"
@@ -30,6 +35,7 @@ std::string Map(std::string_view text, int options, bool& ok) {
 // Code points dropped from text: zero-width and other invisible format
 // characters, the BOM, soft hyphens, and controls other than line breaks.
 bool Invisible(utf8proc_int32_t cp) {
+  if (cp < 0x80) return (cp < 0x20 || cp == 0x7F) && cp != '\n' && cp != '\t' && cp != '\r';  // Cc
   if (cp == 0xAD || cp == 0xFEFF || cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 ||
       cp == 0x180E || (cp >= 0x200E && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
       (cp >= 0x2066 && cp <= 0x2069))
@@ -38,82 +44,200 @@ bool Invisible(utf8proc_int32_t cp) {
 }
 
 bool IsWhite(utf8proc_int32_t cp) {
+  if (cp < 0x80) return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v';
   const auto cat = utf8proc_category(cp);
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
          cat == UTF8PROC_CATEGORY_ZS || cp == 0x2028 || cp == 0x2029;
 }
 
-void Append(std::string& out, utf8proc_int32_t cp) {
-  utf8proc_uint8_t buf[4];
-  utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
-  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+
+// The answers of Invisible, IsWhite and NeedsNfc for each code
+// point below kTabled (Latin, Greek, Cyrillic, ..., General Punctuation:
+// nearly every non-ASCII character of a posting), asked of utf8proc once.
+constexpr utf8proc_int32_t kTabled = 0x2100;
+enum : std::uint8_t { kWhiteFlag = 1, kInvisibleFlag = 2, kNfcFlag = 4 };
+
+bool NeedsNfc(utf8proc_int32_t cp) {
+  if (utf8proc_get_property(cp)->combining_class != 0 || (cp >= 0x1100 && cp <= 0x11FF)) return true;
+  const auto cat = utf8proc_category(cp);
+  return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
-}  // namespace
-
-// True when NFC could change `text`: it holds a combining mark or a
-// conjoining Hangul jamo. Text of precomposed characters is left as it is.
-bool MayNeedNfc(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
+const std::array<std::uint8_t, kTabled>& CharFlags() {
+  static const auto kFlags = [] {
+    std::array<std::uint8_t, kTabled> flags{};
+    for (utf8proc_int32_t cp = 0; cp < kTabled; ++cp) {
+      flags[static_cast<size_t>(cp)] = static_cast<std::uint8_t>((IsWhite(cp) ? kWhiteFlag : 0) |
+                                                                 (Invisible(cp) ? kInvisibleFlag : 0) |
+                                                                 (NeedsNfc(cp) ? kNfcFlag : 0));
     }
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (n <= 0) return true;
-    i += static_cast<size_t>(n);
-    if (utf8proc_get_property(cp)->combining_class != 0 || (cp >= 0x1100 && cp <= 0x11FF)) return true;
-    const auto cat = utf8proc_category(cp);
-    if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) return true;
-  }
-  return false;
+    return flags;
+  }();
+  return kFlags;
 }
 
-std::string CleanText(std::string_view text, bool keep_lines) {
-  bool ok = false;
-  std::string nfc = MayNeedNfc(text) ? Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, ok) : std::string();
-  std::string_view in = ok ? std::string_view(nfc) : text;
-  std::string out;
-  out.reserve(in.size());
+bool IsWhiteFast(utf8proc_int32_t cp) {
+  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kWhiteFlag) != 0 : IsWhite(cp);
+}
+bool InvisibleFast(utf8proc_int32_t cp) {
+  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kInvisibleFlag) != 0 : Invisible(cp);
+}
+
+// What Fold makes of one character below kFoldTabled or in General
+// Punctuation: its NFKC case-folded decomposition with marks stripped, each
+// part a word character (letter or digit) or not; decided once.
+constexpr utf8proc_int32_t kFoldTabled = 0x800;
+constexpr utf8proc_int32_t kPunctuationFirst = 0x2000, kPunctuationLast = 0x206F;
+struct FoldedChar {
+  bool tabled = false;  // false: more parts than fit; Fold asks utf8proc
+  std::uint8_t count = 0;
+  std::uint8_t word_mask = 0;  // bit k: part k is a letter or digit
+  std::array<utf8proc_int32_t, 4> parts{};
+};
+
+FoldedChar FoldChar(utf8proc_int32_t cp) {
+  FoldedChar f;
+  utf8proc_int32_t decomposed[16];
+  int boundclass = UTF8PROC_BOUNDCLASS_START;
+  const utf8proc_ssize_t count = utf8proc_decompose_char(
+      cp, decomposed, 16,
+      static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE),
+      &boundclass);
+  f.tabled = true;
+  if (count < 0 || count > 16) return f;  // nothing: as Fold skips it
+  for (utf8proc_ssize_t k = 0; k < count; ++k) {
+    const utf8proc_int32_t c = decomposed[k];
+    const auto cat = utf8proc_category(c);
+    if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) continue;  // marks: stripped
+    if (f.count == f.parts.size()) {
+      f.tabled = false;
+      return f;
+    }
+    const bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+    if (word) f.word_mask = static_cast<std::uint8_t>(f.word_mask | (1u << f.count));
+    f.parts[f.count++] = c;
+  }
+  return f;
+}
+
+// The entry of `cp`, or nullptr when it is not tabled.
+const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
+  static const auto kTable = [] {
+    std::vector<FoldedChar> table(kFoldTabled + (kPunctuationLast - kPunctuationFirst + 1));
+    for (utf8proc_int32_t c = 0x80; c < kFoldTabled; ++c) table[static_cast<size_t>(c)] = FoldChar(c);
+    for (utf8proc_int32_t c = kPunctuationFirst; c <= kPunctuationLast; ++c) {
+      table[static_cast<size_t>(kFoldTabled + c - kPunctuationFirst)] = FoldChar(c);
+    }
+    return table;
+  }();
+  const FoldedChar* f = nullptr;
+  if (cp >= 0x80 && cp < kFoldTabled) f = &kTable[static_cast<size_t>(cp)];
+  if (cp >= kPunctuationFirst && cp <= kPunctuationLast) f = &kTable[static_cast<size_t>(kFoldTabled + cp - kPunctuationFirst)];
+  return f != nullptr && f->tabled ? f : nullptr;
+}
+
+// CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
+// it holds a combining mark or a conjoining Hangul jamo (NeedsNfc), or an
+// invalid sequence. One pass over text that needs no NFC, nearly all of
+// it, both cleans it and says so; precomposed text is left as it is.
+std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need_nfc) {
+  // Written through an index into a buffer sized once: the output is
+  // rarely longer than the input (`room` grows it when it would be).
+  std::string out(in.size() + 16, '\0');
+  size_t n = 0;
+  auto room = [&](size_t more) {
+    if (n + more > out.size()) out.resize(std::max(out.size() * 2, n + more));
+  };
   int pending_space = 0;  // 0 none, 1 space, 2 line break, 3 blank line
   int newlines = 0;
   size_t indent = 0;      // with keep_lines: spaces opening a line (Markdown list nesting)
   size_t i = 0;
   auto flush_space = [&] {
-    if (!out.empty()) {
-      if (pending_space == 1) out.push_back(' ');
-      if (pending_space == 2) out.push_back('\n');
-      if (pending_space == 3) out.append("\n\n");
-      if (pending_space >= 2) out.append(indent, ' ');
+    if (n != 0) {
+      room(2 + indent);
+      if (pending_space == 1) out[n++] = ' ';
+      if (pending_space == 2) out[n++] = '\n';
+      if (pending_space == 3) {
+        out[n++] = '\n';
+        out[n++] = '\n';
+      }
+      if (pending_space >= 2) {
+        std::fill_n(out.begin() + static_cast<std::ptrdiff_t>(n), indent, ' ');
+        n += indent;
+      }
     }
     pending_space = 0;
     newlines = 0;
     indent = 0;
   };
+  auto printable = [](char c) { return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F; };
   while (i < in.size()) {
-    // Printable ASCII, most of the text, straight through.
-    if (const unsigned char b = static_cast<unsigned char>(in[i]); b > 0x20 && b < 0x7F) {
-      flush_space();
-      out.push_back(static_cast<char>(b));
+    // Printable ASCII, most of the text, straight through a run at a time.
+    if (printable(in[i])) {
+      if (pending_space == 1 && n != 0) {  // one space between words: the common case
+        room(1);
+        out[n++] = ' ';
+        pending_space = 0;
+        newlines = 0;
+        indent = 0;
+      } else if (pending_space != 0 || newlines != 0 || indent != 0) {
+        flush_space();
+      }
+      // Room for all the rest, then copied as it is scanned.
+      room(in.size() - i);
+      const char* p = in.data() + i;
+      const char* const end = in.data() + in.size();
+      char* o = out.data() + n;
+      // One space between two printable bytes is written as it is: the
+      // space pending before the next word, flushed (newlines and indent
+      // are 0 here, after the flush above).
+      while (p < end) {
+        if (printable(*p)) {
+          *o++ = *p++;
+        } else if (*p == ' ' && p + 1 < end && printable(p[1])) {
+          *o++ = ' ';
+          *o++ = p[1];
+          p += 2;
+        } else {
+          break;
+        }
+      }
+      n = static_cast<size_t>(o - out.data());
+      i = static_cast<size_t>(p - in.data());
+      continue;
+    }
+    if (in[i] == ' ') {  // between words: the commonest byte after a word
+      if (keep_lines && pending_space >= 2) {
+        ++indent;
+      } else {
+        pending_space = std::max(pending_space, 1);
+      }
       ++i;
       continue;
     }
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
-                                          static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
-    if (n <= 0) {  // invalid byte: kept as it is (parsers made text valid UTF-8 already)
+    utf8proc_ssize_t len = 1;
+    if (ascii::IsAscii(in[i])) {  // controls: no decoding
       cp = static_cast<unsigned char>(in[i]);
-      n = 1;
-      out.append(std::string(static_cast<size_t>(pending_space > 0 && !out.empty() ? 1 : 0), ' '));
+    } else {
+      len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
+                             static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
+    }
+    if (len <= 0) {  // invalid byte: kept as it is (parsers made text valid UTF-8 already)
+      *may_need_nfc = true;
+      room(2);
+      if (pending_space > 0 && n != 0) out[n++] = ' ';
       pending_space = 0;
-      out.push_back(in[i]);
+      out[n++] = in[i];
       i += 1;
       continue;
     }
-    i += static_cast<size_t>(n);
+    i += static_cast<size_t>(len);
+    if (cp >= 0x80 && !*may_need_nfc) {
+      *may_need_nfc = cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kNfcFlag) != 0 : NeedsNfc(cp);
+    }
     if (cp == '\n' && keep_lines) {
       ++newlines;
       pending_space = std::max(pending_space, newlines >= 2 ? 3 : 2);
@@ -124,54 +248,117 @@ std::string CleanText(std::string_view text, bool keep_lines) {
       ++indent;
       continue;
     }
-    if (IsWhite(cp)) {
+    if (IsWhiteFast(cp)) {
       pending_space = std::max(pending_space, 1);
       continue;
     }
-    if (Invisible(cp)) continue;
+    if (InvisibleFast(cp)) continue;
     flush_space();
-    Append(out, cp);
+    room(4);
+    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
   }
+  out.resize(n);
   return out;
 }
 
+}  // namespace
+
+std::string CleanText(std::string_view text, bool keep_lines) {
+  bool may_need_nfc = false;
+  std::string out = CleanWithoutNfc(text, keep_lines, &may_need_nfc);
+  if (!may_need_nfc) return out;
+  bool ok = false;
+  const std::string nfc = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, ok);
+  if (!ok) return out;  // invalid UTF-8: only the clean-up
+  bool unused = false;
+  return CleanWithoutNfc(nfc, keep_lines, &unused);
+}
+
 std::string Fold(std::string_view text, std::string_view keep) {
-  // ASCII, most of any posting, is folded byte by byte; each other
-  // character through utf8proc on its own (NFKC case fold, marks stripped).
+  // ASCII, most of any posting, is folded byte by byte through a table
+  // (the byte it becomes, or 0 for a separator); each other character
+  // through utf8proc on its own (NFKC case fold, marks stripped).
+  static constexpr auto kAsciiFold = [] {
+    std::array<char, 128> table{};
+    for (int b = 0; b < 128; ++b) {
+      const char c = static_cast<char>(b);
+      table[static_cast<size_t>(b)] = ascii::IsAlnum(c) ? ascii::ToLower(c) : '\0';
+    }
+    return table;
+  }();
+  std::array<char, 128> fold = kAsciiFold;
   bool keep_table[128] = {};
   for (char k : keep) {
-    if (static_cast<unsigned char>(k) < 128) keep_table[static_cast<unsigned char>(k)] = true;
+    if (static_cast<unsigned char>(k) < 128) {
+      keep_table[static_cast<unsigned char>(k)] = true;
+      fold[static_cast<unsigned char>(k)] = k;
+    }
   }
-  std::string out;
-  out.reserve(text.size());
+  // Written through an index into a buffer grown on demand: push_back per
+  // byte was most of the cost. A run of ASCII writes at most one byte per
+  // byte read, plus a space owed from before the run.
+  std::string out(text.size() + 8, '\0');
+  size_t n = 0;
+  auto room = [&](size_t more) {
+    if (n + more > out.size()) out.resize(std::max(out.size() * 2, n + more));
+  };
   bool space = false;
-  auto emit_ascii = [&](char c) {
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
+  auto append_code_point = [&](utf8proc_int32_t cp) {
+    room(4);
+    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
   };
   size_t i = 0;
   while (i < text.size()) {
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      ++i;
-      if (ascii::IsLower(static_cast<char>(b)) || ascii::IsDigit(static_cast<char>(b)) || keep_table[b]) {
-        emit_ascii(static_cast<char>(b));
-      } else if (ascii::IsUpper(static_cast<char>(b))) {
-        emit_ascii(static_cast<char>(b - 'A' + 'a'));
-      } else {
-        space = !out.empty();
+    if (ascii::IsAscii(text[i])) {
+      room(text.size() - i + 1);
+      char* const base = out.data();
+      char* o = base + n;
+      bool pending = space;
+      const char* p = text.data() + i;
+      const char* const end = text.data() + text.size();
+      for (; p < end && ascii::IsAscii(*p); ++p) {
+        const char c = fold[static_cast<unsigned char>(*p)];
+        if (c == '\0') {
+          pending = o != base;
+          continue;
+        }
+        if (pending) *o++ = ' ';
+        pending = false;
+        *o++ = c;
       }
+      n = static_cast<size_t>(o - base);
+      space = pending;
+      i = static_cast<size_t>(p - text.data());
       continue;
     }
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                          static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
-    if (n <= 0) {
+    const utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                                  static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0) {
       ++i;
       continue;
     }
-    i += static_cast<size_t>(n);
+    i += static_cast<size_t>(len);
+    if (const FoldedChar* folded = FoldedCharOf(cp)) {
+      for (size_t k = 0; k < folded->count; ++k) {
+        const utf8proc_int32_t c = folded->parts[k];
+        const bool word = ((folded->word_mask >> k) & 1u) != 0 || (c < 0x80 && keep_table[c]);
+        if (!word) {
+          space = n != 0;
+          continue;
+        }
+        room(1);
+        if (space) out[n++] = ' ';
+        space = false;
+        if (c < 0x80) {
+          room(1);
+          out[n++] = ascii::ToLower(static_cast<char>(c));
+        } else {
+          append_code_point(c);
+        }
+      }
+      continue;
+    }
     utf8proc_int32_t decomposed[16];
     int boundclass = UTF8PROC_BOUNDCLASS_START;
     utf8proc_ssize_t count = utf8proc_decompose_char(
@@ -188,18 +375,21 @@ std::string Fold(std::string_view text, std::string_view keep) {
                         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
                         (c < 0x80 && keep_table[c]);
       if (!word) {
-        space = !out.empty();
+        space = n != 0;
         continue;
       }
-      if (space) out.push_back(' ');
+      room(1);
+      if (space) out[n++] = ' ';
       space = false;
       if (c < 0x80) {
-        out.push_back(ascii::ToLower(static_cast<char>(c)));
+        room(1);
+        out[n++] = ascii::ToLower(static_cast<char>(c));
       } else {
-        Append(out, c);
+        append_code_point(c);
       }
     }
   }
+  out.resize(n);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <uchardet.h>
 
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -147,11 +148,14 @@ char32_t DecodeCodePoint(std::string_view s, size_t i, size_t n) {
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
-    // Eight ASCII bytes at a time: most of a page.
+    // Eight ASCII bytes at a time: most of a page. A word with a non-ASCII
+    // byte skips straight to that byte.
     if (i + 8 <= s.size()) {
       std::uint64_t word;
       std::memcpy(&word, s.data() + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
+      if (const std::uint64_t high = word & 0x8080808080808080ULL; high != 0) {
+        i += static_cast<size_t>(std::countr_zero(high)) / 8;  // little-endian: the first in memory
+      } else {
         i += 8;
         continue;
       }
@@ -249,11 +253,16 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
 
 std::string RepairMojibake(std::string_view text) {
   // Mojibake of UTF-8 read as windows-1252 starts with one of Â Ã â ð
-  // (the lead bytes C2, C3, E2, F0 seen as characters).
-  if (text.find("\xC3\x82") == std::string_view::npos && text.find("\xC3\x83") == std::string_view::npos &&
-      text.find("\xC3\xA2") == std::string_view::npos && text.find("\xC3\xB0") == std::string_view::npos) {
-    return std::string(text);
+  // (the lead bytes C2, C3, E2, F0 seen as characters), all four C3 xx in
+  // UTF-8: one scan for C3 finds them.
+  bool suspect = false;
+  for (size_t at = text.find('\xC3'); at != std::string_view::npos && !suspect; at = text.find('\xC3', at + 1)) {
+    if (at + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[at + 1]);
+      suspect = next == 0x82 || next == 0x83 || next == 0xA2 || next == 0xB0;
+    }
   }
+  if (!suspect) return std::string(text);
   std::string out;
   out.reserve(text.size());
   size_t i = 0;

@@ -518,28 +518,35 @@ constexpr int kMaxExtraLevels = 4;
 // ("&amp;amp;", "&amp;lt;", "&amp;#8211;") made "&": references escaped
 // twice. False when there is none.
 bool CollapseEscapedReferences(std::string& s) {
+  // Only each "&amp;" is looked at (found by search, not by comparing at
+  // every byte); what lies between is copied in runs once one collapsed.
   std::string out;
   bool found = false;
+  size_t copied = 0;  // once found: s[0, copied) is accounted for in `out`
   std::string probe;
   std::string scratch;
-  for (size_t i = 0; i < s.size();) {
-    if (s.compare(i, 5, "&amp;") == 0 && i + 5 < s.size() && s[i + 5] != '&') {
-      probe.assign("&");
-      probe.append(s, i + 5, 40);
-      scratch.clear();
-      const size_t used = DecodeOne(probe, 0, scratch, ReferenceContext::kAttribute);
-      if (used > 1 && probe[used - 1] == ';') {
-        if (!found) out.assign(s, 0, i);
-        found = true;
-        out.push_back('&');
-        i += 5;
-        continue;
+  for (size_t at = s.find("&amp;"); at != std::string::npos; at = s.find("&amp;", at + 1)) {
+    if (!(at + 5 < s.size() && s[at + 5] != '&')) continue;
+    probe.clear();  // (not assign("&"): GCC 12 -O3 warns falsely of overlap, -Wrestrict)
+    probe.push_back('&');
+    probe.append(s, at + 5, 40);
+    scratch.clear();
+    const size_t used = DecodeOne(probe, 0, scratch, ReferenceContext::kAttribute);
+    if (used > 1 && probe[used - 1] == ';') {
+      if (!found) {
+        out.assign(s, 0, at);
+      } else {
+        out.append(s, copied, at - copied);
       }
+      found = true;
+      out.push_back('&');
+      copied = at + 5;
     }
-    if (found) out.push_back(s[i]);
-    ++i;
   }
-  if (found) s = std::move(out);
+  if (found) {
+    out.append(s, copied, std::string::npos);
+    s = std::move(out);
+  }
   return found;
 }
 

@@ -354,7 +354,15 @@ struct PostingStore::Statements {
                            "content_hash, first_seen, last_seen) VALUES (?,?,?,?,?,?,?7,?7)"),
         update_listing(db, "UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
                            "closed_at=NULL WHERE id=?4"),
-        touch_listing(db, "UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2") {}
+        touch_listing(db, "UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
+        save_http_cache(db,
+                        "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
+                        "links, listing_keys, fetched_at, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8) "
+                        "ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, "
+                        "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
+                        "links = excluded.links, listing_keys = excluded.listing_keys, "
+                        "fetched_at = excluded.fetched_at, last_used = excluded.last_used"),
+        mark_cache_used(db, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?") {}
 
   SQLite::Statement find_listing;
   SQLite::Statement insert_posting;
@@ -363,6 +371,9 @@ struct PostingStore::Statements {
   SQLite::Statement insert_listing;
   SQLite::Statement update_listing;
   SQLite::Statement touch_listing;
+  // Once per page fetched: preparing them each time was ~6% of a crawl's CPU.
+  SQLite::Statement save_http_cache;
+  SQLite::Statement mark_cache_used;
 };
 
 PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db)
@@ -807,13 +818,8 @@ std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
                                                        std::string_view now) {
   if (auto f = Fault("save http cache")) return std::unexpected(*f);
   return Guard("cannot write the HTTP cache", [&] {
-    SQLite::Statement s(*db_,
-                        "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
-                        "links, listing_keys, fetched_at, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8) "
-                        "ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, "
-                        "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
-                        "links = excluded.links, listing_keys = excluded.listing_keys, "
-                        "fetched_at = excluded.fetched_at, last_used = excluded.last_used");
+    SQLite::Statement& s = stmts_->save_http_cache;
+    s.tryReset();  // a failed last use was reported then; its code is not this call's
     s.bind(1, source_id);
     s.bind(2, url);
     BindText(s, 3, page.etag);
@@ -831,7 +837,8 @@ std::expected<void, Error> PostingStore::MarkCacheUsed(std::int64_t source_id,
                                                        std::string_view now) {
   if (auto f = Fault("mark cache used")) return std::unexpected(*f);
   return Guard("cannot write the HTTP cache", [&] {
-    SQLite::Statement s(*db_, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?");
+    SQLite::Statement& s = stmts_->mark_cache_used;
+    s.tryReset();  // a failed last use was reported then; its code is not this call's
     s.bind(1, std::string(now));
     s.bind(2, source_id);
     s.bind(3, url);

@@ -76,6 +76,29 @@ TEST(CharsetTest, ValidatesUtf8Strictly) {
   }
 }
 
+TEST(CharsetTest, ValidityIsDecidedAtEveryOffsetOfAnEightByteWord) {
+  // RFC 3629 section 4: the eight-ASCII-bytes fast path must neither skip a
+  // bad sequence nor misread a good one, wherever it falls in the word.
+  for (size_t at = 0; at < 20; ++at) {
+    const std::string ascii(at, 'a');
+    const std::string tail(19 - at, 'z');
+    EXPECT_TRUE(IsValidUtf8(ascii + "\xC3\xA9" + tail)) << at;            // é
+    EXPECT_TRUE(IsValidUtf8(ascii + "\xE2\x80\x94" + tail)) << at;        // em dash
+    EXPECT_TRUE(IsValidUtf8(ascii + "\xF0\x9F\x8C\x8E" + tail)) << at;    // U+1F30E
+    EXPECT_FALSE(IsValidUtf8(ascii + "\xFF" + tail)) << at;
+    EXPECT_FALSE(IsValidUtf8(ascii + "\xC3" + tail)) << at;                // lead byte alone
+    EXPECT_FALSE(IsValidUtf8(ascii + "\xED\xA0\x80" + tail)) << at;       // a surrogate
+    EXPECT_FALSE(IsValidUtf8(ascii + "\xC0\xAF" + tail)) << at;            // overlong "/"
+    EXPECT_FALSE(IsValidUtf8(ascii + "\xE2\x80")) << at;                   // cut at the end
+  }
+}
+
+TEST(CharsetTest, MojibakeIsLookedForPastOtherAccentedLetters) {
+  // "é" (C3 A9) is not the start of mojibake; a later "Ã©" (C3 83 C2 A9) is.
+  EXPECT_EQ(RepairMojibake("caf\xC3\xA9 and caf\xC3\x83\xC2\xA9"), "caf\xC3\xA9 and caf\xC3\xA9");
+  EXPECT_EQ(RepairMojibake("caf\xC3\xA9 \xC3"), "caf\xC3\xA9 \xC3");
+}
+
 TEST(CharsetTest, RepairsMojibakeOnlyWhenUnambiguous) {
   // UTF-8 that was read as windows-1252 somewhere upstream.
   struct Case {

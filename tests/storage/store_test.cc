@@ -202,6 +202,20 @@ TEST(PostingStoreTest, CloseUnseenClosesOnlyStaleListingsAndOrphanedPostings) {
   EXPECT_EQ(Count(*store, "SELECT count(*) FROM open_postings"), 2);
 }
 
+TEST(PostingStoreTest, HttpCacheWriteAfterAFailedOneSucceeds) {
+  // The cache statements are prepared once and reused: a write that failed
+  // (here a source that does not exist, against the foreign key) must not
+  // leave its error to the next write of the same statement.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("board", "html", "t0");
+  CachedPage page{.body_hash = "0123"};
+  EXPECT_FALSE(store->SaveHttpCache(source + 1000, "https://a.example/", page, "t1").has_value());
+  ASSERT_TRUE(store->SaveHttpCache(source, "https://a.example/", page, "t1").has_value());
+  ASSERT_TRUE(store->MarkCacheUsed(source, "https://a.example/", "t2").has_value());
+  ASSERT_TRUE(store->MarkCacheUsed(source, "https://a.example/", "t3").has_value());
+  EXPECT_EQ(Count(*store, "SELECT count(*) FROM http_cache WHERE last_used = 't3'"), 1);
+}
+
 TEST(PostingStoreTest, HttpCacheRoundTrips) {
   auto store = OpenMemory();
   auto source = *store->EnsureSource("board", "html", "t0");

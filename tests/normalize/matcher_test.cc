@@ -1,0 +1,110 @@
+// The word table the skill and language matchers look words up in, the
+// skill matcher on its hard cases, and the per-character tables behind
+// CleanText and Fold: each answer must be what the Unicode properties
+// (utf8proc) and the data files say, whatever the case and script.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "normalize/classify.h"
+#include "normalize/text.h"
+#include "normalize/word_table.h"
+
+namespace jobtrawl::normalize {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST(AsciiCaseMapTest, FindsAWordAsWrittenInAnyAsciiCase) {
+  // Keys are lower-cased once; a lookup folds A-Z only, as std::tolower
+  // in the "C" locale does, so bytes of UTF-8 sequences compare as they are.
+  AsciiCaseMap<int> map;
+  map["python"] = 1;
+  map["Node.js"] = 2;
+  map["c plus plus"] = 3;
+  map["zürich"] = 4;
+  EXPECT_EQ(*map.Find("PYTHON"), 1);
+  EXPECT_EQ(*map.Find("PyThOn"), 1);
+  EXPECT_EQ(*map.Find("node.JS"), 2);
+  EXPECT_EQ(*map.Find("C Plus Plus"), 3);
+  EXPECT_EQ(*map.Find("Zürich"), 4);
+  EXPECT_EQ(map.Find("ZÜRICH"), nullptr);  // Ü is not ASCII: not folded
+  EXPECT_EQ(map.Find("pytho"), nullptr);
+  EXPECT_EQ(map.Find("python "), nullptr);
+  EXPECT_EQ(map.Find(""), nullptr);
+  EXPECT_EQ(map.size(), 4u);
+}
+
+TEST(AsciiCaseMapTest, KeepsEveryKeyAsItGrows) {
+  // Growing rehashes every key; none may be lost or answer for another.
+  AsciiCaseMap<int> map;
+  EXPECT_EQ(map.Find("w0"), nullptr);  // empty: nothing to probe
+  for (int i = 0; i < 5000; ++i) map["w" + std::to_string(i)] = i;
+  map["W17"] = -17;  // the same key in another case: updated, not added
+  EXPECT_EQ(map.size(), 5000u);
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_NE(map.Find("W" + std::to_string(i)), nullptr) << i;
+    EXPECT_EQ(*map.Find("W" + std::to_string(i)), i == 17 ? -17 : i);
+  }
+  EXPECT_EQ(map.Find("w5000"), nullptr);
+}
+
+TEST(SkillsTest, OverlappingNamesAreEachFoundWhole) {
+  // data/skills.tsv: "C" (context), "C++", "C#", "Objective-C": a name is
+  // a whole token, the longest form first, never a piece of another.
+  EXPECT_THAT(Skills("We write C++ and C# services"), ElementsAre("C++", "C#"));
+  EXPECT_THAT(Skills("Objective-C and Swift for iOS apps"), ElementsAre("Objective-C", "Swift", "iOS"));
+  EXPECT_THAT(Skills("objective c, C++17, cpp"), ElementsAre("Objective-C", "C++"));
+  EXPECT_THAT(Skills("Embedded C programming on microcontrollers"), ElementsAre("C"));
+  EXPECT_THAT(Skills("Grade C in maths"), IsEmpty());  // "C" needs a programming word near it
+  EXPECT_THAT(Skills("C/C++ developer"), ElementsAre("C", "C++"));
+}
+
+TEST(SkillsTest, NamesMatchOnlyAtWordBoundaries) {
+  // "Java" is not in "JavaScript", "Scala" not in "scalable", "SQL" not in "PostgreSQL".
+  EXPECT_THAT(Skills("JavaScript on scalable systems"), ElementsAre("JavaScript"));
+  EXPECT_THAT(Skills("PostgreSQL, then Java."), ElementsAre("PostgreSQL", "Java"));
+  EXPECT_THAT(Skills("React/Redux, Node.js and CI/CD"), ElementsAre("React", "Redux", "Node.js", "CI/CD"));
+  EXPECT_THAT(Skills("-Kubernetes- (k8s)"), ElementsAre("Kubernetes"));
+}
+
+TEST(SkillsTest, CaseRulesHoldBesideNonAsciiText) {
+  // Accented words, dashes and CJK around a name neither hide it nor make
+  // one; "Go" is a skill only as written and beside a programming word,
+  // "golang" in any case.
+  EXPECT_THAT(Skills("Erfahrung mit Python — idealerweise auch Kubernetes, à Zürich"),
+                ElementsAre("Python", "Kubernetes"));
+  EXPECT_THAT(Skills("経験: PYTHON と Java"), ElementsAre("Python", "Java"));
+  EXPECT_THAT(Skills("Let's go to the café"), IsEmpty());
+  EXPECT_THAT(Skills("Backend in Go, crème de la crème"), ElementsAre("Go"));
+  EXPECT_THAT(Skills("GOLANG über alles"), ElementsAre("Go"));
+  EXPECT_THAT(Skills("Pythonista"), IsEmpty());
+}
+
+TEST(TextTest, LatinAndPunctuationAreFoldedAsUnicodeSays) {
+  // NFKC case folding with marks stripped (UAX #15, Unicode CaseFolding.txt),
+  // for the characters Fold reads from a table and for those it does not.
+  EXPECT_EQ(Fold("Crème Brûlée"), "creme brulee");
+  EXPECT_EQ(Fold("Straße"), "strasse");
+  EXPECT_EQ(Fold("ǄEMAL"), "dzemal");          // U+01C4: compatibility decomposition
+  EXPECT_EQ(Fold("wait… what"), "wait what");  // U+2026 is three full stops
+  EXPECT_EQ(Fold("wait… what", "."), "wait... what");
+  EXPECT_EQ(Fold("a—b–c"), "a b c");           // dashes separate words
+  EXPECT_EQ(Fold("ΣΊΣΥΦΟΣ Київ"), "σισυφοσ киів");  // the diaeresis of ї is a mark
+  EXPECT_EQ(Fold("ﬁle ｗｉｄｅ"), "file wide");  // beyond the table: utf8proc per character
+}
+
+TEST(TextTest, NonAsciiSpacesAndInvisiblesAreCleaned) {
+  // NBSP and the line separator are white space; a soft hyphen, a
+  // zero-width space and C1 controls are dropped; a combining accent is
+  // composed (NFC).
+  EXPECT_EQ(CleanText("a\u00A0\u00A0b\u2028c"), "a b c");
+  EXPECT_EQ(CleanText("co\u00ADop\u200Ber\u0085ate"), "cooperate");
+  EXPECT_EQ(CleanText("Cafe\u0301 \u2014 ok"), "Caf\u00E9 \u2014 ok");
+  EXPECT_EQ(CleanText("line one\n\n\n  - item", true), "line one\n\n  - item");
+}
+
+}  // namespace
+}  // namespace jobtrawl::normalize
