@@ -250,7 +250,7 @@ CREATE INDEX listings_source_first_seen ON listings(source_id, first_seen);
 DROP VIEW open_postings;
 CREATE VIEW open_postings AS
   SELECT p.*,
-         (SELECT json_group_array(name) FROM
+         (SELECT group_concat(name, ', ') FROM
             (SELECT DISTINCT s.name FROM listings l JOIN sources s ON s.id = l.source_id
              WHERE l.posting_id = p.id AND l.closed_at IS NULL ORDER BY s.name)) AS source_names
   FROM postings p WHERE p.closed_at IS NULL;

@@ -370,17 +370,30 @@ PostingStore::~PostingStore() = default;
 
 namespace {
 
+// Keeps -wal and -shm when this connection closes last: a reader that may
+// not create files in the database's folder (another user of the group, a
+// read-only mount) can open a WAL database only while both exist. The size
+// limit empties the kept WAL at close and after checkpoints. On disk, both
+// files are created now (a read transaction opens the WAL), so they get
+// their mode at once rather than at the first write.
+void KeepWalFiles(SQLite::Database& db, bool on_disk) {
+  int persist = 1;
+  sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  db.exec("PRAGMA journal_size_limit = 67108864");
+  if (on_disk) db.execAndGet("SELECT count(*) FROM sqlite_master");
+}
+
 // Postings, leases and the HTTP cache are for the service's user and group
-// only, whatever the umask. A database this process creates is 0660, so
-// readers in the service's group can open it; an existing one loses every
-// bit for others and keeps the rest (an operator's 0600 stays). The WAL
-// and shared-memory files get the database's mode: readers in the group
-// must be able to write -shm (the WAL index) to read at all.
-void RestrictToOwnerAndGroup(const std::filesystem::path& path, bool created) {
+// only, whatever the umask. A database file SQLite has just created (still
+// empty) is made 0660, so readers in the service's group can open it; an
+// existing one loses every bit for others and keeps the rest (an
+// operator's 0600 stays). The WAL and shared-memory files get the
+// database's mode: a reader in the group must be able to write -shm (the
+// WAL index) to read at all.
+void RestrictToOwnerAndGroup(const std::filesystem::path& path) {
   struct stat db {};
   if (::stat(path.c_str(), &db) != 0) return;
-  mode_t db_mode = db.st_mode & 0660;
-  if (created) db_mode = 0660;
+  const mode_t db_mode = db.st_size == 0 ? 0660 : (db.st_mode & 0660);
   // A file of another user cannot be changed; opening it is still allowed.
   if ((db.st_mode & 07777) != db_mode) ::chmod(path.c_str(), db_mode);
   for (const char* suffix : {"-wal", "-shm"}) {
@@ -396,31 +409,18 @@ void RestrictToOwnerAndGroup(const std::filesystem::path& path, bool created) {
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     const std::filesystem::path& path) {
   const bool on_disk = path != ":memory:" && !path.empty();
-  std::error_code ec;
-  const bool created = on_disk && !std::filesystem::exists(path, ec);
   auto db = Guard("cannot open database " + path.string(), [&] {
     auto opened = std::make_unique<SQLite::Database>(
         path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-    if (on_disk) RestrictToOwnerAndGroup(path, created);
+    if (on_disk) RestrictToOwnerAndGroup(path);
     opened->setBusyTimeout(10000);
     opened->exec("PRAGMA foreign_keys = ON");
     // WAL lets analysts read while a crawl writes; NORMAL is durable at
     // checkpoints and never corrupts, which is what a crawl database needs.
     opened->exec("PRAGMA journal_mode = WAL");
     opened->exec("PRAGMA synchronous = NORMAL");
-    // Keep -wal and -shm when this connection closes last: a reader that may
-    // not create files in the database's folder (another user of the group,
-    // a read-only mount) can open a WAL database only while both exist. The
-    // size limit empties the kept WAL at close and after checkpoints.
-    int persist = 1;
-    sqlite3_file_control(opened->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    opened->exec("PRAGMA journal_size_limit = 67108864");
-    if (on_disk) {
-      // Create both files now (a read transaction opens the WAL), with the
-      // database's mode, rather than at the first write.
-      opened->execAndGet("SELECT count(*) FROM sqlite_master");
-      RestrictToOwnerAndGroup(path, created);
-    }
+    KeepWalFiles(*opened, on_disk);
+    if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
   });
   if (!db) return std::unexpected(db.error());

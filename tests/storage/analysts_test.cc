@@ -75,7 +75,7 @@ TEST(AnalystsSchemaTest, ViewsGiveSourcesSightingsAndDailyCounts) {
   ASSERT_TRUE(store->CloseListings(a, gone, "2026-11-03T09:00:00Z").has_value());
   auto& db = store->database();
   EXPECT_THAT(Column(db, "SELECT title || ' ' || source_names FROM open_postings ORDER BY title"),
-              ElementsAre("Platform Engineer [\"alpha\"]", "Platform Engineer [\"beta\"]"));
+              ElementsAre("Platform Engineer alpha", "Platform Engineer beta"));
   EXPECT_THAT(Column(db, "SELECT source || ' ' || listing_key || ' ' || coalesce(closed_at, '-') "
                          "FROM posting_sightings ORDER BY source, listing_key"),
               ElementsAre("alpha id:1 -", "alpha id:2 2026-11-03T09:00:00Z", "beta id:1 -"));
