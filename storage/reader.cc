@@ -200,21 +200,34 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
                                                       std::string_view mark_close) {
   if (filter.match.empty()) return std::unexpected(Error::InvalidArgument("empty search query"));
   const Conditions c = FilterConditions(filter);
-  // Weights by column: title, company, location, description, skills.
+  // Weights by column: title, company, location, description, skills. The
+  // inner query ranks every match but computes nothing else; the columns,
+  // the source names and the snippet (which tokenizes the text again) are
+  // made only for the rows kept.
+  // Numbered parameters: 1-3 here, the filter's from 4 on (SQLite numbers
+  // a bare ? one past the largest so far), then the limit.
+  const std::string limit_param = "?" + std::to_string(4 + c.binds.size());
   const std::string sql = std::string("SELECT ") + kExportColumns +
-                          ", bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) AS score, "
-                          "snippet(postings_fts, -1, ?, ?, '…', 16) AS snippet "
-                          "FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
-                          "WHERE postings_fts MATCH ?" + c.sql +
-                          " ORDER BY score, p.id LIMIT ?";
+                          ", top.score AS score, "
+                          "snippet(postings_fts, -1, ?1, ?2, '…', 16) AS snippet "
+                          "FROM (SELECT postings_fts.rowid AS id, "
+                          "bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) AS score FROM postings_fts" +
+                          (c.sql.empty() ? "" : " JOIN postings p ON p.id = postings_fts.rowid") +
+                          " WHERE postings_fts MATCH ?3" + c.sql +
+                          " ORDER BY score, id LIMIT " + limit_param + ") AS top "
+                          // CROSS JOIN keeps this order: each kept row looks
+                          // up its posting and its index entry by rowid.
+                          "CROSS JOIN postings p ON p.id = top.id "
+                          "CROSS JOIN postings_fts ON postings_fts.rowid = top.id AND postings_fts MATCH ?3 "
+                          "ORDER BY top.score, p.id";
   try {
     SQLite::Statement q(*db_, sql);
-    int i = 1;
-    q.bind(i++, std::string(mark_open));
-    q.bind(i++, std::string(mark_close));
-    q.bind(i++, filter.match);
+    q.bind(1, std::string(mark_open));
+    q.bind(2, std::string(mark_close));
+    q.bind(3, filter.match);
+    int i = 4;
     for (const Value& v : c.binds) Bind(q, i++, v);
-    q.bind(i++, filter.limit > 0 ? filter.limit : 20);
+    q.bind(i, filter.limit > 0 ? filter.limit : 20);
     std::vector<Row> rows;
     auto names = std::make_shared<const std::vector<std::string>>(ColumnNames(q));
     while (q.executeStep()) {
