@@ -359,6 +359,9 @@ int ExportCommand(const ExportOptions& o, std::ostream& out, std::ostream& err) 
   if (!since) return since.error();
   filter.since = *since;
   if (o.open) filter.state = storage::PostingFilter::State::kOpen;
+  // The database first: a missing one leaves no empty output behind.
+  auto reader = OpenReader(o.where, err);
+  if (!reader) return reader.error();
 
   const bool to_folder = o.format == "markdown" && !o.out.empty();
   std::ofstream file;
@@ -380,8 +383,6 @@ int ExportCommand(const ExportOptions& o, std::ostream& out, std::ostream& err) 
     sink = &file;
   }
 
-  auto reader = OpenReader(o.where, err);
-  if (!reader) return reader.error();
   bool header = o.format == "csv";
   bool first = true;
   std::string failed;

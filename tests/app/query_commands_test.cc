@@ -269,8 +269,8 @@ TEST_F(QueryCommandsTest, BadInputGivesOneClearMessageAndExitCode) {
        kExitUsage, "not an ISO 4217 code"},
       {"MissingDatabase", {"stats", "--db", (*dir_ / "missing.db").string()}, kExitRuntime, "no database at"},
       {"NotSqlite", {"search", "engineer", "--db", text.string()}, kExitRuntime, "is not a SQLite database"},
-      {"ForeignSqlite", {"export", "--format", "jsonl", "--db", foreign.string()}, kExitRuntime,
-       "not a jobtrawl one"},
+      {"ForeignSqlite", {"export", "--format", "jsonl", "--db", foreign.string(), "-o", (*dir_ / "left.jsonl").string()},
+       kExitRuntime, "not a jobtrawl one"},
       {"MissingConfig", {"stats", "-c", (*dir_ / "none.toml").string()}, kExitUsage, "no database given with --db"},
   };
   for (const BadInput& c : cases) {
@@ -289,6 +289,7 @@ TEST_F(QueryCommandsTest, BadInputGivesOneClearMessageAndExitCode) {
     EXPECT_THAT(message, AllOf(StartsWith("jobtrawl: "), HasSubstr(c.message))) << c.name;
     EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << c.name << ": " << message;
   }
+  EXPECT_FALSE(std::filesystem::exists(*dir_ / "left.jsonl")) << "a failed export left its output file";
 }
 
 }  // namespace
