@@ -164,18 +164,19 @@ TEST_F(AnalystsDocTest, EveryExampleRunsAndPrintsWhatTheDocShows) {
 }
 
 TEST_F(AnalystsDocTest, SampleDatabaseHasWhatTheExamplesNeed) {
-  // Two sources, cross-posted jobs, closed and updated postings, a failed page.
+  // Two sources, cross-posted jobs, closed listings, an updated posting, a
+  // failed page (counted so that merging cross-posts leaves them alone).
   ASSERT_EQ(*build_error_, "");
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2((*dir_ / "jobs.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   std::string error;
   EXPECT_EQ(RunSql(db, "SELECT count(*) AS sources FROM sources;"
                     "SELECT count(*) AS crawls FROM crawl_runs;"
-                    "SELECT count(*) AS closed FROM postings WHERE closed_at IS NOT NULL;"
+                    "SELECT count(*) AS closed_listings FROM listings WHERE closed_at IS NOT NULL;"
                     "SELECT count(*) AS updated FROM postings WHERE updated_at IS NOT NULL;"
                     "SELECT count(*) AS failed_pages FROM crawl_errors;",
                 error),
-            "sources\n2\ncrawls\n11\nclosed\n6\nupdated\n1\nfailed_pages\n1\n");
+            "sources\n2\ncrawls\n11\nclosed_listings\n6\nupdated\n1\nfailed_pages\n1\n");
   EXPECT_EQ(error, "");
   sqlite3_close(db);
 }
