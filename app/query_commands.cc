@@ -214,6 +214,32 @@ std::string LinkTarget(const std::string& url) {
   return out + ">";
 }
 
+// The description's ATX headings one level down (at most ######), so the
+// posting's title stays the document's only level-1 heading; fenced code is
+// left alone.
+std::string DemoteHeadings(const std::string& markdown) {
+  std::string out;
+  std::istringstream lines(markdown);
+  bool fenced = false;
+  bool first = true;
+  for (std::string line; std::getline(lines, line);) {
+    if (!first) out += '\n';
+    first = false;
+    const std::size_t indent = line.find_first_not_of(' ');
+    if (indent != std::string::npos && indent < 4) {
+      const std::string_view rest = std::string_view(line).substr(indent);
+      if (rest.starts_with("```") || rest.starts_with("~~~")) fenced = !fenced;
+      const std::size_t level = rest.find_first_not_of('#');
+      if (!fenced && level >= 1 && level < 6 && level != std::string_view::npos &&
+          (rest[level] == ' ' || rest[level] == '\t')) {
+        line.insert(indent, "#");
+      }
+    }
+    out += line;
+  }
+  return out;
+}
+
 // One posting as a job site publishes it: the title linked to where to
 // apply, the company, a location line, then the description.
 std::string MarkdownDocument(const Row& r) {
@@ -229,7 +255,7 @@ std::string MarkdownDocument(const Row& r) {
   }
   if (!company_line.empty()) doc += company_line + "\n\n";
   if (std::string details = DetailsLine(r); !details.empty()) doc += details + "\n\n";
-  std::string body = r.Text("description_markdown");
+  std::string body = DemoteHeadings(r.Text("description_markdown"));
   if (body.empty()) body = r.Text("description");
   while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
   if (!body.empty()) doc += body + "\n";

@@ -183,6 +183,29 @@ TEST_F(QueryCommandsTest, ExportWritesEveryPostingAsCsvJsonLinesAndMarkdown) {
             static_cast<size_t>(std::stoi(One("SELECT count(*) FROM postings WHERE first_seen >= '2026-11-24T12:00:00Z'"))));
 }
 
+TEST_F(QueryCommandsTest, MarkdownKeepsTheTitleTheOnlyTopHeading) {
+  // A description's own headings go one level down; code stays as it is.
+  const auto path = *dir_ / "headings.db";
+  {
+    auto store = std::move(*storage::PostingStore::Open(path));
+    auto source = *store->EnsureSource("board", "html", "2026-12-01T09:00:00Z");
+    Posting p;
+    p.url = "https://board.example/jobs/1";
+    p.apply_url = "https://board.example/apply?job=1&src=jt";
+    p.title = "Platform Engineer [Remote]";
+    p.company = "Acme";
+    p.description = "About us. Text.";
+    p.description_markdown = "# About us\n\nText.\n\n###### Deep\n\n```\n# not a heading\n```\n\n#hashtag";
+    ASSERT_TRUE(store->Upsert(source, std::span(&p, 1), "2026-12-01T09:00:00Z").has_value());
+  }
+  std::ostringstream out, err;
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "markdown"}, out, err), kExitOk) << err.str();
+  EXPECT_EQ(out.str(),
+            "# [Platform Engineer \\[Remote\\]](https://board.example/apply?job=1&src=jt)\n\n"
+            "**Acme**\n\n"
+            "## About us\n\nText.\n\n###### Deep\n\n```\n# not a heading\n```\n\n#hashtag\n");
+}
+
 TEST_F(QueryCommandsTest, StatsGivesEachSourceAndTotals) {
   // Per source: open, closed, new in 24 h, last crawl and status, error rate.
   std::ostringstream out, err;
