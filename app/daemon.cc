@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "app/crawl_pipeline.h"
+#include "app/metrics.h"
+#include "app/metrics_server.h"
 #include "app/source_crawl.h"
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
@@ -69,6 +71,18 @@ class Daemon::Impl {
     window_ = std::make_unique<crawler::ProcessingWindow>(*fetcher_,
                                                           static_cast<std::size_t>(threads) * 8 + 16);
 
+    metrics_ = std::make_unique<Metrics>(config_.storage.database);
+    if (!config_.metrics.listen.empty()) {
+      // Metrics that cannot be served are logged, never a reason to stop crawling.
+      auto server = MetricsServer::Start(ioc_, config_.metrics.listen, *metrics_);
+      if (server) {
+        metrics_server_ = std::move(*server);
+        Log(LogLevel::kInfo, "metrics at http://" + config_.metrics.listen.substr(0, config_.metrics.listen.rfind(':')) +
+                                 ":" + std::to_string(metrics_server_->port()) + "/metrics");
+      } else {
+        Log(LogLevel::kError, server.error().message + "; running without metrics");
+      }
+    }
     for (const auto& s : config_.sources) AddSource(s);
     WaitForSignals();
     RenewLeases();
@@ -88,6 +102,7 @@ class Daemon::Impl {
     renew_.cancel();
     watchdog_.cancel();
     drain_.cancel();
+    metrics_server_.reset();
     pool_->join();
     fetcher_.reset();
     window_.reset();
@@ -156,6 +171,7 @@ class Daemon::Impl {
   }
 
   std::size_t completed_runs() const { return completed_; }
+  std::uint16_t metrics_port() const { return metrics_server_ ? metrics_server_->port() : 0; }
 
  private:
   struct Source {
@@ -276,7 +292,7 @@ class Daemon::Impl {
     return std::make_unique<SourceCrawl>(
         ioc_, *pool_, *writer_, *fetcher_, *window_, s.config, std::move(run), options_.log,
         [this, name = s.config.name](const storage::RunRecord& r) { OnCrawled(name, r); },
-        config_.http.run_deadline);
+        config_.http.run_deadline, metrics_.get());
   }
 
   void OnCrawled(const std::string& name, const storage::RunRecord& r) {
@@ -409,6 +425,8 @@ class Daemon::Impl {
   std::unique_ptr<asio::thread_pool> pool_;
   std::unique_ptr<crawler::Fetcher> fetcher_;
   std::unique_ptr<crawler::ProcessingWindow> window_;
+  std::unique_ptr<Metrics> metrics_;               // outlives the crawls and the server
+  std::unique_ptr<MetricsServer> metrics_server_;  // null: [metrics] listen is off
   std::map<std::string, Source> sources_;
   asio::signal_set signals_;
   asio::signal_set hangup_;
@@ -430,5 +448,6 @@ int Daemon::Run() { return impl_->Run(); }
 void Daemon::Stop() { impl_->Stop(); }
 void Daemon::Reload() { impl_->Reload(); }
 std::size_t Daemon::completed_runs() const { return impl_->completed_runs(); }
+std::uint16_t Daemon::metrics_port() const { return impl_->metrics_port(); }
 
 }  // namespace jobtrawl::app

@@ -41,7 +41,7 @@ std::string BodyHash(std::string_view body) { return storage::StableHash(body); 
 SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWriter& writer,
                          crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
                          config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
-                         DoneCallback done, std::chrono::milliseconds deadline)
+                         DoneCallback done, std::chrono::milliseconds deadline, Metrics* metrics)
     : ioc_(ioc),
       pool_(pool),
       writer_(writer),
@@ -51,6 +51,7 @@ SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWr
       log_(std::move(log)),
       extractor_(ExtractOptionsFor(source_)),
       done_(std::move(done)),
+      metrics_(metrics),
       deadline_(deadline),
       deadline_timer_(ioc),
       crawl_(fetcher, {source_}, *this, window) {}
@@ -81,6 +82,7 @@ void SourceCrawl::AddValidators(std::size_t, crawler::FetchRequest& request) {
 
 void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
                          std::function<void(crawler::PageOutcome)> done) {
+  if (metrics_ != nullptr) metrics_->OnFetch(source_.name, page);
   ReportProgress();
   RecordRetries(page);
   // On the pool, also a 304: its writes may wait for room in the writer's
@@ -136,6 +138,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
       Log(LogLevel::kWarning, page.final_url, "too_slow", slow);
       writer_.RecordError(run_, {page.final_url, "too_slow", 0, slow, 1});
       failures_.Add(page.final_url, "too_slow", slow, false);
+      if (metrics_ != nullptr) metrics_->OnPageProblem(source_.name, "too_slow");
     }
     if (x.postings.empty() && x.broken_blocks > 0) {
       problem = std::to_string(x.broken_blocks) + " unreadable JSON-LD block(s) and no posting";
@@ -200,6 +203,7 @@ void SourceCrawl::ReportProgress() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_progress_ < kProgressEvery) return;
   last_progress_ = now;
+  if (metrics_ != nullptr) metrics_->SetQueueDepth(source_.name, crawl_.pending(0));
   const crawler::SourceStats& stats = crawl_.stats(0);
   writer_.Progress(run_, {.pages = stats.pages,
                           .bytes = stats.bytes,
@@ -209,6 +213,7 @@ void SourceCrawl::ReportProgress() {
 }
 
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {
+  if (metrics_ != nullptr) metrics_->OnFetch(source_.name, r);
   ReportProgress();
   RecordRetries(r);
   std::string kind(FetchErrorName(r.error));
@@ -260,7 +265,9 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
   writer_.FinishRun(run_, record, rule,
                     [this, alive = std::weak_ptr<char>(alive_)](const storage::RunRecord& written) {
                       asio::post(ioc_, [this, written, alive] {
-                        if (!alive.expired()) done_(written);
+                        if (alive.expired()) return;
+                        if (metrics_ != nullptr) metrics_->OnRunFinished(source_.name, written, Clock::now());
+                        done_(written);
                       });
                     });
 }
@@ -269,6 +276,7 @@ void SourceCrawl::Problem(const std::string& url, const std::string& problem) {
   Log(LogLevel::kWarning, url, "parse", problem);
   writer_.RecordError(run_, {url, "parse", 0, problem, 1});
   failures_.Add(url, "parse", problem, false);
+  if (metrics_ != nullptr) metrics_->OnPageProblem(source_.name, "parse");
 }
 
 void SourceCrawl::RecordRetries(const FetchResult& r) {

@@ -15,6 +15,7 @@
 
 #include "app/failure_tally.h"
 #include "app/log.h"
+#include "app/metrics.h"
 #include "app/store_writer.h"
 #include "config/config.h"
 #include "crawler/crawl.h"
@@ -32,7 +33,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   SourceCrawl(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, StoreWriter& writer,
               crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
               config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
-              DoneCallback done, std::chrono::milliseconds deadline = std::chrono::hours(4));
+              DoneCallback done, std::chrono::milliseconds deadline = std::chrono::hours(4),
+              Metrics* metrics = nullptr);
   SourceCrawl(const SourceCrawl&) = delete;
   SourceCrawl& operator=(const SourceCrawl&) = delete;
 
@@ -77,6 +79,7 @@ class SourceCrawl final : public crawler::CrawlSink {
   DoneCallback done_;
   std::atomic<std::int64_t> unchanged_by_lastmod_{0};
   FailureTally failures_;  // the cause, in words, for the run's message
+  Metrics* const metrics_;  // may be null; outlives *this
   std::chrono::steady_clock::time_point last_progress_{};  // event loop only
   std::mutex refetch_mutex_;
   std::unordered_set<std::string> refetch_;  // guarded by refetch_mutex_

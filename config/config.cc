@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <re2/re2.h>
 
 #include <boost/url/parse.hpp>
@@ -21,9 +22,26 @@
 namespace jobtrawl::config {
 namespace {
 
+// "127.0.0.1:9464", "[::1]:9464": an IP literal and a port (0 takes any free one).
+bool IsListenAddress(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  std::string host(listen.substr(0, colon));
+  const std::string_view port = listen.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+      std::stoi(std::string(port)) > 65535) {
+    return false;
+  }
+  unsigned char buf[16];
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), buf) == 1;
+  }
+  return inet_pton(AF_INET, host.c_str(), buf) == 1;
+}
+
 // Every key each table may hold: what CheckKeys accepts and what
 // ConfigKeys() lists (so the man page test sees a new key).
-constexpr std::string_view kTopKeys[] = {"storage", "http", "parse", "source"};
+constexpr std::string_view kTopKeys[] = {"storage", "http", "parse", "metrics", "source"};
 constexpr std::string_view kStorageKeys[] = {"database", "cache_ttl"};
 constexpr std::string_view kHttpKeys[] = {
     "user_agent", "max_connections", "per_host_connections", "delay", "timeout",
@@ -32,6 +50,7 @@ constexpr std::string_view kHttpKeys[] = {
     "max_adaptive_delay", "retries", "retry_base", "retry_max", "breaker_failures",
     "breaker_cooldown", "breaker_max_trips", "allow_private_networks", "run_deadline"};
 constexpr std::string_view kParseKeys[] = {"page_budget"};
+constexpr std::string_view kMetricsKeys[] = {"listen"};
 constexpr std::string_view kSourceKeys[] = {
     "name", "kind", "board", "company", "company_in_title", "country", "start", "every", "follow",
     "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after", "fields", "item"};
@@ -519,6 +538,15 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
     if (config.parse.page_budget.count() < 0) r.Fail(t->source(), "[parse] page_budget must not be negative");
   }
 
+  if (auto* t = SubTable(r, root, "metrics")) {
+    r.CheckKeys(*t, kMetricsKeys, "[metrics]");
+    r.String(*t, "listen", config.metrics.listen);
+    if (t->contains("listen") && !IsListenAddress(config.metrics.listen)) {
+      r.Fail(t->get("listen")->source(),
+             "[metrics] listen must be IP:PORT such as \"127.0.0.1:9464\" or \"[::1]:9464\"");
+    }
+  }
+
   if (const toml::node* n = root.get("source")) {
     const toml::array* sources = n->as_array();
     if (sources == nullptr || !sources->is_array_of_tables()) {
@@ -550,6 +578,7 @@ std::vector<std::string> ConfigKeys() {
   add("storage.", kStorageKeys);
   add("http.", kHttpKeys);
   add("parse.", kParseKeys);
+  add("metrics.", kMetricsKeys);
   add("source.", kSourceKeys);
   add("source.follow.", kFollowKeys);
   return keys;
