@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/query_commands.h"
 #include "crawler/fetcher.h"
 
 int main(int argc, char** argv) {
@@ -135,6 +136,62 @@ int main(int argc, char** argv) {
                      "User-agent whose product token selects the group (default: jobtrawl)");
   robots->footer("Exit code: 0 allowed, 1 disallowed, 3 the file cannot be read.");
 
+  const std::string db_help =
+      "Database file (default: [storage] database from the config); opened read-only";
+
+  CLI::App* search = app.add_subcommand(
+      "search", "Full-text search of the postings (FTS5 syntax), best match first (bm25)");
+  SearchOptions search_options;
+  std::string search_format;
+  search->add_option("QUERY", search_options.query,
+                     "Words (all must match), \"a phrase\", prefix*, OR, NOT, (groups), "
+                     "title:word; quote words with symbols: '\"C++\"'")
+      ->required();
+  search->add_option("--db", search_options.where.db, db_help);
+  search->add_option("-c,--config", search_options.where.config_file, config_help);
+  search->add_flag("--remote", search_options.remote, "Only fully remote postings");
+  search->add_option("--country", search_options.country, "Only postings in this country (ISO code, e.g. DE)");
+  search->add_option("--company", search_options.company, "Only postings of this company (name or part of it)");
+  search->add_option("--since", search_options.since, "Only postings first seen within this time, e.g. 7d, 12h");
+  search->add_option("--salary-min", search_options.salary_min,
+                     "Only postings whose yearly pay reaches this amount (needs --currency)");
+  search->add_option("--currency", search_options.currency, "The currency of --salary-min (ISO 4217, e.g. EUR)");
+  auto* search_open = search->add_flag("--open", search_options.open, "Only open postings");
+  search->add_flag("--closed", search_options.closed, "Only closed postings")->excludes(search_open);
+  search->add_option("-n,--limit", search_options.limit, "At most this many results (default 20)");
+  search->add_option("--format", search_format,
+                     "table (default; matches in bold on a terminal), json (one object per line) or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+
+  CLI::App* exp = app.add_subcommand(
+      "export", "Write the postings as CSV, JSON lines or Markdown documents, streaming");
+  ExportOptions export_options;
+  exp->add_option("--format", export_options.format,
+                  "csv (a header row, RFC 4180), jsonl (one object per line) or markdown (one "
+                  "document per posting)")
+      ->required()
+      ->check(CLI::IsMember({"csv", "jsonl", "markdown"}));
+  exp->add_option("--db", export_options.where.db, db_help);
+  exp->add_option("-c,--config", export_options.where.config_file, config_help);
+  exp->add_option("--since", export_options.since, "Only postings first seen within this time, e.g. 30d");
+  exp->add_flag("--open", export_options.open, "Only open postings");
+  exp->add_option("-o,--out", export_options.out,
+                  "csv, jsonl: the file to write; markdown: the folder for one ID-TITLE.md per "
+                  "posting (default: standard output)");
+
+  CLI::App* stats = app.add_subcommand(
+      "stats", "Per source: open, closed and new listings, the last crawl and its error rate");
+  StatsOptions stats_options;
+  stats->add_option("--db", stats_options.where.db, db_help);
+  stats->add_option("-c,--config", stats_options.where.config_file, config_help);
+  stats->add_option("--format", stats_options.format, "table (default) or json")
+      ->check(CLI::IsMember({"table", "json"}));
+
+  for (CLI::App* sub : {search, exp, stats}) {
+    sub->footer("Exit code: 0 ok, 2 bad input (query syntax, country, duration, config), 3 the "
+                "database is missing, not jobtrawl's or unreadable.");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -148,6 +205,16 @@ int main(int argc, char** argv) {
   }
   if (*norm) return NormalizeCommand(normalize_options, std::cout, std::cerr);
   if (*backup) return BackupCommand(config_file, backup_db, backup_file, std::cout, std::cerr);
+  if (*search || *exp || *stats) {
+    // The config is read only when --db is not given.
+    for (DatabaseChoice* where : {&search_options.where, &export_options.where, &stats_options.where}) {
+      if (where->config_file.empty()) where->config_file = config_file;
+    }
+    search_options.format = search_format;
+    if (*search) return SearchCommand(search_options, std::cout, std::cerr);
+    if (*exp) return ExportCommand(export_options, std::cout, std::cerr);
+    return StatsCommand(stats_options, std::cout, std::cerr);
+  }
   if (*robots) return RobotsCommand(robots_file, robots_url, robots_agent, std::cout, std::cerr);
   if (*parse) {
     parse_options.file = parse_file;

@@ -172,7 +172,112 @@ ALTER TABLE http_cache ADD COLUMN last_used TEXT;
 UPDATE http_cache SET last_used = fetched_at;
 )sql";
 
-constexpr std::array<std::string_view, 7> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+// The analysts' schema (docs/analysts.md). Numbered 9: version 8 is the
+// cross-board deduplication (branch dedup). Until that lands, this runs as
+// the 8th migration; merging both is the one-line change in kMigrations.
+//
+// JSON columns hold JSON arrays, minified: a value stored as a JSON string
+// that holds JSON (encoded twice) is unwrapped, a text that is no JSON
+// becomes a one-element array (skills) or NULL (places, whose display text
+// is in `location`), and '' or [] become NULL, so "not stated" is NULL.
+// Triggers refuse anything else from now on.
+//
+// postings_fts is an external-content FTS5 table over postings: it stores
+// only the index, and snippet()/highlight() read the text from postings, as
+// `jobtrawl search` needs (a contentless index cannot give snippets). The
+// update trigger fires only when an indexed column is set, so refreshing
+// last_seen costs no index work. tokenchars keeps C++, C# and F# whole.
+constexpr std::string_view kV9 = R"sql(
+UPDATE postings SET skills = CASE
+    WHEN json_valid(skills) AND json_type(skills) = 'text' AND json_valid(json_extract(skills, '$'))
+      THEN json(json_extract(skills, '$'))
+    WHEN json_valid(skills) THEN json(skills)
+    WHEN trim(skills) = '' THEN NULL
+    ELSE json_array(skills) END
+  WHERE skills IS NOT NULL;
+UPDATE postings SET places = CASE
+    WHEN json_valid(places) AND json_type(places) = 'text' AND json_valid(json_extract(places, '$'))
+      THEN json(json_extract(places, '$'))
+    WHEN json_valid(places) THEN json(places)
+    ELSE NULL END
+  WHERE places IS NOT NULL;
+UPDATE postings SET skills = json_array(json_extract(skills, '$'))
+  WHERE skills IS NOT NULL AND json_type(skills) NOT IN ('array', 'null');
+UPDATE postings SET places = json_array(json(places))
+  WHERE places IS NOT NULL AND json_type(places) = 'object';
+UPDATE postings SET skills = NULL WHERE skills IN ('[]', 'null');
+UPDATE postings SET places = NULL WHERE places IS NOT NULL
+  AND (places IN ('[]', 'null') OR json_type(places) <> 'array');
+
+CREATE TRIGGER postings_json_insert BEFORE INSERT ON postings
+  WHEN (NEW.skills IS NOT NULL AND (NOT json_valid(NEW.skills) OR json_type(NEW.skills) <> 'array'))
+    OR (NEW.places IS NOT NULL AND (NOT json_valid(NEW.places) OR json_type(NEW.places) <> 'array'))
+BEGIN
+  SELECT RAISE(ABORT, 'postings.skills and postings.places must be JSON arrays or NULL');
+END;
+CREATE TRIGGER postings_json_update BEFORE UPDATE OF skills, places ON postings
+  WHEN (NEW.skills IS NOT NULL AND (NOT json_valid(NEW.skills) OR json_type(NEW.skills) <> 'array'))
+    OR (NEW.places IS NOT NULL AND (NOT json_valid(NEW.places) OR json_type(NEW.places) <> 'array'))
+BEGIN
+  SELECT RAISE(ABORT, 'postings.skills and postings.places must be JSON arrays or NULL');
+END;
+
+CREATE VIRTUAL TABLE postings_fts USING fts5(
+  title, company, location, description, skills,
+  content = 'postings', content_rowid = 'id',
+  tokenize = "unicode61 remove_diacritics 2 tokenchars '+#'"
+);
+INSERT INTO postings_fts(postings_fts) VALUES ('rebuild');
+CREATE TRIGGER postings_fts_insert AFTER INSERT ON postings BEGIN
+  INSERT INTO postings_fts (rowid, title, company, location, description, skills)
+  VALUES (NEW.id, NEW.title, NEW.company, NEW.location, NEW.description, NEW.skills);
+END;
+CREATE TRIGGER postings_fts_delete AFTER DELETE ON postings BEGIN
+  INSERT INTO postings_fts (postings_fts, rowid, title, company, location, description, skills)
+  VALUES ('delete', OLD.id, OLD.title, OLD.company, OLD.location, OLD.description, OLD.skills);
+END;
+CREATE TRIGGER postings_fts_update AFTER UPDATE OF title, company, location, description, skills
+  ON postings BEGIN
+  INSERT INTO postings_fts (postings_fts, rowid, title, company, location, description, skills)
+  VALUES ('delete', OLD.id, OLD.title, OLD.company, OLD.location, OLD.description, OLD.skills);
+  INSERT INTO postings_fts (rowid, title, company, location, description, skills)
+  VALUES (NEW.id, NEW.title, NEW.company, NEW.location, NEW.description, NEW.skills);
+END;
+
+CREATE INDEX postings_first_seen ON postings(first_seen);
+CREATE INDEX listings_source_first_seen ON listings(source_id, first_seen);
+
+DROP VIEW open_postings;
+CREATE VIEW open_postings AS
+  SELECT p.*,
+         (SELECT group_concat(name, ', ') FROM
+            (SELECT DISTINCT s.name FROM listings l JOIN sources s ON s.id = l.source_id
+             WHERE l.posting_id = p.id AND l.closed_at IS NULL ORDER BY s.name)) AS source_names
+  FROM postings p WHERE p.closed_at IS NULL;
+
+CREATE VIEW posting_sightings AS
+  SELECT l.posting_id, p.title, p.company, s.name AS source, s.kind AS source_kind,
+         l.id AS listing_id, l.key AS listing_key, l.url, l.external_id,
+         l.first_seen, l.last_seen, l.closed_at, p.closed_at AS posting_closed_at
+  FROM listings l JOIN sources s ON s.id = l.source_id JOIN postings p ON p.id = l.posting_id;
+
+CREATE VIEW daily_counts AS
+  WITH events (source_id, day, new, closed) AS (
+    SELECT source_id, substr(first_seen, 1, 10), 1, 0 FROM listings
+    UNION ALL
+    SELECT source_id, substr(closed_at, 1, 10), 0, 1 FROM listings WHERE closed_at IS NOT NULL
+    UNION ALL
+    SELECT source_id, substr(started_at, 1, 10), 0, 0 FROM crawl_runs
+  ), per_day AS (
+    SELECT source_id, day, sum(new) AS new, sum(closed) AS closed
+    FROM events GROUP BY source_id, day
+  )
+  SELECT d.day, s.name AS source, d.source_id, d.new, d.closed,
+         sum(d.new - d.closed) OVER (PARTITION BY d.source_id ORDER BY d.day) AS open
+  FROM per_day d JOIN sources s ON s.id = d.source_id;
+)sql";
+
+constexpr std::array<std::string_view, 8> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV9};
 
 }  // namespace
 

@@ -383,18 +383,37 @@ PostingStore::~PostingStore() = default;
 
 namespace {
 
+// Keeps -wal and -shm when this connection closes last: a reader that may
+// not create files in the database's folder (another user of the group, a
+// read-only mount) can open a WAL database only while both exist. The size
+// limit empties the kept WAL at close and after checkpoints. On disk, both
+// files are created now (a read transaction opens the WAL), so they get
+// their mode at once rather than at the first write.
+void KeepWalFiles(SQLite::Database& db, bool on_disk) {
+  int persist = 1;
+  sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  db.exec("PRAGMA journal_size_limit = 67108864");
+  if (on_disk) db.execAndGet("SELECT count(*) FROM sqlite_master");
+}
+
 // Postings, leases and the HTTP cache are for the service's user and group
-// only, whatever the umask: the database, its WAL and its shared-memory
-// file lose every bit for others (SQLite gives a new WAL or SHM file the
-// database's mode, so tightening the database first covers them too).
+// only, whatever the umask. A database file SQLite has just created (still
+// empty) is made 0660, so readers in the service's group can open it; an
+// existing one loses every bit for others and keeps the rest (an
+// operator's 0600 stays). The WAL and shared-memory files get the
+// database's mode: a reader in the group must be able to write -shm (the
+// WAL index) to read at all.
 void RestrictToOwnerAndGroup(const std::filesystem::path& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) {
+  struct stat db {};
+  if (::stat(path.c_str(), &db) != 0) return;
+  const mode_t db_mode = db.st_size == 0 ? 0660 : (db.st_mode & 0660);
+  // A file of another user cannot be changed; opening it is still allowed.
+  if ((db.st_mode & 07777) != db_mode) ::chmod(path.c_str(), db_mode);
+  for (const char* suffix : {"-wal", "-shm"}) {
     const std::string file = path.string() + suffix;
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0) continue;
-    const mode_t wanted = st.st_mode & 0660;
-    // A file of another user cannot be changed; opening it is still allowed.
-    if ((st.st_mode & 07777) != wanted) ::chmod(file.c_str(), wanted);
+    if ((st.st_mode & 07777) != db_mode) ::chmod(file.c_str(), db_mode);
   }
 }
 
@@ -435,6 +454,7 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     // checkpoints and never corrupts, which is what a crawl database needs.
     opened->exec("PRAGMA journal_mode = WAL");
     opened->exec("PRAGMA synchronous = NORMAL");
+    KeepWalFiles(*opened, on_disk);
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
   });

@@ -5,7 +5,7 @@ _jobtrawl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="run crawl backup parse check-config select normalize robots"
+  local commands="run crawl backup parse check-config select normalize robots search export stats"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
@@ -15,8 +15,16 @@ _jobtrawl() {
   done
 
   case $prev in
-    -c | --config | --db)
+    -c | --config | --db | -o | --out)
       _filedir
+      return
+      ;;
+    --format)
+      case $command in
+        search) COMPREPLY=($(compgen -W "table json csv" -- "$cur")) ;;
+        export) COMPREPLY=($(compgen -W "csv jsonl markdown" -- "$cur")) ;;
+        stats) COMPREPLY=($(compgen -W "table json" -- "$cur")) ;;
+      esac
       return
       ;;
     -k | --kind)
@@ -34,7 +42,8 @@ _jobtrawl() {
       fi
       return
       ;;
-    --parse-threads | --url | --country | --at | --attr | -a | --agent)
+    --parse-threads | --url | --country | --at | --attr | -a | --agent | --company | --since | \
+    --salary-min | --currency | -n | --limit)
       return
       ;;
   esac
@@ -58,6 +67,9 @@ _jobtrawl() {
       fi
       ;;
     robots) options="-a --agent" ;;
+    search) options="--db -c --config --remote --country --company --since --salary-min --currency --open --closed -n --limit --format" ;;
+    export) options="--format --db -c --config --since --open -o --out" ;;
+    stats) options="--db -c --config --format" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "-h --help $options" -- "$cur"))

@@ -1,0 +1,353 @@
+#include "storage/reader.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <system_error>
+
+#include "model/clock.h"
+#include "storage/store.h"
+
+namespace jobtrawl::storage {
+namespace {
+
+// The columns Export gives, in order; Search gives them without the last two.
+constexpr const char* kExportColumns =
+    "p.id, p.title, p.company, p.location, p.country, p.city, p.region, p.places, p.remote, "
+    "p.remote_scope, p.employment_type, p.salary_min, p.salary_max, p.salary_currency, "
+    "p.salary_period, p.salary_annual_min, p.salary_annual_max, p.seniority, p.title_family, "
+    "p.skills, p.visa_sponsorship, p.experience_years_min, p.language, p.date_posted, "
+    "p.valid_through, p.url, p.apply_url, p.external_id, "
+    "(SELECT json_group_array(name) FROM (SELECT DISTINCT s.name FROM listings l JOIN sources s "
+    "ON s.id = l.source_id WHERE l.posting_id = p.id ORDER BY s.name)) AS sources, "
+    "p.first_seen, p.last_seen, p.updated_at, p.closed_at";
+constexpr const char* kDescriptionColumns = ", p.description, p.description_markdown";
+
+const Value kNull{};
+
+Value ColumnValue(const SQLite::Column& c) {
+  switch (c.getType()) {
+    case SQLITE_INTEGER: return c.getInt64();
+    case SQLITE_FLOAT: return c.getDouble();
+    case SQLITE_NULL: return std::monostate{};
+    default: return c.getString();
+  }
+}
+
+// "WHERE"-clause conditions for `f` (beyond the FTS match) and the values
+// to bind to them, in order.
+struct Conditions {
+  std::string sql;
+  std::vector<Value> binds;
+
+  void Add(std::string condition, std::vector<Value> values = {}) {
+    sql += " AND " + condition;
+    for (auto& v : values) binds.push_back(std::move(v));
+  }
+};
+
+Conditions FilterConditions(const PostingFilter& f) {
+  Conditions c;
+  if (f.remote) c.Add("p.remote = 'remote'");
+  if (!f.country.empty()) c.Add("p.country = ?", {f.country});
+  if (!f.company.empty() || !f.company_key.empty()) {
+    c.Add("(p.company_key = ? OR p.company LIKE '%' || ? || '%' ESCAPE '\\')",
+          {f.company_key, [&] {
+             std::string escaped;
+             for (char ch : f.company) {
+               if (ch == '%' || ch == '_' || ch == '\\') escaped += '\\';
+               escaped += ch;
+             }
+             return escaped;
+           }()});
+  }
+  if (!f.since.empty()) c.Add("p.first_seen >= ?", {f.since});
+  if (f.salary_min) {
+    c.Add("coalesce(p.salary_annual_max, p.salary_annual_min) >= ? AND p.salary_currency = ?",
+          {*f.salary_min, f.currency});
+  }
+  switch (f.state) {
+    case PostingFilter::State::kOpen: c.Add("p.closed_at IS NULL"); break;
+    case PostingFilter::State::kClosed: c.Add("p.closed_at IS NOT NULL"); break;
+    case PostingFilter::State::kAny: break;
+  }
+  return c;
+}
+
+void Bind(SQLite::Statement& s, int index, const Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) {
+    s.bind(index, *i);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    s.bind(index, *d);
+  } else if (const auto* t = std::get_if<std::string>(&v)) {
+    s.bind(index, *t);
+  } else {
+    s.bind(index);
+  }
+}
+
+std::vector<std::string> ColumnNames(SQLite::Statement& s) {
+  std::vector<std::string> names;
+  for (int i = 0; i < s.getColumnCount(); ++i) names.emplace_back(s.getColumnName(i));
+  return names;
+}
+
+Error StorageFailure(std::string_view what, const SQLite::Exception& e) {
+  Error err = Error::Storage(std::string(what) + ": " + e.what());
+  const int code = e.getErrorCode();
+  err.transient = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+  return err;
+}
+
+std::string Before(std::string_view now, std::chrono::hours h) {
+  auto t = ParseIso8601(now);
+  return FormatUtc((t ? t->time : Clock::now()) - h);
+}
+
+}  // namespace
+
+const Value& Row::Get(std::string_view name) const {
+  if (columns == nullptr) return kNull;
+  for (std::size_t i = 0; i < columns->size() && i < values.size(); ++i) {
+    if ((*columns)[i] == name) return values[i];
+  }
+  return kNull;
+}
+
+std::string Row::Text(std::string_view name) const {
+  const Value& v = Get(name);
+  if (const auto* t = std::get_if<std::string>(&v)) return *t;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", *d);
+    return buf;
+  }
+  return "";
+}
+
+bool IsJsonColumn(std::string_view name) {
+  return name == "skills" || name == "places" || name == "sources";
+}
+
+Reader::Reader(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Reader::~Reader() = default;
+
+std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
+    return std::unexpected(Error::NotFound("no database at " + name));
+  }
+  if (std::filesystem::is_directory(status)) {
+    return std::unexpected(Error::Parse(name + " is a directory, not a database"));
+  }
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(name, SQLite::OPEN_READONLY);
+    // Readers wait only while the writer's WAL is being recovered or reset.
+    db->setBusyTimeout(5000);
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageFailure("cannot open " + name + " read-only", e));
+  }
+  int version = 0;
+  try {
+    version = db->execAndGet("PRAGMA user_version").getInt();
+    const int tables = db->execAndGet(
+                             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                             "('postings', 'listings', 'sources', 'crawl_runs')")
+                           .getInt();
+    if (tables != 4) {
+      return std::unexpected(Error::Parse(
+          name + " is a SQLite database but not a jobtrawl one (it lacks the postings, listings, "
+                 "sources and crawl_runs tables)"));
+    }
+  } catch (const SQLite::Exception& e) {
+    const int code = e.getErrorCode();
+    if (code == SQLITE_NOTADB) {
+      return std::unexpected(Error::Parse(name + " is not a SQLite database (and so not a jobtrawl one)"));
+    }
+    std::error_code exists_ec;
+    const bool wal_files = std::filesystem::exists(name + "-wal", exists_ec) &&
+                           std::filesystem::exists(name + "-shm", exists_ec);
+    if ((code == SQLITE_CANTOPEN || code == SQLITE_READONLY) && !wal_files) {
+      return std::unexpected(Error::Storage(
+          "cannot read " + name + ": its -wal and -shm files are missing and cannot be created "
+          "in its folder (jobtrawl keeps them; did another program delete them?) (" + e.what() + ")"));
+    }
+    return std::unexpected(StorageFailure("cannot read " + name, e));
+  }
+  if (version > LatestSchemaVersion()) {
+    return std::unexpected(Error::Storage(
+        name + " has schema version " + std::to_string(version) + ", newer than this jobtrawl reads (" +
+        std::to_string(LatestSchemaVersion()) + "); upgrade jobtrawl"));
+  }
+  if (version < LatestSchemaVersion()) {
+    return std::unexpected(Error::Storage(
+        name + " has schema version " + std::to_string(version) + "; this jobtrawl reads version " +
+        std::to_string(LatestSchemaVersion()) +
+        ". Run `jobtrawl crawl` or the service once: they upgrade it in place"));
+  }
+  return std::unique_ptr<Reader>(new Reader(std::move(db)));
+}
+
+std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filter,
+                                                      std::string_view mark_open,
+                                                      std::string_view mark_close) {
+  if (filter.match.empty()) return std::unexpected(Error::InvalidArgument("empty search query"));
+  const Conditions c = FilterConditions(filter);
+  // Weights by column: title, company, location, description, skills. The
+  // inner query ranks every match but computes nothing else; the columns,
+  // the source names and the snippet (which tokenizes the text again) are
+  // made only for the rows kept.
+  // Numbered parameters: 1-3 here, the filter's from 4 on (SQLite numbers
+  // a bare ? one past the largest so far), then the limit.
+  const std::string limit_param = "?" + std::to_string(4 + c.binds.size());
+  const std::string sql = std::string("SELECT ") + kExportColumns +
+                          ", top.score AS score, "
+                          "snippet(postings_fts, -1, ?1, ?2, '…', 16) AS snippet "
+                          "FROM (SELECT postings_fts.rowid AS id, "
+                          "bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) AS score FROM postings_fts" +
+                          (c.sql.empty() ? "" : " JOIN postings p ON p.id = postings_fts.rowid") +
+                          " WHERE postings_fts MATCH ?3" + c.sql +
+                          " ORDER BY score, id LIMIT " + limit_param + ") AS top "
+                          // CROSS JOIN keeps this order: each kept row looks
+                          // up its posting and its index entry by rowid.
+                          "CROSS JOIN postings p ON p.id = top.id "
+                          "CROSS JOIN postings_fts ON postings_fts.rowid = top.id AND postings_fts MATCH ?3 "
+                          "ORDER BY top.score, p.id";
+  try {
+    SQLite::Statement q(*db_, sql);
+    q.bind(1, std::string(mark_open));
+    q.bind(2, std::string(mark_close));
+    q.bind(3, filter.match);
+    int i = 4;
+    for (const Value& v : c.binds) Bind(q, i++, v);
+    q.bind(i, filter.limit > 0 ? filter.limit : 20);
+    std::vector<Row> rows;
+    auto names = std::make_shared<const std::vector<std::string>>(ColumnNames(q));
+    while (q.executeStep()) {
+      Row row{names, {}};
+      for (int col = 0; col < q.getColumnCount(); ++col) row.values.push_back(ColumnValue(q.getColumn(col)));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  } catch (const SQLite::Exception& e) {
+    const std::string text = e.what();
+    if (text.starts_with("fts5:") || text.starts_with("no such column") ||
+        text.starts_with("unknown special query") || text.find("malformed MATCH") != std::string::npos) {
+      return std::unexpected(Error::InvalidArgument(
+          "cannot read the search query \"" + filter.match + "\": " + text +
+          " (FTS5 syntax: words, \"a phrase\", prefix*, AND, OR, NOT, (groups), "
+          "title:word; put words with symbols in double quotes, e.g. '\"C++\"')"));
+    }
+    return std::unexpected(StorageFailure("search failed", e));
+  }
+}
+
+std::expected<std::int64_t, Error> Reader::Export(const PostingFilter& filter,
+                                                  const std::function<bool(const Row&)>& row) {
+  const Conditions c = FilterConditions(filter);
+  const std::string sql = std::string("SELECT ") + kExportColumns + kDescriptionColumns +
+                          " FROM postings p WHERE p.id > ?" + c.sql + " ORDER BY p.id LIMIT ?";
+  std::int64_t given = 0;
+  std::int64_t after = -1;
+  try {
+    SQLite::Statement q(*db_, sql);
+    auto columns = std::make_shared<const std::vector<std::string>>(ColumnNames(q));
+    std::vector<Row> chunk;
+    while (true) {
+      std::size_t want = kExportChunk;
+      if (filter.limit > 0) {
+        const std::int64_t left = filter.limit - given;
+        if (left <= 0) break;
+        want = std::min<std::size_t>(want, static_cast<std::size_t>(left));
+      }
+      // One chunk per read transaction: the statement is reset (ending it)
+      // before any row is written out.
+      q.reset();
+      q.clearBindings();
+      int i = 1;
+      q.bind(i++, after);
+      for (const Value& v : c.binds) Bind(q, i++, v);
+      q.bind(i++, static_cast<std::int64_t>(want));
+      chunk.clear();
+      while (q.executeStep()) {
+        Row r{columns, {}};
+        r.values.reserve(columns->size());
+        for (int col = 0; col < q.getColumnCount(); ++col) r.values.push_back(ColumnValue(q.getColumn(col)));
+        chunk.push_back(std::move(r));
+      }
+      q.reset();
+      if (chunk.empty()) break;
+      after = std::get<std::int64_t>(chunk.back().values[0]);
+      for (const Row& r : chunk) {
+        ++given;
+        if (!row(r)) return given;
+      }
+      if (chunk.size() < want) break;
+    }
+    return given;
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageFailure("export failed", e));
+  }
+}
+
+std::expected<std::pair<std::vector<SourceStats>, Totals>, Error> Reader::Stats(std::string_view now) {
+  const std::string day_ago = Before(now, std::chrono::hours(24));
+  try {
+    // One read transaction, so the counts agree with each other.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::DEFERRED);
+    SQLite::Statement q(*db_,
+                        "SELECT s.name, "
+                        " (SELECT count(*) FROM listings l WHERE l.source_id = s.id AND l.closed_at IS NULL), "
+                        " (SELECT count(*) FROM listings l WHERE l.source_id = s.id AND l.closed_at IS NOT NULL), "
+                        " (SELECT count(*) FROM listings l WHERE l.source_id = s.id AND l.first_seen >= ?1), "
+                        " r.started_at, r.finished_at, r.status, "
+                        " (SELECT sum(errors) FROM crawl_runs WHERE source_id = s.id AND started_at >= ?1), "
+                        " (SELECT sum(pages) FROM crawl_runs WHERE source_id = s.id AND started_at >= ?1), "
+                        " (SELECT count(*) FROM crawl_runs WHERE source_id = s.id AND started_at >= ?1), "
+                        " r.errors, r.pages "
+                        "FROM sources s LEFT JOIN crawl_runs r ON r.id = "
+                        " (SELECT max(id) FROM crawl_runs WHERE source_id = s.id) "
+                        "ORDER BY s.name");
+    q.bind(1, day_ago);
+    std::vector<SourceStats> sources;
+    while (q.executeStep()) {
+      SourceStats s;
+      s.name = q.getColumn(0).getString();
+      s.open = q.getColumn(1).getInt64();
+      s.closed = q.getColumn(2).getInt64();
+      s.new_24h = q.getColumn(3).getInt64();
+      s.last_crawl = q.getColumn(4).getString();
+      s.last_finished = q.getColumn(5).getString();
+      s.last_status = q.getColumn(6).getString();
+      const bool recent = q.getColumn(9).getInt64() > 0;
+      const double errors = recent ? q.getColumn(7).getDouble() : q.getColumn(10).getDouble();
+      const double pages = recent ? q.getColumn(8).getDouble() : q.getColumn(11).getDouble();
+      if (errors + pages > 0) s.error_rate = errors / (errors + pages);
+      sources.push_back(std::move(s));
+    }
+    Totals t;
+    SQLite::Statement totals(*db_,
+                             "SELECT count(*) FILTER (WHERE closed_at IS NULL), "
+                             "count(*) FILTER (WHERE closed_at IS NOT NULL), "
+                             "count(*) FILTER (WHERE first_seen >= ?) FROM postings");
+    totals.bind(1, day_ago);
+    if (totals.executeStep()) {
+      t.open_postings = totals.getColumn(0).getInt64();
+      t.closed_postings = totals.getColumn(1).getInt64();
+      t.new_postings_24h = totals.getColumn(2).getInt64();
+    }
+    tx.commit();
+    return std::pair{std::move(sources), t};
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageFailure("cannot read the statistics", e));
+  }
+}
+
+}  // namespace jobtrawl::storage

@@ -1,0 +1,143 @@
+// Read-only access to the jobtrawl database for the analysts' commands
+// (`search`, `export`, `stats`; docs/analysts.md).
+//
+// A Reader opens the file with SQLITE_OPEN_READONLY: it never migrates,
+// never writes, and works while the daemon writes (WAL: readers see the
+// last commit and never block the writer). Every query is its own short
+// read transaction; Export reads in chunks of kExportChunk rows, each in a
+// transaction of its own, so a long export never pins the WAL (the writer's
+// checkpoints go on) and holds at most one chunk in memory. Rows of a long
+// export are therefore each consistent, but not one snapshot of the table.
+//
+// Not thread-safe: one Reader per thread. SQLite's exceptions stay inside;
+// every call returns an Error:
+//   kNotFound         the file does not exist
+//   kParse            the file is not a SQLite database, or not jobtrawl's
+//   kInvalidArgument  a search query FTS5 cannot read (syntax error,
+//                     unknown column)
+//   kStorage          anything else SQLite refused (schema version
+//                     mismatch, missing -wal/-shm that cannot be created)
+#ifndef JOBTRAWL_STORAGE_READER_H_
+#define JOBTRAWL_STORAGE_READER_H_
+
+#include <cstdint>
+#include <cstddef>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "model/error.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace jobtrawl::storage {
+
+// One SQLite value: NULL, INTEGER, REAL or TEXT.
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+// A result row with its column names (shared by every row of a result).
+struct Row {
+  std::shared_ptr<const std::vector<std::string>> columns;
+  std::vector<Value> values;
+
+  // The value of column `name`; monostate when there is no such column.
+  const Value& Get(std::string_view name) const;
+  // The text of column `name`, or "" when NULL or absent.
+  std::string Text(std::string_view name) const;
+};
+
+// Columns whose text is a JSON array (postings.skills, postings.places and
+// the `sources` column of Export and Search): writers of JSON embed them.
+bool IsJsonColumn(std::string_view name);
+
+// Which postings a search or an export returns. Strings are used as given:
+// the caller validates them (country code, currency, time).
+struct PostingFilter {
+  enum class State { kAny, kOpen, kClosed };
+  std::string match;    // FTS5 query over title, company, location, description, skills
+  bool remote = false;  // remote = 'remote' only
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string company;  // company_key equal to this key, or company containing this text
+  std::string company_key;
+  std::string since;    // first_seen at or after this UTC ISO-8601 time
+  std::optional<double> salary_min;  // yearly pay reaches this, in `currency`
+  std::string currency;              // ISO 4217; with salary_min
+  State state = State::kAny;
+  int limit = 0;  // at most this many rows; 0: no limit (Export only)
+};
+
+// A source's state for `jobtrawl stats`.
+struct SourceStats {
+  std::string name;
+  std::int64_t open = 0;     // listings not closed
+  std::int64_t closed = 0;   // listings closed
+  std::int64_t new_24h = 0;  // listings first seen in the 24 h before `now`
+  std::string last_crawl;    // started_at of the latest run, "" when never crawled
+  std::string last_finished; // its finished_at, "" while running
+  std::string last_status;   // its status
+  // failed fetches / (pages + failed fetches) over the runs started in the
+  // 24 h before `now`, or over the latest run when none was; nullopt when
+  // those runs fetched nothing.
+  std::optional<double> error_rate;
+};
+
+struct Totals {
+  std::int64_t open_postings = 0;
+  std::int64_t closed_postings = 0;
+  std::int64_t new_postings_24h = 0;
+};
+
+class Reader {
+ public:
+  static constexpr std::size_t kExportChunk = 500;
+
+  // Opens `path` read-only and checks that it is a jobtrawl database of the
+  // schema version this build reads (LatestSchemaVersion()).
+  static std::expected<std::unique_ptr<Reader>, Error> Open(const std::filesystem::path& path);
+
+  ~Reader();
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  // Postings matching `filter.match` (required), best first by bm25 (title
+  // weighs most, then company, skills, location, description), at most
+  // filter.limit (default 20). Columns: those of Export without the two
+  // descriptions, then `score` (bm25, lower is better) and `snippet` (about
+  // 16 words of the best column, matches between `mark_open` and
+  // `mark_close`).
+  std::expected<std::vector<Row>, Error> Search(const PostingFilter& filter,
+                                                std::string_view mark_open,
+                                                std::string_view mark_close);
+
+  // Streams the postings matching `filter` (no `match`) in id order to
+  // `row`, which returns false to stop. Columns: id, title, company,
+  // location, country, city, region, places, remote, remote_scope,
+  // employment_type, salary_min, salary_max, salary_currency, salary_period,
+  // salary_annual_min, salary_annual_max, seniority, title_family, skills,
+  // visa_sponsorship, experience_years_min, language, date_posted,
+  // valid_through, url, apply_url, external_id, sources (JSON array of the
+  // names of every source that listed it), first_seen, last_seen,
+  // updated_at, closed_at, description, description_markdown.
+  // Returns how many rows were given to `row`.
+  std::expected<std::int64_t, Error> Export(const PostingFilter& filter,
+                                            const std::function<bool(const Row&)>& row);
+
+  // Per source (by name), and the distinct postings, at `now` (UTC ISO-8601).
+  std::expected<std::pair<std::vector<SourceStats>, Totals>, Error> Stats(std::string_view now);
+
+ private:
+  explicit Reader(std::unique_ptr<SQLite::Database> db);
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace jobtrawl::storage
+
+#endif  // JOBTRAWL_STORAGE_READER_H_

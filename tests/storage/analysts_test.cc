@@ -1,0 +1,334 @@
+// The analysts' schema (issue 12 part 3): views, JSON columns, the FTS5
+// index and its triggers, readers that are not the writer, and the
+// read-only Reader the search/export/stats commands use.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "storage/reader.h"
+#include "storage/store.h"
+
+namespace jobtrawl::storage {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Column(SQLite::Database& db, const std::string& sql) {
+  SQLite::Statement q(db, sql);
+  std::vector<std::string> out;
+  while (q.executeStep()) out.push_back(q.getColumn(0).isNull() ? "NULL" : q.getColumn(0).getString());
+  return out;
+}
+
+Posting Job(std::string id, std::string title, std::string description) {
+  Posting p;
+  p.url = "https://board.example/jobs/" + id;
+  p.external_id = id;
+  p.title = std::move(title);
+  p.company = "Acme";
+  p.location = "Berlin, DE";
+  p.description = std::move(description);
+  p.skills = {"C++", "PostgreSQL"};
+  p.places = {Place{.city = "Berlin", .region = "BE", .country = "DE"}};
+  return p;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("jobtrawl-analysts-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, ec);
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(AnalystsSchemaTest, ViewsGiveSourcesSightingsAndDailyCounts) {
+  // open_postings names the sources; posting_sightings is one row per
+  // listing; daily_counts counts per source per day.
+  auto store = std::move(*PostingStore::Open(":memory:"));
+  auto a = *store->EnsureSource("alpha", "html", "2026-11-01T08:00:00Z");
+  auto b = *store->EnsureSource("beta", "rss", "2026-11-01T08:00:00Z");
+  std::vector<Posting> jobs{Job("1", "Platform Engineer", "Run the platform."),
+                            Job("2", "Data Engineer", "Move the data.")};
+  ASSERT_TRUE(store->Upsert(a, jobs, "2026-11-01T08:00:00Z").has_value());
+  ASSERT_TRUE(store->Upsert(b, std::span(jobs).first(1), "2026-11-02T08:00:00Z").has_value());
+  std::vector<std::string> gone{"id:2"};
+  ASSERT_TRUE(store->CloseListings(a, gone, "2026-11-03T09:00:00Z").has_value());
+  auto& db = store->database();
+  EXPECT_THAT(Column(db, "SELECT title || ' ' || source_names FROM open_postings ORDER BY title"),
+              ElementsAre("Platform Engineer alpha", "Platform Engineer beta"));
+  EXPECT_THAT(Column(db, "SELECT source || ' ' || listing_key || ' ' || coalesce(closed_at, '-') "
+                         "FROM posting_sightings ORDER BY source, listing_key"),
+              ElementsAre("alpha id:1 -", "alpha id:2 2026-11-03T09:00:00Z", "beta id:1 -"));
+  EXPECT_THAT(Column(db, "SELECT day || ' ' || source || ' ' || new || ' ' || closed || ' ' || open "
+                         "FROM daily_counts ORDER BY source, day"),
+              ElementsAre("2026-11-01 alpha 2 0 2", "2026-11-03 alpha 0 1 1", "2026-11-02 beta 1 0 1"));
+}
+
+TEST(AnalystsSchemaTest, JsonColumnsAreArraysThatJsonEachReads) {
+  // skills and places are JSON arrays, not strings holding JSON.
+  auto store = std::move(*PostingStore::Open(":memory:"));
+  auto a = *store->EnsureSource("alpha", "html", "t");
+  std::vector<Posting> jobs{Job("1", "Platform Engineer", "x")};
+  ASSERT_TRUE(store->Upsert(a, jobs, "2026-11-01T08:00:00Z").has_value());
+  auto& db = store->database();
+  EXPECT_THAT(Column(db, "SELECT json_type(skills) || ' ' || json_type(places) FROM postings"),
+              ElementsAre("array array"));
+  EXPECT_THAT(Column(db, "SELECT value FROM postings, json_each(postings.skills)"),
+              ElementsAre("C++", "PostgreSQL"));
+  EXPECT_THAT(Column(db, "SELECT json_extract(value, '$.city') FROM postings, json_each(postings.places)"),
+              ElementsAre("Berlin"));
+  // Nested, not quoted, when built into a JSON document.
+  EXPECT_THAT(Column(db, "SELECT json_object('skills', json(skills)) FROM postings"),
+              ElementsAre("{\"skills\":[\"C++\",\"PostgreSQL\"]}"));
+  // Anything else is refused from now on.
+  for (const char* bad : {"'Python'", "'\"[1]\"'", "'{\"a\":1}'", "'not json'"}) {
+    EXPECT_THROW(db.exec(std::string("UPDATE postings SET skills = ") + bad), SQLite::Exception) << bad;
+    EXPECT_THROW(db.exec(std::string("UPDATE postings SET places = ") + bad), SQLite::Exception) << bad;
+  }
+  EXPECT_NO_THROW(db.exec("UPDATE postings SET skills = NULL, places = '[]'"));
+}
+
+TEST(AnalystsSchemaTest, MigrationMakesExistingJsonColumnsRealJson) {
+  // Rows written before (or by other tools) with JSON encoded twice, bare
+  // text, '' or an object are turned into arrays or NULL.
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  ASSERT_TRUE(Migrate(db, 7).has_value());
+  db.exec("INSERT INTO postings (id, url, content_hash, first_seen, last_seen, title, skills, places) VALUES "
+          "(1, 'u1', 'h', 't', 't', 'A', '[\"Go\", \"SQL\"]', '[{\"country\":\"DE\"}]'),"
+          "(2, 'u2', 'h', 't', 't', 'B', '\"[\\\"Rust\\\"]\"', '\"[{\\\"city\\\":\\\"Oslo\\\"}]\"'),"
+          "(3, 'u3', 'h', 't', 't', 'C', 'Python', '{\"country\":\"FR\"}'),"
+          "(4, 'u4', 'h', 't', 't', 'D', '', 'Berlin'),"
+          "(5, 'u5', 'h', 't', 't', 'E', '[]', '[]'),"
+          "(6, 'u6', 'h', 't', 't', 'F', '\"Kotlin\"', NULL)");
+  ASSERT_TRUE(Migrate(db, LatestSchemaVersion()).has_value());
+  EXPECT_THAT(Column(db, "SELECT coalesce(skills, 'NULL') || ' ' || coalesce(places, 'NULL') FROM postings ORDER BY id"),
+              ElementsAre("[\"Go\",\"SQL\"] [{\"country\":\"DE\"}]", "[\"Rust\"] [{\"city\":\"Oslo\"}]",
+                          "[\"Python\"] [{\"country\":\"FR\"}]", "NULL NULL", "NULL NULL",
+                          "[\"Kotlin\"] NULL"));
+  // The index was built over the rows already there.
+  EXPECT_THAT(Column(db, "SELECT rowid FROM postings_fts WHERE postings_fts MATCH 'rust OR kotlin' ORDER BY rowid"),
+              ElementsAre("2", "6"));
+}
+
+TEST(AnalystsSchemaTest, FullTextIndexFollowsInsertsUpdatesAndDeletes) {
+  // The triggers keep the external-content index equal to postings.
+  auto store = std::move(*PostingStore::Open(":memory:"));
+  auto a = *store->EnsureSource("alpha", "html", "t");
+  std::vector<Posting> jobs{Job("1", "Platform Engineer", "Kubernetes clusters."),
+                            Job("2", "Data Engineer", "Spark pipelines.")};
+  ASSERT_TRUE(store->Upsert(a, jobs, "2026-11-01T08:00:00Z").has_value());
+  auto& db = store->database();
+  auto match = [&](const std::string& q) {
+    return Column(db, "SELECT p.title FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
+                      "WHERE postings_fts MATCH '" + q + "' ORDER BY p.title");
+  };
+  EXPECT_THAT(match("kubernetes"), ElementsAre("Platform Engineer"));
+  EXPECT_THAT(match("\"C++\""), ElementsAre("Data Engineer", "Platform Engineer"));
+  EXPECT_THAT(match("company:acme AND location:berlin"), ElementsAre("Data Engineer", "Platform Engineer"));
+  jobs[0].title = "Cluster Engineer";
+  jobs[0].description = "Nomad clusters.";
+  ASSERT_TRUE(store->Upsert(a, std::span(jobs).first(1), "2026-11-02T08:00:00Z").has_value());
+  EXPECT_THAT(match("kubernetes"), ElementsAre());
+  EXPECT_THAT(match("nomad"), ElementsAre("Cluster Engineer"));
+  // Seen again unchanged: last_seen moves, the index does not.
+  ASSERT_TRUE(store->Upsert(a, std::span(jobs).first(1), "2026-11-03T08:00:00Z").has_value());
+  EXPECT_THAT(match("nomad"), ElementsAre("Cluster Engineer"));
+  db.exec("DELETE FROM postings WHERE external_id = '2'");
+  EXPECT_THAT(match("spark"), ElementsAre());
+  EXPECT_NO_THROW(db.exec("INSERT INTO postings_fts (postings_fts, rank) VALUES ('integrity-check', 1)"));
+}
+
+// Runs `body` in a child process as user `uid` with only group `gid`;
+// returns its exit code (or -1).
+int AsOtherUser(uid_t uid, gid_t gid, const std::function<int()>& body) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(90);
+    ::_exit(body());
+  }
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+TEST(ReadersTest, AnotherUserOfTheGroupReadsAfterTheWriterClosed) {
+  // Issue 12: "attempt to write a readonly database" whenever no jobtrawl
+  // ran. The writer keeps -wal and -shm (0660) so a reader that may not
+  // create files in the folder can open the database read-only.
+  TempDir dir;
+  const auto db = dir.path() / "jobs.db";
+  constexpr gid_t kGroup = 4242;
+  constexpr uid_t kOtherUser = 65534;
+  const bool root = ::geteuid() == 0;
+  if (root) {
+    // The service's folder: group may enter and read, not create files.
+    ASSERT_EQ(::chown(dir.path().c_str(), 0, kGroup), 0);
+    ASSERT_EQ(::chmod(dir.path().c_str(), 02750), 0);
+  }
+  const mode_t old_umask = ::umask(022);
+  {
+    auto store = PostingStore::Open(db);
+    ::umask(old_umask);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    auto a = *(*store)->EnsureSource("alpha", "html", "t");
+    std::vector<Posting> jobs{Job("1", "Platform Engineer", "x")};
+    ASSERT_TRUE((*store)->Upsert(a, jobs, "2026-11-01T08:00:00Z").has_value());
+  }
+  ::umask(old_umask);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((db.string() + suffix).c_str(), &st), 0) << suffix << " was not kept";
+    EXPECT_EQ(st.st_mode & 0777, 0660u) << suffix;
+  }
+  auto read = [&] {
+    auto reader = Reader::Open(db);
+    if (!reader) {
+      std::fprintf(stderr, "%s\n", reader.error().message.c_str());
+      return 1;
+    }
+    auto rows = (*reader)->Search({.match = "platform"}, "", "");
+    if (!rows) std::fprintf(stderr, "%s\n", rows.error().message.c_str());
+    return rows && rows->size() == 1 ? 0 : 2;
+  };
+  if (root) {
+    EXPECT_EQ(AsOtherUser(kOtherUser, kGroup, read), 0);
+    // Read-only for the group (as on a read-only mount): SQLite reads the
+    // WAL index without writing it, as long as the files exist.
+    for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((db.string() + suffix).c_str(), 0640);
+    EXPECT_EQ(AsOtherUser(kOtherUser, kGroup, read), 0);
+    // What the reader met before: without the two files it cannot read.
+    std::filesystem::remove(db.string() + "-wal");
+    std::filesystem::remove(db.string() + "-shm");
+    EXPECT_NE(AsOtherUser(kOtherUser, kGroup, read), 0);
+  } else {
+    // Not root: the folder made read-only stands for the service's folder.
+    std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    EXPECT_EQ(read(), 0);
+  }
+}
+
+TEST(ReaderTest, RefusesWhatIsNotAJobtrawlDatabase) {
+  // Part 5: a missing or foreign database is one clear error, never a crash.
+  TempDir dir;
+  auto missing = Reader::Open(dir.path() / "nope.db");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, Error::Code::kNotFound);
+  EXPECT_THAT(missing.error().message, HasSubstr("no database at"));
+
+  const auto text = dir.path() / "notes.txt";
+  std::ofstream(text) << "these are not the postings you are looking for\n";
+  auto not_sqlite = Reader::Open(text);
+  ASSERT_FALSE(not_sqlite.has_value());
+  EXPECT_EQ(not_sqlite.error().code, Error::Code::kParse);
+  EXPECT_THAT(not_sqlite.error().message, HasSubstr("is not a SQLite database"));
+
+  const auto foreign = dir.path() / "other.db";
+  { SQLite::Database(foreign.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE).exec("CREATE TABLE t (x)"); }
+  auto other = Reader::Open(foreign);
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().code, Error::Code::kParse);
+  EXPECT_THAT(other.error().message, HasSubstr("not a jobtrawl one"));
+
+  auto directory = Reader::Open(dir.path());
+  ASSERT_FALSE(directory.has_value());
+  EXPECT_THAT(directory.error().message, HasSubstr("is a directory"));
+
+  const auto old = dir.path() / "old.db";
+  {
+    SQLite::Database db(old.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, 7).has_value());
+  }
+  auto older = Reader::Open(old);
+  ASSERT_FALSE(older.has_value());
+  EXPECT_THAT(older.error().message, HasSubstr("has schema version 7"));
+}
+
+TEST(ReaderTest, SearchFiltersAndRanksTitleMatchesFirst) {
+  // bm25 with the title weighing most; filters narrow; syntax errors are
+  // the caller's input, not a storage failure.
+  TempDir dir;
+  const auto path = dir.path() / "jobs.db";
+  {
+    auto store = std::move(*PostingStore::Open(path));
+    auto a = *store->EnsureSource("alpha", "html", "t");
+    std::vector<Posting> jobs{Job("1", "Rust Engineer", "Systems work."),
+                              Job("2", "Platform Engineer", "Some Rust, mostly Go."),
+                              Job("3", "Rust Developer", "Remote.")};
+    jobs[2].country = "US";
+    jobs[2].remote = "remote";
+    ASSERT_TRUE(store->Upsert(a, jobs, "2026-11-01T08:00:00Z").has_value());
+  }
+  auto reader = std::move(*Reader::Open(path));
+  auto rows = reader->Search({.match = "rust"}, "[", "]");
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[2].Text("title"), "Platform Engineer");
+  EXPECT_THAT((*rows)[2].Text("snippet"), HasSubstr("[Rust]"));
+  EXPECT_EQ((*rows)[0].Text("sources"), "[\"alpha\"]");
+  auto remote = reader->Search({.match = "rust", .remote = true, .country = "US"}, "", "");
+  ASSERT_TRUE(remote.has_value());
+  ASSERT_EQ(remote->size(), 1u);
+  EXPECT_EQ((*remote)[0].Text("title"), "Rust Developer");
+  auto bad = reader->Search({.match = "C++ AND"}, "", "");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, Error::Code::kInvalidArgument);
+  EXPECT_THAT(bad.error().message, HasSubstr("syntax error"));
+  auto column = reader->Search({.match = "salary:high"}, "", "");
+  ASSERT_FALSE(column.has_value());
+  EXPECT_EQ(column.error().code, Error::Code::kInvalidArgument);
+}
+
+TEST(ReaderTest, ExportStreamsEveryRowInChunks) {
+  // More rows than one chunk: every row once, in id order, and stopping
+  // early stops.
+  TempDir dir;
+  const auto path = dir.path() / "jobs.db";
+  const int n = static_cast<int>(Reader::kExportChunk) * 2 + 7;
+  {
+    auto store = std::move(*PostingStore::Open(path));
+    auto a = *store->EnsureSource("alpha", "html", "t");
+    std::vector<Posting> jobs;
+    for (int i = 0; i < n; ++i) jobs.push_back(Job(std::to_string(i), "Job " + std::to_string(i), "x"));
+    ASSERT_TRUE(store->Upsert(a, jobs, "2026-11-01T08:00:00Z").has_value());
+  }
+  auto reader = std::move(*Reader::Open(path));
+  std::int64_t last = 0;
+  int seen = 0;
+  auto all = reader->Export({}, [&](const Row& r) {
+    const auto id = std::get<std::int64_t>(r.Get("id"));
+    EXPECT_GT(id, last);
+    last = id;
+    ++seen;
+    return true;
+  });
+  ASSERT_TRUE(all.has_value()) << all.error().message;
+  EXPECT_EQ(*all, n);
+  EXPECT_EQ(seen, n);
+  int taken = 0;
+  auto some = reader->Export({}, [&](const Row&) { return ++taken < 3; });
+  EXPECT_EQ(some.value_or(-1), 3);
+  EXPECT_EQ(reader->Export({.limit = 501}, [](const Row&) { return true; }).value_or(-1), 501);
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
