@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "model/clock.h"
+#include "model/date_time.h"
 #include "storage/store.h"
 
 namespace jobtrawl::storage {
@@ -103,8 +104,8 @@ Error StorageFailure(std::string_view what, const SQLite::Exception& e) {
 }
 
 std::string Before(std::string_view now, std::chrono::hours h) {
-  auto t = ParseIso8601(now);
-  return FormatUtc((t ? t->time : Clock::now()) - h);
+  auto t = ParseDateTime(now);
+  return FormatUtc((t ? t->time_point() : Clock::now()) - h);
 }
 
 }  // namespace

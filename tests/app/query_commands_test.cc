@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "model/date_time.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,7 +67,7 @@ class QueryCommandsTest : public ::testing::Test {
   }
 
   // The time of the sample's last crawl, plus a few hours.
-  static Clock::time_point SampleNow() { return ParseIso8601("2026-12-01T12:00:00Z")->time; }
+  static Clock::time_point SampleNow() { return ParseDateTime("2026-12-01T12:00:00Z")->time_point(); }
 
   static std::filesystem::path* dir_;
   static std::string* build_error_;

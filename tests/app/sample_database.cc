@@ -7,6 +7,7 @@
 
 #include "app/crawl_pipeline.h"
 #include "config/config.h"
+#include "model/date_time.h"
 #include "support/test_server.h"
 
 namespace jobtrawl::testing {
@@ -78,9 +79,9 @@ std::string BuildSampleDatabase(const std::filesystem::path& path) {
     }
     auto config = config::ParseConfig(text, "sample.toml", path.parent_path());
     if (!config) return "the sample config is wrong: " + config.error().front().ToString();
-    auto at = ParseIso8601(crawl.at);
+    auto at = ParseDateTime(crawl.at);
     app::CrawlOptions options{.parse_threads = 1};
-    options.now = [t = at->time] { return t; };
+    options.now = [t = at->time_point()] { return t; };
     auto summary = app::RunCrawl(ioc, *config, options);
     if (!summary) return "the crawl at " + std::string(crawl.at) + " failed: " + summary.error().message;
     ioc.restart();
