@@ -228,7 +228,8 @@ void SourceCrawl::ReportProgress() {
                           .bytes = stats.bytes,
                           .errors = stats.errors,
                           .retries = stats.retries,
-                          .not_modified = stats.not_modified + unchanged_by_lastmod_.load()});
+                          .not_modified = stats.not_modified + unchanged_by_lastmod_.load(),
+                          .stats = stats_.Json()});
 }
 
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {

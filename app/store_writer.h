@@ -126,7 +126,7 @@ class StoreWriter {
   void Close(RunId run, std::vector<std::string> listing_keys);
   void RecordError(RunId run, storage::CrawlError error);
   // The run's fetch counters so far (pages, bytes, errors, retries,
-  // not_modified; absolute, not increments): they and the posting counts
+  // not_modified; absolute, not increments) and its stats JSON: they and the posting counts
   // committed so far are written to its crawl_runs row with the next batch,
   // so the row shows progress while the run is `running`.
   void Progress(RunId run, storage::RunRecord fetched);

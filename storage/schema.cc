@@ -172,9 +172,7 @@ ALTER TABLE http_cache ADD COLUMN last_used TEXT;
 UPDATE http_cache SET last_used = fetched_at;
 )sql";
 
-// The analysts' schema (docs/analysts.md). Numbered 9: version 8 is the
-// cross-board deduplication (branch dedup). Until that lands, this runs as
-// the 8th migration; merging both is the one-line change in kMigrations.
+// The analysts' schema (docs/analysts.md).
 //
 // JSON columns hold JSON arrays, minified: a value stored as a JSON string
 // that holds JSON (encoded twice) is unwrapped, a text that is no JSON
@@ -187,7 +185,7 @@ UPDATE http_cache SET last_used = fetched_at;
 // `jobtrawl search` needs (a contentless index cannot give snippets). The
 // update trigger fires only when an indexed column is set, so refreshing
 // last_seen costs no index work. tokenchars keeps C++, C# and F# whole.
-constexpr std::string_view kV9 = R"sql(
+constexpr std::string_view kV8 = R"sql(
 UPDATE postings SET skills = CASE
     WHEN json_valid(skills) AND json_type(skills) = 'text' AND json_valid(json_extract(skills, '$'))
       THEN json(json_extract(skills, '$'))
@@ -277,7 +275,13 @@ CREATE VIEW daily_counts AS
   FROM per_day d JOIN sources s ON s.id = d.source_id;
 )sql";
 
-constexpr std::array<std::string_view, 8> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV9};
+// Each run's statistics (app/run_stats.h), a JSON object; NULL for runs
+// from before v9.
+constexpr std::string_view kV9 = R"sql(
+ALTER TABLE crawl_runs ADD COLUMN stats TEXT CHECK (stats IS NULL OR json_valid(stats));
+)sql";
+
+constexpr std::array<std::string_view, 9> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
 
 }  // namespace
 

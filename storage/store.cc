@@ -564,7 +564,7 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
                         "UPDATE crawl_runs SET finished_at=?, status=?, pages=?, bytes=?, "
                         "errors=?, new_postings=?, updated_postings=?, unchanged_postings=?, "
                         "message=?, retries=?, not_modified=?, closed_listings=?, "
-                        "reopened_listings=? WHERE id=?");
+                        "reopened_listings=?, stats=? WHERE id=?");
     s.bind(1, r.finished_at);
     s.bind(2, r.status);
     s.bind(3, r.pages);
@@ -578,7 +578,8 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
     s.bind(11, r.not_modified);
     s.bind(12, r.closed);
     s.bind(13, r.counts.reopened);
-    s.bind(14, run_id);
+    BindText(s, 14, r.stats);
+    s.bind(15, run_id);
     s.exec();
   });
 }
@@ -589,7 +590,8 @@ std::expected<void, Error> PostingStore::UpdateRunProgress(std::int64_t run_id, 
     SQLite::Statement s(*db_,
                         "UPDATE crawl_runs SET pages=?, bytes=?, errors=?, new_postings=?, "
                         "updated_postings=?, unchanged_postings=?, retries=?, not_modified=?, "
-                        "closed_listings=?, reopened_listings=? WHERE id=? AND status='running'");
+                        "closed_listings=?, reopened_listings=?, stats=coalesce(?, stats) "
+                        "WHERE id=? AND status='running'");
     s.bind(1, r.pages);
     s.bind(2, r.bytes);
     s.bind(3, r.errors);
@@ -600,7 +602,8 @@ std::expected<void, Error> PostingStore::UpdateRunProgress(std::int64_t run_id, 
     s.bind(8, r.not_modified);
     s.bind(9, r.closed);
     s.bind(10, r.counts.reopened);
-    s.bind(11, run_id);
+    BindText(s, 11, r.stats);
+    s.bind(12, run_id);
     s.exec();
   });
 }

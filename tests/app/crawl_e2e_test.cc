@@ -552,6 +552,8 @@ TEST(CrawlCommandTest, ShippedConfigCrawlsTheSampleBoard) {
   EXPECT_THAT(out.str(), HasSubstr("  requests/file: 14\n"));  // the sample board is file://
   EXPECT_THAT(out.str(), HasSubstr("  postings/new: 12\n"));
   SQLite::Database check(db.string());
+  // ... and stored in crawl_runs.stats (schema v9) as JSON.
+  EXPECT_EQ(check.execAndGet("SELECT json_extract(stats, '$.requests.file') FROM crawl_runs").getInt(), 14);
   EXPECT_EQ(check.execAndGet("SELECT count(*) FROM open_postings").getInt(), 12);
   EXPECT_EQ(check.execAndGet("SELECT count(*) FROM postings WHERE remote = 'remote'").getInt(), 1);
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
