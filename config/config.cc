@@ -255,7 +255,8 @@ const toml::table* SubTable(Reader& r, const toml::table& root, std::string_view
 }
 
 void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
-  r.CheckKeys(t, {"database", "cache_ttl"}, "[storage]");
+  r.CheckKeys(t, {"database", "cache_ttl", "dedup_distance"}, "[storage]");
+  r.Int(t, "dedup_distance", out.dedup_distance, -1, 3);
   std::string db = out.database.string();
   r.String(t, "database", db);
   if (db.empty()) r.Fail(t.source(), "[storage] database must not be empty");

@@ -442,6 +442,31 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
   return store;
 }
 
+std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenExisting(
+    const std::filesystem::path& path, const StoreOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return std::unexpected(Error::NotFound("no database at " + path.string()));
+  }
+  try {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    const int tables = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version == 0 || tables == 0) {
+      return std::unexpected(Error::InvalidArgument(
+          path.string() + " is not a jobtrawl database (" +
+          (tables == 0 ? std::string("it is empty") : "it holds other tables") + ")"));
+    }
+  } catch (const SQLite::Exception& e) {
+    if ((e.getErrorCode() & 0xff) == SQLITE_NOTADB) {
+      return std::unexpected(
+          Error::InvalidArgument(path.string() + " is not a jobtrawl database (not SQLite)"));
+    }
+    return std::unexpected(StorageError("cannot open database " + path.string(), e));
+  }
+  return Open(path, options);
+}
+
 std::expected<void, Error> PostingStore::BackfillFeatures() {
   if (!deduper_->enabled()) return {};
   const std::string now = FormatUtc(Clock::now());

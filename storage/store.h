@@ -122,6 +122,13 @@ class PostingStore {
   static std::expected<std::unique_ptr<PostingStore>, Error> Open(const std::filesystem::path& path,
                                                                   const StoreOptions& options = {});
 
+  // As Open, for tools that work on a database a crawl made: never creates
+  // one, and never migrates a file that is not a jobtrawl database.
+  // kNotFound when `path` does not exist; kInvalidArgument when it is not an
+  // SQLite database or holds another application's tables.
+  static std::expected<std::unique_ptr<PostingStore>, Error> OpenExisting(
+      const std::filesystem::path& path, const StoreOptions& options = {});
+
   ~PostingStore();
   PostingStore(const PostingStore&) = delete;
   PostingStore& operator=(const PostingStore&) = delete;
