@@ -252,9 +252,10 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
 // Adds to `nodes` every listing reachable from `seed` through matches and
 // through sharing a posting. `seed` is taken as given (its features may be
 // the ones it had before a change); the others are read from the database.
-void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
+void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes, bool alone_in_posting) {
   std::set<std::int64_t> seen{seed.id};
   std::set<std::int64_t> postings_read;
+  if (alone_in_posting) postings_read.insert(seed.posting_id);
   std::vector<Node> queue{std::move(seed)};
   while (!queue.empty()) {
     Node n = std::move(queue.back());
@@ -288,19 +289,39 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
 int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
                      const std::string& now) {
   Statements& s = *stmts_;
-  std::map<std::int64_t, Node> nodes;
   s.by_id.reset();
   s.by_id.bind(1, listing_id);
   if (!s.by_id.executeStep()) return 0;
   const Node current = ReadNode(s.by_id);
   s.by_id.reset();
+  return Regroup(current, old_features, false, now);
+}
+
+int Deduper::RegroupNew(std::int64_t listing_id, std::int64_t source_id, const std::string& key,
+                        std::int64_t posting_id, const ListingFeatures& features,
+                        const std::string& now) {
+  Node n;
+  n.id = listing_id;
+  n.source_id = source_id;
+  n.key = key;
+  n.posting_id = posting_id;
+  n.features = features;
+  n.banded = features.Eligible();
+  return Regroup(n, std::nullopt, true, now);
+}
+
+int Deduper::Regroup(const Node& current, const std::optional<ListingFeatures>& old_features,
+                     bool alone_in_posting, const std::string& now) {
+  Statements& s = *stmts_;
+  const std::int64_t listing_id = current.id;
+  std::map<std::int64_t, Node> nodes;
   if (old_features) {
     Node before = current;
     before.features = *old_features;
     before.banded = old_features->Eligible();
     Collect(std::move(before), nodes);
   }
-  Collect(current, nodes);  // the stored features win over the old ones
+  Collect(current, nodes, alone_in_posting);  // the stored features win over the old ones
   if (nodes.size() == 1) return 1;
 
   // Rank: listings of the employer's own ATS first, then by source name and

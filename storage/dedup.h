@@ -84,6 +84,10 @@ class Deduper {
   // posting has afterwards.
   int Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
               const std::string& now);
+  // The same for a listing just stored with `features` in a posting of its
+  // own (`posting_id`), without reading back what the caller knows.
+  int RegroupNew(std::int64_t listing_id, std::int64_t source_id, const std::string& key,
+                 std::int64_t posting_id, const ListingFeatures& features, const std::string& now);
 
   // A source's kind may have changed (EnsureSource): forget cached ranks.
   void ForgetSources() { sources_.clear(); }
@@ -98,7 +102,9 @@ class Deduper {
 
   const SourceInfo& Source(std::int64_t id);
   Node ReadNode(SQLite::Statement& row);
-  void Collect(Node seed, std::map<std::int64_t, Node>& nodes);
+  void Collect(Node seed, std::map<std::int64_t, Node>& nodes, bool alone_in_posting = false);
+  int Regroup(const Node& current, const std::optional<ListingFeatures>& old_features,
+              bool alone_in_posting, const std::string& now);
   bool Matches(const Node& a, const Node& b) const;
 
   SQLite::Database& db_;

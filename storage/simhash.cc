@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 
@@ -32,13 +33,34 @@ constexpr std::pair<std::string_view, std::string_view> kSynonyms[] = {
     {"utilise", "use"},             {"utilize", "use"},
 };
 
-static_assert(std::is_sorted(std::begin(kSynonyms), std::end(kSynonyms)));
+// The synonyms by the hash of the word they replace, in a 128-slot
+// open-addressing table: a word costs one probe (its hash is needed anyway).
+class SynonymTable {
+ public:
+  SynonymTable() {
+    for (const auto& [word, canonical] : kSynonyms) {
+      const std::uint64_t h = XXH3_64bits(word.data(), word.size());
+      size_t slot = h & (kSlots - 1);
+      while (slots_[slot].from != 0) slot = (slot + 1) & (kSlots - 1);
+      slots_[slot] = {h, XXH3_64bits(canonical.data(), canonical.size())};
+    }
+  }
+  // The hash of the word's canonical form, given the hash of the word.
+  std::uint64_t Canonical(std::uint64_t h) const {
+    for (size_t slot = h & (kSlots - 1); slots_[slot].from != 0; slot = (slot + 1) & (kSlots - 1)) {
+      if (slots_[slot].from == h) return slots_[slot].to;
+    }
+    return h;
+  }
 
-std::string_view Canonical(std::string_view word) {
-  auto it = std::lower_bound(std::begin(kSynonyms), std::end(kSynonyms), word,
-                             [](const auto& entry, std::string_view w) { return entry.first < w; });
-  return it != std::end(kSynonyms) && it->first == word ? it->second : word;
-}
+ private:
+  static constexpr size_t kSlots = 128;
+  static_assert(std::size(kSynonyms) < kSlots / 2);
+  struct Slot {
+    std::uint64_t from = 0, to = 0;
+  };
+  std::array<Slot, kSlots> slots_{};
+};
 
 bool IsAsciiWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -62,32 +84,52 @@ size_t SeparatorLength(std::string_view text, size_t i) {
 }  // namespace
 
 std::optional<std::uint64_t> SimHash(std::string_view text) {
-  // counts[b]: features whose hash has bit b set. Summing set bits (rather
-  // than +1/-1) keeps the inner loop branch-free; bit b of the result is
-  // set when more than half of the features have it.
+  static const SynonymTable kTable;
+  // Per-bit counts of the features' hashes, kept SWAR-style: lanes[k] holds
+  // in byte j how many hashes had bit 8*j+k set, so one feature costs 8
+  // shifts and adds instead of 64. Bytes overflow after 255 features, so
+  // they are drained into `counts` before that.
+  std::array<std::uint64_t, 8> lanes{};
   std::array<std::uint32_t, 64> counts{};
   std::uint32_t features = 0;
-  std::string word;
+  int in_lanes = 0;
+  auto drain = [&] {
+    for (int k = 0; k < 8; ++k) {
+      for (int j = 0; j < 8; ++j) counts[8 * j + k] += static_cast<std::uint32_t>((lanes[k] >> (8 * j)) & 0xff);
+      lanes[k] = 0;
+    }
+    in_lanes = 0;
+  };
+  char word[64];  // longer words are cut here: enough to tell them apart
   size_t i = 0;
-  while (i < text.size()) {
+  const size_t n = text.size();
+  while (i < n) {
     if (size_t sep = SeparatorLength(text, i)) {
       i += sep;
       continue;
     }
-    word.clear();
+    size_t len = 0;
     bool has_digit = false;
-    while (i < text.size() && SeparatorLength(text, i) == 0) {
-      char c = text[i++];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      has_digit = has_digit || (c >= '0' && c <= '9');
-      word.push_back(c);
+    while (i < n) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        if (!IsAsciiWordByte(c)) break;
+        has_digit = has_digit || (c >= '0' && c <= '9');
+        if (len < sizeof word) word[len++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        ++i;
+      } else {
+        if (SeparatorLength(text, i) != 0) break;
+        if (len < sizeof word) word[len++] = static_cast<char>(c);
+        ++i;
+      }
     }
     if (has_digit) continue;
-    const std::string_view feature = Canonical(word);
-    const std::uint64_t h = XXH3_64bits(feature.data(), feature.size());
-    for (int b = 0; b < 64; ++b) counts[b] += static_cast<std::uint32_t>((h >> b) & 1);
+    const std::uint64_t h = kTable.Canonical(XXH3_64bits(word, len));
+    for (int k = 0; k < 8; ++k) lanes[k] += (h >> k) & 0x0101010101010101ULL;
     ++features;
+    if (++in_lanes == 255) drain();
   }
+  drain();
   if (features < static_cast<std::uint32_t>(kMinWords)) return std::nullopt;
   std::uint64_t fingerprint = 0;
   for (int b = 0; b < 64; ++b) {

@@ -427,6 +427,11 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     // checkpoints and never corrupts, which is what a crawl database needs.
     opened->exec("PRAGMA journal_mode = WAL");
     opened->exec("PRAGMA synchronous = NORMAL");
+    // The writer's page cache: the band, key and title indexes take inserts
+    // at random places, and a transaction's dirty pages should stay in
+    // memory until it commits (32 MiB, a bound independent of the database
+    // size; SQLite's default is 2 MiB).
+    opened->exec("PRAGMA cache_size = -32768");
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
   });
@@ -728,7 +733,8 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         s.set_canonical.bind(1, listing_id);
         s.set_canonical.bind(2, posting_id);
         s.set_canonical.exec();
-        if (features.Eligible() && deduper_->Regroup(listing_id, std::nullopt, now) > 1) {
+        if (features.Eligible() &&
+            deduper_->RegroupNew(listing_id, source_id, key, posting_id, features, now) > 1) {
           ++counts.merged;
         } else {
           ++counts.new_postings;
