@@ -252,10 +252,9 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
 // Adds to `nodes` every listing reachable from `seed` through matches and
 // through sharing a posting. `seed` is taken as given (its features may be
 // the ones it had before a change); the others are read from the database.
-void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes, bool alone_in_posting) {
+void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
   std::set<std::int64_t> seen{seed.id};
   std::set<std::int64_t> postings_read;
-  if (alone_in_posting) postings_read.insert(seed.posting_id);
   std::vector<Node> queue{std::move(seed)};
   while (!queue.empty()) {
     Node n = std::move(queue.back());
@@ -286,6 +285,25 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes, bool alone
   }
 }
 
+std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
+                                                const ListingFeatures& features) {
+  if (distance_ < 0 || !features.Eligible()) return std::nullopt;
+  Node probe;
+  probe.source_id = source_id;
+  probe.features = features;
+  probe.banded = true;
+  SQLite::Statement& q = stmts_->candidates;
+  q.reset();
+  for (int i = 0; i < kBands; ++i) q.bind(i + 1, BandValue(features, i));
+  std::optional<std::int64_t> posting;
+  while (!posting && q.executeStep()) {
+    const Node m = ReadNode(q);
+    if (Matches(probe, m)) posting = m.posting_id;
+  }
+  q.reset();
+  return posting;
+}
+
 int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
                      const std::string& now) {
   Statements& s = *stmts_;
@@ -294,26 +312,6 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   if (!s.by_id.executeStep()) return 0;
   const Node current = ReadNode(s.by_id);
   s.by_id.reset();
-  return Regroup(current, old_features, false, now);
-}
-
-int Deduper::RegroupNew(std::int64_t listing_id, std::int64_t source_id, const std::string& key,
-                        std::int64_t posting_id, const ListingFeatures& features,
-                        const std::string& now) {
-  Node n;
-  n.id = listing_id;
-  n.source_id = source_id;
-  n.key = key;
-  n.posting_id = posting_id;
-  n.features = features;
-  n.banded = features.Eligible();
-  return Regroup(n, std::nullopt, true, now);
-}
-
-int Deduper::Regroup(const Node& current, const std::optional<ListingFeatures>& old_features,
-                     bool alone_in_posting, const std::string& now) {
-  Statements& s = *stmts_;
-  const std::int64_t listing_id = current.id;
   std::map<std::int64_t, Node> nodes;
   if (old_features) {
     Node before = current;
@@ -321,7 +319,7 @@ int Deduper::Regroup(const Node& current, const std::optional<ListingFeatures>& 
     before.banded = old_features->Eligible();
     Collect(std::move(before), nodes);
   }
-  Collect(current, nodes, alone_in_posting);  // the stored features win over the old ones
+  Collect(current, nodes);  // the stored features win over the old ones
   if (nodes.size() == 1) return 1;
 
   // Rank: listings of the employer's own ATS first, then by source name and

@@ -84,10 +84,12 @@ class Deduper {
   // posting has afterwards.
   int Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
               const std::string& now);
-  // The same for a listing just stored with `features` in a posting of its
-  // own (`posting_id`), without reading back what the caller knows.
-  int RegroupNew(std::int64_t listing_id, std::int64_t source_id, const std::string& key,
-                 std::int64_t posting_id, const ListingFeatures& features, const std::string& now);
+  // A posting holding a listing that a new listing of `source_id` with
+  // `features` would match, or nullopt when there is none: then the new
+  // listing is a posting of its own and needs no regrouping. Otherwise the
+  // caller stores it in that posting with its content in listing_copies
+  // and calls Regroup.
+  std::optional<std::int64_t> ProbeMatch(std::int64_t source_id, const ListingFeatures& features);
 
   // A source's kind may have changed (EnsureSource): forget cached ranks.
   void ForgetSources() { sources_.clear(); }
@@ -102,9 +104,7 @@ class Deduper {
 
   const SourceInfo& Source(std::int64_t id);
   Node ReadNode(SQLite::Statement& row);
-  void Collect(Node seed, std::map<std::int64_t, Node>& nodes, bool alone_in_posting = false);
-  int Regroup(const Node& current, const std::optional<ListingFeatures>& old_features,
-              bool alone_in_posting, const std::string& now);
+  void Collect(Node seed, std::map<std::int64_t, Node>& nodes);
   bool Matches(const Node& a, const Node& b) const;
 
   SQLite::Database& db_;

@@ -711,6 +711,29 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       s.find_listing.bind(1, source_id);
       s.find_listing.bind(2, key);
       if (!s.find_listing.executeStep()) {
+        if (auto match = deduper_->ProbeMatch(source_id, features)) {
+          // Stored as a sighting of the posting it matches, its own content
+          // in listing_copies; regrouping decides where it belongs.
+          s.insert_listing.reset();
+          s.insert_listing.bind(1, *match);
+          s.insert_listing.bind(2, source_id);
+          s.insert_listing.bind(3, key);
+          s.insert_listing.bind(4, p.url);
+          BindOpt(s.insert_listing, 5, p.external_id);
+          s.insert_listing.bind(6, hash);
+          s.insert_listing.bind(7, now);
+          internal::BindFeatures(s.insert_listing, 8, features);
+          s.insert_listing.exec();
+          const std::int64_t listing_id = db_->getLastInsertRowid();
+          s.write_copy.reset();
+          BindPosting(s.write_copy, p);
+          s.write_copy.bind(17, hash);
+          s.write_copy.bind(19, listing_id);
+          s.write_copy.exec();
+          ++(deduper_->Regroup(listing_id, std::nullopt, now) > 1 ? counts.merged
+                                                                  : counts.new_postings);
+          continue;
+        }
         s.insert_posting.reset();
         BindPosting(s.insert_posting, p);
         s.insert_posting.bind(17, hash);
@@ -733,12 +756,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         s.set_canonical.bind(1, listing_id);
         s.set_canonical.bind(2, posting_id);
         s.set_canonical.exec();
-        if (features.Eligible() &&
-            deduper_->RegroupNew(listing_id, source_id, key, posting_id, features, now) > 1) {
-          ++counts.merged;
-        } else {
-          ++counts.new_postings;
-        }
+        ++counts.new_postings;
         continue;
       }
       const std::int64_t listing_id = s.find_listing.getColumn(0).getInt64();
