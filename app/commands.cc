@@ -15,7 +15,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/config_lint.h"
 #include "app/daemon.h"
+#include "app/log.h"
 #include "app/posting_json.h"
 #include "app/recorded_response.h"
 #include "app/source_crawl.h"
@@ -23,6 +25,7 @@
 #include "crawler/fetcher.h"
 #include "crawler/robots.h"
 #include "parsers/charset.h"
+#include "storage/backup.h"
 #include "parsers/extractor.h"
 #include "parsers/html_text.h"
 #include "parsers/html_document.h"
@@ -90,18 +93,34 @@ std::optional<std::string> ReadInputOrSay(const std::filesystem::path& file, std
 
 std::filesystem::path DefaultConfigPath() {
   if (const char* env = std::getenv("JOBTRAWL_CONFIG"); env != nullptr && *env != '\0') return env;
-  return "/etc/jobtrawl/jobtrawl.toml";
+  return InstalledConfigPath();
 }
 
-int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err) {
+std::filesystem::path InstalledConfigPath() { return JOBTRAWL_INSTALLED_CONFIG; }
+
+int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err,
+                       bool strict) {
   auto config = config::LoadConfig(file);
   if (!config) {
     PrintConfigErrors(config.error(), err);
     return kExitUsage;
   }
+  const std::vector<config::ConfigError> warnings = LintConfig(*config);
+  for (config::ConfigError w : warnings) {
+    w.message = "warning: " + w.message;
+    err << w.ToString() << '\n';
+  }
+  if (strict && !warnings.empty()) {
+    err << file.string() << ": " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings")
+        << " (--strict)\n";
+    return kExitUsage;
+  }
   out << file.string() << ": ok, " << config->sources.size()
       << (config->sources.size() == 1 ? " source" : " sources") << ", database "
-      << config->storage.database.string() << '\n';
+      << config->storage.database.string()
+      << (warnings.empty() ? std::string() : ", " + std::to_string(warnings.size()) +
+                                                 (warnings.size() == 1 ? " warning" : " warnings"))
+      << '\n';
   return kExitOk;
 }
 
@@ -110,6 +129,11 @@ int RunCommand(const std::filesystem::path& config_file, int parse_threads, std:
   if (!config) {
     PrintConfigErrors(config.error(), err);
     return kExitUsage;
+  }
+  // What would make it idle or fail every page is said at start, in the journal.
+  for (config::ConfigError w : LintConfig(*config)) {
+    if (config->sources.empty()) w.message += "; the service idles until a reload brings one";
+    LogLine(LogLevel::kWarning, w.ToString());
   }
   boost::asio::io_context ioc(1);
   Daemon daemon(ioc, std::move(*config),
@@ -131,8 +155,40 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
     return summary.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
   }
   if (!quiet) out << FormatSummary(*summary);
+  // Failures go to stderr whatever -q says: cron mails them, and under
+  // systemd they reach the journal with their priority.
+  const bool journal = StderrIsJournal();
+  for (const SourceSummary& s : summary->sources) {
+    const storage::RunRecord& r = s.record;
+    if (r.status == "ok" || r.status == "skipped") continue;
+    const LogLevel level = r.status == "partial" ? LogLevel::kWarning : LogLevel::kError;
+    err << FormatLogLine(level, s.name + ": " + r.status + (r.message.empty() ? "" : ": " + r.message),
+                         journal)
+        << '\n';
+  }
   if (summary->all_skipped() && !summary->interrupted) return kExitAllSkipped;
   return summary->all_ok() ? kExitOk : kExitSourcesFailed;
+}
+
+int BackupCommand(const std::filesystem::path& config_file, const std::filesystem::path& database,
+                  const std::filesystem::path& destination, std::ostream& out, std::ostream& err) {
+  std::filesystem::path source = database;
+  if (source.empty()) {
+    auto config = config::LoadConfig(config_file);
+    if (!config) {
+      PrintConfigErrors(config.error(), err);
+      return kExitUsage;
+    }
+    source = config->storage.database;
+  }
+  auto stats = storage::BackupDatabase(source, destination);
+  if (!stats) {
+    err << "jobtrawl: " << stats.error().message << '\n';
+    return kExitRuntime;
+  }
+  out << "backed up " << source.string() << " to " << destination.string() << ": " << stats->pages
+      << " pages, " << stats->bytes << " bytes, schema version " << stats->schema_version << '\n';
+  return kExitOk;
 }
 
 int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& err) {

@@ -22,11 +22,19 @@ enum ExitCode : int {
   kExitAllSkipped = 4,     // crawl: other live processes hold every selected source; nothing stored
 };
 
+// Where `cmake --install` puts the config: SYSCONFDIR/jobtrawl/jobtrawl.toml
+// as configured (/etc/jobtrawl/jobtrawl.toml for prefix /usr or with
+// -DCMAKE_INSTALL_SYSCONFDIR=/etc).
+std::filesystem::path InstalledConfigPath();
+
 // The config file used when --config is not given: $JOBTRAWL_CONFIG, else
-// /etc/jobtrawl/jobtrawl.toml.
+// InstalledConfigPath().
 std::filesystem::path DefaultConfigPath();
 
-int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err);
+// Errors (exit 2) and warnings (LintConfig: exit 2 only with `strict`),
+// each as "file:line:column: ...".
+int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std::ostream& err,
+                       bool strict = false);
 
 // `jobtrawl run`: serves until SIGTERM/SIGINT (exit 0) or until the
 // database cannot be used (exit 3); a bad config exits 2 at once.
@@ -73,6 +81,13 @@ int SelectCommand(const SelectOptions& options, std::ostream& out, std::ostream&
 
 // Whether robots.txt in `robots_file` lets `agent` fetch `url`, and the rule
 // that decided. Exit code 0 when allowed, 1 when disallowed.
+// Copies the database (`database`, else the config's [storage] database)
+// to `destination` with SQLite's online backup API, safe while the daemon
+// writes (storage::BackupDatabase). Exit 0, 2 for a config error, 3 when the
+// database cannot be read or the copy written.
+int BackupCommand(const std::filesystem::path& config_file, const std::filesystem::path& database,
+                  const std::filesystem::path& destination, std::ostream& out, std::ostream& err);
+
 int RobotsCommand(const std::filesystem::path& robots_file, const std::string& url,
                   const std::string& agent, std::ostream& out, std::ostream& err);
 

@@ -43,6 +43,41 @@ std::string HumanBytes(std::int64_t bytes) {
 
 constexpr const char* kRow = "%-24s %-11s %7s %9s %6s %8s %10s %7s %7s\n";
 
+struct DueSplit {
+  std::vector<config::SourceConfig> due;
+  std::vector<SourceSummary> not_due;  // status "not_due", the message says when it is due
+};
+
+// Sources whose `every` has passed since their last successful run (or that
+// never had one) are due; the others are left for a later crawl.
+std::expected<DueSplit, Error> SplitDue(storage::PostingStore& store,
+                                        std::vector<config::SourceConfig> sources,
+                                        Clock::time_point now) {
+  DueSplit split;
+  for (auto& s : sources) {
+    auto id = store.FindSource(s.name);
+    if (!id) return std::unexpected(id.error());
+    std::optional<std::string> last;
+    if (*id) {
+      auto read = store.LastSuccessfulRun(**id);
+      if (!read) return std::unexpected(read.error());
+      last = std::move(*read);
+    }
+    const std::optional<IsoTime> at = last ? ParseIso8601(*last) : std::nullopt;
+    if (!at || at->time + s.every <= now) {
+      split.due.push_back(std::move(s));
+      continue;
+    }
+    split.not_due.push_back(
+        {s.name,
+         {.status = "not_due",
+          .message = "last crawled at " + *last + ", due at " + FormatUtc(at->time + s.every) +
+                     " (every " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(s.every).count()) +
+                     " s)"}});
+  }
+  return split;
+}
+
 }  // namespace
 
 bool CrawlSummary::all_ok() const {
@@ -80,6 +115,12 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
       options.database.empty() ? config.storage.database : options.database);
   auto store = storage::PostingStore::Open(summary.database, StoreOptionsFrom(config.storage));
   if (!store) return std::unexpected(store.error());
+  if (options.due) {
+    auto due = SplitDue(**store, std::move(sources), options.now());
+    if (!due) return std::unexpected(due.error());
+    sources = std::move(due->due);
+    summary.not_due = std::move(due->not_due);
+  }
   for (const auto& s : sources) summary.sources.push_back({s.name, {}});
 
   // Set while the crawls below exist; a lost lease stops its crawl.
@@ -262,9 +303,16 @@ std::string FormatSummary(const CrawlSummary& summary) {
     failed += r.status == "failed" || r.status == "interrupted";
     skipped += r.status == "skipped";
   }
+  for (const auto& s : summary.not_due) {
+    out += Printf(kRow, s.name.c_str(), "not due", "", "", "", "", "", "", "");
+    out += "  " + s.record.message + "\n";
+  }
   const std::size_t sources = summary.sources.size();
   out += "crawled " + n(static_cast<std::int64_t>(sources)) + (sources == 1 ? " source" : " sources") +
-         " (" + n(failed) + " failed" + (skipped > 0 ? ", " + n(skipped) + " skipped" : "") + "): " + n(total.pages) + " pages (" + HumanBytes(total.bytes) +
+         " (" + n(failed) + " failed" + (skipped > 0 ? ", " + n(skipped) + " skipped" : "") +
+         (summary.not_due.empty() ? std::string()
+                                  : ", " + n(static_cast<std::int64_t>(summary.not_due.size())) + " not due") +
+         "): " + n(total.pages) + " pages (" + HumanBytes(total.bytes) +
          ", " + n(total.not_modified) + " not modified), " + n(total.errors) + " errors, " +
          n(total.retries) + " retries\n";
   out += "postings: " + n(total.counts.new_postings) + " new, " + n(total.counts.updated) +

@@ -24,13 +24,14 @@ struct SourceSummary {
 };
 
 struct CrawlSummary {
-  std::vector<SourceSummary> sources;
+  std::vector<SourceSummary> sources;  // those crawled (or skipped: another process had them)
+  std::vector<SourceSummary> not_due;  // with `due`: those left alone, status "not_due"
   std::filesystem::path database;
   bool interrupted = false;
 
   bool all_ok() const;  // no source failed or was interrupted
   // Every selected source was skipped: other live processes hold them all,
-  // so this crawl stored nothing.
+  // so this crawl stored nothing. (Not-due sources are not "selected".)
   bool all_skipped() const;
 };
 
@@ -42,6 +43,10 @@ struct CrawlOptions {
   // A source another process is crawling (it holds the lease) is skipped
   // and reported; with `wait`, it is crawled once the lease is free.
   bool wait = false;
+  // Crawl only the sources whose `every` has passed since their last
+  // successful (ok or partial) run, or that never had one, so a frequent
+  // timer or cron job keeps each source's interval.
+  bool due = false;
   std::chrono::milliseconds wait_poll{std::chrono::seconds(5)};
   std::chrono::milliseconds lease_ttl{std::chrono::minutes(2)};
   // After SIGINT/SIGTERM, how long the crawl may take to wind down.

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
 
   std::string config_file = DefaultConfigPath().string();
   const std::string config_help =
-      "Config file (default: $JOBTRAWL_CONFIG, else /etc/jobtrawl/jobtrawl.toml)";
+      "Config file (default: $JOBTRAWL_CONFIG, else " + InstalledConfigPath().string() + ")";
 
   CLI::App* run = app.add_subcommand(
       "run", "Run as a service: crawl each source every `every`, until SIGTERM; SIGHUP reloads "
@@ -43,8 +43,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 256));
   crawl->add_flag("--wait", crawl_options.wait,
                   "Wait for sources another process is crawling, instead of skipping them");
+  crawl->add_flag("--due", crawl_options.due,
+                  "Crawl only sources whose `every` has passed since their last successful run "
+                  "(for a frequent timer or cron job)");
   crawl->add_flag("-v,--verbose", crawl_options.verbose, "Print each failed page to stderr");
-  crawl->add_flag("-q,--quiet", quiet, "Print no summary");
+  crawl->add_flag("-q,--quiet", quiet,
+                  "Print no summary table; a failed or partial source still gets a line on stderr "
+                  "with its cause");
+
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Copy the database to FILE with SQLite's online backup API (safe while the daemon "
+                "writes)");
+  std::string backup_file, backup_db;
+  backup->add_option("FILE", backup_file, "Where the copy goes (written beside it, then renamed)")
+      ->required();
+  backup->add_option("-c,--config", config_file, config_help);
+  backup->add_option("--db", backup_db, "Database file (default: [storage] database from the config)");
 
   CLI::App* parse = app.add_subcommand(
       "parse", "Print the postings extracted from a saved page, as JSON (for config authors)");
@@ -77,7 +91,11 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check-config",
                                        "Validate a config file and report every error in it");
   std::string check_file = DefaultConfigPath().string();
+  bool strict = false;
   check->add_option("FILE", check_file, "Config file (default as for --config)");
+  check->add_flag("--strict", strict,
+                  "Fail (exit 2) on warnings too: no sources, start URLs the address policy "
+                  "refuses, a board an API kind reads better");
 
   CLI::App* select = app.add_subcommand(
       "select", "Print what a CSS selector matches in a saved page, one match per line");
@@ -135,7 +153,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr);
+  if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr, strict);
   if (*select) {
     select_options.file = select_file;
     return SelectCommand(select_options, std::cout, std::cerr);
@@ -146,6 +164,7 @@ int main(int argc, char** argv) {
     if (!split_config.empty()) split_options.config = split_config;
     return SplitCommand(split_options, std::cout, std::cerr);
   }
+  if (*backup) return BackupCommand(config_file, backup_db, backup_file, std::cout, std::cerr);
   if (*robots) return RobotsCommand(robots_file, robots_url, robots_agent, std::cout, std::cerr);
   if (*parse) {
     parse_options.file = parse_file;

@@ -1,6 +1,7 @@
 #include "app/source_crawl.h"
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 
 #include "normalize/normalize.h"
 #include "parsers/charset.h"
@@ -80,6 +81,7 @@ void SourceCrawl::AddValidators(std::size_t, crawler::FetchRequest& request) {
 
 void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
                          std::function<void(crawler::PageOutcome)> done) {
+  ReportProgress();
   RecordRetries(page);
   // On the pool, also a 304: its writes may wait for room in the writer's
   // queue, and the event loop must never wait.
@@ -133,6 +135,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
                                " ms spent: kept " + std::to_string(x.postings.size()) + " posting(s)";
       Log(LogLevel::kWarning, page.final_url, "too_slow", slow);
       writer_.RecordError(run_, {page.final_url, "too_slow", 0, slow, 1});
+      failures_.Add(page.final_url, "too_slow", slow, false);
     }
     if (x.postings.empty() && x.broken_blocks > 0) {
       problem = std::to_string(x.broken_blocks) + " unreadable JSON-LD block(s) and no posting";
@@ -181,17 +184,38 @@ std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
   return links;
 }
 
+bool SourceCrawl::IsStartUrl(const std::string& url) const {
+  const std::string canonical = parsers::CanonicalUrl(url).value_or(url);
+  return std::ranges::any_of(source_.start, [&](const std::string& start) {
+    return start == url || parsers::CanonicalUrl(start).value_or(start) == canonical;
+  });
+}
+
 bool SourceCrawl::Refetched(const std::string& url) {
   std::lock_guard lock(refetch_mutex_);
   return refetch_.erase(url) > 0;
 }
 
+void SourceCrawl::ReportProgress() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_progress_ < kProgressEvery) return;
+  last_progress_ = now;
+  const crawler::SourceStats& stats = crawl_.stats(0);
+  writer_.Progress(run_, {.pages = stats.pages,
+                          .bytes = stats.bytes,
+                          .errors = stats.errors,
+                          .retries = stats.retries,
+                          .not_modified = stats.not_modified + unchanged_by_lastmod_.load()});
+}
+
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {
+  ReportProgress();
   RecordRetries(r);
   std::string kind(FetchErrorName(r.error));
   Log(LogLevel::kWarning, r.url, kind, r.error_message);
   writer_.RecordError(run_, {r.url, kind, r.status, r.error_message,
                              static_cast<int>(r.retried.size()) + 1});
+  failures_.Add(r.url, kind, r.error_message, IsStartUrl(r.url));
   if (role == Link::Role::kDetail && (r.status == 404 || r.status == 410)) {
     // The posting's page is gone: its listings close now, not after close_after.
     const storage::CachedPage* c = Cached(r.url);
@@ -219,12 +243,18 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
     record.status = "failed";
     record.message = std::to_string(stats.start_failures) + " of " +
                      std::to_string(source_.start.size()) + " start pages failed";
+    if (std::string first = failures_.FirstStartFailure(); !first.empty()) {
+      record.message += ": " + first;
+    }
   } else {
     record.status = stats.errors > 0 ? "partial" : "ok";
     if (stats.page_limit_hit) {
       record.message = "listing page limit (follow.max_pages) reached: closed none";
     } else {
       rule.allowed = true;
+    }
+    if (std::string failed = failures_.Describe(); !failed.empty()) {
+      record.message += (record.message.empty() ? "" : "; ") + failed;
     }
   }
   writer_.FinishRun(run_, record, rule,
@@ -238,6 +268,7 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
 void SourceCrawl::Problem(const std::string& url, const std::string& problem) {
   Log(LogLevel::kWarning, url, "parse", problem);
   writer_.RecordError(run_, {url, "parse", 0, problem, 1});
+  failures_.Add(url, "parse", problem, false);
 }
 
 void SourceCrawl::RecordRetries(const FetchResult& r) {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "app/failure_tally.h"
 #include "app/log.h"
 #include "app/store_writer.h"
 #include "config/config.h"
@@ -55,7 +56,11 @@ class SourceCrawl final : public crawler::CrawlSink {
   crawler::PageOutcome Process(Link::Role role, const FetchResult& page);      // on the pool
   crawler::PageOutcome NotModified(Link::Role role, const FetchResult& page);  // on the pool
   std::vector<Link> Fresh(std::vector<Link> links);  // on the pool
-  bool Refetched(const std::string& url);            // fetched for a newer sitemap lastmod
+  bool Refetched(const std::string& url);
+  bool IsStartUrl(const std::string& url) const;
+  // Sends the crawl's counters to the writer, at most every kProgressEvery.
+  void ReportProgress();
+  static constexpr std::chrono::seconds kProgressEvery{1};            // fetched for a newer sitemap lastmod
   void Problem(const std::string& url, const std::string& problem);
   void RecordRetries(const FetchResult& r);
   void Log(LogLevel level, const std::string& url, const std::string& kind,
@@ -71,6 +76,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   const parsers::Extractor extractor_;
   DoneCallback done_;
   std::atomic<std::int64_t> unchanged_by_lastmod_{0};
+  FailureTally failures_;  // the cause, in words, for the run's message
+  std::chrono::steady_clock::time_point last_progress_{};  // event loop only
   std::mutex refetch_mutex_;
   std::unordered_set<std::string> refetch_;  // guarded by refetch_mutex_
   const std::chrono::milliseconds deadline_;

@@ -10,7 +10,7 @@ namespace jobtrawl::app {
 
 struct StoreWriter::Job {
   enum class Kind {
-    kOpen, kRenew, kUpsert, kTouch, kClose, kCache, kError, kFinish, kSetNext, kReadNext
+    kOpen, kRenew, kUpsert, kTouch, kClose, kCache, kError, kProgress, kFinish, kSetNext, kReadNext
   } kind = Kind::kUpsert;
   RunId run = 0;
   SourceInfo source;
@@ -115,6 +115,9 @@ void StoreWriter::SaveCache(RunId run, std::string url, storage::CachedPage page
 }
 void StoreWriter::RecordError(RunId run, storage::CrawlError error) {
   Push({.kind = Job::Kind::kError, .run = run, .error = std::move(error)}, false);
+}
+void StoreWriter::Progress(RunId run, storage::RunRecord fetched) {
+  Push({.kind = Job::Kind::kProgress, .run = run, .record = std::move(fetched)}, false);
 }
 void StoreWriter::FinishRun(RunId run, storage::RunRecord record, CloseRule rule,
                             FinishedCallback done) {
@@ -335,7 +338,11 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
                         job.kind != Job::Kind::kReadNext;
   if (of_a_run) {
     run = FindRun(job.run);
-    if (run == nullptr) return Error::Internal("no open run " + std::to_string(job.run));
+    if (run == nullptr) {
+      // A late progress report of a finished run has nothing left to update.
+      if (job.kind == Job::Kind::kProgress) return std::nullopt;
+      return Error::Internal("no open run " + std::to_string(job.run));
+    }
   }
   // Writes that change the source's postings and cache need its lease.
   std::optional<Error> lease_error;
@@ -394,6 +401,10 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
       if (!r) return r.error();
       return std::nullopt;
     }
+    case Job::Kind::kProgress:
+      run->fetched = job.record;
+      delta[job.run];  // the run's row is brought up to date with the batch
+      return std::nullopt;
     case Job::Kind::kFinish: {
       // Whether the lease is still ours decides what finishing may do.
       if (!run->lease_lost) {
@@ -462,6 +473,20 @@ std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_m
           if (auto e = Apply(job, delta, leased)) {
             store_->Rollback();
             return e;
+          }
+        }
+        // Runs still going show what is committed so far (crawl_runs is
+        // read while a crawl runs); a finished run's row is already final.
+        for (const auto& [id, t] : delta) {
+          const Run* run = FindRun(id);
+          if (run == nullptr) continue;
+          storage::RunRecord progress = run->fetched;
+          progress.counts = run->tally.counts;
+          progress.counts += t.counts;
+          progress.closed = run->tally.closed + t.closed;
+          if (auto e = store_->UpdateRunProgress(run->run_id, progress); !e) {
+            store_->Rollback();
+            return e.error();
           }
         }
         if (auto committed = store_->Commit(); !committed) {

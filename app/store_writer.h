@@ -122,6 +122,11 @@ class StoreWriter {
   void SaveCache(RunId run, std::string url, storage::CachedPage page);  // may wait
   void Close(RunId run, std::vector<std::string> listing_keys);
   void RecordError(RunId run, storage::CrawlError error);
+  // The run's fetch counters so far (pages, bytes, errors, retries,
+  // not_modified; absolute, not increments): they and the posting counts
+  // committed so far are written to its crawl_runs row with the next batch,
+  // so the row shows progress while the run is `running`.
+  void Progress(RunId run, storage::RunRecord fetched);
   // Completes the run after everything queued before this call: the
   // record's counts are filled in from what was stored, unseen listings are
   // closed and unused cache rows pruned as `rule` allows, and the lease is
@@ -153,6 +158,7 @@ class StoreWriter {
     std::int64_t open_at_start = 0;
     std::string note;
     Tally tally;            // committed
+    storage::RunRecord fetched;  // the last Progress() counters
     std::int64_t lost = 0;  // jobs that could not be written
     std::string lost_reason;
     bool lease_lost = false;

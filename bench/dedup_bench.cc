@@ -109,6 +109,7 @@ BENCHMARK(BM_UpsertDedup)
     ->Args({20000, 3})
     ->Args({20000, -1})
     ->Args({200000, 3})
+    ->Args({200000, -1})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -19,6 +20,22 @@
 
 namespace jobtrawl::config {
 namespace {
+
+// Every key each table may hold: what CheckKeys accepts and what
+// ConfigKeys() lists (so the man page test sees a new key).
+constexpr std::string_view kTopKeys[] = {"storage", "http", "parse", "source"};
+constexpr std::string_view kStorageKeys[] = {"database", "cache_ttl", "dedup_distance"};
+constexpr std::string_view kHttpKeys[] = {
+    "user_agent", "max_connections", "per_host_connections", "delay", "timeout",
+    "connect_timeout", "low_speed_limit", "low_speed_time", "max_body", "max_redirects",
+    "max_url_length", "obey_robots", "robots_cache", "max_crawl_delay", "delay_jitter",
+    "max_adaptive_delay", "retries", "retry_base", "retry_max", "breaker_failures",
+    "breaker_cooldown", "breaker_max_trips", "allow_private_networks", "run_deadline"};
+constexpr std::string_view kParseKeys[] = {"page_budget"};
+constexpr std::string_view kSourceKeys[] = {
+    "name", "kind", "board", "company", "company_in_title", "country", "start", "every", "follow",
+    "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after", "fields", "item"};
+constexpr std::string_view kFollowKeys[] = {"detail", "next", "detail_css", "next_css", "max_pages"};
 
 std::string_view TypeName(toml::node_type t) {
   switch (t) {
@@ -51,7 +68,7 @@ class Reader {
   }
 
   // Reports keys of `t` that are not in `allowed`.
-  void CheckKeys(const toml::table& t, std::initializer_list<std::string_view> allowed,
+  void CheckKeys(const toml::table& t, std::span<const std::string_view> allowed,
                  std::string_view where) {
     for (auto&& [key, node] : t) {
       bool known = false;
@@ -255,7 +272,7 @@ const toml::table* SubTable(Reader& r, const toml::table& root, std::string_view
 }
 
 void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
-  r.CheckKeys(t, {"database", "cache_ttl", "dedup_distance"}, "[storage]");
+  r.CheckKeys(t, kStorageKeys, "[storage]");
   r.Int(t, "dedup_distance", out.dedup_distance, -1, 3);
   std::string db = out.database.string();
   r.String(t, "database", db);
@@ -268,14 +285,7 @@ void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
 }
 
 void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
-  r.CheckKeys(t,
-              {"user_agent", "max_connections", "per_host_connections", "delay", "timeout",
-               "connect_timeout", "low_speed_limit", "low_speed_time", "max_body",
-               "max_redirects", "max_url_length", "obey_robots", "robots_cache",
-               "max_crawl_delay", "delay_jitter", "max_adaptive_delay", "retries", "retry_base",
-               "retry_max", "breaker_failures", "breaker_cooldown", "breaker_max_trips",
-               "allow_private_networks", "run_deadline"},
-              "[http]");
+  r.CheckKeys(t, kHttpKeys, "[http]");
   r.String(t, "user_agent", out.user_agent);
   if (out.user_agent.empty()) r.Fail(t.source(), "[http] user_agent must not be empty");
   r.Int(t, "max_connections", out.max_connections, 1, 100000);
@@ -306,7 +316,7 @@ void ReadHttp(Reader& r, const toml::table& t, HttpConfig& out) {
 }
 
 void ReadFollow(Reader& r, const toml::table& t, FollowConfig& out) {
-  r.CheckKeys(t, {"detail", "next", "detail_css", "next_css", "max_pages"}, "follow");
+  r.CheckKeys(t, kFollowKeys, "follow");
   r.Regex(t, "detail", out.detail);
   r.Regex(t, "next", out.next);
   r.Css(t, "detail_css", out.detail_css, false);
@@ -342,11 +352,9 @@ void ReadFields(Reader& r, const toml::table& t, std::vector<FieldRule>& out) {
 }
 
 void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
-  r.CheckKeys(t,
-              {"name", "kind", "board", "company", "company_in_title", "country", "start", "every", "follow",
-               "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after",
-               "fields", "item"},
-              "[[source]]");
+  r.CheckKeys(t, kSourceKeys, "[[source]]");
+  out.line = static_cast<int>(t.source().begin.line);
+  out.column = static_cast<int>(t.source().begin.column);
   if (!t.contains("name")) r.Fail(t.source(), "[[source]] is missing required key \"name\"");
   r.String(t, "name", out.name);
   if (t.contains("name") && out.name.empty()) r.Fail(t.source(), "source name must not be empty");
@@ -499,7 +507,7 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
   }
 
   Config config;
-  r.CheckKeys(root, {"storage", "http", "parse", "source"}, "the top level");
+  r.CheckKeys(root, kTopKeys, "the top level");
   if (auto* t = SubTable(r, root, "storage")) {
     ReadStorage(r, *t, config.storage);
   } else {
@@ -507,7 +515,7 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
   }
   if (auto* t = SubTable(r, root, "http")) ReadHttp(r, *t, config.http);
   if (auto* t = SubTable(r, root, "parse")) {
-    r.CheckKeys(*t, {"page_budget"}, "[parse]");
+    r.CheckKeys(*t, kParseKeys, "[parse]");
     r.Duration(*t, "page_budget", config.parse.page_budget);
     if (config.parse.page_budget.count() < 0) r.Fail(t->source(), "[parse] page_budget must not be negative");
   }
@@ -531,6 +539,21 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
   }
   if (!r.errors().empty()) return std::unexpected(std::move(r.errors()));
   return config;
+}
+
+std::vector<std::string> ConfigKeys() {
+  std::vector<std::string> keys;
+  auto add = [&](std::string_view prefix, std::span<const std::string_view> names) {
+    for (std::string_view n : names) {
+      keys.push_back(std::string(prefix) + std::string(n));
+    }
+  };
+  add("storage.", kStorageKeys);
+  add("http.", kHttpKeys);
+  add("parse.", kParseKeys);
+  add("source.", kSourceKeys);
+  add("source.follow.", kFollowKeys);
+  return keys;
 }
 
 ConfigResult LoadConfig(const std::filesystem::path& file) {

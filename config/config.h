@@ -86,6 +86,7 @@ const std::vector<std::string_view>& SelectableFields();
 
 struct SourceConfig {
   std::string name;
+  int line = 0, column = 0;        // where its [[source]] table is, for messages; 0: not from a file
   std::string kind = "html";       // SupportedKinds()
   std::string board;               // board APIs: the board's token; gives `start` when absent
   std::string company;             // fills `company` where the data names none
@@ -140,6 +141,10 @@ ConfigResult LoadConfig(const std::filesystem::path& file);
 // `base_dir` resolves relative paths.
 ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
                          const std::filesystem::path& base_dir);
+
+// Every key a config may hold, as "table.key" ("http.delay",
+// "source.follow.detail"; "source" is each [[source]]).
+std::vector<std::string> ConfigKeys();
 
 // The source kinds this build can crawl.
 const std::vector<std::string_view>& SupportedKinds();

@@ -9,73 +9,79 @@
 namespace jobtrawl::crawler {
 namespace {
 
-bool NonPublicV4(std::uint32_t a) {  // host byte order
+// The kind of non-public block `a` (host byte order) is in, or nullptr.
+const char* NonPublicV4(std::uint32_t a) {
   auto in = [a](std::uint32_t net, int bits) {
     std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
     return (a & mask) == net;
   };
-  return in(0x00000000, 8) ||    // 0.0.0.0/8 "this network"
-         in(0x0A000000, 8) ||    // 10/8
-         in(0x64400000, 10) ||   // 100.64/10 shared address space
-         in(0x7F000000, 8) ||    // 127/8 loopback
-         in(0xA9FE0000, 16) ||   // 169.254/16 link-local (cloud metadata lives here)
-         in(0xAC100000, 12) ||   // 172.16/12
-         in(0xC0000000, 24) ||   // 192.0.0/24 protocol assignments
-         in(0xC0000200, 24) ||   // 192.0.2/24 documentation
-         in(0xC0A80000, 16) ||   // 192.168/16
-         in(0xC6120000, 15) ||   // 198.18/15 benchmarking
-         in(0xC6336400, 24) ||   // 198.51.100/24 documentation
-         in(0xCB007100, 24) ||   // 203.0.113/24 documentation
-         in(0xE0000000, 4) ||    // 224/4 multicast
-         in(0xF0000000, 4);      // 240/4 reserved, and 255.255.255.255
+  if (in(0x00000000, 8)) return "reserved (this network)";  // 0.0.0.0/8
+  if (in(0x0A000000, 8)) return "private";                   // 10/8
+  if (in(0x64400000, 10)) return "shared (carrier-grade NAT)";  // 100.64/10
+  if (in(0x7F000000, 8)) return "loopback";                  // 127/8
+  if (in(0xA9FE0000, 16)) return "link-local";  // 169.254/16 (cloud metadata lives here)
+  if (in(0xAC100000, 12)) return "private";     // 172.16/12
+  if (in(0xC0000000, 24)) return "reserved (protocol assignments)";  // 192.0.0/24
+  if (in(0xC0000200, 24)) return "reserved (documentation)";         // 192.0.2/24
+  if (in(0xC0A80000, 16)) return "private";                          // 192.168/16
+  if (in(0xC6120000, 15)) return "reserved (benchmarking)";          // 198.18/15
+  if (in(0xC6336400, 24)) return "reserved (documentation)";         // 198.51.100/24
+  if (in(0xCB007100, 24)) return "reserved (documentation)";         // 203.0.113/24
+  if (in(0xE0000000, 4)) return "multicast";                         // 224/4
+  if (in(0xF0000000, 4)) return "reserved";  // 240/4, and 255.255.255.255
+  return nullptr;
 }
 
-bool NonPublicV6(const in6_addr& a) {
+const char* NonPublicV6(const in6_addr& a) {
   const std::uint8_t* b = a.s6_addr;
   static constexpr std::uint8_t kZero[16] = {};
-  if (std::memcmp(b, kZero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return true;  // :: and ::1
-  if (IN6_IS_ADDR_V4MAPPED(&a) || IN6_IS_ADDR_V4COMPAT(&a)) {
-    std::uint32_t v4 = (std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) |
-                       (std::uint32_t{b[14]} << 8) | b[15];
-    return NonPublicV4(v4);
-  }
-  if ((b[0] & 0xFE) == 0xFC) return true;                  // fc00::/7 unique local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;  // fe80::/10 link-local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;  // fec0::/10 site-local (deprecated)
-  if (b[0] == 0xFF) return true;                           // ff00::/8 multicast
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) return true;  // 2001:db8::/32
+  if (std::memcmp(b, kZero, 15) == 0 && b[15] == 0) return "reserved (unspecified)";  // ::
+  if (std::memcmp(b, kZero, 15) == 0 && b[15] == 1) return "loopback";                // ::1
+  auto embedded_v4 = [b] {
+    return (std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) | (std::uint32_t{b[14]} << 8) |
+           b[15];
+  };
+  if (IN6_IS_ADDR_V4MAPPED(&a) || IN6_IS_ADDR_V4COMPAT(&a)) return NonPublicV4(embedded_v4());
+  if ((b[0] & 0xFE) == 0xFC) return "private (unique local)";            // fc00::/7
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return "link-local";        // fe80::/10
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return "private (site-local)";  // fec0::/10, deprecated
+  if (b[0] == 0xFF) return "multicast";                                  // ff00::/8
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) return "reserved (documentation)";
   // NAT64 64:ff9b::/96 embeds an IPv4 address: judge that one.
   static constexpr std::uint8_t kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
-  if (std::memcmp(b, kNat64, 12) == 0) {
-    std::uint32_t v4 = (std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) |
-                       (std::uint32_t{b[14]} << 8) | b[15];
-    return NonPublicV4(v4);
-  }
-  return false;
+  if (std::memcmp(b, kNat64, 12) == 0) return NonPublicV4(embedded_v4());
+  return nullptr;
 }
 
 }  // namespace
 
-bool IsNonPublicAddress(const sockaddr* address) {
-  if (address == nullptr) return true;
+std::string_view NonPublicKind(const sockaddr* address) {
+  if (address == nullptr) return "unknown";
+  const char* kind = "unknown";
   if (address->sa_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(address);
-    return NonPublicV4(ntohl(in->sin_addr.s_addr));
+    kind = NonPublicV4(ntohl(reinterpret_cast<const sockaddr_in*>(address)->sin_addr.s_addr));
+  } else if (address->sa_family == AF_INET6) {
+    kind = NonPublicV6(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr);
   }
-  if (address->sa_family == AF_INET6) {
-    return NonPublicV6(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr);
-  }
-  return true;
+  return kind != nullptr ? kind : std::string_view();
 }
 
-bool IsNonPublicAddress(std::string_view ip) {
+std::string_view NonPublicKind(std::string_view ip) {
   std::string text(ip);
+  const char* kind = nullptr;
   in_addr v4{};
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return NonPublicV4(ntohl(v4.s_addr));
   in6_addr v6{};
-  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) return NonPublicV6(v6);
-  return false;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    kind = NonPublicV4(ntohl(v4.s_addr));
+  } else if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
+    kind = NonPublicV6(v6);
+  }
+  return kind != nullptr ? kind : std::string_view();
 }
+
+bool IsNonPublicAddress(const sockaddr* address) { return !NonPublicKind(address).empty(); }
+
+bool IsNonPublicAddress(std::string_view ip) { return !NonPublicKind(ip).empty(); }
 
 std::string AddressToString(const sockaddr* address) {
   char buf[INET6_ADDRSTRLEN] = "?";

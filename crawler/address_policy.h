@@ -20,6 +20,13 @@ bool IsNonPublicAddress(const sockaddr* address);
 // The same for a textual IPv4 or IPv6 address; false when unparsable.
 bool IsNonPublicAddress(std::string_view ip);
 
+// Which kind of non-public block the address is in, for messages:
+// "loopback", "private", "link-local", "multicast", "reserved (documentation)"...
+// (IANA special-purpose registries, RFC 6890); empty for a public address
+// (and for an unparsable text), "unknown" for an unknown family.
+std::string_view NonPublicKind(const sockaddr* address);
+std::string_view NonPublicKind(std::string_view ip);
+
 // "10.0.0.1" or "::1" for messages.
 std::string AddressToString(const sockaddr* address);
 

@@ -100,6 +100,10 @@ class Crawl {
   // errors) instead of finishing.
   void Expire();
   bool done() const { return sources_done_ == sources_.size(); }
+  // The counts so far of source `source` (an index into `sources`).
+  const SourceStats& stats(std::size_t source) const { return sources_[source].stats; }
+  // Its pages waiting, in the fetcher or being processed.
+  std::int64_t pending(std::size_t source) const { return sources_[source].pending; }
 
  private:
   struct Waiting {

@@ -73,6 +73,13 @@ bool IsRedirect(long status) {
 
 std::string Seconds(milliseconds d) { return std::to_string((d.count() + 999) / 1000) + " s"; }
 
+// "robots.txt disallows /jobs/1 (line 4: Disallow: /jobs)", or the reason no
+// rule applies ("robots.txt unavailable (HTTP 503): ...").
+std::string RobotsRefusal(std::string_view url, const RobotsDecision& d) {
+  if (d.line <= 0) return d.rule;
+  return "robots.txt disallows " + RobotsPath(url) + " (line " + std::to_string(d.line) + ": " + d.rule + ")";
+}
+
 }  // namespace
 
 class Fetcher::Impl {
@@ -347,9 +354,14 @@ class Fetcher::Impl {
         if (!d.allowed) {
           auto t = std::move(host.queue.front());
           host.queue.pop_front();
-          std::string why = d.line > 0 ? "robots.txt line " + std::to_string(d.line) + ": " + d.rule
-                                       : d.rule;
-          Complete(std::move(t), FetchError::kRobotsDisallowed, why);
+          if (const RobotsCache::Unreachable* u = robots_.unreachable(host.key)) {
+            // The cause is the transport failure, not a rule (RFC 9309 2.3.1.4).
+            Complete(std::move(t), u->error,
+                     u->message + " (fetching robots.txt; nothing on the host is fetched until it "
+                                  "can be read)");
+          } else {
+            Complete(std::move(t), FetchError::kRobotsDisallowed, RobotsRefusal(next.request.url, d));
+          }
           continue;
         }
       }
@@ -565,6 +577,10 @@ class Fetcher::Impl {
     if (!done) return;  // a robots.txt fetch: nobody waits on it
     r.url = t->original_url;
     r.retried = std::move(t->retried);
+    if (!r.ok() && !r.retried.empty()) {
+      const std::size_t n = r.retried.size();
+      r.error_message += " after " + std::to_string(n) + (n == 1 ? " retry" : " retries");
+    }
     asio::post(ioc_, [done = std::move(done), r = std::move(r),
                       alive = std::weak_ptr<char>(alive_)]() mutable {
       if (!alive.expired()) done(std::move(r));

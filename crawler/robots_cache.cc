@@ -27,6 +27,7 @@ void RobotsCache::Store(const std::string& host, const FetchResult& r, Clock::ti
   MakeRoom(now);
   Entry& e = entries_[host];
   e.fetching = false;
+  e.unreachable.reset();
   Duration keep = settings_.ttl;
   if (r.ok() && r.status >= 200 && r.status < 300) {
     e.robots = Robots::Parse(r.body, settings_.product_token);
@@ -41,6 +42,7 @@ void RobotsCache::Store(const std::string& host, const FetchResult& r, Clock::ti
                           : std::string(FetchErrorName(r.error)) + ": " + r.error_message;
     e.robots = Robots::DisallowAll("robots.txt unavailable (" + why +
                                    "): everything disallowed until it can be read");
+    if (r.error != FetchError::kHttpStatus) e.unreachable = Unreachable{r.error, r.error_message};
     keep = std::min(keep, settings_.unavailable_ttl);
   }
   e.expires = now + keep;
@@ -50,6 +52,12 @@ RobotsDecision RobotsCache::Check(const std::string& host, std::string_view url)
   auto it = entries_.find(host);
   if (it == entries_.end() || !it->second.robots) return {true, 0, "no robots.txt read"};
   return it->second.robots->Check(RobotsPath(url));
+}
+
+const RobotsCache::Unreachable* RobotsCache::unreachable(const std::string& host) const {
+  auto it = entries_.find(host);
+  if (it == entries_.end() || !it->second.unreachable) return nullptr;
+  return &*it->second.unreachable;
 }
 
 std::optional<RobotsCache::Duration> RobotsCache::crawl_delay(const std::string& host) const {

@@ -49,6 +49,17 @@ class RobotsCache {
 
   // REQUIRES: status(host, now) == kReady.
   RobotsDecision Check(const std::string& host, std::string_view url) const;
+  // Why the host's robots.txt could not be read when a transport failure
+  // (connect refused, a refused address, DNS, a timeout...) is the reason:
+  // Check() then disallows everything (RFC 9309 2.3.1.4), and the pages it
+  // refuses fail with this error, not as robots_disallowed, so the cause is
+  // what the operator sees. nullptr when it was read or answered a status.
+  struct Unreachable {
+    FetchError error = FetchError::kNone;
+    std::string message;
+  };
+  const Unreachable* unreachable(const std::string& host) const;
+
   // The Crawl-delay the host's robots.txt asks of us, if it is known.
   std::optional<Duration> crawl_delay(const std::string& host) const;
 
@@ -58,6 +69,7 @@ class RobotsCache {
   struct Entry {
     bool fetching = false;
     std::optional<Robots> robots;
+    std::optional<Unreachable> unreachable;
     Clock::time_point expires{};
   };
   void MakeRoom(Clock::time_point now);

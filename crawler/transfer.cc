@@ -201,8 +201,10 @@ Transfer::Outcome Transfer::EndAttempt(CURLcode rc, const config::HttpConfig& ht
 
   if (forbidden) {
     r.error = FetchError::kForbiddenAddress;
-    r.error_message = "refused to connect to non-public address " + forbidden_address +
-                      " (allow_private_networks is off)";
+    const std::string_view kind = NonPublicKind(forbidden_address);
+    r.error_message = "address " + forbidden_address + " is " +
+                      std::string(kind.empty() ? "not allowed" : kind) +
+                      ": not connected to (allow_private_networks is off)";
     r.status = 0;
     return out;
   }

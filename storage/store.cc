@@ -642,6 +642,28 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
   });
 }
 
+std::expected<void, Error> PostingStore::UpdateRunProgress(std::int64_t run_id, const RunRecord& r) {
+  if (auto f = Fault("run progress")) return std::unexpected(*f);
+  return Guard("cannot update crawl run", [&] {
+    SQLite::Statement s(*db_,
+                        "UPDATE crawl_runs SET pages=?, bytes=?, errors=?, new_postings=?, "
+                        "updated_postings=?, unchanged_postings=?, retries=?, not_modified=?, "
+                        "closed_listings=?, reopened_listings=? WHERE id=? AND status='running'");
+    s.bind(1, r.pages);
+    s.bind(2, r.bytes);
+    s.bind(3, r.errors);
+    s.bind(4, r.counts.new_postings);
+    s.bind(5, r.counts.updated);
+    s.bind(6, r.counts.unchanged);
+    s.bind(7, r.retries);
+    s.bind(8, r.not_modified);
+    s.bind(9, r.closed);
+    s.bind(10, r.counts.reopened);
+    s.bind(11, run_id);
+    s.exec();
+  });
+}
+
 std::expected<void, Error> PostingStore::RecordError(std::int64_t run_id, const CrawlError& error,
                                                      std::string_view now) {
   if (auto f = Fault("record error")) return std::unexpected(*f);
@@ -1102,6 +1124,17 @@ std::expected<void, Error> PostingStore::SetNextRun(std::int64_t source_id, std:
 std::expected<std::optional<std::string>, Error> PostingStore::NextRun(std::int64_t source_id) {
   return Guard("cannot read the next run time", [&]() -> std::optional<std::string> {
     SQLite::Statement q(*db_, "SELECT next_run_at FROM sources WHERE id = ?");
+    q.bind(1, source_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getString();
+  });
+}
+
+std::expected<std::optional<std::string>, Error> PostingStore::LastSuccessfulRun(std::int64_t source_id) {
+  return Guard("cannot read the source's last run", [&]() -> std::optional<std::string> {
+    SQLite::Statement q(*db_,
+                        "SELECT max(started_at) FROM crawl_runs "
+                        "WHERE source_id = ? AND status IN ('ok', 'partial')");
     q.bind(1, source_id);
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
     return q.getColumn(0).getString();

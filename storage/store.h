@@ -139,7 +139,7 @@ class PostingStore {
   // does anything, `hook` is asked with the call's name ("begin", "commit",
   // "upsert", "touch", "close listings", "close unseen", "save http cache",
   // "mark cache used", "prune http cache", "record error", "finish run",
-  // "mark abandoned runs", "acquire lease", "take over lease", "read lease",
+  // "run progress", "mark abandoned runs", "acquire lease", "take over lease", "read lease",
   // "release lease", "set next run", "split"); a SQLite result code it returns
   // (e.g. SQLITE_BUSY) makes the call fail with that code, as if SQLite had
   // said so. Empty: no injection.
@@ -168,6 +168,10 @@ class PostingStore {
   // Starts a crawl_runs row with status "running"; returns its id.
   std::expected<std::int64_t, Error> BeginRun(std::int64_t source_id, std::string_view now);
   std::expected<void, Error> FinishRun(std::int64_t run_id, const RunRecord& record);
+  // Writes a run's counters so far (pages, bytes, errors, retries,
+  // not_modified, posting counts, closed); status, message and finished_at
+  // are not touched. Only a run still `running` is changed.
+  std::expected<void, Error> UpdateRunProgress(std::int64_t run_id, const RunRecord& progress);
   std::expected<void, Error> RecordError(std::int64_t run_id, const CrawlError& error,
                                          std::string_view now);
 
@@ -244,6 +248,11 @@ class PostingStore {
   // The daemon's next crawl of a source, kept across restarts.
   std::expected<void, Error> SetNextRun(std::int64_t source_id, std::string_view at);
   std::expected<std::optional<std::string>, Error> NextRun(std::int64_t source_id);
+
+  // When the source's newest run that stored what it found (status `ok` or
+  // `partial`) started (UTC ISO-8601), or nullopt when it has had none.
+  // `crawl --due` counts the source's `every` from it.
+  std::expected<std::optional<std::string>, Error> LastSuccessfulRun(std::int64_t source_id);
 
   // Undoes a merge: listing `listing_id` leaves posting `posting_id` and is
   // never grouped again with the listings that posting has now, whatever

@@ -139,7 +139,7 @@ std::vector<Chaos> Hosts() {
        }, 2, {"too_large"}},
       {18, "robots-stall", [=](TestServer& s, const std::string&) {
          s.Route("/robots.txt", {.stall = true});
-       }, 0, {"robots_disallowed"}},
+       }, 0, {"timeout"}},
       {19, "robots-5xx", [=](TestServer& s, const std::string&) {
          s.Route("/robots.txt", {.status = 500});
        }, 0, {"robots_disallowed"}},

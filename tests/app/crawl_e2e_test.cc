@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "app/commands.h"
@@ -220,6 +221,61 @@ TEST_F(CrawlEndToEndTest, UnreachableBoardFailsTheSourceAndTheExitCode) {
   EXPECT_EQ(summary.sources[0].record.status, "failed");
   EXPECT_FALSE(summary.all_ok());
   EXPECT_THAT(FormatSummary(summary), HasSubstr("1 of 1 start pages failed"));
+  // Issue 13: the summary names the cause, not only the count.
+  EXPECT_THAT(summary.sources[0].record.message,
+              HasSubstr("1 of 1 start pages failed: " + server_.Url("/board") + ": http_status: HTTP 503"));
+}
+
+TEST_F(CrawlEndToEndTest, PartialSourceSaysWhichPagesFailedAndWhy) {
+  // Issue 13: a partial run's message counts the failures by kind.
+  CrawlSummary summary = Crawl();
+  const storage::RunRecord& r = summary.sources[0].record;
+  EXPECT_EQ(r.status, "partial");
+  EXPECT_THAT(r.message, HasSubstr("3 pages failed ("));
+  EXPECT_THAT(r.message, HasSubstr("2 http_status"));
+  EXPECT_THAT(r.message, HasSubstr("1 parse"));
+  EXPECT_THAT(Column("SELECT message FROM crawl_runs"), ElementsAre(r.message));
+}
+
+TEST_F(CrawlEndToEndTest, DueCrawlsOnlySourcesWhoseIntervalHasPassed) {
+  // Issue 13: `crawl --due` keeps each source's `every` (1 h by default)
+  // when a timer fires more often.
+  const Clock::time_point t0 = Clock::from_time_t(1'800'000'000);
+  ASSERT_EQ(Crawl(t0).sources.size(), 1u);
+  auto crawl_due = [&](Clock::time_point at) {
+    CrawlOptions options{.parse_threads = 2, .due = true};
+    options.now = [at] { return at; };
+    auto summary = RunCrawl(ioc_, Config(), options);
+    EXPECT_TRUE(summary.has_value());
+    return summary.value_or(CrawlSummary{});
+  };
+  CrawlSummary early = crawl_due(t0 + std::chrono::minutes(59));
+  EXPECT_TRUE(early.sources.empty());
+  ASSERT_EQ(early.not_due.size(), 1u);
+  EXPECT_EQ(early.not_due[0].record.status, "not_due");
+  EXPECT_THAT(early.not_due[0].record.message, HasSubstr("due at 2027-01-15T09:00:00Z"));
+  EXPECT_TRUE(early.all_ok());
+  EXPECT_FALSE(early.all_skipped());
+  EXPECT_THAT(FormatSummary(early), HasSubstr("1 not due"));
+  EXPECT_THAT(Column("SELECT count(*) FROM crawl_runs"), ElementsAre("1"));
+  CrawlSummary later = crawl_due(t0 + std::chrono::hours(1));
+  EXPECT_EQ(later.sources.size(), 1u);
+  EXPECT_TRUE(later.not_due.empty());
+  EXPECT_THAT(Column("SELECT count(*) FROM crawl_runs"), ElementsAre("2"));
+}
+
+TEST_F(CrawlEndToEndTest, FailedRunIsDueAgainAtOnce) {
+  // Only a successful (ok or partial) run counts: a failed one is retried
+  // at the next timer.
+  const Clock::time_point t0 = Clock::from_time_t(1'800'000'000);
+  server_.Route("/board", {503, "down"});
+  Crawl(t0);
+  CrawlOptions options{.parse_threads = 2, .due = true};
+  options.now = [t0] { return t0 + std::chrono::minutes(5); };
+  auto summary = RunCrawl(ioc_, Config(), options);
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->sources.size(), 1u);
+  EXPECT_TRUE(summary->not_due.empty());
 }
 
 TEST_F(CrawlEndToEndTest, RecrawlWithValidatorsGets304sAndParsesNothing) {
@@ -528,6 +584,31 @@ TEST(CrawlCommandTest, SecondProcessSkipsALeasedSource) {
   EXPECT_EQ(WEXITSTATUS(::pclose(pipe)), 0) << output;
   EXPECT_EQ(store->database().execAndGet("SELECT count(*) FROM postings").getInt(), 12);
   store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CrawlCommandTest, QuietStillReportsAFailedSourceWithItsCause) {
+  // Issue 13: `crawl -q` under cron printed nothing when a source failed.
+  crawler::GlobalInit();
+  auto dir = std::filesystem::temp_directory_path() / ("jobtrawl-quiet-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string dead_port;
+  {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor probe(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    dead_port = std::to_string(probe.local_endpoint().port());
+  }  // closed: nothing listens there
+  const auto file = dir / "jobtrawl.toml";
+  std::ofstream(file) << "[storage]\ndatabase = \"jobs.db\"\n[http]\nretries = 0\n"
+                         "allow_private_networks = true\n[[source]]\nname = \"gone\"\n"
+                         "start = [\"http://127.0.0.1:" << dead_port << "/jobs\"]\n";
+  std::ostringstream out, err;
+  EXPECT_EQ(CrawlCommand(file, {}, /*quiet=*/true, out, err), kExitSourcesFailed);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_THAT(err.str(), HasSubstr("gone: failed: 1 of 1 start pages failed: http://127.0.0.1:" + dead_port +
+                                   "/jobs: connect: "));
+  EXPECT_THAT(jobtrawl::testing::QueryColumn(dir / "jobs.db", "SELECT kind FROM crawl_errors"),
+              ElementsAre("connect"));
   std::filesystem::remove_all(dir);
 }
 

@@ -321,6 +321,29 @@ TEST_F(StoreWriterTest, FinishedRunsAreForgotten) {
   }
 }
 
+TEST_F(StoreWriterTest, RunningRunShowsItsProgressBeforeItFinishes) {
+  // Issue 13: crawl_runs counters are updated while a run is in progress,
+  // not only at its end (a run used to show pages = 0 while running).
+  Writer();
+  const StoreWriter::RunId run = Open("board").run;
+  writer_->Progress(run, {.pages = 3, .bytes = 1200, .errors = 1, .retries = 2});
+  writer_->Upsert(run, {Job("a"), Job("b")});
+  std::promise<void> written;  // queued after them: called once they are committed
+  writer_->ReadNextRun({"board", "html"}, [&](auto) { written.set_value(); });
+  written.get_future().wait();
+  EXPECT_THAT(Column("SELECT status || ' ' || pages || ' ' || bytes || ' ' || errors || ' ' || "
+                     "retries || ' ' || new_postings FROM crawl_runs"),
+              ElementsAre("running 3 1200 1 2 2"));
+  writer_->Progress(run, {.pages = 5, .bytes = 2000, .errors = 1, .retries = 2});
+  storage::RunRecord finished = Finish(run).get();
+  // The finished row holds the final record, not a later progress report.
+  writer_->Progress(run, {.pages = 99});
+  writer_.reset();
+  EXPECT_EQ(finished.counts.new_postings, 2);
+  EXPECT_THAT(Column("SELECT status || ' ' || pages || ' ' || new_postings FROM crawl_runs"),
+              ElementsAre("ok 0 2"));
+}
+
 TEST_F(StoreWriterTest, ScheduleKeepsTheSourcesKind) {
   // Known fault 6: storing or reading the daemon's schedule never turns a
   // source's kind into a guessed "html", and reading creates no source.

@@ -23,3 +23,26 @@ TEST(AddressPolicyTest, ClassifiesAddresses) {
 
 }  // namespace
 }  // namespace jobtrawl::crawler
+
+namespace jobtrawl::crawler {
+namespace {
+
+TEST(AddressPolicyTest, NamesTheKindOfANonPublicAddressForMessages) {
+  // Issue 13: a refused address is reported with what it is.
+  EXPECT_EQ(NonPublicKind("10.0.0.5"), "private");
+  EXPECT_EQ(NonPublicKind("192.168.1.1"), "private");
+  EXPECT_EQ(NonPublicKind("127.0.0.1"), "loopback");
+  EXPECT_EQ(NonPublicKind("::1"), "loopback");
+  EXPECT_EQ(NonPublicKind("169.254.169.254"), "link-local");
+  EXPECT_EQ(NonPublicKind("::ffff:10.1.2.3"), "private");
+  EXPECT_EQ(NonPublicKind("fd00::1"), "private (unique local)");
+  EXPECT_EQ(NonPublicKind("100.64.0.1"), "shared (carrier-grade NAT)");
+  EXPECT_EQ(NonPublicKind("224.0.0.1"), "multicast");
+  EXPECT_EQ(NonPublicKind("192.0.2.7"), "reserved (documentation)");
+  EXPECT_EQ(NonPublicKind("93.184.216.34"), "");
+  EXPECT_EQ(NonPublicKind("2606:4700::1"), "");
+  EXPECT_EQ(NonPublicKind("not an address"), "");
+}
+
+}  // namespace
+}  // namespace jobtrawl::crawler

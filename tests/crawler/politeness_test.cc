@@ -2,6 +2,8 @@
 // policy, redirects and conditional GET, against misbehaving servers.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "crawler/fetcher.h"
 #include "support/test_server.h"
 
@@ -60,7 +62,7 @@ TEST_F(PolitenessTest, RobotsAllowAndDisallow) {
   auto r = FetchAll({"/open", "/hidden", "/private"});
   EXPECT_TRUE(r[0].ok());
   EXPECT_EQ(r[1].error, FetchError::kRobotsDisallowed);
-  EXPECT_EQ(r[1].error_message, "robots.txt line 5: Disallow: /hidden");
+  EXPECT_EQ(r[1].error_message, "robots.txt disallows /hidden (line 5: Disallow: /hidden)");
   EXPECT_TRUE(r[2].ok());  // our own group replaces "*"
   EXPECT_EQ(server_.Hits("/robots.txt"), 1);
   EXPECT_EQ(server_.Hits("/hidden"), 0);
@@ -130,6 +132,48 @@ TEST_F(PolitenessTest, FlappingServerRecovers) {
   EXPECT_TRUE(r.ok()) << r.error_message;
   EXPECT_EQ(r.body, "back");
   EXPECT_EQ(r.retried.size(), 2u);
+}
+
+TEST_F(PolitenessTest, FailureAfterRetriesSaysHowManyRetries) {
+  // Issue 13: the cause in words, e.g. "HTTP 503 after 2 retries".
+  http_.obey_robots = false;
+  http_.retries = 2;
+  server_.Route("/down", {.status = 503});
+  FetchResult r = FetchOne("/down");
+  EXPECT_EQ(r.error, FetchError::kHttpStatus);
+  EXPECT_EQ(r.error_message, "HTTP 503 after 2 retries");
+  http_.retries = 0;
+  EXPECT_EQ(FetchOne("/down").error_message, "HTTP 503");
+}
+
+TEST_F(PolitenessTest, RefusedAddressIsTheCauseAlsoWhenRobotsTxtComesFirst) {
+  // Issue 13: the robots.txt fetch that comes first fails on the address
+  // policy; the page fails with that cause (forbidden_address, which
+  // address and why), not as robots_disallowed.
+  http_.allow_private_networks = false;
+  server_.Route("/jobs", {200, "j"});
+  FetchResult r = FetchOne("/jobs");
+  EXPECT_EQ(r.error, FetchError::kForbiddenAddress) << r.error_message;
+  EXPECT_NE(r.error_message.find("address 127.0.0.1 is loopback"), std::string::npos) << r.error_message;
+  EXPECT_NE(r.error_message.find("robots.txt"), std::string::npos) << r.error_message;
+  EXPECT_EQ(server_.Hits("/robots.txt"), 0);
+  EXPECT_EQ(server_.Hits("/jobs"), 0);
+}
+
+TEST_F(PolitenessTest, DeadHostIsAConnectFailureNotARobotsRefusal) {
+  // Issue 13: nothing listens: robots.txt cannot be fetched, and the page
+  // fails as `connect` (RFC 9309 2.3.1.4 still keeps it unfetched).
+  std::string dead_port;
+  {
+    boost::asio::ip::tcp::acceptor probe(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    dead_port = std::to_string(probe.local_endpoint().port());
+  }  // closed: connections to it are refused
+  Fetcher fetcher(ioc_, http_);
+  std::optional<FetchResult> got;
+  fetcher.Fetch({.url = "http://127.0.0.1:" + dead_port + "/jobs"}, [&](FetchResult r) { got = std::move(r); });
+  ASSERT_TRUE(RunUntil(ioc_, [&] { return got.has_value(); }));
+  EXPECT_EQ(got->error, FetchError::kConnect) << got->error_message;
+  EXPECT_NE(got->error_message.find("robots.txt"), std::string::npos) << got->error_message;
 }
 
 TEST_F(PolitenessTest, PermanentErrorsAreNotRetried) {

@@ -1,0 +1,69 @@
+# bash completion for jobtrawl. Installed to
+# share/bash-completion/completions/jobtrawl. Every subcommand and option of
+# `jobtrawl --help` must appear here: tests/app/docs_test.cc fails otherwise.
+_jobtrawl() {
+  local cur prev words cword
+  _init_completion || return
+
+  local commands="run crawl backup split parse check-config select normalize robots"
+  local command="" i
+  for ((i = 1; i < cword; i++)); do
+    case ${words[i]} in
+      -*) ;;
+      *) command=${words[i]}; break ;;
+    esac
+  done
+
+  case $prev in
+    -c | --config | --db)
+      _filedir
+      return
+      ;;
+    -k | --kind)
+      COMPREPLY=($(compgen -W "html rss xmlfeed sitemap greenhouse lever ashby workable smartrecruiters recruitee remotive remoteok" -- "$cur"))
+      return
+      ;;
+    -s | --source)
+      # The source names of the config given so far, else of the default one.
+      local config=${JOBTRAWL_CONFIG:-}
+      for ((i = 1; i < cword; i++)); do
+        if [[ ${words[i]} == -c || ${words[i]} == --config ]]; then config=${words[i + 1]}; fi
+      done
+      if [[ -r $config ]]; then
+        COMPREPLY=($(compgen -W "$(sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$config")" -- "$cur"))
+      fi
+      return
+      ;;
+    --parse-threads | --url | --country | --at | --attr | -a | --agent)
+      return
+      ;;
+  esac
+
+  local options
+  case $command in
+    "") options="-h --help --version"
+        COMPREPLY=($(compgen -W "$commands $options" -- "$cur"))
+        return ;;
+    run) options="-c --config --parse-threads" ;;
+    crawl) options="-c --config -s --source --db --parse-threads --wait --due -v --verbose -q --quiet" ;;
+    backup) options="-c --config --db" ;;
+    split) options="-c --config --db" ;;
+    parse) options="--url -c --config -s --source -k --kind --country --raw --links --jsonl --pretty" ;;
+    check-config) options="--strict" ;;
+    select) options="--attr --html --count" ;;
+    normalize)
+      options="--country --at"
+      if [[ $cur != -* && ${words[cword - 1]} == normalize ]]; then
+        COMPREPLY=($(compgen -W "salary location remote employment-type date title company skills" -- "$cur"))
+        return
+      fi
+      ;;
+    robots) options="-a --agent" ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "-h --help $options" -- "$cur"))
+  else
+    _filedir
+  fi
+}
+complete -F _jobtrawl jobtrawl

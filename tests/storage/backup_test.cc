@@ -1,0 +1,112 @@
+// `jobtrawl backup` (issue 13, part 9): a whole, consistent copy taken while
+// another connection keeps writing.
+#include "storage/backup.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "model/clock.h"
+#include "storage/store.h"
+
+namespace jobtrawl::storage {
+namespace {
+
+class BackupTest : public ::testing::Test {
+ protected:
+  BackupTest() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("jobtrawl-backup-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  ~BackupTest() override { std::filesystem::remove_all(dir_); }
+
+  static Posting Job(int i) {
+    Posting p;
+    p.url = "https://board.example/jobs/" + std::to_string(i);
+    p.title = "Job " + std::to_string(i);
+    p.external_id = std::to_string(i);
+    p.description = std::string(2000, 'x');
+    return p;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(BackupTest, CopyWhileAnotherConnectionWritesIsWholeAndConsistent) {
+  const auto db = dir_ / "jobs.db";
+  auto store = std::move(*PostingStore::Open(db));
+  const std::int64_t source = *store->EnsureSource("board", "html", FormatUtc(Clock::now()));
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(store->Upsert(source, std::vector{Job(i)}, "2026-12-01T00:00:00Z"));
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{200};
+  std::thread writer([&] {
+    for (int i = 200; !stop.load(); ++i) {
+      // Each posting with its listing in one transaction: the copy must
+      // never hold one without the other.
+      if (store->Upsert(source, std::vector{Job(i)}, "2026-12-01T00:00:00Z")) written.store(i + 1);
+    }
+  });
+  while (written.load() < 300) std::this_thread::yield();  // the writer is going
+  auto stats = BackupDatabase(db, dir_ / "copy.db");
+  stop.store(true);
+  writer.join();
+  ASSERT_TRUE(stats.has_value()) << stats.error().message;
+  EXPECT_GT(stats->pages, 0);
+  EXPECT_EQ(stats->schema_version, LatestSchemaVersion());
+  // One file, not in WAL mode: nothing beside it, also once it is read.
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
+  EXPECT_EQ(files, 4);  // jobs.db, -wal, -shm and copy.db
+  SQLite::Database copy((dir_ / "copy.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(copy.execAndGet("PRAGMA journal_mode").getString(), "delete");
+  EXPECT_EQ(copy.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  const int postings = copy.execAndGet("SELECT count(*) FROM postings").getInt();
+  EXPECT_GE(postings, 300);
+  EXPECT_LE(postings, written.load());
+  EXPECT_EQ(copy.execAndGet("SELECT count(*) FROM listings").getInt(), postings);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "copy.db-wal"));
+  const auto perms = std::filesystem::status(dir_ / "copy.db").permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                std::filesystem::perms::group_read);
+}
+
+TEST_F(BackupTest, ReplacesAnOlderCopyWhole) {
+  const auto db = dir_ / "jobs.db";
+  { auto store = std::move(*PostingStore::Open(db)); }
+  { SQLite::Database old((dir_ / "copy.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); old.exec("CREATE TABLE stale(x)"); }
+  ASSERT_TRUE(BackupDatabase(db, dir_ / "copy.db").has_value());
+  SQLite::Database copy((dir_ / "copy.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_FALSE(copy.tableExists("stale"));
+  EXPECT_TRUE(copy.tableExists("postings"));
+}
+
+TEST_F(BackupTest, MissingSourceOrUnwritableDestinationIsAClearError) {
+  auto missing = BackupDatabase(dir_ / "nope.db", dir_ / "copy.db");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, Error::Code::kNotFound);
+  EXPECT_NE(missing.error().message.find("nope.db"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "copy.db"));
+
+  { auto store = std::move(*PostingStore::Open(dir_ / "jobs.db")); }
+  auto nowhere = BackupDatabase(dir_ / "jobs.db", dir_ / "no" / "such" / "dir" / "copy.db");
+  ASSERT_FALSE(nowhere.has_value());
+  EXPECT_NE(nowhere.error().message.find("copy.db"), std::string::npos) << nowhere.error().message;
+
+  // Not a database at all.
+  { std::ofstream(dir_ / "text.db") << "not sqlite"; }
+  auto foreign = BackupDatabase(dir_ / "text.db", dir_ / "copy2.db");
+  ASSERT_FALSE(foreign.has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "copy2.db"));
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
