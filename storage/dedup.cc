@@ -1,6 +1,7 @@
 #include "storage/dedup.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <xxhash.h>
 
@@ -467,14 +468,19 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
       s.insert_from_copy.reset();
       s.insert_from_copy.bind(1, canonical.id);
       s.insert_from_copy.bind(2, now);
-      s.insert_from_copy.exec();
+      if (s.insert_from_copy.exec() != 1) {
+        // Every listing is shown by its posting or has a copy; a lost copy
+        // must fail the call rather than give the posting another's content.
+        throw SQLite::Exception("listing " + std::to_string(canonical.id) + " has no stored content",
+                                SQLITE_CORRUPT);
+      }
       plan.posting = db_.getLastInsertRowid();
     } else if (!shown_already) {
       s.load_copy.reset();
       s.load_copy.bind(1, canonical.id);
       s.load_copy.bind(2, *plan.posting);
       s.load_copy.bind(3, now);
-      s.load_copy.exec();
+      s.load_copy.exec();  // no copy: content_hash NOT NULL fails the call
     }
     if (!shown_already) {
       s.delete_copy.reset();

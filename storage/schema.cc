@@ -192,6 +192,9 @@ CREATE INDEX listings_band0 ON listings(band0) WHERE band0 IS NOT NULL;
 CREATE INDEX listings_band1 ON listings(band1) WHERE band1 IS NOT NULL;
 CREATE INDEX listings_band2 ON listings(band2) WHERE band2 IS NOT NULL;
 CREATE INDEX listings_band3 ON listings(band3) WHERE band3 IS NOT NULL;
+-- Listings whose features are still to compute (PostingStore::Open): only
+-- those are in it, so opening a database with none costs nothing.
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 1;
 
 ALTER TABLE postings ADD COLUMN canonical_listing_id INTEGER;
 ALTER TABLE postings ADD COLUMN times_reopened INTEGER NOT NULL DEFAULT 0;

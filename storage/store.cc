@@ -484,15 +484,17 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   const std::string select =
       "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
       ", " + pick("city") + ", " + pick("description") +
-      " FROM listings l JOIN postings p ON p.id = l.posting_id "
+      " FROM listings l INDEXED BY listings_features_stale JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
-      "WHERE l.features_version < ?1 AND l.id > ?2 ORDER BY l.id LIMIT 1000";
+      "WHERE l.features_version < 1 LIMIT 1000";
+  // Every row read gets the current version and so leaves the index: the
+  // loop ends, in whatever order SQLite gives them (grouping does not
+  // depend on it).
   std::int64_t after = 0;
   for (;;) {
     auto more = Atomically(*db_, "cannot fill in matching features", [&] {
+      static_assert(internal::kFeaturesVersion == 1, "the literal above and listings_features_stale");
       SQLite::Statement q(*db_, select);
-      q.bind(1, internal::kFeaturesVersion);
-      q.bind(2, after);
       SQLite::Statement cities(*db_,
                                "SELECT json_extract(value, '$.city') FROM "
                                "json_each(CASE WHEN json_valid(?1) THEN ?1 END) "
