@@ -306,7 +306,9 @@ std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
 }
 
 int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
-                     const std::string& now) {
+                     const std::string& now, std::optional<std::int64_t> leaving_posting) {
+  std::optional<std::pair<std::int64_t, std::int64_t>> leaving;
+  if (leaving_posting) leaving.emplace(listing_id, *leaving_posting);
   Statements& s = *stmts_;
   s.by_id.reset();
   s.by_id.bind(1, listing_id);
@@ -420,8 +422,11 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   }
 
   // Each group keeps the oldest posting whose shown listing is one of its
-  // members; a group with none gets a new posting. Groups in rank order of
-  // their canonical (first) listing; members[g] lists indexes into `order`.
+  // members; failing that, the oldest posting one of its members was in
+  // that no group keeps; failing that, it gets a new posting. A listing
+  // being split off (`leaving`) never takes the posting it leaves. Groups
+  // in rank order of their canonical (first) listing; members[g] lists
+  // indexes into `order`.
   struct Plan {
     size_t canonical;                       // index into order
     std::vector<size_t> listings;
@@ -435,18 +440,36 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
     plan.listings = members[g];
     std::sort(plan.listings.begin(), plan.listings.end());
     plan.canonical = plan.listings.front();
-    for (size_t i : plan.listings) {
-      const Node& m = *order[i];
-      if (canonical_now[m.posting_id] == m.id && (!plan.posting || m.posting_id < *plan.posting)) {
-        plan.posting = m.posting_id;
-      }
-    }
     plans.push_back(std::move(plan));
   }
   std::sort(plans.begin(), plans.end(),
             [](const Plan& x, const Plan& y) { return x.canonical < y.canonical; });
-  for (size_t p = 0; p < plans.size(); ++p) {
-    if (plans[p].posting) plan_of_posting[*plans[p].posting] = p;
+  auto may_keep = [&](const Plan& plan, std::int64_t posting) {
+    if (!leaving || posting != leaving->second) return true;
+    for (size_t i : plan.listings) {
+      if (order[i]->id == leaving->first) return false;
+    }
+    return true;
+  };
+  for (Plan& plan : plans) {
+    for (size_t i : plan.listings) {
+      const Node& m = *order[i];
+      if (canonical_now[m.posting_id] == m.id && may_keep(plan, m.posting_id) &&
+          (!plan.posting || m.posting_id < *plan.posting)) {
+        plan.posting = m.posting_id;
+      }
+    }
+    if (plan.posting) plan_of_posting[*plan.posting] = static_cast<size_t>(&plan - plans.data());
+  }
+  for (Plan& plan : plans) {
+    if (plan.posting) continue;
+    for (size_t i : plan.listings) {
+      const std::int64_t p = order[i]->posting_id;
+      if (!plan_of_posting.contains(p) && may_keep(plan, p) && (!plan.posting || p < *plan.posting)) {
+        plan.posting = p;
+      }
+    }
+    if (plan.posting) plan_of_posting[*plan.posting] = static_cast<size_t>(&plan - plans.data());
   }
 
   // A posting that goes away, or shows another listing from now on, first

@@ -80,10 +80,11 @@ class Deduper {
 
   // Regroups the component of listing `listing_id` as stored now, and, when
   // `old_features` is given, also the component it belonged to with those
-  // features (the listing has just changed). Returns how many listings its
-  // posting has afterwards.
+  // features (the listing has just changed). With `leaving_posting`, the
+  // listing is being split off that posting: its group does not keep it.
+  // Returns how many listings its posting has afterwards.
   int Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
-              const std::string& now);
+              const std::string& now, std::optional<std::int64_t> leaving_posting = std::nullopt);
   // A posting holding a listing that a new listing of `source_id` with
   // `features` would match, or nullopt when there is none: then the new
   // listing is a posting of its own and needs no regrouping. Otherwise the

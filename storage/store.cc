@@ -873,7 +873,7 @@ std::expected<std::int64_t, Error> PostingStore::SplitListing(std::int64_t posti
           "listing " + std::to_string(listing_id) + " is the only sighting of posting " +
           std::to_string(posting_id) + ": nothing to split"));
     }
-    deduper_->Regroup(listing_id, std::nullopt, now);
+    deduper_->Regroup(listing_id, std::nullopt, now, posting_id);
     SQLite::Statement after(*db_, "SELECT posting_id FROM listings WHERE id = ?");
     after.bind(1, listing_id);
     after.executeStep();

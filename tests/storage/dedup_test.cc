@@ -223,6 +223,12 @@ TEST(DedupTest, AggregatorCopyFoldsUnderTheAtsOneWhicheverComesFirst) {
     EXPECT_EQ(s.Count("SELECT listing_id FROM listing_copies"),
               s.ListingId("url:https://jobboard.example/jobs/77"));
     EXPECT_EQ(s.Text("SELECT first_seen FROM postings"), "2026-11-27T10:00:00Z");
+    // When the ATS listing came second, what the posting showed before is history.
+    EXPECT_EQ(s.Count("SELECT count(*) FROM revisions WHERE field = 'title'"), ats_first ? 0 : 1);
+    if (!ats_first) {
+      EXPECT_EQ(s.Text("SELECT old_value || ' ' || changed_at FROM revisions WHERE field = 'title'"),
+                "SENIOR BACKEND ENGINEER 2026-11-28T10:00:00Z");
+    }
   }
 }
 
@@ -424,6 +430,27 @@ TEST(DedupTest, SplitUndoesAWrongMergeAndItStaysSplit) {
                     LightEdit(kBackend, 1)));
   EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
   EXPECT_NE(s.PostingOf("url:https://jobboard.example/jobs/77"), s.PostingOf("id:101"));
+}
+
+TEST(DedupTest, SplittingTheCanonicalListingLeavesThePostingToTheOthers) {
+  // The posting id stays with the listings that remain; the one split off gets a new posting.
+  Store s;
+  s.Put(s.ats, Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend));
+  s.Put(s.board, Job("https://b.example/1", "", "BACKEND ENGINEER", "Acme Robotics", "Berlin",
+                     LightEdit(kBackend)));
+  s.Put(s.feed, Job("https://c.example/1", "", "Backend engineer", "Acme Robotics", "Berlin",
+                    LightEdit(kBackend, 1)));
+  const auto posting = s.PostingOf("id:1");
+  ASSERT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+  auto split = s.store->SplitListing(posting, s.ListingId("id:1"), "2026-11-28T09:00:00Z");
+  ASSERT_TRUE(split.has_value()) << split.error().message;
+  EXPECT_NE(*split, posting);
+  EXPECT_EQ(s.PostingOf("url:https://b.example/1"), posting);
+  EXPECT_EQ(s.PostingOf("url:https://c.example/1"), posting);
+  // Each posting shows one of its own listings: the ATS one alone, and the best-ranked copy.
+  EXPECT_EQ(s.Text("SELECT url FROM postings WHERE id = " + std::to_string(*split)), "https://a.example/1");
+  EXPECT_EQ(s.Text("SELECT url FROM postings WHERE id = " + std::to_string(posting)), "https://c.example/1");
+  EXPECT_EQ(s.Count("SELECT count(*) FROM listing_copies"), 1);
 }
 
 TEST(DedupTest, SplitRejectsAListingOfAnotherPostingAndALoneListing) {
