@@ -158,6 +158,7 @@ struct Deduper::Statements {
         members(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE posting_id = ?"),
         by_id(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE id = ?"),
         splits(db, "SELECT listing_a, listing_b FROM dedup_splits WHERE listing_a = ?1 OR listing_b = ?1"),
+        any_splits(db, "SELECT EXISTS (SELECT 1 FROM dedup_splits)"),
         canonical_of(db, "SELECT canonical_listing_id FROM postings WHERE id = ?"),
         save_copy(db, std::string("INSERT OR REPLACE INTO listing_copies (listing_id, ") +
                           kContentColumns + ") SELECT ?1, " + kContentColumns +
@@ -188,6 +189,7 @@ struct Deduper::Statements {
   SQLite::Statement members;
   SQLite::Statement by_id;
   SQLite::Statement splits;
+  SQLite::Statement any_splits;
   SQLite::Statement canonical_of;
   SQLite::Statement save_copy;
   SQLite::Statement load_copy;
@@ -341,7 +343,11 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   const size_t n = order.size();
 
   std::set<std::pair<std::int64_t, std::int64_t>> splits;
+  s.any_splits.reset();
+  const bool any_splits = s.any_splits.executeStep() && s.any_splits.getColumn(0).getInt() != 0;
+  s.any_splits.reset();
   for (const Node* node : order) {
+    if (!any_splits) break;
     s.splits.reset();
     s.splits.bind(1, node->id);
     while (s.splits.executeStep()) {
@@ -484,6 +490,7 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
     s.save_copy.exec();
   }
   int size_of_listing = 1;
+  std::set<std::int64_t> touched;  // postings whose listings changed
   for (Plan& plan : plans) {
     const Node& canonical = *order[plan.canonical];
     const bool shown_already = plan.posting && canonical_now[*plan.posting] == canonical.id;
@@ -498,6 +505,7 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
                                 SQLITE_CORRUPT);
       }
       plan.posting = db_.getLastInsertRowid();
+      touched.insert(*plan.posting);
     } else if (!shown_already) {
       s.load_copy.reset();
       s.load_copy.bind(1, canonical.id);
@@ -512,8 +520,13 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
     }
     for (size_t i : plan.listings) {
       const Node& m = *order[i];
-      if (m.id == listing_id) size_of_listing = static_cast<int>(plan.listings.size());
+      if (m.id == listing_id) {
+        size_of_listing = static_cast<int>(plan.listings.size());
+        touched.insert(*plan.posting);  // it may have just been stored there
+      }
       if (m.posting_id == *plan.posting) continue;
+      touched.insert(m.posting_id);
+      touched.insert(*plan.posting);
       s.move_listing.reset();
       s.move_listing.bind(1, *plan.posting);
       s.move_listing.bind(2, m.id);
@@ -539,6 +552,7 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   }
   // first_seen, last_seen and closed_at follow the listings each posting has now.
   for (const Plan& plan : plans) {
+    if (!touched.contains(*plan.posting)) continue;
     s.refresh_times.reset();
     s.refresh_times.bind(1, *plan.posting);
     s.refresh_times.exec();
