@@ -22,6 +22,7 @@
 #include "app/recorded_response.h"
 #include "app/source_crawl.h"
 #include "config/config.h"
+#include "model/date_time.h"
 #include "crawler/fetcher.h"
 #include "crawler/robots.h"
 #include "parsers/charset.h"
@@ -154,7 +155,7 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
     err << "jobtrawl: " << summary.error().message << '\n';
     return summary.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
   }
-  if (!quiet) out << FormatSummary(*summary);
+  if (!quiet) out << FormatSummary(*summary) << FormatStatsDump(*summary);
   // Failures go to stderr whatever -q says: cron mails them, and under
   // systemd they reach the journal with their priority.
   const bool journal = StderrIsJournal();
@@ -291,20 +292,12 @@ int NormalizeCommand(const NormalizeOptions& o, std::ostream& out, std::ostream&
   Clock::time_point at = Clock::now();
   if (!o.at.empty() && o.at != "now") {
     auto iso = normalize::NormalizeDate(o.at, at, normalize::DateOrder::kDayFirst);
-    std::tm tm{};
-    if (!iso || iso->size() < 10) {
+    auto when = iso ? ParseDateTime(*iso) : std::nullopt;
+    if (!when) {
       err << "jobtrawl: --at \"" << o.at << "\" is not a date (use ISO 8601, e.g. 2026-11-28T12:00:00Z)\n";
       return kExitUsage;
     }
-    tm.tm_year = std::stoi(iso->substr(0, 4)) - 1900;
-    tm.tm_mon = std::stoi(iso->substr(5, 2)) - 1;
-    tm.tm_mday = std::stoi(iso->substr(8, 2));
-    if (iso->size() >= 19) {
-      tm.tm_hour = std::stoi(iso->substr(11, 2));
-      tm.tm_min = std::stoi(iso->substr(14, 2));
-      tm.tm_sec = std::stoi(iso->substr(17, 2));
-    }
-    at = Clock::from_time_t(timegm(&tm));
+    at = when->time_point();
   }
   auto opt = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
   auto num = [](const std::optional<double>& v) {

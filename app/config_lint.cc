@@ -1,12 +1,11 @@
 #include "app/config_lint.h"
 
-#include <boost/url/parse.hpp>
 
 #include <string>
 #include <string_view>
 
 #include "crawler/address_policy.h"
-#include "model/ascii.h"
+#include "model/url.h"
 
 namespace jobtrawl::app {
 
@@ -53,9 +52,9 @@ std::vector<config::ConfigError> LintConfig(const config::Config& config) {
   for (const config::SourceConfig& s : config.sources) {
     const bool private_ok = s.allow_private_networks.value_or(config.http.allow_private_networks);
     for (const std::string& start : s.start) {
-      auto url = boost::urls::parse_uri(start);
+      auto url = SplitUrl(start);
       if (!url) continue;
-      const std::string host = ascii::ToLower(url->encoded_host());
+      const std::string& host = url->host;
       if (!private_ok) {
         if (std::string why = RefusedHost(host); !why.empty()) {
           warnings.push_back({file, s.line, s.column,

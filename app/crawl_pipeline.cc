@@ -14,10 +14,12 @@
 
 #include <unistd.h>
 
+#include "app/run_stats.h"
 #include "app/source_crawl.h"
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
+#include "model/date_time.h"
 
 namespace jobtrawl::app {
 
@@ -63,15 +65,15 @@ std::expected<DueSplit, Error> SplitDue(storage::PostingStore& store,
       if (!read) return std::unexpected(read.error());
       last = std::move(*read);
     }
-    const std::optional<IsoTime> at = last ? ParseIso8601(*last) : std::nullopt;
-    if (!at || at->time + s.every <= now) {
+    const std::optional<DateTime> at = last ? ParseDateTime(*last) : std::nullopt;
+    if (!at || at->time_point() + s.every <= now) {
       split.due.push_back(std::move(s));
       continue;
     }
     split.not_due.push_back(
         {s.name,
          {.status = "not_due",
-          .message = "last crawled at " + *last + ", due at " + FormatUtc(at->time + s.every) +
+          .message = "last crawled at " + *last + ", due at " + FormatUtc(at->time_point() + s.every) +
                      " (every " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(s.every).count()) +
                      " s)"}});
   }
@@ -277,6 +279,16 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
 
 storage::StoreOptions StoreOptionsFrom(const config::StorageConfig& storage) {
   return {.dedup_distance = storage.dedup_distance};
+}
+
+std::string FormatStatsDump(const CrawlSummary& summary) {
+  std::string out;
+  for (const auto& s : summary.sources) {
+    if (s.record.stats.empty()) continue;  // skipped, or never started
+    out += "stats of " + s.name + ":\n";
+    for (const std::string& line : FormatRunStats(s.record)) out += "  " + line + "\n";
+  }
+  return out;
 }
 
 std::string FormatSummary(const CrawlSummary& summary) {

@@ -74,6 +74,10 @@ storage::StoreOptions StoreOptionsFrom(const config::StorageConfig& storage);
 // Sources another process was crawling show as "skipped".
 std::string FormatSummary(const CrawlSummary& summary);
 
+// Each crawled source's statistics, Scrapy-style "key: value" lines
+// (FormatRunStats), for the end of a one-shot crawl.
+std::string FormatStatsDump(const CrawlSummary& summary);
+
 }  // namespace jobtrawl::app
 
 #endif  // JOBTRAWL_APP_CRAWL_PIPELINE_H_

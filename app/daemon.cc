@@ -13,6 +13,9 @@
 #include <thread>
 
 #include "app/crawl_pipeline.h"
+#include "app/metrics.h"
+#include "app/metrics_server.h"
+#include "app/run_stats.h"
 #include "app/source_crawl.h"
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
@@ -34,6 +37,7 @@ class Daemon::Impl {
         rng_(std::random_device{}()),
         signals_(ioc, SIGINT, SIGTERM),
         hangup_(ioc, SIGHUP),
+        usr1_(ioc, SIGUSR1),
         renew_(ioc),
         watchdog_(ioc),
         drain_(ioc) {
@@ -69,6 +73,18 @@ class Daemon::Impl {
     window_ = std::make_unique<crawler::ProcessingWindow>(*fetcher_,
                                                           static_cast<std::size_t>(threads) * 8 + 16);
 
+    metrics_ = std::make_unique<Metrics>(config_.storage.database);
+    if (!config_.metrics.listen.empty()) {
+      // Metrics that cannot be served are logged, never a reason to stop crawling.
+      auto server = MetricsServer::Start(ioc_, config_.metrics.listen, *metrics_);
+      if (server) {
+        metrics_server_ = std::move(*server);
+        Log(LogLevel::kInfo, "metrics at http://" + config_.metrics.listen.substr(0, config_.metrics.listen.rfind(':')) +
+                                 ":" + std::to_string(metrics_server_->port()) + "/metrics");
+      } else {
+        Log(LogLevel::kError, server.error().message + "; running without metrics");
+      }
+    }
     for (const auto& s : config_.sources) AddSource(s);
     WaitForSignals();
     RenewLeases();
@@ -85,9 +101,11 @@ class Daemon::Impl {
     work.reset();
     signals_.cancel();
     hangup_.cancel();
+    usr1_.cancel();
     renew_.cancel();
     watchdog_.cancel();
     drain_.cancel();
+    metrics_server_.reset();
     pool_->join();
     fetcher_.reset();
     window_.reset();
@@ -159,6 +177,7 @@ class Daemon::Impl {
   }
 
   std::size_t completed_runs() const { return completed_; }
+  std::uint16_t metrics_port() const { return metrics_server_ ? metrics_server_->port() : 0; }
 
  private:
   struct Source {
@@ -166,6 +185,7 @@ class Daemon::Impl {
     std::unique_ptr<asio::steady_timer> timer;
     std::unique_ptr<SourceCrawl> crawl;  // set while a crawl runs
     bool opening = false;                // OpenRun asked, its answer not yet here
+    storage::RunRecord last;             // of the last finished run, for DumpStats
     Clock::time_point next{};
     bool removed = false;
   };
@@ -279,13 +299,14 @@ class Daemon::Impl {
     return std::make_unique<SourceCrawl>(
         ioc_, *pool_, *writer_, *fetcher_, *window_, s.config, std::move(run), options_.log,
         [this, name = s.config.name](const storage::RunRecord& r) { OnCrawled(name, r); },
-        config_.http.run_deadline);
+        config_.http.run_deadline, metrics_.get());
   }
 
   void OnCrawled(const std::string& name, const storage::RunRecord& r) {
     auto it = sources_.find(name);
     if (it == sources_.end()) return;
     Source& s = it->second;
+    s.last = r;
     ++completed_;
     last_ = name + " " + r.status + " (" + std::to_string(r.pages) + " pages, " +
             std::to_string(r.counts.new_postings) + " new, " + std::to_string(r.counts.updated) +
@@ -346,6 +367,32 @@ class Daemon::Impl {
       Stop();
     });
     WaitForHangup();
+    WaitForStatsSignal();
+  }
+
+  void WaitForStatsSignal() {
+    usr1_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      DumpStats();
+      WaitForStatsSignal();
+    });
+  }
+
+  // Scrapy's stats dump, on SIGUSR1: one log line per source, of its
+  // running crawl so far, else of its last finished run.
+  void DumpStats() {
+    for (const auto& [name, s] : sources_) {
+      const bool running = s.crawl != nullptr;
+      const storage::RunRecord record = running ? s.crawl->Snapshot() : s.last;
+      if (!running && record.status.empty()) {
+        Log(LogLevel::kInfo, "stats of " + name + ": no run yet");
+        continue;
+      }
+      std::string line = "stats of " + name + (running ? " (running)" : " (last run)") + ":";
+      for (const std::string& stat : FormatRunStats(record)) line += " " + stat + ";";
+      line.pop_back();
+      Log(LogLevel::kInfo, line);
+    }
   }
 
   void WaitForHangup() {
@@ -412,9 +459,12 @@ class Daemon::Impl {
   std::unique_ptr<asio::thread_pool> pool_;
   std::unique_ptr<crawler::Fetcher> fetcher_;
   std::unique_ptr<crawler::ProcessingWindow> window_;
+  std::unique_ptr<Metrics> metrics_;               // outlives the crawls and the server
+  std::unique_ptr<MetricsServer> metrics_server_;  // null: [metrics] listen is off
   std::map<std::string, Source> sources_;
   asio::signal_set signals_;
   asio::signal_set hangup_;
+  asio::signal_set usr1_;  // SIGUSR1: log every source's statistics
   asio::steady_timer renew_;
   asio::steady_timer watchdog_;
   asio::steady_timer drain_;
@@ -433,5 +483,6 @@ int Daemon::Run() { return impl_->Run(); }
 void Daemon::Stop() { impl_->Stop(); }
 void Daemon::Reload() { impl_->Reload(); }
 std::size_t Daemon::completed_runs() const { return impl_->completed_runs(); }
+std::uint16_t Daemon::metrics_port() const { return impl_->metrics_port(); }
 
 }  // namespace jobtrawl::app

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -53,6 +54,9 @@ class Daemon {
 
   // Runs finished since start, for tests and the status line.
   std::size_t completed_runs() const;
+  // The port metrics are served on ([metrics] listen; port 0 there takes a
+  // free one); 0 when they are off or could not be served.
+  std::uint16_t metrics_port() const;
 
  private:
   class Impl;

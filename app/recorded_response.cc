@@ -3,6 +3,7 @@
 #include <array>
 #include <vector>
 
+#include "model/ascii.h"
 #include "parsers/html_text.h"
 
 namespace jobtrawl::app {
@@ -25,11 +26,6 @@ size_t Indent(std::string_view line) {
   size_t n = 0;
   while (n < line.size() && line[n] == ' ') ++n;
   return n;
-}
-
-std::string_view TrimLeft(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  return s;
 }
 
 std::string Base64Decode(std::string_view text) {
@@ -62,19 +58,19 @@ std::string Base64Decode(std::string_view text) {
 // block (| or >) of the lines indented deeper than `indent`.
 std::string Scalar(const std::vector<std::string_view>& lines, size_t i, std::string_view rest,
                    size_t indent, bool& binary) {
-  rest = TrimLeft(rest);
+  rest = ascii::TrimLeft(rest, ascii::IsBlank);
   binary = false;
   while (rest.starts_with('!')) {  // tags: "!binary", "!"
     size_t end = rest.find(' ');
     binary = binary || rest.starts_with("!binary");
-    rest = end == std::string_view::npos ? std::string_view() : TrimLeft(rest.substr(end));
+    rest = end == std::string_view::npos ? std::string_view() : ascii::TrimLeft(rest.substr(end), ascii::IsBlank);
   }
   if (rest.empty() || rest.front() == '|' || rest.front() == '>') {
     const bool literal = rest.empty() || rest.front() == '|';
     std::string out;
     for (size_t k = i + 1; k < lines.size(); ++k) {
       if (!lines[k].empty() && Indent(lines[k]) <= indent) break;
-      std::string_view l = lines[k].size() > indent ? TrimLeft(lines[k]) : std::string_view();
+      std::string_view l = lines[k].size() > indent ? ascii::TrimLeft(lines[k], ascii::IsBlank) : std::string_view();
       if (!out.empty()) out += literal ? '\n' : ' ';
       out += l;
     }
@@ -153,7 +149,7 @@ std::optional<RecordedResponse> ReadCassette(std::string_view bytes) {
   bool in_response = false, in_body = false, want_type = false;
   size_t body_indent = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::string_view l = TrimLeft(lines[i]);
+    std::string_view l = ascii::TrimLeft(lines[i], ascii::IsBlank);
     const size_t indent = Indent(lines[i]);
     if (!in_response && l.starts_with("uri:") && r.url.empty()) {
       bool binary = false;
@@ -199,7 +195,7 @@ std::optional<RecordedResponse> ReadJsModule(std::string_view bytes) {
 std::optional<RecordedResponse> ReadRecording(std::string_view bytes) {
   std::string_view head = bytes.substr(0, 512);
   if (head.find("http_interactions:") != std::string_view::npos) return ReadCassette(bytes);
-  std::string_view start = TrimLeft(head);
+  std::string_view start = ascii::TrimLeft(head, ascii::IsBlank);
   if (start.starts_with("/*") || start.starts_with("//") || start.starts_with("exports.") ||
       start.starts_with("module.exports") || start.starts_with("\"use strict\"")) {
     if (head.find("exports") != std::string_view::npos) return ReadJsModule(bytes);

@@ -5,7 +5,7 @@
 
 #include "normalize/normalize.h"
 #include "parsers/charset.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::app {
 
@@ -27,9 +27,9 @@ parsers::ExtractOptions ExtractOptionsFor(const config::SourceConfig& source) {
 
 Link::Role PageRole(const config::SourceConfig& source, const parsers::Extractor& extractor,
                     std::string_view url) {
-  const std::string canonical = parsers::CanonicalUrl(url).value_or(std::string(url));
+  const std::string canonical = CanonicalUrl(url).value_or(std::string(url));
   for (const std::string& start : source.start) {
-    if (parsers::CanonicalUrl(start).value_or(start) == canonical) return Link::Role::kListing;
+    if (CanonicalUrl(start).value_or(start) == canonical) return Link::Role::kListing;
   }
   if (auto role = extractor.RoleByPattern(canonical)) return *role;
   const bool sitemap = parsers::SourceKindFromName(source.kind) == parsers::SourceKind::kSitemap;
@@ -41,7 +41,7 @@ std::string BodyHash(std::string_view body) { return storage::StableHash(body); 
 SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWriter& writer,
                          crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
                          config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
-                         DoneCallback done, std::chrono::milliseconds deadline)
+                         DoneCallback done, std::chrono::milliseconds deadline, Metrics* metrics)
     : ioc_(ioc),
       pool_(pool),
       writer_(writer),
@@ -51,6 +51,7 @@ SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWr
       log_(std::move(log)),
       extractor_(ExtractOptionsFor(source_)),
       done_(std::move(done)),
+      metrics_(metrics),
       deadline_(deadline),
       deadline_timer_(ioc),
       crawl_(fetcher, {source_}, *this, window) {}
@@ -81,6 +82,7 @@ void SourceCrawl::AddValidators(std::size_t, crawler::FetchRequest& request) {
 
 void SourceCrawl::OnPage(std::size_t, Link::Role role, FetchResult page,
                          std::function<void(crawler::PageOutcome)> done) {
+  RecordFetch(page);
   ReportProgress();
   RecordRetries(page);
   // On the pool, also a 304: its writes may wait for room in the writer's
@@ -129,6 +131,8 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
     // Bytes become valid UTF-8 first (header, meta, detection), whatever the site sent.
     parsers::DecodedText decoded = parsers::DecodeToUtf8(page.body, page.Header("Content-Type"));
     Extracted x = extractor_.Extract(page.final_url, decoded.View(page.body), role);
+    if (decoded.replaced > 0) stats_.OnWarning(std::to_string(decoded.replaced) + " invalid sequences replaced");
+    for (const std::string& w : x.warnings) stats_.OnWarning(w);
     if (x.too_slow) {
       // What was extracted in time is kept; the page is not cached, so the next crawl tries again.
       const std::string slow = "[parse] page_budget of " + std::to_string(source_.page_budget.count()) +
@@ -136,6 +140,8 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
       Log(LogLevel::kWarning, page.final_url, "too_slow", slow);
       writer_.RecordError(run_, {page.final_url, "too_slow", 0, slow, 1});
       failures_.Add(page.final_url, "too_slow", slow, false);
+      stats_.OnPageProblem("too_slow");
+      if (metrics_ != nullptr) metrics_->OnPageProblem(source_.name, "too_slow");
     }
     if (x.postings.empty() && x.broken_blocks > 0) {
       problem = std::to_string(x.broken_blocks) + " unreadable JSON-LD block(s) and no posting";
@@ -185,9 +191,9 @@ std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
 }
 
 bool SourceCrawl::IsStartUrl(const std::string& url) const {
-  const std::string canonical = parsers::CanonicalUrl(url).value_or(url);
+  const std::string canonical = CanonicalUrl(url).value_or(url);
   return std::ranges::any_of(source_.start, [&](const std::string& start) {
-    return start == url || parsers::CanonicalUrl(start).value_or(start) == canonical;
+    return start == url || CanonicalUrl(start).value_or(start) == canonical;
   });
 }
 
@@ -196,10 +202,27 @@ bool SourceCrawl::Refetched(const std::string& url) {
   return refetch_.erase(url) > 0;
 }
 
+void SourceCrawl::RecordFetch(const FetchResult& r) {
+  stats_.OnFetch(r);
+  if (metrics_ != nullptr) metrics_->OnFetch(source_.name, r);
+}
+
+storage::RunRecord SourceCrawl::Snapshot() const {
+  const crawler::SourceStats& stats = crawl_.stats(0);
+  return {.status = "running",
+          .pages = stats.pages,
+          .bytes = stats.bytes,
+          .errors = stats.errors,
+          .retries = stats.retries,
+          .not_modified = stats.not_modified + unchanged_by_lastmod_.load(),
+          .stats = stats_.Json()};
+}
+
 void SourceCrawl::ReportProgress() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_progress_ < kProgressEvery) return;
   last_progress_ = now;
+  if (metrics_ != nullptr) metrics_->SetQueueDepth(source_.name, crawl_.pending(0));
   const crawler::SourceStats& stats = crawl_.stats(0);
   writer_.Progress(run_, {.pages = stats.pages,
                           .bytes = stats.bytes,
@@ -209,6 +232,7 @@ void SourceCrawl::ReportProgress() {
 }
 
 void SourceCrawl::OnFetchError(std::size_t, Link::Role role, const FetchResult& r) {
+  RecordFetch(r);
   ReportProgress();
   RecordRetries(r);
   std::string kind(FetchErrorName(r.error));
@@ -257,10 +281,13 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
       record.message += (record.message.empty() ? "" : "; ") + failed;
     }
   }
+  record.stats = stats_.Json();
   writer_.FinishRun(run_, record, rule,
                     [this, alive = std::weak_ptr<char>(alive_)](const storage::RunRecord& written) {
                       asio::post(ioc_, [this, written, alive] {
-                        if (!alive.expired()) done_(written);
+                        if (alive.expired()) return;
+                        if (metrics_ != nullptr) metrics_->OnRunFinished(source_.name, written, Clock::now());
+                        done_(written);
                       });
                     });
 }
@@ -269,6 +296,8 @@ void SourceCrawl::Problem(const std::string& url, const std::string& problem) {
   Log(LogLevel::kWarning, url, "parse", problem);
   writer_.RecordError(run_, {url, "parse", 0, problem, 1});
   failures_.Add(url, "parse", problem, false);
+  stats_.OnPageProblem("parse");
+  if (metrics_ != nullptr) metrics_->OnPageProblem(source_.name, "parse");
 }
 
 void SourceCrawl::RecordRetries(const FetchResult& r) {

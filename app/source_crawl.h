@@ -15,6 +15,8 @@
 
 #include "app/failure_tally.h"
 #include "app/log.h"
+#include "app/metrics.h"
+#include "app/run_stats.h"
 #include "app/store_writer.h"
 #include "config/config.h"
 #include "crawler/crawl.h"
@@ -32,7 +34,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   SourceCrawl(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, StoreWriter& writer,
               crawler::Fetcher& fetcher, crawler::ProcessingWindow& window,
               config::SourceConfig source, StoreWriter::RunStart run, LogFunction log,
-              DoneCallback done, std::chrono::milliseconds deadline = std::chrono::hours(4));
+              DoneCallback done, std::chrono::milliseconds deadline = std::chrono::hours(4),
+              Metrics* metrics = nullptr);
   SourceCrawl(const SourceCrawl&) = delete;
   SourceCrawl& operator=(const SourceCrawl&) = delete;
 
@@ -43,6 +46,9 @@ class SourceCrawl final : public crawler::CrawlSink {
   void Stop();
   StoreWriter::RunId run() const { return run_; }
   const config::SourceConfig& source() const { return source_; }
+  // The run so far (status "running"): fetch counters and stats; posting
+  // counts are the writer's and come with the finished record.
+  storage::RunRecord Snapshot() const;
 
   // CrawlSink, on the event loop's thread.
   void AddValidators(std::size_t, crawler::FetchRequest& request) override;
@@ -60,6 +66,7 @@ class SourceCrawl final : public crawler::CrawlSink {
   bool IsStartUrl(const std::string& url) const;
   // Sends the crawl's counters to the writer, at most every kProgressEvery.
   void ReportProgress();
+  void RecordFetch(const FetchResult& r);  // into stats_ and the metrics
   static constexpr std::chrono::seconds kProgressEvery{1};            // fetched for a newer sitemap lastmod
   void Problem(const std::string& url, const std::string& problem);
   void RecordRetries(const FetchResult& r);
@@ -77,6 +84,8 @@ class SourceCrawl final : public crawler::CrawlSink {
   DoneCallback done_;
   std::atomic<std::int64_t> unchanged_by_lastmod_{0};
   FailureTally failures_;  // the cause, in words, for the run's message
+  RunStatsCollector stats_;  // crawl_runs.stats
+  Metrics* const metrics_;  // may be null; outlives *this
   std::chrono::steady_clock::time_point last_progress_{};  // event loop only
   std::mutex refetch_mutex_;
   std::unordered_set<std::string> refetch_;  // guarded by refetch_mutex_

@@ -1,5 +1,7 @@
 #include "app/store_writer.h"
 
+#include "model/date_time.h"
+
 #include <algorithm>
 #include <ctime>
 #include <iomanip>
@@ -38,11 +40,9 @@ struct StoreWriter::OpenFailure {
 namespace {
 
 std::optional<Clock::time_point> ParseUtc(const std::string& text) {
-  std::tm tm{};
-  std::istringstream in(text);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-  if (in.fail()) return std::nullopt;
-  return Clock::from_time_t(timegm(&tm));
+  auto t = ParseDateTime(text);
+  if (!t) return std::nullopt;
+  return t->time_point();
 }
 
 std::size_t Size(const std::optional<std::string>& s) { return s ? s->size() : 0; }

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <re2/re2.h>
 
 #include <boost/url/parse.hpp>
@@ -13,17 +14,35 @@
 #include <toml++/toml.h>
 
 #include "config/units.h"
-#include "parsers/selector.h"
+#include "model/ascii.h"
+#include "model/url.h"
 #include "normalize/location.h"
+#include "parsers/selector.h"
 #include "parsers/source_kind.h"
-#include "parsers/url.h"
 
 namespace jobtrawl::config {
 namespace {
 
+// "127.0.0.1:9464", "[::1]:9464": an IP literal and a port (0 takes any free one).
+bool IsListenAddress(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  std::string host(listen.substr(0, colon));
+  const std::string_view port = listen.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+      std::stoi(std::string(port)) > 65535) {
+    return false;
+  }
+  unsigned char buf[16];
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), buf) == 1;
+  }
+  return inet_pton(AF_INET, host.c_str(), buf) == 1;
+}
+
 // Every key each table may hold: what CheckKeys accepts and what
 // ConfigKeys() lists (so the man page test sees a new key).
-constexpr std::string_view kTopKeys[] = {"storage", "http", "parse", "source"};
+constexpr std::string_view kTopKeys[] = {"storage", "http", "parse", "metrics", "source"};
 constexpr std::string_view kStorageKeys[] = {"database", "cache_ttl", "dedup_distance"};
 constexpr std::string_view kHttpKeys[] = {
     "user_agent", "max_connections", "per_host_connections", "delay", "timeout",
@@ -32,6 +51,7 @@ constexpr std::string_view kHttpKeys[] = {
     "max_adaptive_delay", "retries", "retry_base", "retry_max", "breaker_failures",
     "breaker_cooldown", "breaker_max_trips", "allow_private_networks", "run_deadline"};
 constexpr std::string_view kParseKeys[] = {"page_budget"};
+constexpr std::string_view kMetricsKeys[] = {"listen"};
 constexpr std::string_view kSourceKeys[] = {
     "name", "kind", "board", "company", "company_in_title", "country", "start", "every", "follow",
     "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after", "fields", "item"};
@@ -181,7 +201,7 @@ class Reader {
       if (size_t at = css.rfind('@'); at != std::string_view::npos) {
         std::string_view attr = css.substr(at + 1);
         bool name = !attr.empty() && std::all_of(attr.begin(), attr.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
+          return ascii::IsAlnum(c) || c == '-' || c == '_' || c == ':';
         });
         if (!name) {
           Fail(n.source(), "\"" + text + "\": expected an attribute name after '@'");
@@ -222,7 +242,7 @@ class Reader {
       return std::nullopt;
     }
     std::string scheme(parsed->scheme());
-    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ascii::LowerInPlace(scheme);
     if (scheme == "file") {
       if (!allow_file) {
         Fail(n.source(), "\"" + text + "\" is a file:// URL; set allow_file = true on the source "
@@ -242,7 +262,7 @@ class Reader {
     }
     // What the crawl could not make canonical it could not fetch either
     // ("https://a.example:443x/": a port of digits and more).
-    if (!parsers::CanonicalUrl(text)) {
+    if (!CanonicalUrl(text)) {
       Fail(n.source(), "\"" + text + "\" is not a valid URL");
       return std::nullopt;
     }
@@ -423,7 +443,7 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
                              "\"jobs.example.com\"");
           continue;
         }
-        for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ascii::LowerInPlace(host);
         out.allow_hosts.push_back(std::move(host));
       }
     } else {
@@ -520,6 +540,15 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
     if (config.parse.page_budget.count() < 0) r.Fail(t->source(), "[parse] page_budget must not be negative");
   }
 
+  if (auto* t = SubTable(r, root, "metrics")) {
+    r.CheckKeys(*t, kMetricsKeys, "[metrics]");
+    r.String(*t, "listen", config.metrics.listen);
+    if (t->contains("listen") && !IsListenAddress(config.metrics.listen)) {
+      r.Fail(t->get("listen")->source(),
+             "[metrics] listen must be IP:PORT such as \"127.0.0.1:9464\" or \"[::1]:9464\"");
+    }
+  }
+
   if (const toml::node* n = root.get("source")) {
     const toml::array* sources = n->as_array();
     if (sources == nullptr || !sources->is_array_of_tables()) {
@@ -551,6 +580,7 @@ std::vector<std::string> ConfigKeys() {
   add("storage.", kStorageKeys);
   add("http.", kHttpKeys);
   add("parse.", kParseKeys);
+  add("metrics.", kMetricsKeys);
   add("source.", kSourceKeys);
   add("source.follow.", kFollowKeys);
   return keys;

@@ -108,11 +108,17 @@ struct SourceConfig {
   std::string item;
 };
 
+// `jobtrawl run` serves Prometheus metrics at http://LISTEN/metrics.
+struct MetricsConfig {
+  std::string listen;  // "IP:PORT" ("127.0.0.1:9464", "[::1]:9464"); empty: off
+};
+
 struct Config {
   std::filesystem::path path;  // the file it was read from, or empty
   StorageConfig storage;
   HttpConfig http;
   ParsingConfig parse;
+  MetricsConfig metrics;
   std::vector<SourceConfig> sources;
 
   // The source with this name, or nullptr.

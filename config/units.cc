@@ -5,25 +5,23 @@
 #include <cmath>
 #include <utility>
 
+#include "model/ascii.h"
+
 namespace jobtrawl::config {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 // Reads "<number><spaces?><unit>" from the front of `s`.
 bool TakeTerm(std::string_view& s, double& number, std::string_view& unit) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ascii::IsBlank(s.front())) s.remove_prefix(1);
   size_t i = 0;
-  while (i < s.size() && (IsDigit(s[i]) || s[i] == '.')) ++i;
+  while (i < s.size() && (ascii::IsDigit(s[i]) || s[i] == '.')) ++i;
   if (i == 0) return false;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + i, number);
   if (ec != std::errc() || ptr != s.data() + i || !std::isfinite(number)) return false;
   s.remove_prefix(i);
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ascii::IsBlank(s.front())) s.remove_prefix(1);
   size_t j = 0;
-  while (j < s.size() && IsAlpha(s[j])) ++j;
+  while (j < s.size() && ascii::IsAlpha(s[j])) ++j;
   unit = s.substr(0, j);
   s.remove_prefix(j);
   return true;
@@ -40,7 +38,7 @@ std::expected<std::chrono::milliseconds, std::string> ParseDuration(std::string_
   double total = 0;
   int terms = 0;
   while (true) {
-    while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+    while (!s.empty() && ascii::IsBlank(s.front())) s.remove_prefix(1);
     if (s.empty()) break;
     double n = 0;
     std::string_view unit;
@@ -75,7 +73,7 @@ std::expected<std::uint64_t, std::string> ParseSize(std::string_view text) {
   double n = 0;
   std::string_view unit;
   if (!TakeTerm(s, n, unit)) return std::unexpected(expected);
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && ascii::IsBlank(s.front())) s.remove_prefix(1);
   if (!s.empty()) return std::unexpected(expected);
   for (const auto& [name, f] : kUnits) {
     if (unit == name) {

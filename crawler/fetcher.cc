@@ -2,8 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 
 #include <ctime>
 #include <deque>
@@ -17,6 +15,7 @@
 #include "crawler/robots.h"
 #include "crawler/robots_cache.h"
 #include "crawler/transfer.h"
+#include "model/url.h"
 
 namespace jobtrawl::crawler {
 
@@ -33,38 +32,24 @@ struct Target {
   std::string host;  // lower-case host name or address
 };
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// The politeness unit of an absolute http(s) URL, by Boost.URL's RFC 3986 parser.
+// The politeness unit of an absolute http(s) URL (model/url.h).
 std::optional<Target> ParseTarget(std::string_view url) {
   if (IsFileUrl(url)) return Target{"file://", ""};
-  auto u = boost::urls::parse_uri(url);
-  if (!u) return std::nullopt;
-  std::string scheme = Lower(u->scheme());
-  if (scheme != "http" && scheme != "https") return std::nullopt;
-  if (!u->has_authority() || u->encoded_host().empty()) return std::nullopt;
-  Target t;
-  t.host = Lower(u->encoded_host());
-  t.key = scheme + "://" + t.host;
-  if (u->has_port() && !u->port().empty()) {
-    t.key += ':';
-    t.key.append(u->port());
+  auto parts = SplitUrl(url);
+  if (!parts || (parts->scheme != "http" && parts->scheme != "https") || parts->host.empty()) {
+    return std::nullopt;
   }
-  return t;
+  return Target{Origin(*parts), parts->host};
 }
 
+// A redirect's Location resolved against the URL that answered (RFC 9110
+// §10.2.2), dot segments removed as for every other URL; the fragment is
+// dropped, since it never reaches the server.
 std::optional<std::string> Resolve(std::string_view base, std::string_view location) {
-  auto b = boost::urls::parse_uri(base);
-  auto r = boost::urls::parse_uri_reference(location);
-  if (!b || !r) return std::nullopt;
-  boost::urls::url out;
-  if (!boost::urls::resolve(*b, *r, out)) return std::nullopt;
-  out.remove_fragment();
-  return std::string(out.buffer());
+  auto resolved = ResolveUrl(base, location);
+  if (!resolved) return std::nullopt;
+  if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
+  return resolved;
 }
 
 bool IsRedirect(long status) {

@@ -1,21 +1,21 @@
 #include "crawler/retry_policy.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
+
+#include "model/ascii.h"
+#include "model/date_time.h"
 
 namespace jobtrawl::crawler {
 
 using std::chrono::milliseconds;
 
 std::optional<milliseconds> ParseRetryAfter(std::string_view value, std::time_t now) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  value = ascii::Trim(value, ascii::IsBlank);
   if (value.empty()) return std::nullopt;
   const auto max_seconds = std::chrono::duration_cast<std::chrono::seconds>(kMaxRetryAfter).count();
-  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (std::all_of(value.begin(), value.end(), ascii::IsDigit)) {
     // Digits only: delta-seconds, however many there are.
     std::int64_t seconds = 0;
     for (char c : value) {
@@ -24,8 +24,9 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value, std::time_t 
     }
     return milliseconds(seconds * 1000);
   }
-  std::time_t when = curl_getdate(std::string(value).c_str(), nullptr);
-  if (when == -1) return std::nullopt;
+  auto date = ParseHttpDate(value);
+  if (!date) return std::nullopt;
+  const std::int64_t when = date->time.time_since_epoch().count();
   if (when <= now) return milliseconds(0);
   if (when - now > max_seconds) return kMaxRetryAfter;
   return milliseconds(static_cast<std::int64_t>(when - now) * 1000);

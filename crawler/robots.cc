@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "model/ascii.h"
+#include "model/url.h"
 
 namespace jobtrawl::crawler {
 namespace {
@@ -149,20 +150,24 @@ std::string ProductToken(std::string_view user_agent) {
 }
 
 std::string RobotsPath(std::string_view url) {
-  size_t scheme = url.find("://");
-  size_t start = scheme == std::string_view::npos ? 0 : url.find_first_of("/?#", scheme + 3);
-  if (start == std::string_view::npos) return "/";
-  std::string_view rest = url.substr(start);
-  rest = rest.substr(0, rest.find('#'));
-  if (rest.empty() || rest.front() != '/') return "/" + std::string(rest);
-  return std::string(rest);
+  if (auto parts = SplitUrl(url)) {
+    // The path the server is asked for: clients (libcurl among them) remove
+    // dot segments before sending, so "/allowed/../private/x" is checked as
+    // "/private/x".
+    return parts->query ? parts->path + "?" + *parts->query : parts->path;
+  }
+  // A path alone (`jobtrawl robots FILE /path`), or no URL at all.
+  const std::string_view rest = url.substr(0, url.find('#'));
+  const std::size_t query = std::min(rest.find('?'), rest.size());
+  std::string path(rest.substr(0, query));
+  if (!path.starts_with('/')) path.insert(0, 1, '/');
+  return RemoveDotSegments(path) + std::string(rest.substr(query));
 }
 
 std::string RobotsUrl(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url) + "/robots.txt";
-  size_t end = url.find_first_of("/?#", scheme + 3);
-  return std::string(url.substr(0, end)) + "/robots.txt";
+  auto parts = SplitUrl(url);
+  if (!parts) return std::string(url) + "/robots.txt";
+  return Origin(*parts) + "/robots.txt";
 }
 
 Robots::Rule Robots::MakeRule(bool allow, std::string_view value, int line,

@@ -2,11 +2,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
+
+#include "model/ascii.h"
 
 namespace jobtrawl::crawler {
 
@@ -55,7 +56,7 @@ bool IsTransientStatus(long status) { return status >= 500 || status == 408 || s
 }  // namespace
 
 bool IsFileUrl(std::string_view url) {
-  return url.size() >= 7 && strncasecmp(url.data(), "file://", 7) == 0;
+  return ascii::StartsWithIgnoreCase(url, "file://");
 }
 
 bool AddressRule::Allows(const sockaddr* address) const {
@@ -256,8 +257,8 @@ size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) noe
     } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
       std::string_view name = line.substr(0, colon);
       std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      if (name.size() == 14 && strncasecmp(name.data(), "content-length", 14) == 0) {
+      value = ascii::TrimLeft(value, ascii::IsBlank);
+      if (ascii::EqualsIgnoreCase(name, "content-length")) {
         // One allocation for the body instead of a string that doubles its
         // way up (a compressed body may still grow past it).
         std::uint64_t length = 0;

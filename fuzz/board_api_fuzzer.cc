@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const SourceKind kind = kKinds[data[0] % 8];
   fuzz::Check(parsers::IsBoardApi(kind));
   const std::string url =
-      parsers::CanonicalUrl(parsers::BoardApiUrl(kind, "acme").value_or("https://acme.example/api"))
+      CanonicalUrl(parsers::BoardApiUrl(kind, "acme").value_or("https://acme.example/api"))
           .value_or("https://acme.example/api");
   std::string_view body = fuzz::AsText(data + 1, size - 1);
   Extracted e;

@@ -13,7 +13,7 @@
 
 #include "model/posting.h"
 #include "parsers/charset.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 namespace jobtrawl::fuzz {
 
@@ -55,7 +55,7 @@ inline void CheckPostingText(const Posting& p) {
 
 // A canonical URL is its own canonical form.
 inline void CheckCanonical(std::string_view url) {
-  auto again = parsers::CanonicalUrl(url);
+  auto again = CanonicalUrl(url);
   Check(again.has_value() && *again == url);
 }
 

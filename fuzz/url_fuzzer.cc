@@ -6,24 +6,24 @@
 #include <string>
 
 #include "fuzz/fuzz_checks.h"
-#include "parsers/url.h"
+#include "model/url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace jobtrawl;
   auto [base, ref] = fuzz::SplitAt(fuzz::AsText(data, size), '\n');
   for (std::string_view url : {base, ref}) {
-    if (auto canonical = parsers::CanonicalUrl(url)) {
+    if (auto canonical = CanonicalUrl(url)) {
       fuzz::CheckCanonical(*canonical);
     }
   }
-  if (auto resolved = parsers::ResolveUrl(base, ref)) {
-    if (auto canonical = parsers::CanonicalUrl(*resolved)) {
+  if (auto resolved = ResolveUrl(base, ref)) {
+    if (auto canonical = CanonicalUrl(*resolved)) {
       fuzz::CheckCanonical(*canonical);
-      auto again = parsers::ResolveUrl(base, *canonical);
+      auto again = ResolveUrl(base, *canonical);
       fuzz::Check(again.has_value());
-      fuzz::Check(parsers::CanonicalUrl(*again) == canonical);
+      fuzz::Check(CanonicalUrl(*again) == canonical);
     }
   }
-  parsers::IsTrackingParameter(ref);
+  IsTrackingParameter(ref);
   return 0;
 }

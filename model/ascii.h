@@ -63,10 +63,16 @@ constexpr bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
 }
 // Position of the first match of `needle` in `s`, ignoring ASCII case;
 // npos when absent. An empty needle matches at 0.
+// Candidates are found by the first byte in either case (a library search),
+// so scanning a page for a rare needle costs little more than memchr.
 constexpr std::size_t FindIgnoreCase(std::string_view s, std::string_view needle, std::size_t from = 0) {
-  if (needle.size() > s.size()) return std::string_view::npos;
-  for (std::size_t i = from; i + needle.size() <= s.size(); ++i) {
-    if (EqualsIgnoreCase(s.substr(i, needle.size()), needle)) return i;
+  if (needle.size() > s.size() || from > s.size() - needle.size()) return std::string_view::npos;
+  if (needle.empty()) return from;
+  const char both[2] = {ToLower(needle[0]), ToUpper(needle[0])};
+  const std::string_view firsts(both, both[0] == both[1] ? 1 : 2);
+  for (std::size_t i = s.find_first_of(firsts, from); i != std::string_view::npos && i + needle.size() <= s.size();
+       i = s.find_first_of(firsts, i + 1)) {
+    if (EqualsIgnoreCase(s.substr(i + 1, needle.size() - 1), needle.substr(1))) return i;
   }
   return std::string_view::npos;
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 
+#include "model/ascii.h"
 #include "normalize/location.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
@@ -283,7 +284,7 @@ std::vector<std::string> Skills(std::string_view text) {
     };
     for (size_t k = 0; k < text.size(); ++k) {
       const char c = text[k];
-      const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '#' || c == '.' ||
+      const bool keep = ascii::IsAlnum(c) || c == '+' || c == '#' || c == '.' ||
                         c == '/' || c == '-' || static_cast<unsigned char>(c) >= 0x80;
       if (keep) {
         if (start == std::string::npos) start = k;
@@ -293,11 +294,7 @@ std::vector<std::string> Skills(std::string_view text) {
     }
     push(text.size());
   }
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  };
+  auto lower = [](std::string_view s) { return ascii::ToLower(s); };
   struct Hit {
     size_t skill;
     size_t position;
@@ -322,10 +319,10 @@ std::vector<std::string> Skills(std::string_view text) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     bool matched = false;
     key.assign(tokens[i].text);
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ascii::LowerInPlace(key);
     const bool starts_form = t.skill_first_words.contains(key);
     std::string_view text_i = tokens[i].text;
-    const bool maybe_versioned = !text_i.empty() && std::isdigit(static_cast<unsigned char>(text_i.back()));
+    const bool maybe_versioned = !text_i.empty() && ascii::IsDigit(text_i.back());
     if (!starts_form && !maybe_versioned && text_i.find('/') == std::string::npos) continue;
     for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched && starts_form; --n) {
       std::string phrase;
@@ -341,7 +338,7 @@ std::vector<std::string> Skills(std::string_view text) {
     if (!matched) {
       // "C++17", "Java8": a version number after the name.
       std::string_view bare = tokens[i].text;
-      while (!bare.empty() && (std::isdigit(static_cast<unsigned char>(bare.back())) || bare.back() == '.')) bare.remove_suffix(1);
+      while (!bare.empty() && (ascii::IsDigit(bare.back()) || bare.back() == '.')) bare.remove_suffix(1);
       if (!bare.empty() && bare.size() < tokens[i].text.size() && bare.size() >= 2) matched = try_match(bare, i);
     }
     if (!matched && tokens[i].text.find('/') != std::string::npos) {
@@ -455,7 +452,7 @@ std::optional<std::string> Language(std::string_view text) {
     }
     i += static_cast<size_t>(n);
     if (cp < 0x80) {
-      if (std::isalpha(static_cast<int>(cp))) ++letters;
+      if (ascii::IsAlpha(static_cast<char>(cp))) ++letters;
       continue;
     }
     ++letters;

@@ -6,12 +6,13 @@
 #include <ctime>
 #include <vector>
 
+#include "model/ascii.h"
 #include "model/clock.h"
+#include "model/date_time.h"
 #include "normalize/text.h"
 
 namespace jobtrawl::normalize {
 namespace {
-
 
 int Number(std::string_view s) {
   int v = -1;
@@ -21,8 +22,8 @@ int Number(std::string_view s) {
 
 // The years a date may name, whichever way it was written: what is read
 // must also read back (NormalizeDate is idempotent).
-constexpr int kMinYear = 1970;
-constexpr int kMaxYear = 2200;
+constexpr int kMinYear = kMinDateYear;
+constexpr int kMaxYear = kMaxDateYear;
 
 bool ValidDay(int y, int m, int d) {
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -75,59 +76,6 @@ int MonthNumber(std::string_view word) {
     if (word == name) return n;
   }
   return 0;
-}
-
-// ISO 8601: offsets applied; the result in UTC.
-std::optional<std::string> IsoDateTime(std::string_view s) {
-  auto t = ParseIso8601(s);
-  if (!t) return std::nullopt;
-  const std::time_t seconds = Clock::to_time_t(t->time);
-  return t->has_time ? TimeText(seconds) : DayText(seconds);
-}
-
-// RFC 2822: "Mon, 14 Nov 2022 17:07:35 +0000" (also with zone names).
-std::optional<std::string> Rfc2822(std::string_view s) {
-  if (auto comma = s.find(','); comma != std::string_view::npos && comma < 10) s.remove_prefix(comma + 1);
-  std::vector<std::string_view> parts;
-  while (!s.empty()) {
-    while (s.starts_with(' ')) s.remove_prefix(1);
-    size_t sp = s.find(' ');
-    if (!s.empty()) parts.push_back(s.substr(0, sp));
-    if (sp == std::string_view::npos) break;
-    s.remove_prefix(sp);
-  }
-  if (parts.size() < 4 || parts[3].find(':') == std::string_view::npos) return std::nullopt;
-  int d = Number(parts[0]), m = MonthNumber(Fold(parts[1]).substr(0, 3)), y = Number(parts[2]);
-  if (!ValidDay(y, m, d)) return std::nullopt;
-  std::string_view clock = parts[3];
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = m - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = Number(clock.substr(0, 2));
-  tm.tm_min = clock.size() >= 5 ? Number(clock.substr(3, 2)) : -1;
-  if (clock.size() >= 8) tm.tm_sec = Number(clock.substr(6, 2));
-  if (tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0) return std::nullopt;
-  long offset = 0;
-  std::string_view zone = parts.size() > 4 ? parts[4] : "";
-  static constexpr std::pair<std::string_view, int> kZones[] = {
-      {"GMT", 0}, {"UT", 0}, {"UTC", 0}, {"Z", 0}, {"EST", -5}, {"EDT", -4}, {"CST", -6},
-      {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
-  bool known = zone.empty();
-  for (const auto& [name, hours] : kZones) {
-    if (zone == name) {
-      offset = hours * 3600L;
-      known = true;
-    }
-  }
-  if (!known && zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    int hh = Number(zone.substr(1, 2)), mm = Number(zone.substr(3, 2));
-    if (hh < 0 || mm < 0) return std::nullopt;
-    offset = (zone[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
-    known = true;
-  }
-  if (!known) return std::nullopt;
-  return TimeText(timegm(&tm) - offset);
 }
 
 // Relative dates against `now`; days and longer give a calendar date.
@@ -270,15 +218,13 @@ DateOrder DateOrderFor(std::string_view country) {
 std::optional<std::string> NormalizeDate(std::string_view raw, Clock::time_point now, DateOrder order) {
   std::string text = CleanText(raw);
   if (text.empty()) return std::nullopt;
-  if (auto iso = IsoDateTime(text)) return iso;
-  // Epoch seconds or milliseconds.
-  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) && text.size() >= 9 &&
-      text.size() <= 13) {
-    long long v = std::stoll(text);
-    if (text.size() >= 12) v /= 1000;
-    return TimeText(static_cast<std::time_t>(v));
+  // The standard and API forms (ISO 8601, RFC 5322, HTTP-date, ctime,
+  // epoch numbers) have one reader; what follows reads board prose.
+  if (auto t = ParseDateTime(text)) return FormatDateTime(*t);
+  // Nine digits or more are an epoch number or nothing.
+  if (text.size() >= 9 && std::all_of(text.begin(), text.end(), ascii::IsDigit)) {
+    return std::nullopt;
   }
-  if (auto rfc = Rfc2822(text)) return rfc;
   if (auto numeric = Numeric(text, order)) return numeric;
   std::string f = Fold(text, "+");
   // "Posted on", "Date posted:", "Publié le" and the like lead written dates.

@@ -17,10 +17,13 @@ enum class DateOrder { kDayFirst, kMonthFirst };
 DateOrder DateOrderFor(std::string_view country);
 
 // A date as UTC text: "YYYY-MM-DDTHH:MM:SSZ" when a time is given, "YYYY-MM-DD"
-// for a calendar date. Reads ISO 8601 variants (offsets applied), RFC 2822,
+// for a calendar date, within 1970-2200. Reads every form of the one date
+// reader, model/date_time.h (ISO 8601/RFC 3339, RFC 5322 with obsolete
+// years and zones, RFC 9110's three HTTP-date forms, ctime, epoch seconds
+// or milliseconds; offsets applied), and board prose:
 // "Nov 20, 2026", "20 November 2026", numeric "20/11/2026" (in `order` when
-// both readings are possible), "2026/11/20", "20.11.2026", epoch seconds or
-// milliseconds, and relative forms against `now`: "today", "just posted",
+// both readings are possible), "2026/11/20", "20.11.2026",
+// and relative forms against `now`: "today", "just posted",
 // "yesterday", "3 days ago", "30+ days ago", "Posted 2 weeks ago",
 // "vor 3 Tagen", "il y a 2 jours". nullopt when it is none of these.
 std::optional<std::string> NormalizeDate(std::string_view text,

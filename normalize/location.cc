@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/ascii.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
 
@@ -41,15 +42,12 @@ constexpr std::string_view kNoise[] = {"only", "area", "metro", "metropolitan", 
 constexpr std::size_t kMaxPlaces = 64;
 
 std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
   auto junk = [](char c) { return c == ' ' || c == ',' || c == '-' || c == ':' || c == '.' || c == '(' || c == ')'; };
-  while (b < e && junk(s[b])) ++b;
-  while (e > b && junk(s[e - 1])) --e;
-  return std::string(s.substr(b, e - b));
+  return std::string(ascii::Trim(s, junk));
 }
 
 bool IsUpperCode(std::string_view s, size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  return s.size() == n && std::all_of(s.begin(), s.end(), ascii::IsUpper);
 }
 
 std::optional<std::string> Area(std::string_view part) {
@@ -206,7 +204,7 @@ std::optional<std::string> CountryCode(std::string_view text) {
   if (trimmed.empty()) return std::nullopt;
   if (trimmed.size() == 2) {
     std::string upper;
-    for (char c : trimmed) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : trimmed) upper.push_back(ascii::ToUpper(c));
     if (upper == "UK") return "GB";
     if (t.countries.contains(upper)) return upper;
     return std::nullopt;
@@ -354,7 +352,7 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
       }
       // "444 De Haro St": a street address, not a place name.
       const bool street = !part.empty() && part[0] >= '0' && part[0] <= '9' && part.find(' ') != std::string::npos &&
-                          std::any_of(part.begin(), part.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
+                          std::any_of(part.begin(), part.end(), [](char ch) { return ascii::IsAlpha(ch); });
       if (!cleaned.empty() && !street) parts.push_back(cleaned);
       // Keep the part as written too, for names with noise words in them ("Bay Area").
       if (!cleaned.empty() && !street && cleaned != part && City(part, "", "", hint)) parts.back() = part;

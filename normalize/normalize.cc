@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "model/date_time.h"
 #include "normalize/classify.h"
 #include "normalize/dates.h"
 #include "normalize/location.h"
@@ -55,17 +56,9 @@ std::optional<std::string> Date(const std::optional<std::string>& raw, const Con
 
 // Seconds since the epoch of a normalized date ("YYYY-MM-DD" or with time).
 std::optional<std::time_t> Seconds(const std::string& iso) {
-  std::tm tm{};
-  if (iso.size() < 10) return std::nullopt;
-  tm.tm_year = std::stoi(iso.substr(0, 4)) - 1900;
-  tm.tm_mon = std::stoi(iso.substr(5, 2)) - 1;
-  tm.tm_mday = std::stoi(iso.substr(8, 2));
-  if (iso.size() >= 19) {
-    tm.tm_hour = std::stoi(iso.substr(11, 2));
-    tm.tm_min = std::stoi(iso.substr(14, 2));
-    tm.tm_sec = std::stoi(iso.substr(17, 2));
-  }
-  return timegm(&tm);
+  auto t = ParseDateTime(iso);
+  if (!t) return std::nullopt;
+  return static_cast<std::time_t>(t->time.time_since_epoch().count());
 }
 
 }  // namespace

@@ -5,28 +5,15 @@
 #include <cmath>
 #include <vector>
 
+#include "model/ascii.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
 
 namespace jobtrawl::normalize {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 // A byte that may be part of a letter: ASCII letters and any non-ASCII byte.
-bool IsLetterByte(char c) { return IsAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80; }
-
-// ASCII only, and inline: std::tolower's locale lookup was most of the
-// cost of trying every currency token at every number.
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(s[i]) != Lower(prefix[i])) return false;
-  }
-  return true;
-}
+bool IsLetterByte(char c) { return ascii::IsAlpha(c) || !ascii::IsAscii(c); }
 
 // Dashes, and the spaces people put between digit groups, made plain.
 std::string Plain(std::string_view text) {
@@ -99,7 +86,7 @@ const std::vector<CurrencyToken>& CurrencyTokenInfo() {
   static const std::vector<CurrencyToken> kInfo = [] {
     std::vector<CurrencyToken> info;
     for (const std::string& token : CurrencyTokens()) {
-      info.push_back({token, IsIsoCode(token), IsAsciiLetter(token.front()) || IsAsciiLetter(token.back())});
+      info.push_back({token, IsIsoCode(token), ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back())});
     }
     return info;
   }();
@@ -111,17 +98,17 @@ const std::vector<CurrencyToken>& CurrencyTokenInfo() {
 bool TokenMatchesAt(std::string_view text, size_t at, const CurrencyToken& t) {
   const std::string_view token = t.text;
   if (at + token.size() > text.size()) return false;
-  if (Lower(text[at]) != Lower(token.front())) return false;
+  if (ascii::ToLower(text[at]) != ascii::ToLower(token.front())) return false;
   const bool alphabetic = t.alphabetic;
   if (t.iso || !alphabetic) {
     if (text.compare(at, token.size(), token) != 0) return false;
-  } else if (!StartsWithNoCase(text.substr(at), token)) {
+  } else if (!ascii::StartsWithIgnoreCase(text.substr(at), token)) {
     return false;
   }
   if (alphabetic) {
-    if (at > 0 && IsLetterByte(text[at - 1]) && IsAsciiLetter(token.front())) return false;
+    if (at > 0 && IsLetterByte(text[at - 1]) && ascii::IsAlpha(token.front())) return false;
     size_t after = at + token.size();
-    if (after < text.size() && IsLetterByte(text[after]) && IsAsciiLetter(token.back())) return false;
+    if (after < text.size() && IsLetterByte(text[after]) && ascii::IsAlpha(token.back())) return false;
   }
   return true;
 }
@@ -175,16 +162,16 @@ bool ReadNumber(std::string_view t, size_t i, double& value, size_t& end) {
   std::vector<char> seps;
   size_t j = i;
   while (j < t.size()) {
-    if (IsDigit(t[j])) {
+    if (ascii::IsDigit(t[j])) {
       groups.back().push_back(t[j++]);
       continue;
     }
     const char c = t[j];
-    if ((c == ',' || c == '.' || c == ' ' || c == '\'') && j + 1 < t.size() && IsDigit(t[j + 1])) {
+    if ((c == ',' || c == '.' || c == ' ' || c == '\'') && j + 1 < t.size() && ascii::IsDigit(t[j + 1])) {
       if (c == ' ' || c == '\'') {
         // "100 000": a group of exactly three digits must follow.
         size_t k = j + 1;
-        while (k < t.size() && IsDigit(t[k])) ++k;
+        while (k < t.size() && ascii::IsDigit(t[k])) ++k;
         if (k - j - 1 != 3 || groups.back().size() > 3) break;
       }
       seps.push_back(c);
@@ -242,7 +229,7 @@ void ReadMultiplier(std::string_view t, Amount& a) {
       {"l", 1e5, true, true, false}};
   for (const Word& w : kWords) {
     size_t at = w.needs_attached ? i : spaced;
-    if (!StartsWithNoCase(t.substr(at), w.word)) continue;
+    if (!ascii::StartsWithIgnoreCase(t.substr(at), w.word)) continue;
     size_t after = at + w.word.size();
     if (after < t.size() && IsLetterByte(t[after])) continue;
     if (w.word == "l" && t[at] != 'L') continue;  // "12L", never "12 l"
@@ -258,7 +245,7 @@ std::vector<Amount> FindAmounts(std::string_view t) {
   std::vector<Amount> amounts;
   size_t i = 0;
   while (i < t.size()) {
-    if (!IsDigit(t[i]) || (i > 0 && (IsDigit(t[i - 1]) || IsAsciiLetter(t[i - 1])))) {
+    if (!ascii::IsDigit(t[i]) || (i > 0 && (ascii::IsDigit(t[i - 1]) || ascii::IsAlpha(t[i - 1])))) {
       ++i;
       continue;
     }
@@ -329,7 +316,7 @@ std::optional<std::string> ResolveCurrency(std::string_view token, std::string_v
   if (it == t.currency_symbols.end()) {
     // Words match in any case ("Dollars").
     std::string lower;
-    for (char c : token) lower.push_back(Lower(c));
+    for (char c : token) lower.push_back(ascii::ToLower(c));
     it = t.currency_symbols.find(lower);
   }
   if (it == t.currency_symbols.end() || it->second.empty()) return std::nullopt;
@@ -478,7 +465,7 @@ std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::
   if (s.min && s.max && *s.min > *s.max) std::swap(s.min, s.max);
   std::string code;
   for (char c : currency) {
-    if (c != ' ') code.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    if (c != ' ') code.push_back(ascii::ToUpper(c));
   }
   if (!code.empty()) {
     if (IsIsoCode(code)) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/ascii.h"
 #include "normalize/text.h"
 
 namespace jobtrawl::normalize {
@@ -45,12 +46,6 @@ std::vector<std::string_view> Split(std::string_view list, char sep) {
     list.remove_prefix(at + 1);
   }
   return parts;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 template <typename Pairs>
@@ -148,13 +143,13 @@ Tables::Tables() {
     for (std::string_view alias : Split(Cell(row, 2), '|')) {
       if (alias.ends_with('!')) {
         alias.remove_suffix(1);
-        s.free_forms.push_back(Lower(alias));
+        s.free_forms.push_back(ascii::ToLower(alias));
       }
       s.forms.emplace_back(alias);
     }
     for (const std::string& form : s.forms) {
-      skill_first_words.insert(Lower(form.substr(0, form.find(' '))));
-      auto& list = skill_forms[Lower(form)];
+      skill_first_words.insert(ascii::ToLower(form.substr(0, form.find(' '))));
+      auto& list = skill_forms[ascii::ToLower(form)];
       if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());
     }
     skills.push_back(std::move(s));

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "model/ascii.h"
 #include "normalize/tables.h"
 
 namespace jobtrawl::normalize {
@@ -154,9 +155,9 @@ std::string Fold(std::string_view text, std::string_view keep) {
     const unsigned char b = static_cast<unsigned char>(text[i]);
     if (b < 0x80) {
       ++i;
-      if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || keep_table[b]) {
+      if (ascii::IsLower(static_cast<char>(b)) || ascii::IsDigit(static_cast<char>(b)) || keep_table[b]) {
         emit_ascii(static_cast<char>(b));
-      } else if (b >= 'A' && b <= 'Z') {
+      } else if (ascii::IsUpper(static_cast<char>(b))) {
         emit_ascii(static_cast<char>(b - 'A' + 'a'));
       } else {
         space = !out.empty();
@@ -193,7 +194,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
       if (space) out.push_back(' ');
       space = false;
       if (c < 0x80) {
-        out.push_back(static_cast<char>(std::tolower(static_cast<int>(c))));
+        out.push_back(ascii::ToLower(static_cast<char>(c)));
       } else {
         Append(out, c);
       }
@@ -237,8 +238,8 @@ std::string CompanyKey(std::string_view company) {
     if (c == '\'') continue;
     if (c == '.') {
       const bool at_end = i + 1 >= name.size() || name[i + 1] == ' ' || name[i + 1] == ',';
-      const bool after_initial = i >= 1 && std::isalpha(static_cast<unsigned char>(name[i - 1])) &&
-                                 (i == 1 || !std::isalnum(static_cast<unsigned char>(name[i - 2])));
+      const bool after_initial = i >= 1 && ascii::IsAlpha(name[i - 1]) &&
+                                 (i == 1 || !ascii::IsAlnum(name[i - 2]));
       if (at_end || after_initial) continue;
     }
     plain.push_back(c);

@@ -9,11 +9,12 @@
 
 #include "model/ascii.h"
 #include "model/clock.h"
+#include "model/date_time.h"
+#include "model/url.h"
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
-#include "parsers/page_budget.h"
 #include "parsers/lenient_json.h"
-#include "parsers/url.h"
+#include "parsers/page_budget.h"
 
 namespace jobtrawl::parsers {
 namespace {
@@ -67,12 +68,8 @@ void AppendHtml(std::string& html, const json::value* v, std::string_view headin
 // Milliseconds or seconds since the epoch (told apart by size) as UTC ISO-8601.
 std::optional<std::string> EpochDate(const json::value* v) {
   auto n = Number(v);
-  if (!n || !std::isfinite(*n) || *n <= 0) return std::nullopt;
-  double seconds = *n > 1e11 ? *n / 1000 : *n;
-  // Dates are read up to 2200 (the normalizer's window); later ones would
-  // also overflow the clock's nanoseconds (year 2262).
-  if (seconds >= 7258118400.0) return std::nullopt;
-  return FormatUtc(Clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds))));
+  auto t = n ? DateFromEpochNumber(*n) : std::nullopt;
+  return t ? std::optional(FormatDateTime(*t)) : std::nullopt;
 }
 
 // "remote" | "hybrid" | "onsite" from the workplace enums boards use:
@@ -83,7 +80,7 @@ std::optional<std::string> Workplace(std::optional<std::string> raw) {
   if (!raw) return std::nullopt;
   std::string w;
   for (char c : *raw) {
-    if (std::isalpha(static_cast<unsigned char>(c))) w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (ascii::IsAlpha(c)) w.push_back(ascii::ToLower(c));
   }
   if (w == "remote" || w == "fullyremote" || w == "remoteonly") return "remote";
   if (w == "hybrid" || w == "flexible") return "hybrid";
@@ -142,7 +139,7 @@ void Salary(Posting& p, const json::value* min, const json::value* max, std::opt
 std::optional<std::string> Period(std::optional<std::string> raw) {
   if (!raw) return std::nullopt;
   std::string u;
-  for (char c : *raw) u.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : *raw) u.push_back(ascii::ToUpper(c));
   for (std::string_view unit : {"HOUR", "DAY", "WEEK", "MONTH", "YEAR"}) {
     if (u.find(unit) != std::string::npos) return std::string(unit);
   }

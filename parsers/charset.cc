@@ -8,23 +8,13 @@
 #include <cstring>
 #include <memory>
 
+#include "model/ascii.h"
 #include "parsers/html_text.h"
 
 namespace jobtrawl::parsers {
 namespace {
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-size_t FindNoCase(std::string_view hay, std::string_view needle, size_t from = 0) {
-  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
-    while (k < needle.size() && Lower(hay[i + k]) == needle[k]) ++k;
-    if (k == needle.size()) return i;
-  }
-  return std::string_view::npos;
-}
 
 // The length of the UTF-8 sequence starting at s[i], or 0 when invalid.
 size_t Utf8Sequence(std::string_view s, size_t i) {
@@ -65,7 +55,7 @@ std::string SanitizeUtf8(std::string_view s, int& replaced) {
 // Labels mapped as the Encoding Standard does for the ones that matter here
 // (https://encoding.spec.whatwg.org/#names-and-labels).
 std::string Canonical(std::string label) {
-  for (auto& c : label) c = Lower(c);
+  for (auto& c : label) c = ascii::ToLower(c);
   while (!label.empty() && (label.back() == ' ' || label.back() == '"' || label.back() == '\'')) label.pop_back();
   while (!label.empty() && (label.front() == ' ' || label.front() == '"' || label.front() == '\'')) label.erase(0, 1);
   if (label == "utf8" || label == "unicode-1-1-utf-8") return "utf-8";
@@ -174,7 +164,7 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 std::string CharsetFromContentType(std::string_view content_type) {
-  size_t at = FindNoCase(content_type, "charset=");
+  size_t at = ascii::FindIgnoreCase(content_type, "charset=");
   if (at == std::string_view::npos) return {};
   std::string_view v = content_type.substr(at + 8);
   v = v.substr(0, v.find_first_of(";, \t"));
@@ -183,12 +173,12 @@ std::string CharsetFromContentType(std::string_view content_type) {
 
 std::string CharsetFromMeta(std::string_view html) {
   std::string_view head = html.substr(0, 1024);
-  for (size_t at = FindNoCase(head, "<meta"); at != std::string_view::npos;
-       at = FindNoCase(head, "<meta", at + 5)) {
+  for (size_t at = ascii::FindIgnoreCase(head, "<meta"); at != std::string_view::npos;
+       at = ascii::FindIgnoreCase(head, "<meta", at + 5)) {
     size_t end = head.find('>', at);
     std::string_view tag = head.substr(at, end == std::string_view::npos ? head.npos : end - at);
     // <meta charset="..."> or <meta http-equiv="Content-Type" content="...; charset=...">
-    if (size_t c = FindNoCase(tag, "charset="); c != std::string_view::npos) {
+    if (size_t c = ascii::FindIgnoreCase(tag, "charset="); c != std::string_view::npos) {
       std::string_view v = tag.substr(c + 8);
       while (!v.empty() && (v.front() == '"' || v.front() == '\'' || v.front() == ' ')) v.remove_prefix(1);
       v = v.substr(0, v.find_first_of("\"'; />"));
@@ -214,7 +204,7 @@ std::string CharsetFromXmlDeclaration(std::string_view bytes) {
   if (end == std::string_view::npos) return {};
   std::string charset;
   for (char c : decl.substr(quote + 1, end - quote - 1)) {
-    charset.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    charset.push_back(ascii::ToLower(c));
   }
   if (charset == "utf8") charset = "utf-8";
   return charset;

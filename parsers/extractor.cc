@@ -6,6 +6,8 @@
 #include <span>
 #include <unordered_set>
 
+#include "model/ascii.h"
+#include "model/url.h"
 #include "parsers/board_api.h"
 #include "parsers/feed.h"
 #include "parsers/html_document.h"
@@ -14,7 +16,6 @@
 #include "parsers/microdata.h"
 #include "parsers/page_budget.h"
 #include "parsers/selector.h"
-#include "parsers/url.h"
 
 namespace jobtrawl::parsers {
 namespace {
@@ -44,7 +45,7 @@ bool RelIsNext(const char* rel) {
     std::string_view token = s.substr(0, space);
     if (token.size() == 4) {
       std::string lower;
-      for (char c : token) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      for (char c : token) lower.push_back(ascii::ToLower(c));
       if (lower == "next") return true;
     }
     if (space == std::string_view::npos) break;

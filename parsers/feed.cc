@@ -2,17 +2,18 @@
 
 #include <pugixml.hpp>
 
-#include <cctype>
 #include <map>
 #include <span>
 #include <unordered_set>
 
+#include "model/ascii.h"
 #include "model/clock.h"
+#include "model/date_time.h"
+#include "model/url.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
 #include "parsers/json_values.h"
 #include "parsers/page_budget.h"
-#include "parsers/url.h"
 
 namespace jobtrawl::parsers {
 namespace {
@@ -22,9 +23,7 @@ namespace {
 std::string LocalName(const pugi::xml_node& n) {
   std::string_view name = n.name();
   if (auto colon = name.rfind(':'); colon != std::string_view::npos) name.remove_prefix(colon + 1);
-  std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower;
+  return ascii::ToLower(name);
 }
 
 // The text of an element (its text and CDATA children), or of its children
@@ -88,7 +87,7 @@ class ItemFields {
         std::string domain;
         for (char ch : std::string_view(c.attribute("domain").value())) {
           domain.push_back(ch == ' ' || ch == '-' || ch == '/' ? '_'
-                                                              : static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+                                                              : ascii::ToLower(ch));
         }
         values_.try_emplace("category_" + domain, NodeText(c));
         continue;
@@ -107,12 +106,6 @@ class ItemFields {
   std::string link_;
 };
 
-std::string Lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
-
 std::optional<std::string> Absolute(std::string_view base, std::string_view href) {
   std::string trimmed = CleanInlineText(href);
   if (trimmed.empty()) return std::nullopt;
@@ -125,7 +118,6 @@ std::optional<std::string> Absolute(std::string_view base, std::string_view href
     return std::nullopt;
   return canonical;
 }
-
 
 Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool company_in_title) {
   ItemFields f(item);
@@ -152,7 +144,7 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
   }
   p.country = f.Line({"country", "countrycode", "country_code"});
   if (auto remote = f.Line({"remote", "remotetype", "remote_type", "telecommute"})) {
-    std::string r = Lower(*remote);
+    std::string r = ascii::ToLower(*remote);
     if (r == "yes" || r == "true" || r == "1" || r == "remote" || r == "fully remote") p.remote = "remote";
     if (r == "hybrid") p.remote = "hybrid";
   }
@@ -222,10 +214,8 @@ bool Parse(std::string_view body, pugi::xml_document& doc, std::string_view what
 // "YYYY-MM-DDTHH:MM:SSZ", for comparing with when we last read a page;
 // empty when it is not one.
 std::string LastmodUtc(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  auto t = ParseIso8601(s);
-  return t ? FormatUtc(t->time) : std::string();
+  auto t = ParseDateTime(s);
+  return t ? FormatUtc(t->time_point()) : std::string();
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
 #include "parsers/html_document.h"
 
-#include <cctype>
 #include <vector>
+
+#include "model/ascii.h"
 
 namespace jobtrawl::parsers {
 
 void HtmlDocument::OutputDeleter::operator()(GumboOutput* output) const {
   if (output != nullptr) gumbo_destroy_output(&kGumboDefaultOptions, output);
 }
-
 
 namespace {
 
@@ -18,8 +18,6 @@ namespace {
 // kMaxTreeDepth deep.
 constexpr size_t kMaxTreeInput = 8 * 1024 * 1024;
 constexpr int kMaxTreeDepth = 512;
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool IsVoidOrOptionalEnd(std::string_view name) {
   static constexpr std::string_view kNames[] = {
@@ -39,16 +37,6 @@ bool IsRawText(std::string_view name) {
   return name == "script" || name == "style" || name == "textarea" || name == "title" ||
          name == "xmp" || name == "iframe" || name == "noembed" || name == "noframes" ||
          name == "plaintext";
-}
-
-size_t FindNoCase(std::string_view hay, std::string_view lower_needle, size_t from) {
-  for (size_t i = hay.find('<', from); i != std::string_view::npos; i = hay.find('<', i + 1)) {
-    if (i + lower_needle.size() > hay.size()) return std::string_view::npos;
-    bool same = true;
-    for (size_t k = 0; k < lower_needle.size() && same; ++k) same = LowerAscii(hay[i + k]) == lower_needle[k];
-    if (same) return i;
-  }
-  return std::string_view::npos;
 }
 
 GumboOptions TreeOptions() {
@@ -77,11 +65,11 @@ std::size_t DepthBoundedPrefix(std::string_view html, int max_depth) {
     size_t j = name_start;
     std::string name;
     while (j < html.size() && name.size() < 16 &&
-           (std::isalnum(static_cast<unsigned char>(html[j])) || html[j] == '-')) {
-      name.push_back(LowerAscii(html[j]));
+           (ascii::IsAlnum(html[j]) || html[j] == '-')) {
+      name.push_back(ascii::ToLower(html[j]));
       ++j;
     }
-    if (name.empty() || !std::isalpha(static_cast<unsigned char>(name[0]))) {
+    if (name.empty() || !ascii::IsAlpha(name[0])) {
       i = tag_start + 1;  // "<" as text
       continue;
     }
@@ -105,7 +93,7 @@ std::size_t DepthBoundedPrefix(std::string_view html, int max_depth) {
       continue;
     }
     if (IsRawText(name)) {
-      size_t end = FindNoCase(html, "</" + name, i);
+      size_t end = ascii::FindIgnoreCase(html, "</" + name, i);
       if (end == std::string_view::npos) break;
       i = end;
       continue;

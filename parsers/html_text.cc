@@ -1,5 +1,6 @@
 #include "parsers/html_text.h"
 
+#include "model/ascii.h"
 #include "parsers/charset.h"
 #include "parsers/named_references.h"
 
@@ -17,12 +18,6 @@ constexpr std::array<char32_t, 32> kC1 = {
     0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
     0x2039, 0x0152, 0x8D,   0x017D, 0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
-
-bool IsAlnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Decodes the reference starting at text[i] == '&' into `out` (HTML
 // 13.2.5.72-80, character reference states); returns the number of bytes
@@ -51,7 +46,7 @@ size_t DecodeOne(std::string_view text, size_t i, std::string& out, ReferenceCon
     return j - i;
   }
   const size_t start = j;
-  while (j < text.size() && IsAlnum(text[j]) && j - start < kMaxNamedReferenceLength + 1) ++j;
+  while (j < text.size() && ascii::IsAlnum(text[j]) && j - start < kMaxNamedReferenceLength + 1) ++j;
   const std::string_view run = text.substr(start, j - start);
   if (run.empty()) return 0;
   auto emit = [&out](const NamedReference& r) {
@@ -72,7 +67,7 @@ size_t DecodeOne(std::string_view text, size_t i, std::string& out, ReferenceCon
     if (r == nullptr || !r->legacy) continue;
     const size_t end = start + n;
     if (where == ReferenceContext::kAttribute && end < text.size() &&
-        (text[end] == '=' || IsAlnum(text[end]))) {
+        (text[end] == '=' || ascii::IsAlnum(text[end]))) {
       return 0;
     }
     emit(*r);
@@ -250,7 +245,7 @@ size_t FindClosingTag(std::string_view html, size_t from, std::string_view name)
   for (size_t i = html.find("</", from); i != std::string_view::npos; i = html.find("</", i + 2)) {
     if (i + 2 + name.size() > html.size()) return std::string_view::npos;
     bool same = true;
-    for (size_t k = 0; k < name.size() && same; ++k) same = Lower(html[i + 2 + k]) == name[k];
+    for (size_t k = 0; k < name.size() && same; ++k) same = ascii::ToLower(html[i + 2 + k]) == name[k];
     if (same) return i;
   }
   return std::string_view::npos;
@@ -303,19 +298,19 @@ namespace {
 std::string_view TagAttribute(std::string_view attrs, std::string_view name) {
   for (size_t i = 0; i + name.size() < attrs.size(); ++i) {
     bool same = true;
-    for (size_t k = 0; k < name.size() && same; ++k) same = Lower(attrs[i + k]) == name[k];
-    if (!same || (i > 0 && !IsSpace(attrs[i - 1]))) continue;
+    for (size_t k = 0; k < name.size() && same; ++k) same = ascii::ToLower(attrs[i + k]) == name[k];
+    if (!same || (i > 0 && !ascii::IsSpace(attrs[i - 1]))) continue;
     size_t j = i + name.size();
-    while (j < attrs.size() && IsSpace(attrs[j])) ++j;
+    while (j < attrs.size() && ascii::IsSpace(attrs[j])) ++j;
     if (j >= attrs.size() || attrs[j] != '=') continue;
     ++j;
-    while (j < attrs.size() && IsSpace(attrs[j])) ++j;
+    while (j < attrs.size() && ascii::IsSpace(attrs[j])) ++j;
     if (j < attrs.size() && (attrs[j] == '"' || attrs[j] == '\'')) {
       size_t end = attrs.find(attrs[j], j + 1);
       return attrs.substr(j + 1, end == std::string_view::npos ? std::string_view::npos : end - j - 1);
     }
     size_t end = j;
-    while (end < attrs.size() && !IsSpace(attrs[end]) && attrs[end] != '>') ++end;
+    while (end < attrs.size() && !ascii::IsSpace(attrs[end]) && attrs[end] != '>') ++end;
     return attrs.substr(j, end - j);
   }
   return {};
@@ -452,7 +447,7 @@ std::string Convert(std::string_view html) {
     bool closing = j < html.size() && html[j] == '/';
     if (closing) ++j;
     size_t name_start = j;
-    while (j < html.size() && (IsAlnum(html[j]) || html[j] == '-' || html[j] == ':')) ++j;
+    while (j < html.size() && (ascii::IsAlnum(html[j]) || html[j] == '-' || html[j] == ':')) ++j;
     if (j == name_start) {
       // "<" not starting a tag ("a < b", "<!DOCTYPE", "<?xml") is text or skipped.
       if (j < html.size() && (html[j] == '!' || html[j] == '?')) {
@@ -466,7 +461,7 @@ std::string Convert(std::string_view html) {
     }
     char name_buf[16];
     const size_t name_len = std::min<size_t>(j - name_start, sizeof name_buf);
-    for (size_t k = 0; k < name_len; ++k) name_buf[k] = Lower(html[name_start + k]);
+    for (size_t k = 0; k < name_len; ++k) name_buf[k] = ascii::ToLower(html[name_start + k]);
     const std::string_view name(name_buf, j - name_start <= sizeof name_buf ? name_len : 0);
     // Skip attributes, honouring quotes so a '>' inside a value does not end the tag.
     const size_t attrs_start = j;
@@ -595,7 +590,7 @@ std::string CleanInlineText(std::string_view raw) {
   for (size_t i = 0; i < decoded.size(); ++i) {
     char c = decoded[i];
     bool nbsp = c == '\xC2' && i + 1 < decoded.size() && decoded[i + 1] == '\xA0';
-    if (IsSpace(c) || c == '\v' || nbsp) {
+    if (ascii::IsSpace(c) || c == '\v' || nbsp) {
       if (nbsp) ++i;
       space = !out.empty();
       continue;

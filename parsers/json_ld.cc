@@ -9,11 +9,12 @@
 #include <string>
 #include <unordered_set>
 
+#include "model/ascii.h"
+#include "model/url.h"
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
 #include "parsers/lenient_json.h"
 #include "parsers/page_budget.h"
-#include "parsers/url.h"
 
 namespace jobtrawl::parsers {
 namespace {
@@ -23,24 +24,6 @@ namespace json = boost::json;
 // Places (and employment types) read from one posting: more is no real
 // posting, and a cap keeps the joined text small.
 constexpr std::size_t kMaxPlaces = 64;
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Case-insensitive search for an ASCII needle (already lower-case).
-size_t FindNoCase(std::string_view hay, std::string_view needle, size_t from) {
-  if (needle.empty()) return from;
-  const char first = needle[0];
-  const char first_upper = (first >= 'a' && first <= 'z') ? static_cast<char>(first - 32) : first;
-  const char both[2] = {first, first_upper};
-  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    i = first == first_upper ? hay.find(first, i) : hay.find_first_of(std::string_view(both, 2), i);
-    if (i == std::string_view::npos || i + needle.size() > hay.size()) break;
-    bool same = true;
-    for (size_t k = 1; k < needle.size() && same; ++k) same = Lower(hay[i + k]) == needle[k];
-    if (same) return i;
-  }
-  return std::string_view::npos;
-}
 
 // The value of attribute `name` in the attribute text of a start tag.
 std::optional<std::string_view> Attribute(std::string_view attrs, std::string_view name) {
@@ -73,7 +56,7 @@ std::optional<std::string_view> Attribute(std::string_view attrs, std::string_vi
     }
     if (key.size() == name.size()) {
       bool same = true;
-      for (size_t k = 0; k < key.size() && same; ++k) same = Lower(key[k]) == name[k];
+      for (size_t k = 0; k < key.size() && same; ++k) same = ascii::ToLower(key[k]) == name[k];
       if (same) return value;
     }
     if (key.empty()) ++i;
@@ -156,7 +139,7 @@ void ReadSalary(const json::value* salary, Posting& p) {
     }
     if (auto unit = Text(Get(*q, "unitText"))) {
       std::string u;
-      for (char c : *unit) u.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      for (char c : *unit) u.push_back(ascii::ToUpper(c));
       static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
           {"HOUR", "HOUR"},   {"HOURLY", "HOUR"}, {"DAY", "DAY"},     {"DAILY", "DAY"},
           {"WEEK", "WEEK"},   {"WEEKLY", "WEEK"}, {"MONTH", "MONTH"}, {"MONTHLY", "MONTH"},
@@ -203,7 +186,7 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
   }
   if (auto type = Text(Get(o, "jobLocationType"))) {
     std::string t;
-    for (char c : *type) t.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : *type) t.push_back(ascii::ToUpper(c));
     if (t.find("TELECOMMUTE") != std::string::npos) p.remote = "remote";
   }
   if (display.empty()) {
@@ -328,7 +311,7 @@ void DistinguishInlinePostings(std::span<Posting> postings, std::string_view pag
 std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
   std::vector<std::string_view> blocks;
   size_t i = 0;
-  while ((i = FindNoCase(html, "<script", i)) != std::string_view::npos) {
+  while ((i = ascii::FindIgnoreCase(html, "<script", i)) != std::string_view::npos) {
     size_t attrs_start = i + 7;
     // Find the end of the start tag, honouring quoted attribute values.
     size_t j = attrs_start;
@@ -346,12 +329,12 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
     if (j >= html.size()) break;
     std::string_view attrs = html.substr(attrs_start, j - attrs_start);
     size_t content_start = j + 1;
-    size_t end = FindNoCase(html, "</script", content_start);
+    size_t end = ascii::FindIgnoreCase(html, "</script", content_start);
     if (end == std::string_view::npos) end = html.size();  // truncated page
     auto type = Attribute(attrs, "type");
     if (type) {
       std::string t;
-      for (char c : *type) t.push_back(Lower(c));
+      for (char c : *type) t.push_back(ascii::ToLower(c));
       if (t.find("ld+json") != std::string::npos) {
         blocks.push_back(html.substr(content_start, end - content_start));
       }

@@ -2,8 +2,9 @@
 
 #include <cmath>
 
+#include "model/ascii.h"
+#include "model/url.h"
 #include "parsers/html_text.h"
-#include "parsers/url.h"
 
 namespace jobtrawl::parsers {
 
@@ -22,7 +23,6 @@ const json::value* First(const json::value* v) {
   }
   return v;
 }
-
 
 std::optional<std::string> NonEmpty(std::string s) {
   if (s.empty()) return std::nullopt;
@@ -105,7 +105,7 @@ std::string EmploymentType(std::string_view raw) {
   std::string upper;
   for (char c : raw) {
     if (c == '-' || c == ' ') c = '_';
-    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    upper.push_back(ascii::ToUpper(c));
   }
   if (upper == "FULLTIME") return "FULL_TIME";
   if (upper == "PARTTIME") return "PART_TIME";

@@ -3,6 +3,7 @@
 #include <boost/json/stream_parser.hpp>
 #include <string>
 
+#include "model/ascii.h"
 #include "parsers/html_text.h"
 
 namespace jobtrawl::parsers {
@@ -10,11 +11,8 @@ namespace {
 
 namespace json = boost::json;
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
 void Trim(std::string_view& s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && (IsSpace(s.back()) || s.back() == ';')) s.remove_suffix(1);
+  s = ascii::TrimRight(ascii::TrimLeft(s), [](char c) { return ascii::IsSpace(c) || c == ';'; });
 }
 
 // Removes the wrappers CMSs put around script content.
@@ -54,7 +52,7 @@ std::optional<json::value> ParseValues(std::string_view text) {
   json::array values;
   boost::system::error_code ec;
   while (true) {
-    while (!text.empty() && (IsSpace(text.front()) || text.front() == ';' || text.front() == ','))
+    while (!text.empty() && (ascii::IsSpace(text.front()) || text.front() == ';' || text.front() == ','))
       text.remove_prefix(1);
     if (text.empty()) break;
     p.reset();
@@ -115,7 +113,7 @@ std::string RepairStrings(std::string_view text) {
 }
 
 bool IsIdentifierStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+  return ascii::IsAlpha(c) || c == '_' || c == '$';
 }
 
 // A JavaScript object literal as JSON: unquoted keys quoted, '...' and
@@ -155,10 +153,10 @@ std::string JsLiteralToJson(std::string_view text) {
         }
         ++i;
         size_t k = i;
-        while (k < text.size() && IsSpace(text[k])) ++k;
+        while (k < text.size() && ascii::IsSpace(text[k])) ++k;
         if (k >= text.size() || text[k] != '+') break;
         ++k;
-        while (k < text.size() && IsSpace(text[k])) ++k;
+        while (k < text.size() && ascii::IsSpace(text[k])) ++k;
         if (k >= text.size() || (text[k] != '"' && text[k] != '\'' && text[k] != '`')) break;
         i = k;
       }
@@ -171,7 +169,7 @@ std::string JsLiteralToJson(std::string_view text) {
       while (j < text.size() && (IsIdentifierStart(text[j]) || (text[j] >= '0' && text[j] <= '9'))) ++j;
       std::string_view word = text.substr(i, j - i);
       size_t k = j;
-      while (k < text.size() && IsSpace(text[k])) ++k;
+      while (k < text.size() && ascii::IsSpace(text[k])) ++k;
       if (k < text.size() && text[k] == ':') {
         out += '"';
         out += word;

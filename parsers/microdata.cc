@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "model/ascii.h"
 #include "parsers/html_document.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
@@ -176,20 +177,13 @@ class Reader {
   std::unordered_map<std::string, const GumboNode*> ids_;
 };
 
-bool ContainsNoCase(std::string_view hay, std::string_view needle) {
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != hay.end();
-}
-
 }  // namespace
 
 bool MayHaveMarkupJobPosting(std::string_view html) {
   // Both vocabularies name the type in an attribute value: itemtype="...JobPosting"
   // or typeof="JobPosting". The type name alone is a cheap first test.
-  if (html.find("JobPosting") == std::string_view::npos && !ContainsNoCase(html, "jobposting")) return false;
-  return ContainsNoCase(html, "itemscope") || ContainsNoCase(html, "typeof");
+  if (html.find("JobPosting") == std::string_view::npos && !ascii::ContainsIgnoreCase(html, "jobposting")) return false;
+  return ascii::ContainsIgnoreCase(html, "itemscope") || ascii::ContainsIgnoreCase(html, "typeof");
 }
 
 json::array ReadMarkupItems(const HtmlDocument& doc, PageBudget* budget) {

@@ -6,28 +6,11 @@
 #include <optional>
 #include <unordered_map>
 
+#include "model/ascii.h"
 #include "parsers/html_text.h"
 
 namespace jobtrawl::parsers {
 namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), Lower);
-  return out;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool IsWhite(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 bool IsElement(const GumboNode* n) {
   return n != nullptr && (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE);
@@ -133,7 +116,7 @@ class Parser {
  private:
   char Peek(size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   void SkipWhite() {
-    while (!AtEnd() && IsWhite(Peek())) ++pos_;
+    while (!AtEnd() && ascii::IsSpace(Peek())) ++pos_;
   }
   std::unexpected<SelectorError> Fail(std::string message) const {
     return std::unexpected(SelectorError{std::min(pos_, s_.size()), std::move(message)});
@@ -229,7 +212,7 @@ class Parser {
       ++pos_;
       any = true;
     } else if (std::string tag = Ident(); !tag.empty()) {
-      c.tag = LowerCopy(tag);
+      c.tag = ascii::ToLower(tag);
       any = true;
     }
     while (!AtEnd()) {
@@ -264,7 +247,7 @@ class Parser {
     AttrTest t;
     std::string name = Ident();
     if (name.empty()) return Fail("expected an attribute name");
-    t.name = LowerCopy(name);
+    t.name = ascii::ToLower(name);
     SkipWhite();
     if (Peek() == ']') {
       ++pos_;
@@ -289,7 +272,7 @@ class Parser {
     t.value = std::move(*value);
     SkipWhite();
     if (Peek() == 'i' || Peek() == 'I' || Peek() == 's' || Peek() == 'S') {
-      t.ignore_case = Lower(Peek()) == 'i';
+      t.ignore_case = ascii::ToLower(Peek()) == 'i';
       ++pos_;
       SkipWhite();
     }
@@ -303,8 +286,8 @@ class Parser {
     SkipWhite();
     size_t start = pos_;
     std::string text;
-    while (!AtEnd() && Peek() != ')') text.push_back(Lower(s_[pos_++]));
-    std::erase_if(text, IsWhite);
+    while (!AtEnd() && Peek() != ')') text.push_back(ascii::ToLower(s_[pos_++]));
+    std::erase_if(text, ascii::IsSpace);
     if (text == "odd") return Nth{2, 1};
     if (text == "even") return Nth{2, 0};
     Nth nth;
@@ -341,7 +324,7 @@ class Parser {
     ++pos_;  // ':'
     if (Peek() == ':') return Fail("pseudo-elements (::) select no elements");
     size_t name_at = pos_;
-    std::string name = LowerCopy(Ident());
+    std::string name = ascii::ToLower(Ident());
     static constexpr std::pair<std::string_view, Pseudo> kSimple[] = {
         {"first-child", Pseudo::kFirstChild},   {"last-child", Pseudo::kLastChild},
         {"only-child", Pseudo::kOnlyChild},     {"first-of-type", Pseudo::kFirstOfType},
@@ -415,11 +398,11 @@ const char* Attr(const GumboNode& e, const std::string& name) {
 
 bool HasWord(std::string_view list, std::string_view word, bool ignore_case) {
   while (!list.empty()) {
-    while (!list.empty() && IsWhite(list.front())) list.remove_prefix(1);
+    while (!list.empty() && ascii::IsSpace(list.front())) list.remove_prefix(1);
     size_t end = 0;
-    while (end < list.size() && !IsWhite(list[end])) ++end;
+    while (end < list.size() && !ascii::IsSpace(list[end])) ++end;
     std::string_view w = list.substr(0, end);
-    if (!w.empty() && (ignore_case ? EqualsNoCase(w, word) : w == word)) return true;
+    if (!w.empty() && (ignore_case ? ascii::EqualsIgnoreCase(w, word) : w == word)) return true;
     list.remove_prefix(end);
   }
   return false;
@@ -432,8 +415,8 @@ bool MatchAttr(const GumboNode& e, const AttrTest& t) {
   std::string lowered_v, lowered_t;
   std::string_view want = t.value;
   if (t.ignore_case) {
-    lowered_v = LowerCopy(v);
-    lowered_t = LowerCopy(t.value);
+    lowered_v = ascii::ToLower(v);
+    lowered_t = ascii::ToLower(t.value);
     v = lowered_v;
     want = lowered_t;
   }
@@ -636,7 +619,7 @@ class MatchContext {
 
   bool MatchCompound(const GumboNode& e, const Compound& c) {
     Step();
-    if (!c.tag.empty() && !EqualsNoCase(TagName(e), c.tag)) return false;
+    if (!c.tag.empty() && !ascii::EqualsIgnoreCase(TagName(e), c.tag)) return false;
     for (const auto& id : c.ids) {
       const char* v = Attr(e, "id");
       if (v == nullptr || id != v) return false;
@@ -662,7 +645,6 @@ class MatchContext {
   std::unordered_map<Key, bool, KeyHash> memo_;
   std::unordered_map<const GumboNode*, Positions> positions_;
 };
-
 
 bool IsBlock(const GumboNode& e) {
   static constexpr GumboTag kBlocks[] = {

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "model/ascii.h"
+
 namespace jobtrawl::parsers {
 namespace {
 
@@ -42,7 +44,7 @@ const KindInfo& Info(SourceKind kind) {
 bool ValidToken(std::string_view token) {
   if (token.empty() || token.size() > 100) return false;
   for (char c : token) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+    bool ok = ascii::IsAlnum(c) ||
               c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }

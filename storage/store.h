@@ -108,6 +108,7 @@ struct RunRecord {
   std::int64_t closed = 0;  // listings closed by this run
   UpsertCounts counts;
   std::string message;
+  std::string stats;  // a JSON object of the run's statistics (app/run_stats.h), or empty
 };
 
 class PostingStore {

@@ -95,6 +95,37 @@ TEST(FieldCaseTest, RssDescriptionHoldingAnEscapedCdataSectionKeepsItsText) {
   EXPECT_THAT(out, Not(HasSubstr("CDATA")));
 }
 
+TEST(FieldCaseTest, Rfc822DatesWithTwoDigitYears) {
+  // 13: RFC 5322 §4.3, a 2-digit year 00-49 is 20xx; offsets applied.
+  std::ifstream in(kCases / "13-date-rfc822-two-digit-year.txt");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_THAT(Normalize("date", lines[0]), HasSubstr(R"("date":"2026-11-16T04:57:31Z")"));
+  EXPECT_THAT(Normalize("date", lines[1]), HasSubstr(R"("date":"2026-11-16T06:57:31Z")"));
+  EXPECT_THAT(Normalize("date", lines[2]), HasSubstr(R"("date":"2026-11-16T05:57:31Z")"));
+}
+
+TEST(FieldCaseTest, DotSegmentsAboveTheRootAreDropped) {
+  // 16: RFC 3986 §5.2.4 remove_dot_segments, ".." above the root dropped.
+  std::ostringstream out, err;
+  ASSERT_EQ(ParseCommand({.file = kCases / "16-dot-segments-above-root.html",
+                          .url = "https://careers.example.org/",
+                          .config = kCases / "16-dot-segments-above-root.toml",
+                          .source = "careers",
+                          .links = true,
+                          .pretty = false},
+                         out, err),
+            0)
+      << err.str();
+  const std::string links = out.str();
+  EXPECT_THAT(links, HasSubstr(R"({"link":"https://careers.example.org/jobs/","role":"detail"})"));
+  EXPECT_THAT(links, HasSubstr(R"({"link":"https://careers.example.org/jobs/engineering.html","role":"detail"})"));
+  EXPECT_THAT(links,
+              HasSubstr(R"({"link":"https://careers.example.org/jobs/1234-backend-engineer.html","role":"detail"})"));
+  EXPECT_THAT(links, Not(HasSubstr("..")));
+}
+
 // The same kinds in saved real responses (the corpus; skipped when absent).
 std::string ParseCorpus(const std::string& file, const std::string& kind) {
   const std::filesystem::path path = std::filesystem::path(JOBTRAWL_CORPUS_DIR) / file;

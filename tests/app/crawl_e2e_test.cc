@@ -547,6 +547,10 @@ TEST(CrawlCommandTest, ShippedConfigCrawlsTheSampleBoard) {
   EXPECT_THAT(out.str(), HasSubstr("14 pages (22 KB, 0 not modified), 0 errors, 0 retries"));
   EXPECT_THAT(out.str(), HasSubstr("postings: 12 new, 0 updated, 0 unchanged, 0 closed"));
   EXPECT_THAT(out.str(), HasSubstr("database: " + db.string()));
+  // Issue 13: Scrapy-style statistics per source after the summary.
+  EXPECT_THAT(out.str(), HasSubstr("stats of sample-board:\n"));
+  EXPECT_THAT(out.str(), HasSubstr("  requests/file: 14\n"));  // the sample board is file://
+  EXPECT_THAT(out.str(), HasSubstr("  postings/new: 12\n"));
   SQLite::Database check(db.string());
   EXPECT_EQ(check.execAndGet("SELECT count(*) FROM open_postings").getInt(), 12);
   EXPECT_EQ(check.execAndGet("SELECT count(*) FROM postings WHERE remote = 'remote'").getInt(), 1);

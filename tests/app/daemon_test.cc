@@ -131,6 +131,24 @@ TEST_F(DaemonTest, CrawlsOnScheduleAndStopsCleanly) {
   EXPECT_NE(std::find(notes_.begin(), notes_.end(), "STOPPING=1"), notes_.end());
 }
 
+TEST_F(DaemonTest, SigusrOneLogsEverySourcesStatistics) {
+  // Issue 13: Scrapy's stats dump, on SIGUSR1, from the daemon's loop.
+  WriteConfig({"alpha", "beta"});
+  Daemon daemon(ioc_, Config(), Options());
+  bool raised = false;
+  int rc = RunDaemon(daemon, [&](Daemon& d) {
+    if (!raised && d.completed_runs() == 2) {
+      raised = true;
+      std::raise(SIGUSR1);
+    }
+    if (Log().find("stats of beta") != std::string::npos) d.Stop();
+  });
+  EXPECT_EQ(rc, 0);
+  EXPECT_THAT(Log(), HasSubstr("stats of alpha (last run): "));
+  EXPECT_THAT(Log(), HasSubstr("requests/200: 3;"));
+  EXPECT_THAT(Log(), HasSubstr("postings/new: 2;"));
+}
+
 TEST_F(DaemonTest, RestartContinuesTheStoredSchedule) {
   // After a crawl the next run is an hour away: a restart does not crawl again.
   {

@@ -335,3 +335,28 @@ TEST(ConfigTest, ShippedDefaultConfigIsValid) {
 
 }  // namespace
 }  // namespace jobtrawl::config
+
+namespace jobtrawl::config {
+namespace {
+
+TEST(ConfigTest, MetricsListenIsAnIpAndPortOrAnErrorAtItsPlace) {
+  EXPECT_EQ(ParseConfig("", "m.toml", "/").value().metrics.listen, "");  // off by default
+  for (const char* ok : {"127.0.0.1:9464", "[::1]:9464", "0.0.0.0:0"}) {
+    auto c = ParseConfig(std::string("[metrics]\nlisten = \"") + ok + "\"\n", "m.toml", "/");
+    ASSERT_TRUE(c.has_value()) << ok;
+    EXPECT_EQ(c->metrics.listen, ok);
+  }
+  for (const char* bad : {"localhost:9464", "127.0.0.1", "127.0.0.1:65536", "::1:9464", "[::1]:", "1.2.3:80"}) {
+    auto c = ParseConfig(std::string("[metrics]\nlisten = \"") + bad + "\"\n", "m.toml", "/");
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_EQ(c.error()[0].ToString(),
+              "m.toml:2:10: [metrics] listen must be IP:PORT such as \"127.0.0.1:9464\" or \"[::1]:9464\"")
+        << bad;
+  }
+  auto unknown = ParseConfig("[metrics]\nport = 9464\n", "m.toml", "/");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error()[0].message.find("unknown key \"port\" in [metrics]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace jobtrawl::config

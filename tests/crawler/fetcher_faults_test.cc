@@ -131,6 +131,12 @@ TEST(RetryPolicyTest, RetryAfterForms) {
   EXPECT_EQ(ParseRetryAfter("Tue, 14 Nov 2023 22:15:20 GMT", now), 120s);
   EXPECT_EQ(ParseRetryAfter("Tuesday, 14-Nov-23 22:15:20 GMT", now), 120s);
   EXPECT_EQ(ParseRetryAfter("Tue Nov 14 22:15:20 2023", now), 120s);
+  // Read by model/date_time.h as leniently as RFC 9110 5.6.7 asks: case,
+  // obsolete zones (RFC 5322 4.3), a numeric offset, a comment.
+  EXPECT_EQ(ParseRetryAfter("tue, 14 nov 2023 22:15:20 gmt", now), 120s);
+  EXPECT_EQ(ParseRetryAfter("Tue, 14 Nov 2023 17:15:20 EST", now), 120s);
+  EXPECT_EQ(ParseRetryAfter("Tue, 14 Nov 2023 23:15:20 +0100 (CET)", now), 120s);
+  EXPECT_EQ(ParseRetryAfter("2023-11-14T22:15:20Z", now), std::nullopt);  // not an HTTP-date
   EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now), 0s);  // past
   EXPECT_EQ(ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now), kMaxRetryAfter);
   EXPECT_EQ(ParseRetryAfter("", now), std::nullopt);

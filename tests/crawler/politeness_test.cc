@@ -97,6 +97,25 @@ TEST_F(PolitenessTest, RobotsRedirectsAreFollowed) {
   EXPECT_EQ(FetchOne("/no").error, FetchError::kRobotsDisallowed);
 }
 
+TEST_F(PolitenessTest, DotSegmentsCannotSlipPastRobotsTxt) {
+  // RFC 3986 §5.2.4: "/allowed/../private/x" is "/private/x", as libcurl
+  // sends it; robots.txt (RFC 9309 §2.2.2) is checked against that path,
+  // for a redirect's Location, a URL asked for directly, and "%2e%2e".
+  server_.Route("/robots.txt", {200, "User-agent: *\nDisallow: /private\n"});
+  server_.Redirect("/allowed/jump", "/allowed/../private/x");
+  server_.Redirect("/allowed/jump-absolute", server_.Url("/allowed/./../private/x"));
+  server_.Route("/private/x", {200, "secret"});
+  server_.Route("/allowed/ok", {200, "fine"});
+  auto r = FetchAll({"/allowed/jump", "/allowed/jump-absolute", "/allowed/../private/x",
+                     "/allowed/%2e%2e/private/x", "/allowed/ok"});
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(r[i].error, FetchError::kRobotsDisallowed) << i << ": " << r[i].error_message;
+  }
+  EXPECT_TRUE(r[4].ok()) << r[4].error_message;
+  EXPECT_EQ(server_.Hits("/private/x"), 0);
+  EXPECT_EQ(server_.Hits("/allowed/jump"), 1);  // the redirect itself was allowed
+}
+
 TEST_F(PolitenessTest, CrawlDelayIsHonouredAndCapped) {
   http_.max_crawl_delay = 80ms;
   server_.Route("/robots.txt", {200, "User-agent: *\nCrawl-delay: 60\n"});

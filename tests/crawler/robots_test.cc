@@ -204,6 +204,11 @@ TEST(RobotsTest, UrlHelpers) {
   EXPECT_EQ(RobotsPath("https://a.example/jobs?page=2#x"), "/jobs?page=2");
   EXPECT_EQ(RobotsPath("https://a.example?q=1"), "/?q=1");
   EXPECT_EQ(RobotsUrl("https://a.example:8443/jobs/1?x"), "https://a.example:8443/robots.txt");
+  // The path the server is asked for: dot segments removed (RFC 3986 §5.2.4).
+  EXPECT_EQ(RobotsPath("https://a.example/allowed/../private/x?q=/../y"), "/private/x?q=/../y");
+  EXPECT_EQ(RobotsPath("https://a.example/../../private"), "/private");
+  EXPECT_EQ(RobotsPath("/allowed/%2E%2E/private"), "/private");
+  EXPECT_EQ(RobotsUrl("HTTPS://A.example/x/../y"), "https://a.example/robots.txt");
 }
 
 }  // namespace

@@ -37,6 +37,20 @@ TEST(AsciiTest, CaseMappingTouchesOnlyAsciiLetters) {
   EXPECT_TRUE(ContainsIgnoreCase("x", ""));
 }
 
+TEST(AsciiTest, FindIgnoreCaseFindsEveryPlaceInEitherCase) {
+  // The first byte is searched for in both cases, then the rest compared.
+  EXPECT_EQ(FindIgnoreCase("<META charset>", "<meta"), 0u);
+  EXPECT_EQ(FindIgnoreCase("xx<Meta <META", "<meta", 3), 8u);
+  EXPECT_EQ(FindIgnoreCase("aAb", "ab"), 1u);            // a first-byte candidate that fails, then one in the other case
+  EXPECT_EQ(FindIgnoreCase("remote", "REMOTE", 1), std::string_view::npos);
+  EXPECT_EQ(FindIgnoreCase("abc", "", 3), 3u);
+  EXPECT_EQ(FindIgnoreCase("abc", "", 4), std::string_view::npos);
+  EXPECT_EQ(FindIgnoreCase("abc", "c", 9), std::string_view::npos);
+  EXPECT_EQ(FindIgnoreCase("1-2-3", "-3"), 3u);          // a first byte without case
+  EXPECT_EQ(FindIgnoreCase("caf\xC3\xA9 CAF\xC3\x89", "caf\xC3\x89"), 6u);  // bytes >= 0x80 compare exactly
+  static_assert(FindIgnoreCase("JobPosting", "posting") == 3);
+}
+
 TEST(AsciiTest, TrimDefaultsToAsciiWhitespace) {
   EXPECT_EQ(Trim(" \t\r\n a b \f"), "a b");
   EXPECT_EQ(Trim("   "), "");

@@ -178,6 +178,22 @@ TEST(DateTest, DatesOutsideTheYearsReadAreNotStated) {
   EXPECT_EQ(NormalizeDate("1790000000", kFetched), "2026-09-21T14:13:20Z");
 }
 
+TEST(DateTest, StandardFormsGoThroughTheOneReader) {
+  // model/date_time.h: RFC 5322 with 2-digit years (field case 13's kind),
+  // RFC 9110's three HTTP-date forms, ctime, JavaScript, ISO basic, .NET.
+  const std::pair<const char*, const char*> cases[] = {
+      {"Mon, 16 Nov 26 05:57:31 +0100", "2026-11-16T04:57:31Z"},
+      {"Sunday, 06-Nov-94 08:49:37 GMT", "1994-11-06T08:49:37Z"},
+      {"Sun Nov  6 08:49:37 1994", "1994-11-06T08:49:37Z"},
+      {"Mon Nov 16 04:57:31 UTC 2026", "2026-11-16T04:57:31Z"},
+      {"Mon Nov 16 2026 05:57:31 GMT+0100 (Central European Standard Time)", "2026-11-16T04:57:31Z"},
+      {"20261116T045731Z", "2026-11-16T04:57:31Z"},
+      {"/Date(1794805051000)/", "2026-11-16T04:57:31Z"},
+      {"2026-11-16 04:57:31", "2026-11-16T04:57:31Z"},
+  };
+  for (const auto& [text, expected] : cases) EXPECT_EQ(NormalizeDate(text, kFetched), expected) << text;
+}
+
 TEST(DateTest, EveryDateReadReadsBackUnchanged) {
   // NormalizePosting is idempotent, so a normalized date normalizes to itself.
   for (const char* text : {"1790000000123", "3 days ago", "yesterday", "Nov 20, 2026",

@@ -203,6 +203,20 @@ TEST(SitemapTest, UrlsetGivesDetailLinksWithLastmod) {
   EXPECT_EQ(y.links[0].url, "https://jobs.example/jobs/7");
 }
 
+TEST(SitemapTest, LocsAndLastmodsGoThroughTheOneReaders) {
+  // RFC 3986 §5.2.4: ".." above the root is dropped from a <loc>, as from
+  // every URL the crawler resolves (field case 16's kind); a <lastmod> in
+  // another date form still reads (model/date_time.h).
+  Extracted x;
+  ExtractSitemap("https://jobs.example/sitemap.xml", R"(<urlset>
+      <url><loc>https://jobs.example/../jobs/1</loc><lastmod>Mon, 16 Nov 26 05:57:31 +0100</lastmod></url>
+      <url><loc>/a/../../jobs/2</loc><lastmod>2024-05-02 10:00:00</lastmod></url>
+    </urlset>)", x);
+  ASSERT_EQ(x.links.size(), 2u);
+  EXPECT_EQ(x.links[0], (Link{"https://jobs.example/jobs/1", Link::Role::kDetail, "2026-11-16T04:57:31Z"}));
+  EXPECT_EQ(x.links[1], (Link{"https://jobs.example/jobs/2", Link::Role::kDetail, "2024-05-02T10:00:00Z"}));
+}
+
 TEST(SitemapTest, IndexGivesListingLinks) {
   Extracted x;
   ExtractSitemap("https://jobs.example/sitemap.xml", R"(<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">

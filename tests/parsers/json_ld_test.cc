@@ -64,6 +64,17 @@ TEST(JsonLdTest, ReadsAFullPosting) {
   EXPECT_EQ(out.broken_blocks, 0);
 }
 
+TEST(JsonLdTest, UrlsAboveTheRootLoseTheirDotSegments) {
+  // RFC 3986 §5.2.4 for JSON-LD urls (field case 16's kind).
+  auto out = Extract(Script(R"({"@type":"JobPosting","title":"A","url":"../../jobs/42?b=1",
+                               "hiringOrganization":{"name":"X"}})"));
+  ASSERT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.postings[0].url, "https://jobs.example.com/jobs/42?b=1");
+  auto absolute = Extract(Script(R"({"@type":"JobPosting","title":"A","url":"https://jobs.example.com/../x"})"));
+  ASSERT_EQ(absolute.postings.size(), 1u);
+  EXPECT_EQ(absolute.postings[0].url, "https://jobs.example.com/x");
+}
+
 TEST(JsonLdTest, FindsPostingsInEveryContainerShape) {
   // Arrays, @graph, ItemList nesting and several blocks per page.
   struct Case {

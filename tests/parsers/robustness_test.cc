@@ -12,7 +12,7 @@
 #include "parsers/html_document.h"
 #include "parsers/html_text.h"
 #include "parsers/lenient_json.h"
-#include "parsers/url.h"
+#include "model/url.h"
 #include "support/corpus.h"
 
 namespace jobtrawl::parsers {

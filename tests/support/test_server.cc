@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/ascii.h"
+
 namespace jobtrawl::testing {
 
 namespace asio = boost::asio;
@@ -90,7 +92,7 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
       rec.arrived = std::chrono::steady_clock::now();
       for (const auto& field : request) {
         std::string name(field.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ascii::LowerInPlace(name);
         rec.headers[name] = std::string(field.value());
       }
       state->requests.push_back(rec);

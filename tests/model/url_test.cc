@@ -1,8 +1,8 @@
-#include "parsers/url.h"
+#include "model/url.h"
 
 #include <gtest/gtest.h>
 
-namespace jobtrawl::parsers {
+namespace jobtrawl {
 namespace {
 
 TEST(CanonicalUrlTest, NormalizesAsDesignDescribes) {
@@ -96,5 +96,94 @@ TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
   EXPECT_FALSE(ResolveUrl("not absolute", "g").has_value());
 }
 
+TEST(ResolveUrlTest, AbnormalExamplesOfRfc3986) {
+  // RFC 3986 §5.4.2: ".." above the root is dropped, and names that only
+  // look like dot segments are kept.
+  const char* base = "http://a/b/c/d;p?q";
+  struct Case {
+    const char* ref;
+    const char* out;
+  } cases[] = {
+      {"../../../g", "http://a/g"},      {"../../../../g", "http://a/g"},
+      {"/./g", "http://a/g"},            {"/../g", "http://a/g"},
+      {"g.", "http://a/b/c/g."},         {".g", "http://a/b/c/.g"},
+      {"g..", "http://a/b/c/g.."},       {"..g", "http://a/b/c/..g"},
+      {"./../g", "http://a/b/g"},        {"./g/.", "http://a/b/c/g/"},
+      {"g/./h", "http://a/b/c/g/h"},     {"g/../h", "http://a/b/c/h"},
+      {"g;x=1/./y", "http://a/b/c/g;x=1/y"}, {"g;x=1/../y", "http://a/b/c/y"},
+      {"g?y/./x", "http://a/b/c/g?y/./x"}, {"g#s/../x", "http://a/b/c/g#s/../x"},
+      {"http://a/../../x", "http://a/x"},  // an absolute reference is cleaned too
+      {"/%2e%2E/x", "http://a/x"},       {"/a/.%2e/x", "http://a/x"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ResolveUrl(base, c.ref).value_or("<none>"), c.out) << c.ref;
+  }
+}
+
+TEST(ResolveUrlTest, FieldCaseDotSegmentsAboveTheRoot) {
+  // Field case 16: links of a page at the root that climb above it.
+  const char* base = "https://careers.example.org/";
+  EXPECT_EQ(ResolveUrl(base, "../jobs/"), "https://careers.example.org/jobs/");
+  EXPECT_EQ(ResolveUrl(base, "../../jobs/engineering.html"), "https://careers.example.org/jobs/engineering.html");
+  EXPECT_EQ(ResolveUrl(base, "./../jobs/1234-backend-engineer.html"),
+            "https://careers.example.org/jobs/1234-backend-engineer.html");
+  EXPECT_EQ(CanonicalUrl("https://careers.example.org/../jobs/"), "https://careers.example.org/jobs/");
+  EXPECT_EQ(CanonicalUrl("https://careers.example.org/a/../../../jobs/?x=1#f"),
+            "https://careers.example.org/jobs/?x=1");
+}
+
+TEST(CanonicalUrlTest, ARootLeftByDotSegmentsIsWrittenPlain) {
+  // Found by fuzzing (fuzz/regressions/url): Boost.URL 1.81's
+  // set_encoded_path() wrote "/" as "/./" and "//x" as "/.//x" after an
+  // authority, so "https://a/.." was not canonical in one step.
+  EXPECT_EQ(CanonicalUrl("H0Ttps://Ua/.."), "h0ttps://ua/");
+  EXPECT_EQ(CanonicalUrl("https://ua/.."), "https://ua/");
+  EXPECT_EQ(CanonicalUrl("https://ua/..//x?q#f"), "https://ua//x?q");
+  EXPECT_EQ(ResolveUrl("http://a/b/", "/.."), "http://a/");
+  EXPECT_EQ(ResolveUrl("http://a/b/", "/..//x?q#f"), "http://a//x?q#f");
+  EXPECT_EQ(CanonicalUrl("h:/a/../..//x"), "h:/.//x");  // no authority: "//x" stays a path
+  for (const char* in : {"H0Ttps://Ua/..", "https://ua/..//x", "https://ua/%2e%2e", "h:/a/../..//x"}) {
+    auto canonical = CanonicalUrl(in);
+    ASSERT_TRUE(canonical) << in;
+    EXPECT_EQ(CanonicalUrl(*canonical), canonical) << in;
+  }
+}
+
+TEST(RemoveDotSegmentsTest, FollowsRfc3986Section524) {
+  // RFC 3986 §5.2.4, including its two worked examples.
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"/a/b/c/./../../g", "/a/g"}, {"/..", "/"},       {"/../", "/"},       {"/.", "/"},
+      {"/a/..", "/"},               {"/a/b/..", "/a/"}, {"/a/.", "/a/"},     {"/a//../b", "/a/b"},
+      {"/a//b", "/a//b"},           {"/", "/"},         {"/a/b", "/a/b"},    {"/%2E%2e/a", "/a"},
+      {"mid/content=5/../6", "mid/content=5/../6"},  // not absolute: unchanged
+  };
+  for (const auto& c : cases) EXPECT_EQ(RemoveDotSegments(c.in), c.out) << c.in;
+}
+
+TEST(SplitUrlTest, PartsOfAnAbsoluteUrl) {
+  // The crawler's politeness key and robots.txt path come from these parts.
+  auto p = SplitUrl("HTTPS://Jobs.Example.COM:8443/a/../b/./c?x=1&y#frag");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->scheme, "https");
+  EXPECT_EQ(p->host, "jobs.example.com");
+  EXPECT_EQ(p->port, "8443");
+  EXPECT_EQ(p->path, "/b/c");
+  EXPECT_EQ(p->query, "x=1&y");
+  EXPECT_EQ(Origin(*p), "https://jobs.example.com:8443");
+  auto bare = SplitUrl("http://127.0.0.1");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->path, "/");
+  EXPECT_EQ(bare->query, std::nullopt);
+  EXPECT_EQ(Origin(*bare), "http://127.0.0.1");
+  EXPECT_EQ(SplitUrl("http://[::1]:80/x")->host, "[::1]");
+  EXPECT_EQ(SplitUrl("http://a/?")->query, "");
+  for (const char* in : {"/jobs", "mailto:a@b.example", "", "https://a:443x/"}) {
+    EXPECT_FALSE(SplitUrl(in)) << in;
+  }
+}
+
 }  // namespace
-}  // namespace jobtrawl::parsers
+}  // namespace jobtrawl

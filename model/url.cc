@@ -1,19 +1,45 @@
-#include "parsers/url.h"
+#include "model/url.h"
 
 #include <algorithm>
 #include <array>
 #include <boost/url.hpp>
 #include <vector>
 
-namespace jobtrawl::parsers {
+#include "model/ascii.h"
+
+namespace jobtrawl {
 namespace urls = boost::urls;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// "." and ".." as RFC 3986 §5.2.4 and WHATWG read a segment, "%2e" for '.'.
+bool IsDot(std::string_view s) { return s == "." || ascii::EqualsIgnoreCase(s, "%2e"); }
+bool IsDotDot(std::string_view s) {
+  if (s.size() == 2) return s == "..";
+  if (s.size() == 4) return ascii::EqualsIgnoreCase(s, ".%2e") || ascii::EqualsIgnoreCase(s, "%2e.");
+  return s.size() == 6 && ascii::EqualsIgnoreCase(s, "%2e%2e");
+}
+
+// The path of `u` with its dot segments removed, when it is absolute.
+void RemoveDotSegmentsOf(urls::url& u) {
+  const std::string_view path = u.encoded_path();
+  if (!path.starts_with('/')) return;
+  const std::string clean = RemoveDotSegments(path);
+  if (clean == path) return;
+  if (!u.has_authority() && clean.starts_with("//")) {
+    // Boost.URL writes this "/.//", so that it stays a path.
+    u.set_encoded_path(clean);
+    return;
+  }
+  // Spliced in as text: Boost.URL 1.81's set_encoded_path() also writes a
+  // path of "/" or "//x" after an authority as "/./" and "/.//x", which are
+  // not canonical (found by fuzzing: "https://a/.." gave "https://a/./").
+  const std::string_view whole = u.buffer();
+  const std::size_t at = static_cast<std::size_t>(path.data() - whole.data());
+  std::string text(whole.substr(0, at));
+  text += clean;
+  text += whole.substr(at + path.size());
+  if (auto parsed = urls::parse_uri_reference(text)) u = urls::url(*parsed);
 }
 
 // An absolute URI as RFC 3986 reads it. Boost.URL 1.81 also accepts a port
@@ -32,11 +58,42 @@ std::optional<urls::url_view> ParseAbsolute(std::string_view text) {
 
 }  // namespace
 
+std::string RemoveDotSegments(std::string_view path) {
+  if (!path.starts_with('/')) return std::string(path);
+  std::vector<std::string_view> out;
+  bool trailing_slash = false;
+  std::string_view rest = path.substr(1);
+  while (true) {
+    const std::size_t slash = rest.find('/');
+    const std::string_view segment = rest.substr(0, slash);
+    const bool last = slash == std::string_view::npos;
+    trailing_slash = false;
+    if (IsDot(segment)) {
+      trailing_slash = true;
+    } else if (IsDotDot(segment)) {
+      if (!out.empty()) out.pop_back();  // above the root: dropped
+      trailing_slash = true;
+    } else {
+      out.push_back(segment);
+    }
+    if (last) break;
+    rest.remove_prefix(slash + 1);
+  }
+  std::string result;
+  result.reserve(path.size());
+  for (std::string_view segment : out) {
+    result.push_back('/');
+    result.append(segment);
+  }
+  if (trailing_slash || result.empty()) result.push_back('/');
+  return result;
+}
+
 bool IsTrackingParameter(std::string_view name) {
   static constexpr std::array<std::string_view, 16> kExact{
       "gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid", "yclid", "igshid",
       "mc_cid", "mc_eid", "_hsenc", "_hsmi", "ref", "ref_src", "trk", "trackingid"};
-  std::string lower = Lower(name);
+  std::string lower = ascii::ToLower(name);
   if (lower.starts_with("utm_")) return true;
   return std::find(kExact.begin(), kExact.end(), lower) != kExact.end();
 }
@@ -45,8 +102,7 @@ std::optional<std::string> ResolveUrl(std::string_view base, std::string_view re
   auto b = ParseAbsolute(base);
   if (!b) return std::nullopt;
   // Whitespace around href values is common and ignored by browsers.
-  while (!ref.empty() && std::isspace(static_cast<unsigned char>(ref.front()))) ref.remove_prefix(1);
-  while (!ref.empty() && std::isspace(static_cast<unsigned char>(ref.back()))) ref.remove_suffix(1);
+  ref = ascii::Trim(ref);
   auto r = urls::parse_uri_reference(ref);
   if (!r) {
     // Browsers tolerate spaces and other unescaped characters; so do we.
@@ -57,10 +113,12 @@ std::optional<std::string> ResolveUrl(std::string_view base, std::string_view re
     if (!r) return std::nullopt;
     urls::url out;
     if (!urls::resolve(*b, *r, out)) return std::nullopt;
+    RemoveDotSegmentsOf(out);
     return std::string(out.buffer());
   }
   urls::url out;
   if (!urls::resolve(*b, *r, out)) return std::nullopt;
+  RemoveDotSegmentsOf(out);
   return std::string(out.buffer());
 }
 
@@ -76,6 +134,7 @@ std::optional<std::string> CanonicalUrl(std::string_view text) {
     u.normalize();
     if (u.buffer() == before) break;
   }
+  RemoveDotSegmentsOf(u);
   // Removing dot segments can leave a path that starts with "//" in a URL
   // without an authority ("h:.///"), which would read back as one. Setting
   // the path again makes Boost.URL write it as "/.//", as the WHATWG URL
@@ -139,4 +198,22 @@ std::optional<std::string> CanonicalUrl(std::string_view text) {
   return std::string(u.buffer());
 }
 
-}  // namespace jobtrawl::parsers
+std::optional<UrlParts> SplitUrl(std::string_view text) {
+  auto parsed = ParseAbsolute(text);
+  if (!parsed || !parsed->has_authority()) return std::nullopt;
+  UrlParts parts;
+  parts.scheme = ascii::ToLower(parsed->scheme());
+  parts.host = ascii::ToLower(parsed->encoded_host());
+  parts.port = std::string(parsed->port());
+  parts.path = parsed->encoded_path().empty() ? std::string("/") : RemoveDotSegments(parsed->encoded_path());
+  if (parsed->has_query()) parts.query = std::string(parsed->encoded_query());
+  return parts;
+}
+
+std::string Origin(const UrlParts& parts) {
+  std::string origin = parts.scheme + "://" + parts.host;
+  if (!parts.port.empty()) origin += ":" + parts.port;
+  return origin;
+}
+
+}  // namespace jobtrawl

@@ -1,0 +1,180 @@
+#include "app/metrics.h"
+
+#include <cstdio>
+#include <system_error>
+
+namespace jobtrawl::app {
+
+namespace {
+
+// A label value as the text format escapes it: \\, \" and \n.
+std::string Escape(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+void Family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+void Sample(std::string& out, std::string_view name, std::string_view labels, double value) {
+  out.append(name);
+  if (!labels.empty()) out.append("{").append(labels).append("}");
+  out.append(" ").append(Number(value)).append("\n");
+}
+
+std::string SourceLabel(std::string_view source) { return "source=\"" + Escape(source) + "\""; }
+
+}  // namespace
+
+Metrics::Metrics(std::filesystem::path database) : database_(std::move(database)) {}
+
+Metrics::Source& Metrics::At(std::string_view source) {
+  auto it = sources_.find(source);
+  if (it == sources_.end()) it = sources_.emplace(std::string(source), Source{}).first;
+  return it->second;
+}
+
+void Metrics::OnFetch(std::string_view source, const FetchResult& r) {
+  std::lock_guard lock(mutex_);
+  Source& s = At(source);
+  std::string klass = r.status >= 100 && r.status < 600 ? std::to_string(r.status / 100) + "xx"
+                     : r.ok()                           ? "file"
+                                                        : "none";
+  ++s.requests_by_class[klass];
+  s.response_bytes += static_cast<std::int64_t>(r.body.size());
+  s.retries += static_cast<std::int64_t>(r.retried.size());
+  if (!r.ok()) {
+    ++s.errors_by_kind[std::string(FetchErrorName(r.error))];
+    if (r.error == FetchError::kRobotsDisallowed) ++s.robots_denials;
+  }
+  if (r.timings.total.count() > 0) {
+    const double seconds = static_cast<double>(r.timings.total.count()) / 1e6;
+    ++latency_count_;
+    latency_sum_ += seconds;
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+      if (seconds <= kLatencyBuckets[i]) {
+        ++latency_buckets_[i];
+        break;
+      }
+    }
+  }
+}
+
+void Metrics::OnPageProblem(std::string_view source, std::string_view kind) {
+  std::lock_guard lock(mutex_);
+  Source& s = At(source);
+  auto it = s.errors_by_kind.find(kind);
+  if (it == s.errors_by_kind.end()) it = s.errors_by_kind.emplace(std::string(kind), 0).first;
+  ++it->second;
+}
+
+void Metrics::SetQueueDepth(std::string_view source, std::int64_t pages) {
+  std::lock_guard lock(mutex_);
+  At(source).queue_pages = pages;
+}
+
+void Metrics::OnRunFinished(std::string_view source, const storage::RunRecord& r, Clock::time_point at) {
+  std::lock_guard lock(mutex_);
+  Source& s = At(source);
+  ++s.runs_by_status[r.status];
+  s.postings_new += r.counts.new_postings;
+  s.postings_updated += r.counts.updated;
+  s.listings_closed += r.closed;
+  s.queue_pages = 0;
+  if (r.status == "ok" || r.status == "partial") {
+    s.last_success = std::chrono::duration<double>(at.time_since_epoch()).count();
+  }
+}
+
+std::string Metrics::Render() const {
+  std::error_code ec;
+  std::uintmax_t db_bytes = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    const auto n = std::filesystem::file_size(database_.string() + suffix, ec);
+    if (!ec) db_bytes += n;
+  }
+  std::lock_guard lock(mutex_);
+  std::string out;
+  out.reserve(4096 + sources_.size() * 1024);
+
+  auto per_source = [&](std::string_view name, std::string_view type, std::string_view help,
+                        auto value) {
+    Family(out, name, type, help);
+    for (const auto& [source, s] : sources_) Sample(out, name, SourceLabel(source), value(s));
+  };
+  auto per_source_map = [&](std::string_view name, std::string_view help, std::string_view label,
+                            auto map) {
+    Family(out, name, "counter", help);
+    for (const auto& [source, s] : sources_) {
+      for (const auto& [key, n] : map(s)) {
+        Sample(out, name, SourceLabel(source) + "," + std::string(label) + "=\"" + Escape(key) + "\"",
+               static_cast<double>(n));
+      }
+    }
+  };
+
+  per_source_map("jobtrawl_http_requests_total",
+                 "Fetches that ended, by HTTP status class (\"file\": a file:// read; \"none\": no answer); retried attempts not counted.",
+                 "class", [](const Source& s) -> const auto& { return s.requests_by_class; });
+  per_source("jobtrawl_http_response_bytes_total", "counter", "Body bytes of fetched pages, after decompression.",
+             [](const Source& s) { return static_cast<double>(s.response_bytes); });
+  per_source("jobtrawl_fetch_retries_total", "counter", "Failed attempts that were retried.",
+             [](const Source& s) { return static_cast<double>(s.retries); });
+  per_source("jobtrawl_robots_denials_total", "counter", "Pages robots.txt did not allow.",
+             [](const Source& s) { return static_cast<double>(s.robots_denials); });
+  per_source_map("jobtrawl_crawl_errors_total",
+                 "Failed pages by crawl_errors kind (README \"How a failed page is recorded\").", "kind",
+                 [](const Source& s) -> const auto& { return s.errors_by_kind; });
+  per_source("jobtrawl_postings_new_total", "counter", "Postings seen for the first time.",
+             [](const Source& s) { return static_cast<double>(s.postings_new); });
+  per_source("jobtrawl_postings_updated_total", "counter", "Postings whose content changed.",
+             [](const Source& s) { return static_cast<double>(s.postings_updated); });
+  per_source("jobtrawl_listings_closed_total", "counter", "Listings closed (gone from the board).",
+             [](const Source& s) { return static_cast<double>(s.listings_closed); });
+  per_source_map("jobtrawl_crawl_runs_total", "Finished crawl runs by status.", "status",
+                 [](const Source& s) -> const auto& { return s.runs_by_status; });
+  per_source("jobtrawl_crawl_queue_pages", "gauge",
+             "Pages of the running crawl waiting, being fetched or being processed.",
+             [](const Source& s) { return static_cast<double>(s.queue_pages); });
+  Family(out, "jobtrawl_last_success_timestamp_seconds", "gauge",
+         "When the last ok or partial crawl of the source ended (Unix time).");
+  for (const auto& [source, s] : sources_) {
+    if (s.last_success > 0) Sample(out, "jobtrawl_last_success_timestamp_seconds", SourceLabel(source), s.last_success);
+  }
+
+  Family(out, "jobtrawl_fetch_duration_seconds", "histogram", "Time from request to the end of the body.");
+  std::int64_t cumulative = 0;
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    cumulative += latency_buckets_[i];
+    Sample(out, "jobtrawl_fetch_duration_seconds_bucket", "le=\"" + Number(kLatencyBuckets[i]) + "\"",
+           static_cast<double>(cumulative));
+  }
+  Sample(out, "jobtrawl_fetch_duration_seconds_bucket", "le=\"+Inf\"", static_cast<double>(latency_count_));
+  Sample(out, "jobtrawl_fetch_duration_seconds_sum", "", latency_sum_);
+  Sample(out, "jobtrawl_fetch_duration_seconds_count", "", static_cast<double>(latency_count_));
+
+  Family(out, "jobtrawl_database_size_bytes", "gauge", "Size of the database file and its write-ahead log.");
+  Sample(out, "jobtrawl_database_size_bytes", "", static_cast<double>(db_bytes));
+  return out;
+}
+
+}  // namespace jobtrawl::app

@@ -1,0 +1,399 @@
+#include "model/date_time.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include "model/ascii.h"
+
+namespace jobtrawl {
+namespace {
+
+using std::chrono::sys_seconds;
+
+// Broken-down time as written, before the offset is applied.
+struct Civil {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  long offset = 0;  // seconds east of UTC
+  bool has_time = false;
+};
+
+// A non-negative decimal of 1..9 digits; -1 otherwise.
+int Number(std::string_view s) {
+  if (s.empty() || s.size() > 9) return -1;
+  int v = -1;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && ptr == s.data() + s.size() ? v : -1;
+}
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!ascii::IsDigit(c)) return false;
+  }
+  return true;
+}
+
+// The UTC instant of `c`, or nullopt when a field is out of its range or the
+// result falls outside the years kMinDateYear..max_year.
+std::optional<sys_seconds> ToSeconds(const Civil& c, int max_year) {
+  using namespace std::chrono;
+  if (c.year < kMinDateYear - 1 || c.year > max_year + 1) return std::nullopt;
+  const year_month_day ymd{year{c.year}, month{static_cast<unsigned>(c.month)},
+                           day{static_cast<unsigned>(c.day)}};
+  if (c.month < 1 || c.month > 12 || c.day < 1 || !ymd.ok()) return std::nullopt;
+  if (c.hour < 0 || c.hour > 23 || c.minute < 0 || c.minute > 59 || c.second < 0 || c.second > 60) {
+    return std::nullopt;
+  }
+  const sys_seconds t = sys_days(ymd) + hours(c.hour) + minutes(c.minute) + seconds(c.second) -
+                        seconds(c.offset);
+  if (t < sys_days(year{kMinDateYear} / January / 1) || t >= sys_days(year{max_year + 1} / January / 1)) {
+    return std::nullopt;
+  }
+  return t;
+}
+
+std::optional<DateTime> Finish(const Civil& c, int max_year) {
+  auto t = ToSeconds(c, max_year);
+  if (!t) return std::nullopt;
+  return DateTime{*t, c.has_time};
+}
+
+// "+hh:mm", "+hhmm" or "+hh" (also '-'); seconds east of UTC.
+std::optional<long> NumericOffset(std::string_view z) {
+  if (z.size() < 3 || (z[0] != '+' && z[0] != '-')) return std::nullopt;
+  const long sign = z[0] == '-' ? -1 : 1;
+  z.remove_prefix(1);
+  int hh = -1, mm = 0;
+  if (z.size() == 2) {
+    hh = Number(z);
+  } else if (z.size() == 4 && AllDigits(z)) {
+    hh = Number(z.substr(0, 2)), mm = Number(z.substr(2));
+  } else if (z.size() == 5 && z[2] == ':' && AllDigits(z.substr(0, 2)) && AllDigits(z.substr(3))) {
+    hh = Number(z.substr(0, 2)), mm = Number(z.substr(3));
+  } else {
+    return std::nullopt;
+  }
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59) return std::nullopt;
+  return sign * (hh * 3600L + mm * 60L);
+}
+
+// "HH:MM[:SS[.fff]]" or, when `basic`, "HHMM[SS[.fff]]", filling c.
+bool ReadClock(std::string_view s, bool basic, Civil& c) {
+  if (std::size_t dot = s.find_first_of(".,"); dot != std::string_view::npos) {
+    if (!AllDigits(s.substr(dot + 1))) return false;
+    s = s.substr(0, dot);
+  }
+  std::string_view h, m, sec;
+  if (basic) {
+    if (s.size() != 4 && s.size() != 6) return false;
+    h = s.substr(0, 2), m = s.substr(2, 2), sec = s.size() == 6 ? s.substr(4) : "0";
+  } else {
+    const std::size_t colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 2) return false;
+    h = s.substr(0, colon);
+    std::string_view rest = s.substr(colon + 1);
+    m = rest.substr(0, 2);
+    rest.remove_prefix(m.size());
+    if (m.size() != 2) return false;
+    if (rest.empty()) {
+      sec = "0";
+    } else if (rest.size() == 3 && rest[0] == ':') {
+      sec = rest.substr(1);
+    } else {
+      return false;
+    }
+  }
+  if (!AllDigits(h) || !AllDigits(m) || !AllDigits(sec)) return false;
+  c.hour = Number(h), c.minute = Number(m), c.second = Number(sec);
+  c.has_time = true;
+  return true;
+}
+
+// ISO 8601 calendar dates and times, extended or basic; RFC 3339.
+std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
+  Civil c;
+  std::string_view rest;
+  bool basic = false;
+  if (s.size() >= 10 && s[4] == '-' && s[7] == '-' && AllDigits(s.substr(0, 4)) &&
+      AllDigits(s.substr(5, 2)) && AllDigits(s.substr(8, 2))) {
+    c.year = Number(s.substr(0, 4)), c.month = Number(s.substr(5, 2)), c.day = Number(s.substr(8, 2));
+    rest = s.substr(10);
+  } else if (s.size() >= 8 && AllDigits(s.substr(0, 8)) && (s.size() == 8 || s[8] == 'T' || s[8] == 't')) {
+    basic = true;
+    c.year = Number(s.substr(0, 4)), c.month = Number(s.substr(4, 2)), c.day = Number(s.substr(6, 2));
+    rest = s.substr(8);
+  } else {
+    return std::nullopt;
+  }
+  if (rest.empty()) return Finish(c, max_year);
+  if (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ') return std::nullopt;
+  rest.remove_prefix(1);
+  // The clock runs to the zone: 'Z', a sign, or a blank before a zone name.
+  std::size_t end = 0;
+  while (end < rest.size() && (ascii::IsDigit(rest[end]) || rest[end] == ':' || rest[end] == '.' ||
+                               rest[end] == ',')) {
+    ++end;
+  }
+  if (!ReadClock(rest.substr(0, end), basic, c)) return std::nullopt;
+  std::string_view zone = ascii::TrimLeft(rest.substr(end), ascii::IsBlank);
+  if (zone.empty()) return Finish(c, max_year);
+  if (zone == "Z" || zone == "z" || ascii::EqualsIgnoreCase(zone, "UTC") || ascii::EqualsIgnoreCase(zone, "GMT")) {
+    return Finish(c, max_year);
+  }
+  auto offset = NumericOffset(zone);
+  if (!offset || *offset > 14 * 3600 || *offset < -12 * 3600) return std::nullopt;
+  c.offset = *offset;
+  return Finish(c, max_year);
+}
+
+std::optional<DateTime> FromEpoch(std::int64_t seconds) {
+  const sys_seconds t{std::chrono::seconds(seconds)};
+  const auto last = std::chrono::sys_days(std::chrono::year{kMaxDateYear + 1} / 1 / 1);
+  if (seconds < 0 || t >= last) return std::nullopt;
+  return DateTime{t, true};
+}
+
+// Epoch seconds or milliseconds as APIs send them.
+std::optional<DateTime> Epoch(std::string_view s) {
+  std::int64_t v = 0;
+  // .NET JSON: "/Date(1763269051000)/", "/Date(1763269051000+0100)/",
+  // milliseconds whatever their count.
+  if (s.starts_with("/Date(") && s.ends_with(")/")) {
+    s = s.substr(6, s.size() - 8);
+    if (std::size_t sign = s.find_first_of("+-", 1); sign != std::string_view::npos) {
+      if (!NumericOffset(s.substr(sign))) return std::nullopt;
+      s = s.substr(0, sign);
+    }
+    if (!AllDigits(s) || s.size() > 15) return std::nullopt;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return FromEpoch(v / 1000);
+  }
+  const std::string_view whole = s.substr(0, s.find('.'));
+  if (!AllDigits(whole) || whole.size() < 9 || whole.size() > 13) return std::nullopt;
+  if (whole.size() < s.size() && (!AllDigits(s.substr(whole.size() + 1)) || whole.size() > 11)) {
+    return std::nullopt;  // a fraction follows seconds only
+  }
+  std::from_chars(whole.data(), whole.data() + whole.size(), v);
+  return FromEpoch(whole.size() >= 12 ? v / 1000 : v);
+}
+
+int MonthNumber(std::string_view w) {
+  static constexpr std::array<std::string_view, 12> kNames{
+      "january", "february", "march", "april", "may", "june", "july", "august",
+      "september", "october", "november", "december"};
+  if (w.size() < 3) return 0;
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    // "Nov", "November" and "Sept" name the month; "Novem" does not.
+    if (ascii::EqualsIgnoreCase(w, kNames[i]) || ascii::EqualsIgnoreCase(w, kNames[i].substr(0, 3)) ||
+        (i == 8 && ascii::EqualsIgnoreCase(w, "sept"))) {
+      return static_cast<int>(i) + 1;
+    }
+  }
+  return 0;
+}
+
+bool IsDayName(std::string_view w) {
+  static constexpr std::array<std::string_view, 7> kNames{"monday", "tuesday", "wednesday", "thursday",
+                                                          "friday", "saturday", "sunday"};
+  for (std::string_view name : kNames) {
+    if (ascii::EqualsIgnoreCase(w, name) || ascii::EqualsIgnoreCase(w, name.substr(0, 3))) return true;
+  }
+  return false;
+}
+
+// RFC 5322 §3.3 and §4.3 zones; nullopt when `w` is not a zone.
+std::optional<long> Zone(std::string_view w) {
+  if (w.starts_with('+') || w.starts_with('-')) return NumericOffset(w);
+  // "GMT+0100", "UTC-05:00": JavaScript's Date.toString and others.
+  for (std::string_view utc : {"GMT", "UTC", "UT"}) {
+    if (ascii::StartsWithIgnoreCase(w, utc) && w.size() > utc.size() &&
+        (w[utc.size()] == '+' || w[utc.size()] == '-')) {
+      return NumericOffset(w.substr(utc.size()));
+    }
+  }
+  static constexpr std::pair<std::string_view, int> kNamed[] = {
+      {"UT", 0},   {"UTC", 0},  {"GMT", 0},  {"Z", 0},    {"EST", -5}, {"EDT", -4}, {"CST", -6},
+      {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
+  for (const auto& [name, hours] : kNamed) {
+    if (ascii::EqualsIgnoreCase(w, name)) return hours * 3600L;
+  }
+  // Military letters (RFC 5322 §4.3: their signs were defined backwards in
+  // RFC 822) and other alphabetic zones whose meaning is not known are
+  // "-0000": UTC, with no local time known.
+  if (w.size() >= 1 && w.size() <= 5) {
+    for (char c : w) {
+      if (!ascii::IsAlpha(c)) return std::nullopt;
+    }
+    return 0;
+  }
+  return std::nullopt;
+}
+
+// RFC 5322 §3.3 year: 4+ digits as written; §4.3: 2 digits 00-49 are
+// 2000-2049 and 50-99 are 1950-1999, 3 digits are added to 1900.
+int YearOf(std::string_view digits) {
+  const int y = Number(digits);
+  if (y < 0) return -1;
+  if (digits.size() == 2) return y < 50 ? 2000 + y : 1900 + y;
+  if (digits.size() == 3) return 1900 + y;
+  if (digits.size() == 4) return y;
+  return -1;
+}
+
+// The RFC 5322 family, RFC 9110's three HTTP-date forms, ctime/asctime and
+// the same fields in other orders, told apart by what each token is.
+std::optional<DateTime> MailLike(std::string_view s, int max_year) {
+  // Comments (RFC 5322 CFWS) are dropped, nested ones included.
+  std::string text;
+  int depth = 0;
+  for (char c : s) {
+    if (c == '(') {
+      ++depth;
+    } else if (c == ')' && depth > 0) {
+      --depth;
+      text.push_back(' ');
+    } else if (depth == 0) {
+      text.push_back(c == ',' ? ' ' : c);
+    }
+  }
+  if (depth > 0) return std::nullopt;  // an unclosed comment
+  // RFC 5322 §4.2 obs-FWS: white space may also stand around the colons
+  // of a time ("09 :   55  :  06").
+  for (std::size_t colon = text.find(':'); colon != std::string::npos; colon = text.find(':', colon + 1)) {
+    std::size_t left = colon, right = colon + 1;
+    while (left > 0 && ascii::IsSpace(text[left - 1])) --left;
+    while (right < text.size() && ascii::IsSpace(text[right])) ++right;
+    text.erase(colon + 1, right - colon - 1);
+    text.erase(left, colon - left);
+    colon = left;
+  }
+  std::vector<std::string_view> tokens;
+  for (std::string_view rest = text; !rest.empty();) {
+    rest = ascii::TrimLeft(rest);
+    std::size_t n = 0;
+    while (n < rest.size() && !ascii::IsSpace(rest[n])) ++n;
+    if (n > 0) tokens.push_back(rest.substr(0, n));
+    rest.remove_prefix(n);
+  }
+  if (tokens.empty() || tokens.size() > 8) return std::nullopt;
+  Civil c;
+  std::vector<std::string_view> numbers;
+  bool have_month = false, have_clock = false, have_zone = false, pm = false, am = false;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::string_view w = tokens[i];
+    if (i == 0 && IsDayName(w)) continue;
+    if (!have_clock && w.find(':') != std::string_view::npos && ascii::IsDigit(w[0])) {
+      if (!ReadClock(w, false, c)) return std::nullopt;
+      have_clock = true;
+      continue;
+    }
+    if (AllDigits(w)) {
+      numbers.push_back(w);
+      continue;
+    }
+    if (!have_month) {
+      if (int m = MonthNumber(w)) {
+        c.month = m;
+        have_month = true;
+        continue;
+      }
+      // RFC 850: "06-Nov-94".
+      if (std::size_t d1 = w.find('-'); d1 != std::string_view::npos && d1 > 0) {
+        std::size_t d2 = w.find('-', d1 + 1);
+        std::string_view dd = w.substr(0, d1);
+        if (d2 != std::string_view::npos && AllDigits(dd) && dd.size() <= 2) {
+          if (int m = MonthNumber(w.substr(d1 + 1, d2 - d1 - 1))) {
+            c.month = m;
+            have_month = true;
+            numbers.push_back(dd);
+            std::string_view yy = w.substr(d2 + 1);
+            if (!AllDigits(yy)) return std::nullopt;
+            numbers.push_back(yy);
+            continue;
+          }
+        }
+      }
+    }
+    if (have_clock && !am && !pm) {
+      if (ascii::EqualsIgnoreCase(w, "AM") || ascii::EqualsIgnoreCase(w, "a.m.")) {
+        am = true;
+        continue;
+      }
+      if (ascii::EqualsIgnoreCase(w, "PM") || ascii::EqualsIgnoreCase(w, "p.m.")) {
+        pm = true;
+        continue;
+      }
+    }
+    if (have_clock && !have_zone) {
+      if (auto z = Zone(w)) {
+        c.offset = *z;
+        have_zone = true;
+        continue;
+      }
+    }
+    return std::nullopt;
+  }
+  if (!have_month || !have_clock || numbers.size() != 2) return std::nullopt;
+  std::string_view day = numbers[0], year = numbers[1];
+  // "1994 Nov 06": a year written first.
+  if (day.size() >= 3 && year.size() <= 2) std::swap(day, year);
+  if (day.size() > 2) return std::nullopt;
+  c.day = Number(day);
+  c.year = YearOf(year);
+  if (c.year < 0) return std::nullopt;
+  if (am || pm) {
+    if (c.hour < 1 || c.hour > 12) return std::nullopt;
+    c.hour = c.hour % 12 + (pm ? 12 : 0);
+  }
+  return Finish(c, max_year);
+}
+
+}  // namespace
+
+std::optional<DateTime> ParseDateTime(std::string_view text) {
+  const std::string_view s = ascii::Trim(text);
+  if (s.empty() || s.size() > 200) return std::nullopt;
+  if (AllDigits(s) && s.size() >= 9) return Epoch(s);
+  if (s.starts_with("/Date(") || ascii::IsDigit(s[0])) {
+    if (auto t = Epoch(s)) return t;
+  }
+  if (auto t = Iso8601(s, kMaxDateYear)) return t;
+  return MailLike(s, kMaxDateYear);
+}
+
+std::optional<DateTime> ParseHttpDate(std::string_view text) {
+  const std::string_view s = ascii::Trim(text);
+  if (s.empty() || s.size() > 200) return std::nullopt;
+  return MailLike(s, 9999);
+}
+
+std::optional<DateTime> DateFromEpochNumber(double value) {
+  if (!std::isfinite(value) || value <= 0) return std::nullopt;
+  const double seconds = value > 1e11 ? value / 1000 : value;
+  if (seconds >= 1e12) return std::nullopt;  // far past 2200; keeps the cast defined
+  return FromEpoch(static_cast<std::int64_t>(seconds));
+}
+
+std::string FormatDateTime(const DateTime& t) {
+  using namespace std::chrono;
+  const sys_days days = floor<std::chrono::days>(t.time);
+  const year_month_day ymd{days};
+  const hh_mm_ss clock{t.time - days};
+  char buf[32];
+  if (t.has_time) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                  static_cast<int>(clock.seconds().count()));
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  }
+  return buf;
+}
+
+}  // namespace jobtrawl

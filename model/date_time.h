@@ -1,0 +1,88 @@
+// The one date reader: every date jobtrawl reads from a header, a feed, a
+// sitemap, an API or a page goes through these functions.
+//
+// Forms read (leading/trailing ASCII whitespace ignored; names of months,
+// days and zones in any ASCII case):
+// - RFC 5322 §3.3 date-time, with the obsolete syntax of §4.3: optional day
+//   name, 2-digit years (00-49 are 20xx, 50-99 are 19xx) and 3-digit years
+//   (+1900), seconds optional, zones "+hhmm"/"-hhmm", "UT", "GMT",
+//   "EST/EDT/CST/CDT/MST/MDT/PST/PDT", military letters and unknown
+//   alphabetic zones as "-0000" (UTC), comments "(...)" (nested) ignored.
+//   RFC 822 dates are this form.
+// - RFC 9110 §5.6.7 HTTP-date, all three forms: IMF-fixdate
+//   "Sun, 06 Nov 1994 08:49:37 GMT", obsolete RFC 850
+//   "Sunday, 06-Nov-94 08:49:37 GMT" (its 2-digit year read as RFC 5322 §4.3
+//   reads one, so the cookie epoch "01-Jan-70" is 1970), and asctime
+//   "Sun Nov  6 08:49:37 1994".
+// - ctime/date(1) and JavaScript's Date.toString: "Sun Nov  6 08:49:37 UTC
+//   1994", "Sun Nov 06 1994 08:49:37 GMT+0100 (Central European Time)".
+// - ISO 8601 / RFC 3339 (and the W3C Datetime profile sitemaps use):
+//   "1994-11-06", "1994-11-06T08:49", "1994-11-06T08:49:37.123456Z",
+//   offsets "+01:00", "+0100", "+01", also after a space, and " UTC"/" GMT";
+//   the basic format "19941106T084937Z"; a space for the 'T'
+//   ("1994-11-06 08:49:37", as SQL and many APIs write it).
+// - Epoch numbers as APIs send them: 9-11 digits are seconds, 12-13
+//   milliseconds, seconds with a fraction ("1763269051.5"), and the .NET
+//   JSON form "/Date(1763269051000)/" (its "+hhmm" is informational; the
+//   number is UTC).
+// - A 12-hour clock with AM/PM in the RFC 5322-like forms
+//   ("Nov 16, 2026 4:57:31 PM").
+// Offsets are applied: the result is UTC. Leap second 60 is the next
+// minute's first second. Fractions of a second are dropped.
+//
+// Not read here: numeric dates whose field order depends on the country
+// ("04/05/2026"), prose ("20 November 2026" in several languages) and
+// relative forms ("3 days ago"); normalize/dates.h reads those for postings.
+//
+// All functions are pure and thread-safe.
+#ifndef JOBTRAWL_MODEL_DATE_TIME_H_
+#define JOBTRAWL_MODEL_DATE_TIME_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/clock.h"
+
+namespace jobtrawl {
+
+// A point in time read from text.
+struct DateTime {
+  std::chrono::sys_seconds time{};  // UTC; midnight for a calendar date alone
+  bool has_time = false;             // false: "2026-11-20", a calendar date
+
+  // `time` on the system clock. REQUIRES: year <= 2262 (the clock's
+  // nanoseconds); always true of what ParseDateTime returns.
+  Clock::time_point time_point() const { return Clock::time_point(time); }
+  friend bool operator==(const DateTime&, const DateTime&) = default;
+};
+
+// The years a stored date may name: what is read must also read back, and
+// the system clock (nanoseconds) ends in 2262.
+inline constexpr int kMinDateYear = 1970;
+inline constexpr int kMaxDateYear = 2200;
+
+// Any form above, its UTC result within kMinDateYear..kMaxDateYear;
+// nullopt for anything else, impossible days (2026-02-29) and times
+// (25:00) included.
+std::optional<DateTime> ParseDateTime(std::string_view text);
+
+// An HTTP-date (RFC 9110 §5.6.7) for Retry-After, Expires, Last-Modified:
+// the three forms, read as leniently as ParseDateTime reads its RFC 5322
+// family, but with any year up to 9999 (a far-future Expires is common);
+// the result may lie beyond Clock's range, so compare `time` in seconds.
+// nullopt for anything else, ISO 8601 and epoch numbers included.
+std::optional<DateTime> ParseHttpDate(std::string_view text);
+
+// An epoch number from a JSON API: seconds, or milliseconds when above
+// 1e11 (as ParseDateTime tells 12-13 digits from 9-11); fractions dropped.
+// nullopt when not finite, not positive, or outside the stored years.
+std::optional<DateTime> DateFromEpochNumber(double value);
+
+// `t` as "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD" when it has no time.
+std::string FormatDateTime(const DateTime& t);
+
+}  // namespace jobtrawl
+
+#endif  // JOBTRAWL_MODEL_DATE_TIME_H_

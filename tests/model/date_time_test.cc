@@ -1,0 +1,205 @@
+#include "model/date_time.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+namespace jobtrawl {
+namespace {
+
+// What ParseDateTime reads `text` as, formatted; "none" when nothing.
+std::string Read(std::string_view text) {
+  auto t = ParseDateTime(text);
+  return t ? FormatDateTime(*t) : "none";
+}
+std::string ReadHttp(std::string_view text) {
+  auto t = ParseHttpDate(text);
+  return t ? FormatDateTime(*t) : "none";
+}
+
+struct Case {
+  const char* text;
+  const char* expected;
+};
+
+TEST(DateTimeTest, FieldCaseRfc822TwoDigitYears) {
+  // Field case 13: RFC 5322 §4.3, a 2-digit year 00-49 is 2000-2049.
+  EXPECT_EQ(Read("Mon, 16 Nov 26 05:57:31 +0100"), "2026-11-16T04:57:31Z");
+  EXPECT_EQ(Read("Mon, 16 Nov 26 05:57:31 -0100"), "2026-11-16T06:57:31Z");
+  EXPECT_EQ(Read("Mon, 16 Nov 26 05:57:31 GMT"), "2026-11-16T05:57:31Z");
+}
+
+TEST(DateTimeTest, Rfc5322DatesAndTheirObsoleteForms) {
+  // RFC 5322 §3.3 and §4.3, the examples of Appendix A and the obsolete
+  // zones, years and white space.
+  const Case cases[] = {
+      {"Fri, 21 Nov 1997 09:55:06 -0600", "1997-11-21T15:55:06Z"},        // A.1.1
+      {"Tue, 1 Jul 2003 10:52:37 +0200", "2003-07-01T08:52:37Z"},         // A.3
+      {"21 Nov 97 09:55:06 GMT", "1997-11-21T09:55:06Z"},                 // A.6.2
+      {"Fri, 21 Nov 1997 09(comment):   55  :  06 -0600", "1997-11-21T15:55:06Z"},  // A.6.3
+      {"Thu,\r\n 13\r\n  Feb\r\n   2025\r\n 23:32\r\n  -0330 (Newfoundland Time)", "2025-02-14T03:02:00Z"},
+      {"Thu, 13 Feb 1969 23:32 -0330 (Newfoundland Time)", "none"},       // A.5: before 1970
+      {"16 Nov 2026 04:57 +0000", "2026-11-16T04:57:00Z"},                 // seconds optional
+      {"Mon, 16 Nov 2026 04:57:31 -0000", "2026-11-16T04:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 UT", "2026-11-16T04:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 EST", "2026-11-16T09:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 EDT", "2026-11-16T08:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 CST", "2026-11-16T10:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 CDT", "2026-11-16T09:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 MST", "2026-11-16T11:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 MDT", "2026-11-16T10:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 PST", "2026-11-16T12:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 pdt", "2026-11-16T11:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 A", "2026-11-16T04:57:31Z"},  // military: -0000
+      {"Mon, 16 Nov 2026 04:57:31 Z", "2026-11-16T04:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 Y", "2026-11-16T04:57:31Z"},
+      {"Mon, 16 Nov 2026 04:57:31 CEST", "2026-11-16T04:57:31Z"},  // unknown: -0000
+      {"16 Nov 126 04:57:31 GMT", "2026-11-16T04:57:31Z"},  // 3 digits: +1900
+      {"16 Nov 49 04:57:31 GMT", "2049-11-16T04:57:31Z"},
+      {"16 Nov 50 04:57:31 GMT", "none"},  // 1950: before 1970
+      {"16 Nov 70 04:57:31 GMT", "1970-11-16T04:57:31Z"},
+      {"Monday, 16 November 2026 04:57:31 +0530", "2026-11-15T23:27:31Z"},
+      {"Mon, 16 Sept 2026 04:57:31 +0000", "2026-09-16T04:57:31Z"},
+      {"Mon, 29 Feb 2026 04:57:31 +0000", "none"},
+      {"Mon, 16 Nov 2026 24:00:00 +0000", "none"},
+      {"Mon, 16 Nov 2026 04:60:00 +0000", "none"},
+      {"Mon, 16 Nov 2026 04:57:31 +2500", "none"},
+      {"Mon, 16 Nov 2026 04:57:31 +01", "2026-11-16T03:57:31Z"},
+      {"Mon, 16 Nov 2026", "none"},  // no time: not this family
+      {"Mon, 16 Nov 2026 04:57:31 +0000 extra words", "none"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, HttpDateHasThreeForms) {
+  // RFC 9110 §5.6.7: IMF-fixdate, obsolete RFC 850 and asctime, all one time.
+  for (const char* text : {"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+                           "Sun Nov  6 08:49:37 1994"}) {
+    EXPECT_EQ(Read(text), "1994-11-06T08:49:37Z") << text;
+    EXPECT_EQ(ReadHttp(text), "1994-11-06T08:49:37Z") << text;
+  }
+  // Recipients are lenient about case and spacing (§5.6.7 "SHOULD").
+  EXPECT_EQ(ReadHttp("sun, 06 nov 1994 08:49:37 gmt"), "1994-11-06T08:49:37Z");
+  EXPECT_EQ(ReadHttp("  Sun,  06 Nov 1994 08:49:37 GMT "), "1994-11-06T08:49:37Z");
+  // The cookie epoch of RFC 850 dates is 1970.
+  EXPECT_EQ(ReadHttp("Thursday, 01-Jan-70 00:00:01 GMT"), "1970-01-01T00:00:01Z");
+  // A far-future Expires is an HTTP-date, but not a date stored for a posting.
+  EXPECT_EQ(ReadHttp("Fri, 31 Dec 9999 23:59:59 GMT"), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(Read("Fri, 31 Dec 9999 23:59:59 GMT"), "none");
+  // ISO 8601 and epoch numbers are not HTTP-dates.
+  EXPECT_EQ(ReadHttp("1994-11-06T08:49:37Z"), "none");
+  EXPECT_EQ(ReadHttp("784111777"), "none");
+  EXPECT_EQ(ReadHttp("soon"), "none");
+  EXPECT_EQ(ReadHttp(""), "none");
+}
+
+TEST(DateTimeTest, CtimeAndDateCommandForms) {
+  // ctime(3), date(1) and JavaScript's Date.prototype.toString.
+  const Case cases[] = {
+      {"Mon Nov 16 04:57:31 2026", "2026-11-16T04:57:31Z"},
+      {"Mon Nov 16 04:57:31 UTC 2026", "2026-11-16T04:57:31Z"},
+      {"Mon Nov 16 04:57:31 PST 2026", "2026-11-16T12:57:31Z"},
+      {"Mon Nov 16 2026 05:57:31 GMT+0100 (Central European Standard Time)", "2026-11-16T04:57:31Z"},
+      {"Mon Nov 16 2026 04:57:31 GMT-05:00", "2026-11-16T09:57:31Z"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, Iso8601AndRfc3339) {
+  // RFC 3339 §5.8 examples, ISO 8601 basic and extended formats, and the
+  // W3C Datetime profile sitemaps use.
+  const Case cases[] = {
+      {"1985-04-12T23:20:50.52Z", "1985-04-12T23:20:50Z"},
+      {"1996-12-19T16:39:57-08:00", "1996-12-20T00:39:57Z"},
+      {"1990-12-31T23:59:60Z", "1991-01-01T00:00:00Z"},  // leap second
+      {"1990-12-31T15:59:60-08:00", "1991-01-01T00:00:00Z"},
+      {"1937-01-01T12:00:27.87+00:20", "none"},  // before 1970
+      {"2026-11-16", "2026-11-16"},
+      {"20261116", "2026-11-16"},
+      {"2026-11-16T04:57", "2026-11-16T04:57:00Z"},
+      {"2026-11-16t04:57:31z", "2026-11-16T04:57:31Z"},
+      {"2026-11-16T04:57:31.123456789+05:30", "2026-11-15T23:27:31Z"},
+      {"2026-11-16T04:57:31,5Z", "2026-11-16T04:57:31Z"},
+      {"2026-11-16T04:57:31+0530", "2026-11-15T23:27:31Z"},
+      {"2026-11-16T04:57:31+05", "2026-11-15T23:57:31Z"},
+      {"2026-11-16T04:57:31 +01:00", "2026-11-16T03:57:31Z"},
+      {"20261116T045731Z", "2026-11-16T04:57:31Z"},
+      {"20261116T0457+0100", "2026-11-16T03:57:00Z"},
+      {"2026-02-29", "none"},
+      {"2028-02-29", "2028-02-29"},
+      {"2026-13-01", "none"},
+      {"2026-11-16T25:00:00Z", "none"},
+      {"2026-11-16T04:57:31+15:00", "none"},
+      {"2026-11-16T04:57:31 CET", "none"},
+      {"2026-11-16T04", "none"},
+      {"2200-12-31T23:59:59Z", "2200-12-31T23:59:59Z"},
+      {"2201-01-01", "none"},
+      {"2200-12-31T23:59:59-01:00", "none"},  // past 2200 once in UTC
+      {"1970-01-01T00:30:00+01:00", "none"},  // before 1970 once in UTC
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, CommonApiForms) {
+  // What board APIs send besides RFC 3339.
+  const Case cases[] = {
+      {"2026-11-16 04:57:31", "2026-11-16T04:57:31Z"},
+      {"2026-11-16 04:57:31 UTC", "2026-11-16T04:57:31Z"},
+      {"2026-11-16T04:57:31.000+0000", "2026-11-16T04:57:31Z"},
+      {"1794805051", "2026-11-16T04:57:31Z"},     // seconds
+      {"1794805051123", "2026-11-16T04:57:31Z"},  // milliseconds
+      {"1794805051.75", "2026-11-16T04:57:31Z"},
+      {"/Date(1794805051000)/", "2026-11-16T04:57:31Z"},
+      {"/Date(1794805051000+0100)/", "2026-11-16T04:57:31Z"},  // the offset is informational
+      {"Nov 16, 2026 4:57:31 PM", "2026-11-16T16:57:31Z"},
+      {"Nov 16, 2026 12:05 AM", "2026-11-16T00:05:00Z"},
+      {"November 16, 2026 12:05 PM EST", "2026-11-16T17:05:00Z"},
+      {"Nov 16, 2026 13:05 PM", "none"},
+      {"9801200707", "none"},    // year 2280
+      {"17179001000", "none"},   // year 2514
+      {"-1000000000", "none"},
+      {"12345678", "none"},      // no such day
+      {"1794805051.", "none"},
+      {"/Date(x)/", "none"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, EpochNumbersFromJson) {
+  // Seconds or milliseconds told apart by size, as in text; past 2200 is no date.
+  auto text = [](double v) {
+    auto t = DateFromEpochNumber(v);
+    return t ? FormatDateTime(*t) : "none";
+  };
+  EXPECT_EQ(text(1794805051), "2026-11-16T04:57:31Z");
+  EXPECT_EQ(text(1794805051123.0), "2026-11-16T04:57:31Z");
+  EXPECT_EQ(text(17179001000.0), "none");  // year 2514
+  EXPECT_EQ(text(1e300), "none");
+  EXPECT_EQ(text(-1), "none");
+  EXPECT_EQ(text(0), "none");
+}
+
+TEST(DateTimeTest, WhatIsNotADate) {
+  // Prose, numeric dates whose order depends on the country, and junk are
+  // left to the caller (normalize/dates.h) or refused.
+  for (const char* text : {"", "   ", "soon", "3 days ago", "20/11/2026", "20.11.2026", "Nov 2026",
+                           "Mon, 16 Nov 2026 04:57:31 +0000 +0000", "16 16 Nov 2026 04:57:31",
+                           "((((", "16 Nov 2026 04:57:31 (unclosed"}) {
+    EXPECT_EQ(Read(text), "none") << text;
+  }
+}
+
+TEST(DateTimeTest, FormatReadsBack) {
+  // What is stored reads back to the same time.
+  for (const char* text : {"2026-11-16T04:57:31Z", "2026-11-16", "1970-01-01T00:00:00Z"}) {
+    auto t = ParseDateTime(text);
+    ASSERT_TRUE(t) << text;
+    EXPECT_EQ(FormatDateTime(*t), text);
+    EXPECT_EQ(ParseDateTime(FormatDateTime(*t)), t);
+  }
+  EXPECT_FALSE(ParseDateTime("2026-11-16")->has_time);
+}
+
+}  // namespace
+}  // namespace jobtrawl
