@@ -408,4 +408,31 @@ int RobotsCommand(const std::filesystem::path& robots_file, const std::string& u
   return d.allowed ? kExitOk : kExitSourcesFailed;
 }
 
+int SplitCommand(const SplitOptions& options, std::ostream& out, std::ostream& err) {
+  std::filesystem::path database = options.database;
+  storage::StoreOptions store_options;
+  if (options.config || database.empty()) {
+    auto config = config::LoadConfig(options.config.value_or(DefaultConfigPath()));
+    if (!config) {
+      PrintConfigErrors(config.error(), err);
+      return kExitUsage;
+    }
+    if (database.empty()) database = config->storage.database;
+    store_options = StoreOptionsFrom(config->storage);
+  }
+  auto store = storage::PostingStore::OpenExisting(database, store_options);
+  if (!store) {
+    err << "jobtrawl split: " << store.error().message << '\n';
+    return kExitRuntime;
+  }
+  auto split = (*store)->SplitListing(options.posting, options.listing, FormatUtc(Clock::now()));
+  if (!split) {
+    err << "jobtrawl split: " << split.error().message << '\n';
+    return split.error().code == Error::Code::kStorage ? kExitRuntime : kExitUsage;
+  }
+  out << "listing " << options.listing << " left posting " << options.posting << "; it is now posting "
+      << *split << '\n';
+  return kExitOk;
+}
+
 }  // namespace jobtrawl::app

@@ -3,6 +3,7 @@
 #ifndef JOBTRAWL_APP_COMMANDS_H_
 #define JOBTRAWL_APP_COMMANDS_H_
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
@@ -89,6 +90,19 @@ int BackupCommand(const std::filesystem::path& config_file, const std::filesyste
 
 int RobotsCommand(const std::filesystem::path& robots_file, const std::string& url,
                   const std::string& agent, std::ostream& out, std::ostream& err);
+
+struct SplitOptions {
+  std::int64_t posting = 0;
+  std::int64_t listing = 0;
+  std::filesystem::path database;                    // empty: the config's [storage] database
+  std::optional<std::filesystem::path> config;       // for the database and dedup_distance
+};
+
+// `jobtrawl split POSTING LISTING`: undoes a wrong merge; the listing gets
+// a posting of its own and is never grouped with the others again. Exit 2
+// when the listing is not one of the posting's (or its only one), 3 when
+// the database is missing, foreign or unusable.
+int SplitCommand(const SplitOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace jobtrawl::app
 

@@ -115,7 +115,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
   CrawlSummary summary;
   summary.database = std::filesystem::absolute(
       options.database.empty() ? config.storage.database : options.database);
-  auto store = storage::PostingStore::Open(summary.database);
+  auto store = storage::PostingStore::Open(summary.database, StoreOptionsFrom(config.storage));
   if (!store) return std::unexpected(store.error());
   if (options.due) {
     auto due = SplitDue(**store, std::move(sources), options.now());
@@ -320,6 +320,10 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
   return summary;
 }
 
+storage::StoreOptions StoreOptionsFrom(const config::StorageConfig& storage) {
+  return {.dedup_distance = storage.dedup_distance};
+}
+
 std::string FormatStatsDump(const CrawlSummary& summary) {
   std::string out;
   for (const auto& s : summary.sources) {
@@ -367,7 +371,8 @@ std::string FormatSummary(const CrawlSummary& summary) {
          ", " + n(total.not_modified) + " not modified), " + n(total.errors) + " errors, " +
          n(total.retries) + " retries\n";
   out += "postings: " + n(total.counts.new_postings) + " new, " + n(total.counts.updated) +
-         " updated, " + n(total.counts.unchanged) + " unchanged, " + n(total.closed) + " closed\n";
+         " updated, " + n(total.counts.unchanged) + " unchanged, " + n(total.closed) + " closed; " + n(total.counts.merged) +
+         " cross-posts merged into postings of other sources\n";
   if (summary.interrupted) out += "interrupted: what was fetched before the signal is stored\n";
   out += "database: " + summary.database.string() + "\n";
   return out;

@@ -72,6 +72,9 @@ std::expected<CrawlSummary, Error> RunCrawl(boost::asio::io_context& ioc,
                                             const config::Config& config,
                                             const CrawlOptions& options);
 
+// How the store groups listings, from the config's [storage].
+storage::StoreOptions StoreOptionsFrom(const config::StorageConfig& storage);
+
 // "Crawled 2 sources: 40 pages ..." and a table per source, for people.
 // Sources another process was crawling show as "skipped".
 std::string FormatSummary(const CrawlSummary& summary);

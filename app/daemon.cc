@@ -46,7 +46,7 @@ class Daemon::Impl {
   }
 
   int Run() {
-    auto store = storage::PostingStore::Open(config_.storage.database);
+    auto store = storage::PostingStore::Open(config_.storage.database, StoreOptionsFrom(config_.storage));
     if (!store) {
       Log(LogLevel::kError, store.error().message);
       return 3;
@@ -139,6 +139,9 @@ class Daemon::Impl {
     }
     if (fresh->storage.database != config_.storage.database) {
       Log(LogLevel::kWarning, "reload: a new [storage] database takes effect after a restart");
+    }
+    if (fresh->storage.dedup_distance != config_.storage.dedup_distance) {
+      Log(LogLevel::kWarning, "reload: a new [storage] dedup_distance takes effect after a restart");
     }
     Log(LogLevel::kNotice, "reload: " + std::to_string(fresh->sources.size()) + " sources");
     // Removed sources finish a running crawl and are not scheduled again;

@@ -192,6 +192,18 @@ int main(int argc, char** argv) {
                 "database is missing, not jobtrawl's or unreadable.");
   }
 
+  CLI::App* split = app.add_subcommand(
+      "split", "Undo a wrong merge: LISTING (listings.id) leaves POSTING (postings.id), gets a "
+               "posting of its own and is never grouped with that posting's listings again");
+  SplitOptions split_options;
+  std::string split_db, split_config;
+  split->add_option("POSTING", split_options.posting, "The posting's id")->required();
+  split->add_option("LISTING", split_options.listing, "The id of the listing to take out")->required();
+  split->add_option("--db", split_db, "Database file (default: [storage] database from the config)");
+  split->add_option("-c,--config", split_config, config_help + "; gives the database and dedup_distance");
+  split->footer("Exit code: 0 split, 2 the listing is not one of the posting's (or its only one), "
+                "3 the database is missing, not jobtrawl's, or unusable.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -204,6 +216,11 @@ int main(int argc, char** argv) {
     return SelectCommand(select_options, std::cout, std::cerr);
   }
   if (*norm) return NormalizeCommand(normalize_options, std::cout, std::cerr);
+  if (*split) {
+    split_options.database = split_db;
+    if (!split_config.empty()) split_options.config = split_config;
+    return SplitCommand(split_options, std::cout, std::cerr);
+  }
   if (*backup) return BackupCommand(config_file, backup_db, backup_file, std::cout, std::cerr);
   if (*search || *exp || *stats) {
     // The config is read only when --db is not given.

@@ -99,6 +99,7 @@ std::vector<std::string> FormatRunStats(const storage::RunRecord& r) {
       "postings/unchanged: " + std::to_string(r.counts.unchanged),
       "listings/closed: " + std::to_string(r.closed),
       "listings/reopened: " + std::to_string(r.counts.reopened),
+      "listings/merged: " + std::to_string(r.counts.merged),
   };
   if (!r.stats.empty()) {
     boost::system::error_code ec;

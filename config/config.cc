@@ -43,7 +43,7 @@ bool IsListenAddress(std::string_view listen) {
 // Every key each table may hold: what CheckKeys accepts and what
 // ConfigKeys() lists (so the man page test sees a new key).
 constexpr std::string_view kTopKeys[] = {"storage", "http", "parse", "metrics", "source"};
-constexpr std::string_view kStorageKeys[] = {"database", "cache_ttl"};
+constexpr std::string_view kStorageKeys[] = {"database", "cache_ttl", "dedup_distance"};
 constexpr std::string_view kHttpKeys[] = {
     "user_agent", "max_connections", "per_host_connections", "delay", "timeout",
     "connect_timeout", "low_speed_limit", "low_speed_time", "max_body", "max_redirects",
@@ -293,6 +293,7 @@ const toml::table* SubTable(Reader& r, const toml::table& root, std::string_view
 
 void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
   r.CheckKeys(t, kStorageKeys, "[storage]");
+  r.Int(t, "dedup_distance", out.dedup_distance, -1, 3);
   std::string db = out.database.string();
   r.String(t, "database", db);
   if (db.empty()) r.Fail(t.source(), "[storage] database must not be empty");

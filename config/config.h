@@ -21,6 +21,11 @@ struct StorageConfig {
   // http_cache rows of pages not fetched (or confirmed by a sitemap) for
   // this long are deleted when a complete crawl of their source finishes.
   milliseconds cache_ttl{30LL * 86400 * 1000};
+  // Listings of different sources whose description SimHashes differ in at
+  // most this many bits (and whose company, title family and cities agree)
+  // are one posting; -1 turns cross-board deduplication off
+  // (docs/schema.md "Deduplication").
+  int dedup_distance = 3;
 };
 
 struct HttpConfig {

@@ -281,7 +281,163 @@ constexpr std::string_view kV9 = R"sql(
 ALTER TABLE crawl_runs ADD COLUMN stats TEXT CHECK (stats IS NULL OR json_valid(stats));
 )sql";
 
-constexpr std::array<std::string_view, 9> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
+// Cross-board deduplication and history (docs/schema.md "Deduplication"), version 10.
+// Each listing keeps what it is matched on; a posting shows the content of
+// its canonical listing, and every other listing's own content is kept in
+// listing_copies, so a posting can be split or its canonical listing
+// changed without waiting for a recrawl. The features of listings stored
+// before are filled in by PostingStore::Open (SimHash needs C++).
+constexpr std::string_view kV10 = R"sql(
+ALTER TABLE listings ADD COLUMN company_key TEXT;
+ALTER TABLE listings ADD COLUMN title_family TEXT;
+ALTER TABLE listings ADD COLUMN cities TEXT;
+ALTER TABLE listings ADD COLUMN simhash INTEGER;
+ALTER TABLE listings ADD COLUMN band0 INTEGER;
+ALTER TABLE listings ADD COLUMN band1 INTEGER;
+ALTER TABLE listings ADD COLUMN band2 INTEGER;
+ALTER TABLE listings ADD COLUMN band3 INTEGER;
+ALTER TABLE listings ADD COLUMN features_version INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX listings_band0 ON listings(band0) WHERE band0 IS NOT NULL;
+CREATE INDEX listings_band1 ON listings(band1) WHERE band1 IS NOT NULL;
+CREATE INDEX listings_band2 ON listings(band2) WHERE band2 IS NOT NULL;
+CREATE INDEX listings_band3 ON listings(band3) WHERE band3 IS NOT NULL;
+-- Listings whose features are still to compute (PostingStore::Open): only
+-- those are in it, so opening a database with none costs nothing.
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 1;
+
+ALTER TABLE postings ADD COLUMN canonical_listing_id INTEGER;
+ALTER TABLE postings ADD COLUMN times_reopened INTEGER NOT NULL DEFAULT 0;
+-- Before v10 every posting had exactly one listing.
+UPDATE postings SET canonical_listing_id =
+  (SELECT min(l.id) FROM listings l WHERE l.posting_id = postings.id);
+
+CREATE TABLE listing_copies (
+  listing_id              INTEGER PRIMARY KEY REFERENCES listings(id) ON DELETE CASCADE,
+  title                   TEXT,
+  company                 TEXT,
+  location                TEXT,
+  country                 TEXT,
+  remote                  TEXT,
+  employment_type         TEXT,
+  salary_min              REAL,
+  salary_max              REAL,
+  salary_currency         TEXT,
+  salary_period           TEXT,
+  date_posted             TEXT,
+  valid_through           TEXT,
+  url                     TEXT,
+  apply_url               TEXT,
+  external_id             TEXT,
+  description             TEXT,
+  description_markdown    TEXT,
+  city                    TEXT,
+  region                  TEXT,
+  places                  TEXT,
+  remote_scope            TEXT,
+  salary_annual_min       REAL,
+  salary_annual_max       REAL,
+  salary_currency_guessed INTEGER,
+  salary_source           TEXT,
+  seniority               TEXT,
+  seniority_rule          TEXT,
+  title_family            TEXT,
+  title_key               TEXT,
+  company_key             TEXT,
+  skills                  TEXT,
+  visa_sponsorship        TEXT,
+  experience_years_min    INTEGER,
+  language                TEXT,
+  remote_raw              TEXT,
+  employment_type_raw     TEXT,
+  salary_raw              TEXT,
+  date_posted_raw         TEXT,
+  valid_through_raw       TEXT,
+  country_raw             TEXT,
+  content_hash            TEXT NOT NULL
+);
+
+CREATE TABLE dedup_splits (
+  listing_a  INTEGER NOT NULL REFERENCES listings(id) ON DELETE CASCADE,
+  listing_b  INTEGER NOT NULL REFERENCES listings(id) ON DELETE CASCADE,
+  split_at   TEXT NOT NULL,
+  PRIMARY KEY (listing_a, listing_b),
+  CHECK (listing_a < listing_b)
+) WITHOUT ROWID;
+CREATE INDEX dedup_splits_b ON dedup_splits(listing_b);
+
+CREATE TABLE revisions (
+  id          INTEGER PRIMARY KEY,
+  posting_id  INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+  changed_at  TEXT NOT NULL,
+  field       TEXT NOT NULL,
+  old_value
+);
+CREATE INDEX revisions_posting ON revisions(posting_id, changed_at);
+
+CREATE TRIGGER postings_revisions AFTER UPDATE OF content_hash ON postings
+WHEN OLD.content_hash IS NOT NEW.content_hash
+BEGIN
+  INSERT INTO revisions (posting_id, changed_at, field, old_value)
+  SELECT NEW.id, NEW.updated_at, 'title', OLD.title WHERE OLD.title IS NOT NEW.title
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'company', OLD.company WHERE OLD.company IS NOT NEW.company
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'location', OLD.location WHERE OLD.location IS NOT NEW.location
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'country', OLD.country WHERE OLD.country IS NOT NEW.country
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'remote', OLD.remote WHERE OLD.remote IS NOT NEW.remote
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'employment_type', OLD.employment_type WHERE OLD.employment_type IS NOT NEW.employment_type
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_min', OLD.salary_min WHERE OLD.salary_min IS NOT NEW.salary_min
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_max', OLD.salary_max WHERE OLD.salary_max IS NOT NEW.salary_max
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_currency', OLD.salary_currency WHERE OLD.salary_currency IS NOT NEW.salary_currency
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_period', OLD.salary_period WHERE OLD.salary_period IS NOT NEW.salary_period
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'date_posted', OLD.date_posted WHERE OLD.date_posted IS NOT NEW.date_posted
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'valid_through', OLD.valid_through WHERE OLD.valid_through IS NOT NEW.valid_through
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'apply_url', OLD.apply_url WHERE OLD.apply_url IS NOT NEW.apply_url
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'external_id', OLD.external_id WHERE OLD.external_id IS NOT NEW.external_id
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'description', OLD.description WHERE OLD.description IS NOT NEW.description
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'description_markdown', OLD.description_markdown WHERE OLD.description_markdown IS NOT NEW.description_markdown
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'city', OLD.city WHERE OLD.city IS NOT NEW.city
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'region', OLD.region WHERE OLD.region IS NOT NEW.region
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'places', OLD.places WHERE OLD.places IS NOT NEW.places
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'remote_scope', OLD.remote_scope WHERE OLD.remote_scope IS NOT NEW.remote_scope
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_annual_min', OLD.salary_annual_min WHERE OLD.salary_annual_min IS NOT NEW.salary_annual_min
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_annual_max', OLD.salary_annual_max WHERE OLD.salary_annual_max IS NOT NEW.salary_annual_max
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_currency_guessed', OLD.salary_currency_guessed WHERE OLD.salary_currency_guessed IS NOT NEW.salary_currency_guessed
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_source', OLD.salary_source WHERE OLD.salary_source IS NOT NEW.salary_source
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'seniority', OLD.seniority WHERE OLD.seniority IS NOT NEW.seniority
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'seniority_rule', OLD.seniority_rule WHERE OLD.seniority_rule IS NOT NEW.seniority_rule
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'title_family', OLD.title_family WHERE OLD.title_family IS NOT NEW.title_family
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'title_key', OLD.title_key WHERE OLD.title_key IS NOT NEW.title_key
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'company_key', OLD.company_key WHERE OLD.company_key IS NOT NEW.company_key
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'skills', OLD.skills WHERE OLD.skills IS NOT NEW.skills
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'visa_sponsorship', OLD.visa_sponsorship WHERE OLD.visa_sponsorship IS NOT NEW.visa_sponsorship
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'experience_years_min', OLD.experience_years_min WHERE OLD.experience_years_min IS NOT NEW.experience_years_min
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'language', OLD.language WHERE OLD.language IS NOT NEW.language
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'remote_raw', OLD.remote_raw WHERE OLD.remote_raw IS NOT NEW.remote_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'employment_type_raw', OLD.employment_type_raw WHERE OLD.employment_type_raw IS NOT NEW.employment_type_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_raw', OLD.salary_raw WHERE OLD.salary_raw IS NOT NEW.salary_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'date_posted_raw', OLD.date_posted_raw WHERE OLD.date_posted_raw IS NOT NEW.date_posted_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'valid_through_raw', OLD.valid_through_raw WHERE OLD.valid_through_raw IS NOT NEW.valid_through_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'country_raw', OLD.country_raw WHERE OLD.country_raw IS NOT NEW.country_raw;
+END;
+
+CREATE TRIGGER postings_reopened AFTER UPDATE OF closed_at ON postings
+WHEN OLD.closed_at IS NOT NULL AND NEW.closed_at IS NULL
+BEGIN
+  UPDATE postings SET times_reopened = times_reopened + 1 WHERE id = NEW.id;
+END;
+
+ALTER TABLE crawl_runs ADD COLUMN merged_listings INTEGER NOT NULL DEFAULT 0;
+
+CREATE VIEW posting_lifecycle AS
+SELECT p.id AS posting_id, p.first_seen, p.last_seen, p.closed_at, p.times_reopened,
+       count(l.id) AS sightings, count(DISTINCT l.source_id) AS sources,
+       (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT s.name FROM listings l2
+          JOIN sources s ON s.id = l2.source_id WHERE l2.posting_id = p.id ORDER BY s.name))
+         AS source_names
+FROM postings p LEFT JOIN listings l ON l.posting_id = p.id
+GROUP BY p.id;
+)sql";
+
+constexpr std::array<std::string_view, 10> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9, kV10};
 
 }  // namespace
 

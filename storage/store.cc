@@ -7,11 +7,14 @@
 
 #include <sys/stat.h>
 
+#include <bit>
 #include <cstdio>
 #include <optional>
 #include <type_traits>
 
+#include "model/clock.h"
 #include "storage/backup.h"
+#include "storage/dedup.h"
 
 namespace jobtrawl::storage {
 namespace {
@@ -333,8 +336,11 @@ std::string EncodeKeys(const std::vector<std::string>& keys) {
 // Prepared once, reset and rebound for each use.
 struct PostingStore::Statements {
   explicit Statements(SQLite::Database& db)
-      : find_listing(db, "SELECT id, posting_id, content_hash, closed_at IS NOT NULL "
-                         "FROM listings WHERE source_id = ? AND key = ?"),
+      : find_listing(db, "SELECT l.id, l.posting_id, l.content_hash, l.closed_at IS NOT NULL, "
+                         "p.canonical_listing_id IS l.id, l.company_key, l.title_family, l.cities, "
+                         "l.simhash, l.features_version "
+                         "FROM listings l JOIN postings p ON p.id = l.posting_id "
+                         "WHERE l.source_id = ? AND l.key = ?"),
         insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
                                ", content_hash, first_seen, last_seen, description_markdown" +
                                NormalizedColumns() +
@@ -349,11 +355,21 @@ struct PostingStore::Statements {
                            "valid_through=?12, url=?13, apply_url=?14, external_id=?15, "
                            "description=?16, description_markdown=?20, content_hash=?17, last_seen=?18, updated_at=?18, "
                            "closed_at=NULL WHERE id=?19"),
+        write_copy(db, std::string("INSERT OR REPLACE INTO listing_copies (") + kPostingFields +
+                           ", content_hash, listing_id, description_markdown" + NormalizedColumns() +
+                           ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+                           "?17,?19,?20" + NormalizedValues() + ")"),
         touch_posting(db, "UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         insert_listing(db, "INSERT INTO listings (posting_id, source_id, key, url, external_id, "
-                           "content_hash, first_seen, last_seen) VALUES (?,?,?,?,?,?,?7,?7)"),
+                           "content_hash, first_seen, last_seen, company_key, title_family, cities, "
+                           "simhash, band0, band1, band2, band3, features_version) "
+                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"),
+        set_canonical(db, "UPDATE postings SET canonical_listing_id=?1 WHERE id=?2"),
         update_listing(db, "UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
                            "closed_at=NULL WHERE id=?4"),
+        update_features(db, "UPDATE listings SET company_key=?1, title_family=?2, cities=?3, "
+                            "simhash=?4, band0=?5, band1=?6, band2=?7, band3=?8, "
+                            "features_version=?9 WHERE id=?10"),
         touch_listing(db, "UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         save_http_cache(db,
                         "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
@@ -367,17 +383,23 @@ struct PostingStore::Statements {
   SQLite::Statement find_listing;
   SQLite::Statement insert_posting;
   SQLite::Statement update_posting;
+  SQLite::Statement write_copy;
   SQLite::Statement touch_posting;
   SQLite::Statement insert_listing;
+  SQLite::Statement set_canonical;
   SQLite::Statement update_listing;
+  SQLite::Statement update_features;
   SQLite::Statement touch_listing;
   // Once per page fetched: preparing them each time was ~6% of a crawl's CPU.
   SQLite::Statement save_http_cache;
   SQLite::Statement mark_cache_used;
 };
 
-PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db)
-    : db_(std::move(db)), stmts_(std::make_unique<Statements>(*db_)) {}
+PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
+    : db_(std::move(db)),
+      deduper_(std::make_unique<internal::Deduper>(*db_, options.dedup_distance,
+                                                   options.canonical_kinds)),
+      stmts_(std::make_unique<Statements>(*db_)) {}
 
 PostingStore::~PostingStore() = default;
 
@@ -442,7 +464,11 @@ std::filesystem::path BackupPathBeforeMigration(const std::filesystem::path& dat
 }
 
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
-    const std::filesystem::path& path) {
+    const std::filesystem::path& path, const StoreOptions& options) {
+  if (options.dedup_distance < -1 || options.dedup_distance > 3) {
+    return std::unexpected(Error::InvalidArgument(
+        "dedup_distance must be -1 (off) or 0..3, not " + std::to_string(options.dedup_distance)));
+  }
   const bool on_disk = path != ":memory:" && !path.empty();
   auto db = Guard("cannot open database " + path.string(), [&] {
     auto opened = std::make_unique<SQLite::Database>(
@@ -454,6 +480,11 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     // checkpoints and never corrupts, which is what a crawl database needs.
     opened->exec("PRAGMA journal_mode = WAL");
     opened->exec("PRAGMA synchronous = NORMAL");
+    // The writer's page cache: the band, key and title indexes take inserts
+    // at random places, and a transaction's dirty pages should stay in
+    // memory until it commits (32 MiB, a bound independent of the database
+    // size; SQLite's default is 2 MiB).
+    opened->exec("PRAGMA cache_size = -32768");
     KeepWalFiles(*opened, on_disk);
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
@@ -469,9 +500,99 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
   if (auto migrated = Migrate(**db, LatestSchemaVersion()); !migrated) {
     return std::unexpected(migrated.error());
   }
-  return Guard("cannot prepare statements", [&] {
-    return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db)));
+  auto store = Guard("cannot prepare statements", [&] {
+    return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db), options));
   });
+  if (!store) return store;
+  if (auto filled = (*store)->BackfillFeatures(); !filled) return std::unexpected(filled.error());
+  return store;
+}
+
+std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenExisting(
+    const std::filesystem::path& path, const StoreOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return std::unexpected(Error::NotFound("no database at " + path.string()));
+  }
+  try {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    const int tables = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version == 0 || tables == 0) {
+      return std::unexpected(Error::InvalidArgument(
+          path.string() + " is not a jobtrawl database (" +
+          (tables == 0 ? std::string("it is empty") : "it holds other tables") + ")"));
+    }
+  } catch (const SQLite::Exception& e) {
+    if ((e.getErrorCode() & 0xff) == SQLITE_NOTADB) {
+      return std::unexpected(
+          Error::InvalidArgument(path.string() + " is not a jobtrawl database (not SQLite)"));
+    }
+    return std::unexpected(StorageError("cannot open database " + path.string(), e));
+  }
+  return Open(path, options);
+}
+
+std::expected<void, Error> PostingStore::BackfillFeatures() {
+  if (!deduper_->enabled()) return {};
+  const std::string now = FormatUtc(Clock::now());
+  // A listing's own content is its posting's when it is the one shown,
+  // else its listing_copies row.
+  auto pick = [](const char* column) {
+    return std::string("CASE WHEN c.listing_id IS NULL THEN p.") + column + " ELSE c." + column +
+           " END";
+  };
+  const std::string select =
+      "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
+      ", " + pick("city") + ", " + pick("description") +
+      " FROM listings l INDEXED BY listings_features_stale JOIN postings p ON p.id = l.posting_id "
+      "LEFT JOIN listing_copies c ON c.listing_id = l.id "
+      "WHERE l.features_version < 1 LIMIT 1000";
+  // Every row read gets the current version and so leaves the index: the
+  // loop ends, in whatever order SQLite gives them (grouping does not
+  // depend on it).
+  std::int64_t after = 0;
+  for (;;) {
+    auto more = Atomically(*db_, "cannot fill in matching features", [&] {
+      static_assert(internal::kFeaturesVersion == 1, "the literal above and listings_features_stale");
+      SQLite::Statement q(*db_, select);
+      SQLite::Statement cities(*db_,
+                               "SELECT json_extract(value, '$.city') FROM "
+                               "json_each(CASE WHEN json_valid(?1) THEN ?1 END) "
+                               "WHERE json_extract(value, '$.city') IS NOT NULL");
+      auto text = [&](int i) -> std::optional<std::string> {
+        if (q.getColumn(i).isNull()) return std::nullopt;
+        return q.getColumn(i).getString();
+      };
+      std::vector<std::int64_t> eligible;
+      int rows = 0;
+      while (q.executeStep()) {
+        ++rows;
+        after = q.getColumn(0).getInt64();
+        std::vector<std::string> names;
+        if (auto places = text(3)) {
+          cities.reset();
+          cities.bind(1, *places);
+          while (cities.executeStep()) names.push_back(cities.getColumn(0).getString());
+        }
+        if (names.empty()) {
+          if (auto city = text(4)) names.push_back(*city);
+        }
+        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5));
+        stmts_->update_features.reset();
+        internal::BindFeatures(stmts_->update_features, 1, f);
+        stmts_->update_features.bind(10, after);
+        stmts_->update_features.exec();
+        if (f.Eligible()) eligible.push_back(after);
+      }
+      // Grouped once the whole chunk has its features; a later chunk's
+      // listing that joins a component regroups all of it again.
+      for (std::int64_t id : eligible) deduper_->Regroup(id, std::nullopt, now);
+      return rows > 0;
+    });
+    if (!more) return std::unexpected(more.error());
+    if (!*more) return {};
+  }
 }
 
 int PostingStore::SchemaVersion() const {
@@ -514,7 +635,7 @@ std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view n
     insert.bind(1, std::string(name));
     insert.bind(2, std::string(kind));
     insert.bind(3, std::string(now));
-    insert.exec();
+    if (insert.exec() > 0) deduper_->ForgetSources();
     SQLite::Statement select(*db_, "SELECT id FROM sources WHERE name = ?");
     select.bind(1, std::string(name));
     select.executeStep();
@@ -564,7 +685,7 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
                         "UPDATE crawl_runs SET finished_at=?, status=?, pages=?, bytes=?, "
                         "errors=?, new_postings=?, updated_postings=?, unchanged_postings=?, "
                         "message=?, retries=?, not_modified=?, closed_listings=?, "
-                        "reopened_listings=?, stats=? WHERE id=?");
+                        "reopened_listings=?, stats=?, merged_listings=? WHERE id=?");
     s.bind(1, r.finished_at);
     s.bind(2, r.status);
     s.bind(3, r.pages);
@@ -579,7 +700,8 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
     s.bind(12, r.closed);
     s.bind(13, r.counts.reopened);
     BindText(s, 14, r.stats);
-    s.bind(15, run_id);
+    s.bind(15, r.counts.merged);
+    s.bind(16, run_id);
     s.exec();
   });
 }
@@ -662,16 +784,44 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
                                                         std::string_view now_view) {
   if (auto f = Fault("upsert")) return std::unexpected(*f);
   const std::string now(now_view);
+  const bool dedup = deduper_->enabled();
   return Atomically(*db_, "cannot store postings", [&] {
     UpsertCounts counts;
     Statements& s = *stmts_;
     for (const Posting& p : postings) {
       const std::string key = ListingKey(p);
       const std::string hash = ContentHash(p);
+      // Features are computed only while matching is on; features_version 0
+      // marks them missing, so turning it on later fills them in (Open).
+      const internal::ListingFeatures features =
+          dedup ? internal::FeaturesOf(p) : internal::ListingFeatures{};
       s.find_listing.reset();
       s.find_listing.bind(1, source_id);
       s.find_listing.bind(2, key);
       if (!s.find_listing.executeStep()) {
+        if (auto match = deduper_->ProbeMatch(source_id, features)) {
+          // Stored as a sighting of the posting it matches, its own content
+          // in listing_copies; regrouping decides where it belongs.
+          s.insert_listing.reset();
+          s.insert_listing.bind(1, *match);
+          s.insert_listing.bind(2, source_id);
+          s.insert_listing.bind(3, key);
+          s.insert_listing.bind(4, p.url);
+          BindOpt(s.insert_listing, 5, p.external_id);
+          s.insert_listing.bind(6, hash);
+          s.insert_listing.bind(7, now);
+          internal::BindFeatures(s.insert_listing, 8, features);
+          s.insert_listing.exec();
+          const std::int64_t listing_id = db_->getLastInsertRowid();
+          s.write_copy.reset();
+          BindPosting(s.write_copy, p);
+          s.write_copy.bind(17, hash);
+          s.write_copy.bind(19, listing_id);
+          s.write_copy.exec();
+          ++(deduper_->Regroup(listing_id, std::nullopt, now) > 1 ? counts.merged
+                                                                  : counts.new_postings);
+          continue;
+        }
         s.insert_posting.reset();
         BindPosting(s.insert_posting, p);
         s.insert_posting.bind(17, hash);
@@ -686,7 +836,14 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         BindOpt(s.insert_listing, 5, p.external_id);
         s.insert_listing.bind(6, hash);
         s.insert_listing.bind(7, now);
+        internal::BindFeatures(s.insert_listing, 8, features);
+        if (!dedup) s.insert_listing.bind(16, 0);
         s.insert_listing.exec();
+        const std::int64_t listing_id = db_->getLastInsertRowid();
+        s.set_canonical.reset();
+        s.set_canonical.bind(1, listing_id);
+        s.set_canonical.bind(2, posting_id);
+        s.set_canonical.exec();
         ++counts.new_postings;
         continue;
       }
@@ -694,31 +851,100 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       const std::int64_t posting_id = s.find_listing.getColumn(1).getInt64();
       const bool changed = s.find_listing.getColumn(2).getString() != hash;
       if (s.find_listing.getColumn(3).getInt() != 0) ++counts.reopened;
+      const bool shown = s.find_listing.getColumn(4).getInt() != 0;
+      internal::ListingFeatures before;
+      if (!s.find_listing.getColumn(5).isNull()) before.company_key = s.find_listing.getColumn(5).getString();
+      if (!s.find_listing.getColumn(6).isNull()) before.title_family = s.find_listing.getColumn(6).getString();
+      if (!s.find_listing.getColumn(7).isNull()) {
+        before.cities = internal::SplitCities(s.find_listing.getColumn(7).getString());
+      }
+      if (!s.find_listing.getColumn(8).isNull()) {
+        before.simhash = std::bit_cast<std::uint64_t>(s.find_listing.getColumn(8).getInt64());
+      }
+      const bool features_current = s.find_listing.getColumn(9).getInt() == internal::kFeaturesVersion;
       s.find_listing.reset();
-      if (changed) {
+      if (changed && shown) {
         s.update_posting.reset();
         BindPosting(s.update_posting, p);
         s.update_posting.bind(17, hash);
         s.update_posting.bind(18, now);
         s.update_posting.bind(19, posting_id);
         s.update_posting.exec();
-        ++counts.updated;
       } else {
+        if (changed) {  // a copy another listing's content stands for
+          s.write_copy.reset();
+          BindPosting(s.write_copy, p);
+          s.write_copy.bind(17, hash);
+          s.write_copy.bind(19, listing_id);
+          s.write_copy.exec();
+        }
         s.touch_posting.reset();
         s.touch_posting.bind(1, now);
         s.touch_posting.bind(2, posting_id);
         s.touch_posting.exec();
-        ++counts.unchanged;
       }
+      ++(changed ? counts.updated : counts.unchanged);
       s.update_listing.reset();
       s.update_listing.bind(1, p.url);
       s.update_listing.bind(2, hash);
       s.update_listing.bind(3, now);
       s.update_listing.bind(4, listing_id);
       s.update_listing.exec();
+      if (dedup && (!features_current || !(before == features))) {
+        s.update_features.reset();
+        internal::BindFeatures(s.update_features, 1, features);
+        s.update_features.bind(10, listing_id);
+        s.update_features.exec();
+        deduper_->Regroup(listing_id,
+                          features_current ? std::optional(before) : std::nullopt, now);
+      }
     }
     return counts;
   });
+}
+
+std::expected<std::int64_t, Error> PostingStore::SplitListing(std::int64_t posting_id,
+                                                              std::int64_t listing_id,
+                                                              std::string_view now_view) {
+  if (auto f = Fault("split")) return std::unexpected(*f);
+  const std::string now(now_view);
+  auto result = Atomically(*db_, "cannot split the posting",
+                           [&]() -> std::expected<std::int64_t, Error> {
+    SQLite::Statement others(*db_, "SELECT id FROM listings WHERE posting_id = ? AND id <> ?");
+    others.bind(1, posting_id);
+    others.bind(2, listing_id);
+    SQLite::Statement owner(*db_, "SELECT posting_id FROM listings WHERE id = ?");
+    owner.bind(1, listing_id);
+    if (!owner.executeStep() || owner.getColumn(0).getInt64() != posting_id) {
+      return std::unexpected(Error::NotFound("listing " + std::to_string(listing_id) +
+                                             " is not a sighting of posting " +
+                                             std::to_string(posting_id)));
+    }
+    SQLite::Statement split(*db_,
+                            "INSERT OR IGNORE INTO dedup_splits (listing_a, listing_b, split_at) "
+                            "VALUES (min(?1, ?2), max(?1, ?2), ?3)");
+    int pairs = 0;
+    while (others.executeStep()) {
+      split.reset();
+      split.bind(1, listing_id);
+      split.bind(2, others.getColumn(0).getInt64());
+      split.bind(3, now);
+      split.exec();
+      ++pairs;
+    }
+    if (pairs == 0) {
+      return std::unexpected(Error::InvalidArgument(
+          "listing " + std::to_string(listing_id) + " is the only sighting of posting " +
+          std::to_string(posting_id) + ": nothing to split"));
+    }
+    deduper_->Regroup(listing_id, std::nullopt, now, posting_id);
+    SQLite::Statement after(*db_, "SELECT posting_id FROM listings WHERE id = ?");
+    after.bind(1, listing_id);
+    after.executeStep();
+    return after.getColumn(0).getInt64();
+  });
+  if (!result) return std::unexpected(result.error());
+  return *result;
 }
 
 std::expected<UpsertCounts, Error> PostingStore::Touch(std::int64_t source_id,

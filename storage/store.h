@@ -32,6 +32,10 @@ class Database;
 
 namespace jobtrawl::storage {
 
+namespace internal {
+class Deduper;
+}
+
 // The newest schema version this build writes (PRAGMA user_version).
 int LatestSchemaVersion();
 
@@ -44,18 +48,37 @@ std::filesystem::path BackupPathBeforeMigration(const std::filesystem::path& dat
 std::string StableHash(std::string_view bytes);
 
 struct UpsertCounts {
-  int new_postings = 0;
-  int updated = 0;    // seen before, content changed
-  int unchanged = 0;  // seen before, same content; last_seen refreshed
-  int reopened = 0;   // of those seen before, how many had been closed
+  int new_postings = 0;  // listings never seen before that are a job of their own
+  int updated = 0;       // seen before, content changed
+  int unchanged = 0;     // seen before, same content; last_seen refreshed
+  int reopened = 0;      // of those seen before, how many had been closed
+  int merged = 0;        // listings never seen before that joined a posting another source carries
 
   UpsertCounts& operator+=(const UpsertCounts& o) {
     new_postings += o.new_postings;
     updated += o.updated;
     unchanged += o.unchanged;
     reopened += o.reopened;
+    merged += o.merged;
     return *this;
   }
+};
+
+// How the store groups listings into postings (docs/schema.md
+// "Deduplication"). storage/ takes these from its caller, never from config/.
+struct StoreOptions {
+  // Listings of different sources with the same company_key and
+  // title_family, compatible cities and description SimHashes at most this
+  // many bits apart are sightings of one posting. 0..3 (the banded index
+  // finds every pair up to 3); -1 turns cross-board matching off.
+  int dedup_distance = 3;
+  // Source kinds whose listings are the employer's own (applicant-tracking
+  // system APIs): in a posting several sources carry, such a listing is
+  // canonical (its content is what the posting shows) over an aggregator's
+  // copy. Every other kind (html, rss, xmlfeed, sitemap, remotive,
+  // remoteok, ...) ranks as an aggregator.
+  std::vector<std::string> canonical_kinds = {"greenhouse", "lever",           "ashby",
+                                              "workable",   "smartrecruiters", "recruitee"};
 };
 
 // What the last fetch of a page left behind, for the next conditional GET.
@@ -100,7 +123,19 @@ class PostingStore {
   // database of an older schema version V, copies it to
   // BackupPathBeforeMigration(path, V) (storage/backup.h) and refuses to
   // migrate when that copy cannot be made.
-  static std::expected<std::unique_ptr<PostingStore>, Error> Open(const std::filesystem::path& path);
+  // Fails with kInvalidArgument when options.dedup_distance is outside
+  // -1..3. Listings whose matching features were never computed (stored by
+  // a build before schema v10, or while dedup_distance was -1) get them now
+  // and are grouped with the rest: a one-time cost on the first open.
+  static std::expected<std::unique_ptr<PostingStore>, Error> Open(const std::filesystem::path& path,
+                                                                  const StoreOptions& options = {});
+
+  // As Open, for tools that work on a database a crawl made: never creates
+  // one, and never migrates a file that is not a jobtrawl database.
+  // kNotFound when `path` does not exist; kInvalidArgument when it is not an
+  // SQLite database or holds another application's tables.
+  static std::expected<std::unique_ptr<PostingStore>, Error> OpenExisting(
+      const std::filesystem::path& path, const StoreOptions& options = {});
 
   ~PostingStore();
   PostingStore(const PostingStore&) = delete;
@@ -113,7 +148,7 @@ class PostingStore {
   // "upsert", "touch", "close listings", "close unseen", "save http cache",
   // "mark cache used", "prune http cache", "record error", "finish run",
   // "run progress", "mark abandoned runs", "acquire lease", "take over lease", "read lease",
-  // "release lease", "set next run"); a SQLite result code it returns
+  // "release lease", "set next run", "split"); a SQLite result code it returns
   // (e.g. SQLITE_BUSY) makes the call fail with that code, as if SQLite had
   // said so. Empty: no injection.
   using FaultHook = std::function<std::optional<int>(std::string_view call)>;
@@ -150,8 +185,12 @@ class PostingStore {
 
   // Stores sightings of postings on a source. A listing is keyed by the
   // board's id when the posting has one, else by its canonical URL; seeing
-  // it again refreshes last_seen, and a changed content hash updates the
-  // posting's fields.
+  // it again refreshes last_seen, and a changed content hash updates its
+  // content (the posting's fields when it is the posting's canonical
+  // listing; the old values go to `revisions`). A new listing, or one whose
+  // matching features changed, is grouped with the listings it matches
+  // (docs/schema.md "Deduplication"): the grouping depends only on the set
+  // of listings stored, never on the order they arrived in.
   std::expected<UpsertCounts, Error> Upsert(std::int64_t source_id,
                                             std::span<const Posting> postings,
                                             std::string_view now);
@@ -223,6 +262,14 @@ class PostingStore {
   // `crawl --due` counts the source's `every` from it.
   std::expected<std::optional<std::string>, Error> LastSuccessfulRun(std::int64_t source_id);
 
+  // Undoes a merge: listing `listing_id` leaves posting `posting_id` and is
+  // never grouped again with the listings that posting has now, whatever
+  // later crawls bring (dedup_splits). Returns the posting the listing
+  // belongs to afterwards. kNotFound when the listing is not one of the
+  // posting's; kInvalidArgument when it is the posting's only listing.
+  std::expected<std::int64_t, Error> SplitListing(std::int64_t posting_id, std::int64_t listing_id,
+                                                  std::string_view now);
+
   // The listing key Upsert uses for `p` ("id:..." or "url:...").
   static std::string ListingKey(const Posting& p);
   // A stable hash of the fields a posting is compared on (hex).
@@ -232,10 +279,12 @@ class PostingStore {
   SQLite::Database& database() { return *db_; }
 
  private:
-  explicit PostingStore(std::unique_ptr<SQLite::Database> db);
+  PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options);
   std::optional<Error> Fault(std::string_view call);
+  std::expected<void, Error> BackfillFeatures();
   struct Statements;
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<internal::Deduper> deduper_;
   std::unique_ptr<Statements> stmts_;
   FaultHook fault_hook_;
 };

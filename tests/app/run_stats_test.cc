@@ -78,7 +78,7 @@ TEST(RunStatsTest, CountsRequestsByStatusErrorsWarningsAndLatency) {
 }
 
 TEST(RunStatsTest, DumpIsSortedKeyValueLinesOfRecordAndStats) {
-  storage::RunRecord r{.status = "partial", .pages = 3, .closed = 1, .counts = {.new_postings = 2}};
+  storage::RunRecord r{.status = "partial", .pages = 3, .closed = 1, .counts = {.new_postings = 2, .merged = 4}};
   r.stats = R"({"errors":{"timeout":2},"requests":{"200":3},"retries":1})";
   auto lines = FormatRunStats(r);
   EXPECT_TRUE(std::is_sorted(lines.begin(), lines.end()));
@@ -86,9 +86,10 @@ TEST(RunStatsTest, DumpIsSortedKeyValueLinesOfRecordAndStats) {
   EXPECT_THAT(lines, Contains("requests/200: 3"));
   EXPECT_THAT(lines, Contains("postings/new: 2"));
   EXPECT_THAT(lines, Contains("listings/closed: 1"));
+  EXPECT_THAT(lines, Contains("listings/merged: 4"));  // cross-posts folded into another board's posting
   EXPECT_THAT(lines, Contains("status: partial"));
   r.stats = "not json";
-  EXPECT_EQ(FormatRunStats(r).size(), 8u);  // the record's own lines only
+  EXPECT_EQ(FormatRunStats(r).size(), 9u);  // the record's own lines only
 }
 
 }  // namespace

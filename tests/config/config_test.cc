@@ -100,6 +100,20 @@ TEST(ConfigTest, ParsePageBudgetIsADurationCopiedToEachSource) {
   EXPECT_THAT(Errors("[parse]\nbudget = \"1s\"\n"), HasSubstr("budget"));
 }
 
+TEST(ConfigTest, StorageDedupDistanceIsMinusOneToThree) {
+  // [storage] dedup_distance: 3 by default, -1 turns deduplication off, more than the bands find is refused.
+  auto defaults = Parse("[storage]\ndatabase = \"j.db\"\n");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->storage.dedup_distance, 3);
+  for (int d : {-1, 0, 3}) {
+    auto c = Parse("[storage]\ndedup_distance = " + std::to_string(d) + "\n");
+    ASSERT_TRUE(c.has_value()) << d;
+    EXPECT_EQ(c->storage.dedup_distance, d);
+  }
+  EXPECT_THAT(Errors("[storage]\ndedup_distance = 4\n"), HasSubstr("test.toml:2:18: \"dedup_distance\" must be between -1 and 3"));
+  EXPECT_THAT(Errors("[storage]\ndedup_distance = \"3\"\n"), HasSubstr("test.toml:2:18"));
+}
+
 TEST(ConfigPathTest, RelativePathsResolveAgainstTheConfigFolderAndMayLeaveIt) {
   // The rule (SECURITY.md): the config is trusted, so its paths may point
   // anywhere, absolute or with "..". Relative ones resolve against the

@@ -1,0 +1,563 @@
+#include "storage/dedup.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <numeric>
+#include <set>
+#include <utility>
+
+#include "storage/simhash.h"
+
+namespace jobtrawl::storage::internal {
+namespace {
+
+// The columns a posting shows and a listing_copies row keeps (schema v10).
+constexpr const char* kContentColumns =
+    "title, company, location, country, remote, employment_type, salary_min, salary_max, "
+    "salary_currency, salary_period, date_posted, valid_through, url, apply_url, external_id, "
+    "description, description_markdown, city, region, places, remote_scope, salary_annual_min, "
+    "salary_annual_max, salary_currency_guessed, salary_source, seniority, seniority_rule, "
+    "title_family, title_key, company_key, skills, visa_sponsorship, experience_years_min, "
+    "language, remote_raw, employment_type_raw, salary_raw, date_posted_raw, valid_through_raw, "
+    "country_raw, content_hash";
+
+constexpr const char* kNodeColumns =
+    "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0";
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::vector<std::string> CityKeys(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& n : names) {
+    if (!n.empty()) out.push_back(AsciiLower(n));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The 48 high bits of a hash of company key and title family: a band value
+// is these with 16 bits of the SimHash below, so one integer index per band
+// finds listings of the same company and title whose band agrees.
+std::uint64_t GroupBits(const ListingFeatures& f) {
+  std::string group = *f.company_key;
+  group.push_back('\x1f');
+  group += *f.title_family;
+  return XXH3_64bits(group.data(), group.size()) & ~std::uint64_t{0xffff};
+}
+
+std::int64_t BandValue(const ListingFeatures& f, int i) {
+  return std::bit_cast<std::int64_t>(GroupBits(f) | Band(*f.simhash, i));
+}
+
+bool Subset(const std::vector<std::string>& small, const std::vector<std::string>& big) {
+  return std::includes(big.begin(), big.end(), small.begin(), small.end());
+}
+
+bool Intersect(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  auto i = a.begin();
+  auto j = b.begin();
+  while (i != a.end() && j != b.end()) {
+    if (*i == *j) return true;
+    if (*i < *j) ++i; else ++j;
+  }
+  return false;
+}
+
+}  // namespace
+
+ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
+                           const std::optional<std::string>& title_family,
+                           const std::vector<std::string>& city_names,
+                           const std::optional<std::string>& description) {
+  ListingFeatures f;
+  if (company_key && !company_key->empty()) f.company_key = company_key;
+  if (title_family && !title_family->empty()) f.title_family = title_family;
+  f.cities = CityKeys(city_names);
+  if (description) f.simhash = SimHash(*description);
+  return f;
+}
+
+ListingFeatures FeaturesOf(const Posting& p) {
+  std::vector<std::string> names;
+  for (const Place& place : p.places) {
+    if (place.city) names.push_back(*place.city);
+  }
+  if (names.empty() && p.city) names.push_back(*p.city);
+  return FeaturesOf(p.company_key, p.title_family, names, p.description);
+}
+
+std::string JoinCities(const std::vector<std::string>& cities) {
+  std::string out;
+  for (const std::string& c : cities) {
+    if (!out.empty()) out += "; ";
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitCities(std::string_view joined) {
+  std::vector<std::string> out;
+  while (!joined.empty()) {
+    const size_t sep = joined.find("; ");
+    out.emplace_back(joined.substr(0, sep));
+    if (sep == std::string_view::npos) break;
+    joined.remove_prefix(sep + 2);
+  }
+  return out;
+}
+
+void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f) {
+  auto text = [&](int i, const std::optional<std::string>& v) {
+    if (v) s.bind(i, *v); else s.bind(i);
+  };
+  text(first, f.company_key);
+  text(first + 1, f.title_family);
+  const std::string cities = JoinCities(f.cities);
+  text(first + 2, cities.empty() ? std::nullopt : std::optional(cities));
+  if (f.simhash) {
+    s.bind(first + 3, std::bit_cast<std::int64_t>(*f.simhash));
+  } else {
+    s.bind(first + 3);
+  }
+  for (int i = 0; i < kBands; ++i) {
+    if (f.Eligible()) {
+      s.bind(first + 4 + i, BandValue(f, i));
+    } else {
+      s.bind(first + 4 + i);
+    }
+  }
+  s.bind(first + 8, kFeaturesVersion);
+}
+
+// One listing of the component being regrouped.
+struct Deduper::Node {
+  std::int64_t id = 0;
+  std::int64_t source_id = 0;
+  std::string key;
+  std::int64_t posting_id = 0;
+  ListingFeatures features;
+  bool banded = false;  // has band columns: takes part in matching
+};
+
+struct Deduper::Statements {
+  explicit Statements(SQLite::Database& db)
+      : candidates(db, std::string("SELECT ") + kNodeColumns +
+                           " FROM listings WHERE band0 = ?1 OR band1 = ?2 OR band2 = ?3 OR band3 = ?4"),
+        members(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE posting_id = ?"),
+        by_id(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE id = ?"),
+        splits(db, "SELECT listing_a, listing_b FROM dedup_splits WHERE listing_a = ?1 OR listing_b = ?1"),
+        any_splits(db, "SELECT EXISTS (SELECT 1 FROM dedup_splits)"),
+        canonical_of(db, "SELECT canonical_listing_id FROM postings WHERE id = ?"),
+        save_copy(db, std::string("INSERT OR REPLACE INTO listing_copies (listing_id, ") +
+                          kContentColumns + ") SELECT ?1, " + kContentColumns +
+                          " FROM postings WHERE id = ?2"),
+        load_copy(db, std::string("UPDATE postings SET (") + kContentColumns + ") = (SELECT " +
+                          kContentColumns +
+                          " FROM listing_copies WHERE listing_id = ?1), canonical_listing_id = ?1, "
+                          "updated_at = ?3 WHERE id = ?2"),
+        insert_from_copy(db, std::string("INSERT INTO postings (") + kContentColumns +
+                                 ", first_seen, last_seen, canonical_listing_id) SELECT " +
+                                 kContentColumns +
+                                 ", ?2, ?2, ?1 FROM listing_copies WHERE listing_id = ?1"),
+        delete_copy(db, "DELETE FROM listing_copies WHERE listing_id = ?"),
+        move_listing(db, "UPDATE listings SET posting_id = ?1 WHERE id = ?2"),
+        move_revisions(db, "UPDATE revisions SET posting_id = ?1 WHERE posting_id = ?2"),
+        delete_posting(db, "DELETE FROM postings WHERE id = ?"),
+        refresh_times(db,
+                      "UPDATE postings SET "
+                      "first_seen = (SELECT min(first_seen) FROM listings WHERE posting_id = ?1), "
+                      "last_seen = (SELECT max(last_seen) FROM listings WHERE posting_id = ?1), "
+                      "closed_at = CASE WHEN EXISTS (SELECT 1 FROM listings WHERE posting_id = ?1 "
+                      "AND closed_at IS NULL) THEN NULL ELSE "
+                      "(SELECT max(closed_at) FROM listings WHERE posting_id = ?1) END "
+                      "WHERE id = ?1"),
+        source(db, "SELECT name, kind FROM sources WHERE id = ?") {}
+
+  SQLite::Statement candidates;
+  SQLite::Statement members;
+  SQLite::Statement by_id;
+  SQLite::Statement splits;
+  SQLite::Statement any_splits;
+  SQLite::Statement canonical_of;
+  SQLite::Statement save_copy;
+  SQLite::Statement load_copy;
+  SQLite::Statement insert_from_copy;
+  SQLite::Statement delete_copy;
+  SQLite::Statement move_listing;
+  SQLite::Statement move_revisions;
+  SQLite::Statement delete_posting;
+  SQLite::Statement refresh_times;
+  SQLite::Statement source;
+};
+
+Deduper::Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds)
+    : db_(db),
+      distance_(std::min(distance, kMaxBandedDistance)),
+      canonical_kinds_(std::move(canonical_kinds)),
+      stmts_(std::make_unique<Statements>(db)) {}
+
+Deduper::~Deduper() = default;
+
+const Deduper::SourceInfo& Deduper::Source(std::int64_t id) {
+  auto it = sources_.find(id);
+  if (it != sources_.end()) return it->second;
+  SQLite::Statement& q = stmts_->source;
+  q.reset();
+  q.bind(1, id);
+  SourceInfo info;
+  if (q.executeStep()) {
+    info.name = q.getColumn(0).getString();
+    const std::string kind = q.getColumn(1).getString();
+    info.canonical = std::find(canonical_kinds_.begin(), canonical_kinds_.end(), kind) !=
+                     canonical_kinds_.end();
+  }
+  q.reset();
+  return sources_.emplace(id, std::move(info)).first->second;
+}
+
+Deduper::Node Deduper::ReadNode(SQLite::Statement& row) {
+  Node n;
+  n.id = row.getColumn(0).getInt64();
+  n.source_id = row.getColumn(1).getInt64();
+  n.key = row.getColumn(2).getString();
+  n.posting_id = row.getColumn(3).getInt64();
+  if (!row.getColumn(4).isNull()) n.features.company_key = row.getColumn(4).getString();
+  if (!row.getColumn(5).isNull()) n.features.title_family = row.getColumn(5).getString();
+  if (!row.getColumn(6).isNull()) n.features.cities = SplitCities(row.getColumn(6).getString());
+  if (!row.getColumn(7).isNull()) {
+    n.features.simhash = std::bit_cast<std::uint64_t>(row.getColumn(7).getInt64());
+  }
+  n.banded = !row.getColumn(8).isNull();
+  return n;
+}
+
+bool Deduper::Matches(const Node& a, const Node& b) const {
+  if (distance_ < 0 || !a.banded || !b.banded || a.source_id == b.source_id) return false;
+  const ListingFeatures& f = a.features;
+  const ListingFeatures& g = b.features;
+  if (f.company_key != g.company_key || f.title_family != g.title_family) return false;
+  if (!f.cities.empty() && !g.cities.empty() && !Intersect(f.cities, g.cities)) return false;
+  return HammingDistance(*f.simhash, *g.simhash) <= distance_;
+}
+
+// Adds to `nodes` every listing reachable from `seed` through matches and
+// through sharing a posting. `seed` is taken as given (its features may be
+// the ones it had before a change); the others are read from the database.
+void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
+  std::set<std::int64_t> seen{seed.id};
+  std::set<std::int64_t> postings_read;
+  std::vector<Node> queue{std::move(seed)};
+  while (!queue.empty()) {
+    Node n = std::move(queue.back());
+    queue.pop_back();
+    auto visit = [&](SQLite::Statement& rows, bool must_match) {
+      while (rows.executeStep()) {
+        Node m = ReadNode(rows);
+        if (seen.contains(m.id)) continue;
+        if (must_match && !Matches(n, m)) continue;
+        seen.insert(m.id);
+        queue.push_back(std::move(m));
+      }
+      rows.reset();
+    };
+    if (n.banded && distance_ >= 0) {
+      SQLite::Statement& q = stmts_->candidates;
+      q.reset();
+      for (int i = 0; i < kBands; ++i) q.bind(i + 1, BandValue(n.features, i));
+      visit(q, true);
+    }
+    if (postings_read.insert(n.posting_id).second) {
+      SQLite::Statement& q = stmts_->members;
+      q.reset();
+      q.bind(1, n.posting_id);
+      visit(q, false);
+    }
+    nodes.insert_or_assign(n.id, std::move(n));
+  }
+}
+
+std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
+                                                const ListingFeatures& features) {
+  if (distance_ < 0 || !features.Eligible()) return std::nullopt;
+  Node probe;
+  probe.source_id = source_id;
+  probe.features = features;
+  probe.banded = true;
+  SQLite::Statement& q = stmts_->candidates;
+  q.reset();
+  for (int i = 0; i < kBands; ++i) q.bind(i + 1, BandValue(features, i));
+  std::optional<std::int64_t> posting;
+  while (!posting && q.executeStep()) {
+    const Node m = ReadNode(q);
+    if (Matches(probe, m)) posting = m.posting_id;
+  }
+  q.reset();
+  return posting;
+}
+
+int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
+                     const std::string& now, std::optional<std::int64_t> leaving_posting) {
+  std::optional<std::pair<std::int64_t, std::int64_t>> leaving;
+  if (leaving_posting) leaving.emplace(listing_id, *leaving_posting);
+  Statements& s = *stmts_;
+  s.by_id.reset();
+  s.by_id.bind(1, listing_id);
+  if (!s.by_id.executeStep()) return 0;
+  const Node current = ReadNode(s.by_id);
+  s.by_id.reset();
+  std::map<std::int64_t, Node> nodes;
+  if (old_features) {
+    Node before = current;
+    before.features = *old_features;
+    before.banded = old_features->Eligible();
+    Collect(std::move(before), nodes);
+  }
+  Collect(current, nodes);  // the stored features win over the old ones
+  if (nodes.size() == 1) return 1;
+
+  // Rank: listings of the employer's own ATS first, then by source name and
+  // listing key; the best-ranked listing of a group is its canonical one.
+  std::vector<const Node*> order;
+  for (const auto& [id, n] : nodes) order.push_back(&n);
+  auto rank_less = [&](const Node* a, const Node* b) {
+    const SourceInfo& sa = Source(a->source_id);
+    const SourceInfo& sb = Source(b->source_id);
+    if (sa.canonical != sb.canonical) return sa.canonical;
+    if (sa.name != sb.name) return sa.name < sb.name;
+    if (a->key != b->key) return a->key < b->key;
+    return a->id < b->id;
+  };
+  std::sort(order.begin(), order.end(), rank_less);
+  const size_t n = order.size();
+
+  std::set<std::pair<std::int64_t, std::int64_t>> splits;
+  s.any_splits.reset();
+  const bool any_splits = s.any_splits.executeStep() && s.any_splits.getColumn(0).getInt() != 0;
+  s.any_splits.reset();
+  for (const Node* node : order) {
+    if (!any_splits) break;
+    s.splits.reset();
+    s.splits.bind(1, node->id);
+    while (s.splits.executeStep()) {
+      splits.emplace(s.splits.getColumn(0).getInt64(), s.splits.getColumn(1).getInt64());
+    }
+    s.splits.reset();
+  }
+
+  struct Edge {
+    int distance;
+    size_t a, b;  // indexes into `order`, a < b
+  };
+  std::vector<Edge> edges;
+  for (size_t a = 0; a < n; ++a) {
+    for (size_t b = a + 1; b < n; ++b) {
+      if (Matches(*order[a], *order[b])) {
+        edges.push_back({HammingDistance(*order[a]->features.simhash, *order[b]->features.simhash),
+                         a, b});
+      }
+    }
+  }
+  std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
+    return std::tie(x.distance, x.a, x.b) < std::tie(y.distance, y.a, y.b);
+  });
+
+  // Kruskal with constraints: groups as member lists, merged smaller into
+  // larger; group[i] is the group of order[i].
+  std::vector<size_t> group(n);
+  std::iota(group.begin(), group.end(), 0);
+  std::vector<std::vector<size_t>> members(n);
+  for (size_t i = 0; i < n; ++i) members[i] = {i};
+  auto allowed = [&](const std::vector<size_t>& x, const std::vector<size_t>& y) {
+    for (size_t i : x) {
+      for (size_t j : y) {
+        if (order[i]->source_id == order[j]->source_id) return false;
+        const auto pair = std::minmax(order[i]->id, order[j]->id);
+        if (splits.contains({pair.first, pair.second})) return false;
+      }
+    }
+    std::vector<std::string> cities;
+    for (const auto* side : {&x, &y}) {
+      for (size_t i : *side) {
+        const auto& c = order[i]->features.cities;
+        cities.insert(cities.end(), c.begin(), c.end());
+      }
+    }
+    if (cities.empty()) return true;
+    std::sort(cities.begin(), cities.end());
+    cities.erase(std::unique(cities.begin(), cities.end()), cities.end());
+    for (const auto* side : {&x, &y}) {
+      for (size_t i : *side) {
+        if (Subset(cities, order[i]->features.cities)) return true;
+      }
+    }
+    return false;
+  };
+  for (const Edge& e : edges) {
+    size_t ga = group[e.a], gb = group[e.b];
+    if (ga == gb || !allowed(members[ga], members[gb])) continue;
+    if (members[ga].size() < members[gb].size()) std::swap(ga, gb);
+    for (size_t i : members[gb]) group[i] = ga;
+    members[ga].insert(members[ga].end(), members[gb].begin(), members[gb].end());
+    members[gb].clear();
+  }
+
+  // Which listing each posting row shows now.
+  std::map<std::int64_t, std::optional<std::int64_t>> canonical_now;
+  for (const Node* node : order) {
+    if (canonical_now.contains(node->posting_id)) continue;
+    s.canonical_of.reset();
+    s.canonical_of.bind(1, node->posting_id);
+    std::optional<std::int64_t> c;
+    if (s.canonical_of.executeStep() && !s.canonical_of.getColumn(0).isNull()) {
+      c = s.canonical_of.getColumn(0).getInt64();
+    }
+    s.canonical_of.reset();
+    canonical_now.emplace(node->posting_id, c);
+  }
+
+  // Each group keeps the oldest posting whose shown listing is one of its
+  // members; failing that, the oldest posting one of its members was in
+  // that no group keeps; failing that, it gets a new posting. A listing
+  // being split off (`leaving`) never takes the posting it leaves. Groups
+  // in rank order of their canonical (first) listing; members[g] lists
+  // indexes into `order`.
+  struct Plan {
+    size_t canonical;                       // index into order
+    std::vector<size_t> listings;
+    std::optional<std::int64_t> posting;    // kept posting, or nullopt: new
+  };
+  std::vector<Plan> plans;
+  std::map<std::int64_t, size_t> plan_of_posting;  // kept postings
+  for (size_t g = 0; g < n; ++g) {
+    if (members[g].empty()) continue;
+    Plan plan;
+    plan.listings = members[g];
+    std::sort(plan.listings.begin(), plan.listings.end());
+    plan.canonical = plan.listings.front();
+    plans.push_back(std::move(plan));
+  }
+  std::sort(plans.begin(), plans.end(),
+            [](const Plan& x, const Plan& y) { return x.canonical < y.canonical; });
+  auto may_keep = [&](const Plan& plan, std::int64_t posting) {
+    if (!leaving || posting != leaving->second) return true;
+    for (size_t i : plan.listings) {
+      if (order[i]->id == leaving->first) return false;
+    }
+    return true;
+  };
+  for (Plan& plan : plans) {
+    for (size_t i : plan.listings) {
+      const Node& m = *order[i];
+      if (canonical_now[m.posting_id] == m.id && may_keep(plan, m.posting_id) &&
+          (!plan.posting || m.posting_id < *plan.posting)) {
+        plan.posting = m.posting_id;
+      }
+    }
+    if (plan.posting) plan_of_posting[*plan.posting] = static_cast<size_t>(&plan - plans.data());
+  }
+  for (Plan& plan : plans) {
+    if (plan.posting) continue;
+    for (size_t i : plan.listings) {
+      const std::int64_t p = order[i]->posting_id;
+      if (!plan_of_posting.contains(p) && may_keep(plan, p) && (!plan.posting || p < *plan.posting)) {
+        plan.posting = p;
+      }
+    }
+    if (plan.posting) plan_of_posting[*plan.posting] = static_cast<size_t>(&plan - plans.data());
+  }
+
+  // A posting that goes away, or shows another listing from now on, first
+  // leaves the content of the listing it showed in listing_copies.
+  for (const auto& [posting, shown] : canonical_now) {
+    if (!shown || !nodes.contains(*shown)) continue;
+    auto kept = plan_of_posting.find(posting);
+    if (kept != plan_of_posting.end() && order[plans[kept->second].canonical]->id == *shown) continue;
+    s.save_copy.reset();
+    s.save_copy.bind(1, *shown);
+    s.save_copy.bind(2, posting);
+    s.save_copy.exec();
+  }
+  int size_of_listing = 1;
+  std::set<std::int64_t> touched;  // postings whose listings changed
+  for (Plan& plan : plans) {
+    const Node& canonical = *order[plan.canonical];
+    const bool shown_already = plan.posting && canonical_now[*plan.posting] == canonical.id;
+    if (!plan.posting) {
+      s.insert_from_copy.reset();
+      s.insert_from_copy.bind(1, canonical.id);
+      s.insert_from_copy.bind(2, now);
+      if (s.insert_from_copy.exec() != 1) {
+        // Every listing is shown by its posting or has a copy; a lost copy
+        // must fail the call rather than give the posting another's content.
+        throw SQLite::Exception("listing " + std::to_string(canonical.id) + " has no stored content",
+                                SQLITE_CORRUPT);
+      }
+      plan.posting = db_.getLastInsertRowid();
+      touched.insert(*plan.posting);
+    } else if (!shown_already) {
+      s.load_copy.reset();
+      s.load_copy.bind(1, canonical.id);
+      s.load_copy.bind(2, *plan.posting);
+      s.load_copy.bind(3, now);
+      s.load_copy.exec();  // no copy: content_hash NOT NULL fails the call
+    }
+    if (!shown_already) {
+      s.delete_copy.reset();
+      s.delete_copy.bind(1, canonical.id);
+      s.delete_copy.exec();
+    }
+    for (size_t i : plan.listings) {
+      const Node& m = *order[i];
+      if (m.id == listing_id) {
+        size_of_listing = static_cast<int>(plan.listings.size());
+        touched.insert(*plan.posting);  // it may have just been stored there
+      }
+      if (m.posting_id == *plan.posting) continue;
+      touched.insert(m.posting_id);
+      touched.insert(*plan.posting);
+      s.move_listing.reset();
+      s.move_listing.bind(1, *plan.posting);
+      s.move_listing.bind(2, m.id);
+      s.move_listing.exec();
+    }
+  }
+  // Postings left without listings go; their history goes with the listing
+  // they showed.
+  for (const auto& [posting, shown] : canonical_now) {
+    if (plan_of_posting.contains(posting)) continue;
+    for (const Plan& plan : plans) {
+      bool holds = false;
+      for (size_t i : plan.listings) holds = holds || (shown && order[i]->id == *shown);
+      if (!holds) continue;
+      s.move_revisions.reset();
+      s.move_revisions.bind(1, *plan.posting);
+      s.move_revisions.bind(2, posting);
+      s.move_revisions.exec();
+    }
+    s.delete_posting.reset();
+    s.delete_posting.bind(1, posting);
+    s.delete_posting.exec();
+  }
+  // first_seen, last_seen and closed_at follow the listings each posting has now.
+  for (const Plan& plan : plans) {
+    if (!touched.contains(*plan.posting)) continue;
+    s.refresh_times.reset();
+    s.refresh_times.bind(1, *plan.posting);
+    s.refresh_times.exec();
+  }
+  return size_of_listing;
+}
+
+}  // namespace jobtrawl::storage::internal

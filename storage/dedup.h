@@ -1,0 +1,120 @@
+// Cross-board deduplication inside storage/ (docs/schema.md
+// "Deduplication"): what a listing is matched on, and the regrouping of
+// listings into postings. Internal to jobtrawl_storage; PostingStore is the
+// interface.
+//
+// The grouping is a function of the set of listings, never of the order
+// they arrived in: listings are nodes, two listings of different sources
+// that match (same company key and title family, compatible cities, SimHash
+// within the distance) are joined by an edge, and each connected component
+// is grouped by a Kruskal pass over its edges sorted by (distance, rank of
+// the two listings) that joins two groups only when the result is allowed
+// (no two listings of one source, no pair an analyst split, some listing
+// naming every city the group names). A change to one listing can only
+// change its own component (before and after the change), so regrouping
+// that component reproduces what grouping everything at once would give.
+#ifndef JOBTRAWL_STORAGE_DEDUP_H_
+#define JOBTRAWL_STORAGE_DEDUP_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/posting.h"
+
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
+
+namespace jobtrawl::storage::internal {
+
+// Bumped when what features hold or how they are computed changes: listings
+// with an older version get theirs recomputed when the store opens.
+inline constexpr int kFeaturesVersion = 1;
+
+// What a listing is matched on.
+struct ListingFeatures {
+  std::optional<std::string> company_key;
+  std::optional<std::string> title_family;
+  std::vector<std::string> cities;  // ASCII-lower-cased, sorted, unique; empty: none named
+  std::optional<std::uint64_t> simhash;
+
+  bool Eligible() const { return company_key && title_family && simhash; }
+  bool operator==(const ListingFeatures&) const = default;
+};
+
+// From a normalized posting: its company_key, title_family, the cities of
+// its places (or its city), and the SimHash of its plain description.
+ListingFeatures FeaturesOf(const Posting& p);
+// The same from stored columns (places as the JSON the store writes).
+ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
+                           const std::optional<std::string>& title_family,
+                           const std::vector<std::string>& city_names,
+                           const std::optional<std::string>& description);
+
+// "berlin; munich" for the listings.cities column; "" stays NULL.
+std::string JoinCities(const std::vector<std::string>& cities);
+std::vector<std::string> SplitCities(std::string_view joined);
+
+// Binds company_key, title_family, cities, simhash, band0..band3 and
+// features_version to `first`..`first + 8`.
+void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f);
+
+// Regroups listings into postings. Not thread-safe (one per PostingStore).
+// Every call runs inside the caller's transaction and may throw
+// SQLite::Exception.
+class Deduper {
+ public:
+  // `distance` < 0 disables matching; at most kMaxBandedDistance.
+  Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds);
+  ~Deduper();
+  Deduper(const Deduper&) = delete;
+  Deduper& operator=(const Deduper&) = delete;
+
+  bool enabled() const { return distance_ >= 0; }
+
+  // Regroups the component of listing `listing_id` as stored now, and, when
+  // `old_features` is given, also the component it belonged to with those
+  // features (the listing has just changed). With `leaving_posting`, the
+  // listing is being split off that posting: its group does not keep it.
+  // Returns how many listings its posting has afterwards.
+  int Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
+              const std::string& now, std::optional<std::int64_t> leaving_posting = std::nullopt);
+  // A posting holding a listing that a new listing of `source_id` with
+  // `features` would match, or nullopt when there is none: then the new
+  // listing is a posting of its own and needs no regrouping. Otherwise the
+  // caller stores it in that posting with its content in listing_copies
+  // and calls Regroup.
+  std::optional<std::int64_t> ProbeMatch(std::int64_t source_id, const ListingFeatures& features);
+
+  // A source's kind may have changed (EnsureSource): forget cached ranks.
+  void ForgetSources() { sources_.clear(); }
+
+ private:
+  struct Node;
+  struct SourceInfo {
+    std::string name;
+    bool canonical = false;
+  };
+  struct Statements;
+
+  const SourceInfo& Source(std::int64_t id);
+  Node ReadNode(SQLite::Statement& row);
+  void Collect(Node seed, std::map<std::int64_t, Node>& nodes);
+  bool Matches(const Node& a, const Node& b) const;
+
+  SQLite::Database& db_;
+  const int distance_;
+  const std::vector<std::string> canonical_kinds_;
+  std::map<std::int64_t, SourceInfo> sources_;
+  std::unique_ptr<Statements> stmts_;
+};
+
+}  // namespace jobtrawl::storage::internal
+
+#endif  // JOBTRAWL_STORAGE_DEDUP_H_

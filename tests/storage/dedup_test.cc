@@ -1,0 +1,635 @@
+// Cross-board deduplication and history (docs/schema.md "Deduplication",
+// "History"): the rules of issue 12 parts 1 and 2.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "normalize/normalize.h"
+#include "storage/simhash.h"
+#include "storage/store.h"
+
+namespace jobtrawl::storage {
+namespace {
+
+using namespace std::chrono;
+
+// A backend role at Acme: company introduction, duties, requirements, offer.
+constexpr const char* kBackend = R"(About Acme Robotics
+Acme Robotics builds the software that runs warehouse robots for more than two hundred customers across Europe and North America. Our platform team owns the services that plan routes, schedule work and keep thousands of machines talking to each other in real time.
+
+What you will do
+- Design, build and operate backend services in Go and Python that handle millions of events every day.
+- Work closely with product managers, designers and the robotics team to turn customer problems into reliable features.
+- Improve the observability of our systems: metrics, tracing and alerting that let the on-call engineer sleep at night.
+- Review code, mentor other engineers and help us keep a high bar for quality and simplicity.
+
+What we are looking for
+- Several years of experience building distributed systems in production.
+- Strong knowledge of PostgreSQL, message queues such as Kafka, and containers on Kubernetes.
+- You communicate clearly in writing and enjoy explaining hard trade-offs to people outside engineering.
+- Experience with robotics or logistics is a plus but not required.
+
+What we offer
+A competitive salary and equity, thirty days of paid holiday, a learning budget, flexible working hours and the option to work from home two days a week. We are an equal opportunity employer and welcome applicants of every background.
+Apply before 2026-12-01 with your CV and a short note about a system you are proud of.)";
+
+// The same title at the same company for another team: the duties differ.
+constexpr const char* kPayments = R"(About Acme Robotics
+Acme Robotics builds the software that runs warehouse robots for more than two hundred customers across Europe and North America. Our payments team owns billing, invoicing and the ledger behind every contract we sign.
+
+What you will do
+- Own the billing and invoicing services that charge our customers every month, written in Java and Kotlin.
+- Partner with finance and legal to make payments, refunds and taxes correct in every country we sell in.
+- Build reconciliation jobs and reports that the accounting department trusts and audits every quarter.
+- Take part in the on-call rotation for the payments stack and its card processors.
+
+What we are looking for
+- Several years of experience with money movement, double-entry bookkeeping or payment processors.
+- Strong knowledge of relational databases, idempotent APIs and careful schema migrations.
+- You communicate clearly in writing and enjoy explaining hard trade-offs to people outside engineering.
+
+What we offer
+A competitive salary and equity, thirty days of paid holiday, a learning budget, flexible working hours and the option to work from home two days a week. We are an equal opportunity employer and welcome applicants of every background.
+Apply before 2026-12-01 with your CV and a short note about a system you are proud of.)";
+
+std::string ReplaceAll(std::string s, std::string_view from, std::string_view to) {
+  for (size_t i = s.find(from); i != std::string::npos; i = s.find(from, i + to.size())) {
+    s.replace(i, from.size(), to);
+  }
+  return s;
+}
+
+// What an aggregator does to a copy: casing, white space, a few synonyms
+// (two of them not in SimHash's table), the closing date shifted 3 days.
+std::string LightEdit(std::string text, int variant = 0) {
+  text = ReplaceAll(text, "\n- ", variant ? "\n * " : "\n• ");
+  text = ReplaceAll(text, "What you will do", "WHAT YOU WILL DO");
+  text = ReplaceAll(text, "  ", " ");
+  text = ReplaceAll(text, "customers", "clients");
+  text = ReplaceAll(text, "Strong knowledge", variant ? "Deep knowledge" : "Solid knowledge");
+  text = ReplaceAll(text, "closely", variant ? "tightly" : "hand in hand");
+  text = ReplaceAll(text, "2026-12-01", variant ? "2026-12-03" : "2026-12-04");
+  return text;
+}
+
+Posting Job(std::string url, std::string id, std::string title, std::string company,
+            std::string location, std::string description) {
+  Posting p;
+  p.url = std::move(url);
+  if (!id.empty()) p.external_id = std::move(id);
+  p.title = std::move(title);
+  p.company = std::move(company);
+  p.location = std::move(location);
+  p.description = std::move(description);
+  normalize::NormalizePosting(p, {.fetched_at = sys_days{2026y / 11 / 27}, .country = ""});
+  return p;
+}
+
+// Listings as "source/key" and their posting, for comparing groupings.
+struct Store {
+  explicit Store(StoreOptions options = {}, const std::filesystem::path& path = ":memory:") {
+    auto opened = PostingStore::Open(path, options);
+    EXPECT_TRUE(opened.has_value()) << opened.error().message;
+    store = std::move(*opened);
+    ats = *store->EnsureSource("acme-ats", "greenhouse", "t0");
+    board = *store->EnsureSource("jobboard", "html", "t0");
+    feed = *store->EnsureSource("feedsite", "rss", "t0");
+  }
+  std::unique_ptr<PostingStore> store;
+  std::int64_t ats = 0, board = 0, feed = 0;
+
+  UpsertCounts Put(std::int64_t source, const Posting& p, const std::string& now = "2026-11-27T10:00:00Z") {
+    auto c = store->Upsert(source, std::span(&p, 1), now);
+    EXPECT_TRUE(c.has_value()) << c.error().message;
+    return c.value_or(UpsertCounts{});
+  }
+  std::int64_t Count(const std::string& sql) { return store->database().execAndGet(sql).getInt64(); }
+  std::string Text(const std::string& sql) { return store->database().execAndGet(sql).getString(); }
+  std::int64_t PostingOf(const std::string& key) {
+    return Count("SELECT posting_id FROM listings WHERE key = '" + key + "'");
+  }
+  std::int64_t ListingId(const std::string& key) {
+    return Count("SELECT id FROM listings WHERE key = '" + key + "'");
+  }
+  // "[canonical] a b c | [canonical] d": every posting's listings, sorted,
+  // canonical one first; postings sorted. Independent of ids.
+  std::string Grouping() {
+    SQLite::Statement q(store->database(),
+                        "SELECT l.posting_id, s.name || '/' || l.key, p.canonical_listing_id = l.id "
+                        "FROM listings l JOIN sources s ON s.id = l.source_id "
+                        "JOIN postings p ON p.id = l.posting_id");
+    std::map<std::int64_t, std::pair<std::string, std::vector<std::string>>> groups;
+    while (q.executeStep()) {
+      auto& g = groups[q.getColumn(0).getInt64()];
+      if (q.getColumn(2).getInt() != 0) g.first = q.getColumn(1).getString();
+      g.second.push_back(q.getColumn(1).getString());
+    }
+    std::vector<std::string> parts;
+    for (auto& [id, g] : groups) {
+      std::sort(g.second.begin(), g.second.end());
+      std::string part = "[" + g.first + "]";
+      for (const auto& l : g.second) part += " " + l;
+      parts.push_back(part);
+    }
+    std::sort(parts.begin(), parts.end());
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : " | ") + p;
+    return out;
+  }
+};
+
+TEST(DedupTest, LightlyEditedCopyIsDistanceThreeOrLess) {
+  // The fixture's premise: the aggregator's edits stay within the default distance, another team does not.
+  EXPECT_LE(HammingDistance(*SimHash(kBackend), *SimHash(LightEdit(kBackend))), 3);
+  EXPECT_LE(HammingDistance(*SimHash(kBackend), *SimHash(LightEdit(kBackend, 1))), 3);
+  EXPECT_GT(HammingDistance(*SimHash(kBackend), *SimHash(kPayments)), 3);
+}
+
+TEST(DedupTest, CrossPostWithLightEditsIsOnePosting) {
+  // Issue 12 rule: casing, white space, a few synonyms and a shifted date are the same job.
+  Store s;
+  auto a = s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101",
+                            "Senior Backend Engineer", "Acme Robotics GmbH", "Berlin, Germany", kBackend));
+  auto b = s.Put(s.board, Job("https://jobboard.example/jobs/77", "", "senior backend engineer (m/f/d)",
+                              "ACME Robotics", "Berlin", LightEdit(kBackend)),
+                 "2026-11-28T10:00:00Z");
+  EXPECT_EQ(a.new_postings, 1);
+  EXPECT_EQ(b.new_postings, 0);
+  EXPECT_EQ(b.merged, 1);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM listings"), 2);
+  EXPECT_EQ(s.Count("SELECT sightings FROM posting_lifecycle"), 2);
+  EXPECT_EQ(s.Count("SELECT sources FROM posting_lifecycle"), 2);
+  EXPECT_EQ(s.Text("SELECT source_names FROM posting_lifecycle"), "acme-ats, jobboard");
+  EXPECT_EQ(s.Text("SELECT first_seen FROM postings"), "2026-11-27T10:00:00Z");
+  EXPECT_EQ(s.Text("SELECT last_seen FROM postings"), "2026-11-28T10:00:00Z");
+}
+
+TEST(DedupTest, SameTitleForAnotherTeamIsTwoPostings) {
+  // Issue 12 rule: same title, same company, different description: two jobs, on one board or two.
+  Store s;
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Backend Engineer",
+                   "Acme Robotics", "Berlin, Germany", kBackend));
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/102", "102", "Backend Engineer",
+                   "Acme Robotics", "Berlin, Germany", kPayments));
+  s.Put(s.board, Job("https://jobboard.example/jobs/78", "", "Backend Engineer", "Acme Robotics",
+                     "Berlin", LightEdit(kPayments)));
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+  EXPECT_EQ(s.PostingOf("url:https://jobboard.example/jobs/78"), s.PostingOf("id:102"));
+  EXPECT_NE(s.PostingOf("id:101"), s.PostingOf("id:102"));
+}
+
+TEST(DedupTest, IdenticalTextOnOneSourceIsNeverMerged) {
+  // A board's own ids say two listings are two jobs, however alike their text.
+  Store s;
+  s.Put(s.board, Job("https://jobboard.example/jobs/1", "", "Backend Engineer", "Acme Robotics",
+                     "Berlin", kBackend));
+  s.Put(s.board, Job("https://jobboard.example/jobs/2", "", "Backend Engineer", "Acme Robotics",
+                     "Berlin", kBackend));
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+}
+
+TEST(DedupTest, AggregatorCopyFoldsUnderTheAtsOneWhicheverComesFirst) {
+  // Issue 12 rule: the ATS listing is canonical; the posting shows its content, the copy keeps its own.
+  for (bool ats_first : {true, false}) {
+    SCOPED_TRACE(ats_first ? "ATS first" : "aggregator first");
+    Store s;
+    const Posting ats = Job("https://boards.greenhouse.io/acme/jobs/101", "101",
+                            "Senior Backend Engineer", "Acme Robotics GmbH", "Berlin, Germany", kBackend);
+    const Posting copy = Job("https://jobboard.example/jobs/77", "", "SENIOR BACKEND ENGINEER",
+                             "Acme Robotics", "Berlin", LightEdit(kBackend));
+    if (ats_first) {
+      s.Put(s.ats, ats, "2026-11-27T10:00:00Z");
+      s.Put(s.board, copy, "2026-11-28T10:00:00Z");
+    } else {
+      s.Put(s.board, copy, "2026-11-27T10:00:00Z");
+      s.Put(s.ats, ats, "2026-11-28T10:00:00Z");
+    }
+    EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+    EXPECT_EQ(s.Count("SELECT canonical_listing_id FROM postings"), s.ListingId("id:101"));
+    EXPECT_EQ(s.Text("SELECT url FROM postings"), "https://boards.greenhouse.io/acme/jobs/101");
+    EXPECT_EQ(s.Text("SELECT title FROM postings"), "Senior Backend Engineer");
+    EXPECT_EQ(s.Text("SELECT title FROM listing_copies"), "SENIOR BACKEND ENGINEER");
+    EXPECT_EQ(s.Count("SELECT listing_id FROM listing_copies"),
+              s.ListingId("url:https://jobboard.example/jobs/77"));
+    EXPECT_EQ(s.Text("SELECT first_seen FROM postings"), "2026-11-27T10:00:00Z");
+    // When the ATS listing came second, what the posting showed before is history.
+    EXPECT_EQ(s.Count("SELECT count(*) FROM revisions WHERE field = 'title'"), ats_first ? 0 : 1);
+    if (!ats_first) {
+      EXPECT_EQ(s.Text("SELECT old_value || ' ' || changed_at FROM revisions WHERE field = 'title'"),
+                "SENIOR BACKEND ENGINEER 2026-11-28T10:00:00Z");
+    }
+  }
+}
+
+TEST(DedupTest, SameJobInSeveralCitiesFollowsTheCityRule) {
+  // docs/schema.md rule: listings naming cities but none in common are different postings; a
+  // listing naming no city joins its nearest match; a listing naming several cities takes in
+  // copies for each of them.
+  Store s;
+  const auto berlin = Job("https://boards.greenhouse.io/acme/jobs/1", "1", "Backend Engineer",
+                          "Acme Robotics", "Berlin, Germany", kBackend);
+  const auto munich = Job("https://boards.greenhouse.io/acme/jobs/2", "2", "Backend Engineer",
+                          "Acme Robotics", "Munich, Germany", kBackend);
+  s.Put(s.ats, berlin);
+  s.Put(s.ats, munich);
+  s.Put(s.board, Job("https://jobboard.example/b", "", "Backend Engineer", "Acme Robotics",
+                     "Berlin", LightEdit(kBackend)));
+  s.Put(s.board, Job("https://jobboard.example/m", "", "Backend Engineer", "Acme Robotics",
+                     "München", LightEdit(kBackend)));
+  s.Put(s.feed, Job("https://feed.example/de", "", "Backend Engineer", "Acme Robotics",
+                    "Remote, Germany", LightEdit(kBackend, 1)));
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+  EXPECT_EQ(s.PostingOf("url:https://jobboard.example/b"), s.PostingOf("id:1"));
+  EXPECT_EQ(s.PostingOf("url:https://jobboard.example/m"), s.PostingOf("id:2"));
+  const auto remote = s.PostingOf("url:https://feed.example/de");
+  EXPECT_TRUE(remote == s.PostingOf("id:1") || remote == s.PostingOf("id:2"));
+
+  // One ATS posting for two cities: the per-city copies are both that job.
+  Store t;
+  t.Put(t.ats, Job("https://boards.greenhouse.io/acme/jobs/3", "3", "Backend Engineer",
+                   "Acme Robotics", "Berlin; Munich, Germany", kBackend));
+  t.Put(t.board, Job("https://jobboard.example/b", "", "Backend Engineer", "Acme Robotics",
+                     "Berlin", LightEdit(kBackend)));
+  t.Put(t.feed, Job("https://feed.example/m", "", "Backend Engineer", "Acme Robotics", "Munich",
+                    LightEdit(kBackend, 1)));
+  EXPECT_EQ(t.Count("SELECT count(*) FROM postings"), 1);
+  EXPECT_EQ(t.Text("SELECT cities FROM listings WHERE key = 'id:3'"), "berlin; munich");
+}
+
+// Listings that exercise every rule at once: two cities, another team, a
+// city-less copy, ATS and aggregators.
+struct Arrival {
+  int source;  // 0 ats, 1 board, 2 feed
+  Posting posting;
+};
+
+std::vector<Arrival> MixedListings() {
+  return {
+      {0, Job("https://boards.greenhouse.io/acme/jobs/1", "1", "Backend Engineer", "Acme Robotics",
+              "Berlin, Germany", kBackend)},
+      {0, Job("https://boards.greenhouse.io/acme/jobs/2", "2", "Backend Engineer", "Acme Robotics",
+              "Munich, Germany", kBackend)},
+      {0, Job("https://boards.greenhouse.io/acme/jobs/3", "3", "Backend Engineer", "Acme Robotics",
+              "Berlin, Germany", kPayments)},
+      {1, Job("https://jobboard.example/b", "", "backend engineer", "ACME Robotics GmbH", "Berlin",
+              LightEdit(kBackend))},
+      {1, Job("https://jobboard.example/m", "", "Backend Engineer", "Acme Robotics", "Munich",
+              LightEdit(kBackend, 1))},
+      {2, Job("https://feed.example/de", "", "Backend Engineer (m/f/d)", "Acme Robotics",
+              "Germany", LightEdit(kBackend, 1))},
+  };
+}
+
+// A migrated empty database file to copy: opening ":memory:" migrates from
+// scratch each time, which 720 orders would spend most of their time on.
+class DatabaseCopies {
+ public:
+  // In /dev/shm where there is one: the copies are many and fsync there is free.
+  DatabaseCopies()
+      : dir_((std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm")
+                                                        : std::filesystem::temp_directory_path()) /
+             ("jobtrawl-dedup-perm-" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir_);
+    Store s({}, dir_ / "template.db");
+  }
+  ~DatabaseCopies() { std::filesystem::remove_all(dir_); }
+  std::filesystem::path Fresh() {
+    const auto path = dir_ / "copy.db";
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    std::filesystem::copy_file(dir_ / "template.db", path);
+    return path;
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+std::string GroupingAfter(const std::vector<Arrival>& arrivals, const std::vector<size_t>& order,
+                          DatabaseCopies& copies) {
+  Store s({}, copies.Fresh());
+  const std::int64_t ids[] = {s.ats, s.board, s.feed};
+  int minute = 0;
+  for (size_t i : order) {
+    char now[32];
+    std::snprintf(now, sizeof now, "2026-11-27T10:%02d:00Z", minute++ % 60);
+    s.Put(ids[arrivals[i].source], arrivals[i].posting, now);
+  }
+  return s.Grouping();
+}
+
+TEST(DedupTest, GroupingIsTheSameInEveryArrivalOrder) {
+  // Issue 12: merging is deterministic whatever order listings arrive in (all 720 orders of 6).
+  const auto arrivals = MixedListings();
+  std::vector<size_t> order(arrivals.size());
+  std::iota(order.begin(), order.end(), 0);
+  DatabaseCopies copies;
+  const std::string expected = GroupingAfter(arrivals, order, copies);
+  // The rules hold in that grouping: Berlin and Munich apart, another team alone, ATS canonical.
+  EXPECT_NE(expected.find("[acme-ats/id:1] acme-ats/id:1 jobboard/url:https://jobboard.example/b"),
+            std::string::npos)
+      << expected;
+  EXPECT_NE((expected + " |").find("[acme-ats/id:3] acme-ats/id:3 |"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("[acme-ats/id:2] acme-ats/id:2"), std::string::npos) << expected;
+  EXPECT_EQ(std::count(expected.begin(), expected.end(), '|'), 2) << expected;
+  int orders = 0;
+  while (std::next_permutation(order.begin(), order.end())) {
+    ASSERT_EQ(GroupingAfter(arrivals, order, copies), expected) << "order #" << orders;
+    ++orders;
+  }
+  EXPECT_EQ(orders, 719);
+}
+
+TEST(DedupTest, GroupingIsTheSameAfterShufflesOfALargerSetInBatches) {
+  // Many shuffles of 18 listings (3 companies), stored in batches of random size per source.
+  std::vector<Arrival> arrivals;
+  for (const char* company : {"Acme Robotics", "Globex", "Initech"}) {
+    for (auto a : MixedListings()) {
+      a.posting.company = company;
+      a.posting.company_key = std::string(company);
+      a.posting.url += std::string("?c=") + company;
+      if (a.posting.external_id) *a.posting.external_id += company;
+      arrivals.push_back(std::move(a));
+    }
+  }
+  DatabaseCopies copies;
+  auto grouping = [&](const std::vector<size_t>& order, std::mt19937& rng) {
+    Store s({}, copies.Fresh());
+    const std::int64_t ids[] = {s.ats, s.board, s.feed};
+    size_t i = 0;
+    int batch_no = 0;
+    while (i < order.size()) {
+      // A batch: consecutive arrivals of one source, 1..4 of them.
+      std::vector<Posting> batch{arrivals[order[i]].posting};
+      const int source = arrivals[order[i]].source;
+      const size_t want = 1 + rng() % 4;
+      for (++i; i < order.size() && batch.size() < want && arrivals[order[i]].source == source; ++i) {
+        batch.push_back(arrivals[order[i]].posting);
+      }
+      auto c = s.store->Upsert(ids[source], batch, "2026-11-27T10:" + std::to_string(10 + batch_no++ % 50) + ":00Z");
+      EXPECT_TRUE(c.has_value());
+    }
+    return s.Grouping();
+  };
+  const unsigned seed = 12;
+  std::mt19937 rng(seed);
+  std::vector<size_t> order(arrivals.size());
+  std::iota(order.begin(), order.end(), 0);
+  const std::string expected = grouping(order, rng);
+  EXPECT_EQ(std::count(expected.begin(), expected.end(), '|'), 8) << expected;  // 3 per company
+  for (int shuffle = 0; shuffle < 60; ++shuffle) {
+    std::shuffle(order.begin(), order.end(), rng);
+    ASSERT_EQ(grouping(order, rng), expected) << "seed " << seed << ", shuffle " << shuffle;
+  }
+}
+
+TEST(DedupTest, SplitUndoesAWrongMergeAndItStaysSplit) {
+  // Issue 12: `jobtrawl split POSTING LISTING`; later crawls (same or changed text) never re-merge.
+  Store s;
+  const Posting ats = Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Backend Engineer",
+                          "Acme Robotics", "Berlin, Germany", kBackend);
+  Posting copy = Job("https://jobboard.example/jobs/77", "", "Backend Engineer", "Acme Robotics",
+                     "Berlin", LightEdit(kBackend));
+  s.Put(s.ats, ats);
+  s.Put(s.board, copy);
+  const auto posting = s.PostingOf("id:101");
+  const auto listing = s.ListingId("url:https://jobboard.example/jobs/77");
+  ASSERT_EQ(s.PostingOf("url:https://jobboard.example/jobs/77"), posting);
+
+  auto split = s.store->SplitListing(posting, listing, "2026-11-28T09:00:00Z");
+  ASSERT_TRUE(split.has_value()) << split.error().message;
+  EXPECT_NE(*split, posting);
+  EXPECT_EQ(s.PostingOf("id:101"), posting);
+  EXPECT_EQ(s.PostingOf("url:https://jobboard.example/jobs/77"), *split);
+  // The split-off posting shows the copy's own content, kept in listing_copies until now.
+  EXPECT_EQ(s.Count("SELECT count(*) FROM listing_copies"), 0);
+  EXPECT_EQ(s.Text("SELECT url FROM postings WHERE id = " + std::to_string(*split)),
+            "https://jobboard.example/jobs/77");
+  EXPECT_EQ(s.Count("SELECT count(*) FROM dedup_splits"), 1);
+
+  s.Put(s.board, copy, "2026-11-29T10:00:00Z");  // seen again, unchanged
+  s.Put(s.ats, ats, "2026-11-29T10:00:00Z");
+  copy.description = LightEdit(kBackend, 1);       // edited again: regrouped, still apart
+  s.Put(s.board, Job(copy.url, "", "Backend Engineer", "Acme Robotics", "Berlin", *copy.description),
+        "2026-11-30T10:00:00Z");
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+  EXPECT_NE(s.PostingOf("url:https://jobboard.example/jobs/77"), s.PostingOf("id:101"));
+
+  // A third board's copy matches both: it joins one of them, never bridges them.
+  s.Put(s.feed, Job("https://feed.example/acme", "", "Backend Engineer", "Acme Robotics", "Berlin",
+                    LightEdit(kBackend, 1)));
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+  EXPECT_NE(s.PostingOf("url:https://jobboard.example/jobs/77"), s.PostingOf("id:101"));
+}
+
+TEST(DedupTest, SplittingTheCanonicalListingLeavesThePostingToTheOthers) {
+  // The posting id stays with the listings that remain; the one split off gets a new posting.
+  Store s;
+  s.Put(s.ats, Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend));
+  s.Put(s.board, Job("https://b.example/1", "", "BACKEND ENGINEER", "Acme Robotics", "Berlin",
+                     LightEdit(kBackend)));
+  s.Put(s.feed, Job("https://c.example/1", "", "Backend engineer", "Acme Robotics", "Berlin",
+                    LightEdit(kBackend, 1)));
+  const auto posting = s.PostingOf("id:1");
+  ASSERT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+  auto split = s.store->SplitListing(posting, s.ListingId("id:1"), "2026-11-28T09:00:00Z");
+  ASSERT_TRUE(split.has_value()) << split.error().message;
+  EXPECT_NE(*split, posting);
+  EXPECT_EQ(s.PostingOf("url:https://b.example/1"), posting);
+  EXPECT_EQ(s.PostingOf("url:https://c.example/1"), posting);
+  // Each posting shows one of its own listings: the ATS one alone, and the best-ranked copy.
+  EXPECT_EQ(s.Text("SELECT url FROM postings WHERE id = " + std::to_string(*split)), "https://a.example/1");
+  EXPECT_EQ(s.Text("SELECT url FROM postings WHERE id = " + std::to_string(posting)), "https://c.example/1");
+  EXPECT_EQ(s.Count("SELECT count(*) FROM listing_copies"), 1);
+}
+
+TEST(DedupTest, SplitRejectsAListingOfAnotherPostingAndALoneListing) {
+  // Bad input to `jobtrawl split`: a clear error, nothing changed.
+  Store s;
+  s.Put(s.ats, Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend));
+  s.Put(s.ats, Job("https://a.example/2", "2", "Backend Engineer", "Acme Robotics", "Berlin", kPayments));
+  const auto p1 = s.PostingOf("id:1");
+  auto wrong = s.store->SplitListing(p1, s.ListingId("id:2"), "t");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(wrong.error().code, Error::Code::kNotFound);
+  auto alone = s.store->SplitListing(p1, s.ListingId("id:1"), "t");
+  ASSERT_FALSE(alone.has_value());
+  EXPECT_EQ(alone.error().code, Error::Code::kInvalidArgument);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM dedup_splits"), 0);
+}
+
+TEST(DedupTest, AListingWhoseTextChangesIsRegrouped) {
+  // Matching is not only at a listing's first sight: a copy rewritten into another job leaves.
+  Store s;
+  s.Put(s.ats, Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend));
+  s.Put(s.ats, Job("https://a.example/2", "2", "Backend Engineer", "Acme Robotics", "Berlin", kPayments));
+  const auto copy_url = "https://jobboard.example/x";
+  s.Put(s.board, Job(copy_url, "", "Backend Engineer", "Acme Robotics", "Berlin", LightEdit(kBackend)));
+  EXPECT_EQ(s.PostingOf(std::string("url:") + copy_url), s.PostingOf("id:1"));
+  auto c = s.Put(s.board, Job(copy_url, "", "Backend Engineer", "Acme Robotics", "Berlin",
+                              LightEdit(kPayments)),
+                 "2026-11-28T10:00:00Z");
+  EXPECT_EQ(c.updated, 1);
+  EXPECT_EQ(s.PostingOf(std::string("url:") + copy_url), s.PostingOf("id:2"));
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+}
+
+TEST(DedupTest, DistanceMinusOneKeepsBoardsApartAndTurningItOnGroupsThem) {
+  // [storage] dedup_distance = -1 disables matching; reopening with it on fills in features and merges.
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("jobtrawl-dedup-test-" + std::to_string(::getpid()) + ".db");
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  {
+    auto store = std::move(*PostingStore::Open(path, {.dedup_distance = -1}));
+    const auto a = *store->EnsureSource("acme-ats", "greenhouse", "t0");
+    const auto b = *store->EnsureSource("jobboard", "html", "t0");
+    const Posting p1 = Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend);
+    const Posting p2 = Job("https://b.example/1", "", "Backend Engineer", "Acme Robotics", "Berlin",
+                           LightEdit(kBackend));
+    ASSERT_TRUE(store->Upsert(a, std::span(&p1, 1), "t1"));
+    ASSERT_TRUE(store->Upsert(b, std::span(&p2, 1), "t1"));
+    EXPECT_EQ(store->database().execAndGet("SELECT count(*) FROM postings").getInt(), 2);
+  }
+  {
+    auto store = std::move(*PostingStore::Open(path));
+    EXPECT_EQ(store->database().execAndGet("SELECT count(*) FROM postings").getInt(), 1);
+    EXPECT_EQ(store->database().execAndGet("SELECT count(*) FROM listings").getInt(), 2);
+  }
+  EXPECT_FALSE(PostingStore::Open(path, {.dedup_distance = 4}).has_value());
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+TEST(DedupTest, MergesAreCountedInCrawlRuns) {
+  // crawl_runs.merged_listings: listings a run folded into a posting another source carries.
+  Store s;
+  s.Put(s.ats, Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend));
+  auto c = s.Put(s.board, Job("https://b.example/1", "", "Backend Engineer", "Acme Robotics", "Berlin",
+                              LightEdit(kBackend)));
+  auto run = *s.store->BeginRun(s.board, "t1");
+  ASSERT_TRUE(s.store->FinishRun(run, {.finished_at = "t2", .status = "ok", .counts = c}));
+  EXPECT_EQ(s.Count("SELECT merged_listings FROM crawl_runs"), 1);
+  EXPECT_EQ(s.Count("SELECT new_postings FROM crawl_runs"), 0);
+}
+
+TEST(HistoryTest, ChangedFieldsKeepTheirOldValuesWithTheTimeOfChange) {
+  // Issue 12 part 2: only the fields that changed, each with its previous value.
+  Store s;
+  Posting p = Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend);
+  p.salary_min = 70000;
+  s.Put(s.ats, p, "2026-11-27T10:00:00Z");
+  s.Put(s.ats, p, "2026-11-28T10:00:00Z");  // unchanged: no revision
+  EXPECT_EQ(s.Count("SELECT count(*) FROM revisions"), 0);
+  p.salary_min = 75000;
+  p.title = "Senior Backend Engineer";
+  s.Put(s.ats, p, "2026-11-29T10:00:00Z");
+  SQLite::Statement q(s.store->database(),
+                      "SELECT field, old_value, typeof(old_value), changed_at FROM revisions ORDER BY field");
+  std::vector<std::string> rows;
+  while (q.executeStep()) {
+    rows.push_back(q.getColumn(0).getString() + "=" + q.getColumn(1).getString() + " (" +
+                   q.getColumn(2).getString() + ") " + q.getColumn(3).getString());
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"salary_min=70000.0 (real) 2026-11-29T10:00:00Z",
+                                            "title=Backend Engineer (text) 2026-11-29T10:00:00Z"}));
+}
+
+TEST(HistoryTest, LifecycleCountsSightingsSourcesAndReopenings) {
+  // posting_lifecycle: first_seen, last_seen, closed_at, times_reopened, sightings, sources.
+  Store s;
+  s.Put(s.ats, Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend),
+        "2026-11-27T10:00:00Z");
+  s.Put(s.board, Job("https://b.example/1", "", "Backend Engineer", "Acme Robotics", "Berlin",
+                     LightEdit(kBackend)),
+        "2026-11-27T11:00:00Z");
+  ASSERT_TRUE(s.store->CloseUnseen(s.ats, "2026-11-28T00:00:00Z", "2026-11-28T01:00:00Z"));
+  EXPECT_TRUE(s.Text("SELECT coalesce(closed_at, 'open') FROM posting_lifecycle") == "open");
+  ASSERT_TRUE(s.store->CloseUnseen(s.board, "2026-11-28T00:00:00Z", "2026-11-28T02:00:00Z"));
+  EXPECT_EQ(s.Text("SELECT closed_at FROM posting_lifecycle"), "2026-11-28T02:00:00Z");
+  s.Put(s.board, Job("https://b.example/1", "", "Backend Engineer", "Acme Robotics", "Berlin",
+                     LightEdit(kBackend)),
+        "2026-11-30T10:00:00Z");  // back again: reopened
+  SQLite::Statement q(s.store->database(),
+                      "SELECT first_seen, last_seen, closed_at IS NULL, times_reopened, sightings, sources "
+                      "FROM posting_lifecycle");
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getString(), "2026-11-27T10:00:00Z");
+  EXPECT_EQ(q.getColumn(1).getString(), "2026-11-30T10:00:00Z");
+  EXPECT_EQ(q.getColumn(2).getInt(), 1);
+  EXPECT_EQ(q.getColumn(3).getInt(), 1);
+  EXPECT_EQ(q.getColumn(4).getInt(), 2);
+  EXPECT_EQ(q.getColumn(5).getInt(), 2);
+}
+
+TEST(MigrationTest, V7DatabaseUpgradesToV8KeepingItsRows) {
+  // A database written before dedup keeps every listing and field; its cross-posts are grouped.
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("jobtrawl-v7-test-" + std::to_string(::getpid()) + ".db");
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, 7).has_value());
+    db.exec("INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'acme-ats', 'greenhouse', 't0'), "
+            "(2, 'jobboard', 'html', 't0')");
+    const Posting a = Job("https://a.example/1", "1", "Backend Engineer", "Acme Robotics", "Berlin", kBackend);
+    const Posting b = Job("https://b.example/1", "", "Backend Engineer", "Acme Robotics", "Berlin",
+                          LightEdit(kBackend));
+    const Posting c = Job("https://a.example/2", "2", "Backend Engineer", "Acme Robotics", "Berlin", kPayments);
+    int id = 1;
+    for (const auto& [source, p] : {std::pair{1, &a}, std::pair{2, &b}, std::pair{1, &c}}) {
+      SQLite::Statement ins(db,
+                            "INSERT INTO postings (id, title, company, url, description, company_key, "
+                            "title_family, city, places, content_hash, first_seen, last_seen) VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, '[{\"city\":\"Berlin\"}]', 'h', '2026-01-0' || ?1, "
+                            "'2026-02-01')");
+      ins.bind(1, id);
+      ins.bind(2, *p->title);
+      ins.bind(3, *p->company);
+      ins.bind(4, p->url);
+      ins.bind(5, *p->description);
+      ins.bind(6, *p->company_key);
+      ins.bind(7, *p->title_family);
+      ins.bind(8, *p->city);
+      ins.exec();
+      SQLite::Statement l(db,
+                          "INSERT INTO listings (id, posting_id, source_id, key, url, content_hash, "
+                          "first_seen, last_seen) VALUES (?1, ?1, ?2, ?3, ?4, 'h', '2026-01-0' || ?1, "
+                          "'2026-02-01')");
+      l.bind(1, id);
+      l.bind(2, source);
+      l.bind(3, PostingStore::ListingKey(*p));
+      l.bind(4, p->url);
+      l.exec();
+      ++id;
+    }
+  }
+  auto store = PostingStore::Open(path);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  auto& db = (*store)->database();
+  EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM listings").getInt(), 3);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM listings WHERE simhash IS NOT NULL").getInt(), 3);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM postings").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("SELECT count(DISTINCT posting_id) FROM listings WHERE id IN (1, 2)").getInt(), 1);
+  // The posting keeps the ATS listing's fields and the earliest first_seen.
+  EXPECT_EQ(db.execAndGet("SELECT p.url || ' ' || p.first_seen FROM postings p JOIN listings l "
+                          "ON l.posting_id = p.id WHERE l.id = 2").getString(),
+            "https://a.example/1 2026-01-01");
+  EXPECT_EQ(db.execAndGet("SELECT description FROM listing_copies WHERE listing_id = 2").getString(),
+            LightEdit(kBackend));
+  EXPECT_EQ(db.execAndGet("SELECT title FROM postings WHERE id = 3").getString(), "Backend Engineer");
+  store->reset();
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage
