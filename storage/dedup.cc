@@ -166,7 +166,10 @@ struct Deduper::Statements {
         load_copy(db, std::string("UPDATE postings SET (") + kContentColumns + ") = (SELECT " +
                           kContentColumns +
                           " FROM listing_copies WHERE listing_id = ?1), canonical_listing_id = ?1, "
-                          "updated_at = ?3 WHERE id = ?2"),
+                          // Only a change of what the posting shows is an update.
+                          "updated_at = CASE WHEN content_hash IS (SELECT content_hash FROM "
+                          "listing_copies WHERE listing_id = ?1) THEN updated_at ELSE ?3 END "
+                          "WHERE id = ?2"),
         insert_from_copy(db, std::string("INSERT INTO postings (") + kContentColumns +
                                  ", first_seen, last_seen, canonical_listing_id) SELECT " +
                                  kContentColumns +

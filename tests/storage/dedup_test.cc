@@ -570,7 +570,7 @@ TEST(HistoryTest, LifecycleCountsSightingsSourcesAndReopenings) {
   EXPECT_EQ(q.getColumn(5).getInt(), 2);
 }
 
-TEST(MigrationTest, V7DatabaseUpgradesToV8KeepingItsRows) {
+TEST(MigrationTest, V7DatabaseUpgradesToTheDedupSchemaKeepingItsRows) {
   // A database written before dedup keeps every listing and field; its cross-posts are grouped.
   const auto path = std::filesystem::temp_directory_path() /
                     ("jobtrawl-v7-test-" + std::to_string(::getpid()) + ".db");
