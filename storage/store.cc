@@ -490,6 +490,17 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     return opened;
   });
   if (!db) return std::unexpected(db.error());
+  try {
+    // Never turn another application's database into a jobtrawl one.
+    const int version = (*db)->execAndGet("PRAGMA user_version").getInt();
+    const int tables = (*db)->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    if (version == 0 && tables > 0) {
+      return std::unexpected(Error::InvalidArgument(
+          path.string() + " is not a jobtrawl database (it holds other tables); not adding jobtrawl's"));
+    }
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageError("cannot read database " + path.string(), e));
+  }
   if (on_disk) {
     // An upgrade backs the database up before it changes its schema, so a
     // failed or regretted upgrade can be undone by copying the file back.

@@ -122,7 +122,9 @@ class PostingStore {
   // permission for others off the database files. Before migrating a
   // database of an older schema version V, copies it to
   // BackupPathBeforeMigration(path, V) (storage/backup.h) and refuses to
-  // migrate when that copy cannot be made.
+  // migrate when that copy cannot be made. A file that holds tables but no
+  // jobtrawl schema version (another application's database) is refused
+  // with kInvalidArgument and left as it is.
   // Fails with kInvalidArgument when options.dedup_distance is outside
   // -1..3. Listings whose matching features were never computed (stored by
   // a build before schema v10, or while dedup_distance was -1) get them now

@@ -352,6 +352,24 @@ TEST(MigrationTest, AnUpgradeBacksTheDatabaseUpFirst) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(PostingStoreTest, AnotherApplicationsDatabaseIsRefusedAndLeftAlone) {
+  // `crawl --db their.db` must not add jobtrawl's tables to their database.
+  auto path = std::filesystem::temp_directory_path() / ("jobtrawl-foreign-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)");
+  }
+  auto store = PostingStore::Open(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, Error::Code::kInvalidArgument);
+  EXPECT_NE(store.error().message.find("is not a jobtrawl database"), std::string::npos);
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master").getInt(), 1);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 0);
+  std::filesystem::remove(path);
+}
+
 TEST(PostingStoreTest, OpenReportsUnwritablePath) {
   auto store = PostingStore::Open("/nonexistent-dir/jobs.db");
   ASSERT_FALSE(store.has_value());
