@@ -71,6 +71,35 @@ TEST(ProgressTest, PlainLinesWhenNotATerminalAndNothingWhenQuiet) {
   EXPECT_EQ(quiet.str(), "");
 }
 
+// review13: a live line wider than the terminal wraps onto two rows, and
+// "\x1b[NA" (N = lines drawn) then backs up too few rows: each redraw leaves
+// the previous block's first rows behind and the display scrolls instead of
+// redrawing in place. The common 80-column terminal must hold each line.
+TEST(ProgressTest, LiveLinesFitAnEightyColumnTerminal) {
+  std::ostringstream out;
+  const auto t0 = SteadyClock::now();
+  {
+    ProgressDisplay d(out, ProgressMode::kTerminal);
+    d.Started("greenhouse-monzo", "https://a.example/jobs", t0);
+    d.Update("greenhouse-monzo", {.pages = 1200, .queued = 350, .new_postings = 120, .updated = 14, .errors = 3});
+    d.Tick(t0 + 2s);
+  }
+  std::string text = out.str();
+  std::string plain;
+  for (std::size_t i = 0; i < text.size(); ++i) {  // drop CSI sequences
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      i += 2;
+      while (i < text.size() && !(text[i] >= '@' && text[i] <= '~')) ++i;
+      continue;
+    }
+    if (text[i] != '\r') plain += text[i];
+  }
+  std::istringstream lines(plain);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(line.size(), 80u) << line;
+  }
+}
+
 // `jobtrawl crawl` with its standard error on a pseudo-terminal draws with
 // escape sequences; with -q on the same terminal it draws nothing.
 std::string CrawlOnAPty(const std::vector<std::string>& extra) {
