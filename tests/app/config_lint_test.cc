@@ -55,6 +55,19 @@ TEST(ConfigLintTest, StartUrlOnARefusedAddressIsNamedWithItsSourcesPlace) {
               IsEmpty());
 }
 
+// review13: the crawler refuses these as loopback (curl reads IPv4 the way
+// inet_aton does: one 32-bit number, hex, a short form), but check-config
+// --strict let all three through, so a typo'd or obfuscated local start URL
+// reached the crawl and failed every page as forbidden_address.
+TEST(ConfigLintTest, StartUrlOnALoopbackAddressInAnotherSpelling) {
+  auto w = LintConfig(Parse("[[source]]\nname = \"spelt\"\nstart = [\"http://2130706433/jobs\", "
+                            "\"http://0x7f000001/jobs\", \"http://127.1/jobs\"]\n"));
+  ASSERT_THAT(w, SizeIs(3));
+  EXPECT_THAT(w[0].message, HasSubstr("http://2130706433/jobs is on a loopback address"));
+  EXPECT_THAT(w[1].message, HasSubstr("http://0x7f000001/jobs is on a loopback address"));
+  EXPECT_THAT(w[2].message, HasSubstr("http://127.1/jobs is on a loopback address"));
+}
+
 TEST(ConfigLintTest, HtmlSourceOnABoardThatAnApiKindReads) {
   auto w = LintConfig(Parse("[[source]]\nname = \"acme\"\nstart = \"https://boards.greenhouse.io/acme\"\n"
                             "[[source]]\nname = \"rec\"\nstart = \"https://acme.recruitee.com/\"\n"

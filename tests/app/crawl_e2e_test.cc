@@ -691,3 +691,34 @@ TEST(SelectCommandTest, PrintsTextAttributesHtmlOrCount) {
 
 }  // namespace
 }  // namespace jobtrawl::app
+
+namespace jobtrawl::app {
+namespace {
+
+// review13: the one-shot crawl renews the lease of every run it started,
+// finished ones too, every lease_ttl / 3 (40 s by default). Once a source has
+// finished, each renewal of its run is "jobtrawl: database write failed: no
+// open run N" on standard error, so `crawl --due -q` from cron, whose
+// standard error should hold only failed sources, mails a database failure
+// that did not happen whenever one source outlasts another by 40 s.
+TEST_F(CrawlEndToEndTest, FinishedSourceWhileAnotherRunsWritesNoDatabaseError) {
+  server_.Route("/quick", {200, "<html><body>nothing</body></html>"});
+  server_.Route("/slow", {.status = 200, .body = "<html><body>late</body></html>",
+                          .delay = std::chrono::milliseconds(1500)});
+  std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+                     "allow_private_networks = true\nretries = 0\n"
+                     "[[source]]\nname = \"quick\"\nstart = [\"" + server_.Url("/quick") + "\"]\n"
+                     "[[source]]\nname = \"slow\"\nstart = [\"" + server_.Url("/slow") + "\"]\n";
+  auto config = config::ParseConfig(text, "e2e.toml", dir_);
+  ASSERT_TRUE(config.has_value());
+  std::ostringstream err;
+  auto* old = std::cerr.rdbuf(err.rdbuf());
+  auto summary = RunCrawl(ioc_, *config, {.parse_threads = 1, .lease_ttl = std::chrono::milliseconds(300)});
+  std::cerr.rdbuf(old);
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_TRUE(summary->all_ok());
+  EXPECT_THAT(err.str(), ::testing::Not(HasSubstr("no open run"))) << err.str();
+}
+
+}  // namespace
+}  // namespace jobtrawl::app

@@ -11,7 +11,13 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "support/test_server.h"
 
 namespace jobtrawl::app {
 namespace {
@@ -69,6 +75,118 @@ TEST(ProgressTest, PlainLinesWhenNotATerminalAndNothingWhenQuiet) {
     d.Finished("alpha", {.status = "ok"}, t0 + 61s);
   }
   EXPECT_EQ(quiet.str(), "");
+}
+
+// review13: a live line wider than the terminal wraps onto two rows, and
+// "\x1b[NA" (N = lines drawn) then backs up too few rows: each redraw leaves
+// the previous block's first rows behind and the display scrolls instead of
+// redrawing in place. The common 80-column terminal must hold each line.
+TEST(ProgressTest, LiveLinesFitAnEightyColumnTerminal) {
+  std::ostringstream out;
+  const auto t0 = SteadyClock::now();
+  {
+    ProgressDisplay d(out, ProgressMode::kTerminal);
+    d.Started("greenhouse-monzo", "https://a.example/jobs", t0);
+    d.Update("greenhouse-monzo", {.pages = 1200, .queued = 350, .new_postings = 120, .updated = 14, .errors = 3});
+    d.Tick(t0 + 2s);
+  }
+  std::string text = out.str();
+  std::string plain;
+  for (std::size_t i = 0; i < text.size(); ++i) {  // drop CSI sequences
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      i += 2;
+      while (i < text.size() && !(text[i] >= '@' && text[i] <= '~')) ++i;
+      continue;
+    }
+    if (text[i] != '\r') plain += text[i];
+  }
+  std::istringstream lines(plain);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(line.size(), 80u) << line;
+  }
+}
+
+
+// review13: what a terminal shows at the end of the bytes written to it, for
+// the sequences the display uses (CR, LF, ESC[nA, ESC[J, ESC[2K).
+std::vector<std::string> Screen(const std::string& bytes) {
+  std::vector<std::string> rows(1);
+  std::size_t row = 0, col = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const char c = bytes[i];
+    if (c == '\x1b' && i + 1 < bytes.size() && bytes[i + 1] == '[') {
+      std::size_t j = i + 2;
+      int n = 0;
+      bool digits = false;
+      while (j < bytes.size() && std::isdigit(static_cast<unsigned char>(bytes[j]))) n = n * 10 + (bytes[j++] - '0'), digits = true;
+      const char op = j < bytes.size() ? bytes[j] : 0;
+      if (op == 'A') row -= std::min<std::size_t>(row, digits ? n : 1);
+      if (op == 'J') { rows[row].resize(std::min(col, rows[row].size())); rows.resize(row + 1); }
+      if (op == 'K' && n == 2) rows[row].clear();
+      i = j;
+      continue;
+    }
+    if (c == '\r') { col = 0; continue; }
+    if (c == '\n') { if (++row == rows.size()) rows.emplace_back(); col = 0; continue; }
+    if (rows[row].size() <= col) rows[row].resize(col + 1, ' ');
+    rows[row][col++] = c;
+  }
+  return rows;
+}
+
+// review13: `crawl -v` on a terminal writes each failed page below the live
+// block, and the next redraw backs up over the block's own lines only, then
+// clears to the end of the screen: the failure line is erased (and a stale
+// copy of the block's first line is left above). What -v is for is gone.
+TEST(ProgressTest, VerboseFailureLinesStayOnTheTerminal) {
+  boost::asio::io_context ioc;
+  auto work = boost::asio::make_work_guard(ioc);
+  jobtrawl::testing::TestServer server(ioc);
+  server.Route("/robots.txt", {404, ""});
+  server.Route("/slow", {.status = 200, .body = "<html><body>slow</body></html>", .delay = 2500ms});
+  server.Route("/gone", {.status = 404, .body = "gone", .delay = 300ms});
+  std::thread loop([&] { ioc.run(); });
+  const auto dir = std::filesystem::temp_directory_path() / ("jobtrawl-pty-v-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "c.toml") << "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\nretries = 0\n"
+                                   "allow_private_networks = true\n[[source]]\nname = \"slow\"\nstart = [\""
+                                << server.Url("/slow") << "\"]\n[[source]]\nname = \"gone\"\nstart = [\""
+                                << server.Url("/gone") << "\"]\n";
+  int master = -1, slave = -1;
+  ASSERT_EQ(openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(slave, STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    close(master);
+    setenv("TERM", "xterm", 1);
+    unsetenv("JOURNAL_STREAM");
+    const std::string config = (dir / "c.toml").string();
+    execl(JOBTRAWL_BINARY, JOBTRAWL_BINARY, "crawl", "-v", "--config", config.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(slave);
+  std::string got;
+  char buf[4096];
+  for (;;) {
+    pollfd p{master, POLLIN, 0};
+    if (poll(&p, 1, 30000) <= 0) break;
+    const ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  work.reset();
+  ioc.stop();
+  loop.join();
+  std::filesystem::remove_all(dir);
+  ASSERT_THAT(got, HasSubstr("HTTP 404"));  // -v wrote it
+  std::string screen;
+  for (const auto& r : Screen(got)) screen += r + "\n";
+  EXPECT_THAT(screen, HasSubstr("gone: http://")) << screen;
 }
 
 // `jobtrawl crawl` with its standard error on a pseudo-terminal draws with

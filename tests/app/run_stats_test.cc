@@ -92,5 +92,17 @@ TEST(RunStatsTest, DumpIsSortedKeyValueLinesOfRecordAndStats) {
   EXPECT_EQ(FormatRunStats(r).size(), 9u);  // the record's own lines only
 }
 
+// review13: the dump is read by people (Scrapy prints 0.004, not 4E-3).
+// Seconds come out of Json() as boost::json doubles, whose serializer writes
+// 0.004 as "4E-3", 1.317 as "1.317E0" and 0 as "0E0".
+TEST(RunStatsTest, DumpWritesSecondsAsPlainDecimals) {
+  storage::RunRecord r{.status = "ok"};
+  r.stats = R"({"duration_seconds":0.004,"fetch_seconds":{"count":1,"max":1.317,"sum":0.0}})";
+  auto lines = FormatRunStats(r);
+  EXPECT_THAT(lines, Contains("duration_seconds: 0.004"));
+  EXPECT_THAT(lines, Contains("fetch_seconds/max: 1.317"));
+  EXPECT_THAT(lines, Contains("fetch_seconds/sum: 0"));
+}
+
 }  // namespace
 }  // namespace jobtrawl::app

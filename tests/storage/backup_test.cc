@@ -108,5 +108,26 @@ TEST_F(BackupTest, MissingSourceOrUnwritableDestinationIsAClearError) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "copy2.db"));
 }
 
+// review13: `jobtrawl backup /var/lib/jobtrawl/jobs.db` (FILE read as "the
+// database to back up") copied the live database onto itself and said
+// "backed up": the copy was renamed over the file the daemon has open. With
+// the daemon crawling (README's own setup) its later writes were lost
+// without a word: its log said "slowboard: ok: 94 pages", the file kept
+// the run "running" with 64 pages and 65 http_cache rows. The same file
+// under any spelling must be refused, untouched. (In this single-process
+// form the later writes happen to survive; the refusal is what fails.)
+TEST_F(BackupTest, OntoTheDatabaseItselfIsRefusedAndLosesNoWrite) {
+  const auto db = dir_ / "jobs.db";
+  auto store = std::move(*PostingStore::Open(db));
+  const std::int64_t source = *store->EnsureSource("board", "html", FormatUtc(Clock::now()));
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store->Upsert(source, std::vector{Job(i)}, "2026-12-01T00:00:00Z"));
+  auto same = BackupDatabase(db, dir_ / "." / "jobs.db");
+  EXPECT_FALSE(same.has_value());
+  for (int i = 10; i < 20; ++i) ASSERT_TRUE(store->Upsert(source, std::vector{Job(i)}, "2026-12-01T00:00:00Z"));
+  store.reset();  // closes: the WAL is checkpointed into the file it has open
+  SQLite::Database check(db.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(check.execAndGet("SELECT count(*) FROM postings").getInt(), 20);
+}
+
 }  // namespace
 }  // namespace jobtrawl::storage
