@@ -190,7 +190,7 @@ int BackupCommand(const std::filesystem::path& config_file, const std::filesyste
   auto stats = storage::BackupDatabase(source, destination);
   if (!stats) {
     err << "jobtrawl: " << stats.error().message << '\n';
-    return kExitRuntime;
+    return stats.error().code == Error::Code::kInvalidArgument ? kExitUsage : kExitRuntime;
   }
   out << "backed up " << source.string() << " to " << destination.string() << ": " << stats->pages
       << " pages, " << stats->bytes << " bytes, schema version " << stats->schema_version << '\n';

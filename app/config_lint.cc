@@ -1,5 +1,7 @@
 #include "app/config_lint.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <string>
 #include <string_view>
@@ -33,8 +35,19 @@ std::string_view BoardKindOfHost(std::string_view host) {
 // Why the address policy refuses `host` whatever DNS says, or empty.
 std::string RefusedHost(std::string_view host) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string_view kind = crawler::NonPublicKind(host);
+  std::string_view kind = crawler::NonPublicKind(host);
   if (!kind.empty()) return std::string(kind);
+  // The legacy IPv4 spellings URL parsers and resolvers accept ("127.1",
+  // "2130706433", "0x7f000001", "0177.0.0.1") reach the same address.
+  in_addr legacy{};
+  const std::string text(host);
+  if (inet_aton(text.c_str(), &legacy) == 1) {
+    char dotted[INET_ADDRSTRLEN];
+    if (inet_ntop(AF_INET, &legacy, dotted, sizeof dotted) != nullptr) {
+      kind = crawler::NonPublicKind(dotted);
+      if (!kind.empty()) return std::string(kind);
+    }
+  }
   if (host == "localhost" || host.ends_with(".localhost")) return "loopback";
   return {};
 }
@@ -48,6 +61,16 @@ std::vector<config::ConfigError> LintConfig(const config::Config& config) {
     warnings.push_back({file, 0, 0,
                         "no [[source]]: there is nothing to crawl (add a [[source]] table; see "
                         "`config/examples/` and README \"Source kinds\")"});
+  }
+  if (const std::string& listen = config.metrics.listen; !listen.empty()) {
+    const std::string host = listen.substr(0, listen.rfind(':'));
+    const std::string bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+    if (crawler::NonPublicKind(bare) != "loopback") {
+      warnings.push_back({file, 0, 0,
+                          "[metrics] listen = \"" + listen +
+                              "\" is reachable from other machines: the metrics name every source; "
+                              "prefer 127.0.0.1 or [::1] behind a proxy or firewall"});
+    }
   }
   for (const config::SourceConfig& s : config.sources) {
     const bool private_ok = s.allow_private_networks.value_or(config.http.allow_private_networks);

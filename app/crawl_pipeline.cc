@@ -163,7 +163,8 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     bool stopping = false;
 
     ProgressDisplay display(options.progress_out != nullptr ? *options.progress_out : std::cerr,
-                            options.progress);
+                            options.progress, std::chrono::seconds(30),
+                            options.progress == ProgressMode::kTerminal ? TerminalWidth() : 80);
     std::vector<SourceProgress> progress(sources.size());
     auto report = [&](std::size_t i, storage::RunRecord record) {
       if (crawls[i]) display.Finished(sources[i].name, record, std::chrono::steady_clock::now());
@@ -200,6 +201,27 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     // Posted handlers check it: a crawl cut off at the grace period leaves
     // nothing behind on `ioc` that touches this frame.
     auto alive = std::make_shared<char>();
+    // Lines for people while the crawl runs: on a terminal they go through
+    // the display, which keeps them above its live block.
+    const bool on_terminal = options.progress == ProgressMode::kTerminal;
+    auto say = [&](const std::string& line) {
+      if (on_terminal) {
+        display.Print(line);
+      } else {
+        std::cerr << line << '\n';
+      }
+    };
+    LogFunction page_log;
+    if (options.verbose) {
+      page_log = on_terminal ? LogFunction([&ioc, &display, weak = std::weak_ptr<char>(alive)](
+                                               LogLevel level, std::string_view message) {
+        // From the event loop or the parse pool: the display is the loop's.
+        asio::post(ioc, [&display, weak, line = FormatLogLine(level, message, false)] {
+          if (!weak.expired()) display.Print(line);
+        });
+      })
+                             : LogFunction(LogLine);
+    }
     std::function<void(std::size_t)> open = [&](std::size_t i) {
       writer.OpenRun({sources[i].name, sources[i].kind}, [&, i, weak = std::weak_ptr<char>(alive)](auto result) {
         asio::post(ioc, [&, i, weak, result = std::move(result)]() mutable {
@@ -217,10 +239,10 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
                        .message = result.error().message});
             return;
           }
-          if (!result->note.empty()) std::cerr << "jobtrawl: " << sources[i].name << ": " << result->note << '\n';
+          if (!result->note.empty()) say("jobtrawl: " + sources[i].name + ": " + result->note);
           crawls[i] = std::make_unique<SourceCrawl>(
               ioc, pool, writer, fetcher, window, sources[i], std::move(*result),
-              options.verbose ? LogFunction(LogLine) : LogFunction(),
+              page_log,
               [&, i](const storage::RunRecord& record) { report(i, record); }, config.http.run_deadline);
           display.Started(sources[i].name, sources[i].start.front(), std::chrono::steady_clock::now());
           crawls[i]->Start();
@@ -232,8 +254,8 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     *on_lease_lost = [&](StoreWriter::RunId run, const std::string& holder) {
       for (std::size_t i = 0; i < crawls.size(); ++i) {
         if (crawls[i] && crawls[i]->run() == run) {
-          std::cerr << "jobtrawl: " << sources[i].name << ": lost its lease to "
-                    << (holder.empty() ? std::string("nobody") : holder) << "; stopping its crawl\n";
+          say("jobtrawl: " + sources[i].name + ": lost its lease to " +
+              (holder.empty() ? std::string("nobody") : holder) + "; stopping its crawl");
           crawls[i]->Stop();
         }
       }
@@ -245,8 +267,9 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
       renew.expires_after(options.lease_ttl / 3);
       renew.async_wait([&](boost::system::error_code ec) {
         if (ec) return;
-        for (auto& c : crawls) {
-          if (c) writer.RenewLease(c->run());
+        for (std::size_t i = 0; i < crawls.size(); ++i) {
+          // Finished runs hold no lease any more.
+          if (crawls[i] && summary.sources[i].record.status.empty()) writer.RenewLease(crawls[i]->run());
         }
         schedule_renewal();
       });

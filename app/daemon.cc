@@ -18,6 +18,7 @@
 #include "app/run_stats.h"
 #include "app/source_crawl.h"
 #include "app/store_writer.h"
+#include "model/date_time.h"
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
 
@@ -51,6 +52,16 @@ class Daemon::Impl {
       Log(LogLevel::kError, store.error().message);
       return 3;
     }
+    metrics_ = std::make_unique<Metrics>(config_.storage.database);
+    // The last success of each source survives a restart, so an alert on
+    // it also fires for a source that keeps failing after one.
+    for (const auto& s : config_.sources) {
+      auto id = (*store)->FindSource(s.name);
+      if (!id || !*id) continue;
+      auto last = (*store)->LastSuccessfulRunFinished(**id);
+      if (!last || !*last) continue;
+      if (auto at = ParseDateTime(**last)) metrics_->SetLastSuccess(s.name, at->time_point());
+    }
     writer_ = std::make_unique<StoreWriter>(
         std::move(*store),
         StoreWriter::Options{
@@ -73,7 +84,6 @@ class Daemon::Impl {
     window_ = std::make_unique<crawler::ProcessingWindow>(*fetcher_,
                                                           static_cast<std::size_t>(threads) * 8 + 16);
 
-    metrics_ = std::make_unique<Metrics>(config_.storage.database);
     if (!config_.metrics.listen.empty()) {
       // Metrics that cannot be served are logged, never a reason to stop crawling.
       auto server = MetricsServer::Start(ioc_, config_.metrics.listen, *metrics_);

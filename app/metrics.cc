@@ -1,5 +1,6 @@
 #include "app/metrics.h"
 
+#include <charconv>
 #include <cstdio>
 #include <system_error>
 
@@ -24,10 +25,11 @@ std::string Escape(std::string_view v) {
   return out;
 }
 
+// The shortest text that reads back as `v` ("0.05", "1800000000", "0.12").
 std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
 void Family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
@@ -103,6 +105,11 @@ void Metrics::OnRunFinished(std::string_view source, const storage::RunRecord& r
   if (r.status == "ok" || r.status == "partial") {
     s.last_success = std::chrono::duration<double>(at.time_since_epoch()).count();
   }
+}
+
+void Metrics::SetLastSuccess(std::string_view source, Clock::time_point at) {
+  std::lock_guard lock(mutex_);
+  At(source).last_success = std::chrono::duration<double>(at.time_since_epoch()).count();
 }
 
 std::string Metrics::Render() const {

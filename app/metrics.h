@@ -37,6 +37,9 @@ class Metrics {
   // A run of `source` ended with `record`, at `at`.
   void OnRunFinished(std::string_view source, const storage::RunRecord& record, Clock::time_point at);
 
+  // What the database says of the source's last ok or partial run, at start.
+  void SetLastSuccess(std::string_view source, Clock::time_point at);
+
   // The whole exposition, every family with its # HELP and # TYPE.
   std::string Render() const;
 

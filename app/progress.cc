@@ -1,5 +1,6 @@
 #include "app/progress.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +20,12 @@ ProgressMode ChooseProgressMode(bool quiet) {
   return ProgressMode::kPlain;
 }
 
+int TerminalWidth() {
+  winsize ws{};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 80;
+}
+
 namespace {
 
 std::string Seconds(std::chrono::steady_clock::duration d) {
@@ -29,8 +36,9 @@ std::string Seconds(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
-ProgressDisplay::ProgressDisplay(std::ostream& out, ProgressMode mode, std::chrono::milliseconds plain_every)
-    : out_(out), mode_(mode), plain_every_(plain_every) {}
+ProgressDisplay::ProgressDisplay(std::ostream& out, ProgressMode mode, std::chrono::milliseconds plain_every,
+                                 int width)
+    : out_(out), mode_(mode), plain_every_(plain_every), width_(static_cast<std::size_t>(std::max(width, 20))) {}
 
 ProgressDisplay::~ProgressDisplay() {
   if (mode_ == ProgressMode::kTerminal) {
@@ -41,14 +49,16 @@ ProgressDisplay::~ProgressDisplay() {
 
 std::string ProgressDisplay::Line(const Active& a, SteadyClock::time_point now) const {
   const double elapsed = std::max(0.001, std::chrono::duration<double>(now - a.started).count());
+  std::string name = a.name.size() > kMaxNameWidth ? a.name.substr(0, kMaxNameWidth - 1) + "~" : a.name;
   char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "%-*s %7lld pages %6lld queued %6lld new %6lld updated %5lld errors %7.1f pages/s",
-                static_cast<int>(name_width_), a.name.c_str(), static_cast<long long>(a.progress.pages),
+  std::snprintf(buf, sizeof buf, "%-*s %6lld pages %5lld queued %5lld new %4lld upd %4lld err %6.1f/s",
+                static_cast<int>(name_width_), name.c_str(), static_cast<long long>(a.progress.pages),
                 static_cast<long long>(a.progress.queued), static_cast<long long>(a.progress.new_postings),
                 static_cast<long long>(a.progress.updated), static_cast<long long>(a.progress.errors),
                 static_cast<double>(a.progress.pages) / elapsed);
-  return buf;
+  std::string line = buf;
+  if (line.size() > width_ - 1) line.resize(width_ - 1);  // never wraps
+  return line;
 }
 
 void ProgressDisplay::Erase() {
@@ -66,7 +76,7 @@ void ProgressDisplay::Draw(SteadyClock::time_point now) {
 
 void ProgressDisplay::Started(const std::string& source, const std::string& url, SteadyClock::time_point now) {
   if (mode_ == ProgressMode::kNone) return;
-  name_width_ = std::max(name_width_, std::min<std::size_t>(source.size(), 40));
+  name_width_ = std::max(name_width_, std::min(source.size(), kMaxNameWidth));
   active_.push_back({source, {}, now});
   if (mode_ == ProgressMode::kPlain) {
     out_ << source << ": crawling " << url << '\n';
@@ -93,6 +103,13 @@ void ProgressDisplay::Finished(const std::string& source, const storage::RunReco
   out_ << source << ": " << r.status << ": " << r.pages << " pages, " << r.counts.new_postings << " new, "
        << r.counts.updated << " updated, " << r.closed << " closed, " << r.errors << " errors" << took << '\n';
   if (mode_ == ProgressMode::kTerminal) Draw(now);
+  out_.flush();
+}
+
+void ProgressDisplay::Print(const std::string& line) {
+  if (mode_ == ProgressMode::kTerminal) Erase();
+  out_ << line << '\n';
+  if (mode_ == ProgressMode::kTerminal) Draw(SteadyClock::now());
   out_.flush();
 }
 

@@ -24,6 +24,9 @@ enum class ProgressMode { kNone, kTerminal, kPlain };
 // journal, kPlain otherwise, kNone when `quiet`.
 ProgressMode ChooseProgressMode(bool quiet);
 
+// Columns of the terminal on standard error (TIOCGWINSZ), else 80.
+int TerminalWidth();
+
 struct SourceProgress {
   std::int64_t pages = 0;
   std::int64_t queued = 0;
@@ -36,8 +39,10 @@ class ProgressDisplay {
  public:
   using SteadyClock = std::chrono::steady_clock;
 
+  // `width`: the terminal's columns; live lines are cut to width - 1 so that
+  // none wraps (a wrapped line would break the redraw).
   ProgressDisplay(std::ostream& out, ProgressMode mode,
-                  std::chrono::milliseconds plain_every = std::chrono::seconds(30));
+                  std::chrono::milliseconds plain_every = std::chrono::seconds(30), int width = 80);
   ~ProgressDisplay();  // a terminal display is left with its final lines only
 
   void Started(const std::string& source, const std::string& url, SteadyClock::time_point now);
@@ -45,6 +50,8 @@ class ProgressDisplay {
   void Finished(const std::string& source, const storage::RunRecord& record, SteadyClock::time_point now);
   // Redraws (terminal) or prints the periodic lines (plain) when due.
   void Tick(SteadyClock::time_point now);
+  // A line of its own (a log line), kept above the live block on a terminal.
+  void Print(const std::string& line);
 
  private:
   struct Active {
@@ -52,16 +59,18 @@ class ProgressDisplay {
     SourceProgress progress;
     SteadyClock::time_point started;
   };
-  std::string Line(const Active& a, SteadyClock::time_point now) const;
+  std::string Line(const Active& a, SteadyClock::time_point now) const;  // at most width_ - 1 columns
   void Erase();                          // the live block, on a terminal
   void Draw(SteadyClock::time_point now);  // the live block, on a terminal
 
   std::ostream& out_;
   const ProgressMode mode_;
   const std::chrono::milliseconds plain_every_;
+  const std::size_t width_;
   std::vector<Active> active_;
   std::size_t drawn_ = 0;  // lines of the live block on screen
-  std::size_t name_width_ = 12;
+  std::size_t name_width_ = 12;  // at most kMaxNameWidth
+  static constexpr std::size_t kMaxNameWidth = 20;
   SteadyClock::time_point last_plain_{};
 };
 

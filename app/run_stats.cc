@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 namespace jobtrawl::app {
@@ -82,6 +83,13 @@ namespace {
 void Flatten(const boost::json::value& v, const std::string& prefix, std::vector<std::string>& out) {
   if (const auto* o = v.if_object()) {
     for (const auto& [k, child] : *o) Flatten(child, prefix.empty() ? std::string(k) : prefix + "/" + std::string(k), out);
+    return;
+  }
+  if (v.is_double()) {
+    // Plain decimals ("0.004", "1.317"), not Boost.JSON's "4E-3".
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double(), std::chars_format::fixed);
+    out.push_back(prefix + ": " + (ec == std::errc() ? std::string(buf, end) : "0"));
     return;
   }
   out.push_back(prefix + ": " + boost::json::serialize(v));

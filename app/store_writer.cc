@@ -339,8 +339,9 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
   if (of_a_run) {
     run = FindRun(job.run);
     if (run == nullptr) {
-      // A late progress report of a finished run has nothing left to update.
-      if (job.kind == Job::Kind::kProgress) return std::nullopt;
+      // A late progress report or lease renewal of a finished run has
+      // nothing left to update.
+      if (job.kind == Job::Kind::kProgress || job.kind == Job::Kind::kRenew) return std::nullopt;
       return Error::Internal("no open run " + std::to_string(job.run));
     }
   }

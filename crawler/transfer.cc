@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 
 #include "model/ascii.h"
@@ -193,6 +194,9 @@ Transfer::Outcome Transfer::EndAttempt(CURLcode rc, const config::HttpConfig& ht
     }
   }
 
+  long os_errno = 0;  // why connecting failed, in the system's words
+  curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
+
   // The handle goes back reset: it keeps nothing of this transfer, and
   // connections and DNS entries live in the multi handle.
   curl_easy_reset(e);
@@ -227,6 +231,15 @@ Transfer::Outcome Transfer::EndAttempt(CURLcode rc, const config::HttpConfig& ht
   }
   r.error = ClassifyCurlError(rc);
   r.error_message = error_[0] != '\0' ? error_ : curl_easy_strerror(rc);
+  if (r.error == FetchError::kConnect && os_errno != 0) {
+    // "connection refused: Failed to connect to ...": the cause first.
+    const char* why = os_errno == ECONNREFUSED   ? "connection refused"
+                      : os_errno == ENETUNREACH  ? "network unreachable"
+                      : os_errno == EHOSTUNREACH ? "host unreachable"
+                      : os_errno == ETIMEDOUT    ? "connection timed out"
+                                                 : nullptr;
+    if (why != nullptr) r.error_message = std::string(why) + ": " + r.error_message;
+  }
   out.transient = IsTransient(rc) && !file;
   return out;
 }

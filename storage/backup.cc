@@ -18,6 +18,16 @@ std::expected<BackupStats, Error> BackupDatabase(const std::filesystem::path& so
   if (!std::filesystem::is_regular_file(source, ec)) {
     return std::unexpected(Error::NotFound("no database at " + source.string()));
   }
+  if (std::filesystem::equivalent(source, destination, ec)) {
+    // Copying a database onto itself would replace the live file under its
+    // writers' feet: their writes since would be lost.
+    return std::unexpected(Error::InvalidArgument("cannot back up " + source.string() + " onto itself (" +
+                                                  destination.string() + " is the same file)"));
+  }
+  const std::filesystem::path folder = destination.has_parent_path() ? destination.parent_path() : ".";
+  if (!std::filesystem::is_directory(folder, ec)) {
+    return std::unexpected(Error::Io("cannot write " + destination.string() + ": no folder " + folder.string()));
+  }
   std::filesystem::path tmp = destination;
   tmp += ".tmp-" + std::to_string(::getpid());
   std::filesystem::remove(tmp, ec);

@@ -23,7 +23,8 @@ struct BackupStats {
 // `destination`. The copy is written to a temporary file beside
 // `destination`, checked (PRAGMA quick_check), made mode 0640 and renamed
 // into place, so `destination` is either the old file or a whole copy,
-// never half of one. Errors: kNotFound (no source), kStorage (SQLite
+// never half of one. Errors: kNotFound (no source), kInvalidArgument (the
+// destination is the source itself, by any path), kStorage (SQLite
 // failed, the copy is damaged), kIo (the destination cannot be written).
 std::expected<BackupStats, Error> BackupDatabase(const std::filesystem::path& source,
                                                  const std::filesystem::path& destination);

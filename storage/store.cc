@@ -1203,6 +1203,18 @@ std::expected<std::optional<std::string>, Error> PostingStore::NextRun(std::int6
   });
 }
 
+std::expected<std::optional<std::string>, Error> PostingStore::LastSuccessfulRunFinished(
+    std::int64_t source_id) {
+  return Guard("cannot read the source's last run", [&]() -> std::optional<std::string> {
+    SQLite::Statement q(*db_,
+                        "SELECT max(finished_at) FROM crawl_runs "
+                        "WHERE source_id = ? AND status IN ('ok', 'partial')");
+    q.bind(1, source_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getString();
+  });
+}
+
 std::expected<std::optional<std::string>, Error> PostingStore::LastSuccessfulRun(std::int64_t source_id) {
   return Guard("cannot read the source's last run", [&]() -> std::optional<std::string> {
     SQLite::Statement q(*db_,

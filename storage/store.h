@@ -263,6 +263,9 @@ class PostingStore {
   // `partial`) started (UTC ISO-8601), or nullopt when it has had none.
   // `crawl --due` counts the source's `every` from it.
   std::expected<std::optional<std::string>, Error> LastSuccessfulRun(std::int64_t source_id);
+  // When that run finished (UTC ISO-8601), or nullopt; for the daemon's
+  // last-success metric across restarts.
+  std::expected<std::optional<std::string>, Error> LastSuccessfulRunFinished(std::int64_t source_id);
 
   // Undoes a merge: listing `listing_id` leaves posting `posting_id` and is
   // never grouped again with the listings that posting has now, whatever

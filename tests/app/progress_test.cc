@@ -39,7 +39,7 @@ TEST(ProgressTest, TerminalRedrawsOneLinePerActiveSourceInPlace) {
     d.Tick(t0 + 2s);
     // Back up over the two lines drawn, clear, draw both again.
     EXPECT_EQ(out.str().substr(0, 8), "\r\x1b[2A\x1b[J");
-    EXPECT_THAT(out.str(), HasSubstr("alpha             20 pages      5 queued     12 new      1 updated     2 errors    10.0 pages/s\n"));
+    EXPECT_THAT(out.str(), HasSubstr("alpha            20 pages     5 queued    12 new    1 upd    2 err   10.0/s\n"));
     EXPECT_THAT(out.str(), HasSubstr("\x1b[2Kbeta "));
     out.str("");
     d.Finished("alpha", {.status = "ok", .pages = 25, .counts = {.new_postings = 12}}, t0 + 3s);
@@ -65,7 +65,7 @@ TEST(ProgressTest, PlainLinesWhenNotATerminalAndNothingWhenQuiet) {
   }
   EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
   EXPECT_THAT(out.str(), HasSubstr("alpha: crawling https://a.example/jobs\n"));
-  EXPECT_THAT(out.str(), HasSubstr("alpha              3 pages"));
+  EXPECT_THAT(out.str(), HasSubstr("alpha             3 pages"));
   EXPECT_THAT(out.str(), HasSubstr("alpha: partial: 4 pages, 0 new, 0 updated, 0 closed, 1 errors in 41.0 s\n"));
   std::ostringstream quiet;
   {

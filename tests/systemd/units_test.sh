@@ -58,14 +58,14 @@ echo "config kept on reinstall: ok"
 # The daemon is not restarted on a config (2) or database (3) error.
 grep -qx "RestartPreventExitStatus=2 3" "$installed/jobtrawl.service"
 # The timer's crawl keeps each source's interval.
-grep -q "jobtrawl crawl --due " "$installed/jobtrawl-crawl.service"
+grep -q "jobtrawl crawl --due -q " "$installed/jobtrawl-crawl.service"
 
 # Units follow the prefix given at install time, not the configured one.
 expect() {  # ROOT PREFIX UNIT_DIR BINARY CONFIG
   DESTDIR="$1" cmake --install "$build" --prefix "$2" >/dev/null
   grep -qx "ExecStart=$4 run --config $5" "$1$3/jobtrawl.service" ||
     { echo "prefix $2: $(grep ExecStart "$1$3/jobtrawl.service")" >&2; exit 1; }
-  grep -qx "ExecStart=$4 crawl --due --config $5" "$1$3/jobtrawl-crawl.service" ||
+  grep -qx "ExecStart=$4 crawl --due -q --config $5" "$1$3/jobtrawl-crawl.service" ||
     { echo "prefix $2: $(grep ExecStart "$1$3/jobtrawl-crawl.service")" >&2; exit 1; }
   test -f "$1$5" || { echo "prefix $2: no config at $5" >&2; exit 1; }
   test -x "$1$4" || { echo "prefix $2: no binary at $4" >&2; exit 1; }
