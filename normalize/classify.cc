@@ -401,7 +401,11 @@ std::optional<std::string> VisaSponsorship(std::string_view text) {
 std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::string_view folded) {
   // Keeping '+' and '-' in words neither makes nor breaks a run of letters:
   // "sponsor" and "visa" are in `folded` exactly when they are in Fold(text).
-  if (folded.find("sponsor") == std::string::npos && folded.find("visa") == std::string::npos) return std::nullopt;
+  // memmem, not find: find stops at every 's' and 'v' of the text.
+  auto contains = [folded](std::string_view needle) {
+    return ::memmem(folded.data(), folded.size(), needle.data(), needle.size()) != nullptr;
+  };
+  if (!contains("sponsor") && !contains("visa")) return std::nullopt;
   const std::string f = Fold(text);
   for (const auto& [phrase, answer] : Tables::Get().visa_phrases) {
     if (FindWords(f, phrase) != std::string::npos) return answer;
@@ -561,19 +565,25 @@ std::optional<std::string> Language(std::string_view text) {
     if (scripts[script] * 2 > letters) return code;
   }
   // Latin script: the language whose common words are most frequent.
-  std::string f = Fold(text.substr(0, limit));
-  std::vector<std::string_view> words = Words(f);
-  if (words.size() < 8) return std::nullopt;
+  // The folded words are counted and looked up in one walk (folded words
+  // are separated by single spaces): no vector of them, no memchr a word.
+  const std::string f = Fold(text.substr(0, limit));
   const Tables& t = Tables::Get();
-  std::vector<int> counts(t.languages.size(), 0);
-  for (std::string_view w : words) {
-    const std::uint32_t* bits = t.language_words.Find(w);
-    if (bits == nullptr) continue;
-    for (size_t l = 0; l < counts.size(); ++l) counts[l] += (*bits >> l) & 1u;
+  std::array<int, 32> counts{};  // language_words holds a 32-bit set of languages per word
+  size_t word_count = 0;
+  for (size_t start = 0; start < f.size();) {
+    size_t end = start;
+    while (end < f.size() && f[end] != ' ') ++end;
+    ++word_count;
+    if (const std::uint32_t* bits = t.language_words.Find(std::string_view(f.data() + start, end - start))) {
+      for (std::uint32_t b = *bits; b != 0; b &= b - 1) ++counts[static_cast<size_t>(std::countr_zero(b))];
+    }
+    start = end + 1;
   }
+  if (word_count < 8) return std::nullopt;
   std::string best;
   int best_n = 0, second_n = 0;
-  for (size_t l = 0; l < counts.size(); ++l) {
+  for (size_t l = 0; l < t.languages.size(); ++l) {
     if (counts[l] > best_n) {
       second_n = best_n;
       best_n = counts[l];

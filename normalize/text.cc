@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -138,6 +139,31 @@ const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
   return f != nullptr && f->tabled ? f : nullptr;
 }
 
+// Whether the eight bytes at `p` are printable ASCII or single spaces
+// between them, the last not a space: what CleanWithoutNfc's run loop
+// copies unchanged, byte for byte, and ends after. Decided a word at a time.
+bool PlainChunk(const char* p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
+                          kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  // Exact per byte: the high bit of each byte of x that is zero.
+  auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };
+  if ((w & kHigh) != 0) return false;                                // not ASCII
+  if (((w - 0x20 * kOnes) & ~w & kHigh) != 0) return false;         // a control below 0x20
+  if (zero_bytes(w ^ (0x7F * kOnes)) != 0) return false;            // DEL
+  const std::uint64_t spaces = zero_bytes(w ^ (0x20 * kOnes));
+  if ((spaces & (spaces >> 8)) != 0) return false;                  // two spaces in a row
+  // The last byte (the highest, little-endian or not: its own bit) a space.
+  std::uint64_t last_space;
+  if constexpr (std::endian::native == std::endian::little) {
+    last_space = spaces >> 63;
+  } else {
+    last_space = spaces >> 7 & 1;
+  }
+  return last_space == 0;
+}
+
 // CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
 // it holds a combining mark or a conjoining Hangul jamo (NeedsNfc), or an
 // invalid sequence. One pass over text that needs no NFC, nearly all of
@@ -194,6 +220,12 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
       // space pending before the next word, flushed (newlines and indent
       // are 0 here, after the flush above).
       while (p < end) {
+        if (end - p >= 8 && PlainChunk(p)) {  // eight bytes the loop below would copy as they are
+          std::memcpy(o, p, 8);
+          o += 8;
+          p += 8;
+          continue;
+        }
         if (printable(*p)) {
           *o++ = *p++;
         } else if (*p == ' ' && p + 1 < end && printable(p[1])) {
