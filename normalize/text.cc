@@ -164,6 +164,30 @@ bool PlainChunk(const char* p) {
   return last_space == 0;
 }
 
+// The eight bytes at `p` lower-cased when they are ASCII letters and digits
+// with single spaces between them, the first and last not spaces: what
+// Fold makes of them, byte for byte (a space between two words is one
+// space). 0 otherwise. Decided a word at a time.
+std::uint64_t WordsChunk(const char* p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
+                          kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  if ((w & kHigh) != 0) return 0;                         // not ASCII
+  if (((w - 0x20 * kOnes) & ~w & kHigh) != 0) return 0;  // a control: it would pass for a digit below
+  // For bytes below 0x80, x + (0x80 - c) has its high bit set exactly when x >= c.
+  auto at_least = [](std::uint64_t x, unsigned c) { return (x + (0x80 - c) * kOnes) & kHigh; };
+  const std::uint64_t lower = w | (0x20 * kOnes);  // A-Z onto a-z; '@' and '[' to '_' past 'z'
+  const std::uint64_t letters = at_least(lower, 'a') & ~at_least(lower, 'z' + 1);
+  const std::uint64_t digits = at_least(w, '0') & ~at_least(w, '9' + 1);
+  const std::uint64_t spaces = ~(((w ^ (0x20 * kOnes)) & kLow7) + kLow7 | (w ^ (0x20 * kOnes)) | kLow7);
+  if ((letters | digits | spaces) != kHigh) return 0;
+  if ((spaces & (spaces >> 8)) != 0) return 0;  // two spaces in a row
+  // First and last byte not spaces, whichever end of the word they are at.
+  if ((spaces & (std::uint64_t{0x80} | (std::uint64_t{0x80} << 56))) != 0) return 0;
+  return lower;
+}
+
 // CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
 // it holds a combining mark or a conjoining Hangul jamo (NeedsNfc), or an
 // invalid sequence. One pass over text that needs no NFC, nearly all of
@@ -319,6 +343,9 @@ std::string Fold(std::string_view text, std::string_view keep) {
     return table;
   }();
   std::array<char, 128> fold = kAsciiFold;
+  // WordsChunk's bytes fold as they do without `keep` unless it holds a
+  // letter, a digit or a space.
+  const bool plain_keep = std::none_of(keep.begin(), keep.end(), [](char k) { return ascii::IsAlnum(k) || k == ' '; });
   bool keep_table[128] = {};
   for (char k : keep) {
     if (static_cast<unsigned char>(k) < 128) {
@@ -349,6 +376,17 @@ std::string Fold(std::string_view text, std::string_view keep) {
       const char* p = text.data() + i;
       const char* const end = text.data() + text.size();
       for (; p < end && ascii::IsAscii(*p); ++p) {
+        std::uint64_t chunk;
+        if (plain_keep && end - p >= 8 && (chunk = WordsChunk(p)) != 0) {
+          // Eight bytes of words with single spaces between them: folded,
+          // they are themselves lower-cased, after the space owed.
+          if (pending) *o++ = ' ';
+          pending = false;
+          std::memcpy(o, &chunk, 8);
+          o += 8;
+          p += 7;
+          continue;
+        }
         const char c = fold[static_cast<unsigned char>(*p)];
         if (c == '\0') {
           pending = o != base;
