@@ -265,6 +265,34 @@ TitleKeys TitleKeysOf(std::string_view title) {
   return keys;
 }
 
+namespace {
+
+// Of the eight bytes of `w` (as loaded from memory), the high bit of each
+// that cannot be in a skill token: not an ASCII letter or digit, '+', '#',
+// '.', '/', '-', nor part of a UTF-8 sequence. Exact, byte by byte.
+std::uint64_t NonTokenBytes(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
+                          kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const std::uint64_t x = w & kLow7;  // the ASCII part: sums below cannot carry out of a byte
+  auto at_least = [x](unsigned c) { return (x + (0x80 - c) * kOnes) & kHigh; };
+  auto equal = [x](unsigned c) { const std::uint64_t d = x ^ (c * kOnes); return ~(((d & kLow7) + kLow7) | d | kLow7); };
+  const std::uint64_t lower = x | (0x20 * kOnes);  // A-Z onto a-z; nothing else onto a-z
+  const std::uint64_t letters = ((lower + (0x80 - 'a') * kOnes) & ~(lower + (0x80 - 'z' - 1) * kOnes)) & kHigh;
+  const std::uint64_t digits = at_least('0') & ~at_least('9' + 1);
+  const std::uint64_t dash_dot_slash = at_least('-') & ~at_least('/' + 1);
+  const std::uint64_t token = (w & kHigh) | letters | digits | dash_dot_slash | equal('+') | equal('#');
+  return ~token & kHigh;
+}
+
+// The high bit of each byte of `w` that is '/'.
+std::uint64_t SlashBytes(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const std::uint64_t d = w ^ ('/' * kOnes);
+  return ~(((d & kLow7) + kLow7) | d | kLow7);
+}
+
+}  // namespace
+
 std::vector<std::string> Skills(std::string_view text) {
   const Tables& t = Tables::Get();
   // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
@@ -302,6 +330,22 @@ std::vector<std::string> Skills(std::string_view text) {
       }
       const size_t start = k;
       bool slash = false;
+      if constexpr (std::endian::native == std::endian::little) {
+        // The token's end found eight bytes at a time: a branch a token, not
+        // a byte, which no branch history of another description predicts.
+        for (; k + 8 <= text.size();) {
+          std::uint64_t w;
+          std::memcpy(&w, bytes + k, 8);
+          const std::uint64_t other = NonTokenBytes(w);
+          const std::uint64_t within = other == 0 ? ~std::uint64_t{0} : (other & (~other + 1)) - 1;
+          slash = slash || (SlashBytes(w) & within) != 0;
+          if (other != 0) {
+            k += static_cast<size_t>(std::countr_zero(other)) / 8;
+            break;
+          }
+          k += 8;
+        }
+      }
       for (; k < text.size() && kTokenByte[bytes[k]]; ++k) slash = slash || bytes[k] == '/';
       push(start, k, slash);
     }

@@ -75,6 +75,25 @@ TEST(SkillsTest, NamesMatchOnlyAtWordBoundaries) {
   EXPECT_THAT(Skills("-Kubernetes- (k8s)"), ElementsAre("Kubernetes"));
 }
 
+TEST(SkillsTest, TokensAreTheSameWhereverTheyFallInTheText) {
+  // Skills finds a token's end eight bytes at a time: each name, a '/'
+  // inside a token, a '/' just past one, non-ASCII bytes and every token
+  // byte class ('+', '#', '.', '-') must give the same skills at every offset.
+  for (size_t pad = 0; pad <= 17; ++pad) {
+    const std::string lead = std::string(pad, 'x') + " ";
+    SCOPED_TRACE(pad);
+    EXPECT_THAT(Skills(lead + "React/Redux, Node.js and CI/CD"), ElementsAre("React", "Redux", "Node.js", "CI/CD"));
+    EXPECT_THAT(Skills(lead + "We write C++ and C# services"), ElementsAre("C++", "C#"));
+    EXPECT_THAT(Skills(lead + "Objective-C, -Kubernetes- /Python/ .NET"),
+                ElementsAre("Objective-C", "Kubernetes", "Python", ".NET"));
+    EXPECT_THAT(Skills(lead + "straßePython Python, Java\tGraphQL"), ElementsAre("Python", "Java", "GraphQL"));
+    EXPECT_THAT(Skills(lead + "JavaScriptTypeScript Kubernetes;Terraform"), ElementsAre("Kubernetes", "Terraform"));
+    // A '/' sixteen bytes into a token still splits it into parts.
+    EXPECT_THAT(Skills(lead + "aaaaaaaaaaaaaaaa/React"), ElementsAre("React"));
+    EXPECT_THAT(Skills(lead + "aaaaaaaaaaaaaaaaReact"), IsEmpty());
+  }
+}
+
 TEST(SkillsTest, CaseRulesHoldBesideNonAsciiText) {
   // Accented words, dashes and CJK around a name neither hide it nor make
   // one; "Go" is a skill only as written and beside a programming word,
