@@ -139,53 +139,61 @@ const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
   return f != nullptr && f->tabled ? f : nullptr;
 }
 
-// Whether the eight bytes at `p` are printable ASCII or single spaces
-// between them, the last not a space: what CleanWithoutNfc's run loop
-// copies unchanged, byte for byte, and ends after. Decided a word at a time.
-bool PlainChunk(const char* p) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
-                          kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  // Exact per byte: the high bit of each byte of x that is zero.
-  auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };
-  if ((w & kHigh) != 0) return false;                                // not ASCII
-  if (((w - 0x20 * kOnes) & ~w & kHigh) != 0) return false;         // a control below 0x20
-  if (zero_bytes(w ^ (0x7F * kOnes)) != 0) return false;            // DEL
-  const std::uint64_t spaces = zero_bytes(w ^ (0x20 * kOnes));
-  if ((spaces & (spaces >> 8)) != 0) return false;                  // two spaces in a row
-  // The last byte (the highest, little-endian or not: its own bit) a space.
-  std::uint64_t last_space;
-  if constexpr (std::endian::native == std::endian::little) {
-    last_space = spaces >> 63;
-  } else {
-    last_space = spaces >> 7 & 1;
-  }
-  return last_space == 0;
+// Eight-byte steps over ASCII (little-endian targets; elsewhere the byte
+// loops do it all). Each answers, for the eight bytes at `p`, how many of
+// them, from the first, a byte loop would pass through unchanged; the
+// high bit of each byte is where its answer is kept.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
+                        kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+// Exact per byte: the high bit of each byte of x that is zero.
+constexpr std::uint64_t ZeroBytes(std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); }
+// The bytes before the first one marked in `bad`, less a space before it
+// (a space is passed through only with the byte after it).
+size_t PrefixBefore(std::uint64_t bad, std::uint64_t spaces) {
+  size_t count = bad == 0 ? 8 : static_cast<size_t>(std::countr_zero(bad)) / 8;
+  if (count > 0 && ((spaces >> (8 * count - 1)) & 1) != 0) --count;
+  return count;
 }
 
-// The eight bytes at `p` lower-cased when they are ASCII letters and digits
-// with single spaces between them, the first and last not spaces: what
-// Fold makes of them, byte for byte (a space between two words is one
-// space). 0 otherwise. Decided a word at a time.
-std::uint64_t WordsChunk(const char* p) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
-                          kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  if ((w & kHigh) != 0) return 0;                         // not ASCII
-  if (((w - 0x20 * kOnes) & ~w & kHigh) != 0) return 0;  // a control: it would pass for a digit below
-  // For bytes below 0x80, x + (0x80 - c) has its high bit set exactly when x >= c.
-  auto at_least = [](std::uint64_t x, unsigned c) { return (x + (0x80 - c) * kOnes) & kHigh; };
-  const std::uint64_t lower = w | (0x20 * kOnes);  // A-Z onto a-z; '@' and '[' to '_' past 'z'
-  const std::uint64_t letters = at_least(lower, 'a') & ~at_least(lower, 'z' + 1);
-  const std::uint64_t digits = at_least(w, '0') & ~at_least(w, '9' + 1);
-  const std::uint64_t spaces = ~(((w ^ (0x20 * kOnes)) & kLow7) + kLow7 | (w ^ (0x20 * kOnes)) | kLow7);
-  if ((letters | digits | spaces) != kHigh) return 0;
-  if ((spaces & (spaces >> 8)) != 0) return 0;  // two spaces in a row
-  // First and last byte not spaces, whichever end of the word they are at.
-  if ((spaces & (std::uint64_t{0x80} | (std::uint64_t{0x80} << 56))) != 0) return 0;
-  return lower;
+// CleanWithoutNfc's run loop: printable ASCII, and single spaces between
+// printable bytes, are copied as they are.
+size_t PlainBytes(const char* p) {
+  if constexpr (std::endian::native != std::endian::little) {
+    return 0;
+  } else {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t x = w & kLow7;
+    // Below 0x20 (the first one flagged is exact: a borrow only runs past
+    // one that is), DEL, not ASCII.
+    std::uint64_t bad = (w & kHigh) | ((x - 0x20 * kOnes) & ~x & kHigh) | ZeroBytes(x ^ (0x7F * kOnes));
+    const std::uint64_t spaces = ZeroBytes(w ^ (0x20 * kOnes));
+    bad |= spaces & (spaces >> 8);  // a space before a space
+    return PrefixBefore(bad, spaces);
+  }
+}
+
+// Fold's ASCII loop: letters and digits, with single spaces between them
+// and not starting with a space, fold to themselves lower-cased, which
+// `*lower` holds for all eight.
+size_t WordBytes(const char* p, std::uint64_t* lower) {
+  if constexpr (std::endian::native != std::endian::little) {
+    return 0;
+  } else {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t x = w & kLow7;  // sums below cannot carry out of a byte
+    // For bytes below 0x80, x + (0x80 - c) has its high bit set exactly when x >= c.
+    auto at_least = [](std::uint64_t v, unsigned c) { return (v + (0x80 - c) * kOnes) & kHigh; };
+    *lower = x | (0x20 * kOnes);  // A-Z onto a-z; nothing else onto a-z
+    const std::uint64_t letters = at_least(*lower, 'a') & ~at_least(*lower, 'z' + 1);
+    const std::uint64_t digits = at_least(x, '0') & ~at_least(x, '9' + 1);
+    const std::uint64_t spaces = ZeroBytes(w ^ (0x20 * kOnes));
+    if ((spaces & 0x80) != 0) return 0;  // a space first: Fold decides what it owes
+    std::uint64_t bad = (w & kHigh) | (~(letters | digits | spaces) & kHigh);
+    bad |= spaces & (spaces >> 8);  // a space before a space
+    return PrefixBefore(bad, spaces);
+  }
 }
 
 // CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
@@ -244,11 +252,13 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
       // space pending before the next word, flushed (newlines and indent
       // are 0 here, after the flush above).
       while (p < end) {
-        if (end - p >= 8 && PlainChunk(p)) {  // eight bytes the loop below would copy as they are
-          std::memcpy(o, p, 8);
-          o += 8;
-          p += 8;
-          continue;
+        if (end - p >= 8) {  // up to eight bytes the loop below would copy as they are, at once
+          if (const size_t plain = PlainBytes(p); plain != 0) {
+            std::memcpy(o, p, 8);  // the bytes past `plain` are written over next
+            o += plain;
+            p += plain;
+            continue;
+          }
         }
         if (printable(*p)) {
           *o++ = *p++;
@@ -343,7 +353,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
     return table;
   }();
   std::array<char, 128> fold = kAsciiFold;
-  // WordsChunk's bytes fold as they do without `keep` unless it holds a
+  // WordBytes's bytes fold as they do without `keep` unless it holds a
   // letter, a digit or a space.
   const bool plain_keep = std::none_of(keep.begin(), keep.end(), [](char k) { return ascii::IsAlnum(k) || k == ' '; });
   bool keep_table[128] = {};
@@ -376,15 +386,16 @@ std::string Fold(std::string_view text, std::string_view keep) {
       const char* p = text.data() + i;
       const char* const end = text.data() + text.size();
       for (; p < end && ascii::IsAscii(*p); ++p) {
-        std::uint64_t chunk;
-        if (plain_keep && end - p >= 8 && (chunk = WordsChunk(p)) != 0) {
-          // Eight bytes of words with single spaces between them: folded,
-          // they are themselves lower-cased, after the space owed.
+        std::uint64_t lower;
+        size_t words;
+        if (plain_keep && end - p >= 8 && (words = WordBytes(p, &lower)) != 0) {
+          // Up to eight bytes of words with single spaces between them:
+          // folded, they are themselves lower-cased, after the space owed.
           if (pending) *o++ = ' ';
           pending = false;
-          std::memcpy(o, &chunk, 8);
-          o += 8;
-          p += 7;
+          std::memcpy(o, &lower, 8);  // the bytes past `words` are written over next
+          o += words;
+          p += words - 1;
           continue;
         }
         const char c = fold[static_cast<unsigned char>(*p)];
