@@ -13,6 +13,7 @@
 #include "normalize/location.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
+#include "normalize/utf8.h"
 
 namespace jobtrawl::normalize {
 namespace {
@@ -580,8 +581,7 @@ std::optional<std::string> Language(std::string_view text) {
       continue;
     }
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                          static_cast<utf8proc_ssize_t>(limit - i), &cp);
+    utf8proc_ssize_t n = utf8::Decode(reinterpret_cast<const unsigned char*>(text.data() + i), limit - i, &cp);
     if (n <= 0) {
       ++i;
       continue;

@@ -13,6 +13,7 @@
 
 #include "model/ascii.h"
 #include "normalize/tables.h"
+#include "normalize/utf8.h"
 
 namespace jobtrawl::normalize {
 namespace {
@@ -288,8 +289,7 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
     if (ascii::IsAscii(in[i])) {  // controls: no decoding
       cp = static_cast<unsigned char>(in[i]);
     } else {
-      len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
-                             static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
+      len = utf8::Decode(reinterpret_cast<const unsigned char*>(in.data() + i), in.size() - i, &cp);
     }
     if (len <= 0) {  // invalid byte: kept as it is (parsers made text valid UTF-8 already)
       *may_need_nfc = true;
@@ -321,7 +321,7 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
     if (InvisibleFast(cp)) continue;
     flush_space();
     room(4);
-    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
+    n += static_cast<size_t>(utf8::Encode(cp, reinterpret_cast<unsigned char*>(out.data() + n)));
   }
   out.resize(n);
   return out;
@@ -374,7 +374,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
   bool space = false;
   auto append_code_point = [&](utf8proc_int32_t cp) {
     room(4);
-    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
+    n += static_cast<size_t>(utf8::Encode(cp, reinterpret_cast<unsigned char*>(out.data() + n)));
   };
   size_t i = 0;
   while (i < text.size()) {
@@ -413,8 +413,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
       continue;
     }
     utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                                  static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    const utf8proc_ssize_t len = utf8::Decode(reinterpret_cast<const unsigned char*>(text.data() + i), text.size() - i, &cp);
     if (len <= 0) {
       ++i;
       continue;
