@@ -78,11 +78,13 @@ const std::array<std::uint8_t, kTabled>& CharFlags() {
   return kFlags;
 }
 
-bool IsWhiteFast(utf8proc_int32_t cp) {
-  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kWhiteFlag) != 0 : IsWhite(cp);
-}
-bool InvisibleFast(utf8proc_int32_t cp) {
-  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kInvisibleFlag) != 0 : Invisible(cp);
+// The flags of `cp`: from the table below kTabled, else from utf8proc
+// (kNfcFlag only when `ask_nfc`: once one character needs NFC, no other
+// need be asked).
+std::uint8_t FlagsOf(const std::array<std::uint8_t, kTabled>& table, utf8proc_int32_t cp, bool ask_nfc) {
+  if (cp < kTabled) return table[static_cast<size_t>(cp)];
+  return static_cast<std::uint8_t>((IsWhite(cp) ? kWhiteFlag : 0) | (Invisible(cp) ? kInvisibleFlag : 0) |
+                                   (ask_nfc && NeedsNfc(cp) ? kNfcFlag : 0));
 }
 
 // What Fold makes of one character below kFoldTabled or in General
@@ -204,6 +206,7 @@ size_t WordBytes(const char* p, std::uint64_t* lower) {
 std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need_nfc) {
   // Written through an index into a buffer sized once: the output is
   // rarely longer than the input (`room` grows it when it would be).
+  const auto& table = CharFlags();
   std::string out(in.size() + 16, '\0');
   size_t n = 0;
   auto room = [&](size_t more) {
@@ -301,9 +304,9 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
       continue;
     }
     i += static_cast<size_t>(len);
-    if (cp >= 0x80 && !*may_need_nfc) {
-      *may_need_nfc = cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kNfcFlag) != 0 : NeedsNfc(cp);
-    }
+    // One look-up a character, the table's address taken once a call.
+    const std::uint8_t flags = FlagsOf(table, cp, !*may_need_nfc);
+    if (cp >= 0x80 && (flags & kNfcFlag) != 0) *may_need_nfc = true;
     if (cp == '\n' && keep_lines) {
       ++newlines;
       pending_space = std::max(pending_space, newlines >= 2 ? 3 : 2);
@@ -314,11 +317,11 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
       ++indent;
       continue;
     }
-    if (IsWhiteFast(cp)) {
+    if ((flags & kWhiteFlag) != 0) {
       pending_space = std::max(pending_space, 1);
       continue;
     }
-    if (InvisibleFast(cp)) continue;
+    if ((flags & kInvisibleFlag) != 0) continue;
     flush_space();
     room(4);
     n += static_cast<size_t>(utf8::Encode(cp, reinterpret_cast<unsigned char*>(out.data() + n)));

@@ -128,6 +128,9 @@ TEST(TextTest, NonAsciiSpacesAndInvisiblesAreCleaned) {
   EXPECT_EQ(CleanText("co\u00ADop\u200Ber\u0085ate"), "cooperate");
   EXPECT_EQ(CleanText("Cafe\u0301 \u2014 ok"), "Caf\u00E9 \u2014 ok");
   EXPECT_EQ(CleanText("line one\n\n\n  - item", true), "line one\n\n  - item");
+  // Beyond the table (U+2100 on): the ideographic space is white space,
+  // the BOM is dropped.
+  EXPECT_EQ(CleanText("a\u3000b\uFEFFc \u3000 d"), "a bc d");
 }
 
 
