@@ -309,7 +309,9 @@ std::vector<std::string> Skills(std::string_view text) {
     return table;
   }();
   std::vector<std::string_view> tokens;
-  std::vector<bool> slashed;  // per token: it holds a '/' ("CI/CD", "React/Redux")
+  // Per token: it holds a '/' ("CI/CD", "React/Redux"). Bytes, not
+  // vector<bool>, whose push_back was a visible part of tokenizing.
+  std::vector<unsigned char> slashed;
   tokens.reserve(text.size() / 6 + 1);
   slashed.reserve(text.size() / 6 + 1);
   {
