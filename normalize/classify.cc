@@ -13,6 +13,7 @@
 #include "normalize/location.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
+#include "normalize/utf8.h"
 
 namespace jobtrawl::normalize {
 namespace {
@@ -265,6 +266,34 @@ TitleKeys TitleKeysOf(std::string_view title) {
   return keys;
 }
 
+namespace {
+
+// Of the eight bytes of `w` (as loaded from memory), the high bit of each
+// that cannot be in a skill token: not an ASCII letter or digit, '+', '#',
+// '.', '/', '-', nor part of a UTF-8 sequence. Exact, byte by byte.
+std::uint64_t NonTokenBytes(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
+                          kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const std::uint64_t x = w & kLow7;  // the ASCII part: sums below cannot carry out of a byte
+  auto at_least = [x](unsigned c) { return (x + (0x80 - c) * kOnes) & kHigh; };
+  auto equal = [x](unsigned c) { const std::uint64_t d = x ^ (c * kOnes); return ~(((d & kLow7) + kLow7) | d | kLow7); };
+  const std::uint64_t lower = x | (0x20 * kOnes);  // A-Z onto a-z; nothing else onto a-z
+  const std::uint64_t letters = ((lower + (0x80 - 'a') * kOnes) & ~(lower + (0x80 - 'z' - 1) * kOnes)) & kHigh;
+  const std::uint64_t digits = at_least('0') & ~at_least('9' + 1);
+  const std::uint64_t dash_dot_slash = at_least('-') & ~at_least('/' + 1);
+  const std::uint64_t token = (w & kHigh) | letters | digits | dash_dot_slash | equal('+') | equal('#');
+  return ~token & kHigh;
+}
+
+// The high bit of each byte of `w` that is '/'.
+std::uint64_t SlashBytes(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const std::uint64_t d = w ^ ('/' * kOnes);
+  return ~(((d & kLow7) + kLow7) | d | kLow7);
+}
+
+}  // namespace
+
 std::vector<std::string> Skills(std::string_view text) {
   const Tables& t = Tables::Get();
   // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
@@ -280,7 +309,9 @@ std::vector<std::string> Skills(std::string_view text) {
     return table;
   }();
   std::vector<std::string_view> tokens;
-  std::vector<bool> slashed;  // per token: it holds a '/' ("CI/CD", "React/Redux")
+  // Per token: it holds a '/' ("CI/CD", "React/Redux"). Bytes, not
+  // vector<bool>, whose push_back was a visible part of tokenizing.
+  std::vector<unsigned char> slashed;
   tokens.reserve(text.size() / 6 + 1);
   slashed.reserve(text.size() / 6 + 1);
   {
@@ -302,6 +333,22 @@ std::vector<std::string> Skills(std::string_view text) {
       }
       const size_t start = k;
       bool slash = false;
+      if constexpr (std::endian::native == std::endian::little) {
+        // The token's end found eight bytes at a time: a branch a token, not
+        // a byte, which no branch history of another description predicts.
+        for (; k + 8 <= text.size();) {
+          std::uint64_t w;
+          std::memcpy(&w, bytes + k, 8);
+          const std::uint64_t other = NonTokenBytes(w);
+          const std::uint64_t within = other == 0 ? ~std::uint64_t{0} : (other & (~other + 1)) - 1;
+          slash = slash || (SlashBytes(w) & within) != 0;
+          if (other != 0) {
+            k += static_cast<size_t>(std::countr_zero(other)) / 8;
+            break;
+          }
+          k += 8;
+        }
+      }
       for (; k < text.size() && kTokenByte[bytes[k]]; ++k) slash = slash || bytes[k] == '/';
       push(start, k, slash);
     }
@@ -401,7 +448,11 @@ std::optional<std::string> VisaSponsorship(std::string_view text) {
 std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::string_view folded) {
   // Keeping '+' and '-' in words neither makes nor breaks a run of letters:
   // "sponsor" and "visa" are in `folded` exactly when they are in Fold(text).
-  if (folded.find("sponsor") == std::string::npos && folded.find("visa") == std::string::npos) return std::nullopt;
+  // memmem, not find: find stops at every 's' and 'v' of the text.
+  auto contains = [folded](std::string_view needle) {
+    return ::memmem(folded.data(), folded.size(), needle.data(), needle.size()) != nullptr;
+  };
+  if (!contains("sponsor") && !contains("visa")) return std::nullopt;
   const std::string f = Fold(text);
   for (const auto& [phrase, answer] : Tables::Get().visa_phrases) {
     if (FindWords(f, phrase) != std::string::npos) return answer;
@@ -532,8 +583,7 @@ std::optional<std::string> Language(std::string_view text) {
       continue;
     }
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                          static_cast<utf8proc_ssize_t>(limit - i), &cp);
+    utf8proc_ssize_t n = utf8::Decode(reinterpret_cast<const unsigned char*>(text.data() + i), limit - i, &cp);
     if (n <= 0) {
       ++i;
       continue;
@@ -561,19 +611,25 @@ std::optional<std::string> Language(std::string_view text) {
     if (scripts[script] * 2 > letters) return code;
   }
   // Latin script: the language whose common words are most frequent.
-  std::string f = Fold(text.substr(0, limit));
-  std::vector<std::string_view> words = Words(f);
-  if (words.size() < 8) return std::nullopt;
+  // The folded words are counted and looked up in one walk (folded words
+  // are separated by single spaces): no vector of them, no memchr a word.
+  const std::string f = Fold(text.substr(0, limit));
   const Tables& t = Tables::Get();
-  std::vector<int> counts(t.languages.size(), 0);
-  for (std::string_view w : words) {
-    const std::uint32_t* bits = t.language_words.Find(w);
-    if (bits == nullptr) continue;
-    for (size_t l = 0; l < counts.size(); ++l) counts[l] += (*bits >> l) & 1u;
+  std::array<int, 32> counts{};  // language_words holds a 32-bit set of languages per word
+  size_t word_count = 0;
+  for (size_t start = 0; start < f.size();) {
+    size_t end = start;
+    while (end < f.size() && f[end] != ' ') ++end;
+    ++word_count;
+    if (const std::uint32_t* bits = t.language_words.Find(std::string_view(f.data() + start, end - start))) {
+      for (std::uint32_t b = *bits; b != 0; b &= b - 1) ++counts[static_cast<size_t>(std::countr_zero(b))];
+    }
+    start = end + 1;
   }
+  if (word_count < 8) return std::nullopt;
   std::string best;
   int best_n = 0, second_n = 0;
-  for (size_t l = 0; l < counts.size(); ++l) {
+  for (size_t l = 0; l < t.languages.size(); ++l) {
     if (counts[l] > best_n) {
       second_n = best_n;
       best_n = counts[l];

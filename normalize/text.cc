@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +13,7 @@
 
 #include "model/ascii.h"
 #include "normalize/tables.h"
+#include "normalize/utf8.h"
 
 namespace jobtrawl::normalize {
 namespace {
@@ -76,11 +78,13 @@ const std::array<std::uint8_t, kTabled>& CharFlags() {
   return kFlags;
 }
 
-bool IsWhiteFast(utf8proc_int32_t cp) {
-  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kWhiteFlag) != 0 : IsWhite(cp);
-}
-bool InvisibleFast(utf8proc_int32_t cp) {
-  return cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kInvisibleFlag) != 0 : Invisible(cp);
+// The flags of `cp`: from the table below kTabled, else from utf8proc
+// (kNfcFlag only when `ask_nfc`: once one character needs NFC, no other
+// need be asked).
+std::uint8_t FlagsOf(const std::array<std::uint8_t, kTabled>& table, utf8proc_int32_t cp, bool ask_nfc) {
+  if (cp < kTabled) return table[static_cast<size_t>(cp)];
+  return static_cast<std::uint8_t>((IsWhite(cp) ? kWhiteFlag : 0) | (Invisible(cp) ? kInvisibleFlag : 0) |
+                                   (ask_nfc && NeedsNfc(cp) ? kNfcFlag : 0));
 }
 
 // What Fold makes of one character below kFoldTabled or in General
@@ -138,6 +142,63 @@ const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
   return f != nullptr && f->tabled ? f : nullptr;
 }
 
+// Eight-byte steps over ASCII (little-endian targets; elsewhere the byte
+// loops do it all). Each answers, for the eight bytes at `p`, how many of
+// them, from the first, a byte loop would pass through unchanged; the
+// high bit of each byte is where its answer is kept.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
+                        kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+// Exact per byte: the high bit of each byte of x that is zero.
+constexpr std::uint64_t ZeroBytes(std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); }
+// The bytes before the first one marked in `bad`, less a space before it
+// (a space is passed through only with the byte after it).
+size_t PrefixBefore(std::uint64_t bad, std::uint64_t spaces) {
+  size_t count = bad == 0 ? 8 : static_cast<size_t>(std::countr_zero(bad)) / 8;
+  if (count > 0 && ((spaces >> (8 * count - 1)) & 1) != 0) --count;
+  return count;
+}
+
+// CleanWithoutNfc's run loop: printable ASCII, and single spaces between
+// printable bytes, are copied as they are.
+size_t PlainBytes(const char* p) {
+  if constexpr (std::endian::native != std::endian::little) {
+    return 0;
+  } else {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t x = w & kLow7;
+    // Below 0x20 (the first one flagged is exact: a borrow only runs past
+    // one that is), DEL, not ASCII.
+    std::uint64_t bad = (w & kHigh) | ((x - 0x20 * kOnes) & ~x & kHigh) | ZeroBytes(x ^ (0x7F * kOnes));
+    const std::uint64_t spaces = ZeroBytes(w ^ (0x20 * kOnes));
+    bad |= spaces & (spaces >> 8);  // a space before a space
+    return PrefixBefore(bad, spaces);
+  }
+}
+
+// Fold's ASCII loop: letters and digits, with single spaces between them
+// and not starting with a space, fold to themselves lower-cased, which
+// `*lower` holds for all eight.
+size_t WordBytes(const char* p, std::uint64_t* lower) {
+  if constexpr (std::endian::native != std::endian::little) {
+    return 0;
+  } else {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t x = w & kLow7;  // sums below cannot carry out of a byte
+    // For bytes below 0x80, x + (0x80 - c) has its high bit set exactly when x >= c.
+    auto at_least = [](std::uint64_t v, unsigned c) { return (v + (0x80 - c) * kOnes) & kHigh; };
+    *lower = x | (0x20 * kOnes);  // A-Z onto a-z; nothing else onto a-z
+    const std::uint64_t letters = at_least(*lower, 'a') & ~at_least(*lower, 'z' + 1);
+    const std::uint64_t digits = at_least(x, '0') & ~at_least(x, '9' + 1);
+    const std::uint64_t spaces = ZeroBytes(w ^ (0x20 * kOnes));
+    if ((spaces & 0x80) != 0) return 0;  // a space first: Fold decides what it owes
+    std::uint64_t bad = (w & kHigh) | (~(letters | digits | spaces) & kHigh);
+    bad |= spaces & (spaces >> 8);  // a space before a space
+    return PrefixBefore(bad, spaces);
+  }
+}
+
 // CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
 // it holds a combining mark or a conjoining Hangul jamo (NeedsNfc), or an
 // invalid sequence. One pass over text that needs no NFC, nearly all of
@@ -145,6 +206,7 @@ const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
 std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need_nfc) {
   // Written through an index into a buffer sized once: the output is
   // rarely longer than the input (`room` grows it when it would be).
+  const auto& table = CharFlags();
   std::string out(in.size() + 16, '\0');
   size_t n = 0;
   auto room = [&](size_t more) {
@@ -194,6 +256,14 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
       // space pending before the next word, flushed (newlines and indent
       // are 0 here, after the flush above).
       while (p < end) {
+        if (end - p >= 8) {  // up to eight bytes the loop below would copy as they are, at once
+          if (const size_t plain = PlainBytes(p); plain != 0) {
+            std::memcpy(o, p, 8);  // the bytes past `plain` are written over next
+            o += plain;
+            p += plain;
+            continue;
+          }
+        }
         if (printable(*p)) {
           *o++ = *p++;
         } else if (*p == ' ' && p + 1 < end && printable(p[1])) {
@@ -222,8 +292,7 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
     if (ascii::IsAscii(in[i])) {  // controls: no decoding
       cp = static_cast<unsigned char>(in[i]);
     } else {
-      len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(in.data() + i),
-                             static_cast<utf8proc_ssize_t>(in.size() - i), &cp);
+      len = utf8::Decode(reinterpret_cast<const unsigned char*>(in.data() + i), in.size() - i, &cp);
     }
     if (len <= 0) {  // invalid byte: kept as it is (parsers made text valid UTF-8 already)
       *may_need_nfc = true;
@@ -235,9 +304,9 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
       continue;
     }
     i += static_cast<size_t>(len);
-    if (cp >= 0x80 && !*may_need_nfc) {
-      *may_need_nfc = cp < kTabled ? (CharFlags()[static_cast<size_t>(cp)] & kNfcFlag) != 0 : NeedsNfc(cp);
-    }
+    // One look-up a character, the table's address taken once a call.
+    const std::uint8_t flags = FlagsOf(table, cp, !*may_need_nfc);
+    if (cp >= 0x80 && (flags & kNfcFlag) != 0) *may_need_nfc = true;
     if (cp == '\n' && keep_lines) {
       ++newlines;
       pending_space = std::max(pending_space, newlines >= 2 ? 3 : 2);
@@ -248,14 +317,14 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
       ++indent;
       continue;
     }
-    if (IsWhiteFast(cp)) {
+    if ((flags & kWhiteFlag) != 0) {
       pending_space = std::max(pending_space, 1);
       continue;
     }
-    if (InvisibleFast(cp)) continue;
+    if ((flags & kInvisibleFlag) != 0) continue;
     flush_space();
     room(4);
-    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
+    n += static_cast<size_t>(utf8::Encode(cp, reinterpret_cast<unsigned char*>(out.data() + n)));
   }
   out.resize(n);
   return out;
@@ -287,6 +356,9 @@ std::string Fold(std::string_view text, std::string_view keep) {
     return table;
   }();
   std::array<char, 128> fold = kAsciiFold;
+  // WordBytes's bytes fold as they do without `keep` unless it holds a
+  // letter, a digit or a space.
+  const bool plain_keep = std::none_of(keep.begin(), keep.end(), [](char k) { return ascii::IsAlnum(k) || k == ' '; });
   bool keep_table[128] = {};
   for (char k : keep) {
     if (static_cast<unsigned char>(k) < 128) {
@@ -305,7 +377,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
   bool space = false;
   auto append_code_point = [&](utf8proc_int32_t cp) {
     room(4);
-    n += static_cast<size_t>(utf8proc_encode_char(cp, reinterpret_cast<utf8proc_uint8_t*>(out.data() + n)));
+    n += static_cast<size_t>(utf8::Encode(cp, reinterpret_cast<unsigned char*>(out.data() + n)));
   };
   size_t i = 0;
   while (i < text.size()) {
@@ -317,6 +389,18 @@ std::string Fold(std::string_view text, std::string_view keep) {
       const char* p = text.data() + i;
       const char* const end = text.data() + text.size();
       for (; p < end && ascii::IsAscii(*p); ++p) {
+        std::uint64_t lower;
+        size_t words;
+        if (plain_keep && end - p >= 8 && (words = WordBytes(p, &lower)) != 0) {
+          // Up to eight bytes of words with single spaces between them:
+          // folded, they are themselves lower-cased, after the space owed.
+          if (pending) *o++ = ' ';
+          pending = false;
+          std::memcpy(o, &lower, 8);  // the bytes past `words` are written over next
+          o += words;
+          p += words - 1;
+          continue;
+        }
         const char c = fold[static_cast<unsigned char>(*p)];
         if (c == '\0') {
           pending = o != base;
@@ -332,8 +416,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
       continue;
     }
     utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                                  static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    const utf8proc_ssize_t len = utf8::Decode(reinterpret_cast<const unsigned char*>(text.data() + i), text.size() - i, &cp);
     if (len <= 0) {
       ++i;
       continue;
