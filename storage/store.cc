@@ -482,9 +482,11 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     opened->exec("PRAGMA synchronous = NORMAL");
     // The writer's page cache: the band, key and title indexes take inserts
     // at random places, and a transaction's dirty pages should stay in
-    // memory until it commits (32 MiB, a bound independent of the database
-    // size; SQLite's default is 2 MiB).
-    opened->exec("PRAGMA cache_size = -32768");
+    // memory until it commits. 8 MiB (SQLite's default is 2 MiB): a bound
+    // independent of the database size, and small enough that the daemon's
+    // memory is flat soon after it starts (the soak test); larger caches
+    // help bulk ingest of millions of postings only a little.
+    opened->exec("PRAGMA cache_size = -8192");
     KeepWalFiles(*opened, on_disk);
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;

@@ -31,8 +31,11 @@ constexpr int kPerPage = 15;  // postings per listing page
 
 // Every 2 s the board moves on: 5 postings per page leave, 5 others come,
 // and the descriptions of those that stay change (updates, closings,
-// reopenings). Ids cycle through kIdSpace, so after warm-up the database
-// and the HTTP cache stop growing and whatever still grows is a leak.
+// reopenings). Ids cycle through kIdSpace, so after warm-up the postings,
+// listings and HTTP cache stop growing; the database still grows by the
+// history of changed descriptions (revisions), which is data, and the
+// writer's page cache is bounded (8 MiB). Whatever memory still grows is a
+// leak.
 constexpr int kIdSpace = 240;
 int Epoch() {
   using namespace std::chrono;
