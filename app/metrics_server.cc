@@ -47,7 +47,8 @@ struct MetricsServer::State : std::enable_shared_from_this<State> {
     explicit Session(tcp::socket s) : stream(std::move(s)) {}
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
-    std::optional<http::request_parser<http::empty_body>> parser;  // a fresh one per request
+    // A fresh one per request; bodies up to 8 KiB are read, then ignored.
+    std::optional<http::request_parser<http::string_body>> parser;
     http::response<http::string_body> response;
   };
 

@@ -262,6 +262,26 @@ auto Atomically(SQLite::Database& db, std::string_view what, F&& body) {
 }
 
 // Binds `text`, or NULL when it is empty.
+// The counters of a crawl_runs row, as ?1..?11 (BindRunCounters binds them):
+// FinishRun and UpdateRunProgress write the same ones.
+constexpr const char* kRunCounters =
+    "pages=?1, bytes=?2, errors=?3, new_postings=?4, updated_postings=?5, unchanged_postings=?6, "
+    "retries=?7, not_modified=?8, closed_listings=?9, reopened_listings=?10, merged_listings=?11";
+
+void BindRunCounters(SQLite::Statement& s, const RunRecord& r) {
+  s.bind(1, r.pages);
+  s.bind(2, r.bytes);
+  s.bind(3, r.errors);
+  s.bind(4, r.counts.new_postings);
+  s.bind(5, r.counts.updated);
+  s.bind(6, r.counts.unchanged);
+  s.bind(7, r.retries);
+  s.bind(8, r.not_modified);
+  s.bind(9, r.closed);
+  s.bind(10, r.counts.reopened);
+  s.bind(11, r.counts.merged);
+}
+
 void BindText(SQLite::Statement& s, int index, const std::string& text) {
   if (text.empty()) {
     s.bind(index);
@@ -694,26 +714,13 @@ std::expected<std::int64_t, Error> PostingStore::BeginRun(std::int64_t source_id
 std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const RunRecord& r) {
   if (auto f = Fault("finish run")) return std::unexpected(*f);
   return Guard("cannot finish crawl run", [&] {
-    SQLite::Statement s(*db_,
-                        "UPDATE crawl_runs SET finished_at=?, status=?, pages=?, bytes=?, "
-                        "errors=?, new_postings=?, updated_postings=?, unchanged_postings=?, "
-                        "message=?, retries=?, not_modified=?, closed_listings=?, "
-                        "reopened_listings=?, stats=?, merged_listings=? WHERE id=?");
-    s.bind(1, r.finished_at);
-    s.bind(2, r.status);
-    s.bind(3, r.pages);
-    s.bind(4, r.bytes);
-    s.bind(5, r.errors);
-    s.bind(6, r.counts.new_postings);
-    s.bind(7, r.counts.updated);
-    s.bind(8, r.counts.unchanged);
-    BindText(s, 9, r.message);
-    s.bind(10, r.retries);
-    s.bind(11, r.not_modified);
-    s.bind(12, r.closed);
-    s.bind(13, r.counts.reopened);
-    BindText(s, 14, r.stats);
-    s.bind(15, r.counts.merged);
+    SQLite::Statement s(*db_, std::string("UPDATE crawl_runs SET ") + kRunCounters +
+                                  ", finished_at=?12, status=?13, message=?14, stats=?15 WHERE id=?16");
+    BindRunCounters(s, r);
+    s.bind(12, r.finished_at);
+    s.bind(13, r.status);
+    BindText(s, 14, r.message);
+    BindText(s, 15, r.stats);
     s.bind(16, run_id);
     s.exec();
   });
@@ -722,23 +729,11 @@ std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const Ru
 std::expected<void, Error> PostingStore::UpdateRunProgress(std::int64_t run_id, const RunRecord& r) {
   if (auto f = Fault("run progress")) return std::unexpected(*f);
   return Guard("cannot update crawl run", [&] {
-    SQLite::Statement s(*db_,
-                        "UPDATE crawl_runs SET pages=?, bytes=?, errors=?, new_postings=?, "
-                        "updated_postings=?, unchanged_postings=?, retries=?, not_modified=?, "
-                        "closed_listings=?, reopened_listings=?, stats=coalesce(?, stats) "
-                        "WHERE id=? AND status='running'");
-    s.bind(1, r.pages);
-    s.bind(2, r.bytes);
-    s.bind(3, r.errors);
-    s.bind(4, r.counts.new_postings);
-    s.bind(5, r.counts.updated);
-    s.bind(6, r.counts.unchanged);
-    s.bind(7, r.retries);
-    s.bind(8, r.not_modified);
-    s.bind(9, r.closed);
-    s.bind(10, r.counts.reopened);
-    BindText(s, 11, r.stats);
-    s.bind(12, run_id);
+    SQLite::Statement s(*db_, std::string("UPDATE crawl_runs SET ") + kRunCounters +
+                                  ", stats=coalesce(?12, stats) WHERE id=?13 AND status='running'");
+    BindRunCounters(s, r);
+    BindText(s, 12, r.stats);
+    s.bind(13, run_id);
     s.exec();
   });
 }

@@ -140,11 +140,29 @@ TEST(MetricsServerTest, ServesMetricsOnlyAtItsPathAndRefusesBadAddresses) {
   auto server = MetricsServer::Start(ioc, "127.0.0.1:0", metrics);
   ASSERT_TRUE(server.has_value()) << server.error().message;
   const std::uint16_t port = (*server)->port();
-  auto scrape = std::async(std::launch::async, [port] {
+  // A request with a small body is read whole and answered, not dropped.
+  auto with_body = [](std::uint16_t to, http::verb verb) {
+    boost::asio::io_context client;
+    beast::tcp_stream stream(client);
+    stream.expires_after(10s);
+    stream.connect({boost::asio::ip::make_address("127.0.0.1"), to});
+    http::request<http::string_body> req(verb, "/metrics", 11);
+    req.set(http::field::host, "127.0.0.1");
+    req.body() = "x=1";
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    return std::pair<int, std::string>(res.result_int(), res.body());
+  };
+  auto scrape = std::async(std::launch::async, [port, with_body] {
     std::vector<std::pair<int, std::string>> got;
     got.push_back(HttpGet(port, "/metrics"));
     got.push_back(HttpGet(port, "/"));
     got.push_back(HttpGet(port, "/metrics", http::verb::post));
+    got.push_back(with_body(port, http::verb::post));
+    got.push_back(with_body(port, http::verb::get));
     return got;
   });
   while (scrape.wait_for(0s) != std::future_status::ready) ioc.run_for(10ms);
@@ -153,6 +171,8 @@ TEST(MetricsServerTest, ServesMetricsOnlyAtItsPathAndRefusesBadAddresses) {
   EXPECT_THAT(got[0].second, HasSubstr("# TYPE jobtrawl_database_size_bytes gauge"));
   EXPECT_EQ(got[1].first, 404);
   EXPECT_EQ(got[2].first, 405);
+  EXPECT_EQ(got[3].first, 405);
+  EXPECT_EQ(got[4].first, 200);
   for (const char* bad : {"localhost:9464", "127.0.0.1", "127.0.0.1:99999", ":9464", "[::1"}) {
     auto refused = MetricsServer::Start(ioc, bad, metrics);
     EXPECT_FALSE(refused.has_value()) << bad;
