@@ -138,67 +138,13 @@ std::vector<std::string> Screen(const std::string& bytes) {
 // block, and the next redraw backs up over the block's own lines only, then
 // clears to the end of the screen: the failure line is erased (and a stale
 // copy of the block's first line is left above). What -v is for is gone.
-TEST(ProgressTest, VerboseFailureLinesStayOnTheTerminal) {
-  boost::asio::io_context ioc;
-  auto work = boost::asio::make_work_guard(ioc);
-  jobtrawl::testing::TestServer server(ioc);
-  server.Route("/robots.txt", {404, ""});
-  server.Route("/slow", {.status = 200, .body = "<html><body>slow</body></html>", .delay = 2500ms});
-  server.Route("/gone", {.status = 404, .body = "gone", .delay = 300ms});
-  std::thread loop([&] { ioc.run(); });
-  const auto dir = std::filesystem::temp_directory_path() / ("jobtrawl-pty-v-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "c.toml") << "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\nretries = 0\n"
-                                   "allow_private_networks = true\n[[source]]\nname = \"slow\"\nstart = [\""
-                                << server.Url("/slow") << "\"]\n[[source]]\nname = \"gone\"\nstart = [\""
-                                << server.Url("/gone") << "\"]\n";
-  int master = -1, slave = -1;
-  ASSERT_EQ(openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(slave, STDERR_FILENO);
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    close(master);
-    setenv("TERM", "xterm", 1);
-    unsetenv("JOURNAL_STREAM");
-    const std::string config = (dir / "c.toml").string();
-    execl(JOBTRAWL_BINARY, JOBTRAWL_BINARY, "crawl", "-v", "--config", config.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(slave);
-  std::string got;
-  char buf[4096];
-  for (;;) {
-    pollfd p{master, POLLIN, 0};
-    if (poll(&p, 1, 30000) <= 0) break;
-    const ssize_t n = read(master, buf, sizeof buf);
-    if (n <= 0) break;
-    got.append(buf, static_cast<std::size_t>(n));
-  }
-  close(master);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  work.reset();
-  ioc.stop();
-  loop.join();
-  std::filesystem::remove_all(dir);
-  ASSERT_THAT(got, HasSubstr("HTTP 404"));  // -v wrote it
-  std::string screen;
-  for (const auto& r : Screen(got)) screen += r + "\n";
-  EXPECT_THAT(screen, HasSubstr("gone: http://")) << screen;
-}
-
-// `jobtrawl crawl` with its standard error on a pseudo-terminal draws with
-// escape sequences; with -q on the same terminal it draws nothing.
-std::string CrawlOnAPty(const std::vector<std::string>& extra) {
-  const auto db = std::filesystem::temp_directory_path() / ("jobtrawl-pty-" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(db);
+// Runs jobtrawl with `args`, its standard error on a pseudo-terminal
+// (TERM=xterm, not the journal), standard output to /dev/null; returns what
+// the terminal received.
+std::string RunOnAPty(std::vector<std::string> args) {
   int master = -1, slave = -1;
   if (openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) return "openpty failed";
-  std::vector<std::string> args = {JOBTRAWL_BINARY, "crawl", "--config", JOBTRAWL_SOURCE_DIR "/config/jobtrawl.toml",
-                                   "--db", db.string()};
-  args.insert(args.end(), extra.begin(), extra.end());
+  args.insert(args.begin(), JOBTRAWL_BINARY);
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(slave, STDERR_FILENO);
@@ -226,8 +172,44 @@ std::string CrawlOnAPty(const std::vector<std::string>& extra) {
   close(master);
   int status = 0;
   waitpid(pid, &status, 0);
+  return got;
+}
+
+// `jobtrawl crawl` of the shipped config on a pseudo-terminal, with `extra`.
+std::string CrawlOnAPty(const std::vector<std::string>& extra) {
+  const auto db = std::filesystem::temp_directory_path() / ("jobtrawl-pty-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(db);
+  std::vector<std::string> args = {"crawl", "--config", JOBTRAWL_SOURCE_DIR "/config/jobtrawl.toml", "--db",
+                                   db.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::string got = RunOnAPty(std::move(args));
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
   return got;
+}
+
+TEST(ProgressTest, VerboseFailureLinesStayOnTheTerminal) {
+  boost::asio::io_context ioc;
+  auto work = boost::asio::make_work_guard(ioc);
+  jobtrawl::testing::TestServer server(ioc);
+  server.Route("/robots.txt", {404, ""});
+  server.Route("/slow", {.status = 200, .body = "<html><body>slow</body></html>", .delay = 2500ms});
+  server.Route("/gone", {.status = 404, .body = "gone", .delay = 300ms});
+  std::thread loop([&] { ioc.run(); });
+  const auto dir = std::filesystem::temp_directory_path() / ("jobtrawl-pty-v-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "c.toml") << "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\nretries = 0\n"
+                                   "allow_private_networks = true\n[[source]]\nname = \"slow\"\nstart = [\""
+                                << server.Url("/slow") << "\"]\n[[source]]\nname = \"gone\"\nstart = [\""
+                                << server.Url("/gone") << "\"]\n";
+  const std::string got = RunOnAPty({"crawl", "-v", "--config", (dir / "c.toml").string()});
+  work.reset();
+  ioc.stop();
+  loop.join();
+  std::filesystem::remove_all(dir);
+  ASSERT_THAT(got, HasSubstr("HTTP 404"));  // -v wrote it
+  std::string screen;
+  for (const auto& r : Screen(got)) screen += r + "\n";
+  EXPECT_THAT(screen, HasSubstr("gone: http://")) << screen;
 }
 
 TEST(ProgressTest, CrawlOnAPseudoTerminalDrawsInPlace) {
