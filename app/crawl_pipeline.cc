@@ -63,7 +63,7 @@ std::expected<DueSplit, Error> SplitDue(storage::PostingStore& store,
     if (*id) {
       auto read = store.LastSuccessfulRun(**id);
       if (!read) return std::unexpected(read.error());
-      last = std::move(*read);
+      if (*read) last = std::move((*read)->started_at);
     }
     const std::optional<DateTime> at = last ? ParseDateTime(*last) : std::nullopt;
     if (!at || at->time_point() + s.every <= now) {

@@ -58,9 +58,9 @@ class Daemon::Impl {
     for (const auto& s : config_.sources) {
       auto id = (*store)->FindSource(s.name);
       if (!id || !*id) continue;
-      auto last = (*store)->LastSuccessfulRunFinished(**id);
+      auto last = (*store)->LastSuccessfulRun(**id);
       if (!last || !*last) continue;
-      if (auto at = ParseDateTime(**last)) metrics_->SetLastSuccess(s.name, at->time_point());
+      if (auto at = ParseDateTime((*last)->finished_at)) metrics_->SetLastSuccess(s.name, at->time_point());
     }
     writer_ = std::make_unique<StoreWriter>(
         std::move(*store),

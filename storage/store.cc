@@ -807,11 +807,10 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       s.find_listing.bind(1, source_id);
       s.find_listing.bind(2, key);
       if (!s.find_listing.executeStep()) {
-        if (auto match = deduper_->ProbeMatch(source_id, features)) {
-          // Stored as a sighting of the posting it matches, its own content
-          // in listing_copies; regrouping decides where it belongs.
+        // A new listing of `posting_id`; returns its id.
+        auto insert_listing = [&](std::int64_t posting_id) {
           s.insert_listing.reset();
-          s.insert_listing.bind(1, *match);
+          s.insert_listing.bind(1, posting_id);
           s.insert_listing.bind(2, source_id);
           s.insert_listing.bind(3, key);
           s.insert_listing.bind(4, p.url);
@@ -819,8 +818,14 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
           s.insert_listing.bind(6, hash);
           s.insert_listing.bind(7, now);
           internal::BindFeatures(s.insert_listing, 8, features);
+          if (!dedup) s.insert_listing.bind(16, 0);
           s.insert_listing.exec();
-          const std::int64_t listing_id = db_->getLastInsertRowid();
+          return db_->getLastInsertRowid();
+        };
+        if (auto match = deduper_->ProbeMatch(source_id, features)) {
+          // Stored as a sighting of the posting it matches, its own content
+          // in listing_copies; regrouping decides where it belongs.
+          const std::int64_t listing_id = insert_listing(*match);
           s.write_copy.reset();
           BindPosting(s.write_copy, p);
           s.write_copy.bind(17, hash);
@@ -836,18 +841,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         s.insert_posting.bind(18, now);
         s.insert_posting.exec();
         const std::int64_t posting_id = db_->getLastInsertRowid();
-        s.insert_listing.reset();
-        s.insert_listing.bind(1, posting_id);
-        s.insert_listing.bind(2, source_id);
-        s.insert_listing.bind(3, key);
-        s.insert_listing.bind(4, p.url);
-        BindOpt(s.insert_listing, 5, p.external_id);
-        s.insert_listing.bind(6, hash);
-        s.insert_listing.bind(7, now);
-        internal::BindFeatures(s.insert_listing, 8, features);
-        if (!dedup) s.insert_listing.bind(16, 0);
-        s.insert_listing.exec();
-        const std::int64_t listing_id = db_->getLastInsertRowid();
+        const std::int64_t listing_id = insert_listing(posting_id);
         s.set_canonical.reset();
         s.set_canonical.bind(1, listing_id);
         s.set_canonical.bind(2, posting_id);
@@ -1200,26 +1194,16 @@ std::expected<std::optional<std::string>, Error> PostingStore::NextRun(std::int6
   });
 }
 
-std::expected<std::optional<std::string>, Error> PostingStore::LastSuccessfulRunFinished(
+std::expected<std::optional<PostingStore::RunTimes>, Error> PostingStore::LastSuccessfulRun(
     std::int64_t source_id) {
-  return Guard("cannot read the source's last run", [&]() -> std::optional<std::string> {
+  return Guard("cannot read the source's last run", [&]() -> std::optional<RunTimes> {
     SQLite::Statement q(*db_,
-                        "SELECT max(finished_at) FROM crawl_runs "
-                        "WHERE source_id = ? AND status IN ('ok', 'partial')");
+                        "SELECT started_at, coalesce(finished_at, started_at) FROM crawl_runs "
+                        "WHERE source_id = ? AND status IN ('ok', 'partial') "
+                        "ORDER BY started_at DESC LIMIT 1");
     q.bind(1, source_id);
-    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-    return q.getColumn(0).getString();
-  });
-}
-
-std::expected<std::optional<std::string>, Error> PostingStore::LastSuccessfulRun(std::int64_t source_id) {
-  return Guard("cannot read the source's last run", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_,
-                        "SELECT max(started_at) FROM crawl_runs "
-                        "WHERE source_id = ? AND status IN ('ok', 'partial')");
-    q.bind(1, source_id);
-    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-    return q.getColumn(0).getString();
+    if (!q.executeStep()) return std::nullopt;
+    return RunTimes{q.getColumn(0).getString(), q.getColumn(1).getString()};
   });
 }
 

@@ -260,12 +260,14 @@ class PostingStore {
   std::expected<std::optional<std::string>, Error> NextRun(std::int64_t source_id);
 
   // When the source's newest run that stored what it found (status `ok` or
-  // `partial`) started (UTC ISO-8601), or nullopt when it has had none.
-  // `crawl --due` counts the source's `every` from it.
-  std::expected<std::optional<std::string>, Error> LastSuccessfulRun(std::int64_t source_id);
-  // When that run finished (UTC ISO-8601), or nullopt; for the daemon's
-  // last-success metric across restarts.
-  std::expected<std::optional<std::string>, Error> LastSuccessfulRunFinished(std::int64_t source_id);
+  // `partial`) started and finished (UTC ISO-8601), or nullopt when it has
+  // had none. `crawl --due` counts the source's `every` from the start; the
+  // daemon's last-success metric is the finish.
+  struct RunTimes {
+    std::string started_at;
+    std::string finished_at;
+  };
+  std::expected<std::optional<RunTimes>, Error> LastSuccessfulRun(std::int64_t source_id);
 
   // Undoes a merge: listing `listing_id` leaves posting `posting_id` and is
   // never grouped again with the listings that posting has now, whatever
