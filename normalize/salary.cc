@@ -19,7 +19,8 @@ bool IsLetterByte(char c) { return ascii::IsAlpha(c) || !ascii::IsAscii(c); }
 std::string Plain(std::string_view text) {
   static constexpr std::pair<std::string_view, std::string_view> kReplace[] = {
       {"\u2013", "-"}, {"\u2014", "-"}, {"\u2012", "-"}, {"\u2212", "-"}, {"\u2011", "-"},
-      {"\u00A0", " "}, {"\u202F", " "}, {"\u2009", " "}, {"\u2007", " "}, {"\u2019", "'"}};
+      {"\u00A0", " "}, {"\u202F", " "}, {"\u2009", " "}, {"\u2007", " "}, {"\u2019", "'"},
+      {"\u301C", "-"}, {"\uFF5E", "-"}};  // CJK ranges: "500\u4e07\u301c800\u4e07"
   // One pass: replacing in place shifted the rest of the text each time,
   // quadratic in a field made of dashes.
   std::string out;
@@ -231,7 +232,8 @@ void ReadMultiplier(std::string_view t, Amount& a) {
     size_t at = w.needs_attached ? i : spaced;
     if (!ascii::StartsWithIgnoreCase(t.substr(at), w.word)) continue;
     size_t after = at + w.word.size();
-    if (after < t.size() && IsLetterByte(t[after])) continue;
+    // CJK writes no space after a word: "500\u4e07\u5186".
+    if (after < t.size() && IsLetterByte(t[after]) && ascii::IsAscii(w.word.front())) continue;
     if (w.word == "l" && t[at] != 'L') continue;  // "12L", never "12 l"
     a.multiplier = w.factor;
     a.lakh = w.lakh;
@@ -241,11 +243,24 @@ void ReadMultiplier(std::string_view t, Amount& a) {
   }
 }
 
+// True when a currency token of letters ends right at `end` ("R" of "R40,000").
+bool LetterCurrencyEndsAt(std::string_view text, size_t end) {
+  for (const CurrencyToken& token : CurrencyTokenInfo()) {
+    if (token.alphabetic && token.text.size() <= end && TokenMatchesAt(text, end - token.text.size(), token)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<Amount> FindAmounts(std::string_view t) {
   std::vector<Amount> amounts;
   size_t i = 0;
   while (i < t.size()) {
-    if (!ascii::IsDigit(t[i]) || (i > 0 && (ascii::IsDigit(t[i - 1]) || ascii::IsAlpha(t[i - 1])))) {
+    // A number glued to letters starts no amount ("H1B", "Q3"), unless the
+    // letters are a currency ("R40,000", "USD100k").
+    const bool glued = i > 0 && ascii::IsAlpha(t[i - 1]);
+    if (!ascii::IsDigit(t[i]) || (i > 0 && ascii::IsDigit(t[i - 1])) || (glued && !LetterCurrencyEndsAt(t, i))) {
       ++i;
       continue;
     }
@@ -255,6 +270,10 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       continue;
     }
     ReadMultiplier(t, a);
+    if (glued && a.end < t.size() && ascii::IsAlpha(t[a.end])) {  // "R2D2": a name, not money
+      i = a.end;
+      continue;
+    }
     size_t cur_begin = 0, cur_end = 0;
     a.currency = CurrencyBefore(t, a.begin, cur_begin);
     if (!a.currency.empty()) a.begin = cur_begin;

@@ -152,6 +152,46 @@ TEST(SalaryTest, EverySymbolSeveralCurrenciesShareIsReadByTheCountry) {
   EXPECT_FALSE(structured->currency_guessed);
 }
 
+TEST(SalaryTest, ACurrencyWrittenAgainstItsAmountIsRead) {
+  // A currency token of letters written against its number ("R40,000",
+  // "USD100,000", "Rs50,000") is read as one spaced from it; letters that are
+  // no currency ("H1B", "Q3 2026", "B2B") still start no amount. CJK writes no
+  // space at all: "500\u4e07\u5186" is five million yen.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+    double min;
+    double max;
+  };
+  const Case kCases[] = {
+      {"R40,000 pm", "ZA", "ZAR", 40000, 40000},
+      {"R40 000 per month", "ZA", "ZAR", 40000, 40000},
+      {"R40k - R50k", "ZA", "ZAR", 40000, 50000},
+      {"USD100,000 - USD120,000", "", "USD", 100000, 120000},
+      {"EUR50,000", "", "EUR", 50000, 50000},
+      {"GBP40k", "", "GBP", 40000, 40000},
+      {"Rs50,000 per month", "PK", "PKR", 50000, 50000},
+      {"RM5,000 per month", "MY", "MYR", 5000, 5000},
+      {"Rp10.000.000 per bulan", "ID", "IDR", 10000000, 10000000},
+      {"CHF100'000", "CH", "CHF", 100000, 100000},
+      {"kr40 000 per month", "SE", "SEK", 40000, 40000},
+      {"500\u4e07\u5186", "JP", "JPY", 5000000, 5000000},
+      {"\u5e74\u53ce500\u4e07\u5186\u301c800\u4e07\u5186", "JP", "JPY", 5000000, 8000000},
+      {"\u6708\u7d6630\u4e07\u5186", "JP", "JPY", 300000, 300000},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+  }
+  for (const char* text : {"H1B sponsorship", "Q3 2026 start", "B2B SaaS", "R2D2 unit", "ISO9001 team"}) {
+    EXPECT_FALSE(ParseSalary(text, "US")) << text;
+  }
+}
+
 TEST(SalaryTest, EveryCurrencyTheTablesNameIsAnIsoCode) {
   // normalize/data: each symbol's readings and each country's money are ISO 4217.
   const Tables& t = Tables::Get();
