@@ -301,6 +301,17 @@ TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
       {"Smallville, DE", "", "Smallville|DE|US"},
       {"Smallville, DE", "DE", "Smallville||DE"},
       {"Smallville, Georgia", "US", "Smallville|GA|US"},
+      // A canton's code that a province of another country shares: "ZH" is
+      // Zurich's canton and South Holland; the city says which.
+      {"Zurich, ZH", "", "Zurich|ZH|CH"},
+      {"Lausanne, VD", "", "Lausanne|VD|CH"},
+      {"Geneva, GE", "", "Geneva|GE|CH"},
+      {"Rotterdam, ZH", "", "Rotterdam|ZH|NL"},
+      // A region that also names its country ("Scotland" of the United
+      // Kingdom) is kept whether or not the city is known there.
+      {"Perth, Scotland", "", "Perth|SCT|GB"},
+      {"Halifax, England", "", "Halifax|ENG|GB"},
+      {"Glasgow, Scotland", "", "Glasgow|SCT|GB"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
