@@ -230,6 +230,9 @@ TEST(DateTest, StandardFormsGoThroughTheOneReader) {
       {"20261116T045731Z", "2026-11-16T04:57:31Z"},
       {"/Date(1794805051000)/", "2026-11-16T04:57:31Z"},
       {"2026-11-16 04:57:31", "2026-11-16T04:57:31Z"},
+      // An offset the reader missed left the local day, a day early in UTC.
+      {"2026-11-16T23:30:00-08:00[America/Los_Angeles]", "2026-11-17T07:30:00Z"},
+      {"2026-11-16 23:30:00 PST", "2026-11-17T07:30:00Z"},
   };
   for (const auto& [text, expected] : cases) EXPECT_EQ(NormalizeDate(text, kFetched), expected) << text;
 }
