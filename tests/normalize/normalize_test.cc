@@ -237,6 +237,21 @@ TEST(DateTest, StandardFormsGoThroughTheOneReader) {
   for (const auto& [text, expected] : cases) EXPECT_EQ(NormalizeDate(text, kFetched), expected) << text;
 }
 
+TEST(DateTest, TwoDigitYearsOfBoardFormsReadAsRfc5322ReadsThem) {
+  // RFC 5322 §4.3, the one reader's rule for a 2-digit year: 00-49 are
+  // 2000-2049, 50-99 are 1950-1999 (so "99" is never 2099). Numeric dates
+  // and written ones ("16-Nov-26", Oracle's DD-MON-YY) follow it too.
+  const std::pair<const char*, const char*> cases[] = {
+      {"16/11/26", "2026-11-16"},  {"16.11.26", "2026-11-16"}, {"16/11/99", "1999-11-16"},
+      {"16/11/75", "1975-11-16"},  {"16-Nov-26", "2026-11-16"}, {"16 Nov 26", "2026-11-16"},
+      {"Nov 16, 26", "2026-11-16"}, {"16-Nov-99", "1999-11-16"}, {"16-Nov-1999", "1999-11-16"},
+      {"June 15 12:00", "none"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(NormalizeDate(text, kFetched).value_or("none"), expected) << text;
+  }
+}
+
 TEST(DateTest, EveryDateReadReadsBackUnchanged) {
   // NormalizePosting is idempotent, so a normalized date normalizes to itself.
   for (const char* text : {"1790000000123", "3 days ago", "yesterday", "Nov 20, 2026",
