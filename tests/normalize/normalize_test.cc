@@ -334,6 +334,14 @@ TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
 
+TEST(EmploymentTypeTest, ShortTermWorkIsTemporary) {
+  // schema.org employmentType TEMPORARY: Lever boards write the commitment
+  // "Short Term" (Spotify), as others write "Fixed term".
+  EXPECT_THAT(EmploymentTypes("Short Term"), ElementsAre("TEMPORARY"));
+  EXPECT_THAT(EmploymentTypes("short-term"), ElementsAre("TEMPORARY"));
+  EXPECT_THAT(EmploymentTypes("Fixed term"), ElementsAre("TEMPORARY"));
+}
+
 TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
   Posting p;
   p.title = "Senior  Backend Engineer (Python) - Remote";
