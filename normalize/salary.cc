@@ -79,7 +79,7 @@ bool IsIsoCode(std::string_view token) {
 // code up each time made a field of numbers slow.
 struct CurrencyToken {
   std::string text;
-  bool iso = false;
+  bool exact_case = false;  // ISO codes, and signs written in capitals ("SR", "RM")
   bool alphabetic = false;
 };
 
@@ -87,7 +87,12 @@ const std::vector<CurrencyToken>& CurrencyTokenInfo() {
   static const std::vector<CurrencyToken> kInfo = [] {
     std::vector<CurrencyToken> info;
     for (const std::string& token : CurrencyTokens()) {
-      info.push_back({token, IsIsoCode(token), ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back())});
+      // "SR" is the riyal, "Sr" a senior: capitals match only capitals.
+      const bool capitals = token.size() >= 2 && std::all_of(token.begin(), token.end(), [](char c) {
+                              return ascii::IsUpper(c) || !ascii::IsAlpha(c);
+                            }) && ascii::IsAlpha(token.front());
+      info.push_back({token, IsIsoCode(token) || capitals,
+                      ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back())});
     }
     return info;
   }();
@@ -95,13 +100,13 @@ const std::vector<CurrencyToken>& CurrencyTokenInfo() {
 }
 
 // Tokens made of letters must stand alone: "USD" not inside "USDT"; ISO
-// codes only in upper case.
+// codes and signs written in capitals only in capitals.
 bool TokenMatchesAt(std::string_view text, size_t at, const CurrencyToken& t) {
   const std::string_view token = t.text;
   if (at + token.size() > text.size()) return false;
   if (ascii::ToLower(text[at]) != ascii::ToLower(token.front())) return false;
   const bool alphabetic = t.alphabetic;
-  if (t.iso || !alphabetic) {
+  if (t.exact_case || !alphabetic) {
     if (text.compare(at, token.size(), token) != 0) return false;
   } else if (!ascii::StartsWithIgnoreCase(text.substr(at), token)) {
     return false;

@@ -152,6 +152,43 @@ TEST(SalaryTest, EverySymbolSeveralCurrenciesShareIsReadByTheCountry) {
   EXPECT_FALSE(structured->currency_guessed);
 }
 
+TEST(SalaryTest, ACurrencySignNamesItsMoneyOnABoardOfAnyCountry) {
+  // Signs of the world's currencies (CLDR's symbols): an amount written with
+  // one is that money, not a guess from the board's country, so a US board's
+  // "\u09f3 50,000" is taka, never US dollars; the signs several currencies
+  // share are read by the country as "$" is.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+    bool guessed;
+  };
+  const Case kCases[] = {
+      {"\u20b8 500,000 per month", "US", "KZT", false},   {"\u09f3 50,000 per month", "US", "BDT", false},
+      {"Tk 50,000 per month", "BD", "BDT", false},        {"\u20be 3,000 per month", "US", "GEL", false},
+      {"\u20ae 2,000,000 per month", "US", "MNT", false}, {"\u17db 1,000,000 per month", "US", "KHR", false},
+      {"\u20ad 5,000,000 per month", "US", "LAK", false}, {"\u20b2 5.000.000 por mes", "US", "PYG", false},
+      {"\u20a1 500.000 por mes", "US", "CRC", false},     {"\u058f 500,000 per month", "US", "AMD", false},
+      {"\u20bc 2,000 per month", "US", "AZN", false},     {"S/ 5,000 por mes", "US", "PEN", false},
+      {"S/. 5,000 por mes", "PE", "PEN", false},          {"\u043b\u0432 3000 per month", "US", "BGN", false},
+      {"3000 \u043b\u0432. per month", "BG", "BGN", false}, {"50.000 \u0434\u0435\u043d per month", "US", "MKD", false},
+      {"100.000 din. per month", "RS", "RSD", false},     {"20,000 \u1265\u122d per month", "US", "ETB", false},
+      {"QR 20,000 per month", "US", "QAR", false},        {"20,000 Dhs per month", "US", "AED", false},
+      {"20,000 \u062f.\u0625 per month", "US", "AED", false}, {"10 000 DH par mois", "MA", "MAD", false},
+      {"USh 2,000,000 per month", "US", "UGX", false},    {"TSh 2,000,000 per month", "US", "TZS", false},
+      {"\ufdfc 20,000 per month", "SA", "SAR", false},    {"\ufdfc 20,000 per month", "OM", "OMR", false},
+      {"\ufdfc 20,000 per month", "US", "SAR", true},     {"SR 20,000 per month", "SA", "SAR", false},
+      {"SR 20,000 per month", "SC", "SCR", false},        {"500 000 FCFA par mois", "CM", "XAF", false},
+      {"500 000 FCFA par mois", "SN", "XOF", false},      {"Bs. 5000 por mes", "BO", "BOB", false},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency_guessed, c.guessed) << c.text << " " << c.country;
+  }
+}
+
 TEST(SalaryTest, ACurrencyWrittenAgainstItsAmountIsRead) {
   // A currency token of letters written against its number ("R40,000",
   // "USD100,000", "Rs50,000") is read as one spaced from it; letters that are
