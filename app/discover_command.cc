@@ -282,7 +282,8 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   std::string html;
   if (remote) {
     auto canonical = CanonicalUrl(options.input);
-    if (!canonical) {
+    auto parts = canonical ? SplitUrl(*canonical) : std::nullopt;
+    if (!parts || parts->host.empty()) {
       err << "jobtrawl: \"" << options.input << "\" is not a URL jobtrawl can fetch\n";
       return kExitUsage;
     }
@@ -324,7 +325,8 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   // 1. An applicant-tracking system with its board token.
   std::vector<parsers::BoardSighting> boards = parsers::FindBoards(url, html);
   const parsers::BoardSighting* board = nullptr;
-  for (const auto& b : p.kind.empty() ? boards : std::vector<parsers::BoardSighting>{}) {
+  if (!p.kind.empty()) boards.clear();  // a feed's items link to many systems
+  for (const auto& b : boards) {
     err << "seen: " << b.system << (b.board.empty() ? "" : " board \"" + b.board + "\"") << ", "
         << b.count << (b.count == 1 ? " time" : " times") << ", e.g. " << b.evidence
         << (b.kind.empty() ? " (jobtrawl has no reader for " + b.system + ")" : "") << '\n';
