@@ -305,9 +305,11 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   }
   const bool file_page = ascii::StartsWithIgnoreCase(url, "file:");
   err << "page: " << url << " (" << html.size() << " bytes)\n";
+  const std::string kind_of_document(DocumentKind(html));
 
+  const parsers::CareersPage page(url, std::move(html));
   Proposal p;
-  const std::string site = parsers::SiteName(html);
+  const std::string site = page.SiteName();
   auto host_name = [&] {
     if (!site.empty()) return NameFrom(site);
     auto parts = SplitUrl(url);
@@ -316,14 +318,14 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   };
 
   // 0. The input is a feed or a sitemap itself.
-  if (const std::string_view kind = DocumentKind(html); !kind.empty()) {
+  if (const std::string_view kind = kind_of_document; !kind.empty()) {
     p.how = "the page is " + std::string(kind == "rss" ? "an RSS/Atom feed" : kind == "sitemap" ? "a sitemap" : "a job feed");
     p.kind = std::string(kind);
     p.start = {url};
   }
 
   // 1. An applicant-tracking system with its board token.
-  std::vector<parsers::BoardSighting> boards = parsers::FindBoards(url, html);
+  std::vector<parsers::BoardSighting> boards = page.Boards();
   const parsers::BoardSighting* board = nullptr;
   if (!p.kind.empty()) boards.clear();  // a feed's items link to many systems
   for (const auto& b : boards) {
@@ -342,7 +344,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   }
 
   // 2. JobPosting JSON-LD, on this page or on its detail pages.
-  auto detail = p.kind.empty() ? parsers::FindDetailLinks(url, html) : std::nullopt;
+  auto detail = p.kind.empty() ? page.DetailLinks() : std::nullopt;
   if (p.kind.empty()) {
     if (detail && remote) {
       std::vector<std::string> urls(detail->urls.begin(),
@@ -363,7 +365,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
         p.detail_pattern = detail->pattern;
       }
     }
-    if (p.kind.empty() && HasJobPosting(url, html)) {
+    if (p.kind.empty() && HasJobPosting(url, page.html())) {
       p.how = "schema.org JobPosting JSON-LD on the page itself";
       p.kind = "html";
       p.start = {url};
@@ -373,7 +375,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
 
   // 3. A feed the page announces, or a sitemap its robots.txt names.
   if (p.kind.empty()) {
-    auto feeds = parsers::FindFeedLinks(url, html);
+    auto feeds = page.FeedLinks();
     if (!feeds.empty()) {
       p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")");
       p.kind = "rss";
@@ -396,7 +398,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
 
   // 4. The listing's repeated rows.
   if (p.kind.empty()) {
-    if (auto guess = parsers::GuessListing(url, html)) {
+    if (auto guess = page.Listing()) {
       p.how = "a listing of " + std::to_string(guess->rows) + " rows matching \"" + guess->item + "\"";
       p.kind = "html";
       p.start = {url};

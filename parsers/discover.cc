@@ -507,8 +507,9 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
   return out;
 }
 
-std::vector<FeedLink> FindFeedLinks(std::string_view page_url, std::string_view html) {
-  HtmlDocument doc{std::string(html)};
+namespace {
+
+std::vector<FeedLink> FeedLinksIn(const HtmlDocument& doc, std::string_view page_url) {
   const std::string base = Base(doc, page_url);
   std::vector<FeedLink> out;
   auto add = [&](const char* href, const char* title) {
@@ -543,8 +544,7 @@ std::vector<FeedLink> FindFeedLinks(std::string_view page_url, std::string_view 
   return out;
 }
 
-std::optional<DetailLinks> FindDetailLinks(std::string_view page_url, std::string_view html) {
-  HtmlDocument doc{std::string(html)};
+std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_view page_url) {
   const std::string base = Base(doc, page_url);
   auto page = SplitUrl(page_url);
   if (!page) return std::nullopt;
@@ -600,8 +600,8 @@ std::optional<DetailLinks> FindDetailLinks(std::string_view page_url, std::strin
   return out;
 }
 
-std::optional<ListingGuess> GuessListing(std::string_view page_url, std::string_view html) {
-  HtmlDocument doc{std::string(html)};
+std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view page_url) {
+  const std::string_view html = doc.html();
   struct Candidate {
     const GumboNode* parent;
     std::string compound;
@@ -642,7 +642,7 @@ std::optional<ListingGuess> GuessListing(std::string_view page_url, std::string_
   // holds exactly one of them (a department's holds several, a part of a
   // row such as "more jobs at" links none).
   std::set<std::string> detail_urls;
-  if (auto detail = FindDetailLinks(page_url, html)) detail_urls.insert(detail->urls.begin(), detail->urls.end());
+  if (auto detail = DetailLinksIn(doc, page_url)) detail_urls.insert(detail->urls.begin(), detail->urls.end());
   const std::string base = Base(doc, page_url);
   constexpr std::size_t kSampledRows = 100;  // scoring reads at most this many rows of a group
   for (Group& g : groups) {
@@ -783,8 +783,7 @@ std::optional<ListingGuess> GuessListing(std::string_view page_url, std::string_
   return std::nullopt;
 }
 
-std::string SiteName(std::string_view html) {
-  HtmlDocument doc{std::string(html)};
+std::string SiteNameIn(const HtmlDocument& doc) {
   std::string og, app;
   doc.ForEachElement([&](const GumboNode& e) {
     if (e.v.element.tag != GUMBO_TAG_META) return;
@@ -797,5 +796,28 @@ std::string SiteName(std::string_view html) {
   });
   return std::string(ascii::Trim(std::string_view(!og.empty() ? og : app)));
 }
+
+}  // namespace
+
+std::vector<FeedLink> FindFeedLinks(std::string_view page_url, std::string_view html) {
+  return FeedLinksIn(HtmlDocument(std::string(html)), page_url);
+}
+std::optional<DetailLinks> FindDetailLinks(std::string_view page_url, std::string_view html) {
+  return DetailLinksIn(HtmlDocument(std::string(html)), page_url);
+}
+std::optional<ListingGuess> GuessListing(std::string_view page_url, std::string_view html) {
+  return ListingIn(HtmlDocument(std::string(html)), page_url);
+}
+std::string SiteName(std::string_view html) { return SiteNameIn(HtmlDocument(std::string(html))); }
+
+CareersPage::CareersPage(std::string_view page_url, std::string html)
+    : url_(page_url), doc_(std::make_unique<HtmlDocument>(std::move(html))) {}
+CareersPage::~CareersPage() = default;
+std::string_view CareersPage::html() const { return doc_->html(); }
+std::vector<BoardSighting> CareersPage::Boards() const { return FindBoards(url_, doc_->html()); }
+std::vector<FeedLink> CareersPage::FeedLinks() const { return FeedLinksIn(*doc_, url_); }
+std::optional<DetailLinks> CareersPage::DetailLinks() const { return DetailLinksIn(*doc_, url_); }
+std::optional<ListingGuess> CareersPage::Listing() const { return ListingIn(*doc_, url_); }
+std::string CareersPage::SiteName() const { return SiteNameIn(*doc_); }
 
 }  // namespace jobtrawl::parsers

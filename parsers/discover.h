@@ -10,6 +10,7 @@
 #ifndef JOBTRAWL_PARSERS_DISCOVER_H_
 #define JOBTRAWL_PARSERS_DISCOVER_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,30 @@ std::optional<ListingGuess> GuessListing(std::string_view page_url, std::string_
 // The page's own name for its company: og:site_name, else application-name;
 // empty when it gives none.
 std::string SiteName(std::string_view html);
+
+class HtmlDocument;
+
+// One page read for all of the above, parsed once (the free functions each
+// parse their input). Immutable; safe to read from several threads.
+class CareersPage {
+ public:
+  CareersPage(std::string_view page_url, std::string html);
+  ~CareersPage();
+  CareersPage(const CareersPage&) = delete;
+  CareersPage& operator=(const CareersPage&) = delete;
+
+  const std::string& url() const { return url_; }
+  std::string_view html() const;
+  std::vector<BoardSighting> Boards() const;
+  std::vector<FeedLink> FeedLinks() const;
+  std::optional<parsers::DetailLinks> DetailLinks() const;
+  std::optional<ListingGuess> Listing() const;
+  std::string SiteName() const;
+
+ private:
+  std::string url_;
+  std::unique_ptr<HtmlDocument> doc_;
+};
 
 }  // namespace jobtrawl::parsers
 
