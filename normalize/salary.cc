@@ -275,7 +275,8 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       continue;
     }
     ReadMultiplier(t, a);
-    if (glued && a.end < t.size() && ascii::IsAlpha(t[a.end])) {  // "R2D2": a name, not money
+    // "R2D2", "Kr3": a name, not money.
+    if (glued && ((a.end < t.size() && ascii::IsAlpha(t[a.end])) || a.value() < 10)) {
       i = a.end;
       continue;
     }

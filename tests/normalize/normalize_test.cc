@@ -224,7 +224,8 @@ TEST(SalaryTest, ACurrencyWrittenAgainstItsAmountIsRead) {
     EXPECT_EQ(s->min, c.min) << c.text;
     EXPECT_EQ(s->max, c.max) << c.text;
   }
-  for (const char* text : {"H1B sponsorship", "Q3 2026 start", "B2B SaaS", "R2D2 unit", "ISO9001 team"}) {
+  for (const char* text : {"H1B sponsorship", "Q3 2026 start", "B2B SaaS", "R2D2 unit", "ISO9001 team", "Kr3 team",
+                           "Rs2 branch"}) {
     EXPECT_FALSE(ParseSalary(text, "US")) << text;
   }
 }
