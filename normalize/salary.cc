@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <unordered_set>
 #include <vector>
 
 #include "model/ascii.h"
@@ -258,6 +259,21 @@ bool LetterCurrencyEndsAt(std::string_view text, size_t end) {
   return false;
 }
 
+// Does a unit of time follow `at` ("40 hours", "25 days", "37,5 Stunden")?
+// Then the number before it counts time, not money.
+bool CountsTime(std::string_view t, size_t at) {
+  while (at < t.size() && t[at] == ' ') ++at;
+  size_t end = at;
+  while (end < t.size() && IsLetterByte(t[end])) ++end;
+  if (end == at) return false;
+  static const std::unordered_set<std::string> kUnits = {
+      "h",      "hr",      "hrs",     "hour",   "hours",  "day",    "days",   "week",    "weeks",  "wk",
+      "wks",    "month",   "months",  "year",   "years",  "yr",     "yrs",    "stunde",  "stunden", "tag",
+      "tage",   "wochen",  "monate",  "jahre",  "heure",  "heures", "jour",   "jours",   "semaines", "ans",
+      "horas",  "dias",    "días",    "semanas", "meses", "anos",   "años"};
+  return kUnits.contains(ascii::ToLower(t.substr(at, end - at)));
+}
+
 std::vector<Amount> FindAmounts(std::string_view t) {
   std::vector<Amount> amounts;
   size_t i = 0;
@@ -287,6 +303,10 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       // "$85,000 CAD": the code says which dollar.
       if (a.currency.empty() || (Ambiguous(a.currency) && !Ambiguous(after))) a.currency = after;
       a.end = cur_end;
+    }
+    if (a.currency.empty() && a.multiplier == 1 && CountsTime(t, a.end)) {  // "40 hours a week"
+      i = a.end;
+      continue;
     }
     i = a.end;
     amounts.push_back(std::move(a));

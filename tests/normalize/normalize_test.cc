@@ -189,6 +189,27 @@ TEST(SalaryTest, ACurrencySignNamesItsMoneyOnABoardOfAnyCountry) {
   }
 }
 
+TEST(SalaryTest, ACountOfHoursDaysOrWeeksIsNoAmount) {
+  // "40 hours a week", "25 days holiday per year": a number followed by a
+  // unit of time counts time, and the period phrase after it is no pay
+  // period; the money beside it is still read.
+  for (const char* text : {"40 hours a week", "Competitive, 40 hours per week", "3 days a week in office",
+                           "25 days holiday per year", "Up to 5 days per month remote",
+                           "5 weeks paid vacation per year", "37,5 Stunden pro Woche", "35 heures par semaine"}) {
+    EXPECT_FALSE(ParseSalary(text, "GB")) << text;
+  }
+  auto s = ParseSalary("\u00a315 per hour, 37.5 hours per week", "GB");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->min, 15);
+  EXPECT_EQ(s->period, "HOUR");
+  s = ParseSalary("30,000 per year, 25 days holiday", "GB");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->min, 30000);
+  s = ParseSalary("15 per hour", "GB");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->min, 15);
+}
+
 TEST(SalaryTest, ACurrencyWrittenAgainstItsAmountIsRead) {
   // A currency token of letters written against its number ("R40,000",
   // "USD100,000", "Rs50,000") is read as one spaced from it; letters that are
