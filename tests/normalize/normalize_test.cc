@@ -389,6 +389,9 @@ TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
       {"Perth, Scotland", "", "Perth|SCT|GB"},
       {"Halifax, England", "", "Halifax|ENG|GB"},
       {"Glasgow, Scotland", "", "Glasgow|SCT|GB"},
+      // "NL" is the Netherlands and Newfoundland and Labrador; St. John's is its capital.
+      {"St. John's, NL", "", "St. John's|NL|CA"},
+      {"Amsterdam, NL", "", "Amsterdam|NH|NL"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
