@@ -245,6 +245,10 @@ void Workable(const json::value& root, const Response& response, Extracted& out)
                             Text(Get(*loc, "state")), Text(Get(*loc, "country"))});
     p.country = Text(Get(*loc, "countryCode"));
     if (!p.country) p.country = Text(Get(*loc, "country_code"));
+    // The widget names the country on the job, its code in locations[].
+    if (const json::array* all = Array(Get(*j, "locations")); !p.country && all != nullptr && !all->empty()) {
+      if (const json::object* first = Object(&all->front())) p.country = Text(Get(*first, "countryCode"));
+    }
     if (!p.country) p.country = Text(Get(*loc, "country"));
     if (const json::array* all = Array(Get(*j, "locations")); all != nullptr && all->size() > 1) {
       std::string joined;
@@ -258,7 +262,11 @@ void Workable(const json::value& root, const Response& response, Extracted& out)
     }
     // The widget's telecommuting, v3's remote and workplace, the job API's
     // location.telecommuting and location.workplace_type (on_site | hybrid | remote).
-    if (Truthy(Get(*j, "telecommuting")) || Truthy(Get(*j, "remote")) || Truthy(Get(*loc, "telecommuting"))) {
+    // The widget writes its flag as a string ("True", "False").
+    auto flag = [](const json::value* f) {
+      return Truthy(f) || (f != nullptr && f->is_string() && ascii::EqualsIgnoreCase(f->get_string(), "true"));
+    };
+    if (flag(Get(*j, "telecommuting")) || flag(Get(*j, "remote")) || flag(Get(*loc, "telecommuting"))) {
       p.remote = "remote";
     }
     if (auto w = Workplace(Text(Get(*j, "workplace")))) p.remote = w;

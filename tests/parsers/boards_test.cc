@@ -352,6 +352,44 @@ TEST(BoardsTest, WorkdayJobDetailEveryField) {
   EXPECT_TRUE(x.links.empty());
 }
 
+TEST(BoardsTest, WorkableWidgetAndV3EveryField) {
+  // Workable's widget (zego) and v3 (doist) responses: every field they have but the department.
+  const std::string widget = jobtrawl::testing::ReadCorpus("api/workable-widget-accounts-zego-2026-trimmed.json");
+  REQUIRE_CORPUS(widget);
+  Extracted x = Read(SourceKind::kWorkable, widget, "https://apply.workable.com/api/v1/widget/accounts/zego?details=true");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Analytics Engineer");
+  EXPECT_EQ(a.company, "Zego");
+  EXPECT_EQ(a.external_id, "B76C11B977");
+  EXPECT_EQ(a.location, "London, England, United Kingdom");
+  EXPECT_EQ(a.country, "GB");  // locations[].countryCode
+  EXPECT_FALSE(a.remote);      // telecommuting "False"
+  EXPECT_EQ(a.employment_type, "FULL_TIME");
+  EXPECT_EQ(a.date_posted, "2026-07-10");
+  EXPECT_EQ(a.url, "https://apply.workable.com/j/B76C11B977");
+  EXPECT_EQ(a.apply_url, "https://apply.workable.com/j/B76C11B977/apply");
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("About Zego"));
+  Extracted remote = Read(SourceKind::kWorkable, R"({"name":"A","jobs":[{"title":"T","shortcode":"S",
+      "telecommuting":"True"}]})", "https://apply.workable.com/api/v1/widget/accounts/a");
+  ASSERT_EQ(remote.postings.size(), 1u);
+  EXPECT_EQ(remote.postings[0].remote, "remote");
+
+  const std::string v3 = ModuleInput(jobtrawl::testing::ReadCorpus("api/workable-apply-api-v3-accounts-doist-jobs-2020.mock.js"));
+  REQUIRE_CORPUS(v3);
+  Extracted y = Read(SourceKind::kWorkable, v3, "https://apply.workable.com/api/v3/accounts/doist/jobs");
+  ASSERT_EQ(y.postings.size(), 2u);
+  const Posting& b = y.postings[0];
+  EXPECT_EQ(b.title, "Head of Infrastructure");
+  EXPECT_EQ(b.external_id, "7670C0E09F");
+  EXPECT_EQ(b.location, "Cape Town, Western Cape, South Africa");
+  EXPECT_EQ(b.country, "ZA");
+  EXPECT_EQ(b.remote, "remote");
+  EXPECT_EQ(b.employment_type, "FULL_TIME");
+  EXPECT_EQ(b.date_posted, "2020-12-07T00:00:00.000Z");
+  EXPECT_EQ(b.url, "https://apply.workable.com/doist/j/7670C0E09F/");
+}
+
 TEST(BoardsTest, NewKindsMakeTheirApiUrls) {
   // Tokens per the config reference: subdomains, slugs, Workday's host/site; aggregators need none.
   EXPECT_EQ(BoardApiUrl(SourceKind::kWorkday, "acme.wd5.myworkdayjobs.com/External"),
