@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       SourceKind::kRemotive,   SourceKind::kRemoteOk,  SourceKind::kWorkday,
       SourceKind::kPersonio,   SourceKind::kBreezy,    SourceKind::kRippling,
       SourceKind::kHimalayas,  SourceKind::kJobicy,    SourceKind::kArbeitnow,
-      SourceKind::kLandingJobs, SourceKind::kFourDayWeek, SourceKind::kWorkingNomads};
+      SourceKind::kLandingJobs, SourceKind::kFourDayWeek, SourceKind::kWorkingNomads,
+      SourceKind::kTheMuse};
   const SourceKind kind = kKinds[data[0] % std::size(kKinds)];
   fuzz::Check(parsers::IsBoardApi(kind));
   const std::string url =

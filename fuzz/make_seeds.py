@@ -122,7 +122,7 @@ SALARY_COUNTRIES = ['', 'US', 'GB', 'IN', 'DE', 'CA', 'AU', 'JP']
 LOCATION_COUNTRIES = ['', 'US', 'GB', 'IN', 'DE', 'CA', 'AU', 'FR']
 BOARD_KINDS = ['greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'recruitee',
                'remotive', 'remoteok', 'workday', 'personio', 'breezy', 'rippling', 'himalayas',
-               'jobicy', 'arbeitnow', 'landingjobs', '4dayweek', 'workingnomads']
+               'jobicy', 'arbeitnow', 'landingjobs', '4dayweek', 'workingnomads', 'themuse']
 
 
 def country_byte(code, table):

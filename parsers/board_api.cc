@@ -33,6 +33,7 @@ boards::Reader ReaderFor(SourceKind kind) {
       {K::kLandingJobs, boards::LandingJobs},
       {K::kFourDayWeek, boards::FourDayWeek},
       {K::kWorkingNomads, boards::WorkingNomads},
+      {K::kTheMuse, boards::TheMuse},
   };
   for (const auto& [k, reader] : kReaders) {
     if (k == kind) return reader;

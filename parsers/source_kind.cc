@@ -44,6 +44,7 @@ constexpr std::array kKinds{
     KindInfo{SourceKind::kLandingJobs, "landingjobs", "https://landing.jobs/api/v1/jobs?limit=50&offset=0", false},
     KindInfo{SourceKind::kFourDayWeek, "fourdayweek", "https://4dayweek.io/api/jobs", false},
     KindInfo{SourceKind::kWorkingNomads, "workingnomads", "https://www.workingnomads.com/api/exposed_jobs/", false},
+    KindInfo{SourceKind::kTheMuse, "themuse", "https://www.themuse.com/api/public/jobs?page=0", false},
 };
 
 const KindInfo& Info(SourceKind kind) {

@@ -34,6 +34,7 @@ enum class SourceKind {
   kLandingJobs,      // landing.jobs/api/v1/jobs
   kFourDayWeek,      // 4dayweek.io/api/jobs
   kWorkingNomads,    // www.workingnomads.com/api/exposed_jobs/
+  kTheMuse,          // www.themuse.com/api/public/jobs?page=0
 };
 
 // Every kind's config name, in declaration order.
@@ -49,7 +50,7 @@ bool IsBoardApi(SourceKind kind);
 // [A-Za-z0-9._-]+. Workday's token is "{tenant}.{wdN}.myworkdayjobs.com/{site}"
 // ("acme.wd5.myworkdayjobs.com/External"), its URL the CXS jobs search.
 // The aggregators (remotive, remoteok, himalayas, jobicy, arbeitnow,
-// landingjobs, fourdayweek, workingnomads) need no token: an empty one
+// landingjobs, fourdayweek, workingnomads, themuse) need no token: an empty one
 // gives their whole public feed; a token is Remotive's category or
 // Jobicy's industry, and refused by the others.
 std::optional<std::string> BoardApiUrl(SourceKind kind, std::string_view board);

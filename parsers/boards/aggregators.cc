@@ -299,4 +299,44 @@ void WorkingNomads(const json::value& root, const Response& response, Extracted&
   }
 }
 
+// ---- The Muse: {page, page_count, results: [...]} ----
+// https://www.themuse.com/developers/api/v2 (public jobs; `page` required)
+void TheMuse(const json::value& root, const Response& response, Extracted& out) {
+  const std::vector<const json::object*> jobs = Entries(root, "results");
+  for (const json::object* j : jobs) {
+    Posting p;
+    p.external_id = Text(Get(*j, "id"));
+    p.title = Text(Get(*j, "name"));
+    if (const json::object* c = Object(Get(*j, "company"))) p.company = Text(Get(*c, "name"));
+    // "Flexible / Remote" stands among the places for remote work.
+    std::string places;
+    bool somewhere = false;
+    if (const json::array* locations = Array(Get(*j, "locations"))) {
+      for (const json::value& l : *locations) {
+        const json::object* lo = Object(&l);
+        auto name = lo != nullptr ? Text(Get(*lo, "name")) : std::nullopt;
+        if (!name) continue;
+        if (ascii::ContainsIgnoreCase(*name, "remote")) {
+          p.remote = "remote";
+        } else {
+          somewhere = true;
+        }
+        AddPlace(places, name);
+      }
+    }
+    if (p.remote && somewhere) p.remote = "hybrid";
+    p.location = NonEmpty(std::move(places));
+    p.date_posted = Text(Get(*j, "publication_date"));
+    SetDescription(p, Html(Get(*j, "contents")));
+    const json::object* refs = Object(Get(*j, "refs"));
+    Finish(std::move(p), refs != nullptr ? Get(*refs, "landing_page") : nullptr, nullptr, response, out);
+  }
+  if (jobs.empty() || !root.is_object()) return;
+  auto page = Number(Get(root.get_object(), "page"));
+  auto count = Number(Get(root.get_object(), "page_count"));
+  if (page && count && *page + 1 < *count) {
+    FollowPage(WithParam(response.url, "page", std::to_string(static_cast<long long>(*page + 1))), out);
+  }
+}
+
 }  // namespace jobtrawl::parsers::boards

@@ -33,6 +33,7 @@ void Arbeitnow(const json::value& root, const Response& response, Extracted& out
 void LandingJobs(const json::value& root, const Response& response, Extracted& out);
 void FourDayWeek(const json::value& root, const Response& response, Extracted& out);
 void WorkingNomads(const json::value& root, const Response& response, Extracted& out);
+void TheMuse(const json::value& root, const Response& response, Extracted& out);
 
 }  // namespace jobtrawl::parsers::boards
 

@@ -390,6 +390,31 @@ TEST(BoardsTest, WorkableWidgetAndV3EveryField) {
   EXPECT_EQ(b.url, "https://apply.workable.com/doist/j/7670C0E09F/");
 }
 
+TEST(BoardsTest, TheMusePublicJobsAndPages) {
+  // The Muse's documented public jobs API (tests/fixtures/boards/themuse-public-jobs.json):
+  // "Flexible / Remote" among the locations; page/page_count paging.
+  const std::string body =
+      jobtrawl::testing::ReadFile(JOBTRAWL_SOURCE_DIR "/tests/fixtures/boards/themuse-public-jobs.json");
+  ASSERT_FALSE(body.empty());
+  Extracted x = Read(SourceKind::kTheMuse, body, "https://www.themuse.com/api/public/jobs?page=0");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Senior Backend Engineer");
+  EXPECT_EQ(a.company, "AcmePay");
+  EXPECT_EQ(a.external_id, "14521377");
+  EXPECT_EQ(a.location, "New York, NY; Flexible / Remote");
+  EXPECT_EQ(a.remote, "hybrid");  // an office and remote work both
+  EXPECT_EQ(a.date_posted, "2026-11-20T14:03:11Z");
+  EXPECT_EQ(a.url, "https://www.themuse.com/jobs/acmepay/senior-backend-engineer-3f2a1b");
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("Build the payments platform."));
+  EXPECT_EQ(x.postings[1].remote, "remote");
+  ASSERT_EQ(x.links.size(), 1u);
+  EXPECT_EQ(x.links[0].url, "https://www.themuse.com/api/public/jobs?page=1");
+  Extracted last = Read(SourceKind::kTheMuse, R"({"page":2,"page_count":3,"results":[{"id":1,"name":"T"}]})",
+                        "https://www.themuse.com/api/public/jobs?page=2");
+  EXPECT_TRUE(last.links.empty());
+}
+
 TEST(BoardsTest, NewKindsMakeTheirApiUrls) {
   // Tokens per the config reference: subdomains, slugs, Workday's host/site; aggregators need none.
   EXPECT_EQ(BoardApiUrl(SourceKind::kWorkday, "acme.wd5.myworkdayjobs.com/External"),
@@ -410,7 +435,7 @@ TEST(BoardsTest, NewKindsMakeTheirApiUrls) {
   EXPECT_TRUE(BoardApiStartPost(SourceKind::kWorkday));
   EXPECT_FALSE(BoardApiStartPost(SourceKind::kGreenhouse));
   for (std::string_view name : {"workday", "personio", "breezy", "rippling", "himalayas", "jobicy", "arbeitnow",
-                                "landingjobs", "fourdayweek", "workingnomads"}) {
+                                "landingjobs", "fourdayweek", "workingnomads", "themuse"}) {
     auto kind = SourceKindFromName(name);
     ASSERT_TRUE(kind) << name;
     EXPECT_TRUE(IsBoardApi(*kind)) << name;
