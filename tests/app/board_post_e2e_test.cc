@@ -68,7 +68,7 @@ class BoardPostEndToEndTest : public ::testing::Test {
 
   CrawlSummary Crawl() {
     const std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
-                             "allow_private_networks = true\nretries = 1\nretry_base = \"1ms\"\n"
+                             "allow_private_networks = true\nretries = 1\nretry_base = \"1ms\"\nmax_adaptive_delay = \"10ms\"\n"
                              "[[source]]\nname = \"acme\"\nkind = \"workday\"\nstart = [\"" +
                              server_.Url("/wday/cxs/acme/External/jobs") + "\"]\n";
     auto config = config::ParseConfig(text, "post.toml", dir_);
