@@ -331,10 +331,18 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   for (const auto& b : boards) {
     err << "seen: " << b.system << (b.board.empty() ? "" : " board \"" + b.board + "\"") << ", "
         << b.count << (b.count == 1 ? " time" : " times") << ", e.g. " << b.evidence
-        << (b.kind.empty() ? " (jobtrawl has no reader for " + b.system + ")" : "") << '\n';
-    if (board == nullptr && !b.kind.empty() && !b.board.empty()) board = &b;
+        << (!b.kind.empty()   ? std::string()
+            : !b.feed.empty() ? " (read through its feed " + b.feed + ")"
+                              : " (jobtrawl has no reader for " + b.system + "'s API)")
+        << '\n';
+    if (board == nullptr && !b.board.empty() && (!b.kind.empty() || !b.feed.empty())) board = &b;
   }
-  if (board != nullptr && p.kind.empty()) {
+  if (board != nullptr && p.kind.empty() && board->kind.empty()) {
+    p.how = board->system + " board \"" + board->board + "\", through its RSS feed";
+    p.kind = "rss";
+    p.start = {board->feed};
+    p.name = NameFrom(board->board);
+  } else if (board != nullptr && p.kind.empty()) {
     p.how = board->system + " board \"" + board->board + "\"";
     p.kind = board->kind;
     p.board = board->board;

@@ -214,7 +214,8 @@ std::string After(const FoundUrl& u, std::initializer_list<std::string_view> pat
 
 struct System {
   std::string_view name;
-  std::string_view kind;  // empty: no jobtrawl reader
+  std::string_view kind;  // empty: no jobtrawl reader of its API
+  std::string_view feed;  // an RSS feed it publishes per board, "{}" the token; empty: none
   std::vector<std::string_view> suffixes;
   // The board token a URL of the system shows; empty: the system, no token.
   std::string (*token)(const FoundUrl&);
@@ -342,27 +343,27 @@ std::string JazzToken(const FoundUrl& u) { return Subdomain(u, "applytojob.com")
 
 const std::vector<System>& Systems() {
   static const std::vector<System> systems{
-      {"Greenhouse", "greenhouse", {"greenhouse.io"}, GreenhouseToken},
-      {"Lever", "lever", {"lever.co"}, LeverToken},
-      {"Ashby", "ashby", {"ashbyhq.com"}, AshbyToken},
-      {"Workable", "workable", {"workable.com"}, WorkableToken},
-      {"SmartRecruiters", "smartrecruiters", {"smartrecruiters.com"}, SmartRecruitersToken},
-      {"Recruitee", "recruitee", {"recruitee.com"}, RecruiteeToken},
-      {"Workday", "workday", {"myworkdayjobs.com", "myworkdaysite.com"}, WorkdayToken},
-      {"Personio", "personio", {"jobs.personio.de", "jobs.personio.com"}, PersonioToken},
-      {"Teamtailor", "teamtailor", {"teamtailor.com", "teamtailor-cdn.com"}, TeamtailorToken},
-      {"BambooHR", "bamboohr", {"bamboohr.com"}, BambooToken},
-      {"Breezy HR", "breezy", {"breezy.hr"}, BreezyToken},
-      {"Rippling", "rippling", {"ats.rippling.com", "api.rippling.com"}, RipplingToken},
-      {"Jobvite", "jobvite", {"jobvite.com"}, JobviteToken},
-      {"iCIMS", "icims", {"icims.com"}, IcimsToken},
-      {"Paylocity", "", {"recruiting.paylocity.com"}, PaylocityToken},
-      {"Phenom", "", {"phenompeople.com"}, NoToken},
-      {"Taleo", "", {"taleo.net"}, TaleoToken},
-      {"SuccessFactors", "", {"successfactors.com", "successfactors.eu"}, NoToken},
-      {"JazzHR", "", {"applytojob.com"}, JazzToken},
-      {"UKG Pro", "", {"recruiting.ultipro.com", "recruiting2.ultipro.com"}, NoToken},
-      {"ADP", "", {"workforcenow.adp.com"}, NoToken},
+      {"Greenhouse", "greenhouse", "", {"greenhouse.io"}, GreenhouseToken},
+      {"Lever", "lever", "", {"lever.co"}, LeverToken},
+      {"Ashby", "ashby", "", {"ashbyhq.com"}, AshbyToken},
+      {"Workable", "workable", "", {"workable.com"}, WorkableToken},
+      {"SmartRecruiters", "smartrecruiters", "", {"smartrecruiters.com"}, SmartRecruitersToken},
+      {"Recruitee", "recruitee", "", {"recruitee.com"}, RecruiteeToken},
+      {"Workday", "workday", "", {"myworkdayjobs.com", "myworkdaysite.com"}, WorkdayToken},
+      {"Personio", "personio", "", {"jobs.personio.de", "jobs.personio.com"}, PersonioToken},
+      {"Teamtailor", "", "https://{}.teamtailor.com/jobs.rss", {"teamtailor.com", "teamtailor-cdn.com"}, TeamtailorToken},
+      {"BambooHR", "", "", {"bamboohr.com"}, BambooToken},
+      {"Breezy HR", "breezy", "", {"breezy.hr"}, BreezyToken},
+      {"Rippling", "rippling", "", {"ats.rippling.com", "api.rippling.com"}, RipplingToken},
+      {"Jobvite", "", "", {"jobvite.com"}, JobviteToken},
+      {"iCIMS", "", "", {"icims.com"}, IcimsToken},
+      {"Paylocity", "", "", {"recruiting.paylocity.com"}, PaylocityToken},
+      {"Phenom", "", "", {"phenompeople.com"}, NoToken},
+      {"Taleo", "", "", {"taleo.net"}, TaleoToken},
+      {"SuccessFactors", "", "", {"successfactors.com", "successfactors.eu"}, NoToken},
+      {"JazzHR", "", "", {"applytojob.com"}, JazzToken},
+      {"UKG Pro", "", "", {"recruiting.ultipro.com", "recruiting2.ultipro.com"}, NoToken},
+      {"ADP", "", "", {"workforcenow.adp.com"}, NoToken},
   };
   return systems;
 }
@@ -475,8 +476,13 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
     auto key = std::make_pair(system, token);
     auto [it, inserted] = seen.try_emplace(key);
     if (inserted) {
+      std::string feed;
+      if (!system->feed.empty() && !token.empty()) {
+        feed = std::string(system->feed);
+        feed.replace(feed.find("{}"), 2, token);
+      }
       it->second = BoardSighting{.system = std::string(system->name), .kind = std::string(system->kind),
-                                 .board = std::move(token), .evidence = u.url};
+                                 .board = std::move(token), .feed = std::move(feed), .evidence = u.url};
       order.push_back(key);
     }
     it->second.count += weight;

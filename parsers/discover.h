@@ -24,7 +24,8 @@ namespace jobtrawl::parsers {
 struct BoardSighting {
   std::string system;    // display name: "Greenhouse", "Workday", "Paylocity", ...
   std::string kind;      // the jobtrawl source kind reading its API ("greenhouse"); empty: none
-  std::string board;     // the token `board` takes ("acme"); empty when the page does not show it
+  std::string board;     // the board's token ("acme"); empty when the page does not show it
+  std::string feed;      // with no kind: an RSS feed the system publishes for the board, if any
   std::string evidence;  // the first URL that showed it (absolute, as found)
   int count = 0;         // URLs in the page that point at it (the page's own URL counts 10)
 };
@@ -34,10 +35,11 @@ struct BoardSighting {
 // `\u002F` and `&amp;` escapes read through). Best first: a system with a
 // board token before one without, then by count. Sightings of one system
 // with different tokens are separate entries (the most seen first).
-// Recognised: Greenhouse, Lever, Ashby, Workable, SmartRecruiters,
-// Recruitee, Workday, Personio, Teamtailor, BambooHR, Breezy HR, Rippling,
-// Jobvite, iCIMS, and (no jobtrawl kind reads them) Paylocity, Phenom,
-// Taleo, SuccessFactors, JazzHR, UKG Pro, ADP.
+// Recognised, with the jobtrawl kind reading their API: Greenhouse, Lever,
+// Ashby, Workable, SmartRecruiters, Recruitee, Workday, Personio, Breezy
+// HR, Rippling; with a per-board RSS feed: Teamtailor; named only (their
+// APIs need a key or are undocumented): BambooHR, Jobvite, iCIMS,
+// Paylocity, Phenom, Taleo, SuccessFactors, JazzHR, UKG Pro, ADP.
 std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_view html);
 
 // A feed announced by the page: <link rel="alternate"> with an RSS or Atom

@@ -103,6 +103,26 @@ TEST_F(DiscoverTest, AnEmbeddedBoardGivesItsKindAndToken) {
   EXPECT_EQ(s.board, "acme");
 }
 
+TEST_F(DiscoverTest, EveryBoardKindDiscoverPrintsLoads) {
+  const char* embeds[] = {
+      "https://boards.greenhouse.io/embed/job_board?for=acme", "https://jobs.lever.co/acme",
+      "https://jobs.ashbyhq.com/acme", "https://apply.workable.com/acme/",
+      "https://jobs.smartrecruiters.com/Acme", "https://acme.recruitee.com/",
+      "https://acme.wd5.myworkdayjobs.com/en-US/External", "https://acme.jobs.personio.de/",
+      "https://acme.breezy.hr/", "https://ats.rippling.com/acme/jobs", "https://acme.teamtailor.com/jobs",
+  };
+  for (const char* embed : embeds) {
+    SCOPED_TRACE(embed);
+    const auto page = dir_ / "careers.html";
+    std::ofstream(page) << "<html><body><a href=\"" << embed << "\">Open roles</a></body></html>";
+    std::string out, err;
+    ASSERT_EQ(Discover({.input = page.string(), .url = "https://careers.example/"}, &out, &err), kExitOk) << err;
+    EXPECT_THAT(err, Not(HasSubstr("no \""))) << "a kind this build lacks";
+    config::SourceConfig s = LoadBlock(out);
+    EXPECT_FALSE(s.start.empty());  // a board token gives the start URL
+  }
+}
+
 TEST_F(DiscoverTest, DetailPagesWithJsonLdGiveAnHtmlSourceThatCheckCrawls) {
   server_.Route("/careers", {.body = "<html><body><a href=\"/about\">About</a>"
                                      "<a href=\"/careers/jobs/1\">Engineer 1</a>"

@@ -53,15 +53,15 @@ const Embed kEmbeds[] = {
      "acme.wd3.myworkdayjobs.com/Jobs"},
     {R"(<a href="https://acme.jobs.personio.de/job/12345">Role</a>)", "Personio", "personio", "acme"},
     {R"(<a href="https://acme-gmbh.jobs.personio.com/">Jobs</a>)", "Personio", "personio", "acme-gmbh"},
-    {R"(<a href="https://acme.teamtailor.com/jobs/123-engineer">Role</a>)", "Teamtailor", "teamtailor", "acme"},
+    {R"(<a href="https://acme.teamtailor.com/jobs/123-engineer">Role</a>)", "Teamtailor", "", "acme"},
     {R"(<script src="https://acme.bamboohr.com/js/embed.js" type="text/javascript"></script>)", "BambooHR",
-     "bamboohr", "acme"},
+     "", "acme"},
     {R"(<a href="https://acme.breezy.hr/p/1a2b3c-engineer">Role</a>)", "Breezy HR", "breezy", "acme"},
     {R"(<a href="https://ats.rippling.com/acme/jobs/8f1e">Role</a>)", "Rippling", "rippling", "acme"},
     {R"(<script>fetch('https://api.rippling.com/platform/api/ats/v1/board/acme-inc/jobs')</script>)", "Rippling",
      "rippling", "acme-inc"},
-    {R"(<a href="https://jobs.jobvite.com/acme/job/oAbC1">Role</a>)", "Jobvite", "jobvite", "acme"},
-    {R"(<iframe src="https://careers-acme.icims.com/jobs/search?in_iframe=1"></iframe>)", "iCIMS", "icims",
+    {R"(<a href="https://jobs.jobvite.com/acme/job/oAbC1">Role</a>)", "Jobvite", "", "acme"},
+    {R"(<iframe src="https://careers-acme.icims.com/jobs/search?in_iframe=1"></iframe>)", "iCIMS", "",
      "careers-acme"},
     {R"(<a href="https://recruiting.paylocity.com/Recruiting/Jobs/All/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab">Jobs</a>)",
      "Paylocity", "", "0f1e2d3c-aaaa-bbbb-cccc-1234567890ab"},
@@ -80,6 +80,14 @@ TEST(FindBoardsTest, RecognisesEverySystemAndItsBoardToken) {
     EXPECT_EQ(found[0].board, e.board);
     EXPECT_GE(found[0].count, 1);
   }
+}
+
+TEST(FindBoardsTest, TeamtailorBoardsAreReadThroughTheirFeed) {
+  auto found = FindBoards("https://careers.example.com/", R"(<a href="https://acme.teamtailor.com/jobs">Jobs</a>)");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, "");
+  EXPECT_EQ(found[0].feed, "https://acme.teamtailor.com/jobs.rss");
+  EXPECT_EQ(FindBoards("https://x.example/", R"(<a href="https://acme.bamboohr.com/careers">x</a>)")[0].feed, "");
 }
 
 TEST(FindBoardsTest, ThePageItselfCounts) {
