@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "model/ascii.h"
 #include "model/url.h"
@@ -461,6 +462,38 @@ std::string Base(const HtmlDocument& doc, std::string_view page_url) {
   return std::string(page_url);
 }
 
+// The page's chrome: its navigation, and the header and footer of the page
+// itself (not those of an article or section). ARIA in HTML maps them to
+// the navigation, banner and contentinfo landmarks
+// (https://www.w3.org/TR/html-aria/#el-header); menus and footers often hold
+// more links than the listing, and longer ones, but never its postings.
+class PageChrome {
+ public:
+  explicit PageChrome(const HtmlDocument& doc) {
+    doc.ForEachElement([&](const GumboNode& e) {
+      const GumboNode* p = IsElement(e.parent) ? e.parent : nullptr;
+      const GumboTag tag = e.v.element.tag;
+      const bool parent_sectioned = p != nullptr && sectioned_.contains(p);
+      if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_SECTION || tag == GUMBO_TAG_MAIN ||
+          tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_NAV || parent_sectioned) {
+        sectioned_.insert(&e);
+      }
+      bool root = tag == GUMBO_TAG_NAV ||
+                  ((tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER) && !parent_sectioned);
+      if (const char* role = HtmlDocument::Attribute(e, "role"); role != nullptr) {
+        root = root || ascii::EqualsIgnoreCase(role, "navigation") || ascii::EqualsIgnoreCase(role, "banner") ||
+               ascii::EqualsIgnoreCase(role, "contentinfo");
+      }
+      if (root || (p != nullptr && chrome_.contains(p))) chrome_.insert(&e);
+    });
+  }
+  bool Contains(const GumboNode& e) const { return chrome_.contains(&e); }
+
+ private:
+  std::unordered_set<const GumboNode*> sectioned_;
+  std::unordered_set<const GumboNode*> chrome_;
+};
+
 }  // namespace
 
 std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_view html) {
@@ -544,7 +577,8 @@ std::vector<FeedLink> FeedLinksIn(const HtmlDocument& doc, std::string_view page
   return out;
 }
 
-std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_view page_url) {
+std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_view page_url,
+                                        const PageChrome& chrome) {
   const std::string base = Base(doc, page_url);
   auto page = SplitUrl(page_url);
   if (!page) return std::nullopt;
@@ -557,7 +591,7 @@ std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_vi
   std::map<std::string, Group> groups;  // by "origin + prefix"
   std::set<std::string> seen;
   doc.ForEachElement([&](const GumboNode& e) {
-    if (e.v.element.tag != GUMBO_TAG_A) return;
+    if (e.v.element.tag != GUMBO_TAG_A || chrome.Contains(e)) return;
     const char* href = HtmlDocument::Attribute(e, "href");
     if (href == nullptr) return;
     auto url = ResolveUrl(base, href);
@@ -600,6 +634,10 @@ std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_vi
   return out;
 }
 
+std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_view page_url) {
+  return DetailLinksIn(doc, page_url, PageChrome(doc));
+}
+
 std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view page_url) {
   const std::string_view html = doc.html();
   struct Candidate {
@@ -619,30 +657,35 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
     std::vector<const GumboNode*> rows;
   };
   std::vector<Group> groups;
+  const PageChrome chrome(doc);
   doc.ForEachElement([&](const GumboNode& e) {
     const GumboTag tag = e.v.element.tag;
     if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_OPTION || tag == GUMBO_TAG_LINK ||
         tag == GUMBO_TAG_META || tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY ||
-        tag == GUMBO_TAG_HEAD || !IsElement(e.parent)) {
+        tag == GUMBO_TAG_HEAD || !IsElement(e.parent) || chrome.Contains(e)) {
       return;
     }
     std::string compound(TagName(e));
-    std::string key;
+    auto add = [&](const std::string& key) {
+      auto [it, inserted] = group_of.try_emplace(key, groups.size());
+      if (inserted) groups.push_back({compound, e.parent, {}});
+      groups[it->second].rows.push_back(&e);
+    };
     if (auto classes = Classes(e); !classes.empty()) {
       compound += "." + classes.front();
-      key = compound;
+      add(compound);
     } else {
-      key = compound + "@" + std::to_string(reinterpret_cast<std::uintptr_t>(e.parent));
+      add(compound + "@" + std::to_string(reinterpret_cast<std::uintptr_t>(e.parent)));
+      // Rows without a class split into groups (departments) share their
+      // place in the page: "section.dept > ul > li".
+      if (IsElement(e.parent->parent)) add(compound + "@" + Compound(*e.parent) + "<" + Compound(*e.parent->parent));
     }
-    auto [it, inserted] = group_of.try_emplace(key, groups.size());
-    if (inserted) groups.push_back({compound, e.parent, {}});
-    groups[it->second].rows.push_back(&e);
   });
   // The page's detail links, when it has a group of them: a posting's row
   // holds exactly one of them (a department's holds several, a part of a
   // row such as "more jobs at" links none).
   std::set<std::string> detail_urls;
-  if (auto detail = DetailLinksIn(doc, page_url)) detail_urls.insert(detail->urls.begin(), detail->urls.end());
+  if (auto detail = DetailLinksIn(doc, page_url, chrome)) detail_urls.insert(detail->urls.begin(), detail->urls.end());
   const std::string base = Base(doc, page_url);
   constexpr std::size_t kSampledRows = 100;  // scoring reads at most this many rows of a group
   for (Group& g : groups) {
@@ -705,6 +748,9 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
       tries.push_back("#" + std::string(id) + " > " + c.compound);
     }
     tries.push_back(Compound(*c.parent) + " > " + c.compound);
+    if (IsElement(c.parent->parent)) {
+      tries.push_back(Compound(*c.parent->parent) + " > " + Compound(*c.parent) + " > " + c.compound);
+    }
     if (c.compound.find('.') == std::string::npos) tries.push_back(c.compound);
     std::string item;
     for (const std::string& t : tries) {

@@ -203,6 +203,60 @@ TEST(GuessListingTest, MenusAndTooFewRowsAreNoListing) {
   EXPECT_FALSE(GuessListing("https://example.com/", ""));
 }
 
+// Review of discover: a site's menus and footers often hold more links,
+// with longer texts, than its listing; they are page chrome (HTML
+// "Sections": nav, header, footer, aside), never postings.
+std::string PageWithBigMenuAndFooter() {
+  std::string menu, footer, cards;
+  for (int i = 0; i < 40; ++i) {
+    menu += "<li class=\"menu-item\"><a href=\"/p/" + std::to_string(i) + "\">Our wonderful product number " +
+            std::to_string(i) + " for teams</a></li>";
+  }
+  for (int i = 0; i < 30; ++i) {
+    footer += "<li class=\"footer-link\"><a href=\"/f/" + std::to_string(i) + "\">Footer resources and legal page " +
+              std::to_string(i) + "</a></li>";
+  }
+  for (int i = 0; i < 5; ++i) {
+    cards += "<div class=\"card\"><h3 class=\"card-title\"><a href=\"/careers/" + std::to_string(i) +
+             "-role\">Role title number " + std::to_string(i) + " engineer</a></h3><p>Berlin</p></div>";
+  }
+  return "<html><body><header><ul class=\"mega\">" + menu + "</ul></header><main><section id=\"open-roles\">" +
+         cards + "</section></main><footer><ul>" + footer + "</ul></footer></body></html>";
+}
+
+TEST(GuessListingTest, MenusAndFootersBiggerThanTheListingAreNotIt) {
+  const std::string page = PageWithBigMenuAndFooter();
+  auto guess = GuessListing("https://acme.example/careers", page);
+  ASSERT_TRUE(guess);
+  EXPECT_EQ(guess->item, "div.card");
+  EXPECT_EQ(guess->rows, 5);
+  auto links = FindDetailLinks("https://acme.example/careers", page);
+  ASSERT_TRUE(links);
+  EXPECT_EQ(links->urls.size(), 5u);
+  EXPECT_EQ(links->urls.front(), "https://acme.example/careers/0-role");
+}
+
+// Review of discover: postings grouped by department, in rows without a
+// class of their own, are the rows; the department sections holding them
+// are not postings (their headings are no job titles).
+TEST(GuessListingTest, ClasslessRowsUnderDepartmentGroupsAreTheRows) {
+  std::string page = R"(<html><body><ul class="nav"><li><a href="/">Home</a></li><li><a href="/a">About</a></li>
+                        <li><a href="/b">Blog</a></li></ul>)";
+  for (const char* dept : {"Engineering", "Sales", "Operations"}) {
+    page += std::string("<section class=\"dept\"><h2>") + dept + "</h2><ul>";
+    for (int i = 0; i < 2; ++i) {
+      page += std::string("<li><a href=\"/jobs/") + dept + std::to_string(i) + "\">" + dept + " specialist level " +
+              std::to_string(i) + "</a> <span>Remote</span></li>";
+    }
+    page += "</ul></section>";
+  }
+  page += "</body></html>";
+  auto guess = GuessListing("https://acme.example/careers", page);
+  ASSERT_TRUE(guess);
+  EXPECT_EQ(guess->item, "section.dept > ul > li");
+  EXPECT_EQ(guess->rows, 6);
+}
+
 TEST(SiteNameTest, OpenGraphThenApplicationName) {
   EXPECT_EQ(SiteName(R"(<meta name="application-name" content="App"><meta property="og:site_name" content=" Acme ">)"),
             "Acme");
