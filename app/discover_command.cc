@@ -328,16 +328,27 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   std::vector<parsers::BoardSighting> boards = page.Boards();
   const parsers::BoardSighting* board = nullptr;
   if (!p.kind.empty()) boards.clear();  // a feed's items link to many systems
+  const bool aggregator = parsers::IsAggregator(boards);
   for (const auto& b : boards) {
     err << "seen: " << b.system << (b.board.empty() ? "" : " board \"" + b.board + "\"") << ", "
         << b.count << (b.count == 1 ? " time" : " times") << ", e.g. " << b.evidence
         << (b.kind.empty() ? " (jobtrawl has no reader for " + b.system + ")" : "") << '\n';
-    if (board == nullptr && !b.kind.empty() && !b.board.empty()) board = &b;
+    if (board == nullptr && !aggregator && !b.kind.empty() && !b.board.empty()) board = &b;
+  }
+  if (aggregator) {
+    err << "note: the page links to the boards of "
+        << std::count_if(boards.begin(), boards.end(), [](const auto& b) { return !b.board.empty(); })
+        << " companies alike, as an aggregator does; it is none of them (discover one board's URL for its own"
+           " source)\n";
   }
   if (board != nullptr && p.kind.empty()) {
     p.how = board->system + " board \"" + board->board + "\"";
     p.kind = board->kind;
-    p.board = board->board;
+    if (board->start.empty()) {
+      p.board = board->board;
+    } else {
+      p.start = {board->start};  // a board the kind's own API host does not serve
+    }
     p.name = NameFrom(board->kind == "workday" ? board->board.substr(0, board->board.find('.')) : board->board);
     // Lever's and Ashby's APIs do not name the company.
     if ((p.kind == "lever" || p.kind == "ashby") && !site.empty()) p.company = site;

@@ -23,7 +23,7 @@ namespace {
 
 // The page text with the escapes URLs hide behind in scripts and JSON read
 // through: "\/" (any run of backslashes before it), "\u002F", "\u0026",
-// "\u003A", "&amp;", "&#x2F;" and "&#47;".
+// "\u003A", "&amp;", "&#x2F;", "&#47;", and "%2F", "%3A", "%3F", "%3D", "%26".
 std::string Unescape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -54,6 +54,21 @@ std::string Unescape(std::string_view s) {
       out.append(s.substr(i, j - i));
       i = j;
       continue;
+    }
+    if (c == '%' && i + 2 < s.size()) {
+      // Percent-encoded URLs inside other URLs' queries (RFC 3986 2.1).
+      const std::string_view code = s.substr(i + 1, 2);
+      char decoded = 0;
+      if (ascii::EqualsIgnoreCase(code, "2f")) decoded = '/';
+      if (ascii::EqualsIgnoreCase(code, "3a")) decoded = ':';
+      if (ascii::EqualsIgnoreCase(code, "3f")) decoded = '?';
+      if (ascii::EqualsIgnoreCase(code, "3d")) decoded = '=';
+      if (ascii::EqualsIgnoreCase(code, "26")) decoded = '&';
+      if (decoded != 0) {
+        out += decoded;
+        i += 3;
+        continue;
+      }
     }
     if (c == '&') {
       static constexpr std::array<std::pair<std::string_view, char>, 5> kRefs{
@@ -151,7 +166,8 @@ void ForEachUrl(std::string_view text, const std::vector<std::string_view>& suff
            text[host_end] != '?' && text[host_end] != '#' && text[host_end] != ':') {
       ++host_end;
     }
-    const std::string_view host = text.substr(at + 2, host_end - at - 2);
+    std::string_view host = text.substr(at + 2, host_end - at - 2);
+    while (!host.empty() && host.back() == '.') host.remove_suffix(1);  // "see https://acme.recruitee.com."
     const bool wanted = std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) {
       return ascii::EndsWithIgnoreCase(host, s) &&
              (host.size() == s.size() || host[host.size() - s.size() - 1] == '.');
@@ -159,9 +175,11 @@ void ForEachUrl(std::string_view text, const std::vector<std::string_view>& suff
     if (!wanted) continue;
     std::size_t end = host_end;
     while (end < text.size() && !EndsUrl(text[end])) ++end;
+    const std::size_t scanned = end;
+    while (end > at + 2 && text[end - 1] == '.') --end;  // a full stop ends the sentence, not the URL
     const std::string url = prefix + std::string(text.substr(start, end - start));
     if (auto split = Split(url)) found(*split);
-    at = end - 2;
+    at = scanned - 2;
   }
 }
 
@@ -320,7 +338,10 @@ std::string RipplingToken(const FoundUrl& u) {
 }
 
 std::string JobviteToken(const FoundUrl& u) {
-  if (HostIs(u, {"jobs.jobvite.com", "careers.jobvite.com"})) return BoardSegment(u.Segment(0));
+  if (HostIs(u, {"jobs.jobvite.com", "careers.jobvite.com"})) {
+    // jobs.jobvite.com/{company}/jobs and jobs.jobvite.com/careers/{company}/jobs
+    return BoardSegment(u.Segment(0) == "careers" ? u.Segment(1) : u.Segment(0));
+  }
   return {};
 }
 
@@ -378,6 +399,14 @@ const System* SystemOf(const FoundUrl& u) {
     }
   }
   return nullptr;
+}
+
+// The API URL of a board that does not live where its kind looks for it.
+std::string RegionalApi(const System& system, const FoundUrl& u, const std::string& token) {
+  if (system.kind == "lever" && !token.empty() && HostIs(u, {"jobs.eu.lever.co", "api.eu.lever.co"})) {
+    return "https://api.eu.lever.co/v0/postings/" + token + "?mode=json";
+  }
+  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -505,11 +534,12 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
     const System* system = SystemOf(u);
     if (system == nullptr) return;
     std::string token = system->token(u);
-    auto key = std::make_pair(system, token);
+    std::string start = RegionalApi(*system, u, token);
+    auto key = std::make_pair(system, token + " " + start);
     auto [it, inserted] = seen.try_emplace(key);
     if (inserted) {
       it->second = BoardSighting{.system = std::string(system->name), .kind = std::string(system->kind),
-                                 .board = std::move(token), .evidence = u.url};
+                                 .board = std::move(token), .evidence = u.url, .start = std::move(start)};
       order.push_back(key);
     }
     it->second.count += weight;
@@ -538,6 +568,16 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
     return a.count > b.count;
   });
   return out;
+}
+
+bool IsAggregator(const std::vector<BoardSighting>& boards) {
+  std::vector<int> counts;
+  for (const BoardSighting& b : boards) {
+    if (!b.board.empty()) counts.push_back(b.count);
+  }
+  if (counts.size() < 3) return false;
+  std::sort(counts.begin(), counts.end(), std::greater<>());
+  return counts[0] < 2 * counts[1];
 }
 
 namespace {

@@ -27,11 +27,16 @@ struct BoardSighting {
   std::string board;     // the token `board` takes ("acme"); empty when the page does not show it
   std::string evidence;  // the first URL that showed it (absolute, as found)
   int count = 0;         // URLs in the page that point at it (the page's own URL counts 10)
+  // The API URL to read instead of the one the kind derives from `board`,
+  // when the board lives elsewhere: Lever's EU accounts answer on
+  // api.eu.lever.co only (github.com/lever/postings-api). Empty: the kind's.
+  std::string start;
 };
 
 // Every system whose URLs appear in `html` or in `page_url` itself: links,
 // iframes, embed scripts, API calls in inline scripts and JSON (with `\/`,
-// `\u002F` and `&amp;` escapes read through). Best first: a system with a
+// `\u002F`, `&amp;` and percent-encoded `%2F` escapes read through, so a
+// board URL inside a tracking redirect's query counts). Best first: a system with a
 // board token before one without, then by count. Sightings of one system
 // with different tokens are separate entries (the most seen first).
 // Recognised: Greenhouse, Lever, Ashby, Workable, SmartRecruiters,
@@ -39,6 +44,12 @@ struct BoardSighting {
 // Jobvite, iCIMS, and (no jobtrawl kind reads them) Paylocity, Phenom,
 // Taleo, SuccessFactors, JazzHR, UKG Pro, ADP.
 std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_view html);
+
+// True when `boards` (as FindBoards orders them) are those of a page that
+// lists many companies' boards, such as a job aggregator or an investor's
+// portfolio page, rather than one company's careers page: at least three
+// boards with tokens, the most seen less than twice as often as the next.
+bool IsAggregator(const std::vector<BoardSighting>& boards);
 
 // A feed announced by the page: <link rel="alternate"> with an RSS or Atom
 // type, or a link whose URL names an RSS/Atom feed. `url` is absolute.

@@ -170,6 +170,38 @@ TEST_F(DiscoverTest, ListingRowsGiveAnItemSourceThatCheckCrawls) {
   EXPECT_THAT(out, HasSubstr("Leeds"));
 }
 
+// Review of discover: an aggregator's page links to many companies' boards;
+// proposing the first of them would crawl one company it merely lists. Its
+// own rows are what it is.
+TEST_F(DiscoverTest, AnAggregatorPageIsNotTheFirstBoardItLinksTo) {
+  std::string rows;
+  for (const char* c : {"alpha", "beta", "gamma", "delta"}) {
+    rows += std::string("<li class=\"job\"><a href=\"https://boards.greenhouse.io/") + c + "/jobs/1\">Senior Engineer at " +
+            c + "</a><span class=\"location\">Remote, US</span></li>";
+    rows += std::string("<li class=\"job\"><a href=\"https://jobs.lever.co/") + c + "x/abc\">Product Manager at " + c +
+            "x</a><span class=\"location\">London</span></li>";
+  }
+  server_.Route("/jobs", {.body = "<html><body><h1>Portfolio jobs</h1><ul class=\"jobs\">" + rows + "</ul></body></html>"});
+  std::string out, err;
+  ASSERT_EQ(Discover({.input = server_.Url("/jobs")}, &out, &err), kExitOk) << err;
+  EXPECT_THAT(err, HasSubstr("aggregator"));
+  config::SourceConfig s = LoadBlock(out);
+  EXPECT_EQ(s.kind, "html");
+  EXPECT_EQ(s.item, "li.job");
+}
+
+// Lever's EU accounts answer on api.eu.lever.co; `board` alone would read
+// api.lever.co, which does not know them.
+TEST_F(DiscoverTest, ALeverEuBoardReadsTheEuApi) {
+  server_.Route("/careers", {.body = "<html><body><a href=\"https://jobs.eu.lever.co/acme/4f2b\">Engineer</a>"
+                                     "<a href=\"https://jobs.eu.lever.co/acme\">All jobs</a></body></html>"});
+  std::string out, err;
+  ASSERT_EQ(Discover({.input = server_.Url("/careers")}, &out, &err), kExitOk) << err;
+  config::SourceConfig s = LoadBlock(out);
+  EXPECT_EQ(s.kind, "lever");
+  EXPECT_EQ(s.start, std::vector<std::string>{"https://api.eu.lever.co/v0/postings/acme?mode=json"});
+}
+
 TEST_F(DiscoverTest, FailuresSayWhyWithTheirExitCodes) {
   server_.Route("/empty", {.body = "<html><body><p>Nothing here.</p></body></html>"});
   std::string out, err;

@@ -140,6 +140,66 @@ TEST(FindBoardsTest, HostileInputStaysQuietAndLinear) {
   EXPECT_TRUE(FindBoards("", "https://").empty());
 }
 
+// Review of discover: ways real pages show a board that the first cut
+// missed or misread.
+TEST(FindBoardsTest, BoardsBehindRedirectsProseAndPathPrefixes) {
+  const Embed cases[] = {
+      // A tracking redirect carries the board URL percent-encoded (RFC 3986 2.1).
+      {R"(<a href="https://www.google.com/url?q=https%3A%2F%2Fjobs.lever.co%2Facme%2F123&amp;sa=D">Jobs</a>)", "Lever",
+       "lever", "acme"},
+      {R"(<a href="https://t.example/r?u=https%3a%2f%2fboards.greenhouse.io%2facme">Jobs</a>)", "Greenhouse",
+       "greenhouse", "acme"},
+      // A URL ending a sentence: the full stop is not part of it.
+      {"<p>Apply at https://jobs.lever.co/acme.</p>", "Lever", "lever", "acme"},
+      {"<p>See https://acme.recruitee.com.</p>", "Recruitee", "recruitee", "acme"},
+      // Jobvite's career sites live under /careers/{company}.
+      {R"(<iframe src="https://jobs.jobvite.com/careers/acme/jobs?nl=0"></iframe>)", "Jobvite", "jobvite", "acme"},
+  };
+  for (const Embed& e : cases) {
+    SCOPED_TRACE(e.page);
+    auto found = FindBoards("https://careers.example.com/", e.page);
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found[0].system, e.system);
+    EXPECT_EQ(found[0].kind, e.kind);
+    EXPECT_EQ(found[0].board, e.board);
+  }
+}
+
+// Lever's EU accounts answer on api.eu.lever.co, not on the api.lever.co
+// that the `lever` kind's board token reads (github.com/lever/postings-api:
+// "global (default) and EU" instances).
+TEST(FindBoardsTest, LeversEuBoardsNameTheirOwnApi) {
+  for (const char* page : {R"(<a href="https://jobs.eu.lever.co/acme/4f2b-11">Apply</a>)",
+                           R"(<script>fetch("https://api.eu.lever.co/v0/postings/acme?mode=json")</script>)"}) {
+    SCOPED_TRACE(page);
+    auto found = FindBoards("https://careers.example.com/", page);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].board, "acme");
+    EXPECT_EQ(found[0].start, "https://api.eu.lever.co/v0/postings/acme?mode=json");
+  }
+  auto us = FindBoards("https://careers.example.com/", R"(<a href="https://jobs.lever.co/acme">x</a>)");
+  ASSERT_EQ(us.size(), 1u);
+  EXPECT_EQ(us[0].start, "");
+}
+
+// Review of discover: a page linking to the boards of many companies (a job
+// aggregator, an investor's portfolio page) is none of them.
+TEST(FindBoardsTest, APageLinkingToManyCompaniesBoardsIsAnAggregator) {
+  std::string page;
+  for (const char* c : {"alpha", "beta", "gamma", "delta"}) {
+    page += std::string("<a href=\"https://boards.greenhouse.io/") + c + "/jobs/1\">x</a>";
+    page += std::string("<a href=\"https://jobs.lever.co/") + c + "x/abc\">x</a>";
+  }
+  EXPECT_TRUE(IsAggregator(FindBoards("https://vc.example/jobs", page)));
+  // A company's own board, seen often, beside a partner's seen once or twice.
+  std::string own;
+  for (int i = 0; i < 6; ++i) own += "<a href=\"https://boards.greenhouse.io/acme/jobs/" + std::to_string(i) + "\">x</a>";
+  own += R"(<a href="https://jobs.lever.co/partner">x</a><a href="https://jobs.lever.co/other">x</a>)";
+  EXPECT_FALSE(IsAggregator(FindBoards("https://acme.example/careers", own)));
+  EXPECT_FALSE(IsAggregator(FindBoards("https://jobs.lever.co/acme", page)));  // the page is a board itself
+  EXPECT_FALSE(IsAggregator({}));
+}
+
 TEST(FindFeedLinksTest, AlternateLinksAndFeedAnchors) {
   auto feeds = FindFeedLinks("https://example.com/careers/",
                              R"(<head><link rel="alternate" type="application/rss+xml" title=" Jobs " href="/jobs.rss">
