@@ -230,6 +230,60 @@ TEST_F(DiscoverTest, TheAddressPolicyHoldsWithoutAConfigThatAllowsIt) {
   EXPECT_EQ(server_.Hits("/careers"), 0);
 }
 
+// Review of discover: hostile servers end the command with exit 3 and the
+// reason, and nothing is fetched that the policy forbids.
+TEST_F(DiscoverTest, HostileServersEndWithExitThreeAndTheReason) {
+  std::ofstream(dir_ / "fast.toml") << "[http]\nallow_private_networks = true\ndelay = \"0s\"\nretries = 0\n"
+                                       "timeout = \"2s\"\n";
+  const DiscoverOptions base{.config = dir_ / "fast.toml"};
+  server_.Redirect("/to-file", "file:///etc/passwd");
+  server_.Route("/error", {.status = 500, .body = "oops"});
+  server_.Route("/stall", {.stall = true});
+  const struct {
+    const char* target;
+    const char* reason;
+  } cases[] = {
+      {"/to-file", "forbidden_url"},
+      {"/error", "HTTP 500"},
+      {"/stall", "timeout"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.target);
+    std::string out, err;
+    DiscoverOptions o = base;
+    o.input = server_.Url(c.target);
+    EXPECT_EQ(Discover(o, &out, &err), kExitRuntime) << err;
+    EXPECT_THAT(err, HasSubstr(c.reason));
+    EXPECT_TRUE(out.empty()) << out;
+  }
+}
+
+TEST_F(DiscoverTest, RobotsTxtThatDisallowsThePageIsObeyed) {
+  server_.Route("/robots.txt", {.body = "User-agent: *\nDisallow: /careers\n", .headers = {{"Content-Type", "text/plain"}}});
+  server_.Route("/careers", {.body = "<a href=\"https://boards.greenhouse.io/acme\">Jobs</a>"});
+  std::string out, err;
+  EXPECT_EQ(Discover({.input = server_.Url("/careers")}, &out, &err), kExitRuntime) << err;
+  EXPECT_THAT(err, HasSubstr("robots"));
+  EXPECT_EQ(server_.Hits("/careers"), 0);
+}
+
+// Binary, invalid UTF-8 and deeply nested pages: no crash, exit 1 with the reason.
+TEST_F(DiscoverTest, BinaryAndMalformedPagesFindNothingQuietly) {
+  std::string binary;
+  for (int i = 0; i < 100000; ++i) binary += static_cast<char>((i * 7919) & 0xff);
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<div>";
+  const std::string pages[] = {binary, "\xff\xfe\xc3<html>\x80\x81<a href=\"/x\">\xed\xa0\x80</a>", deep};
+  int n = 0;
+  for (const std::string& page : pages) {
+    const std::filesystem::path file = dir_ / ("page" + std::to_string(n++) + ".html");
+    std::ofstream(file, std::ios::binary) << page;
+    std::string out, err;
+    EXPECT_EQ(Discover({.input = file.string()}, &out, &err), kExitSourcesFailed) << err;
+    EXPECT_THAT(err, HasSubstr("found no way"));
+  }
+}
+
 // Every corpus page whose system is visible gives a block the config loader
 // accepts (for the kinds this build has).
 TEST_F(DiscoverTest, CorpusPagesGiveBlocksThatLoad) {
