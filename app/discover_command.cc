@@ -263,8 +263,16 @@ std::optional<std::int64_t> Check(const Proposal& proposal, config::Config confi
 
 int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostream& err) {
   config::Config config;
-  if (options.config) {
-    auto loaded = config::LoadConfig(*options.config);
+  // As every command: -c, else $JOBTRAWL_CONFIG or the installed config
+  // (when there is one), so that its [http] user_agent and address policy
+  // apply to these fetches too.
+  std::optional<std::filesystem::path> config_path = options.config;
+  if (!config_path) {
+    std::error_code ec;
+    if (std::filesystem::path d = DefaultConfigPath(); std::filesystem::exists(d, ec)) config_path = d;
+  }
+  if (config_path) {
+    auto loaded = config::LoadConfig(*config_path);
     if (!loaded) {
       PrintConfigErrors(loaded.error(), err);
       return kExitUsage;

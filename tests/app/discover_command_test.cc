@@ -65,8 +65,8 @@ class DiscoverTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs discover while the server answers on its own thread.
-  int Discover(DiscoverOptions o, std::string* out, std::string* err) {
-    if (!o.config) o.config = config_;
+  int Discover(DiscoverOptions o, std::string* out, std::string* err, bool default_config = false) {
+    if (!o.config && !default_config) o.config = config_;
     auto work = boost::asio::make_work_guard(ioc_);
     std::thread serving([this] { ioc_.run(); });
     std::ostringstream o_out, o_err;
@@ -281,6 +281,27 @@ TEST_F(DiscoverTest, BinaryAndMalformedPagesFindNothingQuietly) {
     std::string out, err;
     EXPECT_EQ(Discover({.input = file.string()}, &out, &err), kExitSourcesFailed) << err;
     EXPECT_THAT(err, HasSubstr("found no way"));
+  }
+}
+
+// Review of discover: without -c, discover fetched with built-in [http]
+// settings, not those of the config every other command reads
+// ($JOBTRAWL_CONFIG or the installed one): the operator's user_agent (how a
+// site knows who crawls it) and address policy were ignored.
+TEST_F(DiscoverTest, WithoutDashCTheDefaultConfigsHttpSettingsApply) {
+  std::ofstream(dir_ / "env.toml") << "[http]\nallow_private_networks = true\ndelay = \"0s\"\nretries = 0\n"
+                                      "user_agent = \"acme-bot/1.0 (+https://acme.example/bot)\"\n";
+  ::setenv("JOBTRAWL_CONFIG", (dir_ / "env.toml").c_str(), 1);
+  server_.Route("/careers", {.body = "<a href=\"https://boards.greenhouse.io/acme\">Jobs</a>"});
+  std::string out, err;
+  const int rc = Discover({.input = server_.Url("/careers")}, &out, &err, /*default_config=*/true);
+  ::unsetenv("JOBTRAWL_CONFIG");
+  ASSERT_EQ(rc, kExitOk) << err;
+  ASSERT_EQ(server_.Hits("/careers"), 1);
+  for (const auto& r : server_.requests()) {
+    if (r.target == "/careers") {
+      EXPECT_EQ(r.headers.at("user-agent"), "acme-bot/1.0 (+https://acme.example/bot)");
+    }
   }
 }
 
