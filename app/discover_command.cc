@@ -393,9 +393,9 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   }
 
   // 3. A feed the page announces, or a sitemap its robots.txt names.
+  auto feeds = page.FeedLinks();
   if (p.kind.empty()) {
-    auto feeds = page.FeedLinks();
-    if (!feeds.empty()) {
+    if (!feeds.empty() && feeds.front().jobs) {
       p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")");
       p.kind = "rss";
       p.start = {feeds.front().url};
@@ -424,6 +424,15 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
       p.item = guess->item;
       p.fields = guess->fields;
     }
+  }
+
+  // 5. A feed that does not say it is of jobs (a blog's, often) is the
+  // last resort.
+  if (p.kind.empty() && !feeds.empty()) {
+    p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")") +
+            ", which does not say it is of jobs";
+    p.kind = "rss";
+    p.start = {feeds.front().url};
   }
 
   if (p.kind.empty()) {

@@ -590,7 +590,9 @@ std::vector<FeedLink> FeedLinksIn(const HtmlDocument& doc, std::string_view page
     auto url = ResolveUrl(base, href);
     if (!url) return;
     if (std::any_of(out.begin(), out.end(), [&](const FeedLink& f) { return f.url == *url; })) return;
-    out.push_back({*url, title != nullptr ? std::string(ascii::Trim(std::string_view(title))) : std::string()});
+    FeedLink feed{*url, title != nullptr ? std::string(ascii::Trim(std::string_view(title))) : std::string()};
+    feed.jobs = HasJobWord(feed.url) || HasJobWord(feed.title);
+    out.push_back(std::move(feed));
   };
   doc.ForEachElement([&](const GumboNode& e) {
     const char* href = HtmlDocument::Attribute(e, "href");
@@ -614,6 +616,7 @@ std::vector<FeedLink> FeedLinksIn(const HtmlDocument& doc, std::string_view page
       }
     }
   });
+  std::stable_partition(out.begin(), out.end(), [](const FeedLink& f) { return f.jobs; });
   return out;
 }
 

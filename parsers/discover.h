@@ -53,9 +53,12 @@ bool IsAggregator(const std::vector<BoardSighting>& boards);
 
 // A feed announced by the page: <link rel="alternate"> with an RSS or Atom
 // type, or a link whose URL names an RSS/Atom feed. `url` is absolute.
+// Feeds whose URL or title names jobs come first; `jobs` says which do
+// (a WordPress page announces its blog's and comments' feeds on every page).
 struct FeedLink {
   std::string url;
   std::string title;
+  bool jobs = false;  // the URL or title has a job word ("job", "career", "vacanc", ...)
 };
 std::vector<FeedLink> FindFeedLinks(std::string_view page_url, std::string_view html);
 

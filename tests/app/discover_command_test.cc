@@ -139,6 +139,36 @@ TEST_F(DiscoverTest, AnAnnouncedFeedGivesAnRssSource) {
   EXPECT_THAT(out, HasSubstr("#   Teacher |"));
 }
 
+// Review of discover: every WordPress page announces the blog's feed and
+// its comments' feed; neither is of jobs. A job board's feed says so in its
+// URL or title (WP Job Manager: /jobs/feed/, ?feed=job_feed).
+TEST_F(DiscoverTest, ABlogsFeedIsNotAJobFeed) {
+  const std::string head =
+      "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" title=\"Acme &raquo; Feed\" href=\"/feed/\">"
+      "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Acme &raquo; Comments Feed\" "
+      "href=\"/comments/feed/\">";
+  std::string rows;
+  for (const char* t : {"Warehouse Operative", "Forklift Driver (nights)", "Shift Manager, Logistics"}) {
+    rows += std::string("<article class=\"vacancy\"><h2 class=\"vacancy-title\"><a href=\"/vacancies/") + t[0] +
+            "/\">" + t + "</a></h2><span class=\"vacancy-location\">Hull</span></article>";
+  }
+  server_.Route("/vacancies/", {.body = head + "</head><body><main>" + rows + "</main></body></html>"});
+  std::string out, err;
+  ASSERT_EQ(Discover({.input = server_.Url("/vacancies/")}, &out, &err), kExitOk) << err;
+  config::SourceConfig s = LoadBlock(out);
+  EXPECT_EQ(s.kind, "html") << out;
+  EXPECT_EQ(s.item, "article.vacancy");
+
+  // A feed that names jobs is still taken first.
+  server_.Route("/jobs", {.body = head + "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Acme &raquo; "
+                                         "Jobs Feed\" href=\"/?feed=job_feed\"></head><body><main>" + rows +
+                                         "</main></body></html>"});
+  ASSERT_EQ(Discover({.input = server_.Url("/jobs")}, &out, &err), kExitOk) << err;
+  s = LoadBlock(out);
+  EXPECT_EQ(s.kind, "rss");
+  EXPECT_EQ(s.start, std::vector<std::string>{server_.Url("/?feed=job_feed")});
+}
+
 TEST_F(DiscoverTest, ASitemapNamedByRobotsTxt) {
   server_.Route("/", {.body = "<html><body><p>Welcome</p></body></html>"});
   server_.Route("/robots.txt", {.body = "User-agent: *\nAllow: /\nSitemap: " + server_.Url("/sitemap-pages.xml") +

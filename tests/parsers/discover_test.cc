@@ -206,10 +206,13 @@ TEST(FindFeedLinksTest, AlternateLinksAndFeedAnchors) {
                                 <link rel="alternate" type="application/atom+xml" href="https://example.com/atom.xml">
                                 <link rel="stylesheet" href="/x.css"></head>
                                 <body><a href="feed/">Feed</a><a href="/jobs.rss">again</a><a href="/about">About</a></body>)");
+  // Those naming jobs first.
   EXPECT_THAT(feeds, ElementsAre(Field(&FeedLink::url, "https://example.com/jobs.rss"),
-                                 Field(&FeedLink::url, "https://example.com/atom.xml"),
-                                 Field(&FeedLink::url, "https://example.com/careers/feed/")));
+                                 Field(&FeedLink::url, "https://example.com/careers/feed/"),
+                                 Field(&FeedLink::url, "https://example.com/atom.xml")));
   EXPECT_EQ(feeds[0].title, "Jobs");
+  EXPECT_TRUE(feeds[1].jobs);
+  EXPECT_FALSE(feeds[2].jobs);
 }
 
 TEST(FindDetailLinksTest, TheLargestGroupOfJobLinks) {
