@@ -170,6 +170,11 @@ bool HasJobPosting(std::string_view url, std::string_view html) {
   return !x.postings.empty();
 }
 
+bool NamesJobs(std::string_view url) {
+  return ascii::ContainsIgnoreCase(url, "job") || ascii::ContainsIgnoreCase(url, "career") ||
+         ascii::ContainsIgnoreCase(url, "vacanc");
+}
+
 // Robots.txt "Sitemap:" lines (RFC 9309 section 2.3.5 leaves them to other
 // specs; sitemaps.org defines the line), those naming jobs first.
 std::vector<std::string> SitemapsOf(std::string_view robots) {
@@ -184,10 +189,7 @@ std::vector<std::string> SitemapsOf(std::string_view robots) {
     std::string_view url = ascii::Trim(line.substr(8));
     if (IsHttpUrl(url)) out.emplace_back(url);
   }
-  std::stable_partition(out.begin(), out.end(), [](const std::string& u) {
-    return ascii::ContainsIgnoreCase(u, "job") || ascii::ContainsIgnoreCase(u, "career") ||
-           ascii::ContainsIgnoreCase(u, "vacanc");
-  });
+  std::stable_partition(out.begin(), out.end(), [](const std::string& u) { return NamesJobs(u); });
   return out;
 }
 
@@ -393,19 +395,22 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   }
 
   // 3. A feed the page announces, or a sitemap its robots.txt names.
+  // Only those naming jobs come before the listing: a blog's feed and a
+  // sitemap of the whole site are on nearly every site.
   auto feeds = page.FeedLinks();
+  std::vector<std::string> sitemaps;
+  std::string robots_url;
   if (p.kind.empty()) {
     if (!feeds.empty() && feeds.front().jobs) {
       p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")");
       p.kind = "rss";
       p.start = {feeds.front().url};
     } else if (remote) {
-      auto parts = SplitUrl(url);
-      if (parts) {
-        const std::string robots_url = Origin(*parts) + "/robots.txt";
+      if (auto parts = SplitUrl(url)) {
+        robots_url = Origin(*parts) + "/robots.txt";
         FetchResult robots = std::move(FetchAll(config.http, {robots_url}).front());
-        auto sitemaps = robots.ok() && robots.status == 200 ? SitemapsOf(robots.body) : std::vector<std::string>{};
-        if (!sitemaps.empty()) {
+        if (robots.ok() && robots.status == 200) sitemaps = SitemapsOf(robots.body);
+        if (!sitemaps.empty() && NamesJobs(sitemaps.front())) {
           p.how = "a sitemap named by " + robots_url;
           p.kind = "sitemap";
           p.start = {sitemaps.front()};
@@ -426,13 +431,18 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
     }
   }
 
-  // 5. A feed that does not say it is of jobs (a blog's, often) is the
-  // last resort.
+  // 5. A feed or sitemap that does not say it is of jobs (a blog's feed,
+  // the whole site's sitemap) is the last resort.
   if (p.kind.empty() && !feeds.empty()) {
     p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")") +
             ", which does not say it is of jobs";
     p.kind = "rss";
     p.start = {feeds.front().url};
+  } else if (p.kind.empty() && !sitemaps.empty()) {
+    p.how = "a sitemap named by " + robots_url + ", which does not say it is of jobs";
+    p.kind = "sitemap";
+    p.start = {sitemaps.front()};
+    if (detail) p.detail_pattern = detail->pattern;
   }
 
   if (p.kind.empty()) {

@@ -181,6 +181,31 @@ TEST_F(DiscoverTest, ASitemapNamedByRobotsTxt) {
   EXPECT_EQ(s.start, std::vector<std::string>{server_.Url("/sitemap-jobs.xml")});  // the jobs one first
 }
 
+// Review of discover: nearly every site's robots.txt names a sitemap of all
+// its pages (blog, products); one that does not name jobs comes after the
+// page's own rows, and when it is the last resort discover says what it is.
+TEST_F(DiscoverTest, ASitesGeneralSitemapComesAfterTheListing) {
+  server_.Route("/robots.txt", {.body = "User-agent: *\nAllow: /\nSitemap: " + server_.Url("/sitemap.xml") + "\n",
+                                .headers = {{"Content-Type", "text/plain"}}});
+  std::string rows;
+  for (const char* t : {"Warehouse Operative", "Forklift Driver (nights)", "Shift Manager, Logistics"}) {
+    rows += std::string("<article class=\"vacancy\"><h2 class=\"vacancy-title\"><a href=\"/vacancies/") + t[0] +
+            "/\">" + t + "</a></h2><span class=\"vacancy-location\">Hull</span></article>";
+  }
+  server_.Route("/careers", {.body = "<html><body><main>" + rows + "</main></body></html>"});
+  std::string out, err;
+  ASSERT_EQ(Discover({.input = server_.Url("/careers")}, &out, &err), kExitOk) << err;
+  config::SourceConfig s = LoadBlock(out);
+  EXPECT_EQ(s.kind, "html") << out;
+  EXPECT_EQ(s.item, "article.vacancy");
+
+  server_.Route("/about", {.body = "<html><body><p>Welcome</p></body></html>"});
+  ASSERT_EQ(Discover({.input = server_.Url("/about")}, &out, &err), kExitOk) << err;
+  s = LoadBlock(out);
+  EXPECT_EQ(s.kind, "sitemap");
+  EXPECT_THAT(err, HasSubstr("does not say it is of jobs"));
+}
+
 TEST_F(DiscoverTest, ListingRowsGiveAnItemSourceThatCheckCrawls) {
   std::string rows;
   const char* titles[] = {"Backend Engineer", "Staff Nurse", "Primary Teacher", "Data Analyst"};
