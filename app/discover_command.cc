@@ -455,6 +455,10 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   if (!options.name.empty()) p.name = options.name;
   p.allow_file = file_page && !p.start.empty() && ascii::StartsWithIgnoreCase(p.start.front(), "file:");
   err << "found: " << p.how << '\n';
+  if (p.allow_file) {
+    err << "note: this source reads the saved file; give the address the page was saved from with --url URL"
+           " for one that reads the live page\n";
+  }
   if (parsers::SourceKindFromName(p.kind) == std::nullopt) {
     err << "note: this build of jobtrawl has no \"" << p.kind << "\" source kind\n";
   }

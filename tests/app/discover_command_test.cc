@@ -285,6 +285,27 @@ TEST_F(DiscoverTest, TheAddressPolicyHoldsWithoutAConfigThatAllowsIt) {
   EXPECT_EQ(server_.Hits("/careers"), 0);
 }
 
+// Review of discover: a saved page without --url gives a source that reads
+// the saved file forever (start = file://..., allow_file = true); a
+// newcomer who saved the page to try discover must be told how to name the
+// live page.
+TEST_F(DiscoverTest, ASavedPageWithoutItsAddressSaysToGiveIt) {
+  std::string rows;
+  for (const char* t : {"Warehouse Operative", "Forklift Driver (nights)", "Shift Manager, Logistics"}) {
+    rows += std::string("<article class=\"vacancy\"><h2 class=\"vacancy-title\"><a href=\"/vacancies/") + t[0] +
+            "/\">" + t + "</a></h2></article>";
+  }
+  const std::filesystem::path file = dir_ / "careers.html";
+  std::ofstream(file) << "<html><body><main>" << rows << "</main></body></html>";
+  std::string out, err;
+  ASSERT_EQ(Discover({.input = file.string()}, &out, &err), kExitOk) << err;
+  EXPECT_THAT(out, HasSubstr("allow_file = true"));
+  EXPECT_THAT(err, HasSubstr("--url"));
+  ASSERT_EQ(Discover({.input = file.string(), .url = "https://acme.example/careers"}, &out, &err), kExitOk) << err;
+  EXPECT_THAT(err, Not(HasSubstr("--url")));
+  EXPECT_EQ(LoadBlock(out).start, std::vector<std::string>{"https://acme.example/careers"});
+}
+
 // Review of discover: hostile servers end the command with exit 3 and the
 // reason, and nothing is fetched that the policy forbids.
 TEST_F(DiscoverTest, HostileServersEndWithExitThreeAndTheReason) {
