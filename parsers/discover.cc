@@ -491,6 +491,67 @@ std::string Base(const HtmlDocument& doc, std::string_view page_url) {
   return std::string(page_url);
 }
 
+// The element children of `e`, in order (what :nth-child counts).
+std::vector<const GumboNode*> ElementChildren(const GumboNode& e) {
+  std::vector<const GumboNode*> out;
+  for (unsigned i = 0; i < e.v.element.children.length; ++i) {
+    const auto* c = static_cast<const GumboNode*>(e.v.element.children.data[i]);
+    if (IsElement(c)) out.push_back(c);
+  }
+  return out;
+}
+
+// For a table row, the fields its table's header cells name, by the
+// 1-based column they head (a th heads the cells below it, HTML "Processing
+// model" of tables); columns after one spanning several are left out, and
+// so is the column holding the row's first link (its title).
+std::vector<std::pair<int, std::string_view>> HeaderColumns(const GumboNode& row) {
+  std::vector<std::pair<int, std::string_view>> out;
+  const GumboNode* table = row.parent;
+  while (IsElement(table) && table->v.element.tag != GUMBO_TAG_TABLE) table = table->parent;
+  if (!IsElement(table)) return out;
+  const GumboNode* header = nullptr;
+  ForEachDescendant(*table, [&](const GumboNode& d) {
+    if (header != nullptr || d.v.element.tag != GUMBO_TAG_TR) return;
+    auto cells = ElementChildren(d);
+    if (std::any_of(cells.begin(), cells.end(), [](const GumboNode* c) { return c->v.element.tag == GUMBO_TAG_TH; })) {
+      header = &d;
+    }
+  });
+  if (header == nullptr || header == &row) return out;
+  int title_column = 0;
+  const GumboNode* link = FirstLink(row);
+  const auto cells = ElementChildren(row);
+  for (std::size_t i = 0; i < cells.size() && link != nullptr; ++i) {
+    for (const GumboNode* n = link; IsElement(n) && n != &row; n = n->parent) {
+      if (n == cells[i]) title_column = static_cast<int>(i) + 1;
+    }
+  }
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kHeaderWords{{
+      {"closing", "valid_through"}, {"deadline", "valid_through"}, {"expir", "valid_through"},
+      {"posted", "date_posted"}, {"published", "date_posted"}, {"date", "date_posted"},
+      {"location", "location"}, {"city", "location"}, {"place", "location"}, {"office", "location"},
+      {"where", "location"}, {"company", "company"}, {"employer", "company"},
+      {"salary", "salary"}, {"pay", "salary"}, {"compensation", "salary"},
+      {"employment", "employment_type"}, {"type", "employment_type"}, {"contract", "employment_type"},
+      {"remote", "remote"},
+  }};
+  const auto heads = ElementChildren(*header);
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    if (HtmlDocument::Attribute(*heads[i], "colspan") != nullptr) break;
+    const int column = static_cast<int>(i) + 1;
+    if (column == title_column) continue;
+    const std::string text = ElementText(*heads[i]);
+    for (const auto& [word, field] : kHeaderWords) {
+      if (ascii::ContainsIgnoreCase(text, word)) {
+        out.emplace_back(column, field);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 // The page's chrome: its navigation, and the header and footer of the page
 // itself (not those of an article or section). ARIA in HTML maps them to
 // the navigation, banner and contentinfo landmarks
@@ -853,6 +914,13 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
         }
       }
     });
+    if (row.v.element.tag == GUMBO_TAG_TR) {
+      for (const auto& [column, field] : HeaderColumns(row)) {
+        if (!fields.contains(std::string(field))) {
+          fields[std::string(field)] = "td:nth-child(" + std::to_string(column) + ")";
+        }
+      }
+    }
     if (!fields.contains("title")) continue;
     for (const auto& [field, selector] : fields) {
       guess.fields.push_back({field, {selector}});

@@ -75,7 +75,8 @@ std::optional<DetailLinks> FindDetailLinks(std::string_view page_url, std::strin
 // A selector source for a listing page with no structured data: `item`
 // matches each repeated row that holds a link (at least 3 rows), `fields`
 // names the parts found in the rows (title, and where the rows' class names
-// say so: company, location, date_posted, employment_type, salary).
+// or, for table rows, the table's header cells say so: company, location,
+// date_posted, valid_through, employment_type, salary, remote).
 // `rows` is how many postings the proposal extracts from this page with
 // titles, checked by running the extractor on it.
 struct ListingGuess {

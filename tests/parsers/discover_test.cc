@@ -320,6 +320,27 @@ TEST(GuessListingTest, ClasslessRowsUnderDepartmentGroupsAreTheRows) {
   EXPECT_EQ(guess->rows, 6);
 }
 
+// Review of discover: a listing in a table names its columns in header
+// cells, not in class names; each named column becomes its field, by
+// position (HTML "tables": a th names the cells below it).
+TEST(GuessListingTest, ATablesHeaderCellsNameItsColumns) {
+  const char* page = R"(<html><body><table class="jobs"><thead><tr><th>Position</th><th>Location</th>
+      <th>Closing date</th><th>Posted</th></tr></thead><tbody>
+      <tr><td><a href="/jobs/101">Senior Backend Engineer</a></td><td>Berlin, Germany</td><td>2026-12-20</td><td>2026-11-20</td></tr>
+      <tr><td><a href="/jobs/102">Staff Nurse, Night Shifts</a></td><td>Leeds, UK</td><td>2026-12-21</td><td>2026-11-21</td></tr>
+      <tr><td><a href="/jobs/103">Primary School Teacher</a></td><td>York, UK</td><td>2026-12-22</td><td>2026-11-22</td></tr>
+      </tbody></table></body></html>)";
+  auto guess = GuessListing("https://acme.example/careers", page);
+  ASSERT_TRUE(guess);
+  EXPECT_EQ(guess->rows, 3);
+  std::map<std::string, std::string> fields;
+  for (const auto& f : guess->fields) fields[f.field] = f.selectors.at(0);
+  EXPECT_EQ(fields["title"], "a");
+  EXPECT_EQ(fields["location"], "td:nth-child(2)");
+  EXPECT_EQ(fields["valid_through"], "td:nth-child(3)");
+  EXPECT_EQ(fields["date_posted"], "td:nth-child(4)");
+}
+
 TEST(SiteNameTest, OpenGraphThenApplicationName) {
   EXPECT_EQ(SiteName(R"(<meta name="application-name" content="App"><meta property="og:site_name" content=" Acme ">)"),
             "Acme");
