@@ -106,6 +106,16 @@ struct Proposal {
   }
 };
 
+// Text from the page as it may be shown on a terminal: control characters
+// (C0 and DEL, which start escape sequences) become '?'.
+std::string Printable(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 bool IsHttpUrl(std::string_view s) {
   return ascii::StartsWithIgnoreCase(s, "http://") || ascii::StartsWithIgnoreCase(s, "https://");
 }
@@ -314,7 +324,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
     html = std::string(d.View(*bytes));
   }
   const bool file_page = ascii::StartsWithIgnoreCase(url, "file:");
-  err << "page: " << url << " (" << html.size() << " bytes)\n";
+  err << "page: " << Printable(url) << " (" << html.size() << " bytes)\n";
   const std::string kind_of_document(DocumentKind(html));
 
   const parsers::CareersPage page(url, std::move(html));
@@ -341,7 +351,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   const bool aggregator = parsers::IsAggregator(boards);
   for (const auto& b : boards) {
     err << "seen: " << b.system << (b.board.empty() ? "" : " board \"" + b.board + "\"") << ", "
-        << b.count << (b.count == 1 ? " time" : " times") << ", e.g. " << b.evidence
+        << b.count << (b.count == 1 ? " time" : " times") << ", e.g. " << Printable(b.evidence)
         << (b.kind.empty() ? " (jobtrawl has no reader for " + b.system + ")" : "") << '\n';
     if (board == nullptr && !aggregator && !b.kind.empty() && !b.board.empty()) board = &b;
   }
@@ -374,7 +384,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
       int with = 0;
       for (std::size_t i = 0; i < pages.size(); ++i) {
         const bool has = pages[i].ok() && HasJobPosting(urls[i], Utf8(pages[i]));
-        err << "detail page " << urls[i] << ": "
+        err << "detail page " << Printable(urls[i]) << ": "
             << (!pages[i].ok() ? Describe(pages[i]) : has ? "JobPosting JSON-LD" : "no JobPosting JSON-LD") << '\n';
         with += has ? 1 : 0;
       }
@@ -402,7 +412,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   std::string robots_url;
   if (p.kind.empty()) {
     if (!feeds.empty() && feeds.front().jobs) {
-      p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")");
+      p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + Printable(feeds.front().title) + "\")");
       p.kind = "rss";
       p.start = {feeds.front().url};
     } else if (remote) {
@@ -434,7 +444,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   // 5. A feed or sitemap that does not say it is of jobs (a blog's feed,
   // the whole site's sitemap) is the last resort.
   if (p.kind.empty() && !feeds.empty()) {
-    p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")") +
+    p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + Printable(feeds.front().title) + "\")") +
             ", which does not say it is of jobs";
     p.kind = "rss";
     p.start = {feeds.front().url};
@@ -452,7 +462,22 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
     return kExitSourcesFailed;
   }
   if (p.name.empty()) p.name = host_name();
-  if (!options.name.empty()) p.name = options.name;
+  // A name the config has already would make it unloadable once the block
+  // is appended (README: `jobtrawl discover URL >> jobtrawl.toml`).
+  auto taken = [&](const std::string& name) { return config.FindSource(name) != nullptr; };
+  if (!options.name.empty()) {
+    p.name = options.name;
+    if (taken(p.name)) {
+      err << "note: " << config.path.string() << " has a source named \"" << Printable(p.name)
+          << "\" already; the block needs another name before it is added\n";
+    }
+  } else if (taken(p.name)) {
+    std::string name;
+    for (int i = 2; name.empty() || taken(name); ++i) name = p.name + "-" + std::to_string(i);
+    err << "note: " << config.path.string() << " has a source named \"" << p.name << "\" already; this one is \""
+        << name << "\"\n";
+    p.name = std::move(name);
+  }
   p.allow_file = file_page && !p.start.empty() && ascii::StartsWithIgnoreCase(p.start.front(), "file:");
   err << "found: " << p.how << '\n';
   if (p.allow_file) {

@@ -306,6 +306,22 @@ TEST_F(DiscoverTest, ASavedPageWithoutItsAddressSaysToGiveIt) {
   EXPECT_EQ(LoadBlock(out).start, std::vector<std::string>{"https://acme.example/careers"});
 }
 
+// Review of discover: the README's `jobtrawl discover URL >> jobtrawl.toml`
+// made the config unloadable ("duplicate source name") when a source of
+// that name was in it already; the block takes a free name and says so.
+TEST_F(DiscoverTest, ANameTheConfigHasAlreadyIsNotReused) {
+  std::ofstream(config_, std::ios::app) << "[[source]]\nname = \"acme\"\nkind = \"lever\"\nboard = \"acme\"\n"
+                                           "[[source]]\nname = \"acme-2\"\nkind = \"lever\"\nboard = \"acme2\"\n";
+  server_.Route("/careers", {.body = "<a href=\"https://boards.greenhouse.io/acme\">Jobs</a>"});
+  std::string out, err;
+  ASSERT_EQ(Discover({.input = server_.Url("/careers")}, &out, &err), kExitOk) << err;
+  EXPECT_EQ(LoadBlock(out).name, "acme-3");
+  EXPECT_THAT(err, HasSubstr("\"acme\""));
+  // Appended to the config, it loads.
+  std::ofstream(config_, std::ios::app) << out;
+  EXPECT_TRUE(config::LoadConfig(config_).has_value());
+}
+
 // Review of discover: hostile servers end the command with exit 3 and the
 // reason, and nothing is fetched that the policy forbids.
 TEST_F(DiscoverTest, HostileServersEndWithExitThreeAndTheReason) {
