@@ -218,8 +218,12 @@ std::optional<std::int64_t> Check(const Proposal& proposal, config::Config confi
   source.follow.max_pages = std::min(source.follow.max_pages, kCheckListingPages);
   source.page_budget = config.parse.page_budget;
 
-  char pattern[] = "/tmp/jobtrawl-discover-XXXXXX";
-  const char* dir = ::mkdtemp(pattern);
+  // In $TMPDIR, as temp_directory_path reads it (POSIX), else /tmp.
+  std::error_code tmp_error;
+  std::filesystem::path tmp = std::filesystem::temp_directory_path(tmp_error);
+  if (tmp_error) tmp = "/tmp";
+  std::string pattern = (tmp / "jobtrawl-discover-XXXXXX").string();
+  const char* dir = ::mkdtemp(pattern.data());
   if (dir == nullptr) {
     err << "jobtrawl: cannot make a temporary folder: " << std::strerror(errno) << '\n';
     return std::nullopt;

@@ -322,6 +322,47 @@ TEST_F(DiscoverTest, ANameTheConfigHasAlreadyIsNotReused) {
   EXPECT_TRUE(config::LoadConfig(config_).has_value());
 }
 
+// Review of discover: --check crawls into a temporary database of its own,
+// in $TMPDIR (it used /tmp whatever TMPDIR said), removed afterwards; the
+// config's database and sources are left alone.
+TEST_F(DiscoverTest, CheckUsesItsOwnTemporaryDatabaseInTmpdirAndLeavesTheConfigsAlone) {
+  const std::filesystem::path tmp = dir_ / "tmp";
+  std::filesystem::create_directories(tmp);
+  std::ofstream(config_, std::ios::app) << "[storage]\ndatabase = \"" << (dir_ / "user.db").string() << "\"\n"
+                                        << "[[source]]\nname = \"other\"\nkind = \"html\"\nstart = [\""
+                                        << server_.Url("/other") << "\"]\n";
+  std::string rows;
+  for (const char* t : {"Warehouse Operative", "Forklift Driver (nights)", "Shift Manager, Logistics"}) {
+    rows += std::string("<article class=\"vacancy\"><h2 class=\"vacancy-title\"><a href=\"/vacancies/") + t[0] +
+            "/\">" + t + "</a></h2></article>";
+  }
+  int fetches = 0;
+  bool temporary_seen = false;
+  server_.Fallback([&](const std::string& target) {
+    if (target != "/careers") return Reply{.status = 404, .body = "not here"};
+    // The second fetch is the check crawl's, while its database exists.
+    if (++fetches == 2) temporary_seen = !std::filesystem::is_empty(tmp);
+    return Reply{.body = "<html><body><main>" + rows + "</main></body></html>"};
+  });
+  const char* old_tmpdir = std::getenv("TMPDIR");
+  const std::string saved = old_tmpdir != nullptr ? old_tmpdir : "";
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  std::string out, err;
+  const int rc = Discover({.input = server_.Url("/careers"), .check = true}, &out, &err);
+  if (old_tmpdir != nullptr) {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  ASSERT_EQ(rc, kExitOk) << err;
+  EXPECT_THAT(out, HasSubstr("#   Forklift Driver (nights) |"));
+  EXPECT_EQ(fetches, 2);
+  EXPECT_TRUE(temporary_seen);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "user.db"));
+  EXPECT_EQ(server_.Hits("/other"), 0);
+}
+
 // Review of discover: hostile servers end the command with exit 3 and the
 // reason, and nothing is fetched that the policy forbids.
 TEST_F(DiscoverTest, HostileServersEndWithExitThreeAndTheReason) {
