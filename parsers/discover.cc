@@ -801,6 +801,7 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
     std::size_t links = 0;  // title-like links over the rows: a posting has one
     std::size_t text = 0;
     const bool job_class = HasJobWord(g.compound);
+    std::set<std::string> hosts;  // of the rows' first links
     for (std::size_t i = 0; i < sampled; ++i) {
       const GumboNode* r = rows[i];
       const GumboNode* a = FirstLink(*r);
@@ -808,6 +809,9 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
       const std::string t = ElementText(*r);
       if (ElementText(*a).empty() || t.empty()) continue;
       ++with_links;
+      if (auto url = ResolveUrl(base, HtmlDocument::Attribute(*a, "href"))) {
+        if (auto parts = SplitUrl(*url)) hosts.insert(ascii::ToLower(parts->host));
+      }
       text += std::min<std::size_t>(t.size(), 200);
       // Links worded like a title ("Apply", "Save" and icons are not).
       std::set<std::string_view> hrefs;
@@ -830,6 +834,9 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
       links += std::max<std::size_t>(hrefs.size(), 1);
     }
     if (with_links == 0 || with_links * 5 < static_cast<int>(sampled) * 4) continue;  // 80% hold a link
+    // Postings link to one site (their own, or one board's); rows linking
+    // each to another site are social or partner links.
+    if (with_links >= 3 && static_cast<int>(hosts.size()) * 2 > with_links) continue;
     const double avg = static_cast<double>(text) / with_links;
     if (avg < 15) continue;  // menus and pagers: a word or two per row
     // Rows holding many links are groups of postings (departments), not postings.

@@ -341,6 +341,24 @@ TEST(GuessListingTest, ATablesHeaderCellsNameItsColumns) {
   EXPECT_EQ(fields["date_posted"], "td:nth-child(4)");
 }
 
+// Review of discover: rows whose links each go to another site ("Follow us
+// on Twitter", "... on Facebook", "... on LinkedIn", as the Phenom corpus
+// page has) are no listing: postings link to one site (their own, or one
+// board's).
+TEST(GuessListingTest, RowsLinkingEachToAnotherSiteAreNoListing) {
+  std::string page = "<html><body><main>";
+  for (const char* site : {"twitter.com/acme", "www.facebook.com/acme", "www.linkedin.com/company/acme"}) {
+    page += std::string("<div class=\"card social\"><ppc-container><a href=\"https://") + site +
+            "\">Follow us on this network today</a></ppc-container></div>";
+  }
+  page += "</main></body></html>";
+  EXPECT_FALSE(GuessListing("https://acme.example/careers", page));
+  const std::string corpus = testing::ReadCorpus("listing/phenom-careers-lilly-search.html");
+  if (corpus.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  auto guess = GuessListing("https://board.example/jobs", corpus);
+  EXPECT_FALSE(guess) << guess->item;
+}
+
 TEST(SiteNameTest, OpenGraphThenApplicationName) {
   EXPECT_EQ(SiteName(R"(<meta name="application-name" content="App"><meta property="og:site_name" content=" Acme ">)"),
             "Acme");
