@@ -359,6 +359,15 @@ TEST(GuessListingTest, RowsLinkingEachToAnotherSiteAreNoListing) {
   EXPECT_FALSE(guess) << guess->item;
 }
 
+// The SEEK corpus page is one job's page; its 52 menu and footer links
+// ("Job search", "Saved jobs", ...) were proposed as a listing.
+TEST(GuessListingCorpusTest, ADetailPagesMenusAreNoListing) {
+  const std::string page = testing::ReadCorpus("plain/seek-au-job-senior-platform-engineer-93856863.html");
+  if (page.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  auto guess = GuessListing("https://board.example/jobs", page);
+  EXPECT_FALSE(guess) << guess->item;
+}
+
 TEST(SiteNameTest, OpenGraphThenApplicationName) {
   EXPECT_EQ(SiteName(R"(<meta name="application-name" content="App"><meta property="og:site_name" content=" Acme ">)"),
             "Acme");
