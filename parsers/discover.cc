@@ -183,6 +183,31 @@ void ForEachUrl(std::string_view text, const std::vector<std::string_view>& suff
   }
 }
 
+// Calls `found` with each quoted string of `text` that is a bare host name
+// ending with one of `suffixes`, as a https URL: embed codes name a board
+// by its host alone (BambooHR: data-domain="acme.bamboohr.com").
+template <typename F>
+void ForEachBareHost(std::string_view text, const std::vector<std::string_view>& suffixes, F&& found) {
+  constexpr std::size_t kMaxHost = 253;  // RFC 1035 2.3.4
+  for (std::size_t q = text.find_first_of("\"'"); q != std::string_view::npos;
+       q = text.find_first_of("\"'", q + 1)) {
+    std::size_t end = q + 1;
+    while (end < text.size() && end - q <= kMaxHost &&
+           (ascii::IsAlnum(text[end]) || text[end] == '.' || text[end] == '-')) {
+      ++end;
+    }
+    if (end >= text.size() || text[end] != text[q] || end == q + 1) continue;
+    const std::string_view host = text.substr(q + 1, end - q - 1);
+    const bool wanted = std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) {
+      return host.size() > s.size() && ascii::EndsWithIgnoreCase(host, s) && host[host.size() - s.size() - 1] == '.';
+    });
+    if (wanted) {
+      if (auto split = Split("https://" + std::string(host) + "/")) found(*split);
+    }
+    q = end;  // the closing quote opens nothing
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The systems
 
@@ -608,6 +633,7 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
   if (auto own = Split(page_url)) count(*own, 10);
   const std::string text = Unescape(html);
   ForEachUrl(text, suffixes, [&](const FoundUrl& u) { count(u, 1); });
+  ForEachBareHost(text, suffixes, [&](const FoundUrl& u) { count(u, 1); });
 
   std::vector<BoardSighting> out;
   out.reserve(order.size());

@@ -36,7 +36,8 @@ struct BoardSighting {
 // Every system whose URLs appear in `html` or in `page_url` itself: links,
 // iframes, embed scripts, API calls in inline scripts and JSON (with `\/`,
 // `\u002F`, `&amp;` and percent-encoded `%2F` escapes read through, so a
-// board URL inside a tracking redirect's query counts). Best first: a system with a
+// board URL inside a tracking redirect's query counts), and quoted bare
+// host names (BambooHR's embed: data-domain="acme.bamboohr.com"). Best first: a system with a
 // board token before one without, then by count. Sightings of one system
 // with different tokens are separate entries (the most seen first).
 // Recognised: Greenhouse, Lever, Ashby, Workable, SmartRecruiters,

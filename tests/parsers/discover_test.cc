@@ -152,6 +152,9 @@ TEST(FindBoardsTest, BoardsBehindRedirectsProseAndPathPrefixes) {
       // A URL ending a sentence: the full stop is not part of it.
       {"<p>Apply at https://jobs.lever.co/acme.</p>", "Lever", "lever", "acme"},
       {"<p>See https://acme.recruitee.com.</p>", "Recruitee", "recruitee", "acme"},
+      // BambooHR's embed code names the board by its bare host in data-domain.
+      {R"(<div id="BambooHR" data-domain="acme.bamboohr.com" data-version="1.0.0"></div>
+          <script src="https://resources.bamboohr.com/js/embed.js"></script>)", "BambooHR", "bamboohr", "acme"},
       // Jobvite's career sites live under /careers/{company}.
       {R"(<iframe src="https://jobs.jobvite.com/careers/acme/jobs?nl=0"></iframe>)", "Jobvite", "jobvite", "acme"},
   };
