@@ -374,6 +374,24 @@ std::optional<std::string> ResolveCurrency(std::string_view token, std::string_v
   return options.front();
 }
 
+// Documented inference (data/salary_ranges.tsv): the size of the amount in
+// its currency says hourly, monthly or yearly; in between, not stated.
+// Amounts counted in lakh are yearly.
+void InferPeriod(Salary& s, bool lakh) {
+  const auto& ranges = Tables::Get().salary_ranges;
+  auto it = s.currency ? ranges.find(*s.currency) : ranges.end();
+  if (it == ranges.end()) it = ranges.find("*");
+  const Tables::SalaryRange r = it != ranges.end() ? it->second : Tables::SalaryRange{};
+  const double v = s.max.value_or(*s.min);
+  if (lakh || v >= r.yearly_from) {
+    s.period = "YEAR";
+  } else if (v >= r.monthly_from) {
+    s.period = "MONTH";
+  } else if (v < r.hourly_below) {
+    s.period = "HOUR";
+  }
+}
+
 }  // namespace
 
 double PeriodsPerYear(std::string_view period) {
@@ -479,22 +497,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!s.min && !s.max) return std::nullopt;
   if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
 
-  if (!s.period) {
-    // Documented inference (data/salary_ranges.tsv): the size of the amount
-    // in its currency says hourly, monthly or yearly; in between, not stated.
-    const auto& ranges = Tables::Get().salary_ranges;
-    auto it = s.currency ? ranges.find(*s.currency) : ranges.end();
-    if (it == ranges.end()) it = ranges.find("*");
-    const Tables::SalaryRange r = it != ranges.end() ? it->second : Tables::SalaryRange{};
-    const double v = s.max.value_or(*s.min);
-    if (lakh || v >= r.yearly_from) {
-      s.period = "YEAR";
-    } else if (v >= r.monthly_from) {
-      s.period = "MONTH";
-    } else if (v < r.hourly_below) {
-      s.period = "HOUR";
-    }
-  }
+  if (!s.period) InferPeriod(s, lakh);
   Annualize(s);
   return s;
 }
@@ -520,6 +523,7 @@ std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::
     }
   }
   if (!period.empty()) s.period = PeriodOf(period);
+  if (!s.period) InferPeriod(s, false);  // as for the same amounts written as text
   Annualize(s);
   return s;
 }

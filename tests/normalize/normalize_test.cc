@@ -66,6 +66,27 @@ TEST(SalaryTest, AnnualizedWithDocumentedFactors) {
   EXPECT_FALSE(NormalizeStructuredSalary(0, 0, "USD", "YEAR"));  // zero is "not stated"
 }
 
+TEST(SalaryTest, StructuredAmountsWithoutAUnitTakeThePeriodTheirSizeSays) {
+  // The same amounts as text and as JSON-LD baseSalary without unitText get
+  // the same period (data/salary_ranges.tsv's documented inference).
+  for (auto [min, max, currency, text] : std::initializer_list<std::tuple<double, double, const char*, const char*>>{
+           {80000, 120000, "USD", "$80,000 - $120,000"},
+           {25, 40, "USD", "$25 - $40"},
+           {4000, 6000, "EUR", "4000 - 6000 EUR"}}) {
+    SCOPED_TRACE(text);
+    auto structured = NormalizeStructuredSalary(min, max, currency, "");
+    auto parsed = ParseSalary(text);
+    ASSERT_TRUE(structured && parsed);
+    EXPECT_TRUE(parsed->period.has_value());
+    EXPECT_EQ(structured->period, parsed->period);
+    EXPECT_EQ(structured->annual_max, parsed->annual_max);
+  }
+  // A unit text names no period it knows: the size decides too.
+  EXPECT_EQ(NormalizeStructuredSalary(90000, std::nullopt, "GBP", "PER_SOMETHING")->period, "YEAR");
+  // Between the ranges, the period stays unstated.
+  EXPECT_EQ(NormalizeStructuredSalary(400, std::nullopt, "USD", "")->period, ParseSalary("$400")->period);
+}
+
 TEST(SalaryTest, AmountsBelowACentOrBeyondAnyPayAreNotStated) {
   // Found by fuzzing (fuzz/regressions/normalize_salary): 1e300 an hour
   // annualized to infinity, and 1e-90 a month to an annual figure of 0.
