@@ -106,6 +106,16 @@ struct Proposal {
   }
 };
 
+// Text from the page as it may be shown on a terminal: control characters
+// (C0 and DEL, which start escape sequences) become '?'.
+std::string Printable(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 bool IsHttpUrl(std::string_view s) {
   return ascii::StartsWithIgnoreCase(s, "http://") || ascii::StartsWithIgnoreCase(s, "https://");
 }
@@ -170,6 +180,11 @@ bool HasJobPosting(std::string_view url, std::string_view html) {
   return !x.postings.empty();
 }
 
+bool NamesJobs(std::string_view url) {
+  return ascii::ContainsIgnoreCase(url, "job") || ascii::ContainsIgnoreCase(url, "career") ||
+         ascii::ContainsIgnoreCase(url, "vacanc");
+}
+
 // Robots.txt "Sitemap:" lines (RFC 9309 section 2.3.5 leaves them to other
 // specs; sitemaps.org defines the line), those naming jobs first.
 std::vector<std::string> SitemapsOf(std::string_view robots) {
@@ -184,10 +199,7 @@ std::vector<std::string> SitemapsOf(std::string_view robots) {
     std::string_view url = ascii::Trim(line.substr(8));
     if (IsHttpUrl(url)) out.emplace_back(url);
   }
-  std::stable_partition(out.begin(), out.end(), [](const std::string& u) {
-    return ascii::ContainsIgnoreCase(u, "job") || ascii::ContainsIgnoreCase(u, "career") ||
-           ascii::ContainsIgnoreCase(u, "vacanc");
-  });
+  std::stable_partition(out.begin(), out.end(), [](const std::string& u) { return NamesJobs(u); });
   return out;
 }
 
@@ -206,8 +218,12 @@ std::optional<std::int64_t> Check(const Proposal& proposal, config::Config confi
   source.follow.max_pages = std::min(source.follow.max_pages, kCheckListingPages);
   source.page_budget = config.parse.page_budget;
 
-  char pattern[] = "/tmp/jobtrawl-discover-XXXXXX";
-  const char* dir = ::mkdtemp(pattern);
+  // In $TMPDIR, as temp_directory_path reads it (POSIX), else /tmp.
+  std::error_code tmp_error;
+  std::filesystem::path tmp = std::filesystem::temp_directory_path(tmp_error);
+  if (tmp_error) tmp = "/tmp";
+  std::string pattern = (tmp / "jobtrawl-discover-XXXXXX").string();
+  const char* dir = ::mkdtemp(pattern.data());
   if (dir == nullptr) {
     err << "jobtrawl: cannot make a temporary folder: " << std::strerror(errno) << '\n';
     return std::nullopt;
@@ -263,8 +279,16 @@ std::optional<std::int64_t> Check(const Proposal& proposal, config::Config confi
 
 int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostream& err) {
   config::Config config;
-  if (options.config) {
-    auto loaded = config::LoadConfig(*options.config);
+  // As every command: -c, else $JOBTRAWL_CONFIG or the installed config
+  // (when there is one), so that its [http] user_agent and address policy
+  // apply to these fetches too.
+  std::optional<std::filesystem::path> config_path = options.config;
+  if (!config_path) {
+    std::error_code ec;
+    if (std::filesystem::path d = DefaultConfigPath(); std::filesystem::exists(d, ec)) config_path = d;
+  }
+  if (config_path) {
+    auto loaded = config::LoadConfig(*config_path);
     if (!loaded) {
       PrintConfigErrors(loaded.error(), err);
       return kExitUsage;
@@ -304,7 +328,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
     html = std::string(d.View(*bytes));
   }
   const bool file_page = ascii::StartsWithIgnoreCase(url, "file:");
-  err << "page: " << url << " (" << html.size() << " bytes)\n";
+  err << "page: " << Printable(url) << " (" << html.size() << " bytes)\n";
   const std::string kind_of_document(DocumentKind(html));
 
   const parsers::CareersPage page(url, std::move(html));
@@ -328,14 +352,21 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   std::vector<parsers::BoardSighting> boards = page.Boards();
   const parsers::BoardSighting* board = nullptr;
   if (!p.kind.empty()) boards.clear();  // a feed's items link to many systems
+  const bool aggregator = parsers::IsAggregator(boards);
   for (const auto& b : boards) {
     err << "seen: " << b.system << (b.board.empty() ? "" : " board \"" + b.board + "\"") << ", "
-        << b.count << (b.count == 1 ? " time" : " times") << ", e.g. " << b.evidence
+        << b.count << (b.count == 1 ? " time" : " times") << ", e.g. " << Printable(b.evidence)
         << (!b.kind.empty()   ? std::string()
             : !b.feed.empty() ? " (read through its feed " + b.feed + ")"
                               : " (jobtrawl has no reader for " + b.system + "'s API)")
         << '\n';
-    if (board == nullptr && !b.board.empty() && (!b.kind.empty() || !b.feed.empty())) board = &b;
+    if (board == nullptr && !aggregator && !b.board.empty() && (!b.kind.empty() || !b.feed.empty())) board = &b;
+  }
+  if (aggregator) {
+    err << "note: the page links to the boards of "
+        << std::count_if(boards.begin(), boards.end(), [](const auto& b) { return !b.board.empty(); })
+        << " companies alike, as an aggregator does; it is none of them (discover one board's URL for its own"
+           " source)\n";
   }
   if (board != nullptr && p.kind.empty() && board->kind.empty()) {
     p.how = board->system + " board \"" + board->board + "\", through its RSS feed";
@@ -345,7 +376,11 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   } else if (board != nullptr && p.kind.empty()) {
     p.how = board->system + " board \"" + board->board + "\"";
     p.kind = board->kind;
-    p.board = board->board;
+    if (board->start.empty()) {
+      p.board = board->board;
+    } else {
+      p.start = {board->start};  // a board the kind's own API host does not serve
+    }
     p.name = NameFrom(board->kind == "workday" ? board->board.substr(0, board->board.find('.')) : board->board);
     // Lever's and Ashby's APIs do not name the company.
     if ((p.kind == "lever" || p.kind == "ashby") && !site.empty()) p.company = site;
@@ -361,7 +396,7 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
       int with = 0;
       for (std::size_t i = 0; i < pages.size(); ++i) {
         const bool has = pages[i].ok() && HasJobPosting(urls[i], Utf8(pages[i]));
-        err << "detail page " << urls[i] << ": "
+        err << "detail page " << Printable(urls[i]) << ": "
             << (!pages[i].ok() ? Describe(pages[i]) : has ? "JobPosting JSON-LD" : "no JobPosting JSON-LD") << '\n';
         with += has ? 1 : 0;
       }
@@ -382,19 +417,22 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
   }
 
   // 3. A feed the page announces, or a sitemap its robots.txt names.
+  // Only those naming jobs come before the listing: a blog's feed and a
+  // sitemap of the whole site are on nearly every site.
+  auto feeds = page.FeedLinks();
+  std::vector<std::string> sitemaps;
+  std::string robots_url;
   if (p.kind.empty()) {
-    auto feeds = page.FeedLinks();
-    if (!feeds.empty()) {
-      p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + feeds.front().title + "\")");
+    if (!feeds.empty() && feeds.front().jobs) {
+      p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + Printable(feeds.front().title) + "\")");
       p.kind = "rss";
       p.start = {feeds.front().url};
     } else if (remote) {
-      auto parts = SplitUrl(url);
-      if (parts) {
-        const std::string robots_url = Origin(*parts) + "/robots.txt";
+      if (auto parts = SplitUrl(url)) {
+        robots_url = Origin(*parts) + "/robots.txt";
         FetchResult robots = std::move(FetchAll(config.http, {robots_url}).front());
-        auto sitemaps = robots.ok() && robots.status == 200 ? SitemapsOf(robots.body) : std::vector<std::string>{};
-        if (!sitemaps.empty()) {
+        if (robots.ok() && robots.status == 200) sitemaps = SitemapsOf(robots.body);
+        if (!sitemaps.empty() && NamesJobs(sitemaps.front())) {
           p.how = "a sitemap named by " + robots_url;
           p.kind = "sitemap";
           p.start = {sitemaps.front()};
@@ -415,6 +453,20 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
     }
   }
 
+  // 5. A feed or sitemap that does not say it is of jobs (a blog's feed,
+  // the whole site's sitemap) is the last resort.
+  if (p.kind.empty() && !feeds.empty()) {
+    p.how = "a feed the page links to" + (feeds.front().title.empty() ? "" : " (\"" + Printable(feeds.front().title) + "\")") +
+            ", which does not say it is of jobs";
+    p.kind = "rss";
+    p.start = {feeds.front().url};
+  } else if (p.kind.empty() && !sitemaps.empty()) {
+    p.how = "a sitemap named by " + robots_url + ", which does not say it is of jobs";
+    p.kind = "sitemap";
+    p.start = {sitemaps.front()};
+    if (detail) p.detail_pattern = detail->pattern;
+  }
+
   if (p.kind.empty()) {
     err << "jobtrawl: found no way to read jobs from " << url
         << ": no applicant-tracking system with a board token, no JobPosting JSON-LD, no feed or sitemap,"
@@ -422,9 +474,28 @@ int DiscoverCommand(const DiscoverOptions& options, std::ostream& out, std::ostr
     return kExitSourcesFailed;
   }
   if (p.name.empty()) p.name = host_name();
-  if (!options.name.empty()) p.name = options.name;
+  // A name the config has already would make it unloadable once the block
+  // is appended (README: `jobtrawl discover URL >> jobtrawl.toml`).
+  auto taken = [&](const std::string& name) { return config.FindSource(name) != nullptr; };
+  if (!options.name.empty()) {
+    p.name = options.name;
+    if (taken(p.name)) {
+      err << "note: " << config.path.string() << " has a source named \"" << Printable(p.name)
+          << "\" already; the block needs another name before it is added\n";
+    }
+  } else if (taken(p.name)) {
+    std::string name;
+    for (int i = 2; name.empty() || taken(name); ++i) name = p.name + "-" + std::to_string(i);
+    err << "note: " << config.path.string() << " has a source named \"" << p.name << "\" already; this one is \""
+        << name << "\"\n";
+    p.name = std::move(name);
+  }
   p.allow_file = file_page && !p.start.empty() && ascii::StartsWithIgnoreCase(p.start.front(), "file:");
   err << "found: " << p.how << '\n';
+  if (p.allow_file) {
+    err << "note: this source reads the saved file; give the address the page was saved from with --url URL"
+           " for one that reads the live page\n";
+  }
   if (parsers::SourceKindFromName(p.kind) == std::nullopt) {
     err << "note: this build of jobtrawl has no \"" << p.kind << "\" source kind\n";
   }

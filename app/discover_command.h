@@ -13,7 +13,9 @@ namespace jobtrawl::app {
 struct DiscoverOptions {
   std::string input;  // an http(s) URL to fetch, or a saved page's path
   std::string url;    // with a file: the address it was saved from (default file://<path>)
-  std::optional<std::filesystem::path> config;  // its [http] settings are used for fetching
+  // Its [http] settings are used for fetching; unset: $JOBTRAWL_CONFIG or
+  // the installed config when it exists, else built-in defaults.
+  std::optional<std::filesystem::path> config;
   std::string name;   // the source's name (default: from the board token or host)
   bool check = false; // crawl the proposed source once and show what it would store
   int check_postings = 10;  // postings shown by --check

@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
                        "The careers page: an http(s) URL (fetched politely) or a saved page")
       ->required();
   discover->add_option("--url", discover_options.url, "With a saved page: the address it was saved from");
-  discover->add_option("-c,--config", discover_config, "Config whose [http] settings fetching uses");
+  discover->add_option("-c,--config", discover_config, "Config whose [http] settings fetching uses (default as for crawl, when it exists)");
   discover->add_option("--name", discover_options.name, "The source's name (default: from the board)");
   discover->add_flag("--check", discover_options.check,
                      "Crawl the proposed source once into a temporary database and show what it "

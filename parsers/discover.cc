@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "model/ascii.h"
 #include "model/url.h"
@@ -22,7 +23,7 @@ namespace {
 
 // The page text with the escapes URLs hide behind in scripts and JSON read
 // through: "\/" (any run of backslashes before it), "\u002F", "\u0026",
-// "\u003A", "&amp;", "&#x2F;" and "&#47;".
+// "\u003A", "&amp;", "&#x2F;", "&#47;", and "%2F", "%3A", "%3F", "%3D", "%26".
 std::string Unescape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -53,6 +54,21 @@ std::string Unescape(std::string_view s) {
       out.append(s.substr(i, j - i));
       i = j;
       continue;
+    }
+    if (c == '%' && i + 2 < s.size()) {
+      // Percent-encoded URLs inside other URLs' queries (RFC 3986 2.1).
+      const std::string_view code = s.substr(i + 1, 2);
+      char decoded = 0;
+      if (ascii::EqualsIgnoreCase(code, "2f")) decoded = '/';
+      if (ascii::EqualsIgnoreCase(code, "3a")) decoded = ':';
+      if (ascii::EqualsIgnoreCase(code, "3f")) decoded = '?';
+      if (ascii::EqualsIgnoreCase(code, "3d")) decoded = '=';
+      if (ascii::EqualsIgnoreCase(code, "26")) decoded = '&';
+      if (decoded != 0) {
+        out += decoded;
+        i += 3;
+        continue;
+      }
     }
     if (c == '&') {
       static constexpr std::array<std::pair<std::string_view, char>, 5> kRefs{
@@ -150,7 +166,8 @@ void ForEachUrl(std::string_view text, const std::vector<std::string_view>& suff
            text[host_end] != '?' && text[host_end] != '#' && text[host_end] != ':') {
       ++host_end;
     }
-    const std::string_view host = text.substr(at + 2, host_end - at - 2);
+    std::string_view host = text.substr(at + 2, host_end - at - 2);
+    while (!host.empty() && host.back() == '.') host.remove_suffix(1);  // "see https://acme.recruitee.com."
     const bool wanted = std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) {
       return ascii::EndsWithIgnoreCase(host, s) &&
              (host.size() == s.size() || host[host.size() - s.size() - 1] == '.');
@@ -158,9 +175,36 @@ void ForEachUrl(std::string_view text, const std::vector<std::string_view>& suff
     if (!wanted) continue;
     std::size_t end = host_end;
     while (end < text.size() && !EndsUrl(text[end])) ++end;
+    const std::size_t scanned = end;
+    while (end > at + 2 && text[end - 1] == '.') --end;  // a full stop ends the sentence, not the URL
     const std::string url = prefix + std::string(text.substr(start, end - start));
     if (auto split = Split(url)) found(*split);
-    at = end - 2;
+    at = scanned - 2;
+  }
+}
+
+// Calls `found` with each quoted string of `text` that is a bare host name
+// ending with one of `suffixes`, as a https URL: embed codes name a board
+// by its host alone (BambooHR: data-domain="acme.bamboohr.com").
+template <typename F>
+void ForEachBareHost(std::string_view text, const std::vector<std::string_view>& suffixes, F&& found) {
+  constexpr std::size_t kMaxHost = 253;  // RFC 1035 2.3.4
+  for (std::size_t q = text.find_first_of("\"'"); q != std::string_view::npos;
+       q = text.find_first_of("\"'", q + 1)) {
+    std::size_t end = q + 1;
+    while (end < text.size() && end - q <= kMaxHost &&
+           (ascii::IsAlnum(text[end]) || text[end] == '.' || text[end] == '-')) {
+      ++end;
+    }
+    if (end >= text.size() || text[end] != text[q] || end == q + 1) continue;
+    const std::string_view host = text.substr(q + 1, end - q - 1);
+    const bool wanted = std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) {
+      return host.size() > s.size() && ascii::EndsWithIgnoreCase(host, s) && host[host.size() - s.size() - 1] == '.';
+    });
+    if (wanted) {
+      if (auto split = Split("https://" + std::string(host) + "/")) found(*split);
+    }
+    q = end;  // the closing quote opens nothing
   }
 }
 
@@ -320,7 +364,10 @@ std::string RipplingToken(const FoundUrl& u) {
 }
 
 std::string JobviteToken(const FoundUrl& u) {
-  if (HostIs(u, {"jobs.jobvite.com", "careers.jobvite.com"})) return BoardSegment(u.Segment(0));
+  if (HostIs(u, {"jobs.jobvite.com", "careers.jobvite.com"})) {
+    // jobs.jobvite.com/{company}/jobs and jobs.jobvite.com/careers/{company}/jobs
+    return BoardSegment(u.Segment(0) == "careers" ? u.Segment(1) : u.Segment(0));
+  }
   return {};
 }
 
@@ -378,6 +425,14 @@ const System* SystemOf(const FoundUrl& u) {
     }
   }
   return nullptr;
+}
+
+// The API URL of a board that does not live where its kind looks for it.
+std::string RegionalApi(const System& system, const FoundUrl& u, const std::string& token) {
+  if (system.kind == "lever" && !token.empty() && HostIs(u, {"jobs.eu.lever.co", "api.eu.lever.co"})) {
+    return "https://api.eu.lever.co/v0/postings/" + token + "?mode=json";
+  }
+  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -462,6 +517,99 @@ std::string Base(const HtmlDocument& doc, std::string_view page_url) {
   return std::string(page_url);
 }
 
+// The element children of `e`, in order (what :nth-child counts).
+std::vector<const GumboNode*> ElementChildren(const GumboNode& e) {
+  std::vector<const GumboNode*> out;
+  for (unsigned i = 0; i < e.v.element.children.length; ++i) {
+    const auto* c = static_cast<const GumboNode*>(e.v.element.children.data[i]);
+    if (IsElement(c)) out.push_back(c);
+  }
+  return out;
+}
+
+// For a table row, the fields its table's header cells name, by the
+// 1-based column they head (a th heads the cells below it, HTML "Processing
+// model" of tables); columns after one spanning several are left out, and
+// so is the column holding the row's first link (its title).
+std::vector<std::pair<int, std::string_view>> HeaderColumns(const GumboNode& row) {
+  std::vector<std::pair<int, std::string_view>> out;
+  const GumboNode* table = row.parent;
+  while (IsElement(table) && table->v.element.tag != GUMBO_TAG_TABLE) table = table->parent;
+  if (!IsElement(table)) return out;
+  const GumboNode* header = nullptr;
+  ForEachDescendant(*table, [&](const GumboNode& d) {
+    if (header != nullptr || d.v.element.tag != GUMBO_TAG_TR) return;
+    auto cells = ElementChildren(d);
+    if (std::any_of(cells.begin(), cells.end(), [](const GumboNode* c) { return c->v.element.tag == GUMBO_TAG_TH; })) {
+      header = &d;
+    }
+  });
+  if (header == nullptr || header == &row) return out;
+  int title_column = 0;
+  const GumboNode* link = FirstLink(row);
+  const auto cells = ElementChildren(row);
+  for (std::size_t i = 0; i < cells.size() && link != nullptr; ++i) {
+    for (const GumboNode* n = link; IsElement(n) && n != &row; n = n->parent) {
+      if (n == cells[i]) title_column = static_cast<int>(i) + 1;
+    }
+  }
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kHeaderWords{{
+      {"closing", "valid_through"}, {"deadline", "valid_through"}, {"expir", "valid_through"},
+      {"posted", "date_posted"}, {"published", "date_posted"}, {"date", "date_posted"},
+      {"location", "location"}, {"city", "location"}, {"place", "location"}, {"office", "location"},
+      {"where", "location"}, {"company", "company"}, {"employer", "company"},
+      {"salary", "salary"}, {"pay", "salary"}, {"compensation", "salary"},
+      {"employment", "employment_type"}, {"type", "employment_type"}, {"contract", "employment_type"},
+      {"remote", "remote"},
+  }};
+  const auto heads = ElementChildren(*header);
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    if (HtmlDocument::Attribute(*heads[i], "colspan") != nullptr) break;
+    const int column = static_cast<int>(i) + 1;
+    if (column == title_column) continue;
+    const std::string text = ElementText(*heads[i]);
+    for (const auto& [word, field] : kHeaderWords) {
+      if (ascii::ContainsIgnoreCase(text, word)) {
+        out.emplace_back(column, field);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// The page's chrome: its navigation, and the header and footer of the page
+// itself (not those of an article or section). ARIA in HTML maps them to
+// the navigation, banner and contentinfo landmarks
+// (https://www.w3.org/TR/html-aria/#el-header); menus and footers often hold
+// more links than the listing, and longer ones, but never its postings.
+class PageChrome {
+ public:
+  explicit PageChrome(const HtmlDocument& doc) {
+    doc.ForEachElement([&](const GumboNode& e) {
+      const GumboNode* p = IsElement(e.parent) ? e.parent : nullptr;
+      const GumboTag tag = e.v.element.tag;
+      const bool parent_sectioned = p != nullptr && sectioned_.contains(p);
+      if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_SECTION || tag == GUMBO_TAG_MAIN ||
+          tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_NAV || parent_sectioned) {
+        sectioned_.insert(&e);
+      }
+      bool root = tag == GUMBO_TAG_NAV ||
+                  ((tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER) && !parent_sectioned);
+      if (const char* role = HtmlDocument::Attribute(e, "role"); role != nullptr) {
+        root = root || ascii::EqualsIgnoreCase(role, "navigation") || ascii::EqualsIgnoreCase(role, "banner") ||
+               ascii::EqualsIgnoreCase(role, "contentinfo");
+      }
+      if (root || (p != nullptr && chrome_.contains(p))) chrome_.insert(&e);
+    });
+  }
+  bool Contains(const GumboNode& e) const { return chrome_.contains(&e); }
+
+ private:
+  std::unordered_set<const GumboNode*> sectioned_;
+  std::unordered_set<const GumboNode*> chrome_;
+};
+
 }  // namespace
 
 std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_view html) {
@@ -473,7 +621,8 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
     const System* system = SystemOf(u);
     if (system == nullptr) return;
     std::string token = system->token(u);
-    auto key = std::make_pair(system, token);
+    std::string start = RegionalApi(*system, u, token);
+    auto key = std::make_pair(system, token + " " + start);
     auto [it, inserted] = seen.try_emplace(key);
     if (inserted) {
       std::string feed;
@@ -482,7 +631,8 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
         feed.replace(feed.find("{}"), 2, token);
       }
       it->second = BoardSighting{.system = std::string(system->name), .kind = std::string(system->kind),
-                                 .board = std::move(token), .feed = std::move(feed), .evidence = u.url};
+                                 .board = std::move(token), .feed = std::move(feed), .evidence = u.url,
+                                 .start = std::move(start)};
       order.push_back(key);
     }
     it->second.count += weight;
@@ -490,6 +640,7 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
   if (auto own = Split(page_url)) count(*own, 10);
   const std::string text = Unescape(html);
   ForEachUrl(text, suffixes, [&](const FoundUrl& u) { count(u, 1); });
+  ForEachBareHost(text, suffixes, [&](const FoundUrl& u) { count(u, 1); });
 
   std::vector<BoardSighting> out;
   out.reserve(order.size());
@@ -513,6 +664,16 @@ std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_vie
   return out;
 }
 
+bool IsAggregator(const std::vector<BoardSighting>& boards) {
+  std::vector<int> counts;
+  for (const BoardSighting& b : boards) {
+    if (!b.board.empty()) counts.push_back(b.count);
+  }
+  if (counts.size() < 3) return false;
+  std::sort(counts.begin(), counts.end(), std::greater<>());
+  return counts[0] < 2 * counts[1];
+}
+
 namespace {
 
 std::vector<FeedLink> FeedLinksIn(const HtmlDocument& doc, std::string_view page_url) {
@@ -523,7 +684,9 @@ std::vector<FeedLink> FeedLinksIn(const HtmlDocument& doc, std::string_view page
     auto url = ResolveUrl(base, href);
     if (!url) return;
     if (std::any_of(out.begin(), out.end(), [&](const FeedLink& f) { return f.url == *url; })) return;
-    out.push_back({*url, title != nullptr ? std::string(ascii::Trim(std::string_view(title))) : std::string()});
+    FeedLink feed{*url, title != nullptr ? std::string(ascii::Trim(std::string_view(title))) : std::string()};
+    feed.jobs = HasJobWord(feed.url) || HasJobWord(feed.title);
+    out.push_back(std::move(feed));
   };
   doc.ForEachElement([&](const GumboNode& e) {
     const char* href = HtmlDocument::Attribute(e, "href");
@@ -547,10 +710,12 @@ std::vector<FeedLink> FeedLinksIn(const HtmlDocument& doc, std::string_view page
       }
     }
   });
+  std::stable_partition(out.begin(), out.end(), [](const FeedLink& f) { return f.jobs; });
   return out;
 }
 
-std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_view page_url) {
+std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_view page_url,
+                                        const PageChrome& chrome) {
   const std::string base = Base(doc, page_url);
   auto page = SplitUrl(page_url);
   if (!page) return std::nullopt;
@@ -563,7 +728,7 @@ std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_vi
   std::map<std::string, Group> groups;  // by "origin + prefix"
   std::set<std::string> seen;
   doc.ForEachElement([&](const GumboNode& e) {
-    if (e.v.element.tag != GUMBO_TAG_A) return;
+    if (e.v.element.tag != GUMBO_TAG_A || chrome.Contains(e)) return;
     const char* href = HtmlDocument::Attribute(e, "href");
     if (href == nullptr) return;
     auto url = ResolveUrl(base, href);
@@ -606,6 +771,10 @@ std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_vi
   return out;
 }
 
+std::optional<DetailLinks> DetailLinksIn(const HtmlDocument& doc, std::string_view page_url) {
+  return DetailLinksIn(doc, page_url, PageChrome(doc));
+}
+
 std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view page_url) {
   const std::string_view html = doc.html();
   struct Candidate {
@@ -625,30 +794,35 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
     std::vector<const GumboNode*> rows;
   };
   std::vector<Group> groups;
+  const PageChrome chrome(doc);
   doc.ForEachElement([&](const GumboNode& e) {
     const GumboTag tag = e.v.element.tag;
     if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_OPTION || tag == GUMBO_TAG_LINK ||
         tag == GUMBO_TAG_META || tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY ||
-        tag == GUMBO_TAG_HEAD || !IsElement(e.parent)) {
+        tag == GUMBO_TAG_HEAD || !IsElement(e.parent) || chrome.Contains(e)) {
       return;
     }
     std::string compound(TagName(e));
-    std::string key;
+    auto add = [&](const std::string& key) {
+      auto [it, inserted] = group_of.try_emplace(key, groups.size());
+      if (inserted) groups.push_back({compound, e.parent, {}});
+      groups[it->second].rows.push_back(&e);
+    };
     if (auto classes = Classes(e); !classes.empty()) {
       compound += "." + classes.front();
-      key = compound;
+      add(compound);
     } else {
-      key = compound + "@" + std::to_string(reinterpret_cast<std::uintptr_t>(e.parent));
+      add(compound + "@" + std::to_string(reinterpret_cast<std::uintptr_t>(e.parent)));
+      // Rows without a class split into groups (departments) share their
+      // place in the page: "section.dept > ul > li".
+      if (IsElement(e.parent->parent)) add(compound + "@" + Compound(*e.parent) + "<" + Compound(*e.parent->parent));
     }
-    auto [it, inserted] = group_of.try_emplace(key, groups.size());
-    if (inserted) groups.push_back({compound, e.parent, {}});
-    groups[it->second].rows.push_back(&e);
   });
   // The page's detail links, when it has a group of them: a posting's row
   // holds exactly one of them (a department's holds several, a part of a
   // row such as "more jobs at" links none).
   std::set<std::string> detail_urls;
-  if (auto detail = DetailLinksIn(doc, page_url)) detail_urls.insert(detail->urls.begin(), detail->urls.end());
+  if (auto detail = DetailLinksIn(doc, page_url, chrome)) detail_urls.insert(detail->urls.begin(), detail->urls.end());
   const std::string base = Base(doc, page_url);
   constexpr std::size_t kSampledRows = 100;  // scoring reads at most this many rows of a group
   for (Group& g : groups) {
@@ -660,6 +834,7 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
     std::size_t links = 0;  // title-like links over the rows: a posting has one
     std::size_t text = 0;
     const bool job_class = HasJobWord(g.compound);
+    std::set<std::string> hosts;  // of the rows' first links
     for (std::size_t i = 0; i < sampled; ++i) {
       const GumboNode* r = rows[i];
       const GumboNode* a = FirstLink(*r);
@@ -667,6 +842,9 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
       const std::string t = ElementText(*r);
       if (ElementText(*a).empty() || t.empty()) continue;
       ++with_links;
+      if (auto url = ResolveUrl(base, HtmlDocument::Attribute(*a, "href"))) {
+        if (auto parts = SplitUrl(*url)) hosts.insert(ascii::ToLower(parts->host));
+      }
       text += std::min<std::size_t>(t.size(), 200);
       // Links worded like a title ("Apply", "Save" and icons are not).
       std::set<std::string_view> hrefs;
@@ -689,6 +867,9 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
       links += std::max<std::size_t>(hrefs.size(), 1);
     }
     if (with_links == 0 || with_links * 5 < static_cast<int>(sampled) * 4) continue;  // 80% hold a link
+    // Postings link to one site (their own, or one board's); rows linking
+    // each to another site are social or partner links.
+    if (with_links >= 3 && static_cast<int>(hosts.size()) * 2 > with_links) continue;
     const double avg = static_cast<double>(text) / with_links;
     if (avg < 15) continue;  // menus and pagers: a word or two per row
     // Rows holding many links are groups of postings (departments), not postings.
@@ -711,6 +892,9 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
       tries.push_back("#" + std::string(id) + " > " + c.compound);
     }
     tries.push_back(Compound(*c.parent) + " > " + c.compound);
+    if (IsElement(c.parent->parent)) {
+      tries.push_back(Compound(*c.parent->parent) + " > " + Compound(*c.parent) + " > " + c.compound);
+    }
     if (c.compound.find('.') == std::string::npos) tries.push_back(c.compound);
     std::string item;
     for (const std::string& t : tries) {
@@ -770,6 +954,13 @@ std::optional<ListingGuess> ListingIn(const HtmlDocument& doc, std::string_view 
         }
       }
     });
+    if (row.v.element.tag == GUMBO_TAG_TR) {
+      for (const auto& [column, field] : HeaderColumns(row)) {
+        if (!fields.contains(std::string(field))) {
+          fields[std::string(field)] = "td:nth-child(" + std::to_string(column) + ")";
+        }
+      }
+    }
     if (!fields.contains("title")) continue;
     for (const auto& [field, selector] : fields) {
       guess.fields.push_back({field, {selector}});

@@ -28,11 +28,17 @@ struct BoardSighting {
   std::string feed;      // with no kind: an RSS feed the system publishes for the board, if any
   std::string evidence;  // the first URL that showed it (absolute, as found)
   int count = 0;         // URLs in the page that point at it (the page's own URL counts 10)
+  // The API URL to read instead of the one the kind derives from `board`,
+  // when the board lives elsewhere: Lever's EU accounts answer on
+  // api.eu.lever.co only (github.com/lever/postings-api). Empty: the kind's.
+  std::string start;
 };
 
 // Every system whose URLs appear in `html` or in `page_url` itself: links,
 // iframes, embed scripts, API calls in inline scripts and JSON (with `\/`,
-// `\u002F` and `&amp;` escapes read through). Best first: a system with a
+// `\u002F`, `&amp;` and percent-encoded `%2F` escapes read through, so a
+// board URL inside a tracking redirect's query counts), and quoted bare
+// host names (BambooHR's embed: data-domain="acme.bamboohr.com"). Best first: a system with a
 // board token before one without, then by count. Sightings of one system
 // with different tokens are separate entries (the most seen first).
 // Recognised, with the jobtrawl kind reading their API: Greenhouse, Lever,
@@ -42,11 +48,20 @@ struct BoardSighting {
 // Paylocity, Phenom, Taleo, SuccessFactors, JazzHR, UKG Pro, ADP.
 std::vector<BoardSighting> FindBoards(std::string_view page_url, std::string_view html);
 
+// True when `boards` (as FindBoards orders them) are those of a page that
+// lists many companies' boards, such as a job aggregator or an investor's
+// portfolio page, rather than one company's careers page: at least three
+// boards with tokens, the most seen less than twice as often as the next.
+bool IsAggregator(const std::vector<BoardSighting>& boards);
+
 // A feed announced by the page: <link rel="alternate"> with an RSS or Atom
 // type, or a link whose URL names an RSS/Atom feed. `url` is absolute.
+// Feeds whose URL or title names jobs come first; `jobs` says which do
+// (a WordPress page announces its blog's and comments' feeds on every page).
 struct FeedLink {
   std::string url;
   std::string title;
+  bool jobs = false;  // the URL or title has a job word ("job", "career", "vacanc", ...)
 };
 std::vector<FeedLink> FindFeedLinks(std::string_view page_url, std::string_view html);
 
@@ -63,7 +78,8 @@ std::optional<DetailLinks> FindDetailLinks(std::string_view page_url, std::strin
 // A selector source for a listing page with no structured data: `item`
 // matches each repeated row that holds a link (at least 3 rows), `fields`
 // names the parts found in the rows (title, and where the rows' class names
-// say so: company, location, date_posted, employment_type, salary).
+// or, for table rows, the table's header cells say so: company, location,
+// date_posted, valid_through, employment_type, salary, remote).
 // `rows` is how many postings the proposal extracts from this page with
 // titles, checked by running the extractor on it.
 struct ListingGuess {

@@ -148,16 +148,82 @@ TEST(FindBoardsTest, HostileInputStaysQuietAndLinear) {
   EXPECT_TRUE(FindBoards("", "https://").empty());
 }
 
+// Review of discover: ways real pages show a board that the first cut
+// missed or misread.
+TEST(FindBoardsTest, BoardsBehindRedirectsProseAndPathPrefixes) {
+  const Embed cases[] = {
+      // A tracking redirect carries the board URL percent-encoded (RFC 3986 2.1).
+      {R"(<a href="https://www.google.com/url?q=https%3A%2F%2Fjobs.lever.co%2Facme%2F123&amp;sa=D">Jobs</a>)", "Lever",
+       "lever", "acme"},
+      {R"(<a href="https://t.example/r?u=https%3a%2f%2fboards.greenhouse.io%2facme">Jobs</a>)", "Greenhouse",
+       "greenhouse", "acme"},
+      // A URL ending a sentence: the full stop is not part of it.
+      {"<p>Apply at https://jobs.lever.co/acme.</p>", "Lever", "lever", "acme"},
+      {"<p>See https://acme.recruitee.com.</p>", "Recruitee", "recruitee", "acme"},
+      // BambooHR's embed code names the board by its bare host in data-domain.
+      {R"(<div id="BambooHR" data-domain="acme.bamboohr.com" data-version="1.0.0"></div>
+          <script src="https://resources.bamboohr.com/js/embed.js"></script>)", "BambooHR", "", "acme"},
+      // Jobvite's career sites live under /careers/{company}.
+      {R"(<iframe src="https://jobs.jobvite.com/careers/acme/jobs?nl=0"></iframe>)", "Jobvite", "", "acme"},
+  };
+  for (const Embed& e : cases) {
+    SCOPED_TRACE(e.page);
+    auto found = FindBoards("https://careers.example.com/", e.page);
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found[0].system, e.system);
+    EXPECT_EQ(found[0].kind, e.kind);
+    EXPECT_EQ(found[0].board, e.board);
+  }
+}
+
+// Lever's EU accounts answer on api.eu.lever.co, not on the api.lever.co
+// that the `lever` kind's board token reads (github.com/lever/postings-api:
+// "global (default) and EU" instances).
+TEST(FindBoardsTest, LeversEuBoardsNameTheirOwnApi) {
+  for (const char* page : {R"(<a href="https://jobs.eu.lever.co/acme/4f2b-11">Apply</a>)",
+                           R"(<script>fetch("https://api.eu.lever.co/v0/postings/acme?mode=json")</script>)"}) {
+    SCOPED_TRACE(page);
+    auto found = FindBoards("https://careers.example.com/", page);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].board, "acme");
+    EXPECT_EQ(found[0].start, "https://api.eu.lever.co/v0/postings/acme?mode=json");
+  }
+  auto us = FindBoards("https://careers.example.com/", R"(<a href="https://jobs.lever.co/acme">x</a>)");
+  ASSERT_EQ(us.size(), 1u);
+  EXPECT_EQ(us[0].start, "");
+}
+
+// Review of discover: a page linking to the boards of many companies (a job
+// aggregator, an investor's portfolio page) is none of them.
+TEST(FindBoardsTest, APageLinkingToManyCompaniesBoardsIsAnAggregator) {
+  std::string page;
+  for (const char* c : {"alpha", "beta", "gamma", "delta"}) {
+    page += std::string("<a href=\"https://boards.greenhouse.io/") + c + "/jobs/1\">x</a>";
+    page += std::string("<a href=\"https://jobs.lever.co/") + c + "x/abc\">x</a>";
+  }
+  EXPECT_TRUE(IsAggregator(FindBoards("https://vc.example/jobs", page)));
+  // A company's own board, seen often, beside a partner's seen once or twice.
+  std::string own;
+  for (int i = 0; i < 6; ++i) own += "<a href=\"https://boards.greenhouse.io/acme/jobs/" + std::to_string(i) + "\">x</a>";
+  own += R"(<a href="https://jobs.lever.co/partner">x</a><a href="https://jobs.lever.co/other">x</a>)";
+  EXPECT_FALSE(IsAggregator(FindBoards("https://acme.example/careers", own)));
+  EXPECT_FALSE(IsAggregator(FindBoards("https://jobs.lever.co/acme", page)));  // the page is a board itself
+  EXPECT_FALSE(IsAggregator({}));
+}
+
 TEST(FindFeedLinksTest, AlternateLinksAndFeedAnchors) {
   auto feeds = FindFeedLinks("https://example.com/careers/",
                              R"(<head><link rel="alternate" type="application/rss+xml" title=" Jobs " href="/jobs.rss">
                                 <link rel="alternate" type="application/atom+xml" href="https://example.com/atom.xml">
                                 <link rel="stylesheet" href="/x.css"></head>
                                 <body><a href="feed/">Feed</a><a href="/jobs.rss">again</a><a href="/about">About</a></body>)");
+  // Those naming jobs first.
   EXPECT_THAT(feeds, ElementsAre(Field(&FeedLink::url, "https://example.com/jobs.rss"),
-                                 Field(&FeedLink::url, "https://example.com/atom.xml"),
-                                 Field(&FeedLink::url, "https://example.com/careers/feed/")));
+                                 Field(&FeedLink::url, "https://example.com/careers/feed/"),
+                                 Field(&FeedLink::url, "https://example.com/atom.xml")));
   EXPECT_EQ(feeds[0].title, "Jobs");
+  EXPECT_TRUE(feeds[1].jobs);
+  EXPECT_FALSE(feeds[2].jobs);
 }
 
 TEST(FindDetailLinksTest, TheLargestGroupOfJobLinks) {
@@ -209,6 +275,108 @@ TEST(GuessListingTest, MenusAndTooFewRowsAreNoListing) {
                                <li><a href="/c">Contact</a></li><li><a href="/b">Blog</a></li></ul>)"));
   EXPECT_FALSE(GuessListing("https://example.com/", "<div><p>no links at all</p><p>x</p><p>y</p></div>"));
   EXPECT_FALSE(GuessListing("https://example.com/", ""));
+}
+
+// Review of discover: a site's menus and footers often hold more links,
+// with longer texts, than its listing; they are page chrome (HTML
+// "Sections": nav, header, footer, aside), never postings.
+std::string PageWithBigMenuAndFooter() {
+  std::string menu, footer, cards;
+  for (int i = 0; i < 40; ++i) {
+    menu += "<li class=\"menu-item\"><a href=\"/p/" + std::to_string(i) + "\">Our wonderful product number " +
+            std::to_string(i) + " for teams</a></li>";
+  }
+  for (int i = 0; i < 30; ++i) {
+    footer += "<li class=\"footer-link\"><a href=\"/f/" + std::to_string(i) + "\">Footer resources and legal page " +
+              std::to_string(i) + "</a></li>";
+  }
+  for (int i = 0; i < 5; ++i) {
+    cards += "<div class=\"card\"><h3 class=\"card-title\"><a href=\"/careers/" + std::to_string(i) +
+             "-role\">Role title number " + std::to_string(i) + " engineer</a></h3><p>Berlin</p></div>";
+  }
+  return "<html><body><header><ul class=\"mega\">" + menu + "</ul></header><main><section id=\"open-roles\">" +
+         cards + "</section></main><footer><ul>" + footer + "</ul></footer></body></html>";
+}
+
+TEST(GuessListingTest, MenusAndFootersBiggerThanTheListingAreNotIt) {
+  const std::string page = PageWithBigMenuAndFooter();
+  auto guess = GuessListing("https://acme.example/careers", page);
+  ASSERT_TRUE(guess);
+  EXPECT_EQ(guess->item, "div.card");
+  EXPECT_EQ(guess->rows, 5);
+  auto links = FindDetailLinks("https://acme.example/careers", page);
+  ASSERT_TRUE(links);
+  EXPECT_EQ(links->urls.size(), 5u);
+  EXPECT_EQ(links->urls.front(), "https://acme.example/careers/0-role");
+}
+
+// Review of discover: postings grouped by department, in rows without a
+// class of their own, are the rows; the department sections holding them
+// are not postings (their headings are no job titles).
+TEST(GuessListingTest, ClasslessRowsUnderDepartmentGroupsAreTheRows) {
+  std::string page = R"(<html><body><ul class="nav"><li><a href="/">Home</a></li><li><a href="/a">About</a></li>
+                        <li><a href="/b">Blog</a></li></ul>)";
+  for (const char* dept : {"Engineering", "Sales", "Operations"}) {
+    page += std::string("<section class=\"dept\"><h2>") + dept + "</h2><ul>";
+    for (int i = 0; i < 2; ++i) {
+      page += std::string("<li><a href=\"/jobs/") + dept + std::to_string(i) + "\">" + dept + " specialist level " +
+              std::to_string(i) + "</a> <span>Remote</span></li>";
+    }
+    page += "</ul></section>";
+  }
+  page += "</body></html>";
+  auto guess = GuessListing("https://acme.example/careers", page);
+  ASSERT_TRUE(guess);
+  EXPECT_EQ(guess->item, "section.dept > ul > li");
+  EXPECT_EQ(guess->rows, 6);
+}
+
+// Review of discover: a listing in a table names its columns in header
+// cells, not in class names; each named column becomes its field, by
+// position (HTML "tables": a th names the cells below it).
+TEST(GuessListingTest, ATablesHeaderCellsNameItsColumns) {
+  const char* page = R"(<html><body><table class="jobs"><thead><tr><th>Position</th><th>Location</th>
+      <th>Closing date</th><th>Posted</th></tr></thead><tbody>
+      <tr><td><a href="/jobs/101">Senior Backend Engineer</a></td><td>Berlin, Germany</td><td>2026-12-20</td><td>2026-11-20</td></tr>
+      <tr><td><a href="/jobs/102">Staff Nurse, Night Shifts</a></td><td>Leeds, UK</td><td>2026-12-21</td><td>2026-11-21</td></tr>
+      <tr><td><a href="/jobs/103">Primary School Teacher</a></td><td>York, UK</td><td>2026-12-22</td><td>2026-11-22</td></tr>
+      </tbody></table></body></html>)";
+  auto guess = GuessListing("https://acme.example/careers", page);
+  ASSERT_TRUE(guess);
+  EXPECT_EQ(guess->rows, 3);
+  std::map<std::string, std::string> fields;
+  for (const auto& f : guess->fields) fields[f.field] = f.selectors.at(0);
+  EXPECT_EQ(fields["title"], "a");
+  EXPECT_EQ(fields["location"], "td:nth-child(2)");
+  EXPECT_EQ(fields["valid_through"], "td:nth-child(3)");
+  EXPECT_EQ(fields["date_posted"], "td:nth-child(4)");
+}
+
+// Review of discover: rows whose links each go to another site ("Follow us
+// on Twitter", "... on Facebook", "... on LinkedIn", as the Phenom corpus
+// page has) are no listing: postings link to one site (their own, or one
+// board's).
+TEST(GuessListingTest, RowsLinkingEachToAnotherSiteAreNoListing) {
+  std::string page = "<html><body><main>";
+  for (const char* site : {"twitter.com/acme", "www.facebook.com/acme", "www.linkedin.com/company/acme"}) {
+    page += std::string("<div class=\"card social\"><ppc-container><a href=\"https://") + site +
+            "\">Follow us on this network today</a></ppc-container></div>";
+  }
+  page += "</main></body></html>";
+  EXPECT_FALSE(GuessListing("https://acme.example/careers", page));
+  const std::string corpus = testing::ReadCorpus("listing/phenom-careers-lilly-search.html");
+  if (corpus.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  auto guess = GuessListing("https://board.example/jobs", corpus);
+  EXPECT_FALSE(guess) << guess->item;
+}
+
+// The SEEK corpus page is one job's page; its 52 menu and footer links
+// ("Job search", "Saved jobs", ...) were proposed as a listing.
+TEST(GuessListingCorpusTest, ADetailPagesMenusAreNoListing) {
+  const std::string page = testing::ReadCorpus("plain/seek-au-job-senior-platform-engineer-93856863.html");
+  if (page.empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR;
+  auto guess = GuessListing("https://board.example/jobs", page);
+  EXPECT_FALSE(guess) << guess->item;
 }
 
 TEST(SiteNameTest, OpenGraphThenApplicationName) {
