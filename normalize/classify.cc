@@ -555,13 +555,18 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
   return best;
 }
 
-std::optional<std::string> Language(std::string_view text) {
+namespace {
+
+// Language and LanguageInFolded: `folded_sample` is the sample's fold with
+// kExtrasKeep, made here when nullptr (only when the script leaves the
+// words to decide).
+std::optional<std::string> LanguageOf(std::string_view text, const std::string_view* folded_sample) {
   // Scripts first: they decide without counting words.
   enum Script { kUk, kRu, kCyrillic, kJa, kHan, kKo, kAr, kHe, kEl, kTh, kHi, kScripts };
   std::array<int, kScripts> scripts{};
   int letters = 0;
   size_t i = 0;
-  const size_t limit = std::min<size_t>(text.size(), 1500);
+  const size_t limit = std::min<size_t>(text.size(), kLanguageSample);
   while (i < limit) {
     if (i + 8 <= limit) {  // eight ASCII bytes at a time: their letters counted at once
       std::uint64_t word;
@@ -611,18 +616,25 @@ std::optional<std::string> Language(std::string_view text) {
     if (scripts[script] * 2 > letters) return code;
   }
   // Latin script: the language whose common words are most frequent.
-  // The folded words are counted and looked up in one walk (folded words
-  // are separated by single spaces): no vector of them, no memchr a word.
-  const std::string f = Fold(text.substr(0, limit));
+  // The words are those of Fold(sample): those of the fold with
+  // kExtrasKeep, which keeps '+' and '-' in words, split at '+' and '-'
+  // too. They are counted and looked up in one walk: no vector of them,
+  // no memchr a word.
+  std::string own_fold;
+  if (folded_sample == nullptr) own_fold = Fold(text.substr(0, limit), kExtrasKeep);
+  const std::string_view f = folded_sample != nullptr ? *folded_sample : std::string_view(own_fold);
   const Tables& t = Tables::Get();
   std::array<int, 32> counts{};  // language_words holds a 32-bit set of languages per word
   size_t word_count = 0;
+  auto separator = [](char c) { return c == ' ' || c == '+' || c == '-'; };
   for (size_t start = 0; start < f.size();) {
     size_t end = start;
-    while (end < f.size() && f[end] != ' ') ++end;
-    ++word_count;
-    if (const std::uint32_t* bits = t.language_words.Find(std::string_view(f.data() + start, end - start))) {
-      for (std::uint32_t b = *bits; b != 0; b &= b - 1) ++counts[static_cast<size_t>(std::countr_zero(b))];
+    while (end < f.size() && !separator(f[end])) ++end;
+    if (end != start) {
+      ++word_count;
+      if (const std::uint32_t* bits = t.language_words.Find(std::string_view(f.data() + start, end - start))) {
+        for (std::uint32_t b = *bits; b != 0; b &= b - 1) ++counts[static_cast<size_t>(std::countr_zero(b))];
+      }
     }
     start = end + 1;
   }
@@ -640,6 +652,14 @@ std::optional<std::string> Language(std::string_view text) {
   }
   if (best_n < 3 || best_n * 2 < second_n * 3) return std::nullopt;
   return best;
+}
+
+}  // namespace
+
+std::optional<std::string> Language(std::string_view text) { return LanguageOf(text, nullptr); }
+
+std::optional<std::string> LanguageInFolded(std::string_view text, std::string_view folded_sample) {
+  return LanguageOf(text, &folded_sample);
 }
 
 }  // namespace jobtrawl::normalize

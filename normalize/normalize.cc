@@ -199,11 +199,13 @@ void NormalizePosting(Posting& p, const Context& c) {
   std::string words = p.title.value_or("") + "\n" + p.description.value_or("");
   p.skills = Skills(words);
   if (p.description) {
-    // One fold of the description serves both.
-    std::string folded = Fold(*p.description, kExtrasKeep);
+    // One fold of the description serves all three (Language reads the
+    // fold of its sample, the start of this one).
+    size_t sample = 0;
+    std::string folded = Fold(*p.description, kExtrasKeep, kLanguageSample, &sample);
+    p.language = LanguageInFolded(*p.description, std::string_view(folded).substr(0, sample));
     p.visa_sponsorship = VisaSponsorshipInFolded(*p.description, folded);
     p.experience_years_min = ExperienceYearsInFolded(std::move(folded));
-    p.language = Language(*p.description);
   }
 }
 

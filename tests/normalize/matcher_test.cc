@@ -8,7 +8,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -195,6 +200,177 @@ TEST(TextTest, AsciiIsFoldedAndCleanedTheSameAtEveryOffset) {
   }
   EXPECT_EQ(Fold("Alpha Beta9 gamma DELTA epsilon"), "alpha beta9 gamma delta epsilon");
   EXPECT_EQ(CleanText("one two  three\x7f four\x01" "five six seven"), "one two three fourfive six seven");
+}
+
+
+// Pieces of text for the mixed-script cases below: ASCII, the accented
+// letters and dashes that CleanText copies and Fold folds in their run loops
+// (two-byte sequences, E1 and E2 sequences), and the characters those loops
+// must leave to the per-character code: white space beyond ASCII, invisible
+// characters, combining marks (NFC), characters beyond the tables, and
+// invalid or truncated sequences.
+constexpr std::string_view kMixedPieces[] = {
+    "a", "Z", "7", " ", " ", "  ", "-", "+", ".", "\n", "\t", "\x01",
+    "\u00E9", "\u00DF", "\u00E7", "\u00C9", "\u00FC", "\u0131", "\u01C4", "\u0149", "\u00BD", "\u00AA",
+    "\u0416", "\u05D0", "\u1EA1", "\u1E9E", "\u2014", "\u2013", "\u201C", "\u2026", "\u2044", "\u2070",
+    "\u00A0", "\u2003", "\u2028", "\u00AD", "\u200B", "\u0085", "\u0301", "\u1100", "\u3000", "\uFB01", "\u4E2D",
+    "\xC3", "\x80", "\xE2\x80", "\xED\xA0\x80"};
+
+// What CleanText makes of `text` on one line, one code point at a time as
+// its rules say: NFC first (when the text is valid UTF-8), white space runs
+// one space, invisible characters dropped, invalid bytes kept, trimmed.
+std::string CleanReference(std::string_view text) {
+  std::string nfc(text);
+  if (auto* composed = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(nfc.c_str()))) {
+    nfc = reinterpret_cast<const char*>(composed);
+    std::free(composed);
+  }
+  std::string out;
+  bool space = false;
+  auto put = [&](std::string_view bytes) {
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.append(bytes);
+  };
+  for (size_t i = 0; i < nfc.size();) {
+    utf8proc_int32_t cp = 0;
+    const auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(nfc.data() + i),
+                                      static_cast<utf8proc_ssize_t>(nfc.size() - i), &cp);
+    if (len <= 0) {
+      put(nfc.substr(i, 1));
+      ++i;
+      continue;
+    }
+    const std::string_view bytes = std::string_view(nfc).substr(i, static_cast<size_t>(len));
+    i += static_cast<size_t>(len);
+    const auto category = utf8proc_category(cp);
+    if (cp == ' ' || (cp >= '\t' && cp <= '\r') || category == UTF8PROC_CATEGORY_ZS || cp == 0x2028 || cp == 0x2029) {
+      space = true;
+      continue;
+    }
+    const bool invisible = category == UTF8PROC_CATEGORY_CC || cp == 0xAD || cp == 0xFEFF ||
+                           (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0x180E ||
+                           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    if (!invisible) put(bytes);
+  }
+  return out;
+}
+
+// What Fold makes of `text`, one code point at a time through utf8proc:
+// NFKC case fold, marks stripped, letters, digits and `keep` kept, every
+// other run one space, invalid bytes skipped, trimmed.
+std::string FoldReference(std::string_view text, std::string_view keep = {}) {
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < text.size();) {
+    utf8proc_int32_t cp = 0;
+    const auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                      static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0) {
+      ++i;
+      continue;
+    }
+    i += static_cast<size_t>(len);
+    utf8proc_int32_t parts[16];
+    int boundclass = UTF8PROC_BOUNDCLASS_START;
+    const auto count = utf8proc_decompose_char(
+        cp, parts, 16,
+        static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                       UTF8PROC_STRIPMARK | UTF8PROC_IGNORE),
+        &boundclass);
+    for (utf8proc_ssize_t k = 0; k >= 0 && k < count && count <= 16; ++k) {
+      const auto category = utf8proc_category(parts[k]);
+      if (category >= UTF8PROC_CATEGORY_MN && category <= UTF8PROC_CATEGORY_ME) continue;
+      const bool word = (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
+                        (category >= UTF8PROC_CATEGORY_ND && category <= UTF8PROC_CATEGORY_NO) ||
+                        (parts[k] < 0x80 && keep.find(static_cast<char>(parts[k])) != std::string_view::npos);
+      if (!word) {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out.push_back(' ');
+      space = false;
+      unsigned char bytes[4];
+      const auto n = utf8proc_encode_char(parts[k], bytes);
+      for (utf8proc_ssize_t b = 0; b < n; ++b) {
+        out.push_back(parts[k] < 0x80 ? static_cast<char>(std::tolower(bytes[b])) : static_cast<char>(bytes[b]));
+      }
+    }
+  }
+  return out;
+}
+
+std::string MixedText(std::mt19937& rng) {
+  std::string text;
+  const int parts = static_cast<int>(rng() % 40);
+  for (int k = 0; k < parts; ++k) {
+    // Mostly letters and the copied characters, so that runs form.
+    const std::uint32_t r = rng() % 100;
+    static constexpr std::string_view kCommon[] = {"a", "q", " ", "\u00E9", "\u00DF", "\u2014", "Z"};
+    text += r < 60 ? kCommon[r % std::size(kCommon)] : kMixedPieces[r % std::size(kMixedPieces)];
+  }
+  return text;
+}
+
+TEST(TextTest, MixedScriptTextIsFoldedAndCleanedAsEachCharacterSays) {
+  // CleanText copies, and Fold folds, accented letters and dashes within
+  // their ASCII run loops; each must give what the per-character rules
+  // (utf8proc: UAX #15, CaseFolding.txt, general categories) give, whatever
+  // stands beside them (seeded: the same strings every run).
+  std::mt19937 rng(20261202);
+  for (int round = 0; round < 4000; ++round) {
+    const std::string text = MixedText(rng);
+    SCOPED_TRACE(::testing::PrintToString(text));
+    EXPECT_EQ(Fold(text), FoldReference(text));
+    EXPECT_EQ(Fold(text, "+-"), FoldReference(text, "+-"));
+    EXPECT_EQ(CleanText(text), CleanReference(text));
+  }
+  EXPECT_EQ(CleanText("D\u00E9j\u00E0 \u2014 the fa\u00E7ade \u2014 stra\u00DFe"), "D\u00E9j\u00E0 \u2014 the fa\u00E7ade \u2014 stra\u00DFe");
+  EXPECT_EQ(CleanText("a \u00A0\u00E9 \u00AD\u00E9\u0301"), "a \u00E9 \u00E9\u0301");
+  EXPECT_EQ(Fold("D\u00E9j\u00E0 \u2014 the fa\u00E7ade\u2026stra\u00DFe"), "deja the facade strasse");
+  EXPECT_EQ(Fold("na\u00EFve\u2026", "."), "naive...");
+}
+
+TEST(TextTest, FoldWithAMarkGivesTheFoldOfTheTextBeforeIt) {
+  // Fold(text, keep, mark, &m): the fold of the whole text, whose first m
+  // bytes are the fold of text.substr(0, mark), also when `mark` falls
+  // inside a character (there it is an invalid sequence, skipped).
+  std::mt19937 rng(20261203);
+  for (int round = 0; round < 1500; ++round) {
+    const std::string text = MixedText(rng);
+    for (size_t mark = 0; mark <= text.size() + 1; ++mark) {
+      SCOPED_TRACE(::testing::PrintToString(text) + " mark " + std::to_string(mark));
+      size_t folded_mark = 12345;
+      const std::string folded = Fold(text, "+-", mark, &folded_mark);
+      ASSERT_EQ(folded, Fold(text, "+-"));
+      ASSERT_LE(folded_mark, folded.size());
+      ASSERT_EQ(folded.substr(0, folded_mark), Fold(std::string_view(text).substr(0, std::min(mark, text.size())), "+-"));
+    }
+  }
+}
+
+TEST(LanguageTest, TheFoldOfTheSampleGivesWhatTheTextGives) {
+  // NormalizePosting hands Language the fold it made of the description's
+  // start (LanguageInFolded): words joined by '-' or '+' count as the words
+  // they are, and a sample cut inside a word or a character counts as
+  // Language's own does.
+  const std::string english = "We are a team of engineers and you will work with the best of us on the-next-thing for our users. ";
+  const std::string german = "Wir sind ein Team und suchen eine Person, die mit uns an der Zukunft arbeitet und für die Kunden da ist. ";
+  const std::string hyphens = "the-and-to-of a+in+for with-you we+our is-are will-be on-as your-that this+or an. ";
+  std::string long_text;
+  while (long_text.size() < 2 * kLanguageSample) long_text += english + "\u00E9\u2014 ";
+  for (const std::string& text : {english, german, hyphens, english + german, german + english + english, long_text,
+                                  std::string(kLanguageSample - 2, 'x') + " \u00E9t\u00E9 " + english}) {
+    SCOPED_TRACE(text.substr(0, 60));
+    const std::string sample_fold = Fold(std::string_view(text).substr(0, std::min(text.size(), kLanguageSample)), kExtrasKeep);
+    EXPECT_EQ(LanguageInFolded(text, sample_fold), Language(text));
+    size_t mark = 0;
+    const std::string folded = Fold(text, kExtrasKeep, kLanguageSample, &mark);
+    EXPECT_EQ(LanguageInFolded(text, std::string_view(folded).substr(0, mark)), Language(text));
+  }
+  EXPECT_EQ(Language(english), "en");
+  EXPECT_EQ(Language(german), "de");
+  EXPECT_EQ(Language(hyphens), "en");  // 21 common words, joined by '-' and '+'
 }
 
 }  // namespace
