@@ -7,6 +7,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 
 #include "model/ascii.h"
@@ -292,9 +293,9 @@ std::uint64_t SlashBytes(std::uint64_t w) {
   return ~(((d & kLow7) + kLow7) | d | kLow7);
 }
 
-}  // namespace
 
-std::vector<std::string> Skills(std::string_view text) {
+// Skills of the text made of `parts` one after another, each ending a token.
+std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts) {
   const Tables& t = Tables::Get();
   // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
   // One pass over the bytes with a class table; each token is looked up
@@ -312,9 +313,11 @@ std::vector<std::string> Skills(std::string_view text) {
   // Per token: it holds a '/' ("CI/CD", "React/Redux"). Bytes, not
   // vector<bool>, whose push_back was a visible part of tokenizing.
   std::vector<unsigned char> slashed;
-  tokens.reserve(text.size() / 6 + 1);
-  slashed.reserve(text.size() / 6 + 1);
-  {
+  size_t total = 0;
+  for (std::string_view text : parts) total += text.size();
+  tokens.reserve(total / 6 + 1);
+  slashed.reserve(total / 6 + 1);
+  for (std::string_view text : parts) {
     auto push = [&](size_t start, size_t end, bool slash) {
       std::string_view current(text.data() + start, end - start);
       while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
@@ -441,6 +444,14 @@ std::vector<std::string> Skills(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+std::vector<std::string> Skills(std::string_view text) { return SkillsIn({text}); }
+
+std::vector<std::string> Skills(std::string_view title, std::string_view description) {
+  return SkillsIn({title, description});
+}
+
 std::optional<std::string> VisaSponsorship(std::string_view text) {
   return VisaSponsorshipInFolded(text, Fold(text, kExtrasKeep));
 }
@@ -477,17 +488,19 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
   };
   bool any = false;
   size_t i = 0;
-  // Eight bytes at a time: the positions holding 'y', 'j', the first byte
-  // of "р", or an "a" before an "n" (an 'a' alone is too common to try
-  // each). Windows overlap by a byte so a pair across two is seen.
+  // Eight bytes at a time: the positions where a unit's first two bytes
+  // are ("ye", "yr", "ja", the D1 80 of "р"), or its first three ("ano",
+  // "ans": "an" alone is in too many words to try each). Windows overlap
+  // by two bytes so that a unit's start across two is seen whole.
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
   auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };  // exact
-  for (; i + 8 <= f.size() && !any; i += 7) {
+  for (; i + 8 <= f.size() && !any; i += 6) {
     std::uint64_t w;
     std::memcpy(&w, f.data() + i, 8);
-    std::uint64_t candidates = zero_bytes(w ^ ('y' * kOnes)) | zero_bytes(w ^ ('j' * kOnes)) |
-                               zero_bytes(w ^ (0xD1 * kOnes)) |
-                               (zero_bytes(w ^ ('a' * kOnes)) & (zero_bytes(w ^ ('n' * kOnes)) >> 8));
+    auto is = [w, zero_bytes](unsigned char c) { return zero_bytes(w ^ (c * kOnes)); };  // little-endian: >> 8 is the next byte
+    const std::uint64_t second_e_r = (is('e') | is('r')) >> 8, second_a = is('a') >> 8;
+    std::uint64_t candidates = (is('y') & second_e_r) | (is('j') & second_a) | (is(0xD1) & (is(0x80) >> 8)) |
+                               (is('a') & (is('n') >> 8) & ((is('o') | is('s')) >> 16));
     while (candidates != 0 && !any) {
       const size_t at = i + static_cast<size_t>(std::countr_zero(candidates)) / 8;  // little-endian
       any = unit_at(at);

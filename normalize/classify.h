@@ -38,6 +38,8 @@ TitleKeys TitleKeysOf(std::string_view title);
 // Skills named in `text` (canonical names from data/skills.tsv), in order of
 // first mention.
 std::vector<std::string> Skills(std::string_view text);
+// Skills(title + "\n" + description), without joining them.
+std::vector<std::string> Skills(std::string_view title, std::string_view description);
 
 // "yes" when the text offers visa sponsorship, "no" when it rules it out;
 // nullopt when it does not say.

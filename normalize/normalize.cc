@@ -196,8 +196,8 @@ void NormalizePosting(Posting& p, const Context& c) {
   }
 
   // From the words of the posting.
-  std::string words = p.title.value_or("") + "\n" + p.description.value_or("");
-  p.skills = Skills(words);
+  p.skills = Skills(p.title ? std::string_view(*p.title) : std::string_view(),
+                    p.description ? std::string_view(*p.description) : std::string_view());
   if (p.description) {
     // One fold of the description serves all three (Language reads the
     // fold of its sample, the start of this one).

@@ -464,7 +464,7 @@ std::string Fold(std::string_view text, std::string_view keep, size_t mark, size
   size_t i = 0;
   while (i < text.size()) {
     if (!marked && i >= mark) set_mark();
-    const size_t limit = marked ? text.size() : mark;
+    const size_t limit = marked ? text.size() : std::min(mark, text.size());
     if (i < limit) {
       room(text.size() - i + 1);
       char* const base = out.data();

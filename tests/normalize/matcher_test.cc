@@ -14,8 +14,10 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "normalize/classify.h"
 #include "normalize/text.h"
@@ -331,17 +333,29 @@ TEST(TextTest, MixedScriptTextIsFoldedAndCleanedAsEachCharacterSays) {
   EXPECT_EQ(Fold("na\u00EFve\u2026", "."), "naive...");
 }
 
+// Every mark within a text of `size` bytes, and marks past its end.
+std::vector<size_t> MarksFor(size_t size) {
+  std::vector<size_t> marks;
+  for (size_t mark = 0; mark <= size; ++mark) marks.push_back(mark);
+  for (size_t past : {size + 1, size + 9, size + 1500}) marks.push_back(past);
+  return marks;
+}
+
 TEST(TextTest, FoldWithAMarkGivesTheFoldOfTheTextBeforeIt) {
   // Fold(text, keep, mark, &m): the fold of the whole text, whose first m
   // bytes are the fold of text.substr(0, mark), also when `mark` falls
-  // inside a character (there it is an invalid sequence, skipped).
+  // inside a character (there it is an invalid sequence, skipped) or past
+  // the end. The text is followed in memory by letters, which a read past
+  // its end would fold.
   std::mt19937 rng(20261203);
   for (int round = 0; round < 1500; ++round) {
     const std::string text = MixedText(rng);
-    for (size_t mark = 0; mark <= text.size() + 1; ++mark) {
+    const std::string backing = text + std::string(24, 'q');
+    const std::string_view view(backing.data(), text.size());
+    for (size_t mark : MarksFor(text.size())) {
       SCOPED_TRACE(::testing::PrintToString(text) + " mark " + std::to_string(mark));
       size_t folded_mark = 12345;
-      const std::string folded = Fold(text, "+-", mark, &folded_mark);
+      const std::string folded = Fold(view, "+-", mark, &folded_mark);
       ASSERT_EQ(folded, Fold(text, "+-"));
       ASSERT_LE(folded_mark, folded.size());
       ASSERT_EQ(folded.substr(0, folded_mark), Fold(std::string_view(text).substr(0, std::min(mark, text.size())), "+-"));
@@ -371,6 +385,40 @@ TEST(LanguageTest, TheFoldOfTheSampleGivesWhatTheTextGives) {
   EXPECT_EQ(Language(english), "en");
   EXPECT_EQ(Language(german), "de");
   EXPECT_EQ(Language(hyphens), "en");  // 21 common words, joined by '-' and '+'
+}
+
+TEST(ExperienceTest, AUnitOfTimeIsSeenWhereverItFallsAgainstTheEightByteSteps) {
+  // ExperienceYears looks for a unit's first bytes eight at a time
+  // ("ye", "yr", "ja", "ano", "ans", "р"): each unit, at every offset,
+  // decides as it does at the start of a text.
+  const std::pair<std::string_view, std::optional<int>> kCases[] = {
+      {"3+ years of experience", 3},      {"min 2 yrs exp required", 2},
+      {"5 Jahre Erfahrung", 5},           {"4 a\u00F1os de experiencia", 4},
+      {"7 ans d'exp\u00E9rience", 7},     {"and many answers on the year plan", std::nullopt},
+      {"experience: 6 year", 6},          {"\u0434\u043E\u0441\u0432\u0456\u0434 3 years", 3}};
+  for (const auto& [phrase, years] : kCases) {
+    for (size_t offset = 0; offset < 20; ++offset) {
+      const std::string text = std::string(offset, 'x') + " " + std::string(phrase) + " " + std::string(offset % 7, 'z');
+      EXPECT_EQ(ExperienceYears(text), years) << text;
+    }
+  }
+}
+
+TEST(SkillsTest, TitleAndDescriptionReadAsOneTextJoinedByALineBreak) {
+  // NormalizePosting reads a posting's skills from its title and
+  // description without joining them: what it finds is what the joined
+  // text gives, with phrases and context across the line break.
+  const std::pair<std::string, std::string> kCases[] = {
+      {"Senior Go Engineer", "You will build services."},
+      {"Data Scientist, Machine", "Learning and R, Python"},
+      {"", "Go developers wanted: Kubernetes, React/Redux"},
+      {"C++17 Engineer", ""},
+      {"Go", "programming language"},
+      {"Backend (Node.js/", "TypeScript)"}};
+  for (const auto& [title, description] : kCases) {
+    EXPECT_EQ(Skills(title, description), Skills(title + "\n" + description)) << title << " | " << description;
+  }
+  EXPECT_THAT(Skills("Go", "programming language"), ElementsAre("Go"));
 }
 
 }  // namespace
