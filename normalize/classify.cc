@@ -658,10 +658,8 @@ std::optional<std::string> LanguageOf(std::string_view text, const std::string_v
   const Tables& t = Tables::Get();
   std::array<int, 32> counts{};  // language_words holds a 32-bit set of languages per word
   size_t word_count = 0;
-  auto separator = [](char c) { return c == ' ' || c == '+' || c == '-'; };
-  for (size_t start = 0; start < f.size();) {
-    size_t end = start;
-    while (end < f.size() && !separator(f[end])) ++end;
+  size_t start = 0;  // of the word the next separator ends
+  auto word_before = [&](size_t end) {
     if (end != start) {
       ++word_count;
       if (const std::uint32_t* bits = t.language_words.Find(std::string_view(f.data() + start, end - start))) {
@@ -669,7 +667,23 @@ std::optional<std::string> LanguageOf(std::string_view text, const std::string_v
       }
     }
     start = end + 1;
+  };
+  size_t k = 0;
+#if defined(__SSE2__)
+  // The separators found sixteen bytes at a time: a branch a word, not a byte.
+  for (; k + 16 <= f.size(); k += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(f.data() + k));
+    const __m128i separators = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+    for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(separators)); mask != 0; mask &= mask - 1) {
+      word_before(k + static_cast<size_t>(std::countr_zero(mask)));
+    }
   }
+#endif
+  for (; k < f.size(); ++k) {
+    if (f[k] == ' ' || f[k] == '+' || f[k] == '-') word_before(k);
+  }
+  word_before(f.size());
   if (word_count < 8) return std::nullopt;
   std::string best;
   int best_n = 0, second_n = 0;

@@ -384,7 +384,14 @@ TEST(LanguageTest, TheFoldOfTheSampleGivesWhatTheTextGives) {
   }
   EXPECT_EQ(Language(english), "en");
   EXPECT_EQ(Language(german), "de");
-  EXPECT_EQ(Language(hyphens), "en");  // 21 common words, joined by '-' and '+'
+  EXPECT_EQ(Language(hyphens), "en");  // 22 common words, joined by '-' and '+'
+  // Words are split sixteen bytes at a time: wherever they fall, they count.
+  for (size_t offset = 0; offset < 20; ++offset) {
+    const std::string pad(offset, 'x');
+    EXPECT_EQ(Language(pad + " " + german), "de") << offset;
+    EXPECT_EQ(Language(pad + "-" + hyphens), "en") << offset;
+    EXPECT_EQ(Language(pad + " the and to of a in for with you"), "en") << offset;
+  }
 }
 
 TEST(ExperienceTest, AUnitOfTimeIsSeenWhereverItFallsAgainstTheEightByteSteps) {
