@@ -16,6 +16,7 @@ using Clock = std::chrono::system_clock;
 
 void Clean(std::optional<std::string>& field, bool keep_lines = false) {
   if (!field) return;
+  if (!field->empty() && IsClean(*field, keep_lines)) return;  // most fields: no copy
   std::string cleaned = CleanText(*field, keep_lines);
   if (cleaned.empty()) {
     field.reset();

@@ -2,6 +2,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -398,7 +402,69 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
 
 }  // namespace
 
+bool IsClean(std::string_view text, bool keep_lines) {
+  // Accepted: content characters (printable ASCII, PlainChar's), one space
+  // between two of them, and with keep_lines one or two line breaks after
+  // one, indented by spaces before the next. CleanWithoutNfc copies exactly
+  // these as they are and finds no need of NFC in them. Anything else is
+  // left to CleanText to decide.
+  const auto& table = CharFlags();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  auto printable = [](char c) { return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F; };
+  auto content_at = [&](const char* q) { return q < end && (printable(*q) || PlainChar(table, q, end) != 0); };
+  // Each byte reached with after_content false is known to start content:
+  // the first is checked here, the others where a space or line break is.
+  if (!content_at(p)) return false;
+  bool after_content = false;
+  while (p < end) {
+#if defined(__SSE2__)
+    // Printable ASCII, and spaces before printable ASCII, passed sixteen
+    // bytes at a time. Below 0x20 compared signed is every control and
+    // every byte from 0x80.
+    if (end - p >= 17) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
+      const __m128i del = _mm_set1_epi8(0x7F);
+      const __m128i space_before_other =
+          _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                        _mm_or_si128(_mm_cmplt_epi8(next, _mm_set1_epi8(0x21)), _mm_cmpeq_epi8(next, del)));
+      const auto stop = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+          _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, del)), space_before_other)));
+      if (const int passed = stop == 0 ? 16 : std::countr_zero(stop); passed != 0) {
+        p += passed;
+        after_content = p[-1] != ' ';
+        continue;
+      }
+    }
+#endif
+    if (printable(*p)) {
+      ++p;
+      after_content = true;
+    } else if (*p == ' ') {
+      if (!after_content || !content_at(p + 1)) return false;
+      ++p;
+      after_content = false;
+    } else if (*p == '\n' && keep_lines) {
+      if (!after_content) return false;
+      const char* q = p + 1;
+      if (q < end && *q == '\n') ++q;
+      while (q < end && *q == ' ') ++q;
+      if (!content_at(q)) return false;
+      p = q;
+      after_content = false;
+    } else if (const size_t len = PlainChar(table, p, end); len != 0) {
+      p += len;
+      after_content = true;
+    } else {
+      return false;
+    }
+  }
+  return after_content;
+}
+
 std::string CleanText(std::string_view text, bool keep_lines) {
+  if (!text.empty() && IsClean(text, keep_lines)) return std::string(text);
   bool may_need_nfc = false;
   std::string out = CleanWithoutNfc(text, keep_lines, &may_need_nfc);
   if (!may_need_nfc) return out;

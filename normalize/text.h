@@ -14,6 +14,10 @@ namespace jobtrawl::normalize {
 // of white space collapsed, trimmed.
 // Invalid UTF-8 is returned with only the ASCII clean-up applied.
 std::string CleanText(std::string_view text, bool keep_lines = false);
+// True when CleanText(text, keep_lines) is `text` itself, as for text that
+// was cleaned before, found without building it. May say false for some
+// such text (it accepts only the characters it knows CleanText copies).
+bool IsClean(std::string_view text, bool keep_lines = false);
 
 // For matching: NFKC case-folded, accents stripped, every run of characters
 // that are not letters or digits (except those in `keep`) one space, trimmed.

@@ -428,5 +428,55 @@ TEST(SkillsTest, TitleAndDescriptionReadAsOneTextJoinedByALineBreak) {
   EXPECT_THAT(Skills("Go", "programming language"), ElementsAre("Go"));
 }
 
+TEST(TextTest, TextIsKnownCleanExactlyWhenCleaningLeavesItAsItIs) {
+  // IsClean lets NormalizePosting keep a field that cleaning would not
+  // change (descriptions come from the parsers already clean): it must never
+  // say so of text that cleaning changes, and must say so of what CleanText
+  // gives from ASCII and the accented letters and dashes it copies, lines
+  // and indents included (seeded: the same strings every run).
+  static constexpr std::string_view kPieces[] = {
+      "a", "Z", "7", ".", " ", "  ", "\n", "\n\n", "\n\n\n", "\n  ", "\n\n   ", " \n", "\t", "\r", "\x01", "\x7f",
+      "\u00E9", "\u00DF", "\u2014", "\u1EA1", "\u00A0", "\u00AD", "\u200B", "\u0301", "\u4E2D", "\xC3", "\xE2\x80"};
+  static constexpr std::string_view kCopied[] = {"\u00E9", "\u00DF", "\u2014", "\u1EA1"};
+  auto copied_only = [](const std::string& s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (static_cast<unsigned char>(s[i]) < 0x80) continue;
+      const auto known = std::find_if(std::begin(kCopied), std::end(kCopied),
+                                      [&](std::string_view c) { return std::string_view(s).substr(i).starts_with(c); });
+      if (known == std::end(kCopied)) return false;
+      i += known->size() - 1;
+    }
+    return true;
+  };
+  std::mt19937 rng(20261204);
+  for (int round = 0; round < 6000; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng() % 30);
+    for (int k = 0; k < parts; ++k) {
+      const std::uint32_t r = rng() % 100;
+      static constexpr std::string_view kCommon[] = {"a", "q", " ", "\u00E9", "\u2014", "Zz"};
+      text += r < 50 ? kCommon[r % std::size(kCommon)] : kPieces[r % std::size(kPieces)];
+    }
+    for (bool keep_lines : {false, true}) {
+      SCOPED_TRACE(::testing::PrintToString(text) + (keep_lines ? " keeping lines" : ""));
+      const std::string cleaned = CleanText(text, keep_lines);
+      if (IsClean(text, keep_lines)) {
+        EXPECT_EQ(cleaned, text);
+      }
+      if (!cleaned.empty() && copied_only(cleaned)) {
+        EXPECT_TRUE(IsClean(cleaned, keep_lines));
+        EXPECT_EQ(CleanText(cleaned, keep_lines), cleaned);
+      }
+    }
+  }
+  EXPECT_TRUE(IsClean("D\u00E9j\u00E0 vu \u2014 the fa\u00E7ade\n\n  - stra\u00DFe", true));
+  EXPECT_FALSE(IsClean("D\u00E9j\u00E0 vu\n\n  - stra\u00DFe", false));
+  EXPECT_FALSE(IsClean("two  spaces"));
+  EXPECT_FALSE(IsClean(" leading"));
+  EXPECT_FALSE(IsClean("trailing "));
+  EXPECT_FALSE(IsClean("three\n\n\nbreaks", true));
+  EXPECT_FALSE(IsClean("composed e\u0301"));
+}
+
 }  // namespace
 }  // namespace jobtrawl::normalize
