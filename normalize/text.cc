@@ -258,6 +258,32 @@ size_t PlainChar(const std::array<std::uint8_t, kTabled>& table, const char* p, 
   return 0;
 }
 
+#if defined(__SSE2__)
+// WordBytes sixteen bytes at a time: how many of the bytes at `p` (16
+// readable) are letters and digits with single spaces between them, not
+// starting with a space nor ending with one; all sixteen are written to
+// `out` lower-cased (the letters; digits and spaces are themselves).
+size_t WordBytes16(const char* p, char* out) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));  // A-Z onto a-z; digits and space unchanged
+  // Bytes from 0x80 are negative: below every bound.
+  auto in_range = [](__m128i x, char lo, char hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+  };
+  const __m128i spaces = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const auto good = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(in_range(lower, 'a', 'z'), in_range(v, '0', '9')), spaces)));
+  const auto space_mask = static_cast<unsigned>(_mm_movemask_epi8(spaces));
+  if ((space_mask & 1) != 0) return 0;  // a space first: Fold decides what it owes
+  const unsigned bad = (~good & 0xFFFF) | (space_mask & (space_mask >> 1));  // a space before a space
+  size_t count = bad == 0 ? 16 : static_cast<size_t>(std::countr_zero(bad));
+  if (count > 0 && ((space_mask >> (count - 1)) & 1) != 0) --count;  // a space only with the byte after it
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lower);
+  return count;
+}
+#endif
+
 // CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
 // it holds a combining mark or a conjoining Hangul jamo (NeedsNfc), or an
 // invalid sequence. One pass over text that needs no NFC, nearly all of
@@ -556,6 +582,18 @@ std::string Fold(std::string_view text, std::string_view keep, size_t mark, size
           p += len;
           continue;
         }
+#if defined(__SSE2__)
+        if (plain_keep && end - p >= 16) {
+          // As WordBytes below, sixteen bytes at a time, written to `o`.
+          if (const size_t words = WordBytes16(p, o + (pending ? 1 : 0)); words != 0) {
+            if (pending) *o++ = ' ';
+            pending = false;
+            o += words;
+            p += words;
+            continue;
+          }
+        }
+#endif
         std::uint64_t lower;
         size_t words;
         if (plain_keep && end - p >= 8 && (words = WordBytes(p, &lower)) != 0) {
