@@ -445,18 +445,31 @@ bool IsClean(std::string_view text, bool keep_lines) {
   bool after_content = false;
   while (p < end) {
 #if defined(__SSE2__)
-    // Printable ASCII, and spaces before printable ASCII, passed sixteen
-    // bytes at a time. Below 0x20 compared signed is every control and
-    // every byte from 0x80.
-    if (end - p >= 17) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 1));
-      const __m128i del = _mm_set1_epi8(0x7F);
-      const __m128i space_before_other =
-          _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-                        _mm_or_si128(_mm_cmplt_epi8(next, _mm_set1_epi8(0x21)), _mm_cmpeq_epi8(next, del)));
-      const auto stop = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-          _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, del)), space_before_other)));
+    // Sixteen bytes at a time: printable ASCII, the commonest characters
+    // PlainChar copies (C3, C4 or C5 and a continuation byte: U+00C0..U+017F,
+    // Latin letters and two signs; E2 80 90..A7: U+2010..U+2027, dashes,
+    // quotes, bullets, the ellipsis), and single spaces before one of
+    // them. None is white space, invisible or in need of NFC, as the
+    // tests check against PlainChar. A character not wholly within the
+    // sixteen bytes, and everything else, is left to the byte loop below.
+    if (end - p >= 18) {
+      auto load = [p](int k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k)); };
+      auto mask = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
+      auto eq = [](__m128i v, int c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); };
+      // Signed: bytes from 0x80 are negative, below 0x21.
+      auto printable_bytes = [&eq](__m128i v) { return _mm_andnot_si128(eq(v, 0x7F), _mm_cmpgt_epi8(v, _mm_set1_epi8(0x20))); };
+      auto continuation = [](__m128i v) { return _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0))); };
+      const __m128i b0 = load(0), b1 = load(1), b2 = load(2);
+      const unsigned latin = mask(_mm_and_si128(_mm_or_si128(_mm_or_si128(eq(b0, 0xC3), eq(b0, 0xC4)), eq(b0, 0xC5)),
+                                                continuation(b1))) & 0x7FFF;
+      const __m128i punctuation_third = _mm_and_si128(_mm_cmpgt_epi8(b2, _mm_set1_epi8(static_cast<char>(0x8F))),
+                                                      _mm_cmplt_epi8(b2, _mm_set1_epi8(static_cast<char>(0xA8))));
+      const unsigned punctuation = mask(_mm_and_si128(_mm_and_si128(eq(b0, 0xE2), eq(b1, 0x80)), punctuation_third)) & 0x3FFF;
+      const unsigned starts = latin | punctuation;
+      const unsigned spaces = mask(eq(b0, ' ')) & (mask(printable_bytes(b1)) | (starts >> 1));
+      const unsigned passable = mask(printable_bytes(b0)) | spaces | latin | (latin << 1) | punctuation | (punctuation << 1) |
+                                (punctuation << 2);
+      const unsigned stop = ~passable & 0xFFFF;
       if (const int passed = stop == 0 ? 16 : std::countr_zero(stop); passed != 0) {
         p += passed;
         after_content = p[-1] != ' ';

@@ -478,5 +478,38 @@ TEST(TextTest, TextIsKnownCleanExactlyWhenCleaningLeavesItAsItIs) {
   EXPECT_FALSE(IsClean("composed e\u0301"));
 }
 
+TEST(TextTest, EveryCharacterIsKnownCleanOnlyWhereCleaningCopiesIt) {
+  // IsClean passes Latin letters (U+00C0..U+017F) and General
+  // Punctuation's dashes and quotes (U+2010..U+2027) sixteen bytes at a
+  // time: each must be one CleanText copies as it is, at every offset, and
+  // no other character below U+0800 or in General Punctuation may be
+  // passed where cleaning would change the text (white space, invisible
+  // characters, combining marks).
+  auto encode = [](char32_t cp) {
+    unsigned char bytes[4];
+    const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), bytes);
+    return std::string(reinterpret_cast<const char*>(bytes), static_cast<size_t>(n));
+  };
+  std::vector<char32_t> code_points;
+  for (char32_t cp = 0x80; cp < 0x800; ++cp) code_points.push_back(cp);
+  for (char32_t cp = 0x2000; cp < 0x2070; ++cp) code_points.push_back(cp);
+  for (char32_t cp : code_points) {
+    const std::string c = encode(cp);
+    const bool copied = (cp >= 0xC0 && cp <= 0x17F) || (cp >= 0x2010 && cp <= 0x2027);
+    for (size_t offset = 0; offset < 18; ++offset) {
+      const std::string text = "h" + std::string(offset, 'a') + c + " " + c + "bc" + c + c + " defghijklmnopqrstuvw" + c + "xyz";
+      for (bool keep_lines : {false, true}) {
+        SCOPED_TRACE(::testing::PrintToString(text));
+        if (copied) {
+          EXPECT_TRUE(IsClean(text, keep_lines));
+        }
+        if (IsClean(text, keep_lines)) {
+          EXPECT_EQ(CleanText(text, keep_lines), text);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace jobtrawl::normalize
