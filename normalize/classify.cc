@@ -3,10 +3,15 @@
 #include <re2/re2.h>
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 
 #include "model/ascii.h"
@@ -292,9 +297,9 @@ std::uint64_t SlashBytes(std::uint64_t w) {
   return ~(((d & kLow7) + kLow7) | d | kLow7);
 }
 
-}  // namespace
 
-std::vector<std::string> Skills(std::string_view text) {
+// Skills of the text made of `parts` one after another, each ending a token.
+std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts) {
   const Tables& t = Tables::Get();
   // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
   // One pass over the bytes with a class table; each token is looked up
@@ -312,9 +317,11 @@ std::vector<std::string> Skills(std::string_view text) {
   // Per token: it holds a '/' ("CI/CD", "React/Redux"). Bytes, not
   // vector<bool>, whose push_back was a visible part of tokenizing.
   std::vector<unsigned char> slashed;
-  tokens.reserve(text.size() / 6 + 1);
-  slashed.reserve(text.size() / 6 + 1);
-  {
+  size_t total = 0;
+  for (std::string_view text : parts) total += text.size();
+  tokens.reserve(total / 6 + 1);
+  slashed.reserve(total / 6 + 1);
+  for (std::string_view text : parts) {
     auto push = [&](size_t start, size_t end, bool slash) {
       std::string_view current(text.data() + start, end - start);
       while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
@@ -441,6 +448,14 @@ std::vector<std::string> Skills(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+std::vector<std::string> Skills(std::string_view text) { return SkillsIn({text}); }
+
+std::vector<std::string> Skills(std::string_view title, std::string_view description) {
+  return SkillsIn({title, description});
+}
+
 std::optional<std::string> VisaSponsorship(std::string_view text) {
   return VisaSponsorshipInFolded(text, Fold(text, kExtrasKeep));
 }
@@ -477,9 +492,26 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
   };
   bool any = false;
   size_t i = 0;
-  // Eight bytes at a time: the positions holding 'y', 'j', the first byte
-  // of "р", or an "a" before an "n" (an 'a' alone is too common to try
-  // each). Windows overlap by a byte so a pair across two is seen.
+#if defined(__SSE2__)
+  // Sixteen positions at a time: those where a unit's first two bytes are
+  // ("ye", "yr", "ja", the D1 80 of "р") or its first three ("ano", "ans";
+  // "an" alone, like 'y' alone, is in too many words to try each).
+  for (; i + 18 <= f.size() && !any; i += 16) {
+    auto load = [&f, i](size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(f.data() + i + k)); };
+    const __m128i b0 = load(0), b1 = load(1), b2 = load(2);
+    auto is = [](__m128i v, unsigned char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); };
+    const __m128i year = _mm_and_si128(is(b0, 'y'), _mm_or_si128(is(b1, 'e'), is(b1, 'r')));
+    const __m128i jahr = _mm_and_si128(is(b0, 'j'), is(b1, 'a'));
+    const __m128i rik = _mm_and_si128(is(b0, 0xD1), is(b1, 0x80));
+    const __m128i ano = _mm_and_si128(_mm_and_si128(is(b0, 'a'), is(b1, 'n')), _mm_or_si128(is(b2, 'o'), is(b2, 's')));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(year, jahr), _mm_or_si128(rik, ano))));
+    for (; mask != 0 && !any; mask &= mask - 1) any = unit_at(i + static_cast<size_t>(std::countr_zero(mask)));
+  }
+#endif
+  // Eight bytes at a time (the rest, or all without SSE2): the positions
+  // holding 'y', 'j', the first byte of "р", or an "a" before an "n" (an
+  // 'a' alone is too common to try each). Windows overlap by a byte so a
+  // pair across two is seen.
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
   auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };  // exact
   for (; i + 8 <= f.size() && !any; i += 7) {
@@ -555,13 +587,18 @@ std::optional<int> ExperienceYearsInFolded(std::string f) {
   return best;
 }
 
-std::optional<std::string> Language(std::string_view text) {
+namespace {
+
+// Language and LanguageInFolded: `folded_sample` is the sample's fold with
+// kExtrasKeep, made here when nullptr (only when the script leaves the
+// words to decide).
+std::optional<std::string> LanguageOf(std::string_view text, const std::string_view* folded_sample) {
   // Scripts first: they decide without counting words.
   enum Script { kUk, kRu, kCyrillic, kJa, kHan, kKo, kAr, kHe, kEl, kTh, kHi, kScripts };
   std::array<int, kScripts> scripts{};
   int letters = 0;
   size_t i = 0;
-  const size_t limit = std::min<size_t>(text.size(), 1500);
+  const size_t limit = std::min<size_t>(text.size(), kLanguageSample);
   while (i < limit) {
     if (i + 8 <= limit) {  // eight ASCII bytes at a time: their letters counted at once
       std::uint64_t word;
@@ -611,21 +648,42 @@ std::optional<std::string> Language(std::string_view text) {
     if (scripts[script] * 2 > letters) return code;
   }
   // Latin script: the language whose common words are most frequent.
-  // The folded words are counted and looked up in one walk (folded words
-  // are separated by single spaces): no vector of them, no memchr a word.
-  const std::string f = Fold(text.substr(0, limit));
+  // The words are those of Fold(sample): those of the fold with
+  // kExtrasKeep, which keeps '+' and '-' in words, split at '+' and '-'
+  // too. They are counted and looked up in one walk: no vector of them,
+  // no memchr a word.
+  std::string own_fold;
+  if (folded_sample == nullptr) own_fold = Fold(text.substr(0, limit), kExtrasKeep);
+  const std::string_view f = folded_sample != nullptr ? *folded_sample : std::string_view(own_fold);
   const Tables& t = Tables::Get();
   std::array<int, 32> counts{};  // language_words holds a 32-bit set of languages per word
   size_t word_count = 0;
-  for (size_t start = 0; start < f.size();) {
-    size_t end = start;
-    while (end < f.size() && f[end] != ' ') ++end;
-    ++word_count;
-    if (const std::uint32_t* bits = t.language_words.Find(std::string_view(f.data() + start, end - start))) {
-      for (std::uint32_t b = *bits; b != 0; b &= b - 1) ++counts[static_cast<size_t>(std::countr_zero(b))];
+  size_t start = 0;  // of the word the next separator ends
+  auto word_before = [&](size_t end) {
+    if (end != start) {
+      ++word_count;
+      if (const std::uint32_t* bits = t.language_words.Find(std::string_view(f.data() + start, end - start))) {
+        for (std::uint32_t b = *bits; b != 0; b &= b - 1) ++counts[static_cast<size_t>(std::countr_zero(b))];
+      }
     }
     start = end + 1;
+  };
+  size_t k = 0;
+#if defined(__SSE2__)
+  // The separators found sixteen bytes at a time: a branch a word, not a byte.
+  for (; k + 16 <= f.size(); k += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(f.data() + k));
+    const __m128i separators = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+    for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(separators)); mask != 0; mask &= mask - 1) {
+      word_before(k + static_cast<size_t>(std::countr_zero(mask)));
+    }
   }
+#endif
+  for (; k < f.size(); ++k) {
+    if (f[k] == ' ' || f[k] == '+' || f[k] == '-') word_before(k);
+  }
+  word_before(f.size());
   if (word_count < 8) return std::nullopt;
   std::string best;
   int best_n = 0, second_n = 0;
@@ -640,6 +698,14 @@ std::optional<std::string> Language(std::string_view text) {
   }
   if (best_n < 3 || best_n * 2 < second_n * 3) return std::nullopt;
   return best;
+}
+
+}  // namespace
+
+std::optional<std::string> Language(std::string_view text) { return LanguageOf(text, nullptr); }
+
+std::optional<std::string> LanguageInFolded(std::string_view text, std::string_view folded_sample) {
+  return LanguageOf(text, &folded_sample);
 }
 
 }  // namespace jobtrawl::normalize

@@ -3,6 +3,7 @@
 #ifndef JOBTRAWL_NORMALIZE_CLASSIFY_H_
 #define JOBTRAWL_NORMALIZE_CLASSIFY_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ TitleKeys TitleKeysOf(std::string_view title);
 // Skills named in `text` (canonical names from data/skills.tsv), in order of
 // first mention.
 std::vector<std::string> Skills(std::string_view text);
+// Skills(title + "\n" + description), without joining them.
+std::vector<std::string> Skills(std::string_view title, std::string_view description);
 
 // "yes" when the text offers visa sponsorship, "no" when it rules it out;
 // nullopt when it does not say.
@@ -56,6 +59,11 @@ std::optional<int> ExperienceYearsInFolded(std::string folded);  // folded: Fold
 // The language of the text as ISO 639-1 ("en", "de", "uk", ...), from its
 // most common words; nullopt for text too short to tell.
 std::optional<std::string> Language(std::string_view text);
+// Language reads the first kLanguageSample bytes of a text. The same answer
+// from the fold of those bytes, Fold(text.substr(0, kLanguageSample),
+// kExtrasKeep), which NormalizePosting has at hand (Fold with a mark).
+inline constexpr std::size_t kLanguageSample = 1500;
+std::optional<std::string> LanguageInFolded(std::string_view text, std::string_view folded_sample);
 
 }  // namespace jobtrawl::normalize
 

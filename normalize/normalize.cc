@@ -16,6 +16,7 @@ using Clock = std::chrono::system_clock;
 
 void Clean(std::optional<std::string>& field, bool keep_lines = false) {
   if (!field) return;
+  if (!field->empty() && IsClean(*field, keep_lines)) return;  // most fields: no copy
   std::string cleaned = CleanText(*field, keep_lines);
   if (cleaned.empty()) {
     field.reset();
@@ -196,14 +197,16 @@ void NormalizePosting(Posting& p, const Context& c) {
   }
 
   // From the words of the posting.
-  std::string words = p.title.value_or("") + "\n" + p.description.value_or("");
-  p.skills = Skills(words);
+  p.skills = Skills(p.title ? std::string_view(*p.title) : std::string_view(),
+                    p.description ? std::string_view(*p.description) : std::string_view());
   if (p.description) {
-    // One fold of the description serves both.
-    std::string folded = Fold(*p.description, kExtrasKeep);
+    // One fold of the description serves all three (Language reads the
+    // fold of its sample, the start of this one).
+    size_t sample = 0;
+    std::string folded = Fold(*p.description, kExtrasKeep, kLanguageSample, &sample);
+    p.language = LanguageInFolded(*p.description, std::string_view(folded).substr(0, sample));
     p.visa_sponsorship = VisaSponsorshipInFolded(*p.description, folded);
     p.experience_years_min = ExperienceYearsInFolded(std::move(folded));
-    p.language = Language(*p.description);
   }
 }
 

@@ -2,6 +2,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -94,6 +98,7 @@ constexpr utf8proc_int32_t kFoldTabled = 0x800;
 constexpr utf8proc_int32_t kPunctuationFirst = 0x2000, kPunctuationLast = 0x206F;
 struct FoldedChar {
   bool tabled = false;  // false: more parts than fit; Fold asks utf8proc
+  bool short_ascii = false;  // every part ASCII, and no more parts than the character's bytes
   std::uint8_t count = 0;
   std::uint8_t word_mask = 0;  // bit k: part k is a letter or digit
   std::array<utf8proc_int32_t, 4> parts{};
@@ -123,11 +128,13 @@ FoldedChar FoldChar(utf8proc_int32_t cp) {
     if (word) f.word_mask = static_cast<std::uint8_t>(f.word_mask | (1u << f.count));
     f.parts[f.count++] = c;
   }
+  f.short_ascii = std::all_of(f.parts.begin(), f.parts.begin() + f.count, [](utf8proc_int32_t c) { return c < 0x80; }) &&
+                  f.count <= (cp < 0x800 ? 2 : 3);
   return f;
 }
 
 // The entry of `cp`, or nullptr when it is not tabled.
-const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
+const std::vector<FoldedChar>& FoldedChars() {
   static const auto kTable = [] {
     std::vector<FoldedChar> table(kFoldTabled + (kPunctuationLast - kPunctuationFirst + 1));
     for (utf8proc_int32_t c = 0x80; c < kFoldTabled; ++c) table[static_cast<size_t>(c)] = FoldChar(c);
@@ -136,6 +143,11 @@ const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
     }
     return table;
   }();
+  return kTable;
+}
+
+const FoldedChar* FoldedCharOf(utf8proc_int32_t cp) {
+  const std::vector<FoldedChar>& kTable = FoldedChars();
   const FoldedChar* f = nullptr;
   if (cp >= 0x80 && cp < kFoldTabled) f = &kTable[static_cast<size_t>(cp)];
   if (cp >= kPunctuationFirst && cp <= kPunctuationLast) f = &kTable[static_cast<size_t>(kFoldTabled + cp - kPunctuationFirst)];
@@ -156,6 +168,31 @@ size_t PrefixBefore(std::uint64_t bad, std::uint64_t spaces) {
   size_t count = bad == 0 ? 8 : static_cast<size_t>(std::countr_zero(bad)) / 8;
   if (count > 0 && ((spaces >> (8 * count - 1)) & 1) != 0) --count;
   return count;
+}
+
+// The table entry of the character at `p` when Fold's run loop folds it
+// itself (FoldedChar::short_ascii): a valid two-byte sequence, or one of
+// General Punctuation led by E2 80 or E2 81 (U+2000..U+206F); its length in
+// `*len`. nullptr for anything else.
+const FoldedChar* ShortAsciiFold(const std::vector<FoldedChar>& table, const char* p, const char* end, size_t* len) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  const unsigned lead = b[0];
+  auto continuation = [](unsigned c) { return (c & 0xC0) == 0x80; };
+  const FoldedChar* f = nullptr;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    if (end - p < 2 || !continuation(b[1])) return nullptr;
+    f = &table[((lead & 0x1F) << 6) | (b[1] & 0x3F)];
+    *len = 2;
+  } else if (lead == 0xE2) {
+    if (end - p < 3 || (b[1] != 0x80 && b[1] != 0x81) || !continuation(b[2])) return nullptr;
+    const unsigned cp = 0x2000 | ((b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+    if (cp > static_cast<unsigned>(kPunctuationLast)) return nullptr;
+    f = &table[kFoldTabled + cp - kPunctuationFirst];
+    *len = 3;
+  } else {
+    return nullptr;
+  }
+  return f->tabled && f->short_ascii ? f : nullptr;
 }
 
 // CleanWithoutNfc's run loop: printable ASCII, and single spaces between
@@ -199,6 +236,54 @@ size_t WordBytes(const char* p, std::uint64_t* lower) {
   }
 }
 
+// The length of the character at `p` when CleanWithoutNfc copies it as it
+// is: a valid two-byte sequence, or a three-byte one led by E1 or E2
+// (U+1000..U+2FFF: Vietnamese, General Punctuation's dashes and quotes),
+// below kTabled and neither white space, invisible nor in need of NFC.
+// 0 for anything else, which the character loop decides.
+size_t PlainChar(const std::array<std::uint8_t, kTabled>& table, const char* p, const char* end) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  const unsigned lead = b[0];
+  auto continuation = [](unsigned c) { return (c & 0xC0) == 0x80; };
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    if (end - p < 2 || !continuation(b[1])) return 0;
+    const unsigned cp = ((lead & 0x1F) << 6) | (b[1] & 0x3F);
+    return table[cp] == 0 ? 2 : 0;
+  }
+  if (lead == 0xE1 || lead == 0xE2) {
+    if (end - p < 3 || !continuation(b[1]) || !continuation(b[2])) return 0;
+    const unsigned cp = ((lead & 0x0F) << 12) | ((b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+    return cp < kTabled && table[cp] == 0 ? 3 : 0;
+  }
+  return 0;
+}
+
+#if defined(__SSE2__)
+// WordBytes sixteen bytes at a time: how many of the bytes at `p` (16
+// readable) are letters and digits with single spaces between them, not
+// starting with a space nor ending with one; all sixteen are written to
+// `out` lower-cased (the letters; digits and spaces are themselves).
+size_t WordBytes16(const char* p, char* out) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));  // A-Z onto a-z; digits and space unchanged
+  // Bytes from 0x80 are negative: below every bound.
+  auto in_range = [](__m128i x, char lo, char hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+  };
+  const __m128i spaces = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const auto good = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(in_range(lower, 'a', 'z'), in_range(v, '0', '9')), spaces)));
+  const auto space_mask = static_cast<unsigned>(_mm_movemask_epi8(spaces));
+  if ((space_mask & 1) != 0) return 0;  // a space first: Fold decides what it owes
+  const unsigned bad = (~good & 0xFFFF) | (space_mask & (space_mask >> 1));  // a space before a space
+  size_t count = bad == 0 ? 16 : static_cast<size_t>(std::countr_zero(bad));
+  if (count > 0 && ((space_mask >> (count - 1)) & 1) != 0) --count;  // a space only with the byte after it
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lower);
+  return count;
+}
+#endif
+
 // CleanText without NFC. Sets `*may_need_nfc` when NFC could change `in`:
 // it holds a combining mark or a conjoining Hangul jamo (NeedsNfc), or an
 // invalid sequence. One pass over text that needs no NFC, nearly all of
@@ -236,8 +321,10 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
   };
   auto printable = [](char c) { return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F; };
   while (i < in.size()) {
-    // Printable ASCII, most of the text, straight through a run at a time.
-    if (printable(in[i])) {
+    // Printable ASCII, most of the text, and the characters copied as they
+    // are (PlainChar: accented letters, dashes), straight through a run at
+    // a time.
+    if (printable(in[i]) || PlainChar(table, in.data() + i, in.data() + in.size()) != 0) {
       if (pending_space == 1 && n != 0) {  // one space between words: the common case
         room(1);
         out[n++] = ' ';
@@ -270,6 +357,15 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
           *o++ = ' ';
           *o++ = p[1];
           p += 2;
+        } else if (const size_t len = PlainChar(table, p, end); len != 0) {
+          std::memcpy(o, p, len);
+          o += len;
+          p += len;
+        } else if (const size_t after = *p == ' ' && p + 1 < end ? PlainChar(table, p + 1, end) : 0; after != 0) {
+          *o++ = ' ';
+          std::memcpy(o, p + 1, after);
+          o += after;
+          p += after + 1;
         } else {
           break;
         }
@@ -332,7 +428,82 @@ std::string CleanWithoutNfc(std::string_view in, bool keep_lines, bool* may_need
 
 }  // namespace
 
+bool IsClean(std::string_view text, bool keep_lines) {
+  // Accepted: content characters (printable ASCII, PlainChar's), one space
+  // between two of them, and with keep_lines one or two line breaks after
+  // one, indented by spaces before the next. CleanWithoutNfc copies exactly
+  // these as they are and finds no need of NFC in them. Anything else is
+  // left to CleanText to decide.
+  const auto& table = CharFlags();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  auto printable = [](char c) { return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F; };
+  auto content_at = [&](const char* q) { return q < end && (printable(*q) || PlainChar(table, q, end) != 0); };
+  // Each byte reached with after_content false is known to start content:
+  // the first is checked here, the others where a space or line break is.
+  if (!content_at(p)) return false;
+  bool after_content = false;
+  while (p < end) {
+#if defined(__SSE2__)
+    // Sixteen bytes at a time: printable ASCII, the commonest characters
+    // PlainChar copies (C3, C4 or C5 and a continuation byte: U+00C0..U+017F,
+    // Latin letters and two signs; E2 80 90..A7: U+2010..U+2027, dashes,
+    // quotes, bullets, the ellipsis), and single spaces before one of
+    // them. None is white space, invisible or in need of NFC, as the
+    // tests check against PlainChar. A character not wholly within the
+    // sixteen bytes, and everything else, is left to the byte loop below.
+    if (end - p >= 18) {
+      auto load = [p](int k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k)); };
+      auto mask = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
+      auto eq = [](__m128i v, int c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); };
+      // Signed: bytes from 0x80 are negative, below 0x21.
+      auto printable_bytes = [&eq](__m128i v) { return _mm_andnot_si128(eq(v, 0x7F), _mm_cmpgt_epi8(v, _mm_set1_epi8(0x20))); };
+      auto continuation = [](__m128i v) { return _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0))); };
+      const __m128i b0 = load(0), b1 = load(1), b2 = load(2);
+      const unsigned latin = mask(_mm_and_si128(_mm_or_si128(_mm_or_si128(eq(b0, 0xC3), eq(b0, 0xC4)), eq(b0, 0xC5)),
+                                                continuation(b1))) & 0x7FFF;
+      const __m128i punctuation_third = _mm_and_si128(_mm_cmpgt_epi8(b2, _mm_set1_epi8(static_cast<char>(0x8F))),
+                                                      _mm_cmplt_epi8(b2, _mm_set1_epi8(static_cast<char>(0xA8))));
+      const unsigned punctuation = mask(_mm_and_si128(_mm_and_si128(eq(b0, 0xE2), eq(b1, 0x80)), punctuation_third)) & 0x3FFF;
+      const unsigned starts = latin | punctuation;
+      const unsigned spaces = mask(eq(b0, ' ')) & (mask(printable_bytes(b1)) | (starts >> 1));
+      const unsigned passable = mask(printable_bytes(b0)) | spaces | latin | (latin << 1) | punctuation | (punctuation << 1) |
+                                (punctuation << 2);
+      const unsigned stop = ~passable & 0xFFFF;
+      if (const int passed = stop == 0 ? 16 : std::countr_zero(stop); passed != 0) {
+        p += passed;
+        after_content = p[-1] != ' ';
+        continue;
+      }
+    }
+#endif
+    if (printable(*p)) {
+      ++p;
+      after_content = true;
+    } else if (*p == ' ') {
+      if (!after_content || !content_at(p + 1)) return false;
+      ++p;
+      after_content = false;
+    } else if (*p == '\n' && keep_lines) {
+      if (!after_content) return false;
+      const char* q = p + 1;
+      if (q < end && *q == '\n') ++q;
+      while (q < end && *q == ' ') ++q;
+      if (!content_at(q)) return false;
+      p = q;
+      after_content = false;
+    } else if (const size_t len = PlainChar(table, p, end); len != 0) {
+      p += len;
+      after_content = true;
+    } else {
+      return false;
+    }
+  }
+  return after_content;
+}
+
 std::string CleanText(std::string_view text, bool keep_lines) {
+  if (!text.empty() && IsClean(text, keep_lines)) return std::string(text);
   bool may_need_nfc = false;
   std::string out = CleanWithoutNfc(text, keep_lines, &may_need_nfc);
   if (!may_need_nfc) return out;
@@ -344,9 +515,15 @@ std::string CleanText(std::string_view text, bool keep_lines) {
 }
 
 std::string Fold(std::string_view text, std::string_view keep) {
+  return Fold(text, keep, text.size(), nullptr);
+}
+
+std::string Fold(std::string_view text, std::string_view keep, size_t mark, size_t* folded_mark) {
   // ASCII, most of any posting, is folded byte by byte through a table
-  // (the byte it becomes, or 0 for a separator); each other character
-  // through utf8proc on its own (NFKC case fold, marks stripped).
+  // (the byte it becomes, or 0 for a separator), and the commonest other
+  // characters (accented letters, dashes: ShortAsciiFold) beside it in the
+  // same loop; each other character through utf8proc on its own (NFKC case
+  // fold, marks stripped).
   static constexpr auto kAsciiFold = [] {
     std::array<char, 128> table{};
     for (int b = 0; b < 128; ++b) {
@@ -366,9 +543,11 @@ std::string Fold(std::string_view text, std::string_view keep) {
       fold[static_cast<unsigned char>(k)] = k;
     }
   }
+  const std::vector<FoldedChar>& folded_chars = FoldedChars();
   // Written through an index into a buffer grown on demand: push_back per
-  // byte was most of the cost. A run of ASCII writes at most one byte per
-  // byte read, plus a space owed from before the run.
+  // byte was most of the cost. The run loop writes at most one byte per
+  // byte read (ShortAsciiFold's characters fold to no more parts than they
+  // have bytes), plus a space owed from before the run.
   std::string out(text.size() + 8, '\0');
   size_t n = 0;
   auto room = [&](size_t more) {
@@ -379,16 +558,55 @@ std::string Fold(std::string_view text, std::string_view keep) {
     room(4);
     n += static_cast<size_t>(utf8::Encode(cp, reinterpret_cast<unsigned char*>(out.data() + n)));
   };
+  // Fold(text.substr(0, mark)) is what is written before the first
+  // character that does not end by `mark`: the run loop stops at `mark`,
+  // and a character across it would be an invalid (skipped) sequence there.
+  bool marked = false;
+  auto set_mark = [&] {
+    if (!marked && folded_mark != nullptr) *folded_mark = n;
+    marked = true;
+  };
   size_t i = 0;
   while (i < text.size()) {
-    if (ascii::IsAscii(text[i])) {
+    if (!marked && i >= mark) set_mark();
+    const size_t limit = marked ? text.size() : std::min(mark, text.size());
+    if (i < limit) {
       room(text.size() - i + 1);
       char* const base = out.data();
       char* o = base + n;
       bool pending = space;
       const char* p = text.data() + i;
-      const char* const end = text.data() + text.size();
-      for (; p < end && ascii::IsAscii(*p); ++p) {
+      const char* const end = text.data() + limit;
+      while (p < end) {
+        if (!ascii::IsAscii(*p)) {
+          size_t len = 0;
+          const FoldedChar* folded = ShortAsciiFold(folded_chars, p, end, &len);
+          if (folded == nullptr) break;
+          for (size_t k = 0; k < folded->count; ++k) {
+            const auto c = static_cast<unsigned char>(folded->parts[k]);
+            if (((folded->word_mask >> k) & 1u) == 0 && !keep_table[c]) {
+              pending = o != base;
+              continue;
+            }
+            if (pending) *o++ = ' ';
+            pending = false;
+            *o++ = ascii::ToLower(static_cast<char>(c));
+          }
+          p += len;
+          continue;
+        }
+#if defined(__SSE2__)
+        if (plain_keep && end - p >= 16) {
+          // As WordBytes below, sixteen bytes at a time, written to `o`.
+          if (const size_t words = WordBytes16(p, o + (pending ? 1 : 0)); words != 0) {
+            if (pending) *o++ = ' ';
+            pending = false;
+            o += words;
+            p += words;
+            continue;
+          }
+        }
+#endif
         std::uint64_t lower;
         size_t words;
         if (plain_keep && end - p >= 8 && (words = WordBytes(p, &lower)) != 0) {
@@ -398,10 +616,10 @@ std::string Fold(std::string_view text, std::string_view keep) {
           pending = false;
           std::memcpy(o, &lower, 8);  // the bytes past `words` are written over next
           o += words;
-          p += words - 1;
+          p += words;
           continue;
         }
-        const char c = fold[static_cast<unsigned char>(*p)];
+        const char c = fold[static_cast<unsigned char>(*p++)];
         if (c == '\0') {
           pending = o != base;
           continue;
@@ -413,7 +631,12 @@ std::string Fold(std::string_view text, std::string_view keep) {
       n = static_cast<size_t>(o - base);
       space = pending;
       i = static_cast<size_t>(p - text.data());
-      continue;
+      if (i >= text.size()) break;
+      if (!ascii::IsAscii(text[i]) && i < limit) {
+        // A character the run loop leaves to the code below.
+      } else {
+        continue;  // at `mark`
+      }
     }
     utf8proc_int32_t cp = 0;
     const utf8proc_ssize_t len = utf8::Decode(reinterpret_cast<const unsigned char*>(text.data() + i), text.size() - i, &cp);
@@ -421,6 +644,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
       ++i;
       continue;
     }
+    if (i + static_cast<size_t>(len) > mark) set_mark();
     i += static_cast<size_t>(len);
     if (const FoldedChar* folded = FoldedCharOf(cp)) {
       for (size_t k = 0; k < folded->count; ++k) {
@@ -472,6 +696,7 @@ std::string Fold(std::string_view text, std::string_view keep) {
       }
     }
   }
+  set_mark();
   out.resize(n);
   return out;
 }

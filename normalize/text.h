@@ -2,6 +2,7 @@
 #ifndef JOBTRAWL_NORMALIZE_TEXT_H_
 #define JOBTRAWL_NORMALIZE_TEXT_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,10 +14,19 @@ namespace jobtrawl::normalize {
 // of white space collapsed, trimmed.
 // Invalid UTF-8 is returned with only the ASCII clean-up applied.
 std::string CleanText(std::string_view text, bool keep_lines = false);
+// True when CleanText(text, keep_lines) is `text` itself, as for text that
+// was cleaned before, found without building it. May say false for some
+// such text (it accepts only the characters it knows CleanText copies).
+bool IsClean(std::string_view text, bool keep_lines = false);
 
 // For matching: NFKC case-folded, accents stripped, every run of characters
 // that are not letters or digits (except those in `keep`) one space, trimmed.
 std::string Fold(std::string_view text, std::string_view keep = {});
+// The same, and in `*folded_mark` the size of Fold(text.substr(0, mark),
+// keep), which is the result's first *folded_mark bytes: one fold of a
+// description serves the matchers that read all of it and Language, which
+// reads its start. `folded_mark` may be nullptr.
+std::string Fold(std::string_view text, std::string_view keep, std::size_t mark, std::size_t* folded_mark);
 
 // The words of folded text.
 std::vector<std::string_view> Words(std::string_view folded);

@@ -8,9 +8,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "normalize/classify.h"
 #include "normalize/text.h"
@@ -195,6 +202,313 @@ TEST(TextTest, AsciiIsFoldedAndCleanedTheSameAtEveryOffset) {
   }
   EXPECT_EQ(Fold("Alpha Beta9 gamma DELTA epsilon"), "alpha beta9 gamma delta epsilon");
   EXPECT_EQ(CleanText("one two  three\x7f four\x01" "five six seven"), "one two three fourfive six seven");
+}
+
+
+// Pieces of text for the mixed-script cases below: ASCII, the accented
+// letters and dashes that CleanText copies and Fold folds in their run loops
+// (two-byte sequences, E1 and E2 sequences), and the characters those loops
+// must leave to the per-character code: white space beyond ASCII, invisible
+// characters, combining marks (NFC), characters beyond the tables, and
+// invalid or truncated sequences.
+constexpr std::string_view kMixedPieces[] = {
+    "a", "Z", "7", " ", " ", "  ", "-", "+", ".", "\n", "\t", "\x01",
+    "\u00E9", "\u00DF", "\u00E7", "\u00C9", "\u00FC", "\u0131", "\u01C4", "\u0149", "\u00BD", "\u00AA",
+    "\u0416", "\u05D0", "\u1EA1", "\u1E9E", "\u2014", "\u2013", "\u201C", "\u2026", "\u2044", "\u2070",
+    "\u00A0", "\u2003", "\u2028", "\u00AD", "\u200B", "\u0085", "\u0301", "\u1100", "\u3000", "\uFB01", "\u4E2D",
+    "\xC3", "\x80", "\xE2\x80", "\xED\xA0\x80"};
+
+// What CleanText makes of `text` on one line, one code point at a time as
+// its rules say: NFC first (when the text is valid UTF-8), white space runs
+// one space, invisible characters dropped, invalid bytes kept, trimmed.
+std::string CleanReference(std::string_view text) {
+  std::string nfc(text);
+  if (auto* composed = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(nfc.c_str()))) {
+    nfc = reinterpret_cast<const char*>(composed);
+    std::free(composed);
+  }
+  std::string out;
+  bool space = false;
+  auto put = [&](std::string_view bytes) {
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.append(bytes);
+  };
+  for (size_t i = 0; i < nfc.size();) {
+    utf8proc_int32_t cp = 0;
+    const auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(nfc.data() + i),
+                                      static_cast<utf8proc_ssize_t>(nfc.size() - i), &cp);
+    if (len <= 0) {
+      put(nfc.substr(i, 1));
+      ++i;
+      continue;
+    }
+    const std::string_view bytes = std::string_view(nfc).substr(i, static_cast<size_t>(len));
+    i += static_cast<size_t>(len);
+    const auto category = utf8proc_category(cp);
+    if (cp == ' ' || (cp >= '\t' && cp <= '\r') || category == UTF8PROC_CATEGORY_ZS || cp == 0x2028 || cp == 0x2029) {
+      space = true;
+      continue;
+    }
+    const bool invisible = category == UTF8PROC_CATEGORY_CC || cp == 0xAD || cp == 0xFEFF ||
+                           (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0x180E ||
+                           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    if (!invisible) put(bytes);
+  }
+  return out;
+}
+
+// What Fold makes of `text`, one code point at a time through utf8proc:
+// NFKC case fold, marks stripped, letters, digits and `keep` kept, every
+// other run one space, invalid bytes skipped, trimmed.
+std::string FoldReference(std::string_view text, std::string_view keep = {}) {
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < text.size();) {
+    utf8proc_int32_t cp = 0;
+    const auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                      static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0) {
+      ++i;
+      continue;
+    }
+    i += static_cast<size_t>(len);
+    utf8proc_int32_t parts[16];
+    int boundclass = UTF8PROC_BOUNDCLASS_START;
+    const auto count = utf8proc_decompose_char(
+        cp, parts, 16,
+        static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                       UTF8PROC_STRIPMARK | UTF8PROC_IGNORE),
+        &boundclass);
+    for (utf8proc_ssize_t k = 0; k >= 0 && k < count && count <= 16; ++k) {
+      const auto category = utf8proc_category(parts[k]);
+      if (category >= UTF8PROC_CATEGORY_MN && category <= UTF8PROC_CATEGORY_ME) continue;
+      const bool word = (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
+                        (category >= UTF8PROC_CATEGORY_ND && category <= UTF8PROC_CATEGORY_NO) ||
+                        (parts[k] < 0x80 && keep.find(static_cast<char>(parts[k])) != std::string_view::npos);
+      if (!word) {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out.push_back(' ');
+      space = false;
+      unsigned char bytes[4];
+      const auto n = utf8proc_encode_char(parts[k], bytes);
+      for (utf8proc_ssize_t b = 0; b < n; ++b) {
+        out.push_back(parts[k] < 0x80 ? static_cast<char>(std::tolower(bytes[b])) : static_cast<char>(bytes[b]));
+      }
+    }
+  }
+  return out;
+}
+
+std::string MixedText(std::mt19937& rng) {
+  std::string text;
+  const int parts = static_cast<int>(rng() % 40);
+  for (int k = 0; k < parts; ++k) {
+    // Mostly letters and the copied characters, so that runs form.
+    const std::uint32_t r = rng() % 100;
+    static constexpr std::string_view kCommon[] = {"a", "q", " ", "\u00E9", "\u00DF", "\u2014", "Z"};
+    text += r < 60 ? kCommon[r % std::size(kCommon)] : kMixedPieces[r % std::size(kMixedPieces)];
+  }
+  return text;
+}
+
+TEST(TextTest, MixedScriptTextIsFoldedAndCleanedAsEachCharacterSays) {
+  // CleanText copies, and Fold folds, accented letters and dashes within
+  // their ASCII run loops; each must give what the per-character rules
+  // (utf8proc: UAX #15, CaseFolding.txt, general categories) give, whatever
+  // stands beside them (seeded: the same strings every run).
+  std::mt19937 rng(20261202);
+  for (int round = 0; round < 4000; ++round) {
+    const std::string text = MixedText(rng);
+    SCOPED_TRACE(::testing::PrintToString(text));
+    EXPECT_EQ(Fold(text), FoldReference(text));
+    EXPECT_EQ(Fold(text, "+-"), FoldReference(text, "+-"));
+    EXPECT_EQ(CleanText(text), CleanReference(text));
+  }
+  EXPECT_EQ(CleanText("D\u00E9j\u00E0 \u2014 the fa\u00E7ade \u2014 stra\u00DFe"), "D\u00E9j\u00E0 \u2014 the fa\u00E7ade \u2014 stra\u00DFe");
+  EXPECT_EQ(CleanText("a \u00A0\u00E9 \u00AD\u00E9\u0301"), "a \u00E9 \u00E9\u0301");
+  EXPECT_EQ(Fold("D\u00E9j\u00E0 \u2014 the fa\u00E7ade\u2026stra\u00DFe"), "deja the facade strasse");
+  EXPECT_EQ(Fold("na\u00EFve\u2026", "."), "naive...");
+}
+
+// Every mark within a text of `size` bytes, and marks past its end.
+std::vector<size_t> MarksFor(size_t size) {
+  std::vector<size_t> marks;
+  for (size_t mark = 0; mark <= size; ++mark) marks.push_back(mark);
+  for (size_t past : {size + 1, size + 9, size + 1500}) marks.push_back(past);
+  return marks;
+}
+
+TEST(TextTest, FoldWithAMarkGivesTheFoldOfTheTextBeforeIt) {
+  // Fold(text, keep, mark, &m): the fold of the whole text, whose first m
+  // bytes are the fold of text.substr(0, mark), also when `mark` falls
+  // inside a character (there it is an invalid sequence, skipped) or past
+  // the end. The text is followed in memory by letters, which a read past
+  // its end would fold.
+  std::mt19937 rng(20261203);
+  for (int round = 0; round < 1500; ++round) {
+    const std::string text = MixedText(rng);
+    const std::string backing = text + std::string(24, 'q');
+    const std::string_view view(backing.data(), text.size());
+    for (size_t mark : MarksFor(text.size())) {
+      SCOPED_TRACE(::testing::PrintToString(text) + " mark " + std::to_string(mark));
+      size_t folded_mark = 12345;
+      const std::string folded = Fold(view, "+-", mark, &folded_mark);
+      ASSERT_EQ(folded, Fold(text, "+-"));
+      ASSERT_LE(folded_mark, folded.size());
+      ASSERT_EQ(folded.substr(0, folded_mark), Fold(std::string_view(text).substr(0, std::min(mark, text.size())), "+-"));
+    }
+  }
+}
+
+TEST(LanguageTest, TheFoldOfTheSampleGivesWhatTheTextGives) {
+  // NormalizePosting hands Language the fold it made of the description's
+  // start (LanguageInFolded): words joined by '-' or '+' count as the words
+  // they are, and a sample cut inside a word or a character counts as
+  // Language's own does.
+  const std::string english = "We are a team of engineers and you will work with the best of us on the-next-thing for our users. ";
+  const std::string german = "Wir sind ein Team und suchen eine Person, die mit uns an der Zukunft arbeitet und für die Kunden da ist. ";
+  const std::string hyphens = "the-and-to-of a+in+for with-you we+our is-are will-be on-as your-that this+or an. ";
+  std::string long_text;
+  while (long_text.size() < 2 * kLanguageSample) long_text += english + "\u00E9\u2014 ";
+  for (const std::string& text : {english, german, hyphens, english + german, german + english + english, long_text,
+                                  std::string(kLanguageSample - 2, 'x') + " \u00E9t\u00E9 " + english}) {
+    SCOPED_TRACE(text.substr(0, 60));
+    const std::string sample_fold = Fold(std::string_view(text).substr(0, std::min(text.size(), kLanguageSample)), kExtrasKeep);
+    EXPECT_EQ(LanguageInFolded(text, sample_fold), Language(text));
+    size_t mark = 0;
+    const std::string folded = Fold(text, kExtrasKeep, kLanguageSample, &mark);
+    EXPECT_EQ(LanguageInFolded(text, std::string_view(folded).substr(0, mark)), Language(text));
+  }
+  EXPECT_EQ(Language(english), "en");
+  EXPECT_EQ(Language(german), "de");
+  EXPECT_EQ(Language(hyphens), "en");  // 22 common words, joined by '-' and '+'
+  // Words are split sixteen bytes at a time: wherever they fall, they count.
+  for (size_t offset = 0; offset < 20; ++offset) {
+    const std::string pad(offset, 'x');
+    EXPECT_EQ(Language(pad + " " + german), "de") << offset;
+    EXPECT_EQ(Language(pad + "-" + hyphens), "en") << offset;
+    EXPECT_EQ(Language(pad + " the and to of a in for with you"), "en") << offset;
+  }
+}
+
+TEST(ExperienceTest, AUnitOfTimeIsSeenWhereverItFallsAgainstTheEightByteSteps) {
+  // ExperienceYears looks for a unit's first bytes eight at a time
+  // ("ye", "yr", "ja", "ano", "ans", "р"): each unit, at every offset,
+  // decides as it does at the start of a text.
+  const std::pair<std::string_view, std::optional<int>> kCases[] = {
+      {"3+ years of experience", 3},      {"min 2 yrs exp required", 2},
+      {"5 Jahre Erfahrung", 5},           {"4 a\u00F1os de experiencia", 4},
+      {"7 ans d'exp\u00E9rience", 7},     {"and many answers on the year plan", std::nullopt},
+      {"experience: 6 year", 6},          {"\u0434\u043E\u0441\u0432\u0456\u0434 3 years", 3}};
+  for (const auto& [phrase, years] : kCases) {
+    for (size_t offset = 0; offset < 20; ++offset) {
+      const std::string text = std::string(offset, 'x') + " " + std::string(phrase) + " " + std::string(offset % 7, 'z');
+      EXPECT_EQ(ExperienceYears(text), years) << text;
+    }
+  }
+}
+
+TEST(SkillsTest, TitleAndDescriptionReadAsOneTextJoinedByALineBreak) {
+  // NormalizePosting reads a posting's skills from its title and
+  // description without joining them: what it finds is what the joined
+  // text gives, with phrases and context across the line break.
+  const std::pair<std::string, std::string> kCases[] = {
+      {"Senior Go Engineer", "You will build services."},
+      {"Data Scientist, Machine", "Learning and R, Python"},
+      {"", "Go developers wanted: Kubernetes, React/Redux"},
+      {"C++17 Engineer", ""},
+      {"Go", "programming language"},
+      {"Backend (Node.js/", "TypeScript)"}};
+  for (const auto& [title, description] : kCases) {
+    EXPECT_EQ(Skills(title, description), Skills(title + "\n" + description)) << title << " | " << description;
+  }
+  EXPECT_THAT(Skills("Go", "programming language"), ElementsAre("Go"));
+}
+
+TEST(TextTest, TextIsKnownCleanExactlyWhenCleaningLeavesItAsItIs) {
+  // IsClean lets NormalizePosting keep a field that cleaning would not
+  // change (descriptions come from the parsers already clean): it must never
+  // say so of text that cleaning changes, and must say so of what CleanText
+  // gives from ASCII and the accented letters and dashes it copies, lines
+  // and indents included (seeded: the same strings every run).
+  static constexpr std::string_view kPieces[] = {
+      "a", "Z", "7", ".", " ", "  ", "\n", "\n\n", "\n\n\n", "\n  ", "\n\n   ", " \n", "\t", "\r", "\x01", "\x7f",
+      "\u00E9", "\u00DF", "\u2014", "\u1EA1", "\u00A0", "\u00AD", "\u200B", "\u0301", "\u4E2D", "\xC3", "\xE2\x80"};
+  static constexpr std::string_view kCopied[] = {"\u00E9", "\u00DF", "\u2014", "\u1EA1"};
+  auto copied_only = [](const std::string& s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (static_cast<unsigned char>(s[i]) < 0x80) continue;
+      const auto known = std::find_if(std::begin(kCopied), std::end(kCopied),
+                                      [&](std::string_view c) { return std::string_view(s).substr(i).starts_with(c); });
+      if (known == std::end(kCopied)) return false;
+      i += known->size() - 1;
+    }
+    return true;
+  };
+  std::mt19937 rng(20261204);
+  for (int round = 0; round < 6000; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng() % 30);
+    for (int k = 0; k < parts; ++k) {
+      const std::uint32_t r = rng() % 100;
+      static constexpr std::string_view kCommon[] = {"a", "q", " ", "\u00E9", "\u2014", "Zz"};
+      text += r < 50 ? kCommon[r % std::size(kCommon)] : kPieces[r % std::size(kPieces)];
+    }
+    for (bool keep_lines : {false, true}) {
+      SCOPED_TRACE(::testing::PrintToString(text) + (keep_lines ? " keeping lines" : ""));
+      const std::string cleaned = CleanText(text, keep_lines);
+      if (IsClean(text, keep_lines)) {
+        EXPECT_EQ(cleaned, text);
+      }
+      if (!cleaned.empty() && copied_only(cleaned)) {
+        EXPECT_TRUE(IsClean(cleaned, keep_lines));
+        EXPECT_EQ(CleanText(cleaned, keep_lines), cleaned);
+      }
+    }
+  }
+  EXPECT_TRUE(IsClean("D\u00E9j\u00E0 vu \u2014 the fa\u00E7ade\n\n  - stra\u00DFe", true));
+  EXPECT_FALSE(IsClean("D\u00E9j\u00E0 vu\n\n  - stra\u00DFe", false));
+  EXPECT_FALSE(IsClean("two  spaces"));
+  EXPECT_FALSE(IsClean(" leading"));
+  EXPECT_FALSE(IsClean("trailing "));
+  EXPECT_FALSE(IsClean("three\n\n\nbreaks", true));
+  EXPECT_FALSE(IsClean("composed e\u0301"));
+}
+
+TEST(TextTest, EveryCharacterIsKnownCleanOnlyWhereCleaningCopiesIt) {
+  // IsClean passes Latin letters (U+00C0..U+017F) and General
+  // Punctuation's dashes and quotes (U+2010..U+2027) sixteen bytes at a
+  // time: each must be one CleanText copies as it is, at every offset, and
+  // no other character below U+0800 or in General Punctuation may be
+  // passed where cleaning would change the text (white space, invisible
+  // characters, combining marks).
+  auto encode = [](char32_t cp) {
+    unsigned char bytes[4];
+    const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), bytes);
+    return std::string(reinterpret_cast<const char*>(bytes), static_cast<size_t>(n));
+  };
+  std::vector<char32_t> code_points;
+  for (char32_t cp = 0x80; cp < 0x800; ++cp) code_points.push_back(cp);
+  for (char32_t cp = 0x2000; cp < 0x2070; ++cp) code_points.push_back(cp);
+  for (char32_t cp : code_points) {
+    const std::string c = encode(cp);
+    const bool copied = (cp >= 0xC0 && cp <= 0x17F) || (cp >= 0x2010 && cp <= 0x2027);
+    for (size_t offset = 0; offset < 18; ++offset) {
+      const std::string text = "h" + std::string(offset, 'a') + c + " " + c + "bc" + c + c + " defghijklmnopqrstuvw" + c + "xyz";
+      for (bool keep_lines : {false, true}) {
+        SCOPED_TRACE(::testing::PrintToString(text));
+        if (copied) {
+          EXPECT_TRUE(IsClean(text, keep_lines));
+        }
+        if (IsClean(text, keep_lines)) {
+          EXPECT_EQ(CleanText(text, keep_lines), text);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
