@@ -2,6 +2,7 @@
 //
 //   jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D]
 //                        [--report-every K] [--search-runs R] [--keep]
+//                        [--sql STATEMENT]...
 //
 // 1. Generates N postings (bench/posting_gen.h: Zipf-weighted English
 //    words, companies with their own introduction, benefits and four
@@ -13,8 +14,9 @@
 //    the writer's path: pages of 100, 20 pages to a transaction, dedup at
 //    distance D (default 3; -1 off). Only Begin, Upsert and Commit are
 //    timed. Prints the rate overall and for each K postings (default
-//    100,000), with the resident memory (VmRSS) at each step, so a
-//    slowdown or growth with size shows.
+//    100,000), by the wall clock and per CPU second of the process (the
+//    machine is shared), with the resident memory (VmRSS) at each step,
+//    so a slowdown or growth with size shows.
 // 3. Recall (copies grouped with their own job) and precision (of the
 //    copies grouped with some other listing, the share grouped with their
 //    own job) against the generator's truth.
@@ -24,10 +26,15 @@
 //    Search, the code `jobtrawl search` runs (20 results, snippets), each
 //    run R times (default 5) on one open Reader, p50/p95/max.
 //
+// --sql runs a statement on the writer's connection before the ingest
+// (to try a PRAGMA, or to see what a trigger costs by dropping it).
+//
 // Output is plain text, one `name value` figure a line after the progress
 // lines, so bench/README.md can quote it. The database is deleted at the
 // end unless --keep.
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -61,6 +68,14 @@ double StatusMiB(std::string_view field) {
     }
   }
   return 0;
+}
+
+// CPU time of this process (user + system), in seconds: on a shared
+// machine the rate per CPU second says more than the wall-clock one.
+double CpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -112,6 +127,7 @@ int main(int argc, char** argv) {
   int distance = 3;
   int search_runs = 5;
   bool keep = false;
+  std::vector<std::string> setup_sql;  // run on the writer's connection before the ingest (experiments)
   std::filesystem::path path = std::filesystem::temp_directory_path() / "jobtrawl-scale-bench.db";
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -128,9 +144,10 @@ int main(int argc, char** argv) {
     else if (a == "--report-every") report_every = std::stoll(value());
     else if (a == "--search-runs") search_runs = std::stoi(value());
     else if (a == "--keep") keep = true;
+    else if (a == "--sql") setup_sql.push_back(value());
     else {
       std::cerr << "usage: jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D] "
-                   "[--report-every K] [--search-runs R] [--keep]\n";
+                   "[--report-every K] [--search-runs R] [--keep] [--sql STATEMENT]...\n";
       return 2;
     }
   }
@@ -141,9 +158,11 @@ int main(int argc, char** argv) {
 
   std::cout << "postings " << total << "  dedup_distance " << distance << "  db " << path.string() << '\n';
   Clock::duration stored{};  // time inside Begin, Upsert and Commit
+  double stored_cpu = 0;     // CPU seconds of the same
   std::int64_t listings = 0, copies = 0;
   {
     auto store = Must(storage::PostingStore::Open(path, {.dedup_distance = distance}), "open");
+    for (const std::string& sql : setup_sql) store->database().exec(sql);
     const auto ats = Must(store->EnsureSource("ats", "greenhouse", "t0"), "source");
     const auto aggregator = Must(store->EnsureSource("aggregator", "html", "t0"), "source");
     bench::PostingGenerator gen(20261201);
@@ -151,13 +170,16 @@ int main(int argc, char** argv) {
     std::vector<Posting> batch, pending;
     auto timed = [&](auto&& call) {
       const auto t0 = Clock::now();
+      const double c0 = CpuSeconds();
       call();
       stored += Clock::now() - t0;
+      stored_cpu += CpuSeconds() - c0;
     };
     std::int64_t next_report = report_every;
     Clock::duration at_last_report{};
     std::int64_t listings_at_last_report = 0;
-    std::printf("%10s %12s %12s %10s\n", "postings", "step/s", "overall/s", "rss_MiB");
+    double cpu_at_last_report = 0;
+    std::printf("%10s %12s %12s %14s %10s\n", "postings", "step/s", "overall/s", "step/cpu_s", "rss_MiB");
     int in_transaction = 0;
     std::int64_t job = 0;
     while (listings < total) {
@@ -185,9 +207,11 @@ int main(int argc, char** argv) {
       }
       if (listings >= next_report || listings >= total) {
         const double step = Seconds(stored - at_last_report);
-        std::printf("%10lld %12.0f %12.0f %10.1f\n", static_cast<long long>(listings),
+        std::printf("%10lld %12.0f %12.0f %14.0f %10.1f\n", static_cast<long long>(listings),
                     double(listings - listings_at_last_report) / step, double(listings) / Seconds(stored),
+                    double(listings - listings_at_last_report) / (stored_cpu - cpu_at_last_report),
                     StatusMiB("VmRSS"));
+        cpu_at_last_report = stored_cpu;
         std::fflush(stdout);
         at_last_report = stored;
         listings_at_last_report = listings;
@@ -212,7 +236,9 @@ int main(int argc, char** argv) {
     const std::int64_t postings = db.execAndGet("SELECT count(*) FROM postings").getInt64();
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     std::printf("ingest_postings_per_s %.0f\n", double(listings) / Seconds(stored));
+    std::printf("ingest_postings_per_cpu_s %.0f\n", double(listings) / stored_cpu);
     std::printf("ingest_seconds %.1f\n", Seconds(stored));
+    std::printf("ingest_cpu_seconds %.1f\n", stored_cpu);
     std::printf("peak_rss_MiB %.1f\n", peak);
     std::printf("copies %lld\n", static_cast<long long>(copies));
     std::printf("recall %.4f\n", copies ? double(right) / double(copies) : 0.0);

@@ -398,7 +398,13 @@ struct PostingStore::Statements {
                         "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
                         "links = excluded.links, listing_keys = excluded.listing_keys, "
                         "fetched_at = excluded.fetched_at, last_used = excluded.last_used"),
-        mark_cache_used(db, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?") {}
+        mark_cache_used(db, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?"),
+        start_search_batch(db, "INSERT OR IGNORE INTO fts_pending (posting_id) VALUES (0)"),
+        index_search_batch(db, "INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
+                               "SELECT p.id, p.title, p.company, p.location, p.description, p.skills "
+                               "FROM fts_pending f JOIN postings p ON p.id = f.posting_id "
+                               "WHERE f.posting_id > 0 ORDER BY f.posting_id"),
+        end_search_batch(db, "DELETE FROM fts_pending") {}
 
   SQLite::Statement find_listing;
   SQLite::Statement insert_posting;
@@ -413,6 +419,10 @@ struct PostingStore::Statements {
   // Once per page fetched: preparing them each time was ~6% of a crawl's CPU.
   SQLite::Statement save_http_cache;
   SQLite::Statement mark_cache_used;
+  // Schema v11: queue new postings for postings_fts, index them, stop queueing.
+  SQLite::Statement start_search_batch;
+  SQLite::Statement index_search_batch;
+  SQLite::Statement end_search_batch;
 };
 
 PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
@@ -641,17 +651,49 @@ std::optional<Error> PostingStore::Fault(std::string_view call) {
   return StorageError(call, *code, "injected fault");
 }
 
+void PostingStore::StartSearchBatch() {
+  stmts_->start_search_batch.reset();
+  stmts_->start_search_batch.exec();
+}
+
+// One statement indexes every queued posting: FTS5 keeps their terms in
+// memory (up to its hashsize) and writes segments of many documents.
+void PostingStore::FlushSearchBatch() {
+  stmts_->index_search_batch.reset();
+  stmts_->index_search_batch.exec();
+  stmts_->end_search_batch.reset();
+  stmts_->end_search_batch.exec();
+}
+
 std::expected<void, Error> PostingStore::Begin() {
   if (auto f = Fault("begin")) return std::unexpected(*f);
-  return Guard("begin", [&] { db_->exec("BEGIN IMMEDIATE"); });
+  return Guard("begin", [&] {
+    db_->exec("BEGIN IMMEDIATE");
+    try {
+      StartSearchBatch();
+    } catch (...) {
+      db_->tryExec("ROLLBACK");
+      throw;
+    }
+    search_batch_ = true;
+  });
 }
 
 std::expected<void, Error> PostingStore::Commit() {
   if (auto f = Fault("commit")) return std::unexpected(*f);
-  return Guard("commit", [&] { db_->exec("COMMIT"); });
+  return Guard("commit", [&] {
+    // The queue is emptied before COMMIT: every commit leaves postings_fts
+    // matching postings.
+    if (search_batch_) FlushSearchBatch();
+    db_->exec("COMMIT");
+    search_batch_ = false;
+  });
 }
 
-void PostingStore::Rollback() noexcept { db_->tryExec("ROLLBACK"); }
+void PostingStore::Rollback() noexcept {
+  db_->tryExec("ROLLBACK");
+  search_batch_ = false;
+}
 
 std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view name,
                                                               std::string_view kind,
@@ -796,6 +838,10 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
   return Atomically(*db_, "cannot store postings", [&] {
     UpsertCounts counts;
     Statements& s = *stmts_;
+    // Outside Begin()..Commit(), this call's new postings are indexed for
+    // search together at its end (inside the transaction either way).
+    const bool own_search_batch = !search_batch_;
+    if (own_search_batch) StartSearchBatch();
     for (const Posting& p : postings) {
       const std::string key = ListingKey(p);
       const std::string hash = ContentHash(p);
@@ -901,6 +947,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
                           features_current ? std::optional(before) : std::nullopt, now);
       }
     }
+    if (own_search_batch) FlushSearchBatch();
     return counts;
   });
 }
