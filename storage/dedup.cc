@@ -182,14 +182,15 @@ struct Deduper::Statements {
         move_listing(db, "UPDATE listings SET posting_id = ?1 WHERE id = ?2"),
         move_revisions(db, "UPDATE revisions SET posting_id = ?1 WHERE posting_id = ?2"),
         delete_posting(db, "DELETE FROM postings WHERE id = ?"),
+        // Only a posting whose times change is written: a merge usually
+        // changes none, and an update writes the whole row.
         refresh_times(db,
-                      "UPDATE postings SET "
-                      "first_seen = (SELECT min(first_seen) FROM listings WHERE posting_id = ?1), "
-                      "last_seen = (SELECT max(last_seen) FROM listings WHERE posting_id = ?1), "
-                      "closed_at = CASE WHEN EXISTS (SELECT 1 FROM listings WHERE posting_id = ?1 "
-                      "AND closed_at IS NULL) THEN NULL ELSE "
-                      "(SELECT max(closed_at) FROM listings WHERE posting_id = ?1) END "
-                      "WHERE id = ?1"),
+                      "UPDATE postings SET first_seen = t.first_seen, last_seen = t.last_seen, "
+                      "closed_at = t.closed_at FROM (SELECT min(first_seen) AS first_seen, "
+                      "max(last_seen) AS last_seen, CASE WHEN count(*) > count(closed_at) THEN NULL "
+                      "ELSE max(closed_at) END AS closed_at FROM listings WHERE posting_id = ?1) AS t "
+                      "WHERE postings.id = ?1 AND (postings.first_seen IS NOT t.first_seen "
+                      "OR postings.last_seen IS NOT t.last_seen OR postings.closed_at IS NOT t.closed_at)"),
         source(db, "SELECT name, kind FROM sources WHERE id = ?") {}
 
   SQLite::Statement candidates;

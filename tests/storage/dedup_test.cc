@@ -627,6 +627,12 @@ TEST(MigrationTest, V7DatabaseUpgradesToTheDedupSchemaKeepingItsRows) {
   EXPECT_EQ(db.execAndGet("SELECT description FROM listing_copies WHERE listing_id = 2").getString(),
             LightEdit(kBackend));
   EXPECT_EQ(db.execAndGet("SELECT title FROM postings WHERE id = 3").getString(), "Backend Engineer");
+  // v11: the band indexes hold the SimHash; the search index matches postings.
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(name, ',') FROM pragma_index_info('listings_band2')").getString(),
+            "band2,simhash");
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH 'ledger'").getInt(), 1);
+  EXPECT_NO_THROW(db.exec("INSERT INTO postings_fts (postings_fts, rank) VALUES ('integrity-check', 1)"));
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM fts_pending").getInt(), 0);
   store->reset();
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
@@ -634,9 +640,9 @@ TEST(MigrationTest, V7DatabaseUpgradesToTheDedupSchemaKeepingItsRows) {
 // Schema v11: inside Begin()..Commit() new postings are queued in
 // fts_pending and indexed for search at Commit(). A copy that a posting
 // shows first and its ATS original replaces (the posting's content changes
-// while it is queued), a posting merged away, and a posting stored in an
-// earlier commit and changed now: at the commit the index is exactly the
-// postings' content, and the queue is empty.
+// while it is queued), and a posting stored in an earlier commit and
+// changed now: at the commit the index is exactly the postings' content,
+// and the queue is empty.
 TEST(DedupTest, SearchIndexIsCompleteAtEveryCommitOfABatch) {
   Store s;
   auto matches = [&](const std::string& q) {
@@ -663,7 +669,12 @@ TEST(DedupTest, SearchIndexIsCompleteAtEveryCommitOfABatch) {
   s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/102", "102", "Backend Engineer",
                    "Acme Robotics", "Berlin, Germany",
                    ReplaceAll(kPayments, "ledger", "general journal")));
+  // A queued posting deleted before the commit is never indexed.
+  s.Put(s.feed, Job("https://feed.example/9", "9", "Lighthouse Keeper", "Coast Guard", "Brest",
+                    "Keep the lighthouse lamp burning through every storm and log each passing ship."));
+  s.store->database().exec("DELETE FROM postings WHERE title = 'Lighthouse Keeper'");
   ASSERT_TRUE(s.store->Commit().has_value());
+  EXPECT_EQ(matches("lighthouse"), 0);
 
   EXPECT_EQ(s.Count("SELECT count(*) FROM fts_pending"), 0);
   EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
