@@ -265,8 +265,9 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   for (const Posting& p : x.postings) emit(PostingToJson(p));
   if (options.links) {
     for (const Link& l : x.links) {
-      emit(boost::json::object{{"link", l.url},
-                               {"role", l.role == Link::Role::kListing ? "listing" : "detail"}});
+      boost::json::object link{{"link", l.url}, {"role", l.role == Link::Role::kListing ? "listing" : "detail"}};
+      if (l.post) link["post"] = l.post->data;  // asked for by POST with this body
+      emit(std::move(link));
     }
   }
   for (const std::string& w : x.warnings) err << "warning: " << w << '\n';

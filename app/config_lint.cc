@@ -22,7 +22,9 @@ constexpr BoardHost kBoardHosts[] = {
     {"boards.greenhouse.io", "greenhouse"}, {"job-boards.greenhouse.io", "greenhouse"},
     {"jobs.lever.co", "lever"},             {"jobs.ashbyhq.com", "ashby"},
     {"apply.workable.com", "workable"},     {"jobs.smartrecruiters.com", "smartrecruiters"},
-    {".recruitee.com", "recruitee"},
+    {".recruitee.com", "recruitee"},        {".myworkdayjobs.com", "workday"},
+    {".jobs.personio.de", "personio"},      {".jobs.personio.com", "personio"},
+    {".breezy.hr", "breezy"},               {"ats.rippling.com", "rippling"},
 };
 
 std::string_view BoardKindOfHost(std::string_view host) {

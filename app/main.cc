@@ -79,8 +79,9 @@ int main(int argc, char** argv) {
                     "Extract with this source's rules from the config");
   parse->add_option("-k,--kind", parse_options.kind,
                     "Read as this source kind: html, rss, xmlfeed, sitemap, greenhouse, lever, "
-                    "ashby, workable, smartrecruiters, recruitee, remotive, remoteok (default: "
-                    "the source's kind, or html)");
+                    "ashby, workable, smartrecruiters, recruitee, remotive, remoteok, workday, "
+                    "personio, breezy, rippling, himalayas, jobicy, arbeitnow, landingjobs, "
+                    "fourdayweek, workingnomads, themuse (default: the source's kind, or html)");
   parse->add_option("--country", parse_options.country,
                     "The board's country for normalizing (ISO code; default: the source's `country`)");
   parse->add_flag("--raw", parse_options.raw, "Print postings as extracted, before normalizing");

@@ -74,6 +74,7 @@ const storage::CachedPage* SourceCrawl::Cached(const std::string& url) const {
 }
 
 void SourceCrawl::AddValidators(std::size_t, crawler::FetchRequest& request) {
+  if (request.post) return;  // a POST is never conditional (RFC 9110 §13.1)
   if (const storage::CachedPage* c = Cached(request.url)) {
     request.etag = c->etag;
     request.last_modified = c->last_modified;
@@ -115,14 +116,16 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
   storage::CachedPage fresh{.etag = std::string(page.Header("ETag")),
                             .last_modified = std::string(page.Header("Last-Modified")),
                             .body_hash = BodyHash(page.body)};
-  const storage::CachedPage* cached = Cached(page.url);
+  // The page's key in the HTTP cache: its URL, and for a POST its body too.
+  const std::string key = RequestKey(page.url, page.post);
+  const storage::CachedPage* cached = Cached(key);
   if (cached != nullptr && cached->body_hash == fresh.body_hash) {
     if (role == Link::Role::kListing) outcome.links = Fresh(cached->links);
-    writer_.Touch(run_, page.url, cached->listing_keys);
-    if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified || Refetched(page.url)) {
+    writer_.Touch(run_, key, cached->listing_keys);
+    if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified || Refetched(key)) {
       fresh.links = cached->links;
       fresh.listing_keys = cached->listing_keys;
-      writer_.SaveCache(run_, page.url, std::move(fresh));
+      writer_.SaveCache(run_, key, std::move(fresh));
     }
     return outcome;
   }
@@ -130,7 +133,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
   try {
     // Bytes become valid UTF-8 first (header, meta, detection), whatever the site sent.
     parsers::DecodedText decoded = parsers::DecodeToUtf8(page.body, page.Header("Content-Type"));
-    Extracted x = extractor_.Extract(page.final_url, decoded.View(page.body), role);
+    Extracted x = extractor_.Extract(page.final_url, decoded.View(page.body), role, page.post ? &*page.post : nullptr);
     if (decoded.replaced > 0) stats_.OnWarning(std::to_string(decoded.replaced) + " invalid sequences replaced");
     for (const std::string& w : x.warnings) stats_.OnWarning(w);
     if (x.too_slow) {
@@ -157,7 +160,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
     if (problem.empty() && role == Link::Role::kListing) fresh.links = x.links;
     outcome.links = Fresh(std::move(x.links));
     if (problem.empty() && !x.too_slow) {
-      writer_.SaveCache(run_, page.url, std::move(fresh));
+      writer_.SaveCache(run_, key, std::move(fresh));
     }
   } catch (const std::exception& e) {
     problem = std::string("extraction failed: ") + e.what();

@@ -457,6 +457,7 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
       ReadFollow(r, *f->as_table(), out.follow);
   }
   const toml::node* start = t.get("start");
+  if (kind) out.start_post = parsers::BoardApiStartPost(*kind);
   if (start == nullptr && kind && parsers::IsBoardApi(*kind)) {
     // A board API's URL follows from its token.
     if (out.board.empty() && parsers::NeedsBoardToken(*kind)) {
@@ -464,6 +465,12 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
                              "\" needs \"board\" (the board's token, e.g. board = \"acme\") or \"start\"");
     } else if (auto url = parsers::BoardApiUrl(*kind, out.board)) {
       out.start.push_back(std::move(*url));
+    } else if (*kind == parsers::SourceKind::kWorkday) {
+      r.Fail(t.get("board")->source(), "\"board\" of a workday source is the careers site's host and site, "
+                                       "such as \"acme.wd5.myworkdayjobs.com/External\"");
+    } else if (!parsers::NeedsBoardToken(*kind) && *kind != parsers::SourceKind::kRemotive &&
+               *kind != parsers::SourceKind::kJobicy) {
+      r.Fail(t.get("board")->source(), "kind \"" + out.kind + "\" takes no \"board\": its API serves one feed");
     } else {
       r.Fail(t.get("board")->source(), "\"board\" must be a board token of letters, digits, '.', '_' "
                                        "and '-', such as \"acme\"");

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/request.h"
+
 namespace jobtrawl::config {
 
 using std::chrono::milliseconds;
@@ -93,6 +95,9 @@ struct SourceConfig {
   std::string country;             // the board's country (ISO alpha-2) for normalizing; may be empty
   bool company_in_title = false;   // feeds: "Company: Title" item titles are split
   std::vector<std::string> start;  // absolute URLs (relative paths became file:// URLs)
+  // Sent with every start URL as a POST, for the board APIs searched by
+  // POST (workday); none: the start URLs are fetched with GET.
+  std::optional<PostBody> start_post;
   milliseconds every{3600000};     // crawl interval for the daemon
   FollowConfig follow;
   bool allow_file = false;         // file:// URLs allowed (local boards, tests)

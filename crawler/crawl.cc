@@ -34,7 +34,7 @@ Crawl::Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlS
 void Crawl::Start() {
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     for (const std::string& url : sources_[i].config.start) {
-      Enqueue(i, url, Link::Role::kListing, true);
+      Enqueue(i, url, Link::Role::kListing, true, sources_[i].config.start_post);
     }
     Settle(i);  // a source with nothing to fetch is done at once
   }
@@ -62,7 +62,8 @@ void Crawl::Expire() {
   }
 }
 
-void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start) {
+void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start,
+                    std::optional<PostBody> post) {
   SourceState& s = sources_[source];
   if (stopping_) return;
   if (!is_start && !s.policy->allowed_hosts.empty()) {
@@ -74,7 +75,10 @@ void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool i
     }
   }
   // A 64-bit hash per URL instead of the URL: 50,000 pages cost under 2 MB.
-  if (!s.seen.insert(std::hash<std::string_view>{}(url)).second) return;
+  // A POST's key holds its body: pages of one search differ only there.
+  const std::size_t hash =
+      post ? std::hash<std::string>{}(RequestKey(url, post)) : std::hash<std::string_view>{}(url);
+  if (!s.seen.insert(hash).second) return;
   if (role == Link::Role::kListing) {
     if (s.listing_pages >= s.config.follow.max_pages) {
       s.stats.page_limit_hit = true;
@@ -83,7 +87,7 @@ void Crawl::Enqueue(std::size_t source, std::string url, Link::Role role, bool i
     ++s.listing_pages;
   }
   ++s.pending;
-  (role == Link::Role::kListing ? s.listings : s.details).push_back({std::move(url), is_start});
+  (role == Link::Role::kListing ? s.listings : s.details).push_back({std::move(url), is_start, std::move(post)});
   Submit(source);
 }
 
@@ -99,7 +103,7 @@ void Crawl::Submit(std::size_t source) {
     queue.pop_front();
     const Link::Role role = listing ? Link::Role::kListing : Link::Role::kDetail;
     ++s.submitted;
-    FetchRequest request{.url = std::move(next.url), .policy = s.policy};
+    FetchRequest request{.url = std::move(next.url), .post = std::move(next.post), .policy = s.policy};
     sink_.AddValidators(source, request);
     fetcher_.Fetch(std::move(request), [this, source, role, is_start = next.is_start](FetchResult r) {
       OnFetched(source, role, is_start, std::move(r));
@@ -136,7 +140,7 @@ void Crawl::OnProcessed(std::size_t source, PageOutcome outcome) {
   SourceState& s = sources_[source];
   window_.Release();
   if (outcome.failed) ++s.stats.errors;
-  for (Link& link : outcome.links) Enqueue(source, std::move(link.url), link.role, false);
+  for (Link& link : outcome.links) Enqueue(source, std::move(link.url), link.role, false, std::move(link.post));
   --s.pending;
   Settle(source);
 }

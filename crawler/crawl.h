@@ -109,11 +109,12 @@ class Crawl {
   struct Waiting {
     std::string url;
     bool is_start = false;
+    std::optional<PostBody> post;  // asked for by POST with this body
   };
   struct SourceState {
     config::SourceConfig config;
     std::shared_ptr<const FetchPolicy> policy;
-    std::unordered_set<std::size_t> seen;  // hashes of the URLs queued so far
+    std::unordered_set<std::size_t> seen;  // hashes of the requests (RequestKey) queued so far
     std::deque<Waiting> listings;          // waiting to be submitted
     std::deque<Waiting> details;
     std::size_t submitted = 0;             // in the fetcher, queued there or running
@@ -123,7 +124,8 @@ class Crawl {
     bool reported = false;
   };
 
-  void Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start);
+  void Enqueue(std::size_t source, std::string url, Link::Role role, bool is_start,
+               std::optional<PostBody> post = std::nullopt);
   void Submit(std::size_t source);
   void OnFetched(std::size_t source, Link::Role role, bool is_start, FetchResult result);
   void OnProcessed(std::size_t source, PageOutcome outcome);

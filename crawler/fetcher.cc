@@ -435,6 +435,7 @@ class Fetcher::Impl {
     milliseconds wait{0};   // kRetry
     std::string url;        // kRedirect: the next hop
     std::string host_key;   // kRedirect
+    bool to_get = false;    // kRedirect: the next hop is a GET
   };
 
   void OnDone(std::uint64_t id, CURLcode rc) {
@@ -467,6 +468,9 @@ class Fetcher::Impl {
         // Validators belong to the first URL; the new one is fetched afresh.
         t->request.etag.clear();
         t->request.last_modified.clear();
+        // 301, 302 and 303 make a POST a GET, as user agents do (RFC 9110
+        // §15.4.2-4); 307 and 308 repeat it.
+        if (next.to_get) t->request.post.reset();
         Enqueue(std::move(t), /*front=*/false);
         break;
       case Next::Kind::kDeliver:
@@ -531,7 +535,8 @@ class Fetcher::Impl {
           r.error = FetchError::kForbiddenUrl;
           r.error_message = "redirect to " + *target + " refused: " + *why;
         } else {
-          return {.kind = Next::Kind::kRedirect, .url = *target, .host_key = split->key};
+          return {.kind = Next::Kind::kRedirect, .url = *target, .host_key = split->key,
+                  .to_get = r.status != 307 && r.status != 308};
         }
       }
     }
@@ -561,6 +566,7 @@ class Fetcher::Impl {
     Callback done = t->TakeCallback();
     if (!done) return;  // a robots.txt fetch: nobody waits on it
     r.url = t->original_url;
+    r.post = t->original_post;
     r.retried = std::move(t->retried);
     if (!r.ok() && !r.retried.empty()) {
       const std::size_t n = r.retried.size();

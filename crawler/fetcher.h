@@ -34,8 +34,13 @@ struct FetchPolicy {
 
 struct FetchRequest {
   std::string url;  // absolute http(s) URL, or file:// when the policy allows
+  // Sent by POST with this body; none: GET. A 301, 302 or 303 redirect
+  // makes it a GET (RFC 9110 §15.4); 307 and 308 keep it. Retries send it
+  // again, and robots.txt applies to its URL as to any other.
+  std::optional<PostBody> post;
   std::shared_ptr<const FetchPolicy> policy;  // null: only [http]'s rules
-  // Validators from the last fetch, sent as If-None-Match / If-Modified-Since.
+  // Validators from the last fetch, sent as If-None-Match / If-Modified-Since
+  // with a GET (a POST is never conditional).
   std::string etag;
   std::string last_modified;
 };

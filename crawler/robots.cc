@@ -150,18 +150,18 @@ std::string ProductToken(std::string_view user_agent) {
 }
 
 std::string RobotsPath(std::string_view url) {
-  if (auto parts = SplitUrl(url)) {
-    // The path the server is asked for: clients (libcurl among them) remove
-    // dot segments before sending, so "/allowed/../private/x" is checked as
-    // "/private/x".
-    return parts->query ? parts->path + "?" + *parts->query : parts->path;
+  auto parts = SplitUrl(url);
+  if (!parts) {
+    // A path alone (`jobtrawl robots FILE /path`), or a URL with characters
+    // a URI cannot hold ("https://x/foo/bar/ツ"): read as a browser reads
+    // an href, so the path is the one a client would ask for, encoded.
+    if (auto resolved = ResolveUrl("http://robots.invalid/", url)) parts = SplitUrl(*resolved);
   }
-  // A path alone (`jobtrawl robots FILE /path`), or no URL at all.
-  const std::string_view rest = url.substr(0, url.find('#'));
-  const std::size_t query = std::min(rest.find('?'), rest.size());
-  std::string path(rest.substr(0, query));
-  if (!path.starts_with('/')) path.insert(0, 1, '/');
-  return RemoveDotSegments(path) + std::string(rest.substr(query));
+  if (!parts) return "/";
+  // The path the server is asked for: clients (libcurl among them) remove
+  // dot segments before sending, so "/allowed/../private/x" is checked as
+  // "/private/x".
+  return parts->query ? parts->path + "?" + *parts->query : parts->path;
 }
 
 std::string RobotsUrl(std::string_view url) {

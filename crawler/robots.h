@@ -75,6 +75,8 @@ class Robots {
 std::string ProductToken(std::string_view user_agent);
 
 // The path and query of an absolute URL, for Check(); "/" when it has none.
+// A URL with characters a URI cannot hold ("https://x/foo/bar/ツ") or a path
+// alone is read as ResolveUrl (model/url.h) reads an href: "/foo/bar/%E3%83%84".
 std::string RobotsPath(std::string_view url);
 
 // "scheme://host[:port]/robots.txt" for an absolute URL.

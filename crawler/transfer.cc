@@ -69,6 +69,7 @@ bool AddressRule::Allows(const sockaddr* address) const {
 Transfer::Transfer(FetchRequest r, Callback done, std::string key, bool robots)
     : request(std::move(r)),
       original_url(request.url),
+      original_post(request.post),
       host_key(std::move(key)),
       is_robots(robots),
       done_(std::move(done)) {}
@@ -125,9 +126,21 @@ void Transfer::BeginAttempt(EasyHandle easy, const config::HttpConfig& http, Add
     curl_slist* grown = curl_slist_append(list, line.c_str());
     return grown != nullptr ? grown : list;
   };
-  if (!request.etag.empty()) headers = append(headers, "If-None-Match: " + request.etag);
-  if (!request.last_modified.empty()) {
-    headers = append(headers, "If-Modified-Since: " + request.last_modified);
+  if (request.post && !file) {
+    // The body stays in `request` until the attempt ends; "Expect:" keeps
+    // libcurl from waiting for a 100-continue on larger bodies.
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.post->data.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.post->data.c_str());
+    if (!request.post->content_type.empty()) {
+      headers = append(headers, "Content-Type: " + request.post->content_type);
+    }
+    headers = append(headers, "Expect:");
+  } else {
+    if (!request.etag.empty()) headers = append(headers, "If-None-Match: " + request.etag);
+    if (!request.last_modified.empty()) {
+      headers = append(headers, "If-Modified-Since: " + request.last_modified);
+    }
   }
   header_list_.reset(headers);
   if (header_list_) curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list_.get());

@@ -77,6 +77,7 @@ class Transfer {
   // The request: `request.url` is the current hop.
   FetchRequest request;
   const std::string original_url;
+  const std::optional<PostBody> original_post;
   std::string host_key;  // "scheme://host:port" of the current hop
   const bool is_robots;
   int redirects = 0;

@@ -121,7 +121,8 @@ class Seeds:
 SALARY_COUNTRIES = ['', 'US', 'GB', 'IN', 'DE', 'CA', 'AU', 'JP']
 LOCATION_COUNTRIES = ['', 'US', 'GB', 'IN', 'DE', 'CA', 'AU', 'FR']
 BOARD_KINDS = ['greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'recruitee',
-               'remotive', 'remoteok']
+               'remotive', 'remoteok', 'workday', 'personio', 'breezy', 'rippling', 'himalayas',
+               'jobicy', 'arbeitnow', 'landingjobs', '4dayweek', 'workingnomads', 'themuse']
 
 
 def country_byte(code, table):
@@ -190,9 +191,10 @@ def main():
         seeds.add('feed', d, b'\x02')
         seeds.add('feed', d, b'\x01')
 
-    for s in raw_strings(t('parsers', 'board_api_test.cc')):
-        for kind in range(len(BOARD_KINDS)):
-            seeds.add('board_api', s, bytes([kind]))
+    for test in ('board_api_test.cc', 'boards_test.cc'):
+        for s in raw_strings(t('parsers', test)):
+            for kind in range(len(BOARD_KINDS)):
+                seeds.add('board_api', s, bytes([kind]))
     for name, d in files(c('api')):
         kinds = [i for i, k in enumerate(BOARD_KINDS) if k in name.lower()] or [0]
         for kind in kinds:

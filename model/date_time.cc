@@ -113,6 +113,37 @@ bool ReadClock(std::string_view s, bool basic, Civil& c) {
   return true;
 }
 
+// The zone names RFC 5322 §3.3 and §4.3 define ("UT", "GMT", the US ones)
+// and "UTC", "Z", in any case; seconds east of UTC.
+std::optional<long> NamedZone(std::string_view w) {
+  static constexpr std::pair<std::string_view, int> kNamed[] = {
+      {"UT", 0},   {"UTC", 0},  {"GMT", 0},  {"Z", 0},    {"EST", -5}, {"EDT", -4}, {"CST", -6},
+      {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
+  for (const auto& [name, hours] : kNamed) {
+    if (ascii::EqualsIgnoreCase(w, name)) return hours * 3600L;
+  }
+  return std::nullopt;
+}
+
+// RFC 9557 suffixes after an RFC 3339 offset ("[Europe/Paris]",
+// "[!Europe/Paris]", "[u-ca=gregory]", as Java's ZonedDateTime writes the
+// first): `zone` without them. They only name the zone, the offset decides,
+// so they are dropped; nullopt when one is malformed or no offset precedes.
+std::optional<std::string_view> WithoutSuffixes(std::string_view zone) {
+  const std::size_t open = zone.find('[');
+  if (open == std::string_view::npos) return zone;
+  if (open == 0) return std::nullopt;
+  for (std::string_view rest = zone.substr(open); !rest.empty();) {
+    const std::size_t close = rest.find(']');
+    if (rest[0] != '[' || close == std::string_view::npos || close < 2 ||
+        rest.substr(1, close - 1).find('[') != std::string_view::npos) {
+      return std::nullopt;
+    }
+    rest.remove_prefix(close + 1);
+  }
+  return ascii::TrimRight(zone.substr(0, open), ascii::IsBlank);
+}
+
 // ISO 8601 calendar dates and times, extended or basic; RFC 3339.
 std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
   Civil c;
@@ -139,12 +170,14 @@ std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
     ++end;
   }
   if (!ReadClock(rest.substr(0, end), basic, c)) return std::nullopt;
-  std::string_view zone = ascii::TrimLeft(rest.substr(end), ascii::IsBlank);
-  if (zone.empty()) return Finish(c, max_year);
-  if (zone == "Z" || zone == "z" || ascii::EqualsIgnoreCase(zone, "UTC") || ascii::EqualsIgnoreCase(zone, "GMT")) {
+  const auto zone = WithoutSuffixes(ascii::TrimLeft(rest.substr(end), ascii::IsBlank));
+  if (!zone) return std::nullopt;
+  if (zone->empty()) return Finish(c, max_year);
+  if (auto named = NamedZone(*zone)) {
+    c.offset = *named;
     return Finish(c, max_year);
   }
-  auto offset = NumericOffset(zone);
+  auto offset = NumericOffset(*zone);
   if (!offset || *offset > 14 * 3600 || *offset < -12 * 3600) return std::nullopt;
   c.offset = *offset;
   return Finish(c, max_year);
@@ -215,12 +248,7 @@ std::optional<long> Zone(std::string_view w) {
       return NumericOffset(w.substr(utc.size()));
     }
   }
-  static constexpr std::pair<std::string_view, int> kNamed[] = {
-      {"UT", 0},   {"UTC", 0},  {"GMT", 0},  {"Z", 0},    {"EST", -5}, {"EDT", -4}, {"CST", -6},
-      {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
-  for (const auto& [name, hours] : kNamed) {
-    if (ascii::EqualsIgnoreCase(w, name)) return hours * 3600L;
-  }
+  if (auto named = NamedZone(w)) return named;
   // Military letters (RFC 5322 §4.3: their signs were defined backwards in
   // RFC 822) and other alphabetic zones whose meaning is not known are
   // "-0000": UTC, with no local time known.

@@ -18,7 +18,10 @@
 //   1994", "Sun Nov 06 1994 08:49:37 GMT+0100 (Central European Time)".
 // - ISO 8601 / RFC 3339 (and the W3C Datetime profile sitemaps use):
 //   "1994-11-06", "1994-11-06T08:49", "1994-11-06T08:49:37.123456Z",
-//   offsets "+01:00", "+0100", "+01", also after a space, and " UTC"/" GMT";
+//   offsets "+01:00", "+0100", "+01", also after a space, and the zone
+//   names of RFC 5322 (" UTC", " GMT", " PST"...; other names are refused);
+//   after an offset, RFC 9557's bracketed suffixes ("[Europe/Paris]", as
+//   Java's ZonedDateTime writes it), which name the zone but do not move it;
 //   the basic format "19941106T084937Z"; a space for the 'T'
 //   ("1994-11-06 08:49:37", as SQL and many APIs write it).
 // - Epoch numbers as APIs send them: 9-11 digits are seconds, 12-13

@@ -4,10 +4,13 @@
 #define JOBTRAWL_MODEL_FETCH_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "model/request.h"
 
 namespace jobtrawl {
 
@@ -48,6 +51,7 @@ struct FetchAttempt {
 
 struct FetchResult {
   std::string url;        // as requested
+  std::optional<PostBody> post;  // the body it was requested with by POST; none: GET
   std::string final_url;  // after redirects
   long status = 0;        // HTTP status; 0 when no response (and for file:// success)
   std::vector<std::pair<std::string, std::string>> headers;  // of the final response

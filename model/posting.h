@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "model/request.h"
+
 namespace jobtrawl {
 
 // One place a posting names, normalized: city as written (or its usual
@@ -90,6 +92,8 @@ struct Link {
   // When the page last changed, as a sitemap says (UTC "YYYY-MM-DDTHH:MM:SSZ");
   // empty when unknown. A page fetched since then is not fetched again.
   std::string lastmod;
+  // Asked for by POST with this body (Workday's search pages); none: GET.
+  std::optional<PostBody> post;
 
   bool operator==(const Link&) const = default;
 };

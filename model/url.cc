@@ -56,6 +56,79 @@ std::optional<urls::url_view> ParseAbsolute(std::string_view text) {
   return *parsed;
 }
 
+// Schemes whose URLs WHATWG calls special: a backslash is a '/' in them.
+bool IsSpecialScheme(std::string_view scheme) {
+  for (std::string_view s : {"http", "https", "ws", "wss", "ftp", "file"}) {
+    if (ascii::EqualsIgnoreCase(scheme, s)) return true;
+  }
+  return false;
+}
+
+// The scheme `ref` starts with (RFC 3986 §3.1), or empty.
+std::string_view SchemeOf(std::string_view ref) {
+  const std::size_t colon = ref.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !ascii::IsAlpha(ref[0])) return {};
+  for (char c : ref.substr(0, colon)) {
+    if (!ascii::IsAlnum(c) && c != '+' && c != '-' && c != '.') return {};
+  }
+  return ref.substr(0, colon);
+}
+
+// `ref` made a URI reference the way a browser reads an href (WHATWG URL):
+// ASCII tab and newline removed, a backslash before the query a '/' in a
+// special scheme, and every octet a URI cannot hold where it stands (space,
+// controls, non-ASCII, '"', '<', '>', a backslash, '^', '`', '{', '|', '}',
+// a '%' not starting "%XX", a second '#') percent-encoded. The first '?' and '#'
+// keep their meaning: encoded into the path they would name another page.
+std::string EncodeReference(std::string_view ref, bool special) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kKept = "-._~!$&'()*+,;=:@/";  // RFC 3986 pchar and '/'
+  std::string clean;
+  clean.reserve(ref.size());
+  for (char c : ref) {
+    if (c != '\t' && c != '\n' && c != '\r') clean.push_back(c);
+  }
+  // "[...]" is kept in an authority, for IPv6 literals.
+  const std::size_t scheme_end = SchemeOf(clean).empty() ? 0 : SchemeOf(clean).size() + 1;
+  std::size_t authority_end = scheme_end;
+  if (std::string_view(clean).substr(scheme_end, 2) == "//") {
+    authority_end = clean.find_first_of(special ? "/?#\\" : "/?#", scheme_end + 2);
+    if (authority_end == std::string::npos) authority_end = clean.size();
+  }
+  enum { kPath, kQuery, kFragment } part = kPath;
+  std::string out;
+  out.reserve(clean.size() + 16);
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    const char c = clean[i];
+    bool keep = ascii::IsAlnum(c) || kKept.find(c) != std::string_view::npos;
+    if (c == '?' && part == kPath) {
+      part = kQuery;
+      keep = true;
+    } else if (c == '#' && part != kFragment) {
+      part = kFragment;
+      keep = true;
+    } else if (c == '?') {
+      keep = true;  // RFC 3986 §3.4, §3.5: a '?' in a query or fragment is data
+    } else if (c == '\\' && part == kPath && special) {
+      out.push_back('/');
+      continue;
+    } else if (c == '%') {
+      keep = i + 2 < clean.size() && ascii::IsHexDigit(clean[i + 1]) && ascii::IsHexDigit(clean[i + 2]);
+    } else if (c == '[' || c == ']') {
+      keep = i < authority_end;
+    }
+    if (keep) {
+      out.push_back(c);
+    } else {
+      const auto octet = static_cast<unsigned char>(c);
+      out.push_back('%');
+      out.push_back(kHex[octet >> 4]);
+      out.push_back(kHex[octet & 0xF]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RemoveDotSegments(std::string_view path) {
@@ -104,17 +177,14 @@ std::optional<std::string> ResolveUrl(std::string_view base, std::string_view re
   // Whitespace around href values is common and ignored by browsers.
   ref = ascii::Trim(ref);
   auto r = urls::parse_uri_reference(ref);
+  std::string fixed;
   if (!r) {
-    // Browsers tolerate spaces and other unescaped characters; so do we.
-    urls::url encoded;
-    encoded.set_path(ref);  // percent-encodes what a path cannot hold
-    std::string fixed(encoded.buffer());
+    // Browsers tolerate spaces, backslashes and other characters a URI
+    // cannot hold; so do we, reading them as a browser does.
+    const std::string_view scheme = SchemeOf(ref);
+    fixed = EncodeReference(ref, IsSpecialScheme(scheme.empty() ? std::string_view(b->scheme()) : scheme));
     r = urls::parse_uri_reference(fixed);
     if (!r) return std::nullopt;
-    urls::url out;
-    if (!urls::resolve(*b, *r, out)) return std::nullopt;
-    RemoveDotSegmentsOf(out);
-    return std::string(out.buffer());
   }
   urls::url out;
   if (!urls::resolve(*b, *r, out)) return std::nullopt;

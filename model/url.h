@@ -24,10 +24,13 @@
 
 namespace jobtrawl {
 
-// `ref` (absolute or relative, surrounding ASCII whitespace ignored,
-// characters a browser tolerates percent-encoded) resolved against the
-// absolute `base` per RFC 3986 §5.2, dot segments removed; the fragment of
-// `ref` is kept. nullopt when either cannot be parsed.
+// `ref` (absolute or relative, surrounding ASCII whitespace ignored; an href
+// that is no URI reference read as a browser reads it, WHATWG URL: tabs and
+// newlines dropped, a backslash a '/' before the query in http(s), and
+// characters a URI cannot hold percent-encoded in the path, query or
+// fragment where they stand, the first '?' and '#' keeping their meaning)
+// resolved against the absolute `base` per RFC 3986 §5.2, dot segments
+// removed; the fragment of `ref` is kept. nullopt when either cannot be parsed.
 std::optional<std::string> ResolveUrl(std::string_view base, std::string_view ref);
 
 // The canonical form of an absolute URL; nullopt when it is not one.
@@ -38,8 +41,8 @@ std::optional<std::string> CanonicalUrl(std::string_view url);
 bool IsTrackingParameter(std::string_view name);
 
 // RFC 3986 §5.2.4 remove_dot_segments of an absolute path ("/a/b/../c" is
-// "/a/c", "/../x" is "/x", "/a/.." is "/a/"); "." and ".." may be written
-// with "%2E". A path not starting with '/' is returned unchanged.
+// "/a/c", "/../x" is "/x", "/a/.." is "/", "/a/b/.." is "/a/"); "." and ".."
+// may be written with "%2E". A path not starting with '/' is returned unchanged.
 std::string RemoveDotSegments(std::string_view path);
 
 // An absolute URL with an authority, split. Scheme and host lower-cased;

@@ -20,6 +20,16 @@ int Number(std::string_view s) {
   return ec == std::errc() && ptr == s.data() + s.size() ? v : -1;
 }
 
+// A 2-digit year read as RFC 5322 §4.3 reads it (00-49 are 20xx, 50-99
+// are 19xx), as the one reader (model/date_time.h) does.
+int CenturyYear(int yy) { return yy < 50 ? 2000 + yy : 1900 + yy; }
+
+// A year as written, 2 digits as CenturyYear reads them.
+int YearNumber(std::string_view s) {
+  const int y = Number(s);
+  return s.size() == 2 && y >= 0 ? CenturyYear(y) : y;
+}
+
 // The years a date may name, whichever way it was written: what is read
 // must also read back (NormalizeDate is idempotent).
 constexpr int kMinYear = kMinDateYear;
@@ -149,12 +159,15 @@ std::optional<std::string> Written(const std::string& f) {
   w.erase(w.begin(), first);
   if (w.size() < 3) return std::nullopt;
   int m = MonthNumber(w[0]), d = -1, y = -1;
+  // Two digits are a year only when nothing follows ("16-Nov-26"), not an
+  // hour ("June 15 12:00").
+  const int year = w.size() == 3 ? YearNumber(w[2]) : Number(w[2]);
   if (m > 0) {
     d = DayNumber(w[1]);
-    y = Number(w[2]);
+    y = year;
   } else if ((m = MonthNumber(w[1])) > 0) {
     d = DayNumber(w[0]);
-    y = Number(w[2]);
+    y = year;
   } else {
     return std::nullopt;
   }
@@ -191,7 +204,7 @@ std::optional<std::string> Numeric(std::string_view s, DateOrder order) {
   if (widths[0] == 4 || n[0] > 31) {  // year first
     y = n[0], m = n[1], d = n[2];
   } else {
-    y = n[2] < 100 ? 2000 + n[2] : n[2];
+    y = widths[2] <= 2 ? CenturyYear(n[2]) : n[2];
     if (n[0] > 12) {
       d = n[0], m = n[1];
     } else if (n[1] > 12) {

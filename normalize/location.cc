@@ -440,7 +440,8 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
       const std::string city_part = rest.size() >= 2 ? rest[rest.size() - 2] : std::string();
       bool as_region = false;
       std::string folded;
-      if (const auto* holders = RegionHolders(rest.back(), folded)) {
+      const auto* holders = RegionHolders(rest.back(), folded);
+      if (holders != nullptr) {
         const Holder h = ChooseHolder(*holders, folded, city_part, hint);
         const bool city_in_country = !city_part.empty() && City(city_part, *code, "", hint) != nullptr;
         switch (h.agreement) {
@@ -459,7 +460,15 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
           region = Tables::Get().region_by_name.at({h.country, folded});
         }
       }
-      if (!as_region) country = *code;
+      if (!as_region) {
+        country = *code;
+        // A region that names its own country too ("Perth, Scotland"): the
+        // country, and the region it says.
+        if (holders != nullptr && rest.size() >= 2 &&
+            std::find(holders->begin(), holders->end(), *code) != holders->end()) {
+          region = Tables::Get().region_by_name.at({*code, folded});
+        }
+      }
       rest.pop_back();
     }
     if (!rest.empty() && region.empty()) {

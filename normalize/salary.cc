@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <unordered_set>
 #include <vector>
 
 #include "model/ascii.h"
@@ -19,7 +20,8 @@ bool IsLetterByte(char c) { return ascii::IsAlpha(c) || !ascii::IsAscii(c); }
 std::string Plain(std::string_view text) {
   static constexpr std::pair<std::string_view, std::string_view> kReplace[] = {
       {"\u2013", "-"}, {"\u2014", "-"}, {"\u2012", "-"}, {"\u2212", "-"}, {"\u2011", "-"},
-      {"\u00A0", " "}, {"\u202F", " "}, {"\u2009", " "}, {"\u2007", " "}, {"\u2019", "'"}};
+      {"\u00A0", " "}, {"\u202F", " "}, {"\u2009", " "}, {"\u2007", " "}, {"\u2019", "'"},
+      {"\u301C", "-"}, {"\uFF5E", "-"}};  // CJK ranges: "500\u4e07\u301c800\u4e07"
   // One pass: replacing in place shifted the rest of the text each time,
   // quadratic in a field made of dashes.
   std::string out;
@@ -78,7 +80,7 @@ bool IsIsoCode(std::string_view token) {
 // code up each time made a field of numbers slow.
 struct CurrencyToken {
   std::string text;
-  bool iso = false;
+  bool exact_case = false;  // ISO codes, and signs written in capitals ("SR", "RM")
   bool alphabetic = false;
 };
 
@@ -86,7 +88,12 @@ const std::vector<CurrencyToken>& CurrencyTokenInfo() {
   static const std::vector<CurrencyToken> kInfo = [] {
     std::vector<CurrencyToken> info;
     for (const std::string& token : CurrencyTokens()) {
-      info.push_back({token, IsIsoCode(token), ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back())});
+      // "SR" is the riyal, "Sr" a senior: capitals match only capitals.
+      const bool capitals = token.size() >= 2 && std::all_of(token.begin(), token.end(), [](char c) {
+                              return ascii::IsUpper(c) || !ascii::IsAlpha(c);
+                            }) && ascii::IsAlpha(token.front());
+      info.push_back({token, IsIsoCode(token) || capitals,
+                      ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back())});
     }
     return info;
   }();
@@ -94,13 +101,13 @@ const std::vector<CurrencyToken>& CurrencyTokenInfo() {
 }
 
 // Tokens made of letters must stand alone: "USD" not inside "USDT"; ISO
-// codes only in upper case.
+// codes and signs written in capitals only in capitals.
 bool TokenMatchesAt(std::string_view text, size_t at, const CurrencyToken& t) {
   const std::string_view token = t.text;
   if (at + token.size() > text.size()) return false;
   if (ascii::ToLower(text[at]) != ascii::ToLower(token.front())) return false;
   const bool alphabetic = t.alphabetic;
-  if (t.iso || !alphabetic) {
+  if (t.exact_case || !alphabetic) {
     if (text.compare(at, token.size(), token) != 0) return false;
   } else if (!ascii::StartsWithIgnoreCase(text.substr(at), token)) {
     return false;
@@ -231,7 +238,8 @@ void ReadMultiplier(std::string_view t, Amount& a) {
     size_t at = w.needs_attached ? i : spaced;
     if (!ascii::StartsWithIgnoreCase(t.substr(at), w.word)) continue;
     size_t after = at + w.word.size();
-    if (after < t.size() && IsLetterByte(t[after])) continue;
+    // CJK writes no space after a word: "500\u4e07\u5186".
+    if (after < t.size() && IsLetterByte(t[after]) && ascii::IsAscii(w.word.front())) continue;
     if (w.word == "l" && t[at] != 'L') continue;  // "12L", never "12 l"
     a.multiplier = w.factor;
     a.lakh = w.lakh;
@@ -241,11 +249,39 @@ void ReadMultiplier(std::string_view t, Amount& a) {
   }
 }
 
+// True when a currency token of letters ends right at `end` ("R" of "R40,000").
+bool LetterCurrencyEndsAt(std::string_view text, size_t end) {
+  for (const CurrencyToken& token : CurrencyTokenInfo()) {
+    if (token.alphabetic && token.text.size() <= end && TokenMatchesAt(text, end - token.text.size(), token)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Does a unit of time follow `at` ("40 hours", "25 days", "37,5 Stunden")?
+// Then the number before it counts time, not money.
+bool CountsTime(std::string_view t, size_t at) {
+  while (at < t.size() && t[at] == ' ') ++at;
+  size_t end = at;
+  while (end < t.size() && IsLetterByte(t[end])) ++end;
+  if (end == at) return false;
+  static const std::unordered_set<std::string> kUnits = {
+      "h",      "hr",      "hrs",     "hour",   "hours",  "day",    "days",   "week",    "weeks",  "wk",
+      "wks",    "month",   "months",  "year",   "years",  "yr",     "yrs",    "stunde",  "stunden", "tag",
+      "tage",   "wochen",  "monate",  "jahre",  "heure",  "heures", "jour",   "jours",   "semaines", "ans",
+      "horas",  "dias",    "días",    "semanas", "meses", "anos",   "años"};
+  return kUnits.contains(ascii::ToLower(t.substr(at, end - at)));
+}
+
 std::vector<Amount> FindAmounts(std::string_view t) {
   std::vector<Amount> amounts;
   size_t i = 0;
   while (i < t.size()) {
-    if (!ascii::IsDigit(t[i]) || (i > 0 && (ascii::IsDigit(t[i - 1]) || ascii::IsAlpha(t[i - 1])))) {
+    // A number glued to letters starts no amount ("H1B", "Q3"), unless the
+    // letters are a currency ("R40,000", "USD100k").
+    const bool glued = i > 0 && ascii::IsAlpha(t[i - 1]);
+    if (!ascii::IsDigit(t[i]) || (i > 0 && ascii::IsDigit(t[i - 1])) || (glued && !LetterCurrencyEndsAt(t, i))) {
       ++i;
       continue;
     }
@@ -255,6 +291,11 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       continue;
     }
     ReadMultiplier(t, a);
+    // "R2D2", "Kr3": a name, not money.
+    if (glued && ((a.end < t.size() && ascii::IsAlpha(t[a.end])) || a.value() < 10)) {
+      i = a.end;
+      continue;
+    }
     size_t cur_begin = 0, cur_end = 0;
     a.currency = CurrencyBefore(t, a.begin, cur_begin);
     if (!a.currency.empty()) a.begin = cur_begin;
@@ -262,6 +303,10 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       // "$85,000 CAD": the code says which dollar.
       if (a.currency.empty() || (Ambiguous(a.currency) && !Ambiguous(after))) a.currency = after;
       a.end = cur_end;
+    }
+    if (a.currency.empty() && a.multiplier == 1 && CountsTime(t, a.end)) {  // "40 hours a week"
+      i = a.end;
+      continue;
     }
     i = a.end;
     amounts.push_back(std::move(a));
@@ -327,6 +372,24 @@ std::optional<std::string> ResolveCurrency(std::string_view token, std::string_v
   }
   guessed = true;
   return options.front();
+}
+
+// Documented inference (data/salary_ranges.tsv): the size of the amount in
+// its currency says hourly, monthly or yearly; in between, not stated.
+// Amounts counted in lakh are yearly.
+void InferPeriod(Salary& s, bool lakh) {
+  const auto& ranges = Tables::Get().salary_ranges;
+  auto it = s.currency ? ranges.find(*s.currency) : ranges.end();
+  if (it == ranges.end()) it = ranges.find("*");
+  const Tables::SalaryRange r = it != ranges.end() ? it->second : Tables::SalaryRange{};
+  const double v = s.max.value_or(*s.min);
+  if (lakh || v >= r.yearly_from) {
+    s.period = "YEAR";
+  } else if (v >= r.monthly_from) {
+    s.period = "MONTH";
+  } else if (v < r.hourly_below) {
+    s.period = "HOUR";
+  }
 }
 
 }  // namespace
@@ -434,22 +497,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!s.min && !s.max) return std::nullopt;
   if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
 
-  if (!s.period) {
-    // Documented inference (data/salary_ranges.tsv): the size of the amount
-    // in its currency says hourly, monthly or yearly; in between, not stated.
-    const auto& ranges = Tables::Get().salary_ranges;
-    auto it = s.currency ? ranges.find(*s.currency) : ranges.end();
-    if (it == ranges.end()) it = ranges.find("*");
-    const Tables::SalaryRange r = it != ranges.end() ? it->second : Tables::SalaryRange{};
-    const double v = s.max.value_or(*s.min);
-    if (lakh || v >= r.yearly_from) {
-      s.period = "YEAR";
-    } else if (v >= r.monthly_from) {
-      s.period = "MONTH";
-    } else if (v < r.hourly_below) {
-      s.period = "HOUR";
-    }
-  }
+  if (!s.period) InferPeriod(s, lakh);
   Annualize(s);
   return s;
 }
@@ -475,6 +523,7 @@ std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::
     }
   }
   if (!period.empty()) s.period = PeriodOf(period);
+  if (!s.period) InferPeriod(s, false);  // as for the same amounts written as text
   Annualize(s);
   return s;
 }

@@ -20,9 +20,12 @@ class PageBudget;
 // title are skipped and counted in `out.skipped`. `kind` must be a board API
 // kind (IsBoardApi).
 // `budget` (may be null) is checked before each entry is kept; once spent,
-// later entries are dropped.
+// later entries are dropped. `post` (may be null) is the body a POST
+// response was asked with: Workday's further search pages are the same POST
+// with a later offset (links with `post` set). Personio's body may be its
+// XML feed or its search JSON.
 void ExtractBoardApi(SourceKind kind, std::string_view url, std::string_view body, Extracted& out,
-                     PageBudget* budget = nullptr);
+                     PageBudget* budget = nullptr, const PostBody* post = nullptr);
 
 }  // namespace jobtrawl::parsers
 

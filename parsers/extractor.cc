@@ -263,12 +263,13 @@ void Extractor::Fill(Posting& p, const GumboNode& scope, const std::string& base
   }
 }
 
-Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::Role role) const {
+Extracted Extractor::Extract(std::string_view url, std::string_view body, Link::Role role,
+                             const PostBody* post) const {
   Extracted out;
   PageBudget budget(page_budget_, clock_);
   const std::string page_url = CanonicalUrl(url).value_or(std::string(url));
   if (IsBoardApi(kind_)) {
-    ExtractBoardApi(kind_, page_url, body, out, &budget);
+    ExtractBoardApi(kind_, page_url, body, out, &budget, post);
     MarkProvenance(out.postings, std::string(SourceKindName(kind_)) + "-api");
   } else if (kind_ == SourceKind::kRss || kind_ == SourceKind::kXmlFeed) {
     ExtractFeed(page_url, body, {.company_in_title = company_in_title_}, out, &budget);

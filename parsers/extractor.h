@@ -74,7 +74,10 @@ class Extractor {
   // Past the page budget it stops early: `too_slow` is set, with a warning.
   // Links to file:// URLs are kept only when `url` is a file:// URL itself:
   // a page from the network cannot point the crawler at local files.
-  Extracted Extract(std::string_view url, std::string_view body, Link::Role role) const;
+  // `post` (may be null) is the body a board API page was asked for with
+  // by POST (see ExtractBoardApi).
+  Extracted Extract(std::string_view url, std::string_view body, Link::Role role,
+                    const PostBody* post = nullptr) const;
 
   // The role the follow patterns give a link to `url` (absolute,
   // canonical): kListing when `next_pattern` matches (it is checked first),

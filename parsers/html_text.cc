@@ -568,15 +568,43 @@ std::string WithoutCdataMarkers(std::string_view text) {
   return out;
 }
 
+// Does `text` hold HTML markup: a comment, a CDATA section, or a tag of an
+// element descriptions use? "vector<int>" and "List<String>" hold none.
+bool HasHtmlMarkup(std::string_view text) {
+  static constexpr std::string_view kElements[] = {
+      "a",     "abbr",   "address", "article", "aside", "b",      "big",    "blockquote", "body",
+      "br",    "center", "cite",    "code",    "dd",    "del",    "div",    "dl",         "dt",
+      "em",    "figure", "font",    "footer",  "h1",    "h2",     "h3",     "h4",         "h5",
+      "h6",    "head",   "header",  "hr",      "html",  "i",      "img",    "ins",        "li",
+      "main",  "mark",   "nav",     "ol",      "p",     "pre",    "q",      "s",          "section",
+      "small", "span",   "strike",  "strong",  "sub",   "sup",    "table",  "tbody",      "td",
+      "tfoot", "th",     "thead",   "tr",      "tt",    "u",      "ul"};
+  for (size_t i = text.find('<'); i != std::string_view::npos; i = text.find('<', i + 1)) {
+    const std::string_view rest = text.substr(i + 1);
+    if (rest.starts_with("!--") || rest.starts_with("![CDATA[")) return true;
+    size_t j = rest.starts_with('/') ? 1 : 0;
+    const size_t start = j;
+    while (j < rest.size() && ascii::IsAlnum(rest[j]) && j - start < 12) ++j;
+    if (j == start || (j < rest.size() && rest[j] != '>' && rest[j] != '/' && !ascii::IsSpace(rest[j]))) continue;
+    const std::string name = ascii::ToLower(rest.substr(start, j - start));
+    if (std::find(std::begin(kElements), std::end(kElements), name) != std::end(kElements)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string FragmentMarkup(std::string_view html) {
   std::string s(html);
   for (int level = 0; level < kMaxExtraLevels; ++level) {
-    // "&lt;p&gt;...": markup escaped as text.
-    if (s.find('<') == std::string::npos && s.find("&lt;") != std::string::npos) {
-      s = DecodeEntities(s);
-      continue;
+    // "&lt;p&gt;...", "&#60;p&#62;...": markup escaped as text. Only what
+    // decodes to HTML markup is unescaped, not text about types.
+    if (s.find('<') == std::string::npos && s.find('&') != std::string::npos) {
+      std::string decoded = DecodeEntities(s);
+      if (HasHtmlMarkup(decoded)) {
+        s = std::move(decoded);
+        continue;
+      }
     }
     if (!CollapseEscapedReferences(s)) break;
   }

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/request.h"
+
 namespace jobtrawl::parsers {
 
 enum class SourceKind {
@@ -22,6 +24,17 @@ enum class SourceKind {
   kRecruitee,        // {board}.recruitee.com/api/offers/
   kRemotive,         // remotive.com/api/remote-jobs
   kRemoteOk,         // remoteok.com/api (a JSON array)
+  kWorkday,          // {tenant}.{wdN}.myworkdayjobs.com/wday/cxs/{tenant}/{site}/jobs (POST)
+  kPersonio,         // {board}.jobs.personio.de/xml (the XML feed; also search JSON)
+  kBreezy,           // {board}.breezy.hr/json
+  kRippling,         // api.rippling.com/platform/api/ats/v1/board/{board}/jobs
+  kHimalayas,        // himalayas.app/jobs/api
+  kJobicy,           // jobicy.com/api/v2/remote-jobs
+  kArbeitnow,        // www.arbeitnow.com/api/job-board-api
+  kLandingJobs,      // landing.jobs/api/v1/jobs
+  kFourDayWeek,      // 4dayweek.io/api/jobs
+  kWorkingNomads,    // www.workingnomads.com/api/exposed_jobs/
+  kTheMuse,          // www.themuse.com/api/public/jobs?page=0
 };
 
 // Every kind's config name, in declaration order.
@@ -34,9 +47,18 @@ bool IsBoardApi(SourceKind kind);
 
 // The API URL for a board's token ("acme"), for the kinds that take one.
 // nullopt for kinds without a token-based URL or for tokens that are not
-// [A-Za-z0-9._-]+. Remotive and RemoteOK need no token: an empty one gives
-// their whole public feed, a token is Remotive's category.
+// [A-Za-z0-9._-]+. Workday's token is "{tenant}.{wdN}.myworkdayjobs.com/{site}"
+// ("acme.wd5.myworkdayjobs.com/External"), its URL the CXS jobs search.
+// The aggregators (remotive, remoteok, himalayas, jobicy, arbeitnow,
+// landingjobs, fourdayweek, workingnomads, themuse) need no token: an empty one
+// gives their whole public feed; a token is Remotive's category or
+// Jobicy's industry, and refused by the others.
 std::optional<std::string> BoardApiUrl(SourceKind kind, std::string_view board);
+
+// The body a board API's start URL is sent with, for the APIs searched by
+// POST (Workday's CXS jobs search: {"appliedFacets":{},"limit":20,
+// "offset":0,"searchText":""}); nullopt for those read by GET.
+std::optional<PostBody> BoardApiStartPost(SourceKind kind);
 
 // True when `BoardApiUrl` needs a token for `kind`.
 bool NeedsBoardToken(SourceKind kind);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "model/ascii.h"
 #include "model/clock.h"
 #include "storage/backup.h"
 #include "storage/dedup.h"
@@ -307,14 +308,54 @@ void ClosePostingsWithoutOpenListings(SQLite::Database& db, std::int64_t source_
 }
 
 // Links as lines "L <url>" (listing) or "D <url>" (detail); keys one a line.
+// A POST body's bytes on one line of `links`: '%', tab, LF and CR as %XX.
+std::string EscapeField(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '\t' || c == '\n' || c == '\r') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string UnescapeField(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && ascii::IsHexDigit(text[i + 1]) &&
+        ascii::IsHexDigit(text[i + 2])) {
+      auto hex = [](char c) { return ascii::IsDigit(c) ? c - '0' : ascii::ToLower(c) - 'a' + 10; };
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// One link a line: "L url" or "D url", then, tab-separated (canonical URLs
+// never hold a raw tab), the sitemap lastmod and, for a POST, the body's
+// content type and the body, escaped.
 std::string EncodeLinks(const std::vector<Link>& links) {
   std::string out;
   for (const Link& l : links) {
     out += l.role == Link::Role::kListing ? "L " : "D ";
     out += l.url;
-    if (!l.lastmod.empty()) {
-      out += '\t';  // canonical URLs never hold a raw tab
+    if (!l.lastmod.empty() || l.post) {
+      out += '\t';
       out += l.lastmod;
+    }
+    if (l.post) {
+      out += '\t';
+      out += EscapeField(l.post->content_type);
+      out += '\t';
+      out += EscapeField(l.post->data);
     }
     out += '\n';
   }
@@ -336,10 +377,20 @@ std::vector<Link> DecodeLinks(std::string_view text) {
   std::vector<Link> links;
   for (const std::string& line : SplitLines(text)) {
     if (line.size() <= 2) continue;
-    const size_t tab = line.find('\t');
-    links.push_back({line.substr(2, tab == std::string::npos ? std::string::npos : tab - 2),
-                     line[0] == 'L' ? Link::Role::kListing : Link::Role::kDetail,
-                     tab == std::string::npos ? std::string() : line.substr(tab + 1)});
+    std::vector<std::string_view> fields;
+    std::string_view rest = std::string_view(line).substr(2);
+    for (std::size_t tab; (tab = rest.find('\t')) != std::string_view::npos;) {
+      fields.push_back(rest.substr(0, tab));
+      rest.remove_prefix(tab + 1);
+    }
+    fields.push_back(rest);
+    Link link{.url = std::string(fields[0]),
+              .role = line[0] == 'L' ? Link::Role::kListing : Link::Role::kDetail,
+              .lastmod = fields.size() > 1 ? std::string(fields[1]) : std::string()};
+    if (fields.size() > 3) {
+      link.post = PostBody{.content_type = UnescapeField(fields[2]), .data = UnescapeField(fields[3])};
+    }
+    links.push_back(std::move(link));
   }
   return links;
 }

@@ -77,8 +77,9 @@ struct StoreOptions {
   // canonical (its content is what the posting shows) over an aggregator's
   // copy. Every other kind (html, rss, xmlfeed, sitemap, remotive,
   // remoteok, ...) ranks as an aggregator.
-  std::vector<std::string> canonical_kinds = {"greenhouse", "lever",           "ashby",
-                                              "workable",   "smartrecruiters", "recruitee"};
+  std::vector<std::string> canonical_kinds = {"greenhouse", "lever",    "ashby",  "workable",
+                                              "smartrecruiters", "recruitee", "workday", "personio",
+                                              "breezy",     "rippling"};
 };
 
 // What the last fetch of a page left behind, for the next conditional GET.

@@ -28,7 +28,7 @@ _jobtrawl() {
       return
       ;;
     -k | --kind)
-      COMPREPLY=($(compgen -W "html rss xmlfeed sitemap greenhouse lever ashby workable smartrecruiters recruitee remotive remoteok" -- "$cur"))
+      COMPREPLY=($(compgen -W "html rss xmlfeed sitemap greenhouse lever ashby workable smartrecruiters recruitee remotive remoteok workday personio breezy rippling himalayas jobicy arbeitnow landingjobs fourdayweek workingnomads themuse" -- "$cur"))
       return
       ;;
     -s | --source)

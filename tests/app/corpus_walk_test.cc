@@ -150,6 +150,30 @@ const std::vector<Case>& Cases() {
       {.file = "api/remotive-api-remote-jobs-2026-07.json", .kind = "remotive", .postings = 35},
       {.file = "api/remoteok-api-2026-09-trimmed.json", .kind = "remoteok", .postings = 2,
        .expected = {R"x("title":"Mecánico Automotriz Diagnóstico y Presupuestos")x"}},
+      // Board APIs of issue 14.
+      {.file = "api/himalayas-jobs-api-2026-09-trimmed.json", .kind = "himalayas", .postings = 2,
+       .expected = {R"x("salary_min":15,"salary_max":30,"salary_currency":"USD","salary_period":"HOUR")x"}},
+      {.file = "api/jobicy-remote-jobs-api-v2-2026-09-trimmed.json", .kind = "jobicy", .postings = 2,
+       .expected = {R"x("company":"Phantom")x"}},
+      {.file = "api/arbeitnow-job-board-api-2026-09-trimmed.json", .kind = "arbeitnow", .postings = 2,
+       .expected = {R"x("company":"Doctolib")x"}},
+      {.file = "api/landingjobs-api-v1-jobs-2026-09-trimmed.json", .kind = "landingjobs", .postings = 2,
+       .expected = {R"x("salary_currency":"EUR")x"}},
+      {.file = "api/4dayweek-jobs-api-2026-09-trimmed.json", .kind = "fourdayweek", .postings = 2,
+       .expected = {R"x("company":"Capital One")x"}},
+      {.file = "api/workingnomads-exposed-jobs-api-2026-09-trimmed.json", .kind = "workingnomads", .postings = 2,
+       .expected = {R"x("title":"Account Manager")x"}},
+      {.file = "api/breezy-hr-json-breezy-trial-trimmed.json", .kind = "breezy", .postings = 2,
+       .expected = {R"x("company":"MS Breezy Trial")x"}},
+      {.file = "api/rippling-ats-board-jobs-api-trimmed.json", .kind = "rippling", .postings = 1,
+       .expected = {R"x("location":"San Francisco, CA, US; New York, NY, US")x"}},
+      {.file = "api/personio-search-json-stylight-2021.mock.js", .kind = "personio", .postings = 7,
+       .expected = {R"x("external_id":"296958")x"}},
+      {.file = "api/workday-cxs-jobs-search-2026-trimmed.json", .kind = "workday",
+       .url = "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs", .links = true, .postings = 0,
+       .link_count = 101, .expected = {R"x("post":"{\"appliedFacets\":{},\"limit\":20,\"offset\":1980,)x"}},
+      {.file = "api/workday-cxs-job-detail-booz-allen-2026-09.json", .kind = "workday", .postings = 1,
+       .expected = {R"x("external_id":"R0249565")x"}},
   };
   return kCases;
 }
@@ -158,15 +182,10 @@ const std::vector<Case>& Cases() {
 const std::set<std::string>& NotYet() {
   static const std::set<std::string> kNotYet = {
       // No adapter for these boards' APIs yet (the issue names the eight above).
-      "api/4dayweek-jobs-api-2026-09-trimmed.json", "api/arbeitnow-job-board-api-2026-09-trimmed.json",
-      "api/breezy-hr-json-breezy-trial-trimmed.json", "api/goozali-airtable-shared-view-jobs.json",
-      "api/himalayas-jobs-api-2026-09-trimmed.json", "api/jobicy-remote-jobs-api-v2-2026-09-trimmed.json",
-      "api/landingjobs-api-v1-jobs-2026-09-trimmed.json", "api/personio-search-json-stylight-2021.mock.js",
-      "api/rippling-ats-board-jobs-api-trimmed.json", "api/twitter-careers-api-2021.mock.js",
-      "api/workday-cxs-job-detail-booz-allen-2026-09.json", "api/workday-cxs-jobs-search-2026-trimmed.json",
+      "api/goozali-airtable-shared-view-jobs.json", "api/twitter-careers-api-2021.mock.js",
+      // Workday's pre-2022 widget JSON: career sites serve the CXS API now (kind workday).
       "api/workday-legacy-widget-search-zoom-2021-page1.json",
       "api/workday-legacy-widget-search-zoom-2021-page7-last.json",
-      "api/workingnomads-exposed-jobs-api-2026-09-trimmed.json",
       // The page holds its data as a Python bytes repr: it needs unescaping first.
       "listing/glassdoor-co-in-serp-hackerrank-australia.pyrepr.html",
       // Postings only in inline JavaScript state or rendered by scripts.

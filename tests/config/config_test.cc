@@ -188,6 +188,10 @@ TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
        "test.toml:1:1: [[source]] \"a\" of kind \"lever\" needs \"board\""},
       {"[[source]]\nname = \"a\"\nkind = \"lever\"\nboard = \"a/b\"\n",
        "test.toml:4:9: \"board\" must be a board token"},
+      {"[[source]]\nname = \"a\"\nkind = \"workday\"\nboard = \"acme\"\n",
+       "test.toml:4:9: \"board\" of a workday source is the careers site's host and site"},
+      {"[[source]]\nname = \"a\"\nkind = \"himalayas\"\nboard = \"dev\"\n",
+       "test.toml:4:9: kind \"himalayas\" takes no \"board\""},
       {"[[source]]\nname = \"a\"\nboard = \"acme\"\nstart = \"https://a.example/\"\n",
        "test.toml:3:9: \"board\" is for board API kinds"},
       {"[[source]]\nname = \"a\"\nkind = \"rss\"\nstart = \"https://a.example/\"\nfields = { title = \"h1\" }\n",
@@ -323,6 +327,27 @@ company_in_title = true
   EXPECT_THAT(c->sources[1].start, ::testing::ElementsAre("https://remoteok.com/api"));
   EXPECT_THAT(c->sources[2].start, ::testing::ElementsAre("https://127.0.0.1:8080/v0/postings/acme?mode=json"));
   EXPECT_TRUE(c->sources[3].company_in_title);
+}
+
+TEST(ConfigTest, WorkdayBoardGivesTheSearchUrlAndItsPostBody) {
+  // Workday's CXS jobs search is a POST: the source carries the body its start URLs are sent with.
+  auto c = Parse(R"([[source]]
+name = "acme"
+kind = "workday"
+board = "acme.wd5.myworkdayjobs.com/External"
+
+[[source]]
+name = "gh"
+kind = "greenhouse"
+board = "acme"
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  EXPECT_THAT(c->sources[0].start,
+              ::testing::ElementsAre("https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs"));
+  ASSERT_TRUE(c->sources[0].start_post);
+  EXPECT_EQ(c->sources[0].start_post->content_type, "application/json");
+  EXPECT_EQ(c->sources[0].start_post->data, R"({"appliedFacets":{},"limit":20,"offset":0,"searchText":""})");
+  EXPECT_FALSE(c->sources[1].start_post);
 }
 
 TEST(ConfigTest, ShippedDefaultConfigIsValid) {

@@ -93,6 +93,35 @@ TEST_F(FetcherTest, FollowsRedirectsWithinTheLimit) {
   EXPECT_EQ(FetchOne(server_.Url("/loop")).error, FetchError::kTooManyRedirects);
 }
 
+TEST_F(FetcherTest, PostSendsItsBodyAndRedirectsAsRfc9110Says) {
+  // RFC 9110 §15.4: 303 (and 301/302, as user agents do) turn a POST into a
+  // GET; 307 and 308 repeat the POST with its body. A POST is never conditional.
+  auto echo = [](const jobtrawl::testing::RecordedRequest& r) {
+    return jobtrawl::testing::Reply{.status = 200, .body = r.method + " " + r.body};
+  };
+  server_.Handle("/search", echo);
+  server_.Handle("/moved-post", echo);
+  server_.Handle("/as-get", echo);
+  server_.Redirect("/keep", "/moved-post", 307);
+  server_.Redirect("/see-other", "/as-get", 303);
+  const PostBody body{.content_type = "application/json", .data = R"({"offset":20})"};
+  FetchResult r = FetchOne(server_.Url("/search"), false,
+                           FetchRequest{.post = body, .etag = "\"x\"", .last_modified = "Mon, 02 Nov 2026 10:00:00 GMT"});
+  ASSERT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.body, R"(POST {"offset":20})");
+  EXPECT_EQ(r.post, body);  // the result says how it was asked for
+  const auto& sent = server_.requests().back();
+  EXPECT_EQ(sent.headers.at("content-type"), "application/json");
+  EXPECT_FALSE(sent.headers.contains("if-none-match"));
+  EXPECT_FALSE(sent.headers.contains("if-modified-since"));
+  EXPECT_EQ(FetchOne(server_.Url("/keep"), false, FetchRequest{.post = body}).body, R"(POST {"offset":20})");
+  EXPECT_EQ(FetchOne(server_.Url("/see-other"), false, FetchRequest{.post = body}).body, "GET ");
+  // A GET stays a GET, with no body and no post in its result.
+  FetchResult get = FetchOne(server_.Url("/search"));
+  EXPECT_EQ(get.body, "GET ");
+  EXPECT_FALSE(get.post);
+}
+
 TEST_F(FetcherTest, DecodesGzip) {
   std::string body(50000, 'x');
   server_.Route("/gz", {.status = 200, .body = body, .gzip = true});

@@ -211,5 +211,21 @@ TEST(RobotsTest, UrlHelpers) {
   EXPECT_EQ(RobotsUrl("HTTPS://A.example/x/../y"), "https://a.example/robots.txt");
 }
 
+TEST(RobotsTest, AUrlWrittenWithCharactersAUriCannotHoldIsCheckedByItsPath) {
+  // RFC 9309 2.2.2's table from the URL side: "https://x/foo/bar/ツ" (an IRI,
+  // as `jobtrawl robots` is given it) has the path "/foo/bar/ツ", which
+  // "/foo/bar/%E3%83%84" matches; it was read as the path
+  // "/https://x/foo/bar/ツ", which nothing matched.
+  EXPECT_EQ(RobotsPath("https://x.example/foo/bar/\xE3\x83\x84"), "/foo/bar/%E3%83%84");
+  EXPECT_EQ(RobotsPath("https://x.example/q?x=a b#f"), "/q?x=a%20b");
+  EXPECT_EQ(RobotsPath("HTTPS://X.example/a/../foo bar"), "/foo%20bar");
+  EXPECT_EQ(RobotsPath("/foo/bar/\xE3\x83\x84"), "/foo/bar/%E3%83%84");
+  const std::string robots = "User-agent: *\nDisallow: /foo/bar/%E3%83%84\nDisallow: /q?x=a%20b\n";
+  const Robots r = Robots::Parse(robots, "jobtrawl");
+  EXPECT_FALSE(r.Check(RobotsPath("https://x.example/foo/bar/\xE3\x83\x84")).allowed);
+  EXPECT_FALSE(r.Check(RobotsPath("https://x.example/q?x=a b")).allowed);
+  EXPECT_TRUE(r.Check(RobotsPath("https://x.example/foo/baz/\xE3\x83\x84")).allowed);
+}
+
 }  // namespace
 }  // namespace jobtrawl::crawler

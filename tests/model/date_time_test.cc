@@ -162,6 +162,20 @@ TEST(DateTimeTest, CommonApiForms) {
       {"12345678", "none"},      // no such day
       {"1794805051.", "none"},
       {"/Date(x)/", "none"},
+      // RFC 3339 with the zone RFC 9557 (and Java's ZonedDateTime) append:
+      // the offset decides, the bracket only names the zone.
+      {"2026-11-16T23:30:00-08:00[America/Los_Angeles]", "2026-11-17T07:30:00Z"},
+      {"2026-11-16T05:57:31Z[UTC]", "2026-11-16T05:57:31Z"},
+      {"2026-11-16T06:57:31.5+01:00[Europe/Paris][u-ca=gregory]", "2026-11-16T05:57:31Z"},
+      {"2026-11-16T06:57:31+01:00[!Europe/Paris]", "2026-11-16T05:57:31Z"},
+      {"2026-11-16T06:57:31[Europe/Paris]", "none"},  // local time of a zone, no offset
+      {"2026-11-16T06:57:31+01:00[", "none"},
+      {"2026-11-16T06:57:31+01:00[]", "none"},
+      {"2026-11-16T06:57:31+01:00[Europe/Paris]x", "none"},
+      // SQL-style date and time with an RFC 5322 zone name (PHP's "T").
+      {"2026-11-16 20:00:00 PST", "2026-11-17T04:00:00Z"},
+      {"2026-11-16T20:00:00 EDT", "2026-11-17T00:00:00Z"},
+      {"2026-11-16 20:00:00 ut", "2026-11-16T20:00:00Z"},
   };
   for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
 }

@@ -96,6 +96,38 @@ TEST(ResolveUrlTest, ResolvesReferencesPerRfc3986) {
   EXPECT_FALSE(ResolveUrl("not absolute", "g").has_value());
 }
 
+TEST(ResolveUrlTest, CharactersAURICannotHoldAreEncodedInTheirOwnComponent) {
+  // RFC 3986 §2.1 and §3: an href with a space, a backslash or a line break
+  // is no URI reference; it is read as a browser reads it (WHATWG URL: tab
+  // and newline removed, a backslash a "/" in http(s), the rest percent-encoded in
+  // the path, query or fragment it stands in), never with its "?" and "#"
+  // encoded into the path, which names another page.
+  const char* base = "https://careers.example.org/a/b/c";
+  struct Case {
+    const char* ref;
+    const char* out;
+  } cases[] = {
+      {"/jobs/search?q=senior engineer&page=2", "https://careers.example.org/jobs/search?q=senior%20engineer&page=2"},
+      {"/jobs/1 2#top", "https://careers.example.org/jobs/1%202#top"},
+      {"/jobs/12?x=a b#frag ment", "https://careers.example.org/jobs/12?x=a%20b#frag%20ment"},
+      {"?city=Z\xC3\xBCrich&q=a b", "https://careers.example.org/a/b/c?city=Z%C3%BCrich&q=a%20b"},
+      {"\\jobs\\10", "https://careers.example.org/jobs/10"},
+      {"jobs\\11?a=b\\c", "https://careers.example.org/a/b/jobs/11?a=b%5Cc"},
+      {"/jobs/\n13", "https://careers.example.org/jobs/13"},
+      {"/jobs/14\t?q=\r\n1", "https://careers.example.org/jobs/14?q=1"},
+      {"/jobs/15?q=100%", "https://careers.example.org/jobs/15?q=100%25"},
+      {"/jobs/16?q=%41 b", "https://careers.example.org/jobs/16?q=%41%20b"},
+      {"/jobs/{id} x/../17", "https://careers.example.org/jobs/17"},
+      {"https://other.example.org/jobs/18 x?y=1 2", "https://other.example.org/jobs/18%20x?y=1%202"},
+      {"//other.example.org/jobs/19 x", "https://other.example.org/jobs/19%20x"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ResolveUrl(base, c.ref).value_or("<none>"), c.out) << c.ref;
+  }
+  EXPECT_EQ(CanonicalUrl(ResolveUrl(base, "/jobs/search?utm_source=x y&q=senior engineer#apply").value_or("")),
+            "https://careers.example.org/jobs/search?q=senior%20engineer");
+}
+
 TEST(ResolveUrlTest, AbnormalExamplesOfRfc3986) {
   // RFC 3986 §5.4.2: ".." above the root is dropped, and names that only
   // look like dot segments are kept.

@@ -66,6 +66,27 @@ TEST(SalaryTest, AnnualizedWithDocumentedFactors) {
   EXPECT_FALSE(NormalizeStructuredSalary(0, 0, "USD", "YEAR"));  // zero is "not stated"
 }
 
+TEST(SalaryTest, StructuredAmountsWithoutAUnitTakeThePeriodTheirSizeSays) {
+  // The same amounts as text and as JSON-LD baseSalary without unitText get
+  // the same period (data/salary_ranges.tsv's documented inference).
+  for (auto [min, max, currency, text] : std::initializer_list<std::tuple<double, double, const char*, const char*>>{
+           {80000, 120000, "USD", "$80,000 - $120,000"},
+           {25, 40, "USD", "$25 - $40"},
+           {4000, 6000, "EUR", "4000 - 6000 EUR"}}) {
+    SCOPED_TRACE(text);
+    auto structured = NormalizeStructuredSalary(min, max, currency, "");
+    auto parsed = ParseSalary(text);
+    ASSERT_TRUE(structured && parsed);
+    EXPECT_TRUE(parsed->period.has_value());
+    EXPECT_EQ(structured->period, parsed->period);
+    EXPECT_EQ(structured->annual_max, parsed->annual_max);
+  }
+  // A unit text names no period it knows: the size decides too.
+  EXPECT_EQ(NormalizeStructuredSalary(90000, std::nullopt, "GBP", "PER_SOMETHING")->period, "YEAR");
+  // Between the ranges, the period stays unstated.
+  EXPECT_EQ(NormalizeStructuredSalary(400, std::nullopt, "USD", "")->period, ParseSalary("$400")->period);
+}
+
 TEST(SalaryTest, AmountsBelowACentOrBeyondAnyPayAreNotStated) {
   // Found by fuzzing (fuzz/regressions/normalize_salary): 1e300 an hour
   // annualized to infinity, and 1e-90 a month to an annual figure of 0.
@@ -152,6 +173,105 @@ TEST(SalaryTest, EverySymbolSeveralCurrenciesShareIsReadByTheCountry) {
   EXPECT_FALSE(structured->currency_guessed);
 }
 
+TEST(SalaryTest, ACurrencySignNamesItsMoneyOnABoardOfAnyCountry) {
+  // Signs of the world's currencies (CLDR's symbols): an amount written with
+  // one is that money, not a guess from the board's country, so a US board's
+  // "\u09f3 50,000" is taka, never US dollars; the signs several currencies
+  // share are read by the country as "$" is.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+    bool guessed;
+  };
+  const Case kCases[] = {
+      {"\u20b8 500,000 per month", "US", "KZT", false},   {"\u09f3 50,000 per month", "US", "BDT", false},
+      {"Tk 50,000 per month", "BD", "BDT", false},        {"\u20be 3,000 per month", "US", "GEL", false},
+      {"\u20ae 2,000,000 per month", "US", "MNT", false}, {"\u17db 1,000,000 per month", "US", "KHR", false},
+      {"\u20ad 5,000,000 per month", "US", "LAK", false}, {"\u20b2 5.000.000 por mes", "US", "PYG", false},
+      {"\u20a1 500.000 por mes", "US", "CRC", false},     {"\u058f 500,000 per month", "US", "AMD", false},
+      {"\u20bc 2,000 per month", "US", "AZN", false},     {"S/ 5,000 por mes", "US", "PEN", false},
+      {"S/. 5,000 por mes", "PE", "PEN", false},          {"\u043b\u0432 3000 per month", "US", "BGN", false},
+      {"3000 \u043b\u0432. per month", "BG", "BGN", false}, {"50.000 \u0434\u0435\u043d per month", "US", "MKD", false},
+      {"100.000 din. per month", "RS", "RSD", false},     {"20,000 \u1265\u122d per month", "US", "ETB", false},
+      {"QR 20,000 per month", "US", "QAR", false},        {"20,000 Dhs per month", "US", "AED", false},
+      {"20,000 \u062f.\u0625 per month", "US", "AED", false}, {"10 000 DH par mois", "MA", "MAD", false},
+      {"USh 2,000,000 per month", "US", "UGX", false},    {"TSh 2,000,000 per month", "US", "TZS", false},
+      {"\ufdfc 20,000 per month", "SA", "SAR", false},    {"\ufdfc 20,000 per month", "OM", "OMR", false},
+      {"\ufdfc 20,000 per month", "US", "SAR", true},     {"SR 20,000 per month", "SA", "SAR", false},
+      {"SR 20,000 per month", "SC", "SCR", false},        {"500 000 FCFA par mois", "CM", "XAF", false},
+      {"500 000 FCFA par mois", "SN", "XOF", false},      {"Bs. 5000 por mes", "BO", "BOB", false},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency_guessed, c.guessed) << c.text << " " << c.country;
+  }
+}
+
+TEST(SalaryTest, ACountOfHoursDaysOrWeeksIsNoAmount) {
+  // "40 hours a week", "25 days holiday per year": a number followed by a
+  // unit of time counts time, and the period phrase after it is no pay
+  // period; the money beside it is still read.
+  for (const char* text : {"40 hours a week", "Competitive, 40 hours per week", "3 days a week in office",
+                           "25 days holiday per year", "Up to 5 days per month remote",
+                           "5 weeks paid vacation per year", "37,5 Stunden pro Woche", "35 heures par semaine"}) {
+    EXPECT_FALSE(ParseSalary(text, "GB")) << text;
+  }
+  auto s = ParseSalary("\u00a315 per hour, 37.5 hours per week", "GB");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->min, 15);
+  EXPECT_EQ(s->period, "HOUR");
+  s = ParseSalary("30,000 per year, 25 days holiday", "GB");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->min, 30000);
+  s = ParseSalary("15 per hour", "GB");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->min, 15);
+}
+
+TEST(SalaryTest, ACurrencyWrittenAgainstItsAmountIsRead) {
+  // A currency token of letters written against its number ("R40,000",
+  // "USD100,000", "Rs50,000") is read as one spaced from it; letters that are
+  // no currency ("H1B", "Q3 2026", "B2B") still start no amount. CJK writes no
+  // space at all: "500\u4e07\u5186" is five million yen.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+    double min;
+    double max;
+  };
+  const Case kCases[] = {
+      {"R40,000 pm", "ZA", "ZAR", 40000, 40000},
+      {"R40 000 per month", "ZA", "ZAR", 40000, 40000},
+      {"R40k - R50k", "ZA", "ZAR", 40000, 50000},
+      {"USD100,000 - USD120,000", "", "USD", 100000, 120000},
+      {"EUR50,000", "", "EUR", 50000, 50000},
+      {"GBP40k", "", "GBP", 40000, 40000},
+      {"Rs50,000 per month", "PK", "PKR", 50000, 50000},
+      {"RM5,000 per month", "MY", "MYR", 5000, 5000},
+      {"Rp10.000.000 per bulan", "ID", "IDR", 10000000, 10000000},
+      {"CHF100'000", "CH", "CHF", 100000, 100000},
+      {"kr40 000 per month", "SE", "SEK", 40000, 40000},
+      {"500\u4e07\u5186", "JP", "JPY", 5000000, 5000000},
+      {"\u5e74\u53ce500\u4e07\u5186\u301c800\u4e07\u5186", "JP", "JPY", 5000000, 8000000},
+      {"\u6708\u7d6630\u4e07\u5186", "JP", "JPY", 300000, 300000},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+  }
+  for (const char* text : {"H1B sponsorship", "Q3 2026 start", "B2B SaaS", "R2D2 unit", "ISO9001 team", "Kr3 team",
+                           "Rs2 branch"}) {
+    EXPECT_FALSE(ParseSalary(text, "US")) << text;
+  }
+}
+
 TEST(SalaryTest, EveryCurrencyTheTablesNameIsAnIsoCode) {
   // normalize/data: each symbol's readings and each country's money are ISO 4217.
   const Tables& t = Tables::Get();
@@ -190,8 +310,26 @@ TEST(DateTest, StandardFormsGoThroughTheOneReader) {
       {"20261116T045731Z", "2026-11-16T04:57:31Z"},
       {"/Date(1794805051000)/", "2026-11-16T04:57:31Z"},
       {"2026-11-16 04:57:31", "2026-11-16T04:57:31Z"},
+      // An offset the reader missed left the local day, a day early in UTC.
+      {"2026-11-16T23:30:00-08:00[America/Los_Angeles]", "2026-11-17T07:30:00Z"},
+      {"2026-11-16 23:30:00 PST", "2026-11-17T07:30:00Z"},
   };
   for (const auto& [text, expected] : cases) EXPECT_EQ(NormalizeDate(text, kFetched), expected) << text;
+}
+
+TEST(DateTest, TwoDigitYearsOfBoardFormsReadAsRfc5322ReadsThem) {
+  // RFC 5322 §4.3, the one reader's rule for a 2-digit year: 00-49 are
+  // 2000-2049, 50-99 are 1950-1999 (so "99" is never 2099). Numeric dates
+  // and written ones ("16-Nov-26", Oracle's DD-MON-YY) follow it too.
+  const std::pair<const char*, const char*> cases[] = {
+      {"16/11/26", "2026-11-16"},  {"16.11.26", "2026-11-16"}, {"16/11/99", "1999-11-16"},
+      {"16/11/75", "1975-11-16"},  {"16-Nov-26", "2026-11-16"}, {"16 Nov 26", "2026-11-16"},
+      {"Nov 16, 26", "2026-11-16"}, {"16-Nov-99", "1999-11-16"}, {"16-Nov-1999", "1999-11-16"},
+      {"June 15 12:00", "none"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(NormalizeDate(text, kFetched).value_or("none"), expected) << text;
+  }
 }
 
 TEST(DateTest, EveryDateReadReadsBackUnchanged) {
@@ -261,8 +399,30 @@ TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
       {"Smallville, DE", "", "Smallville|DE|US"},
       {"Smallville, DE", "DE", "Smallville||DE"},
       {"Smallville, Georgia", "US", "Smallville|GA|US"},
+      // A canton's code that a province of another country shares: "ZH" is
+      // Zurich's canton and South Holland; the city says which.
+      {"Zurich, ZH", "", "Zurich|ZH|CH"},
+      {"Lausanne, VD", "", "Lausanne|VD|CH"},
+      {"Geneva, GE", "", "Geneva|GE|CH"},
+      {"Rotterdam, ZH", "", "Rotterdam|ZH|NL"},
+      // A region that also names its country ("Scotland" of the United
+      // Kingdom) is kept whether or not the city is known there.
+      {"Perth, Scotland", "", "Perth|SCT|GB"},
+      {"Halifax, England", "", "Halifax|ENG|GB"},
+      {"Glasgow, Scotland", "", "Glasgow|SCT|GB"},
+      // "NL" is the Netherlands and Newfoundland and Labrador; St. John's is its capital.
+      {"St. John's, NL", "", "St. John's|NL|CA"},
+      {"Amsterdam, NL", "", "Amsterdam|NH|NL"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(EmploymentTypeTest, ShortTermWorkIsTemporary) {
+  // schema.org employmentType TEMPORARY: Lever boards write the commitment
+  // "Short Term" (Spotify), as others write "Fixed term".
+  EXPECT_THAT(EmploymentTypes("Short Term"), ElementsAre("TEMPORARY"));
+  EXPECT_THAT(EmploymentTypes("short-term"), ElementsAre("TEMPORARY"));
+  EXPECT_THAT(EmploymentTypes("Fixed term"), ElementsAre("TEMPORARY"));
 }
 
 TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {

@@ -175,6 +175,16 @@ TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
       {"<p>Tom &amp; Jerry; AT&amp;T</p>", "Tom & Jerry; AT&T", "Tom & Jerry; AT&T"},
       {"<p>Write &lt;div&gt; tags</p>", "Write <div> tags", "Write <div> tags"},
       {"<![CDATA[unclosed", "unclosed", "unclosed"},
+      // Markup escaped with numeric references, once or twice (HTML 13.2.5.80).
+      {"&#60;p&#62;Build dashboards in SQL and Python.&#60;/p&#62;", "Build dashboards in SQL and Python.",
+       "Build dashboards in SQL and Python."},
+      {"&#x3C;p&#x3E;Build &#x3c;b&#x3e;dashboards&#x3c;/b&#x3e;.&#x3C;/p&#x3E;", "Build dashboards.",
+       "Build **dashboards**."},
+      {"&amp;#60;p&amp;#62;R&amp;amp;D&amp;#60;/p&amp;#62;", "R&D", "R&D"},
+      // Text about types is no markup escaped once more: no HTML element is named.
+      {"C++: vector&lt;int&gt; and map&lt;K, V&gt;", "C++: vector<int> and map<K, V>",
+       "C++: vector<int> and map<K, V>"},
+      {"Generics like List&lt;String&gt;", "Generics like List<String>", "Generics like List<String>"},
   };
   for (const Case& c : kCases) {
     Posting p;

@@ -239,6 +239,25 @@ TEST(PostingStoreTest, HttpCacheRoundTrips) {
   EXPECT_EQ(Count(*store, "SELECT count(*) FROM http_cache WHERE last_modified IS NULL"), 1);
 }
 
+TEST(PostingStoreTest, HttpCacheKeepsTheBodiesOfPostLinks) {
+  // A Workday search page's cached links replay its further pages: POSTs
+  // whose bodies (any bytes: tabs, newlines, '%') must come back as sent.
+  auto store = OpenMemory();
+  auto source = *store->EnsureSource("acme", "workday", "t0");
+  Link post{.url = "https://a.example/jobs", .role = Link::Role::kListing,
+            .post = PostBody{.content_type = "application/json", .data = "{\"offset\":20,\n\t\"q\":\"100%\"}\r"}};
+  Link dated{.url = "https://a.example/jobs/2", .role = Link::Role::kDetail, .lastmod = "2026-11-01T00:00:00Z"};
+  CachedPage page{.body_hash = "0123",
+                  .links = {post, {"https://a.example/jobs/1", Link::Role::kDetail}, dated}};
+  const std::string key = RequestKey("https://a.example/jobs", post.post);
+  ASSERT_TRUE(store->SaveHttpCache(source, key, page, "t1").has_value());
+  auto loaded = store->LoadHttpCache(source);
+  ASSERT_TRUE(loaded.has_value());
+  ASSERT_EQ(loaded->size(), 1u);
+  EXPECT_EQ((*loaded)[0].first, key);
+  EXPECT_EQ((*loaded)[0].second.links, page.links);
+}
+
 TEST(LeaseTest, TwoConnectionsContendForOneSource) {
   // Two processes on one database file: only one holds a source's lease;
   // an expired lease (its holder died) is taken over.

@@ -42,6 +42,7 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
   std::string address;
   std::map<std::string, std::vector<Reply>> routes;
   std::function<Reply(const std::string&)> fallback;
+  std::map<std::string, std::function<Reply(const RecordedRequest&)>> handlers;
   std::map<std::string, std::size_t> served;
   std::vector<RecordedRequest> requests;
   std::vector<std::shared_ptr<void>> stalled;  // sessions held open without an answer
@@ -88,7 +89,9 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
 
     void Handle() {
       RecordedRequest rec;
+      rec.method = std::string(request.method_string());
       rec.target = std::string(request.target());
+      rec.body = request.body();
       rec.arrived = std::chrono::steady_clock::now();
       for (const auto& field : request) {
         std::string name(field.name_string());
@@ -98,7 +101,9 @@ struct TestServer::State : std::enable_shared_from_this<TestServer::State> {
       state->requests.push_back(rec);
       auto it = state->routes.find(rec.target);
       Reply reply{.status = 404, .body = "not found"};
-      if (it != state->routes.end() && !it->second.empty()) {
+      if (auto h = state->handlers.find(rec.target); h != state->handlers.end()) {
+        reply = h->second(rec);
+      } else if (it != state->routes.end() && !it->second.empty()) {
         std::size_t n = state->served[rec.target]++;
         reply = it->second[std::min(n, it->second.size() - 1)];
       } else if (state->fallback) {
@@ -216,6 +221,10 @@ void TestServer::Route(std::string target, Reply reply) {
 void TestServer::Sequence(std::string target, std::vector<Reply> replies) {
   state_->served.erase(target);
   state_->routes[std::move(target)] = std::move(replies);
+}
+
+void TestServer::Handle(std::string target, std::function<Reply(const RecordedRequest&)> make) {
+  state_->handlers[std::move(target)] = std::move(make);
 }
 
 void TestServer::Fallback(std::function<Reply(const std::string&)> make) {

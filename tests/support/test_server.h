@@ -31,7 +31,9 @@ struct Reply {
 };
 
 struct RecordedRequest {
+  std::string method;  // "GET", "POST", ...
   std::string target;
+  std::string body;
   std::chrono::steady_clock::time_point arrived;
   std::map<std::string, std::string> headers;  // lower-cased names
 };
@@ -48,6 +50,9 @@ class TestServer {
   void Redirect(std::string target, std::string location, int status = 302);
   // Replies in turn, one per request; the last one repeats.
   void Sequence(std::string target, std::vector<Reply> replies);
+  // Answers `target` with what `make` makes of each request (its method
+  // and body: an API searched by POST). Takes precedence over Route.
+  void Handle(std::string target, std::function<Reply(const RecordedRequest&)> make);
   // Answers targets that no route names (a board made up as it is asked).
   void Fallback(std::function<Reply(const std::string& target)> make);
 

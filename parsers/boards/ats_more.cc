@@ -1,0 +1,226 @@
+// Readers of the smaller applicant-tracking systems' public job lists:
+// Breezy HR, Rippling and Personio.
+#include <boost/json.hpp>
+#include <pugixml.hpp>
+#include <map>
+
+#include "model/ascii.h"
+#include "model/url.h"
+#include "parsers/boards/common.h"
+#include "parsers/boards/readers.h"
+#include "parsers/html_text.h"
+
+namespace jobtrawl::parsers::boards {
+
+namespace {
+
+// "scheme://host" of an absolute URL; empty when it has none.
+std::string OriginOf(std::string_view url) {
+  auto parts = SplitUrl(url);
+  return parts ? Origin(*parts) : std::string();
+}
+
+// Personio's schedule and employment type, in English or in German as the
+// board's language gives them: schedule "full-time" | "part-time" |
+// "full-or-part-time" (Vollzeit, Teilzeit, Voll- oder Teilzeit);
+// employmentType "permanent" | "intern" | "trainee" | "freelance" |
+// "temporary" | "working_student" (Festanstellung, Praktikum, Ausbildung,
+// Freelance, Befristet, Werkstudent).
+std::optional<std::string> PersonioEmployment(std::optional<std::string> schedule,
+                                              std::optional<std::string> type) {
+  std::string types;
+  auto add = [&types](std::string_view t) {
+    if (types.find(t) == std::string::npos) types += (types.empty() ? "" : ",") + std::string(t);
+  };
+  const std::string s = ascii::ToLower(schedule.value_or(""));
+  const bool full = s.find("full") != std::string::npos || s.find("voll") != std::string::npos;
+  const bool part = s.find("part") != std::string::npos || s.find("teil") != std::string::npos;
+  if (full) add("FULL_TIME");
+  if (part) add("PART_TIME");
+  const std::string t = ascii::ToLower(type.value_or(""));
+  if (t.find("intern") != std::string::npos || t.find("praktik") != std::string::npos ||
+      t.find("trainee") != std::string::npos || t.find("ausbildung") != std::string::npos) {
+    add("INTERN");
+  } else if (t.find("freelance") != std::string::npos) {
+    add("CONTRACTOR");
+  } else if (t.find("temporary") != std::string::npos || t.find("befrist") != std::string::npos) {
+    add("TEMPORARY");
+  } else if (t.find("student") != std::string::npos) {
+    add("PART_TIME");
+  }
+  return NonEmpty(std::move(types));
+}
+
+std::string NodeText(const pugi::xml_node& n) {
+  std::string text;
+  for (const pugi::xml_node& c : n.children()) {
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) text += c.value();
+  }
+  return std::string(ascii::Trim(text));
+}
+
+std::optional<std::string> Child(const pugi::xml_node& n, const char* name) {
+  return NonEmpty(NodeText(n.child(name)));
+}
+
+}  // namespace
+
+// ---- Breezy HR: a bare array from {board}.breezy.hr/json ----
+void Breezy(const json::value& root, const Response& response, Extracted& out) {
+  for (const json::object* j : EntriesOrArray(root, "positions")) {
+    Posting p;
+    p.external_id = Text(Get(*j, "id"));
+    p.title = Text(Get(*j, "name"));
+    if (const json::object* c = Object(Get(*j, "company"))) p.company = Text(Get(*c, "name"));
+    // Every location (the list may be empty; `location` is the primary one).
+    std::vector<const json::object*> locations;
+    if (const json::array* all = Array(Get(*j, "locations"))) {
+      for (const json::value& l : *all) {
+        if (const json::object* lo = Object(&l)) locations.push_back(lo);
+      }
+    }
+    if (locations.empty()) {
+      if (const json::object* lo = Object(Get(*j, "location"))) locations.push_back(lo);
+    }
+    std::string places;
+    for (const json::object* lo : locations) {
+      const json::object* country = Object(Get(*lo, "country"));
+      auto code = country != nullptr ? Text(Get(*country, "id")) : std::nullopt;
+      auto name = Text(Get(*lo, "name"));
+      if (!name) {
+        const json::object* state = Object(Get(*lo, "state"));
+        name = JoinPlace({Text(Get(*lo, "city")), state != nullptr ? Text(Get(*state, "id")) : std::nullopt});
+      }
+      AddPlace(places, JoinPlace({name, code}));
+      if (!p.country || Truthy(Get(*lo, "primary"))) p.country = code;
+      if (Truthy(Get(*lo, "is_remote"))) p.remote = "remote";
+    }
+    p.location = NonEmpty(std::move(places));
+    if (const json::object* type = Object(Get(*j, "type"))) {
+      if (auto name = Text(Get(*type, "name"))) p.employment_type = EmploymentType(*name);
+    }
+    // Salary as the board displays it: "$0.05 – $0.06 / hour".
+    p.salary_text = Text(Get(*j, "salary"));
+    p.date_posted = Text(Get(*j, "published_date"));
+    SetDescription(p, Html(Get(*j, "description")));
+    Finish(std::move(p), Get(*j, "url"), nullptr, response, out);
+  }
+}
+
+// ---- Rippling: {items: [...], page, pageSize, totalItems, totalPages} ----
+// A job with several locations comes once per location, under one id: its
+// entries on the page are one posting with every location.
+void Rippling(const json::value& root, const Response& response, Extracted& out) {
+  std::vector<Posting> postings;
+  std::map<std::string, std::size_t> by_id;
+  std::vector<std::string> places;
+  std::vector<const json::object*> pages;
+  const std::vector<const json::object*> items = EntriesOrArray(root, "items");
+  for (const json::object* j : items) {
+    auto id = Text(Get(*j, "id"));
+    std::size_t at = postings.size();
+    if (id) {
+      auto [it, fresh] = by_id.emplace(*id, postings.size());
+      at = it->second;
+      if (fresh) {
+        postings.emplace_back();
+        places.emplace_back();
+        pages.push_back(j);
+      }
+    } else {
+      postings.emplace_back();
+      places.emplace_back();
+      pages.push_back(j);
+    }
+    Posting& p = postings[at];
+    p.external_id = id;
+    if (!p.title) p.title = Text(Get(*j, "name"));
+    if (auto locations = Array(Get(*j, "locations"))) {
+      for (const json::value& l : *locations) {
+        const json::object* lo = Object(&l);
+        if (lo == nullptr) continue;
+        auto code = Text(Get(*lo, "countryCode"));
+        auto name = Text(Get(*lo, "name"));
+        if (!name) name = JoinPlace({Text(Get(*lo, "city")), Text(Get(*lo, "stateCode"))});
+        AddPlace(places[at], JoinPlace({name, code ? code : Text(Get(*lo, "country"))}));
+        if (!p.country) p.country = code ? code : Text(Get(*lo, "country"));
+        if (!p.remote) p.remote = Workplace(Text(Get(*lo, "workplaceType")));
+      }
+    }
+    if (!p.employment_type) {
+      if (auto t = Text(Get(*j, "employmentType"))) p.employment_type = EmploymentType(*t);
+    }
+  }
+  for (std::size_t i = 0; i < postings.size(); ++i) {
+    postings[i].location = NonEmpty(std::move(places[i]));
+    Finish(std::move(postings[i]), Get(*pages[i], "url"), nullptr, response, out);
+  }
+  if (items.empty() || !root.is_object()) return;
+  auto page = Number(Get(root.get_object(), "page"));
+  auto total = Number(Get(root.get_object(), "totalPages"));
+  if (page && total && *page + 1 < *total) {
+    FollowPage(WithParam(response.url, "page", std::to_string(static_cast<long long>(*page + 1))), out);
+  }
+}
+
+// ---- Personio: the search JSON (an array of positions) ----
+void Personio(const json::value& root, const Response& response, Extracted& out) {
+  const std::string origin = OriginOf(response.url);
+  for (const json::object* j : EntriesOrArray(root, "positions")) {
+    Posting p;
+    p.external_id = Text(Get(*j, "id"));
+    p.title = Text(Get(*j, "name"));
+    p.company = Text(Get(*j, "subcompany"));
+    std::string places;
+    AddPlace(places, Text(Get(*j, "office")));
+    if (const json::array* more = Array(Get(*j, "additional_offices"))) {
+      for (const json::value& o : *more) AddPlace(places, Text(&o));
+    }
+    p.location = NonEmpty(std::move(places));
+    p.employment_type = PersonioEmployment(Text(Get(*j, "schedule")), Text(Get(*j, "employment_type")));
+    p.date_posted = Text(Get(*j, "created_at"));
+    if (!p.date_posted) p.date_posted = Text(Get(*j, "createdAt"));
+    SetDescription(p, Html(Get(*j, "description")));
+    if (p.external_id && !origin.empty()) p.url = CanonicalUrl(origin + "/job/" + *p.external_id).value_or("");
+    if (p.url.empty()) p.url = std::string(response.url);
+    Keep(std::move(p), response, out);
+  }
+}
+
+// ---- Personio: the XML feed, <workzag-jobs><position>... ----
+// https://developer.personio.de/docs/retrieving-open-job-positions
+void PersonioXml(std::string_view body, const Response& response, Extracted& out) {
+  pugi::xml_document doc;
+  pugi::xml_parse_result r = doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!r && doc.first_child().empty()) {
+    ++out.broken_blocks;
+    out.warnings.push_back(std::string("unreadable personio XML feed: ") + r.description());
+    return;
+  }
+  const std::string origin = OriginOf(response.url);
+  for (const pugi::xml_node& position : doc.document_element().children("position")) {
+    Posting p;
+    p.external_id = Child(position, "id");
+    p.title = Child(position, "name");
+    p.company = Child(position, "subcompany");
+    std::string places;
+    AddPlace(places, Child(position, "office"));
+    for (const pugi::xml_node& o : position.child("additionalOffices").children("office")) {
+      AddPlace(places, NonEmpty(NodeText(o)));
+    }
+    p.location = NonEmpty(std::move(places));
+    p.employment_type = PersonioEmployment(Child(position, "schedule"), Child(position, "employmentType"));
+    p.date_posted = Child(position, "createdAt");
+    std::string html;
+    for (const pugi::xml_node& d : position.child("jobDescriptions").children("jobDescription")) {
+      AppendHtml(html, std::string_view(FragmentMarkup(NodeText(d.child("value")))),
+                 Child(d, "name").value_or(""));
+    }
+    SetDescription(p, html);
+    if (p.external_id && !origin.empty()) p.url = CanonicalUrl(origin + "/job/" + *p.external_id).value_or("");
+    if (p.url.empty()) p.url = std::string(response.url);
+    Keep(std::move(p), response, out);
+  }
+}
+
+}  // namespace jobtrawl::parsers::boards

@@ -1,0 +1,191 @@
+#include "parsers/boards/common.h"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include "model/ascii.h"
+#include "model/date_time.h"
+#include "model/url.h"
+#include "parsers/html_text.h"
+#include "parsers/page_budget.h"
+
+namespace jobtrawl::parsers::boards {
+
+const json::object* Object(const json::value* v) {
+  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
+}
+
+const json::array* Array(const json::value* v) {
+  return v != nullptr && v->is_array() ? &v->get_array() : nullptr;
+}
+
+std::vector<const json::object*> Entries(const json::value& root, std::string_view key) {
+  std::vector<const json::object*> entries;
+  const json::object* o = root.is_object() ? &root.get_object() : nullptr;
+  const json::value* list = o != nullptr ? Get(*o, key) : nullptr;
+  if (list == nullptr || !list->is_array()) return entries;
+  for (const json::value& v : list->get_array()) {
+    if (v.is_object()) entries.push_back(&v.get_object());
+  }
+  return entries;
+}
+
+std::vector<const json::object*> EntriesOrArray(const json::value& root, std::string_view key) {
+  if (!root.is_array()) return Entries(root, key);
+  std::vector<const json::object*> entries;
+  for (const json::value& v : root.get_array()) {
+    if (v.is_object()) entries.push_back(&v.get_object());
+  }
+  return entries;
+}
+
+bool Truthy(const json::value* v) { return v != nullptr && v->is_bool() && v->get_bool(); }
+
+std::string Html(const json::value* v) {
+  if (v == nullptr || !v->is_string()) return {};
+  return FragmentMarkup(v->get_string());
+}
+
+void AppendHtml(std::string& html, std::string_view part, std::string_view heading) {
+  if (part.empty()) return;
+  if (!heading.empty()) {
+    html += "<h3>";
+    for (char c : heading) {
+      html += c == '<' ? "&lt;" : c == '&' ? "&amp;" : std::string(1, c);
+    }
+    html += "</h3>";
+  }
+  html += "<div>";
+  html += part;
+  html += "</div>";
+}
+
+void AppendHtml(std::string& html, const json::value* v, std::string_view heading) {
+  AppendHtml(html, std::string_view(Html(v)), heading);
+}
+
+std::optional<std::string> EpochDate(const json::value* v) {
+  auto n = Number(v);
+  auto t = n ? DateFromEpochNumber(*n) : std::nullopt;
+  return t ? std::optional(FormatDateTime(*t)) : std::nullopt;
+}
+
+std::optional<std::string> Workplace(std::optional<std::string> raw) {
+  if (!raw) return std::nullopt;
+  std::string w;
+  for (char c : *raw) {
+    if (ascii::IsAlpha(c)) w.push_back(ascii::ToLower(c));
+  }
+  if (w == "remote" || w == "fullyremote" || w == "remoteonly") return "remote";
+  if (w == "hybrid" || w == "flexible") return "hybrid";
+  if (w == "onsite" || w == "inoffice" || w == "office" || w == "inperson") return "onsite";
+  return std::nullopt;
+}
+
+std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,
+                                          const json::value* onsite) {
+  const bool r = Truthy(remote), h = Truthy(hybrid), o = Truthy(onsite);
+  if (h || (r && o)) return "hybrid";
+  if (r) return "remote";
+  if (o) return "onsite";
+  return std::nullopt;
+}
+
+std::optional<std::string> JoinPlace(std::initializer_list<std::optional<std::string>> parts) {
+  std::string display;
+  for (const auto& part : parts) {
+    if (!part || display.find(*part) != std::string::npos) continue;
+    if (!display.empty()) display += ", ";
+    display += *part;
+  }
+  return NonEmpty(std::move(display));
+}
+
+void AddPlace(std::string& places, const std::optional<std::string>& place) {
+  if (!place) return;
+  std::string_view rest = places;
+  while (!rest.empty()) {
+    const std::size_t end = rest.find("; ");
+    if (rest.substr(0, end) == *place) return;
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 2);
+  }
+  if (!places.empty()) places += "; ";
+  places += *place;
+}
+
+void AddCountry(std::optional<std::string>& countries, const std::optional<std::string>& country) {
+  if (!country) return;
+  if (!countries) {
+    countries = country;
+    return;
+  }
+  std::string_view rest = *countries;
+  while (!rest.empty()) {
+    const std::size_t end = rest.find(", ");
+    if (rest.substr(0, end) == *country) return;
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 2);
+  }
+  *countries += ", " + *country;
+}
+
+std::optional<std::string> Link(const json::value* v, std::string_view page_url) { return Url(v, page_url); }
+
+void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
+            std::optional<std::string> period) {
+  if (lo && *lo <= 0) lo.reset();
+  if (hi && *hi <= 0) hi.reset();
+  if (!lo && !hi) return;
+  p.salary_min = lo;
+  p.salary_max = hi;
+  p.salary_currency = std::move(currency);
+  p.salary_period = std::move(period);
+}
+
+void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
+            std::optional<std::string> period) {
+  Salary(p, Number(min), Number(max), std::move(currency), std::move(period));
+}
+
+std::optional<std::string> Period(std::optional<std::string> raw) {
+  if (!raw) return std::nullopt;
+  std::string u;
+  for (char c : *raw) u.push_back(ascii::ToUpper(c));
+  if (u.find("HOUR") != std::string::npos) return "HOUR";
+  if (u.find("DAY") != std::string::npos || u.find("DAILY") != std::string::npos) return "DAY";
+  if (u.find("WEEK") != std::string::npos) return "WEEK";
+  if (u.find("MONTH") != std::string::npos) return "MONTH";
+  if (u.find("YEAR") != std::string::npos || u.find("ANNUAL") != std::string::npos) return "YEAR";
+  return std::nullopt;
+}
+
+void Keep(Posting&& p, const Response& response, Extracted& out) {
+  if (OutOfTime(response.budget, out) || !p.title) {
+    ++out.skipped;
+    return;
+  }
+  out.postings.push_back(std::move(p));
+}
+
+void Finish(Posting&& p, const json::value* page, const json::value* apply, const Response& response,
+            Extracted& out) {
+  p.url = Link(page, response.url).value_or(std::string(response.url));
+  if (apply != nullptr) p.apply_url = Link(apply, response.url);
+  Keep(std::move(p), response, out);
+}
+
+std::optional<std::string> WithParam(std::string_view url, std::string_view name, std::string_view value) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return std::nullopt;
+  boost::urls::url next(*parsed);
+  next.params().set(name, value);
+  return CanonicalUrl(next.buffer());
+}
+
+void FollowPage(std::optional<std::string> url, Extracted& out) {
+  if (url) out.links.push_back({.url = std::move(*url), .role = Link::Role::kListing});
+}
+
+}  // namespace jobtrawl::parsers::boards

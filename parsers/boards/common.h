@@ -1,0 +1,99 @@
+// What the board API readers share: reading their JSON, the workplace,
+// salary and date conventions boards use, and keeping a posting. Internal
+// to parsers/ (board_api.cc dispatches to the readers in parsers/boards/).
+#ifndef JOBTRAWL_PARSERS_BOARDS_COMMON_H_
+#define JOBTRAWL_PARSERS_BOARDS_COMMON_H_
+
+#include <boost/json/value.hpp>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/posting.h"
+#include "model/request.h"
+#include "parsers/json_values.h"
+
+namespace jobtrawl::parsers {
+class PageBudget;
+}
+
+namespace jobtrawl::parsers::boards {
+
+namespace json = boost::json;
+
+// One API response being read: where it came from and, for a POST, the
+// body it was asked with (Workday pages by changing it).
+struct Response {
+  std::string_view url;  // absolute, canonical
+  const PostBody* post = nullptr;
+  PageBudget* budget = nullptr;  // may be null
+};
+
+// A reader of one provider's JSON.
+using Reader = void (*)(const json::value& root, const Response& response, Extracted& out);
+
+const json::object* Object(const json::value* v);
+const json::array* Array(const json::value* v);
+// The objects in the array member `key` of `root`; none when either is missing.
+std::vector<const json::object*> Entries(const json::value& root, std::string_view key);
+// The objects of `root` when it is an array, else of its member `key`.
+std::vector<const json::object*> EntriesOrArray(const json::value& root, std::string_view key);
+bool Truthy(const json::value* v);
+
+// An API field's HTML (some APIs entity-escape the whole fragment once
+// more, or twice: FragmentMarkup unescapes it); empty when absent.
+std::string Html(const json::value* v);
+// Several HTML parts of one description, each a block of its own, a
+// heading before it when it has one.
+void AppendHtml(std::string& html, const json::value* v, std::string_view heading = {});
+void AppendHtml(std::string& html, std::string_view part, std::string_view heading = {});
+
+// Milliseconds or seconds since the epoch (told apart by size) as UTC ISO-8601.
+std::optional<std::string> EpochDate(const json::value* v);
+
+// "remote" | "hybrid" | "onsite" from the workplace enums boards use
+// ("ON_SITE", "OnSite", "on_site", "fully remote", "in office"...);
+// "unspecified" and the unknown are not stated.
+std::optional<std::string> Workplace(std::optional<std::string> raw);
+// The workplace three flags state: hybrid when set, or when remote and
+// on-site both are; else the one set. All false (or absent) is not stated.
+std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,
+                                          const json::value* onsite);
+
+// "City, Region, Country" from parts, skipping empty and repeated ones.
+std::optional<std::string> JoinPlace(std::initializer_list<std::optional<std::string>> parts);
+// Appends `place` to a "; "-separated list unless it is already there.
+void AddPlace(std::string& places, const std::optional<std::string>& place);
+// Appends `country` to a ", "-separated list of countries unless it is there.
+void AddCountry(std::optional<std::string>& countries, const std::optional<std::string>& country);
+
+std::optional<std::string> Link(const json::value* v, std::string_view page_url);
+
+// Salary from min/max numbers; zeros and negatives mean "not stated".
+void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
+            std::optional<std::string> period);
+void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
+            std::optional<std::string> period);
+// Salary intervals as APIs spell them ("1 YEAR", "per-year-salary",
+// "month", "hourly", "annual", "yearly") as HOUR | DAY | WEEK | MONTH | YEAR.
+std::optional<std::string> Period(std::optional<std::string> raw);
+
+// Pushes `p` when it has a title and the budget is not spent; counts it as
+// skipped otherwise.
+void Keep(Posting&& p, const Response& response, Extracted& out);
+// Sets the posting's page (`page`, else the API URL) and apply link from
+// the entry's fields, then keeps it.
+void Finish(Posting&& p, const json::value* page, const json::value* apply, const Response& response,
+            Extracted& out);
+
+// `url` with query parameter `name` set to `value`, canonical; nullopt when
+// `url` is no URL.
+std::optional<std::string> WithParam(std::string_view url, std::string_view name, std::string_view value);
+// Adds a further result page to follow.
+void FollowPage(std::optional<std::string> url, Extracted& out);
+
+}  // namespace jobtrawl::parsers::boards
+
+#endif  // JOBTRAWL_PARSERS_BOARDS_COMMON_H_

@@ -1,0 +1,446 @@
+// The board API readers added for issue 14: every posting of each corpus
+// response with every field its API has, pagination to the end, and the
+// documented shapes of kinds without a corpus response.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parsers/board_api.h"
+#include "parsers/source_kind.h"
+#include "support/corpus.h"
+
+namespace jobtrawl::parsers {
+namespace {
+
+using ::testing::HasSubstr;
+
+Extracted Read(SourceKind kind, std::string_view body, std::string_view url, const PostBody* post = nullptr) {
+  Extracted out;
+  ExtractBoardApi(kind, url, body, out, nullptr, post);
+  return out;
+}
+
+// The JSON a JavaScript test module wraps: "exports.input=<json>" up to the
+// next "exports." (as remotebear's mocks keep responses).
+std::string ModuleInput(const std::string& module) {
+  const std::size_t at = module.find("exports.input=");
+  if (at == std::string::npos) return {};
+  const std::size_t from = at + 14;
+  const std::size_t to = module.find("exports.", from);
+  std::string json = module.substr(from, to == std::string::npos ? std::string::npos : to - from);
+  if (const std::size_t comment = json.rfind("/*"); comment != std::string::npos) json.resize(comment);
+  return json;
+}
+
+#define REQUIRE_CORPUS(text) \
+  if ((text).empty()) GTEST_SKIP() << "corpus not present at " << JOBTRAWL_CORPUS_DIR
+
+TEST(BoardsTest, HimalayasEveryFieldAndCursorPaging) {
+  // Himalayas: remote-only; salaries with a period; pages by nextCursor.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/himalayas-jobs-api-2026-09-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kHimalayas, body, "https://himalayas.app/jobs/api");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Gmail & Google Calendar AI Assistant Evaluator");
+  EXPECT_EQ(p.company, "micro1");
+  EXPECT_EQ(p.remote, "remote");
+  EXPECT_EQ(p.location, "United States");
+  EXPECT_EQ(p.country, "United States");
+  EXPECT_EQ(p.employment_type, "CONTRACTOR");
+  EXPECT_EQ(p.salary_min, 15);
+  EXPECT_EQ(p.salary_max, 30);
+  EXPECT_EQ(p.salary_currency, "USD");
+  EXPECT_EQ(p.salary_period, "HOUR");
+  EXPECT_EQ(p.date_posted, "2026-09-26T05:38:56Z");
+  EXPECT_EQ(p.valid_through, "2026-11-25T05:38:56Z");
+  EXPECT_EQ(p.url, "https://himalayas.app/companies/micro1/jobs/gmail-google-calendar-ai-assistant-evaluator");
+  EXPECT_EQ(p.apply_url, p.url);
+  EXPECT_EQ(p.external_id, p.url);
+  EXPECT_THAT(p.description.value_or(""), HasSubstr("Role Type: Contractor, Remote"));
+  EXPECT_EQ(x.postings[1].employment_type, "FULL_TIME");
+  EXPECT_EQ(x.postings[1].salary_period, "YEAR");
+  ASSERT_EQ(x.links.size(), 1u);
+  EXPECT_EQ(x.links[0].url,
+            "https://himalayas.app/jobs/api?cursor=MjAyNi0wOS0yNlQwNDozMToyMC42NTI3MzJafDIyODM1MTg");
+  EXPECT_EQ(x.links[0].role, Link::Role::kListing);
+  // Without a cursor, by offset while short of the total; an empty page ends it.
+  Extracted by_offset = Read(SourceKind::kHimalayas,
+                             R"({"offset":20,"limit":20,"totalCount":45,"jobs":[{"title":"A","guid":"g"}]})",
+                             "https://himalayas.app/jobs/api?offset=20");
+  ASSERT_EQ(by_offset.links.size(), 1u);
+  EXPECT_EQ(by_offset.links[0].url, "https://himalayas.app/jobs/api?offset=40");
+  EXPECT_TRUE(Read(SourceKind::kHimalayas, R"({"jobs":[],"nextCursor":"x"})", "https://himalayas.app/jobs/api")
+                  .links.empty());
+}
+
+TEST(BoardsTest, JobicyEveryField) {
+  // Jobicy: jobGeo lists regions with doubled spaces; salary only on some jobs.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/jobicy-remote-jobs-api-v2-2026-09-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kJobicy, body, "https://jobicy.com/api/v2/remote-jobs?count=100");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "OrioleDB Developer (AMER)");
+  EXPECT_EQ(a.company, "Supabase");
+  EXPECT_EQ(a.external_id, "154087");
+  EXPECT_EQ(a.location, "LATAM; Canada; USA");
+  EXPECT_EQ(a.remote, "remote");
+  EXPECT_EQ(a.employment_type, "FULL_TIME");
+  EXPECT_EQ(a.date_posted, "2026-09-25T20:54:07+00:00");
+  EXPECT_EQ(a.url, "https://jobicy.com/jobs/154087-orioledb-developer-amer");
+  EXPECT_FALSE(a.salary_min);
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("Supabase is the Postgres development platform"));
+  const Posting& b = x.postings[1];
+  EXPECT_EQ(b.salary_min, 200000);
+  EXPECT_EQ(b.salary_max, 250000);
+  EXPECT_EQ(b.salary_currency, "USD");
+  EXPECT_EQ(b.salary_period, "YEAR");
+  EXPECT_TRUE(x.links.empty());
+}
+
+TEST(BoardsTest, ArbeitnowEscapedDescriptionsAndNextLink) {
+  // Arbeitnow: descriptions entity-escaped; created_at in epoch seconds; links.next pages.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/arbeitnow-job-board-api-2026-09-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kArbeitnow, body, "https://www.arbeitnow.com/api/job-board-api");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Werkstudent Customer Success (x/f/m)");
+  EXPECT_EQ(p.company, "Doctolib");
+  EXPECT_EQ(p.external_id, "werkstudent-customer-success-berlin-berlin-72879");
+  EXPECT_EQ(p.location, "Berlin, Berlin");
+  EXPECT_FALSE(p.remote);  // false says only "not remote-only"
+  EXPECT_FALSE(p.employment_type);  // job_types is empty
+  EXPECT_EQ(p.date_posted, "2026-09-26T08:55:15Z");
+  EXPECT_EQ(p.url, "https://www.arbeitnow.com/jobs/companies/doctolib/werkstudent-customer-success-berlin-berlin-72879");
+  ASSERT_TRUE(p.description);
+  EXPECT_THAT(*p.description, HasSubstr("Gemeinsam gestalten wir die Gesundheitsversorgung der Zukunft"));
+  EXPECT_EQ(p.description->find("&lt;"), std::string::npos);
+  EXPECT_TRUE(x.links.empty());
+  Extracted paged = Read(SourceKind::kArbeitnow, R"({"data":[{"slug":"s","title":"T","remote":true,
+      "job_types":["Full Time","Contract"]}],"links":{"next":"https://www.arbeitnow.com/api/job-board-api?page=2"}})",
+                         "https://www.arbeitnow.com/api/job-board-api");
+  ASSERT_EQ(paged.postings.size(), 1u);
+  EXPECT_EQ(paged.postings[0].remote, "remote");
+  EXPECT_EQ(paged.postings[0].employment_type, "FULL_TIME,CONTRACTOR");
+  ASSERT_EQ(paged.links.size(), 1u);
+  EXPECT_EQ(paged.links[0].url, "https://www.arbeitnow.com/api/job-board-api?page=2");
+}
+
+TEST(BoardsTest, LandingJobsEveryFieldAndOffsetPaging) {
+  // Landing.jobs: a bare array; yearly gross salary in currency_code; several cities.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/landingjobs-api-v1-jobs-2026-09-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kLandingJobs, body, "https://landing.jobs/api/v1/jobs?limit=2&offset=0");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Senior Java Software Developer");
+  EXPECT_EQ(a.external_id, "19066");
+  EXPECT_EQ(a.location, "Lisbon, PT");
+  EXPECT_EQ(a.country, "PT");
+  EXPECT_EQ(a.employment_type, "FULL_TIME");
+  EXPECT_FALSE(a.remote);
+  EXPECT_EQ(a.salary_min, 50000);
+  EXPECT_EQ(a.salary_max, 67000);
+  EXPECT_EQ(a.salary_currency, "EUR");
+  EXPECT_EQ(a.salary_period, "YEAR");
+  EXPECT_EQ(a.date_posted, "2025-02-26T09:38:38.127Z");
+  EXPECT_EQ(a.valid_through, "2027-03-02");
+  EXPECT_EQ(a.url, "https://landing.jobs/at/inscale/senior-java-software-developer-in-lisbon-2025");
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("Requirements"));
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("Experience with Kafka."));
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("22 days vacation"));
+  const Posting& b = x.postings[1];
+  EXPECT_EQ(b.location, "Munich, DE; Lisbon, PT; Cologne, DE");
+  EXPECT_EQ(b.country, "DE");
+  EXPECT_FALSE(b.salary_min);
+  // A full page asks for the next; a short one ends the list.
+  ASSERT_EQ(x.links.size(), 1u);
+  EXPECT_EQ(x.links[0].url, "https://landing.jobs/api/v1/jobs?limit=2&offset=2");
+  EXPECT_TRUE(Read(SourceKind::kLandingJobs, body, "https://landing.jobs/api/v1/jobs?limit=50&offset=0").links.empty());
+}
+
+TEST(BoardsTest, FourDayWeekSalaryInCentsAndWorkArrangement) {
+  // 4 Day Week: salary_lower/upper are cents; locations carry their own arrangement.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/4dayweek-jobs-api-2026-09-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kFourDayWeek, body, "https://4dayweek.io/api/jobs");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Sr. Staff AI Engineer");
+  EXPECT_EQ(a.company, "Capital One");
+  EXPECT_EQ(a.external_id, "01a0dc05-e1ff-7d04-b257-cc5b70f3e7e3");
+  EXPECT_EQ(a.remote, "remote");
+  EXPECT_EQ(a.location, "United States");
+  EXPECT_EQ(a.country, "United States");
+  EXPECT_EQ(a.salary_min, 286200);
+  EXPECT_EQ(a.salary_max, 392000);
+  EXPECT_EQ(a.salary_currency, "USD");
+  EXPECT_EQ(a.salary_period, "YEAR");
+  EXPECT_EQ(a.date_posted, "2026-09-26T04:42:48Z");
+  EXPECT_EQ(a.url, "https://4dayweek.io/remote-job/sr-staff-ai-engineer-at-capital-one-633c7892");
+  const Posting& b = x.postings[1];
+  EXPECT_EQ(b.location,
+            "United States; Cambridge, United States; McLean, United States; New York, United States; "
+            "Richmond, United States; San Francisco, United States; San Jose, United States");
+}
+
+TEST(BoardsTest, WorkingNomadsTitlesLoseTheCompanyPrefix) {
+  // Working Nomads: a bare array; some titles lead with "Company - ".
+  const std::string body = jobtrawl::testing::ReadCorpus("api/workingnomads-exposed-jobs-api-2026-09-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kWorkingNomads, body, "https://www.workingnomads.com/api/exposed_jobs/");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Account Manager");
+  EXPECT_EQ(a.company, "Beekman Social");
+  EXPECT_EQ(a.external_id, "1891955");
+  EXPECT_EQ(a.location, "Remote, USA Only");
+  EXPECT_EQ(a.remote, "remote");
+  EXPECT_EQ(a.date_posted, "2026-09-25T02:36:13-04:00");
+  EXPECT_EQ(a.url, "https://www.workingnomads.com/job/go/1891955/");
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("OPPORTUNITY: ACCOUNT MANAGER"));
+  EXPECT_EQ(x.postings[1].title, "Stack .NET Developer / Algorithm Engineer – Backend Focus.");
+  EXPECT_EQ(x.postings[1].location, "Brazil");
+}
+
+TEST(BoardsTest, BreezyLocationsTypeAndSalaryText) {
+  // Breezy: a bare array; the location list may be empty (then `location` counts).
+  const std::string body = jobtrawl::testing::ReadCorpus("api/breezy-hr-json-breezy-trial-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kBreezy, body, "https://breezy.breezy.hr/json");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Employee #12");
+  EXPECT_EQ(a.company, "MS Breezy Trial");
+  EXPECT_EQ(a.external_id, "98323abf2296");
+  EXPECT_EQ(a.location, "Chaos, FL, US");
+  EXPECT_EQ(a.country, "US");
+  EXPECT_FALSE(a.remote);
+  EXPECT_EQ(a.employment_type, "OTHER");
+  EXPECT_EQ(a.salary_text, "$0.05 – $0.06 / hour");
+  EXPECT_EQ(a.date_posted, "2024-02-15T14:37:22.684Z");
+  EXPECT_EQ(a.url, "https://breezy.breezy.hr/p/98323abf2296-employee-12");
+  const Posting& b = x.postings[1];
+  EXPECT_EQ(b.location, "New York, NY, US");
+  EXPECT_EQ(b.employment_type, "CONTRACTOR");
+  Extracted remote = Read(SourceKind::kBreezy, R"([{"id":"r1","name":"Remote role","url":"https://a.breezy.hr/p/r1",
+      "location":{"country":{"id":"DE","name":"Germany"},"is_remote":true,"name":"Berlin"}}])",
+                          "https://a.breezy.hr/json");
+  ASSERT_EQ(remote.postings.size(), 1u);
+  EXPECT_EQ(remote.postings[0].remote, "remote");
+  EXPECT_EQ(remote.postings[0].location, "Berlin, DE");
+}
+
+TEST(BoardsTest, RipplingMergesAJobsLocationsAndPagesOn) {
+  // Rippling: one entry per location under one id; page/totalPages paging.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/rippling-ats-board-jobs-api-trimmed.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kRippling, body, "https://api.rippling.com/platform/api/ats/v1/board/rippling/jobs");
+  ASSERT_EQ(x.postings.size(), 1u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Business Operations Manager");
+  EXPECT_EQ(p.external_id, "84d388b6-7656-434c-8862-0312eb6b97ac");
+  EXPECT_EQ(p.location, "San Francisco, CA, US; New York, NY, US");
+  EXPECT_EQ(p.country, "US");
+  EXPECT_EQ(p.remote, "onsite");
+  EXPECT_EQ(p.url, "https://ats.rippling.com/rippling/jobs/84d388b6-7656-434c-8862-0312eb6b97ac");
+  ASSERT_EQ(x.links.size(), 1u);
+  EXPECT_EQ(x.links[0].url, "https://api.rippling.com/platform/api/ats/v1/board/rippling/jobs?page=1");
+  // The last page asks for none.
+  Extracted last = Read(SourceKind::kRippling, R"({"items":[{"id":"x","name":"T"}],"page":314,"totalPages":315})",
+                        "https://api.rippling.com/platform/api/ats/v1/board/rippling/jobs?page=314");
+  EXPECT_TRUE(last.links.empty());
+}
+
+TEST(BoardsTest, PersonioSearchJson) {
+  // Personio's search JSON: German schedule and employment values; job pages at /job/{id}.
+  const std::string module = jobtrawl::testing::ReadCorpus("api/personio-search-json-stylight-2021.mock.js");
+  REQUIRE_CORPUS(module);
+  Extracted x = Read(SourceKind::kPersonio, ModuleInput(module), "https://stylight-jobs.personio.de/search.json");
+  ASSERT_EQ(x.postings.size(), 7u) << (x.warnings.empty() ? "" : x.warnings[0]);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Data Analyst (d/f/m)");
+  EXPECT_EQ(p.external_id, "296958");
+  EXPECT_EQ(p.location, "Munich");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");  // schedule "Vollzeit", "Festanstellung"
+  EXPECT_EQ(p.url, "https://stylight-jobs.personio.de/job/296958");
+  EXPECT_THAT(p.description.value_or(""), HasSubstr("We're looking for a Data Analyst"));
+  for (const Posting& each : x.postings) EXPECT_TRUE(each.title && each.external_id && each.description);
+}
+
+TEST(BoardsTest, PersonioXmlFeed) {
+  // Personio's documented XML feed (tests/fixtures/boards/personio-xml-feed.xml).
+  const std::string body =
+      jobtrawl::testing::ReadFile(JOBTRAWL_SOURCE_DIR "/tests/fixtures/boards/personio-xml-feed.xml");
+  ASSERT_FALSE(body.empty());
+  Extracted x = Read(SourceKind::kPersonio, body, "https://acme.jobs.personio.de/xml");
+  ASSERT_EQ(x.postings.size(), 2u);
+  EXPECT_EQ(x.skipped, 1);  // the position without a name
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Backend Engineer (m/f/d)");
+  EXPECT_EQ(a.company, "Acme GmbH");
+  EXPECT_EQ(a.external_id, "1234567");
+  EXPECT_EQ(a.location, "Munich; Berlin");
+  EXPECT_EQ(a.employment_type, "FULL_TIME");
+  EXPECT_EQ(a.date_posted, "2026-10-05T09:12:44+00:00");
+  EXPECT_EQ(a.url, "https://acme.jobs.personio.de/job/1234567");
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("Your tasks"));
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("Build our APIs in Go"));
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("backend work & care"));
+  EXPECT_EQ(x.postings[1].employment_type, "PART_TIME");
+  EXPECT_EQ(x.postings[1].location, "Berlin");
+}
+
+TEST(BoardsTest, WorkdaySearchAsksForDetailsAndEveryFurtherPage) {
+  // Workday CXS: the first page states the total; later pages are the same POST with an offset.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/workday-cxs-jobs-search-2026-trimmed.json");
+  REQUIRE_CORPUS(body);
+  const std::string url = "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs";
+  const PostBody first = *BoardApiStartPost(SourceKind::kWorkday);
+  Extracted x = Read(SourceKind::kWorkday, body, url, &first);
+  EXPECT_TRUE(x.postings.empty());
+  std::vector<Link> details, pages;
+  for (const Link& l : x.links) (l.role == Link::Role::kDetail ? details : pages).push_back(l);
+  ASSERT_EQ(details.size(), 2u);
+  EXPECT_EQ(details[0].url,
+            "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/job/Vietnam-Hanoi/"
+            "Director--Engineering---Software-Engineering_JR2021061");
+  EXPECT_FALSE(details[0].post);
+  ASSERT_EQ(pages.size(), 99u);  // total 2000, 20 a page
+  EXPECT_EQ(pages[0].url, url);
+  ASSERT_TRUE(pages[0].post);
+  EXPECT_EQ(pages[0].post->content_type, "application/json");
+  EXPECT_EQ(pages[0].post->data, R"({"appliedFacets":{},"limit":20,"offset":20,"searchText":""})");
+  EXPECT_EQ(pages.back().post->data, R"({"appliedFacets":{},"limit":20,"offset":1980,"searchText":""})");
+  // A later page (total 0, as Workday answers) asks for nothing more; facets are kept.
+  const PostBody later{.content_type = "application/json",
+                       .data = R"({"appliedFacets":{"locations":["x"]},"limit":20,"offset":20,"searchText":"go"})"};
+  Extracted y = Read(SourceKind::kWorkday, R"({"total":0,"jobPostings":[{"title":"A","externalPath":"/job/a"}]})",
+                     url, &later);
+  ASSERT_EQ(y.links.size(), 1u);
+  EXPECT_EQ(y.links[0].role, Link::Role::kDetail);
+  Extracted z = Read(SourceKind::kWorkday, R"({"total":45,"jobPostings":[{"title":"A","externalPath":"/job/a"}]})",
+                     url, &later);
+  ASSERT_EQ(z.links.size(), 2u);
+  EXPECT_EQ(z.links[1].post->data,
+            R"({"appliedFacets":{"locations":["x"]},"limit":20,"offset":40,"searchText":"go"})");
+}
+
+TEST(BoardsTest, WorkdayJobDetailEveryField) {
+  // Workday CXS job detail: jobPostingInfo with time type, dates, country and requisition id.
+  const std::string body = jobtrawl::testing::ReadCorpus("api/workday-cxs-job-detail-booz-allen-2026-09.json");
+  REQUIRE_CORPUS(body);
+  Extracted x = Read(SourceKind::kWorkday, body,
+                     "https://bah.wd1.myworkdayjobs.com/wday/cxs/bah/BAH_Jobs/job/Annapolis-Junction-MD/"
+                     "Systems-Administrator-Intern_R0249565");
+  ASSERT_EQ(x.postings.size(), 1u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Systems Administrator Intern");
+  EXPECT_EQ(p.external_id, "R0249565");
+  EXPECT_EQ(p.location, "Annapolis Junction, MD");
+  EXPECT_EQ(p.country, "US");
+  EXPECT_EQ(p.employment_type, "PART_TIME");
+  EXPECT_EQ(p.date_posted, "2026-09-16");
+  EXPECT_EQ(p.valid_through, "2026-12-14");
+  EXPECT_EQ(p.url, "https://bah.wd1.myworkdayjobs.com/BAH_Jobs/job/Annapolis-Junction-MD/"
+                   "Systems-Administrator-Intern_R0249565");
+  EXPECT_EQ(p.apply_url, p.url + "/apply");
+  ASSERT_TRUE(p.description);
+  EXPECT_THAT(*p.description, HasSubstr("Organize and direct the configuration"));
+  EXPECT_THAT(*p.description, HasSubstr("$52,900.00 to $108,000.00"));  // salary only as prose
+  EXPECT_TRUE(x.links.empty());
+}
+
+TEST(BoardsTest, WorkableWidgetAndV3EveryField) {
+  // Workable's widget (zego) and v3 (doist) responses: every field they have but the department.
+  const std::string widget = jobtrawl::testing::ReadCorpus("api/workable-widget-accounts-zego-2026-trimmed.json");
+  REQUIRE_CORPUS(widget);
+  Extracted x = Read(SourceKind::kWorkable, widget, "https://apply.workable.com/api/v1/widget/accounts/zego?details=true");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Analytics Engineer");
+  EXPECT_EQ(a.company, "Zego");
+  EXPECT_EQ(a.external_id, "B76C11B977");
+  EXPECT_EQ(a.location, "London, England, United Kingdom");
+  EXPECT_EQ(a.country, "GB");  // locations[].countryCode
+  EXPECT_FALSE(a.remote);      // telecommuting "False"
+  EXPECT_EQ(a.employment_type, "FULL_TIME");
+  EXPECT_EQ(a.date_posted, "2026-07-10");
+  EXPECT_EQ(a.url, "https://apply.workable.com/j/B76C11B977");
+  EXPECT_EQ(a.apply_url, "https://apply.workable.com/j/B76C11B977/apply");
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("About Zego"));
+  Extracted remote = Read(SourceKind::kWorkable, R"({"name":"A","jobs":[{"title":"T","shortcode":"S",
+      "telecommuting":"True"}]})", "https://apply.workable.com/api/v1/widget/accounts/a");
+  ASSERT_EQ(remote.postings.size(), 1u);
+  EXPECT_EQ(remote.postings[0].remote, "remote");
+
+  const std::string v3 = ModuleInput(jobtrawl::testing::ReadCorpus("api/workable-apply-api-v3-accounts-doist-jobs-2020.mock.js"));
+  REQUIRE_CORPUS(v3);
+  Extracted y = Read(SourceKind::kWorkable, v3, "https://apply.workable.com/api/v3/accounts/doist/jobs");
+  ASSERT_EQ(y.postings.size(), 2u);
+  const Posting& b = y.postings[0];
+  EXPECT_EQ(b.title, "Head of Infrastructure");
+  EXPECT_EQ(b.external_id, "7670C0E09F");
+  EXPECT_EQ(b.location, "Cape Town, Western Cape, South Africa");
+  EXPECT_EQ(b.country, "ZA");
+  EXPECT_EQ(b.remote, "remote");
+  EXPECT_EQ(b.employment_type, "FULL_TIME");
+  EXPECT_EQ(b.date_posted, "2020-12-07T00:00:00.000Z");
+  EXPECT_EQ(b.url, "https://apply.workable.com/doist/j/7670C0E09F/");
+}
+
+TEST(BoardsTest, TheMusePublicJobsAndPages) {
+  // The Muse's documented public jobs API (tests/fixtures/boards/themuse-public-jobs.json):
+  // "Flexible / Remote" among the locations; page/page_count paging.
+  const std::string body =
+      jobtrawl::testing::ReadFile(JOBTRAWL_SOURCE_DIR "/tests/fixtures/boards/themuse-public-jobs.json");
+  ASSERT_FALSE(body.empty());
+  Extracted x = Read(SourceKind::kTheMuse, body, "https://www.themuse.com/api/public/jobs?page=0");
+  ASSERT_EQ(x.postings.size(), 2u);
+  const Posting& a = x.postings[0];
+  EXPECT_EQ(a.title, "Senior Backend Engineer");
+  EXPECT_EQ(a.company, "AcmePay");
+  EXPECT_EQ(a.external_id, "14521377");
+  EXPECT_EQ(a.location, "New York, NY; Flexible / Remote");
+  EXPECT_EQ(a.remote, "hybrid");  // an office and remote work both
+  EXPECT_EQ(a.date_posted, "2026-11-20T14:03:11Z");
+  EXPECT_EQ(a.url, "https://www.themuse.com/jobs/acmepay/senior-backend-engineer-3f2a1b");
+  EXPECT_THAT(a.description.value_or(""), HasSubstr("Build the payments platform."));
+  EXPECT_EQ(x.postings[1].remote, "remote");
+  ASSERT_EQ(x.links.size(), 1u);
+  EXPECT_EQ(x.links[0].url, "https://www.themuse.com/api/public/jobs?page=1");
+  Extracted last = Read(SourceKind::kTheMuse, R"({"page":2,"page_count":3,"results":[{"id":1,"name":"T"}]})",
+                        "https://www.themuse.com/api/public/jobs?page=2");
+  EXPECT_TRUE(last.links.empty());
+}
+
+TEST(BoardsTest, NewKindsMakeTheirApiUrls) {
+  // Tokens per the config reference: subdomains, slugs, Workday's host/site; aggregators need none.
+  EXPECT_EQ(BoardApiUrl(SourceKind::kWorkday, "acme.wd5.myworkdayjobs.com/External"),
+            "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs");
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kWorkday, "acme"));
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kWorkday, "acme.wd5.myworkdayjobs.com/"));
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kWorkday, "acme.www.myworkdayjobs.com/External"));
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kWorkday, "acme.wd5.myworkdayjobs.com/Ext/../x"));
+  EXPECT_EQ(BoardApiUrl(SourceKind::kPersonio, "acme"), "https://acme.jobs.personio.de/xml");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kBreezy, "acme"), "https://acme.breezy.hr/json");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kRippling, "acme"),
+            "https://api.rippling.com/platform/api/ats/v1/board/acme/jobs");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kHimalayas, ""), "https://himalayas.app/jobs/api");
+  EXPECT_EQ(BoardApiUrl(SourceKind::kJobicy, "engineering"),
+            "https://jobicy.com/api/v2/remote-jobs?count=100&industry=engineering");
+  EXPECT_FALSE(BoardApiUrl(SourceKind::kWorkingNomads, "x"));
+  EXPECT_EQ(BoardApiUrl(SourceKind::kLandingJobs, ""), "https://landing.jobs/api/v1/jobs?limit=50&offset=0");
+  EXPECT_TRUE(BoardApiStartPost(SourceKind::kWorkday));
+  EXPECT_FALSE(BoardApiStartPost(SourceKind::kGreenhouse));
+  for (std::string_view name : {"workday", "personio", "breezy", "rippling", "himalayas", "jobicy", "arbeitnow",
+                                "landingjobs", "fourdayweek", "workingnomads", "themuse"}) {
+    auto kind = SourceKindFromName(name);
+    ASSERT_TRUE(kind) << name;
+    EXPECT_TRUE(IsBoardApi(*kind)) << name;
+  }
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers
