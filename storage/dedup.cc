@@ -153,8 +153,12 @@ struct Deduper::Node {
 
 struct Deduper::Statements {
   explicit Statements(SQLite::Database& db)
-      : candidates(db, std::string("SELECT ") + kNodeColumns +
-                           " FROM listings WHERE band0 = ?1 OR band1 = ?2 OR band2 = ?3 OR band3 = ?4"),
+      : // Each branch reads only its band index (schema v11: (bandI, simhash)),
+        // so a candidate too far away costs an index entry, not a row.
+        candidates(db, "SELECT id, simhash FROM listings WHERE band0 = ?1 "
+                       "UNION ALL SELECT id, simhash FROM listings WHERE band1 = ?2 "
+                       "UNION ALL SELECT id, simhash FROM listings WHERE band2 = ?3 "
+                       "UNION ALL SELECT id, simhash FROM listings WHERE band3 = ?4"),
         members(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE posting_id = ?"),
         by_id(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE id = ?"),
         splits(db, "SELECT listing_a, listing_b FROM dedup_splits WHERE listing_a = ?1 OR listing_b = ?1"),
@@ -178,14 +182,15 @@ struct Deduper::Statements {
         move_listing(db, "UPDATE listings SET posting_id = ?1 WHERE id = ?2"),
         move_revisions(db, "UPDATE revisions SET posting_id = ?1 WHERE posting_id = ?2"),
         delete_posting(db, "DELETE FROM postings WHERE id = ?"),
+        // Only a posting whose times change is written: a merge usually
+        // changes none, and an update writes the whole row.
         refresh_times(db,
-                      "UPDATE postings SET "
-                      "first_seen = (SELECT min(first_seen) FROM listings WHERE posting_id = ?1), "
-                      "last_seen = (SELECT max(last_seen) FROM listings WHERE posting_id = ?1), "
-                      "closed_at = CASE WHEN EXISTS (SELECT 1 FROM listings WHERE posting_id = ?1 "
-                      "AND closed_at IS NULL) THEN NULL ELSE "
-                      "(SELECT max(closed_at) FROM listings WHERE posting_id = ?1) END "
-                      "WHERE id = ?1"),
+                      "UPDATE postings SET first_seen = t.first_seen, last_seen = t.last_seen, "
+                      "closed_at = t.closed_at FROM (SELECT min(first_seen) AS first_seen, "
+                      "max(last_seen) AS last_seen, CASE WHEN count(*) > count(closed_at) THEN NULL "
+                      "ELSE max(closed_at) END AS closed_at FROM listings WHERE posting_id = ?1) AS t "
+                      "WHERE postings.id = ?1 AND (postings.first_seen IS NOT t.first_seen "
+                      "OR postings.last_seen IS NOT t.last_seen OR postings.closed_at IS NOT t.closed_at)"),
         source(db, "SELECT name, kind FROM sources WHERE id = ?") {}
 
   SQLite::Statement candidates;
@@ -276,10 +281,13 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
       rows.reset();
     };
     if (n.banded && distance_ >= 0) {
-      SQLite::Statement& q = stmts_->candidates;
-      q.reset();
-      for (int i = 0; i < kBands; ++i) q.bind(i + 1, BandValue(n.features, i));
-      visit(q, true);
+      for (std::int64_t id : Candidates(n.features)) {
+        if (seen.contains(id)) continue;
+        SQLite::Statement& q = stmts_->by_id;
+        q.reset();
+        q.bind(1, id);
+        visit(q, true);
+      }
     }
     if (postings_read.insert(n.posting_id).second) {
       SQLite::Statement& q = stmts_->members;
@@ -291,6 +299,23 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
   }
 }
 
+std::vector<std::int64_t> Deduper::Candidates(const ListingFeatures& features) {
+  std::vector<std::int64_t> ids;
+  SQLite::Statement& q = stmts_->candidates;
+  q.reset();
+  for (int i = 0; i < kBands; ++i) q.bind(i + 1, BandValue(features, i));
+  while (q.executeStep()) {
+    if (q.getColumn(1).isNull()) continue;
+    const auto simhash = std::bit_cast<std::uint64_t>(q.getColumn(1).getInt64());
+    if (HammingDistance(simhash, *features.simhash) <= distance_) ids.push_back(q.getColumn(0).getInt64());
+  }
+  q.reset();
+  // A listing agreeing on several bands comes once per band.
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
                                                 const ListingFeatures& features) {
   if (distance_ < 0 || !features.Eligible()) return std::nullopt;
@@ -298,16 +323,19 @@ std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
   probe.source_id = source_id;
   probe.features = features;
   probe.banded = true;
-  SQLite::Statement& q = stmts_->candidates;
-  q.reset();
-  for (int i = 0; i < kBands; ++i) q.bind(i + 1, BandValue(features, i));
-  std::optional<std::int64_t> posting;
-  while (!posting && q.executeStep()) {
-    const Node m = ReadNode(q);
-    if (Matches(probe, m)) posting = m.posting_id;
+  for (std::int64_t id : Candidates(features)) {
+    SQLite::Statement& q = stmts_->by_id;
+    q.reset();
+    q.bind(1, id);
+    std::optional<std::int64_t> posting;
+    if (q.executeStep()) {
+      const Node m = ReadNode(q);
+      if (Matches(probe, m)) posting = m.posting_id;
+    }
+    q.reset();
+    if (posting) return posting;
   }
-  q.reset();
-  return posting;
+  return std::nullopt;
 }
 
 int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,

@@ -105,6 +105,10 @@ class Deduper {
 
   const SourceInfo& Source(std::int64_t id);
   Node ReadNode(SQLite::Statement& row);
+  // Ids of the listings whose band value agrees with one of `features`'s
+  // and whose SimHash is within the distance, read from the band indexes
+  // alone; REQUIRES: features.Eligible().
+  std::vector<std::int64_t> Candidates(const ListingFeatures& features);
   void Collect(Node seed, std::map<std::int64_t, Node>& nodes);
   bool Matches(const Node& a, const Node& b) const;
 

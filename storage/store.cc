@@ -43,6 +43,8 @@ constexpr const char* kNormalizedFields[] = {
     "remote_raw", "employment_type_raw", "salary_raw", "date_posted_raw", "valid_through_raw",
     "country_raw"};
 constexpr int kFirstNormalized = 21;
+// postings.canonical_listing_id in Statements::insert_posting: after the normalized columns.
+constexpr int kCanonicalParameter = kFirstNormalized + static_cast<int>(std::size(kNormalizedFields));
 
 // A JSON string literal.
 std::string JsonString(std::string_view s) {
@@ -415,10 +417,10 @@ struct PostingStore::Statements {
         insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
                                ", content_hash, first_seen, last_seen, description_markdown" +
                                NormalizedColumns() +
-                               ") VALUES "
+                               ", canonical_listing_id) VALUES "
                                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
                                "?17,?18,?18,?20" +
-                               NormalizedValues() + ")"),
+                               NormalizedValues() + ", ?" + std::to_string(kCanonicalParameter) + ")"),
         update_posting(db, "UPDATE postings SET " + NormalizedAssignments() +
                                "title=?1, company=?2, location=?3, country=?4, "
                            "remote=?5, employment_type=?6, salary_min=?7, salary_max=?8, "
@@ -433,9 +435,9 @@ struct PostingStore::Statements {
         touch_posting(db, "UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         insert_listing(db, "INSERT INTO listings (posting_id, source_id, key, url, external_id, "
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
-                           "simhash, band0, band1, band2, band3, features_version) "
-                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"),
-        set_canonical(db, "UPDATE postings SET canonical_listing_id=?1 WHERE id=?2"),
+                           "simhash, band0, band1, band2, band3, features_version, id) "
+                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"),
+        next_listing_id(db, "SELECT coalesce(max(id), 0) + 1 FROM listings"),
         update_listing(db, "UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
                            "closed_at=NULL WHERE id=?4"),
         update_features(db, "UPDATE listings SET company_key=?1, title_family=?2, cities=?3, "
@@ -449,7 +451,15 @@ struct PostingStore::Statements {
                         "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
                         "links = excluded.links, listing_keys = excluded.listing_keys, "
                         "fetched_at = excluded.fetched_at, last_used = excluded.last_used"),
-        mark_cache_used(db, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?") {}
+        mark_cache_used(db, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?"),
+        start_search_batch(db, "INSERT OR IGNORE INTO fts_pending (posting_id) VALUES (0)"),
+        index_search_batch(db, "INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
+                               "SELECT p.id, p.title, p.company, p.location, p.description, p.skills "
+                               // CROSS JOIN: walk the queue, not postings (the
+                               // planner would scan postings for p.id > 0).
+                               "FROM fts_pending f CROSS JOIN postings p ON p.id = f.posting_id "
+                               "WHERE f.posting_id > 0 ORDER BY f.posting_id"),
+        end_search_batch(db, "DELETE FROM fts_pending") {}
 
   SQLite::Statement find_listing;
   SQLite::Statement insert_posting;
@@ -457,13 +467,20 @@ struct PostingStore::Statements {
   SQLite::Statement write_copy;
   SQLite::Statement touch_posting;
   SQLite::Statement insert_listing;
-  SQLite::Statement set_canonical;
+  // The id the next listing gets: a new posting is inserted with its
+  // canonical listing's id at once, not updated after (a second write of
+  // the whole row).
+  SQLite::Statement next_listing_id;
   SQLite::Statement update_listing;
   SQLite::Statement update_features;
   SQLite::Statement touch_listing;
   // Once per page fetched: preparing them each time was ~6% of a crawl's CPU.
   SQLite::Statement save_http_cache;
   SQLite::Statement mark_cache_used;
+  // Schema v11: queue new postings for postings_fts, index them, stop queueing.
+  SQLite::Statement start_search_batch;
+  SQLite::Statement index_search_batch;
+  SQLite::Statement end_search_batch;
 };
 
 PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
@@ -558,6 +575,13 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     // memory is flat soon after it starts (the soak test); larger caches
     // help bulk ingest of millions of postings only a little.
     opened->exec("PRAGMA cache_size = -8192");
+    // Checkpoint when the WAL reaches 64 MiB (journal_size_limit below
+    // keeps no more on disk) rather than SQLite's 4 MiB: a commit of a few
+    // thousand postings writes more than 4 MiB, so every commit was copied
+    // back into the database and synced at once, and index pages that the
+    // next commits change again were written each time. It costs disk,
+    // not memory: the WAL index (-shm) is 32 KiB per 4,096 pages.
+    opened->exec("PRAGMA wal_autocheckpoint = 16384");
     KeepWalFiles(*opened, on_disk);
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
@@ -692,17 +716,49 @@ std::optional<Error> PostingStore::Fault(std::string_view call) {
   return StorageError(call, *code, "injected fault");
 }
 
+void PostingStore::StartSearchBatch() {
+  stmts_->start_search_batch.reset();
+  stmts_->start_search_batch.exec();
+}
+
+// One statement indexes every queued posting: FTS5 keeps their terms in
+// memory (up to its hashsize) and writes segments of many documents.
+void PostingStore::FlushSearchBatch() {
+  stmts_->index_search_batch.reset();
+  stmts_->index_search_batch.exec();
+  stmts_->end_search_batch.reset();
+  stmts_->end_search_batch.exec();
+}
+
 std::expected<void, Error> PostingStore::Begin() {
   if (auto f = Fault("begin")) return std::unexpected(*f);
-  return Guard("begin", [&] { db_->exec("BEGIN IMMEDIATE"); });
+  return Guard("begin", [&] {
+    db_->exec("BEGIN IMMEDIATE");
+    try {
+      StartSearchBatch();
+    } catch (...) {
+      db_->tryExec("ROLLBACK");
+      throw;
+    }
+    search_batch_ = true;
+  });
 }
 
 std::expected<void, Error> PostingStore::Commit() {
   if (auto f = Fault("commit")) return std::unexpected(*f);
-  return Guard("commit", [&] { db_->exec("COMMIT"); });
+  return Guard("commit", [&] {
+    // The queue is emptied before COMMIT: every commit leaves postings_fts
+    // matching postings.
+    if (search_batch_) FlushSearchBatch();
+    db_->exec("COMMIT");
+    search_batch_ = false;
+  });
 }
 
-void PostingStore::Rollback() noexcept { db_->tryExec("ROLLBACK"); }
+void PostingStore::Rollback() noexcept {
+  db_->tryExec("ROLLBACK");
+  search_batch_ = false;
+}
 
 std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view name,
                                                               std::string_view kind,
@@ -847,6 +903,10 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
   return Atomically(*db_, "cannot store postings", [&] {
     UpsertCounts counts;
     Statements& s = *stmts_;
+    // Outside Begin()..Commit(), this call's new postings are indexed for
+    // search together at its end (inside the transaction either way).
+    const bool own_search_batch = !search_batch_;
+    if (own_search_batch) StartSearchBatch();
     for (const Posting& p : postings) {
       const std::string key = ListingKey(p);
       const std::string hash = ContentHash(p);
@@ -858,9 +918,14 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       s.find_listing.bind(1, source_id);
       s.find_listing.bind(2, key);
       if (!s.find_listing.executeStep()) {
+        s.next_listing_id.reset();
+        s.next_listing_id.executeStep();
+        const std::int64_t new_listing_id = s.next_listing_id.getColumn(0).getInt64();
+        s.next_listing_id.reset();
         // A new listing of `posting_id`; returns its id.
         auto insert_listing = [&](std::int64_t posting_id) {
           s.insert_listing.reset();
+          s.insert_listing.bind(17, new_listing_id);
           s.insert_listing.bind(1, posting_id);
           s.insert_listing.bind(2, source_id);
           s.insert_listing.bind(3, key);
@@ -890,13 +955,9 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         BindPosting(s.insert_posting, p);
         s.insert_posting.bind(17, hash);
         s.insert_posting.bind(18, now);
+        s.insert_posting.bind(kCanonicalParameter, new_listing_id);
         s.insert_posting.exec();
-        const std::int64_t posting_id = db_->getLastInsertRowid();
-        const std::int64_t listing_id = insert_listing(posting_id);
-        s.set_canonical.reset();
-        s.set_canonical.bind(1, listing_id);
-        s.set_canonical.bind(2, posting_id);
-        s.set_canonical.exec();
+        insert_listing(db_->getLastInsertRowid());
         ++counts.new_postings;
         continue;
       }
@@ -952,6 +1013,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
                           features_current ? std::optional(before) : std::nullopt, now);
       }
     }
+    if (own_search_batch) FlushSearchBatch();
     return counts;
   });
 }

@@ -158,7 +158,9 @@ class PostingStore {
   void SetFaultHook(FaultHook hook);
 
   // Explicit transactions group many writes into one commit. Calls made
-  // outside one commit on their own.
+  // outside one commit on their own. Postings added inside one are indexed
+  // for full-text search (postings_fts) together at Commit(), a few times
+  // cheaper than one by one (schema v11, fts_pending).
   std::expected<void, Error> Begin();
   std::expected<void, Error> Commit();
   void Rollback() noexcept;
@@ -295,6 +297,11 @@ class PostingStore {
   std::unique_ptr<internal::Deduper> deduper_;
   std::unique_ptr<Statements> stmts_;
   FaultHook fault_hook_;
+  // Inside Begin()..Commit(): new postings are queued in fts_pending and
+  // indexed for search in one statement at Commit() (schema v11).
+  bool search_batch_ = false;
+  void StartSearchBatch();
+  void FlushSearchBatch();
 };
 
 // Brings `db` to `target_version` by running the migrations it lacks, each

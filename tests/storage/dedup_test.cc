@@ -627,8 +627,101 @@ TEST(MigrationTest, V7DatabaseUpgradesToTheDedupSchemaKeepingItsRows) {
   EXPECT_EQ(db.execAndGet("SELECT description FROM listing_copies WHERE listing_id = 2").getString(),
             LightEdit(kBackend));
   EXPECT_EQ(db.execAndGet("SELECT title FROM postings WHERE id = 3").getString(), "Backend Engineer");
+  // v11: the band indexes hold the SimHash; the search index matches postings.
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(name, ',') FROM pragma_index_info('listings_band2')").getString(),
+            "band2,simhash");
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH 'ledger'").getInt(), 1);
+  EXPECT_NO_THROW(db.exec("INSERT INTO postings_fts (postings_fts, rank) VALUES ('integrity-check', 1)"));
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM fts_pending").getInt(), 0);
   store->reset();
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+// Schema v11: inside Begin()..Commit() new postings are queued in
+// fts_pending and indexed for search at Commit(). A copy that a posting
+// shows first and its ATS original replaces (the posting's content changes
+// while it is queued), and a posting stored in an earlier commit and
+// changed now: at the commit the index is exactly the postings' content,
+// and the queue is empty.
+TEST(DedupTest, SearchIndexIsCompleteAtEveryCommitOfABatch) {
+  Store s;
+  auto matches = [&](const std::string& q) {
+    return s.Count("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH '" + q + "'");
+  };
+  auto integrity = [&] {
+    s.store->database().exec("INSERT INTO postings_fts (postings_fts, rank) VALUES ('integrity-check', 1)");
+  };
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/102", "102", "Backend Engineer",
+                   "Acme Robotics", "Berlin, Germany", kPayments));
+  EXPECT_EQ(matches("ledger"), 1);  // Upsert outside a transaction: indexed before it returns
+  EXPECT_EQ(s.Count("SELECT count(*) FROM fts_pending"), 0);
+
+  ASSERT_TRUE(s.store->Begin().has_value());
+  // The aggregator's copy first: a posting showing "clients".
+  s.Put(s.board, Job("https://jobboard.example/jobs/77", "", "senior backend engineer (m/f/d)",
+                     "ACME Robotics", "Berlin", LightEdit(kBackend)));
+  EXPECT_GE(s.Count("SELECT count(*) FROM fts_pending"), 2);  // the marker and the posting
+  EXPECT_EQ(matches("clients"), 0);                           // not indexed before the commit
+  // The ATS original arrives: the posting shows it from now on ("customers").
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Senior Backend Engineer",
+                   "Acme Robotics GmbH", "Berlin, Germany", kBackend));
+  // The earlier commit's posting changes: re-indexed at once, as before v11.
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/102", "102", "Backend Engineer",
+                   "Acme Robotics", "Berlin, Germany",
+                   ReplaceAll(kPayments, "ledger", "general journal")));
+  // A queued posting deleted before the commit is never indexed.
+  s.Put(s.feed, Job("https://feed.example/9", "9", "Lighthouse Keeper", "Coast Guard", "Brest",
+                    "Keep the lighthouse lamp burning through every storm and log each passing ship."));
+  s.store->database().exec("DELETE FROM postings WHERE title = 'Lighthouse Keeper'");
+  ASSERT_TRUE(s.store->Commit().has_value());
+  EXPECT_EQ(matches("lighthouse"), 0);
+
+  EXPECT_EQ(s.Count("SELECT count(*) FROM fts_pending"), 0);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+  EXPECT_EQ(matches("clients"), 0);
+  EXPECT_EQ(matches("customers AND observability"), 1);
+  EXPECT_EQ(matches("ledger"), 0);
+  EXPECT_EQ(matches("journal"), 1);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH 'customers' AND rowid = "
+                    "(SELECT posting_id FROM listings WHERE key = 'id:101')"),
+            1);
+  EXPECT_NO_THROW(integrity());
+}
+
+TEST(DedupTest, RolledBackBatchLeavesTheSearchIndexAndQueueAsTheyWere) {
+  Store s;
+  ASSERT_TRUE(s.store->Begin().has_value());
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Backend Engineer",
+                   "Acme Robotics", "Berlin, Germany", kBackend));
+  s.store->Rollback();
+  EXPECT_EQ(s.Count("SELECT count(*) FROM fts_pending"), 0);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 0);
+  // Not queueing any more: a writer outside the store indexes at once.
+  s.store->database().exec(
+      "INSERT INTO postings (url, content_hash, first_seen, last_seen, title) "
+      "VALUES ('https://x.example/1', 'h', 't', 't', 'Lighthouse keeper')");
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH 'lighthouse'"), 1);
+  // The next batch queues and indexes again.
+  ASSERT_TRUE(s.store->Begin().has_value());
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Backend Engineer",
+                   "Acme Robotics", "Berlin, Germany", kBackend));
+  ASSERT_TRUE(s.store->Commit().has_value());
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings_fts WHERE postings_fts MATCH 'robots'"), 1);
+  EXPECT_NO_THROW(s.store->database().exec(
+      "INSERT INTO postings_fts (postings_fts, rank) VALUES ('integrity-check', 1)"));
+}
+
+// A new posting is stored with its canonical listing at once (no second
+// write of the row), and listing ids are what SQLite would have chosen.
+TEST(DedupTest, NewPostingsNameTheirListingAsCanonical) {
+  Store s;
+  s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Backend Engineer",
+                   "Acme Robotics", "Berlin, Germany", kBackend));
+  s.Put(s.feed, Job("https://feed.example/9", "9", "Payments Engineer", "Other Corp", "Paris", kPayments));
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings p JOIN listings l ON l.id = p.canonical_listing_id "
+                    "AND l.posting_id = p.id"),
+            2);
+  EXPECT_EQ(s.Text("SELECT group_concat(id, ',') FROM (SELECT id FROM listings ORDER BY id)"), "1,2");
 }
 
 }  // namespace
