@@ -72,7 +72,13 @@ class Daemon::Impl {
                                           {.alerts = config_.alerts,
                                            .delivery = config_.delivery,
                                            .user_agent = config_.http.user_agent,
-                                           .log = options_.log});
+                                           // From the worker's thread to the loop's, as every log line.
+                                           .log = [this, alive = std::weak_ptr(alive_)](
+                                                      LogLevel level, std::string_view message) {
+                                             asio::post(ioc_, [this, alive, level, m = std::string(message)] {
+                                               if (alive.lock()) Log(level, m);
+                                             });
+                                           }});
       if (delivery) {
         delivery_ = std::make_unique<DeliveryWorker>(std::move(*delivery));
       } else {
