@@ -43,8 +43,6 @@
 
 namespace jobtrawl::app {
 
-namespace {
-
 void PrintConfigErrors(const std::vector<config::ConfigError>& errors, std::ostream& err) {
   for (const auto& e : errors) err << e.ToString() << '\n';
   err << errors.size() << (errors.size() == 1 ? " error" : " errors") << " in the config\n";
@@ -52,7 +50,7 @@ void PrintConfigErrors(const std::vector<config::ConfigError>& errors, std::ostr
 
 // The bytes of an input file, or why it cannot be read, as the system says
 // it ("No such file or directory", "Is a directory", "Permission denied").
-std::expected<std::string, std::string> ReadInputFile(const std::filesystem::path& file) {
+static std::expected<std::string, std::string> ReadInputFile(const std::filesystem::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::unexpected(std::strerror(errno));
   std::string bytes;
@@ -91,8 +89,6 @@ std::optional<std::string> ReadInputOrSay(const std::filesystem::path& file, std
   }
   return std::move(*bytes);
 }
-
-}  // namespace
 
 std::filesystem::path DefaultConfigPath() {
   if (const char* env = std::getenv("JOBTRAWL_CONFIG"); env != nullptr && *env != '\0') return env;

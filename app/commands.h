@@ -22,6 +22,14 @@ enum ExitCode : int {
   kExitAllSkipped = 4,     // crawl: other live processes hold every selected source; nothing stored
 };
 
+// Each error as "file:line:column: message", then their count, on `err`.
+void PrintConfigErrors(const std::vector<config::ConfigError>& errors, std::ostream& err);
+
+// The bytes of an input file; when it cannot be read (missing, a directory,
+// not readable), nullopt after "jobtrawl: cannot read FILE: why" on `err`
+// (the caller exits kExitRuntime).
+std::optional<std::string> ReadInputOrSay(const std::filesystem::path& file, std::ostream& err);
+
 // Where `cmake --install` puts the config: SYSCONFDIR/jobtrawl/jobtrawl.toml
 // as configured (/etc/jobtrawl/jobtrawl.toml for prefix /usr or with
 // -DCMAKE_INSTALL_SYSCONFDIR=/etc).

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/discover_command.h"
 #include "app/query_commands.h"
 #include "crawler/fetcher.h"
 
@@ -102,6 +103,28 @@ int main(int argc, char** argv) {
   check->add_flag("--strict", strict,
                   "Fail (exit 2) on warnings too: no sources, start URLs the address policy "
                   "refuses, a board an API kind reads better");
+
+  CLI::App* discover = app.add_subcommand(
+      "discover", "Say what a careers page is and print a [[source]] block that reads it");
+  DiscoverOptions discover_options;
+  std::string discover_config;
+  discover->add_option("INPUT", discover_options.input,
+                       "The careers page: an http(s) URL (fetched politely) or a saved page")
+      ->required();
+  discover->add_option("--url", discover_options.url, "With a saved page: the address it was saved from");
+  discover->add_option("-c,--config", discover_config, "Config whose [http] settings fetching uses");
+  discover->add_option("--name", discover_options.name, "The source's name (default: from the board)");
+  discover->add_flag("--check", discover_options.check,
+                     "Crawl the proposed source once into a temporary database and show what it "
+                     "would store");
+  discover->footer(
+      "Looks for, in order: an applicant-tracking system and its board token (Greenhouse, Lever, "
+      "Ashby, Workable, SmartRecruiters, Recruitee, Workday, Personio, Teamtailor, BambooHR, Breezy, "
+      "Rippling, Jobvite, iCIMS), JobPosting JSON-LD on the page or its detail pages, a feed or "
+      "sitemap, and repeated listing rows (item/fields). The block goes to standard output, what "
+      "was seen to standard error.\n"
+      "Exit code: 0 found, 1 nothing found (or --check stored nothing), 2 bad options or config, "
+      "3 the page could not be read or fetched.");
 
   CLI::App* select = app.add_subcommand(
       "select", "Print what a CSS selector matches in a saved page, one match per line");
@@ -217,6 +240,11 @@ int main(int argc, char** argv) {
   }
 
   if (*check) return CheckConfigCommand(check_file, std::cout, std::cerr, strict);
+  if (*discover) {
+    if (!discover_config.empty()) discover_options.config = discover_config;
+    jobtrawl::crawler::GlobalInit();
+    return DiscoverCommand(discover_options, std::cout, std::cerr);
+  }
   if (*select) {
     select_options.file = select_file;
     return SelectCommand(select_options, std::cout, std::cerr);

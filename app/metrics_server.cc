@@ -50,15 +50,37 @@ struct MetricsServer::State : std::enable_shared_from_this<State> {
     // A fresh one per request; bodies up to 8 KiB are read, then ignored.
     std::optional<http::request_parser<http::string_body>> parser;
     http::response<http::string_body> response;
+    bool awaiting_request = false;  // a read is pending: nothing asked of us yet
+    bool evicted = false;           // cancelled to make way; its handler erases it
+    std::chrono::steady_clock::time_point awaiting_since;
   };
+
+  // At the limit, the session waiting longest for a request is cancelled
+  // (its read handler closes it) so a newcomer can be served: connections
+  // that never ask cannot lock out a scraper. False when every session is
+  // busy answering.
+  bool MakeRoom() {
+    std::size_t live = 0;
+    Session* oldest = nullptr;
+    for (Session& s : sessions) {
+      if (s.evicted) continue;
+      ++live;
+      if (s.awaiting_request && (oldest == nullptr || s.awaiting_since < oldest->awaiting_since)) oldest = &s;
+    }
+    if (live < static_cast<std::size_t>(kMaxSessions)) return true;
+    if (oldest == nullptr) return false;
+    oldest->evicted = true;
+    oldest->stream.cancel();
+    return true;
+  }
 
   void Accept() {
     acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (self->stopped) return;
       if (!ec) {
-        if (self->sessions.size() >= static_cast<std::size_t>(kMaxSessions)) {
+        if (!self->MakeRoom()) {
           beast::error_code ignored;
-          socket.close(ignored);  // too many at once
+          socket.close(ignored);  // every session is busy answering
         } else {
           self->sessions.emplace_back(std::move(socket));
           self->Read(std::prev(self->sessions.end()));
@@ -75,10 +97,13 @@ struct MetricsServer::State : std::enable_shared_from_this<State> {
     it->parser->header_limit(8 * 1024);
     it->parser->body_limit(8 * 1024);
     it->stream.expires_after(std::chrono::seconds(10));
+    it->awaiting_request = true;
+    it->awaiting_since = std::chrono::steady_clock::now();
     http::async_read(it->stream, it->buffer, *it->parser,
                      [self = shared_from_this(), it](beast::error_code ec, std::size_t) {
                        if (self->stopped) return;
-                       if (ec) return self->Close(it);
+                       it->awaiting_request = false;
+                       if (ec || it->evicted) return self->Close(it);
                        self->Respond(it);
                      });
   }

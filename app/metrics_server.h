@@ -1,8 +1,11 @@
 // Serves GET /metrics (Metrics::Render) over HTTP/1.1 on a local address,
 // from the daemon's event loop (Boost.Beast). Other paths get 404, other
-// methods 405. At most kMaxSessions connections at once (more are closed at
-// once), requests over 8 KiB are refused, and a connection idle for 10 s is
-// closed, so a scraper, slow or hostile, cannot exhaust the daemon.
+// methods 405. At most kMaxSessions connections at once: at the limit, the
+// one that has waited longest for a request is closed to make way for a new
+// one (so idle or slow-sending connections cannot lock a scraper out), and a
+// new connection is refused only while all of them are being answered.
+// Requests over 8 KiB are refused, and a connection idle for 10 s is closed,
+// so a scraper, slow or hostile, cannot exhaust the daemon.
 // Lives on the io_context's thread; `metrics` outlives it.
 #ifndef JOBTRAWL_APP_METRICS_SERVER_H_
 #define JOBTRAWL_APP_METRICS_SERVER_H_

@@ -125,9 +125,22 @@ std::string CsvLine(const std::vector<std::string>& fields) {
   return line + "\r\n";
 }
 
-std::vector<std::string> RowTexts(const Row& row) {
+// A row's cells for CSV. A text cell that opens with = + - @ tab or CR is
+// prefixed with ' so a spreadsheet opening the file shows it as text rather
+// than running it as a formula (OWASP "CSV Injection"); numbers are left as
+// they are.
+std::vector<std::string> CsvCells(const Row& row) {
   std::vector<std::string> out;
-  for (const std::string& c : *row.columns) out.push_back(row.Text(c));
+  out.reserve(row.values.size());
+  for (std::size_t i = 0; i < row.values.size(); ++i) {
+    const auto* text = std::get_if<std::string>(&row.values[i]);
+    if (text == nullptr) {
+      out.push_back(row.Text((*row.columns)[i]));
+      continue;
+    }
+    const bool formula = !text->empty() && std::string_view("=+-@\t\r").find(text->front()) != std::string_view::npos;
+    out.push_back(formula ? "'" + *text : *text);
+  }
   return out;
 }
 
@@ -339,7 +352,7 @@ int SearchCommand(const SearchOptions& o, std::ostream& out, std::ostream& err) 
     for (const Row& r : *rows) out << JsonLine(r) << '\n';
   } else if (format == "csv") {
     if (!rows->empty()) out << CsvLine(*rows->front().columns);
-    for (const Row& r : *rows) out << CsvLine(RowTexts(r));
+    for (const Row& r : *rows) out << CsvLine(CsvCells(r));
   } else {
     int n = 0;
     for (const Row& r : *rows) {
@@ -410,7 +423,7 @@ int ExportCommand(const ExportOptions& o, std::ostream& out, std::ostream& err) 
     if (o.format == "csv") {
       if (header) *sink << CsvLine(*r.columns);
       header = false;
-      *sink << CsvLine(RowTexts(r));
+      *sink << CsvLine(CsvCells(r));
     } else if (o.format == "jsonl") {
       *sink << JsonLine(r) << '\n';
     } else if (to_folder) {

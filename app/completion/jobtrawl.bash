@@ -5,7 +5,7 @@ _jobtrawl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="run crawl backup split parse check-config select normalize robots search export stats"
+  local commands="run crawl backup split parse discover check-config select normalize robots search export stats"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
@@ -58,6 +58,7 @@ _jobtrawl() {
     backup) options="-c --config --db" ;;
     split) options="-c --config --db" ;;
     parse) options="--url -c --config -s --source -k --kind --country --raw --links --jsonl --pretty" ;;
+    discover) options="--url -c --config --name --check" ;;
     check-config) options="--strict" ;;
     select) options="--attr --html --count" ;;
     normalize)

@@ -190,6 +190,40 @@ TEST(MetricsServerTest, ServesMetricsOnlyAtItsPathAndRefusesBadAddresses) {
   }
 }
 
+// Connections that never send a request cannot lock a scraper out: at the
+// limit, the one waiting longest for its request makes way for the newcomer.
+TEST(MetricsServerTest, IdleConnectionsAtTheLimitMakeWayForAScraper) {
+  boost::asio::io_context ioc;
+  Metrics metrics("/nonexistent/jobs.db");
+  auto server = MetricsServer::Start(ioc, "127.0.0.1:0", metrics);
+  ASSERT_TRUE(server.has_value()) << server.error().message;
+  const std::uint16_t port = (*server)->port();
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::socket>> idle;
+  for (int i = 0; i < MetricsServer::kMaxSessions; ++i) {
+    idle.push_back(std::make_unique<boost::asio::ip::tcp::socket>(ioc));
+    idle.back()->connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    // Accepted, one by one, in this order.
+    ioc.run_for(20ms);
+  }
+  auto scrape = std::async(std::launch::async, [port] { return HttpGet(port, "/metrics"); });
+  // Answered long before the idle ones would time out (10 s).
+  const auto start = std::chrono::steady_clock::now();
+  while (scrape.wait_for(0s) != std::future_status::ready &&
+         std::chrono::steady_clock::now() - start < 8s) {
+    ioc.run_for(10ms);
+  }
+  ASSERT_EQ(scrape.wait_for(0s), std::future_status::ready) << "the scraper was locked out";
+  EXPECT_EQ(scrape.get().first, 200);
+  // The oldest idle connection was closed; the newest is still served.
+  char byte;
+  boost::system::error_code ec;
+  idle.front()->read_some(boost::asio::buffer(&byte, 1), ec);
+  EXPECT_EQ(ec, boost::asio::error::eof);
+  idle.back()->non_blocking(true);
+  idle.back()->read_some(boost::asio::buffer(&byte, 1), ec);
+  EXPECT_EQ(ec, boost::asio::error::would_block);
+}
+
 class DaemonMetricsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { crawler::GlobalInit(); }

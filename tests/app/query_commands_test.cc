@@ -208,6 +208,43 @@ TEST_F(QueryCommandsTest, MarkdownKeepsTheTitleTheOnlyTopHeading) {
             "## About us\n\nText.\n\n###### Deep\n\n```\n# not a heading\n```\n\n#hashtag\n");
 }
 
+TEST_F(QueryCommandsTest, CsvCellsThatASpreadsheetWouldRunAsFormulasAreNeutralised) {
+  // OWASP "CSV Injection": text cells opening with = + - @ tab or CR are
+  // prefixed with ' so a spreadsheet shows them as text; numbers stay numbers.
+  const auto path = *dir_ / "formulas.db";
+  {
+    auto store = std::move(*storage::PostingStore::Open(path));
+    auto source = *store->EnsureSource("board", "html", "2026-12-01T09:00:00Z");
+    std::vector<Posting> ps(3);
+    ps[0].url = "https://board.example/jobs/1";
+    ps[0].title = "=HYPERLINK(\"https://evil.example\",\"Click\")";
+    ps[0].company = "@Acme";
+    ps[0].location = "-Berlin";
+    ps[1].url = "https://board.example/jobs/2";
+    ps[1].title = "+1 Engineer";
+    ps[1].company = "\tTabs Ltd";
+    ps[2].url = "https://board.example/jobs/3";
+    ps[2].title = "Plain - title = fine";
+    ps[2].company = "Acme";
+    ps[2].salary_min = -1;  // a number, not text: never prefixed
+    ASSERT_TRUE(store->Upsert(source, std::span(ps), "2026-12-01T09:00:00Z").has_value());
+  }
+  std::ostringstream out, err;
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "csv"}, out, err), kExitOk) << err.str();
+  const std::string csv = out.str();
+  EXPECT_THAT(csv, HasSubstr("\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"Click\"\")\",'@Acme,'-Berlin,"));
+  EXPECT_THAT(csv, HasSubstr(",'+1 Engineer,'\tTabs Ltd,"));
+  EXPECT_THAT(csv, HasSubstr(",Plain - title = fine,Acme,"));
+  EXPECT_THAT(csv, Not(HasSubstr("'-1")));
+  std::ostringstream searched;
+  ASSERT_EQ(SearchCommand({.where = {.db = path}, .query = "engineer", .format = "csv"}, searched, err), kExitOk);
+  EXPECT_THAT(searched.str(), HasSubstr(",'+1 Engineer,")) << err.str();
+  // JSON lines keep the text as it is.
+  std::ostringstream jsonl;
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "jsonl"}, jsonl, err), kExitOk);
+  EXPECT_THAT(jsonl.str(), HasSubstr("\"company\":\"@Acme\""));
+}
+
 TEST_F(QueryCommandsTest, StatsGivesEachSourceAndTotals) {
   // Per source: open, closed, new in 24 h, last crawl and status, error rate.
   std::ostringstream out, err;
