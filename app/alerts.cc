@@ -195,8 +195,9 @@ std::expected<AlertDelivery::Pass, Error> AlertDelivery::DeliverDue() {
                      {"event", item.event},
                      {"queued_at", item.created_at}};
       if (item.event == "degraded") {
-        json::value alarm = json::parse(item.payload.empty() ? "{}" : item.payload);
-        o["alarm"] = std::move(alarm);
+        boost::system::error_code ec;
+        json::value alarm = json::parse(item.payload, ec);
+        o["alarm"] = ec ? json::value(item.payload) : std::move(alarm);
       } else {
         auto row = item.posting_id ? storage::PostingRow(store_->database(), *item.posting_id)
                                    : std::expected<std::optional<storage::Row>, Error>(std::nullopt);

@@ -346,7 +346,8 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     *on_committed = nullptr;
   }
   writer_holder.reset();  // everything is committed, alerts in the outbox included
-  if (!config.alerts.empty() && options.deliver_alerts) {
+  // Interrupted: gone at once; what is queued waits in the outbox.
+  if (!config.alerts.empty() && options.deliver_alerts && !summary.interrupted) {
     // Also what an earlier crawl or the daemon left undelivered.
     auto delivery = AlertDelivery::Open(summary.database,
                                         {.alerts = config.alerts,
@@ -357,8 +358,7 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     if (!delivery) {
       summary.alerts_message = "alerts not delivered: " + delivery.error().message;
     } else {
-      auto flushed = (*delivery)->FlushFor(summary.interrupted ? std::chrono::milliseconds(0)
-                                                               : config.delivery.flush_timeout);
+      auto flushed = (*delivery)->FlushFor(config.delivery.flush_timeout);
       if (!flushed) {
         summary.alerts_message = "alerts not delivered: " + flushed.error().message;
       } else {

@@ -174,7 +174,8 @@ class PostingStore {
   // "upsert", "touch", "close listings", "close unseen", "save http cache",
   // "mark cache used", "prune http cache", "record error", "finish run",
   // "run progress", "mark abandoned runs", "acquire lease", "take over lease", "read lease",
-  // "release lease", "set next run", "split"); a SQLite result code it returns
+  // "release lease", "set next run", "split", "enqueue alerts", "mark delivered",
+  // "mark delivery failed"); a SQLite result code it returns
   // (e.g. SQLITE_BUSY) makes the call fail with that code, as if SQLite had
   // said so. Empty: no injection.
   using FaultHook = std::function<std::optional<int>(std::string_view call)>;

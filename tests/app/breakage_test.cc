@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "app/breakage.h"
 #include "app/crawl_pipeline.h"
+#include "app/query_commands.h"
 #include "app/run_stats.h"
 #include "crawler/fetcher.h"
 #include "support/sqlite_query.h"
@@ -168,6 +170,12 @@ TEST_F(BreakageEndToEndTest, ListingMarkupChangeIsDegradedAndClosesNothing) {
   EXPECT_EQ(Column("SELECT count(*) FROM listings WHERE closed_at IS NULL"), std::vector<std::string>{"12"});
   EXPECT_EQ(Column("SELECT status FROM crawl_runs ORDER BY id"),
             (std::vector<std::string>{"ok", "degraded"}));
+  std::ostringstream out, err, json;
+  ASSERT_EQ(StatsCommand({.where = {.db = dir_ / "jobs.db"}}, out, err), 0) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("degraded"));
+  EXPECT_THAT(out.str(), HasSubstr("acme: degraded: item selector li.job found 0 postings"));
+  ASSERT_EQ(StatsCommand({.where = {.db = dir_ / "jobs.db"}, .format = "json"}, json, err), 0);
+  EXPECT_THAT(json.str(), HasSubstr("\"degraded\":\"degraded: item selector li.job"));
 
   // Still broken: still compared with the last good run, still nothing closed.
   auto third = Crawl(toml, t0 + std::chrono::hours(4));
