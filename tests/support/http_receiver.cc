@@ -123,13 +123,14 @@ void HttpReceiver::Loop() {
       request->status = status_(n);
       const std::string answer = "HTTP/1.1 " + std::to_string(request->status) +
                                  " Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-      (void)!::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
-      // Recorded once answered: a test that saw it may count on the answer.
+      // Recorded before it is answered: once the client has its answer,
+      // requests() holds the request.
       {
         std::lock_guard lock(mu_);
         requests_.push_back(std::move(*request));
       }
       cv_.notify_all();
+      (void)!::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
     }
     ::close(fd);
   }

@@ -1,7 +1,9 @@
 // A webhook receiver for alert tests: a blocking HTTP/1.1 server on
 // 127.0.0.1 (kernel-chosen port) on a thread of its own. Each connection
 // carries one request; the answer's status comes from `status(n)` for the
-// n-th request (0-based). Tests wait for requests with WaitFor, never sleep.
+// n-th request (0-based). A request is recorded before it is answered, so a
+// client that has its answer finds it in requests(). Tests wait for
+// requests with WaitFor, never sleep.
 #ifndef JOBTRAWL_TESTS_SUPPORT_HTTP_RECEIVER_H_
 #define JOBTRAWL_TESTS_SUPPORT_HTTP_RECEIVER_H_
 
