@@ -1,5 +1,7 @@
 #include "app/commands.h"
 
+#include "app/alerts.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,6 +104,10 @@ int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std
     PrintConfigErrors(config.error(), err);
     return kExitUsage;
   }
+  if (auto errors = CheckAlerts(*config); !errors.empty()) {
+    PrintConfigErrors(errors, err);
+    return kExitUsage;
+  }
   const std::vector<config::ConfigError> warnings = LintConfig(*config);
   for (config::ConfigError w : warnings) {
     w.message = "warning: " + w.message;
@@ -113,7 +119,11 @@ int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std
     return kExitUsage;
   }
   out << file.string() << ": ok, " << config->sources.size()
-      << (config->sources.size() == 1 ? " source" : " sources") << ", database "
+      << (config->sources.size() == 1 ? " source" : " sources")
+      << (config->alerts.empty() ? std::string()
+                                 : ", " + std::to_string(config->alerts.size()) +
+                                       (config->alerts.size() == 1 ? " alert" : " alerts"))
+      << ", database "
       << config->storage.database.string()
       << (warnings.empty() ? std::string() : ", " + std::to_string(warnings.size()) +
                                                  (warnings.size() == 1 ? " warning" : " warnings"))
@@ -125,6 +135,10 @@ int RunCommand(const std::filesystem::path& config_file, int parse_threads, std:
   auto config = config::LoadConfig(config_file);
   if (!config) {
     PrintConfigErrors(config.error(), err);
+    return kExitUsage;
+  }
+  if (auto errors = CheckAlerts(*config); !errors.empty()) {
+    PrintConfigErrors(errors, err);
     return kExitUsage;
   }
   // What would make it idle or fail every page is said at start, in the journal.
@@ -145,8 +159,17 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
     PrintConfigErrors(config.error(), err);
     return kExitUsage;
   }
+  if (auto errors = CheckAlerts(*config); !errors.empty()) {
+    PrintConfigErrors(errors, err);
+    return kExitUsage;
+  }
   boost::asio::io_context ioc(1);
   CrawlOptions with_progress = options;
+  if (!with_progress.alert_log) {
+    with_progress.alert_log = [&err, journal = StderrIsJournal()](LogLevel level, std::string_view message) {
+      err << FormatLogLine(level, message, journal) << '\n';
+    };
+  }
   if (with_progress.progress_out == nullptr) {
     with_progress.progress = ChooseProgressMode(quiet);
     with_progress.progress_out = &err;
@@ -163,7 +186,8 @@ int CrawlCommand(const std::filesystem::path& config_file, const CrawlOptions& o
   for (const SourceSummary& s : summary->sources) {
     const storage::RunRecord& r = s.record;
     if (r.status == "ok" || r.status == "skipped") continue;
-    const LogLevel level = r.status == "partial" ? LogLevel::kWarning : LogLevel::kError;
+    const LogLevel level =
+        r.status == "partial" || r.status == "degraded" ? LogLevel::kWarning : LogLevel::kError;
     err << FormatLogLine(level, s.name + ": " + r.status + (r.message.empty() ? "" : ": " + r.message),
                          journal)
         << '\n';

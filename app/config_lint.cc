@@ -98,6 +98,17 @@ std::vector<config::ConfigError> LintConfig(const config::Config& config) {
       }
     }
   }
+  for (const config::AlertConfig& a : config.alerts) {
+    // Postings are public, but a webhook URL often carries a secret token.
+    auto url = SplitUrl(a.webhook);
+    if (!url || !a.webhook.starts_with("http://")) continue;
+    if (RefusedHost(url->host) != "loopback") {
+      warnings.push_back({file, a.line, a.column,
+                          "alert \"" + a.name + "\": webhook " + a.webhook +
+                              " is plain http to another machine: its URL and payloads travel "
+                              "unencrypted (use https)"});
+    }
+  }
   return warnings;
 }
 

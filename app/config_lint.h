@@ -2,7 +2,8 @@
 // wants: no sources at all; a start URL whose host is an address the
 // address policy refuses (loopback, private, link-local... while
 // allow_private_networks is off); an `html` source whose start URL is a
-// board that a board API kind reads better. `check-config` prints them
+// board that a board API kind reads better; an [[alert]] webhook in plain
+// http to another machine. `check-config` prints them
 // (and fails on them with --strict); the daemon logs them as it starts.
 #ifndef JOBTRAWL_APP_CONFIG_LINT_H_
 #define JOBTRAWL_APP_CONFIG_LINT_H_

@@ -1,5 +1,7 @@
 #include "app/crawl_pipeline.h"
 
+#include "app/alerts.h"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -129,9 +131,10 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
   auto on_lease_lost = std::make_shared<std::function<void(StoreWriter::RunId, const std::string&)>>();
   // The same for the progress display's posting counts.
   auto on_committed = std::make_shared<std::function<void(StoreWriter::RunId, storage::UpsertCounts)>>();
-  StoreWriter writer(
+  auto writer_holder = std::make_unique<StoreWriter>(
       std::move(*store),
-      {.lease_holder = LeaseHolderName("crawl"),
+      StoreWriter::Options{
+       .lease_holder = LeaseHolderName("crawl"),
        .lease_ttl = options.lease_ttl,
        .holder_is_dead = LeaseHolderIsDead,
        .lease_lost =
@@ -146,8 +149,10 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
                if (auto handler = weak.lock(); handler && *handler) (*handler)(run, c);
              });
            },
-       .cache_ttl = config.storage.cache_ttl},
+       .cache_ttl = config.storage.cache_ttl,
+       .alerts = AlertRules(config.alerts)},
       options.now);
+  StoreWriter& writer = *writer_holder;
   const int threads = options.parse_threads > 0
                           ? options.parse_threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -340,6 +345,28 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
     *on_lease_lost = nullptr;
     *on_committed = nullptr;
   }
+  writer_holder.reset();  // everything is committed, alerts in the outbox included
+  // Interrupted: gone at once; what is queued waits in the outbox.
+  if (!config.alerts.empty() && options.deliver_alerts && !summary.interrupted) {
+    // Also what an earlier crawl or the daemon left undelivered.
+    auto delivery = AlertDelivery::Open(summary.database,
+                                        {.alerts = config.alerts,
+                                         .delivery = config.delivery,
+                                         .user_agent = config.http.user_agent,
+                                         .now = options.now,
+                                         .log = options.alert_log});
+    if (!delivery) {
+      summary.alerts_message = "alerts not delivered: " + delivery.error().message;
+    } else {
+      auto flushed = (*delivery)->FlushFor(config.delivery.flush_timeout);
+      if (!flushed) {
+        summary.alerts_message = "alerts not delivered: " + flushed.error().message;
+      } else {
+        summary.alerts_delivered = flushed->delivered;
+        summary.alerts_pending = flushed->pending;
+      }
+    }
+  }
   return summary;
 }
 
@@ -397,6 +424,12 @@ std::string FormatSummary(const CrawlSummary& summary) {
          " updated, " + n(total.counts.unchanged) + " unchanged, " + n(total.closed) + " closed; " + n(total.counts.merged) +
          " cross-posts merged into postings of other sources\n";
   if (summary.interrupted) out += "interrupted: what was fetched before the signal is stored\n";
+  if (summary.alerts_delivered > 0 || summary.alerts_pending > 0) {
+    out += "alerts: " + n(summary.alerts_delivered) + " delivered" +
+           (summary.alerts_pending > 0 ? ", " + n(summary.alerts_pending) + " left in the outbox for the next try"
+                                       : std::string()) + "\n";
+  }
+  if (!summary.alerts_message.empty()) out += summary.alerts_message + "\n";
   out += "database: " + summary.database.string() + "\n";
   return out;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/lease_holder.h"
+#include "app/log.h"
 #include "app/progress.h"
 #include "config/config.h"
 #include "model/clock.h"
@@ -29,6 +30,12 @@ struct CrawlSummary {
   std::vector<SourceSummary> not_due;  // with `due`: those left alone, status "not_due"
   std::filesystem::path database;
   bool interrupted = false;
+  // Alerts delivered after the crawl, those left in the outbox for later
+  // (their target failed; retried by the next crawl or the daemon), and
+  // why delivery could not run at all (empty: it ran).
+  int alerts_delivered = 0;
+  int alerts_pending = 0;
+  std::string alerts_message;
 
   bool all_ok() const;  // no source failed or was interrupted
   // Every selected source was skipped: other live processes hold them all,
@@ -57,6 +64,10 @@ struct CrawlOptions {
   // After SIGINT/SIGTERM, how long the crawl may take to wind down.
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   NowFunction now = [] { return Clock::now(); };
+  // After the crawl, deliver the outbox ([[alert]]) for up to [delivery]
+  // flush_timeout; failed deliveries are logged to `alert_log`.
+  bool deliver_alerts = true;
+  std::function<void(LogLevel, std::string_view)> alert_log;
 };
 
 // Crawls the selected sources once on `ioc` (which must not be running

@@ -1,5 +1,7 @@
 #include "app/daemon.h"
 
+#include "app/alerts.h"
+
 #include <systemd/sd-daemon.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -62,6 +64,27 @@ class Daemon::Impl {
       if (!last || !*last) continue;
       if (auto at = ParseDateTime((*last)->finished_at)) metrics_->SetLastSuccess(s.name, at->time_point());
     }
+    if (!config_.alerts.empty()) {
+      // Delivers what the outbox holds (also rows a previous process left)
+      // on a thread of its own; the writer wakes it after each commit that
+      // queued alerts.
+      auto delivery = AlertDelivery::Open(config_.storage.database,
+                                          {.alerts = config_.alerts,
+                                           .delivery = config_.delivery,
+                                           .user_agent = config_.http.user_agent,
+                                           // From the worker's thread to the loop's, as every log line.
+                                           .log = [this, alive = std::weak_ptr(alive_)](
+                                                      LogLevel level, std::string_view message) {
+                                             asio::post(ioc_, [this, alive, level, m = std::string(message)] {
+                                               if (alive.lock()) Log(level, m);
+                                             });
+                                           }});
+      if (delivery) {
+        delivery_ = std::make_unique<DeliveryWorker>(std::move(*delivery));
+      } else {
+        Log(LogLevel::kError, "alerts are not delivered: " + delivery.error().message);
+      }
+    }
     writer_ = std::make_unique<StoreWriter>(
         std::move(*store),
         StoreWriter::Options{
@@ -74,7 +97,11 @@ class Daemon::Impl {
                     if (alive.lock()) OnLeaseLost(run, holder);
                   });
                 },
-            .cache_ttl = config_.storage.cache_ttl},
+            .cache_ttl = config_.storage.cache_ttl,
+            .alerts = AlertRules(config_.alerts),
+            .outbox_added = [this] {
+              if (delivery_) delivery_->Wake();
+            }},
         options_.now);
     const int threads = options_.parse_threads > 0
                             ? options_.parse_threads
@@ -120,6 +147,7 @@ class Daemon::Impl {
     fetcher_.reset();
     window_.reset();
     writer_.reset();  // everything queued is on disk now
+    delivery_.reset();  // the delivery in flight ends; the rest waits in the outbox
     Log(LogLevel::kInfo, "stopped after " + std::to_string(completed_) + " runs");
     return 0;
   }
@@ -465,6 +493,7 @@ class Daemon::Impl {
   config::Config config_;
   DaemonOptions options_;
   std::mt19937_64 rng_;
+  std::unique_ptr<DeliveryWorker> delivery_;  // with [[alert]]s; outlives writer_
   std::unique_ptr<StoreWriter> writer_;
   std::unique_ptr<asio::thread_pool> pool_;
   std::unique_ptr<crawler::Fetcher> fetcher_;

@@ -25,14 +25,18 @@ int main(int argc, char** argv) {
 
   CLI::App* run = app.add_subcommand(
       "run", "Run as a service: crawl each source every `every`, until SIGTERM; SIGHUP reloads "
-             "the config");
+             "the config. [[alert]] targets get new and reopened matching postings (and breakage "
+             "alarms) as they are stored, retried until delivered");
   int run_threads = 0;
   run->add_option("-c,--config", config_file, config_help);
   run->add_option("--parse-threads", run_threads, "Threads that parse pages (default: one per core)")
       ->check(CLI::Range(0, 256));
 
   CLI::App* crawl = app.add_subcommand("crawl", "Crawl every source (or those named) once, store "
-                                                "the postings and print a summary");
+                                                "the postings and print a summary; then deliver "
+                                                "[[alert]]s for up to [delivery] flush_timeout. A run far "
+                                                "below the source's last good one ends `degraded` and "
+                                                "closes nothing");
   CrawlOptions crawl_options;
   std::string db;
   bool quiet = false;
@@ -92,7 +96,8 @@ int main(int argc, char** argv) {
   parse->add_flag("--pretty", pretty, "Indented JSON (default on a terminal)")->excludes(jl);
 
   CLI::App* check = app.add_subcommand("check-config",
-                                       "Validate a config file and report every error in it");
+                                       "Validate a config file ([[source]], [[alert]] and every "
+                                       "table) and report every error in it");
   std::string check_file = DefaultConfigPath().string();
   bool strict = false;
   check->add_option("FILE", check_file, "Config file (default as for --config)");
@@ -204,7 +209,8 @@ int main(int argc, char** argv) {
                   "posting (default: standard output)");
 
   CLI::App* stats = app.add_subcommand(
-      "stats", "Per source: open, closed and new listings, the last crawl and its error rate");
+      "stats", "Per source: open, closed and new listings, the last crawl and its error rate, "
+               "and why it is degraded when it is");
   StatsOptions stats_options;
   stats->add_option("--db", stats_options.where.db, db_help);
   stats->add_option("-c,--config", stats_options.where.config_file, config_help);

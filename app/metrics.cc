@@ -102,7 +102,8 @@ void Metrics::OnRunFinished(std::string_view source, const storage::RunRecord& r
   s.postings_updated += r.counts.updated;
   s.listings_closed += r.closed;
   s.queue_pages = 0;
-  if (r.status == "ok" || r.status == "partial") {
+  s.degraded = r.status == "degraded" ? 1 : 0;
+  if (r.status == "ok" || r.status == "partial" || r.status == "degraded") {
     s.last_success = std::chrono::duration<double>(at.time_since_epoch()).count();
   }
 }
@@ -162,8 +163,12 @@ std::string Metrics::Render() const {
   per_source("jobtrawl_crawl_queue_pages", "gauge",
              "Pages of the running crawl waiting, being fetched or being processed.",
              [](const Source& s) { return static_cast<double>(s.queue_pages); });
+  per_source("jobtrawl_source_degraded", "gauge",
+             "1 when the source's last run was degraded: far fewer postings, or pages lacking a field, "
+             "against its last good run (README \"Breakage alarms\"); closing is held.",
+             [](const Source& s) { return static_cast<double>(s.degraded); });
   Family(out, "jobtrawl_last_success_timestamp_seconds", "gauge",
-         "When the last ok or partial crawl of the source ended (Unix time).");
+         "When the last ok, partial or degraded crawl of the source ended (Unix time).");
   for (const auto& [source, s] : sources_) {
     if (s.last_success > 0) Sample(out, "jobtrawl_last_success_timestamp_seconds", SourceLabel(source), s.last_success);
   }

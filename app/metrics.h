@@ -59,6 +59,7 @@ class Metrics {
     std::int64_t listings_closed = 0;
     std::int64_t queue_pages = 0;
     double last_success = 0;  // Unix seconds; 0: none yet
+    int degraded = 0;         // 1: the last finished run was `degraded` (app/breakage.h)
   };
   Source& At(std::string_view source);  // REQUIRES: mutex_ held
 

@@ -103,13 +103,7 @@ json::value ToJson(std::string_view column, const Value& v) {
   return json::value(text);
 }
 
-std::string JsonLine(const Row& row) {
-  json::object o;
-  for (std::size_t i = 0; i < row.columns->size(); ++i) {
-    o[(*row.columns)[i]] = ToJson((*row.columns)[i], row.values[i]);
-  }
-  return json::serialize(o);
-}
+std::string JsonLine(const Row& row) { return json::serialize(RowToJson(row)); }
 
 // RFC 4180: quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& s) {
@@ -499,7 +493,8 @@ int StatsCommand(const StatsOptions& o, std::ostream& out, std::ostream& err) {
           {"last_crawl", s.last_crawl.empty() ? json::value(nullptr) : json::value(s.last_crawl)},
           {"last_finished", s.last_finished.empty() ? json::value(nullptr) : json::value(s.last_finished)},
           {"last_status", s.last_status.empty() ? json::value(nullptr) : json::value(s.last_status)},
-          {"error_rate", s.error_rate ? json::value(*s.error_rate) : json::value(nullptr)}});
+          {"error_rate", s.error_rate ? json::value(*s.error_rate) : json::value(nullptr)},
+          {"degraded", s.degraded.empty() ? json::value(nullptr) : json::value(s.degraded)}});
     }
     out << json::serialize(json::object{
                {"sources", std::move(list)},
@@ -534,7 +529,18 @@ int StatsCommand(const StatsOptions& o, std::ostream& out, std::ostream& err) {
       << totals.new_postings_24h
       << " new in the last 24 h (open, closed and new above count listings: one per source "
          "that carries a job)\n";
+  for (const auto& s : sources) {
+    if (!s.degraded.empty()) out << s.name << ": " << s.degraded << '\n';
+  }
   return kExitOk;
+}
+
+boost::json::object RowToJson(const storage::Row& row) {
+  json::object o;
+  for (std::size_t i = 0; i < row.columns->size(); ++i) {
+    o[(*row.columns)[i]] = ToJson((*row.columns)[i], row.values[i]);
+  }
+  return o;
 }
 
 }  // namespace jobtrawl::app

@@ -14,7 +14,10 @@
 #include <optional>
 #include <string>
 
+#include <boost/json/object.hpp>
+
 #include "model/clock.h"
+#include "storage/reader.h"
 
 namespace jobtrawl::app {
 
@@ -56,6 +59,10 @@ struct StatsOptions {
   std::string format;  // table | json; empty: table
   NowFunction now = [] { return Clock::now(); };
 };
+
+// A row of Reader::Export as one JSON object, as `export --format jsonl`
+// writes it (JSON array columns embedded, whole numbers as integers).
+boost::json::object RowToJson(const storage::Row& row);
 
 int SearchCommand(const SearchOptions& options, std::ostream& out, std::ostream& err);
 int ExportCommand(const ExportOptions& options, std::ostream& out, std::ostream& err);

@@ -56,6 +56,29 @@ void RunStatsCollector::OnWarning(std::string_view warning) {
   ++warnings_[std::string(WarningKind(warning))];
 }
 
+void RunStatsCollector::OnPostingPage(const std::vector<Posting>& postings) {
+  auto any = [&](auto field) {
+    return std::any_of(postings.begin(), postings.end(), [&](const Posting& p) { return (p.*field).has_value(); });
+  };
+  std::lock_guard lock(mutex_);
+  yield_.listings += static_cast<std::int64_t>(postings.size());
+  ++yield_.pages;
+  yield_.title += any(&Posting::title) ? 1 : 0;
+  yield_.company += any(&Posting::company) ? 1 : 0;
+  yield_.location += any(&Posting::location) ? 1 : 0;
+  yield_.date += any(&Posting::date_posted) ? 1 : 0;
+}
+
+void RunStatsCollector::OnListingsSeen(std::int64_t n) {
+  std::lock_guard lock(mutex_);
+  yield_.listings += n;
+}
+
+YieldCounts RunStatsCollector::Yield() const {
+  std::lock_guard lock(mutex_);
+  return yield_;
+}
+
 std::string RunStatsCollector::Json() const {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -75,6 +98,7 @@ std::string RunStatsCollector::Json() const {
   o["retries"] = retries_;
   o["robots_denials"] = robots_denials_;
   o["warnings"] = object(warnings_);
+  o["yield"] = yield_.ToJson();
   return boost::json::serialize(o);
 }
 

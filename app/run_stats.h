@@ -16,7 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include "app/breakage.h"
 #include "model/fetch.h"
+#include "model/posting.h"
 #include "storage/store.h"
 
 namespace jobtrawl::app {
@@ -34,11 +36,16 @@ class RunStatsCollector {
   void OnFetch(const FetchResult& result);  // answered or failed
   void OnPageProblem(std::string_view kind);  // "parse", "too_slow"
   void OnWarning(std::string_view warning);   // counted by WarningKind
+  // Breakage alarms' counts (app/breakage.h): a posting page read afresh
+  // and what it held, and listings of a page seen unchanged.
+  void OnPostingPage(const std::vector<Posting>& postings);
+  void OnListingsSeen(std::int64_t n);
+  YieldCounts Yield() const;
 
   // The statistics so far as a JSON object (sorted keys): "duration_seconds",
   // "requests" {status or "none": n}, "response_bytes", "retries",
   // "robots_denials", "errors" {kind: n}, "warnings" {kind: n},
-  // "fetch_seconds" {"count", "sum", "max"}.
+  // "fetch_seconds" {"count", "sum", "max"}, "yield" (YieldCounts::ToJson).
   std::string Json() const;
 
  private:
@@ -49,6 +56,7 @@ class RunStatsCollector {
   std::map<std::string, std::int64_t> warnings_;  // guarded by mutex_
   std::int64_t bytes_ = 0, retries_ = 0, robots_denials_ = 0, fetches_ = 0;  // guarded by mutex_
   double fetch_sum_ = 0, fetch_max_ = 0;                                    // guarded by mutex_
+  YieldCounts yield_;                                                       // guarded by mutex_
 };
 
 // The run as "key: value" lines, Scrapy's dump: its crawl_runs counters and

@@ -48,6 +48,7 @@ SourceCrawl::SourceCrawl(asio::io_context& ioc, asio::thread_pool& pool, StoreWr
       source_(std::move(source)),
       run_(run.run),
       cache_(std::move(run.cache)),
+      baseline_(run.last_good_stats ? YieldCounts::FromStatsJson(*run.last_good_stats) : std::nullopt),
       log_(std::move(log)),
       extractor_(ExtractOptionsFor(source_)),
       done_(std::move(done)),
@@ -102,6 +103,7 @@ crawler::PageOutcome SourceCrawl::NotModified(Link::Role role, const FetchResult
   crawler::PageOutcome outcome;
   if (const storage::CachedPage* c = Cached(page.url)) {
     if (role == Link::Role::kListing) outcome.links = Fresh(c->links);
+    stats_.OnListingsSeen(static_cast<std::int64_t>(c->listing_keys.size()));
     writer_.Touch(run_, page.url, c->listing_keys);
     if (Refetched(page.url)) writer_.SaveCache(run_, page.url, *c);  // read now: a newer fetched_at
   } else {
@@ -121,6 +123,7 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
   const storage::CachedPage* cached = Cached(key);
   if (cached != nullptr && cached->body_hash == fresh.body_hash) {
     if (role == Link::Role::kListing) outcome.links = Fresh(cached->links);
+    stats_.OnListingsSeen(static_cast<std::int64_t>(cached->listing_keys.size()));
     writer_.Touch(run_, key, cached->listing_keys);
     if (cached->etag != fresh.etag || cached->last_modified != fresh.last_modified || Refetched(key)) {
       fresh.links = cached->links;
@@ -156,6 +159,11 @@ crawler::PageOutcome SourceCrawl::Process(Link::Role role, const FetchResult& pa
       normalize::NormalizePosting(p, context);
       fresh.listing_keys.push_back(storage::PostingStore::ListingKey(p));
     }
+    // A page that holds postings when the scraper works: what it yields
+    // now is what breakage alarms compare (app/breakage.h).
+    if (role == Link::Role::kDetail || !source_.item.empty() || !x.postings.empty() || x.skipped > 0) {
+      stats_.OnPostingPage(x.postings);
+    }
     if (!x.postings.empty()) writer_.Upsert(run_, std::move(x.postings));
     if (problem.empty() && role == Link::Role::kListing) fresh.links = x.links;
     outcome.links = Fresh(std::move(x.links));
@@ -187,6 +195,7 @@ std::vector<Link> SourceCrawl::Fresh(std::vector<Link> links) {
       return false;
     }
     writer_.Touch(run_, l.url, c->listing_keys);
+    stats_.OnListingsSeen(static_cast<std::int64_t>(c->listing_keys.size()));
     unchanged_by_lastmod_.fetch_add(1, std::memory_order_relaxed);
     return true;
   });
@@ -283,6 +292,17 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
     }
     if (std::string failed = failures_.Describe(); !failed.empty()) {
       record.message += (record.message.empty() ? "" : "; ") + failed;
+    }
+  }
+  if ((record.status == "ok" || record.status == "partial") && baseline_) {
+    // Never mass-close on a broken scraper: a run far below the last good
+    // one is flagged and closes nothing.
+    if (auto reason = Breakage(stats_.Yield(), *baseline_, source_.alarms, source_)) {
+      record.status = "degraded";
+      record.message = "degraded: " + *reason + "; closed none" +
+                       (record.message.empty() ? "" : "; " + record.message);
+      rule.allowed = false;
+      if (log_) log_(LogLevel::kWarning, source_.name + ": degraded: " + *reason);
     }
   }
   record.stats = stats_.Json();

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "app/breakage.h"
 #include "app/failure_tally.h"
 #include "app/log.h"
 #include "app/metrics.h"
@@ -81,6 +82,7 @@ class SourceCrawl final : public crawler::CrawlSink {
   const config::SourceConfig source_;
   const StoreWriter::RunId run_;
   const HttpCache cache_;  // read-only while the crawl runs: safe from the pool
+  const std::optional<YieldCounts> baseline_;  // the last good run's; none: no breakage check
   const LogFunction log_;  // empty: quiet
   const parsers::Extractor extractor_;
   DoneCallback done_;

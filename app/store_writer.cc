@@ -2,6 +2,8 @@
 
 #include "model/date_time.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <ctime>
 #include <iomanip>
@@ -145,6 +147,11 @@ StoreWriter::Run* StoreWriter::FindRun(RunId id) {
 }
 
 void StoreWriter::Loop() {
+  if (!options_.alerts.empty()) {
+    if (auto captured = store_->CaptureFreshPostings(); !captured) {
+      std::cerr << "jobtrawl: alerts are off: " << captured.error().message << '\n';
+    }
+  }
   while (true) {
     std::vector<Job> batch;
     {
@@ -215,17 +222,19 @@ std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryO
   auto abandoned = store_->MarkAbandonedRuns(
       *id, "never finished: the process crawling it ended (killed or crashed) first");
   if (!abandoned) return fail(abandoned.error());
-  Run run{.source_id = *id, .started_at = now, .note = note};
+  Run run{.source_name = source.name, .source_id = *id, .started_at = now, .note = note};
   auto open = store_->CountOpenListings(*id);
   if (!open) return fail(open.error());
   run.open_at_start = *open;
   auto cache = store_->LoadHttpCache(*id);
   if (!cache) return fail(cache.error());
+  auto last_good = store_->LastGoodRunStats(*id);
+  if (!last_good) return fail(last_good.error());
   auto run_id = store_->BeginRun(*id, now);
   if (!run_id) return fail(run_id.error());
   run.run_id = *run_id;
   if (auto committed = store_->Commit(); !committed) return fail(committed.error());
-  RunStart start{.run = next_run_++, .note = note};
+  RunStart start{.run = next_run_++, .note = note, .last_good_stats = std::move(*last_good)};
   for (auto& [url, page] : *cache) start.cache.emplace(std::move(url), std::move(page));
   runs_.emplace(start.run, std::move(run));
   active_runs_.store(runs_.size());
@@ -303,6 +312,12 @@ std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally)
   } else {
     r.closed = tally.closed;
   }
+  if (r.status == "degraded" && !run.lease_lost) {
+    // The pages it read are read afresh next time, so the next run checks
+    // them again rather than passing on unchanged bodies.
+    auto forgot = store_->ForgetHttpCacheSince(run.source_id, run.started_at);
+    if (!forgot) return forgot.error();
+  }
   r.counts = tally.counts;
   r.finished_at = now;
   if (run.lost > 0) {
@@ -319,6 +334,14 @@ std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally)
                                               : run.lease_holder_now) +
                 ": stopped, and " + std::to_string(run.not_applied) + " writes not applied" +
                 (r.message.empty() ? "" : "; " + r.message);
+  }
+  if (r.status == "degraded" && !options_.alerts.empty()) {
+    const std::string alarm = boost::json::serialize(boost::json::object{
+        {"source", run.source_name}, {"run_id", run.run_id}, {"status", r.status},
+        {"message", r.message}, {"started_at", run.started_at}, {"finished_at", now}});
+    auto added = store_->EnqueueAlarm(options_.alerts, std::to_string(run.run_id), alarm, now);
+    if (!added) return added.error();
+    outbox_rows_ += *added;
   }
   if (auto written = store_->FinishRun(run.run_id, r); !written) return written.error();
   if (!run.lease_lost) {
@@ -467,6 +490,7 @@ std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_m
   return WithRetries(
       [&]() -> std::optional<Error> {
         delta.clear();
+        outbox_rows_ = 0;
         std::unordered_set<RunId> leased;
         if (auto began = store_->Begin(); !began) return began.error();
         for (Job& job : jobs) {
@@ -475,6 +499,17 @@ std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_m
             store_->Rollback();
             return e;
           }
+        }
+        // Alerts for what this batch stored, committed with it.
+        if (!options_.alerts.empty()) {
+          std::vector<std::string> skipped;
+          auto added = store_->EnqueueAlerts(options_.alerts, FormatUtc(now_()), &skipped);
+          if (!added) {
+            store_->Rollback();
+            return added.error();
+          }
+          outbox_rows_ += *added;
+          for (const std::string& why : skipped) std::cerr << "jobtrawl: alert skipped: " << why << '\n';
         }
         // Runs still going show what is committed so far (crawl_runs is
         // read while a crawl runs); a finished run's row is already final.
@@ -494,6 +529,7 @@ std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_m
           store_->Rollback();
           return committed.error();
         }
+        if (outbox_rows_ > 0 && options_.outbox_added) options_.outbox_added();
         return std::nullopt;
       },
       deadline);

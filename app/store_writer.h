@@ -85,6 +85,12 @@ class StoreWriter {
     std::size_t max_queue_bytes = std::size_t{64} << 20;
     std::size_t max_batch_jobs = 512;
     std::size_t max_batch_bytes = std::size_t{8} << 20;
+    // Alerts (app/alerts.h): in each batch's transaction, postings it made
+    // new or reopened that a rule matches get an outbox row, and a run
+    // finished `degraded` one per rule with `alarms`. After a commit that
+    // added rows, `outbox_added` is called on the writer thread.
+    std::vector<storage::AlertRule> alerts;
+    std::function<void()> outbox_added;
     std::chrono::milliseconds retry_base{20};     // first backoff after a transient failure
     std::chrono::milliseconds retry_budget{5000};  // all backoffs of one batch together
   };
@@ -96,6 +102,9 @@ class StoreWriter {
     RunId run = 0;
     HttpCache cache;   // the source's http_cache rows
     std::string note;  // for people: e.g. the lease of a dead process was taken over
+    // crawl_runs.stats of the source's last good run (LastGoodRunStats),
+    // which breakage alarms compare this run with; nullopt: none yet.
+    std::optional<std::string> last_good_stats;
   };
   struct Refusal {
     std::string message;
@@ -155,6 +164,7 @@ class StoreWriter {
     std::int64_t closed = 0;
   };
   struct Run {
+    std::string source_name;
     std::int64_t source_id = 0;
     std::int64_t run_id = 0;
     std::string started_at;
@@ -194,6 +204,7 @@ class StoreWriter {
   const Options options_;
   const NowFunction now_;
   std::unordered_map<RunId, Run> runs_;  // writer thread only
+  int outbox_rows_ = 0;                  // writer thread only: added by the transaction being written
   RunId next_run_ = 0;                   // writer thread only
   std::atomic<std::size_t> active_runs_{0};
 

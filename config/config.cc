@@ -42,7 +42,14 @@ bool IsListenAddress(std::string_view listen) {
 
 // Every key each table may hold: what CheckKeys accepts and what
 // ConfigKeys() lists (so the man page test sees a new key).
-constexpr std::string_view kTopKeys[] = {"storage", "http", "parse", "metrics", "source"};
+constexpr std::string_view kTopKeys[] = {"storage", "http",     "parse",  "metrics",
+                                         "alarms",  "delivery", "source", "alert"};
+constexpr std::string_view kDeliveryKeys[] = {"retry_base", "retry_max", "timeout", "flush_timeout"};
+constexpr std::string_view kAlertKeys[] = {"name",    "webhook",    "command",  "query",
+                                           "remote",  "country",    "company",  "salary_min",
+                                           "currency", "postings",  "alarms"};
+constexpr std::string_view kAlarmKeys[] = {"min_yield_ratio", "min_field_ratio", "min_postings",
+                                           "min_pages"};
 constexpr std::string_view kStorageKeys[] = {"database", "cache_ttl", "dedup_distance"};
 constexpr std::string_view kHttpKeys[] = {
     "user_agent", "max_connections", "per_host_connections", "delay", "timeout",
@@ -54,7 +61,8 @@ constexpr std::string_view kParseKeys[] = {"page_budget"};
 constexpr std::string_view kMetricsKeys[] = {"listen"};
 constexpr std::string_view kSourceKeys[] = {
     "name", "kind", "board", "company", "company_in_title", "country", "start", "every", "follow",
-    "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after", "fields", "item"};
+    "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after", "fields", "item",
+    "alarms"};
 constexpr std::string_view kFollowKeys[] = {"detail", "next", "detail_css", "next_css", "max_pages"};
 
 std::string_view TypeName(toml::node_type t) {
@@ -371,6 +379,88 @@ void ReadFields(Reader& r, const toml::table& t, std::vector<FieldRule>& out) {
   }
 }
 
+void ReadAlarms(Reader& r, const toml::table& t, std::string_view where, AlarmConfig& out) {
+  r.CheckKeys(t, kAlarmKeys, where);
+  r.Fraction(t, "min_yield_ratio", out.min_yield_ratio);
+  r.Fraction(t, "min_field_ratio", out.min_field_ratio);
+  r.Int(t, "min_postings", out.min_postings, 1, 1'000'000'000);
+  r.Int(t, "min_pages", out.min_pages, 1, 1'000'000'000);
+}
+
+void ReadAlert(Reader& r, const toml::table& t, AlertConfig& out) {
+  r.CheckKeys(t, kAlertKeys, "[[alert]]");
+  out.line = static_cast<int>(t.source().begin.line);
+  out.column = static_cast<int>(t.source().begin.column);
+  if (!t.contains("name")) r.Fail(t.source(), "[[alert]] is missing required key \"name\"");
+  r.String(t, "name", out.name);
+  if (t.contains("name") && out.name.empty()) r.Fail(t.source(), "alert name must not be empty");
+  if (const toml::node* n = r.Typed(t, "webhook", toml::node_type::string, "a URL string")) {
+    out.webhook = **n->as_string();
+    auto parsed = boost::urls::parse_uri(out.webhook);
+    std::string scheme = parsed ? std::string(parsed->scheme()) : "";
+    ascii::LowerInPlace(scheme);
+    if (!parsed || (scheme != "http" && scheme != "https") || parsed->encoded_host().empty()) {
+      r.Fail(n->source(), "\"webhook\" must be an http:// or https:// URL, such as "
+                          "\"https://hooks.example.com/jobs\"");
+    }
+  }
+  if (const toml::node* n = t.get("command")) {
+    const toml::array* a = n->as_array();
+    bool valid = a != nullptr && !a->empty();
+    if (valid) {
+      for (const toml::node& e : *a) {
+        if (!e.is_string() || (*e.as_string())->empty()) {
+          valid = false;
+        } else {
+          out.command.push_back(**e.as_string());
+        }
+      }
+    }
+    if (!valid) {
+      r.Fail(n->source(), "\"command\" must be a non-empty array of strings, the program and its "
+                          "arguments, such as [\"/usr/local/bin/notify\", \"--jobs\"]");
+    }
+  }
+  if (t.contains("webhook") == t.contains("command")) {
+    r.Fail(t.source(), "[[alert]] \"" + out.name +
+                           "\" needs exactly one target: \"webhook\" (a URL) or \"command\" (an argv array)");
+  }
+  r.String(t, "query", out.query);
+  r.Bool(t, "remote", out.remote);
+  if (const toml::node* n = r.Typed(t, "country", toml::node_type::string, "a string")) {
+    if (auto code = normalize::CountryCode(**n->as_string())) {
+      out.country = *code;
+    } else {
+      r.Fail(n->source(), "\"country\" must name a country, such as \"US\", \"GB\" or \"Germany\"");
+    }
+  }
+  r.String(t, "company", out.company);
+  if (const toml::node* n = t.get("salary_min")) {
+    if (auto f = n->as_floating_point()) {
+      out.salary_min = **f;
+    } else if (auto i = n->as_integer()) {
+      out.salary_min = static_cast<double>(**i);
+    } else {
+      r.Fail(n->source(), "\"salary_min\" must be a number (yearly pay, in \"currency\")");
+    }
+  }
+  if (const toml::node* n = r.Typed(t, "currency", toml::node_type::string, "a string")) {
+    out.currency = **n->as_string();
+    out.currency = ascii::ToUpper(out.currency);
+    const bool code = out.currency.size() == 3 &&
+                      std::all_of(out.currency.begin(), out.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!code) r.Fail(n->source(), "\"currency\" must be an ISO 4217 code such as \"EUR\"");
+  }
+  if (out.salary_min && out.currency.empty()) {
+    r.Fail(t.get("salary_min")->source(), "\"salary_min\" needs \"currency\" (e.g. currency = \"EUR\")");
+  }
+  r.Bool(t, "postings", out.postings);
+  r.Bool(t, "alarms", out.alarms);
+  if (!out.postings && !out.alarms) {
+    r.Fail(t.source(), "[[alert]] \"" + out.name + "\" delivers nothing: \"postings\" and \"alarms\" are both false");
+  }
+}
+
 void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   r.CheckKeys(t, kSourceKeys, "[[source]]");
   out.line = static_cast<int>(t.source().begin.line);
@@ -423,6 +513,13 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
     }
   }
   r.Duration(t, "close_after", out.close_after);
+  if (auto* a = t.get("alarms")) {
+    if (!a->is_table()) {
+      r.Fail(a->source(), "\"alarms\" must be a table such as { min_yield_ratio = 0.2 }");
+    } else {
+      ReadAlarms(r, *a->as_table(), "the source's alarms", out.alarms);
+    }
+  }
   if (t.contains("delay")) {
     milliseconds d{0};
     r.Duration(t, "delay", d);
@@ -556,6 +653,37 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
     }
   }
 
+  if (auto* t = SubTable(r, root, "alarms")) ReadAlarms(r, *t, "[alarms]", config.alarms);
+  if (auto* t = SubTable(r, root, "delivery")) {
+    r.CheckKeys(*t, kDeliveryKeys, "[delivery]");
+    r.Duration(*t, "retry_base", config.delivery.retry_base);
+    r.Duration(*t, "retry_max", config.delivery.retry_max);
+    r.Duration(*t, "timeout", config.delivery.timeout);
+    r.Duration(*t, "flush_timeout", config.delivery.flush_timeout);
+    if (config.delivery.retry_base.count() <= 0 || config.delivery.timeout.count() <= 0) {
+      r.Fail(t->source(), "[delivery] retry_base and timeout must be longer than 0s");
+    }
+    if (config.delivery.retry_max < config.delivery.retry_base) {
+      r.Fail(t->source(), "[delivery] retry_max must not be shorter than retry_base");
+    }
+  }
+  if (const toml::node* n = root.get("alert")) {
+    const toml::array* alerts = n->as_array();
+    if (alerts == nullptr || !alerts->is_array_of_tables()) {
+      r.Fail(n->source(), "\"alert\" must be an array of tables ([[alert]])");
+    } else {
+      std::set<std::string> names;
+      for (const toml::node& a : *alerts) {
+        AlertConfig alert;
+        ReadAlert(r, *a.as_table(), alert);
+        if (!alert.name.empty() && !names.insert(alert.name).second) {
+          r.Fail(a.source(), "duplicate alert name \"" + alert.name + "\"");
+        }
+        config.alerts.push_back(std::move(alert));
+      }
+    }
+  }
+
   if (const toml::node* n = root.get("source")) {
     const toml::array* sources = n->as_array();
     if (sources == nullptr || !sources->is_array_of_tables()) {
@@ -564,6 +692,7 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
       std::set<std::string> names;
       for (const toml::node& s : *sources) {
         SourceConfig source;
+        source.alarms = config.alarms;
         ReadSource(r, *s.as_table(), source);
         source.page_budget = config.parse.page_budget;
         if (!source.name.empty() && !names.insert(source.name).second) {
@@ -588,6 +717,10 @@ std::vector<std::string> ConfigKeys() {
   add("http.", kHttpKeys);
   add("parse.", kParseKeys);
   add("metrics.", kMetricsKeys);
+  add("alarms.", kAlarmKeys);
+  add("source.alarms.", kAlarmKeys);
+  add("delivery.", kDeliveryKeys);
+  add("alert.", kAlertKeys);
   add("source.", kSourceKeys);
   add("source.follow.", kFollowKeys);
   return keys;

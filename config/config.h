@@ -83,6 +83,17 @@ struct FieldRule {
   std::vector<std::string> selectors;
 };
 
+// Breakage alarms (README "Breakage alarms", app/breakage.h): when a run
+// is `degraded` against the source's last good run. A ratio of 0 turns its
+// check off. [alarms] sets them for every source; a source's `alarms`
+// table overrides single keys.
+struct AlarmConfig {
+  double min_yield_ratio = 0.5;  // listings seen below this share of the last good run's
+  double min_field_ratio = 0.5;  // a field's share of posting pages below this share of the last's
+  int min_postings = 5;          // the yield check needs the last good run to have seen this many
+  int min_pages = 5;             // the field checks need both runs to have read this many pages
+};
+
 // The posting fields `fields` may name.
 const std::vector<std::string_view>& SelectableFields();
 
@@ -111,6 +122,34 @@ struct SourceConfig {
   // selectors are relative to it.
   std::vector<FieldRule> fields;
   std::string item;
+  AlarmConfig alarms;  // [alarms], with the source's own `alarms` keys over it
+};
+
+// An [[alert]] (README "Alerts"): new and reopened postings that match its
+// search go to its target, and with `alarms` the breakage alarms too.
+struct AlertConfig {
+  std::string name;
+  int line = 0, column = 0;  // where its [[alert]] table is
+  // The target: exactly one of them.
+  std::string webhook;               // http(s) URL: one JSON POST per posting
+  std::vector<std::string> command;  // argv: postings as JSON lines on standard input
+  // The search, as `jobtrawl search` takes it; all empty: every posting.
+  std::string query;                 // FTS5 syntax
+  bool remote = false;
+  std::string country;               // ISO 3166-1 alpha-2 (a name is converted)
+  std::string company;
+  std::optional<double> salary_min;  // yearly, in `currency`
+  std::string currency;              // ISO 4217; required with salary_min
+  bool postings = true;              // deliver matching postings
+  bool alarms = false;               // deliver breakage alarms (degraded runs)
+};
+
+// How alerts are delivered ([delivery]).
+struct DeliveryConfig {
+  milliseconds retry_base{30000};    // first wait after a failed delivery; doubles
+  milliseconds retry_max{3600000};   // the wait stops growing here; a row is never dropped
+  milliseconds timeout{30000};       // one webhook POST or one command run
+  milliseconds flush_timeout{60000};  // a one-shot crawl waits this long for deliveries
 };
 
 // `jobtrawl run` serves Prometheus metrics at http://LISTEN/metrics.
@@ -124,7 +163,10 @@ struct Config {
   HttpConfig http;
   ParsingConfig parse;
   MetricsConfig metrics;
+  AlarmConfig alarms;  // [alarms]: every source's, before its own `alarms` keys
+  DeliveryConfig delivery;
   std::vector<SourceConfig> sources;
+  std::vector<AlertConfig> alerts;
 
   // The source with this name, or nullptr.
   const SourceConfig* FindSource(std::string_view name) const;
@@ -154,7 +196,7 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
                          const std::filesystem::path& base_dir);
 
 // Every key a config may hold, as "table.key" ("http.delay",
-// "source.follow.detail"; "source" is each [[source]]).
+// "source.follow.detail"; "source" is each [[source]], "alert" each [[alert]]).
 std::vector<std::string> ConfigKeys();
 
 // The source kinds this build can crawl.

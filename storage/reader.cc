@@ -312,7 +312,7 @@ std::expected<std::pair<std::vector<SourceStats>, Totals>, Error> Reader::Stats(
                         " (SELECT sum(errors) FROM crawl_runs WHERE source_id = s.id AND started_at >= ?1), "
                         " (SELECT sum(pages) FROM crawl_runs WHERE source_id = s.id AND started_at >= ?1), "
                         " (SELECT count(*) FROM crawl_runs WHERE source_id = s.id AND started_at >= ?1), "
-                        " r.errors, r.pages "
+                        " r.errors, r.pages, r.message "
                         "FROM sources s LEFT JOIN crawl_runs r ON r.id = "
                         " (SELECT max(id) FROM crawl_runs WHERE source_id = s.id) "
                         "ORDER BY s.name");
@@ -327,6 +327,7 @@ std::expected<std::pair<std::vector<SourceStats>, Totals>, Error> Reader::Stats(
       s.last_crawl = q.getColumn(4).getString();
       s.last_finished = q.getColumn(5).getString();
       s.last_status = q.getColumn(6).getString();
+      if (s.last_status == "degraded") s.degraded = q.getColumn(12).getString();
       const bool recent = q.getColumn(9).getInt64() > 0;
       const double errors = recent ? q.getColumn(7).getDouble() : q.getColumn(10).getDouble();
       const double pages = recent ? q.getColumn(8).getDouble() : q.getColumn(11).getDouble();
@@ -348,6 +349,56 @@ std::expected<std::pair<std::vector<SourceStats>, Totals>, Error> Reader::Stats(
     return std::pair{std::move(sources), t};
   } catch (const SQLite::Exception& e) {
     return std::unexpected(StorageFailure("cannot read the statistics", e));
+  }
+}
+
+std::expected<std::vector<std::int64_t>, Error> MatchingPostings(SQLite::Database& db,
+                                                                 const PostingFilter& filter,
+                                                                 std::string_view ids_sql) {
+  const Conditions c = FilterConditions(filter);
+  const std::string sql = "SELECT p.id FROM postings p " +
+                          std::string(filter.match.empty() ? "" : "JOIN postings_fts ON postings_fts.rowid = p.id AND postings_fts MATCH ? ") +
+                          "WHERE p.id IN (" + std::string(ids_sql) + ") AND p.closed_at IS NULL" + c.sql +
+                          " ORDER BY p.id";
+  try {
+    SQLite::Statement q(db, sql);
+    int i = 1;
+    if (!filter.match.empty()) q.bind(i++, filter.match);
+    for (const Value& v : c.binds) Bind(q, i++, v);
+    std::vector<std::int64_t> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    return ids;
+  } catch (const SQLite::Exception& e) {
+    Error err = StorageFailure("cannot match postings", e);
+    if (!err.transient && !filter.match.empty()) err.code = Error::Code::kInvalidArgument;
+    return std::unexpected(err);
+  }
+}
+
+std::expected<std::optional<Row>, Error> PostingRow(SQLite::Database& db, std::int64_t id) {
+  try {
+    SQLite::Statement q(db, std::string("SELECT ") + kExportColumns + kDescriptionColumns +
+                                " FROM postings p WHERE p.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::optional<Row>();
+    Row row{std::make_shared<const std::vector<std::string>>(ColumnNames(q)), {}};
+    for (int col = 0; col < q.getColumnCount(); ++col) row.values.push_back(ColumnValue(q.getColumn(col)));
+    return std::optional<Row>(std::move(row));
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageFailure("cannot read the posting", e));
+  }
+}
+
+std::optional<std::string> CheckSearchQuery(std::string_view match) {
+  try {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE VIRTUAL TABLE postings_fts USING fts5(title, company, location, description, skills)");
+    SQLite::Statement q(db, "SELECT rowid FROM postings_fts WHERE postings_fts MATCH ?");
+    q.bind(1, std::string(match));
+    q.executeStep();
+    return std::nullopt;
+  } catch (const SQLite::Exception& e) {
+    return std::string(e.what());
   }
 }
 

@@ -83,6 +83,7 @@ struct SourceStats {
   std::string last_crawl;    // started_at of the latest run, "" when never crawled
   std::string last_finished; // its finished_at, "" while running
   std::string last_status;   // its status
+  std::string degraded;      // when that is "degraded": its message (why; app/breakage.h)
   // failed fetches / (pages + failed fetches) over the runs started in the
   // 24 h before `now`, or over the latest run when none was; nullopt when
   // those runs fetched nothing.
@@ -94,6 +95,20 @@ struct Totals {
   std::int64_t closed_postings = 0;
   std::int64_t new_postings_24h = 0;
 };
+
+// For alerts, on a connection of the caller's (inside its transaction):
+// the ids of the open postings among `ids_sql` (a SELECT of one column of
+// posting ids) that `filter` matches (an empty `match`: every posting),
+// with the conditions Search and Export use. SQLite's exceptions are
+// returned as errors (kInvalidArgument: an FTS5 query it cannot read).
+std::expected<std::vector<std::int64_t>, Error> MatchingPostings(SQLite::Database& db,
+                                                                 const PostingFilter& filter,
+                                                                 std::string_view ids_sql);
+// The posting with this id, with Export's columns; nullopt when gone.
+std::expected<std::optional<Row>, Error> PostingRow(SQLite::Database& db, std::int64_t id);
+// Why FTS5 cannot read `match` (as `jobtrawl search` would say), or
+// nullopt when it can: checked on an empty in-memory index.
+std::optional<std::string> CheckSearchQuery(std::string_view match);
 
 class Reader {
  public:

@@ -491,7 +491,28 @@ CREATE TRIGGER postings_fts_update AFTER UPDATE OF title, company, location, des
 END;
 )sql";
 
-constexpr std::array<std::string_view, 11> kMigrations = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9, kV10, kV11};
+// Version 12: alerts (issue 14 part 4): what is to be delivered to an [[alert]]'s
+// target, written in the transaction that stored the posting (or finished
+// the degraded run), marked delivered after the target took it.
+constexpr std::string_view kV12 = R"sql(
+CREATE TABLE alert_outbox (
+  id               INTEGER PRIMARY KEY,
+  alert            TEXT NOT NULL,
+  event            TEXT NOT NULL,
+  posting_id       INTEGER REFERENCES postings(id) ON DELETE SET NULL,
+  payload          TEXT,
+  idempotency_key  TEXT NOT NULL UNIQUE,
+  created_at       TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  TEXT NOT NULL,
+  last_error       TEXT,
+  delivered_at     TEXT
+);
+CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE delivered_at IS NULL;
+)sql";
+
+constexpr std::array<std::string_view, 12> kMigrations = {kV1, kV2, kV3, kV4,  kV5,  kV6,
+                                                          kV7, kV8, kV9, kV10, kV11, kV12};
 
 }  // namespace
 

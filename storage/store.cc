@@ -1221,6 +1221,17 @@ std::expected<int, Error> PostingStore::PruneHttpCache(std::int64_t source_id,
   });
 }
 
+std::expected<int, Error> PostingStore::ForgetHttpCacheSince(std::int64_t source_id,
+                                                             std::string_view since) {
+  if (auto f = Fault("prune http cache")) return std::unexpected(*f);
+  return Guard("cannot prune the HTTP cache", [&] {
+    SQLite::Statement s(*db_, "DELETE FROM http_cache WHERE source_id = ? AND last_used >= ?");
+    s.bind(1, source_id);
+    s.bind(2, std::string(since));
+    return s.exec();
+  });
+}
+
 std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLease(
     std::int64_t source_id, std::string_view holder, std::string_view now,
     std::string_view expires_at) {
@@ -1312,11 +1323,164 @@ std::expected<std::optional<PostingStore::RunTimes>, Error> PostingStore::LastSu
   return Guard("cannot read the source's last run", [&]() -> std::optional<RunTimes> {
     SQLite::Statement q(*db_,
                         "SELECT started_at, coalesce(finished_at, started_at) FROM crawl_runs "
-                        "WHERE source_id = ? AND status IN ('ok', 'partial') "
+                        "WHERE source_id = ? AND status IN ('ok', 'partial', 'degraded') "
                         "ORDER BY started_at DESC LIMIT 1");
     q.bind(1, source_id);
     if (!q.executeStep()) return std::nullopt;
     return RunTimes{q.getColumn(0).getString(), q.getColumn(1).getString()};
+  });
+}
+
+std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
+    std::int64_t source_id) {
+  return Guard("cannot read the source's last good run", [&]() -> std::optional<std::string> {
+    SQLite::Statement q(*db_,
+                        "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
+                        "AND stats IS NOT NULL ORDER BY id DESC LIMIT 1");
+    q.bind(1, source_id);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+  });
+}
+
+std::expected<void, Error> PostingStore::CaptureFreshPostings() {
+  return Guard("cannot note new postings for alerts", [&] {
+    // TEMP: this connection's only, and rolled back with its transaction.
+    db_->exec(
+        "CREATE TEMP TABLE IF NOT EXISTS fresh_postings (id INTEGER PRIMARY KEY, event TEXT NOT NULL);"
+        "CREATE TEMP TRIGGER IF NOT EXISTS fresh_posting_new AFTER INSERT ON main.postings BEGIN "
+        "  INSERT OR IGNORE INTO fresh_postings (id, event) VALUES (NEW.id, 'new'); END;"
+        "CREATE TEMP TRIGGER IF NOT EXISTS fresh_posting_reopened AFTER UPDATE OF closed_at ON main.postings "
+        "WHEN OLD.closed_at IS NOT NULL AND NEW.closed_at IS NULL BEGIN "
+        "  INSERT OR IGNORE INTO fresh_postings (id, event) VALUES (NEW.id, 'reopened'); END;");
+  });
+}
+
+std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule> rules,
+                                                      std::string_view now,
+                                                      std::vector<std::string>* skipped) {
+  if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
+  return Guard("cannot add alerts to the outbox", [&]() -> int {
+    if (db_->execAndGet("SELECT count(*) FROM temp.sqlite_master WHERE name = 'fresh_postings'").getInt() == 0) {
+      return 0;
+    }
+    if (db_->execAndGet("SELECT count(*) FROM temp.fresh_postings").getInt() == 0) return 0;
+    SQLite::Statement event(*db_, "SELECT event FROM temp.fresh_postings WHERE id = ?");
+    SQLite::Statement insert(*db_,
+                             "INSERT OR IGNORE INTO alert_outbox (alert, event, posting_id, idempotency_key, "
+                             "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+    int added = 0;
+    for (const AlertRule& rule : rules) {
+      if (!rule.postings) continue;
+      auto ids = MatchingPostings(*db_, rule.filter, "SELECT id FROM temp.fresh_postings");
+      if (!ids) {
+        if (ids.error().transient) throw SQLite::Exception(ids.error().message, SQLITE_BUSY);
+        if (skipped != nullptr) skipped->push_back(rule.name + ": " + ids.error().message);
+        continue;
+      }
+      for (std::int64_t id : *ids) {
+        event.reset();
+        event.bind(1, id);
+        if (!event.executeStep()) continue;
+        const std::string what = event.getColumn(0).getString();
+        insert.reset();
+        insert.bind(1, rule.name);
+        insert.bind(2, what);
+        insert.bind(3, id);
+        // One event of one posting for one alert: a reopening's key has its time.
+        insert.bind(4, "jobtrawl:" + rule.name + ":" + what + ":" + std::to_string(id) +
+                           (what == "new" ? std::string() : ":" + std::string(now)));
+        insert.bind(5, std::string(now));
+        added += insert.exec();
+      }
+    }
+    db_->exec("DELETE FROM temp.fresh_postings");
+    return added;
+  });
+}
+
+std::expected<int, Error> PostingStore::EnqueueAlarm(std::span<const AlertRule> rules, std::string_view key,
+                                                     std::string_view payload, std::string_view now) {
+  if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
+  return Guard("cannot add an alarm to the outbox", [&]() -> int {
+    SQLite::Statement insert(*db_,
+                             "INSERT OR IGNORE INTO alert_outbox (alert, event, payload, idempotency_key, "
+                             "created_at, next_attempt_at) VALUES (?1, 'degraded', ?2, ?3, ?4, ?4)");
+    int added = 0;
+    for (const AlertRule& rule : rules) {
+      if (!rule.alarms) continue;
+      insert.reset();
+      insert.bind(1, rule.name);
+      insert.bind(2, std::string(payload));
+      insert.bind(3, "jobtrawl:" + rule.name + ":degraded:" + std::string(key));
+      insert.bind(4, std::string(now));
+      added += insert.exec();
+    }
+    return added;
+  });
+}
+
+std::expected<std::vector<OutboxItem>, Error> PostingStore::DueOutbox(std::string_view now, int limit) {
+  return Guard("cannot read the alert outbox", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT id, alert, event, posting_id, coalesce(payload, ''), idempotency_key, "
+                        "created_at, attempts FROM alert_outbox WHERE delivered_at IS NULL "
+                        "AND next_attempt_at <= ? ORDER BY id LIMIT ?");
+    q.bind(1, std::string(now));
+    q.bind(2, limit);
+    std::vector<OutboxItem> items;
+    while (q.executeStep()) {
+      OutboxItem item{.id = q.getColumn(0).getInt64(),
+                      .alert = q.getColumn(1).getString(),
+                      .event = q.getColumn(2).getString(),
+                      .payload = q.getColumn(4).getString(),
+                      .idempotency_key = q.getColumn(5).getString(),
+                      .created_at = q.getColumn(6).getString(),
+                      .attempts = q.getColumn(7).getInt()};
+      if (!q.getColumn(3).isNull()) item.posting_id = q.getColumn(3).getInt64();
+      items.push_back(std::move(item));
+    }
+    return items;
+  });
+}
+
+std::expected<std::optional<std::string>, Error> PostingStore::NextOutboxAttempt() {
+  return Guard("cannot read the alert outbox", [&]() -> std::optional<std::string> {
+    SQLite::Statement q(*db_, "SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL");
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getString();
+  });
+}
+
+std::expected<void, Error> PostingStore::MarkDelivered(std::span<const std::int64_t> ids,
+                                                       std::string_view now) {
+  if (auto f = Fault("mark delivered")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot mark alerts delivered", [&] {
+    SQLite::Statement u(*db_, "UPDATE alert_outbox SET delivered_at = ?, attempts = attempts + 1, "
+                              "last_error = NULL WHERE id = ?");
+    for (std::int64_t id : ids) {
+      u.reset();
+      u.bind(1, std::string(now));
+      u.bind(2, id);
+      u.exec();
+    }
+  });
+}
+
+std::expected<void, Error> PostingStore::MarkDeliveryFailed(std::span<const std::int64_t> ids,
+                                                            std::string_view error,
+                                                            std::string_view next_attempt_at) {
+  if (auto f = Fault("mark delivery failed")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot record a failed delivery", [&] {
+    SQLite::Statement u(*db_, "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, "
+                              "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL");
+    for (std::int64_t id : ids) {
+      u.reset();
+      u.bind(1, std::string(error));
+      u.bind(2, std::string(next_attempt_at));
+      u.bind(3, id);
+      u.exec();
+    }
   });
 }
 

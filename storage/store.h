@@ -25,6 +25,7 @@
 
 #include "model/error.h"
 #include "model/posting.h"
+#include "storage/reader.h"
 
 namespace SQLite {
 class Database;
@@ -116,6 +117,29 @@ struct RunRecord {
   std::string stats;  // a JSON object of the run's statistics (app/run_stats.h), or empty
 };
 
+// An [[alert]] as the store applies it: postings made new or reopened that
+// match `filter` (the filters of `jobtrawl search`; an empty `match` matches
+// every posting) get an outbox row for `name`; with `alarms`, so do
+// breakage alarms (degraded runs).
+struct AlertRule {
+  std::string name;
+  PostingFilter filter;
+  bool postings = true;
+  bool alarms = false;
+};
+
+// One undelivered alert_outbox row.
+struct OutboxItem {
+  std::int64_t id = 0;
+  std::string alert;
+  std::string event;  // "new" | "reopened" | "degraded"
+  std::optional<std::int64_t> posting_id;  // new, reopened; nullopt when the posting is gone
+  std::string payload;                     // degraded: the alarm as a JSON object
+  std::string idempotency_key;
+  std::string created_at;
+  int attempts = 0;
+};
+
 class PostingStore {
  public:
   // Opens (creating if needed) and migrates the database at `path`;
@@ -151,7 +175,8 @@ class PostingStore {
   // "upsert", "touch", "close listings", "close unseen", "save http cache",
   // "mark cache used", "prune http cache", "record error", "finish run",
   // "run progress", "mark abandoned runs", "acquire lease", "take over lease", "read lease",
-  // "release lease", "set next run", "split"); a SQLite result code it returns
+  // "release lease", "set next run", "split", "enqueue alerts", "mark delivered",
+  // "mark delivery failed"); a SQLite result code it returns
   // (e.g. SQLITE_BUSY) makes the call fail with that code, as if SQLite had
   // said so. Empty: no injection.
   using FaultHook = std::function<std::optional<int>(std::string_view call)>;
@@ -234,6 +259,9 @@ class PostingStore {
   // Deletes the source's rows last used before `cutoff` (pages no longer
   // linked from the board); returns how many.
   std::expected<int, Error> PruneHttpCache(std::int64_t source_id, std::string_view cutoff);
+  // Deletes the source's rows used at or after `since`: what a degraded
+  // run read is read afresh next time, so its breakage is checked again.
+  std::expected<int, Error> ForgetHttpCacheSince(std::int64_t source_id, std::string_view since);
 
   // Leases: only the holder of a source's unexpired lease crawls it, so a
   // daemon and a one-shot crawl on the same database never overlap. Taken
@@ -262,15 +290,44 @@ class PostingStore {
   std::expected<void, Error> SetNextRun(std::int64_t source_id, std::string_view at);
   std::expected<std::optional<std::string>, Error> NextRun(std::int64_t source_id);
 
-  // When the source's newest run that stored what it found (status `ok` or
-  // `partial`) started and finished (UTC ISO-8601), or nullopt when it has
-  // had none. `crawl --due` counts the source's `every` from the start; the
+  // When the source's newest run that stored what it found (status `ok`,
+  // `partial` or `degraded`) started and finished (UTC ISO-8601), or
+  // nullopt when it has had none. `crawl --due` counts the source's `every` from the start; the
   // daemon's last-success metric is the finish.
   struct RunTimes {
     std::string started_at;
     std::string finished_at;
   };
   std::expected<std::optional<RunTimes>, Error> LastSuccessfulRun(std::int64_t source_id);
+  // The stats JSON (crawl_runs.stats) of the source's newest good run:
+  // status `ok` or `partial`, never `degraded` (breakage alarms compare a
+  // run with it), or nullopt when it has had none.
+  std::expected<std::optional<std::string>, Error> LastGoodRunStats(std::int64_t source_id);
+
+  // Alerts (README "Alerts"). CaptureFreshPostings makes this connection
+  // note every posting inserted or reopened from now on (TEMP triggers);
+  // EnqueueAlerts, inside the transaction that stored them, adds an
+  // alert_outbox row for each noted posting still open that a rule's
+  // filter matches, and forgets the notes. A rule whose filter SQLite
+  // cannot run (a bad FTS5 query) is skipped and named in `skipped`.
+  // Returns how many rows were added.
+  std::expected<void, Error> CaptureFreshPostings();
+  std::expected<int, Error> EnqueueAlerts(std::span<const AlertRule> rules, std::string_view now,
+                                          std::vector<std::string>* skipped = nullptr);
+  // An outbox row for each rule with `alarms`: `key` makes it unique (one
+  // per degraded run), `payload` is a JSON object.
+  std::expected<int, Error> EnqueueAlarm(std::span<const AlertRule> rules, std::string_view key,
+                                         std::string_view payload, std::string_view now);
+  // Undelivered rows whose next attempt is due at `now`, oldest first.
+  std::expected<std::vector<OutboxItem>, Error> DueOutbox(std::string_view now, int limit);
+  // The earliest next attempt of an undelivered row, or nullopt when all
+  // are delivered.
+  std::expected<std::optional<std::string>, Error> NextOutboxAttempt();
+  std::expected<void, Error> MarkDelivered(std::span<const std::int64_t> ids, std::string_view now);
+  // One more failed attempt; the next is not before `next_attempt_at`.
+  std::expected<void, Error> MarkDeliveryFailed(std::span<const std::int64_t> ids,
+                                                std::string_view error,
+                                                std::string_view next_attempt_at);
 
   // Undoes a merge: listing `listing_id` leaves posting `posting_id` and is
   // never grouped again with the listings that posting has now, whatever

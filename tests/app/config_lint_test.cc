@@ -32,6 +32,16 @@ TEST(ConfigLintTest, NoSourceIsAWarningAboutTheWholeFile) {
   EXPECT_THAT(w[0].ToString(), HasSubstr("lint.toml: no [[source]]: there is nothing to crawl"));
 }
 
+TEST(ConfigLintTest, PlainHttpWebhookToAnotherMachineIsAWarning) {
+  // README "Alerts": a webhook URL and its payloads travel unencrypted over http.
+  const std::string source = "[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n";
+  auto w = LintConfig(Parse(source + "[[alert]]\nname = \"x\"\nwebhook = \"http://hooks.example.com/t0ken\"\n"));
+  ASSERT_THAT(w, SizeIs(1));
+  EXPECT_THAT(w[0].ToString(), HasSubstr("lint.toml:4:1: alert \"x\": webhook http://hooks.example.com/t0ken is plain http"));
+  EXPECT_THAT(LintConfig(Parse(source + "[[alert]]\nname = \"x\"\nwebhook = \"http://127.0.0.1:8080/\"\n")), IsEmpty());
+  EXPECT_THAT(LintConfig(Parse(source + "[[alert]]\nname = \"x\"\nwebhook = \"https://hooks.example.com/\"\n")), IsEmpty());
+}
+
 TEST(ConfigLintTest, StartUrlOnARefusedAddressIsNamedWithItsSourcesPlace) {
   const std::string sources =
       "[[source]]\nname = \"local\"\nstart = \"http://127.0.0.1:8080/jobs\"\n"

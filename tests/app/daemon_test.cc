@@ -17,6 +17,7 @@
 
 #include "crawler/fetcher.h"
 #include "support/sqlite_query.h"
+#include "support/http_receiver.h"
 #include "support/test_server.h"
 
 namespace jobtrawl::app {
@@ -129,6 +130,26 @@ TEST_F(DaemonTest, CrawlsOnScheduleAndStopsCleanly) {
   EXPECT_THAT(notes_.front(), HasSubstr("READY=1"));
   EXPECT_EQ(notes_.back().rfind("STATUS=", 0) == 0 || notes_.back() == "STOPPING=1", true);
   EXPECT_NE(std::find(notes_.begin(), notes_.end(), "STOPPING=1"), notes_.end());
+}
+
+TEST_F(DaemonTest, DeliversAlertsAsPostingsAreStored) {
+  // README "Alerts": the daemon's delivery worker sends what each commit queued.
+  jobtrawl::testing::HttpReceiver receiver([](int n) { return n == 0 ? 503 : 200; });
+  {
+    std::ofstream out(dir_ / "jobtrawl.toml", std::ios::app);
+    out << "[delivery]\nretry_base = \"1ms\"\nretry_max = \"2ms\"\n"
+        << "[[alert]]\nname = \"everything\"\nwebhook = \"" << receiver.Url("/hook") << "\"\n";
+  }
+  Daemon daemon(ioc_, Config(), Options());
+  int rc = RunDaemon(daemon, [&](Daemon& d) {
+    const auto got = receiver.requests();
+    if (std::count_if(got.begin(), got.end(), [](const auto& r) { return r.status == 200; }) == 2) d.Stop();
+  });
+  EXPECT_EQ(rc, 0);
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL"),
+              ::testing::ElementsAre("2"));
+  EXPECT_EQ(receiver.requests().size(), 3u);  // one 503, then each posting once
+  EXPECT_THAT(Log(), HasSubstr("webhook answered HTTP 503"));
 }
 
 TEST_F(DaemonTest, SigusrOneLogsEverySourcesStatistics) {

@@ -115,6 +115,17 @@ TEST(MetricsTest, RendersEveryFamilyWithHelpTypeAndEscapedLabels) {
   EXPECT_EQ(s[R"(jobtrawl_fetch_duration_seconds_bucket{le="+Inf"})"], 1);
   EXPECT_DOUBLE_EQ(s["jobtrawl_fetch_duration_seconds_sum"], 0.12);
   EXPECT_EQ(s["jobtrawl_database_size_bytes"], 0);
+  EXPECT_EQ(s.count(R"(jobtrawl_source_degraded{source="b"})"), 1u);
+  EXPECT_EQ(s[R"(jobtrawl_source_degraded{source="b"})"], 0);
+}
+
+TEST(MetricsTest, DegradedGaugeFollowsTheLastRun) {
+  // README "Breakage alarms": jobtrawl_source_degraded is 1 while the last run was degraded.
+  Metrics m("/nonexistent/jobs.db");
+  m.OnRunFinished("a", {.status = "degraded"}, Clock::from_time_t(1'800'000'000));
+  EXPECT_EQ(ParseExposition(m.Render())[R"(jobtrawl_source_degraded{source="a"})"], 1);
+  m.OnRunFinished("a", {.status = "ok"}, Clock::from_time_t(1'800'000'100));
+  EXPECT_EQ(ParseExposition(m.Render())[R"(jobtrawl_source_degraded{source="a"})"], 0);
 }
 
 // review13: the bucket bounds were written with %.17g, as

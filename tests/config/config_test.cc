@@ -100,6 +100,31 @@ TEST(ConfigTest, ParsePageBudgetIsADurationCopiedToEachSource) {
   EXPECT_THAT(Errors("[parse]\nbudget = \"1s\"\n"), HasSubstr("budget"));
 }
 
+TEST(ConfigTest, AlarmsAreGlobalWithEachSourcesOwnKeysOverThem) {
+  // README "Breakage alarms": [alarms] for every source, a source's alarms table over it.
+  auto defaults = Parse("[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->sources[0].alarms.min_yield_ratio, 0.5);
+  EXPECT_EQ(defaults->sources[0].alarms.min_field_ratio, 0.5);
+  EXPECT_EQ(defaults->sources[0].alarms.min_postings, 5);
+  EXPECT_EQ(defaults->sources[0].alarms.min_pages, 5);
+  auto set = Parse(
+      "[alarms]\nmin_yield_ratio = 0.25\nmin_pages = 10\n"
+      "[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\nalarms = { min_pages = 3, min_field_ratio = 0 }\n"
+      "[[source]]\nname = \"b\"\nstart = \"https://b.example/\"\n");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->sources[0].alarms.min_yield_ratio, 0.25);
+  EXPECT_EQ(set->sources[0].alarms.min_pages, 3);
+  EXPECT_EQ(set->sources[0].alarms.min_field_ratio, 0);
+  EXPECT_EQ(set->sources[1].alarms.min_pages, 10);
+  EXPECT_EQ(set->sources[1].alarms.min_field_ratio, 0.5);
+  EXPECT_THAT(Errors("[alarms]\nmin_yield_ratio = 1.5\n"), HasSubstr("test.toml:2:19: \"min_yield_ratio\" must be from 0 to 1"));
+  EXPECT_THAT(Errors("[alarms]\nmin_pages = 0\n"), HasSubstr("test.toml:2:13"));
+  EXPECT_THAT(Errors("[alarms]\nratio = 1\n"), HasSubstr("unknown key \"ratio\" in [alarms]"));
+  EXPECT_THAT(Errors("[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\nalarms = 1\n"),
+              HasSubstr("test.toml:4:10: \"alarms\" must be a table"));
+}
+
 TEST(ConfigTest, StorageDedupDistanceIsMinusOneToThree) {
   // [storage] dedup_distance: 3 by default, -1 turns deduplication off, more than the bands find is refused.
   auto defaults = Parse("[storage]\ndatabase = \"j.db\"\n");

@@ -1,0 +1,127 @@
+// Alerts (issue 14 part 4; README "Alerts"): [[alert]] entries deliver new
+// and reopened postings that match a search, and breakage alarms, to a
+// webhook (one JSON POST each) or a command (JSON lines on its standard
+// input).
+//
+// The outbox: the writer adds an alert_outbox row in the same transaction
+// that stores the posting (or finishes the degraded run), so a posting is
+// never stored without its alerts nor an alert queued for a posting that
+// was rolled back. AlertDelivery reads due rows, delivers them, and marks a
+// row delivered only after its target accepted it (a 2xx answer, exit
+// status 0), in a commit of its own. A failed attempt is tried again after
+// retry_base, doubling up to retry_max, for as long as it takes: rows are
+// never dropped.
+//
+// Delivery is at least once, not exactly once. A crash (SIGKILL, power)
+// after the target accepted a row and before the delivered mark was
+// committed delivers that row again on restart, with the same
+// idempotency_key (in the payload, and the webhook's Idempotency-Key
+// header): a receiver that remembers the keys it has seen gets each event
+// exactly once. Nothing else is ever delivered twice.
+//
+// Webhook URLs are the operator's own, so [http] allow_private_networks
+// (which guards the crawl from addresses a page names) does not apply:
+// a webhook on localhost or a private address is delivered to. Only http
+// and https are used, and redirects are not followed.
+#ifndef JOBTRAWL_APP_ALERTS_H_
+#define JOBTRAWL_APP_ALERTS_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/log.h"
+#include "config/config.h"
+#include "model/clock.h"
+#include "model/error.h"
+#include "storage/store.h"
+
+namespace jobtrawl::app {
+
+// The store's rules for the config's [[alert]] entries.
+std::vector<storage::AlertRule> AlertRules(const std::vector<config::AlertConfig>& alerts);
+
+// Errors for [[alert]] entries the config reader cannot check alone: a
+// query FTS5 cannot read. `check-config` and the commands that crawl fail
+// on them.
+std::vector<config::ConfigError> CheckAlerts(const config::Config& config);
+
+// One delivery attempt per due outbox row. Not thread-safe: one thread
+// uses it (DeliveryWorker's, or the caller's).
+class AlertDelivery {
+ public:
+  struct Options {
+    std::vector<config::AlertConfig> alerts;
+    config::DeliveryConfig delivery;
+    std::string user_agent = "jobtrawl/0.1";
+    NowFunction now = [] { return Clock::now(); };
+    LogFunction log;  // failed deliveries, as warnings; empty: quiet
+  };
+  struct Pass {
+    int delivered = 0;
+    int failed = 0;  // attempts that failed (to be tried again)
+  };
+
+  // Opens its own connection to the database (which must exist).
+  static std::expected<std::unique_ptr<AlertDelivery>, Error> Open(const std::filesystem::path& database,
+                                                                   Options options);
+  AlertDelivery(const AlertDelivery&) = delete;
+  AlertDelivery& operator=(const AlertDelivery&) = delete;
+  ~AlertDelivery();
+
+  // Delivers every row due now, once each.
+  std::expected<Pass, Error> DeliverDue();
+  // How long until the earliest undelivered row is due (zero: now), or
+  // nullopt when every row is delivered.
+  std::expected<std::optional<std::chrono::milliseconds>, Error> UntilNextDue();
+  // Delivers until every row is delivered or `budget` has passed (waiting
+  // out backoffs meanwhile); returns the rows delivered, and how many are
+  // left for a later run. For the end of a one-shot crawl.
+  struct Flush {
+    int delivered = 0;
+    int pending = 0;
+  };
+  std::expected<Flush, Error> FlushFor(std::chrono::milliseconds budget);
+
+ private:
+  AlertDelivery(std::unique_ptr<storage::PostingStore> store, Options options);
+  std::string Backoff(int attempts) const;  // when the next attempt is due
+  void Log(const std::string& message) const;
+
+  std::unique_ptr<storage::PostingStore> store_;
+  const Options options_;
+};
+
+// Runs an AlertDelivery on a thread of its own: a pass whenever Wake() is
+// called (the writer committed outbox rows) or a failed row is due again.
+// The destructor lets the attempt in flight end (at most [delivery]
+// timeout), then joins. What is not delivered stays in the outbox.
+class DeliveryWorker {
+ public:
+  explicit DeliveryWorker(std::unique_ptr<AlertDelivery> delivery);
+  ~DeliveryWorker();
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+  void Wake();  // thread-safe
+
+ private:
+  void Loop();
+
+  const std::unique_ptr<AlertDelivery> delivery_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool woken_ = true;     // guarded by mu_; the first pass runs at once
+  bool stopping_ = false; // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace jobtrawl::app
+
+#endif  // JOBTRAWL_APP_ALERTS_H_
