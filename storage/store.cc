@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <optional>
@@ -1365,6 +1366,15 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
       return 0;
     }
     if (db_->execAndGet("SELECT count(*) FROM temp.fresh_postings").getInt() == 0) return 0;
+    // A rule's full-text query reads postings_fts: the postings this
+    // transaction queued for the search index (schema v11) go in first, and
+    // the batch goes on for what follows.
+    const bool full_text = std::any_of(rules.begin(), rules.end(),
+                                       [](const AlertRule& r) { return r.postings && !r.filter.match.empty(); });
+    if (full_text && search_batch_) {
+      FlushSearchBatch();
+      StartSearchBatch();
+    }
     SQLite::Statement event(*db_, "SELECT event FROM temp.fresh_postings WHERE id = ?");
     SQLite::Statement insert(*db_,
                              "INSERT OR IGNORE INTO alert_outbox (alert, event, posting_id, idempotency_key, "
