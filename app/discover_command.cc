@@ -1,6 +1,7 @@
 #include "app/discover_command.h"
 
 #include <boost/asio/io_context.hpp>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -28,28 +29,11 @@ namespace {
 constexpr int kMaxDetailChecks = 3;  // detail pages fetched to look for JSON-LD
 constexpr int kCheckListingPages = 3;
 
-// A TOML basic string (TOML 1.0 "Basic strings"): quotes, backslashes and
-// control characters escaped.
+// A TOML basic string, quoted and escaped by toml++'s formatter.
 std::string TomlString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  std::ostringstream out;
+  out << toml::value<std::string>(std::string(s));
+  return out.str();
 }
 
 // A source name from a token or host: lower-case letters, digits and '-'.
