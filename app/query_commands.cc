@@ -339,6 +339,7 @@ int SearchCommand(const SearchOptions& o, std::ostream& out, std::ostream& err) 
     return kExitUsage;
   }
   filter.limit = o.limit;
+  if (o.rank_all) filter.rank_window = 0;
 
   auto reader = OpenReader(o.where, err);
   if (!reader) return reader.error();

@@ -72,6 +72,13 @@ struct PostingFilter {
   std::string currency;              // ISO 4217; with salary_min
   State state = State::kAny;
   int limit = 0;  // at most this many rows; 0: no limit (Export only)
+  // Search only: rank the `rank_window` newest postings (highest id, i.e.
+  // first seen last) that match `match` and the filters, not every match;
+  // 0 ranks every match. A query with at most this many matches gets
+  // exactly the ranking of all its matches. See Reader::Search.
+  std::int64_t rank_window = kDefaultRankWindow;
+
+  static constexpr std::int64_t kDefaultRankWindow = 10'000;
 };
 
 // A source's state for `jobtrawl stats`.
@@ -123,11 +130,24 @@ class Reader {
   Reader& operator=(const Reader&) = delete;
 
   // Postings matching `filter.match` (required), best first by bm25 (title
-  // weighs most, then company, skills, location, description), at most
-  // filter.limit (default 20). Columns: those of Export without the two
-  // descriptions, then `score` (bm25, lower is better) and `snippet` (about
-  // 16 words of the best column, matches between `mark_open` and
+  // weighs most, then company, skills, location, description; ties by id),
+  // at most filter.limit (default 20). Columns: those of Export without the
+  // two descriptions, then `score` (bm25, lower is better) and `snippet`
+  // (about 16 words of the best column, matches between `mark_open` and
   // `mark_close`).
+  //
+  // Cost and the rank window: FTS5 computes bm25 row by row (a lookup of
+  // the row's length and a walk of its positions, about 1 us), and a common
+  // word matches a large share of all postings, so ranking every match
+  // takes time linear in the table (1 s at a million postings). With
+  // filter.rank_window = W > 0 only the W newest matching postings (those
+  // with the highest ids among the ones that match the query and every
+  // filter) are ranked: when at most W postings match, the result is
+  // exactly that of ranking all of them; when more do, it is the best of
+  // the newest W, so the cost stays bounded whatever the table's size.
+  // bm25's inverse document frequencies are still those of the whole
+  // table. --since is turned into a lower bound on the id when few
+  // postings are that recent, so the scan stops at the oldest of them.
   std::expected<std::vector<Row>, Error> Search(const PostingFilter& filter,
                                                 std::string_view mark_open,
                                                 std::string_view mark_close);
