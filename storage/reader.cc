@@ -234,6 +234,8 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   // in descending order itself), checks the filters on each (the posting
   // by its rowid: CROSS JOIN keeps FTS5 the outer loop) and stops after
   // the rank window; bm25 is computed only for the rows it keeps. The
+  // filters read postings_search_filters (schema v15), which holds every
+  // column they need, not the posting's row with its text. The
   // next ranks those, and only the rows kept from there get their columns,
   // source names and snippet (which tokenizes the text again).
   // Numbered parameters: 1-3 here, the filter's from 4 on (SQLite numbers
@@ -244,7 +246,7 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   const std::string matches =
       std::string("SELECT postings_fts.rowid AS id, bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) AS score "
                   "FROM postings_fts") +
-      (c.sql.empty() ? "" : " CROSS JOIN postings p ON p.id = postings_fts.rowid") +
+      (c.sql.empty() ? "" : " CROSS JOIN postings p INDEXED BY postings_search_filters ON p.id = postings_fts.rowid") +
       " WHERE postings_fts MATCH ?3" + c.sql +
       (windowed ? " ORDER BY postings_fts.rowid DESC LIMIT " + window_param : "");
   const std::string sql = std::string("SELECT ") + kExportColumns +

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "app/commands.h"
 #include "app/sample_database.h"
@@ -118,6 +119,29 @@ TEST_F(QueryCommandsTest, SearchRanksTitleMatchesFirstAndFilters) {
   for (const std::string& line : Lines(recent.str())) {
     EXPECT_GE(std::string(boost::json::parse(line).as_object()["first_seen"].as_string()),
               "2026-11-17T12:00:00Z");
+  }
+}
+
+TEST_F(QueryCommandsTest, SearchWithFiltersFindsEveryMatchThatPassesThemInTheSameOrderAsRankAll) {
+  // The rank window (storage::Reader::Search) counts postings that match
+  // the query and every filter; below it, the order is that of --rank-all.
+  const std::string since_time = "2026-11-17T12:00:00Z";  // SampleNow() - 14d
+  for (const auto& [open, closed, state_sql] :
+       {std::tuple{false, false, std::string("1")}, std::tuple{true, false, std::string("p.closed_at IS NULL")},
+        std::tuple{false, true, std::string("p.closed_at IS NOT NULL")}}) {
+    SCOPED_TRACE(state_sql);
+    SearchOptions o{.where = {.db = Db()}, .query = "engineer OR analyst OR designer", .since = "14d",
+                    .open = open, .closed = closed, .limit = 1000, .format = "json", .now = SampleNow};
+    std::ostringstream windowed, windowed_err, all, all_err;
+    ASSERT_EQ(SearchCommand(o, windowed, windowed_err), kExitOk) << windowed_err.str();
+    o.rank_all = true;
+    ASSERT_EQ(SearchCommand(o, all, all_err), kExitOk) << all_err.str();
+    EXPECT_EQ(windowed.str(), all.str());
+    const auto expected = std::stoi(One(
+        "SELECT count(*) FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
+        "WHERE postings_fts MATCH 'engineer OR analyst OR designer' AND p.first_seen >= '" + since_time +
+        "' AND " + state_sql));
+    EXPECT_EQ(static_cast<int>(Lines(windowed.str()).size()), expected);
   }
 }
 
