@@ -72,10 +72,10 @@ struct PostingFilter {
   std::string currency;              // ISO 4217; with salary_min
   State state = State::kAny;
   int limit = 0;  // at most this many rows; 0: no limit (Export only)
-  // Search only: rank the `rank_window` newest postings (highest id, i.e.
-  // first seen last) that match `match` and the filters, not every match;
-  // 0 ranks every match. A query with at most this many matches gets
-  // exactly the ranking of all its matches. See Reader::Search.
+  // Search only: rank the `rank_window` newest matches (highest id, i.e.
+  // first seen last), not every match; 0 ranks every match. A query with
+  // at most this many matches gets exactly the ranking of all of them.
+  // See Reader::Search for how filters narrow the window.
   std::int64_t rank_window = kDefaultRankWindow;
 
   static constexpr std::int64_t kDefaultRankWindow = 10'000;
@@ -140,14 +140,17 @@ class Reader {
   // the row's length and a walk of its positions, about 1 us), and a common
   // word matches a large share of all postings, so ranking every match
   // takes time linear in the table (1 s at a million postings). With
-  // filter.rank_window = W > 0 only the W newest matching postings (those
-  // with the highest ids among the ones that match the query and every
-  // filter) are ranked: when at most W postings match, the result is
-  // exactly that of ranking all of them; when more do, it is the best of
-  // the newest W, so the cost stays bounded whatever the table's size.
-  // bm25's inverse document frequencies are still those of the whole
-  // table. --since is turned into a lower bound on the id when few
-  // postings are that recent, so the scan stops at the oldest of them.
+  // filter.rank_window = W > 0 only the W newest matches (highest ids) are
+  // ranked: when the query has at most W matches, the result is exactly
+  // that of ranking all of them; when it has more, it is the best of the
+  // newest W, so the cost stays bounded whatever the table's size. With
+  // filters, the newest W matches of the query are narrowed by them; when
+  // that leaves fewer rows than the limit, the newest W matches that pass
+  // the filters are ranked instead (walking older matches until it has
+  // them), so a search never gives fewer rows than there are. bm25's
+  // inverse document frequencies are still those of the whole table.
+  // --since is turned into a lower bound on the id when few postings are
+  // that recent, so the walk stops at the oldest of them.
   std::expected<std::vector<Row>, Error> Search(const PostingFilter& filter,
                                                 std::string_view mark_open,
                                                 std::string_view mark_close);

@@ -343,10 +343,11 @@ TEST(ReaderTest, SearchRanksTheNewestMatchesOfTheWindowExactlyWhenAllFit) {
   EXPECT_THAT(Ids(reader->Search({.match = "rust", .limit = 1, .rank_window = 0}, "", "")), ElementsAre("1"));
 }
 
-TEST(ReaderTest, SearchWindowCountsOnlyPostingsThatPassTheFilters) {
-  // Filters combined with the match: the window holds the newest postings
-  // that match the query and every filter, not the newest matches filtered
-  // afterwards (which could leave nothing).
+TEST(ReaderTest, SearchWithFiltersFallsBackToTheNewestPassingMatchesWhenTooFewAreLeft) {
+  // Filters combined with the match (storage/reader.h): the newest W
+  // matches of the query narrowed by the filters, and when that leaves
+  // fewer rows than the limit, the newest W matches that pass the filters
+  // (never fewer rows than there are postings that pass).
   TempDir dir;
   auto reader = SixRustPostings(dir.path() / "jobs.db");
   auto ids = [&](PostingFilter f) {
@@ -354,6 +355,11 @@ TEST(ReaderTest, SearchWindowCountsOnlyPostingsThatPassTheFilters) {
     std::sort(v.begin(), v.end());
     return v;
   };
+  // Newest 2 matches (5, 6) narrowed to FR: 5 alone fills a limit of 1.
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .limit = 1, .rank_window = 2}), ElementsAre("5"));
+  // Ranking all FR matches puts the title match first.
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .limit = 1, .rank_window = 0}), ElementsAre("1"));
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .limit = 1, .rank_window = 6}), ElementsAre("1"));
   EXPECT_THAT(ids({.match = "rust", .country = "FR", .rank_window = 2}), ElementsAre("3", "5"));
   EXPECT_THAT(ids({.match = "rust", .remote = true, .rank_window = 0}), ElementsAre("2", "4", "6"));
   EXPECT_THAT(ids({.match = "rust", .state = PostingFilter::State::kClosed, .rank_window = 1}), ElementsAre("2"));
