@@ -189,10 +189,7 @@ bool Transcode(std::string_view in, std::string_view encoding, std::string& out,
       if (b < 0x80) {
         out.push_back(c);
       } else {
-        const char32_t cp = 0xF780 + (b - 0x80);
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        AppendUtf8(out, 0xF780 + (b - 0x80));
       }
     }
     return true;
