@@ -64,6 +64,7 @@ json::object PostingToJson(const Posting& p) {
   json::object o;
   o["title"] = Opt(p.title);
   o["company"] = Opt(p.company);
+  o["department"] = Opt(p.department);
   o["location"] = Opt(p.location);
   o["country"] = Opt(p.country);
   o["remote"] = Opt(p.remote);

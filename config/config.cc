@@ -596,7 +596,7 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
 
 const std::vector<std::string_view>& SelectableFields() {
   static const std::vector<std::string_view> kFields{
-      "title",      "company",         "location",    "country",     "remote",
+      "title",      "company",    "department",     "location",    "country",     "remote",
       "employment_type", "date_posted", "valid_through", "url", "apply_url",
       "external_id", "description", "salary"};
   return kFields;

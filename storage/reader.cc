@@ -17,8 +17,8 @@ namespace {
 
 // The columns Export gives, in order; Search gives them without the last two.
 constexpr const char* kExportColumns =
-    "p.id, p.title, p.company, p.location, p.country, p.city, p.region, p.places, p.remote, "
-    "p.remote_scope, p.employment_type, p.salary_min, p.salary_max, p.salary_currency, "
+    "p.id, p.title, p.company, p.department, p.location, p.country, p.city, p.region, p.places, "
+    "p.remote, p.remote_scope, p.employment_type, p.salary_min, p.salary_max, p.salary_currency, "
     "p.salary_period, p.salary_annual_min, p.salary_annual_max, p.seniority, p.title_family, "
     "p.skills, p.visa_sponsorship, p.experience_years_min, p.language, p.date_posted, "
     "p.valid_through, p.url, p.apply_url, p.external_id, "

@@ -134,7 +134,7 @@ class Reader {
 
   // Streams the postings matching `filter` (no `match`) in id order to
   // `row`, which returns false to stop. Columns: id, title, company,
-  // location, country, city, region, places, remote, remote_scope,
+  // department, location, country, city, region, places, remote, remote_scope,
   // employment_type, salary_min, salary_max, salary_currency, salary_period,
   // salary_annual_min, salary_annual_max, seniority, title_family, skills,
   // visa_sponsorship, experience_years_min, language, date_posted,
