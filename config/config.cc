@@ -534,7 +534,13 @@ void ReadHeaders(Reader& r, const toml::node& n, SourceConfig& out) {
       r.Fail(value.source(), "header \"" + name + "\" must not hold a line break or NUL");
       continue;
     }
-    out.headers.emplace_back(name, std::string(ascii::Trim(*expanded)));
+    // libcurl reads "Name:" with nothing after it as "do not send Name".
+    std::string trimmed(ascii::Trim(*expanded));
+    if (trimmed.empty()) {
+      r.Fail(value.source(), "header \"" + name + "\" is empty");
+      continue;
+    }
+    out.headers.emplace_back(name, std::move(trimmed));
   }
 }
 
@@ -673,10 +679,13 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
   if (kind == parsers::SourceKind::kUsaJobs) {
     const bool remote = std::any_of(out.start.begin(), out.start.end(),
                                     [](const std::string& u) { return !ascii::StartsWithIgnoreCase(u, "file:"); });
-    const bool keyed = std::any_of(out.headers.begin(), out.headers.end(), [](const auto& h) {
-      return ascii::EqualsIgnoreCase(h.first, "Authorization-Key");
-    });
-    if (remote && !keyed && !t.contains("headers")) {
+    // Looked for in the table as written, so a key with an error of its
+    // own is not reported twice.
+    bool keyed = false;
+    if (const toml::table* h = t.get_as<toml::table>("headers")) {
+      for (const auto& [key, unused] : *h) keyed = keyed || ascii::EqualsIgnoreCase(key.str(), "Authorization-Key");
+    }
+    if (remote && !keyed) {
       r.Fail(t.source(), "[[source]] \"" + out.name + "\" of kind \"usajobs\" needs headers = { \"Authorization-Key\" = "
                          "\"${USAJOBS_KEY}\", \"User-Agent\" = \"you@example.org\" } (the API key and the e-mail address "
                          "it was issued to)");

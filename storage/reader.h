@@ -134,13 +134,14 @@ class Reader {
 
   // Streams the postings matching `filter` (no `match`) in id order to
   // `row`, which returns false to stop. Columns: id, title, company,
-  // department, location, country, city, region, places, remote, remote_scope,
+  // location, country, city, region, places, remote, remote_scope,
   // employment_type, salary_min, salary_max, salary_currency, salary_period,
   // salary_annual_min, salary_annual_max, seniority, title_family, skills,
   // visa_sponsorship, experience_years_min, language, date_posted,
   // valid_through, url, apply_url, external_id, sources (JSON array of the
   // names of every source that listed it), first_seen, last_seen,
-  // updated_at, closed_at, description, description_markdown.
+  // updated_at, closed_at, department (v13), description,
+  // description_markdown.
   // Returns how many rows were given to `row`.
   std::expected<std::int64_t, Error> Export(const PostingFilter& filter,
                                             const std::function<bool(const Row&)>& row);

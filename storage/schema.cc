@@ -516,11 +516,16 @@ CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE delivered_
 // revisions like every other field (the trigger is recreated with it). It
 // is not in postings_fts: adding a column to an FTS5 table means building
 // the whole index again, and department names are few and filtered
-// exactly (WHERE department = ...), not searched for words.
+// exactly (WHERE department = ...), not searched for words. The pages of
+// the board kinds that state a department are forgotten by the HTTP
+// cache, so the next crawl reads them again and fills it in (an unchanged
+// page is otherwise not read).
 constexpr std::string_view kV13 = R"sql(
 ALTER TABLE postings ADD COLUMN department TEXT;
 ALTER TABLE listing_copies ADD COLUMN department TEXT;
 CREATE INDEX postings_department ON postings(department) WHERE department IS NOT NULL;
+DELETE FROM http_cache WHERE source_id IN (SELECT id FROM sources WHERE kind IN
+  ('greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'recruitee', 'personio', 'breezy', 'rippling'));
 DROP TRIGGER postings_revisions;
 CREATE TRIGGER postings_revisions AFTER UPDATE OF content_hash ON postings
 WHEN OLD.content_hash IS NOT NEW.content_hash

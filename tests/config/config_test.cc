@@ -368,6 +368,7 @@ headers = { "Authorization-Key" = "${JOBTRAWL_TEST_KEY}", "User-Agent" = "me@exa
       {R"(headers = { X-Key = "${JOBTRAWL_TEST_BROKEN}" })", "header \"X-Key\" must not hold a line break or NUL"},
       {R"(headers = { X-Key = "a", x-key = "b" })", "header \"x-key\" is given twice"},
       {R"(headers = "X-Key: a")", "\"headers\" must be a table"},
+      {R"(headers = { X-Key = " " })", "header \"X-Key\" is empty"},
   };
   for (const Case& k : cases) {
     const std::string errors = Errors(head + k.line + "\n");
@@ -378,6 +379,8 @@ headers = { "Authorization-Key" = "${JOBTRAWL_TEST_KEY}", "User-Agent" = "me@exa
   // USAJOBS answers 401 without its key: a source that asks it needs one.
   EXPECT_THAT(Errors("[[source]]\nname = \"u\"\nkind = \"usajobs\"\n"),
               HasSubstr("test.toml:1:1: [[source]] \"u\" of kind \"usajobs\" needs headers"));
+  EXPECT_THAT(Errors("[[source]]\nname = \"u\"\nkind = \"usajobs\"\nheaders = { User-Agent = \"me@example.org\" }\n"),
+              HasSubstr("needs headers"));
   EXPECT_TRUE(Parse("[[source]]\nname = \"u\"\nkind = \"usajobs\"\nallow_file = true\nstart = \"file:///tmp/usajobs.json\"\n")
                   .has_value());
 }
