@@ -141,7 +141,7 @@ TEST(ParseCommandLinksTest, BoardApiNextPagesOnlyWithLinks) {
   const std::string plain = run(false);
   EXPECT_EQ(Lines(plain), 1u) << plain;
   EXPECT_THAT(plain, Not(HasSubstr(R"("link")")));
-  EXPECT_THAT(plain, HasSubstr(R"("company":"Acme","department":"R&D",)"));  // app/posting_json, schema v13
+  EXPECT_THAT(plain, HasSubstr(R"("external_id":"744000001","department":"R&D",)"));  // app/posting_json, schema v13
   const std::string with_links = run(true);
   EXPECT_EQ(Lines(with_links), 2u) << with_links;
   EXPECT_THAT(with_links, HasSubstr(R"("role":"listing")"));
