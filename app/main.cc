@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
                     "Read as this source kind: html, rss, xmlfeed, sitemap, greenhouse, lever, "
                     "ashby, workable, smartrecruiters, recruitee, remotive, remoteok, workday, "
                     "personio, breezy, rippling, himalayas, jobicy, arbeitnow, landingjobs, "
-                    "fourdayweek, workingnomads, themuse (default: the source's kind, or html)");
+                    "fourdayweek, workingnomads, themuse, usajobs (default: the source's kind, or html)");
   parse->add_option("--country", parse_options.country,
                     "The board's country for normalizing (ISO code; default: the source's `country`)");
   parse->add_flag("--raw", parse_options.raw, "Print postings as extracted, before normalizing");

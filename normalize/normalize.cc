@@ -69,6 +69,7 @@ void NormalizePosting(Posting& p, const Context& c) {
   p.normalized = true;
   Clean(p.title);
   Clean(p.company);
+  Clean(p.department);
   Clean(p.location);
   Clean(p.description, true);
   Clean(p.description_markdown, true);

@@ -24,7 +24,7 @@ constexpr const char* kContentColumns =
     "salary_annual_max, salary_currency_guessed, salary_source, seniority, seniority_rule, "
     "title_family, title_key, company_key, skills, visa_sponsorship, experience_years_min, "
     "language, remote_raw, employment_type_raw, salary_raw, date_posted_raw, valid_through_raw, "
-    "country_raw, content_hash";
+    "country_raw, department, content_hash";
 
 constexpr const char* kNodeColumns =
     "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0";

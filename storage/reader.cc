@@ -17,15 +17,17 @@ namespace jobtrawl::storage {
 namespace {
 
 // The columns Export gives, in order; Search gives them without the last two.
+// Columns added later go at the end, so positional readers of CSV exports
+// keep working.
 constexpr const char* kExportColumns =
-    "p.id, p.title, p.company, p.location, p.country, p.city, p.region, p.places, p.remote, "
-    "p.remote_scope, p.employment_type, p.salary_min, p.salary_max, p.salary_currency, "
+    "p.id, p.title, p.company, p.location, p.country, p.city, p.region, p.places, "
+    "p.remote, p.remote_scope, p.employment_type, p.salary_min, p.salary_max, p.salary_currency, "
     "p.salary_period, p.salary_annual_min, p.salary_annual_max, p.seniority, p.title_family, "
     "p.skills, p.visa_sponsorship, p.experience_years_min, p.language, p.date_posted, "
     "p.valid_through, p.url, p.apply_url, p.external_id, "
     "(SELECT json_group_array(name) FROM (SELECT DISTINCT s.name FROM listings l JOIN sources s "
     "ON s.id = l.source_id WHERE l.posting_id = p.id ORDER BY s.name)) AS sources, "
-    "p.first_seen, p.last_seen, p.updated_at, p.closed_at";
+    "p.first_seen, p.last_seen, p.updated_at, p.closed_at, p.department";
 constexpr const char* kDescriptionColumns = ", p.description, p.description_markdown";
 
 const Value kNull{};

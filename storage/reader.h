@@ -163,7 +163,8 @@ class Reader {
   // visa_sponsorship, experience_years_min, language, date_posted,
   // valid_through, url, apply_url, external_id, sources (JSON array of the
   // names of every source that listed it), first_seen, last_seen,
-  // updated_at, closed_at, description, description_markdown.
+  // updated_at, closed_at, department (v13), description,
+  // description_markdown.
   // Returns how many rows were given to `row`.
   std::expected<std::int64_t, Error> Export(const PostingFilter& filter,
                                             const std::function<bool(const Row&)>& row);

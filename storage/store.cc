@@ -37,13 +37,14 @@ void BindOpt(SQLite::Statement& s, int index, const std::optional<T>& v) {
   }
 }
 
-// The normalized columns (schema v6), bound to ?21 onwards in this order.
+// The normalized columns (schema v6) and the department (v13), bound to ?21
+// onwards in this order.
 constexpr const char* kNormalizedFields[] = {
     "city", "region", "places", "remote_scope", "salary_annual_min", "salary_annual_max",
     "salary_currency_guessed", "salary_source", "seniority", "seniority_rule", "title_family",
     "title_key", "company_key", "skills", "visa_sponsorship", "experience_years_min", "language",
     "remote_raw", "employment_type_raw", "salary_raw", "date_posted_raw", "valid_through_raw",
-    "country_raw"};
+    "country_raw", "department"};
 constexpr int kFirstNormalized = 21;
 // postings.canonical_listing_id in Statements::insert_posting: after the normalized columns.
 constexpr int kCanonicalParameter = kFirstNormalized + static_cast<int>(std::size(kNormalizedFields));
@@ -146,6 +147,7 @@ void BindPosting(SQLite::Statement& s, const Posting& p) {
   BindOpt(s, i++, p.date_posted_raw);
   BindOpt(s, i++, p.valid_through_raw);
   BindOpt(s, i++, p.country_raw);
+  BindOpt(s, i++, p.department);
 }
 
 // ", city, region, ..." and ", ?21, ?22, ..." for the normalized columns;
@@ -893,6 +895,9 @@ std::string PostingStore::ContentHash(const Posting& p) {
   h.Field(p.apply_url);
   h.Field(p.description);
   h.Field(p.description_markdown);
+  // Only when stated, so postings stored before schema v13 (none had one)
+  // keep their hash and are not counted as changed.
+  if (p.department) h.Field(p.department);
   return h.Hex();
 }
 

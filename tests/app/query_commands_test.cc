@@ -232,6 +232,42 @@ TEST_F(QueryCommandsTest, MarkdownKeepsTheTitleTheOnlyTopHeading) {
             "## About us\n\nText.\n\n###### Deep\n\n```\n# not a heading\n```\n\n#hashtag\n");
 }
 
+TEST_F(QueryCommandsTest, DepartmentIsInEveryExportAndSearchFormat) {
+  // Schema v13 (issue 14 part 1): csv, jsonl and markdown exports and
+  // `search --format json|csv` give postings.department, after the columns
+  // they had before it.
+  const auto path = *dir_ / "department.db";
+  {
+    auto store = std::move(*storage::PostingStore::Open(path));
+    auto source = *store->EnsureSource("board", "lever", "2026-12-01T09:00:00Z");
+    Posting p;
+    p.url = "https://board.example/jobs/1";
+    p.title = "Platform Engineer";
+    p.company = "Acme";
+    p.department = "Infrastructure";
+    p.description = "Run the platform.";
+    ASSERT_TRUE(store->Upsert(source, std::span(&p, 1), "2026-12-01T09:00:00Z").has_value());
+  }
+  std::ostringstream csv, jsonl, md, search_json, search_csv, err;
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "csv"}, csv, err), kExitOk) << err.str();
+  const auto rows = Lines(csv.str());
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_THAT(rows[0], AllOf(StartsWith("id,title,company,location,"),
+                             HasSubstr(",closed_at,department,description,description_markdown")));
+  EXPECT_THAT(rows[1], HasSubstr(",Infrastructure,"));
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "jsonl"}, jsonl, err), kExitOk) << err.str();
+  EXPECT_EQ(boost::json::parse(jsonl.str()).as_object().at("department"), "Infrastructure");
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "markdown"}, md, err), kExitOk) << err.str();
+  EXPECT_THAT(md.str(), HasSubstr("\n\n**Acme** (Infrastructure)\n\n"));
+  ASSERT_EQ(SearchCommand({.where = {.db = path}, .query = "platform", .format = "json"}, search_json, err), kExitOk)
+      << err.str();
+  EXPECT_EQ(boost::json::parse(Lines(search_json.str()).at(0)).as_object().at("department"), "Infrastructure");
+  ASSERT_EQ(SearchCommand({.where = {.db = path}, .query = "platform", .format = "csv"}, search_csv, err), kExitOk)
+      << err.str();
+  EXPECT_THAT(Lines(search_csv.str()).at(0), HasSubstr(",department,"));
+  EXPECT_THAT(Lines(search_csv.str()).at(1), HasSubstr(",Infrastructure,"));
+}
+
 TEST_F(QueryCommandsTest, CsvCellsThatASpreadsheetWouldRunAsFormulasAreNeutralised) {
   // OWASP "CSV Injection": text cells opening with = + - @ tab or CR are
   // prefixed with ' so a spreadsheet shows them as text; numbers stay numbers.

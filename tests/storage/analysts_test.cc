@@ -397,6 +397,55 @@ TEST(ReaderTest, SearchSinceDoesNotAssumeFirstSeenGrowsWithTheId) {
   EXPECT_THAT(ids({.match = "rust", .since = "2026-12-01T00:00:00Z"}), ElementsAre());
   EXPECT_THAT(ids({.match = "rust", .since = "2026-01-01T00:00:00Z", .rank_window = 0}),
               ElementsAre("1", "2", "3", "4", "5", "6"));
+TEST(ReaderTest, DepartmentIsStoredRevisedAndExported) {
+  // Schema v13 (issue 14 part 1): postings.department is written, its old
+  // value kept in revisions when it changes, and given by Export and
+  // Search; a posting without one has NULL and the same content hash as
+  // before v13, so upgrading does not count every posting as changed.
+  TempDir dir;
+  const auto path = dir.path() / "jobs.db";
+  {
+    auto store = std::move(*PostingStore::Open(path));
+    auto a = *store->EnsureSource("alpha", "greenhouse", "t");
+    Posting with = Job("1", "Backend Engineer", "Build services.");
+    with.department = "Engineering";
+    Posting without = Job("2", "Account Manager", "Sell things.");
+    const std::string hash_without = PostingStore::ContentHash(without);
+    ASSERT_TRUE(store->Upsert(a, std::vector{with, without}, "2026-11-01T08:00:00Z").has_value());
+    EXPECT_NE(PostingStore::ContentHash(with), PostingStore::ContentHash(Job("1", "Backend Engineer", "Build services.")));
+    with.department = "Platform";
+    auto changed = store->Upsert(a, std::vector{with, without}, "2026-11-02T08:00:00Z");
+    ASSERT_TRUE(changed.has_value()) << changed.error().message;
+    EXPECT_EQ(changed->updated, 1);
+    EXPECT_EQ(changed->unchanged, 1);
+    SQLite::Database& db = store->database();
+    EXPECT_THAT(Column(db, "SELECT department FROM postings ORDER BY id"), ElementsAre("Platform", "NULL"));
+    EXPECT_THAT(Column(db, "SELECT field || '=' || old_value FROM revisions"), ElementsAre("department=Engineering"));
+    EXPECT_THAT(Column(db, "SELECT content_hash FROM postings WHERE external_id = '2'"), ElementsAre(hash_without));
+    with.department.reset();
+    ASSERT_TRUE(store->Upsert(a, std::vector{with, without}, "2026-11-03T08:00:00Z").has_value());
+    EXPECT_THAT(Column(db, "SELECT department FROM postings ORDER BY id"), ElementsAre("NULL", "NULL"));
+    EXPECT_THAT(Column(db, "SELECT old_value FROM revisions WHERE field = 'department' ORDER BY id"),
+                ElementsAre("Engineering", "Platform"));
+    with.department = "Platform";
+    ASSERT_TRUE(store->Upsert(a, std::vector{with, without}, "2026-11-04T08:00:00Z").has_value());
+  }
+  auto reader = std::move(*Reader::Open(path));
+  std::vector<std::string> exported;
+  auto all = reader->Export({}, [&](const Row& r) {
+    exported.push_back(r.Text("title") + "|" + r.Text("department"));
+    return true;
+  });
+  ASSERT_TRUE(all.has_value()) << all.error().message;
+  EXPECT_THAT(exported, ElementsAre("Backend Engineer|Platform", "Account Manager|"));
+  auto found = reader->Search({.match = "backend"}, "", "");
+  ASSERT_TRUE(found.has_value()) << found.error().message;
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].Text("department"), "Platform");
+  // Not in the full-text index (docs/schema.md "postings_fts").
+  auto by_department = reader->Search({.match = "platform"}, "", "");
+  ASSERT_TRUE(by_department.has_value());
+  EXPECT_TRUE(by_department->empty());
 }
 
 TEST(ReaderTest, ExportStreamsEveryRowInChunks) {
