@@ -118,6 +118,8 @@ Tables::Tables() {
   }
   for (const auto& row : Rows("visa.tsv")) visa_phrases.emplace_back(Fold(Cell(row, 0)), Cell(row, 1));
   std::stable_partition(visa_phrases.begin(), visa_phrases.end(), [](const auto& p) { return p.second == "no"; });
+  for (std::size_t i = 0; i < visa_phrases.size(); ++i) visa_matcher.Add(visa_phrases[i].first, static_cast<std::uint32_t>(i));
+  visa_matcher.Build();
   for (const auto& row : Rows("languages.tsv")) {
     const std::uint32_t bit = 1u << languages.size();
     languages.emplace_back(Cell(row, 0));
@@ -148,12 +150,23 @@ Tables::Tables() {
       s.forms.emplace_back(alias);
     }
     for (const std::string& form : s.forms) {
-      skill_first_words[std::string_view(form).substr(0, form.find(' '))] = true;
       auto& list = skill_forms[form];
       if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());
     }
     skills.push_back(std::move(s));
   }
+  // Forms differing only in ASCII case are one phrase: skill_forms's keys.
+  std::map<std::string, std::uint32_t> form_ids;
+  for (const SkillInfo& s : skills) {
+    for (const std::string& form : s.forms) {
+      const auto [it, added] = form_ids.try_emplace(ascii::ToLower(form), static_cast<std::uint32_t>(skill_phrase_skills.size()));
+      if (added) {
+        skill_phrase_skills.push_back(*skill_forms.Find(form));
+        skill_phrases.Add(form, it->second);
+      }
+    }
+  }
+  skill_phrases.Build();
 }
 
 }  // namespace jobtrawl::normalize
