@@ -92,7 +92,7 @@ class AsciiCaseMap {
   // building the table only: not thread-safe, invalidates pointers.
   V& operator[](std::string_view key) {
     const FoldedKey folded(key);
-    const std::size_t bit = FilterBit(folded.hash);
+    const std::size_t bit = FilterBit(key);
     filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
     if ((count_ + 1) * 2 > slots_.size()) Grow();
     Slot& slot = Probe(key, folded);
@@ -109,10 +109,10 @@ class AsciiCaseMap {
 
   // The value of `written` ignoring ASCII case; nullptr when absent.
   const V* Find(std::string_view written) const {
-    const FoldedKey folded(written);
-    const std::size_t bit = FilterBit(folded.hash);
+    const std::size_t bit = FilterBit(written);
     if ((filter_[bit / 64] >> (bit % 64) & 1) == 0) return nullptr;  // most words of a text
     if (slots_.empty()) return nullptr;
+    const FoldedKey folded(written);
     const Slot& slot = const_cast<AsciiCaseMap*>(this)->Probe(written, folded);
     return slot.used ? &slot.value : nullptr;
   }
@@ -128,10 +128,17 @@ class AsciiCaseMap {
     V value{};
   };
 
-  // A one-bit filter of the keys' hashes: one load decides for most words
-  // that they are not keys, before any probe.
+  // A filter of the keys by first and last byte and length, ignoring case:
+  // three loads decide for most words that they are not keys, before the
+  // word is loaded whole and hashed.
   static constexpr std::size_t kFilterBits = 4096;
-  static std::size_t FilterBit(std::uint64_t hash) { return static_cast<std::size_t>(hash >> 52) % kFilterBits; }
+  static std::size_t FilterBit(std::string_view s) {
+    if (s.empty()) return 0;
+    const auto first = static_cast<unsigned char>(ascii::ToLower(s.front()));
+    const auto last = static_cast<unsigned char>(ascii::ToLower(s.back()));
+    const std::uint32_t mixed = (first * 0x9E3779B1u) ^ (last * 0x85EBCA77u) ^ (static_cast<std::uint32_t>(s.size()) * 0xC2B2AE3Du);
+    return (mixed >> 20) % kFilterBits;
+  }
 
   // The slot holding `key`, or the empty one where it would go. Keys of up
   // to sixteen bytes compare by their FoldedKey alone.
