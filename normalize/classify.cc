@@ -24,17 +24,6 @@
 namespace jobtrawl::normalize {
 namespace {
 
-// Where `phrase` (folded words) occurs as whole words in `folded`; npos if not.
-size_t FindWords(std::string_view folded, std::string_view phrase, size_t from = 0) {
-  for (size_t at = folded.find(phrase, from); at != std::string_view::npos; at = folded.find(phrase, at + 1)) {
-    bool start = at == 0 || folded[at - 1] == ' ';
-    size_t after = at + phrase.size();
-    bool end = after == folded.size() || folded[after] == ' ';
-    if (start && end) return at;
-  }
-  return std::string_view::npos;
-}
-
 int LevelRank(std::string_view level) {
   static constexpr std::string_view kLevels[] = {"intern", "entry", "mid", "senior", "staff", "lead", "director"};
   for (size_t i = 0; i < std::size(kLevels); ++i) {
@@ -78,16 +67,17 @@ const std::vector<std::string_view>& ProgrammingWords() {
 }  // namespace
 
 std::optional<std::string> RemoteFrom(std::string_view text) {
-  std::string f = Fold(text, "%");
+  const std::string f = Fold(text, "%");
   if (f.empty()) return std::nullopt;
   bool remote = false, hybrid = false, onsite = false;
-  for (const auto& [phrase, value] : Tables::Get().remote_phrases) {
-    size_t at = FindWords(f, phrase);
-    if (at == std::string::npos) continue;
+  // Longest phrase first, each occurrence taken hiding the phrases inside
+  // it: "remote" inside "fully remote" counts once.
+  const Tables& t = Tables::Get();
+  for (const TakenPhrase& taken : TakePhrases(t.remote_matcher, f, false)) {
+    const std::string& value = t.remote_phrases[taken.id].second;
     if (value == "remote") remote = true;
     if (value == "hybrid") hybrid = true;
     if (value == "onsite") onsite = true;
-    f.replace(at, phrase.size(), std::string(phrase.size(), '_'));  // "remote" inside "fully remote" counts once
   }
   if (hybrid || (remote && onsite)) return "hybrid";
   if (remote) return "remote";
@@ -96,13 +86,11 @@ std::optional<std::string> RemoteFrom(std::string_view text) {
 }
 
 std::vector<std::string> EmploymentTypes(std::string_view text) {
-  std::string f = Fold(text);
+  const std::string f = Fold(text);
+  const Tables& t = Tables::Get();
   std::vector<std::pair<size_t, std::string>> found;
-  for (const auto& [phrase, value] : Tables::Get().employment_phrases) {
-    for (size_t at = FindWords(f, phrase); at != std::string::npos; at = FindWords(f, phrase, at + 1)) {
-      found.emplace_back(at, value);
-      f.replace(at, phrase.size(), std::string(phrase.size(), '_'));
-    }
+  for (const TakenPhrase& taken : TakePhrases(t.employment_matcher, f, true)) {
+    found.emplace_back(taken.first, t.employment_phrases[taken.id].second);
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> types;

@@ -111,4 +111,36 @@ void PhraseMatcher::Build() {
   children_.shrink_to_fit();
 }
 
+std::vector<TakenPhrase> TakePhrases(const PhraseMatcher& matcher, std::string_view folded, bool every_occurrence) {
+  std::vector<TakenPhrase> found;
+  PhraseMatcher::State state = PhraseMatcher::kStart;
+  std::size_t word = 0;
+  for (std::size_t start = 0; start <= folded.size();) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string_view::npos) end = folded.size();
+    if (end != start) {
+      state = matcher.Next(state, folded.substr(start, end - start));
+      for (const PhraseMatcher::Match& m : matcher.MatchesAt(state)) found.push_back({m.id, word + 1 - m.words, m.words});
+      ++word;
+    }
+    start = end + 1;
+  }
+  if (found.empty()) return found;
+  std::sort(found.begin(), found.end(), [](const TakenPhrase& a, const TakenPhrase& b) {
+    return a.id != b.id ? a.id < b.id : a.first < b.first;
+  });
+  std::vector<bool> blanked(word, false);
+  std::vector<TakenPhrase> taken;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const TakenPhrase& o = found[i];
+    if (!every_occurrence && !taken.empty() && taken.back().id == o.id) continue;  // its first is taken
+    bool free = true;
+    for (std::size_t k = o.first; k < o.first + o.words && free; ++k) free = !blanked[k];
+    if (!free) continue;
+    for (std::size_t k = o.first; k < o.first + o.words; ++k) blanked[k] = true;
+    taken.push_back(o);
+  }
+  return taken;
+}
+
 }  // namespace jobtrawl::normalize

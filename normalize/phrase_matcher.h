@@ -110,6 +110,22 @@ class PhraseMatcher {
   bool built_ = false;
 };
 
+// A phrase of a table taken from a text: `words` words from word `first`.
+struct TakenPhrase {
+  std::uint32_t id;
+  std::size_t first;
+  std::size_t words;
+};
+
+// What a table's phrases say in `folded` (words separated by single
+// spaces) when each is looked for in the table's order (ids 0, 1, ...) and
+// each occurrence taken is blanked out: an occurrence counts only if no
+// occurrence taken before overlaps it. With `every_occurrence` a phrase
+// takes all its occurrences that count, else its first. In the order
+// taken. One pass over the words through `matcher` (built with the
+// table's index as id), where a search of the text per phrase was.
+std::vector<TakenPhrase> TakePhrases(const PhraseMatcher& matcher, std::string_view folded, bool every_occurrence);
+
 }  // namespace jobtrawl::normalize
 
 #endif  // JOBTRAWL_NORMALIZE_PHRASE_MATCHER_H_

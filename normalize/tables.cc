@@ -112,6 +112,10 @@ Tables::Tables() {
     employment_phrases.emplace_back(Fold(Cell(row, 0)), std::string(Cell(row, 1)));
   }
   LongestFirst(employment_phrases);
+  for (std::size_t i = 0; i < employment_phrases.size(); ++i) {
+    employment_matcher.Add(employment_phrases[i].first, static_cast<std::uint32_t>(i));
+  }
+  employment_matcher.Build();
   for (const auto& row : Rows("seniority.tsv")) {
     seniority.try_emplace(Fold(Cell(row, 0)), Cell(row, 1));
     if (Cell(row, 2) == "role") seniority_roles.insert(Fold(Cell(row, 0)));
@@ -127,6 +131,11 @@ Tables::Tables() {
   }
   for (const auto& row : Rows("remote.tsv")) remote_phrases.emplace_back(Fold(Cell(row, 0), "%"), Cell(row, 1));
   LongestFirst(remote_phrases);
+  for (std::size_t i = 0; i < remote_phrases.size(); ++i) {
+    remote_matcher.Add(remote_phrases[i].first, static_cast<std::uint32_t>(i));
+    for (std::string_view w : Words(remote_phrases[i].first)) remote_words.emplace(w);
+  }
+  remote_matcher.Build();
   for (const auto& row : Rows("salary_periods.tsv")) salary_periods.emplace_back(Fold(Cell(row, 0), "/."), Cell(row, 1));
   LongestFirst(salary_periods);
   for (const auto& row : Rows("salary_ranges.tsv")) {

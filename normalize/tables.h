@@ -57,9 +57,12 @@ class Tables {
   std::unordered_map<std::string, std::vector<std::string>> currency_symbols;  // token as written → currencies
   std::unordered_set<std::string> currency_codes;                     // ISO 4217
   std::vector<std::pair<std::string, std::string>> employment_phrases;  // phrase → value, longest first
+  PhraseMatcher employment_matcher;                                    // employment_phrases, id: index there
   std::unordered_map<std::string, std::string> seniority;             // word or phrase → level
   std::unordered_set<std::string> seniority_roles;                    // of those, words that are the job too
   std::vector<std::pair<std::string, std::string>> remote_phrases;    // phrase → value, longest first
+  PhraseMatcher remote_matcher;                                        // remote_phrases, id: index there
+  std::unordered_set<std::string> remote_words;                       // every word of remote_phrases
   std::vector<std::pair<std::string, std::string>> salary_periods;    // Fold(phrase, "/.") → period, longest first
   struct SalaryRange {
     double hourly_below = 300, monthly_from = 1000, yearly_from = 10000;
