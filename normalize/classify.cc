@@ -513,11 +513,31 @@ std::optional<std::string> VisaSponsorship(std::string_view text) {
 std::optional<std::string> VisaSponsorshipInFolded(std::string_view folded) {
   // Keeping '+' and '-' in words neither makes nor breaks a run of letters:
   // "sponsor" and "visa" are in `folded` exactly when they are in Fold(text).
-  // memmem, not find: find stops at every 's' and 'v' of the text.
-  auto contains = [folded](std::string_view needle) {
-    return ::memmem(folded.data(), folded.size(), needle.data(), needle.size()) != nullptr;
+  // Both looked for in one pass: sixteen positions at a time, those
+  // starting "spo" or "vis" tried (two memmem passes were one of the
+  // larger steps of normalizing a posting).
+  auto at = [folded](size_t i) {
+    const std::string_view rest = folded.substr(i);
+    return rest.starts_with("sponsor") || rest.starts_with("visa");
   };
-  if (!contains("sponsor") && !contains("visa")) return std::nullopt;
+  bool any = false;
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 18 <= folded.size() && !any; i += 16) {
+    auto load = [&folded, i](size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(folded.data() + i + k)); };
+    auto is = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+    const __m128i b0 = load(0), b1 = load(1), b2 = load(2);
+    const __m128i spo = _mm_and_si128(_mm_and_si128(is(b0, 's'), is(b1, 'p')), is(b2, 'o'));
+    const __m128i vis = _mm_and_si128(_mm_and_si128(is(b0, 'v'), is(b1, 'i')), is(b2, 's'));
+    for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(spo, vis))); mask != 0 && !any; mask &= mask - 1) {
+      any = at(i + static_cast<size_t>(std::countr_zero(mask)));
+    }
+  }
+#endif
+  for (; i < folded.size() && !any; ++i) {
+    if (folded[i] == 's' || folded[i] == 'v') any = at(i);
+  }
+  if (!any) return std::nullopt;
   // The phrases are matched on the words of Fold(text), which are those of
   // `folded` split at '+' and '-' too: one walk over them through the
   // automaton of all the phrases, no second fold. The first phrase of the

@@ -192,6 +192,16 @@ TEST(VisaTest, TheFoldWithExtrasGivesWhatTheTextGives) {
     SCOPED_TRACE(text);
     EXPECT_EQ(VisaSponsorshipInFolded(Fold(text, kExtrasKeep)), VisaSponsorship(text));
   }
+  // The words "sponsor" and "visa" are looked for sixteen positions at a
+  // time: found at every offset, and at the very end.
+  for (size_t pad = 0; pad <= 40; ++pad) {
+    SCOPED_TRACE(pad);
+    const std::string lead = std::string(pad, 'x') + " ";
+    EXPECT_EQ(VisaSponsorship(lead + "visa sponsorship is not available"), "no");
+    EXPECT_EQ(VisaSponsorship(lead + "we will sponsor your visa"), "yes");
+    EXPECT_EQ(VisaSponsorship(lead + "no visa sponsorship"), "no");
+    EXPECT_EQ(VisaSponsorship(lead + "vis sponso spons"), std::nullopt);
+  }
   EXPECT_EQ(VisaSponsorship("Visa-sponsorship is not available."), "no");
   EXPECT_EQ(VisaSponsorship("No visa+sponsorship, sorry"), "no");
 }
