@@ -27,7 +27,7 @@ constexpr const char* kContentColumns =
     "country_raw, content_hash";
 
 constexpr const char* kNodeColumns =
-    "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0";
+    "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0, seniority";
 
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
@@ -80,12 +80,14 @@ bool Intersect(const std::vector<std::string>& a, const std::vector<std::string>
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
                            const std::optional<std::string>& title_family,
                            const std::vector<std::string>& city_names,
-                           const std::optional<std::string>& description) {
+                           const std::optional<std::string>& description,
+                           const std::optional<std::string>& seniority) {
   ListingFeatures f;
   if (company_key && !company_key->empty()) f.company_key = company_key;
   if (title_family && !title_family->empty()) f.title_family = title_family;
   f.cities = CityKeys(city_names);
   if (description) f.simhash = SimHash(*description);
+  if (seniority && !seniority->empty()) f.seniority = seniority;
   return f;
 }
 
@@ -95,7 +97,7 @@ ListingFeatures FeaturesOf(const Posting& p) {
     if (place.city) names.push_back(*place.city);
   }
   if (names.empty() && p.city) names.push_back(*p.city);
-  return FeaturesOf(p.company_key, p.title_family, names, p.description);
+  return FeaturesOf(p.company_key, p.title_family, names, p.description, p.seniority);
 }
 
 std::string JoinCities(const std::vector<std::string>& cities) {
@@ -139,6 +141,7 @@ void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f) {
     }
   }
   s.bind(first + 8, kFeaturesVersion);
+  text(first + 9, f.seniority);
 }
 
 // One listing of the component being regrouped.
@@ -248,6 +251,7 @@ Deduper::Node Deduper::ReadNode(SQLite::Statement& row) {
     n.features.simhash = std::bit_cast<std::uint64_t>(row.getColumn(7).getInt64());
   }
   n.banded = !row.getColumn(8).isNull();
+  if (!row.getColumn(9).isNull()) n.features.seniority = row.getColumn(9).getString();
   return n;
 }
 
@@ -256,6 +260,8 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
   const ListingFeatures& f = a.features;
   const ListingFeatures& g = b.features;
   if (f.company_key != g.company_key || f.title_family != g.title_family) return false;
+  // A Staff and a Junior opening of one family are two jobs (schema v14).
+  if (f.seniority && g.seniority && *f.seniority != *g.seniority) return false;
   if (!f.cities.empty() && !g.cities.empty() && !Intersect(f.cities, g.cities)) return false;
   return HammingDistance(*f.simhash, *g.simhash) <= distance_;
 }

@@ -35,7 +35,8 @@ namespace jobtrawl::storage::internal {
 
 // Bumped when what features hold or how they are computed changes: listings
 // with an older version get theirs recomputed when the store opens.
-inline constexpr int kFeaturesVersion = 1;
+// 2 (schema v14): the seniority; SimHash counts each distinct word once.
+inline constexpr int kFeaturesVersion = 2;
 
 // What a listing is matched on.
 struct ListingFeatures {
@@ -43,6 +44,9 @@ struct ListingFeatures {
   std::optional<std::string> title_family;
   std::vector<std::string> cities;  // ASCII-lower-cased, sorted, unique; empty: none named
   std::optional<std::uint64_t> simhash;
+  // normalize::SeniorityOf's level of the title ("intern" ... "director");
+  // nullopt: the title states none. Both stated and different: not a match.
+  std::optional<std::string> seniority;
 
   bool Eligible() const { return company_key && title_family && simhash; }
   bool operator==(const ListingFeatures&) const = default;
@@ -55,14 +59,15 @@ ListingFeatures FeaturesOf(const Posting& p);
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
                            const std::optional<std::string>& title_family,
                            const std::vector<std::string>& city_names,
-                           const std::optional<std::string>& description);
+                           const std::optional<std::string>& description,
+                           const std::optional<std::string>& seniority = std::nullopt);
 
 // "berlin; munich" for the listings.cities column; "" stays NULL.
 std::string JoinCities(const std::vector<std::string>& cities);
 std::vector<std::string> SplitCities(std::string_view joined);
 
-// Binds company_key, title_family, cities, simhash, band0..band3 and
-// features_version to `first`..`first + 8`.
+// Binds company_key, title_family, cities, simhash, band0..band3,
+// features_version and seniority to `first`..`first + 9`.
 void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f);
 
 // Regroups listings into postings. Not thread-safe (one per PostingStore).

@@ -511,8 +511,26 @@ CREATE TABLE alert_outbox (
 CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE delivered_at IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 12> kMigrations = {kV1, kV2, kV3, kV4,  kV5,  kV6,
-                                                          kV7, kV8, kV9, kV10, kV11, kV12};
+// Version 13 is another branch's (taken while this one was written); the
+// slot keeps the numbering until the two are merged.
+constexpr std::string_view kV13 = R"sql(
+-- reserved
+)sql";
+
+// Version 14: dedup precision (issue 12 part 6). A listing keeps the
+// seniority of its title (normalize::SeniorityOf: intern < entry < mid <
+// senior < staff < lead < director); two listings that both state one and
+// differ are two jobs. Features version 2 (the seniority, and a SimHash of
+// each distinct word once) is recomputed for every listing by
+// PostingStore::Open, which regroups them.
+constexpr std::string_view kV14 = R"sql(
+ALTER TABLE listings ADD COLUMN seniority TEXT;
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 2;
+)sql";
+
+constexpr std::array<std::string_view, 14> kMigrations = {kV1, kV2,  kV3,  kV4,  kV5,  kV6,  kV7,
+                                                          kV8, kV9, kV10, kV11, kV12, kV13, kV14};
 
 }  // namespace
 

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace jobtrawl::storage {
 namespace {
@@ -30,6 +32,7 @@ constexpr std::pair<std::string_view, std::string_view> kSynonyms[] = {
     {"organization", "company"},    {"perks", "benefits"},
     {"position", "role"},           {"qualifications", "requirements"},
     {"solid", "strong"},            {"squad", "team"},
+    {"squads", "teams"},
     {"utilise", "use"},             {"utilize", "use"},
 };
 
@@ -85,21 +88,10 @@ size_t SeparatorLength(std::string_view text, size_t i) {
 
 std::optional<std::uint64_t> SimHash(std::string_view text) {
   static const SynonymTable kTable;
-  // Per-bit counts of the features' hashes, kept SWAR-style: lanes[k] holds
-  // in byte j how many hashes had bit 8*j+k set, so one feature costs 8
-  // shifts and adds instead of 64. Bytes overflow after 255 features, so
-  // they are drained into `counts` before that.
-  std::array<std::uint64_t, 8> lanes{};
-  std::array<std::uint32_t, 64> counts{};
-  std::uint32_t features = 0;
-  int in_lanes = 0;
-  auto drain = [&] {
-    for (int k = 0; k < 8; ++k) {
-      for (int j = 0; j < 8; ++j) counts[8 * j + k] += static_cast<std::uint32_t>((lanes[k] >> (8 * j)) & 0xff);
-      lanes[k] = 0;
-    }
-    in_lanes = 0;
-  };
+  // The canonical hashes of the words, in text order; sorted below so the
+  // occurrences of a word are one run.
+  thread_local std::vector<std::uint64_t> hashes;
+  hashes.clear();
   char word[64];  // longer words are cut here: enough to tell them apart
   size_t i = 0;
   const size_t n = text.size();
@@ -124,16 +116,29 @@ std::optional<std::uint64_t> SimHash(std::string_view text) {
       }
     }
     if (has_digit) continue;
-    const std::uint64_t h = kTable.Canonical(XXH3_64bits(word, len));
-    for (int k = 0; k < 8; ++k) lanes[k] += (h >> k) & 0x0101010101010101ULL;
-    ++features;
-    if (++in_lanes == 255) drain();
+    hashes.push_back(kTable.Canonical(XXH3_64bits(word, len)));
   }
-  drain();
-  if (features < static_cast<std::uint32_t>(kMinWords)) return std::nullopt;
+  std::sort(hashes.begin(), hashes.end());
+  // Each distinct word weighs the square root of its count.
+  std::array<double, 64> sums{};
+  double total = 0;
+  int distinct = 0;
+  for (size_t k = 0; k < hashes.size();) {
+    size_t run = k + 1;
+    while (run < hashes.size() && hashes[run] == hashes[k]) ++run;
+    const double weight = std::sqrt(static_cast<double>(run - k));
+    const std::uint64_t h = hashes[k];
+    for (int b = 0; b < 64; ++b) {
+      if ((h >> b) & 1) sums[static_cast<size_t>(b)] += weight;
+    }
+    total += weight;
+    ++distinct;
+    k = run;
+  }
+  if (distinct < kMinWords) return std::nullopt;
   std::uint64_t fingerprint = 0;
   for (int b = 0; b < 64; ++b) {
-    if (2 * counts[b] > features) fingerprint |= std::uint64_t{1} << b;
+    if (2 * sums[static_cast<size_t>(b)] > total) fingerprint |= std::uint64_t{1} << b;
   }
   return fingerprint;
 }
