@@ -88,10 +88,41 @@ size_t SeparatorLength(std::string_view text, size_t i) {
 
 std::optional<std::uint64_t> SimHash(std::string_view text) {
   static const SynonymTable kTable;
-  // The canonical hashes of the words, in text order; sorted below so the
-  // occurrences of a word are one run.
-  thread_local std::vector<std::uint64_t> hashes;
-  hashes.clear();
+  // The distinct canonical word hashes with their counts, in an
+  // open-addressing table (a hash of 0 marks a free slot: XXH3 gives it to
+  // one word in 2^64) grown to stay at most half full.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t count = 0;
+  };
+  thread_local std::vector<Slot> table(512);
+  thread_local std::vector<std::uint32_t> used;  // indexes of the filled slots
+  for (std::uint32_t u : used) table[u] = Slot{};
+  used.clear();
+  auto add = [&](std::uint64_t h) {
+    for (size_t mask = table.size() - 1, i = h & mask;; i = (i + 1) & mask) {
+      if (table[i].hash == h) {
+        ++table[i].count;
+        return;
+      }
+      if (table[i].hash == 0) {
+        table[i] = {h, 1};
+        used.push_back(static_cast<std::uint32_t>(i));
+        break;
+      }
+    }
+    if (2 * used.size() < table.size()) return;
+    std::vector<Slot> old(table.size() * 2);
+    old.swap(table);
+    used.clear();
+    for (const Slot& slot : old) {
+      if (slot.hash == 0) continue;
+      size_t i = slot.hash & (table.size() - 1);
+      while (table[i].hash != 0) i = (i + 1) & (table.size() - 1);
+      table[i] = slot;
+      used.push_back(static_cast<std::uint32_t>(i));
+    }
+  };
   char word[64];  // longer words are cut here: enough to tell them apart
   size_t i = 0;
   const size_t n = text.size();
@@ -116,24 +147,42 @@ std::optional<std::uint64_t> SimHash(std::string_view text) {
       }
     }
     if (has_digit) continue;
-    hashes.push_back(kTable.Canonical(XXH3_64bits(word, len)));
+    const std::uint64_t h = kTable.Canonical(XXH3_64bits(word, len));
+    if (h != 0) add(h);  // 0 marks a free slot; one word in 2^64 is left out
   }
-  std::sort(hashes.begin(), hashes.end());
-  // Each distinct word weighs the square root of its count.
-  std::array<double, 64> sums{};
-  double total = 0;
+  // Each distinct word weighs the square root of its count, in sixteenths
+  // (integers: the sum is exact whatever the order). Per-bit sums are kept
+  // SWAR-style: lanes[k] holds in its 16-bit field j the weight of the
+  // words with bit 16*j+k set, so a word costs 16 shifts, masks and
+  // multiply-adds instead of 64 branches; the fields are drained into
+  // `sums` before they can overflow.
+  std::array<std::uint64_t, 16> lanes{};
+  std::array<std::uint64_t, 64> sums{};
+  std::uint64_t in_lanes = 0, total = 0;
   int distinct = 0;
-  for (size_t k = 0; k < hashes.size();) {
-    size_t run = k + 1;
-    while (run < hashes.size() && hashes[run] == hashes[k]) ++run;
-    const double weight = std::sqrt(static_cast<double>(run - k));
-    const std::uint64_t h = hashes[k];
-    for (int b = 0; b < 64; ++b) {
-      if ((h >> b) & 1) sums[static_cast<size_t>(b)] += weight;
+  auto drain = [&] {
+    for (int k = 0; k < 16; ++k) {
+      for (int j = 0; j < 4; ++j) sums[static_cast<size_t>(16 * j + k)] += (lanes[static_cast<size_t>(k)] >> (16 * j)) & 0xffff;
+      lanes[static_cast<size_t>(k)] = 0;
     }
+    in_lanes = 0;
+  };
+  // The sums are integers: the order of the slots does not matter.
+  for (const std::uint32_t u : used) {
+    const Slot& slot = table[u];
+    const auto weight = std::min<std::uint64_t>(
+        0xffff, static_cast<std::uint64_t>(std::lround(16.0 * std::sqrt(static_cast<double>(slot.count)))));
+    if (in_lanes + weight > 0xffff) drain();
+    const std::uint64_t h = slot.hash;
+    for (size_t b = 0; b < 16; ++b) lanes[b] += ((h >> b) & 0x0001000100010001ULL) * weight;
+    in_lanes += weight;
     total += weight;
     ++distinct;
-    k = run;
+  }
+  drain();
+  if (table.size() > 8192) {  // a huge text does not keep its table
+    table.assign(512, Slot{});
+    used.clear();
   }
   if (distinct < kMinWords) return std::nullopt;
   std::uint64_t fingerprint = 0;
