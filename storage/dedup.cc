@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <deque>
 #include <numeric>
 #include <set>
 #include <utility>
@@ -213,10 +214,12 @@ struct Deduper::Statements {
   SQLite::Statement source;
 };
 
-Deduper::Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds)
+Deduper::Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds,
+                 int max_component)
     : db_(db),
       distance_(std::min(distance, kMaxBandedDistance)),
       canonical_kinds_(std::move(canonical_kinds)),
+      max_component_(static_cast<size_t>(std::max(max_component, 2))),
       stmts_(std::make_unique<Statements>(db)) {}
 
 Deduper::~Deduper() = default;
@@ -267,28 +270,37 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
 }
 
 // Adds to `nodes` every listing reachable from `seed` through matches and
-// through sharing a posting. `seed` is taken as given (its features may be
-// the ones it had before a change); the others are read from the database.
+// through sharing a posting, breadth-first. `seed` is taken as given (its
+// features may be the ones it had before a change); the others are read
+// from the database. Once max_component_ listings are in `nodes` or
+// queued, no more are added through matches, but every posting reached is
+// still read whole (regrouping moves listings between the postings it
+// read, and deletes the ones it empties: a posting it read only in part
+// would lose listings), so the work per call is bounded by the bound plus
+// the listings of those postings (one per source each).
 void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
   std::set<std::int64_t> seen{seed.id};
   std::set<std::int64_t> postings_read;
-  std::vector<Node> queue{std::move(seed)};
+  std::deque<Node> queue;
+  queue.push_back(std::move(seed));
+  const size_t already = nodes.size();
   while (!queue.empty()) {
-    Node n = std::move(queue.back());
-    queue.pop_back();
+    Node n = std::move(queue.front());
+    queue.pop_front();
     auto visit = [&](SQLite::Statement& rows, bool must_match) {
       while (rows.executeStep()) {
         Node m = ReadNode(rows);
         if (seen.contains(m.id)) continue;
-        if (must_match && !Matches(n, m)) continue;
+        if (must_match && (already + seen.size() >= max_component_ || !Matches(n, m))) continue;
         seen.insert(m.id);
         queue.push_back(std::move(m));
       }
       rows.reset();
     };
-    if (n.banded && distance_ >= 0) {
+    if (n.banded && distance_ >= 0 && already + seen.size() < max_component_) {
       for (std::int64_t id : Candidates(n.features)) {
         if (seen.contains(id)) continue;
+        if (already + seen.size() >= max_component_) break;
         SQLite::Statement& q = stmts_->by_id;
         q.reset();
         q.bind(1, id);

@@ -13,6 +13,10 @@
 // naming every city the group names). A change to one listing can only
 // change its own component (before and after the change), so regrouping
 // that component reproduces what grouping everything at once would give.
+// A regrouping reads at most StoreOptions::dedup_max_component listings
+// through matches (plus the other listings of the postings they are in):
+// a larger component is regrouped around the changed listing only, and
+// its grouping may then depend on the order of arrival.
 #ifndef JOBTRAWL_STORAGE_DEDUP_H_
 #define JOBTRAWL_STORAGE_DEDUP_H_
 
@@ -76,7 +80,9 @@ void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f);
 class Deduper {
  public:
   // `distance` < 0 disables matching; at most kMaxBandedDistance.
-  Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds);
+  // `max_component`: StoreOptions::dedup_max_component (at least 2).
+  Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds,
+          int max_component = 256);
   ~Deduper();
   Deduper(const Deduper&) = delete;
   Deduper& operator=(const Deduper&) = delete;
@@ -120,6 +126,7 @@ class Deduper {
   SQLite::Database& db_;
   const int distance_;
   const std::vector<std::string> canonical_kinds_;
+  const size_t max_component_;
   std::map<std::int64_t, SourceInfo> sources_;
   std::unique_ptr<Statements> stmts_;
 };

@@ -487,7 +487,8 @@ struct PostingStore::Statements {
 PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
     : db_(std::move(db)),
       deduper_(std::make_unique<internal::Deduper>(*db_, options.dedup_distance,
-                                                   options.canonical_kinds)),
+                                                   options.canonical_kinds,
+                                                   options.dedup_max_component)),
       stmts_(std::make_unique<Statements>(*db_)) {}
 
 PostingStore::~PostingStore() = default;
