@@ -7,9 +7,11 @@
 // 1. Generates N postings (bench/posting_gen.h: Zipf-weighted English
 //    words, companies with their own introduction, benefits and four
 //    titles, so many same-title same-company jobs that differ in their
-//    duties). A fifth of the N are an aggregator's lightly edited copies
-//    of ATS jobs (casing, white space, two synonyms, a date three days
-//    later), arriving in pages of 100 some time after their originals.
+//    duties). Every 25th job comes as a pair, a Staff and a Junior
+//    opening with one description (PostingGenerator::Twin): two jobs. A
+//    fifth of the N are an aggregator's lightly edited copies of ATS jobs
+//    (casing, white space, two synonyms, a date three days later),
+//    arriving in pages of 100 some time after their originals.
 // 2. Stores them into a fresh database FILE through PostingStore::Upsert,
 //    the writer's path: pages of 100, 20 pages to a transaction, dedup at
 //    distance D (default 3; -1 off). Only Begin, Upsert and Commit are
@@ -19,7 +21,8 @@
 //    so a slowdown or growth with size shows.
 // 3. Recall (copies grouped with their own job) and precision (of the
 //    copies grouped with some other listing, the share grouped with their
-//    own job) against the generator's truth.
+//    own job) against the generator's truth, and how many postings hold
+//    listings of two stated seniorities (false merges of Staff/Junior pairs).
 // 4. Peak resident memory of the ingest (VmHWM, before anything else
 //    runs) and database bytes per posting after a checkpoint.
 // 5. Search latency: a fixed list of queries through storage::Reader::
@@ -44,6 +47,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -319,10 +323,15 @@ int main(int argc, char** argv) {
       if (in_transaction == 0) timed([&] { Must(store->Begin(), "begin"); });
       batch.clear();
       // A quarter of the jobs get a copy: copies are a fifth of all postings.
-      while (batch.size() < 100 && listings + std::int64_t(batch.size() + pending.size()) < total) {
-        batch.push_back(gen.Job(job++));
-        if (rng() % 4 == 0 && listings + std::int64_t(batch.size() + pending.size()) < total) {
-          pending.push_back(gen.Copy(batch.back()));
+      auto room = [&] { return listings + std::int64_t(batch.size() + pending.size()) < total; };
+      while (batch.size() < 100 && room()) {
+        Posting p = gen.Job(job++);
+        std::optional<Posting> twin;
+        if (job % 25 == 0) twin = gen.Twin(p, job++);
+        for (Posting* q : {&p, twin ? &*twin : nullptr}) {
+          if (q == nullptr || !room()) continue;
+          batch.push_back(std::move(*q));
+          if (rng() % 4 == 0 && room()) pending.push_back(gen.Copy(batch.back()));
         }
       }
       timed([&] { Must(store->Upsert(ats, batch, "2026-11-27T00:00:00Z"), "upsert"); });
@@ -371,6 +380,10 @@ int main(int argc, char** argv) {
                       "AND o.id <> c.id)")
             .getInt64();
     const std::int64_t postings = db.execAndGet("SELECT count(*) FROM postings").getInt64();
+    const std::int64_t mixed_seniority =
+        db.execAndGet("SELECT count(*) FROM (SELECT 1 FROM listings WHERE seniority IS NOT NULL "
+                      "GROUP BY posting_id HAVING count(DISTINCT seniority) > 1)")
+            .getInt64();
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     std::printf("ingest_postings_per_s %.0f\n", double(listings) / Seconds(stored));
     std::printf("ingest_postings_per_cpu_s %.0f\n", double(listings) / stored_cpu);
@@ -381,6 +394,7 @@ int main(int argc, char** argv) {
     std::printf("recall %.4f\n", copies ? double(right) / double(copies) : 0.0);
     std::printf("precision %.4f\n", grouped ? double(right) / double(grouped) : 1.0);
     std::printf("posting_rows %lld\n", static_cast<long long>(postings));
+    std::printf("postings_with_two_seniorities %lld\n", static_cast<long long>(mixed_seniority));
   }
   const auto bytes = std::filesystem::file_size(path);
   std::printf("db_bytes %llu\n", static_cast<unsigned long long>(bytes));

@@ -574,9 +574,17 @@ BEGIN
 END;
 )sql";
 
-// Version 14 is taken by work on another branch; until it lands it
-// changes nothing.
-constexpr std::string_view kV14 = "";
+// Version 14: dedup precision (issue 12 part 6). A listing keeps the
+// seniority of its title (normalize::SeniorityOf: intern < entry < mid <
+// senior < staff < lead < director); two listings that both state one and
+// differ are two jobs. Features version 2 (the seniority, and a SimHash of
+// each distinct word once) is recomputed for every listing by
+// PostingStore::Open, which regroups them.
+constexpr std::string_view kV14 = R"sql(
+ALTER TABLE listings ADD COLUMN seniority TEXT;
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 2;
+)sql";
 
 // Version 15: `jobtrawl search` with filters (storage::Reader::Search).
 // The search walks the matches of its query newest first and checks each

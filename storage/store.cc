@@ -415,7 +415,7 @@ struct PostingStore::Statements {
   explicit Statements(SQLite::Database& db)
       : find_listing(db, "SELECT l.id, l.posting_id, l.content_hash, l.closed_at IS NOT NULL, "
                          "p.canonical_listing_id IS l.id, l.company_key, l.title_family, l.cities, "
-                         "l.simhash, l.features_version "
+                         "l.simhash, l.features_version, l.seniority "
                          "FROM listings l JOIN postings p ON p.id = l.posting_id "
                          "WHERE l.source_id = ? AND l.key = ?"),
         insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
@@ -439,14 +439,14 @@ struct PostingStore::Statements {
         touch_posting(db, "UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         insert_listing(db, "INSERT INTO listings (posting_id, source_id, key, url, external_id, "
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
-                           "simhash, band0, band1, band2, band3, features_version, id) "
-                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"),
+                           "simhash, band0, band1, band2, band3, features_version, seniority, id) "
+                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"),
         next_listing_id(db, "SELECT coalesce(max(id), 0) + 1 FROM listings"),
         update_listing(db, "UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
                            "closed_at=NULL WHERE id=?4"),
         update_features(db, "UPDATE listings SET company_key=?1, title_family=?2, cities=?3, "
                             "simhash=?4, band0=?5, band1=?6, band2=?7, band3=?8, "
-                            "features_version=?9 WHERE id=?10"),
+                            "features_version=?9, seniority=?10 WHERE id=?11"),
         touch_listing(db, "UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         save_http_cache(db,
                         "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
@@ -490,7 +490,8 @@ struct PostingStore::Statements {
 PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
     : db_(std::move(db)),
       deduper_(std::make_unique<internal::Deduper>(*db_, options.dedup_distance,
-                                                   options.canonical_kinds)),
+                                                   options.canonical_kinds,
+                                                   options.dedup_max_component)),
       stmts_(std::make_unique<Statements>(*db_)) {}
 
 PostingStore::~PostingStore() = default;
@@ -656,17 +657,17 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   };
   const std::string select =
       "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
-      ", " + pick("city") + ", " + pick("description") +
+      ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") +
       " FROM listings l INDEXED BY listings_features_stale JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
-      "WHERE l.features_version < 1 LIMIT 1000";
+      "WHERE l.features_version < 2 LIMIT 1000";
   // Every row read gets the current version and so leaves the index: the
   // loop ends, in whatever order SQLite gives them (grouping does not
   // depend on it).
   std::int64_t after = 0;
   for (;;) {
     auto more = Atomically(*db_, "cannot fill in matching features", [&] {
-      static_assert(internal::kFeaturesVersion == 1, "the literal above and listings_features_stale");
+      static_assert(internal::kFeaturesVersion == 2, "the literal above and listings_features_stale");
       SQLite::Statement q(*db_, select);
       SQLite::Statement cities(*db_,
                                "SELECT json_extract(value, '$.city') FROM "
@@ -690,10 +691,10 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
         if (names.empty()) {
           if (auto city = text(4)) names.push_back(*city);
         }
-        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5));
+        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5), text(6));
         stmts_->update_features.reset();
         internal::BindFeatures(stmts_->update_features, 1, f);
-        stmts_->update_features.bind(10, after);
+        stmts_->update_features.bind(11, after);
         stmts_->update_features.exec();
         if (f.Eligible()) eligible.push_back(after);
       }
@@ -932,7 +933,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         // A new listing of `posting_id`; returns its id.
         auto insert_listing = [&](std::int64_t posting_id) {
           s.insert_listing.reset();
-          s.insert_listing.bind(17, new_listing_id);
+          s.insert_listing.bind(18, new_listing_id);
           s.insert_listing.bind(1, posting_id);
           s.insert_listing.bind(2, source_id);
           s.insert_listing.bind(3, key);
@@ -982,6 +983,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       if (!s.find_listing.getColumn(8).isNull()) {
         before.simhash = std::bit_cast<std::uint64_t>(s.find_listing.getColumn(8).getInt64());
       }
+      if (!s.find_listing.getColumn(10).isNull()) before.seniority = s.find_listing.getColumn(10).getString();
       const bool features_current = s.find_listing.getColumn(9).getInt() == internal::kFeaturesVersion;
       s.find_listing.reset();
       if (changed && shown) {
@@ -1014,7 +1016,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       if (dedup && (!features_current || !(before == features))) {
         s.update_features.reset();
         internal::BindFeatures(s.update_features, 1, features);
-        s.update_features.bind(10, listing_id);
+        s.update_features.bind(11, listing_id);
         s.update_features.exec();
         deduper_->Regroup(listing_id,
                           features_current ? std::optional(before) : std::nullopt, now);

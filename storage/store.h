@@ -81,6 +81,13 @@ struct StoreOptions {
   std::vector<std::string> canonical_kinds = {"greenhouse", "lever",    "ashby",  "workable",
                                               "smartrecruiters", "recruitee", "workday", "personio",
                                               "breezy",     "rippling"};
+  // The most listings one regrouping reads through matches (issue 12
+  // part 6: a lookup touches a handful of listings, never a growing
+  // group). A component of matching listings larger than this is regrouped
+  // only around the listing that changed: the matches reached first
+  // (breadth-first), with every listing of each posting they are in. Up to
+  // this size the grouping is the same in every arrival order.
+  int dedup_max_component = 256;
 };
 
 // What the last fetch of a page left behind, for the next conditional GET.
