@@ -397,6 +397,8 @@ TEST(ReaderTest, SearchSinceDoesNotAssumeFirstSeenGrowsWithTheId) {
   EXPECT_THAT(ids({.match = "rust", .since = "2026-12-01T00:00:00Z"}), ElementsAre());
   EXPECT_THAT(ids({.match = "rust", .since = "2026-01-01T00:00:00Z", .rank_window = 0}),
               ElementsAre("1", "2", "3", "4", "5", "6"));
+}
+
 TEST(ReaderTest, DepartmentIsStoredRevisedAndExported) {
   // Schema v13 (issue 14 part 1): postings.department is written, its old
   // value kept in revisions when it changes, and given by Export and
