@@ -244,6 +244,8 @@ std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryO
   if (!cache) return fail(cache.error());
   auto last_good = store_->LastGoodRunStats(*id);
   if (!last_good) return fail(last_good.error());
+  // The runs degraded against one last good run are one breakage: one alarm.
+  if (*last_good) run.breakage_key = source.name + ":" + storage::StableHash(**last_good);
   auto run_id = store_->BeginRun(*id, now);
   if (!run_id) return fail(run_id.error());
   run.run_id = *run_id;
@@ -353,7 +355,10 @@ std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally)
     const std::string alarm = boost::json::serialize(boost::json::object{
         {"source", run.source_name}, {"run_id", run.run_id}, {"status", r.status},
         {"message", r.message}, {"started_at", run.started_at}, {"finished_at", now}});
-    auto added = store_->EnqueueAlarm(alerts_, std::to_string(run.run_id), alarm, now);
+    // Keyed by the breakage, not the run: the runs that stay degraded add no
+    // alarm (the outbox ignores a key it holds).
+    auto added = store_->EnqueueAlarm(
+        alerts_, run.breakage_key.empty() ? std::to_string(run.run_id) : run.breakage_key, alarm, now);
     if (!added) return added.error();
     outbox_rows_ += *added;
   }

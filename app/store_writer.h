@@ -182,6 +182,7 @@ class StoreWriter {
     bool lease_lost = false;
     std::string lease_holder_now;  // who has it instead
     std::int64_t not_applied = 0;  // jobs skipped after the lease was lost
+    std::string breakage_key;  // "SOURCE:HASH" of its last good run's stats; empty: none
   };
   struct OpenFailure;
 

@@ -441,6 +441,28 @@ TEST_F(AlertsTest, OneShotCrawlDeliversMatchingPostingsOnceAndDegradedRunsAsAlar
   EXPECT_EQ(alarm.at("alarm").at("source").as_string(), "acme");
   EXPECT_THAT(std::string(alarm.at("alarm").at("message").as_string()),
               HasSubstr("item selector li.job found 0 postings; found 6 last good run"));
+  EXPECT_THAT(std::string(alarm.at("idempotency_key").as_string()), ::testing::StartsWith("jobtrawl:ops:degraded:acme:"));
+
+  // Review of issue 14 part 3: still broken an hour later is the same
+  // breakage, no second alarm (one per run paged the operator every run).
+  auto still = RunCrawl(ioc, *config, {.parse_threads = 2, .now = [t0] { return t0 + std::chrono::hours(3); }});
+  ASSERT_TRUE(still.has_value());
+  ASSERT_EQ(still->sources[0].record.status, "degraded");
+  EXPECT_EQ(still->alerts_delivered, 0);
+  EXPECT_FALSE(std::getline(in, line));
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE event = 'degraded'"), ElementsAre("1"));
+
+  // Fixed, then broken again: a new breakage, a new alarm.
+  server.Route("/board", {200, listing(6)});
+  auto fixed = RunCrawl(ioc, *config, {.parse_threads = 2, .now = [t0] { return t0 + std::chrono::hours(4); }});
+  ASSERT_TRUE(fixed.has_value());
+  ASSERT_EQ(fixed->sources[0].record.status, "ok");
+  server.Route("/board", {200, "<ul><li class=\"job\"><h3>Platform Engineer</h3></li></ul>"});
+  auto again = RunCrawl(ioc, *config, {.parse_threads = 2, .now = [t0] { return t0 + std::chrono::hours(5); }});
+  ASSERT_TRUE(again.has_value());
+  ASSERT_EQ(again->sources[0].record.status, "degraded");
+  EXPECT_EQ(again->alerts_delivered, 1);
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE event = 'degraded'"), ElementsAre("2"));
 }
 
 TEST_F(AlertsTest, HangingReceiverCostsOneTimeoutPerPassNotOnePerEvent) {
