@@ -391,6 +391,7 @@ std::string FormatSummary(const CrawlSummary& summary) {
   storage::RunRecord total;
   int failed = 0;
   int skipped = 0;
+  int interrupted = 0;
   for (const auto& s : summary.sources) {
     const auto& r = s.record;
     out += Printf(kRow, s.name.c_str(), r.status.c_str(), n(r.pages).c_str(),
@@ -405,7 +406,8 @@ std::string FormatSummary(const CrawlSummary& summary) {
     total.not_modified += r.not_modified;
     total.closed += r.closed;
     total.counts += r.counts;
-    failed += r.status == "failed" || r.status == "interrupted";
+    failed += r.status == "failed";
+    interrupted += r.status == "interrupted";
     skipped += r.status == "skipped";
   }
   for (const auto& s : summary.not_due) {
@@ -414,7 +416,8 @@ std::string FormatSummary(const CrawlSummary& summary) {
   }
   const std::size_t sources = summary.sources.size();
   out += "crawled " + n(static_cast<std::int64_t>(sources)) + (sources == 1 ? " source" : " sources") +
-         " (" + n(failed) + " failed" + (skipped > 0 ? ", " + n(skipped) + " skipped" : "") +
+         " (" + n(failed) + " failed" + (interrupted > 0 ? ", " + n(interrupted) + " interrupted" : "") +
+         (skipped > 0 ? ", " + n(skipped) + " skipped" : "") +
          (summary.not_due.empty() ? std::string()
                                   : ", " + n(static_cast<std::int64_t>(summary.not_due.size())) + " not due") +
          "): " + n(total.pages) + " pages (" + HumanBytes(total.bytes) +

@@ -16,6 +16,25 @@ namespace {
 
 constexpr std::uint64_t kRobotsMaxBytes = 512 * 1024;  // RFC 9309 asks for 500 KiB at least
 
+// A Content-Length value (RFC 9110 section 8.6: 1*DIGIT; a list of the same
+// value repeated, "5, 5", is that value). nullopt for anything else.
+std::optional<std::uint64_t> ParseContentLength(std::string_view value) {
+  std::optional<std::uint64_t> length;
+  while (true) {
+    const size_t comma = value.find(',');
+    const std::string_view item = ascii::Trim(value.substr(0, comma), ascii::IsBlank);
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size() ||
+        !ascii::IsDigit(item.front()) || (length && *length != n)) {
+      return std::nullopt;
+    }
+    length = n;
+    if (comma == std::string_view::npos) return length;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 FetchError ClassifyCurlError(CURLcode rc) {
   // A table rather than a switch: CURLcode has ~100 values and most mean "protocol".
   static constexpr std::pair<CURLcode, FetchError> kKinds[] = {
@@ -80,6 +99,8 @@ void Transfer::BeginAttempt(EasyHandle easy, const config::HttpConfig& http, Add
   body_.clear();
   headers_.clear();
   too_large_ = false;
+  content_length_.reset();
+  framing_error_.clear();
   refused_addresses_.clear();
   error_[0] = '\0';
   header_list_.reset();
@@ -226,6 +247,13 @@ Transfer::Outcome Transfer::EndAttempt(CURLcode rc, const config::HttpConfig& ht
     r.status = 0;
     return out;
   }
+  if (!framing_error_.empty()) {
+    r.error = FetchError::kProtocol;
+    r.error_message = framing_error_ + ": the response has no valid framing (RFC 9112 section 6.3)";
+    r.status = 0;
+    body_.clear();
+    return out;
+  }
   if (is_robots && too_large_) rc = CURLE_OK;  // the first 512 KiB are enough
   if (rc == CURLE_OK) {
     r.body = std::move(body_);
@@ -280,16 +308,30 @@ size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) noe
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     if (line.starts_with("HTTP/")) {
       t->headers_.clear();  // a new response (after 100-continue or a followed redirect)
+      t->content_length_.reset();
     } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
       std::string_view name = line.substr(0, colon);
       std::string_view value = line.substr(colon + 1);
       value = ascii::TrimLeft(value, ascii::IsBlank);
       if (ascii::EqualsIgnoreCase(name, "content-length")) {
+        // RFC 9112 section 6.3: an invalid Content-Length (not digits, or
+        // two different values) leaves the response without valid framing,
+        // and a user agent must discard it. libcurl alone reads the last one.
+        const std::string_view shown = value.substr(0, 40);
+        const auto length = ParseContentLength(value);
+        if (!length) {
+          t->framing_error_ = "invalid Content-Length \"" + std::string(shown) + "\"";
+          return 0;
+        }
+        if (t->content_length_ && *t->content_length_ != *length) {
+          t->framing_error_ = "conflicting Content-Length headers (" + std::to_string(*t->content_length_) +
+                              ", then " + std::to_string(*length) + ")";
+          return 0;
+        }
+        t->content_length_ = length;
         // One allocation for the body instead of a string that doubles its
         // way up (a compressed body may still grow past it).
-        std::uint64_t length = 0;
-        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
-        if (ec == std::errc()) t->body_.reserve(std::min<std::uint64_t>(length, t->max_body_));
+        t->body_.reserve(std::min<std::uint64_t>(*length, t->max_body_));
       }
       // A server that sends endless headers is cut off like an endless body.
       if (t->headers_.size() >= 1000) return 0;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,8 @@ class Transfer {
   std::vector<std::pair<std::string, std::string>> headers_;
   std::uint64_t max_body_ = 0;
   bool too_large_ = false;
+  std::optional<std::uint64_t> content_length_;  // of the response being read
+  std::string framing_error_;                    // why its framing is invalid; empty when it is not
   std::vector<std::string> refused_addresses_;
   char error_[CURL_ERROR_SIZE] = {};
 };

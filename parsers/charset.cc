@@ -3,6 +3,7 @@
 #include <iconv.h>
 #include <uchardet.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
@@ -35,6 +36,16 @@ size_t Utf8Sequence(std::string_view s, size_t i) {
   return n;
 }
 
+// True when `tail` (the end of the input) is the start of a UTF-8 sequence
+// that the end cut short.
+bool IsTruncatedSequence(std::string_view tail) {
+  const auto lead = static_cast<unsigned char>(tail[0]);
+  const size_t n = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+  if (n == 0 || lead > 0xF4 || tail.size() >= n) return false;
+  return std::all_of(tail.begin() + 1, tail.end(),
+                     [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; });
+}
+
 // Valid UTF-8 with each invalid sequence replaced by U+FFFD.
 std::string SanitizeUtf8(std::string_view s, int& replaced) {
   std::string out;
@@ -53,20 +64,102 @@ std::string SanitizeUtf8(std::string_view s, int& replaced) {
   return out;
 }
 
-// Labels mapped as the Encoding Standard does for the ones that matter here
-// (https://encoding.spec.whatwg.org/#names-and-labels).
-std::string Canonical(std::string label) {
-  for (auto& c : label) c = ascii::ToLower(c);
-  while (!label.empty() && (label.back() == ' ' || label.back() == '"' || label.back() == '\'')) label.pop_back();
-  while (!label.empty() && (label.front() == ' ' || label.front() == '"' || label.front() == '\'')) label.erase(0, 1);
-  if (label == "utf8" || label == "unicode-1-1-utf-8") return "utf-8";
-  if (label == "latin1" || label == "iso-8859-1" || label == "iso8859-1" || label == "us-ascii" ||
-      label == "ascii" || label == "cp1252" || label == "l1" || label == "x-cp1252") {
-    return "windows-1252";
-  }
-  if (label == "shift-jis" || label == "sjis" || label == "x-sjis") return "shift_jis";
-  if (label == "gb2312" || label == "gbk" || label == "x-gbk") return "gb18030";
-  return label;
+// The Encoding Standard's labels and the encoding each names, sorted by
+// label (https://encoding.spec.whatwg.org/#names-and-labels): 227 labels of
+// 40 encodings. A label outside it names no encoding a browser would use
+// (ibm852, utf-7, utf-32...) and is ignored, as browsers ignore it.
+struct EncodingLabel {
+  std::string_view label;
+  std::string_view encoding;
+};
+constexpr EncodingLabel kEncodingLabels[] = {
+    {"866", "ibm866"}, {"ansi_x3.4-1968", "windows-1252"}, {"arabic", "iso-8859-6"},
+    {"ascii", "windows-1252"}, {"asmo-708", "iso-8859-6"}, {"big5", "big5"}, {"big5-hkscs", "big5"},
+    {"chinese", "gbk"}, {"cn-big5", "big5"}, {"cp1250", "windows-1250"}, {"cp1251", "windows-1251"},
+    {"cp1252", "windows-1252"}, {"cp1253", "windows-1253"}, {"cp1254", "windows-1254"},
+    {"cp1255", "windows-1255"}, {"cp1256", "windows-1256"}, {"cp1257", "windows-1257"},
+    {"cp1258", "windows-1258"}, {"cp819", "windows-1252"}, {"cp866", "ibm866"}, {"csbig5", "big5"},
+    {"cseuckr", "euc-kr"}, {"cseucpkdfmtjapanese", "euc-jp"}, {"csgb2312", "gbk"},
+    {"csibm866", "ibm866"}, {"csiso2022jp", "iso-2022-jp"}, {"csiso2022kr", "replacement"},
+    {"csiso58gb231280", "gbk"}, {"csiso88596e", "iso-8859-6"}, {"csiso88596i", "iso-8859-6"},
+    {"csiso88598e", "iso-8859-8"}, {"csiso88598i", "iso-8859-8-i"}, {"csisolatin1", "windows-1252"},
+    {"csisolatin2", "iso-8859-2"}, {"csisolatin3", "iso-8859-3"}, {"csisolatin4", "iso-8859-4"},
+    {"csisolatin5", "windows-1254"}, {"csisolatin6", "iso-8859-10"}, {"csisolatin9", "iso-8859-15"},
+    {"csisolatinarabic", "iso-8859-6"}, {"csisolatincyrillic", "iso-8859-5"},
+    {"csisolatingreek", "iso-8859-7"}, {"csisolatinhebrew", "iso-8859-8"}, {"cskoi8r", "koi8-r"},
+    {"csksc56011987", "euc-kr"}, {"csmacintosh", "macintosh"}, {"csshiftjis", "shift_jis"},
+    {"csunicode", "utf-16le"}, {"cyrillic", "iso-8859-5"}, {"dos-874", "windows-874"},
+    {"ecma-114", "iso-8859-6"}, {"ecma-118", "iso-8859-7"}, {"elot_928", "iso-8859-7"},
+    {"euc-jp", "euc-jp"}, {"euc-kr", "euc-kr"}, {"gb18030", "gb18030"}, {"gb2312", "gbk"},
+    {"gb_2312", "gbk"}, {"gb_2312-80", "gbk"}, {"gbk", "gbk"}, {"greek", "iso-8859-7"},
+    {"greek8", "iso-8859-7"}, {"hebrew", "iso-8859-8"}, {"hz-gb-2312", "replacement"},
+    {"ibm819", "windows-1252"}, {"ibm866", "ibm866"}, {"iso-10646-ucs-2", "utf-16le"},
+    {"iso-2022-cn", "replacement"}, {"iso-2022-cn-ext", "replacement"},
+    {"iso-2022-jp", "iso-2022-jp"}, {"iso-2022-kr", "replacement"}, {"iso-8859-1", "windows-1252"},
+    {"iso-8859-10", "iso-8859-10"}, {"iso-8859-11", "windows-874"}, {"iso-8859-13", "iso-8859-13"},
+    {"iso-8859-14", "iso-8859-14"}, {"iso-8859-15", "iso-8859-15"}, {"iso-8859-16", "iso-8859-16"},
+    {"iso-8859-2", "iso-8859-2"}, {"iso-8859-3", "iso-8859-3"}, {"iso-8859-4", "iso-8859-4"},
+    {"iso-8859-5", "iso-8859-5"}, {"iso-8859-6", "iso-8859-6"}, {"iso-8859-6-e", "iso-8859-6"},
+    {"iso-8859-6-i", "iso-8859-6"}, {"iso-8859-7", "iso-8859-7"}, {"iso-8859-8", "iso-8859-8"},
+    {"iso-8859-8-e", "iso-8859-8"}, {"iso-8859-8-i", "iso-8859-8-i"},
+    {"iso-8859-9", "windows-1254"}, {"iso-ir-100", "windows-1252"}, {"iso-ir-101", "iso-8859-2"},
+    {"iso-ir-109", "iso-8859-3"}, {"iso-ir-110", "iso-8859-4"}, {"iso-ir-126", "iso-8859-7"},
+    {"iso-ir-127", "iso-8859-6"}, {"iso-ir-138", "iso-8859-8"}, {"iso-ir-144", "iso-8859-5"},
+    {"iso-ir-148", "windows-1254"}, {"iso-ir-149", "euc-kr"}, {"iso-ir-157", "iso-8859-10"},
+    {"iso-ir-58", "gbk"}, {"iso8859-1", "windows-1252"}, {"iso8859-10", "iso-8859-10"},
+    {"iso8859-11", "windows-874"}, {"iso8859-13", "iso-8859-13"}, {"iso8859-14", "iso-8859-14"},
+    {"iso8859-15", "iso-8859-15"}, {"iso8859-2", "iso-8859-2"}, {"iso8859-3", "iso-8859-3"},
+    {"iso8859-4", "iso-8859-4"}, {"iso8859-5", "iso-8859-5"}, {"iso8859-6", "iso-8859-6"},
+    {"iso8859-7", "iso-8859-7"}, {"iso8859-8", "iso-8859-8"}, {"iso8859-9", "windows-1254"},
+    {"iso88591", "windows-1252"}, {"iso885910", "iso-8859-10"}, {"iso885911", "windows-874"},
+    {"iso885913", "iso-8859-13"}, {"iso885914", "iso-8859-14"}, {"iso885915", "iso-8859-15"},
+    {"iso88592", "iso-8859-2"}, {"iso88593", "iso-8859-3"}, {"iso88594", "iso-8859-4"},
+    {"iso88595", "iso-8859-5"}, {"iso88596", "iso-8859-6"}, {"iso88597", "iso-8859-7"},
+    {"iso88598", "iso-8859-8"}, {"iso88599", "windows-1254"}, {"iso_8859-1", "windows-1252"},
+    {"iso_8859-15", "iso-8859-15"}, {"iso_8859-1:1987", "windows-1252"},
+    {"iso_8859-2", "iso-8859-2"}, {"iso_8859-2:1987", "iso-8859-2"}, {"iso_8859-3", "iso-8859-3"},
+    {"iso_8859-3:1988", "iso-8859-3"}, {"iso_8859-4", "iso-8859-4"},
+    {"iso_8859-4:1988", "iso-8859-4"}, {"iso_8859-5", "iso-8859-5"},
+    {"iso_8859-5:1988", "iso-8859-5"}, {"iso_8859-6", "iso-8859-6"},
+    {"iso_8859-6:1987", "iso-8859-6"}, {"iso_8859-7", "iso-8859-7"},
+    {"iso_8859-7:1987", "iso-8859-7"}, {"iso_8859-8", "iso-8859-8"},
+    {"iso_8859-8:1988", "iso-8859-8"}, {"iso_8859-9", "windows-1254"},
+    {"iso_8859-9:1989", "windows-1254"}, {"koi", "koi8-r"}, {"koi8", "koi8-r"},
+    {"koi8-r", "koi8-r"}, {"koi8-ru", "koi8-u"}, {"koi8-u", "koi8-u"}, {"koi8_r", "koi8-r"},
+    {"korean", "euc-kr"}, {"ks_c_5601-1987", "euc-kr"}, {"ks_c_5601-1989", "euc-kr"},
+    {"ksc5601", "euc-kr"}, {"ksc_5601", "euc-kr"}, {"l1", "windows-1252"}, {"l2", "iso-8859-2"},
+    {"l3", "iso-8859-3"}, {"l4", "iso-8859-4"}, {"l5", "windows-1254"}, {"l6", "iso-8859-10"},
+    {"l9", "iso-8859-15"}, {"latin1", "windows-1252"}, {"latin2", "iso-8859-2"},
+    {"latin3", "iso-8859-3"}, {"latin4", "iso-8859-4"}, {"latin5", "windows-1254"},
+    {"latin6", "iso-8859-10"}, {"logical", "iso-8859-8-i"}, {"mac", "macintosh"},
+    {"macintosh", "macintosh"}, {"ms932", "shift_jis"}, {"ms_kanji", "shift_jis"},
+    {"shift-jis", "shift_jis"}, {"shift_jis", "shift_jis"}, {"sjis", "shift_jis"},
+    {"sun_eu_greek", "iso-8859-7"}, {"tis-620", "windows-874"}, {"ucs-2", "utf-16le"},
+    {"unicode", "utf-16le"}, {"unicode-1-1-utf-8", "utf-8"}, {"unicode11utf8", "utf-8"},
+    {"unicode20utf8", "utf-8"}, {"unicodefeff", "utf-16le"}, {"unicodefffe", "utf-16be"},
+    {"us-ascii", "windows-1252"}, {"utf-16", "utf-16le"}, {"utf-16be", "utf-16be"},
+    {"utf-16le", "utf-16le"}, {"utf-8", "utf-8"}, {"utf8", "utf-8"}, {"visual", "iso-8859-8"},
+    {"windows-1250", "windows-1250"}, {"windows-1251", "windows-1251"},
+    {"windows-1252", "windows-1252"}, {"windows-1253", "windows-1253"},
+    {"windows-1254", "windows-1254"}, {"windows-1255", "windows-1255"},
+    {"windows-1256", "windows-1256"}, {"windows-1257", "windows-1257"},
+    {"windows-1258", "windows-1258"}, {"windows-31j", "shift_jis"}, {"windows-874", "windows-874"},
+    {"windows-949", "euc-kr"}, {"x-cp1250", "windows-1250"}, {"x-cp1251", "windows-1251"},
+    {"x-cp1252", "windows-1252"}, {"x-cp1253", "windows-1253"}, {"x-cp1254", "windows-1254"},
+    {"x-cp1255", "windows-1255"}, {"x-cp1256", "windows-1256"}, {"x-cp1257", "windows-1257"},
+    {"x-cp1258", "windows-1258"}, {"x-euc-jp", "euc-jp"}, {"x-gbk", "gbk"},
+    {"x-mac-cyrillic", "x-mac-cyrillic"}, {"x-mac-roman", "macintosh"},
+    {"x-mac-ukrainian", "x-mac-cyrillic"}, {"x-sjis", "shift_jis"}, {"x-unicode20utf8", "utf-8"},
+    {"x-user-defined", "x-user-defined"}, {"x-x-big5", "big5"},
+};
+
+// The name iconv knows an encoding by, where it differs from the standard's.
+std::string IconvName(std::string_view encoding) {
+  if (encoding == "gbk") return "GB18030";  // the standard decodes gbk as gb18030
+  if (encoding == "big5") return "BIG5-HKSCS";
+  if (encoding == "iso-8859-8-i") return "ISO-8859-8";  // logical order; same bytes
+  if (encoding == "x-mac-cyrillic") return "MAC-CYRILLIC";
+  return std::string(encoding);
 }
 
 struct IconvCloser {
@@ -76,12 +169,34 @@ struct IconvCloser {
   }
 };
 
-// Transcodes with iconv; false when iconv does not know `charset`.
-bool Transcode(std::string_view in, const std::string& charset, std::string& out, int& replaced) {
-  iconv_t raw = iconv_open("UTF-8", charset.c_str());
+// Decodes `in` from `encoding` (a name of kEncodingLabels) into `out`;
+// false when iconv does not know it.
+bool Transcode(std::string_view in, std::string_view encoding, std::string& out, int& replaced) {
+  out.clear();
+  if (encoding == "replacement") {
+    // The standard's guard against ISO-2022-KR/CN and HZ smuggling markup
+    // past filters: the whole input decodes to one U+FFFD.
+    if (!in.empty()) {
+      out = kReplacement;
+      ++replaced;
+    }
+    return true;
+  }
+  if (encoding == "x-user-defined") {
+    // ASCII as itself, bytes 0x80-0xFF to U+F780-U+F7FF.
+    for (char c : in) {
+      const auto b = static_cast<unsigned char>(c);
+      if (b < 0x80) {
+        out.push_back(c);
+      } else {
+        AppendUtf8(out, 0xF780 + (b - 0x80));
+      }
+    }
+    return true;
+  }
+  iconv_t raw = iconv_open("UTF-8", IconvName(encoding).c_str());
   if (raw == reinterpret_cast<iconv_t>(-1)) return false;
   std::unique_ptr<iconv_t, IconvCloser> cd(new iconv_t(raw));
-  out.clear();
   out.reserve(in.size() + in.size() / 2);
   char* src = const_cast<char*>(in.data());
   size_t src_left = in.size();
@@ -114,7 +229,9 @@ std::string Detect(std::string_view bytes) {
   uchardet_data_end(ud);
   std::string name = uchardet_get_charset(ud);
   uchardet_delete(ud);
-  return Canonical(name);
+  // uchardet also answers with encodings no web page is read as (IBM852,
+  // MAC-CENTRALEUROPE for a short Western page): only the standard's count.
+  return EncodingForLabel(name);
 }
 
 // windows-1252's bytes 0x80-0x9F.
@@ -131,6 +248,35 @@ int Cp1252Byte(char32_t cp) {
     if (kC1[i] == cp) return static_cast<int>(0x80 + i);
   }
   return -1;
+}
+
+// True when undeclared bytes that are not valid UTF-8 are still best read
+// as UTF-8: they hold valid multi-byte sequences, at least as many as
+// invalid bytes. Legacy single-byte text almost never pairs a lead byte
+// with continuation bytes by chance, so a UTF-8 page with a stray byte (a
+// legacy character pasted into a template) keeps its text, where detection
+// on a page with few non-ASCII letters guesses a DOS code page. A sequence
+// cut short by the end of the body (a transfer stopped at the size limit)
+// counts for neither side.
+bool MostlyUtf8(std::string_view s) {
+  size_t valid = 0;
+  size_t invalid = 0;
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t n = Utf8Sequence(s, i);
+    if (n > 0) {
+      ++valid;
+      i += n;
+      continue;
+    }
+    if (IsTruncatedSequence(s.substr(i))) break;
+    ++invalid;
+    ++i;
+  }
+  return valid > 0 && valid >= invalid;
 }
 
 char32_t DecodeCodePoint(std::string_view s, size_t i, size_t n) {
@@ -167,12 +313,26 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string EncodingForLabel(std::string_view label) {
+  label = ascii::Trim(label);
+  std::string key;
+  key.reserve(label.size());
+  for (char c : label) {
+    if (c == '"' || c == '\'') continue;
+    key.push_back(ascii::ToLower(c));
+  }
+  const auto* end = std::end(kEncodingLabels);
+  const auto* at = std::lower_bound(std::begin(kEncodingLabels), end, key,
+                                    [](const EncodingLabel& e, const std::string& k) { return e.label < k; });
+  return at != end && at->label == key ? std::string(at->encoding) : std::string();
+}
+
 std::string CharsetFromContentType(std::string_view content_type) {
   size_t at = ascii::FindIgnoreCase(content_type, "charset=");
   if (at == std::string_view::npos) return {};
   std::string_view v = content_type.substr(at + 8);
   v = v.substr(0, v.find_first_of(";, \t"));
-  return Canonical(std::string(v));
+  return EncodingForLabel(v);
 }
 
 std::string CharsetFromMeta(std::string_view html) {
@@ -186,10 +346,13 @@ std::string CharsetFromMeta(std::string_view html) {
       std::string_view v = tag.substr(c + 8);
       while (!v.empty() && (v.front() == '"' || v.front() == '\'' || v.front() == ' ')) v.remove_prefix(1);
       v = v.substr(0, v.find_first_of("\"'; />"));
-      if (!v.empty()) {
-        std::string label = Canonical(std::string(v));
-        // A document read as ASCII-compatible bytes cannot be UTF-16.
-        return label.starts_with("utf-16") ? "utf-8" : label;
+      std::string encoding = EncodingForLabel(v);
+      if (!encoding.empty()) {
+        // HTML's "prescan a byte stream": a document read as ASCII-compatible
+        // bytes cannot be UTF-16, and x-user-defined there means windows-1252.
+        if (encoding.starts_with("utf-16")) return "utf-8";
+        if (encoding == "x-user-defined") return "windows-1252";
+        return encoding;
       }
     }
   }
@@ -206,12 +369,7 @@ std::string CharsetFromXmlDeclaration(std::string_view bytes) {
   if (quote == std::string_view::npos) return {};
   size_t end = decl.find(decl[quote], quote + 1);
   if (end == std::string_view::npos) return {};
-  std::string charset;
-  for (char c : decl.substr(quote + 1, end - quote - 1)) {
-    charset.push_back(ascii::ToLower(c));
-  }
-  if (charset == "utf8") charset = "utf-8";
-  return charset;
+  return EncodingForLabel(decl.substr(quote + 1, end - quote - 1));
 }
 
 DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
@@ -246,6 +404,7 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
   if (transcode(CharsetFromXmlDeclaration(bytes), "xml", bytes)) return d;
   if (transcode(CharsetFromMeta(bytes), "meta", bytes)) return d;
   if (IsValidUtf8(bytes)) return as_utf8(bytes, "detected");
+  if (MostlyUtf8(bytes)) return as_utf8(bytes, "detected");
   if (transcode(Detect(bytes), "detected", bytes)) return d;
   transcode("windows-1252", "default", bytes);
   return d;

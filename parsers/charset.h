@@ -3,8 +3,10 @@
 // byte order mark, then the HTTP Content-Type charset, then an XML
 // declaration's encoding (feeds, sitemaps), then <meta charset>
 // or <meta http-equiv> within the first 1024 bytes, then detection
-// (uchardet), with windows-1252 as the last resort. Transcoding uses iconv;
-// invalid sequences become U+FFFD, never passed on.
+// (uchardet, limited to the Encoding Standard's encodings, after a check
+// that bytes which are nearly all UTF-8 stay UTF-8), with windows-1252 as
+// the last resort. Labels are read through the Encoding Standard's table;
+// transcoding uses iconv; invalid sequences become U+FFFD, never passed on.
 #ifndef JOBTRAWL_PARSERS_CHARSET_H_
 #define JOBTRAWL_PARSERS_CHARSET_H_
 
@@ -16,7 +18,7 @@ namespace jobtrawl::parsers {
 struct DecodedText {
   bool unchanged = false;  // the input was valid UTF-8 already: use it as it is
   std::string text;        // otherwise: the input as valid UTF-8
-  std::string charset;     // what the bytes were read as, e.g. "utf-8", "windows-1252"
+  std::string charset;     // the Encoding Standard's name of what the bytes were read as, e.g. "utf-8", "windows-1252"
   std::string source;      // how it was decided: "bom", "header", "xml", "meta", "detected", "default"
   int replaced = 0;        // invalid sequences replaced by U+FFFD
 
@@ -26,6 +28,12 @@ struct DecodedText {
 
 // Never fails: unknown charsets fall back to detection, then windows-1252.
 DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type = {});
+
+// The encoding a label names in the Encoding Standard
+// (https://encoding.spec.whatwg.org/#names-and-labels), e.g. "latin1" ->
+// "windows-1252", " UTF8 " -> "utf-8"; empty for a label it does not list
+// (which the steps below then ignore, as browsers do).
+std::string EncodingForLabel(std::string_view label);
 
 // The charset named in a Content-Type value ("text/html; charset=ISO-8859-1"),
 // lower-cased; empty when none.

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <thread>
 
+#include "storage/sqlite_file.h"
+
 namespace jobtrawl::storage {
 
 std::expected<BackupStats, Error> BackupDatabase(const std::filesystem::path& source,
@@ -33,10 +35,10 @@ std::expected<BackupStats, Error> BackupDatabase(const std::filesystem::path& so
   std::filesystem::remove(tmp, ec);
   BackupStats stats;
   try {
-    SQLite::Database from(source.string(), SQLITE_OPEN_READONLY);
+    SQLite::Database from(SqliteFileName(source), SQLITE_OPEN_READONLY);
     from.setBusyTimeout(5000);
     {
-      SQLite::Database to(tmp.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+      SQLite::Database to(SqliteFileName(tmp), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
       SQLite::Backup backup(to, from);
       // All pages in one step: one read transaction, so one snapshot. A
       // busy or locked source (a writer checkpointing) is tried again.
@@ -50,7 +52,7 @@ std::expected<BackupStats, Error> BackupDatabase(const std::filesystem::path& so
       }
       stats.pages = backup.getTotalPageCount();
     }
-    SQLite::Database check(tmp.string(), SQLITE_OPEN_READWRITE);
+    SQLite::Database check(SqliteFileName(tmp), SQLITE_OPEN_READWRITE);
     const std::string result = check.execAndGet("PRAGMA quick_check").getString();
     if (result != "ok") throw SQLite::Exception("the copy fails quick_check: " + result);
     stats.schema_version = check.execAndGet("PRAGMA user_version").getInt();

@@ -10,6 +10,7 @@
 
 #include "model/clock.h"
 #include "model/date_time.h"
+#include "storage/sqlite_file.h"
 #include "storage/store.h"
 
 namespace jobtrawl::storage {
@@ -149,7 +150,7 @@ std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem
   }
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(name, SQLite::OPEN_READONLY);
+    db = std::make_unique<SQLite::Database>(SqliteFileName(path), SQLite::OPEN_READONLY);
     // Readers wait only while the writer's WAL is being recovered or reset.
     db->setBusyTimeout(5000);
   } catch (const SQLite::Exception& e) {

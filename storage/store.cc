@@ -17,6 +17,7 @@
 #include "model/clock.h"
 #include "storage/backup.h"
 #include "storage/dedup.h"
+#include "storage/sqlite_file.h"
 
 namespace jobtrawl::storage {
 namespace {
@@ -561,7 +562,7 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
   const bool on_disk = path != ":memory:" && !path.empty();
   auto db = Guard("cannot open database " + path.string(), [&] {
     auto opened = std::make_unique<SQLite::Database>(
-        path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+        SqliteFileName(path), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     if (on_disk) RestrictToOwnerAndGroup(path);
     opened->setBusyTimeout(10000);
     opened->exec("PRAGMA foreign_keys = ON");
@@ -624,7 +625,7 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenExisting(
     return std::unexpected(Error::NotFound("no database at " + path.string()));
   }
   try {
-    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    SQLite::Database db(SqliteFileName(path), SQLite::OPEN_READONLY);
     const int tables = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
     const int version = db.execAndGet("PRAGMA user_version").getInt();
     if (version == 0 || tables == 0) {

@@ -409,5 +409,29 @@ TEST_F(FetcherFaultsTest, ANonHttpAnswerIsAProtocolFaultNotAForbiddenUrl) {
       << FetchErrorName(got->error) << ": " << got->error_message;
 }
 
+TEST_F(FetcherFaultsTest, ConflictingContentLengthsAreAnInvalidFramingNotABody) {
+  // RFC 9112 section 6.3: a response whose Content-Length is invalid (two
+  // different values) has no valid framing, and a user agent must discard
+  // it. libcurl alone takes the last value: "hello" became 20 bytes of
+  // whatever followed. The same length twice is one length.
+  http_.retries = 0;
+  server_.Route("/two", {.raw = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 20\r\n"
+                                 "Content-Type: text/html\r\n\r\nhello world and more"});
+  server_.Route("/list", {.raw = "HTTP/1.1 200 OK\r\nContent-Length: 5, 20\r\n"
+                                  "Content-Type: text/html\r\n\r\nhello world and more"});
+  server_.Route("/sign", {.raw = "HTTP/1.1 200 OK\r\nContent-Length: +5\r\n"
+                                  "Content-Type: text/html\r\n\r\nhello"});
+  server_.Route("/same", {.raw = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n"
+                                  "Content-Type: text/html\r\n\r\nhello"});
+  auto r = Fetch({server_.Url("/two"), server_.Url("/list"), server_.Url("/sign"), server_.Url("/same")});
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(r[i].error, FetchError::kProtocol) << i << ": " << r[i].body;
+    EXPECT_NE(r[i].error_message.find("Content-Length"), std::string::npos) << r[i].error_message;
+    EXPECT_TRUE(r[i].body.empty());
+  }
+  EXPECT_EQ(r[3].error, FetchError::kNone) << r[3].error_message;
+  EXPECT_EQ(r[3].body, "hello");
+}
+
 }  // namespace
 }  // namespace jobtrawl::crawler

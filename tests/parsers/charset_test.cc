@@ -57,6 +57,81 @@ TEST(CharsetTest, InvalidSequencesAreReplacedNeverPassedOn) {
   EXPECT_TRUE(IsValidUtf8(Utf8("caf\xE9", "text/html; charset=x-no-such-charset")));
 }
 
+TEST(CharsetTest, UndeclaredUtf8WithAFewBadBytesStaysUtf8) {
+  // A UTF-8 page that declares nothing and carries a stray byte (a body cut
+  // mid-character at the size limit, a legacy byte pasted into a template)
+  // is still UTF-8: the bad bytes become U+FFFD and every other character
+  // keeps its value. Reading the whole page as windows-1252 instead turns
+  // each accented letter into mojibake ("Zürich" -> "ZÃ¼rich").
+  const std::string page =
+      "<html><body><h1>Senior Engineer \xE2\x80\x94 Z\xC3\xBCrich</h1><p>Caf\xC3\xA9 "
+      "M\xC3\xBCnchen, S\xC3\xA3o Paulo, Krak\xC3\xB3w \xE2\x80\x9Cremote\xE2\x80\x9D.</p>";
+  const std::string cases[] = {
+      page + "<p>stray \xFF byte</p></body></html>",         // an invalid byte
+      page + "<p>legacy \xE9t\xE9</p></body></html>",       // windows-1252 bytes in a UTF-8 page
+      page + "<p>cut at the limit \xE2\x80",                 // truncated mid-character
+  };
+  // Few non-ASCII letters among much ASCII: uchardet alone guesses IBM852
+  // here ("Z\u251c\u255drich").
+  std::string filler;
+  for (int i = 0; i < 400; ++i) filler += "lorem ";
+  const std::string short_pages[] = {
+      "<p>Z\xC3\xBCrich</p>" + filler + "<p>Krak\xC3\xB3w \xE2\x80\x9Cremote\xE2\x80\x9D \xFF</p>",
+      "<p>Z\xC3\xBCrich</p>" + filler + "<p>Krak\xC3\xB3w \xE2\x80\x9Cremote\xE2\x80\x9D \xE9t\xE9</p>",
+  };
+  for (const auto& bytes : {cases[0], cases[1], cases[2], short_pages[0], short_pages[1]}) {
+    DecodedText d = DecodeToUtf8(bytes);
+    std::string text(d.View(bytes));
+    EXPECT_EQ(d.charset, "utf-8") << bytes;
+    EXPECT_TRUE(IsValidUtf8(text));
+    EXPECT_NE(text.find("Z\xC3\xBCrich"), std::string::npos) << text;
+    EXPECT_NE(text.find("Krak\xC3\xB3w \xE2\x80\x9Cremote\xE2\x80\x9D"), std::string::npos) << text;
+    EXPECT_NE(text.find("\xEF\xBF\xBD"), std::string::npos) << text;
+    EXPECT_GE(d.replaced, 1);
+  }
+  // Legacy text with one byte pair that happens to form a UTF-8 sequence is
+  // still legacy text: a lone valid sequence among many invalid bytes is chance.
+  std::string legacy = "<p>M\xFCnchen, Z\xFCrich, K\xF6ln, D\xFCsseldorf, Gen\xE8ve, "
+                       "\xC3\xA9 and gr\xF6\xDF" "ere B\xFCros.</p>";
+  std::string text = Utf8(legacy);
+  EXPECT_NE(text.find("M\xC3\xBCnchen"), std::string::npos) << text;
+}
+
+TEST(CharsetTest, LabelsAreReadThroughTheEncodingStandardsTable) {
+  // https://encoding.spec.whatwg.org/#names-and-labels
+  EXPECT_EQ(EncodingForLabel("latin1"), "windows-1252");
+  EXPECT_EQ(EncodingForLabel(" ISO-8859-1\t"), "windows-1252");
+  EXPECT_EQ(EncodingForLabel("\"UTF8\""), "utf-8");
+  EXPECT_EQ(EncodingForLabel("x-unicode20utf8"), "utf-8");
+  EXPECT_EQ(EncodingForLabel("tis-620"), "windows-874");
+  EXPECT_EQ(EncodingForLabel("gb2312"), "gbk");
+  EXPECT_EQ(EncodingForLabel("ks_c_5601-1987"), "euc-kr");
+  EXPECT_EQ(EncodingForLabel("iso-2022-kr"), "replacement");
+  EXPECT_EQ(EncodingForLabel("utf-16"), "utf-16le");
+  for (const char* unknown : {"ibm852", "utf-7", "utf-32", "mac-centraleurope", "x-no-such", "", "utf-8x"}) {
+    EXPECT_EQ(EncodingForLabel(unknown), "") << unknown;
+  }
+
+  // Declared labels the standard does not list are ignored, as browsers
+  // ignore them: UTF-7 would turn "+ADw-script+AD4-" into markup.
+  const std::string utf7 = "<meta charset=\"utf-7\"><p>+ADw-script+AD4-</p>";
+  DecodedText d = DecodeToUtf8(utf7);
+  EXPECT_EQ(d.charset, "utf-8");
+  EXPECT_EQ(std::string(d.View(utf7)), utf7);
+  EXPECT_EQ(Utf8("caf\xE9", "text/html; charset=ibm852"), "caf\xC3\xA9");
+  // Encodings iconv names differently.
+  EXPECT_EQ(Utf8("\xC4\xE3\xBA\xC3", "text/html; charset=gb2312"), "\xE4\xBD\xA0\xE5\xA5\xBD");  // 你好
+  EXPECT_EQ(Utf8("\xA4\xA4", "text/html; charset=big5"), "\xE4\xB8\xAD");                         // 中
+  // The replacement encoding: the whole input is one U+FFFD.
+  EXPECT_EQ(Utf8("\x1B$)C<p>hi</p>", "text/html; charset=iso-2022-kr"), "\xEF\xBF\xBD");
+  // x-user-defined: bytes 80-FF to U+F780-U+F7FF; in <meta> it means windows-1252.
+  EXPECT_EQ(Utf8("a\x80\xFF", "text/html; charset=x-user-defined"), "a\xEF\x9E\x80\xEF\x9F\xBF");
+  EXPECT_EQ(DecodeToUtf8("<meta charset=x-user-defined>\x93").charset, "windows-1252");
+  // An XML declaration's name is a label like any other.
+  EXPECT_EQ(CharsetFromXmlDeclaration("<?xml version=\"1.0\" encoding=\"Latin1\"?><rss/>"), "windows-1252");
+  EXPECT_EQ(CharsetFromXmlDeclaration("<?xml version=\"1.0\" encoding=\"UTF-7\"?><rss/>"), "");
+}
+
 TEST(CharsetTest, ACharsetNameIconvReadsAsUtf8StillGivesValidUtf8) {
   // Found by fuzzing (fuzz/regressions/charset): glibc drops the punctuation
   // of charset names, so "utf\xFD8" opened iconv's UTF-8 identity, which

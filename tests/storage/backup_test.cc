@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "model/clock.h"
+#include "storage/reader.h"
 #include "storage/store.h"
 
 namespace jobtrawl::storage {
@@ -39,6 +40,45 @@ class BackupTest : public ::testing::Test {
 
   std::filesystem::path dir_;
 };
+
+// Works in `dir` for its lifetime, then goes back.
+class WorkingDirectory {
+ public:
+  explicit WorkingDirectory(const std::filesystem::path& dir) : previous_(std::filesystem::current_path()) {
+    std::filesystem::current_path(dir);
+  }
+  ~WorkingDirectory() { std::filesystem::current_path(previous_); }
+  WorkingDirectory(const WorkingDirectory&) = delete;
+  WorkingDirectory& operator=(const WorkingDirectory&) = delete;
+
+ private:
+  std::filesystem::path previous_;
+};
+
+TEST_F(BackupTest, ADatabasePathStartingWithFileColonIsThatFile) {
+  // SQLite as Debian builds it reads "file:..." as a URI: the writer, the
+  // readers and backup must all open the file the path names, never
+  // "jobs.db" or an in-memory database.
+  WorkingDirectory cwd(dir_);
+  const std::filesystem::path db = "file:jobs.db?mode=memory";
+  {
+    auto store = PostingStore::Open(db);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    const std::int64_t source = *(*store)->EnsureSource("board", "html", FormatUtc(Clock::now()));
+    ASSERT_TRUE((*store)->Upsert(source, std::vector{Job(1)}, "2026-12-01T00:00:00Z"));
+  }
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir_ / "file:jobs.db?mode=memory"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "jobs.db"));
+  auto reader = Reader::Open(db);
+  ASSERT_TRUE(reader.has_value()) << reader.error().message;
+  auto reopened = PostingStore::OpenExisting(db);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message;
+  reopened->reset();
+  auto stats = BackupDatabase(db, "file:copy.db");
+  ASSERT_TRUE(stats.has_value()) << stats.error().message;
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir_ / "file:copy.db"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "copy.db"));
+}
 
 TEST_F(BackupTest, CopyWhileAnotherConnectionWritesIsWholeAndConsistent) {
   const auto db = dir_ / "jobs.db";
