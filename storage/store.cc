@@ -1338,7 +1338,8 @@ std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
   return Guard("cannot read the source's last good run", [&]() -> std::optional<std::string> {
     SQLite::Statement q(*db_,
                         "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
-                        "AND stats IS NOT NULL ORDER BY id DESC LIMIT 1");
+                        "AND stats IS NOT NULL AND json_valid(stats) "
+                        "AND coalesce(json_extract(stats, '$.deadline_hit'), 0) = 0 ORDER BY id DESC LIMIT 1");
     q.bind(1, source_id);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();

@@ -163,8 +163,8 @@ class BreakageEndToEndTest : public ::testing::Test {
            company_class + "\">Acme</p><p class=\"place\">Oslo</p></body></html>";
   }
 
-  CrawlSummary Crawl(const std::string& source_toml, Clock::time_point at) {
-    const std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+  CrawlSummary Crawl(const std::string& source_toml, Clock::time_point at, const std::string& http = "") {
+    const std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n" + http +
                              "allow_private_networks = true\nretries = 0\n[[source]]\nname = \"acme\"\n"
                              "close_after = \"1h\"\nstart = [\"" + server_.Url("/board") + "\"]\n" +
                              source_toml;
@@ -240,6 +240,40 @@ TEST_F(BreakageEndToEndTest, ItemListingLosingAFieldIsDegradedOnItsOnePage) {
   EXPECT_THAT(second.sources[0].record.message,
               HasSubstr("selector .company (company) matched 0 of 12 postings; matched 12 of 12 last good run"));
   EXPECT_EQ(Column("SELECT count(*) FROM listings WHERE closed_at IS NULL"), std::vector<std::string>{"12"});
+}
+
+TEST_F(BreakageEndToEndTest, RunCutOffByTheDeadlineIsNeitherDegradedNorABaseline) {
+  // Review of issue 14 part 3: a slow board stopped at [http] run_deadline
+  // saw a few detail pages; it was flagged degraded (an alarm for a scraper
+  // that works), or, when not, became the baseline the next run met.
+  const std::string toml = "follow = { detail = \"/jobs/[0-9]+$\" }\nfields = { title = \"h1.job-title\" }\n";
+  const int n = 8;
+  auto board = [](int jobs) {
+    std::string html = "<html><body>";
+    for (int i = 1; i <= jobs; ++i) html += "<a href=\"/jobs/" + std::to_string(i) + "\">job</a>";
+    return html + "</body></html>";
+  };
+  server_.Route("/board", {200, board(n)});
+  for (int i = 1; i <= n; ++i) server_.Route("/jobs/" + std::to_string(i), {200, Detail(i, "company")});
+  const Clock::time_point t0 = Clock::now();
+  auto first = Crawl(toml, t0);
+  ASSERT_EQ(first.sources.size(), 1u);
+  ASSERT_EQ(first.sources[0].record.status, "ok");
+
+  for (int i = 2; i <= n; ++i) server_.Route("/jobs/" + std::to_string(i), {.stall = true});
+  auto cut = Crawl(toml, t0 + std::chrono::hours(2), "run_deadline = \"1s\"\n");
+  ASSERT_EQ(cut.sources.size(), 1u);
+  EXPECT_EQ(cut.sources[0].record.status, "partial");
+  EXPECT_THAT(cut.sources[0].record.message, HasSubstr("stopped at the run deadline"));
+  EXPECT_THAT(cut.sources[0].record.message, ::testing::Not(HasSubstr("degraded")));
+
+  // The board lost most jobs for real now: compared with the first run, not the cut one.
+  server_.Route("/board", {200, board(2)});
+  for (int i = 1; i <= 2; ++i) server_.Route("/jobs/" + std::to_string(i), {200, Detail(i, "company")});
+  auto shrunk = Crawl(toml, t0 + std::chrono::hours(4));
+  ASSERT_EQ(shrunk.sources.size(), 1u);
+  EXPECT_EQ(shrunk.sources[0].record.status, "degraded");
+  EXPECT_THAT(shrunk.sources[0].record.message, HasSubstr("found 2 postings; found 8 last good run"));
 }
 
 TEST_F(BreakageEndToEndTest, DetailPagesLosingAFieldNameTheSelectorAndBothCounts) {
