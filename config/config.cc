@@ -46,7 +46,8 @@ bool IsListenAddress(std::string_view listen) {
 // ConfigKeys() lists (so the man page test sees a new key).
 constexpr std::string_view kTopKeys[] = {"storage", "http",     "parse",  "metrics",
                                          "alarms",  "delivery", "source", "alert"};
-constexpr std::string_view kDeliveryKeys[] = {"retry_base", "retry_max", "timeout", "flush_timeout"};
+constexpr std::string_view kDeliveryKeys[] = {"retry_base", "retry_max", "timeout", "flush_timeout",
+                                              "give_up_after"};
 constexpr std::string_view kAlertKeys[] = {"name",    "webhook",    "command",  "query",
                                            "remote",  "country",    "company",  "salary_min",
                                            "currency", "postings",  "alarms"};
@@ -428,6 +429,10 @@ void ReadAlert(Reader& r, const toml::table& t, AlertConfig& out) {
                            "\" needs exactly one target: \"webhook\" (a URL) or \"command\" (an argv array)");
   }
   r.String(t, "query", out.query);
+  if (const toml::node* n = t.get("query")) {
+    out.query_line = static_cast<int>(n->source().begin.line);
+    out.query_column = static_cast<int>(n->source().begin.column);
+  }
   r.Bool(t, "remote", out.remote);
   if (const toml::node* n = r.Typed(t, "country", toml::node_type::string, "a string")) {
     if (auto code = normalize::CountryCode(**n->as_string())) {
@@ -771,6 +776,7 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
     r.Duration(*t, "retry_max", config.delivery.retry_max);
     r.Duration(*t, "timeout", config.delivery.timeout);
     r.Duration(*t, "flush_timeout", config.delivery.flush_timeout);
+    r.Duration(*t, "give_up_after", config.delivery.give_up_after);
     if (config.delivery.retry_base.count() <= 0 || config.delivery.timeout.count() <= 0) {
       r.Fail(t->source(), "[delivery] retry_base and timeout must be longer than 0s");
     }

@@ -148,6 +148,7 @@ struct AlertConfig {
   std::vector<std::string> command;  // argv: postings as JSON lines on standard input
   // The search, as `jobtrawl search` takes it; all empty: every posting.
   std::string query;                 // FTS5 syntax
+  int query_line = 0, query_column = 0;  // where its value is (CheckAlerts' messages)
   bool remote = false;
   std::string country;               // ISO 3166-1 alpha-2 (a name is converted)
   std::string company;
@@ -160,9 +161,12 @@ struct AlertConfig {
 // How alerts are delivered ([delivery]).
 struct DeliveryConfig {
   milliseconds retry_base{30000};    // first wait after a failed delivery; doubles
-  milliseconds retry_max{3600000};   // the wait stops growing here; a row is never dropped
+  milliseconds retry_max{3600000};   // the wait stops growing here
   milliseconds timeout{30000};       // one webhook POST or one command run
   milliseconds flush_timeout{60000};  // a one-shot crawl waits this long for deliveries
+  // An event still undelivered this long after it was queued is given up
+  // (kept in alert_outbox, never tried again); 0: never given up.
+  milliseconds give_up_after{7LL * 24 * 3600 * 1000};
 };
 
 // `jobtrawl run` serves Prometheus metrics at http://LISTEN/metrics.

@@ -1345,7 +1345,8 @@ std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
   return Guard("cannot read the source's last good run", [&]() -> std::optional<std::string> {
     SQLite::Statement q(*db_,
                         "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
-                        "AND stats IS NOT NULL ORDER BY id DESC LIMIT 1");
+                        "AND stats IS NOT NULL AND json_valid(stats) "
+                        "AND coalesce(json_extract(stats, '$.deadline_hit'), 0) = 0 ORDER BY id DESC LIMIT 1");
     q.bind(1, source_id);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();
@@ -1464,9 +1465,73 @@ std::expected<std::vector<OutboxItem>, Error> PostingStore::DueOutbox(std::strin
 
 std::expected<std::optional<std::string>, Error> PostingStore::NextOutboxAttempt() {
   return Guard("cannot read the alert outbox", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_, "SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL");
+    SQLite::Statement q(*db_, "SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL "
+                              "AND next_attempt_at <> 'never'");
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
     return q.getColumn(0).getString();
+  });
+}
+
+std::expected<std::vector<std::int64_t>, Error> PostingStore::ClaimOutbox(std::span<const std::int64_t> ids,
+                                                                          std::string_view now,
+                                                                          std::string_view until) {
+  if (auto f = Fault("claim outbox")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot claim alerts for delivery", [&] {
+    SQLite::Statement u(*db_, "UPDATE alert_outbox SET next_attempt_at = ?1 WHERE id = ?2 "
+                              "AND delivered_at IS NULL AND next_attempt_at <= ?3");
+    std::vector<std::int64_t> claimed;
+    for (std::int64_t id : ids) {
+      u.reset();
+      u.bind(1, std::string(until));
+      u.bind(2, id);
+      u.bind(3, std::string(now));
+      if (u.exec() == 1) claimed.push_back(id);
+    }
+    return claimed;
+  });
+}
+
+std::expected<void, Error> PostingStore::DeferOutbox(std::span<const std::int64_t> ids,
+                                                     std::string_view next_attempt_at) {
+  if (auto f = Fault("defer outbox")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot defer alerts", [&] {
+    SQLite::Statement u(*db_, "UPDATE alert_outbox SET next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL "
+                              "AND next_attempt_at <> 'never'");
+    for (std::int64_t id : ids) {
+      u.reset();
+      u.bind(1, std::string(next_attempt_at));
+      u.bind(2, id);
+      u.exec();
+    }
+  });
+}
+
+std::expected<std::int64_t, Error> PostingStore::CountPendingOutbox() {
+  return Guard("cannot read the alert outbox", [&]() -> std::int64_t {
+    return db_->execAndGet("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never'")
+        .getInt64();
+  });
+}
+
+std::expected<std::vector<std::pair<std::string, int>>, Error> PostingStore::GiveUpOutbox(
+    std::string_view queued_before, std::string_view now) {
+  if (auto f = Fault("give up outbox")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot give up old alerts", [&] {
+    std::vector<std::pair<std::string, int>> by_alert;
+    SQLite::Statement q(*db_,
+                        "SELECT alert, count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never' "
+                        "AND created_at < ?1 GROUP BY alert ORDER BY alert");
+    q.bind(1, std::string(queued_before));
+    while (q.executeStep()) by_alert.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());
+    if (by_alert.empty()) return by_alert;
+    SQLite::Statement u(*db_,
+                        "UPDATE alert_outbox SET next_attempt_at = 'never', last_error = 'given up at ' || ?2 || "
+                        "' ([delivery] give_up_after)' || coalesce(': ' || last_error, '') "
+                        "WHERE delivered_at IS NULL AND next_attempt_at <> 'never' AND created_at < ?1");
+    u.bind(1, std::string(queued_before));
+    u.bind(2, std::string(now));
+    u.exec();
+    return by_alert;
   });
 }
 
@@ -1491,7 +1556,7 @@ std::expected<void, Error> PostingStore::MarkDeliveryFailed(std::span<const std:
   if (auto f = Fault("mark delivery failed")) return std::unexpected(*f);
   return Atomically(*db_, "cannot record a failed delivery", [&] {
     SQLite::Statement u(*db_, "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, "
-                              "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL");
+                              "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL AND next_attempt_at <> 'never'");
     for (std::int64_t id : ids) {
       u.reset();
       u.bind(1, std::string(error));

@@ -126,6 +126,20 @@ TEST(ConfigTest, AlarmsAreGlobalWithEachSourcesOwnKeysOverThem) {
               HasSubstr("test.toml:4:10: \"alarms\" must be a table"));
 }
 
+TEST(ConfigTest, DeliveryGivesUpAfterSevenDaysUnlessSetOtherwise) {
+  // README "[delivery]": give_up_after ends the retries of an event; "0s" never gives up.
+  auto defaults = Parse("[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->delivery.give_up_after, std::chrono::hours(24 * 7));
+  auto set = Parse("[delivery]\ngive_up_after = \"2d\"\n[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->delivery.give_up_after, std::chrono::hours(48));
+  auto never = Parse("[delivery]\ngive_up_after = \"0s\"\n[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(never.has_value());
+  EXPECT_EQ(never->delivery.give_up_after.count(), 0);
+  EXPECT_THAT(Errors("[delivery]\ngive_up_after = 7\n"), HasSubstr("test.toml:2:17: \"give_up_after\" must be a duration"));
+}
+
 TEST(ConfigTest, StorageDedupDistanceIsMinusOneToThree) {
   // [storage] dedup_distance: 3 by default, -1 turns deduplication off, more than the bands find is refused.
   auto defaults = Parse("[storage]\ndatabase = \"j.db\"\n");
