@@ -479,12 +479,18 @@ bool HeaderToken(std::string_view name) {
   return true;
 }
 
-// `value` with every "${NAME}" replaced by the environment variable NAME;
-// an error message (naming the variable, never a value) when one is unset
-// or the reference is malformed.
+// `value` with every "${NAME}" replaced by the environment variable NAME
+// and every "$${" by a literal "${" (other "$" stay as written); an error
+// message (naming the variable, never a value) when one is unset or the
+// reference is malformed (empty, unterminated, nested, not [A-Za-z_][A-Za-z0-9_]*).
 std::expected<std::string, std::string> ExpandEnvironment(std::string_view value) {
   std::string out;
   for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value.substr(i, 3) == "$${") {
+      out += "${";
+      i += 2;
+      continue;
+    }
     if (value[i] != '$' || i + 1 >= value.size() || value[i + 1] != '{') {
       out += value[i];
       continue;
@@ -501,6 +507,8 @@ std::expected<std::string, std::string> ExpandEnvironment(std::string_view value
   }
   return out;
 }
+
+constexpr std::size_t kMaxHeaderValue = 8192;
 
 void ReadHeaders(Reader& r, const toml::node& n, SourceConfig& out) {
   const toml::table* t = n.as_table();
@@ -533,10 +541,26 @@ void ReadHeaders(Reader& r, const toml::node& n, SourceConfig& out) {
       r.Fail(value.source(), "header \"" + name + "\": " + expanded.error());
       continue;
     }
-    // RFC 9110 §5.5: no CR, LF or NUL in a field value (from the file or
-    // from the environment); the value itself is never repeated.
-    if (expanded->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-      r.Fail(value.source(), "header \"" + name + "\" must not hold a line break or NUL");
+    // RFC 9110 §5.5: a field value holds visible characters, spaces, tabs
+    // and obs-text (bytes 0x80-0xFF), never another control character (CR,
+    // LF and NUL would split or cut the request; the rest reach the server
+    // as they are), whether from the file or from the environment; the
+    // value itself is never repeated.
+    const bool control = std::any_of(expanded->begin(), expanded->end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return (u < 0x20 && u != '\t') || u == 0x7f;
+    });
+    if (control) {
+      r.Fail(value.source(), "header \"" + name + "\" must not hold a line break or NUL, nor any other control "
+                             "character but a tab");
+      continue;
+    }
+    // Servers refuse a request whose header section passes 8 KiB or so
+    // (nginx's and Apache's defaults); said now rather than as a 400 at
+    // every crawl.
+    if (expanded->size() > kMaxHeaderValue) {
+      r.Fail(value.source(), "header \"" + name + "\" is " + std::to_string(expanded->size()) +
+                             " bytes long, more than " + std::to_string(kMaxHeaderValue));
       continue;
     }
     // libcurl reads "Name:" with nothing after it as "do not send Name".
@@ -703,7 +727,12 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
 bool ForbiddenHeader(std::string_view name) {
   static constexpr std::string_view kOwned[] = {
       "Host",       "Content-Length", "Content-Type", "Transfer-Encoding", "Connection",   "Keep-Alive",
-      "TE",         "Upgrade",        "Expect",       "Accept-Encoding",   "If-None-Match", "If-Modified-Since"};
+      "TE",         "Upgrade",        "Expect",       "Accept-Encoding",   "If-None-Match", "If-Modified-Since",
+      // A part, or a 412, would be stored as the page (RFC 9110 §13.1, §14.2).
+      "Range",      "If-Range",       "If-Match",     "If-Unmodified-Since",
+      // The connection's own (RFC 9110 §6.5.1, §7.6.1; RFC 9113 §3.2.1);
+      // no proxy is used.
+      "Trailer",    "Proxy-Connection", "Proxy-Authorization", "HTTP2-Settings"};
   for (std::string_view owned : kOwned) {
     if (ascii::EqualsIgnoreCase(owned, name)) return true;
   }
@@ -728,10 +757,30 @@ const SourceConfig* Config::FindSource(std::string_view name) const {
 }
 
 std::string ConfigError::ToString() const {
+  // One line whatever the file holds: a control character quoted from it
+  // (a header name or source name with a line break or a terminal escape)
+  // is written as \xHH, so it can neither forge a log line nor drive the
+  // terminal.
+  auto shown = [](std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f) {
+        out += "\\x";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xf];
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  };
   std::ostringstream os;
-  os << file;
+  os << shown(file);
   if (line > 0) os << ':' << line << ':' << column;
-  os << ": " << message;
+  os << ": " << shown(message);
   return os.str();
 }
 

@@ -101,7 +101,9 @@ const std::vector<std::string_view>& SelectableFields();
 // the fetcher sets them from the URL, the body, the cache or the
 // connection: Host, Content-Length, Content-Type, Transfer-Encoding,
 // Connection, Keep-Alive, TE, Upgrade, Expect, Accept-Encoding,
-// If-None-Match, If-Modified-Since (case-insensitive).
+// If-None-Match, If-Modified-Since, Range, If-Range, If-Match,
+// If-Unmodified-Since, Trailer, Proxy-Connection, Proxy-Authorization,
+// HTTP2-Settings (case-insensitive).
 bool ForbiddenHeader(std::string_view name);
 
 struct SourceConfig {
@@ -124,7 +126,8 @@ struct SourceConfig {
   std::optional<bool> allow_private_networks;  // overrides [http]
   // Request headers sent with every request of the source (not with
   // robots.txt fetches): name as written, value with each "${NAME}"
-  // replaced by that environment variable. Values may be secrets (API
+  // replaced by that environment variable ("$${" is a literal "${"); no
+  // control character but a tab, at most 8192 bytes. Values may be secrets (API
   // keys): nothing logs or prints them. Names the fetcher sets itself
   // (ForbiddenHeader) are refused.
   std::vector<std::pair<std::string, std::string>> headers;
@@ -197,7 +200,9 @@ struct ConfigError {
   int column = 0;
   std::string message;
 
-  std::string ToString() const;  // "file:line:col: message"
+  // "file:line:col: message" on one line: control characters (what the
+  // file quoted) are written as \xHH.
+  std::string ToString() const;
 };
 
 using ConfigResult = std::expected<Config, std::vector<ConfigError>>;

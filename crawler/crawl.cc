@@ -17,6 +17,7 @@ Crawl::Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlS
     policy->allow_private_networks = s.allow_private_networks;
     policy->delay = s.delay;
     policy->headers = s.headers;
+    policy->header_origins = s.start;  // the key is for the board asked, not the hosts it links to
     // A source stays on its start pages' hosts and those it lists itself.
     for (const auto& url : s.start) {
       std::string host = UrlHost(url);

@@ -31,12 +31,15 @@ struct FetchPolicy {
   std::vector<std::string> resolve;
   std::optional<std::chrono::milliseconds> delay;  // at least this between starts per host
   // Request headers ("Name", "value") sent with each request of the source
-  // to the host of the URL it asked for, and to no other (a redirect
-  // elsewhere does not carry them), nor with robots.txt, which is shared
-  // by every source of a host. A "User-Agent" replaces [http]'s for these
-  // requests; robots.txt is still matched with [http]'s. Values may be
-  // secrets: the fetcher never logs or reports them.
+  // whose URL has the origin (RFC 6454: scheme, host, port) of one of
+  // `header_origins`, and to no other: not to the source's other hosts
+  // (allow_hosts, links found in pages), not across a redirect to another
+  // origin, nor with robots.txt, which is shared by every source of a
+  // host. A "User-Agent" replaces [http]'s for these requests; robots.txt is
+  // still matched with [http]'s. Values may be secrets: the fetcher never
+  // logs or reports them.
   std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::string> header_origins;  // URLs (the source's start URLs); empty: headers go nowhere
 };
 
 struct FetchRequest {

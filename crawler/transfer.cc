@@ -74,13 +74,6 @@ bool IsTransient(CURLcode rc) {
 
 bool IsTransientStatus(long status) { return status >= 500 || status == 408 || status == 429; }
 
-// Same scheme, host and port (host compared without case).
-bool SameOrigin(std::string_view a, std::string_view b) {
-  auto pa = SplitUrl(a);
-  auto pb = SplitUrl(b);
-  return pa && pb && ascii::EqualsIgnoreCase(Origin(*pa), Origin(*pb));
-}
-
 }  // namespace
 
 bool IsFileUrl(std::string_view url) {
@@ -171,11 +164,14 @@ void Transfer::BeginAttempt(EasyHandle easy, const config::HttpConfig& http, Add
       headers = append(headers, "If-Modified-Since: " + request.last_modified);
     }
   }
-  // The source's own headers, to the host it asked: not to robots.txt
-  // (shared by every source of the host), nor across a redirect to
-  // another host (they may hold a key for this one).
+  // The source's own headers, to the origins of its start URLs only: not
+  // to robots.txt (shared by every source of the host), nor to another
+  // host it links to or allows, nor across a redirect to another origin
+  // (they may hold a key for this one).
   if (!is_robots && !file && request.policy != nullptr && !request.policy->headers.empty() &&
-      SameOrigin(request.url, original_url)) {
+      SameOrigin(request.url, original_url) &&
+      std::any_of(request.policy->header_origins.begin(), request.policy->header_origins.end(),
+                  [this](const std::string& origin) { return SameOrigin(origin, request.url); })) {
     for (const auto& [name, value] : request.policy->headers) headers = append(headers, name + ": " + value);
   }
   header_list_.reset(headers);

@@ -286,4 +286,21 @@ std::string Origin(const UrlParts& parts) {
   return origin;
 }
 
+bool SameOrigin(std::string_view a, std::string_view b) {
+  auto pa = SplitUrl(a);
+  auto pb = SplitUrl(b);
+  if (!pa || !pb || pa->host.empty() || pb->host.empty()) return false;
+  auto port = [](const UrlParts& p) -> std::string {
+    // "080" is port 80 (RFC 3986 §3.2.3 port = *DIGIT).
+    std::string_view written = p.port;
+    while (written.size() > 1 && written.front() == '0') written.remove_prefix(1);
+    if (!written.empty()) return std::string(written);
+    return p.scheme == "https" ? "443" : "80";
+  };
+  for (const UrlParts* p : {&*pa, &*pb}) {
+    if (p->scheme != "http" && p->scheme != "https") return false;
+  }
+  return pa->scheme == pb->scheme && pa->host == pb->host && port(*pa) == port(*pb);
+}
+
 }  // namespace jobtrawl

@@ -61,6 +61,12 @@ std::optional<UrlParts> SplitUrl(std::string_view url);
 // default port is kept when given).
 std::string Origin(const UrlParts& parts);
 
+// RFC 6454 §4-5: true when both are absolute http(s) URLs of one origin,
+// the same scheme, host (ASCII case ignored) and port, a missing port read
+// as the scheme's default (80 for http, 443 for https). Other schemes (file:,
+// unparsable URLs) have no origin to share: false.
+bool SameOrigin(std::string_view a, std::string_view b);
+
 }  // namespace jobtrawl
 
 #endif  // JOBTRAWL_MODEL_URL_H_

@@ -14,6 +14,7 @@
 //    UserArea: {Details: {JobSummary, MajorDuties[], TeleworkEligible,
 //    RemoteIndicator}}}}], "UserArea": {"NumberOfPages": "N"}}}.
 #include <boost/json.hpp>
+#include <optional>
 
 #include "model/ascii.h"
 #include "model/url.h"
@@ -49,11 +50,15 @@ Rate RateOf(std::optional<std::string> code) {
   return {Period(code)};
 }
 
-// "Page" of the URL, 1 when absent or unreadable.
-long long PageOf(std::string_view url) {
+// "Page" of the URL: 1 when absent, empty or 0 (the API's first page);
+// nullopt when it is no plain number up to kMaxPage, so an odd URL never
+// reads as page 1 and sends the crawl back to page 2.
+constexpr long long kMaxPage = 1'000'000;
+std::optional<long long> PageOf(std::string_view url) {
   const std::size_t q = url.find('?');
   if (q == std::string_view::npos) return 1;
   std::string_view rest = url.substr(q + 1);
+  if (const std::size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
   while (!rest.empty()) {
     const std::size_t amp = rest.find('&');
     const std::string_view pair = rest.substr(0, amp);
@@ -61,8 +66,9 @@ long long PageOf(std::string_view url) {
                                                ascii::EqualsIgnoreCase(pair.substr(0, eq), "page")) {
       long long page = 0;
       for (char c : pair.substr(eq + 1)) {
-        if (!ascii::IsDigit(c) || page > 1'000'000) return 1;
+        if (!ascii::IsDigit(c)) return std::nullopt;
         page = page * 10 + (c - '0');
+        if (page > kMaxPage) return std::nullopt;
       }
       return page > 0 ? page : 1;
     }
@@ -180,8 +186,10 @@ void UsaJobs(const json::value& root, const Response& response, Extracted& out) 
   if (items->empty()) return;
   const json::object* area = Object(Get(*result, "UserArea"));
   auto pages = area != nullptr ? Number(Get(*area, "NumberOfPages")) : std::nullopt;
-  const long long page = PageOf(response.url);
-  if (pages && page < *pages) FollowPage(WithParam(response.url, "Page", std::to_string(page + 1)), out);
+  const std::optional<long long> page = PageOf(response.url);
+  if (pages && page && static_cast<double>(*page) < *pages) {
+    FollowPage(WithParam(response.url, "Page", std::to_string(*page + 1)), out);
+  }
 }
 
 }  // namespace jobtrawl::parsers::boards

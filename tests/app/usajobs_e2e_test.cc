@@ -81,6 +81,15 @@ class UsaJobsEndToEndTest : public ::testing::Test {
     ::unsetenv("JOBTRAWL_E2E_USAJOBS_KEY");
   }
 
+  CrawlSummary CrawlText(const std::string& text) {
+    auto config = config::ParseConfig(text, "headers.toml", dir_);
+    EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().front().ToString());
+    if (!config) return {};
+    auto summary = RunCrawl(ioc_, *config, CrawlOptions{.parse_threads = 2});
+    EXPECT_TRUE(summary.has_value()) << summary.error().message;
+    return summary.value_or(CrawlSummary{});
+  }
+
   CrawlSummary Crawl() {
     const std::string text =
         "[storage]\ndatabase = \"jobs.db\"\n[http]\nuser_agent = \"jobtrawl-test/1.0\"\ndelay = \"0s\"\n"
@@ -140,6 +149,35 @@ TEST_F(UsaJobsEndToEndTest, HeadersReachTheApiButNotRobotsTxtNorAnotherHost) {
               ElementsAre("800000 | Bureau 0 | Department of Energy | remote | YEAR",
                           "800001 | Bureau 1 | Department of Labor | remote | YEAR",
                           "800002 | Bureau 2 | Department of Energy | remote | YEAR"));
+}
+
+TEST_F(UsaJobsEndToEndTest, HeadersGoToTheStartOriginsOnlyNotToHostsThePagesLinkTo) {
+  // A source's key is for the board it asks. A listing page (content the
+  // board, or whoever wrote a posting, controls) linking to another of the
+  // source's allowed hosts sent that host the key too: the check compared
+  // each request with itself, not with the start URLs.
+  api_.Route("/jobs", {.status = 200,
+                       .body = "<html><body><a class=\"job\" href=\"" + elsewhere_.Url("/job/1") +
+                               "\">Job one</a><a class=\"job\" href=\"/job/2\">Job two</a></body></html>",
+                       .headers = {{"Content-Type", "text/html"}}});
+  const std::string detail = "<html><body><h1>Engineer</h1></body></html>";
+  api_.Route("/job/2", {.status = 200, .body = detail, .headers = {{"Content-Type", "text/html"}}});
+  elsewhere_.Fallback([detail](const std::string&) -> Reply {
+    return {.status = 200, .body = detail, .headers = {{"Content-Type", "text/html"}}};
+  });
+  CrawlText("[storage]\ndatabase = \"jobs.db\"\n[http]\nuser_agent = \"jobtrawl-test/1.0\"\ndelay = \"0s\"\n"
+            "allow_private_networks = true\n"
+            "[[source]]\nname = \"keyed\"\nstart = [\"" + api_.Url("/jobs") + "\"]\n"
+            "allow_hosts = [\"127.0.0.2\"]\nfollow = { detail_css = \"a.job\" }\n"
+            "headers = { \"X-Api-Key\" = \"${JOBTRAWL_E2E_USAJOBS_KEY}\" }\n");
+  ASSERT_EQ(api_.Hits("/job/2"), 1);
+  ASSERT_EQ(elsewhere_.Hits("/job/1"), 1);
+  for (const RecordedRequest& r : api_.requests()) {
+    if (r.target != "/robots.txt") {
+      EXPECT_EQ(Header(r, "x-api-key"), "e2e-secret-key") << r.target;
+    }
+  }
+  for (const RecordedRequest& r : elsewhere_.requests()) EXPECT_EQ(Header(r, "x-api-key"), "<none>") << r.target;
 }
 
 }  // namespace

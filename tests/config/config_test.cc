@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -397,6 +398,89 @@ headers = { "Authorization-Key" = "${JOBTRAWL_TEST_KEY}", "User-Agent" = "me@exa
               HasSubstr("needs headers"));
   EXPECT_TRUE(Parse("[[source]]\nname = \"u\"\nkind = \"usajobs\"\nallow_file = true\nstart = \"file:///tmp/usajobs.json\"\n")
                   .has_value());
+}
+
+TEST(ConfigTest, SourceHeaderValuesRefuseEveryControlCharacterByEveryRoute) {
+  // RFC 9110 §5.5: a field value holds no control character but HTAB. CR,
+  // LF and NUL were refused; the others (VT, ESC, DEL...) reached libcurl,
+  // which sends them as they are. Every route: TOML escapes and the
+  // environment (TOML itself refuses them raw in a string, literal or
+  // basic). The value is never repeated in the message.
+  ::setenv("JOBTRAWL_TEST_ESC", "key\x1b[2Jmore", 1);
+  ::setenv("JOBTRAWL_TEST_DEL", "key\x7fmore", 1);
+  ::setenv("JOBTRAWL_TEST_TAB", "a\tb", 1);
+  const std::string head = "[[source]]\nname = \"s\"\nstart = \"https://a.example/\"\n";
+  for (const char* line : {R"(headers = { X-Key = "a\u000bb" })", R"(headers = { X-Key = "a\u007fb" })",
+                           R"(headers = { X-Key = "a\u001bb" })",
+                           R"(headers = { X-Key = "${JOBTRAWL_TEST_ESC}" })",
+                           R"(headers = { X-Key = "${JOBTRAWL_TEST_DEL}" })", R"(headers = { X-Key = "a\u0000b" })",
+                           R"(headers = { X-Key = "a\rb" })"}) {
+    const std::string errors = Errors(head + line + "\n");
+    EXPECT_THAT(errors, HasSubstr("header \"X-Key\" must not hold a line break or NUL")) << line;
+    EXPECT_EQ(errors.find("more"), std::string::npos) << line;
+  }
+  // A tab inside is allowed (RFC 9110 §5.5), and UTF-8 text (obs-text).
+  auto ok = Parse(head + R"(headers = { X-Tab = "${JOBTRAWL_TEST_TAB}", X-Name = "Zoë" })" + "\n");
+  ASSERT_TRUE(ok.has_value()) << ok.error().front().ToString();
+  std::map<std::string, std::string> headers(ok->sources[0].headers.begin(), ok->sources[0].headers.end());
+  EXPECT_EQ(headers["X-Tab"], "a\tb");
+  EXPECT_EQ(headers["X-Name"], "Zoë");
+  // A value no server takes (8 KiB is the common request-header limit) is
+  // refused at load time, with its size and not its text.
+  ::setenv("JOBTRAWL_TEST_HUGE", std::string(100000, 'k').c_str(), 1);
+  EXPECT_THAT(Errors(head + R"(headers = { X-Key = "${JOBTRAWL_TEST_HUGE}" })" + "\n"),
+              HasSubstr("header \"X-Key\" is 100000 bytes long, more than 8192"));
+  ::unsetenv("JOBTRAWL_TEST_HUGE");
+}
+
+TEST(ConfigTest, ErrorsQuotingTheFileStayOnOneLine) {
+  // A header name (or a source name) with a line break or a terminal
+  // escape was repeated raw in check-config's output and the daemon's log
+  // (a forged "X-Injected" line); it is shown as \xHH.
+  const std::string head = "[[source]]\nname = \"s\"\nstart = \"https://a.example/\"\n";
+  const std::string errors = Errors(head + R"(headers = { "X\nX-Injected: 1" = "v", "A\u001b[2J" = "v" })" + "\n");
+  EXPECT_THAT(errors, HasSubstr(R"("X\x0AX-Injected: 1" is not a header name)"));
+  EXPECT_THAT(errors, HasSubstr(R"("A\x1B[2J" is not a header name)"));
+  EXPECT_EQ(std::count(errors.begin(), errors.end(), '\n'), 2) << errors;
+  EXPECT_EQ(errors.find('\x1b'), std::string::npos);
+  const std::string named = Errors("[[source]]\nname = \"a\\nb\\u007f\"\nkind = \"nonesuch\"\n");
+  EXPECT_THAT(named, HasSubstr(R"([[source]] "a\x0Ab\x7F" is missing required key "start")"));
+  EXPECT_EQ(std::count(named.begin(), named.end(), '\n'), 2) << named;  // that, and the unknown kind
+}
+
+TEST(ConfigTest, SourceHeaderDollarDollarBraceIsALiteralDollarBrace) {
+  // "$${" writes "${" (as in Compose files), so a value may hold "${"
+  // itself; every other "$" stays as written.
+  ::setenv("JOBTRAWL_TEST_KEY2", "k2", 1);
+  const std::string head = "[[source]]\nname = \"s\"\nstart = \"https://a.example/\"\n";
+  auto c = Parse(head + R"(headers = { X-A = "$${NOT_EXPANDED}", X-B = "$${A}${JOBTRAWL_TEST_KEY2}", X-C = "a$$b$", X-D = "$${" })" + "\n");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  std::map<std::string, std::string> headers(c->sources[0].headers.begin(), c->sources[0].headers.end());
+  EXPECT_EQ(headers["X-A"], "${NOT_EXPANDED}");
+  EXPECT_EQ(headers["X-B"], "${A}k2");
+  EXPECT_EQ(headers["X-C"], "a$$b$");
+  EXPECT_EQ(headers["X-D"], "${");
+  // Empty, nested and unterminated references are errors.
+  for (const char* line : {R"(headers = { X-Key = "${}" })", R"(headers = { X-Key = "${A${B}}" })",
+                           R"(headers = { X-Key = "${" })", R"(headers = { X-Key = "x${A-B}" })"}) {
+    EXPECT_THAT(Errors(head + line + "\n"), HasSubstr("must open an environment variable reference")) << line;
+  }
+}
+
+TEST(ConfigTest, SourceHeadersRefuseEveryFieldTheFetcherOrTheCacheOwns) {
+  // Range and the other conditional fields would make the HTTP cache store
+  // a part, or a 412, as the page; Trailer, Proxy-* and HTTP2-Settings
+  // belong to the connection (RFC 9110 §7.6.1, §13.1; RFC 9113 §3.2.1).
+  for (std::string_view name : {"Range", "If-Range", "If-Match", "If-Unmodified-Since", "Trailer",
+                                "Proxy-Connection", "Proxy-Authorization", "HTTP2-Settings", "range"}) {
+    EXPECT_TRUE(ForbiddenHeader(name)) << name;
+  }
+  for (std::string_view name : {"Authorization-Key", "User-Agent", "Authorization", "Accept", "Accept-Language",
+                                "Cookie", "X-Api-Key"}) {
+    EXPECT_FALSE(ForbiddenHeader(name)) << name;
+  }
+  EXPECT_THAT(Errors("[[source]]\nname = \"s\"\nstart = \"https://a.example/\"\nheaders = { Range = \"bytes=0-9\" }\n"),
+              HasSubstr("header \"Range\" is set by the fetcher"));
 }
 
 TEST(ConfigTest, BoardTokensGiveTheStartUrl) {

@@ -217,5 +217,26 @@ TEST(SplitUrlTest, PartsOfAnAbsoluteUrl) {
   }
 }
 
+TEST(SameOriginTest, SchemeHostAndEffectivePortPerRfc6454) {
+  // RFC 6454 §4-5: an origin is (scheme, host, port) with the scheme's
+  // default port when none is written; hosts compare without case. A
+  // source's headers (API keys) go only to their own origin, so another
+  // port or scheme of the same host is another origin.
+  EXPECT_TRUE(SameOrigin("https://data.usajobs.gov/api/search", "https://DATA.usajobs.gov:443/api/search?Page=2"));
+  EXPECT_TRUE(SameOrigin("http://127.0.0.1:80/a", "http://127.0.0.1/b"));
+  EXPECT_TRUE(SameOrigin("http://127.0.0.1:8080/a", "HTTP://127.0.0.1:8080/b"));
+  EXPECT_TRUE(SameOrigin("http://[::1]/a", "http://[::1]:80/b"));
+  EXPECT_TRUE(SameOrigin("http://127.0.0.1:0080/a", "http://127.0.0.1/b"));
+  EXPECT_FALSE(SameOrigin("https://data.usajobs.gov/", "http://data.usajobs.gov/"));
+  EXPECT_FALSE(SameOrigin("https://data.usajobs.gov/", "https://data.usajobs.gov:8443/"));
+  EXPECT_FALSE(SameOrigin("http://127.0.0.1:80/", "http://127.0.0.1:443/"));
+  EXPECT_FALSE(SameOrigin("http://127.0.0.1:80/", "https://127.0.0.1:80/"));
+  EXPECT_FALSE(SameOrigin("https://data.usajobs.gov/", "https://data.usajobs.gov.evil.example/"));
+  EXPECT_FALSE(SameOrigin("https://data.usajobs.gov/", "https://evil.example/?https://data.usajobs.gov/"));
+  EXPECT_FALSE(SameOrigin("https://data.usajobs.gov/", "https://data.usajobs.gov@evil.example/"));
+  EXPECT_FALSE(SameOrigin("https://a.example/", "/relative"));
+  EXPECT_FALSE(SameOrigin("file:///tmp/a", "file:///tmp/a"));
+}
+
 }  // namespace
 }  // namespace jobtrawl

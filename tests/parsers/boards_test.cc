@@ -586,6 +586,61 @@ TEST(BoardsTest, UsaJobsDocumentedSearchShapeAndPaging) {
   EXPECT_FALSE(pay("PW").salary_min);
 }
 
+TEST(BoardsTest, UsaJobsPagingSurvivesOddPagesAndFields) {
+  // The next page is asked only from a page number the URL states plainly;
+  // an unreadable or enormous "Page" (past PageOf's bound) used to read as
+  // page 1 and send the crawl back to page 2.
+  const std::string start = *BoardApiUrl(SourceKind::kUsaJobs, "");
+  const std::string one = R"({"SearchResult":{"SearchResultItems":[{"MatchedObjectId":"1","MatchedObjectDescriptor":{
+      "PositionTitle":"T","PositionURI":"https://www.usajobs.gov/GetJob/ViewDetails/1"}}],
+      "UserArea":{"NumberOfPages":"99999999999"}}})";
+  for (const char* page : {"&Page=99999999999", "&Page=x", "&Page=-3", "&Page=2.5"}) {
+    Extracted x = Read(SourceKind::kUsaJobs, one, start + page);
+    EXPECT_EQ(x.postings.size(), 1u) << page;
+    EXPECT_TRUE(x.links.empty()) << page << ": " << (x.links.empty() ? "" : x.links[0].url);
+  }
+  // A page in range asks for the next one only (the crawl's
+  // follow.max_pages bounds how many are read in all).
+  Extracted mid = Read(SourceKind::kUsaJobs, one, start + "&Page=7");
+  ASSERT_EQ(mid.links.size(), 1u);
+  EXPECT_EQ(mid.links[0].url, CanonicalUrl(start + "&Page=8"));
+  // NumberOfPages absent, null, a word or not finite: no next page.
+  for (const char* pages : {"", R"("NumberOfPages":null)", R"("NumberOfPages":"many")", R"("NumberOfPages":[2])",
+                            R"("NumberOfPages":{"n":2})"}) {
+    const std::string body = R"({"SearchResult":{"SearchResultItems":[{"MatchedObjectDescriptor":{"PositionTitle":"T",
+        "PositionURI":"https://www.usajobs.gov/GetJob/ViewDetails/1"}}],"UserArea":{)" + std::string(pages) + "}}}";
+    Extracted x = Read(SourceKind::kUsaJobs, body, start);
+    EXPECT_EQ(x.postings.size(), 1u) << pages;
+    if (std::string_view(pages) != R"("NumberOfPages":[2])") {
+      EXPECT_TRUE(x.links.empty()) << pages;
+    }
+  }
+  // Wrongly typed fields are skipped, not fatal: the posting keeps the rest.
+  Extracted odd = Read(SourceKind::kUsaJobs, R"({"SearchResult":{"SearchResultItems":[
+      {"MatchedObjectId":7,"MatchedObjectDescriptor":{"PositionTitle":"Clerk",
+       "PositionURI":"https://www.usajobs.gov/GetJob/ViewDetails/7",
+       "DepartmentName":[{"name":"  Department of  the &amp; Interior "}],
+       "PositionLocation":"Denver","PositionSchedule":{"Name":"Full-time"},
+       "PositionRemuneration":{"MinimumRange":"1"},
+       "UserArea":"none","ApplyURI":[]}},
+      {"MatchedObjectDescriptor":{"PositionTitle":"Guard","PositionURI":"https://www.usajobs.gov/GetJob/ViewDetails/8",
+       "DepartmentName":42,
+       "PositionRemuneration":[{"MinimumRange":{"v":1},"MaximumRange":"55,000.50","RateIntervalCode":null}]}},
+      {"MatchedObjectDescriptor":{"PositionTitle":"Nurse","PositionURI":"https://www.usajobs.gov/GetJob/ViewDetails/9",
+       "PositionRemuneration":[{"MinimumRange":"60000","MaximumRange":"80000","RateIntervalCode":"SY"}]}},
+      null, 3, {"MatchedObjectDescriptor":null}]}})",
+                       start);
+  ASSERT_EQ(odd.postings.size(), 3u);
+  EXPECT_EQ(odd.skipped, 3);
+  EXPECT_EQ(odd.postings[0].external_id, "7");
+  EXPECT_EQ(odd.postings[0].department, "Department of the & Interior");
+  EXPECT_FALSE(odd.postings[0].salary_min);
+  EXPECT_FALSE(odd.postings[0].location);
+  EXPECT_EQ(odd.postings[1].department, "42");
+  EXPECT_FALSE(odd.postings[1].salary_max);  // no rate interval: no period to give it
+  EXPECT_FALSE(odd.postings[2].salary_min);  // school-year pay has no period jobtrawl knows
+}
+
 TEST(BoardsTest, NewKindsMakeTheirApiUrls) {
   // Tokens per the config reference: subdomains, slugs, Workday's host/site; aggregators need none.
   EXPECT_EQ(BoardApiUrl(SourceKind::kWorkday, "acme.wd5.myworkdayjobs.com/External"),
