@@ -60,15 +60,26 @@ std::string DoubleText(double v) {
   return std::string(buf, end);
 }
 
-// Holds the text of each parameter and the pointers libpq reads.
+// Holds the text of each parameter and the pointers libpq reads (into
+// `text`, whose elements stay put when a Params is moved).
 struct Params {
   std::vector<std::string> text;
   std::vector<const char*> values;
   std::vector<Oid> types;
 };
 
-Params Encode(std::span<const Value> params) {
+std::expected<Params, Error> Encode(std::span<const Value> params) {
   Params p;
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto* s = std::get_if<std::string>(&params[i]);
+    if (s && s->find('\0') != std::string::npos) {
+      // libpq reads text parameters up to their first NUL; rather than
+      // store a cut value, refuse it as the server would (22021).
+      return std::unexpected(Error{"22021", "postgresql: text parameter $" + std::to_string(i + 1) +
+                                                " contains a NUL byte, which PostgreSQL text cannot hold",
+                                   false});
+    }
+  }
   p.text.reserve(params.size());
   for (const Value& v : params) {
     if (std::holds_alternative<std::monostate>(v)) {
@@ -247,9 +258,10 @@ std::expected<Result, Error> Connection::Exec(std::string_view sql) {
 }
 
 std::expected<Result, Error> Connection::Exec(std::string_view sql, std::span<const Value> params) {
-  Params p = Encode(params);
+  auto p = Encode(params);
+  if (!p) return std::unexpected(std::move(p.error()));
   return Check(PQexecParams(conn_.get(), std::string(sql).c_str(), static_cast<int>(params.size()),
-                            p.types.data(), p.values.data(), nullptr, nullptr, /*resultFormat=text*/ 0),
+                            p->types.data(), p->values.data(), nullptr, nullptr, /*resultFormat=text*/ 0),
                "query failed");
 }
 
@@ -288,9 +300,10 @@ std::expected<Result, Error> Connection::Run(const Statement& statement, std::sp
                                    false});
     }
   }
-  Params p = Encode(converted);
+  auto p = Encode(converted);
+  if (!p) return std::unexpected(std::move(p.error()));
   return Check(PQexecPrepared(conn_.get(), statement.name_.c_str(), static_cast<int>(converted.size()),
-                              p.values.data(), nullptr, nullptr, 0),
+                              p->values.data(), nullptr, nullptr, 0),
                "statement failed");
 }
 

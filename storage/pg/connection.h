@@ -7,7 +7,8 @@
 // (https://www.postgresql.org/docs/15/errcodes-appendix.html) when the server
 // sent one; nothing here throws. Values travel in libpq's text format with
 // explicit type OIDs, so text is passed byte for byte (PostgreSQL text holds
-// no NUL byte; such a value is refused with 22021 by the server).
+// no NUL byte; a text value with one is refused with SQLSTATE 22021, as the
+// server would, since libpq would cut it there).
 //
 // Thread-safety: a Connection (and everything made from it) is used by one
 // thread at a time; separate Connections may be used from separate threads.
