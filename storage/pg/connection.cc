@@ -152,7 +152,9 @@ Value Result::Get(int row, int column) const {
       if (t == "Infinity") return HUGE_VAL;
       if (t == "-Infinity") return -HUGE_VAL;
       double v = 0;
-      std::from_chars(text, text + length, v);
+      auto [end, ec] = std::from_chars(text, text + length, v);
+      // A numeric beyond double's range stays text rather than turn into 0.
+      if (ec != std::errc() || end != text + length) return std::string(t);
       return v;
     }
     default:

@@ -79,8 +79,10 @@ class Result {
   std::string ColumnName(int column) const;
   bool IsNull(int row, int column) const;
   Value Get(int row, int column) const;
-  // REQUIRES: row < Rows(), column < Columns(). nullopt for NULL; a value
-  // of another kind is converted when it can be (text "12" is not an int).
+  // REQUIRES: row < Rows(), column < Columns(). nullopt for NULL and for a
+  // value of another kind, except that Double also reads an int64 and Text
+  // reads any value as the server wrote it. A numeric beyond the range of
+  // a double is read as text.
   std::optional<std::int64_t> Int64(int row, int column) const;
   std::optional<double> Double(int row, int column) const;
   std::optional<std::string> Text(int row, int column) const;

@@ -188,6 +188,10 @@ TEST_F(PgTest, ResultsAreTypedByColumn) {
   EXPECT_EQ(r->Int64(0, 7), std::nullopt);
   EXPECT_EQ(r->Text(0, 9), std::nullopt);
   EXPECT_EQ(r->Text(0, 2), "9");
+  // Beyond a double's range a numeric stays exact, as text.
+  auto huge = c.Exec("SELECT 1e400::numeric");
+  ASSERT_TRUE(huge) << huge.error().message;
+  EXPECT_EQ(huge->Get(0, 0), Value{"1" + std::string(400, '0')});
 }
 
 TEST_F(PgTest, ServerErrorsCarryTheirSqlstateAndLeaveTheConnectionUsable) {
@@ -343,7 +347,8 @@ TEST_F(PgTest, ConcurrentMigrationsRunEachStepOnce) {
   EXPECT_TRUE(WaitFor([&] {
     return Count(observer, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 2;
   }));
-  ASSERT_TRUE(held->Commit());
+  // Not ASSERT: the threads must be joined before anything returns.
+  EXPECT_TRUE(held->Commit());
   for (auto& t : nodes) t.join();
   for (const auto& r : results) {
     ASSERT_TRUE(r) << r.error().message;
@@ -365,12 +370,14 @@ TEST(PgServerTest, KilledServerGivesAnErrorNotAHang) {
   ASSERT_TRUE(observer) << observer.error().message;
   const int pid = c->BackendPid();
   auto running = std::async(std::launch::async, [&] { return c->Exec("SELECT pg_sleep(3600)"); });
-  ASSERT_TRUE(WaitFor([&] {
+  const bool sleeping = WaitFor([&] {
     auto r = observer->Exec("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'",
                             {std::int64_t{pid}});
     return r && r->Int64(0, 0) == 1;
-  }));
+  });
+  // Killed whatever happened, so that the query cannot outlive the test.
   server.Kill();
+  ASSERT_TRUE(sleeping);
   // The bound only turns a hang into a failure; the answer comes at once.
   ASSERT_EQ(running.wait_for(std::chrono::seconds(120)), std::future_status::ready);
   auto result = running.get();
