@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <functional>
 #include <future>
-#include <latch>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -385,6 +387,47 @@ TEST(PgServerTest, KilledServerGivesAnErrorNotAHang) {
   EXPECT_TRUE(result.error().transient) << result.error().message;
   EXPECT_FALSE(c->ok());
   EXPECT_FALSE(c->Exec("SELECT 1"));
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage::pg
+
+namespace jobtrawl::storage::pg {
+namespace {
+
+TEST_F(PgTest, TestServerIsPrivateAndDisposable) {
+  // scripts/pg-test-server: loopback only, fsync off, never run as root.
+  Connection c = Connect(url_);
+  auto settings = c.Exec(
+      "SELECT current_setting('listen_addresses'), current_setting('fsync'), "
+      "current_setting('unix_socket_directories')");
+  ASSERT_TRUE(settings) << settings.error().message;
+  EXPECT_EQ(settings->Text(0, 0), "127.0.0.1");
+  EXPECT_EQ(settings->Text(0, 1), "off");
+  EXPECT_TRUE(settings->Text(0, 2).value_or("").ends_with("/data"));
+  // The server process's real uid, read from /proc/PID/status.
+  std::ifstream status("/proc/" + std::to_string(c.BackendPid()) + "/status");
+  std::string line;
+  while (std::getline(status, line) && !line.starts_with("Uid:")) {
+  }
+  ASSERT_TRUE(line.starts_with("Uid:"));
+  EXPECT_NE(std::stoi(line.substr(4)), 0) << line;
+}
+
+TEST(PgServerTest, MissingServerBinariesAreReportedAsUnavailable) {
+  // Where PostgreSQL is not installed the tests skip, saying what to install.
+  const char* old = std::getenv("PG_BINDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("PG_BINDIR", "/nonexistent/bin", 1);
+  PgServer server;
+  if (old) {
+    ::setenv("PG_BINDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("PG_BINDIR");
+  }
+  EXPECT_FALSE(server.ok());
+  EXPECT_TRUE(server.unavailable());
+  EXPECT_NE(server.why().find("install Debian's postgresql package"), std::string::npos) << server.why();
 }
 
 }  // namespace
