@@ -8,16 +8,24 @@
 // never stored without its alerts nor an alert queued for a posting that
 // was rolled back. AlertDelivery reads due rows, delivers them, and marks a
 // row delivered only after its target accepted it (a 2xx answer, exit
-// status 0), in a commit of its own. A failed attempt is tried again after
-// retry_base, doubling up to retry_max, for as long as it takes: rows are
-// never dropped.
+// status 0), in a commit of its own. Before it sends a row it claims it
+// (next_attempt_at moves past the attempt's end, in a commit), so a second
+// process delivering the same outbox (the daemon and a one-shot crawl)
+// never sends a row the first is sending. A failed attempt is tried again
+// after retry_base, doubling up to retry_max; when a target fails, the
+// rest of its rows wait with it instead of each waiting out its own
+// timeout. A row still undelivered give_up_after ([delivery]) after it
+// was queued is given up (kept, with next_attempt_at "never").
 //
-// Delivery is at least once, not exactly once. A crash (SIGKILL, power)
-// after the target accepted a row and before the delivered mark was
-// committed delivers that row again on restart, with the same
-// idempotency_key (in the payload, and the webhook's Idempotency-Key
-// header): a receiver that remembers the keys it has seen gets each event
-// exactly once. Nothing else is ever delivered twice.
+// Delivery is at least once, not exactly once. A row is sent again, with
+// the same idempotency_key (in the payload, and the webhook's
+// Idempotency-Key header), whenever its target took it but the delivered
+// mark was not committed: a crash (SIGKILL, power) between the answer and
+// the commit, a receiver that acted on it and then answered non-2xx or too
+// late ([delivery] timeout), a command that did its work and then exited
+// non-zero or was killed at the timeout, a webhook POST cut off by the
+// daemon's shutdown. A receiver that remembers the keys it has seen gets
+// each event exactly once.
 //
 // Webhook URLs are the operator's own, so [http] allow_private_networks
 // (which guards the crawl from addresses a page names) does not apply:
@@ -26,8 +34,11 @@
 #ifndef JOBTRAWL_APP_ALERTS_H_
 #define JOBTRAWL_APP_ALERTS_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
+#include <optional>
 #include <expected>
 #include <filesystem>
 #include <memory>
@@ -62,6 +73,12 @@ class AlertDelivery {
     std::string user_agent = "jobtrawl/0.1";
     NowFunction now = [] { return Clock::now(); };
     LogFunction log;  // failed deliveries, as warnings; empty: quiet
+    // Counts, for metrics: `n` events of `alert` were "delivered",
+    // "failed" (an attempt that failed; tried again) or "given_up". Called
+    // on the delivering thread. Empty: none.
+    std::function<void(const std::string& alert, std::string_view outcome, int n)> on_outcome;
+    // The rows waiting after each DeliverDue (CountPendingOutbox).
+    std::function<void(std::int64_t pending)> on_pending;
   };
   struct Pass {
     int delivered = 0;
@@ -75,7 +92,11 @@ class AlertDelivery {
   AlertDelivery& operator=(const AlertDelivery&) = delete;
   ~AlertDelivery();
 
-  // Delivers every row due now, once each.
+  // Delivers the rows due now, once each, first giving up the rows older
+  // than give_up_after. Rows of a target that failed in this pass wait
+  // with the failed one. Stops between rows after RequestStop() or past
+  // the FlushFor budget; a webhook POST in flight is cut off by
+  // RequestStop() (the row stays undelivered).
   std::expected<Pass, Error> DeliverDue();
   // How long until the earliest undelivered row is due (zero: now), or
   // nullopt when every row is delivered.
@@ -87,21 +108,37 @@ class AlertDelivery {
     int delivered = 0;
     int pending = 0;
   };
+  // A row started before the budget ends may run up to [delivery] timeout
+  // past it.
   std::expected<Flush, Error> FlushFor(std::chrono::milliseconds budget);
+
+  // The [[alert]] entries and [delivery] settings of a reloaded config,
+  // used from the next DeliverDue. Thread-safe.
+  void Reconfigure(std::vector<config::AlertConfig> alerts, config::DeliveryConfig delivery);
+  // Ends the pass in flight soon (see DeliverDue). Thread-safe.
+  void RequestStop();
 
  private:
   AlertDelivery(std::unique_ptr<storage::PostingStore> store, Options options);
-  std::string Backoff(int attempts) const;  // when the next attempt is due
+  std::string Backoff(const config::DeliveryConfig& delivery, int attempts) const;  // when the next attempt is due
   void Log(const std::string& message) const;
+  void Count(const std::string& alert, std::string_view outcome, int n) const;
+  bool Stopping() const;
 
   std::unique_ptr<storage::PostingStore> store_;
-  const Options options_;
+  const Options options_;  // alerts and delivery: see config_
+  mutable std::mutex config_mu_;
+  std::vector<config::AlertConfig> alerts_;  // guarded by config_mu_
+  config::DeliveryConfig delivery_;          // guarded by config_mu_
+  std::atomic<bool> stop_{false};
+  std::optional<std::chrono::steady_clock::time_point> deadline_;  // FlushFor's; delivering thread only
 };
 
 // Runs an AlertDelivery on a thread of its own: a pass whenever Wake() is
 // called (the writer committed outbox rows) or a failed row is due again.
-// The destructor lets the attempt in flight end (at most [delivery]
-// timeout), then joins. What is not delivered stays in the outbox.
+// The destructor cuts off a webhook POST in flight, lets a command in
+// flight end (at most [delivery] timeout), then joins. What is not
+// delivered stays in the outbox.
 class DeliveryWorker {
  public:
   explicit DeliveryWorker(std::unique_ptr<AlertDelivery> delivery);
@@ -110,6 +147,8 @@ class DeliveryWorker {
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
 
   void Wake();  // thread-safe
+  // AlertDelivery::Reconfigure, then a pass. Thread-safe.
+  void Reconfigure(std::vector<config::AlertConfig> alerts, config::DeliveryConfig delivery);
 
  private:
   void Loop();

@@ -7,8 +7,17 @@
 namespace jobtrawl::app {
 
 boost::json::object YieldCounts::ToJson() const {
-  return {{"listings", listings}, {"pages", pages},       {"title", title},
-          {"company", company},   {"location", location}, {"date", date}};
+  return {{"listings", listings},
+          {"pages", pages},
+          {"title", title},
+          {"company", company},
+          {"location", location},
+          {"date", date},
+          {"postings", postings},
+          {"postings_title", postings_title},
+          {"postings_company", postings_company},
+          {"postings_location", postings_location},
+          {"postings_date", postings_date}};
 }
 
 std::optional<YieldCounts> YieldCounts::FromStatsJson(std::string_view stats) {
@@ -21,8 +30,17 @@ std::optional<YieldCounts> YieldCounts::FromStatsJson(std::string_view stats) {
     const boost::json::value* n = y->as_object().if_contains(key);
     return n != nullptr && n->is_int64() ? n->as_int64() : 0;
   };
-  return YieldCounts{.listings = get("listings"), .pages = get("pages"), .title = get("title"),
-                     .company = get("company"), .location = get("location"), .date = get("date")};
+  return YieldCounts{.listings = get("listings"),
+                     .pages = get("pages"),
+                     .title = get("title"),
+                     .company = get("company"),
+                     .location = get("location"),
+                     .date = get("date"),
+                     .postings = get("postings"),
+                     .postings_title = get("postings_title"),
+                     .postings_company = get("postings_company"),
+                     .postings_location = get("postings_location"),
+                     .postings_date = get("postings_date")};
 }
 
 namespace {
@@ -51,22 +69,30 @@ std::optional<std::string> Breakage(const YieldCounts& now, const YieldCounts& l
     reasons.push_back(what + " " + std::to_string(now.listings) + " postings; found " +
                       std::to_string(last.listings) + " last good run");
   }
-  if (rules.min_field_ratio > 0 && now.pages >= rules.min_pages && last.pages >= rules.min_pages) {
+  // By postings where the baseline counted them; by pages for an older one.
+  const bool by_postings = last.postings > 0;
+  const std::int64_t YieldCounts::*total = by_postings ? &YieldCounts::postings : &YieldCounts::pages;
+  if (rules.min_field_ratio > 0 && now.*total >= rules.min_pages && last.*total >= rules.min_pages) {
     const struct {
       std::string_view name;
-      std::int64_t YieldCounts::*count;
-    } fields[] = {{"title", &YieldCounts::title},
-                  {"company", &YieldCounts::company},
-                  {"location", &YieldCounts::location},
-                  {"date", &YieldCounts::date}};
+      std::int64_t YieldCounts::*pages;
+      std::int64_t YieldCounts::*postings;
+    } fields[] = {{"title", &YieldCounts::title, &YieldCounts::postings_title},
+                  {"company", &YieldCounts::company, &YieldCounts::postings_company},
+                  {"location", &YieldCounts::location, &YieldCounts::postings_location},
+                  {"date", &YieldCounts::date, &YieldCounts::postings_date}};
+    // One posting a page (detail pages): the counts are of pages, as people read them.
+    const bool one_a_page = !by_postings || (now.postings == now.pages && last.postings == last.pages);
+    const std::string unit = one_a_page ? " pages;" : " postings;";
     for (const auto& f : fields) {
-      const double share_now = static_cast<double>(now.*f.count) / static_cast<double>(now.pages);
-      const double share_last = static_cast<double>(last.*f.count) / static_cast<double>(last.pages);
+      const std::int64_t YieldCounts::*count = by_postings ? f.postings : f.pages;
+      const double share_now = static_cast<double>(now.*count) / static_cast<double>(now.*total);
+      const double share_last = static_cast<double>(last.*count) / static_cast<double>(last.*total);
       if (share_last > 0 && share_now < rules.min_field_ratio * share_last) {
         const std::string verb = FieldName(source, f.name).starts_with("selector") ? " matched " : " found on ";
-        reasons.push_back(FieldName(source, f.name) + verb + std::to_string(now.*f.count) + " of " +
-                          std::to_string(now.pages) + " pages;" + verb + std::to_string(last.*f.count) +
-                          " of " + std::to_string(last.pages) + " last good run");
+        reasons.push_back(FieldName(source, f.name) + verb + std::to_string(now.*count) + " of " +
+                          std::to_string(now.*total) + unit + verb + std::to_string(last.*count) + " of " +
+                          std::to_string(last.*total) + " last good run");
       }
     }
   }

@@ -1,16 +1,19 @@
 // Breakage alarms (issue 14 part 3): a source whose scraper silently
 // stopped working. Each run counts what it found: the listings it saw
-// (postings parsed plus those of unchanged pages), and, over the pages it
-// read afresh that hold postings ("posting pages": detail pages, listing
-// pages read with `item` or that yielded postings), how many had a
-// posting with a title, a company, a location and a date. A run is
-// `degraded` when, against the source's last good run (status ok or
-// partial, not degraded):
+// (postings parsed plus those of unchanged pages); over the pages it read
+// afresh that hold postings ("posting pages": detail pages, listing pages
+// read with `item` or that yielded postings), how many had a posting with
+// a title, a company, a location and a date; and over the postings parsed
+// on them, how many had each. A run is `degraded` when, against the
+// source's last good run (status ok or partial, not degraded):
 //   - it saw fewer than min_yield_ratio x the listings that run saw (and
 //     that run saw at least min_postings), or
-//   - for one of title, company, location, date, the share of posting
-//     pages that had it fell below min_field_ratio x that run's share
-//     (both runs read at least min_pages posting pages).
+//   - for one of title, company, location, date, the share of postings
+//     that had it fell below min_field_ratio x that run's share (both runs
+//     parsed at least min_pages postings). Shares are of postings, not of
+//     pages, so a board API or an `item` listing (one page, many postings)
+//     is checked as detail pages are; a baseline from a build that
+//     counted pages only is compared by pages.
 // The reason names the selector (html sources with `fields`/`item`) or the
 // field, and both counts. A degraded run closes nothing.
 #ifndef JOBTRAWL_APP_BREAKAGE_H_
@@ -34,6 +37,13 @@ struct YieldCounts {
   std::int64_t company = 0;
   std::int64_t location = 0;
   std::int64_t date = 0;      // date_posted
+  // The postings parsed on those pages, and how many had each field; 0
+  // postings in a baseline: a run recorded before these were counted.
+  std::int64_t postings = 0;
+  std::int64_t postings_title = 0;
+  std::int64_t postings_company = 0;
+  std::int64_t postings_location = 0;
+  std::int64_t postings_date = 0;
 
   boost::json::object ToJson() const;
   // From a crawl_runs.stats text; nullopt when it holds no "yield" object

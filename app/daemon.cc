@@ -64,27 +64,7 @@ class Daemon::Impl {
       if (!last || !*last) continue;
       if (auto at = ParseDateTime((*last)->finished_at)) metrics_->SetLastSuccess(s.name, at->time_point());
     }
-    if (!config_.alerts.empty()) {
-      // Delivers what the outbox holds (also rows a previous process left)
-      // on a thread of its own; the writer wakes it after each commit that
-      // queued alerts.
-      auto delivery = AlertDelivery::Open(config_.storage.database,
-                                          {.alerts = config_.alerts,
-                                           .delivery = config_.delivery,
-                                           .user_agent = config_.http.user_agent,
-                                           // From the worker's thread to the loop's, as every log line.
-                                           .log = [this, alive = std::weak_ptr(alive_)](
-                                                      LogLevel level, std::string_view message) {
-                                             asio::post(ioc_, [this, alive, level, m = std::string(message)] {
-                                               if (alive.lock()) Log(level, m);
-                                             });
-                                           }});
-      if (delivery) {
-        delivery_ = std::make_unique<DeliveryWorker>(std::move(*delivery));
-      } else {
-        Log(LogLevel::kError, "alerts are not delivered: " + delivery.error().message);
-      }
-    }
+    if (!config_.alerts.empty()) StartDelivery();
     writer_ = std::make_unique<StoreWriter>(
         std::move(*store),
         StoreWriter::Options{
@@ -170,6 +150,10 @@ class Daemon::Impl {
 
   void Reload() {
     auto fresh = config::LoadConfig(options_.config_path);
+    if (fresh) {
+      // What `check-config` rejects (an alert query FTS5 cannot read) fails the reload too.
+      if (auto errors = CheckAlerts(*fresh); !errors.empty()) fresh = std::unexpected(std::move(errors));
+    }
     if (!fresh) {
       for (const auto& e : fresh.error()) Log(LogLevel::kError, "reload: " + e.ToString());
       Log(LogLevel::kWarning, "reload failed: still running on the previous config");
@@ -211,7 +195,49 @@ class Daemon::Impl {
       Log(LogLevel::kWarning, "reload: [http] changes take effect after a restart");
     }
     config_.sources = fresh->sources;
+    // [[alert]] and [delivery]: new rules from the writer's next batch, the
+    // worker's next pass; what is queued for a removed alert waits in the
+    // outbox in case it comes back.
+    if (fresh->alerts.size() != config_.alerts.size() ||
+        !std::equal(fresh->alerts.begin(), fresh->alerts.end(), config_.alerts.begin(),
+                    [](const config::AlertConfig& a, const config::AlertConfig& b) { return a.name == b.name; })) {
+      Log(LogLevel::kInfo, "reload: " + std::to_string(fresh->alerts.size()) + " alerts");
+    }
+    config_.alerts = fresh->alerts;
+    config_.delivery = fresh->delivery;
+    writer_->SetAlerts(AlertRules(config_.alerts));
+    if (delivery_) {
+      delivery_->Reconfigure(config_.alerts, config_.delivery);
+    } else if (!config_.alerts.empty()) {
+      StartDelivery();
+    }
     options_.notify("STATUS=" + Status());
+  }
+
+  // Delivers what the outbox holds (also rows a previous process left) on
+  // a thread of its own; the writer wakes it after each commit that queued
+  // alerts.
+  void StartDelivery() {
+    auto delivery = AlertDelivery::Open(
+        config_.storage.database,
+        {.alerts = config_.alerts,
+         .delivery = config_.delivery,
+         .user_agent = config_.http.user_agent,
+         // From the worker's thread to the loop's, as every log line.
+         .log = [this, alive = std::weak_ptr(alive_)](LogLevel level, std::string_view message) {
+           asio::post(ioc_, [this, alive, level, m = std::string(message)] {
+             if (alive.lock()) Log(level, m);
+           });
+         },
+         // Metrics outlives the worker (reset after it).
+         .on_outcome = [metrics = metrics_.get()](const std::string& alert, std::string_view outcome,
+                                                  int n) { metrics->OnAlertOutcome(alert, outcome, n); },
+         .on_pending = [metrics = metrics_.get()](std::int64_t n) { metrics->SetAlertOutboxPending(n); }});
+    if (delivery) {
+      delivery_ = std::make_unique<DeliveryWorker>(std::move(*delivery));
+    } else {
+      Log(LogLevel::kError, "alerts are not delivered: " + delivery.error().message);
+    }
   }
 
   std::size_t completed_runs() const { return completed_; }

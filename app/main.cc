@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
                     "Read as this source kind: html, rss, xmlfeed, sitemap, greenhouse, lever, "
                     "ashby, workable, smartrecruiters, recruitee, remotive, remoteok, workday, "
                     "personio, breezy, rippling, himalayas, jobicy, arbeitnow, landingjobs, "
-                    "fourdayweek, workingnomads, themuse (default: the source's kind, or html)");
+                    "fourdayweek, workingnomads, themuse, usajobs (default: the source's kind, or html)");
   parse->add_option("--country", parse_options.country,
                     "The board's country for normalizing (ISO code; default: the source's `country`)");
   parse->add_flag("--raw", parse_options.raw, "Print postings as extracted, before normalizing");
@@ -188,6 +188,8 @@ int main(int argc, char** argv) {
   auto* search_open = search->add_flag("--open", search_options.open, "Only open postings");
   search->add_flag("--closed", search_options.closed, "Only closed postings")->excludes(search_open);
   search->add_option("-n,--limit", search_options.limit, "At most this many results (default 20)");
+  search->add_flag("--rank-all", search_options.rank_all,
+                   "Rank every match by bm25, not only the newest 10,000 (slower for common words)");
   search->add_option("--format", search_format,
                      "table (default; matches in bold on a terminal), json (one object per line) or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));

@@ -113,6 +113,16 @@ void Metrics::SetLastSuccess(std::string_view source, Clock::time_point at) {
   At(source).last_success = std::chrono::duration<double>(at.time_since_epoch()).count();
 }
 
+void Metrics::OnAlertOutcome(std::string_view alert, std::string_view outcome, std::int64_t n) {
+  std::lock_guard lock(mutex_);
+  alert_outcomes_[{std::string(alert), std::string(outcome)}] += n;
+}
+
+void Metrics::SetAlertOutboxPending(std::int64_t events) {
+  std::lock_guard lock(mutex_);
+  outbox_pending_ = events;
+}
+
 std::string Metrics::Render() const {
   std::error_code ec;
   std::uintmax_t db_bytes = 0;
@@ -183,6 +193,19 @@ std::string Metrics::Render() const {
   Sample(out, "jobtrawl_fetch_duration_seconds_bucket", "le=\"+Inf\"", static_cast<double>(latency_count_));
   Sample(out, "jobtrawl_fetch_duration_seconds_sum", "", latency_sum_);
   Sample(out, "jobtrawl_fetch_duration_seconds_count", "", static_cast<double>(latency_count_));
+
+  Family(out, "jobtrawl_alert_deliveries_total", "counter",
+         "Alert events by [[alert]] and outcome: delivered, failed (an attempt that failed; tried again), "
+         "given_up ([delivery] give_up_after).");
+  for (const auto& [key, n] : alert_outcomes_) {
+    Sample(out, "jobtrawl_alert_deliveries_total",
+           "alert=\"" + Escape(key.first) + "\",outcome=\"" + Escape(key.second) + "\"", static_cast<double>(n));
+  }
+  Family(out, "jobtrawl_alert_outbox_pending", "gauge",
+         "Alert events in the outbox not yet delivered (nor given up), after the last delivery pass.");
+  if (outbox_pending_ >= 0) {
+    Sample(out, "jobtrawl_alert_outbox_pending", "", static_cast<double>(outbox_pending_));
+  }
 
   Family(out, "jobtrawl_database_size_bytes", "gauge", "Size of the database file and its write-ahead log.");
   Sample(out, "jobtrawl_database_size_bytes", "", static_cast<double>(db_bytes));

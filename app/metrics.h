@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "model/clock.h"
 #include "model/fetch.h"
@@ -36,6 +37,12 @@ class Metrics {
   void SetQueueDepth(std::string_view source, std::int64_t pages);
   // A run of `source` ended with `record`, at `at`.
   void OnRunFinished(std::string_view source, const storage::RunRecord& record, Clock::time_point at);
+
+  // Alerts (app/alerts.h): `n` events of `alert` ended an attempt with
+  // `outcome` ("delivered", "failed", "given_up"); and how many events the
+  // outbox holds undelivered. Called on the delivery thread.
+  void OnAlertOutcome(std::string_view alert, std::string_view outcome, std::int64_t n);
+  void SetAlertOutboxPending(std::int64_t events);
 
   // What the database says of the source's last ok or partial run, at start.
   void SetLastSuccess(std::string_view source, Clock::time_point at);
@@ -69,6 +76,9 @@ class Metrics {
   std::array<std::int64_t, kLatencyBuckets.size()> latency_buckets_{};  // guarded; not cumulative
   std::int64_t latency_count_ = 0;                            // guarded by mutex_
   double latency_sum_ = 0;                                    // guarded by mutex_
+  // (alert, outcome) -> events; guarded by mutex_
+  std::map<std::pair<std::string, std::string>, std::int64_t, std::less<>> alert_outcomes_;
+  std::int64_t outbox_pending_ = -1;                          // guarded; -1: not known (no delivery)
 };
 
 }  // namespace jobtrawl::app

@@ -77,6 +77,7 @@ json::object PostingToJson(const Posting& p) {
   o["url"] = p.url;
   o["apply_url"] = Opt(p.apply_url);
   o["external_id"] = Opt(p.external_id);
+  o["department"] = Opt(p.department);  // schema v13: after the fields there were before it
   o["description"] = Opt(p.description);
   o["description_markdown"] = Opt(p.description_markdown);
   // Normalized fields (normalize/), and what the board wrote beside them.

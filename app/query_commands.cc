@@ -257,6 +257,9 @@ std::string MarkdownDocument(const Row& r) {
   std::string doc = "# [" + LinkText(title) + "](" + LinkTarget(link) + ")\n\n";
   std::string company_line;
   if (std::string company = r.Text("company"); !company.empty()) company_line = "**" + company + "**";
+  if (std::string department = r.Text("department"); !department.empty()) {
+    company_line += company_line.empty() ? department : " (" + department + ")";
+  }
   if (std::string location = r.Text("location"); !location.empty()) {
     company_line += (company_line.empty() ? "" : " · ") + location;
   }
@@ -339,6 +342,7 @@ int SearchCommand(const SearchOptions& o, std::ostream& out, std::ostream& err) 
     return kExitUsage;
   }
   filter.limit = o.limit;
+  if (o.rank_all) filter.rank_window = 0;
 
   auto reader = OpenReader(o.where, err);
   if (!reader) return reader.error();

@@ -40,6 +40,9 @@ struct SearchOptions {
   bool open = false;
   bool closed = false;
   int limit = 20;
+  // Rank every match by bm25, not only the newest PostingFilter::
+  // kDefaultRankWindow (storage::Reader::Search): slower on common words.
+  bool rank_all = false;
   std::string format;    // table | json | csv; empty: table
   std::optional<bool> color;  // highlight matches with ANSI bold; default: stdout is a terminal
   NowFunction now = [] { return Clock::now(); };

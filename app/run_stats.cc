@@ -67,6 +67,15 @@ void RunStatsCollector::OnPostingPage(const std::vector<Posting>& postings) {
   yield_.company += any(&Posting::company) ? 1 : 0;
   yield_.location += any(&Posting::location) ? 1 : 0;
   yield_.date += any(&Posting::date_posted) ? 1 : 0;
+  auto count = [&](auto field) {
+    return static_cast<std::int64_t>(
+        std::count_if(postings.begin(), postings.end(), [&](const Posting& p) { return (p.*field).has_value(); }));
+  };
+  yield_.postings += static_cast<std::int64_t>(postings.size());
+  yield_.postings_title += count(&Posting::title);
+  yield_.postings_company += count(&Posting::company);
+  yield_.postings_location += count(&Posting::location);
+  yield_.postings_date += count(&Posting::date_posted);
 }
 
 void RunStatsCollector::OnListingsSeen(std::int64_t n) {

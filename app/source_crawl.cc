@@ -1,6 +1,7 @@
 #include "app/source_crawl.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/json.hpp>
 #include <algorithm>
 
 #include "normalize/normalize.h"
@@ -294,7 +295,10 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
       record.message += (record.message.empty() ? "" : "; ") + failed;
     }
   }
-  if ((record.status == "ok" || record.status == "partial") && baseline_) {
+  // A run cut off by the run deadline saw only part of the board: it is not
+  // compared (a slow board is no broken scraper) and, marked, never
+  // becomes the baseline (LastGoodRunStats).
+  if ((record.status == "ok" || record.status == "partial") && baseline_ && !stats.deadline_hit) {
     // Never mass-close on a broken scraper: a run far below the last good
     // one is flagged and closes nothing.
     if (auto reason = Breakage(stats_.Yield(), *baseline_, source_.alarms, source_)) {
@@ -306,6 +310,14 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
     }
   }
   record.stats = stats_.Json();
+  if (stats.deadline_hit) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(record.stats, ec);
+    if (!ec && v.is_object()) {
+      v.as_object()["deadline_hit"] = true;
+      record.stats = boost::json::serialize(v);
+    }
+  }
   writer_.FinishRun(run_, record, rule,
                     [this, alive = std::weak_ptr<char>(alive_)](const storage::RunRecord& written) {
                       asio::post(ioc_, [this, written, alive] {

@@ -70,6 +70,7 @@ StoreWriter::StoreWriter(std::unique_ptr<storage::PostingStore> store, Options o
     : store_(std::move(store)),
       options_(std::move(options)),
       now_(std::move(now)),
+      alerts_(options_.alerts),
       thread_([this] { Loop(); }) {}
 
 StoreWriter::~StoreWriter() {
@@ -146,18 +147,23 @@ StoreWriter::Run* StoreWriter::FindRun(RunId id) {
   return it == runs_.end() ? nullptr : &it->second;
 }
 
+void StoreWriter::SetAlerts(std::vector<storage::AlertRule> rules) {
+  std::lock_guard lock(mu_);
+  next_alerts_ = std::move(rules);
+}
+
 void StoreWriter::Loop() {
-  if (!options_.alerts.empty()) {
-    if (auto captured = store_->CaptureFreshPostings(); !captured) {
-      std::cerr << "jobtrawl: alerts are off: " << captured.error().message << '\n';
-    }
-  }
   while (true) {
     std::vector<Job> batch;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is written
+      // A reloaded config's alerts apply from the next batch on.
+      if (next_alerts_) {
+        alerts_ = std::move(*next_alerts_);
+        next_alerts_.reset();
+      }
       std::size_t bytes = 0;
       while (!queue_.empty() && batch.size() < options_.max_batch_jobs &&
              (batch.empty() || bytes + queue_.front().bytes <= options_.max_batch_bytes)) {
@@ -168,6 +174,14 @@ void StoreWriter::Loop() {
       queued_bytes_ -= bytes;
     }
     space_.notify_all();
+    if (!alerts_.empty() && !capturing_) {
+      // Postings are noted from the first batch an alert can see on.
+      if (auto captured = store_->CaptureFreshPostings(); !captured) {
+        std::cerr << "jobtrawl: alerts are off: " << captured.error().message << '\n';
+      } else {
+        capturing_ = true;
+      }
+    }
     WriteBatch(batch);
   }
 }
@@ -230,6 +244,8 @@ std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryO
   if (!cache) return fail(cache.error());
   auto last_good = store_->LastGoodRunStats(*id);
   if (!last_good) return fail(last_good.error());
+  // The runs degraded against one last good run are one breakage: one alarm.
+  if (*last_good) run.breakage_key = source.name + ":" + storage::StableHash(**last_good);
   auto run_id = store_->BeginRun(*id, now);
   if (!run_id) return fail(run_id.error());
   run.run_id = *run_id;
@@ -335,11 +351,14 @@ std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally)
                 ": stopped, and " + std::to_string(run.not_applied) + " writes not applied" +
                 (r.message.empty() ? "" : "; " + r.message);
   }
-  if (r.status == "degraded" && !options_.alerts.empty()) {
+  if (r.status == "degraded" && !alerts_.empty()) {
     const std::string alarm = boost::json::serialize(boost::json::object{
         {"source", run.source_name}, {"run_id", run.run_id}, {"status", r.status},
         {"message", r.message}, {"started_at", run.started_at}, {"finished_at", now}});
-    auto added = store_->EnqueueAlarm(options_.alerts, std::to_string(run.run_id), alarm, now);
+    // Keyed by the breakage, not the run: the runs that stay degraded add no
+    // alarm (the outbox ignores a key it holds).
+    auto added = store_->EnqueueAlarm(
+        alerts_, run.breakage_key.empty() ? std::to_string(run.run_id) : run.breakage_key, alarm, now);
     if (!added) return added.error();
     outbox_rows_ += *added;
   }
@@ -501,9 +520,10 @@ std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_m
           }
         }
         // Alerts for what this batch stored, committed with it.
-        if (!options_.alerts.empty()) {
+        // Also with no alert left after a reload: the notes are cleared.
+        if (capturing_) {
           std::vector<std::string> skipped;
-          auto added = store_->EnqueueAlerts(options_.alerts, FormatUtc(now_()), &skipped);
+          auto added = store_->EnqueueAlerts(alerts_, FormatUtc(now_()), &skipped);
           if (!added) {
             store_->Rollback();
             return added.error();

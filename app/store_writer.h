@@ -89,6 +89,7 @@ class StoreWriter {
     // new or reopened that a rule matches get an outbox row, and a run
     // finished `degraded` one per rule with `alarms`. After a commit that
     // added rows, `outbox_added` is called on the writer thread.
+    // SetAlerts replaces the rules.
     std::vector<storage::AlertRule> alerts;
     std::function<void()> outbox_added;
     std::chrono::milliseconds retry_base{20};     // first backoff after a transient failure
@@ -152,6 +153,10 @@ class StoreWriter {
   void SetNextRun(SourceInfo source, Clock::time_point at);
   void ReadNextRun(SourceInfo source, std::function<void(std::optional<Clock::time_point>)> done);
 
+  // The alert rules of a reloaded config, applied from the next batch
+  // written on. Thread-safe.
+  void SetAlerts(std::vector<storage::AlertRule> rules);
+
   // Jobs that could not be written even job by job, after retries.
   std::int64_t write_errors() const;
   // Runs opened and not yet finished (their state is held in memory).
@@ -177,6 +182,7 @@ class StoreWriter {
     bool lease_lost = false;
     std::string lease_holder_now;  // who has it instead
     std::int64_t not_applied = 0;  // jobs skipped after the lease was lost
+    std::string breakage_key;  // "SOURCE:HASH" of its last good run's stats; empty: none
   };
   struct OpenFailure;
 
@@ -205,6 +211,8 @@ class StoreWriter {
   const NowFunction now_;
   std::unordered_map<RunId, Run> runs_;  // writer thread only
   int outbox_rows_ = 0;                  // writer thread only: added by the transaction being written
+  std::vector<storage::AlertRule> alerts_;  // writer thread only: the rules in force
+  bool capturing_ = false;               // writer thread only: CaptureFreshPostings done
   RunId next_run_ = 0;                   // writer thread only
   std::atomic<std::size_t> active_runs_{0};
 
@@ -215,6 +223,7 @@ class StoreWriter {
   std::size_t queued_bytes_ = 0;
   bool stopping_ = false;
   std::int64_t write_errors_ = 0;
+  std::optional<std::vector<storage::AlertRule>> next_alerts_;  // guarded by mu_: from SetAlerts
   std::thread thread_;
 };
 

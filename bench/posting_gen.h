@@ -57,6 +57,25 @@ class PostingGenerator {
     return p;
   }
 
+  // Turns `job` into the Staff opening of a pair and returns the Junior one
+  // (job number `n`): the same company, title family and description but
+  // for its closing date, a different job (issue 12 part 6: dedup merged
+  // such pairs).
+  Posting Twin(Posting& job, std::int64_t n) {
+    Posting twin = job;
+    job.title = "Staff " + *job.title;
+    job.seniority = "staff";
+    twin.title = "Junior " + *twin.title;
+    twin.seniority = "entry";
+    twin.external_id = std::to_string(n);
+    twin.url = job.url.substr(0, job.url.rfind('/') + 1) + std::to_string(n);
+    std::string& d = *twin.description;
+    if (size_t i = d.rfind("2026-12-"); i != std::string::npos && i + 10 <= d.size()) {
+      d.replace(i + 8, 2, std::to_string(std::stoi(d.substr(i + 8, 2)) + 1));  // 11..28
+    }
+    return twin;
+  }
+
   // An aggregator's copy of `job` with light edits.
   Posting Copy(const Posting& job) {
     Posting p = job;

@@ -4,7 +4,9 @@
 #include <re2/re2.h>
 
 #include <boost/url/parse.hpp>
+#include <cstdlib>
 #include <cstring>
+#include <expected>
 #include <algorithm>
 #include <fstream>
 #include <optional>
@@ -44,7 +46,8 @@ bool IsListenAddress(std::string_view listen) {
 // ConfigKeys() lists (so the man page test sees a new key).
 constexpr std::string_view kTopKeys[] = {"storage", "http",     "parse",  "metrics",
                                          "alarms",  "delivery", "source", "alert"};
-constexpr std::string_view kDeliveryKeys[] = {"retry_base", "retry_max", "timeout", "flush_timeout"};
+constexpr std::string_view kDeliveryKeys[] = {"retry_base", "retry_max", "timeout", "flush_timeout",
+                                              "give_up_after"};
 constexpr std::string_view kAlertKeys[] = {"name",    "webhook",    "command",  "query",
                                            "remote",  "country",    "company",  "salary_min",
                                            "currency", "postings",  "alarms"};
@@ -62,7 +65,7 @@ constexpr std::string_view kMetricsKeys[] = {"listen"};
 constexpr std::string_view kSourceKeys[] = {
     "name", "kind", "board", "company", "company_in_title", "country", "start", "every", "follow",
     "allow_file", "allow_hosts", "delay", "allow_private_networks", "close_after", "fields", "item",
-    "alarms"};
+    "alarms", "headers"};
 constexpr std::string_view kFollowKeys[] = {"detail", "next", "detail_css", "next_css", "max_pages"};
 
 std::string_view TypeName(toml::node_type t) {
@@ -426,6 +429,10 @@ void ReadAlert(Reader& r, const toml::table& t, AlertConfig& out) {
                            "\" needs exactly one target: \"webhook\" (a URL) or \"command\" (an argv array)");
   }
   r.String(t, "query", out.query);
+  if (const toml::node* n = t.get("query")) {
+    out.query_line = static_cast<int>(n->source().begin.line);
+    out.query_column = static_cast<int>(n->source().begin.column);
+  }
   r.Bool(t, "remote", out.remote);
   if (const toml::node* n = r.Typed(t, "country", toml::node_type::string, "a string")) {
     if (auto code = normalize::CountryCode(**n->as_string())) {
@@ -458,6 +465,87 @@ void ReadAlert(Reader& r, const toml::table& t, AlertConfig& out) {
   r.Bool(t, "alarms", out.alarms);
   if (!out.postings && !out.alarms) {
     r.Fail(t.source(), "[[alert]] \"" + out.name + "\" delivers nothing: \"postings\" and \"alarms\" are both false");
+  }
+}
+
+// A header name is an RFC 9110 token (§5.1, §5.6.2).
+bool HeaderToken(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool tchar = ascii::IsAlpha(c) || (c >= '0' && c <= '9') ||
+                       std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!tchar) return false;
+  }
+  return true;
+}
+
+// `value` with every "${NAME}" replaced by the environment variable NAME;
+// an error message (naming the variable, never a value) when one is unset
+// or the reference is malformed.
+std::expected<std::string, std::string> ExpandEnvironment(std::string_view value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '$' || i + 1 >= value.size() || value[i + 1] != '{') {
+      out += value[i];
+      continue;
+    }
+    const std::size_t close = value.find('}', i + 2);
+    const std::string name(value.substr(i + 2, close == std::string_view::npos ? 0 : close - i - 2));
+    bool valid = close != std::string_view::npos && !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+    for (char c : name) valid = valid && (ascii::IsAlpha(c) || (c >= '0' && c <= '9') || c == '_');
+    if (!valid) return std::unexpected("\"${\" must open an environment variable reference such as \"${API_KEY}\"");
+    const char* set = std::getenv(name.c_str());
+    if (set == nullptr) return std::unexpected("environment variable " + name + " is not set");
+    out += set;
+    i = close;
+  }
+  return out;
+}
+
+void ReadHeaders(Reader& r, const toml::node& n, SourceConfig& out) {
+  const toml::table* t = n.as_table();
+  if (t == nullptr) {
+    r.Fail(n.source(), "\"headers\" must be a table such as { \"Authorization-Key\" = \"${API_KEY}\" }");
+    return;
+  }
+  for (const auto& [key, value] : *t) {
+    const std::string name(key.str());
+    if (!HeaderToken(name)) {
+      r.Fail(value.source(), "\"" + name + "\" is not a header name (letters, digits and !#$%&'*+-.^_`|~)");
+      continue;
+    }
+    if (ForbiddenHeader(name)) {
+      r.Fail(value.source(), "header \"" + name + "\" is set by the fetcher and cannot be overridden");
+      continue;
+    }
+    bool repeated = false;
+    for (const auto& [seen, unused] : out.headers) repeated = repeated || ascii::EqualsIgnoreCase(seen, name);
+    if (repeated) {
+      r.Fail(value.source(), "header \"" + name + "\" is given twice (names are case-insensitive)");
+      continue;
+    }
+    if (!value.is_string()) {
+      r.Fail(value.source(), "header \"" + name + "\" must be a string, not " + std::string(TypeName(value.type())));
+      continue;
+    }
+    auto expanded = ExpandEnvironment(**value.as_string());
+    if (!expanded) {
+      r.Fail(value.source(), "header \"" + name + "\": " + expanded.error());
+      continue;
+    }
+    // RFC 9110 §5.5: no CR, LF or NUL in a field value (from the file or
+    // from the environment); the value itself is never repeated.
+    if (expanded->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      r.Fail(value.source(), "header \"" + name + "\" must not hold a line break or NUL");
+      continue;
+    }
+    // libcurl reads "Name:" with nothing after it as "do not send Name".
+    std::string trimmed(ascii::Trim(*expanded));
+    if (trimmed.empty()) {
+      r.Fail(value.source(), "header \"" + name + "\" is empty");
+      continue;
+    }
+    out.headers.emplace_back(name, std::move(trimmed));
   }
 }
 
@@ -530,6 +618,7 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
     r.Bool(t, "allow_private_networks", b);
     out.allow_private_networks = b;
   }
+  if (const toml::node* h = t.get("headers")) ReadHeaders(r, *h, out);
   if (auto* hosts = t.get("allow_hosts")) {
     if (auto* a = hosts->as_array()) {
       for (const toml::node& h : *a) {
@@ -590,13 +679,40 @@ void ReadSource(Reader& r, const toml::table& t, SourceConfig& out) {
     r.Fail(start->source(), "\"start\" must be a URL string or an array of them, not " +
                                 std::string(TypeName(start->type())));
   }
+  // USAJOBS's Search API answers 401 without its key (a saved response,
+  // file://, needs none).
+  if (kind == parsers::SourceKind::kUsaJobs) {
+    const bool remote = std::any_of(out.start.begin(), out.start.end(),
+                                    [](const std::string& u) { return !ascii::StartsWithIgnoreCase(u, "file:"); });
+    // Looked for in the table as written, so a key with an error of its
+    // own is not reported twice.
+    bool keyed = false;
+    if (const toml::table* h = t.get_as<toml::table>("headers")) {
+      for (const auto& [key, unused] : *h) keyed = keyed || ascii::EqualsIgnoreCase(key.str(), "Authorization-Key");
+    }
+    if (remote && !keyed) {
+      r.Fail(t.source(), "[[source]] \"" + out.name + "\" of kind \"usajobs\" needs headers = { \"Authorization-Key\" = "
+                         "\"${USAJOBS_KEY}\", \"User-Agent\" = \"you@example.org\" } (the API key and the e-mail address "
+                         "it was issued to)");
+    }
+  }
 }
 
 }  // namespace
 
+bool ForbiddenHeader(std::string_view name) {
+  static constexpr std::string_view kOwned[] = {
+      "Host",       "Content-Length", "Content-Type", "Transfer-Encoding", "Connection",   "Keep-Alive",
+      "TE",         "Upgrade",        "Expect",       "Accept-Encoding",   "If-None-Match", "If-Modified-Since"};
+  for (std::string_view owned : kOwned) {
+    if (ascii::EqualsIgnoreCase(owned, name)) return true;
+  }
+  return false;
+}
+
 const std::vector<std::string_view>& SelectableFields() {
   static const std::vector<std::string_view> kFields{
-      "title",      "company",         "location",    "country",     "remote",
+      "title",      "company",    "department",     "location",    "country",     "remote",
       "employment_type", "date_posted", "valid_through", "url", "apply_url",
       "external_id", "description", "salary"};
   return kFields;
@@ -660,6 +776,7 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
     r.Duration(*t, "retry_max", config.delivery.retry_max);
     r.Duration(*t, "timeout", config.delivery.timeout);
     r.Duration(*t, "flush_timeout", config.delivery.flush_timeout);
+    r.Duration(*t, "give_up_after", config.delivery.give_up_after);
     if (config.delivery.retry_base.count() <= 0 || config.delivery.timeout.count() <= 0) {
       r.Fail(t->source(), "[delivery] retry_base and timeout must be longer than 0s");
     }

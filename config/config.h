@@ -97,6 +97,13 @@ struct AlarmConfig {
 // The posting fields `fields` may name.
 const std::vector<std::string_view>& SelectableFields();
 
+// True for the request headers a source's `headers` may not set, because
+// the fetcher sets them from the URL, the body, the cache or the
+// connection: Host, Content-Length, Content-Type, Transfer-Encoding,
+// Connection, Keep-Alive, TE, Upgrade, Expect, Accept-Encoding,
+// If-None-Match, If-Modified-Since (case-insensitive).
+bool ForbiddenHeader(std::string_view name);
+
 struct SourceConfig {
   std::string name;
   int line = 0, column = 0;        // where its [[source]] table is, for messages; 0: not from a file
@@ -115,6 +122,12 @@ struct SourceConfig {
   std::vector<std::string> allow_hosts;  // hosts besides the start URLs' (lower-case)
   std::optional<milliseconds> delay;     // per-host delay for this source's hosts
   std::optional<bool> allow_private_networks;  // overrides [http]
+  // Request headers sent with every request of the source (not with
+  // robots.txt fetches): name as written, value with each "${NAME}"
+  // replaced by that environment variable. Values may be secrets (API
+  // keys): nothing logs or prints them. Names the fetcher sets itself
+  // (ForbiddenHeader) are refused.
+  std::vector<std::pair<std::string, std::string>> headers;
   milliseconds close_after{3 * 86400 * 1000};  // unseen this long after a good crawl: closed
   milliseconds page_budget{2000};  // [parse] page_budget, copied here for the source's extractor
   // Selector fields fill what structured data lacks. With `item`, each
@@ -135,6 +148,7 @@ struct AlertConfig {
   std::vector<std::string> command;  // argv: postings as JSON lines on standard input
   // The search, as `jobtrawl search` takes it; all empty: every posting.
   std::string query;                 // FTS5 syntax
+  int query_line = 0, query_column = 0;  // where its value is (CheckAlerts' messages)
   bool remote = false;
   std::string country;               // ISO 3166-1 alpha-2 (a name is converted)
   std::string company;
@@ -147,9 +161,12 @@ struct AlertConfig {
 // How alerts are delivered ([delivery]).
 struct DeliveryConfig {
   milliseconds retry_base{30000};    // first wait after a failed delivery; doubles
-  milliseconds retry_max{3600000};   // the wait stops growing here; a row is never dropped
+  milliseconds retry_max{3600000};   // the wait stops growing here
   milliseconds timeout{30000};       // one webhook POST or one command run
   milliseconds flush_timeout{60000};  // a one-shot crawl waits this long for deliveries
+  // An event still undelivered this long after it was queued is given up
+  // (kept in alert_outbox, never tried again); 0: never given up.
+  milliseconds give_up_after{7LL * 24 * 3600 * 1000};
 };
 
 // `jobtrawl run` serves Prometheus metrics at http://LISTEN/metrics.

@@ -16,6 +16,7 @@ Crawl::Crawl(Fetcher& fetcher, std::vector<config::SourceConfig> sources, CrawlS
     policy->allow_file = s.allow_file;
     policy->allow_private_networks = s.allow_private_networks;
     policy->delay = s.delay;
+    policy->headers = s.headers;
     // A source stays on its start pages' hosts and those it lists itself.
     for (const auto& url : s.start) {
       std::string host = UrlHost(url);

@@ -30,6 +30,13 @@ struct FetchPolicy {
   // (libcurl's CURLOPT_RESOLVE): boards behind split DNS, and tests.
   std::vector<std::string> resolve;
   std::optional<std::chrono::milliseconds> delay;  // at least this between starts per host
+  // Request headers ("Name", "value") sent with each request of the source
+  // to the host of the URL it asked for, and to no other (a redirect
+  // elsewhere does not carry them), nor with robots.txt, which is shared
+  // by every source of a host. A "User-Agent" replaces [http]'s for these
+  // requests; robots.txt is still matched with [http]'s. Values may be
+  // secrets: the fetcher never logs or reports them.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct FetchRequest {

@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "model/ascii.h"
+#include "model/url.h"
 
 namespace jobtrawl::crawler {
 
@@ -72,6 +73,13 @@ bool IsTransient(CURLcode rc) {
 }
 
 bool IsTransientStatus(long status) { return status >= 500 || status == 408 || status == 429; }
+
+// Same scheme, host and port (host compared without case).
+bool SameOrigin(std::string_view a, std::string_view b) {
+  auto pa = SplitUrl(a);
+  auto pb = SplitUrl(b);
+  return pa && pb && ascii::EqualsIgnoreCase(Origin(*pa), Origin(*pb));
+}
 
 }  // namespace
 
@@ -162,6 +170,13 @@ void Transfer::BeginAttempt(EasyHandle easy, const config::HttpConfig& http, Add
     if (!request.last_modified.empty()) {
       headers = append(headers, "If-Modified-Since: " + request.last_modified);
     }
+  }
+  // The source's own headers, to the host it asked: not to robots.txt
+  // (shared by every source of the host), nor across a redirect to
+  // another host (they may hold a key for this one).
+  if (!is_robots && !file && request.policy != nullptr && !request.policy->headers.empty() &&
+      SameOrigin(request.url, original_url)) {
+    for (const auto& [name, value] : request.policy->headers) headers = append(headers, name + ": " + value);
   }
   header_list_.reset(headers);
   if (header_list_) curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list_.get());

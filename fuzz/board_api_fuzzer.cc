@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       SourceKind::kPersonio,   SourceKind::kBreezy,    SourceKind::kRippling,
       SourceKind::kHimalayas,  SourceKind::kJobicy,    SourceKind::kArbeitnow,
       SourceKind::kLandingJobs, SourceKind::kFourDayWeek, SourceKind::kWorkingNomads,
-      SourceKind::kTheMuse};
+      SourceKind::kTheMuse,    SourceKind::kUsaJobs};
   const SourceKind kind = kKinds[data[0] % std::size(kKinds)];
   fuzz::Check(parsers::IsBoardApi(kind));
   const std::string url =

@@ -122,7 +122,8 @@ SALARY_COUNTRIES = ['', 'US', 'GB', 'IN', 'DE', 'CA', 'AU', 'JP']
 LOCATION_COUNTRIES = ['', 'US', 'GB', 'IN', 'DE', 'CA', 'AU', 'FR']
 BOARD_KINDS = ['greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'recruitee',
                'remotive', 'remoteok', 'workday', 'personio', 'breezy', 'rippling', 'himalayas',
-               'jobicy', 'arbeitnow', 'landingjobs', '4dayweek', 'workingnomads', 'themuse']
+               'jobicy', 'arbeitnow', 'landingjobs', '4dayweek', 'workingnomads', 'themuse',
+               'usajobs']
 
 
 def country_byte(code, table):

@@ -28,6 +28,11 @@ struct Place {
 struct Posting {
   std::optional<std::string> title;
   std::optional<std::string> company;
+  // The part of the company the job is in, as the board names it
+  // ("Engineering", "Data Science and Engineering"); a board with a
+  // department and a team below it gives the department, one with only a
+  // team gives the team; several are joined with ", ".
+  std::optional<std::string> department;
   std::optional<std::string> location;         // display text, e.g. "Melbourne VIC, AU"
   std::optional<std::string> country;          // as given (code or name)
   std::optional<std::string> remote;           // "remote" | "hybrid" | "onsite"

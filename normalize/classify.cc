@@ -16,23 +16,13 @@
 
 #include "model/ascii.h"
 #include "normalize/location.h"
+#include "normalize/phrase_matcher.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
 #include "normalize/utf8.h"
 
 namespace jobtrawl::normalize {
 namespace {
-
-// Where `phrase` (folded words) occurs as whole words in `folded`; npos if not.
-size_t FindWords(std::string_view folded, std::string_view phrase, size_t from = 0) {
-  for (size_t at = folded.find(phrase, from); at != std::string_view::npos; at = folded.find(phrase, at + 1)) {
-    bool start = at == 0 || folded[at - 1] == ' ';
-    size_t after = at + phrase.size();
-    bool end = after == folded.size() || folded[after] == ' ';
-    if (start && end) return at;
-  }
-  return std::string_view::npos;
-}
 
 int LevelRank(std::string_view level) {
   static constexpr std::string_view kLevels[] = {"intern", "entry", "mid", "senior", "staff", "lead", "director"};
@@ -77,16 +67,17 @@ const std::vector<std::string_view>& ProgrammingWords() {
 }  // namespace
 
 std::optional<std::string> RemoteFrom(std::string_view text) {
-  std::string f = Fold(text, "%");
+  const std::string f = Fold(text, "%");
   if (f.empty()) return std::nullopt;
   bool remote = false, hybrid = false, onsite = false;
-  for (const auto& [phrase, value] : Tables::Get().remote_phrases) {
-    size_t at = FindWords(f, phrase);
-    if (at == std::string::npos) continue;
+  // Longest phrase first, each occurrence taken hiding the phrases inside
+  // it: "remote" inside "fully remote" counts once.
+  const Tables& t = Tables::Get();
+  for (const TakenPhrase& taken : TakePhrases(t.remote_matcher, f, false)) {
+    const std::string& value = t.remote_phrases[taken.id].second;
     if (value == "remote") remote = true;
     if (value == "hybrid") hybrid = true;
     if (value == "onsite") onsite = true;
-    f.replace(at, phrase.size(), std::string(phrase.size(), '_'));  // "remote" inside "fully remote" counts once
   }
   if (hybrid || (remote && onsite)) return "hybrid";
   if (remote) return "remote";
@@ -95,13 +86,11 @@ std::optional<std::string> RemoteFrom(std::string_view text) {
 }
 
 std::vector<std::string> EmploymentTypes(std::string_view text) {
-  std::string f = Fold(text);
+  const std::string f = Fold(text);
+  const Tables& t = Tables::Get();
   std::vector<std::pair<size_t, std::string>> found;
-  for (const auto& [phrase, value] : Tables::Get().employment_phrases) {
-    for (size_t at = FindWords(f, phrase); at != std::string::npos; at = FindWords(f, phrase, at + 1)) {
-      found.emplace_back(at, value);
-      f.replace(at, phrase.size(), std::string(phrase.size(), '_'));
-    }
+  for (const TakenPhrase& taken : TakePhrases(t.employment_matcher, f, true)) {
+    found.emplace_back(taken.first, t.employment_phrases[taken.id].second);
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> types;
@@ -273,46 +262,83 @@ TitleKeys TitleKeysOf(std::string_view title) {
 
 namespace {
 
-// Of the eight bytes of `w` (as loaded from memory), the high bit of each
-// that cannot be in a skill token: not an ASCII letter or digit, '+', '#',
-// '.', '/', '-', nor part of a UTF-8 sequence. Exact, byte by byte.
-std::uint64_t NonTokenBytes(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL,
-                          kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  const std::uint64_t x = w & kLow7;  // the ASCII part: sums below cannot carry out of a byte
-  auto at_least = [x](unsigned c) { return (x + (0x80 - c) * kOnes) & kHigh; };
-  auto equal = [x](unsigned c) { const std::uint64_t d = x ^ (c * kOnes); return ~(((d & kLow7) + kLow7) | d | kLow7); };
-  const std::uint64_t lower = x | (0x20 * kOnes);  // A-Z onto a-z; nothing else onto a-z
-  const std::uint64_t letters = ((lower + (0x80 - 'a') * kOnes) & ~(lower + (0x80 - 'z' - 1) * kOnes)) & kHigh;
-  const std::uint64_t digits = at_least('0') & ~at_least('9' + 1);
-  const std::uint64_t dash_dot_slash = at_least('-') & ~at_least('/' + 1);
-  const std::uint64_t token = (w & kHigh) | letters | digits | dash_dot_slash | equal('+') | equal('#');
-  return ~token & kHigh;
+// The bytes a skill token is made of: ASCII letters and digits, '+', '#',
+// '.', '/', '-' ("C++", "C#", ".NET", "Node.js", "CI/CD") and every byte of
+// a UTF-8 sequence.
+constexpr auto kTokenByte = [] {
+  std::array<bool, 256> table{};
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    table[static_cast<size_t>(b)] =
+        ascii::IsAlnum(c) || c == '+' || c == '#' || c == '.' || c == '/' || c == '-' || b >= 0x80;
+  }
+  return table;
+}();
+
+// Of the 64 bytes at `p`, bit k of `*token` says byte k is a token byte
+// (kTokenByte) and bit k of `*slash` that it is '/'. Sixteen bytes a
+// compare with SSE2: the tokens' edges then come from the bits, a branch a
+// token, not a byte.
+void TokenBits(const unsigned char* p, std::uint64_t* token, std::uint64_t* slash) {
+#if defined(__SSE2__)
+  std::uint64_t t = 0, s = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));  // A-Z onto a-z; nothing else onto a-z
+    // Bytes from 0x80 are negative here: below every bound, counted by the sign mask.
+    auto in_range = [](__m128i x, char lo, char hi) {
+      return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                           _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+    };
+    const __m128i slashes = _mm_cmpeq_epi8(v, _mm_set1_epi8('/'));
+    const __m128i ascii_token = _mm_or_si128(
+        _mm_or_si128(in_range(lower, 'a', 'z'), in_range(v, '0', '9')),
+        _mm_or_si128(in_range(v, '-', '/'), _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
+                                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('#')))));
+    const auto bits = static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(ascii_token)) |
+                                                 static_cast<unsigned>(_mm_movemask_epi8(v)));
+    t |= bits << (16 * k);
+    s |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(slashes))) << (16 * k);
+  }
+  *token = t;
+  *slash = s;
+#else
+  std::uint64_t t = 0, s = 0;
+  for (int k = 0; k < 64; ++k) {
+    t |= static_cast<std::uint64_t>(kTokenByte[p[k]]) << k;
+    s |= static_cast<std::uint64_t>(p[k] == '/') << k;
+  }
+  *token = t;
+  *slash = s;
+#endif
 }
 
-// The high bit of each byte of `w` that is '/'.
-std::uint64_t SlashBytes(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  const std::uint64_t d = w ^ ('/' * kOnes);
-  return ~(((d & kLow7) + kLow7) | d | kLow7);
+// `form` (a skill's form as the table writes it) against the `n` tokens
+// from `first`, joined by single spaces, without joining them.
+bool JoinedEquals(const std::vector<std::string_view>& tokens, size_t first, size_t n, std::string_view form,
+                  bool ignore_case) {
+  for (size_t k = first; k < first + n; ++k) {
+    if (k != first) {
+      if (form.empty() || form.front() != ' ') return false;
+      form.remove_prefix(1);
+    }
+    const std::string_view token = tokens[k];
+    if (form.size() < token.size()) return false;
+    const std::string_view part = form.substr(0, token.size());
+    if (ignore_case ? !ascii::EqualsIgnoreCase(part, token) : part != token) return false;
+    form.remove_prefix(token.size());
+  }
+  return form.empty();
 }
-
 
 // Skills of the text made of `parts` one after another, each ending a token.
+// One pass over the bytes finds the tokens, each looked up once as written
+// (ignoring ASCII case) and fed to the prebuilt automaton of every skill
+// form (Tables::skill_phrases), which reports each form where it ends; no
+// token is copied, no phrase of tokens built.
 std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts) {
   const Tables& t = Tables::Get();
-  // Tokens keep the characters skill names use: "C++", "C#", ".NET", "Node.js", "CI/CD".
-  // One pass over the bytes with a class table; each token is looked up
-  // as written (ignoring ASCII case), so no word is copied or allocated.
-  static constexpr auto kTokenByte = [] {
-    std::array<bool, 256> table{};
-    for (int b = 0; b < 256; ++b) {
-      const char c = static_cast<char>(b);
-      table[static_cast<size_t>(b)] =
-          ascii::IsAlnum(c) || c == '+' || c == '#' || c == '.' || c == '/' || c == '-' || b >= 0x80;
-    }
-    return table;
-  }();
+  const PhraseMatcher& matcher = t.skill_phrases;
   std::vector<std::string_view> tokens;
   // Per token: it holds a '/' ("CI/CD", "React/Redux"). Bytes, not
   // vector<bool>, whose push_back was a visible part of tokenizing.
@@ -321,8 +347,18 @@ std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts)
   for (std::string_view text : parts) total += text.size();
   tokens.reserve(total / 6 + 1);
   slashed.reserve(total / 6 + 1);
+  // A form found: its tokens [first, first + words).
+  struct Candidate {
+    size_t first;
+    std::uint32_t words;
+    std::uint32_t form;
+  };
+  std::vector<Candidate> candidates;
+  PhraseMatcher::State state = PhraseMatcher::kStart;
   for (std::string_view text : parts) {
-    auto push = [&](size_t start, size_t end, bool slash) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    // `maybe_slash`: the bytes the token came from may hold a '/'.
+    auto push = [&](size_t start, size_t end, bool maybe_slash) {
       std::string_view current(text.data() + start, end - start);
       while (!current.empty() && (current.back() == '.' || current.back() == '-' || current.back() == '/' ||
                                   current.back() == ':'))
@@ -330,74 +366,88 @@ std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts)
       while (!current.empty() && (current.front() == '-' || current.front() == '/')) current.remove_prefix(1);
       if (current.empty()) return;
       tokens.push_back(current);
-      slashed.push_back(slash && current.find('/') != std::string_view::npos);
+      slashed.push_back(maybe_slash && current.find('/') != std::string_view::npos);
+      state = matcher.Next(state, current);
+      for (const PhraseMatcher::Match& m : matcher.MatchesAt(state)) {
+        candidates.push_back({tokens.size() - m.words, m.words, m.id});
+      }
     };
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-    for (size_t k = 0; k < text.size();) {
-      if (!kTokenByte[bytes[k]]) {
-        ++k;
-        continue;
+    size_t start = 0;
+    bool in_token = false;
+    std::uint64_t carry = 0;  // the last byte before the block was a token byte
+    for (size_t base = 0; base < text.size(); base += 64) {
+      std::uint64_t token = 0, slash = 0;
+      if (base + 64 <= text.size()) {
+        TokenBits(bytes + base, &token, &slash);
+      } else {
+        std::array<unsigned char, 64> tail{};  // NUL is no token byte
+        std::memcpy(tail.data(), bytes + base, text.size() - base);
+        TokenBits(tail.data(), &token, &slash);
       }
-      const size_t start = k;
-      bool slash = false;
-      if constexpr (std::endian::native == std::endian::little) {
-        // The token's end found eight bytes at a time: a branch a token, not
-        // a byte, which no branch history of another description predicts.
-        for (; k + 8 <= text.size();) {
-          std::uint64_t w;
-          std::memcpy(&w, bytes + k, 8);
-          const std::uint64_t other = NonTokenBytes(w);
-          const std::uint64_t within = other == 0 ? ~std::uint64_t{0} : (other & (~other + 1)) - 1;
-          slash = slash || (SlashBytes(w) & within) != 0;
-          if (other != 0) {
-            k += static_cast<size_t>(std::countr_zero(other)) / 8;
-            break;
-          }
-          k += 8;
+      std::uint64_t edges = token ^ ((token << 1) | carry);  // tokens start and end in turn
+      carry = token >> 63;
+      for (; edges != 0; edges &= edges - 1) {
+        const size_t at = base + static_cast<size_t>(std::countr_zero(edges));
+        if (!in_token) {
+          start = at;
+        } else {
+          // A token within the block: its slashes are in the bits; else look.
+          const bool maybe_slash =
+              start < base || ((slash >> (start - base)) & ((std::uint64_t{1} << (at - start)) - 1)) != 0;
+          push(start, at, maybe_slash);
         }
+        in_token = !in_token;
       }
-      for (; k < text.size() && kTokenByte[bytes[k]]; ++k) slash = slash || bytes[k] == '/';
-      push(start, k, slash);
     }
+    if (in_token) push(start, text.size(), true);
   }
+  // Each start's forms, longest first: the order the n-grams were tried in.
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.first != b.first ? a.first < b.first : a.words > b.words;
+  });
   struct Hit {
     size_t skill;
     size_t position;
     bool needs_context;
   };
   std::vector<Hit> hits;
-  auto try_match = [&](std::string_view written, size_t position) -> bool {
-    const std::vector<size_t>* list = t.skill_forms.Find(written);
-    if (list == nullptr) return false;
-    for (size_t index : *list) {
+  // Whether one of `list`'s skills accepts what is written: tokens
+  // [first, first + n), or `single` when n is 0.
+  auto accept = [&](const std::vector<size_t>& list, size_t first, size_t n, std::string_view single) -> bool {
+    auto equals = [&](std::string_view form, bool ignore_case) {
+      if (n == 0) return ignore_case ? ascii::EqualsIgnoreCase(form, single) : form == single;
+      return JoinedEquals(tokens, first, n, form, ignore_case);
+    };
+    for (size_t index : list) {
       const SkillInfo& s = t.skills[index];
       // Free forms are stored lower-cased: equal ignoring ASCII case is
       // equal after lower-casing what is written.
       const bool free = std::any_of(s.free_forms.begin(), s.free_forms.end(),
-                                    [&](const std::string& f) { return ascii::EqualsIgnoreCase(f, written); });
-      const bool exact = std::find(s.forms.begin(), s.forms.end(), written) != s.forms.end();
+                                    [&](const std::string& f) { return equals(f, true); });
+      const bool exact = std::any_of(s.forms.begin(), s.forms.end(), [&](const std::string& f) { return equals(f, false); });
       if (s.match == SkillInfo::Match::kAnyCase || free || exact) {
-        hits.push_back({index, position, s.match == SkillInfo::Match::kInContext && !free});
+        hits.push_back({index, first, s.match == SkillInfo::Match::kInContext && !free});
         return true;
       }
     }
     return false;
   };
-  std::string phrase;  // reused: n-grams of tokens joined by one space
+  auto try_match = [&](std::string_view written, size_t position) -> bool {
+    const std::vector<size_t>* list = t.skill_forms.Find(written);
+    return list != nullptr && accept(*list, position, 0, written);
+  };
+  size_t next_candidate = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
+    while (next_candidate < candidates.size() && candidates[next_candidate].first < i) ++next_candidate;
     bool matched = false;
     const std::string_view text_i = tokens[i];
-    const bool starts_form = t.skill_first_words.Contains(text_i);
+    const bool starts_form = next_candidate < candidates.size() && candidates[next_candidate].first == i;
     const bool maybe_versioned = ascii::IsDigit(text_i.back());
     if (!starts_form && !maybe_versioned && !slashed[i]) continue;
-    for (size_t n = std::min<size_t>(4, tokens.size() - i); n >= 1 && !matched && starts_form; --n) {
-      phrase.clear();
-      for (size_t k = i; k < i + n; ++k) {
-        if (!phrase.empty()) phrase.push_back(' ');
-        phrase.append(tokens[k]);
-      }
-      if (try_match(phrase, i)) {
-        i += n - 1;
+    for (size_t c = next_candidate; c < candidates.size() && candidates[c].first == i && !matched; ++c) {
+      const Candidate& form = candidates[c];
+      if (accept(t.skill_phrase_skills[form.form], i, form.words, {})) {
+        i += form.words - 1;
         matched = true;
       }
     }
@@ -457,22 +507,59 @@ std::vector<std::string> Skills(std::string_view title, std::string_view descrip
 }
 
 std::optional<std::string> VisaSponsorship(std::string_view text) {
-  return VisaSponsorshipInFolded(text, Fold(text, kExtrasKeep));
+  return VisaSponsorshipInFolded(Fold(text, kExtrasKeep));
 }
 
-std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::string_view folded) {
+std::optional<std::string> VisaSponsorshipInFolded(std::string_view folded) {
   // Keeping '+' and '-' in words neither makes nor breaks a run of letters:
   // "sponsor" and "visa" are in `folded` exactly when they are in Fold(text).
-  // memmem, not find: find stops at every 's' and 'v' of the text.
-  auto contains = [folded](std::string_view needle) {
-    return ::memmem(folded.data(), folded.size(), needle.data(), needle.size()) != nullptr;
+  // Both looked for in one pass: sixteen positions at a time, those
+  // starting "spo" or "vis" tried (two memmem passes were one of the
+  // larger steps of normalizing a posting).
+  auto at = [folded](size_t i) {
+    const std::string_view rest = folded.substr(i);
+    return rest.starts_with("sponsor") || rest.starts_with("visa");
   };
-  if (!contains("sponsor") && !contains("visa")) return std::nullopt;
-  const std::string f = Fold(text);
-  for (const auto& [phrase, answer] : Tables::Get().visa_phrases) {
-    if (FindWords(f, phrase) != std::string::npos) return answer;
+  bool any = false;
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 18 <= folded.size() && !any; i += 16) {
+    auto load = [&folded, i](size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(folded.data() + i + k)); };
+    auto is = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+    const __m128i b0 = load(0), b1 = load(1), b2 = load(2);
+    const __m128i spo = _mm_and_si128(_mm_and_si128(is(b0, 's'), is(b1, 'p')), is(b2, 'o'));
+    const __m128i vis = _mm_and_si128(_mm_and_si128(is(b0, 'v'), is(b1, 'i')), is(b2, 's'));
+    for (auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(spo, vis))); mask != 0 && !any; mask &= mask - 1) {
+      any = at(i + static_cast<size_t>(std::countr_zero(mask)));
+    }
   }
-  return std::nullopt;
+#endif
+  for (; i < folded.size() && !any; ++i) {
+    if (folded[i] == 's' || folded[i] == 'v') any = at(i);
+  }
+  if (!any) return std::nullopt;
+  // The phrases are matched on the words of Fold(text), which are those of
+  // `folded` split at '+' and '-' too: one walk over them through the
+  // automaton of all the phrases, no second fold. The first phrase of the
+  // table that occurs decides ("no" phrases come first).
+  const Tables& t = Tables::Get();
+  const PhraseMatcher& matcher = t.visa_matcher;
+  std::uint32_t first = PhraseMatcher::kNoWord;
+  PhraseMatcher::State state = PhraseMatcher::kStart;
+  size_t start = 0;
+  auto word_before = [&](size_t end) {
+    if (end != start) {
+      state = matcher.Next(state, folded.substr(start, end - start));
+      for (const PhraseMatcher::Match& m : matcher.MatchesAt(state)) first = std::min(first, m.id);
+    }
+    start = end + 1;
+  };
+  for (size_t k = 0; k < folded.size(); ++k) {
+    if (folded[k] == ' ' || folded[k] == '+' || folded[k] == '-') word_before(k);
+  }
+  word_before(folded.size());
+  if (first == PhraseMatcher::kNoWord) return std::nullopt;
+  return t.visa_phrases[first].second;
 }
 
 std::optional<int> ExperienceYears(std::string_view text) { return ExperienceYearsInFolded(Fold(text, kExtrasKeep)); }

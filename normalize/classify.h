@@ -49,7 +49,8 @@ std::optional<std::string> VisaSponsorship(std::string_view text);
 // NormalizePosting folds a description once, Fold(text, kExtrasKeep), and
 // hands the result to both.
 inline constexpr std::string_view kExtrasKeep = "+-";
-std::optional<std::string> VisaSponsorshipInFolded(std::string_view text, std::string_view folded);
+// folded: Fold(text, kExtrasKeep), its words split at '+' and '-' too.
+std::optional<std::string> VisaSponsorshipInFolded(std::string_view folded);
 
 // The smallest number of years of experience the text asks for ("3+ years",
 // "3-5 years of experience", "minimum of 2 years"); nullopt when none.

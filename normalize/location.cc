@@ -150,22 +150,17 @@ std::optional<std::pair<std::string, std::string>> Region(std::string_view part,
 
 // Removes remote phrases from `text`, returning what they said.
 std::optional<std::string> TakeRemote(std::string& text) {
-  std::string f = Fold(text, "%");
+  const std::string f = Fold(text, "%");
+  const Tables& t = Tables::Get();
   std::optional<std::string> found;
   bool hybrid = false;
-  for (const auto& [phrase, value] : Tables::Get().remote_phrases) {
-    // Whole words in the folded text; the original is edited word by word below.
-    size_t at = f.find(phrase);
-    while (at != std::string::npos) {
-      bool start = at == 0 || f[at - 1] == ' ';
-      bool end = at + phrase.size() == f.size() || f[at + phrase.size()] == ' ';
-      if (start && end) break;
-      at = f.find(phrase, at + 1);
-    }
-    if (at == std::string::npos) continue;
+  // Whole words in the folded text, longest phrase first, each occurrence
+  // taken hiding the phrases inside it; the original is edited word by
+  // word below.
+  for (const TakenPhrase& taken : TakePhrases(t.remote_matcher, f, false)) {
+    const std::string& value = t.remote_phrases[taken.id].second;
     if (value == "hybrid") hybrid = true;
     if (!found || (value == "hybrid")) found = value;
-    f.replace(at, phrase.size(), std::string(phrase.size(), ' '));
   }
   if (!found) return std::nullopt;
   if (hybrid) found = "hybrid";
@@ -174,12 +169,8 @@ std::optional<std::string> TakeRemote(std::string& text) {
   std::string word;
   auto flush = [&](char sep) {
     if (!word.empty()) {
-      std::string fw = Fold(word, "%");
-      bool remote_word = false;
-      for (const auto& [phrase, value] : Tables::Get().remote_phrases) {
-        for (std::string_view pw : Words(phrase)) remote_word = remote_word || pw == fw;
-      }
-      if (!remote_word || fw.empty()) rebuilt += word;
+      const std::string fw = Fold(word, "%");
+      if (fw.empty() || !t.remote_words.contains(fw)) rebuilt += word;
       word.clear();
     }
     if (sep) rebuilt.push_back(sep);

@@ -69,6 +69,7 @@ void NormalizePosting(Posting& p, const Context& c) {
   p.normalized = true;
   Clean(p.title);
   Clean(p.company);
+  Clean(p.department);
   Clean(p.location);
   Clean(p.description, true);
   Clean(p.description_markdown, true);
@@ -205,7 +206,7 @@ void NormalizePosting(Posting& p, const Context& c) {
     size_t sample = 0;
     std::string folded = Fold(*p.description, kExtrasKeep, kLanguageSample, &sample);
     p.language = LanguageInFolded(*p.description, std::string_view(folded).substr(0, sample));
-    p.visa_sponsorship = VisaSponsorshipInFolded(*p.description, folded);
+    p.visa_sponsorship = VisaSponsorshipInFolded(folded);
     p.experience_years_min = ExperienceYearsInFolded(std::move(folded));
   }
 }

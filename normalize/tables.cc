@@ -112,12 +112,18 @@ Tables::Tables() {
     employment_phrases.emplace_back(Fold(Cell(row, 0)), std::string(Cell(row, 1)));
   }
   LongestFirst(employment_phrases);
+  for (std::size_t i = 0; i < employment_phrases.size(); ++i) {
+    employment_matcher.Add(employment_phrases[i].first, static_cast<std::uint32_t>(i));
+  }
+  employment_matcher.Build();
   for (const auto& row : Rows("seniority.tsv")) {
     seniority.try_emplace(Fold(Cell(row, 0)), Cell(row, 1));
     if (Cell(row, 2) == "role") seniority_roles.insert(Fold(Cell(row, 0)));
   }
   for (const auto& row : Rows("visa.tsv")) visa_phrases.emplace_back(Fold(Cell(row, 0)), Cell(row, 1));
   std::stable_partition(visa_phrases.begin(), visa_phrases.end(), [](const auto& p) { return p.second == "no"; });
+  for (std::size_t i = 0; i < visa_phrases.size(); ++i) visa_matcher.Add(visa_phrases[i].first, static_cast<std::uint32_t>(i));
+  visa_matcher.Build();
   for (const auto& row : Rows("languages.tsv")) {
     const std::uint32_t bit = 1u << languages.size();
     languages.emplace_back(Cell(row, 0));
@@ -125,6 +131,11 @@ Tables::Tables() {
   }
   for (const auto& row : Rows("remote.tsv")) remote_phrases.emplace_back(Fold(Cell(row, 0), "%"), Cell(row, 1));
   LongestFirst(remote_phrases);
+  for (std::size_t i = 0; i < remote_phrases.size(); ++i) {
+    remote_matcher.Add(remote_phrases[i].first, static_cast<std::uint32_t>(i));
+    for (std::string_view w : Words(remote_phrases[i].first)) remote_words.emplace(w);
+  }
+  remote_matcher.Build();
   for (const auto& row : Rows("salary_periods.tsv")) salary_periods.emplace_back(Fold(Cell(row, 0), "/."), Cell(row, 1));
   LongestFirst(salary_periods);
   for (const auto& row : Rows("salary_ranges.tsv")) {
@@ -148,12 +159,23 @@ Tables::Tables() {
       s.forms.emplace_back(alias);
     }
     for (const std::string& form : s.forms) {
-      skill_first_words[std::string_view(form).substr(0, form.find(' '))] = true;
       auto& list = skill_forms[form];
       if (std::find(list.begin(), list.end(), skills.size()) == list.end()) list.push_back(skills.size());
     }
     skills.push_back(std::move(s));
   }
+  // Forms differing only in ASCII case are one phrase: skill_forms's keys.
+  std::map<std::string, std::uint32_t> form_ids;
+  for (const SkillInfo& s : skills) {
+    for (const std::string& form : s.forms) {
+      const auto [it, added] = form_ids.try_emplace(ascii::ToLower(form), static_cast<std::uint32_t>(skill_phrase_skills.size()));
+      if (added) {
+        skill_phrase_skills.push_back(*skill_forms.Find(form));
+        skill_phrases.Add(form, it->second);
+      }
+    }
+  }
+  skill_phrases.Build();
 }
 
 }  // namespace jobtrawl::normalize

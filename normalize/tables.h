@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "normalize/phrase_matcher.h"
 #include "normalize/word_table.h"
 
 namespace jobtrawl::normalize {
@@ -56,9 +57,12 @@ class Tables {
   std::unordered_map<std::string, std::vector<std::string>> currency_symbols;  // token as written → currencies
   std::unordered_set<std::string> currency_codes;                     // ISO 4217
   std::vector<std::pair<std::string, std::string>> employment_phrases;  // phrase → value, longest first
+  PhraseMatcher employment_matcher;                                    // employment_phrases, id: index there
   std::unordered_map<std::string, std::string> seniority;             // word or phrase → level
   std::unordered_set<std::string> seniority_roles;                    // of those, words that are the job too
   std::vector<std::pair<std::string, std::string>> remote_phrases;    // phrase → value, longest first
+  PhraseMatcher remote_matcher;                                        // remote_phrases, id: index there
+  std::unordered_set<std::string> remote_words;                       // every word of remote_phrases
   std::vector<std::pair<std::string, std::string>> salary_periods;    // Fold(phrase, "/.") → period, longest first
   struct SalaryRange {
     double hourly_below = 300, monthly_from = 1000, yearly_from = 10000;
@@ -66,11 +70,16 @@ class Tables {
   std::unordered_map<std::string, SalaryRange> salary_ranges;         // currency (or "*") → sizes
   std::unordered_set<std::string> legal_suffixes;
   std::vector<std::pair<std::string, std::string>> visa_phrases;      // phrase → yes | no, "no" first
+  PhraseMatcher visa_matcher;                                          // visa_phrases, id: index there
   std::vector<std::string> languages;                                  // ISO 639-1, in table order
   AsciiCaseMap<std::uint32_t> language_words;                         // common word → bit per language
   std::vector<SkillInfo> skills;
   AsciiCaseMap<std::vector<std::size_t>> skill_forms;  // form, any ASCII case → skills
-  AsciiCaseMap<bool> skill_first_words;                // first word of any form, any ASCII case
+  // Every form of every skill, its words as the skill matcher's tokens,
+  // any ASCII case; a match's id indexes skill_phrase_skills, the skills
+  // with that form (as skill_forms holds them).
+  PhraseMatcher skill_phrases;
+  std::vector<std::vector<std::size_t>> skill_phrase_skills;
 
  private:
   Tables();

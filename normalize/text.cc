@@ -554,9 +554,22 @@ std::string Fold(std::string_view text, std::string_view keep, size_t mark, size
     if (n + more > out.size()) out.resize(std::max(out.size() * 2, n + more));
   };
   bool space = false;
-  auto append_code_point = [&](utf8proc_int32_t cp) {
-    room(4);
-    n += static_cast<size_t>(utf8::Encode(cp, reinterpret_cast<unsigned char*>(out.data() + n)));
+  // One part of a character's fold outside the run loop: a letter or digit
+  // (`word`), or a character of `keep`, is written after the space owed;
+  // anything else owes a space unless nothing is written yet.
+  auto emit = [&](utf8proc_int32_t c, bool word) {
+    if (!word && !(c < 0x80 && keep_table[c])) {
+      space = n != 0;
+      return;
+    }
+    room(5);
+    if (space) out[n++] = ' ';
+    space = false;
+    if (c < 0x80) {
+      out[n++] = ascii::ToLower(static_cast<char>(c));
+    } else {
+      n += static_cast<size_t>(utf8::Encode(c, reinterpret_cast<unsigned char*>(out.data() + n)));
+    }
   };
   // Fold(text.substr(0, mark)) is what is written before the first
   // character that does not end by `mark`: the run loop stops at `mark`,
@@ -647,23 +660,7 @@ std::string Fold(std::string_view text, std::string_view keep, size_t mark, size
     if (i + static_cast<size_t>(len) > mark) set_mark();
     i += static_cast<size_t>(len);
     if (const FoldedChar* folded = FoldedCharOf(cp)) {
-      for (size_t k = 0; k < folded->count; ++k) {
-        const utf8proc_int32_t c = folded->parts[k];
-        const bool word = ((folded->word_mask >> k) & 1u) != 0 || (c < 0x80 && keep_table[c]);
-        if (!word) {
-          space = n != 0;
-          continue;
-        }
-        room(1);
-        if (space) out[n++] = ' ';
-        space = false;
-        if (c < 0x80) {
-          room(1);
-          out[n++] = ascii::ToLower(static_cast<char>(c));
-        } else {
-          append_code_point(c);
-        }
-      }
+      for (size_t k = 0; k < folded->count; ++k) emit(folded->parts[k], ((folded->word_mask >> k) & 1u) != 0);
       continue;
     }
     utf8proc_int32_t decomposed[16];
@@ -678,22 +675,8 @@ std::string Fold(std::string_view text, std::string_view keep, size_t mark, size
       const utf8proc_int32_t c = decomposed[k];
       const auto cat = utf8proc_category(c);
       if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) continue;  // marks: stripped
-      const bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                        (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
-                        (c < 0x80 && keep_table[c]);
-      if (!word) {
-        space = n != 0;
-        continue;
-      }
-      room(1);
-      if (space) out[n++] = ' ';
-      space = false;
-      if (c < 0x80) {
-        room(1);
-        out[n++] = ascii::ToLower(static_cast<char>(c));
-      } else {
-        append_code_point(c);
-      }
+      emit(c, (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                  (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO));
     }
   }
   set_mark();

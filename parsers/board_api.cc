@@ -34,6 +34,7 @@ boards::Reader ReaderFor(SourceKind kind) {
       {K::kFourDayWeek, boards::FourDayWeek},
       {K::kWorkingNomads, boards::WorkingNomads},
       {K::kTheMuse, boards::TheMuse},
+      {K::kUsaJobs, boards::UsaJobs},
   };
   for (const auto& [k, reader] : kReaders) {
     if (k == kind) return reader;

@@ -61,6 +61,7 @@ TextField Slot(std::string_view field) {
   static const std::pair<std::string_view, TextField> kSlots[] = {
       {"title", &Posting::title},
       {"company", &Posting::company},
+      {"department", &Posting::department},
       {"location", &Posting::location},
       {"country", &Posting::country},
       {"remote", &Posting::remote},
@@ -104,7 +105,7 @@ std::string WithoutLabel(const GumboNode& element, std::string text) {
   return text;
 }
 
-constexpr const char* kTextFields[] = {"title", "company", "location", "country", "remote",
+constexpr const char* kTextFields[] = {"title", "company", "department", "location", "country", "remote",
                                       "employment_type", "date_posted", "valid_through",
                                       "apply_url", "external_id", "description"};
 

@@ -45,6 +45,7 @@ constexpr std::array kKinds{
     KindInfo{SourceKind::kFourDayWeek, "fourdayweek", "https://4dayweek.io/api/jobs", false},
     KindInfo{SourceKind::kWorkingNomads, "workingnomads", "https://www.workingnomads.com/api/exposed_jobs/", false},
     KindInfo{SourceKind::kTheMuse, "themuse", "https://www.themuse.com/api/public/jobs?page=0", false},
+    KindInfo{SourceKind::kUsaJobs, "usajobs", "https://data.usajobs.gov/api/search?ResultsPerPage=500", false},
 };
 
 const KindInfo& Info(SourceKind kind) {

@@ -35,6 +35,7 @@ enum class SourceKind {
   kFourDayWeek,      // 4dayweek.io/api/jobs
   kWorkingNomads,    // www.workingnomads.com/api/exposed_jobs/
   kTheMuse,          // www.themuse.com/api/public/jobs?page=0
+  kUsaJobs,          // data.usajobs.gov/api/search (needs request headers: an API key)
 };
 
 // Every kind's config name, in declaration order.
@@ -50,7 +51,7 @@ bool IsBoardApi(SourceKind kind);
 // [A-Za-z0-9._-]+. Workday's token is "{tenant}.{wdN}.myworkdayjobs.com/{site}"
 // ("acme.wd5.myworkdayjobs.com/External"), its URL the CXS jobs search.
 // The aggregators (remotive, remoteok, himalayas, jobicy, arbeitnow,
-// landingjobs, fourdayweek, workingnomads, themuse) need no token: an empty one
+// landingjobs, fourdayweek, workingnomads, themuse, usajobs) need no token: an empty one
 // gives their whole public feed; a token is Remotive's category or
 // Jobicy's industry, and refused by the others.
 std::optional<std::string> BoardApiUrl(SourceKind kind, std::string_view board);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <deque>
 #include <numeric>
 #include <set>
 #include <utility>
@@ -24,10 +25,10 @@ constexpr const char* kContentColumns =
     "salary_annual_max, salary_currency_guessed, salary_source, seniority, seniority_rule, "
     "title_family, title_key, company_key, skills, visa_sponsorship, experience_years_min, "
     "language, remote_raw, employment_type_raw, salary_raw, date_posted_raw, valid_through_raw, "
-    "country_raw, content_hash";
+    "country_raw, department, content_hash";
 
 constexpr const char* kNodeColumns =
-    "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0";
+    "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0, seniority";
 
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
@@ -80,12 +81,14 @@ bool Intersect(const std::vector<std::string>& a, const std::vector<std::string>
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
                            const std::optional<std::string>& title_family,
                            const std::vector<std::string>& city_names,
-                           const std::optional<std::string>& description) {
+                           const std::optional<std::string>& description,
+                           const std::optional<std::string>& seniority) {
   ListingFeatures f;
   if (company_key && !company_key->empty()) f.company_key = company_key;
   if (title_family && !title_family->empty()) f.title_family = title_family;
   f.cities = CityKeys(city_names);
   if (description) f.simhash = SimHash(*description);
+  if (seniority && !seniority->empty()) f.seniority = seniority;
   return f;
 }
 
@@ -95,7 +98,7 @@ ListingFeatures FeaturesOf(const Posting& p) {
     if (place.city) names.push_back(*place.city);
   }
   if (names.empty() && p.city) names.push_back(*p.city);
-  return FeaturesOf(p.company_key, p.title_family, names, p.description);
+  return FeaturesOf(p.company_key, p.title_family, names, p.description, p.seniority);
 }
 
 std::string JoinCities(const std::vector<std::string>& cities) {
@@ -139,6 +142,7 @@ void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f) {
     }
   }
   s.bind(first + 8, kFeaturesVersion);
+  text(first + 9, f.seniority);
 }
 
 // One listing of the component being regrouped.
@@ -210,10 +214,12 @@ struct Deduper::Statements {
   SQLite::Statement source;
 };
 
-Deduper::Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds)
+Deduper::Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds,
+                 int max_component)
     : db_(db),
       distance_(std::min(distance, kMaxBandedDistance)),
       canonical_kinds_(std::move(canonical_kinds)),
+      max_component_(static_cast<size_t>(std::max(max_component, 2))),
       stmts_(std::make_unique<Statements>(db)) {}
 
 Deduper::~Deduper() = default;
@@ -248,6 +254,7 @@ Deduper::Node Deduper::ReadNode(SQLite::Statement& row) {
     n.features.simhash = std::bit_cast<std::uint64_t>(row.getColumn(7).getInt64());
   }
   n.banded = !row.getColumn(8).isNull();
+  if (!row.getColumn(9).isNull()) n.features.seniority = row.getColumn(9).getString();
   return n;
 }
 
@@ -256,33 +263,44 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
   const ListingFeatures& f = a.features;
   const ListingFeatures& g = b.features;
   if (f.company_key != g.company_key || f.title_family != g.title_family) return false;
+  // A Staff and a Junior opening of one family are two jobs (schema v14).
+  if (f.seniority && g.seniority && *f.seniority != *g.seniority) return false;
   if (!f.cities.empty() && !g.cities.empty() && !Intersect(f.cities, g.cities)) return false;
   return HammingDistance(*f.simhash, *g.simhash) <= distance_;
 }
 
 // Adds to `nodes` every listing reachable from `seed` through matches and
-// through sharing a posting. `seed` is taken as given (its features may be
-// the ones it had before a change); the others are read from the database.
+// through sharing a posting, breadth-first. `seed` is taken as given (its
+// features may be the ones it had before a change); the others are read
+// from the database. Once max_component_ listings are in `nodes` or
+// queued, no more are added through matches, but every posting reached is
+// still read whole (regrouping moves listings between the postings it
+// read, and deletes the ones it empties: a posting it read only in part
+// would lose listings), so the work per call is bounded by the bound plus
+// the listings of those postings (one per source each).
 void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
   std::set<std::int64_t> seen{seed.id};
   std::set<std::int64_t> postings_read;
-  std::vector<Node> queue{std::move(seed)};
+  std::deque<Node> queue;
+  queue.push_back(std::move(seed));
+  const size_t already = nodes.size();
   while (!queue.empty()) {
-    Node n = std::move(queue.back());
-    queue.pop_back();
+    Node n = std::move(queue.front());
+    queue.pop_front();
     auto visit = [&](SQLite::Statement& rows, bool must_match) {
       while (rows.executeStep()) {
         Node m = ReadNode(rows);
         if (seen.contains(m.id)) continue;
-        if (must_match && !Matches(n, m)) continue;
+        if (must_match && (already + seen.size() >= max_component_ || !Matches(n, m))) continue;
         seen.insert(m.id);
         queue.push_back(std::move(m));
       }
       rows.reset();
     };
-    if (n.banded && distance_ >= 0) {
+    if (n.banded && distance_ >= 0 && already + seen.size() < max_component_) {
       for (std::int64_t id : Candidates(n.features)) {
         if (seen.contains(id)) continue;
+        if (already + seen.size() >= max_component_) break;
         SQLite::Statement& q = stmts_->by_id;
         q.reset();
         q.bind(1, id);

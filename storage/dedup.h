@@ -13,6 +13,10 @@
 // naming every city the group names). A change to one listing can only
 // change its own component (before and after the change), so regrouping
 // that component reproduces what grouping everything at once would give.
+// A regrouping reads at most StoreOptions::dedup_max_component listings
+// through matches (plus the other listings of the postings they are in):
+// a larger component is regrouped around the changed listing only, and
+// its grouping may then depend on the order of arrival.
 #ifndef JOBTRAWL_STORAGE_DEDUP_H_
 #define JOBTRAWL_STORAGE_DEDUP_H_
 
@@ -35,7 +39,8 @@ namespace jobtrawl::storage::internal {
 
 // Bumped when what features hold or how they are computed changes: listings
 // with an older version get theirs recomputed when the store opens.
-inline constexpr int kFeaturesVersion = 1;
+// 2 (schema v14): the seniority; SimHash counts each distinct word once.
+inline constexpr int kFeaturesVersion = 2;
 
 // What a listing is matched on.
 struct ListingFeatures {
@@ -43,6 +48,9 @@ struct ListingFeatures {
   std::optional<std::string> title_family;
   std::vector<std::string> cities;  // ASCII-lower-cased, sorted, unique; empty: none named
   std::optional<std::uint64_t> simhash;
+  // normalize::SeniorityOf's level of the title ("intern" ... "director");
+  // nullopt: the title states none. Both stated and different: not a match.
+  std::optional<std::string> seniority;
 
   bool Eligible() const { return company_key && title_family && simhash; }
   bool operator==(const ListingFeatures&) const = default;
@@ -55,14 +63,15 @@ ListingFeatures FeaturesOf(const Posting& p);
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
                            const std::optional<std::string>& title_family,
                            const std::vector<std::string>& city_names,
-                           const std::optional<std::string>& description);
+                           const std::optional<std::string>& description,
+                           const std::optional<std::string>& seniority = std::nullopt);
 
 // "berlin; munich" for the listings.cities column; "" stays NULL.
 std::string JoinCities(const std::vector<std::string>& cities);
 std::vector<std::string> SplitCities(std::string_view joined);
 
-// Binds company_key, title_family, cities, simhash, band0..band3 and
-// features_version to `first`..`first + 8`.
+// Binds company_key, title_family, cities, simhash, band0..band3,
+// features_version and seniority to `first`..`first + 9`.
 void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f);
 
 // Regroups listings into postings. Not thread-safe (one per PostingStore).
@@ -71,7 +80,9 @@ void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f);
 class Deduper {
  public:
   // `distance` < 0 disables matching; at most kMaxBandedDistance.
-  Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds);
+  // `max_component`: StoreOptions::dedup_max_component (at least 2).
+  Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds,
+          int max_component = 256);
   ~Deduper();
   Deduper(const Deduper&) = delete;
   Deduper& operator=(const Deduper&) = delete;
@@ -115,6 +126,7 @@ class Deduper {
   SQLite::Database& db_;
   const int distance_;
   const std::vector<std::string> canonical_kinds_;
+  const size_t max_component_;
   std::map<std::int64_t, SourceInfo> sources_;
   std::unique_ptr<Statements> stmts_;
 };

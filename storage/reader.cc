@@ -17,18 +17,24 @@ namespace jobtrawl::storage {
 namespace {
 
 // The columns Export gives, in order; Search gives them without the last two.
+// Columns added later go at the end, so positional readers of CSV exports
+// keep working.
 constexpr const char* kExportColumns =
-    "p.id, p.title, p.company, p.location, p.country, p.city, p.region, p.places, p.remote, "
-    "p.remote_scope, p.employment_type, p.salary_min, p.salary_max, p.salary_currency, "
+    "p.id, p.title, p.company, p.location, p.country, p.city, p.region, p.places, "
+    "p.remote, p.remote_scope, p.employment_type, p.salary_min, p.salary_max, p.salary_currency, "
     "p.salary_period, p.salary_annual_min, p.salary_annual_max, p.seniority, p.title_family, "
     "p.skills, p.visa_sponsorship, p.experience_years_min, p.language, p.date_posted, "
     "p.valid_through, p.url, p.apply_url, p.external_id, "
     "(SELECT json_group_array(name) FROM (SELECT DISTINCT s.name FROM listings l JOIN sources s "
     "ON s.id = l.source_id WHERE l.posting_id = p.id ORDER BY s.name)) AS sources, "
-    "p.first_seen, p.last_seen, p.updated_at, p.closed_at";
+    "p.first_seen, p.last_seen, p.updated_at, p.closed_at, p.department";
 constexpr const char* kDescriptionColumns = ", p.description, p.description_markdown";
 
 const Value kNull{};
+
+// Search turns --since into a bound on the id when fewer postings than
+// this are that recent (counting them walks the first_seen index).
+constexpr std::int64_t kSinceFloorScan = 100'000;
 
 Value ColumnValue(const SQLite::Column& c) {
   switch (c.getType()) {
@@ -153,6 +159,12 @@ std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem
     db = std::make_unique<SQLite::Database>(SqliteFileName(path), SQLite::OPEN_READONLY);
     // Readers wait only while the writer's WAL is being recovered or reset.
     db->setBusyTimeout(5000);
+    // Read the file through a memory map rather than copying each page
+    // into SQLite's cache: a search walks large parts of the FTS5 index
+    // once, and on a million postings this took a third off its CPU time
+    // (bench/README.md). SQLite caps it at its compile-time maximum and
+    // reads what lies beyond (and the WAL) as before.
+    db->exec("PRAGMA mmap_size = 4294967296");
   } catch (const SQLite::Exception& e) {
     return std::unexpected(StorageFailure("cannot open " + name + " read-only", e));
   }
@@ -201,35 +213,87 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
                                                       std::string_view mark_open,
                                                       std::string_view mark_close) {
   if (filter.match.empty()) return std::unexpected(Error::InvalidArgument("empty search query"));
-  const Conditions c = FilterConditions(filter);
-  // Weights by column: title, company, location, description, skills. The
-  // inner query ranks every match but computes nothing else; the columns,
-  // the source names and the snippet (which tokenizes the text again) are
-  // made only for the rows kept.
-  // Numbered parameters: 1-3 here, the filter's from 4 on (SQLite numbers
-  // a bare ? one past the largest so far), then the limit.
+  Conditions c = FilterConditions(filter);
+  // Its parameters numbered from 4: they follow numbered ones in the text.
+  {
+    std::string numbered;
+    int n = 4;
+    for (char ch : c.sql) numbered += ch == '?' ? "?" + std::to_string(n++) : std::string(1, ch);
+    c.sql = std::move(numbered);
+  }
+  // --since as a bound on the id, which FTS5 seeks to instead of walking
+  // every older match: when fewer than kSinceFloorScan postings are that
+  // recent, the smallest of their ids (exact: first_seen is not assumed to
+  // grow with the id; the condition on first_seen stays). An integer of
+  // ours, so written into the statement.
+  std::string floor_sql;
+  if (!filter.since.empty()) {
+    try {
+      SQLite::Statement floor(*db_,
+                              "SELECT count(*), min(id) FROM (SELECT id FROM postings "
+                              "WHERE first_seen >= ? LIMIT " + std::to_string(kSinceFloorScan) + ")");
+      floor.bind(1, filter.since);
+      if (floor.executeStep() && floor.getColumn(0).getInt64() < kSinceFloorScan) {
+        const std::int64_t least = floor.getColumn(1).isNull() ? std::int64_t{1} << 62 : floor.getColumn(1).getInt64();
+        floor_sql = " AND postings_fts.rowid >= " + std::to_string(least);
+      }
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(StorageFailure("search failed", e));
+    }
+  }
+  // Weights by column: title, company, location, description, skills.
+  // `matches` walks the matches newest first (FTS5 gives rowids in
+  // descending order itself) and stops after the rank window; bm25 is
+  // computed only for the rows it keeps. The filters read
+  // postings_search_filters (schema v15), which holds every column they
+  // need, not the posting's row with its text; CROSS JOIN keeps FTS5 the
+  // outer loop. The enclosing query ranks those rows, and only the rows
+  // kept from there get their columns, source names and snippet (which
+  // tokenizes the text again).
+  //
+  // With filters, two windows in turn (storage/reader.h): first the newest
+  // rank_window matches of the query, narrowed by the filters (bounded
+  // work whatever the filters select); when that leaves fewer rows than
+  // the limit, the newest rank_window matches that pass the filters (the
+  // walk goes on through older matches until it has them).
+  // Numbered parameters: 1-3 here, the filter's from 4 on, then the limit
+  // and the window.
   const std::string limit_param = "?" + std::to_string(4 + c.binds.size());
-  const std::string sql = std::string("SELECT ") + kExportColumns +
-                          ", top.score AS score, "
-                          "snippet(postings_fts, -1, ?1, ?2, '…', 16) AS snippet "
-                          "FROM (SELECT postings_fts.rowid AS id, "
-                          "bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) AS score FROM postings_fts" +
-                          (c.sql.empty() ? "" : " JOIN postings p ON p.id = postings_fts.rowid") +
-                          " WHERE postings_fts MATCH ?3" + c.sql +
-                          " ORDER BY score, id LIMIT " + limit_param + ") AS top "
-                          // CROSS JOIN keeps this order: each kept row looks
-                          // up its posting and its index entry by rowid.
-                          "CROSS JOIN postings p ON p.id = top.id "
-                          "CROSS JOIN postings_fts ON postings_fts.rowid = top.id AND postings_fts MATCH ?3 "
-                          "ORDER BY top.score, p.id";
-  try {
+  const std::string window_param = "?" + std::to_string(5 + c.binds.size());
+  const bool windowed = filter.rank_window > 0;
+  const bool filtered = !c.sql.empty();
+  const std::string bm25 =
+      "SELECT postings_fts.rowid AS id, bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) AS score FROM postings_fts";
+  const std::string newest = " ORDER BY postings_fts.rowid DESC LIMIT " + window_param;
+  const std::string join_filters = " CROSS JOIN postings p INDEXED BY postings_search_filters ON p.id = ";
+  // The newest matches of the query, then the filters.
+  const std::string narrowed = "SELECT m.id AS id, m.score AS score FROM (" + bm25 +
+                               " WHERE postings_fts MATCH ?3" + floor_sql + newest + ") AS m" + join_filters +
+                               "m.id WHERE 1" + c.sql;
+  // The newest matches that pass the filters (without a window: all).
+  const std::string passing = bm25 + (filtered ? join_filters + "postings_fts.rowid" : "") +
+                              " WHERE postings_fts MATCH ?3" + floor_sql + c.sql + (windowed ? newest : "");
+  auto ranked = [&](const std::string& matches) {
+    return std::string("SELECT ") + kExportColumns +
+           ", top.score AS score, "
+           "snippet(postings_fts, -1, ?1, ?2, '…', 16) AS snippet "
+           "FROM (SELECT id, score FROM (" + matches + ") ORDER BY score, id LIMIT " + limit_param + ") AS top "
+           // CROSS JOIN keeps this order: each kept row looks up its
+           // posting and its index entry by rowid.
+           "CROSS JOIN postings p ON p.id = top.id "
+           "CROSS JOIN postings_fts ON postings_fts.rowid = top.id AND postings_fts MATCH ?3 "
+           "ORDER BY top.score, p.id";
+  };
+  const std::int64_t limit = filter.limit > 0 ? filter.limit : 20;
+  auto run = [&](const std::string& sql) {
     SQLite::Statement q(*db_, sql);
     q.bind(1, std::string(mark_open));
     q.bind(2, std::string(mark_close));
     q.bind(3, filter.match);
     int i = 4;
     for (const Value& v : c.binds) Bind(q, i++, v);
-    q.bind(i, filter.limit > 0 ? filter.limit : 20);
+    q.bind(i++, limit);
+    if (windowed) q.bind(i, filter.rank_window);
     std::vector<Row> rows;
     auto names = std::make_shared<const std::vector<std::string>>(ColumnNames(q));
     while (q.executeStep()) {
@@ -238,6 +302,13 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
       rows.push_back(std::move(row));
     }
     return rows;
+  };
+  try {
+    if (windowed && filtered) {
+      std::vector<Row> rows = run(ranked(narrowed));
+      if (static_cast<std::int64_t>(rows.size()) >= limit) return rows;
+    }
+    return run(ranked(passing));
   } catch (const SQLite::Exception& e) {
     const std::string text = e.what();
     if (text.starts_with("fts5:") || text.starts_with("no such column") ||

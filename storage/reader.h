@@ -72,6 +72,13 @@ struct PostingFilter {
   std::string currency;              // ISO 4217; with salary_min
   State state = State::kAny;
   int limit = 0;  // at most this many rows; 0: no limit (Export only)
+  // Search only: rank the `rank_window` newest matches (highest id, i.e.
+  // first seen last), not every match; 0 ranks every match. A query with
+  // at most this many matches gets exactly the ranking of all of them.
+  // See Reader::Search for how filters narrow the window.
+  std::int64_t rank_window = kDefaultRankWindow;
+
+  static constexpr std::int64_t kDefaultRankWindow = 10'000;
 };
 
 // A source's state for `jobtrawl stats`.
@@ -123,11 +130,27 @@ class Reader {
   Reader& operator=(const Reader&) = delete;
 
   // Postings matching `filter.match` (required), best first by bm25 (title
-  // weighs most, then company, skills, location, description), at most
-  // filter.limit (default 20). Columns: those of Export without the two
-  // descriptions, then `score` (bm25, lower is better) and `snippet` (about
-  // 16 words of the best column, matches between `mark_open` and
+  // weighs most, then company, skills, location, description; ties by id),
+  // at most filter.limit (default 20). Columns: those of Export without the
+  // two descriptions, then `score` (bm25, lower is better) and `snippet`
+  // (about 16 words of the best column, matches between `mark_open` and
   // `mark_close`).
+  //
+  // Cost and the rank window: FTS5 computes bm25 row by row (a lookup of
+  // the row's length and a walk of its positions, about 1 us), and a common
+  // word matches a large share of all postings, so ranking every match
+  // takes time linear in the table (1 s at a million postings). With
+  // filter.rank_window = W > 0 only the W newest matches (highest ids) are
+  // ranked: when the query has at most W matches, the result is exactly
+  // that of ranking all of them; when it has more, it is the best of the
+  // newest W, so the cost stays bounded whatever the table's size. With
+  // filters, the newest W matches of the query are narrowed by them; when
+  // that leaves fewer rows than the limit, the newest W matches that pass
+  // the filters are ranked instead (walking older matches until it has
+  // them), so a search never gives fewer rows than there are. bm25's
+  // inverse document frequencies are still those of the whole table.
+  // --since is turned into a lower bound on the id when few postings are
+  // that recent, so the walk stops at the oldest of them.
   std::expected<std::vector<Row>, Error> Search(const PostingFilter& filter,
                                                 std::string_view mark_open,
                                                 std::string_view mark_close);
@@ -140,7 +163,8 @@ class Reader {
   // visa_sponsorship, experience_years_min, language, date_posted,
   // valid_through, url, apply_url, external_id, sources (JSON array of the
   // names of every source that listed it), first_seen, last_seen,
-  // updated_at, closed_at, description, description_markdown.
+  // updated_at, closed_at, department (v13), description,
+  // description_markdown.
   // Returns how many rows were given to `row`.
   std::expected<std::int64_t, Error> Export(const PostingFilter& filter,
                                             const std::function<bool(const Row&)>& row);

@@ -511,8 +511,95 @@ CREATE TABLE alert_outbox (
 CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE delivered_at IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 12> kMigrations = {kV1, kV2, kV3, kV4,  kV5,  kV6,
-                                                          kV7, kV8, kV9, kV10, kV11, kV12};
+// Version 13: the department a board puts a job in (issue 14 part 1), a
+// nullable column beside company on postings and listing_copies, kept in
+// revisions like every other field (the trigger is recreated with it). It
+// is not in postings_fts: adding a column to an FTS5 table means building
+// the whole index again, and department names are few and filtered
+// exactly (WHERE department = ...), not searched for words. The pages of
+// the board kinds that state a department are forgotten by the HTTP
+// cache, so the next crawl reads them again and fills it in (an unchanged
+// page is otherwise not read).
+constexpr std::string_view kV13 = R"sql(
+ALTER TABLE postings ADD COLUMN department TEXT;
+ALTER TABLE listing_copies ADD COLUMN department TEXT;
+CREATE INDEX postings_department ON postings(department) WHERE department IS NOT NULL;
+DELETE FROM http_cache WHERE source_id IN (SELECT id FROM sources WHERE kind IN
+  ('greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'recruitee', 'personio', 'breezy', 'rippling'));
+DROP TRIGGER postings_revisions;
+CREATE TRIGGER postings_revisions AFTER UPDATE OF content_hash ON postings
+WHEN OLD.content_hash IS NOT NEW.content_hash
+BEGIN
+  INSERT INTO revisions (posting_id, changed_at, field, old_value)
+  SELECT NEW.id, NEW.updated_at, 'title', OLD.title WHERE OLD.title IS NOT NEW.title
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'company', OLD.company WHERE OLD.company IS NOT NEW.company
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'department', OLD.department WHERE OLD.department IS NOT NEW.department
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'location', OLD.location WHERE OLD.location IS NOT NEW.location
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'country', OLD.country WHERE OLD.country IS NOT NEW.country
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'remote', OLD.remote WHERE OLD.remote IS NOT NEW.remote
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'employment_type', OLD.employment_type WHERE OLD.employment_type IS NOT NEW.employment_type
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_min', OLD.salary_min WHERE OLD.salary_min IS NOT NEW.salary_min
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_max', OLD.salary_max WHERE OLD.salary_max IS NOT NEW.salary_max
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_currency', OLD.salary_currency WHERE OLD.salary_currency IS NOT NEW.salary_currency
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_period', OLD.salary_period WHERE OLD.salary_period IS NOT NEW.salary_period
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'date_posted', OLD.date_posted WHERE OLD.date_posted IS NOT NEW.date_posted
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'valid_through', OLD.valid_through WHERE OLD.valid_through IS NOT NEW.valid_through
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'apply_url', OLD.apply_url WHERE OLD.apply_url IS NOT NEW.apply_url
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'external_id', OLD.external_id WHERE OLD.external_id IS NOT NEW.external_id
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'description', OLD.description WHERE OLD.description IS NOT NEW.description
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'description_markdown', OLD.description_markdown WHERE OLD.description_markdown IS NOT NEW.description_markdown
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'city', OLD.city WHERE OLD.city IS NOT NEW.city
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'region', OLD.region WHERE OLD.region IS NOT NEW.region
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'places', OLD.places WHERE OLD.places IS NOT NEW.places
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'remote_scope', OLD.remote_scope WHERE OLD.remote_scope IS NOT NEW.remote_scope
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_annual_min', OLD.salary_annual_min WHERE OLD.salary_annual_min IS NOT NEW.salary_annual_min
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_annual_max', OLD.salary_annual_max WHERE OLD.salary_annual_max IS NOT NEW.salary_annual_max
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_currency_guessed', OLD.salary_currency_guessed WHERE OLD.salary_currency_guessed IS NOT NEW.salary_currency_guessed
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_source', OLD.salary_source WHERE OLD.salary_source IS NOT NEW.salary_source
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'seniority', OLD.seniority WHERE OLD.seniority IS NOT NEW.seniority
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'seniority_rule', OLD.seniority_rule WHERE OLD.seniority_rule IS NOT NEW.seniority_rule
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'title_family', OLD.title_family WHERE OLD.title_family IS NOT NEW.title_family
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'title_key', OLD.title_key WHERE OLD.title_key IS NOT NEW.title_key
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'company_key', OLD.company_key WHERE OLD.company_key IS NOT NEW.company_key
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'skills', OLD.skills WHERE OLD.skills IS NOT NEW.skills
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'visa_sponsorship', OLD.visa_sponsorship WHERE OLD.visa_sponsorship IS NOT NEW.visa_sponsorship
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'experience_years_min', OLD.experience_years_min WHERE OLD.experience_years_min IS NOT NEW.experience_years_min
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'language', OLD.language WHERE OLD.language IS NOT NEW.language
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'remote_raw', OLD.remote_raw WHERE OLD.remote_raw IS NOT NEW.remote_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'employment_type_raw', OLD.employment_type_raw WHERE OLD.employment_type_raw IS NOT NEW.employment_type_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'salary_raw', OLD.salary_raw WHERE OLD.salary_raw IS NOT NEW.salary_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'date_posted_raw', OLD.date_posted_raw WHERE OLD.date_posted_raw IS NOT NEW.date_posted_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'valid_through_raw', OLD.valid_through_raw WHERE OLD.valid_through_raw IS NOT NEW.valid_through_raw
+  UNION ALL SELECT NEW.id, NEW.updated_at, 'country_raw', OLD.country_raw WHERE OLD.country_raw IS NOT NEW.country_raw;
+END;
+)sql";
+
+// Version 14: dedup precision (issue 12 part 6). A listing keeps the
+// seniority of its title (normalize::SeniorityOf: intern < entry < mid <
+// senior < staff < lead < director); two listings that both state one and
+// differ are two jobs. Features version 2 (the seniority, and a SimHash of
+// each distinct word once) is recomputed for every listing by
+// PostingStore::Open, which regroups them.
+constexpr std::string_view kV14 = R"sql(
+ALTER TABLE listings ADD COLUMN seniority TEXT;
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 2;
+)sql";
+
+// Version 15: `jobtrawl search` with filters (storage::Reader::Search).
+// The search walks the matches of its query newest first and checks each
+// against the filters until its rank window is full; reading a posting's
+// row for that reads a page of text per match (a row holds both
+// descriptions). This index holds the id and every column a filter reads,
+// so the check is a lookup in a narrow index instead.
+constexpr std::string_view kV15 = R"sql(
+CREATE INDEX postings_search_filters ON postings (
+  id, closed_at, first_seen, country, remote, salary_currency, salary_annual_min,
+  salary_annual_max, company_key, company);
+)sql";
+
+constexpr std::array<std::string_view, 15> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7, kV8,
+                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15};
 
 }  // namespace
 

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace jobtrawl::storage {
 namespace {
@@ -30,6 +32,7 @@ constexpr std::pair<std::string_view, std::string_view> kSynonyms[] = {
     {"organization", "company"},    {"perks", "benefits"},
     {"position", "role"},           {"qualifications", "requirements"},
     {"solid", "strong"},            {"squad", "team"},
+    {"squads", "teams"},
     {"utilise", "use"},             {"utilize", "use"},
 };
 
@@ -85,20 +88,40 @@ size_t SeparatorLength(std::string_view text, size_t i) {
 
 std::optional<std::uint64_t> SimHash(std::string_view text) {
   static const SynonymTable kTable;
-  // Per-bit counts of the features' hashes, kept SWAR-style: lanes[k] holds
-  // in byte j how many hashes had bit 8*j+k set, so one feature costs 8
-  // shifts and adds instead of 64. Bytes overflow after 255 features, so
-  // they are drained into `counts` before that.
-  std::array<std::uint64_t, 8> lanes{};
-  std::array<std::uint32_t, 64> counts{};
-  std::uint32_t features = 0;
-  int in_lanes = 0;
-  auto drain = [&] {
-    for (int k = 0; k < 8; ++k) {
-      for (int j = 0; j < 8; ++j) counts[8 * j + k] += static_cast<std::uint32_t>((lanes[k] >> (8 * j)) & 0xff);
-      lanes[k] = 0;
+  // The distinct canonical word hashes with their counts, in an
+  // open-addressing table (a hash of 0 marks a free slot: XXH3 gives it to
+  // one word in 2^64) grown to stay at most half full.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t count = 0;
+  };
+  thread_local std::vector<Slot> table(512);
+  thread_local std::vector<std::uint32_t> used;  // indexes of the filled slots
+  for (std::uint32_t u : used) table[u] = Slot{};
+  used.clear();
+  auto add = [&](std::uint64_t h) {
+    for (size_t mask = table.size() - 1, i = h & mask;; i = (i + 1) & mask) {
+      if (table[i].hash == h) {
+        ++table[i].count;
+        return;
+      }
+      if (table[i].hash == 0) {
+        table[i] = {h, 1};
+        used.push_back(static_cast<std::uint32_t>(i));
+        break;
+      }
     }
-    in_lanes = 0;
+    if (2 * used.size() < table.size()) return;
+    std::vector<Slot> old(table.size() * 2);
+    old.swap(table);
+    used.clear();
+    for (const Slot& slot : old) {
+      if (slot.hash == 0) continue;
+      size_t i = slot.hash & (table.size() - 1);
+      while (table[i].hash != 0) i = (i + 1) & (table.size() - 1);
+      table[i] = slot;
+      used.push_back(static_cast<std::uint32_t>(i));
+    }
   };
   char word[64];  // longer words are cut here: enough to tell them apart
   size_t i = 0;
@@ -125,15 +148,46 @@ std::optional<std::uint64_t> SimHash(std::string_view text) {
     }
     if (has_digit) continue;
     const std::uint64_t h = kTable.Canonical(XXH3_64bits(word, len));
-    for (int k = 0; k < 8; ++k) lanes[k] += (h >> k) & 0x0101010101010101ULL;
-    ++features;
-    if (++in_lanes == 255) drain();
+    if (h != 0) add(h);  // 0 marks a free slot; one word in 2^64 is left out
+  }
+  // Each distinct word weighs the square root of its count, in sixteenths
+  // (integers: the sum is exact whatever the order). Per-bit sums are kept
+  // SWAR-style: lanes[k] holds in its 16-bit field j the weight of the
+  // words with bit 16*j+k set, so a word costs 16 shifts, masks and
+  // multiply-adds instead of 64 branches; the fields are drained into
+  // `sums` before they can overflow.
+  std::array<std::uint64_t, 16> lanes{};
+  std::array<std::uint64_t, 64> sums{};
+  std::uint64_t in_lanes = 0, total = 0;
+  int distinct = 0;
+  auto drain = [&] {
+    for (int k = 0; k < 16; ++k) {
+      for (int j = 0; j < 4; ++j) sums[static_cast<size_t>(16 * j + k)] += (lanes[static_cast<size_t>(k)] >> (16 * j)) & 0xffff;
+      lanes[static_cast<size_t>(k)] = 0;
+    }
+    in_lanes = 0;
+  };
+  // The sums are integers: the order of the slots does not matter.
+  for (const std::uint32_t u : used) {
+    const Slot& slot = table[u];
+    const auto weight = std::min<std::uint64_t>(
+        0xffff, static_cast<std::uint64_t>(std::lround(16.0 * std::sqrt(static_cast<double>(slot.count)))));
+    if (in_lanes + weight > 0xffff) drain();
+    const std::uint64_t h = slot.hash;
+    for (size_t b = 0; b < 16; ++b) lanes[b] += ((h >> b) & 0x0001000100010001ULL) * weight;
+    in_lanes += weight;
+    total += weight;
+    ++distinct;
   }
   drain();
-  if (features < static_cast<std::uint32_t>(kMinWords)) return std::nullopt;
+  if (table.size() > 8192) {  // a huge text does not keep its table
+    table.assign(512, Slot{});
+    used.clear();
+  }
+  if (distinct < kMinWords) return std::nullopt;
   std::uint64_t fingerprint = 0;
   for (int b = 0; b < 64; ++b) {
-    if (2 * counts[b] > features) fingerprint |= std::uint64_t{1} << b;
+    if (2 * sums[static_cast<size_t>(b)] > total) fingerprint |= std::uint64_t{1} << b;
   }
   return fingerprint;
 }

@@ -37,13 +37,14 @@ void BindOpt(SQLite::Statement& s, int index, const std::optional<T>& v) {
   }
 }
 
-// The normalized columns (schema v6), bound to ?21 onwards in this order.
+// The normalized columns (schema v6) and the department (v13), bound to ?21
+// onwards in this order.
 constexpr const char* kNormalizedFields[] = {
     "city", "region", "places", "remote_scope", "salary_annual_min", "salary_annual_max",
     "salary_currency_guessed", "salary_source", "seniority", "seniority_rule", "title_family",
     "title_key", "company_key", "skills", "visa_sponsorship", "experience_years_min", "language",
     "remote_raw", "employment_type_raw", "salary_raw", "date_posted_raw", "valid_through_raw",
-    "country_raw"};
+    "country_raw", "department"};
 constexpr int kFirstNormalized = 21;
 // postings.canonical_listing_id in Statements::insert_posting: after the normalized columns.
 constexpr int kCanonicalParameter = kFirstNormalized + static_cast<int>(std::size(kNormalizedFields));
@@ -146,6 +147,7 @@ void BindPosting(SQLite::Statement& s, const Posting& p) {
   BindOpt(s, i++, p.date_posted_raw);
   BindOpt(s, i++, p.valid_through_raw);
   BindOpt(s, i++, p.country_raw);
+  BindOpt(s, i++, p.department);
 }
 
 // ", city, region, ..." and ", ?21, ?22, ..." for the normalized columns;
@@ -413,7 +415,7 @@ struct PostingStore::Statements {
   explicit Statements(SQLite::Database& db)
       : find_listing(db, "SELECT l.id, l.posting_id, l.content_hash, l.closed_at IS NOT NULL, "
                          "p.canonical_listing_id IS l.id, l.company_key, l.title_family, l.cities, "
-                         "l.simhash, l.features_version "
+                         "l.simhash, l.features_version, l.seniority "
                          "FROM listings l JOIN postings p ON p.id = l.posting_id "
                          "WHERE l.source_id = ? AND l.key = ?"),
         insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
@@ -437,14 +439,14 @@ struct PostingStore::Statements {
         touch_posting(db, "UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         insert_listing(db, "INSERT INTO listings (posting_id, source_id, key, url, external_id, "
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
-                           "simhash, band0, band1, band2, band3, features_version, id) "
-                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"),
+                           "simhash, band0, band1, band2, band3, features_version, seniority, id) "
+                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"),
         next_listing_id(db, "SELECT coalesce(max(id), 0) + 1 FROM listings"),
         update_listing(db, "UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
                            "closed_at=NULL WHERE id=?4"),
         update_features(db, "UPDATE listings SET company_key=?1, title_family=?2, cities=?3, "
                             "simhash=?4, band0=?5, band1=?6, band2=?7, band3=?8, "
-                            "features_version=?9 WHERE id=?10"),
+                            "features_version=?9, seniority=?10 WHERE id=?11"),
         touch_listing(db, "UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
         save_http_cache(db,
                         "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
@@ -488,7 +490,8 @@ struct PostingStore::Statements {
 PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
     : db_(std::move(db)),
       deduper_(std::make_unique<internal::Deduper>(*db_, options.dedup_distance,
-                                                   options.canonical_kinds)),
+                                                   options.canonical_kinds,
+                                                   options.dedup_max_component)),
       stmts_(std::make_unique<Statements>(*db_)) {}
 
 PostingStore::~PostingStore() = default;
@@ -654,17 +657,17 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   };
   const std::string select =
       "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
-      ", " + pick("city") + ", " + pick("description") +
+      ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") +
       " FROM listings l INDEXED BY listings_features_stale JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
-      "WHERE l.features_version < 1 LIMIT 1000";
+      "WHERE l.features_version < 2 LIMIT 1000";
   // Every row read gets the current version and so leaves the index: the
   // loop ends, in whatever order SQLite gives them (grouping does not
   // depend on it).
   std::int64_t after = 0;
   for (;;) {
     auto more = Atomically(*db_, "cannot fill in matching features", [&] {
-      static_assert(internal::kFeaturesVersion == 1, "the literal above and listings_features_stale");
+      static_assert(internal::kFeaturesVersion == 2, "the literal above and listings_features_stale");
       SQLite::Statement q(*db_, select);
       SQLite::Statement cities(*db_,
                                "SELECT json_extract(value, '$.city') FROM "
@@ -688,10 +691,10 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
         if (names.empty()) {
           if (auto city = text(4)) names.push_back(*city);
         }
-        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5));
+        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5), text(6));
         stmts_->update_features.reset();
         internal::BindFeatures(stmts_->update_features, 1, f);
-        stmts_->update_features.bind(10, after);
+        stmts_->update_features.bind(11, after);
         stmts_->update_features.exec();
         if (f.Eligible()) eligible.push_back(after);
       }
@@ -893,6 +896,9 @@ std::string PostingStore::ContentHash(const Posting& p) {
   h.Field(p.apply_url);
   h.Field(p.description);
   h.Field(p.description_markdown);
+  // Only when stated, so postings stored before schema v13 (none had one)
+  // keep their hash and are not counted as changed.
+  if (p.department) h.Field(p.department);
   return h.Hex();
 }
 
@@ -927,7 +933,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
         // A new listing of `posting_id`; returns its id.
         auto insert_listing = [&](std::int64_t posting_id) {
           s.insert_listing.reset();
-          s.insert_listing.bind(17, new_listing_id);
+          s.insert_listing.bind(18, new_listing_id);
           s.insert_listing.bind(1, posting_id);
           s.insert_listing.bind(2, source_id);
           s.insert_listing.bind(3, key);
@@ -977,6 +983,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       if (!s.find_listing.getColumn(8).isNull()) {
         before.simhash = std::bit_cast<std::uint64_t>(s.find_listing.getColumn(8).getInt64());
       }
+      if (!s.find_listing.getColumn(10).isNull()) before.seniority = s.find_listing.getColumn(10).getString();
       const bool features_current = s.find_listing.getColumn(9).getInt() == internal::kFeaturesVersion;
       s.find_listing.reset();
       if (changed && shown) {
@@ -1009,7 +1016,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       if (dedup && (!features_current || !(before == features))) {
         s.update_features.reset();
         internal::BindFeatures(s.update_features, 1, features);
-        s.update_features.bind(10, listing_id);
+        s.update_features.bind(11, listing_id);
         s.update_features.exec();
         deduper_->Regroup(listing_id,
                           features_current ? std::optional(before) : std::nullopt, now);
@@ -1338,7 +1345,8 @@ std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
   return Guard("cannot read the source's last good run", [&]() -> std::optional<std::string> {
     SQLite::Statement q(*db_,
                         "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
-                        "AND stats IS NOT NULL ORDER BY id DESC LIMIT 1");
+                        "AND stats IS NOT NULL AND json_valid(stats) "
+                        "AND coalesce(json_extract(stats, '$.deadline_hit'), 0) = 0 ORDER BY id DESC LIMIT 1");
     q.bind(1, source_id);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();
@@ -1457,9 +1465,73 @@ std::expected<std::vector<OutboxItem>, Error> PostingStore::DueOutbox(std::strin
 
 std::expected<std::optional<std::string>, Error> PostingStore::NextOutboxAttempt() {
   return Guard("cannot read the alert outbox", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_, "SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL");
+    SQLite::Statement q(*db_, "SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL "
+                              "AND next_attempt_at <> 'never'");
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
     return q.getColumn(0).getString();
+  });
+}
+
+std::expected<std::vector<std::int64_t>, Error> PostingStore::ClaimOutbox(std::span<const std::int64_t> ids,
+                                                                          std::string_view now,
+                                                                          std::string_view until) {
+  if (auto f = Fault("claim outbox")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot claim alerts for delivery", [&] {
+    SQLite::Statement u(*db_, "UPDATE alert_outbox SET next_attempt_at = ?1 WHERE id = ?2 "
+                              "AND delivered_at IS NULL AND next_attempt_at <= ?3");
+    std::vector<std::int64_t> claimed;
+    for (std::int64_t id : ids) {
+      u.reset();
+      u.bind(1, std::string(until));
+      u.bind(2, id);
+      u.bind(3, std::string(now));
+      if (u.exec() == 1) claimed.push_back(id);
+    }
+    return claimed;
+  });
+}
+
+std::expected<void, Error> PostingStore::DeferOutbox(std::span<const std::int64_t> ids,
+                                                     std::string_view next_attempt_at) {
+  if (auto f = Fault("defer outbox")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot defer alerts", [&] {
+    SQLite::Statement u(*db_, "UPDATE alert_outbox SET next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL "
+                              "AND next_attempt_at <> 'never'");
+    for (std::int64_t id : ids) {
+      u.reset();
+      u.bind(1, std::string(next_attempt_at));
+      u.bind(2, id);
+      u.exec();
+    }
+  });
+}
+
+std::expected<std::int64_t, Error> PostingStore::CountPendingOutbox() {
+  return Guard("cannot read the alert outbox", [&]() -> std::int64_t {
+    return db_->execAndGet("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never'")
+        .getInt64();
+  });
+}
+
+std::expected<std::vector<std::pair<std::string, int>>, Error> PostingStore::GiveUpOutbox(
+    std::string_view queued_before, std::string_view now) {
+  if (auto f = Fault("give up outbox")) return std::unexpected(*f);
+  return Atomically(*db_, "cannot give up old alerts", [&] {
+    std::vector<std::pair<std::string, int>> by_alert;
+    SQLite::Statement q(*db_,
+                        "SELECT alert, count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never' "
+                        "AND created_at < ?1 GROUP BY alert ORDER BY alert");
+    q.bind(1, std::string(queued_before));
+    while (q.executeStep()) by_alert.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());
+    if (by_alert.empty()) return by_alert;
+    SQLite::Statement u(*db_,
+                        "UPDATE alert_outbox SET next_attempt_at = 'never', last_error = 'given up at ' || ?2 || "
+                        "' ([delivery] give_up_after)' || coalesce(': ' || last_error, '') "
+                        "WHERE delivered_at IS NULL AND next_attempt_at <> 'never' AND created_at < ?1");
+    u.bind(1, std::string(queued_before));
+    u.bind(2, std::string(now));
+    u.exec();
+    return by_alert;
   });
 }
 
@@ -1484,7 +1556,7 @@ std::expected<void, Error> PostingStore::MarkDeliveryFailed(std::span<const std:
   if (auto f = Fault("mark delivery failed")) return std::unexpected(*f);
   return Atomically(*db_, "cannot record a failed delivery", [&] {
     SQLite::Statement u(*db_, "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, "
-                              "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL");
+                              "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL AND next_attempt_at <> 'never'");
     for (std::int64_t id : ids) {
       u.reset();
       u.bind(1, std::string(error));

@@ -81,6 +81,13 @@ struct StoreOptions {
   std::vector<std::string> canonical_kinds = {"greenhouse", "lever",    "ashby",  "workable",
                                               "smartrecruiters", "recruitee", "workday", "personio",
                                               "breezy",     "rippling"};
+  // The most listings one regrouping reads through matches (issue 12
+  // part 6: a lookup touches a handful of listings, never a growing
+  // group). A component of matching listings larger than this is regrouped
+  // only around the listing that changed: the matches reached first
+  // (breadth-first), with every listing of each posting they are in. Up to
+  // this size the grouping is the same in every arrival order.
+  int dedup_max_component = 256;
 };
 
 // What the last fetch of a page left behind, for the next conditional GET.
@@ -321,8 +328,27 @@ class PostingStore {
   // Undelivered rows whose next attempt is due at `now`, oldest first.
   std::expected<std::vector<OutboxItem>, Error> DueOutbox(std::string_view now, int limit);
   // The earliest next attempt of an undelivered row, or nullopt when all
-  // are delivered.
+  // are delivered (or given up).
   std::expected<std::optional<std::string>, Error> NextOutboxAttempt();
+  // Takes `ids` for one delivery attempt: each row still undelivered and
+  // due at `now` gets next_attempt_at = `until`, so another process
+  // delivering the same outbox (a daemon and a one-shot crawl, two nodes)
+  // skips it while this one sends it. Returns the ids taken, in order. A
+  // crash after the claim leaves the row due again at `until`.
+  std::expected<std::vector<std::int64_t>, Error> ClaimOutbox(std::span<const std::int64_t> ids,
+                                                              std::string_view now,
+                                                              std::string_view until);
+  // Moves the next attempt of undelivered rows to `next_attempt_at`
+  // without counting an attempt (rows not tried because their target just
+  // failed, or a delivery stopped before it tried them).
+  std::expected<void, Error> DeferOutbox(std::span<const std::int64_t> ids, std::string_view next_attempt_at);
+  // Rows waiting for delivery (undelivered and not given up).
+  std::expected<std::int64_t, Error> CountPendingOutbox();
+  // Gives up undelivered rows queued before `queued_before` ([delivery]
+  // give_up_after): they are never tried again; last_error says so and
+  // next_attempt_at becomes "never". Returns how many, by alert.
+  std::expected<std::vector<std::pair<std::string, int>>, Error> GiveUpOutbox(std::string_view queued_before,
+                                                                            std::string_view now);
   std::expected<void, Error> MarkDelivered(std::span<const std::int64_t> ids, std::string_view now);
   // One more failed attempt; the next is not before `next_attempt_at`.
   std::expected<void, Error> MarkDeliveryFailed(std::span<const std::int64_t> ids,

@@ -69,7 +69,7 @@ _jobtrawl() {
       fi
       ;;
     robots) options="-a --agent" ;;
-    search) options="--db -c --config --remote --country --company --since --salary-min --currency --open --closed -n --limit --format" ;;
+    search) options="--db -c --config --remote --country --company --since --salary-min --currency --open --closed -n --limit --rank-all --format" ;;
     export) options="--format --db -c --config --since --open -o --out" ;;
     stats) options="--db -c --config --format" ;;
   esac

@@ -57,9 +57,12 @@ void Greenhouse(const json::value& root, const Response& response, Extracted& ou
   if (o == nullptr) return;
   // /jobs lists them; /departments and /offices nest them in their
   // branches (one job may sit in several); /jobs/{id} is the job itself.
-  std::vector<const json::value*> found;
+  // A job of the departments endpoint is in the branch that holds it
+  // (its own "departments" list is absent there).
+  std::vector<std::pair<const json::value*, std::optional<std::string>>> found;
   std::unordered_set<std::string> ids;
-  auto collect = [&](auto& self, const json::object& node, int depth) -> void {
+  auto collect = [&](auto& self, const json::object& node, int depth,
+                     const std::optional<std::string>& branch) -> void {
     if (depth > 8) return;
     for (const auto& [key, child] : node) {
       const json::array* a = Array(&child);
@@ -69,19 +72,19 @@ void Greenhouse(const json::value& root, const Response& response, Extracted& ou
         if (eo == nullptr) continue;
         if (key == "jobs") {
           auto id = Text(Get(*eo, "id"));
-          if (!id || ids.insert(*id).second) found.push_back(&e);
+          if (!id || ids.insert(*id).second) found.emplace_back(&e, branch);
         } else {
-          self(self, *eo, depth + 1);
+          self(self, *eo, depth + 1, key == "departments" ? Text(Get(*eo, "name")) : branch);
         }
       }
     }
   };
   if (Get(*o, "jobs") == nullptr && Get(*o, "title") != nullptr) {
-    found.push_back(&root);
+    found.emplace_back(&root, std::nullopt);
   } else {
-    collect(collect, *o, 0);
+    collect(collect, *o, 0, std::nullopt);
   }
-  for (const json::value* job : found) {
+  for (const auto& [job, branch] : found) {
     const json::value& v = *job;
     const json::object* j = Object(&v);
     if (j == nullptr) continue;
@@ -89,6 +92,8 @@ void Greenhouse(const json::value& root, const Response& response, Extracted& ou
     p.external_id = Text(Get(*j, "id"));
     p.title = Text(Get(*j, "title"));
     p.company = Text(Get(*j, "company_name"));
+    p.department = Names(Array(Get(*j, "departments")));
+    if (!p.department) p.department = branch;
     if (const json::object* loc = Object(Get(*j, "location"))) p.location = Text(Get(*loc, "name"));
     p.date_posted = Text(Get(*j, "first_published"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "updated_at"));
@@ -125,6 +130,9 @@ void Lever(const json::value& root, const Response& response, Extracted& out) {
         p.location = NonEmpty(std::move(joined));
       }
       if (auto commitment = Text(Get(*c, "commitment"))) p.employment_type = EmploymentType(*commitment);
+      // A board names the department and the team in it, or only the team.
+      p.department = Text(Get(*c, "department"));
+      if (!p.department) p.department = Text(Get(*c, "team"));
     }
     p.country = Text(Get(j, "country"));
     p.remote = Workplace(Text(Get(j, "workplaceType")));
@@ -173,6 +181,8 @@ void Ashby(const json::value& root, const Response& response, Extracted& out) {
     Posting p;
     p.external_id = Text(Get(*j, "id"));
     p.title = Text(Get(*j, "title"));
+    p.department = Text(Get(*j, "department"));
+    if (!p.department) p.department = Text(Get(*j, "team"));
     std::string locations = Text(Get(*j, "location")).value_or("");
     if (const json::array* more = Array(Get(*j, "secondaryLocations"))) {
       for (const auto& l : *more) {
@@ -239,6 +249,9 @@ void Workable(const json::value& root, const Response& response, Extracted& out)
     p.external_id = Text(Get(*j, "shortcode"));
     p.title = Text(Get(*j, "title"));
     p.company = company;
+    // The widget writes a string, v3 a list of them.
+    p.department = Array(Get(*j, "department")) != nullptr ? Names(Array(Get(*j, "department")))
+                                                          : Text(Get(*j, "department"));
     const json::object* loc = Object(Get(*j, "location"));
     if (loc == nullptr) loc = j;  // the widget puts city/state/country on the job
     p.location = JoinPlace({Text(Get(*loc, "city")), Text(Get(*loc, "region")),
@@ -316,6 +329,7 @@ void SmartRecruitersPage(const json::object& page, const Response& response, Ext
       p.remote = WorkplaceFlags(Get(*l, "remote"), Get(*l, "hybrid"), nullptr);
       if (auto full = Text(Get(*l, "fullLocation"))) p.location = full;
     }
+    if (const json::object* d = Object(Get(*j, "department"))) p.department = Text(Get(*d, "label"));
     if (const json::object* t = Object(Get(*j, "typeOfEmployment"))) {
       if (auto label = Text(Get(*t, "label"))) p.employment_type = EmploymentType(*label);
     }
@@ -364,6 +378,7 @@ void Recruitee(const json::value& root, const Response& response, Extracted& out
     p.external_id = Text(Get(*j, "id"));
     p.title = Text(Get(*j, "title"));
     p.company = Text(Get(*j, "company_name"));
+    p.department = Text(Get(*j, "department"));
     p.location = Text(Get(*j, "location"));
     if (!p.location) p.location = JoinPlace({Text(Get(*j, "city")), Text(Get(*j, "country"))});
     p.country = Text(Get(*j, "country_code"));

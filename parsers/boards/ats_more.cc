@@ -72,6 +72,7 @@ void Breezy(const json::value& root, const Response& response, Extracted& out) {
     p.external_id = Text(Get(*j, "id"));
     p.title = Text(Get(*j, "name"));
     if (const json::object* c = Object(Get(*j, "company"))) p.company = Text(Get(*c, "name"));
+    p.department = Text(Get(*j, "department"));
     // Every location (the list may be empty; `location` is the primary one).
     std::vector<const json::object*> locations;
     if (const json::array* all = Array(Get(*j, "locations"))) {
@@ -135,6 +136,7 @@ void Rippling(const json::value& root, const Response& response, Extracted& out)
     Posting& p = postings[at];
     p.external_id = id;
     if (!p.title) p.title = Text(Get(*j, "name"));
+    if (!p.department) p.department = Text(Get(*j, "department"));  // {"name": ...}
     if (auto locations = Array(Get(*j, "locations"))) {
       for (const json::value& l : *locations) {
         const json::object* lo = Object(&l);
@@ -171,6 +173,7 @@ void Personio(const json::value& root, const Response& response, Extracted& out)
     p.external_id = Text(Get(*j, "id"));
     p.title = Text(Get(*j, "name"));
     p.company = Text(Get(*j, "subcompany"));
+    p.department = Text(Get(*j, "department"));
     std::string places;
     AddPlace(places, Text(Get(*j, "office")));
     if (const json::array* more = Array(Get(*j, "additional_offices"))) {
@@ -203,6 +206,7 @@ void PersonioXml(std::string_view body, const Response& response, Extracted& out
     p.external_id = Child(position, "id");
     p.title = Child(position, "name");
     p.company = Child(position, "subcompany");
+    p.department = Child(position, "department");
     std::string places;
     AddPlace(places, Child(position, "office"));
     for (const pugi::xml_node& o : position.child("additionalOffices").children("office")) {

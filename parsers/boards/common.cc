@@ -42,6 +42,13 @@ std::vector<const json::object*> EntriesOrArray(const json::value& root, std::st
 
 bool Truthy(const json::value* v) { return v != nullptr && v->is_bool() && v->get_bool(); }
 
+std::optional<std::string> Names(const json::array* list) {
+  std::optional<std::string> names;
+  if (list == nullptr) return names;
+  for (const json::value& v : *list) AddCountry(names, Text(&v));
+  return names;
+}
+
 std::string Html(const json::value* v) {
   if (v == nullptr || !v->is_string()) return {};
   return FragmentMarkup(v->get_string());

@@ -41,6 +41,9 @@ std::vector<const json::object*> Entries(const json::value& root, std::string_vi
 // The objects of `root` when it is an array, else of its member `key`.
 std::vector<const json::object*> EntriesOrArray(const json::value& root, std::string_view key);
 bool Truthy(const json::value* v);
+// The texts of a list (strings, or objects by their "name"), joined with
+// ", " without repeats; nullopt when there are none.
+std::optional<std::string> Names(const json::array* list);
 
 // An API field's HTML (some APIs entity-escape the whole fragment once
 // more, or twice: FragmentMarkup unescapes it); empty when absent.

@@ -35,6 +35,9 @@ void FourDayWeek(const json::value& root, const Response& response, Extracted& o
 void WorkingNomads(const json::value& root, const Response& response, Extracted& out);
 void TheMuse(const json::value& root, const Response& response, Extracted& out);
 
+// USAJOBS's Search API (usajobs.cc).
+void UsaJobs(const json::value& root, const Response& response, Extracted& out);
+
 }  // namespace jobtrawl::parsers::boards
 
 #endif  // JOBTRAWL_PARSERS_BOARDS_READERS_H_

@@ -11,15 +11,20 @@
 
 #include <boost/json.hpp>
 
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "app/alerts.h"
 #include "app/commands.h"
 #include "app/crawl_pipeline.h"
 #include "crawler/fetcher.h"
+#include "model/date_time.h"
 #include "support/http_receiver.h"
 #include "support/sqlite_query.h"
 #include "support/test_server.h"
@@ -41,6 +46,116 @@ Posting Job(const std::string& id, const std::string& title) {
   p.company = "Acme";
   p.description = "A job at Acme: " + title + ".";
   return p;
+}
+
+// A receiver whose answers the test controls (HttpReceiver answers one
+// connection at a time, at once): each connection has a thread of its own;
+// the n-th request is answered `answer(n)` (a whole HTTP response), after
+// Release() when `hold(n)`, or never when the receiver ends first.
+class ControlledReceiver {
+ public:
+  ControlledReceiver(std::function<bool(int)> hold, std::function<std::string(int)> answer)
+      : hold_(std::move(hold)), answer_(std::move(answer)) {
+    listen_fd_ = jobtrawl::testing::ListenOnLoopback(port_);
+    if (::pipe(stop_pipe_) != 0) stop_pipe_[0] = stop_pipe_[1] = -1;
+    accepter_ = std::thread([this] { Accept(); });
+  }
+  ~ControlledReceiver() {
+    {
+      std::lock_guard lock(mu_);
+      ending_ = true;
+    }
+    cv_.notify_all();
+    const char c = 'x';
+    (void)!::write(stop_pipe_[1], &c, 1);
+    accepter_.join();
+    for (std::thread& t : connections_) t.join();
+    for (int fd : {listen_fd_, stop_pipe_[0], stop_pipe_[1]}) ::close(fd);
+  }
+  static std::string Status(int code, const std::string& headers = "", const std::string& body = "") {
+    return "HTTP/1.1 " + std::to_string(code) + " X\r\n" + headers + "Content-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
+  }
+  std::string Url(const std::string& target) const { return "http://127.0.0.1:" + std::to_string(port_) + target; }
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+  int accepted() {
+    std::lock_guard lock(mu_);
+    return accepted_;
+  }
+  std::vector<ReceivedRequest> requests() {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+  bool WaitForRequests(std::size_t n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(20), [&] { return requests_.size() >= n; });
+  }
+
+ private:
+  void Accept() {
+    while (true) {
+      pollfd p[2] = {{.fd = listen_fd_, .events = POLLIN, .revents = 0},
+                     {.fd = stop_pipe_[0], .events = POLLIN, .revents = 0}};
+      if (::poll(p, 2, -1) < 0) continue;
+      if (p[1].revents != 0) return;
+      const int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) continue;
+      std::lock_guard lock(mu_);
+      ++accepted_;
+      connections_.emplace_back([this, fd] { Serve(fd); });
+    }
+  }
+  void Serve(int fd) {
+    auto request = jobtrawl::testing::ReadRequest(fd, std::chrono::seconds(20));
+    std::unique_lock lock(mu_);
+    if (request) {
+      const int n = static_cast<int>(requests_.size());
+      requests_.push_back(*request);
+      cv_.notify_all();
+      if (hold_(n)) cv_.wait(lock, [&] { return released_ || ending_; });
+      if (!ending_) {
+        const std::string answer = answer_(n);
+        (void)!::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+      }
+    }
+    lock.unlock();
+    ::close(fd);
+  }
+
+  const std::function<bool(int)> hold_;
+  const std::function<std::string(int)> answer_;
+  int listen_fd_ = -1;
+  int stop_pipe_[2] = {-1, -1};
+  unsigned short port_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false, ending_ = false;  // guarded by mu_
+  int accepted_ = 0;                        // guarded by mu_
+  std::vector<ReceivedRequest> requests_;   // guarded by mu_
+  std::vector<std::thread> connections_;    // guarded by mu_ until the accepter has ended
+  std::thread accepter_;
+};
+
+// Whether process `pid` has ended (gone, or a zombie nobody reaped yet).
+bool Ended(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const std::size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
+}
+
+pid_t ReadPid(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
 }
 
 class AlertsTest : public ::testing::Test {
@@ -167,24 +282,33 @@ TEST_F(AlertsTest, WebhookGetsEachPostingOnceWithItsIdempotencyKey) {
 }
 
 TEST_F(AlertsTest, FailingReceiverIsRetriedWithBackoffUntilItRecovers) {
-  // [delivery] retry_base: a 500 is tried again; nothing is dropped.
+  // [delivery] retry_base: a 500 is tried again; nothing is dropped. The
+  // event queued after the failing one waits with it, untried.
   Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}});
   HttpReceiver receiver([](int n) { return n < 2 ? 500 : 200; });
+  std::mutex mu;
+  std::condition_variable cv;
+  bool all_delivered = false;
+  auto options = Options({Webhook(receiver.Url("/jobs"))});
+  options.on_pending = [&](std::int64_t pending) {
+    std::lock_guard lock(mu);
+    all_delivered = pending == 0;
+    cv.notify_all();
+  };
   {
-    auto delivery = AlertDelivery::Open(db_, Options({Webhook(receiver.Url("/jobs"))}));
+    auto delivery = AlertDelivery::Open(db_, std::move(options));
     ASSERT_TRUE(delivery.has_value());
     DeliveryWorker worker(std::move(*delivery));
     worker.Wake();
-    ASSERT_TRUE(receiver.WaitFor([](const std::vector<ReceivedRequest>& r) {
-      return std::count_if(r.begin(), r.end(), [](const ReceivedRequest& x) { return x.status == 200; }) == 2;
-    }));
-  }  // the worker has committed what it delivered
-  std::multiset<std::string> keys;
-  for (const ReceivedRequest& r : receiver.requests()) keys.insert(Key(r));
-  EXPECT_EQ(keys.size(), 4u);
-  for (const std::string& k : keys) EXPECT_EQ(keys.count(k), 2u) << k;
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return all_delivered; }));
+  }
+  std::vector<std::string> keys;
+  for (const ReceivedRequest& r : receiver.requests()) keys.push_back(Key(r));
+  EXPECT_THAT(keys, ElementsAre("jobtrawl:hook:new:1", "jobtrawl:hook:new:1", "jobtrawl:hook:new:1",
+                                "jobtrawl:hook:new:2"));
   EXPECT_THAT(Column("SELECT attempts || ' ' || (delivered_at IS NOT NULL) FROM alert_outbox ORDER BY id"),
-              ElementsAre("2 1", "2 1"));
+              ElementsAre("3 1", "1 1"));
 }
 
 TEST_F(AlertsTest, ProcessKilledMidDeliveryDeliversEveryPostingAfterRestart) {
@@ -217,9 +341,12 @@ TEST_F(AlertsTest, ProcessKilledMidDeliveryDeliversEveryPostingAfterRestart) {
   ASSERT_TRUE(in_flight.has_value());
   EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL"), ElementsAre("3"));
 
-  // Restarted (with its receiver on a new port).
+  // Restarted (with its receiver on a new port), once the dead process's
+  // claim on the event it was sending ran out (2 x timeout + 1 minute).
   HttpReceiver receiver;
-  auto delivery = AlertDelivery::Open(db_, Options({Webhook(receiver.Url("/jobs"))}));
+  auto restarted = Options({Webhook(receiver.Url("/jobs"))});
+  restarted.now = [] { return Clock::now() + std::chrono::minutes(10); };
+  auto delivery = AlertDelivery::Open(db_, std::move(restarted));
   ASSERT_TRUE(delivery.has_value());
   auto flushed = (*delivery)->FlushFor(std::chrono::seconds(20));
   ASSERT_TRUE(flushed.has_value());
@@ -314,6 +441,260 @@ TEST_F(AlertsTest, OneShotCrawlDeliversMatchingPostingsOnceAndDegradedRunsAsAlar
   EXPECT_EQ(alarm.at("alarm").at("source").as_string(), "acme");
   EXPECT_THAT(std::string(alarm.at("alarm").at("message").as_string()),
               HasSubstr("item selector li.job found 0 postings; found 6 last good run"));
+  EXPECT_THAT(std::string(alarm.at("idempotency_key").as_string()), ::testing::StartsWith("jobtrawl:ops:degraded:acme:"));
+
+  // Review of issue 14 part 3: still broken an hour later is the same
+  // breakage, no second alarm (one per run paged the operator every run).
+  auto still = RunCrawl(ioc, *config, {.parse_threads = 2, .now = [t0] { return t0 + std::chrono::hours(3); }});
+  ASSERT_TRUE(still.has_value());
+  ASSERT_EQ(still->sources[0].record.status, "degraded");
+  EXPECT_EQ(still->alerts_delivered, 0);
+  EXPECT_FALSE(std::getline(in, line));
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE event = 'degraded'"), ElementsAre("1"));
+
+  // Fixed, then broken again: a new breakage, a new alarm.
+  server.Route("/board", {200, listing(6)});
+  auto fixed = RunCrawl(ioc, *config, {.parse_threads = 2, .now = [t0] { return t0 + std::chrono::hours(4); }});
+  ASSERT_TRUE(fixed.has_value());
+  ASSERT_EQ(fixed->sources[0].record.status, "ok");
+  server.Route("/board", {200, "<ul><li class=\"job\"><h3>Platform Engineer</h3></li></ul>"});
+  auto again = RunCrawl(ioc, *config, {.parse_threads = 2, .now = [t0] { return t0 + std::chrono::hours(5); }});
+  ASSERT_TRUE(again.has_value());
+  ASSERT_EQ(again->sources[0].record.status, "degraded");
+  EXPECT_EQ(again->alerts_delivered, 1);
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE event = 'degraded'"), ElementsAre("2"));
+}
+
+TEST_F(AlertsTest, HangingReceiverCostsOneTimeoutPerPassNotOnePerEvent) {
+  // Review of issue 14 part 4: a receiver that accepts and never answers held
+  // a pass (and the daemon's shutdown, and a crawl's flush_timeout) for
+  // [delivery] timeout per queued event; now the rest wait with the first.
+  Store({Job("1", "Platform Engineer"), Job("2", "Designer"), Job("3", "Data Engineer")}, {{.name = "hook"}});
+  ControlledReceiver receiver([](int) { return true; }, [](int) { return ControlledReceiver::Status(200); });
+  auto options = Options({Webhook(receiver.Url("/jobs"))});
+  options.delivery.timeout = std::chrono::milliseconds(300);
+  options.delivery.retry_base = options.delivery.retry_max = std::chrono::hours(1);
+  std::vector<std::string> log;
+  options.log = [&](LogLevel, std::string_view m) { log.emplace_back(m); };
+  auto delivery = AlertDelivery::Open(db_, std::move(options));
+  ASSERT_TRUE(delivery.has_value());
+  auto pass = (*delivery)->DeliverDue();
+  ASSERT_TRUE(pass.has_value()) << pass.error().message;
+  EXPECT_EQ(pass->failed, 1);
+  EXPECT_EQ(pass->delivered, 0);
+  EXPECT_EQ(receiver.accepted(), 1);
+  EXPECT_THAT(Column("SELECT attempts FROM alert_outbox ORDER BY id"), ElementsAre("1", "0", "0"));
+  EXPECT_THAT(Column("SELECT count(DISTINCT next_attempt_at) FROM alert_outbox"), ElementsAre("1"));
+  auto wait = (*delivery)->UntilNextDue();
+  ASSERT_TRUE(wait.has_value() && wait->has_value());
+  EXPECT_GT(**wait, std::chrono::minutes(30));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_THAT(log[0], HasSubstr("with the 2 events queued after it"));
+}
+
+TEST_F(AlertsTest, SecondDelivererNeverSendsARowTheFirstIsSending) {
+  // Review of issue 14 part 4: the daemon and a one-shot crawl deliver the
+  // same outbox; without a claim both sent the row in flight (a duplicate
+  // with no crash at all).
+  Store({Job("1", "Platform Engineer"), Job("2", "Designer"), Job("3", "Data Engineer")}, {{.name = "hook"}});
+  ControlledReceiver receiver([](int n) { return n == 0; }, [](int) { return ControlledReceiver::Status(200); });
+  auto first = AlertDelivery::Open(db_, Options({Webhook(receiver.Url("/jobs"))}));
+  auto second = AlertDelivery::Open(db_, Options({Webhook(receiver.Url("/jobs"))}));
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  std::expected<AlertDelivery::Pass, Error> first_pass = AlertDelivery::Pass{};
+  std::thread sending([&] { first_pass = (*first)->DeliverDue(); });
+  ASSERT_TRUE(receiver.WaitForRequests(1));  // the first is sending row 1, unanswered
+  auto second_pass = (*second)->DeliverDue();
+  receiver.Release();
+  sending.join();
+  ASSERT_TRUE(first_pass.has_value() && second_pass.has_value());
+  EXPECT_EQ(first_pass->delivered + second_pass->delivered, 3);
+  std::multiset<std::string> keys;
+  for (const ReceivedRequest& r : receiver.requests()) keys.insert(Key(r));
+  EXPECT_EQ(keys.size(), 3u);
+  for (const std::string& k : keys) EXPECT_EQ(keys.count(k), 1u) << k;
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL"), ElementsAre("0"));
+}
+
+TEST_F(AlertsTest, StoppingCutsOffAPostThatHangsAndKeepsItsRow) {
+  // Review of issue 14 part 4: the worker's destructor (the daemon's SIGTERM)
+  // waited out [delivery] timeout for each queued event of a hanging receiver.
+  Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}});
+  ControlledReceiver receiver([](int) { return true; }, [](int) { return ControlledReceiver::Status(200); });
+  auto options = Options({Webhook(receiver.Url("/jobs"))});
+  options.delivery.timeout = std::chrono::minutes(10);
+  auto delivery = AlertDelivery::Open(db_, std::move(options));
+  ASSERT_TRUE(delivery.has_value());
+  {
+    DeliveryWorker worker(std::move(*delivery));
+    ASSERT_TRUE(receiver.WaitForRequests(1));
+  }  // returns without waiting for the answer
+  EXPECT_EQ(receiver.accepted(), 1);
+  // Neither delivered nor a failed attempt: due again at once for the next process.
+  EXPECT_THAT(Column("SELECT attempts || ' ' || (delivered_at IS NULL) FROM alert_outbox ORDER BY id"),
+              ElementsAre("0 1", "0 1"));
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"),
+              ElementsAre("2"));
+}
+
+TEST_F(AlertsTest, RedirectsAndRefusalsSayWhyInLastError) {
+  // README "Alerts": redirects are not followed; the failure says where it
+  // pointed, and a refusal's answer starts the message, for the operator.
+  Store({Job("1", "Platform Engineer")}, {{.name = "hook"}});
+  const struct {
+    std::string answer;
+    std::string error;
+  } cases[] = {
+      {ControlledReceiver::Status(301, "Location: https://hooks.example.com/new\r\n"),
+       "webhook answered HTTP 301 to https://hooks.example.com/new (redirects are not followed"},
+      {ControlledReceiver::Status(400, "", "{\"error\":\"bad\npayload\"}"),
+       "webhook answered HTTP 400: {\"error\":\"bad payload\"}"},
+      {ControlledReceiver::Status(503, "", std::string(5'000'000, 'x')), "webhook answered HTTP 503: xxxx"},
+  };
+  for (const auto& c : cases) {
+    ControlledReceiver receiver([](int) { return false; }, [&](int) { return c.answer; });
+    auto delivery = AlertDelivery::Open(db_, Options({Webhook(receiver.Url("/jobs"))}));
+    ASSERT_TRUE(delivery.has_value());
+    SQLite::Database(db_.string(), SQLite::OPEN_READWRITE).exec("UPDATE alert_outbox SET next_attempt_at = '2000-01-01T00:00:00Z'");
+    auto pass = (*delivery)->DeliverDue();
+    ASSERT_TRUE(pass.has_value());
+    EXPECT_EQ(pass->failed, 1);
+    EXPECT_EQ(receiver.accepted(), 1);  // not followed
+    const auto error = Column("SELECT last_error FROM alert_outbox");
+    ASSERT_EQ(error.size(), 1u);
+    EXPECT_THAT(error[0], HasSubstr(c.error));
+    EXPECT_LT(error[0].size(), 400u);
+  }
+}
+
+TEST_F(AlertsTest, CommandOutputNeverReachesOursAndEndsTheFailureMessage) {
+  // Review of issue 14 part 4: a command's stdout and stderr were jobtrawl's
+  // own (megabytes of it in `crawl`'s output and the journal); now drained
+  // from a pipe, the last of it in last_error.
+  Store({Job("1", "Platform Engineer")}, {{.name = "cmd"}});
+  config::AlertConfig noisy{
+      .name = "cmd",
+      .command = {"sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' x; cat >&2; echo; echo pager unreachable >&2; exit 3"}};
+  auto delivery = AlertDelivery::Open(db_, Options({noisy}));
+  ASSERT_TRUE(delivery.has_value());
+  auto pass = (*delivery)->DeliverDue();
+  ASSERT_TRUE(pass.has_value());
+  EXPECT_EQ(pass->failed, 1);
+  const auto error = Column("SELECT last_error FROM alert_outbox");
+  ASSERT_EQ(error.size(), 1u);
+  EXPECT_THAT(error[0], ::testing::StartsWith("sh exited with status 3 (its output ends: "));
+  EXPECT_THAT(error[0], ::testing::EndsWith("pager unreachable)"));
+  EXPECT_LT(error[0].size(), 400u);
+}
+
+TEST_F(AlertsTest, CommandThatNeverExitsIsKilledWithWhatItStarted) {
+  // Review of issue 14 part 4: at [delivery] timeout only the command was
+  // killed; what it started (sh -c "notify ...") ran on, forever.
+  Store({Job("1", "Platform Engineer")}, {{.name = "cmd"}});
+  const std::filesystem::path pidfile = dir_ / "sleeper.pid";
+  config::AlertConfig stuck{.name = "cmd",
+                            .command = {"sh", "-c", "sleep 600 & echo $! > \"$0\"; wait", pidfile.string()}};
+  auto options = Options({stuck});
+  options.delivery.timeout = std::chrono::milliseconds(500);
+  auto delivery = AlertDelivery::Open(db_, std::move(options));
+  ASSERT_TRUE(delivery.has_value());
+  auto pass = (*delivery)->DeliverDue();
+  ASSERT_TRUE(pass.has_value());
+  EXPECT_EQ(pass->failed, 1);
+  EXPECT_THAT(Column("SELECT last_error FROM alert_outbox"),
+              ElementsAre(HasSubstr("sh took longer than [delivery] timeout: killed")));
+  const pid_t sleeper = ReadPid(pidfile);
+  ASSERT_GT(sleeper, 0);
+  bool ended = false;
+  for (int i = 0; i < 2000 && !(ended = Ended(sleeper)); ++i) ::usleep(10'000);  // a kill is not awaitable
+  EXPECT_TRUE(ended);
+  if (!ended) ::kill(sleeper, SIGKILL);
+}
+
+TEST_F(AlertsTest, CommandThatLeavesABackgroundProcessIsDeliveredWhenItExits) {
+  // A command may start something that outlives it and holds its output
+  // open; its exit status is what counts, not the end of its output.
+  Store({Job("1", "Platform Engineer")}, {{.name = "cmd"}});
+  const std::filesystem::path pidfile = dir_ / "sleeper.pid";
+  config::AlertConfig forking{.name = "cmd",
+                              .command = {"sh", "-c", "cat > /dev/null; sleep 600 & echo $! > \"$0\"", pidfile.string()}};
+  auto options = Options({forking});
+  options.delivery.timeout = std::chrono::minutes(5);
+  auto delivery = AlertDelivery::Open(db_, std::move(options));
+  ASSERT_TRUE(delivery.has_value());
+  auto pass = (*delivery)->DeliverDue();
+  ASSERT_TRUE(pass.has_value());
+  EXPECT_EQ(pass->delivered, 1);
+  const pid_t sleeper = ReadPid(pidfile);
+  EXPECT_GT(sleeper, 0);
+  if (sleeper > 0) ::kill(sleeper, SIGKILL);
+}
+
+TEST_F(AlertsTest, MissingCommandIsAFailedAttemptThatNamesIt) {
+  // A command target that does not exist: retried like any failure, and the
+  // message says which program.
+  Store({Job("1", "Platform Engineer")}, {{.name = "cmd"}});
+  auto delivery = AlertDelivery::Open(db_, Options({{.name = "cmd", .command = {"/nonexistent/jobtrawl-notify"}}}));
+  ASSERT_TRUE(delivery.has_value());
+  auto pass = (*delivery)->DeliverDue();
+  ASSERT_TRUE(pass.has_value());
+  EXPECT_EQ(pass->failed, 1);
+  EXPECT_THAT(Column("SELECT last_error FROM alert_outbox"),
+              ElementsAre("cannot run /nonexistent/jobtrawl-notify: No such file or directory"));
+}
+
+TEST_F(AlertsTest, EventsUndeliveredForGiveUpAfterAreGivenUpAndCounted) {
+  // README "Alerts": a target down for days does not grow the outbox (and a
+  // flood on its return) without bound: after [delivery] give_up_after an
+  // event is given up, kept, and counted.
+  Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}}, "2026-12-01T10:00:00Z");
+  Store({Job("3", "Data Engineer")}, {{.name = "hook"}}, "2026-12-07T10:00:00Z");
+  ControlledReceiver receiver([](int) { return false; }, [](int) { return ControlledReceiver::Status(503); });
+  auto options = Options({Webhook(receiver.Url("/jobs"))});
+  options.delivery.give_up_after = std::chrono::hours(24 * 7);
+  options.delivery.retry_base = options.delivery.retry_max = std::chrono::hours(1);
+  options.now = [] { return ParseDateTime("2026-12-08T10:00:01Z")->time_point(); };
+  std::vector<std::string> outcomes;
+  std::vector<std::int64_t> pending;
+  options.on_outcome = [&](const std::string& alert, std::string_view outcome, int n) {
+    outcomes.push_back(alert + " " + std::string(outcome) + " " + std::to_string(n));
+  };
+  options.on_pending = [&](std::int64_t n) { pending.push_back(n); };
+  auto delivery = AlertDelivery::Open(db_, std::move(options));
+  ASSERT_TRUE(delivery.has_value());
+  auto pass = (*delivery)->DeliverDue();
+  ASSERT_TRUE(pass.has_value());
+  EXPECT_EQ(receiver.accepted(), 1);  // only the event of Dec 7 is tried
+  EXPECT_THAT(outcomes, ElementsAre("hook given_up 2", "hook failed 1"));
+  EXPECT_THAT(pending, ElementsAre(1));
+  EXPECT_THAT(Column("SELECT next_attempt_at FROM alert_outbox ORDER BY id LIMIT 2"), ElementsAre("never", "never"));
+  EXPECT_THAT(Column("SELECT last_error FROM alert_outbox ORDER BY id LIMIT 1"),
+              ElementsAre("given up at 2026-12-08T10:00:01Z ([delivery] give_up_after)"));
+  auto again = (*delivery)->DeliverDue();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(receiver.accepted(), 1);  // given-up rows are never tried, the failed one waits
+}
+
+TEST_F(AlertsTest, DeliveryOutcomesAreCounted) {
+  // jobtrawl_alert_deliveries_total{alert,outcome} and jobtrawl_alert_outbox_pending.
+  Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}});
+  HttpReceiver receiver([](int n) { return n == 0 ? 500 : 200; });
+  auto options = Options({Webhook(receiver.Url("/jobs"))});
+  std::map<std::string, int> outcomes;
+  std::vector<std::int64_t> pending;
+  options.on_outcome = [&](const std::string& alert, std::string_view outcome, int n) {
+    outcomes[alert + " " + std::string(outcome)] += n;
+  };
+  options.on_pending = [&](std::int64_t n) { pending.push_back(n); };
+  auto delivery = AlertDelivery::Open(db_, std::move(options));
+  ASSERT_TRUE(delivery.has_value());
+  auto flushed = (*delivery)->FlushFor(std::chrono::seconds(20));
+  ASSERT_TRUE(flushed.has_value());
+  EXPECT_EQ(flushed->delivered, 2);
+  EXPECT_EQ(outcomes, (std::map<std::string, int>{{"hook delivered", 2}, {"hook failed", 1}}));
+  ASSERT_FALSE(pending.empty());
+  EXPECT_EQ(pending.front(), 2);
+  EXPECT_EQ(pending.back(), 0);
 }
 
 TEST(AlertsConfigTest, CheckConfigValidatesAlerts) {
@@ -340,7 +721,7 @@ TEST(AlertsConfigTest, CheckConfigValidatesAlerts) {
               HasSubstr("needs exactly one target"));
   EXPECT_THAT(errors("name = \"x\"\nwebhook = \"ftp://h.example/\"\n"), HasSubstr("t.toml:6:11: \"webhook\" must be an http"));
   EXPECT_THAT(errors("name = \"x\"\ncommand = []\n"), HasSubstr("\"command\" must be a non-empty array"));
-  EXPECT_THAT(errors("name = \"x\"\ncommand = [\"a\"]\nquery = \"title:(\"\n"), HasSubstr(":4:1: [[alert]] \"x\": cannot read the query \"title:(\": fts5: syntax error"));
+  EXPECT_THAT(errors("name = \"x\"\ncommand = [\"a\"]\nquery = \"title:(\"\n"), HasSubstr(":7:9: [[alert]] \"x\": cannot read the query \"title:(\": fts5: syntax error"));
   EXPECT_THAT(errors("name = \"x\"\ncommand = [\"a\"]\nsalary_min = 50000\n"), HasSubstr("needs \"currency\""));
   EXPECT_THAT(errors("name = \"x\"\ncommand = [\"a\"]\ncountry = \"Atlantis\"\n"), HasSubstr("\"country\" must name a country"));
   EXPECT_THAT(errors("name = \"x\"\ncommand = [\"a\"]\npostings = false\n"), HasSubstr("delivers nothing"));

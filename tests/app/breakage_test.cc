@@ -76,6 +76,34 @@ TEST(BreakageTest, ReasonNamesTheSelectorAndBothCounts) {
   EXPECT_EQ(*items, "item selector li.job found 0 postings; found 12 last good run");
 }
 
+TEST(BreakageTest, FieldSharesAreOfPostingsSoOnePageBoardsAreCheckedToo) {
+  // Review of issue 14 part 3: a board API or an `item` listing reads all its
+  // postings from one page, so the field check (min_pages posting pages) never
+  // ran for them: an API that stopped sending locations raised no alarm.
+  const YieldCounts api_last{.listings = 40, .pages = 1, .title = 1, .company = 1, .location = 1, .date = 1,
+                             .postings = 40, .postings_title = 40, .postings_company = 40,
+                             .postings_location = 40, .postings_date = 40};
+  YieldCounts api_now = api_last;
+  api_now.postings_location = 3;  // the page still "has" a location: 3 postings do
+  auto reason = Breakage(api_now, api_last, {}, Source());
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_EQ(*reason, "field location found on 3 of 40 postings; found on 40 of 40 last good run");
+  // A baseline of a build that counted pages only is compared by pages.
+  const YieldCounts old_last{.listings = 40, .pages = 40, .title = 40, .company = 40, .location = 40, .date = 40};
+  const YieldCounts detail_now{.listings = 40, .pages = 40, .title = 40, .company = 40, .location = 0, .date = 40,
+                               .postings = 40, .postings_title = 40, .postings_company = 40,
+                               .postings_location = 0, .postings_date = 40};
+  auto old = Breakage(detail_now, old_last, {}, Source());
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(*old, "field location found on 0 of 40 pages; found on 40 of 40 last good run");
+  // One removed posting of 3 is a board, not a breakage (README "Breakage alarms").
+  const YieldCounts three{.listings = 3, .pages = 1, .title = 1, .company = 1, .postings = 3,
+                          .postings_title = 3, .postings_company = 3};
+  const YieldCounts two{.listings = 2, .pages = 1, .title = 1, .company = 1, .postings = 2,
+                        .postings_title = 2, .postings_company = 2};
+  EXPECT_FALSE(Breakage(two, three, {}, Source()).has_value());
+}
+
 TEST(BreakageTest, YieldRoundTripsThroughTheRunStatsJson) {
   // crawl_runs.stats keeps the counts the next run compares with.
   RunStatsCollector stats;
@@ -98,6 +126,11 @@ TEST(BreakageTest, YieldRoundTripsThroughTheRunStatsJson) {
   EXPECT_EQ(y->company, 1);
   EXPECT_EQ(y->location, 1);
   EXPECT_EQ(y->date, 1);
+  EXPECT_EQ(y->postings, 3);
+  EXPECT_EQ(y->postings_title, 3);
+  EXPECT_EQ(y->postings_company, 1);
+  EXPECT_EQ(y->postings_location, 1);
+  EXPECT_EQ(y->postings_date, 1);
   EXPECT_FALSE(YieldCounts::FromStatsJson(R"({"retries":0})").has_value());
   EXPECT_FALSE(YieldCounts::FromStatsJson("not json").has_value());
 }
@@ -130,8 +163,8 @@ class BreakageEndToEndTest : public ::testing::Test {
            company_class + "\">Acme</p><p class=\"place\">Oslo</p></body></html>";
   }
 
-  CrawlSummary Crawl(const std::string& source_toml, Clock::time_point at) {
-    const std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n"
+  CrawlSummary Crawl(const std::string& source_toml, Clock::time_point at, const std::string& http = "") {
+    const std::string text = "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\n" + http +
                              "allow_private_networks = true\nretries = 0\n[[source]]\nname = \"acme\"\n"
                              "close_after = \"1h\"\nstart = [\"" + server_.Url("/board") + "\"]\n" +
                              source_toml;
@@ -185,6 +218,62 @@ TEST_F(BreakageEndToEndTest, ListingMarkupChangeIsDegradedAndClosesNothing) {
   // Fixed by the operator (the selector follows the new markup): ok again.
   auto fixed = Crawl("item = \"li.job\"\nfields = { title = \".headline\" }\n", t0 + std::chrono::hours(6));
   EXPECT_EQ(fixed.sources[0].record.status, "ok");
+}
+
+TEST_F(BreakageEndToEndTest, ItemListingLosingAFieldIsDegradedOnItsOnePage) {
+  // Review of issue 14 part 3: twelve items on one listing page; the company
+  // selector stops matching. Counted by pages, one page was below min_pages.
+  const std::string toml = "item = \"li.job\"\nfields = { title = \".job-title\", company = \".company\" }\n";
+  const Clock::time_point t0 = Clock::now();
+  server_.Route("/board", {200, Listing(12, "job-title")});
+  auto first = Crawl(toml, t0);
+  ASSERT_EQ(first.sources.size(), 1u);
+  EXPECT_EQ(first.sources[0].record.status, "ok");
+  std::string renamed = Listing(12, "job-title");
+  for (std::size_t at; (at = renamed.find("class=\"company\"")) != std::string::npos;) {
+    renamed.replace(at, 15, "class=\"firm\"");
+  }
+  server_.Route("/board", {200, renamed});
+  auto second = Crawl(toml, t0 + std::chrono::hours(2));
+  ASSERT_EQ(second.sources.size(), 1u);
+  EXPECT_EQ(second.sources[0].record.status, "degraded");
+  EXPECT_THAT(second.sources[0].record.message,
+              HasSubstr("selector .company (company) matched 0 of 12 postings; matched 12 of 12 last good run"));
+  EXPECT_EQ(Column("SELECT count(*) FROM listings WHERE closed_at IS NULL"), std::vector<std::string>{"12"});
+}
+
+TEST_F(BreakageEndToEndTest, RunCutOffByTheDeadlineIsNeitherDegradedNorABaseline) {
+  // Review of issue 14 part 3: a slow board stopped at [http] run_deadline
+  // saw a few detail pages; it was flagged degraded (an alarm for a scraper
+  // that works), or, when not, became the baseline the next run met.
+  const std::string toml = "follow = { detail = \"/jobs/[0-9]+$\" }\nfields = { title = \"h1.job-title\" }\n";
+  const int n = 8;
+  auto board = [](int jobs) {
+    std::string html = "<html><body>";
+    for (int i = 1; i <= jobs; ++i) html += "<a href=\"/jobs/" + std::to_string(i) + "\">job</a>";
+    return html + "</body></html>";
+  };
+  server_.Route("/board", {200, board(n)});
+  for (int i = 1; i <= n; ++i) server_.Route("/jobs/" + std::to_string(i), {200, Detail(i, "company")});
+  const Clock::time_point t0 = Clock::now();
+  auto first = Crawl(toml, t0);
+  ASSERT_EQ(first.sources.size(), 1u);
+  ASSERT_EQ(first.sources[0].record.status, "ok");
+
+  for (int i = 2; i <= n; ++i) server_.Route("/jobs/" + std::to_string(i), {.stall = true});
+  auto cut = Crawl(toml, t0 + std::chrono::hours(2), "run_deadline = \"1s\"\n");
+  ASSERT_EQ(cut.sources.size(), 1u);
+  EXPECT_EQ(cut.sources[0].record.status, "partial");
+  EXPECT_THAT(cut.sources[0].record.message, HasSubstr("stopped at the run deadline"));
+  EXPECT_THAT(cut.sources[0].record.message, ::testing::Not(HasSubstr("degraded")));
+
+  // The board lost most jobs for real now: compared with the first run, not the cut one.
+  server_.Route("/board", {200, board(2)});
+  for (int i = 1; i <= 2; ++i) server_.Route("/jobs/" + std::to_string(i), {200, Detail(i, "company")});
+  auto shrunk = Crawl(toml, t0 + std::chrono::hours(4));
+  ASSERT_EQ(shrunk.sources.size(), 1u);
+  EXPECT_EQ(shrunk.sources[0].record.status, "degraded");
+  EXPECT_THAT(shrunk.sources[0].record.message, HasSubstr("found 2 postings; found 8 last good run"));
 }
 
 TEST_F(BreakageEndToEndTest, DetailPagesLosingAFieldNameTheSelectorAndBothCounts) {

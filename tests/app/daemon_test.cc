@@ -152,6 +152,43 @@ TEST_F(DaemonTest, DeliversAlertsAsPostingsAreStored) {
   EXPECT_THAT(Log(), HasSubstr("webhook answered HTTP 503"));
 }
 
+TEST_F(DaemonTest, ReloadAppliesNewAlertsAndRejectsAnUnreadableQuery) {
+  // Review of issue 14 part 4: SIGHUP read [[alert]] changes into nothing (a
+  // new alert was never delivered until a restart).
+  jobtrawl::testing::HttpReceiver receiver;
+  Daemon daemon(ioc_, Config(), Options());
+  int phase = 0;
+  RunDaemon(daemon, [&](Daemon& d) {
+    if (phase == 0 && d.completed_runs() == 1) {
+      phase = 1;
+      WriteConfig({"alpha"});
+      std::ofstream(dir_ / "jobtrawl.toml", std::ios::app)
+          << "[[alert]]\nname = \"broken\"\nquery = \"title:(\"\nwebhook = \"" << receiver.Url("/hook") << "\"\n";
+      d.Reload();
+    } else if (phase == 1) {
+      phase = 2;
+      server_.Route("/board", {200, R"(<a href="/jobs/1">1</a><a href="/jobs/2">2</a><a href="/jobs/3">3</a>)"});
+      server_.Route("/jobs/3", {200, Detail("3")});
+      WriteConfig({"alpha", "beta"});
+      std::ofstream(dir_ / "jobtrawl.toml", std::ios::app)
+          << "[[alert]]\nname = \"new\"\nwebhook = \"" << receiver.Url("/hook") << "\"\n";
+      d.Reload();  // beta is due at once and finds job 3, a new posting
+    } else if (phase == 2 && [&] {
+                 const auto got = receiver.requests();
+                 return std::any_of(got.begin(), got.end(), [](const auto& r) {
+                   return r.body.find("\"title\":\"Job 3\"") != std::string::npos;
+                 });
+               }()) {
+      phase = 3;
+      d.Stop();
+    }
+  });
+  EXPECT_EQ(phase, 3);
+  EXPECT_THAT(Log(), HasSubstr("cannot read the query \"title:(\""));
+  EXPECT_THAT(Log(), HasSubstr("reload: 1 alerts"));
+  EXPECT_THAT(Column("SELECT DISTINCT alert FROM alert_outbox"), ::testing::ElementsAre("new"));
+}
+
 TEST_F(DaemonTest, SigusrOneLogsEverySourcesStatistics) {
   // Issue 13: Scrapy's stats dump, on SIGUSR1, from the daemon's loop.
   WriteConfig({"alpha", "beta"});

@@ -128,6 +128,21 @@ TEST(MetricsTest, DegradedGaugeFollowsTheLastRun) {
   EXPECT_EQ(ParseExposition(m.Render())[R"(jobtrawl_source_degraded{source="a"})"], 0);
 }
 
+TEST(MetricsTest, AlertDeliveriesByAlertAndOutcomeAndThePendingGauge) {
+  // README "Metrics": jobtrawl_alert_deliveries_total{alert,outcome}, jobtrawl_alert_outbox_pending.
+  Metrics m("/nonexistent/jobs.db");
+  EXPECT_EQ(ParseExposition(m.Render()).count("jobtrawl_alert_outbox_pending"), 0u);  // no delivery yet
+  m.OnAlertOutcome("rust \"jobs\"", "delivered", 2);
+  m.OnAlertOutcome("rust \"jobs\"", "delivered", 1);
+  m.OnAlertOutcome("ops", "failed", 4);
+  m.SetAlertOutboxPending(4);
+  auto s = ParseExposition(m.Render());
+  EXPECT_EQ(s[R"(jobtrawl_alert_deliveries_total{alert="rust \"jobs\"",outcome="delivered"})"], 3);
+  EXPECT_EQ(s[R"(jobtrawl_alert_deliveries_total{alert="ops",outcome="failed"})"], 4);
+  EXPECT_EQ(s.count(R"(jobtrawl_alert_outbox_pending)"), 1u);
+  EXPECT_EQ(s["jobtrawl_alert_outbox_pending"], 4);
+}
+
 // review13: the bucket bounds were written with %.17g, as
 // le="0.050000000000000003" and le="0.10000000000000001", so a query or
 // recording rule on le="0.1" (as dashboards write it) matches nothing, and

@@ -129,7 +129,8 @@ TEST(ParseCommandLinksTest, BoardApiNextPagesOnlyWithLinks) {
   // A SmartRecruiters page names the next page; that is a link, printed with --links only.
   auto file = std::filesystem::temp_directory_path() / ("jobtrawl-sr-" + std::to_string(::getpid()) + ".json");
   std::ofstream(file) << R"({"offset":0,"limit":1,"totalFound":3,"content":[{"id":"744000001","name":"Chemist",)"
-                         R"("company":{"name":"Acme","identifier":"Acme"},"location":{"city":"Lyon","country":"fr"}}]})";
+                         R"("company":{"name":"Acme","identifier":"Acme"},"department":{"id":"7","label":"R&D"},)"
+                         R"("location":{"city":"Lyon","country":"fr"}}]})";
   const std::string url = "https://api.smartrecruiters.com/v1/companies/Acme/postings?limit=1&offset=0";
   auto run = [&](bool links) {
     std::ostringstream out, err;
@@ -140,6 +141,7 @@ TEST(ParseCommandLinksTest, BoardApiNextPagesOnlyWithLinks) {
   const std::string plain = run(false);
   EXPECT_EQ(Lines(plain), 1u) << plain;
   EXPECT_THAT(plain, Not(HasSubstr(R"("link")")));
+  EXPECT_THAT(plain, HasSubstr(R"("external_id":"744000001","department":"R&D",)"));  // app/posting_json, schema v13
   const std::string with_links = run(true);
   EXPECT_EQ(Lines(with_links), 2u) << with_links;
   EXPECT_THAT(with_links, HasSubstr(R"("role":"listing")"));

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "app/commands.h"
 #include "app/sample_database.h"
@@ -121,6 +122,29 @@ TEST_F(QueryCommandsTest, SearchRanksTitleMatchesFirstAndFilters) {
   }
 }
 
+TEST_F(QueryCommandsTest, SearchWithFiltersFindsEveryMatchThatPassesThemInTheSameOrderAsRankAll) {
+  // The rank window (storage::Reader::Search) counts postings that match
+  // the query and every filter; below it, the order is that of --rank-all.
+  const std::string since_time = "2026-11-17T12:00:00Z";  // SampleNow() - 14d
+  for (const auto& [open, closed, state_sql] :
+       {std::tuple{false, false, std::string("1")}, std::tuple{true, false, std::string("p.closed_at IS NULL")},
+        std::tuple{false, true, std::string("p.closed_at IS NOT NULL")}}) {
+    SCOPED_TRACE(state_sql);
+    SearchOptions o{.where = {.db = Db()}, .query = "engineer OR analyst OR designer", .since = "14d",
+                    .open = open, .closed = closed, .limit = 1000, .format = "json", .now = SampleNow};
+    std::ostringstream windowed, windowed_err, all, all_err;
+    ASSERT_EQ(SearchCommand(o, windowed, windowed_err), kExitOk) << windowed_err.str();
+    o.rank_all = true;
+    ASSERT_EQ(SearchCommand(o, all, all_err), kExitOk) << all_err.str();
+    EXPECT_EQ(windowed.str(), all.str());
+    const auto expected = std::stoi(One(
+        "SELECT count(*) FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
+        "WHERE postings_fts MATCH 'engineer OR analyst OR designer' AND p.first_seen >= '" + since_time +
+        "' AND " + state_sql));
+    EXPECT_EQ(static_cast<int>(Lines(windowed.str()).size()), expected);
+  }
+}
+
 TEST_F(QueryCommandsTest, SearchHighlightsMatchesOnATerminal) {
   // The table marks matches in bold on a terminal, and not in a pipe.
   std::ostringstream out, err;
@@ -206,6 +230,42 @@ TEST_F(QueryCommandsTest, MarkdownKeepsTheTitleTheOnlyTopHeading) {
             "# [Platform Engineer \\[Remote\\]](https://board.example/apply?job=1&src=jt)\n\n"
             "**Acme**\n\n"
             "## About us\n\nText.\n\n###### Deep\n\n```\n# not a heading\n```\n\n#hashtag\n");
+}
+
+TEST_F(QueryCommandsTest, DepartmentIsInEveryExportAndSearchFormat) {
+  // Schema v13 (issue 14 part 1): csv, jsonl and markdown exports and
+  // `search --format json|csv` give postings.department, after the columns
+  // they had before it.
+  const auto path = *dir_ / "department.db";
+  {
+    auto store = std::move(*storage::PostingStore::Open(path));
+    auto source = *store->EnsureSource("board", "lever", "2026-12-01T09:00:00Z");
+    Posting p;
+    p.url = "https://board.example/jobs/1";
+    p.title = "Platform Engineer";
+    p.company = "Acme";
+    p.department = "Infrastructure";
+    p.description = "Run the platform.";
+    ASSERT_TRUE(store->Upsert(source, std::span(&p, 1), "2026-12-01T09:00:00Z").has_value());
+  }
+  std::ostringstream csv, jsonl, md, search_json, search_csv, err;
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "csv"}, csv, err), kExitOk) << err.str();
+  const auto rows = Lines(csv.str());
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_THAT(rows[0], AllOf(StartsWith("id,title,company,location,"),
+                             HasSubstr(",closed_at,department,description,description_markdown")));
+  EXPECT_THAT(rows[1], HasSubstr(",Infrastructure,"));
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "jsonl"}, jsonl, err), kExitOk) << err.str();
+  EXPECT_EQ(boost::json::parse(jsonl.str()).as_object().at("department"), "Infrastructure");
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "markdown"}, md, err), kExitOk) << err.str();
+  EXPECT_THAT(md.str(), HasSubstr("\n\n**Acme** (Infrastructure)\n\n"));
+  ASSERT_EQ(SearchCommand({.where = {.db = path}, .query = "platform", .format = "json"}, search_json, err), kExitOk)
+      << err.str();
+  EXPECT_EQ(boost::json::parse(Lines(search_json.str()).at(0)).as_object().at("department"), "Infrastructure");
+  ASSERT_EQ(SearchCommand({.where = {.db = path}, .query = "platform", .format = "csv"}, search_csv, err), kExitOk)
+      << err.str();
+  EXPECT_THAT(Lines(search_csv.str()).at(0), HasSubstr(",department,"));
+  EXPECT_THAT(Lines(search_csv.str()).at(1), HasSubstr(",Infrastructure,"));
 }
 
 TEST_F(QueryCommandsTest, CsvCellsThatASpreadsheetWouldRunAsFormulasAreNeutralised) {

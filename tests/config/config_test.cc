@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <fstream>
 
@@ -123,6 +124,20 @@ TEST(ConfigTest, AlarmsAreGlobalWithEachSourcesOwnKeysOverThem) {
   EXPECT_THAT(Errors("[alarms]\nratio = 1\n"), HasSubstr("unknown key \"ratio\" in [alarms]"));
   EXPECT_THAT(Errors("[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\nalarms = 1\n"),
               HasSubstr("test.toml:4:10: \"alarms\" must be a table"));
+}
+
+TEST(ConfigTest, DeliveryGivesUpAfterSevenDaysUnlessSetOtherwise) {
+  // README "[delivery]": give_up_after ends the retries of an event; "0s" never gives up.
+  auto defaults = Parse("[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->delivery.give_up_after, std::chrono::hours(24 * 7));
+  auto set = Parse("[delivery]\ngive_up_after = \"2d\"\n[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->delivery.give_up_after, std::chrono::hours(48));
+  auto never = Parse("[delivery]\ngive_up_after = \"0s\"\n[[source]]\nname = \"a\"\nstart = \"https://a.example/\"\n");
+  ASSERT_TRUE(never.has_value());
+  EXPECT_EQ(never->delivery.give_up_after.count(), 0);
+  EXPECT_THAT(Errors("[delivery]\ngive_up_after = 7\n"), HasSubstr("test.toml:2:17: \"give_up_after\" must be a duration"));
 }
 
 TEST(ConfigTest, StorageDedupDistanceIsMinusOneToThree) {
@@ -300,8 +315,15 @@ TEST(ConfigTest, LoadConfigReportsMissingFile) {
               HasSubstr("/nonexistent/jobtrawl.toml: cannot open the config file"));
 }
 
+// The variables config/examples/usajobs.toml reads its key from.
+void SetExampleEnvironment() {
+  ::setenv("USAJOBS_KEY", "example-key", 0);
+  ::setenv("USAJOBS_EMAIL", "jobs@example.org", 0);
+}
+
 TEST(ConfigTest, ExampleConfigsAreValid) {
   // Every file in config/examples/ is a working example a user can copy.
+  SetExampleEnvironment();
   int seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator(JOBTRAWL_SOURCE_DIR "/config/examples")) {
     if (entry.path().extension() != ".toml") continue;
@@ -315,6 +337,7 @@ TEST(ConfigTest, ExampleConfigsAreValid) {
 
 TEST(ConfigTest, EveryKindHasAnExample) {
   // A user finds a working example of each kind in config/examples/.
+  SetExampleEnvironment();
   std::set<std::string> kinds;
   for (const auto& entry : std::filesystem::directory_iterator(JOBTRAWL_SOURCE_DIR "/config/examples")) {
     auto c = LoadConfig(entry.path());
@@ -322,6 +345,58 @@ TEST(ConfigTest, EveryKindHasAnExample) {
     for (const auto& s : c->sources) kinds.insert(s.kind);
   }
   for (std::string_view kind : SupportedKinds()) EXPECT_TRUE(kinds.contains(std::string(kind))) << kind;
+}
+
+TEST(ConfigTest, SourceHeadersTakeEnvironmentVariablesAndRefuseTheFetchersOwn) {
+  // Issue 14 part 1: [[source]] headers (USAJOBS's Authorization-Key and
+  // User-Agent); "${NAME}" is read from the environment at load time, so
+  // keys stay out of the file; errors say where, never the value.
+  ::setenv("JOBTRAWL_TEST_KEY", "s3cret-key", 1);
+  ::setenv("JOBTRAWL_TEST_BROKEN", "a\r\nX-Injected: 1", 1);
+  ::unsetenv("JOBTRAWL_TEST_UNSET");
+  auto c = Parse(R"([[source]]
+name = "usajobs"
+kind = "usajobs"
+headers = { "Authorization-Key" = "${JOBTRAWL_TEST_KEY}", "User-Agent" = "me@example.org", X-Note = "a $ and ${JOBTRAWL_TEST_KEY}!" }
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  ASSERT_EQ(c->sources.size(), 1u);
+  const auto& s = c->sources[0];
+  EXPECT_EQ(s.start, std::vector<std::string>{"https://data.usajobs.gov/api/search?ResultsPerPage=500"});
+  std::map<std::string, std::string> headers(s.headers.begin(), s.headers.end());
+  EXPECT_EQ(headers["Authorization-Key"], "s3cret-key");
+  EXPECT_EQ(headers["User-Agent"], "me@example.org");
+  EXPECT_EQ(headers["X-Note"], "a $ and s3cret-key!");
+  const std::string head = "[[source]]\nname = \"s\"\nstart = \"https://a.example/\"\n";
+  struct Case {
+    const char* line;
+    const char* error;  // with its position
+  } cases[] = {
+      {R"(headers = { Host = "data.usajobs.gov" })", "test.toml:4:20: header \"Host\" is set by the fetcher"},
+      {R"(headers = { "if-none-match" = "x" })", "header \"if-none-match\" is set by the fetcher"},
+      {R"(headers = { "Bad Name" = "x" })", "\"Bad Name\" is not a header name"},
+      {R"(headers = { X-Count = 3 })", "header \"X-Count\" must be a string, not an integer"},
+      {R"(headers = { X-Key = "${JOBTRAWL_TEST_UNSET}" })", "test.toml:4:21: header \"X-Key\": environment variable JOBTRAWL_TEST_UNSET is not set"},
+      {R"(headers = { X-Key = "${1BAD}" })", "must open an environment variable reference"},
+      {R"(headers = { X-Key = "${UNCLOSED" })", "must open an environment variable reference"},
+      {R"(headers = { X-Key = "${JOBTRAWL_TEST_BROKEN}" })", "header \"X-Key\" must not hold a line break or NUL"},
+      {R"(headers = { X-Key = "a", x-key = "b" })", "header \"x-key\" is given twice"},
+      {R"(headers = "X-Key: a")", "\"headers\" must be a table"},
+      {R"(headers = { X-Key = " " })", "header \"X-Key\" is empty"},
+  };
+  for (const Case& k : cases) {
+    const std::string errors = Errors(head + k.line + "\n");
+    EXPECT_THAT(errors, HasSubstr(k.error)) << k.line;
+    EXPECT_EQ(errors.find("s3cret"), std::string::npos);
+    EXPECT_EQ(errors.find("X-Injected"), std::string::npos);
+  }
+  // USAJOBS answers 401 without its key: a source that asks it needs one.
+  EXPECT_THAT(Errors("[[source]]\nname = \"u\"\nkind = \"usajobs\"\n"),
+              HasSubstr("test.toml:1:1: [[source]] \"u\" of kind \"usajobs\" needs headers"));
+  EXPECT_THAT(Errors("[[source]]\nname = \"u\"\nkind = \"usajobs\"\nheaders = { User-Agent = \"me@example.org\" }\n"),
+              HasSubstr("needs headers"));
+  EXPECT_TRUE(Parse("[[source]]\nname = \"u\"\nkind = \"usajobs\"\nallow_file = true\nstart = \"file:///tmp/usajobs.json\"\n")
+                  .has_value());
 }
 
 TEST(ConfigTest, BoardTokensGiveTheStartUrl) {

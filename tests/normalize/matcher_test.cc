@@ -19,7 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "model/ascii.h"
 #include "normalize/classify.h"
+#include "normalize/phrase_matcher.h"
 #include "normalize/text.h"
 #include "normalize/word_table.h"
 
@@ -83,10 +85,11 @@ TEST(SkillsTest, NamesMatchOnlyAtWordBoundaries) {
 }
 
 TEST(SkillsTest, TokensAreTheSameWhereverTheyFallInTheText) {
-  // Skills finds a token's end eight bytes at a time: each name, a '/'
-  // inside a token, a '/' just past one, non-ASCII bytes and every token
-  // byte class ('+', '#', '.', '-') must give the same skills at every offset.
-  for (size_t pad = 0; pad <= 17; ++pad) {
+  // Skills finds tokens from bit masks of 64 bytes at a time: each name, a
+  // '/' inside a token, a '/' just past one, non-ASCII bytes and every
+  // token byte class ('+', '#', '.', '-') must give the same skills at
+  // every offset, across two block boundaries too.
+  for (size_t pad = 0; pad <= 140; ++pad) {
     const std::string lead = std::string(pad, 'x') + " ";
     SCOPED_TRACE(pad);
     EXPECT_THAT(Skills(lead + "React/Redux, Node.js and CI/CD"), ElementsAre("React", "Redux", "Node.js", "CI/CD"));
@@ -98,7 +101,109 @@ TEST(SkillsTest, TokensAreTheSameWhereverTheyFallInTheText) {
     // A '/' sixteen bytes into a token still splits it into parts.
     EXPECT_THAT(Skills(lead + "aaaaaaaaaaaaaaaa/React"), ElementsAre("React"));
     EXPECT_THAT(Skills(lead + "aaaaaaaaaaaaaaaaReact"), IsEmpty());
+    // A token longer than a block, its '/' in the next one.
+    EXPECT_THAT(Skills(lead + std::string(70, 'a') + "/React"), ElementsAre("React"));
+    // A name of several words is whole words: "machine learnings" is none.
+    EXPECT_THAT(Skills(lead + "Machine LEARNING"), ElementsAre("Machine Learning"));
+    EXPECT_THAT(Skills(lead + "machine learnings, amazon web-services"), IsEmpty());
+    EXPECT_THAT(Skills("Python " + lead), ElementsAre("Python"));
   }
+}
+
+TEST(PhraseMatcherTest, FindsEveryPhraseEndingAtEachWordInOnePass) {
+  // Aho-Corasick over words: phrases that overlap, phrases inside longer
+  // ones and a phrase that starts inside a partial match of another (the
+  // failure links) are all reported where they end, longest first.
+  PhraseMatcher m;
+  m.Add("machine learning", 0);
+  m.Add("learning", 1);
+  m.Add("deep learning", 2);
+  m.Add("learning rate", 3);
+  m.Add("a b c", 4);
+  m.Add("b d", 5);
+  m.Build();
+  EXPECT_EQ(m.longest(), 3u);
+  auto run = [&m](std::string_view text) {
+    std::vector<std::string> out;
+    PhraseMatcher::State s = PhraseMatcher::kStart;
+    size_t i = 0;
+    for (std::string_view w : Words(text)) {
+      s = m.Next(s, w);
+      for (const PhraseMatcher::Match& match : m.MatchesAt(s)) {
+        out.push_back(std::to_string(match.id) + "@" + std::to_string(i) + "/" + std::to_string(match.words));
+      }
+      ++i;
+    }
+    return out;
+  };
+  EXPECT_THAT(run("deep learning rate"), ElementsAre("2@1/2", "1@1/1", "3@2/2"));
+  EXPECT_THAT(run("machine deep learning"), ElementsAre("2@2/2", "1@2/1"));
+  EXPECT_THAT(run("a b d"), ElementsAre("5@2/2"));       // "a b" gave way to "b d"
+  EXPECT_THAT(run("a b a b c"), ElementsAre("4@4/3"));
+  EXPECT_THAT(run("learning"), ElementsAre("1@0/1"));    // the whole text
+  EXPECT_THAT(run("machine"), IsEmpty());
+  EXPECT_THAT(run("unknown words only"), IsEmpty());
+}
+
+TEST(PhraseMatcherTest, WordsCompareIgnoringAsciiCaseOnly) {
+  // As AsciiCaseMap: A-Z fold, the bytes of UTF-8 sequences do not.
+  PhraseMatcher m;
+  m.Add("Node.js", 0);
+  m.Add("zürich office", 1);
+  m.Add("", 2);            // no words: not added
+  m.Add("two  spaces", 3);  // an empty word: not added
+  m.Add(" leading", 4);
+  m.Build();
+  EXPECT_EQ(m.WordOf("NODE.JS"), m.WordOf("node.js"));
+  EXPECT_NE(m.WordOf("node.js"), PhraseMatcher::kNoWord);
+  EXPECT_THAT(m.MatchesAt(m.Next(PhraseMatcher::kStart, "NoDe.Js")), ElementsAre(::testing::Field(&PhraseMatcher::Match::id, 0u)));
+  EXPECT_EQ(m.WordOf("ZÜRICH"), PhraseMatcher::kNoWord);
+  EXPECT_THAT(m.MatchesAt(m.Next(m.Next(PhraseMatcher::kStart, "Zürich"), "OFFICE")),
+              ElementsAre(::testing::Field(&PhraseMatcher::Match::id, 1u)));
+  EXPECT_EQ(m.WordOf("spaces"), PhraseMatcher::kNoWord);
+  EXPECT_EQ(m.WordOf("leading"), PhraseMatcher::kNoWord);
+  EXPECT_EQ(m.WordOf(""), PhraseMatcher::kNoWord);
+}
+
+TEST(AsciiCaseMapTest, KeysOfEveryLengthAreTheirOwn) {
+  // Words are compared by their first sixteen bytes, loaded in overlapping
+  // pieces, and their length: at every length a key differing in its last
+  // byte only, or only in length, is another key.
+  AsciiCaseMap<int> map;
+  const std::string base = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (size_t n = 1; n <= base.size(); ++n) map[base.substr(0, n)] = static_cast<int>(n);
+  for (size_t n = 1; n <= base.size(); ++n) {
+    std::string upper = ascii::ToUpper(base.substr(0, n));
+    ASSERT_NE(map.Find(upper), nullptr) << n;
+    EXPECT_EQ(*map.Find(upper), static_cast<int>(n));
+    std::string other = base.substr(0, n);
+    other.back() = '#';
+    EXPECT_EQ(map.Find(other), nullptr) << other;
+  }
+  EXPECT_EQ(map.Find(base + "!"), nullptr);
+}
+
+TEST(VisaTest, TheFoldWithExtrasGivesWhatTheTextGives) {
+  // VisaSponsorshipInFolded matches the phrases on the words of
+  // Fold(text, kExtrasKeep) split at '+' and '-', which are Fold(text)'s.
+  for (std::string_view text : {"Visa-sponsorship is not available.", "We can't sponsor visas", "H-1B visa sponsorship provided",
+                                "Sponsorship: no", "unable-to-sponsor", "Keine Visa-Unterstützung", "Visa sponsorship is available!",
+                                "visa", "no visa+sponsorship", "sponsor"}) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(VisaSponsorshipInFolded(Fold(text, kExtrasKeep)), VisaSponsorship(text));
+  }
+  // The words "sponsor" and "visa" are looked for sixteen positions at a
+  // time: found at every offset, and at the very end.
+  for (size_t pad = 0; pad <= 40; ++pad) {
+    SCOPED_TRACE(pad);
+    const std::string lead = std::string(pad, 'x') + " ";
+    EXPECT_EQ(VisaSponsorship(lead + "visa sponsorship is not available"), "no");
+    EXPECT_EQ(VisaSponsorship(lead + "we will sponsor your visa"), "yes");
+    EXPECT_EQ(VisaSponsorship(lead + "no visa sponsorship"), "no");
+    EXPECT_EQ(VisaSponsorship(lead + "vis sponso spons"), std::nullopt);
+  }
+  EXPECT_EQ(VisaSponsorship("Visa-sponsorship is not available."), "no");
+  EXPECT_EQ(VisaSponsorship("No visa+sponsorship, sorry"), "no");
 }
 
 TEST(SkillsTest, CaseRulesHoldBesideNonAsciiText) {

@@ -298,6 +298,158 @@ TEST(ReaderTest, SearchFiltersAndRanksTitleMatchesFirst) {
   EXPECT_EQ(column.error().code, Error::Code::kInvalidArgument);
 }
 
+// Ids of the rows of a search, in order.
+std::vector<std::string> Ids(const std::expected<std::vector<Row>, Error>& rows) {
+  std::vector<std::string> ids;
+  if (!rows) return {"error: " + rows.error().message};
+  for (const Row& r : *rows) ids.push_back(r.Text("id"));
+  return ids;
+}
+
+// Six "rust" postings stored one by one, so ids follow first_seen: the
+// best match (the word in the title) is the oldest; 2, 4, 6 are remote in
+// DE, 1, 3, 5 onsite in FR; 1 and 2 are closed.
+std::unique_ptr<Reader> SixRustPostings(const std::filesystem::path& path) {
+  {
+    auto store = std::move(*PostingStore::Open(path));
+    auto a = *store->EnsureSource("alpha", "html", "t");
+    for (int i = 1; i <= 6; ++i) {
+      Posting p = Job(std::to_string(i), i == 1 ? "Rust Engineer" : "Engineer " + std::to_string(i),
+                      "Duties " + std::to_string(i) + ": some rust, mostly other work.");
+      p.company = "Company " + std::to_string(i);
+      p.country = i % 2 == 0 ? "DE" : "FR";
+      p.remote = i % 2 == 0 ? "remote" : "onsite";
+      EXPECT_TRUE(store->Upsert(a, std::vector<Posting>{p}, "2026-11-0" + std::to_string(i) + "T08:00:00Z").has_value());
+    }
+    store->database().exec("UPDATE postings SET closed_at = '2026-11-20T00:00:00Z' WHERE id IN (1, 2)");
+  }
+  return std::move(*Reader::Open(path));
+}
+
+TEST(ReaderTest, SearchRanksTheNewestMatchesOfTheWindowExactlyWhenAllFit) {
+  // The rank window (storage/reader.h): with at most W matches the order is
+  // that of ranking them all; with more, the best of the W newest.
+  TempDir dir;
+  auto reader = SixRustPostings(dir.path() / "jobs.db");
+  const auto all = Ids(reader->Search({.match = "rust", .rank_window = 0}, "", ""));
+  ASSERT_EQ(all.size(), 6u);
+  EXPECT_EQ(all.front(), "1");  // "rust" in the title
+  EXPECT_EQ(Ids(reader->Search({.match = "rust", .rank_window = 6}, "", "")), all);
+  EXPECT_EQ(Ids(reader->Search({.match = "rust", .rank_window = 100}, "", "")), all);
+  auto newest = Ids(reader->Search({.match = "rust", .rank_window = 3}, "", ""));
+  std::sort(newest.begin(), newest.end());
+  EXPECT_THAT(newest, ElementsAre("4", "5", "6"));
+  // The limit applies after the ranking, not to the window.
+  EXPECT_THAT(Ids(reader->Search({.match = "rust", .limit = 1, .rank_window = 0}, "", "")), ElementsAre("1"));
+}
+
+TEST(ReaderTest, SearchWithFiltersFallsBackToTheNewestPassingMatchesWhenTooFewAreLeft) {
+  // Filters combined with the match (storage/reader.h): the newest W
+  // matches of the query narrowed by the filters, and when that leaves
+  // fewer rows than the limit, the newest W matches that pass the filters
+  // (never fewer rows than there are postings that pass).
+  TempDir dir;
+  auto reader = SixRustPostings(dir.path() / "jobs.db");
+  auto ids = [&](PostingFilter f) {
+    auto v = Ids(reader->Search(f, "", ""));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  // Newest 2 matches (5, 6) narrowed to FR: 5 alone fills a limit of 1.
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .limit = 1, .rank_window = 2}), ElementsAre("5"));
+  // Ranking all FR matches puts the title match first.
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .limit = 1, .rank_window = 0}), ElementsAre("1"));
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .limit = 1, .rank_window = 6}), ElementsAre("1"));
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .rank_window = 2}), ElementsAre("3", "5"));
+  EXPECT_THAT(ids({.match = "rust", .remote = true, .rank_window = 0}), ElementsAre("2", "4", "6"));
+  EXPECT_THAT(ids({.match = "rust", .state = PostingFilter::State::kClosed, .rank_window = 1}), ElementsAre("2"));
+  EXPECT_THAT(ids({.match = "rust", .state = PostingFilter::State::kOpen, .rank_window = 0}),
+              ElementsAre("3", "4", "5", "6"));
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .state = PostingFilter::State::kClosed, .rank_window = 1}),
+              ElementsAre("1"));
+  EXPECT_THAT(ids({.match = "rust", .company = "Company 3", .rank_window = 1}), ElementsAre("3"));
+  EXPECT_THAT(ids({.match = "title:rust", .remote = true}), ElementsAre());
+}
+
+TEST(ReaderTest, SearchSinceDoesNotAssumeFirstSeenGrowsWithTheId) {
+  // --since becomes a lower bound on the id (the smallest id first seen
+  // that recently), never a guess from the id order: a posting whose
+  // first_seen is later than that of newer ids is still found.
+  TempDir dir;
+  const auto path = dir.path() / "jobs.db";
+  {
+    auto reader = SixRustPostings(path);
+  }
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE postings SET first_seen = '2026-11-05T09:00:00Z' WHERE id = 2");
+  }
+  auto reader = std::move(*Reader::Open(path));
+  auto ids = [&](PostingFilter f) {
+    auto v = Ids(reader->Search(f, "", ""));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_THAT(ids({.match = "rust", .since = "2026-11-05T00:00:00Z"}), ElementsAre("2", "5", "6"));
+  EXPECT_THAT(ids({.match = "rust", .since = "2026-11-05T00:00:00Z", .rank_window = 1}), ElementsAre("6"));
+  EXPECT_THAT(ids({.match = "rust", .since = "2026-11-05T00:00:00Z", .state = PostingFilter::State::kClosed}),
+              ElementsAre("2"));
+  EXPECT_THAT(ids({.match = "rust", .since = "2026-12-01T00:00:00Z"}), ElementsAre());
+  EXPECT_THAT(ids({.match = "rust", .since = "2026-01-01T00:00:00Z", .rank_window = 0}),
+              ElementsAre("1", "2", "3", "4", "5", "6"));
+}
+
+TEST(ReaderTest, DepartmentIsStoredRevisedAndExported) {
+  // Schema v13 (issue 14 part 1): postings.department is written, its old
+  // value kept in revisions when it changes, and given by Export and
+  // Search; a posting without one has NULL and the same content hash as
+  // before v13, so upgrading does not count every posting as changed.
+  TempDir dir;
+  const auto path = dir.path() / "jobs.db";
+  {
+    auto store = std::move(*PostingStore::Open(path));
+    auto a = *store->EnsureSource("alpha", "greenhouse", "t");
+    Posting with = Job("1", "Backend Engineer", "Build services.");
+    with.department = "Engineering";
+    Posting without = Job("2", "Account Manager", "Sell things.");
+    const std::string hash_without = PostingStore::ContentHash(without);
+    ASSERT_TRUE(store->Upsert(a, std::vector{with, without}, "2026-11-01T08:00:00Z").has_value());
+    EXPECT_NE(PostingStore::ContentHash(with), PostingStore::ContentHash(Job("1", "Backend Engineer", "Build services.")));
+    with.department = "Platform";
+    auto changed = store->Upsert(a, std::vector{with, without}, "2026-11-02T08:00:00Z");
+    ASSERT_TRUE(changed.has_value()) << changed.error().message;
+    EXPECT_EQ(changed->updated, 1);
+    EXPECT_EQ(changed->unchanged, 1);
+    SQLite::Database& db = store->database();
+    EXPECT_THAT(Column(db, "SELECT department FROM postings ORDER BY id"), ElementsAre("Platform", "NULL"));
+    EXPECT_THAT(Column(db, "SELECT field || '=' || old_value FROM revisions"), ElementsAre("department=Engineering"));
+    EXPECT_THAT(Column(db, "SELECT content_hash FROM postings WHERE external_id = '2'"), ElementsAre(hash_without));
+    with.department.reset();
+    ASSERT_TRUE(store->Upsert(a, std::vector{with, without}, "2026-11-03T08:00:00Z").has_value());
+    EXPECT_THAT(Column(db, "SELECT department FROM postings ORDER BY id"), ElementsAre("NULL", "NULL"));
+    EXPECT_THAT(Column(db, "SELECT old_value FROM revisions WHERE field = 'department' ORDER BY id"),
+                ElementsAre("Engineering", "Platform"));
+    with.department = "Platform";
+    ASSERT_TRUE(store->Upsert(a, std::vector{with, without}, "2026-11-04T08:00:00Z").has_value());
+  }
+  auto reader = std::move(*Reader::Open(path));
+  std::vector<std::string> exported;
+  auto all = reader->Export({}, [&](const Row& r) {
+    exported.push_back(r.Text("title") + "|" + r.Text("department"));
+    return true;
+  });
+  ASSERT_TRUE(all.has_value()) << all.error().message;
+  EXPECT_THAT(exported, ElementsAre("Backend Engineer|Platform", "Account Manager|"));
+  auto found = reader->Search({.match = "backend"}, "", "");
+  ASSERT_TRUE(found.has_value()) << found.error().message;
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].Text("department"), "Platform");
+  // Not in the full-text index (docs/schema.md "postings_fts").
+  auto by_department = reader->Search({.match = "platform"}, "", "");
+  ASSERT_TRUE(by_department.has_value());
+  EXPECT_TRUE(by_department->empty());
+}
+
 TEST(ReaderTest, ExportStreamsEveryRowInChunks) {
   // More rows than one chunk: every row once, in id order, and stopping
   // early stops.

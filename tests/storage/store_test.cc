@@ -499,6 +499,38 @@ TEST(MigrationTest, UpgradeToV6ForgetsTheHttpCacheSoPagesAreReadAgain) {
   for (auto suffix : {"", "-wal", "-shm", ".v5.bak"}) std::filesystem::remove(path.string() + suffix);
 }
 
+TEST(MigrationTest, UpgradeToV13ForgetsTheCachedPagesOfBoardsWithADepartment) {
+  // Schema v13: postings of board kinds that state a department get it on
+  // the next crawl (their unchanged pages would be skipped); other
+  // sources keep their cache, and a revision of a stored posting records
+  // its department as NULL before.
+  auto path = std::filesystem::temp_directory_path() / ("jobtrawl-v13-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, 12).has_value());
+    db.exec("INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'gh', 'greenhouse', 't0'), "
+            "(2, 'page', 'html', 't0'), (3, 'rp', 'rippling', 't0')");
+    db.exec("INSERT INTO http_cache (source_id, url, body_hash, fetched_at) VALUES (1, 'https://a.example/', 'h', 't0'), "
+            "(2, 'https://b.example/', 'h', 't0'), (3, 'https://c.example/', 'h', 't0')");
+  }
+  {
+    auto store = PostingStore::Open(path);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+    EXPECT_EQ(Count(**store, "SELECT count(*) FROM http_cache"), 1);
+    EXPECT_EQ(Count(**store, "SELECT source_id FROM http_cache"), 2);
+    Posting p = MakePosting("https://a.example/jobs/1", "Engineer");
+    ASSERT_TRUE((*store)->Upsert(1, std::span(&p, 1), "2026-12-01T08:00:00Z").has_value());
+    p.department = "Engineering";
+    auto counts = (*store)->Upsert(1, std::span(&p, 1), "2026-12-02T08:00:00Z");
+    ASSERT_TRUE(counts.has_value()) << counts.error().message;
+    EXPECT_EQ(counts->updated, 1);
+    EXPECT_EQ(Count(**store, "SELECT count(*) FROM revisions WHERE field = 'department' AND old_value IS NULL"), 1);
+  }
+  for (auto suffix : {"", "-wal", "-shm", ".v12.bak"}) std::filesystem::remove(path.string() + suffix);
+}
+
 }  // namespace
 }  // namespace jobtrawl::storage
 
