@@ -1,0 +1,393 @@
+#include "storage/pg/connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <system_error>
+#include <utility>
+
+namespace jobtrawl::storage::pg {
+namespace {
+
+// Type OIDs from the server's catalog (src/include/catalog/pg_type.dat);
+// they are fixed across releases.
+constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kOidOid = 26;
+constexpr Oid kTextOid = 25;
+constexpr Oid kFloat4Oid = 700;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kNumericOid = 1700;
+
+bool IsTransientState(std::string_view s) {
+  return s.starts_with("08") || s == "40001" || s == "40P01" || s == "57P01" || s == "57P02" ||
+         s == "57P03" || s == "53300";
+}
+
+std::string Trimmed(const char* message) {
+  std::string m = message ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+Oid OidOf(Type t) {
+  switch (t) {
+    case Type::kInt64: return kInt8Oid;
+    case Type::kDouble: return kFloat8Oid;
+    case Type::kText: return kTextOid;
+  }
+  return 0;
+}
+
+std::string Int64Text(std::int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+// float8's input syntax: the shortest text that reads back the same
+// double, and PostgreSQL's names for the values that are not numbers.
+std::string DoubleText(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+// Holds the text of each parameter and the pointers libpq reads (into
+// `text`, whose elements stay put when a Params is moved).
+struct Params {
+  std::vector<std::string> text;
+  std::vector<const char*> values;
+  std::vector<Oid> types;
+};
+
+std::expected<Params, Error> Encode(std::span<const Value> params) {
+  Params p;
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto* s = std::get_if<std::string>(&params[i]);
+    if (s && s->find('\0') != std::string::npos) {
+      // libpq reads text parameters up to their first NUL; rather than
+      // store a cut value, refuse it as the server would (22021).
+      return std::unexpected(Error{"22021", "postgresql: text parameter $" + std::to_string(i + 1) +
+                                                " contains a NUL byte, which PostgreSQL text cannot hold",
+                                   false});
+    }
+  }
+  p.text.reserve(params.size());
+  for (const Value& v : params) {
+    if (std::holds_alternative<std::monostate>(v)) {
+      p.text.emplace_back();
+      p.types.push_back(0);
+    } else if (auto* i = std::get_if<std::int64_t>(&v)) {
+      p.text.push_back(Int64Text(*i));
+      p.types.push_back(kInt8Oid);
+    } else if (auto* d = std::get_if<double>(&v)) {
+      p.text.push_back(DoubleText(*d));
+      p.types.push_back(kFloat8Oid);
+    } else {
+      p.text.push_back(std::get<std::string>(v));
+      p.types.push_back(kTextOid);
+    }
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    p.values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr : p.text[i].c_str());
+  }
+  return p;
+}
+
+const char* TypeName(Type t) {
+  switch (t) {
+    case Type::kInt64: return "int64";
+    case Type::kDouble: return "double";
+    case Type::kText: return "text";
+  }
+  return "?";
+}
+
+void IgnoreNotice(void*, const char*) {}
+
+}  // namespace
+
+jobtrawl::Error Error::ToError() const {
+  jobtrawl::Error e = jobtrawl::Error::Storage(sqlstate.empty() ? message
+                                                                : message + " (SQLSTATE " + sqlstate + ")");
+  e.transient = transient;
+  return e;
+}
+
+void Result::Clear::operator()(pg_result* r) const noexcept { PQclear(r); }
+
+int Result::Rows() const { return result_ ? PQntuples(result_.get()) : 0; }
+int Result::Columns() const { return result_ ? PQnfields(result_.get()) : 0; }
+std::string Result::ColumnName(int column) const { return PQfname(result_.get(), column); }
+bool Result::IsNull(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+
+Value Result::Get(int row, int column) const {
+  if (IsNull(row, column)) return std::monostate{};
+  const char* text = PQgetvalue(result_.get(), row, column);
+  const int length = PQgetlength(result_.get(), row, column);
+  switch (PQftype(result_.get(), column)) {
+    case kBoolOid:
+      return std::int64_t{text[0] == 't' ? 1 : 0};
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+    case kOidOid: {
+      std::int64_t v = 0;
+      std::from_chars(text, text + length, v);
+      return v;
+    }
+    case kFloat4Oid:
+    case kFloat8Oid:
+    case kNumericOid: {
+      std::string_view t(text, static_cast<size_t>(length));
+      if (t == "NaN") return std::nan("");
+      if (t == "Infinity") return HUGE_VAL;
+      if (t == "-Infinity") return -HUGE_VAL;
+      double v = 0;
+      auto [end, ec] = std::from_chars(text, text + length, v);
+      // A numeric beyond double's range stays text rather than turn into 0.
+      if (ec != std::errc() || end != text + length) return std::string(t);
+      return v;
+    }
+    default:
+      return std::string(text, static_cast<size_t>(length));
+  }
+}
+
+std::optional<std::int64_t> Result::Int64(int row, int column) const {
+  Value v = Get(row, column);
+  if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  return std::nullopt;
+}
+
+std::optional<double> Result::Double(int row, int column) const {
+  Value v = Get(row, column);
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  return std::nullopt;
+}
+
+std::optional<std::string> Result::Text(int row, int column) const {
+  if (IsNull(row, column)) return std::nullopt;
+  return std::string(PQgetvalue(result_.get(), row, column),
+                     static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+std::int64_t Result::AffectedRows() const {
+  if (!result_) return 0;
+  const char* n = PQcmdTuples(result_.get());
+  std::int64_t v = 0;
+  std::from_chars(n, n + std::strlen(n), v);
+  return v;
+}
+
+std::string Result::CommandTag() const { return result_ ? PQcmdStatus(result_.get()) : ""; }
+
+void Connection::Finish::operator()(pg_conn* c) const noexcept { PQfinish(c); }
+
+Connection::~Connection() = default;
+
+std::expected<Connection, Error> Connection::Open(std::string_view url, const ConnectOptions& options) {
+  const std::string url_text(url);
+  const std::string timeout = std::to_string(std::max<long long>(2, options.connect_timeout.count()));
+  const std::string idle = std::to_string(options.keepalive_idle.count());
+  const std::string user_timeout = std::to_string(options.tcp_user_timeout.count());
+  // Our defaults first, the URL last: later keywords win, so what the URL
+  // says overrides them.
+  const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle",  "keepalives_interval",
+                            "keepalives_count", "tcp_user_timeout", "application_name", "client_encoding",
+                            "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), "1", idle.c_str(), "10", "3", user_timeout.c_str(),
+                          options.application_name.c_str(), "UTF8", url_text.c_str(), nullptr};
+  Connection connection(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
+  if (!connection.conn_) return std::unexpected(Error{"", "postgresql: out of memory", true});
+  if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
+    std::string message = Trimmed(PQerrorMessage(connection.conn_.get()));
+    // libpq gives no SQLSTATE for a refused login; the server's FATAL is
+    // in the text. Refused logins (password, database, role) stay refused.
+    const bool refused = message.find("FATAL") != std::string::npos &&
+                         message.find("starting up") == std::string::npos &&
+                         message.find("too many") == std::string::npos;
+    return std::unexpected(Error{"", "postgresql: cannot connect: " + message, !refused});
+  }
+  PQsetNoticeProcessor(connection.conn_.get(), IgnoreNotice, nullptr);
+  return connection;
+}
+
+std::expected<Result, Error> Connection::Check(pg_result* raw, std::string_view what) {
+  Result result(raw);
+  if (!raw) {
+    return std::unexpected(
+        Error{"", "postgresql: " + std::string(what) + ": " + Trimmed(PQerrorMessage(conn_.get())), true});
+  }
+  switch (PQresultStatus(raw)) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+      return result;
+    case PGRES_FATAL_ERROR:
+    case PGRES_NONFATAL_ERROR:
+    case PGRES_BAD_RESPONSE: {
+      const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+      Error e{state ? state : "", "postgresql: " + std::string(what) + ": " + Trimmed(PQresultErrorMessage(raw)),
+              false};
+      e.transient = IsTransientState(e.sqlstate) || PQstatus(conn_.get()) != CONNECTION_OK;
+      return std::unexpected(std::move(e));
+    }
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_IN:
+    case PGRES_COPY_BOTH:
+    case PGRES_SINGLE_TUPLE:
+    case PGRES_PIPELINE_SYNC:
+    case PGRES_PIPELINE_ABORTED:
+      break;
+  }
+  return std::unexpected(Error{"", "postgresql: " + std::string(what) + ": unexpected result " +
+                                       PQresStatus(PQresultStatus(raw)),
+                               false});
+}
+
+std::expected<Result, Error> Connection::Exec(std::string_view sql) {
+  return Check(PQexec(conn_.get(), std::string(sql).c_str()), "query failed");
+}
+
+std::expected<Result, Error> Connection::Exec(std::string_view sql, std::span<const Value> params) {
+  auto p = Encode(params);
+  if (!p) return std::unexpected(std::move(p.error()));
+  return Check(PQexecParams(conn_.get(), std::string(sql).c_str(), static_cast<int>(params.size()),
+                            p->types.data(), p->values.data(), nullptr, nullptr, /*resultFormat=text*/ 0),
+               "query failed");
+}
+
+std::expected<Statement, Error> Connection::Prepare(std::string_view sql, std::vector<Type> types) {
+  std::string name = "jobtrawl_" + std::to_string(next_statement_++);
+  std::vector<Oid> oids;
+  for (Type t : types) oids.push_back(OidOf(t));
+  auto r = Check(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), static_cast<int>(oids.size()),
+                           oids.data()),
+                 "prepare failed");
+  if (!r) return std::unexpected(std::move(r.error()));
+  return Statement(std::move(name), std::move(types));
+}
+
+std::expected<Result, Error> Connection::Run(const Statement& statement, std::span<const Value> params) {
+  if (params.size() != statement.types_.size()) {
+    return std::unexpected(Error{"", "postgresql: statement " + statement.name_ + " takes " +
+                                         std::to_string(statement.types_.size()) + " parameters, given " +
+                                         std::to_string(params.size()),
+                                 false});
+  }
+  std::vector<Value> converted(params.begin(), params.end());
+  for (size_t i = 0; i < converted.size(); ++i) {
+    const Type want = statement.types_[i];
+    Value& v = converted[i];
+    if (std::holds_alternative<std::monostate>(v)) continue;
+    if (want == Type::kDouble && std::holds_alternative<std::int64_t>(v)) {
+      v = static_cast<double>(std::get<std::int64_t>(v));
+    }
+    const bool fits = (want == Type::kInt64 && std::holds_alternative<std::int64_t>(v)) ||
+                      (want == Type::kDouble && std::holds_alternative<double>(v)) ||
+                      (want == Type::kText && std::holds_alternative<std::string>(v));
+    if (!fits) {
+      return std::unexpected(Error{"", "postgresql: parameter $" + std::to_string(i + 1) + " of statement " +
+                                           statement.name_ + " must be " + TypeName(want),
+                                   false});
+    }
+  }
+  auto p = Encode(converted);
+  if (!p) return std::unexpected(std::move(p.error()));
+  return Check(PQexecPrepared(conn_.get(), statement.name_.c_str(), static_cast<int>(converted.size()),
+                              p->values.data(), nullptr, nullptr, 0),
+               "statement failed");
+}
+
+int Connection::BackendPid() const { return PQbackendPID(conn_.get()); }
+bool Connection::ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+
+std::expected<Transaction, Error> Transaction::Begin(Connection& connection) {
+  auto r = connection.Exec("BEGIN");
+  if (!r) return std::unexpected(std::move(r.error()));
+  return Transaction(&connection);
+}
+
+Transaction::~Transaction() {
+  if (connection_ && connection_->ok()) (void)connection_->Exec("ROLLBACK");
+}
+
+std::expected<void, Error> Transaction::AdvisoryLock(std::int64_t key) {
+  auto r = connection_->Exec("SELECT pg_advisory_xact_lock($1)", {Value{key}});
+  if (!r) return std::unexpected(std::move(r.error()));
+  return {};
+}
+
+std::expected<void, Error> Transaction::Commit() {
+  Connection* c = std::exchange(connection_, nullptr);
+  auto r = c->Exec("COMMIT");
+  if (!r) return std::unexpected(std::move(r.error()));
+  // COMMIT of a transaction in which a statement failed succeeds as a
+  // ROLLBACK; the caller must hear that nothing was written.
+  if (r->CommandTag() == "ROLLBACK") {
+    return std::unexpected(Error{"25P02", "postgresql: the transaction had failed and was rolled back", false});
+  }
+  return {};
+}
+
+std::expected<void, Error> Transaction::Rollback() {
+  Connection* c = std::exchange(connection_, nullptr);
+  auto r = c->Exec("ROLLBACK");
+  if (!r) return std::unexpected(std::move(r.error()));
+  return {};
+}
+
+std::expected<int, Error> Migrate(Connection& connection, std::span<const Migration> migrations,
+                                  std::int64_t lock_key) {
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version <= 0 || (i > 0 && migrations[i].version <= migrations[i - 1].version)) {
+      return std::unexpected(
+          Error{"", "postgresql: migrations must have increasing positive versions", false});
+    }
+  }
+  auto tx = Transaction::Begin(connection);
+  if (!tx) return std::unexpected(std::move(tx.error()));
+  if (auto locked = tx->AdvisoryLock(lock_key); !locked) return std::unexpected(std::move(locked.error()));
+  auto created = connection.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      " version integer PRIMARY KEY,"
+      " applied_at timestamptz NOT NULL DEFAULT now())");
+  if (!created) return std::unexpected(std::move(created.error()));
+  auto current = connection.Exec("SELECT coalesce(max(version), 0)::bigint FROM schema_version");
+  if (!current) return std::unexpected(std::move(current.error()));
+  int version = static_cast<int>(current->Int64(0, 0).value_or(0));
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (version > latest) {
+    return std::unexpected(Error{"", "postgresql: the database has schema version " + std::to_string(version) +
+                                         ", newer than this build knows (" + std::to_string(latest) +
+                                         "); upgrade jobtrawl",
+                                 false});
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= version) continue;
+    auto ran = connection.Exec(m.sql);
+    if (!ran) {
+      Error e = std::move(ran.error());
+      e.message = "schema migration " + std::to_string(m.version) + " failed: " + e.message;
+      return std::unexpected(std::move(e));
+    }
+    auto recorded = connection.Exec("INSERT INTO schema_version (version) VALUES ($1)",
+                                    {Value{std::int64_t{m.version}}});
+    if (!recorded) return std::unexpected(std::move(recorded.error()));
+    version = m.version;
+  }
+  if (auto committed = tx->Commit(); !committed) return std::unexpected(std::move(committed.error()));
+  return version;
+}
+
+}  // namespace jobtrawl::storage::pg

@@ -1,0 +1,212 @@
+// A small C++ layer over libpq, the PostgreSQL client library
+// (https://www.postgresql.org/docs/15/libpq.html), for the PostgreSQL storage
+// backend (issue 15): a connection, statements with typed parameters and
+// typed results, a transaction guard, advisory locks and a migration runner.
+//
+// Errors are values (pg::Error) carrying the server's SQLSTATE
+// (https://www.postgresql.org/docs/15/errcodes-appendix.html) when the server
+// sent one; nothing here throws. Values travel in libpq's text format with
+// explicit type OIDs, so text is passed byte for byte (PostgreSQL text holds
+// no NUL byte; a text value with one is refused with SQLSTATE 22021, as the
+// server would, since libpq would cut it there).
+//
+// Thread-safety: a Connection (and everything made from it) is used by one
+// thread at a time; separate Connections may be used from separate threads.
+#ifndef JOBTRAWL_STORAGE_PG_CONNECTION_H_
+#define JOBTRAWL_STORAGE_PG_CONNECTION_H_
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "model/error.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace jobtrawl::storage::pg {
+
+struct Error {
+  // Five characters from the server ("23505", "28P01", ...), or empty when
+  // the failure was on the client's side (no connection, a lost connection
+  // before the server answered, a malformed URL).
+  std::string sqlstate;
+  std::string message;
+  // Trying again may succeed: a lost or refused connection (class 08), a
+  // serialization failure (40001), a deadlock (40P01), a server shutting
+  // down (57P01..57P03), too many connections (53300).
+  bool transient = false;
+
+  // The same failure as the project's Error (code kStorage), the SQLSTATE
+  // in its message.
+  jobtrawl::Error ToError() const;
+};
+
+// A parameter or result value. Null is std::monostate.
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+enum class Type { kInt64, kDouble, kText };
+
+struct ConnectOptions {
+  // Bounds the connection attempt (libpq's connect_timeout, whole seconds,
+  // at least 2 as libpq requires); a URL's own connect_timeout wins.
+  std::chrono::seconds connect_timeout{10};
+  // TCP keepalives and tcp_user_timeout bound how long a query waits on a
+  // server that vanished without closing the connection (a dead machine,
+  // a cut network); a server process that dies closes it at once.
+  std::chrono::seconds keepalive_idle{30};
+  std::chrono::milliseconds tcp_user_timeout{60'000};
+  // Reported in pg_stat_activity.application_name.
+  std::string application_name = "jobtrawl";
+};
+
+// The rows a statement returned (or none, for a command).
+// Values are converted by the column's type: integer types (int2, int4,
+// int8) as kInt64, float4/float8/numeric as kDouble, bool as 0/1 in kInt64,
+// everything else as kText.
+class Result {
+ public:
+  Result() = default;
+  int Rows() const;
+  int Columns() const;
+  std::string ColumnName(int column) const;
+  bool IsNull(int row, int column) const;
+  Value Get(int row, int column) const;
+  // REQUIRES: row < Rows(), column < Columns(). nullopt for NULL and for a
+  // value of another kind, except that Double also reads an int64 and Text
+  // reads any value as the server wrote it. A numeric beyond the range of
+  // a double is read as text.
+  std::optional<std::int64_t> Int64(int row, int column) const;
+  std::optional<double> Double(int row, int column) const;
+  std::optional<std::string> Text(int row, int column) const;
+  // The number of rows an INSERT/UPDATE/DELETE touched (PQcmdTuples).
+  std::int64_t AffectedRows() const;
+  // The command tag ("INSERT 0 1", "COMMIT", "ROLLBACK", ...).
+  std::string CommandTag() const;
+
+ private:
+  friend class Connection;
+  struct Clear {
+    void operator()(pg_result* r) const noexcept;
+  };
+  explicit Result(pg_result* r) : result_(r, Clear{}) {}
+  std::shared_ptr<pg_result> result_;
+};
+
+// A statement prepared on one Connection (PQprepare). Valid as long as that
+// connection; run with Connection::Run.
+class Statement {
+ public:
+  const std::string& name() const { return name_; }
+  int parameter_count() const { return static_cast<int>(types_.size()); }
+
+ private:
+  friend class Connection;
+  Statement(std::string name, std::vector<Type> types) : name_(std::move(name)), types_(std::move(types)) {}
+  std::string name_;
+  std::vector<Type> types_;
+};
+
+// One libpq connection (RAII over PGconn).
+class Connection {
+ public:
+  // Connects to a postgresql:// (or postgres://) URL or a libpq keyword
+  // string. On failure the error names host and port but never the password.
+  static std::expected<Connection, Error> Open(std::string_view url, const ConnectOptions& options = {});
+
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Runs one or more statements without parameters (the simple query
+  // protocol); the result is the last statement's.
+  std::expected<Result, Error> Exec(std::string_view sql);
+  // Runs one statement with parameters $1..$n, each sent with the type of
+  // its value (int8, float8, text; NULL as unknown).
+  std::expected<Result, Error> Exec(std::string_view sql, std::span<const Value> params);
+  std::expected<Result, Error> Exec(std::string_view sql, std::initializer_list<Value> params) {
+    return Exec(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+
+  // Prepares `sql` with parameters $1..$n of the given types.
+  std::expected<Statement, Error> Prepare(std::string_view sql, std::vector<Type> types);
+  // REQUIRES: params.size() == statement.parameter_count(); each value null
+  // or of its parameter's type (an int64 passes for a double).
+  std::expected<Result, Error> Run(const Statement& statement, std::span<const Value> params);
+  std::expected<Result, Error> Run(const Statement& statement, std::initializer_list<Value> params) {
+    return Run(statement, std::span<const Value>(params.begin(), params.size()));
+  }
+
+  // The server process serving this connection (pg_backend_pid()).
+  int BackendPid() const;
+  // False once libpq has seen the connection break.
+  bool ok() const;
+
+ private:
+  struct Finish {
+    void operator()(pg_conn* c) const noexcept;
+  };
+  explicit Connection(pg_conn* c) : conn_(c) {}
+  std::expected<Result, Error> Check(pg_result* r, std::string_view what);
+  std::unique_ptr<pg_conn, Finish> conn_;
+  int next_statement_ = 0;
+};
+
+// A transaction on one connection: BEGIN now, ROLLBACK when destroyed
+// unless Commit succeeded. REQUIRES: the connection outlives it and runs no
+// other transaction meanwhile.
+class Transaction {
+ public:
+  static std::expected<Transaction, Error> Begin(Connection& connection);
+  Transaction(Transaction&& other) noexcept : connection_(other.connection_) { other.connection_ = nullptr; }
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  ~Transaction();
+
+  // Waits for the transaction-scoped advisory lock `key`
+  // (pg_advisory_xact_lock), held until commit or rollback.
+  std::expected<void, Error> AdvisoryLock(std::int64_t key);
+  std::expected<void, Error> Commit();
+  // Rolls back now; the destructor then does nothing.
+  std::expected<void, Error> Rollback();
+
+ private:
+  explicit Transaction(Connection* c) : connection_(c) {}
+  Connection* connection_;
+};
+
+// One step of a schema: `sql` (one or more statements) moves the schema to
+// `version`.
+struct Migration {
+  int version;
+  std::string_view sql;
+};
+
+// The advisory lock key migrations are run under ("jobtrawl" as ASCII).
+inline constexpr std::int64_t kMigrationLockKey = 0x6a6f62747261776cLL;
+
+// Brings the database to the last of `migrations` (sorted by version, no
+// duplicates, versions > 0): in one transaction, under the advisory lock
+// `lock_key`, it creates the table schema_version (version, applied_at) if
+// absent and runs each migration newer than its highest version, recording
+// each. Nodes starting together thus run each migration once: the others
+// wait for the lock and then find nothing to do. Fails without change when
+// the database is newer than the last migration, or when a migration fails
+// (its SQLSTATE in the error). Returns the database's version.
+// Migrations run inside a transaction, so statements that cannot
+// (CREATE INDEX CONCURRENTLY, VACUUM) do not belong in them.
+std::expected<int, Error> Migrate(Connection& connection, std::span<const Migration> migrations,
+                                  std::int64_t lock_key = kMigrationLockKey);
+
+}  // namespace jobtrawl::storage::pg
+
+#endif  // JOBTRAWL_STORAGE_PG_CONNECTION_H_

@@ -1,0 +1,434 @@
+// The libpq layer against a real PostgreSQL server (issue 15 part 4).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "storage/pg/connection.h"
+#include "support/pg_server.h"
+
+namespace jobtrawl::storage::pg {
+namespace {
+
+using jobtrawl::testing::PgServer;
+using jobtrawl::testing::PgTest;
+using jobtrawl::testing::SharedPgServer;
+
+// A loopback port bound by this process but not listening: a connection
+// to it is refused, and no other process can take it meanwhile.
+class RefusingPort {
+ public:
+  RefusingPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+  }
+  ~RefusingPort() { ::close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+Connection Connect(const std::string& url) {
+  auto c = Connection::Open(url);
+  if (!c) throw std::runtime_error(c.error().message);
+  return std::move(*c);
+}
+
+std::int64_t Count(Connection& c, const std::string& sql) {
+  auto r = c.Exec(sql);
+  if (!r) throw std::runtime_error(r.error().message);
+  return r->Int64(0, 0).value_or(-1);
+}
+
+// Polls a condition the server reports (no event reaches this process
+// for it); gives up after a bound far above any plausible wait.
+bool WaitFor(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST_F(PgTest, ConnectFailuresAreErrorsNamingTheCause) {
+  // Refused, wrong password, missing database and a malformed URL each
+  // give an error value saying which, never the password.
+  PgServer& server = SharedPgServer();
+  RefusingPort refusing;
+  const std::string port = std::to_string(server.port());
+  struct Case {
+    std::string name, url, expected;
+    bool transient;
+  };
+  const std::vector<Case> cases = {
+      {"refused", "postgresql://postgres:secret-x@127.0.0.1:" + std::to_string(refusing.port()) + "/postgres",
+       "Connection refused", true},
+      {"bad password", "postgresql://postgres:secret-x@127.0.0.1:" + port + "/postgres",
+       "password authentication failed", false},
+      {"bad database", "postgresql://postgres:" + server.password() + "@127.0.0.1:" + port + "/no_such_db",
+       "\"no_such_db\" does not exist", false},
+      {"bad url", "postgresql://127.0.0.1:notaport/postgres", "invalid", false},
+  };
+  for (const Case& c : cases) {
+    auto connection = Connection::Open(c.url, {.connect_timeout = std::chrono::seconds(30)});
+    ASSERT_FALSE(connection.has_value()) << c.name;
+    EXPECT_NE(connection.error().message.find(c.expected), std::string::npos)
+        << c.name << ": " << connection.error().message;
+    EXPECT_EQ(connection.error().message.find("secret-x"), std::string::npos) << c.name;
+    EXPECT_EQ(connection.error().message.find(server.password()), std::string::npos) << c.name;
+    if (c.name != "bad url") {
+      EXPECT_EQ(connection.error().transient, c.transient) << c.name;
+    }
+  }
+}
+
+TEST_F(PgTest, ParametersRoundTrip) {
+  // Every value comes back as sent: NULL, int64 extremes, doubles that
+  // text would lose, quotes and backslashes, non-ASCII text, 4 MB of text.
+  Connection c = Connect(url_);
+  std::string large(4 << 20, 'x');
+  for (size_t i = 0; i < large.size(); i += 997) large[i] = static_cast<char>('a' + i % 26);
+  const std::vector<Value> values = {
+      std::monostate{},
+      std::int64_t{0},
+      std::numeric_limits<std::int64_t>::min(),
+      std::numeric_limits<std::int64_t>::max(),
+      std::int64_t{-1},
+      0.1,
+      -2.5e-310,
+      std::numeric_limits<double>::max(),
+      std::numeric_limits<double>::infinity(),
+      -std::numeric_limits<double>::infinity(),
+      std::string(),
+      std::string("O'Reilly said \"hi\"; -- \\ $1 '' \\x00"),
+      std::string("Zürich — 東京 🚀 \u00e9\u0301"),
+      large,
+  };
+  ASSERT_TRUE(c.Exec("CREATE TABLE t (id bigint, i bigint, d double precision, s text)"));
+  auto insert = c.Prepare("INSERT INTO t VALUES ($1, $2, $3, $4)",
+                          {Type::kInt64, Type::kInt64, Type::kDouble, Type::kText});
+  ASSERT_TRUE(insert) << insert.error().message;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const Value& v = values[i];
+    // Straight through the server.
+    auto echoed = c.Exec("SELECT $1", {v});
+    ASSERT_TRUE(echoed) << i << ": " << echoed.error().message;
+    if (std::holds_alternative<std::monostate>(v)) {
+      EXPECT_TRUE(echoed->IsNull(0, 0));
+    } else {
+      EXPECT_EQ(echoed->Get(0, 0), v) << i;
+    }
+    // Stored in a typed column by a prepared statement and read back.
+    Value i64 = std::holds_alternative<std::int64_t>(v) ? v : Value{};
+    Value dbl = std::holds_alternative<double>(v) ? v : Value{};
+    Value txt = std::holds_alternative<std::string>(v) ? v : Value{};
+    auto inserted = c.Run(*insert, {std::int64_t(i), i64, dbl, txt});
+    ASSERT_TRUE(inserted) << i << ": " << inserted.error().message;
+    EXPECT_EQ(inserted->AffectedRows(), 1);
+    auto row = c.Exec("SELECT i, d, s FROM t WHERE id = $1", {std::int64_t(i)});
+    ASSERT_TRUE(row) << row.error().message;
+    ASSERT_EQ(row->Rows(), 1);
+    EXPECT_EQ(row->Get(0, 0), i64) << i;
+    EXPECT_EQ(row->Get(0, 1), dbl) << i;
+    EXPECT_EQ(row->Get(0, 2), txt) << i;
+  }
+  // NaN is not equal to itself; it must still come back as NaN.
+  auto nan = c.Exec("SELECT $1", {std::nan("")});
+  ASSERT_TRUE(nan);
+  EXPECT_TRUE(std::isnan(nan->Double(0, 0).value_or(0)));
+}
+
+TEST_F(PgTest, TextWithNulByteIsRefusedNotCut) {
+  // libpq reads text parameters up to the first NUL; a cut value must not
+  // be stored silently.
+  Connection c = Connect(url_);
+  auto r = c.Exec("SELECT $1", {std::string("before\0after", 12)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().sqlstate, "22021");
+}
+
+TEST_F(PgTest, ResultsAreTypedByColumn) {
+  // Integer and bool columns read as int64, float and numeric as double,
+  // the rest as text; NULL as monostate whatever the column's type.
+  Connection c = Connect(url_);
+  auto r = c.Exec(
+      "SELECT 7::int2, 8::int4, 9::int8, true, false, 1.25::numeric, 0.5::float4, 'v'::varchar, "
+      "'2026-12-01'::date, NULL::bigint, '{\"a\":1}'::jsonb");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->Columns(), 11);
+  const std::vector<Value> expected = {std::int64_t{7}, std::int64_t{8}, std::int64_t{9},
+                                       std::int64_t{1}, std::int64_t{0}, 1.25,
+                                       0.5,             std::string("v"), std::string("2026-12-01"),
+                                       std::monostate{}, std::string("{\"a\": 1}")};
+  for (int col = 0; col < r->Columns(); ++col) EXPECT_EQ(r->Get(0, col), expected[col]) << col;
+  EXPECT_EQ(r->Int64(0, 2), 9);
+  EXPECT_EQ(r->Double(0, 2), 9.0);
+  EXPECT_EQ(r->Int64(0, 7), std::nullopt);
+  EXPECT_EQ(r->Text(0, 9), std::nullopt);
+  EXPECT_EQ(r->Text(0, 2), "9");
+  // Beyond a double's range a numeric stays exact, as text.
+  auto huge = c.Exec("SELECT 1e400::numeric");
+  ASSERT_TRUE(huge) << huge.error().message;
+  EXPECT_EQ(huge->Get(0, 0), Value{"1" + std::string(400, '0')});
+}
+
+TEST_F(PgTest, ServerErrorsCarryTheirSqlstateAndLeaveTheConnectionUsable) {
+  // https://www.postgresql.org/docs/15/errcodes-appendix.html
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE u (k text PRIMARY KEY)"));
+  ASSERT_TRUE(c.Exec("INSERT INTO u VALUES ($1)", {std::string("a")}));
+  struct Case {
+    std::string sql, sqlstate;
+  };
+  for (const Case& k : std::vector<Case>{{"INSERT INTO u VALUES ('a')", "23505"},
+                                         {"SELEC 1", "42601"},
+                                         {"SELECT * FROM missing", "42P01"},
+                                         {"SELECT 1/0", "22012"}}) {
+    auto r = c.Exec(k.sql);
+    ASSERT_FALSE(r) << k.sql;
+    EXPECT_EQ(r.error().sqlstate, k.sqlstate) << r.error().message;
+    EXPECT_FALSE(r.error().transient);
+    EXPECT_NE(r.error().ToError().message.find("SQLSTATE " + k.sqlstate), std::string::npos);
+  }
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM u"), 1);
+}
+
+TEST_F(PgTest, PreparedStatementChecksItsParameters) {
+  // A wrong count or kind of parameter is an error before anything is sent.
+  Connection c = Connect(url_);
+  auto s = c.Prepare("SELECT $1::bigint + $2", {Type::kInt64, Type::kDouble});
+  ASSERT_TRUE(s) << s.error().message;
+  auto sum = c.Run(*s, {std::int64_t{2}, std::int64_t{3}});
+  ASSERT_TRUE(sum) << sum.error().message;
+  EXPECT_EQ(sum->Double(0, 0), 5.0);
+  EXPECT_FALSE(c.Run(*s, {std::int64_t{2}}));
+  EXPECT_FALSE(c.Run(*s, {std::string("2"), 3.0}));
+  auto with_null = c.Run(*s, {std::monostate{}, 3.0});
+  ASSERT_TRUE(with_null);
+  EXPECT_TRUE(with_null->IsNull(0, 0));
+}
+
+TEST_F(PgTest, TransactionGuardRollsBackUnlessCommitted) {
+  // An exception (or an early return) between Begin and Commit leaves no
+  // trace; Commit keeps; a transaction in which a statement failed
+  // reports its COMMIT as the rollback it was.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE r (n bigint)"));
+  try {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(c.Exec("INSERT INTO r VALUES (1)"));
+    throw std::runtime_error("crawl failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM r"), 0);
+  {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(c.Exec("INSERT INTO r VALUES (2)"));
+    ASSERT_TRUE(tx->Commit());
+  }
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM r"), 1);
+  {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(c.Exec("INSERT INTO r VALUES (3)"));
+    ASSERT_FALSE(c.Exec("INSERT INTO r VALUES ('three')"));
+    auto committed = tx->Commit();
+    ASSERT_FALSE(committed);
+    EXPECT_EQ(committed.error().sqlstate, "25P02");
+  }
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM r"), 1);
+}
+
+TEST_F(PgTest, AdvisoryLockIsHeldUntilTheTransactionEnds) {
+  // pg_advisory_xact_lock: another session cannot take the key meanwhile.
+  Connection a = Connect(url_);
+  Connection b = Connect(url_);
+  const std::string try_lock = "SELECT pg_try_advisory_xact_lock(42)::int";
+  {
+    auto tx = Transaction::Begin(a);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(tx->AdvisoryLock(42));
+    EXPECT_EQ(Count(b, try_lock), 0);
+  }
+  EXPECT_EQ(Count(b, try_lock), 1);
+}
+
+// Each migration leaves a row in `effects`; running one twice would add a
+// second row (or fail on the ALTER).
+const Migration kMigrations[] = {
+    {1, "CREATE TABLE effects (version int NOT NULL); INSERT INTO effects VALUES (1);"},
+    {2, "INSERT INTO effects VALUES (2);"},
+    {3, "ALTER TABLE effects ADD COLUMN note text; INSERT INTO effects VALUES (3, 'x');"},
+};
+
+TEST_F(PgTest, MigrationsRunOnceInOrder) {
+  // Versioned: each step once, recorded in schema_version; later runs and
+  // a longer list run only what is new.
+  Connection c = Connect(url_);
+  auto v = Migrate(c, std::span(kMigrations, 2));
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(*v, 2);
+  v = Migrate(c, kMigrations);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(*v, 3);
+  v = Migrate(c, kMigrations);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(*v, 3);
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM effects"), 3);
+  EXPECT_EQ(Count(c, "SELECT string_agg(version::text, ',' ORDER BY version) = '1,2,3' FROM schema_version"
+                     " WHERE applied_at <= now()"),
+            1);
+}
+
+TEST_F(PgTest, MigrationRefusesNewerDatabaseAndRollsBackAFailedStep) {
+  // A failing step leaves the schema as it was; a database newer than the
+  // build is refused rather than used.
+  Connection c = Connect(url_);
+  const Migration broken[] = {kMigrations[0], {2, "INSERT INTO effects VALUES (2); SELEC oops;"}};
+  auto failed = Migrate(c, broken);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().sqlstate, "42601");
+  EXPECT_NE(failed.error().message.find("schema migration 2 failed"), std::string::npos) << failed.error().message;
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM pg_tables WHERE tablename IN ('effects', 'schema_version')"), 0);
+
+  ASSERT_TRUE(Migrate(c, kMigrations));
+  auto older = Migrate(c, std::span(kMigrations, 1));
+  ASSERT_FALSE(older);
+  EXPECT_NE(older.error().message.find("newer than this build knows"), std::string::npos);
+  const Migration unordered[] = {kMigrations[1], kMigrations[0]};
+  EXPECT_FALSE(Migrate(c, unordered));
+}
+
+TEST_F(PgTest, ConcurrentMigrationsRunEachStepOnce) {
+  // Two nodes starting together: both wait on the advisory lock (held here
+  // until both are seen waiting), one migrates, the other finds it done.
+  Connection holder = Connect(url_);
+  auto held = Transaction::Begin(holder);
+  ASSERT_TRUE(held);
+  ASSERT_TRUE(held->AdvisoryLock(kMigrationLockKey));
+
+  std::vector<std::expected<int, Error>> results(2, std::unexpected(Error{"", "not run"}));
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < 2; ++i) {
+    nodes.emplace_back([&, i] {
+      auto c = Connection::Open(url_);
+      if (!c) {
+        results[i] = std::unexpected(c.error());
+        return;
+      }
+      results[i] = Migrate(*c, kMigrations);
+    });
+  }
+  Connection observer = Connect(url_);
+  EXPECT_TRUE(WaitFor([&] {
+    return Count(observer, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 2;
+  }));
+  // Not ASSERT: the threads must be joined before anything returns.
+  EXPECT_TRUE(held->Commit());
+  for (auto& t : nodes) t.join();
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, 3);
+  }
+  EXPECT_EQ(Count(observer, "SELECT count(*) FROM effects"), 3);
+  EXPECT_EQ(Count(observer, "SELECT count(DISTINCT version) FROM effects"), 3);
+  EXPECT_EQ(Count(observer, "SELECT count(*) FROM schema_version"), 3);
+}
+
+TEST(PgServerTest, KilledServerGivesAnErrorNotAHang) {
+  // The server dies while a query runs: the query returns an error marked
+  // transient, and the connection reports itself broken.
+  PgServer server;
+  JOBTRAWL_REQUIRE_SERVER(server);
+  auto c = Connection::Open(server.Url());
+  ASSERT_TRUE(c) << c.error().message;
+  auto observer = Connection::Open(server.Url());
+  ASSERT_TRUE(observer) << observer.error().message;
+  const int pid = c->BackendPid();
+  auto running = std::async(std::launch::async, [&] { return c->Exec("SELECT pg_sleep(3600)"); });
+  const bool sleeping = WaitFor([&] {
+    auto r = observer->Exec("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'",
+                            {std::int64_t{pid}});
+    return r && r->Int64(0, 0) == 1;
+  });
+  // Killed whatever happened, so that the query cannot outlive the test.
+  server.Kill();
+  ASSERT_TRUE(sleeping);
+  // The bound only turns a hang into a failure; the answer comes at once.
+  ASSERT_EQ(running.wait_for(std::chrono::seconds(120)), std::future_status::ready);
+  auto result = running.get();
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(result.error().transient) << result.error().message;
+  EXPECT_FALSE(c->ok());
+  EXPECT_FALSE(c->Exec("SELECT 1"));
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage::pg
+
+namespace jobtrawl::storage::pg {
+namespace {
+
+TEST_F(PgTest, TestServerIsPrivateAndDisposable) {
+  // scripts/pg-test-server: loopback only, fsync off, never run as root.
+  Connection c = Connect(url_);
+  auto settings = c.Exec(
+      "SELECT current_setting('listen_addresses'), current_setting('fsync'), "
+      "current_setting('unix_socket_directories')");
+  ASSERT_TRUE(settings) << settings.error().message;
+  EXPECT_EQ(settings->Text(0, 0), "127.0.0.1");
+  EXPECT_EQ(settings->Text(0, 1), "off");
+  EXPECT_TRUE(settings->Text(0, 2).value_or("").ends_with("/data"));
+  // The server process's real uid, read from /proc/PID/status.
+  std::ifstream status("/proc/" + std::to_string(c.BackendPid()) + "/status");
+  std::string line;
+  while (std::getline(status, line) && !line.starts_with("Uid:")) {
+  }
+  ASSERT_TRUE(line.starts_with("Uid:"));
+  EXPECT_NE(std::stoi(line.substr(4)), 0) << line;
+}
+
+TEST(PgServerTest, MissingServerBinariesAreReportedAsUnavailable) {
+  // Where PostgreSQL is not installed the tests skip, saying what to install.
+  const char* old = std::getenv("PG_BINDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("PG_BINDIR", "/nonexistent/bin", 1);
+  PgServer server;
+  if (old) {
+    ::setenv("PG_BINDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("PG_BINDIR");
+  }
+  EXPECT_FALSE(server.ok());
+  EXPECT_TRUE(server.unavailable());
+  EXPECT_NE(server.why().find("install Debian's postgresql package"), std::string::npos) << server.why();
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage::pg
