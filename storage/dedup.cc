@@ -263,8 +263,12 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
   const ListingFeatures& f = a.features;
   const ListingFeatures& g = b.features;
   if (f.company_key != g.company_key || f.title_family != g.title_family) return false;
-  // A Staff and a Junior opening of one family are two jobs (schema v14).
-  if (f.seniority && g.seniority && *f.seniority != *g.seniority) return false;
+  // A Staff and a Junior opening of one family are two jobs (schema v14),
+  // and so are "Junior Mobile Developer" and "Mobile Developer": companies
+  // write the openings of one role at several levels from one template, so
+  // near-identical text says little, and a title's level word is rarely
+  // dropped by a board that copies it (precision first: features v3).
+  if (f.seniority != g.seniority) return false;
   if (!f.cities.empty() && !g.cities.empty() && !Intersect(f.cities, g.cities)) return false;
   return HammingDistance(*f.simhash, *g.simhash) <= distance_;
 }

@@ -40,7 +40,9 @@ namespace jobtrawl::storage::internal {
 // Bumped when what features hold or how they are computed changes: listings
 // with an older version get theirs recomputed when the store opens.
 // 2 (schema v14): the seniority; SimHash counts each distinct word once.
-inline constexpr int kFeaturesVersion = 2;
+// 3 (schema v15): a seniority stated by one title only is a mismatch too
+// (the features are the same; the bump regroups what the old rule merged).
+inline constexpr int kFeaturesVersion = 3;
 
 // What a listing is matched on.
 struct ListingFeatures {
@@ -49,7 +51,8 @@ struct ListingFeatures {
   std::vector<std::string> cities;  // ASCII-lower-cased, sorted, unique; empty: none named
   std::optional<std::uint64_t> simhash;
   // normalize::SeniorityOf's level of the title ("intern" ... "director");
-  // nullopt: the title states none. Both stated and different: not a match.
+  // nullopt: the title states none. Different (one stated, the other not,
+  // included): not a match.
   std::optional<std::string> seniority;
 
   bool Eligible() const { return company_key && title_family && simhash; }

@@ -592,7 +592,13 @@ CREATE INDEX listings_features_stale ON listings(features_version) WHERE feature
 // row for that reads a page of text per match (a row holds both
 // descriptions). This index holds the id and every column a filter reads,
 // so the check is a lookup in a narrow index instead.
+//
+// It also moves listings_features_stale to features version 3 (a
+// seniority stated by one title only is a mismatch: storage/dedup.h), so
+// the store regroups every listing once when it opens the database.
 constexpr std::string_view kV15 = R"sql(
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 3;
 CREATE INDEX postings_search_filters ON postings (
   id, closed_at, first_seen, country, remote, salary_currency, salary_annual_min,
   salary_annual_max, company_key, company);

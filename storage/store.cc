@@ -660,14 +660,14 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
       ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") +
       " FROM listings l INDEXED BY listings_features_stale JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
-      "WHERE l.features_version < 2 LIMIT 1000";
+      "WHERE l.features_version < 3 LIMIT 1000";
   // Every row read gets the current version and so leaves the index: the
   // loop ends, in whatever order SQLite gives them (grouping does not
   // depend on it).
   std::int64_t after = 0;
   for (;;) {
     auto more = Atomically(*db_, "cannot fill in matching features", [&] {
-      static_assert(internal::kFeaturesVersion == 2, "the literal above and listings_features_stale");
+      static_assert(internal::kFeaturesVersion == 3, "the literal above and listings_features_stale");
       SQLite::Statement q(*db_, select);
       SQLite::Statement cities(*db_,
                                "SELECT json_extract(value, '$.city') FROM "

@@ -204,8 +204,10 @@ TEST(DedupTest, StatedSenioritiesThatDifferAreTwoPostings) {
   EXPECT_NE(s.PostingOf("id:101"), s.PostingOf("url:https://jobboard.example/jobs/77"));
 }
 
-TEST(DedupTest, ASeniorityStatedOnOneSideOnlyStillMerges) {
-  // A board that drops "Senior" from the title says nothing against the ATS's level.
+TEST(DedupTest, ASeniorityStatedOnOneSideOnlyIsAnotherJob) {
+  // "Backend Engineer" beside "Senior Backend Engineer" at one company is
+  // most often a second opening written from the same template, not a copy
+  // that lost its level word (features v3); "Sr." is "Senior".
   Store s;
   s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Senior Backend Engineer",
                    "Acme Robotics", "Berlin, Germany", kBackend));
@@ -213,8 +215,10 @@ TEST(DedupTest, ASeniorityStatedOnOneSideOnlyStillMerges) {
                      "Berlin", LightEdit(kBackend)));
   s.Put(s.feed, Job("https://feedsite.example/jobs/5", "", "Sr. Backend Engineer", "Acme Robotics",
                     "Berlin", LightEdit(kBackend, 1)));
-  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
   EXPECT_EQ(s.Count("SELECT count(*) FROM listings WHERE seniority IS NULL"), 1);
+  EXPECT_EQ(s.Count("SELECT count(*) FROM listings WHERE seniority = 'senior' AND posting_id = "
+                    "(SELECT posting_id FROM listings WHERE url LIKE 'https://feedsite.example/%')"), 2);
 }
 
 // Every listing in a posting that exists, at most one per source; every
