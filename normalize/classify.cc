@@ -262,6 +262,7 @@ TitleKeys TitleKeysOf(std::string_view title) {
 
 namespace {
 
+#if !defined(__SSE2__)
 // The bytes a skill token is made of: ASCII letters and digits, '+', '#',
 // '.', '/', '-' ("C++", "C#", ".NET", "Node.js", "CI/CD") and every byte of
 // a UTF-8 sequence.
@@ -274,11 +275,13 @@ constexpr auto kTokenByte = [] {
   }
   return table;
 }();
+#endif
 
 // Of the 64 bytes at `p`, bit k of `*token` says byte k is a token byte
-// (kTokenByte) and bit k of `*slash` that it is '/'. Sixteen bytes a
-// compare with SSE2: the tokens' edges then come from the bits, a branch a
-// token, not a byte.
+// (ASCII letters and digits, '+', '#', '.', '/', '-' as in "C++", "C#",
+// ".NET", "Node.js", "CI/CD", and every byte of a UTF-8 sequence) and bit
+// k of `*slash` that it is '/'. Sixteen bytes a compare with SSE2: the
+// tokens' edges then come from the bits, a branch a token, not a byte.
 void TokenBits(const unsigned char* p, std::uint64_t* token, std::uint64_t* slash) {
 #if defined(__SSE2__)
   std::uint64_t t = 0, s = 0;
