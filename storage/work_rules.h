@@ -145,6 +145,17 @@ inline std::optional<SlotGrant> ReserveSlots(HostSlots& host, Time now, int n, D
   return SlotGrant{first, gap, n};
 }
 
+// A request ready at `ready` is sent at the start of the first slot of
+// `grant` (from index `from` on) that has not begun yet; a slot whose start
+// has passed is skipped, never used late, so late requests cannot bunch up
+// with the next slot's. nullopt: none left; reserve again.
+inline std::optional<int> FirstUsableSlot(const SlotGrant& grant, int from, Time ready) {
+  for (int i = from; i < grant.count; ++i) {
+    if (grant.first + grant.gap * i >= ready) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace jobtrawl::storage::work
 
 #endif  // JOBTRAWL_STORAGE_WORK_RULES_H_

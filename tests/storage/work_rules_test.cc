@@ -106,5 +106,17 @@ TEST(WorkRulesTest, HostSlotsAreAGapApartWhateverTheCallersClocks) {
   for (size_t i = 1; i < slots.size(); ++i) ASSERT_GE(slots[i] - slots[i - 1], gap);
 }
 
+TEST(WorkRulesTest, ARequestThatMissedItsSlotTakesALaterOneNeverALateStart) {
+  // Slots are used only from their start: a late request skips to the
+  // next slot that has not begun, or needs a new reservation.
+  const SlotGrant g{kT0, milliseconds(100), 4};
+  EXPECT_EQ(FirstUsableSlot(g, 0, kT0 - seconds(1)), 0);
+  EXPECT_EQ(FirstUsableSlot(g, 0, kT0), 0);
+  EXPECT_EQ(FirstUsableSlot(g, 0, kT0 + milliseconds(1)), 1);
+  EXPECT_EQ(FirstUsableSlot(g, 2, kT0), 2);
+  EXPECT_EQ(FirstUsableSlot(g, 0, kT0 + milliseconds(300)), 3);
+  EXPECT_EQ(FirstUsableSlot(g, 0, kT0 + milliseconds(301)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace jobtrawl::storage::work
