@@ -11,6 +11,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -320,6 +321,126 @@ TEST_F(WorkQueueTest, AHostsBudgetIsNeverExceededAcrossThreeConnections) {
   Connection c = Connect(url_);
   auto r = Must(c.Exec("SELECT reserved FROM host_budgets WHERE host = 'api.example'"));
   EXPECT_EQ(r.Int64(0, 0), static_cast<std::int64_t>(slots.size()));
+}
+
+
+TEST_F(WorkQueueTest, AFleetOnTheServerKeepsIntervalsBacksOffAndTakesOverADeadNode) {
+  // bench/fleet_sim.cc's model, small, on the real SQL: three nodes of 4
+  // crawls each poll every 10 simulated seconds for 3 hours; 90 sources
+  // every 10, 30 or 60 min; every 17th source always fails; node c is
+  // killed (no drain) holding crawls at 1.5 h. No source is crawled by two
+  // nodes at once, intervals after a success stay within 10%, the failing
+  // ones back off, and c's sources are taken over one tick after expiry.
+  constexpr int kSources = 90, kCapacity = 4;
+  const work::Duration tick = seconds(10), heartbeat = seconds(40), ttl = minutes(2);
+  std::mt19937_64 rng(7);  // crawl lengths, seed 7
+  std::vector<std::unique_ptr<Node>> nodes;
+  for (const char* name : {"a", "b", "c"}) {
+    nodes.push_back(std::make_unique<Node>(url_, name, work::BackoffPolicy{minutes(1), hours(6)}));
+  }
+  auto interval_of = [](std::int64_t id) { return id % 3 == 0 ? minutes(10) : id % 3 == 1 ? minutes(30) : hours(1); };
+  std::vector<ScheduledSource> sources;
+  for (std::int64_t id = 1; id <= kSources; ++id) sources.push_back({id, interval_of(id)});
+  ASSERT_EQ(Must(nodes[0]->q().AddSources(sources)), kSources);
+
+  struct Running {
+    Claim claim;
+    size_t node;
+    work::Time ends;
+  };
+  std::vector<Running> running;
+  std::map<std::int64_t, size_t> holder;
+  std::map<std::int64_t, work::Time> last_start;
+  std::set<std::int64_t> last_succeeded;
+  std::map<std::int64_t, int> runs;
+  std::map<std::int64_t, work::Time> orphaned;  // the dead node's sources, by lease expiry
+  std::vector<Claim> dead_claims;
+  std::vector<work::Time> last_heartbeat(3, kT0);
+  bool dead = false;
+  int intervals = 0, taken_over = 0;
+  const work::Time end = kT0 + hours(3), kill_after = kT0 + minutes(90);
+
+  for (work::Time t = kT0; t < end; t += tick) {
+    if (!dead && t >= kill_after &&
+        std::any_of(running.begin(), running.end(), [](const Running& r) { return r.node == 2; })) {
+      dead = true;
+      for (auto it = running.begin(); it != running.end();) {
+        if (it->node != 2) {
+          ++it;
+          continue;
+        }
+        orphaned[it->claim.source_id] = std::max(it->claim.started_at, last_heartbeat[2]) + ttl;
+        dead_claims.push_back(it->claim);
+        holder.erase(it->claim.source_id);
+        it = running.erase(it);
+      }
+    }
+    const size_t first = static_cast<size_t>((t - kT0) / tick) % 3;
+    for (size_t k = 0; k < 3; ++k) {
+      const size_t n = (first + k) % 3;
+      if (dead && n == 2) continue;
+      Node& node = *nodes[n];
+      node.now = t;
+      for (auto it = running.begin(); it != running.end();) {
+        if (it->node != n || it->ends > t) {
+          ++it;
+          continue;
+        }
+        const bool fails = it->claim.source_id % 17 == 0;
+        ASSERT_TRUE(Must(node.q().Release(it->claim, fails ? work::Outcome::kFailure : work::Outcome::kSuccess)));
+        if (fails) last_succeeded.erase(it->claim.source_id);
+        else last_succeeded.insert(it->claim.source_id);
+        holder.erase(it->claim.source_id);
+        it = running.erase(it);
+      }
+      const auto mine = static_cast<int>(
+          std::count_if(running.begin(), running.end(), [n](const Running& r) { return r.node == n; }));
+      if (t - last_heartbeat[n] >= heartbeat) {
+        ASSERT_EQ(Must(node.q().Heartbeat()), mine);
+        last_heartbeat[n] = t;
+      }
+      if (mine == kCapacity) continue;
+      for (const Claim& c : Must(node.q().ClaimDue(kCapacity - mine))) {
+        const std::int64_t id = c.source_id;
+        ASSERT_EQ(holder.count(id), 0u) << "source " << id << " claimed while node " << holder[id] << " crawls it";
+        if (auto o = orphaned.find(id); o != orphaned.end()) {
+          EXPECT_EQ(c.previous_owner, "c");
+          EXPECT_GE(t, o->second);
+          EXPECT_LT(t - o->second, tick);
+          orphaned.erase(o);
+          ++taken_over;
+        } else {
+          EXPECT_EQ(c.previous_owner, "") << "source " << id;
+          if (last_succeeded.count(id)) {
+            const double ratio = std::chrono::duration<double>(t - last_start[id]) /
+                                 std::chrono::duration<double>(interval_of(id));
+            EXPECT_NEAR(ratio, 1.0, 0.10) << "source " << id;
+            ++intervals;
+          }
+        }
+        last_start[id] = t;
+        ++runs[id];
+        holder[id] = n;
+        running.push_back({c, n, t + seconds(std::uniform_int_distribution<int>(5, 60)(rng))});
+      }
+    }
+  }
+  ASSERT_TRUE(dead);
+  EXPECT_GT(taken_over, 0);
+  EXPECT_TRUE(orphaned.empty());
+  EXPECT_GT(intervals, 500);
+  for (std::int64_t id = 1; id <= kSources; ++id) {
+    if (id % 17 == 0) {
+      // Backoff: failures 1, 2, 4, ... 64 min apart fit at most 8 tries in 3 h.
+      EXPECT_LE(runs[id], 8) << "source " << id;
+      EXPECT_GE(runs[id], 5) << "source " << id;
+    } else {
+      // Due first within one interval, then every interval.
+      EXPECT_GE(runs[id], 3 * 60 / static_cast<int>(interval_of(id) / minutes(1)) - 1) << "source " << id;
+    }
+  }
+  // The dead node's old claims are fenced off.
+  for (const Claim& c : dead_claims) EXPECT_FALSE(Must(nodes[2]->q().Release(c, work::Outcome::kSuccess)));
 }
 
 }  // namespace
