@@ -30,7 +30,9 @@ CREATE TABLE nodes (
   pid bigint NOT NULL DEFAULT 0,
   started_at timestamptz NOT NULL,
   heartbeat_at timestamptz NOT NULL,
-  stopped_at timestamptz
+  stopped_at timestamptz,
+  crawls bigint NOT NULL DEFAULT 0,
+  failures bigint NOT NULL DEFAULT 0
 );
 
 CREATE TABLE source_schedule (
@@ -101,7 +103,8 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
        With(" INSERT INTO nodes (name, hostname, pid, started_at, heartbeat_at, stopped_at)"
             " SELECT $2, $3, $4, t.now, t.now, NULL FROM t"
             " ON CONFLICT (name) DO UPDATE SET hostname = excluded.hostname, pid = excluded.pid,"
-            " started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL"),
+            " started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL,"
+            " crawls = 0, failures = 0"),
        {T::kInt64, T::kText, T::kText, T::kInt64}},
       {&q.prepared_.release_own,
        With(" UPDATE source_schedule s SET" + std::string(kAbandon) + " FROM t WHERE s.lease_owner = $2"),
@@ -136,12 +139,16 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             ", heartbeat_at = t.now FROM t WHERE s.lease_owner = $2 RETURNING s.source_id"),
        {T::kInt64, T::kText, T::kInt64}},
       {&q.prepared_.release,
-       With(" UPDATE source_schedule s SET lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL,"
+       With(", r AS ("
+            " UPDATE source_schedule s SET lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL,"
             "  heartbeat_at = NULL, due_at = NULL,"
             "  next_run_at = CASE WHEN $5 = 1 THEN s.lease_started_at ELSE t.now END + fleet_interval($6),"
             "  attempts = $7, last_finished_at = t.now, last_outcome = $8"
             " FROM t WHERE s.source_id = $3 AND s.lease_owner = $2 AND s.lease_token = $4"
-            " RETURNING fleet_us(s.next_run_at)"),
+            " RETURNING fleet_us(s.next_run_at) AS next_run_at),"
+            " n AS (UPDATE nodes SET crawls = crawls + 1, failures = failures + ($8 = 'failure')::int"
+            "  WHERE name = $2 AND EXISTS (SELECT 1 FROM r) RETURNING 1)"
+            " SELECT next_run_at FROM r"),
        {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kText}},
       {&q.prepared_.drain,
        With(", n AS (UPDATE nodes SET stopped_at = t.now, heartbeat_at = t.now FROM t WHERE name = $2 RETURNING 1)"
@@ -162,12 +169,6 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             " WHERE h.next_free_at <= excluded.next_free_at - fleet_interval($3 * $4) + fleet_interval($5)"
             " RETURNING fleet_us(h.next_free_at), (SELECT fleet_us(now) FROM t)"),
        {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64}},
-      {&q.prepared_.nodes,
-       "SELECT n.name, n.hostname, n.pid, fleet_us(n.started_at), fleet_us(n.heartbeat_at),"
-       " fleet_us(n.stopped_at), count(s.source_id)"
-       " FROM nodes n LEFT JOIN source_schedule s ON s.lease_owner = n.name"
-       " GROUP BY n.name ORDER BY n.name",
-       {}},
   };
   for (const Spec& s : specs) {
     auto st = connection.Prepare(s.sql, s.types);
@@ -311,9 +312,28 @@ std::expected<std::optional<HostGrant>, Error> WorkQueue::ReserveHost(std::strin
 }
 
 std::expected<std::vector<NodeInfo>, Error> WorkQueue::Nodes() {
-  auto r = Run(*prepared_.nodes, {});
+  ++stats_.statements;
+  auto list = ListNodes(*connection_);
+  if (!list) return std::unexpected(std::move(list.error()));
+  return std::move(list->nodes);
+}
+
+std::expected<NodeList, Error> ListNodes(Connection& connection) {
+  auto r = connection.Exec(
+      "SELECT n.name, n.hostname, n.pid, fleet_us(n.started_at), fleet_us(n.heartbeat_at),"
+      " fleet_us(n.stopped_at), count(s.source_id), n.crawls, n.failures, fleet_us(clock_timestamp())"
+      " FROM nodes n LEFT JOIN source_schedule s ON s.lease_owner = n.name"
+      " GROUP BY n.name ORDER BY n.name");
   if (!r) return std::unexpected(std::move(r.error()));
-  std::vector<NodeInfo> nodes;
+  NodeList list;
+  auto& nodes = list.nodes;
+  if (r->Rows() == 0) {
+    auto now = connection.Exec("SELECT fleet_us(clock_timestamp())");
+    if (!now) return std::unexpected(std::move(now.error()));
+    list.now = TimeOf(now->Int64(0, 0).value_or(0));
+  } else {
+    list.now = TimeOf(r->Int64(0, 9).value_or(0));
+  }
   for (int i = 0; i < r->Rows(); ++i) {
     NodeInfo n;
     n.name = r->Text(i, 0).value_or("");
@@ -323,9 +343,11 @@ std::expected<std::vector<NodeInfo>, Error> WorkQueue::Nodes() {
     n.heartbeat_at = TimeOf(r->Int64(i, 4).value_or(0));
     if (auto s = r->Int64(i, 5)) n.stopped_at = TimeOf(*s);
     n.leases = r->Int64(i, 6).value_or(0);
+    n.crawls = r->Int64(i, 7).value_or(0);
+    n.failures = r->Int64(i, 8).value_or(0);
     nodes.push_back(std::move(n));
   }
-  return nodes;
+  return list;
 }
 
 }  // namespace jobtrawl::storage::pg

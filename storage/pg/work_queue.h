@@ -8,7 +8,8 @@
 //
 // Tables (WorkQueueSchemaSql, a migration of its own appended to the
 // PostgreSQL schema; docs/schema.md "Fleet coordination"):
-//   nodes(name, hostname, pid, started_at, heartbeat_at, stopped_at)
+//   nodes(name, hostname, pid, started_at, heartbeat_at, stopped_at,
+//     crawls, failures)
 //   source_schedule(source_id, crawl_interval, next_run_at, due_at,
 //     lease_owner, lease_token, lease_started_at, lease_expires_at,
 //     heartbeat_at, attempts, last_finished_at, last_outcome)
@@ -99,7 +100,21 @@ struct NodeInfo {
   work::Time heartbeat_at;
   std::optional<work::Time> stopped_at;
   std::int64_t leases = 0;
+  // Crawls this node released since it started, and how many failed (its
+  // rate: crawls / (heartbeat_at - started_at)).
+  std::int64_t crawls = 0;
+  std::int64_t failures = 0;
 };
+
+// Every node that ever registered, by name, with its lease count, and the
+// database's clock now (`jobtrawl nodes`; no node of its own needed). A
+// node is live when it has no stopped_at and its heartbeat_at is within a
+// lease ttl of `now`. One statement.
+struct NodeList {
+  std::vector<NodeInfo> nodes;
+  work::Time now;
+};
+std::expected<NodeList, Error> ListNodes(Connection& connection);
 
 // Counters of what this WorkQueue asked of the database.
 struct WorkQueueStats {
@@ -158,8 +173,9 @@ class WorkQueue {
   std::expected<std::int64_t, Error> Heartbeat();
 
   // Ends the claim: next run by work::NextRun (success: interval after the
-  // start; failure: backoff from now). False when the lease was no longer
-  // this claim's (taken over): nothing changed. One statement.
+  // start; failure: backoff from now), and counts the crawl in this node's
+  // row. False when the lease was no longer this claim's (taken over):
+  // nothing changed. One statement.
   std::expected<bool, Error> Release(const Claim& claim, work::Outcome outcome);
 
   // Releases every lease of this node (their runs due again at once, at
@@ -179,8 +195,7 @@ class WorkQueue {
   std::expected<std::optional<HostGrant>, Error> ReserveHost(std::string_view host, int n, work::Duration gap,
                                                              work::Duration horizon);
 
-  // Every node that ever registered, with its lease count (`jobtrawl
-  // nodes`); live ones have no stopped_at and a recent heartbeat_at.
+  // ListNodes on this queue's connection.
   std::expected<std::vector<NodeInfo>, Error> Nodes();
 
  private:
@@ -192,8 +207,7 @@ class WorkQueue {
   WorkQueueOptions options_;
   WorkQueueStats stats_;
   struct Prepared {
-    std::optional<Statement> register_node, release_own, add, claim, heartbeat, release, drain, check, reserve,
-        nodes;
+    std::optional<Statement> register_node, release_own, add, claim, heartbeat, release, drain, check, reserve;
   } prepared_;
 };
 

@@ -264,6 +264,32 @@ TEST_F(WorkQueueTest, DrainReleasesEveryLeaseAndARestartUnderTheSameNameDoesToo)
   EXPECT_EQ(Must(b.q().ClaimDue(5)).size(), 2u);
 }
 
+TEST_F(WorkQueueTest, NodesListsEachNodesLeasesAndCrawlCounts) {
+  // `jobtrawl nodes`: leases held now, crawls released and failed since
+  // the node started; a lost lease's release counts nothing.
+  Node a(url_, "a"), b(url_, "b");
+  AddDue(a, 5, hours(1), kT0 - minutes(1));
+  const auto ca = Must(a.q().ClaimDue(3));
+  ASSERT_EQ(ca.size(), 3u);
+  ASSERT_TRUE(Must(a.q().Release(ca[0], work::Outcome::kSuccess)));
+  ASSERT_TRUE(Must(a.q().Release(ca[1], work::Outcome::kFailure)));
+  b.now = kT0 + minutes(30);  // a's third lease has expired; the failed source is due again
+  ASSERT_EQ(Must(b.q().ClaimDue(5)).size(), 4u);
+  EXPECT_FALSE(Must(a.q().Release(ca[2], work::Outcome::kSuccess)));
+  Connection c = Connect(url_);
+  const NodeList list = Must(ListNodes(c));
+  ASSERT_EQ(list.nodes.size(), 2u);
+  EXPECT_EQ(list.nodes[0].name, "a");
+  EXPECT_EQ(list.nodes[0].leases, 0);
+  EXPECT_EQ(list.nodes[0].crawls, 2);
+  EXPECT_EQ(list.nodes[0].failures, 1);
+  EXPECT_EQ(list.nodes[0].started_at, kT0);
+  EXPECT_EQ(list.nodes[1].name, "b");
+  EXPECT_EQ(list.nodes[1].leases, 4);
+  EXPECT_EQ(list.nodes[1].crawls, 0);
+  EXPECT_GT(list.now, kT0 - hours(24 * 365 * 10));  // the server's clock
+}
+
 TEST_F(WorkQueueTest, HostSlotReservationsFollowThePureRule) {
   // One sequence of reservations through SQL and through
   // work::ReserveSlots gives the same grants and refusals.
