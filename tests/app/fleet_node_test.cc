@@ -2,6 +2,7 @@
 // a real PostgreSQL server: two nodes on one io_context share the sources,
 // and a stopping node releases the leases of the crawls it abandons.
 #include "app/fleet_node.h"
+#include "app/nodes_command.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <map>
+#include <sstream>
 #include <mutex>
 #include <optional>
 #include <type_traits>
@@ -156,6 +158,47 @@ TEST_F(FleetNodeTest, StoppingReleasesTheLeasesOfAbandonedCrawls) {
   pg::Connection c = Must(pg::Connection::Open(url_));
   auto other = Must(pg::WorkQueue::Open(c, pg::WorkQueueOptions{.node = "other"}));
   EXPECT_EQ(Must(other.ClaimDue(10)).size(), 5u);
+}
+
+TEST(NodesFormatTest, StatesRatesAndColumns) {
+  // live: heartbeat within the lease; stopped: drained; silent: neither.
+  // Rate: crawls per hour from start to stop, else to the last heartbeat.
+  using std::chrono::minutes;
+  const work::Time now = work::Time(std::chrono::sys_days(std::chrono::year{2026} / 12 / 1) + hours(12));
+  pg::NodeList list;
+  list.now = now;
+  list.nodes.push_back({"a", "h1", 11, now - hours(2), now - minutes(1), std::nullopt, 3, 40, 2});
+  list.nodes.push_back({"b", "h2", 22, now - hours(4), now - hours(1), now - hours(1), 0, 30, 0});
+  list.nodes.push_back({"c", "h3", 33, now - hours(1), now - minutes(3), std::nullopt, 1, 0, 0});
+  const std::string table = FormatNodes(list, minutes(2), false);
+  EXPECT_EQ(table,
+            "NODE  HOST  PID  STATE    STARTED               HEARTBEAT             LEASES  CRAWLS  FAILED  PER HOUR\n"
+            "a     h1    11   live     2026-12-01T10:00:00Z  2026-12-01T11:59:00Z  3       40      2       20.2\n"
+            "b     h2    22   stopped  2026-12-01T08:00:00Z  2026-12-01T11:00:00Z  0       30      0       10.0\n"
+            "c     h3    33   silent   2026-12-01T11:00:00Z  2026-12-01T11:57:00Z  1       0       0       0.0\n");
+  const std::string lines = FormatNodes(list, minutes(2), true);
+  EXPECT_NE(lines.find("{\"name\":\"b\",\"hostname\":\"h2\",\"pid\":22,\"state\":\"stopped\","
+                       "\"started_at\":\"2026-12-01T08:00:00Z\",\"heartbeat_at\":\"2026-12-01T11:00:00Z\","
+                       "\"stopped_at\":\"2026-12-01T11:00:00Z\",\"leases\":0,\"crawls\":30,\"failures\":0,"
+                       "\"crawls_per_hour\":1E1}\n"),
+            std::string::npos)
+      << lines;
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 3);
+}
+
+TEST_F(FleetNodeTest, NodesCommandListsTheFleetAndRefusesASqliteFile) {
+  // `jobtrawl nodes --db URL` against the server; a file path is exit 2.
+  pg::Connection c = Must(pg::Connection::Open(url_));
+  auto q = Must(pg::WorkQueue::Open(c, pg::WorkQueueOptions{.node = "crawler-1", .hostname = "box"}));
+  Must(q.Register());
+  std::ostringstream out, err;
+  ASSERT_EQ(NodesCommand(NodesOptions{.db = url_}, out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("crawler-1  box"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("live"), std::string::npos) << out.str();
+  std::ostringstream out2, err2;
+  EXPECT_EQ(NodesCommand(NodesOptions{.db = "/var/lib/jobtrawl/jobs.db"}, out2, err2), 2);
+  EXPECT_NE(err2.str().find("SQLite"), std::string::npos) << err2.str();
+  EXPECT_EQ(NodesCommand(NodesOptions{.db = url_, .format = "xml"}, out2, err2), 2);
 }
 
 TEST(FleetNodeNameTest, TheConfiguredNameElseHostAndPid) {
