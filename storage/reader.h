@@ -170,7 +170,12 @@ class Reader {
   // them), so a search never gives fewer rows than there are. bm25's
   // inverse document frequencies are still those of the whole table.
   // --since is turned into a lower bound on the id when few postings are
-  // that recent, so the walk stops at the oldest of them.
+  // that recent, so the walk stops at the oldest of them; --closed into an
+  // upper bound, the newest closed posting (index postings_closed, schema
+  // v16), so the walk does not go through the newer, open ones. bm25 is
+  // computed only for the matches that pass the filters. A prefix query
+  // is run as the words it stands for (ExpandSearchPrefixes), looked up
+  // in the index's vocabulary.
   std::expected<std::vector<Row>, Error> Search(const PostingFilter& filter,
                                                 std::string_view mark_open,
                                                 std::string_view mark_close);
