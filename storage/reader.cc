@@ -381,25 +381,27 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   // cannot pass (integers of ours, so written into the statement):
   //  - --since: when fewer than kSinceFloorScan postings are that recent,
   //    the smallest of their ids (exact: first_seen is not assumed to grow
-  //    with the id; the condition on first_seen stays);
+  //    with the id; the condition on first_seen stays). Counting them
+  //    walks the first_seen index (6 ms for 93,000 postings), and the
+  //    first window does not need it (rows below it fail the filter
+  //    anyway), so it is computed only for the second one;
   //  - --closed: the newest closed posting (the partial index
   //    postings_closed, schema v16). Postings close weeks after they are
   //    first seen, so the newest matches are open and a walk from the top
   //    went through all of them first.
-  std::string floor_sql;
+  auto since_floor = [&]() -> std::string {
+    if (filter.since.empty()) return "";
+    SQLite::Statement floor(*db_,
+                            "SELECT count(*), min(id) FROM (SELECT id FROM postings "
+                            "WHERE first_seen >= ? LIMIT " + std::to_string(kSinceFloorScan) + ")");
+    floor.bind(1, filter.since);
+    if (!floor.executeStep() || floor.getColumn(0).getInt64() >= kSinceFloorScan) return "";
+    const std::int64_t least = floor.getColumn(1).isNull() ? std::int64_t{1} << 62 : floor.getColumn(1).getInt64();
+    return " AND postings_fts.rowid >= " + std::to_string(least);
+  };
   std::string ceiling_sql;
   std::optional<std::int64_t> ceiling;
   try {
-    if (!filter.since.empty()) {
-      SQLite::Statement floor(*db_,
-                              "SELECT count(*), min(id) FROM (SELECT id FROM postings "
-                              "WHERE first_seen >= ? LIMIT " + std::to_string(kSinceFloorScan) + ")");
-      floor.bind(1, filter.since);
-      if (floor.executeStep() && floor.getColumn(0).getInt64() < kSinceFloorScan) {
-        const std::int64_t least = floor.getColumn(1).isNull() ? std::int64_t{1} << 62 : floor.getColumn(1).getInt64();
-        floor_sql = " AND postings_fts.rowid >= " + std::to_string(least);
-      }
-    }
     if (filter.state == PostingFilter::State::kClosed) {
       SQLite::Statement newest_closed(
           *db_, "SELECT max(id) FROM postings INDEXED BY postings_closed WHERE closed_at IS NOT NULL");
@@ -440,10 +442,12 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   // The newest matches of the query, then the filters.
   const std::string narrowed = "SELECT id, score FROM (SELECT postings_fts.rowid AS id, CASE WHEN p.id IS NOT NULL THEN " +
                                bm25_of_row + " END AS score FROM postings_fts LEFT JOIN" + filter_index + c.sql +
-                               " WHERE postings_fts MATCH ?3" + floor_sql + newest + ") WHERE score IS NOT NULL";
+                               " WHERE postings_fts MATCH ?3" + newest + ") WHERE score IS NOT NULL";
   // The newest matches that pass the filters (without a window: all).
-  const std::string passing = bm25 + (filtered ? " CROSS JOIN" + filter_index : "") + " WHERE postings_fts MATCH ?3" +
-                              floor_sql + ceiling_sql + c.sql + (windowed ? newest : "");
+  auto passing = [&](const std::string& floor_sql) {
+    return bm25 + (filtered ? " CROSS JOIN" + filter_index : "") + " WHERE postings_fts MATCH ?3" + floor_sql +
+           ceiling_sql + c.sql + (windowed ? newest : "");
+  };
   auto ranked = [&](const std::string& matches) {
     return std::string("SELECT ") + kExportColumns +
            ", top.score AS score, "
@@ -478,8 +482,8 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   // it passes): a walk of at most rank_window rowids, no lookups.
   auto window_above_ceiling = [&] {
     if (!ceiling) return false;
-    SQLite::Statement q(*db_, "SELECT count(*) FROM (SELECT postings_fts.rowid FROM postings_fts WHERE postings_fts MATCH ?1" +
-                                  floor_sql + " AND postings_fts.rowid > " + std::to_string(*ceiling) + " LIMIT ?2)");
+    SQLite::Statement q(*db_, "SELECT count(*) FROM (SELECT postings_fts.rowid FROM postings_fts WHERE postings_fts MATCH ?1"
+                              " AND postings_fts.rowid > " + std::to_string(*ceiling) + " LIMIT ?2)");
     q.bind(1, match);
     q.bind(2, filter.rank_window);
     return q.executeStep() && q.getColumn(0).getInt64() >= filter.rank_window;
@@ -489,7 +493,7 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
       std::vector<Row> rows = run(ranked(narrowed));
       if (static_cast<std::int64_t>(rows.size()) >= limit) return rows;
     }
-    return run(ranked(passing));
+    return run(ranked(passing(since_floor())));
   } catch (const SQLite::Exception& e) {
     if (auto why = bad_query(e.what())) return std::unexpected(*why);
     return std::unexpected(StorageFailure("search failed", e));
