@@ -43,6 +43,62 @@ bool IsBarewordByte(unsigned char ch) {
   return ch >= 0x80 || std::isalnum(ch) != 0 || ch == '_' || ch == 0x1A;
 }
 
+// Whether FTS5 keyword `k` (AND, OR, NOT) ends `text` / begins `text`, as
+// a word of its own.
+bool EndsWithKeyword(std::string_view text) {
+  for (std::string_view k : {"AND", "OR", "NOT"}) {
+    if (text.ends_with(k) && (text.size() == k.size() || !IsBarewordByte(static_cast<unsigned char>(text[text.size() - k.size() - 1])))) {
+      return true;
+    }
+  }
+  return false;
+}
+bool StartsWithKeyword(std::string_view text) {
+  for (std::string_view k : {"AND", "OR", "NOT"}) {
+    if (text.starts_with(k) && (text.size() == k.size() || !IsBarewordByte(static_cast<unsigned char>(text[k.size()])))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view TrimSpace(std::string_view s, bool front) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  if (front) {
+    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  } else {
+    while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Whether a ( group ) may stand between `before` (the query so far) and
+// `after` (the rest). FTS5 (SQLite 3.40) joins phrases by implicit AND
+// but not a parenthesized group: `rust ("a" OR "b")` is a syntax error.
+// So the prefix must be an operand of its own: at the start, after "(" or
+// an operator, and before the end, ")" or an operator; a column filter
+// before it (`title:`, `-title:`, `{a b}:`) counts as part of it.
+bool StandaloneOperand(std::string_view before, std::string_view after) {
+  after = TrimSpace(after, true);
+  if (!after.empty() && after.front() != ')' && !StartsWithKeyword(after)) return false;
+  before = TrimSpace(before, false);
+  if (!before.empty() && before.back() == ':') {  // a column filter: look before it
+    before.remove_suffix(1);
+    before = TrimSpace(before, false);
+    if (!before.empty() && before.back() == '}') {
+      const auto open = before.rfind('{');
+      if (open == std::string_view::npos) return false;
+      before = before.substr(0, open);
+    } else {
+      while (!before.empty() && IsBarewordByte(static_cast<unsigned char>(before.back()))) before.remove_suffix(1);
+    }
+    before = TrimSpace(before, false);
+    if (!before.empty() && before.back() == '-') before.remove_suffix(1);
+    before = TrimSpace(before, false);
+  }
+  return before.empty() || before.back() == '(' || EndsWithKeyword(before);
+}
+
 }  // namespace
 
 // Why (storage/reader.h): SQLite 3.40's FTS5 without a prefix index
@@ -136,6 +192,10 @@ std::string ExpandSearchPrefixes(std::string_view match, const PrefixWords& word
     };
     if (found.size() == 1) {
       out += quoted(found.front());
+    } else if (!StandaloneOperand(out, match.substr(end + 1))) {
+      out += match.substr(i, end + 1 - i);  // FTS5 has no implicit AND with a ( group )
+      i = end + 1;
+      continue;
     } else {
       out += '(';
       for (std::size_t k = 0; k < found.size(); ++k) out += (k ? " OR " : "") + quoted(found[k]);

@@ -128,9 +128,13 @@ using PrefixWords = std::function<std::vector<std::string>(const std::string& pr
 // kMinPrefixChars ASCII letters and digits (which the tokenizer keeps as
 // one token, lower-cased). One word is the same query exactly (matches,
 // bm25, snippet); several give the same matches, but bm25 weighs each word
-// by its own idf instead of the prefix as one term. Left as written:
-// prefixes inside "strings" and NEAR(...) groups, after `^`, next to the
-// phrase operator `+`, shorter ones, others with no word or too many.
+// by its own idf instead of the prefix as one term. Several words need a
+// group, and FTS5 (SQLite 3.40) has no implicit AND with a group, so they
+// are used only where the prefix is an operand of its own (`acc*`,
+// `rust AND acc*`, `acc* OR rust`, `x NOT title:acc*`, `(acc*)`), not
+// `rust acc*`. Left as written: prefixes inside "strings" and NEAR(...)
+// groups, after `^`, next to the phrase operator `+`, shorter ones,
+// others with no word or too many, several words elsewhere.
 // Column filters stay in force (`title:acc*` becomes `title:("w1" OR
 // "w2")`).
 inline constexpr std::size_t kMaxPrefixWords = 32;

@@ -443,6 +443,18 @@ TEST(ReaderTest, ExpandSearchPrefixesRewritesOnlyBarePrefixesWithFewWords) {
       {"Kube*", R"("kubernetes")"},
       {"kube* OR rust", R"("kubernetes" OR rust)"},
       {"rust kube*", R"(rust "kubernetes")"},
+      {"rust accessib*", "rust accessib*"},
+      {"accessib* rust", "accessib* rust"},
+      {"rust AND accessib*", R"(rust AND ("accessibility" OR "accessible"))"},
+      {"accessib* OR rust", R"(("accessibility" OR "accessible") OR rust)"},
+      {"rust NOT accessib*", R"(rust NOT ("accessibility" OR "accessible"))"},
+      {"(accessib*) OR rust", R"((("accessibility" OR "accessible")) OR rust)"},
+      {"rust title:accessib*", "rust title:accessib*"},
+      {"rust AND -title:accessib*", R"(rust AND -title:("accessibility" OR "accessible"))"},
+      {"rust AND {title company} : accessib*", R"(rust AND {title company} : ("accessibility" OR "accessible"))"},
+      {"rust {title company}:accessib*", "rust {title company}:accessib*"},
+      {"title:accessib* rust", "title:accessib* rust"},
+      {"ANDROID accessib*", "ANDROID accessib*"},
       {"title:accessib*", R"(title:("accessibility" OR "accessible"))"},
       {"{title company}: kube*", R"({title company}: "kubernetes")"},
       {"(kube* NOT rust)", R"(("kubernetes" NOT rust))"},
@@ -490,7 +502,11 @@ TEST(ReaderTest, SearchPrefixMatchesEveryWordWithItAndRanksOneWordAsFts5Would) {
     std::sort(v.begin(), v.end());
     return v;
   };
-  for (const std::string query : {"accessib*", "title:accessib*", "kube*", "acc* NOT kubernetes", "kube* OR screen"}) {
+  for (const std::string query :
+       {"accessib*", "title:accessib*", "kube*", "acc* NOT kubernetes", "kube* OR screen", "engineer accessib*",
+        "accessib* engineer", "engineer AND accessib*", "engineer NOT accessib*", "(accessib*) OR kube*",
+        "engineer title:accessib*", "title:accessib* engineer", "engineer AND -title:accessib*",
+        "engineer AND {title description}: accessib*", "(title:accessib*) OR kube*", "engineer kube*"}) {
     SCOPED_TRACE(query);
     const auto native = Column(db, "SELECT rowid FROM postings_fts WHERE postings_fts MATCH '" + query + "'");
     for (std::int64_t window : {std::int64_t{0}, std::int64_t{2}, PostingFilter::kDefaultRankWindow}) {
