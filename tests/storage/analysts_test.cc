@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "storage/reader.h"
 #include "storage/store.h"
@@ -549,6 +550,84 @@ TEST(ReaderTest, SearchPrefixMatchesEveryWordWithItAndRanksOneWordAsFts5Would) {
   auto column = reader->Search({.match = "salary:acc*"}, "", "");
   ASSERT_FALSE(column.has_value());
   EXPECT_EQ(column.error().code, Error::Code::kInvalidArgument);
+}
+
+TEST(ReaderTest, ExpandedPrefixQueriesAreValidAndMatchWhatFts5Matches) {
+  // Every query FTS5 accepts is still accepted after ExpandSearchPrefixes
+  // and matches the same rows: queries drawn at random (fixed seed) from
+  // words, prefixes, operators, groups, column filters, strings, NEAR, ^
+  // and +, on an index of a few documents.
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("CREATE VIRTUAL TABLE postings_fts USING fts5(title, company, location, description, skills, "
+          "tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\")");
+  const std::vector<std::string> docs = {
+      "accessible web|Acme|Berlin|accessibility audits and access control|rust",
+      "rust engineer|Initech|Paris|accessibly built systems|go",
+      "data analyst|Acme|Remote|analytics and access reviews|sql",
+      "web engineer|Globex|Berlin|engineering accessible forms|typescript",
+      "engineer|Initech|Oslo|nothing else|rust"};
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    std::vector<std::string> cols;
+    std::string col;
+    for (char ch : docs[i] + "|") {
+      if (ch == '|') {
+        cols.push_back(col);
+        col.clear();
+      } else {
+        col += ch;
+      }
+    }
+    SQLite::Statement insert(db, "INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, static_cast<std::int64_t>(i + 1));
+    for (int c = 0; c < 5; ++c) insert.bind(c + 2, cols[static_cast<std::size_t>(c)]);
+    insert.exec();
+  }
+  db.exec("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, postings_fts, row)");
+  const PrefixWords words = [&](const std::string& prefix, std::size_t max) {
+    std::string next = prefix;
+    next.back() = static_cast<char>(next.back() + 1);
+    SQLite::Statement q(db, "SELECT term FROM temp.words WHERE term >= ? AND term < ? LIMIT ?");
+    q.bind(1, prefix);
+    q.bind(2, next);
+    q.bind(3, static_cast<std::int64_t>(max));
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+  };
+  auto rows = [&](const std::string& query) -> std::optional<std::vector<std::string>> {
+    try {
+      return Column(db, "SELECT rowid FROM postings_fts WHERE postings_fts MATCH '" +
+                            [&] {
+                              std::string q;
+                              for (char ch : query) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+                              return q;
+                            }() + "' ORDER BY rowid");
+    } catch (const SQLite::Exception&) {
+      return std::nullopt;
+    }
+  };
+  const std::vector<std::string> pieces = {
+      "acc*", "access*", "eng*", "engineer", "rust", "web", "ana*", "AND", "OR", "NOT", "(", ")", "title:",
+      "-title:", "{title description}:", "\"accessible web\"", "\"acc*\"", "^", "+", "NEAR(acc* rust, 3)",
+      "Acc*", "zzz*", "ac*", "*", " "};
+  std::mt19937 rng(20261201);
+  int valid = 0, rewritten = 0;
+  for (int n = 0; n < 4000; ++n) {
+    std::string query;
+    const int length = 1 + static_cast<int>(rng() % 6);
+    for (int k = 0; k < length; ++k) query += pieces[rng() % pieces.size()] + (rng() % 3 ? " " : "");
+    const auto native = rows(query);
+    if (!native) continue;
+    ++valid;
+    const std::string expanded = ExpandSearchPrefixes(query, words);
+    if (expanded != query) ++rewritten;
+    const auto ours = rows(expanded);
+    ASSERT_TRUE(ours.has_value()) << query << " became " << expanded;
+    EXPECT_EQ(*ours, *native) << query << " became " << expanded;
+  }
+  EXPECT_GT(valid, 500);
+  EXPECT_GT(rewritten, 200);
 }
 
 TEST(ReaderTest, SearchSinceDoesNotAssumeFirstSeenGrowsWithTheId) {
