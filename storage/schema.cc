@@ -604,8 +604,19 @@ CREATE INDEX postings_search_filters ON postings (
   salary_annual_max, company_key, company);
 )sql";
 
-constexpr std::array<std::string_view, 15> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7, kV8,
-                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15};
+// Version 16: `jobtrawl search --closed` (storage::Reader::Search). The
+// newest closed posting bounds the walk over the query's matches from
+// above: postings close weeks after they are first seen, so the newest
+// matches are open, and a walk from the top went through all of them
+// before the first closed one. This partial index holds only the ids of
+// closed postings, so their maximum is one lookup. Closing a posting
+// (PostingStore) adds an entry; reopening one removes it.
+constexpr std::string_view kV16 = R"sql(
+CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
+)sql";
+
+constexpr std::array<std::string_view, 16> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,
+                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15, kV16};
 
 }  // namespace
 
