@@ -105,11 +105,17 @@ TEST_F(PgSchemaTest, EveryTableAndColumnOfSqliteInTheSameOrderAndType) {
       want.emplace_back(name, ExpectedPgType(table, name, cols.getColumn(1).getString()));
     }
     Result got = Must(pg_->Exec(
-        "SELECT column_name::text, data_type::text FROM information_schema.columns "
+        "SELECT column_name::text, data_type::text, collation_name::text FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
         {Value{table}}));
     std::vector<std::pair<std::string, std::string>> have;
-    for (int r = 0; r < got.Rows(); ++r) have.emplace_back(*got.Text(r, 0), *got.Text(r, 1));
+    for (int r = 0; r < got.Rows(); ++r) {
+      have.emplace_back(*got.Text(r, 0), *got.Text(r, 1));
+      // Text compares and sorts by code point, as SQLite's BINARY.
+      if (have.back().second == "text") {
+        EXPECT_EQ(got.Text(r, 2).value_or("default"), "C") << have.back().first;
+      }
+    }
     EXPECT_EQ(have, want);
     ++checked;
   }
