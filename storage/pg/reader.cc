@@ -182,7 +182,7 @@ std::expected<std::vector<Row>, jobtrawl::Error> PgReader::Search(const PostingF
                               "WHERE f.document @@ q.q" + c.sql + (windowed ? newest : "");
   auto ranked = [&](const std::string& matches) {
     return "WITH q AS (SELECT $1::tsquery AS q), m AS (" + matches +
-           "), top AS (SELECT m.id, -ts_rank(" + kRankWeights + ", f.document, q.q)::float8 AS score "
+           "), top AS (SELECT m.id, -ts_rank(" + kRankWeights + ", f.document, q.q, 1)::float8 AS score "
            "FROM m JOIN postings_fts f ON f.posting_id = m.id, q ORDER BY score, m.id LIMIT $2) "
            "SELECT " + kExportColumns +
            ", top.score AS score, "

@@ -14,8 +14,11 @@
 // Search: the query is FTS5's syntax (storage/pg/search_query.h) made a
 // tsquery; rank is ts_rank over postings_fts.document with weights title
 // 1.0, company 0.5, location and skills 0.25, description 0.1 (bm25's
-// 10, 5, 2/3, 1 scaled), `score` its negation (lower is better, as
-// bm25), ties by id; the rank window as Reader::Search. `snippet` is
+// 10, 5, 2/3, 1 scaled), divided by 1 + log(the document's length) (as
+// bm25 favours short documents, though bm25 does so per column and with
+// inverse document frequencies, so orders of near ties can differ),
+// `score` its negation (lower is better, as bm25), ties by id; the rank
+// window as Reader::Search. `snippet` is
 // ts_headline of the column that matches best (title, company, location,
 // description, skills in that order on a tie), about 16 words, matches
 // between the marks; it has no "…" where text was cut.
