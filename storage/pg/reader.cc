@@ -114,10 +114,6 @@ std::string Before(std::string_view now, std::chrono::hours h) {
 
 }  // namespace
 
-bool IsPostgresUrl(std::string_view database) {
-  return database.starts_with("postgresql://") || database.starts_with("postgres://");
-}
-
 std::expected<std::unique_ptr<PgReader>, jobtrawl::Error> PgReader::Open(std::string_view url) {
   auto c = Connection::Open(url);
   if (!c) return std::unexpected(Failure("cannot connect to the database", c.error()));

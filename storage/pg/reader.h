@@ -47,10 +47,6 @@
 
 namespace jobtrawl::storage::pg {
 
-// True for a postgresql:// or postgres:// URL (the [storage] database
-// values that name a server rather than a file).
-bool IsPostgresUrl(std::string_view database);
-
 class PgReader {
  public:
   static constexpr std::size_t kExportChunk = Reader::kExportChunk;
