@@ -278,9 +278,18 @@ TEST_F(PgCopyTest, CopiesEveryTableRowForRowKeepingIds) {
   // The identity sequences continue after the copied ids.
   Result next = Must(pg.Exec("INSERT INTO sources (name, kind, created_at) VALUES ('new', 'html', 't') RETURNING id"));
   EXPECT_EQ(*next.Int64(0, 0), lite.execAndGet("SELECT max(id) FROM sources").getInt64() + 1);
-  // Every posting is indexed for search.
+  // Every posting is indexed for search, with what the trigger would write.
   EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings_fts")).Int64(0, 0),
             lite.execAndGet("SELECT count(*) FROM postings").getInt64());
+  EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings p JOIN postings_fts f ON f.posting_id = p.id "
+                          "WHERE f.document = postings_fts_document(p.title, p.company, p.location, "
+                          "p.description, p.skills::text)")).Int64(0, 0),
+            lite.execAndGet("SELECT count(*) FROM postings").getInt64());
+  // The copy's bulk indexing left the insert trigger on: a new posting is indexed.
+  Result added = Must(pg.Exec("INSERT INTO postings (title, url, content_hash, first_seen, last_seen) "
+                              "VALUES ('Zookeeper', 'u', 'h', 't', 't') RETURNING id"));
+  EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings_fts WHERE document @@ 'zookeeper'::tsquery "
+                          "AND posting_id = " + std::to_string(*added.Int64(0, 0)))).Int64(0, 0), 1);
 }
 
 TEST_F(PgCopyTest, RefusesANonEmptyTargetUnlessToldToReplaceIt) {
@@ -309,6 +318,9 @@ TEST_F(PgCopyTest, AFailedCopyLeavesTheTargetAsItWas) {
   Connection pg = Connect(url_);
   EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings")).Int64(0, 0), 0);
   EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM sources")).Int64(0, 0), 0);
+  // The search trigger the copy turns off for a while is on again.
+  EXPECT_EQ(*Must(pg.Exec("SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'postings_fts_insert'")).Text(0, 0),
+            "O");
 }
 
 TEST_F(PgCopyTest, UpgradesAnOlderSqliteSchemaFirstAndRefusesAForeignFile) {
