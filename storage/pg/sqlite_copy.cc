@@ -241,6 +241,11 @@ std::expected<std::vector<CopiedTable>, jobtrawl::Error> CopySqliteToPostgres(co
     if (!indexed || indexed->Int64(0, 0).value_or(0) != 1) {
       return std::unexpected(jobtrawl::Error::Storage("the full-text index does not cover every posting; nothing was copied"));
     }
+    // Planner statistics now, not when autovacuum gets to it: the first
+    // queries after a bulk load otherwise plan on an empty table's.
+    if (auto analyzed = c->Exec("ANALYZE " + all_tables + ", postings_fts"); !analyzed) {
+      return std::unexpected(Failure("cannot analyze the copied tables", analyzed.error()));
+    }
     if (auto done = tx->Commit(); !done) return std::unexpected(Failure("cannot commit the copy", done.error()));
     lite.exec("COMMIT");
   } catch (const SQLite::Exception& e) {

@@ -14,8 +14,10 @@
 // http_cache, source_leases, alert_outbox. postings_fts is filled in one
 // statement once the postings are in (its insert trigger is disabled for
 // that while, inside the transaction, which holds postings locked
-// meanwhile); fts_pending (SQLite's transient queue) is not copied. Each identity sequence is then set past the largest id, and
-// every table's row count is compared with SQLite's before the commit.
+// meanwhile); fts_pending (SQLite's transient queue) is not copied. Each
+// identity sequence is then set past the largest id, every table's row
+// count is compared with SQLite's, and the tables are ANALYZEd (planner
+// statistics for the first queries) before the commit.
 // The SQLite side is read in one read transaction: one snapshot even when
 // a daemon writes meanwhile (stop it first to move what it writes after).
 //
