@@ -141,13 +141,17 @@ std::expected<std::unique_ptr<PgReader>, jobtrawl::Error> PgReader::Open(std::st
   return std::unique_ptr<PgReader>(new PgReader(std::move(*c)));
 }
 
-std::expected<std::string, jobtrawl::Error> PgReader::TsQuery(std::string_view match) {
+std::expected<std::string, jobtrawl::Error> SearchTsQuery(Connection& connection, std::string_view match) {
   return TranslateSearchQuery(match, [&](std::string_view text) -> std::expected<std::string, jobtrawl::Error> {
-    auto r = c_.Exec("SELECT phraseto_tsquery('jobtrawl', jobtrawl_fts_text($1))::text",
-                     {Value{std::string(text)}});
+    auto r = connection.Exec("SELECT phraseto_tsquery('jobtrawl', jobtrawl_fts_text($1))::text",
+                             {Value{std::string(text)}});
     if (!r) return std::unexpected(Failure("search failed", r.error()));
     return r->Text(0, 0).value_or("");
   });
+}
+
+std::expected<std::string, jobtrawl::Error> PgReader::TsQuery(std::string_view match) {
+  return SearchTsQuery(c_, match);
 }
 
 std::expected<std::vector<Row>, jobtrawl::Error> PgReader::Search(const PostingFilter& filter,

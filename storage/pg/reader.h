@@ -47,6 +47,13 @@
 
 namespace jobtrawl::storage::pg {
 
+// `match` (FTS5's syntax, search_query.h) as the tsquery text Search runs,
+// its words made lexemes on `connection` (phraseto_tsquery in the
+// configuration `jobtrawl`): for other code that matches postings the way
+// `jobtrawl search` does (alerts), as `postings_fts.document @@ $1::tsquery`.
+// Errors: kInvalidArgument for a query that cannot be read; kStorage.
+std::expected<std::string, jobtrawl::Error> SearchTsQuery(Connection& connection, std::string_view match);
+
 class PgReader {
  public:
   static constexpr std::size_t kExportChunk = Reader::kExportChunk;

@@ -579,6 +579,32 @@ TEST_F(PgReaderTest, QueriesBecomeTheseTsqueries) {
   EXPECT_EQ(tsq("Café"), "('cafe')");
 }
 
+TEST_F(PgReaderTest, SearchTsQueryMatchesWhatSearchFinds) {
+  // What alerts would run: the same postings as Search.
+  Connection c = Connect(url_);
+  for (const std::string q : {"rust", "title:engineer NOT senior", "\"C++\" OR cafe"}) {
+    SCOPED_TRACE(q);
+    auto tsquery = SearchTsQuery(c, q);
+    ASSERT_TRUE(tsquery.has_value()) << tsquery.error().message;
+    Result r = Must(c.Exec("SELECT posting_id FROM postings_fts WHERE document @@ $1::tsquery ORDER BY posting_id",
+                           {Value{*tsquery}}));
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < r.Rows(); ++i) ids.push_back(*r.Int64(i, 0));
+    PostingFilter f;
+    f.match = q;
+    f.limit = 100;
+    auto rows = pg_->Search(f, "", "");
+    ASSERT_TRUE(rows.has_value());
+    auto want = Ids(*rows);
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(ids, want);
+    EXPECT_FALSE(ids.empty());
+  }
+  auto bad = SearchTsQuery(c, "rust AND");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, jobtrawl::Error::Code::kInvalidArgument);
+}
+
 TEST_F(PgReaderTest, OpenRefusesWhatIsNoJobtrawlDatabase) {
   const std::string other = jobtrawl::testing::SharedPgServer().CreateDatabase();
   auto r = PgReader::Open(other);
