@@ -21,7 +21,8 @@
 // The SQLite side is read in one read transaction: one snapshot even when
 // a daemon writes meanwhile (stop it first to move what it writes after).
 //
-// Errors (the target unchanged in every case): kNotFound / kInvalidArgument
+// Errors (the target then holds none of the copied rows; the schema, when
+// this created it, stays): kNotFound / kInvalidArgument
 // from OpenExisting; kStorage for a schema version mismatch, a non-empty
 // target, a value PostgreSQL refuses (e.g. text with a NUL byte) with the
 // table and id, a count mismatch, a lost connection.
