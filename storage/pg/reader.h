@@ -20,8 +20,8 @@
 // `score` its negation (lower is better, as bm25), ties by id; the rank
 // window as Reader::Search. `snippet` is
 // ts_headline of the column that matches best (title, company, location,
-// description, skills in that order on a tie), about 16 words, matches
-// between the marks; it has no "…" where text was cut.
+// description, skills in that order on a tie), at most 16 words, matches
+// between the marks, "…" where it cuts the column's text (as FTS5's).
 //
 // Not thread-safe: one PgReader per thread. Errors:
 //   kInvalidArgument  a search query that cannot be read (search_query.h)

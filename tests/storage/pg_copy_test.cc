@@ -504,6 +504,17 @@ TEST_F(PgReaderTest, SearchRanksTitleMatchesFirstAsBm25Does) {
   for (std::size_t i = 1; i < got->size(); ++i) {
     EXPECT_LE(std::get<double>((*got)[i - 1].Get("score")), std::get<double>((*got)[i].Get("score")));
   }
+  // A match deep in a description is a piece of it with "…" where it is cut;
+  // a whole title has none.
+  f.match = "hardware";
+  got = pg_->Search(f, "[", "]");
+  ASSERT_TRUE(got.has_value() && !got->empty());
+  EXPECT_THAT(got->front().Text("snippet"), ::testing::StartsWith("…"));
+  EXPECT_THAT(got->front().Text("snippet"), HasSubstr("[hardware]"));
+  f.match = "title:rust";
+  got = pg_->Search(f, "[", "]");
+  ASSERT_TRUE(got.has_value() && !got->empty());
+  EXPECT_EQ(got->front().Text("snippet"), "Senior Backend Engineer ([Rust])");
   // A C++ match is highlighted as C++.
   f.match = "\"C++\"";
   got = pg_->Search(f, "<", ">");
