@@ -426,7 +426,13 @@ FROM postings p LEFT JOIN listings l ON l.posting_id = p.id
 GROUP BY p.id;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{{15, kV15}}};
+// Version 16 (SQLite v16): closed postings by id, where `search --closed`
+// starts its walk.
+constexpr std::string_view kV16 = R"sql(
+CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{{15, kV15}, {16, kV16}}};
 
 }  // namespace
 
