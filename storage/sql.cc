@@ -5,18 +5,16 @@
 
 namespace jobtrawl::storage::sql {
 
-Statement& Connection::Cached(std::string_view sql) {
+ScopedStatement Connection::Cached(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) it = cache_.emplace(std::string(sql), Prepare(sql)).first;
   it->second->Reset();
-  return *it->second;
+  return ScopedStatement(*it->second);
 }
 
 std::int64_t Connection::QueryInt64(std::string_view sql) {
-  Statement& s = Cached(sql);
-  const std::int64_t v = s.Step() ? s.Int64(0) : 0;
-  s.Reset();
-  return v;
+  auto s = Cached(sql);
+  return s.Step() ? s.Int64(0) : 0;
 }
 
 std::string ToDollarParameters(std::string_view sql, int* parameters) {

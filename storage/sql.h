@@ -36,6 +36,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace SQLite {
 class Database;
@@ -132,6 +133,35 @@ class Statement {
   }
 };
 
+// A connection's cached statement for one use: forwards to it, and resets
+// it when it goes out of scope (on SQLite a statement left mid-way would
+// hold its read transaction, and a checkpoint back, until the next use).
+class ScopedStatement {
+ public:
+  explicit ScopedStatement(Statement& s) : s_(&s) {}
+  ~ScopedStatement() { s_->Reset(); }
+  ScopedStatement(const ScopedStatement&) = delete;
+  ScopedStatement& operator=(const ScopedStatement&) = delete;
+  operator Statement&() { return *s_; }
+  Statement* operator->() { return s_; }
+
+  template <typename... A>
+  void Bind(A&&... a) { s_->Bind(std::forward<A>(a)...); }
+  void BindNull(int index) { s_->BindNull(index); }
+  bool Step() { return s_->Step(); }
+  int Exec() { return s_->Exec(); }
+  void Reset() noexcept { s_->Reset(); }
+  bool IsNull(int column) const { return s_->IsNull(column); }
+  std::int64_t Int64(int column) const { return s_->Int64(column); }
+  int Int(int column) const { return s_->Int(column); }
+  double Double(int column) const { return s_->Double(column); }
+  std::string Text(int column) const { return s_->Text(column); }
+  std::optional<std::string> OptText(int column) const { return s_->OptText(column); }
+
+ private:
+  Statement* s_;
+};
+
 // One database connection.
 class Connection {
  public:
@@ -147,10 +177,10 @@ class Connection {
   // PostgreSQL, statements of the same text share one server-side prepared
   // statement).
   virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
-  // The connection's statement for this text, prepared on first use and
-  // Reset here: callers must be done with it before asking again for the
-  // same text (no nesting of one text).
-  Statement& Cached(std::string_view sql);
+  // The connection's statement for this text, prepared on first use, for
+  // one use (reset when the handle goes): callers must be done with it
+  // before asking again for the same text (no nesting of one text).
+  ScopedStatement Cached(std::string_view sql);
 
   // Runs one or more statements without parameters.
   virtual void Exec(std::string_view sql) = 0;

@@ -36,6 +36,9 @@ namespace jobtrawl::storage {
 namespace internal {
 class Deduper;
 }
+namespace sql {
+class Connection;
+}
 
 // The newest schema version this build writes (PRAGMA user_version).
 int LatestSchemaVersion();
@@ -377,6 +380,9 @@ class PostingStore {
   std::expected<void, Error> BackfillFeatures();
   struct Statements;
   std::unique_ptr<SQLite::Database> db_;
+  // The store's SQL goes through conn_ (storage/sql.h); db_ stays for the
+  // SQLite-only parts (file setup, migrations, the alert filters' reader).
+  std::unique_ptr<sql::Connection> conn_;
   std::unique_ptr<internal::Deduper> deduper_;
   std::unique_ptr<Statements> stmts_;
   FaultHook fault_hook_;

@@ -64,7 +64,7 @@ class SqlTest : public ::testing::TestWithParam<Backend> {
 
   // Inserts (k, n) and returns the new row's id (RETURNING on both).
   std::int64_t Insert(std::string_view k, std::int64_t n) {
-    Statement& s = c_->Cached("INSERT INTO t (k, n) VALUES (?, ?) RETURNING id");
+    auto s = c_->Cached("INSERT INTO t (k, n) VALUES (?, ?) RETURNING id");
     s.Bind(1, k);
     s.Bind(2, n);
     EXPECT_TRUE(s.Step());
@@ -95,7 +95,7 @@ TEST_P(SqlTest, ValuesRoundTripByType) {
   s->Bind(4, std::optional<std::string>());
   EXPECT_EQ(s->Exec(), 1);
 
-  Statement& q = c_->Cached("SELECT k, n, x, j FROM t ORDER BY n");
+  auto q = c_->Cached("SELECT k, n, x, j FROM t ORDER BY n");
   ASSERT_TRUE(q.Step());
   EXPECT_EQ(q.Text(0), text);
   EXPECT_EQ(q.Int64(1), -9223372036854775807LL - 1);
@@ -112,11 +112,11 @@ TEST_P(SqlTest, ValuesRoundTripByType) {
 TEST_P(SqlTest, OnConflictDoNothingAndDoUpdateWithExcludedAndWhere) {
   // The upsert forms the store uses: both engines accept them as written.
   Insert("a", 1);
-  Statement& ignore = c_->Cached("INSERT INTO t (k, n) VALUES (?, ?) ON CONFLICT DO NOTHING");
+  auto ignore = c_->Cached("INSERT INTO t (k, n) VALUES (?, ?) ON CONFLICT DO NOTHING");
   ignore.Bind(1, "a");
   ignore.Bind(2, 5);
   EXPECT_EQ(ignore.Exec(), 0);
-  Statement& upsert = c_->Cached(
+  auto upsert = c_->Cached(
       "INSERT INTO t (k, n) VALUES (?1, ?2) ON CONFLICT (k) DO UPDATE SET n = excluded.n "
       "WHERE t.n < excluded.n");
   upsert.Bind(1, "a");
@@ -133,7 +133,7 @@ TEST_P(SqlTest, ReturningGivesTheNewIdAndIsNotDistinctFromMatchesNulls) {
   const std::int64_t b = Insert("b", 2);
   EXPECT_GT(b, a);
   // (A json column has no = on PostgreSQL: compare such columns as text.)
-  Statement& q = c_->Cached("SELECT count(*) FROM t WHERE x IS NOT DISTINCT FROM ?");
+  auto q = c_->Cached("SELECT count(*) FROM t WHERE x IS NOT DISTINCT FROM ?");
   q.BindNull(1);
   ASSERT_TRUE(q.Step());
   EXPECT_EQ(q.Int64(0), 2);
@@ -148,7 +148,7 @@ TEST_P(SqlTest, CastGivesAParameterItsTypeWhereNothingElseDoes) {
   // text ('10' < '9'); CAST(? AS bigint) means the same on both.
   const std::string sql = std::string("SELECT ") + std::string(c_->dialect().least) +
                           "(CAST(? AS bigint), CAST(? AS bigint))";
-  Statement& q = c_->Cached(sql);
+  auto q = c_->Cached(sql);
   q.Bind(1, 10);
   q.Bind(2, 9);
   ASSERT_TRUE(q.Step());
@@ -181,7 +181,7 @@ TEST_P(SqlTest, TransactionRollsBackUnlessCommittedAndNestsIntoTheCallers) {
 
 TEST_P(SqlTest, ConstraintViolationIsAnExceptionThatIsNotTransient) {
   Insert("a", 1);
-  Statement& s = c_->Cached("INSERT INTO t (k, n) VALUES (?, ?)");
+  auto s = c_->Cached("INSERT INTO t (k, n) VALUES (?, ?)");
   s.Bind(1, "a");
   s.Bind(2, 1);
   try {
@@ -200,7 +200,7 @@ TEST_P(SqlTest, ConstraintViolationIsAnExceptionThatIsNotTransient) {
 }
 
 TEST_P(SqlTest, BindingBeyondTheParametersThrows) {
-  Statement& s = c_->Cached("SELECT count(*) FROM t WHERE n = ?");
+  auto s = c_->Cached("SELECT count(*) FROM t WHERE n = ?");
   EXPECT_THROW(s.Bind(2, 1), Exception);
 }
 
