@@ -29,6 +29,21 @@ constexpr const char* kContentColumns =
 constexpr const char* kNodeColumns =
     "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0, seniority";
 
+// "title = excluded.title, ..." for every content column.
+std::string ExcludedContent() {
+  std::string out;
+  std::string_view columns = kContentColumns;
+  while (!columns.empty()) {
+    const size_t comma = columns.find(", ");
+    const std::string c(columns.substr(0, comma));
+    if (!out.empty()) out += ", ";
+    out += c + " = excluded." + c;
+    if (comma == std::string_view::npos) break;
+    columns.remove_prefix(comma + 2);
+  }
+  return out;
+}
+
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -167,20 +182,22 @@ struct Deduper::Statements {
         splits(db.Prepare("SELECT listing_a, listing_b FROM dedup_splits WHERE listing_a = ?1 OR listing_b = ?1")),
         any_splits(db.Prepare("SELECT EXISTS (SELECT 1 FROM dedup_splits)")),
         canonical_of(db.Prepare("SELECT canonical_listing_id FROM postings WHERE id = ?")),
-        save_copy(db.Prepare(std::string("INSERT OR REPLACE INTO listing_copies (listing_id, ") +
-                          kContentColumns + ") SELECT ?1, " + kContentColumns +
-                          " FROM postings WHERE id = ?2")),
+        save_copy(db.Prepare(std::string("INSERT INTO listing_copies (listing_id, ") +
+                          kContentColumns + ") SELECT CAST(?1 AS bigint), " + kContentColumns +
+                          " FROM postings WHERE id = ?2 ON CONFLICT (listing_id) DO UPDATE SET " +
+                          ExcludedContent())),
         load_copy(db.Prepare(std::string("UPDATE postings SET (") + kContentColumns + ") = (SELECT " +
                           kContentColumns +
                           " FROM listing_copies WHERE listing_id = ?1), canonical_listing_id = ?1, "
                           // Only a change of what the posting shows is an update.
-                          "updated_at = CASE WHEN content_hash IS (SELECT content_hash FROM "
+                          "updated_at = CASE WHEN content_hash IS NOT DISTINCT FROM (SELECT content_hash FROM "
                           "listing_copies WHERE listing_id = ?1) THEN updated_at ELSE ?3 END "
                           "WHERE id = ?2")),
         insert_from_copy(db.Prepare(std::string("INSERT INTO postings (") + kContentColumns +
                                  ", first_seen, last_seen, canonical_listing_id) SELECT " +
                                  kContentColumns +
-                                 ", ?2, ?2, ?1 FROM listing_copies WHERE listing_id = ?1 RETURNING id")),
+                                 ", ?2, ?2, CAST(?1 AS bigint) FROM listing_copies WHERE listing_id = ?1 "
+                                 "RETURNING id")),
         delete_copy(db.Prepare("DELETE FROM listing_copies WHERE listing_id = ?")),
         move_listing(db.Prepare("UPDATE listings SET posting_id = ?1 WHERE id = ?2")),
         move_revisions(db.Prepare("UPDATE revisions SET posting_id = ?1 WHERE posting_id = ?2")),
@@ -191,8 +208,9 @@ struct Deduper::Statements {
                       "closed_at = t.closed_at FROM (SELECT min(first_seen) AS first_seen, "
                       "max(last_seen) AS last_seen, CASE WHEN count(*) > count(closed_at) THEN NULL "
                       "ELSE max(closed_at) END AS closed_at FROM listings WHERE posting_id = ?1) AS t "
-                      "WHERE postings.id = ?1 AND (postings.first_seen IS NOT t.first_seen "
-                      "OR postings.last_seen IS NOT t.last_seen OR postings.closed_at IS NOT t.closed_at)")),
+                      "WHERE postings.id = ?1 AND (postings.first_seen IS DISTINCT FROM t.first_seen "
+                      "OR postings.last_seen IS DISTINCT FROM t.last_seen "
+                      "OR postings.closed_at IS DISTINCT FROM t.closed_at)")),
         source(db.Prepare("SELECT name, kind FROM sources WHERE id = ?")) {}
 
   std::unique_ptr<sql::Statement> candidates;

@@ -17,7 +17,8 @@ std::int64_t Connection::QueryInt64(std::string_view sql) {
   return s.Step() ? s.Int64(0) : 0;
 }
 
-std::string ToDollarParameters(std::string_view sql, int* parameters) {
+std::string ToDollarParameters(std::string_view sql, int* parameters, std::vector<bool>* used) {
+  if (used != nullptr) used->clear();
   std::string out;
   out.reserve(sql.size() + 16);
   int largest = 0;
@@ -51,6 +52,10 @@ std::string ToDollarParameters(std::string_view sql, int* parameters) {
       }
       if (digits == 0) n = largest + 1;
       if (n > largest) largest = n;
+      if (used != nullptr) {
+        if (used->size() < static_cast<size_t>(n)) used->resize(static_cast<size_t>(n), false);
+        (*used)[static_cast<size_t>(n - 1)] = true;
+      }
       out += '$';
       out += std::to_string(n);
     } else {

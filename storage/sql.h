@@ -37,6 +37,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace SQLite {
 class Database;
@@ -235,8 +236,9 @@ std::unique_ptr<Connection> WrapSqlite(SQLite::Database& db);
 
 // `sql` with SQLite's `?` and `?NNN` parameters rewritten to PostgreSQL's
 // `$n` (outside '...' strings, "..." identifiers, -- and /* */ comments);
-// `parameters` gets the largest number used.
-std::string ToDollarParameters(std::string_view sql, int* parameters = nullptr);
+// `parameters` gets the largest number used, and `used[n - 1]` says whether
+// $n appears (SQLite allows gaps: ?1, ?3).
+std::string ToDollarParameters(std::string_view sql, int* parameters = nullptr, std::vector<bool>* used = nullptr);
 
 }  // namespace jobtrawl::storage::sql
 

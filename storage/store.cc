@@ -20,6 +20,11 @@
 #include "storage/sql.h"
 #include "storage/sqlite_file.h"
 
+#ifdef JOBTRAWL_HAVE_POSTGRESQL
+#include "storage/pg/schema.h"
+#include "storage/pg/sql_pg.h"
+#endif
+
 namespace jobtrawl::storage {
 namespace {
 
@@ -152,6 +157,22 @@ std::string NormalizedValues() {
   std::string out;
   for (int i = 0; i < static_cast<int>(std::size(kNormalizedFields)); ++i) {
     out += ", ?" + std::to_string(kFirstNormalized + i);
+  }
+  return out;
+}
+// "a = excluded.a, b = excluded.b" for the columns in `columns` ("a, b").
+std::string ExcludedAssignments(std::string_view columns) {
+  std::string out;
+  while (!columns.empty()) {
+    const size_t comma = columns.find(',');
+    std::string_view c = columns.substr(0, comma);
+    while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+    if (!c.empty()) {
+      if (!out.empty()) out += ", ";
+      out += std::string(c) + " = excluded." + std::string(c);
+    }
+    if (comma == std::string_view::npos) break;
+    columns.remove_prefix(comma + 1);
   }
   return out;
 }
@@ -409,9 +430,9 @@ std::string EncodeKeys(const std::vector<std::string>& keys) {
 
 // Prepared once, reset and rebound for each use.
 struct PostingStore::Statements {
-  explicit Statements(sql::Connection& db)
+  explicit Statements(sql::Connection& db, bool sqlite = true)
       : find_listing(db.Prepare("SELECT l.id, l.posting_id, l.content_hash, l.closed_at IS NOT NULL, "
-                         "p.canonical_listing_id IS l.id, l.company_key, l.title_family, l.cities, "
+                         "p.canonical_listing_id IS NOT DISTINCT FROM l.id, l.company_key, l.title_family, l.cities, "
                          "l.simhash, l.features_version, l.seniority "
                          "FROM listings l JOIN postings p ON p.id = l.posting_id "
                          "WHERE l.source_id = ? AND l.key = ?")),
@@ -429,10 +450,12 @@ struct PostingStore::Statements {
                            "valid_through=?12, url=?13, apply_url=?14, external_id=?15, "
                            "description=?16, description_markdown=?20, content_hash=?17, last_seen=?18, updated_at=?18, "
                            "closed_at=NULL WHERE id=?19")),
-        write_copy(db.Prepare(std::string("INSERT OR REPLACE INTO listing_copies (") + kPostingFields +
+        write_copy(db.Prepare(std::string("INSERT INTO listing_copies (") + kPostingFields +
                            ", content_hash, listing_id, description_markdown" + NormalizedColumns() +
                            ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-                           "?17,?19,?20" + NormalizedValues() + ")")),
+                           "?17,?19,?20" + NormalizedValues() + ") ON CONFLICT (listing_id) DO UPDATE SET " +
+                           ExcludedAssignments(std::string(kPostingFields) + ", content_hash, description_markdown" +
+                                               NormalizedColumns()))),
         touch_posting(db.Prepare("UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2")),
         insert_listing(db.Prepare("INSERT INTO listings (posting_id, source_id, key, url, external_id, "
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
@@ -452,14 +475,16 @@ struct PostingStore::Statements {
                         "links = excluded.links, listing_keys = excluded.listing_keys, "
                         "fetched_at = excluded.fetched_at, last_used = excluded.last_used")),
         mark_cache_used(db.Prepare("UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?")),
-        start_search_batch(db.Prepare("INSERT OR IGNORE INTO fts_pending (posting_id) VALUES (0)")),
-        index_search_batch(db.Prepare("INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
+        start_search_batch(sqlite ? db.Prepare("INSERT INTO fts_pending (posting_id) VALUES (0) ON CONFLICT DO NOTHING")
+                                  : nullptr),
+        index_search_batch(sqlite ? db.Prepare("INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
                                "SELECT p.id, p.title, p.company, p.location, p.description, p.skills "
                                // CROSS JOIN: walk the queue, not postings (the
                                // planner would scan postings for p.id > 0).
                                "FROM fts_pending f CROSS JOIN postings p ON p.id = f.posting_id "
-                               "WHERE f.posting_id > 0 ORDER BY f.posting_id")),
-        end_search_batch(db.Prepare("DELETE FROM fts_pending")) {}
+                               "WHERE f.posting_id > 0 ORDER BY f.posting_id")
+                                  : nullptr),
+        end_search_batch(sqlite ? db.Prepare("DELETE FROM fts_pending") : nullptr) {}
 
   std::unique_ptr<sql::Statement> find_listing;
   std::unique_ptr<sql::Statement> insert_posting;
@@ -483,13 +508,14 @@ struct PostingStore::Statements {
   std::unique_ptr<sql::Statement> end_search_batch;
 };
 
-PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
+PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> conn,
+                           const StoreOptions& options)
     : db_(std::move(db)),
-      conn_(sql::WrapSqlite(*db_)),
+      conn_(conn ? std::move(conn) : sql::WrapSqlite(*db_)),
       deduper_(std::make_unique<internal::Deduper>(*conn_, options.dedup_distance,
                                                    options.canonical_kinds,
                                                    options.dedup_max_component)),
-      stmts_(std::make_unique<Statements>(*conn_)) {}
+      stmts_(std::make_unique<Statements>(*conn_, conn_->engine() == sql::Engine::kSqlite)) {}
 
 PostingStore::~PostingStore() = default;
 
@@ -553,12 +579,51 @@ std::filesystem::path BackupPathBeforeMigration(const std::filesystem::path& dat
   return database.string() + ".v" + std::to_string(version) + ".bak";
 }
 
+bool IsPostgresUrl(std::string_view database) {
+  return database.starts_with("postgresql://") || database.starts_with("postgres://");
+}
+
+std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenPostgres(const std::string& url,
+                                                                               const StoreOptions& options,
+                                                                               bool existing) {
+#ifdef JOBTRAWL_HAVE_POSTGRESQL
+  // The URL may hold a password: errors name the server (libpq's text
+  // says host and port) but never repeat the URL.
+  auto connection = pg::Connection::Open(url);
+  if (!connection) return std::unexpected(connection.error().ToError());
+  if (existing) {
+    auto has_schema = connection->Exec("SELECT to_regclass('schema_version') IS NOT NULL");
+    if (!has_schema) return std::unexpected(has_schema.error().ToError());
+    if (has_schema->Int64(0, 0).value_or(0) == 0) {
+      return std::unexpected(
+          Error::InvalidArgument("the PostgreSQL database is not a jobtrawl database (it has no schema_version)"));
+    }
+  }
+  if (auto migrated = pg::MigrateSchema(*connection); !migrated) {
+    return std::unexpected(migrated.error().ToError());
+  }
+  auto store = Guard("cannot prepare statements", [&] {
+    return std::unique_ptr<PostingStore>(new PostingStore(nullptr, pg::WrapForSql(std::move(*connection)), options));
+  });
+  if (!store) return store;
+  if (auto filled = (*store)->BackfillFeatures(); !filled) return std::unexpected(filled.error());
+  return store;
+#else
+  (void)url;
+  (void)options;
+  (void)existing;
+  return std::unexpected(Error::InvalidArgument(
+      "this jobtrawl was built without PostgreSQL support (libpq): it cannot open a postgresql:// database"));
+#endif
+}
+
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     const std::filesystem::path& path, const StoreOptions& options) {
   if (options.dedup_distance < -1 || options.dedup_distance > 3) {
     return std::unexpected(Error::InvalidArgument(
         "dedup_distance must be -1 (off) or 0..3, not " + std::to_string(options.dedup_distance)));
   }
+  if (IsPostgresUrl(path.native())) return OpenPostgres(path.native(), options, /*existing=*/false);
   const bool on_disk = path != ":memory:" && !path.empty();
   auto db = Guard("cannot open database " + path.string(), [&] {
     auto opened = std::make_unique<SQLite::Database>(
@@ -611,7 +676,7 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     return std::unexpected(migrated.error());
   }
   auto store = Guard("cannot prepare statements", [&] {
-    return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db), options));
+    return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db), nullptr, options));
   });
   if (!store) return store;
   if (auto filled = (*store)->BackfillFeatures(); !filled) return std::unexpected(filled.error());
@@ -620,6 +685,10 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
 
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenExisting(
     const std::filesystem::path& path, const StoreOptions& options) {
+  if (IsPostgresUrl(path.native())) {
+    if (options.dedup_distance < -1 || options.dedup_distance > 3) return Open(path, options);
+    return OpenPostgres(path.native(), options, /*existing=*/true);
+  }
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return std::unexpected(Error::NotFound("no database at " + path.string()));
@@ -646,6 +715,7 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenExisting(
 std::expected<void, Error> PostingStore::BackfillFeatures() {
   if (!deduper_->enabled()) return {};
   const std::string now = FormatUtc(Clock::now());
+  const bool sqlite = conn_->engine() == sql::Engine::kSqlite;
   // A listing's own content is its posting's when it is the one shown,
   // else its listing_copies row.
   auto pick = [](const char* column) {
@@ -655,7 +725,8 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   const std::string select =
       "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
       ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") +
-      " FROM listings l INDEXED BY listings_features_stale JOIN postings p ON p.id = l.posting_id "
+      " FROM listings l " + std::string(sqlite ? "INDEXED BY listings_features_stale " : "") +
+      "JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
       "WHERE l.features_version < 3 LIMIT 1000";
   // Every row read gets the current version and so leaves the index: the
@@ -666,9 +737,13 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
     auto more = Atomically(*conn_, "cannot fill in matching features", [&] {
       static_assert(internal::kFeaturesVersion == 3, "the literal above and listings_features_stale");
       auto q = conn_->Cached(select);
-      auto cities = conn_->Cached("SELECT json_extract(value, '$.city') FROM "
-                               "json_each(CASE WHEN json_valid(?1) THEN ?1 END) "
-                               "WHERE json_extract(value, '$.city') IS NOT NULL");
+      auto cities = conn_->Cached(
+          sqlite ? "SELECT json_extract(value, '$.city') FROM "
+                   "json_each(CASE WHEN json_valid(?1) THEN ?1 END) "
+                   "WHERE json_extract(value, '$.city') IS NOT NULL"
+                 // places is a json column on PostgreSQL: always valid.
+                 : "SELECT e->>'city' FROM json_array_elements(CAST(?1 AS json)) AS e "
+                   "WHERE e->>'city' IS NOT NULL");
       auto text = [&](int i) -> std::optional<std::string> {
         if (q.IsNull(i)) return std::nullopt;
         return q.Text(i);
@@ -705,6 +780,10 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
 }
 
 int PostingStore::SchemaVersion() const {
+  if (!db_) {
+    return Guard("", [&] { return static_cast<int>(conn_->QueryInt64("SELECT max(version) FROM schema_version")); })
+        .value_or(-1);
+  }
   return Guard("", [&] { return db_->execAndGet("PRAGMA user_version").getInt(); }).value_or(-1);
 }
 
@@ -718,6 +797,7 @@ std::optional<Error> PostingStore::Fault(std::string_view call) {
 }
 
 void PostingStore::StartSearchBatch() {
+  if (!stmts_->start_search_batch) return;  // PostgreSQL: triggers index at once
   stmts_->start_search_batch->Reset();
   stmts_->start_search_batch->Exec();
 }
@@ -725,6 +805,7 @@ void PostingStore::StartSearchBatch() {
 // One statement indexes every queued posting: FTS5 keeps their terms in
 // memory (up to its hashsize) and writes segments of many documents.
 void PostingStore::FlushSearchBatch() {
+  if (!stmts_->index_search_batch) return;
   stmts_->index_search_batch->Reset();
   stmts_->index_search_batch->Exec();
   stmts_->end_search_batch->Reset();
@@ -770,8 +851,8 @@ std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view n
   return Guard("cannot record source", [&] {
     // The kind is the config's: it changes only when the config's does.
     auto insert = conn_->Cached("INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?) "
-                             "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind "
-                             "WHERE kind <> excluded.kind");
+                             "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind "
+                             "WHERE sources.kind <> excluded.kind");
     insert.Bind(1, std::string(name));
     insert.Bind(2, std::string(kind));
     insert.Bind(3, std::string(now));
@@ -1038,8 +1119,11 @@ std::expected<std::int64_t, Error> PostingStore::SplitListing(std::int64_t posti
                                              " is not a sighting of posting " +
                                              std::to_string(posting_id)));
     }
-    auto split = conn_->Cached("INSERT OR IGNORE INTO dedup_splits (listing_a, listing_b, split_at) "
-                            "VALUES (min(?1, ?2), max(?1, ?2), ?3)");
+    const sql::Dialect& d = conn_->dialect();
+    auto split = conn_->Cached(std::string("INSERT INTO dedup_splits (listing_a, listing_b, split_at) VALUES (") +
+                               std::string(d.least) + "(CAST(?1 AS bigint), CAST(?2 AS bigint)), " +
+                               std::string(d.greatest) + "(CAST(?1 AS bigint), CAST(?2 AS bigint)), ?3) "
+                               "ON CONFLICT DO NOTHING");
     int pairs = 0;
     while (others.Step()) {
       split.Reset();
@@ -1237,8 +1321,8 @@ std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLe
     // One statement, so the check and the take are atomic across processes.
     auto take = conn_->Cached("INSERT INTO source_leases (source_id, holder, acquired_at, expires_at) "
                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id) DO UPDATE SET "
-                           "holder = excluded.holder, acquired_at = CASE WHEN holder = "
-                           "excluded.holder THEN acquired_at ELSE excluded.acquired_at END, "
+                           "holder = excluded.holder, acquired_at = CASE WHEN source_leases.holder = "
+                           "excluded.holder THEN source_leases.acquired_at ELSE excluded.acquired_at END, "
                            "expires_at = excluded.expires_at "
                            "WHERE source_leases.holder = excluded.holder "
                            "OR source_leases.expires_at <= excluded.acquired_at");
@@ -1328,9 +1412,15 @@ std::expected<std::optional<PostingStore::RunTimes>, Error> PostingStore::LastSu
 std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
     std::int64_t source_id) {
   return Guard("cannot read the source's last good run", [&]() -> std::optional<std::string> {
-    auto q = conn_->Cached("SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
-                        "AND stats IS NOT NULL AND json_valid(stats) "
-                        "AND coalesce(json_extract(stats, '$.deadline_hit'), 0) = 0 ORDER BY id DESC LIMIT 1");
+    auto q = conn_->Cached(
+        conn_->engine() == sql::Engine::kSqlite
+            ? "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
+              "AND stats IS NOT NULL AND json_valid(stats) "
+              "AND coalesce(json_extract(stats, '$.deadline_hit'), 0) = 0 ORDER BY id DESC LIMIT 1"
+            // stats is a json column: valid whenever it is there.
+            : "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
+              "AND stats IS NOT NULL AND json_typeof(stats) = 'object' "
+              "AND coalesce(stats->>'deadline_hit', '0') IN ('0', 'false') ORDER BY id DESC LIMIT 1");
     q.Bind(1, source_id);
     if (!q.Step()) return std::nullopt;
     return q.Text(0);
@@ -1338,6 +1428,10 @@ std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
 }
 
 std::expected<void, Error> PostingStore::CaptureFreshPostings() {
+  if (!db_) {
+    return std::unexpected(
+        Error::InvalidArgument("alerts ([[alert]]) are not yet available on a PostgreSQL database"));
+  }
   return Guard("cannot note new postings for alerts", [&] {
     // TEMP: this connection's only, and rolled back with its transaction.
     db_->exec(
@@ -1355,6 +1449,7 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
                                                       std::vector<std::string>* skipped) {
   if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
   return Guard("cannot add alerts to the outbox", [&]() -> int {
+    if (!db_) return 0;  // PostgreSQL: nothing captured (CaptureFreshPostings)
     if (db_->execAndGet("SELECT count(*) FROM temp.sqlite_master WHERE name = 'fresh_postings'").getInt() == 0) {
       return 0;
     }
@@ -1369,8 +1464,8 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
       StartSearchBatch();
     }
     auto event = conn_->Cached("SELECT event FROM temp.fresh_postings WHERE id = ?");
-    auto insert = conn_->Cached("INSERT OR IGNORE INTO alert_outbox (alert, event, posting_id, idempotency_key, "
-                             "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+    auto insert = conn_->Cached("INSERT INTO alert_outbox (alert, event, posting_id, idempotency_key, "
+                             "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING");
     int added = 0;
     for (const AlertRule& rule : rules) {
       if (!rule.postings) continue;
@@ -1405,8 +1500,9 @@ std::expected<int, Error> PostingStore::EnqueueAlarm(std::span<const AlertRule> 
                                                      std::string_view payload, std::string_view now) {
   if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
   return Guard("cannot add an alarm to the outbox", [&]() -> int {
-    auto insert = conn_->Cached("INSERT OR IGNORE INTO alert_outbox (alert, event, payload, idempotency_key, "
-                             "created_at, next_attempt_at) VALUES (?1, 'degraded', ?2, ?3, ?4, ?4)");
+    auto insert = conn_->Cached("INSERT INTO alert_outbox (alert, event, payload, idempotency_key, "
+                             "created_at, next_attempt_at) VALUES (?1, 'degraded', ?2, ?3, ?4, ?4) "
+                             "ON CONFLICT DO NOTHING");
     int added = 0;
     for (const AlertRule& rule : rules) {
       if (!rule.alarms) continue;

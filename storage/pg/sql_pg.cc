@@ -20,10 +20,19 @@ std::int64_t ParseInt64(std::string_view text) {
   return static_cast<std::int64_t>(d);
 }
 
+// A server-side prepared statement and which of its parameters the text
+// uses.
+struct Prepared {
+  pg::Statement statement;
+  std::vector<bool> used;
+};
+
 class PgStatement final : public sql::Statement {
  public:
-  PgStatement(pg::Connection& connection, const pg::Statement& prepared)
-      : connection_(connection), prepared_(prepared), params_(static_cast<size_t>(prepared.parameter_count())) {}
+  PgStatement(pg::Connection& connection, const Prepared& prepared)
+      : connection_(connection),
+        prepared_(prepared),
+        params_(static_cast<size_t>(prepared.statement.parameter_count())) {}
 
   void Bind(int index, std::int64_t value) override { Slot(index) = value; }
   void Bind(int index, double value) override { Slot(index) = value; }
@@ -75,13 +84,17 @@ class PgStatement final : public sql::Statement {
   }
   void Run() {
     result_.reset();
-    auto r = connection_.Run(prepared_, params_);
+    // A parameter the text does not use is sent as NULL (it is typed text).
+    for (size_t i = 0; i < params_.size(); ++i) {
+      if (!prepared_.used[i]) params_[i] = std::monostate{};
+    }
+    auto r = connection_.Run(prepared_.statement, params_);
     if (!r) Throw(r.error());
     result_ = std::move(*r);
   }
 
   pg::Connection& connection_;
-  const pg::Statement& prepared_;
+  const Prepared& prepared_;
   std::vector<Value> params_;
   std::optional<Result> result_;
   int row_ = -1;
@@ -97,10 +110,19 @@ class PgSqlConnection final : public sql::Connection {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
       int parameters = 0;
-      const std::string text = sql::ToDollarParameters(sql, &parameters);
-      auto p = connection_.Prepare(text, std::vector<Type>(static_cast<size_t>(parameters), Type::kUnknown));
+      std::vector<bool> used;
+      const std::string text = sql::ToDollarParameters(sql, &parameters, &used);
+      // The server infers the type of each parameter the text uses; one it
+      // skips (SQLite allows ?1, ?3) must be given one: text, never read.
+      std::vector<Type> types(static_cast<size_t>(parameters), Type::kUnknown);
+      used.resize(types.size(), false);
+      for (size_t i = 0; i < types.size(); ++i) {
+        if (!used[i]) types[i] = Type::kText;
+      }
+      auto p = connection_.Prepare(text, std::move(types));
       if (!p) Throw(p.error());
-      it = prepared_.emplace(std::string(sql), std::make_unique<pg::Statement>(std::move(*p))).first;
+      it = prepared_.emplace(std::string(sql), std::make_unique<Prepared>(Prepared{std::move(*p), std::move(used)}))
+               .first;
     }
     return std::make_unique<PgStatement>(connection_, *it->second);
   }
@@ -138,7 +160,7 @@ class PgSqlConnection final : public sql::Connection {
   };
   pg::Connection connection_;
   // By SQL text as the store wrote it; pointers into it stay valid.
-  std::unordered_map<std::string, std::unique_ptr<pg::Statement>, Hash, std::equal_to<>> prepared_;
+  std::unordered_map<std::string, std::unique_ptr<Prepared>, Hash, std::equal_to<>> prepared_;
   bool in_transaction_ = false;
 };
 

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -47,6 +50,56 @@ inline void FreshPostgresDatabase(std::string* url) {
   FAIL() << "built without PostgreSQL";
 #endif
 }
+
+// The backend the running test uses; BackendTest sets it.
+inline Backend& CurrentBackend() {
+  static Backend backend = Backend::kSqlite;
+  return backend;
+}
+
+// Where a fresh, empty store of the current backend opens: ":memory:" on
+// SQLite, a new database on the test server on PostgreSQL ("" and a test
+// failure when it cannot be made).
+inline std::string FreshLocation() {
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+  if (CurrentBackend() == Backend::kPostgres) return ::jobtrawl::testing::SharedPgServer().CreateDatabase();
+#endif
+  return ":memory:";
+}
+
+// A store location that a test opens more than once (two connections, a
+// reopening): a new file under the temp directory named after `name` on
+// SQLite (removed first, with its -wal and -shm), a new database on
+// PostgreSQL. RemoveLocation cleans up after.
+inline std::string ReopenableLocation(const std::string& name) {
+  if (CurrentBackend() == Backend::kPostgres) return FreshLocation();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("jobtrawl-" + name + "-" + std::to_string(::getpid()) + ".db"))
+                               .string();
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  return path;
+}
+inline void RemoveLocation(const std::string& location) {
+  if (CurrentBackend() == Backend::kPostgres) return;  // the test server is thrown away whole
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(location + suffix);
+}
+
+// A test run once per backend: TEST_P(SomeTest, ...) with
+// class SomeTest : public BackendTest {} and
+// INSTANTIATE_TEST_SUITE_P(Backends, SomeTest, BackendValues(), BackendName).
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    CurrentBackend() = GetParam();
+    if (GetParam() == Backend::kPostgres) {
+      std::string probe;
+      FreshPostgresDatabase(&probe);
+    }
+  }
+  void TearDown() override { CurrentBackend() = Backend::kSqlite; }
+};
+
+inline auto BackendValues() { return ::testing::ValuesIn(AllBackends()); }
 
 }  // namespace jobtrawl::storage::testing
 
