@@ -24,6 +24,7 @@
 #include "app/recorded_response.h"
 #include "app/source_crawl.h"
 #include "config/config.h"
+#include "model/database_location.h"
 #include "model/date_time.h"
 #include "crawler/fetcher.h"
 #include "crawler/robots.h"
@@ -124,7 +125,7 @@ int CheckConfigCommand(const std::filesystem::path& file, std::ostream& out, std
                                  : ", " + std::to_string(config->alerts.size()) +
                                        (config->alerts.size() == 1 ? " alert" : " alerts"))
       << ", database "
-      << config->storage.database.string()
+      << RedactedDatabaseLocation(config->storage.database.string())
       << (warnings.empty() ? std::string() : ", " + std::to_string(warnings.size()) +
                                                  (warnings.size() == 1 ? " warning" : " warnings"))
       << '\n';

@@ -21,6 +21,7 @@
 #include "app/store_writer.h"
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
+#include "model/database_location.h"
 #include "model/date_time.h"
 
 namespace jobtrawl::app {
@@ -433,7 +434,7 @@ std::string FormatSummary(const CrawlSummary& summary) {
                                        : std::string()) + "\n";
   }
   if (!summary.alerts_message.empty()) out += summary.alerts_message + "\n";
-  out += "database: " + summary.database.string() + "\n";
+  out += "database: " + RedactedDatabaseLocation(summary.database.string()) + "\n";
   return out;
 }
 

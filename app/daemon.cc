@@ -20,6 +20,7 @@
 #include "app/run_stats.h"
 #include "app/source_crawl.h"
 #include "app/store_writer.h"
+#include "model/database_location.h"
 #include "model/date_time.h"
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
@@ -107,7 +108,7 @@ class Daemon::Impl {
     RenewLeases();
     StartWatchdog();
     Log(LogLevel::kInfo, "serving " + std::to_string(sources_.size()) + " sources from " +
-                             config_.storage.database.string());
+                             RedactedDatabaseLocation(config_.storage.database.string()));
     options_.notify("READY=1\nSTATUS=" + Status());
 
     auto work = asio::make_work_guard(ioc_);

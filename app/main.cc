@@ -8,6 +8,9 @@
 #include "app/migrate_command.h"
 #include "app/query_commands.h"
 #include "crawler/fetcher.h"
+#if JOBTRAWL_HAVE_FLEET
+#include "app/nodes_command.h"
+#endif
 
 int main(int argc, char** argv) {
   using namespace jobtrawl::app;
@@ -220,6 +223,17 @@ int main(int argc, char** argv) {
   stats->add_option("--format", stats_options.format, "table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
 
+  CLI::App* nodes = app.add_subcommand(
+      "nodes", "The jobtrawl nodes sharing a PostgreSQL database: state, last heartbeat, leases "
+               "held, crawls and failures, crawls per hour");
+  std::string nodes_db, nodes_config, nodes_format;
+  nodes->add_option("--db", nodes_db, "postgresql:// URL (default: [storage] database from the config)");
+  nodes->add_option("-c,--config", nodes_config, config_help);
+  nodes->add_option("--format", nodes_format, "table (default) or json (one object per node per line)")
+      ->check(CLI::IsMember({"table", "json"}));
+  nodes->footer("Exit code: 0 ok, 2 bad config or a database that is not PostgreSQL, 3 the database "
+                "could not be read.");
+
   for (CLI::App* sub : {search, exp, stats}) {
     sub->footer("Exit code: 0 ok, 2 bad input (query syntax, country, duration, config), 3 the "
                 "database is missing, not jobtrawl's or unreadable.");
@@ -253,7 +267,7 @@ int main(int argc, char** argv) {
   migrate->add_flag("--progress", migrate_options.progress, "Print each table's progress on stderr");
   migrate->footer("Exit code: 0 copied, 2 bad arguments (--to not a postgresql:// URL), 3 the file is "
                   "missing or not jobtrawl's, the server unreachable, the target not empty, or the "
-                  "copy failed (the target is then unchanged).");
+                  "copy failed (the target then holds none of its rows).");
 
   try {
     app.parse(argc, argv);
@@ -288,6 +302,18 @@ int main(int argc, char** argv) {
     if (*search) return SearchCommand(search_options, std::cout, std::cerr);
     if (*exp) return ExportCommand(export_options, std::cout, std::cerr);
     return StatsCommand(stats_options, std::cout, std::cerr);
+  }
+  if (*nodes) {
+#if JOBTRAWL_HAVE_FLEET
+    NodesOptions nodes_options;
+    nodes_options.db = nodes_db;
+    nodes_options.config_file = nodes_config.empty() ? config_file : nodes_config;
+    nodes_options.format = nodes_format;
+    return NodesCommand(nodes_options, std::cout, std::cerr);
+#else
+    std::cerr << "jobtrawl: this build has no PostgreSQL support (libpq was not found)\n";
+    return kExitUsage;
+#endif
   }
   if (*robots) return RobotsCommand(robots_file, robots_url, robots_agent, std::cout, std::cerr);
   if (*parse) {

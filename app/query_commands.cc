@@ -197,14 +197,37 @@ std::string DetailsLine(const Row& r) {
   return line;
 }
 
-// Text for a Markdown link label: brackets and backslashes escaped.
-std::string LinkText(const std::string& s) {
+// Plain text (a title, company, department or place) as Markdown inline
+// text that renders as itself. CommonMark (0.30, §2.4) lets any ASCII
+// punctuation be backslash-escaped; these are the characters with an inline
+// meaning: escapes, code spans, emphasis, links, raw HTML and entity
+// references, and GFM's strikethrough and table pipes. Line breaks become
+// spaces, so a field never starts a block of its own.
+std::string InlineText(std::string_view s) {
   std::string out;
+  out.reserve(s.size() + 8);
   for (char c : s) {
-    if (c == '[' || c == ']' || c == '\\') out += '\\';
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    if (std::string_view("\\`*_[]<>&~|").find(c) != std::string_view::npos) out += '\\';
     out += c;
   }
   return out;
+}
+
+// `line` with its first character escaped where it would start a block
+// (an ATX heading, a list item, a setext underline, a thematic break):
+// CommonMark §4.2, §4.3, §5.2.
+std::string EscapeLineStart(std::string line) {
+  if (line.empty()) return line;
+  if (std::string_view("#+-=").find(line[0]) != std::string_view::npos) return "\\" + line;
+  const std::size_t digits = line.find_first_not_of("0123456789");
+  if (digits != std::string::npos && digits > 0 && digits <= 9 && (line[digits] == '.' || line[digits] == ')')) {
+    line.insert(digits, "\\");
+  }
+  return line;
 }
 
 std::string LinkTarget(const std::string& url) {
@@ -255,16 +278,16 @@ std::string MarkdownDocument(const Row& r) {
   if (title.empty()) title = "Untitled posting";
   std::string link = r.Text("apply_url");
   if (link.empty()) link = r.Text("url");
-  std::string doc = "# [" + LinkText(title) + "](" + LinkTarget(link) + ")\n\n";
+  std::string doc = "# [" + InlineText(title) + "](" + LinkTarget(link) + ")\n\n";
   std::string company_line;
-  if (std::string company = r.Text("company"); !company.empty()) company_line = "**" + company + "**";
+  if (std::string company = r.Text("company"); !company.empty()) company_line = "**" + InlineText(company) + "**";
   if (std::string department = r.Text("department"); !department.empty()) {
-    company_line += company_line.empty() ? department : " (" + department + ")";
+    company_line += company_line.empty() ? InlineText(department) : " (" + InlineText(department) + ")";
   }
   if (std::string location = r.Text("location"); !location.empty()) {
-    company_line += (company_line.empty() ? "" : " · ") + location;
+    company_line += (company_line.empty() ? "" : " · ") + InlineText(location);
   }
-  if (!company_line.empty()) doc += company_line + "\n\n";
+  if (!company_line.empty()) doc += EscapeLineStart(std::move(company_line)) + "\n\n";
   if (std::string details = DetailsLine(r); !details.empty()) doc += details + "\n\n";
   std::string body = DemoteHeadings(r.Text("description_markdown"));
   if (body.empty()) body = r.Text("description");

@@ -17,6 +17,7 @@
 
 #include "config/units.h"
 #include "model/ascii.h"
+#include "model/database_location.h"
 #include "model/url.h"
 #include "normalize/location.h"
 #include "parsers/selector.h"
@@ -308,7 +309,13 @@ void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
   std::string db = out.database.string();
   r.String(t, "database", db);
   if (db.empty()) r.Fail(t.source(), "[storage] database must not be empty");
-  out.database = r.Path(db);
+  if (IsPostgresUrl(db)) {
+    // A PostgreSQL URI is kept as written, never resolved as a path; libpq
+    // judges it when the store connects.
+    out.database = db;
+  } else {
+    out.database = r.Path(db);
+  }
   r.Duration(t, "cache_ttl", out.cache_ttl);
   if (const toml::node* n = t.get("cache_ttl"); n != nullptr && out.cache_ttl < std::chrono::hours(1)) {
     r.Fail(n->source(), "\"cache_ttl\" must be at least 1h (rows younger than a crawl would be pruned)");

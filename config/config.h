@@ -19,7 +19,9 @@ namespace jobtrawl::config {
 using std::chrono::milliseconds;
 
 struct StorageConfig {
-  std::filesystem::path database = "jobs.db";  // absolute after loading
+  // A SQLite file, absolute after loading; or a PostgreSQL URI
+  // ("postgresql://...", model/database_location.h), kept as written.
+  std::filesystem::path database = "jobs.db";
   // http_cache rows of pages not fetched (or confirmed by a sitemap) for
   // this long are deleted when a complete crawl of their source finishes.
   milliseconds cache_ttl{30LL * 86400 * 1000};

@@ -5,7 +5,7 @@ _jobtrawl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="run crawl backup split migrate parse discover check-config select normalize robots search export stats"
+  local commands="run crawl backup split migrate parse discover check-config select normalize robots search export stats nodes"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
@@ -23,7 +23,7 @@ _jobtrawl() {
       case $command in
         search) COMPREPLY=($(compgen -W "table json csv" -- "$cur")) ;;
         export) COMPREPLY=($(compgen -W "csv jsonl markdown" -- "$cur")) ;;
-        stats) COMPREPLY=($(compgen -W "table json" -- "$cur")) ;;
+        stats | nodes) COMPREPLY=($(compgen -W "table json" -- "$cur")) ;;
       esac
       return
       ;;
@@ -73,6 +73,7 @@ _jobtrawl() {
     search) options="--db -c --config --remote --country --company --since --salary-min --currency --open --closed -n --limit --rank-all --format" ;;
     export) options="--format --db -c --config --since --open -o --out" ;;
     stats) options="--db -c --config --format" ;;
+    nodes) options="--db -c --config --format" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "-h --help $options" -- "$cur"))

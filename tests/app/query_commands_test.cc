@@ -232,6 +232,44 @@ TEST_F(QueryCommandsTest, MarkdownKeepsTheTitleTheOnlyTopHeading) {
             "## About us\n\nText.\n\n###### Deep\n\n```\n# not a heading\n```\n\n#hashtag\n");
 }
 
+TEST_F(QueryCommandsTest, MarkdownEscapesTheFieldsItWritesAsText) {
+  // Title, company, department and location are plain text: characters
+  // with a Markdown meaning (emphasis, code, links, raw HTML, entities,
+  // pipes) are backslash-escaped (CommonMark §2.4), and a line never starts
+  // a heading or a list through a field.
+  const auto path = *dir_ / "escapes.db";
+  {
+    auto store = std::move(*storage::PostingStore::Open(path));
+    auto source = *store->EnsureSource("board", "lever", "2026-12-01T09:00:00Z");
+    Posting p;
+    p.url = "https://board.example/jobs/2";
+    p.title = "C++ *Senior* Engineer_2 <b>";
+    p.department = "#1 R&D | `Core`";
+    p.location = "Berlin ~ Remote";
+    p.description = "Text.";
+    ASSERT_TRUE(store->Upsert(source, std::span(&p, 1), "2026-12-01T09:00:00Z").has_value());
+    Posting q = p;
+    q.url = "https://board.example/jobs/3";
+    q.title = "Analyst";
+    q.company = "Acme_Co *Labs*";
+    q.department = "";
+    q.location = "";
+    ASSERT_TRUE(store->Upsert(source, std::span(&q, 1), "2026-12-01T09:00:00Z").has_value());
+    Posting r = q;
+    r.url = "https://board.example/jobs/4";
+    r.title = "Writer";
+    r.company = "";
+    r.location = "2025. Lisbon";
+    ASSERT_TRUE(store->Upsert(source, std::span(&r, 1), "2026-12-01T09:00:00Z").has_value());
+  }
+  std::ostringstream out, err;
+  ASSERT_EQ(ExportCommand({.where = {.db = path}, .format = "markdown"}, out, err), kExitOk) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("# [C++ \\*Senior\\* Engineer\\_2 \\<b\\>](https://board.example/jobs/2)\n\n"
+                                   "\\#1 R\\&D \\| \\`Core\\` · Berlin \\~ Remote\n\n"));
+  EXPECT_THAT(out.str(), HasSubstr("**Acme\\_Co \\*Labs\\***\n\n"));
+  EXPECT_THAT(out.str(), HasSubstr("\n2025\\. Lisbon\n\n"));
+}
+
 TEST_F(QueryCommandsTest, DepartmentIsInEveryExportAndSearchFormat) {
   // Schema v13 (issue 14 part 1): csv, jsonl and markdown exports and
   // `search --format json|csv` give postings.department, after the columns

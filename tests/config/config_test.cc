@@ -155,6 +155,22 @@ TEST(ConfigTest, StorageDedupDistanceIsMinusOneToThree) {
   EXPECT_THAT(Errors("[storage]\ndedup_distance = \"3\"\n"), HasSubstr("test.toml:2:18"));
 }
 
+TEST(ConfigTest, StorageDatabaseMayBeAPostgresUrlKeptAsWritten) {
+  // A PostgreSQL URI (issue 15) is not a path: it is kept as written, never
+  // resolved against the config folder.
+  for (const char* url : {"postgresql://jobtrawl:s3cret@127.0.0.1:5432/jobs?sslmode=disable",
+                          "postgres://127.0.0.1/jobs", "POSTGRESQL://db.internal/jobs",
+                          "postgresql:///jobs?host=/run/postgresql", "postgresql://h1:5432,h2:5433/jobs"}) {
+    auto c = Parse(std::string("[storage]\ndatabase = \"") + url + "\"\n");
+    ASSERT_TRUE(c.has_value()) << url;
+    EXPECT_EQ(c->storage.database.string(), url);
+  }
+  // A file path that merely mentions the scheme stays a path.
+  auto path = Parse("[storage]\ndatabase = \"data/postgresql:/jobs.db\"\n");
+  ASSERT_TRUE(path.has_value());
+  EXPECT_EQ(path->storage.database, "/etc/jt/data/postgresql:/jobs.db");
+}
+
 TEST(ConfigPathTest, RelativePathsResolveAgainstTheConfigFolderAndMayLeaveIt) {
   // The rule (SECURITY.md): the config is trusted, so its paths may point
   // anywhere, absolute or with "..". Relative ones resolve against the

@@ -1,0 +1,176 @@
+#include "app/fleet_node.h"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+
+#include <string>
+#include <utility>
+
+namespace jobtrawl::app {
+
+namespace asio = boost::asio;
+namespace pg = storage::pg;
+
+namespace {
+
+std::string HostName() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "localhost";
+  return host;
+}
+
+}  // namespace
+
+std::string FleetNodeName(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  return HostName() + ":" + std::to_string(::getpid());
+}
+
+FleetNode::FleetNode(asio::io_context& ioc, Options options)
+    : ioc_(ioc),
+      options_(std::move(options)),
+      db_work_(asio::make_work_guard(db_ioc_)),
+      poll_timer_(db_ioc_),
+      heartbeat_timer_(db_ioc_),
+      thread_([this] { db_ioc_.run(); }) {}
+
+FleetNode::~FleetNode() {
+  asio::post(db_ioc_, [this] {
+    poll_timer_.cancel();
+    heartbeat_timer_.cancel();
+    stopping_ = true;
+    db_work_.reset();
+  });
+  thread_.join();
+}
+
+void FleetNode::Log(LogLevel level, const std::string& message) {
+  if (options_.log) options_.log(level, "node " + options_.name + ": " + message);
+}
+
+bool FleetNode::Connect() {
+  if (queue_ && connection_ && connection_->ok()) return true;
+  queue_.reset();
+  connection_.reset();
+  pg::ConnectOptions co;
+  co.application_name = "jobtrawl " + options_.name;
+  auto c = pg::Connection::Open(options_.database_url, co);
+  if (!c) {
+    Log(LogLevel::kError, c.error().message);
+    return false;
+  }
+  connection_.emplace(std::move(*c));
+  pg::WorkQueueOptions wo;
+  wo.node = options_.name;
+  wo.hostname = HostName();
+  wo.pid = ::getpid();
+  wo.lease = options_.lease;
+  wo.backoff = options_.backoff;
+  auto q = pg::WorkQueue::Open(*connection_, std::move(wo));
+  if (!q) {
+    Log(LogLevel::kError, q.error().message);
+    connection_.reset();
+    return false;
+  }
+  queue_.emplace(std::move(*q));
+  // Registering frees the leases of an earlier process of this name; after
+  // a reconnect this process's own leases are still its own.
+  if (!registered_) {
+    if (auto r = queue_->Register(); !r) {
+      Log(LogLevel::kError, r.error().message);
+      return false;
+    }
+    auto added = queue_->AddSources(options_.sources);
+    if (!added) {
+      Log(LogLevel::kError, added.error().message);
+      return false;
+    }
+    registered_ = true;
+    Log(LogLevel::kInfo, "joined the fleet with " + std::to_string(options_.sources.size()) + " sources (" +
+                             std::to_string(*added) + " new to the schedule)");
+  }
+  return true;
+}
+
+void FleetNode::Start() {
+  asio::post(db_ioc_, [this] {
+    Poll();
+    Heartbeat();
+  });
+}
+
+void FleetNode::Poll() {
+  if (stopping_) return;
+  const int free = options_.capacity - in_flight_;
+  if (free > 0 && Connect()) {
+    auto claims = queue_->ClaimDue(free);
+    if (!claims) {
+      Log(LogLevel::kError, "claiming sources failed: " + claims.error().message);
+    } else {
+      in_flight_ += static_cast<int>(claims->size());
+      for (pg::Claim& c : *claims) {
+        if (!c.previous_owner.empty()) {
+          Log(LogLevel::kNotice, "took over source " + std::to_string(c.source_id) + " from " + c.previous_owner);
+        }
+        asio::post(ioc_, [this, c = std::move(c)] {
+          if (options_.start) options_.start(c);
+        });
+      }
+    }
+  }
+  poll_timer_.expires_after(options_.poll);
+  poll_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) Poll();
+  });
+}
+
+void FleetNode::Heartbeat() {
+  if (stopping_) return;
+  if (registered_ && Connect()) {
+    auto renewed = queue_->Heartbeat();
+    if (!renewed) {
+      Log(LogLevel::kError, "renewing leases failed: " + renewed.error().message);
+    } else if (*renewed < in_flight_) {
+      Log(LogLevel::kWarning, std::to_string(in_flight_ - *renewed) + " leases were taken over by other nodes");
+    }
+  }
+  heartbeat_timer_.expires_after(options_.lease.renew_every());
+  heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) Heartbeat();
+  });
+}
+
+void FleetNode::Finish(const pg::Claim& claim, storage::work::Outcome outcome) {
+  asio::post(db_ioc_, [this, claim, outcome] {
+    if (in_flight_ > 0) --in_flight_;
+    if (stopping_ || !Connect()) return;  // the lease expires; another node runs it again
+    auto released = queue_->Release(claim, outcome);
+    if (!released) {
+      Log(LogLevel::kError, "releasing source " + std::to_string(claim.source_id) +
+                                " failed: " + released.error().message);
+    } else if (!*released) {
+      Log(LogLevel::kWarning, "source " + std::to_string(claim.source_id) + ": the lease had been taken over");
+    }
+  });
+}
+
+void FleetNode::Stop(std::function<void(std::int64_t)> done) {
+  asio::post(db_ioc_, [this, done = std::move(done)] {
+    stopping_ = true;
+    poll_timer_.cancel();
+    heartbeat_timer_.cancel();
+    std::int64_t released = 0;
+    if (registered_ && Connect()) {
+      auto r = queue_->Drain();
+      if (!r) Log(LogLevel::kError, "releasing leases failed: " + r.error().message);
+      else released = *r;
+    }
+    Log(LogLevel::kInfo, "left the fleet, releasing " + std::to_string(released) + " leases");
+    asio::post(ioc_, [done, released] {
+      if (done) done(released);
+    });
+  });
+}
+
+}  // namespace jobtrawl::app

@@ -1,0 +1,353 @@
+#include "storage/pg/work_queue.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace jobtrawl::storage::pg {
+namespace {
+
+// Times cross the wire as bigint microseconds since the Unix epoch
+// (work::Time); fleet_ts/fleet_us convert exactly (integer arithmetic on
+// the interval's microseconds), and are inlined by the planner.
+constexpr std::string_view kSchema = R"sql(
+CREATE FUNCTION fleet_ts(us bigint) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN timestamptz 'epoch' + make_interval(secs => us / 1000000) + (us % 1000000) * interval '1 microsecond';
+CREATE FUNCTION fleet_us(t timestamptz) RETURNS bigint
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN (extract(epoch FROM t) * 1000000)::bigint;
+CREATE FUNCTION fleet_us(i interval) RETURNS bigint
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN (extract(epoch FROM i) * 1000000)::bigint;
+CREATE FUNCTION fleet_interval(us bigint) RETURNS interval
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN make_interval(secs => us / 1000000) + (us % 1000000) * interval '1 microsecond';
+
+CREATE TABLE nodes (
+  name text PRIMARY KEY,
+  hostname text NOT NULL DEFAULT '',
+  pid bigint NOT NULL DEFAULT 0,
+  started_at timestamptz NOT NULL,
+  heartbeat_at timestamptz NOT NULL,
+  stopped_at timestamptz,
+  crawls bigint NOT NULL DEFAULT 0,
+  failures bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE source_schedule (
+  source_id bigint PRIMARY KEY,
+  crawl_interval interval NOT NULL CHECK (crawl_interval > interval '0'),
+  next_run_at timestamptz NOT NULL,
+  due_at timestamptz,
+  lease_owner text,
+  lease_token bigint NOT NULL DEFAULT 0,
+  lease_started_at timestamptz,
+  lease_expires_at timestamptz,
+  heartbeat_at timestamptz,
+  attempts integer NOT NULL DEFAULT 0,
+  last_finished_at timestamptz,
+  last_outcome text CHECK (last_outcome IN ('success', 'failure')),
+  CHECK ((lease_owner IS NULL) = (lease_expires_at IS NULL))
+);
+CREATE INDEX source_schedule_next_run ON source_schedule (next_run_at, source_id);
+CREATE INDEX source_schedule_lease_owner ON source_schedule (lease_owner) WHERE lease_owner IS NOT NULL;
+
+CREATE TABLE host_budgets (
+  host text PRIMARY KEY,
+  next_free_at timestamptz NOT NULL,
+  reserved bigint NOT NULL DEFAULT 0
+);
+)sql";
+
+// `now` of one statement: the fake clock's time, else the server's. A CTE
+// holding a volatile function is evaluated once.
+constexpr std::string_view kNow = "t AS (SELECT COALESCE(fleet_ts($1), clock_timestamp()) AS now)";
+
+std::string With(std::string_view rest) { return "WITH " + std::string(kNow) + std::string(rest); }
+
+// Releasing a lease whose run did not finish (drain, a dead incarnation):
+// the run is due again at the time it was due.
+constexpr std::string_view kAbandon =
+    " lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL, heartbeat_at = NULL,"
+    " next_run_at = COALESCE(s.due_at, t.now)";
+
+std::int64_t Us(work::Time t) { return t.time_since_epoch().count(); }
+work::Time TimeOf(std::int64_t us) { return work::Time(work::Duration(us)); }
+
+std::string ArrayText(std::span<const std::int64_t> v) {
+  std::string s = "{";
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ',';
+    s += std::to_string(v[i]);
+  }
+  return s + "}";
+}
+
+}  // namespace
+
+std::string_view WorkQueueSchemaSql() { return kSchema; }
+
+std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueueOptions options) {
+  if (options.node.empty()) return std::unexpected(Error{"", "work queue: the node needs a name", false});
+  WorkQueue q(connection, std::move(options));
+  using T = Type;
+  struct Spec {
+    std::optional<Statement>* slot;
+    std::string sql;
+    std::vector<Type> types;
+  };
+  const std::string ttl = "fleet_interval($3)";
+  const Spec specs[] = {
+      {&q.prepared_.register_node,
+       With(" INSERT INTO nodes (name, hostname, pid, started_at, heartbeat_at, stopped_at)"
+            " SELECT $2, $3, $4, t.now, t.now, NULL FROM t"
+            " ON CONFLICT (name) DO UPDATE SET hostname = excluded.hostname, pid = excluded.pid,"
+            " started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL,"
+            " crawls = 0, failures = 0"),
+       {T::kInt64, T::kText, T::kText, T::kInt64}},
+      {&q.prepared_.release_own,
+       With(" UPDATE source_schedule s SET" + std::string(kAbandon) + " FROM t WHERE s.lease_owner = $2"),
+       {T::kInt64, T::kText}},
+      {&q.prepared_.add,
+       With(" INSERT INTO source_schedule AS s (source_id, crawl_interval, next_run_at)"
+            " SELECT a.id, fleet_interval(a.every), t.now + fleet_interval(a.offset_us)"
+            " FROM t, unnest($2::text::bigint[], $3::text::bigint[], $4::text::bigint[]) AS a(id, every, offset_us)"
+            " ON CONFLICT (source_id) DO UPDATE SET crawl_interval = excluded.crawl_interval"
+            " RETURNING (xmax = 0) AS inserted"),
+       {T::kInt64, T::kText, T::kText, T::kText}},
+      // The claim: due rows (a leased row's next_run_at is its expiry) in
+      // claim order, locked with SKIP LOCKED so concurrent claims and
+      // writers' lease checks are passed over, never waited on or doubled.
+      {&q.prepared_.claim,
+       With(", due AS MATERIALIZED ("
+            "  SELECT s.source_id, s.lease_owner AS previous_owner FROM source_schedule s, t"
+            "  WHERE s.next_run_at <= t.now AND (s.lease_owner IS NULL OR s.lease_expires_at <= t.now)"
+            "  ORDER BY s.next_run_at, s.source_id LIMIT $4"
+            "  FOR UPDATE OF s SKIP LOCKED)"
+            " UPDATE source_schedule s SET lease_owner = $2, lease_token = s.lease_token + 1,"
+            "  due_at = CASE WHEN s.lease_owner IS NULL THEN s.next_run_at ELSE COALESCE(s.due_at, s.next_run_at) END,"
+            "  lease_started_at = t.now, lease_expires_at = t.now + " + ttl + ", heartbeat_at = t.now,"
+            "  next_run_at = t.now + " + ttl +
+            " FROM due, t WHERE s.source_id = due.source_id"
+            " RETURNING s.source_id, s.lease_token, fleet_us(s.due_at), fleet_us(s.lease_started_at),"
+            "  fleet_us(s.lease_expires_at), fleet_us(s.crawl_interval), s.attempts, due.previous_owner"),
+       {T::kInt64, T::kText, T::kInt64, T::kInt64}},
+      {&q.prepared_.heartbeat,
+       With(", n AS (UPDATE nodes SET heartbeat_at = t.now FROM t WHERE name = $2 RETURNING 1)"
+            " UPDATE source_schedule s SET lease_expires_at = t.now + " + ttl + ", next_run_at = t.now + " + ttl +
+            ", heartbeat_at = t.now FROM t WHERE s.lease_owner = $2 RETURNING s.source_id"),
+       {T::kInt64, T::kText, T::kInt64}},
+      {&q.prepared_.release,
+       With(", r AS ("
+            " UPDATE source_schedule s SET lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL,"
+            "  heartbeat_at = NULL, due_at = NULL,"
+            "  next_run_at = CASE WHEN $5 = 1 THEN s.lease_started_at ELSE t.now END + fleet_interval($6),"
+            "  attempts = $7, last_finished_at = t.now, last_outcome = $8"
+            " FROM t WHERE s.source_id = $3 AND s.lease_owner = $2 AND s.lease_token = $4"
+            " RETURNING fleet_us(s.next_run_at) AS next_run_at),"
+            " n AS (UPDATE nodes SET crawls = crawls + 1, failures = failures + ($8 = 'failure')::int"
+            "  WHERE name = $2 AND EXISTS (SELECT 1 FROM r) RETURNING 1)"
+            " SELECT next_run_at FROM r"),
+       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kText}},
+      {&q.prepared_.drain,
+       With(", n AS (UPDATE nodes SET stopped_at = t.now, heartbeat_at = t.now FROM t WHERE name = $2 RETURNING 1)"
+            " UPDATE source_schedule s SET" + std::string(kAbandon) + " FROM t WHERE s.lease_owner = $2"),
+       {T::kInt64, T::kText}},
+      {&q.prepared_.check,
+       "SELECT 1 FROM source_schedule WHERE source_id = $1 AND lease_owner = $2 AND lease_token = $3 FOR UPDATE",
+       {T::kInt64, T::kText, T::kInt64}},
+      // work::ReserveSlots in one statement: the host row's lock serializes
+      // reservations; excluded.next_free_at - span is `now`.
+      {&q.prepared_.reserve,
+       With(" INSERT INTO host_budgets AS h (host, next_free_at, reserved)"
+            " SELECT $2, t.now + fleet_interval($3 * $4), $3 FROM t"
+            " ON CONFLICT (host) DO UPDATE SET"
+            "  next_free_at = GREATEST(h.next_free_at, excluded.next_free_at - fleet_interval($3 * $4))"
+            "   + fleet_interval($3 * $4),"
+            "  reserved = h.reserved + $3"
+            " WHERE h.next_free_at <= excluded.next_free_at - fleet_interval($3 * $4) + fleet_interval($5)"
+            " RETURNING fleet_us(h.next_free_at), (SELECT fleet_us(now) FROM t)"),
+       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64}},
+  };
+  for (const Spec& s : specs) {
+    auto st = connection.Prepare(s.sql, s.types);
+    if (!st) return std::unexpected(std::move(st.error()));
+    s.slot->emplace(std::move(*st));
+  }
+  return q;
+}
+
+Value WorkQueue::Now() const {
+  if (options_.clock) {
+    if (auto t = options_.clock()) return Value{Us(*t)};
+  }
+  return Value{};
+}
+
+std::expected<Result, Error> WorkQueue::Run(const Statement& s, std::span<const Value> params) {
+  ++stats_.statements;
+  return connection_->Run(s, params);
+}
+
+std::expected<void, Error> WorkQueue::Register() {
+  auto tx = Transaction::Begin(*connection_);
+  if (!tx) return std::unexpected(std::move(tx.error()));
+  const Value now = Now();
+  const Value reg[] = {now, Value{options_.node}, Value{options_.hostname}, Value{options_.pid}};
+  if (auto r = Run(*prepared_.register_node, reg); !r) return std::unexpected(std::move(r.error()));
+  const Value rel[] = {now, Value{options_.node}};
+  if (auto r = Run(*prepared_.release_own, rel); !r) return std::unexpected(std::move(r.error()));
+  stats_.statements += 2;  // BEGIN, COMMIT
+  return tx->Commit();
+}
+
+std::expected<std::int64_t, Error> WorkQueue::AddSources(std::span<const ScheduledSource> sources) {
+  std::vector<std::int64_t> ids, every, offset;
+  for (const ScheduledSource& s : sources) {
+    if (s.interval <= work::Duration::zero()) {
+      return std::unexpected(Error{"", "work queue: source " + std::to_string(s.source_id) +
+                                           " needs an interval above zero", false});
+    }
+    ids.push_back(s.source_id);
+    every.push_back(s.interval.count());
+    offset.push_back((work::InitialRunAt(s.source_id, s.interval, work::Time{}) - work::Time{}).count());
+  }
+  const Value p[] = {Now(), Value{ArrayText(ids)}, Value{ArrayText(every)}, Value{ArrayText(offset)}};
+  auto r = Run(*prepared_.add, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  std::int64_t added = 0;
+  for (int i = 0; i < r->Rows(); ++i) added += r->Int64(i, 0).value_or(0);
+  return added;
+}
+
+std::expected<std::vector<Claim>, Error> WorkQueue::ClaimDue(int n) {
+  const Value p[] = {Now(), Value{options_.node}, Value{options_.lease.ttl.count()}, Value{std::int64_t{n}}};
+  auto r = Run(*prepared_.claim, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  ++stats_.claims;
+  std::vector<Claim> claims;
+  for (int i = 0; i < r->Rows(); ++i) {
+    Claim c;
+    c.source_id = r->Int64(i, 0).value_or(0);
+    c.token = r->Int64(i, 1).value_or(0);
+    c.due_at = TimeOf(r->Int64(i, 2).value_or(0));
+    c.started_at = TimeOf(r->Int64(i, 3).value_or(0));
+    c.expires_at = TimeOf(r->Int64(i, 4).value_or(0));
+    c.interval = work::Duration(r->Int64(i, 5).value_or(0));
+    c.attempts = static_cast<int>(r->Int64(i, 6).value_or(0));
+    c.previous_owner = r->Text(i, 7).value_or("");
+    if (!c.previous_owner.empty()) ++stats_.taken_over;
+    claims.push_back(std::move(c));
+  }
+  // RETURNING follows no ORDER BY; hand the claims out oldest due first.
+  std::sort(claims.begin(), claims.end(), [](const Claim& a, const Claim& b) {
+    return work::ClaimsBefore(a.due_at, a.source_id, b.due_at, b.source_id);
+  });
+  if (claims.empty()) ++stats_.empty_claims;
+  stats_.claimed += static_cast<std::int64_t>(claims.size());
+  return claims;
+}
+
+std::expected<std::int64_t, Error> WorkQueue::Heartbeat() {
+  const Value p[] = {Now(), Value{options_.node}, Value{options_.lease.ttl.count()}};
+  auto r = Run(*prepared_.heartbeat, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return r->Rows();
+}
+
+std::expected<bool, Error> WorkQueue::Release(const Claim& claim, work::Outcome outcome) {
+  const work::Reschedule next = work::NextRun(outcome, claim.interval, claim.attempts, options_.backoff);
+  const Value p[] = {Now(),
+                     Value{options_.node},
+                     Value{claim.source_id},
+                     Value{claim.token},
+                     Value{std::int64_t{next.from_start ? 1 : 0}},
+                     Value{next.delay.count()},
+                     Value{std::int64_t{next.attempts}},
+                     Value{std::string(outcome == work::Outcome::kSuccess ? "success" : "failure")}};
+  auto r = Run(*prepared_.release, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  ++stats_.releases;
+  if (r->Rows() == 0) {
+    ++stats_.lost_leases;
+    return false;
+  }
+  return true;
+}
+
+std::expected<std::int64_t, Error> WorkQueue::Drain() {
+  const Value p[] = {Now(), Value{options_.node}};
+  auto r = Run(*prepared_.drain, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return r->AffectedRows();
+}
+
+std::expected<bool, Error> WorkQueue::CheckLease(const Claim& claim) {
+  const Value p[] = {Value{claim.source_id}, Value{options_.node}, Value{claim.token}};
+  auto r = Run(*prepared_.check, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  if (r->Rows() == 0) {
+    ++stats_.lost_leases;
+    return false;
+  }
+  return true;
+}
+
+std::expected<std::optional<HostGrant>, Error> WorkQueue::ReserveHost(std::string_view host, int n,
+                                                                      work::Duration gap,
+                                                                      work::Duration horizon) {
+  const Value p[] = {Now(), Value{std::string(host)}, Value{std::int64_t{n}}, Value{gap.count()},
+                     Value{horizon.count()}};
+  auto r = Run(*prepared_.reserve, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  ++stats_.reservations;
+  if (r->Rows() == 0) {
+    ++stats_.refused_reservations;
+    return std::optional<HostGrant>{};
+  }
+  const work::Time next_free = TimeOf(r->Int64(0, 0).value_or(0));
+  HostGrant g{work::SlotGrant{next_free - gap * n, gap, n}, TimeOf(r->Int64(0, 1).value_or(0))};
+  return std::optional<HostGrant>{g};
+}
+
+std::expected<std::vector<NodeInfo>, Error> WorkQueue::Nodes() {
+  ++stats_.statements;
+  auto list = ListNodes(*connection_);
+  if (!list) return std::unexpected(std::move(list.error()));
+  return std::move(list->nodes);
+}
+
+std::expected<NodeList, Error> ListNodes(Connection& connection) {
+  auto r = connection.Exec(
+      "SELECT n.name, n.hostname, n.pid, fleet_us(n.started_at), fleet_us(n.heartbeat_at),"
+      " fleet_us(n.stopped_at), count(s.source_id), n.crawls, n.failures, fleet_us(clock_timestamp())"
+      " FROM nodes n LEFT JOIN source_schedule s ON s.lease_owner = n.name"
+      " GROUP BY n.name ORDER BY n.name");
+  if (!r) return std::unexpected(std::move(r.error()));
+  NodeList list;
+  auto& nodes = list.nodes;
+  if (r->Rows() == 0) {
+    auto now = connection.Exec("SELECT fleet_us(clock_timestamp())");
+    if (!now) return std::unexpected(std::move(now.error()));
+    list.now = TimeOf(now->Int64(0, 0).value_or(0));
+  } else {
+    list.now = TimeOf(r->Int64(0, 9).value_or(0));
+  }
+  for (int i = 0; i < r->Rows(); ++i) {
+    NodeInfo n;
+    n.name = r->Text(i, 0).value_or("");
+    n.hostname = r->Text(i, 1).value_or("");
+    n.pid = r->Int64(i, 2).value_or(0);
+    n.started_at = TimeOf(r->Int64(i, 3).value_or(0));
+    n.heartbeat_at = TimeOf(r->Int64(i, 4).value_or(0));
+    if (auto s = r->Int64(i, 5)) n.stopped_at = TimeOf(*s);
+    n.leases = r->Int64(i, 6).value_or(0);
+    n.crawls = r->Int64(i, 7).value_or(0);
+    n.failures = r->Int64(i, 8).value_or(0);
+    nodes.push_back(std::move(n));
+  }
+  return list;
+}
+
+}  // namespace jobtrawl::storage::pg

@@ -1,0 +1,213 @@
+// A fleet node's driver (app/fleet_node.h, issue 15 parts 2 and 3) against
+// a real PostgreSQL server: two nodes on one io_context share the sources,
+// and a stopping node releases the leases of the crawls it abandons.
+#include "app/fleet_node.h"
+#include "app/nodes_command.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/pg_server.h"
+
+namespace jobtrawl::app {
+namespace {
+
+namespace asio = boost::asio;
+namespace pg = storage::pg;
+namespace work = storage::work;
+using jobtrawl::testing::PgTest;
+using std::chrono::hours;
+using std::chrono::milliseconds;
+
+template <typename T>
+T Must(std::expected<T, pg::Error> r) {
+  if (!r) throw std::runtime_error(r.error().sqlstate + " " + r.error().message);
+  if constexpr (!std::is_void_v<T>) return std::move(*r);
+}
+
+class FleetNodeTest : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    pg::Connection c = Must(pg::Connection::Open(url_));
+    const pg::Migration m[] = {pg::WorkQueueMigration(1)};
+    ASSERT_EQ(Must(pg::Migrate(c, m)), 1);
+  }
+
+  // Sources 1..n, every hour, all due now (added before any node starts;
+  // a node adding them again keeps their schedule).
+  std::vector<pg::ScheduledSource> AddDue(int n) {
+    std::vector<pg::ScheduledSource> s;
+    for (int i = 1; i <= n; ++i) s.push_back({i, hours(1)});
+    pg::Connection c = Must(pg::Connection::Open(url_));
+    auto q = Must(pg::WorkQueue::Open(c, pg::WorkQueueOptions{.node = "setup"}));
+    Must(q.AddSources(s));
+    Must(c.Exec("UPDATE source_schedule SET next_run_at = now() - interval '1 minute'"));
+    return s;
+  }
+
+  FleetNode::Options NodeOptions(std::string name, std::vector<pg::ScheduledSource> sources) {
+    FleetNode::Options o;
+    o.database_url = url_;
+    o.name = std::move(name);
+    o.capacity = 3;
+    o.poll = milliseconds(20);
+    o.sources = std::move(sources);
+    o.log = [this](LogLevel, std::string_view line) {
+      std::lock_guard lock(log_mu_);
+      log_.emplace_back(line);
+    };
+    return o;
+  }
+
+  // Runs the loop until `done` holds (or a minute passes).
+  bool RunUntil(asio::io_context& ioc, const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      ioc.restart();
+      ioc.run_one_for(milliseconds(50));
+    }
+    return true;
+  }
+
+  std::mutex log_mu_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(FleetNodeTest, TwoNodesCrawlEveryDueSourceOnceBetweenThem) {
+  // Every due source is handed to exactly one node's crawl, three at a
+  // time per node; log lines carry the node's name; a stop with no crawl
+  // running releases nothing and marks both nodes stopped.
+  const auto sources = AddDue(24);
+  asio::io_context ioc;
+  std::map<std::int64_t, std::vector<std::string>> crawled_by;
+  std::map<std::string, std::unique_ptr<FleetNode>> nodes;
+  size_t finished = 0;
+  for (const std::string name : {"n1", "n2"}) {
+    auto o = NodeOptions(name, sources);
+    o.start = [&, name](const pg::Claim& c) {
+      crawled_by[c.source_id].push_back(name);
+      asio::post(ioc, [&, name, c] {
+        nodes.at(name)->Finish(c, work::Outcome::kSuccess);
+        ++finished;
+      });
+    };
+    nodes.emplace(name, std::make_unique<FleetNode>(ioc, std::move(o)));
+  }
+  for (auto& [name, node] : nodes) node->Start();
+  // Finish hands the release to the node's thread before the Stop below.
+  ASSERT_TRUE(RunUntil(ioc, [&] { return finished == sources.size(); }));
+  int stopped = 0;
+  std::int64_t released = 0;
+  for (auto& [name, node] : nodes) {
+    node->Stop([&](std::int64_t r) {
+      ++stopped;
+      released += r;
+    });
+  }
+  ASSERT_TRUE(RunUntil(ioc, [&] { return stopped == 2; }));
+  EXPECT_EQ(released, 0);
+  for (const auto& [id, by] : crawled_by) EXPECT_EQ(by.size(), 1u) << "source " << id;
+
+  pg::Connection c = Must(pg::Connection::Open(url_));
+  const pg::NodeList list = Must(pg::ListNodes(c));
+  std::int64_t crawls = 0;
+  for (const pg::NodeInfo& n : list.nodes) {
+    if (n.name == "setup") continue;
+    EXPECT_TRUE(n.stopped_at.has_value()) << n.name;
+    crawls += n.crawls;
+  }
+  EXPECT_EQ(crawls, 24);
+  std::lock_guard lock(log_mu_);
+  ASSERT_FALSE(log_.empty());
+  for (const std::string& line : log_) EXPECT_TRUE(line.starts_with("node n1: ") || line.starts_with("node n2: ")) << line;
+}
+
+TEST_F(FleetNodeTest, StoppingReleasesTheLeasesOfAbandonedCrawls) {
+  // SIGTERM's drain: crawls that never finished give their sources back,
+  // due at once, to whichever node asks next.
+  const auto sources = AddDue(5);
+  asio::io_context ioc;
+  int started = 0;
+  auto o = NodeOptions("n1", sources);
+  o.start = [&](const pg::Claim&) { ++started; };  // never finishes
+  FleetNode node(ioc, std::move(o));
+  node.Start();
+  ASSERT_TRUE(RunUntil(ioc, [&] { return started == 3; }));  // capacity 3
+  std::optional<std::int64_t> released;
+  node.Stop([&](std::int64_t r) { released = r; });
+  ASSERT_TRUE(RunUntil(ioc, [&] { return released.has_value(); }));
+  EXPECT_EQ(*released, 3);
+  EXPECT_EQ(started, 3);
+
+  pg::Connection c = Must(pg::Connection::Open(url_));
+  auto other = Must(pg::WorkQueue::Open(c, pg::WorkQueueOptions{.node = "other"}));
+  EXPECT_EQ(Must(other.ClaimDue(10)).size(), 5u);
+}
+
+TEST(NodesFormatTest, StatesRatesAndColumns) {
+  // live: heartbeat within the lease; stopped: drained; silent: neither.
+  // Rate: crawls per hour from start to stop, else to the last heartbeat.
+  using std::chrono::minutes;
+  const work::Time now = work::Time(std::chrono::sys_days(std::chrono::year{2026} / 12 / 1) + hours(12));
+  pg::NodeList list;
+  list.now = now;
+  list.nodes.push_back({"a", "h1", 11, now - hours(2), now - minutes(1), std::nullopt, 3, 40, 2});
+  list.nodes.push_back({"b", "h2", 22, now - hours(4), now - hours(1), now - hours(1), 0, 30, 0});
+  list.nodes.push_back({"c", "h3", 33, now - hours(1), now - minutes(3), std::nullopt, 1, 0, 0});
+  const std::string table = FormatNodes(list, minutes(2), false);
+  EXPECT_EQ(table,
+            "NODE  HOST  PID  STATE    STARTED               HEARTBEAT             LEASES  CRAWLS  FAILED  PER HOUR\n"
+            "a     h1    11   live     2026-12-01T10:00:00Z  2026-12-01T11:59:00Z  3       40      2       20.2\n"
+            "b     h2    22   stopped  2026-12-01T08:00:00Z  2026-12-01T11:00:00Z  0       30      0       10.0\n"
+            "c     h3    33   silent   2026-12-01T11:00:00Z  2026-12-01T11:57:00Z  1       0       0       0.0\n");
+  const std::string lines = FormatNodes(list, minutes(2), true);
+  EXPECT_NE(lines.find("{\"name\":\"b\",\"hostname\":\"h2\",\"pid\":22,\"state\":\"stopped\","
+                       "\"started_at\":\"2026-12-01T08:00:00Z\",\"heartbeat_at\":\"2026-12-01T11:00:00Z\","
+                       "\"stopped_at\":\"2026-12-01T11:00:00Z\",\"leases\":0,\"crawls\":30,\"failures\":0,"
+                       "\"crawls_per_hour\":1E1}\n"),
+            std::string::npos)
+      << lines;
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 3);
+}
+
+TEST_F(FleetNodeTest, NodesCommandListsTheFleetAndRefusesASqliteFile) {
+  // `jobtrawl nodes --db URL` against the server; a file path is exit 2.
+  pg::Connection c = Must(pg::Connection::Open(url_));
+  auto q = Must(pg::WorkQueue::Open(c, pg::WorkQueueOptions{.node = "crawler-1", .hostname = "box"}));
+  Must(q.Register());
+  std::ostringstream out, err;
+  ASSERT_EQ(NodesCommand(NodesOptions{.db = url_}, out, err), 0) << err.str();
+  EXPECT_NE(out.str().find("crawler-1  box"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("live"), std::string::npos) << out.str();
+  std::ostringstream out2, err2;
+  EXPECT_EQ(NodesCommand(NodesOptions{.db = "/var/lib/jobtrawl/jobs.db"}, out2, err2), 2);
+  EXPECT_NE(err2.str().find("SQLite"), std::string::npos) << err2.str();
+  EXPECT_EQ(NodesCommand(NodesOptions{.db = url_, .format = "xml"}, out2, err2), 2);
+}
+
+TEST(FleetNodeNameTest, TheConfiguredNameElseHostAndPid) {
+  // `[node] name` when set; otherwise HOSTNAME:PID, unique on one machine.
+  EXPECT_EQ(FleetNodeName("crawler-7"), "crawler-7");
+  const std::string own = FleetNodeName("");
+  EXPECT_TRUE(own.ends_with(":" + std::to_string(::getpid()))) << own;
+  EXPECT_GT(own.size(), std::to_string(::getpid()).size() + 1);
+}
+
+}  // namespace
+}  // namespace jobtrawl::app
