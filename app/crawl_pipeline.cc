@@ -116,8 +116,8 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
   }
 
   CrawlSummary summary;
-  summary.database = std::filesystem::absolute(
-      options.database.empty() ? config.storage.database : options.database);
+  summary.database = options.database.empty() ? config.storage.database : options.database;
+  if (!IsPostgresUrl(summary.database.string())) summary.database = std::filesystem::absolute(summary.database);
   auto store = storage::PostingStore::Open(summary.database, StoreOptionsFrom(config.storage));
   if (!store) return std::unexpected(store.error());
   if (options.due) {

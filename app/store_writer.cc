@@ -177,7 +177,9 @@ void StoreWriter::Loop() {
     if (!alerts_.empty() && !capturing_) {
       // Postings are noted from the first batch an alert can see on.
       if (auto captured = store_->CaptureFreshPostings(); !captured) {
+        // Said once: the alerts are off for the rest of this writer's life.
         std::cerr << "jobtrawl: alerts are off: " << captured.error().message << '\n';
+        alerts_.clear();
       } else {
         capturing_ = true;
       }
