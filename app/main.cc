@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "app/discover_command.h"
+#include "app/migrate_command.h"
 #include "app/query_commands.h"
 #include "crawler/fetcher.h"
 #if JOBTRAWL_HAVE_FLEET
@@ -169,7 +170,7 @@ int main(int argc, char** argv) {
   robots->footer("Exit code: 0 allowed, 1 disallowed, 3 the file cannot be read.");
 
   const std::string db_help =
-      "Database file (default: [storage] database from the config); opened read-only";
+      "Database file or postgresql:// URL (default: [storage] database from the config); opened read-only";
 
   CLI::App* search = app.add_subcommand(
       "search", "Full-text search of the postings (FTS5 syntax), best match first (bm25)");
@@ -250,6 +251,24 @@ int main(int argc, char** argv) {
   split->footer("Exit code: 0 split, 2 the listing is not one of the posting's (or its only one), "
                 "3 the database is missing, not jobtrawl's, or unusable.");
 
+  CLI::App* migrate = app.add_subcommand(
+      "migrate", "Copy a SQLite database (upgraded first) into an empty PostgreSQL database, "
+                 "keeping every id, in one transaction; row counts are checked at the end");
+  MigrateOptions migrate_options;
+  migrate->add_option("--from", migrate_options.from, "The SQLite database file")->required();
+  migrate->add_option("--to", migrate_options.to,
+                      "The PostgreSQL database: postgresql://user:password@host:port/database")
+      ->required();
+  migrate->add_flag("--replace", migrate_options.replace,
+                    "Delete the jobtrawl rows the PostgreSQL database holds first (else a "
+                    "non-empty target is refused)");
+  migrate->add_option("--batch", migrate_options.batch, "Rows per INSERT (default 500)")
+      ->check(CLI::Range(1, 100000));
+  migrate->add_flag("--progress", migrate_options.progress, "Print each table's progress on stderr");
+  migrate->footer("Exit code: 0 copied, 2 bad arguments (--to not a postgresql:// URL), 3 the file is "
+                  "missing or not jobtrawl's, the server unreachable, the target not empty, or the "
+                  "copy failed (the target is then unchanged).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -272,6 +291,7 @@ int main(int argc, char** argv) {
     if (!split_config.empty()) split_options.config = split_config;
     return SplitCommand(split_options, std::cout, std::cerr);
   }
+  if (*migrate) return MigrateCommand(migrate_options, std::cout, std::cerr);
   if (*backup) return BackupCommand(config_file, backup_db, backup_file, std::cout, std::cerr);
   if (*search || *exp || *stats) {
     // The config is read only when --db is not given.

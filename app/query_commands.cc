@@ -14,6 +14,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "app/analyst_reader.h"
 #include "app/commands.h"
 #include "config/config.h"
 #include "config/units.h"
@@ -50,11 +51,11 @@ std::expected<std::filesystem::path, int> ResolveDatabase(const DatabaseChoice& 
   return config->storage.database;
 }
 
-std::expected<std::unique_ptr<storage::Reader>, int> OpenReader(const DatabaseChoice& where,
-                                                                 std::ostream& err) {
+// A SQLite file, or a postgresql:// URL (app/analyst_reader.h).
+std::expected<std::unique_ptr<AnalystReader>, int> OpenReader(const DatabaseChoice& where, std::ostream& err) {
   auto path = ResolveDatabase(where, err);
   if (!path) return std::unexpected(path.error());
-  auto reader = storage::Reader::Open(*path);
+  auto reader = OpenAnalystReader(path->string());
   if (!reader) {
     err << "jobtrawl: " << reader.error().message << '\n';
     return std::unexpected(kExitRuntime);

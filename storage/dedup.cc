@@ -1,6 +1,5 @@
 #include "storage/dedup.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
 #include <xxhash.h>
@@ -29,6 +28,21 @@ constexpr const char* kContentColumns =
 
 constexpr const char* kNodeColumns =
     "id, source_id, key, posting_id, company_key, title_family, cities, simhash, band0, seniority";
+
+// "title = excluded.title, ..." for every content column.
+std::string ExcludedContent() {
+  std::string out;
+  std::string_view columns = kContentColumns;
+  while (!columns.empty()) {
+    const size_t comma = columns.find(", ");
+    const std::string c(columns.substr(0, comma));
+    if (!out.empty()) out += ", ";
+    out += c + " = excluded." + c;
+    if (comma == std::string_view::npos) break;
+    columns.remove_prefix(comma + 2);
+  }
+  return out;
+}
 
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
@@ -121,27 +135,27 @@ std::vector<std::string> SplitCities(std::string_view joined) {
   return out;
 }
 
-void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f) {
+void BindFeatures(sql::Statement& s, int first, const ListingFeatures& f) {
   auto text = [&](int i, const std::optional<std::string>& v) {
-    if (v) s.bind(i, *v); else s.bind(i);
+    if (v) s.Bind(i, *v); else s.BindNull(i);
   };
   text(first, f.company_key);
   text(first + 1, f.title_family);
   const std::string cities = JoinCities(f.cities);
   text(first + 2, cities.empty() ? std::nullopt : std::optional(cities));
   if (f.simhash) {
-    s.bind(first + 3, std::bit_cast<std::int64_t>(*f.simhash));
+    s.Bind(first + 3, std::bit_cast<std::int64_t>(*f.simhash));
   } else {
-    s.bind(first + 3);
+    s.BindNull(first + 3);
   }
   for (int i = 0; i < kBands; ++i) {
     if (f.Eligible()) {
-      s.bind(first + 4 + i, BandValue(f, i));
+      s.Bind(first + 4 + i, BandValue(f, i));
     } else {
-      s.bind(first + 4 + i);
+      s.BindNull(first + 4 + i);
     }
   }
-  s.bind(first + 8, kFeaturesVersion);
+  s.Bind(first + 8, kFeaturesVersion);
   text(first + 9, f.seniority);
 }
 
@@ -156,68 +170,69 @@ struct Deduper::Node {
 };
 
 struct Deduper::Statements {
-  explicit Statements(SQLite::Database& db)
+  explicit Statements(sql::Connection& db)
       : // Each branch reads only its band index (schema v11: (bandI, simhash)),
         // so a candidate too far away costs an index entry, not a row.
-        candidates(db, "SELECT id, simhash FROM listings WHERE band0 = ?1 "
+        candidates(db.Prepare("SELECT id, simhash FROM listings WHERE band0 = ?1 "
                        "UNION ALL SELECT id, simhash FROM listings WHERE band1 = ?2 "
                        "UNION ALL SELECT id, simhash FROM listings WHERE band2 = ?3 "
-                       "UNION ALL SELECT id, simhash FROM listings WHERE band3 = ?4"),
-        members(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE posting_id = ?"),
-        by_id(db, std::string("SELECT ") + kNodeColumns + " FROM listings WHERE id = ?"),
-        splits(db, "SELECT listing_a, listing_b FROM dedup_splits WHERE listing_a = ?1 OR listing_b = ?1"),
-        any_splits(db, "SELECT EXISTS (SELECT 1 FROM dedup_splits)"),
-        canonical_of(db, "SELECT canonical_listing_id FROM postings WHERE id = ?"),
-        save_copy(db, std::string("INSERT OR REPLACE INTO listing_copies (listing_id, ") +
-                          kContentColumns + ") SELECT ?1, " + kContentColumns +
-                          " FROM postings WHERE id = ?2"),
-        load_copy(db, std::string("UPDATE postings SET (") + kContentColumns + ") = (SELECT " +
+                       "UNION ALL SELECT id, simhash FROM listings WHERE band3 = ?4")),
+        members(db.Prepare(std::string("SELECT ") + kNodeColumns + " FROM listings WHERE posting_id = ?")),
+        by_id(db.Prepare(std::string("SELECT ") + kNodeColumns + " FROM listings WHERE id = ?")),
+        splits(db.Prepare("SELECT listing_a, listing_b FROM dedup_splits WHERE listing_a = ?1 OR listing_b = ?1")),
+        any_splits(db.Prepare("SELECT EXISTS (SELECT 1 FROM dedup_splits)")),
+        canonical_of(db.Prepare("SELECT canonical_listing_id FROM postings WHERE id = ?")),
+        save_copy(db.Prepare(std::string("INSERT INTO listing_copies (listing_id, ") +
+                          kContentColumns + ") SELECT CAST(?1 AS bigint), " + kContentColumns +
+                          " FROM postings WHERE id = ?2 ON CONFLICT (listing_id) DO UPDATE SET " +
+                          ExcludedContent())),
+        load_copy(db.Prepare(std::string("UPDATE postings SET (") + kContentColumns + ") = (SELECT " +
                           kContentColumns +
                           " FROM listing_copies WHERE listing_id = ?1), canonical_listing_id = ?1, "
                           // Only a change of what the posting shows is an update.
-                          "updated_at = CASE WHEN content_hash IS (SELECT content_hash FROM "
+                          "updated_at = CASE WHEN content_hash IS NOT DISTINCT FROM (SELECT content_hash FROM "
                           "listing_copies WHERE listing_id = ?1) THEN updated_at ELSE ?3 END "
-                          "WHERE id = ?2"),
-        insert_from_copy(db, std::string("INSERT INTO postings (") + kContentColumns +
+                          "WHERE id = ?2")),
+        insert_from_copy(db.Prepare(std::string("INSERT INTO postings (") + kContentColumns +
                                  ", first_seen, last_seen, canonical_listing_id) SELECT " +
                                  kContentColumns +
-                                 ", ?2, ?2, ?1 FROM listing_copies WHERE listing_id = ?1"),
-        delete_copy(db, "DELETE FROM listing_copies WHERE listing_id = ?"),
-        move_listing(db, "UPDATE listings SET posting_id = ?1 WHERE id = ?2"),
-        move_revisions(db, "UPDATE revisions SET posting_id = ?1 WHERE posting_id = ?2"),
-        delete_posting(db, "DELETE FROM postings WHERE id = ?"),
+                                 ", ?2, ?2, CAST(?1 AS bigint) FROM listing_copies WHERE listing_id = ?1 "
+                                 "RETURNING id")),
+        delete_copy(db.Prepare("DELETE FROM listing_copies WHERE listing_id = ?")),
+        move_listing(db.Prepare("UPDATE listings SET posting_id = ?1 WHERE id = ?2")),
+        move_revisions(db.Prepare("UPDATE revisions SET posting_id = ?1 WHERE posting_id = ?2")),
+        delete_posting(db.Prepare("DELETE FROM postings WHERE id = ?")),
         // Only a posting whose times change is written: a merge usually
         // changes none, and an update writes the whole row.
-        refresh_times(db,
-                      "UPDATE postings SET first_seen = t.first_seen, last_seen = t.last_seen, "
+        refresh_times(db.Prepare("UPDATE postings SET first_seen = t.first_seen, last_seen = t.last_seen, "
                       "closed_at = t.closed_at FROM (SELECT min(first_seen) AS first_seen, "
                       "max(last_seen) AS last_seen, CASE WHEN count(*) > count(closed_at) THEN NULL "
                       "ELSE max(closed_at) END AS closed_at FROM listings WHERE posting_id = ?1) AS t "
-                      "WHERE postings.id = ?1 AND (postings.first_seen IS NOT t.first_seen "
-                      "OR postings.last_seen IS NOT t.last_seen OR postings.closed_at IS NOT t.closed_at)"),
-        source(db, "SELECT name, kind FROM sources WHERE id = ?") {}
+                      "WHERE postings.id = ?1 AND (postings.first_seen IS DISTINCT FROM t.first_seen "
+                      "OR postings.last_seen IS DISTINCT FROM t.last_seen "
+                      "OR postings.closed_at IS DISTINCT FROM t.closed_at)")),
+        source(db.Prepare("SELECT name, kind FROM sources WHERE id = ?")) {}
 
-  SQLite::Statement candidates;
-  SQLite::Statement members;
-  SQLite::Statement by_id;
-  SQLite::Statement splits;
-  SQLite::Statement any_splits;
-  SQLite::Statement canonical_of;
-  SQLite::Statement save_copy;
-  SQLite::Statement load_copy;
-  SQLite::Statement insert_from_copy;
-  SQLite::Statement delete_copy;
-  SQLite::Statement move_listing;
-  SQLite::Statement move_revisions;
-  SQLite::Statement delete_posting;
-  SQLite::Statement refresh_times;
-  SQLite::Statement source;
+  std::unique_ptr<sql::Statement> candidates;
+  std::unique_ptr<sql::Statement> members;
+  std::unique_ptr<sql::Statement> by_id;
+  std::unique_ptr<sql::Statement> splits;
+  std::unique_ptr<sql::Statement> any_splits;
+  std::unique_ptr<sql::Statement> canonical_of;
+  std::unique_ptr<sql::Statement> save_copy;
+  std::unique_ptr<sql::Statement> load_copy;
+  std::unique_ptr<sql::Statement> insert_from_copy;
+  std::unique_ptr<sql::Statement> delete_copy;
+  std::unique_ptr<sql::Statement> move_listing;
+  std::unique_ptr<sql::Statement> move_revisions;
+  std::unique_ptr<sql::Statement> delete_posting;
+  std::unique_ptr<sql::Statement> refresh_times;
+  std::unique_ptr<sql::Statement> source;
 };
 
-Deduper::Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds,
+Deduper::Deduper(sql::Connection& db, int distance, std::vector<std::string> canonical_kinds,
                  int max_component)
-    : db_(db),
-      distance_(std::min(distance, kMaxBandedDistance)),
+    : distance_(std::min(distance, kMaxBandedDistance)),
       canonical_kinds_(std::move(canonical_kinds)),
       max_component_(static_cast<size_t>(std::max(max_component, 2))),
       stmts_(std::make_unique<Statements>(db)) {}
@@ -227,34 +242,34 @@ Deduper::~Deduper() = default;
 const Deduper::SourceInfo& Deduper::Source(std::int64_t id) {
   auto it = sources_.find(id);
   if (it != sources_.end()) return it->second;
-  SQLite::Statement& q = stmts_->source;
-  q.reset();
-  q.bind(1, id);
+  sql::Statement& q = *stmts_->source;
+  q.Reset();
+  q.Bind(1, id);
   SourceInfo info;
-  if (q.executeStep()) {
-    info.name = q.getColumn(0).getString();
-    const std::string kind = q.getColumn(1).getString();
+  if (q.Step()) {
+    info.name = q.Text(0);
+    const std::string kind = q.Text(1);
     info.canonical = std::find(canonical_kinds_.begin(), canonical_kinds_.end(), kind) !=
                      canonical_kinds_.end();
   }
-  q.reset();
+  q.Reset();
   return sources_.emplace(id, std::move(info)).first->second;
 }
 
-Deduper::Node Deduper::ReadNode(SQLite::Statement& row) {
+Deduper::Node Deduper::ReadNode(sql::Statement& row) {
   Node n;
-  n.id = row.getColumn(0).getInt64();
-  n.source_id = row.getColumn(1).getInt64();
-  n.key = row.getColumn(2).getString();
-  n.posting_id = row.getColumn(3).getInt64();
-  if (!row.getColumn(4).isNull()) n.features.company_key = row.getColumn(4).getString();
-  if (!row.getColumn(5).isNull()) n.features.title_family = row.getColumn(5).getString();
-  if (!row.getColumn(6).isNull()) n.features.cities = SplitCities(row.getColumn(6).getString());
-  if (!row.getColumn(7).isNull()) {
-    n.features.simhash = std::bit_cast<std::uint64_t>(row.getColumn(7).getInt64());
+  n.id = row.Int64(0);
+  n.source_id = row.Int64(1);
+  n.key = row.Text(2);
+  n.posting_id = row.Int64(3);
+  if (!row.IsNull(4)) n.features.company_key = row.Text(4);
+  if (!row.IsNull(5)) n.features.title_family = row.Text(5);
+  if (!row.IsNull(6)) n.features.cities = SplitCities(row.Text(6));
+  if (!row.IsNull(7)) {
+    n.features.simhash = std::bit_cast<std::uint64_t>(row.Int64(7));
   }
-  n.banded = !row.getColumn(8).isNull();
-  if (!row.getColumn(9).isNull()) n.features.seniority = row.getColumn(9).getString();
+  n.banded = !row.IsNull(8);
+  if (!row.IsNull(9)) n.features.seniority = row.Text(9);
   return n;
 }
 
@@ -291,30 +306,30 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
   while (!queue.empty()) {
     Node n = std::move(queue.front());
     queue.pop_front();
-    auto visit = [&](SQLite::Statement& rows, bool must_match) {
-      while (rows.executeStep()) {
+    auto visit = [&](sql::Statement& rows, bool must_match) {
+      while (rows.Step()) {
         Node m = ReadNode(rows);
         if (seen.contains(m.id)) continue;
         if (must_match && (already + seen.size() >= max_component_ || !Matches(n, m))) continue;
         seen.insert(m.id);
         queue.push_back(std::move(m));
       }
-      rows.reset();
+      rows.Reset();
     };
     if (n.banded && distance_ >= 0 && already + seen.size() < max_component_) {
       for (std::int64_t id : Candidates(n.features)) {
         if (seen.contains(id)) continue;
         if (already + seen.size() >= max_component_) break;
-        SQLite::Statement& q = stmts_->by_id;
-        q.reset();
-        q.bind(1, id);
+        sql::Statement& q = *stmts_->by_id;
+        q.Reset();
+        q.Bind(1, id);
         visit(q, true);
       }
     }
     if (postings_read.insert(n.posting_id).second) {
-      SQLite::Statement& q = stmts_->members;
-      q.reset();
-      q.bind(1, n.posting_id);
+      sql::Statement& q = *stmts_->members;
+      q.Reset();
+      q.Bind(1, n.posting_id);
       visit(q, false);
     }
     nodes.insert_or_assign(n.id, std::move(n));
@@ -323,15 +338,15 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
 
 std::vector<std::int64_t> Deduper::Candidates(const ListingFeatures& features) {
   std::vector<std::int64_t> ids;
-  SQLite::Statement& q = stmts_->candidates;
-  q.reset();
-  for (int i = 0; i < kBands; ++i) q.bind(i + 1, BandValue(features, i));
-  while (q.executeStep()) {
-    if (q.getColumn(1).isNull()) continue;
-    const auto simhash = std::bit_cast<std::uint64_t>(q.getColumn(1).getInt64());
-    if (HammingDistance(simhash, *features.simhash) <= distance_) ids.push_back(q.getColumn(0).getInt64());
+  sql::Statement& q = *stmts_->candidates;
+  q.Reset();
+  for (int i = 0; i < kBands; ++i) q.Bind(i + 1, BandValue(features, i));
+  while (q.Step()) {
+    if (q.IsNull(1)) continue;
+    const auto simhash = std::bit_cast<std::uint64_t>(q.Int64(1));
+    if (HammingDistance(simhash, *features.simhash) <= distance_) ids.push_back(q.Int64(0));
   }
-  q.reset();
+  q.Reset();
   // A listing agreeing on several bands comes once per band.
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -346,15 +361,15 @@ std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
   probe.features = features;
   probe.banded = true;
   for (std::int64_t id : Candidates(features)) {
-    SQLite::Statement& q = stmts_->by_id;
-    q.reset();
-    q.bind(1, id);
+    sql::Statement& q = *stmts_->by_id;
+    q.Reset();
+    q.Bind(1, id);
     std::optional<std::int64_t> posting;
-    if (q.executeStep()) {
+    if (q.Step()) {
       const Node m = ReadNode(q);
       if (Matches(probe, m)) posting = m.posting_id;
     }
-    q.reset();
+    q.Reset();
     if (posting) return posting;
   }
   return std::nullopt;
@@ -365,11 +380,11 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   std::optional<std::pair<std::int64_t, std::int64_t>> leaving;
   if (leaving_posting) leaving.emplace(listing_id, *leaving_posting);
   Statements& s = *stmts_;
-  s.by_id.reset();
-  s.by_id.bind(1, listing_id);
-  if (!s.by_id.executeStep()) return 0;
-  const Node current = ReadNode(s.by_id);
-  s.by_id.reset();
+  s.by_id->Reset();
+  s.by_id->Bind(1, listing_id);
+  if (!s.by_id->Step()) return 0;
+  const Node current = ReadNode(*s.by_id);
+  s.by_id->Reset();
   std::map<std::int64_t, Node> nodes;
   if (old_features) {
     Node before = current;
@@ -396,17 +411,17 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   const size_t n = order.size();
 
   std::set<std::pair<std::int64_t, std::int64_t>> splits;
-  s.any_splits.reset();
-  const bool any_splits = s.any_splits.executeStep() && s.any_splits.getColumn(0).getInt() != 0;
-  s.any_splits.reset();
+  s.any_splits->Reset();
+  const bool any_splits = s.any_splits->Step() && s.any_splits->Int(0) != 0;
+  s.any_splits->Reset();
   for (const Node* node : order) {
     if (!any_splits) break;
-    s.splits.reset();
-    s.splits.bind(1, node->id);
-    while (s.splits.executeStep()) {
-      splits.emplace(s.splits.getColumn(0).getInt64(), s.splits.getColumn(1).getInt64());
+    s.splits->Reset();
+    s.splits->Bind(1, node->id);
+    while (s.splits->Step()) {
+      splits.emplace(s.splits->Int64(0), s.splits->Int64(1));
     }
-    s.splits.reset();
+    s.splits->Reset();
   }
 
   struct Edge {
@@ -470,13 +485,13 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   std::map<std::int64_t, std::optional<std::int64_t>> canonical_now;
   for (const Node* node : order) {
     if (canonical_now.contains(node->posting_id)) continue;
-    s.canonical_of.reset();
-    s.canonical_of.bind(1, node->posting_id);
+    s.canonical_of->Reset();
+    s.canonical_of->Bind(1, node->posting_id);
     std::optional<std::int64_t> c;
-    if (s.canonical_of.executeStep() && !s.canonical_of.getColumn(0).isNull()) {
-      c = s.canonical_of.getColumn(0).getInt64();
+    if (s.canonical_of->Step() && !s.canonical_of->IsNull(0)) {
+      c = s.canonical_of->Int64(0);
     }
-    s.canonical_of.reset();
+    s.canonical_of->Reset();
     canonical_now.emplace(node->posting_id, c);
   }
 
@@ -537,10 +552,10 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
     if (!shown || !nodes.contains(*shown)) continue;
     auto kept = plan_of_posting.find(posting);
     if (kept != plan_of_posting.end() && order[plans[kept->second].canonical]->id == *shown) continue;
-    s.save_copy.reset();
-    s.save_copy.bind(1, *shown);
-    s.save_copy.bind(2, posting);
-    s.save_copy.exec();
+    s.save_copy->Reset();
+    s.save_copy->Bind(1, *shown);
+    s.save_copy->Bind(2, posting);
+    s.save_copy->Exec();
   }
   int size_of_listing = 1;
   std::set<std::int64_t> touched;  // postings whose listings changed
@@ -548,28 +563,29 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
     const Node& canonical = *order[plan.canonical];
     const bool shown_already = plan.posting && canonical_now[*plan.posting] == canonical.id;
     if (!plan.posting) {
-      s.insert_from_copy.reset();
-      s.insert_from_copy.bind(1, canonical.id);
-      s.insert_from_copy.bind(2, now);
-      if (s.insert_from_copy.exec() != 1) {
+      s.insert_from_copy->Reset();
+      s.insert_from_copy->Bind(1, canonical.id);
+      s.insert_from_copy->Bind(2, now);
+      if (!s.insert_from_copy->Step()) {
         // Every listing is shown by its posting or has a copy; a lost copy
         // must fail the call rather than give the posting another's content.
-        throw SQLite::Exception("listing " + std::to_string(canonical.id) + " has no stored content",
-                                SQLITE_CORRUPT);
+        throw sql::Exception("listing " + std::to_string(canonical.id) + " has no stored content",
+                             SQLITE_CORRUPT, "", false);
       }
-      plan.posting = db_.getLastInsertRowid();
+      plan.posting = s.insert_from_copy->Int64(0);
+      s.insert_from_copy->Reset();
       touched.insert(*plan.posting);
     } else if (!shown_already) {
-      s.load_copy.reset();
-      s.load_copy.bind(1, canonical.id);
-      s.load_copy.bind(2, *plan.posting);
-      s.load_copy.bind(3, now);
-      s.load_copy.exec();  // no copy: content_hash NOT NULL fails the call
+      s.load_copy->Reset();
+      s.load_copy->Bind(1, canonical.id);
+      s.load_copy->Bind(2, *plan.posting);
+      s.load_copy->Bind(3, now);
+      s.load_copy->Exec();  // no copy: content_hash NOT NULL fails the call
     }
     if (!shown_already) {
-      s.delete_copy.reset();
-      s.delete_copy.bind(1, canonical.id);
-      s.delete_copy.exec();
+      s.delete_copy->Reset();
+      s.delete_copy->Bind(1, canonical.id);
+      s.delete_copy->Exec();
     }
     for (size_t i : plan.listings) {
       const Node& m = *order[i];
@@ -580,10 +596,10 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
       if (m.posting_id == *plan.posting) continue;
       touched.insert(m.posting_id);
       touched.insert(*plan.posting);
-      s.move_listing.reset();
-      s.move_listing.bind(1, *plan.posting);
-      s.move_listing.bind(2, m.id);
-      s.move_listing.exec();
+      s.move_listing->Reset();
+      s.move_listing->Bind(1, *plan.posting);
+      s.move_listing->Bind(2, m.id);
+      s.move_listing->Exec();
     }
   }
   // Postings left without listings go; their history goes with the listing
@@ -594,21 +610,21 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
       bool holds = false;
       for (size_t i : plan.listings) holds = holds || (shown && order[i]->id == *shown);
       if (!holds) continue;
-      s.move_revisions.reset();
-      s.move_revisions.bind(1, *plan.posting);
-      s.move_revisions.bind(2, posting);
-      s.move_revisions.exec();
+      s.move_revisions->Reset();
+      s.move_revisions->Bind(1, *plan.posting);
+      s.move_revisions->Bind(2, posting);
+      s.move_revisions->Exec();
     }
-    s.delete_posting.reset();
-    s.delete_posting.bind(1, posting);
-    s.delete_posting.exec();
+    s.delete_posting->Reset();
+    s.delete_posting->Bind(1, posting);
+    s.delete_posting->Exec();
   }
   // first_seen, last_seen and closed_at follow the listings each posting has now.
   for (const Plan& plan : plans) {
     if (!touched.contains(*plan.posting)) continue;
-    s.refresh_times.reset();
-    s.refresh_times.bind(1, *plan.posting);
-    s.refresh_times.exec();
+    s.refresh_times->Reset();
+    s.refresh_times->Bind(1, *plan.posting);
+    s.refresh_times->Exec();
   }
   return size_of_listing;
 }

@@ -30,10 +30,7 @@
 
 #include "model/posting.h"
 
-namespace SQLite {
-class Database;
-class Statement;
-}  // namespace SQLite
+#include "storage/sql.h"
 
 namespace jobtrawl::storage::internal {
 
@@ -75,16 +72,16 @@ std::vector<std::string> SplitCities(std::string_view joined);
 
 // Binds company_key, title_family, cities, simhash, band0..band3,
 // features_version and seniority to `first`..`first + 9`.
-void BindFeatures(SQLite::Statement& s, int first, const ListingFeatures& f);
+void BindFeatures(sql::Statement& s, int first, const ListingFeatures& f);
 
 // Regroups listings into postings. Not thread-safe (one per PostingStore).
 // Every call runs inside the caller's transaction and may throw
-// SQLite::Exception.
+// sql::Exception.
 class Deduper {
  public:
   // `distance` < 0 disables matching; at most kMaxBandedDistance.
   // `max_component`: StoreOptions::dedup_max_component (at least 2).
-  Deduper(SQLite::Database& db, int distance, std::vector<std::string> canonical_kinds,
+  Deduper(sql::Connection& db, int distance, std::vector<std::string> canonical_kinds,
           int max_component = 256);
   ~Deduper();
   Deduper(const Deduper&) = delete;
@@ -118,7 +115,7 @@ class Deduper {
   struct Statements;
 
   const SourceInfo& Source(std::int64_t id);
-  Node ReadNode(SQLite::Statement& row);
+  Node ReadNode(sql::Statement& row);
   // Ids of the listings whose band value agrees with one of `features`'s
   // and whose SimHash is within the distance, read from the band indexes
   // alone; REQUIRES: features.Eligible().
@@ -126,7 +123,6 @@ class Deduper {
   void Collect(Node seed, std::map<std::int64_t, Node>& nodes);
   bool Matches(const Node& a, const Node& b) const;
 
-  SQLite::Database& db_;
   const int distance_;
   const std::vector<std::string> canonical_kinds_;
   const size_t max_component_;

@@ -17,7 +17,13 @@
 #include "model/clock.h"
 #include "storage/backup.h"
 #include "storage/dedup.h"
+#include "storage/sql.h"
 #include "storage/sqlite_file.h"
+
+#ifdef JOBTRAWL_HAVE_POSTGRESQL
+#include "storage/pg/schema.h"
+#include "storage/pg/sql_pg.h"
+#endif
 
 namespace jobtrawl::storage {
 namespace {
@@ -26,16 +32,6 @@ constexpr const char* kPostingFields =
     "title, company, location, country, remote, employment_type, salary_min, salary_max, "
     "salary_currency, salary_period, date_posted, valid_through, url, apply_url, external_id, "
     "description";
-
-// NULL for "not stated", never '' or 0.
-template <typename T>
-void BindOpt(SQLite::Statement& s, int index, const std::optional<T>& v) {
-  if (v) {
-    s.bind(index, *v);
-  } else {
-    s.bind(index);
-  }
-}
 
 // The normalized columns (schema v6) and the department (v13), bound to ?21
 // onwards in this order.
@@ -101,53 +97,53 @@ std::optional<std::string> ListJson(const std::vector<std::string>& items) {
 // Binds the 16 posting fields to ?1..?16 in kPostingFields order, the
 // Markdown description (a later column) to ?20, and the normalized columns
 // to ?21 onwards in kNormalizedFields order.
-void BindPosting(SQLite::Statement& s, const Posting& p) {
-  BindOpt(s, 1, p.title);
-  BindOpt(s, 2, p.company);
-  BindOpt(s, 3, p.location);
-  BindOpt(s, 4, p.country);
-  BindOpt(s, 5, p.remote);
-  BindOpt(s, 6, p.employment_type);
-  BindOpt(s, 7, p.salary_min);
-  BindOpt(s, 8, p.salary_max);
-  BindOpt(s, 9, p.salary_currency);
-  BindOpt(s, 10, p.salary_period);
-  BindOpt(s, 11, p.date_posted);
-  BindOpt(s, 12, p.valid_through);
-  s.bind(13, p.url);
-  BindOpt(s, 14, p.apply_url);
-  BindOpt(s, 15, p.external_id);
-  BindOpt(s, 16, p.description);
-  BindOpt(s, 20, p.description_markdown);
+void BindPosting(sql::Statement& s, const Posting& p) {
+  s.Bind(1, p.title);
+  s.Bind(2, p.company);
+  s.Bind(3, p.location);
+  s.Bind(4, p.country);
+  s.Bind(5, p.remote);
+  s.Bind(6, p.employment_type);
+  s.Bind(7, p.salary_min);
+  s.Bind(8, p.salary_max);
+  s.Bind(9, p.salary_currency);
+  s.Bind(10, p.salary_period);
+  s.Bind(11, p.date_posted);
+  s.Bind(12, p.valid_through);
+  s.Bind(13, p.url);
+  s.Bind(14, p.apply_url);
+  s.Bind(15, p.external_id);
+  s.Bind(16, p.description);
+  s.Bind(20, p.description_markdown);
   int i = kFirstNormalized;
-  BindOpt(s, i++, p.city);
-  BindOpt(s, i++, p.region);
-  BindOpt(s, i++, PlacesJson(p.places));
-  BindOpt(s, i++, p.remote_scope);
-  BindOpt(s, i++, p.salary_annual_min);
-  BindOpt(s, i++, p.salary_annual_max);
+  s.Bind(i++, p.city);
+  s.Bind(i++, p.region);
+  s.Bind(i++, PlacesJson(p.places));
+  s.Bind(i++, p.remote_scope);
+  s.Bind(i++, p.salary_annual_min);
+  s.Bind(i++, p.salary_annual_max);
   if (p.salary_source) {
-    s.bind(i++, p.salary_currency_guessed ? 1 : 0);
+    s.Bind(i++, p.salary_currency_guessed ? 1 : 0);
   } else {
-    s.bind(i++);
+    s.BindNull(i++);
   }
-  BindOpt(s, i++, p.salary_source);
-  BindOpt(s, i++, p.seniority);
-  BindOpt(s, i++, p.seniority_rule);
-  BindOpt(s, i++, p.title_family);
-  BindOpt(s, i++, p.title_key);
-  BindOpt(s, i++, p.company_key);
-  BindOpt(s, i++, ListJson(p.skills));
-  BindOpt(s, i++, p.visa_sponsorship);
-  BindOpt(s, i++, p.experience_years_min);
-  BindOpt(s, i++, p.language);
-  BindOpt(s, i++, p.remote_raw);
-  BindOpt(s, i++, p.employment_type_raw);
-  BindOpt(s, i++, p.salary_raw);
-  BindOpt(s, i++, p.date_posted_raw);
-  BindOpt(s, i++, p.valid_through_raw);
-  BindOpt(s, i++, p.country_raw);
-  BindOpt(s, i++, p.department);
+  s.Bind(i++, p.salary_source);
+  s.Bind(i++, p.seniority);
+  s.Bind(i++, p.seniority_rule);
+  s.Bind(i++, p.title_family);
+  s.Bind(i++, p.title_key);
+  s.Bind(i++, p.company_key);
+  s.Bind(i++, ListJson(p.skills));
+  s.Bind(i++, p.visa_sponsorship);
+  s.Bind(i++, p.experience_years_min);
+  s.Bind(i++, p.language);
+  s.Bind(i++, p.remote_raw);
+  s.Bind(i++, p.employment_type_raw);
+  s.Bind(i++, p.salary_raw);
+  s.Bind(i++, p.date_posted_raw);
+  s.Bind(i++, p.valid_through_raw);
+  s.Bind(i++, p.country_raw);
+  s.Bind(i++, p.department);
 }
 
 // ", city, region, ..." and ", ?21, ?22, ..." for the normalized columns;
@@ -161,6 +157,22 @@ std::string NormalizedValues() {
   std::string out;
   for (int i = 0; i < static_cast<int>(std::size(kNormalizedFields)); ++i) {
     out += ", ?" + std::to_string(kFirstNormalized + i);
+  }
+  return out;
+}
+// "a = excluded.a, b = excluded.b" for the columns in `columns` ("a, b").
+std::string ExcludedAssignments(std::string_view columns) {
+  std::string out;
+  while (!columns.empty()) {
+    const size_t comma = columns.find(',');
+    std::string_view c = columns.substr(0, comma);
+    while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+    if (!c.empty()) {
+      if (!out.empty()) out += ", ";
+      out += std::string(c) + " = excluded." + std::string(c);
+    }
+    if (comma == std::string_view::npos) break;
+    columns.remove_prefix(comma + 1);
   }
   return out;
 }
@@ -232,8 +244,16 @@ Error StorageError(std::string_view what, const SQLite::Exception& e) {
   return StorageError(what, e.getExtendedErrorCode(), e.what());
 }
 
-// Runs `body`, turning SQLite's exceptions into an Error that says `what`
-// failed: exceptions stay inside storage/.
+Error StorageError(std::string_view what, const sql::Exception& e) {
+  if (e.sqlstate().empty() && e.sqlite_code() != 0) return StorageError(what, e.sqlite_code(), e.what());
+  Error out = Error::Storage(std::string(what) + ": " + e.what() +
+                             (e.sqlstate().empty() ? std::string() : " (SQLSTATE " + e.sqlstate() + ")"));
+  out.transient = e.transient();
+  return out;
+}
+
+// Runs `body`, turning the database's exceptions into an Error that says
+// `what` failed: exceptions stay inside storage/.
 template <typename F>
 auto Guard(std::string_view what, F&& body) -> std::expected<std::invoke_result_t<F>, Error> {
   try {
@@ -243,6 +263,8 @@ auto Guard(std::string_view what, F&& body) -> std::expected<std::invoke_result_
     } else {
       return body();
     }
+  } catch (const sql::Exception& e) {
+    return std::unexpected(StorageError(what, e));
   } catch (const SQLite::Exception& e) {
     return std::unexpected(StorageError(what, e));
   }
@@ -251,18 +273,15 @@ auto Guard(std::string_view what, F&& body) -> std::expected<std::invoke_result_
 // As Guard, inside a transaction of its own unless the caller has one open,
 // so a call is all or nothing either way.
 template <typename F>
-auto Atomically(SQLite::Database& db, std::string_view what, F&& body) {
+auto Atomically(sql::Connection& db, std::string_view what, F&& body) {
   return Guard(what, [&] {
-    std::optional<SQLite::Transaction> tx;
-    if (sqlite3_get_autocommit(db.getHandle()) != 0) {
-      tx.emplace(db, SQLite::TransactionBehavior::IMMEDIATE);
-    }
+    sql::Transaction tx(db);
     if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
       body();
-      if (tx) tx->commit();
+      tx.Commit();
     } else {
       auto result = body();
-      if (tx) tx->commit();
+      tx.Commit();
       return result;
     }
   });
@@ -275,40 +294,39 @@ constexpr const char* kRunCounters =
     "pages=?1, bytes=?2, errors=?3, new_postings=?4, updated_postings=?5, unchanged_postings=?6, "
     "retries=?7, not_modified=?8, closed_listings=?9, reopened_listings=?10, merged_listings=?11";
 
-void BindRunCounters(SQLite::Statement& s, const RunRecord& r) {
-  s.bind(1, r.pages);
-  s.bind(2, r.bytes);
-  s.bind(3, r.errors);
-  s.bind(4, r.counts.new_postings);
-  s.bind(5, r.counts.updated);
-  s.bind(6, r.counts.unchanged);
-  s.bind(7, r.retries);
-  s.bind(8, r.not_modified);
-  s.bind(9, r.closed);
-  s.bind(10, r.counts.reopened);
-  s.bind(11, r.counts.merged);
+void BindRunCounters(sql::Statement& s, const RunRecord& r) {
+  s.Bind(1, r.pages);
+  s.Bind(2, r.bytes);
+  s.Bind(3, r.errors);
+  s.Bind(4, r.counts.new_postings);
+  s.Bind(5, r.counts.updated);
+  s.Bind(6, r.counts.unchanged);
+  s.Bind(7, r.retries);
+  s.Bind(8, r.not_modified);
+  s.Bind(9, r.closed);
+  s.Bind(10, r.counts.reopened);
+  s.Bind(11, r.counts.merged);
 }
 
-void BindText(SQLite::Statement& s, int index, const std::string& text) {
+void BindText(sql::Statement& s, int index, const std::string& text) {
   if (text.empty()) {
-    s.bind(index);
+    s.BindNull(index);
   } else {
-    s.bind(index, text);
+    s.Bind(index, text);
   }
 }
 
 // Postings whose listings (on this source, just closed at `now`) leave them
 // with no open listing anywhere are closed too.
-void ClosePostingsWithoutOpenListings(SQLite::Database& db, std::int64_t source_id,
+void ClosePostingsWithoutOpenListings(sql::Connection& db, std::int64_t source_id,
                                       const std::string& now) {
-  SQLite::Statement close(db,
-                          "UPDATE postings SET closed_at = ?1 WHERE closed_at IS NULL AND id IN "
+  auto close = db.Cached("UPDATE postings SET closed_at = ?1 WHERE closed_at IS NULL AND id IN "
                           "(SELECT posting_id FROM listings WHERE source_id = ?2 AND closed_at = ?1) "
                           "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.posting_id = postings.id "
                           "AND l.closed_at IS NULL)");
-  close.bind(1, now);
-  close.bind(2, source_id);
-  close.exec();
+  close.Bind(1, now);
+  close.Bind(2, source_id);
+  close.Exec();
 }
 
 // Links as lines "L <url>" (listing) or "D <url>" (detail); keys one a line.
@@ -412,87 +430,92 @@ std::string EncodeKeys(const std::vector<std::string>& keys) {
 
 // Prepared once, reset and rebound for each use.
 struct PostingStore::Statements {
-  explicit Statements(SQLite::Database& db)
-      : find_listing(db, "SELECT l.id, l.posting_id, l.content_hash, l.closed_at IS NOT NULL, "
-                         "p.canonical_listing_id IS l.id, l.company_key, l.title_family, l.cities, "
+  explicit Statements(sql::Connection& db, bool sqlite = true)
+      : find_listing(db.Prepare("SELECT l.id, l.posting_id, l.content_hash, l.closed_at IS NOT NULL, "
+                         "p.canonical_listing_id IS NOT DISTINCT FROM l.id, l.company_key, l.title_family, l.cities, "
                          "l.simhash, l.features_version, l.seniority "
                          "FROM listings l JOIN postings p ON p.id = l.posting_id "
-                         "WHERE l.source_id = ? AND l.key = ?"),
-        insert_posting(db, std::string("INSERT INTO postings (") + kPostingFields +
+                         "WHERE l.source_id = ? AND l.key = ?")),
+        insert_posting(db.Prepare(std::string("INSERT INTO postings (") + kPostingFields +
                                ", content_hash, first_seen, last_seen, description_markdown" +
                                NormalizedColumns() +
                                ", canonical_listing_id) VALUES "
                                "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
                                "?17,?18,?18,?20" +
-                               NormalizedValues() + ", ?" + std::to_string(kCanonicalParameter) + ")"),
-        update_posting(db, "UPDATE postings SET " + NormalizedAssignments() +
+                               NormalizedValues() + ", ?" + std::to_string(kCanonicalParameter) + ") RETURNING id")),
+        update_posting(db.Prepare("UPDATE postings SET " + NormalizedAssignments() +
                                "title=?1, company=?2, location=?3, country=?4, "
                            "remote=?5, employment_type=?6, salary_min=?7, salary_max=?8, "
                            "salary_currency=?9, salary_period=?10, date_posted=?11, "
                            "valid_through=?12, url=?13, apply_url=?14, external_id=?15, "
                            "description=?16, description_markdown=?20, content_hash=?17, last_seen=?18, updated_at=?18, "
-                           "closed_at=NULL WHERE id=?19"),
-        write_copy(db, std::string("INSERT OR REPLACE INTO listing_copies (") + kPostingFields +
+                           "closed_at=NULL WHERE id=?19")),
+        write_copy(db.Prepare(std::string("INSERT INTO listing_copies (") + kPostingFields +
                            ", content_hash, listing_id, description_markdown" + NormalizedColumns() +
                            ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-                           "?17,?19,?20" + NormalizedValues() + ")"),
-        touch_posting(db, "UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
-        insert_listing(db, "INSERT INTO listings (posting_id, source_id, key, url, external_id, "
+                           "?17,?19,?20" + NormalizedValues() + ") ON CONFLICT (listing_id) DO UPDATE SET " +
+                           ExcludedAssignments(std::string(kPostingFields) + ", content_hash, description_markdown" +
+                                               NormalizedColumns()))),
+        touch_posting(db.Prepare("UPDATE postings SET last_seen=?1, closed_at=NULL WHERE id=?2")),
+        insert_listing(db.Prepare("INSERT INTO listings (posting_id, source_id, key, url, external_id, "
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
                            "simhash, band0, band1, band2, band3, features_version, seniority, id) "
-                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"),
-        next_listing_id(db, "SELECT coalesce(max(id), 0) + 1 FROM listings"),
-        update_listing(db, "UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
-                           "closed_at=NULL WHERE id=?4"),
-        update_features(db, "UPDATE listings SET company_key=?1, title_family=?2, cities=?3, "
+                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")),
+        next_listing_id(db.Prepare("SELECT coalesce(max(id), 0) + 1 FROM listings")),
+        update_listing(db.Prepare("UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
+                           "closed_at=NULL WHERE id=?4")),
+        update_features(db.Prepare("UPDATE listings SET company_key=?1, title_family=?2, cities=?3, "
                             "simhash=?4, band0=?5, band1=?6, band2=?7, band3=?8, "
-                            "features_version=?9, seniority=?10 WHERE id=?11"),
-        touch_listing(db, "UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2"),
-        save_http_cache(db,
-                        "INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
+                            "features_version=?9, seniority=?10 WHERE id=?11")),
+        touch_listing(db.Prepare("UPDATE listings SET last_seen=?1, closed_at=NULL WHERE id=?2")),
+        save_http_cache(db.Prepare("INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, "
                         "links, listing_keys, fetched_at, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?8, ?8) "
                         "ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, "
                         "last_modified = excluded.last_modified, body_hash = excluded.body_hash, "
                         "links = excluded.links, listing_keys = excluded.listing_keys, "
-                        "fetched_at = excluded.fetched_at, last_used = excluded.last_used"),
-        mark_cache_used(db, "UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?"),
-        start_search_batch(db, "INSERT OR IGNORE INTO fts_pending (posting_id) VALUES (0)"),
-        index_search_batch(db, "INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
+                        "fetched_at = excluded.fetched_at, last_used = excluded.last_used")),
+        mark_cache_used(db.Prepare("UPDATE http_cache SET last_used = ? WHERE source_id = ? AND url = ?")),
+        start_search_batch(sqlite ? db.Prepare("INSERT INTO fts_pending (posting_id) VALUES (0) ON CONFLICT DO NOTHING")
+                                  : nullptr),
+        index_search_batch(sqlite ? db.Prepare("INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
                                "SELECT p.id, p.title, p.company, p.location, p.description, p.skills "
                                // CROSS JOIN: walk the queue, not postings (the
                                // planner would scan postings for p.id > 0).
                                "FROM fts_pending f CROSS JOIN postings p ON p.id = f.posting_id "
-                               "WHERE f.posting_id > 0 ORDER BY f.posting_id"),
-        end_search_batch(db, "DELETE FROM fts_pending") {}
+                               "WHERE f.posting_id > 0 ORDER BY f.posting_id")
+                                  : nullptr),
+        end_search_batch(sqlite ? db.Prepare("DELETE FROM fts_pending") : nullptr) {}
 
-  SQLite::Statement find_listing;
-  SQLite::Statement insert_posting;
-  SQLite::Statement update_posting;
-  SQLite::Statement write_copy;
-  SQLite::Statement touch_posting;
-  SQLite::Statement insert_listing;
+  std::unique_ptr<sql::Statement> find_listing;
+  std::unique_ptr<sql::Statement> insert_posting;
+  std::unique_ptr<sql::Statement> update_posting;
+  std::unique_ptr<sql::Statement> write_copy;
+  std::unique_ptr<sql::Statement> touch_posting;
+  std::unique_ptr<sql::Statement> insert_listing;
   // The id the next listing gets: a new posting is inserted with its
   // canonical listing's id at once, not updated after (a second write of
   // the whole row).
-  SQLite::Statement next_listing_id;
-  SQLite::Statement update_listing;
-  SQLite::Statement update_features;
-  SQLite::Statement touch_listing;
+  std::unique_ptr<sql::Statement> next_listing_id;
+  std::unique_ptr<sql::Statement> update_listing;
+  std::unique_ptr<sql::Statement> update_features;
+  std::unique_ptr<sql::Statement> touch_listing;
   // Once per page fetched: preparing them each time was ~6% of a crawl's CPU.
-  SQLite::Statement save_http_cache;
-  SQLite::Statement mark_cache_used;
+  std::unique_ptr<sql::Statement> save_http_cache;
+  std::unique_ptr<sql::Statement> mark_cache_used;
   // Schema v11: queue new postings for postings_fts, index them, stop queueing.
-  SQLite::Statement start_search_batch;
-  SQLite::Statement index_search_batch;
-  SQLite::Statement end_search_batch;
+  std::unique_ptr<sql::Statement> start_search_batch;
+  std::unique_ptr<sql::Statement> index_search_batch;
+  std::unique_ptr<sql::Statement> end_search_batch;
 };
 
-PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options)
+PostingStore::PostingStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> conn,
+                           const StoreOptions& options)
     : db_(std::move(db)),
-      deduper_(std::make_unique<internal::Deduper>(*db_, options.dedup_distance,
+      conn_(conn ? std::move(conn) : sql::WrapSqlite(*db_)),
+      deduper_(std::make_unique<internal::Deduper>(*conn_, options.dedup_distance,
                                                    options.canonical_kinds,
                                                    options.dedup_max_component)),
-      stmts_(std::make_unique<Statements>(*db_)) {}
+      stmts_(std::make_unique<Statements>(*conn_, conn_->engine() == sql::Engine::kSqlite)) {}
 
 PostingStore::~PostingStore() = default;
 
@@ -556,12 +579,51 @@ std::filesystem::path BackupPathBeforeMigration(const std::filesystem::path& dat
   return database.string() + ".v" + std::to_string(version) + ".bak";
 }
 
+bool IsPostgresUrl(std::string_view database) {
+  return database.starts_with("postgresql://") || database.starts_with("postgres://");
+}
+
+std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenPostgres(const std::string& url,
+                                                                               const StoreOptions& options,
+                                                                               bool existing) {
+#ifdef JOBTRAWL_HAVE_POSTGRESQL
+  // The URL may hold a password: errors name the server (libpq's text
+  // says host and port) but never repeat the URL.
+  auto connection = pg::Connection::Open(url);
+  if (!connection) return std::unexpected(connection.error().ToError());
+  if (existing) {
+    auto has_schema = connection->Exec("SELECT to_regclass('schema_version') IS NOT NULL");
+    if (!has_schema) return std::unexpected(has_schema.error().ToError());
+    if (has_schema->Int64(0, 0).value_or(0) == 0) {
+      return std::unexpected(
+          Error::InvalidArgument("the PostgreSQL database is not a jobtrawl database (it has no schema_version)"));
+    }
+  }
+  if (auto migrated = pg::MigrateSchema(*connection); !migrated) {
+    return std::unexpected(migrated.error().ToError());
+  }
+  auto store = Guard("cannot prepare statements", [&] {
+    return std::unique_ptr<PostingStore>(new PostingStore(nullptr, pg::WrapForSql(std::move(*connection)), options));
+  });
+  if (!store) return store;
+  if (auto filled = (*store)->BackfillFeatures(); !filled) return std::unexpected(filled.error());
+  return store;
+#else
+  (void)url;
+  (void)options;
+  (void)existing;
+  return std::unexpected(Error::InvalidArgument(
+      "this jobtrawl was built without PostgreSQL support (libpq): it cannot open a postgresql:// database"));
+#endif
+}
+
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     const std::filesystem::path& path, const StoreOptions& options) {
   if (options.dedup_distance < -1 || options.dedup_distance > 3) {
     return std::unexpected(Error::InvalidArgument(
         "dedup_distance must be -1 (off) or 0..3, not " + std::to_string(options.dedup_distance)));
   }
+  if (IsPostgresUrl(path.native())) return OpenPostgres(path.native(), options, /*existing=*/false);
   const bool on_disk = path != ":memory:" && !path.empty();
   auto db = Guard("cannot open database " + path.string(), [&] {
     auto opened = std::make_unique<SQLite::Database>(
@@ -614,7 +676,7 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     return std::unexpected(migrated.error());
   }
   auto store = Guard("cannot prepare statements", [&] {
-    return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db), options));
+    return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db), nullptr, options));
   });
   if (!store) return store;
   if (auto filled = (*store)->BackfillFeatures(); !filled) return std::unexpected(filled.error());
@@ -623,6 +685,10 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
 
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenExisting(
     const std::filesystem::path& path, const StoreOptions& options) {
+  if (IsPostgresUrl(path.native())) {
+    if (options.dedup_distance < -1 || options.dedup_distance > 3) return Open(path, options);
+    return OpenPostgres(path.native(), options, /*existing=*/true);
+  }
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return std::unexpected(Error::NotFound("no database at " + path.string()));
@@ -649,6 +715,7 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenExisting(
 std::expected<void, Error> PostingStore::BackfillFeatures() {
   if (!deduper_->enabled()) return {};
   const std::string now = FormatUtc(Clock::now());
+  const bool sqlite = conn_->engine() == sql::Engine::kSqlite;
   // A listing's own content is its posting's when it is the one shown,
   // else its listing_copies row.
   auto pick = [](const char* column) {
@@ -658,7 +725,8 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   const std::string select =
       "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
       ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") +
-      " FROM listings l INDEXED BY listings_features_stale JOIN postings p ON p.id = l.posting_id "
+      " FROM listings l " + std::string(sqlite ? "INDEXED BY listings_features_stale " : "") +
+      "JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
       "WHERE l.features_version < 3 LIMIT 1000";
   // Every row read gets the current version and so leaves the index: the
@@ -666,36 +734,39 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   // depend on it).
   std::int64_t after = 0;
   for (;;) {
-    auto more = Atomically(*db_, "cannot fill in matching features", [&] {
+    auto more = Atomically(*conn_, "cannot fill in matching features", [&] {
       static_assert(internal::kFeaturesVersion == 3, "the literal above and listings_features_stale");
-      SQLite::Statement q(*db_, select);
-      SQLite::Statement cities(*db_,
-                               "SELECT json_extract(value, '$.city') FROM "
-                               "json_each(CASE WHEN json_valid(?1) THEN ?1 END) "
-                               "WHERE json_extract(value, '$.city') IS NOT NULL");
+      auto q = conn_->Cached(select);
+      auto cities = conn_->Cached(
+          sqlite ? "SELECT json_extract(value, '$.city') FROM "
+                   "json_each(CASE WHEN json_valid(?1) THEN ?1 END) "
+                   "WHERE json_extract(value, '$.city') IS NOT NULL"
+                 // places is a json column on PostgreSQL: always valid.
+                 : "SELECT e->>'city' FROM json_array_elements(CAST(?1 AS json)) AS e "
+                   "WHERE e->>'city' IS NOT NULL");
       auto text = [&](int i) -> std::optional<std::string> {
-        if (q.getColumn(i).isNull()) return std::nullopt;
-        return q.getColumn(i).getString();
+        if (q.IsNull(i)) return std::nullopt;
+        return q.Text(i);
       };
       std::vector<std::int64_t> eligible;
       int rows = 0;
-      while (q.executeStep()) {
+      while (q.Step()) {
         ++rows;
-        after = q.getColumn(0).getInt64();
+        after = q.Int64(0);
         std::vector<std::string> names;
         if (auto places = text(3)) {
-          cities.reset();
-          cities.bind(1, *places);
-          while (cities.executeStep()) names.push_back(cities.getColumn(0).getString());
+          cities.Reset();
+          cities.Bind(1, *places);
+          while (cities.Step()) names.push_back(cities.Text(0));
         }
         if (names.empty()) {
           if (auto city = text(4)) names.push_back(*city);
         }
         const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5), text(6));
-        stmts_->update_features.reset();
-        internal::BindFeatures(stmts_->update_features, 1, f);
-        stmts_->update_features.bind(11, after);
-        stmts_->update_features.exec();
+        stmts_->update_features->Reset();
+        internal::BindFeatures(*stmts_->update_features, 1, f);
+        stmts_->update_features->Bind(11, after);
+        stmts_->update_features->Exec();
         if (f.Eligible()) eligible.push_back(after);
       }
       // Grouped once the whole chunk has its features; a later chunk's
@@ -709,6 +780,10 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
 }
 
 int PostingStore::SchemaVersion() const {
+  if (!db_) {
+    return Guard("", [&] { return static_cast<int>(conn_->QueryInt64("SELECT max(version) FROM schema_version")); })
+        .value_or(-1);
+  }
   return Guard("", [&] { return db_->execAndGet("PRAGMA user_version").getInt(); }).value_or(-1);
 }
 
@@ -722,27 +797,29 @@ std::optional<Error> PostingStore::Fault(std::string_view call) {
 }
 
 void PostingStore::StartSearchBatch() {
-  stmts_->start_search_batch.reset();
-  stmts_->start_search_batch.exec();
+  if (!stmts_->start_search_batch) return;  // PostgreSQL: triggers index at once
+  stmts_->start_search_batch->Reset();
+  stmts_->start_search_batch->Exec();
 }
 
 // One statement indexes every queued posting: FTS5 keeps their terms in
 // memory (up to its hashsize) and writes segments of many documents.
 void PostingStore::FlushSearchBatch() {
-  stmts_->index_search_batch.reset();
-  stmts_->index_search_batch.exec();
-  stmts_->end_search_batch.reset();
-  stmts_->end_search_batch.exec();
+  if (!stmts_->index_search_batch) return;
+  stmts_->index_search_batch->Reset();
+  stmts_->index_search_batch->Exec();
+  stmts_->end_search_batch->Reset();
+  stmts_->end_search_batch->Exec();
 }
 
 std::expected<void, Error> PostingStore::Begin() {
   if (auto f = Fault("begin")) return std::unexpected(*f);
   return Guard("begin", [&] {
-    db_->exec("BEGIN IMMEDIATE");
+    conn_->Begin();
     try {
       StartSearchBatch();
     } catch (...) {
-      db_->tryExec("ROLLBACK");
+      conn_->Rollback();
       throw;
     }
     search_batch_ = true;
@@ -755,13 +832,13 @@ std::expected<void, Error> PostingStore::Commit() {
     // The queue is emptied before COMMIT: every commit leaves postings_fts
     // matching postings.
     if (search_batch_) FlushSearchBatch();
-    db_->exec("COMMIT");
+    conn_->Commit();
     search_batch_ = false;
   });
 }
 
 void PostingStore::Rollback() noexcept {
-  db_->tryExec("ROLLBACK");
+  conn_->Rollback();
   search_batch_ = false;
 }
 
@@ -773,27 +850,26 @@ std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view n
   }
   return Guard("cannot record source", [&] {
     // The kind is the config's: it changes only when the config's does.
-    SQLite::Statement insert(*db_,
-                             "INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?) "
-                             "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind "
-                             "WHERE kind <> excluded.kind");
-    insert.bind(1, std::string(name));
-    insert.bind(2, std::string(kind));
-    insert.bind(3, std::string(now));
-    if (insert.exec() > 0) deduper_->ForgetSources();
-    SQLite::Statement select(*db_, "SELECT id FROM sources WHERE name = ?");
-    select.bind(1, std::string(name));
-    select.executeStep();
-    return select.getColumn(0).getInt64();
+    auto insert = conn_->Cached("INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?) "
+                             "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind "
+                             "WHERE sources.kind <> excluded.kind");
+    insert.Bind(1, std::string(name));
+    insert.Bind(2, std::string(kind));
+    insert.Bind(3, std::string(now));
+    if (insert.Exec() > 0) deduper_->ForgetSources();
+    auto select = conn_->Cached("SELECT id FROM sources WHERE name = ?");
+    select.Bind(1, std::string(name));
+    select.Step();
+    return select.Int64(0);
   });
 }
 
 std::expected<std::optional<std::int64_t>, Error> PostingStore::FindSource(std::string_view name) {
   return Guard("cannot read sources", [&]() -> std::optional<std::int64_t> {
-    SQLite::Statement select(*db_, "SELECT id FROM sources WHERE name = ?");
-    select.bind(1, std::string(name));
-    if (!select.executeStep()) return std::nullopt;
-    return select.getColumn(0).getInt64();
+    auto select = conn_->Cached("SELECT id FROM sources WHERE name = ?");
+    select.Bind(1, std::string(name));
+    if (!select.Step()) return std::nullopt;
+    return select.Int64(0);
   });
 }
 
@@ -801,52 +877,50 @@ std::expected<int, Error> PostingStore::MarkAbandonedRuns(std::int64_t source_id
                                                           std::string_view message) {
   if (auto f = Fault("mark abandoned runs")) return std::unexpected(*f);
   return Guard("cannot mark abandoned crawl runs", [&] {
-    SQLite::Statement s(*db_,
-                        "UPDATE crawl_runs SET status = 'interrupted', message = ? "
+    auto s = conn_->Cached("UPDATE crawl_runs SET status = 'interrupted', message = ? "
                         "WHERE source_id = ? AND status = 'running'");
-    s.bind(1, std::string(message));
-    s.bind(2, source_id);
-    return s.exec();
+    s.Bind(1, std::string(message));
+    s.Bind(2, source_id);
+    return s.Exec();
   });
 }
 
 std::expected<std::int64_t, Error> PostingStore::BeginRun(std::int64_t source_id,
                                                           std::string_view now) {
   return Guard("cannot start crawl run", [&] {
-    SQLite::Statement s(*db_,
-                        "INSERT INTO crawl_runs (source_id, started_at, status) "
-                        "VALUES (?, ?, 'running')");
-    s.bind(1, source_id);
-    s.bind(2, std::string(now));
-    s.exec();
-    return db_->getLastInsertRowid();
+    auto s = conn_->Cached("INSERT INTO crawl_runs (source_id, started_at, status) "
+                           "VALUES (?, ?, 'running') RETURNING id");
+    s.Bind(1, source_id);
+    s.Bind(2, now);
+    s.Step();
+    return s.Int64(0);
   });
 }
 
 std::expected<void, Error> PostingStore::FinishRun(std::int64_t run_id, const RunRecord& r) {
   if (auto f = Fault("finish run")) return std::unexpected(*f);
   return Guard("cannot finish crawl run", [&] {
-    SQLite::Statement s(*db_, std::string("UPDATE crawl_runs SET ") + kRunCounters +
+    auto s = conn_->Cached(std::string("UPDATE crawl_runs SET ") + kRunCounters +
                                   ", finished_at=?12, status=?13, message=?14, stats=?15 WHERE id=?16");
     BindRunCounters(s, r);
-    s.bind(12, r.finished_at);
-    s.bind(13, r.status);
+    s.Bind(12, r.finished_at);
+    s.Bind(13, r.status);
     BindText(s, 14, r.message);
     BindText(s, 15, r.stats);
-    s.bind(16, run_id);
-    s.exec();
+    s.Bind(16, run_id);
+    s.Exec();
   });
 }
 
 std::expected<void, Error> PostingStore::UpdateRunProgress(std::int64_t run_id, const RunRecord& r) {
   if (auto f = Fault("run progress")) return std::unexpected(*f);
   return Guard("cannot update crawl run", [&] {
-    SQLite::Statement s(*db_, std::string("UPDATE crawl_runs SET ") + kRunCounters +
+    auto s = conn_->Cached(std::string("UPDATE crawl_runs SET ") + kRunCounters +
                                   ", stats=coalesce(?12, stats) WHERE id=?13 AND status='running'");
     BindRunCounters(s, r);
     BindText(s, 12, r.stats);
-    s.bind(13, run_id);
-    s.exec();
+    s.Bind(13, run_id);
+    s.Exec();
   });
 }
 
@@ -854,17 +928,16 @@ std::expected<void, Error> PostingStore::RecordError(std::int64_t run_id, const 
                                                      std::string_view now) {
   if (auto f = Fault("record error")) return std::unexpected(*f);
   return Guard("cannot record crawl error", [&] {
-    SQLite::Statement s(*db_,
-                        "INSERT INTO crawl_errors (run_id, url, kind, status, message, at, attempt) "
+    auto s = conn_->Cached("INSERT INTO crawl_errors (run_id, url, kind, status, message, at, attempt) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    s.bind(1, run_id);
-    s.bind(2, error.url);
-    s.bind(3, error.kind);
-    BindOpt(s, 4, error.status != 0 ? std::optional<std::int64_t>(error.status) : std::nullopt);
-    s.bind(5, error.message);
-    s.bind(6, std::string(now));
-    s.bind(7, error.attempt);
-    s.exec();
+    s.Bind(1, run_id);
+    s.Bind(2, error.url);
+    s.Bind(3, error.kind);
+    s.Bind(4, error.status != 0 ? std::optional<std::int64_t>(error.status) : std::nullopt);
+    s.Bind(5, error.message);
+    s.Bind(6, std::string(now));
+    s.Bind(7, error.attempt);
+    s.Exec();
   });
 }
 
@@ -908,7 +981,7 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
   if (auto f = Fault("upsert")) return std::unexpected(*f);
   const std::string now(now_view);
   const bool dedup = deduper_->enabled();
-  return Atomically(*db_, "cannot store postings", [&] {
+  return Atomically(*conn_, "cannot store postings", [&] {
     UpsertCounts counts;
     Statements& s = *stmts_;
     // Outside Begin()..Commit(), this call's new postings are indexed for
@@ -922,102 +995,104 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       // marks them missing, so turning it on later fills them in (Open).
       const internal::ListingFeatures features =
           dedup ? internal::FeaturesOf(p) : internal::ListingFeatures{};
-      s.find_listing.reset();
-      s.find_listing.bind(1, source_id);
-      s.find_listing.bind(2, key);
-      if (!s.find_listing.executeStep()) {
-        s.next_listing_id.reset();
-        s.next_listing_id.executeStep();
-        const std::int64_t new_listing_id = s.next_listing_id.getColumn(0).getInt64();
-        s.next_listing_id.reset();
+      s.find_listing->Reset();
+      s.find_listing->Bind(1, source_id);
+      s.find_listing->Bind(2, key);
+      if (!s.find_listing->Step()) {
+        s.next_listing_id->Reset();
+        s.next_listing_id->Step();
+        const std::int64_t new_listing_id = s.next_listing_id->Int64(0);
+        s.next_listing_id->Reset();
         // A new listing of `posting_id`; returns its id.
         auto insert_listing = [&](std::int64_t posting_id) {
-          s.insert_listing.reset();
-          s.insert_listing.bind(18, new_listing_id);
-          s.insert_listing.bind(1, posting_id);
-          s.insert_listing.bind(2, source_id);
-          s.insert_listing.bind(3, key);
-          s.insert_listing.bind(4, p.url);
-          BindOpt(s.insert_listing, 5, p.external_id);
-          s.insert_listing.bind(6, hash);
-          s.insert_listing.bind(7, now);
-          internal::BindFeatures(s.insert_listing, 8, features);
-          if (!dedup) s.insert_listing.bind(16, 0);
-          s.insert_listing.exec();
-          return db_->getLastInsertRowid();
+          s.insert_listing->Reset();
+          s.insert_listing->Bind(18, new_listing_id);
+          s.insert_listing->Bind(1, posting_id);
+          s.insert_listing->Bind(2, source_id);
+          s.insert_listing->Bind(3, key);
+          s.insert_listing->Bind(4, p.url);
+          s.insert_listing->Bind(5, p.external_id);
+          s.insert_listing->Bind(6, hash);
+          s.insert_listing->Bind(7, now);
+          internal::BindFeatures(*s.insert_listing, 8, features);
+          if (!dedup) s.insert_listing->Bind(16, 0);
+          s.insert_listing->Exec();
+          return new_listing_id;
         };
         if (auto match = deduper_->ProbeMatch(source_id, features)) {
           // Stored as a sighting of the posting it matches, its own content
           // in listing_copies; regrouping decides where it belongs.
           const std::int64_t listing_id = insert_listing(*match);
-          s.write_copy.reset();
-          BindPosting(s.write_copy, p);
-          s.write_copy.bind(17, hash);
-          s.write_copy.bind(19, listing_id);
-          s.write_copy.exec();
+          s.write_copy->Reset();
+          BindPosting(*s.write_copy, p);
+          s.write_copy->Bind(17, hash);
+          s.write_copy->Bind(19, listing_id);
+          s.write_copy->Exec();
           ++(deduper_->Regroup(listing_id, std::nullopt, now) > 1 ? counts.merged
                                                                   : counts.new_postings);
           continue;
         }
-        s.insert_posting.reset();
-        BindPosting(s.insert_posting, p);
-        s.insert_posting.bind(17, hash);
-        s.insert_posting.bind(18, now);
-        s.insert_posting.bind(kCanonicalParameter, new_listing_id);
-        s.insert_posting.exec();
-        insert_listing(db_->getLastInsertRowid());
+        s.insert_posting->Reset();
+        BindPosting(*s.insert_posting, p);
+        s.insert_posting->Bind(17, hash);
+        s.insert_posting->Bind(18, now);
+        s.insert_posting->Bind(kCanonicalParameter, new_listing_id);
+        if (!s.insert_posting->Step()) throw sql::Exception("no posting id returned", SQLITE_INTERNAL, "", false);
+        const std::int64_t posting_id = s.insert_posting->Int64(0);
+        s.insert_posting->Reset();
+        insert_listing(posting_id);
         ++counts.new_postings;
         continue;
       }
-      const std::int64_t listing_id = s.find_listing.getColumn(0).getInt64();
-      const std::int64_t posting_id = s.find_listing.getColumn(1).getInt64();
-      const bool changed = s.find_listing.getColumn(2).getString() != hash;
-      if (s.find_listing.getColumn(3).getInt() != 0) ++counts.reopened;
-      const bool shown = s.find_listing.getColumn(4).getInt() != 0;
+      const std::int64_t listing_id = s.find_listing->Int64(0);
+      const std::int64_t posting_id = s.find_listing->Int64(1);
+      const bool changed = s.find_listing->Text(2) != hash;
+      if (s.find_listing->Int(3) != 0) ++counts.reopened;
+      const bool shown = s.find_listing->Int(4) != 0;
       internal::ListingFeatures before;
-      if (!s.find_listing.getColumn(5).isNull()) before.company_key = s.find_listing.getColumn(5).getString();
-      if (!s.find_listing.getColumn(6).isNull()) before.title_family = s.find_listing.getColumn(6).getString();
-      if (!s.find_listing.getColumn(7).isNull()) {
-        before.cities = internal::SplitCities(s.find_listing.getColumn(7).getString());
+      if (!s.find_listing->IsNull(5)) before.company_key = s.find_listing->Text(5);
+      if (!s.find_listing->IsNull(6)) before.title_family = s.find_listing->Text(6);
+      if (!s.find_listing->IsNull(7)) {
+        before.cities = internal::SplitCities(s.find_listing->Text(7));
       }
-      if (!s.find_listing.getColumn(8).isNull()) {
-        before.simhash = std::bit_cast<std::uint64_t>(s.find_listing.getColumn(8).getInt64());
+      if (!s.find_listing->IsNull(8)) {
+        before.simhash = std::bit_cast<std::uint64_t>(s.find_listing->Int64(8));
       }
-      if (!s.find_listing.getColumn(10).isNull()) before.seniority = s.find_listing.getColumn(10).getString();
-      const bool features_current = s.find_listing.getColumn(9).getInt() == internal::kFeaturesVersion;
-      s.find_listing.reset();
+      if (!s.find_listing->IsNull(10)) before.seniority = s.find_listing->Text(10);
+      const bool features_current = s.find_listing->Int(9) == internal::kFeaturesVersion;
+      s.find_listing->Reset();
       if (changed && shown) {
-        s.update_posting.reset();
-        BindPosting(s.update_posting, p);
-        s.update_posting.bind(17, hash);
-        s.update_posting.bind(18, now);
-        s.update_posting.bind(19, posting_id);
-        s.update_posting.exec();
+        s.update_posting->Reset();
+        BindPosting(*s.update_posting, p);
+        s.update_posting->Bind(17, hash);
+        s.update_posting->Bind(18, now);
+        s.update_posting->Bind(19, posting_id);
+        s.update_posting->Exec();
       } else {
         if (changed) {  // a copy another listing's content stands for
-          s.write_copy.reset();
-          BindPosting(s.write_copy, p);
-          s.write_copy.bind(17, hash);
-          s.write_copy.bind(19, listing_id);
-          s.write_copy.exec();
+          s.write_copy->Reset();
+          BindPosting(*s.write_copy, p);
+          s.write_copy->Bind(17, hash);
+          s.write_copy->Bind(19, listing_id);
+          s.write_copy->Exec();
         }
-        s.touch_posting.reset();
-        s.touch_posting.bind(1, now);
-        s.touch_posting.bind(2, posting_id);
-        s.touch_posting.exec();
+        s.touch_posting->Reset();
+        s.touch_posting->Bind(1, now);
+        s.touch_posting->Bind(2, posting_id);
+        s.touch_posting->Exec();
       }
       ++(changed ? counts.updated : counts.unchanged);
-      s.update_listing.reset();
-      s.update_listing.bind(1, p.url);
-      s.update_listing.bind(2, hash);
-      s.update_listing.bind(3, now);
-      s.update_listing.bind(4, listing_id);
-      s.update_listing.exec();
+      s.update_listing->Reset();
+      s.update_listing->Bind(1, p.url);
+      s.update_listing->Bind(2, hash);
+      s.update_listing->Bind(3, now);
+      s.update_listing->Bind(4, listing_id);
+      s.update_listing->Exec();
       if (dedup && (!features_current || !(before == features))) {
-        s.update_features.reset();
-        internal::BindFeatures(s.update_features, 1, features);
-        s.update_features.bind(11, listing_id);
-        s.update_features.exec();
+        s.update_features->Reset();
+        internal::BindFeatures(*s.update_features, 1, features);
+        s.update_features->Bind(11, listing_id);
+        s.update_features->Exec();
         deduper_->Regroup(listing_id,
                           features_current ? std::optional(before) : std::nullopt, now);
       }
@@ -1032,28 +1107,30 @@ std::expected<std::int64_t, Error> PostingStore::SplitListing(std::int64_t posti
                                                               std::string_view now_view) {
   if (auto f = Fault("split")) return std::unexpected(*f);
   const std::string now(now_view);
-  auto result = Atomically(*db_, "cannot split the posting",
+  auto result = Atomically(*conn_, "cannot split the posting",
                            [&]() -> std::expected<std::int64_t, Error> {
-    SQLite::Statement others(*db_, "SELECT id FROM listings WHERE posting_id = ? AND id <> ?");
-    others.bind(1, posting_id);
-    others.bind(2, listing_id);
-    SQLite::Statement owner(*db_, "SELECT posting_id FROM listings WHERE id = ?");
-    owner.bind(1, listing_id);
-    if (!owner.executeStep() || owner.getColumn(0).getInt64() != posting_id) {
+    auto others = conn_->Cached("SELECT id FROM listings WHERE posting_id = ? AND id <> ?");
+    others.Bind(1, posting_id);
+    others.Bind(2, listing_id);
+    auto owner = conn_->Cached("SELECT posting_id FROM listings WHERE id = ?");
+    owner.Bind(1, listing_id);
+    if (!owner.Step() || owner.Int64(0) != posting_id) {
       return std::unexpected(Error::NotFound("listing " + std::to_string(listing_id) +
                                              " is not a sighting of posting " +
                                              std::to_string(posting_id)));
     }
-    SQLite::Statement split(*db_,
-                            "INSERT OR IGNORE INTO dedup_splits (listing_a, listing_b, split_at) "
-                            "VALUES (min(?1, ?2), max(?1, ?2), ?3)");
+    const sql::Dialect& d = conn_->dialect();
+    auto split = conn_->Cached(std::string("INSERT INTO dedup_splits (listing_a, listing_b, split_at) VALUES (") +
+                               std::string(d.least) + "(CAST(?1 AS bigint), CAST(?2 AS bigint)), " +
+                               std::string(d.greatest) + "(CAST(?1 AS bigint), CAST(?2 AS bigint)), ?3) "
+                               "ON CONFLICT DO NOTHING");
     int pairs = 0;
-    while (others.executeStep()) {
-      split.reset();
-      split.bind(1, listing_id);
-      split.bind(2, others.getColumn(0).getInt64());
-      split.bind(3, now);
-      split.exec();
+    while (others.Step()) {
+      split.Reset();
+      split.Bind(1, listing_id);
+      split.Bind(2, others.Int64(0));
+      split.Bind(3, now);
+      split.Exec();
       ++pairs;
     }
     if (pairs == 0) {
@@ -1062,10 +1139,10 @@ std::expected<std::int64_t, Error> PostingStore::SplitListing(std::int64_t posti
           std::to_string(posting_id) + ": nothing to split"));
     }
     deduper_->Regroup(listing_id, std::nullopt, now, posting_id);
-    SQLite::Statement after(*db_, "SELECT posting_id FROM listings WHERE id = ?");
-    after.bind(1, listing_id);
-    after.executeStep();
-    return after.getColumn(0).getInt64();
+    auto after = conn_->Cached("SELECT posting_id FROM listings WHERE id = ?");
+    after.Bind(1, listing_id);
+    after.Step();
+    return after.Int64(0);
   });
   if (!result) return std::unexpected(result.error());
   return *result;
@@ -1076,26 +1153,26 @@ std::expected<UpsertCounts, Error> PostingStore::Touch(std::int64_t source_id,
                                                        std::string_view now_view) {
   if (auto f = Fault("touch")) return std::unexpected(*f);
   const std::string now(now_view);
-  return Atomically(*db_, "cannot refresh listings", [&] {
+  return Atomically(*conn_, "cannot refresh listings", [&] {
     UpsertCounts counts;
     Statements& s = *stmts_;
     for (const std::string& key : listing_keys) {
-      s.find_listing.reset();
-      s.find_listing.bind(1, source_id);
-      s.find_listing.bind(2, key);
-      if (!s.find_listing.executeStep()) continue;  // gone meanwhile: nothing to refresh
-      const std::int64_t listing_id = s.find_listing.getColumn(0).getInt64();
-      const std::int64_t posting_id = s.find_listing.getColumn(1).getInt64();
-      if (s.find_listing.getColumn(3).getInt() != 0) ++counts.reopened;
-      s.find_listing.reset();
-      s.touch_listing.reset();
-      s.touch_listing.bind(1, now);
-      s.touch_listing.bind(2, listing_id);
-      s.touch_listing.exec();
-      s.touch_posting.reset();
-      s.touch_posting.bind(1, now);
-      s.touch_posting.bind(2, posting_id);
-      s.touch_posting.exec();
+      s.find_listing->Reset();
+      s.find_listing->Bind(1, source_id);
+      s.find_listing->Bind(2, key);
+      if (!s.find_listing->Step()) continue;  // gone meanwhile: nothing to refresh
+      const std::int64_t listing_id = s.find_listing->Int64(0);
+      const std::int64_t posting_id = s.find_listing->Int64(1);
+      if (s.find_listing->Int(3) != 0) ++counts.reopened;
+      s.find_listing->Reset();
+      s.touch_listing->Reset();
+      s.touch_listing->Bind(1, now);
+      s.touch_listing->Bind(2, listing_id);
+      s.touch_listing->Exec();
+      s.touch_posting->Reset();
+      s.touch_posting->Bind(1, now);
+      s.touch_posting->Bind(2, posting_id);
+      s.touch_posting->Exec();
       ++counts.unchanged;
     }
     return counts;
@@ -1107,19 +1184,18 @@ std::expected<int, Error> PostingStore::CloseListings(std::int64_t source_id,
                                                       std::string_view now_view) {
   if (auto f = Fault("close listings")) return std::unexpected(*f);
   const std::string now(now_view);
-  return Atomically(*db_, "cannot close listings", [&] {
-    SQLite::Statement close(*db_,
-                            "UPDATE listings SET closed_at = ? WHERE source_id = ? AND key = ? "
+  return Atomically(*conn_, "cannot close listings", [&] {
+    auto close = conn_->Cached("UPDATE listings SET closed_at = ? WHERE source_id = ? AND key = ? "
                             "AND closed_at IS NULL");
     int closed = 0;
     for (const std::string& key : listing_keys) {
-      close.reset();
-      close.bind(1, now);
-      close.bind(2, source_id);
-      close.bind(3, key);
-      closed += close.exec();
+      close.Reset();
+      close.Bind(1, now);
+      close.Bind(2, source_id);
+      close.Bind(3, key);
+      closed += close.Exec();
     }
-    if (closed > 0) ClosePostingsWithoutOpenListings(*db_, source_id, now);
+    if (closed > 0) ClosePostingsWithoutOpenListings(*conn_, source_id, now);
     return closed;
   });
 }
@@ -1129,57 +1205,53 @@ std::expected<int, Error> PostingStore::CloseUnseen(std::int64_t source_id,
                                                     std::string_view now_view) {
   if (auto f = Fault("close unseen")) return std::unexpected(*f);
   const std::string now(now_view);
-  return Atomically(*db_, "cannot close unseen listings", [&] {
-    SQLite::Statement close(*db_,
-                            "UPDATE listings SET closed_at = ? WHERE source_id = ? "
+  return Atomically(*conn_, "cannot close unseen listings", [&] {
+    auto close = conn_->Cached("UPDATE listings SET closed_at = ? WHERE source_id = ? "
                             "AND closed_at IS NULL AND last_seen < ?");
-    close.bind(1, now);
-    close.bind(2, source_id);
-    close.bind(3, std::string(cutoff));
-    const int closed = close.exec();
-    if (closed > 0) ClosePostingsWithoutOpenListings(*db_, source_id, now);
+    close.Bind(1, now);
+    close.Bind(2, source_id);
+    close.Bind(3, std::string(cutoff));
+    const int closed = close.Exec();
+    if (closed > 0) ClosePostingsWithoutOpenListings(*conn_, source_id, now);
     return closed;
   });
 }
 
 std::expected<std::int64_t, Error> PostingStore::CountOpenListings(std::int64_t source_id) {
   return Guard("cannot count listings", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT count(*) FROM listings WHERE source_id = ? AND closed_at IS NULL");
-    q.bind(1, source_id);
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    auto q = conn_->Cached("SELECT count(*) FROM listings WHERE source_id = ? AND closed_at IS NULL");
+    q.Bind(1, source_id);
+    q.Step();
+    return q.Int64(0);
   });
 }
 
 std::expected<std::int64_t, Error> PostingStore::CountSeenSince(std::int64_t source_id,
                                                                 std::string_view since) {
   return Guard("cannot count listings", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT count(*) FROM listings WHERE source_id = ? AND last_seen >= ?");
-    q.bind(1, source_id);
-    q.bind(2, std::string(since));
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    auto q = conn_->Cached("SELECT count(*) FROM listings WHERE source_id = ? AND last_seen >= ?");
+    q.Bind(1, source_id);
+    q.Bind(2, std::string(since));
+    q.Step();
+    return q.Int64(0);
   });
 }
 
 std::expected<std::vector<std::pair<std::string, CachedPage>>, Error> PostingStore::LoadHttpCache(
     std::int64_t source_id) {
   return Guard("cannot read the HTTP cache", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT url, coalesce(etag, ''), coalesce(last_modified, ''), body_hash, "
+    auto q = conn_->Cached("SELECT url, coalesce(etag, ''), coalesce(last_modified, ''), body_hash, "
                         "links, listing_keys, fetched_at FROM http_cache WHERE source_id = ?");
-    q.bind(1, source_id);
+    q.Bind(1, source_id);
     std::vector<std::pair<std::string, CachedPage>> out;
-    while (q.executeStep()) {
-      CachedPage page{.etag = q.getColumn(1).getString(),
-                      .last_modified = q.getColumn(2).getString(),
-                      .body_hash = q.getColumn(3).getString(),
-                      .links = DecodeLinks(q.getColumn(4).getString()),
-                      .listing_keys = SplitLines(q.getColumn(5).getString()),
-                      .fetched_at = q.getColumn(6).getString()};
-      out.emplace_back(q.getColumn(0).getString(), std::move(page));
+    while (q.Step()) {
+      CachedPage page{.etag = q.Text(1),
+                      .last_modified = q.Text(2),
+                      .body_hash = q.Text(3),
+                      .links = DecodeLinks(q.Text(4)),
+                      .listing_keys = SplitLines(q.Text(5)),
+                      .fetched_at = q.Text(6)};
+      out.emplace_back(q.Text(0), std::move(page));
     }
     return out;
   });
@@ -1191,17 +1263,17 @@ std::expected<void, Error> PostingStore::SaveHttpCache(std::int64_t source_id,
                                                        std::string_view now) {
   if (auto f = Fault("save http cache")) return std::unexpected(*f);
   return Guard("cannot write the HTTP cache", [&] {
-    SQLite::Statement& s = stmts_->save_http_cache;
-    s.tryReset();  // a failed last use was reported then; its code is not this call's
-    s.bind(1, source_id);
-    s.bind(2, url);
+    sql::Statement& s = *stmts_->save_http_cache;
+    s.Reset();  // a failed last use was reported then; its code is not this call's
+    s.Bind(1, source_id);
+    s.Bind(2, url);
     BindText(s, 3, page.etag);
     BindText(s, 4, page.last_modified);
-    s.bind(5, page.body_hash);
-    s.bind(6, EncodeLinks(page.links));
-    s.bind(7, EncodeKeys(page.listing_keys));
-    s.bind(8, std::string(now));
-    s.exec();
+    s.Bind(5, page.body_hash);
+    s.Bind(6, EncodeLinks(page.links));
+    s.Bind(7, EncodeKeys(page.listing_keys));
+    s.Bind(8, std::string(now));
+    s.Exec();
   });
 }
 
@@ -1210,12 +1282,12 @@ std::expected<void, Error> PostingStore::MarkCacheUsed(std::int64_t source_id,
                                                        std::string_view now) {
   if (auto f = Fault("mark cache used")) return std::unexpected(*f);
   return Guard("cannot write the HTTP cache", [&] {
-    SQLite::Statement& s = stmts_->mark_cache_used;
-    s.tryReset();  // a failed last use was reported then; its code is not this call's
-    s.bind(1, std::string(now));
-    s.bind(2, source_id);
-    s.bind(3, url);
-    s.exec();
+    sql::Statement& s = *stmts_->mark_cache_used;
+    s.Reset();  // a failed last use was reported then; its code is not this call's
+    s.Bind(1, std::string(now));
+    s.Bind(2, source_id);
+    s.Bind(3, url);
+    s.Exec();
   });
 }
 
@@ -1223,10 +1295,10 @@ std::expected<int, Error> PostingStore::PruneHttpCache(std::int64_t source_id,
                                                        std::string_view cutoff) {
   if (auto f = Fault("prune http cache")) return std::unexpected(*f);
   return Guard("cannot prune the HTTP cache", [&] {
-    SQLite::Statement s(*db_, "DELETE FROM http_cache WHERE source_id = ? AND last_used < ?");
-    s.bind(1, source_id);
-    s.bind(2, std::string(cutoff));
-    return s.exec();
+    auto s = conn_->Cached("DELETE FROM http_cache WHERE source_id = ? AND last_used < ?");
+    s.Bind(1, source_id);
+    s.Bind(2, std::string(cutoff));
+    return s.Exec();
   });
 }
 
@@ -1234,10 +1306,10 @@ std::expected<int, Error> PostingStore::ForgetHttpCacheSince(std::int64_t source
                                                              std::string_view since) {
   if (auto f = Fault("prune http cache")) return std::unexpected(*f);
   return Guard("cannot prune the HTTP cache", [&] {
-    SQLite::Statement s(*db_, "DELETE FROM http_cache WHERE source_id = ? AND last_used >= ?");
-    s.bind(1, source_id);
-    s.bind(2, std::string(since));
-    return s.exec();
+    auto s = conn_->Cached("DELETE FROM http_cache WHERE source_id = ? AND last_used >= ?");
+    s.Bind(1, source_id);
+    s.Bind(2, std::string(since));
+    return s.Exec();
   });
 }
 
@@ -1247,23 +1319,22 @@ std::expected<std::optional<PostingStore::Lease>, Error> PostingStore::AcquireLe
   if (auto f = Fault("acquire lease")) return std::unexpected(*f);
   return Guard("cannot take the source lease", [&]() -> std::optional<Lease> {
     // One statement, so the check and the take are atomic across processes.
-    SQLite::Statement take(*db_,
-                           "INSERT INTO source_leases (source_id, holder, acquired_at, expires_at) "
+    auto take = conn_->Cached("INSERT INTO source_leases (source_id, holder, acquired_at, expires_at) "
                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id) DO UPDATE SET "
-                           "holder = excluded.holder, acquired_at = CASE WHEN holder = "
-                           "excluded.holder THEN acquired_at ELSE excluded.acquired_at END, "
+                           "holder = excluded.holder, acquired_at = CASE WHEN source_leases.holder = "
+                           "excluded.holder THEN source_leases.acquired_at ELSE excluded.acquired_at END, "
                            "expires_at = excluded.expires_at "
                            "WHERE source_leases.holder = excluded.holder "
                            "OR source_leases.expires_at <= excluded.acquired_at");
-    take.bind(1, source_id);
-    take.bind(2, std::string(holder));
-    take.bind(3, std::string(now));
-    take.bind(4, std::string(expires_at));
-    if (take.exec() == 1) return std::nullopt;
-    SQLite::Statement who(*db_, "SELECT holder, expires_at FROM source_leases WHERE source_id = ?");
-    who.bind(1, source_id);
-    if (!who.executeStep()) return std::nullopt;  // released meanwhile; try again later
-    return Lease{who.getColumn(0).getString(), who.getColumn(1).getString()};
+    take.Bind(1, source_id);
+    take.Bind(2, std::string(holder));
+    take.Bind(3, std::string(now));
+    take.Bind(4, std::string(expires_at));
+    if (take.Exec() == 1) return std::nullopt;
+    auto who = conn_->Cached("SELECT holder, expires_at FROM source_leases WHERE source_id = ?");
+    who.Bind(1, source_id);
+    if (!who.Step()) return std::nullopt;  // released meanwhile; try again later
+    return Lease{who.Text(0), who.Text(1)};
   });
 }
 
@@ -1275,25 +1346,24 @@ std::expected<bool, Error> PostingStore::TakeOverLease(std::int64_t source_id,
   if (auto f = Fault("take over lease")) return std::unexpected(*f);
   return Guard("cannot take over the source lease", [&] {
     // Only if the dead holder still has it: someone else may have been faster.
-    SQLite::Statement s(*db_,
-                        "UPDATE source_leases SET holder = ?, acquired_at = ?, expires_at = ? "
+    auto s = conn_->Cached("UPDATE source_leases SET holder = ?, acquired_at = ?, expires_at = ? "
                         "WHERE source_id = ? AND holder = ?");
-    s.bind(1, std::string(holder));
-    s.bind(2, std::string(now));
-    s.bind(3, std::string(expires_at));
-    s.bind(4, source_id);
-    s.bind(5, std::string(dead_holder));
-    return s.exec() == 1;
+    s.Bind(1, std::string(holder));
+    s.Bind(2, std::string(now));
+    s.Bind(3, std::string(expires_at));
+    s.Bind(4, source_id);
+    s.Bind(5, std::string(dead_holder));
+    return s.Exec() == 1;
   });
 }
 
 std::expected<std::optional<std::string>, Error> PostingStore::LeaseHolder(std::int64_t source_id) {
   if (auto f = Fault("read lease")) return std::unexpected(*f);
   return Guard("cannot read the source lease", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_, "SELECT holder FROM source_leases WHERE source_id = ?");
-    q.bind(1, source_id);
-    if (!q.executeStep()) return std::nullopt;
-    return q.getColumn(0).getString();
+    auto q = conn_->Cached("SELECT holder FROM source_leases WHERE source_id = ?");
+    q.Bind(1, source_id);
+    if (!q.Step()) return std::nullopt;
+    return q.Text(0);
   });
 }
 
@@ -1301,59 +1371,67 @@ std::expected<void, Error> PostingStore::ReleaseLease(std::int64_t source_id,
                                                       std::string_view holder) {
   if (auto f = Fault("release lease")) return std::unexpected(*f);
   return Guard("cannot release the source lease", [&] {
-    SQLite::Statement s(*db_, "DELETE FROM source_leases WHERE source_id = ? AND holder = ?");
-    s.bind(1, source_id);
-    s.bind(2, std::string(holder));
-    s.exec();
+    auto s = conn_->Cached("DELETE FROM source_leases WHERE source_id = ? AND holder = ?");
+    s.Bind(1, source_id);
+    s.Bind(2, std::string(holder));
+    s.Exec();
   });
 }
 
 std::expected<void, Error> PostingStore::SetNextRun(std::int64_t source_id, std::string_view at) {
   if (auto f = Fault("set next run")) return std::unexpected(*f);
   return Guard("cannot store the next run time", [&] {
-    SQLite::Statement s(*db_, "UPDATE sources SET next_run_at = ? WHERE id = ?");
-    s.bind(1, std::string(at));
-    s.bind(2, source_id);
-    s.exec();
+    auto s = conn_->Cached("UPDATE sources SET next_run_at = ? WHERE id = ?");
+    s.Bind(1, std::string(at));
+    s.Bind(2, source_id);
+    s.Exec();
   });
 }
 
 std::expected<std::optional<std::string>, Error> PostingStore::NextRun(std::int64_t source_id) {
   return Guard("cannot read the next run time", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_, "SELECT next_run_at FROM sources WHERE id = ?");
-    q.bind(1, source_id);
-    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-    return q.getColumn(0).getString();
+    auto q = conn_->Cached("SELECT next_run_at FROM sources WHERE id = ?");
+    q.Bind(1, source_id);
+    if (!q.Step() || q.IsNull(0)) return std::nullopt;
+    return q.Text(0);
   });
 }
 
 std::expected<std::optional<PostingStore::RunTimes>, Error> PostingStore::LastSuccessfulRun(
     std::int64_t source_id) {
   return Guard("cannot read the source's last run", [&]() -> std::optional<RunTimes> {
-    SQLite::Statement q(*db_,
-                        "SELECT started_at, coalesce(finished_at, started_at) FROM crawl_runs "
+    auto q = conn_->Cached("SELECT started_at, coalesce(finished_at, started_at) FROM crawl_runs "
                         "WHERE source_id = ? AND status IN ('ok', 'partial', 'degraded') "
                         "ORDER BY started_at DESC LIMIT 1");
-    q.bind(1, source_id);
-    if (!q.executeStep()) return std::nullopt;
-    return RunTimes{q.getColumn(0).getString(), q.getColumn(1).getString()};
+    q.Bind(1, source_id);
+    if (!q.Step()) return std::nullopt;
+    return RunTimes{q.Text(0), q.Text(1)};
   });
 }
 
 std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
     std::int64_t source_id) {
   return Guard("cannot read the source's last good run", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_,
-                        "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
-                        "AND stats IS NOT NULL AND json_valid(stats) "
-                        "AND coalesce(json_extract(stats, '$.deadline_hit'), 0) = 0 ORDER BY id DESC LIMIT 1");
-    q.bind(1, source_id);
-    if (!q.executeStep()) return std::nullopt;
-    return q.getColumn(0).getString();
+    auto q = conn_->Cached(
+        conn_->engine() == sql::Engine::kSqlite
+            ? "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
+              "AND stats IS NOT NULL AND json_valid(stats) "
+              "AND coalesce(json_extract(stats, '$.deadline_hit'), 0) = 0 ORDER BY id DESC LIMIT 1"
+            // stats is a json column: valid whenever it is there.
+            : "SELECT stats FROM crawl_runs WHERE source_id = ? AND status IN ('ok', 'partial') "
+              "AND stats IS NOT NULL AND json_typeof(stats) = 'object' "
+              "AND coalesce(stats->>'deadline_hit', '0') IN ('0', 'false') ORDER BY id DESC LIMIT 1");
+    q.Bind(1, source_id);
+    if (!q.Step()) return std::nullopt;
+    return q.Text(0);
   });
 }
 
 std::expected<void, Error> PostingStore::CaptureFreshPostings() {
+  if (!db_) {
+    return std::unexpected(
+        Error::InvalidArgument("alerts ([[alert]]) are not yet available on a PostgreSQL database"));
+  }
   return Guard("cannot note new postings for alerts", [&] {
     // TEMP: this connection's only, and rolled back with its transaction.
     db_->exec(
@@ -1371,10 +1449,11 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
                                                       std::vector<std::string>* skipped) {
   if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
   return Guard("cannot add alerts to the outbox", [&]() -> int {
+    if (!db_) return 0;  // PostgreSQL: nothing captured (CaptureFreshPostings)
     if (db_->execAndGet("SELECT count(*) FROM temp.sqlite_master WHERE name = 'fresh_postings'").getInt() == 0) {
       return 0;
     }
-    if (db_->execAndGet("SELECT count(*) FROM temp.fresh_postings").getInt() == 0) return 0;
+    if (conn_->QueryInt64("SELECT count(*) FROM temp.fresh_postings") == 0) return 0;
     // A rule's full-text query reads postings_fts: the postings this
     // transaction queued for the search index (schema v11) go in first, and
     // the batch goes on for what follows.
@@ -1384,10 +1463,9 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
       FlushSearchBatch();
       StartSearchBatch();
     }
-    SQLite::Statement event(*db_, "SELECT event FROM temp.fresh_postings WHERE id = ?");
-    SQLite::Statement insert(*db_,
-                             "INSERT OR IGNORE INTO alert_outbox (alert, event, posting_id, idempotency_key, "
-                             "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+    auto event = conn_->Cached("SELECT event FROM temp.fresh_postings WHERE id = ?");
+    auto insert = conn_->Cached("INSERT INTO alert_outbox (alert, event, posting_id, idempotency_key, "
+                             "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING");
     int added = 0;
     for (const AlertRule& rule : rules) {
       if (!rule.postings) continue;
@@ -1398,22 +1476,22 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
         continue;
       }
       for (std::int64_t id : *ids) {
-        event.reset();
-        event.bind(1, id);
-        if (!event.executeStep()) continue;
-        const std::string what = event.getColumn(0).getString();
-        insert.reset();
-        insert.bind(1, rule.name);
-        insert.bind(2, what);
-        insert.bind(3, id);
+        event.Reset();
+        event.Bind(1, id);
+        if (!event.Step()) continue;
+        const std::string what = event.Text(0);
+        insert.Reset();
+        insert.Bind(1, rule.name);
+        insert.Bind(2, what);
+        insert.Bind(3, id);
         // One event of one posting for one alert: a reopening's key has its time.
-        insert.bind(4, "jobtrawl:" + rule.name + ":" + what + ":" + std::to_string(id) +
+        insert.Bind(4, "jobtrawl:" + rule.name + ":" + what + ":" + std::to_string(id) +
                            (what == "new" ? std::string() : ":" + std::string(now)));
-        insert.bind(5, std::string(now));
-        added += insert.exec();
+        insert.Bind(5, std::string(now));
+        added += insert.Exec();
       }
     }
-    db_->exec("DELETE FROM temp.fresh_postings");
+    conn_->Exec("DELETE FROM temp.fresh_postings");
     return added;
   });
 }
@@ -1422,18 +1500,18 @@ std::expected<int, Error> PostingStore::EnqueueAlarm(std::span<const AlertRule> 
                                                      std::string_view payload, std::string_view now) {
   if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
   return Guard("cannot add an alarm to the outbox", [&]() -> int {
-    SQLite::Statement insert(*db_,
-                             "INSERT OR IGNORE INTO alert_outbox (alert, event, payload, idempotency_key, "
-                             "created_at, next_attempt_at) VALUES (?1, 'degraded', ?2, ?3, ?4, ?4)");
+    auto insert = conn_->Cached("INSERT INTO alert_outbox (alert, event, payload, idempotency_key, "
+                             "created_at, next_attempt_at) VALUES (?1, 'degraded', ?2, ?3, ?4, ?4) "
+                             "ON CONFLICT DO NOTHING");
     int added = 0;
     for (const AlertRule& rule : rules) {
       if (!rule.alarms) continue;
-      insert.reset();
-      insert.bind(1, rule.name);
-      insert.bind(2, std::string(payload));
-      insert.bind(3, "jobtrawl:" + rule.name + ":degraded:" + std::string(key));
-      insert.bind(4, std::string(now));
-      added += insert.exec();
+      insert.Reset();
+      insert.Bind(1, rule.name);
+      insert.Bind(2, std::string(payload));
+      insert.Bind(3, "jobtrawl:" + rule.name + ":degraded:" + std::string(key));
+      insert.Bind(4, std::string(now));
+      added += insert.Exec();
     }
     return added;
   });
@@ -1441,22 +1519,21 @@ std::expected<int, Error> PostingStore::EnqueueAlarm(std::span<const AlertRule> 
 
 std::expected<std::vector<OutboxItem>, Error> PostingStore::DueOutbox(std::string_view now, int limit) {
   return Guard("cannot read the alert outbox", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT id, alert, event, posting_id, coalesce(payload, ''), idempotency_key, "
+    auto q = conn_->Cached("SELECT id, alert, event, posting_id, coalesce(payload, ''), idempotency_key, "
                         "created_at, attempts FROM alert_outbox WHERE delivered_at IS NULL "
                         "AND next_attempt_at <= ? ORDER BY id LIMIT ?");
-    q.bind(1, std::string(now));
-    q.bind(2, limit);
+    q.Bind(1, std::string(now));
+    q.Bind(2, limit);
     std::vector<OutboxItem> items;
-    while (q.executeStep()) {
-      OutboxItem item{.id = q.getColumn(0).getInt64(),
-                      .alert = q.getColumn(1).getString(),
-                      .event = q.getColumn(2).getString(),
-                      .payload = q.getColumn(4).getString(),
-                      .idempotency_key = q.getColumn(5).getString(),
-                      .created_at = q.getColumn(6).getString(),
-                      .attempts = q.getColumn(7).getInt()};
-      if (!q.getColumn(3).isNull()) item.posting_id = q.getColumn(3).getInt64();
+    while (q.Step()) {
+      OutboxItem item{.id = q.Int64(0),
+                      .alert = q.Text(1),
+                      .event = q.Text(2),
+                      .payload = q.Text(4),
+                      .idempotency_key = q.Text(5),
+                      .created_at = q.Text(6),
+                      .attempts = q.Int(7)};
+      if (!q.IsNull(3)) item.posting_id = q.Int64(3);
       items.push_back(std::move(item));
     }
     return items;
@@ -1465,10 +1542,10 @@ std::expected<std::vector<OutboxItem>, Error> PostingStore::DueOutbox(std::strin
 
 std::expected<std::optional<std::string>, Error> PostingStore::NextOutboxAttempt() {
   return Guard("cannot read the alert outbox", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_, "SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL "
+    auto q = conn_->Cached("SELECT min(next_attempt_at) FROM alert_outbox WHERE delivered_at IS NULL "
                               "AND next_attempt_at <> 'never'");
-    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-    return q.getColumn(0).getString();
+    if (!q.Step() || q.IsNull(0)) return std::nullopt;
+    return q.Text(0);
   });
 }
 
@@ -1476,16 +1553,16 @@ std::expected<std::vector<std::int64_t>, Error> PostingStore::ClaimOutbox(std::s
                                                                           std::string_view now,
                                                                           std::string_view until) {
   if (auto f = Fault("claim outbox")) return std::unexpected(*f);
-  return Atomically(*db_, "cannot claim alerts for delivery", [&] {
-    SQLite::Statement u(*db_, "UPDATE alert_outbox SET next_attempt_at = ?1 WHERE id = ?2 "
+  return Atomically(*conn_, "cannot claim alerts for delivery", [&] {
+    auto u = conn_->Cached("UPDATE alert_outbox SET next_attempt_at = ?1 WHERE id = ?2 "
                               "AND delivered_at IS NULL AND next_attempt_at <= ?3");
     std::vector<std::int64_t> claimed;
     for (std::int64_t id : ids) {
-      u.reset();
-      u.bind(1, std::string(until));
-      u.bind(2, id);
-      u.bind(3, std::string(now));
-      if (u.exec() == 1) claimed.push_back(id);
+      u.Reset();
+      u.Bind(1, std::string(until));
+      u.Bind(2, id);
+      u.Bind(3, std::string(now));
+      if (u.Exec() == 1) claimed.push_back(id);
     }
     return claimed;
   });
@@ -1494,43 +1571,40 @@ std::expected<std::vector<std::int64_t>, Error> PostingStore::ClaimOutbox(std::s
 std::expected<void, Error> PostingStore::DeferOutbox(std::span<const std::int64_t> ids,
                                                      std::string_view next_attempt_at) {
   if (auto f = Fault("defer outbox")) return std::unexpected(*f);
-  return Atomically(*db_, "cannot defer alerts", [&] {
-    SQLite::Statement u(*db_, "UPDATE alert_outbox SET next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL "
+  return Atomically(*conn_, "cannot defer alerts", [&] {
+    auto u = conn_->Cached("UPDATE alert_outbox SET next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL "
                               "AND next_attempt_at <> 'never'");
     for (std::int64_t id : ids) {
-      u.reset();
-      u.bind(1, std::string(next_attempt_at));
-      u.bind(2, id);
-      u.exec();
+      u.Reset();
+      u.Bind(1, std::string(next_attempt_at));
+      u.Bind(2, id);
+      u.Exec();
     }
   });
 }
 
 std::expected<std::int64_t, Error> PostingStore::CountPendingOutbox() {
   return Guard("cannot read the alert outbox", [&]() -> std::int64_t {
-    return db_->execAndGet("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never'")
-        .getInt64();
+    return conn_->QueryInt64("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never'");
   });
 }
 
 std::expected<std::vector<std::pair<std::string, int>>, Error> PostingStore::GiveUpOutbox(
     std::string_view queued_before, std::string_view now) {
   if (auto f = Fault("give up outbox")) return std::unexpected(*f);
-  return Atomically(*db_, "cannot give up old alerts", [&] {
+  return Atomically(*conn_, "cannot give up old alerts", [&] {
     std::vector<std::pair<std::string, int>> by_alert;
-    SQLite::Statement q(*db_,
-                        "SELECT alert, count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never' "
+    auto q = conn_->Cached("SELECT alert, count(*) FROM alert_outbox WHERE delivered_at IS NULL AND next_attempt_at <> 'never' "
                         "AND created_at < ?1 GROUP BY alert ORDER BY alert");
-    q.bind(1, std::string(queued_before));
-    while (q.executeStep()) by_alert.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());
+    q.Bind(1, std::string(queued_before));
+    while (q.Step()) by_alert.emplace_back(q.Text(0), q.Int(1));
     if (by_alert.empty()) return by_alert;
-    SQLite::Statement u(*db_,
-                        "UPDATE alert_outbox SET next_attempt_at = 'never', last_error = 'given up at ' || ?2 || "
+    auto u = conn_->Cached("UPDATE alert_outbox SET next_attempt_at = 'never', last_error = 'given up at ' || ?2 || "
                         "' ([delivery] give_up_after)' || coalesce(': ' || last_error, '') "
                         "WHERE delivered_at IS NULL AND next_attempt_at <> 'never' AND created_at < ?1");
-    u.bind(1, std::string(queued_before));
-    u.bind(2, std::string(now));
-    u.exec();
+    u.Bind(1, std::string(queued_before));
+    u.Bind(2, std::string(now));
+    u.Exec();
     return by_alert;
   });
 }
@@ -1538,14 +1612,14 @@ std::expected<std::vector<std::pair<std::string, int>>, Error> PostingStore::Giv
 std::expected<void, Error> PostingStore::MarkDelivered(std::span<const std::int64_t> ids,
                                                        std::string_view now) {
   if (auto f = Fault("mark delivered")) return std::unexpected(*f);
-  return Atomically(*db_, "cannot mark alerts delivered", [&] {
-    SQLite::Statement u(*db_, "UPDATE alert_outbox SET delivered_at = ?, attempts = attempts + 1, "
+  return Atomically(*conn_, "cannot mark alerts delivered", [&] {
+    auto u = conn_->Cached("UPDATE alert_outbox SET delivered_at = ?, attempts = attempts + 1, "
                               "last_error = NULL WHERE id = ?");
     for (std::int64_t id : ids) {
-      u.reset();
-      u.bind(1, std::string(now));
-      u.bind(2, id);
-      u.exec();
+      u.Reset();
+      u.Bind(1, std::string(now));
+      u.Bind(2, id);
+      u.Exec();
     }
   });
 }
@@ -1554,15 +1628,15 @@ std::expected<void, Error> PostingStore::MarkDeliveryFailed(std::span<const std:
                                                             std::string_view error,
                                                             std::string_view next_attempt_at) {
   if (auto f = Fault("mark delivery failed")) return std::unexpected(*f);
-  return Atomically(*db_, "cannot record a failed delivery", [&] {
-    SQLite::Statement u(*db_, "UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, "
+  return Atomically(*conn_, "cannot record a failed delivery", [&] {
+    auto u = conn_->Cached("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, "
                               "next_attempt_at = ? WHERE id = ? AND delivered_at IS NULL AND next_attempt_at <> 'never'");
     for (std::int64_t id : ids) {
-      u.reset();
-      u.bind(1, std::string(error));
-      u.bind(2, std::string(next_attempt_at));
-      u.bind(3, id);
-      u.exec();
+      u.Reset();
+      u.Bind(1, std::string(error));
+      u.Bind(2, std::string(next_attempt_at));
+      u.Bind(3, id);
+      u.Exec();
     }
   });
 }

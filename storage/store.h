@@ -1,10 +1,15 @@
-// The jobtrawl database: SQLite in WAL mode, schema in docs/schema.md.
+// The jobtrawl database: SQLite in WAL mode (schema in docs/schema.md), or
+// PostgreSQL for a postgresql:// URL (issue 15; storage/pg/schema.h,
+// docs/postgresql.md). One implementation for both, written against
+// storage/sql.h.
 //
 // One PostingStore owns one connection. It is not thread-safe: the crawl
-// gives it to a single writer thread. Every public call catches SQLite's
-// exceptions and returns them as an Error (`transient` when SQLite said
-// BUSY, LOCKED, FULL or IOERR: the same call may succeed later); a failed
-// call inside a transaction leaves it to the caller to Rollback().
+// gives it to a single writer thread. Every public call catches the
+// database's exceptions and returns them as an Error (`transient` when
+// SQLite said BUSY, LOCKED, FULL or IOERR, or PostgreSQL reported a
+// serialization failure, a deadlock or a lost connection: the same call may
+// succeed later); a failed call inside a transaction leaves it to the
+// caller to Rollback().
 //
 // Files: the database, its -wal and its -shm file are readable and writable
 // by their owner and group only (at most 0660, whatever the umask).
@@ -36,6 +41,13 @@ namespace jobtrawl::storage {
 namespace internal {
 class Deduper;
 }
+namespace sql {
+class Connection;
+}
+
+// True for a postgresql:// or postgres:// URL: PostingStore::Open opens
+// it on PostgreSQL; anything else is an SQLite file path.
+bool IsPostgresUrl(std::string_view database);
 
 // The newest schema version this build writes (PRAGMA user_version).
 int LatestSchemaVersion();
@@ -157,6 +169,10 @@ class PostingStore {
   // migrate when that copy cannot be made. A file that holds tables but no
   // jobtrawl schema version (another application's database) is refused
   // with kInvalidArgument and left as it is.
+  // A postgresql:// URL (IsPostgresUrl) opens that database instead and
+  // brings it to the PostgreSQL schema (pg::MigrateSchema, under an
+  // advisory lock); alerts (CaptureFreshPostings) are not yet available
+  // there, and a build without libpq refuses it with kInvalidArgument.
   // Fails with kInvalidArgument when options.dedup_distance is outside
   // -1..3. Listings whose matching features were never computed (stored by
   // a build before schema v10, or while dedup_distance was -1) get them now
@@ -368,15 +384,26 @@ class PostingStore {
   // A stable hash of the fields a posting is compared on (hex).
   static std::string ContentHash(const Posting& p);
 
-  // For tests and tools that read the database directly.
+  // For tests and tools that read the database directly. database():
+  // REQUIRES: an SQLite store (!postgres()).
   SQLite::Database& database() { return *db_; }
+  sql::Connection& connection() { return *conn_; }
+  bool postgres() const { return db_ == nullptr; }
 
  private:
-  PostingStore(std::unique_ptr<SQLite::Database> db, const StoreOptions& options);
+  // `conn` null: an SQLite store over `db`; else a store over `conn` alone.
+  PostingStore(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> conn,
+               const StoreOptions& options);
+  static std::expected<std::unique_ptr<PostingStore>, Error> OpenPostgres(const std::string& url,
+                                                                          const StoreOptions& options,
+                                                                          bool existing);
   std::optional<Error> Fault(std::string_view call);
   std::expected<void, Error> BackfillFeatures();
   struct Statements;
   std::unique_ptr<SQLite::Database> db_;
+  // The store's SQL goes through conn_ (storage/sql.h); db_ stays for the
+  // SQLite-only parts (file setup, migrations, the alert filters' reader).
+  std::unique_ptr<sql::Connection> conn_;
   std::unique_ptr<internal::Deduper> deduper_;
   std::unique_ptr<Statements> stmts_;
   FaultHook fault_hook_;

@@ -5,7 +5,7 @@ _jobtrawl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="run crawl backup split parse discover check-config select normalize robots search export stats nodes"
+  local commands="run crawl backup split migrate parse discover check-config select normalize robots search export stats nodes"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
@@ -15,7 +15,7 @@ _jobtrawl() {
   done
 
   case $prev in
-    -c | --config | --db | -o | --out)
+    -c | --config | --db | -o | --out | --from)
       _filedir
       return
       ;;
@@ -43,7 +43,7 @@ _jobtrawl() {
       return
       ;;
     --parse-threads | --url | --country | --at | --attr | -a | --agent | --company | --since | \
-    --salary-min | --currency | -n | --limit)
+    --salary-min | --currency | -n | --limit | --to | --batch)
       return
       ;;
   esac
@@ -57,6 +57,7 @@ _jobtrawl() {
     crawl) options="-c --config -s --source --db --parse-threads --wait --due -v --verbose -q --quiet" ;;
     backup) options="-c --config --db" ;;
     split) options="-c --config --db" ;;
+    migrate) options="--from --to --replace --batch --progress" ;;
     parse) options="--url -c --config -s --source -k --kind --country --raw --links --jsonl --pretty" ;;
     discover) options="--url -c --config --name --check" ;;
     check-config) options="--strict" ;;

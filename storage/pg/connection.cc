@@ -40,6 +40,7 @@ Oid OidOf(Type t) {
     case Type::kInt64: return kInt8Oid;
     case Type::kDouble: return kFloat8Oid;
     case Type::kText: return kTextOid;
+    case Type::kUnknown: return 0;
   }
   return 0;
 }
@@ -107,6 +108,7 @@ const char* TypeName(Type t) {
     case Type::kInt64: return "int64";
     case Type::kDouble: return "double";
     case Type::kText: return "text";
+    case Type::kUnknown: return "unknown";
   }
   return "?";
 }
@@ -293,7 +295,7 @@ std::expected<Result, Error> Connection::Run(const Statement& statement, std::sp
     if (want == Type::kDouble && std::holds_alternative<std::int64_t>(v)) {
       v = static_cast<double>(std::get<std::int64_t>(v));
     }
-    const bool fits = (want == Type::kInt64 && std::holds_alternative<std::int64_t>(v)) ||
+    const bool fits = want == Type::kUnknown || (want == Type::kInt64 && std::holds_alternative<std::int64_t>(v)) ||
                       (want == Type::kDouble && std::holds_alternative<double>(v)) ||
                       (want == Type::kText && std::holds_alternative<std::string>(v));
     if (!fits) {

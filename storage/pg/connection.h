@@ -52,7 +52,10 @@ struct Error {
 
 // A parameter or result value. Null is std::monostate.
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
-enum class Type { kInt64, kDouble, kText };
+// kUnknown: the server infers the parameter's type from where it stands
+// (OID 0, as an untyped literal), and any value is sent as its text; a
+// text value then fills a json, bigint or text column alike.
+enum class Type { kInt64, kDouble, kText, kUnknown };
 
 struct ConnectOptions {
   // Bounds the connection attempt (libpq's connect_timeout, whole seconds,

@@ -1,0 +1,81 @@
+// Read-only access to a jobtrawl database on PostgreSQL for the analysts'
+// commands (`search`, `export`, `stats`; issue 15 part 1): the same public
+// shape, rows, columns, filters and errors as storage::Reader
+// (storage/reader.h) on SQLite, so the commands' output formats apply
+// unchanged. docs/postgresql.md says where results differ.
+//
+// The connection is read-only (default_transaction_read_only): the
+// reader never migrates and never writes. Every query runs in its own
+// short transaction; Export reads kExportChunk rows at a time by id, each
+// chunk a statement of its own, so a long export holds no snapshot for
+// long; Stats reads in one REPEATABLE READ transaction, so its counts
+// agree with each other.
+//
+// Search: the query is FTS5's syntax (storage/pg/search_query.h) made a
+// tsquery; rank is ts_rank over postings_fts.document with weights title
+// 1.0, company 0.5, location and skills 0.25, description 0.1 (bm25's
+// 10, 5, 2/3, 1 scaled), divided by 1 + log(the document's length) (as
+// bm25 favours short documents, though bm25 does so per column and with
+// inverse document frequencies, so orders of near ties can differ),
+// `score` its negation (lower is better, as bm25), ties by id; the rank
+// window as Reader::Search. `snippet` is
+// ts_headline of the column that matches best (title, company, location,
+// description, skills in that order on a tie), about 16 words, matches
+// between the marks; it has no "…" where text was cut.
+//
+// Not thread-safe: one PgReader per thread. Errors:
+//   kInvalidArgument  a search query that cannot be read (search_query.h)
+//   kParse            the database is not a jobtrawl one (no schema_version)
+//   kStorage          no connection, a schema version this build does not
+//                     read, anything else the server refused
+#ifndef JOBTRAWL_STORAGE_PG_READER_H_
+#define JOBTRAWL_STORAGE_PG_READER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/error.h"
+#include "storage/pg/connection.h"
+#include "storage/reader.h"
+
+namespace jobtrawl::storage::pg {
+
+// True for a postgresql:// or postgres:// URL (the [storage] database
+// values that name a server rather than a file).
+bool IsPostgresUrl(std::string_view database);
+
+class PgReader {
+ public:
+  static constexpr std::size_t kExportChunk = Reader::kExportChunk;
+
+  // Connects to `url` and checks that the database is a jobtrawl one of
+  // the schema version this build reads (LatestPgSchemaVersion()).
+  static std::expected<std::unique_ptr<PgReader>, jobtrawl::Error> Open(std::string_view url);
+
+  // As Reader::Search (see above for rank and snippet).
+  std::expected<std::vector<Row>, jobtrawl::Error> Search(const PostingFilter& filter, std::string_view mark_open,
+                                                          std::string_view mark_close);
+  // As Reader::Export: the same columns in the same order.
+  std::expected<std::int64_t, jobtrawl::Error> Export(const PostingFilter& filter,
+                                                      const std::function<bool(const Row&)>& row);
+  // As Reader::Stats.
+  std::expected<std::pair<std::vector<SourceStats>, Totals>, jobtrawl::Error> Stats(std::string_view now);
+
+  // `filter.match` as the tsquery Search runs (for tests and EXPLAIN).
+  std::expected<std::string, jobtrawl::Error> TsQuery(std::string_view match);
+
+ private:
+  explicit PgReader(Connection c) : c_(std::move(c)) {}
+  Connection c_;
+};
+
+}  // namespace jobtrawl::storage::pg
+
+#endif  // JOBTRAWL_STORAGE_PG_READER_H_
