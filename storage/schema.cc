@@ -604,8 +604,13 @@ CREATE INDEX postings_search_filters ON postings (
   salary_annual_max, company_key, company);
 )sql";
 
-constexpr std::array<std::string_view, 15> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7, kV8,
-                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15};
+// Version 16: nothing on SQLite. PostgreSQL's version 16 adds the fleet's
+// tables (storage/pg/schema.cc); the step keeps both engines' version
+// numbers equal, as `jobtrawl migrate` requires.
+constexpr std::string_view kV16 = "-- PostgreSQL only: the fleet tables (storage/pg/work_queue.h)\n";
+
+constexpr std::array<std::string_view, 16> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,
+                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15, kV16};
 
 }  // namespace
 
