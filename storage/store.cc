@@ -461,7 +461,11 @@ struct PostingStore::Statements {
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
                            "simhash, band0, band1, band2, band3, features_version, seniority, id) "
                            "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")),
-        next_listing_id(db.Prepare("SELECT coalesce(max(id), 0) + 1 FROM listings")),
+        // SQLite has one writer at a time (BEGIN IMMEDIATE); PostgreSQL has
+        // one per node, whose max(id) + 1 would collide: its identity
+        // sequence gives each its own.
+        next_listing_id(db.Prepare(sqlite ? "SELECT coalesce(max(id), 0) + 1 FROM listings"
+                                          : "SELECT nextval(pg_get_serial_sequence('listings', 'id'))")),
         update_listing(db.Prepare("UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
                            "closed_at=NULL WHERE id=?4")),
         update_features(db.Prepare("UPDATE listings SET company_key=?1, title_family=?2, cities=?3, "

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <future>
+#include <optional>
+#include <vector>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -164,6 +166,43 @@ TEST_F(FleetWriterTest, AStaleTokenOfTheSameNodeWritesNothing) {
   EXPECT_FALSE(r.has_value());
   writer.reset();
   EXPECT_EQ(Count("SELECT count(*) FROM postings"), 0);
+}
+
+// Two nodes store new listings at the same time: each gets ids of its own
+// (a max(id) + 1 of each would be the same id, and the second commit would
+// fail on listings' primary key: a listing lost; found by the fleet test).
+TEST_F(FleetWriterTest, TwoNodesStoringNewListingsAtOnceBothCommit) {
+  auto other = storage::PostingStore::Open(url_);
+  ASSERT_TRUE(other.has_value()) << other.error().message;
+  auto other_source = (*other)->EnsureSource("other board", "html", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(other_source.has_value());
+
+  ASSERT_TRUE(store_->Begin().has_value());
+  const std::vector<Posting> mine = {Job("a1")};
+  const std::vector<Posting> theirs = {Job("b1")};
+  auto a = store_->Upsert(source_id_, mine, "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  // The other node's insert runs while this transaction is open (it may
+  // wait for it: run it on a thread of its own).
+  auto b = std::async(std::launch::async, [&]() -> std::optional<std::string> {
+    if (auto began = (*other)->Begin(); !began) return began.error().message;
+    auto r = (*other)->Upsert(*other_source, theirs, "2026-01-01T00:00:00Z");
+    if (!r) {
+      (*other)->Rollback();
+      return r.error().message;
+    }
+    if (auto c = (*other)->Commit(); !c) return c.error().message;
+    return std::nullopt;
+  });
+  // Commit once the other node is done, or waits on this transaction's
+  // lock (what max(id) + 1 made it do: then it failed after this commit).
+  while (b.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready &&
+         Count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0) {
+  }
+  ASSERT_TRUE(store_->Commit().has_value());
+  EXPECT_EQ(b.get(), std::nullopt);
+  EXPECT_EQ(Count("SELECT count(*) FROM listings"), 2);
+  EXPECT_EQ(Count("SELECT count(DISTINCT id) FROM listings"), 2);
 }
 
 }  // namespace
