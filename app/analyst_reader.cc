@@ -1,5 +1,7 @@
 #include "app/analyst_reader.h"
 
+#include "model/database_location.h"
+
 #ifdef JOBTRAWL_HAVE_PG
 #include "storage/pg/reader.h"
 #endif
@@ -32,12 +34,8 @@ class Forward final : public AnalystReader {
 
 }  // namespace
 
-bool IsPostgresDatabase(std::string_view database) {
-  return database.starts_with("postgresql://") || database.starts_with("postgres://");
-}
-
 std::expected<std::unique_ptr<AnalystReader>, Error> OpenAnalystReader(const std::string& database) {
-  if (IsPostgresDatabase(database)) {
+  if (IsPostgresUrl(database)) {
 #ifdef JOBTRAWL_HAVE_PG
     auto r = storage::pg::PgReader::Open(database);
     if (!r) return std::unexpected(r.error());

@@ -32,10 +32,8 @@ class AnalystReader {
       std::string_view now) = 0;
 };
 
-// True for a postgresql:// or postgres:// URL.
-bool IsPostgresDatabase(std::string_view database);
-
-// Opens `database`: a postgresql:// URL with the PostgreSQL reader (an
+// Opens `database`: a PostgreSQL URI (IsPostgresUrl, model/
+// database_location.h) with the PostgreSQL reader (an
 // error naming the cause in a build without libpq), anything else as a
 // SQLite file path.
 std::expected<std::unique_ptr<AnalystReader>, Error> OpenAnalystReader(const std::string& database);

@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
   migrate->add_flag("--progress", migrate_options.progress, "Print each table's progress on stderr");
   migrate->footer("Exit code: 0 copied, 2 bad arguments (--to not a postgresql:// URL), 3 the file is "
                   "missing or not jobtrawl's, the server unreachable, the target not empty, or the "
-                  "copy failed (the target is then unchanged).");
+                  "copy failed (the target then holds none of its rows).");
 
   try {
     app.parse(argc, argv);

@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "app/analyst_reader.h"
+#include "model/database_location.h"
 #include "app/commands.h"
 
 #ifdef JOBTRAWL_HAVE_PG
@@ -12,7 +12,7 @@
 namespace jobtrawl::app {
 
 int MigrateCommand(const MigrateOptions& o, std::ostream& out, std::ostream& err) {
-  if (!IsPostgresDatabase(o.to)) {
+  if (!IsPostgresUrl(o.to)) {
     err << "jobtrawl: --to must be a postgresql:// URL (postgresql://user:password@host:port/database)\n";
     return kExitUsage;
   }

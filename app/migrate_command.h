@@ -6,7 +6,7 @@
 // URL or a build without PostgreSQL support; kExitRuntime (3) when the file
 // is missing or not a jobtrawl database, the server cannot be reached, the
 // target is not empty (without --replace) or the copy failed (the target
-// is then as it was).
+// then holds none of the file's rows).
 #ifndef JOBTRAWL_APP_MIGRATE_COMMAND_H_
 #define JOBTRAWL_APP_MIGRATE_COMMAND_H_
 

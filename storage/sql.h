@@ -189,8 +189,11 @@ class Connection {
   // integer; 0 when it gives no row.
   std::int64_t QueryInt64(std::string_view sql);
 
-  // Transactions: Begin() starts one (BEGIN IMMEDIATE on SQLite), Commit()
-  // and Rollback() end it. InTransaction(): one is open.
+  // Transactions: Begin() starts one holding the database's write lock
+  // until it ends (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock
+  // every jobtrawl store takes, pg::kStoreWriteLockKey), so writers of one
+  // database commit one at a time on both. Commit() and Rollback() end it.
+  // InTransaction(): one is open.
   virtual void Begin() = 0;
   virtual void Commit() = 0;
   // Never throws; nothing happens when no transaction is open.

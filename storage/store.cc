@@ -461,10 +461,9 @@ struct PostingStore::Statements {
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
                            "simhash, band0, band1, band2, band3, features_version, seniority, id) "
                            "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")),
-        // SQLite has one writer at a time (BEGIN IMMEDIATE); PostgreSQL has
-        // one per node, whose max(id) + 1 would collide: its identity
-        // sequence gives each its own.
         next_listing_id(db.Prepare(sqlite ? "SELECT coalesce(max(id), 0) + 1 FROM listings"
+                                          // Several writers at once: the identity's sequence
+                                          // hands each its own id (max + 1 would collide).
                                           : "SELECT nextval(pg_get_serial_sequence('listings', 'id'))")),
         update_listing(db.Prepare("UPDATE listings SET url=?1, content_hash=?2, last_seen=?3, "
                            "closed_at=NULL WHERE id=?4")),
@@ -498,7 +497,8 @@ struct PostingStore::Statements {
   std::unique_ptr<sql::Statement> insert_listing;
   // The id the next listing gets: a new posting is inserted with its
   // canonical listing's id at once, not updated after (a second write of
-  // the whole row).
+  // the whole row). SQLite's writer is alone (the write lock); on
+  // PostgreSQL the id comes from the column's identity sequence.
   std::unique_ptr<sql::Statement> next_listing_id;
   std::unique_ptr<sql::Statement> update_listing;
   std::unique_ptr<sql::Statement> update_features;

@@ -114,10 +114,6 @@ std::string Before(std::string_view now, std::chrono::hours h) {
 
 }  // namespace
 
-bool IsPostgresUrl(std::string_view database) {
-  return database.starts_with("postgresql://") || database.starts_with("postgres://");
-}
-
 std::expected<std::unique_ptr<PgReader>, jobtrawl::Error> PgReader::Open(std::string_view url) {
   auto c = Connection::Open(url);
   if (!c) return std::unexpected(Failure("cannot connect to the database", c.error()));
@@ -145,13 +141,17 @@ std::expected<std::unique_ptr<PgReader>, jobtrawl::Error> PgReader::Open(std::st
   return std::unique_ptr<PgReader>(new PgReader(std::move(*c)));
 }
 
-std::expected<std::string, jobtrawl::Error> PgReader::TsQuery(std::string_view match) {
+std::expected<std::string, jobtrawl::Error> SearchTsQuery(Connection& connection, std::string_view match) {
   return TranslateSearchQuery(match, [&](std::string_view text) -> std::expected<std::string, jobtrawl::Error> {
-    auto r = c_.Exec("SELECT phraseto_tsquery('jobtrawl', jobtrawl_fts_text($1))::text",
-                     {Value{std::string(text)}});
+    auto r = connection.Exec("SELECT phraseto_tsquery('jobtrawl', jobtrawl_fts_text($1))::text",
+                             {Value{std::string(text)}});
     if (!r) return std::unexpected(Failure("search failed", r.error()));
     return r->Text(0, 0).value_or("");
   });
+}
+
+std::expected<std::string, jobtrawl::Error> PgReader::TsQuery(std::string_view match) {
+  return SearchTsQuery(c_, match);
 }
 
 std::expected<std::vector<Row>, jobtrawl::Error> PgReader::Search(const PostingFilter& filter,
@@ -186,15 +186,22 @@ std::expected<std::vector<Row>, jobtrawl::Error> PgReader::Search(const PostingF
            "FROM m JOIN postings_fts f ON f.posting_id = m.id, q ORDER BY score, m.id LIMIT $2) "
            "SELECT " + kExportColumns +
            ", top.score AS score, "
-           "(SELECT ts_headline('jobtrawl', jobtrawl_fts_text(col.t), q.q, "
-           "  'MaxWords=16, MinWords=8, ShortWord=0, StartSel=" + std::string(1, kOpenMark) +
-           ", StopSel=" + std::string(1, kCloseMark) + "') "
-           " FROM (VALUES (1, p.title, 'A'), (2, p.company, 'B'), (3, p.location, 'C'), "
-           "   (4, p.description, 'D'), (5, p.skills::text, 'C')) AS col (ord, t, w), "
-           "  LATERAL (SELECT setweight(to_tsvector('jobtrawl', jobtrawl_fts_text(coalesce(col.t, ''))), "
-           "   col.w::\"char\") AS v) AS cv "
-           " WHERE col.t IS NOT NULL "
-           " ORDER BY cv.v @@ q.q DESC, ts_rank(cv.v, q.q) DESC, col.ord LIMIT 1) AS snippet "
+           // The headline of the best column, with "…" where it cuts the
+           // column's text, as FTS5's snippet (its text is a piece of the
+           // column's, found again without the marks).
+           "(SELECT CASE WHEN x.at > 1 THEN '…' ELSE '' END || x.h || "
+           "   CASE WHEN x.at > 0 AND x.at + length(x.plain) <= length(x.src) THEN '…' ELSE '' END "
+           " FROM (SELECT y.h, y.src, y.plain, position(y.plain IN y.src) AS at FROM "
+           "  (SELECT z.h, z.src, replace(replace(z.h, chr(2), ''), chr(3), '') AS plain FROM "
+           "   (SELECT ts_headline('jobtrawl', jobtrawl_fts_text(col.t), q.q, "
+           "     'MaxWords=16, MinWords=8, ShortWord=0, StartSel=" + std::string(1, kOpenMark) +
+           ", StopSel=" + std::string(1, kCloseMark) + "') AS h, jobtrawl_fts_text(col.t) AS src "
+           "    FROM (VALUES (1, p.title, 'A'), (2, p.company, 'B'), (3, p.location, 'C'), "
+           "      (4, p.description, 'D'), (5, p.skills::text, 'C')) AS col (ord, t, w), "
+           "     LATERAL (SELECT setweight(to_tsvector('jobtrawl', jobtrawl_fts_text(coalesce(col.t, ''))), "
+           "      col.w::\"char\") AS v) AS cv "
+           "    WHERE col.t IS NOT NULL "
+           "    ORDER BY cv.v @@ q.q DESC, ts_rank(cv.v, q.q) DESC, col.ord LIMIT 1) AS z) AS y) AS x) AS snippet "
            "FROM top JOIN postings p ON p.id = top.id, q ORDER BY top.score, p.id";
   };
   const std::int64_t limit = filter.limit > 0 ? filter.limit : 20;

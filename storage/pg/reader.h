@@ -20,8 +20,8 @@
 // `score` its negation (lower is better, as bm25), ties by id; the rank
 // window as Reader::Search. `snippet` is
 // ts_headline of the column that matches best (title, company, location,
-// description, skills in that order on a tie), about 16 words, matches
-// between the marks; it has no "…" where text was cut.
+// description, skills in that order on a tie), at most 16 words, matches
+// between the marks, "…" where it cuts the column's text (as FTS5's).
 //
 // Not thread-safe: one PgReader per thread. Errors:
 //   kInvalidArgument  a search query that cannot be read (search_query.h)
@@ -47,9 +47,12 @@
 
 namespace jobtrawl::storage::pg {
 
-// True for a postgresql:// or postgres:// URL (the [storage] database
-// values that name a server rather than a file).
-bool IsPostgresUrl(std::string_view database);
+// `match` (FTS5's syntax, search_query.h) as the tsquery text Search runs,
+// its words made lexemes on `connection` (phraseto_tsquery in the
+// configuration `jobtrawl`): for other code that matches postings the way
+// `jobtrawl search` does (alerts), as `postings_fts.document @@ $1::tsquery`.
+// Errors: kInvalidArgument for a query that cannot be read; kStorage.
+std::expected<std::string, jobtrawl::Error> SearchTsQuery(Connection& connection, std::string_view match);
 
 class PgReader {
  public:

@@ -132,7 +132,8 @@ class PgSqlConnection final : public sql::Connection {
     if (!r) Throw(r.error());
   }
   void Begin() override {
-    Exec("BEGIN");
+    // The store's write lock (sql.h: Begin), held until COMMIT or ROLLBACK.
+    Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kStoreWriteLockKey) + ")");
     in_transaction_ = true;
   }
   void Commit() override {

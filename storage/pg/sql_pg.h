@@ -14,6 +14,12 @@
 
 namespace jobtrawl::storage::pg {
 
+// The advisory lock a store's transaction takes at Begin() ("jtwrite1"):
+// writers of one database commit one at a time, as SQLite's BEGIN
+// IMMEDIATE makes them, so regrouping (storage/dedup.h) never races
+// another node's. Statements outside a transaction do not take it.
+inline constexpr std::int64_t kStoreWriteLockKey = 0x6a74777269746531LL;
+
 // Takes `connection` over; its statements live as long as the result.
 std::unique_ptr<sql::Connection> WrapForSql(Connection connection);
 

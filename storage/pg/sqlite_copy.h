@@ -11,14 +11,18 @@
 // first), and each table is copied in primary key order in batches of
 // multi-row INSERTs, parents before children: sources, postings, listings,
 // listing_copies, dedup_splits, revisions, crawl_runs, crawl_errors,
-// http_cache, source_leases, alert_outbox. postings_fts is built by its
-// triggers as postings arrive; fts_pending (SQLite's transient queue) is
-// not copied. Each identity sequence is then set past the largest id, and
-// every table's row count is compared with SQLite's before the commit.
+// http_cache, source_leases, alert_outbox. postings_fts is filled in one
+// statement once the postings are in (its insert trigger is disabled for
+// that while, inside the transaction, which holds postings locked
+// meanwhile); fts_pending (SQLite's transient queue) is not copied. Each
+// identity sequence is then set past the largest id, every table's row
+// count is compared with SQLite's, and the tables are ANALYZEd (planner
+// statistics for the first queries) before the commit.
 // The SQLite side is read in one read transaction: one snapshot even when
 // a daemon writes meanwhile (stop it first to move what it writes after).
 //
-// Errors (the target unchanged in every case): kNotFound / kInvalidArgument
+// Errors (the target then holds none of the copied rows; the schema, when
+// this created it, stays): kNotFound / kInvalidArgument
 // from OpenExisting; kStorage for a schema version mismatch, a non-empty
 // target, a value PostgreSQL refuses (e.g. text with a NUL byte) with the
 // table and id, a count mismatch, a lost connection.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -166,6 +167,25 @@ TEST_F(PgCommandsTest, SearchFindsTheSamePostingsOnBothEngines) {
   EXPECT_EQ(SearchCommand(bad, out, err), kExitUsage);
   EXPECT_THAT(err.str(), HasSubstr("cannot read the search query"));
   EXPECT_EQ(Lines(err.str()).size(), 1u);
+}
+
+TEST_F(PgCommandsTest, TheConfigsStorageDatabaseMayBeAUrl) {
+  // [storage] database = "postgresql://..." and no --db: the commands read
+  // the server; the file beside the config is not looked at.
+  const auto config = dir_ / "jobtrawl.toml";
+  {
+    std::ofstream f(config);
+    f << "[storage]\ndatabase = \"" << url_ << "\"\n";
+  }
+  std::filesystem::remove(File());
+  StatsOptions o{.where = {.config_file = config}, .format = "json", .now = SampleNow};
+  std::ostringstream out, err;
+  ASSERT_EQ(StatsCommand(o, out, err), kExitOk) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("\"sources\""));
+  SearchOptions s{.where = {.config_file = config}, .query = "engineer", .format = "json"};
+  std::ostringstream out2, err2;
+  ASSERT_EQ(SearchCommand(s, out2, err2), kExitOk) << err2.str();
+  EXPECT_FALSE(out2.str().empty());
 }
 
 TEST_F(PgCommandsTest, AForeignOrUnreachableDatabaseIsOneClearMessage) {

@@ -124,7 +124,9 @@ TEST_F(PolitenessTest, CrawlDelayIsHonouredAndCapped) {
   const auto& seen = server_.requests();
   ASSERT_EQ(seen.size(), 4u);  // robots.txt and three pages
   for (size_t i = 2; i < seen.size(); ++i) {
-    EXPECT_GE(seen[i].arrived - seen[i - 1].arrived, 75ms);
+    // 80 ms between starts; 20 ms of slack for one request's connection
+    // reaching the server later than the next one's (FetcherTest.DelaySpacesRequestsToOneHost).
+    EXPECT_GE(seen[i].arrived - seen[i - 1].arrived, 60ms);
     EXPECT_LT(seen[i].arrived - seen[i - 1].arrived, 2s);  // capped, not 60 s
   }
 }

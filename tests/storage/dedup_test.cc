@@ -10,6 +10,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -597,6 +598,41 @@ TEST_P(DedupTest, DistanceMinusOneKeepsBoardsApartAndTurningItOnGroupsThem) {
   }
   EXPECT_FALSE(PostingStore::Open(path, {.dedup_distance = 4}).has_value());
   testing::RemoveLocation(path);
+}
+
+TEST_P(DedupTest, TwoWritersStoringCopiesOfTheSameJobsGroupEachJobOnce) {
+  // Issue 15: nodes writing one database at once (an ATS reader and an
+  // aggregator's) group each job once, as one writer would: the store's
+  // transactions hold the write lock (SQLite's, PostgreSQL's advisory one).
+  const std::string location = testing::ReopenableLocation("dedup-writers");
+  Store ats_writer({}, location);
+  Store board_writer({}, location);
+  constexpr int kJobs = 8;
+  auto job = [](int i, bool copy) {
+    const std::string company = "Company " + std::string(1, static_cast<char>('A' + i));
+    return copy ? Job("https://jobboard.example/jobs/" + std::to_string(i), "", "Backend Engineer", company,
+                      "Berlin", LightEdit(kBackend))
+                : Job("https://boards.greenhouse.io/c/jobs/" + std::to_string(i), std::to_string(i),
+                      "Backend Engineer", company, "Berlin", kBackend);
+  };
+  std::thread other([&] {
+    for (int i = 0; i < kJobs; ++i) board_writer.Put(board_writer.board, job(i, true));
+  });
+  for (int i = 0; i < kJobs; ++i) ats_writer.Put(ats_writer.ats, job(i, false));
+  other.join();
+  EXPECT_EQ(ats_writer.Count("SELECT count(*) FROM listings"), 2 * kJobs);
+  EXPECT_EQ(ats_writer.Count("SELECT count(*) FROM postings"), kJobs);
+  EXPECT_EQ(ats_writer.Count("SELECT count(*) FROM (SELECT posting_id FROM listings GROUP BY posting_id "
+                             "HAVING count(*) = 2) AS t"),
+            kJobs);
+  // The ATS listing is each posting's canonical one, whichever came first.
+  EXPECT_EQ(ats_writer.Count("SELECT count(*) FROM postings p JOIN listings l ON l.id = p.canonical_listing_id "
+                             "WHERE l.source_id = " + std::to_string(ats_writer.ats)),
+            kJobs);
+  ExpectConsistentGrouping(ats_writer);
+  ats_writer.store.reset();
+  board_writer.store.reset();
+  testing::RemoveLocation(location);
 }
 
 TEST_P(DedupTest, MergesAreCountedInCrawlRuns) {

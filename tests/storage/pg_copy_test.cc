@@ -278,9 +278,18 @@ TEST_F(PgCopyTest, CopiesEveryTableRowForRowKeepingIds) {
   // The identity sequences continue after the copied ids.
   Result next = Must(pg.Exec("INSERT INTO sources (name, kind, created_at) VALUES ('new', 'html', 't') RETURNING id"));
   EXPECT_EQ(*next.Int64(0, 0), lite.execAndGet("SELECT max(id) FROM sources").getInt64() + 1);
-  // Every posting is indexed for search.
+  // Every posting is indexed for search, with what the trigger would write.
   EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings_fts")).Int64(0, 0),
             lite.execAndGet("SELECT count(*) FROM postings").getInt64());
+  EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings p JOIN postings_fts f ON f.posting_id = p.id "
+                          "WHERE f.document = postings_fts_document(p.title, p.company, p.location, "
+                          "p.description, p.skills::text)")).Int64(0, 0),
+            lite.execAndGet("SELECT count(*) FROM postings").getInt64());
+  // The copy's bulk indexing left the insert trigger on: a new posting is indexed.
+  Result added = Must(pg.Exec("INSERT INTO postings (title, url, content_hash, first_seen, last_seen) "
+                              "VALUES ('Zookeeper', 'u', 'h', 't', 't') RETURNING id"));
+  EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings_fts WHERE document @@ 'zookeeper'::tsquery "
+                          "AND posting_id = " + std::to_string(*added.Int64(0, 0)))).Int64(0, 0), 1);
 }
 
 TEST_F(PgCopyTest, RefusesANonEmptyTargetUnlessToldToReplaceIt) {
@@ -309,6 +318,9 @@ TEST_F(PgCopyTest, AFailedCopyLeavesTheTargetAsItWas) {
   Connection pg = Connect(url_);
   EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings")).Int64(0, 0), 0);
   EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM sources")).Int64(0, 0), 0);
+  // The search trigger the copy turns off for a while is on again.
+  EXPECT_EQ(*Must(pg.Exec("SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'postings_fts_insert'")).Text(0, 0),
+            "O");
 }
 
 TEST_F(PgCopyTest, UpgradesAnOlderSqliteSchemaFirstAndRefusesAForeignFile) {
@@ -492,6 +504,17 @@ TEST_F(PgReaderTest, SearchRanksTitleMatchesFirstAsBm25Does) {
   for (std::size_t i = 1; i < got->size(); ++i) {
     EXPECT_LE(std::get<double>((*got)[i - 1].Get("score")), std::get<double>((*got)[i].Get("score")));
   }
+  // A match deep in a description is a piece of it with "…" where it is cut;
+  // a whole title has none.
+  f.match = "hardware";
+  got = pg_->Search(f, "[", "]");
+  ASSERT_TRUE(got.has_value() && !got->empty());
+  EXPECT_THAT(got->front().Text("snippet"), ::testing::StartsWith("…"));
+  EXPECT_THAT(got->front().Text("snippet"), HasSubstr("[hardware]"));
+  f.match = "title:rust";
+  got = pg_->Search(f, "[", "]");
+  ASSERT_TRUE(got.has_value() && !got->empty());
+  EXPECT_EQ(got->front().Text("snippet"), "Senior Backend Engineer ([Rust])");
   // A C++ match is highlighted as C++.
   f.match = "\"C++\"";
   got = pg_->Search(f, "<", ">");
@@ -565,6 +588,32 @@ TEST_F(PgReaderTest, QueriesBecomeTheseTsqueries) {
   EXPECT_EQ(tsq("{location skills}:x*"), "('x':*C)");
   EXPECT_EQ(tsq("\"C++\""), "('cxplusxxplusx')");
   EXPECT_EQ(tsq("Café"), "('cafe')");
+}
+
+TEST_F(PgReaderTest, SearchTsQueryMatchesWhatSearchFinds) {
+  // What alerts would run: the same postings as Search.
+  Connection c = Connect(url_);
+  for (const std::string q : {"rust", "title:engineer NOT senior", "\"C++\" OR cafe"}) {
+    SCOPED_TRACE(q);
+    auto tsquery = SearchTsQuery(c, q);
+    ASSERT_TRUE(tsquery.has_value()) << tsquery.error().message;
+    Result r = Must(c.Exec("SELECT posting_id FROM postings_fts WHERE document @@ $1::tsquery ORDER BY posting_id",
+                           {Value{*tsquery}}));
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < r.Rows(); ++i) ids.push_back(*r.Int64(i, 0));
+    PostingFilter f;
+    f.match = q;
+    f.limit = 100;
+    auto rows = pg_->Search(f, "", "");
+    ASSERT_TRUE(rows.has_value());
+    auto want = Ids(*rows);
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(ids, want);
+    EXPECT_FALSE(ids.empty());
+  }
+  auto bad = SearchTsQuery(c, "rust AND");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, jobtrawl::Error::Code::kInvalidArgument);
 }
 
 TEST_F(PgReaderTest, OpenRefusesWhatIsNoJobtrawlDatabase) {

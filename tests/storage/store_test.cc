@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "storage/sql.h"
 #include "tests/storage/backend_test_util.h"
@@ -271,6 +272,47 @@ TEST_P(PostingStoreTest, HttpCacheKeepsTheBodiesOfPostLinks) {
   ASSERT_EQ(loaded->size(), 1u);
   EXPECT_EQ((*loaded)[0].first, key);
   EXPECT_EQ((*loaded)[0].second.links, page.links);
+}
+
+TEST_P(PostingStoreTest, TwoWritersAtOnceEachStoreAllTheirListings) {
+  // Issue 15: several nodes write one database at once. Each gets its own
+  // listing ids (PostgreSQL: the identity sequence; SQLite: one writer at a
+  // time), so neither fails on the other's rows.
+  const std::string location = testing::ReopenableLocation("two-writers");
+  auto a = PostingStore::Open(location);
+  auto b = PostingStore::Open(location);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  auto write = [](PostingStore& store, const std::string& source_name, std::string* failure) {
+    auto source = store.EnsureSource(source_name, "html", "t0");
+    if (!source) {
+      *failure = source.error().message;
+      return;
+    }
+    for (int batch = 0; batch < 10 && failure->empty(); ++batch) {
+      std::vector<Posting> postings;
+      for (int i = 0; i < 20; ++i) {
+        postings.push_back(MakePosting("https://" + source_name + ".example/jobs/" + std::to_string(batch * 20 + i),
+                                       source_name + " job " + std::to_string(batch * 20 + i)));
+      }
+      auto stored = store.Upsert(*source, postings, "t1");
+      if (!stored) *failure = stored.error().message;
+    }
+  };
+  std::string failure_a, failure_b;
+  std::thread other([&] { write(**b, "board-b", &failure_b); });
+  write(**a, "board-a", &failure_a);
+  other.join();
+  EXPECT_EQ(failure_a, "");
+  EXPECT_EQ(failure_b, "");
+  EXPECT_EQ(Count(**a, "SELECT count(*) FROM listings"), 400);
+  EXPECT_EQ(Count(**a, "SELECT count(DISTINCT posting_id) FROM listings"), 400);
+  EXPECT_EQ(Count(**a, "SELECT count(*) FROM postings p JOIN listings l ON l.id = p.canonical_listing_id "
+                       "AND l.posting_id = p.id"),
+            400);
+  a->reset();
+  b->reset();
+  testing::RemoveLocation(location);
 }
 
 TEST_P(LeaseTest, TwoConnectionsContendForOneSource) {
