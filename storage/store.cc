@@ -15,6 +15,7 @@
 
 #include "model/ascii.h"
 #include "model/clock.h"
+#include "model/database_location.h"
 #include "storage/backup.h"
 #include "storage/dedup.h"
 #include "storage/sql.h"
@@ -581,10 +582,6 @@ std::expected<void, Error> BackupBeforeMigrating(SQLite::Database& db, const std
 
 std::filesystem::path BackupPathBeforeMigration(const std::filesystem::path& database, int version) {
   return database.string() + ".v" + std::to_string(version) + ".bak";
-}
-
-bool IsPostgresUrl(std::string_view database) {
-  return database.starts_with("postgresql://") || database.starts_with("postgres://");
 }
 
 std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenPostgres(const std::string& url,

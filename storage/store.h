@@ -45,10 +45,6 @@ namespace sql {
 class Connection;
 }
 
-// True for a postgresql:// or postgres:// URL: PostingStore::Open opens
-// it on PostgreSQL; anything else is an SQLite file path.
-bool IsPostgresUrl(std::string_view database);
-
 // The newest schema version this build writes (PRAGMA user_version).
 int LatestSchemaVersion();
 
@@ -169,10 +165,11 @@ class PostingStore {
   // migrate when that copy cannot be made. A file that holds tables but no
   // jobtrawl schema version (another application's database) is refused
   // with kInvalidArgument and left as it is.
-  // A postgresql:// URL (IsPostgresUrl) opens that database instead and
-  // brings it to the PostgreSQL schema (pg::MigrateSchema, under an
-  // advisory lock); alerts (CaptureFreshPostings) are not yet available
-  // there, and a build without libpq refuses it with kInvalidArgument.
+  // A PostgreSQL URI (model/database_location.h IsPostgresUrl) opens that
+  // database instead and brings it to the PostgreSQL schema
+  // (pg::MigrateSchema, under an advisory lock); alerts
+  // (CaptureFreshPostings) are not yet available there, and a build
+  // without libpq refuses it with kInvalidArgument.
   // Fails with kInvalidArgument when options.dedup_distance is outside
   // -1..3. Listings whose matching features were never computed (stored by
   // a build before schema v10, or while dedup_distance was -1) get them now
