@@ -109,7 +109,9 @@ BENCHMARK(BM_NormalizePosting);
 
 // Normalizing the postings of up to 200 pages beside --page (the
 // generated site's other detail pages), one per iteration in turn: the
-// per-posting cost across the benchmark's postings, not one page's.
+// per-posting cost across the benchmark's postings, not one page's. They
+// repeat locations and titles as a board does, which normalize's recent
+// results (normalize/recent_results.h) answer.
 void BM_NormalizeSitePostings(benchmark::State& state) {
   static const std::vector<Posting> kPostings = [] {
     std::vector<std::filesystem::path> files;
@@ -148,7 +150,9 @@ BENCHMARK(BM_NormalizeSitePostings);
 
 // Each step of NormalizePosting on its own, on the page's posting (cleaned
 // text where the step sees cleaned text), to show where the time goes:
-// BM_NormalizeStep/<step>. The description's size is a counter.
+// BM_NormalizeStep/<step>. The description's size is a counter. The
+// location and title steps repeat one text, so after the first iteration
+// they time a kept result (normalize/recent_results.h).
 const Posting& ExtractedPosting() {
   static const Posting kPosting = [] {
     parsers::Extractor x({});

@@ -17,6 +17,7 @@
 #include "model/ascii.h"
 #include "normalize/location.h"
 #include "normalize/phrase_matcher.h"
+#include "normalize/recent_results.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
 #include "normalize/utf8.h"
@@ -100,7 +101,9 @@ std::vector<std::string> EmploymentTypes(std::string_view text) {
   return types;
 }
 
-std::optional<Seniority> SeniorityOf(std::string_view title) {
+namespace {
+
+std::optional<Seniority> SeniorityOfUncached(std::string_view title) {
   const Tables& t = Tables::Get();
   const std::string folded = Fold(title);
   std::vector<std::string_view> words = Words(folded);
@@ -127,7 +130,16 @@ std::optional<Seniority> SeniorityOf(std::string_view title) {
   return best;
 }
 
-TitleKeys TitleKeysOf(std::string_view title) {
+}  // namespace
+
+std::optional<Seniority> SeniorityOf(std::string_view title) {
+  thread_local RecentResults<std::optional<Seniority>> recent;
+  return recent.Get(title, {}, [title] { return SeniorityOfUncached(title); });
+}
+
+namespace {
+
+TitleKeys TitleKeysOfUncached(std::string_view title) {
   const Tables& t = Tables::Get();
   std::string s = CleanText(title);
   // Parenthesized parts: gender markers and places go, qualifiers stay.
@@ -258,6 +270,13 @@ TitleKeys TitleKeysOf(std::string_view title) {
   keys.family = key_of(family_source);
   keys.key = key_of(s + qualifiers);
   return keys;
+}
+
+}  // namespace
+
+TitleKeys TitleKeysOf(std::string_view title) {
+  thread_local RecentResults<TitleKeys> recent;
+  return recent.Get(title, {}, [title] { return TitleKeysOfUncached(title); });
 }
 
 namespace {

@@ -26,6 +26,8 @@ struct Seniority {
   std::string rule;   // the title word that decided it
 };
 // The highest seniority a title's words name; nullopt when none does.
+// This and TitleKeysOf are thread-safe: each thread keeps its recent
+// results (a board repeats its titles).
 std::optional<Seniority> SeniorityOf(std::string_view title);
 
 struct TitleKeys {

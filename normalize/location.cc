@@ -4,6 +4,7 @@
 #include <set>
 
 #include "model/ascii.h"
+#include "normalize/recent_results.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
 
@@ -204,7 +205,9 @@ std::optional<std::string> CountryCode(std::string_view text) {
   return std::nullopt;
 }
 
-LocationResult ParseLocation(std::string_view raw, std::string_view country_hint) {
+namespace {
+
+LocationResult ParseLocationUncached(std::string_view raw, std::string_view country_hint) {
   LocationResult out;
   std::string text = CleanText(raw);
   if (text.empty()) return out;
@@ -516,6 +519,13 @@ LocationResult ParseLocation(std::string_view raw, std::string_view country_hint
   }
   if (!joined.empty()) out.scope = joined;
   return out;
+}
+
+}  // namespace
+
+LocationResult ParseLocation(std::string_view raw, std::string_view country_hint) {
+  thread_local RecentResults<LocationResult> recent;
+  return recent.Get(raw, country_hint, [&] { return ParseLocationUncached(raw, country_hint); });
 }
 
 }  // namespace jobtrawl::normalize

@@ -29,7 +29,8 @@ struct LocationResult {
 // takes the one the city before it is known in ("Atlanta, Georgia": US-GA;
 // "Tbilisi, Georgia": GE), or the country named after it ("Georgia, USA").
 // `country_hint` (ISO alpha-2: the board's country) breaks the remaining
-// ties and fills a country the text leaves out.
+// ties and fills a country the text leaves out. Thread-safe: each thread
+// keeps its recent results (a board repeats its locations).
 LocationResult ParseLocation(std::string_view text, std::string_view country_hint = {});
 
 // The ISO 3166-1 alpha-2 code for a country name, alias or code ("Deutschland",

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <system_error>
@@ -35,6 +36,177 @@ const Value kNull{};
 // Search turns --since into a bound on the id when fewer postings than
 // this are that recent (counting them walks the first_seen index).
 constexpr std::int64_t kSinceFloorScan = 100'000;
+
+bool IsBarewordByte(unsigned char ch) {
+  // FTS5's query syntax (https://sqlite.org/fts5.html#full_text_query_syntax):
+  // a bareword is non-ASCII, alphanumeric, "_" or 0x1A.
+  return ch >= 0x80 || std::isalnum(ch) != 0 || ch == '_' || ch == 0x1A;
+}
+
+// Whether FTS5 keyword `k` (AND, OR, NOT) ends `text` / begins `text`, as
+// a word of its own.
+bool EndsWithKeyword(std::string_view text) {
+  for (std::string_view k : {"AND", "OR", "NOT"}) {
+    if (text.ends_with(k) && (text.size() == k.size() || !IsBarewordByte(static_cast<unsigned char>(text[text.size() - k.size() - 1])))) {
+      return true;
+    }
+  }
+  return false;
+}
+bool StartsWithKeyword(std::string_view text) {
+  for (std::string_view k : {"AND", "OR", "NOT"}) {
+    if (text.starts_with(k) && (text.size() == k.size() || !IsBarewordByte(static_cast<unsigned char>(text[k.size()])))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view TrimSpace(std::string_view s, bool front) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  if (front) {
+    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  } else {
+    while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Whether a ( group ) may stand between `before` (the query so far) and
+// `after` (the rest). FTS5 (SQLite 3.40) joins phrases by implicit AND
+// but not a parenthesized group: `rust ("a" OR "b")` is a syntax error.
+// So the prefix must be an operand of its own: at the start, after "(" or
+// an operator, and before the end, ")" or an operator; a column filter
+// before it (`title:`, `-title:`, `{a b}:`) counts as part of it.
+bool StandaloneOperand(std::string_view before, std::string_view after) {
+  after = TrimSpace(after, true);
+  if (!after.empty() && after.front() != ')' && !StartsWithKeyword(after)) return false;
+  before = TrimSpace(before, false);
+  if (!before.empty() && before.back() == ':') {  // a column filter: look before it
+    before.remove_suffix(1);
+    before = TrimSpace(before, false);
+    if (!before.empty() && before.back() == '}') {
+      const auto open = before.rfind('{');
+      if (open == std::string_view::npos) return false;
+      before = before.substr(0, open);
+    } else {
+      while (!before.empty() && IsBarewordByte(static_cast<unsigned char>(before.back()))) before.remove_suffix(1);
+    }
+    before = TrimSpace(before, false);
+    if (!before.empty() && before.back() == '-') before.remove_suffix(1);
+    before = TrimSpace(before, false);
+  }
+  return before.empty() || before.back() == '(' || EndsWithKeyword(before);
+}
+
+}  // namespace
+
+// Why (storage/reader.h): SQLite 3.40's FTS5 without a prefix index
+// evaluates `word*` by merging the doclists of every such word for the
+// whole table into one list in memory, and does it again for each row
+// whose snippet it makes (the rowid lookup of the final join does not
+// narrow it): 100 ms at a million postings. A word's doclist is read
+// incrementally, newest first, and seeks to a rowid. A prefix index
+// (fts5 prefix='2 3') would not help: FTS5 uses one only for a prefix of
+// exactly such a length.
+std::string ExpandSearchPrefixes(std::string_view match, const PrefixWords& words) {
+  if (match.find('*') == std::string_view::npos) return std::string(match);
+  std::string out;
+  out.reserve(match.size());
+  std::size_t i = 0;
+  auto last_significant = [&]() -> char {
+    for (auto it = out.rbegin(); it != out.rend(); ++it) {
+      if (*it != ' ' && *it != '\t' && *it != '\n' && *it != '\r') return *it;
+    }
+    return '\0';
+  };
+  auto copy_string = [&] {  // a "string", "" inside it an escaped quote
+    out += match[i++];
+    while (i < match.size()) {
+      const char ch = match[i++];
+      out += ch;
+      if (ch == '"') {
+        if (i < match.size() && match[i] == '"') {
+          out += match[i++];
+        } else {
+          return;
+        }
+      }
+    }
+  };
+  while (i < match.size()) {
+    const auto ch = static_cast<unsigned char>(match[i]);
+    if (ch == '"') {
+      copy_string();
+      continue;
+    }
+    if (!IsBarewordByte(ch)) {
+      out += match[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < match.size() && IsBarewordByte(static_cast<unsigned char>(match[end]))) ++end;
+    const std::string_view word = match.substr(i, end - i);
+    if (word == "NEAR") {
+      std::size_t open = end;
+      while (open < match.size() && (match[open] == ' ' || match[open] == '\t')) ++open;
+      if (open < match.size() && match[open] == '(') {
+        // Copied as it is up to its closing parenthesis.
+        out += match.substr(i, open + 1 - i);
+        i = open + 1;
+        while (i < match.size() && match[i] != ')') {
+          if (match[i] == '"') {
+            copy_string();
+          } else {
+            out += match[i++];
+          }
+        }
+        continue;
+      }
+    }
+    const bool starred = end < match.size() && match[end] == '*';
+    std::size_t after = starred ? end + 1 : end;
+    while (after < match.size() && (match[after] == ' ' || match[after] == '\t')) ++after;
+    const char before = last_significant();
+    const bool plain = std::all_of(word.begin(), word.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 && static_cast<unsigned char>(c) < 0x80;
+    });
+    if (!starred || !plain || word.size() < kMinPrefixChars || before == '^' || before == '+' ||
+        (after < match.size() && match[after] == '+') || word == "AND" || word == "OR" || word == "NOT") {
+      out += word;
+      i = end;
+      continue;
+    }
+    std::string prefix(word);
+    for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::vector<std::string> found = words(prefix, kMaxPrefixWords + 1);
+    if (found.empty() || found.size() > kMaxPrefixWords) {
+      out += match.substr(i, end + 1 - i);  // the word and its *
+      i = end + 1;
+      continue;
+    }
+    auto quoted = [](const std::string& w) {
+      std::string q = "\"";
+      for (char c : w) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    if (found.size() == 1) {
+      out += quoted(found.front());
+    } else if (!StandaloneOperand(out, match.substr(end + 1))) {
+      out += match.substr(i, end + 1 - i);  // FTS5 has no implicit AND with a ( group )
+      i = end + 1;
+      continue;
+    } else {
+      out += '(';
+      for (std::size_t k = 0; k < found.size(); ++k) out += (k ? " OR " : "") + quoted(found[k]);
+      out += ')';
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+namespace {
 
 Value ColumnValue(const SQLite::Column& c) {
   switch (c.getType()) {
@@ -209,10 +381,54 @@ std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem
   return std::unique_ptr<Reader>(new Reader(std::move(db)));
 }
 
+std::vector<std::string> Reader::WordsWithPrefix(const std::string& prefix, std::size_t max) {
+  // fts5vocab over the index, in the connection's own temp schema (a
+  // read-only connection may create it). The range seeks to the prefix;
+  // each word it yields costs a walk of that word's doclist (fts5vocab
+  // counts documents), about what FTS5's own prefix merge reads once.
+  if (!vocabulary_) {
+    db_->exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.jobtrawl_search_words USING fts5vocab(main, postings_fts, row)");
+    vocabulary_ = true;
+  }
+  std::string next = prefix;
+  next.back() = static_cast<char>(next.back() + 1);  // ASCII letters and digits: no overflow
+  SQLite::Statement q(*db_, "SELECT term FROM temp.jobtrawl_search_words WHERE term >= ?1 AND term < ?2 LIMIT ?3");
+  q.bind(1, prefix);
+  q.bind(2, next);
+  q.bind(3, static_cast<std::int64_t>(max));
+  std::vector<std::string> words;
+  while (q.executeStep()) words.push_back(q.getColumn(0).getString());
+  return words;
+}
+
 std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filter,
                                                       std::string_view mark_open,
                                                       std::string_view mark_close) {
   if (filter.match.empty()) return std::unexpected(Error::InvalidArgument("empty search query"));
+  auto bad_query = [&](const std::string& text) -> std::optional<Error> {
+    if (text.starts_with("fts5:") || text.starts_with("no such column") ||
+        text.starts_with("unknown special query") || text.find("malformed MATCH") != std::string::npos) {
+      return Error::InvalidArgument(
+          "cannot read the search query \"" + filter.match + "\": " + text +
+          " (FTS5 syntax: words, \"a phrase\", prefix*, AND, OR, NOT, (groups), "
+          "title:word; put words with symbols in double quotes, e.g. '\"C++\"')");
+    }
+    return std::nullopt;
+  };
+  std::string match = filter.match;
+  if (match.find('*') != std::string::npos) {
+    // Syntax errors are those of the query as typed, not of its rewrite.
+    if (auto why = CheckSearchQuery(filter.match)) {
+      if (auto e = bad_query(*why)) return std::unexpected(*e);
+    }
+    try {
+      match = ExpandSearchPrefixes(filter.match, [&](const std::string& prefix, std::size_t max) {
+        return WordsWithPrefix(prefix, max);
+      });
+    } catch (const SQLite::Exception& e) {
+      return std::unexpected(StorageFailure("search failed", e));
+    }
+  }
   Conditions c = FilterConditions(filter);
   // Its parameters numbered from 4: they follow numbered ones in the text.
   {
@@ -221,58 +437,77 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
     for (char ch : c.sql) numbered += ch == '?' ? "?" + std::to_string(n++) : std::string(1, ch);
     c.sql = std::move(numbered);
   }
-  // --since as a bound on the id, which FTS5 seeks to instead of walking
-  // every older match: when fewer than kSinceFloorScan postings are that
-  // recent, the smallest of their ids (exact: first_seen is not assumed to
-  // grow with the id; the condition on first_seen stays). An integer of
-  // ours, so written into the statement.
-  std::string floor_sql;
-  if (!filter.since.empty()) {
-    try {
-      SQLite::Statement floor(*db_,
-                              "SELECT count(*), min(id) FROM (SELECT id FROM postings "
-                              "WHERE first_seen >= ? LIMIT " + std::to_string(kSinceFloorScan) + ")");
-      floor.bind(1, filter.since);
-      if (floor.executeStep() && floor.getColumn(0).getInt64() < kSinceFloorScan) {
-        const std::int64_t least = floor.getColumn(1).isNull() ? std::int64_t{1} << 62 : floor.getColumn(1).getInt64();
-        floor_sql = " AND postings_fts.rowid >= " + std::to_string(least);
-      }
-    } catch (const SQLite::Exception& e) {
-      return std::unexpected(StorageFailure("search failed", e));
+  // Bounds on the id, which FTS5 seeks to instead of walking matches that
+  // cannot pass (integers of ours, so written into the statement):
+  //  - --since: when fewer than kSinceFloorScan postings are that recent,
+  //    the smallest of their ids (exact: first_seen is not assumed to grow
+  //    with the id; the condition on first_seen stays). Counting them
+  //    walks the first_seen index (6 ms for 93,000 postings), and the
+  //    first window does not need it (rows below it fail the filter
+  //    anyway), so it is computed only for the second one;
+  //  - --closed: the newest closed posting (the partial index
+  //    postings_closed, schema v16). Postings close weeks after they are
+  //    first seen, so the newest matches are open and a walk from the top
+  //    went through all of them first.
+  auto since_floor = [&]() -> std::string {
+    if (filter.since.empty()) return "";
+    SQLite::Statement floor(*db_,
+                            "SELECT count(*), min(id) FROM (SELECT id FROM postings "
+                            "WHERE first_seen >= ? LIMIT " + std::to_string(kSinceFloorScan) + ")");
+    floor.bind(1, filter.since);
+    if (!floor.executeStep() || floor.getColumn(0).getInt64() >= kSinceFloorScan) return "";
+    const std::int64_t least = floor.getColumn(1).isNull() ? std::int64_t{1} << 62 : floor.getColumn(1).getInt64();
+    return " AND postings_fts.rowid >= " + std::to_string(least);
+  };
+  std::string ceiling_sql;
+  std::optional<std::int64_t> ceiling;
+  try {
+    if (filter.state == PostingFilter::State::kClosed) {
+      SQLite::Statement newest_closed(
+          *db_, "SELECT max(id) FROM postings INDEXED BY postings_closed WHERE closed_at IS NOT NULL");
+      ceiling = newest_closed.executeStep() && !newest_closed.getColumn(0).isNull()
+                    ? newest_closed.getColumn(0).getInt64()
+                    : std::int64_t{0};
+      ceiling_sql = " AND postings_fts.rowid <= " + std::to_string(*ceiling);
     }
+  } catch (const SQLite::Exception& e) {
+    return std::unexpected(StorageFailure("search failed", e));
   }
   // Weights by column: title, company, location, description, skills.
   // `matches` walks the matches newest first (FTS5 gives rowids in
   // descending order itself) and stops after the rank window; bm25 is
   // computed only for the rows it keeps. The filters read
   // postings_search_filters (schema v15), which holds every column they
-  // need, not the posting's row with its text; CROSS JOIN keeps FTS5 the
-  // outer loop. The enclosing query ranks those rows, and only the rows
-  // kept from there get their columns, source names and snippet (which
-  // tokenizes the text again).
+  // need, not the posting's row with its text. The enclosing query ranks
+  // those rows, and only the rows kept from there get their columns,
+  // source names and snippet (which tokenizes the text again).
   //
   // With filters, two windows in turn (storage/reader.h): first the newest
   // rank_window matches of the query, narrowed by the filters (bounded
-  // work whatever the filters select); when that leaves fewer rows than
-  // the limit, the newest rank_window matches that pass the filters (the
-  // walk goes on through older matches until it has them).
+  // work whatever the filters select; a LEFT JOIN keeps every match in the
+  // window, and bm25 is computed only for those that pass); when that
+  // leaves fewer rows than the limit, the newest rank_window matches that
+  // pass the filters (CROSS JOIN keeps FTS5 the outer loop; the walk goes
+  // on through older matches until it has them).
   // Numbered parameters: 1-3 here, the filter's from 4 on, then the limit
   // and the window.
   const std::string limit_param = "?" + std::to_string(4 + c.binds.size());
   const std::string window_param = "?" + std::to_string(5 + c.binds.size());
   const bool windowed = filter.rank_window > 0;
   const bool filtered = !c.sql.empty();
-  const std::string bm25 =
-      "SELECT postings_fts.rowid AS id, bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) AS score FROM postings_fts";
+  const std::string bm25_of_row = "bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0)";
+  const std::string bm25 = "SELECT postings_fts.rowid AS id, " + bm25_of_row + " AS score FROM postings_fts";
   const std::string newest = " ORDER BY postings_fts.rowid DESC LIMIT " + window_param;
-  const std::string join_filters = " CROSS JOIN postings p INDEXED BY postings_search_filters ON p.id = ";
+  const std::string filter_index = " postings p INDEXED BY postings_search_filters ON p.id = postings_fts.rowid";
   // The newest matches of the query, then the filters.
-  const std::string narrowed = "SELECT m.id AS id, m.score AS score FROM (" + bm25 +
-                               " WHERE postings_fts MATCH ?3" + floor_sql + newest + ") AS m" + join_filters +
-                               "m.id WHERE 1" + c.sql;
+  const std::string narrowed = "SELECT id, score FROM (SELECT postings_fts.rowid AS id, CASE WHEN p.id IS NOT NULL THEN " +
+                               bm25_of_row + " END AS score FROM postings_fts LEFT JOIN" + filter_index + c.sql +
+                               " WHERE postings_fts MATCH ?3" + newest + ") WHERE score IS NOT NULL";
   // The newest matches that pass the filters (without a window: all).
-  const std::string passing = bm25 + (filtered ? join_filters + "postings_fts.rowid" : "") +
-                              " WHERE postings_fts MATCH ?3" + floor_sql + c.sql + (windowed ? newest : "");
+  auto passing = [&](const std::string& floor_sql) {
+    return bm25 + (filtered ? " CROSS JOIN" + filter_index : "") + " WHERE postings_fts MATCH ?3" + floor_sql +
+           ceiling_sql + c.sql + (windowed ? newest : "");
+  };
   auto ranked = [&](const std::string& matches) {
     return std::string("SELECT ") + kExportColumns +
            ", top.score AS score, "
@@ -289,7 +524,7 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
     SQLite::Statement q(*db_, sql);
     q.bind(1, std::string(mark_open));
     q.bind(2, std::string(mark_close));
-    q.bind(3, filter.match);
+    q.bind(3, match);
     int i = 4;
     for (const Value& v : c.binds) Bind(q, i++, v);
     q.bind(i++, limit);
@@ -303,21 +538,24 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
     }
     return rows;
   };
+  // Whether the whole first window lies above the ceiling (then nothing in
+  // it passes): a walk of at most rank_window rowids, no lookups.
+  auto window_above_ceiling = [&] {
+    if (!ceiling) return false;
+    SQLite::Statement q(*db_, "SELECT count(*) FROM (SELECT postings_fts.rowid FROM postings_fts WHERE postings_fts MATCH ?1"
+                              " AND postings_fts.rowid > " + std::to_string(*ceiling) + " LIMIT ?2)");
+    q.bind(1, match);
+    q.bind(2, filter.rank_window);
+    return q.executeStep() && q.getColumn(0).getInt64() >= filter.rank_window;
+  };
   try {
-    if (windowed && filtered) {
+    if (windowed && filtered && !window_above_ceiling()) {
       std::vector<Row> rows = run(ranked(narrowed));
       if (static_cast<std::int64_t>(rows.size()) >= limit) return rows;
     }
-    return run(ranked(passing));
+    return run(ranked(passing(since_floor())));
   } catch (const SQLite::Exception& e) {
-    const std::string text = e.what();
-    if (text.starts_with("fts5:") || text.starts_with("no such column") ||
-        text.starts_with("unknown special query") || text.find("malformed MATCH") != std::string::npos) {
-      return std::unexpected(Error::InvalidArgument(
-          "cannot read the search query \"" + filter.match + "\": " + text +
-          " (FTS5 syntax: words, \"a phrase\", prefix*, AND, OR, NOT, (groups), "
-          "title:word; put words with symbols in double quotes, e.g. '\"C++\"')"));
-    }
+    if (auto why = bad_query(e.what())) return std::unexpected(*why);
     return std::unexpected(StorageFailure("search failed", e));
   }
 }

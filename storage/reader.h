@@ -117,6 +117,30 @@ std::expected<std::optional<Row>, Error> PostingRow(SQLite::Database& db, std::i
 // nullopt when it can: checked on an empty in-memory index.
 std::optional<std::string> CheckSearchQuery(std::string_view match);
 
+// The indexed words that begin with `prefix` (lower case), in order, at
+// most `max`.
+using PrefixWords = std::function<std::vector<std::string>(const std::string& prefix, std::size_t max)>;
+
+// A prefix query (`accessib*`) as Reader::Search runs it: each bare
+// `word*` of the FTS5 query `match` becomes the indexed words that begin
+// with it, `"w"` for one and `("w1" OR "w2")` for several, when there are
+// from 1 to kMaxPrefixWords of them and the prefix is at least
+// kMinPrefixChars ASCII letters and digits (which the tokenizer keeps as
+// one token, lower-cased). One word is the same query exactly (matches,
+// bm25, snippet); several give the same matches, but bm25 weighs each word
+// by its own idf instead of the prefix as one term. Several words need a
+// group, and FTS5 (SQLite 3.40) has no implicit AND with a group, so they
+// are used only where the prefix is an operand of its own (`acc*`,
+// `rust AND acc*`, `acc* OR rust`, `x NOT title:acc*`, `(acc*)`), not
+// `rust acc*`. Left as written: prefixes inside "strings" and NEAR(...)
+// groups, after `^`, next to the phrase operator `+`, shorter ones,
+// others with no word or too many, several words elsewhere.
+// Column filters stay in force (`title:acc*` becomes `title:("w1" OR
+// "w2")`).
+inline constexpr std::size_t kMaxPrefixWords = 32;
+inline constexpr std::size_t kMinPrefixChars = 3;
+std::string ExpandSearchPrefixes(std::string_view match, const PrefixWords& words);
+
 class Reader {
  public:
   static constexpr std::size_t kExportChunk = 500;
@@ -150,7 +174,12 @@ class Reader {
   // them), so a search never gives fewer rows than there are. bm25's
   // inverse document frequencies are still those of the whole table.
   // --since is turned into a lower bound on the id when few postings are
-  // that recent, so the walk stops at the oldest of them.
+  // that recent, so the walk stops at the oldest of them; --closed into an
+  // upper bound, the newest closed posting (index postings_closed, schema
+  // v16), so the walk does not go through the newer, open ones. bm25 is
+  // computed only for the matches that pass the filters. A prefix query
+  // is run as the words it stands for (ExpandSearchPrefixes), looked up
+  // in the index's vocabulary.
   std::expected<std::vector<Row>, Error> Search(const PostingFilter& filter,
                                                 std::string_view mark_open,
                                                 std::string_view mark_close);
@@ -174,7 +203,11 @@ class Reader {
 
  private:
   explicit Reader(std::unique_ptr<SQLite::Database> db);
+  // PrefixWords over this database's index (throws SQLite::Exception).
+  std::vector<std::string> WordsWithPrefix(const std::string& prefix, std::size_t max);
+
   std::unique_ptr<SQLite::Database> db_;
+  bool vocabulary_ = false;  // temp.jobtrawl_search_words exists
 };
 
 }  // namespace jobtrawl::storage

@@ -604,13 +604,24 @@ CREATE INDEX postings_search_filters ON postings (
   salary_annual_max, company_key, company);
 )sql";
 
-// Version 16: nothing on SQLite. PostgreSQL's version 16 adds the fleet's
+// Version 16: `jobtrawl search --closed` (storage::Reader::Search). The
+// newest closed posting bounds the walk over the query's matches from
+// above: postings close weeks after they are first seen, so the newest
+// matches are open, and a walk from the top went through all of them
+// before the first closed one. This partial index holds only the ids of
+// closed postings, so their maximum is one lookup. Closing a posting
+// (PostingStore) adds an entry; reopening one removes it.
+constexpr std::string_view kV16 = R"sql(
+CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
+)sql";
+
+// Version 17: nothing on SQLite. PostgreSQL's version 17 adds the fleet's
 // tables (storage/pg/schema.cc); the step keeps both engines' version
 // numbers equal, as `jobtrawl migrate` requires.
-constexpr std::string_view kV16 = "-- PostgreSQL only: the fleet tables (storage/pg/work_queue.h)\n";
+constexpr std::string_view kV17 = "-- PostgreSQL only: the fleet tables (storage/pg/work_queue.h)\n";
 
-constexpr std::array<std::string_view, 16> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,
-                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15, kV16};
+constexpr std::array<std::string_view, 17> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,
+                                                          kV10, kV11, kV12, kV13, kV14, kV15, kV16, kV17};
 
 }  // namespace
 

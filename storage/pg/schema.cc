@@ -429,10 +429,16 @@ FROM postings p LEFT JOIN listings l ON l.posting_id = p.id
 GROUP BY p.id;
 )sql";
 
-// Version 16: the fleet's tables (storage/pg/work_queue.h, issue 15
+// Version 16: SQLite's version 16, the partial index that finds the
+// newest closed posting in one lookup (`jobtrawl search --closed`).
+constexpr std::string_view kV16 = R"sql(
+CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
+)sql";
+
+// Version 17: the fleet's tables (storage/pg/work_queue.h, issue 15
 // part 2): nodes, source_schedule, host_budgets. A source's schedule row
-// goes with the source. SQLite's version 16 changes nothing (no fleet).
-const std::string& V16() {
+// goes with the source. SQLite's version 17 changes nothing (no fleet).
+const std::string& V17() {
   static const std::string sql =
       std::string(WorkQueueSchemaSql()) +
       "ALTER TABLE source_schedule ADD CONSTRAINT source_schedule_source_fk\n"
@@ -440,8 +446,8 @@ const std::string& V16() {
   return sql;
 }
 
-const std::array<Migration, 2>& Migrations() {
-  static const std::array<Migration, 2> migrations = {{{15, kV15}, {16, V16()}}};
+const std::array<Migration, 3>& Migrations() {
+  static const std::array<Migration, 3> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}}};
   return migrations;
 }
 

@@ -135,7 +135,7 @@ std::expected<std::vector<CopiedTable>, jobtrawl::Error> CopySqliteToPostgres(co
             "the PostgreSQL database already holds jobtrawl rows (" + held +
             "); migrate into an empty database, or give --replace to delete them first"));
       }
-      // source_schedule (schema 16, the fleet's) references sources: the
+      // source_schedule (schema 17, the fleet's) references sources: the
       // replaced sources' schedule goes with them (nodes add them again).
       auto emptied =
           c->Exec("TRUNCATE " + all_tables + ", postings_fts, fts_pending, source_schedule RESTART IDENTITY");

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -143,6 +144,36 @@ TEST_F(QueryCommandsTest, SearchWithFiltersFindsEveryMatchThatPassesThemInTheSam
         "' AND " + state_sql));
     EXPECT_EQ(static_cast<int>(Lines(windowed.str()).size()), expected);
   }
+}
+
+TEST_F(QueryCommandsTest, SearchPrefixFindsWhatFts5FindsAndHighlightsEachWord) {
+  // A prefix is searched as the indexed words that begin with it
+  // (storage::ExpandSearchPrefixes): the same postings as FTS5's own
+  // prefix query, with and without filters, each word marked.
+  for (const std::string query : {"engin*", "title:engin*", "analy* OR kube*", "engin* NOT kubernetes"}) {
+    for (bool open : {false, true}) {
+      SCOPED_TRACE(query + (open ? " --open" : ""));
+      SearchOptions o{.where = {.db = Db()}, .query = query, .open = open, .limit = 1000, .format = "json"};
+      std::ostringstream out, err;
+      ASSERT_EQ(SearchCommand(o, out, err), kExitOk) << err.str();
+      std::vector<std::int64_t> ids;
+      for (const std::string& line : Lines(out.str())) ids.push_back(boost::json::parse(line).as_object()["id"].as_int64());
+      std::sort(ids.begin(), ids.end());
+      SQLite::Database db(Db().string(), SQLite::OPEN_READONLY);
+      SQLite::Statement q(db, "SELECT p.id FROM postings_fts JOIN postings p ON p.id = postings_fts.rowid "
+                              "WHERE postings_fts MATCH ? AND (? = 0 OR p.closed_at IS NULL) ORDER BY p.id");
+      q.bind(1, query);
+      q.bind(2, open ? 1 : 0);
+      std::vector<std::int64_t> native;
+      while (q.executeStep()) native.push_back(q.getColumn(0).getInt64());
+      EXPECT_FALSE(native.empty());
+      EXPECT_EQ(ids, native);
+    }
+  }
+  std::ostringstream out, err;
+  SearchOptions o{.where = {.db = Db()}, .query = "engin*", .color = true};
+  ASSERT_EQ(SearchCommand(o, out, err), kExitOk) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("\x1b[1mEngineer\x1b[0m"));
 }
 
 TEST_F(QueryCommandsTest, SearchHighlightsMatchesOnATerminal) {

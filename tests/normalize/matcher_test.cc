@@ -14,6 +14,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -21,7 +22,9 @@
 
 #include "model/ascii.h"
 #include "normalize/classify.h"
+#include "normalize/location.h"
 #include "normalize/phrase_matcher.h"
+#include "normalize/recent_results.h"
 #include "normalize/text.h"
 #include "normalize/word_table.h"
 
@@ -63,6 +66,103 @@ TEST(AsciiCaseMapTest, KeepsEveryKeyAsItGrows) {
     EXPECT_EQ(*map.Find("W" + std::to_string(i)), i == 17 ? -17 : i);
   }
   EXPECT_EQ(map.Find("w5000"), nullptr);
+}
+
+TEST(AsciiCaseMapTest, AWordThatPassesTheFilterIsStillNotAKey) {
+  // The filter reads first, second and last byte and length: "naïve"
+  // passes it where "native" is a key, and the probe must say no.
+  AsciiCaseMap<int> map;
+  map["native"] = 1;
+  map["Data"] = 2;
+  EXPECT_EQ(map.Find("naïve"), nullptr);
+  EXPECT_EQ(map.Find("NATIVE") == nullptr ? 0 : *map.Find("NATIVE"), 1);
+  EXPECT_EQ(map.Find("dada"), nullptr);
+  EXPECT_EQ(map.Find("data") == nullptr ? 0 : *map.Find("data"), 2);
+  EXPECT_EQ(map.Find(""), nullptr);
+  EXPECT_EQ(map.Find("d"), nullptr);
+}
+
+TEST(RecentResultsTest, EachKeyGetsItsOwnResultAndARepeatIsNotComputedAgain) {
+  // Direct-mapped slots: more keys than slots overwrite each other, and
+  // a key is (text, context), never one of them alone.
+  RecentResults<std::string, 16> recent;
+  int computed = 0;
+  auto get = [&](const std::string& text, const std::string& context) {
+    return recent.Get(text, context, [&] {
+      ++computed;
+      return text + "|" + context;
+    });
+  };
+  EXPECT_EQ(get("Berlin", "DE"), "Berlin|DE");
+  EXPECT_EQ(get("Berlin", "DE"), "Berlin|DE");
+  EXPECT_EQ(computed, 1);
+  EXPECT_EQ(get("Berlin", "US"), "Berlin|US");
+  EXPECT_EQ(get("BerlinD", "E"), "BerlinD|E");
+  EXPECT_EQ(get("Berlin", ""), "Berlin|");
+  EXPECT_EQ(computed, 4);
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 200; ++i) {
+      const std::string text = "city " + std::to_string(i);
+      ASSERT_EQ(get(text, "PL"), text + "|PL") << i;
+    }
+  }
+}
+
+TEST(RecentResultsTest, AComputationThatAsksTheSameCacheGetsEveryAnswerRight) {
+  // TitleKeysOf asks SeniorityOf, and ParseLocation may be asked while a
+  // title is read: a result is stored only after it is computed.
+  RecentResults<std::string, 4> recent;
+  std::function<std::string(const std::string&)> get = [&](const std::string& text) {
+    return recent.Get(text, {}, [&] { return text.size() <= 1 ? text : get(text.substr(1)) + text.substr(0, 1); });
+  };
+  EXPECT_EQ(get("abcdefgh"), "hgfedcba");
+  EXPECT_EQ(get("abcdefgh"), "hgfedcba");
+  EXPECT_EQ(get("cdefgh"), "hgfedc");
+}
+
+TEST(RecentResultsTest, LongKeysAreComputedEachTimeAndNotKept) {
+  RecentResults<std::size_t, 4> recent;
+  int computed = 0;
+  const std::string text(300, 'x');
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(recent.Get(text, {}, [&] { ++computed; return text.size(); }), 300u);
+  EXPECT_EQ(computed, 3);
+}
+
+TEST(RecentResultsTest, LocationsAndTitlesReadAgainGiveWhatTheyGaveFirst) {
+  // The kept results are those the rules give: the same text asked again,
+  // after other texts and with another country hint, reads the same.
+  const std::vector<std::string> locations = {
+      "Berlin, Germany", "Atlanta, Georgia", "Tbilisi, Georgia", "Perth, WA", "Remote - US",
+      "München, Bayern, DE", "Zürich, ZH, CH", "Georgia", "WA", "Berlin or Munich"};
+  std::vector<LocationResult> first;
+  for (const std::string& l : locations) first.push_back(ParseLocation(l, "US"));
+  for (int round = 0; round < 2; ++round) {
+    for (size_t i = locations.size(); i-- > 0;) {
+      ASSERT_EQ(ParseLocation(locations[i], "US"), first[i]) << locations[i];
+      (void)ParseLocation(locations[i], "AU");
+      (void)ParseLocation(locations[i]);
+    }
+  }
+  EXPECT_EQ(ParseLocation("Perth, WA", "AU").places.front().country, std::optional<std::string>("AU"));
+  const std::vector<std::string> titles = {"Senior Backend Engineer", "Staff Engineer II",
+                                           "Payroll Manager/Senior Manager", "Engineer - Payments, EU",
+                                           "Senior Backend Engineer (m/w/d) - Berlin"};
+  std::vector<TitleKeys> keys;
+  std::vector<std::optional<Seniority>> levels;
+  for (const std::string& t : titles) {
+    keys.push_back(TitleKeysOf(t));
+    levels.push_back(SeniorityOf(t));
+  }
+  for (size_t i = titles.size(); i-- > 0;) {
+    const TitleKeys again = TitleKeysOf(titles[i]);
+    EXPECT_EQ(again.key, keys[i].key) << titles[i];
+    EXPECT_EQ(again.family, keys[i].family) << titles[i];
+    const std::optional<Seniority> level = SeniorityOf(titles[i]);
+    EXPECT_EQ(level.has_value(), levels[i].has_value()) << titles[i];
+    if (level && levels[i]) {
+      EXPECT_EQ(level->level, levels[i]->level) << titles[i];
+    }
+  }
 }
 
 TEST(SkillsTest, OverlappingNamesAreEachFoundWhole) {

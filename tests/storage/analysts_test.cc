@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "storage/reader.h"
 #include "storage/store.h"
@@ -208,7 +209,11 @@ TEST(ReadersTest, AnotherUserOfTheGroupReadsAfterTheWriterClosed) {
     }
     auto rows = (*reader)->Search({.match = "platform"}, "", "");
     if (!rows) std::fprintf(stderr, "%s\n", rows.error().message.c_str());
-    return rows && rows->size() == 1 ? 0 : 2;
+    // A prefix reads the index's words through a table in the
+    // connection's temp schema: a read-only reader may create it.
+    auto prefix = (*reader)->Search({.match = "platf*"}, "", "");
+    if (!prefix) std::fprintf(stderr, "%s\n", prefix.error().message.c_str());
+    return rows && rows->size() == 1 && prefix && prefix->size() == 1 ? 0 : 2;
   };
   if (root) {
     EXPECT_EQ(AsOtherUser(kOtherUser, kGroup, read), 0);
@@ -369,6 +374,260 @@ TEST(ReaderTest, SearchWithFiltersFallsBackToTheNewestPassingMatchesWhenTooFewAr
               ElementsAre("1"));
   EXPECT_THAT(ids({.match = "rust", .company = "Company 3", .rank_window = 1}), ElementsAre("3"));
   EXPECT_THAT(ids({.match = "title:rust", .remote = true}), ElementsAre());
+}
+
+TEST(ReaderTest, SearchClosedFindsTheNewestClosedMatchesBelowEveryOpenOne) {
+  // --closed bounds the walk by the newest closed posting (the partial
+  // index postings_closed, schema v16): the result is that of ranking
+  // every closed match, also when the whole first window is open, and the
+  // bound follows closing and reopening.
+  TempDir dir;
+  const auto path = dir.path() / "jobs.db";
+  { auto reader = SixRustPostings(path); }  // 1 and 2 closed
+  auto ids = [&](PostingFilter f) {
+    auto reader = std::move(*Reader::Open(path));
+    auto v = Ids(reader->Search(f, "", ""));
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const auto closed = PostingFilter::State::kClosed;
+  // The newest two matches (5, 6) are open: the first window holds no closed one.
+  EXPECT_THAT(ids({.match = "rust", .state = closed, .rank_window = 2}), ElementsAre("1", "2"));
+  EXPECT_THAT(ids({.match = "rust", .state = closed, .rank_window = 0}), ElementsAre("1", "2"));
+  EXPECT_THAT(ids({.match = "rust", .state = closed, .limit = 1, .rank_window = 1}), ElementsAre("2"));
+  EXPECT_THAT(ids({.match = "rust", .country = "FR", .state = closed, .rank_window = 2}), ElementsAre("1"));
+  EXPECT_THAT(ids({.match = "rust", .since = "2026-11-02T00:00:00Z", .state = closed, .rank_window = 2}),
+              ElementsAre("2"));
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    EXPECT_THAT(Column(db, "SELECT id FROM postings INDEXED BY postings_closed WHERE closed_at IS NOT NULL ORDER BY id"),
+                ElementsAre("1", "2"));
+    db.exec("UPDATE postings SET closed_at = NULL WHERE id = 2");  // reopened
+    db.exec("UPDATE postings SET closed_at = '2026-11-21T00:00:00Z' WHERE id = 4");
+    EXPECT_THAT(Column(db, "SELECT id FROM postings INDEXED BY postings_closed WHERE closed_at IS NOT NULL ORDER BY id"),
+                ElementsAre("1", "4"));
+  }
+  EXPECT_THAT(ids({.match = "rust", .state = closed, .rank_window = 1}), ElementsAre("4"));
+  EXPECT_THAT(ids({.match = "rust", .state = closed, .rank_window = 3}), ElementsAre("1", "4"));
+  EXPECT_THAT(ids({.match = "rust", .state = PostingFilter::State::kOpen, .rank_window = 2}),
+              ElementsAre("5", "6"));
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE postings SET closed_at = NULL");
+  }
+  EXPECT_THAT(ids({.match = "rust", .state = closed}), ElementsAre());
+  EXPECT_THAT(ids({.match = "rust", .state = closed, .rank_window = 0}), ElementsAre());
+}
+
+// A stand-in for the index's words: those of `vocabulary` with the prefix.
+PrefixWords WordsOf(std::vector<std::string> vocabulary) {
+  std::sort(vocabulary.begin(), vocabulary.end());
+  return [vocabulary](const std::string& prefix, std::size_t max) {
+    std::vector<std::string> out;
+    for (const auto& w : vocabulary) {
+      if (w.starts_with(prefix) && out.size() < max) out.push_back(w);
+    }
+    return out;
+  };
+}
+
+TEST(ReaderTest, ExpandSearchPrefixesRewritesOnlyBarePrefixesWithFewWords) {
+  // storage/reader.h ExpandSearchPrefixes: a bare prefix of ASCII letters
+  // and digits becomes its words; strings, NEAR groups, ^, the phrase
+  // operator +, short prefixes and prefixes of no or too many words stay.
+  std::vector<std::string> vocabulary{"accessible", "accessibility", "kubernetes", "rust", "c++"};
+  for (int i = 0; i < 40; ++i) vocabulary.push_back("eng" + std::to_string(i));
+  const PrefixWords words = WordsOf(vocabulary);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"accessib*", R"(("accessibility" OR "accessible"))"},
+      {"kube*", R"("kubernetes")"},
+      {"Kube*", R"("kubernetes")"},
+      {"kube* OR rust", R"("kubernetes" OR rust)"},
+      {"rust kube*", R"(rust "kubernetes")"},
+      {"rust accessib*", "rust accessib*"},
+      {"accessib* rust", "accessib* rust"},
+      {"rust AND accessib*", R"(rust AND ("accessibility" OR "accessible"))"},
+      {"accessib* OR rust", R"(("accessibility" OR "accessible") OR rust)"},
+      {"rust NOT accessib*", R"(rust NOT ("accessibility" OR "accessible"))"},
+      {"(accessib*) OR rust", R"((("accessibility" OR "accessible")) OR rust)"},
+      {"rust title:accessib*", "rust title:accessib*"},
+      {"rust AND -title:accessib*", R"(rust AND -title:("accessibility" OR "accessible"))"},
+      {"rust AND {title company} : accessib*", R"(rust AND {title company} : ("accessibility" OR "accessible"))"},
+      {"rust {title company}:accessib*", "rust {title company}:accessib*"},
+      {"title:accessib* rust", "title:accessib* rust"},
+      {"ANDROID accessib*", "ANDROID accessib*"},
+      {"title:accessib*", R"(title:("accessibility" OR "accessible"))"},
+      {"{title company}: kube*", R"({title company}: "kubernetes")"},
+      {"(kube* NOT rust)", R"(("kubernetes" NOT rust))"},
+      {R"("kube*" kube*)", R"("kube*" "kubernetes")"},
+      {R"("say ""kube*""" kube*)", R"("say ""kube*""" "kubernetes")"},
+      {"NEAR(kube* rust, 5) kube*", R"(NEAR(kube* rust, 5) "kubernetes")"},
+      {R"x(NEAR("a)" kube*) kube*)x", R"x(NEAR("a)" kube*) "kubernetes")x"},
+      {"^kube*", "^kube*"},
+      {"rust + kube*", "rust + kube*"},
+      {"kube* + rust", "kube* + rust"},
+      {"ku*", "ku*"},
+      {"eng*", "eng*"},
+      {"zzz*", "zzz*"},
+      {"kube_r*", "kube_r*"},
+      {"kübe*", "kübe*"},
+      {"kube", "kube"},
+      {"kube * rust", "kube * rust"},
+      {"", ""},
+  };
+  for (const auto& [query, expected] : cases) {
+    EXPECT_EQ(ExpandSearchPrefixes(query, words), expected) << query;
+  }
+}
+
+TEST(ReaderTest, SearchPrefixMatchesEveryWordWithItAndRanksOneWordAsFts5Would) {
+  // A prefix is searched as its words (storage/reader.h): the same
+  // postings as FTS5's own prefix query, each word highlighted, column
+  // filters kept; a prefix of one word gets FTS5's exact bm25 scores.
+  TempDir dir;
+  const auto path = dir.path() / "jobs.db";
+  {
+    auto store = std::move(*PostingStore::Open(path));
+    auto a = *store->EnsureSource("alpha", "html", "t");
+    std::vector<Posting> jobs{Job("1", "Accessibility Engineer", "Screen readers."),
+                              Job("2", "Frontend Engineer", "Accessible forms, accessibly built."),
+                              Job("3", "Backend Engineer", "Queues and kubernetes."),
+                              Job("4", "Kubernetes Operator", "Clusters; accessibility of dashboards."),
+                              Job("5", "Designer", "Access control for kubernetes."),
+                              Job("6", "Cook", "Lunch."), Job("7", "Driver", "Vans."), Job("8", "Nurse", "Wards.")};
+    ASSERT_TRUE(store->Upsert(a, jobs, "2026-11-01T08:00:00Z").has_value());
+  }
+  auto reader = std::move(*Reader::Open(path));
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  for (const std::string query :
+       {"accessib*", "title:accessib*", "kube*", "acc* NOT kubernetes", "kube* OR screen", "engineer accessib*",
+        "accessib* engineer", "engineer AND accessib*", "engineer NOT accessib*", "(accessib*) OR kube*",
+        "engineer title:accessib*", "title:accessib* engineer", "engineer AND -title:accessib*",
+        "engineer AND {title description}: accessib*", "(title:accessib*) OR kube*", "engineer kube*"}) {
+    SCOPED_TRACE(query);
+    const auto native = Column(db, "SELECT rowid FROM postings_fts WHERE postings_fts MATCH '" + query + "'");
+    for (std::int64_t window : {std::int64_t{0}, std::int64_t{2}, PostingFilter::kDefaultRankWindow}) {
+      auto found = sorted(Ids(reader->Search({.match = query, .rank_window = window}, "[", "]")));
+      if (window == 0 || window >= 8) {
+        EXPECT_EQ(found, sorted(native));
+      } else {  // the newest `window` of them
+        auto newest = sorted(native);
+        std::sort(newest.begin(), newest.end(), [](const std::string& a, const std::string& b) { return std::stoi(a) > std::stoi(b); });
+        newest.resize(std::min<std::size_t>(newest.size(), static_cast<std::size_t>(window)));
+        EXPECT_EQ(found, sorted(newest));
+      }
+    }
+  }
+  auto rows = reader->Search({.match = "accessib*"}, "[", "]");
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  std::string snippets;
+  for (const Row& r : *rows) snippets += r.Text("snippet") + "\n";
+  EXPECT_THAT(snippets, HasSubstr("[Accessibility]"));
+  EXPECT_THAT(snippets, HasSubstr("[Accessible]"));
+  EXPECT_THAT(snippets, HasSubstr("[accessibly]"));
+  // One word: the scores and order of FTS5's own prefix query.
+  auto kube = reader->Search({.match = "kube*"}, "", "");
+  ASSERT_TRUE(kube.has_value());
+  const auto native = Column(db,
+                             "SELECT rowid || ' ' || bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0) FROM postings_fts "
+                             "WHERE postings_fts MATCH 'kube*' ORDER BY bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0), rowid");
+  std::vector<std::string> ours;
+  for (const Row& r : *kube) ours.push_back(r.Text("id") + " " + r.Text("score"));
+  ASSERT_EQ(ours.size(), native.size());
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    EXPECT_EQ(ours[i].substr(0, ours[i].find(' ')), native[i].substr(0, native[i].find(' ')));
+    EXPECT_NEAR(std::stod(ours[i].substr(ours[i].find(' '))), std::stod(native[i].substr(native[i].find(' '))), 1e-9);
+  }
+  // Errors are those of the query as typed.
+  auto bad = reader->Search({.match = "accessib* AND"}, "", "");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code, Error::Code::kInvalidArgument);
+  EXPECT_THAT(bad.error().message, HasSubstr("\"accessib* AND\""));
+  auto column = reader->Search({.match = "salary:acc*"}, "", "");
+  ASSERT_FALSE(column.has_value());
+  EXPECT_EQ(column.error().code, Error::Code::kInvalidArgument);
+}
+
+TEST(ReaderTest, ExpandedPrefixQueriesAreValidAndMatchWhatFts5Matches) {
+  // Every query FTS5 accepts is still accepted after ExpandSearchPrefixes
+  // and matches the same rows: queries drawn at random (fixed seed) from
+  // words, prefixes, operators, groups, column filters, strings, NEAR, ^
+  // and +, on an index of a few documents.
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("CREATE VIRTUAL TABLE postings_fts USING fts5(title, company, location, description, skills, "
+          "tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\")");
+  const std::vector<std::string> docs = {
+      "accessible web|Acme|Berlin|accessibility audits and access control|rust",
+      "rust engineer|Initech|Paris|accessibly built systems|go",
+      "data analyst|Acme|Remote|analytics and access reviews|sql",
+      "web engineer|Globex|Berlin|engineering accessible forms|typescript",
+      "engineer|Initech|Oslo|nothing else|rust"};
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    std::vector<std::string> cols;
+    std::string col;
+    for (char ch : docs[i] + "|") {
+      if (ch == '|') {
+        cols.push_back(col);
+        col.clear();
+      } else {
+        col += ch;
+      }
+    }
+    SQLite::Statement insert(db, "INSERT INTO postings_fts (rowid, title, company, location, description, skills) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, static_cast<std::int64_t>(i + 1));
+    for (int c = 0; c < 5; ++c) insert.bind(c + 2, cols[static_cast<std::size_t>(c)]);
+    insert.exec();
+  }
+  db.exec("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, postings_fts, row)");
+  const PrefixWords words = [&](const std::string& prefix, std::size_t max) {
+    std::string next = prefix;
+    next.back() = static_cast<char>(next.back() + 1);
+    SQLite::Statement q(db, "SELECT term FROM temp.words WHERE term >= ? AND term < ? LIMIT ?");
+    q.bind(1, prefix);
+    q.bind(2, next);
+    q.bind(3, static_cast<std::int64_t>(max));
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+  };
+  auto rows = [&](const std::string& query) -> std::optional<std::vector<std::string>> {
+    try {
+      return Column(db, "SELECT rowid FROM postings_fts WHERE postings_fts MATCH '" +
+                            [&] {
+                              std::string q;
+                              for (char ch : query) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+                              return q;
+                            }() + "' ORDER BY rowid");
+    } catch (const SQLite::Exception&) {
+      return std::nullopt;
+    }
+  };
+  const std::vector<std::string> pieces = {
+      "acc*", "access*", "eng*", "engineer", "rust", "web", "ana*", "AND", "OR", "NOT", "(", ")", "title:",
+      "-title:", "{title description}:", "\"accessible web\"", "\"acc*\"", "^", "+", "NEAR(acc* rust, 3)",
+      "Acc*", "zzz*", "ac*", "*", " "};
+  std::mt19937 rng(20261201);
+  int valid = 0, rewritten = 0;
+  for (int n = 0; n < 4000; ++n) {
+    std::string query;
+    const int length = 1 + static_cast<int>(rng() % 6);
+    for (int k = 0; k < length; ++k) query += pieces[rng() % pieces.size()] + (rng() % 3 ? " " : "");
+    const auto native = rows(query);
+    if (!native) continue;
+    ++valid;
+    const std::string expanded = ExpandSearchPrefixes(query, words);
+    if (expanded != query) ++rewritten;
+    const auto ours = rows(expanded);
+    ASSERT_TRUE(ours.has_value()) << query << " became " << expanded;
+    EXPECT_EQ(*ours, *native) << query << " became " << expanded;
+  }
+  EXPECT_GT(valid, 500);
+  EXPECT_GT(rewritten, 200);
 }
 
 TEST(ReaderTest, SearchSinceDoesNotAssumeFirstSeenGrowsWithTheId) {

@@ -1,13 +1,19 @@
 // The libpq layer against a real PostgreSQL server (issue 15 part 4).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -412,6 +418,55 @@ TEST_F(PgTest, TestServerIsPrivateAndDisposable) {
   }
   ASSERT_TRUE(line.starts_with("Uid:"));
   EXPECT_NE(std::stoi(line.substr(4)), 0) << line;
+}
+
+TEST(PgServerTest, AServerDoesNotOutliveAKilledTestProcess) {
+  // A test binary killed by a timeout (SIGKILL: no destructor runs) leaves
+  // no server behind: scripts/pg-test-server's watcher stops it and deletes
+  // its directory once the owner has ended.
+  int pipe_fds[2];
+  // A plain pipe (no O_CLOEXEC): the script and its watcher inherit the write
+  // end, so the read below ends only if the watcher closes what it inherits.
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const pid_t owner = ::fork();
+  ASSERT_GE(owner, 0);
+  if (owner == 0) {
+    ::close(pipe_fds[0]);
+    PgServer server;
+    const std::string dir = server.ok() ? server.dir().string() : "";
+    (void)!::write(pipe_fds[1], dir.data(), dir.size());
+    ::close(pipe_fds[1]);
+    ::pause();
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string dir;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) dir.append(buffer, static_cast<size_t>(n));
+  ::close(pipe_fds[0]);
+  if (dir.empty()) {
+    ::kill(owner, SIGKILL);
+    ::waitpid(owner, nullptr, 0);
+    if (jobtrawl::testing::PgRequired()) FAIL() << "the owner process could not start a server";
+    GTEST_SKIP() << "no PostgreSQL server can be started here";
+  }
+  std::ifstream pid_file(std::filesystem::path(dir) / "pg" / "data" / "postmaster.pid");
+  int postmaster = 0;
+  pid_file >> postmaster;
+  ASSERT_GT(postmaster, 0);
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, postmaster, 0));
+  ASSERT_GE(pidfd, 0) << "pidfd_open: " << std::strerror(errno);
+
+  ASSERT_EQ(::kill(owner, SIGKILL), 0);
+  ASSERT_EQ(::waitpid(owner, nullptr, 0), owner);
+  // The postmaster's end is an event (its pidfd becomes readable); the
+  // bound only turns a server left running into a failure.
+  pollfd ended{.fd = pidfd, .events = POLLIN, .revents = 0};
+  EXPECT_EQ(::poll(&ended, 1, 120'000), 1) << "the server outlived its owner";
+  ::close(pidfd);
+  EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(std::filesystem::path(dir) / "pg"); }));
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 TEST(PgServerTest, MissingServerBinariesAreReportedAsUnavailable) {

@@ -35,10 +35,13 @@ std::string ReadFile(const std::filesystem::path& p) {
   return text;
 }
 
-// Runs `pg-test-server COMMAND DIR/pg`; stdout and stderr go to files in
-// DIR. Returns the exit status, or -1 when it did not exit normally.
+// Runs `pg-test-server COMMAND DIR/pg` (for "start", with this process as
+// the owner whose end stops the server, however it ends); stdout and stderr
+// go to files in DIR. Returns the exit status, or -1 when it did not exit
+// normally.
 int RunScript(const std::filesystem::path& dir, const char* command) {
-  const std::string line = "bash " + Quoted(kScript) + " " + command + " " + Quoted((dir / "pg").string()) +
+  const std::string owner = std::string_view(command) == "start" ? " " + std::to_string(::getpid()) : "";
+  const std::string line = "bash " + Quoted(kScript) + " " + command + " " + Quoted((dir / "pg").string()) + owner +
                            " >" + Quoted((dir / (std::string(command) + ".out")).string()) + " 2>" +
                            Quoted((dir / (std::string(command) + ".err")).string()) + " </dev/null";
   const int status = std::system(line.c_str());

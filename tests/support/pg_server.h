@@ -38,6 +38,8 @@ class PgServer {
   // postgresql://postgres:PASSWORD@127.0.0.1:PORT/DATABASE
   std::string Url(std::string_view database = "postgres") const;
   int port() const { return port_; }
+  // The directory holding the server (its data in dir()/pg/data).
+  const std::filesystem::path& dir() const { return dir_; }
   const std::string& password() const { return password_; }
 
   // Creates an empty database with a name not used before in this server
