@@ -25,6 +25,11 @@
 #include "crawler/crawl.h"
 #include "crawler/fetcher.h"
 
+#ifdef JOBTRAWL_HAVE_PG
+#include "app/fleet_host_budget.h"
+#include "app/fleet_node.h"
+#endif
+
 namespace jobtrawl::app {
 
 namespace asio = boost::asio;
@@ -50,12 +55,29 @@ class Daemon::Impl {
   }
 
   int Run() {
+    // On a PostgreSQL database this process is a fleet node: its name goes
+    // into every log line (FleetNode's own lines name it already).
+    fleet_mode_ = IsPostgresUrl(config_.storage.database.string());
+    if (fleet_mode_) {
+#ifdef JOBTRAWL_HAVE_PG
+      node_name_ = FleetNodeName(config_.node.name);
+      fleet_log_ = options_.log;
+      options_.log = [inner = options_.log, prefix = "node " + node_name_ + ": "](LogLevel level,
+                                                                                 std::string_view message) {
+        inner(level, prefix + std::string(message));
+      };
+#else
+      Log(LogLevel::kError, "this jobtrawl is built without PostgreSQL (libpq)");
+      return 3;
+#endif
+    }
     auto store = storage::PostingStore::Open(config_.storage.database, StoreOptionsFrom(config_.storage));
     if (!store) {
       Log(LogLevel::kError, store.error().message);
       return 3;
     }
     metrics_ = std::make_unique<Metrics>(config_.storage.database);
+    if (fleet_mode_) metrics_->SetNode(node_name_);
     // The last success of each source survives a restart, so an alert on
     // it also fires for a source that keeps failing after one.
     for (const auto& s : config_.sources) {
@@ -89,6 +111,15 @@ class Daemon::Impl {
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     pool_ = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(threads));
     fetcher_ = std::make_unique<crawler::Fetcher>(ioc_, config_.http);
+#ifdef JOBTRAWL_HAVE_PG
+    if (fleet_mode_) {
+      // Per-host politeness across the fleet: each request to a host waits
+      // for a slot reserved in the shared database.
+      host_budget_ = std::make_shared<FleetHostBudget>(FleetHostBudget::Options{
+          .database_url = config_.storage.database.string(), .node = node_name_, .log = fleet_log_});
+      fetcher_->SetHostBudget(host_budget_);
+    }
+#endif
     window_ = std::make_unique<crawler::ProcessingWindow>(*fetcher_,
                                                           static_cast<std::size_t>(threads) * 8 + 16);
 
@@ -103,12 +134,17 @@ class Daemon::Impl {
         Log(LogLevel::kError, server.error().message + "; running without metrics");
       }
     }
-    for (const auto& s : config_.sources) AddSource(s);
+    if (fleet_mode_) {
+      StartFleet();
+    } else {
+      for (const auto& s : config_.sources) AddSource(s);
+    }
     WaitForSignals();
     RenewLeases();
     StartWatchdog();
     Log(LogLevel::kInfo, "serving " + std::to_string(sources_.size()) + " sources from " +
-                             RedactedDatabaseLocation(config_.storage.database.string()));
+                             RedactedDatabaseLocation(config_.storage.database.string()) +
+                             (fleet_mode_ ? " as a fleet node" : ""));
     options_.notify("READY=1\nSTATUS=" + Status());
 
     auto work = asio::make_work_guard(ioc_);
@@ -124,8 +160,14 @@ class Daemon::Impl {
     watchdog_.cancel();
     drain_.cancel();
     metrics_server_.reset();
+#ifdef JOBTRAWL_HAVE_PG
+    fleet_.reset();  // joins its thread; its leases were released by the drain
+#endif
     pool_->join();
     fetcher_.reset();
+#ifdef JOBTRAWL_HAVE_PG
+    host_budget_.reset();  // joins its thread (the fetcher let go of it)
+#endif
     window_.reset();
     writer_.reset();  // everything queued is on disk now
     delivery_.reset();  // the delivery in flight ends; the rest waits in the outbox
@@ -179,13 +221,19 @@ class Daemon::Impl {
     for (const auto& src : fresh->sources) {
       auto it = sources_.find(src.name);
       if (it == sources_.end()) {
-        AddSource(src);
+        if (fleet_mode_) {
+          sources_[src.name].config = src;
+        } else {
+          AddSource(src);
+        }
         Log(LogLevel::kInfo, src.name + ": added");
       } else {
         it->second.config = src;
         it->second.removed = false;
       }
     }
+    // A fleet node puts new sources (and changed intervals) on the shared schedule.
+    if (fleet_mode_) ScheduleOnFleet(fresh->sources);
     std::erase_if(sources_, [](const auto& entry) {
       return entry.second.removed && !entry.second.crawl && !entry.second.opening;
     });
@@ -219,6 +267,11 @@ class Daemon::Impl {
   // a thread of its own; the writer wakes it after each commit that queued
   // alerts.
   void StartDelivery() {
+    if (fleet_mode_) {
+      // The delivery worker reads the outbox from a SQLite file only.
+      Log(LogLevel::kWarning, "alerts are not delivered from a PostgreSQL database yet; they wait in alert_outbox");
+      return;
+    }
     auto delivery = AlertDelivery::Open(
         config_.storage.database,
         {.alerts = config_.alerts,
@@ -253,6 +306,9 @@ class Daemon::Impl {
     storage::RunRecord last;             // of the last finished run, for DumpStats
     Clock::time_point next{};
     bool removed = false;
+#ifdef JOBTRAWL_HAVE_PG
+    std::optional<storage::pg::Claim> claim;  // a fleet node's claim the running crawl works under
+#endif
   };
 
   void Log(LogLevel level, const std::string& message) { options_.log(level, message); }
@@ -325,6 +381,18 @@ class Daemon::Impl {
     Source& s = it->second;
     s.opening = false;
     if (!result) {
+#ifdef JOBTRAWL_HAVE_PG
+      if (s.claim) {
+        // The claim ends here: the drain releases it when stopping, else
+        // the crawl counts as failed (the source backs off).
+        auto claim = std::move(*s.claim);
+        s.claim.reset();
+        if (stopping_) return Drain();
+        Log(LogLevel::kError, name + ": cannot start a crawl: " + result.error().message);
+        fleet_->Finish(claim, storage::work::Outcome::kFailure);
+        return;
+      }
+#endif
       if (stopping_) return Drain();
       if (result.error().leased) {
         Log(LogLevel::kNotice, name + ": " + result.error().message + "; trying again later");
@@ -373,6 +441,17 @@ class Daemon::Impl {
     Source& s = it->second;
     s.last = r;
     ++completed_;
+#ifdef JOBTRAWL_HAVE_PG
+    if (s.claim) {
+      // Stopping: the drain releases the lease, due again at once for the
+      // other nodes (this run was cut short).
+      if (!stopping_) {
+        fleet_->Finish(*s.claim, r.status == "failed" ? storage::work::Outcome::kFailure
+                                                      : storage::work::Outcome::kSuccess);
+      }
+      s.claim.reset();
+    }
+#endif
     last_ = name + " " + r.status + " (" + std::to_string(r.pages) + " pages, " +
             std::to_string(r.counts.new_postings) + " new, " + std::to_string(r.counts.updated) +
             " updated, " + std::to_string(r.closed) + " closed, " + std::to_string(r.errors) +
@@ -388,7 +467,7 @@ class Daemon::Impl {
     asio::post(ioc_, [crawl = std::move(s.crawl)] {});
     if (s.removed) {
       sources_.erase(it);
-    } else if (!stopping_) {
+    } else if (!stopping_ && !fleet_mode_) {
       auto next = NextAfter(s, options_.now());
       writer_->SetNextRun({name, s.config.kind}, next);
       Schedule(s, next);
@@ -406,7 +485,7 @@ class Daemon::Impl {
       return e.second.crawl != nullptr || e.second.opening;
     });
     if (!crawling) {
-      finished_ = true;
+      Finished();
       return;
     }
     if (Clock::now() >= drain_deadline_ + options_.shutdown_grace) {
@@ -414,7 +493,7 @@ class Daemon::Impl {
       // writer is still written; a run left open is taken over by the next
       // process (its lease names a process that no longer exists).
       Log(LogLevel::kWarning, "crawls still finishing twice the grace period after the stop; exiting");
-      finished_ = true;
+      Finished();
       return;
     }
     if (fetcher_->running() == 0 || Clock::now() >= drain_deadline_) {
@@ -425,6 +504,110 @@ class Daemon::Impl {
       if (!ec) Drain();
     });
   }
+
+  // The loop ends; a fleet node first leaves the fleet, releasing every
+  // lease it holds (FleetNode::Stop).
+  void Finished() {
+#ifdef JOBTRAWL_HAVE_PG
+    if (fleet_) {
+      if (leaving_) return;
+      leaving_ = true;
+      fleet_->Stop([this, alive = std::weak_ptr(alive_)](std::int64_t) {
+        if (!alive.expired()) finished_ = true;
+      });
+      return;
+    }
+#endif
+    finished_ = true;
+  }
+
+  // Fleet mode (a postgresql:// database): no timers of its own; the
+  // sources go onto the shared schedule (by their ids in the store) and
+  // the FleetNode hands this node the claims it wins.
+  void StartFleet() {
+    for (const auto& src : config_.sources) sources_[src.name].config = src;
+    ScheduleOnFleet(config_.sources);
+  }
+
+  void ScheduleOnFleet(const std::vector<config::SourceConfig>& sources) {
+#ifdef JOBTRAWL_HAVE_PG
+    auto pending = std::make_shared<std::size_t>(sources.size());
+    auto scheduled = std::make_shared<std::vector<storage::pg::ScheduledSource>>();
+    auto all_known = [this, pending, scheduled] {
+      if (--*pending > 0 || stopping_) return;
+      if (fleet_) {
+        fleet_->AddSources(std::move(*scheduled));
+        return;
+      }
+      FleetNode::Options o;
+      o.database_url = config_.storage.database.string();
+      o.name = node_name_;
+      o.lease.ttl = std::chrono::duration_cast<storage::work::Duration>(config_.node.lease_ttl);
+      o.capacity = config_.node.capacity;
+      o.poll = config_.node.poll;
+      o.sources = std::move(*scheduled);
+      o.start = [this](const storage::pg::Claim& claim) { OnClaim(claim); };
+      o.log = fleet_log_;
+      fleet_ = std::make_unique<FleetNode>(ioc_, std::move(o));
+      fleet_->Start();
+    };
+    if (sources.empty()) {
+      ++*pending;
+      all_known();
+      return;
+    }
+    for (const auto& src : sources) {
+      writer_->SourceId({src.name, src.kind},
+                        [this, alive = std::weak_ptr(alive_), name = src.name, every = src.every, scheduled,
+                         all_known](std::optional<std::int64_t> id) {
+                          asio::post(ioc_, [this, alive, name, every, id, scheduled, all_known] {
+                            if (alive.expired()) return;
+                            if (!id) {
+                              Log(LogLevel::kError, name + ": cannot register the source; not scheduled");
+                            } else {
+                              fleet_names_[*id] = name;
+                              scheduled->push_back(
+                                  {*id, std::chrono::duration_cast<storage::work::Duration>(every)});
+                            }
+                            all_known();
+                          });
+                        });
+    }
+#else
+    (void)sources;
+#endif
+  }
+
+#ifdef JOBTRAWL_HAVE_PG
+  // This node won a claim on a source: crawl it under that claim.
+  void OnClaim(const storage::pg::Claim& claim) {
+    if (stopping_) return;  // the drain releases it
+    auto named = fleet_names_.find(claim.source_id);
+    auto it = named == fleet_names_.end() ? sources_.end() : sources_.find(named->second);
+    if (it == sources_.end() || it->second.removed) {
+      Log(LogLevel::kWarning, "claimed source " + std::to_string(claim.source_id) +
+                                  ", which this node's config does not have; released as failed "
+                                  "(every node should run the same [[source]] list)");
+      fleet_->Finish(claim, storage::work::Outcome::kFailure);
+      return;
+    }
+    Source& s = it->second;
+    if (s.crawl || s.opening) {
+      Log(LogLevel::kWarning, it->first + ": claimed while its crawl still runs; released");
+      fleet_->Finish(claim, storage::work::Outcome::kFailure);
+      return;
+    }
+    s.claim = claim;
+    s.opening = true;
+    const std::string name = it->first;
+    writer_->OpenRun({name, s.config.kind, StoreWriter::FleetLease{node_name_, claim.token}},
+                     [this, name, alive = std::weak_ptr(alive_)](auto result) {
+                       asio::post(ioc_, [this, name, alive, result = std::move(result)]() mutable {
+                         if (!alive.expired()) OnOpened(name, std::move(result));
+                       });
+                     });
+  }
+#endif
 
   void WaitForSignals() {
     signals_.async_wait([this](const boost::system::error_code& ec, int) {
@@ -540,6 +723,16 @@ class Daemon::Impl {
   std::string last_;
   bool stopping_ = false;
   bool finished_ = false;
+  // Fleet mode: [storage] database is a postgresql:// URL.
+  bool fleet_mode_ = false;
+  std::string node_name_;
+  LogFunction fleet_log_;  // the log without the node prefix (FleetNode adds its own)
+  std::map<std::int64_t, std::string> fleet_names_;  // source id -> name
+#ifdef JOBTRAWL_HAVE_PG
+  std::unique_ptr<FleetNode> fleet_;  // set once the sources' ids are known
+  std::shared_ptr<FleetHostBudget> host_budget_;  // shared with the fetcher
+  bool leaving_ = false;
+#endif
 };
 
 Daemon::Daemon(asio::io_context& ioc, config::Config config, DaemonOptions options)

@@ -81,12 +81,15 @@ bool FleetNode::Connect() {
       Log(LogLevel::kError, r.error().message);
       return false;
     }
-    auto added = queue_->AddSources(options_.sources);
+    std::vector<pg::ScheduledSource> sources = options_.sources;
+    sources.insert(sources.end(), added_.begin(), added_.end());
+    auto added = queue_->AddSources(sources);
     if (!added) {
       Log(LogLevel::kError, added.error().message);
       return false;
     }
     registered_ = true;
+    added_.clear();
     Log(LogLevel::kInfo, "joined the fleet with " + std::to_string(options_.sources.size()) + " sources (" +
                              std::to_string(*added) + " new to the schedule)");
   }
@@ -100,8 +103,31 @@ void FleetNode::Start() {
   });
 }
 
+void FleetNode::AddSources(std::vector<pg::ScheduledSource> sources) {
+  asio::post(db_ioc_, [this, sources = std::move(sources)] {
+    if (stopping_) return;
+    added_.insert(added_.end(), sources.begin(), sources.end());
+    FlushAdded();
+  });
+}
+
+// Sources added since registering go to the schedule; kept for the next
+// poll while the database cannot be reached.
+void FleetNode::FlushAdded() {
+  if (added_.empty() || !registered_ || !Connect()) return;
+  auto added = queue_->AddSources(added_);
+  if (!added) {
+    Log(LogLevel::kError, "adding sources to the schedule failed: " + added.error().message);
+    return;
+  }
+  Log(LogLevel::kInfo, "added " + std::to_string(added_.size()) + " sources (" + std::to_string(*added) +
+                           " new to the schedule)");
+  added_.clear();
+}
+
 void FleetNode::Poll() {
   if (stopping_) return;
+  FlushAdded();
   const int free = options_.capacity - in_flight_;
   if (free > 0 && Connect()) {
     auto claims = queue_->ClaimDue(free);

@@ -63,6 +63,9 @@ class FleetNode {
   const std::string& name() const { return options_.name; }
 
   void Start();
+  // Adds sources to the shared schedule, or updates their interval (a
+  // reloaded config); from the io_context thread.
+  void AddSources(std::vector<storage::pg::ScheduledSource> sources);
   // The crawl of `claim` ended: release it with its next run. A claim the
   // node no longer holds (taken over after expiry, drained) is logged.
   void Finish(const storage::pg::Claim& claim, storage::work::Outcome outcome);
@@ -75,6 +78,7 @@ class FleetNode {
   // All below run on the FleetNode's thread.
   bool Connect();
   void Poll();
+  void FlushAdded();
   void Heartbeat();
   void Log(LogLevel level, const std::string& message);
 
@@ -86,6 +90,7 @@ class FleetNode {
   boost::asio::steady_timer heartbeat_timer_;
   std::optional<storage::pg::Connection> connection_;
   std::optional<storage::pg::WorkQueue> queue_;
+  std::vector<storage::pg::ScheduledSource> added_;  // AddSources before the node registered
   bool registered_ = false;
   bool stopping_ = false;
   int in_flight_ = 0;

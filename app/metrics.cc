@@ -49,6 +49,11 @@ std::string SourceLabel(std::string_view source) { return "source=\"" + Escape(s
 
 Metrics::Metrics(std::filesystem::path database) : database_(std::move(database)) {}
 
+void Metrics::SetNode(std::string name) {
+  std::lock_guard lock(mutex_);
+  node_ = std::move(name);
+}
+
 Metrics::Source& Metrics::At(std::string_view source) {
   auto it = sources_.find(source);
   if (it == sources_.end()) it = sources_.emplace(std::string(source), Source{}).first;
@@ -207,6 +212,10 @@ std::string Metrics::Render() const {
     Sample(out, "jobtrawl_alert_outbox_pending", "", static_cast<double>(outbox_pending_));
   }
 
+  if (!node_.empty()) {
+    Family(out, "jobtrawl_node_info", "gauge", "The fleet node this process is ([node] name); always 1.");
+    Sample(out, "jobtrawl_node_info", "node=\"" + Escape(node_) + "\"", 1.0);
+  }
   Family(out, "jobtrawl_database_size_bytes", "gauge", "Size of the database file and its write-ahead log.");
   Sample(out, "jobtrawl_database_size_bytes", "", static_cast<double>(db_bytes));
   return out;

@@ -44,6 +44,11 @@ class Metrics {
   void OnAlertOutcome(std::string_view alert, std::string_view outcome, std::int64_t n);
   void SetAlertOutboxPending(std::int64_t events);
 
+  // A fleet node's name ([node] name): rendered as the info metric
+  // jobtrawl_node_info{node="NAME"} 1 (Prometheus's info-metric
+  // convention), so a node's series join to its name. Unset: none.
+  void SetNode(std::string name);
+
   // What the database says of the source's last ok or partial run, at start.
   void SetLastSuccess(std::string_view source, Clock::time_point at);
 
@@ -71,6 +76,7 @@ class Metrics {
   Source& At(std::string_view source);  // REQUIRES: mutex_ held
 
   const std::filesystem::path database_;
+  std::string node_;  // guarded by mutex_
   mutable std::mutex mutex_;
   std::map<std::string, Source, std::less<>> sources_;       // guarded by mutex_
   std::array<std::int64_t, kLatencyBuckets.size()> latency_buckets_{};  // guarded; not cumulative

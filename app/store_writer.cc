@@ -1,6 +1,7 @@
 #include "app/store_writer.h"
 
 #include "model/date_time.h"
+#include "storage/sql.h"
 
 #include <boost/json.hpp>
 
@@ -14,7 +15,8 @@ namespace jobtrawl::app {
 
 struct StoreWriter::Job {
   enum class Kind {
-    kOpen, kRenew, kUpsert, kTouch, kClose, kCache, kError, kProgress, kFinish, kSetNext, kReadNext
+    kOpen, kRenew, kUpsert, kTouch, kClose, kCache, kError, kProgress, kFinish, kSetNext, kReadNext,
+    kSourceId
   } kind = Kind::kUpsert;
   RunId run = 0;
   SourceInfo source;
@@ -30,6 +32,8 @@ struct StoreWriter::Job {
   OpenCallback opened;
   FinishedCallback finished;
   std::function<void(std::optional<Clock::time_point>)> next_run;
+  std::function<void(std::optional<std::int64_t>)> source_id_done;
+  std::int64_t source_id = 0;  // kSourceId: the answer
   std::size_t bytes = 0;         // estimated size, for the queue's bound
   std::optional<Error> failure;  // set when the job could not be written
 };
@@ -137,6 +141,10 @@ void StoreWriter::ReadNextRun(SourceInfo source,
        false);
 }
 
+void StoreWriter::SourceId(SourceInfo source, std::function<void(std::optional<std::int64_t>)> done) {
+  Push({.kind = Job::Kind::kSourceId, .source = std::move(source), .source_id_done = std::move(done)}, false);
+}
+
 std::int64_t StoreWriter::write_errors() const {
   std::lock_guard lock(mu_);
   return write_errors_;
@@ -215,10 +223,19 @@ std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryO
   if (auto began = store_->Begin(); !began) return fail(began.error());
   auto id = store_->EnsureSource(source.name, source.kind, now);
   if (!id) return fail(id.error());
-  auto lease = store_->AcquireLease(*id, options_.lease_holder, now, expires);
-  if (!lease) return fail(lease.error());
   std::string note;
-  if (lease->has_value()) {
+  if (source.fleet) {
+    // The claim is the lease: checked first, and the schedule row stays
+    // locked until this transaction commits.
+    auto held = HoldsFleetLease(*id, *source.fleet);
+    if (!held) return fail(held.error());
+    if (!*held) {
+      store_->Rollback();
+      return std::unexpected(OpenFailure{{"the fleet lease of this claim is no longer held", true}});
+    }
+  } else if (auto lease = store_->AcquireLease(*id, options_.lease_holder, now, expires); !lease) {
+    return fail(lease.error());
+  } else if (lease->has_value()) {
     const std::string holder = (*lease)->holder;
     bool taken = false;
     if (options_.holder_is_dead && options_.holder_is_dead(holder)) {
@@ -238,7 +255,7 @@ std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryO
   auto abandoned = store_->MarkAbandonedRuns(
       *id, "never finished: the process crawling it ended (killed or crashed) first");
   if (!abandoned) return fail(abandoned.error());
-  Run run{.source_name = source.name, .source_id = *id, .started_at = now, .note = note};
+  Run run{.source_name = source.name, .source_id = *id, .started_at = now, .note = note, .fleet = source.fleet};
   auto open = store_->CountOpenListings(*id);
   if (!open) return fail(open.error());
   run.open_at_start = *open;
@@ -284,6 +301,21 @@ bool StoreWriter::HoldsLease(RunId id, Run& run, std::unordered_set<RunId>& leas
                              std::optional<Error>& error) {
   if (run.lease_lost) return false;
   if (leased.contains(id)) return true;
+  if (run.fleet) {
+    auto held = HoldsFleetLease(run.source_id, *run.fleet);
+    if (!held) {
+      error = held.error();
+      return false;
+    }
+    if (*held) {
+      leased.insert(id);
+      return true;
+    }
+    run.lease_lost = true;
+    run.lease_holder_now.clear();  // taken over after expiry, or released by a drain
+    if (options_.lease_lost) options_.lease_lost(id, run.lease_holder_now);
+    return false;
+  }
   auto holder = store_->LeaseHolder(run.source_id);
   if (!holder) {
     error = holder.error();
@@ -297,6 +329,22 @@ bool StoreWriter::HoldsLease(RunId id, Run& run, std::unordered_set<RunId>& leas
   run.lease_holder_now = holder->value_or("");
   if (options_.lease_lost) options_.lease_lost(id, run.lease_holder_now);
   return false;
+}
+
+std::expected<bool, Error> StoreWriter::HoldsFleetLease(std::int64_t source_id, const FleetLease& lease) {
+  try {
+    auto check = store_->connection().Cached(kFleetLeaseCheck);
+    check.Bind(1, source_id);
+    check.Bind(2, lease.owner);
+    check.Bind(3, lease.token);
+    const bool held = check.Step();
+    check.Reset();
+    return held;
+  } catch (const storage::sql::Exception& e) {
+    Error error = Error::Storage(std::string("checking the fleet lease: ") + e.what());
+    error.transient = e.transient();
+    return std::unexpected(std::move(error));
+  }
 }
 
 std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally) {
@@ -365,7 +413,7 @@ std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally)
     outbox_rows_ += *added;
   }
   if (auto written = store_->FinishRun(run.run_id, r); !written) return written.error();
-  if (!run.lease_lost) {
+  if (!run.lease_lost && !run.fleet) {  // a fleet claim is released by its node
     if (auto released = store_->ReleaseLease(run.source_id, options_.lease_holder); !released) {
       return released.error();
     }
@@ -379,7 +427,7 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
   const std::string now = FormatUtc(now_());
   Run* run = nullptr;
   const bool of_a_run = job.kind != Job::Kind::kOpen && job.kind != Job::Kind::kSetNext &&
-                        job.kind != Job::Kind::kReadNext;
+                        job.kind != Job::Kind::kReadNext && job.kind != Job::Kind::kSourceId;
   if (of_a_run) {
     run = FindRun(job.run);
     if (run == nullptr) {
@@ -401,6 +449,7 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
       return std::nullopt;  // done before the batch
     case Job::Kind::kRenew: {
       if (run->lease_lost) return std::nullopt;  // never taken back behind the new holder's back
+      if (run->fleet) return std::nullopt;       // the fleet node heartbeats its claims
       auto lease = store_->AcquireLease(run->source_id, options_.lease_holder, now,
                                         FormatUtc(now_() + options_.lease_ttl));
       if (!lease) return lease.error();
@@ -470,6 +519,12 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
       if (!id) return id.error();
       auto r = store_->SetNextRun(*id, FormatUtc(job.at));
       if (!r) return r.error();
+      return std::nullopt;
+    }
+    case Job::Kind::kSourceId: {
+      auto id = store_->EnsureSource(job.source.name, job.source.kind, now);
+      if (!id) return id.error();
+      job.source_id = *id;
       return std::nullopt;
     }
     case Job::Kind::kReadNext: {
@@ -591,7 +646,8 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
         merge(one);
         continue;
       }
-      if (job.kind != Job::Kind::kSetNext && job.kind != Job::Kind::kReadNext) {
+      if (job.kind != Job::Kind::kSetNext && job.kind != Job::Kind::kReadNext &&
+          job.kind != Job::Kind::kSourceId) {
         if (Run* run = FindRun(job.run)) {
           ++run->lost;
           run->lost_reason = job.failure->message;
@@ -614,6 +670,9 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
       runs_.erase(job.run);
       active_runs_.store(runs_.size());
       if (job.finished) job.finished(job.written);
+    }
+    if (job.kind == Job::Kind::kSourceId && job.source_id_done) {
+      job.source_id_done(job.failure ? std::nullopt : std::optional(job.source_id));
     }
     if (job.kind == Job::Kind::kReadNext && job.next_run) {
       job.next_run(job.at == Clock::time_point{} ? std::nullopt : std::optional(job.at));

@@ -22,7 +22,9 @@
 //
 // Leases: before a batch writes for a run, it checks (inside the batch's
 // transaction) that this process still holds the run's source lease, and
-// RenewLease extends it. A run whose lease another process holds gets no
+// RenewLease extends it. A fleet node's run (SourceInfo::fleet) checks its
+// claim on the shared schedule instead, with kFleetLeaseCheck, which locks
+// the schedule row until the transaction ends. A run whose lease another process holds gets no
 // more writes: `lease_lost` is called once, its remaining postings, touches,
 // closes and cache rows are not applied, and FinishRun records it "failed".
 #ifndef JOBTRAWL_APP_STORE_WRITER_H_
@@ -54,6 +56,13 @@
 namespace jobtrawl::app {
 
 using HttpCache = std::unordered_map<std::string, storage::CachedPage>;  // by URL
+
+// The write-time lease check of a fleet node (storage/pg/work_queue.h):
+// a row when the claim (source id, owner, token) still holds the lease.
+// The row stays locked FOR UPDATE until the transaction ends, and claims
+// skip locked rows, so no other node takes the source over before commit.
+inline constexpr std::string_view kFleetLeaseCheck =
+    "SELECT 1 FROM source_schedule WHERE source_id = ? AND lease_owner = ? AND lease_token = ? FOR UPDATE";
 
 // When a finished run may close the listings it did not see.
 struct CloseRule {
@@ -95,9 +104,19 @@ class StoreWriter {
     std::chrono::milliseconds retry_base{20};     // first backoff after a transient failure
     std::chrono::milliseconds retry_budget{5000};  // all backoffs of one batch together
   };
+  // A fleet node's claim on a source (storage/pg/work_queue.h, PostgreSQL
+  // only): the work queue's lease replaces source_leases for the run.
+  struct FleetLease {
+    std::string owner;        // the node's name (source_schedule.lease_owner)
+    std::int64_t token = 0;   // the claim's fencing token (lease_token)
+  };
   struct SourceInfo {
     std::string name;
     std::string kind;  // the config's; never empty
+    // Set: OpenRun and every batch that writes for the run check this claim
+    // first in their transaction (kFleetLeaseCheck) instead of taking and
+    // checking source_leases; RenewLease does nothing (the node heartbeats).
+    std::optional<FleetLease> fleet;
   };
   struct RunStart {
     RunId run = 0;
@@ -152,6 +171,9 @@ class StoreWriter {
   // "running" (marked "interrupted").
   void SetNextRun(SourceInfo source, Clock::time_point at);
   void ReadNextRun(SourceInfo source, std::function<void(std::optional<Clock::time_point>)> done);
+  // The source's id in the store, registering it when new; nullopt when
+  // that could not be written.
+  void SourceId(SourceInfo source, std::function<void(std::optional<std::int64_t>)> done);
 
   // The alert rules of a reloaded config, applied from the next batch
   // written on. Thread-safe.
@@ -183,6 +205,7 @@ class StoreWriter {
     std::string lease_holder_now;  // who has it instead
     std::int64_t not_applied = 0;  // jobs skipped after the lease was lost
     std::string breakage_key;  // "SOURCE:HASH" of its last good run's stats; empty: none
+    std::optional<FleetLease> fleet;  // a fleet node's claim: checked instead of source_leases
   };
   struct OpenFailure;
 
@@ -199,6 +222,8 @@ class StoreWriter {
   std::optional<Error> Apply(Job& job, std::unordered_map<RunId, Tally>& delta,
                              std::unordered_set<RunId>& leased);
   bool HoldsLease(RunId id, Run& run, std::unordered_set<RunId>& leased, std::optional<Error>& error);
+  // Runs kFleetLeaseCheck for `run`'s claim in the open transaction.
+  std::expected<bool, Error> HoldsFleetLease(std::int64_t source_id, const FleetLease& lease);
   std::optional<Error> Finish(Job& job, Run& run, const Tally& tally);
   // Runs `attempt` until it succeeds, fails for good, or the batch's retry
   // budget (ending at `deadline`) is spent.

@@ -45,8 +45,9 @@ bool IsListenAddress(std::string_view listen) {
 
 // Every key each table may hold: what CheckKeys accepts and what
 // ConfigKeys() lists (so the man page test sees a new key).
-constexpr std::string_view kTopKeys[] = {"storage", "http",     "parse",  "metrics",
+constexpr std::string_view kTopKeys[] = {"storage", "http",     "parse",  "metrics", "node",
                                          "alarms",  "delivery", "source", "alert"};
+constexpr std::string_view kNodeKeys[] = {"name", "lease_ttl", "poll", "capacity"};
 constexpr std::string_view kDeliveryKeys[] = {"retry_base", "retry_max", "timeout", "flush_timeout",
                                               "give_up_after"};
 constexpr std::string_view kAlertKeys[] = {"name",    "webhook",    "command",  "query",
@@ -825,6 +826,20 @@ ConfigResult ParseConfig(std::string_view text, std::string_view file_name,
     }
   }
 
+  if (auto* t = SubTable(r, root, "node")) {
+    r.CheckKeys(*t, kNodeKeys, "[node]");
+    r.String(*t, "name", config.node.name);
+    r.Duration(*t, "lease_ttl", config.node.lease_ttl);
+    r.Duration(*t, "poll", config.node.poll);
+    r.Int(*t, "capacity", config.node.capacity, 1, 100000);
+    if (t->contains("lease_ttl") && config.node.lease_ttl < std::chrono::seconds(1)) {
+      r.Fail(t->get("lease_ttl")->source(), "[node] lease_ttl must be at least 1s");
+    }
+    if (t->contains("poll") && config.node.poll <= std::chrono::milliseconds(0)) {
+      r.Fail(t->get("poll")->source(), "[node] poll must be positive");
+    }
+  }
+
   if (auto* t = SubTable(r, root, "alarms")) ReadAlarms(r, *t, "[alarms]", config.alarms);
   if (auto* t = SubTable(r, root, "delivery")) {
     r.CheckKeys(*t, kDeliveryKeys, "[delivery]");
@@ -890,6 +905,7 @@ std::vector<std::string> ConfigKeys() {
   add("http.", kHttpKeys);
   add("parse.", kParseKeys);
   add("metrics.", kMetricsKeys);
+  add("node.", kNodeKeys);
   add("alarms.", kAlarmKeys);
   add("source.alarms.", kAlarmKeys);
   add("delivery.", kDeliveryKeys);

@@ -179,8 +179,21 @@ struct MetricsConfig {
   std::string listen;  // "IP:PORT" ("127.0.0.1:9464", "[::1]:9464"); empty: off
 };
 
+// A fleet node's settings ([node]), used when [storage] database is a
+// postgresql:// URL: `jobtrawl run` then shares the sources with the other
+// nodes on that database (docs/postgresql.md "Running a fleet").
+struct NodeConfig {
+  std::string name;  // unique among running nodes; empty: HOSTNAME:PID
+  // A claimed source's lease lasts this long past its last renewal (every
+  // lease_ttl / 3); a dead node's sources are taken over after it.
+  std::chrono::milliseconds lease_ttl{std::chrono::minutes(2)};
+  std::chrono::milliseconds poll{std::chrono::seconds(5)};  // how often due sources are claimed
+  int capacity = 16;                                       // crawls at once
+};
+
 struct Config {
   std::filesystem::path path;  // the file it was read from, or empty
+  NodeConfig node;
   StorageConfig storage;
   HttpConfig http;
   ParsingConfig parse;

@@ -206,6 +206,7 @@ class Fetcher::Impl {
   }
 
   void SeedRandom(std::uint64_t seed) { rng_.seed(seed); }
+  void SetHostBudget(std::shared_ptr<HostBudget> budget) { budget_ = std::move(budget); }
 
  private:
   struct Host {
@@ -278,6 +279,19 @@ class Fetcher::Impl {
     if (host.in_waiting || host.queue.empty()) return;
     host.in_waiting = true;
     waiting_.push_back(&host);
+  }
+
+  // The budget's `wake` for `key`: from any thread, onto the loop.
+  std::function<void()> WakeFor(const std::string& key) {
+    return [this, &ioc = ioc_, key, alive = std::weak_ptr<char>(alive_)] {
+      asio::post(ioc, [this, key, alive] {
+        if (alive.expired()) return;
+        auto it = hosts_.find(key);
+        if (it == hosts_.end()) return;
+        Consider(*it->second);
+        Pump();
+      });
+    };
   }
 
   void ArmTimer(Host& host, Clock::time_point when) {
@@ -355,6 +369,17 @@ class Fetcher::Impl {
       if (http && !host.pacer.CanStart(now)) {
         ArmTimer(host, host.pacer.NextWakeUp());
         return Served::kHostBlocked;
+      }
+      // A shared budget (other processes crawl the host too): the request
+      // goes at the start of a slot it holds.
+      if (http && budget_) {
+        auto at = budget_->Next(host.key, host.pacer.current_delay(), now, WakeFor(host.key));
+        if (!at) return Served::kHostBlocked;  // slots are being reserved; `wake` considers the host again
+        if (*at > now) {
+          ArmTimer(host, *at);
+          return Served::kHostBlocked;
+        }
+        budget_->Take(host.key, *at);
       }
       auto t = std::move(host.queue.front());
       host.queue.pop_front();
@@ -603,6 +628,7 @@ class Fetcher::Impl {
   int paused_ = 0;
   Clock::time_point last_sweep_ = Clock::now();
   // Handlers given to Asio hold a weak_ptr to this and check it first.
+  std::shared_ptr<HostBudget> budget_;  // null: this process alone paces its hosts
   std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
@@ -625,6 +651,7 @@ void Fetcher::ForgetIdleHosts(Clock::time_point now, milliseconds idle_ttl) {
   impl_->ForgetIdleHosts(now, idle_ttl);
 }
 void Fetcher::SeedRandom(std::uint64_t seed) { impl_->SeedRandom(seed); }
+void Fetcher::SetHostBudget(std::shared_ptr<HostBudget> budget) { impl_->SetHostBudget(std::move(budget)); }
 
 void GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 

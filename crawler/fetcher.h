@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "crawler/host_budget.h"
 #include "crawler/address_policy.h"
 #include "model/fetch.h"
 
@@ -114,6 +115,12 @@ class Fetcher {
 
   // Seeds the jitter and backoff randomness (tests replay with it).
   void SeedRandom(std::uint64_t seed);
+
+  // Every http(s) request then also waits for a slot of `budget`
+  // (crawler/host_budget.h), after the host's own pacing agreed: the
+  // per-host politeness of several processes crawling the same hosts.
+  // Null (the default): none. Call before the first Fetch.
+  void SetHostBudget(std::shared_ptr<HostBudget> budget);
 
  private:
   class Impl;

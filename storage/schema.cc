@@ -615,8 +615,13 @@ constexpr std::string_view kV16 = R"sql(
 CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 16> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,
-                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15, kV16};
+// Version 17: nothing on SQLite. PostgreSQL's version 17 adds the fleet's
+// tables (storage/pg/schema.cc); the step keeps both engines' version
+// numbers equal, as `jobtrawl migrate` requires.
+constexpr std::string_view kV17 = "-- PostgreSQL only: the fleet tables (storage/pg/work_queue.h)\n";
+
+constexpr std::array<std::string_view, 17> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,
+                                                          kV10, kV11, kV12, kV13, kV14, kV15, kV16, kV17};
 
 }  // namespace
 

@@ -4,7 +4,10 @@
 #include "storage/pg/schema.h"
 
 #include <array>
+#include <string>
 #include <string_view>
+
+#include "storage/pg/work_queue.h"
 
 namespace jobtrawl::storage::pg {
 namespace {
@@ -426,19 +429,33 @@ FROM postings p LEFT JOIN listings l ON l.posting_id = p.id
 GROUP BY p.id;
 )sql";
 
-// Version 16 (SQLite v16): closed postings by id, where `search --closed`
-// starts its walk.
+// Version 16: SQLite's version 16, the partial index that finds the
+// newest closed posting in one lookup (`jobtrawl search --closed`).
 constexpr std::string_view kV16 = R"sql(
 CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{{15, kV15}, {16, kV16}}};
+// Version 17: the fleet's tables (storage/pg/work_queue.h, issue 15
+// part 2): nodes, source_schedule, host_budgets. A source's schedule row
+// goes with the source. SQLite's version 17 changes nothing (no fleet).
+const std::string& V17() {
+  static const std::string sql =
+      std::string(WorkQueueSchemaSql()) +
+      "ALTER TABLE source_schedule ADD CONSTRAINT source_schedule_source_fk\n"
+      "  FOREIGN KEY (source_id) REFERENCES sources(id) ON DELETE CASCADE;\n";
+  return sql;
+}
+
+const std::array<Migration, 3>& Migrations() {
+  static const std::array<Migration, 3> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}}};
+  return migrations;
+}
 
 }  // namespace
 
-std::span<const Migration> SchemaMigrations() { return kMigrations; }
+std::span<const Migration> SchemaMigrations() { return Migrations(); }
 
-int LatestPgSchemaVersion() { return kMigrations.back().version; }
+int LatestPgSchemaVersion() { return Migrations().back().version; }
 
 std::expected<int, Error> MigrateSchema(Connection& connection) {
   return Migrate(connection, SchemaMigrations());

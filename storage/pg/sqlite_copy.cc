@@ -135,7 +135,10 @@ std::expected<std::vector<CopiedTable>, jobtrawl::Error> CopySqliteToPostgres(co
             "the PostgreSQL database already holds jobtrawl rows (" + held +
             "); migrate into an empty database, or give --replace to delete them first"));
       }
-      auto emptied = c->Exec("TRUNCATE " + all_tables + ", postings_fts, fts_pending RESTART IDENTITY");
+      // source_schedule (schema 17, the fleet's) references sources: the
+      // replaced sources' schedule goes with them (nodes add them again).
+      auto emptied =
+          c->Exec("TRUNCATE " + all_tables + ", postings_fts, fts_pending, source_schedule RESTART IDENTITY");
       if (!emptied) return std::unexpected(Failure("cannot empty the PostgreSQL database", emptied.error()));
     }
 

@@ -119,6 +119,16 @@ TEST(MetricsTest, RendersEveryFamilyWithHelpTypeAndEscapedLabels) {
   EXPECT_EQ(s[R"(jobtrawl_source_degraded{source="b"})"], 0);
 }
 
+TEST(MetricsTest, AFleetNodeNamesItselfInAnInfoMetric) {
+  Metrics m("/nonexistent/jobs.db");
+  EXPECT_EQ(m.Render().find("jobtrawl_node_info"), std::string::npos);  // not a fleet node
+  m.SetNode("crawler \"7\"");
+  const std::string text = m.Render();
+  EXPECT_NE(text.find("# TYPE jobtrawl_node_info gauge"), std::string::npos);
+  auto s = ParseExposition(text);
+  EXPECT_EQ(s[R"(jobtrawl_node_info{node="crawler \"7\""})"], 1);
+}
+
 TEST(MetricsTest, DegradedGaugeFollowsTheLastRun) {
   // README "Breakage alarms": jobtrawl_source_degraded is 1 while the last run was degraded.
   Metrics m("/nonexistent/jobs.db");

@@ -1,0 +1,102 @@
+// The fetcher under a shared host budget (crawler/host_budget.h): no
+// request to a host starts before a slot of the budget's begins, each slot
+// is taken once, and a host waiting for slots starts when the budget wakes
+// it.
+#include "crawler/host_budget.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/post.hpp>
+
+#include <deque>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "crawler/fetcher.h"
+#include "support/test_server.h"
+
+namespace jobtrawl::crawler {
+namespace {
+
+using jobtrawl::testing::RunUntil;
+using jobtrawl::testing::TestServer;
+using namespace std::chrono_literals;
+
+// Hands out the slots the test grants, in order; all on the loop's thread.
+class FakeBudget : public HostBudget {
+ public:
+  std::optional<Clock::time_point> Next(const std::string& host, std::chrono::milliseconds gap, Clock::time_point,
+                                        std::function<void()> wake) override {
+    hosts.insert(host);
+    gaps.push_back(gap);
+    if (handed) return handed;
+    if (slots.empty()) {
+      waiting.push_back(std::move(wake));
+      return std::nullopt;
+    }
+    handed = slots.front();
+    slots.pop_front();
+    return handed;
+  }
+  void Take(const std::string&, Clock::time_point at) override {
+    EXPECT_EQ(handed, at);
+    taken.push_back(at);
+    handed.reset();
+  }
+  void Grant(std::vector<Clock::time_point> at) {
+    slots.insert(slots.end(), at.begin(), at.end());
+    auto w = std::move(waiting);
+    waiting.clear();
+    for (auto& f : w) f();
+  }
+
+  std::deque<Clock::time_point> slots;
+  std::optional<Clock::time_point> handed;
+  std::vector<std::function<void()>> waiting;
+  std::vector<Clock::time_point> taken;
+  std::set<std::string> hosts;
+  std::vector<std::chrono::milliseconds> gaps;
+};
+
+TEST(HostBudgetTest, RequestsWaitForTheBudgetsSlots) {
+  GlobalInit();
+  boost::asio::io_context ioc;
+  TestServer server(ioc);
+  for (const char* t : {"/a", "/b", "/c"}) server.Route(t, {200, "x"});
+  config::HttpConfig http;
+  http.delay = 20ms;
+  http.delay_jitter = 0;
+  http.obey_robots = false;
+  http.allow_private_networks = true;
+  http.retries = 0;
+  auto budget = std::make_shared<FakeBudget>();
+  Fetcher fetcher(ioc, http);
+  fetcher.SetHostBudget(budget);
+  int done = 0;
+  for (const char* t : {"/a", "/b", "/c"}) {
+    fetcher.Fetch({.url = server.Url(t)}, [&](FetchResult r) {
+      EXPECT_TRUE(r.ok()) << r.error_message;
+      ++done;
+    });
+  }
+  // Nothing goes out while the budget has no slot: the host waits to be woken.
+  ASSERT_TRUE(RunUntil(ioc, [&] { return !budget->waiting.empty(); }));
+  ioc.poll();
+  EXPECT_TRUE(server.requests().empty());
+  EXPECT_EQ(budget->hosts, std::set<std::string>{"http://" + server.address() + ":" + std::to_string(server.port())});
+  EXPECT_EQ(budget->gaps.front(), 20ms);  // the host's own delay is the gap asked for
+
+  const auto now = HostBudget::Clock::now();
+  const std::vector<HostBudget::Clock::time_point> slots = {now + 30ms, now + 60ms, now + 90ms};
+  budget->Grant(slots);
+  ASSERT_TRUE(RunUntil(ioc, [&] { return done == 3; }));
+  EXPECT_EQ(budget->taken, slots);  // each slot once, in order
+  ASSERT_EQ(server.requests().size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_GE(server.requests()[i].arrived, slots[i]) << i;  // never before its slot begins
+  }
+}
+
+}  // namespace
+}  // namespace jobtrawl::crawler
