@@ -211,7 +211,8 @@ std::expected<std::int64_t, Error> WorkQueue::AddSources(std::span<const Schedul
     }
     ids.push_back(s.source_id);
     every.push_back(s.interval.count());
-    offset.push_back((work::InitialRunAt(s.source_id, s.interval, work::Time{}) - work::Time{}).count());
+    const work::Duration span = std::min(s.interval, options_.first_run_spread);
+    offset.push_back((work::InitialRunAt(s.source_id, span, work::Time{}) - work::Time{}).count());
   }
   const Value p[] = {Now(), Value{ArrayText(ids)}, Value{ArrayText(every)}, Value{ArrayText(offset)}};
   auto r = Run(*prepared_.add, p);

@@ -70,6 +70,13 @@ struct WorkQueueOptions {
   std::int64_t pid = 0;
   work::LeasePolicy lease;
   work::BackoffPolicy backoff;
+  // A source new to the schedule is first due within min(its interval, this)
+  // of its addition (work::InitialRunAt over that span), as the single-node
+  // daemon starts a never-crawled source within its startup spread: so a
+  // source added to the config is crawled soon, and sources added together
+  // are not all due in one second. Duration::max() spreads over the whole
+  // interval (a fleet's steady state, as bench/fleet_sim models it).
+  work::Duration first_run_spread = std::chrono::seconds(30);
   // The time every operation takes as `now`; when empty, or when it
   // returns nullopt, the database's clock_timestamp().
   std::function<std::optional<work::Time>()> clock;
@@ -156,7 +163,8 @@ class WorkQueue {
   std::expected<void, Error> Register();
 
   // Adds sources to the schedule, or updates their interval (keeping
-  // their next run). A new source is first due at work::InitialRunAt.
+  // their next run). A new source is first due at work::InitialRunAt over
+  // min(interval, options.first_run_spread).
   // Returns the number of sources added. One statement.
   std::expected<std::int64_t, Error> AddSources(std::span<const ScheduledSource> sources);
 

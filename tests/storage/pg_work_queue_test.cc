@@ -50,6 +50,7 @@ struct Node {
     o.hostname = "test";
     o.lease.ttl = minutes(2);
     o.backoff = backoff;
+    o.first_run_spread = work::Duration::max();  // over the whole interval, as these tests expect
     o.clock = [this] { return std::optional<work::Time>(now); };
     queue.emplace(Must(WorkQueue::Open(connection, std::move(o))));
     Must(queue->Register());
@@ -110,6 +111,31 @@ TEST_F(WorkQueueTest, NewSourcesSpreadOverTheirIntervalAndKeepTheirScheduleWhenR
   const ScheduledSource again[] = {{1, hours(2)}};
   EXPECT_EQ(Must(a.q().AddSources(again)), 0);
   EXPECT_EQ(NextRunAt(1), work::InitialRunAt(1, hours(1), kT0));
+}
+
+TEST_F(WorkQueueTest, ANewSourceIsFirstDueWithinTheFirstRunSpreadNotItsWholeInterval) {
+  // A source added to a fleet's config with `every = "24h"` is crawled
+  // within 30 s (the default spread), not up to a day later.
+  Connection c = Connect(url_);
+  WorkQueueOptions o;
+  o.node = "spread";
+  o.hostname = "test";
+  o.clock = [] { return std::optional<work::Time>(kT0); };
+  WorkQueue q = Must(WorkQueue::Open(c, std::move(o)));
+  Must(q.Register());
+  std::vector<ScheduledSource> s;
+  for (std::int64_t id = 1; id <= 50; ++id) s.push_back({id, hours(24)});
+  s.push_back({51, std::chrono::seconds(10)});
+  EXPECT_EQ(Must(q.AddSources(s)), 51);
+  std::set<work::Time> distinct;
+  for (std::int64_t id = 1; id <= 50; ++id) {
+    const work::Time at = NextRunAt(id);
+    EXPECT_EQ(at, work::InitialRunAt(id, std::chrono::seconds(30), kT0));
+    EXPECT_LT(at, kT0 + std::chrono::seconds(30));
+    distinct.insert(at);
+  }
+  EXPECT_GT(distinct.size(), 40u);  // spread, not all in one instant
+  EXPECT_LT(NextRunAt(51), kT0 + std::chrono::seconds(10));
 }
 
 TEST_F(WorkQueueTest, ConcurrentClaimsNeverReturnOneSourceTwice) {
