@@ -76,9 +76,13 @@ bool FleetNode::Connect() {
   queue_.emplace(std::move(*q));
   // Registering frees the leases of an earlier process of this name; after
   // a reconnect this process's own leases are still its own.
+  // Until it has registered, the node has no queue: the next call tries
+  // again, and nothing claims or heartbeats meanwhile.
   if (!registered_) {
     if (auto r = queue_->Register(); !r) {
       Log(LogLevel::kError, r.error().message);
+      queue_.reset();
+      connection_.reset();
       return false;
     }
     std::vector<pg::ScheduledSource> sources = options_.sources;
@@ -86,6 +90,8 @@ bool FleetNode::Connect() {
     auto added = queue_->AddSources(sources);
     if (!added) {
       Log(LogLevel::kError, added.error().message);
+      queue_.reset();
+      connection_.reset();
       return false;
     }
     registered_ = true;
@@ -128,6 +134,7 @@ void FleetNode::FlushAdded() {
 void FleetNode::Poll() {
   if (stopping_) return;
   FlushAdded();
+  RetryReleases();
   const int free = options_.capacity - in_flight_;
   if (free > 0 && Connect()) {
     auto claims = queue_->ClaimDue(free);
@@ -170,15 +177,28 @@ void FleetNode::Heartbeat() {
 void FleetNode::Finish(const pg::Claim& claim, storage::work::Outcome outcome) {
   asio::post(db_ioc_, [this, claim, outcome] {
     if (in_flight_ > 0) --in_flight_;
-    if (stopping_ || !Connect()) return;  // the lease expires; another node runs it again
+    if (stopping_) return;  // the drain releases every lease of this node
+    unreleased_.emplace_back(claim, outcome);
+    RetryReleases();
+  });
+}
+
+// A release that fails stays queued: while this node lives its heartbeat
+// renews the lease, so dropping it would keep the source from every node.
+void FleetNode::RetryReleases() {
+  if (unreleased_.empty() || !Connect()) return;
+  std::vector<std::pair<pg::Claim, storage::work::Outcome>> failed;
+  for (const auto& [claim, outcome] : unreleased_) {
     auto released = queue_->Release(claim, outcome);
     if (!released) {
       Log(LogLevel::kError, "releasing source " + std::to_string(claim.source_id) +
-                                " failed: " + released.error().message);
+                                " failed (tried again at the next poll): " + released.error().message);
+      failed.emplace_back(claim, outcome);
     } else if (!*released) {
       Log(LogLevel::kWarning, "source " + std::to_string(claim.source_id) + ": the lease had been taken over");
     }
-  });
+  }
+  unreleased_ = std::move(failed);
 }
 
 void FleetNode::Stop(std::function<void(std::int64_t)> done) {

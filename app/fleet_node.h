@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "app/log.h"
@@ -79,6 +80,7 @@ class FleetNode {
   bool Connect();
   void Poll();
   void FlushAdded();
+  void RetryReleases();
   void Heartbeat();
   void Log(LogLevel level, const std::string& message);
 
@@ -91,6 +93,10 @@ class FleetNode {
   std::optional<storage::pg::Connection> connection_;
   std::optional<storage::pg::WorkQueue> queue_;
   std::vector<storage::pg::ScheduledSource> added_;  // AddSources before the node registered
+  // Releases that failed (the database could not be reached): retried on
+  // each poll, since the heartbeat keeps renewing a lease until it is
+  // released.
+  std::vector<std::pair<storage::pg::Claim, storage::work::Outcome>> unreleased_;
   bool registered_ = false;
   bool stopping_ = false;
   int in_flight_ = 0;

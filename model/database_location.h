@@ -24,6 +24,12 @@ bool IsPostgresUrl(std::string_view location);
 // parameter) replaced by "***"; a file path as it is.
 std::string RedactedDatabaseLocation(std::string_view location);
 
+// `text` (a message about `location`, such as libpq's error for a
+// malformed URI, which quotes the token it could not read) with every
+// occurrence of the location's password, as written and percent-decoded,
+// replaced by "***". `text` itself when the location has no password.
+std::string RedactPasswordIn(std::string_view text, std::string_view location);
+
 }  // namespace jobtrawl
 
 #endif  // JOBTRAWL_MODEL_DATABASE_LOCATION_H_

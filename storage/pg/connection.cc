@@ -1,5 +1,7 @@
 #include "storage/pg/connection.h"
 
+#include "model/database_location.h"
+
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -212,7 +214,9 @@ std::expected<Connection, Error> Connection::Open(std::string_view url, const Co
   Connection connection(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
   if (!connection.conn_) return std::unexpected(Error{"", "postgresql: out of memory", true});
   if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
-    std::string message = Trimmed(PQerrorMessage(connection.conn_.get()));
+    // libpq quotes what it could not read of a malformed URI, which may be
+    // the password.
+    std::string message = RedactPasswordIn(Trimmed(PQerrorMessage(connection.conn_.get())), url);
     // libpq gives no SQLSTATE for a refused login; the server's FATAL is
     // in the text. Refused logins (password, database, role) stay refused.
     const bool refused = message.find("FATAL") != std::string::npos &&

@@ -133,7 +133,15 @@ class PgSqlConnection final : public sql::Connection {
   }
   void Begin() override {
     // The store's write lock (sql.h: Begin), held until COMMIT or ROLLBACK.
-    Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kStoreWriteLockKey) + ")");
+    // When taking it fails (a lock_timeout, a cancel) the transaction is
+    // open and aborted: it is ended here, or every later statement of this
+    // connection would fail.
+    try {
+      Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kStoreWriteLockKey) + ")");
+    } catch (...) {
+      (void)connection_.Exec("ROLLBACK");
+      throw;
+    }
     in_transaction_ = true;
   }
   void Commit() override {

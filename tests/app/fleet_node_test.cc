@@ -209,5 +209,63 @@ TEST(FleetNodeNameTest, TheConfiguredNameElseHostAndPid) {
   EXPECT_GT(own.size(), std::to_string(::getpid()).size() + 1);
 }
 
+TEST_F(FleetNodeTest, AReleaseThatFailsIsTriedAgainUntilTheSourceIsFree) {
+  // The connection drops just as a crawl ends: the release fails. It is
+  // kept and tried again after reconnecting, so the lease (which the
+  // heartbeat would renew for as long as the node lives) is let go.
+  const auto sources = AddDue(1);
+  asio::io_context ioc;
+  std::optional<pg::Claim> claim;
+  auto o = NodeOptions("n1", sources);
+  o.start = [&](const pg::Claim& c) { claim = c; };
+  FleetNode node(ioc, std::move(o));
+  node.Start();
+  ASSERT_TRUE(RunUntil(ioc, [&] { return claim.has_value(); }));
+  pg::Connection admin = Must(pg::Connection::Open(url_));
+  Must(admin.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'jobtrawl n1'"));
+  node.Finish(*claim, work::Outcome::kSuccess);
+  EXPECT_TRUE(RunUntil(ioc, [&] {
+    auto r = admin.Exec("SELECT count(*) FROM source_schedule WHERE source_id = 1 AND lease_owner IS NULL");
+    return r && r->Int64(0, 0) == 1;
+  }));
+  bool stopped = false;
+  node.Stop([&](std::int64_t) { stopped = true; });
+  ASSERT_TRUE(RunUntil(ioc, [&] { return stopped; }));
+}
+
+TEST_F(FleetNodeTest, ANodeWhoseRegistrationFailedRegistersAtTheNextTry) {
+  // Putting its sources on the schedule fails once (here an injected
+  // error; a deadlock among nodes starting together in life): the node
+  // must not go on unregistered, claiming without heartbeats, but
+  // register at its next poll.
+  pg::Connection admin = Must(pg::Connection::Open(url_));
+  Must(admin.Exec(
+      "CREATE SEQUENCE inject_once;"
+      "CREATE FUNCTION fail_first_insert() RETURNS trigger LANGUAGE plpgsql AS $$"
+      " BEGIN IF nextval('inject_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;"
+      "CREATE TRIGGER fail_first_insert BEFORE INSERT ON source_schedule"
+      " FOR EACH ROW EXECUTE FUNCTION fail_first_insert()"));
+  asio::io_context ioc;
+  std::vector<pg::ScheduledSource> sources = {{1, hours(1)}, {2, hours(1)}, {3, hours(1)}};
+  auto o = NodeOptions("n1", sources);
+  o.start = [](const pg::Claim&) {};
+  FleetNode node(ioc, std::move(o));
+  node.Start();
+  EXPECT_TRUE(RunUntil(ioc, [&] {
+    auto r = admin.Exec("SELECT count(*) FROM source_schedule");
+    return r && r->Int64(0, 0) == 3;
+  }));
+  bool stopped = false;
+  node.Stop([&](std::int64_t) { stopped = true; });
+  ASSERT_TRUE(RunUntil(ioc, [&] { return stopped; }));
+  auto n = Must(admin.Exec("SELECT stopped_at IS NOT NULL FROM nodes WHERE name = 'n1'"));
+  ASSERT_EQ(n.Rows(), 1);
+  EXPECT_EQ(n.Int64(0, 0), 1);  // registered, then drained
+  std::lock_guard lock(log_mu_);
+  bool said = false;
+  for (const std::string& line : log_) said = said || line.find("injected failure") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
 }  // namespace
 }  // namespace jobtrawl::app

@@ -34,5 +34,16 @@ TEST(DatabaseLocationTest, RedactedHidesEveryPassword) {
   EXPECT_EQ(RedactedDatabaseLocation("postgresql://"), "postgresql://");
 }
 
+TEST(DatabaseLocationTest, RedactPasswordInHidesItAsWrittenAndDecoded) {
+  // libpq's message for a malformed URI quotes the token it could not read.
+  EXPECT_EQ(RedactPasswordIn("invalid percent-encoded token: \"p%zz\"", "postgresql://u:p%zz@h/db"),
+            "invalid percent-encoded token: \"***\"");
+  EXPECT_EQ(RedactPasswordIn("auth for s3cr@t and s3cr%40t failed", "postgresql://u:s3cr%40t@h/db"),
+            "auth for *** and *** failed");
+  EXPECT_EQ(RedactPasswordIn("bad pw: hunter2", "postgresql://h/db?sslmode=disable&password=hunter2"), "bad pw: ***");
+  EXPECT_EQ(RedactPasswordIn("no password here", "postgresql://u@h/db"), "no password here");
+  EXPECT_EQ(RedactPasswordIn("a message", "/var/lib/jobs.db"), "a message");
+}
+
 }  // namespace
 }  // namespace jobtrawl

@@ -469,6 +469,15 @@ TEST(PgServerTest, AServerDoesNotOutliveAKilledTestProcess) {
   std::filesystem::remove_all(dir, ignored);
 }
 
+TEST(PgConnectionTest, AMalformedUrlsErrorDoesNotQuoteItsPassword) {
+  // libpq's parse error quotes the token it could not read: here the
+  // password. No server is needed: the URI is refused before connecting.
+  auto c = Connection::Open("postgresql://jobtrawl:s3cret%zz@127.0.0.1:1/jobs");
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message.find("s3cret"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("***"), std::string::npos) << c.error().message;
+}
+
 TEST(PgServerTest, MissingServerBinariesAreReportedAsUnavailable) {
   // Where PostgreSQL is not installed the tests skip, saying what to install.
   const char* old = std::getenv("PG_BINDIR");

@@ -8,6 +8,10 @@
 
 #include "storage/sql.h"
 #include "tests/storage/backend_test_util.h"
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+#include "storage/pg/connection.h"
+#include "storage/pg/sql_pg.h"
+#endif
 
 namespace jobtrawl::storage {
 namespace {
@@ -273,6 +277,35 @@ TEST_P(PostingStoreTest, HttpCacheKeepsTheBodiesOfPostLinks) {
   EXPECT_EQ((*loaded)[0].first, key);
   EXPECT_EQ((*loaded)[0].second.links, page.links);
 }
+
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+TEST_P(PostingStoreTest, ABeginThatCannotTakeTheWriteLockLeavesTheStoreUsable) {
+  // PostgreSQL: Begin takes the store's advisory write lock. When that
+  // fails (here lock_timeout, while another session holds the lock) the
+  // transaction it opened must not stay open and aborted, or every later
+  // call of this store fails ("current transaction is aborted").
+  if (GetParam() != Backend::kPostgres) {
+    GTEST_SKIP() << "the lock under test is PostgreSQL's (SQLite's BEGIN IMMEDIATE waits on its busy timeout)";
+  }
+  const std::string location = testing::ReopenableLocation("failed-begin");
+  auto store = PostingStore::Open(location + "?options=-c%20lock_timeout%3D100");
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  auto source = (*store)->EnsureSource("board", "html", "t0");
+  ASSERT_TRUE(source.has_value()) << source.error().message;
+  auto holder = pg::Connection::Open(location);
+  ASSERT_TRUE(holder.has_value()) << holder.error().message;
+  ASSERT_TRUE(holder->Exec("SELECT pg_advisory_lock(" + std::to_string(pg::kStoreWriteLockKey) + ")").has_value());
+  EXPECT_FALSE((*store)->Begin().has_value());
+  ASSERT_TRUE(holder->Exec("SELECT pg_advisory_unlock(" + std::to_string(pg::kStoreWriteLockKey) + ")").has_value());
+  auto began = (*store)->Begin();
+  ASSERT_TRUE(began.has_value()) << began.error().message;
+  const Posting p = MakePosting("https://board.example/jobs/1", "Platform Engineer");
+  auto stored = (*store)->Upsert(*source, std::span(&p, 1), "t1");
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  auto committed = (*store)->Commit();
+  ASSERT_TRUE(committed.has_value()) << committed.error().message;
+}
+#endif
 
 TEST_P(PostingStoreTest, TwoWritersAtOnceEachStoreAllTheirListings) {
   // Issue 15: several nodes write one database at once. Each gets its own
