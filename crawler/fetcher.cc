@@ -371,8 +371,10 @@ class Fetcher::Impl {
         return Served::kHostBlocked;
       }
       // A shared budget (other processes crawl the host too): the request
-      // goes at the start of a slot it holds.
-      if (http && budget_) {
+      // goes at the start of a slot it holds. A host without a delay has
+      // nothing to share: slots 0 apart would all have begun before the
+      // request could take one.
+      if (http && budget_ && host.pacer.current_delay() > std::chrono::milliseconds::zero()) {
         auto at = budget_->Next(host.key, host.pacer.current_delay(), now, WakeFor(host.key));
         if (!at) return Served::kHostBlocked;  // slots are being reserved; `wake` considers the host again
         if (*at > now) {

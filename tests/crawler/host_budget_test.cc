@@ -98,5 +98,31 @@ TEST(HostBudgetTest, RequestsWaitForTheBudgetsSlots) {
   }
 }
 
+TEST(HostBudgetTest, AHostWithoutADelayDoesNotWaitForTheBudget) {
+  // delay = 0: there is no pace to share across nodes, and slots 0 apart
+  // would all have begun before the request could take one (a fleet node
+  // reserved slots for such a host for ever and never sent the request).
+  GlobalInit();
+  boost::asio::io_context ioc;
+  TestServer server(ioc);
+  server.Route("/a", {200, "x"});
+  config::HttpConfig http;
+  http.delay = 0ms;
+  http.delay_jitter = 0;
+  http.obey_robots = false;
+  http.allow_private_networks = true;
+  http.retries = 0;
+  auto budget = std::make_shared<FakeBudget>();  // grants nothing
+  Fetcher fetcher(ioc, http);
+  fetcher.SetHostBudget(budget);
+  bool done = false;
+  fetcher.Fetch({.url = server.Url("/a")}, [&](FetchResult r) {
+    EXPECT_TRUE(r.ok()) << r.error_message;
+    done = true;
+  });
+  EXPECT_TRUE(RunUntil(ioc, [&] { return done; }, 10s));
+  EXPECT_TRUE(budget->hosts.empty());
+}
+
 }  // namespace
 }  // namespace jobtrawl::crawler
