@@ -16,6 +16,7 @@
 #include "model/ascii.h"
 #include "model/clock.h"
 #include "model/database_location.h"
+#include "storage/ahead.h"
 #include "storage/backup.h"
 #include "storage/dedup.h"
 #include "storage/sql.h"
@@ -976,6 +977,15 @@ std::string PostingStore::ContentHash(const Posting& p) {
   return h.Hex();
 }
 
+namespace {
+// What Upsert needs of a posting before its SQL.
+struct Computed {
+  std::string key;
+  std::string hash;
+  internal::ListingFeatures features;
+};
+}  // namespace
+
 std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
                                                         std::span<const Posting> postings,
                                                         std::string_view now_view) {
@@ -989,13 +999,22 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
     // search together at its end (inside the transaction either way).
     const bool own_search_batch = !search_batch_;
     if (own_search_batch) StartSearchBatch();
-    for (const Posting& p : postings) {
-      const std::string key = ListingKey(p);
-      const std::string hash = ContentHash(p);
+    // What needs the posting alone (key, content hash, matching features:
+    // the SimHash is most of it) is computed ahead on a second core while
+    // this thread runs the SQL of the postings before (storage/ahead.h).
+    internal::Ahead<Computed> computed(postings.size(), [&](size_t i) {
+      const Posting& p = postings[i];
       // Features are computed only while matching is on; features_version 0
       // marks them missing, so turning it on later fills them in (Open).
-      const internal::ListingFeatures features =
-          dedup ? internal::FeaturesOf(p) : internal::ListingFeatures{};
+      return Computed{ListingKey(p), ContentHash(p),
+                      dedup ? internal::FeaturesOf(p) : internal::ListingFeatures{}};
+    });
+    for (size_t index = 0; index < postings.size(); ++index) {
+      const Posting& p = postings[index];
+      const Computed& c = computed.Get(index);
+      const std::string& key = c.key;
+      const std::string& hash = c.hash;
+      const internal::ListingFeatures& features = c.features;
       s.find_listing->Reset();
       s.find_listing->Bind(1, source_id);
       s.find_listing->Bind(2, key);
