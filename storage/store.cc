@@ -653,13 +653,20 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     // the writer's transaction, not the database: after the commit the
     // cache shrinks back to 8 MiB. Nothing about durability changes.
     opened->exec("PRAGMA cache_spill = 32768");
-    // Checkpoint when the WAL reaches 64 MiB (journal_size_limit below
-    // keeps no more on disk) rather than SQLite's 4 MiB: a commit of a few
-    // thousand postings writes more than 4 MiB, so every commit was copied
-    // back into the database and synced at once, and index pages that the
-    // next commits change again were written each time. It costs disk,
-    // not memory: the WAL index (-shm) is 32 KiB per 4,096 pages.
-    opened->exec("PRAGMA wal_autocheckpoint = 16384");
+    // Checkpoint when the WAL reaches 256 MiB (journal_size_limit below
+    // truncates it back to 64 MiB after each checkpoint) rather than
+    // SQLite's 4 MiB: a commit of a few thousand postings writes more than
+    // 4 MiB, so every commit was copied back into the database and synced
+    // at once, and index pages that the next commits change again were
+    // written each time. At 64 MiB the same held from about 500,000
+    // postings on (a commit then rewrites 40 MiB of random-order index
+    // pages); 256 MiB lets several commits' versions of a page be copied
+    // once (+8% postings per CPU second at 300,000, bench/README.md
+    // "Scale"). It costs disk, not memory: the WAL index (-shm) is 32 KiB
+    // per 4,096 pages (512 KiB here). Durability is unchanged: a commit is
+    // in the WAL before COMMIT returns (a killed process loses nothing
+    // committed), and the WAL is synced at each checkpoint.
+    opened->exec("PRAGMA wal_autocheckpoint = 65536");
     KeepWalFiles(*opened, on_disk);
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
