@@ -620,8 +620,17 @@ CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
 // numbers equal, as `jobtrawl migrate` requires.
 constexpr std::string_view kV17 = "-- PostgreSQL only: the fleet tables (storage/pg/work_queue.h)\n";
 
-constexpr std::array<std::string_view, 17> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,
-                                                          kV10, kV11, kV12, kV13, kV14, kV15, kV16, kV17};
+// Version 18: delivered alerts are pruned (app/alerts.h
+// kKeepDeliveredAlerts): this partial index finds the delivered rows by
+// age without reading the undelivered ones. PostgreSQL's version 18 adds
+// the same index and the triggers that note new and reopened postings for
+// alerts (SQLite notes them with TEMP triggers of the writer's connection).
+constexpr std::string_view kV18 = R"sql(
+CREATE INDEX alert_outbox_delivered ON alert_outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+)sql";
+
+constexpr std::array<std::string_view, 18> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,
+                                                          kV10, kV11, kV12, kV13, kV14, kV15, kV16, kV17, kV18};
 
 }  // namespace
 
