@@ -446,8 +446,16 @@ const std::string& V17() {
   return sql;
 }
 
-const std::array<Migration, 3>& Migrations() {
-  static const std::array<Migration, 3> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}}};
+// Version 18: SQLite's version 18, listings' matching features version 4
+// (the title family with the title's level words, storage/dedup.h): the
+// index of listings still to recompute moves on.
+constexpr std::string_view kV18 = R"sql(
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 4;
+)sql";
+
+const std::array<Migration, 4>& Migrations() {
+  static const std::array<Migration, 4> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}, {18, kV18}}};
   return migrations;
 }
 
