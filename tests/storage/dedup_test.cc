@@ -306,6 +306,34 @@ TEST_P(DedupTest, LightEditsOfATitleStillMerge) {
   }
 }
 
+TEST_P(DedupTest, OpeningADatabaseMergedByTheOldRuleSplitsItsLevels) {
+  // Schema v18 (features version 4): a posting that the rule before merged
+  // from a Staff and a Lead Engineering Manager is split when the store
+  // opens the database, the level words being read from the titles stored.
+  const std::string location = testing::ReopenableLocation("dedup-levels-upgrade");
+  {
+    // Stored merged as the old rule would: one title for both, then the
+    // titles as the boards wrote them, and the features marked version 3.
+    Store s({}, location);
+    s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Engineering Manager", "Acme Robotics",
+                     "Berlin, Germany", kBackend));
+    s.Put(s.board, Job("https://jobboard.example/jobs/77", "", "Engineering Manager", "Acme Robotics", "Berlin",
+                       LightEdit(kBackend)));
+    ASSERT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+    s.store->connection().Exec("UPDATE postings SET title = 'Staff Engineering Manager'");
+    s.store->connection().Exec("UPDATE listing_copies SET title = 'Lead Engineering Manager'");
+    s.store->connection().Exec("UPDATE listings SET features_version = 3");
+  }
+  Store reopened({}, location);
+  EXPECT_EQ(reopened.Count("SELECT count(*) FROM listings WHERE features_version = 4"), 2);
+  EXPECT_EQ(reopened.Count("SELECT count(*) FROM postings"), 2);
+  EXPECT_NE(reopened.PostingOf("id:101"), reopened.PostingOf("url:https://jobboard.example/jobs/77"));
+  EXPECT_EQ(reopened.Text("SELECT title FROM postings WHERE canonical_listing_id = " +
+                          std::to_string(reopened.ListingId("url:https://jobboard.example/jobs/77"))),
+            "Lead Engineering Manager");
+  testing::RemoveLocation(location);
+}
+
 TEST(TitleLevelWordsTest, EveryLevelWordOfTheSeniorityTableIsRead) {
   // storage/dedup.h: the level words a title's copies must agree on are the
   // levels of normalize/data/seniority.tsv that are not a role; a word added
