@@ -726,18 +726,18 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   };
   const std::string select =
       "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
-      ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") +
+      ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") + ", " + pick("title") +
       " FROM listings l " + std::string(sqlite ? "INDEXED BY listings_features_stale " : "") +
       "JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
-      "WHERE l.features_version < 3 LIMIT 1000";
+      "WHERE l.features_version < 4 LIMIT 1000";
   // Every row read gets the current version and so leaves the index: the
   // loop ends, in whatever order SQLite gives them (grouping does not
   // depend on it).
   std::int64_t after = 0;
   for (;;) {
     auto more = Atomically(*conn_, "cannot fill in matching features", [&] {
-      static_assert(internal::kFeaturesVersion == 3, "the literal above and listings_features_stale");
+      static_assert(internal::kFeaturesVersion == 4, "the literal above and listings_features_stale");
       auto q = conn_->Cached(select);
       auto cities = conn_->Cached(
           sqlite ? "SELECT json_extract(value, '$.city') FROM "
@@ -764,7 +764,7 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
         if (names.empty()) {
           if (auto city = text(4)) names.push_back(*city);
         }
-        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5), text(6));
+        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5), text(6), text(7));
         stmts_->update_features->Reset();
         internal::BindFeatures(*stmts_->update_features, 1, f);
         stmts_->update_features->Bind(11, after);

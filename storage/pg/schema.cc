@@ -473,8 +473,16 @@ CREATE TRIGGER postings_fresh_reopened AFTER UPDATE OF closed_at ON postings
   EXECUTE FUNCTION postings_note_fresh('reopened');
 )sql";
 
-const std::array<Migration, 4>& Migrations() {
-  static const std::array<Migration, 4> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}, {18, kV18}}};
+// Version 19: SQLite's version 19, listings' matching features version 4
+// (the title family with the title's level words, storage/dedup.h): the
+// index of listings still to recompute moves on.
+constexpr std::string_view kV19 = R"sql(
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 4;
+)sql";
+
+const std::array<Migration, 5>& Migrations() {
+  static const std::array<Migration, 5> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}, {18, kV18}, {19, kV19}}};
   return migrations;
 }
 
