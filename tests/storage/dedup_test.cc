@@ -307,7 +307,7 @@ TEST_P(DedupTest, LightEditsOfATitleStillMerge) {
 }
 
 TEST_P(DedupTest, OpeningADatabaseMergedByTheOldRuleSplitsItsLevels) {
-  // Schema v18 (features version 4): a posting that the rule before merged
+  // Schema v19 (features version 4): a posting that the rule before merged
   // from a Staff and a Lead Engineering Manager is split when the store
   // opens the database, the level words being read from the titles stored.
   const std::string location = testing::ReopenableLocation("dedup-levels-upgrade");
