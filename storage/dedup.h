@@ -83,7 +83,9 @@ struct ListingFeatures {
 
 // From a normalized posting: its company_key, title_family with the level
 // words of its title, the cities of its places (or its city), the SimHash
-// of its plain description and its seniority.
+// of its plain description and its seniority. A pure function, safe to
+// call from several threads at once: PostingStore::Upsert runs it on a
+// helper thread ahead of its SQL (storage/ahead.h).
 ListingFeatures FeaturesOf(const Posting& p);
 // The same from stored columns (places as the JSON the store writes).
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,

@@ -16,6 +16,7 @@
 #include "model/ascii.h"
 #include "model/clock.h"
 #include "model/database_location.h"
+#include "storage/ahead.h"
 #include "storage/backup.h"
 #include "storage/dedup.h"
 #include "storage/sql.h"
@@ -644,13 +645,29 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     // memory is flat soon after it starts (the soak test); larger caches
     // help bulk ingest of millions of postings only a little.
     opened->exec("PRAGMA cache_size = -8192");
-    // Checkpoint when the WAL reaches 64 MiB (journal_size_limit below
-    // keeps no more on disk) rather than SQLite's 4 MiB: a commit of a few
-    // thousand postings writes more than 4 MiB, so every commit was copied
-    // back into the database and synced at once, and index pages that the
-    // next commits change again were written each time. It costs disk,
-    // not memory: the WAL index (-shm) is 32 KiB per 4,096 pages.
-    opened->exec("PRAGMA wal_autocheckpoint = 16384");
+    // A transaction's dirty pages may exceed that cache up to 128 MiB
+    // before SQLite spills them to the WAL mid-transaction (a page spilled
+    // and changed again is written twice, and re-read): a commit of 2,000
+    // postings dirties a page of each random-order index (the four bands,
+    // listing keys, title families, company keys) per listing once those
+    // outgrow the cache, about 40 MiB at 1,000,000 postings. The bound is
+    // the writer's transaction, not the database: after the commit the
+    // cache shrinks back to 8 MiB. Nothing about durability changes.
+    opened->exec("PRAGMA cache_spill = 32768");
+    // Checkpoint when the WAL reaches 256 MiB (journal_size_limit below
+    // truncates it back to 64 MiB after each checkpoint) rather than
+    // SQLite's 4 MiB: a commit of a few thousand postings writes more than
+    // 4 MiB, so every commit was copied back into the database and synced
+    // at once, and index pages that the next commits change again were
+    // written each time. At 64 MiB the same held from about 500,000
+    // postings on (a commit then rewrites 40 MiB of random-order index
+    // pages); 256 MiB lets several commits' versions of a page be copied
+    // once (+8% postings per CPU second at 300,000, bench/README.md
+    // "Scale"). It costs disk, not memory: the WAL index (-shm) is 32 KiB
+    // per 4,096 pages (512 KiB here). Durability is unchanged: a commit is
+    // in the WAL before COMMIT returns (a killed process loses nothing
+    // committed), and the WAL is synced at each checkpoint.
+    opened->exec("PRAGMA wal_autocheckpoint = 65536");
     KeepWalFiles(*opened, on_disk);
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
@@ -977,6 +994,15 @@ std::string PostingStore::ContentHash(const Posting& p) {
   return h.Hex();
 }
 
+namespace {
+// What Upsert needs of a posting before its SQL.
+struct Computed {
+  std::string key;
+  std::string hash;
+  internal::ListingFeatures features;
+};
+}  // namespace
+
 std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
                                                         std::span<const Posting> postings,
                                                         std::string_view now_view) {
@@ -990,13 +1016,22 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
     // search together at its end (inside the transaction either way).
     const bool own_search_batch = !search_batch_;
     if (own_search_batch) StartSearchBatch();
-    for (const Posting& p : postings) {
-      const std::string key = ListingKey(p);
-      const std::string hash = ContentHash(p);
+    // What needs the posting alone (key, content hash, matching features:
+    // the SimHash is most of it) is computed ahead on a second core while
+    // this thread runs the SQL of the postings before (storage/ahead.h).
+    internal::Ahead<Computed> computed(postings.size(), [&](size_t i) {
+      const Posting& p = postings[i];
       // Features are computed only while matching is on; features_version 0
       // marks them missing, so turning it on later fills them in (Open).
-      const internal::ListingFeatures features =
-          dedup ? internal::FeaturesOf(p) : internal::ListingFeatures{};
+      return Computed{ListingKey(p), ContentHash(p),
+                      dedup ? internal::FeaturesOf(p) : internal::ListingFeatures{}};
+    });
+    for (size_t index = 0; index < postings.size(); ++index) {
+      const Posting& p = postings[index];
+      const Computed& c = computed.Get(index);
+      const std::string& key = c.key;
+      const std::string& hash = c.hash;
+      const internal::ListingFeatures& features = c.features;
       s.find_listing->Reset();
       s.find_listing->Bind(1, source_id);
       s.find_listing->Bind(2, key);

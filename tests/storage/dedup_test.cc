@@ -646,6 +646,56 @@ TEST_P(DedupTest, GroupingIsTheSameAfterShufflesOfALargerSetInBatches) {
   }
 }
 
+TEST_P(DedupTest, OneCallWithManyPostingsStoresWhatOneByOneStores) {
+  // Upsert computes hashes and SimHashes of a long call's postings ahead on
+  // a helper thread (storage/ahead.h): the grouping, contents and counts
+  // are those of the same postings stored one call each.
+  std::vector<Arrival> arrivals;
+  for (const char* company :
+       {"Acme Robotics", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Wonka"}) {
+    for (auto a : MixedListings()) {
+      a.posting.company = company;
+      a.posting.company_key = std::string(company);
+      a.posting.url += std::string("?c=") + company;
+      if (a.posting.external_id) *a.posting.external_id += company;
+      arrivals.push_back(std::move(a));
+    }
+  }
+  auto store = [&](bool one_by_one, UpsertCounts& counts) {
+    Store s;
+    const std::int64_t ids[] = {s.ats, s.board, s.feed};
+    for (int source = 0; source < 3; ++source) {
+      std::vector<Posting> batch;
+      for (const auto& a : arrivals) {
+        if (a.source == source) batch.push_back(a.posting);
+      }
+      if (one_by_one) {
+        for (const auto& p : batch) counts += s.Put(ids[source], p);
+      } else {
+        if (source < 2) {
+          EXPECT_GE(batch.size(), 16u);  // long enough for the helper thread
+        }
+        auto c = s.store->Upsert(ids[source], batch, "2026-11-27T10:00:00Z");
+        EXPECT_TRUE(c.has_value()) << c.error().message;
+        counts += c.value_or(UpsertCounts{});
+      }
+    }
+    const std::string contents = s.Text(
+        "SELECT " + GroupConcat("content_hash") + " FROM (SELECT id, content_hash FROM listings ORDER BY id) AS l");
+    const std::string features = s.Text(
+        "SELECT " + GroupConcat("simhash") + " FROM (SELECT id, simhash FROM listings ORDER BY id) AS l");
+    return s.Grouping() + "\n" + contents + "\n" + features;
+  };
+  UpsertCounts batched, single;
+  const std::string a = store(false, batched);
+  const std::string b = store(true, single);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(std::count(a.begin(), a.end(), '|'), 23) << a;  // 3 postings per company
+  EXPECT_EQ(batched.new_postings, single.new_postings);
+  EXPECT_EQ(batched.merged, single.merged);
+  EXPECT_GT(batched.merged, 0);
+}
+
 TEST_P(DedupTest, SplitUndoesAWrongMergeAndItStaysSplit) {
   // Issue 12: `jobtrawl split POSTING LISTING`; later crawls (same or changed text) never re-merge.
   Store s;
