@@ -1,6 +1,9 @@
 #include "storage/pg/sql_pg.h"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
+#include <unordered_set>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -132,20 +135,42 @@ class PgSqlConnection final : public sql::Connection {
     if (!r) Throw(r.error());
   }
   void Begin() override {
-    // The store's write lock (sql.h: Begin), held until COMMIT or ROLLBACK.
-    // When taking it fails (a lock_timeout, a cancel) the transaction is
-    // open and aborted: it is ended here, or every later statement of this
-    // connection would fail.
-    try {
-      Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kStoreWriteLockKey) + ")");
-    } catch (...) {
-      (void)connection_.Exec("ROLLBACK");
-      throw;
-    }
+    held_.clear();
+    Exec("BEGIN");
     in_transaction_ = true;
+  }
+  void LockKeys(std::span<const std::int32_t> keys) override {
+    std::vector<std::int32_t> wanted;
+    for (std::int32_t k : keys) {
+      if (!held_.contains(k)) wanted.push_back(k);
+    }
+    if (wanted.empty()) return;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    if (!lock_keys_) {
+      // unnest hands the array's elements out in order: the locks are
+      // taken in ascending order, so two writers never wait on each other
+      // in a cycle over the keys of one call.
+      auto p = connection_.Prepare("SELECT count(pg_advisory_xact_lock(" + std::to_string(kStoreLockClass) +
+                                       ", k)) FROM unnest(CAST($1 AS integer[])) WITH ORDINALITY AS u(k, i)",
+                                   {Type::kText});
+      if (!p) Throw(p.error());
+      lock_keys_.emplace(std::move(*p));
+    }
+    std::string array = "{";
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      if (i) array += ',';
+      array += std::to_string(wanted[i]);
+    }
+    array += '}';
+    const Value params[] = {Value{std::move(array)}};
+    auto r = connection_.Run(*lock_keys_, params);
+    if (!r) Throw(r.error());
+    held_.insert(wanted.begin(), wanted.end());
   }
   void Commit() override {
     in_transaction_ = false;
+    held_.clear();
     auto r = connection_.Exec("COMMIT");
     if (!r) Throw(r.error());
     // COMMIT of a transaction in which a statement failed is a ROLLBACK.
@@ -156,6 +181,7 @@ class PgSqlConnection final : public sql::Connection {
   void Rollback() noexcept override {
     if (!in_transaction_) return;
     in_transaction_ = false;
+    held_.clear();
     (void)connection_.Exec("ROLLBACK");
   }
   bool InTransaction() const override { return in_transaction_; }
@@ -171,6 +197,9 @@ class PgSqlConnection final : public sql::Connection {
   // By SQL text as the store wrote it; pointers into it stay valid.
   std::unordered_map<std::string, std::unique_ptr<Prepared>, Hash, std::equal_to<>> prepared_;
   bool in_transaction_ = false;
+  // The LockKeys keys this transaction holds.
+  std::unordered_set<std::int32_t> held_;
+  std::optional<pg::Statement> lock_keys_;
 };
 
 }  // namespace
