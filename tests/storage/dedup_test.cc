@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -639,9 +640,9 @@ TEST_P(DedupTest, TwoWritersStoringCopiesOfTheSameJobsGroupEachJobOnce) {
 #ifdef JOBTRAWL_TEST_POSTGRESQL
 // PostgreSQL: the writer sessions' server process ids, and a way to see
 // which of them waits on a lock (polled: no event reaches this process).
-bool SeenWaitingOnALock(PostingStore& observer, std::int64_t pid) {
+bool SeenWaitingOnALock(PostingStore& observer, std::int64_t pid, const std::atomic<bool>& done) {
   const auto deadline = steady_clock::now() + seconds(60);
-  while (steady_clock::now() < deadline) {
+  while (steady_clock::now() < deadline && !done) {
     auto q = observer.connection().Cached(
         "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'");
     q.Bind(1, pid);
@@ -731,9 +732,14 @@ TEST_P(DedupTest, TwoWritersClosingTheLastOpenListingsOfAPostingCloseIt) {
   ASSERT_TRUE(closed.has_value()) << closed.error().message;
   ASSERT_EQ(*closed, 1);
   std::expected<int, Error> other = 0;
-  std::thread t([&] { other = second.store->CloseUnseen(second.board, "2026-11-28T00:00:00Z", "2026-11-28T10:00:01Z"); });
+  std::atomic<bool> done = false;
+  const std::int64_t second_pid = BackendPid(*second.store);
+  std::thread t([&] {
+    other = second.store->CloseUnseen(second.board, "2026-11-28T00:00:00Z", "2026-11-28T10:00:01Z");
+    done = true;
+  });
   Store observer({}, location);
-  const bool waiting = SeenWaitingOnALock(*observer.store, BackendPid(*second.store));
+  const bool waiting = SeenWaitingOnALock(*observer.store, second_pid, done);
   EXPECT_TRUE(first.store->Commit());
   t.join();
   ASSERT_TRUE(waiting);
