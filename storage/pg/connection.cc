@@ -459,10 +459,18 @@ Connection::Ends EndsOf(std::string_view sql) {
 }  // namespace
 
 std::expected<Result, Error> Connection::Exec(std::string_view sql) {
-  auto ready = Ready(EndsOf(sql));
+  const Ends ends = EndsOf(sql);
+  auto ready = Ready(ends);
   if (!ready) return std::unexpected(std::move(ready.error()));
   if (*ready) return std::move(**ready);
-  return Check(PQexec(conn_.get(), std::string(sql).c_str()), "query failed");
+  auto result = Check(PQexec(conn_.get(), std::string(sql).c_str()), "query failed");
+  if (ends != Ends::kNothing && !ok()) {
+    // A COMMIT or ROLLBACK the break interrupted ended the transaction all
+    // the same (a COMMIT's outcome is then unknown): nothing is left to end.
+    lost_in_transaction_ = false;
+    in_transaction_ = false;
+  }
+  return result;
 }
 
 std::expected<Result, Error> Connection::Exec(std::string_view sql, std::span<const Value> params) {

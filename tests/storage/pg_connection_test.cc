@@ -567,6 +567,40 @@ TEST_F(PgTest, ASessionLostInsideATransactionFailsItUntilItIsEnded) {
   EXPECT_EQ(c.reconnects(), 2);
 }
 
+TEST_F(PgTest, ACommitCutByTheBreakEndsTheTransactionAndTheNextUseReconnects) {
+  // The session ends while COMMIT runs (here a deferred trigger sleeps in
+  // it): the COMMIT fails, transiently, and ends the transaction all the
+  // same, so the caller's next transaction runs on a new session instead
+  // of failing as part of a lost one for ever.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE t (id bigint);"
+                     "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS"
+                     " $$ BEGIN PERFORM pg_sleep(3600); RETURN NULL; END $$;"
+                     "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED"
+                     " FOR EACH ROW WHEN (NEW.id = 1) EXECUTE FUNCTION slow()"));
+  auto tx = Transaction::Begin(c);
+  ASSERT_TRUE(tx);
+  ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (1)"));
+  const int pid = c.BackendPid();
+  auto committing = std::async(std::launch::async, [&] { return tx->Commit(); });
+  Connection observer = Connect(url_);
+  const bool sleeping = WaitFor([&] {
+    auto r = observer.Exec("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'",
+                           {std::int64_t{pid}});
+    return r && r->Int64(0, 0) == 1;
+  });
+  Terminate(url_, pid);
+  ASSERT_TRUE(sleeping);
+  auto committed = committing.get();
+  ASSERT_FALSE(committed);
+  EXPECT_TRUE(committed.error().transient) << committed.error().message;
+  auto next = Transaction::Begin(c);
+  ASSERT_TRUE(next) << next.error().message;
+  ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (2)"));
+  ASSERT_TRUE(next->Commit());
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM t"), 1);
+}
+
 TEST_F(PgTest, ALockTimeoutFromTheOptionsIsATransientErrorNotAHang) {
   // Issue 15 review: no session had a lock_timeout, so a stuck lock held a
   // node forever. Here another session holds the row; the update gives up
