@@ -201,12 +201,15 @@ class Connection {
   virtual void Rollback() noexcept = 0;
   virtual bool InTransaction() const = 0;
 
-  // Waits for the exclusive locks `keys` (in the store's own key space),
-  // held until the transaction ends; keys this transaction holds already
-  // are skipped, the others are taken in ascending order. SQLite: nothing
-  // (its writers are serialized already). PostgreSQL: transaction-level
-  // advisory locks (pg_advisory_xact_lock(class, key)); a lock_timeout or a
-  // deadlock throws a transient Exception. REQUIRES: a transaction is open.
+  // Takes the exclusive locks `keys` (in the store's own key space), held
+  // until the transaction ends; keys this transaction holds already are
+  // skipped, the others are taken in ascending order. SQLite: nothing (its
+  // writers are serialized already). PostgreSQL: transaction-level
+  // advisory locks (pg_advisory_xact_lock(class, key)), waited for when
+  // above every key the transaction holds, else only tried (no cycle of
+  // waits): a key another writer has then, or a lock_timeout, throws a
+  // transient Exception (try the transaction again). REQUIRES: a
+  // transaction is open.
   virtual void LockKeys(std::span<const std::int32_t> keys) { (void)keys; }
 
  private:

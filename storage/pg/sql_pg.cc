@@ -136,6 +136,7 @@ class PgSqlConnection final : public sql::Connection {
   }
   void Begin() override {
     held_.clear();
+    held_max_.reset();
     Exec("BEGIN");
     in_transaction_ = true;
   }
@@ -147,30 +148,32 @@ class PgSqlConnection final : public sql::Connection {
     if (wanted.empty()) return;
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    if (!lock_keys_) {
-      // unnest hands the array's elements out in order: the locks are
-      // taken in ascending order, so two writers never wait on each other
-      // in a cycle over the keys of one call.
-      auto p = connection_.Prepare("SELECT count(pg_advisory_xact_lock(" + std::to_string(kStoreLockClass) +
-                                       ", k)) FROM unnest(CAST($1 AS integer[])) WITH ORDINALITY AS u(k, i)",
-                                   {Type::kText});
-      if (!p) Throw(p.error());
-      lock_keys_.emplace(std::move(*p));
+    // Keys above every key this transaction holds are waited for, in
+    // ascending order; one below (a later call of the transaction, a group
+    // Regroup found) is only tried: waiting for it could close a cycle with
+    // a writer that waits for one of ours (PostgreSQL would find that
+    // deadlock only after deadlock_timeout, 1 s). Not had at once, the
+    // transaction fails transiently and the caller tries it again.
+    const auto first_in_order =
+        held_max_ ? std::upper_bound(wanted.begin(), wanted.end(), *held_max_) : wanted.begin();
+    const std::vector<std::int32_t> tried(wanted.begin(), first_in_order);
+    const std::vector<std::int32_t> waited(first_in_order, wanted.end());
+    if (!tried.empty()) {
+      if (!Lock(try_lock_, "pg_try_advisory_xact_lock", tried)) {
+        throw sql::Exception(
+            "postgresql: another writer holds a dedup group this transaction needs (taken out of order, so "
+            "not waited for); try the transaction again",
+            0, "55P03", true);
+      }
     }
-    std::string array = "{";
-    for (size_t i = 0; i < wanted.size(); ++i) {
-      if (i) array += ',';
-      array += std::to_string(wanted[i]);
-    }
-    array += '}';
-    const Value params[] = {Value{std::move(array)}};
-    auto r = connection_.Run(*lock_keys_, params);
-    if (!r) Throw(r.error());
+    if (!waited.empty()) Lock(lock_, "pg_advisory_xact_lock", waited);
     held_.insert(wanted.begin(), wanted.end());
+    held_max_ = held_max_ ? std::max(*held_max_, wanted.back()) : wanted.back();
   }
   void Commit() override {
     in_transaction_ = false;
     held_.clear();
+    held_max_.reset();
     auto r = connection_.Exec("COMMIT");
     if (!r) Throw(r.error());
     // COMMIT of a transaction in which a statement failed is a ROLLBACK.
@@ -182,6 +185,7 @@ class PgSqlConnection final : public sql::Connection {
     if (!in_transaction_) return;
     in_transaction_ = false;
     held_.clear();
+    held_max_.reset();
     (void)connection_.Exec("ROLLBACK");
   }
   bool InTransaction() const override { return in_transaction_; }
@@ -197,9 +201,36 @@ class PgSqlConnection final : public sql::Connection {
   // By SQL text as the store wrote it; pointers into it stay valid.
   std::unordered_map<std::string, std::unique_ptr<Prepared>, Hash, std::equal_to<>> prepared_;
   bool in_transaction_ = false;
-  // The LockKeys keys this transaction holds.
+  // Takes the advisory locks `keys` (ascending) with `function`; true when
+  // every one was had (pg_advisory_xact_lock always has them).
+  bool Lock(std::optional<pg::Statement>& statement, const char* function, const std::vector<std::int32_t>& keys) {
+    if (!statement) {
+      // unnest hands the array's elements out in order: the locks are
+      // taken in ascending order.
+      const std::string call = std::string(function) + "(" + std::to_string(kStoreLockClass) + ", k)";
+      const bool tries = std::string_view(function).starts_with("pg_try");
+      auto p = connection_.Prepare("SELECT " + (tries ? "bool_and(" + call + ")" : "count(" + call + ") >= 0") +
+                                       " FROM unnest(CAST($1 AS integer[])) AS u(k)",
+                                   {Type::kText});
+      if (!p) Throw(p.error());
+      statement.emplace(std::move(*p));
+    }
+    std::string array = "{";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i) array += ',';
+      array += std::to_string(keys[i]);
+    }
+    array += '}';
+    const Value params[] = {Value{std::move(array)}};
+    auto r = connection_.Run(*statement, params);
+    if (!r) Throw(r.error());
+    return r->Int64(0, 0).value_or(0) != 0;
+  }
+
+  // The LockKeys keys this transaction holds, and the largest of them.
   std::unordered_set<std::int32_t> held_;
-  std::optional<pg::Statement> lock_keys_;
+  std::optional<std::int32_t> held_max_;
+  std::optional<pg::Statement> lock_, try_lock_;
 };
 
 }  // namespace
