@@ -72,6 +72,8 @@ std::uint64_t GroupBits(const ListingFeatures& f) {
   return XXH3_64bits(group.data(), group.size()) & ~std::uint64_t{0xffff};
 }
 
+bool Grouped(const ListingFeatures& f) { return f.company_key && f.title_family; }
+
 std::int64_t BandValue(const ListingFeatures& f, int i) {
   return std::bit_cast<std::int64_t>(GroupBits(f) | Band(*f.simhash, i));
 }
@@ -196,6 +198,10 @@ std::optional<std::string> MatchedTitleFamily(const std::optional<std::string>& 
     family.remove_prefix(space + 1);
   }
   return out;
+}
+
+std::int32_t GroupLockKey(const ListingFeatures& f) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(GroupBits(f) >> 32));
 }
 
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
@@ -339,7 +345,8 @@ struct Deduper::Statements {
 
 Deduper::Deduper(sql::Connection& db, int distance, std::vector<std::string> canonical_kinds,
                  int max_component)
-    : distance_(std::min(distance, kMaxBandedDistance)),
+    : db_(db),
+      distance_(std::min(distance, kMaxBandedDistance)),
       canonical_kinds_(std::move(canonical_kinds)),
       max_component_(static_cast<size_t>(std::max(max_component, 2))),
       stmts_(std::make_unique<Statements>(db)) {}
@@ -463,6 +470,8 @@ std::vector<std::int64_t> Deduper::Candidates(const ListingFeatures& features) {
 std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
                                                 const ListingFeatures& features) {
   if (distance_ < 0 || !features.Eligible()) return std::nullopt;
+  const std::int32_t key = GroupLockKey(features);
+  db_.LockKeys(std::span(&key, 1));
   Node probe;
   probe.source_id = source_id;
   probe.features = features;
@@ -493,13 +502,40 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
   const Node current = ReadNode(*s.by_id);
   s.by_id->Reset();
   std::map<std::int64_t, Node> nodes;
-  if (old_features) {
-    Node before = current;
-    before.features = *old_features;
-    before.banded = old_features->Eligible();
-    Collect(std::move(before), nodes);
+  auto collect = [&] {
+    nodes.clear();
+    if (old_features) {
+      Node before = current;
+      before.features = *old_features;
+      before.banded = old_features->Eligible();
+      Collect(std::move(before), nodes);
+    }
+    Collect(current, nodes);  // the stored features win over the old ones
+  };
+  if (enabled() && db_.engine() == sql::Engine::kPostgres) {
+    // Other writers run at once: hold the lock of every group the component
+    // reaches before deciding, and read it again after taking one it lacked
+    // (what was read before may have changed meanwhile).
+    std::set<std::int32_t> locked;
+    std::vector<std::int32_t> wanted;
+    for (const ListingFeatures* f : {&current.features, old_features ? &*old_features : nullptr}) {
+      if (f && Grouped(*f)) wanted.push_back(GroupLockKey(*f));
+    }
+    for (;;) {
+      db_.LockKeys(wanted);
+      locked.insert(wanted.begin(), wanted.end());
+      collect();
+      wanted.clear();
+      for (const auto& [id, node] : nodes) {
+        if (Grouped(node.features) && !locked.contains(GroupLockKey(node.features))) {
+          wanted.push_back(GroupLockKey(node.features));
+        }
+      }
+      if (wanted.empty()) break;
+    }
+  } else {
+    collect();
   }
-  Collect(current, nodes);  // the stored features win over the old ones
   if (nodes.size() == 1) return 1;
 
   // Rank: listings of the employer's own ATS first, then by source name and

@@ -99,13 +99,24 @@ ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
 std::string JoinCities(const std::vector<std::string>& cities);
 std::vector<std::string> SplitCities(std::string_view joined);
 
+// The lock (sql::Connection::LockKeys) of the dedup group of `f`: its
+// company key and title family, which every match shares. Writers that
+// may match or regroup listings of one group take turns on it; writers of
+// different groups do not wait on each other (hash collisions aside).
+// REQUIRES: f.company_key and f.title_family.
+std::int32_t GroupLockKey(const ListingFeatures& f);
+
 // Binds company_key, title_family, cities, simhash, band0..band3,
 // features_version and seniority to `first`..`first + 9`.
 void BindFeatures(sql::Statement& s, int first, const ListingFeatures& f);
 
 // Regroups listings into postings. Not thread-safe (one per PostingStore).
 // Every call runs inside the caller's transaction and may throw
-// sql::Exception.
+// sql::Exception. Concurrent writers (PostgreSQL): ProbeMatch holds the
+// GroupLockKey of the features it probes before it looks, and Regroup the
+// lock of every group its component reaches before it decides (reading the
+// component again after taking a lock it lacked), so two writers never
+// group one job's listings apart.
 class Deduper {
  public:
   // `distance` < 0 disables matching; at most kMaxBandedDistance.
@@ -152,6 +163,7 @@ class Deduper {
   void Collect(Node seed, std::map<std::int64_t, Node>& nodes);
   bool Matches(const Node& a, const Node& b) const;
 
+  sql::Connection& db_;
   const int distance_;
   const std::vector<std::string> canonical_kinds_;
   const size_t max_component_;

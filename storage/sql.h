@@ -32,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -189,16 +190,27 @@ class Connection {
   // integer; 0 when it gives no row.
   std::int64_t QueryInt64(std::string_view sql);
 
-  // Transactions: Begin() starts one holding the database's write lock
-  // until it ends (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock
-  // every jobtrawl store takes, pg::kStoreWriteLockKey), so writers of one
-  // database commit one at a time on both. Commit() and Rollback() end it.
+  // Transactions: Begin() starts one. SQLite: BEGIN IMMEDIATE, holding the
+  // database's write lock until it ends, so writers commit one at a time.
+  // PostgreSQL: a plain BEGIN; writers run at once, row locks and the
+  // LockKeys locks serializing what must be. Commit() and Rollback() end it.
   // InTransaction(): one is open.
   virtual void Begin() = 0;
   virtual void Commit() = 0;
   // Never throws; nothing happens when no transaction is open.
   virtual void Rollback() noexcept = 0;
   virtual bool InTransaction() const = 0;
+
+  // Takes the exclusive locks `keys` (in the store's own key space), held
+  // until the transaction ends; keys this transaction holds already are
+  // skipped, the others are taken in ascending order. SQLite: nothing (its
+  // writers are serialized already). PostgreSQL: transaction-level
+  // advisory locks (pg_advisory_xact_lock(class, key)), waited for when
+  // above every key the transaction holds, else only tried (no cycle of
+  // waits): a key another writer has then, or a lock_timeout, throws a
+  // transient Exception (try the transaction again). REQUIRES: a
+  // transaction is open.
+  virtual void LockKeys(std::span<const std::int32_t> keys) { (void)keys; }
 
  private:
   struct Hash {

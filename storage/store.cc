@@ -323,6 +323,19 @@ void BindText(sql::Statement& s, int index, const std::string& text) {
 // with no open listing anywhere are closed too.
 void ClosePostingsWithoutOpenListings(sql::Connection& db, std::int64_t source_id,
                                       const std::string& now) {
+  if (db.engine() == sql::Engine::kPostgres) {
+    // Writers of other sources of these postings run at once: their rows
+    // are locked first (waiting for such a writer to commit), so that the
+    // statement below, with a snapshot of its own, sees every listing's
+    // state as committed; else two writers closing the last two open
+    // listings of one posting would each see the other's still open.
+    auto lock = db.Cached("SELECT id FROM postings WHERE closed_at IS NULL AND id IN "
+                          "(SELECT posting_id FROM listings WHERE source_id = ?2 AND closed_at = ?1) "
+                          "ORDER BY id FOR UPDATE");
+    lock.Bind(1, now);
+    lock.Bind(2, source_id);
+    lock.Exec();
+  }
   auto close = db.Cached("UPDATE postings SET closed_at = ?1 WHERE closed_at IS NULL AND id IN "
                           "(SELECT posting_id FROM listings WHERE source_id = ?2 AND closed_at = ?1) "
                           "AND NOT EXISTS (SELECT 1 FROM listings l WHERE l.posting_id = postings.id "
@@ -592,7 +605,13 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::OpenPostgres(c
 #ifdef JOBTRAWL_HAVE_POSTGRESQL
   // The URL may hold a password: errors name the server (libpq's text
   // says host and port) but never repeat the URL.
-  auto connection = pg::Connection::Open(url);
+  pg::ConnectOptions connect;
+  connect.lock_timeout = options.pg_lock_timeout;
+  connect.statement_timeout = options.pg_statement_timeout;
+  connect.migration_timeout = options.pg_migration_timeout;
+  connect.reconnect_backoff_min = options.pg_reconnect_backoff_min;
+  connect.reconnect_backoff_max = options.pg_reconnect_backoff_max;
+  auto connection = pg::Connection::Open(url, connect);
   if (!connection) return std::unexpected(connection.error().ToError());
   if (existing) {
     auto has_schema = connection->Exec("SELECT to_regclass('schema_version') IS NOT NULL");
@@ -1026,6 +1045,17 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
       return Computed{ListingKey(p), ContentHash(p),
                       dedup ? internal::FeaturesOf(p) : internal::ListingFeatures{}};
     });
+    if (dedup && conn_->engine() == sql::Engine::kPostgres) {
+      // Writers of other nodes run at once: the dedup groups this call
+      // matches in are locked first, all together in ascending order (a
+      // changed listing's old group may add one later, in Regroup).
+      std::vector<std::int32_t> groups;
+      for (size_t i = 0; i < postings.size(); ++i) {
+        const internal::ListingFeatures& f = computed.Get(i).features;
+        if (f.company_key && f.title_family) groups.push_back(internal::GroupLockKey(f));
+      }
+      conn_->LockKeys(groups);
+    }
     for (size_t index = 0; index < postings.size(); ++index) {
       const Posting& p = postings[index];
       const Computed& c = computed.Get(index);

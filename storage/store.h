@@ -16,6 +16,7 @@
 #ifndef JOBTRAWL_STORAGE_STORE_H_
 #define JOBTRAWL_STORAGE_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -96,6 +97,20 @@ struct StoreOptions {
   // (breadth-first), with every listing of each posting they are in. Up to
   // this size the grouping is the same in every arrival order.
   int dedup_max_component = 256;
+  // PostgreSQL only: the session's lock_timeout and statement_timeout
+  // (docs/postgresql.md "Connections"): a write waiting on another node's
+  // lock, or a statement that runs away, fails with a transient error
+  // (which the crawl's writer retries) instead of hanging. Zero: none. A
+  // URL's own `options=-c ...` wins; migrations run under
+  // pg_migration_timeout instead.
+  std::chrono::milliseconds pg_lock_timeout{10'000};
+  std::chrono::milliseconds pg_statement_timeout{60'000};
+  std::chrono::milliseconds pg_migration_timeout{std::chrono::hours(1)};
+  // PostgreSQL only: a lost connection is opened again on the next use
+  // outside a transaction; failed attempts wait this long, doubling up to
+  // pg_reconnect_backoff_max.
+  std::chrono::milliseconds pg_reconnect_backoff_min{100};
+  std::chrono::milliseconds pg_reconnect_backoff_max{30'000};
 };
 
 // What the last fetch of a page left behind, for the next conditional GET.

@@ -3,6 +3,7 @@
 #include "model/database_location.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <charconv>
@@ -26,15 +27,95 @@ constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
 
-bool IsTransientState(std::string_view s) {
-  return s.starts_with("08") || s == "40001" || s == "40P01" || s == "57P01" || s == "57P02" ||
-         s == "57P03" || s == "53300";
-}
+void IgnoreNotice(void*, const char*) {}
 
 std::string Trimmed(const char* message) {
   std::string m = message ? message : "";
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
   return m;
+}
+
+bool IsTransientState(std::string_view s) {
+  return s.starts_with("08") || s == "40001" || s == "40P01" || s == "57P01" || s == "57P02" ||
+         s == "57P03" || s == "53300" || s == "55P03" || s == "57014";
+}
+
+// "-c lock_timeout=5000 -c statement_timeout=0" for the startup packet.
+std::string TimeoutOptions(const ConnectOptions& o) {
+  std::string out;
+  if (o.lock_timeout) out += "-c lock_timeout=" + std::to_string(o.lock_timeout->count());
+  if (o.statement_timeout) {
+    if (!out.empty()) out += ' ';
+    out += "-c statement_timeout=" + std::to_string(o.statement_timeout->count());
+  }
+  return out;
+}
+
+// The `options` a URL or keyword string gives, or empty.
+std::string OptionsOfUrl(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &error);
+  if (error) PQfreemem(error);
+  std::string out;
+  if (!parsed) return out;
+  for (PQconninfoOption* o = parsed; o->keyword; ++o) {
+    if (std::string_view(o->keyword) == "options" && o->val) out = o->val;
+  }
+  PQconninfoFree(parsed);
+  return out;
+}
+
+// The statement's first word says whether it ends the transaction.
+enum class Ending { kNothing, kCommit, kRollback };
+Ending EndingOf(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r')) ++i;
+  size_t j = i;
+  while (j < sql.size() && ((sql[j] >= 'a' && sql[j] <= 'z') || (sql[j] >= 'A' && sql[j] <= 'Z'))) ++j;
+  std::string word(sql.substr(i, j - i));
+  for (char& c : word) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  if (word == "ROLLBACK" || word == "ABORT") return Ending::kRollback;
+  if (word == "COMMIT" || word == "END") return Ending::kCommit;
+  return Ending::kNothing;
+}
+
+// Opens a session (PQconnectdbParams); the caller owns the result.
+std::expected<pg_conn*, Error> Dial(const std::string& url_text, const ConnectOptions& options) {
+  const std::string timeout = std::to_string(std::max<long long>(2, options.connect_timeout.count()));
+  const std::string idle = std::to_string(options.keepalive_idle.count());
+  const std::string user_timeout = std::to_string(options.tcp_user_timeout.count());
+  // Ours first, then the URL's own: a later -c of one setting wins.
+  std::string startup = TimeoutOptions(options);
+  if (const std::string own = OptionsOfUrl(url_text); !own.empty()) {
+    startup = startup.empty() ? own : startup + " " + own;
+  }
+  // Our defaults first, the URL next: later keywords win, so what the URL
+  // says overrides them; `options` last, holding the URL's own after ours.
+  const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle",  "keepalives_interval",
+                            "keepalives_count", "tcp_user_timeout", "application_name", "client_encoding",
+                            "dbname", startup.empty() ? nullptr : "options", nullptr};
+  const char* values[] = {timeout.c_str(), "1", idle.c_str(), "10", "3", user_timeout.c_str(),
+                          options.application_name.c_str(), "UTF8", url_text.c_str(),
+                          startup.empty() ? nullptr : startup.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (!conn) return std::unexpected(Error{"", "postgresql: out of memory", true});
+  if (PQstatus(conn) != CONNECTION_OK) {
+    // libpq quotes what it could not read of a malformed URI, which may be
+    // the password.
+    std::string message = RedactPasswordIn(Trimmed(PQerrorMessage(conn)), url_text);
+    PQfinish(conn);
+    // libpq gives no SQLSTATE for a refused login; the server's FATAL is
+    // in the text. Refused logins (password, database, role) stay refused.
+    const bool refused = message.find("FATAL") != std::string::npos &&
+                         message.find("starting up") == std::string::npos &&
+                         message.find("shutting down") == std::string::npos &&
+                         message.find("too many") == std::string::npos;
+    return std::unexpected(Error{"", "postgresql: cannot connect: " + message, !refused});
+  }
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  return conn;
 }
 
 Oid OidOf(Type t) {
@@ -114,8 +195,6 @@ const char* TypeName(Type t) {
   }
   return "?";
 }
-
-void IgnoreNotice(void*, const char*) {}
 
 }  // namespace
 
@@ -199,37 +278,144 @@ void Connection::Finish::operator()(pg_conn* c) const noexcept { PQfinish(c); }
 
 Connection::~Connection() = default;
 
+Connection::Connection(pg_conn* c, std::string url, ConnectOptions options)
+    : conn_(c),
+      url_(std::make_unique<std::string>(std::move(url))),
+      options_(std::make_unique<ConnectOptions>(std::move(options))) {}
+
 std::expected<Connection, Error> Connection::Open(std::string_view url, const ConnectOptions& options) {
-  const std::string url_text(url);
-  const std::string timeout = std::to_string(std::max<long long>(2, options.connect_timeout.count()));
-  const std::string idle = std::to_string(options.keepalive_idle.count());
-  const std::string user_timeout = std::to_string(options.tcp_user_timeout.count());
-  // Our defaults first, the URL last: later keywords win, so what the URL
-  // says overrides them.
-  const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle",  "keepalives_interval",
-                            "keepalives_count", "tcp_user_timeout", "application_name", "client_encoding",
-                            "dbname", nullptr};
-  const char* values[] = {timeout.c_str(), "1", idle.c_str(), "10", "3", user_timeout.c_str(),
-                          options.application_name.c_str(), "UTF8", url_text.c_str(), nullptr};
-  Connection connection(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
-  if (!connection.conn_) return std::unexpected(Error{"", "postgresql: out of memory", true});
-  if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
-    // libpq quotes what it could not read of a malformed URI, which may be
-    // the password.
-    std::string message = RedactPasswordIn(Trimmed(PQerrorMessage(connection.conn_.get())), url);
-    // libpq gives no SQLSTATE for a refused login; the server's FATAL is
-    // in the text. Refused logins (password, database, role) stay refused.
-    const bool refused = message.find("FATAL") != std::string::npos &&
-                         message.find("starting up") == std::string::npos &&
-                         message.find("too many") == std::string::npos;
-    return std::unexpected(Error{"", "postgresql: cannot connect: " + message, !refused});
+  std::string url_text(url);
+  auto conn = Dial(url_text, options);
+  if (!conn) return std::unexpected(std::move(conn.error()));
+  return Connection(*conn, std::move(url_text), options);
+}
+
+void Connection::TrackTransaction() {
+  switch (PQtransactionStatus(conn_.get())) {
+    case PQTRANS_IDLE:
+      in_transaction_ = false;
+      break;
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+      in_transaction_ = true;
+      break;
+    case PQTRANS_ACTIVE:
+      break;
+    case PQTRANS_UNKNOWN:
+      // Broken: a transaction the caller had open is gone with the session.
+      NoteBroken();
+      break;
   }
-  PQsetNoticeProcessor(connection.conn_.get(), IgnoreNotice, nullptr);
-  return connection;
+}
+
+void Connection::NoteBroken() {
+  if (in_transaction_) {
+    in_transaction_ = false;
+    lost_in_transaction_ = true;
+  }
+}
+
+void Connection::Reconnect(Error& error) {
+  const auto now = options_->clock ? options_->clock() : std::chrono::steady_clock::now();
+  if (now < next_attempt_) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_attempt_ - now);
+    error = Error{"08006",
+                  "postgresql: the connection to the server was lost; the next reconnection attempt is in " +
+                      std::to_string(wait.count()) + " ms (the last one failed: " + last_failure_ + ")",
+                  true};
+    return;
+  }
+  ++reconnect_attempts_;
+  auto fresh = Dial(*url_, *options_);
+  if (fresh) {
+    conn_.reset(*fresh);
+    ++generation_;
+    if (auto applied = ApplySessionTimeouts(); !applied) {
+      fresh = std::unexpected(std::move(applied.error()));
+      conn_.reset();
+    }
+  }
+  if (!fresh) {
+    backoff_ = backoff_.count() == 0 ? options_->reconnect_backoff_min
+                                     : std::min(backoff_ * 2, options_->reconnect_backoff_max);
+    next_attempt_ = now + backoff_;
+    last_failure_ = fresh.error().message;
+    error = std::move(fresh.error());
+    error.message = "postgresql: the connection to the server was lost and reconnecting failed: " + error.message;
+    return;
+  }
+  ++reconnects_;
+  backoff_ = std::chrono::milliseconds{0};
+  next_attempt_ = {};
+  last_failure_.clear();
+  error = Error{};
+}
+
+std::expected<std::optional<Result>, Error> Connection::Ready(Ends ends) {
+  if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) != PQTRANS_ACTIVE) {
+    // A server that ended the session (pg_terminate_backend, a shutdown,
+    // a restart) has said so on the socket, or closed it: read that now,
+    // before a statement is sent into a dead session.
+    for (int i = 0; i < 16; ++i) {
+      pollfd p{.fd = PQsocket(conn_.get()), .events = POLLIN, .revents = 0};
+      if (p.fd < 0 || ::poll(&p, 1, 0) != 1) break;
+      if (PQconsumeInput(conn_.get()) == 0 || PQstatus(conn_.get()) != CONNECTION_OK) break;
+    }
+  }
+  if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK && !lost_in_transaction_) return std::optional<Result>{};
+  NoteBroken();
+  if (lost_in_transaction_) {
+    switch (ends) {
+      case Ends::kRollback:
+        lost_in_transaction_ = false;
+        return std::optional<Result>{Result{}};
+      case Ends::kCommit:
+        lost_in_transaction_ = false;
+        return std::unexpected(Error{"08003",
+                                     "postgresql: the connection was lost inside the transaction; nothing of it "
+                                     "was committed",
+                                     true});
+      case Ends::kNothing:
+        return std::unexpected(Error{"08003",
+                                     "postgresql: the connection was lost inside the transaction; roll it back "
+                                     "and try again",
+                                     true});
+    }
+  }
+  // Nothing to roll back on a session that is gone; no need to reconnect
+  // for that.
+  if (ends == Ends::kRollback) return std::optional<Result>{Result{}};
+  Error error;
+  Reconnect(error);
+  if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) return std::unexpected(std::move(error));
+  return std::optional<Result>{};
+}
+
+std::expected<void, Error> Connection::ApplySessionTimeouts() {
+  std::string set;
+  if (session_lock_timeout_) set += "SET lock_timeout = " + std::to_string(session_lock_timeout_->count()) + ";";
+  if (session_statement_timeout_) {
+    set += "SET statement_timeout = " + std::to_string(session_statement_timeout_->count()) + ";";
+  }
+  if (set.empty()) return {};
+  pg_result* r = PQexec(conn_.get(), set.c_str());
+  auto checked = Check(r, "setting the session's timeouts failed");
+  if (!checked) return std::unexpected(std::move(checked.error()));
+  return {};
+}
+
+std::expected<void, Error> Connection::SetSessionTimeouts(std::optional<std::chrono::milliseconds> lock_timeout,
+                                                          std::optional<std::chrono::milliseconds> statement_timeout) {
+  if (lock_timeout) session_lock_timeout_ = lock_timeout;
+  if (statement_timeout) session_statement_timeout_ = statement_timeout;
+  auto ready = Ready(Ends::kNothing);
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  return ApplySessionTimeouts();
 }
 
 std::expected<Result, Error> Connection::Check(pg_result* raw, std::string_view what) {
   Result result(raw);
+  TrackTransaction();
   if (!raw) {
     return std::unexpected(
         Error{"", "postgresql: " + std::string(what) + ": " + Trimmed(PQerrorMessage(conn_.get())), true});
@@ -261,27 +447,57 @@ std::expected<Result, Error> Connection::Check(pg_result* raw, std::string_view 
                                false});
 }
 
+namespace {
+Connection::Ends EndsOf(std::string_view sql) {
+  switch (EndingOf(sql)) {
+    case Ending::kCommit: return Connection::Ends::kCommit;
+    case Ending::kRollback: return Connection::Ends::kRollback;
+    case Ending::kNothing: break;
+  }
+  return Connection::Ends::kNothing;
+}
+}  // namespace
+
 std::expected<Result, Error> Connection::Exec(std::string_view sql) {
-  return Check(PQexec(conn_.get(), std::string(sql).c_str()), "query failed");
+  const Ends ends = EndsOf(sql);
+  auto ready = Ready(ends);
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  if (*ready) return std::move(**ready);
+  auto result = Check(PQexec(conn_.get(), std::string(sql).c_str()), "query failed");
+  if (ends != Ends::kNothing && !ok()) {
+    // A COMMIT or ROLLBACK the break interrupted ended the transaction all
+    // the same (a COMMIT's outcome is then unknown): nothing is left to end.
+    lost_in_transaction_ = false;
+    in_transaction_ = false;
+  }
+  return result;
 }
 
 std::expected<Result, Error> Connection::Exec(std::string_view sql, std::span<const Value> params) {
   auto p = Encode(params);
   if (!p) return std::unexpected(std::move(p.error()));
+  auto ready = Ready(EndsOf(sql));
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  if (*ready) return std::move(**ready);
   return Check(PQexecParams(conn_.get(), std::string(sql).c_str(), static_cast<int>(params.size()),
                             p->types.data(), p->values.data(), nullptr, nullptr, /*resultFormat=text*/ 0),
                "query failed");
 }
 
 std::expected<Statement, Error> Connection::Prepare(std::string_view sql, std::vector<Type> types) {
-  std::string name = "jobtrawl_" + std::to_string(next_statement_++);
-  std::vector<Oid> oids;
-  for (Type t : types) oids.push_back(OidOf(t));
-  auto r = Check(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), static_cast<int>(oids.size()),
-                           oids.data()),
+  const size_t index = statements_.size();
+  std::string name = "jobtrawl_" + std::to_string(index);
+  Prepared spec{std::string(sql), {}, -1};
+  for (Type t : types) spec.oids.push_back(OidOf(t));
+  auto ready = Ready(Ends::kNothing);
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  auto r = Check(PQprepare(conn_.get(), name.c_str(), spec.sql.c_str(), static_cast<int>(spec.oids.size()),
+                           spec.oids.data()),
                  "prepare failed");
   if (!r) return std::unexpected(std::move(r.error()));
-  return Statement(std::move(name), std::move(types));
+  spec.generation = generation_;
+  statements_.push_back(std::move(spec));
+  return Statement(std::move(name), std::move(types), index);
 }
 
 std::expected<Result, Error> Connection::Run(const Statement& statement, std::span<const Value> params) {
@@ -310,6 +526,17 @@ std::expected<Result, Error> Connection::Run(const Statement& statement, std::sp
   }
   auto p = Encode(converted);
   if (!p) return std::unexpected(std::move(p.error()));
+  auto ready = Ready(Ends::kNothing);
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  // Prepared in an earlier session: prepare it again in this one.
+  if (statement.index_ < statements_.size() && statements_[statement.index_].generation != generation_) {
+    Prepared& spec = statements_[statement.index_];
+    auto prepared = Check(PQprepare(conn_.get(), statement.name_.c_str(), spec.sql.c_str(),
+                                    static_cast<int>(spec.oids.size()), spec.oids.data()),
+                          "prepare failed");
+    if (!prepared) return std::unexpected(std::move(prepared.error()));
+    spec.generation = generation_;
+  }
   return Check(PQexecPrepared(conn_.get(), statement.name_.c_str(), static_cast<int>(converted.size()),
                               p->values.data(), nullptr, nullptr, 0),
                "statement failed");
@@ -325,7 +552,8 @@ std::expected<Transaction, Error> Transaction::Begin(Connection& connection) {
 }
 
 Transaction::~Transaction() {
-  if (connection_ && connection_->ok()) (void)connection_->Exec("ROLLBACK");
+  // On a broken session this sends nothing and ends the lost transaction.
+  if (connection_) (void)connection_->Exec("ROLLBACK");
 }
 
 std::expected<void, Error> Transaction::AdvisoryLock(std::int64_t key) {
@@ -363,6 +591,11 @@ std::expected<int, Error> Migrate(Connection& connection, std::span<const Migrat
   }
   auto tx = Transaction::Begin(connection);
   if (!tx) return std::unexpected(std::move(tx.error()));
+  const std::string limit = std::to_string(connection.options().migration_timeout.count());
+  if (auto set = connection.Exec("SET LOCAL lock_timeout = " + limit + "; SET LOCAL statement_timeout = " + limit);
+      !set) {
+    return std::unexpected(std::move(set.error()));
+  }
   if (auto locked = tx->AdvisoryLock(lock_key); !locked) return std::unexpected(std::move(locked.error()));
   auto created = connection.Exec(
       "CREATE TABLE IF NOT EXISTS schema_version ("

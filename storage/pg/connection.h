@@ -10,6 +10,27 @@
 // no NUL byte; a text value with one is refused with SQLSTATE 22021, as the
 // server would, since libpq would cut it there).
 //
+// Reconnection: a Connection whose server went away (a restart, a network
+// blip, pg_terminate_backend) opens a new session with the same URL and
+// options on its next use outside a transaction, and prepares its
+// statements again there when they are next run (each statement records
+// the session generation it was prepared in). A break seen before a
+// statement is sent (the server's goodbye already waits on the socket) costs
+// nothing: the statement runs on the new session. A break inside a
+// transaction fails that statement and every later one of the transaction
+// (transient, SQLSTATE 08003) until the caller ends it: ROLLBACK then
+// succeeds at once (the server has rolled it back already) and COMMIT fails
+// (nothing was committed); the next use after that reconnects. Failed
+// attempts back off (ConnectOptions::reconnect_backoff_min, doubling to
+// ..._max): a use during the wait fails at once with a transient error, so
+// a dead server is not hammered.
+//
+// Session timeouts: lock_timeout and statement_timeout from ConnectOptions
+// are sent at connect (a URL's own `options=-c ...` wins over them), or set
+// by SetSessionTimeouts (winning over the URL); each (re)connect applies
+// them. A statement that runs into either fails with SQLSTATE 55P03
+// (lock_not_available) or 57014 (query_canceled), both transient.
+//
 // Thread-safety: a Connection (and everything made from it) is used by one
 // thread at a time; separate Connections may be used from separate threads.
 #ifndef JOBTRAWL_STORAGE_PG_CONNECTION_H_
@@ -18,6 +39,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -42,7 +64,8 @@ struct Error {
   std::string message;
   // Trying again may succeed: a lost or refused connection (class 08), a
   // serialization failure (40001), a deadlock (40P01), a server shutting
-  // down (57P01..57P03), too many connections (53300).
+  // down (57P01..57P03), too many connections (53300), a lock_timeout
+  // (55P03) or a statement_timeout or cancel (57014).
   bool transient = false;
 
   // The same failure as the project's Error (code kStorage), the SQLSTATE
@@ -68,6 +91,24 @@ struct ConnectOptions {
   std::chrono::milliseconds tcp_user_timeout{60'000};
   // Reported in pg_stat_activity.application_name.
   std::string application_name = "jobtrawl";
+  // The session's lock_timeout and statement_timeout
+  // (https://www.postgresql.org/docs/15/runtime-config-client.html);
+  // nullopt leaves the server's (or role's) setting, zero means none. Sent
+  // in the startup packet's options, before a URL's own `options`, so a
+  // URL saying `options=-c lock_timeout=...` wins.
+  std::optional<std::chrono::milliseconds> lock_timeout;
+  std::optional<std::chrono::milliseconds> statement_timeout;
+  // Migrate runs its transaction with this lock_timeout and
+  // statement_timeout (a migration may rewrite large tables, and nodes
+  // starting meanwhile wait for its lock); zero means none.
+  std::chrono::milliseconds migration_timeout = std::chrono::hours(1);
+  // After a failed reconnection attempt the next waits this long, doubling
+  // up to reconnect_backoff_max; a success resets it.
+  std::chrono::milliseconds reconnect_backoff_min{100};
+  std::chrono::milliseconds reconnect_backoff_max{30'000};
+  // The clock the backoff reads; empty: std::chrono::steady_clock (tests
+  // pass a fake one).
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 // The rows a statement returned (or none, for a command).
@@ -112,9 +153,13 @@ class Statement {
 
  private:
   friend class Connection;
-  Statement(std::string name, std::vector<Type> types) : name_(std::move(name)), types_(std::move(types)) {}
+  Statement(std::string name, std::vector<Type> types, size_t index)
+      : name_(std::move(name)), types_(std::move(types)), index_(index) {}
   std::string name_;
   std::vector<Type> types_;
+  // Index into the connection's statement list (its SQL, for preparing it
+  // again after a reconnect).
+  size_t index_ = 0;
 };
 
 // One libpq connection (RAII over PGconn).
@@ -151,17 +196,59 @@ class Connection {
 
   // The server process serving this connection (pg_backend_pid()).
   int BackendPid() const;
-  // False once libpq has seen the connection break.
+  // False once libpq has seen the connection break (the next use outside a
+  // transaction reconnects).
   bool ok() const;
+  // Sets lock_timeout and statement_timeout for this session now (outside
+  // a transaction) and for every session a reconnect opens; they win over
+  // the URL's and ConnectOptions'. nullopt leaves one as it is.
+  std::expected<void, Error> SetSessionTimeouts(std::optional<std::chrono::milliseconds> lock_timeout,
+                                                std::optional<std::chrono::milliseconds> statement_timeout);
+  const ConnectOptions& options() const { return *options_; }
+
+  // Sessions opened after the first (successful reconnects), and attempts
+  // (successful or not).
+  std::int64_t reconnects() const { return reconnects_; }
+  std::int64_t reconnect_attempts() const { return reconnect_attempts_; }
+
+  // What a call does to the caller's transaction (internal).
+  enum class Ends { kNothing, kCommit, kRollback };
 
  private:
   struct Finish {
     void operator()(pg_conn* c) const noexcept;
   };
-  explicit Connection(pg_conn* c) : conn_(c) {}
+  struct Prepared {
+    std::string sql;
+    std::vector<unsigned> oids;
+    int generation = -1;  // the session it was prepared in
+  };
+  Connection(pg_conn* c, std::string url, ConnectOptions options);
   std::expected<Result, Error> Check(pg_result* r, std::string_view what);
+  // Before a call: a session that can take it, reconnecting when the old
+  // one broke outside a transaction. Returns an empty Result when the call
+  // is a ROLLBACK with nothing to roll back (it is then not sent), an
+  // error when the call cannot be sent.
+  std::expected<std::optional<Result>, Error> Ready(Ends ends);
+  void NoteBroken();
+  void Reconnect(Error& error);
+  std::expected<void, Error> ApplySessionTimeouts();
+  void TrackTransaction();
+
   std::unique_ptr<pg_conn, Finish> conn_;
-  int next_statement_ = 0;
+  // Heap-held so that a moved Connection keeps them where they were.
+  std::unique_ptr<std::string> url_;
+  std::unique_ptr<ConnectOptions> options_;
+  std::vector<Prepared> statements_;
+  std::optional<std::chrono::milliseconds> session_lock_timeout_, session_statement_timeout_;
+  int generation_ = 0;
+  bool in_transaction_ = false;        // as the caller sees it
+  bool lost_in_transaction_ = false;   // broke inside one the caller has not ended
+  std::chrono::milliseconds backoff_{0};
+  std::chrono::steady_clock::time_point next_attempt_{};
+  std::string last_failure_;
+  std::int64_t reconnects_ = 0;
+  std::int64_t reconnect_attempts_ = 0;
 };
 
 // A transaction on one connection: BEGIN now, ROLLBACK when destroyed
@@ -198,7 +285,9 @@ struct Migration {
 inline constexpr std::int64_t kMigrationLockKey = 0x6a6f62747261776cLL;
 
 // Brings the database to the last of `migrations` (sorted by version, no
-// duplicates, versions > 0): in one transaction, under the advisory lock
+// duplicates, versions > 0): in one transaction (with the connection's
+// ConnectOptions::migration_timeout as its lock and statement timeouts),
+// under the advisory lock
 // `lock_key`, it creates the table schema_version (version, applied_at) if
 // absent and runs each migration newer than its highest version, recording
 // each. Nodes starting together thus run each migration once: the others

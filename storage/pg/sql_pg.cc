@@ -1,6 +1,9 @@
 #include "storage/pg/sql_pg.h"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
+#include <unordered_set>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -132,20 +135,45 @@ class PgSqlConnection final : public sql::Connection {
     if (!r) Throw(r.error());
   }
   void Begin() override {
-    // The store's write lock (sql.h: Begin), held until COMMIT or ROLLBACK.
-    // When taking it fails (a lock_timeout, a cancel) the transaction is
-    // open and aborted: it is ended here, or every later statement of this
-    // connection would fail.
-    try {
-      Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kStoreWriteLockKey) + ")");
-    } catch (...) {
-      (void)connection_.Exec("ROLLBACK");
-      throw;
-    }
+    held_.clear();
+    held_max_.reset();
+    Exec("BEGIN");
     in_transaction_ = true;
+  }
+  void LockKeys(std::span<const std::int32_t> keys) override {
+    std::vector<std::int32_t> wanted;
+    for (std::int32_t k : keys) {
+      if (!held_.contains(k)) wanted.push_back(k);
+    }
+    if (wanted.empty()) return;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    // Keys above every key this transaction holds are waited for, in
+    // ascending order; one below (a later call of the transaction, a group
+    // Regroup found) is only tried: waiting for it could close a cycle with
+    // a writer that waits for one of ours (PostgreSQL would find that
+    // deadlock only after deadlock_timeout, 1 s). Not had at once, the
+    // transaction fails transiently and the caller tries it again.
+    const auto first_in_order =
+        held_max_ ? std::upper_bound(wanted.begin(), wanted.end(), *held_max_) : wanted.begin();
+    const std::vector<std::int32_t> tried(wanted.begin(), first_in_order);
+    const std::vector<std::int32_t> waited(first_in_order, wanted.end());
+    if (!tried.empty()) {
+      if (!Lock(try_lock_, "pg_try_advisory_xact_lock", tried)) {
+        throw sql::Exception(
+            "postgresql: another writer holds a dedup group this transaction needs (taken out of order, so "
+            "not waited for); try the transaction again",
+            0, "55P03", true);
+      }
+    }
+    if (!waited.empty()) Lock(lock_, "pg_advisory_xact_lock", waited);
+    held_.insert(wanted.begin(), wanted.end());
+    held_max_ = held_max_ ? std::max(*held_max_, wanted.back()) : wanted.back();
   }
   void Commit() override {
     in_transaction_ = false;
+    held_.clear();
+    held_max_.reset();
     auto r = connection_.Exec("COMMIT");
     if (!r) Throw(r.error());
     // COMMIT of a transaction in which a statement failed is a ROLLBACK.
@@ -156,6 +184,8 @@ class PgSqlConnection final : public sql::Connection {
   void Rollback() noexcept override {
     if (!in_transaction_) return;
     in_transaction_ = false;
+    held_.clear();
+    held_max_.reset();
     (void)connection_.Exec("ROLLBACK");
   }
   bool InTransaction() const override { return in_transaction_; }
@@ -171,6 +201,36 @@ class PgSqlConnection final : public sql::Connection {
   // By SQL text as the store wrote it; pointers into it stay valid.
   std::unordered_map<std::string, std::unique_ptr<Prepared>, Hash, std::equal_to<>> prepared_;
   bool in_transaction_ = false;
+  // Takes the advisory locks `keys` (ascending) with `function`; true when
+  // every one was had (pg_advisory_xact_lock always has them).
+  bool Lock(std::optional<pg::Statement>& statement, const char* function, const std::vector<std::int32_t>& keys) {
+    if (!statement) {
+      // unnest hands the array's elements out in order: the locks are
+      // taken in ascending order.
+      const std::string call = std::string(function) + "(" + std::to_string(kStoreLockClass) + ", k)";
+      const bool tries = std::string_view(function).starts_with("pg_try");
+      auto p = connection_.Prepare("SELECT " + (tries ? "bool_and(" + call + ")" : "count(" + call + ") >= 0") +
+                                       " FROM unnest(CAST($1 AS integer[])) AS u(k)",
+                                   {Type::kText});
+      if (!p) Throw(p.error());
+      statement.emplace(std::move(*p));
+    }
+    std::string array = "{";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i) array += ',';
+      array += std::to_string(keys[i]);
+    }
+    array += '}';
+    const Value params[] = {Value{std::move(array)}};
+    auto r = connection_.Run(*statement, params);
+    if (!r) Throw(r.error());
+    return r->Int64(0, 0).value_or(0) != 0;
+  }
+
+  // The LockKeys keys this transaction holds, and the largest of them.
+  std::unordered_set<std::int32_t> held_;
+  std::optional<std::int32_t> held_max_;
+  std::optional<pg::Statement> lock_, try_lock_;
 };
 
 }  // namespace

@@ -14,13 +14,16 @@
 
 namespace jobtrawl::storage::pg {
 
-// The advisory lock a store's transaction takes at Begin() ("jtwrite1"):
-// writers of one database commit one at a time, as SQLite's BEGIN
-// IMMEDIATE makes them, so regrouping (storage/dedup.h) never races
-// another node's. Statements outside a transaction do not take it.
-inline constexpr std::int64_t kStoreWriteLockKey = 0x6a74777269746531LL;
+// The first half of the two-key advisory locks sql::Connection::LockKeys
+// takes (pg_advisory_xact_lock(kStoreLockClass, key), "jt" as ASCII): a
+// space of its own, apart from the one-key locks (kMigrationLockKey).
+// The store locks the dedup group of each listing it matches
+// (storage/dedup.h) with them, so writers of one group take turns while
+// writers of different groups run at once.
+inline constexpr std::int32_t kStoreLockClass = 0x6a74;
 
 // Takes `connection` over; its statements live as long as the result.
+// The connection reconnects by itself (storage/pg/connection.h).
 std::unique_ptr<sql::Connection> WrapForSql(Connection connection);
 
 // The pg::Connection under a connection WrapForSql made (for migrations

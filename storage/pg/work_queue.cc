@@ -90,6 +90,9 @@ std::string_view WorkQueueSchemaSql() { return kSchema; }
 
 std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueueOptions options) {
   if (options.node.empty()) return std::unexpected(Error{"", "work queue: the node needs a name", false});
+  if (auto set = connection.SetSessionTimeouts(options.lock_timeout, options.statement_timeout); !set) {
+    return std::unexpected(std::move(set.error()));
+  }
   WorkQueue q(connection, std::move(options));
   using T = Type;
   struct Spec {

@@ -44,6 +44,7 @@
 #ifndef JOBTRAWL_STORAGE_PG_WORK_QUEUE_H_
 #define JOBTRAWL_STORAGE_PG_WORK_QUEUE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -77,6 +78,14 @@ struct WorkQueueOptions {
   // are not all due in one second. Duration::max() spreads over the whole
   // interval (a fleet's steady state, as bench/fleet_sim models it).
   work::Duration first_run_spread = std::chrono::seconds(30);
+  // The session's lock_timeout and statement_timeout, set on the
+  // connection by Open (and kept across its reconnects; they win over the
+  // URL's): a claim, heartbeat or slot reservation stuck behind another
+  // session's lock fails (transient, SQLSTATE 55P03 or 57014) within
+  // these instead of hanging, and the caller tries again, so a node's
+  // heartbeats keep going while something else is stuck. Zero: none.
+  std::chrono::milliseconds lock_timeout{5'000};
+  std::chrono::milliseconds statement_timeout{30'000};
   // The time every operation takes as `now`; when empty, or when it
   // returns nullopt, the database's clock_timestamp().
   std::function<std::optional<work::Time>()> clock;
@@ -146,8 +155,11 @@ struct HostGrant {
 
 class WorkQueue {
  public:
-  // Prepares the statements on `connection`, which must outlive the
-  // WorkQueue and hold the fleet tables (WorkQueueMigration).
+  // Sets the session timeouts and prepares the statements on
+  // `connection`, which must outlive the WorkQueue and hold the fleet
+  // tables (WorkQueueMigration). The connection reconnects by itself after
+  // a break (storage/pg/connection.h); a call that met the break fails
+  // transiently and the next one runs on the new session.
   static std::expected<WorkQueue, Error> Open(Connection& connection, WorkQueueOptions options);
 
   WorkQueue(WorkQueue&&) noexcept = default;

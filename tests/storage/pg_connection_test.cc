@@ -496,3 +496,198 @@ TEST(PgServerTest, MissingServerBinariesAreReportedAsUnavailable) {
 
 }  // namespace
 }  // namespace jobtrawl::storage::pg
+
+namespace jobtrawl::storage::pg {
+namespace {
+
+// Ends `pid`'s session from another connection and waits (on the server)
+// until its process has exited (pg_terminate_backend's timeout argument).
+void Terminate(const std::string& url, int pid) {
+  Connection admin = Connect(url);
+  auto r = admin.Exec("SELECT pg_terminate_backend($1::int, 120000)", {Value{std::int64_t{pid}}});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->Int64(0, 0), 1);
+}
+
+TEST_F(PgTest, ATerminatedSessionIsReopenedOnTheNextUseAndItsStatementsPreparedAgain) {
+  // Issue 15 review: a connection whose session the server ended
+  // (pg_terminate_backend, a restart) used to fail every later call.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE t (id bigint)"));
+  auto insert = c.Prepare("INSERT INTO t VALUES ($1)", {Type::kInt64});
+  ASSERT_TRUE(insert) << insert.error().message;
+  ASSERT_TRUE(c.Run(*insert, {Value{std::int64_t{1}}}));
+  const int before = c.BackendPid();
+  Terminate(url_, before);
+  // The goodbye is on the socket already: the call runs on a new session.
+  auto ran = c.Run(*insert, {Value{std::int64_t{2}}});
+  ASSERT_TRUE(ran) << ran.error().message;
+  EXPECT_NE(c.BackendPid(), before);
+  EXPECT_EQ(c.reconnects(), 1);
+  EXPECT_TRUE(c.ok());
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM t"), 2);
+  // A statement prepared after the reconnect, and the old one again.
+  auto select = c.Prepare("SELECT count(*) FROM t WHERE id >= $1", {Type::kInt64});
+  ASSERT_TRUE(select) << select.error().message;
+  EXPECT_EQ(c.Run(*select, {Value{std::int64_t{2}}})->Int64(0, 0), 1);
+  ASSERT_TRUE(c.Run(*insert, {Value{std::int64_t{3}}}));
+}
+
+TEST_F(PgTest, ASessionLostInsideATransactionFailsItUntilItIsEnded) {
+  // Never half a transaction: after the break every statement of it fails
+  // (transient) until ROLLBACK, which succeeds without a server; then the
+  // next use reconnects. Nothing of the lost transaction is kept.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE t (id bigint)"));
+  {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (1)"));
+    Terminate(url_, c.BackendPid());
+    auto lost = c.Exec("INSERT INTO t VALUES (2)");
+    ASSERT_FALSE(lost);
+    EXPECT_TRUE(lost.error().transient) << lost.error().message;
+    auto still = c.Exec("INSERT INTO t VALUES (3)");
+    ASSERT_FALSE(still);
+    EXPECT_TRUE(still.error().transient);
+    EXPECT_EQ(still.error().sqlstate, "08003");
+    auto committed = tx->Commit();
+    ASSERT_FALSE(committed);
+    EXPECT_TRUE(committed.error().transient);
+  }
+  {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx) << tx.error().message;
+    ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (4)"));
+    Terminate(url_, c.BackendPid());
+    EXPECT_FALSE(c.Exec("INSERT INTO t VALUES (5)"));
+    EXPECT_TRUE(tx->Rollback());
+  }
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM t"), 0);
+  EXPECT_EQ(c.reconnects(), 2);
+}
+
+TEST_F(PgTest, ACommitCutByTheBreakEndsTheTransactionAndTheNextUseReconnects) {
+  // The session ends while COMMIT runs (here a deferred trigger sleeps in
+  // it): the COMMIT fails, transiently, and ends the transaction all the
+  // same, so the caller's next transaction runs on a new session instead
+  // of failing as part of a lost one for ever.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE t (id bigint);"
+                     "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS"
+                     " $$ BEGIN PERFORM pg_sleep(3600); RETURN NULL; END $$;"
+                     "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED"
+                     " FOR EACH ROW WHEN (NEW.id = 1) EXECUTE FUNCTION slow()"));
+  auto tx = Transaction::Begin(c);
+  ASSERT_TRUE(tx);
+  ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (1)"));
+  const int pid = c.BackendPid();
+  auto committing = std::async(std::launch::async, [&] { return tx->Commit(); });
+  Connection observer = Connect(url_);
+  const bool sleeping = WaitFor([&] {
+    auto r = observer.Exec("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'",
+                           {std::int64_t{pid}});
+    return r && r->Int64(0, 0) == 1;
+  });
+  Terminate(url_, pid);
+  ASSERT_TRUE(sleeping);
+  auto committed = committing.get();
+  ASSERT_FALSE(committed);
+  EXPECT_TRUE(committed.error().transient) << committed.error().message;
+  auto next = Transaction::Begin(c);
+  ASSERT_TRUE(next) << next.error().message;
+  ASSERT_TRUE(c.Exec("INSERT INTO t VALUES (2)"));
+  ASSERT_TRUE(next->Commit());
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM t"), 1);
+}
+
+TEST_F(PgTest, ALockTimeoutFromTheOptionsIsATransientErrorNotAHang) {
+  // Issue 15 review: no session had a lock_timeout, so a stuck lock held a
+  // node forever. Here another session holds the row; the update gives up
+  // after the lock_timeout set in ConnectOptions.
+  Connection holder = Connect(url_);
+  ASSERT_TRUE(holder.Exec("CREATE TABLE t (id bigint PRIMARY KEY, n bigint); INSERT INTO t VALUES (1, 0)"));
+  auto held = Transaction::Begin(holder);
+  ASSERT_TRUE(held);
+  ASSERT_TRUE(holder.Exec("SELECT * FROM t WHERE id = 1 FOR UPDATE"));
+  auto c = Connection::Open(url_, {.lock_timeout = std::chrono::milliseconds(100)});
+  ASSERT_TRUE(c) << c.error().message;
+  auto blocked = c->Exec("UPDATE t SET n = n + 1 WHERE id = 1");
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().sqlstate, "55P03") << blocked.error().message;
+  EXPECT_TRUE(blocked.error().transient);
+  // A statement_timeout likewise, and the connection stays usable.
+  ASSERT_TRUE(c->SetSessionTimeouts(std::nullopt, std::chrono::milliseconds(100)));
+  auto slow = c->Exec("SELECT pg_sleep(3600)");
+  ASSERT_FALSE(slow);
+  EXPECT_EQ(slow.error().sqlstate, "57014") << slow.error().message;
+  EXPECT_TRUE(slow.error().transient);
+  ASSERT_TRUE(held->Commit());
+  EXPECT_TRUE(c->Exec("UPDATE t SET n = n + 1 WHERE id = 1"));
+}
+
+TEST_F(PgTest, AUrlsOwnOptionsWinOverTheTimeoutsOfConnectOptions) {
+  auto c = Connection::Open(url_ + "?options=-c%20lock_timeout%3D1234%20-c%20work_mem%3D8MB",
+                            {.lock_timeout = std::chrono::milliseconds(100),
+                             .statement_timeout = std::chrono::milliseconds(200000)});
+  ASSERT_TRUE(c) << c.error().message;
+  auto r = c->Exec("SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
+                   "current_setting('work_mem')");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->Text(0, 0), "1234ms");
+  EXPECT_EQ(r->Text(0, 1), "200s");
+  EXPECT_EQ(r->Text(0, 2), "8MB");
+}
+
+TEST(PgServerTest, AServerThatWasDownIsReconnectedWithBoundedBackoff) {
+  // The server stops (a crash, a restart) and comes back on its port:
+  // attempts meanwhile fail transiently, spaced by a doubling backoff (a
+  // fake clock here), and the first use after it is back reconnects.
+  PgServer server;
+  JOBTRAWL_REQUIRE_SERVER(server);
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  ConnectOptions o;
+  o.reconnect_backoff_min = std::chrono::seconds(1);
+  o.reconnect_backoff_max = std::chrono::seconds(2);
+  o.clock = [&] { return now; };
+  auto c = Connection::Open(server.Url(), o);
+  ASSERT_TRUE(c) << c.error().message;
+  // The test server commits asynchronously: a checkpoint makes the table
+  // outlive the crash below.
+  ASSERT_TRUE(c->Exec("CREATE TABLE t (id bigint)"));
+  ASSERT_TRUE(c->Exec("CHECKPOINT"));
+  auto insert = c->Prepare("INSERT INTO t VALUES ($1)", {Type::kInt64});
+  ASSERT_TRUE(insert);
+  server.Kill();
+  auto down = c->Run(*insert, {Value{std::int64_t{1}}});
+  ASSERT_FALSE(down);
+  EXPECT_TRUE(down.error().transient) << down.error().message;
+  EXPECT_EQ(c->reconnect_attempts(), 1);
+  // Within the backoff: no attempt at all.
+  auto waiting = c->Exec("SELECT 1");
+  ASSERT_FALSE(waiting);
+  EXPECT_TRUE(waiting.error().transient);
+  EXPECT_NE(waiting.error().message.find("next reconnection attempt"), std::string::npos) << waiting.error().message;
+  EXPECT_EQ(c->reconnect_attempts(), 1);
+  now += std::chrono::seconds(1);
+  EXPECT_FALSE(c->Exec("SELECT 1"));
+  EXPECT_EQ(c->reconnect_attempts(), 2);
+  now += std::chrono::seconds(1);  // the backoff doubled to 2 s
+  EXPECT_FALSE(c->Exec("SELECT 1"));
+  EXPECT_EQ(c->reconnect_attempts(), 2);
+  now += std::chrono::seconds(1);
+  EXPECT_FALSE(c->Exec("SELECT 1"));
+  EXPECT_EQ(c->reconnect_attempts(), 3);
+  now += std::chrono::seconds(2);  // capped at 2 s
+  EXPECT_FALSE(c->Exec("SELECT 1"));
+  EXPECT_EQ(c->reconnect_attempts(), 4);
+  ASSERT_TRUE(server.Start()) << server.why();
+  now += std::chrono::seconds(2);
+  auto back = c->Run(*insert, {Value{std::int64_t{2}}});
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(c->reconnects(), 1);
+  EXPECT_EQ(Count(*c, "SELECT max(id) FROM t"), 2);
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage::pg

@@ -497,3 +497,53 @@ TEST_F(WorkQueueTest, AFleetOnTheServerKeepsIntervalsBacksOffAndTakesOverADeadNo
 
 }  // namespace
 }  // namespace jobtrawl::storage::pg
+
+namespace jobtrawl::storage::pg {
+namespace {
+
+TEST_F(WorkQueueTest, AClaimAndAHeartbeatAfterTheSessionWasTerminatedSucceed) {
+  // Issue 15 review: the queue's connection never reconnected, so a node
+  // whose session the server ended stopped claiming and heartbeating.
+  Node node(url_, "a");
+  AddDue(node, 2, minutes(10), kT0);
+  Connection admin = Connect(url_);
+  auto ended = Must(admin.Exec("SELECT pg_terminate_backend($1::int, 120000)",
+                               {Value{std::int64_t{node.connection.BackendPid()}}}));
+  ASSERT_EQ(ended.Int64(0, 0), 1);
+  auto claims = node.q().ClaimDue(1);
+  ASSERT_TRUE(claims) << claims.error().message;
+  EXPECT_EQ(claims->size(), 1u);
+  EXPECT_EQ(node.connection.reconnects(), 1);
+  EXPECT_EQ(Must(node.q().Heartbeat()), 1);
+  // The session's timeouts came back with it.
+  auto timeouts = Must(node.connection.Exec("SELECT current_setting('lock_timeout')"));
+  EXPECT_EQ(timeouts.Text(0, 0), "5s");
+}
+
+TEST_F(WorkQueueTest, AHeartbeatOrReservationBehindAnotherSessionsLockFailsTransientlyWithinTheTimeout) {
+  // Issue 15 review: no lock_timeout, so a heartbeat stuck behind a lock
+  // hung the node (and its leases expired while it still crawled).
+  Connection c = Connect(url_);
+  WorkQueueOptions o;
+  o.node = "a";
+  o.lock_timeout = milliseconds(100);
+  WorkQueue q = Must(WorkQueue::Open(c, std::move(o)));
+  Must(q.Register());
+  ASSERT_TRUE(Must(q.ReserveHost("h.example", 1, seconds(1), minutes(1))));
+  Connection holder = Connect(url_);
+  auto held = Must(Transaction::Begin(holder));
+  Must(holder.Exec("SELECT 1 FROM nodes WHERE name = 'a' FOR UPDATE"));
+  Must(holder.Exec("SELECT 1 FROM host_budgets WHERE host = 'h.example' FOR UPDATE"));
+  auto beat = q.Heartbeat();
+  ASSERT_FALSE(beat);
+  EXPECT_EQ(beat.error().sqlstate, "55P03") << beat.error().message;
+  EXPECT_TRUE(beat.error().transient);
+  auto reserved = q.ReserveHost("h.example", 1, seconds(1), minutes(1));
+  ASSERT_FALSE(reserved);
+  EXPECT_TRUE(reserved.error().transient);
+  Must(held.Commit());
+  EXPECT_TRUE(q.Heartbeat()) << "usable once the lock is gone";
+}
+
+}  // namespace
+}  // namespace jobtrawl::storage::pg

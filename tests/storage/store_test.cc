@@ -279,31 +279,46 @@ TEST_P(PostingStoreTest, HttpCacheKeepsTheBodiesOfPostLinks) {
 }
 
 #ifdef JOBTRAWL_TEST_POSTGRESQL
-TEST_P(PostingStoreTest, ABeginThatCannotTakeTheWriteLockLeavesTheStoreUsable) {
-  // PostgreSQL: Begin takes the store's advisory write lock. When that
-  // fails (here lock_timeout, while another session holds the lock) the
-  // transaction it opened must not stay open and aborted, or every later
-  // call of this store fails ("current transaction is aborted").
-  if (GetParam() != Backend::kPostgres) {
-    GTEST_SKIP() << "the lock under test is PostgreSQL's (SQLite's BEGIN IMMEDIATE waits on its busy timeout)";
-  }
-  const std::string location = testing::ReopenableLocation("failed-begin");
-  auto store = PostingStore::Open(location + "?options=-c%20lock_timeout%3D100");
+TEST_P(PostingStoreTest, AWriteAfterTheServerEndedTheSessionSucceeds) {
+  // Issue 15 review: the store's PostgreSQL connection never reconnected:
+  // after a server restart or pg_terminate_backend every later write
+  // failed, and a long-running node silently stopped storing. Outside a
+  // transaction the next call reconnects; inside one the transaction fails
+  // (transient, so the crawl's writer tries the batch again) and the next
+  // one runs on a new session.
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "the connection under test is PostgreSQL's";
+  const std::string location = testing::ReopenableLocation("reconnect");
+  auto store = PostingStore::Open(location);
   ASSERT_TRUE(store.has_value()) << store.error().message;
   auto source = (*store)->EnsureSource("board", "html", "t0");
   ASSERT_TRUE(source.has_value()) << source.error().message;
-  auto holder = pg::Connection::Open(location);
-  ASSERT_TRUE(holder.has_value()) << holder.error().message;
-  ASSERT_TRUE(holder->Exec("SELECT pg_advisory_lock(" + std::to_string(pg::kStoreWriteLockKey) + ")").has_value());
-  EXPECT_FALSE((*store)->Begin().has_value());
-  ASSERT_TRUE(holder->Exec("SELECT pg_advisory_unlock(" + std::to_string(pg::kStoreWriteLockKey) + ")").has_value());
-  auto began = (*store)->Begin();
-  ASSERT_TRUE(began.has_value()) << began.error().message;
-  const Posting p = MakePosting("https://board.example/jobs/1", "Platform Engineer");
-  auto stored = (*store)->Upsert(*source, std::span(&p, 1), "t1");
+  auto admin = pg::Connection::Open(location);
+  ASSERT_TRUE(admin.has_value()) << admin.error().message;
+  auto terminate = [&] {
+    const std::int64_t pid = Count(**store, "SELECT pg_backend_pid()");
+    auto r = admin->Exec("SELECT pg_terminate_backend($1::int, 120000)", {pg::Value{pid}});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    ASSERT_EQ(r->Int64(0, 0), 1);
+  };
+  terminate();
+  const Posting p1 = MakePosting("https://board.example/jobs/1", "Platform Engineer");
+  auto stored = (*store)->Upsert(*source, std::span(&p1, 1), "t1");
   ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  // Inside a transaction: that transaction fails, transiently.
+  ASSERT_TRUE((*store)->Begin().has_value());
+  const Posting p2 = MakePosting("https://board.example/jobs/2", "Data Engineer");
+  ASSERT_TRUE((*store)->Upsert(*source, std::span(&p2, 1), "t2").has_value());
+  terminate();
+  auto lost = (*store)->Upsert(*source, std::span(&p2, 1), "t2");
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_TRUE(lost.error().transient) << lost.error().message;
+  (*store)->Rollback();
+  // The writer's retry.
+  ASSERT_TRUE((*store)->Begin().has_value());
+  ASSERT_TRUE((*store)->Upsert(*source, std::span(&p2, 1), "t2").has_value());
   auto committed = (*store)->Commit();
   ASSERT_TRUE(committed.has_value()) << committed.error().message;
+  EXPECT_EQ(Count(**store, "SELECT count(*) FROM listings"), 2);
 }
 #endif
 

@@ -126,6 +126,21 @@ void PgServer::Kill() {
   RunScript(dir_, "stop");
 }
 
+bool PgServer::Start() {
+  if (running_ || dir_.empty()) return running_;
+  const int status = RunScript(dir_, "start");
+  if (status != 0) {
+    why_ = ReadFile(dir_ / "start.err");
+    return false;
+  }
+  running_ = true;
+  if (std::atoi(ReadFile(dir_ / "pg" / "port").c_str()) != port_) {
+    why_ = "the server came back on another port";
+    return false;
+  }
+  return true;
+}
+
 PgServer& SharedPgServer() {
   if (!Shared()) Shared() = std::make_unique<PgServer>();
   return *Shared();

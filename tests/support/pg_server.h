@@ -49,6 +49,9 @@ class PgServer {
   // Stops the server now, as a crash would (immediate shutdown: every
   // server process exits at once without a checkpoint).
   void Kill();
+  // Starts the server killed by Kill() again, on its port and with its
+  // data; false (why() says why) when it did not start there.
+  bool Start();
 
  private:
   std::filesystem::path dir_;
