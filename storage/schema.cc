@@ -620,8 +620,12 @@ CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
 // numbers equal, as `jobtrawl migrate` requires.
 constexpr std::string_view kV17 = "-- PostgreSQL only: the fleet tables (storage/pg/work_queue.h)\n";
 
-constexpr std::array<std::string_view, 17> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,
-                                                          kV10, kV11, kV12, kV13, kV14, kV15, kV16, kV17};
+// Version 18: nothing on SQLite either. PostgreSQL's version 18 adds the
+// fleet's node_sources and the nodes' lease ttl.
+constexpr std::string_view kV18 = "-- PostgreSQL only: node_sources, nodes.lease_ttl (storage/pg/work_queue.h)\n";
+
+constexpr std::array<std::string_view, 18> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,
+                                                          kV10, kV11, kV12, kV13, kV14, kV15, kV16, kV17, kV18};
 
 }  // namespace
 

@@ -446,8 +446,12 @@ const std::string& V17() {
   return sql;
 }
 
-const std::array<Migration, 3>& Migrations() {
-  static const std::array<Migration, 3> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}}};
+// Version 18: the fleet's second migration (storage/pg/work_queue.h):
+// node_sources (each node's source list), nodes.lease_ttl and
+// nodes.source_list.
+const std::array<Migration, 4>& Migrations() {
+  static const std::array<Migration, 4> migrations = {
+      {{15, kV15}, {16, kV16}, {17, V17()}, {18, WorkQueueSchemaSqlV2()}}};
   return migrations;
 }
 
