@@ -18,8 +18,12 @@
 #include <map>
 
 #include "app/query_commands.h"
+#include "model/database_location.h"
 #include "model/date_time.h"
 #include "storage/reader.h"
+#ifdef JOBTRAWL_HAVE_PG
+#include "storage/pg/search_query.h"
+#endif
 
 extern char** environ;
 
@@ -46,7 +50,17 @@ std::vector<config::ConfigError> CheckAlerts(const config::Config& config) {
   std::vector<config::ConfigError> errors;
   for (const config::AlertConfig& a : config.alerts) {
     if (a.query.empty()) continue;
-    if (auto why = storage::CheckSearchQuery(a.query)) {
+    std::optional<std::string> why = storage::CheckSearchQuery(a.query);
+#ifdef JOBTRAWL_HAVE_PG
+    // On PostgreSQL the query is also made a tsquery (storage/pg/search_query.h),
+    // which refuses what tsquery cannot say (NEAR, ^).
+    if (!why && IsPostgresUrl(config.storage.database.native())) {
+      if (std::string pg = storage::pg::CheckPgSearchQuery(a.query); !pg.empty()) {
+        why = pg + " (on PostgreSQL)";
+      }
+    }
+#endif
+    if (why) {
       errors.push_back({config.path.string(), a.query_line > 0 ? a.query_line : a.line,
                         a.query_line > 0 ? a.query_column : a.column,
                         "[[alert]] \"" + a.name + "\": cannot read the query \"" + a.query + "\": " + *why +
@@ -311,6 +325,11 @@ std::expected<AlertDelivery::Pass, Error> AlertDelivery::DeliverDue() {
       Count(alert, "given_up", n);
     }
   }
+  if (!last_prune_ || std::chrono::steady_clock::now() - *last_prune_ >= kPruneEvery) {
+    auto pruned = store_->PruneOutbox(FormatUtc(options_.now() - options_.keep_delivered));
+    if (!pruned) return std::unexpected(pruned.error());
+    last_prune_ = std::chrono::steady_clock::now();
+  }
   auto due = store_->DueOutbox(now, 200);
   if (!due) return std::unexpected(due.error());
   // By alert, in the order they were queued.
@@ -345,7 +364,7 @@ std::expected<AlertDelivery::Pass, Error> AlertDelivery::DeliverDue() {
         json::value alarm = json::parse(item.payload, ec);
         o["alarm"] = ec ? json::value(item.payload) : std::move(alarm);
       } else {
-        auto row = item.posting_id ? storage::PostingRow(store_->database(), *item.posting_id)
+        auto row = item.posting_id ? store_->AlertPosting(*item.posting_id)
                                    : std::expected<std::optional<storage::Row>, Error>(std::nullopt);
         if (!row) return std::unexpected(row.error());
         if (!*row) {

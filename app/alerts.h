@@ -17,6 +17,16 @@
 // timeout. A row still undelivered give_up_after ([delivery]) after it
 // was queued is given up (kept, with next_attempt_at "never").
 //
+// Rows done with are pruned (PostingStore::PruneOutbox), at most once an
+// hour per AlertDelivery: a row delivered more than keep_delivered
+// (kKeepDeliveredAlerts, 30 days) ago, and a given-up row queued more
+// than that ago. Breakage alarms are kept (one row per breakage).
+//
+// Both engines: on PostgreSQL (a postgresql:// database) the outbox, the
+// claims and the rules' matching are the same (a rule's query matches as
+// `jobtrawl search` matches there); every fleet node may deliver, and a
+// row's claim keeps two nodes from sending it both.
+//
 // Delivery is at least once, not exactly once. A row is sent again, with
 // the same idempotency_key (in the payload, and the webhook's
 // Idempotency-Key header), whenever its target took it but the delivered
@@ -55,11 +65,15 @@
 
 namespace jobtrawl::app {
 
+// How long delivered alerts stay in alert_outbox (README "Alerts").
+inline constexpr std::chrono::hours kKeepDeliveredAlerts{24 * 30};
+
 // The store's rules for the config's [[alert]] entries.
 std::vector<storage::AlertRule> AlertRules(const std::vector<config::AlertConfig>& alerts);
 
 // Errors for [[alert]] entries the config reader cannot check alone: a
-// query FTS5 cannot read. `check-config` and the commands that crawl fail
+// query FTS5 cannot read, or, for a postgresql:// database, one that
+// cannot be made a tsquery (storage/pg/search_query.h: NEAR, ^). `check-config` and the commands that crawl fail
 // on them.
 std::vector<config::ConfigError> CheckAlerts(const config::Config& config);
 
@@ -79,13 +93,16 @@ class AlertDelivery {
     std::function<void(const std::string& alert, std::string_view outcome, int n)> on_outcome;
     // The rows waiting after each DeliverDue (CountPendingOutbox).
     std::function<void(std::int64_t pending)> on_pending;
+    // Delivered rows older than this are deleted (see above).
+    std::chrono::milliseconds keep_delivered = kKeepDeliveredAlerts;
   };
   struct Pass {
     int delivered = 0;
     int failed = 0;  // attempts that failed (to be tried again)
   };
 
-  // Opens its own connection to the database (which must exist).
+  // Opens its own connection to the database (which must exist): a file,
+  // or a postgresql:// URL.
   static std::expected<std::unique_ptr<AlertDelivery>, Error> Open(const std::filesystem::path& database,
                                                                    Options options);
   AlertDelivery(const AlertDelivery&) = delete;
@@ -132,6 +149,8 @@ class AlertDelivery {
   config::DeliveryConfig delivery_;          // guarded by config_mu_
   std::atomic<bool> stop_{false};
   std::optional<std::chrono::steady_clock::time_point> deadline_;  // FlushFor's; delivering thread only
+  static constexpr std::chrono::hours kPruneEvery{1};
+  std::optional<std::chrono::steady_clock::time_point> last_prune_;  // delivering thread only
 };
 
 // Runs an AlertDelivery on a thread of its own: a pass whenever Wake() is

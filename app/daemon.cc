@@ -271,11 +271,6 @@ class Daemon::Impl {
   // a thread of its own; the writer wakes it after each commit that queued
   // alerts.
   void StartDelivery() {
-    if (fleet_mode_) {
-      // The delivery worker reads the outbox from a SQLite file only.
-      Log(LogLevel::kWarning, "alerts are not delivered from a PostgreSQL database yet; they wait in alert_outbox");
-      return;
-    }
     auto delivery = AlertDelivery::Open(
         config_.storage.database,
         {.alerts = config_.alerts,

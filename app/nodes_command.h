@@ -20,7 +20,7 @@ struct NodesOptions {
   std::string format;                    // table | json; empty: table
   // A node whose heartbeat is older than its own lease ttl (stored when it
   // registered) is "silent" (dead or cut off; its leases expire); this is
-  // the ttl of a node that stored none (registered before schema 18).
+  // the ttl of a node that stored none (registered before schema 20).
   storage::work::Duration live_within = std::chrono::minutes(2);
 };
 

@@ -57,16 +57,34 @@ class PostingGenerator {
     return p;
   }
 
-  // Turns `job` into the Staff opening of a pair and returns the Junior one
+  // Turns `job` into the higher opening of a pair and returns the lower one
   // (job number `n`): the same company, title family and description but
   // for its closing date, a different job (issue 12 part 6: dedup merged
-  // such pairs).
+  // such pairs). A Staff and a Junior opening, or, where the role word has
+  // a level of its own that normalize::SeniorityOf gives both titles
+  // ("manager": lead, "architect": staff), a Staff and a Lead manager or a
+  // Principal and a Senior architect: dedup merged those too (review of
+  // issue 12 part 1).
   Posting Twin(Posting& job, std::int64_t n) {
     Posting twin = job;
-    job.title = "Staff " + *job.title;
-    job.seniority = "staff";
-    twin.title = "Junior " + *twin.title;
-    twin.seniority = "entry";
+    const std::string title = *job.title;
+    auto ends_with = [&](std::string_view word) {
+      return title.size() >= word.size() && title.compare(title.size() - word.size(), word.size(), word) == 0;
+    };
+    if (ends_with("manager")) {
+      job.title = "Staff " + title;
+      twin.title = "Lead " + *twin.title;
+      job.seniority = twin.seniority = "lead";
+    } else if (ends_with("architect")) {
+      job.title = "Principal " + title;
+      twin.title = "Senior " + *twin.title;
+      job.seniority = twin.seniority = "staff";
+    } else {
+      job.title = "Staff " + title;
+      job.seniority = "staff";
+      twin.title = "Junior " + *twin.title;
+      twin.seniority = "entry";
+    }
     twin.external_id = std::to_string(n);
     twin.url = job.url.substr(0, job.url.rfind('/') + 1) + std::to_string(n);
     std::string& d = *twin.description;

@@ -8,7 +8,9 @@
 //    words, companies with their own introduction, benefits and four
 //    titles, so many same-title same-company jobs that differ in their
 //    duties). Every 25th job comes as a pair, a Staff and a Junior
-//    opening with one description (PostingGenerator::Twin): two jobs. A
+//    opening with one description (PostingGenerator::Twin; a Staff and a
+//    Lead manager, a Principal and a Senior architect, whose seniority is
+//    the role word's on both): two jobs. A
 //    fifth of the N are an aggregator's lightly edited copies of ATS jobs
 //    (casing, white space, two synonyms, a date three days later),
 //    arriving in pages of 100 some time after their originals.

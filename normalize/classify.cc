@@ -103,10 +103,49 @@ std::vector<std::string> EmploymentTypes(std::string_view text) {
 
 namespace {
 
+// The parts of a title: split at punctuation that separates a qualifier or
+// a place (", Berlin", " - Remote", "(m/w/d)", " | ", ": ", " / "), not at
+// a '.' or a '-' inside a word.
+std::vector<std::string_view> TitleParts(std::string_view title) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i < title.size(); ++i) {
+    const char c = title[i];
+    size_t cut = 0;  // bytes of the separator at i
+    if (c == ',' || c == ';' || c == ':' || c == '|' || c == '(' || c == ')' || c == '[' || c == ']' ||
+        c == '/') {
+      cut = 1;
+    } else if (c == ' ' && title.compare(i, 3, " - ") == 0) {
+      cut = 3;
+    } else if (c == ' ' && (title.compare(i, 5, " \xE2\x80\x93 ") == 0 || title.compare(i, 5, " \xE2\x80\x94 ") == 0)) {
+      cut = 5;  // " – ", " — "
+    }
+    if (cut == 0) continue;
+    parts.push_back(title.substr(start, i - start));
+    start = i + cut;
+    i = start - 1;
+  }
+  parts.push_back(title.substr(std::min(start, title.size())));
+  return parts;
+}
+
 std::optional<Seniority> SeniorityOfUncached(std::string_view title) {
   const Tables& t = Tables::Get();
-  const std::string folded = Fold(title);
+  // Folded words, and for each whether it is the last of its part: a level
+  // number counts there ("Engineer II", "Engineer II - Berlin").
+  std::string folded;
+  std::vector<size_t> part_ends;  // in words
+  for (std::string_view part : TitleParts(title)) {
+    const std::string f = Fold(part);
+    const size_t n = Words(f).size();
+    if (n == 0) continue;
+    AppendJoined(folded, f, " ");
+    part_ends.push_back((part_ends.empty() ? 0 : part_ends.back()) + n);
+  }
   std::vector<std::string_view> words = Words(folded);
+  auto ends_part = [&](size_t end) {
+    return std::find(part_ends.begin(), part_ends.end(), end) != part_ends.end();
+  };
   std::optional<Seniority> best;
   for (size_t i = 0; i < words.size(); ++i) {
     // "Assistant to the CEO": what follows names someone else's level.
@@ -116,10 +155,11 @@ std::optional<Seniority> SeniorityOfUncached(std::string_view title) {
       for (size_t k = i; k < i + n; ++k) AppendJoined(phrase, words[k], " ");
       auto it = t.seniority.find(phrase);
       if (it == t.seniority.end()) continue;
-      // Level numbers count only at the end: "Engineer II", not "2 Engineers".
+      // Level numbers count only at the end of a part: "Engineer II",
+      // "Engineer II - Berlin", not "2 Engineers".
       const bool numeral = phrase == "i" || phrase == "ii" || phrase == "iii" || phrase == "iv" ||
                            phrase == "1" || phrase == "2" || phrase == "3";
-      if (numeral && i + n != words.size()) break;
+      if (numeral && !ends_part(i + n)) break;
       if (it->second != "none" && (!best || LevelRank(it->second) > LevelRank(best->level))) {
         best = Seniority{it->second, phrase};
       }

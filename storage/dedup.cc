@@ -90,16 +90,123 @@ bool Intersect(const std::vector<std::string>& a, const std::vector<std::string>
   return false;
 }
 
+bool IsWordByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Whether the text between two words of a title ends the part of the title
+// the first one is in: any punctuation but a '.' ("Sr. Engineer") or a
+// '-' inside a word ("Engineering-Manager"); " - " does.
+bool EndsPart(std::string_view gap) {
+  bool space = false, dash = false;
+  for (char c : gap) {
+    if (c == ' ' || c == '\t') {
+      space = true;
+    } else if (c == '-') {
+      dash = true;
+    } else if (c != '.') {
+      return true;
+    }
+  }
+  return dash && space;
+}
+
+// normalize/data/seniority.tsv's levels that are not a role of their own,
+// in one spelling each. A test checks that every such word of the table is
+// here (tests/storage/dedup_test.cc).
+enum class LevelPlace { kAnywhere, kBeforeAWord, kEndOfPart };
+struct LevelWord {
+  std::string_view word;
+  std::string_view spelling;
+  LevelPlace place;
+};
+constexpr LevelWord kLevelWords[] = {
+    {"junior", "junior", LevelPlace::kAnywhere},   {"jr", "junior", LevelPlace::kAnywhere},
+    {"entry", "entry", LevelPlace::kAnywhere},     {"graduate", "graduate", LevelPlace::kAnywhere},
+    {"grad", "graduate", LevelPlace::kAnywhere},   {"associate", "associate", LevelPlace::kBeforeAWord},
+    {"mid", "mid", LevelPlace::kAnywhere},         {"midlevel", "mid", LevelPlace::kAnywhere},
+    {"intermediate", "intermediate", LevelPlace::kAnywhere},
+    {"regular", "regular", LevelPlace::kAnywhere}, {"senior", "senior", LevelPlace::kAnywhere},
+    {"sr", "senior", LevelPlace::kAnywhere},       {"snr", "senior", LevelPlace::kAnywhere},
+    {"experienced", "experienced", LevelPlace::kAnywhere},
+    {"staff", "staff", LevelPlace::kAnywhere},     {"principal", "principal", LevelPlace::kAnywhere},
+    {"distinguished", "distinguished", LevelPlace::kAnywhere},
+    {"lead", "lead", LevelPlace::kBeforeAWord},    {"i", "1", LevelPlace::kEndOfPart},
+    {"1", "1", LevelPlace::kEndOfPart},            {"ii", "2", LevelPlace::kEndOfPart},
+    {"2", "2", LevelPlace::kEndOfPart},            {"iii", "3", LevelPlace::kEndOfPart},
+    {"3", "3", LevelPlace::kEndOfPart},            {"iv", "4", LevelPlace::kEndOfPart},
+};
+
 }  // namespace
+
+std::string TitleLevelWords(std::string_view title) {
+  struct Word {
+    std::string text;
+    bool ends_part = false;
+  };
+  std::vector<Word> words;
+  size_t i = 0;
+  while (i < title.size() && !IsWordByte(title[i])) ++i;
+  while (i < title.size()) {
+    size_t end = i;
+    while (end < title.size() && IsWordByte(title[end])) ++end;
+    size_t next = end;
+    while (next < title.size() && !IsWordByte(title[next])) ++next;
+    words.push_back({AsciiLower(title.substr(i, end - i)),
+                     next == title.size() || EndsPart(title.substr(end, next - end))});
+    i = next;
+  }
+  std::vector<std::string_view> found;
+  for (const Word& w : words) {
+    if (w.text == "to" || w.text == "for") break;
+    for (const LevelWord& level : kLevelWords) {
+      if (level.word != w.text) continue;
+      const bool counts = level.place == LevelPlace::kAnywhere ||
+                          (level.place == LevelPlace::kBeforeAWord && !w.ends_part) ||
+                          (level.place == LevelPlace::kEndOfPart && w.ends_part);
+      if (counts) found.push_back(level.spelling);
+      break;
+    }
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  std::string out;
+  for (std::string_view w : found) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+std::optional<std::string> MatchedTitleFamily(const std::optional<std::string>& title_family,
+                                              const std::optional<std::string>& title) {
+  if (!title_family || title_family->empty()) return std::nullopt;
+  std::string out = title ? TitleLevelWords(*title) : std::string();
+  std::string_view family = *title_family;
+  while (!family.empty()) {
+    const size_t space = family.find(' ');
+    std::string_view word = family.substr(0, space);
+    if (word == "mgr") word = "manager";
+    if (word == "&") word = "and";
+    if (!word.empty()) {
+      if (!out.empty()) out += ' ';
+      out += word;
+    }
+    if (space == std::string_view::npos) break;
+    family.remove_prefix(space + 1);
+  }
+  return out;
+}
 
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
                            const std::optional<std::string>& title_family,
                            const std::vector<std::string>& city_names,
                            const std::optional<std::string>& description,
-                           const std::optional<std::string>& seniority) {
+                           const std::optional<std::string>& seniority,
+                           const std::optional<std::string>& title) {
   ListingFeatures f;
   if (company_key && !company_key->empty()) f.company_key = company_key;
-  if (title_family && !title_family->empty()) f.title_family = title_family;
+  f.title_family = MatchedTitleFamily(title_family, title);
   f.cities = CityKeys(city_names);
   if (description) f.simhash = SimHash(*description);
   if (seniority && !seniority->empty()) f.seniority = seniority;
@@ -112,7 +219,7 @@ ListingFeatures FeaturesOf(const Posting& p) {
     if (place.city) names.push_back(*place.city);
   }
   if (names.empty() && p.city) names.push_back(*p.city);
-  return FeaturesOf(p.company_key, p.title_family, names, p.description, p.seniority);
+  return FeaturesOf(p.company_key, p.title_family, names, p.description, p.seniority, p.title);
 }
 
 std::string JoinCities(const std::vector<std::string>& cities) {

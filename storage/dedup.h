@@ -39,11 +39,36 @@ namespace jobtrawl::storage::internal {
 // 2 (schema v14): the seniority; SimHash counts each distinct word once.
 // 3 (schema v15): a seniority stated by one title only is a mismatch too
 // (the features are the same; the bump regroups what the old rule merged).
-inline constexpr int kFeaturesVersion = 3;
+// 4 (schema v18): title_family holds the title's level words too
+// (MatchedTitleFamily), so "Staff" and "Lead Engineering Manager" differ
+// although both titles' seniority is the role word's ("manager": lead).
+inline constexpr int kFeaturesVersion = 4;
+
+// The level words of `title` (docs/schema.md "Deduplication"): the words
+// normalize/data/seniority.tsv lists as a level that are not a role of
+// their own, each in one spelling ("sr", "sr." and "snr" are "senior";
+// "jr" "junior"; "grad" "graduate"; "midlevel" "mid"; "i" "1", "ii" "2",
+// "iii" "3"), sorted, unique, joined by spaces; "" when there is none.
+// "lead" and "associate" count before another word of their part of the
+// title ("Lead Engineer"), not at its end ("Team Lead", "Sales
+// Associate"); a level number only at the end of a part ("Engineer II",
+// "Engineer II - Berlin", not "2 Engineers"). A part ends at punctuation
+// other than '.' and a '-' inside a word. Words after "to" or "for" name
+// someone else's level ("Assistant to the Senior Director") and are not
+// read. ASCII letters are compared without case; other bytes separate words.
+std::string TitleLevelWords(std::string_view title);
+
+// What two listings' titles must agree on: `title_family` (from
+// normalize/) with "mgr" read as "manager" and "&" as "and", after
+// TitleLevelWords(title) ("staff engineering manager"). nullopt when the
+// family is absent or empty.
+std::optional<std::string> MatchedTitleFamily(const std::optional<std::string>& title_family,
+                                              const std::optional<std::string>& title);
 
 // What a listing is matched on.
 struct ListingFeatures {
   std::optional<std::string> company_key;
+  // MatchedTitleFamily: the title family with the title's level words.
   std::optional<std::string> title_family;
   std::vector<std::string> cities;  // ASCII-lower-cased, sorted, unique; empty: none named
   std::optional<std::uint64_t> simhash;
@@ -56,15 +81,17 @@ struct ListingFeatures {
   bool operator==(const ListingFeatures&) const = default;
 };
 
-// From a normalized posting: its company_key, title_family, the cities of
-// its places (or its city), and the SimHash of its plain description.
+// From a normalized posting: its company_key, title_family with the level
+// words of its title, the cities of its places (or its city), the SimHash
+// of its plain description and its seniority.
 ListingFeatures FeaturesOf(const Posting& p);
 // The same from stored columns (places as the JSON the store writes).
 ListingFeatures FeaturesOf(const std::optional<std::string>& company_key,
                            const std::optional<std::string>& title_family,
                            const std::vector<std::string>& city_names,
                            const std::optional<std::string>& description,
-                           const std::optional<std::string>& seniority = std::nullopt);
+                           const std::optional<std::string>& seniority,
+                           const std::optional<std::string>& title);
 
 // "berlin; munich" for the listings.cities column; "" stays NULL.
 std::string JoinCities(const std::vector<std::string>& cities);

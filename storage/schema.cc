@@ -620,12 +620,32 @@ CREATE INDEX postings_closed ON postings(id) WHERE closed_at IS NOT NULL;
 // numbers equal, as `jobtrawl migrate` requires.
 constexpr std::string_view kV17 = "-- PostgreSQL only: the fleet tables (storage/pg/work_queue.h)\n";
 
-// Version 18: nothing on SQLite either. PostgreSQL's version 18 adds the
-// fleet's node_sources and the nodes' lease ttl.
-constexpr std::string_view kV18 = "-- PostgreSQL only: node_sources, nodes.lease_ttl (storage/pg/work_queue.h)\n";
+// Version 18: delivered alerts are pruned (app/alerts.h
+// kKeepDeliveredAlerts): this partial index finds the delivered rows by
+// age without reading the undelivered ones. PostgreSQL's version 18 adds
+// the same index and the triggers that note new and reopened postings for
+// alerts (SQLite notes them with TEMP triggers of the writer's connection).
+constexpr std::string_view kV18 = R"sql(
+CREATE INDEX alert_outbox_delivered ON alert_outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+)sql";
 
-constexpr std::array<std::string_view, 18> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,
-                                                          kV10, kV11, kV12, kV13, kV14, kV15, kV16, kV17, kV18};
+// Version 19: dedup precision (review of issue 12 part 1). A listing's
+// title_family holds the level words of its title too (storage/dedup.h
+// MatchedTitleFamily): "Staff" and "Lead Engineering Manager" both have
+// the seniority of their role word ("manager": lead) and one family, and
+// were merged. Features version 4 is recomputed for every listing by
+// PostingStore::Open, which regroups them.
+constexpr std::string_view kV19 = R"sql(
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 4;
+)sql";
+
+// Version 20: nothing on SQLite. PostgreSQL's version 20 adds the fleet's
+// node_sources and the nodes' lease ttl (storage/pg/work_queue.h).
+constexpr std::string_view kV20 = "-- PostgreSQL only: node_sources, nodes.lease_ttl (storage/pg/work_queue.h)\n";
+
+constexpr std::array<std::string_view, 20> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,  kV10,
+                                                          kV11, kV12, kV13, kV14, kV15, kV16, kV17, kV18, kV19, kV20};
 
 }  // namespace
 

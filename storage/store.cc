@@ -22,6 +22,7 @@
 #include "storage/sqlite_file.h"
 
 #ifdef JOBTRAWL_HAVE_POSTGRESQL
+#include "storage/pg/reader.h"
 #include "storage/pg/schema.h"
 #include "storage/pg/sql_pg.h"
 #endif
@@ -725,18 +726,18 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   };
   const std::string select =
       "SELECT l.id, " + pick("company_key") + ", " + pick("title_family") + ", " + pick("places") +
-      ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") +
+      ", " + pick("city") + ", " + pick("description") + ", " + pick("seniority") + ", " + pick("title") +
       " FROM listings l " + std::string(sqlite ? "INDEXED BY listings_features_stale " : "") +
       "JOIN postings p ON p.id = l.posting_id "
       "LEFT JOIN listing_copies c ON c.listing_id = l.id "
-      "WHERE l.features_version < 3 LIMIT 1000";
+      "WHERE l.features_version < 4 LIMIT 1000";
   // Every row read gets the current version and so leaves the index: the
   // loop ends, in whatever order SQLite gives them (grouping does not
   // depend on it).
   std::int64_t after = 0;
   for (;;) {
     auto more = Atomically(*conn_, "cannot fill in matching features", [&] {
-      static_assert(internal::kFeaturesVersion == 3, "the literal above and listings_features_stale");
+      static_assert(internal::kFeaturesVersion == 4, "the literal above and listings_features_stale");
       auto q = conn_->Cached(select);
       auto cities = conn_->Cached(
           sqlite ? "SELECT json_extract(value, '$.city') FROM "
@@ -763,7 +764,7 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
         if (names.empty()) {
           if (auto city = text(4)) names.push_back(*city);
         }
-        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5), text(6));
+        const internal::ListingFeatures f = internal::FeaturesOf(text(1), text(2), names, text(5), text(6), text(7));
         stmts_->update_features->Reset();
         internal::BindFeatures(*stmts_->update_features, 1, f);
         stmts_->update_features->Bind(11, after);
@@ -1430,8 +1431,14 @@ std::expected<std::optional<std::string>, Error> PostingStore::LastGoodRunStats(
 
 std::expected<void, Error> PostingStore::CaptureFreshPostings() {
   if (!db_) {
-    return std::unexpected(
-        Error::InvalidArgument("alerts ([[alert]]) are not yet available on a PostgreSQL database"));
+    // PostgreSQL: the schema's triggers (pg schema v18) note postings in
+    // this session's temporary table once the session asks for it; both
+    // are rolled back with a transaction that made them.
+    return Guard("cannot note new postings for alerts", [&] {
+      conn_->Exec(
+          "CREATE TEMP TABLE IF NOT EXISTS fresh_postings (id bigint PRIMARY KEY, event text NOT NULL);"
+          "SET jobtrawl.capture_fresh = 'on'");
+    });
   }
   return Guard("cannot note new postings for alerts", [&] {
     // TEMP: this connection's only, and rolled back with its transaction.
@@ -1450,11 +1457,20 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
                                                       std::vector<std::string>* skipped) {
   if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
   return Guard("cannot add alerts to the outbox", [&]() -> int {
-    if (!db_) return 0;  // PostgreSQL: nothing captured (CaptureFreshPostings)
-    if (db_->execAndGet("SELECT count(*) FROM temp.sqlite_master WHERE name = 'fresh_postings'").getInt() == 0) {
+    const bool pg = db_ == nullptr;
+    if (pg) {
+      if (conn_->QueryInt64("SELECT CASE WHEN to_regclass('pg_temp.fresh_postings') IS NULL THEN 0 ELSE 1 END") == 0) {
+        return 0;
+      }
+    } else if (db_->execAndGet("SELECT count(*) FROM temp.sqlite_master WHERE name = 'fresh_postings'").getInt() == 0) {
       return 0;
     }
-    if (conn_->QueryInt64("SELECT count(*) FROM temp.fresh_postings") == 0) return 0;
+    const std::string fresh = pg ? "pg_temp.fresh_postings" : "temp.fresh_postings";
+    if (conn_->QueryInt64("SELECT count(*) FROM " + fresh) == 0) return 0;
+    // PostgreSQL: a rule the server refuses is undone to a savepoint (a
+    // failed statement ends the whole transaction there), which needs one.
+    std::optional<sql::Transaction> own;
+    if (pg) own.emplace(*conn_);
     // A rule's full-text query reads postings_fts: the postings this
     // transaction queued for the search index (schema v11) go in first, and
     // the batch goes on for what follows.
@@ -1464,15 +1480,26 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
       FlushSearchBatch();
       StartSearchBatch();
     }
-    auto event = conn_->Cached("SELECT event FROM temp.fresh_postings WHERE id = ?");
+    auto event = conn_->Cached("SELECT event FROM " + fresh + " WHERE id = ?");
     auto insert = conn_->Cached("INSERT INTO alert_outbox (alert, event, posting_id, idempotency_key, "
                              "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING");
     int added = 0;
     for (const AlertRule& rule : rules) {
       if (!rule.postings) continue;
-      auto ids = MatchingPostings(*db_, rule.filter, "SELECT id FROM temp.fresh_postings");
+      std::expected<std::vector<std::int64_t>, Error> ids = std::vector<std::int64_t>();
+      if (!pg) {
+        ids = MatchingPostings(*db_, rule.filter, "SELECT id FROM temp.fresh_postings");
+        if (!ids && ids.error().transient) throw SQLite::Exception(ids.error().message, SQLITE_BUSY);
+      } else {
+#ifdef JOBTRAWL_HAVE_POSTGRESQL
+        conn_->Exec("SAVEPOINT jobtrawl_alert_rule");
+        ids = pg::MatchingPostings(*pg::Underlying(*conn_), rule.filter, "SELECT id FROM pg_temp.fresh_postings");
+        if (!ids && ids.error().transient) throw sql::Exception(ids.error().message, 0, "", true);
+        if (!ids) conn_->Exec("ROLLBACK TO SAVEPOINT jobtrawl_alert_rule");
+        conn_->Exec("RELEASE SAVEPOINT jobtrawl_alert_rule");
+#endif
+      }
       if (!ids) {
-        if (ids.error().transient) throw SQLite::Exception(ids.error().message, SQLITE_BUSY);
         if (skipped != nullptr) skipped->push_back(rule.name + ": " + ids.error().message);
         continue;
       }
@@ -1492,7 +1519,8 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
         added += insert.Exec();
       }
     }
-    conn_->Exec("DELETE FROM temp.fresh_postings");
+    conn_->Exec("DELETE FROM " + fresh);
+    if (own) own->Commit();
     return added;
   });
 }
@@ -1639,6 +1667,29 @@ std::expected<void, Error> PostingStore::MarkDeliveryFailed(std::span<const std:
       u.Bind(3, id);
       u.Exec();
     }
+  });
+}
+
+std::expected<std::optional<Row>, Error> PostingStore::AlertPosting(std::int64_t id) {
+  if (!db_) {
+#ifdef JOBTRAWL_HAVE_POSTGRESQL
+    return pg::PostingRow(*pg::Underlying(*conn_), id);
+#else
+    return std::unexpected(Error::InvalidArgument("built without PostgreSQL"));
+#endif
+  }
+  return PostingRow(*db_, id);
+}
+
+std::expected<int, Error> PostingStore::PruneOutbox(std::string_view before) {
+  if (auto f = Fault("prune outbox")) return std::unexpected(*f);
+  return Atomically(*conn_, "cannot prune the alert outbox", [&] {
+    auto d = conn_->Cached(
+        "DELETE FROM alert_outbox WHERE event <> 'degraded' AND ("
+        "(delivered_at IS NOT NULL AND delivered_at < ?1) OR "
+        "(delivered_at IS NULL AND next_attempt_at = 'never' AND created_at < ?1))");
+    d.Bind(1, std::string(before));
+    return d.Exec();
   });
 }
 

@@ -167,9 +167,8 @@ class PostingStore {
   // with kInvalidArgument and left as it is.
   // A PostgreSQL URI (model/database_location.h IsPostgresUrl) opens that
   // database instead and brings it to the PostgreSQL schema
-  // (pg::MigrateSchema, under an advisory lock); alerts
-  // (CaptureFreshPostings) are not yet available there, and a build
-  // without libpq refuses it with kInvalidArgument.
+  // (pg::MigrateSchema, under an advisory lock); a build without libpq
+  // refuses it with kInvalidArgument.
   // Fails with kInvalidArgument when options.dedup_distance is outside
   // -1..3. Listings whose matching features were never computed (stored by
   // a build before schema v10, or while dedup_distance was -1) get them now
@@ -196,7 +195,7 @@ class PostingStore {
   // "mark cache used", "prune http cache", "record error", "finish run",
   // "run progress", "mark abandoned runs", "acquire lease", "take over lease", "read lease",
   // "release lease", "set next run", "split", "enqueue alerts", "mark delivered",
-  // "mark delivery failed"); a SQLite result code it returns
+  // "mark delivery failed", "prune outbox"); a SQLite result code it returns
   // (e.g. SQLITE_BUSY) makes the call fail with that code, as if SQLite had
   // said so. Empty: no injection.
   using FaultHook = std::function<std::optional<int>(std::string_view call)>;
@@ -325,11 +324,15 @@ class PostingStore {
   std::expected<std::optional<std::string>, Error> LastGoodRunStats(std::int64_t source_id);
 
   // Alerts (README "Alerts"). CaptureFreshPostings makes this connection
-  // note every posting inserted or reopened from now on (TEMP triggers);
+  // note every posting inserted or reopened from now on (SQLite: TEMP
+  // triggers; PostgreSQL: the schema's triggers, on for this session only,
+  // into its temporary table pg_temp.fresh_postings);
   // EnqueueAlerts, inside the transaction that stored them, adds an
   // alert_outbox row for each noted posting still open that a rule's
-  // filter matches, and forgets the notes. A rule whose filter SQLite
-  // cannot run (a bad FTS5 query) is skipped and named in `skipped`.
+  // filter matches (as `jobtrawl search` matches on that engine), and
+  // forgets the notes. A rule whose filter the engine cannot run (a query
+  // FTS5, or on PostgreSQL storage/pg/search_query.h, cannot read) is
+  // skipped and named in `skipped`; the other rules' rows are still added.
   // Returns how many rows were added.
   std::expected<void, Error> CaptureFreshPostings();
   std::expected<int, Error> EnqueueAlerts(std::span<const AlertRule> rules, std::string_view now,
@@ -363,6 +366,16 @@ class PostingStore {
   std::expected<std::vector<std::pair<std::string, int>>, Error> GiveUpOutbox(std::string_view queued_before,
                                                                             std::string_view now);
   std::expected<void, Error> MarkDelivered(std::span<const std::int64_t> ids, std::string_view now);
+  // Deletes the rows done with before `before` (app/alerts.h
+  // kKeepDeliveredAlerts): delivered before it, or given up and queued
+  // before it. Breakage alarms ("degraded") are kept: a lasting breakage's
+  // row is what stops it paging again (EnqueueAlarm's key), one row per
+  // breakage. Returns how many rows went.
+  std::expected<int, Error> PruneOutbox(std::string_view before);
+  // An alert's posting (OutboxItem::posting_id) with Export's columns
+  // (storage/reader.h PostingRow on either engine), or nullopt when it is
+  // gone.
+  std::expected<std::optional<Row>, Error> AlertPosting(std::int64_t id);
   // One more failed attempt; the next is not before `next_attempt_at`.
   std::expected<void, Error> MarkDeliveryFailed(std::span<const std::int64_t> ids,
                                                 std::string_view error,

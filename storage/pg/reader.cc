@@ -150,6 +150,51 @@ std::expected<std::string, jobtrawl::Error> SearchTsQuery(Connection& connection
   });
 }
 
+std::expected<std::vector<std::int64_t>, jobtrawl::Error> MatchingPostings(Connection& connection,
+                                                                           const PostingFilter& filter,
+                                                                           std::string_view ids_sql) {
+  std::vector<Value> params;
+  std::string join;
+  if (!filter.match.empty()) {
+    // Read here first: a query refused by the server would end the
+    // caller's transaction.
+    if (std::string why = CheckPgSearchQuery(filter.match); !why.empty()) {
+      return std::unexpected(jobtrawl::Error::InvalidArgument(why));
+    }
+    auto tsquery = SearchTsQuery(connection, filter.match);
+    if (!tsquery) return std::unexpected(tsquery.error());
+    params.emplace_back(*tsquery);
+    join = "JOIN postings_fts f ON f.posting_id = p.id AND f.document @@ $1::tsquery ";
+  }
+  const Conditions c = FilterConditions(filter, static_cast<int>(params.size()) + 1);
+  params.insert(params.end(), c.binds.begin(), c.binds.end());
+  const std::string sql = "SELECT p.id FROM postings p " + join + "WHERE p.id IN (" + std::string(ids_sql) +
+                          ") AND p.closed_at IS NULL" + c.sql + " ORDER BY p.id";
+  auto r = connection.Exec(sql, params);
+  if (!r) {
+    jobtrawl::Error e = Failure("cannot match postings", r.error());
+    e.transient = r.error().transient;
+    return std::unexpected(e);
+  }
+  std::vector<std::int64_t> ids;
+  ids.reserve(static_cast<std::size_t>(r->Rows()));
+  for (int i = 0; i < r->Rows(); ++i) ids.push_back(r->Int64(i, 0).value_or(0));
+  return ids;
+}
+
+std::expected<std::optional<Row>, jobtrawl::Error> PostingRow(Connection& connection, std::int64_t id) {
+  auto r = connection.Exec(std::string("SELECT ") + kExportColumns + kDescriptionColumns + " FROM postings p WHERE p.id = $1",
+                           {Value{id}});
+  if (!r) {
+    jobtrawl::Error e = Failure("cannot read the posting", r.error());
+    e.transient = r.error().transient;
+    return std::unexpected(e);
+  }
+  std::vector<Row> rows = Rows(*r);
+  if (rows.empty()) return std::optional<Row>();
+  return std::optional<Row>(std::move(rows.front()));
+}
+
 std::expected<std::string, jobtrawl::Error> PgReader::TsQuery(std::string_view match) {
   return SearchTsQuery(c_, match);
 }

@@ -36,6 +36,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,6 +54,21 @@ namespace jobtrawl::storage::pg {
 // `jobtrawl search` does (alerts), as `postings_fts.document @@ $1::tsquery`.
 // Errors: kInvalidArgument for a query that cannot be read; kStorage.
 std::expected<std::string, jobtrawl::Error> SearchTsQuery(Connection& connection, std::string_view match);
+
+// For alerts (PostingStore::EnqueueAlerts on PostgreSQL), on the caller's
+// connection and inside its transaction: as storage::MatchingPostings, the
+// ids of the open postings among `ids_sql` (a SELECT of one column of
+// posting ids) that `filter` matches (an empty `match`: every posting),
+// with the conditions Search and Export use, in id order. A query that
+// cannot be read is refused before anything is sent (kInvalidArgument),
+// so the caller's transaction is left as it was; a server error is
+// returned as it is (`transient` kept).
+std::expected<std::vector<std::int64_t>, jobtrawl::Error> MatchingPostings(Connection& connection,
+                                                                           const PostingFilter& filter,
+                                                                           std::string_view ids_sql);
+// As storage::PostingRow: the posting with this id with Export's columns
+// and values, or nullopt when it is gone.
+std::expected<std::optional<Row>, jobtrawl::Error> PostingRow(Connection& connection, std::int64_t id);
 
 class PgReader {
  public:

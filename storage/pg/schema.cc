@@ -446,12 +446,47 @@ const std::string& V17() {
   return sql;
 }
 
-// Version 18: the fleet's second migration (storage/pg/work_queue.h):
+// Version 18: alerts (app/alerts.h). SQLite's version 18, the index that
+// pruning delivered rows reads; and the notes of fresh postings that
+// PostingStore::EnqueueAlerts reads. SQLite notes them with TEMP triggers
+// of the writer's connection; PostgreSQL has no triggers of one session,
+// so these are permanent and note a posting only for a session that asked
+// (PostingStore::CaptureFreshPostings sets jobtrawl.capture_fresh and
+// makes the session's temporary table pg_temp.fresh_postings). Every other
+// session (another node without alerts, `jobtrawl migrate`'s copy) pays
+// one current_setting() per inserted or reopened posting.
+constexpr std::string_view kV18 = R"sql(
+CREATE INDEX alert_outbox_delivered ON alert_outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+
+CREATE FUNCTION postings_note_fresh() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('jobtrawl.capture_fresh', true), '') = 'on' THEN
+    INSERT INTO pg_temp.fresh_postings (id, event) VALUES (NEW.id, TG_ARGV[0])
+    ON CONFLICT (id) DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER postings_fresh_new AFTER INSERT ON postings
+  FOR EACH ROW EXECUTE FUNCTION postings_note_fresh('new');
+CREATE TRIGGER postings_fresh_reopened AFTER UPDATE OF closed_at ON postings
+  FOR EACH ROW WHEN (OLD.closed_at IS NOT NULL AND NEW.closed_at IS NULL)
+  EXECUTE FUNCTION postings_note_fresh('reopened');
+)sql";
+
+// Version 19: SQLite's version 19, listings' matching features version 4
+// (the title family with the title's level words, storage/dedup.h): the
+// index of listings still to recompute moves on.
+constexpr std::string_view kV19 = R"sql(
+DROP INDEX listings_features_stale;
+CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 4;
+)sql";
+
+// Version 20: the fleet's second migration (storage/pg/work_queue.h):
 // node_sources (each node's source list), nodes.lease_ttl and
 // nodes.source_list.
-const std::array<Migration, 4>& Migrations() {
-  static const std::array<Migration, 4> migrations = {
-      {{15, kV15}, {16, kV16}, {17, V17()}, {18, WorkQueueSchemaSqlV2()}}};
+const std::array<Migration, 6>& Migrations() {
+  static const std::array<Migration, 6> migrations = {
+      {{15, kV15}, {16, kV16}, {17, V17()}, {18, kV18}, {19, kV19}, {20, WorkQueueSchemaSqlV2()}}};
   return migrations;
 }
 

@@ -136,7 +136,7 @@ std::expected<std::vector<CopiedTable>, jobtrawl::Error> CopySqliteToPostgres(co
             "); migrate into an empty database, or give --replace to delete them first"));
       }
       // source_schedule (schema 17, the fleet's) references sources, and
-      // node_sources (18) source_schedule: the replaced sources' schedule
+      // node_sources (20) source_schedule: the replaced sources' schedule
       // and the nodes' source lists go with them (nodes add them again).
       auto emptied = c->Exec("TRUNCATE " + all_tables +
                              ", postings_fts, fts_pending, source_schedule, node_sources RESTART IDENTITY");

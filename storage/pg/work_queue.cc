@@ -60,7 +60,7 @@ CREATE TABLE host_budgets (
 );
 )sql";
 
-// The second fleet migration (PostgreSQL schema version 18): what each
+// The second fleet migration (PostgreSQL schema version 20): what each
 // node's config has, so a node claims only sources it can crawl and a
 // source no node has any more is claimed by none (its schedule row stays,
 // for a config that brings it back); and each node's lease ttl, so

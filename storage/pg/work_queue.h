@@ -14,7 +14,7 @@
 //     lease_owner, lease_token, lease_started_at, lease_expires_at,
 //     heartbeat_at, attempts, last_finished_at, last_outcome)
 //   host_budgets(host, next_free_at, reserved)
-// and, from WorkQueueSchemaSqlV2 (schema version 18):
+// and, from WorkQueueSchemaSqlV2 (schema version 20):
 //   nodes.lease_ttl, nodes.source_list; node_sources(node, source_id)
 // Invariant: a leased row's next_run_at is its lease_expires_at plus
 // work::ExpiryBackoff of its attempts (zero but for a run whose lease
@@ -128,7 +128,7 @@ struct NodeInfo {
   std::int64_t crawls = 0;
   std::int64_t failures = 0;
   // The node's lease ttl (it heartbeats every ttl / 3); nullopt for a node
-  // registered before schema version 18.
+  // registered before schema version 20.
   std::optional<work::Duration> lease_ttl;
 };
 

@@ -1,6 +1,8 @@
 // Alerts (issue 14 part 4): the outbox written with the postings, delivery
 // to a webhook on 127.0.0.1 and to a command, retries, and a process killed
-// mid-delivery.
+// mid-delivery. Every AlertsTest runs on both storage backends (issue 15
+// part 1): SQLite, and PostgreSQL on the test's throwaway server where the
+// build has libpq (storage/backend_test_util.h).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -26,8 +28,12 @@
 #include "crawler/fetcher.h"
 #include "model/date_time.h"
 #include "support/http_receiver.h"
+#include "storage/backend_test_util.h"
 #include "support/sqlite_query.h"
 #include "support/test_server.h"
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+#include "storage/pg/connection.h"
+#endif
 
 namespace jobtrawl::app {
 namespace {
@@ -158,19 +164,25 @@ pid_t ReadPid(const std::filesystem::path& file) {
   return pid;
 }
 
-class AlertsTest : public ::testing::Test {
+class AlertsTest : public storage::testing::BackendTest {
  protected:
   static void SetUpTestSuite() { crawler::GlobalInit(); }
 
   AlertsTest() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("jobtrawl-alerts-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '-');
+    dir_ = std::filesystem::temp_directory_path() / ("jobtrawl-alerts-" + std::to_string(::getpid()) + "-" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     db_ = dir_ / "jobs.db";
   }
   ~AlertsTest() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    // PostgreSQL: a fresh database; db_ holds its URL where a file path goes.
+    if (GetParam() == storage::testing::Backend::kPostgres) db_ = storage::testing::FreshLocation();
+  }
 
   // Stores `postings` as the writer does, with `rules` applied in the same transaction.
   void Store(const std::vector<Posting>& postings, const std::vector<storage::AlertRule>& rules,
@@ -186,7 +198,36 @@ class AlertsTest : public ::testing::Test {
     ASSERT_TRUE(added.has_value()) << added.error().message;
     ASSERT_TRUE((*store)->Commit().has_value());
   }
-  std::vector<std::string> Column(const std::string& sql) { return jobtrawl::testing::QueryColumn(db_, sql); }
+  // One column of `sql` on either backend, NULL as "NULL". Portable SQL
+  // only (no booleans: SQLite says 1, PostgreSQL t).
+  std::vector<std::string> Column(const std::string& sql) {
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+    if (GetParam() == storage::testing::Backend::kPostgres) {
+      auto c = storage::pg::Connection::Open(db_.native());
+      EXPECT_TRUE(c.has_value());
+      if (!c) return {};
+      auto r = c->Exec(sql);
+      EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message) << "\n" << sql;
+      if (!r) return {};
+      std::vector<std::string> out;
+      for (int i = 0; i < r->Rows(); ++i) out.push_back(r->Text(i, 0).value_or("NULL"));
+      return out;
+    }
+#endif
+    return jobtrawl::testing::QueryColumn(db_, sql);
+  }
+  void Exec(const std::string& sql) {
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+    if (GetParam() == storage::testing::Backend::kPostgres) {
+      auto c = storage::pg::Connection::Open(db_.native());
+      ASSERT_TRUE(c.has_value());
+      auto r = c->Exec(sql);
+      ASSERT_TRUE(r.has_value()) << r.error().message << "\n" << sql;
+      return;
+    }
+#endif
+    SQLite::Database(db_.string(), SQLite::OPEN_READWRITE).exec(sql);
+  }
 
   static config::AlertConfig Webhook(const std::string& url, const std::string& query = "") {
     config::AlertConfig a;
@@ -210,7 +251,7 @@ class AlertsTest : public ::testing::Test {
   std::filesystem::path dir_, db_;
 };
 
-TEST_F(AlertsTest, OutboxHoldsMatchingNewPostingsOnlyFromTheirOwnTransaction) {
+TEST_P(AlertsTest, OutboxHoldsMatchingNewPostingsOnlyFromTheirOwnTransaction) {
   // README "Alerts": the search filters of `jobtrawl search`; rows added with the posting.
   storage::AlertRule engineers{.name = "engineers"};
   engineers.filter.match = "engineer";
@@ -238,7 +279,7 @@ TEST_F(AlertsTest, OutboxHoldsMatchingNewPostingsOnlyFromTheirOwnTransaction) {
   EXPECT_THAT(Column("SELECT count(*) FROM postings"), ElementsAre("2"));
 }
 
-TEST_F(AlertsTest, ReopenedPostingIsAlertedAgainWithAKeyOfItsOwn) {
+TEST_P(AlertsTest, ReopenedPostingIsAlertedAgainWithAKeyOfItsOwn) {
   // README "Lifecycle of postings": a closed listing seen again reopens its posting.
   storage::AlertRule everything{.name = "all"};
   Store({Job("1", "Platform Engineer")}, {everything});
@@ -254,7 +295,142 @@ TEST_F(AlertsTest, ReopenedPostingIsAlertedAgainWithAKeyOfItsOwn) {
   EXPECT_THAT(Column("SELECT count(DISTINCT idempotency_key) FROM alert_outbox"), ElementsAre("2"));
 }
 
-TEST_F(AlertsTest, WebhookGetsEachPostingOnceWithItsIdempotencyKey) {
+TEST_P(AlertsTest, OnlyTheCapturingConnectionNotesPostings) {
+  // Issue 15 part 1: on PostgreSQL the notes are the schema's triggers, on
+  // for the session that asked only; another writer of the same database
+  // (a node without alerts) neither fails nor gets its postings alerted by
+  // this one, as SQLite's TEMP triggers are this connection's alone.
+  storage::AlertRule everything{.name = "all"};
+  auto capturing = storage::PostingStore::Open(db_);
+  ASSERT_TRUE(capturing.has_value()) << capturing.error().message;
+  ASSERT_TRUE((*capturing)->CaptureFreshPostings().has_value());
+  {
+    auto other = storage::PostingStore::Open(db_);
+    ASSERT_TRUE(other.has_value());
+    auto source = (*other)->EnsureSource("other", "html", "2026-12-01T09:00:00Z");
+    ASSERT_TRUE(source.has_value());
+    auto stored = (*other)->Upsert(*source, std::vector<Posting>{Job("9", "Quiet Engineer")}, "2026-12-01T09:00:00Z");
+    ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  }
+  ASSERT_TRUE((*capturing)->Begin().has_value());
+  auto source = (*capturing)->EnsureSource("acme", "html", "2026-12-01T10:00:00Z");
+  ASSERT_TRUE(source.has_value());
+  ASSERT_TRUE((*capturing)->Upsert(*source, std::vector<Posting>{Job("1", "Platform Engineer")}, "2026-12-01T10:00:00Z"));
+  auto added = (*capturing)->EnqueueAlerts(std::vector<storage::AlertRule>{everything}, "2026-12-01T10:00:00Z");
+  ASSERT_TRUE(added.has_value()) << added.error().message;
+  EXPECT_EQ(*added, 1);
+  ASSERT_TRUE((*capturing)->Commit().has_value());
+  EXPECT_THAT(Column("SELECT p.external_id FROM alert_outbox o JOIN postings p ON p.id = o.posting_id"),
+              ElementsAre("1"));
+  EXPECT_THAT(Column("SELECT count(*) FROM postings"), ElementsAre("2"));
+}
+
+TEST_P(AlertsTest, RulesMatchAsJobtrawlSearchDoesOnEitherEngine) {
+  // README "Alerts": an alert's query and filters are those of `jobtrawl
+  // search`; on PostgreSQL the FTS5 query becomes a tsquery
+  // (storage/pg/search_query.h) and must pick the same postings.
+  Posting cpp = Job("1", "C++ Engineer");
+  cpp.country = "DE";
+  cpp.skills = {"c++", "linux"};
+  Posting platform = Job("2", "Platform Engineer");
+  platform.country = "FR";
+  platform.remote = "remote";
+  Posting data = Job("3", "Data Engineer");
+  data.country = "DE";
+  Posting designer = Job("4", "Designer");
+  designer.description = "Designs for the engineering team.";
+  auto rule = [](const std::string& name, const std::string& match) {
+    storage::AlertRule r{.name = name};
+    r.filter.match = match;
+    return r;
+  };
+  std::vector<storage::AlertRule> rules = {rule("cpp", "\"C++\""),        rule("prefix", "engin*"),
+                                           rule("title", "title:engineer"), rule("not", "engineer NOT data"),
+                                           rule("phrase", "\"platform engineer\""), rule("or", "designer OR data")};
+  storage::AlertRule german = rule("german", "engineer");
+  german.filter.country = "DE";
+  rules.push_back(german);
+  storage::AlertRule remote{.name = "remote"};
+  remote.filter.remote = true;
+  rules.push_back(remote);
+  Store({cpp, platform, data, designer}, rules);
+  EXPECT_THAT(Column("SELECT o.alert || ' ' || p.external_id FROM alert_outbox o "
+                     "JOIN postings p ON p.id = o.posting_id ORDER BY o.alert, p.external_id"),
+              ElementsAre("cpp 1", "german 1", "german 3", "not 1", "not 2", "or 3", "or 4", "phrase 2", "prefix 1",
+                          "prefix 2", "prefix 3", "prefix 4", "remote 2", "title 1", "title 2", "title 3"));
+}
+
+TEST_P(AlertsTest, RuleTheEngineCannotRunIsSkippedAndTheOthersStillQueue) {
+  // store.h EnqueueAlerts: a rule whose query cannot be read is named in
+  // `skipped`; the batch and the other rules' rows are kept (on
+  // PostgreSQL the transaction is not left aborted).
+  storage::AlertRule bad{.name = "bad"};
+  bad.filter.match = "title:(";
+  storage::AlertRule everything{.name = "all"};
+  auto store = storage::PostingStore::Open(db_);
+  ASSERT_TRUE(store.has_value());
+  ASSERT_TRUE((*store)->CaptureFreshPostings().has_value());
+  ASSERT_TRUE((*store)->Begin().has_value());
+  auto source = (*store)->EnsureSource("acme", "html", "2026-12-01T10:00:00Z");
+  ASSERT_TRUE(source.has_value());
+  ASSERT_TRUE((*store)->Upsert(*source, std::vector<Posting>{Job("1", "Platform Engineer")}, "2026-12-01T10:00:00Z"));
+  std::vector<std::string> skipped;
+  auto added = (*store)->EnqueueAlerts(std::vector<storage::AlertRule>{bad, everything}, "2026-12-01T10:00:00Z", &skipped);
+  ASSERT_TRUE(added.has_value()) << added.error().message;
+  EXPECT_EQ(*added, 1);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_THAT(skipped[0], ::testing::StartsWith("bad: "));
+  auto committed = (*store)->Commit();
+  ASSERT_TRUE(committed.has_value()) << committed.error().message;
+  EXPECT_THAT(Column("SELECT alert FROM alert_outbox"), ElementsAre("all"));
+  EXPECT_THAT(Column("SELECT count(*) FROM postings"), ElementsAre("1"));
+}
+
+TEST_P(AlertsTest, DeliveredRowsArePrunedOnceOlderThanKeepDelivered) {
+  // Review of issue 14 part 4: delivered rows were never deleted, so the
+  // outbox grew forever. Rows delivered (or given up) more than
+  // keep_delivered ago go; undelivered rows and breakage alarms stay.
+  storage::AlertRule hook{.name = "hook", .alarms = true};
+  Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {hook}, "2026-10-01T10:00:00Z");
+  {
+    auto store = storage::PostingStore::Open(db_);
+    ASSERT_TRUE(store.has_value());
+    ASSERT_EQ((*store)->EnqueueAlarm(std::vector<storage::AlertRule>{hook}, "acme:1", "{\"source\":\"acme\"}",
+                                     "2026-10-01T10:00:00Z")
+                  .value_or(0),
+              1);
+  }
+  HttpReceiver receiver;
+  auto first = Options({Webhook(receiver.Url("/jobs"))});
+  first.now = [] { return ParseDateTime("2026-10-01T10:00:01Z")->time_point(); };
+  {
+    auto delivery = AlertDelivery::Open(db_, std::move(first));
+    ASSERT_TRUE(delivery.has_value());
+    auto pass = (*delivery)->DeliverDue();
+    ASSERT_TRUE(pass.has_value()) << pass.error().message;
+    EXPECT_EQ(pass->delivered, 3);
+  }
+  // Queued long ago and given up; and one still waiting, queued later
+  // (within [delivery] give_up_after, 7 days).
+  Store({Job("3", "Data Engineer")}, {hook}, "2026-10-01T10:00:00Z");
+  Exec("UPDATE alert_outbox SET next_attempt_at = 'never' WHERE delivered_at IS NULL");
+  Store({Job("4", "Chef")}, {hook}, "2026-10-30T10:00:00Z");
+  ControlledReceiver down([](int) { return false; }, [](int) { return ControlledReceiver::Status(503); });
+  auto later = Options({Webhook(down.Url("/jobs"))});
+  later.keep_delivered = std::chrono::hours(24 * 30);
+  later.now = [] { return ParseDateTime("2026-10-31T10:00:02Z")->time_point(); };  // 30 days and a second after
+  auto delivery = AlertDelivery::Open(db_, std::move(later));
+  ASSERT_TRUE(delivery.has_value());
+  auto pass = (*delivery)->DeliverDue();
+  ASSERT_TRUE(pass.has_value()) << pass.error().message;
+  EXPECT_EQ(pass->failed, 1);
+  EXPECT_THAT(Column("SELECT event || ' ' || coalesce(p.external_id, '-') FROM alert_outbox o "
+                     "LEFT JOIN postings p ON p.id = o.posting_id ORDER BY o.id"),
+              ElementsAre("degraded -", "new 4"));
+  EXPECT_EQ(kKeepDeliveredAlerts, std::chrono::hours(24 * 30));  // README "Alerts" says 30 days
+}
+
+TEST_P(AlertsTest, WebhookGetsEachPostingOnceWithItsIdempotencyKey) {
   // A 2xx answer delivers; the delivered mark stops a second delivery.
   Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}});
   HttpReceiver receiver;
@@ -281,7 +457,7 @@ TEST_F(AlertsTest, WebhookGetsEachPostingOnceWithItsIdempotencyKey) {
   EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL"), ElementsAre("0"));
 }
 
-TEST_F(AlertsTest, FailingReceiverIsRetriedWithBackoffUntilItRecovers) {
+TEST_P(AlertsTest, FailingReceiverIsRetriedWithBackoffUntilItRecovers) {
   // [delivery] retry_base: a 500 is tried again; nothing is dropped. The
   // event queued after the failing one waits with it, untried.
   Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}});
@@ -307,11 +483,12 @@ TEST_F(AlertsTest, FailingReceiverIsRetriedWithBackoffUntilItRecovers) {
   for (const ReceivedRequest& r : receiver.requests()) keys.push_back(Key(r));
   EXPECT_THAT(keys, ElementsAre("jobtrawl:hook:new:1", "jobtrawl:hook:new:1", "jobtrawl:hook:new:1",
                                 "jobtrawl:hook:new:2"));
-  EXPECT_THAT(Column("SELECT attempts || ' ' || (delivered_at IS NOT NULL) FROM alert_outbox ORDER BY id"),
+  EXPECT_THAT(Column("SELECT attempts || ' ' || CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END "
+                     "FROM alert_outbox ORDER BY id"),
               ElementsAre("3 1", "1 1"));
 }
 
-TEST_F(AlertsTest, ProcessKilledMidDeliveryDeliversEveryPostingAfterRestart) {
+TEST_P(AlertsTest, ProcessKilledMidDeliveryDeliversEveryPostingAfterRestart) {
   // At least once: SIGKILL after the receiver read the POST and before the
   // delivered mark; the restarted delivery sends it again, same key, and the rest.
   Store({Job("1", "Platform Engineer"), Job("2", "Designer"), Job("3", "Data Engineer")}, {{.name = "hook"}});
@@ -359,7 +536,7 @@ TEST_F(AlertsTest, ProcessKilledMidDeliveryDeliversEveryPostingAfterRestart) {
   EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL"), ElementsAre("0"));
 }
 
-TEST_F(AlertsTest, CommandGetsJsonLinesAndAFailureKeepsThemQueued) {
+TEST_P(AlertsTest, CommandGetsJsonLinesAndAFailureKeepsThemQueued) {
   // A command target: the events as JSON lines on standard input; exit 0 delivers.
   Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "cmd"}});
   const std::filesystem::path out = dir_ / "got.jsonl";
@@ -385,7 +562,7 @@ TEST_F(AlertsTest, CommandGetsJsonLinesAndAFailureKeepsThemQueued) {
   EXPECT_THAT(titles, ElementsAre("Platform Engineer", "Designer"));
 }
 
-TEST_F(AlertsTest, OneShotCrawlDeliversMatchingPostingsOnceAndDegradedRunsAsAlarms) {
+TEST_P(AlertsTest, OneShotCrawlDeliversMatchingPostingsOnceAndDegradedRunsAsAlarms) {
   // End to end: [[alert]] in the config, a board on 127.0.0.1, delivery after `crawl`.
   boost::asio::io_context ioc;
   jobtrawl::testing::TestServer server(ioc);
@@ -402,7 +579,7 @@ TEST_F(AlertsTest, OneShotCrawlDeliversMatchingPostingsOnceAndDegradedRunsAsAlar
   HttpReceiver receiver;
   const std::filesystem::path alarms = dir_ / "alarms.jsonl";
   const std::string text =
-      "[storage]\ndatabase = \"jobs.db\"\n[http]\ndelay = \"0s\"\nallow_private_networks = true\nretries = 0\n"
+      "[storage]\ndatabase = \"" + db_.string() + "\"\n[http]\ndelay = \"0s\"\nallow_private_networks = true\nretries = 0\n"
       "[[source]]\nname = \"acme\"\nstart = \"" + server.Url("/board") + "\"\nitem = \"li.job\"\n"
       "fields = { title = \"h2\" }\n"
       "[[alert]]\nname = \"engineers\"\nquery = \"engineer\"\nwebhook = \"" + receiver.Url("/hook") + "\"\n"
@@ -465,7 +642,7 @@ TEST_F(AlertsTest, OneShotCrawlDeliversMatchingPostingsOnceAndDegradedRunsAsAlar
   EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE event = 'degraded'"), ElementsAre("2"));
 }
 
-TEST_F(AlertsTest, HangingReceiverCostsOneTimeoutPerPassNotOnePerEvent) {
+TEST_P(AlertsTest, HangingReceiverCostsOneTimeoutPerPassNotOnePerEvent) {
   // Review of issue 14 part 4: a receiver that accepts and never answers held
   // a pass (and the daemon's shutdown, and a crawl's flush_timeout) for
   // [delivery] timeout per queued event; now the rest wait with the first.
@@ -492,7 +669,7 @@ TEST_F(AlertsTest, HangingReceiverCostsOneTimeoutPerPassNotOnePerEvent) {
   EXPECT_THAT(log[0], HasSubstr("with the 2 events queued after it"));
 }
 
-TEST_F(AlertsTest, SecondDelivererNeverSendsARowTheFirstIsSending) {
+TEST_P(AlertsTest, SecondDelivererNeverSendsARowTheFirstIsSending) {
   // Review of issue 14 part 4: the daemon and a one-shot crawl deliver the
   // same outbox; without a claim both sent the row in flight (a duplicate
   // with no crash at all).
@@ -516,7 +693,7 @@ TEST_F(AlertsTest, SecondDelivererNeverSendsARowTheFirstIsSending) {
   EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL"), ElementsAre("0"));
 }
 
-TEST_F(AlertsTest, StoppingCutsOffAPostThatHangsAndKeepsItsRow) {
+TEST_P(AlertsTest, StoppingCutsOffAPostThatHangsAndKeepsItsRow) {
   // Review of issue 14 part 4: the worker's destructor (the daemon's SIGTERM)
   // waited out [delivery] timeout for each queued event of a hanging receiver.
   Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}});
@@ -531,13 +708,14 @@ TEST_F(AlertsTest, StoppingCutsOffAPostThatHangsAndKeepsItsRow) {
   }  // returns without waiting for the answer
   EXPECT_EQ(receiver.accepted(), 1);
   // Neither delivered nor a failed attempt: due again at once for the next process.
-  EXPECT_THAT(Column("SELECT attempts || ' ' || (delivered_at IS NULL) FROM alert_outbox ORDER BY id"),
+  EXPECT_THAT(Column("SELECT attempts || ' ' || CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END "
+                     "FROM alert_outbox ORDER BY id"),
               ElementsAre("0 1", "0 1"));
-  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"),
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE next_attempt_at <= '" + FormatUtc(Clock::now()) + "'"),
               ElementsAre("2"));
 }
 
-TEST_F(AlertsTest, RedirectsAndRefusalsSayWhyInLastError) {
+TEST_P(AlertsTest, RedirectsAndRefusalsSayWhyInLastError) {
   // README "Alerts": redirects are not followed; the failure says where it
   // pointed, and a refusal's answer starts the message, for the operator.
   Store({Job("1", "Platform Engineer")}, {{.name = "hook"}});
@@ -555,7 +733,7 @@ TEST_F(AlertsTest, RedirectsAndRefusalsSayWhyInLastError) {
     ControlledReceiver receiver([](int) { return false; }, [&](int) { return c.answer; });
     auto delivery = AlertDelivery::Open(db_, Options({Webhook(receiver.Url("/jobs"))}));
     ASSERT_TRUE(delivery.has_value());
-    SQLite::Database(db_.string(), SQLite::OPEN_READWRITE).exec("UPDATE alert_outbox SET next_attempt_at = '2000-01-01T00:00:00Z'");
+    Exec("UPDATE alert_outbox SET next_attempt_at = '2000-01-01T00:00:00Z'");
     auto pass = (*delivery)->DeliverDue();
     ASSERT_TRUE(pass.has_value());
     EXPECT_EQ(pass->failed, 1);
@@ -567,7 +745,7 @@ TEST_F(AlertsTest, RedirectsAndRefusalsSayWhyInLastError) {
   }
 }
 
-TEST_F(AlertsTest, CommandOutputNeverReachesOursAndEndsTheFailureMessage) {
+TEST_P(AlertsTest, CommandOutputNeverReachesOursAndEndsTheFailureMessage) {
   // Review of issue 14 part 4: a command's stdout and stderr were jobtrawl's
   // own (megabytes of it in `crawl`'s output and the journal); now drained
   // from a pipe, the last of it in last_error.
@@ -587,7 +765,7 @@ TEST_F(AlertsTest, CommandOutputNeverReachesOursAndEndsTheFailureMessage) {
   EXPECT_LT(error[0].size(), 400u);
 }
 
-TEST_F(AlertsTest, CommandThatNeverExitsIsKilledWithWhatItStarted) {
+TEST_P(AlertsTest, CommandThatNeverExitsIsKilledWithWhatItStarted) {
   // Review of issue 14 part 4: at [delivery] timeout only the command was
   // killed; what it started (sh -c "notify ...") ran on, forever.
   Store({Job("1", "Platform Engineer")}, {{.name = "cmd"}});
@@ -611,7 +789,7 @@ TEST_F(AlertsTest, CommandThatNeverExitsIsKilledWithWhatItStarted) {
   if (!ended) ::kill(sleeper, SIGKILL);
 }
 
-TEST_F(AlertsTest, CommandThatLeavesABackgroundProcessIsDeliveredWhenItExits) {
+TEST_P(AlertsTest, CommandThatLeavesABackgroundProcessIsDeliveredWhenItExits) {
   // A command may start something that outlives it and holds its output
   // open; its exit status is what counts, not the end of its output.
   Store({Job("1", "Platform Engineer")}, {{.name = "cmd"}});
@@ -630,7 +808,7 @@ TEST_F(AlertsTest, CommandThatLeavesABackgroundProcessIsDeliveredWhenItExits) {
   if (sleeper > 0) ::kill(sleeper, SIGKILL);
 }
 
-TEST_F(AlertsTest, MissingCommandIsAFailedAttemptThatNamesIt) {
+TEST_P(AlertsTest, MissingCommandIsAFailedAttemptThatNamesIt) {
   // A command target that does not exist: retried like any failure, and the
   // message says which program.
   Store({Job("1", "Platform Engineer")}, {{.name = "cmd"}});
@@ -643,7 +821,7 @@ TEST_F(AlertsTest, MissingCommandIsAFailedAttemptThatNamesIt) {
               ElementsAre("cannot run /nonexistent/jobtrawl-notify: No such file or directory"));
 }
 
-TEST_F(AlertsTest, EventsUndeliveredForGiveUpAfterAreGivenUpAndCounted) {
+TEST_P(AlertsTest, EventsUndeliveredForGiveUpAfterAreGivenUpAndCounted) {
   // README "Alerts": a target down for days does not grow the outbox (and a
   // flood on its return) without bound: after [delivery] give_up_after an
   // event is given up, kept, and counted.
@@ -675,7 +853,7 @@ TEST_F(AlertsTest, EventsUndeliveredForGiveUpAfterAreGivenUpAndCounted) {
   EXPECT_EQ(receiver.accepted(), 1);  // given-up rows are never tried, the failed one waits
 }
 
-TEST_F(AlertsTest, DeliveryOutcomesAreCounted) {
+TEST_P(AlertsTest, DeliveryOutcomesAreCounted) {
   // jobtrawl_alert_deliveries_total{alert,outcome} and jobtrawl_alert_outbox_pending.
   Store({Job("1", "Platform Engineer"), Job("2", "Designer")}, {{.name = "hook"}});
   HttpReceiver receiver([](int n) { return n == 0 ? 500 : 200; });
@@ -696,6 +874,8 @@ TEST_F(AlertsTest, DeliveryOutcomesAreCounted) {
   EXPECT_EQ(pending.front(), 2);
   EXPECT_EQ(pending.back(), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AlertsTest, storage::testing::BackendValues(), storage::testing::BackendName);
 
 TEST(AlertsConfigTest, CheckConfigValidatesAlerts) {
   // README "Alerts": exactly one target, a readable query, salary with its currency.
@@ -728,6 +908,19 @@ TEST(AlertsConfigTest, CheckConfigValidatesAlerts) {
   EXPECT_THAT(errors("name = \"x\"\ncommand = [\"a\"]\nsound = \"loud\"\n"), HasSubstr("unknown key \"sound\" in [[alert]]"));
   EXPECT_THAT(errors("name = \"x\"\ncommand = [\"a\"]\n[[alert]]\nname = \"x\"\ncommand = [\"b\"]\n"),
               HasSubstr("duplicate alert name \"x\""));
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+  // Issue 15 part 1: on PostgreSQL the query must also be one a tsquery
+  // can say (NEAR cannot be); SQLite reads it.
+  EXPECT_EQ(errors("name = \"x\"\ncommand = [\"a\"]\nquery = \"NEAR(rust go)\"\n"), "<no errors>");
+  auto on_pg = config::ParseConfig("[storage]\ndatabase = \"postgresql://u@127.0.0.1:1/jobs\"\n[[source]]\nname = \"a\"\n"
+                                   "start = \"https://a.example/\"\n[[alert]]\nname = \"x\"\ncommand = [\"a\"]\n"
+                                   "query = \"NEAR(rust go)\"\n",
+                                   "t.toml", "/tmp");
+  ASSERT_TRUE(on_pg.has_value());
+  const auto pg_errors = CheckAlerts(*on_pg);
+  ASSERT_EQ(pg_errors.size(), 1u);
+  EXPECT_THAT(pg_errors[0].ToString(), HasSubstr("on PostgreSQL"));
+#endif
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/doc_examples.h"
 #include "app/sample_database.h"
 #include "crawler/fetcher.h"
 
@@ -30,42 +31,9 @@ std::string ReadFile(const std::filesystem::path& p) {
   return s.str();
 }
 
-struct Example {
-  std::string sql;
-  std::size_t sql_line = 0;        // 1-based, of the opening fence
-  std::size_t output_begin = 0;    // byte range of the ```text block's body, if any
-  std::size_t output_end = 0;
-  std::size_t insert_at = 0;       // where a missing ```text block would go
-  bool has_output = false;
-  std::string output;
-};
+using Example = testing::DocExample;
 
-std::vector<Example> Examples(const std::string& doc) {
-  std::vector<Example> out;
-  std::size_t pos = 0;
-  auto line_of = [&](std::size_t at) { return 1 + static_cast<std::size_t>(std::count(doc.begin(), doc.begin() + static_cast<long>(at), '\n')); };
-  while ((pos = doc.find("\n```sql\n", pos)) != std::string::npos) {
-    Example e;
-    e.sql_line = line_of(pos + 1);
-    const std::size_t body = pos + 8;
-    const std::size_t end = doc.find("\n```\n", body - 1);
-    if (end == std::string::npos) break;
-    e.sql = doc.substr(body, end + 1 - body);
-    e.insert_at = end + 5;
-    std::size_t next = e.insert_at;
-    while (next < doc.size() && doc[next] == '\n') ++next;
-    if (doc.compare(next, 8, "```text\n") == 0) {
-      e.has_output = true;
-      e.output_begin = next + 8;
-      e.output_end = doc.find("```\n", e.output_begin);
-      if (e.output_end == std::string::npos) break;
-      e.output = doc.substr(e.output_begin, e.output_end - e.output_begin);
-    }
-    out.push_back(e);
-    pos = end + 1;
-  }
-  return out;
-}
+std::vector<Example> Examples(const std::string& doc) { return testing::DocExamples(doc); }
 
 // What `sqlite3 -header` prints for `sql`, or the error.
 std::string RunSql(sqlite3* db, const std::string& sql, std::string& error) {

@@ -295,6 +295,57 @@ TEST_F(FleetDaemonTest, ADrainingNodeClaimsNothingMoreAndGivesBackTheCrawlItCut)
   bool left = false;
   for (const auto& line : log_) left |= line.find("left the fleet, giving back 0 leases") != std::string::npos;
   EXPECT_TRUE(left);
+
+TEST_F(FleetDaemonTest, DeliversTheAlertsOfWhatItStored) {
+  // Issue 15 part 1: a fleet node queued its [[alert]] events in
+  // alert_outbox and never delivered them ("not delivered from a
+  // PostgreSQL database yet"); now its writer notes what it stores and its
+  // delivery worker sends it, as a single daemon on SQLite does.
+  asio::io_context ioc;
+  jobtrawl::testing::TestServer server(ioc);
+  server.Route("/board", {200, "<ul><li class=\"job\"><h2>Platform Engineer</h2></li>"
+                               "<li class=\"job\"><h2>Designer</h2></li></ul>"});
+  const std::filesystem::path got = dir_ / "alerts.jsonl";
+  {
+    std::ofstream out(dir_ / "jobtrawl.toml");
+    out << "[storage]\ndatabase = \"" << url_ << "\"\n[node]\nname = \"test-node\"\npoll = \"50ms\"\n"
+        << "[http]\nallow_private_networks = true\ndelay = \"0s\"\n"
+        << "[[source]]\nname = \"acme\"\nstart = [\"" << server.Url("/board") << "\"]\nevery = \"1s\"\n"
+        << "item = \"li.job\"\nfields = { title = \"h2\" }\n"
+        << "[[alert]]\nname = \"engineers\"\nquery = \"engineer\"\ncommand = [\"sh\", \"-c\", \"cat >> \\\"$0\\\"\", \""
+        << got.string() << "\"]\n";
+  }
+  auto config = config::LoadConfig(dir_ / "jobtrawl.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().front().ToString();
+  Daemon daemon(ioc, *config,
+                DaemonOptions{.config_path = dir_ / "jobtrawl.toml",
+                              .parse_threads = 1,
+                              .log = [](LogLevel, std::string_view) {},
+                              .notify = [](const std::string&) {}});
+  auto db = pg::Connection::Open(url_);
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  asio::steady_timer poll(ioc);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  bool delivered = false;
+  std::function<void()> check = [&] {
+    delivered = Count(*db, "SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL") >= 1;
+    if (delivered || std::chrono::steady_clock::now() > deadline) {
+      daemon.Stop();
+      return;
+    }
+    poll.expires_after(20ms);
+    poll.async_wait([&](boost::system::error_code ec) {
+      if (!ec) check();
+    });
+  };
+  check();
+  EXPECT_EQ(daemon.Run(), 0);
+  ASSERT_TRUE(delivered) << "no alert was delivered within 60 s";
+  EXPECT_EQ(Count(*db, "SELECT count(*) FROM alert_outbox"), 1);  // the engineer only
+  std::ifstream in(got);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  EXPECT_NE(line.find("\"title\":\"Platform Engineer\""), std::string::npos) << line;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // (the one docs/analysts.md shows) is migrated, then `export`, `stats` and
 // `search` print the same from the PostgreSQL copy as from the file.
 #include <boost/json.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,11 +15,13 @@
 #include <sstream>
 
 #include "app/commands.h"
+#include "app/doc_examples.h"
 #include "app/migrate_command.h"
 #include "app/query_commands.h"
 #include "app/sample_database.h"
 #include "crawler/fetcher.h"
 #include "model/date_time.h"
+#include "storage/pg/connection.h"
 #include "support/pg_server.h"
 
 namespace jobtrawl::app {
@@ -201,6 +205,87 @@ TEST_F(PgCommandsTest, AForeignOrUnreachableDatabaseIsOneClearMessage) {
   EXPECT_EQ(StatsCommand(o, out2, err2), kExitRuntime);
   EXPECT_THAT(err2.str(), HasSubstr("cannot connect"));
   EXPECT_THAT(err2.str(), ::testing::Not(HasSubstr(password)));
+}
+
+// What `sqlite3 -header` would print for `sql` run on PostgreSQL: the
+// column names, then each row, cells joined by "|", NULL as nothing.
+std::string RunPg(storage::pg::Connection& c, const std::string& sql, std::string& error) {
+  auto r = c.Exec(sql);
+  if (!r) {
+    error = r.error().message;
+    return "";
+  }
+  std::string out;
+  if (r->Rows() == 0) return out;
+  for (int i = 0; i < r->Columns(); ++i) out += (i ? "|" : "") + r->ColumnName(i);
+  out += '\n';
+  for (int row = 0; row < r->Rows(); ++row) {
+    for (int i = 0; i < r->Columns(); ++i) out += (i ? "|" : "") + r->Text(row, i).value_or("");
+    out += '\n';
+  }
+  return out;
+}
+
+bool IsNumber(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  v = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size();
+}
+
+// Where `pg` differs from `sqlite` beyond how each engine writes a number
+// (SQLite 85000.0, PostgreSQL 85000): "" when they agree.
+std::string Difference(const std::string& sqlite, const std::string& pg) {
+  const std::vector<std::string> a = Lines(sqlite), b = Lines(pg);
+  if (a.size() != b.size()) return std::to_string(a.size()) + " lines on SQLite, " + std::to_string(b.size()) + " here";
+  auto cells = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    for (std::size_t bar; (bar = line.find('|', at)) != std::string::npos; at = bar + 1) out.push_back(line.substr(at, bar - at));
+    out.push_back(line.substr(at));
+    return out;
+  };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = cells(a[i]), y = cells(b[i]);
+    bool same = x.size() == y.size();
+    for (std::size_t j = 0; same && j < x.size(); ++j) {
+      double u = 0, v = 0;
+      same = x[j] == y[j] || (IsNumber(x[j], u) && IsNumber(y[j], v) && std::fabs(u - v) <= 1e-9 * std::max(1.0, std::fabs(u)));
+    }
+    if (!same) return "line " + std::to_string(i + 1) + ": SQLite \"" + a[i] + "\", PostgreSQL \"" + b[i] + "\"";
+  }
+  return "";
+}
+
+TEST_F(PgCommandsTest, AnalystsExamplesRunOnPostgreSqlAndPrintWhatSqliteDoes) {
+  // Issue 15 part 1: docs/analysts.md's worked examples on the sample
+  // database migrated to PostgreSQL. An example runs unchanged, or its
+  // ```sql postgresql form (beside it) does; either prints the SQLite
+  // output the doc shows, numbers compared by value, unless a ```text
+  // postgresql block shows PostgreSQL's own (a rank of its own).
+  std::ifstream in(std::filesystem::path(JOBTRAWL_SOURCE_DIR) / "docs" / "analysts.md", std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::vector<jobtrawl::testing::DocExample> examples = jobtrawl::testing::DocExamples(text.str());
+  ASSERT_GE(examples.size(), 12u);
+  auto c = storage::pg::Connection::Open(url_);
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  int unchanged = 0;
+  for (const auto& e : examples) {
+    const bool own = !e.pg_sql.empty();
+    SCOPED_TRACE("docs/analysts.md:" + std::to_string(own ? e.pg_sql_line : e.sql_line));
+    std::string error;
+    const std::string out = RunPg(*c, own ? e.pg_sql : e.sql, error);
+    EXPECT_EQ(error, "") << (own ? e.pg_sql : e.sql);
+    if (!error.empty()) continue;
+    if (!own) ++unchanged;
+    if (e.has_pg_output) {
+      EXPECT_EQ(out, e.pg_output);
+    } else {
+      EXPECT_EQ(Difference(e.output, out), "") << (own ? e.pg_sql : e.sql) << "\nPostgreSQL printed:\n" << out;
+    }
+  }
+  EXPECT_GE(unchanged, 1);
 }
 
 }  // namespace

@@ -417,6 +417,31 @@ TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
 
+TEST(SeniorityTest, ALevelNumberAtTheEndOfAPartCounts) {
+  // A level number is the title's level at the end of the title or of a
+  // part of it: a place or remote suffix after it does not hide it (review
+  // of issue 12 part 1: "Software Engineer II - Berlin" stated none, so its
+  // copy without the suffix was another job); inside a part it is a count.
+  struct Case {
+    const char* title;
+    const char* level;  // "" : none
+  };
+  static constexpr Case kCases[] = {
+      {"Software Engineer II", "mid"},
+      {"Software Engineer II - Berlin", "mid"},
+      {"Software Engineer III, Berlin, Germany", "senior"},
+      {"Software Engineer II (Remote)", "mid"},
+      {"Software Engineer II | Payments", "mid"},
+      {"2 Software Engineers", ""},
+      {"Level 2 Support - Berlin", ""},
+      {"Senior Engineering Manager - Berlin", "lead"},
+  };
+  for (const Case& c : kCases) {
+    const std::optional<Seniority> s = SeniorityOf(c.title);
+    EXPECT_EQ(s ? s->level : std::string(), c.level) << c.title;
+  }
+}
+
 TEST(EmploymentTypeTest, ShortTermWorkIsTemporary) {
   // schema.org employmentType TEMPORARY: Lever boards write the commitment
   // "Short Term" (Spotify), as others write "Fixed term".

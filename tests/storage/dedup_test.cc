@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <random>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "normalize/normalize.h"
+#include "storage/dedup.h"
 #include "storage/simhash.h"
 #include "storage/sql.h"
 #include "storage/store.h"
@@ -237,6 +239,164 @@ TEST_P(DedupTest, ASeniorityStatedOnOneSideOnlyIsAnotherJob) {
   EXPECT_EQ(s.Count("SELECT count(*) FROM listings WHERE seniority IS NULL"), 1);
   EXPECT_EQ(s.Count("SELECT count(*) FROM listings WHERE seniority = 'senior' AND posting_id = "
                     "(SELECT posting_id FROM listings WHERE url LIKE 'https://feedsite.example/%')"), 2);
+}
+
+struct TitlePair {
+  const char* name;
+  const char* ats_title;
+  const char* board_title;
+};
+
+TEST_P(DedupTest, LevelWordsBesideTheRoleAreTwoPostings) {
+  // Issue 12 rule (review of part 1): different levels of one role at one
+  // company are different jobs, also when the role word carries a level of
+  // its own ("Manager" is lead, "Director" director, "Architect" staff), so
+  // both titles' seniority is the same: a level word beside the role word
+  // must agree, whatever the role word's own level.
+  static constexpr TitlePair kPairs[] = {
+      {"StaffVsLeadEngineeringManager", "Staff Engineering Manager", "Lead Engineering Manager"},
+      {"SeniorVsPrincipalProductManager", "Senior Product Manager", "Principal Product Manager"},
+      {"NoneVsSeniorEngineeringManager", "Engineering Manager", "Senior Engineering Manager"},
+      {"AssociateVsPlainProductManager", "Associate Product Manager", "Product Manager"},
+      {"DirectorVsSeniorDirector", "Director of Engineering", "Senior Director of Engineering"},
+      {"HeadOfVsDirectorOf", "Head of Engineering", "Director of Engineering"},
+      {"ArchitectVsSeniorArchitect", "Solutions Architect", "Senior Solutions Architect"},
+      {"StaffVsPrincipalEngineer", "Staff Software Engineer", "Principal Software Engineer"},
+      {"ManagerVsSeniorManagerWithQualifier", "Manager, Engineering", "Senior Manager, Engineering"},
+      {"VicePresidentVsSeniorVicePresident", "Vice President, Sales", "Senior Vice President, Sales"},
+      {"LevelTwoVsLevelThree", "Software Engineer II - Berlin", "Software Engineer III - Berlin"},
+  };
+  for (const TitlePair& pair : kPairs) {
+    SCOPED_TRACE(pair.name);
+    Store s;
+    s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", pair.ats_title, "Acme Robotics",
+                     "Berlin, Germany", kBackend));
+    s.Put(s.board, Job("https://jobboard.example/jobs/77", "", pair.board_title, "Acme Robotics", "Berlin",
+                       LightEdit(kBackend)));
+    EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 2);
+  }
+}
+
+TEST_P(DedupTest, LightEditsOfATitleStillMerge) {
+  // Issue 12 rule: casing, punctuation, "Sr." for "Senior", "Mgr" for
+  // "Manager", a place suffix in another order and a "(Remote)" suffix are
+  // the same title: a cross-post with them is one posting.
+  static constexpr TitlePair kPairs[] = {
+      {"Casing", "Senior Engineering Manager", "SENIOR ENGINEERING MANAGER"},
+      {"SrForSenior", "Senior Engineering Manager", "Sr. Engineering Manager"},
+      {"SrWithoutDot", "Senior Product Manager", "Sr Product Manager"},
+      {"MgrForManager", "Engineering Manager", "Engineering Mgr"},
+      {"SrMgr", "Senior Engineering Manager", "Sr. Engineering Mgr."},
+      {"Punctuation", "Staff Engineering Manager", "Staff Engineering-Manager"},
+      {"PlaceSuffixOrder", "Staff Engineering Manager - Berlin, Germany", "Staff Engineering Manager - Germany, Berlin"},
+      {"RemoteSuffix", "Lead Engineering Manager", "Lead Engineering Manager (Remote)"},
+      {"GenderMarker", "Principal Product Manager", "Principal Product Manager (m/w/d)"},
+      {"LevelNumberBeforeAPlace", "Software Engineer II", "Software Engineer II - Berlin"},
+      {"HeadOf", "Head of Engineering", "HEAD OF ENGINEERING (Remote)"},
+      {"TeamLeadIsARole", "Team Lead", "Team Lead - Berlin"},
+  };
+  for (const TitlePair& pair : kPairs) {
+    SCOPED_TRACE(pair.name);
+    Store s;
+    s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", pair.ats_title, "Acme Robotics",
+                     "Berlin, Germany", kBackend));
+    s.Put(s.board, Job("https://jobboard.example/jobs/77", "", pair.board_title, "Acme Robotics", "Berlin",
+                       LightEdit(kBackend)));
+    EXPECT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+  }
+}
+
+TEST_P(DedupTest, OpeningADatabaseMergedByTheOldRuleSplitsItsLevels) {
+  // Schema v19 (features version 4): a posting that the rule before merged
+  // from a Staff and a Lead Engineering Manager is split when the store
+  // opens the database, the level words being read from the titles stored.
+  const std::string location = testing::ReopenableLocation("dedup-levels-upgrade");
+  {
+    // Stored merged as the old rule would: one title for both, then the
+    // titles as the boards wrote them, and the features marked version 3.
+    Store s({}, location);
+    s.Put(s.ats, Job("https://boards.greenhouse.io/acme/jobs/101", "101", "Engineering Manager", "Acme Robotics",
+                     "Berlin, Germany", kBackend));
+    s.Put(s.board, Job("https://jobboard.example/jobs/77", "", "Engineering Manager", "Acme Robotics", "Berlin",
+                       LightEdit(kBackend)));
+    ASSERT_EQ(s.Count("SELECT count(*) FROM postings"), 1);
+    s.store->connection().Exec("UPDATE postings SET title = 'Staff Engineering Manager'");
+    s.store->connection().Exec("UPDATE listing_copies SET title = 'Lead Engineering Manager'");
+    s.store->connection().Exec("UPDATE listings SET features_version = 3");
+  }
+  Store reopened({}, location);
+  EXPECT_EQ(reopened.Count("SELECT count(*) FROM listings WHERE features_version = 4"), 2);
+  EXPECT_EQ(reopened.Count("SELECT count(*) FROM postings"), 2);
+  EXPECT_NE(reopened.PostingOf("id:101"), reopened.PostingOf("url:https://jobboard.example/jobs/77"));
+  EXPECT_EQ(reopened.Text("SELECT title FROM postings WHERE canonical_listing_id = " +
+                          std::to_string(reopened.ListingId("url:https://jobboard.example/jobs/77"))),
+            "Lead Engineering Manager");
+  testing::RemoveLocation(location);
+}
+
+TEST(TitleLevelWordsTest, EveryLevelWordOfTheSeniorityTableIsRead) {
+  // storage/dedup.h: the level words a title's copies must agree on are the
+  // levels of normalize/data/seniority.tsv that are not a role; a word added
+  // there must be read here too. Level numbers count at the end of a part.
+  std::ifstream table(std::string(JOBTRAWL_SOURCE_DIR) + "/normalize/data/seniority.tsv");
+  ASSERT_TRUE(table) << "normalize/data/seniority.tsv";
+  int levels = 0;
+  for (std::string line; std::getline(table, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cells;
+    for (size_t at = 0;;) {
+      const size_t tab = line.find('\t', at);
+      cells.push_back(line.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
+      if (tab == std::string::npos) break;
+      at = tab + 1;
+    }
+    if (cells.size() < 2 || cells[1] == "none" || (cells.size() > 2 && cells[2] == "role")) continue;
+    ++levels;
+    const std::string& word = cells[0];
+    // Before the role ("Lead", "Associate") or at the end (a level number).
+    EXPECT_TRUE(internal::TitleLevelWords(word + " backend engineer") != "" ||
+                internal::TitleLevelWords("backend engineer " + word) != "")
+        << word;
+  }
+  EXPECT_GE(levels, 20);
+}
+
+TEST(TitleLevelWordsTest, OneSpellingPerLevelWordWhereItIsALevel) {
+  // storage/dedup.h TitleLevelWords: spellings of one word agree, different words do not.
+  struct Case {
+    const char* title;
+    const char* levels;
+  };
+  static constexpr Case kCases[] = {
+      {"Senior Engineering Manager", "senior"},
+      {"Sr. Engineering Manager", "senior"},
+      {"SNR engineering manager", "senior"},
+      {"Staff Engineering Manager", "staff"},
+      {"Lead Engineering Manager", "lead"},
+      {"Principal Product Manager", "principal"},
+      {"Engineering Manager", ""},
+      {"Team Lead", ""},
+      {"Team Lead - Berlin", ""},
+      {"Senior Team Lead", "senior"},
+      {"Sales Associate", ""},
+      {"Associate Product Manager", "associate"},
+      {"Software Engineer II", "2"},
+      {"Software Engineer 2 - Berlin", "2"},
+      {"Software Engineer III (Remote)", "3"},
+      {"2 Software Engineers", ""},
+      {"Senior Staff Engineer", "senior staff"},
+      {"Staff or Senior Accountant", "senior staff"},
+      {"Jr. Data Analyst", "junior"},
+      {"Entry-Level Data Analyst", "entry"},
+      {"Assistant to the Senior Director", ""},
+      {"Engineering-Manager", ""},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(internal::TitleLevelWords(c.title), c.levels) << c.title;
+  EXPECT_EQ(internal::MatchedTitleFamily(std::string("engineering mgr"), std::string("Sr. Engineering Mgr")),
+            "senior engineering manager");
+  EXPECT_EQ(internal::MatchedTitleFamily(std::string("research & development manager"), std::nullopt),
+            "research and development manager");
+  EXPECT_EQ(internal::MatchedTitleFamily(std::nullopt, std::string("Staff Engineer")), std::nullopt);
 }
 
 // Every listing in a posting that exists, at most one per source; every
