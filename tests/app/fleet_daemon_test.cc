@@ -295,6 +295,7 @@ TEST_F(FleetDaemonTest, ADrainingNodeClaimsNothingMoreAndGivesBackTheCrawlItCut)
   bool left = false;
   for (const auto& line : log_) left |= line.find("left the fleet, giving back 0 leases") != std::string::npos;
   EXPECT_TRUE(left);
+}
 
 TEST_F(FleetDaemonTest, DeliversTheAlertsOfWhatItStored) {
   // Issue 15 part 1: a fleet node queued its [[alert]] events in
