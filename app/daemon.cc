@@ -181,6 +181,10 @@ class Daemon::Impl {
     options_.notify("STOPPING=1");
     Log(LogLevel::kNotice, "stopping: no new crawls; transfers in flight get " +
                                std::to_string(options_.shutdown_grace.count()) + " ms");
+#ifdef JOBTRAWL_HAVE_PG
+    // A fleet node claims nothing more; each crawl's end releases its claim.
+    if (fleet_) fleet_->StopClaiming();
+#endif
     for (auto& [name, s] : sources_) {
       if (s.timer) s.timer->cancel();
       if (s.crawl) s.crawl->Stop();
@@ -378,11 +382,14 @@ class Daemon::Impl {
     if (!result) {
 #ifdef JOBTRAWL_HAVE_PG
       if (s.claim) {
-        // The claim ends here: the drain releases it when stopping, else
-        // the crawl counts as failed (the source backs off).
+        // The claim ends here: given back when stopping (due again at
+        // once), else the crawl counts as failed (the source backs off).
         auto claim = std::move(*s.claim);
         s.claim.reset();
-        if (stopping_) return Drain();
+        if (stopping_) {
+          fleet_->GiveBack(claim);
+          return Drain();
+        }
         Log(LogLevel::kError, name + ": cannot start a crawl: " + result.error().message);
         fleet_->Finish(claim, storage::work::Outcome::kFailure);
         return;
@@ -438,9 +445,12 @@ class Daemon::Impl {
     ++completed_;
 #ifdef JOBTRAWL_HAVE_PG
     if (s.claim) {
-      // Stopping: the drain releases the lease, due again at once for the
-      // other nodes (this run was cut short).
-      if (!stopping_) {
+      // A run the stop cut short is given back, due again at once for the
+      // other nodes; any other end (also during the drain) is released with
+      // its outcome.
+      if (stopping_ && r.status == "interrupted") {
+        fleet_->GiveBack(*s.claim);
+      } else {
         fleet_->Finish(*s.claim, r.status == "failed" ? storage::work::Outcome::kFailure
                                                       : storage::work::Outcome::kSuccess);
       }
@@ -531,7 +541,7 @@ class Daemon::Impl {
     auto all_known = [this, pending, scheduled] {
       if (--*pending > 0 || stopping_) return;
       if (fleet_) {
-        fleet_->AddSources(std::move(*scheduled));
+        fleet_->SetSources(std::move(*scheduled));
         return;
       }
       FleetNode::Options o;
@@ -575,21 +585,27 @@ class Daemon::Impl {
 
 #ifdef JOBTRAWL_HAVE_PG
   // This node won a claim on a source: crawl it under that claim.
+  // A claim this node does not crawl is given back, due again at once and
+  // not counted as a failure: the source is not at fault. (A node claims
+  // only the sources of its own config, so this is a claim made just
+  // before a reload removed its source.)
   void OnClaim(const storage::pg::Claim& claim) {
-    if (stopping_) return;  // the drain releases it
+    if (stopping_) {
+      fleet_->GiveBack(claim);
+      return;
+    }
     auto named = fleet_names_.find(claim.source_id);
     auto it = named == fleet_names_.end() ? sources_.end() : sources_.find(named->second);
     if (it == sources_.end() || it->second.removed) {
-      Log(LogLevel::kWarning, "claimed source " + std::to_string(claim.source_id) +
-                                  ", which this node's config does not have; released as failed "
-                                  "(every node should run the same [[source]] list)");
-      fleet_->Finish(claim, storage::work::Outcome::kFailure);
+      Log(LogLevel::kNotice, "claimed source " + std::to_string(claim.source_id) +
+                                 ", which this node's config no longer has; given back");
+      fleet_->GiveBack(claim);
       return;
     }
     Source& s = it->second;
     if (s.crawl || s.opening) {
-      Log(LogLevel::kWarning, it->first + ": claimed while its crawl still runs; released");
-      fleet_->Finish(claim, storage::work::Outcome::kFailure);
+      Log(LogLevel::kWarning, it->first + ": claimed while its crawl still runs; given back");
+      fleet_->GiveBack(claim);
       return;
     }
     s.claim = claim;

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -27,10 +28,11 @@ void FleetHostBudget::Log(LogLevel level, const std::string& message) {
 
 std::optional<FleetHostBudget::Clock::time_point> FleetHostBudget::Next(const std::string& host,
                                                                         std::chrono::milliseconds gap,
-                                                                        Clock::time_point now,
+                                                                        Clock::time_point now, int wanted,
                                                                         std::function<void()> wake) {
   std::lock_guard lock(mu_);
   Host& h = hosts_[host];
+  h.wanted = std::max(wanted, 1);
   // The slot handed out stays this host's until taken, for one gap after
   // its start (a timer that fires late); one never taken is let go then.
   if (h.handed && now - *h.handed < gap) return h.handed;
@@ -96,7 +98,12 @@ void FleetHostBudget::Reserve(std::string host, std::chrono::milliseconds gap) {
   const auto us = [](std::chrono::milliseconds d) { return std::chrono::duration_cast<work::Duration>(d); };
   // A host that asks for no delay still gets distinct slots.
   const work::Duration slot_gap = std::max(us(gap), work::Duration(1));
-  auto grant = queue_->ReserveHost(host, options_.batch, slot_gap, us(options_.horizon));
+  int n = 1;
+  {
+    std::lock_guard lock(mu_);
+    n = std::clamp(hosts_[host].wanted, 1, options_.batch);
+  }
+  auto grant = queue_->ReserveHost(host, n, slot_gap, us(options_.horizon));
   const auto arrived = Clock::now();
   {
     std::lock_guard lock(mu_);
@@ -114,7 +121,11 @@ void FleetHostBudget::Reserve(std::string host, std::chrono::milliseconds gap) {
   {
     std::lock_guard lock(mu_);
     Host& h = hosts_[host];
-    for (int i = 0; i < g.count; ++i) h.slots.push_back(arrived + offset + g.gap * i);
+    int i = 0;
+    // The request that waited gets the first slot, however late it asks
+    // within the handed slot's grace (Next).
+    if (!h.handed && !h.waiting.empty()) h.handed = arrived + offset + g.gap * i++;
+    for (; i < g.count; ++i) h.slots.push_back(arrived + offset + g.gap * i);
     h.reserving = false;
     wake.swap(h.waiting);
   }

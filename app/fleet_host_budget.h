@@ -4,15 +4,20 @@
 // storage/work_rules.h "Per-host request budget"), so the nodes on one
 // database together keep each host's delay.
 //
-// Slots are reserved `batch` at a time, on a thread of the budget's own
+// Slots are reserved as many as requests wait for the host (Next's
+// `wanted`), at most `batch` at a time, on a thread of the budget's own
 // (libpq blocks; the fetcher's loop never waits on the database), booking
 // no further ahead than `horizon`; a refused reservation (the host is
 // booked beyond it) is asked again after `retry`. A reply's slots are
 // placed on this process's steady clock by their offset from the
-// database's `now` at the reply's arrival. A slot whose start has passed
-// unused is skipped, never used late (work::FirstUsableSlot), except the
-// one Next handed out, which stays the host's until Take (see
-// host_budget.h). Database errors are logged and retried after `retry`.
+// database's `now` at the reply's arrival. The first slot of a reply goes
+// to the request that waited for it (handed, as Next hands one out: an
+// idle host's first slot begins at the reply, so it has always begun by
+// the time the request asks again). A slot whose start has passed unused
+// is skipped, never used late (work::FirstUsableSlot), except the one
+// handed out, which stays the host's until Take, for one gap after its
+// start (see host_budget.h). Database errors are logged and retried after
+// `retry`.
 //
 // Thread-safety: Next and Take from the fetcher's thread; the rest is
 // internal. Lifetime: destroy it (joining its thread) before the
@@ -56,7 +61,7 @@ class FleetHostBudget : public crawler::HostBudget {
   FleetHostBudget& operator=(const FleetHostBudget&) = delete;
 
   std::optional<Clock::time_point> Next(const std::string& host, std::chrono::milliseconds gap,
-                                        Clock::time_point now, std::function<void()> wake) override;
+                                        Clock::time_point now, int wanted, std::function<void()> wake) override;
   void Take(const std::string& host, Clock::time_point at) override;
 
   // Reservations asked of the database so far (tests).
@@ -67,6 +72,7 @@ class FleetHostBudget : public crawler::HostBudget {
     std::deque<Clock::time_point> slots;  // not yet begun, in order
     std::optional<Clock::time_point> handed;  // Next gave it; Take consumes it
     bool reserving = false;
+    int wanted = 1;  // requests waiting, as the last Next said
     std::vector<std::function<void()>> waiting;
   };
 

@@ -33,6 +33,7 @@ FleetNode::FleetNode(asio::io_context& ioc, Options options)
       db_work_(asio::make_work_guard(db_ioc_)),
       poll_timer_(db_ioc_),
       heartbeat_timer_(db_ioc_),
+      sources_(options_.sources),
       thread_([this] { db_ioc_.run(); }) {}
 
 FleetNode::~FleetNode() {
@@ -85,9 +86,7 @@ bool FleetNode::Connect() {
       connection_.reset();
       return false;
     }
-    std::vector<pg::ScheduledSource> sources = options_.sources;
-    sources.insert(sources.end(), added_.begin(), added_.end());
-    auto added = queue_->AddSources(sources);
+    auto added = queue_->SetSources(sources_);
     if (!added) {
       Log(LogLevel::kError, added.error().message);
       queue_.reset();
@@ -95,8 +94,8 @@ bool FleetNode::Connect() {
       return false;
     }
     registered_ = true;
-    added_.clear();
-    Log(LogLevel::kInfo, "joined the fleet with " + std::to_string(options_.sources.size()) + " sources (" +
+    sources_changed_ = false;
+    Log(LogLevel::kInfo, "joined the fleet with " + std::to_string(sources_.size()) + " sources (" +
                              std::to_string(*added) + " new to the schedule)");
   }
   return true;
@@ -109,31 +108,47 @@ void FleetNode::Start() {
   });
 }
 
-void FleetNode::AddSources(std::vector<pg::ScheduledSource> sources) {
-  asio::post(db_ioc_, [this, sources = std::move(sources)] {
+void FleetNode::SetSources(std::vector<pg::ScheduledSource> sources) {
+  asio::post(db_ioc_, [this, sources = std::move(sources)]() mutable {
     if (stopping_) return;
-    added_.insert(added_.end(), sources.begin(), sources.end());
-    FlushAdded();
+    sources_ = std::move(sources);
+    sources_changed_ = true;
+    FlushSources();
   });
 }
 
-// Sources added since registering go to the schedule; kept for the next
-// poll while the database cannot be reached.
-void FleetNode::FlushAdded() {
-  if (added_.empty() || !registered_ || !Connect()) return;
-  auto added = queue_->AddSources(added_);
+// A changed source list goes to the database; kept for the next poll
+// while the database cannot be reached (registering sends it too).
+void FleetNode::FlushSources() {
+  if (!sources_changed_ || !registered_ || !Connect()) return;
+  auto added = queue_->SetSources(sources_);
   if (!added) {
-    Log(LogLevel::kError, "adding sources to the schedule failed: " + added.error().message);
+    Log(LogLevel::kError, "setting this node's sources failed: " + added.error().message);
     return;
   }
-  Log(LogLevel::kInfo, "added " + std::to_string(added_.size()) + " sources (" + std::to_string(*added) +
+  Log(LogLevel::kInfo, std::to_string(sources_.size()) + " sources (" + std::to_string(*added) +
                            " new to the schedule)");
-  added_.clear();
+  sources_changed_ = false;
+}
+
+void FleetNode::StopClaiming() {
+  asio::post(db_ioc_, [this] {
+    claiming_ = false;
+    poll_timer_.cancel();
+  });
+}
+
+void FleetNode::GiveBack(const pg::Claim& claim) {
+  asio::post(db_ioc_, [this, claim] {
+    if (in_flight_ > 0) --in_flight_;
+    unreleased_.emplace_back(claim, std::nullopt);
+    if (!stopping_) RetryReleases();
+  });
 }
 
 void FleetNode::Poll() {
-  if (stopping_) return;
-  FlushAdded();
+  if (stopping_ || !claiming_) return;
+  FlushSources();
   RetryReleases();
   const int free = options_.capacity - in_flight_;
   if (free > 0 && Connect()) {
@@ -177,9 +192,8 @@ void FleetNode::Heartbeat() {
 void FleetNode::Finish(const pg::Claim& claim, storage::work::Outcome outcome) {
   asio::post(db_ioc_, [this, claim, outcome] {
     if (in_flight_ > 0) --in_flight_;
-    if (stopping_) return;  // the drain releases every lease of this node
     unreleased_.emplace_back(claim, outcome);
-    RetryReleases();
+    if (!stopping_) RetryReleases();
   });
 }
 
@@ -187,9 +201,9 @@ void FleetNode::Finish(const pg::Claim& claim, storage::work::Outcome outcome) {
 // renews the lease, so dropping it would keep the source from every node.
 void FleetNode::RetryReleases() {
   if (unreleased_.empty() || !Connect()) return;
-  std::vector<std::pair<pg::Claim, storage::work::Outcome>> failed;
+  std::vector<std::pair<pg::Claim, std::optional<storage::work::Outcome>>> failed;
   for (const auto& [claim, outcome] : unreleased_) {
-    auto released = queue_->Release(claim, outcome);
+    auto released = outcome ? queue_->Release(claim, *outcome) : queue_->GiveBack(claim);
     if (!released) {
       Log(LogLevel::kError, "releasing source " + std::to_string(claim.source_id) +
                                 " failed (tried again at the next poll): " + released.error().message);
@@ -207,12 +221,16 @@ void FleetNode::Stop(std::function<void(std::int64_t)> done) {
     poll_timer_.cancel();
     heartbeat_timer_.cancel();
     std::int64_t released = 0;
-    if (registered_ && Connect()) {
-      auto r = queue_->Drain();
-      if (!r) Log(LogLevel::kError, "releasing leases failed: " + r.error().message);
-      else released = *r;
+    if (registered_) {
+      // The crawls that ended during the drain go with their outcome first.
+      RetryReleases();
+      if (Connect()) {
+        auto r = queue_->Drain();
+        if (!r) Log(LogLevel::kError, "releasing leases failed: " + r.error().message);
+        else released = *r;
+      }
     }
-    Log(LogLevel::kInfo, "left the fleet, releasing " + std::to_string(released) + " leases");
+    Log(LogLevel::kInfo, "left the fleet, giving back " + std::to_string(released) + " leases");
     asio::post(ioc_, [done, released] {
       if (done) done(released);
     });

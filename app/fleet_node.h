@@ -8,6 +8,12 @@
 //
 // libpq blocks, so every database call runs on a thread of the FleetNode's
 // own, one at a time; the daemon's loop never waits on the database.
+//
+// The SIGTERM drain: StopClaiming first (no new claims; the heartbeat goes
+// on renewing the leases of the crawls still running), each crawl's end
+// through Finish (released with its outcome) or GiveBack (cut short:
+// due again at once), then Stop gives back whatever is left and marks the
+// node stopped.
 // Database errors are logged (with the node's name) and retried at the next
 // poll; they never stop the node.
 //
@@ -64,22 +70,32 @@ class FleetNode {
   const std::string& name() const { return options_.name; }
 
   void Start();
-  // Adds sources to the shared schedule, or updates their interval (a
-  // reloaded config); from the io_context thread.
-  void AddSources(std::vector<storage::pg::ScheduledSource> sources);
-  // The crawl of `claim` ended: release it with its next run. A claim the
-  // node no longer holds (taken over after expiry, drained) is logged.
+  // The node's whole source list becomes `sources` (a reloaded config):
+  // new ones go on the shared schedule, changed intervals are updated, and
+  // the node claims only these from now on (WorkQueue::SetSources). From
+  // the io_context thread.
+  void SetSources(std::vector<storage::pg::ScheduledSource> sources);
+  // The crawl of `claim` ended: release it with its next run (also while
+  // draining). A claim the node no longer holds (taken over after expiry)
+  // is logged.
   void Finish(const storage::pg::Claim& claim, storage::work::Outcome outcome);
-  // Stops claiming, releases every lease (crawls still running are
-  // abandoned: due again at once for the other nodes) and marks the node
-  // stopped; then `done(released)` runs on the io_context.
-  void Stop(std::function<void(std::int64_t released)> done);
+  // The claim is not crawled (its source left the config, or the drain cut
+  // its crawl short): give it back, due again at once, not counted as a
+  // failure (WorkQueue::GiveBack).
+  void GiveBack(const storage::pg::Claim& claim);
+  // The drain begins: no new claims from now on; heartbeats and releases
+  // go on.
+  void StopClaiming();
+  // Releases what Finish and GiveBack queued, gives back every lease still
+  // held (claims handed to `start` during the drain) and marks the node
+  // stopped; then `done(given_back)` runs on the io_context.
+  void Stop(std::function<void(std::int64_t given_back)> done);
 
  private:
   // All below run on the FleetNode's thread.
   bool Connect();
   void Poll();
-  void FlushAdded();
+  void FlushSources();
   void RetryReleases();
   void Heartbeat();
   void Log(LogLevel level, const std::string& message);
@@ -92,12 +108,14 @@ class FleetNode {
   boost::asio::steady_timer heartbeat_timer_;
   std::optional<storage::pg::Connection> connection_;
   std::optional<storage::pg::WorkQueue> queue_;
-  std::vector<storage::pg::ScheduledSource> added_;  // AddSources before the node registered
+  std::vector<storage::pg::ScheduledSource> sources_;  // the node's list (SetSources)
+  bool sources_changed_ = false;  // sources_ not yet in the database
   // Releases that failed (the database could not be reached): retried on
   // each poll, since the heartbeat keeps renewing a lease until it is
-  // released.
-  std::vector<std::pair<storage::pg::Claim, storage::work::Outcome>> unreleased_;
+  // released. An empty outcome: give back (GiveBack).
+  std::vector<std::pair<storage::pg::Claim, std::optional<storage::work::Outcome>>> unreleased_;
   bool registered_ = false;
+  bool claiming_ = true;   // false once draining
   bool stopping_ = false;
   int in_flight_ = 0;
   std::thread thread_;

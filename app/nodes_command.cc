@@ -25,7 +25,7 @@ std::string Utc(work::Time t) {
 
 std::string State(const pg::NodeInfo& n, work::Time now, work::Duration live_within) {
   if (n.stopped_at) return "stopped";
-  return now - n.heartbeat_at <= live_within ? "live" : "silent";
+  return now - n.heartbeat_at <= n.lease_ttl.value_or(live_within) ? "live" : "silent";
 }
 
 std::optional<double> PerHour(const pg::NodeInfo& n) {

@@ -18,14 +18,17 @@ struct NodesOptions {
   std::string db;                        // a postgresql:// URL; empty: the config's
   std::filesystem::path config_file;     // read only when db is empty
   std::string format;                    // table | json; empty: table
-  // A node whose heartbeat is older than this is "silent" (dead or cut
-  // off; its leases expire): the lease ttl.
+  // A node whose heartbeat is older than its own lease ttl (stored when it
+  // registered) is "silent" (dead or cut off; its leases expire); this is
+  // the ttl of a node that stored none (registered before schema 20).
   storage::work::Duration live_within = std::chrono::minutes(2);
 };
 
 // The listing as `nodes` prints it: a table, or one JSON object per node
-// per line. State: "live" (no stopped_at, heartbeat within live_within of
-// list.now), "stopped" (drained) or "silent"; rate: crawls per hour from
+// per line. State: "live" (no stopped_at, heartbeat within the node's
+// lease_ttl of list.now, else within live_within when it has none: it
+// renews every ttl / 3, so a silent node missed at least two renewals),
+// "stopped" (drained) or "silent"; rate: crawls per hour from
 // started_at to stopped_at, else to heartbeat_at.
 std::string FormatNodes(const storage::pg::NodeList& list, storage::work::Duration live_within, bool json);
 

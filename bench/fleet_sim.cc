@@ -229,13 +229,17 @@ class Sim {
     s.alive = false;
     s.stopped = now_;
     // Its leases expire ttl after their last renewal (or claim): then they
-    // are claimable again, ordered by that expiry (next_run_at).
+    // are claimable again, ordered by that expiry (next_run_at), plus its
+    // backoff.
     for (Crawl& c : crawls_) {
       if (!c.live || c.node != n) continue;
       c.live = false;
       Board& b = boards_[static_cast<size_t>(c.board)];
       const Time expiry = std::max(c.started, s.last_renew) + o_.lease.ttl;
-      b.next_run_at = expiry;
+      // The claim counted this run as an attempt: an expiry after the first
+      // in a row backs off (work::ExpiryBackoff).
+      ++b.attempts;
+      b.next_run_at = expiry + work::ExpiryBackoff(b.attempts, o_.backoff);
       b.leased = false;  // claimable from `expiry` on
       b.due_at = c.due_at;
       b.orphaned = true;

@@ -375,7 +375,9 @@ class Fetcher::Impl {
       // nothing to share: slots 0 apart would all have begun before the
       // request could take one.
       if (http && budget_ && host.pacer.current_delay() > std::chrono::milliseconds::zero()) {
-        auto at = budget_->Next(host.key, host.pacer.current_delay(), now, WakeFor(host.key));
+        auto at = budget_->Next(host.key, host.pacer.current_delay(), now,
+                                static_cast<int>(std::min<std::size_t>(host.queue.size(), 1 << 20)),
+                                WakeFor(host.key));
         if (!at) return Served::kHostBlocked;  // slots are being reserved; `wake` considers the host again
         if (*at > now) {
           ArmTimer(host, *at);

@@ -640,8 +640,12 @@ DROP INDEX listings_features_stale;
 CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 4;
 )sql";
 
-constexpr std::array<std::string_view, 19> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,  kV10,
-                                                          kV11, kV12, kV13, kV14, kV15, kV16, kV17, kV18, kV19};
+// Version 20: nothing on SQLite. PostgreSQL's version 20 adds the fleet's
+// node_sources and the nodes' lease ttl (storage/pg/work_queue.h).
+constexpr std::string_view kV20 = "-- PostgreSQL only: node_sources, nodes.lease_ttl (storage/pg/work_queue.h)\n";
+
+constexpr std::array<std::string_view, 20> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,  kV10,
+                                                          kV11, kV12, kV13, kV14, kV15, kV16, kV17, kV18, kV19, kV20};
 
 }  // namespace
 

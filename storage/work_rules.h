@@ -102,6 +102,23 @@ inline Time NextRunAt(const Reschedule& r, Time started_at, Time now) {
   return (r.from_start ? started_at : now) + r.delay;
 }
 
+// ---- Attempts counted at the claim -------------------------------------
+//
+// A claim counts an attempt before the crawl runs (attempts + 1), so a run
+// that never releases (its node crashes, or is killed, every time) still
+// counts: if its lease expires, the source is next due
+// ExpiryBackoff(attempts after the claim) after the expiry, not at once.
+// The first expiry in a row is taken over at once (the node may have died
+// of something else; the source is presumably innocent); each further one
+// backs off as a failure does. A release sets the count (0 on success,
+// one more than before the run on failure); a run given back unfinished (a
+// drain, a claim the node cannot crawl) takes its attempt back.
+// REQUIRES: attempts >= 0.
+inline Duration ExpiryBackoff(int attempts, const BackoffPolicy& p) {
+  if (attempts <= 1) return Duration::zero();
+  return NextRun(Outcome::kFailure, Duration(1), attempts - 2, p).delay;
+}
+
 // ---- Per-host request budget -------------------------------------------
 //
 // Each host has one reservation cursor, next_free_at. A node about to send

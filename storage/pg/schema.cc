@@ -481,8 +481,12 @@ DROP INDEX listings_features_stale;
 CREATE INDEX listings_features_stale ON listings(features_version) WHERE features_version < 4;
 )sql";
 
-const std::array<Migration, 5>& Migrations() {
-  static const std::array<Migration, 5> migrations = {{{15, kV15}, {16, kV16}, {17, V17()}, {18, kV18}, {19, kV19}}};
+// Version 20: the fleet's second migration (storage/pg/work_queue.h):
+// node_sources (each node's source list), nodes.lease_ttl and
+// nodes.source_list.
+const std::array<Migration, 6>& Migrations() {
+  static const std::array<Migration, 6> migrations = {
+      {{15, kV15}, {16, kV16}, {17, V17()}, {18, kV18}, {19, kV19}, {20, WorkQueueSchemaSqlV2()}}};
   return migrations;
 }
 

@@ -135,10 +135,11 @@ std::expected<std::vector<CopiedTable>, jobtrawl::Error> CopySqliteToPostgres(co
             "the PostgreSQL database already holds jobtrawl rows (" + held +
             "); migrate into an empty database, or give --replace to delete them first"));
       }
-      // source_schedule (schema 17, the fleet's) references sources: the
-      // replaced sources' schedule goes with them (nodes add them again).
-      auto emptied =
-          c->Exec("TRUNCATE " + all_tables + ", postings_fts, fts_pending, source_schedule RESTART IDENTITY");
+      // source_schedule (schema 17, the fleet's) references sources, and
+      // node_sources (20) source_schedule: the replaced sources' schedule
+      // and the nodes' source lists go with them (nodes add them again).
+      auto emptied = c->Exec("TRUNCATE " + all_tables +
+                             ", postings_fts, fts_pending, source_schedule, node_sources RESTART IDENTITY");
       if (!emptied) return std::unexpected(Failure("cannot empty the PostgreSQL database", emptied.error()));
     }
 

@@ -60,17 +60,42 @@ CREATE TABLE host_budgets (
 );
 )sql";
 
+// The second fleet migration (PostgreSQL schema version 20): what each
+// node's config has, so a node claims only sources it can crawl and a
+// source no node has any more is claimed by none (its schedule row stays,
+// for a config that brings it back); and each node's lease ttl, so
+// `jobtrawl nodes` calls a node silent relative to its own heartbeat.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE nodes ADD COLUMN lease_ttl interval;
+ALTER TABLE nodes ADD COLUMN source_list boolean NOT NULL DEFAULT false;
+CREATE TABLE node_sources (
+  node text NOT NULL REFERENCES nodes(name) ON DELETE CASCADE,
+  source_id bigint NOT NULL REFERENCES source_schedule(source_id) ON DELETE CASCADE,
+  PRIMARY KEY (node, source_id)
+);
+CREATE INDEX node_sources_source ON node_sources (source_id);
+)sql";
+
+// work::ExpiryBackoff of the row's attempts (after the claim counted one),
+// in microseconds; $base and $cap are the backoff policy's microseconds.
+std::string ExpiryBackoffUs(std::string_view attempts, std::string_view base, std::string_view cap) {
+  const std::string k(attempts);
+  return "(CASE WHEN " + k + " <= 1 THEN 0 ELSE LEAST(" + std::string(cap) + "::float8, " + std::string(base) +
+         " * power(2::float8, LEAST(" + k + " - 2, 60)))::bigint END)";
+}
+
 // `now` of one statement: the fake clock's time, else the server's. A CTE
 // holding a volatile function is evaluated once.
 constexpr std::string_view kNow = "t AS (SELECT COALESCE(fleet_ts($1), clock_timestamp()) AS now)";
 
 std::string With(std::string_view rest) { return "WITH " + std::string(kNow) + std::string(rest); }
 
-// Releasing a lease whose run did not finish (drain, a dead incarnation):
-// the run is due again at the time it was due.
+// Giving back a lease whose run did not finish (a drain, a claim the node
+// cannot crawl): the run is due again at the time it was due, and the
+// claim's attempt is taken back (the source did not fail).
 constexpr std::string_view kAbandon =
     " lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL, heartbeat_at = NULL,"
-    " next_run_at = COALESCE(s.due_at, t.now)";
+    " next_run_at = COALESCE(s.due_at, t.now), attempts = GREATEST(s.attempts - 1, 0)";
 
 std::int64_t Us(work::Time t) { return t.time_since_epoch().count(); }
 work::Time TimeOf(std::int64_t us) { return work::Time(work::Duration(us)); }
@@ -87,6 +112,7 @@ std::string ArrayText(std::span<const std::int64_t> v) {
 }  // namespace
 
 std::string_view WorkQueueSchemaSql() { return kSchema; }
+std::string_view WorkQueueSchemaSqlV2() { return kSchemaV2; }
 
 std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueueOptions options) {
   if (options.node.empty()) return std::unexpected(Error{"", "work queue: the node needs a name", false});
@@ -103,15 +129,28 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
   const std::string ttl = "fleet_interval($3)";
   const Spec specs[] = {
       {&q.prepared_.register_node,
-       With(" INSERT INTO nodes (name, hostname, pid, started_at, heartbeat_at, stopped_at)"
-            " SELECT $2, $3, $4, t.now, t.now, NULL FROM t"
+       With(", d AS (DELETE FROM node_sources WHERE node = $2)"
+            " INSERT INTO nodes (name, hostname, pid, started_at, heartbeat_at, stopped_at, lease_ttl)"
+            " SELECT $2, $3, $4, t.now, t.now, NULL, fleet_interval($5) FROM t"
             " ON CONFLICT (name) DO UPDATE SET hostname = excluded.hostname, pid = excluded.pid,"
             " started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL,"
-            " crawls = 0, failures = 0"),
-       {T::kInt64, T::kText, T::kText, T::kInt64}},
+            " crawls = 0, failures = 0, lease_ttl = excluded.lease_ttl, source_list = false"),
+       {T::kInt64, T::kText, T::kText, T::kInt64, T::kInt64}},
+      // A dead incarnation's leases: its runs never ended, as an expired
+      // lease's; due again after work::ExpiryBackoff (at once the first time).
       {&q.prepared_.release_own,
-       With(" UPDATE source_schedule s SET" + std::string(kAbandon) + " FROM t WHERE s.lease_owner = $2"),
-       {T::kInt64, T::kText}},
+       With(" UPDATE source_schedule s SET lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL,"
+            " heartbeat_at = NULL, next_run_at = t.now + fleet_interval(" +
+            ExpiryBackoffUs("s.attempts", "$3", "$4") + ") FROM t WHERE s.lease_owner = $2"),
+       {T::kInt64, T::kText, T::kInt64, T::kInt64}},
+      // This node's source list: the schedule gets the new ones (as add),
+      // the node's list becomes exactly these.
+      {&q.prepared_.set_sources,
+       "WITH ids AS (SELECT DISTINCT unnest($2::text::bigint[]) AS id),"
+       " d AS (DELETE FROM node_sources ns WHERE ns.node = $1 AND ns.source_id NOT IN (SELECT id FROM ids)),"
+       " f AS (UPDATE nodes SET source_list = true WHERE name = $1)"
+       " INSERT INTO node_sources (node, source_id) SELECT $1, id FROM ids ON CONFLICT DO NOTHING",
+       {T::kText, T::kText}},
       {&q.prepared_.add,
        With(" INSERT INTO source_schedule AS s (source_id, crawl_interval, next_run_at)"
             " SELECT a.id, fleet_interval(a.every), t.now + fleet_interval(a.offset_us)"
@@ -122,25 +161,42 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
       // The claim: due rows (a leased row's next_run_at is its expiry) in
       // claim order, locked with SKIP LOCKED so concurrent claims and
       // writers' lease checks are passed over, never waited on or doubled.
+      // Never a source this node holds itself (its crawl may still run
+      // though the lease expired: the heartbeat renews it), and, once the
+      // node has given its source list (SetSources), only those. The claim
+      // counts an attempt (work::ExpiryBackoff): a leased row is next due
+      // at its expiry plus that backoff, so a run that never releases backs
+      // off too.
       {&q.prepared_.claim,
        With(", due AS MATERIALIZED ("
             "  SELECT s.source_id, s.lease_owner AS previous_owner FROM source_schedule s, t"
             "  WHERE s.next_run_at <= t.now AND (s.lease_owner IS NULL OR s.lease_expires_at <= t.now)"
+            "  AND s.lease_owner IS DISTINCT FROM $2"
+            "  AND (NOT EXISTS (SELECT 1 FROM nodes n WHERE n.name = $2 AND n.source_list)"
+            "       OR EXISTS (SELECT 1 FROM node_sources ns WHERE ns.node = $2 AND ns.source_id = s.source_id))"
             "  ORDER BY s.next_run_at, s.source_id LIMIT $4"
             "  FOR UPDATE OF s SKIP LOCKED)"
             " UPDATE source_schedule s SET lease_owner = $2, lease_token = s.lease_token + 1,"
             "  due_at = CASE WHEN s.lease_owner IS NULL THEN s.next_run_at ELSE COALESCE(s.due_at, s.next_run_at) END,"
             "  lease_started_at = t.now, lease_expires_at = t.now + " + ttl + ", heartbeat_at = t.now,"
-            "  next_run_at = t.now + " + ttl +
+            "  attempts = s.attempts + 1,"
+            "  next_run_at = t.now + " + ttl + " + fleet_interval(" + ExpiryBackoffUs("s.attempts + 1", "$5", "$6") +
+            ")"
             " FROM due, t WHERE s.source_id = due.source_id"
             " RETURNING s.source_id, s.lease_token, fleet_us(s.due_at), fleet_us(s.lease_started_at),"
-            "  fleet_us(s.lease_expires_at), fleet_us(s.crawl_interval), s.attempts, due.previous_owner"),
-       {T::kInt64, T::kText, T::kInt64, T::kInt64}},
+            "  fleet_us(s.lease_expires_at), fleet_us(s.crawl_interval), s.attempts - 1, due.previous_owner"),
+       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64}},
       {&q.prepared_.heartbeat,
        With(", n AS (UPDATE nodes SET heartbeat_at = t.now FROM t WHERE name = $2 RETURNING 1)"
             " UPDATE source_schedule s SET lease_expires_at = t.now + " + ttl + ", next_run_at = t.now + " + ttl +
+            " + fleet_interval(" + ExpiryBackoffUs("s.attempts", "$4", "$5") + ")"
             ", heartbeat_at = t.now FROM t WHERE s.lease_owner = $2 RETURNING s.source_id"),
-       {T::kInt64, T::kText, T::kInt64}},
+       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64}},
+      // One claim given back unfinished (kAbandon), if it still holds the lease.
+      {&q.prepared_.give_back,
+       With(" UPDATE source_schedule s SET" + std::string(kAbandon) +
+            " FROM t WHERE s.source_id = $3 AND s.lease_owner = $2 AND s.lease_token = $4"),
+       {T::kInt64, T::kText, T::kInt64, T::kInt64}},
       {&q.prepared_.release,
        With(", r AS ("
             " UPDATE source_schedule s SET lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL,"
@@ -197,9 +253,11 @@ std::expected<void, Error> WorkQueue::Register() {
   auto tx = Transaction::Begin(*connection_);
   if (!tx) return std::unexpected(std::move(tx.error()));
   const Value now = Now();
-  const Value reg[] = {now, Value{options_.node}, Value{options_.hostname}, Value{options_.pid}};
+  const Value reg[] = {now, Value{options_.node}, Value{options_.hostname}, Value{options_.pid},
+                       Value{options_.lease.ttl.count()}};
   if (auto r = Run(*prepared_.register_node, reg); !r) return std::unexpected(std::move(r.error()));
-  const Value rel[] = {now, Value{options_.node}};
+  const Value rel[] = {now, Value{options_.node}, Value{options_.backoff.base.count()},
+                       Value{options_.backoff.cap.count()}};
   if (auto r = Run(*prepared_.release_own, rel); !r) return std::unexpected(std::move(r.error()));
   stats_.statements += 2;  // BEGIN, COMMIT
   return tx->Commit();
@@ -225,8 +283,38 @@ std::expected<std::int64_t, Error> WorkQueue::AddSources(std::span<const Schedul
   return added;
 }
 
+std::expected<std::int64_t, Error> WorkQueue::SetSources(std::span<const ScheduledSource> sources) {
+  auto tx = Transaction::Begin(*connection_);
+  if (!tx) return std::unexpected(std::move(tx.error()));
+  auto added = AddSources(sources);
+  if (!added) return added;
+  std::vector<std::int64_t> ids;
+  for (const ScheduledSource& s : sources) ids.push_back(s.source_id);
+  const Value p[] = {Value{options_.node}, Value{ArrayText(ids)}};
+  if (auto r = Run(*prepared_.set_sources, p); !r) return std::unexpected(std::move(r.error()));
+  stats_.statements += 2;  // BEGIN, COMMIT
+  if (auto c = tx->Commit(); !c) return std::unexpected(std::move(c.error()));
+  return added;
+}
+
+std::expected<bool, Error> WorkQueue::GiveBack(const Claim& claim) {
+  const Value p[] = {Now(), Value{options_.node}, Value{claim.source_id}, Value{claim.token}};
+  auto r = Run(*prepared_.give_back, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  if (r->AffectedRows() == 0) {
+    ++stats_.lost_leases;
+    return false;
+  }
+  return true;
+}
+
 std::expected<std::vector<Claim>, Error> WorkQueue::ClaimDue(int n) {
-  const Value p[] = {Now(), Value{options_.node}, Value{options_.lease.ttl.count()}, Value{std::int64_t{n}}};
+  const Value p[] = {Now(),
+                     Value{options_.node},
+                     Value{options_.lease.ttl.count()},
+                     Value{std::int64_t{n}},
+                     Value{options_.backoff.base.count()},
+                     Value{options_.backoff.cap.count()}};
   auto r = Run(*prepared_.claim, p);
   if (!r) return std::unexpected(std::move(r.error()));
   ++stats_.claims;
@@ -254,7 +342,8 @@ std::expected<std::vector<Claim>, Error> WorkQueue::ClaimDue(int n) {
 }
 
 std::expected<std::int64_t, Error> WorkQueue::Heartbeat() {
-  const Value p[] = {Now(), Value{options_.node}, Value{options_.lease.ttl.count()}};
+  const Value p[] = {Now(), Value{options_.node}, Value{options_.lease.ttl.count()},
+                     Value{options_.backoff.base.count()}, Value{options_.backoff.cap.count()}};
   auto r = Run(*prepared_.heartbeat, p);
   if (!r) return std::unexpected(std::move(r.error()));
   return r->Rows();
@@ -325,7 +414,8 @@ std::expected<std::vector<NodeInfo>, Error> WorkQueue::Nodes() {
 std::expected<NodeList, Error> ListNodes(Connection& connection) {
   auto r = connection.Exec(
       "SELECT n.name, n.hostname, n.pid, fleet_us(n.started_at), fleet_us(n.heartbeat_at),"
-      " fleet_us(n.stopped_at), count(s.source_id), n.crawls, n.failures, fleet_us(clock_timestamp())"
+      " fleet_us(n.stopped_at), count(s.source_id), n.crawls, n.failures, fleet_us(clock_timestamp()),"
+      " fleet_us(n.lease_ttl)"
       " FROM nodes n LEFT JOIN source_schedule s ON s.lease_owner = n.name"
       " GROUP BY n.name ORDER BY n.name");
   if (!r) return std::unexpected(std::move(r.error()));
@@ -349,6 +439,7 @@ std::expected<NodeList, Error> ListNodes(Connection& connection) {
     n.leases = r->Int64(i, 6).value_or(0);
     n.crawls = r->Int64(i, 7).value_or(0);
     n.failures = r->Int64(i, 8).value_or(0);
+    if (auto ttl = r->Int64(i, 10)) n.lease_ttl = work::Duration(*ttl);
     nodes.push_back(std::move(n));
   }
   return list;

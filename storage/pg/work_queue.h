@@ -14,9 +14,20 @@
 //     lease_owner, lease_token, lease_started_at, lease_expires_at,
 //     heartbeat_at, attempts, last_finished_at, last_outcome)
 //   host_budgets(host, next_free_at, reserved)
-// Invariant: a leased row's next_run_at is its lease_expires_at, so one
-// index on (next_run_at, source_id) finds both due sources and expired
-// leases; due_at keeps the time the run was due for.
+// and, from WorkQueueSchemaSqlV2 (schema version 20):
+//   nodes.lease_ttl, nodes.source_list; node_sources(node, source_id)
+// Invariant: a leased row's next_run_at is its lease_expires_at plus
+// work::ExpiryBackoff of its attempts (zero but for a run whose lease
+// already expired before), so one index on (next_run_at, source_id) finds
+// both due sources and expired leases; due_at keeps the time the run was
+// due for.
+//
+// Which node claims what: a node that gave its source list (SetSources,
+// as every jobtrawl run node does from its config) claims only those
+// sources; a source that no node's list has any more stays on the schedule
+// but nobody claims it, until a config brings it back. During a rolling
+// config change the nodes still on the old config keep crawling a removed
+// source, and a new source is crawled by the nodes that have it.
 //
 // Writing a source's results (pgcore's store) happens in the transaction
 // that checks the lease, as the first statement of that transaction:
@@ -62,6 +73,9 @@ namespace jobtrawl::storage::pg {
 // The DDL of the fleet tables, for a Migration of the PostgreSQL schema.
 std::string_view WorkQueueSchemaSql();
 inline Migration WorkQueueMigration(int version) { return {version, WorkQueueSchemaSql()}; }
+// The second: node_sources, nodes.lease_ttl and nodes.source_list.
+std::string_view WorkQueueSchemaSqlV2();
+inline Migration WorkQueueMigrationV2(int version) { return {version, WorkQueueSchemaSqlV2()}; }
 
 struct WorkQueueOptions {
   // This node's name, unique among running nodes (config `[node] name`, or
@@ -104,7 +118,9 @@ struct Claim {
   work::Time started_at;         // the claim's time
   work::Time expires_at;         // renewed by Heartbeat
   work::Duration interval{};
-  int attempts = 0;              // failures in a row before this run
+  // Failures (and lease expiries) in a row before this run; the claim
+  // counted this run as one more in the database (work::ExpiryBackoff).
+  int attempts = 0;
   std::string previous_owner;    // a dead node's name when taken over; else empty
 };
 
@@ -120,6 +136,9 @@ struct NodeInfo {
   // rate: crawls / (heartbeat_at - started_at)).
   std::int64_t crawls = 0;
   std::int64_t failures = 0;
+  // The node's lease ttl (it heartbeats every ttl / 3); nullopt for a node
+  // registered before schema version 20.
+  std::optional<work::Duration> lease_ttl;
 };
 
 // Every node that ever registered, by name, with its lease count, and the
@@ -180,11 +199,21 @@ class WorkQueue {
   // Returns the number of sources added. One statement.
   std::expected<std::int64_t, Error> AddSources(std::span<const ScheduledSource> sources);
 
+  // This node's whole source list (its config): AddSources, then the node
+  // claims only these from now on (until it registers again). A source
+  // dropped from the list is no longer claimed by this node; one that no
+  // node lists is claimed by none. Returns the number of sources new to
+  // the schedule. One transaction. REQUIRES: Register ran.
+  std::expected<std::int64_t, Error> SetSources(std::span<const ScheduledSource> sources);
+
   // Claims up to `n` claimable sources (work::Claimable) in claim order
   // (work::ClaimsBefore), leasing them to this node for lease.ttl. Sources
   // locked by another node's claim or write are skipped, never waited on,
-  // so concurrent claims never return one source twice. One statement.
-  // REQUIRES: n > 0.
+  // so concurrent claims never return one source twice. Never returns a
+  // source whose lease this node holds, even expired (its crawl may still
+  // run; Heartbeat renews it), nor, after SetSources, a source not in the
+  // list. Counts an attempt on each claimed source (see Claim::attempts).
+  // One statement. REQUIRES: n > 0.
   std::expected<std::vector<Claim>, Error> ClaimDue(int n);
 
   // Marks this node alive and renews every lease it holds for lease.ttl;
@@ -198,9 +227,14 @@ class WorkQueue {
   // nothing changed. One statement.
   std::expected<bool, Error> Release(const Claim& claim, work::Outcome outcome);
 
-  // Releases every lease of this node (their runs due again at once, at
-  // their due_at) and marks it stopped: the SIGTERM drain. One statement.
-  // Returns the number released.
+  // Gives the claim back unfinished: due again at its due_at, its attempt
+  // taken back, no crawl counted (a claim the node cannot crawl). False
+  // when the lease was no longer this claim's. One statement.
+  std::expected<bool, Error> GiveBack(const Claim& claim);
+
+  // Gives back every lease of this node (as GiveBack) and marks it
+  // stopped: the end of the SIGTERM drain. One statement. Returns the
+  // number given back.
   std::expected<std::int64_t, Error> Drain();
 
   // The lease check of the write transaction (see the file comment).
@@ -227,7 +261,8 @@ class WorkQueue {
   WorkQueueOptions options_;
   WorkQueueStats stats_;
   struct Prepared {
-    std::optional<Statement> register_node, release_own, add, claim, heartbeat, release, drain, check, reserve;
+    std::optional<Statement> register_node, release_own, set_sources, add, claim, heartbeat, release, give_back, drain, check,
+        reserve;
   } prepared_;
 };
 

@@ -8,9 +8,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <future>
+#include <thread>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -43,15 +48,67 @@ class FleetDaemonTest : public PgTest {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
-  // Sources named `names`, every hour (none due during the test).
-  void WriteConfig(const std::vector<std::string>& names) {
+  // Sources named `names`, every hour (none due during the test unless
+  // the test makes it so); `start` overrides a source's start page.
+  void WriteConfig(const std::vector<std::string>& names, const std::map<std::string, std::string>& start = {}) {
     std::ofstream out(dir_ / "jobtrawl.toml");
     out << "[storage]\ndatabase = \"" << url_ << "\"\n[node]\nname = \"test-node\"\npoll = \"50ms\"\n"
-        << "[http]\nallow_private_networks = true\n";
+        << "lease_ttl = \"1s\"\n[http]\nallow_private_networks = true\n";
     for (const auto& n : names) {
-      out << "[[source]]\nname = \"" << n << "\"\nstart = [\"http://127.0.0.1:9/" << n << "\"]\nevery = \"1h\"\n";
+      const std::string page = start.contains(n) ? start.at(n) : "http://127.0.0.1:9/" + n;
+      out << "[[source]]\nname = \"" << n << "\"\nstart = [\"" << page << "\"]\nevery = \"1h\"\n";
     }
   }
+
+  // Runs the daemon on `ioc` while `steps` run in turn on its loop, each
+  // once the last one returned true (checked every 20 ms); a step that
+  // does not come within a minute fails the test and stops the daemon.
+  int RunSteps(Daemon& daemon, asio::io_context& ioc, std::vector<std::function<bool()>>& steps,
+               std::size_t& step) {
+    asio::steady_timer poll(ioc);
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    std::function<void()> next = [&] {
+      while (step < steps.size() && steps[step]()) ++step;
+      if (step == steps.size()) return;
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "step " << step << " did not happen";
+        daemon.Stop();
+        return;
+      }
+      poll.expires_after(20ms);
+      poll.async_wait([&](boost::system::error_code ec) {
+        if (!ec) next();
+      });
+    };
+    next();
+    return daemon.Run();
+  }
+
+  // The daemon as the tests run it, logging into `log_`.
+  DaemonOptions Options() {
+    return DaemonOptions{.config_path = dir_ / "jobtrawl.toml",
+                         .parse_threads = 1,
+                         .log =
+                             [this](LogLevel, std::string_view line) {
+                               std::lock_guard lock(log_mu_);
+                               log_.emplace_back(line);
+                             },
+                         .notify = [](const std::string&) {}};
+  }
+
+  // The step that waits for `n` more heartbeats of the node (the node's
+  // thread went on that long; lease_ttl 1s: one every 333 ms).
+  std::function<bool()> Heartbeats(pg::Connection& db, int n) {
+    auto seen = std::make_shared<std::vector<std::int64_t>>();
+    return [this, &db, n, seen] {
+      const std::int64_t at = Count(db, "SELECT fleet_us(heartbeat_at) FROM nodes WHERE name = 'test-node'");
+      if (seen->empty() || seen->back() != at) seen->push_back(at);
+      return static_cast<int>(seen->size()) > n;
+    };
+  }
+
+  std::mutex log_mu_;  // the node's thread logs too
+  std::vector<std::string> log_;
 
   std::int64_t Count(pg::Connection& c, const std::string& sql) {
     auto r = c.Exec(sql);
@@ -126,6 +183,118 @@ TEST_F(FleetDaemonTest, SchedulesItsSourcesAddsNewOnesOnReloadAndLeavesOnStop) {
     serving |= line.find("as a fleet node") != std::string::npos;
   }
   EXPECT_TRUE(serving);
+}
+
+TEST_F(FleetDaemonTest, AReloadThatDropsASourceStopsThisNodeClaimingIt) {
+  // The node's source list follows its config: once a reload drops "one",
+  // this node no longer claims it though it is due (another node whose
+  // config still has it would), and nothing counts it as failing.
+  WriteConfig({"one", "two"});
+  auto config = config::LoadConfig(dir_ / "jobtrawl.toml");
+  ASSERT_TRUE(config.has_value());
+  asio::io_context ioc;
+  Daemon daemon(ioc, *config, Options());
+  auto db = pg::Connection::Open(url_);
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  const std::string listed =
+      "SELECT count(*) FROM node_sources ns JOIN sources s ON s.id = ns.source_id WHERE ns.node = 'test-node' ";
+  const std::string one = "(SELECT id FROM sources WHERE name = 'one')";
+  std::vector<std::function<bool()>> steps = {
+      [&] { return Count(*db, listed) == 2; },
+      [&] {
+        WriteConfig({"two"});
+        daemon.Reload();
+        return true;
+      },
+      [&] { return Count(*db, listed + "AND s.name = 'one'") == 0 && Count(*db, listed) == 1; },
+      [&] {
+        return Count(*db, "WITH u AS (UPDATE source_schedule SET next_run_at = now() - interval '1 minute'"
+                          " WHERE source_id = " + one + " RETURNING 1) SELECT count(*) FROM u") == 1;
+      },
+      Heartbeats(*db, 2),  // many polls' time
+      [&] {
+        daemon.Stop();
+        return true;
+      },
+  };
+  std::size_t step = 0;
+  EXPECT_EQ(RunSteps(daemon, ioc, steps, step), 0);
+  EXPECT_EQ(step, steps.size());
+  EXPECT_EQ(Count(*db, "SELECT lease_token FROM source_schedule WHERE source_id = " + one), 0);
+  EXPECT_EQ(Count(*db, "SELECT attempts FROM source_schedule WHERE source_id = " + one), 0);
+}
+
+TEST_F(FleetDaemonTest, ADrainingNodeClaimsNothingMoreAndGivesBackTheCrawlItCut) {
+  // SIGTERM while "slow" is being crawled (its page held by the server):
+  // a source that falls due during the drain is not claimed, the cut crawl
+  // is given back (due again at once for the other nodes, not a failure),
+  // and the process exits once it is.
+  asio::io_context server_ioc;
+  jobtrawl::testing::TestServer server(server_ioc);
+  std::promise<void> let_go;
+  std::shared_future<void> go = let_go.get_future().share();
+  std::atomic<bool> asked{false};
+  server.Handle("/slow", [&](const jobtrawl::testing::RecordedRequest&) {
+    asked = true;
+    go.wait_for(30s);
+    return jobtrawl::testing::Reply{.body = "<html><body>slow</body></html>"};
+  });
+  auto work = asio::make_work_guard(server_ioc);
+  std::thread server_thread([&] { server_ioc.run(); });
+  struct Join {
+    std::function<void()> f;
+    ~Join() { f(); }
+  } join{[&] {
+    try {
+      let_go.set_value();
+    } catch (const std::future_error&) {
+    }
+    work.reset();
+    server_ioc.stop();
+    server_thread.join();
+  }};
+
+  WriteConfig({"slow", "later"}, {{"slow", server.Url("/slow")}});
+  auto config = config::LoadConfig(dir_ / "jobtrawl.toml");
+  ASSERT_TRUE(config.has_value());
+  asio::io_context ioc;
+  DaemonOptions options = Options();
+  options.shutdown_grace = 60s;  // the drain waits for the held page
+  Daemon daemon(ioc, *config, options);
+  auto db = pg::Connection::Open(url_);
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  auto id = [](const std::string& name) { return "(SELECT id FROM sources WHERE name = '" + name + "')"; };
+  auto make_due = [&](const std::string& name) {
+    return Count(*db, "WITH u AS (UPDATE source_schedule SET next_run_at = now() - interval '1 minute'"
+                      " WHERE source_id = " + id(name) + " RETURNING 1) SELECT count(*) FROM u") == 1;
+  };
+  std::vector<std::function<bool()>> steps = {
+      [&] { return Count(*db, "SELECT count(*) FROM node_sources WHERE node = 'test-node'") == 2; },
+      [&] { return make_due("slow"); },
+      [&] { return asked.load(); },
+      [&] {
+        daemon.Stop();
+        return make_due("later");
+      },
+      Heartbeats(*db, 2),  // many polls' time
+      [&] {
+        let_go.set_value();
+        return true;
+      },
+  };
+  std::size_t step = 0;
+  EXPECT_EQ(RunSteps(daemon, ioc, steps, step), 0);
+  EXPECT_EQ(step, steps.size());
+  EXPECT_EQ(Count(*db, "SELECT lease_token FROM source_schedule WHERE source_id = " + id("later")), 0);
+  EXPECT_EQ(Count(*db, "SELECT count(*) FROM source_schedule WHERE source_id = " + id("slow") +
+                           " AND lease_owner IS NULL AND lease_token = 1 AND attempts = 0"
+                           " AND next_run_at < now()"),
+            1);
+  EXPECT_EQ(Count(*db, "SELECT count(*) FROM nodes WHERE name = 'test-node' AND stopped_at IS NOT NULL"), 1);
+  std::lock_guard lock(log_mu_);
+  bool left = false;
+  for (const auto& line : log_) left |= line.find("left the fleet, giving back 0 leases") != std::string::npos;
+  EXPECT_TRUE(left);
 }
 
 TEST_F(FleetDaemonTest, DeliversTheAlertsOfWhatItStored) {

@@ -44,8 +44,8 @@ class FleetNodeTest : public PgTest {
     PgTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     pg::Connection c = Must(pg::Connection::Open(url_));
-    const pg::Migration m[] = {pg::WorkQueueMigration(1)};
-    ASSERT_EQ(Must(pg::Migrate(c, m)), 1);
+    const pg::Migration m[] = {pg::WorkQueueMigration(1), pg::WorkQueueMigrationV2(2)};
+    ASSERT_EQ(Must(pg::Migrate(c, m)), 2);
   }
 
   // Sources 1..n, every hour, all due now (added before any node starts;
@@ -160,6 +160,58 @@ TEST_F(FleetNodeTest, StoppingReleasesTheLeasesOfAbandonedCrawls) {
   EXPECT_EQ(Must(other.ClaimDue(10)).size(), 5u);
 }
 
+TEST_F(FleetNodeTest, ADrainingNodeClaimsNothingAndReleasesEachCrawlWithItsOutcome) {
+  // SIGTERM: StopClaiming at once, though places free up and sources are
+  // due; a crawl that ends during the drain is released with its outcome
+  // (its next run by the schedule, counted in the node's crawls), one cut
+  // short is given back (due again at once), and Stop gives back what is
+  // left: here a claim whose crawl never reported.
+  const auto sources = AddDue(6);
+  asio::io_context ioc;
+  std::vector<pg::Claim> started;
+  auto o = NodeOptions("n1", sources);
+  o.lease.ttl = std::chrono::milliseconds(600);  // a heartbeat every 200 ms
+  o.start = [&](const pg::Claim& c) { started.push_back(c); };
+  FleetNode node(ioc, std::move(o));
+  node.Start();
+  ASSERT_TRUE(RunUntil(ioc, [&] { return started.size() == 3; }));  // capacity 3
+  node.StopClaiming();
+  node.Finish(started[0], work::Outcome::kSuccess);
+  node.GiveBack(started[1]);
+  pg::Connection admin = Must(pg::Connection::Open(url_));
+  // Both handled on the node's thread, in order, after StopClaiming.
+  ASSERT_TRUE(RunUntil(ioc, [&] {
+    auto r = admin.Exec("SELECT count(*) FROM source_schedule WHERE lease_owner IS NULL AND source_id IN ($1, $2)",
+                        {pg::Value{started[0].source_id}, pg::Value{started[1].source_id}});
+    return r && r->Int64(0, 0) == 2;
+  }));
+  // Two places are free and three sources due, and the node's thread goes
+  // on (two heartbeats renew the third lease, ten polls' time apart):
+  // nothing is claimed.
+  auto beat = [&] {
+    auto r = admin.Exec("SELECT fleet_us(heartbeat_at) FROM nodes WHERE name = 'n1'");
+    return r ? r->Int64(0, 0).value_or(0) : 0;
+  };
+  for (int i = 0; i < 2; ++i) {
+    const std::int64_t before = beat();
+    ASSERT_TRUE(RunUntil(ioc, [&] { return beat() != before; }));
+  }
+  EXPECT_EQ(started.size(), 3u);
+  std::optional<std::int64_t> given_back;
+  node.Stop([&](std::int64_t r) { given_back = r; });
+  ASSERT_TRUE(RunUntil(ioc, [&] { return given_back.has_value(); }));
+  EXPECT_EQ(*given_back, 1);
+  EXPECT_EQ(started.size(), 3u);
+  auto done = Must(admin.Exec("SELECT last_outcome, attempts FROM source_schedule WHERE source_id = $1",
+                              {pg::Value{started[0].source_id}}));
+  EXPECT_EQ(done.Text(0, 0).value_or(""), "success");
+  auto counted = Must(admin.Exec("SELECT crawls FROM nodes WHERE name = 'n1'"));
+  EXPECT_EQ(counted.Int64(0, 0), 1);
+  auto free = Must(admin.Exec(
+      "SELECT count(*) FROM source_schedule WHERE lease_owner IS NULL AND attempts = 0 AND lease_token <= 1"));
+  EXPECT_EQ(free.Int64(0, 0), 6);  // nothing claimed twice, nothing counted as failing
+}
+
 TEST(NodesFormatTest, StatesRatesAndColumns) {
   // live: heartbeat within the lease; stopped: drained; silent: neither.
   // Rate: crawls per hour from start to stop, else to the last heartbeat.
@@ -176,6 +228,16 @@ TEST(NodesFormatTest, StatesRatesAndColumns) {
             "a     h1    11   live     2026-12-01T10:00:00Z  2026-12-01T11:59:00Z  3       40      2       20.2\n"
             "b     h2    22   stopped  2026-12-01T08:00:00Z  2026-12-01T11:00:00Z  0       30      0       10.0\n"
             "c     h3    33   silent   2026-12-01T11:00:00Z  2026-12-01T11:57:00Z  1       0       0       0.0\n");
+  // Silence is judged by each node's own ttl when it stored one: a node
+  // with a 10 s lease is silent 30 s after its heartbeat; one with a 10 min
+  // lease is live 3 min after.
+  pg::NodeList ttl = list;
+  ttl.nodes[0].lease_ttl = std::chrono::seconds(10);
+  ttl.nodes[0].heartbeat_at = now - std::chrono::seconds(30);
+  ttl.nodes[2].lease_ttl = minutes(10);
+  const std::string by_ttl = FormatNodes(ttl, minutes(2), false);
+  EXPECT_NE(by_ttl.find("a     h1    11   silent"), std::string::npos) << by_ttl;
+  EXPECT_NE(by_ttl.find("c     h3    33   live"), std::string::npos) << by_ttl;
   const std::string lines = FormatNodes(list, minutes(2), true);
   EXPECT_NE(lines.find("{\"name\":\"b\",\"hostname\":\"h2\",\"pid\":22,\"state\":\"stopped\","
                        "\"started_at\":\"2026-12-01T08:00:00Z\",\"heartbeat_at\":\"2026-12-01T11:00:00Z\","

@@ -27,7 +27,9 @@ using namespace std::chrono_literals;
 class FakeBudget : public HostBudget {
  public:
   std::optional<Clock::time_point> Next(const std::string& host, std::chrono::milliseconds gap, Clock::time_point,
-                                        std::function<void()> wake) override {
+                                        int want, std::function<void()> wake) override {
+    EXPECT_GE(want, 1);
+    wanted.push_back(want);
     hosts.insert(host);
     gaps.push_back(gap);
     if (handed) return handed;
@@ -57,6 +59,7 @@ class FakeBudget : public HostBudget {
   std::vector<Clock::time_point> taken;
   std::set<std::string> hosts;
   std::vector<std::chrono::milliseconds> gaps;
+  std::vector<int> wanted;
 };
 
 TEST(HostBudgetTest, RequestsWaitForTheBudgetsSlots) {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <set>
@@ -67,8 +68,8 @@ class WorkQueueTest : public PgTest {
     PgTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     Connection c = Connect(url_);
-    const Migration m[] = {WorkQueueMigration(1)};
-    ASSERT_EQ(Must(Migrate(c, m)), 1);
+    const Migration m[] = {WorkQueueMigration(1), WorkQueueMigrationV2(2)};
+    ASSERT_EQ(Must(Migrate(c, m)), 2);
   }
 
   // Adds sources 1..n with `interval`, every one due at `due`.
@@ -202,6 +203,136 @@ TEST_F(WorkQueueTest, AnExpiredLeaseIsTakenOverAndTheOldClaimCanNoLongerWrite) {
   EXPECT_EQ(Must(a.q().Heartbeat()), 0);
   EXPECT_TRUE(Must(b.q().Release(taken[0], work::Outcome::kSuccess)));
   EXPECT_EQ(NextRunAt(1), kT0 + minutes(3) + hours(1));
+}
+
+TEST_F(WorkQueueTest, ANodeNeverReclaimsASourceItStillHoldsAndItsHeartbeatKeepsIt) {
+  // The node's heartbeats were delayed past its lease's expiry while the
+  // crawl ran on: its own claim must not hand it the source again (a
+  // second crawl of it, and a new token that fences off the first), and
+  // its next heartbeat renews the lease, so the first claim still holds.
+  Node a(url_, "a"), b(url_, "b");
+  AddDue(a, 1, hours(1), kT0);
+  const auto mine = Must(a.q().ClaimDue(5));
+  ASSERT_EQ(mine.size(), 1u);
+  a.now = kT0 + minutes(5);  // expired at kT0 + 2 min
+  EXPECT_TRUE(Must(a.q().ClaimDue(5)).empty());
+  EXPECT_EQ(Must(a.q().Heartbeat()), 1);  // renewed to kT0 + 7 min
+  b.now = kT0 + minutes(5) + seconds(1);
+  EXPECT_TRUE(Must(b.q().ClaimDue(5)).empty());
+  {
+    auto tx = Must(Transaction::Begin(a.connection));
+    EXPECT_TRUE(Must(a.q().CheckLease(mine[0])));
+  }
+  a.now = kT0 + minutes(6);
+  EXPECT_TRUE(Must(a.q().Release(mine[0], work::Outcome::kSuccess)));
+  EXPECT_EQ(NextRunAt(1), kT0 + hours(1));
+}
+
+TEST_F(WorkQueueTest, RepeatedLeaseExpiriesBackOffLikeFailures) {
+  // A source whose crawl kills its node every time never releases: the
+  // claim counts the attempt, so each expiry after the first waits
+  // work::ExpiryBackoff before the next node may take it over.
+  const work::BackoffPolicy backoff{minutes(1), minutes(10)};
+  std::vector<std::unique_ptr<Node>> nodes;
+  nodes.push_back(std::make_unique<Node>(url_, "setup", backoff));
+  AddDue(*nodes[0], 1, hours(1), kT0);
+  const work::Duration want[] = {minutes(0), minutes(1), minutes(2), minutes(4), minutes(8), minutes(10)};
+  for (size_t k = 0; k < std::size(want); ++k) {
+    auto& n = *nodes.emplace_back(std::make_unique<Node>(url_, "crashing-" + std::to_string(k), backoff));
+    n.now = NextRunAt(1);
+    if (k > 0) {
+      // Not a moment before the backoff.
+      auto early = std::make_unique<Node>(url_, "early-" + std::to_string(k), backoff);
+      early->now = n.now - work::Duration(1);
+      EXPECT_TRUE(Must(early->q().ClaimDue(1)).empty()) << "expiry " << k;
+    }
+    const work::Time claimed = n.now;
+    auto c = Must(n.q().ClaimDue(1));
+    ASSERT_EQ(c.size(), 1u) << "expiry " << k;
+    EXPECT_EQ(c[0].attempts, static_cast<int>(k));
+    // The node dies: no heartbeat, no release.
+    EXPECT_EQ(NextRunAt(1), claimed + minutes(2) + want[k]) << "expiry " << k + 1;
+    EXPECT_EQ(work::ExpiryBackoff(static_cast<int>(k) + 1, backoff), want[k]);
+  }
+  // A crawl that finishes resets the count.
+  auto& last = *nodes.emplace_back(std::make_unique<Node>(url_, "healthy", backoff));
+  last.now = NextRunAt(1);
+  auto c = Must(last.q().ClaimDue(1));
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].attempts, static_cast<int>(std::size(want)));
+  ASSERT_TRUE(Must(last.q().Release(c[0], work::Outcome::kSuccess)));
+  last.now = NextRunAt(1);
+  EXPECT_EQ(Must(last.q().ClaimDue(1)).at(0).attempts, 0);
+}
+
+TEST_F(WorkQueueTest, ARestartUnderTheSameNameCountsTheDeadProcesssRunsAsExpiries) {
+  // systemd restarts a node (same name) that a source's crawl crashes:
+  // registering frees the dead process's leases, and the second time in a
+  // row the source waits its backoff instead of crashing the node again.
+  const work::BackoffPolicy backoff{minutes(1), minutes(10)};
+  auto a = std::make_unique<Node>(url_, "a", backoff);
+  AddDue(*a, 1, hours(1), kT0);
+  ASSERT_EQ(Must(a->q().ClaimDue(1)).size(), 1u);
+  a = std::make_unique<Node>(url_, "a", backoff);  // restarted: due at once (first expiry)
+  EXPECT_EQ(NextRunAt(1), kT0);
+  ASSERT_EQ(Must(a->q().ClaimDue(1)).size(), 1u);
+  a = std::make_unique<Node>(url_, "a", backoff);  // again: backs off
+  EXPECT_EQ(NextRunAt(1), kT0 + minutes(1));
+  EXPECT_TRUE(Must(a->q().ClaimDue(1)).empty());
+}
+
+TEST_F(WorkQueueTest, ANodeClaimsOnlyTheSourcesOfItsListAndOneNoNodeListsIsClaimedByNone) {
+  // A rolling config change: b still has source 1, a dropped it; b keeps
+  // crawling it. Once b drops it too, nobody claims it (its schedule row
+  // stays for a config that brings it back). A claim given back is due at
+  // once, is not a failure and counts no crawl.
+  Node a(url_, "a"), b(url_, "b");
+  const std::vector<ScheduledSource> all = {{1, hours(1)}, {2, hours(1)}, {3, hours(1)}};
+  const std::vector<ScheduledSource> two_three = {{2, hours(1)}, {3, hours(1)}};
+  EXPECT_EQ(Must(a.q().SetSources(all)), 3);
+  EXPECT_EQ(Must(b.q().SetSources(all)), 0);
+  EXPECT_EQ(Must(a.q().SetSources(two_three)), 0);  // a's reload drops 1
+  Connection c = Connect(url_);
+  Must(c.Exec("UPDATE source_schedule SET next_run_at = fleet_ts($1)", {Value{kT0.time_since_epoch().count()}}));
+  auto ca = Must(a.q().ClaimDue(10));
+  std::vector<std::int64_t> ids;
+  for (const Claim& cl : ca) ids.push_back(cl.source_id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{2, 3}));
+  auto cb = Must(b.q().ClaimDue(10));
+  ASSERT_EQ(cb.size(), 1u);
+  EXPECT_EQ(cb[0].source_id, 1);
+
+  // b gives 1 back (its reload raced the claim): due at its due time, the
+  // attempt taken back, no crawl counted.
+  EXPECT_TRUE(Must(b.q().GiveBack(cb[0])));
+  EXPECT_FALSE(Must(b.q().GiveBack(cb[0])));
+  EXPECT_EQ(NextRunAt(1), kT0);
+  EXPECT_EQ(Must(b.q().SetSources(two_three)), 0);  // b drops 1 too
+  a.now = b.now = kT0 + hours(5);
+  for (const Claim& cl : ca) ASSERT_TRUE(Must(a.q().Release(cl, work::Outcome::kSuccess)));
+  ids.clear();
+  for (Node* n : {&a, &b}) {
+    for (const Claim& cl : Must(n->q().ClaimDue(10))) ids.push_back(cl.source_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{2, 3}));
+  // A config that brings 1 back: claimed again, attempts as before.
+  EXPECT_EQ(Must(b.q().SetSources(all)), 0);
+  auto back = Must(b.q().ClaimDue(10));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].source_id, 1);
+  EXPECT_EQ(back[0].attempts, 0);
+  const NodeList list = Must(ListNodes(c));
+  for (const NodeInfo& n : list.nodes) EXPECT_EQ(n.crawls, n.name == "a" ? 2 : 0) << n.name;
+}
+
+TEST_F(WorkQueueTest, NodesStoreTheirLeaseTtl) {
+  // `jobtrawl nodes` judges silence by each node's own ttl.
+  Node a(url_, "a");
+  Connection c = Connect(url_);
+  const NodeList list = Must(ListNodes(c));
+  ASSERT_EQ(list.nodes.size(), 1u);
+  EXPECT_EQ(list.nodes[0].lease_ttl, work::Duration(minutes(2)));
 }
 
 TEST_F(WorkQueueTest, TheLeaseCheckHoldsOffATakeoverUntilTheWriteCommits) {

@@ -34,6 +34,24 @@ TEST(WorkRulesTest, FailuresBackOffExponentiallyUpToTheCap) {
   }
 }
 
+TEST(WorkRulesTest, LeaseExpiriesAfterTheFirstInARowBackOffAsFailures) {
+  // Attempts are counted at the claim: the first run in a row that never
+  // released is taken over at once, each further one waits as the
+  // failure before it would (1, 2, 4, ... min, capped).
+  const BackoffPolicy p{minutes(1), minutes(10)};
+  EXPECT_EQ(ExpiryBackoff(0, p), Duration::zero());
+  EXPECT_EQ(ExpiryBackoff(1, p), Duration::zero());
+  EXPECT_EQ(ExpiryBackoff(2, p), Duration(minutes(1)));
+  EXPECT_EQ(ExpiryBackoff(3, p), Duration(minutes(2)));
+  EXPECT_EQ(ExpiryBackoff(5, p), Duration(minutes(8)));
+  EXPECT_EQ(ExpiryBackoff(6, p), Duration(minutes(10)));
+  EXPECT_EQ(ExpiryBackoff(1000, p), Duration(minutes(10)));
+  // As a failure release would have: the k-th in a row after k-1 before.
+  for (int k = 2; k < 10; ++k) {
+    EXPECT_EQ(ExpiryBackoff(k, p), NextRun(Outcome::kFailure, hours(1), k - 2, p).delay) << k;
+  }
+}
+
 TEST(WorkRulesTest, SuccessKeepsTheIntervalBetweenStartsAndClearsFailures) {
   // Anchored at the start: a crawl's own length does not stretch the interval.
   const Reschedule r = NextRun(Outcome::kSuccess, hours(6), 7, BackoffPolicy{});
