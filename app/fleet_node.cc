@@ -158,6 +158,7 @@ void FleetNode::Poll() {
     } else {
       in_flight_ += static_cast<int>(claims->size());
       for (pg::Claim& c : *claims) {
+        held_.insert(c.source_id);
         if (!c.previous_owner.empty()) {
           Log(LogLevel::kNotice, "took over source " + std::to_string(c.source_id) + " from " + c.previous_owner);
         }
@@ -176,11 +177,31 @@ void FleetNode::Poll() {
 void FleetNode::Heartbeat() {
   if (stopping_) return;
   if (registered_ && Connect()) {
-    auto renewed = queue_->Heartbeat();
+    std::vector<std::int64_t> ids;
+    auto renewed = queue_->Heartbeat(&ids);
     if (!renewed) {
       Log(LogLevel::kError, "renewing leases failed: " + renewed.error().message);
-    } else if (*renewed < in_flight_) {
-      Log(LogLevel::kWarning, std::to_string(in_flight_ - *renewed) + " leases were taken over by other nodes");
+    } else {
+      // Claims committed by the server whose reply was lost with the
+      // connection: nothing here crawls them, so they go back at once.
+      std::vector<std::int64_t> unknown;
+      for (std::int64_t id : ids) {
+        if (!held_.contains(id)) unknown.push_back(id);
+      }
+      if (!unknown.empty()) {
+        auto given = queue_->GiveBackUnknown(unknown);
+        if (!given) {
+          Log(LogLevel::kError, "giving back leases this node did not know it held failed (tried again at the "
+                                "next heartbeat): " + given.error().message);
+        } else {
+          Log(LogLevel::kWarning, "gave back " + std::to_string(*given) +
+                                      " leases whose claim this node never received (a lost reply)");
+        }
+      }
+      const std::int64_t known = *renewed - static_cast<std::int64_t>(unknown.size());
+      if (known < in_flight_) {
+        Log(LogLevel::kWarning, std::to_string(in_flight_ - known) + " leases were taken over by other nodes");
+      }
     }
   }
   heartbeat_timer_.expires_after(options_.lease.renew_every());
@@ -208,7 +229,10 @@ void FleetNode::RetryReleases() {
       Log(LogLevel::kError, "releasing source " + std::to_string(claim.source_id) +
                                 " failed (tried again at the next poll): " + released.error().message);
       failed.emplace_back(claim, outcome);
-    } else if (!*released) {
+      continue;
+    }
+    held_.erase(claim.source_id);
+    if (!*released) {
       Log(LogLevel::kWarning, "source " + std::to_string(claim.source_id) + ": the lease had been taken over");
     }
   }

@@ -36,6 +36,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -114,6 +115,10 @@ class FleetNode {
   // each poll, since the heartbeat keeps renewing a lease until it is
   // released. An empty outcome: give back (GiveBack).
   std::vector<std::pair<storage::pg::Claim, std::optional<storage::work::Outcome>>> unreleased_;
+  // Source ids of the claims this node knows it holds (crawling, or
+  // waiting for their release). A lease the heartbeat renews that is not
+  // here was claimed by a reply the node never got: it is given back.
+  std::unordered_set<std::int64_t> held_;
   bool registered_ = false;
   bool claiming_ = true;   // false once draining
   bool stopping_ = false;

@@ -198,6 +198,10 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
        With(" UPDATE source_schedule s SET" + std::string(kAbandon) +
             " FROM t WHERE s.source_id = $3 AND s.lease_owner = $2 AND s.lease_token = $4"),
        {T::kInt64, T::kText, T::kInt64, T::kInt64}},
+      {&q.prepared_.give_back_unknown,
+       With(" UPDATE source_schedule s SET" + std::string(kAbandon) +
+            " FROM t WHERE s.lease_owner = $2 AND s.source_id = ANY($3::text::bigint[])"),
+       {T::kInt64, T::kText, T::kText}},
       {&q.prepared_.release,
        With(", r AS ("
             " UPDATE source_schedule s SET lease_owner = NULL, lease_started_at = NULL, lease_expires_at = NULL,"
@@ -342,12 +346,24 @@ std::expected<std::vector<Claim>, Error> WorkQueue::ClaimDue(int n) {
   return claims;
 }
 
-std::expected<std::int64_t, Error> WorkQueue::Heartbeat() {
+std::expected<std::int64_t, Error> WorkQueue::Heartbeat(std::vector<std::int64_t>* renewed) {
   const Value p[] = {Now(), Value{options_.node}, Value{options_.lease.ttl.count()},
                      Value{options_.backoff.base.count()}, Value{options_.backoff.cap.count()}};
   auto r = Run(*prepared_.heartbeat, p);
   if (!r) return std::unexpected(std::move(r.error()));
+  if (renewed != nullptr) {
+    renewed->clear();
+    for (int i = 0; i < r->Rows(); ++i) renewed->push_back(r->Int64(i, 0).value_or(0));
+  }
   return r->Rows();
+}
+
+std::expected<std::int64_t, Error> WorkQueue::GiveBackUnknown(std::span<const std::int64_t> source_ids) {
+  if (source_ids.empty()) return 0;
+  const Value p[] = {Now(), Value{options_.node}, Value{ArrayText(source_ids)}};
+  auto r = Run(*prepared_.give_back_unknown, p);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return r->AffectedRows();
 }
 
 std::expected<bool, Error> WorkQueue::Release(const Claim& claim, work::Outcome outcome) {

@@ -223,8 +223,9 @@ class WorkQueue {
 
   // Marks this node alive and renews every lease it holds for lease.ttl;
   // call every lease.renew_every(). Returns the number of leases renewed
-  // (fewer than held: the others were taken over). One statement.
-  std::expected<std::int64_t, Error> Heartbeat();
+  // (fewer than held: the others were taken over), and their source ids in
+  // `renewed` when given. One statement.
+  std::expected<std::int64_t, Error> Heartbeat(std::vector<std::int64_t>* renewed = nullptr);
 
   // Ends the claim: next run by work::NextRun (success: interval after the
   // start; failure: backoff from now), and counts the crawl in this node's
@@ -236,6 +237,13 @@ class WorkQueue {
   // taken back, no crawl counted (a claim the node cannot crawl). False
   // when the lease was no longer this claim's. One statement.
   std::expected<bool, Error> GiveBack(const Claim& claim);
+
+  // Gives back (as GiveBack) this node's leases of `source_ids` whatever
+  // their token: claims the node never learned of, because the server
+  // committed the claim and the reply was lost with the connection (the
+  // heartbeat would renew them for the node's whole life, and its claims
+  // skip what it holds). Returns the number given back. One statement.
+  std::expected<std::int64_t, Error> GiveBackUnknown(std::span<const std::int64_t> source_ids);
 
   // Gives back every lease of this node (as GiveBack) and marks it
   // stopped: the end of the SIGTERM drain. One statement. Returns the
@@ -266,7 +274,7 @@ class WorkQueue {
   WorkQueueOptions options_;
   WorkQueueStats stats_;
   struct Prepared {
-    std::optional<Statement> register_node, release_own, set_sources, add, claim, heartbeat, release, give_back, drain, check,
+    std::optional<Statement> register_node, release_own, set_sources, add, claim, heartbeat, release, give_back, give_back_unknown, drain, check,
         reserve;
   } prepared_;
 };

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <sstream>
@@ -136,6 +137,47 @@ TEST_F(FleetNodeTest, TwoNodesCrawlEveryDueSourceOnceBetweenThem) {
   std::lock_guard lock(log_mu_);
   ASSERT_FALSE(log_.empty());
   for (const std::string& line : log_) EXPECT_TRUE(line.starts_with("node n1: ") || line.starts_with("node n2: ")) << line;
+}
+
+TEST_F(FleetNodeTest, AClaimWhoseReplyWasLostIsGivenBackAndCrawled) {
+  // Issue 15 review: a claim the server committed whose reply was lost with
+  // the connection left a lease the node did not know it held. Its
+  // heartbeat renewed it for the node's whole life and its claims skip
+  // what it holds, so nobody ever crawled the source. The heartbeat now
+  // gives back a renewed lease the node has no claim for.
+  std::vector<pg::ScheduledSource> sources = {{1, hours(1)}};
+  {
+    pg::Connection c = Must(pg::Connection::Open(url_));
+    auto q = Must(pg::WorkQueue::Open(c, pg::WorkQueueOptions{.node = "setup"}));
+    Must(q.AddSources(sources));
+    Must(c.Exec("UPDATE source_schedule SET next_run_at = now() + interval '1 hour'"));
+  }
+  asio::io_context ioc;
+  std::vector<std::int64_t> started;
+  auto o = NodeOptions("a", sources);
+  o.lease.ttl = std::chrono::seconds(3);  // a heartbeat every second
+  o.start = [&](const pg::Claim& c) { started.push_back(c.source_id); };
+  FleetNode node(ioc, std::move(o));
+  node.Start();
+  ASSERT_TRUE(RunUntil(ioc, [&] {
+    std::lock_guard lock(log_mu_);
+    return std::any_of(log_.begin(), log_.end(), [](const std::string& l) { return l.find("joined") != l.npos; });
+  }));
+  // What the claim statement commits for "a", which "a" never hears of.
+  pg::Connection c = Must(pg::Connection::Open(url_));
+  Must(c.Exec("UPDATE source_schedule SET lease_owner = 'a', lease_token = lease_token + 1, lease_started_at = now(),"
+              " lease_expires_at = now() + interval '1 hour', heartbeat_at = now(), due_at = now(),"
+              " attempts = attempts + 1, next_run_at = now() + interval '1 hour' WHERE source_id = 1"));
+  ASSERT_TRUE(RunUntil(ioc, [&] { return !started.empty(); })) << "the lease stayed with a node that never crawls it";
+  EXPECT_EQ(started, std::vector<std::int64_t>{1});
+  {
+    std::lock_guard lock(log_mu_);
+    EXPECT_TRUE(std::any_of(log_.begin(), log_.end(),
+                            [](const std::string& l) { return l.find("never received") != l.npos; }));
+  }
+  bool stopped = false;
+  node.Stop([&](std::int64_t) { stopped = true; });
+  ASSERT_TRUE(RunUntil(ioc, [&] { return stopped; }));
 }
 
 TEST_F(FleetNodeTest, StoppingReleasesTheLeasesOfAbandonedCrawls) {
