@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
@@ -545,6 +546,58 @@ std::expected<Result, Error> Connection::Run(const Statement& statement, std::sp
 int Connection::BackendPid() const { return PQbackendPID(conn_.get()); }
 bool Connection::ok() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 
+std::expected<Result, Error> Connection::Commit() {
+  // Only a transaction that wrote has an id; one that did not can be run
+  // again whatever became of its COMMIT, so its id is not asked for.
+  std::optional<std::string> xid;
+  if (in_transaction_ && !lost_in_transaction_ && ok()) {
+    auto id = Exec("SELECT pg_current_xact_id_if_assigned()::text");
+    if (id && !id->IsNull(0, 0)) xid = id->Text(0, 0);
+  }
+  auto result = lose_commit_reply_ != 0 ? LoseCommitReply() : Exec("COMMIT");
+  // A COMMIT the server refused (a deferred constraint, a serialization
+  // failure) leaves the session up: its error is the answer.
+  if (result || !xid || ok()) return result;
+  return CommitOutcome(*xid, std::move(result.error()));
+}
+
+std::expected<Result, Error> Connection::CommitOutcome(const std::string& xid, Error lost) {
+  auto unknown = [&](const std::string& why) {
+    return std::unexpected(Error{"08007",
+                                 "postgresql: the connection was lost during the COMMIT of transaction " + xid +
+                                     " and its outcome is unknown (" + why +
+                                     "); it may have been applied, do not simply run it again (" + lost.message +
+                                     ")",
+                                 false});
+  };
+  // Exec reconnects: the COMMIT ended the caller's transaction.
+  auto status = Exec("SELECT pg_xact_status($1::text::xid8)", {Value{xid}});
+  if (!status) return unknown("asking the server failed: " + status.error().message);
+  const auto state = status->Text(0, 0);
+  if (state == "committed") return Result{};
+  if (state == "aborted") return std::unexpected(std::move(lost));
+  return unknown(state ? "the server reports it " + *state : "the server no longer knows it");
+}
+
+std::expected<Result, Error> Connection::LoseCommitReply() {
+  const bool abort = lose_commit_reply_ == 2;
+  lose_commit_reply_ = 0;
+  auto ready = Ready(Ends::kCommit);
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  if (*ready) return std::move(**ready);
+  // The server ends the transaction and answers; the answer is awaited
+  // (so the server has decided) and dropped, then the socket dies under
+  // the COMMIT as if the answer had never arrived.
+  if (PQsendQuery(conn_.get(), abort ? "ROLLBACK" : "COMMIT") == 1) {
+    while (pg_result* r = PQgetResult(conn_.get())) PQclear(r);
+  }
+  ::shutdown(PQsocket(conn_.get()), SHUT_RDWR);
+  auto result = Check(PQexec(conn_.get(), "COMMIT"), "query failed");
+  lost_in_transaction_ = false;
+  in_transaction_ = false;
+  return result;
+}
+
 std::expected<Transaction, Error> Transaction::Begin(Connection& connection) {
   auto r = connection.Exec("BEGIN");
   if (!r) return std::unexpected(std::move(r.error()));
@@ -564,7 +617,7 @@ std::expected<void, Error> Transaction::AdvisoryLock(std::int64_t key) {
 
 std::expected<void, Error> Transaction::Commit() {
   Connection* c = std::exchange(connection_, nullptr);
-  auto r = c->Exec("COMMIT");
+  auto r = c->Commit();
   if (!r) return std::unexpected(std::move(r.error()));
   // COMMIT of a transaction in which a statement failed succeeds as a
   // ROLLBACK; the caller must hear that nothing was written.

@@ -194,6 +194,23 @@ class Connection {
     return Run(statement, std::span<const Value>(params.begin(), params.size()));
   }
 
+  // Ends the caller's transaction with COMMIT, like Exec("COMMIT"), but
+  // when the session breaks while the COMMIT is out (its reply lost, so
+  // the server may have committed or not) it reconnects and asks
+  // pg_xact_status for the transaction's id (PostgreSQL 13+,
+  // https://www.postgresql.org/docs/15/functions-info.html): committed →
+  // success (an empty Result); aborted → the transient error (trying again
+  // is right); in progress, unknown or not askable → a non-transient error
+  // with SQLSTATE 08007 (transaction_resolution_unknown) saying the
+  // outcome is unknown: the caller must not blindly apply it again. The id
+  // is read only for a transaction that has one (one that wrote), in one
+  // extra round trip before the COMMIT.
+  std::expected<Result, Error> Commit();
+  // Test hook: the next Commit's reply is lost after the server has ended
+  // the transaction (committed it, or, with `abort`, rolled it back) and
+  // the session breaks, as when the socket dies before the reply arrives.
+  void LoseNextCommitReplyForTesting(bool abort = false) { lose_commit_reply_ = abort ? 2 : 1; }
+
   // The server process serving this connection (pg_backend_pid()).
   int BackendPid() const;
   // False once libpq has seen the connection break (the next use outside a
@@ -234,6 +251,11 @@ class Connection {
   void Reconnect(Error& error);
   std::expected<void, Error> ApplySessionTimeouts();
   void TrackTransaction();
+  // After a COMMIT whose reply was lost: what became of transaction `xid`.
+  std::expected<Result, Error> CommitOutcome(const std::string& xid, Error lost);
+  // The test hook's half of Commit: ends the transaction, drops the reply
+  // and breaks the session.
+  std::expected<Result, Error> LoseCommitReply();
 
   std::unique_ptr<pg_conn, Finish> conn_;
   // Heap-held so that a moved Connection keeps them where they were.
@@ -249,6 +271,7 @@ class Connection {
   std::string last_failure_;
   std::int64_t reconnects_ = 0;
   std::int64_t reconnect_attempts_ = 0;
+  int lose_commit_reply_ = 0;  // LoseNextCommitReplyForTesting: 1 commit, 2 abort
 };
 
 // A transaction on one connection: BEGIN now, ROLLBACK when destroyed

@@ -174,7 +174,7 @@ class PgSqlConnection final : public sql::Connection {
     in_transaction_ = false;
     held_.clear();
     held_max_.reset();
-    auto r = connection_.Exec("COMMIT");
+    auto r = connection_.Commit();  // asks the server when the reply is lost
     if (!r) Throw(r.error());
     // COMMIT of a transaction in which a statement failed is a ROLLBACK.
     if (r->CommandTag() == "ROLLBACK") {

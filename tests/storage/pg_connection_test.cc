@@ -395,6 +395,52 @@ TEST(PgServerTest, KilledServerGivesAnErrorNotAHang) {
   EXPECT_FALSE(c->Exec("SELECT 1"));
 }
 
+TEST_F(PgTest, CommitWhoseReplyIsLostAsksTheServerForTheOutcome) {
+  // The server commits and the session dies before its answer arrives:
+  // Commit reconnects, learns the transaction committed and reports
+  // success, so the caller does not apply it a second time.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE lost_reply (n bigint)"));
+  const int first_backend = c.BackendPid();
+  {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(c.Exec("INSERT INTO lost_reply VALUES (1)"));
+    c.LoseNextCommitReplyForTesting();
+    auto committed = tx->Commit();
+    ASSERT_TRUE(committed) << committed.error().message;
+  }
+  EXPECT_NE(c.BackendPid(), first_backend);  // the reply really was lost
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM lost_reply"), 1);
+
+  // The server rolled the transaction back: the lost COMMIT is the
+  // transient failure it was, and trying again is right.
+  {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(c.Exec("INSERT INTO lost_reply VALUES (2)"));
+    c.LoseNextCommitReplyForTesting(/*abort=*/true);
+    auto committed = tx->Commit();
+    ASSERT_FALSE(committed);
+    EXPECT_TRUE(committed.error().transient) << committed.error().message;
+  }
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM lost_reply"), 1);
+
+  // A transaction that wrote nothing has no id to ask about: running it
+  // again is harmless, so its lost COMMIT stays transient.
+  {
+    auto tx = Transaction::Begin(c);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(c.Exec("SELECT count(*) FROM lost_reply"));
+    c.LoseNextCommitReplyForTesting();
+    auto committed = tx->Commit();
+    ASSERT_FALSE(committed);
+    EXPECT_TRUE(committed.error().transient);
+  }
+  // The session is usable again afterwards.
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM lost_reply"), 1);
+}
+
 }  // namespace
 }  // namespace jobtrawl::storage::pg
 
