@@ -24,7 +24,8 @@
 // transaction) that this process still holds the run's source lease, and
 // RenewLease extends it. A fleet node's run (SourceInfo::fleet) checks its
 // claim on the shared schedule instead, with kFleetLeaseCheck, which locks
-// the schedule row until the transaction ends. A run whose lease another process holds gets no
+// the schedule row (FOR KEY SHARE: other nodes' claims skip it, the node's
+// own heartbeat does not wait for it) until the transaction ends. A run whose lease another process holds gets no
 // more writes: `lease_lost` is called once, its remaining postings, touches,
 // closes and cache rows are not applied, and FinishRun records it "failed".
 #ifndef JOBTRAWL_APP_STORE_WRITER_H_
@@ -59,10 +60,12 @@ using HttpCache = std::unordered_map<std::string, storage::CachedPage>;  // by U
 
 // The write-time lease check of a fleet node (storage/pg/work_queue.h):
 // a row when the claim (source id, owner, token) still holds the lease.
-// The row stays locked FOR UPDATE until the transaction ends, and claims
-// skip locked rows, so no other node takes the source over before commit.
+// The row stays locked FOR KEY SHARE until the transaction ends: claims
+// (FOR UPDATE SKIP LOCKED) skip it, so no other node takes the source over
+// before commit, and the node's heartbeat (an UPDATE of no key column)
+// neither waits for it nor deadlocks with it (storage/pg/work_queue.h).
 inline constexpr std::string_view kFleetLeaseCheck =
-    "SELECT 1 FROM source_schedule WHERE source_id = ? AND lease_owner = ? AND lease_token = ? FOR UPDATE";
+    "SELECT 1 FROM source_schedule WHERE source_id = ? AND lease_owner = ? AND lease_token = ? FOR KEY SHARE";
 
 // When a finished run may close the listings it did not see.
 struct CloseRule {

@@ -156,6 +156,7 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             " SELECT a.id, fleet_interval(a.every), t.now + fleet_interval(a.offset_us)"
             " FROM t, unnest($2::text::bigint[], $3::text::bigint[], $4::text::bigint[]) AS a(id, every, offset_us)"
             " ON CONFLICT (source_id) DO UPDATE SET crawl_interval = excluded.crawl_interval"
+            " WHERE s.crawl_interval IS DISTINCT FROM excluded.crawl_interval"
             " RETURNING (xmax = 0) AS inserted"),
        {T::kInt64, T::kText, T::kText, T::kText}},
       // The claim: due rows (a leased row's next_run_at is its expiry) in
@@ -214,7 +215,7 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             " UPDATE source_schedule s SET" + std::string(kAbandon) + " FROM t WHERE s.lease_owner = $2"),
        {T::kInt64, T::kText}},
       {&q.prepared_.check,
-       "SELECT 1 FROM source_schedule WHERE source_id = $1 AND lease_owner = $2 AND lease_token = $3 FOR UPDATE",
+       "SELECT 1 FROM source_schedule WHERE source_id = $1 AND lease_owner = $2 AND lease_token = $3 FOR KEY SHARE",
        {T::kInt64, T::kText, T::kInt64}},
       // work::ReserveSlots in one statement: the host row's lock serializes
       // reservations; excluded.next_free_at - span is `now`.

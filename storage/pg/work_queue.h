@@ -34,13 +34,18 @@
 //
 //   SELECT 1 FROM source_schedule
 //    WHERE source_id = $1 AND lease_owner = $2 AND lease_token = $3
-//    FOR UPDATE
+//    FOR KEY SHARE
 //
 // (WorkQueue::CheckLease runs exactly this.) No row: the lease was lost
 // (taken over after expiry, or released by a drain); roll back and drop the
-// results. A row: it stays locked until commit, and a claim skips locked
-// rows (SKIP LOCKED), so no other node can take the source over between the
-// check and the commit even if the lease expires meanwhile. The token
+// results. A row: it stays locked until commit, and a claim's FOR UPDATE
+// skips locked rows (SKIP LOCKED), so no other node can take the source
+// over between the check and the commit even if the lease expires
+// meanwhile. KEY SHARE, not UPDATE: the node's own heartbeat, releases and
+// a reload's schedule upsert change no key column (FOR NO KEY UPDATE), so
+// they neither wait for the write nor deadlock with it (a heartbeat that
+// locked one of the node's rows while the writer held another, each
+// waiting for the other's, did). The token
 // changes on every claim, so a node that comes back after its lease was
 // taken and given back to it by another claim cannot write with the old
 // claim.

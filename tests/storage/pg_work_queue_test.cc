@@ -350,6 +350,44 @@ TEST_F(WorkQueueTest, TheLeaseCheckHoldsOffATakeoverUntilTheWriteCommits) {
   EXPECT_EQ(Must(b.q().ClaimDue(1)).size(), 1u);
 }
 
+TEST_F(WorkQueueTest, TheWritersLeaseCheckNeitherBlocksNorDeadlocksTheNodesHeartbeat) {
+  // Issue 15 review: the writer's lease check locked its schedule row FOR
+  // UPDATE for the whole write transaction, and the node's heartbeat
+  // (another session) updates every row the node holds. A heartbeat that
+  // had locked row B waited for the writer's row A while the writer, on to
+  // B's jobs, waited for B: "deadlock detected", and in any case the
+  // heartbeat stalled behind every write. The check takes FOR KEY SHARE,
+  // which the heartbeat's UPDATE (no key column) does not wait for, while a
+  // claim's FOR UPDATE ... SKIP LOCKED still passes the row over.
+  Node a(url_, "a"), b(url_, "b");
+  AddDue(a, 2, hours(1), kT0);
+  const auto mine = Must(a.q().ClaimDue(2));
+  ASSERT_EQ(mine.size(), 2u);
+  Connection writer_connection = Connect(url_);
+  WorkQueueOptions o;
+  o.node = "a";
+  o.clock = [&a] { return std::optional<work::Time>(a.now); };
+  WorkQueue writer = Must(WorkQueue::Open(writer_connection, std::move(o)));
+  Connection beat_connection = Connect(url_);
+  WorkQueueOptions bo;
+  bo.node = "a";
+  bo.lease.ttl = minutes(2);
+  bo.lock_timeout = milliseconds(200);
+  bo.clock = [&a] { return std::optional<work::Time>(a.now); };
+  WorkQueue beat = Must(WorkQueue::Open(beat_connection, std::move(bo)));
+  auto tx = Must(Transaction::Begin(writer_connection));
+  ASSERT_TRUE(Must(writer.CheckLease(mine[0])));
+  a.now = kT0 + minutes(1);
+  auto renewed = beat.Heartbeat();
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  EXPECT_EQ(*renewed, 2);
+  ASSERT_TRUE(Must(writer.CheckLease(mine[1])));
+  // Expired for everyone else, still fenced off while the write runs.
+  b.now = kT0 + hours(1);
+  EXPECT_TRUE(Must(b.q().ClaimDue(2)).empty());
+  Must(tx.Commit());
+}
+
 TEST_F(WorkQueueTest, AFailingSourceBacksOffExponentiallyUpToTheCap) {
   // work::NextRun: failure k is retried min(10 min, 1 min * 2^(k-1)) after
   // it; a success resets the count and returns to the interval.
