@@ -1498,12 +1498,21 @@ std::expected<void, Error> PostingStore::CaptureFreshPostings() {
   if (!db_) {
     // PostgreSQL: the schema's triggers (pg schema v18) note postings in
     // this session's temporary table once the session asks for it; both
-    // are rolled back with a transaction that made them.
-    return Guard("cannot note new postings for alerts", [&] {
-      conn_->Exec(
-          "CREATE TEMP TABLE IF NOT EXISTS fresh_postings (id bigint PRIMARY KEY, event text NOT NULL);"
-          "SET jobtrawl.capture_fresh = 'on'");
-    });
+    // are rolled back with a transaction that made them. Both are session
+    // state, so the connection sets them up again on every session a
+    // reconnect opens (a reconnect loses what the old session noted but
+    // had not yet queued).
+    pg::Connection* pg = pg::Underlying(*conn_);
+    if (!pg) return std::unexpected(Error::Storage("cannot note new postings for alerts: not a PostgreSQL store"));
+    auto set = pg->AddSessionSetup(
+        "CREATE TEMP TABLE IF NOT EXISTS fresh_postings (id bigint PRIMARY KEY, event text NOT NULL);"
+        "SET jobtrawl.capture_fresh = 'on'");
+    if (!set) {
+      return std::unexpected(StorageError("cannot note new postings for alerts",
+                                          sql::Exception(set.error().message, 0, set.error().sqlstate,
+                                                         set.error().transient)));
+    }
+    return {};
   }
   return Guard("cannot note new postings for alerts", [&] {
     // TEMP: this connection's only, and rolled back with its transaction.

@@ -341,7 +341,8 @@ class PostingStore {
   // Alerts (README "Alerts"). CaptureFreshPostings makes this connection
   // note every posting inserted or reopened from now on (SQLite: TEMP
   // triggers; PostgreSQL: the schema's triggers, on for this session only,
-  // into its temporary table pg_temp.fresh_postings);
+  // into its temporary table pg_temp.fresh_postings, set up again on every
+  // session a reconnect opens; idempotent; call it outside a transaction);
   // EnqueueAlerts, inside the transaction that stored them, adds an
   // alert_outbox row for each noted posting still open that a rule's
   // filter matches (as `jobtrawl search` matches on that engine), and

@@ -331,7 +331,12 @@ void Connection::Reconnect(Error& error) {
   if (fresh) {
     conn_.reset(*fresh);
     ++generation_;
-    if (auto applied = ApplySessionTimeouts(); !applied) {
+    auto applied = ApplySessionTimeouts();
+    if (applied) applied = ApplySessionSetup();
+    if (!applied) {
+      // A session without its setup is no session to use: the reconnect
+      // failed, and the next use tries again after the backoff.
+      applied.error().transient = true;
       fresh = std::unexpected(std::move(applied.error()));
       conn_.reset();
     }
@@ -402,6 +407,27 @@ std::expected<void, Error> Connection::ApplySessionTimeouts() {
   pg_result* r = PQexec(conn_.get(), set.c_str());
   auto checked = Check(r, "setting the session's timeouts failed");
   if (!checked) return std::unexpected(std::move(checked.error()));
+  return {};
+}
+
+std::expected<void, Error> Connection::ApplySessionSetup() {
+  for (const std::string& sql : session_setup_) {
+    pg_result* r = PQexec(conn_.get(), sql.c_str());
+    auto checked = Check(r, "setting up the session failed");
+    if (!checked) return std::unexpected(std::move(checked.error()));
+  }
+  return {};
+}
+
+std::expected<void, Error> Connection::AddSessionSetup(std::string sql) {
+  auto ready = Ready(Ends::kNothing);
+  if (!ready) return std::unexpected(std::move(ready.error()));
+  pg_result* r = PQexec(conn_.get(), sql.c_str());
+  auto checked = Check(r, "setting up the session failed");
+  if (!checked) return std::unexpected(std::move(checked.error()));
+  if (std::find(session_setup_.begin(), session_setup_.end(), sql) == session_setup_.end()) {
+    session_setup_.push_back(std::move(sql));
+  }
   return {};
 }
 

@@ -31,6 +31,13 @@
 // them. A statement that runs into either fails with SQLSTATE 55P03
 // (lock_not_available) or 57014 (query_canceled), both transient.
 //
+// Session setup: other session state (a SET, a TEMP table) is lost with the
+// session, so whoever needs it registers it with AddSessionSetup, and each
+// reconnect runs it again, after the timeouts and before the statement that
+// found the session gone. A setup that fails on a reconnect fails that
+// reconnect (transient, backing off like any other), so no statement ever
+// runs on a half-set session.
+//
 // Thread-safety: a Connection (and everything made from it) is used by one
 // thread at a time; separate Connections may be used from separate threads.
 #ifndef JOBTRAWL_STORAGE_PG_CONNECTION_H_
@@ -222,6 +229,14 @@ class Connection {
   std::expected<void, Error> SetSessionTimeouts(std::optional<std::chrono::milliseconds> lock_timeout,
                                                 std::optional<std::chrono::milliseconds> statement_timeout);
   const ConnectOptions& options() const { return *options_; }
+  // Runs `sql` (one or more statements, simple query protocol) now and
+  // again at the start of every session a reconnect opens, so session
+  // state (SET, CREATE TEMP TABLE, ...) survives a reconnect. `sql` must be
+  // idempotent (it may run on a session that already has it, e.g. CREATE
+  // TEMP TABLE IF NOT EXISTS). Registering the same text again runs it now
+  // and does not add it twice. When it fails now it is not registered.
+  // Inside a transaction it is rolled back with it, but still registered.
+  std::expected<void, Error> AddSessionSetup(std::string sql);
 
   // Sessions opened after the first (successful reconnects), and attempts
   // (successful or not).
@@ -250,6 +265,7 @@ class Connection {
   void NoteBroken();
   void Reconnect(Error& error);
   std::expected<void, Error> ApplySessionTimeouts();
+  std::expected<void, Error> ApplySessionSetup();
   void TrackTransaction();
   // After a COMMIT whose reply was lost: what became of transaction `xid`.
   std::expected<Result, Error> CommitOutcome(const std::string& xid, Error lost);
@@ -262,6 +278,7 @@ class Connection {
   std::unique_ptr<std::string> url_;
   std::unique_ptr<ConnectOptions> options_;
   std::vector<Prepared> statements_;
+  std::vector<std::string> session_setup_;
   std::optional<std::chrono::milliseconds> session_lock_timeout_, session_statement_timeout_;
   int generation_ = 0;
   bool in_transaction_ = false;        // as the caller sees it

@@ -117,7 +117,8 @@ std::string Before(std::string_view now, std::chrono::hours h) {
 std::expected<std::unique_ptr<PgReader>, jobtrawl::Error> PgReader::Open(std::string_view url) {
   auto c = Connection::Open(url);
   if (!c) return std::unexpected(Failure("cannot connect to the database", c.error()));
-  auto ro = c->Exec("SET default_transaction_read_only = on");
+  // Set again on every session a reconnect opens.
+  auto ro = c->AddSessionSetup("SET default_transaction_read_only = on");
   if (!ro) return std::unexpected(Failure("cannot open the database read-only", ro.error()));
   auto tables = c->Exec(
       "SELECT to_regclass('schema_version') IS NOT NULL, "

@@ -90,6 +90,9 @@ class PgReader {
   // `filter.match` as the tsquery Search runs (for tests and EXPLAIN).
   std::expected<std::string, jobtrawl::Error> TsQuery(std::string_view match);
 
+  // The connection underneath (for tests: its every session is read-only).
+  Connection& connection() { return c_; }
+
  private:
   explicit PgReader(Connection c) : c_(std::move(c)) {}
   Connection c_;

@@ -29,6 +29,7 @@
 #include "model/date_time.h"
 #include "support/http_receiver.h"
 #include "storage/backend_test_util.h"
+#include "storage/sql.h"
 #include "support/sqlite_query.h"
 #include "support/test_server.h"
 #ifdef JOBTRAWL_TEST_POSTGRESQL
@@ -323,6 +324,52 @@ TEST_P(AlertsTest, OnlyTheCapturingConnectionNotesPostings) {
   EXPECT_THAT(Column("SELECT p.external_id FROM alert_outbox o JOIN postings p ON p.id = o.posting_id"),
               ElementsAre("1"));
   EXPECT_THAT(Column("SELECT count(*) FROM postings"), ElementsAre("2"));
+}
+
+TEST_P(AlertsTest, PostingsAreStillAlertedAfterTheSessionWasReopened) {
+  // Issue 15 review: CaptureFreshPostings set up its TEMP table and
+  // jobtrawl.capture_fresh once, on the session then open; a reconnect
+  // (pg_terminate_backend, a server restart) opened a session with
+  // neither, and EnqueueAlerts queued nothing for the rest of the
+  // process's life, saying nothing. The connection now sets them up again
+  // on every session it opens.
+  if (GetParam() != storage::testing::Backend::kPostgres) GTEST_SKIP() << "the reconnect under test is PostgreSQL's";
+#ifdef JOBTRAWL_TEST_POSTGRESQL
+  storage::AlertRule engineers{.name = "engineers"};
+  engineers.filter.match = "engineer";
+  auto store = storage::PostingStore::Open(db_);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  ASSERT_TRUE((*store)->CaptureFreshPostings().has_value());
+  // Idempotent: a second call neither fails nor sets anything up twice.
+  ASSERT_TRUE((*store)->CaptureFreshPostings().has_value());
+  auto source = (*store)->EnsureSource("acme", "html", "2026-12-01T10:00:00Z");
+  ASSERT_TRUE(source.has_value()) << source.error().message;
+  auto admin = storage::pg::Connection::Open(db_.native());
+  ASSERT_TRUE(admin.has_value()) << admin.error().message;
+  auto pid_query = (*store)->connection().Prepare("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid_query->Step());
+  const std::int64_t pid = pid_query->Int64(0);
+  pid_query.reset();
+  // Waits until the process has exited.
+  auto ended = admin->Exec("SELECT pg_terminate_backend($1::int, 120000)", {storage::pg::Value{pid}});
+  ASSERT_TRUE(ended.has_value()) << ended.error().message;
+  ASSERT_EQ(ended->Int64(0, 0), 1);
+
+  ASSERT_TRUE((*store)->Begin().has_value());
+  auto stored = (*store)->Upsert(*source, std::vector<Posting>{Job("1", "Platform Engineer"), Job("2", "Designer")},
+                                 "2026-12-01T10:00:00Z");
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  auto added = (*store)->EnqueueAlerts(std::vector<storage::AlertRule>{engineers}, "2026-12-01T10:00:00Z");
+  ASSERT_TRUE(added.has_value()) << added.error().message;
+  EXPECT_EQ(*added, 1);
+  ASSERT_TRUE((*store)->Commit().has_value());
+  auto again = (*store)->connection().Prepare("SELECT pg_backend_pid()");
+  ASSERT_TRUE(again->Step());
+  EXPECT_NE(again->Int64(0), pid) << "the session was not reopened, so this tests nothing";
+  EXPECT_THAT(Column("SELECT alert || ' ' || event || ' ' || p.external_id FROM alert_outbox o "
+                     "JOIN postings p ON p.id = o.posting_id ORDER BY o.id"),
+              ElementsAre("engineers new 1"));
+#endif
 }
 
 TEST_P(AlertsTest, RulesMatchAsJobtrawlSearchDoesOnEitherEngine) {

@@ -579,6 +579,57 @@ TEST_F(PgTest, ATerminatedSessionIsReopenedOnTheNextUseAndItsStatementsPreparedA
   ASSERT_TRUE(c.Run(*insert, {Value{std::int64_t{3}}}));
 }
 
+TEST_F(PgTest, SessionSetupIsRunAgainOnEveryReopenedSession) {
+  // Issue 15 review: session state set once (the alert capture's TEMP
+  // table and setting, the reader's default_transaction_read_only) was
+  // gone after a reconnect, silently. AddSessionSetup runs it again.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE t (id bigint)"));
+  // Run in the order registered, on every session.
+  ASSERT_TRUE(c.AddSessionSetup("CREATE TEMP TABLE IF NOT EXISTS notes (id bigint)"));
+  const std::string setup = "SET default_transaction_read_only = on";
+  ASSERT_TRUE(c.AddSessionSetup(setup));
+  // Again: idempotent, and registered once.
+  ASSERT_TRUE(c.AddSessionSetup(setup));
+  auto refused = c.Exec("INSERT INTO t VALUES (1)");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().sqlstate, "25006");  // read_only_sql_transaction
+  const int before = c.BackendPid();
+  Terminate(url_, before);
+  auto still = c.Exec("INSERT INTO t VALUES (2)");
+  ASSERT_FALSE(still) << "a write went through on the reopened session";
+  EXPECT_EQ(still.error().sqlstate, "25006") << still.error().message;
+  EXPECT_NE(c.BackendPid(), before);
+  EXPECT_EQ(c.reconnects(), 1);
+  EXPECT_EQ(Count(c, "SELECT count(*) FROM pg_temp.notes"), 0);
+  // A setup that fails is refused at once and not kept.
+  auto bad = c.AddSessionSetup("SET no_such_setting_without_a_dot = on");
+  ASSERT_FALSE(bad);
+  Terminate(url_, c.BackendPid());
+  auto show = c.Exec("SHOW default_transaction_read_only");
+  ASSERT_TRUE(show) << show.error().message;
+  EXPECT_EQ(show->Text(0, 0), "on");
+  EXPECT_EQ(c.reconnects(), 2);
+}
+
+TEST_F(PgTest, ASessionSetupThatFailsOnAReconnectFailsTheReconnectTransiently) {
+  // Never a half-set session: when the setup fails on the new session, the
+  // call fails (transient, so callers try again later) and nothing runs.
+  Connection c = Connect(url_);
+  ASSERT_TRUE(c.Exec("CREATE TABLE gate (id bigint); CREATE TABLE t (id bigint)"));
+  ASSERT_TRUE(c.AddSessionSetup("SELECT count(*) FROM gate"));
+  Connection admin = Connect(url_);
+  ASSERT_TRUE(admin.Exec("DROP TABLE gate"));
+  Terminate(url_, c.BackendPid());
+  auto failed = c.Exec("INSERT INTO t VALUES (1)");
+  ASSERT_FALSE(failed);
+  EXPECT_TRUE(failed.error().transient) << failed.error().message;
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.reconnects(), 0);
+  EXPECT_EQ(c.reconnect_attempts(), 1);
+  EXPECT_EQ(Count(admin, "SELECT count(*) FROM t"), 0);
+}
+
 TEST_F(PgTest, ASessionLostInsideATransactionFailsItUntilItIsEnded) {
   // Never half a transaction: after the break every statement of it fails
   // (transient) until ROLLBACK, which succeeds without a server; then the

@@ -412,6 +412,24 @@ TEST_F(PgReaderTest, ExportGivesTheSameRowsAndColumns) {
   EXPECT_EQ(ExportAll(true, two).size(), 2u);
 }
 
+TEST_F(PgReaderTest, AReopenedSessionIsStillReadOnly) {
+  // Issue 15 review: PgReader::Open set default_transaction_read_only on
+  // the first session only; after a reconnect the reader could write.
+  auto admin = Connection::Open(url_);
+  ASSERT_TRUE(admin.has_value()) << admin.error().message;
+  Connection& c = pg_->connection();
+  const int before = c.BackendPid();
+  auto ended = admin->Exec("SELECT pg_terminate_backend($1::int, 120000)", {Value{std::int64_t{before}}});
+  ASSERT_TRUE(ended.has_value()) << ended.error().message;
+  ASSERT_EQ(ended->Int64(0, 0), 1);
+  auto stats = pg_->Stats("2026-12-01T10:00:00Z");
+  ASSERT_TRUE(stats.has_value()) << stats.error().message;
+  EXPECT_NE(c.BackendPid(), before);
+  auto write = c.Exec("DELETE FROM postings");
+  ASSERT_FALSE(write.has_value()) << "the reader wrote after a reconnect";
+  EXPECT_EQ(write.error().sqlstate, "25006") << write.error().message;  // read_only_sql_transaction
+}
+
 TEST_F(PgReaderTest, StatsAgree) {
   auto a = lite_->Stats("2026-11-27T10:00:00Z");
   auto b = pg_->Stats("2026-11-27T10:00:00Z");
