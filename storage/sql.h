@@ -28,6 +28,7 @@
 #ifndef JOBTRAWL_STORAGE_SQL_H_
 #define JOBTRAWL_STORAGE_SQL_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -208,9 +209,23 @@ class Connection {
   // advisory locks (pg_advisory_xact_lock(class, key)), waited for when
   // above every key the transaction holds, else only tried (no cycle of
   // waits): a key another writer has then, or a lock_timeout, throws a
-  // transient Exception (try the transaction again). REQUIRES: a
+  // transient Exception (try the transaction again, taking KeysAsked()
+  // first: trying it again as it was may fail the same way for as long as
+  // the other writer keeps coming back to that key). REQUIRES: a
   // transaction is open.
   virtual void LockKeys(std::span<const std::int32_t> keys) { (void)keys; }
+  // Every key LockKeys was asked for in the open transaction, or else in
+  // the last one (whether it had the key or not), ascending; empty on
+  // SQLite. A transaction that failed on a key it could only try is run
+  // again with these taken first (LockKeys on them right after Begin,
+  // waited for in ascending order: no cycle of waits), so only keys that
+  // no earlier attempt asked for are tried, and each attempt gets further
+  // than the one before.
+  virtual std::vector<std::int32_t> KeysAsked() const { return {}; }
+  // After the session was lost and reopening it failed: how long until
+  // the next attempt may be made (a use before then fails at once); zero
+  // when it may be made now, and always on SQLite.
+  virtual std::chrono::milliseconds ReconnectWait() const { return std::chrono::milliseconds{0}; }
 
  private:
   struct Hash {
@@ -248,6 +263,13 @@ class Transaction {
 // from it. Statements use SQLite's C interface directly (no allocation per
 // step or bind beyond SQLite's own).
 std::unique_ptr<Connection> WrapSqlite(SQLite::Database& db);
+
+// Whether a PostgreSQL SQLSTATE says the server could not be reached or
+// the session is gone (class 08, connection exception; 57P01..57P03, the
+// server shutting down or not accepting connections yet), rather than
+// that the statement failed: the database is unavailable, not refusing.
+// https://www.postgresql.org/docs/15/errcodes-appendix.html
+bool IsUnavailableState(std::string_view sqlstate);
 
 // `sql` with SQLite's `?` and `?NNN` parameters rewritten to PostgreSQL's
 // `$n` (outside '...' strings, "..." identifiers, -- and /* */ comments);

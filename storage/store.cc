@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <iterator>
 #include <cstdio>
 #include <optional>
 #include <type_traits>
@@ -252,6 +253,7 @@ Error StorageError(std::string_view what, const sql::Exception& e) {
   Error out = Error::Storage(std::string(what) + ": " + e.what() +
                              (e.sqlstate().empty() ? std::string() : " (SQLSTATE " + e.sqlstate() + ")"));
   out.transient = e.transient();
+  out.unavailable = e.transient() && sql::IsUnavailableState(e.sqlstate());
   return out;
 }
 
@@ -771,8 +773,11 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   // loop ends, in whatever order SQLite gives them (grouping does not
   // depend on it).
   std::int64_t after = 0;
-  for (;;) {
-    auto more = Atomically(*conn_, "cannot fill in matching features", [&] {
+  // Group locks (PostgreSQL) the failed attempts of a chunk asked for.
+  std::vector<std::int32_t> groups;
+  auto chunk = [&] {
+    return Atomically(*conn_, "cannot fill in matching features", [&] {
+      if (!groups.empty()) conn_->LockKeys(groups);
       static_assert(internal::kFeaturesVersion == 4, "the literal above and listings_features_stale");
       auto q = conn_->Cached(select);
       auto cities = conn_->Cached(
@@ -812,6 +817,24 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
       for (std::int64_t id : eligible) deduper_->Regroup(id, std::nullopt, now);
       return rows > 0;
     });
+  };
+  for (;;) {
+    const std::int64_t chunk_start = after;
+    groups.clear();
+    auto more = chunk();
+    while (!more && more.error().transient) {
+      // Nodes that start at once regroup at once: a group lock below one
+      // the chunk held is only tried, and another node may have it. Again,
+      // with every group the failed attempts asked for taken first (in
+      // order, waited for), while an attempt asks for one none before did.
+      std::vector<std::int32_t> asked = conn_->KeysAsked();
+      std::vector<std::int32_t> merged;
+      std::set_union(groups.begin(), groups.end(), asked.begin(), asked.end(), std::back_inserter(merged));
+      if (merged.size() == groups.size()) break;
+      groups = std::move(merged);
+      after = chunk_start;
+      more = chunk();
+    }
     if (!more) return std::unexpected(more.error());
     if (!*more) return {};
   }
@@ -879,6 +902,14 @@ void PostingStore::Rollback() noexcept {
   conn_->Rollback();
   search_batch_ = false;
 }
+
+std::vector<std::int32_t> PostingStore::GroupLocksAsked() const { return conn_->KeysAsked(); }
+
+std::expected<void, Error> PostingStore::LockGroups(std::span<const std::int32_t> keys) {
+  return Guard("cannot lock dedup groups", [&] { conn_->LockKeys(keys); });
+}
+
+std::chrono::milliseconds PostingStore::ReconnectWait() const { return conn_->ReconnectWait(); }
 
 std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view name,
                                                               std::string_view kind,
