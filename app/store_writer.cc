@@ -42,7 +42,6 @@ struct StoreWriter::Job {
 struct StoreWriter::OpenFailure {
   Refusal refusal;
   bool transient = false;
-  bool unavailable = false;  // the database could not be reached
 };
 
 namespace {
@@ -239,7 +238,10 @@ std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<
   while (true) {
     if (gave_up_) return gave_up_;
     std::optional<Error> failure = attempt();
-    if (unavailable_ && (!failure || !failure->unavailable)) {
+    // A transient failure with the session gone: the database cannot be
+    // reached (an outage), whatever the call was.
+    const bool unreachable = failure && failure->transient && !store_->Connected();
+    if (unavailable_ && !unreachable) {
       // The server answered: the outage is over, and the batch gets its
       // whole budget again.
       unavailable_ = false;
@@ -250,7 +252,7 @@ std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<
       backoff = options_.retry_base;
     }
     if (!failure || !failure->transient) return failure;
-    if (failure->unavailable) {
+    if (unreachable) {
       if (!AwaitDatabase(*failure)) return gave_up_;
       continue;
     }
@@ -291,7 +293,7 @@ std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryO
   const std::string expires = FormatUtc(now_point + options_.lease_ttl);
   auto fail = [&](const Error& e) {
     store_->Rollback();
-    return std::unexpected(OpenFailure{{e.message, false}, e.transient, e.unavailable});
+    return std::unexpected(OpenFailure{{e.message, false}, e.transient});
   };
   if (auto began = store_->Begin(); !began) return fail(began.error());
   auto id = store_->EnsureSource(source.name, source.kind, now);
@@ -358,7 +360,6 @@ void StoreWriter::Open(Job& job) {
         if (result || !result.error().transient) return std::nullopt;
         Error e = Error::Storage(result.error().refusal.message);
         e.transient = true;
-        e.unavailable = result.error().unavailable;
         return e;
       },
       deadline);
@@ -417,7 +418,6 @@ std::expected<bool, Error> StoreWriter::HoldsFleetLease(std::int64_t source_id, 
   } catch (const storage::sql::Exception& e) {
     Error error = Error::Storage(std::string("checking the fleet lease: ") + e.what());
     error.transient = e.transient();
-    error.unavailable = e.transient() && storage::sql::IsUnavailableState(e.sqlstate());
     return std::unexpected(std::move(error));
   }
 }

@@ -23,9 +23,9 @@
 // once in its run's `lost` and makes the run "failed", with a message that
 // says how many writes were lost and why; nothing is dropped silently.
 //
-// Outages: a failure that says the database cannot be reached
-// (Error::unavailable: the connection was lost and cannot be reopened, the
-// server is shutting down) spends no retry budget. The writer holds the
+// Outages: a transient failure after which the store's session is gone
+// (PostingStore::Connected() false: the connection was lost and could not
+// be reopened, the server is shutting down) spends no retry budget. The writer holds the
 // batch and its queue and tries again each time the connection may
 // reconnect (PostingStore::ReconnectWait, at least retry_base) until the
 // database is back, however long that takes; meanwhile Upsert, Touch and

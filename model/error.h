@@ -22,11 +22,6 @@ struct Error {
   // Trying the same call again later may succeed: the database was busy or
   // locked by another process, the disk was full, or an I/O call failed.
   bool transient = false;
-  // The database could not be reached: the connection was lost or could
-  // not be reopened, or the server is shutting down or starting up. The
-  // call may succeed once it is back, however long that takes; set only
-  // with `transient`.
-  bool unavailable = false;
 
   static Error InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
   static Error NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }

@@ -17,10 +17,6 @@ std::int64_t Connection::QueryInt64(std::string_view sql) {
   return s.Step() ? s.Int64(0) : 0;
 }
 
-bool IsUnavailableState(std::string_view sqlstate) {
-  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
-}
-
 std::string ToDollarParameters(std::string_view sql, int* parameters, std::vector<bool>* used) {
   if (used != nullptr) used->clear();
   std::string out;

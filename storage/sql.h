@@ -226,6 +226,12 @@ class Connection {
   // the next attempt may be made (a use before then fails at once); zero
   // when it may be made now, and always on SQLite.
   virtual std::chrono::milliseconds ReconnectWait() const { return std::chrono::milliseconds{0}; }
+  // False while the session to the server is lost and not reopened: a call
+  // that failed then failed because the database could not be reached (a
+  // lost connection, SQLSTATE class 08; a server shutting down, 57P01 to
+  // 57P03; a reconnection that failed), not because of what it asked.
+  // Always true on SQLite.
+  virtual bool Connected() const { return true; }
 
  private:
   struct Hash {
@@ -263,13 +269,6 @@ class Transaction {
 // from it. Statements use SQLite's C interface directly (no allocation per
 // step or bind beyond SQLite's own).
 std::unique_ptr<Connection> WrapSqlite(SQLite::Database& db);
-
-// Whether a PostgreSQL SQLSTATE says the server could not be reached or
-// the session is gone (class 08, connection exception; 57P01..57P03, the
-// server shutting down or not accepting connections yet), rather than
-// that the statement failed: the database is unavailable, not refusing.
-// https://www.postgresql.org/docs/15/errcodes-appendix.html
-bool IsUnavailableState(std::string_view sqlstate);
 
 // `sql` with SQLite's `?` and `?NNN` parameters rewritten to PostgreSQL's
 // `$n` (outside '...' strings, "..." identifiers, -- and /* */ comments);

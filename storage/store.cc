@@ -253,7 +253,6 @@ Error StorageError(std::string_view what, const sql::Exception& e) {
   Error out = Error::Storage(std::string(what) + ": " + e.what() +
                              (e.sqlstate().empty() ? std::string() : " (SQLSTATE " + e.sqlstate() + ")"));
   out.transient = e.transient();
-  out.unavailable = e.transient() && sql::IsUnavailableState(e.sqlstate());
   return out;
 }
 
@@ -910,6 +909,7 @@ std::expected<void, Error> PostingStore::LockGroups(std::span<const std::int32_t
 }
 
 std::chrono::milliseconds PostingStore::ReconnectWait() const { return conn_->ReconnectWait(); }
+bool PostingStore::Connected() const { return conn_->Connected(); }
 
 std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view name,
                                                               std::string_view kind,

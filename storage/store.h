@@ -241,6 +241,11 @@ class PostingStore {
   // lost session (its backoff, StoreOptions::pg_reconnect_backoff_min and
   // _max); zero when it may try now. Zero on SQLite.
   std::chrono::milliseconds ReconnectWait() const;
+  // PostgreSQL: false while the session to the server is lost and could
+  // not be reopened yet, so a call that just failed transiently failed
+  // because the database cannot be reached (an outage), not because of
+  // what it asked. Always true on SQLite.
+  bool Connected() const;
 
   // The id of the source with this name, inserting it if new. `kind` is
   // the config's (never a guess); a stored kind changes only when the

@@ -1,7 +1,6 @@
 #include "storage/pg/connection.h"
 
 #include "model/database_location.h"
-#include "storage/sql.h"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -204,7 +203,6 @@ jobtrawl::Error Error::ToError() const {
   jobtrawl::Error e = jobtrawl::Error::Storage(sqlstate.empty() ? message
                                                                 : message + " (SQLSTATE " + sqlstate + ")");
   e.transient = transient;
-  e.unavailable = transient && sql::IsUnavailableState(sqlstate);
   return e;
 }
 
@@ -350,9 +348,8 @@ void Connection::Reconnect(Error& error) {
     last_failure_ = fresh.error().message;
     error = std::move(fresh.error());
     // Whatever failed (the server's refusal to accept connections yet,
-    // the session setup), the connection is not back: say so in the
-    // class callers read as "unavailable" (sql::IsUnavailableState). A
-    // refused login stays what it is: not transient, no outage.
+    // the session setup), the connection is not back: a connection
+    // exception (08001). A refused login stays what it is: not transient.
     if (error.transient) error.sqlstate = "08001";
     error.message = "postgresql: the connection to the server was lost and reconnecting failed: " + error.message;
     return;

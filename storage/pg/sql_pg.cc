@@ -195,6 +195,7 @@ class PgSqlConnection final : public sql::Connection {
   bool InTransaction() const override { return in_transaction_; }
   std::vector<std::int32_t> KeysAsked() const override { return {asked_.begin(), asked_.end()}; }
   std::chrono::milliseconds ReconnectWait() const override { return connection_.reconnect_wait(); }
+  bool Connected() const override { return connection_.ok(); }
 
   pg::Connection& underlying() { return connection_; }
 
