@@ -818,7 +818,6 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
     });
   };
   for (;;) {
-    const std::int64_t chunk_start = after;
     groups.clear();
     auto more = chunk();
     while (!more && more.error().transient) {
@@ -831,7 +830,6 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
       std::set_union(groups.begin(), groups.end(), asked.begin(), asked.end(), std::back_inserter(merged));
       if (merged.size() == groups.size()) break;
       groups = std::move(merged);
-      after = chunk_start;
       more = chunk();
     }
     if (!more) return std::unexpected(more.error());
