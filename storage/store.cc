@@ -291,6 +291,37 @@ auto Atomically(sql::Connection& db, std::string_view what, F&& body) {
   });
 }
 
+// As Atomically, for a call that takes dedup-group locks (PostgreSQL,
+// sql::Connection::LockKeys): a lock below one the transaction holds is
+// only tried, so another writer having it fails the call transiently, and
+// trying it again as it was may fail the same way for as long as writers
+// keep coming back to that group. In a transaction of its own, the call is
+// tried again with every group lock its failed attempts asked for taken
+// first (in order, waited for), while an attempt asks for a group none
+// before it did. Inside the caller's transaction, the caller tries again
+// (as app/store_writer.cc does, the same way).
+template <typename F>
+auto AtomicallyLockingGroups(sql::Connection& db, std::string_view what, F&& body) {
+  const bool own = !db.InTransaction();
+  std::vector<std::int32_t> groups;
+  auto attempt = [&] {
+    return Atomically(db, what, [&] {
+      if (!groups.empty()) db.LockKeys(groups);
+      return body();
+    });
+  };
+  auto result = attempt();
+  while (own && !result && result.error().transient) {
+    const std::vector<std::int32_t> asked = db.KeysAsked();
+    std::vector<std::int32_t> merged;
+    std::set_union(groups.begin(), groups.end(), asked.begin(), asked.end(), std::back_inserter(merged));
+    if (merged.size() == groups.size()) break;
+    groups = std::move(merged);
+    result = attempt();
+  }
+  return result;
+}
+
 // Binds `text`, or NULL when it is empty.
 // The counters of a crawl_runs row, as ?1..?11 (BindRunCounters binds them):
 // FinishRun and UpdateRunProgress write the same ones.
@@ -772,11 +803,10 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   // loop ends, in whatever order SQLite gives them (grouping does not
   // depend on it).
   std::int64_t after = 0;
-  // Group locks (PostgreSQL) the failed attempts of a chunk asked for.
-  std::vector<std::int32_t> groups;
-  auto chunk = [&] {
-    return Atomically(*conn_, "cannot fill in matching features", [&] {
-      if (!groups.empty()) conn_->LockKeys(groups);
+  for (;;) {
+    // Nodes that start at once regroup at once: tried again as a writer's
+    // batch is (AtomicallyLockingGroups).
+    auto more = AtomicallyLockingGroups(*conn_, "cannot fill in matching features", [&] {
       static_assert(internal::kFeaturesVersion == 4, "the literal above and listings_features_stale");
       auto q = conn_->Cached(select);
       auto cities = conn_->Cached(
@@ -816,22 +846,6 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
       for (std::int64_t id : eligible) deduper_->Regroup(id, std::nullopt, now);
       return rows > 0;
     });
-  };
-  for (;;) {
-    groups.clear();
-    auto more = chunk();
-    while (!more && more.error().transient) {
-      // Nodes that start at once regroup at once: a group lock below one
-      // the chunk held is only tried, and another node may have it. Again,
-      // with every group the failed attempts asked for taken first (in
-      // order, waited for), while an attempt asks for one none before did.
-      std::vector<std::int32_t> asked = conn_->KeysAsked();
-      std::vector<std::int32_t> merged;
-      std::set_union(groups.begin(), groups.end(), asked.begin(), asked.end(), std::back_inserter(merged));
-      if (merged.size() == groups.size()) break;
-      groups = std::move(merged);
-      more = chunk();
-    }
     if (!more) return std::unexpected(more.error());
     if (!*more) return {};
   }
@@ -1203,8 +1217,8 @@ std::expected<std::int64_t, Error> PostingStore::SplitListing(std::int64_t posti
                                                               std::string_view now_view) {
   if (auto f = Fault("split")) return std::unexpected(*f);
   const std::string now(now_view);
-  auto result = Atomically(*conn_, "cannot split the posting",
-                           [&]() -> std::expected<std::int64_t, Error> {
+  auto result = AtomicallyLockingGroups(*conn_, "cannot split the posting",
+                                       [&]() -> std::expected<std::int64_t, Error> {
     auto others = conn_->Cached("SELECT id FROM listings WHERE posting_id = ? AND id <> ?");
     others.Bind(1, posting_id);
     others.Bind(2, listing_id);
