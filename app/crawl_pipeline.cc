@@ -151,7 +151,8 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
              });
            },
        .cache_ttl = config.storage.cache_ttl,
-       .alerts = AlertRules(config.alerts)},
+       .alerts = AlertRules(config.alerts),
+       .retry_budget = config.storage.retry_budget},
       options.now);
   StoreWriter& writer = *writer_holder;
   const int threads = options.parse_threads > 0
@@ -372,7 +373,9 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
 }
 
 storage::StoreOptions StoreOptionsFrom(const config::StorageConfig& storage) {
-  return {.dedup_distance = storage.dedup_distance};
+  return {.dedup_distance = storage.dedup_distance,
+          .pg_lock_timeout = storage.lock_timeout,
+          .pg_statement_timeout = storage.statement_timeout};
 }
 
 std::string FormatStatsDump(const CrawlSummary& summary) {

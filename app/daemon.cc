@@ -104,7 +104,11 @@ class Daemon::Impl {
             .alerts = AlertRules(config_.alerts),
             .outbox_added = [this] {
               if (delivery_) delivery_->Wake();
-            }},
+            },
+            .retry_budget = config_.storage.retry_budget,
+            // Metrics is thread-safe and outlives the writer.
+            .availability = [metrics = metrics_.get()](bool unavailable,
+                                                       const std::string&) { metrics->SetStoreUnavailable(unavailable); }},
         options_.now);
     const int threads = options_.parse_threads > 0
                             ? options_.parse_threads
@@ -116,7 +120,11 @@ class Daemon::Impl {
       // Per-host politeness across the fleet: each request to a host waits
       // for a slot reserved in the shared database.
       host_budget_ = std::make_shared<FleetHostBudget>(FleetHostBudget::Options{
-          .database_url = config_.storage.database.string(), .node = node_name_, .log = fleet_log_});
+          .database_url = config_.storage.database.string(),
+          .node = node_name_,
+          .lock_timeout = config_.storage.queue_lock_timeout,
+          .statement_timeout = config_.storage.queue_statement_timeout,
+          .log = fleet_log_});
       fetcher_->SetHostBudget(host_budget_);
     }
 #endif
@@ -163,6 +171,10 @@ class Daemon::Impl {
 #ifdef JOBTRAWL_HAVE_PG
     fleet_.reset();  // joins its thread; its leases were released by the drain
 #endif
+    // Parse threads may wait on the writer's full queue while it waits
+    // for an unreachable database: it gives up now (what it holds is lost
+    // and logged), so they end.
+    writer_->StopWaitingForDatabase();
     pool_->join();
     fetcher_.reset();
 #ifdef JOBTRAWL_HAVE_PG
@@ -550,6 +562,8 @@ class Daemon::Impl {
       o.lease.ttl = std::chrono::duration_cast<storage::work::Duration>(config_.node.lease_ttl);
       o.capacity = config_.node.capacity;
       o.poll = config_.node.poll;
+      o.lock_timeout = config_.storage.queue_lock_timeout;
+      o.statement_timeout = config_.storage.queue_statement_timeout;
       o.sources = std::move(*scheduled);
       o.start = [this](const storage::pg::Claim& claim) { OnClaim(claim); };
       o.log = fleet_log_;

@@ -77,7 +77,9 @@ bool FleetHostBudget::Connect() {
     return false;
   }
   connection_.emplace(std::move(*c));
-  auto q = pg::WorkQueue::Open(*connection_, pg::WorkQueueOptions{.node = options_.node});
+  auto q = pg::WorkQueue::Open(*connection_, pg::WorkQueueOptions{.node = options_.node,
+                                                                 .lock_timeout = options_.lock_timeout,
+                                                                 .statement_timeout = options_.statement_timeout});
   if (!q) {
     Log(LogLevel::kError, q.error().message);
     connection_.reset();

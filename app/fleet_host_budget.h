@@ -49,6 +49,10 @@ class FleetHostBudget : public crawler::HostBudget {
   struct Options {
     std::string database_url;  // postgresql://...
     std::string node;          // for the work queue and log lines
+    // Its work queue session's lock_timeout and statement_timeout
+    // (storage/pg/work_queue.h WorkQueueOptions); zero: none.
+    std::chrono::milliseconds lock_timeout{5'000};
+    std::chrono::milliseconds statement_timeout{30'000};
     int batch = 4;             // slots per reservation; REQUIRES: > 0
     std::chrono::milliseconds horizon{std::chrono::seconds(30)};
     std::chrono::milliseconds retry{std::chrono::milliseconds(500)};

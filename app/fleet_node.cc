@@ -68,6 +68,8 @@ bool FleetNode::Connect() {
   wo.pid = ::getpid();
   wo.lease = options_.lease;
   wo.backoff = options_.backoff;
+  wo.lock_timeout = options_.lock_timeout;
+  wo.statement_timeout = options_.statement_timeout;
   auto q = pg::WorkQueue::Open(*connection_, std::move(wo));
   if (!q) {
     Log(LogLevel::kError, q.error().message);

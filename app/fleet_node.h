@@ -57,6 +57,10 @@ class FleetNode {
     storage::work::BackoffPolicy backoff;
     int capacity = 16;  // crawls at once; REQUIRES: > 0
     std::chrono::milliseconds poll{5000};
+    // The work queue session's lock_timeout and statement_timeout
+    // (storage/pg/work_queue.h WorkQueueOptions); zero: none.
+    std::chrono::milliseconds lock_timeout{5'000};
+    std::chrono::milliseconds statement_timeout{30'000};
     std::vector<storage::pg::ScheduledSource> sources;
     // A claimed source to crawl; the crawl ends with Finish(claim, outcome).
     std::function<void(const storage::pg::Claim&)> start;

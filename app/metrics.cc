@@ -128,6 +128,12 @@ void Metrics::SetAlertOutboxPending(std::int64_t events) {
   outbox_pending_ = events;
 }
 
+void Metrics::SetStoreUnavailable(bool unavailable) {
+  std::lock_guard lock(mutex_);
+  if (unavailable && !store_unavailable_) ++store_outages_;
+  store_unavailable_ = unavailable;
+}
+
 std::string Metrics::Render() const {
   std::error_code ec;
   std::uintmax_t db_bytes = 0;
@@ -211,6 +217,13 @@ std::string Metrics::Render() const {
   if (outbox_pending_ >= 0) {
     Sample(out, "jobtrawl_alert_outbox_pending", "", static_cast<double>(outbox_pending_));
   }
+
+  Family(out, "jobtrawl_store_unavailable", "gauge",
+         "1 while the database cannot be reached and the writer holds its writes until it is back; else 0.");
+  Sample(out, "jobtrawl_store_unavailable", "", store_unavailable_ ? 1.0 : 0.0);
+  Family(out, "jobtrawl_store_outages_total", "counter",
+         "Times the database became unreachable for the writer (each outage once).");
+  Sample(out, "jobtrawl_store_outages_total", "", static_cast<double>(store_outages_));
 
   if (!node_.empty()) {
     Family(out, "jobtrawl_node_info", "gauge", "The fleet node this process is ([node] name); always 1.");

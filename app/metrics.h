@@ -44,6 +44,11 @@ class Metrics {
   void OnAlertOutcome(std::string_view alert, std::string_view outcome, std::int64_t n);
   void SetAlertOutboxPending(std::int64_t events);
 
+  // The store writer's database (app/store_writer.h "Outages"): true while
+  // it cannot be reached and the writer holds its writes. Each change to
+  // true counts one outage. Called on the writer thread.
+  void SetStoreUnavailable(bool unavailable);
+
   // A fleet node's name ([node] name): rendered as the info metric
   // jobtrawl_node_info{node="NAME"} 1 (Prometheus's info-metric
   // convention), so a node's series join to its name. Unset: none.
@@ -85,6 +90,8 @@ class Metrics {
   // (alert, outcome) -> events; guarded by mutex_
   std::map<std::pair<std::string, std::string>, std::int64_t, std::less<>> alert_outcomes_;
   std::int64_t outbox_pending_ = -1;                          // guarded; -1: not known (no delivery)
+  bool store_unavailable_ = false;                            // guarded by mutex_
+  std::int64_t store_outages_ = 0;                            // guarded by mutex_
 };
 
 }  // namespace jobtrawl::app

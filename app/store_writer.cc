@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iomanip>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 namespace jobtrawl::app {
@@ -90,6 +91,22 @@ void StoreWriter::Push(Job job, bool may_wait) {
   job.bytes = ApproxBytes(job.postings, job.keys, job.url, job.page);
   {
     std::unique_lock lock(mu_);
+    // A run's progress report and lease renewal never wait, so while the
+    // writer is held (an outage) they would pile up: one of each per run
+    // stays queued, the newest report replacing the one waiting (its
+    // counters are absolute), unless the run's finish is queued after it.
+    if (job.kind == Job::Kind::kProgress || job.kind == Job::Kind::kRenew) {
+      for (auto it = queue_.rbegin(); it != queue_.rend(); ++it) {
+        if (it->run != job.run || it->kind == Job::Kind::kOpen || it->kind == Job::Kind::kSetNext ||
+            it->kind == Job::Kind::kReadNext || it->kind == Job::Kind::kSourceId) {
+          continue;
+        }
+        if (it->kind == Job::Kind::kFinish) break;
+        if (it->kind != job.kind) continue;
+        if (job.kind == Job::Kind::kProgress) it->record = std::move(job.record);
+        return;
+      }
+    }
     // The writer's own callbacks must never wait for the writer.
     if (may_wait && std::this_thread::get_id() != thread_.get_id()) {
       space_.wait(lock, [&] {
@@ -145,6 +162,14 @@ void StoreWriter::SourceId(SourceInfo source, std::function<void(std::optional<s
   Push({.kind = Job::Kind::kSourceId, .source = std::move(source), .source_id_done = std::move(done)}, false);
 }
 
+void StoreWriter::StopWaitingForDatabase() {
+  {
+    std::lock_guard lock(mu_);
+    abandon_ = true;
+  }
+  cv_.notify_one();
+}
+
 std::int64_t StoreWriter::write_errors() const {
   std::lock_guard lock(mu_);
   return write_errors_;
@@ -166,7 +191,14 @@ void StoreWriter::Loop() {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is written
+      if (queue_.empty()) {  // stopping, and everything is written (or given up)
+        if (gave_up_) {
+          std::cerr << "jobtrawl: " << lost_at_stop_
+                    << " writes held during the outage were not stored and are lost (" << gave_up_->message
+                    << ")\n";
+        }
+        return;
+      }
       // A reloaded config's alerts apply from the next batch on.
       if (next_alerts_) {
         alerts_ = std::move(*next_alerts_);
@@ -196,17 +228,60 @@ void StoreWriter::Loop() {
   }
 }
 
+std::chrono::steady_clock::time_point StoreWriter::Now() const {
+  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+}
+
 std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<Error>()>& attempt,
-                                              std::chrono::steady_clock::time_point deadline) {
+                                              std::chrono::steady_clock::time_point& deadline) {
   auto backoff = options_.retry_base;
   while (true) {
+    if (gave_up_) return gave_up_;
     std::optional<Error> failure = attempt();
+    // A transient failure with the session gone: the database cannot be
+    // reached (an outage), whatever the call was.
+    const bool unreachable = failure && failure->transient && !store_->Connected();
+    if (unavailable_ && !unreachable) {
+      // The server answered: the outage is over, and the batch gets its
+      // whole budget again.
+      unavailable_ = false;
+      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(Now() - outage_start_).count();
+      std::cerr << "jobtrawl: the database is back after " << seconds << " s; writing what was held\n";
+      if (options_.availability) options_.availability(false, "");
+      deadline = Now() + options_.retry_budget;
+      backoff = options_.retry_base;
+    }
     if (!failure || !failure->transient) return failure;
-    const auto now = std::chrono::steady_clock::now();
-    if (now + backoff > deadline) return failure;
+    if (unreachable) {
+      if (!AwaitDatabase(*failure)) return gave_up_;
+      continue;
+    }
+    if (Now() + backoff > deadline) return failure;
     std::this_thread::sleep_for(backoff);  // the writer's own thread: nobody else waits on it
     backoff *= 2;
   }
+}
+
+bool StoreWriter::AwaitDatabase(const Error& why) {
+  std::unique_lock lock(mu_);
+  if (!unavailable_) {
+    unavailable_ = true;
+    outage_start_ = Now();
+    std::cerr << "jobtrawl: the database is unavailable (" << why.message << "); holding "
+              << queue_.size() << " queued writes and the batch being written, and trying again until it is back\n";
+    if (options_.availability) {
+      lock.unlock();
+      options_.availability(true, why.message);
+      lock.lock();
+    }
+  }
+  // The connection's own backoff says when reopening it is next tried; a
+  // stop ends the wait (and the outage's writes) at once.
+  const auto wait = std::max(options_.retry_base, store_->ReconnectWait());
+  if (!cv_.wait_for(lock, wait, [&] { return stopping_ || abandon_; })) return true;
+  Error e = Error::Storage("the writer stopped while the database was unavailable: " + why.message);
+  gave_up_ = std::move(e);
+  return false;
 }
 
 // Opening a run is its own transaction: the run's id must be real before
@@ -277,7 +352,7 @@ std::expected<StoreWriter::RunStart, StoreWriter::OpenFailure> StoreWriter::TryO
 }
 
 void StoreWriter::Open(Job& job) {
-  const auto deadline = std::chrono::steady_clock::now() + options_.retry_budget;
+  auto deadline = Now() + options_.retry_budget;
   std::expected<RunStart, OpenFailure> result = std::unexpected(OpenFailure{});
   WithRetries(
       [&]() -> std::optional<Error> {
@@ -562,29 +637,37 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
 }
 
 std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_map<RunId, Tally>& delta,
-                                           std::chrono::steady_clock::time_point deadline) {
+                                           std::chrono::steady_clock::time_point& deadline) {
+  // The dedup-group locks (PostgreSQL) the failed attempts asked for: each
+  // attempt takes them first, in order, so one that failed on a group lock
+  // it could only try waits for it the next time.
+  std::set<std::int32_t> groups;
+  auto failed = [&](Error e) -> std::optional<Error> {
+    const std::vector<std::int32_t> asked = store_->GroupLocksAsked();
+    groups.insert(asked.begin(), asked.end());
+    store_->Rollback();
+    return e;
+  };
   return WithRetries(
       [&]() -> std::optional<Error> {
         delta.clear();
         outbox_rows_ = 0;
         std::unordered_set<RunId> leased;
         if (auto began = store_->Begin(); !began) return began.error();
+        if (!groups.empty()) {
+          const std::vector<std::int32_t> first(groups.begin(), groups.end());
+          if (auto locked = store_->LockGroups(first); !locked) return failed(locked.error());
+        }
         for (Job& job : jobs) {
           if (job.kind == Job::Kind::kOpen) continue;
-          if (auto e = Apply(job, delta, leased)) {
-            store_->Rollback();
-            return e;
-          }
+          if (auto e = Apply(job, delta, leased)) return failed(std::move(*e));
         }
         // Alerts for what this batch stored, committed with it.
         // Also with no alert left after a reload: the notes are cleared.
         if (capturing_) {
           std::vector<std::string> skipped;
           auto added = store_->EnqueueAlerts(alerts_, FormatUtc(now_()), &skipped);
-          if (!added) {
-            store_->Rollback();
-            return added.error();
-          }
+          if (!added) return failed(added.error());
           outbox_rows_ += *added;
           for (const std::string& why : skipped) std::cerr << "jobtrawl: alert skipped: " << why << '\n';
         }
@@ -597,15 +680,9 @@ std::optional<Error> StoreWriter::Transact(std::span<Job> jobs, std::unordered_m
           progress.counts = run->tally.counts;
           progress.counts += t.counts;
           progress.closed = run->tally.closed + t.closed;
-          if (auto e = store_->UpdateRunProgress(run->run_id, progress); !e) {
-            store_->Rollback();
-            return e.error();
-          }
+          if (auto e = store_->UpdateRunProgress(run->run_id, progress); !e) return failed(e.error());
         }
-        if (auto committed = store_->Commit(); !committed) {
-          store_->Rollback();
-          return committed.error();
-        }
+        if (auto committed = store_->Commit(); !committed) return failed(committed.error());
         if (outbox_rows_ > 0 && options_.outbox_added) options_.outbox_added();
         return std::nullopt;
       },
@@ -619,7 +696,7 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
   if (std::all_of(batch.begin(), batch.end(), [](const Job& j) { return j.kind == Job::Kind::kOpen; })) {
     return;
   }
-  const auto deadline = std::chrono::steady_clock::now() + options_.retry_budget;
+  auto deadline = Now() + options_.retry_budget;
   auto merge = [this](std::unordered_map<RunId, Tally>& d) {
     for (auto& [id, t] : d) {
       if (Run* run = FindRun(id)) {
@@ -653,12 +730,15 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
           run->lost_reason = job.failure->message;
         }
       }
+      if (gave_up_) ++lost_at_stop_;  // said once, as the writer ends
       std::lock_guard lock(mu_);
       ++write_errors_;
     }
   }
   for (Job& job : batch) {
-    if (job.failure) std::cerr << "jobtrawl: database write failed: " << job.failure->message << '\n';
+    if (job.failure && !gave_up_) {
+      std::cerr << "jobtrawl: database write failed: " << job.failure->message << '\n';
+    }
     if (job.kind == Job::Kind::kFinish) {
       if (job.failure) {
         // The run's row could not be finished: it stays "running" until the

@@ -13,12 +13,28 @@
 //
 // Failures: a batch whose write fails with a transient error (a busy,
 // locked or full database, an I/O error) is tried again after a backoff
-// (retry_base, doubling, all retries of a batch within retry_budget). A
-// batch that still fails is written job by job, each retried the same way,
-// so a bad job costs only itself. A job that cannot be written at all is
-// counted once in its run's `lost` and makes the run "failed", with a
-// message that says how many writes were lost and why; nothing is dropped
-// silently.
+// (retry_base, doubling, all retries of a batch within retry_budget). On
+// PostgreSQL, an attempt that failed on a dedup-group lock it could only
+// try is run again with every group lock the failed attempts asked for
+// taken first, in order (PostingStore::LockGroups), so each attempt gets
+// further than the last instead of failing the same way. A batch that
+// still fails is written job by job, each retried the same way, so a bad
+// job costs only itself. A job that cannot be written at all is counted
+// once in its run's `lost` and makes the run "failed", with a message that
+// says how many writes were lost and why; nothing is dropped silently.
+//
+// Outages: a transient failure after which the store's session is gone
+// (PostingStore::Connected() false: the connection was lost and could not
+// be reopened, the server is shutting down) spends no retry budget. The writer holds the
+// batch and its queue and tries again each time the connection may
+// reconnect (PostingStore::ReconnectWait, at least retry_base) until the
+// database is back, however long that takes; meanwhile Upsert, Touch and
+// SaveCache wait once the queue is full, so crawls slow down rather than
+// memory grow. An outage is logged once as it starts and once as it ends,
+// and reported through Options::availability. Destroying the writer during
+// an outage ends it without waiting for the database: every write not
+// stored by then is counted lost (in its run and write_errors()) and one
+// log line says how many.
 //
 // Leases: before a batch writes for a run, it checks (inside the batch's
 // transaction) that this process still holds the run's source lease, and
@@ -106,6 +122,12 @@ class StoreWriter {
     std::function<void()> outbox_added;
     std::chrono::milliseconds retry_base{20};     // first backoff after a transient failure
     std::chrono::milliseconds retry_budget{5000};  // all backoffs of one batch together
+    // Called on the writer thread as an outage starts (true, with what
+    // failed) and as it ends (false, ""); see "Outages" above. Empty: none.
+    std::function<void(bool unavailable, const std::string& why)> availability;
+    // The clock retry_budget is measured by; empty: steady_clock (tests
+    // pass a fake one).
+    std::function<std::chrono::steady_clock::time_point()> clock;
   };
   // A fleet node's claim on a source (storage/pg/work_queue.h, PostgreSQL
   // only): the work queue's lease replaces source_leases for the run.
@@ -182,6 +204,14 @@ class StoreWriter {
   // written on. Thread-safe.
   void SetAlerts(std::vector<storage::AlertRule> rules);
 
+  // Shutdown: a writer held by an outage (see "Outages") stops waiting for
+  // the database, now or as soon as one starts: the writes it holds, and
+  // every one queued later, are counted lost without being tried, so the
+  // callers waiting on a full queue go on. Call it once nothing more must
+  // be stored (the daemon does, after its drain, before joining the
+  // threads that may wait on the queue). Thread-safe.
+  void StopWaitingForDatabase();
+
   // Jobs that could not be written even job by job, after retries.
   std::int64_t write_errors() const;
   // Runs opened and not yet finished (their state is held in memory).
@@ -219,7 +249,7 @@ class StoreWriter {
   // afresh while its failure is transient and `deadline` allows; `delta`
   // holds what the committed attempt counted.
   std::optional<Error> Transact(std::span<Job> jobs, std::unordered_map<RunId, Tally>& delta,
-                                std::chrono::steady_clock::time_point deadline);
+                                std::chrono::steady_clock::time_point& deadline);
   void Open(Job& job);
   std::expected<RunStart, OpenFailure> TryOpen(const SourceInfo& source);
   std::optional<Error> Apply(Job& job, std::unordered_map<RunId, Tally>& delta,
@@ -230,8 +260,14 @@ class StoreWriter {
   std::optional<Error> Finish(Job& job, Run& run, const Tally& tally);
   // Runs `attempt` until it succeeds, fails for good, or the batch's retry
   // budget (ending at `deadline`) is spent.
+  // While the database is unavailable the budget is not spent: `deadline`
+  // starts again once it is back.
   std::optional<Error> WithRetries(const std::function<std::optional<Error>()>& attempt,
-                                   std::chrono::steady_clock::time_point deadline);
+                                   std::chrono::steady_clock::time_point& deadline);
+  // An outage (`why`): noted (once), then waits until the connection may
+  // reconnect. False when the writer is stopping: it gives up.
+  bool AwaitDatabase(const Error& why);
+  std::chrono::steady_clock::time_point Now() const;
   Run* FindRun(RunId id);
 
   std::unique_ptr<storage::PostingStore> store_;
@@ -242,6 +278,13 @@ class StoreWriter {
   std::vector<storage::AlertRule> alerts_;  // writer thread only: the rules in force
   bool capturing_ = false;               // writer thread only: CaptureFreshPostings done
   RunId next_run_ = 0;                   // writer thread only
+  // Writer thread only: the database is unreachable since outage_start_.
+  bool unavailable_ = false;
+  std::chrono::steady_clock::time_point outage_start_;
+  // Writer thread only: set when stopping (or abandoned) during an outage; no write is
+  // tried after that, and lost_at_stop_ counts the ones not stored.
+  std::optional<Error> gave_up_;
+  std::int64_t lost_at_stop_ = 0;
   std::atomic<std::size_t> active_runs_{0};
 
   mutable std::mutex mu_;
@@ -250,6 +293,7 @@ class StoreWriter {
   std::deque<Job> queue_;
   std::size_t queued_bytes_ = 0;
   bool stopping_ = false;
+  bool abandon_ = false;  // StopWaitingForDatabase
   std::int64_t write_errors_ = 0;
   std::optional<std::vector<storage::AlertRule>> next_alerts_;  // guarded by mu_: from SetAlerts
   std::thread thread_;

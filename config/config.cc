@@ -55,7 +55,9 @@ constexpr std::string_view kAlertKeys[] = {"name",    "webhook",    "command",  
                                            "currency", "postings",  "alarms"};
 constexpr std::string_view kAlarmKeys[] = {"min_yield_ratio", "min_field_ratio", "min_postings",
                                            "min_pages"};
-constexpr std::string_view kStorageKeys[] = {"database", "cache_ttl", "dedup_distance"};
+constexpr std::string_view kStorageKeys[] = {"database",          "cache_ttl",          "dedup_distance",
+                                             "lock_timeout",      "statement_timeout",  "queue_lock_timeout",
+                                             "queue_statement_timeout", "retry_budget"};
 constexpr std::string_view kHttpKeys[] = {
     "user_agent", "max_connections", "per_host_connections", "delay", "timeout",
     "connect_timeout", "low_speed_limit", "low_speed_time", "max_body", "max_redirects",
@@ -320,6 +322,22 @@ void ReadStorage(Reader& r, const toml::table& t, StorageConfig& out) {
   r.Duration(t, "cache_ttl", out.cache_ttl);
   if (const toml::node* n = t.get("cache_ttl"); n != nullptr && out.cache_ttl < std::chrono::hours(1)) {
     r.Fail(n->source(), "\"cache_ttl\" must be at least 1h (rows younger than a crawl would be pruned)");
+  }
+  // PostgreSQL takes these settings as a 32-bit count of milliseconds.
+  constexpr milliseconds kPgMaxTimeout{2'147'483'647};
+  for (auto [key, value] : {std::pair{"lock_timeout", &out.lock_timeout},
+                            std::pair{"statement_timeout", &out.statement_timeout},
+                            std::pair{"queue_lock_timeout", &out.queue_lock_timeout},
+                            std::pair{"queue_statement_timeout", &out.queue_statement_timeout}}) {
+    r.Duration(t, key, *value);
+    if (const toml::node* n = t.get(key); n != nullptr && *value > kPgMaxTimeout) {
+      r.Fail(n->source(), "\"" + std::string(key) + "\" must be at most 24d (PostgreSQL's limit); \"0s\" means none");
+    }
+  }
+  r.Duration(t, "retry_budget", out.retry_budget);
+  if (const toml::node* n = t.get("retry_budget"); n != nullptr && out.retry_budget > std::chrono::hours(1)) {
+    r.Fail(n->source(), "\"retry_budget\" must be at most 1h (a batch that fails for longer than that is not "
+                        "waiting on a busy database; an unreachable one is waited for anyway)");
   }
 }
 

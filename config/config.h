@@ -30,6 +30,21 @@ struct StorageConfig {
   // are one posting; -1 turns cross-board deduplication off
   // (docs/schema.md "Deduplication").
   int dedup_distance = 3;
+  // PostgreSQL only (docs/postgresql.md "Connections"): the session
+  // lock_timeout and statement_timeout of the store's connection (a write
+  // waiting on another node's lock, or a statement that runs away, fails
+  // and is tried again instead of hanging) and of a fleet node's work
+  // queue and host budget connections. Zero: none. At most 2^31 - 1 ms
+  // (PostgreSQL's limit).
+  milliseconds lock_timeout{10'000};
+  milliseconds statement_timeout{60'000};
+  milliseconds queue_lock_timeout{5'000};
+  milliseconds queue_statement_timeout{30'000};
+  // How long the writer tries again a batch that failed transiently (all
+  // its backoffs together) before writing it job by job, counting what
+  // still fails as lost; time the database is unreachable is not counted
+  // (app/store_writer.h). Zero: no second try.
+  milliseconds retry_budget{5'000};
 };
 
 struct HttpConfig {

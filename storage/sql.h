@@ -28,6 +28,7 @@
 #ifndef JOBTRAWL_STORAGE_SQL_H_
 #define JOBTRAWL_STORAGE_SQL_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -208,9 +209,29 @@ class Connection {
   // advisory locks (pg_advisory_xact_lock(class, key)), waited for when
   // above every key the transaction holds, else only tried (no cycle of
   // waits): a key another writer has then, or a lock_timeout, throws a
-  // transient Exception (try the transaction again). REQUIRES: a
+  // transient Exception (try the transaction again, taking KeysAsked()
+  // first: trying it again as it was may fail the same way for as long as
+  // the other writer keeps coming back to that key). REQUIRES: a
   // transaction is open.
   virtual void LockKeys(std::span<const std::int32_t> keys) { (void)keys; }
+  // Every key LockKeys was asked for in the open transaction, or else in
+  // the last one (whether it had the key or not), ascending; empty on
+  // SQLite. A transaction that failed on a key it could only try is run
+  // again with these taken first (LockKeys on them right after Begin,
+  // waited for in ascending order: no cycle of waits), so only keys that
+  // no earlier attempt asked for are tried, and each attempt gets further
+  // than the one before.
+  virtual std::vector<std::int32_t> KeysAsked() const { return {}; }
+  // After the session was lost and reopening it failed: how long until
+  // the next attempt may be made (a use before then fails at once); zero
+  // when it may be made now, and always on SQLite.
+  virtual std::chrono::milliseconds ReconnectWait() const { return std::chrono::milliseconds{0}; }
+  // False while the session to the server is lost and not reopened: a call
+  // that failed then failed because the database could not be reached (a
+  // lost connection, SQLSTATE class 08; a server shutting down, 57P01 to
+  // 57P03; a reconnection that failed), not because of what it asked.
+  // Always true on SQLite.
+  virtual bool Connected() const { return true; }
 
  private:
   struct Hash {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <iterator>
 #include <cstdio>
 #include <optional>
 #include <type_traits>
@@ -288,6 +289,37 @@ auto Atomically(sql::Connection& db, std::string_view what, F&& body) {
       return result;
     }
   });
+}
+
+// As Atomically, for a call that takes dedup-group locks (PostgreSQL,
+// sql::Connection::LockKeys): a lock below one the transaction holds is
+// only tried, so another writer having it fails the call transiently, and
+// trying it again as it was may fail the same way for as long as writers
+// keep coming back to that group. In a transaction of its own, the call is
+// tried again with every group lock its failed attempts asked for taken
+// first (in order, waited for), while an attempt asks for a group none
+// before it did. Inside the caller's transaction, the caller tries again
+// (as app/store_writer.cc does, the same way).
+template <typename F>
+auto AtomicallyLockingGroups(sql::Connection& db, std::string_view what, F&& body) {
+  const bool own = !db.InTransaction();
+  std::vector<std::int32_t> groups;
+  auto attempt = [&] {
+    return Atomically(db, what, [&] {
+      if (!groups.empty()) db.LockKeys(groups);
+      return body();
+    });
+  };
+  auto result = attempt();
+  while (own && !result && result.error().transient) {
+    const std::vector<std::int32_t> asked = db.KeysAsked();
+    std::vector<std::int32_t> merged;
+    std::set_union(groups.begin(), groups.end(), asked.begin(), asked.end(), std::back_inserter(merged));
+    if (merged.size() == groups.size()) break;
+    groups = std::move(merged);
+    result = attempt();
+  }
+  return result;
 }
 
 // Binds `text`, or NULL when it is empty.
@@ -772,7 +804,9 @@ std::expected<void, Error> PostingStore::BackfillFeatures() {
   // depend on it).
   std::int64_t after = 0;
   for (;;) {
-    auto more = Atomically(*conn_, "cannot fill in matching features", [&] {
+    // Nodes that start at once regroup at once: tried again as a writer's
+    // batch is (AtomicallyLockingGroups).
+    auto more = AtomicallyLockingGroups(*conn_, "cannot fill in matching features", [&] {
       static_assert(internal::kFeaturesVersion == 4, "the literal above and listings_features_stale");
       auto q = conn_->Cached(select);
       auto cities = conn_->Cached(
@@ -879,6 +913,15 @@ void PostingStore::Rollback() noexcept {
   conn_->Rollback();
   search_batch_ = false;
 }
+
+std::vector<std::int32_t> PostingStore::GroupLocksAsked() const { return conn_->KeysAsked(); }
+
+std::expected<void, Error> PostingStore::LockGroups(std::span<const std::int32_t> keys) {
+  return Guard("cannot lock dedup groups", [&] { conn_->LockKeys(keys); });
+}
+
+std::chrono::milliseconds PostingStore::ReconnectWait() const { return conn_->ReconnectWait(); }
+bool PostingStore::Connected() const { return conn_->Connected(); }
 
 std::expected<std::int64_t, Error> PostingStore::EnsureSource(std::string_view name,
                                                               std::string_view kind,
@@ -1174,8 +1217,8 @@ std::expected<std::int64_t, Error> PostingStore::SplitListing(std::int64_t posti
                                                               std::string_view now_view) {
   if (auto f = Fault("split")) return std::unexpected(*f);
   const std::string now(now_view);
-  auto result = Atomically(*conn_, "cannot split the posting",
-                           [&]() -> std::expected<std::int64_t, Error> {
+  auto result = AtomicallyLockingGroups(*conn_, "cannot split the posting",
+                                       [&]() -> std::expected<std::int64_t, Error> {
     auto others = conn_->Cached("SELECT id FROM listings WHERE posting_id = ? AND id <> ?");
     others.Bind(1, posting_id);
     others.Bind(2, listing_id);

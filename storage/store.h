@@ -224,6 +224,29 @@ class PostingStore {
   std::expected<void, Error> Commit();
   void Rollback() noexcept;
 
+  // PostgreSQL's dedup-group locks (storage/dedup.h GroupLockKey, taken
+  // with sql::Connection::LockKeys; nothing on SQLite, whose writers take
+  // turns anyway). GroupLocksAsked: every one the open transaction, or
+  // else the last one, asked for, whether it had it or not, ascending.
+  // LockGroups: takes `keys` in the open transaction now, each waited for
+  // in ascending order (REQUIRES: right after Begin(), before any other
+  // call). A transaction that failed because a group lock below one it
+  // held was taken (only tried, never waited for) is run again with
+  // LockGroups(union of GroupLocksAsked() of the failed attempts) first:
+  // every lock an earlier attempt needed is then waited for in order, and
+  // only locks none of them asked for are tried (docs/postgresql.md).
+  std::vector<std::int32_t> GroupLocksAsked() const;
+  std::expected<void, Error> LockGroups(std::span<const std::int32_t> keys);
+  // PostgreSQL: how long until the connection may next try to reopen a
+  // lost session (its backoff, StoreOptions::pg_reconnect_backoff_min and
+  // _max); zero when it may try now. Zero on SQLite.
+  std::chrono::milliseconds ReconnectWait() const;
+  // PostgreSQL: false while the session to the server is lost and could
+  // not be reopened yet, so a call that just failed transiently failed
+  // because the database cannot be reached (an outage), not because of
+  // what it asked. Always true on SQLite.
+  bool Connected() const;
+
   // The id of the source with this name, inserting it if new. `kind` is
   // the config's (never a guess); a stored kind changes only when the
   // config's did. REQUIRES: `kind` is not empty (else kInvalidArgument).

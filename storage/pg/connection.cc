@@ -365,6 +365,10 @@ void Connection::Reconnect(Error& error) {
     next_attempt_ = now + backoff_;
     last_failure_ = fresh.error().message;
     error = std::move(fresh.error());
+    // Whatever failed (the server's refusal to accept connections yet,
+    // the session setup), the connection is not back: a connection
+    // exception (08001). A refused login stays what it is: not transient.
+    if (error.transient) error.sqlstate = "08001";
     error.message = "postgresql: the connection to the server was lost and reconnecting failed: " + error.message;
     return;
   }
@@ -461,9 +465,13 @@ std::expected<void, Error> Connection::SetSessionTimeouts(std::optional<std::chr
 std::expected<Result, Error> Connection::Check(pg_result* raw, std::string_view what) {
   Result result(raw);
   TrackTransaction();
+  // libpq reports a session that broke under the statement without a
+  // SQLSTATE: it is connection_failure (08006).
+  const bool broken = PQstatus(conn_.get()) != CONNECTION_OK;
   if (!raw) {
-    return std::unexpected(
-        Error{"", "postgresql: " + std::string(what) + ": " + Trimmed(PQerrorMessage(conn_.get())), true});
+    return std::unexpected(Error{broken ? "08006" : "",
+                                 "postgresql: " + std::string(what) + ": " + Trimmed(PQerrorMessage(conn_.get())),
+                                 true});
   }
   switch (PQresultStatus(raw)) {
     case PGRES_COMMAND_OK:
@@ -476,7 +484,8 @@ std::expected<Result, Error> Connection::Check(pg_result* raw, std::string_view 
       const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
       Error e{state ? state : "", "postgresql: " + std::string(what) + ": " + Trimmed(PQresultErrorMessage(raw)),
               false};
-      e.transient = IsTransientState(e.sqlstate) || PQstatus(conn_.get()) != CONNECTION_OK;
+      if (e.sqlstate.empty() && broken) e.sqlstate = "08006";
+      e.transient = IsTransientState(e.sqlstate) || broken;
       return std::unexpected(std::move(e));
     }
     case PGRES_COPY_OUT:
@@ -585,6 +594,13 @@ std::expected<Result, Error> Connection::Run(const Statement& statement, std::sp
   return Check(PQexecPrepared(conn_.get(), statement.name_.c_str(), static_cast<int>(converted.size()),
                               p->values.data(), nullptr, nullptr, 0),
                "statement failed");
+}
+
+std::chrono::milliseconds Connection::reconnect_wait() const {
+  if (next_attempt_ == std::chrono::steady_clock::time_point{}) return std::chrono::milliseconds{0};
+  const auto now = options_->clock ? options_->clock() : std::chrono::steady_clock::now();
+  if (now >= next_attempt_) return std::chrono::milliseconds{0};
+  return std::chrono::ceil<std::chrono::milliseconds>(next_attempt_ - now);
 }
 
 int Connection::BackendPid() const { return PQbackendPID(conn_.get()); }

@@ -64,9 +64,11 @@ struct pg_result;
 namespace jobtrawl::storage::pg {
 
 struct Error {
-  // Five characters from the server ("23505", "28P01", ...), or empty when
-  // the failure was on the client's side (no connection, a lost connection
-  // before the server answered, a malformed URL).
+  // Five characters from the server ("23505", "28P01", ...); on the
+  // client's side, 08006 (connection_failure) when the session broke under
+  // a call and 08001 (sqlclient_unable_to_establish_sqlconnection) when
+  // reopening it failed; empty for other failures of the client's (a
+  // first connection that failed, a malformed URL).
   std::string sqlstate;
   std::string message;
   // Trying again may succeed: a lost or refused connection (class 08), a
@@ -237,6 +239,11 @@ class Connection {
   // and does not add it twice. When it fails now it is not registered.
   // Inside a transaction it is rolled back with it, but still registered.
   std::expected<void, Error> AddSessionSetup(std::string sql);
+
+  // How long until the next reconnection attempt may be made, after a
+  // failed one (by the ConnectOptions clock); zero when one may be made now
+  // or none failed. A use before then fails at once (transient, 08006).
+  std::chrono::milliseconds reconnect_wait() const;
 
   // Sessions opened after the first (successful reconnects), and attempts
   // (successful or not).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
+#include <set>
 #include <unordered_set>
 #include <string>
 #include <unordered_map>
@@ -137,10 +138,12 @@ class PgSqlConnection final : public sql::Connection {
   void Begin() override {
     held_.clear();
     held_max_.reset();
+    asked_.clear();
     Exec("BEGIN");
     in_transaction_ = true;
   }
   void LockKeys(std::span<const std::int32_t> keys) override {
+    asked_.insert(keys.begin(), keys.end());
     std::vector<std::int32_t> wanted;
     for (std::int32_t k : keys) {
       if (!held_.contains(k)) wanted.push_back(k);
@@ -153,7 +156,8 @@ class PgSqlConnection final : public sql::Connection {
     // Regroup found) is only tried: waiting for it could close a cycle with
     // a writer that waits for one of ours (PostgreSQL would find that
     // deadlock only after deadlock_timeout, 1 s). Not had at once, the
-    // transaction fails transiently and the caller tries it again.
+    // transaction fails transiently and the caller tries it again with
+    // KeysAsked() taken first (then in order, so waited for).
     const auto first_in_order =
         held_max_ ? std::upper_bound(wanted.begin(), wanted.end(), *held_max_) : wanted.begin();
     const std::vector<std::int32_t> tried(wanted.begin(), first_in_order);
@@ -189,6 +193,9 @@ class PgSqlConnection final : public sql::Connection {
     (void)connection_.Exec("ROLLBACK");
   }
   bool InTransaction() const override { return in_transaction_; }
+  std::vector<std::int32_t> KeysAsked() const override { return {asked_.begin(), asked_.end()}; }
+  std::chrono::milliseconds ReconnectWait() const override { return connection_.reconnect_wait(); }
+  bool Connected() const override { return connection_.ok(); }
 
   pg::Connection& underlying() { return connection_; }
 
@@ -230,6 +237,8 @@ class PgSqlConnection final : public sql::Connection {
   // The LockKeys keys this transaction holds, and the largest of them.
   std::unordered_set<std::int32_t> held_;
   std::optional<std::int32_t> held_max_;
+  // Every key LockKeys was asked for since the last Begin (KeysAsked).
+  std::set<std::int32_t> asked_;
   std::optional<pg::Statement> lock_, try_lock_;
 };
 

@@ -4,8 +4,12 @@
 // that lost its lease writes nothing and its crawl is told to stop.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <vector>
 #include <stdexcept>
@@ -13,6 +17,7 @@
 #include <type_traits>
 
 #include "app/store_writer.h"
+#include "storage/dedup.h"
 #include "storage/pg/connection.h"
 #include "storage/pg/work_queue.h"
 #include "storage/store.h"
@@ -203,6 +208,233 @@ TEST_F(FleetWriterTest, TwoNodesStoringNewListingsAtOnceBothCommit) {
   EXPECT_EQ(b.get(), std::nullopt);
   EXPECT_EQ(Count("SELECT count(*) FROM listings"), 2);
   EXPECT_EQ(Count("SELECT count(DISTINCT id) FROM listings"), 2);
+}
+
+
+// A listing of Acme with title family `family` and `description`.
+Posting AcmeListing(const std::string& id, const std::string& family, const std::string& description) {
+  Posting p = Job(id);
+  p.company = "Acme";
+  p.company_key = "acme";
+  p.title = family;
+  p.title_family = family;
+  p.description = description;
+  return p;
+}
+
+// The postings as their listings group them ("source/key ..." per posting,
+// sorted) and the titles they show: what a single writer's database holds
+// is compared with this.
+std::string Grouping(pg::Connection& c) {
+  auto r = Must(c.Exec(
+      "SELECT string_agg(s.name || '/' || l.key, ' ' ORDER BY s.name, l.key) || ': ' || min(p.title) FROM listings l "
+      "JOIN sources s ON s.id = l.source_id JOIN postings p ON p.id = l.posting_id GROUP BY l.posting_id ORDER BY 1"));
+  std::string out;
+  for (int i = 0; i < r.Rows(); ++i) out += r.Text(i, 0).value_or("NULL") + " | ";
+  return out;
+}
+
+TEST_F(FleetWriterTest, ABatchThatFailedOnAGroupLockWaitsForItWhenTriedAgain) {
+  // Issue 15 (nolose), fault 1: a listing whose title family changes is
+  // regrouped in its old dedup group too, whose lock it asks for after the
+  // new group's; a lock below one held is only tried. While another writer
+  // held the old group, every retry failed the same way, and the batch was
+  // lost once the retry budget was spent. Tried again, the batch now takes
+  // every lock it asked for first, in order, waiting for them.
+  std::string low = "software engineer", high = "product designer";
+  auto key = [](const std::string& family) {
+    return storage::internal::GroupLockKey(storage::internal::FeaturesOf(AcmeListing("x", family, "x")));
+  };
+  ASSERT_NE(key(low), key(high));
+  if (key(low) > key(high)) std::swap(low, high);
+  auto other_id = store_->EnsureSource("other", "html", "2026-01-01T00:00:00Z");
+  ASSERT_TRUE(other_id.has_value()) << other_id.error().message;
+  // Descriptions far apart: the other writer's listing is a job of its own
+  // (its writes touch no row this writer's need).
+  const std::string compilers =
+      "Build compilers and static analysers for embedded targets with modern toolchains, "
+      "profilers, register allocators and link-time optimisation in a small systems team.";
+  const Posting earlier = AcmeListing("k", low, compilers);
+  const Posting theirs = AcmeListing(
+      "b", low,
+      "Plant orchards, prune fruit trees and run irrigation across rural estates; drive a tractor, "
+      "keep bees, sell apples at weekend markets and mend fences after winter storms.");
+  const Posting now_high = AcmeListing("k", high, compilers);
+  ASSERT_TRUE(store_->Upsert(source_id_, std::vector{earlier}, "2026-01-01T00:00:00Z").has_value());
+
+  // Another writer stores a listing of the low group and holds the group's
+  // lock until it commits.
+  auto blocker = storage::PostingStore::Open(url_);
+  ASSERT_TRUE(blocker.has_value()) << blocker.error().message;
+  ASSERT_TRUE((*blocker)->Begin().has_value());
+  ASSERT_TRUE((*blocker)->Upsert(*other_id, std::vector{theirs}, "2026-01-01T00:01:00Z").has_value());
+
+  StoreWriter::Options o;
+  o.lease_holder = "test";
+  o.retry_budget = std::chrono::milliseconds(100);
+  auto writer = std::make_unique<StoreWriter>(std::move(store_), std::move(o), [] { return Clock::now(); });
+  std::promise<std::expected<StoreWriter::RunStart, StoreWriter::Refusal>> opened;
+  writer->OpenRun({"board", "html"}, [&](auto r) { opened.set_value(std::move(r)); });
+  auto start = opened.get_future().get();
+  ASSERT_TRUE(start.has_value()) << start.error().message;
+  writer->Upsert(start->run, {now_high});
+  std::promise<storage::RunRecord> done;
+  writer->FinishRun(start->run, storage::RunRecord{.status = "ok"}, CloseRule{},
+                    [&](const storage::RunRecord& r) { done.set_value(r); });
+  auto finished = done.get_future();
+  // The other writer commits once this one waits for its group (or this
+  // one has finished without waiting: lost, before the fix).
+  const auto cap = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (finished.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready &&
+         Count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0 &&
+         std::chrono::steady_clock::now() < cap) {
+  }
+  ASSERT_TRUE((*blocker)->Commit().has_value());
+  const storage::RunRecord r = finished.get();
+  EXPECT_EQ(r.status, "ok") << r.message;
+  EXPECT_EQ(r.counts.updated, 1);
+  EXPECT_EQ(writer->write_errors(), 0);
+  writer.reset();
+
+  // What one writer storing the same listings one after another gives.
+  const std::string single_url = jobtrawl::testing::SharedPgServer().CreateDatabase();
+  ASSERT_FALSE(single_url.empty());
+  {
+    auto single = storage::PostingStore::Open(single_url);
+    ASSERT_TRUE(single.has_value()) << single.error().message;
+    auto board = (*single)->EnsureSource("board", "html", "2026-01-01T00:00:00Z");
+    auto other = (*single)->EnsureSource("other", "html", "2026-01-01T00:00:00Z");
+    ASSERT_TRUE(board && other);
+    ASSERT_TRUE((*single)->Upsert(*board, std::vector{earlier}, "2026-01-01T00:00:00Z").has_value());
+    ASSERT_TRUE((*single)->Upsert(*other, std::vector{theirs}, "2026-01-01T00:01:00Z").has_value());
+    ASSERT_TRUE((*single)->Upsert(*board, std::vector{now_high}, "2026-01-01T00:02:00Z").has_value());
+  }
+  pg::Connection single_connection = Must(pg::Connection::Open(single_url));
+  EXPECT_EQ(Grouping(*connection_), Grouping(single_connection));
+  EXPECT_EQ(Count("SELECT count(*) FROM listings"), 2);
+}
+
+// The writer's events as it reports them (Options::availability).
+struct Availability {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::vector<bool> events;  // true: became unavailable; false: back
+
+  void Add(bool unavailable) {
+    std::lock_guard lock(mu);
+    events.push_back(unavailable);
+    changed.notify_all();
+  }
+  // Waits until the writer said the database is unavailable, or `done`
+  // is ready (capped); true when it said so.
+  template <typename F>
+  bool AwaitUnavailable(std::future<F>& done) {
+    const auto cap = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::unique_lock lock(mu);
+    while (std::find(events.begin(), events.end(), true) == events.end()) {
+      if (std::chrono::steady_clock::now() >= cap) return false;
+      lock.unlock();
+      if (done.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready) return false;
+      lock.lock();
+      changed.wait_for(lock, std::chrono::milliseconds(10));
+    }
+    return true;
+  }
+};
+
+// A writer on its own server, which the tests stop and start again (issue
+// 15, nolose fault 2). The retry budget is measured on a clock that moves
+// an hour at each reading: any outage lasts longer than the budget.
+class FleetWriterOutageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    JOBTRAWL_REQUIRE_SERVER(server_);
+    url_ = server_.CreateDatabase();
+    ASSERT_FALSE(url_.empty());
+    storage::StoreOptions so;
+    so.pg_reconnect_backoff_min = std::chrono::milliseconds(1);
+    so.pg_reconnect_backoff_max = std::chrono::milliseconds(20);
+    auto store = storage::PostingStore::Open(url_, so);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    StoreWriter::Options o;
+    o.lease_holder = "test";
+    o.retry_budget = std::chrono::seconds(1);
+    o.clock = [ticks = std::make_shared<std::atomic<int>>(0)] {
+      return std::chrono::steady_clock::time_point{} + std::chrono::hours(++*ticks);
+    };
+    o.availability = [this](bool unavailable, const std::string&) { availability_.Add(unavailable); };
+    writer_ = std::make_unique<StoreWriter>(std::move(*store), std::move(o), [] { return Clock::now(); });
+    std::promise<std::expected<StoreWriter::RunStart, StoreWriter::Refusal>> opened;
+    writer_->OpenRun({"board", "html"}, [&](auto r) { opened.set_value(std::move(r)); });
+    auto start = opened.get_future().get();
+    ASSERT_TRUE(start.has_value()) << start.error().message;
+    run_ = start->run;
+    // The test server commits asynchronously: a checkpoint makes what is
+    // committed so far outlive the immediate shutdown below.
+    pg::Connection c = Must(pg::Connection::Open(url_));
+    Must(c.Exec("CHECKPOINT"));
+  }
+
+  // Stores 3 postings in two batches and finishes the run while the server
+  // is down; `finished` gets the run's record.
+  void WriteDuringOutage() {
+    server_.Kill();
+    writer_->Upsert(run_, {Job("1"), Job("2")});
+    writer_->Upsert(run_, {Job("3")});
+    writer_->FinishRun(run_, storage::RunRecord{.status = "ok"}, CloseRule{},
+                       [this](const storage::RunRecord& r) { done_.set_value(r); });
+  }
+
+  jobtrawl::testing::PgServer server_;
+  std::string url_;
+  Availability availability_;
+  std::unique_ptr<StoreWriter> writer_;
+  StoreWriter::RunId run_ = 0;
+  std::promise<storage::RunRecord> done_;
+};
+
+TEST_F(FleetWriterOutageTest, WritesHeldThroughAnOutageLongerThanTheBudgetAreStoredOnce) {
+  // A server that is down for longer than the writer's retry budget: the
+  // writer holds its batches until the server is back, then stores each
+  // once (they were lost once the budget was spent).
+  auto finished = done_.get_future();
+  WriteDuringOutage();
+  const bool held = availability_.AwaitUnavailable(finished);
+  ASSERT_TRUE(server_.Start()) << server_.why();
+  ASSERT_TRUE(held) << "the writer did not hold its writes for the outage";
+  ASSERT_EQ(finished.wait_for(std::chrono::seconds(120)), std::future_status::ready);
+  const storage::RunRecord r = finished.get();
+  EXPECT_EQ(r.status, "ok") << r.message;
+  EXPECT_EQ(r.counts.new_postings, 3);
+  EXPECT_EQ(writer_->write_errors(), 0);
+  writer_.reset();
+  EXPECT_EQ(availability_.events, (std::vector<bool>{true, false}));  // once per outage
+  pg::Connection c = Must(pg::Connection::Open(url_));
+  EXPECT_EQ(Must(c.Exec("SELECT count(*) FROM listings")).Int64(0, 0), 3);
+  EXPECT_EQ(Must(c.Exec("SELECT count(*) FROM postings")).Int64(0, 0), 3);
+  EXPECT_EQ(Must(c.Exec("SELECT status FROM crawl_runs")).Text(0, 0), "ok");
+}
+
+TEST_F(FleetWriterOutageTest, StoppingDuringAnOutageEndsAtOnceAndLogsTheHeldWritesLost) {
+  // SIGTERM during an outage: the writer does not wait for the server (the
+  // crawl threads waiting on its full queue would never end); the writes
+  // it held are counted lost, in the run's record and in one log line.
+  auto finished = done_.get_future();
+  WriteDuringOutage();
+  ASSERT_TRUE(availability_.AwaitUnavailable(finished));
+  ::testing::internal::CaptureStderr();
+  // What the daemon does after its drain; then the writer ends, the
+  // server still down.
+  writer_->StopWaitingForDatabase();
+  const bool ended = finished.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  writer_.reset();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(ended);
+  const storage::RunRecord r = finished.get();
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_NE(r.message.find("unavailable"), std::string::npos) << r.message;
+  EXPECT_NE(log.find("3 writes held during the outage were not stored and are lost"), std::string::npos) << log;
+  EXPECT_EQ(log.find("database write failed"), std::string::npos) << log;  // one line, not one per write
 }
 
 }  // namespace

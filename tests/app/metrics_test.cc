@@ -153,6 +153,25 @@ TEST(MetricsTest, AlertDeliveriesByAlertAndOutcomeAndThePendingGauge) {
   EXPECT_EQ(s["jobtrawl_alert_outbox_pending"], 4);
 }
 
+TEST(MetricsTest, StoreUnavailableGaugeAndOutageCount) {
+  // README "Metrics": jobtrawl_store_unavailable is 1 while the writer holds its writes in an outage;
+  // jobtrawl_store_outages_total counts each outage once, however often it is reported.
+  Metrics m("/nonexistent/jobs.db");
+  auto s = ParseExposition(m.Render());
+  ASSERT_EQ(s.count("jobtrawl_store_unavailable"), 1u);
+  EXPECT_EQ(s["jobtrawl_store_unavailable"], 0);
+  EXPECT_EQ(s["jobtrawl_store_outages_total"], 0);
+  m.SetStoreUnavailable(true);
+  m.SetStoreUnavailable(true);
+  s = ParseExposition(m.Render());
+  EXPECT_EQ(s["jobtrawl_store_unavailable"], 1);
+  EXPECT_EQ(s["jobtrawl_store_outages_total"], 1);
+  m.SetStoreUnavailable(false);
+  m.SetStoreUnavailable(true);
+  s = ParseExposition(m.Render());
+  EXPECT_EQ(s["jobtrawl_store_outages_total"], 2);
+}
+
 // review13: the bucket bounds were written with %.17g, as
 // le="0.050000000000000003" and le="0.10000000000000001", so a query or
 // recording rule on le="0.1" (as dashboards write it) matches nothing, and

@@ -263,6 +263,45 @@ TEST(ConfigTest, ErrorsNameFileLineAndColumn) {
   }
 }
 
+TEST(ConfigTest, StorageSessionTimeoutsAndRetryBudget) {
+  // Issue 15 (nolose) part 3: the PostgreSQL session timeouts (store, work queue) and the
+  // writer's retry budget are [storage] keys; defaults as they were fixed before.
+  auto defaults = Parse("");
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().front().ToString();
+  EXPECT_EQ(defaults->storage.lock_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults->storage.statement_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(defaults->storage.queue_lock_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(defaults->storage.queue_statement_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(defaults->storage.retry_budget, std::chrono::seconds(5));
+  auto c = Parse(R"([storage]
+lock_timeout = "3s"
+statement_timeout = "0s"
+queue_lock_timeout = "1500ms"
+queue_statement_timeout = "2m"
+retry_budget = "30s"
+)");
+  ASSERT_TRUE(c.has_value()) << c.error().front().ToString();
+  EXPECT_EQ(c->storage.lock_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(c->storage.statement_timeout, std::chrono::seconds(0));
+  EXPECT_EQ(c->storage.queue_lock_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(c->storage.queue_statement_timeout, std::chrono::minutes(2));
+  EXPECT_EQ(c->storage.retry_budget, std::chrono::seconds(30));
+  const struct {
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"[storage]\nlock_timeout = 10\n", "test.toml:2:16: \"lock_timeout\" must be a duration string"},
+      {"[storage]\nstatement_timeout = \"soon\"\n", "test.toml:2:21: \"statement_timeout\": "},
+      {"[storage]\nqueue_lock_timeout = \"30d\"\n", "test.toml:2:22: \"queue_lock_timeout\" must be at most 24d"},
+      {"[storage]\nqueue_statement_timeout = \"25d\"\n", "test.toml:2:27: \"queue_statement_timeout\" must be at most 24d"},
+      {"[storage]\nretry_budget = \"2h\"\n", "test.toml:2:16: \"retry_budget\" must be at most 1h"},
+      {"[storage]\nretry_budgt = \"2s\"\n", "retry_budgt"},
+  };
+  for (const auto& k : cases) {
+    EXPECT_THAT(Errors(k.text), HasSubstr(k.expected)) << k.text;
+  }
+}
+
 TEST(ConfigTest, StartUrlWithAPortThatIsNotANumberIsRefused) {
   // Found by fuzzing (fuzz/regressions/url): "https://a.example:443x/" parsed
   // as port 443 and a path "x/", and became "https://a.examplex/".
