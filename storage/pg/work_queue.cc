@@ -179,8 +179,9 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             "  SELECT s.source_id, s.lease_owner AS previous_owner FROM source_schedule s, t"
             "  WHERE s.next_run_at <= t.now AND (s.lease_owner IS NULL OR s.lease_expires_at <= t.now)"
             "  AND s.lease_owner IS DISTINCT FROM $2"
-            "  AND EXISTS (SELECT 1 FROM nodes n WHERE n.name = $2 AND (NOT n.source_list"
-            "       OR EXISTS (SELECT 1 FROM node_sources ns WHERE ns.node = $2 AND ns.source_id = s.source_id)))"
+            "  AND COALESCE((SELECT NOT n.source_list"
+            "       OR EXISTS (SELECT 1 FROM node_sources ns WHERE ns.node = $2 AND ns.source_id = s.source_id)"
+            "       FROM nodes n WHERE n.name = $2), $7 = 0)"
             "  ORDER BY s.next_run_at, s.source_id LIMIT $4"
             "  FOR UPDATE OF s SKIP LOCKED)"
             " UPDATE source_schedule s SET lease_owner = $2, lease_token = s.lease_token + 1,"
@@ -192,7 +193,7 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             " FROM due, t WHERE s.source_id = due.source_id"
             " RETURNING s.source_id, s.lease_token, fleet_us(s.due_at), fleet_us(s.lease_started_at),"
             "  fleet_us(s.lease_expires_at), fleet_us(s.crawl_interval), s.attempts - 1, due.previous_owner"),
-       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64}},
+       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kInt64}},
       // The heartbeat: this node's row (put back when the fleet forgot it:
       // `rejoined`, with the source list empty when it had one, so it
       // claims nothing until it gives the list again), its leases renewed,
@@ -288,6 +289,7 @@ std::expected<void, Error> WorkQueue::Register() {
   stats_.statements += 2;  // BEGIN, COMMIT
   if (auto c = tx->Commit(); !c) return c;
   has_list_ = false;
+  registered_ = true;
   return {};
 }
 
@@ -343,7 +345,8 @@ std::expected<std::vector<Claim>, Error> WorkQueue::ClaimDue(int n) {
                      Value{options_.lease.ttl.count()},
                      Value{std::int64_t{n}},
                      Value{options_.backoff.base.count()},
-                     Value{options_.backoff.cap.count()}};
+                     Value{options_.backoff.cap.count()},
+                     Value{std::int64_t{registered_ ? 1 : 0}}};
   auto r = Run(*prepared_.claim, p);
   if (!r) return std::unexpected(std::move(r.error()));
   ++stats_.claims;

@@ -25,8 +25,9 @@
 // Which node claims what: a node that gave its source list (SetSources,
 // as every jobtrawl run node does from its config) claims only those
 // sources; a source that no node's list has any more stays on the schedule
-// but nobody claims it, until a config brings it back. A node without a
-// row in `nodes` (never registered, or forgotten) claims nothing.
+// but nobody claims it, until a config brings it back. A node that
+// registered and has no row in `nodes` any more (forgotten) claims
+// nothing; a WorkQueue that never registered claims as one without a list.
 //
 // Nodes that are gone: a drain deletes the node's source list (its row
 // stays, stopped); a node silent, or stopped, for longer than
@@ -294,7 +295,8 @@ class WorkQueue {
   Connection* connection_;
   WorkQueueOptions options_;
   WorkQueueStats stats_;
-  bool has_list_ = false;  // SetSources ran since Register
+  bool has_list_ = false;    // SetSources ran since Register
+  bool registered_ = false;  // Register ran: without its row (forgotten) it claims nothing
   struct Prepared {
     std::optional<Statement> register_node, release_own, set_sources, add, claim, heartbeat, release, give_back, give_back_unknown, drain, check,
         reserve;
