@@ -27,9 +27,10 @@
 // The SQLite side is read in one read transaction: one snapshot even when
 // a daemon writes meanwhile (stop it first to move what it writes after).
 //
-// Cost (bench/README.md "jobtrawl migrate"): the transaction holds the
-// copied rows' WAL until the commit, not server memory; the server's
-// memory stays that of one backend.
+// Cost of the one transaction (docs/postgresql.md "Figures"): the server
+// writes the rows' WAL as it goes (682 MB for a 330 MB file of 100,000
+// listings) and keeps no more memory than one backend's (84 MiB peak);
+// the client streams batches (26 MB peak RSS).
 //
 // Errors (the target then holds none of the copied rows; the schema, when
 // this created it, stays): kNotFound / kInvalidArgument
