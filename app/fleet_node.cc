@@ -180,10 +180,19 @@ void FleetNode::Heartbeat() {
   if (stopping_) return;
   if (registered_ && Connect()) {
     std::vector<std::int64_t> ids;
-    auto renewed = queue_->Heartbeat(&ids);
+    bool rejoined = false;
+    auto renewed = queue_->Heartbeat(&ids, &rejoined);
     if (!renewed) {
       Log(LogLevel::kError, "renewing leases failed: " + renewed.error().message);
     } else {
+      if (rejoined) {
+        // Silent so long that the other nodes forgot this one: it claims
+        // nothing until its source list is back.
+        Log(LogLevel::kWarning, "this node was silent beyond the forget age and had been forgotten by the "
+                                "fleet; rejoined, giving its sources again");
+        sources_changed_ = true;
+        FlushSources();
+      }
       // Claims committed by the server whose reply was lost with the
       // connection: nothing here crawls them, so they go back at once.
       std::vector<std::int64_t> unknown;

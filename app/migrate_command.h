@@ -5,8 +5,9 @@
 // Exit codes: 0 copied; kExitUsage (2) for a --to that is no postgresql://
 // URL or a build without PostgreSQL support; kExitRuntime (3) when the file
 // is missing or not a jobtrawl database, the server cannot be reached, the
-// target is not empty (without --replace) or the copy failed (the target
-// then holds none of the file's rows).
+// target holds rows in any jobtrawl table, the fleet's included (without
+// --replace), or the copy failed (one transaction: the target then holds
+// none of the file's rows, and the same command can run again).
 #ifndef JOBTRAWL_APP_MIGRATE_COMMAND_H_
 #define JOBTRAWL_APP_MIGRATE_COMMAND_H_
 

@@ -9,13 +9,22 @@ crawl of many boards is. For each node count, a fresh database on a private
 PostgreSQL server (scripts/pg-test-server), the nodes started together, and
 the run timed until every source has one finished crawl; then SIGTERM.
 
+--board shared (the default) serves that board as it is: every host's
+postings belong to the same 16 companies, so the nodes' writers share
+dedup groups (company and title family) and take turns on their locks.
+--board per-host serves a board where each host is one company's
+careers site (make_board.py --company-per-page): writers of different
+hosts touch different groups, so group locks let them write in parallel.
+
 Prints, per node count: wall time to crawl every source once, pages per
 second, CPU seconds of the nodes and of the PostgreSQL server, database
 transactions and rows written (pg_stat_database), transactions per page,
-and how the sources were spread over the nodes.
+the sessions waiting for a lock (pg_locks, mean of the samples taken
+every 0.2 s or so), and how the sources were spread over the nodes.
 
 usage: bench/fleet_nodes.py --jobtrawl build/app/jobtrawl [--nodes 1,2,3]
-       [--hosts 48] [--delay 100ms] [--capacity 16] [--workdir /tmp/jobtrawl-fleet-bench]
+       [--hosts 48] [--delay 100ms] [--capacity 16] [--board shared|per-host]
+       [--workdir /tmp/jobtrawl-fleet-bench]
 """
 import argparse
 import os
@@ -165,12 +174,19 @@ def run(args, site, pg_url, datadir, nodes):
         psql(url, "UPDATE source_schedule SET next_run_at = now()")
         start = time.monotonic()
         done = 0
-        # Polls the database (no event reaches this script when a crawl ends).
+        samples = waiting = 0
+        # Polls the database (no event reaches this script when a crawl ends),
+        # and samples the sessions waiting for a lock (a writer waiting for
+        # a dedup group's advisory lock, or for a row) each time.
         while time.monotonic() - start < args.timeout:
             try:
-                done = int(psql(url, "SELECT count(DISTINCT source_id) FROM crawl_runs "
-                                     "WHERE status IN ('ok', 'partial')") or 0)
-            except subprocess.CalledProcessError:
+                got = psql(url, "SELECT (SELECT count(DISTINCT source_id) FROM crawl_runs "
+                                "WHERE status IN ('ok', 'partial')), "
+                                "(SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted)").split("|")
+                done = int(got[0] or 0)
+                samples += 1
+                waiting += int(got[1] or 0)
+            except (subprocess.CalledProcessError, IndexError, ValueError):
                 done = 0
             if done >= args.hosts:
                 break
@@ -192,6 +208,7 @@ def run(args, site, pg_url, datadir, nodes):
         "nodes": nodes, "sources_done": done, "wall_s": wall, "pages": pages,
         "pages_per_s": pages / wall if wall > 0 else 0, "node_cpu_s": node_cpu, "pg_cpu_s": pg_cpu,
         "xacts": xacts, "rows": rows, "xacts_per_page": xacts / pages if pages else 0, "spread": spread,
+        "waiting": waiting / samples if samples else 0,
     }
 
 
@@ -203,16 +220,19 @@ def main():
     ap.add_argument("--delay", default="100ms")
     ap.add_argument("--capacity", type=int, default=16)
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--board", choices=["shared", "per-host"], default="shared",
+                    help="shared: 16 companies on every host; per-host: each host its own company")
     ap.add_argument("--workdir", default="/tmp/jobtrawl-fleet-bench")
     args = ap.parse_args()
     args.jobtrawl = os.path.abspath(args.jobtrawl)
     os.makedirs(args.workdir, exist_ok=True)
     os.chmod(args.workdir, 0o755)
 
-    board = os.path.join(args.workdir, "board")
+    per_host = args.board == "per-host"
+    board = os.path.join(args.workdir, "board-per-host" if per_host else "board")
     if not os.path.exists(os.path.join(board, "site", "a", f"page-{args.hosts}.html")):
         subprocess.run([sys.executable, os.path.join(HERE, "make_board.py"), "--n", str(args.hosts * 100 + 100),
-                        "--out", board], check=True)
+                        "--out", board] + (["--company-per-page"] if per_host else []), check=True)
     site = os.path.join(board, "site")
 
     pgdir = os.path.join(args.workdir, "pg")
@@ -221,13 +241,14 @@ def main():
     pg_url = subprocess.run(["bash", os.path.join(ROOT, "scripts", "pg-test-server"), "start", pgdir,
                              str(os.getpid())], check=True, capture_output=True, text=True).stdout.strip()
     try:
+        print(f"board {args.board}, {args.hosts} hosts, delay {args.delay}")
         print("nodes  sources  wall_s  pages  pages/s  node_cpu_s  pg_cpu_s  xacts  rows_written  xacts/page  "
-              "crawls per node")
+              "lock_waiters  crawls per node")
         for n in [int(x) for x in args.nodes.split(",")]:
             r = run(args, site, pg_url, os.path.join(pgdir, "data"), n)
             print(f"{r['nodes']:5d}  {r['sources_done']:7d}  {r['wall_s']:6.1f}  {r['pages']:5d}  "
                   f"{r['pages_per_s']:7.1f}  {r['node_cpu_s']:10.2f}  {r['pg_cpu_s']:8.2f}  {r['xacts']:5d}  "
-                  f"{r['rows']:12d}  {r['xacts_per_page']:10.2f}  {r['spread']}", flush=True)
+                  f"{r['rows']:12d}  {r['xacts_per_page']:10.2f}  {r['waiting']:12.2f}  {r['spread']}", flush=True)
     finally:
         subprocess.run(["bash", os.path.join(ROOT, "scripts", "pg-test-server"), "stop", pgdir], capture_output=True)
 

@@ -11,7 +11,13 @@ posting as schema.org JobPosting JSON-LD and the same fields in the HTML.
 Writes DIR/site/... and DIR/truth.json: every detail URL with the job it
 shows, the distinct jobs, and the cross-posts.
 
-usage: make_board.py --n 5000 --out DIR [--seed 1]
+With --company-per-page, every listing page of board A (and the detail
+pages it lists) is one company's board: page p's postings all belong to a
+company of their own, as when each host serves one employer's careers
+site (bench/fleet_nodes.py --board per-host); the other fields stay as
+without it. Without it, every page mixes the same 16 companies.
+
+usage: make_board.py --n 5000 --out DIR [--seed 1] [--company-per-page]
 """
 import argparse
 import html
@@ -33,6 +39,13 @@ COMPANIES = ["Northwind Robotics", "Contoso Payments", "Fabrikam Health", "Tails
              "Adatum Studio", "Woodgrove AI", "Litware Labs", "Proseware", "Trey Research",
              "Wide World Importers", "Blue Yonder Airlines", "Fourth Coffee GmbH",
              "Lucerne Publishing", "Margie's Travel", "Alpine Ski House", "Coho Winery"]
+# Names for --company-per-page: prefix x suffix gives 24 x 12 distinct companies.
+COMPANY_PREFIXES = ["Northwind", "Contoso", "Fabrikam", "Tailspin", "Adatum", "Woodgrove", "Litware",
+                    "Proseware", "Trey", "Wingtip", "Lucerne", "Alpine", "Coho", "Humongous", "Graphic",
+                    "Blue Yonder", "Fourth Coffee", "Margie's", "Relecloud", "VanArsdel", "Wide World",
+                    "Southridge", "Datum", "Bellows"]
+COMPANY_SUFFIXES = ["Robotics", "Payments", "Health", "Cloud", "Studio", "AI", "Labs", "Software",
+                    "Research", "Logistics", "Energy", "Insurance"]
 SKILLS = ["C++", "Go", "Rust", "Python", "TypeScript", "Kotlin", "PostgreSQL", "Kafka",
           "Kubernetes", "Terraform", "AWS", "GCP", "React", "gRPC", "Spark", "Airflow"]
 TYPES = ["FULL_TIME", "FULL_TIME", "FULL_TIME", "PART_TIME", "CONTRACTOR", "INTERN"]
@@ -141,6 +154,8 @@ def main():
     ap.add_argument("--n", type=int, default=5000, help="detail pages in all")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--company-per-page", action="store_true",
+                    help="each listing page of board A lists one company's postings")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     site = os.path.join(args.out, "site")
@@ -149,6 +164,12 @@ def main():
     boards = {"a": [], "b": []}
     for i in range(n_a):
         boards["a"].append(make_job(rng, f"A{i:06d}"))
+    if args.company_per_page:
+        # After the jobs are drawn, so every other field is as without it.
+        for i, job in enumerate(boards["a"]):
+            page = i // 50
+            job["company"] = (f"{COMPANY_PREFIXES[page % len(COMPANY_PREFIXES)]} "
+                              f"{COMPANY_SUFFIXES[page // len(COMPANY_PREFIXES) % len(COMPANY_SUFFIXES)]}")
     cross = []
     for i in range(n_b):
         if i % 5 == 0 and i // 5 < n_a:

@@ -84,6 +84,12 @@ std::string ExpiryBackoffUs(std::string_view attempts, std::string_view base, st
          " * power(2::float8, LEAST(" + k + " - 2, 60)))::bigint END)";
 }
 
+// A node forgotten by the heartbeats of the others: its last heartbeat (a
+// drain's is its stop) is older than the forget age ($9 microseconds) and
+// ten times its own lease ttl.
+constexpr std::string_view kForget =
+    "o.heartbeat_at < t.now - GREATEST(fleet_interval($9), 10 * COALESCE(o.lease_ttl, interval '2 minutes'))";
+
 // `now` of one statement: the fake clock's time, else the server's. A CTE
 // holding a volatile function is evaluated once.
 constexpr std::string_view kNow = "t AS (SELECT COALESCE(fleet_ts($1), clock_timestamp()) AS now)";
@@ -173,8 +179,9 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             "  SELECT s.source_id, s.lease_owner AS previous_owner FROM source_schedule s, t"
             "  WHERE s.next_run_at <= t.now AND (s.lease_owner IS NULL OR s.lease_expires_at <= t.now)"
             "  AND s.lease_owner IS DISTINCT FROM $2"
-            "  AND (NOT EXISTS (SELECT 1 FROM nodes n WHERE n.name = $2 AND n.source_list)"
-            "       OR EXISTS (SELECT 1 FROM node_sources ns WHERE ns.node = $2 AND ns.source_id = s.source_id))"
+            "  AND COALESCE((SELECT NOT n.source_list"
+            "       OR EXISTS (SELECT 1 FROM node_sources ns WHERE ns.node = $2 AND ns.source_id = s.source_id)"
+            "       FROM nodes n WHERE n.name = $2), $7 = 0)"
             "  ORDER BY s.next_run_at, s.source_id LIMIT $4"
             "  FOR UPDATE OF s SKIP LOCKED)"
             " UPDATE source_schedule s SET lease_owner = $2, lease_token = s.lease_token + 1,"
@@ -186,13 +193,24 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             " FROM due, t WHERE s.source_id = due.source_id"
             " RETURNING s.source_id, s.lease_token, fleet_us(s.due_at), fleet_us(s.lease_started_at),"
             "  fleet_us(s.lease_expires_at), fleet_us(s.crawl_interval), s.attempts - 1, due.previous_owner"),
-       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64}},
+       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kInt64}},
+      // The heartbeat: this node's row (put back when the fleet forgot it:
+      // `rejoined`, with the source list empty when it had one, so it
+      // claims nothing until it gives the list again), its leases renewed,
+      // and the nodes silent beyond the forget age deleted with their
+      // source lists (kForget; rows another heartbeat holds are skipped).
       {&q.prepared_.heartbeat,
-       With(", n AS (UPDATE nodes SET heartbeat_at = t.now FROM t WHERE name = $2 RETURNING 1)"
-            " UPDATE source_schedule s SET lease_expires_at = t.now + " + ttl + ", next_run_at = t.now + " + ttl +
+       With(", n AS (INSERT INTO nodes AS o (name, hostname, pid, started_at, heartbeat_at, lease_ttl, source_list)"
+            "  SELECT $2, $6, $7, t.now, t.now, " + ttl + ", $8 = 1 FROM t"
+            "  ON CONFLICT (name) DO UPDATE SET heartbeat_at = excluded.heartbeat_at"
+            "  RETURNING (o.xmax = 0) AS rejoined),"
+            " f AS (DELETE FROM nodes WHERE name IN (SELECT o.name FROM nodes o, t WHERE o.name <> $2 AND " +
+            std::string(kForget) + " ORDER BY o.name FOR UPDATE OF o SKIP LOCKED) RETURNING 1),"
+            " r AS (UPDATE source_schedule s SET lease_expires_at = t.now + " + ttl + ", next_run_at = t.now + " + ttl +
             " + fleet_interval(" + ExpiryBackoffUs("s.attempts", "$4", "$5") + ")"
-            ", heartbeat_at = t.now FROM t WHERE s.lease_owner = $2 RETURNING s.source_id"),
-       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64}},
+            ", heartbeat_at = t.now FROM t WHERE s.lease_owner = $2 RETURNING s.source_id)"
+            " SELECT r.source_id, n.rejoined, (SELECT count(*) FROM f) FROM n LEFT JOIN r ON true"),
+       {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64}},
       // One claim given back unfinished (kAbandon), if it still holds the lease.
       {&q.prepared_.give_back,
        With(" UPDATE source_schedule s SET" + std::string(kAbandon) +
@@ -214,8 +232,12 @@ std::expected<WorkQueue, Error> WorkQueue::Open(Connection& connection, WorkQueu
             "  WHERE name = $2 AND EXISTS (SELECT 1 FROM r) RETURNING 1)"
             " SELECT next_run_at FROM r"),
        {T::kInt64, T::kText, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kInt64, T::kText}},
+      // A stopped node's source list goes with the drain: it keeps no
+      // source wanted for a node that is gone (its row stays, `stopped`,
+      // until the forget age).
       {&q.prepared_.drain,
-       With(", n AS (UPDATE nodes SET stopped_at = t.now, heartbeat_at = t.now FROM t WHERE name = $2 RETURNING 1)"
+       With(", n AS (UPDATE nodes SET stopped_at = t.now, heartbeat_at = t.now FROM t WHERE name = $2 RETURNING 1),"
+            " l AS (DELETE FROM node_sources WHERE node = $2)"
             " UPDATE source_schedule s SET" + std::string(kAbandon) + " FROM t WHERE s.lease_owner = $2"),
        {T::kInt64, T::kText}},
       {&q.prepared_.check,
@@ -265,7 +287,10 @@ std::expected<void, Error> WorkQueue::Register() {
                        Value{options_.backoff.cap.count()}};
   if (auto r = Run(*prepared_.release_own, rel); !r) return std::unexpected(std::move(r.error()));
   stats_.statements += 2;  // BEGIN, COMMIT
-  return tx->Commit();
+  if (auto c = tx->Commit(); !c) return c;
+  has_list_ = false;
+  registered_ = true;
+  return {};
 }
 
 std::expected<std::int64_t, Error> WorkQueue::AddSources(std::span<const ScheduledSource> sources) {
@@ -299,6 +324,7 @@ std::expected<std::int64_t, Error> WorkQueue::SetSources(std::span<const Schedul
   if (auto r = Run(*prepared_.set_sources, p); !r) return std::unexpected(std::move(r.error()));
   stats_.statements += 2;  // BEGIN, COMMIT
   if (auto c = tx->Commit(); !c) return std::unexpected(std::move(c.error()));
+  has_list_ = true;
   return added;
 }
 
@@ -319,7 +345,8 @@ std::expected<std::vector<Claim>, Error> WorkQueue::ClaimDue(int n) {
                      Value{options_.lease.ttl.count()},
                      Value{std::int64_t{n}},
                      Value{options_.backoff.base.count()},
-                     Value{options_.backoff.cap.count()}};
+                     Value{options_.backoff.cap.count()},
+                     Value{std::int64_t{registered_ ? 1 : 0}}};
   auto r = Run(*prepared_.claim, p);
   if (!r) return std::unexpected(std::move(r.error()));
   ++stats_.claims;
@@ -346,16 +373,33 @@ std::expected<std::vector<Claim>, Error> WorkQueue::ClaimDue(int n) {
   return claims;
 }
 
-std::expected<std::int64_t, Error> WorkQueue::Heartbeat(std::vector<std::int64_t>* renewed) {
-  const Value p[] = {Now(), Value{options_.node}, Value{options_.lease.ttl.count()},
-                     Value{options_.backoff.base.count()}, Value{options_.backoff.cap.count()}};
+std::expected<std::int64_t, Error> WorkQueue::Heartbeat(std::vector<std::int64_t>* renewed, bool* rejoined) {
+  const Value p[] = {Now(),
+                     Value{options_.node},
+                     Value{options_.lease.ttl.count()},
+                     Value{options_.backoff.base.count()},
+                     Value{options_.backoff.cap.count()},
+                     Value{options_.hostname},
+                     Value{options_.pid},
+                     Value{std::int64_t{has_list_ ? 1 : 0}},
+                     Value{options_.forget_after.count()}};
   auto r = Run(*prepared_.heartbeat, p);
   if (!r) return std::unexpected(std::move(r.error()));
-  if (renewed != nullptr) {
-    renewed->clear();
-    for (int i = 0; i < r->Rows(); ++i) renewed->push_back(r->Int64(i, 0).value_or(0));
+  // One row per renewed lease, or one with a NULL id when none was.
+  std::vector<std::int64_t> ids;
+  bool back = false;
+  for (int i = 0; i < r->Rows(); ++i) {
+    if (auto id = r->Int64(i, 0)) ids.push_back(*id);
   }
-  return r->Rows();
+  if (r->Rows() > 0) {
+    back = r->Text(0, 1).value_or("f") == "t";
+    stats_.forgotten_nodes += r->Int64(0, 2).value_or(0);
+  }
+  if (back) ++stats_.rejoins;
+  if (rejoined != nullptr) *rejoined = back;
+  const auto n = static_cast<std::int64_t>(ids.size());
+  if (renewed != nullptr) *renewed = std::move(ids);
+  return n;
 }
 
 std::expected<std::int64_t, Error> WorkQueue::GiveBackUnknown(std::span<const std::int64_t> source_ids) {

@@ -25,7 +25,15 @@
 // Which node claims what: a node that gave its source list (SetSources,
 // as every jobtrawl run node does from its config) claims only those
 // sources; a source that no node's list has any more stays on the schedule
-// but nobody claims it, until a config brings it back. During a rolling
+// but nobody claims it, until a config brings it back. A node that
+// registered and has no row in `nodes` any more (forgotten) claims
+// nothing; a WorkQueue that never registered claims as one without a list.
+//
+// Nodes that are gone: a drain deletes the node's source list (its row
+// stays, stopped); a node silent, or stopped, for longer than
+// WorkQueueOptions::forget_after (and ten lease ttls) is deleted with its
+// list by the next heartbeat of any other node, so neither table grows
+// with every restart under a new HOSTNAME:PID name. During a rolling
 // config change the nodes still on the old config keep crawling a removed
 // source, and a new source is crawled by the nodes that have it.
 //
@@ -105,6 +113,12 @@ struct WorkQueueOptions {
   // heartbeats keep going while something else is stuck. Zero: none.
   std::chrono::milliseconds lock_timeout{5'000};
   std::chrono::milliseconds statement_timeout{30'000};
+  // A node whose last heartbeat (or drain) is older than this, and than
+  // ten times its own lease ttl, is forgotten: the heartbeats of the other
+  // nodes delete its row and its source list (node_sources). It no longer
+  // shows in ListNodes; if it comes back, its heartbeat puts its row back
+  // (Heartbeat's `rejoined`).
+  work::Duration forget_after = std::chrono::hours(24);
   // The time every operation takes as `now`; when empty, or when it
   // returns nullopt, the database's clock_timestamp().
   std::function<std::optional<work::Time>()> clock;
@@ -167,6 +181,8 @@ struct WorkQueueStats {
   std::int64_t lost_leases = 0;       // Release/CheckLease found the lease gone
   std::int64_t reservations = 0;      // ReserveHost calls
   std::int64_t refused_reservations = 0;  // ... refused: host booked beyond the horizon
+  std::int64_t forgotten_nodes = 0;   // other nodes this one's heartbeats forgot
+  std::int64_t rejoins = 0;           // heartbeats that found this node forgotten
 };
 
 // A grant of request slots for one host, on the database's timeline.
@@ -224,8 +240,14 @@ class WorkQueue {
   // Marks this node alive and renews every lease it holds for lease.ttl;
   // call every lease.renew_every(). Returns the number of leases renewed
   // (fewer than held: the others were taken over), and their source ids in
-  // `renewed` when given. One statement.
-  std::expected<std::int64_t, Error> Heartbeat(std::vector<std::int64_t>* renewed = nullptr);
+  // `renewed` when given. Also forgets the other nodes silent beyond
+  // options.forget_after (their rows and source lists deleted). When this
+  // node had itself been forgotten (silent that long: a paused machine, a
+  // long partition), its row is put back and `*rejoined` set: a node that
+  // had given its source list then claims nothing until SetSources gives
+  // it again (a forgotten node claims nothing at all). One statement.
+  std::expected<std::int64_t, Error> Heartbeat(std::vector<std::int64_t>* renewed = nullptr,
+                                               bool* rejoined = nullptr);
 
   // Ends the claim: next run by work::NextRun (success: interval after the
   // start; failure: backoff from now), and counts the crawl in this node's
@@ -245,9 +267,9 @@ class WorkQueue {
   // skip what it holds). Returns the number given back. One statement.
   std::expected<std::int64_t, Error> GiveBackUnknown(std::span<const std::int64_t> source_ids);
 
-  // Gives back every lease of this node (as GiveBack) and marks it
-  // stopped: the end of the SIGTERM drain. One statement. Returns the
-  // number given back.
+  // Gives back every lease of this node (as GiveBack), drops its source
+  // list and marks it stopped: the end of the SIGTERM drain. One
+  // statement. Returns the number given back.
   std::expected<std::int64_t, Error> Drain();
 
   // The lease check of the write transaction (see the file comment).
@@ -273,6 +295,8 @@ class WorkQueue {
   Connection* connection_;
   WorkQueueOptions options_;
   WorkQueueStats stats_;
+  bool has_list_ = false;    // SetSources ran since Register
+  bool registered_ = false;  // Register ran: without its row (forgotten) it claims nothing
   struct Prepared {
     std::optional<Statement> register_node, release_own, set_sources, add, claim, heartbeat, release, give_back, give_back_unknown, drain, check,
         reserve;

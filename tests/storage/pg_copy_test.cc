@@ -34,6 +34,7 @@ namespace {
 
 using jobtrawl::testing::PgTest;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace std::chrono;
 
 Connection Connect(const std::string& url) {
@@ -321,6 +322,89 @@ TEST_F(PgCopyTest, AFailedCopyLeavesTheTargetAsItWas) {
   // The search trigger the copy turns off for a while is on again.
   EXPECT_EQ(*Must(pg.Exec("SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'postings_fts_insert'")).Text(0, 0),
             "O");
+}
+
+// Every copied table of the PostgreSQL database holds exactly the file's
+// rows, and the next ids follow the file's.
+void ExpectTheFilesRows(const std::filesystem::path& db, const std::string& url) {
+  SQLite::Database lite(db.string(), SQLite::OPEN_READONLY);
+  Connection pg = Connect(url);
+  for (const std::string& table : CopiedTables()) {
+    SCOPED_TRACE(table);
+    const std::string sql = "SELECT * FROM " + table + " ORDER BY " + kOrder.at(table);
+    EXPECT_EQ(PgTable(pg, sql), SqliteTable(lite, sql));
+  }
+  EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM postings_fts")).Int64(0, 0),
+            lite.execAndGet("SELECT count(*) FROM postings").getInt64());
+  EXPECT_EQ(*Must(pg.Exec("SELECT nextval(pg_get_serial_sequence('postings', 'id'))")).Int64(0, 0),
+            lite.execAndGet("SELECT max(id) FROM postings").getInt64() + 1);
+}
+
+TEST_F(PgCopyTest, ACopyCutOffMidwayLeavesNoRowsAndTheSameCommandThenCopiesEverything) {
+  // Issue 15 (operations): an interrupted `jobtrawl migrate` must leave a
+  // target the operator understands. The copy's session is terminated
+  // (as a lost connection or a killed client ends it) while listings are
+  // being copied, after sources and postings went in: nothing stays, the
+  // error says so, and running the same copy again gives exactly the
+  // file's rows.
+  Connection admin = Connect(url_);
+  bool cut = false;
+  CopyOptions options{.batch_rows = 2};
+  options.progress = [&](std::string_view table, std::int64_t) {
+    if (cut || table != "listings") return;
+    cut = true;
+    // The copy's session is the one holding the migration lock.
+    Result ended = Must(admin.Exec(
+        "SELECT pg_terminate_backend(pid, 120000) FROM pg_locks "
+        "WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+    ASSERT_EQ(ended.Rows(), 1);
+  };
+  auto broken = CopySqliteToPostgres(db_, url_, options);
+  ASSERT_TRUE(cut);
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_THAT(broken.error().message, HasSubstr("holds none of"));
+  EXPECT_THAT(broken.error().message, HasSubstr("run the same command again"));
+  for (const std::string& table : CopiedTables()) {
+    EXPECT_EQ(*Must(admin.Exec("SELECT count(*) FROM " + table)).Int64(0, 0), 0) << table;
+  }
+  EXPECT_EQ(*Must(admin.Exec("SELECT count(*) FROM postings_fts")).Int64(0, 0), 0);
+
+  auto again = CopySqliteToPostgres(db_, url_, {.batch_rows = 2});
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  ExpectTheFilesRows(db_, url_);
+}
+
+TEST_F(PgCopyTest, RefusesATargetHoldingFleetRowsAndNamesAFinishedCopy) {
+  // Issue 15 (operations): only the copied tables were checked, so a
+  // database a fleet had run on (nodes, host budgets) was copied into.
+  // Any jobtrawl row is refused unless --replace, which empties the fleet's
+  // tables too; a second run over a finished copy says that is what the
+  // target most likely holds.
+  Connection pg = Connect(url_);
+  ASSERT_TRUE(MigrateSchema(pg).has_value());
+  for (const char* foreign :
+       {"INSERT INTO nodes (name, started_at, heartbeat_at) VALUES ('n1', now(), now())",
+        "INSERT INTO host_budgets (host, next_free_at) VALUES ('example.org', now())"}) {
+    SCOPED_TRACE(foreign);
+    Must(pg.Exec("TRUNCATE nodes, host_budgets CASCADE"));
+    Must(pg.Exec(foreign));
+    auto refused = CopySqliteToPostgres(db_, url_);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_THAT(refused.error().message, HasSubstr("already holds jobtrawl rows"));
+    EXPECT_THAT(refused.error().message, HasSubstr("--replace"));
+    EXPECT_THAT(refused.error().message, Not(HasSubstr("finished copy")));
+    EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM sources")).Int64(0, 0), 0);
+  }
+  auto replaced = CopySqliteToPostgres(db_, url_, {.replace = true});
+  ASSERT_TRUE(replaced.has_value()) << replaced.error().message;
+  EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM nodes")).Int64(0, 0), 0);
+  EXPECT_EQ(*Must(pg.Exec("SELECT count(*) FROM host_budgets")).Int64(0, 0), 0);
+  ExpectTheFilesRows(db_, url_);
+
+  auto twice = CopySqliteToPostgres(db_, url_);
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_THAT(twice.error().message, HasSubstr("finished copy"));
 }
 
 TEST_F(PgCopyTest, UpgradesAnOlderSqliteSchemaFirstAndRefusesAForeignFile) {

@@ -485,6 +485,70 @@ TEST_F(WorkQueueTest, NodesListsEachNodesLeasesAndCrawlCounts) {
   EXPECT_GT(list.now, kT0 - hours(24 * 365 * 10));  // the server's clock
 }
 
+TEST_F(WorkQueueTest, ADrainDropsTheNodesSourceListAndKeepsItsRowAsStopped) {
+  // Issue 15 (operations): a stopped node's list wanted its sources for a
+  // node that is gone; the drain deletes it, `jobtrawl nodes` still shows
+  // the node as stopped.
+  Node a(url_, "a"), b(url_, "b");
+  const std::vector<ScheduledSource> all = {{1, hours(1)}, {2, hours(1)}};
+  Must(a.q().SetSources(all));
+  Must(b.q().SetSources(all));
+  Must(a.q().Drain());
+  Connection c = Connect(url_);
+  EXPECT_EQ(*Must(c.Exec("SELECT count(*) FROM node_sources WHERE node = 'a'")).Int64(0, 0), 0);
+  EXPECT_EQ(*Must(c.Exec("SELECT count(*) FROM node_sources WHERE node = 'b'")).Int64(0, 0), 2);
+  const NodeList list = Must(ListNodes(c));
+  ASSERT_EQ(list.nodes.size(), 2u);
+  EXPECT_TRUE(list.nodes[0].stopped_at.has_value());
+}
+
+TEST_F(WorkQueueTest, ANodeSilentBeyondTheForgetAgeIsForgottenAndClaimsNothingUntilItRejoins) {
+  // Issue 15 (operations): rows of nodes that never come back (a new
+  // HOSTNAME:PID on every restart) grew forever, each with its whole
+  // source list. The others' heartbeats forget a node silent for a day
+  // (WorkQueueOptions::forget_after); one that does come back claims
+  // nothing (not even sources outside its config) until its heartbeat
+  // puts its row back and its list is given again.
+  Node a(url_, "a"), b(url_, "b"), old(url_, "old");
+  Must(a.q().SetSources(std::vector<ScheduledSource>{{1, hours(1)}}));
+  Must(b.q().SetSources(std::vector<ScheduledSource>{{2, hours(1)}}));
+  Must(old.q().SetSources(std::vector<ScheduledSource>{{1, hours(1)}, {2, hours(1)}}));
+  Must(old.q().Drain());
+  Connection c = Connect(url_);
+  Must(c.Exec("UPDATE source_schedule SET next_run_at = fleet_ts($1)", {Value{kT0.time_since_epoch().count()}}));
+
+  b.now = kT0 + hours(23);  // silent for less than a day: kept
+  EXPECT_EQ(Must(b.q().Heartbeat()), 0);
+  EXPECT_EQ(Must(ListNodes(c)).nodes.size(), 3u);
+  EXPECT_EQ(b.q().stats().forgotten_nodes, 0);
+
+  b.now = kT0 + hours(25);
+  bool rejoined = true;
+  EXPECT_EQ(Must(b.q().Heartbeat(nullptr, &rejoined)), 0);
+  EXPECT_FALSE(rejoined);
+  EXPECT_EQ(b.q().stats().forgotten_nodes, 2);  // a (silent) and old (stopped)
+  NodeList list = Must(ListNodes(c));
+  ASSERT_EQ(list.nodes.size(), 1u);
+  EXPECT_EQ(list.nodes[0].name, "b");
+  EXPECT_EQ(*Must(c.Exec("SELECT count(*) FROM node_sources WHERE node <> 'b'")).Int64(0, 0), 0);
+
+  // a comes back: forgotten, it claims nothing, neither its own source 1
+  // nor b's source 2.
+  a.now = kT0 + hours(26);
+  EXPECT_TRUE(Must(a.q().ClaimDue(10)).empty());
+  EXPECT_EQ(Must(a.q().Heartbeat(nullptr, &rejoined)), 0);
+  EXPECT_TRUE(rejoined);
+  EXPECT_EQ(a.q().stats().rejoins, 1);
+  EXPECT_EQ(Must(ListNodes(c)).nodes.size(), 2u);
+  EXPECT_TRUE(Must(a.q().ClaimDue(10)).empty());  // its list is not back yet
+  Must(a.q().SetSources(std::vector<ScheduledSource>{{1, hours(1)}}));
+  auto claims = Must(a.q().ClaimDue(10));
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(claims[0].source_id, 1);
+  EXPECT_EQ(Must(a.q().Heartbeat(nullptr, &rejoined)), 1);
+  EXPECT_FALSE(rejoined);
+}
+
 TEST_F(WorkQueueTest, HostSlotReservationsFollowThePureRule) {
   // One sequence of reservations through SQL and through
   // work::ReserveSlots gives the same grants and refusals.
