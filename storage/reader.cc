@@ -11,6 +11,7 @@
 
 #include "model/clock.h"
 #include "model/date_time.h"
+#include "storage/search_rank.h"
 #include "storage/sqlite_file.h"
 #include "storage/store.h"
 
@@ -313,7 +314,8 @@ bool IsJsonColumn(std::string_view name) {
   return name == "skills" || name == "places" || name == "sources";
 }
 
-Reader::Reader(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Reader::Reader(std::unique_ptr<SQLite::Database> db, RankMemo* rank_memo)
+    : db_(std::move(db)), rank_memo_(rank_memo) {}
 Reader::~Reader() = default;
 
 std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem::path& path) {
@@ -378,7 +380,11 @@ std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem
         std::to_string(LatestSchemaVersion()) +
         ". Run `jobtrawl crawl` or the service once: they upgrade it in place"));
   }
-  return std::unique_ptr<Reader>(new Reader(std::move(db)));
+  RankMemo* memo = RegisterSearchRank(db->getHandle());
+  if (memo == nullptr) {
+    return std::unexpected(Error::Storage("cannot read " + name + ": this SQLite has no FTS5 (jobtrawl_bm25)"));
+  }
+  return std::unique_ptr<Reader>(new Reader(std::move(db), memo));
 }
 
 std::vector<std::string> Reader::WordsWithPrefix(const std::string& prefix, std::size_t max) {
@@ -495,7 +501,10 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   const std::string window_param = "?" + std::to_string(5 + c.binds.size());
   const bool windowed = filter.rank_window > 0;
   const bool filtered = !c.sql.empty();
-  const std::string bm25_of_row = "bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0)";
+  // bm25 (storage/search_rank.h), skipping the length lookup of rows that
+  // cannot be among the `limit` best: the ranking below keeps exactly
+  // those, and the function is called only for the rows it ranks.
+  const std::string bm25_of_row = "jobtrawl_bm25(postings_fts, " + limit_param + ", 10.0, 5.0, 2.0, 1.0, 3.0)";
   const std::string bm25 = "SELECT postings_fts.rowid AS id, " + bm25_of_row + " AS score FROM postings_fts";
   const std::string newest = " ORDER BY postings_fts.rowid DESC LIMIT " + window_param;
   const std::string filter_index = " postings p INDEXED BY postings_search_filters ON p.id = postings_fts.rowid";
@@ -548,6 +557,15 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
     q.bind(2, filter.rank_window);
     return q.executeStep() && q.getColumn(0).getInt64() >= filter.rank_window;
   };
+  // The one or two ranking statements below match the same text: the
+  // first one's idf serves the second (storage/search_rank.h).
+  struct MemoScope {
+    RankMemo* memo;
+    explicit MemoScope(RankMemo* m) : memo(m) { memo->Reset(true); }
+    ~MemoScope() { memo->Reset(false); }
+    MemoScope(const MemoScope&) = delete;
+    MemoScope& operator=(const MemoScope&) = delete;
+  } memo_scope(rank_memo_);
   try {
     if (windowed && filtered && !window_above_ceiling()) {
       std::vector<Row> rows = run(ranked(narrowed));
