@@ -314,8 +314,7 @@ bool IsJsonColumn(std::string_view name) {
   return name == "skills" || name == "places" || name == "sources";
 }
 
-Reader::Reader(std::unique_ptr<SQLite::Database> db, RankMemo* rank_memo)
-    : db_(std::move(db)), rank_memo_(rank_memo) {}
+Reader::Reader(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 Reader::~Reader() = default;
 
 std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem::path& path) {
@@ -380,11 +379,10 @@ std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem
         std::to_string(LatestSchemaVersion()) +
         ". Run `jobtrawl crawl` or the service once: they upgrade it in place"));
   }
-  RankMemo* memo = RegisterSearchRank(db->getHandle());
-  if (memo == nullptr) {
+  if (!RegisterSearchRank(db->getHandle())) {
     return std::unexpected(Error::Storage("cannot read " + name + ": this SQLite has no FTS5 (jobtrawl_bm25)"));
   }
-  return std::unique_ptr<Reader>(new Reader(std::move(db), memo));
+  return std::unique_ptr<Reader>(new Reader(std::move(db)));
 }
 
 std::vector<std::string> Reader::WordsWithPrefix(const std::string& prefix, std::size_t max) {
@@ -504,7 +502,11 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   // bm25 (storage/search_rank.h), skipping the length lookup of rows that
   // cannot be among the `limit` best: the ranking below keeps exactly
   // those, and the function is called only for the rows it ranks.
-  const std::string bm25_of_row = "jobtrawl_bm25(postings_fts, " + limit_param + ", 10.0, 5.0, 2.0, 1.0, 3.0)";
+  // The one or two ranking statements match the same text: the first
+  // one's idf serves the second (`memo`, the parameter after the window).
+  const int memo_index = 6 + static_cast<int>(c.binds.size());
+  const std::string bm25_of_row = "jobtrawl_bm25(postings_fts, " + limit_param + ", ?" + std::to_string(memo_index) +
+                                  ", 10.0, 5.0, 2.0, 1.0, 3.0)";
   const std::string bm25 = "SELECT postings_fts.rowid AS id, " + bm25_of_row + " AS score FROM postings_fts";
   const std::string newest = " ORDER BY postings_fts.rowid DESC LIMIT " + window_param;
   const std::string filter_index = " postings p INDEXED BY postings_search_filters ON p.id = postings_fts.rowid";
@@ -529,6 +531,7 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
            "ORDER BY top.score, p.id";
   };
   const std::int64_t limit = filter.limit > 0 ? filter.limit : 20;
+  RankMemo memo;
   auto run = [&](const std::string& sql) {
     SQLite::Statement q(*db_, sql);
     q.bind(1, std::string(mark_open));
@@ -538,6 +541,7 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
     for (const Value& v : c.binds) Bind(q, i++, v);
     q.bind(i++, limit);
     if (windowed) q.bind(i, filter.rank_window);
+    BindRankMemo(q.getPreparedStatement(), memo_index, memo);
     std::vector<Row> rows;
     auto names = std::make_shared<const std::vector<std::string>>(ColumnNames(q));
     while (q.executeStep()) {
@@ -557,15 +561,6 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
     q.bind(2, filter.rank_window);
     return q.executeStep() && q.getColumn(0).getInt64() >= filter.rank_window;
   };
-  // The one or two ranking statements below match the same text: the
-  // first one's idf serves the second (storage/search_rank.h).
-  struct MemoScope {
-    RankMemo* memo;
-    explicit MemoScope(RankMemo* m) : memo(m) { memo->Reset(true); }
-    ~MemoScope() { memo->Reset(false); }
-    MemoScope(const MemoScope&) = delete;
-    MemoScope& operator=(const MemoScope&) = delete;
-  } memo_scope(rank_memo_);
   try {
     if (windowed && filtered && !window_above_ceiling()) {
       std::vector<Row> rows = run(ranked(narrowed));

@@ -40,8 +40,6 @@ class Database;
 
 namespace jobtrawl::storage {
 
-struct RankMemo;
-
 // One SQLite value: NULL, INTEGER, REAL or TEXT.
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
@@ -181,11 +179,7 @@ class Reader {
   // v16), so the walk does not go through the newer, open ones. bm25 is
   // computed only for the matches that pass the filters. A prefix query
   // is run as the words it stands for (ExpandSearchPrefixes), looked up
-  // in the index's vocabulary. bm25 is computed by jobtrawl_bm25
-  // (storage/search_rank.h): bm25's scores exactly, but a row of the
-  // window that cannot be among the `limit` best scored so far is not
-  // scored (no lookup of its length), and the idf of the first window
-  // serves the second.
+  // in the index's vocabulary.
   std::expected<std::vector<Row>, Error> Search(const PostingFilter& filter,
                                                 std::string_view mark_open,
                                                 std::string_view mark_close);
@@ -208,12 +202,11 @@ class Reader {
   std::expected<std::pair<std::vector<SourceStats>, Totals>, Error> Stats(std::string_view now);
 
  private:
-  Reader(std::unique_ptr<SQLite::Database> db, RankMemo* rank_memo);
+  explicit Reader(std::unique_ptr<SQLite::Database> db);
   // PrefixWords over this database's index (throws SQLite::Exception).
   std::vector<std::string> WordsWithPrefix(const std::string& prefix, std::size_t max);
 
   std::unique_ptr<SQLite::Database> db_;
-  RankMemo* rank_memo_;  // owned by db_'s connection (storage/search_rank.h)
   bool vocabulary_ = false;  // temp.jobtrawl_search_words exists
 };
 

@@ -14,10 +14,10 @@ namespace {
 // Debian's libsqlite3-dev does not install fts5.h; these are the leading
 // members of its structs, in their order (a stable ABI: members are only
 // ever appended, behind iVersion), as far as this file uses them.
-extern "C" {
 struct Fts5Context;
 struct Fts5Api;
-using Fts5CountCallback = int (*)(const struct Fts5ExtensionApi*, Fts5Context*, void*);
+struct Fts5ExtensionApi;
+using Fts5CountCallback = int (*)(const Fts5ExtensionApi*, Fts5Context*, void*);
 struct Fts5ExtensionApi {
   int iVersion;
   void* (*xUserData)(Fts5Context*);
@@ -45,7 +45,8 @@ struct Fts5Api {
   int (*xCreateFunction)(Fts5Api*, const char* name, void* user_data, Fts5Function function,
                          void (*destroy)(void*));
 };
-}
+
+constexpr const char* kMemoType = "jobtrawl_rank_memo";  // sqlite3_bind_pointer's type
 
 // What one query (one FTS5 cursor) keeps between its rows.
 struct QueryState {
@@ -76,16 +77,15 @@ double Score(const QueryState& s, double length) {
 
 // The query's state: on its first row, the idf of each phrase (a walk of
 // the phrase's matches) and the mean row length, or the memo's.
-int Prepare(const Fts5ExtensionApi* api, Fts5Context* fts, QueryState** out) {
+int Prepare(const Fts5ExtensionApi* api, Fts5Context* fts, RankMemo* memo, QueryState** out) {
   if (auto* s = static_cast<QueryState*>(api->xGetAuxdata(fts, 0))) {
     *out = s;
     return SQLITE_OK;
   }
-  auto* memo = static_cast<RankMemo*>(api->xUserData(fts));
   auto* s = new QueryState;
   const int phrases = api->xPhraseCount(fts);
   int rc = SQLITE_OK;
-  if (memo != nullptr && memo->enabled && memo->valid && memo->idf.size() == static_cast<std::size_t>(phrases)) {
+  if (memo != nullptr && memo->valid && memo->idf.size() == static_cast<std::size_t>(phrases)) {
     s->avgdl = memo->avgdl;
     s->idf = memo->idf;
   } else {
@@ -103,7 +103,7 @@ int Prepare(const Fts5ExtensionApi* api, Fts5Context* fts, QueryState** out) {
         s->idf.push_back(idf);
       }
     }
-    if (rc == SQLITE_OK && memo != nullptr && memo->enabled) {
+    if (rc == SQLITE_OK && memo != nullptr) {
       memo->avgdl = s->avgdl;
       memo->idf = s->idf;
       memo->valid = true;
@@ -124,15 +124,16 @@ int Prepare(const Fts5ExtensionApi* api, Fts5Context* fts, QueryState** out) {
 
 void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int values,
           sqlite3_value** value) {
-  if (values < 1) {
-    sqlite3_result_error(context, "jobtrawl_bm25(table, keep, weights...): keep is missing", -1);
+  if (values < 2) {
+    sqlite3_result_error(context, "jobtrawl_bm25(table, keep, memo, weights...): keep or memo is missing", -1);
     return;
   }
   QueryState* s = nullptr;
-  int rc = Prepare(api, fts, &s);
+  auto* memo = static_cast<RankMemo*>(sqlite3_value_pointer(value[1], kMemoType));
+  int rc = Prepare(api, fts, memo, &s);
   const sqlite3_int64 keep = sqlite3_value_int64(value[0]);
-  sqlite3_value** weight = value + 1;
-  const int weights = values - 1;
+  sqlite3_value** weight = value + 2;
+  const int weights = values - 2;
   int count = 0;
   if (rc == SQLITE_OK) {
     std::fill(s->freq.begin(), s->freq.end(), 0.0);
@@ -189,7 +190,7 @@ void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* contex
 
 }  // namespace
 
-RankMemo* RegisterSearchRank(sqlite3* db) {
+bool RegisterSearchRank(sqlite3* db) {
   Fts5Api* api = nullptr;
   sqlite3_stmt* q = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &q, nullptr) == SQLITE_OK) {
@@ -197,14 +198,12 @@ RankMemo* RegisterSearchRank(sqlite3* db) {
     sqlite3_step(q);
   }
   sqlite3_finalize(q);
-  if (api == nullptr || api->iVersion < 2) return nullptr;
-  auto* memo = new RankMemo;
-  if (api->xCreateFunction(api, "jobtrawl_bm25", memo, Rank, [](void* p) { delete static_cast<RankMemo*>(p); }) !=
-      SQLITE_OK) {
-    delete memo;  // not registered: its destroy callback was not kept
-    return nullptr;
-  }
-  return memo;
+  if (api == nullptr || api->iVersion < 2) return false;
+  return api->xCreateFunction(api, "jobtrawl_bm25", nullptr, Rank, nullptr) == SQLITE_OK;
+}
+
+void BindRankMemo(sqlite3_stmt* statement, int index, RankMemo& memo) {
+  sqlite3_bind_pointer(statement, index, &memo, kMemoType, nullptr);
 }
 
 }  // namespace jobtrawl::storage

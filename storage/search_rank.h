@@ -12,7 +12,7 @@
 // length lookup of a row that cannot be among the KEEP best rows it has
 // scored so far in this query:
 //
-//   jobtrawl_bm25(fts_table, KEEP, weight_col0, weight_col1, ...)
+//   jobtrawl_bm25(fts_table, KEEP, MEMO, weight_col0, weight_col1, ...)
 //
 // The row's length is at least the sum over its columns of the end of the
 // last phrase match in that column (positions count from 0), which the
@@ -29,10 +29,11 @@
 // drops rows after it ran).
 //
 // The idf of each phrase costs a walk of the phrase's whole doclist (what
-// bm25 does once per query). A RankMemo, while enabled, keeps the first
-// query's idf and mean length and gives them to the next queries on the
-// connection with the same number of phrases: Reader::Search enables it
-// for the one or two statements of one search, which match the same text.
+// bm25 does once per query). MEMO is NULL or a RankMemo bound with
+// BindRankMemo: the first query that gets it keeps its idf and mean length
+// there, and the next queries given the same memo with the same number of
+// phrases use them: Reader::Search gives one to the one or two statements
+// of a search, which match the same text.
 //
 // Not thread-safe: like its connection, one thread at a time.
 #ifndef JOBTRAWL_STORAGE_SEARCH_RANK_H_
@@ -41,6 +42,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace jobtrawl::storage {
 
@@ -50,22 +52,18 @@ inline constexpr double kNotKept = 1e300;
 
 // The idf values shared by the statements of one search.
 struct RankMemo {
-  bool enabled = false;
   bool valid = false;
   double avgdl = 0;
   std::vector<double> idf;
-
-  // Forget and stop sharing (or start: `on`).
-  void Reset(bool on) {
-    enabled = on;
-    valid = false;
-    idf.clear();
-  }
 };
 
-// Registers jobtrawl_bm25 on `db`. Returns the connection's memo (owned by
-// the connection, freed when it closes), or nullptr when FTS5 is missing.
-RankMemo* RegisterSearchRank(sqlite3* db);
+// Registers jobtrawl_bm25 on `db`; false when FTS5 is missing.
+bool RegisterSearchRank(sqlite3* db);
+
+// Binds `memo` to parameter `index` of `statement`, as jobtrawl_bm25's
+// MEMO (SQLite's pointer passing: other SQL sees NULL). `memo` must
+// outlive the statement's run.
+void BindRankMemo(sqlite3_stmt* statement, int index, RankMemo& memo);
 
 }  // namespace jobtrawl::storage
 
