@@ -502,11 +502,7 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   // bm25 (storage/search_rank.h), skipping the length lookup of rows that
   // cannot be among the `limit` best: the ranking below keeps exactly
   // those, and the function is called only for the rows it ranks.
-  // The one or two ranking statements match the same text: the first
-  // one's idf serves the second (`memo`, the parameter after the window).
-  const int memo_index = 6 + static_cast<int>(c.binds.size());
-  const std::string bm25_of_row = "jobtrawl_bm25(postings_fts, " + limit_param + ", ?" + std::to_string(memo_index) +
-                                  ", 10.0, 5.0, 2.0, 1.0, 3.0)";
+  const std::string bm25_of_row = "jobtrawl_bm25(postings_fts, " + limit_param + ", 10.0, 5.0, 2.0, 1.0, 3.0)";
   const std::string bm25 = "SELECT postings_fts.rowid AS id, " + bm25_of_row + " AS score FROM postings_fts";
   const std::string newest = " ORDER BY postings_fts.rowid DESC LIMIT " + window_param;
   const std::string filter_index = " postings p INDEXED BY postings_search_filters ON p.id = postings_fts.rowid";
@@ -531,7 +527,10 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
            "ORDER BY top.score, p.id";
   };
   const std::int64_t limit = filter.limit > 0 ? filter.limit : 20;
+  // The one or two ranking statements match the same text: the first
+  // one's idf serves the second.
   RankMemo memo;
+  const RankMemoScope memo_scope(memo);
   auto run = [&](const std::string& sql) {
     SQLite::Statement q(*db_, sql);
     q.bind(1, std::string(mark_open));
@@ -541,7 +540,6 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
     for (const Value& v : c.binds) Bind(q, i++, v);
     q.bind(i++, limit);
     if (windowed) q.bind(i, filter.rank_window);
-    BindRankMemo(q.getPreparedStatement(), memo_index, memo);
     std::vector<Row> rows;
     auto names = std::make_shared<const std::vector<std::string>>(ColumnNames(q));
     while (q.executeStep()) {

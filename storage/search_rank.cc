@@ -46,7 +46,8 @@ struct Fts5Api {
                          void (*destroy)(void*));
 };
 
-constexpr const char* kMemoType = "jobtrawl_rank_memo";  // sqlite3_bind_pointer's type
+// The memo of this thread's innermost RankMemoScope.
+thread_local RankMemo* current_memo = nullptr;
 
 // What one query (one FTS5 cursor) keeps between its rows.
 struct QueryState {
@@ -124,16 +125,15 @@ int Prepare(const Fts5ExtensionApi* api, Fts5Context* fts, RankMemo* memo, Query
 
 void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int values,
           sqlite3_value** value) {
-  if (values < 2) {
-    sqlite3_result_error(context, "jobtrawl_bm25(table, keep, memo, weights...): keep or memo is missing", -1);
+  if (values < 1) {
+    sqlite3_result_error(context, "jobtrawl_bm25(table, keep, weights...): keep is missing", -1);
     return;
   }
   QueryState* s = nullptr;
-  auto* memo = static_cast<RankMemo*>(sqlite3_value_pointer(value[1], kMemoType));
-  int rc = Prepare(api, fts, memo, &s);
+  int rc = Prepare(api, fts, current_memo, &s);
   const sqlite3_int64 keep = sqlite3_value_int64(value[0]);
-  sqlite3_value** weight = value + 2;
-  const int weights = values - 2;
+  sqlite3_value** weight = value + 1;
+  const int weights = values - 1;
   int count = 0;
   if (rc == SQLITE_OK) {
     std::fill(s->freq.begin(), s->freq.end(), 0.0);
@@ -202,8 +202,7 @@ bool RegisterSearchRank(sqlite3* db) {
   return api->xCreateFunction(api, "jobtrawl_bm25", nullptr, Rank, nullptr) == SQLITE_OK;
 }
 
-void BindRankMemo(sqlite3_stmt* statement, int index, RankMemo& memo) {
-  sqlite3_bind_pointer(statement, index, &memo, kMemoType, nullptr);
-}
+RankMemoScope::RankMemoScope(RankMemo& memo) : outer_(current_memo) { current_memo = &memo; }
+RankMemoScope::~RankMemoScope() { current_memo = outer_; }
 
 }  // namespace jobtrawl::storage

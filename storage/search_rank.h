@@ -12,7 +12,7 @@
 // length lookup of a row that cannot be among the KEEP best rows it has
 // scored so far in this query:
 //
-//   jobtrawl_bm25(fts_table, KEEP, MEMO, weight_col0, weight_col1, ...)
+//   jobtrawl_bm25(fts_table, KEEP, weight_col0, weight_col1, ...)
 //
 // The row's length is at least the sum over its columns of the end of the
 // last phrase match in that column (positions count from 0), which the
@@ -29,11 +29,11 @@
 // drops rows after it ran).
 //
 // The idf of each phrase costs a walk of the phrase's whole doclist (what
-// bm25 does once per query). MEMO is NULL or a RankMemo bound with
-// BindRankMemo: the first query that gets it keeps its idf and mean length
-// there, and the next queries given the same memo with the same number of
-// phrases use them: Reader::Search gives one to the one or two statements
-// of a search, which match the same text.
+// bm25 does once per query). While a RankMemoScope is alive on a thread,
+// the first query of jobtrawl_bm25 on that thread keeps its idf and mean
+// length in the scope's RankMemo and the next ones with the same number
+// of phrases use them: Reader::Search opens one around the one or two
+// statements of a search, which match the same text.
 //
 // Not thread-safe: like its connection, one thread at a time.
 #ifndef JOBTRAWL_STORAGE_SEARCH_RANK_H_
@@ -42,7 +42,6 @@
 #include <vector>
 
 struct sqlite3;
-struct sqlite3_stmt;
 
 namespace jobtrawl::storage {
 
@@ -60,10 +59,18 @@ struct RankMemo {
 // Registers jobtrawl_bm25 on `db`; false when FTS5 is missing.
 bool RegisterSearchRank(sqlite3* db);
 
-// Binds `memo` to parameter `index` of `statement`, as jobtrawl_bm25's
-// MEMO (SQLite's pointer passing: other SQL sees NULL). `memo` must
-// outlive the statement's run.
-void BindRankMemo(sqlite3_stmt* statement, int index, RankMemo& memo);
+// While alive, calls of jobtrawl_bm25 on this thread share `memo`
+// (which must outlive the scope). Scopes nest: the inner one wins.
+class RankMemoScope {
+ public:
+  explicit RankMemoScope(RankMemo& memo);
+  ~RankMemoScope();
+  RankMemoScope(const RankMemoScope&) = delete;
+  RankMemoScope& operator=(const RankMemoScope&) = delete;
+
+ private:
+  RankMemo* outer_;
+};
 
 }  // namespace jobtrawl::storage
 

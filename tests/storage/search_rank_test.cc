@@ -99,7 +99,7 @@ TEST(SearchRankTest, GivesBm25sScoresBitForBit) {
   for (const std::string& query : kQueries) {
     SCOPED_TRACE(query);
     SQLite::Statement q(db, std::string("SELECT rowid, bm25(postings_fts, ") + kWeights +
-                                "), jobtrawl_bm25(postings_fts, 0, NULL, " + kWeights +
+                                "), jobtrawl_bm25(postings_fts, 0, " + kWeights +
                                 ") FROM postings_fts WHERE postings_fts MATCH ?");
     q.bind(1, query);
     int rows = 0;
@@ -132,9 +132,9 @@ TEST(SearchRankTest, SkipsOnlyRowsThatCannotBeKept) {
         while (q.executeStep()) out.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getDouble());
         return out;
       };
-      EXPECT_EQ(best("jobtrawl_bm25(postings_fts, " + std::to_string(keep) + ", NULL, " + kWeights + ")"),
+      EXPECT_EQ(best("jobtrawl_bm25(postings_fts, " + std::to_string(keep) + ", " + kWeights + ")"),
                 best(std::string("bm25(postings_fts, ") + kWeights + ")"));
-      SQLite::Statement count(db, "SELECT count(*) FROM (SELECT jobtrawl_bm25(postings_fts, ?2, NULL, " + std::string(kWeights) +
+      SQLite::Statement count(db, "SELECT count(*) FROM (SELECT jobtrawl_bm25(postings_fts, ?2, " + std::string(kWeights) +
                                       ") AS score FROM postings_fts WHERE postings_fts MATCH ?1 "
                                       "ORDER BY postings_fts.rowid DESC) WHERE score = ?3");
       count.bind(1, query);
