@@ -134,7 +134,16 @@ void CurlMulti::OnTimer(long timeout_ms) {
     timer_.cancel();
     return;
   }
-  // Even a 0 ms timeout only re-arms: libcurl must not be called from here.
+  // libcurl must not be called from here, so even a 0 ms timeout waits for
+  // the event loop. That one (asked for on every added transfer) is posted
+  // rather than armed: arming the timer costs a timerfd_settime system call.
+  if (timeout_ms == 0) {
+    timer_.cancel();
+    asio::post(ioc_, [this, alive = std::weak_ptr<char>(alive_)] {
+      if (!alive.expired()) OnTimeout({});
+    });
+    return;
+  }
   timer_.expires_after(std::chrono::milliseconds(timeout_ms));
   timer_.async_wait([this, alive = std::weak_ptr<char>(alive_)](boost::system::error_code ec) {
     if (alive.expired() || ec == asio::error::operation_aborted) return;

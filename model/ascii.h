@@ -61,13 +61,17 @@ constexpr bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix)
 constexpr bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
 }
-// Position of the first match of `needle` in `s`, ignoring ASCII case;
-// npos when absent. An empty needle matches at 0.
-// Candidates are found by the first byte in either case (a library search),
-// so scanning a page for a rare needle costs little more than memchr.
-constexpr std::size_t FindIgnoreCase(std::string_view s, std::string_view needle, std::size_t from = 0) {
-  if (needle.size() > s.size() || from > s.size() - needle.size()) return std::string_view::npos;
-  if (needle.empty()) return from;
+// Position of the first match of `needle` in `s` at or after `from`,
+// ignoring ASCII case; npos when absent. An empty needle matches at `from`.
+//
+// At run time a needle of two or more bytes is found by the SIMD filter of
+// Muła ("SIMD-friendly algorithms for substring searching", 2016): sixteen
+// positions at a time are kept only where both the needle's first and last
+// bytes match in either case, and only those are compared in full. Scanning
+// a page for "<script" then costs a pass over its bytes, not a library call
+// per '<'. In constant evaluation the plain loop below runs.
+namespace detail {
+constexpr std::size_t FindIgnoreCaseLoop(std::string_view s, std::string_view needle, std::size_t from) {
   const char both[2] = {ToLower(needle[0]), ToUpper(needle[0])};
   const std::string_view firsts(both, both[0] == both[1] ? 1 : 2);
   for (std::size_t i = s.find_first_of(firsts, from); i != std::string_view::npos && i + needle.size() <= s.size();
@@ -75,6 +79,21 @@ constexpr std::size_t FindIgnoreCase(std::string_view s, std::string_view needle
     if (EqualsIgnoreCase(s.substr(i + 1, needle.size() - 1), needle.substr(1))) return i;
   }
   return std::string_view::npos;
+}
+// The run-time search (model/ascii.cc); same contract, needle.size() >= 2
+// and from + needle.size() <= s.size().
+std::size_t FindIgnoreCaseScan(std::string_view s, std::string_view needle, std::size_t from) noexcept;
+}  // namespace detail
+
+constexpr std::size_t FindIgnoreCase(std::string_view s, std::string_view needle, std::size_t from = 0) {
+  if (needle.size() > s.size() || from > s.size() - needle.size()) return std::string_view::npos;
+  if (needle.empty()) return from;
+  if consteval {
+    return detail::FindIgnoreCaseLoop(s, needle, from);
+  } else {
+    if (needle.size() == 1) return detail::FindIgnoreCaseLoop(s, needle, from);
+    return detail::FindIgnoreCaseScan(s, needle, from);
+  }
 }
 constexpr bool ContainsIgnoreCase(std::string_view s, std::string_view needle) {
   return FindIgnoreCase(s, needle) != std::string_view::npos;

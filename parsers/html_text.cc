@@ -215,6 +215,31 @@ class TextBuilder {
   bool space_ = false;
 };
 
+// What one scan writes to: a plain-text builder, a Markdown builder, or
+// both. A description needs both, and one scan of its markup gives each
+// builder exactly the calls a scan of its own would.
+class Outputs {
+ public:
+  Outputs(TextBuilder* text, TextBuilder* markdown) : text_(text), markdown_(markdown) {}
+
+  void Apply(Flow f) { Each([f](TextBuilder& b) { b.Apply(f); }); }
+  void Space() { Each([](TextBuilder& b) { b.Space(); }); }
+  void Word(std::string_view word) { Each([word](TextBuilder& b) { b.Word(word); }); }
+  void StartList(bool ordered) { Each([ordered](TextBuilder& b) { b.StartList(ordered); }); }
+  void EndList() { Each([](TextBuilder& b) { b.EndList(); }); }
+  size_t list_depth() const { return (text_ != nullptr ? text_ : markdown_)->list_depth(); }
+  TextBuilder* markdown() const { return markdown_; }
+
+ private:
+  template <typename F>
+  void Each(F f) {
+    if (text_ != nullptr) f(*text_);
+    if (markdown_ != nullptr) f(*markdown_);
+  }
+  TextBuilder* const text_;
+  TextBuilder* const markdown_;
+};
+
 // Byte classes for the text scanner.
 enum : unsigned char { kPlain, kWhite, kNewline, kMarkup, kLead };
 constexpr std::array<unsigned char, 256> kByteClass = [] {
@@ -354,9 +379,7 @@ void MarkdownInline(TextBuilder& text, std::string_view name, bool closing, std:
   }
 }
 
-template <bool kMarkdown>
-std::string Convert(std::string_view html) {
-  TextBuilder text(html.size(), kMarkdown);
+void Convert(std::string_view html, Outputs text) {
   std::vector<std::string> hrefs;  // Markdown: the open links' targets
   // In markup a newline is only white space; in plain text (no tags at all)
   // it is the author's line break and is kept.
@@ -496,18 +519,25 @@ std::string Convert(std::string_view html) {
       }
     }
     if (name == "ul" || name == "ol") closing ? text.EndList() : text.StartList(name == "ol");
-    if constexpr (kMarkdown) {
-      MarkdownInline(text, name, closing, html.substr(attrs_start, j - attrs_start), hrefs);
+    if (TextBuilder* markdown = text.markdown()) {
+      MarkdownInline(*markdown, name, closing, html.substr(attrs_start, j - attrs_start), hrefs);
     }
   }
-  return RepairMojibake(text.Take());
 }
 
 }  // namespace
 
-std::string HtmlToText(std::string_view html) { return Convert<false>(html); }
+std::string HtmlToText(std::string_view html) {
+  TextBuilder text(html.size(), false);
+  Convert(html, Outputs(&text, nullptr));
+  return RepairMojibake(text.Take());
+}
 
-std::string HtmlToMarkdown(std::string_view html) { return Convert<true>(html); }
+std::string HtmlToMarkdown(std::string_view html) {
+  TextBuilder markdown(html.size(), true);
+  Convert(html, Outputs(nullptr, &markdown));
+  return RepairMojibake(markdown.Take());
+}
 
 namespace {
 
@@ -641,14 +671,18 @@ std::string FragmentToText(std::string_view html) { return HtmlToText(FragmentMa
 
 void SetDescription(Posting& p, std::string_view html) {
   const std::string fragment = FragmentMarkup(html);
-  std::string text = HtmlToText(fragment);
-  if (text.empty()) {
+  // One scan writes both (HtmlToText and HtmlToMarkdown, each alone).
+  TextBuilder text(fragment.size(), false);
+  TextBuilder markdown(fragment.size(), true);
+  Convert(fragment, Outputs(&text, &markdown));
+  std::string plain = RepairMojibake(text.Take());
+  if (plain.empty()) {
     p.description.reset();
     p.description_markdown.reset();
     return;
   }
-  p.description = std::move(text);
-  p.description_markdown = HtmlToMarkdown(fragment);
+  p.description = std::move(plain);
+  p.description_markdown = RepairMojibake(markdown.Take());
 }
 
 std::string FragmentToMarkdown(std::string_view html) { return HtmlToMarkdown(FragmentMarkup(html)); }

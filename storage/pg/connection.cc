@@ -82,6 +82,27 @@ Ending EndingOf(std::string_view sql) {
   return Ending::kNothing;
 }
 
+}  // namespace
+
+bool IsRefusedLogin(std::string_view message) {
+  if (message.find("FATAL") == std::string_view::npos) return false;  // no answer from a server
+  static constexpr std::string_view kRefusals[] = {
+      "authentication failed",   // password, md5, SCRAM, peer, ident, ... ("... authentication failed for user")
+      "no pg_hba.conf entry",    // no rule for this host, user and database
+      "pg_hba.conf rejects",     // a "reject" rule
+      "does not exist",          // role "x" / database "x" does not exist
+      "is not permitted to log in",
+      "permission denied for database",  // no CONNECT privilege
+      "is not currently accepting connections",  // the database's datallowconn is false
+  };
+  for (std::string_view refusal : kRefusals) {
+    if (message.find(refusal) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+namespace {
+
 // Opens a session (PQconnectdbParams); the caller owns the result.
 std::expected<pg_conn*, Error> Dial(const std::string& url_text, const ConnectOptions& options) {
   const std::string timeout = std::to_string(std::max<long long>(2, options.connect_timeout.count()));
@@ -107,12 +128,9 @@ std::expected<pg_conn*, Error> Dial(const std::string& url_text, const ConnectOp
     // the password.
     std::string message = RedactPasswordIn(Trimmed(PQerrorMessage(conn)), url_text);
     PQfinish(conn);
-    // libpq gives no SQLSTATE for a refused login; the server's FATAL is
-    // in the text. Refused logins (password, database, role) stay refused.
-    const bool refused = message.find("FATAL") != std::string::npos &&
-                         message.find("starting up") == std::string::npos &&
-                         message.find("shutting down") == std::string::npos &&
-                         message.find("too many") == std::string::npos;
+    // Refused logins (password, database, role) stay refused; a server
+    // that cannot take connections yet (crash recovery included) is retried.
+    const bool refused = IsRefusedLogin(message);
     return std::unexpected(Error{"", "postgresql: cannot connect: " + message, !refused});
   }
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);

@@ -321,6 +321,19 @@ struct Migration {
   std::string_view sql;
 };
 
+// Whether a failed connection attempt's message (libpq's text: a refused
+// startup carries no SQLSTATE libpq exposes) is the server refusing this
+// login for good: a failed password or other authentication, no
+// pg_hba.conf entry, an unknown role or database, a role that may not log
+// in, no CONNECT privilege. Every other failure (no answer, the server
+// starting up, shutting down, in crash recovery, "not yet accepting
+// connections", too many clients, a standby being promoted) may pass: it is
+// transient, and the caller retries it with its backoff. The phrases are
+// the server's own (PostgreSQL's src/backend/libpq/auth.c,
+// utils/init/postinit.c, postmaster/postmaster.c) in English; a server
+// answering in another language is retried, never taken for a refusal.
+bool IsRefusedLogin(std::string_view message);
+
 // The advisory lock key migrations are run under ("jobtrawl" as ASCII).
 inline constexpr std::int64_t kMigrationLockKey = 0x6a6f62747261776cLL;
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <string_view>
+
 namespace jobtrawl::ascii {
 namespace {
 
@@ -49,6 +53,41 @@ TEST(AsciiTest, FindIgnoreCaseFindsEveryPlaceInEitherCase) {
   EXPECT_EQ(FindIgnoreCase("1-2-3", "-3"), 3u);          // a first byte without case
   EXPECT_EQ(FindIgnoreCase("caf\xC3\xA9 CAF\xC3\x89", "caf\xC3\x89"), 6u);  // bytes >= 0x80 compare exactly
   static_assert(FindIgnoreCase("JobPosting", "posting") == 3);
+}
+
+// The run-time search filters sixteen positions at a time by the needle's
+// first and last bytes; it must find exactly what a plain comparison at
+// every position finds, at block edges, near the end, and with bytes that
+// OR 0x20 maps onto a letter or onto the needle's punctuation.
+TEST(AsciiTest, FindIgnoreCaseAgreesWithAComparisonAtEveryPosition) {
+  const auto reference = [](std::string_view s, std::string_view needle, std::size_t from) {
+    for (std::size_t i = from; i + needle.size() <= s.size(); ++i) {
+      if (EqualsIgnoreCase(s.substr(i, needle.size()), needle)) return i;
+    }
+    return std::string_view::npos;
+  };
+  const std::string_view alphabet = "<sScCrRiIpPtT/\x1c\x1b\x13\x0f\x8c\xff>";
+  const std::string_view needles[] = {"<script", "</SCRIPT", "ld+json", "ab", "<s", "t>", "\x1cs"};
+  std::uint32_t state = 12345;
+  const auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  for (int round = 0; round < 4000; ++round) {
+    std::string s(next() % 70, ' ');
+    for (char& c : s) c = alphabet[next() % alphabet.size()];
+    for (std::string_view needle : needles) {
+      if (next() % 3 == 0 && s.size() >= needle.size()) {
+        std::string planted(needle);
+        for (char& c : planted) c = next() % 2 ? ToUpper(c) : c;
+        s.replace(next() % (s.size() - needle.size() + 1), needle.size(), planted);
+      }
+      for (std::size_t from = 0; from <= s.size() + 1; from += 1 + next() % 7) {
+        ASSERT_EQ(FindIgnoreCase(s, needle, from), reference(s, needle, from))
+            << "needle " << needle << " from " << from << " in " << s;
+      }
+    }
+  }
 }
 
 TEST(AsciiTest, TrimDefaultsToAsciiWhitespace) {

@@ -200,5 +200,26 @@ TEST(CharsetTest, HeaderAndMetaParsing) {
   EXPECT_EQ(CharsetFromMeta(std::string(1100, ' ') + "<meta charset=\"latin1\">"), "");
 }
 
+// IsValidUtf8 skips ASCII sixteen and eight bytes at a time: a bad or cut
+// sequence must be found wherever it falls against those blocks.
+TEST(CharsetTest, IsValidUtf8FindsABadSequenceAtEveryOffset) {
+  for (size_t length = 1; length <= 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      std::string s(length, 'a');
+      s[at] = '\xC3';  // a lead byte: valid only with a continuation after it
+      EXPECT_FALSE(IsValidUtf8(s)) << length << " " << at;
+      if (at + 1 < length) {
+        s[at + 1] = '\xA9';
+        EXPECT_TRUE(IsValidUtf8(s)) << length << " " << at;
+        s[at + 1] = '\xFF';
+        EXPECT_FALSE(IsValidUtf8(s)) << length << " " << at;
+      }
+      s.assign(length, 'a');
+      s[at] = '\x80';  // a continuation byte alone
+      EXPECT_FALSE(IsValidUtf8(s)) << length << " " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace jobtrawl::parsers

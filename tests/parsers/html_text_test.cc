@@ -195,6 +195,34 @@ TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
   }
 }
 
+// SetDescription writes text and Markdown in one scan; each must be what
+// the converter of that output alone writes, markup of every kind included.
+TEST(SetDescriptionTest, OneScanWritesWhatEachConverterAloneWrites) {
+  const std::string_view cases[] = {
+      "<h2>About <b>us</b></h2><p>We build <a href=\"https://example.com/x(y)\">tools</a> &amp; "
+      "<em>care</em>.</p><ul><li>C++ <code>std::vector&lt;int&gt;</code></li><li>Nested<ol><li>one</li>"
+      "<li>two</li></ol></li></ul><p>Line<br>break<br/><br>twice</p>",
+      "Plain text\r\nwith lines\n\nand a paragraph &nbsp; and * stars _ and [brackets]",
+      "<table><tr><td>a</td><td>b</td></tr></table><pre>x  y</pre><script>var a = '<p>';</script>"
+      "<!-- comment --><![CDATA[<b>cdata</b>]]> a < b > c <a href=\"/relative\">rel</a>",
+      "&lt;p&gt;Escaped &lt;strong&gt;once&lt;/strong&gt;&lt;/p&gt;",
+      "<b></b><i> </i><p>Caf\xC3\x83\xC2\xA9 mojibake \xC3\xA2\xE2\x82\xAC\xE2\x84\xA2</p>",
+      "",
+  };
+  for (std::string_view html : cases) {
+    Posting p;
+    SetDescription(p, html);
+    const std::string text = FragmentToText(html);
+    if (text.empty()) {
+      EXPECT_FALSE(p.description.has_value()) << html;
+      EXPECT_FALSE(p.description_markdown.has_value()) << html;
+      continue;
+    }
+    EXPECT_EQ(p.description.value_or("<none>"), text) << html;
+    EXPECT_EQ(p.description_markdown.value_or("<none>"), FragmentToMarkdown(html)) << html;
+  }
+}
+
 TEST(SetDescriptionTest, UnwrappingEscapedMarkupStaysLinear) {
   // Many CDATA openers without a closer, or references escaped over and
   // over, cost work linear in the field: four times the input at most eight

@@ -112,6 +112,42 @@ TEST_F(PgTest, ConnectFailuresAreErrorsNamingTheCause) {
   }
 }
 
+// A connection the server turns away while it cannot take sessions (crash
+// recovery after `pg_ctl stop -m immediate`, start-up, shutdown, too many
+// clients, a standby being promoted) is transient: the writer holds its
+// batches and retries. Only a refusal of this login is not. The messages
+// are libpq's text for the server's FATAL replies (PostgreSQL 15).
+TEST(PgConnectRefusalTest, OnlyARefusedLoginIsNotTransient) {
+  const std::string at = "connection to server at \"127.0.0.1\", port 5432 failed: ";
+  for (const char* passing : {
+           "FATAL:  the database system is in recovery mode",
+           "FATAL:  the database system is not yet accepting connections\nDETAIL:  Consistent recovery state has not been yet reached.",
+           "FATAL:  the database system is not accepting connections\nDETAIL:  Hot standby mode is disabled.",
+           "FATAL:  the database system is starting up",
+           "FATAL:  the database system is shutting down",
+           "FATAL:  sorry, too many clients already",
+           "FATAL:  remaining connection slots are reserved for non-replication superuser connections",
+           "FATAL:  terminating connection due to administrator command",
+           "Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?",
+           "server closed the connection unexpectedly",
+       }) {
+    EXPECT_FALSE(IsRefusedLogin(at + passing)) << passing;
+  }
+  for (const char* refused : {
+           "FATAL:  password authentication failed for user \"postgres\"",
+           "FATAL:  Peer authentication failed for user \"jobtrawl\"",
+           "FATAL:  no pg_hba.conf entry for host \"127.0.0.1\", user \"x\", database \"y\", no encryption",
+           "FATAL:  pg_hba.conf rejects connection for host \"127.0.0.1\", user \"x\", database \"y\"",
+           "FATAL:  role \"nobody\" does not exist",
+           "FATAL:  database \"no_such_db\" does not exist",
+           "FATAL:  role \"reader\" is not permitted to log in",
+           "FATAL:  permission denied for database \"jobs\"\nDETAIL:  User does not have CONNECT privilege.",
+           "FATAL:  database \"jobs\" is not currently accepting connections",
+       }) {
+    EXPECT_TRUE(IsRefusedLogin(at + refused)) << refused;
+  }
+}
+
 TEST_F(PgTest, ParametersRoundTrip) {
   // Every value comes back as sent: NULL, int64 extremes, doubles that
   // text would lose, quotes and backslashes, non-ASCII text, 4 MB of text.
