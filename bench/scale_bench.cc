@@ -2,7 +2,7 @@
 //
 //   jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D]
 //                        [--report-every K] [--search-runs R] [--keep]
-//                        [--sql STATEMENT]...
+//                        [--sql STATEMENT]... [--pg URL]
 //
 // 1. Generates N postings (bench/posting_gen.h: Zipf-weighted English
 //    words, companies with their own introduction, benefits and four
@@ -31,6 +31,10 @@
 //    Search, the code `jobtrawl search` runs (20 results, snippets), each
 //    run R times (default 5) on one open Reader, p50/p95/max.
 //
+// --pg URL runs step 5 through PostgreSQL: the database is copied into
+// URL (replacing its jobtrawl rows; e.g. a server of scripts/pg-test-server)
+// and searched there (storage/pg/reader.h: tsvector + GIN).
+//
 // --sql runs a statement on the writer's connection before the ingest
 // (to try a PRAGMA, or to see what a trigger costs by dropping it).
 //
@@ -48,7 +52,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -58,6 +64,10 @@
 #include "bench/posting_gen.h"
 #include "storage/reader.h"
 #include "storage/store.h"
+#ifdef JOBTRAWL_BENCH_PG
+#include "storage/pg/reader.h"
+#include "storage/pg/sqlite_copy.h"
+#endif
 
 namespace {
 
@@ -196,7 +206,11 @@ std::string Describe(const BenchQuery& q) {
 // `runs` times on one open Reader; p50/p95/max over all runs and each
 // query's median. Gives the postings their countries, remote flags, dates
 // and closings first (kSpreadSql).
-int SearchLatency(const std::filesystem::path& path, int runs, std::int64_t rank_window) {
+// With `pg_url`, the database is first copied into that PostgreSQL
+// database (storage/pg/sqlite_copy.h, replacing what it holds) and the
+// queries run through storage::pg::PgReader::Search (tsvector + GIN).
+int SearchLatency(const std::filesystem::path& path, int runs, std::int64_t rank_window,
+                  const std::string& pg_url) {
   {
     auto store = Must(storage::PostingStore::Open(path, {}), "open for the filters' columns");
     auto& db = store->database();
@@ -207,7 +221,28 @@ int SearchLatency(const std::filesystem::path& path, int runs, std::int64_t rank
       std::printf("spread_filter_columns_rows %d  seconds %.1f\n", changed, Seconds(Clock::now() - t0));
     }
   }
-  auto reader = Must(storage::Reader::Open(path), "open reader");
+  std::function<std::expected<std::vector<storage::Row>, Error>(const storage::PostingFilter&)> search;
+  std::unique_ptr<storage::Reader> reader;
+#ifdef JOBTRAWL_BENCH_PG
+  std::unique_ptr<storage::pg::PgReader> pg_reader;
+  if (!pg_url.empty()) {
+    const auto t0 = Clock::now();
+    Must(storage::pg::CopySqliteToPostgres(path, pg_url, {.replace = true}), "copy into PostgreSQL");
+    std::printf("pg_copy_seconds %.1f\n", Seconds(Clock::now() - t0));
+    pg_reader = Must(storage::pg::PgReader::Open(pg_url), "open PostgreSQL reader");
+    search = [&](const storage::PostingFilter& f) { return pg_reader->Search(f, "", ""); };
+    std::printf("backend postgresql\n");
+  }
+#else
+  if (!pg_url.empty()) {
+    std::cerr << "scale_bench: --pg needs a build with libpq\n";
+    return 2;
+  }
+#endif
+  if (!search) {
+    reader = Must(storage::Reader::Open(path), "open reader");
+    search = [&](const storage::PostingFilter& f) { return reader->Search(f, "", ""); };
+  }
   SQLite::Database since(path.string(), SQLite::OPEN_READONLY);  // --since against the newest first_seen
   std::vector<double> ms, cpu_ms;
   std::printf("rank_window %lld\n", static_cast<long long>(rank_window));
@@ -231,7 +266,7 @@ int SearchLatency(const std::filesystem::path& path, int runs, std::int64_t rank
     for (int r = 0; r < runs; ++r) {
       const auto t0 = Clock::now();
       const double c0 = CpuSeconds();
-      rows = Must(reader->Search(filter, "", ""), "search " + q.match).size();
+      rows = Must(search(filter), "search " + q.match).size();
       mine_cpu.push_back((CpuSeconds() - c0) * 1000.0);
       mine.push_back(Seconds(Clock::now() - t0) * 1000.0);
     }
@@ -260,6 +295,7 @@ int main(int argc, char** argv) {
   bool keep = false;
   bool search_only = false;  // search a kept database, no ingest
   std::int64_t rank_window = storage::PostingFilter::kDefaultRankWindow;
+  std::string pg_url;  // search through PostgreSQL (a copy of the database)
   std::vector<std::string> setup_sql;  // run on the writer's connection before the ingest (experiments)
   std::filesystem::path path = std::filesystem::temp_directory_path() / "jobtrawl-scale-bench.db";
   for (int i = 1; i < argc; ++i) {
@@ -280,17 +316,18 @@ int main(int argc, char** argv) {
     else if (a == "--search-only") search_only = true;
     else if (a == "--rank-window") rank_window = std::stoll(value());
     else if (a == "--sql") setup_sql.push_back(value());
+    else if (a == "--pg") pg_url = value();
     else {
       std::cerr << "usage: jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D] "
                    "[--report-every K] [--search-runs R] [--keep] [--sql STATEMENT]...\n"
-                   "       jobtrawl_scale_bench --search-only --db FILE [--search-runs R] [--rank-window W]\n";
+                   "       jobtrawl_scale_bench --search-only --db FILE [--search-runs R] [--rank-window W] [--pg URL]\n";
       return 2;
     }
   }
   auto remove = [&] {
     for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   };
-  if (search_only) return SearchLatency(path, search_runs, rank_window);
+  if (search_only) return SearchLatency(path, search_runs, rank_window, pg_url);
   remove();
 
   std::cout << "postings " << total << "  dedup_distance " << distance << "  db " << path.string() << '\n';
@@ -402,7 +439,7 @@ int main(int argc, char** argv) {
   std::printf("db_bytes %llu\n", static_cast<unsigned long long>(bytes));
   std::printf("db_bytes_per_posting %.0f\n", double(bytes) / double(listings));
 
-  if (search_runs > 0) SearchLatency(path, search_runs, rank_window);
+  if (search_runs > 0) SearchLatency(path, search_runs, rank_window, pg_url);
   if (!keep) remove();
   return 0;
 }

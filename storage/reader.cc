@@ -11,6 +11,7 @@
 
 #include "model/clock.h"
 #include "model/date_time.h"
+#include "storage/search_rank.h"
 #include "storage/sqlite_file.h"
 #include "storage/store.h"
 
@@ -378,6 +379,9 @@ std::expected<std::unique_ptr<Reader>, Error> Reader::Open(const std::filesystem
         std::to_string(LatestSchemaVersion()) +
         ". Run `jobtrawl crawl` or the service once: they upgrade it in place"));
   }
+  if (!RegisterSearchRank(db->getHandle())) {
+    return std::unexpected(Error::Storage("cannot read " + name + ": this SQLite has no FTS5 (jobtrawl_bm25)"));
+  }
   return std::unique_ptr<Reader>(new Reader(std::move(db)));
 }
 
@@ -495,7 +499,10 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   const std::string window_param = "?" + std::to_string(5 + c.binds.size());
   const bool windowed = filter.rank_window > 0;
   const bool filtered = !c.sql.empty();
-  const std::string bm25_of_row = "bm25(postings_fts, 10.0, 5.0, 2.0, 1.0, 3.0)";
+  // bm25 (storage/search_rank.h), skipping the length lookup of rows that
+  // cannot be among the `limit` best: the ranking below keeps exactly
+  // those, and the function is called only for the rows it ranks.
+  const std::string bm25_of_row = "jobtrawl_bm25(postings_fts, " + limit_param + ", 10.0, 5.0, 2.0, 1.0, 3.0)";
   const std::string bm25 = "SELECT postings_fts.rowid AS id, " + bm25_of_row + " AS score FROM postings_fts";
   const std::string newest = " ORDER BY postings_fts.rowid DESC LIMIT " + window_param;
   const std::string filter_index = " postings p INDEXED BY postings_search_filters ON p.id = postings_fts.rowid";
@@ -520,6 +527,10 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
            "ORDER BY top.score, p.id";
   };
   const std::int64_t limit = filter.limit > 0 ? filter.limit : 20;
+  // The one or two ranking statements match the same text: the first
+  // one's idf serves the second.
+  RankMemo memo;
+  const RankMemoScope memo_scope(memo);
   auto run = [&](const std::string& sql) {
     SQLite::Statement q(*db_, sql);
     q.bind(1, std::string(mark_open));
