@@ -465,7 +465,12 @@ std::expected<std::vector<Row>, Error> Reader::Search(const PostingFilter& filte
   };
   std::string ceiling_sql;
   std::optional<std::int64_t> ceiling;
+  // One read transaction for the bounds and both ranking statements: the
+  // second reuses the first's idf (RankMemo), which must be of the same
+  // index, not of one a commit in between changed.
+  std::optional<SQLite::Transaction> read;
   try {
+    read.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
     if (filter.state == PostingFilter::State::kClosed) {
       SQLite::Statement newest_closed(
           *db_, "SELECT max(id) FROM postings INDEXED BY postings_closed WHERE closed_at IS NOT NULL");

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace jobtrawl::storage {
 namespace {
@@ -58,6 +60,7 @@ struct QueryState {
   std::vector<int> extent;     // this row's least length of each column
   // The best (score, rowid) pairs so far, a max-heap: front() the worst.
   std::vector<std::pair<double, std::int64_t>> best;
+  std::unordered_set<std::int64_t> kept;  // the rowids in `best`
 };
 
 int CountRow(const Fts5ExtensionApi*, Fts5Context*, void* user_data) {
@@ -175,14 +178,18 @@ void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* contex
   if (keep > 0) {
     const std::pair<double, std::int64_t> entry{score, rowid};
     // A row scored twice (should SQLite evaluate the call again) counts once.
-    const bool seen = std::any_of(s->best.begin(), s->best.end(), [&](const auto& b) { return b.second == rowid; });
+    // (A set, not a scan of `best`: KEEP is the caller's limit, unbounded.)
+    const bool seen = s->kept.contains(rowid);
     if (!seen && !full) {
       s->best.push_back(entry);
       std::push_heap(s->best.begin(), s->best.end());
+      s->kept.insert(rowid);
     } else if (!seen && entry < s->best.front()) {
       std::pop_heap(s->best.begin(), s->best.end());
+      s->kept.erase(s->best.back().second);
       s->best.back() = entry;
       std::push_heap(s->best.begin(), s->best.end());
+      s->kept.insert(rowid);
     }
   }
   sqlite3_result_double(context, score);
