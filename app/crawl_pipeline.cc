@@ -343,6 +343,10 @@ std::expected<CrawlSummary, Error> RunCrawl(asio::io_context& ioc, const config:
         r.message = "did not finish within the shutdown grace period";
       }
     }
+    // Interrupted during a database outage: parse threads may wait on the
+    // writer's full queue while it waits for the database. It gives up now
+    // (what it holds is lost and logged), so they end.
+    if (summary.interrupted) writer.StopWaitingForDatabase();
     pool.join();
     *on_lease_lost = nullptr;
     *on_committed = nullptr;

@@ -252,14 +252,28 @@ std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<
       backoff = options_.retry_base;
     }
     if (!failure || !failure->transient) return failure;
-    if (unreachable) {
+    // Held through an outage, but not while stopping: then an unreachable
+    // database is a transient failure like any other, within the budget.
+    if (unreachable && !Stopping()) {
       if (!AwaitDatabase(*failure)) return gave_up_;
       continue;
     }
-    if (Now() + backoff > deadline) return failure;
+    if (Now() + backoff > deadline) {
+      // Stopping, and the database still cannot be reached after a whole
+      // budget: the writes still queued are given up at once (lost, and
+      // said so once) rather than each waiting its own budget.
+      if (unreachable) gave_up_ = Error::Storage("the writer stopped while the database was unavailable: " +
+                                                 failure->message);
+      return failure;
+    }
     std::this_thread::sleep_for(backoff);  // the writer's own thread: nobody else waits on it
     backoff *= 2;
   }
+}
+
+bool StoreWriter::Stopping() const {
+  std::lock_guard lock(mu_);
+  return stopping_;
 }
 
 bool StoreWriter::AwaitDatabase(const Error& why) {
@@ -278,7 +292,8 @@ bool StoreWriter::AwaitDatabase(const Error& why) {
   // The connection's own backoff says when reopening it is next tried; a
   // stop ends the wait (and the outage's writes) at once.
   const auto wait = std::max(options_.retry_base, store_->ReconnectWait());
-  if (!cv_.wait_for(lock, wait, [&] { return stopping_ || abandon_; })) return true;
+  cv_.wait_for(lock, wait, [&] { return stopping_ || abandon_; });
+  if (!abandon_) return true;  // try again (a stop: within the budget from now on)
   Error e = Error::Storage("the writer stopped while the database was unavailable: " + why.message);
   gave_up_ = std::move(e);
   return false;
@@ -714,11 +729,16 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
   if (!failure) {
     merge(delta);
   } else {
-    // One by one, so a single bad job costs only itself.
+    // One by one, so a single bad job costs only itself; but not a batch
+    // whose COMMIT may have been applied (its reply lost, the server unable
+    // to say): written again, its postings would count as unchanged, its
+    // errors twice, and its finished run as failed for a lease it released.
+    // Its jobs are reported failed with that message instead.
+    const bool maybe_applied = store_->CommitOutcomeUnknown();
     for (Job& job : batch) {
       if (job.kind == Job::Kind::kOpen) continue;
       std::unordered_map<RunId, Tally> one;
-      job.failure = Transact(std::span<Job>(&job, 1), one, deadline);
+      job.failure = maybe_applied ? failure : Transact(std::span<Job>(&job, 1), one, deadline);
       if (!job.failure) {
         merge(one);
         continue;

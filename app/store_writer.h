@@ -267,6 +267,7 @@ class StoreWriter {
   // An outage (`why`): noted (once), then waits until the connection may
   // reconnect. False when the writer is stopping: it gives up.
   bool AwaitDatabase(const Error& why);
+  bool Stopping() const;
   std::chrono::steady_clock::time_point Now() const;
   Run* FindRun(RunId id);
 

@@ -885,6 +885,7 @@ void PostingStore::FlushSearchBatch() {
 }
 
 std::expected<void, Error> PostingStore::Begin() {
+  commit_outcome_unknown_ = false;  // of the transaction begun now
   if (auto f = Fault("begin")) return std::unexpected(*f);
   return Guard("begin", [&] {
     conn_->Begin();
@@ -900,14 +901,22 @@ std::expected<void, Error> PostingStore::Begin() {
 
 std::expected<void, Error> PostingStore::Commit() {
   if (auto f = Fault("commit")) return std::unexpected(*f);
+  commit_outcome_unknown_ = false;
   return Guard("commit", [&] {
     // The queue is emptied before COMMIT: every commit leaves postings_fts
     // matching postings.
     if (search_batch_) FlushSearchBatch();
-    conn_->Commit();
+    try {
+      conn_->Commit();
+    } catch (const sql::Exception& e) {
+      commit_outcome_unknown_ = e.sqlstate() == "08007";
+      throw;
+    }
     search_batch_ = false;
   });
 }
+
+bool PostingStore::CommitOutcomeUnknown() const { return commit_outcome_unknown_; }
 
 void PostingStore::Rollback() noexcept {
   conn_->Rollback();

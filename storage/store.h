@@ -246,6 +246,11 @@ class PostingStore {
   // because the database cannot be reached (an outage), not because of
   // what it asked. Always true on SQLite.
   bool Connected() const;
+  // PostgreSQL: the last Commit() failed because the connection was lost
+  // during the COMMIT and the server could not say whether it was applied
+  // (SQLSTATE 08007, storage/pg/connection.h): its writes may be stored.
+  // Running them again could apply them twice. Always false on SQLite.
+  bool CommitOutcomeUnknown() const;
 
   // The id of the source with this name, inserting it if new. `kind` is
   // the config's (never a guess); a stored kind changes only when the
@@ -459,6 +464,7 @@ class PostingStore {
   // Inside Begin()..Commit(): new postings are queued in fts_pending and
   // indexed for search in one statement at Commit() (schema v11).
   bool search_batch_ = false;
+  bool commit_outcome_unknown_ = false;  // CommitOutcomeUnknown()
   void StartSearchBatch();
   void FlushSearchBatch();
 };
