@@ -94,7 +94,10 @@ TEST_F(PgSchemaTest, RefusesADatabaseNewerThanTheBuild) {
 TEST_F(PgSchemaTest, EveryTableAndColumnOfSqliteInTheSameOrderAndType) {
   SQLite::Statement tables(*sqlite_,
                            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                           "AND name NOT LIKE 'postings_fts%' ORDER BY name");
+                           "AND name NOT LIKE 'postings_fts%' "
+                           // SQLite's alone (schema v21): PostgreSQL's identity
+                           // sequences never hand out an id twice.
+                           "AND name <> 'id_high_water' ORDER BY name");
   int checked = 0;
   while (tables.executeStep()) {
     const std::string table = tables.getColumn(0).getString();
