@@ -306,9 +306,11 @@ TEST_P(AlertsTest, PostingAfterANewestPostingMergedAwayGetsAnIdAndAlertOfItsOwn)
                              "services, on-call rotations and the dashboards the operations team reads.";
   Posting first = Job("1", "Platform Engineer");
   first.description = shared;
+  first.company_key = "acme";  // what matching reads (normalize/ sets them in a crawl)
+  first.title_family = "platform engineer";
   Store({first}, {everything}, "2026-12-01T10:00:00Z", "acme");
   // The same job on another board, its text too different to be matched yet: a posting of its own.
-  Posting copy = Job("1", "Platform Engineer");
+  Posting copy = first;
   copy.url = "https://board.example.net/1";
   copy.description = "Knit sweaters for the winter market, dye wool by hand and run the shop's stall on "
                      "Saturdays; no engineering involved whatsoever, only yarn and patience.";

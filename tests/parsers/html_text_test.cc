@@ -181,7 +181,7 @@ TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
       {"Write &amp;lt;div&amp;gt; tags", "Write <div> tags", "Write <div> tags"},
       {"Wrap it in a &lt;span class=\"x\"&gt; first", "Wrap it in a <span class=\"x\"> first",
        "Wrap it in a <span class=\"x\"> first"},
-      {"Intro&lt;br&gt;More", "Intro\nMore", "Intro  \nMore"},
+      {"Intro&lt;br&gt;More", "Intro\nMore", "Intro\\\nMore"},
       {"Build &lt;b&gt;dashboards&lt;/b&gt;.", "Build dashboards.", "Build **dashboards**."},
       {"<![CDATA[unclosed", "unclosed", "unclosed"},
       // Markup escaped with numeric references, once or twice (HTML 13.2.5.80).

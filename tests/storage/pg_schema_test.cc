@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -83,6 +84,29 @@ TEST_F(PgSchemaTest, MigratesOnceAndASecondRunChangesNothing) {
   auto third = MigrateSchema(other);
   ASSERT_TRUE(third.has_value()) << third.error().message;
   EXPECT_EQ(Count(*pg_, "SELECT max(version) FROM schema_version"), LatestPgSchemaVersion());
+}
+
+TEST_F(PgSchemaTest, Version21WritesTitleFamiliesInTheMatchingSpelling) {
+  // SQLite's v21 on PostgreSQL: "mgr" is "manager" and "&" "and" in the
+  // stored title families and keys, word by word; other words stay.
+  Connection fresh = Connect(::jobtrawl::testing::SharedPgServer().CreateDatabase());
+  const std::span<const Migration> all = SchemaMigrations();
+  auto before = Migrate(fresh, all.first(all.size() - 1));
+  ASSERT_TRUE(before.has_value()) << before.error().message;
+  ASSERT_EQ(*before, 20);
+  Must(fresh.Exec("INSERT INTO postings (id, url, content_hash, first_seen, last_seen, title_family, title_key) "
+                  "VALUES (1, 'u', 'h', 't', 't', 'engineering mgr', 'engineering mgr (python)'), "
+                  "(2, 'u', 'h', 't', 't', 'mgr mgr & & ops', 'r&d mgrs'), "
+                  "(3, 'u', 'h', 't', 't', NULL, NULL)"));
+  auto after = MigrateSchema(fresh);
+  ASSERT_TRUE(after.has_value()) << after.error().message;
+  Result rows = Must(fresh.Exec("SELECT coalesce(title_family, 'NULL') || '|' || coalesce(title_key, 'NULL') "
+                                "FROM postings ORDER BY id"));
+  std::vector<std::string> got;
+  for (int r = 0; r < rows.Rows(); ++r) got.push_back(rows.Text(r, 0).value_or(""));
+  EXPECT_EQ(got, (std::vector<std::string>{"engineering manager|engineering manager (python)",
+                                           "manager manager and and ops|r&d mgrs", "NULL|NULL"}));
+  EXPECT_EQ(Count(fresh, "SELECT count(*) FROM revisions"), 0);
 }
 
 TEST_F(PgSchemaTest, RefusesADatabaseNewerThanTheBuild) {
