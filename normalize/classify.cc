@@ -302,8 +302,15 @@ TitleKeys TitleKeysOfUncached(std::string_view title) {
     if (kept.empty()) {
       for (std::string_view w : words) kept.emplace_back(w);
     }
+    // One spelling per word, the one dedup matching reads
+    // (storage/dedup.h MatchedTitleFamily): analysts group by the family.
     std::string out;
-    for (const std::string& w : kept) AppendJoined(out, w, " ");
+    for (const std::string& w : kept) {
+      std::string_view word = w;
+      if (word == "mgr") word = "manager";
+      if (word == "&") word = "and";
+      AppendJoined(out, word, " ");
+    }
     return out;
   };
   TitleKeys keys;

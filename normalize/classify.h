@@ -34,6 +34,8 @@ struct TitleKeys {
   std::string key;     // for matching: folded; gender markers, seniority words, level numbers,
                        // remote and location suffixes dropped; qualifiers such as "(Python)" kept
   std::string family;  // for grouping: the key without qualifiers ("backend engineer")
+  // Both in one spelling per word, the one dedup matching reads: "mgr" is
+  // "manager" and "&" "and" ("Sr. Engineering Mgr": "engineering manager").
 };
 TitleKeys TitleKeysOf(std::string_view title);
 

@@ -598,9 +598,14 @@ std::string WithoutCdataMarkers(std::string_view text) {
   return out;
 }
 
-// Does `text` hold HTML markup: a comment, a CDATA section, or a tag of an
-// element descriptions use? "vector<int>" and "List<String>" hold none.
-bool HasHtmlMarkup(std::string_view text) {
+// Is `text` (a tagless field once unescaped) HTML markup escaped as a
+// whole, not text that speaks of markup? It is when it holds a comment, a
+// CDATA section, an end tag or a line break (<br>, <hr>) of an element
+// descriptions use, or begins with such a tag: escaped markup closes what
+// it opens, or is one element. "Write <div> tags" names a tag in a
+// sentence and stays text, as in a field with tags (HTML reads its
+// "&lt;div&gt;" as text); "vector<int>" and "List<String>" name no element.
+bool IsEscapedHtmlMarkup(std::string_view text) {
   static constexpr std::string_view kElements[] = {
       "a",     "abbr",   "address", "article", "aside", "b",      "big",    "blockquote", "body",
       "br",    "center", "cite",    "code",    "dd",    "del",    "div",    "dl",         "dt",
@@ -617,7 +622,9 @@ bool HasHtmlMarkup(std::string_view text) {
     while (j < rest.size() && ascii::IsAlnum(rest[j]) && j - start < 12) ++j;
     if (j == start || (j < rest.size() && rest[j] != '>' && rest[j] != '/' && !ascii::IsSpace(rest[j]))) continue;
     const std::string name = ascii::ToLower(rest.substr(start, j - start));
-    if (std::find(std::begin(kElements), std::end(kElements), name) != std::end(kElements)) return true;
+    if (std::find(std::begin(kElements), std::end(kElements), name) == std::end(kElements)) continue;
+    const bool first = text.find_first_not_of(" \t\r\n") == i;
+    if (first || start == 1 || name == "br" || name == "hr") return true;
   }
   return false;
 }
@@ -631,7 +638,7 @@ std::string FragmentMarkup(std::string_view html) {
     // decodes to HTML markup is unescaped, not text about types.
     if (s.find('<') == std::string::npos && s.find('&') != std::string::npos) {
       std::string decoded = DecodeEntities(s);
-      if (HasHtmlMarkup(decoded)) {
+      if (IsEscapedHtmlMarkup(decoded)) {
         s = std::move(decoded);
         continue;
       }

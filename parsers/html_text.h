@@ -46,10 +46,12 @@ std::string HtmlToText(std::string_view html);
 std::string HtmlToMarkdown(std::string_view html);
 
 // The markup of an HTML field escaped more levels deep than its container
-// (RSS, Atom, JSON) needs: markup escaped as text ("&lt;p&gt;...",
-// "&#60;p&#62;...") is unescaped when it then holds HTML markup (a tag of an
-// HTML element, a comment or a CDATA section; "vector&lt;int&gt;" is text
-// and stays), and references escaped twice ("&amp;amp;", "&amp;lt;") once,
+// (RSS, Atom, JSON) needs: a field without tags whose text is markup
+// escaped as a whole ("&lt;p&gt;...", "&#60;p&#62;...") is unescaped: it
+// then begins with a tag of an HTML element, or holds an end tag, a line
+// break (<br>, <hr>), a comment or a CDATA section. Text that only names a
+// tag ("Write &lt;div&gt; tags") or a type ("vector&lt;int&gt;") stays
+// text. References escaped twice ("&amp;amp;", "&amp;lt;") are unescaped once,
 // up to four levels. A CDATA section left in the markup ("<![CDATA[...]]>",
 // escaped in XML) is read by HtmlToText and HtmlToMarkdown as its content,
 // where HTML would see a comment. Other fragments are returned unchanged.

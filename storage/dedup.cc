@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "storage/simhash.h"
+#include "storage/store.h"
 
 namespace jobtrawl::storage::internal {
 namespace {
@@ -306,8 +307,11 @@ struct Deduper::Statements {
                           "updated_at = CASE WHEN content_hash IS NOT DISTINCT FROM (SELECT content_hash FROM "
                           "listing_copies WHERE listing_id = ?1) THEN updated_at ELSE ?3 END "
                           "WHERE id = ?2")),
-        insert_from_copy(db.Prepare(std::string("INSERT INTO postings (") + kContentColumns +
+        // SQLite: an id never used before (schema v21), not SQLite's largest + 1.
+        insert_from_copy(db.Prepare(std::string("INSERT INTO postings (") +
+                                 (db.engine() == sql::Engine::kSqlite ? "id, " : "") + kContentColumns +
                                  ", first_seen, last_seen, canonical_listing_id) SELECT " +
+                                 (db.engine() == sql::Engine::kSqlite ? NextSqliteId("postings") + ", " : "") +
                                  kContentColumns +
                                  ", ?2, ?2, CAST(?1 AS bigint) FROM listing_copies WHERE listing_id = ?1 "
                                  "RETURNING id")),

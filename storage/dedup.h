@@ -61,7 +61,9 @@ std::string TitleLevelWords(std::string_view title);
 // What two listings' titles must agree on: `title_family` (from
 // normalize/) with "mgr" read as "manager" and "&" as "and", after
 // TitleLevelWords(title) ("staff engineering manager"). nullopt when the
-// family is absent or empty.
+// family is absent or empty. normalize::TitleKeysOf stores families in
+// that spelling too (schema v21 rewrote older rows), so a stored family
+// and its matched one differ only by the level words.
 std::optional<std::string> MatchedTitleFamily(const std::optional<std::string>& title_family,
                                               const std::optional<std::string>& title);
 

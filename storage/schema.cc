@@ -644,12 +644,93 @@ CREATE INDEX listings_features_stale ON listings(features_version) WHERE feature
 // node_sources and the nodes' lease ttl (storage/pg/work_queue.h).
 constexpr std::string_view kV20 = "-- PostgreSQL only: node_sources, nodes.lease_ttl (storage/pg/work_queue.h)\n";
 
-constexpr std::array<std::string_view, 20> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,  kV9,  kV10,
-                                                          kV11, kV12, kV13, kV14, kV15, kV16, kV17, kV18, kV19, kV20};
+// Version 21 (review of issue 12): ids are never used twice, and title
+// families are stored in the spelling matching reads.
+//
+// SQLite gives a new row the largest rowid + 1, so a posting merged away
+// (the only rows jobtrawl deletes besides pruned alerts) freed its id for
+// the next new posting when it was the newest: the new posting's "new"
+// alert key (jobtrawl:ALERT:new:ID) was the old one's, so its alert was
+// skipped as already queued. AUTOINCREMENT would need every table rebuilt
+// (postings is most of the database, and dropping it with foreign keys on
+// deletes every listing), so id_high_water keeps the largest id each table
+// ever deleted instead, and the store gives new rows an id past both
+// (NextSqliteId). It starts at the largest id in use or named by an alert
+// key, the most that can be known of ids freed before. An insert that
+// would take a freed id anyway is refused. listings and alert_outbox get
+// the same: their ids are referenced (canonical_listing_id,
+// listing_copies, dedup_splits; a deliverer's claims), and alerts are
+// pruned. crawl_runs, crawl_errors and revisions lose rows only with their
+// source or posting, whose ids are kept.
+//
+// Title families: "mgr" is "manager" and "&" "and" in title_family and
+// title_key (normalize::TitleKeysOf), as dedup matching read them; rows
+// stored before are rewritten word by word (each word between its own
+// pair of spaces, so "mgr mgr" becomes "manager manager").
+constexpr std::string_view kV21 = R"sql(
+CREATE TABLE id_high_water (
+  name  TEXT PRIMARY KEY,
+  id    INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO id_high_water (name, id) VALUES
+  ('postings', max(coalesce((SELECT max(id) FROM postings), 0),
+                   coalesce((SELECT max(posting_id) FROM alert_outbox), 0),
+                   coalesce((SELECT max(CAST(substr(idempotency_key,
+                                                    length(rtrim(idempotency_key, '0123456789')) + 1) AS INTEGER))
+                             FROM alert_outbox WHERE event = 'new'), 0))),
+  ('listings', coalesce((SELECT max(id) FROM listings), 0)),
+  ('alert_outbox', coalesce((SELECT max(id) FROM alert_outbox), 0));
+CREATE TRIGGER postings_high_water AFTER DELETE ON postings BEGIN
+  UPDATE id_high_water SET id = OLD.id WHERE name = 'postings' AND id < OLD.id;
+END;
+CREATE TRIGGER listings_high_water AFTER DELETE ON listings BEGIN
+  UPDATE id_high_water SET id = OLD.id WHERE name = 'listings' AND id < OLD.id;
+END;
+CREATE TRIGGER alert_outbox_high_water AFTER DELETE ON alert_outbox BEGIN
+  UPDATE id_high_water SET id = OLD.id WHERE name = 'alert_outbox' AND id < OLD.id;
+END;
+CREATE TRIGGER postings_id_unused AFTER INSERT ON postings
+  WHEN NEW.id <= (SELECT id FROM id_high_water WHERE name = 'postings') BEGIN
+  SELECT RAISE(ABORT, 'postings.id: this id was used before (id_high_water)');
+END;
+CREATE TRIGGER listings_id_unused AFTER INSERT ON listings
+  WHEN NEW.id <= (SELECT id FROM id_high_water WHERE name = 'listings') BEGIN
+  SELECT RAISE(ABORT, 'listings.id: this id was used before (id_high_water)');
+END;
+CREATE TRIGGER alert_outbox_id_unused AFTER INSERT ON alert_outbox
+  WHEN NEW.id <= (SELECT id FROM id_high_water WHERE name = 'alert_outbox') BEGIN
+  SELECT RAISE(ABORT, 'alert_outbox.id: this id was used before (id_high_water)');
+END;
+
+UPDATE postings SET
+  title_family = trim(replace(replace(replace(' ' || replace(title_family, ' ', '  ') || ' ',
+                                              ' mgr ', ' manager '), ' & ', ' and '), '  ', ' ')),
+  title_key = trim(replace(replace(replace(' ' || replace(title_key, ' ', '  ') || ' ',
+                                           ' mgr ', ' manager '), ' & ', ' and '), '  ', ' '))
+  WHERE ' ' || title_family || ' ' LIKE '% mgr %' OR ' ' || title_family || ' ' LIKE '% & %'
+     OR ' ' || title_key || ' ' LIKE '% mgr %' OR ' ' || title_key || ' ' LIKE '% & %';
+UPDATE listing_copies SET
+  title_family = trim(replace(replace(replace(' ' || replace(title_family, ' ', '  ') || ' ',
+                                              ' mgr ', ' manager '), ' & ', ' and '), '  ', ' ')),
+  title_key = trim(replace(replace(replace(' ' || replace(title_key, ' ', '  ') || ' ',
+                                           ' mgr ', ' manager '), ' & ', ' and '), '  ', ' '))
+  WHERE ' ' || title_family || ' ' LIKE '% mgr %' OR ' ' || title_family || ' ' LIKE '% & %'
+     OR ' ' || title_key || ' ' LIKE '% mgr %' OR ' ' || title_key || ' ' LIKE '% & %';
+)sql";
+
+constexpr std::array<std::string_view, 21> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,
+                                                          kV8,  kV9,  kV10, kV11, kV12, kV13, kV14,
+                                                          kV15, kV16, kV17, kV18, kV19, kV20, kV21};
 
 }  // namespace
 
 int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+std::string NextSqliteId(std::string_view table) {
+  const std::string t(table);
+  return std::string("(SELECT max(coalesce((SELECT max(id) FROM ") + t +
+         "), 0), coalesce((SELECT id FROM id_high_water WHERE name = '" + t + "'), 0)) + 1)";
+}
 
 std::expected<void, Error> Migrate(SQLite::Database& db, int target_version) {
   try {

@@ -484,11 +484,12 @@ struct PostingStore::Statements {
                          "l.simhash, l.features_version, l.seniority "
                          "FROM listings l JOIN postings p ON p.id = l.posting_id "
                          "WHERE l.source_id = ? AND l.key = ?")),
-        insert_posting(db.Prepare(std::string("INSERT INTO postings (") + kPostingFields +
+        // SQLite: an id never used before (schema v21), not SQLite's largest + 1.
+        insert_posting(db.Prepare(std::string("INSERT INTO postings (") + (sqlite ? "id, " : "") + kPostingFields +
                                ", content_hash, first_seen, last_seen, description_markdown" +
                                NormalizedColumns() +
-                               ", canonical_listing_id) VALUES "
-                               "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+                               ", canonical_listing_id) VALUES (" + (sqlite ? NextSqliteId("postings") + ", " : "") +
+                               "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
                                "?17,?18,?18,?20" +
                                NormalizedValues() + ", ?" + std::to_string(kCanonicalParameter) + ") RETURNING id")),
         update_posting(db.Prepare("UPDATE postings SET " + NormalizedAssignments() +
@@ -509,7 +510,7 @@ struct PostingStore::Statements {
                            "content_hash, first_seen, last_seen, company_key, title_family, cities, "
                            "simhash, band0, band1, band2, band3, features_version, seniority, id) "
                            "VALUES (?1,?2,?3,?4,?5,?6,?7,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)")),
-        next_listing_id(db.Prepare(sqlite ? "SELECT coalesce(max(id), 0) + 1 FROM listings"
+        next_listing_id(db.Prepare(sqlite ? std::string("SELECT ") + NextSqliteId("listings")
                                           // Several writers at once: the identity's sequence
                                           // hands each its own id (max + 1 would collide).
                                           : "SELECT nextval(pg_get_serial_sequence('listings', 'id'))")),
@@ -1607,8 +1608,13 @@ std::expected<int, Error> PostingStore::EnqueueAlerts(std::span<const AlertRule>
       StartSearchBatch();
     }
     auto event = conn_->Cached("SELECT event FROM " + fresh + " WHERE id = ?");
-    auto insert = conn_->Cached("INSERT INTO alert_outbox (alert, event, posting_id, idempotency_key, "
-                             "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING");
+    // SQLite: an id never used before (schema v21; delivered rows are pruned).
+    auto insert = conn_->Cached(
+        pg ? "INSERT INTO alert_outbox (alert, event, posting_id, idempotency_key, "
+             "created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING"
+           : std::string("INSERT INTO alert_outbox (id, alert, event, posting_id, idempotency_key, created_at, "
+                         "next_attempt_at) VALUES (") +
+                 NextSqliteId("alert_outbox") + ", ?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING");
     int added = 0;
     for (const AlertRule& rule : rules) {
       if (!rule.postings) continue;
@@ -1655,9 +1661,14 @@ std::expected<int, Error> PostingStore::EnqueueAlarm(std::span<const AlertRule> 
                                                      std::string_view payload, std::string_view now) {
   if (auto f = Fault("enqueue alerts")) return std::unexpected(*f);
   return Guard("cannot add an alarm to the outbox", [&]() -> int {
-    auto insert = conn_->Cached("INSERT INTO alert_outbox (alert, event, payload, idempotency_key, "
-                             "created_at, next_attempt_at) VALUES (?1, 'degraded', ?2, ?3, ?4, ?4) "
-                             "ON CONFLICT DO NOTHING");
+    auto insert = conn_->Cached(
+        db_ == nullptr ? "INSERT INTO alert_outbox (alert, event, payload, idempotency_key, "
+                         "created_at, next_attempt_at) VALUES (?1, 'degraded', ?2, ?3, ?4, ?4) "
+                         "ON CONFLICT DO NOTHING"
+                       // SQLite: an id never used before (schema v21).
+                       : std::string("INSERT INTO alert_outbox (id, alert, event, payload, idempotency_key, "
+                                     "created_at, next_attempt_at) VALUES (") +
+                             NextSqliteId("alert_outbox") + ", ?1, 'degraded', ?2, ?3, ?4, ?4) ON CONFLICT DO NOTHING");
     int added = 0;
     for (const AlertRule& rule : rules) {
       if (!rule.alarms) continue;

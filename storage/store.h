@@ -473,6 +473,14 @@ class PostingStore {
 // in its own transaction. Exposed so tests can build an older schema.
 std::expected<void, Error> Migrate(SQLite::Database& db, int target_version);
 
+// The id a new row of `table` ("postings", "listings" or "alert_outbox")
+// is given on SQLite, as a parenthesized scalar subquery: past every id in
+// use and every id ever deleted (schema v21, id_high_water), so an id is
+// never used twice. SQLite alone would give the largest id in use + 1,
+// the id of the newest row if it was deleted. PostgreSQL's identity
+// sequences never hand out an id twice.
+std::string NextSqliteId(std::string_view table);
+
 }  // namespace jobtrawl::storage
 
 #endif  // JOBTRAWL_STORAGE_STORE_H_

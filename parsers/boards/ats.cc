@@ -307,40 +307,70 @@ void Workable(const json::value& root, const Response& response, Extracted& out)
 
 namespace {
 
-// ---- SmartRecruiters: {offset, limit, totalFound, content: [...]} pages ----
+// ---- SmartRecruiters: {offset, limit, totalFound, content: [...]} pages
+// of GET /v1/companies/{id}/postings, and one posting of
+// GET /v1/companies/{id}/postings/{postingId} (the same fields, and its
+// text in jobAd.sections, applyUrl, postingUrl, active) ----
+void SmartRecruitersPosting(const json::object& j, const Response& response, Extracted& out) {
+  const std::string_view url = response.url;
+  if (const json::value* active = Get(j, "active"); active != nullptr && active->is_bool() && !active->get_bool()) {
+    ++out.skipped;
+    return;
+  }
+  Posting p;
+  p.external_id = Text(Get(j, "id"));
+  p.title = Text(Get(j, "name"));
+  std::string company_id;
+  if (const json::object* c = Object(Get(j, "company"))) {
+    p.company = Text(Get(*c, "name"));
+    company_id = Text(Get(*c, "identifier")).value_or("");
+  }
+  if (const json::object* l = Object(Get(j, "location"))) {
+    p.location = JoinPlace({Text(Get(*l, "city")), Text(Get(*l, "region")), Text(Get(*l, "country"))});
+    p.country = Text(Get(*l, "country"));
+    p.remote = WorkplaceFlags(Get(*l, "remote"), Get(*l, "hybrid"), nullptr);
+    if (auto full = Text(Get(*l, "fullLocation"))) p.location = full;
+  }
+  if (const json::object* d = Object(Get(j, "department"))) p.department = Text(Get(*d, "label"));
+  if (const json::object* t = Object(Get(j, "typeOfEmployment"))) {
+    if (auto label = Text(Get(*t, "label"))) p.employment_type = EmploymentType(*label);
+  }
+  p.date_posted = Text(Get(j, "releasedDate"));
+  // The posting endpoint's text: the job ad's sections, each under its title.
+  if (const json::object* ad = Object(Get(j, "jobAd"))) {
+    if (const json::object* sections = Object(Get(*ad, "sections"))) {
+      std::string html;
+      for (std::string_view name : {"companyDescription", "jobDescription", "qualifications", "additionalInformation"}) {
+        if (const json::object* section = Object(Get(*sections, name))) {
+          AppendHtml(html, Get(*section, "text"), Text(Get(*section, "title")).value_or(""));
+        }
+      }
+      SetDescription(p, html);
+    }
+  }
+  // The same URL from the list and the posting endpoint: one listing.
+  if (!company_id.empty() && p.external_id) {
+    p.url = CanonicalUrl("https://jobs.smartrecruiters.com/" + company_id + "/" + *p.external_id)
+                .value_or(std::string(url));
+  } else if (auto posting_url = Link(Get(j, "postingUrl"), url)) {
+    p.url = *posting_url;
+  } else {
+    p.url = std::string(url);
+  }
+  p.apply_url = Link(Get(j, "applyUrl"), url);
+  Keep(std::move(p), response, out);
+}
+
 void SmartRecruitersPage(const json::object& page, const Response& response, Extracted& out) {
   const std::string_view url = response.url;
   const json::array* content = Array(Get(page, "content"));
-  if (content == nullptr) return;
+  if (content == nullptr) {
+    // Not a page: the posting endpoint's one posting.
+    if (Get(page, "id") != nullptr && Get(page, "name") != nullptr) SmartRecruitersPosting(page, response, out);
+    return;
+  }
   for (const json::value& v : *content) {
-    const json::object* j = Object(&v);
-    if (j == nullptr) continue;
-    Posting p;
-    p.external_id = Text(Get(*j, "id"));
-    p.title = Text(Get(*j, "name"));
-    std::string company_id;
-    if (const json::object* c = Object(Get(*j, "company"))) {
-      p.company = Text(Get(*c, "name"));
-      company_id = Text(Get(*c, "identifier")).value_or("");
-    }
-    if (const json::object* l = Object(Get(*j, "location"))) {
-      p.location = JoinPlace({Text(Get(*l, "city")), Text(Get(*l, "region")), Text(Get(*l, "country"))});
-      p.country = Text(Get(*l, "country"));
-      p.remote = WorkplaceFlags(Get(*l, "remote"), Get(*l, "hybrid"), nullptr);
-      if (auto full = Text(Get(*l, "fullLocation"))) p.location = full;
-    }
-    if (const json::object* d = Object(Get(*j, "department"))) p.department = Text(Get(*d, "label"));
-    if (const json::object* t = Object(Get(*j, "typeOfEmployment"))) {
-      if (auto label = Text(Get(*t, "label"))) p.employment_type = EmploymentType(*label);
-    }
-    p.date_posted = Text(Get(*j, "releasedDate"));
-    if (!company_id.empty() && p.external_id) {
-      p.url = CanonicalUrl("https://jobs.smartrecruiters.com/" + company_id + "/" + *p.external_id)
-                  .value_or(std::string(url));
-    } else {
-      p.url = std::string(url);
-    }
-    Keep(std::move(p), response, out);
+    if (const json::object* j = Object(&v)) SmartRecruitersPosting(*j, response, out);
   }
   // The next page, while the offset has not passed what was found.
   auto offset = Number(Get(page, "offset"));
@@ -369,7 +399,12 @@ void SmartRecruiters(const json::value& root, const Response& response, Extracte
 
 // ---- Recruitee: {"offers": [...]} ----
 void Recruitee(const json::value& root, const Response& response, Extracted& out) {
-  for (const json::object* j : Entries(root, "offers")) {
+  std::vector<const json::object*> offers = Entries(root, "offers");
+  // GET /api/offers/{slug}: {"offer": {...}}, the one offer.
+  if (const json::object* o = Object(&root); offers.empty() && o != nullptr) {
+    if (const json::object* one = Object(Get(*o, "offer"))) offers.push_back(one);
+  }
+  for (const json::object* j : offers) {
     if (auto status = Text(Get(*j, "status")); status && *status != "published") {
       ++out.skipped;
       continue;

@@ -484,9 +484,37 @@ CREATE INDEX listings_features_stale ON listings(features_version) WHERE feature
 // Version 20: the fleet's second migration (storage/pg/work_queue.h):
 // node_sources (each node's source list), nodes.lease_ttl and
 // nodes.source_list.
-const std::array<Migration, 6>& Migrations() {
-  static const std::array<Migration, 6> migrations = {
-      {{15, kV15}, {16, kV16}, {17, V17()}, {18, kV18}, {19, kV19}, {20, WorkQueueSchemaSqlV2()}}};
+// Version 21: SQLite's version 21. Title families (and title keys) in the
+// spelling dedup matching reads: "mgr" is "manager", "&" "and"
+// (normalize::TitleKeysOf); rows stored before are rewritten word by word.
+// SQLite's id_high_water has no counterpart: identity sequences never hand
+// out an id twice (and `jobtrawl migrate` starts them past SQLite's high
+// water, storage/pg/sqlite_copy.cc).
+constexpr std::string_view kV21 = R"sql(
+UPDATE postings SET
+  title_family = trim(replace(replace(replace(' ' || replace(title_family, ' ', '  ') || ' ',
+                                              ' mgr ', ' manager '), ' & ', ' and '), '  ', ' ')),
+  title_key = trim(replace(replace(replace(' ' || replace(title_key, ' ', '  ') || ' ',
+                                           ' mgr ', ' manager '), ' & ', ' and '), '  ', ' '))
+  WHERE ' ' || title_family || ' ' LIKE '% mgr %' OR ' ' || title_family || ' ' LIKE '% & %'
+     OR ' ' || title_key || ' ' LIKE '% mgr %' OR ' ' || title_key || ' ' LIKE '% & %';
+UPDATE listing_copies SET
+  title_family = trim(replace(replace(replace(' ' || replace(title_family, ' ', '  ') || ' ',
+                                              ' mgr ', ' manager '), ' & ', ' and '), '  ', ' ')),
+  title_key = trim(replace(replace(replace(' ' || replace(title_key, ' ', '  ') || ' ',
+                                           ' mgr ', ' manager '), ' & ', ' and '), '  ', ' '))
+  WHERE ' ' || title_family || ' ' LIKE '% mgr %' OR ' ' || title_family || ' ' LIKE '% & %'
+     OR ' ' || title_key || ' ' LIKE '% mgr %' OR ' ' || title_key || ' ' LIKE '% & %';
+)sql";
+
+const std::array<Migration, 7>& Migrations() {
+  static const std::array<Migration, 7> migrations = {{{15, kV15},
+                                                       {16, kV16},
+                                                       {17, V17()},
+                                                       {18, kV18},
+                                                       {19, kV19},
+                                                       {20, WorkQueueSchemaSqlV2()},
+                                                       {21, kV21}}};
   return migrations;
 }
 

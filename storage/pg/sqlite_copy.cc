@@ -250,9 +250,19 @@ std::expected<std::vector<CopiedTable>, jobtrawl::Error> CopySqliteToPostgres(co
         }
 
         if (t.identity) {
-          // The next id a writer gets is past every copied one.
+          // The next id a writer gets is past every copied one, and past
+          // every id SQLite deleted (schema v21, id_high_water): an id is
+          // never used twice, also across the move.
+          std::int64_t high_water = 0;
+          {
+            SQLite::Statement hw(lite, "SELECT id FROM id_high_water WHERE name = ?");
+            hw.bind(1, t.name);
+            if (hw.executeStep()) high_water = hw.getColumn(0).getInt64();
+          }
           auto seq = c->Exec("SELECT setval(pg_get_serial_sequence('" + std::string(t.name) +
-                             "', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM " + t.name);
+                                 "', 'id'), greatest(coalesce(max(id), 0), $1::bigint, 1), "
+                                 "greatest(coalesce(max(id), 0), $1::bigint) > 0) FROM " + t.name,
+                             {Value{high_water}});
           if (!seq) return std::unexpected(Failure("cannot set the ids of " + std::string(t.name), seq.error()));
         }
         const std::int64_t in_sqlite = lite.execAndGet("SELECT count(*) FROM " + std::string(t.name)).getInt64();

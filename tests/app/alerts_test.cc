@@ -187,12 +187,12 @@ class AlertsTest : public storage::testing::BackendTest {
 
   // Stores `postings` as the writer does, with `rules` applied in the same transaction.
   void Store(const std::vector<Posting>& postings, const std::vector<storage::AlertRule>& rules,
-             const std::string& now = "2026-12-01T10:00:00Z") {
+             const std::string& now = "2026-12-01T10:00:00Z", const std::string& source_name = "acme") {
     auto store = storage::PostingStore::Open(db_);
     ASSERT_TRUE(store.has_value()) << store.error().message;
     ASSERT_TRUE((*store)->CaptureFreshPostings().has_value());
     ASSERT_TRUE((*store)->Begin().has_value());
-    auto source = (*store)->EnsureSource("acme", "html", now);
+    auto source = (*store)->EnsureSource(source_name, "html", now);
     ASSERT_TRUE(source.has_value());
     ASSERT_TRUE((*store)->Upsert(*source, postings, now).has_value());
     auto added = (*store)->EnqueueAlerts(rules, now);
@@ -294,6 +294,61 @@ TEST_P(AlertsTest, ReopenedPostingIsAlertedAgainWithAKeyOfItsOwn) {
   Store({Job("1", "Platform Engineer")}, {everything}, "2026-12-03T10:00:00Z");
   EXPECT_THAT(Column("SELECT event FROM alert_outbox ORDER BY id"), ElementsAre("new", "reopened"));
   EXPECT_THAT(Column("SELECT count(DISTINCT idempotency_key) FROM alert_outbox"), ElementsAre("2"));
+}
+
+TEST_P(AlertsTest, PostingAfterANewestPostingMergedAwayGetsAnIdAndAlertOfItsOwn) {
+  // Issue 12 review: SQLite gave a new row the largest id + 1, so the id of
+  // the newest posting, freed when it was merged into another, went to the
+  // next new posting; its "new" key (jobtrawl:ALERT:new:ID) was the merged
+  // one's and it was never queued. Ids are never used twice (schema v21).
+  storage::AlertRule everything{.name = "all"};
+  const std::string shared = "Build the platform that moves parcels across the country: queues, routing "
+                             "services, on-call rotations and the dashboards the operations team reads.";
+  Posting first = Job("1", "Platform Engineer");
+  first.description = shared;
+  first.company_key = "acme";  // what matching reads (normalize/ sets them in a crawl)
+  first.title_family = "platform engineer";
+  Store({first}, {everything}, "2026-12-01T10:00:00Z", "acme");
+  // The same job on another board, its text too different to be matched yet: a posting of its own.
+  Posting copy = first;
+  copy.url = "https://board.example.net/1";
+  copy.description = "Knit sweaters for the winter market, dye wool by hand and run the shop's stall on "
+                     "Saturdays; no engineering involved whatsoever, only yarn and patience.";
+  Store({copy}, {everything}, "2026-12-01T11:00:00Z", "board");
+  ASSERT_THAT(Column("SELECT count(*) FROM postings"), ElementsAre("2"));
+  const std::string merged_id = Column("SELECT max(id) FROM postings").at(0);
+  // The board's text now matches: its listing joins the first posting, and
+  // the newest posting (its undelivered alert queued) is deleted.
+  copy.description = shared;
+  Store({copy}, {everything}, "2026-12-01T12:00:00Z", "board");
+  ASSERT_THAT(Column("SELECT count(*) FROM postings"), ElementsAre("1"));
+  ASSERT_THAT(Column("SELECT count(*) FROM postings WHERE id = " + merged_id), ElementsAre("0"));
+
+  Store({Job("2", "Designer")}, {everything}, "2026-12-01T13:00:00Z", "acme");
+  const std::vector<std::string> designer = Column("SELECT id FROM postings WHERE title = 'Designer'");
+  ASSERT_EQ(designer.size(), 1u);
+  EXPECT_NE(designer[0], merged_id);
+  EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE event = 'new' AND posting_id = " + designer[0]),
+              ElementsAre("1"));
+
+  const std::filesystem::path out = dir_ / "got.jsonl";
+  config::AlertConfig command{.name = "all", .command = {"sh", "-c", "cat >> \"$0\"", out.string()}};
+  auto delivery = AlertDelivery::Open(db_, Options({command}));
+  ASSERT_TRUE(delivery.has_value());
+  auto flushed = (*delivery)->FlushFor(std::chrono::seconds(20));
+  ASSERT_TRUE(flushed.has_value());
+  EXPECT_EQ(flushed->pending, 0);
+  std::ifstream in(out);
+  std::vector<std::string> got;
+  for (std::string line; std::getline(in, line);) {
+    const boost::json::object event = boost::json::parse(line).as_object();
+    got.push_back(std::string(event.at("posting").at("title").as_string()) + " " +
+                  std::string(event.at("idempotency_key").as_string()));
+  }
+  // The merged-away posting's alert delivers nothing (not the Designer); each posting once.
+  const std::string first_id = Column("SELECT id FROM postings WHERE title = 'Platform Engineer'").at(0);
+  EXPECT_THAT(got, UnorderedElementsAre("Platform Engineer jobtrawl:all:new:" + first_id,
+                                        "Designer jobtrawl:all:new:" + designer[0]));
 }
 
 TEST_P(AlertsTest, OnlyTheCapturingConnectionNotesPostings) {

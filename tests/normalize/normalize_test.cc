@@ -417,6 +417,41 @@ TEST(LocationTest, AQualifierWithSeveralReadingsTakesTheOneTheCityAgreesWith) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
 
+TEST(LocationTest, ARegionCodeThatIsAlsoACountryCodeIsReadByItsCity) {
+  // Issue 11 review: "Chur, GR" read as Greece. Many canton, province and
+  // state codes are ISO 3166-1 codes too (Swiss GR, FR, SG, NE; Spanish AR,
+  // CL, GA, MC; Canadian PE, SK; Indian BR, TN, MP): a city known in that
+  // region decides, and the country reading stays for the rest.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Chur, GR", "Chur|GR|CH"},
+      {"Athens, GR", "Athens||GR"},
+      {"Fribourg, FR", "Fribourg|FR|CH"},
+      {"Paris, FR", "Paris||FR"},
+      {"St. Gallen, SG", "St. Gallen|SG|CH"},
+      {"Singapore, SG", "||SG"},
+      {"Neuchâtel, NE", "Neuchâtel|NE|CH"},
+      {"Aarau, AG", "Aarau|AG|CH"},
+      {"Schaffhausen, SH", "Schaffhausen|SH|CH"},
+      {"Frauenfeld, TG", "Frauenfeld|TG|CH"},
+      {"Zaragoza, AR", "Zaragoza|AR|ES"},
+      {"Buenos Aires, AR", "Buenos Aires||AR"},
+      {"Valladolid, CL", "Valladolid|CL|ES"},
+      {"Vigo, GA", "Vigo|GA|ES"},
+      {"Murcia, MC", "Murcia|MC|ES"},
+      {"Charlottetown, PE", "Charlottetown|PE|CA"},
+      {"Saskatoon, SK", "Saskatoon|SK|CA"},
+      {"Patna, BR", "Patna|BR|IN"},
+      {"Chennai, TN", "Chennai|TN|IN"},
+      {"Bhopal, MP", "Bhopal|MP|IN"},
+      {"Adelaide, SA", "Adelaide|SA|AU"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
 TEST(SeniorityTest, ALevelNumberAtTheEndOfAPartCounts) {
   // A level number is the title's level at the end of the title or of a
   // part of it: a place or remote suffix after it does not hide it (review

@@ -160,6 +160,53 @@ TEST(BoardApiTest, SmartRecruitersPagesOnUntilTotalFound) {
   EXPECT_TRUE(last.links.empty());
 }
 
+TEST(BoardApiTest, SmartRecruitersPostingEndpointGivesThePostingWithItsText) {
+  // Issue 11 review: GET /v1/companies/{id}/postings/{postingId}, the
+  // documented Posting shape (no "content" list: one posting, its text in
+  // jobAd.sections), gave no posting. Saved shape:
+  // tests/fixtures/boards/smartrecruiters-posting-detail.json.
+  const std::string body =
+      jobtrawl::testing::ReadFile(JOBTRAWL_SOURCE_DIR "/tests/fixtures/boards/smartrecruiters-posting-detail.json");
+  ASSERT_FALSE(body.empty());
+  Extracted x = Read(SourceKind::kSmartRecruiters, body,
+                     "https://api.smartrecruiters.com/v1/companies/AcmeCorp/postings/744000012345678");
+  ASSERT_EQ(x.postings.size(), 1u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.external_id, "744000012345678");
+  EXPECT_EQ(p.title, "Backend Developer (Java)");
+  EXPECT_EQ(p.company, "Acme Corp");
+  EXPECT_EQ(p.department, "Engineering");
+  EXPECT_EQ(p.location, "Zurich, ZH, Switzerland");
+  EXPECT_EQ(p.remote, "hybrid");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");
+  EXPECT_EQ(p.date_posted, "2026-11-20T09:15:00.000Z");
+  // The list's URL for the same posting, so both are one listing.
+  EXPECT_EQ(p.url, "https://jobs.smartrecruiters.com/AcmeCorp/744000012345678");
+  EXPECT_EQ(p.apply_url, "https://jobs.smartrecruiters.com/AcmeCorp/744000012345678-backend-developer-java-?oga=true");
+  ASSERT_TRUE(p.description.has_value());
+  EXPECT_THAT(*p.description, ::testing::HasSubstr("Design and run the services that route parcels."));
+  EXPECT_THAT(*p.description, ::testing::HasSubstr("Qualifications"));
+  EXPECT_THAT(*p.description, ::testing::HasSubstr("Two days a week in the office."));
+  EXPECT_TRUE(x.links.empty());
+
+  // A posting the board took down answers active: false.
+  Extracted gone = Read(SourceKind::kSmartRecruiters,
+                        R"({"id":"1","name":"Old job","company":{"identifier":"AcmeCorp","name":"Acme Corp"},"active":false})");
+  EXPECT_TRUE(gone.postings.empty());
+  EXPECT_EQ(gone.skipped, 1);
+}
+
+TEST(BoardApiTest, RecruiteeOfferEndpointGivesTheOffer) {
+  // The same kind on Recruitee: GET /api/offers/{slug} answers {"offer": {...}}.
+  Extracted x = Read(SourceKind::kRecruitee, R"({"offer":{"id":511215,"status":"published","title":"Software Engineer",
+      "company_name":"Hotjar","description":"<p>Build.</p>","location":"Remote","country_code":"MT",
+      "careers_url":"https://careers.hotjar.com/o/software-engineer"}})",
+                     "https://hotjar.recruitee.com/api/offers/software-engineer");
+  ASSERT_EQ(x.postings.size(), 1u);
+  EXPECT_EQ(x.postings[0].title, "Software Engineer");
+  EXPECT_EQ(x.postings[0].url, "https://careers.hotjar.com/o/software-engineer");
+}
+
 TEST(BoardApiTest, RecruiteeOffers) {
   Extracted x = Read(SourceKind::kRecruitee, R"({"offers":[
       {"id":511215,"status":"published","title":"Software Engineer","company_name":"Hotjar",

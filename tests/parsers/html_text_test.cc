@@ -174,6 +174,15 @@ TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
       // Not escaping: "&amp;" before a word that is no reference, and text about markup.
       {"<p>Tom &amp; Jerry; AT&amp;T</p>", "Tom & Jerry; AT&T", "Tom & Jerry; AT&T"},
       {"<p>Write &lt;div&gt; tags</p>", "Write <div> tags", "Write <div> tags"},
+      // The same sentence in a field without tags, and escaped once more
+      // (issue 11 review): text naming a tag, not markup escaped as a whole
+      // (which begins with a tag, or closes one, or breaks lines).
+      {"Write &lt;div&gt; tags", "Write <div> tags", "Write <div> tags"},
+      {"Write &amp;lt;div&amp;gt; tags", "Write <div> tags", "Write <div> tags"},
+      {"Wrap it in a &lt;span class=\"x\"&gt; first", "Wrap it in a <span class=\"x\"> first",
+       "Wrap it in a <span class=\"x\"> first"},
+      {"Intro&lt;br&gt;More", "Intro\nMore", "Intro\\\nMore"},
+      {"Build &lt;b&gt;dashboards&lt;/b&gt;.", "Build dashboards.", "Build **dashboards**."},
       {"<![CDATA[unclosed", "unclosed", "unclosed"},
       // Markup escaped with numeric references, once or twice (HTML 13.2.5.80).
       {"&#60;p&#62;Build dashboards in SQL and Python.&#60;/p&#62;", "Build dashboards in SQL and Python.",

@@ -400,6 +400,83 @@ TEST(TitleLevelWordsTest, OneSpellingPerLevelWordWhereItIsALevel) {
   EXPECT_EQ(internal::MatchedTitleFamily(std::nullopt, std::string("Staff Engineer")), std::nullopt);
 }
 
+TEST(TitleFamilyTest, StoredFamilyIsSpelledAsMatchingReadsIt) {
+  // Issue 12 review: postings.title_family kept "engineering mgr" while
+  // matching read "Mgr" as "Manager"; analysts group by the stored family
+  // (docs/analysts.md), so it is stored in the matching's spelling.
+  struct Case {
+    const char* title;
+    const char* family;
+    const char* key;
+  };
+  const Case kCases[] = {
+      {"Engineering Mgr", "engineering manager", "engineering manager"},
+      {"Sr. Engineering Mgr.", "engineering manager", "engineering manager"},
+      {"Engineering Manager", "engineering manager", "engineering manager"},
+      {"Research & Development Manager", "research and development manager", "research and development manager"},
+      {"Sales & Marketing Mgr", "sales and marketing manager", "sales and marketing manager"},
+      {"R&D Engineer", "r&d engineer", "r&d engineer"},
+  };
+  for (const Case& c : kCases) {
+    Posting p;
+    p.title = c.title;
+    p.url = "https://example.com/1";
+    normalize::NormalizePosting(p, {.fetched_at = sys_days{2026y / 11 / 27}, .country = ""});
+    EXPECT_EQ(p.title_family, c.family) << c.title;
+    EXPECT_EQ(p.title_key, c.key) << c.title;
+    // Matching adds the level words and changes no word of the family.
+    EXPECT_EQ(internal::MatchedTitleFamily(p.title_family, std::nullopt), p.title_family) << c.title;
+  }
+}
+
+TEST(TitleFamilyTest, MigrationRewritesStoredFamiliesInTheMatchingSpelling) {
+  // Schema v21: rows stored before are rewritten, word by word; other words stay.
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("jobtrawl-family-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(Migrate(db, 20).has_value());
+    db.exec("INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'a', 'html', 't0')");
+    const char* families[][2] = {{"engineering mgr", "engineering mgr (python)"},
+                                 {"mgr mgr & & ops", "mgr mgr & & ops"},
+                                 {"sales & marketing mgr", "sales & marketing mgr emea"},
+                                 {"r&d mgrs engineer", "r&d mgrs engineer"},
+                                 {"backend engineer", "backend engineer"}};
+    int id = 0;
+    for (const auto& f : families) {
+      ++id;
+      SQLite::Statement insert(db, "INSERT INTO postings (id, url, content_hash, first_seen, last_seen, "
+                                   "title_family, title_key) VALUES (?, 'u', 'h', 't0', 't0', ?, ?)");
+      insert.bind(1, id);
+      insert.bind(2, f[0]);
+      insert.bind(3, f[1]);
+      insert.exec();
+      db.exec("INSERT INTO listings (id, posting_id, source_id, key, url, content_hash, first_seen, last_seen) "
+              "VALUES (" + std::to_string(id) + ", " + std::to_string(id) + ", 1, 'k" + std::to_string(id) +
+              "', 'u', 'h', 't0', 't0')");
+      db.exec("INSERT INTO listing_copies (listing_id, title_family, title_key, content_hash) SELECT id, "
+              "title_family, title_key, content_hash FROM postings WHERE id = " + std::to_string(id));
+    }
+    ASSERT_TRUE(Migrate(db, LatestSchemaVersion()).has_value());
+    const std::vector<std::string> want = {"engineering manager|engineering manager (python)",
+                                           "manager manager and and ops|manager manager and and ops",
+                                           "sales and marketing manager|sales and marketing manager emea",
+                                           "r&d mgrs engineer|r&d mgrs engineer",
+                                           "backend engineer|backend engineer"};
+    for (const char* table : {"postings", "listing_copies"}) {
+      SQLite::Statement q(db, std::string("SELECT title_family || '|' || title_key FROM ") + table +
+                                  " ORDER BY rowid");
+      std::vector<std::string> got;
+      while (q.executeStep()) got.push_back(q.getColumn(0).getString());
+      EXPECT_EQ(got, want) << table;
+    }
+    // Rewritten in place: no revision, no change of content.
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM revisions").getInt(), 0);
+  }
+  std::filesystem::remove(path);
+}
+
 // Every listing in a posting that exists, at most one per source; every
 // posting has listings, shows one of them, and keeps the others' content.
 void ExpectConsistentGrouping(Store& s) {

@@ -293,6 +293,30 @@ TEST_F(PgCopyTest, CopiesEveryTableRowForRowKeepingIds) {
                           "AND posting_id = " + std::to_string(*added.Int64(0, 0)))).Int64(0, 0), 1);
 }
 
+TEST_F(PgCopyTest, IdsSqliteFreedAreNeverHandedOutAfterTheCopy) {
+  // docs/schema.md "Ids" (v21): ids SQLite deleted (a posting merged away,
+  // pruned alerts) stay used after the move: each identity starts past
+  // SQLite's id_high_water, not only past the largest id copied.
+  std::int64_t postings_high = 0;
+  std::int64_t outbox_high = 0;
+  {
+    SQLite::Database lite(db_.string(), SQLite::OPEN_READWRITE);
+    postings_high = lite.execAndGet("SELECT max(id) FROM postings").getInt64() + 10;
+    outbox_high = lite.execAndGet("SELECT coalesce(max(id), 0) FROM alert_outbox").getInt64() + 5;
+    lite.exec("UPDATE id_high_water SET id = " + std::to_string(postings_high) + " WHERE name = 'postings'");
+    lite.exec("UPDATE id_high_water SET id = " + std::to_string(outbox_high) + " WHERE name = 'alert_outbox'");
+  }
+  auto copied = CopySqliteToPostgres(db_, url_);
+  ASSERT_TRUE(copied.has_value()) << copied.error().message;
+  Connection pg = Connect(url_);
+  Result posting = Must(pg.Exec("INSERT INTO postings (title, url, content_hash, first_seen, last_seen) "
+                                "VALUES ('Zookeeper', 'u', 'h', 't', 't') RETURNING id"));
+  EXPECT_EQ(*posting.Int64(0, 0), postings_high + 1);
+  Result alert = Must(pg.Exec("INSERT INTO alert_outbox (alert, event, idempotency_key, created_at, next_attempt_at) "
+                              "VALUES ('a', 'degraded', 'fresh-key', 't', 't') RETURNING id"));
+  EXPECT_EQ(*alert.Int64(0, 0), outbox_high + 1);
+}
+
 TEST_F(PgCopyTest, RefusesANonEmptyTargetUnlessToldToReplaceIt) {
   ASSERT_TRUE(CopySqliteToPostgres(db_, url_).has_value());
   auto again = CopySqliteToPostgres(db_, url_);

@@ -55,6 +55,61 @@ TEST(PostingStoreSqliteTest, NewDatabaseHasLatestSchema) {
   EXPECT_EQ(Count(*store, "PRAGMA foreign_keys"), 1);
 }
 
+TEST(PostingStoreSqliteTest, IdsAreNeverUsedTwice) {
+  // docs/schema.md "Ids" (v21): SQLite gives a new row the largest id + 1,
+  // the id of the newest row once it is deleted; postings, listings and
+  // alerts get ids past every id ever deleted instead.
+  auto opened = PostingStore::Open(":memory:");
+  ASSERT_TRUE(opened.has_value()) << opened.error().message;
+  PostingStore& store = **opened;
+  auto source = store.EnsureSource("acme", "html", "t0");
+  ASSERT_TRUE(source.has_value());
+  std::vector<Posting> jobs = {MakePosting("https://acme.example/1", "Designer"),
+                               MakePosting("https://acme.example/2", "Platform Engineer")};
+  ASSERT_TRUE(store.Upsert(*source, jobs, "2026-12-01T10:00:00Z").has_value());
+  const std::int64_t newest = Count(store, "SELECT max(id) FROM postings");
+  const std::int64_t newest_listing = Count(store, "SELECT max(id) FROM listings");
+  // Deleted, as a merge deletes a posting it emptied (its listing goes with it here).
+  store.database().exec("DELETE FROM postings WHERE id = " + std::to_string(newest));
+  ASSERT_EQ(Count(store, "SELECT max(id) FROM postings"), newest - 1);
+  ASSERT_TRUE(store.Upsert(*source, std::vector<Posting>{MakePosting("https://acme.example/3", "Analyst")},
+                           "2026-12-01T11:00:00Z")
+                  .has_value());
+  EXPECT_EQ(Count(store, "SELECT id FROM postings WHERE title = 'Analyst'"), newest + 1);
+  EXPECT_EQ(Count(store, "SELECT id FROM listings WHERE url = 'https://acme.example/3'"), newest_listing + 1);
+  // An insert that would take a freed id is refused, whoever writes it.
+  store.database().exec("DELETE FROM postings WHERE title = 'Analyst'");
+  EXPECT_THROW(store.database().exec("INSERT INTO postings (url, content_hash, first_seen, last_seen) "
+                                     "VALUES ('u', 'h', 't', 't')"),
+               SQLite::Exception);
+  // Alerts: a pruned newest row's id is not given to the next one.
+  store.database().exec("INSERT INTO alert_outbox (id, alert, event, idempotency_key, created_at, next_attempt_at) "
+                        "VALUES (40, 'a', 'degraded', 'k40', 't', 't')");
+  store.database().exec("DELETE FROM alert_outbox WHERE id = 40");
+  auto alarm = store.EnqueueAlarm(std::vector<AlertRule>{{.name = "a", .postings = false, .alarms = true}}, "s1",
+                                  "{}", "2026-12-01T12:00:00Z");
+  ASSERT_TRUE(alarm.has_value()) << alarm.error().message;
+  EXPECT_EQ(Count(store, "SELECT id FROM alert_outbox"), 41);
+}
+
+TEST(PostingStoreSqliteTest, UpgradeKeepsIdsAnAlertKeyNamesUsed) {
+  // The upgrade to v21 cannot know the ids freed before; it starts past the
+  // largest in use and the largest an alert's "new" key names.
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  ASSERT_TRUE(Migrate(db, 20).has_value());
+  db.exec("INSERT INTO postings (id, url, content_hash, first_seen, last_seen) VALUES (3, 'u', 'h', 't', 't')");
+  db.exec("INSERT INTO alert_outbox (alert, event, posting_id, idempotency_key, created_at, next_attempt_at) "
+          "VALUES ('all', 'new', NULL, 'jobtrawl:all:new:7', 't', 't'), "
+          "('all', 'reopened', 3, 'jobtrawl:all:reopened:3:2026-12-01T10:00:00Z', 't', 't')");
+  ASSERT_TRUE(Migrate(db, LatestSchemaVersion()).has_value());
+  EXPECT_EQ(db.execAndGet("SELECT id FROM id_high_water WHERE name = 'postings'").getInt64(), 7);
+  EXPECT_EQ(db.execAndGet("SELECT id FROM id_high_water WHERE name = 'alert_outbox'").getInt64(), 2);
+  // SQLite would give a posting inserted without an id 4, at or below the
+  // high water (ids up to 7 may have been used): refused.
+  EXPECT_THROW(db.exec("INSERT INTO postings (url, content_hash, first_seen, last_seen) VALUES ('u', 'h', 't', 't')"),
+               SQLite::Exception);
+}
+
 TEST_P(PostingStoreTest, UpsertCountsNewUpdatedAndUnchanged) {
   // Exact dedup: a listing seen again is unchanged unless its content hash changed.
   auto store = OpenMemory();
