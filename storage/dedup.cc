@@ -411,7 +411,8 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
 // read, and deletes the ones it empties: a posting it read only in part
 // would lose listings), so the work per call is bounded by the bound plus
 // the listings of those postings (one per source each).
-void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
+void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes,
+                      const std::vector<std::int64_t>* seed_candidates) {
   std::set<std::int64_t> seen{seed.id};
   std::set<std::int64_t> postings_read;
   std::deque<Node> queue;
@@ -431,7 +432,13 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
       rows.Reset();
     };
     if (n.banded && distance_ >= 0 && already + seen.size() < max_component_) {
-      for (std::int64_t id : Candidates(n.features)) {
+      std::vector<std::int64_t> found;
+      const std::vector<std::int64_t>* candidates = std::exchange(seed_candidates, nullptr);
+      if (candidates == nullptr) {
+        found = Candidates(n.features);
+        candidates = &found;
+      }
+      for (std::int64_t id : *candidates) {
         if (seen.contains(id)) continue;
         if (already + seen.size() >= max_component_) break;
         sql::Statement& q = *stmts_->by_id;
@@ -469,6 +476,7 @@ std::vector<std::int64_t> Deduper::Candidates(const ListingFeatures& features) {
 
 std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
                                                 const ListingFeatures& features) {
+  probed_.reset();
   if (distance_ < 0 || !features.Eligible()) return std::nullopt;
   const std::int32_t key = GroupLockKey(features);
   db_.LockKeys(std::span(&key, 1));
@@ -476,7 +484,9 @@ std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
   probe.source_id = source_id;
   probe.features = features;
   probe.banded = true;
-  for (std::int64_t id : Candidates(features)) {
+  std::vector<std::int64_t> candidates = Candidates(features);
+  std::optional<std::int64_t> found;
+  for (std::int64_t id : candidates) {
     sql::Statement& q = *stmts_->by_id;
     q.Reset();
     q.Bind(1, id);
@@ -486,13 +496,18 @@ std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
       if (Matches(probe, m)) posting = m.posting_id;
     }
     q.Reset();
-    if (posting) return posting;
+    if (posting) {
+      found = posting;
+      break;
+    }
   }
-  return std::nullopt;
+  if (found && db_.engine() == sql::Engine::kSqlite) probed_.emplace(*features.simhash, std::move(candidates));
+  return found;
 }
 
 int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
-                     const std::string& now, std::optional<std::int64_t> leaving_posting) {
+                     const std::string& now, std::optional<std::int64_t> leaving_posting, bool after_probe) {
+  const auto probed = std::exchange(probed_, std::nullopt);
   std::optional<std::pair<std::int64_t, std::int64_t>> leaving;
   if (leaving_posting) leaving.emplace(listing_id, *leaving_posting);
   Statements& s = *stmts_;
@@ -510,7 +525,12 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
       before.banded = old_features->Eligible();
       Collect(std::move(before), nodes);
     }
-    Collect(current, nodes);  // the stored features win over the old ones
+    // The stored features win over the old ones. Right after ProbeMatch,
+    // its band lookup is this listing's (the same SimHash; the listing
+    // itself, inserted since, is the seed and skipped anyway).
+    const bool reuse = after_probe && !old_features && probed && current.banded &&
+                       current.features.simhash == probed->first;
+    Collect(current, nodes, reuse ? &probed->second : nullptr);
   };
   if (enabled() && db_.engine() == sql::Engine::kPostgres) {
     // Other writers run at once: hold the lock of every group the component
