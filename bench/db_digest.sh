@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # bench/db_digest.sh DB: one SHA-256 per stored table a change to the
 # ingest must leave identical (bench/README.md "Scale"): every row of
 # postings, listings, listing_copies, revisions and dedup_splits in id
@@ -13,7 +13,7 @@
 # Needs the sqlite3 shell (Debian's sqlite3). The digests only read; the
 # integrity check takes the write lock for its run (no writer should be
 # storing meanwhile: a bench database after its run).
-set -eu
+set -euo pipefail
 if [ $# -ne 1 ] || [ ! -f "$1" ]; then
   echo "usage: bench/db_digest.sh DATABASE" >&2
   exit 2
@@ -29,7 +29,7 @@ digest listings "SELECT * FROM listings ORDER BY id"
 digest listing_copies "SELECT * FROM listing_copies ORDER BY listing_id"
 digest revisions "SELECT * FROM revisions ORDER BY id"
 digest dedup_splits "SELECT * FROM dedup_splits ORDER BY listing_a, listing_b"
-digest fts5vocab "CREATE TEMP TABLE IF NOT EXISTS temp.v USING fts5vocab(main, postings_fts, 'instance');
+digest fts5vocab "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, postings_fts, 'instance');
                   SELECT term, doc, col, offset FROM temp.v ORDER BY term, doc, col, offset"
 printf 'integrity_check '
 sqlite3 -bail -batch "$db" "INSERT INTO postings_fts (postings_fts) VALUES ('integrity-check'); SELECT 'ok'"
