@@ -3,7 +3,7 @@
 //   jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D]
 //                        [--report-every K] [--search-runs R] [--keep]
 //                        [--sql STATEMENT]... [--mode store|plain|plain-nofts]
-//                        [--pages-per-transaction P] [--foreground-checkpoints]
+//                        [--pages-per-transaction P] [--background-checkpoints]
 //
 // 1. Generates N postings (bench/posting_gen.h: Zipf-weighted English
 //    words, companies with their own introduction, benefits and four
@@ -47,9 +47,10 @@
 // precision are not computed in these modes (every listing is a posting).
 // --pages-per-transaction sets how many pages of 100 go into one
 // transaction (default 20, as the crawl's writer commits).
-// --foreground-checkpoints turns StoreOptions::background_checkpoints off:
-// SQLite's automatic checkpoints on the writer's thread, as before
-// storage/checkpointer.h, to compare the two in one binary.
+// --background-checkpoints turns StoreOptions::background_checkpoints on:
+// WAL checkpoints on the store's helper thread (storage/checkpointer.h)
+// instead of SQLite's automatic ones on the writer's, to compare the two in
+// one binary.
 //
 // Output is plain text, one `name value` figure a line after the progress
 // lines, so bench/README.md can quote it. The database is deleted at the
@@ -280,7 +281,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> setup_sql;  // run on the writer's connection before the ingest (experiments)
   std::string mode = "store";          // store | plain | plain-nofts (the floor, see the top)
   int pages_per_transaction = 20;
-  bool background_checkpoints = true;
+  bool background_checkpoints = false;
   std::filesystem::path path = std::filesystem::temp_directory_path() / "jobtrawl-scale-bench.db";
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -302,11 +303,11 @@ int main(int argc, char** argv) {
     else if (a == "--sql") setup_sql.push_back(value());
     else if (a == "--mode") mode = value();
     else if (a == "--pages-per-transaction") pages_per_transaction = std::stoi(value());
-    else if (a == "--foreground-checkpoints") background_checkpoints = false;
+    else if (a == "--background-checkpoints") background_checkpoints = true;
     else {
       std::cerr << "usage: jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D] "
                    "[--report-every K] [--search-runs R] [--keep] [--sql STATEMENT]...\n"
-                   "       [--mode store|plain|plain-nofts] [--pages-per-transaction P] [--foreground-checkpoints]\n"
+                   "       [--mode store|plain|plain-nofts] [--pages-per-transaction P] [--background-checkpoints]\n"
                    "       jobtrawl_scale_bench --search-only --db FILE [--search-runs R] [--rank-window W]\n";
       return 2;
     }

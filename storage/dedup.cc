@@ -411,8 +411,7 @@ bool Deduper::Matches(const Node& a, const Node& b) const {
 // read, and deletes the ones it empties: a posting it read only in part
 // would lose listings), so the work per call is bounded by the bound plus
 // the listings of those postings (one per source each).
-void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes,
-                      const std::vector<std::int64_t>* seed_candidates) {
+void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes) {
   std::set<std::int64_t> seen{seed.id};
   std::set<std::int64_t> postings_read;
   std::deque<Node> queue;
@@ -432,13 +431,7 @@ void Deduper::Collect(Node seed, std::map<std::int64_t, Node>& nodes,
       rows.Reset();
     };
     if (n.banded && distance_ >= 0 && already + seen.size() < max_component_) {
-      std::vector<std::int64_t> found;
-      const std::vector<std::int64_t>* candidates = std::exchange(seed_candidates, nullptr);
-      if (candidates == nullptr) {
-        found = Candidates(n.features);
-        candidates = &found;
-      }
-      for (std::int64_t id : *candidates) {
+      for (std::int64_t id : Candidates(n.features)) {
         if (seen.contains(id)) continue;
         if (already + seen.size() >= max_component_) break;
         sql::Statement& q = *stmts_->by_id;
@@ -476,7 +469,6 @@ std::vector<std::int64_t> Deduper::Candidates(const ListingFeatures& features) {
 
 std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
                                                 const ListingFeatures& features) {
-  probed_.reset();
   if (distance_ < 0 || !features.Eligible()) return std::nullopt;
   const std::int32_t key = GroupLockKey(features);
   db_.LockKeys(std::span(&key, 1));
@@ -484,9 +476,7 @@ std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
   probe.source_id = source_id;
   probe.features = features;
   probe.banded = true;
-  std::vector<std::int64_t> candidates = Candidates(features);
-  std::optional<std::int64_t> found;
-  for (std::int64_t id : candidates) {
+  for (std::int64_t id : Candidates(features)) {
     sql::Statement& q = *stmts_->by_id;
     q.Reset();
     q.Bind(1, id);
@@ -496,18 +486,13 @@ std::optional<std::int64_t> Deduper::ProbeMatch(std::int64_t source_id,
       if (Matches(probe, m)) posting = m.posting_id;
     }
     q.Reset();
-    if (posting) {
-      found = posting;
-      break;
-    }
+    if (posting) return posting;
   }
-  if (found && db_.engine() == sql::Engine::kSqlite) probed_.emplace(*features.simhash, std::move(candidates));
-  return found;
+  return std::nullopt;
 }
 
 int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
-                     const std::string& now, std::optional<std::int64_t> leaving_posting, bool after_probe) {
-  const auto probed = std::exchange(probed_, std::nullopt);
+                     const std::string& now, std::optional<std::int64_t> leaving_posting) {
   std::optional<std::pair<std::int64_t, std::int64_t>> leaving;
   if (leaving_posting) leaving.emplace(listing_id, *leaving_posting);
   Statements& s = *stmts_;
@@ -525,12 +510,7 @@ int Deduper::Regroup(std::int64_t listing_id, const std::optional<ListingFeature
       before.banded = old_features->Eligible();
       Collect(std::move(before), nodes);
     }
-    // The stored features win over the old ones. Right after ProbeMatch,
-    // its band lookup is this listing's (the same SimHash; the listing
-    // itself, inserted since, is the seed and skipped anyway).
-    const bool reuse = after_probe && !old_features && probed && current.banded &&
-                       current.features.simhash == probed->first;
-    Collect(current, nodes, reuse ? &probed->second : nullptr);
+    Collect(current, nodes);  // the stored features win over the old ones
   };
   if (enabled() && db_.engine() == sql::Engine::kPostgres) {
     // Other writers run at once: hold the lock of every group the component

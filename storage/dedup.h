@@ -26,7 +26,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "model/posting.h"
@@ -135,14 +134,8 @@ class Deduper {
   // features (the listing has just changed). With `leaving_posting`, the
   // listing is being split off that posting: its group does not keep it.
   // Returns how many listings its posting has afterwards.
-  // `after_probe`: the listing was inserted just after ProbeMatch found a
-  // match for its features, and nothing else was written since: the band
-  // lookup ProbeMatch made is used again for the listing itself (SQLite
-  // only: one writer, so the candidates cannot have changed but for the
-  // listing just inserted, which is the seed).
   int Regroup(std::int64_t listing_id, const std::optional<ListingFeatures>& old_features,
-              const std::string& now, std::optional<std::int64_t> leaving_posting = std::nullopt,
-              bool after_probe = false);
+              const std::string& now, std::optional<std::int64_t> leaving_posting = std::nullopt);
   // A posting holding a listing that a new listing of `source_id` with
   // `features` would match, or nullopt when there is none: then the new
   // listing is a posting of its own and needs no regrouping. Otherwise the
@@ -167,9 +160,7 @@ class Deduper {
   // and whose SimHash is within the distance, read from the band indexes
   // alone; REQUIRES: features.Eligible().
   std::vector<std::int64_t> Candidates(const ListingFeatures& features);
-  // `seed_candidates`: Candidates(seed.features) when already known.
-  void Collect(Node seed, std::map<std::int64_t, Node>& nodes,
-               const std::vector<std::int64_t>* seed_candidates = nullptr);
+  void Collect(Node seed, std::map<std::int64_t, Node>& nodes);
   bool Matches(const Node& a, const Node& b) const;
 
   sql::Connection& db_;
@@ -178,9 +169,6 @@ class Deduper {
   const size_t max_component_;
   std::map<std::int64_t, SourceInfo> sources_;
   std::unique_ptr<Statements> stmts_;
-  // The last ProbeMatch's SimHash and Candidates, for Regroup(after_probe);
-  // every Regroup and ProbeMatch forgets it.
-  std::optional<std::pair<std::uint64_t, std::vector<std::int64_t>>> probed_;
 };
 
 }  // namespace jobtrawl::storage::internal

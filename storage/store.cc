@@ -1111,9 +1111,8 @@ std::expected<UpsertCounts, Error> PostingStore::Upsert(std::int64_t source_id,
           s.write_copy->Bind(17, hash);
           s.write_copy->Bind(19, listing_id);
           s.write_copy->Exec();
-          ++(deduper_->Regroup(listing_id, std::nullopt, now, std::nullopt, /*after_probe=*/true) > 1
-                 ? counts.merged
-                 : counts.new_postings);
+          ++(deduper_->Regroup(listing_id, std::nullopt, now) > 1 ? counts.merged
+                                                                  : counts.new_postings);
           continue;
         }
         s.insert_posting->Reset();

@@ -113,11 +113,12 @@ struct StoreOptions {
   std::chrono::milliseconds pg_reconnect_backoff_min{100};
   std::chrono::milliseconds pg_reconnect_backoff_max{30'000};
   // SQLite file databases: WAL checkpoints run on a helper thread with its
-  // own connection instead of on the writer's (storage/checkpointer.h;
-  // bench/README.md "Scale"); false: SQLite's automatic checkpoints on the
-  // writer's thread, as before. Either way at 256 MiB of WAL; durability is
-  // the same.
-  bool background_checkpoints = true;
+  // own connection instead of on the writer's (storage/checkpointer.h);
+  // false (the default): SQLite's automatic checkpoints on the writer's
+  // thread. Either way at 256 MiB of WAL; durability is the same. Off by
+  // default: on the loaded 2-core machine it measured no clear gain
+  // (bench/README.md "Scale": the floor and what was tried).
+  bool background_checkpoints = false;
 };
 
 // What the last fetch of a page left behind, for the next conditional GET.
