@@ -1,8 +1,10 @@
 // WAL checkpoints off the writer's thread (bench/README.md "Scale"):
 // copying the WAL's pages back into the database file was 5-11% of the
 // writer's CPU at a million postings, all of it on the thread that stores
-// postings. Internal to jobtrawl_storage; PostingStore owns one per SQLite
-// file database.
+// postings. Internal to jobtrawl_storage. Not used by PostingStore yet: on
+// the loaded 2-core machine it measured no clear gain (bench/README.md
+// "The floor"); `jobtrawl_scale_bench --background-checkpoints` installs one
+// on the store's connection to measure it again.
 //
 // How: a wal hook (sqlite3_wal_hook) on the writer's connection replaces
 // its automatic checkpoints. After a commit that leaves `pages` or more

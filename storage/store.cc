@@ -18,7 +18,6 @@
 #include "model/database_location.h"
 #include "storage/ahead.h"
 #include "storage/backup.h"
-#include "storage/checkpointer.h"
 #include "storage/dedup.h"
 #include "storage/sql.h"
 #include "storage/sqlite_file.h"
@@ -542,12 +541,6 @@ PostingStore::~PostingStore() = default;
 
 namespace {
 
-// The WAL size, in 4 KiB pages, at which it is copied back into the
-// database: by the store's helper thread (storage/checkpointer.h), or by
-// SQLite's automatic checkpoint on the writer's thread without one (see
-// wal_autocheckpoint in Open).
-constexpr int kWalCheckpointPages = 65536;
-
 // Keeps -wal and -shm when this connection closes last: a reader that may
 // not create files in the database's folder (another user of the group, a
 // read-only mount) can open a WAL database only while both exist. The size
@@ -692,11 +685,8 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     // "Scale"). It costs disk, not memory: the WAL index (-shm) is 32 KiB
     // per 4,096 pages (512 KiB here). Durability is unchanged: a commit is
     // in the WAL before COMMIT returns (a killed process loses nothing
-    // committed), and the WAL is synced at each checkpoint. A file
-    // database's store then moves these checkpoints to a helper thread
-    // (StoreOptions::background_checkpoints, storage/checkpointer.h) at the
-    // same size.
-    opened->exec("PRAGMA wal_autocheckpoint = " + std::to_string(kWalCheckpointPages));
+    // committed), and the WAL is synced at each checkpoint.
+    opened->exec("PRAGMA wal_autocheckpoint = 65536");
     KeepWalFiles(*opened, on_disk);
     if (on_disk) RestrictToOwnerAndGroup(path);
     return opened;
@@ -727,12 +717,6 @@ std::expected<std::unique_ptr<PostingStore>, Error> PostingStore::Open(
     return std::unique_ptr<PostingStore>(new PostingStore(std::move(*db), nullptr, options));
   });
   if (!store) return store;
-  if (on_disk && options.background_checkpoints) {
-    // nullptr (no second connection or thread to be had): the writer keeps
-    // SQLite's automatic checkpoints, set above.
-    (*store)->checkpointer_ = internal::WalCheckpointer::Start((*store)->db_->getHandle(), SqliteFileName(path),
-                                                               kWalCheckpointPages);
-  }
   if (auto filled = (*store)->BackfillFeatures(); !filled) return std::unexpected(filled.error());
   return store;
 }

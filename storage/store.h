@@ -41,7 +41,6 @@ namespace jobtrawl::storage {
 
 namespace internal {
 class Deduper;
-class WalCheckpointer;
 }
 namespace sql {
 class Connection;
@@ -112,13 +111,6 @@ struct StoreOptions {
   // pg_reconnect_backoff_max.
   std::chrono::milliseconds pg_reconnect_backoff_min{100};
   std::chrono::milliseconds pg_reconnect_backoff_max{30'000};
-  // SQLite file databases: WAL checkpoints run on a helper thread with its
-  // own connection instead of on the writer's (storage/checkpointer.h);
-  // false (the default): SQLite's automatic checkpoints on the writer's
-  // thread. Either way at 256 MiB of WAL; durability is the same. Off by
-  // default: on the loaded 2-core machine it measured no clear gain
-  // (bench/README.md "Scale": the floor and what was tried).
-  bool background_checkpoints = false;
 };
 
 // What the last fetch of a page left behind, for the next conditional GET.
@@ -435,8 +427,6 @@ class PostingStore {
   std::expected<void, Error> BackfillFeatures();
   struct Statements;
   std::unique_ptr<SQLite::Database> db_;
-  // SQLite file databases with background_checkpoints: closed before db_.
-  std::unique_ptr<internal::WalCheckpointer> checkpointer_;
   // The store's SQL goes through conn_ (storage/sql.h); db_ stays for the
   // SQLite-only parts (file setup, migrations, the alert filters' reader).
   std::unique_ptr<sql::Connection> conn_;
