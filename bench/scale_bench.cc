@@ -2,7 +2,8 @@
 //
 //   jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D]
 //                        [--report-every K] [--search-runs R] [--keep]
-//                        [--sql STATEMENT]... [--pg URL]
+//                        [--sql STATEMENT]... [--pg URL] [--mode store|plain|plain-nofts]
+//                        [--pages-per-transaction P] [--background-checkpoints]
 //
 // 1. Generates N postings (bench/posting_gen.h: Zipf-weighted English
 //    words, companies with their own introduction, benefits and four
@@ -38,6 +39,23 @@
 // --sql runs a statement on the writer's connection before the ingest
 // (to try a PRAGMA, or to see what a trigger costs by dropping it).
 //
+// --mode measures the floor under step 2 (issue 12 part 6: is the target
+// reachable with SQLite and FTS5 at all?). `store` (the default) is the
+// writer's path above. `plain` stores the same generated rows, in the same
+// pages and transactions, on the same connection and pragmas, with no
+// dedup and no store logic at all: each posting is one INSERT into
+// postings (its text, keys, content hash and times; the FTS5 queue
+// trigger indexes it at Commit, as for the store) and one INSERT into
+// listings (no features, so the band indexes take nothing). `plain-nofts`
+// does the same with the full-text triggers dropped first. Recall and
+// precision are not computed in these modes (every listing is a posting).
+// --pages-per-transaction sets how many pages of 100 go into one
+// transaction (default 20, as the crawl's writer commits).
+// --background-checkpoints installs storage/checkpointer.h on the store's
+// connection: WAL checkpoints on a helper thread with its own connection
+// instead of SQLite's automatic ones on the writer's thread, at the same
+// WAL size (256 MiB), to compare the two in one binary.
+//
 // Output is plain text, one `name value` figure a line after the progress
 // lines, so bench/README.md can quote it. The database is deleted at the
 // end unless --keep.
@@ -62,6 +80,7 @@
 #include <vector>
 
 #include "bench/posting_gen.h"
+#include "storage/checkpointer.h"
 #include "storage/reader.h"
 #include "storage/store.h"
 #ifdef JOBTRAWL_BENCH_PG
@@ -93,6 +112,9 @@ double CpuSeconds() {
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
+
+// The store's wal_autocheckpoint (storage/store.cc), for --background-checkpoints.
+constexpr int kWalCheckpointPages = 65536;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -297,6 +319,9 @@ int main(int argc, char** argv) {
   std::int64_t rank_window = storage::PostingFilter::kDefaultRankWindow;
   std::string pg_url;  // search through PostgreSQL (a copy of the database)
   std::vector<std::string> setup_sql;  // run on the writer's connection before the ingest (experiments)
+  std::string mode = "store";          // store | plain | plain-nofts (the floor, see the top)
+  int pages_per_transaction = 20;
+  bool background_checkpoints = false;
   std::filesystem::path path = std::filesystem::temp_directory_path() / "jobtrawl-scale-bench.db";
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -317,9 +342,13 @@ int main(int argc, char** argv) {
     else if (a == "--rank-window") rank_window = std::stoll(value());
     else if (a == "--sql") setup_sql.push_back(value());
     else if (a == "--pg") pg_url = value();
+    else if (a == "--mode") mode = value();
+    else if (a == "--pages-per-transaction") pages_per_transaction = std::stoi(value());
+    else if (a == "--background-checkpoints") background_checkpoints = true;
     else {
       std::cerr << "usage: jobtrawl_scale_bench [--postings N] [--db FILE] [--distance D] "
                    "[--report-every K] [--search-runs R] [--keep] [--sql STATEMENT]...\n"
+                   "       [--mode store|plain|plain-nofts] [--pages-per-transaction P] [--background-checkpoints]\n"
                    "       jobtrawl_scale_bench --search-only --db FILE [--search-runs R] [--rank-window W] [--pg URL]\n";
       return 2;
     }
@@ -327,19 +356,97 @@ int main(int argc, char** argv) {
   auto remove = [&] {
     for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   };
+  if (mode != "store" && mode != "plain" && mode != "plain-nofts") {
+    std::cerr << "scale_bench: --mode is store, plain or plain-nofts, not " << mode << '\n';
+    return 2;
+  }
+  if (pages_per_transaction < 1) {
+    std::cerr << "scale_bench: --pages-per-transaction must be at least 1\n";
+    return 2;
+  }
   if (search_only) return SearchLatency(path, search_runs, rank_window, pg_url);
   remove();
+  const bool plain = mode != "store";
 
-  std::cout << "postings " << total << "  dedup_distance " << distance << "  db " << path.string() << '\n';
+  std::cout << "postings " << total << "  mode " << mode << "  dedup_distance " << (plain ? -1 : distance)
+            << "  pages_per_transaction " << pages_per_transaction << "  checkpoints "
+            << (background_checkpoints ? "background" : "foreground") << "  db " << path.string() << '\n';
   Clock::duration stored{};  // time inside Begin, Upsert and Commit
   double stored_cpu = 0;     // CPU seconds of the same
   double commit_cpu = 0;     // CPU seconds of Commit alone (search indexing, WAL, checkpoints)
   std::int64_t listings = 0, copies = 0;
   {
     auto store = Must(storage::PostingStore::Open(path, {.dedup_distance = distance}), "open");
+    // Destroyed before the store: its hook is on the store's connection.
+    std::unique_ptr<storage::internal::WalCheckpointer> checkpointer;
+    if (background_checkpoints) {
+      checkpointer = storage::internal::WalCheckpointer::Start(store->database().getHandle(), path.string(),
+                                                               kWalCheckpointPages);
+      if (!checkpointer) {
+        std::cerr << "scale_bench: cannot start the checkpoint thread\n";
+        return 1;
+      }
+    }
     for (const std::string& sql : setup_sql) store->database().exec(sql);
     const auto ats = Must(store->EnsureSource("ats", "greenhouse", "t0"), "source");
     const auto aggregator = Must(store->EnsureSource("aggregator", "html", "t0"), "source");
+    if (mode == "plain-nofts") {
+      store->database().exec("DROP TRIGGER postings_fts_insert; DROP TRIGGER postings_fts_queue");
+    }
+    // --mode plain: one INSERT a posting and one a listing, nothing else.
+    std::optional<SQLite::Statement> plain_posting, plain_listing;
+    if (plain) {
+      plain_posting.emplace(store->database(),
+                            "INSERT INTO postings (title, company, location, description, description_markdown, "
+                            "url, apply_url, external_id, title_family, company_key, seniority, content_hash, "
+                            "first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?13,?13)");
+      plain_listing.emplace(store->database(),
+                            "INSERT INTO listings (posting_id, source_id, key, url, external_id, content_hash, "
+                            "first_seen, last_seen, company_key, title_family, seniority) "
+                            "VALUES (?,?,?,?,?,?,?7,?7,?,?,?)");
+    }
+    auto bind = [](SQLite::Statement& s, int i, const std::optional<std::string>& v) {
+      if (v) s.bind(i, *v);
+      else s.bind(i);
+    };
+    auto store_page = [&](std::int64_t source, const std::vector<Posting>& page, const char* now) {
+      if (!plain) {
+        Must(store->Upsert(source, page, now), "upsert");
+        return;
+      }
+      for (const Posting& p : page) {
+        const std::string hash = storage::PostingStore::ContentHash(p);
+        SQLite::Statement& q = *plain_posting;
+        q.reset();
+        bind(q, 1, p.title);
+        bind(q, 2, p.company);
+        bind(q, 3, p.location);
+        bind(q, 4, p.description);
+        bind(q, 5, p.description_markdown);
+        q.bind(6, p.url);
+        bind(q, 7, p.apply_url);
+        bind(q, 8, p.external_id);
+        bind(q, 9, p.title_family);
+        bind(q, 10, p.company_key);
+        bind(q, 11, p.seniority);
+        q.bind(12, hash);
+        q.bind(13, now);
+        q.exec();
+        SQLite::Statement& l = *plain_listing;
+        l.reset();
+        l.bind(1, store->database().getLastInsertRowid());
+        l.bind(2, source);
+        l.bind(3, storage::PostingStore::ListingKey(p));
+        l.bind(4, p.url);
+        bind(l, 5, p.external_id);
+        l.bind(6, hash);
+        l.bind(7, now);
+        bind(l, 8, p.company_key);
+        bind(l, 9, p.title_family);
+        bind(l, 10, p.seniority);
+        l.exec();
+      }
+    };
     bench::PostingGenerator gen(20261201);
     std::mt19937_64 rng(7);
     std::vector<Posting> batch, pending;
@@ -373,16 +480,16 @@ int main(int argc, char** argv) {
           if (rng() % 4 == 0 && room()) pending.push_back(gen.Copy(batch.back()));
         }
       }
-      timed([&] { Must(store->Upsert(ats, batch, "2026-11-27T00:00:00Z"), "upsert"); });
+      timed([&] { store_page(ats, batch, "2026-11-27T00:00:00Z"); });
       listings += std::int64_t(batch.size());
       const bool last = listings + std::int64_t(pending.size()) >= total;
       if (pending.size() >= 100 || (last && !pending.empty())) {
-        timed([&] { Must(store->Upsert(aggregator, pending, "2026-11-28T00:00:00Z"), "upsert"); });
+        timed([&] { store_page(aggregator, pending, "2026-11-28T00:00:00Z"); });
         listings += std::int64_t(pending.size());
         copies += std::int64_t(pending.size());
         pending.clear();
       }
-      if (++in_transaction == 20 || listings >= total) {
+      if (++in_transaction == pages_per_transaction || listings >= total) {
         const double c0 = CpuSeconds();
         timed([&] { Must(store->Commit(), "commit"); });
         commit_cpu += CpuSeconds() - c0;
@@ -430,8 +537,10 @@ int main(int argc, char** argv) {
     std::printf("ingest_cpu_seconds %.1f\n", stored_cpu);
     std::printf("peak_rss_MiB %.1f\n", peak);
     std::printf("copies %lld\n", static_cast<long long>(copies));
-    std::printf("recall %.4f\n", copies ? double(right) / double(copies) : 0.0);
-    std::printf("precision %.4f\n", grouped ? double(right) / double(grouped) : 1.0);
+    if (!plain) {  // the plain modes group nothing
+      std::printf("recall %.4f\n", copies ? double(right) / double(copies) : 0.0);
+      std::printf("precision %.4f\n", grouped ? double(right) / double(grouped) : 1.0);
+    }
     std::printf("posting_rows %lld\n", static_cast<long long>(postings));
     std::printf("postings_with_two_seniorities %lld\n", static_cast<long long>(mixed_seniority));
   }
