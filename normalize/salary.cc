@@ -314,15 +314,29 @@ std::vector<Amount> FindAmounts(std::string_view t) {
   return amounts;
 }
 
-// True when `between` joins two amounts into a range.
-bool IsRangeJoin(std::string_view between) {
-  std::string s = Fold(between, "-~");
+// True when the folded `s` (Fold(..., "-~")) is a word or dash joining two
+// amounts into a range.
+bool IsJoinWord(std::string_view s) {
   static constexpr std::string_view kJoins[] = {"-", "to", "and", "bis", "a", "ate", "~", "-to-", "au",
                                                  "до", "-до"};
   for (std::string_view j : kJoins) {
     if (s == j) return true;
   }
   return s.empty() ? false : std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || c == ' '; });
+}
+
+// True when `between` joins two amounts into a range: a join word or dash,
+// also after the first amount's own period ("$50/hr - $60/hr", "$50 an
+// hour to $60 an hour", "$4,000/month - $5,000/month": each bound states it).
+bool IsRangeJoin(std::string_view between) {
+  if (IsJoinWord(Fold(between, "-~"))) return true;
+  const std::string s = Fold(between, "/.-~");
+  for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
+    if (s.starts_with(phrase) && (s.size() == phrase.size() || !IsLetterByte(s[phrase.size()]))) {
+      return IsJoinWord(Fold(std::string_view(s).substr(phrase.size()), "-~"));
+    }
+  }
+  return false;
 }
 
 bool Contains(std::string_view folded, std::string_view phrase) {

@@ -66,6 +66,41 @@ TEST(SalaryTest, AnnualizedWithDocumentedFactors) {
   EXPECT_FALSE(NormalizeStructuredSalary(0, 0, "USD", "YEAR"));  // zero is "not stated"
 }
 
+// A range whose bounds each state the period keeps its upper bound
+// ("$50/hr - $60/hr" was read as 50-50).
+TEST(SalaryTest, ARangeWhoseBoundsEachStateThePeriodKeepsBoth) {
+  struct Case {
+    std::string_view text;
+    double min, max;
+    std::string_view currency, period;
+  };
+  const Case cases[] = {
+      {"$50/hr - $60/hr", 50, 60, "USD", "HOUR"},
+      {"$50/hour - $60/hour", 50, 60, "USD", "HOUR"},
+      {"\u20ac20/h - \u20ac25/h", 20, 25, "EUR", "HOUR"},
+      {"50\u20ac/h - 60\u20ac/h", 50, 60, "EUR", "HOUR"},
+      {"$50 per hour - $60 per hour", 50, 60, "USD", "HOUR"},
+      {"$50 an hour - $60 an hour", 50, 60, "USD", "HOUR"},
+      {"\u00a330/hr to \u00a335/hr", 30, 35, "GBP", "HOUR"},
+      {"$4,000/month - $5,000/month", 4000, 5000, "USD", "MONTH"},
+      {"$100k/yr - $120k/yr", 100000, 120000, "USD", "YEAR"},
+      {"$50-$60/hr", 50, 60, "USD", "HOUR"},
+  };
+  for (const Case& c : cases) {
+    auto s = ParseSalary(c.text);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+    EXPECT_EQ(s->currency.value_or(""), c.currency) << c.text;
+    EXPECT_EQ(s->period.value_or(""), c.period) << c.text;
+  }
+  // A period between two amounts that are not a range keeps them apart.
+  auto apart = ParseSalary("$50/hr, 40 hours a week");
+  ASSERT_TRUE(apart);
+  EXPECT_EQ(apart->min, 50);
+  EXPECT_FALSE(apart->max.has_value() && *apart->max != 50);
+}
+
 TEST(SalaryTest, StructuredAmountsWithoutAUnitTakeThePeriodTheirSizeSays) {
   // The same amounts as text and as JSON-LD baseSalary without unitText get
   // the same period (data/salary_ranges.tsv's documented inference).
