@@ -412,6 +412,9 @@ std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts)
   // Per token: it holds a '/' ("CI/CD", "React/Redux"). Bytes, not
   // vector<bool>, whose push_back was a visible part of tokenizing.
   std::vector<unsigned char> slashed;
+  // Per token: it is part of an ampersand compound ("R&D", "P&L", "M&A"),
+  // glued by '&' to a letter or digit.
+  std::vector<unsigned char> compound;
   size_t total = 0;
   for (std::string_view text : parts) total += text.size();
   tokens.reserve(total / 6 + 1);
@@ -436,6 +439,8 @@ std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts)
       if (current.empty()) return;
       tokens.push_back(current);
       slashed.push_back(maybe_slash && current.find('/') != std::string_view::npos);
+      compound.push_back((end + 1 < text.size() && text[end] == '&' && ascii::IsAlnum(text[end + 1])) ||
+                         (start >= 2 && text[start - 1] == '&' && ascii::IsAlnum(text[start - 2])));
       state = matcher.Next(state, current);
       for (const PhraseMatcher::Match& m : matcher.MatchesAt(state)) {
         candidates.push_back({tokens.size() - m.words, m.words, m.id});
@@ -550,6 +555,8 @@ std::vector<std::string> SkillsIn(std::initializer_list<std::string_view> parts)
   std::sort(sure.begin(), sure.end());
   for (const Hit& h : hits) {
     if (h.needs_context) {
+      // "R&D", "C&C": a letter of a compound is no name of a language.
+      if (compound[h.position]) continue;
       auto near = std::lower_bound(sure.begin(), sure.end(), h.position >= 6 ? h.position - 6 : 0);
       bool context = near != sure.end() && *near <= h.position + 6;
       for (size_t k = h.position >= 3 ? h.position - 3 : 0; k < std::min(tokens.size(), h.position + 4); ++k) {

@@ -176,6 +176,16 @@ TEST(SkillsTest, OverlappingNamesAreEachFoundWhole) {
   EXPECT_THAT(Skills("C/C++ developer"), ElementsAre("C", "C++"));
 }
 
+// A letter of an ampersand compound is not the one-letter language beside
+// a programming word ("R&D Engineer" named the skill R).
+TEST(SkillsTest, ALetterOfAnAmpersandCompoundIsNoLanguage) {
+  EXPECT_THAT(Skills("R&D Engineer"), IsEmpty());
+  EXPECT_THAT(Skills("Software Engineer, R&D"), IsEmpty());
+  EXPECT_THAT(Skills("C&C server engineer"), IsEmpty());
+  EXPECT_THAT(Skills("P&L owner, software engineering"), IsEmpty());
+  EXPECT_THAT(Skills("Statistics in R and Python"), ElementsAre("R", "Python"));
+}
+
 TEST(SkillsTest, NamesMatchOnlyAtWordBoundaries) {
   // "Java" is not in "JavaScript", "Scala" not in "scalable", "SQL" not in "PostgreSQL".
   EXPECT_THAT(Skills("JavaScript on scalable systems"), ElementsAre("JavaScript"));
