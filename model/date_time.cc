@@ -1,5 +1,6 @@
 #include "model/date_time.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -144,6 +145,36 @@ std::optional<std::string_view> WithoutSuffixes(std::string_view zone) {
   return ascii::TrimRight(zone.substr(0, open), ascii::IsBlank);
 }
 
+// A zone after an ISO-like clock, as programs write it: a numeric offset
+// ("-08:00", "-0800"), that offset followed by the zone's abbreviation
+// ("-0800 PST", Go's time.Time.String; "-0800 (PST)"), which only names it,
+// or GMT/UTC with an offset of one or two hour digits ("GMT-8", "UTC+5:30",
+// JavaScript's Date.toString). Seconds east of UTC; nullopt otherwise.
+std::optional<long> ZoneOffset(std::string_view zone) {
+  if (auto numeric = NumericOffset(zone)) return numeric;
+  if (const std::size_t blank = zone.find(' '); blank != std::string_view::npos) {
+    std::string_view name = ascii::Trim(zone.substr(blank + 1));
+    if (name.size() >= 2 && name.front() == '(' && name.back() == ')') name = name.substr(1, name.size() - 2);
+    const bool abbreviation = !name.empty() && name.size() <= 6 &&
+                              std::all_of(name.begin(), name.end(), [](char ch) { return ascii::IsAlpha(ch); });
+    if (abbreviation) return NumericOffset(zone.substr(0, blank));
+    return std::nullopt;
+  }
+  for (std::string_view prefix : {"GMT", "UTC"}) {
+    if (!ascii::StartsWithIgnoreCase(zone, prefix) || zone.size() <= prefix.size()) continue;
+    std::string_view rest = zone.substr(prefix.size());
+    if (rest[0] != '+' && rest[0] != '-') return std::nullopt;
+    // One hour digit ("GMT-8", "UTC+5:30"): as two.
+    if (rest.size() >= 2 && ascii::IsDigit(rest[1]) && (rest.size() == 2 || !ascii::IsDigit(rest[2]))) {
+      std::string padded{rest[0], '0'};
+      padded.append(rest.substr(1));
+      return NumericOffset(padded);
+    }
+    return NumericOffset(rest);
+  }
+  return std::nullopt;
+}
+
 // ISO 8601 calendar dates and times, extended or basic; RFC 3339.
 std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
   Civil c;
@@ -177,7 +208,7 @@ std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
     c.offset = *named;
     return Finish(c, max_year);
   }
-  auto offset = NumericOffset(*zone);
+  auto offset = ZoneOffset(*zone);
   if (!offset || *offset > 14 * 3600 || *offset < -12 * 3600) return std::nullopt;
   c.offset = *offset;
   return Finish(c, max_year);

@@ -176,6 +176,18 @@ TEST(DateTimeTest, CommonApiForms) {
       {"2026-11-16 20:00:00 PST", "2026-11-17T04:00:00Z"},
       {"2026-11-16T20:00:00 EDT", "2026-11-17T00:00:00Z"},
       {"2026-11-16 20:00:00 ut", "2026-11-16T20:00:00Z"},
+      // An offset with the zone's abbreviation after it (Go's default
+      // format; "(PST)" as RFC 5322 comments it): the offset decides.
+      {"2026-11-16 23:57:31 -0800 PST", "2026-11-17T07:57:31Z"},
+      {"2026-11-16 23:57:31.123456789 -0800 PST", "2026-11-17T07:57:31Z"},
+      {"2026-11-16T23:57:31-08:00 PST", "2026-11-17T07:57:31Z"},
+      {"2026-11-16 23:57:31 +0100 (CET)", "2026-11-16T22:57:31Z"},
+      // GMT or UTC with an offset of one or two hour digits.
+      {"2026-11-16T23:57:31 GMT-8", "2026-11-17T07:57:31Z"},
+      {"2026-11-16 23:57:31 UTC+5:30", "2026-11-16T18:27:31Z"},
+      {"2026-11-16 23:57:31 GMT+0100", "2026-11-16T22:57:31Z"},
+      {"2026-11-16 23:57:31 -0800 P5T", "none"},  // not an abbreviation
+      {"2026-11-16 23:57:31 GMT8", "none"},
   };
   for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
 }
