@@ -96,6 +96,8 @@ std::optional<std::string> WorkplaceFlags(const json::value* remote, const json:
   if (h || (r && o)) return "hybrid";
   if (r) return "remote";
   if (o) return "onsite";
+  const auto stated_false = [](const json::value* v) { return v != nullptr && v->is_bool() && !v->get_bool(); };
+  if (onsite == nullptr && stated_false(remote) && stated_false(hybrid)) return "onsite";
   return std::nullopt;
 }
 

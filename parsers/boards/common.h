@@ -61,7 +61,9 @@ std::optional<std::string> EpochDate(const json::value* v);
 // "unspecified" and the unknown are not stated.
 std::optional<std::string> Workplace(std::optional<std::string> raw);
 // The workplace three flags state: hybrid when set, or when remote and
-// on-site both are; else the one set. All false (or absent) is not stated.
+// on-site both are; else the one set. All false (or absent) is not stated,
+// except for an API without an on-site flag (`onsite` null, as
+// SmartRecruiters'): there remote and hybrid both stated false is on-site.
 std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,
                                           const json::value* onsite);
 

@@ -408,13 +408,16 @@ TEST(BoardApiTest, SmartRecruitersWorkplaceFlagsAndRemotiveJobTypes) {
   Extracted sr = Read(SourceKind::kSmartRecruiters, R"({"content":[
       {"id":"1","name":"A","location":{"city":"Berlin","remote":false,"hybrid":true},"typeOfEmployment":{"id":"permanent","label":"Full-time"}},
       {"id":"2","name":"B","location":{"city":"Berlin","remote":true,"hybrid":false},"typeOfEmployment":{"label":"Part-time"}},
-      {"id":"3","name":"C","location":{"city":"Berlin","remote":false},"typeOfEmployment":{"label":"Internship"}}]})");
-  ASSERT_EQ(sr.postings.size(), 3u);
+      {"id":"3","name":"C","location":{"city":"Berlin","remote":false},"typeOfEmployment":{"label":"Internship"}},
+      {"id":"4","name":"D","location":{"city":"Utrecht","remote":false,"hybrid":false}}]})");
+  ASSERT_EQ(sr.postings.size(), 4u);
   EXPECT_EQ(sr.postings[0].remote, "hybrid");
   EXPECT_EQ(sr.postings[1].remote, "remote");
   EXPECT_EQ(sr.postings[1].employment_type, "PART_TIME");
   EXPECT_EQ(sr.postings[2].remote, std::nullopt);
   EXPECT_EQ(sr.postings[2].employment_type, "INTERN");
+  // The API has no on-site flag: neither remote nor hybrid, both stated, is on-site.
+  EXPECT_EQ(sr.postings[3].remote, "onsite");
   Extracted rv = Read(SourceKind::kRemotive, R"({"jobs":[{"id":1,"title":"A","job_type":"part_time","salary":"$40k"},
       {"id":2,"title":"B","job_type":"internship"},{"id":3,"title":"C","job_type":"freelance"}]})");
   ASSERT_EQ(rv.postings.size(), 3u);
