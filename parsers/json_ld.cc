@@ -129,15 +129,25 @@ void ReadSalary(const json::value* salary, Posting& p) {
       p.salary_text = *text + (p.salary_currency ? " " + *p.salary_currency : "");
     }
   }
-  // Some sites put min/max on the MonetaryAmount itself.
-  if (q == nullptr && (Get(s, "minValue") || Get(s, "maxValue"))) q = &s;
-  if (q != nullptr) {
-    p.salary_min = Number(Get(*q, "minValue"));
-    p.salary_max = Number(Get(*q, "maxValue"));
-    if (auto single = Number(Get(*q, "value")); single && !p.salary_min && !p.salary_max) {
+  // Some sites put min/max on the MonetaryAmount itself, also beside a
+  // value object that holds only the unit.
+  const auto holds_amounts = [](const json::object& o) {
+    return Get(o, "minValue") != nullptr || Get(o, "maxValue") != nullptr || Number(Get(o, "value"));
+  };
+  const json::object* amounts = q != nullptr && holds_amounts(*q) ? q : nullptr;
+  if (amounts == nullptr && (Get(s, "minValue") || Get(s, "maxValue"))) amounts = &s;
+  if (amounts != nullptr) {
+    p.salary_min = Number(Get(*amounts, "minValue"));
+    p.salary_max = Number(Get(*amounts, "maxValue"));
+    if (auto single = Number(Get(*amounts, "value")); single && !p.salary_min && !p.salary_max) {
       p.salary_min = p.salary_max = single;
     }
-    if (auto unit = Text(Get(*q, "unitText"))) {
+  }
+  if (q == nullptr) q = amounts;
+  if (q != nullptr) {
+    auto unit = Text(Get(*q, "unitText"));
+    if (!unit && q != &s) unit = Text(Get(s, "unitText"));
+    if (unit) {
       std::string u;
       for (char c : *unit) u.push_back(ascii::ToUpper(c));
       static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {

@@ -124,6 +124,12 @@ TEST(JsonLdTest, SalaryShapes) {
       {R"({"currency":"USD","value":{"value":40,"unitText":"HOUR"}})", 40, 40, "USD", "HOUR"},
       {R"({"currency":"GBP","minValue":"100000","maxValue":"133000"})", 100000, 133000, "GBP", std::nullopt},
       {R"({"currency":"USD","value":"competitive"})", std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+      // min/max on the amount, the unit on a value object of its own
+      {R"({"@type":"MonetaryAmount","currency":"USD","minValue":50000,"maxValue":70000,)"
+       R"("value":{"@type":"QuantitativeValue","unitText":"YEAR"}})", 50000, 70000, "USD", "YEAR"},
+      // and the unit on the amount beside a value object holding the range
+      {R"({"currency":"EUR","unitText":"MONTH","value":{"minValue":4000,"maxValue":5000}})", 4000, 5000, "EUR",
+       "MONTH"},
   };
   for (const auto& c : cases) {
     auto out = Extract(Script(std::string(R"({"@type":"JobPosting","title":"A","baseSalary":)") +
