@@ -167,7 +167,7 @@ void ReadSalary(const json::value* salary, Posting& p) {
   }
 }
 
-Posting ReadPosting(const json::object& o, std::string_view page_url) {
+Posting ReadPosting(const json::object& o, std::string_view page_url, std::string_view base_url) {
   Posting p;
   p.title = Text(Get(o, "title"));
   if (!p.title) p.title = Text(Get(o, "name"));
@@ -254,36 +254,37 @@ Posting ReadPosting(const json::object& o, std::string_view page_url) {
   if (const json::value* d = First(Get(o, "description")); d != nullptr && d->is_string()) {
     SetDescription(p, d->get_string());
   }
-  auto own_url = Url(Get(o, "url"), page_url);
+  auto own_url = Url(Get(o, "url"), base_url);
   p.url = own_url ? *own_url : std::string(page_url);
   if (const json::value* action = First(Get(o, "potentialAction"));
       action != nullptr && action->is_object()) {
-    p.apply_url = Url(Get(action->get_object(), "target"), page_url);
+    p.apply_url = Url(Get(action->get_object(), "target"), base_url);
   }
   return p;
 }
 
-void Collect(const json::value& v, std::string_view page_url, Extracted& out, int depth) {
+void Collect(const json::value& v, std::string_view page_url, std::string_view base_url, Extracted& out,
+             int depth) {
   if (depth > 64) return;
   if (v.is_array()) {
-    for (const auto& e : v.get_array()) Collect(e, page_url, out, depth + 1);
+    for (const auto& e : v.get_array()) Collect(e, page_url, base_url, out, depth + 1);
     return;
   }
   if (!v.is_object()) return;
   const json::object& o = v.get_object();
   if (HasType(o, "JobPosting")) {
-    out.postings.push_back(ReadPosting(o, page_url));
+    out.postings.push_back(ReadPosting(o, page_url, base_url));
     return;
   }
   for (const auto& [key, child] : o) {
-    if (child.is_object() || child.is_array()) Collect(child, page_url, out, depth + 1);
+    if (child.is_object() || child.is_array()) Collect(child, page_url, base_url, out, depth + 1);
   }
 }
 
 }  // namespace
 
 void CollectJobPostings(const json::value& v, std::string_view page_url, Extracted& out) {
-  Collect(v, page_url, out, 0);
+  Collect(v, page_url, page_url, out, 0);
 }
 
 // A listing page may carry many postings with neither a URL nor an id of
@@ -354,9 +355,36 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html) {
   return blocks;
 }
 
+namespace {
+
+// The page's base URL (HTML, "Document base URL"): the href of its first
+// <base> element that has one, resolved against the page's URL; else the
+// page's URL. JSON-LD in HTML resolves against it (JSON-LD 1.1 §7.3), as
+// the page's links do.
+std::string DocumentBase(std::string_view html, std::string_view page_url) {
+  for (size_t i = ascii::FindIgnoreCase(html, "<base"); i != std::string_view::npos;
+       i = ascii::FindIgnoreCase(html, "<base", i + 5)) {
+    const size_t attrs_start = i + 5;
+    if (attrs_start < html.size() && !ascii::IsSpace(html[attrs_start]) && html[attrs_start] != '/' &&
+        html[attrs_start] != '>') {
+      continue;  // <basefont>
+    }
+    const size_t end = html.find('>', attrs_start);
+    if (end == std::string_view::npos) break;
+    const auto href = Attribute(html.substr(attrs_start, end - attrs_start), "href");
+    if (!href) continue;
+    if (auto resolved = ResolveUrl(page_url, DecodeEntities(*href, ReferenceContext::kAttribute))) return *resolved;
+    break;
+  }
+  return std::string(page_url);
+}
+
+}  // namespace
+
 void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& out,
                    PageBudget* budget) {
   const std::size_t first = out.postings.size();
+  std::optional<std::string> base;  // found once, for the first block
   for (std::string_view block : FindJsonLdBlocks(html)) {
     if (OutOfTime(budget, out)) break;
     ++out.structured_blocks;
@@ -367,7 +395,8 @@ void ExtractJsonLd(std::string_view html, std::string_view page_url, Extracted& 
                              " bytes");
       continue;
     }
-    CollectJobPostings(*value, page_url, out);
+    if (!base) base = DocumentBase(html, page_url);
+    Collect(*value, page_url, *base, out, 0);
   }
   DistinguishInlinePostings(std::span(out.postings).subspan(first), page_url);
 }

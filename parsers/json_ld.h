@@ -22,7 +22,9 @@ std::vector<std::string_view> FindJsonLdBlocks(std::string_view html);
 // Appends each JobPosting found in the page's JSON-LD to `out.postings`
 // (single objects, arrays, @graph, nested lists, several blocks) and counts
 // blocks read and unreadable in `out`. `page_url` (absolute, canonical)
-// resolves relative URLs and is the posting's URL when the data gives none;
+// is the posting's URL when the data gives none; relative URLs resolve
+// against the page's <base href> if it has one, else against `page_url`
+// (JSON-LD 1.1 §7.3: the HTML document's base URL);
 // when several postings on one page have neither URL nor id, each gets
 // "#job-<hash>" appended so they stay distinct listings.
 // `budget` (may be null) is checked before each block.

@@ -143,6 +143,30 @@ TEST(JsonLdTest, SalaryShapes) {
   }
 }
 
+// Relative URLs in JSON-LD resolve against the page's <base href> (JSON-LD
+// 1.1 §7.3: the HTML document's base URL), as the page's links do; a page
+// without one resolves against its own URL.
+TEST(JsonLdTest, RelativeUrlsResolveAgainstThePagesBaseHref) {
+  const std::string posting = R"({"@type":"JobPosting","title":"A","url":"jobs/4",)"
+                              R"("potentialAction":{"@type":"ApplyAction","target":"../apply?id=4&amp;x=1"}})";
+  Extracted based;
+  ExtractJsonLd("<html><head><basefont size=3><BASE target=_blank HREF=\"https://cdn.example.net/x/\">" + Script(posting),
+                "https://careers.example.org/a/b.html", based);
+  ASSERT_EQ(based.postings.size(), 1u);
+  EXPECT_EQ(based.postings[0].url, "https://cdn.example.net/x/jobs/4");
+  EXPECT_EQ(based.postings[0].apply_url, "https://cdn.example.net/apply?id=4&x=1");
+  Extracted plain;
+  ExtractJsonLd("<html><head>" + Script(posting), "https://careers.example.org/a/b.html", plain);
+  ASSERT_EQ(plain.postings.size(), 1u);
+  EXPECT_EQ(plain.postings[0].url, "https://careers.example.org/a/jobs/4");
+  // A page without a URL of its own in the data keeps the page's URL.
+  Extracted own;
+  ExtractJsonLd("<base href=\"https://cdn.example.net/\">" + Script(R"({"@type":"JobPosting","title":"B"})"),
+                "https://careers.example.org/a/b.html", own);
+  ASSERT_EQ(own.postings.size(), 1u);
+  EXPECT_EQ(own.postings[0].url, "https://careers.example.org/a/b.html");
+}
+
 TEST(JsonLdTest, BrokenBlocksAreCountedNotFatal) {
   // One unreadable block must not hide a good one beside it.
   auto out = Extract(Script("{\"@type\":\"JobPosting\",\"title\":") +
