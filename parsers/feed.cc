@@ -67,6 +67,8 @@ class ItemFields {
     return raw ? Clean(*raw) : std::nullopt;
   }
   const std::string* Link() const { return link_.empty() ? nullptr : &link_; }
+  // The element the Link() came from (for its xml:base); empty if none.
+  const pugi::xml_node& link_node() const { return link_node_; }
 
  private:
   void Collect(const pugi::xml_node& node, int depth) {
@@ -79,7 +81,10 @@ class ItemFields {
       if (name == "link" && c.attribute("href")) {
         // Atom: the alternate link (or one without rel) is the entry's page.
         std::string_view rel = c.attribute("rel").value();
-        if (link_.empty() && (rel.empty() || rel == "alternate")) link_ = c.attribute("href").value();
+        if (link_.empty() && (rel.empty() || rel == "alternate")) {
+          link_ = c.attribute("href").value();
+          link_node_ = c;
+        }
         continue;
       }
       if (name == "category" && c.attribute("domain")) {
@@ -104,7 +109,25 @@ class ItemFields {
 
   std::map<std::string, std::string, std::less<>> values_;
   std::string link_;
+  pugi::xml_node link_node_;
 };
+
+// The base URI of `node` (XML Base, W3C 2009, §4.2; Atom uses it, RFC 4287
+// §2): the xml:base attributes of its ancestors and its own, each resolved
+// against the one above, starting from the document's URL.
+std::string XmlBase(const pugi::xml_node& node, std::string_view document_url) {
+  std::vector<std::string_view> bases;  // innermost first
+  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
+    if (const pugi::xml_attribute a = n.attribute("xml:base")) bases.push_back(a.value());
+  }
+  std::string base(document_url);
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+    const std::string trimmed = CleanInlineText(*it);
+    if (trimmed.empty()) continue;
+    if (auto resolved = ResolveUrl(base, trimmed)) base = std::move(*resolved);
+  }
+  return base;
+}
 
 std::optional<std::string> Absolute(std::string_view base, std::string_view href) {
   std::string trimmed = CleanInlineText(href);
@@ -161,18 +184,20 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
                          "jobdescription", "body"})) {
     SetDescription(p, *html);
   }
-  // The posting's page: Atom's link, RSS <link>, a feed's <url>, or a guid that is a URL.
+  // The posting's page: Atom's link, RSS <link>, a feed's <url>, or a guid
+  // that is a URL; relative ones against the item's xml:base, if any.
+  const std::string base = XmlBase(item, feed_url);
   std::optional<std::string> link;
-  if (const std::string* atom = f.Link()) link = Absolute(feed_url, *atom);
+  if (const std::string* atom = f.Link()) link = Absolute(XmlBase(f.link_node(), feed_url), *atom);
   if (!link) {
-    if (auto l = f.Raw({"link", "url", "joburl", "job_url", "applyurl"})) link = Absolute(feed_url, *l);
+    if (auto l = f.Raw({"link", "url", "joburl", "job_url", "applyurl"})) link = Absolute(base, *l);
   }
   auto guid = f.Line({"guid", "id"});
   if (!link && guid && (guid->starts_with("http://") || guid->starts_with("https://"))) {
-    link = Absolute(feed_url, *guid);
+    link = Absolute(base, *guid);
   }
   p.url = link.value_or(std::string(feed_url));
-  if (auto apply = f.Raw({"applyurl", "apply_url", "application_url", "adverturl"})) p.apply_url = Absolute(feed_url, *apply);
+  if (auto apply = f.Raw({"applyurl", "apply_url", "application_url", "adverturl"})) p.apply_url = Absolute(base, *apply);
   p.external_id = f.Line({"referencenumber", "reference", "jobid", "job_id", "vacancy_id",
                           "vacancyid", "requisitionid"});
   if (!p.external_id && guid && !guid->starts_with("http") && !guid->starts_with("urn:")) {

@@ -105,6 +105,26 @@ TEST(FeedTest, AtomEntries) {
   EXPECT_EQ(x.postings[0].description, "Pipelines & dashboards.");
 }
 
+// Atom links resolve against xml:base (RFC 4287 §2, XML Base §4.2): the
+// feed's, an entry's own over it, and the link element's own, each
+// resolved against the one above; without any, the feed's URL.
+TEST(FeedTest, AtomLinksResolveAgainstXmlBase) {
+  Extracted x = Feed(R"(<?xml version="1.0"?>
+    <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://e.org/a/b/"><title>X</title>
+      <entry><title>A</title><link href="jobs/1"/></entry>
+      <entry xml:base="https://other.example/x/"><title>B</title><link href="jobs/2"/></entry>
+      <entry xml:base="c/"><title>C</title><link xml:base="../d/" href="jobs/3"/></entry>
+    </feed>)");
+  ASSERT_EQ(x.postings.size(), 3u);
+  EXPECT_EQ(x.postings[0].url, "https://e.org/a/b/jobs/1");
+  EXPECT_EQ(x.postings[1].url, "https://other.example/x/jobs/2");
+  EXPECT_EQ(x.postings[2].url, "https://e.org/a/b/d/jobs/3");
+  Extracted plain = Feed(R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>A</title>
+      <link href="jobs/1"/></entry></feed>)");
+  ASSERT_EQ(plain.postings.size(), 1u);
+  EXPECT_EQ(plain.postings[0].url, "https://feeds.example/jobs/1");
+}
+
 TEST(FeedTest, CompanyInTitleOnlyWhereAsked) {
   const std::string rss = R"(<rss version="2.0"><channel><link>https://board.example/</link>
       <item><title>Acme: Backend Engineer</title><link>https://board.example/1</link></item>
