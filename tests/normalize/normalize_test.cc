@@ -487,6 +487,35 @@ TEST(LocationTest, ARegionCodeThatIsAlsoACountryCodeIsReadByItsCity) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, AQualifierThatIsACountryButARegionOfTheKnownCitysCountryIsTheRegion) {
+  // Hostile test of issue 11: "Thessaloniki, Macedonia" read as North
+  // Macedonia, "Monterrey, NL" as the Netherlands, "Recife, PE" as Peru.
+  // A region of the city's own country that shares a country's name or
+  // code (Greek Central Macedonia, Mexican Nuevo León's "NL", Argentine
+  // Buenos Aires' "BA", Brazilian states) is that region when the city is
+  // known there; the country reading stays for the rest.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Thessaloniki, Macedonia", "Thessaloniki|B|GR"},
+      {"Skopje, Macedonia", "Skopje||MK"},
+      {"Macedonia, Greece", "|B|GR"},
+      {"Monterrey, NL", "Monterrey|NLE|MX"},
+      {"Amsterdam, NL", "Amsterdam|NH|NL"},
+      {"Buenos Aires, BA", "Buenos Aires|B|AR"},
+      {"Sarajevo, BA", "Sarajevo||BA"},
+      {"Recife, PE", "Recife|PE|BR"},
+      {"Lima, PE", "Lima||PE"},
+      {"Manaus, AM", "Manaus|AM|BR"},
+      {"Salvador, BA", "Salvador|BA|BR"},
+      {"Fortaleza, CE", "Fortaleza|CE|BR"},
+      {"Valletta, MT", "Valletta||MT"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
 TEST(SeniorityTest, ALevelNumberAtTheEndOfAPartCounts) {
   // A level number is the title's level at the end of the title or of a
   // part of it: a place or remote suffix after it does not hide it (review
