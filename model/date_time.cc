@@ -192,6 +192,12 @@ std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
     return std::nullopt;
   }
   if (rest.empty()) return Finish(c, max_year);
+  // A date with a zone and no time (XML Schema's xs:date, "2026-11-16Z",
+  // "2026-11-16+01:00"): the day as written; the zone only says where.
+  if (!basic && (rest == "Z" || rest == "z" || ((rest[0] == '+' || rest[0] == '-') && rest.size() == 6 &&
+                                                 NumericOffset(rest)))) {
+    return Finish(c, max_year);
+  }
   if (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ') return std::nullopt;
   rest.remove_prefix(1);
   // The clock runs to the zone: 'Z', a sign, or a blank before a zone name.
