@@ -13,6 +13,7 @@
 #include <fstream>
 #include <random>
 
+#include "tests/support/temp_dir.h"
 #include "storage/reader.h"
 #include "storage/store.h"
 
@@ -42,24 +43,10 @@ Posting Job(std::string id, std::string title, std::string description) {
   return p;
 }
 
-class TempDir {
+// One test's directory (tests/support/temp_dir.h).
+class TempDir : public jobtrawl::testing::TempDir {
  public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("jobtrawl-analysts-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, ec);
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : jobtrawl::testing::TempDir("analysts") {}
 };
 
 TEST(AnalystsSchemaTest, ViewsGiveSourcesSightingsAndDailyCounts) {

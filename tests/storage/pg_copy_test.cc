@@ -19,6 +19,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/temp_dir.h"
 #include "normalize/normalize.h"
 #include "storage/pg/connection.h"
 #include "storage/pg/reader.h"
@@ -95,23 +96,10 @@ Posting Job(std::string url, std::string id, std::string title, std::string comp
   return p;
 }
 
-class TempDir {
+// One test's directory (tests/support/temp_dir.h).
+class TempDir : public jobtrawl::testing::TempDir {
  public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("jobtrawl-pgcopy-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : jobtrawl::testing::TempDir("pgcopy") {}
 };
 
 // The fixture database: every table has rows.

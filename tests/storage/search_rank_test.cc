@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
 #include "storage/reader.h"
 #include "storage/search_rank.h"
 #include "storage/store.h"
@@ -22,23 +23,10 @@ namespace {
 
 constexpr const char* kWeights = "10.0, 5.0, 2.0, 1.0, 3.0";  // Reader::Search's
 
-class TempDir {
+// One test's directory (tests/support/temp_dir.h).
+class TempDir : public jobtrawl::testing::TempDir {
  public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("jobtrawl-search-rank-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : jobtrawl::testing::TempDir("search-rank") {}
 };
 
 // 400 postings of words drawn from a small vocabulary with skewed weights
