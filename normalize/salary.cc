@@ -172,6 +172,7 @@ struct Amount {
   std::string currency;
   bool lakh = false;       // lakh or crore: Indian rupees
   bool per_annum = false;  // "LPA"
+  bool digits_only = false;  // written without separators ("2024", not "2.024")
   double value() const { return raw * multiplier; }
 };
 
@@ -257,6 +258,8 @@ std::vector<Amount> FindAmounts(std::string_view t) {
     // APIs' string amounts go through too.
     if (std::optional<double> raw = ReadDecimal(t, i, a.end)) {
       a.raw = *raw;
+      a.digits_only = std::all_of(t.begin() + static_cast<std::ptrdiff_t>(i),
+                                  t.begin() + static_cast<std::ptrdiff_t>(a.end), ascii::IsDigit);
     } else {
       i = a.end + 1;
       continue;
@@ -447,7 +450,14 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   const double top = hi ? std::max(lo.value(), hi->value()) : lo.value();
   // A bare number is no salary ("2024", "3 days"): some sign of money is needed.
   if (token.empty() && !s.period && !has_multiplier && top < 1000) return std::nullopt;
-  if (token.empty() && !s.period && !has_multiplier && top >= 1900 && top <= 2100 && !hi) return std::nullopt;
+  // A year is no amount, also after a sign of one or two letters that is
+  // an abbreviation too ("BD 2024 intern", "TL 2025": business
+  // development, team lead).
+  const bool short_sign = !token.empty() && token.size() <= 2 && lo.digits_only &&
+                          std::all_of(token.begin(), token.end(), ascii::IsAlpha);
+  if ((token.empty() || short_sign) && !s.period && !has_multiplier && top >= 1900 && top <= 2100 && !hi) {
+    return std::nullopt;
+  }
 
   if (!token.empty()) {
     s.currency = ResolveCurrency(token, country, s.currency_guessed);

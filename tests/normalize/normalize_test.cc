@@ -337,6 +337,10 @@ TEST(SalaryTest, ShortSymbolsDoNotReadGradesUnitsOrMultipliers) {
       {"within 50 km", "BA", "", 0},
       {"Shift allowance 5,000 per month", "KE", "KES", 5000},
       {"BR 5,000 per month", "US", "USD", 5000},
+      {"BD 2024 Summer Intern", "BH", "", 0},
+      {"TL 2025 hiring", "TR", "", 0},
+      {"DA 2026", "DZ", "", 0},
+      {"TL 2025 per month", "TR", "TRY", 2025},
   };
   for (const Case& c : kCases) {
     auto s = ParseSalary(c.text, c.country);
