@@ -46,6 +46,10 @@ struct StoreWriter::OpenFailure {
 
 namespace {
 
+// The longest wait between two attempts of one batch: a long retry_budget
+// must not leave a writer asleep for half of it.
+constexpr std::chrono::milliseconds kMaxRetryBackoff{30'000};
+
 std::optional<Clock::time_point> ParseUtc(const std::string& text) {
   auto t = ParseDateTime(text);
   if (!t) return std::nullopt;
@@ -235,6 +239,7 @@ std::chrono::steady_clock::time_point StoreWriter::Now() const {
 std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<Error>()>& attempt,
                                               std::chrono::steady_clock::time_point& deadline) {
   auto backoff = options_.retry_base;
+  bool stop_budget_given = false;
   while (true) {
     if (gave_up_) return gave_up_;
     std::optional<Error> failure = attempt();
@@ -258,6 +263,13 @@ std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<
       if (!AwaitDatabase(*failure)) return gave_up_;
       continue;
     }
+    if (unreachable && unavailable_ && !stop_budget_given) {
+      // Stopping during an outage: the batch's deadline was spent while
+      // it was held, so the stop gets one whole budget from now on.
+      stop_budget_given = true;
+      deadline = Now() + options_.retry_budget;
+      backoff = options_.retry_base;
+    }
     if (Now() + backoff > deadline) {
       // Stopping, and the database still cannot be reached after a whole
       // budget: the writes still queued are given up at once (lost, and
@@ -267,7 +279,7 @@ std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<
       return failure;
     }
     std::this_thread::sleep_for(backoff);  // the writer's own thread: nobody else waits on it
-    backoff *= 2;
+    backoff = std::min(backoff * 2, std::max(options_.retry_base, kMaxRetryBackoff));
   }
 }
 

@@ -13,7 +13,8 @@
 //
 // Failures: a batch whose write fails with a transient error (a busy,
 // locked or full database, an I/O error) is tried again after a backoff
-// (retry_base, doubling, all retries of a batch within retry_budget). On
+// (retry_base, doubling up to 30 s, all retries of a batch within
+// retry_budget). On
 // PostgreSQL, an attempt that failed on a dedup-group lock it could only
 // try is run again with every group lock the failed attempts asked for
 // taken first, in order (PostingStore::LockGroups), so each attempt gets
@@ -34,7 +35,8 @@
 // and reported through Options::availability. StopWaitingForDatabase ends
 // an outage's wait at once. A writer being destroyed (stopping) instead
 // treats an unreachable database as any other transient failure, within
-// the retry budget; after one whole budget, everything still queued is
+// one whole retry budget counted from the stop (an outage's wait spent the
+// batch's own); after that budget, everything still queued is
 // given up at once. Either way every write not stored is counted lost (in
 // its run and write_errors()) and one log line says how many.
 //

@@ -68,8 +68,19 @@ TEST(CrawlOutageTest, AnInterruptedCrawlEndsWhileTheDatabaseIsUnreachable) {
   board.Route("/board", {200, R"(<a href="/jobs/1">1</a><a href="/jobs/2">2</a>)"});
   board.Route("/jobs/1", {200, Detail("1")});
   board.Route("/jobs/2", {.stall = true});  // the crawl is still running when the server goes
-  auto work = boost::asio::make_work_guard(ioc);
-  std::thread serving([&] { ioc.run(); });
+  // The board's server thread, stopped and joined however the test returns
+  // (a failed assertion included).
+  struct Serving {
+    boost::asio::io_context& ioc;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
+        boost::asio::make_work_guard(ioc);
+    std::thread thread{[this] { ioc.run(); }};
+    ~Serving() {
+      work.reset();
+      ioc.stop();
+      thread.join();
+    }
+  } serving{ioc};
   {
     std::ofstream out(dir / "jobtrawl.toml");
     out << "[storage]\ndatabase = \"" << url << "\"\nretry_budget = \"1h\"\n"
@@ -96,9 +107,6 @@ TEST(CrawlOutageTest, AnInterruptedCrawlEndsWhileTheDatabaseIsUnreachable) {
     // grace period.
     status = crawl.Wait(90s);
   }  // SIGKILLed here if it hangs
-  work.reset();
-  ioc.stop();
-  serving.join();
   const std::string log = ReadFile(dir / "crawl.log");
   ASSERT_TRUE(status.has_value()) << "the interrupted crawl did not end\n" << log;
   EXPECT_TRUE(WIFEXITED(*status)) << log;
