@@ -127,8 +127,8 @@ Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& 
   Holder best;
   // A country where the city is known only in other regions is the weakest
   // reading: "Florence, AL" is no town of Alessandria province (Florence is
-  // in FI), so the US reading (Alabama) wins; "Portland, ME" stays in the
-  // US though the table knows Portland, Oregon, as no other reading is left.
+  // in FI), so the US reading (Alabama) wins; "Austin, MN" stays in the
+  // US though the table knows Austin, Texas, as no other reading is left.
   bool hint_elsewhere = false, us_elsewhere = false;
   // The city named before it: a known city of that region, else of that country.
   if (!city.empty()) {
@@ -236,29 +236,33 @@ std::optional<std::string> CountryCode(std::string_view text) {
 
 namespace {
 
-// Whether `next`, a place written after "/" or "|", names a country that
-// qualifies the last part of `previous`, as after a comma: a country that
-// part is a region or a known city of ("Georgia / USA", "Berlin / Germany"),
-// or a region of the country the city is known in ("Thessaloniki /
-// Macedonia"). "USA / Canada" stays two places.
+// Whether `next`, a place written after "/" or "|", qualifies the last part
+// of `previous`, as after a comma: a country that part is a region or a
+// known city of ("Georgia / USA", "Berlin / Germany"), a country name that
+// is a region of the country the city is known in ("Thessaloniki /
+// Macedonia"), or the region the city is known in ("Seattle / WA").
+// "USA / Canada", "Mumbai / Pune" and "Berlin / Brandenburg" stay two places.
 bool QualifiesLast(const std::string& previous, const std::string& next, std::string_view hint) {
-  const std::optional<std::string> code = CountryCode(next);
-  if (!code) return false;
   const size_t comma = previous.rfind(',');
   const std::string last = Trim(comma == std::string::npos ? std::string_view(previous)
                                                            : std::string_view(previous).substr(comma + 1));
   if (last.empty()) return false;
+  const Tables& t = Tables::Get();
   std::string folded;
-  if (const auto* holders = RegionHolders(last, folded, comma != std::string::npos);
-      holders != nullptr && std::find(holders->begin(), holders->end(), *code) != holders->end()) {
-    return true;
+  const std::optional<std::string> code = CountryCode(next);
+  if (code) {
+    if (const auto* holders = RegionHolders(last, folded, comma != std::string::npos);
+        holders != nullptr && std::find(holders->begin(), holders->end(), *code) != holders->end()) {
+      return true;
+    }
+    if (City(last, *code, "", hint) != nullptr) return true;
   }
-  if (City(last, *code, "", hint) != nullptr) return true;
-  if (const auto* holders = RegionHolders(Trim(next), folded, true)) {
-    return std::any_of(holders->begin(), holders->end(),
-                       [&](const std::string& h) { return City(last, h, "", hint) != nullptr; });
-  }
-  return false;
+  const auto* holders = RegionHolders(Trim(next), folded, true);
+  if (holders == nullptr) return false;
+  return std::any_of(holders->begin(), holders->end(), [&](const std::string& h) {
+    const Agreement a = CityAgreement(last, h, t.region_by_name.at({h, folded}), hint);
+    return code ? a != Agreement::kNone : a == Agreement::kCityAndRegion;
+  });
 }
 
 LocationResult ParseLocationUncached(std::string_view raw, std::string_view country_hint) {
