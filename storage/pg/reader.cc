@@ -240,14 +240,19 @@ std::expected<std::vector<Row>, jobtrawl::Error> PgReader::Search(const PostingF
   // along from the walk, not fetched again), or the newest matches that
   // pass the filters, ranked as the walk meets them. Each gives (id,
   // score).
+  // The filters are checked row by row, each a lookup of the posting by
+  // id (index postings_search_filters holds their columns): a LATERAL
+  // subquery that OFFSET 0 keeps from being flattened, since as a join the
+  // planner preferred reading all of postings into a hash table. Without
+  // filters postings is not read: every document has its posting (foreign
+  // key).
+  const std::string passes =
+      filtered ? ", LATERAL (SELECT 1 FROM postings p WHERE p.id = f.posting_id" + c.sql + " OFFSET 0) AS ok" : "";
   const std::string narrowed =
-      "SELECT f.id, " + rank + " AS score FROM (SELECT f.posting_id AS id, f.document FROM postings_fts f "
-      "WHERE f.document @@ $1::tsquery" + newest + ") AS f JOIN postings p ON p.id = f.id WHERE true" + c.sql;
-  // Without filters postings is not joined: every document has its
-  // posting (foreign key).
-  const std::string passing = "SELECT f.posting_id AS id, " + rank + " AS score FROM postings_fts f" +
-                              (filtered ? " JOIN postings p ON p.id = f.posting_id" : "") +
-                              " WHERE f.document @@ $1::tsquery" + ceiling + c.sql + (windowed ? newest : "");
+      "SELECT f.posting_id AS id, " + rank + " AS score FROM (SELECT f.posting_id, f.document FROM postings_fts f "
+      "WHERE f.document @@ $1::tsquery" + newest + ") AS f" + passes;
+  const std::string passing = "SELECT f.posting_id AS id, " + rank + " AS score FROM postings_fts f" + passes +
+                              " WHERE f.document @@ $1::tsquery" + ceiling + (windowed ? newest : "");
   auto ranked = [&](const std::string& matches) {
     return "WITH q AS (SELECT $1::tsquery AS q), "
            "top AS (SELECT m.id, m.score FROM (" + matches + ") AS m ORDER BY m.score, m.id LIMIT $2) "
