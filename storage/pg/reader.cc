@@ -225,7 +225,9 @@ std::expected<std::vector<Row>, jobtrawl::Error> PgReader::Search(const PostingF
   // matches, reading no others), or collects the few matches of a rare
   // one through the GIN index and sorts them. From a CTE it assumed 0.5%
   // and always fetched and sorted every match (docs/postgresql.md
-  // "Search cost").
+  // "Search cost"). So the statement runs through Exec (an unnamed
+  // statement, planned with its parameters' values each time), never as a
+  // prepared Statement, whose generic plan would not know the tsquery.
   const std::string rank = "-ts_rank(" + std::string(kRankWeights) + ", f.document, $1::tsquery, 1)::float8";
   // --closed: the walk of the matches that pass the filters starts at the
   // newest closed posting (index postings_closed, v16); the open postings
