@@ -598,13 +598,20 @@ std::string WithoutCdataMarkers(std::string_view text) {
   return out;
 }
 
-// Is `text` (a tagless field once unescaped) HTML markup escaped as a
-// whole, not text that speaks of markup? It is when it holds a comment, a
-// CDATA section, an end tag or a line break (<br>, <hr>) of an element
-// descriptions use, or begins with such a tag: escaped markup closes what
-// it opens, or is one element. "Write <div> tags" names a tag in a
-// sentence and stays text, as in a field with tags (HTML reads its
-// "&lt;div&gt;" as text); "vector<int>" and "List<String>" name no element.
+// Is `text` (a field once unescaped, or a one-line field holding tags)
+// HTML markup, not text that speaks of markup? It is when it holds a
+// comment, a CDATA section or a line break (<br>, <hr>), or a tag of an
+// element descriptions use attached to text as markup attaches it: a start
+// tag directly followed by its content, a line break or another tag ("<p>We",
+// "<b>SQL", "<ul><li>"), or by its own end tag ("<p> </p>"); an end tag
+// directly preceded by the content it closes ("team.</p>") or standing at
+// the start of a line. A tag with a space or a tab on the side of its
+// content, or a sentence's punctuation there, is a tag named in prose:
+// "Write <div> tags", "use the <div> and </div> tags", "the <p>, <ul> and
+// <li> elements" stay text, as HTML reads "&lt;div&gt;" inside markup.
+// "vector<int>" and "List<String>" name no element at all. (A field's own
+// tags, one level of escaping as its container defines it, are markup
+// whatever stands beside them: an RSS description is HTML.)
 bool IsEscapedHtmlMarkup(std::string_view text) {
   static constexpr std::string_view kElements[] = {
       "a",     "abbr",   "address", "article", "aside", "b",      "big",    "blockquote", "body",
@@ -614,17 +621,45 @@ bool IsEscapedHtmlMarkup(std::string_view text) {
       "main",  "mark",   "nav",     "ol",      "p",     "pre",    "q",      "s",          "section",
       "small", "span",   "strike",  "strong",  "sub",   "sup",    "table",  "tbody",      "td",
       "tfoot", "th",     "thead",   "tr",      "tt",    "u",      "ul"};
+  // What stands beside a tag named in prose: blanks, and after a start tag
+  // the punctuation of a sentence listing or quoting it ("<p>, <ul>"),
+  // before an end tag an opening quote or bracket ("the '</div>'").
+  const auto prose_after = [](char c) {
+    return c == ' ' || c == '\t' || c == ',' || c == ';' || c == ':' || c == '.' || c == '!' || c == '?' ||
+           c == ')' || c == '"' || c == '\'' || c == '`';
+  };
+  const auto prose_before = [](char c) {
+    return c == ' ' || c == '\t' || c == '(' || c == '"' || c == '\'' || c == '`';
+  };
+  const auto line_break = [](char c) { return c == '\n' || c == '\r'; };
   for (size_t i = text.find('<'); i != std::string_view::npos; i = text.find('<', i + 1)) {
     const std::string_view rest = text.substr(i + 1);
     if (rest.starts_with("!--") || rest.starts_with("![CDATA[")) return true;
     size_t j = rest.starts_with('/') ? 1 : 0;
     const size_t start = j;
     while (j < rest.size() && ascii::IsAlnum(rest[j]) && j - start < 12) ++j;
-    if (j == start || (j < rest.size() && rest[j] != '>' && rest[j] != '/' && !ascii::IsSpace(rest[j]))) continue;
+    if (j == start || j >= rest.size() || (rest[j] != '>' && rest[j] != '/' && !ascii::IsSpace(rest[j]))) continue;
     const std::string name = ascii::ToLower(rest.substr(start, j - start));
     if (std::find(std::begin(kElements), std::end(kElements), name) == std::end(kElements)) continue;
-    const bool first = text.find_first_not_of(" \t\r\n") == i;
-    if (first || start == 1 || name == "br" || name == "hr") return true;
+    const size_t close = text.find('>', i + 1 + j);
+    if (close == std::string_view::npos) continue;
+    const bool has_before = i > 0;
+    const char before = has_before ? text[i - 1] : '\n';
+    const bool has_after = close + 1 < text.size();
+    const char after = has_after ? text[close + 1] : '\0';
+    const bool closing = start == 1;
+    if (closing) {
+      if (line_break(before) || !prose_before(before)) return true;
+      continue;
+    }
+    if (name == "br" || name == "hr") return true;
+    if (has_after && (line_break(after) || !prose_after(after))) return true;
+    // An element with nothing in it: "<p> </p>".
+    const size_t next = text.find_first_not_of(" \t", close + 1);
+    if (next != std::string_view::npos && text.substr(next).starts_with("</") &&
+        ascii::EqualsIgnoreCase(text.substr(next + 2, name.size()), name)) {
+      return true;
+    }
   }
   return false;
 }
@@ -649,13 +684,30 @@ std::string FragmentMarkup(std::string_view html) {
 }
 
 std::string CleanInlineText(std::string_view raw) {
-  std::string unwrapped = raw.find("<![CDATA[") == std::string_view::npos ? std::string(raw)
-                                                                          : WithoutCdataMarkers(raw);
-  int level = 0;
-  while (level < kMaxExtraLevels && CollapseEscapedReferences(unwrapped)) ++level;
-  const std::string_view text = unwrapped;
-  std::string decoded = text.find('&') == std::string_view::npos ? std::string(text)
-                                                                 : DecodeEntities(text);
+  // A one-line field is text, never markup (the RSS Advisory Board's
+  // "titles should not contain HTML"). Markup left in one anyway, as tags or
+  // escaped once more than its container needs ("&lt;b&gt;Data
+  // Analyst&lt;/b&gt;" in an RSS title), is read for its text, by the rule
+  // descriptions follow (IsEscapedHtmlMarkup): "Data Analyst". A title that
+  // names a tag in prose ("Front-end developer (<canvas> and WebGL)") keeps
+  // it as written.
+  std::string decoded;
+  bool read_as_markup = false;
+  if (raw.find('<') != std::string_view::npos || raw.find("&lt;") != std::string_view::npos ||
+      raw.find("&#") != std::string_view::npos || raw.find("&amp;") != std::string_view::npos) {
+    std::string markup = FragmentMarkup(raw);
+    if (markup.find('<') != std::string::npos && IsEscapedHtmlMarkup(markup)) {
+      decoded = HtmlToText(markup);
+      read_as_markup = true;
+    }
+  }
+  if (!read_as_markup) {
+    std::string unwrapped = raw.find("<![CDATA[") == std::string_view::npos ? std::string(raw)
+                                                                            : WithoutCdataMarkers(raw);
+    int level = 0;
+    while (level < kMaxExtraLevels && CollapseEscapedReferences(unwrapped)) ++level;
+    decoded = unwrapped.find('&') == std::string::npos ? std::move(unwrapped) : DecodeEntities(unwrapped);
+  }
   std::string out;
   out.reserve(decoded.size());
   bool space = false;

@@ -47,14 +47,21 @@ std::string HtmlToMarkdown(std::string_view html);
 
 // The markup of an HTML field escaped more levels deep than its container
 // (RSS, Atom, JSON) needs: a field without tags whose text is markup
-// escaped as a whole ("&lt;p&gt;...", "&#60;p&#62;...") is unescaped: it
-// then begins with a tag of an HTML element, or holds an end tag, a line
-// break (<br>, <hr>), a comment or a CDATA section. Text that only names a
-// tag ("Write &lt;div&gt; tags") or a type ("vector&lt;int&gt;") stays
-// text. References escaped twice ("&amp;amp;", "&amp;lt;") are unescaped once,
-// up to four levels. A CDATA section left in the markup ("<![CDATA[...]]>",
-// escaped in XML) is read by HtmlToText and HtmlToMarkdown as its content,
-// where HTML would see a comment. Other fragments are returned unchanged.
+// escaped as a whole ("&lt;p&gt;...", "&#60;p&#62;...") is unescaped. The
+// rule that tells escaped markup from text that speaks of markup (in
+// html_text.cc, IsEscapedHtmlMarkup): the unescaped text holds a comment, a
+// CDATA section or a line break (<br>, <hr>), or a tag of an HTML element
+// attached to text as markup is: a start tag directly followed by its
+// content, a line break or another tag ("<p>We", "<b>SQL"), an end tag
+// directly preceded by what it closes ("team.</p>"), or a tag at the start
+// of a line. A tag with a space on its content's side, or a sentence's
+// punctuation there, is named in prose and stays text: "Write &lt;div&gt; tags", "use the
+// &lt;div&gt; and &lt;/div&gt; tags", "the &lt;p&gt;, &lt;ul&gt; elements";
+// so does text about types ("vector&lt;int&gt;": no element). References
+// escaped twice ("&amp;amp;", "&amp;lt;") are unescaped once, up to four
+// levels. A CDATA section left in the markup ("<![CDATA[...]]>", escaped in
+// XML) is read by HtmlToText and HtmlToMarkdown as its content, where HTML
+// would see a comment. Other fragments are returned unchanged.
 std::string FragmentMarkup(std::string_view html);
 
 // HtmlToText of FragmentMarkup: for a description field of structured data.
@@ -68,7 +75,11 @@ void SetDescription(Posting& p, std::string_view html);
 // Entities decoded, whitespace runs (newlines included) collapsed to one
 // space, trimmed: for titles, names and other one-line fields. CDATA
 // markers and references escaped twice ("R&amp;amp;D") are unwrapped first,
-// as in FragmentMarkup.
+// as in FragmentMarkup. A one-line field is never markup (RSS Advisory
+// Board: titles hold no HTML): tags in it, or markup escaped once more than
+// its container needs ("&lt;b&gt;Data Analyst&lt;/b&gt;" in an RSS title),
+// are read for their text ("Data Analyst") when FragmentMarkup's rule
+// reads them as markup; a tag named in prose stays as written.
 std::string CleanInlineText(std::string_view text);
 
 // Appends the UTF-8 encoding of `cp` (U+FFFD for invalid code points).

@@ -49,6 +49,35 @@ void GreenhouseMetadata(Posting& p, const json::array* metadata) {
   }
 }
 
+// Pay in custom fields, where a board without pay transparency ranges
+// keeps it: a currency range ({"value_type": "currency_range", "value":
+// {"min_value": "172800.0", "max_value": "297000.0", "unit": "USD"}}, the
+// first one), its period from a field named like "Pay Frequency" or "Pay
+// Period" ("Annual", "Hourly").
+void GreenhouseMetadataPay(Posting& p, const json::array* metadata) {
+  if (metadata == nullptr || p.salary_min || p.salary_max) return;
+  std::optional<std::string> period;
+  const json::object* range = nullptr;
+  for (const json::value& m : *metadata) {
+    const json::object* field = Object(&m);
+    if (field == nullptr) continue;
+    const std::string name = ascii::ToLower(Text(Get(*field, "name")).value_or(""));
+    const json::object* value = Object(Get(*field, "value"));
+    if (value != nullptr && range == nullptr && (Get(*value, "min_value") != nullptr || Get(*value, "max_value") != nullptr)) {
+      range = value;
+    } else if (!period && (name.find("frequency") != std::string::npos || name.find("period") != std::string::npos ||
+                           name.find("interval") != std::string::npos)) {
+      const json::value* v = Get(*field, "value");
+      if (v != nullptr && v->is_array()) v = v->get_array().empty() ? nullptr : &v->get_array()[0];
+      period = Period(Text(v));
+    }
+  }
+  if (range == nullptr) return;
+  auto unit = Text(Get(*range, "unit"));
+  Salary(p, Get(*range, "min_value"), Get(*range, "max_value"),
+         unit ? std::optional(ascii::ToUpper(*unit)) : std::nullopt, period);
+}
+
 }  // namespace
 
 // ---- Greenhouse: {"jobs": [...]} (also the older /embed/jobs shape) ----
@@ -109,6 +138,7 @@ void Greenhouse(const json::value& root, const Response& response, Extracted& ou
                Text(Get(*r, "currency_type")), std::nullopt);
       }
     }
+    GreenhouseMetadataPay(p, Array(Get(*j, "metadata")));
     SetDescription(p, Html(Get(*j, "content")));
     Finish(std::move(p), Get(*j, "absolute_url"), Get(*j, "absolute_url"), response, out);
   }
@@ -229,7 +259,8 @@ void Ashby(const json::value& root, const Response& response, Extracted& out) {
   }
 }
 
-// ---- Workable: the widget API ({name, jobs}) and the v3 apply API ({results}) ----
+// ---- Workable: the widget API ({name, jobs}), the v3 apply API's list
+// ({results}) and its one job (GET /api/v2/accounts/{account}/jobs/{shortcode}) ----
 void Workable(const json::value& root, const Response& response, Extracted& out) {
   const std::string_view url = response.url;
   const json::object* o = Object(&root);
@@ -239,12 +270,12 @@ void Workable(const json::value& root, const Response& response, Extracted& out)
   if (auto at = url.find("/accounts/"); at != std::string_view::npos) {
     account = std::string(url.substr(at + 10, url.find_first_of("/?", at + 10) - at - 10));
   }
-  const json::array* jobs = Array(Get(*o, "jobs"));
-  if (jobs == nullptr) jobs = Array(Get(*o, "results"));
-  if (jobs == nullptr) return;
-  for (const json::value& v : *jobs) {
-    const json::object* j = Object(&v);
-    if (j == nullptr) continue;
+  std::vector<const json::object*> jobs = Entries(root, "jobs");
+  if (jobs.empty()) jobs = Entries(root, "results");
+  // GET /api/v2/accounts/{account}/jobs/{shortcode}: the one job itself,
+  // with its description, requirements and benefits.
+  if (jobs.empty() && Get(*o, "shortcode") != nullptr && Get(*o, "title") != nullptr) jobs.push_back(o);
+  for (const json::object* j : jobs) {
     Posting p;
     p.external_id = Text(Get(*j, "shortcode"));
     p.title = Text(Get(*j, "title"));
@@ -294,7 +325,11 @@ void Workable(const json::value& root, const Response& response, Extracted& out)
     if (type) p.employment_type = *type == "full" ? "FULL_TIME" : *type == "part" ? "PART_TIME" : EmploymentType(*type);
     p.date_posted = Text(Get(*j, "published_on"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "published"));
-    SetDescription(p, Html(Get(*j, "description")));
+    std::string html;
+    AppendHtml(html, Get(*j, "description"));
+    AppendHtml(html, Get(*j, "requirements"), "Requirements");
+    AppendHtml(html, Get(*j, "benefits"), "Benefits");
+    SetDescription(p, html);
     auto link = Link(Get(*j, "url"), url);
     if (!link && p.external_id && !account.empty()) {
       link = CanonicalUrl("https://apply.workable.com/" + account + "/j/" + *p.external_id + "/");
@@ -325,12 +360,20 @@ void SmartRecruitersPosting(const json::object& j, const Response& response, Ext
     p.company = Text(Get(*c, "name"));
     company_id = Text(Get(*c, "identifier")).value_or("");
   }
+  // The workplace: the posting's locationType (REMOTE | ONSITE | HYBRID)
+  // beside the location's remote and hybrid flags. A hybrid stated by
+  // either is hybrid (a flag added after a two-valued enum); else the enum,
+  // which states on-site outright, wins over the flags, whose on-site is
+  // only both of them false.
+  auto location_type = Workplace(Text(Get(j, "locationType")));
   if (const json::object* l = Object(Get(j, "location"))) {
     p.location = JoinPlace({Text(Get(*l, "city")), Text(Get(*l, "region")), Text(Get(*l, "country"))});
     p.country = Text(Get(*l, "country"));
+    if (!location_type) location_type = Workplace(Text(Get(*l, "locationType")));
     p.remote = WorkplaceFlags(Get(*l, "remote"), Get(*l, "hybrid"), nullptr);
     if (auto full = Text(Get(*l, "fullLocation"))) p.location = full;
   }
+  if (location_type && p.remote != "hybrid") p.remote = location_type;
   if (const json::object* d = Object(Get(j, "department"))) p.department = Text(Get(*d, "label"));
   if (const json::object* t = Object(Get(j, "typeOfEmployment"))) {
     if (auto label = Text(Get(*t, "label"))) p.employment_type = EmploymentType(*label);

@@ -108,17 +108,67 @@ void Breezy(const json::value& root, const Response& response, Extracted& out) {
   }
 }
 
-// ---- Rippling: {items: [...], page, pageSize, totalItems, totalPages} ----
+// ---- Rippling: the board's jobs, GET .../board/{board}/jobs, as
+// {items: [...], page, pageSize, totalItems, totalPages} (entries with id,
+// department.name and locations[] each with its workplaceType) or as a bare
+// array (entries with uuid, department.label and workLocation.label); and
+// one job, GET .../board/{board}/jobs/{id}, with its text
+// (description.role, description.company), workLocations (labels),
+// employmentType.label, createdOn and companyName.
 // A job with several locations comes once per location, under one id: its
 // entries on the page are one posting with every location.
+namespace {
+
+// A name given as text or as an object's name, label or base department.
+std::optional<std::string> NameOf(const json::value* v) {
+  if (auto t = Text(v)) return t;
+  const json::object* o = Object(v);
+  if (o == nullptr) return std::nullopt;
+  if (auto label = Text(Get(*o, "label"))) return label;
+  return Text(Get(*o, "base_department"));
+}
+
+// employmentType.label: SALARIED_FT, HOURLY_PT, CONTRACTOR, TEMP, INTERN...
+std::optional<std::string> RipplingEmployment(const json::value* v) {
+  auto label = NameOf(v);
+  if (!label) {
+    if (const json::object* o = Object(v)) label = Text(Get(*o, "id"));
+  }
+  if (!label) return std::nullopt;
+  const std::string code = ascii::ToUpper(*label);
+  if (code.ends_with("_FT")) return "FULL_TIME";
+  if (code.ends_with("_PT")) return "PART_TIME";
+  if (code.starts_with("CONTRACT")) return "CONTRACTOR";
+  if (code.starts_with("TEMP")) return "TEMPORARY";
+  if (code.starts_with("INTERN")) return "INTERN";
+  return EmploymentType(*label);
+}
+
+// A location label as the board writes it: "Remote (United States)",
+// "Hybrid (New York, New York, US)", or a place, which is the office the
+// job is worked from (the list's workplaceType says ON_SITE for the same).
+std::optional<std::string> LabelWorkplace(const std::string& label) {
+  if (auto w = Workplace(label)) return w;
+  return "onsite";
+}
+
+}  // namespace
+
 void Rippling(const json::value& root, const Response& response, Extracted& out) {
   std::vector<Posting> postings;
   std::map<std::string, std::size_t> by_id;
   std::vector<std::string> places;
   std::vector<const json::object*> pages;
-  const std::vector<const json::object*> items = EntriesOrArray(root, "items");
+  std::vector<const json::object*> items = EntriesOrArray(root, "items");
+  const json::object* one = nullptr;  // the job endpoint's job
+  if (const json::object* o = Object(&root); items.empty() && o != nullptr && Get(*o, "items") == nullptr &&
+                                             Get(*o, "name") != nullptr) {
+    one = o;
+    items.push_back(o);
+  }
   for (const json::object* j : items) {
     auto id = Text(Get(*j, "id"));
+    if (!id) id = Text(Get(*j, "uuid"));
     std::size_t at = postings.size();
     if (id) {
       auto [it, fresh] = by_id.emplace(*id, postings.size());
@@ -136,7 +186,8 @@ void Rippling(const json::value& root, const Response& response, Extracted& out)
     Posting& p = postings[at];
     p.external_id = id;
     if (!p.title) p.title = Text(Get(*j, "name"));
-    if (!p.department) p.department = Text(Get(*j, "department"));  // {"name": ...}
+    if (!p.company) p.company = Text(Get(*j, "companyName"));
+    if (!p.department) p.department = NameOf(Get(*j, "department"));
     if (auto locations = Array(Get(*j, "locations"))) {
       for (const json::value& l : *locations) {
         const json::object* lo = Object(&l);
@@ -146,18 +197,55 @@ void Rippling(const json::value& root, const Response& response, Extracted& out)
         if (!name) name = JoinPlace({Text(Get(*lo, "city")), Text(Get(*lo, "stateCode"))});
         AddPlace(places[at], JoinPlace({name, code ? code : Text(Get(*lo, "country"))}));
         if (!p.country) p.country = code ? code : Text(Get(*lo, "country"));
-        if (!p.remote) p.remote = Workplace(Text(Get(*lo, "workplaceType")));
+        MergeWorkplace(p.remote, Workplace(Text(Get(*lo, "workplaceType"))));
       }
     }
-    if (!p.employment_type) {
-      if (auto t = Text(Get(*j, "employmentType"))) p.employment_type = EmploymentType(*t);
+    // Labels: the bare list's workLocation, the job's workLocations.
+    std::vector<const json::value*> labels;
+    if (const json::value* l = Get(*j, "workLocation")) labels.push_back(l);
+    if (const json::array* all = Array(Get(*j, "workLocations"))) {
+      for (const json::value& l : *all) labels.push_back(&l);
+    }
+    for (const json::value* l : labels) {
+      auto label = NameOf(l);
+      if (!label) continue;
+      AddPlace(places[at], label);
+      MergeWorkplace(p.remote, LabelWorkplace(*label));
+    }
+    if (!p.employment_type) p.employment_type = RipplingEmployment(Get(*j, "employmentType"));
+    if (!p.date_posted) p.date_posted = Text(Get(*j, "createdOn"));
+    if (const json::object* d = Object(Get(*j, "description"))) {
+      std::string html;
+      AppendHtml(html, Get(*d, "role"));
+      AppendHtml(html, Get(*d, "company"));
+      SetDescription(p, html);
+    } else if (const json::value* text = Get(*j, "description")) {
+      SetDescription(p, Html(text));
+    }
+  }
+  // The job's page when its answer does not name it: the board's, as the
+  // list gives it (ats.rippling.com/{board}/jobs/{id}), so both are one listing.
+  std::optional<std::string> job_page;
+  if (one != nullptr && postings.size() == 1 && postings[0].external_id) {
+    const std::string_view url = response.url;
+    if (const std::size_t at = url.find("/board/"); at != std::string_view::npos) {
+      const std::string_view board = url.substr(at + 7, url.find('/', at + 7) - (at + 7));
+      if (!board.empty()) {
+        job_page = CanonicalUrl("https://ats.rippling.com/" + std::string(board) + "/jobs/" + *postings[0].external_id);
+      }
     }
   }
   for (std::size_t i = 0; i < postings.size(); ++i) {
     postings[i].location = NonEmpty(std::move(places[i]));
-    Finish(std::move(postings[i]), Get(*pages[i], "url"), nullptr, response, out);
+    const json::value* page = Get(*pages[i], "url");
+    if (page == nullptr && job_page) {
+      postings[i].url = *job_page;
+      Keep(std::move(postings[i]), response, out);
+      continue;
+    }
+    Finish(std::move(postings[i]), page, nullptr, response, out);
   }
-  if (items.empty() || !root.is_object()) return;
+  if (one != nullptr || items.empty() || !root.is_object()) return;
   auto page = Number(Get(root.get_object(), "page"));
   auto total = Number(Get(root.get_object(), "totalPages"));
   if (page && total && *page + 1 < *total) {

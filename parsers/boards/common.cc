@@ -78,16 +78,38 @@ std::optional<std::string> EpochDate(const json::value* v) {
   return t ? std::optional(FormatDateTime(*t)) : std::nullopt;
 }
 
-std::optional<std::string> Workplace(std::optional<std::string> raw) {
-  if (!raw) return std::nullopt;
+namespace {
+
+std::optional<std::string> WorkplaceWord(std::string_view raw) {
   std::string w;
-  for (char c : *raw) {
+  for (char c : raw) {
     if (ascii::IsAlpha(c)) w.push_back(ascii::ToLower(c));
   }
   if (w == "remote" || w == "fullyremote" || w == "remoteonly") return "remote";
   if (w == "hybrid" || w == "flexible") return "hybrid";
   if (w == "onsite" || w == "inoffice" || w == "office" || w == "inperson") return "onsite";
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Workplace(std::optional<std::string> raw) {
+  if (!raw) return std::nullopt;
+  if (auto w = WorkplaceWord(*raw)) return w;
+  // The enum with what it qualifies: "Remote (United States)", "Hybrid -
+  // 3 days in office", "On-site: London", "Remote, EMEA" (Rippling's
+  // location labels, boards' custom fields, Workday's remoteType).
+  std::string_view head = *raw;
+  for (std::string_view mark : {"(", ",", ":", ";", "|", " - ", " \u2013 ", " \u2014 "}) {
+    if (const std::size_t at = head.find(mark); at != std::string_view::npos) head = head.substr(0, at);
+  }
+  if (head.size() == raw->size()) return std::nullopt;
+  return WorkplaceWord(head);
+}
+
+void MergeWorkplace(std::optional<std::string>& workplace, const std::optional<std::string>& more) {
+  if (!more || workplace == more) return;
+  workplace = workplace ? std::optional<std::string>("hybrid") : more;
 }
 
 std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,

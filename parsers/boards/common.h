@@ -57,9 +57,15 @@ void AppendHtml(std::string& html, std::string_view part, std::string_view headi
 std::optional<std::string> EpochDate(const json::value* v);
 
 // "remote" | "hybrid" | "onsite" from the workplace enums boards use
-// ("ON_SITE", "OnSite", "on_site", "fully remote", "in office"...);
-// "unspecified" and the unknown are not stated.
+// ("ON_SITE", "OnSite", "on_site", "fully remote", "in office"...), also
+// with what they qualify after a bracket, comma, colon or dash ("Remote
+// (United States)", "Hybrid - 3 days in office"); "unspecified" and the
+// unknown are not stated.
 std::optional<std::string> Workplace(std::optional<std::string> raw);
+// Adds one location's workplace to a posting's: the same stays, remote
+// beside on-site (or either beside hybrid) is hybrid, as WorkplaceFlags
+// reads the flags.
+void MergeWorkplace(std::optional<std::string>& workplace, const std::optional<std::string>& more);
 // The workplace three flags state: hybrid when set, or when remote and
 // on-site both are; else the one set. All false (or absent) is not stated,
 // except for an API without an on-site flag (`onsite` null, as

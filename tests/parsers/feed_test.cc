@@ -179,6 +179,29 @@ TEST(FeedTest, DescriptionEscapedOneLevelDeeperKeepsItsText) {
   EXPECT_EQ(atom.postings[1].description, "Test & ship.");
 }
 
+TEST(FeedTest, EscapedMarkupInTitlesAndProseAboutTagsInDescriptions) {
+  // Issue 11 review: an RSS title holding escaped markup is the title's
+  // text (a title is never markup); a description whose HTML is text naming
+  // an end tag in a sentence (escaped for the XML and for the HTML: no tag
+  // of its own) is that sentence, not markup with its tags dropped.
+  Extracted x = Feed(R"(<rss version="2.0"><channel>
+    <item><title>&lt;b&gt;Data Analyst&lt;/b&gt;</title><link>https://x.example/1</link>
+      <description>Know HTML: use the &amp;lt;div&amp;gt; and &amp;lt;/div&amp;gt; tags.</description></item>
+    <item><title>Teacher of the &lt;canvas&gt; element</title><link>https://x.example/2</link>
+      <description>&lt;p&gt;Use &lt;b&gt;SQL&lt;/b&gt;.&lt;/p&gt;</description></item>
+  </channel></rss>)");
+  ASSERT_EQ(x.postings.size(), 2u);
+  EXPECT_EQ(x.postings[0].title, "Data Analyst");
+  EXPECT_EQ(x.postings[0].description, "Know HTML: use the <div> and </div> tags.");
+  EXPECT_EQ(x.postings[1].title, "Teacher of the <canvas> element");
+  EXPECT_EQ(x.postings[1].description, "Use SQL.");
+  // Atom's html titles alike.
+  Extracted atom = Feed(R"(<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+    <title type="html">&lt;em&gt;Senior&lt;/em&gt; Engineer</title><link href="https://x.example/3"/></entry></feed>)");
+  ASSERT_EQ(atom.postings.size(), 1u);
+  EXPECT_EQ(atom.postings[0].title, "Senior Engineer");
+}
+
 TEST(FeedTest, NoEntityExpansionAndNoCrashOnGarbage) {
   // A billion-laughs DTD: pugixml does not expand declared entities.
   Extracted x = Feed(R"(<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">

@@ -183,6 +183,21 @@ TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
        "Wrap it in a <span class=\"x\"> first"},
       {"Intro&lt;br&gt;More", "Intro\nMore", "Intro\\\nMore"},
       {"Build &lt;b&gt;dashboards&lt;/b&gt;.", "Build dashboards.", "Build **dashboards**."},
+      // Prose that names an end tag too (issue 11 review): the tags stand
+      // apart from the words around them, as a sentence writes them, where
+      // markup attaches its tags to what they open or close.
+      {"use the &lt;div&gt; and &lt;/div&gt; tags", "use the <div> and </div> tags",
+       "use the <div> and </div> tags"},
+      {"Know the &lt;p&gt;, &lt;ul&gt; and &lt;li&gt; elements, and close each (&lt;/li&gt;).",
+       "Know the <p>, <ul> and <li> elements, and close each (</li>).",
+       "Know the <p>, <ul> and <li> elements, and close each (</li>)."},
+      {"&lt;div&gt; and &lt;/div&gt; wrap a block", "<div> and </div> wrap a block",
+       "<div> and </div> wrap a block"},
+      // Markup laid out in lines, and an end tag after a sentence's stop.
+      {"&lt;p&gt;\nShip it.\n&lt;/p&gt;", "Ship it.", "Ship it."},
+      {"We build tools.&lt;/p&gt;&lt;p&gt;You test them.", "We build tools.\n\nYou test them.",
+       "We build tools.\n\nYou test them."},
+      {"Intro.&lt;br&gt;More", "Intro.\nMore", "Intro.\\\nMore"},
       {"<![CDATA[unclosed", "unclosed", "unclosed"},
       // Markup escaped with numeric references, once or twice (HTML 13.2.5.80).
       {"&#60;p&#62;Build dashboards in SQL and Python.&#60;/p&#62;", "Build dashboards in SQL and Python.",
@@ -202,6 +217,8 @@ TEST(SetDescriptionTest, MarkupEscapedOneLevelDeeperKeepsItsText) {
     EXPECT_EQ(p.description_markdown, c.markdown) << c.html;
     EXPECT_EQ(FragmentToText(c.html), c.text) << c.html;
   }
+  // An escaped element with nothing in it is markup too: no text.
+  EXPECT_EQ(FragmentToText("&lt;p&gt; &lt;/p&gt;"), "");
 }
 
 // SetDescription writes text and Markdown in one scan; each must be what
@@ -268,6 +285,23 @@ TEST(CleanInlineTextTest, TitlesEscapedOneLevelDeeperKeepTheirText) {
   EXPECT_EQ(CleanInlineText("R&amp;amp;D Engineer"), "R&D Engineer");
   EXPECT_EQ(CleanInlineText("Sales &amp;amp;amp; Marketing"), "Sales & Marketing");
   EXPECT_EQ(CleanInlineText("AT&amp;T Support"), "AT&T Support");
+}
+
+TEST(CleanInlineTextTest, MarkupInAOneLineFieldIsReadForItsText) {
+  // A title is never markup (RSS Advisory Board: titles hold no HTML).
+  // Markup left in one, as tags or escaped once more than its container
+  // needs, is read for its text by the rule descriptions follow; a tag named
+  // in prose stays as written (issue 11 review: "<b>Data Analyst</b>").
+  EXPECT_EQ(CleanInlineText("<b>Data Analyst</b>"), "Data Analyst");
+  EXPECT_EQ(CleanInlineText("&lt;b&gt;Data Analyst&lt;/b&gt;"), "Data Analyst");
+  EXPECT_EQ(CleanInlineText("&amp;lt;strong&amp;gt;R&amp;amp;D Lead&amp;lt;/strong&amp;gt;"), "R&D Lead");
+  EXPECT_EQ(CleanInlineText("<span class=\"title\">Senior\n Engineer</span>"), "Senior Engineer");
+  EXPECT_EQ(CleanInlineText("Line one<br>Line two"), "Line one Line two");
+  EXPECT_EQ(CleanInlineText("&lt;![CDATA[R&amp;amp;D Engineer]]&gt;"), "R&D Engineer");
+  EXPECT_EQ(CleanInlineText("Front-end developer (<canvas> and WebGL)"), "Front-end developer (<canvas> and WebGL)");
+  EXPECT_EQ(CleanInlineText("Teach the <p> and </p> tags"), "Teach the <p> and </p> tags");
+  EXPECT_EQ(CleanInlineText("C++ engineer (std::vector<int>)"), "C++ engineer (std::vector<int>)");
+  EXPECT_EQ(CleanInlineText("Salary < 50k & equity"), "Salary < 50k & equity");
 }
 
 }  // namespace

@@ -1,0 +1,275 @@
+// Field case 06's kind (issue 11): every workplace flag or enum, employment
+// type and salary field of every board API, and the single-posting (detail)
+// endpoints beside the lists, on fixtures written after each provider's
+// documented or measured response shape (no corpus response has them).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parsers/board_api.h"
+#include "parsers/source_kind.h"
+
+namespace jobtrawl::parsers {
+namespace {
+
+using ::testing::HasSubstr;
+
+Extracted Read(SourceKind kind, std::string_view body, std::string_view url) {
+  Extracted out;
+  ExtractBoardApi(kind, url, body, out);
+  return out;
+}
+
+// The first posting's field, or "(none)" when there is no posting.
+std::optional<std::string> Remote(SourceKind kind, std::string_view body, std::string_view url) {
+  Extracted x = Read(kind, body, url);
+  if (x.postings.empty()) return "(none)";
+  return x.postings[0].remote;
+}
+
+constexpr std::string_view kSmartRecruiters = "https://api.smartrecruiters.com/v1/companies/acme/postings";
+constexpr std::string_view kWorkableJob = "https://apply.workable.com/api/v2/accounts/acme/jobs/ABC123";
+constexpr std::string_view kRipplingJobs = "https://api.rippling.com/platform/api/ats/v1/board/acme/jobs";
+constexpr std::string_view kRipplingJob =
+    "https://api.rippling.com/platform/api/ats/v1/board/acme/jobs/84d388b6-7656-434c-8862-0312eb6b97ac";
+
+TEST(BoardFieldsTest, SmartRecruitersLocationTypeBesideTheFlags) {
+  // SmartRecruiters' Posting API states the workplace twice: locationType
+  // (REMOTE | ONSITE | HYBRID) and location.remote / location.hybrid. A
+  // hybrid from either is hybrid; else locationType wins over the flags,
+  // whose on-site is only both of them false (README "Source kinds").
+  struct Case {
+    const char* posting;  // the members beside id and name
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {R"("locationType":"ONSITE","location":{"city":"Paris"})", "onsite"},
+      {R"("locationType":"REMOTE","location":{"remote":false,"hybrid":false})", "remote"},
+      {R"("locationType":"ONSITE","location":{"remote":false,"hybrid":true})", "hybrid"},
+      {R"("locationType":"HYBRID","location":{"remote":true})", "hybrid"},
+      {R"("locationType":"ONSITE","location":{"remote":true})", "onsite"},
+      {R"("location":{"remote":true,"locationType":"HYBRID"})", "hybrid"},
+      {R"("location":{"remote":true})", "remote"},
+      {R"("location":{"remote":false,"hybrid":false})", "onsite"},
+      {R"("location":{"city":"Paris"})", std::nullopt},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"({"offset":0,"limit":100,"totalFound":1,"content":[{"id":"1","name":"T",)") +
+                             c.posting + "}]}";
+    EXPECT_EQ(Remote(SourceKind::kSmartRecruiters, body, kSmartRecruiters), c.remote) << c.posting;
+    // The posting endpoint's one posting reads the same.
+    const std::string one = std::string(R"({"id":"1","name":"T",)") + c.posting + "}";
+    EXPECT_EQ(Remote(SourceKind::kSmartRecruiters, one, std::string(kSmartRecruiters) + "/1"), c.remote) << c.posting;
+  }
+}
+
+TEST(BoardFieldsTest, WorkableJobEndpointGivesThePostingWithItsWholeText) {
+  // GET apply.workable.com/api/v2/accounts/{account}/jobs/{shortcode} answers
+  // the job itself (no "jobs" or "results" list), with its text in three
+  // fields: description, requirements and benefits. It gave no posting.
+  Extracted x = Read(SourceKind::kWorkable, R"({"id":1517222,"shortcode":"ABC123","title":"Data Engineer",
+      "remote":false,"location":{"country":"Germany","countryCode":"DE","city":"Berlin","region":"Berlin"},
+      "locations":[{"country":"Germany","countryCode":"DE","city":"Berlin","region":"Berlin","hidden":false}],
+      "state":"published","isInternal":false,"code":"","published":"2026-11-02T00:00:00.000Z","type":"part",
+      "language":"en","department":["Data"],"accountUid":"3e94","approvalStatus":"approved","workplace":"hybrid",
+      "description":"<p>Build our pipelines.</p>","requirements":"<ul><li>SQL and Python</li></ul>",
+      "benefits":"<p>Thirty days off.</p>"})",
+                     kWorkableJob);
+  ASSERT_EQ(x.postings.size(), 1u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Data Engineer");
+  EXPECT_EQ(p.external_id, "ABC123");
+  EXPECT_EQ(p.country, "DE");
+  EXPECT_EQ(p.remote, "hybrid");
+  EXPECT_EQ(p.employment_type, "PART_TIME");
+  EXPECT_EQ(p.department, "Data");
+  EXPECT_EQ(p.date_posted, "2026-11-02T00:00:00.000Z");
+  // The URL the v3 list gives the same job: one listing.
+  EXPECT_EQ(p.url, "https://apply.workable.com/acme/j/ABC123/");
+  ASSERT_TRUE(p.description);
+  EXPECT_THAT(*p.description, HasSubstr("Build our pipelines."));
+  EXPECT_THAT(*p.description, HasSubstr("Requirements\n\n- SQL and Python"));
+  EXPECT_THAT(*p.description, HasSubstr("Benefits\n\nThirty days off."));
+  // A widget entry holding the same three fields keeps them all too.
+  Extracted w = Read(SourceKind::kWorkable, R"({"name":"Acme","jobs":[{"title":"T","shortcode":"S",
+      "description":"<p>About.</p>","requirements":"<p>Needs.</p>","benefits":"<p>Gives.</p>"}]})",
+                     "https://apply.workable.com/api/v1/widget/accounts/acme?details=true");
+  ASSERT_EQ(w.postings.size(), 1u);
+  EXPECT_THAT(w.postings[0].description.value_or(""), HasSubstr("Gives."));
+}
+
+TEST(BoardFieldsTest, RipplingJobEndpointGivesThePostingWithItsText) {
+  // GET .../board/{board}/jobs/{id}: the job the list gives without text,
+  // with description.role and description.company, workLocations (labels),
+  // employmentType.label (SALARIED_FT...), createdOn and companyName. It
+  // gave no posting.
+  Extracted x = Read(SourceKind::kRippling, R"x({"uuid":"84d388b6-7656-434c-8862-0312eb6b97ac",
+      "name":"Business Operations Manager","companyName":"Acme","department":{"label":"Bizops"},
+      "workLocations":["Remote (United States)"],"employmentType":{"label":"SALARIED_FT"},
+      "createdOn":"2026-09-01T10:00:00-07:00","payRangeDetails":[],
+      "description":{"role":"<p>Run the numbers.</p>","company":"<p>About Acme.</p>"}})x",
+                     kRipplingJob);
+  ASSERT_EQ(x.postings.size(), 1u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.title, "Business Operations Manager");
+  EXPECT_EQ(p.external_id, "84d388b6-7656-434c-8862-0312eb6b97ac");
+  EXPECT_EQ(p.company, "Acme");
+  EXPECT_EQ(p.department, "Bizops");
+  EXPECT_EQ(p.location, "Remote (United States)");
+  EXPECT_EQ(p.remote, "remote");
+  EXPECT_EQ(p.employment_type, "FULL_TIME");
+  EXPECT_EQ(p.date_posted, "2026-09-01T10:00:00-07:00");
+  EXPECT_EQ(p.description, "Run the numbers.\n\nAbout Acme.");
+  // The URL the list gives the same job: one listing.
+  EXPECT_EQ(p.url, "https://ats.rippling.com/acme/jobs/84d388b6-7656-434c-8862-0312eb6b97ac");
+  EXPECT_TRUE(x.links.empty());
+
+  // employmentType.label codes: the hours are the suffix, not "salaried".
+  struct Case {
+    const char* label;
+    const char* type;
+  };
+  const Case kTypes[] = {{"SALARIED_FT", "FULL_TIME"}, {"HOURLY_FT", "FULL_TIME"}, {"SALARIED_PT", "PART_TIME"},
+                         {"HOURLY_PT", "PART_TIME"},   {"CONTRACTOR", "CONTRACTOR"}, {"TEMP", "TEMPORARY"},
+                         {"INTERN", "INTERN"}};
+  for (const Case& c : kTypes) {
+    Extracted t = Read(SourceKind::kRippling,
+                       std::string(R"({"uuid":"u1","name":"T","employmentType":{"label":")") + c.label + R"("}})",
+                       kRipplingJob);
+    ASSERT_EQ(t.postings.size(), 1u) << c.label;
+    EXPECT_EQ(t.postings[0].employment_type, c.type) << c.label;
+  }
+}
+
+TEST(BoardFieldsTest, RipplingBareListWithLocationLabels) {
+  // The board's list as a bare array: uuid, department.label and
+  // workLocation.label, whose prefix states the workplace ("Remote (...)",
+  // "Hybrid (...)", a place alone: the office). A job comes once per
+  // location under one uuid. The uuid, the department and every location
+  // were lost.
+  Extracted x = Read(SourceKind::kRippling, R"x([
+      {"uuid":"u1","name":"Analyst","url":"https://ats.rippling.com/acme/jobs/u1",
+       "department":{"label":"Finance"},"workLocation":{"label":"Hybrid (New York, New York, US)"}},
+      {"uuid":"u1","name":"Analyst","url":"https://ats.rippling.com/acme/jobs/u1",
+       "department":{"label":"Finance"},"workLocation":{"label":"San Francisco, CA"}},
+      {"uuid":"u2","name":"Engineer","url":"https://ats.rippling.com/acme/jobs/u2",
+       "department":{"label":"R&D"},"workLocation":{"label":"Remote (United States)"}},
+      {"uuid":"u3","name":"Clerk","url":"https://ats.rippling.com/acme/jobs/u3",
+       "workLocation":{"label":"Bangalore, India"}}])x",
+                     kRipplingJobs);
+  ASSERT_EQ(x.postings.size(), 3u);
+  EXPECT_EQ(x.postings[0].external_id, "u1");
+  EXPECT_EQ(x.postings[0].department, "Finance");
+  EXPECT_EQ(x.postings[0].location, "Hybrid (New York, New York, US); San Francisco, CA");
+  EXPECT_EQ(x.postings[0].remote, "hybrid");
+  EXPECT_EQ(x.postings[1].remote, "remote");
+  EXPECT_EQ(x.postings[1].department, "R&D");
+  EXPECT_EQ(x.postings[2].remote, "onsite");
+  EXPECT_EQ(x.postings[2].url, "https://ats.rippling.com/acme/jobs/u3");
+  // The paged list's entries: one ON_SITE and one REMOTE location of a job
+  // are remote or in the office, hybrid (as WorkplaceFlags reads two flags).
+  Extracted mixed = Read(SourceKind::kRippling, R"({"items":[
+      {"id":"m","name":"T","locations":[{"name":"Austin, TX","countryCode":"US","workplaceType":"ON_SITE"}]},
+      {"id":"m","name":"T","locations":[{"name":"United States","countryCode":"US","workplaceType":"REMOTE"}]}],
+      "page":0,"totalPages":1})",
+                         kRipplingJobs);
+  ASSERT_EQ(mixed.postings.size(), 1u);
+  EXPECT_EQ(mixed.postings[0].remote, "hybrid");
+}
+
+TEST(BoardFieldsTest, GreenhouseCurrencyRangeCustomField) {
+  // Greenhouse boards without pay transparency ranges publish pay as a
+  // custom field of value_type "currency_range" (amounts as strings), its
+  // period in another ("Pay Frequency": "Annual"). The salary was lost.
+  Extracted x = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"Engineer","metadata":[
+      {"id":7,"name":"Pay Frequency","value":"Annual","value_type":"single_select"},
+      {"id":8,"name":"Pay Transparency Range","value_type":"currency_range",
+       "value":{"unit":"usd","min_value":"172800.0","max_value":"297000.0"}}]}]})",
+                     "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true");
+  ASSERT_EQ(x.postings.size(), 1u);
+  const Posting& p = x.postings[0];
+  EXPECT_EQ(p.salary_min, 172800);
+  EXPECT_EQ(p.salary_max, 297000);
+  EXPECT_EQ(p.salary_currency, "USD");
+  EXPECT_EQ(p.salary_period, "YEAR");
+  // The board's pay transparency range, when it has one, is the salary.
+  Extracted both = Read(SourceKind::kGreenhouse, R"({"id":2,"title":"Engineer",
+      "pay_input_ranges":[{"min_cents":10000000,"max_cents":12000000,"currency_type":"EUR"}],
+      "metadata":[{"name":"Hiring Range","value_type":"currency_range",
+                   "value":{"unit":"USD","min_value":"1","max_value":"2"}}]})",
+                        "https://boards-api.greenhouse.io/v1/boards/acme/jobs/2?pay_transparency=true");
+  ASSERT_EQ(both.postings.size(), 1u);
+  EXPECT_EQ(both.postings[0].salary_min, 100000);
+  EXPECT_EQ(both.postings[0].salary_currency, "EUR");
+  // An empty range (value null) is no salary.
+  Extracted none = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":3,"title":"T","metadata":[
+      {"name":"Hiring Range","value":null,"value_type":"currency_range"}]}]})",
+                        "https://boards-api.greenhouse.io/v1/boards/acme/jobs");
+  ASSERT_EQ(none.postings.size(), 1u);
+  EXPECT_FALSE(none.postings[0].salary_min);
+}
+
+TEST(BoardFieldsTest, EveryWorkplaceValueOfEveryAdapter) {
+  // Each adapter's workplace fields with each value its API has: remote,
+  // hybrid and on-site where the API can say it; an enum with what it
+  // qualifies ("Remote - US", "Hybrid (3 days)") reads as the enum.
+  struct Case {
+    SourceKind kind;
+    const char* body;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      // Greenhouse: custom fields as each board names them.
+      {SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"T","metadata":[{"name":"Workplace Type","value":"On-site"}]}]})", "onsite"},
+      {SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"T","metadata":[{"name":"Workplace Type","value":"Remote - US"}]}]})", "remote"},
+      {SourceKind::kGreenhouse, R"x({"jobs":[{"id":1,"title":"T","metadata":[{"name":"Location Type","value":["Hybrid (3 days in office)"]}]}]})x", "hybrid"},
+      {SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"T","metadata":[{"name":"Remote","value":true}]}]})", "remote"},
+      {SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"T","metadata":[{"name":"Work Arrangement","value":"In Office: London"}]}]})", "onsite"},
+      // Lever: workplaceType.
+      {SourceKind::kLever, R"([{"id":"1","text":"T","workplaceType":"onsite"}])", "onsite"},
+      {SourceKind::kLever, R"([{"id":"1","text":"T","workplaceType":"hybrid"}])", "hybrid"},
+      {SourceKind::kLever, R"([{"id":"1","text":"T","workplaceType":"remote"}])", "remote"},
+      {SourceKind::kLever, R"([{"id":"1","text":"T","workplaceType":"unspecified"}])", std::nullopt},
+      // Ashby: workplaceType, else isRemote.
+      {SourceKind::kAshby, R"({"jobs":[{"id":"1","title":"T","workplaceType":"OnSite"}]})", "onsite"},
+      {SourceKind::kAshby, R"({"jobs":[{"id":"1","title":"T","workplaceType":"Hybrid","isRemote":true}]})", "hybrid"},
+      {SourceKind::kAshby, R"({"jobs":[{"id":"1","title":"T","isRemote":true}]})", "remote"},
+      // Workable: v3's workplace, the job API's location.workplace_type, the widget's telecommuting.
+      {SourceKind::kWorkable, R"({"results":[{"shortcode":"S","title":"T","workplace":"on_site"}]})", "onsite"},
+      {SourceKind::kWorkable, R"({"results":[{"shortcode":"S","title":"T","remote":true,"workplace":"hybrid"}]})", "hybrid"},
+      {SourceKind::kWorkable, R"({"jobs":[{"shortcode":"S","title":"T","location":{"workplace_type":"remote"}}]})", "remote"},
+      {SourceKind::kWorkable, R"({"name":"A","jobs":[{"shortcode":"S","title":"T","telecommuting":true}]})", "remote"},
+      // Recruitee: three flags.
+      {SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"T","remote":false,"hybrid":false,"on_site":true}]})", "onsite"},
+      {SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"T","remote":true,"on_site":true}]})", "hybrid"},
+      {SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"T","remote":true,"hybrid":false,"on_site":false}]})", "remote"},
+      // Rippling: the paged list's workplaceType.
+      {SourceKind::kRippling, R"({"items":[{"id":"1","name":"T","locations":[{"name":"X","workplaceType":"HYBRID"}]}]})", "hybrid"},
+      // Breezy: is_remote only (no on-site or hybrid field).
+      {SourceKind::kBreezy, R"([{"id":"1","name":"T","location":{"name":"X","is_remote":true}}])", "remote"},
+      {SourceKind::kBreezy, R"([{"id":"1","name":"T","location":{"name":"X","is_remote":false}}])", std::nullopt},
+      // Workday: the job's remoteType.
+      {SourceKind::kWorkday, R"({"jobPostingInfo":{"title":"T","remoteType":"Hybrid - 2 days onsite"}})", "hybrid"},
+      {SourceKind::kWorkday, R"({"jobPostingInfo":{"title":"T","remoteType":"Fully Remote"}})", "remote"},
+      {SourceKind::kWorkday, R"({"jobPostingInfo":{"title":"T","remoteType":"On-site"}})", "onsite"},
+      // 4 Day Week: work_arrangement.
+      {SourceKind::kFourDayWeek, R"({"jobs":[{"id":1,"title":"T","work_arrangement":"hybrid"}]})", "hybrid"},
+      {SourceKind::kFourDayWeek, R"({"jobs":[{"id":1,"title":"T","work_arrangement":"onsite"}]})", "onsite"},
+      // Remote boards: remote.
+      {SourceKind::kRemotive, R"({"jobs":[{"id":1,"title":"T"}]})", "remote"},
+      {SourceKind::kHimalayas, R"({"jobs":[{"guid":"https://h.example/1","title":"T"}]})", "remote"},
+      // Arbeitnow and Landing.jobs: a remote flag, false says no more.
+      {SourceKind::kArbeitnow, R"({"data":[{"slug":"s","title":"T","remote":true}]})", "remote"},
+      {SourceKind::kArbeitnow, R"({"data":[{"slug":"s","title":"T","remote":false}]})", std::nullopt},
+      {SourceKind::kLandingJobs, R"([{"id":1,"title":"T","remote":true}])", "remote"},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(Remote(c.kind, c.body, "https://api.example/x"), c.remote) << SourceKindName(c.kind) << " " << c.body;
+  }
+}
+
+}  // namespace
+}  // namespace jobtrawl::parsers
