@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "model/ascii.h"
 #include "model/date_time.h"
@@ -101,18 +104,35 @@ std::optional<std::string> WorkplaceWord(std::string_view raw) {
 constexpr std::string_view kQualifierMarks[] = {"(", ",", ":", ";", "|", " - ", " \u2013 ", " \u2014 "};
 
 // Does a qualifier deny the enum before it ("Remote: No", "Remote - Not
-// eligible", "Remote (not available)")? Its first word says so.
+// eligible", "Remote (not available)")? Its first word says so: "no",
+// "none", "false", or "not" before what says it is not offered (or
+// nothing); "Remote (not in California)" still is remote.
 bool Denies(std::string_view qualifier) {
+  std::vector<std::string> words;
   std::string word;
   for (char c : qualifier) {
     if (ascii::IsAlpha(c)) {
       word.push_back(ascii::ToLower(c));
     } else if (!word.empty()) {
-      break;
+      words.push_back(std::move(word));
+      word.clear();
+      if (words.size() == 2) break;
     }
   }
-  return word == "no" || word == "not" || word == "none" || word == "false" || word == "never" ||
-         word == "ineligible" || word == "unavailable" || (word == "n" && qualifier.find("n/a") != std::string_view::npos);
+  if (!word.empty() && words.size() < 2) words.push_back(std::move(word));
+  if (words.empty()) return false;
+  const std::string& first = words[0];
+  if (first == "no" || first == "none" || first == "false" || first == "never" || first == "ineligible" ||
+      first == "unavailable") {
+    return true;
+  }
+  if (first == "n" && words.size() == 2 && words[1] == "a") return true;  // "N/A"
+  if (first != "not") return false;
+  if (words.size() == 1) return true;
+  static constexpr std::string_view kOffered[] = {"eligible",   "available", "possible", "offered",  "allowed",
+                                                  "permitted",  "applicable", "supported", "an",      "option",
+                                                  "accepted",   "considered", "provided"};
+  return std::find(std::begin(kOffered), std::end(kOffered), words[1]) != std::end(kOffered);
 }
 
 }  // namespace
