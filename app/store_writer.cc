@@ -488,7 +488,7 @@ std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally)
     r.message = "lost the source's lease to " +
                 (run.lease_holder_now.empty() ? std::string("nobody (it was released)")
                                               : run.lease_holder_now) +
-                ": stopped, and " + std::to_string(run.not_applied) + " writes not applied" +
+                ": stopped, and " + std::to_string(tally.not_applied) + " writes not applied" +
                 (r.message.empty() ? "" : "; " + r.message);
   }
   if (r.status == "degraded" && !alerts_.empty()) {
@@ -531,7 +531,9 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
   std::optional<Error> lease_error;
   auto may_write = [&] {
     if (HoldsLease(job.run, *run, leased, lease_error)) return true;
-    if (!lease_error) ++run->not_applied;
+    // In the attempt's delta: an attempt rolled back and tried again (or
+    // the batch then written job by job) skips the job again.
+    if (!lease_error) ++delta[job.run].not_applied;
     return false;
   };
   switch (job.kind) {
@@ -601,6 +603,7 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
       if (auto it = delta.find(job.run); it != delta.end()) {
         total.counts += it->second.counts;
         total.closed += it->second.closed;
+        total.not_applied += it->second.not_applied;
       }
       return Finish(job, *run, total);
     }
@@ -717,6 +720,7 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
       if (Run* run = FindRun(id)) {
         run->tally.counts += t.counts;
         run->tally.closed += t.closed;
+        run->tally.not_applied += t.not_applied;
         if (options_.committed) options_.committed(id, run->tally.counts);
       }
     }

@@ -115,13 +115,22 @@ bool ReadClock(std::string_view s, bool basic, Civil& c) {
 }
 
 // The zone names RFC 5322 §3.3 and §4.3 define ("UT", "GMT", the US ones)
-// and "UTC", "Z", in any case; seconds east of UTC.
+// and "UTC", "Z"; then the abbreviations the IANA tz database prints for
+// exactly one UTC offset that no other zone in common use shares (see the
+// header: CET, EEST, JST, AEST...). Any ASCII case; seconds east of UTC.
 std::optional<long> NamedZone(std::string_view w) {
-  static constexpr std::pair<std::string_view, int> kNamed[] = {
-      {"UT", 0},   {"UTC", 0},  {"GMT", 0},  {"Z", 0},    {"EST", -5}, {"EDT", -4}, {"CST", -6},
-      {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
-  for (const auto& [name, hours] : kNamed) {
-    if (ascii::EqualsIgnoreCase(w, name)) return hours * 3600L;
+  static constexpr std::pair<std::string_view, int> kNamed[] = {  // minutes east of UTC
+      {"UT", 0},      {"UTC", 0},     {"GMT", 0},     {"Z", 0},       {"EST", -300},  {"EDT", -240},
+      {"CST", -360},  {"CDT", -300},  {"MST", -420},  {"MDT", -360},  {"PST", -480},  {"PDT", -420},
+      // tzdata "europe": the western, central and eastern European zones, Moscow.
+      {"WET", 0},     {"WEST", 60},   {"CET", 60},    {"CEST", 120},  {"EET", 120},   {"EEST", 180},
+      {"MSK", 180},
+      // tzdata "africa", "asia", "australasia", "northamerica".
+      {"SAST", 120},  {"PKT", 300},   {"WIB", 420},   {"HKT", 480},   {"AWST", 480},  {"JST", 540},
+      {"KST", 540},   {"ACST", 570},  {"ACDT", 630},  {"AEST", 600},  {"AEDT", 660},  {"NZST", 720},
+      {"NZDT", 780},  {"HST", -600},  {"AKST", -540}, {"AKDT", -480}};
+  for (const auto& [name, minutes] : kNamed) {
+    if (ascii::EqualsIgnoreCase(w, name)) return minutes * 60L;
   }
   return std::nullopt;
 }
@@ -287,8 +296,9 @@ std::optional<long> Zone(std::string_view w) {
   }
   if (auto named = NamedZone(w)) return named;
   // Military letters (RFC 5322 §4.3: their signs were defined backwards in
-  // RFC 822) and other alphabetic zones whose meaning is not known are
-  // "-0000": UTC, with no local time known.
+  // RFC 822) and other alphabetic zones whose meaning is not known (IST,
+  // BST, AST: each names several offsets) are "-0000": UTC, with no local
+  // time known.
   if (w.size() >= 1 && w.size() <= 5) {
     for (char c : w) {
       if (!ascii::IsAlpha(c)) return std::nullopt;
@@ -417,7 +427,109 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year) {
   return Finish(c, max_year);
 }
 
+// The words of `s`: runs of anything but ASCII white space and ASCII
+// punctuation other than '+' ("30+", "30d+").
+std::vector<std::string_view> RelativeWords(std::string_view s) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto part = [](char c) { return !ascii::IsAscii(c) || ascii::IsAlnum(c) || c == '+'; };
+    while (i < s.size() && !part(s[i])) ++i;
+    std::size_t j = i;
+    while (j < s.size() && part(s[j])) ++j;
+    if (j > i) words.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
+// True when `words` are `phrase`'s words (ASCII case ignored).
+bool WordsAre(const std::vector<std::string_view>& words, std::string_view phrase) {
+  std::size_t k = 0;
+  for (std::string_view rest = phrase; !rest.empty();) {
+    const std::size_t blank = rest.find(' ');
+    if (k >= words.size() || !ascii::EqualsIgnoreCase(words[k], rest.substr(0, blank))) return false;
+    ++k;
+    rest.remove_prefix(blank == std::string_view::npos ? rest.size() : blank + 1);
+  }
+  return k == words.size();
+}
+
+// `now` less `seconds`: a calendar date (midnight UTC) when `calendar`;
+// nullopt outside the stored years.
+std::optional<DateTime> Before(Clock::time_point now, std::int64_t seconds, bool calendar) {
+  using namespace std::chrono;
+  const sys_seconds t = floor<std::chrono::seconds>(now) - std::chrono::seconds(seconds);
+  const sys_seconds at = calendar ? sys_seconds(floor<days>(t)) : t;
+  if (at < sys_days(year{kMinDateYear} / January / 1) || at >= sys_days(year{kMaxDateYear + 1} / January / 1)) {
+    return std::nullopt;
+  }
+  return DateTime{at, !calendar};
+}
+
 }  // namespace
+
+std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_point now) {
+  if (text.size() > 200) return std::nullopt;
+  const std::vector<std::string_view> words = RelativeWords(text);
+  for (std::string_view w : {"today", "just posted", "just now", "new", "heute", "aujourd hui", "hoy", "hoje",
+                             "posted today", "active today", "\u0441\u044c\u043e\u0433\u043e\u0434\u043d\u0456"}) {
+    if (WordsAre(words, w)) return Before(now, 0, true);
+  }
+  for (std::string_view w : {"yesterday", "posted yesterday", "gestern", "hier", "ayer", "ontem",
+                             "\u0432\u0447\u043e\u0440\u0430"}) {
+    if (WordsAre(words, w)) return Before(now, 86400, true);
+  }
+  // "[posted|vor|il y a|hace|ha] N[+] unit[s] [ago]", and the compact
+  // forms boards print with the number against its unit: "5h ago",
+  // "2d ago", "3w ago", "1mo ago", "30d+ ago".
+  int n = -1;
+  std::string_view unit;
+  for (std::string_view w : words) {
+    std::string_view digits = w;
+    if (digits.ends_with('+')) digits.remove_suffix(1);
+    std::size_t d = 0;
+    while (d < digits.size() && ascii::IsDigit(digits[d])) ++d;
+    if (d > 0 && d == digits.size()) {
+      n = Number(digits);
+      unit = {};
+    } else if (d > 0 && std::all_of(digits.begin() + static_cast<std::ptrdiff_t>(d), digits.end(), ascii::IsAlpha)) {
+      n = Number(digits.substr(0, d));
+      unit = digits.substr(d);
+    } else if (n < 0 && (ascii::EqualsIgnoreCase(w, "a") || ascii::EqualsIgnoreCase(w, "an") ||
+                         ascii::EqualsIgnoreCase(w, "one") || ascii::EqualsIgnoreCase(w, "ein") ||
+                         ascii::EqualsIgnoreCase(w, "einem") || ascii::EqualsIgnoreCase(w, "un") ||
+                         ascii::EqualsIgnoreCase(w, "une"))) {
+      n = 1;
+    } else if (n >= 0 && unit.empty()) {
+      unit = w;
+    }
+  }
+  if (n < 0 || unit.empty() || n > 3650) return std::nullopt;
+  // Months are 30 days and years 365: the posting's day, not a calendar
+  // computation, is what a board's "3 months ago" can tell.
+  static constexpr std::pair<std::string_view, long> kUnits[] = {
+      {"second", 1},       {"seconds", 1},     {"sec", 1},      {"secs", 1},     {"s", 1},
+      {"minute", 60},      {"minutes", 60},    {"min", 60},     {"mins", 60},    {"minuten", 60},
+      {"m", 60},  // "5m ago": minutes, as boards and feeds print them; months are "mo"
+      {"hour", 3600},      {"hours", 3600},    {"hr", 3600},    {"hrs", 3600},   {"h", 3600},
+      {"stunde", 3600},    {"stunden", 3600},  {"heure", 3600}, {"heures", 3600}, {"hora", 3600}, {"horas", 3600},
+      {"day", 86400},      {"days", 86400},    {"d", 86400},    {"tag", 86400},  {"tagen", 86400},
+      {"jour", 86400},     {"jours", 86400},   {"dia", 86400},  {"dias", 86400},
+      {"\u0434\u043d\u0456", 86400},  {"\u0434\u043d\u0456\u0432", 86400},
+      {"week", 604800},    {"weeks", 604800},  {"w", 604800},   {"wk", 604800},  {"wks", 604800},
+      {"woche", 604800},   {"wochen", 604800}, {"semaine", 604800}, {"semaines", 604800},
+      {"semana", 604800},  {"semanas", 604800},
+      {"month", 2592000},  {"months", 2592000}, {"mo", 2592000}, {"mos", 2592000}, {"mth", 2592000},
+      {"mths", 2592000},   {"monat", 2592000}, {"monaten", 2592000},
+      {"mois", 2592000},   {"mes", 2592000},   {"meses", 2592000},
+      {"year", 31536000},  {"years", 31536000}, {"yr", 31536000}, {"yrs", 31536000}, {"y", 31536000},
+      {"jahr", 31536000},  {"jahren", 31536000}};
+  for (const auto& [name, seconds] : kUnits) {
+    if (ascii::EqualsIgnoreCase(unit, name)) return Before(now, std::int64_t{n} * seconds, seconds >= 86400);
+  }
+  return std::nullopt;
+}
 
 std::optional<DateTime> ParseDateTime(std::string_view text) {
   const std::string_view s = ascii::Trim(text);

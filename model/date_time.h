@@ -9,6 +9,23 @@
 //   "EST/EDT/CST/CDT/MST/MDT/PST/PDT", military letters and unknown
 //   alphabetic zones as "-0000" (UTC), comments "(...)" (nested) ignored.
 //   RFC 822 dates are this form.
+// - Zone abbreviations besides RFC 5322's, in every form that takes a zone
+//   name (RFC 5322 dates, ctime/date(1), Java's Date.toString "Mon Nov 16
+//   05:57:31 CET 2026", ISO 8601 with a name after the time): those the
+//   IANA tz database (tzdata files europe, africa, asia, australasia,
+//   northamerica) prints for exactly one UTC offset and that no other zone
+//   in common use shares: WET +0000, WEST +0100, CET +0100, CEST +0200,
+//   EET +0200, EEST +0300, MSK +0300, SAST +0200, PKT +0500, WIB +0700,
+//   HKT and AWST +0800, JST and KST +0900, ACST +0930, ACDT +1030,
+//   AEST +1000, AEDT +1100, NZST +1200, NZDT +1300, HST -1000, AKST -0900,
+//   AKDT -0800. RFC 5322 §4.3 makes an alphabetic zone -0000 only when "its
+//   meaning is not known"; tzdata is the out-of-band information it asks
+//   for. Abbreviations with several meanings stay unknown: IST (India
+//   +0530, Ireland +0100, Israel +0200), BST (British Summer Time +0100;
+//   Java's three-letter "BST" is Bangladesh, +0600), AST (Atlantic -0400,
+//   Arabia +0300) and the like are -0000 in the RFC 5322 family and refused
+//   after an ISO 8601 time; CST is RFC 5322's US Central -0600, never
+//   China's.
 // - RFC 9110 §5.6.7 HTTP-date, all three forms: IMF-fixdate
 //   "Sun, 06 Nov 1994 08:49:37 GMT", obsolete RFC 850
 //   "Sunday, 06-Nov-94 08:49:37 GMT" (its 2-digit year read as RFC 5322 §4.3
@@ -33,9 +50,12 @@
 // Offsets are applied: the result is UTC. Leap second 60 is the next
 // minute's first second. Fractions of a second are dropped.
 //
+// Relative dates, against a reference time the caller gives (the time the
+// page was fetched), are read by ParseRelativeDate below.
+//
 // Not read here: numeric dates whose field order depends on the country
-// ("04/05/2026"), prose ("20 November 2026" in several languages) and
-// relative forms ("3 days ago"); normalize/dates.h reads those for postings.
+// ("04/05/2026") and prose ("20 November 2026" in several languages);
+// normalize/dates.h reads those for postings.
 //
 // All functions are pure and thread-safe.
 #ifndef JOBTRAWL_MODEL_DATE_TIME_H_
@@ -70,6 +90,19 @@ inline constexpr int kMaxDateYear = 2200;
 // nullopt for anything else, impossible days (2026-02-29) and times
 // (25:00) included.
 std::optional<DateTime> ParseDateTime(std::string_view text);
+
+// A date relative to `now` as boards print it: "today", "just posted",
+// "yesterday", "3 days ago", "Posted 2 weeks ago", "30+ days ago", "an hour
+// ago", the compact forms with the number against its unit ("5h ago",
+// "45m ago", "2d ago", "3w ago", "1mo ago", "1yr ago", "30d+ ago": "m" is
+// minutes, "mo" months), and the same in German, French, Spanish,
+// Portuguese and Ukrainian ("vor 3 Tagen", "il y a 2 jours"). A month is 30
+// days and a year 365. Units under a day give a time (has_time); days and
+// longer the calendar date (UTC) that many days before `now`. ASCII case is
+// ignored; other words must be given in lower case (normalize folds them).
+// nullopt for anything else, for more than 3650 units, or a result outside
+// kMinDateYear..kMaxDateYear.
+std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_point now);
 
 // An HTTP-date (RFC 9110 §5.6.7) for Retry-After, Expires, Last-Modified:
 // the three forms, read as leniently as ParseDateTime reads its RFC 5322

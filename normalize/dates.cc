@@ -49,24 +49,6 @@ std::string DateText(int y, int m, int d) {
   return buf;
 }
 
-// nullopt outside kMinYear..kMaxYear: epoch numbers, offsets and relative
-// dates can all land there ("9801200707", "3000 years ago").
-std::optional<std::string> TimeText(std::time_t t) {
-  std::tm tm{};
-  if (gmtime_r(&t, &tm) == nullptr) return std::nullopt;
-  const long year = tm.tm_year + 1900L;
-  if (year < kMinYear || year > kMaxYear) return std::nullopt;
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::optional<std::string> DayText(std::time_t t) {
-  auto text = TimeText(t);
-  if (text) text->resize(10);
-  return text;
-}
-
 // Month names and abbreviations in the languages boards use (folded).
 int MonthNumber(std::string_view word) {
   static constexpr std::pair<std::string_view, int> kMonths[] = {
@@ -88,53 +70,10 @@ int MonthNumber(std::string_view word) {
   return 0;
 }
 
-// Relative dates against `now`; days and longer give a calendar date.
+// Relative dates against `now`: the one reader's (model/date_time.h).
 std::optional<std::string> Relative(const std::string& f, Clock::time_point now) {
-  const std::time_t t = Clock::to_time_t(now);
-  for (std::string_view w : {"today", "just posted", "just now", "new", "heute", "aujourd hui", "hoy", "hoje",
-                             "posted today", "active today", "сьогодні"}) {
-    if (f == w) return DayText(t);
-  }
-  for (std::string_view w : {"yesterday", "posted yesterday", "gestern", "hier", "ayer", "ontem", "вчора"}) {
-    if (f == w) return DayText(t - 86400);
-  }
-  // "[posted|vor|il y a|hace|ha] N[+] unit[s] [ago]"
-  std::vector<std::string_view> words = Words(f);
-  int n = -1;
-  std::string_view unit;
-  for (std::string_view w : words) {
-    std::string_view digits = w;
-    if (digits.ends_with('+')) digits.remove_suffix(1);
-    if (int v = Number(digits); v >= 0) {
-      n = v;
-      unit = {};
-    } else if (n < 0 && (w == "a" || w == "an" || w == "one" || w == "ein" || w == "einem" || w == "un" ||
-                         w == "une")) {
-      n = 1;
-    } else if (n >= 0 && unit.empty()) {
-      unit = w;
-    }
-  }
-  if (n < 0 || unit.empty() || n > 3650) return std::nullopt;
-  static constexpr std::pair<std::string_view, long> kUnits[] = {
-      {"second", 1},       {"seconds", 1},     {"sec", 1},      {"secs", 1},
-      {"minute", 60},      {"minutes", 60},    {"min", 60},     {"mins", 60},    {"minuten", 60},
-      {"hour", 3600},      {"hours", 3600},    {"hr", 3600},    {"hrs", 3600},   {"h", 3600},
-      {"stunde", 3600},    {"stunden", 3600},  {"heure", 3600}, {"heures", 3600}, {"hora", 3600}, {"horas", 3600},
-      {"day", 86400},      {"days", 86400},    {"d", 86400},    {"tag", 86400},  {"tagen", 86400},
-      {"jour", 86400},     {"jours", 86400},   {"dia", 86400},  {"dias", 86400}, {"дні", 86400}, {"днів", 86400},
-      {"week", 604800},    {"weeks", 604800},  {"w", 604800},   {"wk", 604800},  {"woche", 604800},
-      {"wochen", 604800},  {"semaine", 604800}, {"semaines", 604800}, {"semana", 604800}, {"semanas", 604800},
-      {"month", 2592000},  {"months", 2592000}, {"mo", 2592000}, {"monat", 2592000}, {"monaten", 2592000},
-      {"mois", 2592000},   {"mes", 2592000},   {"meses", 2592000},
-      {"year", 31536000},  {"years", 31536000}, {"jahr", 31536000}, {"jahren", 31536000}};
-  for (const auto& [name, seconds] : kUnits) {
-    if (unit == name) {
-      std::time_t then = t - static_cast<std::time_t>(n) * seconds;
-      return seconds < 86400 ? TimeText(then) : DayText(then);
-    }
-  }
-  return std::nullopt;
+  auto t = ParseRelativeDate(f, now);
+  return t ? std::optional(FormatDateTime(*t)) : std::nullopt;
 }
 
 // A day number, also written as an ordinal ("1st", "22nd").

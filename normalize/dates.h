@@ -24,9 +24,11 @@ DateOrder DateOrderFor(std::string_view country);
 // "Nov 20, 2026", "20 November 2026", numeric "20/11/2026" (in `order` when
 // both readings are possible), "2026/11/20", "20.11.2026", 2-digit years
 // as RFC 5322 §4.3 reads them ("20/11/26", "20-Nov-26": 00-49 are 20xx),
-// and relative forms against `now`: "today", "just posted",
-// "yesterday", "3 days ago", "30+ days ago", "Posted 2 weeks ago",
-// "vor 3 Tagen", "il y a 2 jours". nullopt when it is none of these.
+// and relative forms against `now` (model/date_time.h's
+// ParseRelativeDate): "today", "just posted", "yesterday", "3 days ago",
+// "30+ days ago", "Posted 2 weeks ago", "5h ago", "2d ago", "3w ago",
+// "1mo ago", "vor 3 Tagen", "il y a 2 jours". nullopt when it is none of
+// these.
 std::optional<std::string> NormalizeDate(std::string_view text,
                                          std::chrono::system_clock::time_point now,
                                          DateOrder order = DateOrder::kDayFirst);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/ascii.h"
+#include "model/decimal.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
 
@@ -80,20 +81,26 @@ bool IsIsoCode(std::string_view token) {
 // code up each time made a field of numbers slow.
 struct CurrencyToken {
   std::string text;
-  bool exact_case = false;  // ISO codes, and signs written in capitals ("SR", "RM")
+  bool exact_case = false;  // ISO codes, signs in capitals ("SR", "RM"), and of one or two letters
   bool alphabetic = false;
+  bool letter = false;  // one ASCII letter ("R", "K", "L", "Q")
 };
 
 const std::vector<CurrencyToken>& CurrencyTokenInfo() {
   static const std::vector<CurrencyToken> kInfo = [] {
     std::vector<CurrencyToken> info;
     for (const std::string& token : CurrencyTokens()) {
-      // "SR" is the riyal, "Sr" a senior: capitals match only capitals.
+      // "SR" is the riyal, "Sr" a senior: capitals match only capitals. A
+      // sign of one or two letters matches only as written ("Ks" the kyat,
+      // "KS" Kansas; "Sh" the shilling, "SH" no money): the table lists the
+      // spellings boards use.
       const bool capitals = token.size() >= 2 && std::all_of(token.begin(), token.end(), [](char c) {
                               return ascii::IsUpper(c) || !ascii::IsAlpha(c);
                             }) && ascii::IsAlpha(token.front());
-      info.push_back({token, IsIsoCode(token) || capitals,
-                      ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back())});
+      const bool short_word = token.size() <= 2 && std::all_of(token.begin(), token.end(), ascii::IsAscii);
+      info.push_back({token, IsIsoCode(token) || capitals || short_word,
+                      ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back()),
+                      token.size() == 1 && ascii::IsAlpha(token.front())});
     }
     return info;
   }();
@@ -114,6 +121,8 @@ bool TokenMatchesAt(std::string_view text, size_t at, const CurrencyToken& t) {
   }
   if (alphabetic) {
     if (at > 0 && IsLetterByte(text[at - 1]) && ascii::IsAlpha(token.front())) return false;
+    // "5K 10K": the K after a number is its multiplier, never the next one's sign.
+    if (t.letter && at > 0 && ascii::IsDigit(text[at - 1])) return false;
     size_t after = at + token.size();
     if (after < text.size() && IsLetterByte(text[after]) && ascii::IsAlpha(token.back())) return false;
   }
@@ -133,11 +142,14 @@ std::string CurrencyBefore(std::string_view text, size_t end, size_t& begin) {
   return {};
 }
 
-// The currency token starting at `at` (spaces skipped), or empty.
+// The currency token starting at `at` (spaces skipped), or empty. A sign
+// of one letter stands before its amount (CLDR's patterns for the
+// countries that write R, K, L or Q); after a number a letter is a unit, a
+// multiplier or a grade ("5 L" of lakh, "50 K", "Level 3 Q").
 std::string CurrencyAfter(std::string_view text, size_t at, size_t& end) {
   while (at < text.size() && text[at] == ' ') ++at;
   for (const CurrencyToken& token : CurrencyTokenInfo()) {
-    if (TokenMatchesAt(text, at, token)) {
+    if (!token.letter && TokenMatchesAt(text, at, token)) {
       end = at + token.text.size();
       return token.text;
     }
@@ -160,56 +172,9 @@ struct Amount {
   std::string currency;
   bool lakh = false;       // lakh or crore: Indian rupees
   bool per_annum = false;  // "LPA"
+  bool digits_only = false;  // written without separators ("2024", not "2.024")
   double value() const { return raw * multiplier; }
 };
-
-// A number with thousands separators of any convention, and a decimal part.
-bool ReadNumber(std::string_view t, size_t i, double& value, size_t& end) {
-  std::vector<std::string> groups{""};
-  std::vector<char> seps;
-  size_t j = i;
-  while (j < t.size()) {
-    if (ascii::IsDigit(t[j])) {
-      groups.back().push_back(t[j++]);
-      continue;
-    }
-    const char c = t[j];
-    if ((c == ',' || c == '.' || c == ' ' || c == '\'') && j + 1 < t.size() && ascii::IsDigit(t[j + 1])) {
-      if (c == ' ' || c == '\'') {
-        // "100 000": a group of exactly three digits must follow.
-        size_t k = j + 1;
-        while (k < t.size() && ascii::IsDigit(t[k])) ++k;
-        if (k - j - 1 != 3 || groups.back().size() > 3) break;
-      }
-      seps.push_back(c);
-      groups.emplace_back();
-      ++j;
-      continue;
-    }
-    break;
-  }
-  end = j;
-  std::string digits;
-  if (seps.empty()) {
-    digits = groups[0];
-  } else {
-    const char last = seps.back();
-    const bool mixed = std::any_of(seps.begin(), seps.end(), [&](char s) { return s != last; });
-    const bool repeated = std::count(seps.begin(), seps.end(), last) > 1;
-    // The last separator is a decimal point when the separators are mixed
-    // ("1.234,56"), or when it is the only one and not followed by exactly
-    // three digits ("12.5", "1,5").
-    const bool decimal = (last == '.' || last == ',') &&
-                         (mixed || (!repeated && groups.back().size() != 3));
-    for (size_t g = 0; g < groups.size(); ++g) {
-      if (g + 1 == groups.size() && decimal) digits.push_back('.');
-      digits += groups[g];
-    }
-  }
-  if (digits.empty() || digits.size() > 15) return false;
-  value = std::strtod(digits.c_str(), nullptr);
-  return std::isfinite(value);
-}
 
 // A multiplier word right after a number ("k", "lakh", "crore", "LPA").
 void ReadMultiplier(std::string_view t, Amount& a) {
@@ -249,14 +214,15 @@ void ReadMultiplier(std::string_view t, Amount& a) {
   }
 }
 
-// True when a currency token of letters ends right at `end` ("R" of "R40,000").
-bool LetterCurrencyEndsAt(std::string_view text, size_t end) {
+// The currency token of letters ending right at `end` ("R" of "R40,000"),
+// or nullptr.
+const CurrencyToken* LetterCurrencyEndingAt(std::string_view text, size_t end) {
   for (const CurrencyToken& token : CurrencyTokenInfo()) {
     if (token.alphabetic && token.text.size() <= end && TokenMatchesAt(text, end - token.text.size(), token)) {
-      return true;
+      return &token;
     }
   }
-  return false;
+  return nullptr;
 }
 
 // Does a unit of time follow `at` ("40 hours", "25 days", "37,5 Stunden")?
@@ -281,18 +247,28 @@ std::vector<Amount> FindAmounts(std::string_view t) {
     // A number glued to letters starts no amount ("H1B", "Q3"), unless the
     // letters are a currency ("R40,000", "USD100k").
     const bool glued = i > 0 && ascii::IsAlpha(t[i - 1]);
-    if (!ascii::IsDigit(t[i]) || (i > 0 && ascii::IsDigit(t[i - 1])) || (glued && !LetterCurrencyEndsAt(t, i))) {
+    const CurrencyToken* glued_to = nullptr;
+    if (!ascii::IsDigit(t[i]) || (i > 0 && ascii::IsDigit(t[i - 1])) ||
+        (glued && (glued_to = LetterCurrencyEndingAt(t, i)) == nullptr)) {
       ++i;
       continue;
     }
     Amount a{.begin = i};
-    if (!ReadNumber(t, i, a.raw, a.end)) {
+    // The one reader of written amounts (model/decimal.h), which board
+    // APIs' string amounts go through too.
+    if (std::optional<double> raw = ReadDecimal(t, i, a.end)) {
+      a.raw = *raw;
+      a.digits_only = std::all_of(t.begin() + static_cast<std::ptrdiff_t>(i),
+                                  t.begin() + static_cast<std::ptrdiff_t>(a.end), ascii::IsDigit);
+    } else {
       i = a.end + 1;
       continue;
     }
     ReadMultiplier(t, a);
-    // "R2D2", "Kr3": a name, not money.
-    if (glued && ((a.end < t.size() && ascii::IsAlpha(t[a.end])) || a.value() < 10)) {
+    // "R2D2", "Kr3": a name, not money; against one letter, only an amount
+    // of money's size is money ("R40,000", "K5k"; "Q4", "L3", "K12" are not).
+    if (glued && ((a.end < t.size() && ascii::IsAlpha(t[a.end])) || a.value() < 10 ||
+                  (glued_to->letter && a.value() < 1000))) {
       i = a.end;
       continue;
     }
@@ -511,7 +487,14 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   const double top = hi ? std::max(lo.value(), hi->value()) : lo.value();
   // A bare number is no salary ("2024", "3 days"): some sign of money is needed.
   if (token.empty() && !s.period && !has_multiplier && top < 1000) return std::nullopt;
-  if (token.empty() && !s.period && !has_multiplier && top >= 1900 && top <= 2100 && !hi) return std::nullopt;
+  // A year is no amount, also after a sign of one or two letters that is
+  // an abbreviation too ("BD 2024 intern", "TL 2025": business
+  // development, team lead).
+  const bool short_sign = !token.empty() && token.size() <= 2 && lo.digits_only &&
+                          std::all_of(token.begin(), token.end(), ascii::IsAlpha);
+  if ((token.empty() || short_sign) && !s.period && !has_multiplier && top >= 1900 && top <= 2100 && !hi) {
+    return std::nullopt;
+  }
 
   if (!token.empty()) {
     s.currency = ResolveCurrency(token, country, s.currency_guessed);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "model/ascii.h"
+#include "model/decimal.h"
 #include "model/url.h"
 #include "parsers/html_text.h"
 
@@ -62,22 +63,10 @@ std::optional<double> Number(const json::value* v) {
   if (v->is_int64()) return static_cast<double>(v->get_int64());
   if (v->is_uint64()) return static_cast<double>(v->get_uint64());
   if (v->is_double()) return std::isfinite(v->get_double()) ? std::optional(v->get_double()) : std::nullopt;
-  if (v->is_string()) {
-    // "130,000" or "130000.00": thousands separators dropped. Anything else
-    // (ranges, words) is text for the salary normalizer, not a number.
-    std::string digits;
-    for (char c : v->get_string()) {
-      if (c == ',' || c == ' ' || c == '_') continue;
-      digits.push_back(c);
-    }
-    if (digits.empty()) return std::nullopt;
-    try {
-      size_t used = 0;
-      double d = std::stod(digits, &used);
-      if (used == digits.size() && std::isfinite(d)) return d;
-    } catch (const std::exception&) {
-    }
-  }
+  // "130,000", "4.000,50", "130000.00": the one reader of written amounts
+  // (model/decimal.h), as the salary text normalizer reads them. Anything
+  // else (ranges, words) is text for the salary normalizer, not a number.
+  if (v->is_string()) return ParseDecimal(v->get_string());
   return std::nullopt;
 }
 

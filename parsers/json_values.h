@@ -24,7 +24,8 @@ std::optional<std::string> NonEmpty(std::string s);
 // text (entities decoded, whitespace collapsed); nullopt when empty or absent.
 std::optional<std::string> Text(const boost::json::value* v);
 
-// A number, or a string holding only a number ("130,000"); nullopt otherwise.
+// A number, or a string holding only a number, read as model/decimal.h reads
+// amounts ("130,000", "4.000,50", "-5"); nullopt otherwise.
 std::optional<double> Number(const boost::json::value* v);
 
 // True when "@type" names `type` ("JobPosting", "schema:JobPosting",

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -54,7 +55,8 @@ TEST(DateTimeTest, Rfc5322DatesAndTheirObsoleteForms) {
       {"Mon, 16 Nov 2026 04:57:31 A", "2026-11-16T04:57:31Z"},  // military: -0000
       {"Mon, 16 Nov 2026 04:57:31 Z", "2026-11-16T04:57:31Z"},
       {"Mon, 16 Nov 2026 04:57:31 Y", "2026-11-16T04:57:31Z"},
-      {"Mon, 16 Nov 2026 04:57:31 CEST", "2026-11-16T04:57:31Z"},  // unknown: -0000
+      {"Mon, 16 Nov 2026 04:57:31 IST", "2026-11-16T04:57:31Z"},  // several meanings: -0000
+      {"Mon, 16 Nov 2026 04:57:31 XYZ", "2026-11-16T04:57:31Z"},  // unknown: -0000
       {"16 Nov 126 04:57:31 GMT", "2026-11-16T04:57:31Z"},  // 3 digits: +1900
       {"16 Nov 49 04:57:31 GMT", "2049-11-16T04:57:31Z"},
       {"16 Nov 50 04:57:31 GMT", "none"},  // 1950: before 1970
@@ -137,7 +139,7 @@ TEST(DateTimeTest, Iso8601AndRfc3339) {
       {"2026-13-01", "none"},
       {"2026-11-16T25:00:00Z", "none"},
       {"2026-11-16T04:57:31+15:00", "none"},
-      {"2026-11-16T04:57:31 CET", "none"},
+      {"2026-11-16T04:57:31 IST", "none"},  // several meanings
       {"2026-11-16T04", "none"},
       {"2200-12-31T23:59:59Z", "2200-12-31T23:59:59Z"},
       {"2201-01-01", "none"},
@@ -196,6 +198,64 @@ TEST(DateTimeTest, CommonApiForms) {
       {"2026-11-16 23:57:31 GMT8", "none"},
   };
   for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, ZoneAbbreviationsWithOneMeaningAreRead) {
+  // Java's Date.toString and date(1) print the zone's abbreviation; those
+  // the IANA tz database gives one offset are known, so RFC 5322 §4.3's
+  // -0000 for unknown zones is not for them. CET was read as -0000.
+  const Case cases[] = {
+      {"Mon Nov 16 05:57:31 CET 2026", "2026-11-16T04:57:31Z"},
+      {"Thu Jul 16 05:57:31 CEST 2026", "2026-07-16T03:57:31Z"},
+      {"Mon Nov 16 05:57:31 EET 2026", "2026-11-16T03:57:31Z"},
+      {"Thu Jul 16 05:57:31 EEST 2026", "2026-07-16T02:57:31Z"},
+      {"Mon Nov 16 05:57:31 WET 2026", "2026-11-16T05:57:31Z"},
+      {"Thu Jul 16 05:57:31 WEST 2026", "2026-07-16T04:57:31Z"},
+      {"Mon Nov 16 05:57:31 MSK 2026", "2026-11-16T02:57:31Z"},
+      {"Mon Nov 16 05:57:31 JST 2026", "2026-11-15T20:57:31Z"},
+      {"Mon Nov 16 05:57:31 ACST 2026", "2026-11-15T20:27:31Z"},
+      {"Mon Nov 16 05:57:31 AEDT 2026", "2026-11-15T18:57:31Z"},
+      {"Mon Nov 16 05:57:31 HST 2026", "2026-11-16T15:57:31Z"},
+      {"Mon, 16 Nov 2026 05:57:31 CET", "2026-11-16T04:57:31Z"},
+      {"Mon, 16 Nov 2026 05:57:31 cest", "2026-11-16T03:57:31Z"},
+      {"2026-11-16T05:57:31 CET", "2026-11-16T04:57:31Z"},
+      {"2026-11-16 05:57:31 NZDT", "2026-11-15T16:57:31Z"},
+      // Several meanings: -0000 in the RFC 5322 family, refused after ISO.
+      {"Mon Nov 16 05:57:31 IST 2026", "2026-11-16T05:57:31Z"},
+      {"Thu Jul 16 05:57:31 BST 2026", "2026-07-16T05:57:31Z"},
+      {"Mon Nov 16 05:57:31 AST 2026", "2026-11-16T05:57:31Z"},
+      {"2026-11-16 05:57:31 BST", "none"},
+      {"Mon Nov 16 05:57:31 CST 2026", "2026-11-16T11:57:31Z"},  // RFC 5322's US Central
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, RelativeDatesAgainstTheFetchTime) {
+  // Boards print how long ago a job was posted; the reference is the time
+  // the page was fetched. The compact forms ("5h ago", "2d ago") gave none.
+  const auto now = std::chrono::sys_days(std::chrono::year{2026} / 11 / 28) + std::chrono::hours(12);
+  auto read = [&](std::string_view text) {
+    auto t = ParseRelativeDate(text, Clock::time_point(now));
+    return t ? FormatDateTime(*t) : "none";
+  };
+  const Case cases[] = {
+      {"5h ago", "2026-11-28T07:00:00Z"},     {"45m ago", "2026-11-28T11:15:00Z"},
+      {"30s ago", "2026-11-28T11:59:30Z"},    {"2d ago", "2026-11-26"},
+      {"3w ago", "2026-11-07"},               {"1mo ago", "2026-10-29"},
+      {"2mos ago", "2026-09-29"},             {"1yr ago", "2025-11-28"},
+      {"30d+ ago", "2026-10-29"},             {"30+ days ago", "2026-10-29"},
+      {"Posted 5h ago", "2026-11-28T07:00:00Z"}, {"2 days ago", "2026-11-26"},
+      {"an hour ago", "2026-11-28T11:00:00Z"}, {"Posted 2 weeks ago", "2026-11-14"},
+      {"today", "2026-11-28"},                {"Just posted", "2026-11-28"},
+      {"just now", "2026-11-28"},             {"Yesterday", "2026-11-27"},
+      {"vor 3 Tagen", "2026-11-25"},          {"il y a 2 jours", "2026-11-26"},
+      {"5 fortnights ago", "none"},           {"soon", "none"},
+      {"3651 days ago", "none"},              {"60 years ago", "none"},  // before 1970
+  };
+  for (const Case& c : cases) EXPECT_EQ(read(c.text), c.expected) << c.text;
+  // A calendar date for days and longer, a time for shorter units.
+  EXPECT_FALSE(ParseRelativeDate("2d ago", Clock::time_point(now))->has_time);
+  EXPECT_TRUE(ParseRelativeDate("5h ago", Clock::time_point(now))->has_time);
 }
 
 TEST(DateTimeTest, EpochNumbersFromJson) {

@@ -249,6 +249,129 @@ TEST(SalaryTest, ACurrencySignNamesItsMoneyOnABoardOfAnyCountry) {
   }
 }
 
+TEST(SalaryTest, EachCountrysLocalSymbolIsDecidedByItsCountry) {
+  // Field case 03's kind: with the board's country a symbol it writes its
+  // money with is decided, not a guess (CLDR's symbols and narrow symbols
+  // in that country's locales, and the abbreviations its boards print).
+  // These came back right but guessed, from the country alone.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+  };
+  const Case kCases[] = {
+      {"Sh 100,000 - 120,000 per month", "KE", "KES"},  {"Sh 100,000 - 120,000 per month", "TZ", "TZS"},
+      {"Sh 100,000 - 120,000 per month", "UG", "UGX"},  {"Sh 100,000 - 120,000 per month", "SO", "SOS"},
+      {"Ksh 100,000 per month", "KE", "KES"},           {"K 15,000 per month", "ZM", "ZMW"},
+      {"K 150,000 per month", "MW", "MWK"},             {"MK 150,000 per month", "MW", "MWK"},
+      {"K 3,000 per month", "PG", "PGK"},               {"Ks 1,500,000 per month", "MM", "MMK"},
+      {"1,500,000 Ks per month", "MM", "MMK"},          {"L 25,000 per month", "HN", "HNL"},
+      {"L 80,000 per month", "AL", "ALL"},              {"80 000 Lek\u00eb n\u00eb muaj", "AL", "ALL"},
+      {"Q 8,000 per month", "GT", "GTQ"},               {"KM 2.000 mjese\u010dno", "BA", "BAM"},
+      {"2.000 KM mjese\u010dno", "BA", "BAM"},          {"TL 40.000 per month", "TR", "TRY"},
+      {"40.000 TL per month", "TR", "TRY"},             {"KD 800 per month", "KW", "KWD"},
+      {"BD 800 per month", "BH", "BHD"},                {"RO 800 per month", "OM", "OMR"},
+      {"80 000 DA par mois", "DZ", "DZD"},              {"Kz 300.000 por m\u00eas", "AO", "AOA"},
+      {"Br 20,000 per month", "ET", "ETB"},             {"\u0192 3,000 per month", "AW", "AWG"},
+      {"Afl. 3,000 per month", "AW", "AWG"},            {"\u0192 3,000 per month", "CW", "ANG"},
+      {"NAf. 3,000 per month", "CW", "ANG"},            {"Dh 20,000 per month", "AE", "AED"},
+      {"Dh 20,000 per month", "MA", "MAD"},             {"\u0930\u0941 150,000 - 200,000 per month", "NP", "NPR"},
+      {"\u0dbb\u0dd4 150,000 - 200,000 per month", "LK", "LKR"}, {"Z$ 2,000 per month", "ZW", "ZWL"},
+      {"\u00a3 50,000 per month", "SD", "SDG"},         {"Rs 90,000 per month", "PK", "PKR"},
+      {"rs 90,000 per month", "PK", "PKR"},             {"RS. 90,000 per month", "PK", "PKR"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
+    EXPECT_FALSE(s->currency_guessed) << c.text << " " << c.country;
+  }
+  // One rule for every symbol, local ones included: a symbol several
+  // currencies share (K, L, Sh, Br, Dh as "Rs" and "$"), on a board of a
+  // country that uses none of them or of no country, is the first reading
+  // and a guess; a symbol CLDR gives one currency (R the rand, Q the
+  // quetzal, as QR the riyal and \u09f3 the taka) is that money on a board
+  // of any country.
+  struct Foreign {
+    const char* text;
+    const char* country;
+    const char* currency;
+    bool guessed;
+  };
+  const Foreign kForeign[] = {
+      {"Rs 40,000 per month", "GB", "INR", true},  {"Sh 100,000 per month", "US", "KES", true},
+      {"K 15,000 per month", "US", "ZMW", true},   {"L 15,000 per month", "DE", "HNL", true},
+      {"Br 20,000 per month", "", "ETB", true},    {"Dh 20,000 per month", "", "AED", true},
+      {"R 40,000 - 50,000 per month", "US", "ZAR", false},
+      {"R 40,000 - 50,000 per month", "", "ZAR", false},
+      {"R 40,000 - 50,000 per month", "ZA", "ZAR", false},
+      {"Q 8,000 per month", "US", "GTQ", false},   {"Z$ 2,000 per month", "US", "ZWL", false},
+  };
+  for (const Foreign& c : kForeign) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency_guessed, c.guessed) << c.text << " " << c.country;
+  }
+}
+
+TEST(SalaryTest, ShortSymbolsDoNotReadGradesUnitsOrMultipliers) {
+  // One- and two-letter signs (K, L, Q, R, Sh, Br, Ks, KM) match only as
+  // written, one letter only before its amount and, against it, only an
+  // amount of money's size: "5K", "Q4", "L3 support", "K12" stay what
+  // they are.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;  // "" when no salary
+    double min;
+  };
+  const Case kCases[] = {
+      {"$120k", "US", "USD", 120000},
+      {"120k", "US", "USD", 120000},
+      {"5K per month", "ZM", "ZMW", 5000},
+      {"Q4 2026 start", "GT", "", 0},
+      {"Q4 bonus, $90,000", "US", "USD", 90000},
+      {"L3 support engineer", "HN", "", 0},
+      {"L3 support, \u00a340k", "GB", "GBP", 40000},
+      {"K12 teacher, $40,000", "US", "USD", 40000},
+      {"K-12 teacher", "ZM", "", 0},
+      {"5K 10K", "US", "USD", 5000},
+      {"Wichita, KS 67202", "US", "USD", 67202},  // a bare number, but no kyat
+      {"within 50 km", "BA", "", 0},
+      {"Shift allowance 5,000 per month", "KE", "KES", 5000},
+      {"BR 5,000 per month", "US", "USD", 5000},
+      {"BD 2024 Summer Intern", "BH", "", 0},
+      {"TL 2025 hiring", "TR", "", 0},
+      {"DA 2026", "DZ", "", 0},
+      {"TL 2025 per month", "TR", "TRY", 2025},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    if (std::string_view(c.currency).empty()) {
+      EXPECT_FALSE(s) << c.text;
+      continue;
+    }
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+  }
+  // Spaced lakh ("5 L") is no lempira or lek.
+  auto lakh = ParseSalary("CTC 5 L - 8 L per annum", "IN");
+  EXPECT_TRUE(!lakh || lakh->currency == "INR");
+}
+
+TEST(SalaryTest, AStringAmountAndTheSameAmountInTextReadAlike) {
+  // One number reader (model/decimal.h) for salary text and board APIs.
+  auto text = ParseSalary("\u20ac4.000,50 - \u20ac5.000,00 per month", "DE");
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->min, 4000.5);
+  EXPECT_EQ(text->max, 5000);
+  auto decimals = ParseSalary("\u20ac85000.000 per year", "DE");
+  ASSERT_TRUE(decimals);
+  EXPECT_EQ(decimals->min, 85000);
+}
+
 TEST(SalaryTest, ACountOfHoursDaysOrWeeksIsNoAmount) {
   // "40 hours a week", "25 days holiday per year": a number followed by a
   // unit of time counts time, and the period phrase after it is no pay
@@ -371,9 +494,24 @@ TEST(DateTest, TwoDigitYearsOfBoardFormsReadAsRfc5322ReadsThem) {
   }
 }
 
+TEST(DateTest, CompactRelativeFormsBoardsPrintAreRead) {
+  // The one relative reader (model/date_time.h) against the fetch time:
+  // "5h ago", "2d ago", "3w ago", "1mo ago" gave none while "2 days ago" was read.
+  const std::pair<const char*, const char*> cases[] = {
+      {"5h ago", "2026-11-28T07:00:00Z"}, {"2d ago", "2026-11-26"},       {"3w ago", "2026-11-07"},
+      {"30+ days ago", "2026-10-29"},     {"30d+ ago", "2026-10-29"},     {"1mo ago", "2026-10-29"},
+      {"Posted 2d ago", "2026-11-26"},    {"yesterday", "2026-11-27"},    {"today", "2026-11-28"},
+      {"Just posted", "2026-11-28"},      {"2 days ago", "2026-11-26"},   {"Gestern", "2026-11-27"},
+      {"\u0432\u0447\u043e\u0440\u0430", "2026-11-27"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(NormalizeDate(text, kFetched).value_or("none"), expected) << text;
+  }
+}
+
 TEST(DateTest, EveryDateReadReadsBackUnchanged) {
   // NormalizePosting is idempotent, so a normalized date normalizes to itself.
-  for (const char* text : {"1790000000123", "3 days ago", "yesterday", "Nov 20, 2026",
+  for (const char* text : {"1790000000123", "3 days ago", "5h ago", "2d ago", "yesterday", "Nov 20, 2026",
                            "2026-11-20T10:00:00+05:30", "Fri, 20 Nov 2026 10:00:00 GMT", "20.11.2026"}) {
     auto date = NormalizeDate(text, kFetched);
     ASSERT_TRUE(date) << text;

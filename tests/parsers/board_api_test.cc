@@ -307,6 +307,25 @@ TEST(BoardApiTest, RecruiteeEveryWorkplaceEmploymentAndSalaryField) {
   EXPECT_EQ(x.postings[5].employment_type, "VOLUNTEER");
 }
 
+TEST(BoardApiTest, StringAmountsReadAsTheSalaryTextReaderReadsThem) {
+  // One reader of written amounts (model/decimal.h): Recruitee's
+  // "4.000,50" was 4.0005 while the same text in a salary line was 4000.5.
+  Extracted x = Read(SourceKind::kRecruitee, R"({"offers":[
+      {"id":1,"title":"A","salary":{"min":"4.000,50","max":"5.000,00","currency":"EUR","period":"month"}},
+      {"id":2,"title":"B","salary":{"min":"55.000","max":"65.000","currency":"EUR","period":"year"}},
+      {"id":3,"title":"C","salary":{"min":"100 000","max":"120'000","currency":"CHF","period":"year"}},
+      {"id":4,"title":"D","salary":{"min":"85000.000","max":"1,5","currency":"EUR","period":"hour"}}]})");
+  ASSERT_EQ(x.postings.size(), 4u);
+  EXPECT_EQ(x.postings[0].salary_min, 4000.5);
+  EXPECT_EQ(x.postings[0].salary_max, 5000);
+  EXPECT_EQ(x.postings[1].salary_min, 55000);
+  EXPECT_EQ(x.postings[1].salary_max, 65000);
+  EXPECT_EQ(x.postings[2].salary_min, 100000);
+  EXPECT_EQ(x.postings[2].salary_max, 120000);
+  EXPECT_EQ(x.postings[3].salary_min, 85000);
+  EXPECT_EQ(x.postings[3].salary_max, 1.5);
+}
+
 TEST(BoardApiTest, WorkableWorkplaceTypeTelecommutingAndSalary) {
   // Workable's job objects: location.workplace_type (on_site | hybrid |
   // remote), location.telecommuting, the v3 "workplace" enum, and salary
