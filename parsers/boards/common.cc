@@ -270,11 +270,6 @@ PayRate PayRateOf(std::optional<std::string> raw) {
   return {};
 }
 
-std::optional<std::string> Period(std::optional<std::string> raw) {
-  PayRate rate = PayRateOf(std::move(raw));
-  return rate.factor == 1 ? rate.period : std::nullopt;
-}
-
 void Keep(Posting&& p, const Response& response, Extracted& out) {
   if (OutOfTime(response.budget, out) || !p.title) {
     ++out.skipped;

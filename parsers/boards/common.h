@@ -105,8 +105,6 @@ struct PayRate {
 // "semi-monthly"). An interval that may mean either of two ("bi-monthly":
 // every two months or twice a month; "biannual") states none.
 PayRate PayRateOf(std::optional<std::string> raw);
-// The period of a PayRateOf of factor 1, else nullopt.
-std::optional<std::string> Period(std::optional<std::string> raw);
 // Salary from min/max in the stated interval: the amounts times its factor.
 void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
             const PayRate& rate);
