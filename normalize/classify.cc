@@ -65,6 +65,29 @@ const std::vector<std::string_view>& ProgrammingWords() {
   return kWords;
 }
 
+// Is the workplace phrase of words [first, first + count) denied by the
+// words around it: "not remote", "no remote", "non-remote", "Remote: No",
+// "Remote - Not eligible", "Remote (not available)", "remote not possible"?
+// A "no" after it denies it only at the end ("Remote, no relocation" is
+// remote), a "not" only when what follows says it is not offered, or at
+// the end ("Remote, not US" is remote).
+bool DeniedWorkplace(const std::vector<std::string_view>& words, std::size_t first, std::size_t count) {
+  if (first > 0) {
+    const std::string_view before = words[first - 1];
+    if (before == "no" || before == "not" || before == "non") return true;
+  }
+  const std::size_t after = first + count;
+  if (after >= words.size()) return false;
+  const std::string_view next = words[after];
+  if (next == "no" || next == "none" || next == "never") return after + 1 == words.size();
+  if (next != "not") return false;
+  if (after + 1 >= words.size()) return true;
+  static constexpr std::string_view kOffered[] = {"eligible",  "available", "possible",  "offered",  "allowed",
+                                                  "permitted", "applicable", "supported", "an",       "option",
+                                                  "accepted",  "considered", "provided"};
+  return std::find(std::begin(kOffered), std::end(kOffered), words[after + 1]) != std::end(kOffered);
+}
+
 }  // namespace
 
 std::optional<std::string> RemoteFrom(std::string_view text) {
@@ -72,9 +95,13 @@ std::optional<std::string> RemoteFrom(std::string_view text) {
   if (f.empty()) return std::nullopt;
   bool remote = false, hybrid = false, onsite = false;
   // Longest phrase first, each occurrence taken hiding the phrases inside
-  // it: "remote" inside "fully remote" counts once.
+  // it: "remote" inside "fully remote" counts once. An occurrence the words
+  // beside it deny ("not remote", "Remote: No") says nothing.
   const Tables& t = Tables::Get();
-  for (const TakenPhrase& taken : TakePhrases(t.remote_matcher, f, false)) {
+  std::vector<std::string_view> words;
+  for (const TakenPhrase& taken : TakePhrases(t.remote_matcher, f, true)) {
+    if (words.empty()) words = Words(f);
+    if (DeniedWorkplace(words, taken.first, taken.words)) continue;
     const std::string& value = t.remote_phrases[taken.id].second;
     if (value == "remote") remote = true;
     if (value == "hybrid") hybrid = true;

@@ -13,7 +13,10 @@ namespace jobtrawl::normalize {
 
 // "remote" | "hybrid" | "onsite" from a phrase ("Work from home", "WFH",
 // "100% remote", "hybrid (3 days in office)", "TELECOMMUTE", "On-site");
-// hybrid wins when both remote and office words appear. nullopt: not said.
+// hybrid wins when both remote and office words appear. A phrase the words
+// beside it deny ("not remote", "no remote", "non-remote", "Remote: No",
+// "Remote - Not eligible", "Remote (not available)") says nothing.
+// nullopt: not said.
 std::optional<std::string> RemoteFrom(std::string_view text);
 
 // schema.org employment types (FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY,

@@ -382,6 +382,43 @@ void InferPeriod(Salary& s, bool lakh) {
   }
 }
 
+// Pay intervals of several periods, which have no period of their own:
+// every two weeks is given per year (26 a year, as USAJOBS's "BW"), twice a
+// month per month (2), quarterly per year (4). `within` is the period
+// PeriodOf reads inside the phrase ("weekly" of "bi-weekly"). Matched on
+// folded words.
+struct MultiPeriod {
+  std::string_view phrase;
+  std::string_view within;
+  std::string_view period;
+  double factor;
+};
+constexpr MultiPeriod kMultiPeriods[] = {
+    {"bi weekly", "WEEK", "YEAR", 26},        {"biweekly", "", "YEAR", 26},
+    {"fortnightly", "", "YEAR", 26},          {"fortnight", "", "YEAR", 26},
+    {"every two weeks", "", "YEAR", 26},      {"every 2 weeks", "", "YEAR", 26},
+    {"every other week", "", "YEAR", 26},     {"semi monthly", "MONTH", "MONTH", 2},
+    {"semimonthly", "", "MONTH", 2},          {"twice a month", "", "MONTH", 2},
+    {"twice monthly", "MONTH", "MONTH", 2},   {"twice per month", "", "MONTH", 2},
+    {"quarterly", "", "YEAR", 4},             {"per quarter", "", "YEAR", 4},
+};
+
+// When `text` states its amounts per several periods, and no other period
+// (PeriodOf finds none, or only the one inside the phrase: "$3,000
+// bi-weekly", not "$6,500 per month, paid bi-weekly"), the amounts and the
+// period they make.
+void ApplyMultiPeriod(Salary& s, std::string_view text) {
+  const std::string folded = " " + Fold(text) + " ";
+  for (const MultiPeriod& m : kMultiPeriods) {
+    if (folded.find(" " + std::string(m.phrase) + " ") == std::string::npos) continue;
+    if (s.period && *s.period != m.within) return;
+    if (s.min) *s.min *= m.factor;
+    if (s.max) *s.max *= m.factor;
+    s.period = std::string(m.period);
+    return;
+  }
+}
+
 }  // namespace
 
 double PeriodsPerYear(std::string_view period) {
@@ -494,6 +531,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!s.min && !s.max) return std::nullopt;
   if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
 
+  ApplyMultiPeriod(s, t);
   if (!s.period) InferPeriod(s, lakh);
   Annualize(s);
   return s;
@@ -519,7 +557,10 @@ std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::
       s.currency = ResolveCurrency(std::string(currency), country, s.currency_guessed);
     }
   }
-  if (!period.empty()) s.period = PeriodOf(period);
+  if (!period.empty()) {
+    s.period = PeriodOf(period);
+    ApplyMultiPeriod(s, period);
+  }
   if (!s.period) InferPeriod(s, false);  // as for the same amounts written as text
   Annualize(s);
   return s;

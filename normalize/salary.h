@@ -33,7 +33,10 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // Reads a salary written as text: single values and ranges, "k" suffixes,
 // thousands separators of every convention ("100,000", "55.000",
 // "6,00,000", "100 000"), Indian lakh and crore, currency symbols and codes
-// before or after, "up to" and "from", and the period. `country` (ISO
+// before or after, "up to" and "from", and the period; pay every two weeks
+// ("bi-weekly", "fortnightly") is given per year (x26), twice a month
+// ("semi-monthly") per month (x2), quarterly per year (x4), unless the text
+// states another period for the amount. `country` (ISO
 // alpha-2) resolves symbols several currencies share ("$", "£", "Rs", "kr",
 // "¥": data/currency_symbols.tsv) to its money when that is one of them;
 // otherwise the first reading is taken and `currency_guessed` set. Lakh and
@@ -44,7 +47,8 @@ std::optional<std::string> PeriodOf(std::string_view text);
 std::optional<Salary> ParseSalary(std::string_view text, std::string_view country = {});
 
 // Structured values made consistent: currency code checked (symbols mapped),
-// period from its unit text, min/max ordered, zero or negative amounts not
+// period from its unit text (several periods as ParseSalary gives them:
+// "BI-WEEKLY" per year, x26), min/max ordered, zero or negative amounts not
 // stated; then annualized. nullopt when no amount is left, or when one is
 // not finite or over 1e11.
 std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::optional<double> max,

@@ -608,7 +608,9 @@ std::string WithoutCdataMarkers(std::string_view text) {
 // the start of a line. A tag with a space or a tab on the side of its
 // content, or a sentence's punctuation there, is a tag named in prose:
 // "Write <div> tags", "use the <div> and </div> tags", "the <p>, <ul> and
-// <li> elements" stay text, as HTML reads "&lt;div&gt;" inside markup.
+// <li> elements" stay text, as HTML reads "&lt;div&gt;" inside markup; so
+// is a start tag with a hyphenated word, a plural "s" or a slash attached
+// ("<div>-based layouts", "<table>s", "<section>/<article>").
 // "vector<int>" and "List<String>" name no element at all. (A field's own
 // tags, one level of escaping as its container defines it, are markup
 // whatever stands beside them: an RSS description is HTML.)
@@ -653,7 +655,11 @@ bool IsEscapedHtmlMarkup(std::string_view text) {
       continue;
     }
     if (name == "br" || name == "hr") return true;
-    if (has_after && (line_break(after) || !prose_after(after))) return true;
+    // A word attached to a tag named in prose: "<div>-based", "<table>s",
+    // "<section>/<article>" (review 11 s23 A4).
+    const bool suffix = after == '-' || after == '/' ||
+                        (after == 's' && (close + 2 >= text.size() || !ascii::IsAlnum(text[close + 2])));
+    if (has_after && (line_break(after) || (!prose_after(after) && !suffix))) return true;
     // An element with nothing in it: "<p> </p>".
     const size_t next = text.find_first_not_of(" \t", close + 1);
     if (next != std::string_view::npos && text.substr(next).starts_with("</") &&

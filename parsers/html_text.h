@@ -56,7 +56,9 @@ std::string HtmlToMarkdown(std::string_view html);
 // directly preceded by what it closes ("team.</p>"), or a tag at the start
 // of a line. A tag with a space on its content's side, or a sentence's
 // punctuation there, is named in prose and stays text: "Write &lt;div&gt; tags", "use the
-// &lt;div&gt; and &lt;/div&gt; tags", "the &lt;p&gt;, &lt;ul&gt; elements";
+// &lt;div&gt; and &lt;/div&gt; tags", "the &lt;p&gt;, &lt;ul&gt; elements",
+// also with a hyphenated word, a plural "s" or a slash attached to a start
+// tag ("&lt;div&gt;-based layouts", "&lt;table&gt;s", "&lt;section&gt;/&lt;article&gt;");
 // so does text about types ("vector&lt;int&gt;": no element). References
 // escaped twice ("&amp;amp;", "&amp;lt;") are unescaped once, up to four
 // levels. A CDATA section left in the markup ("<![CDATA[...]]>", escaped in

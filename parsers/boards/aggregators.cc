@@ -112,7 +112,7 @@ void Himalayas(const json::value& root, const Response& response, Extracted& out
     Places(p, Array(Get(*j, "locationRestrictions")));
     if (auto type = Text(Get(*j, "employmentType"))) p.employment_type = EmploymentType(*type);
     Salary(p, Get(*j, "minSalary"), Get(*j, "maxSalary"), Text(Get(*j, "currency")),
-           Period(Text(Get(*j, "salaryPeriod"))));
+           PayRateOf(Text(Get(*j, "salaryPeriod"))));
     p.date_posted = EpochDate(Get(*j, "pubDate"));
     p.valid_through = EpochDate(Get(*j, "expiryDate"));
     std::string html = Html(Get(*j, "description"));
@@ -157,7 +157,7 @@ void Jobicy(const json::value& root, const Response& response, Extracted& out) {
     }
     p.employment_type = EmploymentTypes(Get(*j, "jobType"));
     Salary(p, Get(*j, "salaryMin"), Get(*j, "salaryMax"), Text(Get(*j, "salaryCurrency")),
-           Period(Text(Get(*j, "salaryPeriod"))));
+           PayRateOf(Text(Get(*j, "salaryPeriod"))));
     p.date_posted = Text(Get(*j, "pubDate"));
     std::string html = Html(Get(*j, "jobDescription"));
     SetDescription(p, html.empty() ? Html(Get(*j, "jobExcerpt")) : html);
@@ -261,7 +261,7 @@ void FourDayWeek(const json::value& root, const Response& response, Extracted& o
     auto lo = Number(Get(*j, "salary_lower"));
     auto hi = Number(Get(*j, "salary_upper"));
     Salary(p, lo ? std::optional(*lo / 100) : std::nullopt, hi ? std::optional(*hi / 100) : std::nullopt,
-           Text(Get(*j, "salary_currency")), Period(Text(Get(*j, "salary_period"))));
+           Text(Get(*j, "salary_currency")), PayRateOf(Text(Get(*j, "salary_period"))));
     if (!p.salary_min && !p.salary_max) p.salary_text = Text(Get(*j, "salary"));
     p.date_posted = EpochDate(Get(*j, "posted"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "inserted"));
@@ -308,23 +308,19 @@ void TheMuse(const json::value& root, const Response& response, Extracted& out) 
     p.external_id = Text(Get(*j, "id"));
     p.title = Text(Get(*j, "name"));
     if (const json::object* c = Object(Get(*j, "company"))) p.company = Text(Get(*c, "name"));
-    // "Flexible / Remote" stands among the places for remote work.
+    // "Flexible / Remote" stands among the places for remote work; beside
+    // an office the job is remote-eligible (remote or in that office), not
+    // hybrid, as MergeWorkplace reads Rippling's locations.
     std::string places;
-    bool somewhere = false;
     if (const json::array* locations = Array(Get(*j, "locations"))) {
       for (const json::value& l : *locations) {
         const json::object* lo = Object(&l);
         auto name = lo != nullptr ? Text(Get(*lo, "name")) : std::nullopt;
         if (!name) continue;
-        if (ascii::ContainsIgnoreCase(*name, "remote")) {
-          p.remote = "remote";
-        } else {
-          somewhere = true;
-        }
+        if (ascii::ContainsIgnoreCase(*name, "remote")) p.remote = "remote";
         AddPlace(places, name);
       }
     }
-    if (p.remote && somewhere) p.remote = "hybrid";
     p.location = NonEmpty(std::move(places));
     p.date_posted = Text(Get(*j, "publication_date"));
     SetDescription(p, Html(Get(*j, "contents")));

@@ -3,7 +3,10 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <initializer_list>
+#include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "model/ascii.h"
 #include "model/url.h"
@@ -42,6 +45,11 @@ void GreenhouseMetadata(Posting& p, const json::array* metadata) {
       } else if (auto t = Text(value); t && name.find("remote") != std::string::npos &&
                                        (ascii::EqualsIgnoreCase(*t, "yes") || ascii::EqualsIgnoreCase(*t, "true"))) {
         p.remote = "remote";
+      } else if (auto e = t ? std::optional(EmploymentType(*t)) : std::nullopt;
+                 e && !p.employment_type && name.find("type") != std::string::npos &&
+                 (*e == "FULL_TIME" || *e == "PART_TIME" || *e == "CONTRACTOR" || *e == "TEMPORARY" ||
+                  *e == "INTERN")) {
+        p.employment_type = e;  // "Work Type": "Full-time" names the hours, not the place
       }
     } else if (employment && !p.employment_type) {
       if (auto t = Text(value)) p.employment_type = EmploymentType(*t);
@@ -49,33 +57,81 @@ void GreenhouseMetadata(Posting& p, const json::array* metadata) {
   }
 }
 
+// The words of a custom field's name, lower case ("Sign-on bonus" ->
+// sign, on, bonus).
+std::vector<std::string> NameWords(std::string_view name) {
+  std::vector<std::string> words(1);
+  for (char c : name) {
+    if (ascii::IsAlnum(c)) {
+      words.back().push_back(ascii::ToLower(c));
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  return words;
+}
+
+bool HasWord(const std::vector<std::string>& words, std::initializer_list<std::string_view> any) {
+  for (const std::string& w : words) {
+    for (std::string_view a : any) {
+      if (w == a) return true;
+    }
+  }
+  return false;
+}
+
+// Is a field named for the job's pay ("Salary Range", "Base salary", "Pay
+// range", "Compensation", "Hourly rate", "Hiring Range"), not for money
+// beside it (a bonus, a relocation budget, equity, a stipend)?
+bool PayField(const std::vector<std::string>& words) {
+  return HasWord(words, {"salary", "salaries", "pay", "compensation", "wage", "wages", "base", "remuneration",
+                         "rate", "earnings", "hiring", "ote"}) &&
+         !HasWord(words, {"bonus", "relocation", "equity", "budget", "stipend", "allowance", "commission", "sign",
+                          "signing", "referral", "stock", "shares", "options", "rsu", "rsus", "expense", "expenses",
+                          "reimbursement", "tuition", "holiday", "vacation", "severance", "benefits"});
+}
+
+// Is a field named for the pay's period ("Pay Frequency", "Pay Period",
+// "Salary Period", "Compensation Interval"), not any period ("Notice
+// Period", "Probation period", "Bonus Frequency")?
+bool PayPeriodField(const std::vector<std::string>& words) {
+  return PayField(words) && HasWord(words, {"frequency", "period", "interval", "basis", "unit", "schedule", "cadence"});
+}
+
 // Pay in custom fields, where a board without pay transparency ranges
 // keeps it: a currency range ({"value_type": "currency_range", "value":
-// {"min_value": "172800.0", "max_value": "297000.0", "unit": "USD"}}, the
-// first one), its period from a field named like "Pay Frequency" or "Pay
-// Period" ("Annual", "Hourly").
+// {"min_value": "172800.0", "max_value": "297000.0", "unit": "USD"}}), the
+// first one named for pay (PayField), its period from a field named for
+// the pay's period (PayPeriodField: "Pay Frequency": "Annual", "Bi-weekly"),
+// else from the range's own name ("Hourly rate"), else not stated.
 void GreenhouseMetadataPay(Posting& p, const json::array* metadata) {
   if (metadata == nullptr || p.salary_min || p.salary_max) return;
-  std::optional<std::string> period;
+  std::optional<PayRate> rate;
   const json::object* range = nullptr;
+  std::string range_name;
   for (const json::value& m : *metadata) {
     const json::object* field = Object(&m);
     if (field == nullptr) continue;
-    const std::string name = ascii::ToLower(Text(Get(*field, "name")).value_or(""));
+    const std::string name = Text(Get(*field, "name")).value_or("");
+    const std::vector<std::string> words = NameWords(name);
     const json::object* value = Object(Get(*field, "value"));
-    if (value != nullptr && range == nullptr && (Get(*value, "min_value") != nullptr || Get(*value, "max_value") != nullptr)) {
-      range = value;
-    } else if (!period && (name.find("frequency") != std::string::npos || name.find("period") != std::string::npos ||
-                           name.find("interval") != std::string::npos)) {
+    if (value != nullptr && (Get(*value, "min_value") != nullptr || Get(*value, "max_value") != nullptr)) {
+      if (range == nullptr && PayField(words)) {
+        range = value;
+        range_name = name;
+      }
+    } else if (!rate && PayPeriodField(words)) {
       const json::value* v = Get(*field, "value");
       if (v != nullptr && v->is_array()) v = v->get_array().empty() ? nullptr : &v->get_array()[0];
-      period = Period(Text(v));
+      if (PayRate r = PayRateOf(Text(v)); r.period) rate = r;
     }
   }
   if (range == nullptr) return;
+  if (!rate) rate = PayRateOf(range_name);
   auto unit = Text(Get(*range, "unit"));
   Salary(p, Get(*range, "min_value"), Get(*range, "max_value"),
-         unit ? std::optional(ascii::ToUpper(*unit)) : std::nullopt, period);
+         unit ? std::optional(ascii::ToUpper(*unit)) : std::nullopt, *rate);
 }
 
 }  // namespace
@@ -187,7 +243,7 @@ void Lever(const json::value& root, const Response& response, Extracted& out) {
     AppendHtml(html, Get(j, "additional"));
     SetDescription(p, html);
     if (const json::object* s = Object(Get(j, "salaryRange"))) {
-      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "interval"))));
+      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), PayRateOf(Text(Get(*s, "interval"))));
     }
     if (!p.salary_min && !p.salary_max) p.salary_text = Text(Get(j, "salaryDescriptionPlain"));
     Finish(std::move(p), Get(j, "hostedUrl"), Get(j, "applyUrl"), response, out);
@@ -240,7 +296,7 @@ void Ashby(const json::value& root, const Response& response, Extracted& out) {
           const json::object* s = Object(&part);
           if (s == nullptr || Text(Get(*s, "compensationType")) != "Salary") continue;
           Salary(p, Get(*s, "minValue"), Get(*s, "maxValue"), Text(Get(*s, "currencyCode")),
-                 Period(Text(Get(*s, "interval"))));
+                 PayRateOf(Text(Get(*s, "interval"))));
           break;
         }
       };
@@ -482,7 +538,7 @@ void Recruitee(const json::value& root, const Response& response, Extracted& out
     AppendHtml(html, Get(*j, "requirements"));
     SetDescription(p, html);
     if (const json::object* s = Object(Get(*j, "salary"))) {
-      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), Period(Text(Get(*s, "period"))));
+      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), PayRateOf(Text(Get(*s, "period"))));
     }
     Finish(std::move(p), Get(*j, "careers_url"), Get(*j, "careers_apply_url"), response, out);
   }

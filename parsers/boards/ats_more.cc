@@ -145,8 +145,11 @@ std::optional<std::string> RipplingEmployment(const json::value* v) {
 }
 
 // A location label as the board writes it: "Remote (United States)",
-// "Hybrid (New York, New York, US)", or a place, which is the office the
-// job is worked from (the list's workplaceType says ON_SITE for the same).
+// "Hybrid (New York, New York, US)", a place with its workplace after it
+// ("United States (Remote)", "US - Remote"), a remote job's stand-in for a
+// place ("Anywhere", "Worldwide", "Work from home"), or a place alone,
+// which is the office the job is worked from (the list's workplaceType
+// says ON_SITE for the same).
 std::optional<std::string> LabelWorkplace(const std::string& label) {
   if (auto w = Workplace(label)) return w;
   return "onsite";

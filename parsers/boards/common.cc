@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "model/ascii.h"
 #include "model/date_time.h"
@@ -85,10 +88,51 @@ std::optional<std::string> WorkplaceWord(std::string_view raw) {
   for (char c : raw) {
     if (ascii::IsAlpha(c)) w.push_back(ascii::ToLower(c));
   }
-  if (w == "remote" || w == "fullyremote" || w == "remoteonly") return "remote";
+  // Also the words a remote job's location label stands in for a place
+  // with ("Anywhere", "Worldwide", "Work from home").
+  if (w == "remote" || w == "fullyremote" || w == "remoteonly" || w == "anywhere" || w == "worldwide" ||
+      w == "global" || w == "virtual" || w == "workfromhome" || w == "wfh" || w == "telecommute" ||
+      w == "homebased") {
+    return "remote";
+  }
   if (w == "hybrid" || w == "flexible") return "hybrid";
   if (w == "onsite" || w == "inoffice" || w == "office" || w == "inperson") return "onsite";
   return std::nullopt;
+}
+
+// The marks between a workplace enum and what it qualifies.
+constexpr std::string_view kQualifierMarks[] = {"(", ",", ":", ";", "|", " - ", " \u2013 ", " \u2014 "};
+
+// Does a qualifier deny the enum before it ("Remote: No", "Remote - Not
+// eligible", "Remote (not available)")? Its first word says so: "no",
+// "none", "false", or "not" before what says it is not offered (or
+// nothing); "Remote (not in California)" still is remote.
+bool Denies(std::string_view qualifier) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : qualifier) {
+    if (ascii::IsAlpha(c)) {
+      word.push_back(ascii::ToLower(c));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+      if (words.size() == 2) break;
+    }
+  }
+  if (!word.empty() && words.size() < 2) words.push_back(std::move(word));
+  if (words.empty()) return false;
+  const std::string& first = words[0];
+  if (first == "no" || first == "none" || first == "false" || first == "never" || first == "ineligible" ||
+      first == "unavailable") {
+    return true;
+  }
+  if (first == "n" && words.size() == 2 && words[1] == "a") return true;  // "N/A"
+  if (first != "not") return false;
+  if (words.size() == 1) return true;
+  static constexpr std::string_view kOffered[] = {"eligible",   "available", "possible", "offered",  "allowed",
+                                                  "permitted",  "applicable", "supported", "an",      "option",
+                                                  "accepted",   "considered", "provided"};
+  return std::find(std::begin(kOffered), std::end(kOffered), words[1]) != std::end(kOffered);
 }
 
 }  // namespace
@@ -98,18 +142,31 @@ std::optional<std::string> Workplace(std::optional<std::string> raw) {
   if (auto w = WorkplaceWord(*raw)) return w;
   // The enum with what it qualifies: "Remote (United States)", "Hybrid -
   // 3 days in office", "On-site: London", "Remote, EMEA" (Rippling's
-  // location labels, boards' custom fields, Workday's remoteType).
+  // location labels, boards' custom fields, Workday's remoteType), unless
+  // the qualifier denies it ("Remote: No", "Remote - Not eligible").
   std::string_view head = *raw;
-  for (std::string_view mark : {"(", ",", ":", ";", "|", " - ", " \u2013 ", " \u2014 "}) {
+  for (std::string_view mark : kQualifierMarks) {
     if (const std::size_t at = head.find(mark); at != std::string_view::npos) head = head.substr(0, at);
   }
   if (head.size() == raw->size()) return std::nullopt;
-  return WorkplaceWord(head);
+  const std::string_view qualifier = std::string_view(*raw).substr(head.size());
+  if (auto w = WorkplaceWord(head)) return Denies(qualifier) ? std::nullopt : w;
+  // A place with its workplace after it: "United States (Remote)", "US -
+  // Remote", "New York, NY (Hybrid)".
+  std::string_view tail = *raw;
+  while (!tail.empty() && (tail.back() == ')' || tail.back() == ' ')) tail.remove_suffix(1);
+  std::size_t cut = 0;
+  for (std::string_view mark : kQualifierMarks) {
+    if (const std::size_t at = tail.rfind(mark); at != std::string_view::npos) cut = std::max(cut, at + mark.size());
+  }
+  return cut > 0 ? WorkplaceWord(tail.substr(cut)) : std::nullopt;
 }
 
 void MergeWorkplace(std::optional<std::string>& workplace, const std::optional<std::string>& more) {
-  if (!more || workplace == more) return;
-  workplace = workplace ? std::optional<std::string>("hybrid") : more;
+  const auto rank = [](const std::optional<std::string>& w) {
+    return !w ? 0 : *w == "onsite" ? 1 : *w == "hybrid" ? 2 : 3;
+  };
+  if (rank(more) > rank(workplace)) workplace = more;
 }
 
 std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,
@@ -180,16 +237,37 @@ void Salary(Posting& p, const json::value* min, const json::value* max, std::opt
   Salary(p, Number(min), Number(max), std::move(currency), std::move(period));
 }
 
-std::optional<std::string> Period(std::optional<std::string> raw) {
-  if (!raw) return std::nullopt;
-  std::string u;
-  for (char c : *raw) u.push_back(ascii::ToUpper(c));
-  if (u.find("HOUR") != std::string::npos) return "HOUR";
-  if (u.find("DAY") != std::string::npos || u.find("DAILY") != std::string::npos) return "DAY";
-  if (u.find("WEEK") != std::string::npos) return "WEEK";
-  if (u.find("MONTH") != std::string::npos) return "MONTH";
-  if (u.find("YEAR") != std::string::npos || u.find("ANNUAL") != std::string::npos) return "YEAR";
-  return std::nullopt;
+void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
+            const PayRate& rate) {
+  if (lo) *lo *= rate.factor;
+  if (hi) *hi *= rate.factor;
+  Salary(p, lo, hi, std::move(currency), rate.period);
+}
+
+void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
+            const PayRate& rate) {
+  Salary(p, Number(min), Number(max), std::move(currency), rate);
+}
+
+PayRate PayRateOf(std::optional<std::string> raw) {
+  if (!raw) return {};
+  std::string u;  // letters only, upper case: "BI-WEEKLY", "bi weekly" -> "BIWEEKLY"
+  for (char c : *raw) {
+    if (ascii::IsAlpha(c)) u.push_back(ascii::ToUpper(c));
+  }
+  const auto has = [&u](std::string_view w) { return u.find(w) != std::string::npos; };
+  // Several weeks or several a month first: they hold "WEEK" and "MONTH".
+  if (has("BIWEEK") || has("FORTNIGHT") || has("TWOWEEK") || has("OTHERWEEK")) return {"YEAR", 26};
+  if (has("SEMIMONTH") || has("TWICEAMONTH") || has("TWICEMONTHLY") || has("TWICEPERMONTH")) return {"MONTH", 2};
+  if (has("QUARTER")) return {"YEAR", 4};
+  // Every two months or twice a month; twice a year or every two years.
+  if (has("BIMONTH") || has("SEMIANNUAL") || has("BIANNUAL") || has("BIENNIAL") || has("SEMIYEAR")) return {};
+  if (has("HOUR")) return {"HOUR"};
+  if (has("DAY") || has("DAILY") || has("DIEM")) return {"DAY"};
+  if (has("WEEK")) return {"WEEK"};
+  if (has("MONTH")) return {"MONTH"};
+  if (has("YEAR") || has("ANNUAL") || has("ANNUM")) return {"YEAR"};
+  return {};
 }
 
 void Keep(Posting&& p, const Response& response, Extracted& out) {

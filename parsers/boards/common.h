@@ -57,14 +57,19 @@ void AppendHtml(std::string& html, std::string_view part, std::string_view headi
 std::optional<std::string> EpochDate(const json::value* v);
 
 // "remote" | "hybrid" | "onsite" from the workplace enums boards use
-// ("ON_SITE", "OnSite", "on_site", "fully remote", "in office"...), also
-// with what they qualify after a bracket, comma, colon or dash ("Remote
-// (United States)", "Hybrid - 3 days in office"); "unspecified" and the
-// unknown are not stated.
+// ("ON_SITE", "OnSite", "on_site", "fully remote", "in office"...) and the
+// words remote jobs' location labels use ("Anywhere", "Worldwide", "Work
+// from home"), also with what they qualify after a bracket, comma, colon or
+// dash ("Remote (United States)", "Hybrid - 3 days in office") or, after a
+// place, as its last part ("United States (Remote)", "US - Remote"). A
+// qualifier that denies the enum ("Remote: No", "Remote - Not eligible",
+// "Remote (not available)") states nothing; so do "unspecified" and the
+// unknown.
 std::optional<std::string> Workplace(std::optional<std::string> raw);
-// Adds one location's workplace to a posting's: the same stays, remote
-// beside on-site (or either beside hybrid) is hybrid, as WorkplaceFlags
-// reads the flags.
+// Adds one location's workplace to a posting's: the posting's is the most
+// remote way it may be worked (remote, then hybrid, then on-site). A job
+// offered in an office or remote is remote-eligible, not hybrid (hybrid is
+// part of the week in the office, which neither location says).
 void MergeWorkplace(std::optional<std::string>& workplace, const std::optional<std::string>& more);
 // The workplace three flags state: hybrid when set, or when remote and
 // on-site both are; else the one set. All false (or absent) is not stated,
@@ -87,9 +92,24 @@ void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std:
             std::optional<std::string> period);
 void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
             std::optional<std::string> period);
+// A salary interval: the period (HOUR | DAY | WEEK | MONTH | YEAR) and how
+// many of the stated amounts make one of it. Pay every two weeks has no
+// period of its own: it is given per year, 26 a year (as USAJOBS's BW);
+// twice a month is given per month (2), quarterly per year (4).
+struct PayRate {
+  std::optional<std::string> period;
+  double factor = 1;
+};
 // Salary intervals as APIs spell them ("1 YEAR", "per-year-salary",
-// "month", "hourly", "annual", "yearly") as HOUR | DAY | WEEK | MONTH | YEAR.
-std::optional<std::string> Period(std::optional<std::string> raw);
+// "month", "hourly", "annual", "yearly", "bi-weekly", "fortnightly",
+// "semi-monthly"). An interval that may mean either of two ("bi-monthly":
+// every two months or twice a month; "biannual") states none.
+PayRate PayRateOf(std::optional<std::string> raw);
+// Salary from min/max in the stated interval: the amounts times its factor.
+void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
+            const PayRate& rate);
+void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
+            const PayRate& rate);
 
 // Pushes `p` when it has a title and the budget is not spent; counts it as
 // skipped otherwise.

@@ -29,25 +29,20 @@ namespace {
 // RateIntervalCode: the code list's PA (per year), PH (hour), PD (day),
 // BW (every two weeks), PM (month), or the same as words ("Per Year").
 // Piece work (PW) and without compensation (WC) have no rate. Two-week pay
-// has no period of its own: it is given per year (26 periods).
-struct Rate {
-  std::optional<std::string> period;
-  double factor = 1;
-};
-Rate RateOf(std::optional<std::string> code) {
+// has no period of its own: it is given per year (26 periods), as
+// PayRateOf gives it.
+PayRate RateOf(std::optional<std::string> code) {
   if (!code) return {};
   const std::string c = ascii::ToUpper(*code);
   if (c == "PA") return {"YEAR"};
   if (c == "PH") return {"HOUR"};
   if (c == "PD") return {"DAY"};
   if (c == "PM") return {"MONTH"};
-  if (c == "BW" || c.find("BI-WEEK") != std::string::npos || c.find("BIWEEK") != std::string::npos) {
-    return {"YEAR", 26};
-  }
+  if (c == "BW") return {"YEAR", 26};
   if (c == "PW" || c == "WC" || c.find("WITHOUT") != std::string::npos || c.find("PIECE") != std::string::npos) {
     return {};
   }
-  return {Period(code)};
+  return PayRateOf(code);
 }
 
 // "Page" of the URL: 1 when absent, empty or 0 (the API's first page);
@@ -128,7 +123,7 @@ void UsaJobsItem(const json::object& item, const Response& response, Extracted& 
   p.employment_type = NonEmpty(std::move(types));
   if (const json::array* pay = Array(Get(*d, "PositionRemuneration")); pay != nullptr && !pay->empty()) {
     if (const json::object* r = Object(&pay->front())) {
-      const Rate rate = RateOf(Text(Get(*r, "RateIntervalCode")));
+      const PayRate rate = RateOf(Text(Get(*r, "RateIntervalCode")));
       auto lo = Number(Get(*r, "MinimumRange"));
       auto hi = Number(Get(*r, "MaximumRange"));
       if (rate.period) {

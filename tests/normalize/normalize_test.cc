@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "normalize/classify.h"
 #include "normalize/dates.h"
 #include "normalize/location.h"
@@ -815,6 +819,64 @@ TEST(SeniorityTest, ALevelNumberAtTheEndOfAPartCounts) {
     const std::optional<Seniority> s = SeniorityOf(c.title);
     EXPECT_EQ(s ? s->level : std::string(), c.level) << c.title;
   }
+}
+
+TEST(RemoteTest, AWorkplaceWordTheWordsBesideItDenySaysNothing) {
+  // "Remote: No", "Not remote", "Remote - Not eligible" were read as remote
+  // (review 11 s23 A2's kind, in the text reader of locations, flags and
+  // titles); a "not" that qualifies where ("Remote, not US") does not deny.
+  const std::pair<const char*, std::optional<std::string>> kCases[] = {
+      {"Remote: No", std::nullopt},
+      {"Not remote", std::nullopt},
+      {"No remote work", std::nullopt},
+      {"Non-remote", std::nullopt},
+      {"Remote - Not eligible", std::nullopt},
+      {"Remote (not available)", std::nullopt},
+      {"Remote not possible", std::nullopt},
+      {"Hybrid: none", std::nullopt},
+      {"Not remote - on-site in Berlin", "onsite"},
+      {"Remote (US, not Canada)", "remote"},
+      {"Remote - not in California", "remote"},
+      {"Remote", "remote"},
+      {"Remote: Yes", "remote"},
+      {"Fully remote, no office", "remote"},
+      {"Remote, no relocation", "remote"},
+  };
+  for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
+}
+
+TEST(SalaryTest, PayEveryTwoWeeksIsGivenPerYearAndTwiceAMonthPerMonth) {
+  // "$3,000 bi-weekly" was WEEK (156,000 a year: twice the pay); "biweekly",
+  // "fortnightly", "every two weeks" were a month by the amount (36,000).
+  // Given per year as USAJOBS's BW; a period stated for the amount wins.
+  struct Case {
+    const char* text;
+    std::optional<double> min;
+    std::optional<std::string> period;
+    std::optional<double> annual_min;
+  };
+  const Case kCases[] = {
+      {"$3,000 bi-weekly", 78000, "YEAR", 78000},
+      {"$3,000 biweekly", 78000, "YEAR", 78000},
+      {"$3,000 - $3,500 every two weeks", 78000, "YEAR", 78000},
+      {"\u00a31,500 per fortnight", 39000, "YEAR", 39000},
+      {"$2,000 semi-monthly", 4000, "MONTH", 48000},
+      {"$6,500 per month, paid bi-weekly", 6500, "MONTH", 78000},
+      {"$1,000 weekly", 1000, "WEEK", 52000},
+  };
+  for (const Case& c : kCases) {
+    const auto s = ParseSalary(c.text, "US");
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+    EXPECT_EQ(s->annual_min, c.annual_min) << c.text;
+  }
+  // A board's unit text alike (JSON-LD unitText "BI-WEEKLY").
+  const auto structured = NormalizeStructuredSalary(3000, 3500, "USD", "BI-WEEKLY", "US");
+  ASSERT_TRUE(structured);
+  EXPECT_EQ(structured->min, 78000);
+  EXPECT_EQ(structured->max, 91000);
+  EXPECT_EQ(structured->period, "YEAR");
 }
 
 TEST(EmploymentTypeTest, ShortTermWorkIsTemporary) {

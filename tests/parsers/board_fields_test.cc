@@ -170,14 +170,14 @@ TEST(BoardFieldsTest, RipplingBareListWithLocationLabels) {
   EXPECT_EQ(x.postings[2].remote, "onsite");
   EXPECT_EQ(x.postings[2].url, "https://ats.rippling.com/acme/jobs/u3");
   // The paged list's entries: one ON_SITE and one REMOTE location of a job
-  // are remote or in the office, hybrid (as WorkplaceFlags reads two flags).
+  // are remote or in the office: remote-eligible, not hybrid.
   Extracted mixed = Read(SourceKind::kRippling, R"({"items":[
       {"id":"m","name":"T","locations":[{"name":"Austin, TX","countryCode":"US","workplaceType":"ON_SITE"}]},
       {"id":"m","name":"T","locations":[{"name":"United States","countryCode":"US","workplaceType":"REMOTE"}]}],
       "page":0,"totalPages":1})",
                          kRipplingJobs);
   ASSERT_EQ(mixed.postings.size(), 1u);
-  EXPECT_EQ(mixed.postings[0].remote, "hybrid");
+  EXPECT_EQ(mixed.postings[0].remote, "remote");
 }
 
 TEST(BoardFieldsTest, GreenhouseCurrencyRangeCustomField) {
@@ -210,6 +210,202 @@ TEST(BoardFieldsTest, GreenhouseCurrencyRangeCustomField) {
                         "https://boards-api.greenhouse.io/v1/boards/acme/jobs");
   ASSERT_EQ(none.postings.size(), 1u);
   EXPECT_FALSE(none.postings[0].salary_min);
+}
+
+TEST(BoardFieldsTest, GreenhouseCustomFieldPayIsOnlyAFieldNamedForPay) {
+  // Only a currency range named for pay is the salary (not a relocation
+  // budget or a sign-on bonus before it), and only a field named for the pay
+  // period states its period (not "Notice Period" or "Probation period",
+  // which made a yearly range monthly: 1.8M a year). Review 11 s23 A1,
+  // /tmp/r23/ad/gh1.json.
+  struct Case {
+    const char* metadata;
+    std::optional<double> min, max;
+    std::optional<std::string> period;
+  };
+  const Case kCases[] = {
+      {R"({"name":"Relocation Budget","value_type":"currency_range","value":{"min_value":"5000.0","max_value":"10000.0","unit":"USD"}})",
+       std::nullopt, std::nullopt, std::nullopt},
+      {R"({"name":"Salary Range","value_type":"currency_range","value":{"min_value":"150000.0","max_value":"180000.0","unit":"USD"}},
+          {"name":"Notice Period","value_type":"single_select","value":"1 month"})",
+       150000, 180000, std::nullopt},
+      {R"({"name":"Probation period","value_type":"short_text","value":"3 months"},
+          {"name":"Pay range","value_type":"currency_range","value":{"min_value":"90000.0","max_value":"120000.0","unit":"usd"}})",
+       90000, 120000, std::nullopt},
+      {R"({"name":"Sign-on bonus","value_type":"currency_range","value":{"min_value":"10000.0","max_value":"20000.0","unit":"USD"}},
+          {"name":"Base salary","value_type":"currency_range","value":{"min_value":"150000.0","max_value":"180000.0","unit":"USD"}})",
+       150000, 180000, std::nullopt},
+      {R"({"name":"Equity","value_type":"currency_range","value":{"min_value":"50000.0","max_value":"90000.0","unit":"USD"}},
+          {"name":"Compensation","value_type":"currency_range","value":{"min_value":"100000.0","max_value":"120000.0","unit":"USD"}},
+          {"name":"Bonus Frequency","value_type":"single_select","value":"Monthly"})",
+       100000, 120000, std::nullopt},
+      {R"({"name":"Employment Period","value_type":"single_select","value":"Full-time"},
+          {"name":"Salary","value_type":"currency_range","value":{"min_value":"80000.0","max_value":"95000.0","unit":"USD"}})",
+       80000, 95000, std::nullopt},
+      {R"({"name":"Salary Period","value_type":"single_select","value":"Monthly"},
+          {"name":"Hiring Range","value_type":"currency_range","value":{"min_value":"4000","max_value":"5000","unit":"EUR"}})",
+       4000, 5000, "MONTH"},
+      // The period a pay field's own name states.
+      {R"({"name":"Hourly rate","value_type":"currency_range","value":{"min_value":"45.0","max_value":"60.0","unit":"USD"}})",
+       45, 60, "HOUR"},
+      // Every two weeks has no period of its own: given per year, 26 a year,
+      // as USAJOBS's BW (not WEEK, which doubled the yearly figure).
+      {R"({"name":"Pay Frequency","value_type":"single_select","value":"Bi-weekly"},
+          {"name":"Pay","value_type":"currency_range","value":{"min_value":"3000.0","max_value":"3500.0","unit":"USD"}})",
+       78000, 91000, "YEAR"},
+  };
+  for (const Case& c : kCases) {
+    Extracted x = Read(SourceKind::kGreenhouse,
+                       std::string(R"({"jobs":[{"id":1,"title":"Engineer","metadata":[)") + c.metadata + "]}]}",
+                       "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true");
+    ASSERT_EQ(x.postings.size(), 1u) << c.metadata;
+    const Posting& p = x.postings[0];
+    EXPECT_EQ(p.salary_min, c.min) << c.metadata;
+    EXPECT_EQ(p.salary_max, c.max) << c.metadata;
+    EXPECT_EQ(p.salary_period, c.period) << c.metadata;
+  }
+}
+
+TEST(BoardFieldsTest, PayEveryTwoWeeksOrTwiceAMonthIsNotAWeekOrAMonth) {
+  // Every adapter's salary interval: two-weekly pay is given per year (26
+  // periods), twice-monthly per month (2 periods), as USAJOBS's BW; an
+  // interval that may mean either (bi-monthly) states none. "Bi-weekly"
+  // read as WEEK doubled the yearly figure.
+  struct Case {
+    const char* interval;
+    std::optional<double> min;
+    std::optional<std::string> period;
+  };
+  const Case kCases[] = {{"bi-weekly", 2600, "YEAR"},   {"biweekly", 2600, "YEAR"},   {"Fortnightly", 2600, "YEAR"},
+                         {"every two weeks", 2600, "YEAR"}, {"semi-monthly", 200, "MONTH"}, {"bimonthly", 100, std::nullopt},
+                         {"per-week-salary", 100, "WEEK"}, {"monthly", 100, "MONTH"}};
+  for (const Case& c : kCases) {
+    // Lever's salaryRange and Recruitee's salary, whose interval is free text on some boards.
+    Extracted lever = Read(SourceKind::kLever,
+                           std::string(R"([{"id":"1","text":"T","salaryRange":{"min":100,"max":200,"currency":"USD","interval":")") +
+                               c.interval + R"("}}])",
+                           "https://api.lever.co/v0/postings/acme?mode=json");
+    ASSERT_EQ(lever.postings.size(), 1u) << c.interval;
+    EXPECT_EQ(lever.postings[0].salary_min, c.min) << c.interval;
+    EXPECT_EQ(lever.postings[0].salary_period, c.period) << c.interval;
+    Extracted recruitee = Read(SourceKind::kRecruitee,
+                               std::string(R"({"offers":[{"id":1,"title":"T","salary":{"min":"100","max":"200","currency":"USD","period":")") +
+                                   c.interval + R"("}}]})",
+                               "https://acme.recruitee.com/api/offers/");
+    ASSERT_EQ(recruitee.postings.size(), 1u) << c.interval;
+    EXPECT_EQ(recruitee.postings[0].salary_min, c.min) << c.interval;
+    EXPECT_EQ(recruitee.postings[0].salary_period, c.period) << c.interval;
+  }
+}
+
+TEST(BoardFieldsTest, NegatedWorkplaceValuesAreNotRemote) {
+  // A workplace value that qualifies the enum with a "no" says the job is
+  // not remote: "Remote: No", "Remote - Not eligible", "Remote (not
+  // available)" were read as remote. Review 11 s23 A2, /tmp/r23/ad/gh2.json.
+  struct Case {
+    const char* name;
+    const char* value;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"Workplace Type", "Remote: No", std::nullopt},
+      {"Remote Eligible", "Remote - Not eligible", std::nullopt},
+      {"Work Arrangement", "Remote (not available)", std::nullopt},
+      {"Workplace Type", "Remote: none", std::nullopt},
+      {"Workplace Type", "Hybrid - not offered", std::nullopt},
+      {"Remote", "No", std::nullopt},
+      {"Remote", "False", std::nullopt},
+      {"Workplace Type", "Remote: N/A", std::nullopt},
+      {"Workplace Type", "Remote: Yes", "remote"},
+      {"Workplace Type", "Remote (not in California)", "remote"},
+      {"Workplace Type", "Remote - US", "remote"},
+      {"Location Type", "Remote (North America)", "remote"},
+      {"Remote Work Policy", "Hybrid - 3 days in office", "hybrid"},
+      {"Location Type", "Remote, but on-site 1 week per quarter", "remote"},
+      {"Work Model", "In-office: 5 days", "onsite"},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"({"jobs":[{"id":1,"title":"T","metadata":[{"name":")") + c.name +
+                             R"(","value_type":"single_select","value":")" + c.value + R"("}]}]})";
+    EXPECT_EQ(Remote(SourceKind::kGreenhouse, body, "https://boards-api.greenhouse.io/v1/boards/acme/jobs"), c.remote)
+        << c.name << ": " << c.value;
+  }
+  // A "Work Type" that names the hours is the employment type, not lost.
+  Extracted hours = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"T","metadata":[
+      {"name":"Work Type","value_type":"single_select","value":"Full-time"}]}]})",
+                         "https://boards-api.greenhouse.io/v1/boards/acme/jobs");
+  ASSERT_EQ(hours.postings.size(), 1u);
+  EXPECT_EQ(hours.postings[0].remote, std::nullopt);
+  EXPECT_EQ(hours.postings[0].employment_type, "FULL_TIME");
+  // The same reader serves Workday's remoteType and 4 Day Week's work_arrangement.
+  EXPECT_EQ(Remote(SourceKind::kWorkday, R"({"jobPostingInfo":{"title":"T","remoteType":"Remote - Not eligible"}})",
+                   "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/job/x"),
+            std::nullopt);
+  EXPECT_EQ(Remote(SourceKind::kFourDayWeek, R"({"jobs":[{"id":1,"title":"T","work_arrangement":"Remote: no"}]})",
+                   "https://4dayweek.io/api/jobs"),
+            std::nullopt);
+}
+
+TEST(BoardFieldsTest, RemoteBesideAnOfficeIsRemoteNotHybrid) {
+  // A job offered on-site in an office or remote is remote-eligible, not
+  // hybrid (hybrid is part of the week in the office): the posting's remote
+  // is the most remote way it may be worked. Rippling's locations and
+  // labels, and The Muse's "Flexible / Remote" beside an office, alike.
+  // Review 11 s23 A3, /tmp/r23/ad/rp1.json.
+  Extracted paged = Read(SourceKind::kRippling, R"x({"items":[
+      {"id":"j1","name":"T","locations":[{"name":"New York, NY","countryCode":"US","workplaceType":"ON_SITE"}]},
+      {"id":"j1","name":"T","locations":[{"name":"Remote (United States)","countryCode":"US","workplaceType":"REMOTE"}]},
+      {"id":"j2","name":"T","locations":[{"name":"Austin, TX","countryCode":"US","workplaceType":"ON_SITE"},
+                                         {"name":"Remote (United States)","countryCode":"US","workplaceType":"REMOTE"}]},
+      {"id":"j3","name":"T","locations":[{"name":"Austin, TX","countryCode":"US","workplaceType":"ON_SITE"},
+                                         {"name":"Denver, CO","countryCode":"US","workplaceType":"ON_SITE"}]},
+      {"id":"j4","name":"T","locations":[{"name":"Austin, TX","countryCode":"US","workplaceType":"ON_SITE"},
+                                         {"name":"Denver, CO","countryCode":"US","workplaceType":"HYBRID"}]},
+      {"id":"j5","name":"T","locations":[{"name":"Remote (US)","countryCode":"US","workplaceType":"REMOTE"},
+                                         {"name":"Denver, CO","countryCode":"US","workplaceType":"HYBRID"}]}],
+      "page":0,"totalPages":1})x",
+                         kRipplingJobs);
+  ASSERT_EQ(paged.postings.size(), 5u);
+  EXPECT_EQ(paged.postings[0].remote, "remote");
+  EXPECT_EQ(paged.postings[1].remote, "remote");
+  EXPECT_EQ(paged.postings[2].remote, "onsite");
+  EXPECT_EQ(paged.postings[3].remote, "hybrid");
+  EXPECT_EQ(paged.postings[4].remote, "remote");
+  Extracted muse = Read(SourceKind::kTheMuse, R"({"page":0,"page_count":1,"results":[{"id":1,"name":"T",
+      "locations":[{"name":"New York, NY"},{"name":"Flexible / Remote"}]}]})",
+                        "https://www.themuse.com/api/public/jobs?page=0");
+  ASSERT_EQ(muse.postings.size(), 1u);
+  EXPECT_EQ(muse.postings[0].remote, "remote");
+}
+
+TEST(BoardFieldsTest, RipplingLabelsThatAreNoPlaceAreNotAnOffice) {
+  // A workLocation label is an office only when it names a place: labels for
+  // remote work without a leading "Remote" ("Anywhere", "United States
+  // (Remote)", "US - Remote") were stored as on-site. Review 11 s23 A3,
+  // /tmp/r23/ad/rp3.json.
+  struct Case {
+    const char* label;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"Anywhere", "remote"},
+      {"Worldwide", "remote"},
+      {"Global", "remote"},
+      {"Virtual", "remote"},
+      {"Work from home", "remote"},
+      {"United States (Remote)", "remote"},
+      {"US - Remote", "remote"},
+      {"Remote - Anywhere", "remote"},
+      {"Remote, US", "remote"},
+      {"New York, NY (Hybrid)", "hybrid"},
+      {"Hybrid (New York, New York, US)", "hybrid"},
+      {"Berlin, Germany", "onsite"},
+      {"Remoteville, TX", "onsite"},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"([{"uuid":"u","name":"T","workLocation":{"label":")") + c.label + R"("}}])";
+    EXPECT_EQ(Remote(SourceKind::kRippling, body, kRipplingJobs), c.remote) << c.label;
+  }
 }
 
 TEST(BoardFieldsTest, EveryWorkplaceValueOfEveryAdapter) {

@@ -408,7 +408,7 @@ TEST(BoardsTest, TheMusePublicJobsAndPages) {
   EXPECT_EQ(a.company, "AcmePay");
   EXPECT_EQ(a.external_id, "14521377");
   EXPECT_EQ(a.location, "New York, NY; Flexible / Remote");
-  EXPECT_EQ(a.remote, "hybrid");  // an office and remote work both
+  EXPECT_EQ(a.remote, "remote");  // an office or remote work: remote-eligible, not hybrid
   EXPECT_EQ(a.date_posted, "2026-11-20T14:03:11Z");
   EXPECT_EQ(a.url, "https://www.themuse.com/jobs/acmepay/senior-backend-engineer-3f2a1b");
   EXPECT_THAT(a.description.value_or(""), HasSubstr("Build the payments platform."));

@@ -304,6 +304,24 @@ TEST(CleanInlineTextTest, MarkupInAOneLineFieldIsReadForItsText) {
   EXPECT_EQ(CleanInlineText("Salary < 50k & equity"), "Salary < 50k & equity");
 }
 
+TEST(CleanInlineTextTest, ATagNamedInProseKeepsASuffixAttachedToIt) {
+  // A tag named in prose with a hyphenated word, a plural or a slash
+  // attached ("<div>-based", "<div>s", "<section>/<article>") is prose, not
+  // markup: the title lost "<div>" (review 11 s23 A4, /tmp/r23/ad/rss1.xml).
+  EXPECT_EQ(CleanInlineText("HTML Developer: &lt;div&gt;-based layouts"), "HTML Developer: <div>-based layouts");
+  EXPECT_EQ(CleanInlineText("HTML Developer: <div>-based layouts"), "HTML Developer: <div>-based layouts");
+  EXPECT_EQ(CleanInlineText("Web dev &lt;section&gt;/&lt;article&gt; semantics"), "Web dev <section>/<article> semantics");
+  EXPECT_EQ(CleanInlineText("No more <table>s for layout"), "No more <table>s for layout");
+  EXPECT_EQ(CleanInlineText("Styling <p>'s and <span>-heavy pages"), "Styling <p>'s and <span>-heavy pages");
+  // Markup stays markup: an end tag directly after its content still says so.
+  EXPECT_EQ(CleanInlineText("<b>-</b> Data Analyst"), "- Data Analyst");
+  EXPECT_EQ(CleanInlineText("<b>s</b>ales lead"), "sales lead");
+  EXPECT_EQ(CleanInlineText("<p>Nurse</p><p>Night shift</p>"), "Nurse Night shift");
+  // The same rule for a description escaped once more than its container needs.
+  EXPECT_EQ(FragmentToText("Experience with &lt;table&gt;-driven UIs and SQL."),
+            "Experience with <table>-driven UIs and SQL.");
+}
+
 }  // namespace
 }  // namespace jobtrawl::parsers
 
