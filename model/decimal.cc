@@ -1,5 +1,6 @@
 #include "model/decimal.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -46,7 +47,12 @@ std::optional<double> ReadDecimal(std::string_view t, std::size_t at, std::size_
   bool decimal = false;
   if (seps > 0 && (last == '.' || last == ',')) {
     const bool repeated = count[last == ',' ? 0 : 1] > 1;
-    decimal = mixed || (!repeated && (group != 3 || (seps == 1 && first_group > 3)));
+    // A first group of zeros is no group: "0.500" is a half (grouping
+    // starts at a thousand).
+    const bool zeros_first = seps == 1 && std::all_of(t.begin() + static_cast<std::ptrdiff_t>(at),
+                                                      t.begin() + static_cast<std::ptrdiff_t>(at + first_group),
+                                                      [](char c) { return c == '0'; });
+    decimal = mixed || zeros_first || (!repeated && (group != 3 || (seps == 1 && first_group > 3)));
   }
   // Second pass: the digits, with '.' where the decimal separator was.
   char buf[16];

@@ -9,7 +9,8 @@
 // - a decimal separator "." or ",".
 // A lone "." or "," is the decimal separator unless exactly three digits
 // follow it and at most three precede it ("12.5", "1,5", "1234.567" are
-// decimals; "55.000", "100,000" are grouped); with both kinds, the last is
+// decimals; "55.000", "100,000" are grouped; "0.500" is a decimal, as a
+// first group of zeros groups nothing); with both kinds, the last is
 // the decimal separator ("1.234,56", "1,234.56"); one kind repeated groups
 // ("1.234.567"). " " and "'" only group, and only before exactly three
 // digits after a group of at most three. No sign, exponent or currency.
