@@ -70,6 +70,26 @@ std::optional<double> ReadDecimal(std::string_view t, std::size_t at, std::size_
   return value;
 }
 
+std::optional<double> OtherDecimalReading(std::string_view text) {
+  text = ascii::Trim(text, ascii::IsBlank);
+  const std::size_t sep = text.find_first_of(".,");
+  if (sep == std::string_view::npos || sep == 0 || sep > 3 || text.size() != sep + 4) return std::nullopt;
+  bool zeros = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i == sep) continue;
+    if (!ascii::IsDigit(text[i])) return std::nullopt;
+    if (i < sep && text[i] != '0') zeros = false;
+  }
+  if (zeros) return std::nullopt;  // "0.500" reads one way only
+  char buf[8];
+  std::size_t n = 0;
+  for (char c : text) buf[n++] = c == ',' ? '.' : c;
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(buf, buf + n, value);
+  if (ec != std::errc() || ptr != buf + n) return std::nullopt;
+  return value;
+}
+
 std::optional<double> ParseDecimal(std::string_view text) {
   text = ascii::Trim(text, ascii::IsBlank);
   if (text.empty()) return std::nullopt;

@@ -31,6 +31,13 @@ namespace jobtrawl {
 // amount is that precise; double keeps 15 digits exactly).
 std::optional<double> ReadDecimal(std::string_view text, std::size_t at, std::size_t& end);
 
+// The other reading of a number ReadDecimal reads as grouped but could be
+// a decimal: one lone "." or "," after one to three digits (not all zeros)
+// and before exactly three ("12.500" → 12.5, "1,250" → 1.25); nullopt for
+// any other text. Callers with a second figure of the same amount (the
+// other bound of a range) choose between the readings with it.
+std::optional<double> OtherDecimalReading(std::string_view text);
+
 // `text` (ASCII blanks around it ignored) when it is one number and nothing
 // else: ReadDecimal's forms, and the plain forms JSON and C write ("-5",
 // "1e5", ".5"); nullopt for anything else or a value not finite.

@@ -45,6 +45,15 @@ TEST(DecimalTest, ALeadingZeroIsNoGroup) {
   }
 }
 
+TEST(DecimalTest, TheOtherReadingOfALoneSeparator) {
+  EXPECT_EQ(OtherDecimalReading("12.500"), 12.5);
+  EXPECT_EQ(OtherDecimalReading("1,250"), 1.25);
+  EXPECT_EQ(OtherDecimalReading(" 999.999 "), 999.999);
+  for (std::string_view text : {"0.500", "1234.500", "12.50", "1.234.567", "1.234,56", "12500", "12.5000", "a.500"}) {
+    EXPECT_EQ(OtherDecimalReading(text), std::nullopt) << text;
+  }
+}
+
 TEST(DecimalTest, ReadsAsFarAsTheNumberGoes) {
   std::size_t end = 0;
   EXPECT_EQ(ReadDecimal("€4.000,50 - €5.000", 3, end), 4000.5);
