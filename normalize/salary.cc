@@ -368,6 +368,14 @@ Bound BoundBefore(std::string_view text, size_t begin) {
   return Bound::kBoth;
 }
 
+// A sign only some countries write money with ("VT", "KM", "R"), on a
+// board of none of them.
+bool ForeignLocalSign(const std::string& token, std::string_view country) {
+  const auto& where = Tables::Get().currency_symbol_countries;
+  auto it = where.find(token);
+  return it != where.end() && std::find(it->second.begin(), it->second.end(), country) == it->second.end();
+}
+
 // A currency token as an ISO code: the posting's country picks among the
 // currencies a symbol may mean; otherwise the first, as a guess.
 std::optional<std::string> ResolveCurrency(std::string_view token, std::string_view country, bool& guessed) {
@@ -385,8 +393,7 @@ std::optional<std::string> ResolveCurrency(std::string_view token, std::string_v
   const auto& options = it->second;
   // A sign only some countries write money with ("VT", "KM", "TL", "R")
   // is decided on their boards only; elsewhere it is at most a guess.
-  if (auto where = t.currency_symbol_countries.find(it->first); where != t.currency_symbol_countries.end() &&
-      std::find(where->second.begin(), where->second.end(), country) == where->second.end()) {
+  if (ForeignLocalSign(it->first, country)) {
     guessed = true;
     return options.front();
   }
@@ -469,8 +476,12 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   // Small bare numbers before an amount with a currency are counts, grades
   // or hours ("24/7 Support $25/hr", "Grades 6-12 Teacher, $50,000"): the
   // salary starts at the first amount with money's sign when one follows.
-  // A range is skipped whole, and only when neither bound has a sign.
-  auto bare_small = [](const Amount& a) { return a.currency.empty() && a.multiplier == 1 && a.value() < 1000; };
+  // So are amounts after a local sign of other countries than the board's
+  // ("Up to 3,000 KM weekly, $1,800/week" on a Canadian board). A range is
+  // skipped whole, and only when neither bound has a sign that counts.
+  auto bare_small = [&](const Amount& a) {
+    return (a.currency.empty() && a.multiplier == 1 && a.value() < 1000) || ForeignLocalSign(a.currency, country);
+  };
   auto joined = [&](size_t k) {
     return k + 1 < amounts.size() &&
            IsRangeJoin(std::string_view(t).substr(amounts[k].end, amounts[k + 1].begin - amounts[k].end));
@@ -481,7 +492,9 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     bool skip = next < amounts.size();
     for (size_t k = first; k < next && skip; ++k) skip = bare_small(amounts[k]);
     bool money_follows = false;
-    for (size_t k = next; k < amounts.size() && !money_follows; ++k) money_follows = !amounts[k].currency.empty();
+    for (size_t k = next; k < amounts.size() && !money_follows; ++k) {
+      money_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country);
+    }
     if (!skip || !money_follows) break;
     first = next;
   }

@@ -358,6 +358,14 @@ TEST(SalaryTest, LocalLetterSignsAreMoneyOnlyInTheirCountries) {
     EXPECT_TRUE(!s || !s->currency || s->currency_guessed)
         << c.text << " " << c.country << " -> " << (s ? s->currency.value_or("") : "");
   }
+  // Beside an amount with a sign of the board's money, the foreign one is
+  // not the salary.
+  auto km = ParseSalary("Up to 3,000 KM weekly, $1,800/week", "CA");
+  ASSERT_TRUE(km);
+  EXPECT_EQ(km->currency, "CAD");
+  EXPECT_FALSE(km->currency_guessed);
+  EXPECT_EQ(km->min, 1800);
+  EXPECT_EQ(km->period, "WEEK");
   // In their own countries they are money, but a rank or a quarter with a
   // tiny number is none ("TL 2 Team Lead" on a Turkish board).
   EXPECT_FALSE(ParseSalary("TL 2 Team Lead", "TR"));
