@@ -50,6 +50,7 @@ std::string FormatNodes(const pg::NodeList& list, work::Duration live_within, bo
                  {"started_at", Utc(n.started_at)},
                  {"heartbeat_at", Utc(n.heartbeat_at)},
                  {"stopped_at", n.stopped_at ? json::value(Utc(*n.stopped_at)) : json::value(nullptr)},
+                 {"sources", n.sources ? json::value(*n.sources) : json::value(nullptr)},
                  {"leases", n.leases},
                  {"crawls", n.crawls},
                  {"failures", n.failures},
@@ -59,13 +60,13 @@ std::string FormatNodes(const pg::NodeList& list, work::Duration live_within, bo
     return out.str();
   }
   std::vector<std::vector<std::string>> rows = {
-      {"NODE", "HOST", "PID", "STATE", "STARTED", "HEARTBEAT", "LEASES", "CRAWLS", "FAILED", "PER HOUR"}};
+      {"NODE", "HOST", "PID", "STATE", "STARTED", "HEARTBEAT", "SOURCES", "LEASES", "CRAWLS", "FAILED", "PER HOUR"}};
   for (const pg::NodeInfo& n : list.nodes) {
     const auto rate = PerHour(n);
     char per_hour[32] = "-";
     if (rate) std::snprintf(per_hour, sizeof per_hour, "%.1f", *rate);
     rows.push_back({n.name, n.hostname, std::to_string(n.pid), State(n, list.now, live_within), Utc(n.started_at),
-                    Utc(n.heartbeat_at), std::to_string(n.leases), std::to_string(n.crawls),
+                    Utc(n.heartbeat_at), n.sources ? std::to_string(*n.sources) : "-", std::to_string(n.leases), std::to_string(n.crawls),
                     std::to_string(n.failures), per_hour});
   }
   std::vector<std::size_t> width(rows[0].size());

@@ -1,7 +1,7 @@
 // `jobtrawl nodes` (issue 15 part 3): the nodes of a fleet sharing one
 // PostgreSQL database, from its `nodes` and `source_schedule` tables
-// (storage/pg/work_queue.h): each node's state, heartbeat, the leases it
-// holds and its crawl rate.
+// (storage/pg/work_queue.h): each node's state, heartbeat, the sources its
+// config lists, the leases it holds and its crawl rate.
 #ifndef JOBTRAWL_APP_NODES_COMMAND_H_
 #define JOBTRAWL_APP_NODES_COMMAND_H_
 
@@ -25,7 +25,9 @@ struct NodesOptions {
 };
 
 // The listing as `nodes` prints it: a table, or one JSON object per node
-// per line. State: "live" (no stopped_at, heartbeat within the node's
+// per line. Sources: how many its config lists (it claims only those;
+// "-" in the table, null in JSON, for a node that gave no list and may
+// claim any); leases: the sources it holds a lease on. State: "live" (no stopped_at, heartbeat within the node's
 // lease_ttl of list.now, else within live_within when it has none: it
 // renews every ttl / 3, so a silent node missed at least two renewals),
 // "stopped" (drained) or "silent"; rate: crawls per hour from

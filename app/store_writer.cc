@@ -46,6 +46,10 @@ struct StoreWriter::OpenFailure {
 
 namespace {
 
+// The longest wait between two attempts of one batch: a long retry_budget
+// must not leave a writer asleep for half of it.
+constexpr std::chrono::milliseconds kMaxRetryBackoff{30'000};
+
 std::optional<Clock::time_point> ParseUtc(const std::string& text) {
   auto t = ParseDateTime(text);
   if (!t) return std::nullopt;
@@ -235,6 +239,7 @@ std::chrono::steady_clock::time_point StoreWriter::Now() const {
 std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<Error>()>& attempt,
                                               std::chrono::steady_clock::time_point& deadline) {
   auto backoff = options_.retry_base;
+  bool stop_budget_given = false;
   while (true) {
     if (gave_up_) return gave_up_;
     std::optional<Error> failure = attempt();
@@ -258,6 +263,13 @@ std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<
       if (!AwaitDatabase(*failure)) return gave_up_;
       continue;
     }
+    if (unreachable && unavailable_ && !stop_budget_given) {
+      // Stopping during an outage: the batch's deadline was spent while
+      // it was held, so the stop gets one whole budget from now on.
+      stop_budget_given = true;
+      deadline = Now() + options_.retry_budget;
+      backoff = options_.retry_base;
+    }
     if (Now() + backoff > deadline) {
       // Stopping, and the database still cannot be reached after a whole
       // budget: the writes still queued are given up at once (lost, and
@@ -267,7 +279,7 @@ std::optional<Error> StoreWriter::WithRetries(const std::function<std::optional<
       return failure;
     }
     std::this_thread::sleep_for(backoff);  // the writer's own thread: nobody else waits on it
-    backoff *= 2;
+    backoff = std::min(backoff * 2, std::max(options_.retry_base, kMaxRetryBackoff));
   }
 }
 
@@ -488,7 +500,7 @@ std::optional<Error> StoreWriter::Finish(Job& job, Run& run, const Tally& tally)
     r.message = "lost the source's lease to " +
                 (run.lease_holder_now.empty() ? std::string("nobody (it was released)")
                                               : run.lease_holder_now) +
-                ": stopped, and " + std::to_string(run.not_applied) + " writes not applied" +
+                ": stopped, and " + std::to_string(tally.not_applied) + " writes not applied" +
                 (r.message.empty() ? "" : "; " + r.message);
   }
   if (r.status == "degraded" && !alerts_.empty()) {
@@ -531,7 +543,9 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
   std::optional<Error> lease_error;
   auto may_write = [&] {
     if (HoldsLease(job.run, *run, leased, lease_error)) return true;
-    if (!lease_error) ++run->not_applied;
+    // In the attempt's delta: an attempt rolled back and tried again (or
+    // the batch then written job by job) skips the job again.
+    if (!lease_error) ++delta[job.run].not_applied;
     return false;
   };
   switch (job.kind) {
@@ -601,6 +615,7 @@ std::optional<Error> StoreWriter::Apply(Job& job, std::unordered_map<RunId, Tall
       if (auto it = delta.find(job.run); it != delta.end()) {
         total.counts += it->second.counts;
         total.closed += it->second.closed;
+        total.not_applied += it->second.not_applied;
       }
       return Finish(job, *run, total);
     }
@@ -717,6 +732,7 @@ void StoreWriter::WriteBatch(std::vector<Job>& batch) {
       if (Run* run = FindRun(id)) {
         run->tally.counts += t.counts;
         run->tally.closed += t.closed;
+        run->tally.not_applied += t.not_applied;
         if (options_.committed) options_.committed(id, run->tally.counts);
       }
     }

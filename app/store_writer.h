@@ -13,7 +13,8 @@
 //
 // Failures: a batch whose write fails with a transient error (a busy,
 // locked or full database, an I/O error) is tried again after a backoff
-// (retry_base, doubling, all retries of a batch within retry_budget). On
+// (retry_base, doubling up to 30 s, all retries of a batch within
+// retry_budget). On
 // PostgreSQL, an attempt that failed on a dedup-group lock it could only
 // try is run again with every group lock the failed attempts asked for
 // taken first, in order (PostingStore::LockGroups), so each attempt gets
@@ -31,10 +32,17 @@
 // database is back, however long that takes; meanwhile Upsert, Touch and
 // SaveCache wait once the queue is full, so crawls slow down rather than
 // memory grow. An outage is logged once as it starts and once as it ends,
-// and reported through Options::availability. Destroying the writer during
-// an outage ends it without waiting for the database: every write not
-// stored by then is counted lost (in its run and write_errors()) and one
-// log line says how many.
+// and reported through Options::availability. StopWaitingForDatabase ends
+// an outage's wait at once. A writer being destroyed (stopping) instead
+// treats an unreachable database as any other transient failure, within
+// one whole retry budget counted from the stop (an outage's wait spent the
+// batch's own); after that budget, everything still queued is
+// given up at once. Either way every write not stored is counted lost (in
+// its run and write_errors()) and one log line says how many.
+//
+// A batch whose COMMIT outcome is unknown (PostgreSQL's 08007,
+// PostingStore::CommitOutcomeUnknown: it may be stored) is not written
+// again job by job: each of its jobs fails with that error.
 //
 // Leases: before a batch writes for a run, it checks (inside the batch's
 // transaction) that this process still holds the run's source lease, and
@@ -43,7 +51,8 @@
 // the schedule row (FOR KEY SHARE: other nodes' claims skip it, the node's
 // own heartbeat does not wait for it) until the transaction ends. A run whose lease another process holds gets no
 // more writes: `lease_lost` is called once, its remaining postings, touches,
-// closes and cache rows are not applied, and FinishRun records it "failed".
+// closes and cache rows are not applied (counted once each, by the attempt
+// that committed), and FinishRun records it "failed".
 #ifndef JOBTRAWL_APP_STORE_WRITER_H_
 #define JOBTRAWL_APP_STORE_WRITER_H_
 
@@ -222,6 +231,9 @@ class StoreWriter {
   struct Tally {
     storage::UpsertCounts counts;
     std::int64_t closed = 0;
+    // Jobs skipped because the run's lease was lost. Counted per attempt
+    // like the rest, so a rolled-back attempt's skips do not count.
+    std::int64_t not_applied = 0;
   };
   struct Run {
     std::string source_name;
@@ -236,7 +248,6 @@ class StoreWriter {
     std::string lost_reason;
     bool lease_lost = false;
     std::string lease_holder_now;  // who has it instead
-    std::int64_t not_applied = 0;  // jobs skipped after the lease was lost
     std::string breakage_key;  // "SOURCE:HASH" of its last good run's stats; empty: none
     std::optional<FleetLease> fleet;  // a fleet node's claim: checked instead of source_leases
   };

@@ -87,46 +87,75 @@ const CityInfo* City(std::string_view part, const std::string& country, const st
 
 // The countries that have `part` as a region name or code (short codes
 // only when written as codes); null when none has it. `folded` is set to
-// the key they are found under.
-const std::vector<std::string>* RegionHolders(std::string_view part, std::string& folded) {
+// the key they are found under. `after_city`: the part follows a city, where
+// second-level codes count too ("Torino, TO": the province; "TO" alone or
+// in a list of countries stays Tonga).
+const std::vector<std::string>* RegionHolders(std::string_view part, std::string& folded, bool after_city = false) {
   const Tables& t = Tables::Get();
   const bool code = IsUpperCode(part, 2) || IsUpperCode(part, 3);
   folded = Fold(part);
   if (folded.empty() || (folded.size() <= 3 && !code)) return nullptr;
-  auto it = t.region_countries.find(folded);
-  return it == t.region_countries.end() ? nullptr : &it->second;
+  const auto& map = after_city ? t.region_countries_after_city : t.region_countries;
+  auto it = map.find(folded);
+  return it == map.end() ? nullptr : &it->second;
 }
 
 // Which of the countries sharing a region name or code ("WA", "Punjab",
-// "Limburg") is meant, and what says so, weakest first.
-enum class Agreement { kNone, kDefault, kBoardCountry, kCity, kCityAndRegion };
+// "Limburg") is meant, and what says so, weakest first. kCityElsewhere:
+// the city is known in that country, but only in another region.
+enum class Agreement { kNone, kDefault, kBoardCountry, kCityElsewhere, kCity, kCityAndRegion };
 struct Holder {
   std::string country;
   Agreement agreement = Agreement::kNone;
 };
 
+// How the city named before a region of `country` agrees with it: known in
+// that region, in that country (the table has no region for it, or the
+// region has no code), known there only in other regions, or not known.
+Agreement CityAgreement(std::string_view city, const std::string& country, const std::string& region,
+                        std::string_view hint) {
+  if (city.empty()) return Agreement::kNone;
+  const CityInfo* c = City(city, country, region, hint);
+  if (c == nullptr) return Agreement::kNone;
+  if (region.empty() || c->region.empty()) return Agreement::kCity;
+  return c->region == region ? Agreement::kCityAndRegion : Agreement::kCityElsewhere;
+}
+
 Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& folded, std::string_view city,
                     std::string_view hint) {
   const Tables& t = Tables::Get();
   Holder best;
+  // A country where the city is known only in other regions is the weakest
+  // reading: "Florence, AL" is no town of Alessandria province (Florence is
+  // in FI), so the US reading (Alabama) wins; "Austin, MN" stays in the
+  // US though the table knows Austin, Texas, as no other reading is left.
+  bool hint_elsewhere = false, us_elsewhere = false;
   // The city named before it: a known city of that region, else of that country.
   if (!city.empty()) {
     for (const std::string& h : holders) {
-      const std::string& region = t.region_by_name.at({h, folded});
-      if (const CityInfo* c = City(city, h, region, hint)) {
-        const Agreement a = c->region == region ? Agreement::kCityAndRegion : Agreement::kCity;
-        if (a > best.agreement) best = {h, a};
+      const Agreement a = CityAgreement(city, h, t.region_by_name.at({h, folded}), hint);
+      if (a == Agreement::kCityElsewhere) {
+        hint_elsewhere = hint_elsewhere || h == hint;
+        us_elsewhere = us_elsewhere || h == "US";
       }
+      if (a > best.agreement) best = {h, a};
     }
-    if (best.agreement != Agreement::kNone) return best;
+    if (best.agreement >= Agreement::kCity) return best;
   }
   // Then the board's country; then the US, whose state codes boards use
-  // most; then the only holder.
-  if (std::find(holders.begin(), holders.end(), hint) != holders.end()) {
+  // most; then a country that knows the city elsewhere; then the only holder.
+  if (!hint_elsewhere && std::find(holders.begin(), holders.end(), hint) != holders.end()) {
     return {std::string(hint), Agreement::kBoardCountry};
   }
-  if (std::find(holders.begin(), holders.end(), "US") != holders.end()) return {"US", Agreement::kDefault};
-  if (holders.size() == 1) return {holders.front(), Agreement::kDefault};
+  if (!us_elsewhere && std::find(holders.begin(), holders.end(), "US") != holders.end()) {
+    return {"US", Agreement::kDefault};
+  }
+  if (best.agreement == Agreement::kCityElsewhere) return best;
+  // The only holder among those read alone: a second-level code does not
+  // take "SP" (São Paulo) from Brazil for La Spezia.
+  const auto alone = t.region_countries.find(folded);
+  const std::vector<std::string>& first_level = alone != t.region_countries.end() ? alone->second : holders;
+  if (first_level.size() == 1) return {first_level.front(), Agreement::kDefault};
   return best;
 }
 
@@ -136,7 +165,7 @@ std::optional<std::pair<std::string, std::string>> Region(std::string_view part,
                                                           std::string_view city = {}, std::string_view hint = {}) {
   const Tables& t = Tables::Get();
   std::string f;
-  const std::vector<std::string>* holders = RegionHolders(part, f);
+  const std::vector<std::string>* holders = RegionHolders(part, f, !city.empty());
   if (!holders) return std::nullopt;
   if (!country.empty()) {
     if (auto it = t.region_by_name.find({country, f}); it != t.region_by_name.end()) {
@@ -207,6 +236,35 @@ std::optional<std::string> CountryCode(std::string_view text) {
 
 namespace {
 
+// Whether `next`, a place written after "/" or "|", qualifies the last part
+// of `previous`, as after a comma: a country that part is a region or a
+// known city of ("Georgia / USA", "Berlin / Germany"), a country name that
+// is a region of the country the city is known in ("Thessaloniki /
+// Macedonia"), or the region the city is known in ("Seattle / WA").
+// "USA / Canada", "Mumbai / Pune" and "Berlin / Brandenburg" stay two places.
+bool QualifiesLast(const std::string& previous, const std::string& next, std::string_view hint) {
+  const size_t comma = previous.rfind(',');
+  const std::string last = Trim(comma == std::string::npos ? std::string_view(previous)
+                                                           : std::string_view(previous).substr(comma + 1));
+  if (last.empty()) return false;
+  const Tables& t = Tables::Get();
+  std::string folded;
+  const std::optional<std::string> code = CountryCode(next);
+  if (code) {
+    if (const auto* holders = RegionHolders(last, folded, comma != std::string::npos);
+        holders != nullptr && std::find(holders->begin(), holders->end(), *code) != holders->end()) {
+      return true;
+    }
+    if (City(last, *code, "", hint) != nullptr) return true;
+  }
+  const auto* holders = RegionHolders(Trim(next), folded, true);
+  if (holders == nullptr) return false;
+  return std::any_of(holders->begin(), holders->end(), [&](const std::string& h) {
+    const Agreement a = CityAgreement(last, h, t.region_by_name.at({h, folded}), hint);
+    return code ? a != Agreement::kNone : a == Agreement::kCityAndRegion;
+  });
+}
+
 LocationResult ParseLocationUncached(std::string_view raw, std::string_view country_hint) {
   LocationResult out;
   std::string text = CleanText(raw);
@@ -261,23 +319,35 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     }
   }
 
-  // Places: split on ";", "|", " or ", "/" and line breaks.
+  // Places: split on ";", "|", " or ", "/" and line breaks; a country
+  // after "/" or "|" that the place before is in qualifies it, as after a
+  // comma ("Georgia / USA" is "Georgia, USA", one place; "Berlin | Germany").
   std::vector<std::string> candidates;
   {
     std::string current;
+    bool after_slash = false;  // `current` follows "/" or "|"
     auto push = [&] {
-      if (!Trim(current).empty()) candidates.push_back(current);
+      if (!Trim(current).empty()) {
+        if (after_slash && !candidates.empty() && QualifiesLast(candidates.back(), current, hint)) {
+          candidates.back().append(", ").append(current);
+        } else {
+          candidates.push_back(current);
+        }
+      }
       current.clear();
     };
     for (size_t i = 0; i < text.size(); ++i) {
       char c = text[i];
       if (c == ';' || c == '|' || c == '/' || c == '\n') {
         push();
+        after_slash = c == '|' || c == '/';
       } else if (text.compare(i, 4, " or ") == 0) {
         push();
+        after_slash = false;
         i += 3;
       } else if (text.compare(i, 3, " · ") == 0 || text.compare(i, 5, " \u2022 ") == 0) {
         push();
+        after_slash = false;
         i += text[i + 1] == '\xE2' ? 4 : 2;
       } else {
         current.push_back(c);
@@ -360,8 +430,8 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       size_t sp = parts[0].rfind(' ');
       if (sp != std::string::npos) {
         std::string last = parts[0].substr(sp + 1);
-        if ((IsUpperCode(last, 2) || IsUpperCode(last, 3)) && (Region(last, "") || CountryCode(last))) {
-          std::string first = parts[0].substr(0, sp);
+        std::string first = parts[0].substr(0, sp);
+        if ((IsUpperCode(last, 2) || IsUpperCode(last, 3)) && (Region(last, "", first, hint) || CountryCode(last))) {
           parts = {first, last};
         }
       }
@@ -432,15 +502,32 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     // US board, "Springfield, IL" (a US state code and no city of Israel).
     if (auto code = CountryCode(rest.back())) {
       const std::string city_part = rest.size() >= 2 ? rest[rest.size() - 2] : std::string();
+      const Tables& t = Tables::Get();
+      auto known_in = [&](const std::string& country_code) { return !city_part.empty() && City(city_part, country_code, "", hint) != nullptr; };
+      // A name two countries have ("Congo": CG and CD): the one the city is known in.
+      const bool shared_name = !city_part.empty() && t.shared_name_defaults.contains(*code);
+      bool city_in_country = shared_name && known_in(*code);
+      if (shared_name && !city_in_country) {
+        if (auto shared = t.shared_country_names.find(Fold(rest.back())); shared != t.shared_country_names.end()) {
+          for (const std::string& other : shared->second) {
+            if (known_in(other)) {
+              code = other;
+              city_in_country = true;
+              break;
+            }
+          }
+        }
+      }
       bool as_region = false;
       std::string folded;
-      const auto* holders = RegionHolders(rest.back(), folded);
+      const auto* holders = RegionHolders(rest.back(), folded, !city_part.empty());
       if (holders != nullptr) {
         const Holder h = ChooseHolder(*holders, folded, city_part, hint);
-        const bool city_in_country = !city_part.empty() && City(city_part, *code, "", hint) != nullptr;
+        if (!shared_name) city_in_country = known_in(*code);
         switch (h.agreement) {
           case Agreement::kCityAndRegion: as_region = true; break;
           case Agreement::kCity:
+          case Agreement::kCityElsewhere:
           case Agreement::kBoardCountry: as_region = !city_in_country && h.country != *code; break;
           case Agreement::kDefault:
             // A US state code after an unknown town, unless the board is in the country the code names.
@@ -457,10 +544,13 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       if (!as_region) {
         country = *code;
         // A region that names its own country too ("Perth, Scotland"): the
-        // country, and the region it says.
+        // country, and the region it says, unless the city is known there
+        // in another region ("Mexico City, Mexico": the city, not the state
+        // of México).
         if (holders != nullptr && rest.size() >= 2 &&
             std::find(holders->begin(), holders->end(), *code) != holders->end()) {
-          region = Tables::Get().region_by_name.at({*code, folded});
+          const std::string& named = t.region_by_name.at({*code, folded});
+          if (CityAgreement(city_part, *code, named, hint) != Agreement::kCityElsewhere) region = named;
         }
       }
       rest.pop_back();
@@ -472,6 +562,23 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         country = r->first;
         region = r->second;
         rest.pop_back();
+      }
+    }
+    // A region name several countries have, alone, with nothing to say
+    // which ("Punjab": IN-PB and PK-PB; "Limburg": NL-LI and BE-VLI): no
+    // city of that name, and no country guessed. The place is the region
+    // when every reading has the same code, else there is none.
+    if (country.empty() && region.empty() && rest.size() == 1 && !IsUpperCode(rest[0], 2) &&
+        !IsUpperCode(rest[0], 3) && City(rest[0], "", "", hint) == nullptr) {
+      std::string folded;
+      if (const auto* holders = RegionHolders(rest[0], folded); holders != nullptr && holders->size() > 1) {
+        const Tables& t = Tables::Get();
+        const std::string& code = t.region_by_name.at({holders->front(), folded});
+        if (std::all_of(holders->begin(), holders->end(),
+                        [&](const std::string& h) { return t.region_by_name.at({h, folded}) == code; })) {
+          region = code;
+        }
+        rest.clear();
       }
     }
     // A part naming the country again ("Portugal, PT") is no city.

@@ -27,10 +27,19 @@ struct LocationResult {
 // normalize/data). A part with several readings (country or region:
 // "Georgia"; a region several countries have: "WA", "Punjab", "Limburg")
 // takes the one the city before it is known in ("Atlanta, Georgia": US-GA;
-// "Tbilisi, Georgia": GE), or the country named after it ("Georgia, USA").
-// `country_hint` (ISO alpha-2: the board's country) breaks the remaining
-// ties and fills a country the text leaves out. Thread-safe: each thread
-// keeps its recent results (a board repeats its locations).
+// "Tbilisi, Georgia": GE; "Iasi, Moldova": RO, Romanian Moldavia; "Torino,
+// TO": the Italian province, not Tonga), or the country named after it
+// ("Georgia, USA", "Georgia / USA"); a country name two countries have is
+// the one the city is known in ("Kinshasa, Congo": CD). A reading whose
+// country knows the city only in another region is the weakest ("Florence,
+// AL": Alabama, as Florence is in IT-FI, not IT-AL). Second-level codes
+// (Italian province sigle) are read only after a city. `country_hint` (ISO
+// alpha-2: the board's country) breaks the remaining ties and fills a
+// country the text leaves out; a region name several countries have, alone
+// with nothing to decide it, is no city: the region without a country when
+// they share its code ("Punjab": PB), else no place ("Limburg").
+// Thread-safe: each thread keeps its recent results (a board repeats its
+// locations).
 LocationResult ParseLocation(std::string_view text, std::string_view country_hint = {});
 
 // The ISO 3166-1 alpha-2 code for a country name, alias or code ("Deutschland",

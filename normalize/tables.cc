@@ -73,27 +73,40 @@ Tables::Tables() {
     CountryInfo c{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 3))};
     country_by_name.try_emplace(Fold(c.name), c.code);
     for (std::string_view alias : Split(Cell(row, 2), '|')) {
+      if (alias.ends_with('~')) {
+        alias.remove_suffix(1);
+        shared_country_names[Fold(alias)].push_back(c.code);
+        continue;
+      }
       // Two-letter aliases ("US", "UK") are codes: matched in upper case by the code.
       if (alias.size() > 2) country_by_name.try_emplace(Fold(alias), c.code);
     }
     countries.emplace(c.code, std::move(c));
   }
+  for (const auto& [name, others] : shared_country_names) {
+    if (auto it = country_by_name.find(name); it != country_by_name.end()) shared_name_defaults.insert(it->second);
+  }
   for (const auto& row : Rows("regions.tsv")) {
     RegionInfo r{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2))};
+    const std::string_view read = Cell(row, 4);
+    const bool alone = read != "after-city";
     auto add = [&](std::string_view name) {
       std::string key = Fold(name);
       if (key.empty()) return;
       region_by_name.try_emplace({r.country, key}, r.code);
-      auto& list = region_countries[key];
-      if (std::find(list.begin(), list.end(), r.country) == list.end()) list.push_back(r.country);
+      auto note = [&](std::vector<std::string>& list) {
+        if (std::find(list.begin(), list.end(), r.country) == list.end()) list.push_back(r.country);
+      };
+      if (alone) note(region_countries[key]);
+      note(region_countries_after_city[key]);
     };
     std::string_view name = r.name;
     if (size_t bracket = name.find(" ["); bracket != std::string_view::npos) name = name.substr(0, bracket);
     r.name = std::string(name);
     add(r.name);
-    add(r.code);
+    if (read != "names") add(r.code);
     for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias);
-    regions.emplace(std::pair{r.country, r.code}, r);
+    if (!r.code.empty()) regions.emplace(std::pair{r.country, r.code}, r);
   }
   for (const auto& row : Rows("cities.tsv")) {
     CityInfo c{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2))};

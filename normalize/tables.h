@@ -49,9 +49,19 @@ class Tables {
 
   // Keys are Fold()ed names unless said otherwise.
   std::unordered_map<std::string, std::string> country_by_name;  // name or alias → code
+  // Names another country has too, besides the one country_by_name gives
+  // ("congo" → CD besides CG): countries.tsv's aliases marked "~".
+  std::unordered_map<std::string, std::vector<std::string>> shared_country_names;
+  std::unordered_set<std::string> shared_name_defaults;  // country_by_name's codes for those names
   std::unordered_map<std::string, CountryInfo> countries;       // code → info
-  std::map<std::pair<std::string, std::string>, std::string> region_by_name;  // (country, name/alias/code) → code
-  std::unordered_map<std::string, std::vector<std::string>> region_countries; // folded name/code → countries
+  // (country, name/alias/code) → code; "" for a region with no ISO 3166-2
+  // code (regions.tsv: read as its country).
+  std::map<std::pair<std::string, std::string>, std::string> region_by_name;
+  // Folded name/code → the countries with a region of that name, read alone
+  // or after a city ("Georgia", "WA"); the second map adds those read only
+  // after a city ("Torino, TO": regions.tsv's "after-city").
+  std::unordered_map<std::string, std::vector<std::string>> region_countries;
+  std::unordered_map<std::string, std::vector<std::string>> region_countries_after_city;
   std::map<std::pair<std::string, std::string>, RegionInfo> regions;  // (country, code) → info
   std::unordered_map<std::string, std::vector<CityInfo>> cities;      // name or alias → cities
   std::unordered_map<std::string, std::vector<std::string>> currency_symbols;  // token as written → currencies

@@ -718,9 +718,14 @@ UPDATE listing_copies SET
      OR ' ' || title_key || ' ' LIKE '% mgr %' OR ' ' || title_key || ' ' LIKE '% & %';
 )sql";
 
-constexpr std::array<std::string_view, 21> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,
-                                                          kV8,  kV9,  kV10, kV11, kV12, kV13, kV14,
-                                                          kV15, kV16, kV17, kV18, kV19, kV20, kV21};
+// Version 22: nothing on SQLite (the version number only). PostgreSQL's
+// version 22 keeps search documents in postings_fts's own rows
+// (storage/pg/schema.cc).
+constexpr std::string_view kV22 = "-- PostgreSQL only: postings_fts toast_tuple_target (storage/pg/schema.cc)\n";
+
+constexpr std::array<std::string_view, 22> kMigrations = {kV1,  kV2,  kV3,  kV4,  kV5,  kV6,  kV7,  kV8,
+                                                          kV9,  kV10, kV11, kV12, kV13, kV14, kV15, kV16,
+                                                          kV17, kV18, kV19, kV20, kV21, kV22};
 
 }  // namespace
 

@@ -218,18 +218,46 @@ std::expected<std::vector<Row>, jobtrawl::Error> PgReader::Search(const PostingF
   Conditions c = FilterConditions(filter, 4);
   const bool windowed = filter.rank_window > 0;
   const bool filtered = !c.sql.empty();
+  // The tsquery is written into each condition as $1::tsquery, not read
+  // from a CTE: the planner then estimates how many documents match from
+  // the lexemes' statistics (ANALYZE) and walks postings_fts_pkey from the
+  // newest id when the query is common (it stops after the window's
+  // matches, reading no others), or collects the few matches of a rare
+  // one through the GIN index and sorts them. From a CTE it assumed 0.5%
+  // and always fetched and sorted every match (docs/postgresql.md
+  // "Search cost"). So the statement runs through Exec (an unnamed
+  // statement, planned with its parameters' values each time), never as a
+  // prepared Statement, whose generic plan would not know the tsquery.
+  const std::string rank = "-ts_rank(" + std::string(kRankWeights) + ", f.document, $1::tsquery, 1)::float8";
+  // --closed: the walk of the matches that pass the filters starts at the
+  // newest closed posting (index postings_closed, v16); the open postings
+  // above it cannot pass. (The first window stays the newest matches of
+  // all, as on SQLite.)
+  const std::string ceiling = filter.state == PostingFilter::State::kClosed
+                                  ? " AND f.posting_id <= (SELECT max(id) FROM postings WHERE closed_at IS NOT NULL)"
+                                  : "";
   const std::string newest = " ORDER BY f.posting_id DESC LIMIT $3";
   // As Reader::Search: the newest matches of the query narrowed by the
-  // filters, or the newest matches that pass the filters.
+  // filters (ts_rank only for the rows that pass: the document comes
+  // along from the walk, not fetched again), or the newest matches that
+  // pass the filters, ranked as the walk meets them. Each gives (id,
+  // score).
+  // The filters are checked row by row, each a lookup of the posting by
+  // id (index postings_search_filters holds their columns): a LATERAL
+  // subquery that OFFSET 0 keeps from being flattened, since as a join the
+  // planner preferred reading all of postings into a hash table. Without
+  // filters postings is not read: every document has its posting (foreign
+  // key).
+  const std::string passes =
+      filtered ? ", LATERAL (SELECT 1 FROM postings p WHERE p.id = f.posting_id" + c.sql + " OFFSET 0) AS ok" : "";
   const std::string narrowed =
-      "SELECT m.id FROM (SELECT f.posting_id AS id FROM postings_fts f, q WHERE f.document @@ q.q" + newest +
-      ") AS m JOIN postings p ON p.id = m.id WHERE true" + c.sql;
-  const std::string passing = "SELECT f.posting_id AS id FROM postings_fts f JOIN postings p ON p.id = f.posting_id, q "
-                              "WHERE f.document @@ q.q" + c.sql + (windowed ? newest : "");
+      "SELECT f.posting_id AS id, " + rank + " AS score FROM (SELECT f.posting_id, f.document FROM postings_fts f "
+      "WHERE f.document @@ $1::tsquery" + newest + ") AS f" + passes;
+  const std::string passing = "SELECT f.posting_id AS id, " + rank + " AS score FROM postings_fts f" + passes +
+                              " WHERE f.document @@ $1::tsquery" + ceiling + (windowed ? newest : "");
   auto ranked = [&](const std::string& matches) {
-    return "WITH q AS (SELECT $1::tsquery AS q), m AS (" + matches +
-           "), top AS (SELECT m.id, -ts_rank(" + kRankWeights + ", f.document, q.q, 1)::float8 AS score "
-           "FROM m JOIN postings_fts f ON f.posting_id = m.id, q ORDER BY score, m.id LIMIT $2) "
+    return "WITH q AS (SELECT $1::tsquery AS q), "
+           "top AS (SELECT m.id, m.score FROM (" + matches + ") AS m ORDER BY m.score, m.id LIMIT $2) "
            "SELECT " + kExportColumns +
            ", top.score AS score, "
            // The headline of the best column, with "…" where it cuts the

@@ -23,6 +23,16 @@
 // description, skills in that order on a tie), at most 16 words, matches
 // between the marks, "…" where it cuts the column's text (as FTS5's).
 //
+// Search cost: the tsquery is a constant of each statement, so the
+// planner estimates its matches from the lexemes' statistics (ANALYZE):
+// for a common query it walks postings_fts from the newest id, checking
+// each document and ranking it in the same pass, and stops after the
+// window (rank_window / the share of documents that match rows read); for
+// a rare one it collects the matches through the GIN index and sorts them.
+// postings is read only for filters, and for the kept rows' columns and
+// snippets. Rows read per search are tested (PgSearchCostTest); figures in
+// docs/postgresql.md "Search cost".
+//
 // Not thread-safe: one PgReader per thread. Errors:
 //   kInvalidArgument  a search query that cannot be read (search_query.h)
 //   kParse            the database is not a jobtrawl one (no schema_version)

@@ -507,14 +507,34 @@ UPDATE listing_copies SET
      OR ' ' || title_key || ' ' LIKE '% mgr %' OR ' ' || title_key || ' ' LIKE '% & %';
 )sql";
 
-const std::array<Migration, 7>& Migrations() {
-  static const std::array<Migration, 7> migrations = {{{15, kV15},
+// Version 22: search documents stay in postings_fts's own rows (SQLite's
+// version 22 changes nothing). A document of more than about 2 kB (a long
+// description: a quarter of them in the generated data) was moved out of
+// line into the TOAST table, uncompressed (tsvectors do not compress), so
+// each search read it through the TOAST index and a second page; with
+// toast_tuple_target at its largest, rows up to a page stay whole. Search
+// reads the documents of the newest matches in id order (storage/pg/
+// reader.h), so the rows it reads sit together. The UPDATE brings the rows
+// stored before back into line (the concatenation with an empty vector
+// makes a new value, which is stored under the new target; the same
+// lexemes, positions and weights). The bound is below the 2 kB tuple
+// threshold, as pg_column_size reports an out-of-line value a few bytes
+// smaller than the row it made too large; rewriting a value that was in
+// line already changes nothing.
+constexpr std::string_view kV22 = R"sql(
+ALTER TABLE postings_fts SET (toast_tuple_target = 8160);
+UPDATE postings_fts SET document = document || ''::tsvector WHERE pg_column_size(document) > 1800;
+)sql";
+
+const std::array<Migration, 8>& Migrations() {
+  static const std::array<Migration, 8> migrations = {{{15, kV15},
                                                        {16, kV16},
                                                        {17, V17()},
                                                        {18, kV18},
                                                        {19, kV19},
                                                        {20, WorkQueueSchemaSqlV2()},
-                                                       {21, kV21}}};
+                                                       {21, kV21},
+                                                       {22, kV22}}};
   return migrations;
 }
 

@@ -476,7 +476,8 @@ std::expected<NodeList, Error> ListNodes(Connection& connection) {
   auto r = connection.Exec(
       "SELECT n.name, n.hostname, n.pid, fleet_us(n.started_at), fleet_us(n.heartbeat_at),"
       " fleet_us(n.stopped_at), count(s.source_id), n.crawls, n.failures, fleet_us(clock_timestamp()),"
-      " fleet_us(n.lease_ttl)"
+      " fleet_us(n.lease_ttl),"
+      " CASE WHEN n.source_list THEN (SELECT count(*) FROM node_sources ns WHERE ns.node = n.name) END"
       " FROM nodes n LEFT JOIN source_schedule s ON s.lease_owner = n.name"
       " GROUP BY n.name ORDER BY n.name");
   if (!r) return std::unexpected(std::move(r.error()));
@@ -501,6 +502,7 @@ std::expected<NodeList, Error> ListNodes(Connection& connection) {
     n.crawls = r->Int64(i, 7).value_or(0);
     n.failures = r->Int64(i, 8).value_or(0);
     if (auto ttl = r->Int64(i, 10)) n.lease_ttl = work::Duration(*ttl);
+    n.sources = r->Int64(i, 11);
     nodes.push_back(std::move(n));
   }
   return list;

@@ -158,9 +158,13 @@ struct NodeInfo {
   // The node's lease ttl (it heartbeats every ttl / 3); nullopt for a node
   // registered before schema version 20.
   std::optional<work::Duration> lease_ttl;
+  // The sources of its config it gave (SetSources, node_sources): those it
+  // may claim. nullopt: it gave no list, so it may claim any source.
+  std::optional<std::int64_t> sources;
 };
 
-// Every node that ever registered, by name, with its lease count, and the
+// Every node that ever registered, by name, with its lease and source
+// counts, and the
 // database's clock now (`jobtrawl nodes`; no node of its own needed). A
 // node is live when it has no stopped_at and its heartbeat_at is within a
 // lease ttl of `now`. One statement.

@@ -141,10 +141,20 @@ TEST_F(DaemonTest, DeliversAlertsAsPostingsAreStored) {
         << "[[alert]]\nname = \"everything\"\nwebhook = \"" << receiver.Url("/hook") << "\"\n";
   }
   Daemon daemon(ioc_, Config(), Options());
-  int rc = RunDaemon(daemon, [&](Daemon& d) {
-    const auto got = receiver.requests();
-    if (std::count_if(got.begin(), got.end(), [](const auto& r) { return r.status == 200; }) == 2) d.Stop();
-  });
+  // Stopped once both rows are marked delivered: the receiver records a
+  // request before it answers, and a stop cuts off a POST still waiting
+  // for its answer (its row stays undelivered, for the next start).
+  int rc = RunDaemon(
+      daemon,
+      [&](Daemon& d) {
+        const auto got = receiver.requests();
+        if (std::count_if(got.begin(), got.end(), [](const auto& r) { return r.status == 200; }) == 2 &&
+            Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL") ==
+                std::vector<std::string>{"2"}) {
+          d.Stop();
+        }
+      },
+      60s);  // a hang guard: it stops as soon as both are delivered
   EXPECT_EQ(rc, 0);
   EXPECT_THAT(Column("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL"),
               ::testing::ElementsAre("2"));

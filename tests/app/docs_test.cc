@@ -108,6 +108,18 @@ TEST(DocsTest, ConfigManPageNamesEveryKey) {
   }
 }
 
+TEST(DocsTest, ManPageJudgesASilentNodeByItsOwnLeaseTtl) {
+  // app/nodes_command.cc: a node is silent once its heartbeat is older than
+  // the [node] lease_ttl it registered with, not a fixed 2 minutes (the man
+  // page said "the 2-minute lease").
+  const std::string man = ReadFile(JOBTRAWL_SOURCE_DIR "/docs/man/jobtrawl.1");
+  const std::size_t nodes = man.find(".B nodes\n");
+  ASSERT_NE(nodes, std::string::npos);
+  const std::string text = man.substr(nodes, man.find(".SH", nodes) - nodes);
+  EXPECT_NE(text.find(".B [node] lease_ttl"), std::string::npos) << text;
+  EXPECT_EQ(text.find("2\\-minute lease"), std::string::npos) << text;
+}
+
 TEST(DocsTest, HelpListsWhatTheManPageSaysOfExitCodes) {
   const std::string help = RunJobtrawl("--help");
   for (const char* code : {"0 ok", "1 some sources failed", "2 usage or config error", "3 database or file error",

@@ -264,12 +264,15 @@ TEST(NodesFormatTest, StatesRatesAndColumns) {
   list.nodes.push_back({"a", "h1", 11, now - hours(2), now - minutes(1), std::nullopt, 3, 40, 2});
   list.nodes.push_back({"b", "h2", 22, now - hours(4), now - hours(1), now - hours(1), 0, 30, 0});
   list.nodes.push_back({"c", "h3", 33, now - hours(1), now - minutes(3), std::nullopt, 1, 0, 0});
+  // Sources its config lists; b gave no list (it may claim any source).
+  list.nodes[0].sources = 12;
+  list.nodes[2].sources = 4;
   const std::string table = FormatNodes(list, minutes(2), false);
   EXPECT_EQ(table,
-            "NODE  HOST  PID  STATE    STARTED               HEARTBEAT             LEASES  CRAWLS  FAILED  PER HOUR\n"
-            "a     h1    11   live     2026-12-01T10:00:00Z  2026-12-01T11:59:00Z  3       40      2       20.2\n"
-            "b     h2    22   stopped  2026-12-01T08:00:00Z  2026-12-01T11:00:00Z  0       30      0       10.0\n"
-            "c     h3    33   silent   2026-12-01T11:00:00Z  2026-12-01T11:57:00Z  1       0       0       0.0\n");
+            "NODE  HOST  PID  STATE    STARTED               HEARTBEAT             SOURCES  LEASES  CRAWLS  FAILED  PER HOUR\n"
+            "a     h1    11   live     2026-12-01T10:00:00Z  2026-12-01T11:59:00Z  12       3       40      2       20.2\n"
+            "b     h2    22   stopped  2026-12-01T08:00:00Z  2026-12-01T11:00:00Z  -        0       30      0       10.0\n"
+            "c     h3    33   silent   2026-12-01T11:00:00Z  2026-12-01T11:57:00Z  4        1       0       0       0.0\n");
   // Silence is judged by each node's own ttl when it stored one: a node
   // with a 10 s lease is silent 30 s after its heartbeat; one with a 10 min
   // lease is live 3 min after.
@@ -283,7 +286,7 @@ TEST(NodesFormatTest, StatesRatesAndColumns) {
   const std::string lines = FormatNodes(list, minutes(2), true);
   EXPECT_NE(lines.find("{\"name\":\"b\",\"hostname\":\"h2\",\"pid\":22,\"state\":\"stopped\","
                        "\"started_at\":\"2026-12-01T08:00:00Z\",\"heartbeat_at\":\"2026-12-01T11:00:00Z\","
-                       "\"stopped_at\":\"2026-12-01T11:00:00Z\",\"leases\":0,\"crawls\":30,\"failures\":0,"
+                       "\"stopped_at\":\"2026-12-01T11:00:00Z\",\"sources\":null,\"leases\":0,\"crawls\":30,\"failures\":0,"
                        "\"crawls_per_hour\":1E1}\n"),
             std::string::npos)
       << lines;
@@ -292,13 +295,23 @@ TEST(NodesFormatTest, StatesRatesAndColumns) {
 
 TEST_F(FleetNodeTest, NodesCommandListsTheFleetAndRefusesASqliteFile) {
   // `jobtrawl nodes --db URL` against the server; a file path is exit 2.
+  // Issue 15 leftovers: it shows how many sources each node's config
+  // lists (those it may claim) beside the leases it holds.
   pg::Connection c = Must(pg::Connection::Open(url_));
   auto q = Must(pg::WorkQueue::Open(c, pg::WorkQueueOptions{.node = "crawler-1", .hostname = "box"}));
   Must(q.Register());
+  const pg::ScheduledSource sources[] = {{1, hours(1)}, {2, hours(1)}, {3, hours(1)}};
+  Must(q.SetSources(sources));
+  Must(c.Exec("UPDATE source_schedule SET next_run_at = now() - interval '1 minute'"));
+  ASSERT_EQ(Must(q.ClaimDue(1)).size(), 1u);
   std::ostringstream out, err;
   ASSERT_EQ(NodesCommand(NodesOptions{.db = url_}, out, err), 0) << err.str();
   EXPECT_NE(out.str().find("crawler-1  box"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("live"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("SOURCES  LEASES"), std::string::npos) << out.str();
+  std::ostringstream json, json_err;
+  ASSERT_EQ(NodesCommand(NodesOptions{.db = url_, .format = "json"}, json, json_err), 0) << json_err.str();
+  EXPECT_NE(json.str().find("\"sources\":3,\"leases\":1,"), std::string::npos) << json.str();
   std::ostringstream out2, err2;
   EXPECT_EQ(NodesCommand(NodesOptions{.db = "/var/lib/jobtrawl/jobs.db"}, out2, err2), 2);
   EXPECT_NE(err2.str().find("SQLite"), std::string::npos) << err2.str();

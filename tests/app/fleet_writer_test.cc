@@ -9,6 +9,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "app/store_writer.h"
 #include "storage/dedup.h"
 #include "storage/pg/connection.h"
+#include "storage/pg/sql_pg.h"
 #include "storage/pg/work_queue.h"
 #include "storage/store.h"
 #include "support/pg_server.h"
@@ -342,9 +345,119 @@ struct Availability {
   }
 };
 
+TEST_F(FleetWriterTest, ABatchWhoseCommitOutcomeIsUnknownIsNotWrittenAgain) {
+  // Issue 15 (review of nolose): a batch whose COMMIT reply was lost, and
+  // whose outcome the server could then not tell (SQLSTATE 08007,
+  // pg::Connection::Commit), may be stored. Written again job by job, its
+  // postings counted unchanged, its error twice, and its run finished
+  // "failed" for the lease its first commit released. Its jobs are
+  // reported failed with the "outcome is unknown" message instead.
+  storage::StoreOptions so;
+  so.pg_reconnect_backoff_min = std::chrono::milliseconds(1);
+  so.pg_reconnect_backoff_max = std::chrono::milliseconds(20);
+  auto store = storage::PostingStore::Open(url_, so);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  pg::Connection* session = pg::Underlying((*store)->connection());
+  ASSERT_NE(session, nullptr);
+  // The batch that finishes the run: the server commits it, its reply is
+  // lost, and the new session that would ask pg_xact_status is refused
+  // (the database takes none, below).
+  std::atomic<bool> finishing = false, lost = false;
+  (*store)->SetFaultHook([&](std::string_view call) -> std::optional<int> {
+    if (call == "finish run") finishing = true;
+    if (call == "commit" && finishing && !lost.exchange(true)) session->LoseNextCommitReplyForTesting();
+    return std::nullopt;
+  });
+  Availability availability;
+  StoreWriter::Options o;
+  o.lease_holder = "test";
+  o.availability = [&](bool unavailable, const std::string&) { availability.Add(unavailable); };
+  // Declared before the writer, which may still call back into them as a
+  // failed assertion returns.
+  std::promise<storage::RunRecord> done;
+  std::promise<std::expected<StoreWriter::RunStart, StoreWriter::Refusal>> opened;
+  auto writer = std::make_unique<StoreWriter>(std::move(*store), std::move(o), [] { return Clock::now(); });
+  const std::string database = Must(connection_->Exec("SELECT current_database()")).Text(0, 0).value_or("");
+  ASSERT_FALSE(database.empty());
+  // Sessions open now (the writer's, this test's) stay; no new one is let
+  // in. (A database cannot close itself to sessions: from another one.)
+  pg::Connection admin = Must(pg::Connection::Open(jobtrawl::testing::SharedPgServer().Url("postgres")));
+  Must(admin.Exec("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS false"));
+  writer->OpenRun({"board", "html"}, [&](auto r) {
+    if (r) {
+      // Queued from the writer thread, after the run's own commit: one batch.
+      writer->Upsert(r->run, {Job("1"), Job("2")});
+      writer->RecordError(r->run, {"https://board.example/jobs/3", "http", 500, "", 1});
+      writer->FinishRun(r->run, storage::RunRecord{.status = "ok"}, CloseRule{},
+                        [&](const storage::RunRecord& record) { done.set_value(record); });
+    }
+    opened.set_value(std::move(r));
+  });
+  auto start = opened.get_future().get();
+  ASSERT_TRUE(start.has_value()) << start.error().message;
+  auto finished = done.get_future();
+  // Written again, the batch would wait for a session (an outage): let
+  // one in then, so that it goes on.
+  const bool tried_again = availability.AwaitUnavailable(finished);
+  Must(admin.Exec("ALTER DATABASE \"" + database + "\" ALLOW_CONNECTIONS true"));
+  ASSERT_EQ(finished.wait_for(std::chrono::seconds(120)), std::future_status::ready);
+  const storage::RunRecord r = finished.get();
+  EXPECT_TRUE(lost.load());
+  EXPECT_FALSE(tried_again) << "the batch was written again";
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_NE(r.message.find("outcome is unknown"), std::string::npos) << r.message;
+  EXPECT_EQ(writer->write_errors(), 3);
+  writer.reset();
+  // What the lost reply's COMMIT stored, once.
+  EXPECT_EQ(Count("SELECT count(*) FROM listings"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM crawl_errors"), 1);
+  auto run = Must(connection_->Exec("SELECT status || ' ' || new_postings FROM crawl_runs"));
+  ASSERT_EQ(run.Rows(), 1);
+  EXPECT_EQ(run.Text(0, 0), "ok 2");
+}
+
+// A clock for the retry budget that moves `step` hours at each reading and
+// counts its readings.
+struct StepClock {
+  std::atomic<int> step{1};
+  std::atomic<int> elapsed{0};  // hours
+  std::mutex mu;
+  std::condition_variable was_read;
+  int readings = 0;  // guarded by mu
+
+  std::chrono::steady_clock::time_point Now() {
+    {
+      std::lock_guard lock(mu);
+      ++readings;
+    }
+    was_read.notify_all();
+    return std::chrono::steady_clock::time_point{} + std::chrono::hours(elapsed += step);
+  }
+  int Readings() {
+    std::lock_guard lock(mu);
+    return readings;
+  }
+  // Waits until it was read after `after` readings, or `done` is ready
+  // (capped); true when it was read.
+  template <typename F>
+  bool AwaitReadingAfter(int after, std::future<F>& done) {
+    const auto cap = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::unique_lock lock(mu);
+    while (readings <= after) {
+      if (std::chrono::steady_clock::now() >= cap) return false;
+      lock.unlock();
+      if (done.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready) return false;
+      lock.lock();
+      was_read.wait_for(lock, std::chrono::milliseconds(10));
+    }
+    return true;
+  }
+};
+
 // A writer on its own server, which the tests stop and start again (issue
 // 15, nolose fault 2). The retry budget is measured on a clock that moves
-// an hour at each reading: any outage lasts longer than the budget.
+// an hour at each reading (clock_->step): any outage lasts longer than the
+// budget. Store calls are counted by name (Calls).
 class FleetWriterOutageTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -356,12 +469,15 @@ class FleetWriterOutageTest : public ::testing::Test {
     so.pg_reconnect_backoff_max = std::chrono::milliseconds(20);
     auto store = storage::PostingStore::Open(url_, so);
     ASSERT_TRUE(store.has_value()) << store.error().message;
+    (*store)->SetFaultHook([calls = calls_](std::string_view call) -> std::optional<int> {
+      std::lock_guard lock(calls->mu);
+      ++calls->by_name[std::string(call)];
+      return std::nullopt;
+    });
     StoreWriter::Options o;
     o.lease_holder = "test";
-    o.retry_budget = std::chrono::seconds(1);
-    o.clock = [ticks = std::make_shared<std::atomic<int>>(0)] {
-      return std::chrono::steady_clock::time_point{} + std::chrono::hours(++*ticks);
-    };
+    o.retry_budget = retry_budget_;
+    o.clock = [clock = clock_] { return clock->Now(); };
     o.availability = [this](bool unavailable, const std::string&) { availability_.Add(unavailable); };
     writer_ = std::make_unique<StoreWriter>(std::move(*store), std::move(o), [] { return Clock::now(); });
     std::promise<std::expected<StoreWriter::RunStart, StoreWriter::Refusal>> opened;
@@ -385,6 +501,18 @@ class FleetWriterOutageTest : public ::testing::Test {
                        [this](const storage::RunRecord& r) { done_.set_value(r); });
   }
 
+  int Calls(const std::string& name) {
+    std::lock_guard lock(calls_->mu);
+    return calls_->by_name[name];
+  }
+
+  struct CallCounts {
+    std::mutex mu;
+    std::map<std::string, int> by_name;
+  };
+  std::shared_ptr<CallCounts> calls_ = std::make_shared<CallCounts>();
+  std::shared_ptr<StepClock> clock_ = std::make_shared<StepClock>();
+  std::chrono::milliseconds retry_budget_{1000};
   jobtrawl::testing::PgServer server_;
   std::string url_;
   Availability availability_;
@@ -435,6 +563,65 @@ TEST_F(FleetWriterOutageTest, StoppingDuringAnOutageEndsAtOnceAndLogsTheHeldWrit
   EXPECT_NE(r.message.find("unavailable"), std::string::npos) << r.message;
   EXPECT_NE(log.find("3 writes held during the outage were not stored and are lost"), std::string::npos) << log;
   EXPECT_EQ(log.find("database write failed"), std::string::npos) << log;  // one line, not one per write
+}
+
+// The same writer with a long retry budget: the server's restart fits in it.
+class FleetWriterStopBudgetTest : public FleetWriterOutageTest {
+ protected:
+  FleetWriterStopBudgetTest() { retry_budget_ = std::chrono::minutes(10); }
+};
+
+TEST_F(FleetWriterStopBudgetTest, StoppingTriesTheHeldWritesAgainWithinTheBudget) {
+  // Issue 15 (review of nolose): a stopping writer (its destructor: the end
+  // of a crawl or of the daemon) gave up at once on an unreachable
+  // database, so a blip as it stopped lost what it held. Stopping, an
+  // unreachable database is a transient failure like any other, tried
+  // again within one whole retry budget counted from the stop: back within
+  // it, everything is stored. The outage before the stop outlasts the
+  // batch's own budget (the clock moves an hour at each reading), as a
+  // real one would; the clock stands still from the stop on.
+  auto finished = done_.get_future();
+  WriteDuringOutage();
+  ASSERT_TRUE(availability_.AwaitUnavailable(finished));
+  // Held, the writer spends no budget and reads no clock; stopping, it
+  // checks its budget after each failed attempt.
+  clock_->step = 0;
+  const int readings = clock_->Readings();
+  auto stopped = std::async(std::launch::async, [this] { writer_.reset(); });
+  const bool tried_while_stopping = clock_->AwaitReadingAfter(readings, finished);
+  ASSERT_TRUE(server_.Start()) << server_.why();
+  ASSERT_EQ(stopped.wait_for(std::chrono::seconds(120)), std::future_status::ready);
+  EXPECT_TRUE(tried_while_stopping);
+  ASSERT_EQ(finished.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  const storage::RunRecord r = finished.get();
+  EXPECT_EQ(r.status, "ok") << r.message;
+  EXPECT_EQ(r.counts.new_postings, 3);
+  pg::Connection c = Must(pg::Connection::Open(url_));
+  EXPECT_EQ(Must(c.Exec("SELECT count(*) FROM listings")).Int64(0, 0), 3);
+  EXPECT_EQ(Must(c.Exec("SELECT status FROM crawl_runs")).Text(0, 0), "ok");
+}
+
+TEST_F(FleetWriterOutageTest, StoppingGivesUpEverythingQueuedAfterOneBudget) {
+  // Issue 15 (review of nolose): stopping, with the database unreachable
+  // for a whole retry budget (one clock reading here), the writes still
+  // queued are given up at once and said lost in one line: no further
+  // attempt, neither job by job nor for the batches behind, each of which
+  // would wait a budget of its own and log its own failure.
+  auto finished = done_.get_future();
+  WriteDuringOutage();
+  ASSERT_TRUE(availability_.AwaitUnavailable(finished));
+  ::testing::internal::CaptureStderr();
+  writer_.reset();  // stopping, without StopWaitingForDatabase
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  // No attempt job by job or per batch after the budget: each would log
+  // its own "database write failed" line (checked below). Held attempts
+  // go on every 20 ms until the stop, so their number is not checked.
+  ASSERT_EQ(finished.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  const storage::RunRecord r = finished.get();
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_NE(r.message.find("unavailable"), std::string::npos) << r.message;
+  EXPECT_NE(log.find("3 writes held during the outage were not stored and are lost"), std::string::npos) << log;
+  EXPECT_EQ(log.find("database write failed"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -120,6 +120,37 @@ class StoreWriterTest : public ::testing::Test {
     return jobtrawl::testing::QueryColumn(dir_ / "jobs.db", sql);
   }
 
+  // A run whose lease another process takes before its batch of two
+  // upserts, a cache row and its finish (3 writes the lease forbids) is
+  // written; `commit_fault` fails that batch's first commit, so it is tried
+  // again (SQLITE_BUSY) or written job by job (SQLITE_CONSTRAINT). Returns
+  // the finished run's record.
+  storage::RunRecord FinishAfterLostLeaseAndAFailedCommit(int commit_fault) {
+    StoreWriter& writer = Writer();
+    std::atomic<bool> failed_once = false;
+    faults_.Set([&](std::string_view call, int) -> std::optional<int> {
+      if (call == "commit" && faults_.Calls("finish run") > 0 && !failed_once.exchange(true)) return commit_fault;
+      return std::nullopt;
+    });
+    std::shared_future<storage::RunRecord> finished;
+    Open("board", "html", [&](StoreWriter::RunId run) {
+      // On the writer thread, between its transactions: another process
+      // has the lease now, and the jobs below make one batch.
+      SQLite::Database other((dir_ / "jobs.db").string(), SQLite::OPEN_READWRITE);
+      other.setBusyTimeout(5000);
+      other.exec("UPDATE source_leases SET holder = 'daemon elsewhere:7'");
+      writer.Upsert(run, {Job("A")});
+      writer.Upsert(run, {Job("B")});
+      writer.SaveCache(run, "https://board.example/", {.body_hash = "1"});
+      finished = Finish(run);
+    });
+    const storage::RunRecord r = finished.get();
+    EXPECT_TRUE(failed_once.load());
+    writer_.reset();
+    EXPECT_THAT(Column("SELECT count(*) FROM postings"), ElementsAre("0"));
+    return r;
+  }
+
   std::filesystem::path dir_;
   Faults faults_;
   std::atomic<Clock::time_point> now_{Clock::from_time_t(1'800'000'000)};
@@ -281,6 +312,21 @@ TEST_F(StoreWriterTest, LostLeaseStopsWritesAndFailsTheRun) {
   EXPECT_THAT(Column("SELECT title FROM postings"), ElementsAre("Job A"));
   EXPECT_THAT(Column("SELECT count(*) FROM http_cache"), ElementsAre("0"));
   EXPECT_THAT(Column("SELECT holder FROM source_leases"), ElementsAre("daemon elsewhere:7"));
+}
+
+TEST_F(StoreWriterTest, WritesNotAppliedAfterALostLeaseAreCountedOnceWhenTheBatchIsTriedAgain) {
+  // Issue 15 leftovers: each retried attempt of a batch counted the writes
+  // it skipped for a lost lease again ("6 writes not applied" for 3).
+  const storage::RunRecord r = FinishAfterLostLeaseAndAFailedCommit(SQLITE_BUSY);
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_THAT(r.message, HasSubstr("lost the source's lease to daemon elsewhere:7: stopped, and 3 writes not applied"));
+}
+
+TEST_F(StoreWriterTest, WritesNotAppliedAfterALostLeaseAreCountedOnceWhenTheBatchGoesJobByJob) {
+  // The same when the failed batch is written one job at a time.
+  const storage::RunRecord r = FinishAfterLostLeaseAndAFailedCommit(SQLITE_CONSTRAINT);
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_THAT(r.message, HasSubstr("lost the source's lease to daemon elsewhere:7: stopped, and 3 writes not applied"));
 }
 
 TEST_F(StoreWriterTest, DeadHoldersLeaseIsTakenOverAndItsRunMarked) {

@@ -775,6 +775,144 @@ TEST(LocationTest, AQualifierThatIsACountryButARegionOfTheKnownCitysCountryIsThe
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, AnItalianProvinceSiglaAfterACityIsReadByTheCity) {
+  // Hostile test of issue 11 (field case 05's kind): "Torino, TO" read as
+  // Tonga, "Napoli, NA" as Namibia, "Genova, GE" as Georgia. Italian
+  // province sigle (ISO 3166-2:IT) are read after a city: a city known in
+  // that province decides; a city known in Italy only in another province
+  // contradicts the Italian reading ("Florence, AL" is Florence, Alabama:
+  // Florence is in FI, not in Alessandria); alone, in a list of countries
+  // or after an unknown town they keep their other readings.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Torino, TO", "", "Turin|TO|IT"},
+      {"Napoli, NA", "", "Naples|NA|IT"},
+      {"Genova, GE", "", "Genoa|GE|IT"},
+      {"Milano, MI", "", "Milan|MI|IT"},
+      {"Bari, BA", "", "Bari|BA|IT"},
+      {"Firenze, FI", "", "Florence|FI|IT"},
+      {"Trento, TN", "", "Trento|TN|IT"},
+      {"Torino TO", "", "Turin|TO|IT"},
+      {"Torino, TO, Italy", "", "Turin|TO|IT"},
+      {"Rho, Milano, Italy", "", "Rho|MI|IT"},
+      {"Torino, Milano", "", "Turin|TO|IT; Milan|MI|IT"},
+      {"Milan, Italy", "", "Milan|MI|IT"},
+      // The other readings of the same codes.
+      {"Florence, AL", "", "Florence|AL|US"},
+      {"Florence, AL", "IT", "Florence|AL|US"},
+      {"Florence, Italy", "", "Florence|FI|IT"},
+      {"Alessandria, AL", "", "Alessandria|AL|IT"},
+      {"Venice, CA", "", "Venice|CA|US"},
+      {"Cagliari, CA", "", "Cagliari|CA|IT"},
+      {"Detroit, MI", "", "Detroit|MI|US"},
+      {"Nashville, TN", "", "Nashville|TN|US"},
+      {"Portland, ME", "", "Portland|ME|US"},
+      {"Austin, MN", "", "Austin|MN|US"},
+      {"Geneva, GE", "", "Geneva|GE|CH"},
+      {"Tbilisi, GE", "", "Tbilisi||GE"},
+      {"Sarajevo, BA", "", "Sarajevo||BA"},
+      {"Salvador, BA", "", "Salvador|BA|BR"},
+      {"Sesto San Giovanni, MI", "", "Sesto San Giovanni|MI|US"},
+      {"Sesto San Giovanni, MI", "IT", "Sesto San Giovanni|MI|IT"},
+      {"Smallville, TO", "", "Smallville||TO"},
+      {"Smallville, TO", "IT", "Smallville|TO|IT"},
+      {"TO", "", "||TO"},
+      {"CA", "IT", "||CA"},
+      {"CH, IT", "", "||CH; ||IT"},
+      {"FR / IT", "", "||FR; ||IT"},
+      // A code only read after a city takes no code from the one country
+      // that reads it alone ("SP": São Paulo, and La Spezia).
+      {"Smalltown, SP", "", "Smalltown|SP|BR"},
+      {"Smalltown, RM", "", "Smalltown|RM|IT"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(LocationTest, ANameOfACountryAndOfARegionOrOfTwoCountriesIsReadByTheCity) {
+  // Hostile test of issue 11: "Iasi, Moldova" read as Moldova (Iași is in
+  // Romania's historical region Moldavia), "Kinshasa, Congo" as the Republic
+  // of the Congo, "Arlon, Luxembourg" as Luxembourg (Belgium's Luxembourg
+  // province), "Minna, Niger" as Niger (Nigeria's Niger State), "Trichy,
+  // TN" as Tennessee, "Georgia / USA" as two places, "Punjab" alone as a
+  // city. A qualifier that names a country and a region of the city's own
+  // country, or a name two countries have, is read by the city; "/" and "|"
+  // before a country that qualifies the place read as a comma; a region
+  // name alone that several countries have names no city and no country.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Iasi, Moldova", "", "Iasi||RO"},
+      {"Iași, Moldavia", "", "Iasi||RO"},
+      {"Chisinau, Moldova", "", "Chisinau||MD"},
+      {"Moldova", "", "||MD"},
+      {"Moldova, Romania", "", "||RO"},
+      {"Kinshasa, Congo", "", "Kinshasa||CD"},
+      {"Brazzaville, Congo", "", "Brazzaville||CG"},
+      {"Congo", "", "||CG"},
+      {"Pyongyang, Korea", "", "Pyongyang||KP"},
+      {"Seoul, Korea", "", "Seoul||KR"},
+      {"Arlon, Luxembourg", "", "Arlon|WLX|BE"},
+      {"Luxembourg", "", "||LU"},
+      {"Luxembourg, Belgium", "", "|WLX|BE"},
+      {"Minna, Niger", "", "Minna|NI|NG"},
+      {"Niamey, Niger", "", "Niamey||NE"},
+      {"Niger", "", "||NE"},
+      {"Niger, Nigeria", "", "|NI|NG"},
+      {"Tabriz, Azerbaijan", "", "Tabriz|03|IR"},
+      {"Baku, Azerbaijan", "", "Baku||AZ"},
+      {"Macedonia, Greece", "", "|B|GR"},
+      {"Thessaloniki / Macedonia", "", "Thessaloniki|B|GR"},
+      {"Georgia / USA", "", "|GA|US"},
+      {"Georgia | USA", "", "|GA|US"},
+      {"Georgia - USA", "", "|GA|US"},
+      {"Atlanta, Georgia / USA", "", "Atlanta|GA|US"},
+      {"Berlin / Germany", "", "Berlin|BE|DE"},
+      {"USA / Canada", "", "||US; ||CA"},
+      {"Georgia / Armenia", "", "||GE; ||AM"},
+      {"Atlanta / Georgia", "", "Atlanta|GA|US"},
+      {"Seattle / WA", "", "Seattle|WA|US"},
+      {"Mumbai | Maharashtra", "", "Mumbai|MH|IN"},
+      {"Mumbai / Pune", "", "Mumbai|MH|IN; Pune|MH|IN"},
+      {"Berlin / Brandenburg", "", "Berlin|BE|DE; |BB|DE"},
+      {"Portland / Maine", "", "Portland|ME|US"},
+      {"Austin / Minnesota", "", "Austin|TX|US; |MN|US"},
+      {"Trichy, TN", "", "Tiruchirappalli|TN|IN"},
+      {"Chennai, TN", "", "Chennai|TN|IN"},
+      {"Punjab", "", "|PB|"},
+      {"Punjab", "PK", "|PB|PK"},
+      {"Lahore, Punjab", "", "Lahore|PB|PK"},
+      {"Limburg", "", ""},
+      {"Limburg", "NL", "|LI|NL"},
+      {"Limburg", "US", ""},
+      // A city two countries have: the qualifier decides, then the board.
+      {"Córdoba, AR", "", "Córdoba|X|AR"},
+      {"Córdoba, Spain", "", "Córdoba|AN|ES"},
+      {"Córdoba", "ES", "Córdoba|AN|ES"},
+      {"Córdoba", "", "Córdoba|X|AR"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
+  // A city's region decides a qualifier ("Torino, TO"): it must be one the
+  // regions table has, or the city could never agree with it.
+  const Tables& t = Tables::Get();
+  for (const auto& [key, list] : t.cities) {
+    for (const CityInfo& c : list) {
+      if (!c.region.empty()) {
+        EXPECT_TRUE(t.regions.contains({c.country, c.region})) << c.name << " " << c.region;
+      }
+    }
+  }
+}
+
 TEST(SeniorityTest, ALevelNumberAtTheEndOfAPartCounts) {
   // A level number is the title's level at the end of the title or of a
   // part of it: a place or remote suffix after it does not hide it (review

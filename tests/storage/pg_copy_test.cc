@@ -11,6 +11,7 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -735,6 +736,95 @@ TEST_F(PgReaderTest, OpenRefusesWhatIsNoJobtrawlDatabase) {
   auto r = PgReader::Open(other);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, jobtrawl::Error::Code::kParse);
+}
+
+// ---- What a search reads (bench/README.md "Search on PostgreSQL") ----
+
+// A database of kPostings postings that all match "engineer" (a third
+// remote), made in SQL on the server: many more matches than the window.
+class PgSearchCostTest : public PgTest {
+ protected:
+  static constexpr int kPostings = 3000;
+
+  void SetUp() override {
+    PgTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    Connection c = Connect(url_);
+    ASSERT_TRUE(MigrateSchema(c).has_value());
+    // About a hundred words of description each, so a document is as
+    // wide as a real one and a walk of every row is not cheap.
+    Must(c.Exec("INSERT INTO postings (id, url, content_hash, first_seen, last_seen, title, company, "
+                "location, description, remote) "
+                "SELECT g, 'https://x.example/' || g, 'h' || g, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', "
+                "CASE WHEN g % 7 = 0 THEN 'Senior Engineer' ELSE 'Backend Engineer' END, 'Acme ' || (g % 50), "
+                "'Berlin', (SELECT string_agg('word' || ((g * 31 + k) % 97) || ' engineer' || k, ' ') "
+                "FROM generate_series(1, 50) AS k), "
+                "CASE WHEN g % 3 = 0 THEN 'remote' ELSE 'onsite' END "
+                "FROM generate_series(1, $1::int) AS g",
+                {Value{std::int64_t{kPostings}}}));
+    Must(c.Exec("ANALYZE postings, postings_fts"));
+    auto pg = PgReader::Open(url_);
+    ASSERT_TRUE(pg.has_value()) << pg.error().message;
+    pg_ = std::move(*pg);
+  }
+
+  // Rows of `table` read (scanned or fetched) by `search` on the reader's
+  // session, counted by the server's statistics of the transaction it
+  // runs in.
+  std::int64_t RowsRead(std::string_view table, const std::function<void()>& search) {
+    Connection& c = pg_->connection();
+    Must(c.Exec("BEGIN"));
+    search();
+    Result r = Must(c.Exec("SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
+                           "FROM pg_stat_xact_user_tables WHERE relname = $1",
+                           {Value{std::string(table)}}));
+    Must(c.Exec("ROLLBACK"));
+    return r.Int64(0, 0).value_or(-1);
+  }
+
+  std::unique_ptr<PgReader> pg_;
+};
+
+TEST_F(PgSearchCostTest, SearchReadsTheNewestMatchesNotEveryMatch) {
+  // Issue 12's window (storage/reader.h): ranking the newest rank_window
+  // matches must cost about the window, not the number of matches. The
+  // tsquery went to the planner through a CTE, so it guessed a few
+  // matches, fetched every one (3,000) from postings_fts, joined each
+  // with postings, sorted them by id and fetched the window's documents a
+  // second time for ts_rank.
+  for (const bool remote : {false, true}) {
+    SCOPED_TRACE(remote);
+    PostingFilter f;
+    f.match = "engineer";
+    f.remote = remote;
+    f.rank_window = 30;
+    f.limit = 5;
+    std::vector<Row> rows;
+    auto search = [&] {
+      auto found = pg_->Search(f, "", "");
+      ASSERT_TRUE(found.has_value()) << found.error().message;
+      rows = std::move(*found);
+    };
+    const std::int64_t documents = RowsRead("postings_fts", search);
+    const std::int64_t postings = RowsRead("postings", search);
+    ASSERT_EQ(rows.size(), 5u);
+    EXPECT_GE(documents, 0);
+    EXPECT_LE(documents, 200) << "documents read for a window of 30";
+    EXPECT_LE(postings, 200) << "postings read for a window of 30";
+    // The same postings in the same order as ts_rank over the window in
+    // plain SQL (the newest 30 matches, then the filter).
+    Connection c = Connect(url_);
+    Result want = Must(c.Exec(
+        "SELECT w.id FROM (SELECT posting_id AS id, document FROM postings_fts WHERE document @@ 'engineer'::tsquery "
+        "ORDER BY posting_id DESC LIMIT 30) w JOIN postings p ON p.id = w.id "
+        "WHERE $1::bigint = 0 OR p.remote = 'remote' "
+        "ORDER BY -ts_rank('{0.1, 0.25, 0.5, 1.0}'::float4[], w.document, 'engineer'::tsquery, 1)::float8, w.id "
+        "LIMIT 5",
+        {Value{std::int64_t{remote ? 1 : 0}}}));
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < want.Rows(); ++i) ids.push_back(*want.Int64(i, 0));
+    EXPECT_EQ(Ids(rows), ids);
+  }
 }
 
 }  // namespace

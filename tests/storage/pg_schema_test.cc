@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <cstddef>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -54,6 +55,14 @@ std::string ExpectedPgType(const std::string& table, const std::string& column, 
   return "text";  // TEXT, and revisions.old_value (no type in SQLite)
 }
 
+// The migrations up to (not including) `version`.
+std::span<const Migration> MigrationsBefore(int version) {
+  const std::span<const Migration> all = SchemaMigrations();
+  std::size_t n = 0;
+  while (n < all.size() && all[n].version < version) ++n;
+  return all.first(n);
+}
+
 class PgSchemaTest : public PgTest {
  protected:
   void SetUp() override {
@@ -90,8 +99,7 @@ TEST_F(PgSchemaTest, Version21WritesTitleFamiliesInTheMatchingSpelling) {
   // SQLite's v21 on PostgreSQL: "mgr" is "manager" and "&" "and" in the
   // stored title families and keys, word by word; other words stay.
   Connection fresh = Connect(::jobtrawl::testing::SharedPgServer().CreateDatabase());
-  const std::span<const Migration> all = SchemaMigrations();
-  auto before = Migrate(fresh, all.first(all.size() - 1));
+  auto before = Migrate(fresh, MigrationsBefore(21));
   ASSERT_TRUE(before.has_value()) << before.error().message;
   ASSERT_EQ(*before, 20);
   Must(fresh.Exec("INSERT INTO postings (id, url, content_hash, first_seen, last_seen, title_family, title_key) "
@@ -107,6 +115,41 @@ TEST_F(PgSchemaTest, Version21WritesTitleFamiliesInTheMatchingSpelling) {
   EXPECT_EQ(got, (std::vector<std::string>{"engineering manager|engineering manager (python)",
                                            "manager manager and and ops|r&d mgrs", "NULL|NULL"}));
   EXPECT_EQ(Count(fresh, "SELECT count(*) FROM revisions"), 0);
+}
+
+TEST_F(PgSchemaTest, Version22KeepsSearchDocumentsInTheirRows) {
+  // Schema v22: a search document of more than about 2 kB was stored out
+  // of line (TOAST), and search read it through a second index; from v22
+  // documents up to a page stay in postings_fts's rows, those stored
+  // before included, with the same lexemes, positions and weights.
+  Connection fresh = Connect(::jobtrawl::testing::SharedPgServer().CreateDatabase());
+  auto before = Migrate(fresh, MigrationsBefore(22));
+  ASSERT_TRUE(before.has_value()) << before.error().message;
+  ASSERT_EQ(*before, 21);
+  // Two documents of about 5 kB (300 distinct words that do not
+  // compress) and a short one.
+  Must(fresh.Exec("INSERT INTO postings (id, url, content_hash, first_seen, last_seen, title, description) "
+                  "SELECT g, 'u' || g, 'h', 't', 't', 'Engineer ' || g, "
+                  "CASE WHEN g < 3 THEN (SELECT string_agg('w' || substr(md5(g || '.' || k), 1, 10), ' ') "
+                  "FROM generate_series(1, 300) AS k) "
+                  "ELSE 'short' END FROM generate_series(1, 3) AS g"));
+  const std::string toast =
+      Must(fresh.Exec("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'postings_fts'"))
+          .Text(0, 0)
+          .value_or("");
+  ASSERT_FALSE(toast.empty());
+  ASSERT_GT(Count(fresh, "SELECT count(DISTINCT chunk_id) FROM " + toast), 0) << "v21 stored long documents out of line";
+  const std::string documents = "SELECT string_agg(posting_id || ':' || document::text, '|' ORDER BY posting_id) "
+                                "FROM postings_fts";
+  const std::string want = Must(fresh.Exec(documents)).Text(0, 0).value_or("");
+  auto after = MigrateSchema(fresh);
+  ASSERT_TRUE(after.has_value()) << after.error().message;
+  EXPECT_EQ(Count(fresh, "SELECT count(*) FROM " + toast), 0);
+  EXPECT_EQ(Must(fresh.Exec(documents)).Text(0, 0).value_or(""), want);
+  // A document written after the migration stays in its row too.
+  Must(fresh.Exec("UPDATE postings SET description = description || ' more' WHERE id = 1"));
+  EXPECT_EQ(Count(fresh, "SELECT count(*) FROM " + toast), 0);
+  EXPECT_EQ(Count(fresh, "SELECT count(*) FROM postings_fts WHERE document @@ 'more & engineer'::tsquery"), 1);
 }
 
 TEST_F(PgSchemaTest, RefusesADatabaseNewerThanTheBuild) {
