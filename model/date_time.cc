@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <vector>
 
 #include "model/ascii.h"
@@ -485,6 +486,7 @@ std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_poi
   // "2d ago", "3w ago", "1mo ago", "30d+ ago".
   int n = -1;
   std::string_view unit;
+  bool compact = false;  // the number against its unit ("5d")
   for (std::string_view w : words) {
     std::string_view digits = w;
     if (digits.ends_with('+')) digits.remove_suffix(1);
@@ -493,9 +495,11 @@ std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_poi
     if (d > 0 && d == digits.size()) {
       n = Number(digits);
       unit = {};
+      compact = false;
     } else if (d > 0 && std::all_of(digits.begin() + static_cast<std::ptrdiff_t>(d), digits.end(), ascii::IsAlpha)) {
       n = Number(digits.substr(0, d));
       unit = digits.substr(d);
+      compact = true;
     } else if (n < 0 && (ascii::EqualsIgnoreCase(w, "a") || ascii::EqualsIgnoreCase(w, "an") ||
                          ascii::EqualsIgnoreCase(w, "one") || ascii::EqualsIgnoreCase(w, "ein") ||
                          ascii::EqualsIgnoreCase(w, "einem") || ascii::EqualsIgnoreCase(w, "un") ||
@@ -506,6 +510,38 @@ std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_poi
     }
   }
   if (n < 0 || unit.empty() || n > 3650) return std::nullopt;
+  auto any_of = [](std::string_view w, std::initializer_list<std::string_view> list) {
+    return std::any_of(list.begin(), list.end(), [&](std::string_view x) { return ascii::EqualsIgnoreCase(w, x); });
+  };
+  // A compact form is the whole field, or stands among the words that
+  // lead or follow a relative date: "3D printing" and "5G rollout" are no
+  // dates.
+  if (compact) {
+    for (std::string_view w : words) {
+      std::string_view digits = w;
+      if (digits.ends_with('+')) digits.remove_suffix(1);
+      if (!digits.empty() && ascii::IsDigit(digits.front())) continue;
+      if (!any_of(w, {"ago", "posted", "updated", "active", "in", "within", "expires", "closes", "ends", "left",
+                      "apply", "vor", "noch"})) {
+        return std::nullopt;
+      }
+    }
+  }
+  // Which way: "in 3 days", "3 days left", "5 days to go", "within a week",
+  // "noch 3 Tage", "dans 3 jours", "en 3 dias", "em 3 dias" lie ahead of
+  // `now` (a closing date); a past marker ("ago", "vor", "il y a", "hace",
+  // "ha", "posted") wins when both appear.
+  bool ahead = false, behind = false;
+  for (std::string_view w : words) {
+    if (any_of(w, {"ago", "vor", "il", "hace", "ha", "h\u00e1", "posted", "updated", "\u0442\u043e\u043c\u0443"})) {
+      behind = true;
+    }
+    if (any_of(w, {"in", "within", "left", "remaining", "go", "expires", "closes", "ends", "noch", "dans", "en", "em",
+                   "\u0447\u0435\u0440\u0435\u0437"})) {
+      ahead = true;
+    }
+  }
+  const std::int64_t sign = ahead && !behind ? -1 : 1;
   // Months are 30 days and years 365: the posting's day, not a calendar
   // computation, is what a board's "3 months ago" can tell.
   static constexpr std::pair<std::string_view, long> kUnits[] = {
@@ -514,7 +550,7 @@ std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_poi
       {"m", 60},  // "5m ago": minutes, as boards and feeds print them; months are "mo"
       {"hour", 3600},      {"hours", 3600},    {"hr", 3600},    {"hrs", 3600},   {"h", 3600},
       {"stunde", 3600},    {"stunden", 3600},  {"heure", 3600}, {"heures", 3600}, {"hora", 3600}, {"horas", 3600},
-      {"day", 86400},      {"days", 86400},    {"d", 86400},    {"tag", 86400},  {"tagen", 86400},
+      {"day", 86400},      {"days", 86400},    {"d", 86400},    {"tag", 86400},  {"tage", 86400},  {"tagen", 86400},
       {"jour", 86400},     {"jours", 86400},   {"dia", 86400},  {"dias", 86400},
       {"\u0434\u043d\u0456", 86400},  {"\u0434\u043d\u0456\u0432", 86400},
       {"week", 604800},    {"weeks", 604800},  {"w", 604800},   {"wk", 604800},  {"wks", 604800},
@@ -526,7 +562,7 @@ std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_poi
       {"year", 31536000},  {"years", 31536000}, {"yr", 31536000}, {"yrs", 31536000}, {"y", 31536000},
       {"jahr", 31536000},  {"jahren", 31536000}};
   for (const auto& [name, seconds] : kUnits) {
-    if (ascii::EqualsIgnoreCase(unit, name)) return Before(now, std::int64_t{n} * seconds, seconds >= 86400);
+    if (ascii::EqualsIgnoreCase(unit, name)) return Before(now, sign * std::int64_t{n} * seconds, seconds >= 86400);
   }
   return std::nullopt;
 }

@@ -98,7 +98,12 @@ std::optional<DateTime> ParseDateTime(std::string_view text);
 // minutes, "mo" months), and the same in German, French, Spanish,
 // Portuguese and Ukrainian ("vor 3 Tagen", "il y a 2 jours"). A month is 30
 // days and a year 365. Units under a day give a time (has_time); days and
-// longer the calendar date (UTC) that many days before `now`. ASCII case is
+// longer the calendar date (UTC) that many days before `now`, or after it
+// for a phrase of the future ("in 3 days", "Expires in 5d", "Closes in 2
+// weeks", "3 days left", "5 days to go", "within 5 days", "noch 3 Tage",
+// "dans 3 jours", "en 3 dias"; a past marker such as "ago" or "posted" wins
+// when both appear). A compact form must be the whole field or stand among
+// such words ("3D printing" is none). ASCII case is
 // ignored; other words must be given in lower case (normalize folds them).
 // nullopt for anything else, for more than 3650 units, or a result outside
 // kMinDateYear..kMaxDateYear.

@@ -1,5 +1,6 @@
 #include "model/decimal.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -46,7 +47,12 @@ std::optional<double> ReadDecimal(std::string_view t, std::size_t at, std::size_
   bool decimal = false;
   if (seps > 0 && (last == '.' || last == ',')) {
     const bool repeated = count[last == ',' ? 0 : 1] > 1;
-    decimal = mixed || (!repeated && (group != 3 || (seps == 1 && first_group > 3)));
+    // A first group of zeros is no group: "0.500" is a half (grouping
+    // starts at a thousand).
+    const bool zeros_first = seps == 1 && std::all_of(t.begin() + static_cast<std::ptrdiff_t>(at),
+                                                      t.begin() + static_cast<std::ptrdiff_t>(at + first_group),
+                                                      [](char c) { return c == '0'; });
+    decimal = mixed || zeros_first || (!repeated && (group != 3 || (seps == 1 && first_group > 3)));
   }
   // Second pass: the digits, with '.' where the decimal separator was.
   char buf[16];
@@ -61,6 +67,26 @@ std::optional<double> ReadDecimal(std::string_view t, std::size_t at, std::size_
   double value = 0;
   const auto [ptr, ec] = std::from_chars(buf, buf + n, value);
   if (ec != std::errc() || ptr != buf + n || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::optional<double> OtherDecimalReading(std::string_view text) {
+  text = ascii::Trim(text, ascii::IsBlank);
+  const std::size_t sep = text.find_first_of(".,");
+  if (sep == std::string_view::npos || sep == 0 || sep > 3 || text.size() != sep + 4) return std::nullopt;
+  bool zeros = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i == sep) continue;
+    if (!ascii::IsDigit(text[i])) return std::nullopt;
+    if (i < sep && text[i] != '0') zeros = false;
+  }
+  if (zeros) return std::nullopt;  // "0.500" reads one way only
+  char buf[8];
+  std::size_t n = 0;
+  for (char c : text) buf[n++] = c == ',' ? '.' : c;
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(buf, buf + n, value);
+  if (ec != std::errc() || ptr != buf + n) return std::nullopt;
   return value;
 }
 

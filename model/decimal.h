@@ -9,7 +9,8 @@
 // - a decimal separator "." or ",".
 // A lone "." or "," is the decimal separator unless exactly three digits
 // follow it and at most three precede it ("12.5", "1,5", "1234.567" are
-// decimals; "55.000", "100,000" are grouped); with both kinds, the last is
+// decimals; "55.000", "100,000" are grouped; "0.500" is a decimal, as a
+// first group of zeros groups nothing); with both kinds, the last is
 // the decimal separator ("1.234,56", "1,234.56"); one kind repeated groups
 // ("1.234.567"). " " and "'" only group, and only before exactly three
 // digits after a group of at most three. No sign, exponent or currency.
@@ -29,6 +30,13 @@ namespace jobtrawl {
 // not a digit, or the number has more than 15 significant characters (no
 // amount is that precise; double keeps 15 digits exactly).
 std::optional<double> ReadDecimal(std::string_view text, std::size_t at, std::size_t& end);
+
+// The other reading of a number ReadDecimal reads as grouped but could be
+// a decimal: one lone "." or "," after one to three digits (not all zeros)
+// and before exactly three ("12.500" → 12.5, "1,250" → 1.25); nullopt for
+// any other text. Callers with a second figure of the same amount (the
+// other bound of a range) choose between the readings with it.
+std::optional<double> OtherDecimalReading(std::string_view text);
 
 // `text` (ASCII blanks around it ignored) when it is one number and nothing
 // else: ReadDecimal's forms, and the plain forms JSON and C write ("-5",

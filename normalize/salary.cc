@@ -176,8 +176,9 @@ struct Amount {
   double value() const { return raw * multiplier; }
 };
 
-// A multiplier word right after a number ("k", "lakh", "crore", "LPA").
-void ReadMultiplier(std::string_view t, Amount& a) {
+// A multiplier word right after a number ("k", "lakh", "crore", "LPA";
+// "mil", a thousand in Portuguese and Spanish, when `mil_thousand`).
+void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand) {
   size_t i = a.end;
   size_t spaced = i;
   while (spaced < t.size() && t[spaced] == ' ') ++spaced;
@@ -196,6 +197,7 @@ void ReadMultiplier(std::string_view t, Amount& a) {
       {"million", 1e6, false, false, false}, {"mio", 1e6, false, false, false},
       {"mn", 1e6, true, false, false},      {"mm", 1e6, true, false, false},
       {"thousand", 1e3, false, false, false}, {"tsd", 1e3, false, false, false},
+      {"mil", 1e3, false, false, false},
       {"k", 1e3, false, false, false},      {"m", 1e6, true, false, false},
       {"\u4e07", 1e4, true, false, false},
       {"l", 1e5, true, true, false}};
@@ -206,6 +208,7 @@ void ReadMultiplier(std::string_view t, Amount& a) {
     // CJK writes no space after a word: "500\u4e07\u5186".
     if (after < t.size() && IsLetterByte(t[after]) && ascii::IsAscii(w.word.front())) continue;
     if (w.word == "l" && t[at] != 'L') continue;  // "12L", never "12 l"
+    if (w.word == "mil" && !mil_thousand) continue;  // English "5 mil" (film)
     a.multiplier = w.factor;
     a.lakh = w.lakh;
     a.per_annum = w.per_annum;
@@ -240,7 +243,16 @@ bool CountsTime(std::string_view t, size_t at) {
   return kUnits.contains(ascii::ToLower(t.substr(at, end - at)));
 }
 
-std::vector<Amount> FindAmounts(std::string_view t) {
+// A sign of one or two ASCII letters ("TL", "Q", "K"), which is an
+// abbreviation as often as money.
+bool ShortLetterSign(std::string_view token) {
+  return !token.empty() && token.size() <= 2 && std::all_of(token.begin(), token.end(), ascii::IsAlpha);
+}
+
+// `period_stated`: the text names a period ("per hour"); without one, an
+// amount under 10 after a sign of one or two letters is a rank, a grade or
+// a quarter ("TL 2 Team Lead", "Q 3 2026"), not money.
+std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil_thousand) {
   std::vector<Amount> amounts;
   size_t i = 0;
   while (i < t.size()) {
@@ -253,6 +265,17 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       ++i;
       continue;
     }
+    // A number joined to a word by a hyphen is part of a name ("COVID-19",
+    // "K-12"), unless the word is a currency code ("USD-50,000") or the
+    // multiplier of an amount before ("50k-70k").
+    if (i >= 2 && t[i - 1] == '-' && ascii::IsAlpha(t[i - 2])) {
+      size_t word = i - 1;
+      while (word > 0 && ascii::IsAlpha(t[word - 1])) --word;
+      if ((word == 0 || !ascii::IsDigit(t[word - 1])) && !IsIsoCode(ascii::ToUpper(t.substr(word, i - 1 - word)))) {
+        while (i < t.size() && ascii::IsDigit(t[i])) ++i;
+        continue;
+      }
+    }
     Amount a{.begin = i};
     // The one reader of written amounts (model/decimal.h), which board
     // APIs' string amounts go through too.
@@ -264,7 +287,7 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       i = a.end + 1;
       continue;
     }
-    ReadMultiplier(t, a);
+    ReadMultiplier(t, a, mil_thousand);
     // "R2D2", "Kr3": a name, not money; against one letter, only an amount
     // of money's size is money ("R40,000", "K5k"; "Q4", "L3", "K12" are not).
     if (glued && ((a.end < t.size() && ascii::IsAlpha(t[a.end])) || a.value() < 10 ||
@@ -281,6 +304,10 @@ std::vector<Amount> FindAmounts(std::string_view t) {
       a.end = cur_end;
     }
     if (a.currency.empty() && a.multiplier == 1 && CountsTime(t, a.end)) {  // "40 hours a week"
+      i = a.end;
+      continue;
+    }
+    if (!period_stated && ShortLetterSign(a.currency) && a.value() < 10) {
       i = a.end;
       continue;
     }
@@ -341,6 +368,14 @@ Bound BoundBefore(std::string_view text, size_t begin) {
   return Bound::kBoth;
 }
 
+// A sign only some countries write money with ("VT", "KM", "R"), on a
+// board of none of them.
+bool ForeignLocalSign(const std::string& token, std::string_view country) {
+  const auto& where = Tables::Get().currency_symbol_countries;
+  auto it = where.find(token);
+  return it != where.end() && std::find(it->second.begin(), it->second.end(), country) == it->second.end();
+}
+
 // A currency token as an ISO code: the posting's country picks among the
 // currencies a symbol may mean; otherwise the first, as a guess.
 std::optional<std::string> ResolveCurrency(std::string_view token, std::string_view country, bool& guessed) {
@@ -356,6 +391,12 @@ std::optional<std::string> ResolveCurrency(std::string_view token, std::string_v
   }
   if (it == t.currency_symbols.end() || it->second.empty()) return std::nullopt;
   const auto& options = it->second;
+  // A sign only some countries write money with ("VT", "KM", "TL", "R")
+  // is decided on their boards only; elsewhere it is at most a guess.
+  if (ForeignLocalSign(it->first, country)) {
+    guessed = true;
+    return options.front();
+  }
   if (options.size() == 1) return options.front();
   if (auto c = t.countries.find(std::string(country)); c != t.countries.end()) {
     if (std::find(options.begin(), options.end(), c->second.currency) != options.end()) return c->second.currency;
@@ -458,13 +499,47 @@ std::optional<std::string> PeriodOf(std::string_view text) {
 
 std::optional<Salary> ParseSalary(std::string_view text, std::string_view country) {
   const std::string t = Plain(text);
-  std::vector<Amount> amounts = FindAmounts(t);
+  const std::optional<std::string> period = PeriodOf(t);
+  // Portuguese and Spanish write a thousand "mil" ("R$ 8 mil", "$ 25 mil").
+  static constexpr std::string_view kMilCountries[] = {
+      "BR", "PT", "AO", "MZ", "CV", "GW", "ST", "TL", "ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT",
+      "CU", "BO", "DO", "HN", "PY", "SV", "NI", "CR", "PA", "UY", "PR", "GQ"};
+  const bool mil_thousand =
+      std::find(std::begin(kMilCountries), std::end(kMilCountries), country) != std::end(kMilCountries) ||
+      t.find("R$") != std::string::npos;
+  std::vector<Amount> amounts = FindAmounts(t, period.has_value(), mil_thousand);
   if (amounts.empty()) return std::nullopt;
 
-  Amount lo = amounts[0];
+  // Small bare numbers before an amount with a currency are counts, grades
+  // or hours ("24/7 Support $25/hr", "Grades 6-12 Teacher, $50,000"): the
+  // salary starts at the first amount with money's sign when one follows.
+  // So are amounts after a local sign of other countries than the board's
+  // ("Up to 3,000 KM weekly, $1,800/week" on a Canadian board). A range is
+  // skipped whole, and only when neither bound has a sign that counts.
+  auto bare_small = [&](const Amount& a) {
+    return (a.currency.empty() && a.multiplier == 1 && a.value() < 1000) || ForeignLocalSign(a.currency, country);
+  };
+  auto joined = [&](size_t k) {
+    return k + 1 < amounts.size() &&
+           IsRangeJoin(std::string_view(t).substr(amounts[k].end, amounts[k + 1].begin - amounts[k].end));
+  };
+  size_t first = 0;
+  while (first < amounts.size()) {
+    const size_t next = joined(first) ? first + 2 : first + 1;
+    bool skip = next < amounts.size();
+    for (size_t k = first; k < next && skip; ++k) skip = bare_small(amounts[k]);
+    bool money_follows = false;
+    for (size_t k = next; k < amounts.size() && !money_follows; ++k) {
+      money_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country);
+    }
+    if (!skip || !money_follows) break;
+    first = next;
+  }
+  Amount lo = amounts[first];
   std::optional<Amount> hi;
-  if (amounts.size() > 1 && IsRangeJoin(std::string_view(t).substr(lo.end, amounts[1].begin - lo.end))) {
-    hi = amounts[1];
+  if (amounts.size() > first + 1 &&
+      IsRangeJoin(std::string_view(t).substr(lo.end, amounts[first + 1].begin - lo.end))) {
+    hi = amounts[first + 1];
     // "$120-150k", "6-9 LPA": the second amount's multiplier, currency and
     // kind carry over to a bare first one.
     if (lo.multiplier == 1 && hi->multiplier > 1 && lo.raw < 1000) {
@@ -480,7 +555,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   Salary s;
   const std::string& token = lo.currency;
   const bool lakh = lo.lakh || (hi && hi->lakh);
-  s.period = PeriodOf(t);
+  s.period = period;
   if (!s.period && (lo.per_annum || (hi && hi->per_annum))) s.period = "YEAR";
 
   const bool has_multiplier = lo.multiplier > 1 || (hi && hi->multiplier > 1);
@@ -490,8 +565,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   // A year is no amount, also after a sign of one or two letters that is
   // an abbreviation too ("BD 2024 intern", "TL 2025": business
   // development, team lead).
-  const bool short_sign = !token.empty() && token.size() <= 2 && lo.digits_only &&
-                          std::all_of(token.begin(), token.end(), ascii::IsAlpha);
+  const bool short_sign = ShortLetterSign(token) && lo.digits_only;
   if ((token.empty() || short_sign) && !s.period && !has_multiplier && top >= 1900 && top <= 2100 && !hi) {
     return std::nullopt;
   }

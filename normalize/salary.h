@@ -39,7 +39,12 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // states another period for the amount. `country` (ISO
 // alpha-2) resolves symbols several currencies share ("$", "£", "Rs", "kr",
 // "¥": data/currency_symbols.tsv) to its money when that is one of them;
-// otherwise the first reading is taken and `currency_guessed` set. Lakh and
+// otherwise the first reading is taken and `currency_guessed` set. A
+// country's local sign in Latin letters ("VT", "KM", "TL", "Q", "R") is
+// decided only with one of the countries that write their money so, and a
+// guess otherwise; a later amount with a sign that counts goes before it,
+// and before small bare numbers ("24/7", "K-12"). "mil" is a thousand for
+// Portuguese- and Spanish-speaking countries and beside "R$". Lakh and
 // crore without a symbol are the country's rupees or taka, else INR. Non-answers
 // ("Competitive", "DOE", "Negotiable") and text without a plausible amount
 // give nullopt, as do amounts over 1e11 (no salary in any currency and

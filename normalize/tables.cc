@@ -120,6 +120,10 @@ Tables::Tables() {
   for (const auto& row : Rows("currency_symbols.tsv")) {
     auto& list = currency_symbols[std::string(Cell(row, 0))];
     for (std::string_view code : Split(Cell(row, 1), ' ')) list.emplace_back(code);
+    if (!Cell(row, 2).empty()) {
+      auto& where = currency_symbol_countries[std::string(Cell(row, 0))];
+      for (std::string_view code : Split(Cell(row, 2), ' ')) where.emplace_back(code);
+    }
   }
   for (const auto& row : Rows("employment_types.tsv")) {
     employment_phrases.emplace_back(Fold(Cell(row, 0)), std::string(Cell(row, 1)));

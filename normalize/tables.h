@@ -65,6 +65,9 @@ class Tables {
   std::map<std::pair<std::string, std::string>, RegionInfo> regions;  // (country, code) → info
   std::unordered_map<std::string, std::vector<CityInfo>> cities;      // name or alias → cities
   std::unordered_map<std::string, std::vector<std::string>> currency_symbols;  // token as written → currencies
+  // Token → the only countries whose boards write money with it (third
+  // column of currency_symbols.tsv); absent: any country's.
+  std::unordered_map<std::string, std::vector<std::string>> currency_symbol_countries;
   std::unordered_set<std::string> currency_codes;                     // ISO 4217
   std::vector<std::pair<std::string, std::string>> employment_phrases;  // phrase → value, longest first
   PhraseMatcher employment_matcher;                                    // employment_phrases, id: index there

@@ -137,8 +137,7 @@ void ReadSalary(const json::value* salary, Posting& p) {
   const json::object* amounts = q != nullptr && holds_amounts(*q) ? q : nullptr;
   if (amounts == nullptr && (Get(s, "minValue") || Get(s, "maxValue"))) amounts = &s;
   if (amounts != nullptr) {
-    p.salary_min = Number(Get(*amounts, "minValue"));
-    p.salary_max = Number(Get(*amounts, "maxValue"));
+    ReadBounds(Get(*amounts, "minValue"), Get(*amounts, "maxValue"), p.salary_min, p.salary_max);
     if (auto single = Number(Get(*amounts, "value")); single && !p.salary_min && !p.salary_max) {
       p.salary_min = p.salary_max = single;
     }

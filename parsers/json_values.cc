@@ -70,6 +70,25 @@ std::optional<double> Number(const json::value* v) {
   return std::nullopt;
 }
 
+void ReadBounds(const json::value* lo, const json::value* hi, std::optional<double>& min,
+                std::optional<double>& max) {
+  min = Number(lo);
+  max = Number(hi);
+  auto other = [](const json::value* v) -> std::optional<double> {
+    v = First(v);
+    return v != nullptr && v->is_string() ? OtherDecimalReading(v->get_string()) : std::nullopt;
+  };
+  const std::optional<double> lo_other = other(lo), hi_other = other(hi);
+  auto nearer = [](std::optional<double>& value, double alternative, double beside) {
+    if (!value || beside <= 0 || alternative <= 0 || *value <= 0) return;
+    const double grouped = std::abs(std::log(*value / beside));
+    const double decimal = std::abs(std::log(alternative / beside));
+    if (decimal < grouped) value = alternative;
+  };
+  if (lo_other && !hi_other && max) nearer(min, *lo_other, *max);
+  if (hi_other && !lo_other && min) nearer(max, *hi_other, *min);
+}
+
 bool HasType(const json::object& o, std::string_view type) {
   const json::value* t = Get(o, "@type");
   if (t == nullptr) return false;

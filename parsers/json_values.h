@@ -28,6 +28,15 @@ std::optional<std::string> Text(const boost::json::value* v);
 // amounts ("130,000", "4.000,50", "-5"); nullopt otherwise.
 std::optional<double> Number(const boost::json::value* v);
 
+// The two bounds of one amount range ("minValue", "maxValue"), each as
+// Number reads it, except that a bound written as a string that reads two
+// ways ("12.500": 12500 or 12.5, model/decimal.h OtherDecimalReading) takes
+// the reading nearer (by ratio) to the other bound when that one reads one
+// way only ("12.500" beside 15 is 12.5; beside 15000, 12500). Alone, or
+// beside another such string, the grouped reading stands (de "12.500").
+void ReadBounds(const boost::json::value* lo, const boost::json::value* hi, std::optional<double>& min,
+                std::optional<double>& max);
+
 // True when "@type" names `type` ("JobPosting", "schema:JobPosting",
 // "http://schema.org/JobPosting", or an array holding one of them).
 bool HasType(const boost::json::object& o, std::string_view type);

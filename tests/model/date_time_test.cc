@@ -258,6 +258,41 @@ TEST(DateTimeTest, RelativeDatesAgainstTheFetchTime) {
   EXPECT_TRUE(ParseRelativeDate("5h ago", Clock::time_point(now))->has_time);
 }
 
+TEST(DateTimeTest, PhrasesOfTheFutureAreAheadOfTheFetchTime) {
+  // A closing date written as "Expires in 5d" or "Closes in 3 days" was
+  // read as that long ago, so a live posting was stored as expired.
+  const auto now = std::chrono::sys_days(std::chrono::year{2026} / 11 / 28) + std::chrono::hours(12);
+  auto read = [&](std::string_view text) {
+    auto t = ParseRelativeDate(text, Clock::time_point(now));
+    return t ? FormatDateTime(*t) : "none";
+  };
+  const Case cases[] = {
+      {"Expires in 5d", "2026-12-03"},        {"in 2 days", "2026-11-30"},
+      {"Closes in 3 days", "2026-12-01"},     {"2 days left", "2026-11-30"},
+      {"5 days to go", "2026-12-03"},         {"Apply within 5 days", "2026-12-03"},
+      {"in a week", "2026-12-05"},            {"in 5h", "2026-11-28T17:00:00Z"},
+      {"in 3 Tagen", "2026-12-01"},           {"noch 3 Tage", "2026-12-01"},
+      {"dans 2 jours", "2026-11-30"},         {"Posted 3 days ago in Berlin", "2026-11-25"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, ACompactFormIsTheWholeFieldNotAWord) {
+  // "3D printing" was three days ago; a compact "<n><unit>" is a date only
+  // alone or among the words of a relative date.
+  const auto now = std::chrono::sys_days(std::chrono::year{2026} / 11 / 28) + std::chrono::hours(12);
+  auto read = [&](std::string_view text) {
+    auto t = ParseRelativeDate(text, Clock::time_point(now));
+    return t ? FormatDateTime(*t) : "none";
+  };
+  const Case cases[] = {
+      {"3D printing", "none"},     {"5G rollout 2d", "none"},  {"2d", "2026-11-26"},
+      {"2d ago", "2026-11-26"},    {"Posted 2mo ago", "2026-09-29"},
+      {"Posted by Jane, 2 hours ago", "2026-11-28T10:00:00Z"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(read(c.text), c.expected) << c.text;
+}
+
 TEST(DateTimeTest, EpochNumbersFromJson) {
   // Seconds or milliseconds told apart by size, as in text; past 2200 is no date.
   auto text = [](double v) {

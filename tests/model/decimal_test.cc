@@ -32,6 +32,28 @@ TEST(DecimalTest, GroupingAndDecimalSeparatorsOfEveryConvention) {
   }
 }
 
+TEST(DecimalTest, ALeadingZeroIsNoGroup) {
+  // A group separator follows a first group of a number of at least a
+  // thousand (UTS #35 Part 3 §2.3); "0.500" is a half, never 500.
+  const std::pair<std::string_view, double> cases[] = {
+      {"0.500", 0.5}, {"0,500", 0.5}, {"0.125", 0.125}, {"0,750", 0.75}, {"00.500", 0.5},
+  };
+  for (const auto& [text, value] : cases) {
+    auto v = ParseDecimal(text);
+    ASSERT_TRUE(v) << text;
+    EXPECT_DOUBLE_EQ(*v, value) << text;
+  }
+}
+
+TEST(DecimalTest, TheOtherReadingOfALoneSeparator) {
+  EXPECT_EQ(OtherDecimalReading("12.500"), 12.5);
+  EXPECT_EQ(OtherDecimalReading("1,250"), 1.25);
+  EXPECT_EQ(OtherDecimalReading(" 999.999 "), 999.999);
+  for (std::string_view text : {"0.500", "1234.500", "12.50", "1.234.567", "1.234,56", "12500", "12.5000", "a.500"}) {
+    EXPECT_EQ(OtherDecimalReading(text), std::nullopt) << text;
+  }
+}
+
 TEST(DecimalTest, ReadsAsFarAsTheNumberGoes) {
   std::size_t end = 0;
   EXPECT_EQ(ReadDecimal("€4.000,50 - €5.000", 3, end), 4000.5);

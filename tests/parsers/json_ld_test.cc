@@ -143,6 +143,31 @@ TEST(JsonLdTest, SalaryShapes) {
   }
 }
 
+TEST(JsonLdTest, StringAmountsThatReadTwoWaysTakeTheOtherBoundsSize) {
+  // "0.500" is a half (a first group of zeros groups nothing); "12.500" is
+  // 12.5 beside a bound of 15 and 12500 beside 15000; alone it keeps the
+  // grouped reading (de "12.500", model/decimal.h).
+  struct Case {
+    const char* salary;
+    std::optional<double> min, max;
+  } cases[] = {
+      {R"({"currency":"EUR","minValue":"0.500"})", 0.5, std::nullopt},
+      {R"({"currency":"USD","minValue":"12.500","maxValue":15})", 12.5, 15},
+      {R"({"currency":"USD","minValue":"12.500","maxValue":"15.75"})", 12.5, 15.75},
+      {R"({"currency":"EUR","minValue":"12.500","maxValue":"15000"})", 12500, 15000},
+      {R"({"currency":"EUR","minValue":10,"maxValue":"12.500"})", 10, 12.5},
+      {R"({"currency":"EUR","minValue":"12.500","maxValue":"15.000"})", 12500, 15000},
+      {R"({"currency":"EUR","minValue":"12.500"})", 12500, std::nullopt},
+  };
+  for (const auto& c : cases) {
+    auto out = Extract(Script(std::string(R"({"@type":"JobPosting","title":"A","baseSalary":)") +
+                              c.salary + "}"));
+    ASSERT_EQ(out.postings.size(), 1u) << c.salary;
+    EXPECT_EQ(out.postings[0].salary_min, c.min) << c.salary;
+    EXPECT_EQ(out.postings[0].salary_max, c.max) << c.salary;
+  }
+}
+
 // Relative URLs in JSON-LD resolve against the page's <base href> (JSON-LD
 // 1.1 §7.3: the HTML document's base URL), as the page's links do; a page
 // without one resolves against its own URL.
