@@ -66,6 +66,11 @@ std::optional<std::string> Area(std::string_view part) {
   return std::nullopt;
 }
 
+// Whether `hint` is a country (the posting's or board's stated country).
+bool StatedCountry(std::string_view hint) {
+  return hint.size() == 2 && Tables::Get().countries.contains(std::string(hint));
+}
+
 const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
@@ -442,9 +447,12 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
       for (const std::string& p : parts) {
         const CityInfo* city = City(p, "", "", hint);
-        Place place{.city = city->name,
-                    .region = city->region.empty() ? std::nullopt : std::optional(city->region),
-                    .country = city->country};
+        // As for one city below: a city the table knows only elsewhere is a town of the stated country.
+        Place place = StatedCountry(hint) && city->country != hint
+                          ? Place{.city = p, .country = std::string(hint)}
+                          : Place{.city = city->name,
+                                  .region = city->region.empty() ? std::nullopt : std::optional(city->region),
+                                  .country = city->country};
         if (std::find(out.places.begin(), out.places.end(), place) == out.places.end()) out.places.push_back(place);
       }
       continue;
@@ -586,7 +594,15 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     // What is left before them: the city first ("Guimarães, Braga": the town, then its district).
     if (!rest.empty()) {
       const std::string& name = rest.front();
-      if (const CityInfo* city = City(name, country, region, hint)) {
+      const CityInfo* city = City(name, country, region, hint);
+      // A city named with no country or region the text states takes the
+      // country the posting or board states, when the table does not know
+      // the name there: "Florence" on a US board is a US town (Florence, SC),
+      // not Florence, Italy. The table decides only with no country stated.
+      if (city != nullptr && country.empty() && region.empty() && StatedCountry(hint) && city->country != hint) {
+        city = nullptr;
+      }
+      if (city != nullptr) {
         place.city = city->name;
         if (country.empty()) country = city->country;
         if (region.empty() && !city->region.empty() && city->country == country) region = city->region;

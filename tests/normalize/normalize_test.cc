@@ -779,6 +779,58 @@ TEST(LocationTest, ANameOfACountryAndOfARegionOrOfTwoCountriesIsReadByTheCity) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
 
+TEST(LocationTest, ABareCityTakesTheStatedCountryTheTableDoesNotKnowItIn) {
+  // Hostile test of the place qualifiers (review 11): Lever postings with
+  // "country":"US" and location "Florence" / "Venice" became IT, and
+  // "Córdoba" on a Mexican board AR: a bare city the table knows only in
+  // another country overrode the stated country. A city with no qualifier
+  // takes the stated country (Florence, SC; Córdoba, Veracruz); the table
+  // decides only a qualifier's reading, or a city with no country stated.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Florence", "US", "Florence||US"},
+      {"Venice", "US", "Venice||US"},
+      {"Verona", "US", "Verona||US"},
+      {"Genoa", "US", "Genoa||US"},
+      {"Parma", "US", "Parma||US"},
+      {"Bologna", "US", "Bologna||US"},
+      {"Palermo", "US", "Palermo||US"},
+      {"Modena", "US", "Modena||US"},
+      {"Naples", "US", "Naples||US"},
+      {"Córdoba", "MX", "Córdoba||MX"},
+      {"Arlon", "US", "Arlon||US"},
+      {"Florence, Venice", "US", "Florence||US; Venice||US"},
+      // Known in the stated country: the table's name and region.
+      {"Córdoba", "ES", "Córdoba|AN|ES"},
+      {"Florence", "IT", "Florence|FI|IT"},
+      {"Portland", "US", "Portland|OR|US"},
+      // No country stated: the table decides.
+      {"Florence", "", "Florence|FI|IT"},
+      {"Córdoba", "", "Córdoba|X|AR"},
+      // A qualifier the text writes still decides.
+      {"Florence, Italy", "US", "Florence|FI|IT"},
+      {"Florence, AL", "US", "Florence|AL|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(NormalizePostingTest, ThePostingsStatedCountryIsNotOverriddenByABareCity) {
+  // Lever (review 11, /tmp/r23/ad/lv1.json): "country":"US", location "Florence".
+  for (const char* city : {"Florence", "Venice", "Naples"}) {
+    Posting p;
+    p.title = "Nurse";
+    p.location = city;
+    p.country_raw = "US";
+    NormalizePosting(p, {.fetched_at = kFetched});
+    EXPECT_EQ(p.country, "US") << city;
+    EXPECT_EQ(p.city, city);
+  }
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
