@@ -554,9 +554,11 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         // A region that names its own country too ("Perth, Scotland"): the
         // country, and the region it says, unless the city is known there
         // in another region ("Mexico City, Mexico": the city, not the state
-        // of México).
+        // of México). A region of that country written before it is the
+        // region ("Guadalajara, Jalisco, Mexico": JAL, not MEX; "Puebla,
+        // Mexico": the state or city of Puebla).
         if (holders != nullptr && rest.size() >= 2 &&
-            std::find(holders->begin(), holders->end(), *code) != holders->end()) {
+            std::find(holders->begin(), holders->end(), *code) != holders->end() && !Region(city_part, *code)) {
           const std::string& named = t.region_by_name.at({*code, folded});
           if (CityAgreement(city_part, *code, named, hint) != Agreement::kCityElsewhere) region = named;
         }

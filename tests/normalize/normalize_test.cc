@@ -831,6 +831,34 @@ TEST(NormalizePostingTest, ThePostingsStatedCountryIsNotOverriddenByABareCity) {
   }
 }
 
+TEST(LocationTest, ARegionWrittenBeforeACountryThatNamesARegionTooIsKept) {
+  // Hostile test of the place qualifiers (review 11): "Guadalajara, Jalisco,
+  // Mexico" stored the state of México (MEX): the country name is also a
+  // state's, and that reading replaced the state written before it.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Guadalajara, Jalisco, Mexico", "Guadalajara|JAL|MX"},
+      {"Zapopan, Jalisco, Mexico", "Zapopan|JAL|MX"},
+      {"Monterrey, Nuevo León, Mexico", "Monterrey|NLE|MX"},
+      {"Tijuana, Baja California, Mexico", "Tijuana|BCN|MX"},
+      {"Querétaro, Querétaro, Mexico", "Querétaro|QUE|MX"},
+      {"Cancún, Quintana Roo, México", "Cancún|ROO|MX"},
+      {"Smalltown, Jalisco, Mexico", "Smalltown|JAL|MX"},
+      {"Córdoba, Veracruz, Mexico", "Córdoba|VER|MX"},
+      {"Puebla, Mexico", "Puebla|PUE|MX"},
+      {"Jalisco, Mexico", "|JAL|MX"},
+      // The country's own region reading stays where nothing else is written.
+      {"Toluca, Mexico", "Toluca|MEX|MX"},
+      {"Mexico City, Mexico", "Mexico City|CMX|MX"},
+      {"Perth, Scotland", "Perth|SCT|GB"},
+      {"Edinburgh, Scotland, UK", "Edinburgh|SCT|GB"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
