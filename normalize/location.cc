@@ -538,9 +538,14 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
           case Agreement::kCityElsewhere:
           case Agreement::kBoardCountry: as_region = !city_in_country && h.country != *code; break;
           case Agreement::kDefault:
-            // A US state code after an unknown town, unless the board is in the country the code names.
-            as_region = h.country == "US" && rest.size() == 2 && IsUpperCode(rest.back(), 2) && !city_in_country &&
-                        hint != *code;
+            // A US state after an unknown town, unless the board is in the
+            // country the name or code names: "Alpharetta, Georgia" is a
+            // town of the US state, as US postings far outnumber Georgian
+            // ones and Georgia's cities are in the table ("Tbilisi,
+            // Georgia": GE); a territory that is its own ISO 3166-1 country
+            // ("Ponce, Puerto Rico") stays that country.
+            as_region = h.country == "US" && rest.size() == 2 && !city_in_country && hint != *code &&
+                        (IsUpperCode(rest.back(), 2) || !t.region_by_name.contains({"US", Fold(*code)}));
             break;
           case Agreement::kNone: break;
         }

@@ -859,6 +859,36 @@ TEST(LocationTest, ARegionWrittenBeforeACountryThatNamesARegionTooIsKept) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, AnUnknownTownBeforeGeorgiaIsInTheUsStateUnlessTheBoardIsGeorgian) {
+  // Hostile test of the place qualifiers (review 11, README field case 05's
+  // kind): "Alpharetta, Georgia", "Athens, Georgia" read as the country
+  // Georgia; only towns in the table got the US state. An unknown town
+  // before "Georgia" is in the US state (US postings far outnumber Georgian
+  // ones), unless the board is Georgian; Georgia's cities are known.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Alpharetta, Georgia", "", "Alpharetta|GA|US"},
+      {"Marietta, Georgia", "", "Marietta|GA|US"},
+      {"Roswell, Georgia", "", "Roswell|GA|US"},
+      {"Kennesaw, Georgia", "", "Kennesaw|GA|US"},
+      {"Athens, Georgia", "", "Athens|GA|US"},
+      {"Augusta, Georgia", "", "Augusta|GA|US"},
+      {"Alpharetta, Georgia", "US", "Alpharetta|GA|US"},
+      {"Alpharetta, Georgia", "DE", "Alpharetta|GA|US"},
+      {"Alpharetta, Georgia", "GE", "Alpharetta||GE"},
+      {"Tbilisi, Georgia", "", "Tbilisi||GE"},
+      {"Batumi, Georgia", "", "Batumi||GE"},
+      {"Kutaisi, Georgia", "US", "Kutaisi||GE"},
+      {"Georgia", "", "||GE"},
+      {"Ponce, Puerto Rico", "", "Ponce||PR"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
