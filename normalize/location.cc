@@ -256,6 +256,11 @@ bool QualifiesLast(const std::string& previous, const std::string& next, std::st
   std::string folded;
   const std::optional<std::string> code = CountryCode(next);
   if (code) {
+    // Two country names with no city before them are two countries
+    // ("Luxembourg / Belgium", "Moldova / Romania"), though the first names
+    // a region of the second; only a US state is read so ("Georgia / USA"),
+    // as US postings far outnumber any other country's.
+    if (comma == std::string::npos && *code != "US" && CountryCode(last)) return false;
     if (const auto* holders = RegionHolders(last, folded, comma != std::string::npos);
         holders != nullptr && std::find(holders->begin(), holders->end(), *code) != holders->end()) {
       return true;
@@ -459,8 +464,10 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     }
     // "USA, Canada", "Americas, Europe, Israel": several countries (and areas), each its own.
     // Two-letter codes count as countries here unless they are US states too ("CA", "DE").
-    // "Georgia, USA" is one place: a part that is a region of a country
-    // named after it is no country of its own.
+    // "Georgia, USA" is one place: a part that is a US state, with the US
+    // named after it, is no country of its own. Other country names that
+    // are also a region of a later country stay countries ("Moldova,
+    // Romania": MD and RO; "Iasi, Moldova" with a city is Romanian).
     // One pass from the right, so a field of many parts stays linear.
     const auto region_of_later = [&parts] {
       std::set<std::string> later;
@@ -468,7 +475,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         std::string folded;
         if (const auto* holders = RegionHolders(parts[i], folded)) {
           for (const std::string& h : *holders) {
-            if (later.contains(h)) return true;
+            if (h == "US" && later.contains(h)) return true;
           }
         }
         if (auto named = CountryCode(parts[i])) later.insert(*named);
