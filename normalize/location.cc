@@ -121,7 +121,14 @@ Agreement CityAgreement(std::string_view city, const std::string& country, const
                         std::string_view hint) {
   if (city.empty()) return Agreement::kNone;
   const CityInfo* c = City(city, country, region, hint);
-  if (c == nullptr) return Agreement::kNone;
+  if (c == nullptr) {
+    // A town the table lacks, named as the region is ("Lecco, LC": Italian
+    // provinces are named after their chief towns) is in that region.
+    const Tables& t = Tables::Get();
+    const auto named = t.region_by_name.find({country, Fold(city)});
+    return !region.empty() && named != t.region_by_name.end() && named->second == region ? Agreement::kCityAndRegion
+                                                                                          : Agreement::kNone;
+  }
   if (region.empty() || c->region.empty()) return Agreement::kCity;
   return c->region == region ? Agreement::kCityAndRegion : Agreement::kCityElsewhere;
 }

@@ -917,6 +917,67 @@ TEST(LocationTest, TwoCountryNamesWithNoCityBeforeThemAreTwoCountries) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, ATownBeforeACodeOfACountryAndARegionIsReadByItsNameThenTheBoard) {
+  // Hostile test of the place qualifiers (review 11): towns the table lacks
+  // went to the country or US state the code names: "Lecco, LC" Saint
+  // Lucia, "Moncalieri, TO" Tonga, "Assago, MI" Michigan, "Belém, PA"
+  // Pennsylvania, "Porto Velho, RO" Romania. A town named as the region is
+  // (Italian provinces after their chief towns) is in it; else the board's
+  // or posting's country decides; with none stated the code's first reading
+  // stays.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Lecco, LC", "", "Lecco|LC|IT"},
+      {"Cremona, CR", "", "Cremona|CR|IT"},
+      {"Treviso, TV", "", "Treviso|TV|IT"},
+      {"Novara, NO", "", "Novara|NO|IT"},
+      {"Asti, AT", "", "Asti|AT|IT"},
+      {"Como, CO", "", "Como|CO|IT"},
+      {"Moncalieri, TO", "IT", "Moncalieri|TO|IT"},
+      {"Pozzuoli, NA", "IT", "Pozzuoli|NA|IT"},
+      {"Assago, MI", "IT", "Assago|MI|IT"},
+      {"Lecco, LC", "IT", "Lecco|LC|IT"},
+      {"Belém, PA", "BR", "Belém|PA|BR"},
+      {"Porto Velho, RO", "BR", "Porto Velho|RO|BR"},
+      {"Aracaju, SE", "BR", "Aracaju|SE|BR"},
+      {"Palmas, TO", "BR", "Palmas|TO|BR"},
+      // Nothing stated: the code's first reading.
+      {"Moncalieri, TO", "", "Moncalieri||TO"},
+      {"Assago, MI", "", "Assago|MI|US"},
+      {"Detroit, MI", "IT", "Detroit|MI|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(NormalizePostingTest, TheBoardsOrPostingsCountryDecidesACodeAfterAnUnknownTown) {
+  struct Case {
+    const char* location;
+    const char* stated;  // the posting's own country, or null
+    const char* board;
+    const char* country;
+    const char* region;
+  };
+  const Case kCases[] = {
+      {"Moncalieri, TO", nullptr, "IT", "IT", "TO"},
+      {"Moncalieri, TO", "IT", "", "IT", "TO"},
+      {"Belém, PA", "Brazil", "US", "BR", "PA"},
+      {"Assago, MI", nullptr, "", "US", "MI"},
+  };
+  for (const Case& k : kCases) {
+    Posting p;
+    p.title = "Developer";
+    p.location = k.location;
+    if (k.stated) p.country_raw = k.stated;
+    NormalizePosting(p, {.fetched_at = kFetched, .country = k.board});
+    EXPECT_EQ(p.country, k.country) << k.location;
+    EXPECT_EQ(p.region, k.region) << k.location;
+  }
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
