@@ -71,6 +71,18 @@ bool StatedCountry(std::string_view hint) {
   return hint.size() == 2 && Tables::Get().countries.contains(std::string(hint));
 }
 
+// The region column's code: a first-level subdivision. Italian province
+// sigle decide readings ("Torino, TO") but are stored as their region
+// (IT-21 Piemonte), so `region` is one level across countries.
+std::optional<std::string> FirstLevel(const std::string& country, const std::string& region) {
+  if (region.empty()) return std::nullopt;
+  const Tables& t = Tables::Get();
+  if (auto it = t.regions.find({country, region}); it != t.regions.end() && !it->second.parent.empty()) {
+    return it->second.parent;
+  }
+  return region;
+}
+
 const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
@@ -130,7 +142,9 @@ Agreement CityAgreement(std::string_view city, const std::string& country, const
                                                                                           : Agreement::kNone;
   }
   if (region.empty() || c->region.empty()) return Agreement::kCity;
-  return c->region == region ? Agreement::kCityAndRegion : Agreement::kCityElsewhere;
+  // A city of a province agrees with the region the province is in ("Milano, Lombardia").
+  return c->region == region || FirstLevel(country, c->region) == region ? Agreement::kCityAndRegion
+                                                                         : Agreement::kCityElsewhere;
 }
 
 Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& folded, std::string_view city,
@@ -463,7 +477,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         Place place = StatedCountry(hint) && city->country != hint
                           ? Place{.city = p, .country = std::string(hint)}
                           : Place{.city = city->name,
-                                  .region = city->region.empty() ? std::nullopt : std::optional(city->region),
+                                  .region = FirstLevel(city->country, city->region),
                                   .country = city->country};
         if (std::find(out.places.begin(), out.places.end(), place) == out.places.end()) out.places.push_back(place);
       }
@@ -526,8 +540,10 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       const std::string city_part = rest.size() >= 2 ? rest[rest.size() - 2] : std::string();
       const Tables& t = Tables::Get();
       auto known_in = [&](const std::string& country_code) { return !city_part.empty() && City(city_part, country_code, "", hint) != nullptr; };
-      // A name two countries have ("Congo": CG and CD): the one the city is known in.
-      const bool shared_name = !city_part.empty() && t.shared_name_defaults.contains(*code);
+      // A name two countries have ("Congo": CG and CD): the one the city is
+      // known in, else the posting's or board's country ("Goma, Congo" on a
+      // DRC board: CD), else the table's first.
+      const bool shared_name = t.shared_name_defaults.contains(*code);
       bool city_in_country = shared_name && known_in(*code);
       if (shared_name && !city_in_country) {
         if (auto shared = t.shared_country_names.find(Fold(rest.back())); shared != t.shared_country_names.end()) {
@@ -537,6 +553,10 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
               city_in_country = true;
               break;
             }
+          }
+          if (!city_in_country && *code != hint &&
+              std::find(shared->second.begin(), shared->second.end(), hint) != shared->second.end()) {
+            code = std::string(hint);
           }
         }
       }
@@ -633,7 +653,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     }
     if (country.empty() && !hint.empty() && place.city) country = hint;
     if (!country.empty()) place.country = country;
-    if (!region.empty()) place.region = region;
+    if (!region.empty()) place.region = country.empty() ? std::optional(region) : FirstLevel(country, region);
     if (!place.city && !place.region && place.country) scope.push_back(*place.country);
     if ((place.city || place.region || place.country) &&
         std::find(out.places.begin(), out.places.end(), place) == out.places.end()) {

@@ -33,7 +33,9 @@ struct LocationResult {
 // the one the city is known in ("Kinshasa, Congo": CD). A reading whose
 // country knows the city only in another region is the weakest ("Florence,
 // AL": Alabama, as Florence is in IT-FI, not IT-AL). Second-level codes
-// (Italian province sigle) are read only after a city. `country_hint` (ISO
+// (Italian province sigle) are read only after a city; a place's region is
+// always a first-level subdivision (ISO 3166-2), so a province is given as
+// the region it is in ("Torino, TO": IT-21 Piemonte). `country_hint` (ISO
 // alpha-2: the posting's or board's stated country) breaks the remaining
 // ties and fills a country the text leaves out: a city written with no
 // country or region after it is in that country even when the table knows

@@ -668,25 +668,25 @@ TEST(LocationTest, AnItalianProvinceSiglaAfterACityIsReadByTheCity) {
     const char* places;
   };
   const Case kCases[] = {
-      {"Torino, TO", "", "Turin|TO|IT"},
-      {"Napoli, NA", "", "Naples|NA|IT"},
-      {"Genova, GE", "", "Genoa|GE|IT"},
-      {"Milano, MI", "", "Milan|MI|IT"},
-      {"Bari, BA", "", "Bari|BA|IT"},
-      {"Firenze, FI", "", "Florence|FI|IT"},
-      {"Trento, TN", "", "Trento|TN|IT"},
-      {"Torino TO", "", "Turin|TO|IT"},
-      {"Torino, TO, Italy", "", "Turin|TO|IT"},
-      {"Rho, Milano, Italy", "", "Rho|MI|IT"},
-      {"Torino, Milano", "", "Turin|TO|IT; Milan|MI|IT"},
-      {"Milan, Italy", "", "Milan|MI|IT"},
+      {"Torino, TO", "", "Turin|21|IT"},
+      {"Napoli, NA", "", "Naples|72|IT"},
+      {"Genova, GE", "", "Genoa|42|IT"},
+      {"Milano, MI", "", "Milan|25|IT"},
+      {"Bari, BA", "", "Bari|75|IT"},
+      {"Firenze, FI", "", "Florence|52|IT"},
+      {"Trento, TN", "", "Trento|32|IT"},
+      {"Torino TO", "", "Turin|21|IT"},
+      {"Torino, TO, Italy", "", "Turin|21|IT"},
+      {"Rho, Milano, Italy", "", "Rho|25|IT"},
+      {"Torino, Milano", "", "Turin|21|IT; Milan|25|IT"},
+      {"Milan, Italy", "", "Milan|25|IT"},
       // The other readings of the same codes.
       {"Florence, AL", "", "Florence|AL|US"},
       {"Florence, AL", "IT", "Florence|AL|US"},
-      {"Florence, Italy", "", "Florence|FI|IT"},
-      {"Alessandria, AL", "", "Alessandria|AL|IT"},
+      {"Florence, Italy", "", "Florence|52|IT"},
+      {"Alessandria, AL", "", "Alessandria|21|IT"},
       {"Venice, CA", "", "Venice|CA|US"},
-      {"Cagliari, CA", "", "Cagliari|CA|IT"},
+      {"Cagliari, CA", "", "Cagliari|88|IT"},
       {"Detroit, MI", "", "Detroit|MI|US"},
       {"Nashville, TN", "", "Nashville|TN|US"},
       {"Portland, ME", "", "Portland|ME|US"},
@@ -696,9 +696,9 @@ TEST(LocationTest, AnItalianProvinceSiglaAfterACityIsReadByTheCity) {
       {"Sarajevo, BA", "", "Sarajevo||BA"},
       {"Salvador, BA", "", "Salvador|BA|BR"},
       {"Sesto San Giovanni, MI", "", "Sesto San Giovanni|MI|US"},
-      {"Sesto San Giovanni, MI", "IT", "Sesto San Giovanni|MI|IT"},
+      {"Sesto San Giovanni, MI", "IT", "Sesto San Giovanni|25|IT"},
       {"Smallville, TO", "", "Smallville||TO"},
-      {"Smallville, TO", "IT", "Smallville|TO|IT"},
+      {"Smallville, TO", "IT", "Smallville|21|IT"},
       {"TO", "", "||TO"},
       {"CA", "IT", "||CA"},
       {"CH, IT", "", "||CH; ||IT"},
@@ -706,7 +706,7 @@ TEST(LocationTest, AnItalianProvinceSiglaAfterACityIsReadByTheCity) {
       // A code only read after a city takes no code from the one country
       // that reads it alone ("SP": São Paulo, and La Spezia).
       {"Smalltown, SP", "", "Smalltown|SP|BR"},
-      {"Smalltown, RM", "", "Smalltown|RM|IT"},
+      {"Smalltown, RM", "", "Smalltown|62|IT"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
@@ -806,13 +806,13 @@ TEST(LocationTest, ABareCityTakesTheStatedCountryTheTableDoesNotKnowItIn) {
       {"Florence, Venice", "US", "Florence||US; Venice||US"},
       // Known in the stated country: the table's name and region.
       {"Córdoba", "ES", "Córdoba|AN|ES"},
-      {"Florence", "IT", "Florence|FI|IT"},
+      {"Florence", "IT", "Florence|52|IT"},
       {"Portland", "US", "Portland|OR|US"},
       // No country stated: the table decides.
-      {"Florence", "", "Florence|FI|IT"},
+      {"Florence", "", "Florence|52|IT"},
       {"Córdoba", "", "Córdoba|X|AR"},
       // A qualifier the text writes still decides.
-      {"Florence, Italy", "US", "Florence|FI|IT"},
+      {"Florence, Italy", "US", "Florence|52|IT"},
       {"Florence, AL", "US", "Florence|AL|US"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
@@ -931,16 +931,16 @@ TEST(LocationTest, ATownBeforeACodeOfACountryAndARegionIsReadByItsNameThenTheBoa
     const char* places;
   };
   const Case kCases[] = {
-      {"Lecco, LC", "", "Lecco|LC|IT"},
-      {"Cremona, CR", "", "Cremona|CR|IT"},
-      {"Treviso, TV", "", "Treviso|TV|IT"},
-      {"Novara, NO", "", "Novara|NO|IT"},
-      {"Asti, AT", "", "Asti|AT|IT"},
-      {"Como, CO", "", "Como|CO|IT"},
-      {"Moncalieri, TO", "IT", "Moncalieri|TO|IT"},
-      {"Pozzuoli, NA", "IT", "Pozzuoli|NA|IT"},
-      {"Assago, MI", "IT", "Assago|MI|IT"},
-      {"Lecco, LC", "IT", "Lecco|LC|IT"},
+      {"Lecco, LC", "", "Lecco|25|IT"},
+      {"Cremona, CR", "", "Cremona|25|IT"},
+      {"Treviso, TV", "", "Treviso|34|IT"},
+      {"Novara, NO", "", "Novara|21|IT"},
+      {"Asti, AT", "", "Asti|21|IT"},
+      {"Como, CO", "", "Como|25|IT"},
+      {"Moncalieri, TO", "IT", "Moncalieri|21|IT"},
+      {"Pozzuoli, NA", "IT", "Pozzuoli|72|IT"},
+      {"Assago, MI", "IT", "Assago|25|IT"},
+      {"Lecco, LC", "IT", "Lecco|25|IT"},
       {"Belém, PA", "BR", "Belém|PA|BR"},
       {"Porto Velho, RO", "BR", "Porto Velho|RO|BR"},
       {"Aracaju, SE", "BR", "Aracaju|SE|BR"},
@@ -962,8 +962,8 @@ TEST(NormalizePostingTest, TheBoardsOrPostingsCountryDecidesACodeAfterAnUnknownT
     const char* region;
   };
   const Case kCases[] = {
-      {"Moncalieri, TO", nullptr, "IT", "IT", "TO"},
-      {"Moncalieri, TO", "IT", "", "IT", "TO"},
+      {"Moncalieri, TO", nullptr, "IT", "IT", "21"},
+      {"Moncalieri, TO", "IT", "", "IT", "21"},
       {"Belém, PA", "Brazil", "US", "BR", "PA"},
       {"Assago, MI", nullptr, "", "US", "MI"},
   };
@@ -976,6 +976,52 @@ TEST(NormalizePostingTest, TheBoardsOrPostingsCountryDecidesACodeAfterAnUnknownT
     EXPECT_EQ(p.country, k.country) << k.location;
     EXPECT_EQ(p.region, k.region) << k.location;
   }
+}
+
+TEST(LocationTest, TheRegionColumnHoldsTheFirstLevelSubdivisionAndAWrittenRegionWins) {
+  // Hostile test of the place qualifiers (review 11): Italian places stored
+  // the province sigla ("Milan, Italy": MI) where other countries store the
+  // first-level subdivision (ES-CT, DE-BE), and a region the text wrote was
+  // replaced ("Milano, Lombardia": MI). `region` holds the first level of
+  // ISO 3166-2 everywhere (IT-25 Lombardia); a province decides the reading
+  // and is stored as its region.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Milan, Italy", "Milan|25|IT"},
+      {"Milano, Lombardia", "Milan|25|IT"},
+      {"Milan, Lombardy", "Milan|25|IT"},
+      {"Roma, Lazio, Italia", "Rome|62|IT"},
+      {"Torino, Piemonte", "Turin|21|IT"},
+      {"Torino, TO", "Turin|21|IT"},
+      {"Lombardia", "|25|IT"},
+      {"Tuscany, Italy", "|52|IT"},
+      {"Bolzano, BZ", "Bolzano|32|IT"},
+      {"Barcelona, Spain", "Barcelona|CT|ES"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, ACountryNameTwoCountriesHaveIsTheBoardsWhenNoCityDecides) {
+  // Hostile test of the place qualifiers (review 11): "Congo" and "Goma,
+  // Congo" on a DRC board read as the Republic of the Congo (CG).
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Congo", "CD", "||CD"},
+      {"Goma, Congo", "CD", "Goma||CD"},
+      {"Korea", "KP", "||KP"},
+      {"Congo", "", "||CG"},
+      {"Congo", "US", "||CG"},
+      {"Brazzaville, Congo", "CD", "Brazzaville||CG"},
+      {"Kinshasa, Congo", "", "Kinshasa||CD"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
 
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
