@@ -66,6 +66,23 @@ std::optional<std::string> Area(std::string_view part) {
   return std::nullopt;
 }
 
+// Whether `hint` is a country (the posting's or board's stated country).
+bool StatedCountry(std::string_view hint) {
+  return hint.size() == 2 && Tables::Get().countries.contains(std::string(hint));
+}
+
+// The region column's code: a first-level subdivision. Italian province
+// sigle decide readings ("Torino, TO") but are stored as their region
+// (IT-21 Piemonte), so `region` is one level across countries.
+std::optional<std::string> FirstLevel(const std::string& country, const std::string& region) {
+  if (region.empty()) return std::nullopt;
+  const Tables& t = Tables::Get();
+  if (auto it = t.regions.find({country, region}); it != t.regions.end() && !it->second.parent.empty()) {
+    return it->second.parent;
+  }
+  return region;
+}
+
 const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
@@ -116,9 +133,18 @@ Agreement CityAgreement(std::string_view city, const std::string& country, const
                         std::string_view hint) {
   if (city.empty()) return Agreement::kNone;
   const CityInfo* c = City(city, country, region, hint);
-  if (c == nullptr) return Agreement::kNone;
+  if (c == nullptr) {
+    // A town the table lacks, named as the region is ("Lecco, LC": Italian
+    // provinces are named after their chief towns) is in that region.
+    const Tables& t = Tables::Get();
+    const auto named = t.region_by_name.find({country, Fold(city)});
+    return !region.empty() && named != t.region_by_name.end() && named->second == region ? Agreement::kCityAndRegion
+                                                                                          : Agreement::kNone;
+  }
   if (region.empty() || c->region.empty()) return Agreement::kCity;
-  return c->region == region ? Agreement::kCityAndRegion : Agreement::kCityElsewhere;
+  // A city of a province agrees with the region the province is in ("Milano, Lombardia").
+  return c->region == region || FirstLevel(country, c->region) == region ? Agreement::kCityAndRegion
+                                                                         : Agreement::kCityElsewhere;
 }
 
 Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& folded, std::string_view city,
@@ -251,6 +277,11 @@ bool QualifiesLast(const std::string& previous, const std::string& next, std::st
   std::string folded;
   const std::optional<std::string> code = CountryCode(next);
   if (code) {
+    // Two country names with no city before them are two countries
+    // ("Luxembourg / Belgium", "Moldova / Romania"), though the first names
+    // a region of the second; only a US state is read so ("Georgia / USA"),
+    // as US postings far outnumber any other country's.
+    if (comma == std::string::npos && *code != "US" && CountryCode(last)) return false;
     if (const auto* holders = RegionHolders(last, folded, comma != std::string::npos);
         holders != nullptr && std::find(holders->begin(), holders->end(), *code) != holders->end()) {
       return true;
@@ -442,17 +473,22 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
       for (const std::string& p : parts) {
         const CityInfo* city = City(p, "", "", hint);
-        Place place{.city = city->name,
-                    .region = city->region.empty() ? std::nullopt : std::optional(city->region),
-                    .country = city->country};
+        // As for one city below: a city the table knows only elsewhere is a town of the stated country.
+        Place place = StatedCountry(hint) && city->country != hint
+                          ? Place{.city = p, .country = std::string(hint)}
+                          : Place{.city = city->name,
+                                  .region = FirstLevel(city->country, city->region),
+                                  .country = city->country};
         if (std::find(out.places.begin(), out.places.end(), place) == out.places.end()) out.places.push_back(place);
       }
       continue;
     }
     // "USA, Canada", "Americas, Europe, Israel": several countries (and areas), each its own.
     // Two-letter codes count as countries here unless they are US states too ("CA", "DE").
-    // "Georgia, USA" is one place: a part that is a region of a country
-    // named after it is no country of its own.
+    // "Georgia, USA" is one place: a part that is a US state, with the US
+    // named after it, is no country of its own. Other country names that
+    // are also a region of a later country stay countries ("Moldova,
+    // Romania": MD and RO; "Iasi, Moldova" with a city is Romanian).
     // One pass from the right, so a field of many parts stays linear.
     const auto region_of_later = [&parts] {
       std::set<std::string> later;
@@ -460,7 +496,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         std::string folded;
         if (const auto* holders = RegionHolders(parts[i], folded)) {
           for (const std::string& h : *holders) {
-            if (later.contains(h)) return true;
+            if (h == "US" && later.contains(h)) return true;
           }
         }
         if (auto named = CountryCode(parts[i])) later.insert(*named);
@@ -504,8 +540,10 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       const std::string city_part = rest.size() >= 2 ? rest[rest.size() - 2] : std::string();
       const Tables& t = Tables::Get();
       auto known_in = [&](const std::string& country_code) { return !city_part.empty() && City(city_part, country_code, "", hint) != nullptr; };
-      // A name two countries have ("Congo": CG and CD): the one the city is known in.
-      const bool shared_name = !city_part.empty() && t.shared_name_defaults.contains(*code);
+      // A name two countries have ("Congo": CG and CD): the one the city is
+      // known in, else the posting's or board's country ("Goma, Congo" on a
+      // DRC board: CD), else the table's first.
+      const bool shared_name = t.shared_name_defaults.contains(*code);
       bool city_in_country = shared_name && known_in(*code);
       if (shared_name && !city_in_country) {
         if (auto shared = t.shared_country_names.find(Fold(rest.back())); shared != t.shared_country_names.end()) {
@@ -515,6 +553,10 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
               city_in_country = true;
               break;
             }
+          }
+          if (!city_in_country && *code != hint &&
+              std::find(shared->second.begin(), shared->second.end(), hint) != shared->second.end()) {
+            code = std::string(hint);
           }
         }
       }
@@ -530,9 +572,14 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
           case Agreement::kCityElsewhere:
           case Agreement::kBoardCountry: as_region = !city_in_country && h.country != *code; break;
           case Agreement::kDefault:
-            // A US state code after an unknown town, unless the board is in the country the code names.
-            as_region = h.country == "US" && rest.size() == 2 && IsUpperCode(rest.back(), 2) && !city_in_country &&
-                        hint != *code;
+            // A US state after an unknown town, unless the board is in the
+            // country the name or code names: "Alpharetta, Georgia" is a
+            // town of the US state, as US postings far outnumber Georgian
+            // ones and Georgia's cities are in the table ("Tbilisi,
+            // Georgia": GE); a territory that is its own ISO 3166-1 country
+            // ("Ponce, Puerto Rico") stays that country.
+            as_region = h.country == "US" && rest.size() == 2 && !city_in_country && hint != *code &&
+                        (IsUpperCode(rest.back(), 2) || !t.region_by_name.contains({"US", Fold(*code)}));
             break;
           case Agreement::kNone: break;
         }
@@ -546,9 +593,11 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         // A region that names its own country too ("Perth, Scotland"): the
         // country, and the region it says, unless the city is known there
         // in another region ("Mexico City, Mexico": the city, not the state
-        // of México).
+        // of México). A region of that country written before it is the
+        // region ("Guadalajara, Jalisco, Mexico": JAL, not MEX; "Puebla,
+        // Mexico": the state or city of Puebla).
         if (holders != nullptr && rest.size() >= 2 &&
-            std::find(holders->begin(), holders->end(), *code) != holders->end()) {
+            std::find(holders->begin(), holders->end(), *code) != holders->end() && !Region(city_part, *code)) {
           const std::string& named = t.region_by_name.at({*code, folded});
           if (CityAgreement(city_part, *code, named, hint) != Agreement::kCityElsewhere) region = named;
         }
@@ -586,7 +635,15 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     // What is left before them: the city first ("Guimarães, Braga": the town, then its district).
     if (!rest.empty()) {
       const std::string& name = rest.front();
-      if (const CityInfo* city = City(name, country, region, hint)) {
+      const CityInfo* city = City(name, country, region, hint);
+      // A city named with no country or region the text states takes the
+      // country the posting or board states, when the table does not know
+      // the name there: "Florence" on a US board is a US town (Florence, SC),
+      // not Florence, Italy. The table decides only with no country stated.
+      if (city != nullptr && country.empty() && region.empty() && StatedCountry(hint) && city->country != hint) {
+        city = nullptr;
+      }
+      if (city != nullptr) {
         place.city = city->name;
         if (country.empty()) country = city->country;
         if (region.empty() && !city->region.empty() && city->country == country) region = city->region;
@@ -596,7 +653,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     }
     if (country.empty() && !hint.empty() && place.city) country = hint;
     if (!country.empty()) place.country = country;
-    if (!region.empty()) place.region = region;
+    if (!region.empty()) place.region = country.empty() ? std::optional(region) : FirstLevel(country, region);
     if (!place.city && !place.region && place.country) scope.push_back(*place.country);
     if ((place.city || place.region || place.country) &&
         std::find(out.places.begin(), out.places.end(), place) == out.places.end()) {

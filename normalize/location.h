@@ -33,9 +33,14 @@ struct LocationResult {
 // the one the city is known in ("Kinshasa, Congo": CD). A reading whose
 // country knows the city only in another region is the weakest ("Florence,
 // AL": Alabama, as Florence is in IT-FI, not IT-AL). Second-level codes
-// (Italian province sigle) are read only after a city. `country_hint` (ISO
-// alpha-2: the board's country) breaks the remaining ties and fills a
-// country the text leaves out; a region name several countries have, alone
+// (Italian province sigle) are read only after a city; a place's region is
+// always a first-level subdivision (ISO 3166-2), so a province is given as
+// the region it is in ("Torino, TO": IT-21 Piemonte). `country_hint` (ISO
+// alpha-2: the posting's or board's stated country) breaks the remaining
+// ties and fills a country the text leaves out: a city written with no
+// country or region after it is in that country even when the table knows
+// the name only elsewhere ("Florence" on a US board: Florence, SC, not
+// Italy); the table's country is taken only when none is stated; a region name several countries have, alone
 // with nothing to decide it, is no city: the region without a country when
 // they share its code ("Punjab": PB), else no place ("Limburg").
 // Thread-safe: each thread keeps its recent results (a board repeats its

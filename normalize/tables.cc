@@ -87,7 +87,8 @@ Tables::Tables() {
     if (auto it = country_by_name.find(name); it != country_by_name.end()) shared_name_defaults.insert(it->second);
   }
   for (const auto& row : Rows("regions.tsv")) {
-    RegionInfo r{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2))};
+    RegionInfo r{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2)),
+                 std::string(Cell(row, 5))};
     const std::string_view read = Cell(row, 4);
     const bool alone = read != "after-city";
     auto add = [&](std::string_view name) {

@@ -26,6 +26,7 @@ struct RegionInfo {
   std::string country;  // ISO 3166-1 alpha-2
   std::string code;     // ISO 3166-2 subdivision part ("CA" of US-CA)
   std::string name;
+  std::string parent;   // a second-level subdivision's first-level one ("21" for IT-TO), else empty
 };
 
 struct CityInfo {
