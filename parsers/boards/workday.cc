@@ -60,8 +60,14 @@ void WorkdaySearch(const json::object& root, const Response& response, Extracted
   const std::int64_t offset = IntOr(request, "offset", 0);
   const std::int64_t total = IntOr(root, "total", 0);
   if (jobs == nullptr || jobs->empty()) return;
-  for (std::int64_t next = offset + limit; next < total; next += limit) {
-    request["offset"] = next;
+  // A page asks for at most kMaxFurtherPages more: a "total" of 10^15 (a
+  // hostile or broken server) must not become a billion links in memory.
+  // The crawl's follow.max_pages bounds what is fetched of them.
+  constexpr std::int64_t kMaxFurtherPages = 1000;
+  if (total <= offset) return;
+  const std::int64_t room = total - offset;  // offset + n * limit < total, without overflow
+  for (std::int64_t n = 1; n <= kMaxFurtherPages && limit <= (room - 1) / n; ++n) {
+    request["offset"] = offset + n * limit;
     request["limit"] = limit;
     out.links.push_back({.url = std::string(response.url),
                          .role = Link::Role::kListing,

@@ -332,6 +332,24 @@ TEST(BoardsTest, WorkdaySearchAsksForDetailsAndEveryFurtherPage) {
             R"({"appliedFacets":{"locations":["x"]},"limit":20,"offset":40,"searchText":"go"})");
 }
 
+TEST(BoardsTest, WorkdaySearchWithAHugeTotalAsksForABoundedNumberOfPages) {
+  // Found by fuzzing (fuzz/regressions/board_api/workday-huge-total): a
+  // "total" of 499999999999995 made a link per further page, until memory
+  // ran out. A page asks for at most 1,000 more; a limit near the largest
+  // integer asks for none rather than overflowing.
+  const std::string url = "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs";
+  const PostBody first = *BoardApiStartPost(SourceKind::kWorkday);
+  Extracted x = Read(SourceKind::kWorkday,
+                     R"({"total":499999999999995,"jobPostings":[{"title":"A","externalPath":"/job/a"}]})", url, &first);
+  ASSERT_EQ(x.links.size(), 1001u);
+  EXPECT_EQ(x.links.back().post->data, R"({"appliedFacets":{},"limit":20,"offset":20000,"searchText":""})");
+  const PostBody huge{.content_type = "application/json",
+                      .data = R"({"appliedFacets":{},"limit":9223372036854775807,"offset":5,"searchText":""})"};
+  Extracted y = Read(SourceKind::kWorkday,
+                     R"({"total":9223372036854775807,"jobPostings":[{"title":"A","externalPath":"/job/a"}]})", url, &huge);
+  EXPECT_EQ(y.links.size(), 1u);
+}
+
 TEST(BoardsTest, WorkdayJobDetailEveryField) {
   // Workday CXS job detail: jobPostingInfo with time type, dates, country and requisition id.
   const std::string body = jobtrawl::testing::ReadCorpus("api/workday-cxs-job-detail-booz-allen-2026-09.json");
