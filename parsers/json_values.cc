@@ -70,6 +70,12 @@ std::optional<double> Number(const json::value* v) {
   return std::nullopt;
 }
 
+std::optional<std::int64_t> Count(const json::value* v) {
+  const std::optional<double> n = Number(v);
+  if (!n || !(*n >= 0) || *n > static_cast<double>(kMaxCount) || *n != std::floor(*n)) return std::nullopt;
+  return static_cast<std::int64_t>(*n);
+}
+
 void ReadBounds(const json::value* lo, const json::value* hi, std::optional<double>& min,
                 std::optional<double>& max) {
   min = Number(lo);

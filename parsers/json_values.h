@@ -5,6 +5,7 @@
 #define JOBTRAWL_PARSERS_JSON_VALUES_H_
 
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,16 @@ std::optional<std::string> Text(const boost::json::value* v);
 // A number, or a string holding only a number, read as model/decimal.h reads
 // amounts ("130,000", "4.000,50", "-5"); nullopt otherwise.
 std::optional<double> Number(const boost::json::value* v);
+
+// The largest count, offset or page number a board's JSON is taken at:
+// 2^53, the largest a double holds exactly. Sums of two stay far inside
+// int64_t, so paging arithmetic on them cannot overflow.
+inline constexpr std::int64_t kMaxCount = std::int64_t{1} << 53;
+
+// A count, offset, limit or page number: Number's value when it is whole and
+// in [0, kMaxCount], else nullopt. The one way the board readers turn a JSON
+// number into an integer: a cast of 1e19 or NaN to an integer is undefined.
+std::optional<std::int64_t> Count(const boost::json::value* v);
 
 // The two bounds of one amount range ("minValue", "maxValue"), each as
 // Number reads it, except that a bound written as a string that reads two

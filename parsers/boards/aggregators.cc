@@ -55,7 +55,14 @@ void RemoteOk(const json::value& root, const Response& response, Extracted& out)
 
 namespace {
 
-// The numeric query parameter `name` of `url`, or nullopt.
+// True when `url` has the query parameter `name`.
+bool HasQueryParam(std::string_view url, std::string_view name) {
+  auto parsed = boost::urls::parse_uri(url);
+  return parsed && parsed->params().find(name) != parsed->params().end();
+}
+
+// The numeric query parameter `name` of `url` when it is in [0, kMaxCount]
+// (json_values.h), so that paging sums of two cannot overflow; else nullopt.
 std::optional<long long> QueryNumber(std::string_view url, std::string_view name) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return std::nullopt;
@@ -64,7 +71,7 @@ std::optional<long long> QueryNumber(std::string_view url, std::string_view name
   const std::string value((*it).value);
   long long n = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc() || end != value.data() + value.size()) return std::nullopt;
+  if (ec != std::errc() || end != value.data() + value.size() || n < 0 || n > kMaxCount) return std::nullopt;
   return n;
 }
 
@@ -126,11 +133,11 @@ void Himalayas(const json::value& root, const Response& response, Extracted& out
     FollowPage(WithParam(response.url, "cursor", *cursor), out);
     return;
   }
-  auto offset = Number(Get(root.get_object(), "offset"));
-  auto limit = Number(Get(root.get_object(), "limit"));
-  auto total = Number(Get(root.get_object(), "totalCount"));
+  auto offset = Count(Get(root.get_object(), "offset"));
+  auto limit = Count(Get(root.get_object(), "limit"));
+  auto total = Count(Get(root.get_object(), "totalCount"));
   if (offset && limit && total && *limit > 0 && *offset + *limit < *total) {
-    FollowPage(WithParam(response.url, "offset", std::to_string(static_cast<long long>(*offset + *limit))), out);
+    FollowPage(WithParam(response.url, "offset", std::to_string(*offset + *limit)), out);
   }
 }
 
@@ -224,10 +231,11 @@ void LandingJobs(const json::value& root, const Response& response, Extracted& o
     Finish(std::move(p), Get(*j, "url"), Get(*j, "url"), response, out);
   }
   // A full page may have more behind it.
+  // No offset is 0; one that does not read asks for nothing more.
   auto limit = QueryNumber(response.url, "limit");
-  auto offset = QueryNumber(response.url, "offset").value_or(0);
-  if (limit && *limit > 0 && static_cast<long long>(jobs.size()) >= *limit) {
-    FollowPage(WithParam(response.url, "offset", std::to_string(offset + *limit)), out);
+  auto offset = HasQueryParam(response.url, "offset") ? QueryNumber(response.url, "offset") : 0;
+  if (limit && offset && *limit > 0 && static_cast<long long>(jobs.size()) >= *limit) {
+    FollowPage(WithParam(response.url, "offset", std::to_string(*offset + *limit)), out);
   }
 }
 
@@ -328,10 +336,10 @@ void TheMuse(const json::value& root, const Response& response, Extracted& out) 
     Finish(std::move(p), refs != nullptr ? Get(*refs, "landing_page") : nullptr, nullptr, response, out);
   }
   if (jobs.empty() || !root.is_object()) return;
-  auto page = Number(Get(root.get_object(), "page"));
-  auto count = Number(Get(root.get_object(), "page_count"));
+  auto page = Count(Get(root.get_object(), "page"));
+  auto count = Count(Get(root.get_object(), "page_count"));
   if (page && count && *page + 1 < *count) {
-    FollowPage(WithParam(response.url, "page", std::to_string(static_cast<long long>(*page + 1))), out);
+    FollowPage(WithParam(response.url, "page", std::to_string(*page + 1)), out);
   }
 }
 

@@ -472,15 +472,15 @@ void SmartRecruitersPage(const json::object& page, const Response& response, Ext
     if (const json::object* j = Object(&v)) SmartRecruitersPosting(*j, response, out);
   }
   // The next page, while the offset has not passed what was found.
-  auto offset = Number(Get(page, "offset"));
-  auto limit = Number(Get(page, "limit"));
-  auto total = Number(Get(page, "totalFound"));
+  auto offset = Count(Get(page, "offset"));
+  auto limit = Count(Get(page, "limit"));
+  auto total = Count(Get(page, "totalFound"));
   if (!offset || !limit || !total || *limit <= 0 || *offset + *limit >= *total) return;
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return;
   boost::urls::url next(*parsed);
-  next.params().set("offset", std::to_string(static_cast<long long>(*offset + *limit)));
-  next.params().set("limit", std::to_string(static_cast<long long>(*limit)));
+  next.params().set("offset", std::to_string(*offset + *limit));
+  next.params().set("limit", std::to_string(*limit));
   if (auto canonical = CanonicalUrl(next.buffer())) out.links.push_back({*canonical, Link::Role::kListing});
 }
 

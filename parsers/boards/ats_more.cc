@@ -249,10 +249,10 @@ void Rippling(const json::value& root, const Response& response, Extracted& out)
     Finish(std::move(postings[i]), page, nullptr, response, out);
   }
   if (one != nullptr || items.empty() || !root.is_object()) return;
-  auto page = Number(Get(root.get_object(), "page"));
-  auto total = Number(Get(root.get_object(), "totalPages"));
+  auto page = Count(Get(root.get_object(), "page"));
+  auto total = Count(Get(root.get_object(), "totalPages"));
   if (page && total && *page + 1 < *total) {
-    FollowPage(WithParam(response.url, "page", std::to_string(static_cast<long long>(*page + 1))), out);
+    FollowPage(WithParam(response.url, "page", std::to_string(*page + 1)), out);
   }
 }
 

@@ -21,8 +21,7 @@ namespace {
 constexpr std::int64_t kDefaultLimit = 20;  // the most the search gives per page
 
 std::int64_t IntOr(const json::object& o, std::string_view key, std::int64_t fallback) {
-  auto n = Number(Get(o, key));
-  return n && *n >= 0 ? static_cast<std::int64_t>(*n) : fallback;
+  return Count(Get(o, key)).value_or(fallback);
 }
 
 // The listing: a detail link per job, and the further pages of the search,

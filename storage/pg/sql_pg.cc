@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <optional>
 #include <set>
 #include <unordered_set>
@@ -15,13 +17,22 @@ namespace {
 
 [[noreturn]] void Throw(const Error& e) { throw sql::Exception(e.message, 0, e.sqlstate, e.transient); }
 
+// A double as SQLite's sqlite3_column_int64 gives it: truncated toward zero,
+// saturated at the int64 range, NaN as 0 (a plain cast of those is undefined).
+std::int64_t Int64Of(double d) {
+  if (std::isnan(d)) return 0;
+  if (d <= -9223372036854775808.0) return std::numeric_limits<std::int64_t>::min();
+  if (d >= 9223372036854775808.0) return std::numeric_limits<std::int64_t>::max();
+  return static_cast<std::int64_t>(d);
+}
+
 std::int64_t ParseInt64(std::string_view text) {
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec == std::errc() && end == text.data() + text.size()) return v;
   double d = 0;
   std::from_chars(text.data(), text.data() + text.size(), d);
-  return static_cast<std::int64_t>(d);
+  return Int64Of(d);
 }
 
 // A server-side prepared statement and which of its parameters the text
@@ -60,7 +71,7 @@ class PgStatement final : public sql::Statement {
   std::int64_t Int64(int column) const override {
     const Value v = result_->Get(row_, column);
     if (auto* i = std::get_if<std::int64_t>(&v)) return *i;
-    if (auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+    if (auto* d = std::get_if<double>(&v)) return Int64Of(*d);
     if (auto* s = std::get_if<std::string>(&v)) return ParseInt64(*s);
     return 0;
   }

@@ -350,6 +350,45 @@ TEST(BoardsTest, WorkdaySearchWithAHugeTotalAsksForABoundedNumberOfPages) {
   EXPECT_EQ(y.links.size(), 1u);
 }
 
+TEST(BoardsTest, PagingNumbersOutOfRangeAskForNoFurtherPage) {
+  // Found by fuzzing (fuzz/regressions/board_api/workday-int64-max-total):
+  // a "total" of 2^63 - 1 was cast from a double to an integer, which is
+  // undefined (it reads as 2^63). Every adapter that pages by numbers takes
+  // a count, offset or page only when it is whole and at most 2^53
+  // (json_values.h Count); anything else asks for no further page.
+  const std::string url = "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/jobs";
+  const PostBody first = *BoardApiStartPost(SourceKind::kWorkday);
+  for (std::string_view total : {"9223372036854775807", "1e300", "-1e300", "20.5", "18446744073709551615"}) {
+    SCOPED_TRACE(total);
+    const std::string body = R"({"total":)" + std::string(total) + R"(,"jobPostings":[{"title":"A","externalPath":"/job/a"}]})";
+    EXPECT_EQ(Read(SourceKind::kWorkday, body, url, &first).links.size(), 1u);  // the detail link only
+    EXPECT_TRUE(Read(SourceKind::kRippling, R"({"items":[{"id":"x","name":"T"}],"page":)" + std::string(total) +
+                                                R"(,"totalPages":1e300})",
+                     "https://api.rippling.com/platform/api/ats/v1/board/rippling/jobs")
+                    .links.empty());
+    EXPECT_TRUE(Read(SourceKind::kTheMuse, R"({"page":)" + std::string(total) + R"(,"page_count":1e300,"results":[{"id":1,"name":"T"}]})",
+                     "https://www.themuse.com/api/public/jobs?page=2")
+                    .links.empty());
+    EXPECT_TRUE(Read(SourceKind::kHimalayas,
+                     R"({"offset":)" + std::string(total) + R"(,"limit":20,"totalCount":1e300,"jobs":[{"title":"A","guid":"g"}]})",
+                     "https://himalayas.app/jobs/api")
+                    .links.empty());
+    EXPECT_TRUE(Read(SourceKind::kSmartRecruiters,
+                     R"({"offset":)" + std::string(total) + R"(,"limit":)" + std::string(total) +
+                         R"(,"totalFound":1e300,"content":[{"id":"1","name":"T"}]})",
+                     "https://api.smartrecruiters.com/v1/companies/acme/postings")
+                    .links.empty());
+  }
+  // Numbers in range still page, and a query offset near 2^63 is not added to.
+  EXPECT_EQ(Read(SourceKind::kRippling, R"({"items":[{"id":"x","name":"T"}],"page":0,"totalPages":9007199254740992})",
+                 "https://api.rippling.com/platform/api/ats/v1/board/rippling/jobs")
+                .links.size(),
+            1u);
+  EXPECT_TRUE(Read(SourceKind::kLandingJobs, R"([{"title":"A","url":"https://landing.jobs/at/a/b"}])",
+                   "https://landing.jobs/api/v1/jobs?limit=1&offset=9223372036854775807")
+                  .links.empty());
+}
+
 TEST(BoardsTest, WorkdayJobDetailEveryField) {
   // Workday CXS job detail: jobPostingInfo with time type, dates, country and requisition id.
   const std::string body = jobtrawl::testing::ReadCorpus("api/workday-cxs-job-detail-booz-allen-2026-09.json");

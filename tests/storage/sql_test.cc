@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -107,6 +109,26 @@ TEST_P(SqlTest, ValuesRoundTripByType) {
   EXPECT_TRUE(q.IsNull(3));
   EXPECT_EQ(q.OptText(3), std::nullopt);
   EXPECT_FALSE(q.Step());
+}
+
+TEST_P(SqlTest, ADoubleReadAsAnIntegerIsTruncatedAndSaturatedAsSqliteDoes) {
+  // sqlite3_column_int64 truncates toward zero and saturates at the int64
+  // range; PostgreSQL's reader does the same rather than casting 1e300,
+  // which is undefined (UBSan's float-cast-overflow).
+  auto s = c_->Prepare("INSERT INTO t (k, x) VALUES (?, ?)");
+  const std::vector<std::pair<double, std::int64_t>> cases{
+      {1e300, 9223372036854775807LL}, {-1e300, -9223372036854775807LL - 1}, {-2.7, -2}, {2.7, 2}};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    s->Reset();
+    s->Bind(1, std::to_string(i));
+    s->Bind(2, cases[i].first);
+    EXPECT_EQ(s->Exec(), 1);
+  }
+  auto q = c_->Cached("SELECT x FROM t ORDER BY CAST(k AS INTEGER)");
+  for (const auto& [x, expected] : cases) {
+    ASSERT_TRUE(q.Step());
+    EXPECT_EQ(q.Int64(0), expected) << x;
+  }
 }
 
 TEST_P(SqlTest, OnConflictDoNothingAndDoUpdateWithExcludedAndWhere) {
