@@ -228,19 +228,36 @@ const CurrencyToken* LetterCurrencyEndingAt(std::string_view text, size_t end) {
   return nullptr;
 }
 
-// Does a unit of time follow `at` ("40 hours", "25 days", "37,5 Stunden")?
-// Then the number before it counts time, not money.
-bool CountsTime(std::string_view t, size_t at) {
+// The word starting at `at` (spaces skipped): its letters, or "%".
+std::string_view WordAt(std::string_view t, size_t at, size_t* begin = nullptr) {
   while (at < t.size() && t[at] == ' ') ++at;
+  if (begin != nullptr) *begin = at;
+  if (at < t.size() && t[at] == '%') return t.substr(at, 1);
   size_t end = at;
   while (end < t.size() && IsLetterByte(t[end])) ++end;
-  if (end == at) return false;
+  return t.substr(at, end - at);
+}
+
+// Does a unit other than money follow `at` ("40 hours", "50 km", "3 years",
+// "2400 MHz", "15%", "5K run", "5000 employees")? Then the number before it
+// counts that, not money.
+bool CountsUnit(std::string_view t, size_t at) {
+  const std::string_view word = WordAt(t, at);
+  if (word.empty()) return false;
   static const std::unordered_set<std::string> kUnits = {
-      "h",      "hr",      "hrs",     "hour",   "hours",  "day",    "days",   "week",    "weeks",  "wk",
-      "wks",    "month",   "months",  "year",   "years",  "yr",     "yrs",    "stunde",  "stunden", "tag",
-      "tage",   "wochen",  "monate",  "jahre",  "heure",  "heures", "jour",   "jours",   "semaines", "ans",
-      "horas",  "dias",    "días",    "semanas", "meses", "anos",   "años"};
-  return kUnits.contains(ascii::ToLower(t.substr(at, end - at)));
+      // time
+      "h", "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks", "wk", "wks", "month", "months",
+      "year", "years", "yr", "yrs", "stunde", "stunden", "tag", "tage", "wochen", "monate", "jahre", "heure",
+      "heures", "jour", "jours", "semaines", "ans", "horas", "dias", "días", "semanas", "meses", "anos", "años",
+      // distance, area, weight, size, frequency, share
+      "km", "kms", "kilometer", "kilometers", "kilometre", "kilometres", "mi", "mile", "miles", "meter",
+      "meters", "metre", "metres", "ft", "feet", "foot", "sq", "sqft", "acre", "acres", "kg", "kgs", "kilo",
+      "kilos", "lb", "lbs", "ton", "tons", "tonnes", "kb", "mb", "gb", "tb", "kbps", "mbps", "gbps", "hz",
+      "khz", "mhz", "ghz", "kw", "kwh", "mw", "%", "percent", "pct",
+      // races, and counts of people and things
+      "run", "race", "walk", "steps", "employees", "people", "staff", "users", "customers", "clients",
+      "members", "students", "patients", "beds", "seats", "stores", "locations", "units", "sites"};
+  return kUnits.contains(ascii::ToLower(word));
 }
 
 // A sign of one or two ASCII letters ("TL", "Q", "K"), which is an
@@ -249,10 +266,157 @@ bool ShortLetterSign(std::string_view token) {
   return !token.empty() && token.size() <= 2 && std::all_of(token.begin(), token.end(), ascii::IsAlpha);
 }
 
+// A sign only some countries write money with ("VT", "KM", "R"), on a
+// board of none of them.
+bool ForeignLocalSign(const std::string& token, std::string_view country) {
+  const auto& where = Tables::Get().currency_symbol_countries;
+  auto it = where.find(token);
+  return it != where.end() && std::find(it->second.begin(), it->second.end(), country) == it->second.end();
+}
+
+// The folded words of `t` ending at `end` (spaces skipped), at most `n`
+// of them, made only of letters, dots, hyphens and apostrophes; `begin` is
+// where they start.
+std::string WordsBefore(std::string_view t, size_t end, int n, size_t& begin) {
+  while (end > 0 && t[end - 1] == ' ') --end;
+  size_t at = end;
+  int words = 0;
+  while (at > 0 && words < n) {
+    size_t w = at;
+    while (w > 0 && (IsLetterByte(t[w - 1]) || t[w - 1] == '.' || t[w - 1] == '-' || t[w - 1] == '\'')) --w;
+    if (w == at) break;
+    ++words;
+    at = w;
+    if (words < n && at > 1 && t[at - 1] == ' ' && IsLetterByte(t[at - 2])) {
+      --at;
+    } else {
+      break;
+    }
+  }
+  begin = at;
+  return Fold(t.substr(at, end - at));
+}
+
+// The folded words of `t` from `at` (spaces skipped), at most `n` of them.
+std::string WordsAfter(std::string_view t, size_t at, int n) {
+  while (at < t.size() && t[at] == ' ') ++at;
+  size_t end = at;
+  for (int words = 0; words < n && end < t.size();) {
+    size_t w = end;
+    while (w < t.size() && (IsLetterByte(t[w]) || t[w] == '.' || t[w] == '-' || t[w] == '\'')) ++w;
+    if (w == end) break;
+    end = w;
+    if (++words < n && end + 1 < t.size() && t[end] == ' ' && IsLetterByte(t[end + 1])) {
+      ++end;
+    } else {
+      break;
+    }
+  }
+  return Fold(t.substr(at, end - at));
+}
+
+// Is `folded` a city in a country whose postcodes are numbers of `digits`
+// digits (Universal Postal Union's addressing formats: 5 in the US,
+// Germany, France, Italy, Spain, Mexico; 4 in Austria, Switzerland,
+// Belgium, Denmark, Norway, Australia; 6 in India, China, Russia,
+// Singapore)? Not in the UK or Canada, whose postcodes have letters: there
+// "London 45000" is pay.
+bool IsCityWithPostcodesOf(const std::string& folded, size_t digits) {
+  static constexpr std::pair<std::string_view, size_t> kPostcodeDigits[] = {
+      {"US", 5}, {"DE", 5}, {"FR", 5}, {"IT", 5}, {"ES", 5}, {"MX", 5}, {"FI", 5}, {"TR", 5}, {"UA", 5},
+      {"KR", 5}, {"MY", 5}, {"ID", 5}, {"TH", 5}, {"EG", 5}, {"MA", 5}, {"SA", 5}, {"PK", 5}, {"HR", 5},
+      {"EE", 5}, {"LT", 5}, {"AT", 4}, {"CH", 4}, {"BE", 4}, {"DK", 4}, {"NO", 4}, {"AU", 4}, {"NZ", 4},
+      {"ZA", 4}, {"HU", 4}, {"BG", 4}, {"LU", 4}, {"SI", 4}, {"PH", 4}, {"IN", 6}, {"CN", 6}, {"RU", 6},
+      {"SG", 6}, {"KZ", 6}, {"BY", 6}, {"VN", 6}, {"RO", 6}, {"NG", 6}};
+  if (folded.empty()) return false;
+  auto it = Tables::Get().cities.find(folded);
+  if (it == Tables::Get().cities.end()) return false;
+  for (const CityInfo& city : it->second) {
+    for (const auto& [country, n] : kPostcodeDigits) {
+      if (city.country == country && n == digits) return true;
+    }
+  }
+  return false;
+}
+
+// Is the number `a` (digits only, no multiplier) part of an address rather
+// than an amount? A number written with a leading zero ("05401"); a US ZIP
+// or ZIP+4 after a state ("Burlington, VT 05401", "Austin, Texas 78701",
+// "KS 67202-1234"); a postcode after or before a city of a country whose
+// postcodes it looks like ("Berlin 10115", "75001 Paris"); a street or suite number ("1600
+// Amphitheatre Parkway", "Suite 1200", "Hauptstraße 12", "12 rue de la
+// Paix"). Moves `a.end` past a ZIP's "-1234".
+bool AddressNumber(std::string_view t, Amount& a) {
+  const size_t digits = a.end - a.begin;
+  if (digits >= 2 && t[a.begin] == '0') return true;
+  // ZIP+4: five digits, a hyphen and four.
+  const bool zip4 = digits == 5 && a.end + 5 <= t.size() && t[a.end] == '-' &&
+                    std::all_of(t.begin() + static_cast<std::ptrdiff_t>(a.end) + 1,
+                                t.begin() + static_cast<std::ptrdiff_t>(a.end) + 5, ascii::IsDigit) &&
+                    (a.end + 5 == t.size() || !ascii::IsDigit(t[a.end + 5]));
+  const Tables& tables = Tables::Get();
+  if (digits == 5) {
+    for (int n = 1; n <= 3; ++n) {
+      size_t begin = 0;
+      const std::string words = WordsBefore(t, a.begin, n, begin);
+      if (words.empty() || !tables.region_countries.contains(words)) continue;
+      size_t before = begin;
+      while (before > 0 && t[before - 1] == ' ') --before;
+      // After a comma ("City, ST"), or a US state's code as the Postal
+      // Service writes it ("KS 67202").
+      const bool code = words.size() == 2 && ascii::IsUpper(t[begin]) && ascii::IsUpper(t[begin + 1]) &&
+                        tables.region_by_name.contains({"US", words});
+      if ((before > 0 && t[before - 1] == ',') || code) {
+        if (zip4) a.end += 5;
+        return true;
+      }
+    }
+  }
+  if (zip4) {
+    a.end += 5;
+    return true;
+  }
+  if (digits >= 4 && digits <= 6) {
+    for (int n = 1; n <= 3; ++n) {
+      size_t begin = 0;
+      if (IsCityWithPostcodesOf(WordsBefore(t, a.begin, n, begin), digits) ||
+          IsCityWithPostcodesOf(WordsAfter(t, a.end, n), digits)) {
+        return true;
+      }
+    }
+  }
+  // A street or suite number.
+  static const std::unordered_set<std::string> kBefore = {
+      "suite", "ste", "unit", "apt", "apartment", "floor", "fl", "room", "building", "bldg", "box", "no",
+      "rue", "via", "calle", "avenida", "av", "rua", "viale", "piazza", "corso", "ul"};
+  static const std::unordered_set<std::string> kStreets = {
+      "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "dr", "lane", "ln",
+      "way", "parkway", "pkwy", "highway", "hwy", "court", "ct", "place", "pl", "plaza", "square", "sq",
+      "terrace", "circle", "cir", "trail", "pike", "route"};
+  static constexpr std::string_view kStreetEndings[] = {"strasse", "str", "weg", "gasse", "platz", "allee",
+                                                        "straat", "laan", "gracht", "vej", "gatan", "gade"};
+  if (a.begin > 0 && t[a.begin - 1] == '#') return true;
+  size_t begin = 0;
+  const std::string before = WordsBefore(t, a.begin, 1, begin);
+  if (kBefore.contains(before)) return true;
+  for (std::string_view ending : kStreetEndings) {
+    if (before.size() > ending.size() && before.ends_with(ending)) return true;
+  }
+  const std::string after = WordsAfter(t, a.end, 4);
+  for (size_t at = 0; at < after.size();) {
+    size_t space = after.find(' ', at);
+    if (space == std::string::npos) space = after.size();
+    if (at > 0 && kStreets.contains(after.substr(at, space - at))) return true;  // a name comes first
+    at = space + 1;
+  }
+  return false;
+}
+
 // `period_stated`: the text names a period ("per hour"); without one, an
 // amount under 10 after a sign of one or two letters is a rank, a grade or
 // a quarter ("TL 2 Team Lead", "Q 3 2026"), not money.
-std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil_thousand) {
+std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil_thousand,
+                                std::string_view country) {
   std::vector<Amount> amounts;
   size_t i = 0;
   while (i < t.size()) {
@@ -297,15 +461,34 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
     }
     size_t cur_begin = 0, cur_end = 0;
     a.currency = CurrencyBefore(t, a.begin, cur_begin);
+    // Only a sign that counts makes a number money whatever follows it; a
+    // local sign of other countries is a state code or an abbreviation as
+    // often ("VT 05401", "KM 5000 km").
+    const bool signed_before = !a.currency.empty() && !ForeignLocalSign(a.currency, country);
+    // An address is no amount ("Burlington, VT 05401", "Suite 1200"), nor is
+    // a number with another unit ("40 hours a week", "50 km", "5K run"),
+    // also one that is a sign of money only elsewhere ("3,000 KM" in Canada).
+    if (!signed_before && !glued && a.digits_only && a.multiplier == 1 &&
+        (a.currency.empty() || ascii::IsAlpha(a.currency.front())) && !IsIsoCode(a.currency) &&
+        AddressNumber(t, a)) {
+      i = a.end;
+      continue;
+    }
+    if (!signed_before && CountsUnit(t, a.end)) {
+      size_t unit_at = 0;
+      WordAt(t, a.end, &unit_at);
+      size_t unit_end = 0;
+      const std::string unit_sign = CurrencyAfter(t, unit_at, unit_end);
+      if (unit_sign.empty() || ForeignLocalSign(unit_sign, country)) {
+        i = a.end;
+        continue;
+      }
+    }
     if (!a.currency.empty()) a.begin = cur_begin;
     if (std::string after = CurrencyAfter(t, a.end, cur_end); !after.empty()) {
       // "$85,000 CAD": the code says which dollar.
       if (a.currency.empty() || (Ambiguous(a.currency) && !Ambiguous(after))) a.currency = after;
       a.end = cur_end;
-    }
-    if (a.currency.empty() && a.multiplier == 1 && CountsTime(t, a.end)) {  // "40 hours a week"
-      i = a.end;
-      continue;
     }
     if (!period_stated && ShortLetterSign(a.currency) && a.value() < 10) {
       i = a.end;
@@ -342,6 +525,15 @@ bool IsRangeJoin(std::string_view between) {
   return false;
 }
 
+// Does a pay period follow `end` ("50,000 per year", "$20/hr")?
+bool StatesPeriodAfter(std::string_view t, size_t end) {
+  const std::string s = Fold(t.substr(end, 32), "/.");
+  for (const auto& [phrase, period] : Tables::Get().salary_periods) {
+    if (s.starts_with(phrase) && (s.size() == phrase.size() || !IsLetterByte(s[phrase.size()]))) return true;
+  }
+  return false;
+}
+
 bool Contains(std::string_view folded, std::string_view phrase) {
   for (size_t at = folded.find(phrase); at != std::string_view::npos; at = folded.find(phrase, at + 1)) {
     bool start = at == 0 || !IsLetterByte(folded[at - 1]);
@@ -366,14 +558,6 @@ Bound BoundBefore(std::string_view text, size_t begin) {
     if (Contains(before, w) && before.ends_with(w)) return Bound::kMinOnly;
   }
   return Bound::kBoth;
-}
-
-// A sign only some countries write money with ("VT", "KM", "R"), on a
-// board of none of them.
-bool ForeignLocalSign(const std::string& token, std::string_view country) {
-  const auto& where = Tables::Get().currency_symbol_countries;
-  auto it = where.find(token);
-  return it != where.end() && std::find(it->second.begin(), it->second.end(), country) == it->second.end();
 }
 
 // A currency token as an ISO code: the posting's country picks among the
@@ -507,17 +691,21 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   const bool mil_thousand =
       std::find(std::begin(kMilCountries), std::end(kMilCountries), country) != std::end(kMilCountries) ||
       t.find("R$") != std::string::npos;
-  std::vector<Amount> amounts = FindAmounts(t, period.has_value(), mil_thousand);
+  std::vector<Amount> amounts = FindAmounts(t, period.has_value(), mil_thousand, country);
   if (amounts.empty()) return std::nullopt;
 
-  // Small bare numbers before an amount with a currency are counts, grades
+  // Bare numbers before an amount with a currency are counts, grades, ids
   // or hours ("24/7 Support $25/hr", "Grades 6-12 Teacher, $50,000"): the
   // salary starts at the first amount with money's sign when one follows.
   // So are amounts after a local sign of other countries than the board's
   // ("Up to 3,000 KM weekly, $1,800/week" on a Canadian board). A range is
   // skipped whole, and only when neither bound has a sign that counts.
+  // A bare number of any size goes after a signed amount too ("Req 12345,
+  // $90,000"), unless it states its own period ("50,000 - 60,000 per
+  // year, plus $5,000 bonus").
   auto bare_small = [&](const Amount& a) {
-    return (a.currency.empty() && a.multiplier == 1 && a.value() < 1000) || ForeignLocalSign(a.currency, country);
+    return (a.currency.empty() && ((a.multiplier == 1 && a.value() < 1000) || !StatesPeriodAfter(t, a.end))) ||
+           ForeignLocalSign(a.currency, country);
   };
   auto joined = [&](size_t k) {
     return k + 1 < amounts.size() &&

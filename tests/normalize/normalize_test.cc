@@ -187,8 +187,8 @@ TEST(SalaryTest, EverySymbolSeveralCurrenciesShareIsReadByTheCountry) {
       {"\u20a950,000,000", "", "KRW", true},              {"Fr. 120,000", "CH", "CHF", false},
       {"Fr. 900,000 per month", "SN", "XOF", false},     {"CHF 120,000", "", "CHF", false},
       {"15 000 lei", "MD", "MDL", false},                {"15 000 lei", "", "RON", true},
-      {"150,000 pounds", "LB", "LBP", false},            {"Rp 10.000.000 per month", "", "IDR", false},
-      {"RM 5,000 per month", "", "MYR", false},          {"1,500 руб", "BY", "BYN", false},
+      {"150,000 pounds", "LB", "LBP", false},            {"Rp 10.000.000 per month", "", "IDR", true},
+      {"RM 5,000 per month", "", "MYR", true},          {"1,500 руб", "BY", "BYN", false},
       {"120,000 dollars", "NZ", "NZD", false},           {"120,000 dollars", "", "USD", true},
   };
   for (const Case& c : kCases) {
@@ -216,7 +216,8 @@ TEST(SalaryTest, ACurrencySignNamesItsMoneyOnABoardOfAnyCountry) {
   // Signs of the world's currencies (CLDR's symbols): an amount written with
   // one is that money, not a guess from the board's country, so a US board's
   // "\u09f3 50,000" is taka, never US dollars; the signs several currencies
-  // share are read by the country as "$" is.
+  // share are read by the country as "$" is; a sign in ASCII letters ("QR",
+  // "USh", "Dhs") is that money, decided only in its countries.
   struct Case {
     const char* text;
     const char* country;
@@ -233,9 +234,9 @@ TEST(SalaryTest, ACurrencySignNamesItsMoneyOnABoardOfAnyCountry) {
       {"S/. 5,000 por mes", "PE", "PEN", false},          {"\u043b\u0432 3000 per month", "US", "BGN", false},
       {"3000 \u043b\u0432. per month", "BG", "BGN", false}, {"50.000 \u0434\u0435\u043d per month", "US", "MKD", false},
       {"100.000 din. per month", "RS", "RSD", false},     {"20,000 \u1265\u122d per month", "US", "ETB", false},
-      {"QR 20,000 per month", "US", "QAR", false},        {"20,000 Dhs per month", "US", "AED", false},
+      {"QR 20,000 per month", "US", "QAR", true},         {"20,000 Dhs per month", "US", "AED", true},
       {"20,000 \u062f.\u0625 per month", "US", "AED", false}, {"10 000 DH par mois", "MA", "MAD", false},
-      {"USh 2,000,000 per month", "US", "UGX", false},    {"TSh 2,000,000 per month", "US", "TZS", false},
+      {"USh 2,000,000 per month", "US", "UGX", true},     {"TSh 2,000,000 per month", "US", "TZS", true},
       {"\ufdfc 20,000 per month", "SA", "SAR", false},    {"\ufdfc 20,000 per month", "OM", "OMR", false},
       {"\ufdfc 20,000 per month", "US", "SAR", true},     {"SR 20,000 per month", "SA", "SAR", false},
       {"SR 20,000 per month", "SC", "SCR", false},        {"500 000 FCFA par mois", "CM", "XAF", false},
@@ -273,7 +274,7 @@ TEST(SalaryTest, EachCountrysLocalSymbolIsDecidedByItsCountry) {
       {"BD 800 per month", "BH", "BHD"},                {"RO 800 per month", "OM", "OMR"},
       {"80 000 DA par mois", "DZ", "DZD"},              {"Kz 300.000 por m\u00eas", "AO", "AOA"},
       {"Br 20,000 per month", "ET", "ETB"},             {"\u0192 3,000 per month", "AW", "AWG"},
-      {"Afl. 3,000 per month", "AW", "AWG"},            {"\u0192 3,000 per month", "CW", "ANG"},
+      {"Afl. 3,000 per month", "AW", "AWG"},            {"\u0192 3,000 per month", "CW", "XCG"},
       {"NAf. 3,000 per month", "CW", "ANG"},            {"Dh 20,000 per month", "AE", "AED"},
       {"Dh 20,000 per month", "MA", "MAD"},             {"\u0930\u0941 150,000 - 200,000 per month", "NP", "NPR"},
       {"\u0dbb\u0dd4 150,000 - 200,000 per month", "LK", "LKR"}, {"Z$ 2,000 per month", "ZW", "ZWL"},
@@ -293,9 +294,10 @@ TEST(SalaryTest, EachCountrysLocalSymbolIsDecidedByItsCountry) {
   // One rule for every symbol, local ones included: a symbol several
   // currencies share (K, L, Sh, Br, Dh as "Rs" and "$"), on a board of a
   // country that uses none of them or of no country, is the first reading
-  // and a guess; a symbol CLDR gives one currency (R the rand, Q the
-  // quetzal, as QR the riyal and \u09f3 the taka) is that money on a board
-  // of any country.
+  // and a guess; a sign of one currency in Latin letters (R the rand, Q the
+  // quetzal, QR the riyal) is that money in its countries and a guess
+  // elsewhere; a sign with a mark of money (\u09f3 the taka, Z$)
+  // is that money on a board of any country.
   struct Foreign {
     const char* text;
     const char* country;
@@ -317,7 +319,8 @@ TEST(SalaryTest, EachCountrysLocalSymbolIsDecidedByItsCountry) {
       {"R 40,000 - 50,000 per month", "NA", "ZAR", false},
       {"R 40,000 - 50,000 per month", "SZ", "ZAR", false},
       {"Q 8,000 per month", "US", "GTQ", true},    {"Q 8,000 per month", "GT", "GTQ", false},
-      {"Z$ 2,000 per month", "US", "ZWL", false},  {"QR 20,000 per month", "US", "QAR", false},
+      {"Z$ 2,000 per month", "US", "ZWL", false},  {"QR 20,000 per month", "US", "QAR", true},
+      {"QR 20,000 per month", "QA", "QAR", false},
   };
   for (const Foreign& c : kForeign) {
     auto s = ParseSalary(c.text, c.country);
@@ -458,7 +461,7 @@ TEST(SalaryTest, ShortSymbolsDoNotReadGradesUnitsOrMultipliers) {
       {"K12 teacher, $40,000", "US", "USD", 40000},
       {"K-12 teacher", "ZM", "", 0},
       {"5K 10K", "US", "USD", 5000},
-      {"Wichita, KS 67202", "US", "USD", 67202},  // a bare number, but no kyat
+      {"Wichita, KS 67202", "US", "", 0},  // a ZIP after its state: no amount
       {"within 50 km", "BA", "", 0},
       {"Shift allowance 5,000 per month", "KE", "KES", 5000},
       {"BR 5,000 per month", "US", "USD", 5000},

@@ -1,0 +1,217 @@
+// Amounts in salary text that are no money: addresses, numbers with other
+// units; signs of money decided only in their countries; the currencies
+// ISO 4217 added lately.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "model/posting.h"
+#include "normalize/normalize.h"
+#include "normalize/salary.h"
+#include "normalize/tables.h"
+
+namespace jobtrawl::normalize {
+namespace {
+
+const auto kFetched = std::chrono::system_clock::from_time_t(1795867200);  // 2026-11-28T12:00:00Z
+
+TEST(SalaryTest, AnAddressIsNoAmount) {
+  // A US ZIP after its state, a postcode beside its city, a street or
+  // suite number: a salary field that holds a place has no salary ("05401"
+  // after "VT" was 5,401 vatu, "67202" after "KS" 67,202 dollars).
+  struct Case {
+    const char* text;
+    const char* country;
+  };
+  const Case kAddresses[] = {
+      {"Burlington, VT 05401", "US"},
+      {"Burlington, VT 05401", ""},
+      {"Wichita, KS 67202", "US"},
+      {"Wichita, KS 67202", ""},
+      {"Wichita, KS 67202-1234", "US"},
+      {"Austin, Texas 78701", "US"},
+      {"Mountain View, CA 94043", "US"},
+      {"1600 Amphitheatre Parkway, Mountain View, CA 94043", "US"},
+      {"Suite 1200, 100 Main Street", "US"},
+      {"Berlin 10115", "DE"},
+      {"75001 Paris", "FR"},
+      {"Burlington, VT 05401 USD", "US"},  // JSON-LD: a value that is a place, with its currency
+  };
+  for (const Case& c : kAddresses) {
+    auto s = ParseSalary(c.text, c.country);
+    EXPECT_FALSE(s) << c.text << " " << c.country << " -> " << (s ? s->min.value_or(-1) : 0);
+  }
+  // A bare amount alone is still a salary (also beside a city whose
+  // postcodes have letters), and money beside an address is read.
+  for (const auto& [text, country] : {std::pair{"55000", "US"}, std::pair{"55,000", "US"},
+                                      std::pair{"London 45000", "GB"}}) {
+    auto s = ParseSalary(text, country);
+    ASSERT_TRUE(s) << text;
+    EXPECT_EQ(s->min, country == std::string_view("GB") ? 45000 : 55000) << text;
+    EXPECT_EQ(s->currency, country == std::string_view("GB") ? "GBP" : "USD") << text;
+  }
+  for (const char* text : {"Burlington, VT 05401, $25/hr", "$25/hr, 100 Main Street, Wichita, KS 67202"}) {
+    auto s = ParseSalary(text, "US");
+    ASSERT_TRUE(s) << text;
+    EXPECT_EQ(s->min, 25) << text;
+    EXPECT_EQ(s->currency, "USD") << text;
+    EXPECT_FALSE(s->currency_guessed) << text;
+    EXPECT_EQ(s->period, "HOUR") << text;
+  }
+}
+
+TEST(NormalizePostingTest, ASalaryFieldHoldingAPlaceStoresNoSalary) {
+  for (const char* text : {"Burlington, VT 05401", "Wichita, KS 67202", "Burlington, VT 05401 USD"}) {
+    Posting p;
+    p.title = "Registered Nurse";
+    p.salary_text = text;
+    NormalizePosting(p, {.fetched_at = kFetched, .country = "US"});
+    EXPECT_FALSE(p.salary_min) << text;
+    EXPECT_FALSE(p.salary_max) << text;
+    EXPECT_FALSE(p.salary_currency) << text;
+  }
+}
+
+TEST(SalaryTest, ANumberWithAUnitOtherThanMoneyIsNoAmount) {
+  // A distance, a duration, a share, a size or a race is no amount; the
+  // amount with a sign of money beside it is the salary.
+  struct Case {
+    const char* text;
+    const char* country;
+    double amount;
+    const char* period;
+  };
+  const Case kCases[] = {
+      {"within 50 km, $20/hr", "US", 20, "HOUR"},
+      {"within 1500 km, $20/hr", "CA", 20, "HOUR"},
+      {"up to 40 hours, $25/hour", "US", 25, "HOUR"},
+      {"10 miles from Austin, $60k", "US", 60000, "YEAR"},
+      {"Drive 1,000 miles weekly, $1,500/week", "US", 1500, "WEEK"},
+      {"3 years experience, $90,000", "US", 90000, "YEAR"},
+      {"2400 MHz, $30/hr", "US", 30, "HOUR"},
+      {"5K run, $20/hr", "US", 20, "HOUR"},
+      {"Lift 50 lbs, $18/hr", "US", 18, "HOUR"},
+      {"50 km, 20 per hour", "DE", 20, "HOUR"},
+      {"5000 employees, $90,000", "US", 90000, "YEAR"},
+      {"Req 12345, $90,000", "US", 90000, "YEAR"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.amount) << c.text;
+    EXPECT_EQ(s->max, c.amount) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+  for (const auto& [text, country] : {std::pair{"5K run", ""}, std::pair{"5K run", "US"}, std::pair{"10K run", "US"},
+                                      std::pair{"5000 km", "CA"}, std::pair{"5000 KM", "CA"},
+                                      std::pair{"1,000 GB", "US"}, std::pair{"1500 kg", "DE"},
+                                      std::pair{"2,000 lbs", "US"}, std::pair{"15%", "US"}}) {
+    auto s = ParseSalary(text, country);
+    EXPECT_FALSE(s) << text << " " << country << " -> " << (s ? s->min.value_or(-1) : 0);
+  }
+  // A stated range keeps its own period beside a signed amount after it.
+  auto base = ParseSalary("50,000 - 60,000 per year, plus $5,000 bonus", "US");
+  ASSERT_TRUE(base);
+  EXPECT_EQ(base->min, 50000);
+  EXPECT_EQ(base->max, 60000);
+}
+
+TEST(SalaryTest, LatinLetterSignsOfOneCountryAreDecidedOnlyThere) {
+  // RM, Tk, Rp, QR and every sign in ASCII Latin letters (normalize/data/
+  // currency_symbols.tsv, third column) are their money on their countries'
+  // boards, and a guess elsewhere or with no country: they are rooms, codes,
+  // references and units as often.
+  struct Case {
+    const char* text;
+    const char* home;
+    const char* currency;
+  };
+  const Case kCases[] = {
+      {"RM 5,000 per month", "MY", "MYR"},       {"Tk 50,000 per month", "BD", "BDT"},
+      {"Tk. 50,000 per month", "BD", "BDT"},     {"Rp 5.000.000 per month", "ID", "IDR"},
+      {"QR 10,000 per month", "QA", "QAR"},      {"5.000 Ft per month", "HU", "HUF"},
+      {"5 000 zl per month", "PL", "PLN"},       {"KSh 100,000 per month", "KE", "KES"},
+      {"USh 1,000,000 per month", "UG", "UGX"},  {"TSh 1,000,000 per month", "TZ", "TZS"},
+      {"Dhs 20,000 per month", "AE", "AED"},     {"SFr. 8,000 per month", "CH", "CHF"},
+      {"100.000 din per month", "RS", "RSD"},    {"Bs.S 5.000 per month", "VE", "VES"},
+  };
+  for (const Case& c : kCases) {
+    auto home = ParseSalary(c.text, c.home);
+    ASSERT_TRUE(home) << c.text;
+    EXPECT_EQ(home->currency, c.currency) << c.text;
+    EXPECT_FALSE(home->currency_guessed) << c.text;
+    // Elsewhere a guess, or no amount when the letters are a unit there
+    // ("5.000 Ft": feet).
+    for (const char* elsewhere : {"US", "GB", ""}) {
+      auto s = ParseSalary(c.text, elsewhere);
+      if (!s) continue;
+      EXPECT_EQ(s->currency, c.currency) << c.text << " " << elsewhere;
+      EXPECT_TRUE(s->currency_guessed) << c.text << " " << elsewhere;
+    }
+    ASSERT_TRUE(ParseSalary(c.text, "US") || std::string_view(c.text).find("Ft") != std::string_view::npos) << c.text;
+  }
+  // Every such sign has its countries: a sign of Latin letters alone that
+  // is decided on a board of any country is what this test is for.
+  const Tables& t = Tables::Get();
+  for (const auto& [token, codes] : t.currency_symbols) {
+    // Letters with a diacritic ("z\u0142", "K\u010d") are money and no
+    // abbreviation: what the rule is for are plain ASCII letters.
+    const bool latin = std::all_of(token.begin(), token.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.';
+    });
+    if (!latin || codes.size() > 1) continue;
+    // Names of money in words and the ISO-like "RMB" and "CHF" are money anywhere.
+    static const std::set<std::string> kAnywhere = {"RMB", "CHF", "SEK", "NOK", "DKK", "euros", "euro",
+                                                   "yen", "yuan", "reais", "rupiah", "ringgit", "baht",
+                                                   "kronor"};
+    if (kAnywhere.contains(token)) continue;
+    EXPECT_TRUE(t.currency_symbol_countries.contains(token)) << token;
+  }
+}
+
+TEST(NormalizePostingTest, ATitleKeepsALatinLetterSignOnlyOnItsCountrysBoard) {
+  Posting us;
+  us.title = "Software Engineer RM 8,000";
+  NormalizePosting(us, {.fetched_at = kFetched, .country = "US"});
+  EXPECT_FALSE(us.salary_min);
+  EXPECT_FALSE(us.salary_currency);
+  Posting my;
+  my.title = "Software Engineer RM 8,000";
+  NormalizePosting(my, {.fetched_at = kFetched, .country = "MY"});
+  EXPECT_EQ(my.salary_min, 8000);
+  EXPECT_EQ(my.salary_currency, "MYR");
+}
+
+TEST(SalaryTest, TheCaribbeanGuilderAndZimbabweGoldAreRead) {
+  // ISO 4217 amendments 176 (ZWG, 2024) and 177 (XCG, 2025): the new codes
+  // and their signs read, and text in the withdrawn ANG and ZWL still does.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+  };
+  const Case kCases[] = {
+      {"XCG 3,000 per month", "CW", "XCG"},   {"XCG 3,000 per month", "", "XCG"},
+      {"Cg 3,000 per month", "CW", "XCG"},    {"Cg 3,000 per month", "SX", "XCG"},
+      {"3,000 per month", "CW", "XCG"},       {"ANG 3,000 per month", "CW", "ANG"},
+      {"NAf. 3,000 per month", "CW", "ANG"},  {"ZWG 5,000 per month", "ZW", "ZWG"},
+      {"ZWG 5,000 per month", "", "ZWG"},     {"ZiG 5,000 per month", "ZW", "ZWG"},
+      {"ZWL 5,000 per month", "ZW", "ZWL"},   {"Z$ 5,000 per month", "ZW", "ZWL"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
+    EXPECT_EQ(s->currency_guessed, std::string_view(c.text) == "3,000 per month") << c.text << " " << c.country;
+  }
+  EXPECT_TRUE(ParseSalary("Cg 3,000 per month", "US")->currency_guessed);
+  EXPECT_TRUE(ParseSalary("ZiG 5,000 per month", "US")->currency_guessed);
+}
+
+}  // namespace
+}  // namespace jobtrawl::normalize
