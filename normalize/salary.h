@@ -40,10 +40,14 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // alpha-2) resolves symbols several currencies share ("$", "£", "Rs", "kr",
 // "¥": data/currency_symbols.tsv) to its money when that is one of them;
 // otherwise the first reading is taken and `currency_guessed` set. A
-// country's local sign in Latin letters ("VT", "KM", "TL", "Q", "R") is
-// decided only with one of the countries that write their money so, and a
-// guess otherwise; a later amount with a sign that counts goes before it,
-// and before small bare numbers ("24/7", "K-12"). "mil" is a thousand for
+// sign in ASCII Latin letters ("VT", "KM", "TL", "Q", "R", "RM", "QR",
+// "Rp", "Tk") is decided only with one of the countries that write their
+// money so, and a guess otherwise; a later amount with a sign that counts
+// goes before it, and before bare numbers ("24/7", "K-12", "Req 12345")
+// unless they state their period. An address is no amount (a US ZIP or
+// ZIP+4 after its state, a postcode beside a city of a country with such
+// postcodes, a street or suite number, a number with a leading zero), nor
+// is a number with another unit ("50 km", "40 hours", "15%", "5K run"). "mil" is a thousand for
 // Portuguese- and Spanish-speaking countries and beside "R$". Lakh and
 // crore without a symbol are the country's rupees or taka, else INR. Non-answers
 // ("Competitive", "DOE", "Negotiable") and text without a plausible amount
