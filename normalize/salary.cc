@@ -412,6 +412,8 @@ bool AddressNumber(std::string_view t, Amount& a) {
   return false;
 }
 
+bool IsRangeJoin(std::string_view between);
+
 // `period_stated`: the text names a period ("per hour"); without one, an
 // amount under 10 after a sign of one or two letters is a rank, a grade or
 // a quarter ("TL 2 Team Lead", "Q 3 2026"), not money.
@@ -480,6 +482,12 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       size_t unit_end = 0;
       const std::string unit_sign = CurrencyAfter(t, unit_at, unit_end);
       if (unit_sign.empty() || ForeignLocalSign(unit_sign, country)) {
+        // The unit counts a range's first bound too ("20-25 hours", "3 - 5
+        // years").
+        if (!amounts.empty() && amounts.back().currency.empty() &&
+            IsRangeJoin(t.substr(amounts.back().end, a.begin - amounts.back().end))) {
+          amounts.pop_back();
+        }
         i = a.end;
         continue;
       }

@@ -99,6 +99,7 @@ TEST(SalaryTest, ANumberWithAUnitOtherThanMoneyIsNoAmount) {
       {"50 km, 20 per hour", "DE", 20, "HOUR"},
       {"5000 employees, $90,000", "US", 90000, "YEAR"},
       {"Req 12345, $90,000", "US", 90000, "YEAR"},
+      {"10 to 20 km, $20/hr", "US", 20, "HOUR"},
   };
   for (const Case& c : kCases) {
     auto s = ParseSalary(c.text, c.country);
@@ -110,7 +111,9 @@ TEST(SalaryTest, ANumberWithAUnitOtherThanMoneyIsNoAmount) {
   for (const auto& [text, country] : {std::pair{"5K run", ""}, std::pair{"5K run", "US"}, std::pair{"10K run", "US"},
                                       std::pair{"5000 km", "CA"}, std::pair{"5000 KM", "CA"},
                                       std::pair{"1,000 GB", "US"}, std::pair{"1500 kg", "DE"},
-                                      std::pair{"2,000 lbs", "US"}, std::pair{"15%", "US"}}) {
+                                      std::pair{"2,000 lbs", "US"}, std::pair{"15%", "US"},
+                                      std::pair{"20-25 hours per week", "US"},
+                                      std::pair{"3 - 5 years experience", "US"}}) {
     auto s = ParseSalary(text, country);
     EXPECT_FALSE(s) << text << " " << country << " -> " << (s ? s->min.value_or(-1) : 0);
   }
