@@ -274,6 +274,13 @@ bool ForeignLocalSign(const std::string& token, std::string_view country) {
   return it != where.end() && std::find(it->second.begin(), it->second.end(), country) == it->second.end();
 }
 
+// Does a sign of money that counts on a board of `country` follow `at`?
+bool SignAfter(std::string_view t, size_t at, std::string_view country) {
+  size_t end = 0;
+  const std::string sign = CurrencyAfter(t, at, end);
+  return !sign.empty() && !ForeignLocalSign(sign, country);
+}
+
 // The folded words of `t` ending at `end` (spaces skipped), at most `n`
 // of them, made only of letters, dots, hyphens and apostrophes; `begin` is
 // where they start.
@@ -345,8 +352,10 @@ bool IsCityWithPostcodesOf(const std::string& folded, size_t digits) {
 // "KS 67202-1234"); a postcode after or before a city of a country whose
 // postcodes it looks like ("Berlin 10115", "75001 Paris"); a street or suite number ("1600
 // Amphitheatre Parkway", "Suite 1200", "Hauptstraße 12", "12 rue de la
-// Paix"). Moves `a.end` past a ZIP's "-1234".
-bool AddressNumber(std::string_view t, Amount& a) {
+// Paix"). With a sign of money after the number (`sign_after`: "Paris
+// 45000 EUR", "l\u00f6n 45000 kr") only a leading zero or a ZIP after its
+// state make it an address. Moves `a.end` past a ZIP's "-1234".
+bool AddressNumber(std::string_view t, Amount& a, bool sign_after) {
   const size_t digits = a.end - a.begin;
   if (digits >= 2 && t[a.begin] == '0') return true;
   // ZIP+4: five digits, a hyphen and four.
@@ -376,6 +385,7 @@ bool AddressNumber(std::string_view t, Amount& a) {
     a.end += 5;
     return true;
   }
+  if (sign_after) return false;
   if (digits >= 4 && digits <= 6) {
     for (int n = 1; n <= 3; ++n) {
       size_t begin = 0;
@@ -388,7 +398,7 @@ bool AddressNumber(std::string_view t, Amount& a) {
   // A street or suite number.
   static const std::unordered_set<std::string> kBefore = {
       "suite", "ste", "unit", "apt", "apartment", "floor", "fl", "room", "building", "bldg", "box", "no",
-      "rue", "via", "calle", "avenida", "av", "rua", "viale", "piazza", "corso", "ul"};
+      "rue", "via", "calle", "avenida", "rua", "viale", "piazza", "corso", "ul"};
   static const std::unordered_set<std::string> kStreets = {
       "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "dr", "lane", "ln",
       "way", "parkway", "pkwy", "highway", "hwy", "court", "ct", "place", "pl", "plaza", "square", "sq",
@@ -472,7 +482,7 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
     // also one that is a sign of money only elsewhere ("3,000 KM" in Canada).
     if (!signed_before && !glued && a.digits_only && a.multiplier == 1 &&
         (a.currency.empty() || ascii::IsAlpha(a.currency.front())) && !IsIsoCode(a.currency) &&
-        AddressNumber(t, a)) {
+        AddressNumber(t, a, SignAfter(t, a.end, country))) {
       i = a.end;
       continue;
     }

@@ -47,13 +47,16 @@ TEST(SalaryTest, AnAddressIsNoAmount) {
     EXPECT_FALSE(s) << c.text << " " << c.country << " -> " << (s ? s->min.value_or(-1) : 0);
   }
   // A bare amount alone is still a salary (also beside a city whose
-  // postcodes have letters), and money beside an address is read.
+  // postcodes have letters, or with its sign after), and money beside an
+  // address is read.
   for (const auto& [text, country] : {std::pair{"55000", "US"}, std::pair{"55,000", "US"},
-                                      std::pair{"London 45000", "GB"}}) {
+                                      std::pair{"London 45000", "GB"}, std::pair{"Paris 45000 EUR", "FR"},
+                                      std::pair{"M\u00e5nadsl\u00f6n av 45000 kr", "SE"}}) {
     auto s = ParseSalary(text, country);
     ASSERT_TRUE(s) << text;
-    EXPECT_EQ(s->min, country == std::string_view("GB") ? 45000 : 55000) << text;
-    EXPECT_EQ(s->currency, country == std::string_view("GB") ? "GBP" : "USD") << text;
+    const bool us = country == std::string_view("US");
+    EXPECT_EQ(s->min, us ? 55000 : 45000) << text;
+    EXPECT_EQ(s->currency, us ? "USD" : Tables::Get().countries.at(country).currency) << text;
   }
   for (const char* text : {"Burlington, VT 05401, $25/hr", "$25/hr, 100 Main Street, Wichita, KS 67202"}) {
     auto s = ParseSalary(text, "US");
