@@ -587,6 +587,24 @@ TEST(LocationTest, BrazilianStateCapitalsAndLargeIndianCitiesAreReadByTheirState
   EXPECT_EQ(PlacesOf("Vitoria, Spain"), "Vitoria-Gasteiz|PV|ES");
 }
 
+TEST(LocationTest, ItalianChiefTownsNotNamedAsTheirProvinceAreInTheTable) {
+  // The same gap as the Brazilian capitals, for Italy: a town named as its
+  // province is read by the province's name ("Lecco, LC"), but the chief
+  // towns of provinces named otherwise, whose sigla is also a country or a
+  // state code, were not: "Monza, MB" read as Manitoba, "Massa, MS" as
+  // Mississippi, "Barletta, BT" as Bhutan.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Monza, MB", "Monza|25|IT"},     {"Massa, MS", "Massa|52|IT"},   {"Carrara, MS", "Carrara|52|IT"},
+      {"Barletta, BT", "Barletta|75|IT"}, {"Andria, BT", "Andria|75|IT"}, {"Trani, BT", "Trani|75|IT"},
+      {"Winnipeg, MB", "Winnipeg|MB|CA"}, {"Jackson, MS", "Jackson|MS|US"}, {"Thimphu, BT", "Thimphu||BT"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
 TEST(LocationTest, ARegionNameTwoCountriesShareIsReadByTheTownOrTheStatedCountry) {
   // Hostile test of the place qualifiers (review 11, P7): "Córdoba" is a
   // province of Argentina (AR-X) and a department of Colombia (CO-COR), and
