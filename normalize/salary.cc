@@ -562,6 +562,18 @@ bool Contains(std::string_view folded, std::string_view phrase) {
   return false;
 }
 
+// Is the amount `a` pay beside the salary ("$10k sign-on bonus",
+// "relocation of $5,000"), by the words right before or after it?
+bool ExtraPay(std::string_view t, const Amount& a) {
+  const size_t from = a.begin > 32 ? a.begin - 32 : 0;
+  const std::string near = Fold(t.substr(from, a.begin - from)) + " " + Fold(t.substr(a.end, 32));
+  for (std::string_view w : {"bonus", "bonuses", "sign on", "signing", "relocation", "stipend", "allowance",
+                             "equity", "commission", "commissions", "referral", "tips", "ote"}) {
+    if (Contains(near, w)) return true;
+  }
+  return false;
+}
+
 // "up to $90k": only a maximum; "from $90k", "$90k+": only a minimum.
 enum class Bound { kBoth, kMinOnly, kMaxOnly };
 Bound BoundBefore(std::string_view text, size_t begin) {
@@ -720,11 +732,12 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   // skipped whole, and only when neither bound has a sign that counts.
   // A bare number of any size goes after a signed amount too ("Req 12345,
   // $90,000"), unless it states its own period ("50,000 - 60,000 per
-  // year, plus $5,000 bonus").
+  // year, plus $5,000 bonus") or the signed amount is extra pay
+  // ("80000-90000 plus $10k sign-on bonus").
   auto bare_small = [&](const Amount& a) {
-    return (a.currency.empty() && ((a.multiplier == 1 && a.value() < 1000) || !StatesPeriodAfter(t, a.end))) ||
-           ForeignLocalSign(a.currency, country);
+    return (a.currency.empty() && a.multiplier == 1 && a.value() < 1000) || ForeignLocalSign(a.currency, country);
   };
+  auto bare = [&](const Amount& a) { return a.currency.empty() && !StatesPeriodAfter(t, a.end); };
   auto joined = [&](size_t k) {
     return k + 1 < amounts.size() &&
            IsRangeJoin(std::string_view(t).substr(amounts[k].end, amounts[k + 1].begin - amounts[k].end));
@@ -733,10 +746,17 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   while (first < amounts.size()) {
     const size_t next = joined(first) ? first + 2 : first + 1;
     bool skip = next < amounts.size();
-    for (size_t k = first; k < next && skip; ++k) skip = bare_small(amounts[k]);
+    bool small = true;
+    for (size_t k = first; k < next && skip; ++k) {
+      if (!bare_small(amounts[k])) {
+        small = false;
+        skip = bare(amounts[k]);
+      }
+    }
     bool money_follows = false;
     for (size_t k = next; k < amounts.size() && !money_follows; ++k) {
-      money_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country);
+      money_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country) &&
+                      (small || !ExtraPay(t, amounts[k]));
     }
     if (!skip || !money_follows) break;
     first = next;

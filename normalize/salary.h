@@ -44,7 +44,7 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // "Rp", "Tk") is decided only with one of the countries that write their
 // money so, and a guess otherwise; a later amount with a sign that counts
 // goes before it, and before bare numbers ("24/7", "K-12", "Req 12345")
-// unless they state their period. An address is no amount (a US ZIP or
+// unless they state their period or it is extra pay ("$10k sign-on bonus"). An address is no amount (a US ZIP or
 // ZIP+4 after its state, a postcode beside a city of a country with such
 // postcodes, a street or suite number, a number with a leading zero), nor
 // is a number with another unit ("50 km", "40 hours", "15%", "5K run"). "mil" is a thousand for

@@ -120,11 +120,15 @@ TEST(SalaryTest, ANumberWithAUnitOtherThanMoneyIsNoAmount) {
     auto s = ParseSalary(text, country);
     EXPECT_FALSE(s) << text << " " << country << " -> " << (s ? s->min.value_or(-1) : 0);
   }
-  // A stated range keeps its own period beside a signed amount after it.
-  auto base = ParseSalary("50,000 - 60,000 per year, plus $5,000 bonus", "US");
-  ASSERT_TRUE(base);
-  EXPECT_EQ(base->min, 50000);
-  EXPECT_EQ(base->max, 60000);
+  // A range that states its period, or beside a signed amount of extra
+  // pay, is the salary still.
+  for (const char* text : {"50,000 - 60,000 per year, plus $5,000 bonus", "50000-60000 plus $10k sign-on bonus",
+                           "50,000 - 60,000, relocation $5,000"}) {
+    auto base = ParseSalary(text, "US");
+    ASSERT_TRUE(base) << text;
+    EXPECT_EQ(base->min, 50000) << text;
+    EXPECT_EQ(base->max, 60000) << text;
+  }
 }
 
 TEST(SalaryTest, LatinLetterSignsOfOneCountryAreDecidedOnlyThere) {
