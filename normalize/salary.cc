@@ -463,6 +463,27 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       i = a.end + 1;
       continue;
     }
+    // US retirement plans are named by their section of the tax code, not
+    // amounts ("401k match", "401(k)", "403b", "457(b)"; "$457k" is pay).
+    size_t sign_begin = 0;
+    if (a.digits_only && (a.raw == 401 || a.raw == 403 || a.raw == 457) && !glued &&
+        CurrencyBefore(t, a.begin, sign_begin).empty()) {
+      size_t at = a.end;
+      const bool bracket = at < t.size() && t[at] == '(';
+      if (bracket) ++at;
+      if (at < t.size() && (ascii::ToLower(t[at]) == 'k' || ascii::ToLower(t[at]) == 'b')) {
+        ++at;
+        if (bracket && at < t.size() && t[at] == ')') {
+          ++at;
+        } else if (bracket) {
+          at = std::string_view::npos;
+        }
+        if (at != std::string_view::npos && (at == t.size() || !IsLetterByte(t[at]))) {
+          i = at;
+          continue;
+        }
+      }
+    }
     ReadMultiplier(t, a, mil_thousand);
     // "R2D2", "Kr3": a name, not money; against one letter, only an amount
     // of money's size is money ("R40,000", "K5k"; "Q4", "L3", "K12" are not).

@@ -81,8 +81,9 @@ TEST(NormalizePostingTest, ASalaryFieldHoldingAPlaceStoresNoSalary) {
 }
 
 TEST(SalaryTest, ANumberWithAUnitOtherThanMoneyIsNoAmount) {
-  // A distance, a duration, a share, a size or a race is no amount; the
-  // amount with a sign of money beside it is the salary.
+  // A distance, a duration, a share, a size or a race is no amount, nor is
+  // a retirement plan ("401k"); the amount with a sign of money beside it is
+  // the salary.
   struct Case {
     const char* text;
     const char* country;
@@ -103,6 +104,9 @@ TEST(SalaryTest, ANumberWithAUnitOtherThanMoneyIsNoAmount) {
       {"5000 employees, $90,000", "US", 90000, "YEAR"},
       {"Req 12345, $90,000", "US", 90000, "YEAR"},
       {"10 to 20 km, $20/hr", "US", 20, "HOUR"},
+      {"3% 401k match, 75k", "US", 75000, "YEAR"},
+      {"401(k), 403b and 457(b) plans, 75k", "US", 75000, "YEAR"},
+      {"$457k", "US", 457000, "YEAR"},
   };
   for (const Case& c : kCases) {
     auto s = ParseSalary(c.text, c.country);
@@ -116,7 +120,8 @@ TEST(SalaryTest, ANumberWithAUnitOtherThanMoneyIsNoAmount) {
                                       std::pair{"1,000 GB", "US"}, std::pair{"1500 kg", "DE"},
                                       std::pair{"2,000 lbs", "US"}, std::pair{"15%", "US"},
                                       std::pair{"20-25 hours per week", "US"},
-                                      std::pair{"3 - 5 years experience", "US"}}) {
+                                      std::pair{"3 - 5 years experience", "US"}, std::pair{"401k match", "US"},
+                                      std::pair{"401(k) plan", "US"}}) {
     auto s = ParseSalary(text, country);
     EXPECT_FALSE(s) << text << " " << country << " -> " << (s ? s->min.value_or(-1) : 0);
   }
