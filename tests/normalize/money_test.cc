@@ -203,8 +203,10 @@ TEST(NormalizePostingTest, ATitleKeepsALatinLetterSignOnlyOnItsCountrysBoard) {
 }
 
 TEST(SalaryTest, TheCaribbeanGuilderAndZimbabweGoldAreRead) {
-  // ISO 4217 amendments 176 (ZWG, 2024) and 177 (XCG, 2025): the new codes
-  // and their signs read, and text in the withdrawn ANG and ZWL still does.
+  // ISO 4217 amendments 176 (XCG, from 2025) and 177 (ZWG, 2024): the new
+  // codes and their signs read, and text in the withdrawn ANG and ZWL still
+  // does. Bulgaria's money has been the euro since 1 January 2026: a bare
+  // amount on a Bulgarian board is EUR, while text in lev still reads BGN.
   struct Case {
     const char* text;
     const char* country;
@@ -224,6 +226,8 @@ TEST(SalaryTest, TheCaribbeanGuilderAndZimbabweGoldAreRead) {
     EXPECT_EQ(s->currency, c.currency) << c.text << " " << c.country;
     EXPECT_EQ(s->currency_guessed, std::string_view(c.text) == "3,000 per month") << c.text << " " << c.country;
   }
+  EXPECT_EQ(ParseSalary("3,000 per month", "BG")->currency, "EUR");
+  EXPECT_EQ(ParseSalary("3000 \u043b\u0432. per month", "BG")->currency, "BGN");
   EXPECT_TRUE(ParseSalary("Cg 3,000 per month", "US")->currency_guessed);
   EXPECT_TRUE(ParseSalary("ZiG 5,000 per month", "US")->currency_guessed);
 }
