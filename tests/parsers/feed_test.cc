@@ -270,5 +270,29 @@ TEST(SitemapTest, IndexGivesListingLinks) {
   EXPECT_EQ(x.links[1].url, "https://jobs.example/sitemap-jobs-2.xml");
 }
 
+TEST(FeedTest, RemoteFieldReadsAWorkplaceValueAsTheBoardReadersDo) {
+  // A job feed's remote field holds a flag or a workplace value; only
+  // "remote", "fully remote" and "hybrid" were read, so "On-site / Remote",
+  // "Hybrid (3 days)" and "onsite" gave nothing (BoardFieldsTest.
+  // AChoiceOfWorkplacesIsTheMostRemoteOfThem's rule, in feeds).
+  struct Case {
+    const char* value;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"yes", "remote"},         {"True", "remote"},          {"no", std::nullopt},
+      {"Fully Remote", "remote"}, {"hybrid", "hybrid"},        {"On-site / Remote", "remote"},
+      {"Hybrid or Remote", "remote"}, {"Hybrid (3 days)", "hybrid"}, {"onsite", "onsite"},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>J</title>
+        <link>https://feeds.example/</link><item><title>T</title><link>https://feeds.example/1</link><remote>)") +
+                             c.value + "</remote></item></channel></rss>";
+    Extracted x = Feed(body);
+    ASSERT_EQ(x.postings.size(), 1u) << c.value;
+    EXPECT_EQ(x.postings[0].remote, c.remote) << c.value;
+  }
+}
+
 }  // namespace
 }  // namespace jobtrawl::parsers
