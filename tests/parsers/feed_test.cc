@@ -294,5 +294,22 @@ TEST(FeedTest, RemoteFieldReadsAWorkplaceValueAsTheBoardReadersDo) {
   }
 }
 
+TEST(FeedTest, ALessThanSignInADescriptionIsTextUnlessItIsATag) {
+  // An RSS description is HTML (escaped once for the XML): "&lt;a few ms"
+  // is "<a few ms" in it, which has no tag end, so it is text; it was read
+  // as an <a> tag and the rest of the text lost. Real markup beside it is
+  // still markup; a title naming a tag keeps it (review 11 s23 A4).
+  Extracted x = Feed(R"(<rss version="2.0"><channel>
+    <item><title>HTML Developer: &lt;div&gt;-based layouts</title><link>https://x.example/1</link>
+      <description>Latency of &lt;a few ms is required.</description></item>
+    <item><title>SRE</title><link>https://x.example/2</link>
+      <description>&lt;p&gt;p99 &lt;a few ms&lt;/p&gt;&lt;p&gt;On call&lt;/p&gt;</description></item>
+  </channel></rss>)");
+  ASSERT_EQ(x.postings.size(), 2u);
+  EXPECT_EQ(x.postings[0].title, "HTML Developer: <div>-based layouts");
+  EXPECT_EQ(x.postings[0].description, "Latency of <a few ms is required.");
+  EXPECT_EQ(x.postings[1].description, "p99 <a few ms\n\nOn call");
+}
+
 }  // namespace
 }  // namespace jobtrawl::parsers
