@@ -23,7 +23,9 @@
 // meanwhile); fts_pending (SQLite's transient queue) is not copied. Each
 // identity sequence is then set past the largest id, every table's row
 // count is compared with SQLite's, and the tables are ANALYZEd (planner
-// statistics for the first queries) before the commit.
+// statistics for the first queries) before the commit. After the commit they
+// are VACUUMed (the visibility map index-only scans need); a failure of
+// that is not reported (autovacuum sets it later).
 // The SQLite side is read in one read transaction: one snapshot even when
 // a daemon writes meanwhile (stop it first to move what it writes after).
 //

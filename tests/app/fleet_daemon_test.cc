@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -23,6 +24,7 @@
 #include "app/daemon.h"
 #include "crawler/fetcher.h"
 #include "storage/pg/connection.h"
+#include "support/http_get.h"
 #include "support/pg_server.h"
 #include "support/test_server.h"
 
@@ -353,6 +355,139 @@ TEST_F(FleetDaemonTest, DeliversTheAlertsOfWhatItStored) {
   std::string line;
   ASSERT_TRUE(std::getline(in, line));
   EXPECT_NE(line.find("\"title\":\"Platform Engineer\""), std::string::npos) << line;
+}
+
+// Issue 15 (left alone at stop 23): an outage of the database reaches the
+// daemon's metrics. The writer's availability events were checked alone
+// (FleetWriterOutageTest) and the gauge alone (MetricsTest); this checks
+// that the daemon wires one to the other. The node's server is its own, so
+// the test can stop it: the board answers its one job only once the server
+// is down, so that job's write is what meets the outage.
+TEST(FleetDaemonOutageTest, MetricsShowAnOutageOfTheDatabaseWhileItLasts) {
+  jobtrawl::testing::PgServer server;
+  JOBTRAWL_REQUIRE_SERVER(server);
+  const std::string url = server.CreateDatabase();
+  ASSERT_FALSE(url.empty());
+  crawler::GlobalInit();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("jobtrawl-fleet-outage-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+
+  // The board, on a thread of its own: its job page waits for `release`.
+  asio::io_context board_ioc;
+  jobtrawl::testing::TestServer board(board_ioc);
+  std::promise<void> asked_promise;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::future<void> asked = asked_promise.get_future();
+  board.Route("/board", {200, R"(<a href="/jobs/1">1</a>)"});
+  std::atomic<bool> was_asked = false;
+  board.Handle("/jobs/1", [&, released](const jobtrawl::testing::RecordedRequest&) {
+    if (!was_asked.exchange(true)) asked_promise.set_value();
+    released.wait();
+    return jobtrawl::testing::Reply{
+        200, R"(<script type="application/ld+json">{"@type":"JobPosting","title":"Job 1","identifier":"1"}</script>)"};
+  });
+  struct Serving {
+    asio::io_context& ioc;
+    std::promise<void>& release;
+    asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(ioc);
+    std::thread thread{[this] { ioc.run(); }};
+    ~Serving() {
+      try {
+        release.set_value();  // the handler may still wait
+      } catch (const std::future_error&) {
+      }
+      work.reset();
+      ioc.stop();
+      thread.join();
+    }
+  } serving{board_ioc, release};
+
+  std::ofstream(dir / "jobtrawl.toml")
+      << "[storage]\ndatabase = \"" << url << "\"\nretry_budget = \"1s\"\n"
+      << "[node]\nname = \"outage-node\"\npoll = \"50ms\"\nlease_ttl = \"1m\"\n"
+      << "[metrics]\nlisten = \"127.0.0.1:0\"\n"
+      << "[http]\ndelay = \"0s\"\nobey_robots = false\nallow_private_networks = true\n"
+      << "[[source]]\nname = \"board\"\nstart = [\"" << board.Url("/board")
+      << "\"]\nevery = \"1h\"\nfollow = { detail = \"/jobs/\" }\n";
+  auto config = config::LoadConfig(dir / "jobtrawl.toml");
+  ASSERT_TRUE(config.has_value());
+  asio::io_context ioc;
+  Daemon daemon(ioc, *config,
+                DaemonOptions{.config_path = dir / "jobtrawl.toml",
+                              .parse_threads = 1,
+                              .shutdown_grace = 2s,
+                              .log = [](LogLevel, std::string_view) {},
+                              .notify = [](const std::string&) {}});
+
+  // Scrapes on another thread (the metrics are served from this loop); a
+  // step is done once a scrape holds `want`.
+  std::future<std::pair<int, std::string>> scrape;
+  std::string last_scrape;
+  auto scraped = [&](const std::vector<std::string>& want) {
+    if (!scrape.valid()) {
+      scrape = std::async(std::launch::async,
+                          [port = daemon.metrics_port()] { return jobtrawl::testing::HttpGet(port, "/metrics"); });
+      return false;
+    }
+    if (scrape.wait_for(0s) != std::future_status::ready) return false;
+    last_scrape = scrape.get().second;
+    for (const auto& line : want) {
+      if (last_scrape.find("\n" + line + "\n") == std::string::npos) return false;
+    }
+    return true;
+  };
+  std::vector<std::function<bool()>> steps = {
+      [&] { return asked.wait_for(0s) == std::future_status::ready; },
+      [&] {
+        // What the node committed (its claim, the run) outlives the kill:
+        // the test server commits asynchronously.
+        auto c = pg::Connection::Open(url);
+        EXPECT_TRUE(c && c->Exec("CHECKPOINT"));
+        server.Kill();
+        release.set_value();
+        return true;
+      },
+      [&] { return scraped({"jobtrawl_store_unavailable 1", "jobtrawl_store_outages_total 1"}); },
+      [&] {
+        EXPECT_TRUE(server.Start()) << server.why();
+        return true;
+      },
+      [&] { return scraped({"jobtrawl_store_unavailable 0", "jobtrawl_store_outages_total 1"}); },
+      [&] {
+        daemon.Stop();
+        return true;
+      },
+  };
+  std::size_t step = 0;
+  asio::steady_timer poll(ioc);
+  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  std::function<void()> next = [&] {
+    while (step < steps.size() && steps[step]()) ++step;
+    if (step == steps.size()) return;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "step " << step << " did not happen; last scrape:\n" << last_scrape;
+      daemon.Stop();
+      return;
+    }
+    poll.expires_after(20ms);
+    poll.async_wait([&](boost::system::error_code ec) {
+      if (!ec) next();
+    });
+  };
+  next();
+  EXPECT_EQ(daemon.Run(), 0);
+  EXPECT_EQ(step, steps.size());
+  if (scrape.valid()) scrape.wait();
+  // The write held through the outage is stored once.
+  auto db = pg::Connection::Open(url);
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  auto n = db->Exec("SELECT count(*) FROM listings");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->Int64(0, 0), 1);
+  if (!HasFailure()) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "app/daemon.h"
 #include "app/metrics_server.h"
 #include "crawler/fetcher.h"
+#include "support/http_get.h"
 #include "support/test_server.h"
 
 namespace jobtrawl::app {
@@ -29,21 +30,7 @@ using namespace std::chrono_literals;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-// GET http://127.0.0.1:PORT/TARGET on its own io_context (for another thread).
-std::pair<int, std::string> HttpGet(std::uint16_t port, const std::string& target,
-                                    http::verb verb = http::verb::get) {
-  boost::asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(10s);
-  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::empty_body> req(verb, target, 11);
-  req.set(http::field::host, "127.0.0.1");
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
-  return {res.result_int(), res.body()};
-}
+using jobtrawl::testing::HttpGet;
 
 // Checks the text format 0.0.4 line by line; returns the samples by their
 // name and labels. Fails the test on a line that does not parse, or on a
