@@ -252,21 +252,28 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
 }();
 
 // The '>' that ends a tag whose name ends at `from`: the first one outside
-// quotes, before any other '<' ("<a few ms" or "<a few ms</p>" has none,
-// so its '<' is text, where HTML's tokenizer would take the rest for the
-// tag); npos when there is none. Stopping at every '<' keeps a scan of a
-// text to one pass over it.
+// an attribute's quoted value, before any other '<' outside one ("<a few
+// ms" or "<a few ms</p>" has none, so its '<' is text, where HTML's
+// tokenizer would take the rest for the tag); npos when there is none. A
+// quote opens a value only after '=' (HTML 13.2.5.36), so "it's" in text
+// opens none, and a value may hold '<' and '>' (`alt="5 < 6"`). Each scan
+// ends at the next '<' outside a value or at its value's closing quote, so
+// the scans of a text together read it about once.
 size_t TagEnd(std::string_view s, size_t from) {
   char quote = 0;
+  char last = 0;  // the last character outside a value that is not a blank
   for (size_t j = from; j < s.size(); ++j) {
     const char d = s[j];
-    if (d == '<') return std::string_view::npos;
     if (quote) {
       if (d == quote) quote = 0;
-    } else if (d == '"' || d == '\'') {
+      continue;
+    }
+    if (d == '<') return std::string_view::npos;
+    if (d == '>') return j;
+    if ((d == '"' || d == '\'') && last == '=') {
       quote = d;
-    } else if (d == '>') {
-      return j;
+    } else if (!ascii::IsSpace(d)) {
+      last = d;
     }
   }
   return std::string_view::npos;

@@ -37,7 +37,7 @@ std::string DecodeEntities(std::string_view text,
 // line, list items "- "), entities decoded, runs of spaces collapsed, lines
 // trimmed. Never fails; malformed markup degrades to text. A '<' begins a
 // tag only before a letter (or "/" and a letter) and when the tag ends: a
-// '>' outside quotes before any other '<'. "Latency of <a few ms" and "<3
+// '>' before any other '<', neither inside an attribute's quoted value. "Latency of <a few ms" and "<3
 // years" are text (an RSS description's "&lt;a few ms"), where HTML's
 // tokenizer would take the rest of the input for a tag; a tag cut off by the
 // end of the input ("<p", "<a href=\"https://x.ex") is dropped.

@@ -335,6 +335,12 @@ TEST(HtmlToTextTest, ALessThanSignWithoutATagEndIsText) {
   EXPECT_EQ(HtmlToText("Under <a few ms\nsecond line"), "Under <a few ms\nsecond line");  // text: its break stays
   EXPECT_EQ(HtmlToText("<p>Text</p><a href=\"https://x.example/jo"), "Text");
   EXPECT_EQ(HtmlToText("<p>Text</p><p"), "Text");
+  // An attribute's quoted value may hold '<' and '>' (HTML serializes them
+  // raw there); a quote opens a value only after '=' ("it's" opens none).
+  EXPECT_EQ(HtmlToText("<p><img src=\"a.png\" alt=\"5 < 6 > 4\">Text</p>"), "Text");
+  EXPECT_EQ(HtmlToText("<a data-tip='<b>x</b>' href=\"/j\">Apply</a>"), "Apply");
+  EXPECT_EQ(HtmlToText("<p>It's <a few ms, isn't it</p>"), "It's <a few ms, isn't it");
+  EXPECT_EQ(HtmlToText("<p class = \"x\">Spaced</p>"), "Spaced");
   EXPECT_NE(HtmlToMarkdown("Latency of <a few ms is required.").find("a few ms is required."), std::string::npos);
   Posting p;
   SetDescription(p, "<p>Latency of <a few ms.</p>");
