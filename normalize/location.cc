@@ -469,7 +469,20 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     }
 
     // "Darlington, Hartlepool, Middlesbrough": several known cities, each a place.
-    if (parts.size() >= 2 && !CountryCode(parts.back()) && !Region(parts.back(), "") &&
+    // A last part that is a region the city before it is in is no city
+    // of its own, though a city has its name too ("Montería, Córdoba": the
+    // Colombian department, whose name an Argentine province shares).
+    const auto region_of_city = [&parts, &hint] {
+      std::string folded;
+      const auto* holders = RegionHolders(parts.back(), folded);
+      if (holders == nullptr) return false;
+      const Tables& t = Tables::Get();
+      return std::any_of(holders->begin(), holders->end(), [&](const std::string& h) {
+        return CityAgreement(parts[parts.size() - 2], h, t.region_by_name.at({h, folded}), hint) ==
+               Agreement::kCityAndRegion;
+      });
+    };
+    if (parts.size() >= 2 && !CountryCode(parts.back()) && !Region(parts.back(), "") && !region_of_city() &&
         std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
       for (const std::string& p : parts) {
         const CityInfo* city = City(p, "", "", hint);
@@ -586,6 +599,15 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         if (as_region) {
           country = h.country;
           region = Tables::Get().region_by_name.at({h.country, folded});
+          // A country name read as a region of the country the city is
+          // known in, but not the city's region, names the country and not
+          // the region: "Abuja, Niger" is Abuja (NG-FC), not Niger State.
+          // A US state keeps the state written: US towns repeat names
+          // across states ("Albany, Georgia", "Austin, MN").
+          if (h.agreement == Agreement::kCityElsewhere && h.country != "US" && !IsUpperCode(rest.back(), 2) &&
+              !IsUpperCode(rest.back(), 3)) {
+            if (const CityInfo* known = City(city_part, h.country, "", hint)) region = known->region;
+          }
         }
       }
       if (!as_region) {
