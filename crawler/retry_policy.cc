@@ -24,7 +24,7 @@ std::optional<milliseconds> ParseRetryAfter(std::string_view value, std::time_t 
     }
     return milliseconds(seconds * 1000);
   }
-  auto date = ParseHttpDate(value);
+  auto date = ParseHttpDate(value, std::chrono::sys_seconds(std::chrono::seconds(now)));
   if (!date) return std::nullopt;
   const std::int64_t when = date->time.time_since_epoch().count();
   if (when <= now) return milliseconds(0);

@@ -320,9 +320,38 @@ int YearOf(std::string_view digits) {
   return -1;
 }
 
+// RFC 9110 §5.6.7: the year of an rfc850-date's two digits `yy`, the
+// month, day and time in `c`, read against `reference`: the year with those
+// last two digits that is not more than 50 years after it (a timestamp
+// that "appears to be more than 50 years in the future" is "the most recent
+// year in the past that had the same last two digits").
+int Rfc850Year(int yy, Civil c, sys_seconds reference) {
+  using namespace std::chrono;
+  const days ref_day = floor<days>(reference.time_since_epoch());
+  const year_month_day ref{sys_days(ref_day)};
+  const int ref_year = static_cast<int>(ref.year());
+  // reference + 50 years (29 February to 1 March when that year has none).
+  year_month_day later{ref.year() + years(50), ref.month(), ref.day()};
+  if (!later.ok()) later = year_month_day{ref.year() + years(50), March, day{1}};
+  const sys_seconds limit = sys_days(later) + (reference - sys_seconds(ref_day));
+  // Beyond the limit: by the instant when the day exists in that year, else
+  // by the year alone ("29-Feb" of a year that has none is refused later).
+  const auto beyond = [&](int y) {
+    c.year = y;
+    if (auto t = ToSeconds(c, 9999)) return *t > limit;
+    return y > static_cast<int>(later.year());
+  };
+  int y = ref_year - ref_year % 100 + yy;
+  if (beyond(y)) return y - 100;
+  if (!beyond(y + 100)) return y + 100;
+  return y;
+}
+
 // The RFC 5322 family, RFC 9110's three HTTP-date forms, ctime/asctime and
-// the same fields in other orders, told apart by what each token is.
-std::optional<DateTime> MailLike(std::string_view s, int max_year) {
+// the same fields in other orders, told apart by what each token is. An
+// rfc850-date's two-digit year follows RFC 9110 §5.6.7 against `reference`
+// when there is one, else RFC 5322 §4.3.
+std::optional<DateTime> MailLike(std::string_view s, int max_year, std::optional<sys_seconds> reference) {
   // Comments (RFC 5322 CFWS) are dropped, nested ones included.
   std::string text;
   int depth = 0;
@@ -359,6 +388,7 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year) {
   Civil c;
   std::vector<std::string_view> numbers;
   bool have_month = false, have_clock = false, have_zone = false, pm = false, am = false;
+  bool rfc850 = false;  // "06-Nov-94": the date of an rfc850-date
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string_view w = tokens[i];
     if (i == 0 && IsDayName(w)) continue;
@@ -389,6 +419,7 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year) {
             std::string_view yy = w.substr(d2 + 1);
             if (!AllDigits(yy)) return std::nullopt;
             numbers.push_back(yy);
+            rfc850 = true;
             continue;
           }
         }
@@ -425,6 +456,7 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year) {
     if (c.hour < 1 || c.hour > 12) return std::nullopt;
     c.hour = c.hour % 12 + (pm ? 12 : 0);
   }
+  if (rfc850 && year.size() == 2 && reference) c.year = Rfc850Year(Number(year), c, *reference);
   return Finish(c, max_year);
 }
 
@@ -567,7 +599,7 @@ std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_poi
   return std::nullopt;
 }
 
-std::optional<DateTime> ParseDateTime(std::string_view text) {
+std::optional<DateTime> ParseDateTime(std::string_view text, std::optional<sys_seconds> reference) {
   const std::string_view s = ascii::Trim(text);
   if (s.empty() || s.size() > 200) return std::nullopt;
   if (AllDigits(s) && s.size() >= 9) return Epoch(s);
@@ -575,13 +607,13 @@ std::optional<DateTime> ParseDateTime(std::string_view text) {
     if (auto t = Epoch(s)) return t;
   }
   if (auto t = Iso8601(s, kMaxDateYear)) return t;
-  return MailLike(s, kMaxDateYear);
+  return MailLike(s, kMaxDateYear, reference);
 }
 
-std::optional<DateTime> ParseHttpDate(std::string_view text) {
+std::optional<DateTime> ParseHttpDate(std::string_view text, std::optional<sys_seconds> reference) {
   const std::string_view s = ascii::Trim(text);
   if (s.empty() || s.size() > 200) return std::nullopt;
-  return MailLike(s, 9999);
+  return MailLike(s, 9999, reference);
 }
 
 std::optional<DateTime> DateFromEpochNumber(double value) {

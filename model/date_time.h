@@ -28,9 +28,17 @@
 //   China's.
 // - RFC 9110 §5.6.7 HTTP-date, all three forms: IMF-fixdate
 //   "Sun, 06 Nov 1994 08:49:37 GMT", obsolete RFC 850
-//   "Sunday, 06-Nov-94 08:49:37 GMT" (its 2-digit year read as RFC 5322 §4.3
-//   reads one, so the cookie epoch "01-Jan-70" is 1970), and asctime
-//   "Sun Nov  6 08:49:37 1994".
+//   "Sunday, 06-Nov-94 08:49:37 GMT", and asctime "Sun Nov  6 08:49:37
+//   1994". The rfc850-date's 2-digit year follows RFC 9110 §5.6.7 against
+//   the reading's reference time (the time the page or header was fetched):
+//   the year with those digits not more than 50 years after it, else the
+//   most recent past one ("06-Nov-94" read in 2026 is 1994, "16-Nov-70" is
+//   2070, "01-Jan-77" is 1977). Without a reference (stored values, which
+//   are ISO 8601) it is read as RFC 5322 §4.3 reads a 2-digit year. The RFC
+//   5322 forms keep §4.3's rule whatever the reference ("Mon, 16 Nov 76
+//   05:57:31 GMT" is 1976): mail dates have no such rule of their own.
+//   Years before kMinDateYear give no date; the §5.6.7 rule needs none for a
+//   reference from 2020 on (its earliest year is the reference's less 49).
 // - ctime/date(1) and JavaScript's Date.toString: "Sun Nov  6 08:49:37 UTC
 //   1994", "Sun Nov 06 1994 08:49:37 GMT+0100 (Central European Time)".
 // - ISO 8601 / RFC 3339 (and the W3C Datetime profile sitemaps use):
@@ -89,7 +97,10 @@ inline constexpr int kMaxDateYear = 2200;
 // Any form above, its UTC result within kMinDateYear..kMaxDateYear;
 // nullopt for anything else, impossible days (2026-02-29) and times
 // (25:00) included.
-std::optional<DateTime> ParseDateTime(std::string_view text);
+// `reference`: the time the text was read (fetched) at, for an rfc850-date's
+// two-digit year (RFC 9110 §5.6.7, above); the caller's, never the clock's.
+std::optional<DateTime> ParseDateTime(std::string_view text,
+                                      std::optional<std::chrono::sys_seconds> reference = std::nullopt);
 
 // A date relative to `now` as boards print it: "today", "just posted",
 // "yesterday", "3 days ago", "Posted 2 weeks ago", "30+ days ago", "an hour
@@ -114,7 +125,8 @@ std::optional<DateTime> ParseRelativeDate(std::string_view text, Clock::time_poi
 // family, but with any year up to 9999 (a far-future Expires is common);
 // the result may lie beyond Clock's range, so compare `time` in seconds.
 // nullopt for anything else, ISO 8601 and epoch numbers included.
-std::optional<DateTime> ParseHttpDate(std::string_view text);
+std::optional<DateTime> ParseHttpDate(std::string_view text,
+                                      std::optional<std::chrono::sys_seconds> reference = std::nullopt);
 
 // An epoch number from a JSON API: seconds, or milliseconds when above
 // 1e11 (as ParseDateTime tells 12-13 digits from 9-11); fractions dropped.

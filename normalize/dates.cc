@@ -172,7 +172,7 @@ std::optional<std::string> NormalizeDate(std::string_view raw, Clock::time_point
   if (text.empty()) return std::nullopt;
   // The standard and API forms (ISO 8601, RFC 5322, HTTP-date, ctime,
   // epoch numbers) have one reader; what follows reads board prose.
-  if (auto t = ParseDateTime(text)) return FormatDateTime(*t);
+  if (auto t = ParseDateTime(text, std::chrono::floor<std::chrono::seconds>(now))) return FormatDateTime(*t);
   // Nine digits or more are an epoch number or nothing.
   if (text.size() >= 9 && std::all_of(text.begin(), text.end(), ascii::IsDigit)) {
     return std::nullopt;

@@ -19,7 +19,8 @@ DateOrder DateOrderFor(std::string_view country);
 // A date as UTC text: "YYYY-MM-DDTHH:MM:SSZ" when a time is given, "YYYY-MM-DD"
 // for a calendar date, within 1970-2200. Reads every form of the one date
 // reader, model/date_time.h (ISO 8601/RFC 3339, RFC 5322 with obsolete
-// years and zones, RFC 9110's three HTTP-date forms, ctime, epoch seconds
+// years and zones, RFC 9110's three HTTP-date forms, an rfc850-date's
+// 2-digit year by RFC 9110 §5.6.7 against `now`, ctime, epoch seconds
 // or milliseconds; offsets applied), and board prose:
 // "Nov 20, 2026", "20 November 2026", numeric "20/11/2026" (in `order` when
 // both readings are possible), "2026/11/20", "20.11.2026", 2-digit years

@@ -10,6 +10,7 @@
 #include "model/clock.h"
 #include "model/date_time.h"
 #include "model/url.h"
+#include "parsers/boards/common.h"
 #include "parsers/html_text.h"
 #include "parsers/json_ld.h"
 #include "parsers/json_values.h"
@@ -167,9 +168,10 @@ Posting ReadItem(const pugi::xml_node& item, std::string_view feed_url, bool com
   }
   p.country = f.Line({"country", "countrycode", "country_code"});
   if (auto remote = f.Line({"remote", "remotetype", "remote_type", "telecommute"})) {
+    // A flag ("yes", "true", "1"), else a workplace value as the board
+    // readers read one ("Hybrid (3 days)", "On-site / Remote").
     std::string r = ascii::ToLower(*remote);
-    if (r == "yes" || r == "true" || r == "1" || r == "remote" || r == "fully remote") p.remote = "remote";
-    if (r == "hybrid") p.remote = "hybrid";
+    p.remote = r == "yes" || r == "true" || r == "1" ? std::optional<std::string>("remote") : boards::Workplace(*remote);
   }
   if (auto type = f.Line({"jobtype", "job_type", "employmenttype", "employment_type", "type",
                           "category_working_pattern", "working_patterns", "working_pattern"})) {

@@ -251,11 +251,112 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
   return t;
 }();
 
+// The '>' that ends a tag whose name ends at `from`: the first one outside
+// an attribute's quoted value, before any other '<' outside one ("<a few
+// ms" or "<a few ms</p>" has none, so its '<' is text, where HTML's
+// tokenizer would take the rest for the tag); npos when there is none. A
+// quote opens a value only after '=' (HTML 13.2.5.36), so "it's" in text
+// opens none, and a value may hold '<' and '>' (`alt="5 < 6"`). Each scan
+// ends at the next '<' outside a value or at its value's closing quote, so
+// the scans of a text together read it about once.
+size_t TagEnd(std::string_view s, size_t from) {
+  char quote = 0;
+  char last = 0;  // the last character outside a value that is not a blank
+  for (size_t j = from; j < s.size(); ++j) {
+    const char d = s[j];
+    if (quote) {
+      if (d == quote) quote = 0;
+      continue;
+    }
+    if (d == '<') return std::string_view::npos;
+    if (d == '>') return j;
+    if ((d == '"' || d == '\'') && last == '=') {
+      quote = d;
+    } else if (!ascii::IsSpace(d)) {
+      last = d;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Are `attrs` (what stands between a tag's name and its '>') attributes as
+// markup writes them: each `name=value` (quoted, or unquoted without
+// blanks) or a boolean attribute of HTML by its name ("<td nowrap>"),
+// then perhaps a "/"? Words are not: "<a few ms>" is text that names no
+// attributes (HTML 13.1.2.3 allows them, markup does not write them).
+bool RealAttributes(std::string_view attrs) {
+  static constexpr std::string_view kBoolean[] = {
+      "allowfullscreen", "async",  "autofocus", "autoplay", "checked",  "compact", "controls", "default",
+      "defer",           "disabled", "hidden",  "itemscope", "loop",    "multiple", "muted",   "noshade",
+      "novalidate",      "nowrap", "open",      "readonly", "required", "reversed", "selected"};
+  size_t i = 0;
+  const auto blank = [&] {
+    while (i < attrs.size() && ascii::IsSpace(attrs[i])) ++i;
+  };
+  blank();
+  while (i < attrs.size()) {
+    if (attrs[i] == '/') {
+      ++i;
+      blank();
+      return i == attrs.size();
+    }
+    const size_t name = i;
+    while (i < attrs.size() && (ascii::IsAlnum(attrs[i]) || attrs[i] == '-' || attrs[i] == '_' || attrs[i] == ':' ||
+                                attrs[i] == '.' || attrs[i] == '@')) {
+      ++i;
+    }
+    if (i == name) return false;
+    const std::string_view attr = attrs.substr(name, i - name);
+    blank();
+    if (i < attrs.size() && attrs[i] == '=') {
+      ++i;
+      blank();
+      if (i >= attrs.size()) return false;
+      if (attrs[i] == '"' || attrs[i] == '\'') {
+        const size_t end = attrs.find(attrs[i], i + 1);
+        if (end == std::string_view::npos) return false;
+        i = end + 1;
+      } else {
+        const size_t value = i;
+        while (i < attrs.size() && !ascii::IsSpace(attrs[i]) && attrs[i] != '"' && attrs[i] != '\'' &&
+               attrs[i] != '`' && attrs[i] != '=') {
+          ++i;
+        }
+        if (i == value) return false;
+      }
+      if (i < attrs.size() && !ascii::IsSpace(attrs[i]) && attrs[i] != '/') return false;
+    } else if (std::find(std::begin(kBoolean), std::end(kBoolean), ascii::ToLower(attr)) == std::end(kBoolean) &&
+               !attr.starts_with("data-")) {
+      return false;
+    }
+    blank();
+  }
+  return true;
+}
+
+// Is `rest`, all that follows a tag's name to the end of the input, a tag
+// cut off by the input's end ("<p", "<a href=\"https://x.ex")? Attributes
+// as markup writes them, the last perhaps cut in its quoted value. Other
+// text is text ("Latency of <a few ms").
+bool TruncatedTag(std::string_view rest) {
+  if (rest.find('<') != std::string_view::npos) return false;
+  if (RealAttributes(rest)) return true;
+  for (const char quote : {'"', '\''}) {
+    if (std::count(rest.begin(), rest.end(), quote) % 2 == 1 && RealAttributes(std::string(rest) + quote)) return true;
+  }
+  return false;
+}
+
+// Does `s` hold markup: a comment or declaration, or a tag with its end
+// (TagEnd)? Text that merely has a '<' before a letter ("<a few ms") is not.
 bool LooksLikeMarkup(std::string_view s) {
   for (size_t i = s.find('<'); i != std::string_view::npos; i = s.find('<', i + 1)) {
-    char next = i + 1 < s.size() ? s[i + 1] : '\0';
-    if (next == '/' || next == '!' || (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z'))
-      return true;
+    const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+    if (next == '!') return true;
+    size_t j = i + 1 + (next == '/' ? 1 : 0);
+    const size_t name = j;
+    while (j < s.size() && (ascii::IsAlnum(s[j]) || s[j] == '-' || s[j] == ':')) ++j;
+    if (j > name && ascii::IsAlpha(s[name]) && TagEnd(s, j) != std::string_view::npos) return true;
   }
   return false;
 }
@@ -470,9 +571,12 @@ void Convert(std::string_view html, Outputs text) {
     bool closing = j < html.size() && html[j] == '/';
     if (closing) ++j;
     size_t name_start = j;
-    while (j < html.size() && (ascii::IsAlnum(html[j]) || html[j] == '-' || html[j] == ':')) ++j;
+    // A tag name starts with a letter (HTML 13.2.5.6): "<3 years" is text.
+    if (j < html.size() && ascii::IsAlpha(html[j])) {
+      while (j < html.size() && (ascii::IsAlnum(html[j]) || html[j] == '-' || html[j] == ':')) ++j;
+    }
     if (j == name_start) {
-      // "<" not starting a tag ("a < b", "<!DOCTYPE", "<?xml") is text or skipped.
+      // "<" not starting a tag ("a < b", "<3 years", "<!DOCTYPE", "<?xml") is text or skipped.
       if (j < html.size() && (html[j] == '!' || html[j] == '?')) {
         size_t end = html.find('>', j);
         i = end == std::string_view::npos ? html.size() : end + 1;
@@ -486,21 +590,17 @@ void Convert(std::string_view html, Outputs text) {
     const size_t name_len = std::min<size_t>(j - name_start, sizeof name_buf);
     for (size_t k = 0; k < name_len; ++k) name_buf[k] = ascii::ToLower(html[name_start + k]);
     const std::string_view name(name_buf, j - name_start <= sizeof name_buf ? name_len : 0);
-    // Skip attributes, honouring quotes so a '>' inside a value does not end the tag.
+    // Skip attributes, honouring quotes so a '>' inside a value does not end
+    // the tag. A tag without its end is text: "<a few ms" (TagEnd).
     const size_t attrs_start = j;
-    char quote = 0;
-    while (j < html.size()) {
-      char d = html[j];
-      if (quote) {
-        if (d == quote) quote = 0;
-      } else if (d == '"' || d == '\'') {
-        quote = d;
-      } else if (d == '>') {
-        break;
-      }
-      ++j;
+    j = TagEnd(html, j);
+    if (j == std::string_view::npos) {
+      if (TruncatedTag(html.substr(attrs_start))) break;  // "<p", "<a href=\"https://x.ex": cut off
+      text.Word("<");
+      ++i;
+      continue;
     }
-    i = j < html.size() ? j + 1 : html.size();
+    i = j + 1;
     if (!closing && IsRawTextElement(name)) {
       size_t end = FindClosingTag(html, i, name);
       if (end == std::string_view::npos) break;
@@ -643,8 +743,8 @@ bool IsEscapedHtmlMarkup(std::string_view text) {
     if (j == start || j >= rest.size() || (rest[j] != '>' && rest[j] != '/' && !ascii::IsSpace(rest[j]))) continue;
     const std::string name = ascii::ToLower(rest.substr(start, j - start));
     if (std::find(std::begin(kElements), std::end(kElements), name) == std::end(kElements)) continue;
-    const size_t close = text.find('>', i + 1 + j);
-    if (close == std::string_view::npos) continue;
+    const size_t close = TagEnd(text, i + 1 + j);
+    if (close == std::string_view::npos || !RealAttributes(text.substr(i + 1 + j, close - (i + 1 + j)))) continue;
     const bool has_before = i > 0;
     const char before = has_before ? text[i - 1] : '\n';
     const bool has_after = close + 1 < text.size();

@@ -35,7 +35,12 @@ std::string DecodeEntities(std::string_view text,
 // Text content of an HTML fragment: tags removed, script/style/template
 // content dropped, block elements become line breaks (paragraphs a blank
 // line, list items "- "), entities decoded, runs of spaces collapsed, lines
-// trimmed. Never fails; malformed markup degrades to text.
+// trimmed. Never fails; malformed markup degrades to text. A '<' begins a
+// tag only before a letter (or "/" and a letter) and when the tag ends: a
+// '>' before any other '<', neither inside an attribute's quoted value. "Latency of <a few ms" and "<3
+// years" are text (an RSS description's "&lt;a few ms"), where HTML's
+// tokenizer would take the rest of the input for a tag; a tag cut off by the
+// end of the input ("<p", "<a href=\"https://x.ex") is dropped.
 std::string HtmlToText(std::string_view html);
 
 // The same fragment as Markdown (CommonMark) for people who read it:
@@ -51,7 +56,9 @@ std::string HtmlToMarkdown(std::string_view html);
 // rule that tells escaped markup from text that speaks of markup (in
 // html_text.cc, IsEscapedHtmlMarkup): the unescaped text holds a comment, a
 // CDATA section or a line break (<br>, <hr>), or a tag of an HTML element
-// attached to text as markup is: a start tag directly followed by its
+// with a proper end ('>' before any other '<') and attributes as markup
+// writes them (name=value, a boolean attribute of HTML: "&lt;a few ms at
+// p99&gt;" is text), attached to text as markup is: a start tag directly followed by its
 // content, a line break or another tag ("<p>We", "<b>SQL"), an end tag
 // directly preceded by what it closes ("team.</p>"), or a tag at the start
 // of a line. A tag with a space on its content's side, or a sentence's

@@ -150,8 +150,11 @@ std::optional<std::string> RipplingEmployment(const json::value* v) {
 // place ("Anywhere", "Worldwide", "Work from home"), or a place alone,
 // which is the office the job is worked from (the list's workplaceType
 // says ON_SITE for the same).
+// A country alone ("United States", "Germany") names no office: it says
+// nothing of the workplace.
 std::optional<std::string> LabelWorkplace(const std::string& label) {
   if (auto w = Workplace(label)) return w;
+  if (IsCountryName(label)) return std::nullopt;
   return "onsite";
 }
 

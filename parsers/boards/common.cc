@@ -135,11 +135,54 @@ bool Denies(std::string_view qualifier) {
   return std::find(std::begin(kOffered), std::end(kOffered), words[1]) != std::end(kOffered);
 }
 
+// The parts of a value that offers a choice of workplaces: "On-site /
+// Remote", "Hybrid or Remote", "Remote, Hybrid"; one part when it is none.
+std::vector<std::string_view> Alternatives(std::string_view raw) {
+  std::vector<std::string_view> parts;
+  const std::string lower = ascii::ToLower(raw);
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < raw.size();) {
+    std::size_t mark = 0;
+    if (raw[i] == '/' || raw[i] == '|' || raw[i] == ',' || raw[i] == '&' || raw[i] == '+') {
+      mark = 1;
+    } else if (std::string_view(lower).substr(i, 4) == " or ") {
+      mark = 4;
+    } else if (std::string_view(lower).substr(i, 5) == " and ") {
+      mark = 5;
+    }
+    if (mark == 0) {
+      ++i;
+      continue;
+    }
+    parts.push_back(ascii::Trim(raw.substr(start, i - start)));
+    i += mark;
+    start = i;
+  }
+  parts.push_back(ascii::Trim(raw.substr(start)));
+  return parts;
+}
+
 }  // namespace
 
 std::optional<std::string> Workplace(std::optional<std::string> raw) {
   if (!raw) return std::nullopt;
   if (auto w = WorkplaceWord(*raw)) return w;
+  // A choice of workplaces ("On-site / Remote", "Hybrid or Remote") is the
+  // most remote of them, as MergeWorkplace reads an office beside a remote
+  // location: every part must be a workplace ("Remote, EMEA" is not).
+  if (const auto parts = Alternatives(*raw); parts.size() > 1) {
+    std::optional<std::string> most;
+    bool all = true;
+    for (std::string_view part : parts) {
+      auto w = WorkplaceWord(part);
+      if (!w) {
+        all = false;
+        break;
+      }
+      MergeWorkplace(most, w);
+    }
+    if (all) return most;
+  }
   // The enum with what it qualifies: "Remote (United States)", "Hybrid -
   // 3 days in office", "On-site: London", "Remote, EMEA" (Rippling's
   // location labels, boards' custom fields, Workday's remoteType), unless
@@ -172,12 +215,23 @@ void MergeWorkplace(std::optional<std::string>& workplace, const std::optional<s
 std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,
                                           const json::value* onsite) {
   const bool r = Truthy(remote), h = Truthy(hybrid), o = Truthy(onsite);
-  if (h || (r && o)) return "hybrid";
+  // Hybrid stated is hybrid (SmartRecruiters marks a hybrid job remote and
+  // hybrid both); remote and on-site both offered is remote-eligible, as
+  // MergeWorkplace reads an office beside a remote location.
+  if (h) return "hybrid";
   if (r) return "remote";
   if (o) return "onsite";
   const auto stated_false = [](const json::value* v) { return v != nullptr && v->is_bool() && !v->get_bool(); };
   if (onsite == nullptr && stated_false(remote) && stated_false(hybrid)) return "onsite";
   return std::nullopt;
+}
+
+bool IsCountryName(std::string_view label) {
+  static constexpr std::string_view kNames[] = {
+#include "parsers/country_names.inc"
+  };
+  const std::string key = ascii::ToLower(ascii::Trim(label));
+  return std::find(std::begin(kNames), std::end(kNames), key) != std::end(kNames);
 }
 
 std::optional<std::string> JoinPlace(std::initializer_list<std::optional<std::string>> parts) {

@@ -64,15 +64,24 @@ std::optional<std::string> EpochDate(const json::value* v);
 // place, as its last part ("United States (Remote)", "US - Remote"). A
 // qualifier that denies the enum ("Remote: No", "Remote - Not eligible",
 // "Remote (not available)") states nothing; so do "unspecified" and the
-// unknown.
+// unknown. A choice of workplaces ("On-site / Remote", "Hybrid or Remote",
+// "Remote, Hybrid": every part of a "/", "|", ",", "&", "+", "or" or "and"
+// list a workplace) is the most remote of them, as MergeWorkplace.
 std::optional<std::string> Workplace(std::optional<std::string> raw);
+// Is `label` (ASCII case ignored) only the name of a country ("United
+// States", "Germany", "DEU"), by normalize/data/countries.tsv's names and
+// aliases? A city-state's name is a city too (cities.tsv: "Singapore",
+// "Hong Kong", "Luxembourg"): not only a country.
+bool IsCountryName(std::string_view label);
 // Adds one location's workplace to a posting's: the posting's is the most
 // remote way it may be worked (remote, then hybrid, then on-site). A job
 // offered in an office or remote is remote-eligible, not hybrid (hybrid is
 // part of the week in the office, which neither location says).
 void MergeWorkplace(std::optional<std::string>& workplace, const std::optional<std::string>& more);
-// The workplace three flags state: hybrid when set, or when remote and
-// on-site both are; else the one set. All false (or absent) is not stated,
+// The workplace three flags state: hybrid when set; else remote when set,
+// also beside on-site (a job that may be worked remote or in the office is
+// remote-eligible, not hybrid: Recruitee's remote and on_site); else
+// on-site when set. All false (or absent) is not stated,
 // except for an API without an on-site flag (`onsite` null, as
 // SmartRecruiters'): there remote and hybrid both stated false is on-site.
 std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,

@@ -142,6 +142,10 @@ TEST(RetryPolicyTest, RetryAfterForms) {
   EXPECT_EQ(ParseRetryAfter("", now), std::nullopt);
   EXPECT_EQ(ParseRetryAfter("soon", now), std::nullopt);
   EXPECT_EQ(ParseRetryAfter("-5", now), std::nullopt);
+  // RFC 9110 §5.6.7 against `now`: "14-Nov-73" is 2073 (50 years ahead, not
+  // more), "15-Nov-73" 1973 (past); both were 1973 by RFC 5322's rule.
+  EXPECT_EQ(ParseRetryAfter("Tuesday, 14-Nov-73 22:13:20 GMT", now), kMaxRetryAfter);
+  EXPECT_EQ(ParseRetryAfter("Wednesday, 15-Nov-73 22:13:20 GMT", now), 0s);
 }
 
 TEST(RetryPolicyTest, BackoffRetryAfterAndExhaustion) {

@@ -96,6 +96,53 @@ TEST(DateTimeTest, HttpDateHasThreeForms) {
   EXPECT_EQ(ReadHttp(""), "none");
 }
 
+TEST(DateTimeTest, Rfc850TwoDigitYearsFollowRfc9110AgainstTheReference) {
+  // RFC 9110 §5.6.7: "Recipients of a timestamp value in rfc850-date format,
+  // which uses a two-digit year, MUST interpret a timestamp that appears to
+  // be more than 50 years in the future as representing the most recent
+  // year in the past that had the same last two digits." Read against the
+  // reading's reference time (the fetch), not the clock: "16-Nov-70" read
+  // in 2026 is 2070 (44 years ahead); it was 1970 by RFC 5322 §4.3's rule.
+  using namespace std::chrono;
+  const auto at = [](int y, unsigned m, unsigned d) { return sys_seconds(sys_days(year{y} / m / d)); };
+  const auto read = [](std::string_view text, sys_seconds reference) {
+    auto t = ParseDateTime(text, reference);
+    auto h = ParseHttpDate(text, reference);
+    const std::string a = t ? FormatDateTime(*t) : "none", b = h ? FormatDateTime(*h) : "none";
+    return a == b ? a : a + " / http " + b;
+  };
+  const sys_seconds y2026 = at(2026, 12, 2);  // 2026-12-02T00:00:00Z
+  EXPECT_EQ(read("Sunday, 06-Nov-94 08:49:37 GMT", y2026), "1994-11-06T08:49:37Z");  // 2094: 68 years ahead
+  EXPECT_EQ(read("Monday, 16-Nov-70 08:49:37 GMT", y2026), "2070-11-16T08:49:37Z");
+  EXPECT_EQ(read("Thursday, 01-Jan-70 00:00:01 GMT", y2026), "2070-01-01T00:00:01Z");
+  EXPECT_EQ(read("Monday, 16-Nov-26 05:57:31 GMT", y2026), "2026-11-16T05:57:31Z");
+  EXPECT_EQ(read("Tuesday, 16-Nov-77 05:57:31 GMT", y2026), "1977-11-16T05:57:31Z");
+  // 50 years ahead to the second is not more than 50; a day more is.
+  EXPECT_EQ(read("Wednesday, 02-Dec-76 00:00:00 GMT", y2026), "2076-12-02T00:00:00Z");
+  EXPECT_EQ(read("Thursday, 03-Dec-76 00:00:00 GMT", y2026), "1976-12-03T00:00:00Z");
+  // The offset counts: 01:00 at +0200 is the day before in UTC, within 50 years.
+  EXPECT_EQ(read("Wednesday, 02-Dec-76 01:00:00 +0200", y2026), "2076-12-01T23:00:00Z");
+  // Another reference, another century: the reference decides, not the clock.
+  const sys_seconds y2090 = at(2090, 1, 1);
+  EXPECT_EQ(read("Sunday, 06-Nov-94 08:49:37 GMT", y2090), "2094-11-06T08:49:37Z");
+  EXPECT_EQ(read("Sunday, 06-Nov-30 08:49:37 GMT", y2090), "2130-11-06T08:49:37Z");
+  EXPECT_EQ(read("Sunday, 01-Jan-40 00:00:01 GMT", y2090), "2040-01-01T00:00:01Z");
+  // Before 1970 no date is stored (kMinDateYear): read in 2019, "01-Jan-70"
+  // (2070 is more than 50 years ahead) is 1970, "06-Nov-69" 1969: none.
+  const sys_seconds y2019 = at(2019, 6, 1);
+  EXPECT_EQ(read("Thursday, 01-Jan-70 00:00:01 GMT", y2019), "1970-01-01T00:00:01Z");
+  EXPECT_EQ(read("Thursday, 06-Nov-69 08:49:37 GMT", y2019), "none");
+  // RFC 5322 §4.3 keeps its own rule for mail dates (00-49 are 20xx, 50-99
+  // 19xx), reference or not; field case 13 stays right.
+  EXPECT_EQ(read("Mon, 16 Nov 76 05:57:31 GMT", y2026), "1976-11-16T05:57:31Z");
+  EXPECT_EQ(read("Mon, 16 Nov 26 05:57:31 +0100", y2026), "2026-11-16T04:57:31Z");
+  EXPECT_EQ(read("Mon, 16 Nov 49 05:57:31 GMT", y2090), "2049-11-16T05:57:31Z");
+  // Four digits are the year as written.
+  EXPECT_EQ(read("Sun, 06 Nov 2094 08:49:37 GMT", y2026), "2094-11-06T08:49:37Z");
+  // Without a reference (stored values) the rfc850 year reads as RFC 5322's.
+  EXPECT_EQ(Read("Monday, 16-Nov-70 08:49:37 GMT"), "1970-11-16T08:49:37Z");
+}
+
 TEST(DateTimeTest, CtimeAndDateCommandForms) {
   // ctime(3), date(1) and JavaScript's Date.prototype.toString.
   const Case cases[] = {

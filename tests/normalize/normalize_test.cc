@@ -603,6 +603,19 @@ TEST(DateTest, StandardFormsGoThroughTheOneReader) {
   for (const auto& [text, expected] : cases) EXPECT_EQ(NormalizeDate(text, kFetched), expected) << text;
 }
 
+TEST(DateTest, Rfc850TwoDigitYearsFollowRfc9110AgainstTheFetchTime) {
+  // RFC 9110 §5.6.7: an rfc850-date's two-digit year more than 50 years
+  // after the fetch is the most recent past year with those digits; else it
+  // is ahead: "16-Nov-70" fetched in 2026 is 2070 (it was 1970).
+  EXPECT_EQ(NormalizeDate("Monday, 16-Nov-70 08:49:37 GMT", kFetched), "2070-11-16T08:49:37Z");
+  EXPECT_EQ(NormalizeDate("Sunday, 06-Nov-94 08:49:37 GMT", kFetched), "1994-11-06T08:49:37Z");
+  const auto fetched_2090 = std::chrono::system_clock::from_time_t(3786912000);  // 2090-01-01T00:00:00Z
+  EXPECT_EQ(NormalizeDate("Sunday, 06-Nov-94 08:49:37 GMT", fetched_2090), "2094-11-06T08:49:37Z");
+  // RFC 5322 §4.3 for the mail form, whenever fetched (field case 13).
+  EXPECT_EQ(NormalizeDate("Mon, 16 Nov 26 05:57:31 +0100", fetched_2090), "2026-11-16T04:57:31Z");
+  EXPECT_EQ(NormalizeDate("Mon, 16 Nov 76 05:57:31 GMT", kFetched), "1976-11-16T05:57:31Z");
+}
+
 TEST(DateTest, TwoDigitYearsOfBoardFormsReadAsRfc5322ReadsThem) {
   // RFC 5322 §4.3, the one reader's rule for a 2-digit year: 00-49 are
   // 2000-2049, 50-99 are 1950-1999 (so "99" is never 2099). Numeric dates

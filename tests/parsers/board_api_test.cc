@@ -276,7 +276,8 @@ TEST(BoardApiTest, RecruiteeOnSiteFlagIsRead) {
 
 TEST(BoardApiTest, RecruiteeEveryWorkplaceEmploymentAndSalaryField) {
   // Recruitee's offers API: remote/hybrid/on_site flags (remote and on-site
-  // together is hybrid; all false is unstated), employment_type_code, and
+  // together is remote-eligible, not hybrid: BoardFieldsTest.
+  // RecruiteeRemoteBesideOnSiteIsRemote; all false is unstated), employment_type_code, and
   // salary {min, max, currency, period} with amounts as strings.
   Extracted x = Read(SourceKind::kRecruitee, R"({"offers":[
       {"id":1,"title":"A","remote":true,"hybrid":false,"on_site":false,"employment_type_code":"parttime_fixed_term",
@@ -295,7 +296,7 @@ TEST(BoardApiTest, RecruiteeEveryWorkplaceEmploymentAndSalaryField) {
   EXPECT_EQ(x.postings[0].salary_max, 21);
   EXPECT_EQ(x.postings[0].salary_currency, "EUR");
   EXPECT_EQ(x.postings[0].salary_period, "HOUR");
-  EXPECT_EQ(x.postings[1].remote, "hybrid");
+  EXPECT_EQ(x.postings[1].remote, "remote");
   EXPECT_EQ(x.postings[1].employment_type, "INTERN");
   EXPECT_EQ(x.postings[1].salary_period, "MONTH");
   EXPECT_EQ(x.postings[2].remote, std::nullopt);

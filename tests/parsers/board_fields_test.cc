@@ -440,7 +440,7 @@ TEST(BoardFieldsTest, EveryWorkplaceValueOfEveryAdapter) {
       {SourceKind::kWorkable, R"({"name":"A","jobs":[{"shortcode":"S","title":"T","telecommuting":true}]})", "remote"},
       // Recruitee: three flags.
       {SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"T","remote":false,"hybrid":false,"on_site":true}]})", "onsite"},
-      {SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"T","remote":true,"on_site":true}]})", "hybrid"},
+      {SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"T","remote":true,"on_site":true}]})", "remote"},
       {SourceKind::kRecruitee, R"({"offers":[{"id":1,"title":"T","remote":true,"hybrid":false,"on_site":false}]})", "remote"},
       // Rippling: the paged list's workplaceType.
       {SourceKind::kRippling, R"({"items":[{"id":"1","name":"T","locations":[{"name":"X","workplaceType":"HYBRID"}]}]})", "hybrid"},
@@ -464,6 +464,113 @@ TEST(BoardFieldsTest, EveryWorkplaceValueOfEveryAdapter) {
   };
   for (const Case& c : kCases) {
     EXPECT_EQ(Remote(c.kind, c.body, "https://api.example/x"), c.remote) << SourceKindName(c.kind) << " " << c.body;
+  }
+}
+
+TEST(BoardFieldsTest, RecruiteeRemoteBesideOnSiteIsRemote) {
+  // Recruitee's three flags say which ways an offer may be worked: remote
+  // and on_site both true (hybrid false) is a job open to remote work, the
+  // most remote way it may be worked, as RemoteBesideAnOfficeIsRemoteNotHybrid
+  // reads an office beside a remote location. It was "hybrid". Field case 06
+  // stays right: hybrid alone is hybrid, on_site alone on-site.
+  struct Case {
+    const char* flags;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {R"("remote":true,"hybrid":false,"on_site":true)", "remote"},
+      {R"("remote":true,"on_site":true)", "remote"},
+      {R"("remote":false,"hybrid":true,"on_site":false)", "hybrid"},
+      {R"("remote":false,"hybrid":true,"on_site":true)", "hybrid"},
+      {R"("remote":false,"hybrid":false,"on_site":true)", "onsite"},
+      {R"("remote":true,"hybrid":false,"on_site":false)", "remote"},
+      {R"("remote":false,"hybrid":false,"on_site":false)", std::nullopt},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"({"offers":[{"id":1,"title":"T",)") + c.flags + "}]}";
+    EXPECT_EQ(Remote(SourceKind::kRecruitee, body, "https://acme.recruitee.com/api/offers/"), c.remote) << c.flags;
+  }
+}
+
+TEST(BoardFieldsTest, ALabelThatIsOnlyACountryStatesNoWorkplace) {
+  // A Rippling workLocation label that is only a country ("United States",
+  // "Germany") names no office: it was read as on-site. A country alone says
+  // nothing of the workplace; another field may (the paged list's
+  // workplaceType, another label). A city-state's name is its city.
+  struct Case {
+    const char* label;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"United States", std::nullopt},
+      {"Germany", std::nullopt},
+      {"united kingdom", std::nullopt},
+      {"USA", std::nullopt},
+      {"Deutschland", std::nullopt},
+      {" Brazil ", std::nullopt},
+      {"Germany (Remote)", "remote"},
+      {"Berlin, Germany", "onsite"},
+      {"Austin", "onsite"},
+      {"Singapore", "onsite"},
+      {"Hong Kong", "onsite"},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"([{"uuid":"u","name":"T","workLocation":{"label":")") + c.label + R"("}}])";
+    EXPECT_EQ(Remote(SourceKind::kRippling, body, kRipplingJobs), c.remote) << c.label;
+  }
+  // Another field says: a label of an office beside the country, the paged
+  // list's workplaceType of a location named by its country.
+  EXPECT_EQ(Remote(SourceKind::kRippling, R"([
+      {"uuid":"u","name":"T","workLocation":{"label":"Germany"}},
+      {"uuid":"u","name":"T","workLocation":{"label":"Berlin, Germany"}}])",
+                   kRipplingJobs),
+            "onsite");
+  EXPECT_EQ(Remote(SourceKind::kRippling, R"({"items":[{"id":"1","name":"T",
+      "locations":[{"name":"United States","countryCode":"US","workplaceType":"ON_SITE"}]}]})",
+                   kRipplingJobs),
+            "onsite");
+}
+
+TEST(BoardFieldsTest, AChoiceOfWorkplacesIsTheMostRemoteOfThem) {
+  // A workplace value offering a choice ("On-site / Remote", "Hybrid or
+  // Remote") gave no workplace. It is the most remote way the job may be
+  // worked (RemoteBesideAnOfficeIsRemoteNotHybrid's rule), in every adapter
+  // that reads a workplace value, the feed readers' remote field included.
+  struct Case {
+    const char* value;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"On-site / Remote", "remote"},
+      {"Hybrid or Remote", "remote"},
+      {"Remote or Hybrid", "remote"},
+      {"Onsite/Hybrid", "hybrid"},
+      {"In office OR hybrid", "hybrid"},
+      {"Remote, Hybrid", "remote"},
+      {"Remote | On-site", "remote"},
+      {"Hybrid & Remote", "remote"},
+      {"On-site and Remote", "remote"},
+      // Not a choice of workplaces: read as before.
+      {"Remote, EMEA", "remote"},
+      {"Remote: No", std::nullopt},
+      {"Remote or not", std::nullopt},
+      {"Sales / Marketing", std::nullopt},
+  };
+  for (const Case& c : kCases) {
+    const std::string gh = std::string(R"({"jobs":[{"id":1,"title":"T","metadata":[{"name":"Workplace Type","value":")") +
+                           c.value + R"("}]}]})";
+    EXPECT_EQ(Remote(SourceKind::kGreenhouse, gh, "https://boards-api.greenhouse.io/v1/boards/acme/jobs"), c.remote)
+        << "greenhouse " << c.value;
+    const std::string wd = std::string(R"({"jobPostingInfo":{"title":"T","remoteType":")") + c.value + R"("}})";
+    EXPECT_EQ(Remote(SourceKind::kWorkday, wd, "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/job/x"),
+              c.remote)
+        << "workday " << c.value;
+    const std::string lever = std::string(R"([{"id":"1","text":"T","workplaceType":")") + c.value + R"("}])";
+    EXPECT_EQ(Remote(SourceKind::kLever, lever, "https://api.lever.co/v0/postings/acme?mode=json"), c.remote)
+        << "lever " << c.value;
+    const std::string fdw = std::string(R"({"jobs":[{"id":1,"title":"T","work_arrangement":")") + c.value + R"("}]})";
+    EXPECT_EQ(Remote(SourceKind::kFourDayWeek, fdw, "https://4dayweek.io/api/jobs"), c.remote)
+        << "4dayweek " << c.value;
   }
 }
 

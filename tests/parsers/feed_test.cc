@@ -270,5 +270,46 @@ TEST(SitemapTest, IndexGivesListingLinks) {
   EXPECT_EQ(x.links[1].url, "https://jobs.example/sitemap-jobs-2.xml");
 }
 
+TEST(FeedTest, RemoteFieldReadsAWorkplaceValueAsTheBoardReadersDo) {
+  // A job feed's remote field holds a flag or a workplace value; only
+  // "remote", "fully remote" and "hybrid" were read, so "On-site / Remote",
+  // "Hybrid (3 days)" and "onsite" gave nothing (BoardFieldsTest.
+  // AChoiceOfWorkplacesIsTheMostRemoteOfThem's rule, in feeds).
+  struct Case {
+    const char* value;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"yes", "remote"},         {"True", "remote"},          {"no", std::nullopt},
+      {"Fully Remote", "remote"}, {"hybrid", "hybrid"},        {"On-site / Remote", "remote"},
+      {"Hybrid or Remote", "remote"}, {"Hybrid (3 days)", "hybrid"}, {"onsite", "onsite"},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>J</title>
+        <link>https://feeds.example/</link><item><title>T</title><link>https://feeds.example/1</link><remote>)") +
+                             c.value + "</remote></item></channel></rss>";
+    Extracted x = Feed(body);
+    ASSERT_EQ(x.postings.size(), 1u) << c.value;
+    EXPECT_EQ(x.postings[0].remote, c.remote) << c.value;
+  }
+}
+
+TEST(FeedTest, ALessThanSignInADescriptionIsTextUnlessItIsATag) {
+  // An RSS description is HTML (escaped once for the XML): "&lt;a few ms"
+  // is "<a few ms" in it, which has no tag end, so it is text; it was read
+  // as an <a> tag and the rest of the text lost. Real markup beside it is
+  // still markup; a title naming a tag keeps it (review 11 s23 A4).
+  Extracted x = Feed(R"(<rss version="2.0"><channel>
+    <item><title>HTML Developer: &lt;div&gt;-based layouts</title><link>https://x.example/1</link>
+      <description>Latency of &lt;a few ms is required.</description></item>
+    <item><title>SRE</title><link>https://x.example/2</link>
+      <description>&lt;p&gt;p99 &lt;a few ms&lt;/p&gt;&lt;p&gt;On call&lt;/p&gt;</description></item>
+  </channel></rss>)");
+  ASSERT_EQ(x.postings.size(), 2u);
+  EXPECT_EQ(x.postings[0].title, "HTML Developer: <div>-based layouts");
+  EXPECT_EQ(x.postings[0].description, "Latency of <a few ms is required.");
+  EXPECT_EQ(x.postings[1].description, "p99 <a few ms\n\nOn call");
+}
+
 }  // namespace
 }  // namespace jobtrawl::parsers

@@ -322,6 +322,48 @@ TEST(CleanInlineTextTest, ATagNamedInProseKeepsASuffixAttachedToIt) {
             "Experience with <table>-driven UIs and SQL.");
 }
 
+TEST(HtmlToTextTest, ALessThanSignWithoutATagEndIsText) {
+  // "<" and a letter begin a tag only when the tag ends ('>' before any
+  // other '<'): "Latency of <a few ms" lost its text to an <a> tag running
+  // to the end (an RSS description is HTML by the spec, so its
+  // "&lt;a few ms" reaches here as "<a few ms"). A tag name starts with a
+  // letter (HTML 13.2.5.6): "<3 years" is text. A tag cut off by the end
+  // of the input is still dropped.
+  EXPECT_EQ(HtmlToText("Latency of <a few ms is required."), "Latency of <a few ms is required.");
+  EXPECT_EQ(HtmlToText("<p>Latency <a few ms</p><p>Next</p>"), "Latency <a few ms\n\nNext");
+  EXPECT_EQ(HtmlToText("<p>Kids <3 years and <b>SQL</b></p>"), "Kids <3 years and SQL");
+  EXPECT_EQ(HtmlToText("Under <a few ms\nsecond line"), "Under <a few ms\nsecond line");  // text: its break stays
+  EXPECT_EQ(HtmlToText("<p>Text</p><a href=\"https://x.example/jo"), "Text");
+  EXPECT_EQ(HtmlToText("<p>Text</p><p"), "Text");
+  // An attribute's quoted value may hold '<' and '>' (HTML serializes them
+  // raw there); a quote opens a value only after '=' ("it's" opens none).
+  EXPECT_EQ(HtmlToText("<p><img src=\"a.png\" alt=\"5 < 6 > 4\">Text</p>"), "Text");
+  EXPECT_EQ(HtmlToText("<a data-tip='<b>x</b>' href=\"/j\">Apply</a>"), "Apply");
+  EXPECT_EQ(HtmlToText("<p>It's <a few ms, isn't it</p>"), "It's <a few ms, isn't it");
+  EXPECT_EQ(HtmlToText("<p class = \"x\">Spaced</p>"), "Spaced");
+  EXPECT_NE(HtmlToMarkdown("Latency of <a few ms is required.").find("a few ms is required."), std::string::npos);
+  Posting p;
+  SetDescription(p, "<p>Latency of <a few ms.</p>");
+  EXPECT_EQ(p.description, "Latency of <a few ms.");
+}
+
+TEST(SetDescriptionTest, EscapedTextIsDecodedOnceMoreOnlyForRealMarkup) {
+  // Markup escaped once more than its container needs is unescaped when it
+  // decodes to real markup: a known element with a proper tag end ('>'
+  // before any other '<') and attributes as markup writes them, a CDATA
+  // section. "<a few ms at p99>" is text that names no attributes.
+  EXPECT_EQ(FragmentToText("Under &lt;a few ms at p99&gt;50k rps"), "Under <a few ms at p99>50k rps");
+  EXPECT_EQ(FragmentToText("Latency &lt;a few ms&lt;br&gt;Next"), "Latency <a few ms\nNext");
+  EXPECT_EQ(FragmentToText("&lt;p class=\"x\" hidden&gt;Real&lt;/p&gt;"), "Real");
+  EXPECT_EQ(FragmentToText("&lt;td nowrap&gt;Cell&lt;/td&gt;"), "Cell");
+  EXPECT_EQ(FragmentToText("&lt;![CDATA[Build dashboards in SQL and Python.]]&gt;"),
+            "Build dashboards in SQL and Python.");  // field case 10
+  // One-line fields by the same rule.
+  EXPECT_EQ(CleanInlineText("<b>Latency</b> <a few ms"), "Latency <a few ms");
+  EXPECT_EQ(CleanInlineText("SRE, p99 &lt;a few ms&gt;5"), "SRE, p99 <a few ms>5");
+  EXPECT_EQ(CleanInlineText("HTML Developer: &lt;div&gt;-based layouts"), "HTML Developer: <div>-based layouts");
+}
+
 }  // namespace
 }  // namespace jobtrawl::parsers
 
