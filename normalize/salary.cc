@@ -238,26 +238,44 @@ std::string_view WordAt(std::string_view t, size_t at, size_t* begin = nullptr) 
   return t.substr(at, end - at);
 }
 
+// What a unit word after a number says of it.
+enum class Unit {
+  kNone,
+  // A duration or a count of people ("3 years", "40 hours", "5000
+  // employees"), which a number marked as money does not count: there it
+  // is the pay's period ("$60-70k yr", "$25-30 hr") or the next word of a
+  // title ("$200-250k Staff Software Engineer").
+  kUnlessMoney,
+  kAlways,  // a distance, a weight, a size, a share, a race ("5K run")
+};
+
 // Does a unit other than money follow `at` ("40 hours", "50 km", "3 years",
 // "2400 MHz", "15%", "5K run", "5000 employees")? Then the number before it
 // counts that, not money.
-bool CountsUnit(std::string_view t, size_t at) {
+Unit CountsUnit(std::string_view t, size_t at) {
   const std::string_view word = WordAt(t, at);
-  if (word.empty()) return false;
-  static const std::unordered_set<std::string> kUnits = {
+  if (word.empty()) return Unit::kNone;
+  static const std::unordered_set<std::string> kDurationsAndPeople = {
       // time
       "h", "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks", "wk", "wks", "month", "months",
       "year", "years", "yr", "yrs", "stunde", "stunden", "tag", "tage", "wochen", "monate", "jahre", "heure",
-      "heures", "jour", "jours", "semaines", "ans", "horas", "dias", "días", "semanas", "meses", "anos", "años",
+      "heures", "jour", "jours", "semaines", "ans", "horas", "dias", "d\u00edas", "semanas", "meses", "anos",
+      "a\u00f1os",
+      // counts of people and things
+      "employees", "people", "staff", "users", "customers", "clients", "members", "students", "patients",
+      "beds", "seats", "stores", "locations", "units", "sites"};
+  static const std::unordered_set<std::string> kUnits = {
       // distance, area, weight, size, frequency, share
       "km", "kms", "kilometer", "kilometers", "kilometre", "kilometres", "mi", "mile", "miles", "meter",
       "meters", "metre", "metres", "ft", "feet", "foot", "sq", "sqft", "acre", "acres", "kg", "kgs", "kilo",
       "kilos", "lb", "lbs", "ton", "tons", "tonnes", "kb", "mb", "gb", "tb", "kbps", "mbps", "gbps", "hz",
       "khz", "mhz", "ghz", "kw", "kwh", "mw", "%", "percent", "pct",
-      // races, and counts of people and things
-      "run", "race", "walk", "steps", "employees", "people", "staff", "users", "customers", "clients",
-      "members", "students", "patients", "beds", "seats", "stores", "locations", "units", "sites"};
-  return kUnits.contains(ascii::ToLower(word));
+      // races
+      "run", "race", "walk", "steps"};
+  const std::string lower = ascii::ToLower(word);
+  if (kUnits.contains(lower)) return Unit::kAlways;
+  if (kDurationsAndPeople.contains(lower)) return Unit::kUnlessMoney;
+  return Unit::kNone;
 }
 
 // A sign of one or two ASCII letters ("TL", "Q", "K"), which is an
@@ -322,29 +340,48 @@ std::string WordsAfter(std::string_view t, size_t at, int n) {
   return Fold(t.substr(at, end - at));
 }
 
+// Where a country writes its postcode beside the city name (Universal
+// Postal Union's addressing formats): before it ("10115 Berlin", "75001
+// Paris"), after it ("Bangalore 560001", "Singapore 018956"), or either.
+enum class PostcodeSide { kBefore, kAfter, kEither };
+
 // Is `folded` a city in a country whose postcodes are numbers of `digits`
-// digits (Universal Postal Union's addressing formats: 5 in the US,
-// Germany, France, Italy, Spain, Mexico; 4 in Austria, Switzerland,
-// Belgium, Denmark, Norway, Australia; 6 in India, China, Russia,
-// Singapore)? Not in the UK or Canada, whose postcodes have letters: there
-// "London 45000" is pay.
-bool IsCityWithPostcodesOf(const std::string& folded, size_t digits) {
-  static constexpr std::pair<std::string_view, size_t> kPostcodeDigits[] = {
-      {"US", 5}, {"DE", 5}, {"FR", 5}, {"IT", 5}, {"ES", 5}, {"MX", 5}, {"FI", 5}, {"TR", 5}, {"UA", 5},
-      {"KR", 5}, {"MY", 5}, {"ID", 5}, {"TH", 5}, {"EG", 5}, {"MA", 5}, {"SA", 5}, {"PK", 5}, {"HR", 5},
-      {"EE", 5}, {"LT", 5}, {"AT", 4}, {"CH", 4}, {"BE", 4}, {"DK", 4}, {"NO", 4}, {"AU", 4}, {"NZ", 4},
-      {"ZA", 4}, {"HU", 4}, {"BG", 4}, {"LU", 4}, {"SI", 4}, {"PH", 4}, {"IN", 6}, {"CN", 6}, {"RU", 6},
-      {"SG", 6}, {"KZ", 6}, {"BY", 6}, {"VN", 6}, {"RO", 6}, {"NG", 6}};
+// digits (UPU: 5 in Germany, France, Italy, Spain, Mexico; 4 in Austria,
+// Switzerland, Belgium, Denmark, Norway, Australia; 6 in India, China,
+// Russia, Singapore), written on `side` of the city? Not in the UK or
+// Canada, whose postcodes have letters: there "London 45000" is pay; nor
+// the US, whose ZIP follows the state ("Dallas 75000" is pay).
+bool IsCityWithPostcodesOf(const std::string& folded, size_t digits, PostcodeSide side) {
+  using enum PostcodeSide;
+  struct Format {
+    std::string_view country;
+    size_t digits;
+    PostcodeSide side;
+  };
+  static constexpr Format kFormats[] = {
+      {"DE", 5, kBefore}, {"FR", 5, kBefore}, {"IT", 5, kBefore}, {"ES", 5, kBefore}, {"MX", 5, kBefore},
+      {"FI", 5, kBefore}, {"TR", 5, kBefore}, {"UA", 5, kEither}, {"KR", 5, kEither}, {"MY", 5, kBefore},
+      {"ID", 5, kAfter},  {"TH", 5, kAfter},  {"EG", 5, kEither}, {"MA", 5, kBefore}, {"SA", 5, kEither},
+      {"PK", 5, kAfter},  {"HR", 5, kBefore}, {"EE", 5, kBefore}, {"LT", 5, kBefore}, {"AT", 4, kBefore},
+      {"CH", 4, kBefore}, {"BE", 4, kBefore}, {"DK", 4, kBefore}, {"NO", 4, kBefore}, {"AU", 4, kAfter},
+      {"NZ", 4, kAfter},  {"ZA", 4, kAfter},  {"HU", 4, kEither}, {"BG", 4, kBefore}, {"LU", 4, kBefore},
+      {"SI", 4, kBefore}, {"PH", 4, kAfter},  {"IN", 6, kAfter},  {"CN", 6, kEither}, {"RU", 6, kEither},
+      {"SG", 6, kAfter},  {"KZ", 6, kEither}, {"BY", 6, kEither}, {"VN", 6, kEither}, {"RO", 6, kEither},
+      {"NG", 6, kEither}};
   if (folded.empty()) return false;
   auto it = Tables::Get().cities.find(folded);
   if (it == Tables::Get().cities.end()) return false;
   for (const CityInfo& city : it->second) {
-    for (const auto& [country, n] : kPostcodeDigits) {
-      if (city.country == country && n == digits) return true;
+    for (const Format& f : kFormats) {
+      if (city.country == f.country && f.digits == digits && (f.side == side || f.side == kEither)) return true;
     }
   }
   return false;
 }
+
+// Does a sign of money that counts on a board of `country` stand beside
+// a number somewhere after `from` ("Paris 75008 - 50 000 \u20ac")?
+bool SignedAmountAfter(std::string_view t, size_t from, std::string_view country);
 
 // Is the number `a` (digits only, no multiplier) part of an address rather
 // than an amount? A number written with a leading zero ("05401"); a US ZIP
@@ -355,7 +392,13 @@ bool IsCityWithPostcodesOf(const std::string& folded, size_t digits) {
 // Paix"). With a sign of money after the number (`sign_after`: "Paris
 // 45000 EUR", "l\u00f6n 45000 kr") only a leading zero or a ZIP after its
 // state make it an address. Moves `a.end` past a ZIP's "-1234".
-bool AddressNumber(std::string_view t, Amount& a, bool sign_after) {
+//
+// `range_bound`: the number is a bound of a range of bare numbers ("90000
+// - 110000"), never a postcode. A postcode written on the side of the city
+// its country does not use ("Berlin 10115") is one only when money is
+// stated after it; alone it is pay, as "Berlin 55000".
+bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bound,
+                   std::string_view country) {
   const size_t digits = a.end - a.begin;
   if (digits >= 2 && t[a.begin] == '0') return true;
   // ZIP+4: five digits, a hyphen and four.
@@ -373,8 +416,11 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after) {
       while (before > 0 && t[before - 1] == ' ') --before;
       // After a comma ("City, ST"), or a US state's code as the Postal
       // Service writes it ("KS 67202").
-      const bool code = words.size() == 2 && ascii::IsUpper(t[begin]) && ascii::IsUpper(t[begin + 1]) &&
-                        tables.region_by_name.contains({"US", words});
+      // The ZIP follows the state directly ("TX 75201", not "TX - 75000"),
+      // and only a US state's ("Toronto, ON 90000" is pay).
+      const std::string_view gap = t.substr(begin, a.begin - begin);
+      if (gap.find('-') != std::string_view::npos || !tables.region_by_name.contains({"US", words})) continue;
+      const bool code = words.size() == 2 && ascii::IsUpper(t[begin]) && ascii::IsUpper(t[begin + 1]);
       if ((before > 0 && t[before - 1] == ',') || code) {
         if (zip4) a.end += 5;
         return true;
@@ -386,11 +432,18 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after) {
     return true;
   }
   if (sign_after) return false;
-  if (digits >= 4 && digits <= 6) {
+  if (digits >= 4 && digits <= 6 && !range_bound) {
     for (int n = 1; n <= 3; ++n) {
       size_t begin = 0;
-      if (IsCityWithPostcodesOf(WordsBefore(t, a.begin, n, begin), digits) ||
-          IsCityWithPostcodesOf(WordsAfter(t, a.end, n), digits)) {
+      const std::string before = WordsBefore(t, a.begin, n, begin);
+      const std::string after = WordsAfter(t, a.end, n);
+      if (IsCityWithPostcodesOf(before, digits, PostcodeSide::kAfter) ||
+          IsCityWithPostcodesOf(after, digits, PostcodeSide::kBefore)) {
+        return true;
+      }
+      if ((IsCityWithPostcodesOf(before, digits, PostcodeSide::kBefore) ||
+           IsCityWithPostcodesOf(after, digits, PostcodeSide::kAfter)) &&
+          SignedAmountAfter(t, a.end, country)) {
         return true;
       }
     }
@@ -423,6 +476,39 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after) {
 }
 
 bool IsRangeJoin(std::string_view between);
+
+bool SignedAmountAfter(std::string_view t, size_t from, std::string_view country) {
+  for (size_t p = from + 1; p < t.size(); ++p) {
+    size_t edge = 0;
+    if (ascii::IsDigit(t[p]) && !ascii::IsDigit(t[p - 1])) {
+      const std::string sign = CurrencyBefore(t, p, edge);
+      if (!sign.empty() && !ForeignLocalSign(sign, country)) return true;
+    } else if (!ascii::IsDigit(t[p]) && ascii::IsDigit(t[p - 1]) && SignAfter(t, p, country)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Is the bare number `a` a bound of a range whose other bound is a bare
+// number too ("90000 - 110000"), the one before it (`amounts.back()`) or
+// the one after it?
+bool BareRangeBound(std::string_view t, const std::vector<Amount>& amounts, const Amount& a,
+                    std::string_view country) {
+  if (!amounts.empty() && amounts.back().currency.empty() &&
+      IsRangeJoin(t.substr(amounts.back().end, a.begin - amounts.back().end))) {
+    return true;
+  }
+  if (SignAfter(t, a.end, country)) return false;
+  size_t next = a.end;
+  while (next < t.size() && next - a.end <= 8 && !ascii::IsDigit(t[next])) ++next;
+  if (next >= t.size() || !ascii::IsDigit(t[next]) || !IsRangeJoin(t.substr(a.end, next - a.end))) return false;
+  size_t edge = 0;
+  if (!CurrencyBefore(t, next, edge).empty()) return false;
+  size_t end = next;
+  if (!ReadDecimal(t, next, end)) return false;
+  return CurrencyAfter(t, end, edge).empty();
+}
 
 // `period_stated`: the text names a period ("per hour"); without one, an
 // amount under 10 after a sign of one or two letters is a rank, a grade or
@@ -503,16 +589,26 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
     // also one that is a sign of money only elsewhere ("3,000 KM" in Canada).
     if (!signed_before && !glued && a.digits_only && a.multiplier == 1 &&
         (a.currency.empty() || ascii::IsAlpha(a.currency.front())) && !IsIsoCode(a.currency) &&
-        AddressNumber(t, a, SignAfter(t, a.end, country))) {
+        AddressNumber(t, a, SignAfter(t, a.end, country), BareRangeBound(t, amounts, a, country), country)) {
       i = a.end;
       continue;
     }
-    if (!signed_before && CountsUnit(t, a.end)) {
+    // A number is marked as money by a multiplier ("70k") or by a sign
+    // that counts on the first bound of its range ("$25-30 hr").
+    const bool signed_range = !amounts.empty() && !amounts.back().currency.empty() &&
+                              !ForeignLocalSign(amounts.back().currency, country) &&
+                              IsRangeJoin(t.substr(amounts.back().end, a.begin - amounts.back().end));
+    const Unit unit = signed_before ? Unit::kNone : CountsUnit(t, a.end);
+    if (unit == Unit::kAlways || (unit == Unit::kUnlessMoney && a.multiplier == 1 && !signed_range)) {
       size_t unit_at = 0;
       WordAt(t, a.end, &unit_at);
       size_t unit_end = 0;
       const std::string unit_sign = CurrencyAfter(t, unit_at, unit_end);
-      if (unit_sign.empty() || ForeignLocalSign(unit_sign, country)) {
+      // A sign of money that is a unit too ("Ft" the forint, "ft" feet) is
+      // money after an amount written as pay, with digit groups ("800.000
+      // Ft"), on a board of no country: a guess, as for "RM" or "Rp".
+      const bool pay_sign = country.empty() && !a.digits_only;
+      if (unit_sign.empty() || (ForeignLocalSign(unit_sign, country) && !pay_sign)) {
         // The unit counts a range's first bound too ("20-25 hours", "3 - 5
         // years").
         if (!amounts.empty() && amounts.back().currency.empty() &&

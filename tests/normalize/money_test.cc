@@ -38,7 +38,7 @@ TEST(SalaryTest, AnAddressIsNoAmount) {
       {"Mountain View, CA 94043", "US"},
       {"1600 Amphitheatre Parkway, Mountain View, CA 94043", "US"},
       {"Suite 1200, 100 Main Street", "US"},
-      {"Berlin 10115", "DE"},
+      {"10115 Berlin", "DE"},
       {"75001 Paris", "FR"},
       {"Burlington, VT 05401 USD", "US"},  // JSON-LD: a value that is a place, with its currency
   };
@@ -230,6 +230,106 @@ TEST(SalaryTest, TheCaribbeanGuilderAndZimbabweGoldAreRead) {
   EXPECT_EQ(ParseSalary("3000 \u043b\u0432. per month", "BG")->currency, "BGN");
   EXPECT_TRUE(ParseSalary("Cg 3,000 per month", "US")->currency_guessed);
   EXPECT_TRUE(ParseSalary("ZiG 5,000 per month", "US")->currency_guessed);
+}
+
+TEST(SalaryTest, APeriodOrCountWordAfterAMoneyRangeIsNotAUnit) {
+  // A period word right after a range whose first bound has a sign, or
+  // whose bound has a multiplier, is the pay's period ("$60-70k yr"); a
+  // count word after it is the next word of a title ("$200-250k Staff
+  // Software Engineer"). Both bounds stay.
+  struct Case {
+    const char* text;
+    const char* country;
+    double min;
+    double max;
+    const char* currency;
+    const char* period;
+  };
+  const Case kCases[] = {
+      {"$60-70k yr", "", 60000, 70000, "USD", "YEAR"},
+      {"$100-120k yr", "", 100000, 120000, "USD", "YEAR"},
+      {"Salary: $90-110k yr + bonus", "", 90000, 110000, "USD", "YEAR"},
+      {"$60-70k year", "", 60000, 70000, "USD", "YEAR"},
+      {"\u00a340-45k year", "", 40000, 45000, "GBP", "YEAR"},
+      {"$60k-70k yr", "", 60000, 70000, "USD", "YEAR"},
+      {"$200-250k Staff Software Engineer", "", 200000, 250000, "USD", "YEAR"},
+      {"$150-180k people manager", "", 150000, 180000, "USD", "YEAR"},
+      {"110k-130k Stores Manager", "US", 110000, 130000, "USD", "YEAR"},
+      {"$25-30 hr", "", 25, 30, "USD", "HOUR"},
+      {"$25 - 30 hour", "", 25, 30, "USD", "HOUR"},
+      {"$60,000-70,000 yr", "", 60000, 70000, "USD", "YEAR"},
+      {"$4,000-5,000 month", "", 4000, 5000, "USD", "MONTH"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+  // Bare counts stay counts.
+  for (const char* text : {"20-25 hours per week", "3 - 5 years experience", "5000 - 6000 employees"}) {
+    EXPECT_FALSE(ParseSalary(text, "US")) << text;
+  }
+}
+
+TEST(SalaryTest, ABoundOfABareRangeIsNoPostcode) {
+  // A postcode is one number: neither bound of "N - M" is one. Canada's
+  // postcodes have letters, and a US ZIP follows its state directly.
+  // Germany, France, Spain and Italy write the postcode before the city
+  // (UPU addressing formats), so "Berlin 55000" is pay as before.
+  struct Case {
+    const char* text;
+    const char* country;
+    double min;
+    double max;
+  };
+  const Case kCases[] = {
+      {"Toronto, ON 90000 - 110000", "CA", 90000, 110000},
+      {"Madrid 30000 - 35000", "ES", 30000, 35000},
+      {"Milano 35000 - 40000", "IT", 35000, 40000},
+      {"Dallas, TX - 75000 - 85000", "US", 75000, 85000},
+      {"55000 - 65000 Berlin", "DE", 55000, 65000},
+      {"Berlin 55000", "DE", 55000, 55000},
+      {"Paris 45000", "FR", 45000, 45000},
+      {"Dallas 75000", "US", 75000, 75000},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+    EXPECT_EQ(s->currency, Tables::Get().countries.at(c.country).currency) << c.text;
+  }
+  for (const auto& [text, country] : {std::pair{"10115 Berlin", "DE"}, std::pair{"75001 Paris", "FR"},
+                                      std::pair{"Dallas, TX 75201", "US"}, std::pair{"Bangalore 560001", "IN"}}) {
+    EXPECT_FALSE(ParseSalary(text, country)) << text;
+  }
+}
+
+TEST(SalaryTest, FtAfterAnAmountOfPayIsTheForint) {
+  // "Ft" (with its capital) after an amount written as pay is the forint,
+  // a guess without a country; "ft" in small letters stays feet.
+  for (const char* text : {"Brutt\u00f3 800.000 Ft", "800.000 Ft", "Fizet\u00e9s: 800.000 Ft"}) {
+    auto s = ParseSalary(text, "");
+    ASSERT_TRUE(s) << text;
+    EXPECT_EQ(s->min, 800000) << text;
+    EXPECT_EQ(s->currency, "HUF") << text;
+    EXPECT_TRUE(s->currency_guessed) << text;
+  }
+  auto range = ParseSalary("600 000 - 800 000 Ft", "");
+  ASSERT_TRUE(range);
+  EXPECT_EQ(range->min, 600000);
+  EXPECT_EQ(range->max, 800000);
+  EXPECT_EQ(range->currency, "HUF");
+  auto hu = ParseSalary("800.000 Ft", "HU");
+  ASSERT_TRUE(hu);
+  EXPECT_FALSE(hu->currency_guessed);
+  for (const auto& [text, country] : {std::pair{"5.000 ft", ""}, std::pair{"5,000 ft", "US"},
+                                      std::pair{"5,000 Ft", "US"}}) {
+    EXPECT_FALSE(ParseSalary(text, country)) << text << " " << country;
+  }
 }
 
 }  // namespace
