@@ -332,5 +332,27 @@ TEST(SalaryTest, FtAfterAnAmountOfPayIsTheForint) {
   }
 }
 
+TEST(SalaryTest, TheLevsWordsReadTheLev) {
+  // Bulgaria's bare amounts are euros since 2026, but text that names the
+  // lev ("лев", plural "лева"; in Latin letters "lv", "leva") is in BGN.
+  for (const char* text : {"5000 \u043b\u0435\u0432\u0430", "3000 \u043b\u0435\u0432\u0430 \u0431\u0440\u0443\u0442\u043e",
+                           "\u0417\u0430\u043f\u043b\u0430\u0442\u0430: 2500 - 3000 \u043b\u0435\u0432\u0430",
+                           "1500 lv", "1500 leva", "1500 \u043b\u0432."}) {
+    auto s = ParseSalary(text, "BG");
+    ASSERT_TRUE(s) << text;
+    EXPECT_EQ(s->currency, "BGN") << text;
+    EXPECT_FALSE(s->currency_guessed) << text;
+  }
+  // The Cyrillic words count on any board; "lv" and "leva" in Latin
+  // letters ("Lv 3" a level) only guess elsewhere.
+  auto cyrillic = ParseSalary("5000 \u043b\u0435\u0432\u0430", "");
+  ASSERT_TRUE(cyrillic);
+  EXPECT_EQ(cyrillic->currency, "BGN");
+  EXPECT_FALSE(cyrillic->currency_guessed);
+  auto latin = ParseSalary("1500 leva", "DE");
+  ASSERT_TRUE(latin);
+  EXPECT_TRUE(latin->currency_guessed);
+}
+
 }  // namespace
 }  // namespace jobtrawl::normalize
