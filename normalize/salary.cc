@@ -173,6 +173,7 @@ struct Amount {
   bool lakh = false;       // lakh or crore: Indian rupees
   bool per_annum = false;  // "LPA"
   bool digits_only = false;  // written without separators ("2024", not "2.024")
+  bool sign_before = false;  // its currency is written before it ("$45", not "45 \u20ac")
   double value() const { return raw * multiplier; }
 };
 
@@ -270,8 +271,8 @@ Unit CountsUnit(std::string_view t, size_t at) {
       "meters", "metre", "metres", "ft", "feet", "foot", "sq", "sqft", "acre", "acres", "kg", "kgs", "kilo",
       "kilos", "lb", "lbs", "ton", "tons", "tonnes", "kb", "mb", "gb", "tb", "kbps", "mbps", "gbps", "hz",
       "khz", "mhz", "ghz", "kw", "kwh", "mw", "%", "percent", "pct",
-      // races
-      "run", "race", "walk", "steps"};
+      // races; openings ("$75,000 - 2 positions")
+      "run", "race", "walk", "steps", "positions", "openings", "vacancies", "hires"};
   const std::string lower = ascii::ToLower(word);
   if (kUnits.contains(lower)) return Unit::kAlways;
   if (kDurationsAndPeople.contains(lower)) return Unit::kUnlessMoney;
@@ -477,6 +478,16 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bo
 
 bool IsRangeJoin(std::string_view between);
 
+// A unit of time among CountsUnit's words ("month" of "6 month contract").
+bool IsDurationWord(std::string_view word) {
+  static const std::unordered_set<std::string> kDurations = {
+      "h", "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks", "wk", "wks", "month", "months",
+      "year", "years", "yr", "yrs", "stunde", "stunden", "tag", "tage", "wochen", "monate", "jahre", "heure",
+      "heures", "jour", "jours", "semaines", "ans", "horas", "dias", "d\u00edas", "semanas", "meses", "anos",
+      "a\u00f1os"};
+  return kDurations.contains(ascii::ToLower(word));
+}
+
 bool SignedAmountAfter(std::string_view t, size_t from, std::string_view country) {
   for (size_t p = from + 1; p < t.size(); ++p) {
     size_t edge = 0;
@@ -513,8 +524,12 @@ bool BareRangeBound(std::string_view t, const std::vector<Amount>& amounts, cons
 // `period_stated`: the text names a period ("per hour"); without one, an
 // amount under 10 after a sign of one or two letters is a rank, a grade or
 // a quarter ("TL 2 Team Lead", "Q 3 2026"), not money.
+//
+// `unit_spans` receives where a number with a unit other than money and
+// the words after the unit stand, whose period is not the pay's.
 std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil_thousand,
-                                std::string_view country) {
+                                std::string_view country,
+                                std::vector<std::pair<size_t, size_t>>* unit_spans = nullptr) {
   std::vector<Amount> amounts;
   size_t i = 0;
   while (i < t.size()) {
@@ -584,6 +599,16 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
     // local sign of other countries is a state code or an abbreviation as
     // often ("VT 05401", "KM 5000 km").
     const bool signed_before = !a.currency.empty() && !ForeignLocalSign(a.currency, country);
+    // An id is no amount ("Job ID 4567", "Req 12345", "Ref. 2231").
+    if (!signed_before && a.digits_only && a.multiplier == 1) {
+      static const std::unordered_set<std::string> kIds = {"id", "req", "ref", "requisition", "reference",
+                                                           "ticket", "jobid", "job-id", "req.", "ref."};
+      size_t word_begin = 0;
+      if (kIds.contains(WordsBefore(t, a.begin, 1, word_begin))) {
+        i = a.end;
+        continue;
+      }
+    }
     // An address is no amount ("Burlington, VT 05401", "Suite 1200"), nor is
     // a number with another unit ("40 hours a week", "50 km", "5K run"),
     // also one that is a sign of money only elsewhere ("3,000 KM" in Canada).
@@ -599,7 +624,9 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
                               !ForeignLocalSign(amounts.back().currency, country) &&
                               IsRangeJoin(t.substr(amounts.back().end, a.begin - amounts.back().end));
     const Unit unit = signed_before ? Unit::kNone : CountsUnit(t, a.end);
-    if (unit == Unit::kAlways || (unit == Unit::kUnlessMoney && a.multiplier == 1 && !signed_range)) {
+    const bool people = unit == Unit::kUnlessMoney && !IsDurationWord(WordAt(t, a.end));
+    if (unit == Unit::kAlways ||
+        (unit == Unit::kUnlessMoney && a.multiplier == 1 && (people || !signed_range))) {
       size_t unit_at = 0;
       WordAt(t, a.end, &unit_at);
       size_t unit_end = 0;
@@ -615,12 +642,34 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
             IsRangeJoin(t.substr(amounts.back().end, a.begin - amounts.back().end))) {
           amounts.pop_back();
         }
+        // The words after the unit are its own ("37.5 hours per week", "6
+        // month contract"): no period of the pay is read in them.
+        if (unit_spans != nullptr) {
+          size_t end = unit_at;
+          while (end < t.size() && (IsLetterByte(t[end]) || t[end] == ' ' || t[end] == '/' ||
+                                    (t[end] == '.' && end > 0 && IsLetterByte(t[end - 1])) || t[end] == '-') &&
+                 !(t[end] == ' ' && end + 1 < t.size() && !CurrencyAfter(t, end + 1, unit_end).empty())) {
+            ++end;
+          }
+          unit_spans->emplace_back(a.begin, end);
+        }
         i = a.end;
         continue;
       }
     }
-    if (!a.currency.empty()) a.begin = cur_begin;
-    if (std::string after = CurrencyAfter(t, a.end, cur_end); !after.empty()) {
+    if (!a.currency.empty()) {
+      a.begin = cur_begin;
+      a.sign_before = true;
+    }
+    // A sign written right before the next number is that number's ("Band 6
+    // \u00a335,392": the pound is not the band's).
+    std::string after = CurrencyAfter(t, a.end, cur_end);
+    if (!after.empty() && a.currency.empty()) {
+      size_t next = cur_end;
+      while (next < t.size() && t[next] == ' ') ++next;
+      if (next < t.size() && ascii::IsDigit(t[next])) after.clear();
+    }
+    if (!after.empty()) {
       // "$85,000 CAD": the code says which dollar.
       if (a.currency.empty() || (Ambiguous(a.currency) && !Ambiguous(after))) a.currency = after;
       a.end = cur_end;
@@ -830,7 +879,7 @@ std::optional<std::string> PeriodOf(std::string_view text) {
 
 std::optional<Salary> ParseSalary(std::string_view text, std::string_view country) {
   const std::string t = Plain(text);
-  const std::optional<std::string> period = PeriodOf(t);
+  std::optional<std::string> period = PeriodOf(t);
   // Portuguese and Spanish write a thousand "mil" ("R$ 8 mil", "$ 25 mil").
   static constexpr std::string_view kMilCountries[] = {
       "BR", "PT", "AO", "MZ", "CV", "GW", "ST", "TL", "ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT",
@@ -838,8 +887,40 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   const bool mil_thousand =
       std::find(std::begin(kMilCountries), std::end(kMilCountries), country) != std::end(kMilCountries) ||
       t.find("R$") != std::string::npos;
-  std::vector<Amount> amounts = FindAmounts(t, period.has_value(), mil_thousand, country);
+  std::vector<std::pair<size_t, size_t>> unit_spans;
+  std::vector<Amount> amounts = FindAmounts(t, period.has_value(), mil_thousand, country, &unit_spans);
   if (amounts.empty()) return std::nullopt;
+  if (!unit_spans.empty()) {
+    // The period of hours or of a duration is not the pay's ("$60,000, 40
+    // hrs/wk", "6 month contract, $45/hr").
+    std::string own = t;
+    for (const auto& [from, to] : unit_spans) std::fill(own.begin() + static_cast<std::ptrdiff_t>(from),
+                                                        own.begin() + static_cast<std::ptrdiff_t>(to), ' ');
+    period = PeriodOf(own);
+  }
+  // Two amounts make a range when a join stands between them, but not a
+  // bare number of digits before one with its sign written before it
+  // ("Job 4567 - $45/hr", "12345 - $90,000": an id; "$50k - $60k" and
+  // "50,000 - $60,000" are ranges).
+  auto range_at = [&](size_t k) {
+    const Amount& lo = amounts[k];
+    const Amount& hi = amounts[k + 1];
+    if (lo.currency.empty() && lo.digits_only && lo.multiplier == 1 && hi.sign_before) return false;
+    return IsRangeJoin(std::string_view(t).substr(lo.end, hi.begin - lo.end));
+  };
+  // Is amount `k` extra pay by the words of its own clause ("$5,000
+  // sign-on bonus! $22/hour": the bonus's words are not the $22's)?
+  auto own_extra_pay = [&](size_t k) {
+    const Amount& a = amounts[k];
+    const size_t left = k > 0 ? amounts[k - 1].end : 0;
+    const size_t right = k + 1 < amounts.size() ? amounts[k + 1].begin : t.size();
+    auto clause_break = [](char c) { return c == ',' || c == ';' || c == '!' || c == '|' || c == '(' || c == ')'; };
+    size_t l = a.begin;
+    while (l > left && a.begin - l < 32 && !clause_break(t[l - 1])) --l;
+    size_t r = a.end;
+    while (r < right && r - a.end < 32 && !clause_break(t[r])) ++r;
+    return ExtraPay(std::string_view(t).substr(l, r - l), Amount{.begin = a.begin - l, .end = a.end - l});
+  };
 
   // Bare numbers before an amount with a currency are counts, grades, ids
   // or hours ("24/7 Support $25/hr", "Grades 6-12 Teacher, $50,000"): the
@@ -855,10 +936,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     return (a.currency.empty() && a.multiplier == 1 && a.value() < 1000) || ForeignLocalSign(a.currency, country);
   };
   auto bare = [&](const Amount& a) { return a.currency.empty() && !StatesPeriodAfter(t, a.end); };
-  auto joined = [&](size_t k) {
-    return k + 1 < amounts.size() &&
-           IsRangeJoin(std::string_view(t).substr(amounts[k].end, amounts[k + 1].begin - amounts[k].end));
-  };
+  auto joined = [&](size_t k) { return k + 1 < amounts.size() && range_at(k); };
   size_t first = 0;
   while (first < amounts.size()) {
     const size_t next = joined(first) ? first + 2 : first + 1;
@@ -875,13 +953,22 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
       money_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country) &&
                       (small || !ExtraPay(t, amounts[k]));
     }
-    if (!skip || !money_follows) break;
+    if (!skip || !money_follows) {
+      // Signed extra pay before the pay gives way to it, as after it.
+      bool extra = false;
+      for (size_t k = first; k < next && !extra; ++k) extra = !amounts[k].currency.empty() && own_extra_pay(k);
+      bool pay_follows = false;
+      for (size_t k = next; k < amounts.size() && extra && !pay_follows; ++k) {
+        pay_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country) &&
+                      !own_extra_pay(k);
+      }
+      if (!pay_follows) break;
+    }
     first = next;
   }
   Amount lo = amounts[first];
   std::optional<Amount> hi;
-  if (amounts.size() > first + 1 &&
-      IsRangeJoin(std::string_view(t).substr(lo.end, amounts[first + 1].begin - lo.end))) {
+  if (amounts.size() > first + 1 && range_at(first)) {
     hi = amounts[first + 1];
     // "$120-150k", "6-9 LPA": the second amount's multiplier, currency and
     // kind carry over to a bare first one.

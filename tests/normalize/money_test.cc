@@ -354,5 +354,96 @@ TEST(SalaryTest, TheLevsWordsReadTheLev) {
   EXPECT_TRUE(latin->currency_guessed);
 }
 
+TEST(SalaryTest, SignedExtraPayBeforeThePayIsNotTheSalary) {
+  // Extra pay is not the salary in either order: the amount whose own
+  // words name a bonus or relocation gives way to a later signed amount.
+  struct Case {
+    const char* text;
+    double amount;
+    const char* period;
+  };
+  const Case kCases[] = {
+      {"$5,000 sign-on bonus! $22/hour", 22, "HOUR"},
+      {"$2000 signing bonus, $20/hr", 20, "HOUR"},
+      {"Relocation $5,000, $110,000", 110000, "YEAR"},
+      {"$22/hour, $5,000 sign-on bonus", 22, "HOUR"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, "US");
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.amount) << c.text;
+    EXPECT_EQ(s->max, c.amount) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+  // Only a bonus stated: it is what there is.
+  auto bonus = ParseSalary("$5,000 sign-on bonus", "US");
+  ASSERT_TRUE(bonus);
+  EXPECT_EQ(bonus->min, 5000);
+}
+
+TEST(SalaryTest, APeriodOfHoursOrDurationIsNotThePaysPeriod) {
+  // "per week" of "37.5 hours per week" is the hours' period, "6 month" of
+  // "6 month contract" a duration: the pay's period is its own or, with
+  // none, the amount's size decides.
+  struct Case {
+    const char* text;
+    const char* country;
+    double min;
+    double max;
+    const char* period;
+  };
+  const Case kCases[] = {
+      {"\u00a330,000 - \u00a335,000, 37.5 hours per week", "GB", 30000, 35000, "YEAR"},
+      {"$60,000, 40 hrs/wk", "US", 60000, 60000, "YEAR"},
+      {"6 month contract, $45/hr", "US", 45, 45, "HOUR"},
+      {"12 month contract @ $60/hr", "US", 60, 60, "HOUR"},
+      {"Salary: $55,000 - $65,000 | 40 hours/week | 2 weeks PTO", "US", 55000, 65000, "YEAR"},
+      {"$120k (remote, 3 days/week in office)", "US", 120000, 120000, "YEAR"},
+      {"Part time 20 hrs/week $18/hr", "US", 18, 18, "HOUR"},
+      {"5 days a week, $30 per hour", "US", 30, 30, "HOUR"},
+      {"\u20ac2.500 brutto, 40 Stunden pro Woche", "DE", 2500, 2500, "MONTH"},
+      {"$25/hour 40 h/week", "US", 25, 25, "HOUR"},
+      {"$1,200 weekly, 3 years", "US", 1200, 1200, "WEEK"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
+
+TEST(SalaryTest, ABandNumberOrAnIdIsNoBound) {
+  // NHS Agenda for Change: "Band 6 £35,392 - £42,618" is the band's pay,
+  // the sign after "6" the next amount's. An id or a count of openings
+  // joins no range.
+  struct Case {
+    const char* text;
+    const char* country;
+    double min;
+    double max;
+    const char* currency;
+    const char* period;
+  };
+  const Case kCases[] = {
+      {"Band 6 \u00a335,392 - \u00a342,618 pa", "GB", 35392, 42618, "GBP", "YEAR"},
+      {"Band 6 \u00a335,392 - \u00a342,618", "GB", 35392, 42618, "GBP", "YEAR"},
+      {"Band 5 \u00a328,407 - \u00a334,581 a year", "GB", 28407, 34581, "GBP", "YEAR"},
+      {"Job ID 4567 - $45/hr", "US", 45, 45, "USD", "HOUR"},
+      {"12345 - $90,000", "US", 90000, 90000, "USD", "YEAR"},
+      {"$75,000 - 2 positions", "US", 75000, 75000, "USD", "YEAR"},
+      {"50 \u20ac - 60 \u20ac per hour", "DE", 50, 60, "EUR", "HOUR"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
+
 }  // namespace
 }  // namespace jobtrawl::normalize
