@@ -381,7 +381,7 @@ bool IsCityWithPostcodesOf(const std::string& folded, size_t digits, PostcodeSid
 }
 
 // Does a sign of money that counts on a board of `country` stand beside
-// a number somewhere after `from` ("Paris 75008 - 50 000 \u20ac")?
+// a number within 48 bytes after `from` ("Paris 75008 - 50 000 \u20ac")?
 bool SignedAmountAfter(std::string_view t, size_t from, std::string_view country);
 
 // Is the number `a` (digits only, no multiplier) part of an address rather
@@ -489,7 +489,8 @@ bool IsDurationWord(std::string_view word) {
 }
 
 bool SignedAmountAfter(std::string_view t, size_t from, std::string_view country) {
-  for (size_t p = from + 1; p < t.size(); ++p) {
+  // Near it only: a field of addresses stays linear.
+  for (size_t p = from + 1; p < t.size() && p - from <= 48; ++p) {
     size_t edge = 0;
     if (ascii::IsDigit(t[p]) && !ascii::IsDigit(t[p - 1])) {
       const std::string sign = CurrencyBefore(t, p, edge);
@@ -646,7 +647,7 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
         // month contract"): no period of the pay is read in them.
         if (unit_spans != nullptr) {
           size_t end = unit_at;
-          while (end < t.size() && (IsLetterByte(t[end]) || t[end] == ' ' || t[end] == '/' ||
+          while (end < t.size() && end - unit_at < 48 && (IsLetterByte(t[end]) || t[end] == ' ' || t[end] == '/' ||
                                     (t[end] == '.' && end > 0 && IsLetterByte(t[end - 1])) || t[end] == '-') &&
                  !(t[end] == ' ' && end + 1 < t.size() && !CurrencyAfter(t, end + 1, unit_end).empty())) {
             ++end;
