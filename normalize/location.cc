@@ -34,8 +34,10 @@ constexpr std::pair<std::string_view, std::string_view> kAreas[] = {
 };
 
 // Words that carry no place: "USA Only", "Berlin area", "Greater London".
+// "City" is not one: it is part of a town's name ("Culver City", "Panama
+// City"); City() reads "Cebu City" as Cebu where the table knows Cebu there.
 constexpr std::string_view kNoise[] = {"only", "area", "metro", "metropolitan", "greater", "region",
-                                       "based", "hq", "office", "city", "and", "or", "the", "in",
+                                       "based", "hq", "office", "and", "or", "the", "in",
                                        "within", "from", "timezone", "time", "zone", "friendly",
                                        "preferred", "candidates", "residents", "job", "jobs", "position",
                                        "role", "opportunity"};
@@ -86,12 +88,23 @@ std::optional<std::string> FirstLevel(const std::string& country, const std::str
 const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
-  auto it = t.cities.find(Fold(part));
+  const std::string folded = Fold(part);
+  auto it = t.cities.find(folded);
+  // A name the table lacks that ends in "City" is the shorter name's city
+  // only where the table knows that name in the country and region written
+  // ("Cebu City, Philippines": Cebu; "Boulder City, NV" is not Boulder,
+  // Colorado, and "Panama City, FL" names no country).
+  bool shorter = false;
+  if (it == t.cities.end() && folded.size() > 5 && folded.ends_with(" city")) {
+    it = t.cities.find(folded.substr(0, folded.size() - 5));
+    shorter = true;
+  }
   if (it == t.cities.end()) return nullptr;
   const CityInfo* best = nullptr;
   int best_score = -1;
   for (const CityInfo& c : it->second) {
     if (!country.empty() && c.country != country) continue;
+    if (shorter && (country.empty() || (!region.empty() && c.region != region))) continue;
     // The region, then the board's country, then the table's order (largest first) decide.
     int score = (!region.empty() && c.region == region ? 4 : 0) + (c.country == hint ? 2 : 0);
     if (score > best_score) {

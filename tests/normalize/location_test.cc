@@ -691,6 +691,40 @@ TEST(LocationTest, AKnownCitysOwnRegionBeatsACountryNameReadAsARegion) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, ACityNamedWithCityKeepsItUnlessTheTableKnowsTheShorterNameThere) {
+  // Hostile test of the place reader (review 11 s24, P-a): "City" was a
+  // noise word, so "Culver City, CA" was stored as "Culver", "Boulder City,
+  // NV" as Boulder (another town) and "Panama City, FL" lost its city to the
+  // country Panama. A name ends in "City" as written (US Census place names
+  // include it); the shorter name stands for it only where the table knows
+  // that name as a city of the country and region written ("Cebu City").
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Culver City, CA", "Culver City|CA|US"},       {"Foster City, CA", "Foster City|CA|US"},
+      {"Daly City, CA", "Daly City|CA|US"},           {"Union City, NJ", "Union City|NJ|US"},
+      {"Jefferson City, MO", "Jefferson City|MO|US"}, {"Carson City, NV", "Carson City|NV|US"},
+      {"Iowa City, IA", "Iowa City|IA|US"},           {"Bay City, MI", "Bay City|MI|US"},
+      {"Atlantic City, NJ", "Atlantic City|NJ|US"},   {"Ellicott City, MD", "Ellicott City|MD|US"},
+      {"Rapid City, SD", "Rapid City|SD|US"},         {"Sioux City, IA", "Sioux City|IA|US"},
+      {"Dodge City, KS", "Dodge City|KS|US"},         {"Garden City, NY", "Garden City|NY|US"},
+      {"Boulder City, NV", "Boulder City|NV|US"},     {"Long Island City, NY", "Long Island City|NY|US"},
+      {"Panama City, FL", "Panama City|FL|US"},       {"Quezon City, Philippines", "Quezon City||PH"},
+      // Names the table has with "City", or as an alias, read as before.
+      {"Redwood City, CA", "Redwood City|CA|US"},     {"Kansas City, MO", "Kansas City|MO|US"},
+      {"New York City", "New York|NY|US"},            {"Mexico City, Mexico", "Mexico City|CMX|MX"},
+      {"Cebu City, Philippines", "Cebu||PH"},         {"Quebec City, QC", "Quebec City|QC|CA"},
+      {"Greater Kansas City area", "Kansas City|MO|US"},
+      // The shorter name known as a city of that country and region.
+      {"Seattle City, WA", "Seattle|WA|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+  // Through a posting: the city as written, with the board's country.
+  EXPECT_EQ(PlacesOf("Culver City", "US"), "Culver City||US");
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
