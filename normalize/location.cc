@@ -85,9 +85,20 @@ std::optional<std::string> FirstLevel(const std::string& country, const std::str
   return region;
 }
 
-const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
+// The region a code written after a town stands for: a "known-city" code
+// (ISO 3166-2:IN's 2023 "TS") is its parent ("TG"); any other is itself.
+const std::string& WrittenRegion(const std::string& country, const std::string& region) {
+  const Tables& t = Tables::Get();
+  if (auto it = t.regions.find({country, region}); it != t.regions.end() && it->second.known_city_only) {
+    return it->second.parent;
+  }
+  return region;
+}
+
+const CityInfo* City(std::string_view part, const std::string& country, const std::string& written_region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
+  const std::string& region = WrittenRegion(country, written_region);
   const std::string folded = Fold(part);
   auto it = t.cities.find(folded);
   // A name the table lacks that ends in "City" is the shorter name's city
@@ -142,9 +153,10 @@ struct Holder {
 // How the city named before a region of `country` agrees with it: known in
 // that region, in that country (the table has no region for it, or the
 // region has no code), known there only in other regions, or not known.
-Agreement CityAgreement(std::string_view city, const std::string& country, const std::string& region,
+Agreement CityAgreement(std::string_view city, const std::string& country, const std::string& written_region,
                         std::string_view hint) {
   if (city.empty()) return Agreement::kNone;
+  const std::string& region = WrittenRegion(country, written_region);
   const CityInfo* c = City(city, country, region, hint);
   if (c == nullptr) {
     // A town the table lacks, named as the region is ("Lecco, LC": Italian
@@ -169,9 +181,21 @@ Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& 
   // in FI), so the US reading (Alabama) wins; "Austin, MN" stays in the
   // US though the table knows Austin, Texas, as no other reading is left.
   bool hint_elsewhere = false, us_elsewhere = false;
+  // A "known-city" code (ISO 3166-2:IN's 2023 "UK", "TS", "CG") is read only
+  // after a town the table knows in its country: "London, UK" stays Britain.
+  std::vector<std::string> readable;
+  for (const std::string& h : holders) {
+    const auto r = t.regions.find({h, t.region_by_name.at({h, folded})});
+    if (r != t.regions.end() && r->second.known_city_only &&
+        (city.empty() || CityAgreement(city, h, r->second.code, hint) < Agreement::kCity)) {
+      continue;
+    }
+    readable.push_back(h);
+  }
+  if (readable.empty()) return best;
   // The city named before it: a known city of that region, else of that country.
   if (!city.empty()) {
-    for (const std::string& h : holders) {
+    for (const std::string& h : readable) {
       const Agreement a = CityAgreement(city, h, t.region_by_name.at({h, folded}), hint);
       if (a == Agreement::kCityElsewhere) {
         hint_elsewhere = hint_elsewhere || h == hint;
@@ -183,17 +207,17 @@ Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& 
   }
   // Then the board's country; then the US, whose state codes boards use
   // most; then a country that knows the city elsewhere; then the only holder.
-  if (!hint_elsewhere && std::find(holders.begin(), holders.end(), hint) != holders.end()) {
+  if (!hint_elsewhere && std::find(readable.begin(), readable.end(), hint) != readable.end()) {
     return {std::string(hint), Agreement::kBoardCountry};
   }
-  if (!us_elsewhere && std::find(holders.begin(), holders.end(), "US") != holders.end()) {
+  if (!us_elsewhere && std::find(readable.begin(), readable.end(), "US") != readable.end()) {
     return {"US", Agreement::kDefault};
   }
   if (best.agreement == Agreement::kCityElsewhere) return best;
   // The only holder among those read alone: a second-level code does not
   // take "SP" (São Paulo) from Brazil for La Spezia.
   const auto alone = t.region_countries.find(folded);
-  const std::vector<std::string>& first_level = alone != t.region_countries.end() ? alone->second : holders;
+  const std::vector<std::string>& first_level = alone != t.region_countries.end() ? alone->second : readable;
   if (first_level.size() == 1) return {first_level.front(), Agreement::kDefault};
   return best;
 }
