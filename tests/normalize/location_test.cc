@@ -758,6 +758,45 @@ TEST(LocationTest, IndianStateCodesOfBothIso3166EditionsAreReadAfterAKnownIndian
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, CanadianAndBrazilianTownsBeyondTheCapitalsAreReadByTheirProvinceOrState) {
+  // Hostile test of the place reader (review 11 s24, P-b and P-d): a town
+  // the table lacked before a province or state code that is also a
+  // country's (or another country's region) went to that country:
+  // "Moose Jaw, SK" Slovakia, "Corner Brook, NL" the Netherlands,
+  // "Summerside, PE" Peru, "Bathurst, NB" nowhere (NB is North Brabant
+  // too); "Uberlândia, MG" Madagascar, "Feira de Santana, BA" Bosnia,
+  // "Petrolina, PE" Peru. Canada's towns over about 20,000 people and
+  // Brazil's municipalities over about 200,000 are in the table with their
+  // province or state (ISO 3166-2:CA, ISO 3166-2:BR).
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Moose Jaw, SK", "Moose Jaw|SK|CA"},         {"Prince Albert, SK", "Prince Albert|SK|CA"},
+      {"Corner Brook, NL", "Corner Brook|NL|CA"},   {"Mount Pearl, NL", "Mount Pearl|NL|CA"},
+      {"Summerside, PE", "Summerside|PE|CA"},       {"Bathurst, NB", "Bathurst|NB|CA"},
+      {"Saint John, NB", "Saint John|NB|CA"},       {"Kelowna", "Kelowna|BC|CA"},
+      {"Gatineau, QC", "Gatineau|QC|CA"},           {"Trois-Rivières", "Trois-Rivières|QC|CA"},
+      {"Uberlândia, MG", "Uberlândia|MG|BR"},       {"Uberlandia, MG", "Uberlândia|MG|BR"},
+      {"Contagem, MG", "Contagem|MG|BR"},           {"Juiz de Fora, MG", "Juiz de Fora|MG|BR"},
+      {"Feira de Santana, BA", "Feira de Santana|BA|BR"}, {"Caxias do Sul, RS", "Caxias do Sul|RS|BR"},
+      {"Pelotas, RS", "Pelotas|RS|BR"},             {"Vila Velha, ES", "Vila Velha|ES|BR"},
+      {"Petrolina, PE", "Petrolina|PE|BR"},         {"Araguaína, TO", "Araguaína|TO|BR"},
+      {"Ji-Paraná, RO", "Ji-Paraná|RO|BR"},         {"Lagarto, SE", "Lagarto|SE|BR"},
+      {"Londrina, PR", "Londrina|PR|BR"},           {"Maringá, PR", "Maringá|PR|BR"},
+      {"Joinville, SC", "Joinville|SC|BR"},         {"Blumenau, SC", "Blumenau|SC|BR"},
+      {"Santarém, PA", "Santarém|PA|BR"},           {"Arapiraca, AL", "Arapiraca|AL|BR"},
+      {"Dourados, MS", "Dourados|MS|BR"},           {"Várzea Grande, MT", "Várzea Grande|MT|BR"},
+      {"Imperatriz, MA", "Imperatriz|MA|BR"},       {"Niterói, RJ", "Niterói|RJ|BR"},
+      {"Campina Grande, PB", "Campina Grande|PB|BR"}, {"Ribeirão Preto, SP", "Ribeirão Preto|SP|BR"},
+      // Elsewhere the codes are what they were.
+      {"Bratislava, SK", "Bratislava||SK"},         {"Eindhoven, NB", "Eindhoven|NB|NL"},
+      {"Lima, PE", "Lima||PE"},                     {"Tilburg, NL", "Tilburg||NL"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
