@@ -655,8 +655,11 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         // of México). A region of that country written before it is the
         // region ("Guadalajara, Jalisco, Mexico": JAL, not MEX; "Puebla,
         // Mexico": the state or city of Puebla).
+        // A region named as its country is ("Mexico": the state of México)
+        // is the country after a town ("Córdoba, Mexico": Veracruz's city).
         if (holders != nullptr && rest.size() >= 2 &&
-            std::find(holders->begin(), holders->end(), *code) != holders->end() && !Region(city_part, *code)) {
+            std::find(holders->begin(), holders->end(), *code) != holders->end() && !Region(city_part, *code) &&
+            Fold(t.countries.at(*code).name) != folded) {
           const std::string& named = t.region_by_name.at({*code, folded});
           if (CityAgreement(city_part, *code, named, hint) != Agreement::kCityElsewhere) region = named;
         }
@@ -669,6 +672,13 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
           r && (rest.size() > 1 || !City(rest.back(), country, "", hint))) {
         country = r->first;
         region = r->second;
+        // As above: a country's name read as a region of the country the
+        // city is known in, but not the city's region, names the country:
+        // "Abuja, Niger, Nigeria" is Abuja (NG-FC), not Niger State.
+        if (!city_part.empty() && !IsUpperCode(rest.back(), 2) && !IsUpperCode(rest.back(), 3) &&
+            CountryCode(rest.back()) && CityAgreement(city_part, country, region, hint) == Agreement::kCityElsewhere) {
+          if (const CityInfo* known = City(city_part, country, "", hint)) region = known->region;
+        }
         rest.pop_back();
       }
     }
@@ -706,7 +716,9 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         place.city = city->name;
         if (country.empty()) country = city->country;
         if (region.empty() && !city->region.empty() && city->country == country) region = city->region;
-      } else if (!CountryCode(name)) {
+      } else if (const auto named = CountryCode(name); !named || (!region.empty() && *named != country)) {
+        // A town named as another country, before its region, is a town:
+        // "Jordan, MN", "Lebanon, PA", "Mexico, MO".
         place.city = name;
       }
     }

@@ -797,6 +797,32 @@ TEST(LocationTest, CanadianAndBrazilianTownsBeyondTheCapitalsAreReadByTheirProvi
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, ATownNamedAsACountryOrARegionOfAnotherCityIsReadByWhatFollowsIt) {
+  // Hostile test of the place reader (review 11 s24, P-e): US towns named
+  // as countries lost their name ("Jordan, MN", "Lebanon, PA", "Peru, IN",
+  // "Mexico, MO": city null); a country name between a known city and its
+  // country was read as that country's region though the city is known in
+  // another one ("Abuja, Niger, Nigeria": Niger State, as "Abuja, Niger" is
+  // not); "Córdoba, Mexico" took the state of México for a city of Veracruz
+  // (the table knows no Mexican Córdoba: the country, with no region).
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Jordan, MN", "Jordan|MN|US"},           {"Lebanon, PA", "Lebanon|PA|US"},
+      {"Peru, IN", "Peru|IN|US"},               {"Mexico, MO", "Mexico|MO|US"},
+      {"Abuja, Niger", "Abuja|FC|NG"},          {"Abuja, Niger, Nigeria", "Abuja|FC|NG"},
+      {"Minna, Niger, Nigeria", "Minna|NI|NG"}, {"Córdoba, Mexico", "Córdoba||MX"},
+      {"Puebla, Mexico", "Puebla|PUE|MX"},      {"Guadalajara, Jalisco, Mexico", "Guadalajara|JAL|MX"},
+      {"Jordan", "||JO"},                       {"Mexico", "||MX"},
+      // An unknown town before "Mexico" is in the country, not the state of México.
+      {"Mazatlán, Mexico", "Mazatlán||MX"},     {"Toluca, Mexico", "Toluca|MEX|MX"},
+      {"Perth, Scotland", "Perth|SCT|GB"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
