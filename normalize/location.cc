@@ -87,7 +87,7 @@ std::optional<std::string> FirstLevel(const std::string& country, const std::str
 
 // The region a code written after a town stands for: a "known-city" code
 // (ISO 3166-2:IN's 2023 "TS") is its parent ("TG"); any other is itself.
-const std::string& WrittenRegion(const std::string& country, const std::string& region) {
+std::string WrittenRegion(const std::string& country, const std::string& region) {
   const Tables& t = Tables::Get();
   if (auto it = t.regions.find({country, region}); it != t.regions.end() && it->second.known_city_only) {
     return it->second.parent;
@@ -98,7 +98,7 @@ const std::string& WrittenRegion(const std::string& country, const std::string& 
 const CityInfo* City(std::string_view part, const std::string& country, const std::string& written_region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
-  const std::string& region = WrittenRegion(country, written_region);
+  const std::string region = WrittenRegion(country, written_region);
   const std::string folded = Fold(part);
   auto it = t.cities.find(folded);
   // A name the table lacks that ends in "City" is the shorter name's city
@@ -156,7 +156,7 @@ struct Holder {
 Agreement CityAgreement(std::string_view city, const std::string& country, const std::string& written_region,
                         std::string_view hint) {
   if (city.empty()) return Agreement::kNone;
-  const std::string& region = WrittenRegion(country, written_region);
+  const std::string region = WrittenRegion(country, written_region);
   const CityInfo* c = City(city, country, region, hint);
   if (c == nullptr) {
     // A town the table lacks, named as the region is ("Lecco, LC": Italian
