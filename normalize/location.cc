@@ -34,8 +34,10 @@ constexpr std::pair<std::string_view, std::string_view> kAreas[] = {
 };
 
 // Words that carry no place: "USA Only", "Berlin area", "Greater London".
+// "City" is not one: it is part of a town's name ("Culver City", "Panama
+// City"); City() reads "Cebu City" as Cebu where the table knows Cebu there.
 constexpr std::string_view kNoise[] = {"only", "area", "metro", "metropolitan", "greater", "region",
-                                       "based", "hq", "office", "city", "and", "or", "the", "in",
+                                       "based", "hq", "office", "and", "or", "the", "in",
                                        "within", "from", "timezone", "time", "zone", "friendly",
                                        "preferred", "candidates", "residents", "job", "jobs", "position",
                                        "role", "opportunity"};
@@ -83,15 +85,37 @@ std::optional<std::string> FirstLevel(const std::string& country, const std::str
   return region;
 }
 
-const CityInfo* City(std::string_view part, const std::string& country, const std::string& region,
+// The region a code written after a town stands for: a "known-city" code
+// (ISO 3166-2:IN's 2023 "TS") is its parent ("TG"); any other is itself.
+std::string WrittenRegion(const std::string& country, const std::string& region) {
+  const Tables& t = Tables::Get();
+  if (auto it = t.regions.find({country, region}); it != t.regions.end() && it->second.known_city_only) {
+    return it->second.parent;
+  }
+  return region;
+}
+
+const CityInfo* City(std::string_view part, const std::string& country, const std::string& written_region,
                      std::string_view hint) {
   const Tables& t = Tables::Get();
-  auto it = t.cities.find(Fold(part));
+  const std::string region = WrittenRegion(country, written_region);
+  const std::string folded = Fold(part);
+  auto it = t.cities.find(folded);
+  // A name the table lacks that ends in "City" is the shorter name's city
+  // only where the table knows that name in the country and region written
+  // ("Cebu City, Philippines": Cebu; "Boulder City, NV" is not Boulder,
+  // Colorado, and "Panama City, FL" names no country).
+  bool shorter = false;
+  if (it == t.cities.end() && folded.size() > 5 && folded.ends_with(" city")) {
+    it = t.cities.find(folded.substr(0, folded.size() - 5));
+    shorter = true;
+  }
   if (it == t.cities.end()) return nullptr;
   const CityInfo* best = nullptr;
   int best_score = -1;
   for (const CityInfo& c : it->second) {
     if (!country.empty() && c.country != country) continue;
+    if (shorter && (country.empty() || (!region.empty() && c.region != region))) continue;
     // The region, then the board's country, then the table's order (largest first) decide.
     int score = (!region.empty() && c.region == region ? 4 : 0) + (c.country == hint ? 2 : 0);
     if (score > best_score) {
@@ -129,9 +153,10 @@ struct Holder {
 // How the city named before a region of `country` agrees with it: known in
 // that region, in that country (the table has no region for it, or the
 // region has no code), known there only in other regions, or not known.
-Agreement CityAgreement(std::string_view city, const std::string& country, const std::string& region,
+Agreement CityAgreement(std::string_view city, const std::string& country, const std::string& written_region,
                         std::string_view hint) {
   if (city.empty()) return Agreement::kNone;
+  const std::string region = WrittenRegion(country, written_region);
   const CityInfo* c = City(city, country, region, hint);
   if (c == nullptr) {
     // A town the table lacks, named as the region is ("Lecco, LC": Italian
@@ -156,9 +181,21 @@ Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& 
   // in FI), so the US reading (Alabama) wins; "Austin, MN" stays in the
   // US though the table knows Austin, Texas, as no other reading is left.
   bool hint_elsewhere = false, us_elsewhere = false;
+  // A "known-city" code (ISO 3166-2:IN's 2023 "UK", "TS", "CG") is read only
+  // after a town the table knows in its country: "London, UK" stays Britain.
+  std::vector<std::string> readable;
+  for (const std::string& h : holders) {
+    const auto r = t.regions.find({h, t.region_by_name.at({h, folded})});
+    if (r != t.regions.end() && r->second.known_city_only &&
+        (city.empty() || CityAgreement(city, h, r->second.code, hint) < Agreement::kCity)) {
+      continue;
+    }
+    readable.push_back(h);
+  }
+  if (readable.empty()) return best;
   // The city named before it: a known city of that region, else of that country.
   if (!city.empty()) {
-    for (const std::string& h : holders) {
+    for (const std::string& h : readable) {
       const Agreement a = CityAgreement(city, h, t.region_by_name.at({h, folded}), hint);
       if (a == Agreement::kCityElsewhere) {
         hint_elsewhere = hint_elsewhere || h == hint;
@@ -170,17 +207,17 @@ Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& 
   }
   // Then the board's country; then the US, whose state codes boards use
   // most; then a country that knows the city elsewhere; then the only holder.
-  if (!hint_elsewhere && std::find(holders.begin(), holders.end(), hint) != holders.end()) {
+  if (!hint_elsewhere && std::find(readable.begin(), readable.end(), hint) != readable.end()) {
     return {std::string(hint), Agreement::kBoardCountry};
   }
-  if (!us_elsewhere && std::find(holders.begin(), holders.end(), "US") != holders.end()) {
+  if (!us_elsewhere && std::find(readable.begin(), readable.end(), "US") != readable.end()) {
     return {"US", Agreement::kDefault};
   }
   if (best.agreement == Agreement::kCityElsewhere) return best;
   // The only holder among those read alone: a second-level code does not
   // take "SP" (São Paulo) from Brazil for La Spezia.
   const auto alone = t.region_countries.find(folded);
-  const std::vector<std::string>& first_level = alone != t.region_countries.end() ? alone->second : holders;
+  const std::vector<std::string>& first_level = alone != t.region_countries.end() ? alone->second : readable;
   if (first_level.size() == 1) return {first_level.front(), Agreement::kDefault};
   return best;
 }
@@ -618,8 +655,11 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         // of México). A region of that country written before it is the
         // region ("Guadalajara, Jalisco, Mexico": JAL, not MEX; "Puebla,
         // Mexico": the state or city of Puebla).
+        // A region named as its country is ("Mexico": the state of México)
+        // is the country after a town ("Córdoba, Mexico": Veracruz's city).
         if (holders != nullptr && rest.size() >= 2 &&
-            std::find(holders->begin(), holders->end(), *code) != holders->end() && !Region(city_part, *code)) {
+            std::find(holders->begin(), holders->end(), *code) != holders->end() && !Region(city_part, *code) &&
+            Fold(t.countries.at(*code).name) != folded) {
           const std::string& named = t.region_by_name.at({*code, folded});
           if (CityAgreement(city_part, *code, named, hint) != Agreement::kCityElsewhere) region = named;
         }
@@ -632,6 +672,13 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
           r && (rest.size() > 1 || !City(rest.back(), country, "", hint))) {
         country = r->first;
         region = r->second;
+        // As above: a country's name read as a region of the country the
+        // city is known in, but not the city's region, names the country:
+        // "Abuja, Niger, Nigeria" is Abuja (NG-FC), not Niger State.
+        if (!city_part.empty() && !IsUpperCode(rest.back(), 2) && !IsUpperCode(rest.back(), 3) &&
+            CountryCode(rest.back()) && CityAgreement(city_part, country, region, hint) == Agreement::kCityElsewhere) {
+          if (const CityInfo* known = City(city_part, country, "", hint)) region = known->region;
+        }
         rest.pop_back();
       }
     }
@@ -669,7 +716,9 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         place.city = city->name;
         if (country.empty()) country = city->country;
         if (region.empty() && !city->region.empty() && city->country == country) region = city->region;
-      } else if (!CountryCode(name)) {
+      } else if (const auto named = CountryCode(name); !named || (!region.empty() && *named != country)) {
+        // A town named as another country, before its region, is a town:
+        // "Jordan, MN", "Lebanon, PA", "Mexico, MO".
         place.city = name;
       }
     }

@@ -90,7 +90,8 @@ Tables::Tables() {
     RegionInfo r{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2)),
                  std::string(Cell(row, 5))};
     const std::string_view read = Cell(row, 4);
-    const bool alone = read != "after-city";
+    r.known_city_only = read == "known-city";
+    const bool alone = read != "after-city" && !r.known_city_only;
     auto add = [&](std::string_view name) {
       std::string key = Fold(name);
       if (key.empty()) return;
@@ -104,7 +105,8 @@ Tables::Tables() {
     std::string_view name = r.name;
     if (size_t bracket = name.find(" ["); bracket != std::string_view::npos) name = name.substr(0, bracket);
     r.name = std::string(name);
-    add(r.name);
+    // A known-city row is its code only: the name is its parent's.
+    if (!r.known_city_only) add(r.name);
     if (read != "names") add(r.code);
     for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias);
     if (!r.code.empty()) regions.emplace(std::pair{r.country, r.code}, r);

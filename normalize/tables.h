@@ -27,6 +27,10 @@ struct RegionInfo {
   std::string code;     // ISO 3166-2 subdivision part ("CA" of US-CA)
   std::string name;
   std::string parent;   // a second-level subdivision's first-level one ("21" for IT-TO), else empty
+  // A code read only after a town the table knows in this country, as
+  // `parent` (regions.tsv's "known-city": ISO 3166-2:IN's 2023 codes, "TS"
+  // for TG Telangana).
+  bool known_city_only = false;
 };
 
 struct CityInfo {
@@ -60,7 +64,8 @@ class Tables {
   std::map<std::pair<std::string, std::string>, std::string> region_by_name;
   // Folded name/code → the countries with a region of that name, read alone
   // or after a city ("Georgia", "WA"); the second map adds those read only
-  // after a city ("Torino, TO": regions.tsv's "after-city").
+  // after a city ("Torino, TO": regions.tsv's "after-city"; and "known-city"
+  // codes, which the reader takes only after a town known in that country).
   std::unordered_map<std::string, std::vector<std::string>> region_countries;
   std::unordered_map<std::string, std::vector<std::string>> region_countries_after_city;
   std::map<std::pair<std::string, std::string>, RegionInfo> regions;  // (country, code) → info
