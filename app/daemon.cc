@@ -95,8 +95,9 @@ class Daemon::Impl {
             .lease_ttl = options_.lease_ttl,
             .holder_is_dead = LeaseHolderIsDead,
             .lease_lost =
-                [this, alive = std::weak_ptr(alive_)](StoreWriter::RunId run, const std::string& holder) {
-                  asio::post(ioc_, [this, alive, run, holder] {
+                [this, &ioc = ioc_, alive = std::weak_ptr(alive_)](StoreWriter::RunId run,
+                                                                     const std::string& holder) {
+                  asio::post(ioc, [this, alive, run, holder] {
                     if (alive.lock()) OnLeaseLost(run, holder);
                   });
                 },
@@ -289,8 +290,8 @@ class Daemon::Impl {
          .delivery = config_.delivery,
          .user_agent = config_.http.user_agent,
          // From the worker's thread to the loop's, as every log line.
-         .log = [this, alive = std::weak_ptr(alive_)](LogLevel level, std::string_view message) {
-           asio::post(ioc_, [this, alive, level, m = std::string(message)] {
+         .log = [this, &ioc = ioc_, alive = std::weak_ptr(alive_)](LogLevel level, std::string_view message) {
+           asio::post(ioc, [this, alive, level, m = std::string(message)] {
              if (alive.lock()) Log(level, m);
            });
          },
@@ -330,9 +331,10 @@ class Daemon::Impl {
     s.timer = std::make_unique<asio::steady_timer>(ioc_);
     // A restart continues the stored schedule; sources that are due (or
     // new) start within startup_spread, not all at the same moment.
-    writer_->ReadNextRun({config.name, config.kind}, [this, name = config.name, alive = std::weak_ptr(alive_)](
+    writer_->ReadNextRun({config.name, config.kind}, [this, &ioc = ioc_, name = config.name,
+                                                         alive = std::weak_ptr(alive_)](
                                                           std::optional<Clock::time_point> at) {
-      asio::post(ioc_, [this, name, at, alive] {
+      asio::post(ioc, [this, name, at, alive] {
         if (alive.expired()) return;  // the daemon is gone
         auto it = sources_.find(name);
         if (it == sources_.end() || stopping_) return;
@@ -378,8 +380,9 @@ class Daemon::Impl {
     }
     if (s.opening) return;
     s.opening = true;
-    writer_->OpenRun({s.config.name, s.config.kind}, [this, name, alive = std::weak_ptr(alive_)](auto result) {
-      asio::post(ioc_, [this, name, alive, result = std::move(result)]() mutable {
+    writer_->OpenRun({s.config.name, s.config.kind}, [this, &ioc = ioc_, name, alive = std::weak_ptr(alive_)](
+                                                          auto result) {
+      asio::post(ioc, [this, name, alive, result = std::move(result)]() mutable {
         if (!alive.expired()) OnOpened(name, std::move(result));
       });
     });
@@ -577,9 +580,9 @@ class Daemon::Impl {
     }
     for (const auto& src : sources) {
       writer_->SourceId({src.name, src.kind},
-                        [this, alive = std::weak_ptr(alive_), name = src.name, every = src.every, scheduled,
-                         all_known](std::optional<std::int64_t> id) {
-                          asio::post(ioc_, [this, alive, name, every, id, scheduled, all_known] {
+                        [this, &ioc = ioc_, alive = std::weak_ptr(alive_), name = src.name, every = src.every,
+                         scheduled, all_known](std::optional<std::int64_t> id) {
+                          asio::post(ioc, [this, alive, name, every, id, scheduled, all_known] {
                             if (alive.expired()) return;
                             if (!id) {
                               Log(LogLevel::kError, name + ": cannot register the source; not scheduled");
@@ -626,8 +629,8 @@ class Daemon::Impl {
     s.opening = true;
     const std::string name = it->first;
     writer_->OpenRun({name, s.config.kind, StoreWriter::FleetLease{node_name_, claim.token}},
-                     [this, name, alive = std::weak_ptr(alive_)](auto result) {
-                       asio::post(ioc_, [this, name, alive, result = std::move(result)]() mutable {
+                     [this, &ioc = ioc_, name, alive = std::weak_ptr(alive_)](auto result) {
+                       asio::post(ioc, [this, name, alive, result = std::move(result)]() mutable {
                          if (!alive.expired()) OnOpened(name, std::move(result));
                        });
                      });

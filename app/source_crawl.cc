@@ -318,9 +318,12 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
       record.stats = boost::json::serialize(v);
     }
   }
+  // Called on the writer's thread, possibly after this crawl is gone (a crawl
+  // cut off at the shutdown grace period): it touches no member before the
+  // liveness check, so the loop is captured by reference, not through `this`.
   writer_.FinishRun(run_, record, rule,
-                    [this, alive = std::weak_ptr<char>(alive_)](const storage::RunRecord& written) {
-                      asio::post(ioc_, [this, written, alive] {
+                    [this, &ioc = ioc_, alive = std::weak_ptr<char>(alive_)](const storage::RunRecord& written) {
+                      asio::post(ioc, [this, written, alive] {
                         if (alive.expired()) return;
                         if (metrics_ != nullptr) metrics_->OnRunFinished(source_.name, written, Clock::now());
                         done_(written);

@@ -27,7 +27,10 @@
 namespace jobtrawl::app {
 
 // Lives on the event loop's thread. The loop, pool, writer, fetcher and
-// window outlive it; it must not be destroyed before `done` has run.
+// window outlive it. It may be destroyed before `done` has run (a crawl cut
+// off at the shutdown grace period) once the pool runs no task of it: the
+// writer's callbacks, on the writer's thread, touch nothing of it before
+// their liveness check.
 class SourceCrawl final : public crawler::CrawlSink {
  public:
   using DoneCallback = std::function<void(const storage::RunRecord&)>;

@@ -109,7 +109,8 @@ TEST(CrawlOutageTest, AnInterruptedCrawlEndsWhileTheDatabaseIsUnreachable) {
   }  // SIGKILLed here if it hangs
   const std::string log = ReadFile(dir / "crawl.log");
   ASSERT_TRUE(status.has_value()) << "the interrupted crawl did not end\n" << log;
-  EXPECT_TRUE(WIFEXITED(*status)) << log;
+  EXPECT_TRUE(WIFEXITED(*status)) << (WIFSIGNALED(*status) ? "killed by signal " + std::to_string(WTERMSIG(*status)) : "")
+                                  << "\n" << log;
   EXPECT_EQ(WEXITSTATUS(*status), 1) << log;  // not all ok: interrupted
   EXPECT_NE(log.find("the database is unavailable"), std::string::npos) << log;
   EXPECT_NE(log.find("not stored and are lost"), std::string::npos) << log;
