@@ -36,6 +36,31 @@ namespace pg = storage::pg;
 using jobtrawl::testing::PgTest;
 using namespace std::chrono_literals;
 
+// Runs the daemon on `ioc` while `steps` run in turn on its loop, each
+// once the last one returned true (checked every 20 ms); a step that does
+// not come within `limit` fails the test and stops the daemon. `step` is
+// the number of steps done.
+int RunSteps(Daemon& daemon, asio::io_context& ioc, std::vector<std::function<bool()>>& steps, std::size_t& step,
+             std::chrono::seconds limit = std::chrono::seconds(60)) {
+  asio::steady_timer poll(ioc);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::function<void()> next = [&] {
+    while (step < steps.size() && steps[step]()) ++step;
+    if (step == steps.size()) return;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "step " << step << " did not happen";
+      daemon.Stop();
+      return;
+    }
+    poll.expires_after(20ms);
+    poll.async_wait([&](boost::system::error_code ec) {
+      if (!ec) next();
+    });
+  };
+  next();
+  return daemon.Run();
+}
+
 class FleetDaemonTest : public PgTest {
  protected:
   void SetUp() override {
@@ -60,30 +85,6 @@ class FleetDaemonTest : public PgTest {
       const std::string page = start.contains(n) ? start.at(n) : "http://127.0.0.1:9/" + n;
       out << "[[source]]\nname = \"" << n << "\"\nstart = [\"" << page << "\"]\nevery = \"1h\"\n";
     }
-  }
-
-  // Runs the daemon on `ioc` while `steps` run in turn on its loop, each
-  // once the last one returned true (checked every 20 ms); a step that
-  // does not come within a minute fails the test and stops the daemon.
-  int RunSteps(Daemon& daemon, asio::io_context& ioc, std::vector<std::function<bool()>>& steps,
-               std::size_t& step) {
-    asio::steady_timer poll(ioc);
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    std::function<void()> next = [&] {
-      while (step < steps.size() && steps[step]()) ++step;
-      if (step == steps.size()) return;
-      if (std::chrono::steady_clock::now() > deadline) {
-        ADD_FAILURE() << "step " << step << " did not happen";
-        daemon.Stop();
-        return;
-      }
-      poll.expires_after(20ms);
-      poll.async_wait([&](boost::system::error_code ec) {
-        if (!ec) next();
-      });
-    };
-    next();
-    return daemon.Run();
   }
 
   // The daemon as the tests run it, logging into `log_`.
@@ -156,23 +157,7 @@ TEST_F(FleetDaemonTest, SchedulesItsSourcesAddsNewOnesOnReloadAndLeavesOnStop) {
       },
   };
   std::size_t step = 0;
-  asio::steady_timer poll(ioc);
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  std::function<void()> next = [&] {
-    while (step < steps.size() && steps[step]()) ++step;
-    if (step == steps.size()) return;
-    if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "step " << step << " did not happen";
-      daemon.Stop();
-      return;
-    }
-    poll.expires_after(20ms);
-    poll.async_wait([&](boost::system::error_code ec) {
-      if (!ec) next();
-    });
-  };
-  next();
-  EXPECT_EQ(daemon.Run(), 0);
+  EXPECT_EQ(RunSteps(daemon, ioc, steps, step), 0);
   EXPECT_EQ(step, steps.size());
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM source_schedule"), 2);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM nodes WHERE name = 'test-node' AND stopped_at IS NOT NULL"), 1);
@@ -462,23 +447,8 @@ TEST(FleetDaemonOutageTest, MetricsShowAnOutageOfTheDatabaseWhileItLasts) {
       },
   };
   std::size_t step = 0;
-  asio::steady_timer poll(ioc);
-  const auto deadline = std::chrono::steady_clock::now() + 90s;
-  std::function<void()> next = [&] {
-    while (step < steps.size() && steps[step]()) ++step;
-    if (step == steps.size()) return;
-    if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "step " << step << " did not happen; last scrape:\n" << last_scrape;
-      daemon.Stop();
-      return;
-    }
-    poll.expires_after(20ms);
-    poll.async_wait([&](boost::system::error_code ec) {
-      if (!ec) next();
-    });
-  };
-  next();
-  EXPECT_EQ(daemon.Run(), 0);
+  EXPECT_EQ(RunSteps(daemon, ioc, steps, step, 90s), 0);
+  if (step < steps.size()) ADD_FAILURE() << "last scrape:\n" << last_scrape;
   EXPECT_EQ(step, steps.size());
   if (scrape.valid()) scrape.wait();
   // The write held through the outage is stored once.
