@@ -14,6 +14,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "crawler/fetcher.h"
 #include "support/sqlite_query.h"
@@ -77,10 +78,14 @@ class DaemonTest : public ::testing::Test {
                 std::chrono::milliseconds limit = 10s) {
     boost::asio::steady_timer tick(ioc_);
     auto deadline = std::chrono::steady_clock::now() + limit;
+    // A tick whose wait completed just before Run returned stays queued on
+    // ioc_ (cancel cannot take it back) and runs in the next daemon's Run,
+    // after this frame is gone: it checks `running`, its own copy, first.
+    auto running = std::make_shared<bool>(true);
     std::function<void()> arm = [&] {
       tick.expires_after(5ms);
-      tick.async_wait([&](boost::system::error_code ec) {
-        if (ec) return;
+      tick.async_wait([&, running](boost::system::error_code ec) {
+        if (ec || !*running) return;
         if (std::chrono::steady_clock::now() > deadline) {
           daemon.Stop();
           return;
@@ -91,6 +96,7 @@ class DaemonTest : public ::testing::Test {
     };
     arm();
     int rc = daemon.Run();
+    *running = false;
     tick.cancel();
     return rc;
   }
