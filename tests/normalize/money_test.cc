@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,28 @@ namespace jobtrawl::normalize {
 namespace {
 
 const auto kFetched = std::chrono::system_clock::from_time_t(1795867200);  // 2026-11-28T12:00:00Z
+
+// A salary text, its board's country ("" for none) and what it reads as.
+struct SalaryCase {
+  const char* text;
+  const char* country;
+  double min;
+  double max;
+  const char* currency;
+  const char* period;
+};
+
+// Each case reads as it says (the text names a failing case).
+void ExpectSalaries(std::span<const SalaryCase> cases) {
+  for (const SalaryCase& c : cases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
 
 TEST(SalaryTest, AnAddressIsNoAmount) {
   // A US ZIP after its state, a postcode beside its city, a street or
@@ -237,15 +260,7 @@ TEST(SalaryTest, APeriodOrCountWordAfterAMoneyRangeIsNotAUnit) {
   // whose bound has a multiplier, is the pay's period ("$60-70k yr"); a
   // count word after it is the next word of a title ("$200-250k Staff
   // Software Engineer"). Both bounds stay.
-  struct Case {
-    const char* text;
-    const char* country;
-    double min;
-    double max;
-    const char* currency;
-    const char* period;
-  };
-  const Case kCases[] = {
+  const SalaryCase kCases[] = {
       {"$60-70k yr", "", 60000, 70000, "USD", "YEAR"},
       {"$100-120k yr", "", 100000, 120000, "USD", "YEAR"},
       {"Salary: $90-110k yr + bonus", "", 90000, 110000, "USD", "YEAR"},
@@ -260,14 +275,7 @@ TEST(SalaryTest, APeriodOrCountWordAfterAMoneyRangeIsNotAUnit) {
       {"$60,000-70,000 yr", "", 60000, 70000, "USD", "YEAR"},
       {"$4,000-5,000 month", "", 4000, 5000, "USD", "MONTH"},
   };
-  for (const Case& c : kCases) {
-    auto s = ParseSalary(c.text, c.country);
-    ASSERT_TRUE(s) << c.text;
-    EXPECT_EQ(s->min, c.min) << c.text;
-    EXPECT_EQ(s->max, c.max) << c.text;
-    EXPECT_EQ(s->currency, c.currency) << c.text;
-    EXPECT_EQ(s->period, c.period) << c.text;
-  }
+  ExpectSalaries(kCases);
   // Bare counts stay counts.
   for (const char* text : {"20-25 hours per week", "3 - 5 years experience", "5000 - 6000 employees"}) {
     EXPECT_FALSE(ParseSalary(text, "US")) << text;
@@ -418,15 +426,7 @@ TEST(SalaryTest, ABandNumberOrAnIdIsNoBound) {
   // NHS Agenda for Change: "Band 6 £35,392 - £42,618" is the band's pay,
   // the sign after "6" the next amount's. An id or a count of openings
   // joins no range.
-  struct Case {
-    const char* text;
-    const char* country;
-    double min;
-    double max;
-    const char* currency;
-    const char* period;
-  };
-  const Case kCases[] = {
+  const SalaryCase kCases[] = {
       {"Band 6 \u00a335,392 - \u00a342,618 pa", "GB", 35392, 42618, "GBP", "YEAR"},
       {"Band 6 \u00a335,392 - \u00a342,618", "GB", 35392, 42618, "GBP", "YEAR"},
       {"Band 5 \u00a328,407 - \u00a334,581 a year", "GB", 28407, 34581, "GBP", "YEAR"},
@@ -435,14 +435,7 @@ TEST(SalaryTest, ABandNumberOrAnIdIsNoBound) {
       {"$75,000 - 2 positions", "US", 75000, 75000, "USD", "YEAR"},
       {"50 \u20ac - 60 \u20ac per hour", "DE", 50, 60, "EUR", "HOUR"},
   };
-  for (const Case& c : kCases) {
-    auto s = ParseSalary(c.text, c.country);
-    ASSERT_TRUE(s) << c.text;
-    EXPECT_EQ(s->min, c.min) << c.text;
-    EXPECT_EQ(s->max, c.max) << c.text;
-    EXPECT_EQ(s->currency, c.currency) << c.text;
-    EXPECT_EQ(s->period, c.period) << c.text;
-  }
+  ExpectSalaries(kCases);
 }
 
 }  // namespace
