@@ -129,10 +129,31 @@ bool TokenMatchesAt(std::string_view text, size_t at, const CurrencyToken& t) {
   return true;
 }
 
+// The tokens by their first and by their last byte in lower case, each
+// list in the tokens' order (longest first): a number is tried only
+// against the tokens that can start right after it or end right before it.
+struct TokensByByte {
+  std::array<std::vector<const CurrencyToken*>, 256> first, last;
+};
+
+const TokensByByte& TokenIndex() {
+  static const TokensByByte kIndex = [] {
+    TokensByByte index;
+    for (const CurrencyToken& token : CurrencyTokenInfo()) {
+      index.first[static_cast<unsigned char>(ascii::ToLower(token.text.front()))].push_back(&token);
+      index.last[static_cast<unsigned char>(ascii::ToLower(token.text.back()))].push_back(&token);
+    }
+    return index;
+  }();
+  return kIndex;
+}
+
 // The currency token ending right before `end` (spaces skipped), or empty.
 std::string CurrencyBefore(std::string_view text, size_t end, size_t& begin) {
   while (end > 0 && text[end - 1] == ' ') --end;
-  for (const CurrencyToken& token : CurrencyTokenInfo()) {
+  if (end == 0) return {};
+  for (const CurrencyToken* t : TokenIndex().last[static_cast<unsigned char>(ascii::ToLower(text[end - 1]))]) {
+    const CurrencyToken& token = *t;
     if (token.text.size() > end) continue;
     if (TokenMatchesAt(text, end - token.text.size(), token)) {
       begin = end - token.text.size();
@@ -148,7 +169,9 @@ std::string CurrencyBefore(std::string_view text, size_t end, size_t& begin) {
 // multiplier or a grade ("5 L" of lakh, "50 K", "Level 3 Q").
 std::string CurrencyAfter(std::string_view text, size_t at, size_t& end) {
   while (at < text.size() && text[at] == ' ') ++at;
-  for (const CurrencyToken& token : CurrencyTokenInfo()) {
+  if (at == text.size()) return {};
+  for (const CurrencyToken* t : TokenIndex().first[static_cast<unsigned char>(ascii::ToLower(text[at]))]) {
+    const CurrencyToken& token = *t;
     if (!token.letter && TokenMatchesAt(text, at, token)) {
       end = at + token.text.size();
       return token.text;
@@ -221,7 +244,9 @@ void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand) {
 // The currency token of letters ending right at `end` ("R" of "R40,000"),
 // or nullptr.
 const CurrencyToken* LetterCurrencyEndingAt(std::string_view text, size_t end) {
-  for (const CurrencyToken& token : CurrencyTokenInfo()) {
+  if (end == 0 || end > text.size()) return nullptr;
+  for (const CurrencyToken* t : TokenIndex().last[static_cast<unsigned char>(ascii::ToLower(text[end - 1]))]) {
+    const CurrencyToken& token = *t;
     if (token.alphabetic && token.text.size() <= end && TokenMatchesAt(text, end - token.text.size(), token)) {
       return &token;
     }
@@ -744,7 +769,10 @@ bool ExtraPay(std::string_view t, const Amount& a) {
 // "up to $90k": only a maximum; "from $90k", "$90k+": only a minimum.
 enum class Bound { kBoth, kMinOnly, kMaxOnly };
 Bound BoundBefore(std::string_view text, size_t begin) {
-  std::string before = Fold(text.substr(0, begin));
+  // The words right before the amount: its last 64 bytes folded (a word
+  // cut at the start is farther back than any bound word reaches).
+  const size_t from = begin > 64 ? begin - 64 : 0;
+  std::string before = Fold(text.substr(from, begin - from));
   if (before.size() > 24) before = before.substr(before.size() - 24);
   for (std::string_view w : {"up to", "upto", "max", "maximum", "bis zu", "ate", "hasta", "jusqu a",
                              "jusqu", "до", "under", "below"}) {
@@ -938,10 +966,32 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   };
   auto bare = [&](const Amount& a) { return a.currency.empty() && !StatesPeriodAfter(t, a.end); };
   auto joined = [&](size_t k) { return k + 1 < amounts.size() && range_at(k); };
+  // What follows each amount, so that the walk below stays linear in the
+  // number of amounts: is there a later amount with a sign that counts
+  // (`signed`), one of them not extra pay by the words near it (`pay`), one
+  // not extra pay by its own clause (`own_pay`)? Entry k covers amounts k
+  // and after; filled from the end, once, when first asked.
+  const size_t n = amounts.size();
+  struct Follows {
+    std::vector<char> signed_, pay, own_pay;
+  };
+  std::optional<Follows> follows;
+  auto follows_table = [&]() -> const Follows& {
+    if (!follows) {
+      follows.emplace(Follows{std::vector<char>(n + 1), std::vector<char>(n + 1), std::vector<char>(n + 1)});
+      for (size_t j = n; j-- > 0;) {
+        const bool counts = !amounts[j].currency.empty() && !ForeignLocalSign(amounts[j].currency, country);
+        follows->signed_[j] = static_cast<char>(follows->signed_[j + 1] || counts);
+        follows->pay[j] = static_cast<char>(follows->pay[j + 1] || (counts && !ExtraPay(t, amounts[j])));
+        follows->own_pay[j] = static_cast<char>(follows->own_pay[j + 1] || (counts && !own_extra_pay(j)));
+      }
+    }
+    return *follows;
+  };
   size_t first = 0;
-  while (first < amounts.size()) {
+  while (first < n) {
     const size_t next = joined(first) ? first + 2 : first + 1;
-    bool skip = next < amounts.size();
+    bool skip = next < n;
     bool small = true;
     for (size_t k = first; k < next && skip; ++k) {
       if (!bare_small(amounts[k])) {
@@ -949,21 +999,12 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
         skip = bare(amounts[k]);
       }
     }
-    bool money_follows = false;
-    for (size_t k = next; k < amounts.size() && !money_follows; ++k) {
-      money_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country) &&
-                      (small || !ExtraPay(t, amounts[k]));
-    }
-    if (!skip || !money_follows) {
+    const bool money_follows = skip && (small ? follows_table().signed_[next] : follows_table().pay[next]);
+    if (!money_follows) {
       // Signed extra pay before the pay gives way to it, as after it.
       bool extra = false;
       for (size_t k = first; k < next && !extra; ++k) extra = !amounts[k].currency.empty() && own_extra_pay(k);
-      bool pay_follows = false;
-      for (size_t k = next; k < amounts.size() && extra && !pay_follows; ++k) {
-        pay_follows = !amounts[k].currency.empty() && !ForeignLocalSign(amounts[k].currency, country) &&
-                      !own_extra_pay(k);
-      }
-      if (!pay_follows) break;
+      if (!extra || next >= n || !follows_table().own_pay[next]) break;
     }
     first = next;
   }

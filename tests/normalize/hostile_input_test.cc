@@ -59,6 +59,13 @@ const Case kCases[] = {
     {"SalaryNoBreakSpaces", "1\u00A0", [](const std::string& s) { ParseSalary(s, "US"); }},
     {"SalaryDigitsAndSeparators", "1,2.3 4'", [](const std::string& s) { ParseSalary(s, "US"); }},
     {"SalarySpaces", " ", [](const std::string& s) { ParseSalary(s, "US"); }},
+    // Bare numbers, ranges and extra pay before the one amount of pay: each
+    // amount once looked at every later one.
+    {"SalaryBareNumbersBeforeASign", "1 ", [](const std::string& s) { ParseSalary(s + "$5", "US"); }},
+    {"SalaryBareRangesBeforeASign", "1 - ", [](const std::string& s) { ParseSalary(s + "$5", "US"); }},
+    {"SalaryLargeBareNumbersBeforeASign", "5000 ", [](const std::string& s) { ParseSalary(s + "$5", "US"); }},
+    {"SalaryBonusesBeforeThePay", "$1000 bonus, ", [](const std::string& s) { ParseSalary(s + "$25/hr", "US"); }},
+    {"SalaryForeignSignsBeforeThePay", "5 KM ", [](const std::string& s) { ParseSalary(s + "$25/hr", "CA"); }},
     {"LocationParentheses", "a (b) ", [](const std::string& s) { ParseLocation(s, "US"); }},
     {"LocationOrNotes", "(x or y or z) ", [](const std::string& s) { ParseLocation(s, "US"); }},
     {"LocationDashes", "x - ", [](const std::string& s) { ParseLocation(s, "US"); }},
