@@ -371,13 +371,13 @@ std::string WordsAfter(std::string_view t, size_t at, int n) {
 // Paris"), after it ("Bangalore 560001", "Singapore 018956"), or either.
 enum class PostcodeSide { kBefore, kAfter, kEither };
 
-// Is `folded` a city in a country whose postcodes are numbers of `digits`
-// digits (UPU: 5 in Germany, France, Italy, Spain, Mexico; 4 in Austria,
-// Switzerland, Belgium, Denmark, Norway, Australia; 6 in India, China,
-// Russia, Singapore), written on `side` of the city? Not in the UK or
-// Canada, whose postcodes have letters: there "London 45000" is pay; nor
-// the US, whose ZIP follows the state ("Dallas 75000" is pay).
-bool IsCityWithPostcodesOf(const std::string& folded, size_t digits, PostcodeSide side) {
+// Are `country`'s postcodes numbers of `digits` digits (UPU: 5 in
+// Germany, France, Italy, Spain, Mexico; 4 in Austria, Switzerland,
+// Belgium, Denmark, Norway, Australia; 6 in India, China, Russia,
+// Singapore), written on `side` of the city? Not in the UK or Canada,
+// whose postcodes have letters: there "London 45000" is pay; nor the US,
+// whose ZIP follows the state ("Dallas 75000" is pay).
+bool WritesPostcodes(std::string_view country, size_t digits, PostcodeSide side) {
   using enum PostcodeSide;
   struct Format {
     std::string_view country;
@@ -394,13 +394,99 @@ bool IsCityWithPostcodesOf(const std::string& folded, size_t digits, PostcodeSid
       {"SI", 4, kBefore}, {"PH", 4, kAfter},  {"IN", 6, kAfter},  {"CN", 6, kEither}, {"RU", 6, kEither},
       {"SG", 6, kAfter},  {"KZ", 6, kEither}, {"BY", 6, kEither}, {"VN", 6, kEither}, {"RO", 6, kEither},
       {"NG", 6, kEither}};
+  for (const Format& f : kFormats) {
+    if (country == f.country && f.digits == digits && (f.side == side || f.side == kEither)) return true;
+  }
+  return false;
+}
+
+// Is `folded` a city in a country whose postcodes WritesPostcodes says
+// are numbers of `digits` digits on `side` of the city?
+bool IsCityWithPostcodesOf(const std::string& folded, size_t digits, PostcodeSide side) {
   if (folded.empty()) return false;
   auto it = Tables::Get().cities.find(folded);
   if (it == Tables::Get().cities.end()) return false;
   for (const CityInfo& city : it->second) {
-    for (const Format& f : kFormats) {
-      if (city.country == f.country && f.digits == digits && (f.side == side || f.side == kEither)) return true;
+    if (WritesPostcodes(city.country, digits, side)) return true;
+  }
+  return false;
+}
+
+// Is `folded`, written at `t[begin]`, a region of a country whose
+// postcodes of `digits` digits follow the region ("Telangana 500081",
+// "VIC 3000")? A region's code counts only in capitals, as addresses write
+// it ("UP 201301", not "up 201301").
+bool IsRegionWithPostcodesAfter(std::string_view t, size_t begin, const std::string& folded, size_t digits) {
+  const Tables& tables = Tables::Get();
+  auto it = tables.region_countries.find(folded);
+  if (it == tables.region_countries.end()) return false;
+  const std::string written(t.substr(begin, folded.size()));
+  return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& country) {
+    const bool code = tables.regions.contains({country, ascii::ToUpper(folded)});
+    return WritesPostcodes(country, digits, PostcodeSide::kAfter) && (!code || written == ascii::ToUpper(folded));
+  });
+}
+
+// Does a city or region of `country` stand within three words before
+// `begin` (a comma skipped) or after `end`?
+bool PlaceOfNear(std::string_view t, size_t begin, size_t end, std::string_view country) {
+  const Tables& tables = Tables::Get();
+  auto of_country = [&](const std::string& folded) {
+    if (folded.empty()) return false;
+    if (auto it = tables.cities.find(folded); it != tables.cities.end()) {
+      for (const CityInfo& city : it->second) {
+        if (city.country == country) return true;
+      }
     }
+    auto it = tables.region_countries.find(folded);
+    return it != tables.region_countries.end() &&
+           std::find(it->second.begin(), it->second.end(), country) != it->second.end();
+  };
+  while (begin > 0 && t[begin - 1] == ' ') --begin;
+  if (begin > 0 && t[begin - 1] == ',') --begin;
+  for (int n = 1; n <= 3; ++n) {
+    size_t words_begin = 0;
+    if (of_country(WordsBefore(t, begin, n, words_begin)) || of_country(WordsAfter(t, end, n))) return true;
+  }
+  return false;
+}
+
+// Postcodes whose shape the digits alone do not give (UPU addressing
+// formats): the Netherlands' four digits and two capitals ("1012 AB
+// Amsterdam"), Portugal's "1000-001 Lisboa" and Brazil's "20040-002" (a
+// hyphen and three digits), Israel's seven digits ("Tel Aviv 6100000").
+// Each is a postcode on its country's board or beside a city or region of
+// its country. Moves `a.end` past the part after the digits.
+bool PostcodeOfItsShape(std::string_view t, Amount& a, std::string_view country) {
+  struct Shape {
+    std::string_view country;
+    size_t digits;
+    size_t after_hyphen;  // digits after a hyphen ("1000-001")
+    bool capitals;        // two capitals after it ("1012 AB", "1012AB")
+  };
+  static constexpr Shape kShapes[] = {
+      {"NL", 4, 0, true}, {"PT", 4, 3, false}, {"BR", 5, 3, false}, {"IL", 7, 0, false}};
+  const size_t digits = a.end - a.begin;
+  for (const Shape& shape : kShapes) {
+    if (shape.digits != digits) continue;
+    size_t end = a.end;
+    if (shape.after_hyphen > 0) {
+      if (end >= t.size() || t[end] != '-') continue;
+      size_t d = end + 1;
+      while (d < t.size() && ascii::IsDigit(t[d])) ++d;
+      if (d - end - 1 != shape.after_hyphen) continue;
+      end = d;
+    } else if (shape.capitals) {
+      const size_t at = end < t.size() && t[end] == ' ' ? end + 1 : end;
+      if (at + 2 > t.size() || !ascii::IsUpper(t[at]) || !ascii::IsUpper(t[at + 1]) ||
+          (at + 2 < t.size() && IsLetterByte(t[at + 2]))) {
+        continue;
+      }
+      end = at + 2;
+    }
+    if (country != shape.country && !PlaceOfNear(t, a.begin, end, shape.country)) continue;
+    a.end = end;
+    return true;
   }
   return false;
 }
@@ -413,11 +499,14 @@ bool SignedAmountAfter(std::string_view t, size_t from, std::string_view country
 // than an amount? A number written with a leading zero ("05401"); a US ZIP
 // or ZIP+4 after a state ("Burlington, VT 05401", "Austin, Texas 78701",
 // "KS 67202-1234"); a postcode after or before a city of a country whose
-// postcodes it looks like ("Berlin 10115", "75001 Paris"); a street or suite number ("1600
+// postcodes it looks like ("Berlin 10115", "75001 Paris"), or after its
+// region ("Telangana 500081"); a postcode of its country's shape ("1012
+// AB", "1000-001"); a street or suite number ("1600
 // Amphitheatre Parkway", "Suite 1200", "Hauptstraße 12", "12 rue de la
 // Paix"). With a sign of money after the number (`sign_after`: "Paris
 // 45000 EUR", "l\u00f6n 45000 kr") only a leading zero or a ZIP after its
-// state make it an address. Moves `a.end` past a ZIP's "-1234".
+// state make it an address. Moves `a.end` past a ZIP's "-1234" and a
+// postcode's part after the digits.
 //
 // `range_bound`: the number is a bound of a range of bare numbers ("90000
 // - 110000"), never a postcode. A postcode written on the side of the city
@@ -434,9 +523,15 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bo
                     (a.end + 5 == t.size() || !ascii::IsDigit(t[a.end + 5]));
   const Tables& tables = Tables::Get();
   if (digits == 5) {
+    // Applicant tracking systems join the fields with commas ("Austin, TX,
+    // 78701"), where a bound of a range of bare numbers stays pay.
+    size_t state_end = a.begin;
+    while (state_end > 0 && t[state_end - 1] == ' ') --state_end;
+    const bool comma = state_end > 0 && t[state_end - 1] == ',' && !range_bound;
+    state_end = comma ? state_end - 1 : a.begin;
     for (int n = 1; n <= 3; ++n) {
       size_t begin = 0;
-      const std::string words = WordsBefore(t, a.begin, n, begin);
+      const std::string words = WordsBefore(t, state_end, n, begin);
       if (words.empty() || !tables.region_countries.contains(words)) continue;
       size_t before = begin;
       while (before > 0 && t[before - 1] == ' ') --before;
@@ -474,6 +569,24 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bo
       }
     }
   }
+  if (digits >= 4 && digits <= 6 && !range_bound) {
+    // After the region, as India and Australia write it ("Hyderabad,
+    // Telangana 500081", "Melbourne VIC 3000"), or after the city and a
+    // comma ("Bangalore, 560001").
+    size_t place_end = a.begin;
+    while (place_end > 0 && t[place_end - 1] == ' ') --place_end;
+    if (place_end > 0 && t[place_end - 1] == ',') --place_end;
+    for (int n = 1; n <= 3; ++n) {
+      size_t begin = 0;
+      const std::string before = WordsBefore(t, place_end, n, begin);
+      if (IsRegionWithPostcodesAfter(t, begin, before, digits) ||
+          IsCityWithPostcodesOf(before, digits, PostcodeSide::kAfter)) {
+        return true;
+      }
+    }
+  }
+  // The part after the hyphen is no bound of a range ("1000-001 Lisboa").
+  if (PostcodeOfItsShape(t, a, country)) return true;
   // A street or suite number.
   static const std::unordered_set<std::string> kBefore = {
       "suite", "ste", "unit", "apt", "apartment", "floor", "fl", "room", "building", "bldg", "box", "no",
@@ -687,6 +800,9 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       a.begin = cur_begin;
       a.sign_before = true;
     }
+    // "Rs. 25,000/-": Indian usage closes an amount with "/-" (no paise
+    // follow), so "25,000/- to 35,000/-" is a range.
+    if (t.compare(a.end, 2, "/-") == 0 && (a.end + 2 == t.size() || !ascii::IsDigit(t[a.end + 2]))) a.end += 2;
     // A sign written right before the next number is that number's ("Band 6
     // \u00a335,392": the pound is not the band's).
     std::string after = CurrencyAfter(t, a.end, cur_end);
@@ -815,11 +931,13 @@ std::optional<std::string> ResolveCurrency(std::string_view token, std::string_v
 }
 
 // Documented inference (data/salary_ranges.tsv): the size of the amount in
-// its currency says hourly, monthly or yearly; in between, not stated.
-// Amounts counted in lakh are yearly.
-void InferPeriod(Salary& s, bool lakh) {
+// its currency says hourly, monthly or yearly; in between, not stated. A
+// currency shared by countries of other wages has a row for those
+// countries' boards ("USD/EC"). Amounts counted in lakh are yearly.
+void InferPeriod(Salary& s, bool lakh, std::string_view country) {
   const auto& ranges = Tables::Get().salary_ranges;
-  auto it = s.currency ? ranges.find(*s.currency) : ranges.end();
+  auto it = s.currency ? ranges.find(*s.currency + "/" + std::string(country)) : ranges.end();
+  if (it == ranges.end() && s.currency) it = ranges.find(*s.currency);
   if (it == ranges.end()) it = ranges.find("*");
   const Tables::SalaryRange r = it != ranges.end() ? it->second : Tables::SalaryRange{};
   const double v = s.max.value_or(*s.min);
@@ -1078,7 +1196,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
 
   ApplyMultiPeriod(s, t);
-  if (!s.period) InferPeriod(s, lakh);
+  if (!s.period) InferPeriod(s, lakh, country);
   Annualize(s);
   return s;
 }
@@ -1107,7 +1225,7 @@ std::optional<Salary> NormalizeStructuredSalary(std::optional<double> min, std::
     s.period = PeriodOf(period);
     ApplyMultiPeriod(s, period);
   }
-  if (!s.period) InferPeriod(s, false);  // as for the same amounts written as text
+  if (!s.period) InferPeriod(s, false, country);  // as for the same amounts written as text
   Annualize(s);
   return s;
 }

@@ -86,7 +86,7 @@ class Tables {
   struct SalaryRange {
     double hourly_below = 300, monthly_from = 1000, yearly_from = 10000;
   };
-  std::unordered_map<std::string, SalaryRange> salary_ranges;         // currency (or "*") → sizes
+  std::unordered_map<std::string, SalaryRange> salary_ranges;         // currency, "CUR/CC" or "*" → sizes
   std::unordered_set<std::string> legal_suffixes;
   std::vector<std::pair<std::string, std::string>> visa_phrases;      // phrase → yes | no, "no" first
   PhraseMatcher visa_matcher;                                          // visa_phrases, id: index there

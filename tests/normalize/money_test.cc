@@ -316,6 +316,137 @@ TEST(SalaryTest, ABoundOfABareRangeIsNoPostcode) {
   }
 }
 
+TEST(SalaryTest, APostcodeAfterItsRegionOrInItsCountrysShapeIsNoAmount) {
+  // A US ZIP after a comma after its state (applicant tracking systems
+  // join the fields so), a postcode after its region (India's PIN,
+  // Australia's postcode) or after its city and a comma, and the postcodes
+  // whose shape is not digits alone (UPU: NL "1012 AB", PT "1000-001", BR
+  // "20040-002", IL seven digits) beside a place of their country or on its
+  // board: no salary. Each was read as pay ("Tel Aviv 6100000" as 6,100,000
+  // ILS a year).
+  struct Case {
+    const char* text;
+    const char* country;
+  };
+  const Case kAddresses[] = {
+      {"Austin, TX, 78701", "US"},
+      {"Austin, TX, 78701", ""},
+      {"Austin, Texas, 78701", "US"},
+      {"Hyderabad, Telangana 500081", "IN"},
+      {"Gurugram, Haryana 122002", "IN"},
+      {"Chennai, Tamil Nadu 600001", ""},
+      {"Noida, UP 201301", "IN"},
+      {"Panaji, Goa 403001", "IN"},
+      {"Bangalore, 560001", "IN"},
+      {"Melbourne VIC 3000", "AU"},
+      {"Perth WA 6000", "AU"},
+      {"Sydney, NSW 2000", ""},
+      {"1012 AB Amsterdam", "NL"},
+      {"1012 AB Amsterdam", ""},
+      {"3011AB Rotterdam", ""},
+      {"Amsterdam 1012 AB", "NL"},
+      {"1000-001 Lisboa", "PT"},
+      {"1000-001 Lisboa", ""},
+      {"4000-322 Porto", "PT"},
+      {"Rio de Janeiro - RJ, 20040-002", "BR"},
+      {"20040-002 Rio de Janeiro", ""},
+      {"Tel Aviv 6100000", "IL"},
+      {"Tel Aviv 6100000", ""},
+      {"Jerusalem 9103401", "IL"},
+  };
+  for (const Case& c : kAddresses) {
+    auto s = ParseSalary(c.text, c.country);
+    EXPECT_FALSE(s) << c.text << " " << c.country << " -> " << (s ? s->min.value_or(-1) : 0);
+  }
+  // Pay beside them is read, and so is pay where no postcode stands: a
+  // bound of a range of bare numbers, a postcode's digits on the side of the
+  // city its country does not write it ("Berlin 55000"), a shape of another
+  // country.
+  const SalaryCase kPay[] = {
+      {"Melbourne VIC 3000, $90,000", "AU", 90000, 90000, "AUD", "YEAR"},
+      {"Hyderabad, Telangana 500081, \u20b96,00,000 per annum", "IN", 600000, 600000, "INR", "YEAR"},
+      {"1012 AB Amsterdam, \u20ac4.500 per maand", "NL", 4500, 4500, "EUR", "MONTH"},
+      {"Austin, TX, 78701, $120,000", "US", 120000, 120000, "USD", "YEAR"},
+      {"Dallas, TX, 75000 - 85000", "US", 75000, 85000, "USD", "YEAR"},
+      {"Berlin 55000", "DE", 55000, 55000, "EUR", "YEAR"},
+      {"Paris 75008 - 50 000 \u20ac - 60 000 \u20ac", "FR", 50000, 60000, "EUR", "YEAR"},
+      {"Amsterdam 4500", "NL", 4500, 4500, "EUR", "MONTH"},
+      {"Lisboa 1500", "PT", 1500, 1500, "EUR", "MONTH"},
+      {"4000 AB", "US", 4000, 4000, "USD", "MONTH"},
+  };
+  ExpectSalaries(kPay);
+}
+
+TEST(SalaryTest, AnIndianSlashDashClosesTheAmount) {
+  // Indian usage closes a written amount with "/-" (no paise follow):
+  // "25,000/- to 35,000/-" is a range, not 25,000 alone.
+  const SalaryCase kCases[] = {
+      {"Rs. 25,000/- to 35,000/- per month", "IN", 25000, 35000, "INR", "MONTH"},
+      {"Rs.15,000/- - Rs.20,000/-", "IN", 15000, 20000, "INR", "MONTH"},
+      {"\u20b9 4,50,000/- per annum", "IN", 450000, 450000, "INR", "YEAR"},
+      {"Rs. 25,000/-", "IN", 25000, 25000, "INR", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, AnAmountWithNoPeriodIsSizedInItsOwnCurrency) {
+  // data/salary_ranges.tsv gives every currency its own sizes: a month's
+  // pay in a currency worth far less than a dollar, or where pay is quoted
+  // per month (Hong Kong, Singapore, the Gulf), is no year's. Each was
+  // stored as yearly, its annual figures twelve times too low.
+  const SalaryCase kMonthly[] = {
+      {"HK$30,000", "HK", 30000, 30000, "HKD", "MONTH"},
+      {"HK$25,000 - HK$35,000", "HK", 25000, 35000, "HKD", "MONTH"},
+      {"S$12,000", "SG", 12000, 12000, "SGD", "MONTH"},
+      {"RM 12,000", "MY", 12000, 12000, "MYR", "MONTH"},
+      {"QR 12,000", "QA", 12000, 12000, "QAR", "MONTH"},
+      {"KD 1,500", "KW", 1500, 1500, "KWD", "MONTH"},
+      {"EGP 20,000", "EG", 20000, 20000, "EGP", "MONTH"},
+      {"MAD 15,000", "MA", 15000, 15000, "MAD", "MONTH"},
+      {"DZD 80,000", "DZ", 80000, 80000, "DZD", "MONTH"},
+      {"300 000 FCFA", "CI", 300000, 300000, "XOF", "MONTH"},
+      {"KZT 500,000", "KZ", 500000, 500000, "KZT", "MONTH"},
+      {"RSD 150,000", "RS", 150000, 150000, "RSD", "MONTH"},
+      {"UZS 8,000,000", "UZ", 8000000, 8000000, "UZS", "MONTH"},
+      {"AMD 500,000", "AM", 500000, 500000, "AMD", "MONTH"},
+      {"PEN 12,000", "PE", 12000, 12000, "PEN", "MONTH"},
+      {"DOP 60,000", "DO", 60000, 60000, "DOP", "MONTH"},
+      {"CRC 900,000", "CR", 900000, 900000, "CRC", "MONTH"},
+      {"UYU 80,000", "UY", 80000, 80000, "UYU", "MONTH"},
+      {"PYG 6,000,000", "PY", 6000000, 6000000, "PYG", "MONTH"},
+      {"MMK 1,000,000", "MM", 1000000, 1000000, "MMK", "MONTH"},
+      {"NPR 50,000", "NP", 50000, 50000, "NPR", "MONTH"},
+      {"TSh 1,500,000", "TZ", 1500000, 1500000, "TZS", "MONTH"},
+      {"USh 2,000,000", "UG", 2000000, 2000000, "UGX", "MONTH"},
+      {"ETB 15,000", "ET", 15000, 15000, "ETB", "MONTH"},
+      {"Rs 25,000", "MU", 25000, 25000, "MUR", "MONTH"},
+      {"550.000 kr. \u00e1 m\u00e1nu\u00f0i", "IS", 550000, 550000, "ISK", "MONTH"},
+      {"550.000 kr.", "IS", 550000, 550000, "ISK", "MONTH"},
+      // The US dollar on the boards of countries of other wages.
+      {"$600", "EC", 600, 600, "USD", "MONTH"},
+      {"$400", "SV", 400, 400, "USD", "MONTH"},
+  };
+  ExpectSalaries(kMonthly);
+  // A year's pay stays yearly, in the dollar-sized currencies as before.
+  const SalaryCase kYearly[] = {
+      {"$60,000", "US", 60000, 60000, "USD", "YEAR"},
+      {"\u00a345,000", "GB", 45000, 45000, "GBP", "YEAR"},
+      {"60.000 \u20ac", "DE", 60000, 60000, "EUR", "YEAR"},
+      {"CHF 110'000", "CH", 110000, 110000, "CHF", "YEAR"},
+      {"$95,000", "CA", 95000, 95000, "CAD", "YEAR"},
+      {"HK$600,000", "HK", 600000, 600000, "HKD", "YEAR"},
+      {"S$90,000", "SG", 90000, 90000, "SGD", "YEAR"},
+      {"EGP 600,000", "EG", 600000, 600000, "EGP", "YEAR"},
+      {"$24,000", "EC", 24000, 24000, "USD", "YEAR"},
+  };
+  ExpectSalaries(kYearly);
+  EXPECT_FALSE(ParseSalary("$600", "US")->period);  // a week's, a month's: not stated
+  // Structured amounts without a unit are sized alike.
+  EXPECT_EQ(NormalizeStructuredSalary(30000, 40000, "HKD", "", "HK")->period, "MONTH");
+  EXPECT_EQ(NormalizeStructuredSalary(20000, std::nullopt, "EGP", "", "EG")->period, "MONTH");
+  EXPECT_EQ(NormalizeStructuredSalary(600, std::nullopt, "USD", "", "EC")->period, "MONTH");
+}
+
 TEST(SalaryTest, FtAfterAnAmountOfPayIsTheForint) {
   // "Ft" (with its capital) after an amount written as pay is the forint,
   // a guess without a country; "ft" in small letters stays feet.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -37,6 +38,29 @@ TEST(TablesTest, EveryDataFileIsCompiledInAndRead) {
   EXPECT_EQ(t.region_by_name.at({"CA", "ontario"}), "ON");
   EXPECT_GE(t.cities.size(), 300u);
   EXPECT_GE(t.skills.size(), 150u);
+}
+
+TEST(TablesTest, EveryCurrencyHasTheSizesOfItsPay) {
+  // data/salary_ranges.tsv (scripts/make-normalize-data) sizes pay in every
+  // ISO 4217 currency but the units no pay is written in (metals, bond
+  // units, XDR, XTS, XXX): none falls back to the dollar-sized `*` row. The
+  // sizes grow from an hourly rate to a month's pay to a year's.
+  const Tables& t = Tables::Get();
+  const std::set<std::string> kNoPay = {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR",
+                                        "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"};
+  for (const std::string& code : t.currency_codes) {
+    if (kNoPay.contains(code)) continue;
+    ASSERT_TRUE(t.salary_ranges.contains(code)) << code;
+  }
+  for (const auto& [key, r] : t.salary_ranges) {
+    EXPECT_LT(r.hourly_below, r.monthly_from) << key;
+    EXPECT_LT(r.monthly_from, r.yearly_from) << key;
+    if (key.size() == 6) {
+      EXPECT_EQ(key[3], '/') << key;
+      EXPECT_TRUE(t.currency_codes.contains(key.substr(0, 3))) << key;
+      EXPECT_TRUE(t.countries.contains(key.substr(4))) << key;
+    }
+  }
 }
 
 TEST(TextTest, NfcInvisibleCharactersAndWhiteSpace) {
