@@ -288,7 +288,7 @@ void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand, std::strin
     bool lakh;
     bool per_annum;
     bool abbreviation = false;  // a dot may end it ("tys.", "Mio.")
-    bool needs_sign = false;    // only with a currency written against it ("60 T\u20ac", "60 TEUR")
+    bool needs_sign = false;    // only with a currency written against it ("60 T\u20ac", "40 tkr")
     std::string_view money;     // only for this currency, by the sign or the board ("Rp 5 juta")
   };
   static constexpr Word kWords[] = {
@@ -320,8 +320,10 @@ void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand, std::strin
     // A currency written against the word ("k\u20ac", "kCHF"), not one
     // starting at the word itself ("45 KSh", "45 TL", "45kr").
     size_t sign_end = 0;
-    const bool sign_attached = !CurrencyAt(t, after, sign_end).empty() && CurrencyAt(t, at, sign_end).empty();
-    if (w.needs_sign && (!sign_attached || t[at] != 'T')) continue;
+    const std::string sign_after = CurrencyAt(t, after, sign_end);
+    const bool sign_attached = !sign_after.empty() && CurrencyAt(t, at, sign_end).empty();
+    // Thousands written "T\u20ac", "TEUR" (German) and "tkr" (Swedish kronor).
+    if (w.needs_sign && (!sign_attached || (t[at] != 'T' && sign_after != "kr"))) continue;
     if (LetterAt(t, after) && !sign_attached) continue;
     if (w.word == "l" && t[at] != 'L') continue;  // "12L", never "12 l"
     if (!w.money.empty() && !(w.word == "mil" && mil_thousand)) {
@@ -800,10 +802,12 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       // A sign of money that is a unit too ("Ft" the forint, "ft" feet) is
       // money after an amount written as pay, with digit groups ("800.000
       // Ft"), on a board of no country: a guess, as for "RM" or "Rp".
-      // So is it after a label of pay or before a period ("Salary: 5,000 Ft
-      // per month", on any board).
+      // So is it after a label of pay, on any board ("Salary: 5,000 Ft"), and
+      // before a period unless the unit is a distance, which a period makes
+      // mileage ("5,000 Ft per month" is pay, "3,000 KM per week" driving).
+      const bool distance = ascii::EqualsIgnoreCase(WordAt(t, a.end), "km");
       const bool pay_sign = (country.empty() && !a.digits_only) || PayLabelBefore(t, a.begin) ||
-                            StatesPeriodAfter(t, unit_end);
+                            (StatesPeriodAfter(t, unit_end) && !distance);
       if (unit_sign.empty() || (ForeignLocalSign(unit_sign, country) && !pay_sign)) {
         // The unit counts a range's first bound too ("20-25 hours", "3 - 5
         // years").
@@ -1059,6 +1063,8 @@ std::optional<std::string> PeriodOf(std::string_view text) {
     for (size_t at = folded.find(phrase); at != std::string::npos && at < best_at;
          at = folded.find(phrase, at + 1)) {
       bool start = at == 0 || !IsLetterByte(folded[at - 1]) || phrase.front() == '/';
+      // A CJK word right after a digit is a date's month ("3\uc6d4 \uc785\uc0ac", March).
+      if (at > 0 && ascii::IsDigit(folded[at - 1]) && !ascii::IsAscii(phrase.front())) start = false;
       size_t after = at + phrase.size();
       bool end = after >= folded.size() || !IsLetterByte(folded[after]);
       if (start && end) {

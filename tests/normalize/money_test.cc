@@ -439,9 +439,10 @@ TEST(SalaryTest, ABandNumberOrAnIdIsNoBound) {
 }
 
 TEST(SalaryTest, AMultiplierWithACurrencyWrittenAgainstItIsRead) {
-  // French and German write the currency against the thousand ("45k€",
-  // "45 kEUR", "60 T€", "60 TEUR" for Tausend Euro): the sign after the
-  // multiplier was taken for a letter of a word, and no amount was read.
+  // French, German and Swedish write the currency against the thousand
+  // ("45k€", "45 kEUR", "60 T€", "60 TEUR" for Tausend Euro, "40 tkr"):
+  // the sign after the multiplier was taken for a letter of a word, and no
+  // amount was read.
   const SalaryCase kCases[] = {
       {"45k\u20ac", "", 45000, 45000, "EUR", "YEAR"},
       {"45k\u20ac", "FR", 45000, 45000, "EUR", "YEAR"},
@@ -455,6 +456,8 @@ TEST(SalaryTest, AMultiplierWithACurrencyWrittenAgainstItIsRead) {
       {"60 TEUR", "DE", 60000, 60000, "EUR", "YEAR"},
       {"60 T\u20ac", "DE", 60000, 60000, "EUR", "YEAR"},
       {"zwischen 50 und 60 T\u20ac", "DE", 50000, 60000, "EUR", "YEAR"},
+      {"40 tkr/m\u00e5n", "SE", 40000, 40000, "SEK", "MONTH"},
+      {"500 tkr", "SE", 500000, 500000, "SEK", "YEAR"},
       // A middle dot is no letter: Chinese boards' "15-25K\u00b713\u85aa" (13
       // months' pay a year) is a monthly range.
       {"15-25K\u00b713\u85aa", "CN", 15000, 25000, "CNY", "MONTH"},
@@ -512,6 +515,8 @@ TEST(SalaryTest, CjkMyriadUnitsAreRead) {
       {"8\u5343-1.2\u4e07/\u6708", "CN", 8000, 12000, "CNY", "MONTH"},
       {"1.5-2\u4e07/\u6708", "CN", 15000, 20000, "CNY", "MONTH"},
       {"\u65f6\u85aa50\u5143", "CN", 50, 50, "CNY", "HOUR"},
+      // "3\uc6d4" is March, not a month's pay.
+      {"2026\ub144 3\uc6d4 \uc785\uc0ac, \uc5f0\ubd09 4,000\ub9cc\uc6d0", "KR", 40000000, 40000000, "KRW", "YEAR"},
   };
   ExpectSalaries(kCases);
   auto more = ParseSalary("\uc5f0\ubd09 3000\ub9cc\uc6d0 \uc774\uc0c1", "KR");
@@ -582,6 +587,8 @@ TEST(SalaryTest, FtIsFeetOrTheForintByWhatSurroundsIt) {
   };
   ExpectSalaries(kCases);
   EXPECT_TRUE(ParseSalary("Salary: 5,000 Ft per month", "US")->currency_guessed);
+  // A distance per period is mileage, not pay, off the sign's own boards.
+  EXPECT_FALSE(ParseSalary("3,000 KM per week", "CA"));
   EXPECT_FALSE(ParseSalary("Fizet\u00e9s: 500 000 Ft / h\u00f3", "HU")->currency_guessed);
 }
 
