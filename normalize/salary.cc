@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <span>
 #include <unordered_set>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "model/decimal.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
+#include "normalize/utf8.h"
 
 namespace jobtrawl::normalize {
 namespace {
@@ -51,6 +53,20 @@ constexpr double kMaxAmount = 1e11;
 
 bool Plausible(std::optional<double> v) { return !v || (std::isfinite(*v) && *v <= kMaxAmount); }
 
+// Is there a letter at `at`: an ASCII letter, or a code point of a letter
+// or a mark ("\u00e9", "\u4e07"), not a sign or punctuation ("\u20ac", "\u00b2",
+// "\u00b7")? A continuation byte, and bytes that do not decode, count as
+// letters, as IsLetterByte has them.
+bool LetterAt(std::string_view t, size_t at) {
+  if (at >= t.size()) return false;
+  if (ascii::IsAscii(t[at])) return ascii::IsAlpha(t[at]);
+  if ((t[at] & 0xC0) == 0x80) return true;
+  utf8proc_int32_t cp = 0;
+  if (utf8::Decode(reinterpret_cast<const unsigned char*>(t.data() + at), t.size() - at, &cp) < 0) return true;
+  const utf8proc_category_t c = utf8proc_category(cp);
+  return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME;
+}
+
 // Currency tokens, longest first: the symbol table's and ISO codes.
 const std::vector<std::string>& CurrencyTokens() {
   static const std::vector<std::string> kTokens = [] {
@@ -84,6 +100,7 @@ struct CurrencyToken {
   bool exact_case = false;  // ISO codes, signs in capitals ("SR", "RM"), and of one or two letters
   bool alphabetic = false;
   bool letter = false;  // one ASCII letter ("R", "K", "L", "Q")
+  bool script = false;  // starts with a letter of another script ("\uc6d0", "\u5186", "\u043b\u0432")
 };
 
 const std::vector<CurrencyToken>& CurrencyTokenInfo() {
@@ -100,7 +117,8 @@ const std::vector<CurrencyToken>& CurrencyTokenInfo() {
       const bool short_word = token.size() <= 2 && std::all_of(token.begin(), token.end(), ascii::IsAscii);
       info.push_back({token, IsIsoCode(token) || capitals || short_word,
                       ascii::IsAlpha(token.front()) || ascii::IsAlpha(token.back()),
-                      token.size() == 1 && ascii::IsAlpha(token.front())});
+                      token.size() == 1 && ascii::IsAlpha(token.front()),
+                      !ascii::IsAscii(token.front()) && LetterAt(token, 0)});
     }
     return info;
   }();
@@ -118,6 +136,13 @@ bool TokenMatchesAt(std::string_view text, size_t at, const CurrencyToken& t) {
     if (text.compare(at, token.size(), token) != 0) return false;
   } else if (!ascii::StartsWithIgnoreCase(text.substr(at), token)) {
     return false;
+  }
+  // Nor is a word of another script the end of a longer word ("\ud68c\uc6d0" a
+  // member, "\uc9c1\uc6d0" staff: not the won).
+  if (t.script && at > 0) {
+    size_t previous = at - 1;
+    while (previous > 0 && (text[previous] & 0xC0) == 0x80) --previous;
+    if (LetterAt(text, previous)) return false;
   }
   if (alphabetic) {
     if (at > 0 && IsLetterByte(text[at - 1]) && ascii::IsAlpha(token.front())) return false;
@@ -197,12 +222,85 @@ struct Amount {
   bool per_annum = false;  // "LPA"
   bool digits_only = false;  // written without separators ("2024", not "2.024")
   bool sign_before = false;  // its currency is written before it ("$45", not "45 \u20ac")
+  bool myriad = false;       // counted in CJK units ("4,000\ub9cc")
   double value() const { return raw * multiplier; }
 };
 
-// A multiplier word right after a number ("k", "lakh", "crore", "LPA";
-// "mil", a thousand in Portuguese and Spanish, when `mil_thousand`).
-void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand) {
+// The currency token starting right at `at`, whatever stands before it: a
+// multiplier it is written against ("45k\u20ac", "45kCHF", "60 TEUR"), or
+// empty.
+std::string CurrencyAt(std::string_view text, size_t at, size_t& end) {
+  const std::string_view rest = text.substr(at);
+  for (const CurrencyToken& token : CurrencyTokenInfo()) {
+    if (!token.letter && TokenMatchesAt(rest, 0, token)) {
+      end = at + token.text.size();
+      return token.text;
+    }
+  }
+  return {};
+}
+
+std::optional<std::string> ResolveCurrency(std::string_view token, std::string_view country, bool& guessed);
+
+// CJK numbers count in myriads: \u4e07 (\u842c, Korean \ub9cc) ten thousand and
+// \u5104 (\u4ebf, \uc5b5) a hundred million, with \u5343 (\ucc9c) a thousand and
+// \u767e (\ubc31) a hundred inside them, written against the digits: "4,000\ub9cc\uc6d0"
+// (40,000,000 won), "1\uc5b5 2,000\ub9cc\uc6d0" (120,000,000), "25\u4e075\u5343\u5186" (255,000),
+// "2\ucc9c\ub9cc\uc6d0" (20,000,000). Reads the units after `a`'s number and any
+// further number with a smaller unit; false when no unit follows.
+bool ReadCjkUnits(std::string_view t, Amount& a) {
+  struct Unit {
+    std::string_view word;
+    double factor;
+  };
+  static constexpr Unit kHundreds[] = {{"\u5343", 1e3}, {"\ucc9c", 1e3}, {"\u767e", 1e2}, {"\ubc31", 1e2}};
+  static constexpr Unit kMyriads[] = {{"\u4e07", 1e4}, {"\u842c", 1e4}, {"\ub9cc", 1e4},
+                                      {"\u5104", 1e8}, {"\u4ebf", 1e8}, {"\uc5b5", 1e8}};
+  auto read = [&](std::span<const Unit> units, size_t& at, double& factor) {
+    for (const Unit& u : units) {
+      if (t.substr(at).starts_with(u.word)) {
+        factor *= u.factor;
+        at += u.word.size();
+        return;
+      }
+    }
+  };
+  double number = a.raw;
+  double total = 0;
+  double last = 0;  // the factor of the last part read
+  int parts = 0;
+  // Korean may space the first unit ("3,000 \ub9cc\uc6d0").
+  for (size_t at = a.end < t.size() && t[a.end] == ' ' ? a.end + 1 : a.end;;) {
+    double factor = 1;
+    read(kHundreds, at, factor);
+    read(kMyriads, at, factor);
+    if (factor == 1 || (last != 0 && factor >= last)) break;
+    total += number * factor;
+    last = factor;
+    a.end = at;
+    ++parts;
+    // "1\uc5b5 2,000\ub9cc": a further part, smaller, after at most one space.
+    size_t next = at < t.size() && t[at] == ' ' ? at + 1 : at;
+    if (next >= t.size() || !ascii::IsDigit(t[next])) break;
+    std::optional<double> n = ReadDecimal(t, next, at);
+    if (!n) break;
+    number = *n;
+  }
+  if (parts == 0) return false;
+  // Counted in the last part's unit, whole where the text is ("1\uc5b5
+  // 2,000\ub9cc" is 12,000 \ub9cc).
+  if (parts > 1) a.raw = total / last;
+  a.multiplier = last;
+  a.myriad = true;
+  return true;
+}
+
+// A multiplier word right after a number ("k", "lakh", "crore", "LPA",
+// "tys.", "mille"; "mil", a thousand in Portuguese and Spanish, when
+// `mil_thousand` or beside the euro), or CJK units (ReadCjkUnits). A
+// currency may be written against it ("45k\u20ac", "45 kEUR", "60 T\u20ac").
+void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand, std::string_view country) {
+  if (ReadCjkUnits(t, a)) return;
   size_t i = a.end;
   size_t spaced = i;
   while (spaced < t.size() && t[spaced] == ' ') ++spaced;
@@ -212,27 +310,59 @@ void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand) {
     bool needs_attached;  // no space allowed before it
     bool lakh;
     bool per_annum;
+    bool abbreviation = false;  // a dot may end it ("tys.", "Mio.")
+    bool needs_sign = false;    // only with a currency written against it ("60 T\u20ac", "40 tkr")
+    std::string_view money;     // only for this currency, by the sign or the board ("Rp 5 juta")
   };
   static constexpr Word kWords[] = {
       {"lpa", 1e5, false, true, true},      {"lakhs", 1e5, false, true, false},
       {"lakh", 1e5, false, true, false},    {"lacs", 1e5, false, true, false},
       {"lac", 1e5, false, true, false},     {"crores", 1e7, false, true, false},
       {"crore", 1e7, false, true, false},   {"cr", 1e7, false, true, false},
-      {"million", 1e6, false, false, false}, {"mio", 1e6, false, false, false},
+      {"million", 1e6, false, false, false}, {"mio", 1e6, false, false, false, true},
+      {"mln", 1e6, false, false, false, true}, {"\u043c\u043b\u043d", 1e6, false, false, false, true},
       {"mn", 1e6, true, false, false},      {"mm", 1e6, true, false, false},
-      {"thousand", 1e3, false, false, false}, {"tsd", 1e3, false, false, false},
-      {"mil", 1e3, false, false, false},
+      {"thousand", 1e3, false, false, false}, {"tsd", 1e3, false, false, false, true},
+      {"tys", 1e3, false, false, false, true}, {"tis", 1e3, false, false, false, true},
+      {"\u0442\u044b\u0441\u044f\u0447", 1e3, false, false, false}, {"\u0442\u0438\u0441\u044f\u0447", 1e3, false, false, false},
+      {"\u0442\u044b\u0441", 1e3, false, false, false, true}, {"\u0442\u0438\u0441", 1e3, false, false, false, true},
+      {"mille", 1e3, false, false, false},  {"mila", 1e3, false, false, false},
+      {"mil", 1e3, false, false, false, false, false, "EUR"},
+      {"juta", 1e6, false, false, false, false, false, "IDR"}, {"jt", 1e6, false, false, false, true, false, "IDR"},
+      {"ribu", 1e3, false, false, false, false, false, "IDR"}, {"rb", 1e3, false, false, false, true, false, "IDR"},
+      {"tri\u1ec7u", 1e6, false, false, false, false, false, "VND"}, {"tr", 1e6, true, false, false, false, false, "VND"},
+      {"bin", 1e3, false, false, false, false, false, "TRY"},
       {"k", 1e3, false, false, false},      {"m", 1e6, true, false, false},
-      {"\u4e07", 1e4, true, false, false},
+      {"t", 1e3, false, false, false, false, true},
       {"l", 1e5, true, true, false}};
   for (const Word& w : kWords) {
     size_t at = w.needs_attached ? i : spaced;
     if (!ascii::StartsWithIgnoreCase(t.substr(at), w.word)) continue;
     size_t after = at + w.word.size();
-    // CJK writes no space after a word: "500\u4e07\u5186".
-    if (after < t.size() && IsLetterByte(t[after]) && ascii::IsAscii(w.word.front())) continue;
+    if (w.abbreviation && after < t.size() && t[after] == '.') ++after;
+    // A currency written against the word ("k\u20ac", "kCHF"), not one
+    // starting at the word itself ("45 KSh", "45 TL", "45kr").
+    size_t sign_end = 0;
+    const std::string sign_after = CurrencyAt(t, after, sign_end);
+    const bool sign_attached = !sign_after.empty() && CurrencyAt(t, at, sign_end).empty();
+    // Thousands written "T\u20ac", "TEUR" (German) and "tkr" (Swedish kronor).
+    if (w.needs_sign && (!sign_attached || (t[at] != 'T' && sign_after != "kr"))) continue;
+    if (LetterAt(t, after) && !sign_attached) continue;
     if (w.word == "l" && t[at] != 'L') continue;  // "12L", never "12 l"
-    if (w.word == "mil" && !mil_thousand) continue;  // English "5 mil" (film)
+    if (!w.money.empty() && !(w.word == "mil" && mil_thousand)) {
+      // English "5 mil" (film), Turkish "bin" only for the lira.
+      size_t edge = 0;
+      std::string sign = CurrencyBefore(t, a.begin, edge);
+      if (sign.empty()) sign = CurrencyAfter(t, after, edge);
+      bool guessed = false;
+      std::optional<std::string> money;
+      if (!sign.empty()) {
+        money = ResolveCurrency(sign, country, guessed);
+      } else if (auto c = Tables::Get().countries.find(std::string(country)); c != Tables::Get().countries.end()) {
+        money = c->second.currency;
+      }
+      if (money != w.money) continue;
+    }
     a.multiplier = w.factor;
     a.lakh = w.lakh;
     a.per_annum = w.per_annum;
@@ -260,7 +390,7 @@ std::string_view WordAt(std::string_view t, size_t at, size_t* begin = nullptr) 
   if (begin != nullptr) *begin = at;
   if (at < t.size() && t[at] == '%') return t.substr(at, 1);
   size_t end = at;
-  while (end < t.size() && IsLetterByte(t[end])) ++end;
+  while (end < t.size() && LetterAt(t, end)) ++end;
   return t.substr(at, end - at);
 }
 
@@ -293,13 +423,26 @@ Unit CountsUnit(std::string_view t, size_t at) {
   static const std::unordered_set<std::string> kUnits = {
       // distance, area, weight, size, frequency, share
       "km", "kms", "kilometer", "kilometers", "kilometre", "kilometres", "mi", "mile", "miles", "meter",
-      "meters", "metre", "metres", "ft", "feet", "foot", "sq", "sqft", "acre", "acres", "kg", "kgs", "kilo",
+      "meters", "metre", "metres", "ft", "feet", "foot", "sq", "sqft", "sqm", "square", "acre", "acres", "kg", "kgs", "kilo",
       "kilos", "lb", "lbs", "ton", "tons", "tonnes", "kb", "mb", "gb", "tb", "kbps", "mbps", "gbps", "hz",
       "khz", "mhz", "ghz", "kw", "kwh", "mw", "%", "percent", "pct",
       // races; openings ("$75,000 - 2 positions")
       "run", "race", "walk", "steps", "positions", "openings", "vacancies", "hires"};
   const std::string lower = ascii::ToLower(word);
   if (kUnits.contains(lower)) return Unit::kAlways;
+  size_t begin = 0;
+  WordAt(t, at, &begin);
+  // CJK counters written against the number: people (\u4eba, \u540d, \uba85), things and
+  // cases (\u4ef6, \u500b, \u4e2a, \uac1c, \uac74), companies (\u793e), times (\u56de, \ud68c): "300\u4e07\u4eba",
+  // "10\u4e07\u4ef6".
+  static constexpr std::string_view kCounters[] = {"\u4eba", "\u540d", "\uba85", "\u4ef6", "\u500b", "\u4e2a",
+                                                   "\uac1c", "\uac74", "\u793e", "\u56de", "\ud68c"};
+  for (std::string_view counter : kCounters) {
+    if (t.substr(begin).starts_with(counter)) return Unit::kAlways;
+  }
+  // A square or cubic unit ("5,000 ft\u00b2", "120 m\u00b2").
+  const std::string_view power = t.substr(begin + word.size());
+  if (power.starts_with("\u00b2") || power.starts_with("\u00b3")) return Unit::kAlways;
   if (kDurationsAndPeople.contains(lower)) return Unit::kUnlessMoney;
   return Unit::kNone;
 }
@@ -364,6 +507,29 @@ std::string WordsAfter(std::string_view t, size_t at, int n) {
     }
   }
   return Fold(t.substr(at, end - at));
+}
+
+// Does a word that labels pay stand right before `at` ("Salary 55000
+// Berlin", "Fizet\u00e9s: 500 000 Ft")? Then the number after it is pay,
+// whatever follows.
+bool PayLabelBefore(std::string_view t, size_t at) {
+  static constexpr std::string_view kLabels[] = {
+      "salary", "salaries", "pay", "wage", "wages", "compensation", "remuneration", "gehalt", "jahresgehalt",
+      "bruttojahresgehalt", "monatsgehalt", "lohn", "vergutung", "salaire", "sueldo", "salario", "stipendio",
+      "retribuzione", "ral", "remuneracao", "wynagrodzenie", "pensja", "fizetes", "ber", "mzda", "plat", "lon",
+      "lonn", "palkka", "salaris", "loon", "maas", "gaji", "luong",
+      "\u0437\u0430\u0440\u043f\u043b\u0430\u0442\u0430", "\u043e\u043a\u043b\u0430\u0434",  // зарплата, оклад
+      "\uae09\uc5ec", "\u7d66\u4e0e", "\u85aa\u8d44", "\u5de5\u8d44", "\u85aa\u916c"};   // 급여, 給与, 薪资, 工资, 薪酬
+  size_t from = at > 40 ? at - 40 : 0;
+  while (from > 0 && (t[from] & 0xC0) == 0x80) --from;  // a whole character
+  const std::string before = Fold(t.substr(from, at - from));
+  for (std::string_view label : kLabels) {
+    if (before.ends_with(label) &&
+        (before.size() == label.size() || before[before.size() - label.size() - 1] == ' ')) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Where a country writes its postcode beside the city name (Universal
@@ -553,7 +719,7 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bo
     return true;
   }
   if (sign_after) return false;
-  if (digits >= 4 && digits <= 6 && !range_bound) {
+  if (digits >= 4 && digits <= 6 && !range_bound && !PayLabelBefore(t, a.begin)) {
     for (int n = 1; n <= 3; ++n) {
       size_t begin = 0;
       const std::string before = WordsBefore(t, a.begin, n, begin);
@@ -615,6 +781,7 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bo
 }
 
 bool IsRangeJoin(std::string_view between);
+bool StatesPeriodAfter(std::string_view t, size_t end);
 
 // A unit of time among CountsUnit's words ("month" of "6 month contract").
 bool IsDurationWord(std::string_view word) {
@@ -724,7 +891,7 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
         }
       }
     }
-    ReadMultiplier(t, a, mil_thousand);
+    ReadMultiplier(t, a, mil_thousand, country);
     // "R2D2", "Kr3": a name, not money; against one letter, only an amount
     // of money's size is money ("R40,000", "K5k"; "Q4", "L3", "K12" are not).
     if (glued && ((a.end < t.size() && ascii::IsAlpha(t[a.end])) || a.value() < 10 ||
@@ -773,7 +940,12 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       // A sign of money that is a unit too ("Ft" the forint, "ft" feet) is
       // money after an amount written as pay, with digit groups ("800.000
       // Ft"), on a board of no country: a guess, as for "RM" or "Rp".
-      const bool pay_sign = country.empty() && !a.digits_only;
+      // So is it after a label of pay, on any board ("Salary: 5,000 Ft"), and
+      // before a period unless the unit is a distance, which a period makes
+      // mileage ("5,000 Ft per month" is pay, "3,000 KM per week" driving).
+      const bool distance = ascii::EqualsIgnoreCase(WordAt(t, a.end), "km");
+      const bool pay_sign = (country.empty() && !a.digits_only) || PayLabelBefore(t, a.begin) ||
+                            (StatesPeriodAfter(t, unit_end) && !distance);
       if (unit_sign.empty() || (ForeignLocalSign(unit_sign, country) && !pay_sign)) {
         // The unit counts a range's first bound too ("20-25 hours", "3 - 5
         // years").
@@ -806,6 +978,7 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
     // A sign written right before the next number is that number's ("Band 6
     // \u00a335,392": the pound is not the band's).
     std::string after = CurrencyAfter(t, a.end, cur_end);
+    if (after.empty() && a.multiplier > 1) after = CurrencyAt(t, a.end, cur_end);  // "45kCHF"
     if (!after.empty() && a.currency.empty()) {
       size_t next = cur_end;
       while (next < t.size() && t[next] == ' ') ++next;
@@ -816,7 +989,20 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       if (a.currency.empty() || (Ambiguous(a.currency) && !Ambiguous(after))) a.currency = after;
       a.end = cur_end;
     }
-    if (!period_stated && ShortLetterSign(a.currency) && a.value() < 10) {
+    // An amount under 10 after a sign of one or two letters is a rank or a
+    // quarter, unless it is the first bound of a range counted in a scale
+    // word ("Rp 8-10 jt").
+    auto scaled_range_follows = [&] {
+      size_t next = a.end;
+      while (next < t.size() && next - a.end <= 8 && !ascii::IsDigit(t[next])) ++next;
+      Amount b{.begin = next};
+      if (next >= t.size() || !IsRangeJoin(t.substr(a.end, next - a.end)) || !ReadDecimal(t, next, b.end)) {
+        return false;
+      }
+      ReadMultiplier(t, b, mil_thousand, country);
+      return b.multiplier > 1;
+    };
+    if (!period_stated && ShortLetterSign(a.currency) && a.value() < 10 && !scaled_range_follows()) {
       i = a.end;
       continue;
     }
@@ -830,7 +1016,7 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
 // amounts into a range.
 bool IsJoinWord(std::string_view s) {
   static constexpr std::string_view kJoins[] = {"-", "to", "and", "bis", "a", "ate", "~", "-to-", "au",
-                                                 "до", "-до"};
+                                                 "до", "-до", "et", "und", "y", "e", "do", "tot", "till"};
   for (std::string_view j : kJoins) {
     if (s == j) return true;
   }
@@ -899,6 +1085,17 @@ Bound BoundBefore(std::string_view text, size_t begin) {
     if (Contains(before, w) && before.ends_with(w)) return Bound::kMinOnly;
   }
   return Bound::kBoth;
+}
+
+// CJK write "or more" and "or less" after the amount: "3000\ub9cc\uc6d0 \uc774\uc0c1",
+// "500\u4e07\u5186\u4ee5\u4e0a", "\u4ee5\u4e0b".
+bool MinimumAfter(std::string_view t, size_t end) {
+  const std::string_view rest = ascii::TrimLeft(t.substr(end));
+  return rest.starts_with("\uc774\uc0c1") || rest.starts_with("\u4ee5\u4e0a");
+}
+bool MaximumAfter(std::string_view t, size_t end) {
+  const std::string_view rest = ascii::TrimLeft(t.substr(end));
+  return rest.starts_with("\uc774\ud558") || rest.starts_with("\u4ee5\u4e0b");
 }
 
 // A currency token as an ISO code: the posting's country picks among the
@@ -1012,6 +1209,8 @@ std::optional<std::string> PeriodOf(std::string_view text) {
     for (size_t at = folded.find(phrase); at != std::string::npos && at < best_at;
          at = folded.find(phrase, at + 1)) {
       bool start = at == 0 || !IsLetterByte(folded[at - 1]) || phrase.front() == '/';
+      // A CJK word right after a digit is a date's month ("3\uc6d4 \uc785\uc0ac", March).
+      if (at > 0 && ascii::IsDigit(folded[at - 1]) && !ascii::IsAscii(phrase.front())) start = false;
       size_t after = at + phrase.size();
       bool end = after >= folded.size() || !IsLetterByte(folded[after]);
       if (start && end) {
@@ -1130,9 +1329,11 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   std::optional<Amount> hi;
   if (amounts.size() > first + 1 && range_at(first)) {
     hi = amounts[first + 1];
-    // "$120-150k", "6-9 LPA": the second amount's multiplier, currency and
-    // kind carry over to a bare first one.
-    if (lo.multiplier == 1 && hi->multiplier > 1 && lo.raw < 1000) {
+    // "$120-150k", "6-9 LPA", "3,000~4,000\ub9cc\uc6d0": the second amount's
+    // multiplier, currency and kind carry over to a bare first one, but not
+    // to a first bound larger than the second's number ("$500 - 2k" is 500
+    // to 2,000).
+    if (lo.multiplier == 1 && hi->multiplier > 1 && (lo.raw < 1000 || hi->myriad) && lo.raw <= hi->raw) {
       lo.multiplier = hi->multiplier;
       lo.lakh = hi->lakh;
       lo.per_annum = hi->per_annum;
@@ -1184,7 +1385,8 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     case Bound::kBoth:
       s.min = lo.value();
       s.max = hi ? hi->value() : lo.value();
-      if (!hi && lo.end < t.size() && t[lo.end] == '+') s.max.reset();
+      if (!hi && ((lo.end < t.size() && t[lo.end] == '+') || MinimumAfter(t, lo.end))) s.max.reset();
+      if (!hi && MaximumAfter(t, lo.end)) s.min.reset();
       break;
     case Bound::kMinOnly: s.min = lo.value(); break;
     case Bound::kMaxOnly: s.max = lo.value(); break;

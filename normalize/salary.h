@@ -30,9 +30,11 @@ void Annualize(Salary& s);
 // The period a word or phrase names ("per hour", "p.a.", "LPA", "HOUR"); nullopt if none.
 std::optional<std::string> PeriodOf(std::string_view text);
 
-// Reads a salary written as text: single values and ranges, "k" suffixes,
+// Reads a salary written as text: single values and ranges, "k" suffixes
+// and other scale words ("45k\u20ac", "60 TEUR", "45 tys. z\u0142", "5 Mio. \u20ac"),
 // thousands separators of every convention ("100,000", "55.000",
-// "6,00,000", "100 000"), Indian lakh and crore, currency symbols and codes
+// "6,00,000", "100 000"), Indian lakh and crore, CJK myriads ("4,000\ub9cc\uc6d0",
+// "1\uc5b5 2,000\ub9cc\uc6d0", "25\u4e075\u5343\u5186"), currency symbols and codes
 // before or after, "up to" and "from", and the period; pay every two weeks
 // ("bi-weekly", "fortnightly") is given per year (x26), twice a month
 // ("semi-monthly") per month (x2), quarterly per year (x4), unless the text
@@ -46,9 +48,11 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // goes before it, and before bare numbers ("24/7", "K-12", "Req 12345")
 // unless they state their period or it is extra pay ("$10k sign-on bonus"). An address is no amount (a US ZIP or
 // ZIP+4 after its state, a postcode beside a city of a country with such
-// postcodes, a street or suite number, a number with a leading zero), nor
-// is a number with another unit ("50 km", "40 hours", "15%", "5K run"). "mil" is a thousand for
-// Portuguese- and Spanish-speaking countries and beside "R$". Lakh and
+// postcodes unless a label of pay stands before it, a street or suite
+// number, a number with a leading zero), nor
+// is a number with another unit ("50 km", "40 hours", "15%", "5K run", "5,000
+// ft\u00b2", "300\u4e07\u4eba"). "mil" is a thousand for Portuguese- and
+// Spanish-speaking countries and beside "R$" or the euro. Lakh and
 // crore without a symbol are the country's rupees or taka, else INR. Non-answers
 // ("Competitive", "DOE", "Negotiable") and text without a plausible amount
 // give nullopt, as do amounts over 1e11 (no salary in any currency and

@@ -1,6 +1,6 @@
 // Amounts in salary text that are no money: addresses, numbers with other
 // units; signs of money decided only in their countries; the currencies
-// ISO 4217 added lately.
+// ISO 4217 added lately; scale words and CJK units after the number.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -567,6 +567,193 @@ TEST(SalaryTest, ABandNumberOrAnIdIsNoBound) {
       {"50 \u20ac - 60 \u20ac per hour", "DE", 50, 60, "EUR", "HOUR"},
   };
   ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, AMultiplierWithACurrencyWrittenAgainstItIsRead) {
+  // French, German and Swedish write the currency against the thousand
+  // ("45k€", "45 kEUR", "60 T€", "60 TEUR" for Tausend Euro, "40 tkr"):
+  // the sign after the multiplier was taken for a letter of a word, and no
+  // amount was read.
+  const SalaryCase kCases[] = {
+      {"45k\u20ac", "", 45000, 45000, "EUR", "YEAR"},
+      {"45k\u20ac", "FR", 45000, 45000, "EUR", "YEAR"},
+      {"45K\u20ac", "FR", 45000, 45000, "EUR", "YEAR"},
+      {"45-55 k\u20ac", "FR", 45000, 55000, "EUR", "YEAR"},
+      {"45 k\u20ac - 55 k\u20ac", "FR", 45000, 55000, "EUR", "YEAR"},
+      {"entre 45 et 55 k\u20ac brut annuel", "FR", 45000, 55000, "EUR", "YEAR"},
+      {"45kCHF", "", 45000, 45000, "CHF", "YEAR"},
+      {"45 kEUR", "", 45000, 45000, "EUR", "YEAR"},
+      {"45 KEUR", "DE", 45000, 45000, "EUR", "YEAR"},
+      {"60 TEUR", "DE", 60000, 60000, "EUR", "YEAR"},
+      {"60 T\u20ac", "DE", 60000, 60000, "EUR", "YEAR"},
+      {"zwischen 50 und 60 T\u20ac", "DE", 50000, 60000, "EUR", "YEAR"},
+      {"40 tkr/m\u00e5n", "SE", 40000, 40000, "SEK", "MONTH"},
+      {"500 tkr", "SE", 500000, 500000, "SEK", "YEAR"},
+      // A middle dot is no letter: Chinese boards' "15-25K\u00b713\u85aa" (13
+      // months' pay a year) is a monthly range.
+      {"15-25K\u00b713\u85aa", "CN", 15000, 25000, "CNY", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+  // A sign that starts at the letter is the sign alone ("45kr" kronor,
+  // "45 TL" lira), and a unit stays a unit.
+  const SalaryCase kSigns[] = {
+      {"45kr", "SE", 45, 45, "SEK", "HOUR"},
+      {"45 KSh", "KE", 45, 45, "KES", "HOUR"},
+      {"45 TL", "TR", 45, 45, "TRY", "HOUR"},
+  };
+  ExpectSalaries(kSigns);
+  for (const char* text : {"5 kids", "10 km", "50kg", "60 T-shirts"}) EXPECT_FALSE(ParseSalary(text, "US")) << text;
+}
+
+TEST(SalaryTest, TheJoinWordsOfOtherLanguagesMakeARange) {
+  // "entre 45 et 55", "zwischen 50 und 60", "od 10 000 do 15 000", "entre
+  // 30 y 40", "tra 30 e 40": only the second bound was read.
+  const SalaryCase kCases[] = {
+      {"entre 45 000 et 55 000 \u20ac", "FR", 45000, 55000, "EUR", "YEAR"},
+      {"zwischen 50.000 und 60.000 \u20ac", "DE", 50000, 60000, "EUR", "YEAR"},
+      {"od 10 000 do 15 000 z\u0142", "PL", 10000, 15000, "PLN", "MONTH"},
+      {"entre 30 y 40 mil \u20ac", "ES", 30000, 40000, "EUR", "YEAR"},
+      {"tra 30 e 40 mila euro", "IT", 30000, 40000, "EUR", "YEAR"},
+      {"tussen 3.000 tot 4.000 euro per maand", "NL", 3000, 4000, "EUR", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, CjkMyriadUnitsAreRead) {
+  // Korean counts in \ub9cc (10,000) and \uc5b5 (100,000,000), Japanese and Chinese in
+  // \u4e07 and \u5104/\u4ebf, with \u5343/\ucc9c (1,000) inside them: "4,000\ub9cc\uc6d0" was read as 4,000
+  // won an hour. The words before the amount (\uc5f0\ubd09, \u6708\u7d66, \u5e74\u85aa...) state its
+  // period; \uc774\uc0c1/\u4ee5\u4e0a ("or more") make a minimum.
+  const SalaryCase kCases[] = {
+      {"\uc5f0\ubd09 4,000\ub9cc\uc6d0", "KR", 40000000, 40000000, "KRW", "YEAR"},
+      {"\uc5f0\ubd09 4,000\ub9cc\uc6d0", "", 40000000, 40000000, "KRW", "YEAR"},
+      {"4,000\ub9cc\uc6d0 ~ 5,000\ub9cc\uc6d0", "KR", 40000000, 50000000, "KRW", "YEAR"},
+      {"\uc5f0\ubd09 3,000~4,000\ub9cc\uc6d0", "KR", 30000000, 40000000, "KRW", "YEAR"},
+      {"\uc5f0\ubd09 3,000 \ub9cc\uc6d0", "KR", 30000000, 30000000, "KRW", "YEAR"},
+      {"\uc6d4 300\ub9cc\uc6d0", "KR", 3000000, 3000000, "KRW", "MONTH"},
+      {"\uc6d4\uae09 250\ub9cc \uc6d0", "KR", 2500000, 2500000, "KRW", "MONTH"},
+      {"\uc5f0\ubd09 1\uc5b5\uc6d0", "KR", 100000000, 100000000, "KRW", "YEAR"},
+      {"\uc5f0\ubd09 1\uc5b5 2,000\ub9cc\uc6d0", "KR", 120000000, 120000000, "KRW", "YEAR"},
+      {"2\ucc9c\ub9cc\uc6d0", "KR", 20000000, 20000000, "KRW", "YEAR"},
+      {"\uc2dc\uae09 10,000\uc6d0", "KR", 10000, 10000, "KRW", "HOUR"},
+      {"\u5e74\u53ce500\u4e07\u5186\u301c700\u4e07\u5186", "JP", 5000000, 7000000, "JPY", "YEAR"},
+      {"\u6708\u7d6625\u4e07\u5186", "JP", 250000, 250000, "JPY", "MONTH"},
+      {"\u6708\u7d6625\u4e075\u5343\u5186", "JP", 255000, 255000, "JPY", "MONTH"},
+      {"\u6708\u7d66100\u4e07\u5186", "JP", 1000000, 1000000, "JPY", "MONTH"},
+      {"\u6642\u7d661,200\u5186", "JP", 1200, 1200, "JPY", "HOUR"},
+      {"\u6708\u85aa1.5\u4e07-2\u4e07", "CN", 15000, 20000, "CNY", "MONTH"},
+      {"\u5e74\u85aa30\u4e07", "CN", 300000, 300000, "CNY", "YEAR"},
+      {"8\u5343-1.2\u4e07/\u6708", "CN", 8000, 12000, "CNY", "MONTH"},
+      {"1.5-2\u4e07/\u6708", "CN", 15000, 20000, "CNY", "MONTH"},
+      {"\u65f6\u85aa50\u5143", "CN", 50, 50, "CNY", "HOUR"},
+      // "3\uc6d4" is March, not a month's pay.
+      {"2026\ub144 3\uc6d4 \uc785\uc0ac, \uc5f0\ubd09 4,000\ub9cc\uc6d0", "KR", 40000000, 40000000, "KRW", "YEAR"},
+  };
+  ExpectSalaries(kCases);
+  auto more = ParseSalary("\uc5f0\ubd09 3000\ub9cc\uc6d0 \uc774\uc0c1", "KR");
+  ASSERT_TRUE(more);
+  EXPECT_EQ(more->min, 30000000);
+  EXPECT_FALSE(more->max);
+  auto less = ParseSalary("\uc6d4 200\ub9cc\uc6d0 \uc774\ud558", "KR");
+  ASSERT_TRUE(less);
+  EXPECT_FALSE(less->min);
+  EXPECT_EQ(less->max, 2000000);
+  // A count of people or things is no money.
+  for (const char* text : {"300\u4e07\u4eba", "10\u4e07\u4ef6", "\ud68c\uc6d0 100\ub9cc\uba85", "\uc9c1\uc6d0 3,000\uba85"}) {
+    EXPECT_FALSE(ParseSalary(text, "JP")) << text;
+  }
+}
+
+TEST(SalaryTest, ScaleWordsAfterTheNumberAreRead) {
+  // Thousands and millions written as words or abbreviations with a dot:
+  // "tys." (Polish), "\u0442\u044b\u0441." and "\u0442\u0438\u0441." (Russian, Ukrainian), "tis."
+  // (Czech), "Mio.", "mille"/"mila", "juta" (Indonesian), "tri\u1ec7u"
+  // (Vietnamese), "bin" (Turkish); "mil" beside the euro. The first bound
+  // of a range takes the second's ("Rp 8-10 jt"), but not when it is the
+  // larger number ("$500 - 2k" was 2,000 to 500,000).
+  const SalaryCase kCases[] = {
+      {"45 tys. z\u0142", "PL", 45000, 45000, "PLN", "MONTH"},
+      {"45 tys. z\u0142", "", 45000, 45000, "PLN", "MONTH"},
+      {"100 \u0442\u044b\u0441. \u0440\u0443\u0431.", "RU", 100000, 100000, "RUB", "MONTH"},
+      {"100 \u0442\u044b\u0441\u044f\u0447 \u0440\u0443\u0431\u043b\u0435\u0439", "RU", 100000, 100000, "RUB", "MONTH"},
+      {"50 \u0442\u0438\u0441. \u0433\u0440\u043d", "UA", 50000, 50000, "UAH", "MONTH"},
+      {"45 tis. K\u010d", "CZ", 45000, 45000, "CZK", "MONTH"},
+      {"1,5 mln z\u0142", "PL", 1500000, 1500000, "PLN", "YEAR"},
+      {"45 mil \u20ac", "", 45000, 45000, "EUR", "YEAR"},
+      {"45 mille euros", "", 45000, 45000, "EUR", "YEAR"},
+      {"45 mila euro", "IT", 45000, 45000, "EUR", "YEAR"},
+      {"Rp 5 juta", "ID", 5000000, 5000000, "IDR", "MONTH"},
+      {"Rp 8-10 jt", "ID", 8000000, 10000000, "IDR", "MONTH"},
+      {"15-20 tri\u1ec7u", "VN", 15000000, 20000000, "VND", "MONTH"},
+      {"45 bin TL", "TR", 45000, 45000, "TRY", "MONTH"},
+      {"$500 - 2k", "US", 500, 2000, "USD", "MONTH"},
+      {"$900-1.2k", "US", 900, 1200, "USD", "MONTH"},
+      {"$120-150k", "US", 120000, 150000, "USD", "YEAR"},
+  };
+  ExpectSalaries(kCases);
+  // "Mio." and "tys." keep their sign after the dot: not a guess.
+  auto mio = ParseSalary("5 Mio. \u20ac", "DE");
+  ASSERT_TRUE(mio);
+  EXPECT_EQ(mio->min, 5000000);
+  EXPECT_FALSE(mio->currency_guessed);
+  // Words of one money count only with it: "bin" is the lira's.
+  EXPECT_FALSE(ParseSalary("5 bin locations", "US"));
+}
+
+TEST(SalaryTest, FtIsFeetOrTheForintByWhatSurroundsIt) {
+  // An area ("sq ft", "ft\u00b2", "square feet", "m\u00b2") is no amount on any
+  // board; "Ft" after a label of pay or before a period is the forint,
+  // also on a board of another country (a guess); alone on such a board
+  // it stays feet.
+  for (const auto& [text, country] :
+       {std::pair{"a 5,000 ft\u00b2 warehouse", ""}, std::pair{"a 5,000 ft\u00b2 warehouse", "US"},
+        std::pair{"5,000 sq ft office", ""}, std::pair{"5,000 square feet office", ""},
+        std::pair{"120 m\u00b2 office", "DE"}, std::pair{"5,000 Ft", "US"}}) {
+    EXPECT_FALSE(ParseSalary(text, country)) << text << " " << country;
+  }
+  const SalaryCase kCases[] = {
+      {"Fizet\u00e9s: 500 000 Ft / h\u00f3", "HU", 500000, 500000, "HUF", "MONTH"},
+      {"Salary: 5,000 Ft per month", "US", 5000, 5000, "HUF", "MONTH"},
+      {"5,000 Ft per month", "US", 5000, 5000, "HUF", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+  EXPECT_TRUE(ParseSalary("Salary: 5,000 Ft per month", "US")->currency_guessed);
+  // A distance per period is mileage, not pay, off the sign's own boards.
+  EXPECT_FALSE(ParseSalary("3,000 KM per week", "CA"));
+  EXPECT_FALSE(ParseSalary("Fizet\u00e9s: 500 000 Ft / h\u00f3", "HU")->currency_guessed);
+}
+
+TEST(SalaryTest, APayLabelBeforeANumberMakesItPayBesideACity) {
+  // "Salary 55000 Berlin": the label says the number is pay, though a
+  // German postcode stands before its city. "55000 Berlin" alone stays a
+  // postcode.
+  const SalaryCase kCases[] = {
+      {"Salary 55000 Berlin", "DE", 55000, 55000, "EUR", "YEAR"},
+      {"Gehalt: 55000 Berlin", "DE", 55000, 55000, "EUR", "YEAR"},
+      {"R\u00e9mun\u00e9ration : 45000 Paris", "FR", 45000, 45000, "EUR", "YEAR"},
+      {"Stipendio: 30000 Roma", "IT", 30000, 30000, "EUR", "YEAR"},
+  };
+  ExpectSalaries(kCases);
+  auto bare = ParseSalary("Salary 55000 Berlin", "");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->min, 55000);
+  EXPECT_FALSE(bare->currency);
+  for (const auto& [text, country] : {std::pair{"55000 Berlin", "DE"}, std::pair{"55000 Berlin", ""},
+                                      std::pair{"Office: 75001 Paris", "FR"}}) {
+    EXPECT_FALSE(ParseSalary(text, country)) << text << " " << country;
+  }
+}
+
+TEST(NormalizePostingTest, AKoreanSalaryInManwonIsStoredInWon) {
+  // A Korean board's "연봉 4,000만원 ~ 5,000만원" is 40-50 million won a year.
+  Posting p;
+  p.title = "\ubc31\uc5d4\ub4dc \uac1c\ubc1c\uc790";
+  p.salary_text = "\uc5f0\ubd09 4,000\ub9cc\uc6d0 ~ 5,000\ub9cc\uc6d0";
+  NormalizePosting(p, {.fetched_at = kFetched, .country = "KR"});
+  EXPECT_EQ(p.salary_min, 40000000);
+  EXPECT_EQ(p.salary_max, 50000000);
+  EXPECT_EQ(p.salary_currency, "KRW");
+  EXPECT_EQ(p.salary_period, "YEAR");
 }
 
 }  // namespace
