@@ -108,9 +108,16 @@ Tables::Tables() {
     if (size_t bracket = name.find(" ["); bracket != std::string_view::npos) name = name.substr(0, bracket);
     r.name = std::string(name);
     // A known-city row is its code only: the name is its parent's. A
-    // "names" row's code is read only after a town known in that region.
+    // "names" row's code is read only after a town known in that region,
+    // and only a code of two or three letters is read as one ("DC", "RM";
+    // not Venezuela's "A" or Paraguay's "11").
     if (!r.known_city_only) add(r.name, false);
-    add(r.code, r.known_city_only || read == "names");
+    if (read != "names") {
+      add(r.code, r.known_city_only);
+    } else if (r.code.size() >= 2 && r.code.size() <= 3 &&
+               std::all_of(r.code.begin(), r.code.end(), ascii::IsUpper)) {
+      add(r.code, true);
+    }
     for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias, r.known_city_only);
     if (!r.code.empty()) regions.emplace(std::pair{r.country, r.code}, r);
   }
