@@ -133,7 +133,13 @@ const CityInfo* City(std::string_view part, const std::string& country, const st
 // in a list of countries stays Tonga).
 const std::vector<std::string>* RegionHolders(std::string_view part, std::string& folded, bool after_city = false) {
   const Tables& t = Tables::Get();
-  const bool code = IsUpperCode(part, 2) || IsUpperCode(part, 3);
+  bool code = IsUpperCode(part, 2) || IsUpperCode(part, 3);
+  if (!code && part.size() <= 5 && part.find('.') != std::string_view::npos) {
+    // "D.C.", "D.F." are codes too (the trailing dot is trimmed).
+    std::string letters(part);
+    std::erase(letters, '.');
+    code = IsUpperCode(letters, 2) || IsUpperCode(letters, 3);
+  }
   folded = Fold(part);
   if (folded.empty() || (folded.size() <= 3 && !code)) return nullptr;
   const auto& map = after_city ? t.region_countries_after_city : t.region_countries;
@@ -183,11 +189,12 @@ Holder ChooseHolder(const std::vector<std::string>& holders, const std::string& 
   bool hint_elsewhere = false, us_elsewhere = false;
   // A "known-city" code (ISO 3166-2:IN's 2023 "UK", "TS", "CG") is read only
   // after a town the table knows in its country: "London, UK" stays Britain.
+  // So is the code of a region whose boards write its name: "Bogotá, DC" is
+  // Colombia's capital district, "Smalltown, DC" stays in the US.
   std::vector<std::string> readable;
   for (const std::string& h : holders) {
-    const auto r = t.regions.find({h, t.region_by_name.at({h, folded})});
-    if (r != t.regions.end() && r->second.known_city_only &&
-        (city.empty() || CityAgreement(city, h, r->second.code, hint) < Agreement::kCity)) {
+    if (t.known_city_keys.contains({h, folded}) &&
+        (city.empty() || CityAgreement(city, h, t.region_by_name.at({h, folded}), hint) < Agreement::kCity)) {
       continue;
     }
     readable.push_back(h);
@@ -340,19 +347,37 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
   const std::string hint(country_hint);
 
   // Parenthesized notes: remote words count, the rest ("Old Fourth Ward area") does not.
+  // A region or country that qualifies the place before it is read as after
+  // a comma ("Portland (ME)" is "Portland, ME"; "Valencia (Venezuela)").
+  // An unclosed group runs to the end ("Remote (US").
   // One pass: erasing each group in place was quadratic in "(a)(b)(c)...".
   std::string notes;
   {
     std::string outside;
     outside.reserve(text.size());
+    size_t place_start = 0;  // where the place before a group starts in `outside`
     for (size_t i = 0; i < text.size();) {
       if (text[i] != '(') {
+        if (text[i] == ';' || text[i] == '|' || text[i] == '/' || text[i] == '\n') {
+          place_start = outside.size() + 1;
+        }
         outside.push_back(text[i++]);
         continue;
       }
-      size_t close = text.find(')', i);
-      if (close == std::string::npos) close = text.size() - 1;
-      AppendJoined(notes, std::string_view(text).substr(i + 1, close - i - 1), " ");
+      size_t close = std::min(text.find(')', i), text.size());
+      const std::string_view note = std::string_view(text).substr(i + 1, close - i - 1);
+      // No place or note is longer; a field of many groups stays linear.
+      constexpr size_t kLongest = 200;
+      std::string_view before = std::string_view(outside).substr(std::min(place_start, outside.size()));
+      if (before.size() <= kLongest) {
+        if (size_t word = before.rfind(" or "); word != std::string_view::npos) before.remove_prefix(word + 4);
+      }
+      if (before.size() <= kLongest && note.size() <= kLongest && !Trim(before).empty() &&
+          QualifiesLast(Trim(before), std::string(note), hint)) {
+        outside.append(", ").append(note).push_back(' ');
+      } else {
+        AppendJoined(notes, note, " ");
+      }
       i = close + 1;
     }
     text = std::move(outside);
@@ -486,8 +511,13 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       const bool street = !part.empty() && part[0] >= '0' && part[0] <= '9' && part.find(' ') != std::string::npos &&
                           std::any_of(part.begin(), part.end(), [](char ch) { return ascii::IsAlpha(ch); });
       if (!cleaned.empty() && !street) parts.push_back(cleaned);
-      // Keep the part as written too, for names with noise words in them ("Bay Area").
-      if (!cleaned.empty() && !street && cleaned != part && City(part, "", "", hint)) parts.back() = part;
+      // Keep the part as written too, for names with noise words in them
+      // ("Bay Area", "National Capital Region", "Región Metropolitana").
+      std::string region_key;
+      if (!cleaned.empty() && !street && cleaned != part &&
+          (City(part, "", "", hint) || RegionHolders(part, region_key, true))) {
+        parts.back() = part;
+      }
       if (comma == std::string::npos) break;
       start = comma + 1;
     }

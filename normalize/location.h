@@ -22,6 +22,11 @@ struct LocationResult {
 // Reads "Hyderabad, India", "TELECOMMUTE Hyderabad, India", "London,
 // England, United Kingdom", "San Francisco, CA", "Remote - US", "Berlin or
 // Munich", "Bengaluru/Bangalore", "Melbourne VIC (Remote)", "LATAM, Europe".
+// A region or country in parentheses that qualifies the place before it is
+// read as after a comma ("Portland (ME)"); other notes give remote words and
+// scope only. A region code whose boards write the name (Latin America, the
+// Philippines) is read only after a town the table knows in that region, so
+// the town's own code beats another country's ("Bogotá, DC": CO-DC).
 // Several places are separated by ";", "|", " or ", "/"; within one, parts
 // by commas are read from the right: country, region, city (tables in
 // normalize/data). A part with several readings (country or region:

@@ -92,23 +92,33 @@ Tables::Tables() {
     const std::string_view read = Cell(row, 4);
     r.known_city_only = read == "known-city";
     const bool alone = read != "after-city" && !r.known_city_only;
-    auto add = [&](std::string_view name) {
+    auto add = [&](std::string_view name, bool after_known_city) {
       std::string key = Fold(name);
       if (key.empty()) return;
-      region_by_name.try_emplace({r.country, key}, r.code);
+      if (region_by_name.try_emplace({r.country, key}, r.code).second && after_known_city) {
+        known_city_keys.emplace(r.country, key);
+      }
       auto note = [&](std::vector<std::string>& list) {
         if (std::find(list.begin(), list.end(), r.country) == list.end()) list.push_back(r.country);
       };
-      if (alone) note(region_countries[key]);
+      if (alone && !after_known_city) note(region_countries[key]);
       note(region_countries_after_city[key]);
     };
     std::string_view name = r.name;
     if (size_t bracket = name.find(" ["); bracket != std::string_view::npos) name = name.substr(0, bracket);
     r.name = std::string(name);
-    // A known-city row is its code only: the name is its parent's.
-    if (!r.known_city_only) add(r.name);
-    if (read != "names") add(r.code);
-    for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias);
+    // A known-city row is its code only: the name is its parent's. A
+    // "names" row's code is read only after a town known in that region,
+    // and only a code of two or three letters is read as one ("DC", "RM";
+    // not Venezuela's "A" or Paraguay's "11").
+    if (!r.known_city_only) add(r.name, false);
+    if (read != "names") {
+      add(r.code, r.known_city_only);
+    } else if (r.code.size() >= 2 && r.code.size() <= 3 &&
+               std::all_of(r.code.begin(), r.code.end(), ascii::IsUpper)) {
+      add(r.code, true);
+    }
+    for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias, r.known_city_only);
     if (!r.code.empty()) regions.emplace(std::pair{r.country, r.code}, r);
   }
   for (const auto& row : Rows("cities.tsv")) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,6 +69,10 @@ class Tables {
   // codes, which the reader takes only after a town known in that country).
   std::unordered_map<std::string, std::vector<std::string>> region_countries;
   std::unordered_map<std::string, std::vector<std::string>> region_countries_after_city;
+  // (country, folded code) read only after a town the table knows in that
+  // country and region: "known-city" rows, and the codes of "names" rows
+  // ("Bogotá, DC" is Colombian; "Washington, DC" stays American).
+  std::set<std::pair<std::string, std::string>> known_city_keys;
   std::map<std::pair<std::string, std::string>, RegionInfo> regions;  // (country, code) → info
   std::unordered_map<std::string, std::vector<CityInfo>> cities;      // name or alias → cities
   std::unordered_map<std::string, std::vector<std::string>> currency_symbols;  // token as written → currencies

@@ -153,7 +153,7 @@ TEST(LocationTest, AQualifierThatIsACountryButARegionOfTheKnownCitysCountryIsThe
       {"Buenos Aires, BA", "Buenos Aires|B|AR"},
       {"Sarajevo, BA", "Sarajevo||BA"},
       {"Recife, PE", "Recife|PE|BR"},
-      {"Lima, PE", "Lima||PE"},
+      {"Lima, PE", "Lima|LIM|PE"},
       {"Manaus, AM", "Manaus|AM|BR"},
       {"Salvador, BA", "Salvador|BA|BR"},
       {"Fortaleza, CE", "Fortaleza|CE|BR"},
@@ -711,11 +711,11 @@ TEST(LocationTest, ACityNamedWithCityKeepsItUnlessTheTableKnowsTheShorterNameThe
       {"Rapid City, SD", "Rapid City|SD|US"},         {"Sioux City, IA", "Sioux City|IA|US"},
       {"Dodge City, KS", "Dodge City|KS|US"},         {"Garden City, NY", "Garden City|NY|US"},
       {"Boulder City, NV", "Boulder City|NV|US"},     {"Long Island City, NY", "Long Island City|NY|US"},
-      {"Panama City, FL", "Panama City|FL|US"},       {"Quezon City, Philippines", "Quezon City||PH"},
+      {"Panama City, FL", "Panama City|FL|US"},       {"Quezon City, Philippines", "Quezon City|00|PH"},
       // Names the table has with "City", or as an alias, read as before.
       {"Redwood City, CA", "Redwood City|CA|US"},     {"Kansas City, MO", "Kansas City|MO|US"},
       {"New York City", "New York|NY|US"},            {"Mexico City, Mexico", "Mexico City|CMX|MX"},
-      {"Cebu City, Philippines", "Cebu||PH"},         {"Quebec City, QC", "Quebec City|QC|CA"},
+      {"Cebu City, Philippines", "Cebu|07|PH"},      {"Quebec City, QC", "Quebec City|QC|CA"},
       {"Greater Kansas City area", "Kansas City|MO|US"},
       // The shorter name known as a city of that country and region.
       {"Seattle City, WA", "Seattle|WA|US"},
@@ -792,7 +792,7 @@ TEST(LocationTest, CanadianAndBrazilianTownsBeyondTheCapitalsAreReadByTheirProvi
       {"Campina Grande, PB", "Campina Grande|PB|BR"}, {"Ribeirão Preto, SP", "Ribeirão Preto|SP|BR"},
       // Elsewhere the codes are what they were.
       {"Bratislava, SK", "Bratislava||SK"},         {"Eindhoven, NB", "Eindhoven|NB|NL"},
-      {"Lima, PE", "Lima||PE"},                     {"Tilburg, NL", "Tilburg||NL"},
+      {"Lima, PE", "Lima|LIM|PE"},                  {"Tilburg, NL", "Tilburg||NL"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
@@ -834,6 +834,114 @@ TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
       }
     }
   }
+}
+
+TEST(LocationTest, AKnownCitysOwnDistrictCodeBeatsAnotherCountrysRegionOfThatCode) {
+  // Issue 11 (places, hostile test): the city is in the table, but its
+  // country's code was not in the regions table, so the other holder of the
+  // code won though it knows no such town ("Bogotá, DC" was the US,
+  // "Santiago, RM" Rome's province, "Montevideo, MO" Missouri). A code of a
+  // region whose boards write its name (Latin America, the Philippines,
+  // Nigeria) is read after a town the table knows in that region; "DF", the
+  // name Mexico City's entity had until 2016 (MX-DIF, now CMX), after a town
+  // the table knows in Mexico. A town the table lacks keeps the other reading.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Bogotá, DC", "Bogotá|DC|CO"},
+      {"Bogotá, D.C.", "Bogotá|DC|CO"},
+      {"Bogotá D.C.", "Bogotá|DC|CO"},
+      {"Caracas, DC", "Caracas|A|VE"},
+      {"Caracas, Distrito Capital", "Caracas|A|VE"},
+      {"Santiago, RM", "Santiago|RM|CL"},
+      {"Las Condes, RM", "Las Condes|RM|CL"},
+      {"Las Condes, RM, Chile", "Las Condes|RM|CL"},
+      {"Temuco, AR", "Temuco|AR|CL"},
+      {"Ciudad de México, DF", "Mexico City|CMX|MX"},
+      {"Mexico City, DF", "Mexico City|CMX|MX"},
+      {"Ciudad de México, D.F.", "Mexico City|CMX|MX"},
+      {"Ciudad de México, Distrito Federal", "Mexico City|CMX|MX"},
+      {"Montevideo, MO", "Montevideo|MO|UY"},
+      {"Barcelona, Anzoátegui", "Barcelona|B|VE"},
+      // Unchanged: the other holder, or a town the table lacks.
+      {"Washington, DC", "Washington|DC|US"},
+      {"Smalltown, DC", "Smalltown|DC|US"},
+      {"Fiumicino, RM", "Fiumicino|62|IT"},
+      {"Brasília, DF", "Brasília|DF|BR"},
+      {"Taguatinga, DF", "Taguatinga|DF|BR"},
+      {"Kansas City, MO", "Kansas City|MO|US"},
+      {"Barcelona", "Barcelona|CT|ES"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, LatinAmericanPhilippineAndLimburgTownsAreReadByTheirRegion) {
+  // Issue 11 (places, hostile test): the regions table had no department,
+  // state, province or region of most Latin-American countries or of the
+  // Philippines, and the city table lacked their cities and Limburg's towns,
+  // so "Quito, Pichincha" or "Makati City, Metro Manila" had no country and
+  // "Genk, Limburg" none of the two Limburgs.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Quito, Pichincha", "", "Quito|P|EC"},
+      {"Cali, Valle del Cauca", "", "Cali|VAC|CO"},
+      {"Cali, Valle", "", "Cali|VAC|CO"},
+      {"Maracaibo, Zulia", "", "Maracaibo|V|VE"},
+      {"Valencia, Carabobo", "", "Valencia|G|VE"},
+      {"Arequipa", "", "Arequipa|ARE|PE"},
+      {"Arequipa, Perú", "", "Arequipa|ARE|PE"},
+      {"Guayaquil, Guayas, Ecuador", "", "Guayaquil|G|EC"},
+      {"Santiago, Región Metropolitana", "", "Santiago|RM|CL"},
+      {"Las Condes, Santiago Metropolitan Region, Chile", "", "Las Condes|RM|CL"},
+      {"Smalltown, Pichincha", "", "Smalltown|P|EC"},
+      {"Bogotá, Colombia", "", "Bogotá|DC|CO"},
+      {"Makati City, Metro Manila", "", "Makati|00|PH"},
+      {"Makati City, National Capital Region, Philippines", "", "Makati|00|PH"},
+      {"Taguig City", "", "Taguig|00|PH"},
+      {"Quezon City", "", "Quezon City|00|PH"},
+      {"Davao City", "", "Davao City|11|PH"},
+      {"Genk, Limburg", "", "Genk|VLI|BE"},
+      {"Venlo, Limburg", "", "Venlo|LI|NL"},
+      // Unchanged: namesakes the table had first, and the US state.
+      {"Valencia", "", "Valencia|VC|ES"},
+      {"Valencia", "VE", "Valencia|G|VE"},
+      {"San Jose", "", "San Jose|CA|US"},
+      {"Florida", "", "|FL|US"},
+      {"Miami, Florida", "", "Miami|FL|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(LocationTest, ARegionOrCountryInParenthesesQualifiesThePlaceBeforeIt) {
+  // Issue 11 (places, hostile test): parenthesized notes were read only for
+  // remote words and countries as scope, so "Portland (ME)" lost its state
+  // to the table's first Portland (Oregon), and "Valencia (Venezuela)" was
+  // Spain's. A note that qualifies the place before it, as after a comma or
+  // "/" (a country it is in, a region the city is known in), is read so. An
+  // unclosed group ran to its last byte but one: "Remote (US" lost its "S".
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Portland (ME)", "Portland|ME|US"},
+      {"Portland (Maine)", "Portland|ME|US"},
+      {"Valencia (Venezuela)", "Valencia|G|VE"},
+      {"Seattle (WA)", "Seattle|WA|US"},
+      {"Remote (US", "||US"},
+      // Unchanged.
+      {"Portland", "Portland|OR|US"},
+      {"Remote (US)", "||US"},
+      {"New York (Hybrid)", "New York|NY|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+  EXPECT_EQ(ParseLocation("Remote (US").scope, "US");
 }
 
 }  // namespace
