@@ -519,7 +519,23 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
                Agreement::kCityAndRegion;
       });
     };
+    // "Belém, Lisbon": a town the table knows only in other countries than
+    // the city after it is a place of that city's country (Lisbon's parish,
+    // not Belém in Brazil), read below as a town before its city. A main
+    // job market's city is a place of its own ("New York, London": two).
+    const auto town_of_later_city = [&parts] {
+      if (parts.size() != 2) return false;
+      const Tables& t = Tables::Get();
+      const auto town = t.cities.find(Fold(parts[0]));
+      const auto city = t.cities.find(Fold(parts[1]));
+      if (town == t.cities.end() || city == t.cities.end()) return false;
+      return std::none_of(town->second.begin(), town->second.end(), [&](const CityInfo& a) {
+        return a.hub || std::any_of(city->second.begin(), city->second.end(),
+                                    [&](const CityInfo& b) { return a.country == b.country; });
+      });
+    };
     if (parts.size() >= 2 && !CountryCode(parts.back()) && !Region(parts.back(), "") && !region_of_city() &&
+        !town_of_later_city() &&
         std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
       for (const std::string& p : parts) {
         const CityInfo* city = City(p, "", "", hint);
@@ -679,6 +695,18 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
             CountryCode(rest.back()) && CityAgreement(city_part, country, region, hint) == Agreement::kCityElsewhere) {
           if (const CityInfo* known = City(city_part, country, "", hint)) region = known->region;
         }
+        rest.pop_back();
+      }
+    }
+    // A town before a city the table knows, with no region written after
+    // them ("Belém, Lisbon", "Shoreditch, London", "Guimarães, Braga, PT"):
+    // the city names the country and region the town is in. A region's name
+    // left undecided above ("Lorica, Córdoba") names no city here.
+    std::string region_key;
+    if (rest.size() >= 2 && region.empty() && RegionHolders(rest.back(), region_key, true) == nullptr) {
+      if (const CityInfo* later = City(rest.back(), country, "", hint)) {
+        country = later->country;
+        region = later->region;
         rest.pop_back();
       }
     }
