@@ -13,7 +13,13 @@ namespace jobtrawl::normalize {
 
 struct LocationResult {
   std::vector<Place> places;           // each place named, in order, without repeats; at most 64
-  std::optional<std::string> remote;   // "remote" | "hybrid" | "onsite" when the text says so
+  // "remote" | "hybrid" | "onsite" when the text says so, as RemoteInPlace
+  // (normalize/classify.h) reads it. Places split at "/", "|", ";" or " or "
+  // are a choice: the most remote way one is worked ("On-site / Remote",
+  // "Berlin or Remote": remote); a note qualifies them ("Berlin (Hybrid)",
+  // "Hybrid (2 days remote)": hybrid). The words of a denied phrase name no
+  // place ("Remote: No": no Norway).
+  std::optional<std::string> remote;
   std::optional<std::string> scope;    // for remote work: who may apply ("US", "Europe", "Worldwide")
 
   bool operator==(const LocationResult&) const = default;

@@ -951,6 +951,29 @@ TEST(TablesTest, EveryCityOfACountryWhoseRegionsTheTableReadsHasARegion) {
   }
 }
 
+TEST(NormalizePostingTest, AChoiceOfWorkplacesInAnyFieldIsTheMostRemote) {
+  // Issue 11 (workplace): a flag, a location or a title offering a choice
+  // of workplaces reads as the board adapters read it.
+  struct Case {
+    const char* flag;
+    const char* location;
+    const char* title;
+  };
+  const Case kCases[] = {
+      {"On-site / Remote", nullptr, "Engineer"},
+      {nullptr, "Hybrid or Remote", "Engineer"},
+      {nullptr, nullptr, "Engineer (Remote/Hybrid)"},
+  };
+  for (const Case& c : kCases) {
+    Posting p;
+    p.title = c.title;
+    if (c.flag) p.remote = c.flag;
+    if (c.location) p.location = c.location;
+    NormalizePosting(p, {.fetched_at = kFetched});
+    EXPECT_EQ(p.remote, "remote") << c.title << " " << (c.flag ? c.flag : "") << (c.location ? c.location : "");
+  }
+}
+
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {
   // A city's region decides a qualifier ("Torino, TO"): it must be one the
   // regions table has, or the city could never agree with it.
