@@ -71,47 +71,175 @@ const std::vector<std::string_view>& ProgrammingWords() {
 // A "no" after it denies it only at the end ("Remote, no relocation" is
 // remote), a "not" only when what follows says it is not offered, or at
 // the end ("Remote, not US" is remote).
+// Words after "not" that say a workplace is not offered: "not possible".
+constexpr std::string_view kOffered[] = {"eligible",  "available",  "possible",  "offered", "allowed",
+                                         "permitted", "applicable", "supported", "an",      "option",
+                                         "accepted",  "considered", "provided"};
+
+// Words between a workplace phrase and what denies it: "remote work is not
+// possible", "Remote working: no".
+bool WorkAndVerb(std::string_view word) {
+  return word == "work" || word == "working" || word == "is" || word == "are";
+}
+
 bool DeniedWorkplace(const std::vector<std::string_view>& words, std::size_t first, std::size_t count) {
   if (first > 0) {
     const std::string_view before = words[first - 1];
     if (before == "no" || before == "not" || before == "non") return true;
   }
-  const std::size_t after = first + count;
+  std::size_t after = first + count;
+  while (after < words.size() && after < first + count + 2 && WorkAndVerb(words[after])) ++after;
   if (after >= words.size()) return false;
   const std::string_view next = words[after];
   if (next == "no" || next == "none" || next == "never") return after + 1 == words.size();
   if (next != "not") return false;
   if (after + 1 >= words.size()) return true;
-  static constexpr std::string_view kOffered[] = {"eligible",  "available", "possible",  "offered",  "allowed",
-                                                  "permitted", "applicable", "supported", "an",       "option",
-                                                  "accepted",  "considered", "provided"};
   return std::find(std::begin(kOffered), std::end(kOffered), words[after + 1]) != std::end(kOffered);
+}
+
+// The parts of a text split at the marks that list workplaces to choose
+// from: "/", "|", ",", "&", "+", " or ", " and " (the marks the board
+// adapters' Workplace reads, parsers/boards/common.cc).
+std::vector<std::string_view> WorkplaceAlternatives(std::string_view text) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t mark = 0;
+    const char c = text[i];
+    if (c == '/' || c == '|' || c == ',' || c == '&' || c == '+') {
+      mark = 1;
+    } else if (c == ' ' && ascii::EqualsIgnoreCase(text.substr(i, 4), " or ")) {
+      mark = 4;
+    } else if (c == ' ' && ascii::EqualsIgnoreCase(text.substr(i, 5), " and ")) {
+      mark = 5;
+    }
+    if (mark == 0) {
+      ++i;
+      continue;
+    }
+    parts.push_back(text.substr(start, i - start));
+    i += mark;
+    start = i;
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
+// The parts of a text split at the marks that qualify a workplace or a
+// title: brackets, " - ", " \u2013 ", " \u2014 ", ":".
+std::vector<std::string_view> QualifiedParts(std::string_view text) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t mark = 0;
+    const char c = text[i];
+    if (c == '(' || c == ')' || c == '[' || c == ']' || c == ':') {
+      mark = 1;
+    } else if (text.substr(i, 3) == " - ") {
+      mark = 3;
+    } else if (text.substr(i, 5) == " \u2013 " || text.substr(i, 5) == " \u2014 ") {
+      mark = 5;
+    }
+    if (mark == 0) {
+      ++i;
+      continue;
+    }
+    parts.push_back(text.substr(start, i - start));
+    i += mark;
+    start = i;
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
+// The most remote workplace of `text` when it is a choice of workplaces
+// and nothing else ("On-site / Remote"); see ChosenWorkplace.
+std::optional<std::string> ChoiceIn(std::string_view text) {
+  const std::vector<std::string_view> parts = WorkplaceAlternatives(text);
+  if (parts.size() < 2) return std::nullopt;
+  const Tables& t = Tables::Get();
+  std::optional<std::string> most;
+  for (std::string_view part : parts) {
+    // Each part one workplace phrase and nothing else: "no remote", "Remote
+    // (US)" or "2 days remote" offer no choice.
+    const std::string f = Fold(part, "%");
+    const std::vector<TakenPhrase> taken = TakePhrases(t.remote_matcher, f, true);
+    if (taken.size() != 1 || taken.front().first != 0 || taken.front().words != Words(f).size()) {
+      return std::nullopt;
+    }
+    const std::string& value = t.remote_phrases[taken.front().id].second;
+    if (!most || Remoteness(value) > Remoteness(*most)) most = value;
+  }
+  return most;
 }
 
 }  // namespace
 
-std::optional<std::string> RemoteFrom(std::string_view text) {
+bool WorkplaceDenialWord(std::string_view folded) {
+  return folded == "no" || folded == "not" || folded == "non" || folded == "none" || folded == "never" ||
+         WorkAndVerb(folded) || std::find(std::begin(kOffered), std::end(kOffered), folded) != std::end(kOffered);
+}
+
+int Remoteness(std::string_view workplace) {
+  return workplace == "onsite" ? 1 : workplace == "hybrid" ? 2 : workplace == "remote" ? 3 : 0;
+}
+
+std::optional<std::string> ChosenWorkplace(std::string_view text) {
+  // The choice may be one part of the text, the rest naming no workplace:
+  // "Engineer (Remote/Hybrid)", "Engineer - Remote or Hybrid".
+  const Tables& t = Tables::Get();
+  std::optional<std::string> chosen;
+  bool other = false;
+  for (std::string_view segment : QualifiedParts(text)) {
+    if (auto c = ChoiceIn(segment)) {
+      if (!chosen || Remoteness(*c) > Remoteness(*chosen)) chosen = c;
+    } else if (!TakePhrases(t.remote_matcher, Fold(segment, "%"), false).empty()) {
+      other = true;
+    }
+  }
+  return other ? std::nullopt : chosen;
+}
+
+namespace {
+
+// RemoteFrom and RemoteInPlace: `in_place` reads remote and office words
+// together as the phrase the table lists first, not as hybrid.
+std::optional<std::string> ReadWorkplace(std::string_view text, bool in_place) {
   const std::string f = Fold(text, "%");
   if (f.empty()) return std::nullopt;
   bool remote = false, hybrid = false, onsite = false;
+  std::optional<std::string> first;
   // Longest phrase first, each occurrence taken hiding the phrases inside
   // it: "remote" inside "fully remote" counts once. An occurrence the words
   // beside it deny ("not remote", "Remote: No") says nothing.
   const Tables& t = Tables::Get();
+  const std::vector<TakenPhrase> phrases = TakePhrases(t.remote_matcher, f, true);
+  // A choice names two workplaces or more, though folded they may make one
+  // phrase ("Hybrid | Remote": "hybrid remote").
+  if (phrases.empty()) return std::nullopt;
+  if (auto chosen = ChosenWorkplace(text)) return chosen;
   std::vector<std::string_view> words;
-  for (const TakenPhrase& taken : TakePhrases(t.remote_matcher, f, true)) {
+  for (const TakenPhrase& taken : phrases) {
     if (words.empty()) words = Words(f);
     if (DeniedWorkplace(words, taken.first, taken.words)) continue;
     const std::string& value = t.remote_phrases[taken.id].second;
+    if (!first) first = value;
     if (value == "remote") remote = true;
     if (value == "hybrid") hybrid = true;
     if (value == "onsite") onsite = true;
   }
-  if (hybrid || (remote && onsite)) return "hybrid";
+  if (hybrid || (!in_place && remote && onsite)) return "hybrid";
+  if (in_place) return first;
   if (remote) return "remote";
   if (onsite) return "onsite";
   return std::nullopt;
 }
+
+}  // namespace
+
+std::optional<std::string> RemoteFrom(std::string_view text) { return ReadWorkplace(text, false); }
+
+std::optional<std::string> RemoteInPlace(std::string_view text) { return ReadWorkplace(text, true); }
 
 std::vector<std::string> EmploymentTypes(std::string_view text) {
   const std::string f = Fold(text);

@@ -13,11 +13,37 @@ namespace jobtrawl::normalize {
 
 // "remote" | "hybrid" | "onsite" from a phrase ("Work from home", "WFH",
 // "100% remote", "hybrid (3 days in office)", "TELECOMMUTE", "On-site");
-// hybrid wins when both remote and office words appear. A phrase the words
-// beside it deny ("not remote", "no remote", "non-remote", "Remote: No",
-// "Remote - Not eligible", "Remote (not available)") says nothing.
-// nullopt: not said.
+// hybrid wins when both remote and office words appear ("hybrid (2 days
+// remote)", "Remote, 1 day a week in the office"), unless the text offers a
+// choice of workplaces (ChosenWorkplace: "On-site / Remote" is remote). A
+// phrase the words beside it deny ("not remote", "no remote", "non-remote",
+// "Remote: No", "Remote - Not eligible", "Remote (not available)", "remote
+// work is not possible") says nothing. nullopt: not said.
 std::optional<std::string> RemoteFrom(std::string_view text);
+// The same for a place's words (ParseLocation), where remote and office
+// words together are not hybrid: the phrase the table lists first (the
+// longest) decides ("Remote Office (CA)", "Office in Berlin, remote
+// possible": remote), and hybrid, a choice and a denial as above.
+std::optional<std::string> RemoteInPlace(std::string_view text);
+
+// A text offering a choice of workplaces: two or more parts split at "/",
+// "|", ",", "&", "+", " or " or " and ", each one workplace phrase and
+// nothing else ("On-site / Remote", "Remote/Hybrid", "Hybrid or Remote",
+// "Onsite, Hybrid"). The job may be worked the most remote of those ways,
+// so that is the workplace (remote, then hybrid, then on-site), as the
+// board adapters read a choice (parsers/boards/common.h Workplace) and a job
+// listed at an office and as remote. nullopt when the text offers no choice
+// ("Remote (US)", "no remote / on-site": a denied part is no choice).
+std::optional<std::string> ChosenWorkplace(std::string_view text);
+// Whether a folded word is one RemoteFrom reads as denying a workplace
+// phrase beside it ("no", "not", "non", "none", "never"), between the phrase
+// and its denial ("work", "is": "remote work is not possible"), or after
+// "not" as what is not offered ("possible", "eligible"). The place reader
+// drops such words beside a phrase with it: "Remote: No" names no Norway.
+bool WorkplaceDenialWord(std::string_view folded);
+// The order a choice of workplaces is read in: 1 "onsite", 2 "hybrid", 3
+// "remote"; 0 for anything else.
+int Remoteness(std::string_view workplace);
 
 // schema.org employment types (FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY,
 // INTERN, VOLUNTEER, PER_DIEM, OTHER) named in `text` ("Full-time",

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "model/ascii.h"
+#include "normalize/classify.h"
 #include "normalize/recent_results.h"
 #include "normalize/tables.h"
 #include "normalize/text.h"
@@ -248,41 +249,64 @@ std::optional<std::pair<std::string, std::string>> Region(std::string_view part,
   return std::pair{h.country, t.region_by_name.at({h.country, f})};
 }
 
-// Removes remote phrases from `text`, returning what they said.
+// Removes remote phrases from `text`, returning what they said as
+// RemoteInPlace reads it: the most remote of a choice ("On-site, Remote"),
+// nothing for a denied phrase ("no remote"), whose words go all the same.
 std::optional<std::string> TakeRemote(std::string& text) {
-  const std::string f = Fold(text, "%");
   const Tables& t = Tables::Get();
-  std::optional<std::string> found;
-  bool hybrid = false;
-  // Whole words in the folded text, longest phrase first, each occurrence
-  // taken hiding the phrases inside it; the original is edited word by
-  // word below.
-  for (const TakenPhrase& taken : TakePhrases(t.remote_matcher, f, false)) {
-    const std::string& value = t.remote_phrases[taken.id].second;
-    if (value == "hybrid") hybrid = true;
-    if (!found || (value == "hybrid")) found = value;
-  }
-  if (!found) return std::nullopt;
-  if (hybrid) found = "hybrid";
-  // Rebuild from the original text, dropping its remote words.
-  std::string rebuilt;
-  std::string word;
-  auto flush = [&](char sep) {
-    if (!word.empty()) {
-      const std::string fw = Fold(word, "%");
-      if (fw.empty() || !t.remote_words.contains(fw)) rebuilt += word;
-      word.clear();
-    }
-    if (sep) rebuilt.push_back(sep);
+  if (TakePhrases(t.remote_matcher, Fold(text, "%"), false).empty()) return std::nullopt;
+  // Rebuild from the original text, dropping its remote words and the
+  // words that deny them ("No" of "Remote: No" is no Norway, "Not" of "Not
+  // remote - Berlin" no town).
+  struct Token {
+    std::string word;  // may be empty between two separators
+    char sep = 0;      // the separator after it; 0 at the end
+    std::string folded;
+    bool drop = false;
   };
+  std::vector<Token> tokens(1);
   for (char c : text) {
     if (c == ',' || c == ' ' || c == '-' || c == '/' || c == '(' || c == ')' || c == ':') {
-      flush(c);
+      tokens.back().sep = c;
+      tokens.emplace_back();
     } else {
-      word.push_back(c);
+      tokens.back().word.push_back(c);
     }
   }
-  flush(0);
+  for (Token& token : tokens) {
+    if (token.word.empty()) continue;
+    token.folded = Fold(token.word, "%");
+    token.drop = !token.folded.empty() && t.remote_words.contains(token.folded);
+  }
+  // In a place, "NO" in capitals before a phrase is Norway ("Oslo, NO -
+  // Remote"): what is read starts after it.
+  std::size_t read_from = 0, offset = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    offset += tokens[i].word.size() + (tokens[i].sep ? 1 : 0);
+    if (!tokens[i].drop || !t.remote_words.contains(tokens[i].folded)) continue;
+    // Denials before a phrase ("not remote"), then after it ("remote work is not possible").
+    for (std::size_t j = i; j-- > 0;) {
+      if (tokens[j].word.empty()) continue;
+      const std::string& f = tokens[j].folded;
+      if (t.remote_words.contains(f) || !(f == "no" || f == "not" || f == "non")) break;
+      if (tokens[j].word == "NO") {
+        read_from = std::max(read_from, offset - tokens[i].word.size() - (tokens[i].sep ? 1 : 0));
+        break;
+      }
+      tokens[j].drop = true;
+    }
+    for (std::size_t j = i + 1; j < tokens.size(); ++j) {
+      if (tokens[j].word.empty()) continue;
+      if (t.remote_words.contains(tokens[j].folded) || !WorkplaceDenialWord(tokens[j].folded)) break;
+      tokens[j].drop = true;
+    }
+  }
+  const std::optional<std::string> found = RemoteInPlace(std::string_view(text).substr(read_from));
+  std::string rebuilt;
+  for (const Token& token : tokens) {
+    if (!token.drop) rebuilt += token.word;
+    if (token.sep) rebuilt.push_back(token.sep);
+  }
   text = rebuilt;
   return found;
 }
@@ -460,13 +484,14 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       }
     }
   }
+  std::optional<std::string> chosen;  // what the places say of the workplace
   for (std::string c : candidates) {
     // A field naming more places than any posting does is cut short, which
     // also keeps the search for repeats below linear.
     if (out.places.size() >= kMaxPlaces) break;
-    if (auto r = TakeRemote(c)) {
-      if (!out.remote || *r == "hybrid") out.remote = r;
-    }
+    // Places split at "/", "|", ";" or " or " are a choice: the most remote
+    // way one of them is worked ("On-site / Remote", "Berlin or Remote").
+    if (auto r = TakeRemote(c); r && (!chosen || Remoteness(*r) > Remoteness(*chosen))) chosen = r;
     // "Remote - US" leaves "US"; "London - UK" reads as "London, UK".
     if (c.find(" - ") != std::string::npos) {
       std::string commas;
@@ -549,7 +574,23 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
                Agreement::kCityAndRegion;
       });
     };
+    // "Belém, Lisbon": a town the table knows only in other countries than
+    // the city after it is a place of that city's country (Lisbon's parish,
+    // not Belém in Brazil), read below as a town before its city. A main
+    // job market's city is a place of its own ("New York, London": two).
+    const auto town_of_later_city = [&parts] {
+      if (parts.size() != 2) return false;
+      const Tables& t = Tables::Get();
+      const auto town = t.cities.find(Fold(parts[0]));
+      const auto city = t.cities.find(Fold(parts[1]));
+      if (town == t.cities.end() || city == t.cities.end()) return false;
+      return std::none_of(town->second.begin(), town->second.end(), [&](const CityInfo& a) {
+        return a.hub || std::any_of(city->second.begin(), city->second.end(),
+                                    [&](const CityInfo& b) { return a.country == b.country; });
+      });
+    };
     if (parts.size() >= 2 && !CountryCode(parts.back()) && !Region(parts.back(), "") && !region_of_city() &&
+        !town_of_later_city() &&
         std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
       for (const std::string& p : parts) {
         const CityInfo* city = City(p, "", "", hint);
@@ -712,6 +753,18 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         rest.pop_back();
       }
     }
+    // A town before a city the table knows, with no region written after
+    // them ("Belém, Lisbon", "Shoreditch, London", "Guimarães, Braga, PT"):
+    // the city names the country and region the town is in. A region's name
+    // left undecided above ("Lorica, Córdoba") names no city here.
+    std::string region_key;
+    if (rest.size() >= 2 && region.empty() && RegionHolders(rest.back(), region_key, true) == nullptr) {
+      if (const CityInfo* later = City(rest.back(), country, "", hint)) {
+        country = later->country;
+        region = later->region;
+        rest.pop_back();
+      }
+    }
     // A region name several countries have, alone, with nothing to say
     // which ("Punjab": IN-PB and PK-PB; "Limburg": NL-LI and BE-VLI): no
     // city of that name, and no country guessed. The place is the region
@@ -761,6 +814,9 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       out.places.push_back(std::move(place));
     }
   }
+  // A note qualifies the places: "Hybrid (2 days remote)" is hybrid, as
+  // "Berlin (Hybrid)" is.
+  if (chosen && (!out.remote || *chosen == "hybrid")) out.remote = chosen;
   // "Remote (United States)": a country only in the notes is the place too.
   if (out.places.empty()) {
     for (const std::string& note : scope_notes) {

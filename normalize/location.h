@@ -13,7 +13,13 @@ namespace jobtrawl::normalize {
 
 struct LocationResult {
   std::vector<Place> places;           // each place named, in order, without repeats; at most 64
-  std::optional<std::string> remote;   // "remote" | "hybrid" | "onsite" when the text says so
+  // "remote" | "hybrid" | "onsite" when the text says so, as RemoteInPlace
+  // (normalize/classify.h) reads it. Places split at "/", "|", ";" or " or "
+  // are a choice: the most remote way one is worked ("On-site / Remote",
+  // "Berlin or Remote": remote); a note qualifies them ("Berlin (Hybrid)",
+  // "Hybrid (2 days remote)": hybrid). The words of a denied phrase name no
+  // place ("Remote: No": no Norway).
+  std::optional<std::string> remote;
   std::optional<std::string> scope;    // for remote work: who may apply ("US", "Europe", "Worldwide")
 
   bool operator==(const LocationResult&) const = default;
@@ -47,7 +53,13 @@ struct LocationResult {
 // the name only elsewhere ("Florence" on a US board: Florence, SC, not
 // Italy); the table's country is taken only when none is stated; a region name several countries have, alone
 // with nothing to decide it, is no city: the region without a country when
-// they share its code ("Punjab": PB), else no place ("Limburg").
+// they share its code ("Punjab": PB), else no place ("Limburg", "La
+// Rioja"). A town before a city the table knows, with no region written
+// after them, is in that city's country and region ("Shoreditch, London":
+// ENG, GB; "Belém, Lisbon": PT, though the table knows Belém in Brazil),
+// unless the town is known in that country too or is a main job market's
+// city (cities.tsv's first block): "Guimarães, Braga" and "New York,
+// London" are two places.
 // Thread-safe: each thread keeps its recent results (a board repeats its
 // locations).
 LocationResult ParseLocation(std::string_view text, std::string_view country_hint = {});

@@ -121,8 +121,22 @@ Tables::Tables() {
     for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias, r.known_city_only);
     if (!r.code.empty()) regions.emplace(std::pair{r.country, r.code}, r);
   }
+  // The first block of rows, up to the first comment after a row.
+  std::size_t hubs = 0;
+  {
+    std::string_view text = DataFile("cities.tsv");
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t eol = std::min(text.find('\n', at), text.size());
+      const std::string_view line = text.substr(at, eol - at);
+      at = eol + 1;
+      if (line.starts_with('#') && hubs > 0) break;
+      if (!line.empty() && !line.starts_with('#')) ++hubs;
+    }
+  }
   for (const auto& row : Rows("cities.tsv")) {
     CityInfo c{std::string(Cell(row, 0)), std::string(Cell(row, 1)), std::string(Cell(row, 2))};
+    c.hub = hubs > 0;
+    if (hubs > 0) --hubs;
     cities[Fold(c.name)].push_back(c);
     for (std::string_view alias : Split(Cell(row, 3), '|')) {
       std::string key = Fold(alias);

@@ -38,6 +38,9 @@ struct CityInfo {
   std::string name;
   std::string region;  // subdivision code, or empty
   std::string country;
+  // In cities.tsv's first block: the main job markets' cities and the tech
+  // hubs boards name, each a place of its own ("New York, London": two).
+  bool hub = false;
 };
 
 struct SkillInfo {

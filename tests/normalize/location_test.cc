@@ -5,10 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "model/ascii.h"
 #include "normalize/classify.h"
 #include "normalize/dates.h"
 #include "normalize/location.h"
@@ -821,6 +823,155 @@ TEST(LocationTest, ATownNamedAsACountryOrARegionOfAnotherCityIsReadByWhatFollows
       {"Perth, Scotland", "Perth|SCT|GB"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, ATownKnownAbroadBeforeACityOfAnotherCountryIsInThatCitysCountry) {
+  // Issue 11 (places, the last stop's hostile test): "Belém, Lisbon" read as
+  // two places, Belém in Brazil and Lisbon, where the later token names a
+  // place in Portugal: the town is Lisbon's parish. A town the table knows
+  // only in other countries than the city after it, or does not know, is a
+  // town of that city's country and region. Lists of towns of one country,
+  // and of main job markets' cities, stay lists.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Belém, Lisbon", "Belém||PT"},
+      {"Belém, Lisboa", "Belém||PT"},
+      {"Belem, Lisboa", "Belem||PT"},
+      {"Belém, Lisbon, Portugal", "Belém||PT"},
+      {"Shoreditch, London", "Shoreditch|ENG|GB"},
+      {"Shoreditch, London, UK", "Shoreditch|ENG|GB"},
+      {"Guimarães, Braga, PT", "Guimarães||PT"},
+      // Unchanged.
+      {"Belém", "Belém|PA|BR"},
+      {"Belém, PA", "Belém|PA|BR"},
+      {"Belém, Brazil", "Belém|PA|BR"},
+      {"Lorica, Córdoba", "Lorica||"},
+      {"New York, London", "New York|NY|US; London|ENG|GB"},
+      {"Darlington, Hartlepool, Middlesbrough", "Darlington|ENG|GB; Hartlepool|ENG|GB; Middlesbrough|ENG|GB"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, LaRiojaIsReadByTheTownAsTheOtherSharedRegionNamesAre) {
+  // Issue 11 (places): La Rioja is a province of Argentina (AR-F) and an
+  // autonomous community of Spain (ES-RI); the table knew only Spain's, so
+  // "Chilecito, La Rioja" was Spanish and "La Rioja, Argentina" had no
+  // region. As for Córdoba, Limburg and Punjab, the town decides, else the
+  // stated country; alone the name is no place.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Chilecito, La Rioja", "", "Chilecito|F|AR"},
+      {"La Rioja, Argentina", "", "|F|AR"},
+      {"Chilecito, La Rioja, Argentina", "", "Chilecito|F|AR"},
+      {"Logroño, La Rioja", "", "Logroño|RI|ES"},
+      {"Calahorra, La Rioja", "", "Calahorra|RI|ES"},
+      {"Haro, La Rioja, Spain", "", "Haro|RI|ES"},
+      {"Chepes, La Rioja", "", "Chepes|F|AR"},
+      {"La Rioja, Spain", "", "|RI|ES"},
+      {"Smalltown, La Rioja", "AR", "Smalltown|F|AR"},
+      {"Smalltown, La Rioja", "ES", "Smalltown|RI|ES"},
+      {"La Rioja", "", ""},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(TablesTest, EveryRegionNameOrCodeCountriesShareIsReadByATownOfEach) {
+  // A region name or code two countries have ("La Rioja", "Córdoba",
+  // "Limburg", "Punjab", "WA", "NT") is read after a town by the country the
+  // town is known in: for each country, the first town the table knows in
+  // that region (named otherwise) must read as it.
+  const Tables& t = Tables::Get();
+  int checked = 0;
+  for (const auto& [key, holders] : t.region_countries_after_city) {
+    if (holders.size() < 2) continue;
+    const std::string written = key.size() <= 3 ? ascii::ToUpper(key) : key;
+    for (const std::string& country : holders) {
+      const std::string& code = t.region_by_name.at({country, key});
+      const auto row = t.regions.find({country, code});
+      if (row != t.regions.end() && row->second.known_city_only) continue;
+      const std::string first_level = row != t.regions.end() && !row->second.parent.empty() ? row->second.parent : code;
+      const CityInfo* town = nullptr;
+      for (const auto& [name, list] : t.cities) {
+        for (const CityInfo& c : list) {
+          if (c.country == country && c.region == code && name == Fold(c.name) && Fold(c.name) != key &&
+              (town == nullptr || c.name < town->name)) {
+            town = &c;
+          }
+        }
+      }
+      if (town == nullptr) continue;
+      const LocationResult r = ParseLocation(town->name + ", " + written);
+      ASSERT_FALSE(r.places.empty()) << town->name << ", " << written;
+      EXPECT_EQ(r.places.front().country, country) << town->name << ", " << written;
+      EXPECT_EQ(r.places.front().region, first_level) << town->name << ", " << written;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
+TEST(LocationTest, LargeCitiesOfCountriesWhoseRegionsTheTableReadsHaveTheirRegion) {
+  // Issue 11 (places): "Lagos" and "Lagos, Nigeria" had no region though
+  // the table reads Lagos State (NG-LA); China's largest cities had none
+  // though it reads every Chinese province.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Lagos", "Lagos|LA|NG"},          {"Lagos, Nigeria", "Lagos|LA|NG"},   {"Lagos, Lagos State", "Lagos|LA|NG"},
+      {"Beijing", "Beijing|BJ|CN"},      {"Shanghai, China", "Shanghai|SH|CN"}, {"Shenzhen, cn", "Shenzhen|GD|CN"},
+      {"Guangzhou", "Guangzhou|GD|CN"},  {"Hangzhou", "Hangzhou|ZJ|CN"},    {"Chengdu", "Chengdu|SC|CN"},
+      {"Wuhan", "Wuhan|HB|CN"},          {"Nanjing", "Nanjing|JS|CN"},      {"Xi'an", "Xi'an|SN|CN"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(TablesTest, EveryCityOfACountryWhoseRegionsTheTableReadsHasARegion) {
+  // Where the regions table holds a country's subdivisions, a city with no
+  // region stores none ("Lagos" had none beside NG-LA). Brussels is in no
+  // province (the Brussels-Capital Region is beside them).
+  const Tables& t = Tables::Get();
+  std::map<std::string, int> regions_of;
+  for (const auto& [key, region] : t.regions) ++regions_of[key.first];
+  for (const auto& [key, list] : t.cities) {
+    for (const CityInfo& c : list) {
+      if (c.region.empty() && c.name != "Brussels" && regions_of[c.country] > 0 &&
+          (regions_of[c.country] > 3 || c.country == "NG")) {
+        ADD_FAILURE() << c.name << " " << c.country;
+      }
+    }
+  }
+}
+
+TEST(NormalizePostingTest, AChoiceOfWorkplacesInAnyFieldIsTheMostRemote) {
+  // Issue 11 (workplace): a flag, a location or a title offering a choice
+  // of workplaces reads as the board adapters read it.
+  struct Case {
+    const char* flag;
+    const char* location;
+    const char* title;
+  };
+  const Case kCases[] = {
+      {"On-site / Remote", nullptr, "Engineer"},
+      {nullptr, "Hybrid or Remote", "Engineer"},
+      {nullptr, nullptr, "Engineer (Remote/Hybrid)"},
+  };
+  for (const Case& c : kCases) {
+    Posting p;
+    p.title = c.title;
+    if (c.flag) p.remote = c.flag;
+    if (c.location) p.location = c.location;
+    NormalizePosting(p, {.fetched_at = kFetched});
+    EXPECT_EQ(p.remote, "remote") << c.title << " " << (c.flag ? c.flag : "") << (c.location ? c.location : "");
+  }
 }
 
 TEST(TablesTest, EveryCitysRegionIsARegionOfItsCountry) {

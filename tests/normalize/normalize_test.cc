@@ -729,6 +729,89 @@ TEST(RemoteTest, AWorkplaceWordTheWordsBesideItDenySaysNothing) {
   for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
 }
 
+TEST(RemoteTest, AChoiceOfWorkplacesIsTheMostRemoteOfThem) {
+  // Issue 11 (workplace): the text reader read "On-site / Remote",
+  // "Remote/Hybrid" and "Hybrid or Remote" as hybrid (a flag, a title) or by
+  // their first part (a location: "On-site / Remote" was on-site), where the
+  // board adapters read a choice of workplaces as its most remote part. A
+  // choice is remote, then hybrid, then on-site; a workplace qualified by
+  // another ("hybrid (2 days remote)") and a denied one are no choice.
+  struct Case {
+    const char* text;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"On-site / Remote", "remote"},
+      {"Remote/Hybrid", "remote"},
+      {"Hybrid or Remote", "remote"},
+      {"Remote or on-site", "remote"},
+      {"Hybrid | Remote", "remote"},
+      {"Onsite, Hybrid", "hybrid"},
+      {"In office or hybrid", "hybrid"},
+      {"Hybrid & Remote", "remote"},
+      {"WFH/Hybrid", "remote"},
+      // No choice: read as before.
+      {"hybrid (2 days remote)", "hybrid"},
+      {"Remote, 1 day a week in the office", "hybrid"},
+      {"3 days in office, 2 days remote", "hybrid"},
+      {"On-site, no remote", "onsite"},
+      {"No remote / on-site", "onsite"},
+      {"remote work is not possible", std::nullopt},
+      {"Remote working: no", std::nullopt},
+      {"Remote (US)", "remote"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(RemoteFrom(c.text), c.remote) << c.text;
+}
+
+TEST(LocationTest, APlacesChoiceOfWorkplacesIsTheMostRemoteAndADenialNamesNoPlace) {
+  // Issue 11 (workplace), in a location: places split at "/", "|", ";" or
+  // " or " are a choice, so the most remote way one is worked is the
+  // posting's ("On-site / Remote" was on-site, "London (Hybrid) or Remote"
+  // stays hybrid: a note qualifies). The place reader took a denied phrase
+  // as said ("Berlin, remote work is not possible": remote) and kept the
+  // words that deny it as places ("Remote: No" was Norway, "Not remote -
+  // Berlin" a town "Not").
+  struct Case {
+    const char* text;
+    std::optional<std::string> remote;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"On-site / Remote", "remote", ""},
+      {"Remote/Hybrid", "remote", ""},
+      {"Hybrid or Remote", "remote", ""},
+      {"Berlin (On-site / Remote)", "remote", "Berlin|BE|DE"},
+      {"On-site in Berlin or remote", "remote", "Berlin|BE|DE"},
+      {"Berlin | Munich (hybrid)", "hybrid", "Berlin|BE|DE; Munich|BY|DE"},
+      {"Hybrid (2 days remote)", "hybrid", ""},
+      {"Berlin (Hybrid)", "hybrid", "Berlin|BE|DE"},
+      {"On-site, no remote", "onsite", ""},
+      {"Berlin, no remote", std::nullopt, "Berlin|BE|DE"},
+      {"Berlin, remote work is not possible", std::nullopt, "Berlin|BE|DE"},
+      {"Remote: No", std::nullopt, ""},
+      {"Berlin - Remote: No", std::nullopt, "Berlin|BE|DE"},
+      {"Remote - Not eligible", std::nullopt, ""},
+      {"Not remote - on-site in Berlin", "onsite", "Berlin|BE|DE"},
+      {"Non-remote, Berlin", std::nullopt, "Berlin|BE|DE"},
+      {"Berlin; remote not possible", std::nullopt, "Berlin|BE|DE"},
+      // "NO" in capitals before a phrase is Norway.
+      {"Stavanger, NO - Remote", "remote", "Stavanger||NO"},
+      // In a place, remote and office words together are not hybrid.
+      {"Remote Office (CA) - Bay Area", "remote", "San Francisco|CA|US"},
+      {"Office in Berlin, remote possible", "remote", "Berlin|BE|DE"},
+  };
+  for (const Case& c : kCases) {
+    const LocationResult r = ParseLocation(c.text);
+    std::string places;
+    for (const Place& p : r.places) {
+      if (!places.empty()) places += "; ";
+      places += p.city.value_or("") + "|" + p.region.value_or("") + "|" + p.country.value_or("");
+    }
+    EXPECT_EQ(r.remote, c.remote) << c.text;
+    EXPECT_EQ(places, c.places) << c.text;
+  }
+}
+
 TEST(SalaryTest, PayEveryTwoWeeksIsGivenPerYearAndTwiceAMonthPerMonth) {
   // "$3,000 bi-weekly" was WEEK (156,000 a year: twice the pay); "biweekly",
   // "fortnightly", "every two weeks" were a month by the amount (36,000).
