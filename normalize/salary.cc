@@ -461,6 +461,14 @@ bool ForeignLocalSign(const std::string& token, std::string_view country) {
   return it != where.end() && std::find(it->second.begin(), it->second.end(), country) == it->second.end();
 }
 
+// A sign only some countries write money with, on a board of one of them
+// ("RM" in Malaysia).
+bool LocalSignOf(const std::string& token, std::string_view country) {
+  const auto& where = Tables::Get().currency_symbol_countries;
+  auto it = where.find(token);
+  return it != where.end() && std::find(it->second.begin(), it->second.end(), country) != it->second.end();
+}
+
 // Does a sign of money that counts on a board of `country` follow `at`?
 bool SignAfter(std::string_view t, size_t at, std::string_view country) {
   size_t end = 0;
@@ -783,6 +791,10 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bo
 bool IsRangeJoin(std::string_view between);
 bool StatesPeriodAfter(std::string_view t, size_t end);
 
+// The pay period written right after `end` ("50,000 per year", "$20/hr",
+// "\u00a3500pd"), or none.
+std::optional<std::string> PeriodAfter(std::string_view t, size_t end);
+
 // A unit of time among CountsUnit's words ("month" of "6 month contract").
 bool IsDurationWord(std::string_view word) {
   static const std::unordered_set<std::string> kDurations = {
@@ -825,6 +837,13 @@ bool BareRangeBound(std::string_view t, const std::vector<Amount>& amounts, cons
   size_t end = next;
   if (!ReadDecimal(t, next, end)) return false;
   return CurrencyAfter(t, end, edge).empty();
+}
+
+// Is `a` a number under 100 written after an ISO code ("PHP 8", "TOP
+// 10")? PHP, CAD, ALL, TOP and AMD are words and names as often as money,
+// and no salary is stated this small without its period.
+bool CodeBeforeSmallNumber(const Amount& a) {
+  return a.sign_before && IsIsoCode(a.currency) && a.multiplier == 1 && a.value() < 100;
 }
 
 // `period_stated`: the text names a period ("per hour"); without one, an
@@ -899,7 +918,16 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       i = a.end;
       continue;
     }
+    // A number glued to letters after it is a name or a model ("3D", "7950X",
+    // "4G"), unless they are a sign of money ("500TL"), a unit ("40hrs") or
+    // a period ("\u00a3500pd", "$25hr").
     size_t cur_begin = 0, cur_end = 0;
+    if (a.end < t.size() && ascii::IsAlpha(t[a.end]) && CurrencyAfter(t, a.end, cur_end).empty() &&
+        CountsUnit(t, a.end) == Unit::kNone && !PeriodAfter(t, a.end)) {
+      i = a.end;
+      while (i < t.size() && ascii::IsAlpha(t[i])) ++i;
+      continue;
+    }
     a.currency = CurrencyBefore(t, a.begin, cur_begin);
     // Only a sign that counts makes a number money whatever follows it; a
     // local sign of other countries is a state code or an abbreviation as
@@ -1006,6 +1034,14 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       i = a.end;
       continue;
     }
+    // A code of money that is a word too, before a number under money's
+    // size and then a word, names a language, a design tool, a count or a
+    // rank ("PHP 8 Developer", "CAD 2 Technician", "ALL 50 states", "TOP 10
+    // Sales Rep").
+    if (!period_stated && CodeBeforeSmallNumber(a) && !WordAt(t, a.end).empty()) {
+      i = a.end;
+      continue;
+    }
     i = a.end;
     amounts.push_back(std::move(a));
   }
@@ -1037,14 +1073,22 @@ bool IsRangeJoin(std::string_view between) {
   return false;
 }
 
-// Does a pay period follow `end` ("50,000 per year", "$20/hr")?
-bool StatesPeriodAfter(std::string_view t, size_t end) {
+std::optional<std::string> PeriodAfter(std::string_view t, size_t end) {
   const std::string s = Fold(t.substr(end, 32), "/.");
+  auto starts = [&](std::string_view phrase) {
+    return s.starts_with(phrase) && (s.size() == phrase.size() || !IsLetterByte(s[phrase.size()]));
+  };
   for (const auto& [phrase, period] : Tables::Get().salary_periods) {
-    if (s.starts_with(phrase) && (s.size() == phrase.size() || !IsLetterByte(s[phrase.size()]))) return true;
+    if (starts(phrase)) return period;
   }
-  return false;
+  // UK contract rates: "\u00a3500pd", "\u00a3350 pd". Elsewhere "PD" is a
+  // department or a design team ("Senior PD Engineer").
+  if (starts("pd")) return "DAY";
+  return std::nullopt;
 }
+
+// Does a pay period follow `end` ("50,000 per year", "$20/hr")?
+bool StatesPeriodAfter(std::string_view t, size_t end) { return PeriodAfter(t, end).has_value(); }
 
 bool Contains(std::string_view folded, std::string_view phrase) {
   for (size_t at = folded.find(phrase); at != std::string_view::npos; at = folded.find(phrase, at + 1)) {
@@ -1076,12 +1120,15 @@ Bound BoundBefore(std::string_view text, size_t begin) {
   const size_t from = begin > 64 ? begin - 64 : 0;
   std::string before = Fold(text.substr(from, begin - from));
   if (before.size() > 24) before = before.substr(before.size() - 24);
+  // Polish, Czech, Slovak, Croatian and Slovene write "od" (from) and "do"
+  // (up to).
   for (std::string_view w : {"up to", "upto", "max", "maximum", "bis zu", "ate", "hasta", "jusqu a",
-                             "jusqu", "до", "under", "below"}) {
+                             "jusqu", "до", "under", "below", "do", "no more than", "not more than"}) {
     if (Contains(before, w) && before.ends_with(w)) return Bound::kMaxOnly;
   }
   for (std::string_view w : {"from", "starting at", "starting from", "min", "minimum", "at least", "ab",
-                             "desde", "a partir de", "from only", "від", "от"}) {
+                             "desde", "a partir de", "from only", "від", "от", "od", "no less than",
+                             "not less than"}) {
     if (Contains(before, w) && before.ends_with(w)) return Bound::kMinOnly;
   }
   return Bound::kBoth;
@@ -1096,6 +1143,28 @@ bool MinimumAfter(std::string_view t, size_t end) {
 bool MaximumAfter(std::string_view t, size_t end) {
   const std::string_view rest = ascii::TrimLeft(t.substr(end));
   return rest.starts_with("\uc774\ud558") || rest.starts_with("\u4ee5\u4e0b");
+}
+
+// "$50,000 and up", "$120,000 or more", "$25/hr minimum": only a minimum;
+// "$90,000 max": only a maximum. A period of the amount may come first.
+Bound BoundAfter(std::string_view text, size_t end) {
+  std::string after = " " + Fold(text.substr(end, 48), "/.") + " ";
+  for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
+    if (after.starts_with(" " + phrase + " ")) {
+      after.erase(1, phrase.size() + 1);
+      break;
+    }
+  }
+  for (std::string_view w : {"and up", "and above", "and higher", "or more", "or above", "or higher",
+                             "minimum", "min", "at minimum", "at least"}) {
+    if (after.starts_with(" " + std::string(w) + " ") && !after.starts_with(" minimum wage ")) {
+      return Bound::kMinOnly;
+    }
+  }
+  for (std::string_view w : {"or less", "or below", "maximum", "max", "at most"}) {
+    if (after.starts_with(" " + std::string(w) + " ")) return Bound::kMaxOnly;
+  }
+  return Bound::kBoth;
 }
 
 // A currency token as an ISO code: the posting's country picks among the
@@ -1184,6 +1253,18 @@ void ApplyMultiPeriod(Salary& s, std::string_view text) {
   }
 }
 
+// Is `phrase` at `at` of `folded`, a slash and one letter ("/d", "/a",
+// "/y"), an item of a list of one-letter items rather than a period? The
+// gender marker of German-language titles ("(m/w/d)", "(m/f/d)", "(w/m/d)",
+// in nearly every one since 2019), "(w/d)", "n/a". "p/d", "p/a" are "per
+// day" and "per annum"; "\u20ac500/d", "60k/a" and "EUR/h" have no list.
+bool InLetterList(std::string_view folded, size_t at, std::string_view phrase) {
+  if (phrase.size() != 2 || at == 0 || !ascii::IsAlpha(folded[at - 1])) return false;
+  const size_t item = at - 1;
+  const bool alone = item == 0 || folded[item - 1] == ' ' || folded[item - 1] == '/';
+  return alone && (folded[item] != 'p' || (item > 0 && folded[item - 1] == '/'));
+}
+
 }  // namespace
 
 double PeriodsPerYear(std::string_view period) {
@@ -1208,7 +1289,8 @@ std::optional<std::string> PeriodOf(std::string_view text) {
   for (const auto& [phrase, period] : Tables::Get().salary_periods) {
     for (size_t at = folded.find(phrase); at != std::string::npos && at < best_at;
          at = folded.find(phrase, at + 1)) {
-      bool start = at == 0 || !IsLetterByte(folded[at - 1]) || phrase.front() == '/';
+      bool start = at == 0 || !IsLetterByte(folded[at - 1]) ||
+                   (phrase.front() == '/' && !InLetterList(folded, at, phrase));
       // A CJK word right after a digit is a date's month ("3\uc6d4 \uc785\uc0ac", March).
       if (at > 0 && ascii::IsDigit(folded[at - 1]) && !ascii::IsAscii(phrase.front())) start = false;
       size_t after = at + phrase.size();
@@ -1244,6 +1326,30 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
                                                         own.begin() + static_cast<std::ptrdiff_t>(to), ' ');
     period = PeriodOf(own);
   }
+  // Is amount `k` extra pay by the words of its own clause ("$5,000
+  // sign-on bonus! $22/hour": the bonus's words are not the $22's)?
+  auto own_extra_pay = [&](size_t k) {
+    const Amount& a = amounts[k];
+    const size_t left = k > 0 ? amounts[k - 1].end : 0;
+    const size_t right = k + 1 < amounts.size() ? amounts[k + 1].begin : t.size();
+    // A clause ends at punctuation and at a joining word or sign between
+    // spaces ("$5,000 Sign-On Bonus - $25/hr", "+", "&", "and", "plus").
+    auto clause_break = [&](size_t p) {
+      const char c = t[p];
+      if (c == ',' || c == ';' || c == '!' || c == '|' || c == '(' || c == ')') return true;
+      for (std::string_view join : {" - ", " + ", " & ", " / ", " and ", " plus "}) {
+        const size_t from = p >= join.size() ? p - join.size() + 1 : 0;
+        const size_t at = std::string_view(t).substr(from, p - from + join.size()).find(join);
+        if (at != std::string_view::npos && from + at <= p) return true;
+      }
+      return false;
+    };
+    size_t l = a.begin;
+    while (l > left && a.begin - l < 32 && !clause_break(l - 1)) --l;
+    size_t r = a.end;
+    while (r < right && r - a.end < 32 && !clause_break(r)) ++r;
+    return ExtraPay(std::string_view(t).substr(l, r - l), Amount{.begin = a.begin - l, .end = a.end - l});
+  };
   // Two amounts make a range when a join stands between them, but not a
   // bare number of digits before one with its sign written before it
   // ("Job 4567 - $45/hr", "12345 - $90,000": an id; "$50k - $60k" and
@@ -1252,20 +1358,17 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     const Amount& lo = amounts[k];
     const Amount& hi = amounts[k + 1];
     if (lo.currency.empty() && lo.digits_only && lo.multiplier == 1 && hi.sign_before) return false;
-    return IsRangeJoin(std::string_view(t).substr(lo.end, hi.begin - lo.end));
-  };
-  // Is amount `k` extra pay by the words of its own clause ("$5,000
-  // sign-on bonus! $22/hour": the bonus's words are not the $22's)?
-  auto own_extra_pay = [&](size_t k) {
-    const Amount& a = amounts[k];
-    const size_t left = k > 0 ? amounts[k - 1].end : 0;
-    const size_t right = k + 1 < amounts.size() ? amounts[k + 1].begin : t.size();
-    auto clause_break = [](char c) { return c == ',' || c == ';' || c == '!' || c == '|' || c == '(' || c == ')'; };
-    size_t l = a.begin;
-    while (l > left && a.begin - l < 32 && !clause_break(t[l - 1])) --l;
-    size_t r = a.end;
-    while (r < right && r - a.end < 32 && !clause_break(t[r])) ++r;
-    return ExtraPay(std::string_view(t).substr(l, r - l), Amount{.begin = a.begin - l, .end = a.end - l});
+    if (!IsRangeJoin(std::string_view(t).substr(lo.end, hi.begin - lo.end))) return false;
+    // Extra pay joined to the pay is no bound of its range ("$25/hr -
+    // $2,000 sign-on bonus", "$25 per hour and $2,000 bonus"): one bound
+    // is extra pay by its own clause and the two differ tenfold.
+    if (own_extra_pay(k) != own_extra_pay(k + 1)) {
+      // "$120-150k": the first bound takes the second's multiplier.
+      const bool carried = lo.multiplier == 1 && hi.multiplier > 1 && lo.raw < 1000;
+      const double ratio = hi.value() / (carried ? lo.raw * hi.multiplier : lo.value());
+      if (ratio > 10 || ratio < 0.1) return false;
+    }
+    return true;
   };
 
   // Bare numbers before an amount with a currency are counts, grades, ids
@@ -1278,8 +1381,12 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   // $90,000"), unless it states its own period ("50,000 - 60,000 per
   // year, plus $5,000 bonus") or the signed amount is extra pay
   // ("80000-90000 plus $10k sign-on bonus").
-  auto bare_small = [&](const Amount& a) {
-    return (a.currency.empty() && a.multiplier == 1 && a.value() < 1000) || ForeignLocalSign(a.currency, country);
+  // So is a code of money that is a word too before a small number that
+  // is no range's bound and has no period of its own ("PHP 7 / Laravel
+  // Developer, \u00a345,000").
+  auto bare_small = [&](const Amount& a, bool alone) {
+    return (a.currency.empty() && a.multiplier == 1 && a.value() < 1000) || ForeignLocalSign(a.currency, country) ||
+           (alone && CodeBeforeSmallNumber(a) && !StatesPeriodAfter(t, a.end));
   };
   auto bare = [&](const Amount& a) { return a.currency.empty() && !StatesPeriodAfter(t, a.end); };
   auto joined = [&](size_t k) { return k + 1 < amounts.size() && range_at(k); };
@@ -1311,7 +1418,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     bool skip = next < n;
     bool small = true;
     for (size_t k = first; k < next && skip; ++k) {
-      if (!bare_small(amounts[k])) {
+      if (!bare_small(amounts[k], next == first + 1)) {
         small = false;
         skip = bare(amounts[k]);
       }
@@ -1347,6 +1454,13 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   const std::string& token = lo.currency;
   const bool lakh = lo.lakh || (hi && hi->lakh);
   s.period = period;
+  // The period written with the amount is its own, whatever other period
+  // words the text has ("Weekly pay $17/hr", "Annual bonus! $25/hr").
+  if (auto own = PeriodAfter(t, hi ? hi->end : lo.end)) {
+    s.period = own;
+  } else if (auto lo_own = PeriodAfter(t, lo.end)) {
+    s.period = lo_own;
+  }
   if (!s.period && (lo.per_annum || (hi && hi->per_annum))) s.period = "YEAR";
 
   const bool has_multiplier = lo.multiplier > 1 || (hi && hi->multiplier > 1);
@@ -1355,8 +1469,11 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (token.empty() && !s.period && !has_multiplier && top < 1000) return std::nullopt;
   // A year is no amount, also after a sign of one or two letters that is
   // an abbreviation too ("BD 2024 intern", "TL 2025": business
-  // development, team lead).
-  const bool short_sign = ShortLetterSign(token) && lo.digits_only;
+  // development, team lead). On a board of the sign's own country, where
+  // the sign is decided money, a round amount is pay ("RM 2000" in
+  // Malaysia, "2000 TL" in Turkey, "QR 1950"); a year is seldom round.
+  const bool short_sign = ShortLetterSign(token) && lo.digits_only &&
+                          !(LocalSignOf(token, country) && std::fmod(lo.value(), 50) == 0);
   if ((token.empty() || short_sign) && !s.period && !has_multiplier && top >= 1900 && top <= 2100 && !hi) {
     return std::nullopt;
   }
@@ -1385,8 +1502,13 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     case Bound::kBoth:
       s.min = lo.value();
       s.max = hi ? hi->value() : lo.value();
-      if (!hi && ((lo.end < t.size() && t[lo.end] == '+') || MinimumAfter(t, lo.end))) s.max.reset();
-      if (!hi && MaximumAfter(t, lo.end)) s.min.reset();
+      if (!hi) {
+        const Bound after = BoundAfter(t, lo.end);
+        if ((lo.end < t.size() && t[lo.end] == '+') || MinimumAfter(t, lo.end) || after == Bound::kMinOnly) {
+          s.max.reset();
+        }
+        if (MaximumAfter(t, lo.end) || after == Bound::kMaxOnly) s.min.reset();
+      }
       break;
     case Bound::kMinOnly: s.min = lo.value(); break;
     case Bound::kMaxOnly: s.max = lo.value(); break;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -744,6 +745,137 @@ TEST(SalaryTest, APayLabelBeforeANumberMakesItPayBesideACity) {
   }
 }
 
+// A salary text and what it reads as, where a bound may be missing.
+struct BoundCase {
+  const char* text;
+  const char* country;
+  std::optional<double> min;
+  std::optional<double> max;
+  const char* currency;
+  const char* period;
+};
+
+void ExpectBounds(std::span<const BoundCase> cases) {
+  for (const BoundCase& c : cases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->max, c.max) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
+
+TEST(SalaryTest, AGenderMarkerOrALetterListStatesNoPeriod) {
+  // German-language titles carry a gender marker ("(m/w/d)", since 2019
+  // with "d" for diverse): its "/d" is no "per day", nor is any slash of a
+  // list of one-letter items ("(w/d)", "n/a"). The periods written decide,
+  // else the amount's size; "p/d" and "\u20ac500/d" stay daily.
+  const BoundCase kCases[] = {
+      {"Entwickler (m/w/d) 60.000 \u20ac", "DE", 60000, 60000, "EUR", "YEAR"},
+      {"Entwickler (m/w/d), 60.000 - 70.000 \u20ac j\u00e4hrlich", "DE", 60000, 70000, "EUR", "YEAR"},
+      {"Pflegefachkraft (m/w/d) ab 3.800 \u20ac brutto/Monat", "DE", 3800, std::nullopt, "EUR", "MONTH"},
+      {"Fahrer (m/w/d) 14,50 \u20ac/h", "DE", 14.5, 14.5, "EUR", "HOUR"},
+      {"Developer (m/f/d) \u20ac60k", "DE", 60000, 60000, "EUR", "YEAR"},
+      {"Developer (w/m/d) 55.000 \u20ac", "DE", 55000, 55000, "EUR", "YEAR"},
+      {"Developer (f/m/x) 55.000 \u20ac", "AT", 55000, 55000, "EUR", "YEAR"},
+      {"Developer (m/w/x) 55.000 CHF", "CH", 55000, 55000, "CHF", "YEAR"},
+      {"Developer (all genders) 55.000 \u20ac", "DE", 55000, 55000, "EUR", "YEAR"},
+      {"$60,000 (w/d)", "", 60000, 60000, "USD", "YEAR"},
+      {"Bonus: n/a, $60,000", "US", 60000, 60000, "USD", "YEAR"},
+      {"\u00a3500 p/d", "GB", 500, 500, "GBP", "DAY"},
+      {"500 \u20ac/d (m/w/d)", "DE", 500, 500, "EUR", "DAY"},
+      {"\u00a360k p/a", "GB", 60000, 60000, "GBP", "YEAR"},
+  };
+  ExpectBounds(kCases);
+}
+
+TEST(SalaryTest, ThePeriodWrittenWithTheAmountWinsOverOtherPeriodWords) {
+  // A pay frequency or a bonus's period elsewhere in the text is not the
+  // amount's ("Weekly pay $17/hr" is $17 an hour, paid weekly).
+  const SalaryCase kCases[] = {
+      {"Weekly pay $17/hr", "US", 17, 17, "USD", "HOUR"},
+      {"Paid weekly - $20/hr", "US", 20, 20, "USD", "HOUR"},
+      {"Daily pay available, $18/hr", "US", 18, 18, "USD", "HOUR"},
+      {"Annual bonus! $25/hr", "US", 25, 25, "USD", "HOUR"},
+      {"Monthly bonus + $20/hr", "US", 20, 20, "USD", "HOUR"},
+  };
+  ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, ACodeOfMoneyThatIsAWordIsNoSignOfASmallNumber) {
+  // PHP (the language), CAD (design), ALL, TOP and AMD are words as often as
+  // ISO 4217 codes: before a version, a count or a model they are no money,
+  // and a number glued to letters after it ("7950X", "3D") is no amount.
+  // On the code's own board a salary-sized amount stays its money.
+  const SalaryCase kCases[] = {
+      {"PHP 8 Developer - $80,000", "US", 80000, 80000, "USD", "YEAR"},
+      {"PHP 7 / Laravel Developer, \u00a345,000", "GB", 45000, 45000, "GBP", "YEAR"},
+      {"PHP 8 Developer - $25/hr", "US", 25, 25, "USD", "HOUR"},
+      {"CAD 3D Designer $25/hr", "US", 25, 25, "USD", "HOUR"},
+      {"Open to ALL 50 states, $90k", "US", 90000, 90000, "USD", "YEAR"},
+      {"AMD 7950X workstation, $120,000", "US", 120000, 120000, "USD", "YEAR"},
+      {"PHP 35,000 - 45,000", "PH", 35000, 45000, "PHP", "MONTH"},
+      {"CAD 80,000", "CA", 80000, 80000, "CAD", "YEAR"},
+      {"USD 25 - 30 per hour", "US", 25, 30, "USD", "HOUR"},
+      {"USD 45 per hour", "US", 45, 45, "USD", "HOUR"},
+      {"500TL", "TR", 500, 500, "TRY", "HOUR"},
+  };
+  ExpectSalaries(kCases);
+  for (const char* text : {"Senior PHP 8.2 Developer", "CAD 2 Technician", "TOP 10 Sales Rep",
+                           "AMD 7950X workstation", "Senior PHP 8 Developer (m/w/d)"}) {
+    EXPECT_FALSE(ParseSalary(text, "US")) << text;
+    EXPECT_FALSE(ParseSalary(text, "GB")) << text;
+  }
+}
+
+TEST(SalaryTest, SignedExtraPayJoinedToThePayIsNotTheSalary) {
+  // " - ", " + ", " & ", " and " end the bonus's clause as a comma does:
+  // the pay after it is not extra pay by the bonus's words.
+  const SalaryCase kCases[] = {
+      {"$5,000 Sign-On Bonus - $25/hr", "US", 25, 25, "USD", "HOUR"},
+      {"$5k signing bonus + $25-30/hr", "US", 25, 30, "USD", "HOUR"},
+      {"$2,000 relocation + $80,000 salary", "US", 80000, 80000, "USD", "YEAR"},
+      {"Up to $5,000 bonus & $30/hr", "US", 30, 30, "USD", "HOUR"},
+      {"$3,000 sign-on bonus and $28/hr", "US", 28, 28, "USD", "HOUR"},
+      {"$10k bonus plus $95,000 base", "US", 95000, 95000, "USD", "YEAR"},
+      // Nor does a bonus after the pay make the pay's range.
+      {"$25/hr - $2,000 sign-on bonus", "US", 25, 25, "USD", "HOUR"},
+      {"$25 per hour and $2,000 bonus", "US", 25, 25, "USD", "HOUR"},
+      {"$80,000 - $5,000 bonus", "US", 80000, 80000, "USD", "YEAR"},
+      // A range with a bonus word after it stays a range.
+      {"$120-150k bonus eligible", "US", 120000, 150000, "USD", "YEAR"},
+      {"$80,000 - $90,000 bonus eligible", "US", 80000, 90000, "USD", "YEAR"},
+      {"$80,000 - $90,000 plus bonus", "US", 80000, 90000, "USD", "YEAR"},
+  };
+  ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, ARoundYearSizedAmountAfterALocalSignIsMoneyOnItsBoard) {
+  // "BD 2024 intern" is business development and a year; on the sign's own
+  // board the sign is decided money, and a round 2,000 a common month's
+  // pay (TRY's sizes leave 2,000 without a period).
+  const SalaryCase kCases[] = {
+      {"RM 2000", "MY", 2000, 2000, "MYR", "MONTH"},
+      {"RM2000", "MY", 2000, 2000, "MYR", "MONTH"},
+      {"QR 2000", "QA", 2000, 2000, "QAR", "MONTH"},
+      {"QR 1950", "QA", 1950, 1950, "QAR", "MONTH"},
+      {"2000 DT", "TN", 2000, 2000, "TND", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+  for (const char* text : {"2000 TL", "TL 2000", "TL 2100"}) {
+    auto s = ParseSalary(text, "TR");
+    ASSERT_TRUE(s) << text;
+    EXPECT_EQ(s->currency, "TRY") << text;
+    EXPECT_EQ(s->min, s->max) << text;
+  }
+  for (const auto& [text, country] : {std::pair{"BD 2024 intern", "US"}, std::pair{"BD 2024 intern", "BH"},
+                                      std::pair{"TL 2025", "DE"}, std::pair{"TL 2025", "TR"},
+                                      std::pair{"RM 2000", "GB"}}) {
+    EXPECT_FALSE(ParseSalary(text, country)) << text << " " << country;
+  }
+}
+
 TEST(NormalizePostingTest, AKoreanSalaryInManwonIsStoredInWon) {
   // A Korean board's "연봉 4,000만원 ~ 5,000만원" is 40-50 million won a year.
   Posting p;
@@ -754,6 +886,66 @@ TEST(NormalizePostingTest, AKoreanSalaryInManwonIsStoredInWon) {
   EXPECT_EQ(p.salary_max, 50000000);
   EXPECT_EQ(p.salary_currency, "KRW");
   EXPECT_EQ(p.salary_period, "YEAR");
+}
+
+TEST(SalaryTest, OpenBoundsAndSlavicRangesAreRead) {
+  // Polish, Czech, Slovak, Croatian and Slovene "od X do Y" (from X to Y),
+  // "od X" and "do Y"; English bounds after the amount ("and up", "or
+  // more", "minimum") and "no less than" before it; the UK's "pd" per day.
+  const BoundCase kCases[] = {
+      {"od 8000 do 10000 z\u0142", "PL", 8000, 10000, "PLN", "MONTH"},
+      {"od 30 000 do 40 000 K\u010d", "CZ", 30000, 40000, "CZK", "MONTH"},
+      {"od 8 000 z\u0142", "PL", 8000, std::nullopt, "PLN", "MONTH"},
+      {"do 10 000 z\u0142", "PL", std::nullopt, 10000, "PLN", "MONTH"},
+      {"od 2000 do 2500 \u20ac", "SI", 2000, 2500, "EUR", "MONTH"},
+      {"$50,000 and up", "US", 50000, std::nullopt, "USD", "YEAR"},
+      {"$120,000 and above", "US", 120000, std::nullopt, "USD", "YEAR"},
+      {"$120,000 or more", "US", 120000, std::nullopt, "USD", "YEAR"},
+      {"$120,000 minimum", "US", 120000, std::nullopt, "USD", "YEAR"},
+      {"$25/hr and up", "US", 25, std::nullopt, "USD", "HOUR"},
+      {"no less than $120,000", "US", 120000, std::nullopt, "USD", "YEAR"},
+      {"$90,000 max", "US", std::nullopt, 90000, "USD", "YEAR"},
+      {"$15 minimum wage", "US", 15, 15, "USD", "HOUR"},
+      {"\u00a3500pd", "GB", 500, 500, "GBP", "DAY"},
+      {"\u00a3350 pd", "GB", 350, 350, "GBP", "DAY"},
+  };
+  ExpectBounds(kCases);
+  // "PD" elsewhere is a department or a design team.
+  auto pd = ParseSalary("Senior PD Engineer, $150,000", "US");
+  ASSERT_TRUE(pd);
+  EXPECT_EQ(pd->period, "YEAR");
+}
+
+TEST(SalaryTest, LocalAbbreviationsOfMoneyAreDecidedOnTheirBoards) {
+  // Moroccan boards write "dhs" for dirhams, Nigerian ones "N" for the
+  // naira, Kenyan ones "Kshs." with its dot.
+  struct Case {
+    const char* text;
+    const char* country;
+    const char* currency;
+  };
+  const Case kCases[] = {
+      {"8 000 dhs", "MA", "MAD"},
+      {"8 000 Dhs", "MA", "MAD"},
+      {"N500,000 monthly", "NG", "NGN"},
+      {"N 250,000 per month", "NG", "NGN"},
+      {"Kshs. 150,000", "KE", "KES"},
+      {"Dhs 20,000", "AE", "AED"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_FALSE(s->currency_guessed) << c.text;
+  }
+  auto naira = ParseSalary("N500,000 monthly", "NG");
+  ASSERT_TRUE(naira);
+  EXPECT_EQ(naira->min, 500000);
+  EXPECT_EQ(naira->period, "MONTH");
+  // Elsewhere a guess.
+  auto guessed = ParseSalary("N500,000 monthly", "US");
+  ASSERT_TRUE(guessed);
+  EXPECT_TRUE(guessed->currency_guessed);
 }
 
 }  // namespace
