@@ -920,9 +920,11 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
     }
     // A number glued to letters after it is a name or a model ("3D", "7950X",
     // "4G"), unless they are a sign of money ("500TL"), a unit ("40hrs") or
-    // a period ("\u00a3500pd", "$25hr").
+    // a period ("\u00a3500pd", "$25hr"), or follow a multiplier that was
+    // read because a sign is written against it ("45kCHF").
     size_t cur_begin = 0, cur_end = 0;
-    if (a.end < t.size() && ascii::IsAlpha(t[a.end]) && CurrencyAfter(t, a.end, cur_end).empty() &&
+    if (a.multiplier == 1 && a.end < t.size() && ascii::IsAlpha(t[a.end]) &&
+        CurrencyAfter(t, a.end, cur_end).empty() &&
         CountsUnit(t, a.end) == Unit::kNone && !PeriodAfter(t, a.end)) {
       i = a.end;
       while (i < t.size() && ascii::IsAlpha(t[i])) ++i;
