@@ -2,8 +2,11 @@
 # location label that names only a country with: every name and alias of
 # COUNTRIES (normalize/data/countries.tsv), lower case, less the names that
 # are also a city of CITIES (normalize/data/cities.tsv: "Singapore", "Hong
-# Kong", "Luxembourg" name an office). parsers/ reads normalize's data, not
-# its code (data flows parsers -> normalize).
+# Kong", "Luxembourg" name an office). With REGIONS and OUT_REGIONS, also
+# the names and aliases of the first-level regions of REGIONS
+# (normalize/data/regions.tsv: "California", "Bavaria", "Ontario"), less
+# those of cities ("Berlin", "New York"). parsers/ reads normalize's data,
+# not its code (data flows parsers -> normalize).
 cmake_policy(SET CMP0007 NEW)
 file(STRINGS ${CITIES} city_lines ENCODING UTF-8)
 set(cities "")
@@ -54,3 +57,101 @@ foreach(n IN LISTS names)
   string(APPEND code "\"${n}\",\n")
 endforeach()
 file(WRITE ${OUT} "${code}")
+
+if(NOT DEFINED REGIONS)
+  return()
+endif()
+# Region names are told from cities' without their accents ("Geneve", the
+# canton, is Genève, the city).
+function(fold in out)
+  set(s "${in}")
+  foreach(pair "á;a" "à;a" "â;a" "ä;a" "ã;a" "é;e" "è;e" "ê;e" "ë;e" "í;i" "î;i" "ï;i" "ó;o" "ô;o" "ö;o" "õ;o"
+               "ú;u" "û;u" "ü;u" "ç;c" "ñ;n" "ā;a" "ī;i" "ū;u")
+    list(GET pair 0 from)
+    list(GET pair 1 to)
+    string(REPLACE "${from}" "${to}" s "${s}")
+  endforeach()
+  set(${out} "${s}" PARENT_SCOPE)
+endfunction()
+set(folded_cities "")
+foreach(c IN LISTS cities)
+  fold("${c}" f)
+  list(APPEND folded_cities "${f}")
+endforeach()
+# A region that is its city is the city's: one whose name starts with a
+# city's and a space or a hyphen ("Hong Kong SAR", "Beijing Shi", "Delhi
+# NCR", "Basel-Stadt"), a capital district ("Distrito Federal", "District of
+# Columbia", "Australian Capital Territory"). Aliases of three letters or
+# fewer are codes ("BA", "NCR"), not names. A second-level region ("Torino"
+# of Piemonte) or one read only after a town names a town as often as its
+# region: left out.
+file(STRINGS ${REGIONS} lines ENCODING UTF-8)
+set(regions "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^#" OR line STREQUAL "")
+    continue()
+  endif()
+  string(REPLACE "\t" ";" fields "${line}")
+  list(LENGTH fields n)
+  set(aliases "")
+  set(read "")
+  set(parent "")
+  list(GET fields 2 name)
+  if(n GREATER 3)
+    list(GET fields 3 aliases)
+  endif()
+  if(n GREATER 4)
+    list(GET fields 4 read)
+  endif()
+  if(n GREATER 5)
+    list(GET fields 5 parent)
+  endif()
+  if(NOT parent STREQUAL "" OR read STREQUAL "after-city" OR read STREQUAL "known-city")
+    continue()
+  endif()
+  string(REPLACE "|" ";" aliases "${aliases}")
+  set(names_here "${name}")
+  foreach(a IN LISTS aliases)
+    string(REGEX REPLACE "[^A-Za-z]" "" letters "${a}")
+    string(LENGTH "${letters}" length)
+    if(length GREATER 3)
+      list(APPEND names_here "${a}")
+    endif()
+  endforeach()
+  foreach(a IN LISTS names_here)
+    string(TOLOWER "${a}" a)
+    if(a STREQUAL "" OR a MATCHES "[\"\\]" OR a MATCHES "federal|capital|district of columbia")
+      continue()
+    endif()
+    fold("${a}" f)
+    # The whole name and each of its beginnings before a space or a hyphen.
+    set(heads "${f}")
+    string(REGEX MATCHALL "[^ -]+" words "${f}")
+    set(head "")
+    foreach(w IN LISTS words)
+      string(APPEND head "${w}")
+      string(LENGTH "${head}" at)
+      string(SUBSTRING "${f}" ${at} 1 next)
+      list(APPEND heads "${head}")
+      string(APPEND head "${next}")
+    endforeach()
+    set(city FALSE)
+    foreach(h IN LISTS heads)
+      list(FIND folded_cities "${h}" found)
+      if(NOT found EQUAL -1)
+        set(city TRUE)
+        break()
+      endif()
+    endforeach()
+    if(NOT city)
+      list(APPEND regions "${a}")
+    endif()
+  endforeach()
+endforeach()
+list(REMOVE_DUPLICATES regions)
+list(SORT regions)
+set(code "// Generated from normalize/data/regions.tsv and cities.tsv by parsers/embed_countries.cmake. Do not edit.\n")
+foreach(n IN LISTS regions)
+  string(APPEND code "\"${n}\",\n")
+endforeach()
+file(WRITE ${OUT_REGIONS} "${code}")

@@ -334,17 +334,71 @@ bool RealAttributes(std::string_view attrs) {
   return true;
 }
 
-// Is `rest`, all that follows a tag's name to the end of the input, a tag
-// cut off by the input's end ("<p", "<a href=\"https://x.ex")? Attributes
-// as markup writes them, the last perhaps cut in its quoted value. Other
-// text is text ("Latency of <a few ms").
-bool TruncatedTag(std::string_view rest) {
+// The elements of HTML (WHATWG's index of elements) and the obsolete ones
+// descriptions still hold.
+bool IsHtmlElement(std::string_view name) {
+  static constexpr std::string_view kElements[] = {
+      "a",        "abbr",     "acronym",  "address",  "area",     "article",  "aside",    "audio",    "b",
+      "base",     "bdi",      "bdo",      "big",      "blockquote", "body",   "br",       "button",   "canvas",
+      "caption",  "center",   "cite",     "code",     "col",      "colgroup", "data",     "datalist", "dd",
+      "del",      "details",  "dfn",      "dialog",   "dir",      "div",      "dl",       "dt",       "em",
+      "embed",    "fieldset", "figcaption", "figure", "font",     "footer",   "form",     "h1",       "h2",
+      "h3",       "h4",       "h5",       "h6",       "head",     "header",   "hgroup",   "hr",       "html",
+      "i",        "iframe",   "img",      "input",    "ins",      "kbd",      "label",    "legend",   "li",
+      "link",     "main",     "map",      "mark",     "math",     "menu",     "meta",     "meter",    "nav",
+      "nobr",     "noscript", "object",   "ol",       "optgroup", "option",   "output",   "p",        "param",
+      "picture",  "pre",      "progress", "q",        "rp",       "rt",       "ruby",     "s",        "samp",
+      "script",   "search",   "section",  "select",   "slot",     "small",    "source",   "span",     "strike",
+      "strong",   "style",    "sub",      "summary",  "sup",      "svg",      "table",    "tbody",    "td",
+      "template", "textarea", "tfoot",    "th",       "thead",    "time",     "title",    "tr",       "track",
+      "tt",       "u",        "ul",       "var",      "video",    "wbr"};
+  return std::find(std::begin(kElements), std::end(kElements), name) != std::end(kElements);
+}
+
+// Is `word` the start of an attribute markup writes ("cla" of "class")?
+bool AttributeStart(std::string_view word) {
+  static constexpr std::string_view kAttributes[] = {
+      "accept",  "action",   "align",    "alt",      "aria-",       "bgcolor", "border",   "cellpadding",
+      "cellspacing", "charset", "class", "colspan",  "content",     "data-",   "datetime", "dir",
+      "download", "for",     "frameborder", "headers", "height",     "href",    "hreflang", "id",
+      "itemprop", "itemtype", "lang",    "loading",  "media",       "method",  "name",     "onclick",
+      "onload",  "rel",      "role",     "rows",     "rowspan",     "scope",   "sizes",    "span",
+      "src",     "srcset",   "start",    "style",    "tabindex",    "target",  "title",    "type",
+      "valign",  "value",    "width",    "xmlns"};
+  return !word.empty() && std::any_of(std::begin(kAttributes), std::end(kAttributes), [word](std::string_view a) {
+    return a.starts_with(word) || (a.ends_with('-') && word.starts_with(a));
+  });
+}
+
+// Is `rest`, all that follows the tag name `name` (lower case) to the end of
+// the input, a tag cut off by the input's end? Only what looks like a tag
+// is: an element's name ("<p", "</div"), perhaps with attributes as markup
+// writes them, the last perhaps cut in its name, after its "=" or in its
+// quoted value ("<div cla", "<a href=", "<a href=\"https://x.ex"), or any
+// name with an attribute given a value ("<my-card data-id=\"4"). Other text
+// is text: "x<y", "Latency of <a few" (words are no attributes). The
+// one-letter elements still read as tags: "<b" at the end is as likely cut
+// markup as a comparison.
+bool TruncatedTag(std::string_view name, std::string_view rest) {
   if (rest.find('<') != std::string_view::npos) return false;
-  if (RealAttributes(rest)) return true;
-  for (const char quote : {'"', '\''}) {
-    if (std::count(rest.begin(), rest.end(), quote) % 2 == 1 && RealAttributes(std::string(rest) + quote)) return true;
-  }
-  return false;
+  const auto attributes = [](std::string_view attrs) {
+    if (RealAttributes(attrs)) return true;
+    for (const char quote : {'"', '\''}) {
+      if (std::count(attrs.begin(), attrs.end(), quote) % 2 == 1 && RealAttributes(std::string(attrs) + quote)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const bool element = IsHtmlElement(name);
+  if (attributes(rest)) return element || rest.find('=') != std::string_view::npos;
+  if (!element) return false;
+  // The last attribute cut in its name or after its "=".
+  const size_t blank = rest.find_last_of(" \t\n\r\f");
+  if (blank == std::string_view::npos) return false;
+  std::string_view last = rest.substr(blank + 1);
+  if (last.ends_with('=')) last.remove_suffix(1);
+  return AttributeStart(ascii::ToLower(last)) && RealAttributes(rest.substr(0, blank + 1));
 }
 
 // Does `s` hold markup: a comment or declaration, or a tag with its end
@@ -595,7 +649,7 @@ void Convert(std::string_view html, Outputs text) {
     const size_t attrs_start = j;
     j = TagEnd(html, j);
     if (j == std::string_view::npos) {
-      if (TruncatedTag(html.substr(attrs_start))) break;  // "<p", "<a href=\"https://x.ex": cut off
+      if (TruncatedTag(name, html.substr(attrs_start))) break;  // "<p", "<a href=\"https://x.ex": cut off
       text.Word("<");
       ++i;
       continue;

@@ -41,8 +41,75 @@ std::string_view Unwrap(std::string_view s) {
   return s;
 }
 
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of the four hex digits at `at`, or -1; `digits` is how
+// many hex digits stand there (up to four).
+int CodeUnit(std::string_view text, size_t at, size_t* digits = nullptr) {
+  int unit = 0;
+  size_t n = 0;
+  for (; n < 4 && at + n < text.size(); ++n) {
+    const int d = HexDigit(text[at + n]);
+    if (d < 0) break;
+    unit = unit * 16 + d;
+  }
+  if (digits != nullptr) *digits = n;
+  return n == 4 ? unit : -1;
+}
+
+bool IsHighSurrogate(int unit) { return unit >= 0xD800 && unit <= 0xDBFF; }
+bool IsLowSurrogate(int unit) { return unit >= 0xDC00 && unit <= 0xDFFF; }
+
+// `text` with each \u escape that is no character as \ufffd: a lone
+// UTF-16 surrogate ("\ud800", an emoji cut after its first half "\ud83d",
+// a second half alone "\udc00") or an escape cut short ("\ud8"). RFC 8259
+// §8.2 lets JSON text hold lone surrogates, and APIs that cut text at a
+// UTF-16 boundary write them; Boost.JSON refuses the whole text for one
+// (Boost 1.81's parse_options have no switch for it), which lost every
+// posting of a board's page for one character. nullopt when there is none:
+// one scan, and a copy only for a text that needs it.
+std::optional<std::string> WithoutLoneSurrogates(std::string_view text) {
+  std::optional<std::string> out;
+  size_t copied = 0;
+  for (size_t i = text.find('\\'); i != std::string_view::npos && i + 1 < text.size();) {
+    // A backslash escapes the character after it: "\\ud800" is no \u escape.
+    if (text[i + 1] != 'u') {
+      i = text.find('\\', i + 2);
+      continue;
+    }
+    size_t digits = 0;
+    const int unit = CodeUnit(text, i + 2, &digits);
+    size_t length = 6;  // of the escape
+    if (unit < 0) {
+      length = 2 + digits;
+    } else if (IsHighSurrogate(unit)) {
+      if (text.substr(i + 6, 2) == "\\u" && IsLowSurrogate(CodeUnit(text, i + 8))) {
+        i = text.find('\\', i + 12);  // a pair: one character
+        continue;
+      }
+    } else if (!IsLowSurrogate(unit)) {
+      i = text.find('\\', i + 6);
+      continue;
+    }
+    if (!out) out.emplace().reserve(text.size() + 4);
+    out->append(text.substr(copied, i - copied));
+    out->append("\\ufffd");
+    copied = i + length;
+    i = text.find('\\', copied);
+  }
+  if (out) out->append(text.substr(copied));
+  return out;
+}
+
 // Parses one or more JSON values written back to back. Empty on any error.
 std::optional<json::value> ParseValues(std::string_view text) {
+  const std::optional<std::string> replaced = WithoutLoneSurrogates(text);
+  if (replaced) text = *replaced;
   json::parse_options opt;
   opt.allow_comments = true;
   opt.allow_trailing_commas = true;

@@ -3,7 +3,9 @@
 // escapes such as \', HTML entities over the whole block (&quot;), CDATA and
 // comment wrappers, several values back to back, and JavaScript object
 // literals (unquoted keys, '...' and `...` strings). Standard JSON first;
-// each repair is tried only when the text before it failed.
+// each repair is tried only when the text before it failed. A \u escape
+// that is no character (a lone UTF-16 surrogate, an escape cut short) reads
+// as U+FFFD in every attempt.
 #ifndef JOBTRAWL_PARSERS_LENIENT_JSON_H_
 #define JOBTRAWL_PARSERS_LENIENT_JSON_H_
 

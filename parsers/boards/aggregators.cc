@@ -265,12 +265,14 @@ void FourDayWeek(const json::value& root, const Response& response, Extracted& o
       }
     }
     p.location = NonEmpty(std::move(places));
-    // Amounts in cents.
+    // Amounts in cents. Pay for no period ("one-time") is no salary, nor
+    // is its text.
     auto lo = Number(Get(*j, "salary_lower"));
     auto hi = Number(Get(*j, "salary_upper"));
+    const PayRate rate = PayRateOf(Text(Get(*j, "salary_period")));
     Salary(p, lo ? std::optional(*lo / 100) : std::nullopt, hi ? std::optional(*hi / 100) : std::nullopt,
-           Text(Get(*j, "salary_currency")), PayRateOf(Text(Get(*j, "salary_period"))));
-    if (!p.salary_min && !p.salary_max) p.salary_text = Text(Get(*j, "salary"));
+           Text(Get(*j, "salary_currency")), rate);
+    if (!p.salary_min && !p.salary_max && rate.periodic) p.salary_text = Text(Get(*j, "salary"));
     p.date_posted = EpochDate(Get(*j, "posted"));
     if (!p.date_posted) p.date_posted = Text(Get(*j, "inserted"));
     SetDescription(p, Html(Get(*j, "description")));

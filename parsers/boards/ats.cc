@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <algorithm>
 #include <initializer_list>
 #include <string_view>
 #include <unordered_set>
@@ -19,28 +20,42 @@ namespace jobtrawl::parsers::boards {
 // Greenhouse has no workplace or employment field of its own; boards keep
 // them in custom fields ("metadata": [{name, value, value_type}], value a
 // string, a list or a flag), named as each board likes: "Workplace Type",
-// "Remote", "Location Type", "Employment Type", "Job Type"...
+// "Remote", "Location Type", "Work Location", "Employment Type", "Job
+// Type"...
 namespace {
+
+// The workplace a custom field's value states; a multi-select's choices
+// ("Remote", "Hybrid") are the most remote of them, as Workplace reads
+// "Hybrid or Remote".
+std::optional<std::string> ValueWorkplace(const json::value& value) {
+  if (!value.is_array()) return Workplace(Text(&value));
+  std::optional<std::string> most;
+  for (const json::value& choice : value.get_array()) MergeWorkplace(most, Workplace(Text(&choice)));
+  return most;
+}
 
 void GreenhouseMetadata(Posting& p, const json::array* metadata) {
   if (metadata == nullptr) return;
+  static constexpr std::string_view kWorkplaceNames[] = {
+      "workplace",  "remote",     "location type",   "work location", "work arrangement", "working arrangement",
+      "work model", "working model", "work type",    "work setting",  "work environment", "work mode",
+      "work style", "workstyle",  "office"};
   for (const json::value& m : *metadata) {
     const json::object* field = Object(&m);
     if (field == nullptr) continue;
     const std::string name = ascii::ToLower(Text(Get(*field, "name")).value_or(""));
-    const json::value* value = Get(*field, "value");
+    const json::value* all = Get(*field, "value");
+    const json::value* value = all;
     if (value != nullptr && value->is_array()) value = value->get_array().empty() ? nullptr : &value->get_array()[0];
     if (value == nullptr) continue;
-    const bool workplace = name.find("workplace") != std::string::npos || name.find("remote") != std::string::npos ||
-                           name.find("location type") != std::string::npos ||
-                           name.find("work arrangement") != std::string::npos ||
-                           name.find("work model") != std::string::npos || name.find("work type") != std::string::npos;
+    const bool workplace = std::any_of(std::begin(kWorkplaceNames), std::end(kWorkplaceNames),
+                                       [&name](std::string_view n) { return name.find(n) != std::string::npos; });
     const bool employment = name.find("employment") != std::string::npos || name.find("job type") != std::string::npos ||
                             name.find("time type") != std::string::npos || name.find("contract type") != std::string::npos;
     if (workplace && !p.remote) {
       if (value->is_bool()) {
         if (value->get_bool()) p.remote = "remote";
-      } else if (auto w = Workplace(Text(value))) {
+      } else if (auto w = ValueWorkplace(*all)) {
         p.remote = w;
       } else if (auto t = Text(value); t && name.find("remote") != std::string::npos &&
                                        (ascii::EqualsIgnoreCase(*t, "yes") || ascii::EqualsIgnoreCase(*t, "true"))) {
@@ -124,11 +139,16 @@ void GreenhouseMetadataPay(Posting& p, const json::array* metadata) {
     } else if (!rate && PayPeriodField(words)) {
       const json::value* v = Get(*field, "value");
       if (v != nullptr && v->is_array()) v = v->get_array().empty() ? nullptr : &v->get_array()[0];
-      if (PayRate r = PayRateOf(Text(v)); r.period) rate = r;
+      if (PayRate r = PayRateOf(Text(v)); r.period || !r.periodic) rate = r;  // "One-time": no salary
     }
   }
   if (range == nullptr) return;
-  if (!rate) rate = PayRateOf(range_name);
+  // The range's name may tell its period ("Hourly rate"); its other words
+  // ("Project Salary") are no interval.
+  if (!rate) {
+    rate = PayRateOf(range_name);
+    if (!rate->periodic) rate = PayRate{};
+  }
   auto unit = Text(Get(*range, "unit"));
   Salary(p, Get(*range, "min_value"), Get(*range, "max_value"),
          unit ? std::optional(ascii::ToUpper(*unit)) : std::nullopt, *rate);
@@ -242,10 +262,15 @@ void Lever(const json::value& root, const Response& response, Extracted& out) {
     }
     AppendHtml(html, Get(j, "additional"));
     SetDescription(p, html);
+    // A range paid once ("one-time") is no salary, nor is the text that
+    // describes it.
+    bool one_off = false;
     if (const json::object* s = Object(Get(j, "salaryRange"))) {
-      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), PayRateOf(Text(Get(*s, "interval"))));
+      const PayRate rate = PayRateOf(Text(Get(*s, "interval")));
+      one_off = !rate.periodic;
+      Salary(p, Get(*s, "min"), Get(*s, "max"), Text(Get(*s, "currency")), rate);
     }
-    if (!p.salary_min && !p.salary_max) p.salary_text = Text(Get(j, "salaryDescriptionPlain"));
+    if (!p.salary_min && !p.salary_max && !one_off) p.salary_text = Text(Get(j, "salaryDescriptionPlain"));
     Finish(std::move(p), Get(j, "hostedUrl"), Get(j, "applyUrl"), response, out);
   };
   if (const json::array* a = Array(&root)) {
@@ -290,23 +315,26 @@ void Ashby(const json::value& root, const Response& response, Extracted& out) {
     if (const json::object* c = Object(Get(*j, "compensation"))) {
       // The salary component of the summary, else of the first tier; else
       // the summary as written ("$99K – $115K • Offers Equity").
-      auto salary_of = [&p](const json::array* parts) {
+      // A salary paid once ("1 TIME") is none, nor is the summary of it.
+      bool one_off = false;
+      auto salary_of = [&p, &one_off](const json::array* parts) {
         if (parts == nullptr) return;
         for (const auto& part : *parts) {
           const json::object* s = Object(&part);
           if (s == nullptr || Text(Get(*s, "compensationType")) != "Salary") continue;
-          Salary(p, Get(*s, "minValue"), Get(*s, "maxValue"), Text(Get(*s, "currencyCode")),
-                 PayRateOf(Text(Get(*s, "interval"))));
+          const PayRate rate = PayRateOf(Text(Get(*s, "interval")));
+          one_off = !rate.periodic;
+          Salary(p, Get(*s, "minValue"), Get(*s, "maxValue"), Text(Get(*s, "currencyCode")), rate);
           break;
         }
       };
       salary_of(Array(Get(*c, "summaryComponents")));
-      if (!p.salary_min && !p.salary_max) {
+      if (!p.salary_min && !p.salary_max && !one_off) {
         if (const json::array* tiers = Array(Get(*c, "compensationTiers")); tiers != nullptr && !tiers->empty()) {
           if (const json::object* tier = Object(&tiers->front())) salary_of(Array(Get(*tier, "components")));
         }
       }
-      if (!p.salary_min && !p.salary_max) {
+      if (!p.salary_min && !p.salary_max && !one_off) {
         p.salary_text = Text(Get(*c, "scrapeableCompensationSalarySummary"));
         if (!p.salary_text) p.salary_text = Text(Get(*c, "compensationTierSummary"));
       }

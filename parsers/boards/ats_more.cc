@@ -150,11 +150,13 @@ std::optional<std::string> RipplingEmployment(const json::value* v) {
 // place ("Anywhere", "Worldwide", "Work from home"), or a place alone,
 // which is the office the job is worked from (the list's workplaceType
 // says ON_SITE for the same).
-// A country alone ("United States", "Germany") names no office: it says
-// nothing of the workplace.
+// A place that is no office says nothing of the workplace: a country
+// ("United States", "Germany"), an area ("Europe", "LATAM": on Rippling
+// boards the areas remote hiring is open to), a state ("California") or
+// "Multiple locations" (NamesNoOffice).
 std::optional<std::string> LabelWorkplace(const std::string& label) {
   if (auto w = Workplace(label)) return w;
-  if (IsCountryName(label)) return std::nullopt;
+  if (NamesNoOffice(label)) return std::nullopt;
   return "onsite";
 }
 

@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -90,13 +91,24 @@ std::optional<std::string> WorkplaceWord(std::string_view raw) {
   }
   // Also the words a remote job's location label stands in for a place
   // with ("Anywhere", "Worldwide", "Work from home").
-  if (w == "remote" || w == "fullyremote" || w == "remoteonly" || w == "anywhere" || w == "worldwide" ||
-      w == "global" || w == "virtual" || w == "workfromhome" || w == "wfh" || w == "telecommute" ||
-      w == "homebased") {
-    return "remote";
-  }
-  if (w == "hybrid" || w == "flexible") return "hybrid";
-  if (w == "onsite" || w == "inoffice" || w == "office" || w == "inperson") return "onsite";
+  // Workday's remoteType pairs "Home Based" with "Office Based"; boards'
+  // custom fields say "Remote-friendly", "Remote eligible", "In Office".
+  static constexpr std::string_view kRemote[] = {
+      "remote",       "fullyremote",    "remoteonly",     "fullremote", "remotefirst",  "remotefriendly",
+      "remoteeligible", "anywhere",     "worldwide",      "global",     "virtual",      "workfromhome",
+      "workfromanywhere", "wfh",        "telecommute",    "homebased",  "homeoffice",   "distributed",
+      "remoto",       "teletrabajo"};
+  static constexpr std::string_view kHybrid[] = {"hybrid", "flexible", "partiallyremote", "partlyremote",
+                                                 "hibrido"};
+  static constexpr std::string_view kOnsite[] = {
+      "onsite",     "inoffice",   "office",    "inperson",   "officebased", "officeonly", "onsiteonly",
+      "fullyonsite", "onpremises", "onpremise", "atoffice",  "presencial", "vorort"};
+  const auto in = [&w](const auto& words) {
+    return std::find(std::begin(words), std::end(words), w) != std::end(words);
+  };
+  if (in(kRemote)) return "remote";
+  if (in(kHybrid)) return "hybrid";
+  if (in(kOnsite)) return "onsite";
   return std::nullopt;
 }
 
@@ -234,6 +246,35 @@ bool IsCountryName(std::string_view label) {
   return std::find(std::begin(kNames), std::end(kNames), key) != std::end(kNames);
 }
 
+bool NamesNoOffice(std::string_view label) {
+  static constexpr std::string_view kRegions[] = {
+#include "parsers/region_names.inc"
+  };
+  // Areas remote hiring is open to, as normalize's location reader knows
+  // them ("Europe", "LATAM"), and the stand-ins for several places.
+  static constexpr std::string_view kAreas[] = {
+      "europe",        "eu",           "european union", "emea",          "apac",          "apj",
+      "asia pacific",  "asia",         "southeast asia", "south asia",    "east asia",     "latam",
+      "latin america", "north america", "south america", "central america", "americas",   "the americas",
+      "amer",          "africa",       "middle east",    "mena",          "oceania",       "anz",
+      "nordics",       "scandinavia",  "dach",           "benelux",       "cee",           "eastern europe",
+      "western europe", "central europe", "northern europe", "southern europe", "central and eastern europe"};
+  static constexpr std::string_view kSeveral[] = {
+      "multiple locations", "multiple", "various locations", "various", "several locations", "many locations",
+      "all locations",      "tbd",      "tba",               "to be determined", "not specified", "unspecified",
+      "n/a"};
+  const auto no_office = [&](std::string_view part) {
+    const std::string key = ascii::ToLower(ascii::Trim(part));
+    const auto in = [&key](const auto& names) {
+      return std::find(std::begin(names), std::end(names), key) != std::end(names);
+    };
+    return !key.empty() && (IsCountryName(key) || in(kRegions) || in(kAreas) || in(kSeveral));
+  };
+  if (no_office(label)) return true;
+  const auto parts = Alternatives(label);
+  return parts.size() > 1 && std::all_of(parts.begin(), parts.end(), no_office);
+}
+
 std::optional<std::string> JoinPlace(std::initializer_list<std::optional<std::string>> parts) {
   std::string display;
   for (const auto& part : parts) {
@@ -293,6 +334,7 @@ void Salary(Posting& p, const json::value* min, const json::value* max, std::opt
 
 void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
             const PayRate& rate) {
+  if (!rate.periodic) return;
   if (lo) *lo *= rate.factor;
   if (hi) *hi *= rate.factor;
   Salary(p, lo, hi, std::move(currency), rate.period);
@@ -303,13 +345,45 @@ void Salary(Posting& p, const json::value* min, const json::value* max, std::opt
   Salary(p, Number(min), Number(max), std::move(currency), rate);
 }
 
+namespace {
+
+// Ashby's "N UNIT" intervals ("1 YEAR", "2 WEEK", "0.5 MONTH", "3 MONTH",
+// "1 TIME"): N units of a period, as a PayRate; nullopt for another form,
+// or N of 1 (the unit alone says it). Dropping the number read "2 WEEK" as
+// a week and "6 MONTH" as a month.
+std::optional<PayRate> Multiple(std::string_view raw) {
+  raw = ascii::Trim(raw);
+  double n = 0;
+  const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), n);
+  if (ec != std::errc() || end == raw.data() || n <= 0) return std::nullopt;
+  std::string unit = ascii::ToUpper(ascii::Trim(raw.substr(end - raw.data())));
+  if (unit.ends_with('S')) unit.pop_back();
+  if (unit == "TIME") return PayRate{.periodic = false};
+  if (n == 1) return std::nullopt;
+  // Units in a year, and a fraction of one: "0.5 MONTH" is twice a month.
+  if (unit == "MONTH") return n < 1 ? PayRate{"MONTH", 1 / n} : PayRate{"YEAR", 12 / n};
+  if (unit == "WEEK") return n < 1 ? PayRate{"WEEK", 1 / n} : PayRate{"YEAR", 52 / n};
+  if (unit == "YEAR") return PayRate{"YEAR", 1 / n};
+  if (unit == "HOUR" || unit == "DAY") return n < 1 ? PayRate{unit, 1 / n} : PayRate{};
+  return std::nullopt;
+}
+
+}  // namespace
+
 PayRate PayRateOf(std::optional<std::string> raw) {
   if (!raw) return {};
+  if (auto multiple = Multiple(*raw)) return *multiple;
   std::string u;  // letters only, upper case: "BI-WEEKLY", "bi weekly" -> "BIWEEKLY"
   for (char c : *raw) {
     if (ascii::IsAlpha(c)) u.push_back(ascii::ToUpper(c));
   }
   const auto has = [&u](std::string_view w) { return u.find(w) != std::string::npos; };
+  // No pay period: one payment, or pay per piece of work. Lever's
+  // salaryRange interval "one-time" was stored as monthly pay.
+  if (has("ONETIME") || has("ONEOFF") || has("LUMPSUM") || u == "ONCE" || has("PROJECT") || has("PIECE") ||
+      has("MILE") || has("FLATFEE") || has("FIXEDFEE") || has("COMMISSION")) {
+    return {.periodic = false};
+  }
   // Several weeks or several a month first: they hold "WEEK" and "MONTH".
   if (has("BIWEEK") || has("FORTNIGHT") || has("TWOWEEK") || has("OTHERWEEK")) return {"YEAR", 26};
   if (has("SEMIMONTH") || has("TWICEAMONTH") || has("TWICEMONTHLY") || has("TWICEPERMONTH")) return {"MONTH", 2};

@@ -73,6 +73,13 @@ std::optional<std::string> Workplace(std::optional<std::string> raw);
 // aliases? A city-state's name is a city too (cities.tsv: "Singapore",
 // "Hong Kong", "Luxembourg"): not only a country.
 bool IsCountryName(std::string_view label);
+// Does `label` (ASCII case ignored) name no office: only a country
+// (IsCountryName), an area remote hiring is open to ("Europe", "EMEA",
+// "LATAM", "North America"), a first-level region ("California",
+// "Bavaria": normalize/data/regions.tsv, less the names of cities), a
+// stand-in for several places ("Multiple locations"), or a list of those
+// ("California, US", "US / Canada")?
+bool NamesNoOffice(std::string_view label);
 // Adds one location's workplace to a posting's: the posting's is the most
 // remote way it may be worked (remote, then hybrid, then on-site). A job
 // offered in an office or remote is remote-eligible, not hybrid (hybrid is
@@ -83,7 +90,9 @@ void MergeWorkplace(std::optional<std::string>& workplace, const std::optional<s
 // remote-eligible, not hybrid: Recruitee's remote and on_site); else
 // on-site when set. All false (or absent) is not stated,
 // except for an API without an on-site flag (`onsite` null, as
-// SmartRecruiters'): there remote and hybrid both stated false is on-site.
+// SmartRecruiters' remote and hybrid, USAJOBS's RemoteIndicator and
+// TeleworkEligible), which states both on every posting: there both
+// stated false is on-site.
 std::optional<std::string> WorkplaceFlags(const json::value* remote, const json::value* hybrid,
                                           const json::value* onsite);
 
@@ -108,13 +117,21 @@ void Salary(Posting& p, const json::value* min, const json::value* max, std::opt
 struct PayRate {
   std::optional<std::string> period;
   double factor = 1;
+  // False for an interval that is no pay period: one payment ("one-time",
+  // "lump sum") or pay per piece of work ("per project", "per mile"). Its
+  // amounts are no salary: a salary has a period, and one guessed from the
+  // amount's size would store a one-off fee as monthly pay.
+  bool periodic = true;
 };
-// Salary intervals as APIs spell them ("1 YEAR", "per-year-salary",
-// "month", "hourly", "annual", "yearly", "bi-weekly", "fortnightly",
-// "semi-monthly"). An interval that may mean either of two ("bi-monthly":
-// every two months or twice a month; "biannual") states none.
+// Salary intervals as APIs spell them ("per-year-salary", "month",
+// "hourly", "annual", "yearly", "bi-weekly", "fortnightly",
+// "semi-monthly"; Ashby's "1 YEAR", "2 WEEK", "0.5 MONTH", "1 TIME"). An
+// interval that may mean either of two ("bi-monthly": every two months or
+// twice a month; "biannual") states none; so does one not read, which the
+// amounts' size may still tell.
 PayRate PayRateOf(std::optional<std::string> raw);
-// Salary from min/max in the stated interval: the amounts times its factor.
+// Salary from min/max in the stated interval: the amounts times its factor;
+// none for an interval that is no pay period.
 void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,
             const PayRate& rate);
 void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,

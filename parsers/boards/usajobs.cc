@@ -147,11 +147,15 @@ void UsaJobsItem(const json::object& item, const Response& response, Extracted& 
         AppendHtml(html, std::string_view(list + "</ul>"), "Major duties");
       }
       // Remote work is stated outright; telework is some days at home
-      // besides the duty station.
-      if (Truthy(Get(*details, "RemoteIndicator"))) {
+      // besides the duty station. The API states both flags on every
+      // posting, so both false is work at the duty station, as
+      // SmartRecruiters' two flags (WorkplaceFlags).
+      const json::value* remote = Get(*details, "RemoteIndicator");
+      const json::value* telework = Get(*details, "TeleworkEligible");
+      if (Truthy(remote)) {
         p.remote = "remote";
-      } else if (Truthy(Get(*details, "TeleworkEligible"))) {
-        p.remote = "hybrid";
+      } else {
+        p.remote = WorkplaceFlags(remote, telework, nullptr);
       }
     }
   }

@@ -497,6 +497,28 @@ TEST(BoardApiTest, BrokenOrForeignResponsesYieldNothingAndSayWhy) {
   }
 }
 
+TEST(BoardApiTest, ALoneSurrogateEscapeCostsOneCharacterNotThePage) {
+  // A lone UTF-16 surrogate escape (RFC 8259 §8.2 allows it; an emoji cut
+  // after its first half, "\ud83d", is how APIs that cut text write one)
+  // made the whole response unreadable: every posting of the board's page
+  // was lost (review 11, finding 11, /tmp/h11/lone.json). Each such escape
+  // is U+FFFD.
+  Extracted lever = Read(SourceKind::kLever, R"([{"id":"z1","text":"Engineer \ud800 \udfff \ud83d",
+      "categories":{"location":"Berlin \udc00"},"workplaceType":"onsite",
+      "description":"<p>Build \ud83d\ude00 tools \ud800</p>","hostedUrl":"https://jobs.lever.co/acme/z1"}])",
+                         "https://api.lever.co/v0/postings/acme?mode=json");
+  EXPECT_EQ(lever.broken_blocks, 0);
+  EXPECT_TRUE(lever.warnings.empty());
+  ASSERT_EQ(lever.postings.size(), 1u);
+  EXPECT_EQ(lever.postings[0].title, "Engineer \uFFFD \uFFFD \uFFFD");
+  EXPECT_EQ(lever.postings[0].location, "Berlin \uFFFD");
+  EXPECT_EQ(lever.postings[0].description, "Build \U0001F600 tools \uFFFD");
+  Extracted gh = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"Nurse \ud83d"},{"id":2,"title":"Cook"}]})",
+                      "https://boards-api.greenhouse.io/v1/boards/acme/jobs");
+  ASSERT_EQ(gh.postings.size(), 2u);
+  EXPECT_EQ(gh.postings[0].title, "Nurse \uFFFD");
+}
+
 TEST(BoardApiTest, BoardTokensMakeTheApiUrls) {
   EXPECT_EQ(BoardApiUrl(SourceKind::kGreenhouse, "acme"),
             "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true");

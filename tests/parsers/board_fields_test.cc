@@ -574,5 +574,203 @@ TEST(BoardFieldsTest, AChoiceOfWorkplacesIsTheMostRemoteOfThem) {
   }
 }
 
+TEST(BoardFieldsTest, UsaJobsFlagsBothStatedFalseAreOnSite) {
+  // USAJOBS's Search API states RemoteIndicator and TeleworkEligible on
+  // every posting: both false is work at the duty station, as
+  // SmartRecruiters' two flags. It was no workplace (review 11, finding 10,
+  // /tmp/h11/usajobs.json). The other adapters' flags were audited: Breezy's
+  // is_remote, Arbeitnow's and Landing.jobs' remote, Workable's
+  // telecommuting and Ashby's isRemote are one remote flag (false leaves
+  // hybrid open); Recruitee has an on-site flag of its own.
+  struct Case {
+    const char* flags;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {R"("TeleworkEligible":false,"RemoteIndicator":false)", "onsite"},
+      {R"("TeleworkEligible":true,"RemoteIndicator":false)", "hybrid"},
+      {R"("TeleworkEligible":false,"RemoteIndicator":true)", "remote"},
+      {R"("TeleworkEligible":true,"RemoteIndicator":true)", "remote"},
+      {R"("TeleworkEligible":false)", std::nullopt},
+      {R"("RemoteIndicator":false)", std::nullopt},
+      {R"("JobSummary":"x")", std::nullopt},
+  };
+  for (const Case& c : kCases) {
+    const std::string body =
+        std::string(R"({"SearchResult":{"SearchResultItems":[{"MatchedObjectId":"1","MatchedObjectDescriptor":{
+        "PositionTitle":"IT Specialist","PositionURI":"https://www.usajobs.gov/job/1","UserArea":{"Details":{)") +
+        c.flags + "}}}}]}}";
+    EXPECT_EQ(Remote(SourceKind::kUsaJobs, body, "https://data.usajobs.gov/api/search?ResultsPerPage=500"), c.remote)
+        << c.flags;
+  }
+}
+
+TEST(BoardFieldsTest, PayForNoPeriodIsNoSalary) {
+  // A salary interval that is no pay period (Lever's "one-time", Ashby's "1
+  // TIME", a lump sum, pay per project or per mile) stated no period, so
+  // the amount's size made 5,000 CAD paid once a monthly salary (review 11,
+  // finding 13, /tmp/h11/lever.json). Such pay is no salary (a salary's
+  // period is an hour to a year), nor is the text beside it.
+  for (const char* interval : {"one-time", "One Time", "lump sum", "per project", "per-mile", "1 TIME"}) {
+    Extracted lever = Read(SourceKind::kLever,
+                           std::string(R"([{"id":"1","text":"T","salaryRange":{"min":5000,"max":5000,"currency":"CAD","interval":")") +
+                               interval + R"("},"salaryDescriptionPlain":"A one-time payment of $5,000 CAD."}])",
+                           "https://api.lever.co/v0/postings/acme?mode=json");
+    ASSERT_EQ(lever.postings.size(), 1u) << interval;
+    EXPECT_EQ(lever.postings[0].salary_min, std::nullopt) << interval;
+    EXPECT_EQ(lever.postings[0].salary_period, std::nullopt) << interval;
+    EXPECT_EQ(lever.postings[0].salary_text, std::nullopt) << interval;
+    Extracted recruitee = Read(SourceKind::kRecruitee,
+                               std::string(R"({"offers":[{"id":1,"title":"T","salary":{"min":"5000","max":"6000","currency":"EUR","period":")") +
+                                   interval + R"("}}]})",
+                               "https://acme.recruitee.com/api/offers/");
+    ASSERT_EQ(recruitee.postings.size(), 1u) << interval;
+    EXPECT_EQ(recruitee.postings[0].salary_min, std::nullopt) << interval;
+    Extracted fdw = Read(SourceKind::kFourDayWeek,
+                         std::string(R"({"jobs":[{"id":1,"title":"T","salary_lower":500000,"salary_upper":500000,
+                             "salary_currency":"USD","salary":"$5,000","salary_period":")") + interval + R"("}]})",
+                         "https://4dayweek.io/api/jobs");
+    ASSERT_EQ(fdw.postings.size(), 1u) << interval;
+    EXPECT_EQ(fdw.postings[0].salary_min, std::nullopt) << interval;
+    EXPECT_EQ(fdw.postings[0].salary_text, std::nullopt) << interval;
+  }
+  // Ashby: a Salary component paid once, and not its summary either.
+  Extracted ashby = Read(SourceKind::kAshby, R"({"jobs":[{"id":"1","title":"T","compensation":{
+      "compensationTierSummary":"$5K","summaryComponents":[{"compensationType":"Salary","interval":"1 TIME",
+      "currencyCode":"USD","minValue":5000,"maxValue":5000}]}}]})",
+                         "https://api.ashbyhq.com/posting-api/job-board/acme?includeCompensation=true");
+  ASSERT_EQ(ashby.postings.size(), 1u);
+  EXPECT_EQ(ashby.postings[0].salary_min, std::nullopt);
+  EXPECT_EQ(ashby.postings[0].salary_text, std::nullopt);
+  // Greenhouse: a pay-period field that says one-time.
+  Extracted gh = Read(SourceKind::kGreenhouse, R"({"jobs":[{"id":1,"title":"T","metadata":[
+      {"name":"Pay Frequency","value_type":"single_select","value":"One-time"},
+      {"name":"Salary Range","value_type":"currency_range","value":{"min_value":"5000.0","max_value":"5000.0","unit":"USD"}}]}]})",
+                      "https://boards-api.greenhouse.io/v1/boards/acme/jobs");
+  ASSERT_EQ(gh.postings.size(), 1u);
+  EXPECT_EQ(gh.postings[0].salary_min, std::nullopt);
+  // Pay periods are still read, and an interval not read still keeps its
+  // amounts (the normalizer tells the period by their size).
+  Extracted year = Read(SourceKind::kLever, R"([{"id":"1","text":"T","salaryRange":{"min":80000,"max":90000,
+      "currency":"USD","interval":"per-year-salary"}},{"id":"2","text":"T","salaryRange":{"min":80000,"max":90000,
+      "currency":"USD","interval":"salary"}}])",
+                        "https://api.lever.co/v0/postings/acme?mode=json");
+  ASSERT_EQ(year.postings.size(), 2u);
+  EXPECT_EQ(year.postings[0].salary_min, 80000);
+  EXPECT_EQ(year.postings[0].salary_period, "YEAR");
+  EXPECT_EQ(year.postings[1].salary_min, 80000);
+  EXPECT_EQ(year.postings[1].salary_period, std::nullopt);
+}
+
+TEST(BoardFieldsTest, AshbyIntervalsOfSeveralUnitsAreNotOneUnit) {
+  // Ashby writes a component's interval as a count and a unit ("1 YEAR",
+  // "2 WEEK", "0.5 MONTH", "6 MONTH"). Only the letters were read, so pay
+  // every two weeks was weekly pay and pay every six months monthly pay.
+  // Several units make a year's share; half a month is twice a month, as
+  // PayEveryTwoWeeksOrTwiceAMonthIsNotAWeekOrAMonth reads the words.
+  struct Case {
+    const char* interval;
+    std::optional<double> min;
+    std::optional<std::string> period;
+  };
+  const Case kCases[] = {{"1 YEAR", 1000, "YEAR"},   {"1 MONTH", 1000, "MONTH"}, {"1 HOUR", 1000, "HOUR"},
+                         {"2 WEEK", 26000, "YEAR"},  {"0.5 MONTH", 2000, "MONTH"}, {"2 MONTH", 6000, "YEAR"},
+                         {"3 MONTH", 4000, "YEAR"},  {"6 MONTH", 2000, "YEAR"},  {"NONE", 1000, std::nullopt}};
+  for (const Case& c : kCases) {
+    Extracted x = Read(SourceKind::kAshby,
+                       std::string(R"({"jobs":[{"id":"1","title":"T","compensation":{"summaryComponents":[
+                           {"compensationType":"Salary","currencyCode":"USD","minValue":1000,"maxValue":1000,"interval":")") +
+                           c.interval + R"("}]}}]})",
+                       "https://api.ashbyhq.com/posting-api/job-board/acme?includeCompensation=true");
+    ASSERT_EQ(x.postings.size(), 1u) << c.interval;
+    EXPECT_EQ(x.postings[0].salary_min, c.min) << c.interval;
+    EXPECT_EQ(x.postings[0].salary_period, c.period) << c.interval;
+  }
+}
+
+TEST(BoardFieldsTest, ALabelOfAnAreaOrAStateNamesNoOffice) {
+  // A Rippling workLocation label naming an area, a state or several
+  // places was read as an office (review 11, finding 15, /tmp/h11/rip.json):
+  // on Rippling boards "Europe" and "LATAM" are the areas remote hiring is
+  // open to. Like a country alone (ALabelThatIsOnlyACountryStatesNoWorkplace),
+  // they say nothing of the workplace; a city still names an office.
+  struct Case {
+    const char* label;
+    std::optional<std::string> remote;
+  };
+  const Case kCases[] = {
+      {"Europe", std::nullopt},
+      {"EMEA", std::nullopt},
+      {"LATAM", std::nullopt},
+      {"North America", std::nullopt},
+      {"APAC", std::nullopt},
+      {"California", std::nullopt},
+      {"Bavaria", std::nullopt},
+      {"Ontario", std::nullopt},
+      {"New South Wales", std::nullopt},
+      {"Multiple locations", std::nullopt},
+      {"Multiple Locations", std::nullopt},
+      {"California, US", std::nullopt},
+      {"US / Canada", std::nullopt},
+      {"Europe, Middle East", std::nullopt},
+      {"San Francisco, California", "onsite"},
+      {"New York", "onsite"},
+      {"Berlin", "onsite"},
+      {"Geneva", "onsite"},
+      {"Washington, DC", "onsite"},
+      {"Austin, TX", "onsite"},
+      {"Europe (Remote)", "remote"},
+  };
+  for (const Case& c : kCases) {
+    const std::string body = std::string(R"([{"uuid":"u","name":"T","workLocation":{"label":")") + c.label + R"("}}])";
+    EXPECT_EQ(Remote(SourceKind::kRippling, body, kRipplingJobs), c.remote) << c.label;
+  }
+}
+
+TEST(BoardFieldsTest, WorkplaceValuesBoardsUseBesideTheEnums) {
+  // The workplace words the adapters share, beside the enums: Workday's
+  // remoteType "Office Based" (the pair of "Home Based") gave no workplace;
+  // Greenhouse custom fields named "Work Location" ("In Office") or
+  // valued "Remote-friendly" were not read (review 11, finding 15,
+  // /tmp/h11/wdd.json, /tmp/h11/gh.json). A multi-select's choices are the
+  // most remote of them, whichever comes first.
+  struct Case {
+    const char* value;
+    std::optional<std::string> remote;
+  };
+  const Case kWorkday[] = {
+      {"Office Based", "onsite"}, {"Office", "onsite"},     {"On Site", "onsite"},
+      {"In Office", "onsite"},    {"Home Based", "remote"}, {"Field Based", std::nullopt},
+      {"Remote Eligible", "remote"}, {"Partially Remote", "hybrid"}, {"Office-based - London", "onsite"},
+  };
+  for (const Case& c : kWorkday) {
+    const std::string wd = std::string(R"({"jobPostingInfo":{"title":"T","remoteType":")") + c.value + R"("}})";
+    EXPECT_EQ(Remote(SourceKind::kWorkday, wd, "https://acme.wd5.myworkdayjobs.com/wday/cxs/acme/External/job/x"),
+              c.remote)
+        << c.value;
+  }
+  struct Field {
+    const char* name;
+    const char* value;
+    std::optional<std::string> remote;
+  };
+  const Field kGreenhouse[] = {
+      {"Work Location", R"("In Office")", "onsite"},
+      {"Workplace", R"("Remote-friendly")", "remote"},
+      {"Work Setting", R"("Hybrid")", "hybrid"},
+      {"Working Model", R"("Office based")", "onsite"},
+      {"Work Environment", R"("Fully Remote")", "remote"},
+      {"Work Location", R"("San Francisco, CA")", std::nullopt},
+      {"Work Arrangement", R"(["Hybrid","Remote"])", "remote"},
+      {"Work Arrangement", R"(["On-site","Hybrid"])", "hybrid"},
+  };
+  for (const Field& f : kGreenhouse) {
+    const std::string gh = std::string(R"({"jobs":[{"id":1,"title":"T","metadata":[{"name":")") + f.name +
+                           R"(","value":)" + f.value + "}]}]}";
+    EXPECT_EQ(Remote(SourceKind::kGreenhouse, gh, "https://boards-api.greenhouse.io/v1/boards/acme/jobs"), f.remote)
+        << f.name << ": " << f.value;
+  }
+}
+
 }  // namespace
 }  // namespace jobtrawl::parsers

@@ -585,7 +585,8 @@ TEST(BoardsTest, UsaJobsDocumentedSearchShapeAndPaging) {
   // no corpus response (the API needs a key), so a fixture of the documented
   // shape. DepartmentName is the department, OrganizationName the employer;
   // pay by RateIntervalCode; TeleworkEligible is hybrid, RemoteIndicator
-  // remote; each page asks for the next up to UserArea.NumberOfPages.
+  // remote, both false on-site; each page asks for the next up to
+  // UserArea.NumberOfPages.
   const std::string body =
       jobtrawl::testing::ReadFile(JOBTRAWL_SOURCE_DIR "/tests/fixtures/boards/usajobs-search.json");
   ASSERT_FALSE(body.empty());
@@ -618,7 +619,7 @@ TEST(BoardsTest, UsaJobsDocumentedSearchShapeAndPaging) {
   EXPECT_EQ(b.employment_type, "PART_TIME,TEMPORARY");
   EXPECT_EQ(b.salary_min, 24.26);
   EXPECT_EQ(b.salary_period, "HOUR");
-  EXPECT_FALSE(b.remote);
+  EXPECT_EQ(b.remote, "onsite");
   ASSERT_EQ(x.links.size(), 1u);
   EXPECT_EQ(x.links[0].url, CanonicalUrl("https://data.usajobs.gov/api/search?ResultsPerPage=500&Page=2"));
   EXPECT_EQ(x.links[0].role, Link::Role::kListing);

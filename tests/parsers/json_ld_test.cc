@@ -202,6 +202,16 @@ TEST(JsonLdTest, BrokenBlocksAreCountedNotFatal) {
   EXPECT_EQ(out.broken_blocks, 3);
 }
 
+TEST(JsonLdTest, ALoneSurrogateEscapeCostsOneCharacterNotTheBlock) {
+  // JSON-LD goes through the same reader as the board APIs: a lone UTF-16
+  // surrogate escape is U+FFFD, not an unreadable block.
+  auto out = Extract(Script(R"({"@type":"JobPosting","title":"Chef \ud83d","description":"<p>Cook \udc00</p>"})"));
+  EXPECT_EQ(out.broken_blocks, 0);
+  ASSERT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.postings[0].title, "Chef \uFFFD");
+  EXPECT_EQ(out.postings[0].description, "Cook \uFFFD");
+}
+
 TEST(JsonLdTest, DescriptionEscapedOneLevelDeeperKeepsItsText) {
   // A JSON-LD description holding a CDATA section or HTML escaped twice is
   // the description's text, as in feeds.
