@@ -131,8 +131,10 @@ void NormalizePosting(Posting& p, const Context& c) {
     auto prov = p.provenance.find("salary");
     if (salary) p.salary_source = prov != p.provenance.end() && prov->second.ends_with("-api") ? "board" : "text";
   }
+  // A title that names only extra pay ("RN - ICU - $15,000 Sign-On
+  // Bonus") states no salary.
   if (!salary && p.title) {
-    if (auto s = parse_salary(*p.title); s && s->currency && !s->currency_guessed) {
+    if (auto s = parse_salary(*p.title); s && s->currency && !s->currency_guessed && !s->extra_pay) {
       salary = s;
       p.salary_source = "text";
       Raw(p.salary_raw, p.title);

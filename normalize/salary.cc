@@ -1114,6 +1114,148 @@ bool ExtraPay(std::string_view t, const Amount& a) {
   return false;
 }
 
+// Is the amount `a` on-target earnings ("\u00a360k OTE")? Beside a base
+// they are extra pay (the base is the salary); alone they are the pay,
+// not pay beside it.
+bool OnTargetEarnings(std::string_view t, const Amount& a) {
+  const size_t from = a.begin > 32 ? a.begin - 32 : 0;
+  const std::string near = Fold(t.substr(from, a.begin - from)) + " " + Fold(t.substr(a.end, 32));
+  return Contains(near, "ote") || Contains(near, "on target earnings");
+}
+
+// The text with the period words of extra pay blanked ("annual bonus",
+// "quarterly performance bonus", "monthly commission"): they state the
+// bonus's period, not the pay's ("$25 + annual bonus" is pay by the hour,
+// "$80,000 + quarterly bonus" no pay per quarter).
+std::string WithoutExtraPayPeriods(std::string t) {
+  static const std::unordered_set<std::string> kPeriods = {
+      "annual",    "annually",    "yearly",    "monthly",      "weekly",       "daily",      "hourly",
+      "quarterly", "biweekly",    "bi-weekly", "semi-monthly", "semimonthly",  "fortnightly", "semi-annual",
+      "semiannual"};
+  static const std::unordered_set<std::string> kExtra = {"bonus",      "bonuses",    "commission", "commissions",
+                                                         "incentive",  "incentives", "stipend",    "allowance",
+                                                         "allowances"};
+  // Words that join the pay to the bonus rather than qualify the bonus
+  // ("paid weekly plus bonus").
+  static const std::unordered_set<std::string> kJoins = {"plus", "and", "or", "with", "pay", "paid"};
+  struct Word {
+    size_t begin = 0;
+    size_t end = 0;
+    bool period = false;
+    bool join = false;
+  };
+  // The two words before, when only spaces stand between them.
+  std::optional<Word> prev, prev2;
+  for (size_t i = 0; i < t.size();) {
+    if (!IsLetterByte(t[i])) {
+      if (t[i] != ' ') {
+        prev.reset();
+        prev2.reset();
+      }
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < t.size() && (IsLetterByte(t[end]) || t[end] == '-')) ++end;
+    const std::string word = ascii::ToLower(std::string_view(t).substr(i, end - i));
+    if (kExtra.contains(word)) {
+      const Word* blank = nullptr;
+      if (prev && prev->period) {
+        blank = &*prev;
+      } else if (prev2 && prev2->period && prev && !prev->join) {
+        blank = &*prev2;  // "annual performance bonus"
+      }
+      if (blank != nullptr) std::fill(t.begin() + static_cast<std::ptrdiff_t>(blank->begin),
+                                      t.begin() + static_cast<std::ptrdiff_t>(blank->end), ' ');
+    }
+    prev2 = prev;
+    prev = Word{i, end, kPeriods.contains(word), kJoins.contains(word)};
+    i = end;
+  }
+  return t;
+}
+
+// The text with the abbreviations in capitals that name a period only
+// right after an amount ("$25 HR", "\u00a330,000 PA") blanked: elsewhere
+// they name a department, a state or a job ("HR Manager - $80,000" is no
+// pay by the hour, "Medical Assistant, PA - $18" none by the year).
+std::string WithoutCapitalAbbreviations(std::string t) {
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    const bool word = (i == 0 || (!IsLetterByte(t[i - 1]) && t[i - 1] != '/')) &&
+                      (i + 2 == t.size() || !IsLetterByte(t[i + 2]));
+    if (word && ((t[i] == 'H' && t[i + 1] == 'R') || (t[i] == 'P' && (t[i + 1] == 'A' || t[i + 1] == 'W')))) {
+      t[i] = t[i + 1] = ' ';
+    }
+  }
+  return t;
+}
+
+// Does `s` (folded) start with a period phrase, as a whole word? Its period.
+std::optional<std::string> PeriodAtStart(std::string_view s) {
+  for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
+    if (s.starts_with(phrase) && (s.size() == phrase.size() || !IsLetterByte(s[phrase.size()]))) return period;
+  }
+  return std::nullopt;
+}
+
+// The period written with the amount ending at `end`, right after it
+// within its clause ("$20/hr", "50,000 per year", "60.000 \u20ac
+// j\u00e4hrlich", "3.800 \u20ac brutto/Monat", "80.000 \u20ac brutto im
+// Jahr"): the amount's own, whatever period words the text has elsewhere.
+std::optional<std::string> PeriodWrittenAfter(std::string_view t, size_t end) {
+  size_t stop = end;
+  while (stop < t.size() && stop - end < 40 && t[stop] != ';' && t[stop] != '!' && t[stop] != '|' &&
+         t[stop] != '+' && t[stop] != '&' && !(t[stop] == ',' && (stop + 1 == t.size() || t[stop + 1] != '-'))) {
+    ++stop;
+  }
+  const std::string folded = Fold(t.substr(end, stop - end), "/.");
+  std::string_view s = folded;
+  // Words of gross or net pay between the amount and its period.
+  static constexpr std::string_view kGross[] = {"gross", "brutto", "bruto", "brut", "lordo", "net", "netto",
+                                                "neto",  "base",   "im"};
+  for (bool skipped = true; skipped;) {
+    skipped = false;
+    for (std::string_view w : kGross) {
+      if (s.starts_with(w) && (s.size() == w.size() || s[w.size()] == ' ' || s[w.size()] == '/')) {
+        s.remove_prefix(w.size());
+        while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+        skipped = true;
+      }
+    }
+  }
+  if (auto period = PeriodAtStart(s)) return period;
+  // A period word after a slash ("/Monat", "/Jahr", "/Stunde").
+  if (s.starts_with('/')) return PeriodAtStart(s.substr(1));
+  // UK contract rates: "\u00a3500pd", "\u00a3350 pd" (as PeriodAfter).
+  if (s.starts_with("pd") && (s.size() == 2 || !IsLetterByte(s[2]))) return "DAY";
+  return std::nullopt;
+}
+
+// The period that labels the amount starting at `begin`: "Annual salary:
+// $90k", "Salary (annual): $50,000", "Stundenlohn: 14 \u20ac", "Hourly
+// rate up to $25". A period after a slash is written after an amount,
+// never before it: the "/d" of "(m/w/d)" is no label.
+std::optional<std::string> PeriodLabelBefore(std::string_view t, size_t begin) {
+  const size_t from = begin > 40 ? begin - 40 : 0;
+  std::string s = Fold(t.substr(from, begin - from), "/.");
+  static const std::unordered_set<std::string> kLabelWords = {
+      "salary", "pay", "rate", "wage", "wages", "compensation", "base", "gross", "brutto", "gehalt",
+      "lohn", "range", "up", "to", "from", "of", "ab", "bis", "zu", "between", "starting", "at", "is",
+      "ca", "ca.", "approx", "approximately"};
+  for (int n = 0; n < 4 && !s.empty(); ++n) {
+    const size_t space = s.rfind(' ');
+    const std::string last = space == std::string::npos ? s : s.substr(space + 1);
+    if (!kLabelWords.contains(last)) break;
+    s.resize(space == std::string::npos ? 0 : space);
+  }
+  for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
+    if (phrase.front() == '/' || !s.ends_with(phrase)) continue;
+    const size_t at = s.size() - phrase.size();
+    if (at == 0 || !IsLetterByte(s[at - 1])) return period;
+  }
+  return std::nullopt;
+}
+
 // "up to $90k": only a maximum; "from $90k", "$90k+": only a minimum.
 enum class Bound { kBoth, kMinOnly, kMaxOnly };
 Bound BoundBefore(std::string_view text, size_t begin) {
@@ -1308,7 +1450,7 @@ std::optional<std::string> PeriodOf(std::string_view text) {
 }
 
 std::optional<Salary> ParseSalary(std::string_view text, std::string_view country) {
-  const std::string t = Plain(text);
+  const std::string t = WithoutExtraPayPeriods(Plain(text));
   std::optional<std::string> period = PeriodOf(t);
   // Portuguese and Spanish write a thousand "mil" ("R$ 8 mil", "$ 25 mil").
   static constexpr std::string_view kMilCountries[] = {
@@ -1320,14 +1462,12 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   std::vector<std::pair<size_t, size_t>> unit_spans;
   std::vector<Amount> amounts = FindAmounts(t, period.has_value(), mil_thousand, country, &unit_spans);
   if (amounts.empty()) return std::nullopt;
-  if (!unit_spans.empty()) {
-    // The period of hours or of a duration is not the pay's ("$60,000, 40
-    // hrs/wk", "6 month contract, $45/hr").
-    std::string own = t;
-    for (const auto& [from, to] : unit_spans) std::fill(own.begin() + static_cast<std::ptrdiff_t>(from),
-                                                        own.begin() + static_cast<std::ptrdiff_t>(to), ' ');
-    period = PeriodOf(own);
-  }
+  // The period of hours or of a duration is not the pay's ("$60,000, 40
+  // hrs/wk", "6 month contract, $45/hr").
+  std::string own = t;
+  for (const auto& [from, to] : unit_spans) std::fill(own.begin() + static_cast<std::ptrdiff_t>(from),
+                                                      own.begin() + static_cast<std::ptrdiff_t>(to), ' ');
+  if (!unit_spans.empty()) period = PeriodOf(own);
   // Is amount `k` extra pay by the words of its own clause ("$5,000
   // sign-on bonus! $22/hour": the bonus's words are not the $22's)?
   auto own_extra_pay = [&](size_t k) {
@@ -1451,19 +1591,34 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
       lo.currency = hi->currency;
     }
     if (hi->currency.empty()) hi->currency = lo.currency;
+    // "\u00a340-45,000", "\u20ac45-55.000": the thousands written once, on
+    // the upper bound, are the lower one's too (as "k" above) when that
+    // makes a range, not when the lower bound states its own period ("$20/hr
+    // - 25,000") or the upper one is extra pay ("$20 - 25,000 bonus").
+    if (lo.multiplier == 1 && hi->multiplier == 1 && lo.digits_only && !hi->digits_only && lo.raw < 1000 &&
+        hi->raw >= 1000 && lo.raw * 1000 <= hi->raw && hi->raw <= lo.raw * 3000 &&
+        !PeriodWrittenAfter(t, lo.end) && !own_extra_pay(first + 1)) {
+      lo.multiplier = 1000;
+    }
   }
   Salary s;
+  // Extra pay read because no pay is stated beside it ("$15,000 Sign-On
+  // Bonus"); on-target earnings alone are the pay.
+  for (size_t k = first; k < (hi ? first + 2 : first + 1) && !s.extra_pay; ++k) {
+    s.extra_pay = own_extra_pay(k) && !OnTargetEarnings(t, amounts[k]);
+  }
   const std::string& token = lo.currency;
   const bool lakh = lo.lakh || (hi && hi->lakh);
-  s.period = period;
-  // The period written with the amount is its own, whatever other period
-  // words the text has ("Weekly pay $17/hr", "Annual bonus! $25/hr").
-  if (auto own = PeriodAfter(t, hi ? hi->end : lo.end)) {
-    s.period = own;
-  } else if (auto lo_own = PeriodAfter(t, lo.end)) {
-    s.period = lo_own;
-  }
-  if (!s.period && (lo.per_annum || (hi && hi->per_annum))) s.period = "YEAR";
+  // The period written with the amount is its own ("Weekly pay $17/hr",
+  // "Annual bonus! $25/hr"), then one that labels it ("Paid weekly. Annual
+  // salary: $52,000"); a period word elsewhere (how often pay is paid)
+  // counts only when neither is written.
+  std::optional<std::string> stated = PeriodWrittenAfter(own, hi ? hi->end : lo.end);
+  if (!stated && hi) stated = PeriodWrittenAfter(own, lo.end);  // "$50/hr - $60"
+  if (!stated && (lo.per_annum || (hi && hi->per_annum))) stated = "YEAR";
+  const std::string elsewhere = stated ? std::string() : WithoutCapitalAbbreviations(own);
+  if (!stated) stated = PeriodLabelBefore(elsewhere, lo.begin);
+  s.period = stated ? stated : PeriodOf(elsewhere);
 
   const bool has_multiplier = lo.multiplier > 1 || (hi && hi->multiplier > 1);
   const double top = hi ? std::max(lo.value(), hi->value()) : lo.value();

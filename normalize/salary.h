@@ -16,6 +16,9 @@ struct Salary {
   std::optional<std::string> period;    // HOUR | DAY | WEEK | MONTH | YEAR
   std::optional<double> annual_min;     // min and max over a year, same currency
   std::optional<double> annual_max;
+  // What was read is pay beside a salary (a bonus, relocation, stipend,
+  // allowance, equity or commission), stated with no pay beside it.
+  bool extra_pay = false;
 
   bool operator==(const Salary&) const = default;
 };
@@ -57,6 +60,13 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // ("Competitive", "DOE", "Negotiable") and text without a plausible amount
 // give nullopt, as do amounts over 1e11 (no salary in any currency and
 // period is that large). Linear in the text's length.
+//
+// The period is the one written with the amount ("Weekly pay $17/hr" is
+// hourly), else one labelling it ("Annual salary: $90k"), else a period
+// word elsewhere in the text ("Weekly pay: $700"), never that of extra pay
+// ("annual bonus") or of hours; else the amount's size decides. The
+// thousands written once, on a range's upper bound, are the lower bound's
+// too when that makes a range ("£40-45,000" is 40,000-45,000).
 std::optional<Salary> ParseSalary(std::string_view text, std::string_view country = {});
 
 // Structured values made consistent: currency code checked (symbols mapped),

@@ -160,6 +160,14 @@ void ReadSalary(const json::value* salary, Posting& p) {
       if (!p.salary_period) p.salary_period = u;
     }
   }
+  // Bounds written with a sign, a code or "k" ("$80,000", "80,000 USD",
+  // "80k") read as no number: they are salary text, with the currency and
+  // unit stated beside them.
+  if (!p.salary_min && !p.salary_max && !p.salary_text && (amounts != nullptr || q != nullptr)) {
+    const json::object& o = amounts != nullptr ? *amounts : *q;
+    p.salary_text = BoundsText(Get(o, "minValue"), Get(o, "maxValue"), p.salary_currency, p.salary_period);
+    if (!p.salary_text) p.salary_text = BoundsText(Get(o, "value"), nullptr, p.salary_currency, p.salary_period);
+  }
   if (!p.salary_min && !p.salary_max) {
     p.salary_currency.reset();
     p.salary_period.reset();

@@ -95,6 +95,19 @@ void ReadBounds(const json::value* lo, const json::value* hi, std::optional<doub
   if (hi_other && !lo_other && min) nearer(max, *hi_other, *min);
 }
 
+std::optional<std::string> BoundsText(const json::value* lo, const json::value* hi,
+                                      const std::optional<std::string>& currency,
+                                      const std::optional<std::string>& period) {
+  if (Number(lo) || Number(hi)) return std::nullopt;
+  const std::optional<std::string> low = Text(lo), high = Text(hi);
+  if (!low && !high) return std::nullopt;
+  std::string text = low.value_or(*high);
+  if (low && high && *high != *low) text += " - " + *high;
+  if (currency) text += " " + *currency;
+  if (period) text += "/" + *period;
+  return text;
+}
+
 bool HasType(const json::object& o, std::string_view type) {
   const json::value* t = Get(o, "@type");
   if (t == nullptr) return false;

@@ -48,6 +48,16 @@ std::optional<std::int64_t> Count(const boost::json::value* v);
 void ReadBounds(const boost::json::value* lo, const boost::json::value* hi, std::optional<double>& min,
                 std::optional<double>& max);
 
+// Two bounds (or one amount, `hi` null) that Number reads neither of but
+// that are written ("$80,000", "80,000 USD", "USD 80,000", "80k") as salary
+// text: as written, joined by " - ", then `currency` and "/" `period` where
+// stated ("$80,000 - $90,000 USD/YEAR"), for the salary normalizer, which
+// reads each such form. nullopt when a bound reads as a number or none is
+// written.
+std::optional<std::string> BoundsText(const boost::json::value* lo, const boost::json::value* hi,
+                                      const std::optional<std::string>& currency,
+                                      const std::optional<std::string>& period);
+
 // True when "@type" names `type` ("JobPosting", "schema:JobPosting",
 // "http://schema.org/JobPosting", or an array holding one of them).
 bool HasType(const boost::json::object& o, std::string_view type);

@@ -329,6 +329,8 @@ void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std:
 
 void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
             std::optional<std::string> period) {
+  // Bounds written with a sign or "k" ("$80,000", "80k") are salary text.
+  if (auto text = BoundsText(min, max, currency, period); text && !p.salary_text) p.salary_text = text;
   Salary(p, Number(min), Number(max), std::move(currency), std::move(period));
 }
 
@@ -342,6 +344,13 @@ void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std:
 
 void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
             const PayRate& rate) {
+  // Bounds written with a sign or "k" are salary text, with the interval
+  // in the words the text reader multiplies by (PayRateOf's factors).
+  std::optional<std::string> interval = rate.factor == 1 ? rate.period : std::nullopt;
+  if (rate.factor == 26) interval = "bi-weekly";
+  if (rate.factor == 2) interval = "semi-monthly";
+  if (rate.factor == 4) interval = "quarterly";
+  if (auto text = BoundsText(min, max, currency, interval); text && !p.salary_text) p.salary_text = text;
   Salary(p, Number(min), Number(max), std::move(currency), rate);
 }
 

@@ -226,6 +226,40 @@ TEST(NormalizePostingTest, ATitleKeepsALatinLetterSignOnlyOnItsCountrysBoard) {
   EXPECT_EQ(my.salary_currency, "MYR");
 }
 
+TEST(NormalizePostingTest, ATitleNamingOnlyExtraPayStatesNoSalary) {
+  // "Registered Nurse - ICU - $15,000 Sign-On Bonus" stored the bonus as 15,000
+  // USD a year. A title's amount that is extra pay is no salary; pay named
+  // beside it still is, and so are on-target earnings.
+  for (const char* title : {"Registered Nurse - ICU - $15,000 Sign-On Bonus", "RN ICU - $10K Sign On Bonus",
+                            "Warehouse Associate - $2,000 Sign-On Bonus", "Up to $10,000 sign-on bonus",
+                            "Travel Nurse - $5,000 relocation stipend", "CNA - $3,000 - $5,000 Sign-On Bonus"}) {
+    Posting p;
+    p.title = title;
+    NormalizePosting(p, {.fetched_at = kFetched, .country = "US"});
+    EXPECT_FALSE(p.salary_min) << title;
+    EXPECT_FALSE(p.salary_max) << title;
+    EXPECT_FALSE(p.salary_source) << title;
+    EXPECT_FALSE(p.salary_raw) << title;
+  }
+  Posting pay;
+  pay.title = "Registered Nurse - $45/hr + $10,000 Sign-On Bonus";
+  NormalizePosting(pay, {.fetched_at = kFetched, .country = "US"});
+  EXPECT_EQ(pay.salary_min, 45);
+  EXPECT_EQ(pay.salary_period, "HOUR");
+  Posting ote;
+  ote.title = "Business Development Manager - \u00a360k OTE";
+  NormalizePosting(ote, {.fetched_at = kFetched, .country = "GB"});
+  EXPECT_EQ(ote.salary_min, 60000);
+  EXPECT_EQ(ote.salary_currency, "GBP");
+  // A salary field holding only extra pay: it is what the board states
+  // (SignedExtraPayBeforeThePayIsNotTheSalary).
+  Posting field;
+  field.title = "Registered Nurse";
+  field.salary_text = "$15,000 Sign-On Bonus";
+  NormalizePosting(field, {.fetched_at = kFetched, .country = "US"});
+  EXPECT_EQ(field.salary_min, 15000);
+}
+
 TEST(SalaryTest, TheCaribbeanGuilderAndZimbabweGoldAreRead) {
   // ISO 4217 amendments 176 (XCG, from 2025) and 177 (ZWG, 2024): the new
   // codes and their signs read, and text in the withdrawn ANG and ZWL still
@@ -552,6 +586,118 @@ TEST(SalaryTest, APeriodOfHoursOrDurationIsNotThePaysPeriod) {
     EXPECT_EQ(s->max, c.max) << c.text;
     EXPECT_EQ(s->period, c.period) << c.text;
   }
+}
+
+TEST(SalaryTest, ThePeriodWrittenWithTheAmountIsItsOwn) {
+  // A period written with the amount ("/hr", "per year", "jährlich",
+  // "/Monat") is the amount's, then one labelling it ("Annual salary:"); a
+  // period word elsewhere (how often pay is paid, a bonus's period) is not.
+  const SalaryCase kCases[] = {
+      {"Weekly pay $17/hr", "US", 17, 17, "USD", "HOUR"},
+      {"Paid weekly - $20/hr", "US", 20, 20, "USD", "HOUR"},
+      {"Daily pay available, $18/hr", "US", 18, 18, "USD", "HOUR"},
+      {"Annual bonus! $25/hr", "US", 25, 25, "USD", "HOUR"},
+      {"Monthly bonus + $20/hr", "US", 20, 20, "USD", "HOUR"},
+      {"Weekly pay, $20 - $24 per hour", "US", 20, 24, "USD", "HOUR"},
+      {"Daily pay! $50/hr - $60", "US", 50, 60, "USD", "HOUR"},
+      {"Weekly pay! $50,000 - $60,000 per year", "US", 50000, 60000, "USD", "YEAR"},
+      {"Weekly pay, 3.800 \u20ac brutto/Monat", "DE", 3800, 3800, "EUR", "MONTH"},
+      {"Weekly pay, 60.000 - 70.000 \u20ac j\u00e4hrlich", "DE", 60000, 70000, "EUR", "YEAR"},
+      {"Paid weekly, 80.000 \u20ac brutto im Jahr", "DE", 80000, 80000, "EUR", "YEAR"},
+      {"Paid weekly. Annual salary: $52,000", "US", 52000, 52000, "USD", "YEAR"},
+      {"Daily pay! Hourly rate: $25", "US", 25, 25, "USD", "HOUR"},
+      // Abbreviations in capitals away from the amount name no period.
+      {"HR Manager - $80,000", "US", 80000, 80000, "USD", "YEAR"},
+      {"Senior HR Generalist $85k", "US", 85000, 85000, "USD", "YEAR"},
+      {"Medical Assistant, PA - $18", "US", 18, 18, "USD", "HOUR"},
+      {"\u00a330,000 PA", "GB", 30000, 30000, "GBP", "YEAR"},
+      {"$25 HR", "US", 25, 25, "USD", "HOUR"},
+  };
+  ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, APeriodWordThatLabelsTheSalaryOrStandsAloneCounts) {
+  // A period word before the amount that labels it is its period, and so is
+  // one elsewhere when the amount states none ("Weekly pay: $700").
+  const SalaryCase kCases[] = {
+      {"$50,000 per year", "US", 50000, 50000, "USD", "YEAR"},
+      {"Salary (annual): $50,000", "US", 50000, 50000, "USD", "YEAR"},
+      {"Annual salary: $90k", "US", 90000, 90000, "USD", "YEAR"},
+      {"Stundenlohn: 14 \u20ac", "DE", 14, 14, "EUR", "HOUR"},
+      {"Monthly salary 3,000", "IN", 3000, 3000, "INR", "MONTH"},
+      {"Monthly salary 30,000", "US", 30000, 30000, "USD", "MONTH"},
+      {"Hourly rate up to $25 - $30", "US", 25, 30, "USD", "HOUR"},
+      {"Weekly pay: $700", "US", 700, 700, "USD", "WEEK"},
+      {"$3,000 bi-weekly", "US", 78000, 78000, "USD", "YEAR"},
+      {"$6,500 per month, paid bi-weekly", "US", 6500, 6500, "USD", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, ThePeriodOfExtraPayIsNotThePays) {
+  // "annual bonus", "quarterly bonus": the bonus's period. "$80,000 +
+  // quarterly bonus" was 320,000 a year (four times the amount), "$25 +
+  // annual bonus" 25 a year.
+  const SalaryCase kCases[] = {
+      {"$25 + annual bonus", "US", 25, 25, "USD", "HOUR"},
+      {"$80,000 + quarterly bonus", "US", 80000, 80000, "USD", "YEAR"},
+      {"$4,500 + quarterly commission", "US", 4500, 4500, "USD", "MONTH"},
+      {"$22, monthly performance incentive", "US", 22, 22, "USD", "HOUR"},
+      {"\u00a335,000 plus annual bonus", "GB", 35000, 35000, "GBP", "YEAR"},
+      {"$30/hr plus weekly bonus", "US", 30, 30, "USD", "HOUR"},
+  };
+  ExpectSalaries(kCases);
+}
+
+TEST(SalaryTest, TheThousandsOfTheUpperBoundCarryToTheLower) {
+  // "\u00a340-45,000": the thousands written once, on the upper bound, are
+  // the lower bound's too (as "k" is: "\u00a328-32k"), when that makes a
+  // range within a factor of 3. The lower bound stays as written when it
+  // states its own period or the upper one is extra pay.
+  const SalaryCase kCases[] = {
+      {"\u00a340-45,000", "GB", 40000, 45000, "GBP", "YEAR"},
+      {"\u00a340 - 45,000 per annum", "GB", 40000, 45000, "GBP", "YEAR"},
+      {"\u00a340-\u00a345,000", "GB", 40000, 45000, "GBP", "YEAR"},
+      {"$90-110,000", "US", 90000, 110000, "USD", "YEAR"},
+      {"\u20ac45-55.000", "DE", 45000, 55000, "EUR", "YEAR"},
+      {"45-55.000 \u20ac", "DE", 45000, 55000, "EUR", "YEAR"},
+      {"R$ 2-3.000 por m\u00eas", "BR", 2000, 3000, "BRL", "MONTH"},
+      {"$15-25,000", "US", 15000, 25000, "USD", "YEAR"},
+      // Unchanged:
+      {"\u00a328-32k", "GB", 28000, 32000, "GBP", "YEAR"},
+      {"\u00a328,000 - 32,000", "GB", 28000, 32000, "GBP", "YEAR"},
+      {"\u00a39-12 per hour", "GB", 9, 12, "GBP", "HOUR"},
+      {"$500 - 1,000 per week", "US", 500, 1000, "USD", "WEEK"},
+      {"$1,500 - 2,000 a month", "US", 1500, 2000, "USD", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+  // Not a range of thousands: a bound of its own period, extra pay above,
+  // an upper bound more than three times the lower's thousands.
+  for (const char* text : {"$20/hr - 25,000 bonus", "$20 - 25,000 bonus", "$2 - 25,000"}) {
+    auto s = ParseSalary(text, "US");
+    ASSERT_TRUE(s) << text;
+    EXPECT_NE(s->min, 20000) << text;
+    EXPECT_NE(s->min, 2000) << text;
+  }
+}
+
+TEST(SalaryTest, StructuredBoundsWrittenAsTextReadWithTheirCurrencyAndUnit) {
+  // The salary text the parsers make of JSON-LD, microdata and board bounds
+  // that are no number ("$80,000", "80k"): the bounds as written, then the
+  // currency and unit stated beside them.
+  const SalaryCase kCases[] = {
+      {"$80,000 USD/YEAR", "", 80000, 80000, "USD", "YEAR"},
+      {"80,000 USD - 90,000 USD USD/YEAR", "", 80000, 90000, "USD", "YEAR"},
+      {"USD 80,000 USD/YEAR", "", 80000, 80000, "USD", "YEAR"},
+      {"80k - 100k USD/YEAR", "", 80000, 100000, "USD", "YEAR"},
+      {"$80,000 - $95,000 CAD/YEAR", "", 80000, 95000, "CAD", "YEAR"},
+      {"\u00a340k - \u00a345k GBP", "", 40000, 45000, "GBP", "YEAR"},
+      {"4.000 \u20ac - 5.000 \u20ac EUR/MONTH", "", 4000, 5000, "EUR", "MONTH"},
+      {"$40 USD/HOUR", "", 40, 40, "USD", "HOUR"},
+      {"$3,000 - 3.5k USD/bi-weekly", "", 78000, 91000, "USD", "YEAR"},
+      {"\u20ac50k - \u20ac60k EUR", "", 50000, 60000, "EUR", "YEAR"},
+  };
+  ExpectSalaries(kCases);
 }
 
 TEST(SalaryTest, ABandNumberOrAnIdIsNoBound) {

@@ -298,6 +298,34 @@ TEST(BoardFieldsTest, PayEveryTwoWeeksOrTwiceAMonthIsNotAWeekOrAMonth) {
   }
 }
 
+TEST(BoardFieldsTest, SalaryBoundsWrittenWithASignOrKAreSalaryText) {
+  // An adapter's salary bounds are read as numbers; "$80,000" or "80k" read
+  // as none, and the salary was lost. They are salary text, with the
+  // currency and interval the fields state (two-weekly as the text reader
+  // multiplies it).
+  struct Case {
+    const char* interval;
+    const char* text;
+  };
+  const Case kCases[] = {{"year", "$80,000 - 95k USD/YEAR"}, {"bi-weekly", "$80,000 - 95k USD/bi-weekly"}};
+  for (const Case& c : kCases) {
+    Extracted recruitee = Read(
+        SourceKind::kRecruitee,
+        std::string(R"({"offers":[{"id":1,"title":"T","salary":{"min":"$80,000","max":"95k","currency":"USD","period":")") +
+            c.interval + R"("}}]})",
+        "https://acme.recruitee.com/api/offers/");
+    ASSERT_EQ(recruitee.postings.size(), 1u) << c.interval;
+    EXPECT_EQ(recruitee.postings[0].salary_text, c.text) << c.interval;
+    EXPECT_FALSE(recruitee.postings[0].salary_min) << c.interval;
+  }
+  // Workable states no interval.
+  Extracted workable = Read(SourceKind::kWorkable, R"({"name":"Acme","jobs":[{"title":"T","shortcode":"S",
+      "salary":{"salary_from":"€50k","salary_to":"€60k","salary_currency":"EUR"}}]})",
+                            "https://apply.workable.com/api/v1/widget/accounts/acme?details=true");
+  ASSERT_EQ(workable.postings.size(), 1u);
+  EXPECT_EQ(workable.postings[0].salary_text, "€50k - €60k EUR");
+}
+
 TEST(BoardFieldsTest, NegatedWorkplaceValuesAreNotRemote) {
   // A workplace value that qualifies the enum with a "no" says the job is
   // not remote: "Remote: No", "Remote - Not eligible", "Remote (not

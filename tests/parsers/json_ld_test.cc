@@ -168,6 +168,45 @@ TEST(JsonLdTest, StringAmountsThatReadTwoWaysTakeTheOtherBoundsSize) {
   }
 }
 
+TEST(JsonLdTest, BoundsWrittenWithASignACodeOrKAreSalaryText) {
+  // Hand-written JSON-LD puts "$80,000", "80,000 USD" or "80k" in minValue
+  // (Google's validator only warns): no number, and the salary was lost. As
+  // salary text, with the currency and unit beside them, the normalizer
+  // reads them as it reads any salary text.
+  struct Case {
+    const char* salary;
+    const char* text;
+  } cases[] = {
+      {R"({"currency":"USD","value":{"minValue":"$80,000","maxValue":"$80,000","unitText":"YEAR"}})",
+       "$80,000 USD/YEAR"},
+      {R"({"currency":"USD","value":{"minValue":"80,000 USD","maxValue":"90,000 USD","unitText":"YEAR"}})",
+       "80,000 USD - 90,000 USD USD/YEAR"},
+      {R"({"currency":"USD","value":{"minValue":"USD 80,000","unitText":"YEAR"}})", "USD 80,000 USD/YEAR"},
+      {R"({"currency":"USD","value":{"minValue":"80k","maxValue":"100k","unitText":"YEAR"}})",
+       "80k - 100k USD/YEAR"},
+      {R"({"currency":"GBP","minValue":"£40k","maxValue":"£45k"})", "£40k - £45k GBP"},
+      {R"({"currency":"EUR","unitText":"MONTH","value":{"minValue":"4.000 €","maxValue":"5.000 €"}})",
+       "4.000 € - 5.000 € EUR/MONTH"},
+      {R"({"value":{"value":"$40","unitText":"HOUR"}})", "$40/HOUR"},
+  };
+  for (const auto& c : cases) {
+    auto out = Extract(Script(std::string(R"({"@type":"JobPosting","title":"A","baseSalary":)") +
+                              c.salary + "}"));
+    ASSERT_EQ(out.postings.size(), 1u) << c.salary;
+    const Posting& p = out.postings[0];
+    EXPECT_EQ(p.salary_text, c.text) << c.salary;
+    EXPECT_FALSE(p.salary_min) << c.salary;
+    EXPECT_FALSE(p.salary_currency) << c.salary;
+  }
+  // Bounds that read as numbers stay numbers.
+  auto out = Extract(Script(R"({"@type":"JobPosting","title":"A","baseSalary":)"
+                            R"({"currency":"USD","value":{"minValue":"80,000","maxValue":" 90000.00 ","unitText":"YEAR"}}})"));
+  ASSERT_EQ(out.postings.size(), 1u);
+  EXPECT_EQ(out.postings[0].salary_min, 80000);
+  EXPECT_EQ(out.postings[0].salary_max, 90000);
+  EXPECT_FALSE(out.postings[0].salary_text);
+}
+
 // Relative URLs in JSON-LD resolve against the page's <base href> (JSON-LD
 // 1.1 §7.3: the HTML document's base URL), as the page's links do; a page
 // without one resolves against its own URL.

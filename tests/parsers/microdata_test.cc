@@ -100,6 +100,22 @@ TEST(MicrodataTest, ValuesComeFromTheAttributesTheSpecNames) {
   EXPECT_EQ(x.postings[0].employment_type, "CONTRACTOR");
 }
 
+TEST(MicrodataTest, SalaryBoundsWrittenAsPageTextAreSalaryText) {
+  // Microdata values are the page's text ("$80,000"), which the JSON-LD
+  // reader they go through took for no number: the salary was lost.
+  HtmlDocument doc(R"(<div itemscope itemtype="https://schema.org/JobPosting"><h1 itemprop="title">Welder</h1>
+      <div itemprop="baseSalary" itemscope itemtype="https://schema.org/MonetaryAmount">
+        <meta itemprop="currency" content="USD">
+        <div itemprop="value" itemscope itemtype="https://schema.org/QuantitativeValue">
+          <span itemprop="minValue">$80,000</span> to <span itemprop="maxValue">$95,000</span>
+          <meta itemprop="unitText" content="YEAR"></div></div></div>)");
+  Extracted x;
+  ExtractMarkupPostings(doc, "https://board.example/jobs/1", x);
+  ASSERT_EQ(x.postings.size(), 1u);
+  EXPECT_EQ(x.postings[0].salary_text, "$80,000 - $95,000 USD/YEAR");
+  EXPECT_FALSE(x.postings[0].salary_min);
+}
+
 TEST(MicrodataTest, RepeatedPropertiesAndSeveralItemsOnAListingPage) {
   HtmlDocument doc(R"(<ul>
       <li itemscope itemtype="https://schema.org/JobPosting"><span itemprop="title">A</span>
