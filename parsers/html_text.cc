@@ -810,7 +810,7 @@ bool IsEscapedHtmlMarkup(std::string_view text) {
     }
     if (name == "br" || name == "hr") return true;
     // A word attached to a tag named in prose: "<div>-based", "<table>s",
-    // "<section>/<article>" (review 11 s23 A4).
+    // "<section>/<article>".
     const bool suffix = after == '-' || after == '/' ||
                         (after == 's' && (close + 2 >= text.size() || !ascii::IsAlnum(text[close + 2])));
     if (has_after && (line_break(after) || (!prose_after(after) && !suffix))) return true;

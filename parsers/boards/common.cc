@@ -344,13 +344,29 @@ void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std:
 
 void Salary(Posting& p, const json::value* min, const json::value* max, std::optional<std::string> currency,
             const PayRate& rate) {
+  // Pay for no period ("one-time") is no salary, neither as numbers nor
+  // as text.
+  if (!rate.periodic) return;
   // Bounds written with a sign or "k" are salary text, with the interval
-  // in the words the text reader multiplies by (PayRateOf's factors).
-  std::optional<std::string> interval = rate.factor == 1 ? rate.period : std::nullopt;
-  if (rate.factor == 26) interval = "bi-weekly";
-  if (rate.factor == 2) interval = "semi-monthly";
-  if (rate.factor == 4) interval = "quarterly";
-  if (auto text = BoundsText(min, max, currency, interval); text && !p.salary_text) p.salary_text = text;
+  // in the words the text reader multiplies by (PayRateOf's factors); a
+  // rate the reader has no words for ("6 MONTH": twice a year) writes no
+  // text.
+  std::optional<std::string> interval;
+  bool written = true;
+  if (rate.factor == 1) {
+    interval = rate.period;
+  } else if (rate.factor == 26 && rate.period == "YEAR") {
+    interval = "bi-weekly";
+  } else if (rate.factor == 2 && rate.period == "MONTH") {
+    interval = "semi-monthly";
+  } else if (rate.factor == 4 && rate.period == "YEAR") {
+    interval = "quarterly";
+  } else {
+    written = false;
+  }
+  if (auto text = BoundsText(min, max, currency, interval); written && text && !p.salary_text) {
+    p.salary_text = text;
+  }
   Salary(p, Number(min), Number(max), std::move(currency), rate);
 }
 

@@ -321,7 +321,7 @@ TEST_F(FetcherFaultsTest, IdleHostsAreForgotten) {
   EXPECT_EQ(fetcher.hosts(), 1u);  // held.test: its Retry-After still holds it
 }
 
-// Found by a hostile tester after the rewrite; each failed before its fix.
+// Faults found after the rewrite; each test failed before its fix.
 
 // Cancel(policy A) while A's robots.txt fetch runs abandons it, but never
 // considers the host again: source B's page, queued behind that robots.txt

@@ -136,7 +136,7 @@ TEST(LocationTest, ARegionCodeThatIsAlsoACountryCodeIsReadByItsCity) {
 }
 
 TEST(LocationTest, AQualifierThatIsACountryButARegionOfTheKnownCitysCountryIsTheRegion) {
-  // Hostile test of issue 11: "Thessaloniki, Macedonia" read as North
+  // "Thessaloniki, Macedonia" read as North
   // Macedonia, "Monterrey, NL" as the Netherlands, "Recife, PE" as Peru.
   // A region of the city's own country that shares a country's name or
   // code (Greek Central Macedonia, Mexican Nuevo León's "NL", Argentine
@@ -165,7 +165,7 @@ TEST(LocationTest, AQualifierThatIsACountryButARegionOfTheKnownCitysCountryIsThe
 }
 
 TEST(LocationTest, AnItalianProvinceSiglaAfterACityIsReadByTheCity) {
-  // Hostile test of issue 11 (field case 05's kind): "Torino, TO" read as
+  // "Torino, TO" read as
   // Tonga, "Napoli, NA" as Namibia, "Genova, GE" as Georgia. Italian
   // province sigle (ISO 3166-2:IT) are read after a city: a city known in
   // that province decides; a city known in Italy only in another province
@@ -222,7 +222,7 @@ TEST(LocationTest, AnItalianProvinceSiglaAfterACityIsReadByTheCity) {
 }
 
 TEST(LocationTest, ANameOfACountryAndOfARegionOrOfTwoCountriesIsReadByTheCity) {
-  // Hostile test of issue 11: "Iasi, Moldova" read as Moldova (Iași is in
+  // "Iasi, Moldova" read as Moldova (Iași is in
   // Romania's historical region Moldavia), "Kinshasa, Congo" as the Republic
   // of the Congo, "Arlon, Luxembourg" as Luxembourg (Belgium's Luxembourg
   // province), "Minna, Niger" as Niger (Nigeria's Niger State), "Trichy,
@@ -290,7 +290,7 @@ TEST(LocationTest, ANameOfACountryAndOfARegionOrOfTwoCountriesIsReadByTheCity) {
 }
 
 TEST(LocationTest, ABareCityTakesTheStatedCountryTheTableDoesNotKnowItIn) {
-  // Hostile test of the place qualifiers (review 11): Lever postings with
+  // Lever postings with
   // "country":"US" and location "Florence" / "Venice" became IT, and
   // "Córdoba" on a Mexican board AR: a bare city the table knows only in
   // another country overrode the stated country. A city with no qualifier
@@ -329,7 +329,7 @@ TEST(LocationTest, ABareCityTakesTheStatedCountryTheTableDoesNotKnowItIn) {
 }
 
 TEST(NormalizePostingTest, ThePostingsStatedCountryIsNotOverriddenByABareCity) {
-  // Lever (review 11, /tmp/r23/ad/lv1.json): "country":"US", location "Florence".
+  // Lever: "country":"US", location "Florence".
   for (const char* city : {"Florence", "Venice", "Naples"}) {
     Posting p;
     p.title = "Nurse";
@@ -342,7 +342,7 @@ TEST(NormalizePostingTest, ThePostingsStatedCountryIsNotOverriddenByABareCity) {
 }
 
 TEST(LocationTest, ARegionWrittenBeforeACountryThatNamesARegionTooIsKept) {
-  // Hostile test of the place qualifiers (review 11): "Guadalajara, Jalisco,
+  // "Guadalajara, Jalisco,
   // Mexico" stored the state of México (MEX): the country name is also a
   // state's, and that reading replaced the state written before it.
   struct Case {
@@ -370,8 +370,7 @@ TEST(LocationTest, ARegionWrittenBeforeACountryThatNamesARegionTooIsKept) {
 }
 
 TEST(LocationTest, AnUnknownTownBeforeGeorgiaIsInTheUsStateUnlessTheBoardIsGeorgian) {
-  // Hostile test of the place qualifiers (review 11, README field case 05's
-  // kind): "Alpharetta, Georgia", "Athens, Georgia" read as the country
+  // "Alpharetta, Georgia", "Athens, Georgia" read as the country
   // Georgia; only towns in the table got the US state. An unknown town
   // before "Georgia" is in the US state (US postings far outnumber Georgian
   // ones), unless the board is Georgian; Georgia's cities are known.
@@ -400,7 +399,7 @@ TEST(LocationTest, AnUnknownTownBeforeGeorgiaIsInTheUsStateUnlessTheBoardIsGeorg
 }
 
 TEST(LocationTest, TwoCountryNamesWithNoCityBeforeThemAreTwoCountries) {
-  // Hostile test of the place qualifiers (review 11): "Luxembourg /
+  // "Luxembourg /
   // Belgium" became Belgium's Luxembourg province only, "Moldova /
   // Romania" Romania: a country name that is also a region of the country
   // after it was joined to it. With no city before it, it is a country of
@@ -428,7 +427,7 @@ TEST(LocationTest, TwoCountryNamesWithNoCityBeforeThemAreTwoCountries) {
 }
 
 TEST(LocationTest, ATownBeforeACodeOfACountryAndARegionIsReadByItsNameThenTheBoard) {
-  // Hostile test of the place qualifiers (review 11): towns the table lacks
+  // Towns the table lacks
   // went to the country or US state the code names: "Lecco, LC" Saint
   // Lucia, "Moncalieri, TO" Tonga, "Assago, MI" Michigan, "Belém, PA"
   // Pennsylvania, "Porto Velho, RO" Romania. A town named as the region is
@@ -489,7 +488,7 @@ TEST(NormalizePostingTest, TheBoardsOrPostingsCountryDecidesACodeAfterAnUnknownT
 }
 
 TEST(LocationTest, TheRegionColumnHoldsTheFirstLevelSubdivisionAndAWrittenRegionWins) {
-  // Hostile test of the place qualifiers (review 11): Italian places stored
+  // Italian places stored
   // the province sigla ("Milan, Italy": MI) where other countries store the
   // first-level subdivision (ES-CT, DE-BE), and a region the text wrote was
   // replaced ("Milano, Lombardia": MI). `region` holds the first level of
@@ -515,7 +514,7 @@ TEST(LocationTest, TheRegionColumnHoldsTheFirstLevelSubdivisionAndAWrittenRegion
 }
 
 TEST(LocationTest, ACountryNameTwoCountriesHaveIsTheBoardsWhenNoCityDecides) {
-  // Hostile test of the place qualifiers (review 11): "Congo" and "Goma,
+  // "Congo" and "Goma,
   // Congo" on a DRC board read as the Republic of the Congo (CG).
   struct Case {
     const char* text;
@@ -535,7 +534,7 @@ TEST(LocationTest, ACountryNameTwoCountriesHaveIsTheBoardsWhenNoCityDecides) {
 }
 
 TEST(LocationTest, BrazilianStateCapitalsAndLargeIndianCitiesAreReadByTheirState) {
-  // Hostile test of the place qualifiers (review 11, P2): the table lacked
+  // The table lacked
   // most Brazilian state capitals and Indian cities over a million, so a
   // state code that is also a country or US state code took them away:
   // "Belém, PA" Pennsylvania, "Porto Velho, RO" Romania, "Aracaju, SE"
@@ -608,7 +607,7 @@ TEST(LocationTest, ItalianChiefTownsNotNamedAsTheirProvinceAreInTheTable) {
 }
 
 TEST(LocationTest, ARegionNameTwoCountriesShareIsReadByTheTownOrTheStatedCountry) {
-  // Hostile test of the place qualifiers (review 11, P7): "Córdoba" is a
+  // "Córdoba" is a
   // province of Argentina (AR-X) and a department of Colombia (CO-COR), and
   // a city of Argentina, Spain and Mexico; "Montería, Córdoba" (the
   // department's capital) read as Argentina. A region name several
@@ -642,7 +641,7 @@ TEST(LocationTest, ARegionNameTwoCountriesShareIsReadByTheTownOrTheStatedCountry
 }
 
 TEST(LocationTest, ATownOfBelgianLuxembourgIsInTheProvinceAndAnUnknownTownInTheCountry) {
-  // Hostile test of the place qualifiers (review 11, P2): "Bastogne,
+  // "Bastogne,
   // Luxembourg" read as the country Luxembourg, though "Arlon, Luxembourg"
   // read as the Belgian province (BE-WLX). The province's towns are in the
   // table; a town the table does not know before "Luxembourg" is in the
@@ -667,7 +666,7 @@ TEST(LocationTest, ATownOfBelgianLuxembourgIsInTheProvinceAndAnUnknownTownInTheC
 }
 
 TEST(LocationTest, AKnownCitysOwnRegionBeatsACountryNameReadAsARegion) {
-  // Hostile test of the place qualifiers (review 11, P4): "Abuja, Niger"
+  // "Abuja, Niger"
   // read as Nigeria's Niger State, though Abuja is the Federal Capital
   // Territory (NG-FC); "Aosta, AO" as Angola: AO is the Aosta Valley's
   // sigla (its one province, which ISO 3166-2:IT does not list).
@@ -694,7 +693,7 @@ TEST(LocationTest, AKnownCitysOwnRegionBeatsACountryNameReadAsARegion) {
 }
 
 TEST(LocationTest, ACityNamedWithCityKeepsItUnlessTheTableKnowsTheShorterNameThere) {
-  // Hostile test of the place reader (review 11 s24, P-a): "City" was a
+  // "City" was a
   // noise word, so "Culver City, CA" was stored as "Culver", "Boulder City,
   // NV" as Boulder (another town) and "Panama City, FL" lost its city to the
   // country Panama. A name ends in "City" as written (US Census place names
@@ -728,7 +727,7 @@ TEST(LocationTest, ACityNamedWithCityKeepsItUnlessTheTableKnowsTheShorterNameThe
 }
 
 TEST(LocationTest, IndianStateCodesOfBothIso3166EditionsAreReadAfterAKnownIndianTown) {
-  // Hostile test of the place reader (review 11 s24, P-c): ISO 3166-2:IN
+  // ISO 3166-2:IN
   // changed four state codes in 2023 (Newsletter 2023-11: Chhattisgarh CT
   // to CG, Odisha OR to OD, Telangana TG to TS, Uttarakhand UT to UK) and
   // boards write both, but the table had only the old ones: "Raipur, CG"
@@ -761,7 +760,7 @@ TEST(LocationTest, IndianStateCodesOfBothIso3166EditionsAreReadAfterAKnownIndian
 }
 
 TEST(LocationTest, CanadianAndBrazilianTownsBeyondTheCapitalsAreReadByTheirProvinceOrState) {
-  // Hostile test of the place reader (review 11 s24, P-b and P-d): a town
+  // A town
   // the table lacked before a province or state code that is also a
   // country's (or another country's region) went to that country:
   // "Moose Jaw, SK" Slovakia, "Corner Brook, NL" the Netherlands,
@@ -800,7 +799,7 @@ TEST(LocationTest, CanadianAndBrazilianTownsBeyondTheCapitalsAreReadByTheirProvi
 }
 
 TEST(LocationTest, ATownNamedAsACountryOrARegionOfAnotherCityIsReadByWhatFollowsIt) {
-  // Hostile test of the place reader (review 11 s24, P-e): US towns named
+  // US towns named
   // as countries lost their name ("Jordan, MN", "Lebanon, PA", "Peru, IN",
   // "Mexico, MO": city null); a country name between a known city and its
   // country was read as that country's region though the city is known in

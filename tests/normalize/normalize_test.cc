@@ -707,8 +707,7 @@ TEST(SeniorityTest, ALevelNumberAtTheEndOfAPartCounts) {
 
 TEST(RemoteTest, AWorkplaceWordTheWordsBesideItDenySaysNothing) {
   // "Remote: No", "Not remote", "Remote - Not eligible" were read as remote
-  // (review 11 s23 A2's kind, in the text reader of locations, flags and
-  // titles); a "not" that qualifies where ("Remote, not US") does not deny.
+  //; a "not" that qualifies where ("Remote, not US") does not deny.
   const std::pair<const char*, std::optional<std::string>> kCases[] = {
       {"Remote: No", std::nullopt},
       {"Not remote", std::nullopt},

@@ -501,7 +501,7 @@ TEST(BoardApiTest, ALoneSurrogateEscapeCostsOneCharacterNotThePage) {
   // A lone UTF-16 surrogate escape (RFC 8259 §8.2 allows it; an emoji cut
   // after its first half, "\ud83d", is how APIs that cut text write one)
   // made the whole response unreadable: every posting of the board's page
-  // was lost (review 11, finding 11, /tmp/h11/lone.json). Each such escape
+  // was lost. Each such escape
   // is U+FFFD.
   Extracted lever = Read(SourceKind::kLever, R"([{"id":"z1","text":"Engineer \ud800 \udfff \ud83d",
       "categories":{"location":"Berlin \udc00"},"workplaceType":"onsite",

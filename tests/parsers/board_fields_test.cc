@@ -216,8 +216,7 @@ TEST(BoardFieldsTest, GreenhouseCustomFieldPayIsOnlyAFieldNamedForPay) {
   // Only a currency range named for pay is the salary (not a relocation
   // budget or a sign-on bonus before it), and only a field named for the pay
   // period states its period (not "Notice Period" or "Probation period",
-  // which made a yearly range monthly: 1.8M a year). Review 11 s23 A1,
-  // /tmp/r23/ad/gh1.json.
+  // which made a yearly range monthly: 1.8M a year).
   struct Case {
     const char* metadata;
     std::optional<double> min, max;
@@ -318,6 +317,14 @@ TEST(BoardFieldsTest, SalaryBoundsWrittenWithASignOrKAreSalaryText) {
     EXPECT_EQ(recruitee.postings[0].salary_text, c.text) << c.interval;
     EXPECT_FALSE(recruitee.postings[0].salary_min) << c.interval;
   }
+  // Pay for no period is no salary written as text either.
+  Extracted one_time = Read(
+      SourceKind::kRecruitee,
+      R"({"offers":[{"id":1,"title":"T","salary":{"min":"$5,000","max":"$5,000","currency":"USD","period":"one-time"}}]})",
+      "https://acme.recruitee.com/api/offers/");
+  ASSERT_EQ(one_time.postings.size(), 1u);
+  EXPECT_FALSE(one_time.postings[0].salary_text);
+  EXPECT_FALSE(one_time.postings[0].salary_min);
   // Workable states no interval.
   Extracted workable = Read(SourceKind::kWorkable, R"({"name":"Acme","jobs":[{"title":"T","shortcode":"S",
       "salary":{"salary_from":"€50k","salary_to":"€60k","salary_currency":"EUR"}}]})",
@@ -329,7 +336,7 @@ TEST(BoardFieldsTest, SalaryBoundsWrittenWithASignOrKAreSalaryText) {
 TEST(BoardFieldsTest, NegatedWorkplaceValuesAreNotRemote) {
   // A workplace value that qualifies the enum with a "no" says the job is
   // not remote: "Remote: No", "Remote - Not eligible", "Remote (not
-  // available)" were read as remote. Review 11 s23 A2, /tmp/r23/ad/gh2.json.
+  // available)" were read as remote.
   struct Case {
     const char* name;
     const char* value;
@@ -379,7 +386,6 @@ TEST(BoardFieldsTest, RemoteBesideAnOfficeIsRemoteNotHybrid) {
   // hybrid (hybrid is part of the week in the office): the posting's remote
   // is the most remote way it may be worked. Rippling's locations and
   // labels, and The Muse's "Flexible / Remote" beside an office, alike.
-  // Review 11 s23 A3, /tmp/r23/ad/rp1.json.
   Extracted paged = Read(SourceKind::kRippling, R"x({"items":[
       {"id":"j1","name":"T","locations":[{"name":"New York, NY","countryCode":"US","workplaceType":"ON_SITE"}]},
       {"id":"j1","name":"T","locations":[{"name":"Remote (United States)","countryCode":"US","workplaceType":"REMOTE"}]},
@@ -409,8 +415,7 @@ TEST(BoardFieldsTest, RemoteBesideAnOfficeIsRemoteNotHybrid) {
 TEST(BoardFieldsTest, RipplingLabelsThatAreNoPlaceAreNotAnOffice) {
   // A workLocation label is an office only when it names a place: labels for
   // remote work without a leading "Remote" ("Anywhere", "United States
-  // (Remote)", "US - Remote") were stored as on-site. Review 11 s23 A3,
-  // /tmp/r23/ad/rp3.json.
+  // (Remote)", "US - Remote") were stored as on-site.
   struct Case {
     const char* label;
     std::optional<std::string> remote;
@@ -605,8 +610,7 @@ TEST(BoardFieldsTest, AChoiceOfWorkplacesIsTheMostRemoteOfThem) {
 TEST(BoardFieldsTest, UsaJobsFlagsBothStatedFalseAreOnSite) {
   // USAJOBS's Search API states RemoteIndicator and TeleworkEligible on
   // every posting: both false is work at the duty station, as
-  // SmartRecruiters' two flags. It was no workplace (review 11, finding 10,
-  // /tmp/h11/usajobs.json). The other adapters' flags were audited: Breezy's
+  // SmartRecruiters' two flags. It was no workplace. The other adapters' flags were audited: Breezy's
   // is_remote, Arbeitnow's and Landing.jobs' remote, Workable's
   // telecommuting and Ashby's isRemote are one remote flag (false leaves
   // hybrid open); Recruitee has an on-site flag of its own.
@@ -636,8 +640,7 @@ TEST(BoardFieldsTest, UsaJobsFlagsBothStatedFalseAreOnSite) {
 TEST(BoardFieldsTest, PayForNoPeriodIsNoSalary) {
   // A salary interval that is no pay period (Lever's "one-time", Ashby's "1
   // TIME", a lump sum, pay per project or per mile) stated no period, so
-  // the amount's size made 5,000 CAD paid once a monthly salary (review 11,
-  // finding 13, /tmp/h11/lever.json). Such pay is no salary (a salary's
+  // the amount's size made 5,000 CAD paid once a monthly salary. Such pay is no salary (a salary's
   // period is an hour to a year), nor is the text beside it.
   for (const char* interval : {"one-time", "One Time", "lump sum", "per project", "per-mile", "1 TIME"}) {
     Extracted lever = Read(SourceKind::kLever,
@@ -718,7 +721,7 @@ TEST(BoardFieldsTest, AshbyIntervalsOfSeveralUnitsAreNotOneUnit) {
 
 TEST(BoardFieldsTest, ALabelOfAnAreaOrAStateNamesNoOffice) {
   // A Rippling workLocation label naming an area, a state or several
-  // places was read as an office (review 11, finding 15, /tmp/h11/rip.json):
+  // places was read as an office:
   // on Rippling boards "Europe" and "LATAM" are the areas remote hiring is
   // open to. Like a country alone (ALabelThatIsOnlyACountryStatesNoWorkplace),
   // they say nothing of the workplace; a city still names an office.
@@ -759,8 +762,7 @@ TEST(BoardFieldsTest, WorkplaceValuesBoardsUseBesideTheEnums) {
   // The workplace words the adapters share, beside the enums: Workday's
   // remoteType "Office Based" (the pair of "Home Based") gave no workplace;
   // Greenhouse custom fields named "Work Location" ("In Office") or
-  // valued "Remote-friendly" were not read (review 11, finding 15,
-  // /tmp/h11/wdd.json, /tmp/h11/gh.json). A multi-select's choices are the
+  // valued "Remote-friendly" were not read. A multi-select's choices are the
   // most remote of them, whichever comes first.
   struct Case {
     const char* value;

@@ -298,7 +298,7 @@ TEST(FeedTest, ALessThanSignInADescriptionIsTextUnlessItIsATag) {
   // An RSS description is HTML (escaped once for the XML): "&lt;a few ms"
   // is "<a few ms" in it, which has no tag end, so it is text; it was read
   // as an <a> tag and the rest of the text lost. Real markup beside it is
-  // still markup; a title naming a tag keeps it (review 11 s23 A4).
+  // still markup; a title naming a tag keeps it.
   Extracted x = Feed(R"(<rss version="2.0"><channel>
     <item><title>HTML Developer: &lt;div&gt;-based layouts</title><link>https://x.example/1</link>
       <description>Latency of &lt;a few ms is required.</description></item>

@@ -307,7 +307,7 @@ TEST(CleanInlineTextTest, MarkupInAOneLineFieldIsReadForItsText) {
 TEST(CleanInlineTextTest, ATagNamedInProseKeepsASuffixAttachedToIt) {
   // A tag named in prose with a hyphenated word, a plural or a slash
   // attached ("<div>-based", "<div>s", "<section>/<article>") is prose, not
-  // markup: the title lost "<div>" (review 11 s23 A4, /tmp/r23/ad/rss1.xml).
+  // markup: the title lost "<div>".
   EXPECT_EQ(CleanInlineText("HTML Developer: &lt;div&gt;-based layouts"), "HTML Developer: <div>-based layouts");
   EXPECT_EQ(CleanInlineText("HTML Developer: <div>-based layouts"), "HTML Developer: <div>-based layouts");
   EXPECT_EQ(CleanInlineText("Web dev &lt;section&gt;/&lt;article&gt; semantics"), "Web dev <section>/<article> semantics");
@@ -352,8 +352,8 @@ TEST(HtmlToTextTest, ACutOffTagAtTheEndIsMarkupOnlyWhenItLooksLikeOne) {
   // tag cut off by the end only when it looks like one: an element's name,
   // perhaps with attributes as markup writes them, the last cut in its
   // name, after its "=" or in its value, or any name with an attribute
-  // given a value. "a < b and c > d, x<y" lost "<y" (review 11, finding 15,
-  // /tmp/h11/markup.rss): any "<" and letters at the end were dropped.
+  // given a value. "a < b and c > d, x<y" lost "<y":
+  // any "<" and letters at the end were dropped.
   struct Case {
     const char* html;
     const char* text;
