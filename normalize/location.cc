@@ -541,6 +541,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     }
     std::vector<std::string> parts;
     std::vector<bool> numbered;  // parts[i] was written with a number in it
+    size_t street_from = 0;      // parts before it are gone or towns after postcodes
     size_t start = 0;
     while (start <= c.size()) {
       size_t comma = c.find(',', start);
@@ -589,7 +590,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       if (town_after_postcode && !cleaned.empty()) {
         // The lines before the postcode and town are the street's
         // ("Hauptstraße 5, 10115 Berlin"; "Unter den Linden 5, 10117 Berlin").
-        for (size_t k = parts.size(); k-- > 0;) {
+        for (size_t k = parts.size(); k-- > street_from;) {
           if (numbered[k]) {
             parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(k));
             numbered.erase(numbered.begin() + static_cast<std::ptrdiff_t>(k));
@@ -599,6 +600,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       if (!cleaned.empty() && !street) {
         parts.push_back(cleaned);
         numbered.push_back(!town_after_postcode && std::any_of(part.begin(), part.end(), ascii::IsDigit));
+        if (town_after_postcode) street_from = parts.size();
       }
       // Keep the part as written too, for names with noise words in them ("Bay Area").
       if (!cleaned.empty() && !street && !town_after_postcode && cleaned != part && City(part, "", "", hint)) {
