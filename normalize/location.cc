@@ -330,6 +330,88 @@ std::optional<std::string> CountryCode(std::string_view text) {
 
 namespace {
 
+bool AllDigits(std::string_view s, size_t min, size_t max) {
+  return s.size() >= min && s.size() <= max && std::all_of(s.begin(), s.end(), ascii::IsDigit);
+}
+
+// UK postcodes (BS 7666): outward code "SW1A", "M1", "EC2A"; inward code "1AA".
+bool IsUkOutward(std::string_view w) {
+  size_t i = 0;
+  while (i < w.size() && i < 2 && ascii::IsUpper(w[i])) ++i;
+  if (i == 0 || i >= w.size() || !ascii::IsDigit(w[i])) return false;
+  const std::string_view tail = w.substr(i + 1);
+  return tail.empty() || (tail.size() == 1 && (ascii::IsDigit(tail[0]) || ascii::IsUpper(tail[0])));
+}
+bool IsUkInward(std::string_view w) {
+  return w.size() == 3 && ascii::IsDigit(w[0]) && ascii::IsUpper(w[1]) && ascii::IsUpper(w[2]);
+}
+
+// How many leading words of `words` are a postcode written before the town
+// (UPU addressing: "10115 Berlin", "1010 Wien", "110 00 Praha", "1012 AB
+// Amsterdam", "00-001 Warszawa", "D-10115 Berlin", "SW1A 1AA London",
+// "125009 Москва"); 0 when they are none. A house number of one to three
+// digits is none.
+size_t PostcodeWords(const std::vector<std::string_view>& words) {
+  if (words.size() < 2) return 0;
+  const std::string_view w = words[0], next = words[1];
+  if (AllDigits(w, 4, 6)) return w.size() == 4 && IsUpperCode(next, 2) && words.size() > 2 ? 2 : 1;
+  if (AllDigits(w, 3, 3) && AllDigits(next, 2, 2) && words.size() > 2) return 2;
+  if (const size_t dash = w.find('-'); dash != std::string_view::npos) {
+    const std::string_view before = w.substr(0, dash), after = w.substr(dash + 1);
+    if (AllDigits(before, 2, 4) && AllDigits(after, 3, 4)) return 1;  // "00-001", "1000-001"
+    // A country prefix of the old European form: "D-10115", "CH-8001", "F-75001".
+    if (before.size() >= 1 && before.size() <= 3 && std::all_of(before.begin(), before.end(), ascii::IsUpper) &&
+        AllDigits(after, 4, 5)) {
+      return 1;
+    }
+  }
+  if (IsUkOutward(w) && IsUkInward(next) && words.size() > 2) return 2;
+  return 0;
+}
+
+// Whether a folded word names a street: "St", "Avenue", "Hauptstraße",
+// "Keizersgracht", "Drottninggatan"; an address line, not a place.
+// English street types follow the name, so a first word is no street
+// ("9000 St. Gallen"); Romance and Slavic ones lead it ("5 Rue de Rivoli").
+bool IsStreetWord(std::string_view f, bool first) {
+  static constexpr std::string_view kTrailing[] = {
+      "st",  "street", "str",     "rd",    "road",  "ave",   "avenue", "blvd", "boulevard", "dr",  "drive",
+      "ln",  "lane",   "way",     "pkwy",  "parkway", "pl",  "place",  "plaza", "sq",      "square", "ct",
+      "court", "hwy",  "highway", "suite", "ste",   "floor", "fl",     "building", "bldg", "unit", "box"};
+  static constexpr std::string_view kLeading[] = {"rue",   "via",   "viale", "piazza", "calle", "avenida",
+                                                  "avda",  "av",    "carrer", "rua",   "ul",    "ulica"};
+  static constexpr std::string_view kEndings[] = {"strasse", "weg",   "gasse", "platz", "allee", "damm",
+                                                  "straat",  "gracht", "laan", "plein", "kade",  "vej",
+                                                  "gade",    "gatan", "gata",  "veien", "vegen", "katu", "utca"};
+  if (!first && std::find(std::begin(kTrailing), std::end(kTrailing), f) != std::end(kTrailing)) return true;
+  if (std::find(std::begin(kLeading), std::end(kLeading), f) != std::end(kLeading)) return true;
+  return f.size() > 4 && std::any_of(std::begin(kEndings), std::end(kEndings),
+                                     [&](std::string_view e) { return f.ends_with(e); });
+}
+
+// iCIMS writes "US-CA-San Francisco" and "IN-Bangalore": country code,
+// region and town joined by "-" without spaces. Rewritten town first
+// ("San Francisco, CA, US"), as the rest of the reader reads; nullopt for
+// any other text ("Aix-en-Provence", "Dallas-Fort Worth").
+std::optional<std::string> CodesFirst(std::string_view text) {
+  const std::string trimmed = Trim(text);
+  const size_t first = trimmed.find('-');
+  if (first != 2 && first != 3) return std::nullopt;
+  const std::string country = trimmed.substr(0, first);
+  if (!IsUpperCode(country, first) || !CountryCode(country)) return std::nullopt;
+  std::string region;
+  size_t town = first + 1;
+  if (const size_t second = trimmed.find('-', town);
+      second != std::string::npos && Region(trimmed.substr(town, second - town), *CountryCode(country))) {
+    region = trimmed.substr(town, second - town);
+    town = second + 1;
+  }
+  if (town >= trimmed.size() || !ascii::IsAlpha(trimmed[town]) || trimmed.find(' ') < town) return std::nullopt;
+  std::string out = trimmed.substr(town);
+  if (!region.empty()) out.append(", ").append(region);
+  return out.append(", ").append(country);
+}
+
 // Whether `next`, a place written after "/" or "|", qualifies the last part
 // of `previous`, as after a comma: a country that part is a region or a
 // known city of ("Georgia / USA", "Berlin / Germany"), a country name that
@@ -492,6 +574,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     // Places split at "/", "|", ";" or " or " are a choice: the most remote
     // way one of them is worked ("On-site / Remote", "Berlin or Remote").
     if (auto r = TakeRemote(c); r && (!chosen || Remoteness(*r) > Remoteness(*chosen))) chosen = r;
+    if (auto rewritten = CodesFirst(c)) c = std::move(*rewritten);
     // "Remote - US" leaves "US"; "London - UK" reads as "London, UK".
     if (c.find(" - ") != std::string::npos) {
       std::string commas;
@@ -507,39 +590,72 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       c = std::move(commas);
     }
     std::vector<std::string> parts;
+    std::vector<bool> numbered;  // parts[i] was written with a number in it
+    size_t street_from = 0;      // parts before it are gone or towns after postcodes
     size_t start = 0;
     while (start <= c.size()) {
       size_t comma = c.find(',', start);
       std::string part = Trim(c.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      std::vector<std::string_view> words;
+      for (size_t i = 0; i < part.size();) {
+        const size_t sp = std::min(part.find(' ', i), part.size());
+        if (sp > i) words.push_back(std::string_view(part).substr(i, sp - i));
+        i = sp + 1;
+      }
+      // A postcode before the town (UPU: most of Europe) leaves the town,
+      // unless what follows it is a street ("1600 Amphitheatre Parkway").
+      const size_t postcode = PostcodeWords(words);
+      bool street = false;
+      for (size_t k = postcode; k < words.size(); ++k) {
+        // "Miami FL 33101", "Hartford CT 06103": a state and its ZIP code.
+        if (IsUpperCode(words[k], 2) && k + 1 < words.size() && AllDigits(words[k + 1], 4, 6)) continue;
+        street = street || IsStreetWord(Fold(words[k]), k == postcode);
+      }
+      const bool town_after_postcode = postcode > 0 && !street;
+      // "444 De Haro St", "Hauptstraße 5": a street address, not a place name.
+      street = street && std::any_of(part.begin(), part.end(), ascii::IsDigit);
+      street = street || (postcode == 0 && !part.empty() && ascii::IsDigit(part[0]) && words.size() > 1 &&
+                          std::any_of(part.begin(), part.end(), [](char ch) { return ascii::IsAlpha(ch); }));
       // Postal codes and noise words go.
       std::string cleaned;
       {
         std::string rebuilt;
-        size_t i = 0;
-        while (i < part.size()) {
-          size_t sp = part.find(' ', i);
-          std::string word = part.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
-          const bool postal = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
+        for (size_t k = town_after_postcode ? postcode : 0; k < words.size(); ++k) {
+          const std::string_view word = words[k];
+          const bool postal = std::all_of(word.begin(), word.end(), [](char ch) {
             return (ch >= '0' && ch <= '9') || ch == '-';
-          });
+          }) || (IsUkOutward(word) && k + 1 < words.size() && IsUkInward(words[k + 1])) ||
+                              (IsUkInward(word) && k > 0 && IsUkOutward(words[k - 1])) ||
+                              // "London EC2A", "Amsterdam 1012 AB": a postcode after the town.
+                              (IsUkOutward(word) && k > 0 && k + 1 == words.size()) ||
+                              (IsUpperCode(word, 2) && k > 0 && AllDigits(words[k - 1], 4, 4));
           std::string fw = Fold(word);
           // "IN" is Indiana, "in" a word.
           const bool noise = !IsUpperCode(word, 2) &&
                              std::find(std::begin(kNoise), std::end(kNoise), fw) != std::end(kNoise);
-          if (!postal && !noise && !word.empty()) AppendJoined(rebuilt, word, " ");
-          if (sp == std::string::npos) break;
-          i = sp + 1;
+          if (!postal && !noise) AppendJoined(rebuilt, word, " ");
         }
         cleaned = Trim(rebuilt);
       }
-      // "444 De Haro St": a street address, not a place name.
-      const bool street = !part.empty() && part[0] >= '0' && part[0] <= '9' && part.find(' ') != std::string::npos &&
-                          std::any_of(part.begin(), part.end(), [](char ch) { return ascii::IsAlpha(ch); });
-      if (!cleaned.empty() && !street) parts.push_back(cleaned);
+      if (town_after_postcode && !cleaned.empty()) {
+        // The lines before the postcode and town are the street's
+        // ("Hauptstraße 5, 10115 Berlin"; "Unter den Linden 5, 10117 Berlin").
+        for (size_t k = parts.size(); k-- > street_from;) {
+          if (numbered[k]) {
+            parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(k));
+            numbered.erase(numbered.begin() + static_cast<std::ptrdiff_t>(k));
+          }
+        }
+      }
+      if (!cleaned.empty() && !street) {
+        parts.push_back(cleaned);
+        numbered.push_back(!town_after_postcode && std::any_of(part.begin(), part.end(), ascii::IsDigit));
+        if (town_after_postcode) street_from = parts.size();
+      }
       // Keep the part as written too, for names with noise words in them
       // ("Bay Area", "National Capital Region", "Región Metropolitana").
       std::string region_key;
-      if (!cleaned.empty() && !street && cleaned != part &&
+      if (!cleaned.empty() && !street && !town_after_postcode && cleaned != part &&
           (City(part, "", "", hint) || RegionHolders(part, region_key, true))) {
         parts.back() = part;
       }
@@ -560,6 +676,21 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       }
     }
 
+    // Country first, as Workday and Taleo write ("USA - Texas - Austin",
+    // "India - Bangalore", "Germany, Berlin"): read in reverse when the
+    // first part is a country, the last a town of it (or any town after
+    // regions of it), and what is between regions of it. "Georgia, USA",
+    // "Jordan, MN" and "Cuba, NY" end in a country or a region of another.
+    if (parts.size() >= 2) {
+      if (const auto first = CountryCode(parts.front()); first && !CountryCode(parts.back()) && !Area(parts.back())) {
+        const bool regions_between = std::all_of(parts.begin() + 1, parts.end() - 1, [&](const std::string& p) {
+          return Region(p, *first).has_value();
+        });
+        if (regions_between && (parts.size() > 2 || City(parts.back(), *first, "", hint) != nullptr)) {
+          std::reverse(parts.begin(), parts.end());
+        }
+      }
+    }
     // "Darlington, Hartlepool, Middlesbrough": several known cities, each a place.
     // A last part that is a region the city before it is in is no city
     // of its own, though a city has its name too ("Montería, Córdoba": the
@@ -786,6 +917,23 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     while (!rest.empty() && !country.empty() && CountryCode(rest.back()) == country) rest.pop_back();
     // What is left before them: the city first ("Guimarães, Braga": the town, then its district).
     if (!rest.empty()) {
+      // A district or neighbourhood the table lacks before a city it knows
+      // ("Whitefield, Bangalore", "Canary Wharf, London, UK"): the city, and
+      // the district is dropped, as "Brooklyn, New York" is New York. Not a
+      // city known only outside the stated country ("Guildford, Surrey" on
+      // a British board: Surrey, BC is no county), nor a region's name that
+      // nothing decided ("Lorica, Córdoba": CO-COR or AR-X, no city).
+      if (rest.size() >= 2 && City(rest.front(), country, region, hint) == nullptr && !CountryCode(rest.front())) {
+        for (size_t k = 1; k < rest.size(); ++k) {
+          const CityInfo* known = City(rest[k], country, region, hint);
+          if (known == nullptr) continue;
+          std::string folded;
+          if (RegionHolders(rest[k], folded, true) != nullptr) break;
+          if (country.empty() && region.empty() && StatedCountry(hint) && known->country != hint) break;
+          rest.erase(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(k));
+          break;
+        }
+      }
       const std::string& name = rest.front();
       const CityInfo* city = City(name, country, region, hint);
       // A city named with no country or region the text states takes the

@@ -35,7 +35,13 @@ struct LocationResult {
 // the town's own code beats another country's ("Bogotá, DC": CO-DC).
 // Several places are separated by ";", "|", " or ", "/"; within one, parts
 // by commas are read from the right: country, region, city (tables in
-// normalize/data). A part with several readings (country or region:
+// normalize/data); a country written first, before its regions and a
+// town of it, is read in that order ("USA - Texas - Austin", "India -
+// Bangalore", "US-CA-San Francisco"). A postcode before the town is read as
+// UPU address formats write it ("10115 Berlin", "1012 AB Amsterdam", "SW1A
+// 1AA London"), the street line before it dropped. A district the table
+// lacks before a city it knows is dropped for the city ("Whitefield,
+// Bangalore": Bengaluru, KA, IN). A part with several readings (country or region:
 // "Georgia"; a region several countries have: "WA", "Punjab", "Limburg")
 // takes the one the city before it is known in ("Atlanta, Georgia": US-GA;
 // "Tbilisi, Georgia": GE; "Iasi, Moldova": RO, Romanian Moldavia; "Torino,

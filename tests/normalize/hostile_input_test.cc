@@ -72,6 +72,7 @@ const Case kCases[] = {
     {"LocationManyPlaces", nullptr, [](const std::string& s) { ParseLocation(s, "US"); }},
     {"LocationCountriesAndRegions", "Georgia, USA, ", [](const std::string& s) { ParseLocation(s, "US"); }},
     {"LocationSharedRegionCodes", "Perth, WA, Punjab, ", [](const std::string& s) { ParseLocation(s, "AU"); }},
+    {"LocationStreetsAndPostcodes", "Foo 5, 10115 Berlin, ", [](const std::string& s) { ParseLocation(s, "DE"); }},
     {"CompanyKeyParentheses", "()", [](const std::string& s) { CompanyKey(s); }},
     {"TitleKeysParentheses", "()", [](const std::string& s) { TitleKeysOf(s); }},
     {"TitleKeysGenderMarkers", "m/w/d", [](const std::string& s) { TitleKeysOf(s); }},
