@@ -884,12 +884,15 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         rest.pop_back();
       }
     }
-    // A town before a city the table knows, with no region written after
-    // them ("Belém, Lisbon", "Shoreditch, London", "Guimarães, Braga, PT"):
-    // the city names the country and region the town is in. A region's name
-    // left undecided above ("Lorica, Córdoba") names no city here.
+    // A town the table knows before a city it knows, with no region
+    // written after them ("Belém, Lisbon", "Guimarães, Braga, PT"): the
+    // city names the country and region the town is in. A district the
+    // table lacks ("Shoreditch, London") is dropped for the city below. A
+    // region's name left undecided above ("Lorica, Córdoba") names no city
+    // here.
     std::string region_key;
-    if (rest.size() >= 2 && region.empty() && RegionHolders(rest.back(), region_key, true) == nullptr) {
+    if (rest.size() >= 2 && region.empty() && RegionHolders(rest.back(), region_key, true) == nullptr &&
+        Tables::Get().cities.contains(Fold(rest[rest.size() - 2]))) {
       if (const CityInfo* later = City(rest.back(), country, "", hint)) {
         country = later->country;
         region = later->region;
