@@ -1291,8 +1291,19 @@ bool MaximumAfter(std::string_view t, size_t end) {
 
 // "$50,000 and up", "$120,000 or more", "$25/hr minimum": only a minimum;
 // "$90,000 max": only a maximum. A period of the amount may come first.
+// The bound words are the whole rest of the amount's clause: "$25/hr,
+// minimum 2 years experience" and "$20/hr and up to $5k bonus" state both.
 Bound BoundAfter(std::string_view text, size_t end) {
-  std::string after = " " + Fold(text.substr(end, 48), "/.") + " ";
+  std::string_view clause = text.substr(end, 48);
+  for (size_t i = 0; i < clause.size(); ++i) {
+    const char c = clause[i];
+    if (c == ',' || c == ';' || c == '!' || c == '|' || c == '(' || c == ')' ||
+        (c == '.' && (i + 1 == clause.size() || clause[i + 1] == ' '))) {
+      clause = clause.substr(0, i);
+      break;
+    }
+  }
+  std::string after = " " + Fold(clause, "/.") + " ";
   for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
     if (after.starts_with(" " + phrase + " ")) {
       after.erase(1, phrase.size() + 1);
@@ -1301,12 +1312,10 @@ Bound BoundAfter(std::string_view text, size_t end) {
   }
   for (std::string_view w : {"and up", "and above", "and higher", "or more", "or above", "or higher",
                              "minimum", "min", "at minimum", "at least"}) {
-    if (after.starts_with(" " + std::string(w) + " ") && !after.starts_with(" minimum wage ")) {
-      return Bound::kMinOnly;
-    }
+    if (after == " " + std::string(w) + " ") return Bound::kMinOnly;
   }
   for (std::string_view w : {"or less", "or below", "maximum", "max", "at most"}) {
-    if (after.starts_with(" " + std::string(w) + " ")) return Bound::kMaxOnly;
+    if (after == " " + std::string(w) + " ") return Bound::kMaxOnly;
   }
   return Bound::kBoth;
 }

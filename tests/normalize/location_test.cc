@@ -1262,5 +1262,26 @@ TEST(LocationTest, MexicanStateAbbreviationsAreReadAfterAMexicanTown) {
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
 }
 
+TEST(LocationTest, ACityNamedAsItsRegionKeepsItsCity) {
+  // Latin-American departments and states are often named as their
+  // capitals: with the region tables read by name, "León, Nicaragua" gave
+  // the department and no city.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Le\u00f3n, Nicaragua", "Le\u00f3n|LE|NI"},
+      {"Granada, Nicaragua", "Granada|GR|NI"},
+      {"Santa Cruz, Bolivia", "Santa Cruz de la Sierra|S|BO"},
+      {"M\u00e9rida, Venezuela", "M\u00e9rida|L|VE"},
+      {"Granada, Spain", "Granada||ES"},
+      {"M\u00e9rida, Yucat\u00e1n", "M\u00e9rida|YUC|MX"},
+      {"Santa Cruz, CA", "Santa Cruz|CA|US"},
+      {"Nagarote, Le\u00f3n", "Nagarote|LE|NI"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
 }  // namespace
 }  // namespace jobtrawl::normalize

@@ -1054,6 +1054,15 @@ TEST(SalaryTest, OpenBoundsAndSlavicRangesAreRead) {
       {"$15 minimum wage", "US", 15, 15, "USD", "HOUR"},
       {"\u00a3500pd", "GB", 500, 500, "GBP", "DAY"},
       {"\u00a3350 pd", "GB", 350, 350, "GBP", "DAY"},
+      // The bound words are the rest of the amount's clause, not the start
+      // of another phrase.
+      {"$50,000 and up, DOE", "US", 50000, std::nullopt, "USD", "YEAR"},
+      {"$50,000 and up.", "US", 50000, std::nullopt, "USD", "YEAR"},
+      {"$25/hr, minimum 2 years experience", "US", 25, 25, "USD", "HOUR"},
+      {"$22/hr - minimum 1 year experience required", "US", 22, 22, "USD", "HOUR"},
+      {"$80,000 - minimum 3 years experience", "US", 80000, 80000, "USD", "YEAR"},
+      {"$75,000; minimum of 5 years experience", "US", 75000, 75000, "USD", "YEAR"},
+      {"$20/hr and up to $5k bonus", "US", 20, 20, "USD", "HOUR"},
   };
   ExpectBounds(kCases);
   // "PD" elsewhere is a department or a design team.
