@@ -97,22 +97,14 @@ bool DeniedWorkplace(const std::vector<std::string_view>& words, std::size_t fir
   return std::find(std::begin(kOffered), std::end(kOffered), words[after + 1]) != std::end(kOffered);
 }
 
-// The parts of a text split at the marks that list workplaces to choose
-// from: "/", "|", ",", "&", "+", " or ", " and " (the marks the board
-// adapters' Workplace reads, parsers/boards/common.cc).
-std::vector<std::string_view> WorkplaceAlternatives(std::string_view text) {
+// The parts of `text` between the marks `mark_at` finds: it gives the
+// length of a mark starting at a position, 0 where none does.
+template <typename MarkAt>
+std::vector<std::string_view> SplitAtMarks(std::string_view text, MarkAt mark_at) {
   std::vector<std::string_view> parts;
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t mark = 0;
-    const char c = text[i];
-    if (c == '/' || c == '|' || c == ',' || c == '&' || c == '+') {
-      mark = 1;
-    } else if (c == ' ' && ascii::EqualsIgnoreCase(text.substr(i, 4), " or ")) {
-      mark = 4;
-    } else if (c == ' ' && ascii::EqualsIgnoreCase(text.substr(i, 5), " and ")) {
-      mark = 5;
-    }
+    const std::size_t mark = mark_at(text, i);
     if (mark == 0) {
       ++i;
       continue;
@@ -125,31 +117,29 @@ std::vector<std::string_view> WorkplaceAlternatives(std::string_view text) {
   return parts;
 }
 
+// The parts of a text split at the marks that list workplaces to choose
+// from: "/", "|", ",", "&", "+", " or ", " and " (the marks the board
+// adapters' Workplace reads, parsers/boards/common.cc).
+std::vector<std::string_view> WorkplaceAlternatives(std::string_view text) {
+  return SplitAtMarks(text, [](std::string_view t, std::size_t i) -> std::size_t {
+    const char c = t[i];
+    if (c == '/' || c == '|' || c == ',' || c == '&' || c == '+') return 1;
+    if (c == ' ' && ascii::EqualsIgnoreCase(t.substr(i, 4), " or ")) return 4;
+    if (c == ' ' && ascii::EqualsIgnoreCase(t.substr(i, 5), " and ")) return 5;
+    return 0;
+  });
+}
+
 // The parts of a text split at the marks that qualify a workplace or a
 // title: brackets, " - ", " \u2013 ", " \u2014 ", ":".
 std::vector<std::string_view> QualifiedParts(std::string_view text) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t mark = 0;
-    const char c = text[i];
-    if (c == '(' || c == ')' || c == '[' || c == ']' || c == ':') {
-      mark = 1;
-    } else if (text.substr(i, 3) == " - ") {
-      mark = 3;
-    } else if (text.substr(i, 5) == " \u2013 " || text.substr(i, 5) == " \u2014 ") {
-      mark = 5;
-    }
-    if (mark == 0) {
-      ++i;
-      continue;
-    }
-    parts.push_back(text.substr(start, i - start));
-    i += mark;
-    start = i;
-  }
-  parts.push_back(text.substr(start));
-  return parts;
+  return SplitAtMarks(text, [](std::string_view t, std::size_t i) -> std::size_t {
+    const char c = t[i];
+    if (c == '(' || c == ')' || c == '[' || c == ']' || c == ':') return 1;
+    if (t.substr(i, 3) == " - ") return 3;
+    if (t.substr(i, 5) == " \u2013 " || t.substr(i, 5) == " \u2014 ") return 5;
+    return 0;
+  });
 }
 
 // The most remote workplace of `text` when it is a choice of workplaces
