@@ -765,7 +765,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     // Colombian department, whose name an Argentine province shares).
     const auto region_of_city = [&parts, &hint] {
       std::string folded;
-      const auto* holders = RegionHolders(parts.back(), folded);
+      const auto* holders = RegionHolders(parts.back(), folded, true);
       if (holders == nullptr) return false;
       const Tables& t = Tables::Get();
       return std::any_of(holders->begin(), holders->end(), [&](const std::string& h) {
