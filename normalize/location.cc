@@ -41,7 +41,12 @@ constexpr std::string_view kNoise[] = {"only", "area", "metro", "metropolitan", 
                                        "based", "hq", "office", "and", "or", "the", "in",
                                        "within", "from", "timezone", "time", "zone", "friendly",
                                        "preferred", "candidates", "residents", "job", "jobs", "position",
-                                       "role", "opportunity"};
+                                       "role", "opportunity", "location", "locations", "nationwide"};
+
+// Words that make a part name no place: "Multiple locations", "Various
+// cities", "Several states" ("Nationwide" is a noise word: "Nationwide, US"
+// is the US).
+constexpr std::string_view kManyPlaces[] = {"multiple", "various", "several"};
 
 constexpr std::size_t kMaxPlaces = 64;
 
@@ -67,6 +72,25 @@ std::optional<std::string> Area(std::string_view part) {
     if (f == name) return std::string(area);
   }
   return std::nullopt;
+}
+
+// The US time zones written as two capitals ("Remote (ET)", "Remote - PT"):
+// after a remote word, with no place beside them, they are the zone, not
+// Ethiopia, Portugal or Malta, unless the board is in that country.
+bool TimeZoneNotCountry(std::string_view part, std::string_view hint) {
+  static constexpr std::string_view kZones[] = {"ET", "CT", "MT", "PT"};
+  return std::find(std::begin(kZones), std::end(kZones), part) != std::end(kZones) && part != hint;
+}
+
+// Whether the table knows `part` as a city of one country only, and not of
+// `elsewhere`.
+bool CityOfOneCountryOnly(std::string_view part, std::string_view elsewhere) {
+  const Tables& t = Tables::Get();
+  const auto it = t.cities.find(Fold(part));
+  if (it == t.cities.end()) return false;
+  return std::all_of(it->second.begin(), it->second.end(), [&](const CityInfo& c) {
+    return c.country == it->second.front().country && c.country != elsewhere;
+  });
 }
 
 // Whether `hint` is a country (the posting's or board's stated country).
@@ -142,7 +166,12 @@ const std::vector<std::string>* RegionHolders(std::string_view part, std::string
     code = IsUpperCode(letters, 2) || IsUpperCode(letters, 3);
   }
   folded = Fold(part);
-  if (folded.empty() || (folded.size() <= 3 && !code)) return nullptr;
+  // A short name is read only as a code in capitals ("TX"), or after a town
+  // as a dotted abbreviation written capitalised ("León, Gto.": the dot is
+  // trimmed by now), so "son" and "col" stay words.
+  const bool abbreviation = after_city && !part.empty() && ascii::IsUpper(part[0]) &&
+                            t.dotted_abbreviations.contains(folded);
+  if (folded.empty() || (folded.size() <= 3 && !code && !abbreviation)) return nullptr;
   const auto& map = after_city ? t.region_countries_after_city : t.region_countries;
   auto it = map.find(folded);
   return it == map.end() ? nullptr : &it->second;
@@ -412,6 +441,17 @@ std::optional<std::string> CodesFirst(std::string_view text) {
   return out.append(", ").append(country);
 }
 
+// Whether the last part of `previous` and `qualifier` are one town's name as
+// the table has it: "Frankfurt (Oder)", "Halle/Saale", "Frankfurt/Main".
+bool TownWithQualifier(std::string_view previous, std::string_view qualifier,
+                       std::string_view hint) {
+  const size_t comma = previous.rfind(',');
+  const std::string town =
+      Trim(comma == std::string_view::npos ? previous : previous.substr(comma + 1));
+  const std::string name = Trim(qualifier.substr(0, qualifier.find(',')));
+  return !town.empty() && !name.empty() && City(town + " " + name, "", "", hint) != nullptr;
+}
+
 // Whether `next`, a place written after "/" or "|", qualifies the last part
 // of `previous`, as after a comma: a country that part is a region or a
 // known city of ("Georgia / USA", "Berlin / Germany"), a country name that
@@ -478,8 +518,11 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       if (before.size() <= kLongest) {
         if (size_t word = before.rfind(" or "); word != std::string_view::npos) before.remove_prefix(word + 4);
       }
-      if (before.size() <= kLongest && note.size() <= kLongest && !Trim(before).empty() &&
-          QualifiesLast(Trim(before), std::string(note), hint)) {
+      if (before.size() <= kLongest && note.size() <= kLongest &&
+          TownWithQualifier(before, note, hint)) {
+        outside.append(" ").append(note).push_back(' ');
+      } else if (before.size() <= kLongest && note.size() <= kLongest && !Trim(before).empty() &&
+                 QualifiesLast(Trim(before), std::string(note), hint)) {
         outside.append(", ").append(note).push_back(' ');
       } else {
         AppendJoined(notes, note, " ");
@@ -490,6 +533,16 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
   }
   if (auto r = TakeRemote(notes)) out.remote = r;
   std::vector<std::string> scope_notes;
+  // Whether the line names remote work, outside its notes or in them;
+  // read once, so a field of many notes stays linear.
+  std::optional<bool> remote_line_read;
+  const auto remote_line = [&] {
+    if (!remote_line_read) {
+      std::string outside = text;
+      remote_line_read = out.remote.has_value() || TakeRemote(outside).has_value();
+    }
+    return *remote_line_read;
+  };
   {
     // "(US or Canada)", "(US, UK or Canada)": each an area or a country.
     std::string list;
@@ -507,7 +560,9 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       size_t comma = list.find(',', start);
       std::string note = Trim(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       if (!note.empty()) {
-        if (auto a = Area(note)) {
+        if (TimeZoneNotCountry(note, hint) && remote_line()) {
+          scope_notes.push_back("US time zones");
+        } else if (auto a = Area(note)) {
           scope_notes.push_back(*a);
         } else if (auto c = CountryCode(note)) {
           scope_notes.push_back(*c);
@@ -527,7 +582,11 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     bool after_slash = false;  // `current` follows "/" or "|"
     auto push = [&] {
       if (!Trim(current).empty()) {
-        if (after_slash && !candidates.empty() && QualifiesLast(candidates.back(), current, hint)) {
+        if (after_slash && !candidates.empty() &&
+            TownWithQualifier(candidates.back(), current, hint)) {
+          candidates.back().append("/").append(current);
+        } else if (after_slash && !candidates.empty() &&
+                   QualifiesLast(candidates.back(), current, hint)) {
           candidates.back().append(", ").append(current);
         } else {
           candidates.push_back(current);
@@ -573,7 +632,12 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     if (out.places.size() >= kMaxPlaces) break;
     // Places split at "/", "|", ";" or " or " are a choice: the most remote
     // way one of them is worked ("On-site / Remote", "Berlin or Remote").
-    if (auto r = TakeRemote(c); r && (!chosen || Remoteness(*r) > Remoteness(*chosen))) chosen = r;
+    const std::optional<std::string> workplace = TakeRemote(c);
+    if (workplace && (!chosen || Remoteness(*workplace) > Remoteness(*chosen))) chosen = workplace;
+    if (workplace && TimeZoneNotCountry(Trim(c), hint)) {
+      scope.push_back("US time zones");
+      continue;
+    }
     if (auto rewritten = CodesFirst(c)) c = std::move(*rewritten);
     // "Remote - US" leaves "US"; "London - UK" reads as "London, UK".
     if (c.find(" - ") != std::string::npos) {
@@ -618,6 +682,10 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
                           std::any_of(part.begin(), part.end(), [](char ch) { return ascii::IsAlpha(ch); }));
       // Postal codes and noise words go.
       std::string cleaned;
+      if (!words.empty() && std::find(std::begin(kManyPlaces), std::end(kManyPlaces),
+                                      Fold(words[0])) != std::end(kManyPlaces)) {
+        words.clear();
+      }
       {
         std::string rebuilt;
         for (size_t k = town_after_postcode ? postcode : 0; k < words.size(); ++k) {
@@ -697,7 +765,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     // Colombian department, whose name an Argentine province shares).
     const auto region_of_city = [&parts, &hint] {
       std::string folded;
-      const auto* holders = RegionHolders(parts.back(), folded);
+      const auto* holders = RegionHolders(parts.back(), folded, true);
       if (holders == nullptr) return false;
       const Tables& t = Tables::Get();
       return std::any_of(holders->begin(), holders->end(), [&](const std::string& h) {
@@ -720,9 +788,18 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
                                     [&](const CityInfo& b) { return a.country == b.country; });
       });
     };
-    if (parts.size() >= 2 && !CountryCode(parts.back()) && !Region(parts.back(), "") && !region_of_city() &&
-        !town_of_later_city() &&
-        std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
+    // A town the table does not know in the board's country, before a
+    // county of it, is in that county: "Richmond, Surrey" on a British
+    // board (with no board's country, the two cities of BC).
+    const auto county_of_board = [&parts, &hint] {
+      return StatedCountry(hint) &&
+             Region(parts.back(), std::string(hint), parts[parts.size() - 2]) &&
+             City(parts[parts.size() - 2], std::string(hint), "", hint) == nullptr;
+    };
+    if (parts.size() >= 2 && !CountryCode(parts.back()) && !Region(parts.back(), "") &&
+        !region_of_city() && !town_of_later_city() && !county_of_board() &&
+        std::all_of(parts.begin(), parts.end(),
+                    [&](const std::string& p) { return City(p, "", "", hint) != nullptr; })) {
       for (const std::string& p : parts) {
         const CityInfo* city = City(p, "", "", hint);
         // As for one city below: a city the table knows only elsewhere is a town of the stated country.
@@ -870,8 +947,18 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     }
     if (!rest.empty() && region.empty()) {
       const std::string city_part = rest.size() >= 2 ? rest[rest.size() - 2] : std::string();
+      // A name alone that is a region of the board's country and a city of
+      // one other country only is the region ("La Rioja" on a Spanish board;
+      // "Córdoba", a town of several countries, on a Colombian one is a
+      // town there). Not a region of another country whose name is a city
+      // of the board's country: "Guildford, Surrey" on a Canadian board is
+      // in Surrey, BC.
       if (auto r = Region(rest.back(), country, city_part, hint);
-          r && (rest.size() > 1 || !City(rest.back(), country, "", hint))) {
+          r &&
+          (rest.size() > 1 || !City(rest.back(), country, "", hint) ||
+           (country.empty() && r->first == hint && CityOfOneCountryOnly(rest.back(), hint))) &&
+          !(country.empty() && StatedCountry(hint) && r->first != hint &&
+            City(rest.back(), hint, "", hint))) {
         country = r->first;
         region = r->second;
         // As above: a country's name read as a region of the country the
@@ -916,8 +1003,17 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
         rest.clear();
       }
     }
-    // A part naming the country again ("Portugal, PT") is no city.
-    while (!rest.empty() && !country.empty() && CountryCode(rest.back()) == country) rest.pop_back();
+    // A part naming the country again ("Portugal, PT") is no city, unless
+    // it is the capital's name before the capital's region ("México, D.F.").
+    const auto capital_named = [&](const std::string& name) {
+      const CityInfo* capital = region.empty() ? nullptr : City(name, country, region, hint);
+      return capital != nullptr &&
+             FirstLevel(country, region) == FirstLevel(capital->country, capital->region);
+    };
+    while (!rest.empty() && !country.empty() && CountryCode(rest.back()) == country &&
+           !capital_named(rest.back())) {
+      rest.pop_back();
+    }
     // What is left before them: the city first ("Guimarães, Braga": the town, then its district).
     if (!rest.empty()) {
       // A district or neighbourhood the table lacks before a city it knows
@@ -931,7 +1027,10 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
           const CityInfo* known = City(rest[k], country, region, hint);
           if (known == nullptr) continue;
           std::string folded;
-          if (RegionHolders(rest[k], folded, true) != nullptr) break;
+          if (RegionHolders(rest[k], folded, true) != nullptr &&
+              !(StatedCountry(hint) && known->country == hint)) {
+            break;
+          }
           if (country.empty() && region.empty() && StatedCountry(hint) && known->country != hint) break;
           rest.erase(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(k));
           break;
@@ -939,6 +1038,13 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       }
       const std::string& name = rest.front();
       const CityInfo* city = City(name, country, region, hint);
+      // A country's name is its capital's ("México, D.F." is Mexico City)
+      // only in the capital's region: "Mexico, Jalisco" names no city.
+      if (city != nullptr && CountryCode(name) &&
+          (region.empty() ||
+           FirstLevel(country, region) != FirstLevel(city->country, city->region))) {
+        city = nullptr;
+      }
       // A city named with no country or region the text states takes the
       // country the posting or board states, when the table does not know
       // the name there: "Florence" on a US board is a US town (Florence, SC),

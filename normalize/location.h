@@ -29,8 +29,10 @@ struct LocationResult {
 // England, United Kingdom", "San Francisco, CA", "Remote - US", "Berlin or
 // Munich", "Bengaluru/Bangalore", "Melbourne VIC (Remote)", "LATAM, Europe".
 // A region or country in parentheses that qualifies the place before it is
-// read as after a comma ("Portland (ME)"); other notes give remote words and
-// scope only. A region code whose boards write the name (Latin America, the
+// read as after a comma ("Portland (ME)"), a qualifier of a town's name as
+// part of it ("Frankfurt (Oder)", "Halle/Saale"); other notes give remote
+// words and scope only, ET, CT, MT and PT after a remote word US time zones
+// ("Remote (ET)": no Ethiopia). A region code whose boards write the name (Latin America, the
 // Philippines) is read only after a town the table knows in that region, so
 // the town's own code beats another country's ("Bogotá, DC": CO-DC).
 // Several places are separated by ";", "|", " or ", "/"; within one, parts
@@ -59,8 +61,8 @@ struct LocationResult {
 // the name only elsewhere ("Florence" on a US board: Florence, SC, not
 // Italy); the table's country is taken only when none is stated; a region name several countries have, alone
 // with nothing to decide it, is no city: the region without a country when
-// they share its code ("Punjab": PB), else no place ("Limburg", "La
-// Rioja"). A town before a city the table knows, with no region written
+// they share its code ("Punjab": PB), else no place ("Limburg"); a city the
+// table knows is that city ("La Rioja": the Argentine city). A town before a city the table knows, with no region written
 // after them, is in that city's country and region ("Shoreditch, London":
 // ENG, GB; "Belém, Lisbon": PT, though the table knows Belém in Brazil),
 // unless the town is known in that country too or is a main job market's

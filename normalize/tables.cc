@@ -91,7 +91,10 @@ Tables::Tables() {
                  std::string(Cell(row, 5))};
     const std::string_view read = Cell(row, 4);
     r.known_city_only = read == "known-city";
-    const bool alone = read != "after-city" && !r.known_city_only;
+    // "after-city-names": as "after-city", but the code is never read
+    // (England's counties: boards write "Woking, Surrey", not "SRY").
+    const bool names_only = read == "after-city-names";
+    const bool alone = read != "after-city" && !names_only && !r.known_city_only;
     auto add = [&](std::string_view name, bool after_known_city) {
       std::string key = Fold(name);
       if (key.empty()) return;
@@ -112,13 +115,16 @@ Tables::Tables() {
     // and only a code of two or three letters is read as one ("DC", "RM";
     // not Venezuela's "A" or Paraguay's "11").
     if (!r.known_city_only) add(r.name, false);
-    if (read != "names") {
+    if (read != "names" && !names_only) {
       add(r.code, r.known_city_only);
-    } else if (r.code.size() >= 2 && r.code.size() <= 3 &&
+    } else if (read == "names" && r.code.size() >= 2 && r.code.size() <= 3 &&
                std::all_of(r.code.begin(), r.code.end(), ascii::IsUpper)) {
       add(r.code, true);
     }
-    for (std::string_view alias : Split(Cell(row, 3), '|')) add(alias, r.known_city_only);
+    for (std::string_view alias : Split(Cell(row, 3), '|')) {
+      add(alias, r.known_city_only);
+      if (alias.ends_with('.') && Fold(alias).size() <= 3) dotted_abbreviations.insert(Fold(alias));
+    }
     if (!r.code.empty()) regions.emplace(std::pair{r.country, r.code}, r);
   }
   // The first block of rows, up to the first comment after a row.

@@ -76,6 +76,10 @@ class Tables {
   // country and region: "known-city" rows, and the codes of "names" rows
   // ("Bogotá, DC" is Colombian; "Washington, DC" stays American).
   std::set<std::pair<std::string, std::string>> known_city_keys;
+  // Folded region aliases of three letters or fewer written with a dot
+  // ("Gto.", "Jal."): read after a town when written capitalised, though a
+  // short name is otherwise read only as a code in capitals.
+  std::unordered_set<std::string> dotted_abbreviations;
   std::map<std::pair<std::string, std::string>, RegionInfo> regions;  // (country, code) → info
   std::unordered_map<std::string, std::vector<CityInfo>> cities;      // name or alias → cities
   std::unordered_map<std::string, std::vector<std::string>> currency_symbols;  // token as written → currencies

@@ -121,7 +121,7 @@ TEST(LocationTest, ARegionCodeThatIsAlsoACountryCodeIsReadByItsCity) {
       {"Schaffhausen, SH", "Schaffhausen|SH|CH"},
       {"Frauenfeld, TG", "Frauenfeld|TG|CH"},
       {"Zaragoza, AR", "Zaragoza|AR|ES"},
-      {"Buenos Aires, AR", "Buenos Aires||AR"},
+      {"Buenos Aires, AR", "Buenos Aires|C|AR"},
       {"Valladolid, CL", "Valladolid|CL|ES"},
       {"Vigo, GA", "Vigo|GA|ES"},
       {"Murcia, MC", "Murcia|MC|ES"},
@@ -860,7 +860,7 @@ TEST(LocationTest, LaRiojaIsReadByTheTownAsTheOtherSharedRegionNamesAre) {
   // autonomous community of Spain (ES-RI); the table knew only Spain's, so
   // "Chilecito, La Rioja" was Spanish and "La Rioja, Argentina" had no
   // region. As for Córdoba, Limburg and Punjab, the town decides, else the
-  // stated country; alone the name is no place.
+  // stated country.
   struct Case {
     const char* text;
     const char* hint;
@@ -868,7 +868,7 @@ TEST(LocationTest, LaRiojaIsReadByTheTownAsTheOtherSharedRegionNamesAre) {
   };
   const Case kCases[] = {
       {"Chilecito, La Rioja", "", "Chilecito|F|AR"},
-      {"La Rioja, Argentina", "", "|F|AR"},
+      {"La Rioja, Argentina", "", "La Rioja|F|AR"},
       {"Chilecito, La Rioja, Argentina", "", "Chilecito|F|AR"},
       {"Logroño, La Rioja", "", "Logroño|RI|ES"},
       {"Calahorra, La Rioja", "", "Calahorra|RI|ES"},
@@ -877,7 +877,10 @@ TEST(LocationTest, LaRiojaIsReadByTheTownAsTheOtherSharedRegionNamesAre) {
       {"La Rioja, Spain", "", "|RI|ES"},
       {"Smalltown, La Rioja", "AR", "Smalltown|F|AR"},
       {"Smalltown, La Rioja", "ES", "Smalltown|RI|ES"},
-      {"La Rioja", "", ""},
+      // Alone: the Argentine city the table knows, as "Córdoba" is; on a
+      // Spanish board the region (Spain has no town of that name).
+      {"La Rioja", "", "La Rioja|F|AR"},
+      {"La Rioja", "ES", "|RI|ES"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
@@ -1227,7 +1230,7 @@ TEST(LocationTest, ADistrictBeforeAKnownCityIsDroppedForTheCity) {
       {"Kreuzberg, Berlin", "", "Kreuzberg|BE|DE"},
       {"Brooklyn, New York", "", "New York|NY|US"},
       {"Guimarães, Braga", "", "Guimarães||PT; Braga||PT"},
-      {"Guildford, Surrey", "GB", "Guildford||GB"},
+      {"Guildford, Surrey", "GB", "Guildford|ENG|GB"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
@@ -1281,6 +1284,195 @@ TEST(LocationTest, ACityNamedAsItsRegionKeepsItsCity) {
       {"Nagarote, Le\u00f3n", "Nagarote|LE|NI"},
   };
   for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, MexicanStatesAreReadInTheirDottedForms) {
+  // Issue 11 (places): Mexican addresses write the states with a dot
+  // ("León, Gto.", "San Pedro, N.L.") and Mexico City as "México, D.F.";
+  // "Gto" in lower case was too short a name to read, and "México" before
+  // the capital's former code was the country with no city.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Le\u00f3n, Gto.", "Le\u00f3n|GUA|MX"},
+      {"Le\u00f3n, Gto", "Le\u00f3n|GUA|MX"},
+      {"Zapopan, Jal.", "Zapopan|JAL|MX"},
+      {"Gdl., Jal.", "Guadalajara|JAL|MX"},
+      {"Mty, N.L.", "Monterrey|NLE|MX"},
+      {"San Pedro Garza Garc\u00eda, N.L.", "San Pedro Garza Garc\u00eda|NLE|MX"},
+      {"Qro.", "Quer\u00e9taro|QUE|MX"},
+      {"Corregidora, Qro.", "Corregidora|QUE|MX"},
+      {"Toluca, Edo. M\u00e9x.", "Toluca|MEX|MX"},
+      {"Ecatepec, M\u00e9x.", "Ecatepec|MEX|MX"},
+      {"San Luis Potos\u00ed, S.L.P.", "San Luis Potos\u00ed|SLP|MX"},
+      {"M\u00e9xico, D.F.", "Mexico City|CMX|MX"},
+      {"Mexico, DF", "Mexico City|CMX|MX"},
+      {"M\u00e9xico DF", "Mexico City|CMX|MX"},
+      {"Mexico", "||MX"},
+      {"Mexico, MO", "Mexico|MO|US"},
+      {"Mexico, Jalisco", "|JAL|MX"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, ArgentineProvincesAreRead) {
+  // Issue 11 (places): the table had three Argentine provinces, so
+  // "Rosario, Santa Fe" gave no country and "CABA" was a town of its own.
+  // Every province is read by name (ISO 3166-2:AR); Buenos Aires city is
+  // AR-C; names other countries have too ("Santa Fe", "Córdoba", "La
+  // Rioja") are decided by the town, else the board's country.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Rosario, Santa Fe", "", "Rosario|S|AR"},
+      {"Rafaela, Santa Fe", "AR", "Rafaela|S|AR"},
+      {"Rafaela, Santa Fe, Argentina", "", "Rafaela|S|AR"},
+      {"Santa Fe, NM", "", "Santa Fe|NM|US"},
+      {"Godoy Cruz, Mendoza", "", "Godoy Cruz|M|AR"},
+      {"Mendoza, Argentina", "", "Mendoza|M|AR"},
+      {"Neuqu\u00e9n", "", "Neuqu\u00e9n|Q|AR"},
+      {"Ushuaia, Tierra del Fuego", "", "Ushuaia|V|AR"},
+      {"CABA", "", "Buenos Aires|C|AR"},
+      {"Capital Federal", "", "Buenos Aires|C|AR"},
+      {"Ciudad Aut\u00f3noma de Buenos Aires", "", "Buenos Aires|C|AR"},
+      {"Buenos Aires, Argentina", "", "Buenos Aires|C|AR"},
+      {"La Plata, Buenos Aires Province", "", "La Plata|B|AR"},
+      {"Bah\u00eda Blanca, Buenos Aires", "", "Bah\u00eda Blanca|B|AR"},
+      {"Posadas, Misiones", "", "Posadas|N|AR"},
+      {"Fray Bentos, R\u00edo Negro", "", "Fray Bentos|RN|UY"},
+      {"C\u00f3rdoba, C\u00f3rdoba", "", "C\u00f3rdoba|X|AR"},
+      {"Logro\u00f1o, La Rioja", "", "Logro\u00f1o|RI|ES"},
+      {"San Juan", "", "San Juan|PR|US"},
+      {"San Juan, Argentina", "", "San Juan|J|AR"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(LocationTest, AUsTimeZoneAfterRemoteIsNoCountry) {
+  // Issue 11 (places): "Remote (ET)" was Ethiopia and "Remote (PT)"
+  // Portugal. After a remote word, with no place beside it, ET, CT, MT and
+  // PT are US time zones: no place, the scope "US time zones", unless the
+  // board is in that country.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+    const char* scope;
+    const char* remote = "remote";
+  };
+  const Case kCases[] = {
+      {"Remote (ET)", "", "", "US time zones"},
+      {"Remote (PT)", "", "", "US time zones"},
+      {"Remote (MT)", "", "", "US time zones"},
+      {"Remote - ET", "", "", "US time zones"},
+      {"Remote, PT", "", "", "US time zones"},
+      {"Remote (EST)", "", "", "US time zones"},
+      {"Remote - CET", "", "", "CET"},
+      {"Remote (PT)", "PT", "||PT", "PT"},
+      {"Remote (ET)", "ET", "||ET", "ET"},
+      {"Lisbon, PT", "", "Lisbon||PT", "", ""},
+      {"Lisbon (PT) - Remote", "", "Lisbon||PT", ""},
+      {"Addis Ababa, ET", "", "Addis Ababa||ET", "", ""},
+  };
+  for (const Case& c : kCases) {
+    const LocationResult got = ParseLocation(c.text, c.hint);
+    EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+    EXPECT_EQ(got.scope.value_or(""), c.scope) << c.text << " / " << c.hint;
+    EXPECT_EQ(got.remote.value_or(""), c.remote) << c.text << " / " << c.hint;
+  }
+}
+
+TEST(LocationTest, AQualifierInAGermanTownsNameIsPartOfIt) {
+  // Issue 11 (places): "Frankfurt (Oder)" was read as Frankfurt with a note
+  // (Frankfurt am Main, HE) and "Halle (Saale)" as an unknown Halle. The
+  // river or area of a German town's official name, in parentheses, after
+  // "/" or in words, is part of the name where the table has it.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Frankfurt (Oder)", "Frankfurt (Oder)|BB|DE"},
+      {"Frankfurt/Oder", "Frankfurt (Oder)|BB|DE"},
+      {"Frankfurt an der Oder, Germany", "Frankfurt (Oder)|BB|DE"},
+      {"Halle (Saale)", "Halle (Saale)|ST|DE"},
+      {"Halle/Saale, Germany", "Halle (Saale)|ST|DE"},
+      {"06108 Halle (Saale)", "Halle (Saale)|ST|DE"},
+      {"Frankfurt am Main", "Frankfurt|HE|DE"},
+      {"Frankfurt/Main", "Frankfurt|HE|DE"},
+      {"Frankfurt", "Frankfurt|HE|DE"},
+      {"Offenbach am Main", "Offenbach am Main|HE|DE"},
+      {"Weiden i.d.OPf.", "Weiden in der Oberpfalz|BY|DE"},
+      {"Neustadt an der Weinstra\u00dfe", "Neustadt an der Weinstra\u00dfe|RP|DE"},
+      {"Frankfurt (Hybrid)", "Frankfurt|HE|DE"},
+      {"Berlin/Frankfurt", "Berlin|BE|DE; Frankfurt|HE|DE"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, WordsForManyPlacesNameNone) {
+  // Issue 11 (places): "Multiple locations", "Various locations" and
+  // "Nationwide" were read as towns. They name no place; with a country
+  // ("Nationwide, US") the country is the place.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Multiple locations", "", ""},
+      {"Multiple Locations", "US", ""},
+      {"Various locations", "", ""},
+      {"Several locations", "", ""},
+      {"Multiple Cities", "", ""},
+      {"Location: Berlin", "", "Berlin|BE|DE"},
+      {"Nationwide", "", ""},
+      {"Nationwide", "US", ""},
+      {"Nationwide, US", "", "||US"},
+      {"Multiple Locations, United Kingdom", "", "||GB"},
+      {"Anywhere in the US", "", "||US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(LocationTest, ABritishCountyAfterATownIsTheCounty) {
+  // Issue 11 (places): "Guildford, Surrey" with no British board was Surrey,
+  // BC: the town was dropped as a district of the city the table knows.
+  // England's counties and Scotland's council areas are read by name after
+  // a town (ISO 3166-2:GB, stored as the nation); alone "Surrey" stays the
+  // city, and on a Canadian board the city wins.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Guildford, Surrey", "", "Guildford|ENG|GB"},
+      {"Woking, Surrey", "", "Woking|ENG|GB"},
+      {"Guildford, Surrey", "GB", "Guildford|ENG|GB"},
+      {"Guildford, Surrey", "CA", "Surrey|BC|CA"},
+      {"Surrey", "", "Surrey|BC|CA"},
+      {"Surrey, BC", "", "Surrey|BC|CA"},
+      {"Perth, Perthshire", "", "Perth|SCT|GB"},
+      {"Richmond, Surrey", "GB", "Richmond|ENG|GB"},
+      {"Richmond, Surrey", "", "Richmond|ENG|GB"},
+      {"Richmond, BC", "", "Richmond|BC|CA"},
+      {"Richmond", "", "Richmond|VA|US"},
+      {"Vancouver, Surrey", "", "Vancouver|BC|CA; Surrey|BC|CA"},
+      {"Norwich, Norfolk", "", "Norwich|ENG|GB"},
+      {"Inverness, Highland", "", "Inverness|SCT|GB"},
+      {"Maidstone, Kent", "", "Maidstone|ENG|GB"},
+      {"Cambridge, Cambridgeshire", "", "Cambridge|ENG|GB"},
+      {"London, Ontario", "", "London|ON|CA"},
+      {"Cambridge, MA", "", "Cambridge|MA|US"},
+      {"Norfolk, VA", "", "Norfolk|VA|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
 }
 
 }  // namespace
