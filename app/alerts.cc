@@ -17,6 +17,7 @@
 #include <cstring>
 #include <map>
 
+#include "app/json_text.h"
 #include "app/query_commands.h"
 #include "model/database_location.h"
 #include "model/date_time.h"
@@ -373,7 +374,7 @@ std::expected<AlertDelivery::Pass, Error> AlertDelivery::DeliverDue() {
         }
         o["posting"] = RowToJson(**row);
       }
-      bodies.push_back(json::serialize(o));
+      bodies.push_back(JsonText(o));
       sent.push_back(&item);
     }
     if (!gone.empty()) {

@@ -19,6 +19,7 @@
 
 #include "app/config_lint.h"
 #include "app/daemon.h"
+#include "app/json_text.h"
 #include "app/log.h"
 #include "app/posting_json.h"
 #include "app/recorded_response.h"
@@ -280,7 +281,7 @@ int ParseCommand(const ParseOptions& options, std::ostream& out, std::ostream& e
   Extracted x = extractor.Extract(url, decoded.View(bytes), role);
   const bool pretty = options.pretty.value_or(isatty(STDOUT_FILENO) == 1);
   auto emit = [&](const boost::json::value& v) {
-    out << (pretty ? PrettyJson(v) : boost::json::serialize(v)) << '\n';
+    out << (pretty ? PrettyJson(v) : JsonText(v)) << '\n';
   };
   if (!options.raw) {
     if (!country.empty()) country = normalize::CountryCode(country).value_or(country);
@@ -376,7 +377,7 @@ int NormalizeCommand(const NormalizeOptions& o, std::ostream& out, std::ostream&
         << "\" (expected salary, location, remote, employment-type, date, title, company or skills)\n";
     return kExitUsage;
   }
-  out << boost::json::serialize(r) << '\n';
+  out << JsonText(r) << '\n';
   return kExitOk;
 }
 

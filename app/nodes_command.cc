@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/json_text.h"
 #include "config/config.h"
 #include "model/database_location.h"
 #include "model/date_time.h"
@@ -42,7 +43,7 @@ std::string FormatNodes(const pg::NodeList& list, work::Duration live_within, bo
   if (as_json) {
     for (const pg::NodeInfo& n : list.nodes) {
       const auto rate = PerHour(n);
-      out << json::serialize(json::object{
+      out << JsonText(json::object{
                  {"name", n.name},
                  {"hostname", n.hostname},
                  {"pid", n.pid},

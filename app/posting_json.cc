@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <cmath>
 
+#include "app/json_text.h"
+
 namespace jobtrawl::app {
 namespace json = boost::json;
 
@@ -46,7 +48,7 @@ void Pretty(const json::value& v, std::string& out, int indent) {
     pad(indent);
     out += "]";
   } else {
-    out += json::serialize(v);
+    out += JsonText(v);
   }
 }
 

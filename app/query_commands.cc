@@ -16,6 +16,7 @@
 
 #include "app/analyst_reader.h"
 #include "app/commands.h"
+#include "app/json_text.h"
 #include "config/config.h"
 #include "config/units.h"
 #include "normalize/location.h"
@@ -104,7 +105,7 @@ json::value ToJson(std::string_view column, const Value& v) {
   return json::value(text);
 }
 
-std::string JsonLine(const Row& row) { return json::serialize(RowToJson(row)); }
+std::string JsonLine(const Row& row) { return JsonText(RowToJson(row)); }
 
 // RFC 4180: quoted when it holds a comma, quote or line break.
 std::string CsvField(const std::string& s) {
@@ -524,7 +525,7 @@ int StatsCommand(const StatsOptions& o, std::ostream& out, std::ostream& err) {
           {"error_rate", s.error_rate ? json::value(*s.error_rate) : json::value(nullptr)},
           {"degraded", s.degraded.empty() ? json::value(nullptr) : json::value(s.degraded)}});
     }
-    out << json::serialize(json::object{
+    out << JsonText(json::object{
                {"sources", std::move(list)},
                {"listings", json::object{{"open", open}, {"closed", closed}, {"new_24h", fresh}}},
                {"postings", json::object{{"open", totals.open_postings},

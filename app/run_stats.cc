@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "app/json_text.h"
+
 namespace jobtrawl::app {
 
 std::string_view WarningKind(std::string_view w) {
@@ -108,7 +110,7 @@ std::string RunStatsCollector::Json() const {
   o["robots_denials"] = robots_denials_;
   o["warnings"] = object(warnings_);
   o["yield"] = yield_.ToJson();
-  return boost::json::serialize(o);
+  return JsonText(o);
 }
 
 namespace {

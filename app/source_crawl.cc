@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <algorithm>
 
+#include "app/json_text.h"
 #include "normalize/normalize.h"
 #include "parsers/charset.h"
 #include "model/url.h"
@@ -315,7 +316,7 @@ void SourceCrawl::OnSourceDone(std::size_t, const crawler::SourceStats& stats) {
     boost::json::value v = boost::json::parse(record.stats, ec);
     if (!ec && v.is_object()) {
       v.as_object()["deadline_hit"] = true;
-      record.stats = boost::json::serialize(v);
+      record.stats = JsonText(v);
     }
   }
   // Called on the writer's thread, possibly after this crawl is gone (a crawl

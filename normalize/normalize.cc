@@ -131,10 +131,11 @@ void NormalizePosting(Posting& p, const Context& c) {
     auto prov = p.provenance.find("salary");
     if (salary) p.salary_source = prov != p.provenance.end() && prov->second.ends_with("-api") ? "board" : "text";
   }
-  // A title that names only extra pay ("RN - ICU - $15,000 Sign-On
-  // Bonus") states no salary.
+  // A title's amount counts only with a sign decided on this board; one
+  // that names only extra pay ("RN - ICU - $15,000 Sign-On Bonus") states
+  // no salary, as in a salary field.
   if (!salary && p.title) {
-    if (auto s = parse_salary(*p.title); s && s->currency && !s->currency_guessed && !s->extra_pay) {
+    if (auto s = parse_salary(*p.title); s && s->currency && !s->currency_guessed) {
       salary = s;
       p.salary_source = "text";
       Raw(p.salary_raw, p.title);

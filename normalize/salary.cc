@@ -296,7 +296,8 @@ bool ReadCjkUnits(std::string_view t, Amount& a) {
 }
 
 // A multiplier word right after a number ("k", "lakh", "crore", "LPA",
-// "tys.", "mille"; "mil", a thousand in Portuguese and Spanish, when
+// "tys.", "mille"; Hungarian "ezer", "e" and "milli\u00f3" for the forint;
+// "mil", a thousand in Portuguese and Spanish, when
 // `mil_thousand` or beside the euro), or CJK units (ReadCjkUnits). A
 // currency may be written against it ("45k\u20ac", "45 kEUR", "60 T\u20ac").
 void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand, std::string_view country) {
@@ -332,6 +333,8 @@ void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand, std::strin
       {"ribu", 1e3, false, false, false, false, false, "IDR"}, {"rb", 1e3, false, false, false, true, false, "IDR"},
       {"tri\u1ec7u", 1e6, false, false, false, false, false, "VND"}, {"tr", 1e6, true, false, false, false, false, "VND"},
       {"bin", 1e3, false, false, false, false, false, "TRY"},
+      {"ezer", 1e3, false, false, false, false, false, "HUF"}, {"milli\u00f3", 1e6, false, false, false, false, false, "HUF"},
+      {"millio", 1e6, false, false, false, false, false, "HUF"}, {"e", 1e3, false, false, false, false, false, "HUF"},
       {"k", 1e3, false, false, false},      {"m", 1e6, true, false, false},
       {"t", 1e3, false, false, false, false, true},
       {"l", 1e5, true, true, false}};
@@ -790,6 +793,7 @@ bool AddressNumber(std::string_view t, Amount& a, bool sign_after, bool range_bo
 
 bool IsRangeJoin(std::string_view between);
 bool StatesPeriodAfter(std::string_view t, size_t end);
+std::optional<std::string> PeriodAtStart(std::string_view s);
 
 // The pay period written right after `end` ("50,000 per year", "$20/hr",
 // "\u00a3500pd"), or none.
@@ -837,6 +841,32 @@ bool BareRangeBound(std::string_view t, const std::vector<Amount>& amounts, cons
   size_t end = next;
   if (!ReadDecimal(t, next, end)) return false;
   return CurrencyAfter(t, end, edge).empty();
+}
+
+// Is the amount ending at `end` pay per distance driven: "$0.65 CPM",
+// "$0.55/mile", "60 cents per loaded mile", "\u20ac0.30/km"? Truck drivers
+// are paid so; it is pay for no period, as the board adapters read their
+// "per mile" intervals.
+bool PerDistance(std::string_view t, size_t end) {
+  const std::string s = Fold(t.substr(end, 40), "/");
+  std::string_view rest = s;
+  auto word = [&](std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words) {
+      if (rest.starts_with(w) && (rest.size() == w.size() || !IsLetterByte(rest[w.size()]))) {
+        rest.remove_prefix(w.size());
+        while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+        return true;
+      }
+    }
+    return false;
+  };
+  word({"cents", "cent"});
+  if (word({"cpm", "cpk", "c/mi", "c/km", "c/mile"})) return true;
+  if (!rest.starts_with('/') && !word({"per", "a", "an"})) return false;
+  if (rest.starts_with('/')) rest.remove_prefix(1);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  word({"loaded", "paid", "empty", "dispatched", "practical", "all", "running", "total", "driven"});
+  return word({"mile", "miles", "mi", "km", "kms", "kilometer", "kilometers", "kilometre", "kilometres"});
 }
 
 // Is `a` a number under 100 written after an ISO code ("PHP 8", "TOP
@@ -1044,6 +1074,15 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       i = a.end;
       continue;
     }
+    // Pay per mile is no salary, nor is the range it ends ("$0.60 - $0.65
+    // per mile").
+    if (PerDistance(t, a.end)) {
+      if (!amounts.empty() && IsRangeJoin(t.substr(amounts.back().end, a.begin - amounts.back().end))) {
+        amounts.pop_back();
+      }
+      i = a.end;
+      continue;
+    }
     i = a.end;
     amounts.push_back(std::move(a));
   }
@@ -1070,6 +1109,22 @@ bool IsRangeJoin(std::string_view between) {
   for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
     if (s.starts_with(phrase) && (s.size() == phrase.size() || !IsLetterByte(s[phrase.size()]))) {
       return IsJoinWord(Fold(std::string_view(s).substr(phrase.size()), "-~"));
+    }
+  }
+  return false;
+}
+
+// True when `between` offers a second amount ("$85K/95K", "$85K or $95K",
+// "$15/hr or $20/hr"): a slash or "or", also after the first amount's own
+// period. Two such amounts of one sign and size are a range.
+bool IsAlternativeJoin(std::string_view between) {
+  auto alternative = [](std::string_view s) { return s == "/" || s == "or"; };
+  const std::string s = Fold(between, "/");
+  if (alternative(s)) return true;
+  const std::string periods = Fold(between, "/.");
+  for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
+    if (periods.starts_with(phrase) && (periods.size() == phrase.size() || !IsLetterByte(periods[phrase.size()]))) {
+      return alternative(Fold(std::string_view(periods).substr(phrase.size()), "/"));
     }
   }
   return false;
@@ -1110,6 +1165,51 @@ bool ExtraPay(std::string_view t, const Amount& a) {
   for (std::string_view w : {"bonus", "bonuses", "sign on", "signing", "relocation", "stipend", "allowance",
                              "equity", "commission", "commissions", "referral", "tips", "ote"}) {
     if (Contains(near, w)) return true;
+  }
+  return false;
+}
+
+// Does a word of extra pay name what the amount `a` of `clause` is: the
+// first such word within four after it ("$15,000 Sign-On Bonus", "$5k
+// referral bonus", "Up to $10,000 one-time sign on bonus") or within five
+// before it ("Relocation $5,000", "Sign-on bonus of up to $5,000"), with no
+// word of pay, period or join between ("$90,000 base with annual bonus",
+// "$25/hr including tips" name pay beside it)? Eligibility for extra pay
+// names none ("$120-150k bonus eligible"). A stipend or an allowance alone
+// is the pay of a fellowship, an internship or a trainee ("Monthly stipend
+// of $2,500", "Allowance: RM 800/month").
+bool NamesExtraPay(std::string_view clause, const Amount& a) {
+  static const std::unordered_set<std::string> kExtra = {
+      "bonus", "bonuses", "sign", "signing", "relocation", "referral", "equity", "commission", "commissions", "tips"};
+  static const std::unordered_set<std::string> kPay = {
+      "salary", "salaries", "base", "pay", "wage", "wages", "rate", "compensation", "earnings", "ctc",
+      "with", "plus", "and", "or", "including", "incl", "includes", "included", "excluding", "per", "a", "an",
+      "offers", "offering", "eligible"};
+  auto words = [](const std::string& folded) {
+    std::vector<std::string> out;
+    for (size_t at = 0; at < folded.size();) {
+      size_t space = folded.find(' ', at);
+      if (space == std::string::npos) space = folded.size();
+      if (space > at) out.push_back(folded.substr(at, space - at));
+      at = space + 1;
+    }
+    return out;
+  };
+  auto stops = [&](const std::string& word) {
+    return kPay.contains(word) || IsDurationWord(word) || PeriodAtStart(word).has_value();
+  };
+  const std::vector<std::string> after = words(Fold(clause.substr(a.end)));
+  for (size_t i = 0; i < after.size() && i < 4; ++i) {
+    if (kExtra.contains(after[i])) {
+      return i + 1 == after.size() || (after[i + 1] != "eligible" && after[i + 1] != "eligibility");
+    }
+    if (stops(after[i])) break;
+  }
+  const std::vector<std::string> before = words(Fold(clause.substr(0, a.begin)));
+  for (size_t i = 0; i < before.size() && i < 5; ++i) {
+    const std::string& word = before[before.size() - 1 - i];
+    if (kExtra.contains(word)) return true;
+    if (stops(word)) break;
   }
   return false;
 }
@@ -1234,7 +1334,8 @@ std::optional<std::string> PeriodWrittenAfter(std::string_view t, size_t end) {
 // The period that labels the amount starting at `begin`: "Annual salary:
 // $90k", "Salary (annual): $50,000", "Stundenlohn: 14 \u20ac", "Hourly
 // rate up to $25". A period after a slash is written after an amount,
-// never before it: the "/d" of "(m/w/d)" is no label.
+// never before it: the "/d" of "(m/w/d)" is no label; nor is how often pay
+// is paid ("Paid weekly - $48,000").
 std::optional<std::string> PeriodLabelBefore(std::string_view t, size_t begin) {
   const size_t from = begin > 40 ? begin - 40 : 0;
   std::string s = Fold(t.substr(from, begin - from), "/.");
@@ -1251,7 +1352,11 @@ std::optional<std::string> PeriodLabelBefore(std::string_view t, size_t begin) {
   for (const auto& [phrase, period] : Tables::Get().salary_periods) {  // longest first
     if (phrase.front() == '/' || !s.ends_with(phrase)) continue;
     const size_t at = s.size() - phrase.size();
-    if (at == 0 || !IsLetterByte(s[at - 1])) return period;
+    if (at > 0 && IsLetterByte(s[at - 1])) continue;
+    // "Paid weekly - $48,000" says how often pay is paid, not what the
+    // amount is paid for.
+    if (std::string_view(s).substr(0, at).ends_with("paid ")) return std::nullopt;
+    return period;
   }
   return std::nullopt;
 }
@@ -1477,18 +1582,18 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   for (const auto& [from, to] : unit_spans) std::fill(own.begin() + static_cast<std::ptrdiff_t>(from),
                                                       own.begin() + static_cast<std::ptrdiff_t>(to), ' ');
   if (!unit_spans.empty()) period = PeriodOf(own);
-  // Is amount `k` extra pay by the words of its own clause ("$5,000
-  // sign-on bonus! $22/hour": the bonus's words are not the $22's)?
-  auto own_extra_pay = [&](size_t k) {
+  // The clause of amount `k`, and the amount within it.
+  auto own_clause = [&](size_t k) -> std::pair<std::string_view, Amount> {
     const Amount& a = amounts[k];
     const size_t left = k > 0 ? amounts[k - 1].end : 0;
     const size_t right = k + 1 < amounts.size() ? amounts[k + 1].begin : t.size();
-    // A clause ends at punctuation and at a joining word or sign between
-    // spaces ("$5,000 Sign-On Bonus - $25/hr", "+", "&", "and", "plus").
+    // A clause ends at punctuation, a bullet ("$160K - $200K \u2022 Offers
+    // Equity") and a joining word or sign between spaces ("$5,000 Sign-On
+    // Bonus - $25/hr", "+", "&", "and", "plus").
     auto clause_break = [&](size_t p) {
       const char c = t[p];
       if (c == ',' || c == ';' || c == '!' || c == '|' || c == '(' || c == ')') return true;
-      for (std::string_view join : {" - ", " + ", " & ", " / ", " and ", " plus "}) {
+      for (std::string_view join : {" - ", " + ", " & ", " / ", " and ", " plus ", "\u2022"}) {
         const size_t from = p >= join.size() ? p - join.size() + 1 : 0;
         const size_t at = std::string_view(t).substr(from, p - from + join.size()).find(join);
         if (at != std::string_view::npos && from + at <= p) return true;
@@ -1499,7 +1604,13 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     while (l > left && a.begin - l < 32 && !clause_break(l - 1)) --l;
     size_t r = a.end;
     while (r < right && r - a.end < 32 && !clause_break(r)) ++r;
-    return ExtraPay(std::string_view(t).substr(l, r - l), Amount{.begin = a.begin - l, .end = a.end - l});
+    return {std::string_view(t).substr(l, r - l), Amount{.begin = a.begin - l, .end = a.end - l}};
+  };
+  // Is amount `k` extra pay by the words of its own clause ("$5,000
+  // sign-on bonus! $22/hour": the bonus's words are not the $22's)?
+  auto own_extra_pay = [&](size_t k) {
+    const auto [clause, a] = own_clause(k);
+    return ExtraPay(clause, a);
   };
   // Two amounts make a range when a join stands between them, but not a
   // bare number of digits before one with its sign written before it
@@ -1509,16 +1620,23 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     const Amount& lo = amounts[k];
     const Amount& hi = amounts[k + 1];
     if (lo.currency.empty() && lo.digits_only && lo.multiplier == 1 && hi.sign_before) return false;
-    if (!IsRangeJoin(std::string_view(t).substr(lo.end, hi.begin - lo.end))) return false;
+    // "$120-150k": the first bound takes the second's multiplier.
+    const bool carried = lo.multiplier == 1 && hi.multiplier > 1 && lo.raw < 1000;
+    const double ratio = hi.value() / (carried ? lo.raw * hi.multiplier : lo.value());
+    const std::string_view between = std::string_view(t).substr(lo.end, hi.begin - lo.end);
+    if (!IsRangeJoin(between)) {
+      // One amount or another of the same sign, the second larger but at
+      // most twice the first, is a range ("$85K/95K", "$85K or $95K");
+      // not an hourly and a yearly figure ("$20/hr or $45,000/yr"), nor a
+      // number after a slash ("$25/1099").
+      const bool same_sign = !lo.currency.empty() && !ForeignLocalSign(lo.currency, country) &&
+                             (hi.currency.empty() || hi.currency == lo.currency);
+      if (!IsAlternativeJoin(between) || !same_sign || ratio <= 1 || ratio > 2) return false;
+    }
     // Extra pay joined to the pay is no bound of its range ("$25/hr -
     // $2,000 sign-on bonus", "$25 per hour and $2,000 bonus"): one bound
     // is extra pay by its own clause and the two differ tenfold.
-    if (own_extra_pay(k) != own_extra_pay(k + 1)) {
-      // "$120-150k": the first bound takes the second's multiplier.
-      const bool carried = lo.multiplier == 1 && hi.multiplier > 1 && lo.raw < 1000;
-      const double ratio = hi.value() / (carried ? lo.raw * hi.multiplier : lo.value());
-      if (ratio > 10 || ratio < 0.1) return false;
-    }
+    if (own_extra_pay(k) != own_extra_pay(k + 1) && (ratio > 10 || ratio < 0.1)) return false;
     return true;
   };
 
@@ -1610,12 +1728,14 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
       lo.multiplier = 1000;
     }
   }
-  Salary s;
   // Extra pay read because no pay is stated beside it ("$15,000 Sign-On
-  // Bonus"); on-target earnings alone are the pay.
-  for (size_t k = first; k < (hi ? first + 2 : first + 1) && !s.extra_pay; ++k) {
-    s.extra_pay = own_extra_pay(k) && !OnTargetEarnings(t, amounts[k]);
+  // Bonus", "Up to $10,000 sign-on bonus"): the text states no salary.
+  // On-target earnings alone are the pay.
+  for (size_t k = first; k < (hi ? first + 2 : first + 1); ++k) {
+    const auto [clause, a] = own_clause(k);
+    if (NamesExtraPay(clause, a) && !OnTargetEarnings(t, amounts[k])) return std::nullopt;
   }
+  Salary s;
   const std::string& token = lo.currency;
   const bool lakh = lo.lakh || (hi && hi->lakh);
   // The period written with the amount is its own ("Weekly pay $17/hr",
@@ -1627,6 +1747,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!stated && (lo.per_annum || (hi && hi->per_annum))) stated = "YEAR";
   const std::string elsewhere = stated ? std::string() : WithoutCapitalAbbreviations(own);
   if (!stated) stated = PeriodLabelBefore(elsewhere, lo.begin);
+  const bool own_period = stated.has_value();
   s.period = stated ? stated : PeriodOf(elsewhere);
 
   const bool has_multiplier = lo.multiplier > 1 || (hi && hi->multiplier > 1);
@@ -1685,6 +1806,16 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!s.min && !s.max) return std::nullopt;
   if (!Plausible(s.min) || !Plausible(s.max)) return std::nullopt;
 
+  if (!own_period) {
+    // A period word away from the amount says how often pay is paid, which
+    // a year's pay is too ("$52,000, paid bi-weekly", "$60,000 paid
+    // monthly"): an amount of a year's size stays a year's; a smaller one
+    // takes the word's period ("$2,000 paid monthly", "$3,000 bi-weekly").
+    Salary sized = s;
+    sized.period.reset();
+    InferPeriod(sized, lakh, country);
+    if (sized.period == "YEAR") s.period = "YEAR";
+  }
   ApplyMultiPeriod(s, t);
   if (!s.period) InferPeriod(s, lakh, country);
   Annualize(s);

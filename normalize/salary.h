@@ -16,9 +16,6 @@ struct Salary {
   std::optional<std::string> period;    // HOUR | DAY | WEEK | MONTH | YEAR
   std::optional<double> annual_min;     // min and max over a year, same currency
   std::optional<double> annual_max;
-  // What was read is pay beside a salary (a bonus, relocation, stipend,
-  // allowance, equity or commission), stated with no pay beside it.
-  bool extra_pay = false;
 
   bool operator==(const Salary&) const = default;
 };
@@ -41,7 +38,8 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // before or after, "up to" and "from", and the period; pay every two weeks
 // ("bi-weekly", "fortnightly") is given per year (x26), twice a month
 // ("semi-monthly") per month (x2), quarterly per year (x4), unless the text
-// states another period for the amount. `country` (ISO
+// states another period for the amount or it is a year's pay by its size.
+// `country` (ISO
 // alpha-2) resolves symbols several currencies share ("$", "£", "Rs", "kr",
 // "¥": data/currency_symbols.tsv) to its money when that is one of them;
 // otherwise the first reading is taken and `currency_guessed` set. A
@@ -59,14 +57,22 @@ std::optional<std::string> PeriodOf(std::string_view text);
 // crore without a symbol are the country's rupees or taka, else INR. Non-answers
 // ("Competitive", "DOE", "Negotiable") and text without a plausible amount
 // give nullopt, as do amounts over 1e11 (no salary in any currency and
-// period is that large). Linear in the text's length.
+// period is that large), a text whose only amounts are named extra pay
+// ("$15,000 Sign-On Bonus", "Relocation $5,000"; on-target earnings, a
+// stipend or an allowance alone are pay), and pay per mile or kilometre
+// ("$0.65 CPM", "$0.55/mile"), which has no period. Linear in the text's
+// length.
 //
 // The period is the one written with the amount ("Weekly pay $17/hr" is
 // hourly), else one labelling it ("Annual salary: $90k"), else a period
 // word elsewhere in the text ("Weekly pay: $700"), never that of extra pay
-// ("annual bonus") or of hours; else the amount's size decides. The
-// thousands written once, on a range's upper bound, are the lower bound's
-// too when that makes a range ("£40-45,000" is 40,000-45,000).
+// ("annual bonus") or of hours, and only for an amount smaller than a
+// year's pay by its size: how often pay is paid is no period of a year's
+// pay ("$52,000, paid bi-weekly", "$60,000 paid monthly"); else the
+// amount's size decides. The thousands written once, on a range's upper
+// bound, are the lower bound's too when that makes a range ("£40-45,000"
+// is 40,000-45,000). Two amounts of one sign joined by "/" or "or", the
+// second larger but at most twice the first, are a range ("$85K/95K").
 std::optional<Salary> ParseSalary(std::string_view text, std::string_view country = {});
 
 // Structured values made consistent: currency code checked (symbols mapped),

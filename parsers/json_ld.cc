@@ -11,6 +11,7 @@
 
 #include "model/ascii.h"
 #include "model/url.h"
+#include "parsers/boards/common.h"
 #include "parsers/html_text.h"
 #include "parsers/json_values.h"
 #include "parsers/lenient_json.h"
@@ -117,6 +118,7 @@ void ReadSalary(const json::value* salary, Posting& p) {
     return;
   }
   const json::object& s = salary->get_object();
+  const std::optional<std::string> text_before = p.salary_text;
   p.salary_currency = Text(Get(s, "currency"));
   const json::value* value = First(Get(s, "value"));
   const json::object* q = nullptr;
@@ -143,30 +145,42 @@ void ReadSalary(const json::value* salary, Posting& p) {
     }
   }
   if (q == nullptr) q = amounts;
+  // The unit as the board adapters read a pay interval ("HOUR", "MONTHLY";
+  // ISO 8601 durations, "P1Y", "PT1H", and their multiples, "P2W" as 26 a
+  // year). A unit that names no pay period ("ONE_TIME") is no salary; one
+  // not read is left for the normalizer, which may read it or size the
+  // amounts.
+  boards::PayRate rate;
+  std::optional<std::string> interval;
+  bool written = true;
   if (q != nullptr) {
     auto unit = Text(Get(*q, "unitText"));
     if (!unit && q != &s) unit = Text(Get(s, "unitText"));
     if (unit) {
-      std::string u;
-      for (char c : *unit) u.push_back(ascii::ToUpper(c));
-      static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
-          {"HOUR", "HOUR"},   {"HOURLY", "HOUR"}, {"DAY", "DAY"},     {"DAILY", "DAY"},
-          {"WEEK", "WEEK"},   {"WEEKLY", "WEEK"}, {"MONTH", "MONTH"}, {"MONTHLY", "MONTH"},
-          {"YEAR", "YEAR"},   {"YEARLY", "YEAR"}, {"ANNUAL", "YEAR"}, {"ANNUALLY", "YEAR"},
-          {"PER YEAR", "YEAR"}};
-      for (const auto& [k, v] : kUnits) {
-        if (u == k) p.salary_period = std::string(v);
+      rate = boards::PayRateOf(*unit);
+      if (!rate.periodic) {
+        p.salary_min = p.salary_max = std::nullopt;
+        p.salary_text = text_before;
+        p.salary_currency.reset();
+        return;
       }
-      if (!p.salary_period) p.salary_period = u;
+      if (rate.period) {
+        written = boards::IntervalWords(rate, interval);
+        p.salary_period = rate.period;
+        if (p.salary_min) *p.salary_min *= rate.factor;
+        if (p.salary_max) *p.salary_max *= rate.factor;
+      } else {
+        p.salary_period = interval = ascii::ToUpper(*unit);
+      }
     }
   }
   // Bounds written with a sign, a code or "k" ("$80,000", "80,000 USD",
   // "80k") read as no number: they are salary text, with the currency and
   // unit stated beside them.
-  if (!p.salary_min && !p.salary_max && !p.salary_text && (amounts != nullptr || q != nullptr)) {
+  if (!p.salary_min && !p.salary_max && !p.salary_text && written && (amounts != nullptr || q != nullptr)) {
     const json::object& o = amounts != nullptr ? *amounts : *q;
-    p.salary_text = BoundsText(Get(o, "minValue"), Get(o, "maxValue"), p.salary_currency, p.salary_period);
-    if (!p.salary_text) p.salary_text = BoundsText(Get(o, "value"), nullptr, p.salary_currency, p.salary_period);
+    p.salary_text = BoundsText(Get(o, "minValue"), Get(o, "maxValue"), p.salary_currency, interval);
+    if (!p.salary_text) p.salary_text = BoundsText(Get(o, "value"), nullptr, p.salary_currency, interval);
   }
   if (!p.salary_min && !p.salary_max) {
     p.salary_currency.reset();

@@ -348,29 +348,45 @@ void Salary(Posting& p, const json::value* min, const json::value* max, std::opt
   // as text.
   if (!rate.periodic) return;
   // Bounds written with a sign or "k" are salary text, with the interval
-  // in the words the text reader multiplies by (PayRateOf's factors); a
-  // rate the reader has no words for ("6 MONTH": twice a year) writes no
-  // text.
+  // in the words the text reader multiplies by.
   std::optional<std::string> interval;
-  bool written = true;
-  if (rate.factor == 1) {
-    interval = rate.period;
-  } else if (rate.factor == 26 && rate.period == "YEAR") {
-    interval = "bi-weekly";
-  } else if (rate.factor == 2 && rate.period == "MONTH") {
-    interval = "semi-monthly";
-  } else if (rate.factor == 4 && rate.period == "YEAR") {
-    interval = "quarterly";
-  } else {
-    written = false;
-  }
-  if (auto text = BoundsText(min, max, currency, interval); written && text && !p.salary_text) {
-    p.salary_text = text;
+  if (IntervalWords(rate, interval)) {
+    if (auto text = BoundsText(min, max, currency, interval); text && !p.salary_text) p.salary_text = text;
   }
   Salary(p, Number(min), Number(max), std::move(currency), rate);
 }
 
+bool IntervalWords(const PayRate& rate, std::optional<std::string>& words) {
+  words.reset();
+  if (rate.factor == 1) {
+    words = rate.period;
+  } else if (rate.factor == 26 && rate.period == "YEAR") {
+    words = "bi-weekly";
+  } else if (rate.factor == 2 && rate.period == "MONTH") {
+    words = "semi-monthly";
+  } else if (rate.factor == 4 && rate.period == "YEAR") {
+    words = "quarterly";
+  } else {
+    return false;
+  }
+  return true;
+}
+
 namespace {
+
+// N units of a period as a PayRate: one is the period, several give the
+// period of a year, a fraction of one the period itself ("0.5 MONTH" is
+// twice a month); several HOURs or DAYs state no period.
+std::optional<PayRate> RateOf(double n, const std::string& unit) {
+  if (n == 1 && (unit == "HOUR" || unit == "DAY" || unit == "WEEK" || unit == "MONTH" || unit == "YEAR")) {
+    return PayRate{unit};
+  }
+  if (unit == "MONTH") return n < 1 ? PayRate{"MONTH", 1 / n} : PayRate{"YEAR", 12 / n};
+  if (unit == "WEEK") return n < 1 ? PayRate{"WEEK", 1 / n} : PayRate{"YEAR", 52 / n};
+  if (unit == "YEAR") return PayRate{"YEAR", 1 / n};
+  if (unit == "HOUR" || unit == "DAY") return n < 1 ? PayRate{unit, 1 / n} : PayRate{};
+  return std::nullopt;
+}
 
 // Ashby's "N UNIT" intervals ("1 YEAR", "2 WEEK", "0.5 MONTH", "3 MONTH",
 // "1 TIME"): N units of a period, as a PayRate; nullopt for another form,
@@ -385,11 +401,28 @@ std::optional<PayRate> Multiple(std::string_view raw) {
   if (unit.ends_with('S')) unit.pop_back();
   if (unit == "TIME") return PayRate{.periodic = false};
   if (n == 1) return std::nullopt;
-  // Units in a year, and a fraction of one: "0.5 MONTH" is twice a month.
-  if (unit == "MONTH") return n < 1 ? PayRate{"MONTH", 1 / n} : PayRate{"YEAR", 12 / n};
-  if (unit == "WEEK") return n < 1 ? PayRate{"WEEK", 1 / n} : PayRate{"YEAR", 52 / n};
-  if (unit == "YEAR") return PayRate{"YEAR", 1 / n};
-  if (unit == "HOUR" || unit == "DAY") return n < 1 ? PayRate{unit, 1 / n} : PayRate{};
+  return RateOf(n, unit);
+}
+
+// An ISO 8601 duration of one unit, as schema.org's unitText may be
+// written ("P1Y", "P1M", "P2W", "P1D", "PT1H"): N of that period; nullopt
+// for another form (of several units, or of minutes).
+std::optional<PayRate> IsoDuration(std::string_view raw) {
+  raw = ascii::Trim(raw);
+  if (raw.size() < 3 || ascii::ToUpper(raw.front()) != 'P') return std::nullopt;
+  raw.remove_prefix(1);
+  const bool time = ascii::ToUpper(raw.front()) == 'T';
+  if (time) raw.remove_prefix(1);
+  double n = 0;
+  const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), n);
+  if (ec != std::errc() || end == raw.data() || n <= 0 || end + 1 != raw.data() + raw.size()) return std::nullopt;
+  static constexpr std::pair<char, std::string_view> kDate[] = {{'Y', "YEAR"}, {'M', "MONTH"}, {'W', "WEEK"},
+                                                                {'D', "DAY"}};
+  const char designator = ascii::ToUpper(*end);
+  if (time) return designator == 'H' ? RateOf(n, "HOUR") : std::nullopt;
+  for (const auto& [letter, unit] : kDate) {
+    if (designator == letter) return RateOf(n, std::string(unit));
+  }
   return std::nullopt;
 }
 
@@ -398,6 +431,7 @@ std::optional<PayRate> Multiple(std::string_view raw) {
 PayRate PayRateOf(std::optional<std::string> raw) {
   if (!raw) return {};
   if (auto multiple = Multiple(*raw)) return *multiple;
+  if (auto duration = IsoDuration(*raw)) return *duration;
   std::string u;  // letters only, upper case: "BI-WEEKLY", "bi weekly" -> "BIWEEKLY"
   for (char c : *raw) {
     if (ascii::IsAlpha(c)) u.push_back(ascii::ToUpper(c));

@@ -125,11 +125,18 @@ struct PayRate {
 };
 // Salary intervals as APIs spell them ("per-year-salary", "month",
 // "hourly", "annual", "yearly", "bi-weekly", "fortnightly",
-// "semi-monthly"; Ashby's "1 YEAR", "2 WEEK", "0.5 MONTH", "1 TIME"). An
+// "semi-monthly"; Ashby's "1 YEAR", "2 WEEK", "0.5 MONTH", "1 TIME"; ISO
+// 8601 durations of one unit, as schema.org's unitText may be, "P1Y",
+// "P2W", "PT1H"). An
 // interval that may mean either of two ("bi-monthly": every two months or
 // twice a month; "biannual") states none; so does one not read, which the
 // amounts' size may still tell.
 PayRate PayRateOf(std::optional<std::string> raw);
+// The interval in the words the text reader multiplies amounts by: the
+// period, or "bi-weekly", "semi-monthly", "quarterly" (PayRateOf's
+// factors); false for a rate the reader has no words for ("6 MONTH":
+// twice a year), which writes no salary text.
+bool IntervalWords(const PayRate& rate, std::optional<std::string>& words);
 // Salary from min/max in the stated interval: the amounts times its factor;
 // none for an interval that is no pay period.
 void Salary(Posting& p, std::optional<double> lo, std::optional<double> hi, std::optional<std::string> currency,

@@ -287,7 +287,7 @@ TEST(NodesFormatTest, StatesRatesAndColumns) {
   EXPECT_NE(lines.find("{\"name\":\"b\",\"hostname\":\"h2\",\"pid\":22,\"state\":\"stopped\","
                        "\"started_at\":\"2026-12-01T08:00:00Z\",\"heartbeat_at\":\"2026-12-01T11:00:00Z\","
                        "\"stopped_at\":\"2026-12-01T11:00:00Z\",\"sources\":null,\"leases\":0,\"crawls\":30,\"failures\":0,"
-                       "\"crawls_per_hour\":1E1}\n"),
+                       "\"crawls_per_hour\":10.0}\n"),
             std::string::npos)
       << lines;
   EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 3);

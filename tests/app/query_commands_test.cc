@@ -393,6 +393,9 @@ TEST_F(QueryCommandsTest, StatsGivesEachSourceAndTotals) {
   EXPECT_EQ(board["closed"].as_int64(),
             std::stoll(One("SELECT count(*) FROM posting_sightings WHERE source = 'sample-board' AND closed_at IS NOT NULL")));
   EXPECT_EQ(board["error_rate"].as_double(), 0.0);
+  // Rates as plain decimals, not Boost.JSON's "0E0" (JsonTextTest).
+  EXPECT_THAT(out.str(), HasSubstr(R"("error_rate":0.0,)"));
+  EXPECT_THAT(out.str(), Not(HasSubstr("E0")));
   EXPECT_EQ(v["postings"].as_object()["open"].as_int64(),
             std::stoll(One("SELECT count(*) FROM open_postings")));
 

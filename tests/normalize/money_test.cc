@@ -251,13 +251,17 @@ TEST(NormalizePostingTest, ATitleNamingOnlyExtraPayStatesNoSalary) {
   NormalizePosting(ote, {.fetched_at = kFetched, .country = "GB"});
   EXPECT_EQ(ote.salary_min, 60000);
   EXPECT_EQ(ote.salary_currency, "GBP");
-  // A salary field holding only extra pay: it is what the board states
-  // (SignedExtraPayBeforeThePayIsNotTheSalary).
+  // A salary field holding only extra pay states none either; its text is
+  // kept as the raw salary.
   Posting field;
   field.title = "Registered Nurse";
   field.salary_text = "$15,000 Sign-On Bonus";
   NormalizePosting(field, {.fetched_at = kFetched, .country = "US"});
-  EXPECT_EQ(field.salary_min, 15000);
+  EXPECT_FALSE(field.salary_min);
+  EXPECT_FALSE(field.salary_max);
+  EXPECT_FALSE(field.salary_period);
+  EXPECT_FALSE(field.salary_source);
+  EXPECT_EQ(field.salary_raw, "$15,000 Sign-On Bonus");
 }
 
 TEST(SalaryTest, TheCaribbeanGuilderAndZimbabweGoldAreRead) {
@@ -549,10 +553,9 @@ TEST(SalaryTest, SignedExtraPayBeforeThePayIsNotTheSalary) {
     EXPECT_EQ(s->max, c.amount) << c.text;
     EXPECT_EQ(s->period, c.period) << c.text;
   }
-  // Only a bonus stated: it is what there is.
-  auto bonus = ParseSalary("$5,000 sign-on bonus", "US");
-  ASSERT_TRUE(bonus);
-  EXPECT_EQ(bonus->min, 5000);
+  // Only a bonus stated: no salary
+  // (AFieldWhoseOnlyAmountsAreExtraPayStatesNoSalary).
+  EXPECT_FALSE(ParseSalary("$5,000 sign-on bonus", "US"));
 }
 
 TEST(SalaryTest, APeriodOfHoursOrDurationIsNotThePaysPeriod) {
@@ -1101,6 +1104,187 @@ TEST(SalaryTest, LocalAbbreviationsOfMoneyAreDecidedOnTheirBoards) {
   auto guessed = ParseSalary("N500,000 monthly", "US");
   ASSERT_TRUE(guessed);
   EXPECT_TRUE(guessed->currency_guessed);
+}
+
+TEST(SalaryTest, AFieldWhoseOnlyAmountsAreExtraPayStatesNoSalary) {
+  // "$15,000 Sign-On Bonus" in a salary field was stored as 15,000 a year,
+  // "Up to $10,000 sign-on bonus" as a yearly maximum: a text whose only
+  // amounts are named extra pay states no salary, as a title's do.
+  for (const char* text : {"$15,000 Sign-On Bonus", "Up to $10,000 sign-on bonus", "$5k referral bonus",
+                           "RN ICU - $10K Sign On Bonus", "Warehouse Associate - $2,000 Sign-On Bonus",
+                           "$3,000 - $5,000 Sign-On Bonus", "Relocation $5,000", "$5,000 relocation stipend",
+                           "Sign-on bonus of up to $7,500", "$10,000 one-time sign on bonus"}) {
+    EXPECT_FALSE(ParseSalary(text, "US")) << text;
+  }
+  // Pay named beside the extra pay, or before a word of it, is the salary;
+  // so are on-target earnings, and a stipend or an allowance alone (the pay
+  // of a fellowship or an internship).
+  const SalaryCase kPay[] = {
+      {"Allowance: RM 800/month", "MY", 800, 800, "MYR", "MONTH"},
+      {"$120,000 bonus eligible", "US", 120000, 120000, "USD", "YEAR"},
+      {"$160K \u2013 $200K \u2022 Offers Equity", "US", 160000, 200000, "USD", "YEAR"},
+      {"$90,000 base with annual bonus", "US", 90000, 90000, "USD", "YEAR"},
+      {"$25/hr including tips", "US", 25, 25, "USD", "HOUR"},
+      {"$80,000 + commission", "US", 80000, 80000, "USD", "YEAR"},
+      {"$45/hr + $10,000 Sign-On Bonus", "US", 45, 45, "USD", "HOUR"},
+      {"\u00a360k OTE", "GB", 60000, 60000, "GBP", "YEAR"},
+      {"Monthly stipend of $2,500", "US", 2500, 2500, "USD", "MONTH"},
+  };
+  ExpectSalaries(kPay);
+}
+
+TEST(SalaryTest, ForintScaleWordsAreRead) {
+  // Hungarian boards write thousands "ezer" (or "e") and millions "milli\u00f3":
+  // "800 ezer Ft" gave no salary.
+  const SalaryCase kCases[] = {
+      {"800 ezer Ft", "HU", 800000, 800000, "HUF", "MONTH"},
+      {"havi brutt\u00f3 600 ezer Ft", "HU", 600000, 600000, "HUF", "MONTH"},
+      {"600e Ft", "HU", 600000, 600000, "HUF", "MONTH"},
+      {"brutt\u00f3 1,2 milli\u00f3 Ft", "HU", 1200000, 1200000, "HUF", "MONTH"},
+      {"12 milli\u00f3 Ft", "HU", 12000000, 12000000, "HUF", "YEAR"},
+      {"650-800 ezer Ft", "HU", 650000, 800000, "HUF", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+  // Only with the forint.
+  EXPECT_FALSE(ParseSalary("800 ezer", "US"));
+}
+
+TEST(SalaryTest, AnAmountUnderAMonthsPayInItsCurrencyStatesNoPeriod) {
+  // The size table decides, in every currency alike: 2,000 lira (about 50
+  // dollars in 2025; the net minimum wage is 22,104 lira a month) and 500
+  // ribu rupiah (about 30 dollars) are no month's pay, "QR 2000", "2000 DT",
+  // "2000 KM" and "2000 \u043b\u0432" are.
+  for (const auto& [text, country] : {std::pair{"2000 TL", "TR"}, std::pair{"TL 2000", "TR"},
+                                      std::pair{"Rp 500 ribu", "ID"}}) {
+    auto s = ParseSalary(text, country);
+    ASSERT_TRUE(s) << text;
+    EXPECT_FALSE(s->period) << text;
+  }
+  const SalaryCase kMonthly[] = {
+      {"20.000 TL", "TR", 20000, 20000, "TRY", "MONTH"},
+      {"Rp 5 juta", "ID", 5000000, 5000000, "IDR", "MONTH"},
+      {"QR 2000", "QA", 2000, 2000, "QAR", "MONTH"},
+      {"2000 DT", "TN", 2000, 2000, "TND", "MONTH"},
+      {"2000 KM", "BA", 2000, 2000, "BAM", "MONTH"},
+      {"2000 \u043b\u0432", "BG", 2000, 2000, "BGN", "MONTH"},
+  };
+  ExpectSalaries(kMonthly);
+}
+
+TEST(SalaryTest, PayPerMileIsNoSalary) {
+  // Truck drivers' pay per mile ("CPM", cents per mile) was read as pay by
+  // the hour. It is pay for no period, as the board adapters read a "per
+  // mile" interval: no salary.
+  for (const char* text : {"CDL-A Driver $0.65 CPM", "$0.55/mile", "$0.60 - $0.65 per mile", "60 cents per mile",
+                           "$.62 per loaded mile", "65 CPM", "0,30 \u20ac/km", "Earn up to $0.70 a mile"}) {
+    EXPECT_FALSE(ParseSalary(text, "US")) << text;
+  }
+  // Other pay beside it is the salary.
+  const SalaryCase kPay[] = {
+      {"$0.60/mile or $1,500/week", "US", 1500, 1500, "USD", "WEEK"},
+      {"Up to $0.65 CPM, $1,400 weekly minimum", "US", 1400, 1400, "USD", "WEEK"},
+      {"Within 50 miles, $22/hr", "US", 22, 22, "USD", "HOUR"},
+  };
+  for (const SalaryCase& c : kPay) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
+
+TEST(SalaryTest, TwoAmountsOfOneSignJoinedBySlashOrOrAreARange) {
+  // "$85K/95K" and "$85K or $95K" gave 85,000 only. One amount or another
+  // of the same sign and size is a range; a period after the slash, or a
+  // second figure of another size, is not.
+  const SalaryCase kRanges[] = {
+      {"$85K/95K", "US", 85000, 95000, "USD", "YEAR"},
+      {"$85K or $95K", "US", 85000, 95000, "USD", "YEAR"},
+      {"$85/95K", "US", 85000, 95000, "USD", "YEAR"},
+      {"$85,000 / $95,000", "US", 85000, 95000, "USD", "YEAR"},
+      {"$15/hr or $20/hr", "US", 15, 20, "USD", "HOUR"},
+      {"\u20ac45k/55k", "DE", 45000, 55000, "EUR", "YEAR"},
+  };
+  ExpectSalaries(kRanges);
+  const SalaryCase kSingle[] = {
+      {"$20/hr", "US", 20, 20, "USD", "HOUR"},
+      {"$85K/yr", "US", 85000, 85000, "USD", "YEAR"},
+      {"$20/hr or $45,000/yr", "US", 20, 20, "USD", "HOUR"},
+      {"$25/1099", "US", 25, 25, "USD", "HOUR"},
+      {"$50,000 or more", "US", 50000, 50000, "USD", "YEAR"},
+  };
+  for (const SalaryCase& c : kSingle) {
+    auto s = ParseSalary(c.text, c.country);
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_NE(s->max, c.min * 2) << c.text;
+    EXPECT_EQ(s->currency, c.currency) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
+
+TEST(SalaryTest, HowOftenPayIsPaidIsNotTheAmountsPeriod) {
+  // "$52,000, paid bi-weekly" was 1,352,000 a year (26 times) and "$60,000
+  // paid monthly" 60,000 a month: a period word away from the amount says
+  // how often pay is paid. The amount's own period or, without one, its
+  // size decides; a smaller amount takes the word's period.
+  struct Case {
+    const char* text;
+    double min;
+    const char* period;
+  };
+  const Case kCases[] = {
+      {"$52,000, paid bi-weekly", 52000, "YEAR"},
+      {"$52,000 biweekly", 52000, "YEAR"},
+      {"$60,000 paid monthly", 60000, "YEAR"},
+      {"Paid weekly - $48,000", 48000, "YEAR"},
+      {"Full-time, weekly schedule, $60,000", 60000, "YEAR"},
+      {"$2,000 paid monthly", 2000, "MONTH"},
+      {"$800, paid weekly", 800, "WEEK"},
+      {"$3,000 bi-weekly", 78000, "YEAR"},
+      {"$6,500 per month, paid bi-weekly", 6500, "MONTH"},
+      {"Weekly pay: $700", 700, "WEEK"},
+      {"Monthly salary: $12,000", 12000, "MONTH"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, "US");
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
+
+TEST(SalaryTest, PeriodWordsOfOtherLanguagesAreRead) {
+  // "40 tys. z\u0142 brutto rocznie" was a month's pay, "12 000 K\u010d
+  // m\u011bs\u00ed\u010dn\u011b" stated no period: each amount's size said
+  // otherwise than its word, which was not read.
+  const SalaryCase kCases[] = {
+      {"40 tys. z\u0142 brutto rocznie", "PL", 40000, 40000, "PLN", "YEAR"},
+      {"2500 z\u0142/mies.", "PL", 2500, 2500, "PLN", "MONTH"},
+      {"2500 z\u0142 brutto/mies.", "PL", 2500, 2500, "PLN", "MONTH"},
+      {"2800 z\u0142 miesi\u0119cznie", "PL", 2800, 2800, "PLN", "MONTH"},
+      {"2800 z\u0142/mc", "PL", 2800, 2800, "PLN", "MONTH"},
+      {"12 000 K\u010d m\u011bs\u00ed\u010dn\u011b", "CZ", 12000, 12000, "CZK", "MONTH"},
+      {"12 000 K\u010d za m\u011bs\u00edc", "CZ", 12000, 12000, "CZK", "MONTH"},
+      {"150 000 K\u010d ro\u010dn\u011b", "CZ", 150000, 150000, "CZK", "YEAR"},
+      {"1 200 K\u010d za hodinu", "CZ", 1200, 1200, "CZK", "HOUR"},
+      {"12 000 \u20ac ro\u010dne", "SK", 12000, 12000, "EUR", "YEAR"},
+      {"1 500 \u20ac mesa\u010dne", "SK", 1500, 1500, "EUR", "MONTH"},
+      {"80 000 Ft havonta", "HU", 80000, 80000, "HUF", "MONTH"},
+      {"havi 80 000 Ft", "HU", 80000, 80000, "HUF", "MONTH"},
+      {"80 000 Ft/h\u00f3", "HU", 80000, 80000, "HUF", "MONTH"},
+      {"15 000 Ft/\u00f3ra", "HU", 15000, 15000, "HUF", "HOUR"},
+      {"3000 lei pe lun\u0103", "RO", 3000, 3000, "RON", "MONTH"},
+      {"3000 lei lunar", "RO", 3000, 3000, "RON", "MONTH"},
+      {"8.000 TL ayl\u0131k", "TR", 8000, 8000, "TRY", "MONTH"},
+      {"8.000 TL aylik", "TR", 8000, 8000, "TRY", "MONTH"},
+      {"Rp 800.000 per bulan", "ID", 800000, 800000, "IDR", "MONTH"},
+      {"Rp 800.000/bln", "ID", 800000, 800000, "IDR", "MONTH"},
+      {"4 tri\u1ec7u/th\u00e1ng", "VN", 4000000, 4000000, "VND", "MONTH"},
+      {"800.000 \u0111/ng\u00e0y", "VN", 800000, 800000, "VND", "DAY"},
+  };
+  ExpectSalaries(kCases);
 }
 
 }  // namespace

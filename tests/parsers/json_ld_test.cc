@@ -143,6 +143,52 @@ TEST(JsonLdTest, SalaryShapes) {
   }
 }
 
+TEST(JsonLdTest, AUnitWrittenAsAnIsoDurationIsItsPeriod) {
+  // schema.org's unitText may be an ISO 8601 duration ("P1Y", "PT1H"): each
+  // was read as no unit and sized by the amount, so a week's or an hour's
+  // pay of 1,000 was a month's. A multiple is read as Ashby's "2 WEEK" is
+  // (AshbyIntervalsOfSeveralUnitsAreNotOneUnit): "P2W" is 26 a year.
+  struct Case {
+    const char* unit;
+    double min;
+    const char* period;
+  };
+  const Case kCases[] = {{"P1Y", 1000, "YEAR"},    {"P1M", 1000, "MONTH"},  {"P1W", 1000, "WEEK"},
+                         {"P1D", 1000, "DAY"},     {"PT1H", 1000, "HOUR"},  {"p1y", 1000, "YEAR"},
+                         {"P2W", 26000, "YEAR"},   {"P0.5M", 2000, "MONTH"}, {"P3M", 4000, "YEAR"},
+                         {"HOURLY", 1000, "HOUR"}, {"PER YEAR", 1000, "YEAR"}};
+  for (const Case& c : kCases) {
+    auto out = Extract(Script(std::string(R"({"@type":"JobPosting","title":"A","baseSalary":)"
+                                          R"({"currency":"USD","value":{"value":1000,"unitText":")") +
+                              c.unit + "\"}}}"));
+    ASSERT_EQ(out.postings.size(), 1u) << c.unit;
+    EXPECT_EQ(out.postings[0].salary_min, c.min) << c.unit;
+    EXPECT_EQ(out.postings[0].salary_period, c.period) << c.unit;
+  }
+  // Bounds written as text carry the period in words the text reader reads.
+  auto text = Extract(Script(R"({"@type":"JobPosting","title":"A","baseSalary":)"
+                             R"({"currency":"USD","value":{"minValue":"$3,000","unitText":"P2W"}}})"));
+  ASSERT_EQ(text.postings.size(), 1u);
+  EXPECT_EQ(text.postings[0].salary_text, "$3,000 USD/bi-weekly");
+}
+
+TEST(JsonLdTest, AOneTimeAmountIsNoSalary) {
+  // unitText "ONE_TIME" (a signing bonus, a fee) was stored as a month's
+  // pay; Lever's "one-time" interval is no salary, and neither is this.
+  for (const char* unit : {"ONE_TIME", "one-time", "Lump sum"}) {
+    auto out = Extract(Script(std::string(R"({"@type":"JobPosting","title":"A","baseSalary":)"
+                                          R"({"currency":"USD","value":{"minValue":5000,"maxValue":"$6,000","unitText":")") +
+                              unit + "\"}}}"));
+    ASSERT_EQ(out.postings.size(), 1u) << unit;
+    const Posting& p = out.postings[0];
+    EXPECT_FALSE(p.salary_min) << unit;
+    EXPECT_FALSE(p.salary_max) << unit;
+    EXPECT_FALSE(p.salary_text) << unit;
+    EXPECT_FALSE(p.salary_currency) << unit;
+    EXPECT_FALSE(p.salary_period) << unit;
+  }
+}
+
 TEST(JsonLdTest, StringAmountsThatReadTwoWaysTakeTheOtherBoundsSize) {
   // "0.500" is a half (a first group of zeros groups nothing); "12.500" is
   // 12.5 beside a bound of 15 and 12500 beside 15000; alone it keeps the

@@ -116,6 +116,21 @@ TEST(MicrodataTest, SalaryBoundsWrittenAsPageTextAreSalaryText) {
   EXPECT_FALSE(x.postings[0].salary_min);
 }
 
+TEST(MicrodataTest, AUnitWrittenAsAnIsoDurationIsItsPeriod) {
+  // Microdata goes through the JSON-LD reader
+  // (JsonLdTest.AUnitWrittenAsAnIsoDurationIsItsPeriod): "PT1H" is an hour.
+  HtmlDocument doc(R"(<div itemscope itemtype="https://schema.org/JobPosting"><h1 itemprop="title">Welder</h1>
+      <div itemprop="baseSalary" itemscope itemtype="https://schema.org/MonetaryAmount">
+        <meta itemprop="currency" content="USD">
+        <div itemprop="value" itemscope itemtype="https://schema.org/QuantitativeValue">
+          <meta itemprop="value" content="1000"><meta itemprop="unitText" content="PT1H"></div></div></div>)");
+  Extracted x;
+  ExtractMarkupPostings(doc, "https://board.example/jobs/1", x);
+  ASSERT_EQ(x.postings.size(), 1u);
+  EXPECT_EQ(x.postings[0].salary_min, 1000);
+  EXPECT_EQ(x.postings[0].salary_period, "HOUR");
+}
+
 TEST(MicrodataTest, RepeatedPropertiesAndSeveralItemsOnAListingPage) {
   HtmlDocument doc(R"(<ul>
       <li itemscope itemtype="https://schema.org/JobPosting"><span itemprop="title">A</span>
