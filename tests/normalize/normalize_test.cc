@@ -728,6 +728,98 @@ TEST(RemoteTest, AWorkplaceWordTheWordsBesideItDenySaysNothing) {
   for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
 }
 
+TEST(RemoteTest, ANegationDeniesAWorkplaceAcrossTheWordsThatJoinThemAndInOtherLanguages) {
+  // Issue 11 (workplace): a negation was read only right before the phrase
+  // and only in English, so "This is not a remote position", "kein
+  // Homeoffice", "pas de télétravail" and "no es remoto" were remote. A
+  // negation denies a phrase in its own clause across articles and the
+  // like; what a workplace is not offered as may follow the phrase.
+  const std::pair<const char*, std::optional<std::string>> kCases[] = {
+      {"This is not a remote position", std::nullopt},
+      {"This position is not remote", std::nullopt},
+      {"not a remote role", std::nullopt},
+      {"Remote work is not available", std::nullopt},
+      {"no remote", std::nullopt},
+      {"Remote: not possible", std::nullopt},
+      {"We do not offer remote work", std::nullopt},
+      {"No option for remote work", std::nullopt},
+      {"Remote is not an option", std::nullopt},
+      {"kein Homeoffice", std::nullopt},
+      {"Homeoffice: nein", std::nullopt},
+      {"Homeoffice ist nicht m\u00f6glich", std::nullopt},
+      {"pas de t\u00e9l\u00e9travail", std::nullopt},
+      {"Le t\u00e9l\u00e9travail n'est pas possible", std::nullopt},
+      {"T\u00e9l\u00e9travail : non", std::nullopt},
+      {"no es remoto", std::nullopt},
+      {"Remoto: no disponible", std::nullopt},
+      {"This is not a remote position; on-site in Austin", "onsite"},
+      {"kein Homeoffice, vor Ort in Berlin", "onsite"},
+      // Not denied: a negation of something else, or in another clause.
+      {"not only remote", "remote"},
+      {"remote, not hybrid", "remote"},
+      {"no relocation, fully remote", "remote"},
+      {"Relocation: no, remote", "remote"},
+      {"Visa sponsorship: No. Remote: Yes", "remote"},
+      {"Remote, no relocation", "remote"},
+      {"Remote - not in California", "remote"},
+      {"Remote, no option to relocate", "remote"},
+  };
+  for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
+}
+
+TEST(RemoteTest, WorkplaceWordsOfSpanishPortugueseAndGermanBoardsAreRead) {
+  // Issue 11 (workplace): "Teletrabajo" and "Mobiles Arbeiten" stated no
+  // workplace, and "Homeoffice möglich" was remote. Teletrabajo is
+  // télétravail (remote, as the board adapters read it); German boards mean
+  // home office some days a week by "Homeoffice möglich" and "mobiles
+  // Arbeiten", and USAJOBS telework is days at home besides the duty
+  // station: hybrid.
+  const std::pair<const char*, std::optional<std::string>> kCases[] = {
+      {"Teletrabajo", "remote"},
+      {"100% teletrabajo", "remote"},
+      {"Teletrabalho", "remote"},
+      {"Telelavoro", "remote"},
+      {"Homeoffice", "remote"},
+      {"100% Homeoffice", "remote"},
+      {"100% Homeoffice m\u00f6glich", "remote"},
+      {"Homeoffice m\u00f6glich", "hybrid"},
+      {"Home-Office m\u00f6glich", "hybrid"},
+      {"Mobiles Arbeiten", "hybrid"},
+      {"Telework eligible", "hybrid"},
+      {"Telework: No", std::nullopt},
+      {"sin teletrabajo", std::nullopt},
+  };
+  for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
+}
+
+TEST(LocationTest, ANegationOfAnotherLanguageBeforeAWorkplaceNamesNoTown) {
+  // The place reader dropped only "no", "not" and "non" before a denied
+  // workplace: "kein Homeoffice, Berlin" was a town "kein".
+  struct Case {
+    const char* text;
+    std::optional<std::string> remote;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"kein Homeoffice, Berlin", std::nullopt, "Berlin|BE|DE"},
+      {"Berlin; Homeoffice nicht m\u00f6glich", std::nullopt, "Berlin|BE|DE"},
+      {"Paris, pas de t\u00e9l\u00e9travail", std::nullopt, "Paris||FR"},
+      {"Madrid (sin teletrabajo)", std::nullopt, "Madrid|MD|ES"},
+      {"Madrid (Teletrabajo)", "remote", "Madrid|MD|ES"},
+      {"Mobile, AL (Remote)", "remote", "Mobile|AL|US"},
+  };
+  for (const Case& c : kCases) {
+    const LocationResult r = ParseLocation(c.text);
+    std::string places;
+    for (const Place& p : r.places) {
+      if (!places.empty()) places += "; ";
+      places += p.city.value_or("") + "|" + p.region.value_or("") + "|" + p.country.value_or("");
+    }
+    EXPECT_EQ(r.remote, c.remote) << c.text;
+    EXPECT_EQ(places, c.places) << c.text;
+  }
+}
+
 TEST(RemoteTest, AChoiceOfWorkplacesIsTheMostRemoteOfThem) {
   // Issue 11 (workplace): the text reader read "On-site / Remote",
   // "Remote/Hybrid" and "Hybrid or Remote" as hybrid (a flag, a title) or by
@@ -853,6 +945,54 @@ TEST(EmploymentTypeTest, ShortTermWorkIsTemporary) {
   EXPECT_THAT(EmploymentTypes("Fixed term"), ElementsAre("TEMPORARY"));
 }
 
+TEST(EmploymentTypeTest, ATypeTheWordsBesideItDenyIsNotStated) {
+  // Issue 11 (employment type): "Non-permanent" was FULL_TIME and "Not
+  // full-time" FULL_TIME. A denied type says nothing, as a denied workplace
+  // (RemoteTest); a denial that names a type of its own is a phrase of the
+  // table ("non-permanent" work is temporary).
+  const std::pair<const char*, std::vector<std::string>> kCases[] = {
+      {"Non-permanent", {"TEMPORARY"}},
+      {"Nonpermanent", {"TEMPORARY"}},
+      {"Not permanent", {"TEMPORARY"}},
+      {"Not full-time", {}},
+      {"This is not a full-time role", {}},
+      {"Part-time, not full-time", {"PART_TIME"}},
+      {"Contract, not permanent", {"CONTRACTOR", "TEMPORARY"}},
+      {"Full-time: No, Part-time: Yes", {"PART_TIME"}},
+      {"Keine Festanstellung", {}},
+      {"Full-time, non-exempt", {"FULL_TIME"}},
+      {"No, full-time", {"FULL_TIME"}},
+      {"Permanent", {"FULL_TIME"}},
+  };
+  for (const auto& [text, types] : kCases) EXPECT_EQ(EmploymentTypes(text), types) << text;
+}
+
+TEST(EmploymentTypeTest, LocalNamesOfContractsAreRead) {
+  // schema.org employmentType for contracts boards name in their own words:
+  // a working student ("Werkstudent") is a part-time employee, not an
+  // intern; Spain's "contrato indefinido" and Poland's "umowa o pracę" are
+  // permanent employment, Poland's civil contracts ("umowa zlecenie",
+  // "umowa o dzieło") are no employment; USAJOBS's term appointments are
+  // temporary. "Intermittent" names no schema.org type (as the USAJOBS
+  // adapter reads its schedule), and "term" alone is not one ("long term").
+  const std::pair<const char*, std::vector<std::string>> kCases[] = {
+      {"Working Student", {"PART_TIME"}},
+      {"Werkstudentin", {"PART_TIME"}},
+      {"Werkstudent (m/w/d)", {"PART_TIME"}},
+      {"Contrato indefinido", {"FULL_TIME"}},
+      {"Indefinido", {"FULL_TIME"}},
+      {"Contrato por tiempo indeterminado", {"FULL_TIME"}},
+      {"Contrato temporal", {"TEMPORARY"}},
+      {"Umowa o prac\u0119", {"FULL_TIME"}},
+      {"Umowa zlecenie", {"CONTRACTOR"}},
+      {"Umowa o dzie\u0142o", {"CONTRACTOR"}},
+      {"Term appointment", {"TEMPORARY"}},
+      {"Intermittent", {}},
+      {"Long term", {}},
+  };
+  for (const auto& [text, types] : kCases) EXPECT_EQ(EmploymentTypes(text), types) << text;
+}
+
 TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
   Posting p;
   p.title = "Senior  Backend Engineer (Python) - Remote";
@@ -899,8 +1039,7 @@ TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
 }
 
 TEST(NormalizePostingTest, NotStatedIsNullNeverZeroOrEmpty) {
-  Posting p;
-  p.title = "Welder";
+  Posting p{.title = "Welder"};  // assigned, GCC 12 warns of the optional string as maybe uninitialized
   p.salary_min = 0;
   p.salary_max = 0;
   p.salary_text = "Competitive";
