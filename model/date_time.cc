@@ -185,11 +185,33 @@ std::optional<long> ZoneOffset(std::string_view zone) {
   return std::nullopt;
 }
 
-// ISO 8601 calendar dates and times, extended or basic; RFC 3339.
+// The day of an ISO 8601 week date (§5.2.3: week 1 holds the year's
+// first Thursday, day 1 is Monday) into c's year, month and day; false for
+// a week the year does not have.
+bool FromWeekDate(int year, int week, int day_of_week, Civil& c) {
+  using namespace std::chrono;
+  if (year < kMinDateYear - 1 || year > 9999 || week < 1 || week > 53 || day_of_week < 1 || day_of_week > 7) {
+    return false;
+  }
+  const sys_days jan4 = std::chrono::year{year} / January / 4;
+  const sys_days week1 = jan4 - days(weekday{jan4}.iso_encoding() - 1);
+  // A year has 53 weeks when its 28 December is in week 53.
+  const sys_days dec28 = std::chrono::year{year} / December / 28;
+  if (week > (dec28 - week1).count() / 7 + 1) return false;
+  const year_month_day ymd{week1 + days((week - 1) * 7 + day_of_week - 1)};
+  c.year = static_cast<int>(ymd.year()), c.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  c.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  return true;
+}
+
+// ISO 8601 dates and times, extended or basic; RFC 3339. Besides calendar
+// dates, week dates ("2026-W47-1", "2026W471") and ordinal dates
+// ("2026-320"), §5.2.3 and §5.2.2.
 std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
   Civil c;
   std::string_view rest;
   bool basic = false;
+  auto ends_date = [&s](std::size_t at) { return s.size() == at || s[at] == 'T' || s[at] == 't' || s[at] == ' '; };
   if (s.size() >= 10 && s[4] == '-' && s[7] == '-' && AllDigits(s.substr(0, 4)) &&
       AllDigits(s.substr(5, 2)) && AllDigits(s.substr(8, 2))) {
     c.year = Number(s.substr(0, 4)), c.month = Number(s.substr(5, 2)), c.day = Number(s.substr(8, 2));
@@ -197,6 +219,24 @@ std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
   } else if (s.size() >= 8 && AllDigits(s.substr(0, 8)) && (s.size() == 8 || s[8] == 'T' || s[8] == 't')) {
     basic = true;
     c.year = Number(s.substr(0, 4)), c.month = Number(s.substr(4, 2)), c.day = Number(s.substr(6, 2));
+    rest = s.substr(8);
+  } else if (s.size() >= 10 && s[4] == '-' && (s[5] == 'W' || s[5] == 'w') && s[8] == '-' &&
+             AllDigits(s.substr(0, 4)) && AllDigits(s.substr(6, 2)) && AllDigits(s.substr(9, 1)) && ends_date(10)) {
+    if (!FromWeekDate(Number(s.substr(0, 4)), Number(s.substr(6, 2)), Number(s.substr(9, 1)), c)) return std::nullopt;
+    rest = s.substr(10);
+  } else if (s.size() >= 8 && (s[4] == 'W' || s[4] == 'w') && AllDigits(s.substr(0, 4)) &&
+             AllDigits(s.substr(5, 3)) && (s.size() == 8 || s[8] == 'T' || s[8] == 't')) {
+    basic = true;
+    if (!FromWeekDate(Number(s.substr(0, 4)), Number(s.substr(5, 2)), Number(s.substr(7, 1)), c)) return std::nullopt;
+    rest = s.substr(8);
+  } else if (s.size() >= 8 && s[4] == '-' && AllDigits(s.substr(0, 4)) && AllDigits(s.substr(5, 3)) && ends_date(8)) {
+    using namespace std::chrono;
+    const int y = Number(s.substr(0, 4)), ordinal = Number(s.substr(5, 3));
+    const bool leap = std::chrono::year{y}.is_leap();
+    if (ordinal < 1 || ordinal > (leap ? 366 : 365)) return std::nullopt;
+    const year_month_day ymd{sys_days(std::chrono::year{y} / January / 1) + days(ordinal - 1)};
+    c.year = y, c.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    c.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
     rest = s.substr(8);
   } else {
     return std::nullopt;

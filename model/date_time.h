@@ -43,6 +43,8 @@
 //   1994", "Sun Nov 06 1994 08:49:37 GMT+0100 (Central European Time)".
 // - ISO 8601 / RFC 3339 (and the W3C Datetime profile sitemaps use):
 //   "1994-11-06", "1994-11-06T08:49", "1994-11-06T08:49:37.123456Z",
+//   week dates (§5.2.3: "2026-W47-1", "2026W471"; a week without its day
+//   names no day) and ordinal dates (§5.2.2: "2026-320"),
 //   offsets "+01:00", "+0100", "+01", also after a space, and the zone
 //   names of RFC 5322 (" UTC", " GMT", " PST"...; other names are refused);
 //   after an offset, RFC 9557's bracketed suffixes ("[Europe/Paris]", as

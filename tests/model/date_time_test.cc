@@ -196,6 +196,31 @@ TEST(DateTimeTest, Iso8601AndRfc3339) {
   for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
 }
 
+TEST(DateTimeTest, Iso8601WeekAndOrdinalDates) {
+  // ISO 8601 §5.2.3 week dates (week 1 holds the year's first Thursday, day
+  // 1 is Monday) and §5.2.2 ordinal dates, with or without a time; a week
+  // without its day names no day. They gave none.
+  const Case cases[] = {
+      {"2026-W47-1", "2026-11-16"},
+      {"2026W471", "2026-11-16"},
+      {"2026-W47-7", "2026-11-22"},
+      {"2026-W01-1", "2025-12-29"},  // week 1 starts in the year before
+      {"2026-W53-5", "2027-01-01"},  // 2026 has 53 weeks
+      {"2027-W53-1", "none"},        // 2027 has 52
+      {"2026-W47-1T10:00:00+01:00", "2026-11-16T09:00:00Z"},
+      {"2026W471T1000Z", "2026-11-16T10:00:00Z"},
+      {"2026-W47-8", "none"},
+      {"2026-W00-1", "none"},
+      {"2026-W47", "none"},
+      {"2026-320", "2026-11-16"},
+      {"2024-366", "2024-12-31"},
+      {"2026-366", "none"},
+      {"2026-000", "none"},
+      {"2026-320T08:00:00Z", "2026-11-16T08:00:00Z"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
 TEST(DateTimeTest, CommonApiForms) {
   // What board APIs send besides RFC 3339.
   const Case cases[] = {
