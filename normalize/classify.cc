@@ -95,7 +95,7 @@ std::vector<std::string_view> SplitAtMarks(std::string_view text, MarkAt mark_at
 constexpr std::string_view kNegations[] = {
     "no",   "not",   "non",    "never", "without", "kein", "keine", "keinen", "keiner", "keinem",  "nicht",
     "ohne", "pas",   "sans",   "sin",   "nao",     "sem",  "niet",  "geen",   "zonder", "senza",   "nessun",
-    "nie",  "bez",   "\u043d\u0435", "\u0431\u0435\u0437", "\u043d\u0435\u0442"};
+    "nie",  "bez",   "unable", "cannot", "\u043d\u0435", "\u0431\u0435\u0437", "\u043d\u0435\u0442"};
 // Words that may stand between a negation and the phrase it denies:
 // articles, prepositions, copulas, and what a workplace or a type of
 // employment is offered as ("not open to remote candidates", "no

@@ -917,6 +917,8 @@ TEST(RemoteTest, ANegationDeniesAWorkplaceAcrossTheWordsThatJoinThemAndInOtherLa
       {"Remote: not possible", std::nullopt},
       {"We do not offer remote work", std::nullopt},
       {"No option for remote work", std::nullopt},
+      {"This role is not eligible for remote work", std::nullopt},
+      {"We are unable to offer remote work", std::nullopt},
       {"Remote is not an option", std::nullopt},
       {"kein Homeoffice", std::nullopt},
       {"Homeoffice: nein", std::nullopt},
