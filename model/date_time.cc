@@ -83,6 +83,19 @@ std::optional<long> NumericOffset(std::string_view z) {
   return sign * (hh * 3600L + mm * 60L);
 }
 
+// The offset after "GMT" or "UTC": as NumericOffset reads it, or with one
+// hour digit ("GMT-8", "UTC+5:30", "GMT+1"), as JavaScript and servers
+// write it.
+std::optional<long> OffsetAfterGmt(std::string_view rest) {
+  if (rest.empty() || (rest[0] != '+' && rest[0] != '-')) return std::nullopt;
+  if (rest.size() >= 2 && ascii::IsDigit(rest[1]) && (rest.size() == 2 || !ascii::IsDigit(rest[2]))) {
+    std::string padded{rest[0], '0'};
+    padded.append(rest.substr(1));
+    return NumericOffset(padded);
+  }
+  return NumericOffset(rest);
+}
+
 // "HH:MM[:SS[.fff]]" or, when `basic`, "HHMM[SS[.fff]]", filling c.
 bool ReadClock(std::string_view s, bool basic, Civil& c) {
   if (std::size_t dot = s.find_first_of(".,"); dot != std::string_view::npos) {
@@ -172,15 +185,7 @@ std::optional<long> ZoneOffset(std::string_view zone) {
   }
   for (std::string_view prefix : {"GMT", "UTC"}) {
     if (!ascii::StartsWithIgnoreCase(zone, prefix) || zone.size() <= prefix.size()) continue;
-    std::string_view rest = zone.substr(prefix.size());
-    if (rest[0] != '+' && rest[0] != '-') return std::nullopt;
-    // One hour digit ("GMT-8", "UTC+5:30"): as two.
-    if (rest.size() >= 2 && ascii::IsDigit(rest[1]) && (rest.size() == 2 || !ascii::IsDigit(rest[2]))) {
-      std::string padded{rest[0], '0'};
-      padded.append(rest.substr(1));
-      return NumericOffset(padded);
-    }
-    return NumericOffset(rest);
+    return OffsetAfterGmt(zone.substr(prefix.size()));
   }
   return std::nullopt;
 }
@@ -264,8 +269,10 @@ std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
     c.offset = *named;
     return Finish(c, max_year);
   }
+  // Any offset RFC 3339 §5.6 can write (hours 00-23), not only those of
+  // zones in use: "-23:59" is a day later in UTC, not the day written.
   auto offset = ZoneOffset(*zone);
-  if (!offset || *offset > 14 * 3600 || *offset < -12 * 3600) return std::nullopt;
+  if (!offset) return std::nullopt;
   c.offset = *offset;
   return Finish(c, max_year);
 }
@@ -328,11 +335,11 @@ bool IsDayName(std::string_view w) {
 // RFC 5322 §3.3 and §4.3 zones; nullopt when `w` is not a zone.
 std::optional<long> Zone(std::string_view w) {
   if (w.starts_with('+') || w.starts_with('-')) return NumericOffset(w);
-  // "GMT+0100", "UTC-05:00": JavaScript's Date.toString and others.
+  // "GMT+0100", "UTC-05:00", "GMT+1": JavaScript's Date.toString and others.
   for (std::string_view utc : {"GMT", "UTC", "UT"}) {
     if (ascii::StartsWithIgnoreCase(w, utc) && w.size() > utc.size() &&
         (w[utc.size()] == '+' || w[utc.size()] == '-')) {
-      return NumericOffset(w.substr(utc.size()));
+      return OffsetAfterGmt(w.substr(utc.size()));
     }
   }
   if (auto named = NamedZone(w)) return named;
@@ -428,6 +435,7 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year, std::optional
   Civil c;
   std::vector<std::string_view> numbers;
   bool have_month = false, have_clock = false, have_zone = false, pm = false, am = false;
+  bool numeric_zone = false, zone_named = false;  // "+0000 GMT": the name after the number only names it
   bool rfc850 = false;  // "06-Nov-94": the date of an rfc850-date
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string_view w = tokens[i];
@@ -479,8 +487,14 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year, std::optional
       if (auto z = Zone(w)) {
         c.offset = *z;
         have_zone = true;
+        numeric_zone = w[0] == '+' || w[0] == '-';
         continue;
       }
+    }
+    if (numeric_zone && !zone_named && w.size() <= 5 &&
+        std::all_of(w.begin(), w.end(), [](char ch) { return ascii::IsAlpha(ch); })) {
+      zone_named = true;
+      continue;
     }
     return std::nullopt;
   }
