@@ -83,6 +83,19 @@ std::optional<long> NumericOffset(std::string_view z) {
   return sign * (hh * 3600L + mm * 60L);
 }
 
+// The offset after "GMT" or "UTC": as NumericOffset reads it, or with one
+// hour digit ("GMT-8", "UTC+5:30", "GMT+1"), as JavaScript and servers
+// write it.
+std::optional<long> OffsetAfterGmt(std::string_view rest) {
+  if (rest.empty() || (rest[0] != '+' && rest[0] != '-')) return std::nullopt;
+  if (rest.size() >= 2 && ascii::IsDigit(rest[1]) && (rest.size() == 2 || !ascii::IsDigit(rest[2]))) {
+    std::string padded{rest[0], '0'};
+    padded.append(rest.substr(1));
+    return NumericOffset(padded);
+  }
+  return NumericOffset(rest);
+}
+
 // "HH:MM[:SS[.fff]]" or, when `basic`, "HHMM[SS[.fff]]", filling c.
 bool ReadClock(std::string_view s, bool basic, Civil& c) {
   if (std::size_t dot = s.find_first_of(".,"); dot != std::string_view::npos) {
@@ -172,24 +185,38 @@ std::optional<long> ZoneOffset(std::string_view zone) {
   }
   for (std::string_view prefix : {"GMT", "UTC"}) {
     if (!ascii::StartsWithIgnoreCase(zone, prefix) || zone.size() <= prefix.size()) continue;
-    std::string_view rest = zone.substr(prefix.size());
-    if (rest[0] != '+' && rest[0] != '-') return std::nullopt;
-    // One hour digit ("GMT-8", "UTC+5:30"): as two.
-    if (rest.size() >= 2 && ascii::IsDigit(rest[1]) && (rest.size() == 2 || !ascii::IsDigit(rest[2]))) {
-      std::string padded{rest[0], '0'};
-      padded.append(rest.substr(1));
-      return NumericOffset(padded);
-    }
-    return NumericOffset(rest);
+    return OffsetAfterGmt(zone.substr(prefix.size()));
   }
   return std::nullopt;
 }
 
-// ISO 8601 calendar dates and times, extended or basic; RFC 3339.
+// The day of an ISO 8601 week date (§5.2.3: week 1 holds the year's
+// first Thursday, day 1 is Monday) into c's year, month and day; false for
+// a week the year does not have.
+bool FromWeekDate(int year, int week, int day_of_week, Civil& c) {
+  using namespace std::chrono;
+  if (year < kMinDateYear - 1 || year > 9999 || week < 1 || week > 53 || day_of_week < 1 || day_of_week > 7) {
+    return false;
+  }
+  const sys_days jan4 = std::chrono::year{year} / January / 4;
+  const sys_days week1 = jan4 - days(weekday{jan4}.iso_encoding() - 1);
+  // A year has 53 weeks when its 28 December is in week 53.
+  const sys_days dec28 = std::chrono::year{year} / December / 28;
+  if (week > (dec28 - week1).count() / 7 + 1) return false;
+  const year_month_day ymd{week1 + days((week - 1) * 7 + day_of_week - 1)};
+  c.year = static_cast<int>(ymd.year()), c.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  c.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  return true;
+}
+
+// ISO 8601 dates and times, extended or basic; RFC 3339. Besides calendar
+// dates, week dates ("2026-W47-1", "2026W471") and ordinal dates
+// ("2026-320"), §5.2.3 and §5.2.2.
 std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
   Civil c;
   std::string_view rest;
   bool basic = false;
+  auto ends_date = [&s](std::size_t at) { return s.size() == at || s[at] == 'T' || s[at] == 't' || s[at] == ' '; };
   if (s.size() >= 10 && s[4] == '-' && s[7] == '-' && AllDigits(s.substr(0, 4)) &&
       AllDigits(s.substr(5, 2)) && AllDigits(s.substr(8, 2))) {
     c.year = Number(s.substr(0, 4)), c.month = Number(s.substr(5, 2)), c.day = Number(s.substr(8, 2));
@@ -197,6 +224,24 @@ std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
   } else if (s.size() >= 8 && AllDigits(s.substr(0, 8)) && (s.size() == 8 || s[8] == 'T' || s[8] == 't')) {
     basic = true;
     c.year = Number(s.substr(0, 4)), c.month = Number(s.substr(4, 2)), c.day = Number(s.substr(6, 2));
+    rest = s.substr(8);
+  } else if (s.size() >= 10 && s[4] == '-' && (s[5] == 'W' || s[5] == 'w') && s[8] == '-' &&
+             AllDigits(s.substr(0, 4)) && AllDigits(s.substr(6, 2)) && AllDigits(s.substr(9, 1)) && ends_date(10)) {
+    if (!FromWeekDate(Number(s.substr(0, 4)), Number(s.substr(6, 2)), Number(s.substr(9, 1)), c)) return std::nullopt;
+    rest = s.substr(10);
+  } else if (s.size() >= 8 && (s[4] == 'W' || s[4] == 'w') && AllDigits(s.substr(0, 4)) &&
+             AllDigits(s.substr(5, 3)) && (s.size() == 8 || s[8] == 'T' || s[8] == 't')) {
+    basic = true;
+    if (!FromWeekDate(Number(s.substr(0, 4)), Number(s.substr(5, 2)), Number(s.substr(7, 1)), c)) return std::nullopt;
+    rest = s.substr(8);
+  } else if (s.size() >= 8 && s[4] == '-' && AllDigits(s.substr(0, 4)) && AllDigits(s.substr(5, 3)) && ends_date(8)) {
+    using namespace std::chrono;
+    const int y = Number(s.substr(0, 4)), ordinal = Number(s.substr(5, 3));
+    const bool leap = std::chrono::year{y}.is_leap();
+    if (ordinal < 1 || ordinal > (leap ? 366 : 365)) return std::nullopt;
+    const year_month_day ymd{sys_days(std::chrono::year{y} / January / 1) + days(ordinal - 1)};
+    c.year = y, c.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    c.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
     rest = s.substr(8);
   } else {
     return std::nullopt;
@@ -224,8 +269,10 @@ std::optional<DateTime> Iso8601(std::string_view s, int max_year) {
     c.offset = *named;
     return Finish(c, max_year);
   }
+  // Any offset RFC 3339 §5.6 can write (hours 00-23), not only those of
+  // zones in use: "-23:59" is a day later in UTC, not the day written.
   auto offset = ZoneOffset(*zone);
-  if (!offset || *offset > 14 * 3600 || *offset < -12 * 3600) return std::nullopt;
+  if (!offset) return std::nullopt;
   c.offset = *offset;
   return Finish(c, max_year);
 }
@@ -288,11 +335,11 @@ bool IsDayName(std::string_view w) {
 // RFC 5322 §3.3 and §4.3 zones; nullopt when `w` is not a zone.
 std::optional<long> Zone(std::string_view w) {
   if (w.starts_with('+') || w.starts_with('-')) return NumericOffset(w);
-  // "GMT+0100", "UTC-05:00": JavaScript's Date.toString and others.
+  // "GMT+0100", "UTC-05:00", "GMT+1": JavaScript's Date.toString and others.
   for (std::string_view utc : {"GMT", "UTC", "UT"}) {
     if (ascii::StartsWithIgnoreCase(w, utc) && w.size() > utc.size() &&
         (w[utc.size()] == '+' || w[utc.size()] == '-')) {
-      return NumericOffset(w.substr(utc.size()));
+      return OffsetAfterGmt(w.substr(utc.size()));
     }
   }
   if (auto named = NamedZone(w)) return named;
@@ -388,6 +435,7 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year, std::optional
   Civil c;
   std::vector<std::string_view> numbers;
   bool have_month = false, have_clock = false, have_zone = false, pm = false, am = false;
+  bool numeric_zone = false, zone_named = false;  // "+0000 GMT": the name after the number only names it
   bool rfc850 = false;  // "06-Nov-94": the date of an rfc850-date
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string_view w = tokens[i];
@@ -439,8 +487,14 @@ std::optional<DateTime> MailLike(std::string_view s, int max_year, std::optional
       if (auto z = Zone(w)) {
         c.offset = *z;
         have_zone = true;
+        numeric_zone = w[0] == '+' || w[0] == '-';
         continue;
       }
+    }
+    if (numeric_zone && !zone_named && w.size() <= 5 &&
+        std::all_of(w.begin(), w.end(), [](char ch) { return ascii::IsAlpha(ch); })) {
+      zone_named = true;
+      continue;
     }
     return std::nullopt;
   }

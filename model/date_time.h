@@ -7,8 +7,9 @@
 //   name, 2-digit years (00-49 are 20xx, 50-99 are 19xx) and 3-digit years
 //   (+1900), seconds optional, zones "+hhmm"/"-hhmm", "UT", "GMT",
 //   "EST/EDT/CST/CDT/MST/MDT/PST/PDT", military letters and unknown
-//   alphabetic zones as "-0000" (UTC), comments "(...)" (nested) ignored.
-//   RFC 822 dates are this form.
+//   alphabetic zones as "-0000" (UTC), comments "(...)" (nested) ignored;
+//   a zone name after "+hhmm" only names it ("+0000 GMT", "-0800 PST"),
+//   and "GMT+1", "UTC-5:30" are offsets. RFC 822 dates are this form.
 // - Zone abbreviations besides RFC 5322's, in every form that takes a zone
 //   name (RFC 5322 dates, ctime/date(1), Java's Date.toString "Mon Nov 16
 //   05:57:31 CET 2026", ISO 8601 with a name after the time): those the
@@ -43,7 +44,10 @@
 //   1994", "Sun Nov 06 1994 08:49:37 GMT+0100 (Central European Time)".
 // - ISO 8601 / RFC 3339 (and the W3C Datetime profile sitemaps use):
 //   "1994-11-06", "1994-11-06T08:49", "1994-11-06T08:49:37.123456Z",
-//   offsets "+01:00", "+0100", "+01", also after a space, and the zone
+//   week dates (§5.2.3: "2026-W47-1", "2026W471"; a week without its day
+//   names no day) and ordinal dates (§5.2.2: "2026-320"),
+//   offsets "+01:00", "+0100", "+01" (any RFC 3339 §5.6 writes, hours
+//   00-23, not only those of zones in use), also after a space, and the zone
 //   names of RFC 5322 (" UTC", " GMT", " PST"...; other names are refused);
 //   after an offset, RFC 9557's bracketed suffixes ("[Europe/Paris]", as
 //   Java's ZonedDateTime writes it), which name the zone but do not move it;

@@ -65,38 +65,6 @@ const std::vector<std::string_view>& ProgrammingWords() {
   return kWords;
 }
 
-// Is the workplace phrase of words [first, first + count) denied by the
-// words around it: "not remote", "no remote", "non-remote", "Remote: No",
-// "Remote - Not eligible", "Remote (not available)", "remote not possible"?
-// A "no" after it denies it only at the end ("Remote, no relocation" is
-// remote), a "not" only when what follows says it is not offered, or at
-// the end ("Remote, not US" is remote).
-// Words after "not" that say a workplace is not offered: "not possible".
-constexpr std::string_view kOffered[] = {"eligible",  "available",  "possible",  "offered", "allowed",
-                                         "permitted", "applicable", "supported", "an",      "option",
-                                         "accepted",  "considered", "provided"};
-
-// Words between a workplace phrase and what denies it: "remote work is not
-// possible", "Remote working: no".
-bool WorkAndVerb(std::string_view word) {
-  return word == "work" || word == "working" || word == "is" || word == "are";
-}
-
-bool DeniedWorkplace(const std::vector<std::string_view>& words, std::size_t first, std::size_t count) {
-  if (first > 0) {
-    const std::string_view before = words[first - 1];
-    if (before == "no" || before == "not" || before == "non") return true;
-  }
-  std::size_t after = first + count;
-  while (after < words.size() && after < first + count + 2 && WorkAndVerb(words[after])) ++after;
-  if (after >= words.size()) return false;
-  const std::string_view next = words[after];
-  if (next == "no" || next == "none" || next == "never") return after + 1 == words.size();
-  if (next != "not") return false;
-  if (after + 1 >= words.size()) return true;
-  return std::find(std::begin(kOffered), std::end(kOffered), words[after + 1]) != std::end(kOffered);
-}
-
 // The parts of `text` between the marks `mark_at` finds: it gives the
 // length of a mark starting at a position, 0 where none does.
 template <typename MarkAt>
@@ -115,6 +83,141 @@ std::vector<std::string_view> SplitAtMarks(std::string_view text, MarkAt mark_at
   }
   parts.push_back(text.substr(start));
   return parts;
+}
+
+// Negation of a phrase of a table (a workplace, an employment type) by
+// the words around it. All words folded.
+//
+// Words that deny the phrase right after them, or after a few words that
+// only join them to it ("not a remote position", "no option for remote
+// work", "kein Homeoffice", "pas de télétravail", "no es remoto",
+// "non-permanent"), in the languages of the tables.
+constexpr std::string_view kNegations[] = {
+    "no",   "not",   "non",    "never", "without", "kein", "keine", "keinen", "keiner", "keinem",  "nicht",
+    "ohne", "pas",   "sans",   "sin",   "nao",     "sem",  "niet",  "geen",   "zonder", "senza",   "nessun",
+    "nie",  "bez",   "unable", "cannot", "\u043d\u0435", "\u0431\u0435\u0437", "\u043d\u0435\u0442"};
+// Words that may stand between a negation and the phrase it denies:
+// articles, prepositions, copulas, and what a workplace or a type of
+// employment is offered as ("not open to remote candidates", "no
+// possibility of home office", "no es un trabajo remoto").
+constexpr std::string_view kJoining[] = {
+    "a",         "an",          "the",          "un",          "une",      "una",       "uno",      "ein",
+    "eine",      "einen",       "einem",        "een",         "um",       "uma",       "de",       "d",
+    "du",        "des",         "del",          "la",          "le",       "el",        "en",       "em",
+    "of",        "for",         "to",           "in",          "is",       "are",       "be",       "es",
+    "est",       "ist",         "e",            "offer",       "offered",  "offering",  "offers",   "provide",
+    "support",   "allow",       "open",         "eligible",    "available", "considering", "considered",
+    "accept",    "accepting",   "possible",     "able",        "option",   "options",   "possibility",
+    "opportunity", "work",      "working",      "job",         "role",     "position",  "trabajo",  "posibilidad",
+    "opcion",    "possibilite", "moglichkeit",  "possibilidade"};
+// Answers after a phrase that deny it when they end their clause ("Remote:
+// No", "Hybrid: none", "Homeoffice: nein", "Télétravail : non").
+constexpr std::string_view kAnswersNo[] = {"no", "none", "never", "nein", "non", "nao", "nee", "niet",
+                                           "\u043d\u0435\u0442"};
+// After a phrase, a negation of what follows it ("remote work is not
+// possible", "Homeoffice nicht möglich", "remoto no disponible").
+constexpr std::string_view kNots[] = {"not", "nicht", "pas", "no", "non", "nao", "niet", "\u043d\u0435"};
+// What a phrase is denied as after such a negation: "not possible", "not
+// eligible", "nicht möglich", "no disponible", "not an option".
+constexpr std::string_view kOffered[] = {
+    "eligible",   "available",  "possible",    "offered",     "allowed",    "permitted", "applicable",
+    "supported",  "accepted",   "considered",  "provided",    "moglich",    "erlaubt",   "verfugbar",
+    "vorgesehen", "angeboten",  "disponible",  "posible",     "permitido",  "permis",    "autorise",
+    "propose",    "possivel",   "disponivel",  "possibile",   "disponibile", "previsto", "consentito",
+    "mogelijk",   "toegestaan"};
+
+template <std::size_t N>
+bool In(const std::string_view (&list)[N], std::string_view word) {
+  return std::find(std::begin(list), std::end(list), word) != std::end(list);
+}
+
+// Words between a phrase and what denies it after it: "remote work is not
+// possible", "Remote working: no", "Homeoffice ist nicht möglich", "le
+// télétravail n'est pas possible".
+bool WorkAndVerb(std::string_view word) {
+  return word == "work" || word == "working" || word == "is" || word == "are" || word == "ist" || word == "est" ||
+         word == "es" || word == "n";
+}
+
+// The clauses of a text: where they start, as positions among the words of
+// Fold(text, keep), each after a mark that ends one (",", ";", ".", "!",
+// "?", ":", "|", "/", a bracket, a spaced dash). A negation before a
+// phrase counts in the phrase's own clause only ("Relocation: no, remote"
+// is remote). Worked out when first asked: most texts deny nothing.
+class Clauses {
+ public:
+  Clauses(std::string_view text, std::string_view keep, std::size_t words)
+      : text_(text), keep_(keep), words_(words) {}
+
+  // Whether a clause starts at word `i` (0 does).
+  bool StartsAt(std::size_t i) {
+    if (i == 0) return true;
+    if (!split_) Split();
+    return std::binary_search(starts_.begin(), starts_.end(), i);
+  }
+
+ private:
+  void Split() {
+    split_ = true;
+    const auto mark_at = [](std::string_view t, std::size_t i) -> std::size_t {
+      const char c = t[i];
+      if (c == ',' || c == ';' || c == '.' || c == '!' || c == '?' || c == ':' || c == '|' || c == '/' ||
+          c == '(' || c == ')' || c == '[' || c == ']' || c == '\n') {
+        return 1;
+      }
+      if (t.substr(i, 3) == " - ") return 3;
+      if (t.substr(i, 5) == " \u2013 " || t.substr(i, 5) == " \u2014 ") return 5;
+      return 0;
+    };
+    const std::vector<std::string_view> parts = SplitAtMarks(text_, mark_at);
+    std::size_t n = 0;
+    for (std::string_view part : parts) {
+      const std::size_t k = Words(Fold(part, keep_)).size();
+      if (k == 0) continue;
+      if (n > 0) starts_.push_back(n);
+      n += k;
+    }
+    // The marks fold to spaces, so the parts' words are the text's; should
+    // they not be, the text is one clause.
+    if (n != words_) starts_.clear();
+  }
+
+  const std::string_view text_, keep_;
+  const std::size_t words_;
+  bool split_ = false;
+  std::vector<std::size_t> starts_;
+};
+
+// Is the phrase of words [first, first + count) denied by the words around
+// it? Before it, by a negation in its clause, with at most three joining
+// words between ("not remote", "non-remote", "This is not a remote
+// position", "kein Homeoffice", "pas de télétravail"; "not only remote" and
+// "No relocation, fully remote" are remote). After it, by an answer that
+// ends its clause ("Remote: No"; "Remote, no relocation" is remote), or a
+// negation of it as offered ("Remote - Not eligible", "remote work is not
+// possible", "not an option"); a "not" that ends its clause denies too,
+// one that qualifies where does not ("Remote, not US" is remote).
+bool Denied(const std::vector<std::string_view>& words, std::size_t first, std::size_t count, Clauses& clauses) {
+  for (std::size_t i = first, joining = 0; i > 0 && joining <= 3; --i, ++joining) {
+    const std::string_view before = words[i - 1];
+    const bool negation = In(kNegations, before);
+    if ((!negation && !In(kJoining, before)) || clauses.StartsAt(i)) break;
+    if (negation) return true;
+  }
+  std::size_t after = first + count;
+  while (after < words.size() && after < first + count + 2 && WorkAndVerb(words[after])) ++after;
+  if (after >= words.size()) return false;
+  const std::string_view next = words[after];
+  const bool answer = In(kAnswersNo, next), negation = In(kNots, next);
+  if (!answer && !negation) return false;
+  if (after + 1 == words.size() || clauses.StartsAt(after + 1)) {
+    return answer || next == "not" || next == "nicht" || next == "pas";
+  }
+  if (!negation) return false;
+  std::size_t k = after + 1;
+  if (WorkAndVerb(words[k]) && k + 1 < words.size()) ++k;  // "no es posible"
+  if ((words[k] == "an" || words[k] == "a") && k + 1 < words.size() && words[k + 1] == "option") return true;
+  return In(kOffered, words[k]);
 }
 
 // The parts of a text split at the marks that list workplaces to choose
@@ -166,9 +269,13 @@ std::optional<std::string> ChoiceIn(std::string_view text) {
 }  // namespace
 
 bool WorkplaceDenialWord(std::string_view folded) {
-  return folded == "no" || folded == "not" || folded == "non" || folded == "none" || folded == "never" ||
-         WorkAndVerb(folded) || std::find(std::begin(kOffered), std::end(kOffered), folded) != std::end(kOffered);
+  // Not every joining word: "Remote, ES" is Spain.
+  return In(kAnswersNo, folded) || In(kNots, folded) || In(kOffered, folded) || folded == "work" ||
+         folded == "working" || folded == "is" || folded == "are" || folded == "ist" || folded == "est" ||
+         folded == "an" || folded == "option";
 }
+
+bool WorkplaceNegationWord(std::string_view folded) { return In(kNegations, folded); }
 
 int Remoteness(std::string_view workplace) {
   return workplace == "onsite" ? 1 : workplace == "hybrid" ? 2 : workplace == "remote" ? 3 : 0;
@@ -208,10 +315,10 @@ std::optional<std::string> ReadWorkplace(std::string_view text, bool in_place) {
   // phrase ("Hybrid | Remote": "hybrid remote").
   if (phrases.empty()) return std::nullopt;
   if (auto chosen = ChosenWorkplace(text)) return chosen;
-  std::vector<std::string_view> words;
+  const std::vector<std::string_view> words = Words(f);
+  Clauses clauses(text, "%", words.size());
   for (const TakenPhrase& taken : phrases) {
-    if (words.empty()) words = Words(f);
-    if (DeniedWorkplace(words, taken.first, taken.words)) continue;
+    if (Denied(words, taken.first, taken.words, clauses)) continue;
     const std::string& value = t.remote_phrases[taken.id].second;
     if (!first) first = value;
     if (value == "remote") remote = true;
@@ -235,7 +342,15 @@ std::vector<std::string> EmploymentTypes(std::string_view text) {
   const std::string f = Fold(text);
   const Tables& t = Tables::Get();
   std::vector<std::pair<size_t, std::string>> found;
-  for (const TakenPhrase& taken : TakePhrases(t.employment_matcher, f, true)) {
+  const std::vector<TakenPhrase> phrases = TakePhrases(t.employment_matcher, f, true);
+  if (phrases.empty()) return {};
+  // A type the words beside it deny is not stated, as a workplace ("Not
+  // full-time", "keine Festanstellung"); a denial that names a type of its
+  // own is a phrase of the table ("Non-permanent": temporary).
+  const std::vector<std::string_view> words = Words(f);
+  Clauses clauses(text, "", words.size());
+  for (const TakenPhrase& taken : phrases) {
+    if (Denied(words, taken.first, taken.words, clauses)) continue;
     found.emplace_back(taken.first, t.employment_phrases[taken.id].second);
   }
   std::sort(found.begin(), found.end());

@@ -16,9 +16,15 @@ namespace jobtrawl::normalize {
 // hybrid wins when both remote and office words appear ("hybrid (2 days
 // remote)", "Remote, 1 day a week in the office"), unless the text offers a
 // choice of workplaces (ChosenWorkplace: "On-site / Remote" is remote). A
-// phrase the words beside it deny ("not remote", "no remote", "non-remote",
-// "Remote: No", "Remote - Not eligible", "Remote (not available)", "remote
-// work is not possible") says nothing. nullopt: not said.
+// phrase the words beside it deny says nothing: a negation before it in
+// its clause, also across a few words that join them ("not remote", "no
+// remote", "non-remote", "This is not a remote position", "no option for
+// remote work", "kein Homeoffice", "pas de télétravail", "no es remoto";
+// not "not only remote", nor "No relocation, fully remote"), an answer that
+// ends its clause after it ("Remote: No", "Homeoffice: nein"; not "Remote,
+// no relocation"), or a negation of it as offered ("Remote - Not
+// eligible", "remote work is not possible", "Homeoffice nicht möglich").
+// nullopt: not said.
 std::optional<std::string> RemoteFrom(std::string_view text);
 // The same for a place's words (ParseLocation), where remote and office
 // words together are not hybrid: the phrase the table lists first (the
@@ -41,6 +47,11 @@ std::optional<std::string> ChosenWorkplace(std::string_view text);
 // "not" as what is not offered ("possible", "eligible"). The place reader
 // drops such words beside a phrase with it: "Remote: No" names no Norway.
 bool WorkplaceDenialWord(std::string_view folded);
+// Whether a folded word denies a workplace phrase after it, as RemoteFrom
+// reads it ("no", "not", "non", "kein", "pas", "sin", "without"...): the
+// place reader drops it before the phrase ("kein Homeoffice, Berlin" names
+// no town "kein").
+bool WorkplaceNegationWord(std::string_view folded);
 // The order a choice of workplaces is read in: 1 "onsite", 2 "hybrid", 3
 // "remote"; 0 for anything else.
 int Remoteness(std::string_view workplace);
@@ -48,6 +59,10 @@ int Remoteness(std::string_view workplace);
 // schema.org employment types (FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY,
 // INTERN, VOLUNTEER, PER_DIEM, OTHER) named in `text` ("Full-time",
 // "Vollzeit", "Temps plein", "FULL_TIME, CONTRACTOR"), in order, no repeats.
+// A type the words beside it deny, as RemoteFrom reads a denial, is not
+// named ("Not full-time", "Full-time: No", "keine Festanstellung"); a
+// denial that names a type of its own is a phrase of the table
+// ("Non-permanent": TEMPORARY).
 std::vector<std::string> EmploymentTypes(std::string_view text);
 
 struct Seniority {

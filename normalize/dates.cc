@@ -1,14 +1,18 @@
 #include "normalize/dates.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <ctime>
+#include <initializer_list>
 #include <vector>
 
 #include "model/ascii.h"
 #include "model/clock.h"
 #include "model/date_time.h"
+#include "normalize/tables.h"
 #include "normalize/text.h"
 
 namespace jobtrawl::normalize {
@@ -49,30 +53,86 @@ std::string DateText(int y, int m, int d) {
   return buf;
 }
 
-// Month names and abbreviations in the languages boards use (folded).
+// A month's number from its name or abbreviation, folded, in the
+// languages of data/months.tsv; 0 for none.
 int MonthNumber(std::string_view word) {
-  static constexpr std::pair<std::string_view, int> kMonths[] = {
-      {"jan", 1},  {"january", 1},   {"januar", 1},  {"janvier", 1},  {"enero", 1},   {"janeiro", 1},
-      {"feb", 2},  {"february", 2},  {"februar", 2}, {"fevrier", 2},  {"febrero", 2}, {"fevereiro", 2},
-      {"mar", 3},  {"march", 3},     {"marz", 3},    {"mars", 3},     {"marzo", 3},   {"marco", 3},
-      {"apr", 4},  {"april", 4},     {"avril", 4},   {"abril", 4},
-      {"may", 5},  {"mai", 5},       {"mayo", 5},    {"maio", 5},
-      {"jun", 6},  {"june", 6},      {"juni", 6},    {"juin", 6},     {"junio", 6},   {"junho", 6},
-      {"jul", 7},  {"july", 7},      {"juli", 7},    {"juillet", 7},  {"julio", 7},   {"julho", 7},
-      {"aug", 8},  {"august", 8},    {"aout", 8},    {"agosto", 8},
-      {"sep", 9},  {"sept", 9},      {"september", 9}, {"septembre", 9}, {"septiembre", 9}, {"setembro", 9},
-      {"oct", 10}, {"october", 10},  {"oktober", 10}, {"octobre", 10}, {"octubre", 10}, {"outubro", 10},
-      {"nov", 11}, {"november", 11}, {"novembre", 11}, {"noviembre", 11}, {"novembro", 11},
-      {"dec", 12}, {"december", 12}, {"dezember", 12}, {"decembre", 12}, {"diciembre", 12}, {"dezembro", 12}};
-  for (const auto& [name, n] : kMonths) {
-    if (word == name) return n;
-  }
-  return 0;
+  const auto& months = Tables::Get().months;
+  const auto it = months.find(std::string(word));
+  return it == months.end() ? 0 : it->second;
 }
 
-// Relative dates against `now`: the one reader's (model/date_time.h).
+// Where the words of a folded text change between ASCII digits and other
+// letters: "3日前" is "3 日前", "3일전" "3 일전".
+std::string SplitDigitsFromLetters(std::string_view f) {
+  std::string out;
+  out.reserve(f.size() + 8);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (i > 0 && f[i] != ' ' && f[i - 1] != ' ' && ascii::IsDigit(f[i]) != ascii::IsDigit(f[i - 1]) &&
+        (!ascii::IsAscii(f[i]) || !ascii::IsAscii(f[i - 1]))) {
+      out.push_back(' ');
+    }
+    out.push_back(f[i]);
+  }
+  return out;
+}
+
+// The folded text with the words of data/relative_dates.tsv replaced by
+// what the one relative reader reads ("3 dagen geleden": "3 days ago";
+// "3日前": "3 days ago"); empty when it has none of them. A word the table
+// does not hold is read by its longest start that it does, the rest kept
+// ("3天前发布": "3 days ago 发布"); a reading "a UNIT" after a number is
+// the unit ("1 tydzień temu": "1 week ago").
+std::string RelativeInOtherLanguages(std::string_view f) {
+  // A relative date is a few words (the relative reader reads 200 bytes at
+  // most): a longer text is not looked up.
+  if (f.size() > 400) return std::string();
+  const Tables& t = Tables::Get();
+  std::string out;
+  bool any = false;
+  bool after_number = false;
+  const std::string split = SplitDigitsFromLetters(f);
+  for (std::string_view word : Words(split)) {
+    while (!word.empty()) {
+      std::string_view reading;
+      std::size_t taken = word.size();
+      if (auto it = t.relative_date_words.find(std::string(word)); it != t.relative_date_words.end()) {
+        reading = it->second;
+      } else if (!ascii::IsAscii(word[0])) {
+        // The longest start the table holds, at a character's end.
+        for (taken = std::min(word.size() - 1, t.longest_relative_date_word); taken > 0; --taken) {
+          if ((static_cast<unsigned char>(word[taken]) & 0xC0) == 0x80) continue;
+          if (auto start = t.relative_date_words.find(std::string(word.substr(0, taken)));
+              start != t.relative_date_words.end()) {
+            reading = start->second;
+            break;
+          }
+        }
+        if (taken == 0) taken = word.size();
+      }
+      if (!reading.empty()) {
+        any = true;
+        if (after_number && (reading.starts_with("a ") || reading.starts_with("an "))) {
+          reading.remove_prefix(reading.find(' ') + 1);
+        }
+        AppendJoined(out, reading, " ");
+      } else {
+        AppendJoined(out, word.substr(0, taken), " ");
+      }
+      after_number = std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(taken), ascii::IsDigit);
+      word.remove_prefix(taken);
+    }
+  }
+  return any ? out : std::string();
+}
+
+// Relative dates against `now`: the one reader's (model/date_time.h), in
+// its languages and, through data/relative_dates.tsv, in others.
 std::optional<std::string> Relative(const std::string& f, Clock::time_point now) {
   auto t = ParseRelativeDate(f, now);
+  if (!t) {
+    const std::string other = RelativeInOtherLanguages(f);
+    if (!other.empty()) t = ParseRelativeDate(other, now);
+  }
   return t ? std::optional(FormatDateTime(*t)) : std::nullopt;
 }
 
@@ -85,36 +145,86 @@ int DayNumber(std::string_view w) {
 }
 
 // "Nov 20, 2026", "November 20 2026", "20 Nov 2026", "20. November 2026",
-// "January 1st, 2026", "12 de marzo de 2026".
+// "January 1st, 2026", "12 de marzo de 2026", "16 listopada 2026", "16
+// нояб. 2026", and year first, "2026. november 16.": the first three words
+// that read as a valid date in one of those orders, whatever words lead
+// them ("Posted on", a weekday, "Publicado el").
 std::optional<std::string> Written(const std::string& f) {
-  std::vector<std::string_view> all = Words(f);
   std::vector<std::string_view> w;
-  for (std::string_view word : all) {
-    if (word != "de" && word != "of" && word != "the") w.push_back(word);
+  for (std::string_view word : Words(f)) {
+    if (word != "de" && word != "del" && word != "d" && word != "of" && word != "the") w.push_back(word);
   }
-  // Drop leading weekday names and "posted"/"on".
-  // (One erase of the whole run: erasing word by word was quadratic.)
-  auto first = std::find_if(w.begin(), w.end(), [](std::string_view x) { return MonthNumber(x) != 0 || DayNumber(x) >= 0; });
-  w.erase(w.begin(), first);
-  if (w.size() < 3) return std::nullopt;
-  int m = MonthNumber(w[0]), d = -1, y = -1;
-  // Two digits are a year only when nothing follows ("16-Nov-26"), not an
-  // hour ("June 15 12:00").
-  const int year = w.size() == 3 ? YearNumber(w[2]) : Number(w[2]);
-  if (m > 0) {
-    d = DayNumber(w[1]);
-    y = year;
-  } else if ((m = MonthNumber(w[1])) > 0) {
-    d = DayNumber(w[0]);
-    y = year;
-  } else {
-    return std::nullopt;
+  for (std::size_t i = 0; i + 3 <= w.size(); ++i) {
+    // Two digits are a year only when nothing follows ("16-Nov-26"), not an
+    // hour ("June 15 12:00").
+    auto year = [&](std::string_view s) { return i + 3 == w.size() ? YearNumber(s) : Number(s); };
+    int y = -1, m = MonthNumber(w[i]), d = -1;
+    if (m > 0) {
+      d = DayNumber(w[i + 1]);
+      y = year(w[i + 2]);
+    } else if ((m = MonthNumber(w[i + 1])) > 0) {
+      if (w[i].size() == 4 && Number(w[i]) >= 1000) {  // not "22nd"
+        y = Number(w[i]);
+        d = DayNumber(w[i + 2]);
+      } else {
+        d = DayNumber(w[i]);
+        y = year(w[i + 2]);
+      }
+    }
+    if (m > 0 && ValidDay(y, m, d)) return DateText(y, m, d);
   }
-  if (!ValidDay(y, m, d)) return std::nullopt;
-  return DateText(y, m, d);
+  return std::nullopt;
 }
 
-// "20/11/2026", "11/20/2026", "2026/11/20", "20.11.2026", "20-11-2026".
+// The year of a day written without one ("11月16日"): the fetch's, as
+// boards write the days of the current year so, unless the day would then
+// lie over half a year after the fetch: a day of last December read in
+// January is last year's. 0 when the day is in no such year.
+int YearOfDay(int m, int d, Clock::time_point now) {
+  using namespace std::chrono;
+  const sys_days today = floor<days>(now);
+  const int y = static_cast<int>(year_month_day(today).year());
+  for (int candidate : {y, y - 1}) {
+    const year_month_day ymd{year{candidate}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+    if (ymd.ok() && sys_days(ymd) <= today + days(183)) return candidate;
+  }
+  return 0;
+}
+
+// Chinese, Japanese and Korean dates, folded (full-width digits are
+// ASCII, Hangul syllables their letters): "2026年11月16日", "2026년 11월
+// 16일", "16号", and the day of this year alone, "11月16日" (YearOfDay). A
+// time after it is not read: the day is what a local time without a zone
+// can tell.
+std::optional<std::string> Cjk(const std::string& f, Clock::time_point now) {
+  if (std::all_of(f.begin(), f.end(), ascii::IsAscii)) return std::nullopt;
+  auto unit = [](std::initializer_list<const char*> names) {
+    std::string alternatives;
+    for (const char* name : names) AppendJoined(alternatives, Fold(name), "|");
+    return "(?:" + alternatives + ")";
+  };
+  static const re2::RE2 kFull("(\\d{4}) ?" + unit({"\u5e74", "\ub144"}) + " ?(\\d{1,2}) ?" +
+                              unit({"\u6708", "\uc6d4"}) + " ?(\\d{1,2})");
+  static const re2::RE2 kDayOfYear("(?:^|[^\\d])(\\d{1,2}) ?" + unit({"\u6708", "\uc6d4"}) + " ?(\\d{1,2}) ?" +
+                                   unit({"\u65e5", "\uc77c", "\u53f7", "\u865f"}));
+  int y = 0, m = 0, d = 0;
+  if (re2::RE2::PartialMatch(f, kFull, &y, &m, &d)) {
+    if (!ValidDay(y, m, d)) return std::nullopt;
+    return DateText(y, m, d);
+  }
+  // A year this does not read (Japan's eras, "令和7年11月16日") is not the fetch's.
+  static const std::string kYear = Fold("\u5e74"), kKoreanYear = Fold("\ub144");
+  if (f.find(kYear) != std::string::npos || f.find(kKoreanYear) != std::string::npos) return std::nullopt;
+  if (re2::RE2::PartialMatch(f, kDayOfYear, &m, &d) && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+    y = YearOfDay(m, d, now);
+    if (!ValidDay(y, m, d)) return std::nullopt;
+    return DateText(y, m, d);
+  }
+  return std::nullopt;
+}
+
+// "20/11/2026", "11/20/2026", "2026/11/20", "20.11.2026", "20-11-2026",
+// "16. 11. 2026", "2026. 11. 16.".
 std::optional<std::string> Numeric(std::string_view s, DateOrder order) {
   std::vector<int> n;
   std::vector<size_t> widths;
@@ -129,14 +239,19 @@ std::optional<std::string> Numeric(std::string_view s, DateOrder order) {
     rest.remove_prefix(i);
     if (rest.empty()) break;
     if (n.size() == 3) {
-      // A time may follow: "15/05/2042 12:00:00" keeps the day.
-      if (rest[0] == ' ' || rest[0] == 'T') break;
+      // Korean and Hungarian dates end with their dot ("2026. 11. 16.").
+      if (sep == '.' && rest[0] == '.') rest.remove_prefix(1);
+      // A time may follow ("15/05/2042 12:00:00" keeps the day), or a
+      // weekday ("2026/11/16(月)").
+      if (rest.empty() || rest[0] == ' ' || rest[0] == 'T' || rest[0] == '(') break;
       return std::nullopt;
     }
     if (rest[0] != '/' && rest[0] != '.' && rest[0] != '-') return std::nullopt;
     if (sep != 0 && rest[0] != sep) return std::nullopt;
     sep = rest[0];
     rest.remove_prefix(1);
+    // A space may follow a dot: "2026. 11. 16." (Korean), "16. 11. 2026" (Czech).
+    while (sep == '.' && !rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
   }
   if (n.size() != 3) return std::nullopt;
   int y, m, d;
@@ -188,6 +303,7 @@ std::optional<std::string> NormalizeDate(std::string_view raw, Clock::time_point
     }
   }
   if (auto w = Written(f)) return w;
+  if (auto cjk = Cjk(f, now)) return cjk;
   return Relative(f, now);
 }
 

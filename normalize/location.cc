@@ -317,7 +317,7 @@ std::optional<std::string> TakeRemote(std::string& text) {
     for (std::size_t j = i; j-- > 0;) {
       if (tokens[j].word.empty()) continue;
       const std::string& f = tokens[j].folded;
-      if (t.remote_words.contains(f) || !(f == "no" || f == "not" || f == "non")) break;
+      if (t.remote_words.contains(f) || !WorkplaceNegationWord(f)) break;
       if (tokens[j].word == "NO") {
         read_from = std::max(read_from, offset - tokens[i].word.size() - (tokens[i].sep ? 1 : 0));
         break;

@@ -186,6 +186,14 @@ Tables::Tables() {
     for (std::string_view w : Words(remote_phrases[i].first)) remote_words.emplace(w);
   }
   remote_matcher.Build();
+  for (const auto& row : Rows("months.tsv")) {
+    months.try_emplace(Fold(Cell(row, 0)), std::stoi(std::string(Cell(row, 1))));
+  }
+  for (const auto& row : Rows("relative_dates.tsv")) {
+    const std::string word = Fold(Cell(row, 0));
+    longest_relative_date_word = std::max(longest_relative_date_word, word.size());
+    relative_date_words.try_emplace(word, Cell(row, 1));
+  }
   for (const auto& row : Rows("salary_periods.tsv")) salary_periods.emplace_back(Fold(Cell(row, 0), "/."), Cell(row, 1));
   LongestFirst(salary_periods);
   for (const auto& row : Rows("salary_ranges.tsv")) {

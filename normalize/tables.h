@@ -94,6 +94,11 @@ class Tables {
   std::vector<std::pair<std::string, std::string>> remote_phrases;    // phrase → value, longest first
   PhraseMatcher remote_matcher;                                        // remote_phrases, id: index there
   std::unordered_set<std::string> remote_words;                       // every word of remote_phrases
+  std::unordered_map<std::string, int> months;                        // month name → 1..12 (months.tsv)
+  // A word of a relative date → what model/date_time.h's relative reader
+  // reads for it ("geleden" → "ago", "3日前"'s "日前" → "days ago").
+  std::unordered_map<std::string, std::string> relative_date_words;
+  std::size_t longest_relative_date_word = 0;                          // in bytes, of those keys
   std::vector<std::pair<std::string, std::string>> salary_periods;    // Fold(phrase, "/.") → period, longest first
   struct SalaryRange {
     double hourly_below = 300, monthly_from = 1000, yearly_from = 10000;

@@ -185,13 +185,55 @@ TEST(DateTimeTest, Iso8601AndRfc3339) {
       {"2026-11-16Q", "none"},
       {"2026-13-01", "none"},
       {"2026-11-16T25:00:00Z", "none"},
-      {"2026-11-16T04:57:31+15:00", "none"},
+      {"2026-11-16T04:57:31+15:00", "2026-11-15T13:57:31Z"},  // RFC 3339 §5.6: hours 00-23
+      {"2026-11-16T05:57:31-23:59", "2026-11-17T05:56:31Z"},
+      {"2026-11-16T05:57:31+24:00", "none"},
       {"2026-11-16T04:57:31 IST", "none"},  // several meanings
       {"2026-11-16T04", "none"},
       {"2200-12-31T23:59:59Z", "2200-12-31T23:59:59Z"},
       {"2201-01-01", "none"},
       {"2200-12-31T23:59:59-01:00", "none"},  // past 2200 once in UTC
       {"1970-01-01T00:30:00+01:00", "none"},  // before 1970 once in UTC
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, ZonesAsServersWriteThemBesideRfc5322) {
+  // A zone name after the numeric offset only names it ("+0000 GMT", as
+  // "-0800 (PST)" does in a comment), and GMT with one hour digit
+  // ("GMT+1") is an offset: both lost the time, and the day was read alone.
+  const Case cases[] = {
+      {"Fri, 27 Nov 2026 08:26:02 +0000 GMT", "2026-11-27T08:26:02Z"},
+      {"Fri, 27 Nov 2026 08:26:02 -0800 PST", "2026-11-27T16:26:02Z"},
+      {"Fri, 27 Nov 2026 08:26:02 GMT+1", "2026-11-27T07:26:02Z"},
+      {"Fri, 27 Nov 2026 08:26:02 UTC-5:30", "2026-11-27T13:56:02Z"},
+      {"Fri, 27 Nov 2026 08:26:02 +0000 GMT PST", "none"},
+      {"Fri, 27 Nov 2026 08:26:02 GMT PST", "none"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
+}
+
+TEST(DateTimeTest, Iso8601WeekAndOrdinalDates) {
+  // ISO 8601 §5.2.3 week dates (week 1 holds the year's first Thursday, day
+  // 1 is Monday) and §5.2.2 ordinal dates, with or without a time; a week
+  // without its day names no day. They gave none.
+  const Case cases[] = {
+      {"2026-W47-1", "2026-11-16"},
+      {"2026W471", "2026-11-16"},
+      {"2026-W47-7", "2026-11-22"},
+      {"2026-W01-1", "2025-12-29"},  // week 1 starts in the year before
+      {"2026-W53-5", "2027-01-01"},  // 2026 has 53 weeks
+      {"2027-W53-1", "none"},        // 2027 has 52
+      {"2026-W47-1T10:00:00+01:00", "2026-11-16T09:00:00Z"},
+      {"2026W471T1000Z", "2026-11-16T10:00:00Z"},
+      {"2026-W47-8", "none"},
+      {"2026-W00-1", "none"},
+      {"2026-W47", "none"},
+      {"2026-320", "2026-11-16"},
+      {"2024-366", "2024-12-31"},
+      {"2026-366", "none"},
+      {"2026-000", "none"},
+      {"2026-320T08:00:00Z", "2026-11-16T08:00:00Z"},
   };
   for (const Case& c : cases) EXPECT_EQ(Read(c.text), c.expected) << c.text;
 }

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -670,10 +671,183 @@ TEST(DateTest, CompactRelativeFormsBoardsPrintAreRead) {
   }
 }
 
+TEST(DateTest, ChineseJapaneseAndKoreanDatesAreRead) {
+  // Issue 11 (dates): "2026年11月16日", "2026년 11월 16일" and Korean
+  // "2026. 11. 16." gave no date. A day written without its year is this
+  // year's (fetched 2026-11-28), or last year's when this year's would lie
+  // over half a year ahead; a local time after the day is not read.
+  const std::pair<const char*, const char*> cases[] = {
+      {"2026\u5e7411\u670816\u65e5", "2026-11-16"},
+      {"2026\u5e7411\u670816\u65e5 10:00", "2026-11-16"},
+      {"\u63b2\u8f09\u65e5\uff1a2026\u5e7411\u670816\u65e5", "2026-11-16"},
+      {"\uff12\uff10\uff12\uff16\u5e74\uff11\uff11\u6708\uff11\uff16\u65e5", "2026-11-16"},
+      {"2026\ub144 11\uc6d4 16\uc77c", "2026-11-16"},
+      {"2026. 11. 16.", "2026-11-16"},
+      {"2026.11.16.", "2026-11-16"},
+      {"16. 11. 2026", "2026-11-16"},
+      {"2026/11/16(\u6708)", "2026-11-16"},
+      {"11\u670816\u65e5", "2026-11-16"},
+      {"12\u670820\u65e5", "2026-12-20"},
+      {"6\u670810\u65e5", "2026-06-10"},
+      {"11\uc6d4 16\uc77c", "2026-11-16"},
+      {"2026\u5e7402\u670830\u65e5", "none"},
+      {"2026\u5e7411\u6708", "none"},
+      // A year of Japan's eras is not read, nor taken as the fetch's.
+      {"\u4ee4\u548c7\u5e7411\u670816\u65e5", "none"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(NormalizeDate(text, kFetched).value_or("none"), expected) << text;
+  }
+  // Fetched in January, December is last year's.
+  const auto fetched_january = std::chrono::system_clock::from_time_t(1799020800);  // 2027-01-04T00:00:00Z
+  EXPECT_EQ(NormalizeDate("12\u670830\u65e5", fetched_january), "2026-12-30");
+  EXPECT_EQ(NormalizeDate("1\u67082\u65e5", fetched_january), "2027-01-02");
+}
+
+TEST(NormalizePostingTest, ADayWithoutItsYearIsNoPostingDateAfterTheFetch) {
+  // A day written without its year lies up to half a year after the fetch
+  // (a closing date); as a posting date it is not believed then, as any
+  // posting date after the fetch.
+  Posting p;
+  p.date_posted = "12\u670830\u65e5";
+  p.valid_through = "12\u670830\u65e5";
+  NormalizePosting(p, {.fetched_at = kFetched, .country = "JP"});
+  EXPECT_EQ(p.date_posted, std::nullopt);
+  EXPECT_EQ(p.date_posted_raw, "12\u670830\u65e5");
+  EXPECT_EQ(p.valid_through, "2026-12-30");
+  Posting q;
+  q.date_posted = "11\u670816\u65e5";
+  NormalizePosting(q, {.fetched_at = kFetched, .country = "JP"});
+  EXPECT_EQ(q.date_posted, "2026-11-16");
+}
+
+TEST(DateTest, MonthNamesOfMoreLanguagesAndTheirInflectedFormsAreRead) {
+  // Issue 11 (dates): written dates read only English, German, French,
+  // Spanish and Portuguese month names, so "16 listopada 2026" and "16
+  // ноября 2026" (the genitive that Slavic dates use) gave no date. The
+  // names are data/months.tsv.
+  const std::pair<const char*, const char*> cases[] = {
+      {"16 listopada 2026", "2026-11-16"},
+      {"16. listopadu 2026", "2026-11-16"},
+      {"16. novembra 2026", "2026-11-16"},
+      {"16 \u043d\u043e\u044f\u0431\u0440\u044f 2026", "2026-11-16"},
+      {"16 \u043d\u043e\u044f\u0431. 2026", "2026-11-16"},
+      {"16 \u043d\u043e\u044f\u0431\u0440\u044f 2026 \u0433.", "2026-11-16"},
+      {"16 \u043b\u0438\u0441\u0442\u043e\u043f\u0430\u0434\u0430 2026", "2026-11-16"},
+      {"16 de novembro de 2026", "2026-11-16"},
+      {"16 de noviembre de 2026", "2026-11-16"},
+      {"Publicado el 16 de noviembre del 2026", "2026-11-16"},
+      {"16 novembre 2026", "2026-11-16"},
+      {"16 dicembre 2026", "2026-12-16"},
+      {"16 november 2026", "2026-11-16"},
+      {"16 mei 2026", "2026-05-16"},
+      {"16 Kas\u0131m 2026", "2026-11-16"},
+      {"16 Kasim 2026", "2026-11-16"},
+      {"16 A\u011fustos 2026", "2026-08-16"},
+      {"16 d'octubre de 2026", "2026-10-16"},
+      {"16 noiembrie 2026", "2026-11-16"},
+      {"16. marraskuuta 2026", "2026-11-16"},
+      {"16 \u039d\u03bf\u03b5\u03bc\u03b2\u03c1\u03af\u03bf\u03c5 2026", "2026-11-16"},
+      {"2026. november 16.", "2026-11-16"},
+      {"16. M\u00e4rz 2026", "2026-03-16"},
+      {"16 J\u00e4nner 2026", "2026-01-16"},
+      {"Mon, 16 Nov 2026", "2026-11-16"},
+      // Leading words that are also month names do not hide the date.
+      {"Offre des 16 novembre 2026", "2026-11-16"},
+      {"November 2026", "none"},
+      {"June 15 12:00", "none"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(NormalizeDate(text, kFetched).value_or("none"), expected) << text;
+  }
+}
+
+TEST(DateTest, EveryMonthNameAndRelativeWordHasOneMeaning) {
+  // data/months.tsv and data/relative_dates.tsv are read folded: two rows
+  // that fold alike must mean the same ("listopad" is November in Polish
+  // and Czech but October in Croatian, which is left out).
+  for (const char* file : {"months.tsv", "relative_dates.tsv"}) {
+    std::map<std::string, std::string> meaning;
+    std::string_view text = DataFile(file);
+    ASSERT_FALSE(text.empty()) << file;
+    while (!text.empty()) {
+      const std::string_view line = text.substr(0, text.find('\n'));
+      text.remove_prefix(std::min(text.size(), line.size() + 1));
+      if (line.empty() || line.front() == '#') continue;
+      const std::size_t tab = line.find('\t');
+      ASSERT_NE(tab, std::string_view::npos) << file << ": " << line;
+      const auto [it, added] = meaning.try_emplace(Fold(line.substr(0, tab)), line.substr(tab + 1));
+      EXPECT_EQ(it->second, line.substr(tab + 1)) << file << ": " << line;
+    }
+  }
+}
+
+TEST(DateTest, RelativeDatesInMoreLanguagesAreRead) {
+  // Issue 11 (dates): relative dates were read in English, German, French,
+  // Spanish, Portuguese and Ukrainian only; "3 dagen geleden", "3 дня
+  // назад" and "3日前" gave none. Their words are data/relative_dates.tsv.
+  const std::pair<const char*, const char*> cases[] = {
+      {"3 dagen geleden", "2026-11-25"},
+      {"een week geleden", "2026-11-21"},
+      {"gisteren", "2026-11-27"},
+      {"vor 3 Tagen", "2026-11-25"},
+      {"il y a 3 jours", "2026-11-25"},
+      {"hace 3 d\u00edas", "2026-11-25"},
+      {"hace una semana", "2026-11-21"},
+      {"3 giorni fa", "2026-11-25"},
+      {"3 \u0434\u043d\u044f \u043d\u0430\u0437\u0430\u0434", "2026-11-25"},
+      {"21 \u0434\u0435\u043d\u044c \u043d\u0430\u0437\u0430\u0434", "2026-11-07"},
+      {"\u043d\u0435\u0434\u0435\u043b\u044e \u043d\u0430\u0437\u0430\u0434", "2026-11-21"},
+      {"5 \u0447\u0430\u0441\u043e\u0432 \u043d\u0430\u0437\u0430\u0434", "2026-11-28T07:00:00Z"},
+      {"\u0432\u0447\u0435\u0440\u0430", "2026-11-27"},
+      {"3 \u0434\u043d\u0456 \u0442\u043e\u043c\u0443", "2026-11-25"},
+      {"\u0442\u0438\u0436\u0434\u0435\u043d\u044c \u0442\u043e\u043c\u0443", "2026-11-21"},
+      {"3 dni temu", "2026-11-25"},
+      {"tydzie\u0144 temu", "2026-11-21"},
+      {"1 tydzie\u0144 temu", "2026-11-21"},
+      {"p\u0159ed 3 dny", "2026-11-25"},
+      {"3 g\u00fcn \u00f6nce", "2026-11-25"},
+      {"f\u00f6r 3 dagar sedan", "2026-11-25"},
+      {"3 p\u00e4iv\u00e4\u00e4 sitten", "2026-11-25"},
+      {"3 napja", "2026-11-25"},
+      {"3\u65e5\u524d", "2026-11-25"},
+      {"3\u5929\u524d", "2026-11-25"},
+      {"3\u5929\u524d\u53d1\u5e03", "2026-11-25"},
+      {"5\u6642\u9593\u524d", "2026-11-28T07:00:00Z"},
+      {"2\u9031\u9593\u524d", "2026-11-14"},
+      {"1\u30f6\u6708\u524d", "2026-10-29"},
+      {"\u6628\u65e5", "2026-11-27"},
+      {"3\uc77c \uc804", "2026-11-25"},
+      {"3\uc77c\uc804", "2026-11-25"},
+      {"\uc5b4\uc81c", "2026-11-27"},
+      // Words of other languages alone are no date.
+      {"geleden", "none"},
+      {"\u65e5\u524d", "none"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(NormalizeDate(text, kFetched).value_or("none"), expected) << text;
+  }
+}
+
+TEST(DateTest, IsoWeekAndOrdinalDatesAreRead) {
+  // Issue 11 (dates): ISO 8601 week dates ("2026-W47-1", §5.2.3) and
+  // ordinal dates ("2026-320", §5.2.2) gave none.
+  const std::pair<const char*, const char*> cases[] = {
+      {"2026-W47-1", "2026-11-16"}, {"2026W471", "2026-11-16"}, {"2026-W01-1", "2025-12-29"},
+      {"2026-W53-1", "2026-12-28"}, {"2027-W53-1", "none"},      {"2026-W47", "none"},
+      {"2026-320", "2026-11-16"},   {"2024-366", "2024-12-31"}, {"2026-366", "none"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(NormalizeDate(text, kFetched).value_or("none"), expected) << text;
+  }
+}
+
 TEST(DateTest, EveryDateReadReadsBackUnchanged) {
   // NormalizePosting is idempotent, so a normalized date normalizes to itself.
   for (const char* text : {"1790000000123", "3 days ago", "5h ago", "2d ago", "yesterday", "Nov 20, 2026",
-                           "2026-11-20T10:00:00+05:30", "Fri, 20 Nov 2026 10:00:00 GMT", "20.11.2026"}) {
+                           "2026-11-20T10:00:00+05:30", "Fri, 20 Nov 2026 10:00:00 GMT", "20.11.2026",
+                           "2026\u5e7411\u670816\u65e5", "16 listopada 2026", "2026-W47-1", "2026. 11. 16.",
+                           "3 \u0434\u043d\u044f \u043d\u0430\u0437\u0430\u0434", "3\u65e5\u524d"}) {
     auto date = NormalizeDate(text, kFetched);
     ASSERT_TRUE(date) << text;
     EXPECT_EQ(NormalizeDate(*date, kFetched), date) << text;
@@ -726,6 +900,100 @@ TEST(RemoteTest, AWorkplaceWordTheWordsBesideItDenySaysNothing) {
       {"Remote, no relocation", "remote"},
   };
   for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
+}
+
+TEST(RemoteTest, ANegationDeniesAWorkplaceAcrossTheWordsThatJoinThemAndInOtherLanguages) {
+  // Issue 11 (workplace): a negation was read only right before the phrase
+  // and only in English, so "This is not a remote position", "kein
+  // Homeoffice", "pas de télétravail" and "no es remoto" were remote. A
+  // negation denies a phrase in its own clause across articles and the
+  // like; what a workplace is not offered as may follow the phrase.
+  const std::pair<const char*, std::optional<std::string>> kCases[] = {
+      {"This is not a remote position", std::nullopt},
+      {"This position is not remote", std::nullopt},
+      {"not a remote role", std::nullopt},
+      {"Remote work is not available", std::nullopt},
+      {"no remote", std::nullopt},
+      {"Remote: not possible", std::nullopt},
+      {"We do not offer remote work", std::nullopt},
+      {"No option for remote work", std::nullopt},
+      {"This role is not eligible for remote work", std::nullopt},
+      {"We are unable to offer remote work", std::nullopt},
+      {"Remote is not an option", std::nullopt},
+      {"kein Homeoffice", std::nullopt},
+      {"Homeoffice: nein", std::nullopt},
+      {"Homeoffice ist nicht m\u00f6glich", std::nullopt},
+      {"pas de t\u00e9l\u00e9travail", std::nullopt},
+      {"Le t\u00e9l\u00e9travail n'est pas possible", std::nullopt},
+      {"T\u00e9l\u00e9travail : non", std::nullopt},
+      {"no es remoto", std::nullopt},
+      {"Remoto: no disponible", std::nullopt},
+      {"This is not a remote position; on-site in Austin", "onsite"},
+      {"kein Homeoffice, vor Ort in Berlin", "onsite"},
+      // Not denied: a negation of something else, or in another clause.
+      {"not only remote", "remote"},
+      {"remote, not hybrid", "remote"},
+      {"no relocation, fully remote", "remote"},
+      {"Relocation: no, remote", "remote"},
+      {"Visa sponsorship: No. Remote: Yes", "remote"},
+      {"Remote, no relocation", "remote"},
+      {"Remote - not in California", "remote"},
+      {"Remote, no option to relocate", "remote"},
+  };
+  for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
+}
+
+TEST(RemoteTest, WorkplaceWordsOfSpanishPortugueseAndGermanBoardsAreRead) {
+  // Issue 11 (workplace): "Teletrabajo" and "Mobiles Arbeiten" stated no
+  // workplace, and "Homeoffice möglich" was remote. Teletrabajo is
+  // télétravail (remote, as the board adapters read it); German boards mean
+  // home office some days a week by "Homeoffice möglich" and "mobiles
+  // Arbeiten", and USAJOBS telework is days at home besides the duty
+  // station: hybrid.
+  const std::pair<const char*, std::optional<std::string>> kCases[] = {
+      {"Teletrabajo", "remote"},
+      {"100% teletrabajo", "remote"},
+      {"Teletrabalho", "remote"},
+      {"Telelavoro", "remote"},
+      {"Homeoffice", "remote"},
+      {"100% Homeoffice", "remote"},
+      {"100% Homeoffice m\u00f6glich", "remote"},
+      {"Homeoffice m\u00f6glich", "hybrid"},
+      {"Home-Office m\u00f6glich", "hybrid"},
+      {"Mobiles Arbeiten", "hybrid"},
+      {"Telework eligible", "hybrid"},
+      {"Telework: No", std::nullopt},
+      {"sin teletrabajo", std::nullopt},
+  };
+  for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
+}
+
+TEST(LocationTest, ANegationOfAnotherLanguageBeforeAWorkplaceNamesNoTown) {
+  // The place reader dropped only "no", "not" and "non" before a denied
+  // workplace: "kein Homeoffice, Berlin" was a town "kein".
+  struct Case {
+    const char* text;
+    std::optional<std::string> remote;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"kein Homeoffice, Berlin", std::nullopt, "Berlin|BE|DE"},
+      {"Berlin; Homeoffice nicht m\u00f6glich", std::nullopt, "Berlin|BE|DE"},
+      {"Paris, pas de t\u00e9l\u00e9travail", std::nullopt, "Paris||FR"},
+      {"Madrid (sin teletrabajo)", std::nullopt, "Madrid|MD|ES"},
+      {"Madrid (Teletrabajo)", "remote", "Madrid|MD|ES"},
+      {"Mobile, AL (Remote)", "remote", "Mobile|AL|US"},
+  };
+  for (const Case& c : kCases) {
+    const LocationResult r = ParseLocation(c.text);
+    std::string places;
+    for (const Place& p : r.places) {
+      if (!places.empty()) places += "; ";
+      places += p.city.value_or("") + "|" + p.region.value_or("") + "|" + p.country.value_or("");
+    }
+    EXPECT_EQ(r.remote, c.remote) << c.text;
+    EXPECT_EQ(places, c.places) << c.text;
+  }
 }
 
 TEST(RemoteTest, AChoiceOfWorkplacesIsTheMostRemoteOfThem) {
@@ -853,6 +1121,54 @@ TEST(EmploymentTypeTest, ShortTermWorkIsTemporary) {
   EXPECT_THAT(EmploymentTypes("Fixed term"), ElementsAre("TEMPORARY"));
 }
 
+TEST(EmploymentTypeTest, ATypeTheWordsBesideItDenyIsNotStated) {
+  // Issue 11 (employment type): "Non-permanent" was FULL_TIME and "Not
+  // full-time" FULL_TIME. A denied type says nothing, as a denied workplace
+  // (RemoteTest); a denial that names a type of its own is a phrase of the
+  // table ("non-permanent" work is temporary).
+  const std::pair<const char*, std::vector<std::string>> kCases[] = {
+      {"Non-permanent", {"TEMPORARY"}},
+      {"Nonpermanent", {"TEMPORARY"}},
+      {"Not permanent", {"TEMPORARY"}},
+      {"Not full-time", {}},
+      {"This is not a full-time role", {}},
+      {"Part-time, not full-time", {"PART_TIME"}},
+      {"Contract, not permanent", {"CONTRACTOR", "TEMPORARY"}},
+      {"Full-time: No, Part-time: Yes", {"PART_TIME"}},
+      {"Keine Festanstellung", {}},
+      {"Full-time, non-exempt", {"FULL_TIME"}},
+      {"No, full-time", {"FULL_TIME"}},
+      {"Permanent", {"FULL_TIME"}},
+  };
+  for (const auto& [text, types] : kCases) EXPECT_EQ(EmploymentTypes(text), types) << text;
+}
+
+TEST(EmploymentTypeTest, LocalNamesOfContractsAreRead) {
+  // schema.org employmentType for contracts boards name in their own words:
+  // a working student ("Werkstudent") is a part-time employee, not an
+  // intern; Spain's "contrato indefinido" and Poland's "umowa o pracę" are
+  // permanent employment, Poland's civil contracts ("umowa zlecenie",
+  // "umowa o dzieło") are no employment; USAJOBS's term appointments are
+  // temporary. "Intermittent" names no schema.org type (as the USAJOBS
+  // adapter reads its schedule), and "term" alone is not one ("long term").
+  const std::pair<const char*, std::vector<std::string>> kCases[] = {
+      {"Working Student", {"PART_TIME"}},
+      {"Werkstudentin", {"PART_TIME"}},
+      {"Werkstudent (m/w/d)", {"PART_TIME"}},
+      {"Contrato indefinido", {"FULL_TIME"}},
+      {"Indefinido", {"FULL_TIME"}},
+      {"Contrato por tiempo indeterminado", {"FULL_TIME"}},
+      {"Contrato temporal", {"TEMPORARY"}},
+      {"Umowa o prac\u0119", {"FULL_TIME"}},
+      {"Umowa zlecenie", {"CONTRACTOR"}},
+      {"Umowa o dzie\u0142o", {"CONTRACTOR"}},
+      {"Term appointment", {"TEMPORARY"}},
+      {"Intermittent", {}},
+      {"Long term", {}},
+  };
+  for (const auto& [text, types] : kCases) EXPECT_EQ(EmploymentTypes(text), types) << text;
+}
+
 TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
   Posting p;
   p.title = "Senior  Backend Engineer (Python) - Remote";
@@ -899,8 +1215,7 @@ TEST(NormalizePostingTest, NormalizesEveryFieldAndKeepsWhatTheBoardWrote) {
 }
 
 TEST(NormalizePostingTest, NotStatedIsNullNeverZeroOrEmpty) {
-  Posting p;
-  p.title = "Welder";
+  Posting p{.title = "Welder"};  // assigned, GCC 12 warns of the optional string as maybe uninitialized
   p.salary_min = 0;
   p.salary_max = 0;
   p.salary_text = "Competitive";
