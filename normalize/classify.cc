@@ -403,9 +403,9 @@ std::optional<Seniority> SeniorityOfUncached(std::string_view title) {
     part_ends.push_back((part_ends.empty() ? 0 : part_ends.back()) + n);
   }
   std::vector<std::string_view> words = Words(folded);
-  auto ends_part = [&](size_t end) {
-    return std::find(part_ends.begin(), part_ends.end(), end) != part_ends.end();
-  };
+  // part_ends rises: a search, not a scan (a scan per level number was
+  // quadratic in "1/2 1/2 ...").
+  auto ends_part = [&](size_t end) { return std::binary_search(part_ends.begin(), part_ends.end(), end); };
   std::optional<Seniority> best;
   for (size_t i = 0; i < words.size(); ++i) {
     // "Assistant to the CEO": what follows names someone else's level.
@@ -465,20 +465,19 @@ TitleKeys TitleKeysOfUncached(std::string_view title) {
   }
   // Bare gender markers: "m/w/d" at the end. Removing one may join two
   // halves into another ("m/wm/w/d/d"), so each marker is removed until
-  // none is left, every round linear.
+  // none is left: in one pass, dropping it from what is kept as soon as
+  // what is kept ends with it (a pass per nesting level was quadratic in
+  // "m/w" * n + "/d" * n). No marker begins with its own ending, so no two
+  // of its occurrences overlap and the order of removal does not matter.
   for (std::string_view marker : {"m/w/d", "m/f/d", "w/m/d", "f/m/d", "m/f/x", "f/m/x", "h/f", "f/h", "d/f/m"}) {
-    while (s.find(marker) != std::string::npos) {
-      std::string kept;
-      kept.reserve(s.size());
-      for (size_t i = 0; i < s.size();) {
-        if (s.compare(i, marker.size(), marker) == 0) {
-          i += marker.size();
-        } else {
-          kept.push_back(s[i++]);
-        }
-      }
-      s = std::move(kept);
+    if (s.find(marker) == std::string::npos) continue;
+    std::string kept;
+    kept.reserve(s.size());
+    for (char c : s) {
+      kept.push_back(c);
+      if (kept.ends_with(marker)) kept.resize(kept.size() - marker.size());
     }
+    s = std::move(kept);
   }
   // Trailing segments that are a place or "Remote": " - Remote", ", London",
   // " | Berlin". Each round searches the whole title, so the rounds are

@@ -76,7 +76,14 @@ const Case kCases[] = {
     {"CompanyKeyParentheses", "()", [](const std::string& s) { CompanyKey(s); }},
     {"TitleKeysParentheses", "()", [](const std::string& s) { TitleKeysOf(s); }},
     {"TitleKeysGenderMarkers", "m/w/d", [](const std::string& s) { TitleKeysOf(s); }},
+    // Markers nested in one another ("m/wm/w/d/d"): removing one makes the
+    // next, a pass over the title per level.
+    {"TitleKeysNestedGenderMarkers", "m/w",
+     [](const std::string& s) { TitleKeysOf(s + Repeat("/d", s.size() * 2 / 3)); }},
     {"TitleKeysEmploymentHeads", "contract - ", [](const std::string& s) { TitleKeysOf(s); }},
+    // A level number in every part ("1/2 1/2 ..."): each looked through
+    // every part's end.
+    {"SeniorityLevelNumbersInParts", "1/2 ", [](const std::string& s) { SeniorityOf(s); }},
     {"TitleKeysTrailingSegments", "a, b - c | ", [](const std::string& s) { TitleKeysOf(s); }},
     {"SkillsAmbiguousNames", "Go ", [](const std::string& s) { Skills(s); }},
     {"DatesRepeatedWords", "foo ", [](const std::string& s) { NormalizeDate(s, kFetched, DateOrder::kDayFirst); }},
