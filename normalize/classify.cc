@@ -224,7 +224,10 @@ class Clauses {
 // ends its clause ("Remote: No"; "Remote, no relocation" is remote), or a
 // negation of it as offered ("Remote - Not eligible", "remote work is not
 // possible", "not an option"); a "not" that ends its clause denies too,
-// one that qualifies where does not ("Remote, not US" is remote).
+// one that qualifies where does not ("Remote, not US" is remote). Not
+// after a sentence end or a comma, nor "not eligible for" something else
+// ("Part-time. Not eligible for benefits.", "Intern - Not eligible for
+// sponsorship").
 bool Denied(const std::vector<std::string_view>& words, std::size_t first, std::size_t count, Clauses& clauses) {
   for (std::size_t i = first, joining = 0; i > 0 && joining <= 3; --i, ++joining) {
     const std::string_view before = words[i - 1];
