@@ -109,7 +109,7 @@ constexpr std::string_view kJoining[] = {
     "support",   "allow",       "open",         "eligible",    "available", "considering", "considered",
     "accept",    "accepting",   "possible",     "able",        "option",   "options",   "possibility",
     "opportunity", "work",      "working",      "job",         "role",     "position",  "trabajo",  "posibilidad",
-    "opcion",    "possibilite", "moglichkeit",  "possibilidade"};
+    "opcion",    "possibilite", "moglichkeit",  "possibilidade", "performed", "done"};
 // Answers after a phrase that deny it when they end their clause ("Remote:
 // No", "Hybrid: none", "Homeoffice: nein", "Télétravail : non").
 constexpr std::string_view kAnswersNo[] = {"no", "none", "never", "nein", "non", "nao", "nee", "niet",
@@ -139,6 +139,10 @@ bool WorkAndVerb(std::string_view word) {
          word == "es" || word == "n";
 }
 
+// Marks that end a sentence or a clause of a list: ",", ";", ".", "!",
+// "?", a line end.
+bool IsSentenceMark(char c) { return c == ',' || c == ';' || c == '.' || c == '!' || c == '?' || c == '\n'; }
+
 // The clauses of a text: where they start, as positions among the words of
 // Fold(text, keep), each after a mark that ends one (",", ";", ".", "!",
 // "?", ":", "|", "/", a bracket, a spaced dash). A negation before a
@@ -156,36 +160,60 @@ class Clauses {
     return std::binary_search(starts_.begin(), starts_.end(), i);
   }
 
+  // Whether a clause starts at word `i` after a mark that ends what a
+  // negation reaches back to (",", ";", ".", "!", "?", a line end), not one
+  // that answers or qualifies ("Remote: No", "Remote - Not eligible").
+  bool StartsSentenceAt(std::size_t i) {
+    if (i == 0) return true;
+    if (!split_) Split();
+    return std::binary_search(sentence_starts_.begin(), sentence_starts_.end(), i);
+  }
+
  private:
   void Split() {
     split_ = true;
-    const auto mark_at = [](std::string_view t, std::size_t i) -> std::size_t {
+    std::vector<bool> ends_sentence;  // of each part, the mark after it
+    const auto mark_at = [&ends_sentence](std::string_view t, std::size_t i) -> std::size_t {
       const char c = t[i];
-      if (c == ',' || c == ';' || c == '.' || c == '!' || c == '?' || c == ':' || c == '|' || c == '/' ||
-          c == '(' || c == ')' || c == '[' || c == ']' || c == '\n') {
+      if (IsSentenceMark(c)) {
+        ends_sentence.push_back(true);
         return 1;
       }
-      if (t.substr(i, 3) == " - ") return 3;
-      if (t.substr(i, 5) == " \u2013 " || t.substr(i, 5) == " \u2014 ") return 5;
-      return 0;
+      if (c == ':' || c == '|' || c == '/' || c == '(' || c == ')' || c == '[' || c == ']') {
+        ends_sentence.push_back(false);
+        return 1;
+      }
+      const std::size_t dash = t.substr(i, 3) == " - "                                           ? 3
+                               : t.substr(i, 5) == " \u2013 " || t.substr(i, 5) == " \u2014 " ? 5
+                                                                                               : 0;
+      if (dash > 0) ends_sentence.push_back(false);
+      return dash;
     };
     const std::vector<std::string_view> parts = SplitAtMarks(text_, mark_at);
     std::size_t n = 0;
-    for (std::string_view part : parts) {
-      const std::size_t k = Words(Fold(part, keep_)).size();
-      if (k == 0) continue;
-      if (n > 0) starts_.push_back(n);
-      n += k;
+    bool sentence = false;  // a sentence mark since the last words
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      const std::size_t k = Words(Fold(parts[p], keep_)).size();
+      if (k > 0) {
+        if (n > 0) starts_.push_back(n);
+        if (n > 0 && sentence) sentence_starts_.push_back(n);
+        n += k;
+        sentence = false;
+      }
+      if (p < ends_sentence.size() && ends_sentence[p]) sentence = true;
     }
     // The marks fold to spaces, so the parts' words are the text's; should
     // they not be, the text is one clause.
-    if (n != words_) starts_.clear();
+    if (n != words_) {
+      starts_.clear();
+      sentence_starts_.clear();
+    }
   }
 
   const std::string_view text_, keep_;
   const std::size_t words_;
   bool split_ = false;
-  std::vector<std::size_t> starts_;
+  std::vector<std::size_t> starts_, sentence_starts_;
 };
 
 // Is the phrase of words [first, first + count) denied by the words around
@@ -196,7 +224,10 @@ class Clauses {
 // ends its clause ("Remote: No"; "Remote, no relocation" is remote), or a
 // negation of it as offered ("Remote - Not eligible", "remote work is not
 // possible", "not an option"); a "not" that ends its clause denies too,
-// one that qualifies where does not ("Remote, not US" is remote).
+// one that qualifies where does not ("Remote, not US" is remote). Not
+// after a sentence end or a comma, nor "not eligible for" something else
+// ("Part-time. Not eligible for benefits.", "Intern - Not eligible for
+// sponsorship").
 bool Denied(const std::vector<std::string_view>& words, std::size_t first, std::size_t count, Clauses& clauses) {
   for (std::size_t i = first, joining = 0; i > 0 && joining <= 3; --i, ++joining) {
     const std::string_view before = words[i - 1];
@@ -207,6 +238,11 @@ bool Denied(const std::vector<std::string_view>& words, std::size_t first, std::
   std::size_t after = first + count;
   while (after < words.size() && after < first + count + 2 && WorkAndVerb(words[after])) ++after;
   if (after >= words.size()) return false;
+  // A negation after the end of the phrase's sentence or comma denies what
+  // follows it: "Part-time. Not eligible for benefits." is part-time.
+  for (std::size_t i = first + count; i <= after; ++i) {
+    if (clauses.StartsSentenceAt(i)) return false;
+  }
   const std::string_view next = words[after];
   const bool answer = In(kAnswersNo, next), negation = In(kNots, next);
   if (!answer && !negation) return false;
@@ -217,6 +253,11 @@ bool Denied(const std::vector<std::string_view>& words, std::size_t first, std::
   std::size_t k = after + 1;
   if (WorkAndVerb(words[k]) && k + 1 < words.size()) ++k;  // "no es posible"
   if ((words[k] == "an" || words[k] == "a") && k + 1 < words.size() && words[k + 1] == "option") return true;
+  // "Intern - Not eligible for sponsorship": what it is not offered for is
+  // denied, not the phrase.
+  if (k + 2 < words.size() && words[k + 1] == "for" && !clauses.StartsAt(k + 1) && !clauses.StartsAt(k + 2)) {
+    return false;
+  }
   return In(kOffered, words[k]);
 }
 
@@ -349,9 +390,33 @@ std::vector<std::string> EmploymentTypes(std::string_view text) {
   // own is a phrase of the table ("Non-permanent": temporary).
   const std::vector<std::string_view> words = Words(f);
   Clauses clauses(text, "", words.size());
+  // The span of words [from, to) as one folded text.
+  const auto span = [&words](std::size_t from, std::size_t to) {
+    std::string joined;
+    for (std::size_t i = from; i < to; ++i) AppendJoined(joined, words[i], " ");
+    return joined;
+  };
   for (const TakenPhrase& taken : phrases) {
-    if (Denied(words, taken.first, taken.words, clauses)) continue;
-    found.emplace_back(taken.first, t.employment_phrases[taken.id].second);
+    if (!Denied(words, taken.first, taken.words, clauses)) {
+      found.emplace_back(taken.first, t.employment_phrases[taken.id].second);
+      continue;
+    }
+    // A negation that makes a phrase of the table with the first words of
+    // the one after it is that phrase, and the rest is read on its own:
+    // "Non-permanent full-time" is "non permanent" and "full time", not a
+    // denied "permanent full time".
+    if (taken.first == 0 || !In(kNegations, words[taken.first - 1])) continue;
+    for (std::size_t k = taken.words - 1; k >= 1; --k) {
+      const std::vector<TakenPhrase> head =
+          TakePhrases(t.employment_matcher, span(taken.first - 1, taken.first + k), false);
+      if (head.size() != 1 || head.front().first != 0 || head.front().words != k + 1) continue;
+      found.emplace_back(taken.first - 1, t.employment_phrases[head.front().id].second);
+      for (const TakenPhrase& rest :
+           TakePhrases(t.employment_matcher, span(taken.first + k, taken.first + taken.words), true)) {
+        found.emplace_back(taken.first + k + rest.first, t.employment_phrases[rest.id].second);
+      }
+      break;
+    }
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> types;

@@ -76,9 +76,13 @@ std::optional<std::string> Area(std::string_view part) {
 
 // The US time zones written as two capitals ("Remote (ET)", "Remote - PT"):
 // after a remote word, with no place beside them, they are the zone, not
-// Ethiopia, Portugal or Malta, unless the board is in that country.
+// Ethiopia, Portugal or Malta, unless the board is in that country. On a
+// US board CT and MT are the states (Connecticut, Montana): remote roles
+// open in one state only are written "Remote - CT", and a state the
+// posting names is worth more than a zone.
 bool TimeZoneNotCountry(std::string_view part, std::string_view hint) {
   static constexpr std::string_view kZones[] = {"ET", "CT", "MT", "PT"};
+  if (hint == "US" && (part == "CT" || part == "MT")) return false;
   return std::find(std::begin(kZones), std::end(kZones), part) != std::end(kZones) && part != hint;
 }
 
@@ -175,6 +179,27 @@ const std::vector<std::string>* RegionHolders(std::string_view part, std::string
   const auto& map = after_city ? t.region_countries_after_city : t.region_countries;
   auto it = map.find(folded);
   return it == map.end() ? nullptr : &it->second;
+}
+
+// A dotted code after a town ("N.L.", "N.M.") reads as its letters where
+// the table lacks the dotted form, or where the town is known in, or the
+// board is in, a country whose region the letters are and the dotted form
+// is not: "Santa Fe, N.M." is New Mexico and "St. John's, N.L."
+// Newfoundland and Labrador, while "Monterrey, N.L." stays Nuevo León.
+void ReadDottedCode(std::string_view town, std::string& part, std::string_view hint) {
+  if (part.size() > 5 || part.find('.') == std::string::npos) return;
+  std::string letters = part;
+  std::erase(letters, '.');
+  if (!IsUpperCode(letters, 2) && !IsUpperCode(letters, 3)) return;
+  std::string dotted_key, letters_key;
+  const std::vector<std::string>* dotted = RegionHolders(part, dotted_key, true);
+  const std::vector<std::string>* as_code = RegionHolders(letters, letters_key, true);
+  if (as_code == nullptr) return;
+  const bool read = dotted == nullptr || std::any_of(as_code->begin(), as_code->end(), [&](const std::string& h) {
+                      return std::find(dotted->begin(), dotted->end(), h) == dotted->end() &&
+                             (h == hint || City(town, h, "", hint) != nullptr);
+                    });
+  if (read) part = std::move(letters);
 }
 
 // Which of the countries sharing a region name or code ("WA", "Punjab",
@@ -278,6 +303,41 @@ std::optional<std::pair<std::string, std::string>> Region(std::string_view part,
   return std::pair{h.country, t.region_by_name.at({h.country, f})};
 }
 
+// The words a workplace denial may hold that deny nothing alone ("work",
+// "is", "an option"): see WorkplaceDenialWord.
+bool IsWorkplaceVerb(std::string_view folded) {
+  return folded == "work" || folded == "working" || folded == "is" || folded == "are" || folded == "ist" ||
+         folded == "est" || folded == "an" || folded == "option";
+}
+
+// Blanks the clauses of `text` (between ",", ";", ".", " - ") that start
+// with a negation and deny something besides a workplace: they name no
+// place ("Remote, no relocation", "Remote - no travel", "No visa
+// sponsorship. Remote.", "kein Umzug"). A clause of denial words only
+// ("Remote - Not eligible", "Oslo, NO") is left for TakeRemote.
+void DropNegatedClauses(std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = start;
+    while (end < text.size() && text[end] != ',' && text[end] != ';' && text[end] != '.' &&
+           text.compare(end, 3, " - ") != 0) {
+      ++end;
+    }
+    const std::string_view clause = ascii::Trim(std::string_view(text).substr(start, end - start));
+    const std::string folded = Fold(clause);
+    const std::vector<std::string_view> words = Words(folded);
+    // The negation a word of its own: "Pas-de-Calais" is a place.
+    if (!words.empty() && WorkplaceNegationWord(words.front()) && Fold(clause.substr(0, clause.find(' '))) == words.front() &&
+        std::any_of(words.begin() + 1, words.end(), [](std::string_view w) {
+          return !WorkplaceDenialWord(w) && !WorkplaceNegationWord(w);
+        })) {
+      std::fill(text.begin() + static_cast<std::ptrdiff_t>(start), text.begin() + static_cast<std::ptrdiff_t>(end),
+                ' ');
+    }
+    start = end + (text.compare(end, 3, " - ") == 0 ? 3 : 1);
+  }
+}
+
 // Removes remote phrases from `text`, returning what they said as
 // RemoteInPlace reads it: the most remote of a choice ("On-site, Remote"),
 // nothing for a denied phrase ("no remote"), whose words go all the same.
@@ -324,10 +384,19 @@ std::optional<std::string> TakeRemote(std::string& text) {
       }
       tokens[j].drop = true;
     }
+    // After it, the words of a denial go only with a word that denies
+    // ("Remote - EST" keeps the zone, whose folded "est" is a French "is").
+    std::vector<std::size_t> run;
+    bool denies = false;
     for (std::size_t j = i + 1; j < tokens.size(); ++j) {
       if (tokens[j].word.empty()) continue;
-      if (t.remote_words.contains(tokens[j].folded) || !WorkplaceDenialWord(tokens[j].folded)) break;
-      tokens[j].drop = true;
+      const std::string& f = tokens[j].folded;
+      if (t.remote_words.contains(f) || !WorkplaceDenialWord(f)) break;
+      run.push_back(j);
+      denies = denies || !IsWorkplaceVerb(f);
+    }
+    for (std::size_t j : run) {
+      if (denies || tokens[j].folded == "work" || tokens[j].folded == "working") tokens[j].drop = true;
     }
   }
   const std::optional<std::string> found = RemoteInPlace(std::string_view(text).substr(read_from));
@@ -632,6 +701,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
     if (out.places.size() >= kMaxPlaces) break;
     // Places split at "/", "|", ";" or " or " are a choice: the most remote
     // way one of them is worked ("On-site / Remote", "Berlin or Remote").
+    DropNegatedClauses(c);
     const std::optional<std::string> workplace = TakeRemote(c);
     if (workplace && (!chosen || Remoteness(*workplace) > Remoteness(*chosen))) chosen = workplace;
     if (workplace && TimeZoneNotCountry(Trim(c), hint)) {
@@ -731,6 +801,7 @@ LocationResult ParseLocationUncached(std::string_view raw, std::string_view coun
       start = comma + 1;
     }
     if (parts.empty()) continue;
+    for (std::size_t k = 1; k < parts.size(); ++k) ReadDottedCode(parts[k - 1], parts[k], hint);
 
     // One part without commas may still end in a region code: "Melbourne VIC".
     if (parts.size() == 1) {

@@ -1372,6 +1372,18 @@ TEST(LocationTest, AUsTimeZoneAfterRemoteIsNoCountry) {
       {"Remote - ET", "", "", "US time zones"},
       {"Remote, PT", "", "", "US time zones"},
       {"Remote (EST)", "", "", "US time zones"},
+      // Every separator reads alike ("Remote - EST" lost its zone).
+      {"Remote - EST", "", "", "US time zones"},
+      {"Remote, EST", "", "", "US time zones"},
+      {"Remote - EST", "US", "", "US time zones"},
+      {"Remote - PST", "US", "", "US time zones"},
+      {"Remote EST", "", "", "US time zones"},
+      // On a US board CT and MT are the states a remote role is open in.
+      {"Remote - CT", "US", "|CT|US", ""},
+      {"Remote (CT)", "US", "", ""},  // as "Remote (TX)": a state in a note is no place
+      {"Remote, MT", "US", "|MT|US", ""},
+      {"Remote - PT", "US", "", "US time zones"},
+      {"Remote - CT", "", "", "US time zones"},
       {"Remote - CET", "", "", "CET"},
       {"Remote (PT)", "PT", "||PT", "PT"},
       {"Remote (ET)", "ET", "||ET", "ET"},
@@ -1384,6 +1396,80 @@ TEST(LocationTest, AUsTimeZoneAfterRemoteIsNoCountry) {
     EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
     EXPECT_EQ(got.scope.value_or(""), c.scope) << c.text << " / " << c.hint;
     EXPECT_EQ(got.remote.value_or(""), c.remote) << c.text << " / " << c.hint;
+  }
+}
+
+TEST(LocationTest, ADottedCodeReadsAsItsLetters) {
+  // Issue 11 (places): "St. John's, N.L." was Nuevo León, Mexico, even on a
+  // Canadian board, and "Santa Fe, N.M." Santa Fe, Argentina. A dotted code
+  // reads as the code of its letters, so the city and the board's country
+  // choose among every country that writes it.
+  struct Case {
+    const char* text;
+    const char* hint;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"St. John's, N.L.", "CA", "St. John's|NL|CA"},
+      {"St. John's, N.L.", "", "St. John's|NL|CA"},
+      {"Corner Brook, N.L.", "", "Corner Brook|NL|CA"},
+      {"Monterrey, N.L.", "", "Monterrey|NLE|MX"},
+      {"Mty, N.L.", "", "Monterrey|NLE|MX"},
+      {"Santa Fe, N.M.", "", "Santa Fe|NM|US"},
+      {"Albany, N.Y.", "", "Albany|NY|US"},
+      {"Newark, N.J.", "", "Newark|NJ|US"},
+      {"Washington, D.C.", "", "Washington|DC|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text, c.hint), c.places) << c.text << " / " << c.hint;
+}
+
+TEST(LocationTest, ApStyleStateAbbreviationsAreRead) {
+  // Issue 11 (places): AP style writes US states after the town as "Calif.",
+  // "Mass.", "N.M."; a town the table lacks before them had no state or
+  // country. The word forms are aliases of the states, the dotted codes
+  // read as their letters.
+  struct Case {
+    const char* text;
+    const char* places;
+  };
+  const Case kCases[] = {
+      {"Smalltown, Calif.", "Smalltown|CA|US"}, {"Smalltown, Mass.", "Smalltown|MA|US"},
+      {"Smalltown, Wash.", "Smalltown|WA|US"},  {"Smalltown, Ariz.", "Smalltown|AZ|US"},
+      {"Smalltown, Colo.", "Smalltown|CO|US"},  {"Smalltown, Fla.", "Smalltown|FL|US"},
+      {"Smalltown, Ill.", "Smalltown|IL|US"},
+      {"Smalltown, Mich.", "Smalltown|MI|US"},  {"Smalltown, Minn.", "Smalltown|MN|US"},
+      {"Smalltown, Tenn.", "Smalltown|TN|US"},  {"Smalltown, Tex.", "Smalltown|TX|US"},
+      {"Smalltown, N.M.", "Smalltown|NM|US"},
+      {"Smalltown, N.Y.", "Smalltown|NY|US"},   {"Smalltown, N.J.", "Smalltown|NJ|US"},
+      {"Smalltown, W.Va.", "Smalltown|WV|US"},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+}
+
+TEST(LocationTest, AClauseThatStartsWithANegationNamesNoPlace) {
+  // Issue 11 (places): "Remote, no relocation" gave a city "relocation",
+  // "Remote - no travel" a city "travel" and "No visa sponsorship. Remote."
+  // that phrase as a city. A clause that starts with a negation word and
+  // denies something besides a workplace names no place.
+  struct Case {
+    const char* text;
+    const char* places;
+    const char* remote = "remote";
+  };
+  const Case kCases[] = {
+      {"Remote, no relocation", ""},
+      {"Remote - no travel", ""},
+      {"No visa sponsorship. Remote.", ""},
+      {"Remote - No agencies", ""},
+      {"Remote - not required to be onsite", ""},
+      {"Remote, kein Umzug", ""},
+      {"Berlin, no relocation", "Berlin|BE|DE", ""},
+      {"Remote: No", "", ""},
+      {"Oslo, NO - Remote", "Oslo||NO"},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(PlacesOf(c.text), c.places) << c.text;
+    EXPECT_EQ(ParseLocation(c.text, "").remote.value_or(""), c.remote) << c.text;
   }
 }
 

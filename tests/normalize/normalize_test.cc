@@ -943,6 +943,20 @@ TEST(RemoteTest, ANegationDeniesAWorkplaceAcrossTheWordsThatJoinThemAndInOtherLa
   for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
 }
 
+TEST(RemoteTest, WorkThatCannotBeDoneRemotelyIsNotRemote) {
+  // Issue 11 (workplace): "This role cannot be performed remotely" was
+  // remote. "Cannot" denies the workplace across "be performed" and "be
+  // done" as across the other joining words.
+  const std::pair<const char*, std::optional<std::string>> kCases[] = {
+      {"This role cannot be performed remotely", std::nullopt},
+      {"This job cannot be done remotely", std::nullopt},
+      {"Remote. Not eligible for visa sponsorship", "remote"},
+      {"Remote, not eligible for relocation", "remote"},
+      {"Remote - Not eligible", std::nullopt},
+  };
+  for (const auto& [text, remote] : kCases) EXPECT_EQ(RemoteFrom(text), remote) << text;
+}
+
 TEST(RemoteTest, WorkplaceWordsOfSpanishPortugueseAndGermanBoardsAreRead) {
   // Issue 11 (workplace): "Teletrabajo" and "Mobiles Arbeiten" stated no
   // workplace, and "Homeoffice möglich" was remote. Teletrabajo is
@@ -1139,6 +1153,33 @@ TEST(EmploymentTypeTest, ATypeTheWordsBesideItDenyIsNotStated) {
       {"Full-time, non-exempt", {"FULL_TIME"}},
       {"No, full-time", {"FULL_TIME"}},
       {"Permanent", {"FULL_TIME"}},
+  };
+  for (const auto& [text, types] : kCases) EXPECT_EQ(EmploymentTypes(text), types) << text;
+}
+
+TEST(EmploymentTypeTest, ANegationDeniesOnlyATypeAfterItInItsOwnClause) {
+  // Issue 11 (employment type): "Part-time. Not eligible for benefits.",
+  // "Intern - Not eligible for sponsorship" and "Non-permanent, full-time"
+  // lost their type. A negation after a sentence end or a comma denies
+  // what follows it; "not eligible for X" denies X, not the type before it;
+  // a phrase does not run across a comma.
+  const std::pair<const char*, std::vector<std::string>> kCases[] = {
+      {"Part-time. Not eligible for benefits.", {"PART_TIME"}},
+      {"Temporary. Not eligible for benefits.", {"TEMPORARY"}},
+      {"Internship. Not eligible for visa sponsorship.", {"INTERN"}},
+      {"Full-time. Not eligible for relocation.", {"FULL_TIME"}},
+      {"Full-time, not eligible for remote", {"FULL_TIME"}},
+      {"Contract, not eligible for benefits", {"CONTRACTOR"}},
+      {"Contract - not eligible for full-time conversion", {"CONTRACTOR"}},
+      {"Intern - Not eligible for sponsorship", {"INTERN"}},
+      {"Engineer (Contract, not eligible for benefits)", {"CONTRACTOR"}},
+      {"Cashier - Part-time, not eligible for benefits", {"PART_TIME"}},
+      {"Non-permanent, full-time", {"TEMPORARY", "FULL_TIME"}},
+      {"Non-permanent full-time", {"TEMPORARY", "FULL_TIME"}},
+      {"Full-time, non-permanent", {"FULL_TIME", "TEMPORARY"}},
+      // Still denied: in the type's own clause, or as offered.
+      {"Full-time: not eligible", {}},
+      {"This role is not eligible for full-time conversion", {}},
   };
   for (const auto& [text, types] : kCases) EXPECT_EQ(EmploymentTypes(text), types) << text;
 }
