@@ -150,7 +150,20 @@ void ReadMultiplier(std::string_view t, Amount& a, bool mil_thousand, std::strin
       } else if (auto c = Tables::Get().countries.find(std::string(country)); c != Tables::Get().countries.end()) {
         money = c->second.currency;
       }
-      if (money != w.money) continue;
+      if (money != w.money) {
+        // A whole word of one language counts its money, not the board's:
+        // with no sign, "10 tri\u1ec7u/th\u00e1ng" off a Vietnamese board
+        // is no 10 dollars a month, as "800 ezer" is none. The short forms
+        // ("tr", "jt", "e", "bin", "mil") are words or abbreviations
+        // elsewhere and name nothing.
+        static constexpr std::string_view kWholeWords[] = {"tri\u1ec7u", "juta", "ribu", "ezer",
+                                                           "milli\u00f3", "millio"};
+        if (sign.empty() &&
+            std::find(std::begin(kWholeWords), std::end(kWholeWords), w.word) != std::end(kWholeWords)) {
+          a.other_money = true;
+        }
+        continue;
+      }
     }
     a.multiplier = w.factor;
     a.lakh = w.lakh;
@@ -278,6 +291,15 @@ std::vector<Amount> FindAmounts(std::string_view t, bool period_stated, bool mil
       }
     }
     ReadMultiplier(t, a, mil_thousand, country);
+    if (a.other_money) {
+      // So is a bare first bound of its range ("15-20 tri\u1ec7u").
+      if (!amounts.empty() && amounts.back().currency.empty() &&
+          IsRangeJoin(t.substr(amounts.back().end, a.begin - amounts.back().end))) {
+        amounts.pop_back();
+      }
+      i = a.end;
+      continue;
+    }
     // "R2D2", "Kr3": a name, not money; against one letter, only an amount
     // of money's size is money ("R40,000", "K5k"; "Q4", "L3", "K12" are not).
     if (glued && ((a.end < t.size() && ascii::IsAlpha(t[a.end])) || a.value() < 10 ||
@@ -449,10 +471,12 @@ using salary_detail::MaximumAfter;
 using salary_detail::MinimumAfter;
 using salary_detail::NamesExtraPay;
 using salary_detail::OnTargetEarnings;
+using salary_detail::PeriodCeiling;
 using salary_detail::PeriodLabelBefore;
 using salary_detail::PeriodWrittenAfter;
 using salary_detail::Plain;
 using salary_detail::Plausible;
+using salary_detail::PremiumRate;
 using salary_detail::ResolveCurrency;
 using salary_detail::ShortLetterSign;
 using salary_detail::StatedAmount;
@@ -517,18 +541,29 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
     const Amount& lo = amounts[k];
     const Amount& hi = amounts[k + 1];
     if (lo.currency.empty() && lo.digits_only && lo.multiplier == 1 && hi.sign_before) return false;
-    // "$120-150k": the first bound takes the second's multiplier.
-    const bool carried = lo.multiplier == 1 && hi.multiplier > 1 && lo.raw < 1000;
-    const double ratio = hi.value() / (carried ? lo.raw * hi.multiplier : lo.value());
     const std::string_view between = std::string_view(t).substr(lo.end, hi.begin - lo.end);
-    if (!IsRangeJoin(between)) {
-      // One amount or another of the same sign, the second larger but at
-      // most twice the first, is a range ("$85K/95K", "$85K or $95K");
-      // not an hourly and a yearly figure ("$20/hr or $45,000/yr"), nor a
-      // number after a slash ("$25/1099").
+    const bool range_join = IsRangeJoin(between);
+    // "$120-150k", "$85/95K": the first bound takes the second's
+    // multiplier, but not across "/" or "or" from its own period ("$20/hr
+    // or $40k/yr").
+    const bool carried = lo.multiplier == 1 && hi.multiplier > 1 && lo.raw < 1000 &&
+                         (range_join || !PeriodWrittenAfter(t, lo.end));
+    const double ratio = hi.value() / (carried ? lo.raw * hi.multiplier : lo.value());
+    if (!range_join) {
+      // One amount or another of the same sign and kind, the second larger
+      // but at most twice the first, is a range ("$85K/95K", "$85K or
+      // $95K"); not an hourly and a yearly figure ("$20/hr or $45,000/yr",
+      // "$20/hr or $40k/yr"), nor a number after a slash ("$25/1099"),
+      // nor a rate and its premium ("$22/hr or $44/hr overtime").
       const bool same_sign = !lo.currency.empty() && !ForeignLocalSign(lo.currency, country) &&
                              (hi.currency.empty() || hi.currency == lo.currency);
       if (!IsAlternativeJoin(between) || !same_sign || ratio <= 1 || ratio > 2) return false;
+      // Digits against a slash are a fraction ("$1/2 million").
+      if (between == "/" && lo.raw < 10 && hi.raw < 10 && lo.digits_only && hi.digits_only) return false;
+      const std::optional<std::string> lo_period = PeriodWrittenAfter(t, lo.end);
+      const std::optional<std::string> hi_period = PeriodWrittenAfter(t, hi.end);
+      if (lo_period && hi_period && *lo_period != *hi_period) return false;
+      if (PremiumRate(t, hi.end)) return false;
     }
     // Extra pay joined to the pay is no bound of its range ("$25/hr -
     // $2,000 sign-on bonus", "$25 per hour and $2,000 bonus"): one bound
@@ -630,7 +665,7 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   // On-target earnings alone are the pay.
   for (size_t k = first; k < (hi ? first + 2 : first + 1); ++k) {
     const auto [clause, a] = own_clause(k);
-    if (NamesExtraPay(clause, a) && !OnTargetEarnings(t, amounts[k])) return std::nullopt;
+    if (NamesExtraPay(clause, a, hi.has_value()) && !OnTargetEarnings(t, amounts[k])) return std::nullopt;
   }
   Salary s;
   const std::string& token = lo.currency;
@@ -706,12 +741,19 @@ std::optional<Salary> ParseSalary(std::string_view text, std::string_view countr
   if (!own_period) {
     // A period word away from the amount says how often pay is paid, which
     // a year's pay is too ("$52,000, paid bi-weekly", "$60,000 paid
-    // monthly"): an amount of a year's size stays a year's; a smaller one
-    // takes the word's period ("$2,000 paid monthly", "$3,000 bi-weekly").
+    // monthly"): an amount of a year's size too large for the word's
+    // period stays a year's; a smaller one takes the word's period
+    // ("$2,000 paid monthly", "$12,000 paid monthly", "Monthly retainer
+    // $15,000"). Too large is more than the period's hours at the top of
+    // an hourly rate (data/salary_ranges.tsv): for a month in dollars
+    // 300 * 2080 / 12 = 52,000.
     Salary sized = s;
     sized.period.reset();
     InferPeriod(sized, lakh, country);
-    if (sized.period == "YEAR") s.period = "YEAR";
+    if (sized.period == "YEAR" &&
+        (!s.period || sized.max.value_or(*sized.min) >= PeriodCeiling(*s.period, sized, country))) {
+      s.period = "YEAR";
+    }
   }
   ApplyMultiPeriod(s, t);
   if (!s.period) InferPeriod(s, lakh, country);

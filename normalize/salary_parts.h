@@ -36,6 +36,7 @@ struct Amount {
   bool digits_only = false;  // written without separators ("2024", not "2.024")
   bool sign_before = false;  // its currency is written before it ("$45", not "45 \u20ac")
   bool myriad = false;       // counted in CJK units ("4,000\ub9cc")
+  bool other_money = false;  // counted in a scale word of another money ("10 tri\u1ec7u" in the US)
   double value() const { return raw * multiplier; }
 };
 
@@ -65,8 +66,9 @@ bool PayLabelBefore(std::string_view t, size_t at);
 bool IsDurationWord(std::string_view word);
 bool IsRangeJoin(std::string_view between);
 bool IsAlternativeJoin(std::string_view between);
+bool PremiumRate(std::string_view t, size_t end);
 bool ExtraPay(std::string_view t, const Amount& a);
-bool NamesExtraPay(std::string_view clause, const Amount& a);
+bool NamesExtraPay(std::string_view clause, const Amount& a, bool range_bound);
 bool OnTargetEarnings(std::string_view t, const Amount& a);
 Bound BoundBefore(std::string_view text, size_t begin);
 bool MinimumAfter(std::string_view t, size_t end);
@@ -99,6 +101,7 @@ std::optional<std::string> PeriodAtStart(std::string_view s);
 std::optional<std::string> PeriodWrittenAfter(std::string_view t, size_t end);
 std::optional<std::string> PeriodLabelBefore(std::string_view t, size_t begin);
 void InferPeriod(Salary& s, bool lakh, std::string_view country);
+double PeriodCeiling(std::string_view period, const Salary& s, std::string_view country);
 void ApplyMultiPeriod(Salary& s, std::string_view text);
 
 }  // namespace jobtrawl::normalize::salary_detail

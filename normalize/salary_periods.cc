@@ -227,6 +227,19 @@ void InferPeriod(Salary& s, bool lakh, std::string_view country) {
   }
 }
 
+// The least amount too large to be one `period`'s pay in the currency of
+// `s`: the period's working hours (2,080 a year) at the size below which
+// an amount is an hourly rate.
+double PeriodCeiling(std::string_view period, const Salary& s, std::string_view country) {
+  const auto& ranges = Tables::Get().salary_ranges;
+  auto it = s.currency ? ranges.find(*s.currency + "/" + std::string(country)) : ranges.end();
+  if (it == ranges.end() && s.currency) it = ranges.find(*s.currency);
+  if (it == ranges.end()) it = ranges.find("*");
+  const Tables::SalaryRange r = it != ranges.end() ? it->second : Tables::SalaryRange{};
+  const double per_year = PeriodsPerYear(period);
+  return per_year > 0 ? r.hourly_below * 2080 / per_year : 0;
+}
+
 // When `text` states its amounts per several periods, and no other period
 // (PeriodOf finds none, or only the one inside the phrase: "$3,000
 // bi-weekly", not "$6,500 per month, paid bi-weekly"), the amounts and the

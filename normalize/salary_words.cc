@@ -113,8 +113,8 @@ Unit CountsUnit(std::string_view t, size_t at) {
       "meters", "metre", "metres", "ft", "feet", "foot", "sq", "sqft", "sqm", "square", "acre", "acres", "kg", "kgs", "kilo",
       "kilos", "lb", "lbs", "ton", "tons", "tonnes", "kb", "mb", "gb", "tb", "kbps", "mbps", "gbps", "hz",
       "khz", "mhz", "ghz", "kw", "kwh", "mw", "%", "percent", "pct",
-      // races; openings ("$75,000 - 2 positions")
-      "run", "race", "walk", "steps", "positions", "openings", "vacancies", "hires"};
+      // races; openings ("$75,000 - 2 positions"); written work ("$100/150 words")
+      "run", "race", "walk", "steps", "positions", "openings", "vacancies", "hires", "words", "pages"};
   const std::string lower = ascii::ToLower(word);
   if (kUnits.contains(lower)) return Unit::kAlways;
   size_t begin = 0;
@@ -238,6 +238,29 @@ bool IsAlternativeJoin(std::string_view between) {
   return false;
 }
 
+// Do the words of its clause after the amount ending at `end` name a rate
+// paid on top of the base one: overtime, holidays, weekends, a shift's
+// premium or differential ("$44/hr overtime", "$30/hr OT", "$45/hr
+// holidays")?
+bool PremiumRate(std::string_view t, size_t end) {
+  static const std::unordered_set<std::string> kPremium = {
+      "overtime", "ot", "holiday", "holidays", "weekend", "weekends", "premium", "differential", "diff",
+      "night", "nights", "evening", "evenings", "shift"};
+  size_t stop = end;
+  while (stop < t.size() && stop - end < 40 && t[stop] != ',' && t[stop] != ';' && t[stop] != '!' &&
+         t[stop] != '|' && t[stop] != '(' && t[stop] != ')') {
+    ++stop;
+  }
+  const std::string folded = Fold(t.substr(end, stop - end), "/");
+  for (size_t at = 0; at < folded.size();) {
+    size_t space = folded.find_first_of(" /", at);
+    if (space == std::string::npos) space = folded.size();
+    if (kPremium.contains(folded.substr(at, space - at))) return true;
+    at = space + 1;
+  }
+  return false;
+}
+
 // Is the amount `a` pay beside the salary ("$10k sign-on bonus",
 // "relocation of $5,000"), by the words right before or after it?
 bool ExtraPay(std::string_view t, const Amount& a) {
@@ -259,7 +282,14 @@ bool ExtraPay(std::string_view t, const Amount& a) {
 // names none ("$120-150k bonus eligible"). A stipend or an allowance alone
 // is the pay of a fellowship, an internship or a trainee ("Monthly stipend
 // of $2,500", "Allowance: RM 800/month").
-bool NamesExtraPay(std::string_view clause, const Amount& a) {
+//
+// A word before it names no pay that states its own period or base after
+// it ("Sign On Bonus $22/hr", "Tips $15/hr": no bonus is paid by the
+// hour), nor a bound of a range (`range_bound`: "Relocation assistance
+// $120k-$140k", "Uncapped commission $50,000 - $70,000 base"): extra pay
+// is one figure. Equity before a lone amount stays extra pay ("Equity
+// $150k" is a grant of shares, whose worth is not a wage).
+bool NamesExtraPay(std::string_view clause, const Amount& a, bool range_bound) {
   static const std::unordered_set<std::string> kExtra = {
       "bonus", "bonuses", "sign", "signing", "relocation", "referral", "equity", "commission", "commissions", "tips"};
   static const std::unordered_set<std::string> kPay = {
@@ -280,12 +310,17 @@ bool NamesExtraPay(std::string_view clause, const Amount& a) {
     return kPay.contains(word) || IsDurationWord(word) || PeriodAtStart(word).has_value();
   };
   const std::vector<std::string> after = words(Fold(clause.substr(a.end)));
+  bool named_pay = range_bound || PeriodWrittenAfter(clause, a.end).has_value();
   for (size_t i = 0; i < after.size() && i < 4; ++i) {
     if (kExtra.contains(after[i])) {
       return i + 1 == after.size() || (after[i + 1] != "eligible" && after[i + 1] != "eligibility");
     }
-    if (stops(after[i])) break;
+    if (stops(after[i])) {
+      named_pay = named_pay || after[i] == "base";
+      break;
+    }
   }
+  if (named_pay) return false;
   const std::vector<std::string> before = words(Fold(clause.substr(0, a.begin)));
   for (size_t i = 0; i < before.size() && i < 5; ++i) {
     const std::string& word = before[before.size() - 1 - i];

@@ -1287,5 +1287,112 @@ TEST(SalaryTest, PeriodWordsOfOtherLanguagesAreRead) {
   ExpectSalaries(kCases);
 }
 
+TEST(SalaryTest, AlternativeAmountsOfAnotherKindAreNoRange) {
+  // "$20/hr or $40k/yr" was 20,000 to 40,000 a year, "$22/hr or $44/hr
+  // overtime" 22 to 44 an hour, "$100/150 words" 100 to 150: amounts joined
+  // by "/" or "or" are a range only when both are one kind of figure, of
+  // one period and multiplier, and neither is a premium rate or a count.
+  const SalaryCase kSingle[] = {
+      {"$20/hr or $40k/yr", "US", 20, 20, "USD", "HOUR"},
+      {"$24/hr or $48K/year", "US", 24, 24, "USD", "HOUR"},
+      {"$25 per hour or $50K annually", "US", 25, 25, "USD", "HOUR"},
+      {"$15/hr or $30k/yr", "US", 15, 15, "USD", "HOUR"},
+      {"$20/hr or $40k", "US", 20, 20, "USD", "HOUR"},
+      {"$22/hr or $44/hr overtime", "US", 22, 22, "USD", "HOUR"},
+      {"$30/hr or $45/hr holidays", "US", 30, 30, "USD", "HOUR"},
+      {"$20/hr, or $30/hr overtime", "US", 20, 20, "USD", "HOUR"},
+      {"$20/hr / $30/hr OT", "US", 20, 20, "USD", "HOUR"},
+      {"$25/hr or $30/hr weekend shift", "US", 25, 25, "USD", "HOUR"},
+      {"$100/150 words", "US", 100, 100, "USD", "HOUR"},
+  };
+  ExpectSalaries(kSingle);
+  EXPECT_NE(ParseSalary("$1/2 million", "US").value_or(Salary{}).max, 2000000);
+  const SalaryCase kRanges[] = {
+      {"$85K/95K", "US", 85000, 95000, "USD", "YEAR"},
+      {"$85K or $95K", "US", 85000, 95000, "USD", "YEAR"},
+      {"$100K/$120K", "US", 100000, 120000, "USD", "YEAR"},
+      {"\u00a345,000/\u00a350,000", "GB", 45000, 50000, "GBP", "YEAR"},
+      {"$18/$20 per hour", "US", 18, 20, "USD", "HOUR"},
+      {"$1,500/2,000 per month", "US", 1500, 2000, "USD", "MONTH"},
+      {"\u00a3300/\u00a3400 per day", "GB", 300, 400, "GBP", "DAY"},
+      {"$15/hr or $20/hr", "US", 15, 20, "USD", "HOUR"},
+  };
+  ExpectSalaries(kRanges);
+}
+
+TEST(SalaryTest, ExtraPayBeforeAnAmountOfPayDoesNotNameIt) {
+  // "RN Sign On Bonus $22/hr" and "Relocation assistance $120k-$140k"
+  // stated no salary: a word of extra pay before an amount does not name
+  // one with its own period or "base" after it, nor a range. A lone figure
+  // named extra pay stays none; so does equity, a grant of shares.
+  const SalaryCase kPay[] = {
+      {"RN Sign On Bonus $22/hr", "US", 22, 22, "USD", "HOUR"},
+      {"Sign-on bonus available $22/hr", "US", 22, 22, "USD", "HOUR"},
+      {"Bonus $22/hr", "US", 22, 22, "USD", "HOUR"},
+      {"Tips $15/hr", "US", 15, 15, "USD", "HOUR"},
+      {"Tips $15 per hour", "US", 15, 15, "USD", "HOUR"},
+      {"Relocation assistance $120k-$140k", "US", 120000, 140000, "USD", "YEAR"},
+      {"Uncapped commission $50,000 - $70,000 base", "US", 50000, 70000, "USD", "YEAR"},
+      {"Commission $60,000 base", "US", 60000, 60000, "USD", "YEAR"},
+  };
+  ExpectSalaries(kPay);
+  for (const char* text : {"$15,000 Sign-On Bonus", "Up to $10,000 sign-on bonus", "$1,000 or $1,500 sign-on bonus",
+                           "Equity $150k", "Relocation $5,000"}) {
+    EXPECT_FALSE(ParseSalary(text, "US")) << text;
+  }
+}
+
+TEST(SalaryTest, APayFrequencyWordMakesAYearOnlyOfAnAmountTooLargeForIt) {
+  // "$12,000 paid monthly" and "Monthly retainer $15,000" were a year's
+  // pay: how often pay is paid keeps an amount a year's only when it is
+  // more than the period's hours at the top of an hourly rate (a month's
+  // 52,000 dollars), not when it is merely a year's size.
+  struct Case {
+    const char* text;
+    double min;
+    const char* period;
+  };
+  const Case kCases[] = {
+      {"$12,000 paid monthly", 12000, "MONTH"},
+      {"$12,000 USD, paid monthly", 12000, "MONTH"},
+      {"$15,000 paid monthly", 15000, "MONTH"},
+      {"Monthly retainer $15,000", 15000, "MONTH"},
+      {"$9,000 paid monthly", 9000, "MONTH"},
+      {"$60,000 paid monthly", 60000, "YEAR"},
+      {"$52,000, paid bi-weekly", 52000, "YEAR"},
+      {"$15,000, paid weekly", 15000, "YEAR"},
+  };
+  for (const Case& c : kCases) {
+    auto s = ParseSalary(c.text, "US");
+    ASSERT_TRUE(s) << c.text;
+    EXPECT_EQ(s->min, c.min) << c.text;
+    EXPECT_EQ(s->period, c.period) << c.text;
+  }
+}
+
+TEST(SalaryTest, AScaleWordOfAnotherMoneyMakesNoAmountOfTheBoards) {
+  // "10 tri\u1ec7u/th\u00e1ng" on a US board was 10 dollars a month: a whole
+  // scale word of one language counts that language's money, so without a
+  // sign, off its country's board, the number is no amount of the board's
+  // money, as "800 ezer" in the US was already none. Scale words of no one
+  // money ("tys.", "\u0442\u044b\u0441.") and a sign written with the word read as before.
+  for (const auto& [text, country] : {std::pair{"10 tri\u1ec7u/th\u00e1ng", "US"},
+                                      std::pair{"10 tri\u1ec7u/th\u00e1ng", ""},
+                                      std::pair{"15-20 tri\u1ec7u/th\u00e1ng", "US"},
+                                      std::pair{"5 juta per bulan", "US"},
+                                      std::pair{"500 ribu/hari", "GB"},
+                                      std::pair{"600 ezer/h\u00f3", "DE"}}) {
+    auto s = ParseSalary(text, country);
+    EXPECT_FALSE(s) << text << " " << country << " -> " << (s ? s->min.value_or(-1) : 0);
+  }
+  const SalaryCase kCases[] = {
+      {"10 tri\u1ec7u/th\u00e1ng", "VN", 10000000, 10000000, "VND", "MONTH"},
+      {"5 juta per bulan", "ID", 5000000, 5000000, "IDR", "MONTH"},
+      {"45 tys. z\u0142", "US", 45000, 45000, "PLN", "MONTH"},
+      {"100 \u0442\u044b\u0441. \u0440\u0443\u0431.", "US", 100000, 100000, "RUB", "MONTH"},
+  };
+  ExpectSalaries(kCases);
+}
+
 }  // namespace
 }  // namespace jobtrawl::normalize
